@@ -1,0 +1,45 @@
+"""One kind of error for everything a user typed: it names the field and what is allowed."""
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+class InputError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class PolicyFileError(ValueError):
+    """A policy file that does not load; the message names the file and the field."""
+
+
+def _location(loc: tuple) -> str:
+    parts = [str(p) for p in loc if not str(p).startswith("function-")]
+    return ".".join(parts) or "input"
+
+
+def _clean(message: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def first_error(exc: ValidationError) -> InputError:
+    """The first problem of a pydantic error, as one line: 'field: what is allowed'."""
+    err = exc.errors(include_url=False)[0]
+    field = _location(err["loc"])
+    message = _clean(err["msg"])
+    if err["type"] == "extra_forbidden":
+        message = "is not a known field (check the spelling)"
+    elif err["type"] == "missing":
+        message = "is required"
+    elif err["type"] == "literal_error" and "expected" in (err.get("ctx") or {}):
+        message = f"must be one of {err['ctx']['expected']}"
+    return InputError(field, message)
+
+
+def describe_all(exc: ValidationError) -> list[str]:
+    return [str(InputError(_location(e["loc"]), _clean(e["msg"]))) for e in exc.errors(include_url=False)]

@@ -1,0 +1,222 @@
+"""The range-aware evaluator: facts + one policy -> the refund band and what decided it.
+
+It knows the kinds of the schema (stages, tiers, amounts, windows, exceptions), never a provider.
+An unknown fact is evaluated under each value it could take and the band covers them all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Optional
+
+from .models import Scenario
+from .money import HUNDRED, ZERO, to_cents
+from .schema import Amount, ExceptionRule, PolicyFile, Service, Stage, Tier
+
+NOTICE_SERVED = 10**6  # a notice period given long ago: fully served
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the evaluator reads: a Scenario, validated, flattened for speed."""
+
+    paid: Decimal
+    completion: Decimal
+    days: int
+    started: bool
+    deliverables: Optional[bool] = None
+    notice_days: Optional[int] = None
+    stage: Optional[str] = None
+    taxes_remitted: Decimal = ZERO
+    third_party_costs: Decimal = ZERO
+    unused_ad_spend: Decimal = ZERO
+    flags: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, s: Scenario) -> "Facts":
+        return cls(
+            paid=s.amount_paid,
+            completion=s.completion_pct,
+            days=s.days_since_payment,
+            started=s.started,
+            deliverables=s.deliverables_provided,
+            notice_days=s.notice_days,
+            stage=s.stage,
+            taxes_remitted=s.taxes_remitted,
+            third_party_costs=s.third_party_costs,
+            unused_ad_spend=s.unused_ad_spend,
+            flags=frozenset(
+                f for f in ("billing_error", "provider_fault", "undelivered_promised", "first_time_client")
+                if getattr(s, f)
+            ),
+        )
+
+    def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> "Facts":
+        """The same case at another completion or day; work is inferred started above 0%."""
+        changes: dict = {}
+        if days is not None:
+            changes["days"] = days
+        if completion is not None:
+            changes["completion"] = completion
+            if completion > 0:
+                changes["started"] = True
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """One value for each unknown fact."""
+
+    deliverables: Optional[bool]
+    notice_given: Optional[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    world: World
+    stage: Stage
+    tier: Tier
+    low: Decimal  # exact, not yet rounded
+    high: Decimal
+
+
+@dataclass(slots=True)
+class Evaluation:
+    low: Decimal  # rounded to the cent
+    high: Decimal
+    verdict: str
+    base: Decimal
+    stages: tuple[Stage, ...] = ()
+    placed_by: str = "none"
+    outcomes: list[Outcome] = field(default_factory=list)
+    exceptions: list[ExceptionRule] = field(default_factory=list)
+    window_closed: bool = False
+
+
+def refundable_base(policy: PolicyFile, service: Service, facts: Facts) -> Decimal:
+    base = facts.paid
+    for deduction in policy.deductions:
+        base -= getattr(facts, deduction.field)
+    for fund in service.separate_funds:
+        base -= getattr(facts, fund)
+    return max(base, ZERO)
+
+
+def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
+    of = a.of
+    if of == "base":
+        return base
+    if of == "paid":
+        return facts.paid
+    if of == "remaining_base":
+        return base * (HUNDRED - facts.completion) / HUNDRED
+    if of == "unused_ad_spend":
+        return facts.unused_ad_spend
+    # unused_after_notice: the share of the period still unused once the notice period runs out
+    notice_left = max(0, a.notice_period_days - (world.notice_given or 0))
+    unused_days = a.period_days * (HUNDRED - facts.completion) / HUNDRED - notice_left
+    return base * max(unused_days, ZERO) / a.period_days
+
+
+def amount(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
+    """An Amount of the schema, exact (unrounded), never below zero."""
+    quantity = _quantity(a, base, facts, world)
+    value = quantity * a.pct / HUNDRED
+    if a.less_fee is not None:
+        value -= min(quantity * a.less_fee.pct / HUNDRED, a.less_fee.cap)
+    if a.cap_pct is not None:
+        value = min(value, base * a.cap_pct / HUNDRED)
+    for extra in a.plus:
+        value += amount(extra, base, facts, world)
+    return max(value, ZERO)
+
+
+def candidate_stages(service: Service, facts: Facts) -> tuple[tuple[Stage, ...], str]:
+    if facts.stage is not None:
+        return tuple(s for s in service.stages if s.id == facts.stage), "explicit"
+    return tuple(s for s in service.stages if s.holds(facts.completion, facts.started)), "completion"
+
+
+def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
+    when = tier.when
+    if when.days_max is not None and facts.days > when.days_max:
+        return False
+    if when.days_min is not None and facts.days < when.days_min:
+        return False
+    if when.work_started is not None and when.work_started != facts.started:
+        return False
+    if when.deliverables_provided is not None and when.deliverables_provided != world.deliverables:
+        return False
+    return True
+
+
+def _worlds(stages: tuple[Stage, ...], facts: Facts) -> list[World]:
+    tiers = [t for s in stages for t in s.tiers]
+    if facts.deliverables is not None:
+        deliverables: list[Optional[bool]] = [facts.deliverables]
+    elif not facts.started:
+        deliverables = [False]  # decisions.md 'SI not started': nothing is delivered before work starts
+    elif any(t.when.deliverables_provided is not None for t in tiers):
+        deliverables = [False, True]
+    else:
+        deliverables = [None]
+    uses_notice = any(
+        a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)
+    )
+    if facts.notice_days is not None or not uses_notice:
+        notices: list[Optional[int]] = [facts.notice_days]
+    else:
+        notices = [0, NOTICE_SERVED]  # notice given today, or long enough ago to be served
+    return [World(d, n) for d in deliverables for n in notices]
+
+
+def verdict_of(low: Decimal, high: Decimal, base: Decimal) -> str:
+    if high == 0:
+        return "none"
+    if low == high == to_cents(base):
+        return "full"
+    if low == 0:
+        return "discretionary"
+    return "partial"
+
+
+def evaluate(policy: PolicyFile, service_id: str, facts: Facts) -> Evaluation:
+    service = policy.services.get(service_id)
+    if service is None:
+        return Evaluation(ZERO, ZERO, "not_offered", ZERO)
+    base = refundable_base(policy, service, facts)
+    if policy.window is not None and facts.days > policy.window.days:
+        return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
+    stages, placed_by = candidate_stages(service, facts)
+    outcomes: list[Outcome] = []
+    for world in _worlds(stages, facts):
+        for stage in stages:
+            tier = next(t for t in stage.tiers if _tier_matches(t, facts, world))
+            outcomes.append(
+                Outcome(world, stage, tier, amount(tier.min, base, facts, world), amount(tier.max, base, facts, world))
+            )
+    low = min(o.low for o in outcomes)
+    high = max(o.high for o in outcomes)
+    exceptions = [e for e in policy.exceptions if e.flag in facts.flags]
+    for rule in exceptions:  # an exception adds a ground; the client gets the better of the two
+        no_world = World(None, None)
+        low = max(low, amount(rule.min, base, facts, no_world))
+        high = max(high, amount(rule.max, base, facts, no_world))
+    low, high = to_cents(low), to_cents(high)
+    return Evaluation(low, high, verdict_of(low, high, base), base, stages, placed_by, outcomes, exceptions)
+
+
+def day_thresholds(policy: PolicyFile, service_id: str) -> tuple[int, ...]:
+    """The last days of every clock in the policy for a service: results can change only after them."""
+    days: set[int] = set()
+    if policy.window is not None:
+        days.add(policy.window.days)
+    service = policy.services.get(service_id)
+    if service is not None:
+        for stage in service.stages:
+            for tier in stage.tiers:
+                if tier.when.days_max is not None:
+                    days.add(tier.when.days_max)
+                if tier.when.days_min is not None and tier.when.days_min > 0:
+                    days.add(tier.when.days_min - 1)
+    return tuple(sorted(days))

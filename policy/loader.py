@@ -1,0 +1,47 @@
+"""Load and validate policy files (TOML, one per provider). A bad file fails loudly, naming file and field."""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from pydantic import ValidationError
+
+from .errors import PolicyFileError, describe_all
+from .schema import PolicyFile
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def parse_policy(text: str, name: str = "<policy>") -> PolicyFile:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyFileError(f"{name}: not valid TOML: {exc}") from None
+    try:
+        return PolicyFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(describe_all(exc)[:5])
+        raise PolicyFileError(f"{name}: {problems}") from None
+
+
+def load_policy(path: Path) -> PolicyFile:
+    policy = parse_policy(path.read_text(encoding="utf-8"), path.name)
+    if policy.id != path.stem:
+        raise PolicyFileError(f"{path.name}: id {policy.id!r} must match the file name {path.stem!r}")
+    return policy
+
+
+def load_directory(directory: Path) -> Mapping[str, PolicyFile]:
+    policies = {p.stem: load_policy(p) for p in sorted(directory.glob("*.toml"))}
+    if not policies:
+        raise PolicyFileError(f"{directory}: no policy files (*.toml)")
+    return MappingProxyType(policies)
+
+
+@lru_cache(maxsize=1)
+def policies() -> Mapping[str, PolicyFile]:
+    """The shipped policies, loaded once per process."""
+    return load_directory(DATA_DIR)

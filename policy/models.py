@@ -1,0 +1,173 @@
+"""Scenario in, Quote out: the contract of decisions.md section 3."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .taxonomy import PAYMENT_METHODS, SERVICES
+
+ServiceId = Literal[tuple(SERVICES)]  # type: ignore[valid-type]
+PaymentMethod = Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
+Verdict = Literal["full", "partial", "none", "discretionary", "window_closed", "not_offered"]
+
+MAX_AMOUNT = Decimal("1000000000")  # a billion: far above any agency invoice, far below Decimal trouble
+
+
+PaidAmount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False, decimal_places=2)]
+PartAmount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False, decimal_places=2)]
+
+
+class Scenario(BaseModel):
+    """One refund question. Unknown fields are an error, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: str = Field(min_length=1)
+    service: ServiceId
+    amount_paid: PaidAmount
+    completion_pct: Decimal = Field(ge=0, le=100, allow_inf_nan=False)
+    days_since_payment: int = Field(ge=0, le=36500)
+    work_started: Optional[bool] = None
+    deliverables_provided: Optional[bool] = None
+    notice_days: Optional[int] = Field(default=None, ge=0, le=36500)
+    third_party_costs: PartAmount = Decimal(0)
+    taxes_remitted: PartAmount = Decimal(0)
+    unused_ad_spend: PartAmount = Decimal(0)
+    payment_method: Optional[PaymentMethod] = None
+    first_time_client: bool = False
+    billing_error: bool = False
+    provider_fault: bool = False
+    undelivered_promised: bool = False
+    stage: Optional[str] = None
+
+    @field_validator(
+        "amount_paid", "completion_pct", "third_party_costs", "taxes_remitted", "unused_ad_spend",
+        "days_since_payment", "notice_days", mode="before",
+    )
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("must be a number, not true/false")
+        if isinstance(value, float):
+            return Decimal(repr(value))  # 0.1 stays 0.1, not its binary neighbour
+        return value
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _blank_stage_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Scenario":
+        for name in ("third_party_costs", "taxes_remitted", "unused_ad_spend"):
+            if getattr(self, name) > self.amount_paid:
+                raise ValueError(f"{name} cannot exceed amount_paid ({self.amount_paid})")
+        if self.third_party_costs + self.taxes_remitted + self.unused_ad_spend > self.amount_paid:
+            raise ValueError(
+                "third_party_costs + taxes_remitted + unused_ad_spend cannot exceed amount_paid "
+                f"({self.amount_paid})"
+            )
+        if self.work_started is False and self.completion_pct > 0:
+            raise ValueError(
+                "work_started cannot be false when completion_pct is above 0; leave it unknown or set completion to 0"
+            )
+        return self
+
+    @property
+    def started(self) -> bool:
+        """decisions.md: work_started null is inferred from completion (> 0 means started)."""
+        return self.work_started if self.work_started is not None else self.completion_pct > 0
+
+
+class ClauseRef(BaseModel):
+    provider: str
+    section: str
+    quote: str
+    reading: str
+    decision: Optional[str] = None
+
+
+class ReadingAmount(BaseModel):
+    label: str
+    amount: str
+
+
+class AmbiguityUse(BaseModel):
+    id: str
+    title: str
+    readings: list[ReadingAmount]
+
+
+class FactOutcome(BaseModel):
+    value: str
+    refund_min: str
+    refund_max: str
+
+
+class UnknownFact(BaseModel):
+    fact: str
+    outcomes: list[FactOutcome]
+
+
+class Deduction(BaseModel):
+    field: str
+    label: str
+    amount: str
+    clause: ClauseRef
+
+
+class Deadline(BaseModel):
+    last_day: int  # the last day (since payment) that keeps the current result
+    drops_on_day: int
+    refund_min_after: str
+    refund_max_after: str
+    verdict_after: Verdict
+
+
+class ProcessingTime(BaseModel):
+    method: Optional[str]
+    min_business_days: int
+    max_business_days: int
+    clauses: list[ClauseRef]
+
+
+class StagePlacement(BaseModel):
+    id: Optional[str]
+    label: str
+    placed_by: Literal["explicit", "completion", "none"]
+    candidates: list[str] = []
+
+
+class Quote(BaseModel):
+    provider: str
+    provider_name: str
+    service: str
+    service_label: Optional[str]
+    policy_version: str
+    currency: str
+    amount_paid: str
+    refundable_base: str
+    refund_min: str
+    refund_max: str
+    refund_pct_min: float
+    refund_pct_max: float
+    verdict: Verdict
+    stage: StagePlacement
+    stage_note: Optional[str]
+    tiers: list[str]
+    clauses: list[ClauseRef]
+    ambiguities: list[AmbiguityUse]
+    unknowns: list[UnknownFact]
+    deductions: list[Deduction]
+    deadlines: list[Deadline]
+    next_deadline: Optional[Deadline]
+    processing_time: Optional[ProcessingTime]
+    next_charge_avoided: Optional[bool]
+    remedies: list[str]
+    notes: list[str]
+
+    @property
+    def is_point(self) -> bool:
+        return self.refund_min == self.refund_max

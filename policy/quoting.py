@@ -1,0 +1,243 @@
+"""quote(scenario) -> Quote: the band of the evaluator, with the clauses, readings, deadlines and times behind it."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Mapping, Optional
+
+from pydantic import ValidationError
+
+from .errors import InputError, first_error
+from .evaluator import NOTICE_SERVED, Evaluation, Facts, amount, day_thresholds, evaluate
+from .loader import policies as shipped_policies
+from .models import (
+    AmbiguityUse, ClauseRef, Deadline, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount, Scenario,
+    StagePlacement, UnknownFact,
+)
+from .money import percent_of, to_cents
+from .schema import Clause, PolicyFile
+from .taxonomy import DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
+
+Policies = Mapping[str, PolicyFile]
+
+
+def check_against(scenario: Scenario, registry: Policies) -> PolicyFile:
+    """The checks that need the policy data: a known provider, and a stage that service has."""
+    policy = registry.get(scenario.provider)
+    if policy is None:
+        raise InputError("provider", f"must be one of {', '.join(sorted(registry))}")
+    if scenario.stage is not None:
+        service = policy.services.get(scenario.service)
+        stage_ids = [s.id for s in service.stages] if service else []
+        if scenario.stage not in stage_ids:
+            allowed = ", ".join(stage_ids) if stage_ids else "none (the service is not offered)"
+            raise InputError("stage", f"must be one of {allowed} for {policy.id} {scenario.service}")
+    return policy
+
+
+def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
+    """A dict (JSON, CSV row, URL) -> a valid Scenario, or one InputError naming the field."""
+    if not isinstance(data, dict):
+        raise InputError("input", "must be a JSON object of scenario fields")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise first_error(exc) from None
+    check_against(scenario, registry or shipped_policies())
+    return scenario
+
+
+def _ref(policy: PolicyFile, clause: Clause) -> ClauseRef:
+    return ClauseRef(
+        provider=policy.id, section=clause.section, quote=clause.quote,
+        reading=clause.reading, decision=clause.decision,
+    )
+
+
+def _money(value: Decimal) -> str:
+    return str(to_cents(value))
+
+
+def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> list[Deadline]:
+    found: list[Deadline] = []
+    current = now
+    for last_day in day_thresholds(policy, service_id):
+        if last_day < facts.days:
+            continue
+        after = evaluate(policy, service_id, facts.at(days=last_day + 1))
+        if after.high < current.high or after.low < current.low:
+            found.append(
+                Deadline(
+                    last_day=last_day, drops_on_day=last_day + 1, refund_min_after=_money(after.low),
+                    refund_max_after=_money(after.high), verdict_after=after.verdict,
+                )
+            )
+        current = after
+    return found
+
+
+def _unknowns(ev: Evaluation) -> list[UnknownFact]:
+    def group(fact: str, key, label) -> Optional[UnknownFact]:
+        buckets: dict[Any, list] = {}
+        for o in ev.outcomes:
+            buckets.setdefault(key(o), []).append(o)
+        if len(buckets) < 2:
+            return None
+        outcomes = [
+            FactOutcome(
+                value=label(k), refund_min=_money(min(o.low for o in os)), refund_max=_money(max(o.high for o in os))
+            )
+            for k, os in buckets.items()
+        ]
+        if len({(f.refund_min, f.refund_max) for f in outcomes}) < 2:
+            return None
+        return UnknownFact(fact=fact, outcomes=outcomes)
+
+    found = [
+        group("stage", lambda o: o.stage.id, lambda k: next(s.label for s in ev.stages if s.id == k)),
+        group("deliverables_provided", lambda o: o.world.deliverables, lambda k: "yes" if k else "no"),
+        group(
+            "notice_days", lambda o: o.world.notice_given,
+            lambda k: "notice period already served" if k == NOTICE_SERVED else "notice given today",
+        ),
+    ]
+    return [f for f in found if f is not None]
+
+
+def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[AmbiguityUse]:
+    titles = {a.id: a.title for a in policy.ambiguities}
+    used: list[AmbiguityUse] = []
+    seen: set[str] = set()
+    for o in ev.outcomes:
+        amb = o.tier.ambiguity
+        if amb is None or o.tier.id in seen:
+            continue
+        seen.add(o.tier.id)
+        readings = [
+            ReadingAmount(label=r.label, amount=_money(amount(r.amount, ev.base, facts, o.world)))
+            for r in amb.readings
+        ]
+        if len({r.amount for r in readings}) > 1:  # only ambiguities that move the result
+            used.append(AmbiguityUse(id=amb.id, title=titles.get(amb.id, amb.id), readings=readings))
+    return used
+
+
+def _processing_time(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
+    table = policy.processing_times
+    if not table:
+        return None
+    rows = [p for p in table if p.method == method] if method else list(table)
+    if not rows:
+        return None
+    return ProcessingTime(
+        method=method,
+        min_business_days=min(p.min_business_days for p in rows),
+        max_business_days=max(p.max_business_days for p in rows),
+        clauses=[_ref(policy, c) for p in rows for c in p.clauses],
+    )
+
+
+def _clauses(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[ClauseRef]:
+    groups: list = []
+    if ev.window_closed and policy.window:
+        groups.append(policy.window.clauses)
+    for o in ev.outcomes:
+        groups.append(o.tier.clauses)
+    for rule in ev.exceptions:
+        groups.append(rule.clauses)
+    refs: list[ClauseRef] = []
+    seen: set[tuple[str, str]] = set()
+    for group in groups:
+        for clause in group:
+            if (clause.section, clause.quote) not in seen:
+                seen.add((clause.section, clause.quote))
+                refs.append(_ref(policy, clause))
+    return refs
+
+
+def _notes(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> list[str]:
+    notes: list[str] = []
+    if ev.verdict == "not_offered":
+        offered = ", ".join(SERVICES[s] for s in policy.services)
+        notes.append(f"{policy.name} does not list {SERVICES[scenario.service]}; it offers: {offered}.")
+    if ev.window_closed and policy.window:
+        notes.append(f"Requests must be made within {policy.window.days} days of the relevant payment.")
+    covered = {e.flag for e in policy.exceptions}
+    for flag, label in EXCEPTION_FLAGS.items():
+        if getattr(scenario, flag) and flag not in covered:
+            notes.append(f"{label}: {policy.name}'s policy does not address this; it does not change the amount.")
+    if scenario.payment_method and policy.processing_times and not any(
+        p.method == scenario.payment_method for p in policy.processing_times
+    ):
+        notes.append(f"Processing time for {PAYMENT_METHODS[scenario.payment_method]} is not stated.")
+    if not policy.processing_times:
+        notes.append("Processing time: not stated by this policy.")
+    return notes
+
+
+def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
+    registry = registry or shipped_policies()
+    policy = check_against(scenario, registry)
+    facts = Facts.of(scenario)
+    ev = evaluate(policy, scenario.service, facts)
+    service = policy.services.get(scenario.service)
+
+    if ev.stages:
+        label = ev.stages[0].label if len(ev.stages) == 1 else " or ".join(s.label for s in ev.stages)
+        stage = StagePlacement(
+            id=ev.stages[0].id if len(ev.stages) == 1 else None, label=label, placed_by=ev.placed_by,
+            candidates=[s.id for s in ev.stages],
+        )
+    else:
+        stage = StagePlacement(id=None, label="-", placed_by="none")
+
+    deductions = []
+    if service is not None:
+        for d in policy.deductions:
+            value = getattr(scenario, d.field)
+            if value > 0:
+                deductions.append(Deduction(field=d.field, label=d.label, amount=_money(value), clause=_ref(policy, d.clauses[0])))
+        for fund in service.separate_funds:
+            value = getattr(scenario, fund)
+            if value > 0:
+                deductions.append(
+                    Deduction(field=fund, label=DEDUCTIBLE_FIELDS[fund], amount=_money(value), clause=_ref(policy, service.clauses[0]))
+                )
+
+    deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else []
+    next_charge: Optional[bool] = None
+    if service is not None and service.billing == "monthly" and policy.next_charge_notice and scenario.notice_days is not None:
+        next_charge = scenario.notice_days >= policy.next_charge_notice.days
+    clauses = _clauses(policy, ev, facts)
+    if next_charge is not None and policy.next_charge_notice:
+        clauses += [_ref(policy, c) for c in policy.next_charge_notice.clauses]
+
+    return Quote(
+        provider=policy.id,
+        provider_name=policy.name,
+        service=scenario.service,
+        service_label=service.label if service else None,
+        policy_version=policy.version,
+        currency=policy.currency,
+        amount_paid=_money(scenario.amount_paid),
+        refundable_base=_money(ev.base),
+        refund_min=_money(ev.low),
+        refund_max=_money(ev.high),
+        refund_pct_min=percent_of(ev.low, scenario.amount_paid),
+        refund_pct_max=percent_of(ev.high, scenario.amount_paid),
+        verdict=ev.verdict,
+        stage=stage,
+        stage_note=service.stage_note if service else None,
+        tiers=list(dict.fromkeys(o.tier.id for o in ev.outcomes)),
+        clauses=clauses,
+        ambiguities=_ambiguities(policy, ev, facts),
+        unknowns=_unknowns(ev),
+        deductions=deductions,
+        deadlines=deadlines,
+        next_deadline=deadlines[0] if deadlines else None,
+        processing_time=_processing_time(policy, scenario.payment_method) if ev.high > 0 else None,
+        next_charge_avoided=next_charge,
+        remedies=[
+            r.label for r in policy.remedies if r.when_flag is None or getattr(scenario, r.when_flag)
+        ],
+        notes=_notes(policy, scenario, ev),
+    )

@@ -1,0 +1,270 @@
+"""The schema of a policy file: every rule carries the clause (section + verbatim quote) that makes it.
+
+A policy file is data; the evaluator knows only the kinds defined here, never a provider.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .taxonomy import DECISIONS, DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clause(Strict):
+    section: str = Field(min_length=1)
+    quote: str = Field(min_length=3)
+    reading: Literal["as_written", "interpretation"] = "as_written"
+    decision: Optional[str] = None  # a decisions.md row id or an ambiguity id of this policy
+
+    @model_validator(mode="after")
+    def _interpretation_names_its_decision(self) -> "Clause":
+        if self.reading == "interpretation" and not self.decision:
+            raise ValueError("an interpretation must name its decision or ambiguity id")
+        return self
+
+
+class Fee(Strict):
+    pct: Decimal = Field(gt=0, le=100)
+    cap: Decimal = Field(gt=0)
+
+
+AmountOf = Literal["base", "paid", "remaining_base", "unused_ad_spend", "unused_after_notice"]
+
+
+class Amount(Strict):
+    """pct% of a quantity, less an optional capped fee, capped at cap_pct% of base, plus other amounts.
+
+    of: base (refundable base), paid (amount paid), remaining_base (base x share of work not done),
+    unused_ad_spend, unused_after_notice (base x share of the period left once the notice runs out).
+    """
+
+    of: AmountOf = "base"
+    pct: Decimal = Field(default=Decimal(100), ge=0, le=100)
+    less_fee: Optional[Fee] = None
+    cap_pct: Optional[Decimal] = Field(default=None, ge=0, le=100)
+    notice_period_days: Optional[int] = Field(default=None, ge=0)
+    period_days: int = Field(default=30, gt=0)
+    plus: tuple["Amount", ...] = ()
+
+    @model_validator(mode="after")
+    def _notice_needs_period(self) -> "Amount":
+        if (self.of == "unused_after_notice") != (self.notice_period_days is not None):
+            raise ValueError("notice_period_days goes with of = 'unused_after_notice' and only with it")
+        return self
+
+
+class Reading(Strict):
+    label: str
+    amount: Amount
+
+
+class TierAmbiguity(Strict):
+    id: str
+    readings: tuple[Reading, ...] = Field(min_length=2)
+
+
+class Conditions(Strict):
+    days_max: Optional[int] = Field(default=None, ge=0)  # inclusive ("within N days")
+    days_min: Optional[int] = Field(default=None, ge=0)
+    work_started: Optional[bool] = None
+    deliverables_provided: Optional[bool] = None
+
+
+class Tier(Strict):
+    id: str
+    label: str
+    when: Conditions = Conditions()
+    min: Amount
+    max: Amount
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+    ambiguity: Optional[TierAmbiguity] = None
+
+
+class Stage(Strict):
+    id: str
+    label: str
+    completion_from: Decimal = Field(default=Decimal(0), ge=0, le=100)  # inclusive
+    completion_above: Optional[Decimal] = Field(default=None, ge=0, lt=100)  # exclusive, instead of from
+    completion_below: Optional[Decimal] = Field(default=None, gt=0, le=100)  # exclusive
+    completion_to: Optional[Decimal] = Field(default=None, ge=0, le=100)  # inclusive
+    work_started: Optional[bool] = None
+    explicit_only: bool = False  # an event the user must assert; completion never places it
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_upper_bound_and_a_fallback_tier(self) -> "Stage":
+        if (self.completion_below is None) == (self.completion_to is None):
+            raise ValueError(f"stage {self.id}: give exactly one of completion_below, completion_to")
+        if self.completion_above is not None and self.completion_from != 0:
+            raise ValueError(f"stage {self.id}: give completion_from or completion_above, not both")
+        if self.tiers[-1].when != Conditions():
+            raise ValueError(f"stage {self.id}: the last tier must have no 'when', so every case has a rule")
+        return self
+
+    def holds(self, completion: Decimal, work_started: bool) -> bool:
+        if self.explicit_only or completion < self.completion_from:
+            return False
+        if self.completion_above is not None and completion <= self.completion_above:
+            return False
+        if self.completion_below is not None and completion >= self.completion_below:
+            return False
+        if self.completion_to is not None and completion > self.completion_to:
+            return False
+        return self.work_started is None or self.work_started == work_started
+
+
+class Service(Strict):
+    label: str
+    billing: Literal["project", "monthly"]
+    stage_note: str  # how completion places a stage, shown to the user
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+    separate_funds: tuple[Literal["unused_ad_spend"], ...] = ()
+    stages: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _stages_cover_every_completion(self) -> "Service":
+        ids = [s.id for s in self.stages]
+        if len(ids) != len(set(ids)):
+            raise ValueError("stage ids must be unique within a service")
+        probes = [Decimal(x) / 2 for x in range(0, 201)]
+        for started in (False, True):
+            for c in probes:
+                if started is False and c > 0:
+                    continue
+                if not any(s.holds(c, started) for s in self.stages):
+                    raise ValueError(
+                        f"no stage covers completion {c}% with work_started={started}: add or widen a stage"
+                    )
+        return self
+
+
+class Window(Strict):
+    days: int = Field(ge=0)
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class Deduction(Strict):
+    field: Literal[tuple(DEDUCTIBLE_FIELDS)]  # type: ignore[valid-type]
+    label: str
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class ExceptionRule(Strict):
+    flag: Literal[tuple(EXCEPTION_FLAGS)]  # type: ignore[valid-type]
+    label: str
+    min: Amount
+    max: Amount
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class NoticeRule(Strict):
+    days: int = Field(ge=0)
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class ProcessingTime(Strict):
+    method: Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
+    min_business_days: int = Field(ge=0)
+    max_business_days: int = Field(ge=0)
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class Remedy(Strict):
+    label: str
+    when_flag: Optional[Literal["first_time_client"]] = None
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class Term(Strict):
+    summary: str
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class Ambiguity(Strict):
+    id: str
+    title: str
+    kind: str
+    summary: str
+    readings: tuple[str, ...] = Field(min_length=2)
+    adopted: str
+
+
+class Contact(Strict):
+    email: Optional[str] = None
+    phone: Optional[str] = None
+    note: str
+
+
+class PolicyFile(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    version: str
+    last_updated: Optional[date] = None
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    source: str  # file name of the policy text in shared/policies
+    contact: Contact
+    window: Optional[Window] = None
+    deductions: tuple[Deduction, ...] = ()
+    exceptions: tuple[ExceptionRule, ...] = ()
+    next_charge_notice: Optional[NoticeRule] = None
+    processing_times: tuple[ProcessingTime, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
+    terms: dict[Literal[tuple(TERMS)], Term] = {}  # type: ignore[valid-type]
+    ambiguities: tuple[Ambiguity, ...] = ()
+    services: dict[Literal[tuple(SERVICES)], Service]  # type: ignore[valid-type]
+
+    @field_validator("services")
+    @classmethod
+    def _at_least_one_service(cls, value: dict) -> dict:
+        if not value:
+            raise ValueError("a policy must offer at least one service")
+        return value
+
+    @model_validator(mode="after")
+    def _every_cited_reading_exists(self) -> "PolicyFile":
+        known = DECISIONS | {a.id for a in self.ambiguities}
+        for clause in self.all_clauses():
+            if clause.decision and clause.decision not in known:
+                raise ValueError(
+                    f"clause {clause.section!r} cites {clause.decision!r}, which is neither a decisions.md row "
+                    "nor an ambiguity of this policy"
+                )
+        for service in self.services.values():
+            for stage in service.stages:
+                for tier in stage.tiers:
+                    if tier.ambiguity and tier.ambiguity.id not in known:
+                        raise ValueError(f"tier {tier.id} names unknown ambiguity {tier.ambiguity.id!r}")
+        return self
+
+    def all_clauses(self) -> list[Clause]:
+        """Every clause the data uses, in file order, duplicates kept out."""
+        found: list[Clause] = []
+        groups: list[tuple[Clause, ...]] = []
+        if self.window:
+            groups.append(self.window.clauses)
+        groups += [d.clauses for d in self.deductions]
+        groups += [e.clauses for e in self.exceptions]
+        if self.next_charge_notice:
+            groups.append(self.next_charge_notice.clauses)
+        groups += [p.clauses for p in self.processing_times]
+        groups += [r.clauses for r in self.remedies]
+        groups += [t.clauses for t in self.terms.values()]
+        for service in self.services.values():
+            groups.append(service.clauses)
+            for stage in service.stages:
+                groups += [tier.clauses for tier in stage.tiers]
+        seen: set[tuple[str, str]] = set()
+        for group in groups:
+            for clause in group:
+                key = (clause.section, clause.quote)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(clause)
+        return found

@@ -1,0 +1,60 @@
+"""The shared vocabulary: services, payment methods, flags, terms. One scenario runs against every provider."""
+from __future__ import annotations
+
+SERVICES: dict[str, str] = {
+    "website": "Website design & development",
+    "seo": "SEO",
+    "ppc": "PPC / paid advertising",
+    "social_media_management": "Social media management",
+    "social_media_campaign": "Social media campaign",
+    "content_marketing": "Content marketing",
+    "reputation_management": "Reputation management",
+    "it_support": "IT support / consulting",
+}
+
+PAYMENT_METHODS: dict[str, str] = {
+    "card": "Credit card",
+    "paypal": "PayPal / online payment",
+    "bank_india": "Bank transfer (India)",
+    "bank_international": "International bank transfer",
+    "check": "Check",
+}
+
+# Facts a policy may name as grounds for an exception to its tiers.
+EXCEPTION_FLAGS: dict[str, str] = {
+    "billing_error": "Billing error",
+    "provider_fault": "Provider at fault (technical failure or missed deadline)",
+    "undelivered_promised": "A promised part was not delivered",
+}
+
+# Money fields a policy may take out of the refundable base.
+DEDUCTIBLE_FIELDS: dict[str, str] = {
+    "taxes_remitted": "Taxes already remitted",
+    "third_party_costs": "Third-party costs",
+    "unused_ad_spend": "Unused ad spend (held apart, returned only where a rule says so)",
+}
+
+# Rows of the "Policy terms side by side" matrix, in display order.
+TERMS: dict[str, str] = {
+    "request_window": "Request window",
+    "refund_before_work": "Refund before work starts",
+    "processing_fee": "Processing fee",
+    "non_refundable_items": "Non-refundable items",
+    "recurring_notice": "Recurring billing notice",
+    "processing_times": "Processing times",
+    "satisfaction_guarantee": "Satisfaction guarantee",
+    "dispute_steps": "Dispute steps",
+    "chargebacks": "Chargebacks",
+    "force_majeure": "Force majeure",
+    "governing_law": "Governing law",
+    "contact": "Contact",
+}
+
+# Row ids of ../shared/spec/decisions.md section 2, which a rule may cite as its reading.
+DECISIONS: frozenset[str] = frozenset(
+    {
+        "time", "SB window", "SB base", "SB fee", "SB bands", "SB design", "SB development",
+        "SB pre-kickoff gap", "IT pre-start", "IT started", "IT recurring", "SI window",
+        "SI not started", "SI exceptions", "stages from completion", "services", "money",
+    }
+)
