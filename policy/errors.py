@@ -23,15 +23,24 @@ def _location(loc: tuple) -> str:
 def _clean(message: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
-            return message[len(prefix):]
-    return message
+            message = message[len(prefix):]
+    message = message.replace("Input should be a valid decimal", "must be a number, e.g. 5000 or 5000.00")
+    message = message.replace("Decimal input should", "must")
+    return message.replace("Input should be", "must be").replace("Input should", "must")
 
 
-def first_error(exc: ValidationError) -> InputError:
-    """The first problem of a pydantic error, as one line: 'field: what is allowed'."""
-    err = exc.errors(include_url=False)[0]
-    field = _location(err["loc"])
-    message = _clean(err["msg"])
+def _split(loc: tuple, message: str) -> tuple[str, str]:
+    """A model-level check names its field as 'field: message'; lift it into the location."""
+    field = _location(loc)
+    if field == "input" and ": " in message:
+        head, rest = message.split(": ", 1)
+        if head.isidentifier():
+            return head, rest
+    return field, message
+
+
+def _describe(err: dict) -> InputError:
+    field, message = _split(err["loc"], _clean(err["msg"]))
     if err["type"] == "extra_forbidden":
         message = "is not a known field (check the spelling)"
     elif err["type"] == "missing":
@@ -41,5 +50,10 @@ def first_error(exc: ValidationError) -> InputError:
     return InputError(field, message)
 
 
+def first_error(exc: ValidationError) -> InputError:
+    """The first problem of a pydantic error, as one line: 'field: what is allowed'."""
+    return _describe(exc.errors(include_url=False)[0])
+
+
 def describe_all(exc: ValidationError) -> list[str]:
-    return [str(InputError(_location(e["loc"]), _clean(e["msg"]))) for e in exc.errors(include_url=False)]
+    return [str(_describe(e)) for e in exc.errors(include_url=False)]

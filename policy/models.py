@@ -63,15 +63,15 @@ class Scenario(BaseModel):
     def _consistent(self) -> "Scenario":
         for name in ("third_party_costs", "taxes_remitted", "unused_ad_spend"):
             if getattr(self, name) > self.amount_paid:
-                raise ValueError(f"{name} cannot exceed amount_paid ({self.amount_paid})")
+                raise ValueError(f"{name}: cannot exceed amount_paid ({self.amount_paid})")
         if self.third_party_costs + self.taxes_remitted + self.unused_ad_spend > self.amount_paid:
             raise ValueError(
-                "third_party_costs + taxes_remitted + unused_ad_spend cannot exceed amount_paid "
+                "third_party_costs: together with taxes_remitted and unused_ad_spend cannot exceed amount_paid "
                 f"({self.amount_paid})"
             )
         if self.work_started is False and self.completion_pct > 0:
             raise ValueError(
-                "work_started cannot be false when completion_pct is above 0; leave it unknown or set completion to 0"
+                "work_started: cannot be false when completion_pct is above 0; leave it unknown or set completion to 0"
             )
         return self
 

@@ -1,0 +1,96 @@
+"""Plain words for a quote: one place for the sentences the CLI, the app and the Markdown download share."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Optional
+
+from .models import Deadline, Quote
+from .money import format_range, format_usd
+
+VERDICT_LABELS = {
+    "full": "Full refund",
+    "partial": "Partial refund",
+    "none": "No refund",
+    "discretionary": "At the provider's discretion",
+    "window_closed": "Request window closed",
+    "not_offered": "Service not offered",
+}
+
+VERDICT_PLAIN = {
+    "full": "You are entitled to a full refund.",
+    "partial": "You are entitled to part of your payment back.",
+    "none": "The policy gives no refund in this situation.",
+    "discretionary": "The policy lets the provider decide: you can ask, but only the amount shown as the minimum is certain.",
+    "window_closed": "The policy's deadline for refund requests has passed.",
+    "not_offered": "This provider's policy does not cover this service.",
+}
+
+
+def refund_text(q: Quote) -> str:
+    return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)
+
+
+def pct_text(q: Quote) -> str:
+    if q.refund_pct_min == q.refund_pct_max:
+        return f"{q.refund_pct_min:g}% of the amount paid"
+    return f"{q.refund_pct_min:g}% - {q.refund_pct_max:g}% of the amount paid"
+
+
+def day_as_date(day: int, payment_date: Optional[date]) -> str:
+    if payment_date is None:
+        return f"day {day}"
+    return f"day {day} - {(payment_date + timedelta(days=day)):%d %b %Y}"
+
+
+def deadline_sentence(q: Quote, d: Deadline, payment_date: Optional[date] = None) -> str:
+    keep = refund_text(q)
+    after = format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
+    paid = f" if you paid on {payment_date:%d %b %Y}" if payment_date else ""
+    when = day_as_date(d.last_day, payment_date)
+    return f"Cancel by {when}{paid} to keep {keep} ({pct_text(q)}); from day {d.drops_on_day} it drops to {after}."
+
+
+def processing_sentence(q: Quote) -> Optional[str]:
+    p = q.processing_time
+    if p is None:
+        return None
+    how = "by the payment method you used" if p.method else "depending on how you paid"
+    return f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days ({how})."
+
+
+def summary_lines(q: Quote, payment_date: Optional[date] = None) -> list[str]:
+    """A readable summary, for a person at a terminal or a client reading a download."""
+    lines = [
+        f"{q.provider_name} - {q.service_label or q.service} (policy version {q.policy_version})",
+        f"Refund: {refund_text(q)} ({pct_text(q)}) - {VERDICT_LABELS[q.verdict]}",
+        VERDICT_PLAIN[q.verdict],
+    ]
+    if q.stage.placed_by != "none":
+        lines.append(f"Stage: {q.stage.label} (placed by {q.stage.placed_by})")
+    for c in q.clauses:
+        lines.append(f"  [{c.section}] \"{c.quote}\"" + (f" (read as: {c.decision})" if c.decision else ""))
+    for a in q.ambiguities:
+        readings = "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
+        lines.append(f"Ambiguity {a.id} ({a.title}): {readings}")
+    for u in q.unknowns:
+        outcomes = "; ".join(
+            f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes
+        )
+        lines.append(f"Unknown {u.fact}: {outcomes}")
+    for d in q.deductions:
+        lines.append(f"Deducted: {d.label} {format_usd(Decimal(d.amount), q.currency)} [{d.clause.section}]")
+    if q.next_deadline:
+        lines.append(deadline_sentence(q, q.next_deadline, payment_date))
+    sentence = processing_sentence(q)
+    if sentence:
+        lines.append(sentence)
+    if q.next_charge_avoided is not None:
+        lines.append(
+            "Your notice is early enough: the next monthly charge is avoided."
+            if q.next_charge_avoided
+            else "Your notice is too late: the next monthly charge still applies."
+        )
+    lines += [f"Also available: {r}" for r in q.remedies]
+    lines += q.notes
+    return lines

@@ -1,0 +1,92 @@
+"""Properties every quote keeps, over random scenarios."""
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policy import parse_scenario, policies, quote
+from strategies import scenarios
+
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.load_profile("ci")
+
+
+def band(data):
+    q = quote(parse_scenario(data))
+    return Decimal(q.refund_min), Decimal(q.refund_max), q
+
+
+@given(scenarios())
+def test_band_is_ordered_and_within_amount_paid(data):
+    low, high, q = band(data)
+    assert Decimal(0) <= low <= high <= Decimal(data["amount_paid"])
+    assert q.refund_min == f"{low:.2f}" and q.refund_max == f"{high:.2f}"
+
+
+@given(scenarios())
+def test_same_scenario_same_quote(data):
+    assert quote(parse_scenario(data)) == quote(parse_scenario(dict(data)))
+
+
+def _contains(outer, inner):
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+@given(scenarios(), st.sampled_from(["deliverables_provided"]))
+def test_unknown_fact_range_contains_the_known_ranges(data, fact):
+    unknown = band({**data, fact: None})
+    for value in (True, False):
+        known = {**data, fact: value}
+        if fact == "deliverables_provided" and value and data["completion_pct"] == 0 and data["work_started"] is not True:
+            continue  # 'not started implies nothing delivered': True is a different claim, not a refinement
+        assert _contains(unknown[:2], band(known)[:2])
+
+
+@given(scenarios(), st.integers(min_value=0, max_value=60))
+def test_unknown_notice_contains_any_given_notice(data, notice):
+    assert _contains(band({**data, "notice_days": None})[:2], band({**data, "notice_days": notice})[:2])
+
+
+@given(scenarios())
+def test_unknown_stage_contains_every_stage_that_completion_allows(data):
+    data = {**data, "stage": None}
+    unknown, = [band(data)[:2]]
+    q = quote(parse_scenario(data))
+    for stage_id in q.stage.candidates:
+        assert _contains(unknown, band({**data, "stage": stage_id})[:2])
+
+
+@given(scenarios(), st.sampled_from(sorted(["card", "paypal", "bank_india", "bank_international", "check"])))
+def test_unknown_payment_method_spans_every_method(data, method):
+    unknown = quote(parse_scenario({**data, "payment_method": None})).processing_time
+    known = quote(parse_scenario({**data, "payment_method": method})).processing_time
+    if known is not None:
+        assert unknown.min_business_days <= known.min_business_days <= known.max_business_days <= unknown.max_business_days
+
+
+PROJECT_SERVICES = sorted(
+    (p.id, sid) for p in policies().values() for sid, s in p.services.items() if s.billing == "project"
+)
+
+
+@given(
+    st.sampled_from(PROJECT_SERVICES),
+    scenarios(),
+    st.lists(st.integers(min_value=0, max_value=1000), min_size=2, max_size=2),
+)
+def test_staged_project_refund_never_rises_with_completion(ps, data, points):
+    provider, service = ps
+    lo, hi = sorted(Decimal(p) / 10 for p in points)
+    base = {**data, "provider": provider, "service": service, "stage": None, "work_started": None}
+    low_a, high_a, _ = band({**base, "completion_pct": lo})
+    low_b, high_b, _ = band({**base, "completion_pct": hi})
+    assert high_b <= high_a
+    if lo > 0:  # at 0% a not-started discretionary gap may sit below the started rate (decisions.md)
+        assert low_b <= low_a
+
+
+@given(scenarios())
+def test_days_only_lower_a_project_refund(data):
+    data = {**data, "billing_error": False, "provider_fault": False, "undelivered_promised": False}
+    later = {**data, "days_since_payment": data["days_since_payment"] + 1}
+    assert band(later)[1] <= band(data)[1]

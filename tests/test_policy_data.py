@@ -1,0 +1,104 @@
+"""The policy files: validated when loaded, every quote verbatim in its source, a fourth policy needs no code."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policy import PolicyFileError, load_directory, parse_policy, parse_scenario, policies, quote
+from policy.loader import DATA_DIR
+
+TEXTS = Path(__file__).resolve().parent.parent / "policy" / "texts"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "policies"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("provider", sorted(policies()))
+def test_every_quote_appears_verbatim_in_its_source(provider):
+    policy = policies()[provider]
+    source = squash((TEXTS / policy.source).read_text(encoding="utf-8"))
+    missing = [c.quote for c in policy.all_clauses() if squash(c.quote) not in source]
+    readings = [
+        c.quote
+        for s in policy.services.values() for st in s.stages for t in st.tiers for c in t.clauses
+        if squash(c.quote) not in source
+    ]
+    assert missing == [] and readings == []
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/policies is not beside this checkout")
+@pytest.mark.parametrize("name", ["itmedia.txt", "socialbeat.txt", "stepinto.txt"])
+def test_bundled_texts_match_the_shared_originals(name):
+    assert (TEXTS / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+def test_every_interpretation_names_its_reading():
+    for p in policies().values():
+        for c in p.all_clauses():
+            assert c.reading == "as_written" or c.decision
+
+
+def test_a_fourth_policy_file_works_without_code_changes(tmp_path):
+    for f in DATA_DIR.glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    text = (DATA_DIR / "stepinto.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "stepinto"', 'id = "acme"').replace('name = "Step-Into"', 'name = "Acme Ads"')
+    text = text.replace("days_max = 7", "days_max = 14")
+    (tmp_path / "acme.toml").write_text(text, encoding="utf-8")
+    registry = load_directory(tmp_path)
+    s = parse_scenario(dict(provider="acme", service="ppc", amount_paid="900", completion_pct=0, days_since_payment=10), registry)
+    q = quote(s, registry)
+    assert (q.refund_min, q.refund_max, q.verdict, q.provider_name) == ("900.00", "900.00", "full", "Acme Ads")
+    assert q.next_deadline.last_day == 14
+
+
+BROKEN = [
+    ("not TOML", "id = ", "not valid TOML"),
+    ("missing name", 'id = "x"\nversion = "1"\nsource = "x.txt"\n[contact]\nnote = "n"\n[services]', "name: is required"),
+]
+
+
+@pytest.mark.parametrize("label,text,needle", BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_broken_policy_file_names_the_problem(label, text, needle):
+    with pytest.raises(PolicyFileError) as exc:
+        parse_policy(text, "broken.toml")
+    assert "broken.toml" in str(exc.value) and needle in str(exc.value)
+
+
+def _mutated(old: str, new: str) -> str:
+    text = (DATA_DIR / "socialbeat.toml").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_a_misspelt_key_is_refused_with_its_path():
+    text = _mutated("billing = \"project\"", "biling = \"project\"")
+    with pytest.raises(PolicyFileError, match="services.website.biling: is not a known field"):
+        parse_policy(text, "socialbeat.toml")
+
+
+def test_a_stage_gap_is_refused_at_load():
+    text = _mutated("completion_below = 26\n", "completion_below = 20\n")
+    with pytest.raises(PolicyFileError, match="no stage covers completion 20"):
+        parse_policy(text, "socialbeat.toml")
+
+
+def test_an_interpretation_without_its_decision_is_refused():
+    text = _mutated('reading = "interpretation", decision = "SB window" }', 'reading = "interpretation" }')
+    with pytest.raises(PolicyFileError, match="must name its decision"):
+        parse_policy(text, "socialbeat.toml")
+
+
+def test_an_unknown_ambiguity_is_refused():
+    text = _mutated('ambiguity = { id = "A-SB-01"', 'ambiguity = { id = "A-SB-99"')
+    with pytest.raises(PolicyFileError, match="A-SB-99"):
+        parse_policy(text, "socialbeat.toml")
+
+
+def test_a_percentage_over_100_is_refused():
+    text = _mutated("min = { pct = 75 }", "min = { pct = 750 }")
+    with pytest.raises(PolicyFileError, match="pct"):
+        parse_policy(text, "socialbeat.toml")
