@@ -15,6 +15,7 @@ from .batch import run_batch
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
 from .loader import policies
+from .models import quote_to_json
 from .quoting import parse_scenario, quote
 from .taxonomy import PAYMENT_METHODS, SERVICES
 
@@ -67,7 +68,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     data = _scenario_from_stdin() if args.json else _scenario_from_flags(args)
     q = quote(parse_scenario(data))
     if args.json:
-        print(q.model_dump_json(indent=2))
+        print(quote_to_json(q, indent=2))
     else:
         print("\n".join(summary_lines(q)))
     return 0

@@ -5,7 +5,7 @@ An unknown fact is evaluated under each value it could take and the band covers 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
@@ -52,15 +52,16 @@ class Facts:
         )
 
     def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> "Facts":
-        """The same case at another completion or day; work is inferred started above 0%."""
-        changes: dict = {}
-        if days is not None:
-            changes["days"] = days
-        if completion is not None:
-            changes["completion"] = completion
-            if completion > 0:
-                changes["started"] = True
-        return replace(self, **changes)
+        """The same case at another completion or day; work is inferred started above 0%.
+
+        Built positionally: dataclasses.replace costs several times more, and curves call this per point.
+        """
+        c = self.completion if completion is None else completion
+        return Facts(
+            self.paid, c, self.days if days is None else days, self.started or c > 0, self.deliverables,
+            self.notice_days, self.stage, self.taxes_remitted, self.third_party_costs, self.unused_ad_spend,
+            self.flags,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +94,6 @@ class Evaluation:
     window_closed: bool = False
 
 
-def refundable_base(policy: PolicyFile, service: Service, facts: Facts) -> Decimal:
-    base = facts.paid
-    for deduction in policy.deductions:
-        base -= getattr(facts, deduction.field)
-    for fund in service.separate_funds:
-        base -= getattr(facts, fund)
-    return max(base, ZERO)
-
-
 def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
     of = a.of
     if of == "base":
@@ -131,6 +123,42 @@ def amount(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
     return max(value, ZERO)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What evaluate() needs of one policy's service, worked out once: the hot path only loops."""
+
+    policy: PolicyFile
+    service: Service
+    window_days: Optional[int]
+    deduction_fields: tuple[str, ...]
+    asks_deliverables: bool
+    uses_notice: bool
+    day_thresholds: tuple[int, ...]
+
+
+_PLANS: dict[tuple[int, str], Optional[Plan]] = {}
+
+
+def plan_for(policy: PolicyFile, service_id: str) -> Optional[Plan]:
+    key = (id(policy), service_id)
+    if key not in _PLANS:
+        service = policy.services.get(service_id)
+        if service is None:
+            _PLANS[key] = None
+        else:
+            tiers = [t for stage in service.stages for t in stage.tiers]
+            _PLANS[key] = Plan(
+                policy=policy,  # held, so id(policy) cannot be reused while the plan lives
+                service=service,
+                window_days=policy.window.days if policy.window else None,
+                deduction_fields=tuple(d.field for d in policy.deductions) + tuple(service.separate_funds),
+                asks_deliverables=any(t.when.deliverables_provided is not None for t in tiers),
+                uses_notice=any(a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)),
+                day_thresholds=_day_thresholds(policy, service),
+            )
+    return _PLANS[key]
+
+
 def candidate_stages(service: Service, facts: Facts) -> tuple[tuple[Stage, ...], str]:
     if facts.stage is not None:
         return tuple(s for s in service.stages if s.id == facts.stage), "explicit"
@@ -150,23 +178,19 @@ def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
     return True
 
 
-def _worlds(stages: tuple[Stage, ...], facts: Facts) -> list[World]:
-    tiers = [t for s in stages for t in s.tiers]
+def _worlds(plan: Plan, facts: Facts) -> list[World]:
     if facts.deliverables is not None:
-        deliverables: list[Optional[bool]] = [facts.deliverables]
+        deliverables: tuple[Optional[bool], ...] = (facts.deliverables,)
     elif not facts.started:
-        deliverables = [False]  # decisions.md 'SI not started': nothing is delivered before work starts
-    elif any(t.when.deliverables_provided is not None for t in tiers):
-        deliverables = [False, True]
+        deliverables = (False,)  # decisions.md 'SI not started': nothing is delivered before work starts
+    elif plan.asks_deliverables:
+        deliverables = (False, True)
     else:
-        deliverables = [None]
-    uses_notice = any(
-        a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)
-    )
-    if facts.notice_days is not None or not uses_notice:
-        notices: list[Optional[int]] = [facts.notice_days]
+        deliverables = (None,)
+    if facts.notice_days is not None or not plan.uses_notice:
+        notices: tuple[Optional[int], ...] = (facts.notice_days,)
     else:
-        notices = [0, NOTICE_SERVED]  # notice given today, or long enough ago to be served
+        notices = (0, NOTICE_SERVED)  # notice given today, or long enough ago to be served
     return [World(d, n) for d in deliverables for n in notices]
 
 
@@ -181,23 +205,31 @@ def verdict_of(low: Decimal, high: Decimal, base: Decimal) -> str:
 
 
 def evaluate(policy: PolicyFile, service_id: str, facts: Facts) -> Evaluation:
-    service = policy.services.get(service_id)
-    if service is None:
+    plan = plan_for(policy, service_id)
+    if plan is None:
         return Evaluation(ZERO, ZERO, "not_offered", ZERO)
-    base = refundable_base(policy, service, facts)
-    if policy.window is not None and facts.days > policy.window.days:
+    base = facts.paid
+    for name in plan.deduction_fields:
+        base -= getattr(facts, name)
+    base = max(base, ZERO)
+    if plan.window_days is not None and facts.days > plan.window_days:
         return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
-    stages, placed_by = candidate_stages(service, facts)
+    stages, placed_by = candidate_stages(plan.service, facts)
     outcomes: list[Outcome] = []
-    for world in _worlds(stages, facts):
+    low = high = None
+    for world in _worlds(plan, facts):
         for stage in stages:
-            tier = next(t for t in stage.tiers if _tier_matches(t, facts, world))
-            outcomes.append(
-                Outcome(world, stage, tier, amount(tier.min, base, facts, world), amount(tier.max, base, facts, world))
-            )
-    low = min(o.low for o in outcomes)
-    high = max(o.high for o in outcomes)
-    exceptions = [e for e in policy.exceptions if e.flag in facts.flags]
+            for tier in stage.tiers:
+                if _tier_matches(tier, facts, world):
+                    break
+            lo = amount(tier.min, base, facts, world)
+            hi = amount(tier.max, base, facts, world)
+            outcomes.append(Outcome(world, stage, tier, lo, hi))
+            if low is None or lo < low:
+                low = lo
+            if high is None or hi > high:
+                high = hi
+    exceptions = [e for e in policy.exceptions if e.flag in facts.flags] if facts.flags else []
     for rule in exceptions:  # an exception adds a ground; the client gets the better of the two
         no_world = World(None, None)
         low = max(low, amount(rule.min, base, facts, no_world))
@@ -206,17 +238,20 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts) -> Evaluation:
     return Evaluation(low, high, verdict_of(low, high, base), base, stages, placed_by, outcomes, exceptions)
 
 
-def day_thresholds(policy: PolicyFile, service_id: str) -> tuple[int, ...]:
-    """The last days of every clock in the policy for a service: results can change only after them."""
+def _day_thresholds(policy: PolicyFile, service: Service) -> tuple[int, ...]:
+    """The last days of every clock that applies to a service: results can change only after them."""
     days: set[int] = set()
     if policy.window is not None:
         days.add(policy.window.days)
-    service = policy.services.get(service_id)
-    if service is not None:
-        for stage in service.stages:
-            for tier in stage.tiers:
-                if tier.when.days_max is not None:
-                    days.add(tier.when.days_max)
-                if tier.when.days_min is not None and tier.when.days_min > 0:
-                    days.add(tier.when.days_min - 1)
+    for stage in service.stages:
+        for tier in stage.tiers:
+            if tier.when.days_max is not None:
+                days.add(tier.when.days_max)
+            if tier.when.days_min is not None and tier.when.days_min > 0:
+                days.add(tier.when.days_min - 1)
     return tuple(sorted(days))
+
+
+def day_thresholds(policy: PolicyFile, service_id: str) -> tuple[int, ...]:
+    plan = plan_for(policy, service_id)
+    return plan.day_thresholds if plan else ()

@@ -1,10 +1,11 @@
 """Scenario in, Quote out: the contract of decisions.md section 3."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from .taxonomy import PAYMENT_METHODS, SERVICES
 
@@ -81,7 +82,10 @@ class Scenario(BaseModel):
         return self.work_started if self.work_started is not None else self.completion_pct > 0
 
 
-class ClauseRef(BaseModel):
+# The quote and its parts: plain dataclasses (cheap to build), serialised by one pydantic TypeAdapter.
+
+@dataclass(slots=True)
+class ClauseRef:
     provider: str
     section: str
     quote: str
@@ -89,36 +93,42 @@ class ClauseRef(BaseModel):
     decision: Optional[str] = None
 
 
-class ReadingAmount(BaseModel):
+@dataclass(slots=True)
+class ReadingAmount:
     label: str
     amount: str
 
 
-class AmbiguityUse(BaseModel):
+@dataclass(slots=True)
+class AmbiguityUse:
     id: str
     title: str
     readings: list[ReadingAmount]
 
 
-class FactOutcome(BaseModel):
+@dataclass(slots=True)
+class FactOutcome:
     value: str
     refund_min: str
     refund_max: str
 
 
-class UnknownFact(BaseModel):
+@dataclass(slots=True)
+class UnknownFact:
     fact: str
     outcomes: list[FactOutcome]
 
 
-class Deduction(BaseModel):
+@dataclass(slots=True)
+class Deduction:
     field: str
     label: str
     amount: str
     clause: ClauseRef
 
 
-class Deadline(BaseModel):
+@dataclass(slots=True)
+class Deadline:
     last_day: int  # the last day (since payment) that keeps the current result
     drops_on_day: int
     refund_min_after: str
@@ -126,21 +136,24 @@ class Deadline(BaseModel):
     verdict_after: Verdict
 
 
-class ProcessingTime(BaseModel):
+@dataclass(slots=True)
+class ProcessingTime:
     method: Optional[str]
     min_business_days: int
     max_business_days: int
     clauses: list[ClauseRef]
 
 
-class StagePlacement(BaseModel):
+@dataclass(slots=True)
+class StagePlacement:
     id: Optional[str]
     label: str
     placed_by: Literal["explicit", "completion", "none"]
-    candidates: list[str] = []
+    candidates: list[str] = field(default_factory=list)
 
 
-class Quote(BaseModel):
+@dataclass(slots=True)
+class Quote:
     provider: str
     provider_name: str
     service: str
@@ -171,3 +184,15 @@ class Quote(BaseModel):
     @property
     def is_point(self) -> bool:
         return self.refund_min == self.refund_max
+
+
+_QUOTE_ADAPTER = TypeAdapter(Quote)
+
+
+def quote_to_dict(q: Quote) -> dict:
+    """The JSON-ready dict of a quote (the decisions.md contract)."""
+    return _QUOTE_ADAPTER.dump_python(q, mode="json")
+
+
+def quote_to_json(q: Quote, indent: Optional[int] = None) -> str:
+    return _QUOTE_ADAPTER.dump_json(q, indent=indent).decode()

@@ -46,11 +46,19 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
     return scenario
 
 
+_REFS: dict[tuple, ClauseRef] = {}
+
+
 def _ref(policy: PolicyFile, clause: Clause) -> ClauseRef:
-    return ClauseRef(
-        provider=policy.id, section=clause.section, quote=clause.quote,
-        reading=clause.reading, decision=clause.decision,
-    )
+    """One ClauseRef per clause, built once: quotes share them (they are never mutated)."""
+    key = (policy.id, clause.section, clause.quote, clause.reading, clause.decision)
+    ref = _REFS.get(key)
+    if ref is None:
+        ref = _REFS[key] = ClauseRef(
+            provider=policy.id, section=clause.section, quote=clause.quote,
+            reading=clause.reading, decision=clause.decision,
+        )
+    return ref
 
 
 def _money(value: Decimal) -> str:
@@ -92,6 +100,8 @@ def _unknowns(ev: Evaluation) -> list[UnknownFact]:
             return None
         return UnknownFact(fact=fact, outcomes=outcomes)
 
+    if len(ev.outcomes) < 2:
+        return []
     found = [
         group("stage", lambda o: o.stage.id, lambda k: next(s.label for s in ev.stages if s.id == k)),
         group("deliverables_provided", lambda o: o.world.deliverables, lambda k: "yes" if k else "no"),
@@ -104,7 +114,6 @@ def _unknowns(ev: Evaluation) -> list[UnknownFact]:
 
 
 def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[AmbiguityUse]:
-    titles = {a.id: a.title for a in policy.ambiguities}
     used: list[AmbiguityUse] = []
     seen: set[str] = set()
     for o in ev.outcomes:
@@ -117,7 +126,8 @@ def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[Ambig
             for r in amb.readings
         ]
         if len({r.amount for r in readings}) > 1:  # only ambiguities that move the result
-            used.append(AmbiguityUse(id=amb.id, title=titles.get(amb.id, amb.id), readings=readings))
+            title = next((a.title for a in policy.ambiguities if a.id == amb.id), amb.id)
+            used.append(AmbiguityUse(id=amb.id, title=title, readings=readings))
     return used
 
 
