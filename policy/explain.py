@@ -40,15 +40,16 @@ def pct_text(q: Quote) -> str:
 def day_as_date(day: int, payment_date: Optional[date]) -> str:
     if payment_date is None:
         return f"day {day}"
-    return f"day {day} - {(payment_date + timedelta(days=day)):%d %b %Y}"
+    return f"day {day} ({(payment_date + timedelta(days=day)):%d %b %Y}, as you paid on {payment_date:%d %b %Y})"
 
 
 def deadline_sentence(q: Quote, d: Deadline, payment_date: Optional[date] = None) -> str:
-    keep = refund_text(q)
     after = format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
-    paid = f" if you paid on {payment_date:%d %b %Y}" if payment_date else ""
     when = day_as_date(d.last_day, payment_date)
-    return f"Cancel by {when}{paid} to keep {keep} ({pct_text(q)}); from day {d.drops_on_day} it drops to {after}."
+    return (
+        f"Cancel by {when} to keep {refund_text(q)} ({pct_text(q)}); "
+        f"from day {d.drops_on_day} it drops to {after}."
+    )
 
 
 def processing_sentence(q: Quote) -> Optional[str]:
@@ -94,3 +95,39 @@ def summary_lines(q: Quote, payment_date: Optional[date] = None) -> list[str]:
     lines += [f"Also available: {r}" for r in q.remedies]
     lines += q.notes
     return lines
+
+
+def plain_answer(q: Quote) -> str:
+    """The first sentence a client reads."""
+    amount = refund_text(q)
+    if q.verdict == "full":
+        return f"Yes. You can get your money back in full: {amount}."
+    if q.verdict == "partial":
+        return f"Yes, in part. You can expect {amount}."
+    if q.verdict == "discretionary":
+        if Decimal(q.refund_min) > 0:
+            return f"Yes, in part: at least {format_usd(Decimal(q.refund_min), q.currency)}, and up to {format_usd(Decimal(q.refund_max), q.currency)} if the provider agrees."
+        return f"Maybe. The provider may refund up to {format_usd(Decimal(q.refund_max), q.currency)}, but it does not have to."
+    if q.verdict == "window_closed":
+        return "Probably not: the deadline for refund requests in this policy has passed."
+    if q.verdict == "not_offered":
+        return "This provider's refund policy does not list this service, so it cannot tell."
+    return "Not under this policy, as things stand."
+
+
+def what_to_do(policy, q: Quote, payment_date: Optional[date] = None) -> list[str]:
+    """What to send, to whom, and by when, in plain words."""
+    steps = [policy.contact.how_to_request]
+    if q.next_deadline:
+        steps.append(
+            f"Do it by {day_as_date(q.next_deadline.last_day, payment_date)}: "
+            f"after that the refund drops to "
+            f"{format_range(Decimal(q.next_deadline.refund_min_after), Decimal(q.next_deadline.refund_max_after), q.currency)}."
+        )
+    if policy.contact.documents:
+        steps.append("Include: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
+    sentence = processing_sentence(q)
+    if sentence:
+        steps.append(sentence)
+    steps += [f"If money is not the answer: {r}." for r in q.remedies]
+    return steps

@@ -13,6 +13,7 @@ from .errors import PolicyFileError, describe_all
 from .schema import PolicyFile
 
 DATA_DIR = Path(__file__).parent / "data"
+TEXTS_DIR = Path(__file__).parent / "texts"
 
 
 def parse_policy(text: str, name: str = "<policy>") -> PolicyFile:
@@ -45,3 +46,8 @@ def load_directory(directory: Path) -> Mapping[str, PolicyFile]:
 def policies() -> Mapping[str, PolicyFile]:
     """The shipped policies, loaded once per process."""
     return load_directory(DATA_DIR)
+
+
+def source_text(policy: PolicyFile) -> str:
+    """The published policy text the file encodes (bundled copies of shared/policies)."""
+    return (TEXTS_DIR / policy.source).read_text(encoding="utf-8")

@@ -200,6 +200,9 @@ class Contact(Strict):
     email: Optional[str] = None
     phone: Optional[str] = None
     note: str
+    how_to_request: str  # plain words: what to send, and to whom
+    steps: tuple[Clause, ...] = ()  # the policy's own request procedure
+    documents: tuple[Clause, ...] = ()  # what the policy asks the client to include
 
 
 class PolicyFile(Strict):
@@ -256,6 +259,7 @@ class PolicyFile(Strict):
         groups += [p.clauses for p in self.processing_times]
         groups += [r.clauses for r in self.remedies]
         groups += [t.clauses for t in self.terms.values()]
+        groups += [self.contact.steps, self.contact.documents]
         for service in self.services.values():
             groups.append(service.clauses)
             for stage in service.stages:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from policy import PolicyFileError, load_directory, parse_policy, parse_scenario, policies, quote
-from policy.loader import DATA_DIR
+from policy.loader import DATA_DIR, source_text
 
 TEXTS = Path(__file__).resolve().parent.parent / "policy" / "texts"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "policies"
@@ -19,7 +19,7 @@ def squash(text: str) -> str:
 @pytest.mark.parametrize("provider", sorted(policies()))
 def test_every_quote_appears_verbatim_in_its_source(provider):
     policy = policies()[provider]
-    source = squash((TEXTS / policy.source).read_text(encoding="utf-8"))
+    source = squash(source_text(policy))
     missing = [c.quote for c in policy.all_clauses() if squash(c.quote) not in source]
     readings = [
         c.quote

@@ -1,0 +1,75 @@
+"""The same scenario against all three providers: a table, the bands overlaid, and heatmaps."""
+from decimal import Decimal
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from policy import parse_scenario, policies
+from policy.curves import most_generous
+from policy.explain import VERDICT_LABELS
+from policy.money import cents_int
+from ui import cache, charts, state
+from ui.tables import dollars, readable
+
+st.set_page_config(page_title="Compare providers", page_icon=":material/compare_arrows:", layout="wide")
+state.values()
+state.sidebar()
+st.title("Compare providers")
+st.caption("The scenario in the sidebar, against every provider's policy.")
+state.show_url_warnings()
+
+scenario, problem = state.scenario()
+if problem is not None:
+    st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to compare.")
+    state.sync_url()
+    st.stop()
+
+rows = []
+for pid, policy in policies().items():
+    other = parse_scenario({**scenario.model_dump(), "provider": pid, "stage": scenario.stage if pid == scenario.provider else None})
+    q = cache.cached_quote(cache.key(other))
+    first = q.clauses[0] if q.clauses else None
+    rows.append({
+        "Provider": policy.name,
+        "Verdict": "not offered" if q.verdict == "not_offered" else VERDICT_LABELS[q.verdict],
+        "Refund min": "-" if q.verdict == "not_offered" else dollars(cents_int(Decimal(q.refund_min))),
+        "Refund max": "-" if q.verdict == "not_offered" else dollars(cents_int(Decimal(q.refund_max))),
+        "Deciding clause": f'[{first.section}] "{first.quote}"' if first else (q.notes[0] if q.notes else "-"),
+    })
+table = pd.DataFrame(rows)
+st.dataframe(table, hide_index=True, width="stretch")
+
+compare = cache.cached_compare(cache.key(scenario))
+st.subheader("Refund bands against project completion")
+st.altair_chart(charts.compare_chart(compare, float(scenario.completion_pct)), width="stretch")
+with st.expander("Data behind this chart"):
+    st.dataframe(readable(compare), hide_index=True, width="stretch")
+
+st.subheader("Completion x days since payment")
+st.caption("Colour: the most each policy allows, as a share of the amount paid. Hover a cell for the band.")
+full = cache.cached_grid(cache.key(scenario))
+coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
+paid_cents = cents_int(scenario.amount_paid)
+columns = st.columns(len(policies()))
+for column, (pid, policy) in zip(columns, policies().items()):
+    part = coarse[coarse.provider == pid]
+    with column:
+        if (part.verdict == "not_offered").all():
+            st.markdown(f"**{policy.name}**")
+            st.info("Does not offer this service.")
+        else:
+            st.altair_chart(charts.heatmap(part, policy.name, paid_cents), width="stretch")
+
+winners = most_generous(coarse)
+st.subheader("Most generous where")
+st.altair_chart(
+    alt.Chart(winners).mark_rect().encode(
+        x=alt.X("completion_pct:O", title="Completion (%)"),
+        y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
+        color=alt.Color("most_generous:N", title="Allows the most"),
+        tooltip=["completion_pct", "days_since_payment", "most_generous"],
+    ).properties(height=260),
+    width="stretch",
+)
+state.sync_url()

@@ -1,0 +1,68 @@
+"""Curves and grids agree with quote() point by point; amounts are exact integer cents."""
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policy import parse_scenario, policies, quote
+from policy.curves import compare_completion, completion_curve, days_curve, grid, stage_boundaries
+from strategies import scenarios
+
+
+def cents(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=60))
+def test_grid_matches_quote_at_every_sampled_point(data, c, d):
+    s = parse_scenario(data)
+    g = grid(s)
+    for provider in policies():
+        row = g[(g.provider == provider) & (g.completion_pct == c) & (g.days_since_payment == d)]
+        assert len(row) == 1
+        point = {**data, "provider": provider, "completion_pct": c, "days_since_payment": d, "stage": None}
+        if c == 0:
+            point["work_started"] = bool(data.get("work_started"))
+        q = quote(parse_scenario(point))
+        assert (row.refund_min_cents.item(), row.refund_max_cents.item()) == (cents(q.refund_min), cents(q.refund_max))
+        assert row.verdict.item() == q.verdict
+
+
+def test_grid_shape_and_exact_types():
+    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=0))
+    g = grid(s)
+    assert len(g) == 3 * 101 * 61
+    assert str(g.refund_min_cents.dtype) == "int64" and str(g.refund_max_cents.dtype) == "int64"
+    sb = g[(g.provider == "socialbeat") & (g.completion_pct == 0)]
+    assert sb[sb.days_since_payment == 2].refund_max_cents.item() == 500000
+    assert sb[sb.days_since_payment == 3].refund_max_cents.item() == 490000
+    assert sb[sb.days_since_payment == 31].verdict.item() == "window_closed"
+
+
+def test_completion_curve_steps_at_the_stage_bands():
+    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=40, days_since_payment=10))
+    curve = completion_curve(s).set_index("completion_pct")
+    assert curve.loc[25.0, "refund_max_cents"] == 75000 and curve.loc[26.0, "refund_max_cents"] == 50000
+    assert curve.loc[63.0, "refund_max_cents"] == 25000 and curve.loc[64.0, "refund_max_cents"] == 0
+    assert curve.loc[0.0, "stage"].startswith("Pre-project")
+
+
+def test_days_curve_shows_the_cliffs():
+    s = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=0))
+    curve = days_curve(s, last_day=10).set_index("days_since_payment")
+    assert curve.loc[7, "refund_min_cents"] == 70000 and curve.loc[8, "refund_max_cents"] == 0
+
+
+def test_compare_has_every_provider_and_marks_not_offered():
+    s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="1000", completion_pct=10, days_since_payment=1))
+    df = compare_completion(s)
+    assert set(df.provider) == {"itmedia", "socialbeat", "stepinto"} and len(df) == 303
+    assert set(df[df.provider == "stepinto"].verdict) == {"not_offered"}
+
+
+def test_stage_boundaries_come_from_the_data():
+    b = stage_boundaries(policies()["socialbeat"], "website")
+    assert b.completion_pct.tolist() == [0.0, 26.0, 51.0, 64.0, 76.0]
+    assert b.label.tolist()[1] == "Design (26-50%)"

@@ -1,0 +1,1 @@
+"""The Streamlit shell: gathers input, calls policy/, draws. No rule lives here."""
