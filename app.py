@@ -3,10 +3,11 @@ import streamlit as st
 
 from policy import policies
 from policy.curves import stage_boundaries
-from ui import cache, charts, show, state
+from ui import cache, charts, nav, show, state
 from ui.tables import readable
 
 st.set_page_config(page_title="Refund calculator", page_icon=":material/calculate:", layout="wide")
+nav.links()
 state.values()
 state.sidebar()
 

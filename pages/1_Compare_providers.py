@@ -9,10 +9,11 @@ from policy import parse_scenario, policies
 from policy.curves import most_generous
 from policy.explain import VERDICT_LABELS
 from policy.money import cents_int
-from ui import cache, charts, state
+from ui import cache, charts, nav, state
 from ui.tables import dollars, readable
 
 st.set_page_config(page_title="Compare providers", page_icon=":material/compare_arrows:", layout="wide")
+nav.links()
 state.values()
 state.sidebar()
 st.title("Compare providers")
@@ -47,27 +48,26 @@ with st.expander("Data behind this chart"):
     st.dataframe(readable(compare), hide_index=True, width="stretch")
 
 st.subheader("Completion x days since payment")
-st.caption("Colour: the most each policy allows, as a share of the amount paid. Hover a cell for the band.")
+MEASURES = {"refund_min_cents": "What the client can count on (minimum)", "refund_max_cents": "The most the policy allows (maximum)"}
+by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="compare_by")
+st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
 full = cache.cached_grid(cache.key(scenario))
 coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
 paid_cents = cents_int(scenario.amount_paid)
-columns = st.columns(len(policies()))
-for column, (pid, policy) in zip(columns, policies().items()):
+for pid, policy in policies().items():
     part = coarse[coarse.provider == pid]
-    with column:
-        if (part.verdict == "not_offered").all():
-            st.markdown(f"**{policy.name}**")
-            st.info("Does not offer this service.")
-        else:
-            st.altair_chart(charts.heatmap(part, policy.name, paid_cents), width="stretch")
+    if (part.verdict == "not_offered").all():
+        st.info(f"{policy.name} does not offer this service.")
+    else:
+        st.altair_chart(charts.heatmap(part, policy.name, paid_cents, by), width="stretch")
 
-winners = most_generous(coarse)
+winners = most_generous(coarse, by)
 st.subheader("Most generous where")
 st.altair_chart(
     alt.Chart(winners).mark_rect().encode(
         x=alt.X("completion_pct:O", title="Completion (%)"),
         y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-        color=alt.Color("most_generous:N", title="Allows the most"),
+        color=alt.Color("most_generous:N", title="Gives the most", scale=alt.Scale(range=charts.PALETTE + ["#bbbbbb"])),
         tooltip=["completion_pct", "days_since_payment", "most_generous"],
     ).properties(height=260),
     width="stretch",

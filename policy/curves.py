@@ -64,7 +64,7 @@ def completion_curve(
     base = curve_facts(scenario)
     rows = _rows(registry[provider], scenario.service, [base.at(completion=c) for c in points])
     return pd.DataFrame(
-        {"provider": provider, "completion_pct": [float(c) for c in points], **rows}
+        {"provider": provider, "provider_name": registry[provider].name, "completion_pct": [float(c) for c in points], **rows}
     )
 
 
@@ -80,7 +80,9 @@ def days_curve(
         facts = curve_facts(scenario).at(completion=scenario.completion_pct)
     days = range(last_day + 1)
     rows = _rows(registry[provider], scenario.service, [facts.at(days=d) for d in days])
-    return pd.DataFrame({"provider": provider, "days_since_payment": list(days), **rows})
+    return pd.DataFrame(
+        {"provider": provider, "provider_name": registry[provider].name, "days_since_payment": list(days), **rows}
+    )
 
 
 def compare_completion(scenario: Scenario, registry: Optional[Mapping[str, PolicyFile]] = None) -> pd.DataFrame:
@@ -123,6 +125,7 @@ def grid(
             pd.DataFrame(
                 {
                     "provider": provider,
+                    "provider_name": policy.name,
                     "days_since_payment": np.repeat(np.arange(last_day + 1), len(points)),
                     "completion_pct": np.tile(completions, last_day + 1),
                     "refund_min_cents": lows[span_index].ravel(),
@@ -149,16 +152,17 @@ def stage_boundaries(policy: PolicyFile, service_id: str) -> pd.DataFrame:
 
 def _shared_label(labels: list[str]) -> str:
     """Stages that start together ('Design (26-50%): concepts ...', '... revisions') share one label."""
-    heads = {label.split(":")[0] for label in labels}
-    return heads.pop() if len(heads) == 1 else " / ".join(labels)
+    heads = {label.split(":")[0].split(" (")[0] for label in labels}
+    return heads.pop() if len(heads) == 1 else " / ".join(sorted(heads))
 
 
-def most_generous(grid_frame: pd.DataFrame) -> pd.DataFrame:
-    """For each (completion, day): the provider whose policy allows the most (ties named together)."""
+def most_generous(grid_frame: pd.DataFrame, by: str = "refund_min_cents") -> pd.DataFrame:
+    """For each (completion, day): the provider that gives the most, by the band's minimum (what a client
+    can count on) or maximum (what the policy allows at most); ties are named together."""
     offered = grid_frame[grid_frame.verdict != "not_offered"]
-    best = offered.groupby(["completion_pct", "days_since_payment"]).refund_max_cents.transform("max")
-    top = offered[(offered.refund_max_cents == best) & (best > 0)]
-    winners = top.groupby(["completion_pct", "days_since_payment"]).provider.agg(lambda p: " = ".join(sorted(p)))
+    best = offered.groupby(["completion_pct", "days_since_payment"])[by].transform("max")
+    top = offered[(offered[by] == best) & (best > 0)]
+    winners = top.groupby(["completion_pct", "days_since_payment"]).provider_name.agg(lambda p: " = ".join(sorted(p)))
     cells = grid_frame[["completion_pct", "days_since_payment"]].drop_duplicates()
     frame = cells.merge(winners.rename("most_generous").reset_index(), how="left")
     return frame.fillna({"most_generous": "no refund from any"}).reset_index(drop=True)

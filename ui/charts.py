@@ -7,9 +7,7 @@ import altair as alt
 import pandas as pd
 
 MONEY = "$,.2f"
-PROVIDER_COLORS = alt.Scale(
-    domain=["itmedia", "socialbeat", "stepinto"], range=["#4c78a8", "#e45756", "#54a24b"]
-)
+PALETTE = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"]
 
 
 def _dollars(chart: alt.Chart) -> alt.Chart:
@@ -54,9 +52,10 @@ def band_chart(
     ]
     if boundaries is not None and len(boundaries):
         rules = alt.Chart(boundaries).encode(x="completion_pct:Q")
-        layers += [
+        layers += [  # labels run up along their rules, so neighbouring stages never overlap
             rules.mark_rule(color="#888", strokeDash=[2, 2]),
-            rules.mark_text(align="left", dx=3, dy=-6, angle=0, color="#555", fontSize=10, y=8).encode(text="label:N"),
+            rules.mark_text(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, color="#555", fontSize=10, y=0)
+            .encode(text="label:N"),
         ]
     return alt.layer(*layers).properties(height=300, title=title)
 
@@ -66,9 +65,9 @@ def compare_chart(data: pd.DataFrame, current: float) -> alt.LayerChart:
     offered = data[data.verdict != "not_offered"]
     base = _dollars(alt.Chart(offered)).encode(
         x=alt.X("completion_pct:Q", title="Project completion (%)"),
-        color=alt.Color("provider:N", title="Provider", scale=PROVIDER_COLORS),
+        color=alt.Color("provider_name:N", title="Provider", scale=alt.Scale(range=PALETTE)),
     )
-    tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider:N", title="Provider"),))
+    tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider_name:N", title="Provider"),))
     band = base.mark_area(opacity=0.18).encode(
         y=alt.Y("refund_min:Q", title="Refund ($)", axis=alt.Axis(format="$,.0f")), y2="refund_max:Q", tooltip=tip
     )
@@ -78,21 +77,20 @@ def compare_chart(data: pd.DataFrame, current: float) -> alt.LayerChart:
     return alt.layer(band, high, low, rule).properties(height=320)
 
 
-def heatmap(data: pd.DataFrame, title: str, paid_cents: int) -> alt.Chart:
-    """Completion x days for one provider: colour is the most the policy allows, as a share of the amount."""
+def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents") -> alt.Chart:
+    """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
+    legend = "Can count on (%)" if by == "refund_min_cents" else "Most allowed (%)"
     return (
         alt.Chart(data)
         .transform_calculate(
             refund_min="datum.refund_min_cents / 100", refund_max="datum.refund_max_cents / 100",
-            share_max=f"datum.refund_max_cents * 100 / {paid_cents}",
+            share=f"datum.{by} * 100 / {paid_cents}",
         )
         .mark_rect()
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-            color=alt.Color(
-                "share_max:Q", title="Max refund (%)", scale=alt.Scale(domain=[0, 100], scheme="greens")
-            ),
+            color=alt.Color("share:Q", title=legend, scale=alt.Scale(domain=[0, 100], scheme="greens")),
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
@@ -101,5 +99,5 @@ def heatmap(data: pd.DataFrame, title: str, paid_cents: int) -> alt.Chart:
                 alt.Tooltip("verdict:N", title="Verdict"),
             ],
         )
-        .properties(title=title, height=260)
+        .properties(title=title, height=240)
     )

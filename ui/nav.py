@@ -1,0 +1,16 @@
+"""Sidebar navigation with readable names (the file names stay as Streamlit's folder mode needs them)."""
+import streamlit as st
+
+PAGES = (
+    ("app.py", "Refund calculator", ":material/calculate:"),
+    ("pages/1_Compare_providers.py", "Compare providers", ":material/compare_arrows:"),
+    ("pages/2_Policy_terms.py", "Policy terms side by side", ":material/table_view:"),
+    ("pages/3_Am_I_eligible.py", "Am I eligible?", ":material/help:"),
+)
+
+
+def links() -> None:
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
