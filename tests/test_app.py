@@ -1,0 +1,226 @@
+"""Every page driven headlessly with Streamlit's AppTest; values checked against policy/ itself."""
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from policy import parse_scenario, quote
+from policy.explain import refund_text
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def app(page: str = "app.py", **params) -> AppTest:
+    """Open `page` as a browser would: app.py is the entry point, the URL may carry a scenario."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if params:
+        at.query_params.update({k: str(v) for k, v in params.items()})
+    if page != "app.py":
+        at.switch_page(page)
+    return at.run()
+
+
+def refund(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "Refund")
+
+
+def expected(**fields) -> str:
+    base = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
+    return refund_text(quote(parse_scenario({**base, **fields})))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_an_exception(page):
+    at = app(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title
+
+
+def test_the_five_inputs_have_the_promised_labels():
+    at = app()
+    labels = {w.label for w in [*at.selectbox, *at.slider, *at.number_input]}
+    assert {"Provider", "Service", "Amount paid", "Project completion (%)", "Days since payment"} <= labels
+
+
+def test_sliders_move_the_refund_to_what_policy_computes():
+    at = app()
+    assert refund(at) == expected() == "$5,000.00"
+    at.slider(key="w_completion_pct").set_value(40).run()
+    assert refund(at) == expected(completion_pct=40) == "$1,250.00 - $2,500.00"
+    at.slider(key="w_completion_pct").set_value(10).run()
+    at.slider(key="w_days_since_payment").set_value(31).run()
+    assert refund(at) == expected(completion_pct=10, days_since_payment=31) == "$0.00"
+
+
+def test_changing_the_provider_changes_the_refund():
+    at = app(completion_pct=40, days_since_payment=3)
+    before = refund(at)
+    at.selectbox(key="w_provider").set_value("itmedia").run()
+    assert refund(at) == expected(provider="itmedia", completion_pct=40, days_since_payment=3) == "$0.00 - $3,000.00"
+    assert refund(at) != before
+
+
+def test_services_not_offered_are_listed_and_labelled():
+    at = app(provider="stepinto", service="ppc")
+    service = at.selectbox(key="w_service")
+    assert "Website design & development (not offered by Step-Into)" in service.options
+    service.set_value("website").run()
+    assert refund(at) == "$0.00"
+    assert any("does not list" in c.value for c in at.caption)
+
+
+def test_advanced_inputs_narrow_the_range():
+    at = app(provider="stepinto", service="ppc", completion_pct=30, days_since_payment=3)
+    assert refund(at) == "$0.00 - $5,000.00"
+    at.selectbox(key="w_deliverables_provided").set_value(True).run()
+    assert refund(at) == "$0.00"
+    at.selectbox(key="w_deliverables_provided").set_value(None).run()
+    at.selectbox(key="w_provider").set_value("socialbeat").run()
+    at.selectbox(key="w_service").set_value("website").run()
+    at.selectbox(key="w_stage").set_value("design_concepts").run()
+    assert refund(at) == expected(completion_pct=30, days_since_payment=3, stage="design_concepts") == "$2,500.00"
+
+
+def test_a_query_string_restores_the_scenario_on_every_page():
+    params = dict(provider="itmedia", service="website", amount_paid="1234.50", completion_pct=20, days_since_payment=9)
+    at = app(**params)
+    assert refund(at) == expected(**params) == "$0.00 - $987.60"
+    assert at.slider(key="w_completion_pct").value == 20
+    assert at.number_input(key="w_amount_paid").value == 1234.5
+    compare = app("pages/1_Compare_providers.py", **params)
+    table = compare.dataframe[0].value
+    assert table[table.Provider == "ITMediaSolutions.us"]["Refund max"].item() == "$987.60"
+
+
+def test_the_url_follows_the_scenario():
+    at = app()
+    at.slider(key="w_completion_pct").set_value(55).run()
+    assert at.query_params["completion_pct"] == "55"
+    assert at.query_params["provider"] == "socialbeat"
+
+
+def test_bad_query_params_warn_and_fall_back_to_defaults():
+    at = app(amount_paid="-3", completion_pct="lots", provider="acme", days_since_payment="5", stage="nope", extra="1")
+    warnings = " ".join(w.value for w in at.warning)
+    for name in ("amount_paid", "completion_pct", "provider", "stage", "extra"):
+        assert name in warnings
+    assert not at.exception
+    assert refund(at) == expected(days_since_payment=5)
+
+
+def test_deductions_above_the_amount_are_refused_by_name_and_kept():
+    at = app(amount_paid="1000")
+    at.number_input(key="w_taxes_remitted").set_value(1500.0).run()
+    assert any("taxes_remitted" in e.value for e in at.error)
+    assert at.number_input(key="w_taxes_remitted").value == 1500.0  # nothing the user typed is lost
+    at.number_input(key="w_taxes_remitted").set_value(100.0).run()
+    assert not at.error and refund(at) == expected(amount_paid="1000", taxes_remitted="100")
+
+
+def test_the_scenario_survives_moving_between_pages():
+    at = app()
+    at.slider(key="w_completion_pct").set_value(30).run()
+    at.switch_page("pages/2_Policy_terms.py").run()
+    assert not at.exception
+    at.switch_page("app.py").run()
+    assert at.slider(key="w_completion_pct").value == 30
+    assert refund(at) == expected(completion_pct=30)
+
+
+def chart_data(element) -> list:
+    """The data frames a chart element carries (Streamlit ships them as Arrow, beside the spec)."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    return [convert_arrow_bytes_to_pandas_df(d.data.data) for d in element.proto.datasets]
+
+
+def test_the_completion_chart_holds_the_band_and_the_marker():
+    import json
+
+    at = app(completion_pct=30, days_since_payment=5)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2
+    frames = chart_data(charts[0])
+    band = max(frames, key=len).set_index("completion_pct")
+    assert len(band) == 101
+    assert (band.loc[25.0, "refund_max_cents"], band.loc[26.0, "refund_max_cents"]) == (375000, 250000)
+    assert band.loc[30.0, "refund_min_cents"] == 125000
+    marker = [f for f in frames if len(f) == 1 and "refund_max_cents" in f]
+    assert marker and marker[0].completion_pct.item() == 30.0
+    boundaries = [f for f in frames if "label" in f]
+    assert boundaries[0].completion_pct.tolist() == [0.0, 26.0, 51.0, 64.0, 76.0]
+    spec = json.loads(charts[0].proto.spec)
+    assert "tooltip" in json.dumps(spec) and spec["title"] == "Refund against project completion"
+
+
+def test_the_days_chart_shows_the_cliffs():
+    at = app(provider="stepinto", service="ppc")
+    chart = at.get("vega_lite_chart")[1]
+    days = max(chart_data(chart), key=len).set_index("days_since_payment")
+    assert days.loc[7, "refund_min_cents"] == 500000 and days.loc[8, "refund_max_cents"] == 0
+    assert "step-after" in chart.proto.spec
+
+
+def test_downloads_and_share_link_are_offered():
+    at = app(completion_pct=30)
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Quote as JSON", "Quote as CSV", "Client summary (Markdown)"} <= labels
+    assert any("completion_pct=30" in c.value for c in at.code)
+
+
+def test_compare_page_shows_all_three_providers():
+    at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=0, days_since_payment=3)
+    table = at.dataframe[0].value
+    assert list(table.Provider) == ["ITMediaSolutions.us", "Social Beat Digital", "Step-Into"]
+    assert table[table.Provider == "Step-Into"]["Refund min"].item() == "$5,000.00"
+    overlay = max(chart_data(at.get("vega_lite_chart")[0]), key=len)
+    assert set(overlay.provider_name) == {"ITMediaSolutions.us", "Social Beat Digital", "Step-Into"}
+    assert len(at.get("vega_lite_chart")) == 1 + 3 + 1  # overlay, a heatmap each, most generous
+
+
+def test_compare_page_marks_a_service_not_offered():
+    at = app("pages/1_Compare_providers.py", service="website")
+    table = at.dataframe[0].value
+    assert table[table.Provider == "Step-Into"].Verdict.item() == "not offered"
+    assert any("Step-Into does not offer" in i.value for i in at.info)
+
+
+def test_policy_terms_page_quotes_every_cell_or_says_not_stated():
+    at = app("pages/2_Policy_terms.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Processing Fee: 10% or \\$100" in text  # '$' escaped: it would start LaTeX
+    assert text.count("not stated") >= 10
+    assert "A\\-SB\\-02" in text or "A-SB-02" in text
+
+
+def test_eligibility_page_reaches_a_verdict_with_next_steps():
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("stepinto")
+    at.selectbox(key="el_service").set_value("ppc")
+    at.radio(key="el_started").set_value("No")
+    at.button[0].click().run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Yes. You can get your money back in full" in text
+    assert "Do it by day 7" in text
+    assert refund(at) == "$5,000.00"
+    at.switch_page("app.py").run()
+    assert at.selectbox(key="w_provider").value == "stepinto"  # the answers became the shared scenario
+
+
+def test_no_page_allows_raw_html():
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    assert not [p.name for p in sources if "unsafe_allow_html" in p.read_text()]
+
+
+def test_policy_module_does_not_import_streamlit():
+    sources = (ROOT / "policy").rglob("*.py")
+    assert not [p.name for p in sources if "import streamlit" in p.read_text()]
