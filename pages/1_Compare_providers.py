@@ -39,7 +39,7 @@ for pid, policy in policies().items():
         "Deciding clause": f'[{first.section}] "{first.quote}"' if first else (q.notes[0] if q.notes else "-"),
     })
 table = pd.DataFrame(rows)
-st.dataframe(table, hide_index=True, width="stretch")
+st.table(table.set_index("Provider"))
 
 compare = cache.cached_compare(cache.key(scenario))
 st.subheader("Refund bands against project completion")

@@ -97,8 +97,8 @@ def test_a_query_string_restores_the_scenario_on_every_page():
     assert at.slider(key="w_completion_pct").value == 20
     assert at.number_input(key="w_amount_paid").value == 1234.5
     compare = app("pages/1_Compare_providers.py", **params)
-    table = compare.dataframe[0].value
-    assert table[table.Provider == "ITMediaSolutions.us"]["Refund max"].item() == "$987.60"
+    table = compare.table[0].value
+    assert table.loc["ITMediaSolutions.us", "Refund max"] == "$987.60"
 
 
 def test_the_url_follows_the_scenario():
@@ -179,9 +179,9 @@ def test_downloads_and_share_link_are_offered():
 
 def test_compare_page_shows_all_three_providers():
     at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=0, days_since_payment=3)
-    table = at.dataframe[0].value
-    assert list(table.Provider) == ["ITMediaSolutions.us", "Social Beat Digital", "Step-Into"]
-    assert table[table.Provider == "Step-Into"]["Refund min"].item() == "$5,000.00"
+    table = at.table[0].value
+    assert list(table.index) == ["ITMediaSolutions.us", "Social Beat Digital", "Step-Into"]
+    assert table.loc["Step-Into", "Refund min"] == "$5,000.00"
     overlay = max(chart_data(at.get("vega_lite_chart")[0]), key=len)
     assert set(overlay.provider_name) == {"ITMediaSolutions.us", "Social Beat Digital", "Step-Into"}
     assert len(at.get("vega_lite_chart")) == 1 + 3 + 1  # overlay, a heatmap each, most generous
@@ -189,8 +189,8 @@ def test_compare_page_shows_all_three_providers():
 
 def test_compare_page_marks_a_service_not_offered():
     at = app("pages/1_Compare_providers.py", service="website")
-    table = at.dataframe[0].value
-    assert table[table.Provider == "Step-Into"].Verdict.item() == "not offered"
+    table = at.table[0].value
+    assert table.loc["Step-Into", "Verdict"] == "not offered"
     assert any("Step-Into does not offer" in i.value for i in at.info)
 
 

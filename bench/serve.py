@@ -1,0 +1,75 @@
+"""Start `streamlit run` on a free loopback port and wait for /_stcore/health: shared by the browser
+tests and the benchmarks, so both measure the app exactly as a user gets it."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+INSTALL_HINT = "apt-get install -y --no-install-recommends chromium (Debian's Chromium; no browser download is used)"
+
+
+def chromium_path() -> Optional[str]:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> float:
+    """Seconds until /_stcore/health answers ok."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return time.perf_counter() - start
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{base} not healthy after {timeout:.0f} s")
+
+
+@contextmanager
+def streamlit_server(script: Path = ROOT / "app.py") -> Iterator[tuple[str, float]]:
+    """Yields (base URL, seconds from launch to healthy); the server stops afterwards."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+    with log.open("wb") as sink:  # a file, not a pipe: a chatty server can never block on a full pipe
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=script.parent, stdout=sink, stderr=subprocess.STDOUT,
+        )
+    try:
+        started = wait_healthy(base, proc, log)
+        yield base, started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.unlink(missing_ok=True)

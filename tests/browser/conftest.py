@@ -1,0 +1,65 @@
+"""The real app in headless Chromium: one server and one browser context for the whole session.
+
+Chromium is Debian's (never a browser download). Without it the browser tests skip with the install
+command; with REQUIRE_BROWSER=1 (CI) a missing Chromium is a failure, not a skip.
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.serve import CHROMIUM_ARGS, INSTALL_HINT, chromium_path, streamlit_server
+
+SHOTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "screenshots"
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests must run here but no Chromium was found: {INSTALL_HINT}")
+        pytest.skip(f"no Chromium found; to run the browser tests: {INSTALL_HINT}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def base_url(chromium):
+    with streamlit_server() as (base, _):
+        yield base
+
+
+@pytest.fixture(scope="session")
+def context(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+        ctx.set_default_timeout(30_000)
+        yield ctx
+        ctx.close()
+        browser.close()
+
+
+@pytest.fixture
+def page(context):
+    p = context.new_page()
+    yield p
+    p.close()
+
+
+def wait_ready(page):
+    page.wait_for_selector(READY, timeout=30_000)
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,103 @@
+"""As a user would, in a real browser: load, press keys, choose, share, download, ask."""
+import json
+import re
+
+from playwright.sync_api import expect
+
+from conftest import shot, wait_ready
+from policy import parse_scenario, quote
+from policy.explain import refund_text
+
+BASE = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
+
+
+def expected(**fields) -> str:
+    return refund_text(quote(parse_scenario({**BASE, **fields})))
+
+
+def refund(page):
+    return page.get_by_test_id("stMetric").filter(has_text="Refund").first.get_by_test_id("stMetricValue")
+
+
+def slider(page, label):
+    return page.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
+
+
+def choose(page, label, option):
+    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def open_page(page, base_url, path=""):
+    page.goto(f"{base_url}/{path}")
+    wait_ready(page)
+
+
+def test_calculator_loads_and_shows_a_refund(page, base_url):
+    open_page(page, base_url)
+    expect(refund(page)).to_have_text(expected())
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
+    shot(page, "1-calculator")
+
+
+def test_arrow_keys_on_completion_move_the_refund(page, base_url):
+    open_page(page, base_url, "?completion_pct=20&days_since_payment=10")
+    expect(refund(page)).to_have_text(expected(completion_pct=20, days_since_payment=10))
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    expect(thumb).to_have_value("26")
+    expect(refund(page)).to_have_text(expected(completion_pct=26, days_since_payment=10))
+    assert expected(completion_pct=26, days_since_payment=10) != expected(completion_pct=20, days_since_payment=10)
+
+
+def test_choosing_another_provider_changes_the_refund(page, base_url):
+    open_page(page, base_url, "?completion_pct=40&days_since_payment=3")
+    expect(refund(page)).to_have_text(expected(completion_pct=40, days_since_payment=3))
+    choose(page, "Provider", "ITMediaSolutions.us")
+    expect(refund(page)).to_have_text(expected(provider="itmedia", completion_pct=40, days_since_payment=3))
+
+
+def test_a_share_link_opens_the_same_scenario(page, base_url):
+    link = "?provider=stepinto&service=ppc&amount_paid=1200.00&completion_pct=33&days_since_payment=4"
+    open_page(page, base_url, link)
+    expect(slider(page, "Project completion (%)")).to_have_value("33")
+    scenario = dict(provider="stepinto", service="ppc", amount_paid="1200.00", completion_pct=33, days_since_payment=4)
+    expect(refund(page)).to_have_text(expected(**scenario))
+    expect(page).to_have_url(re.compile(r"completion_pct=33"))
+
+
+def test_the_download_matches_the_quote(page, base_url):
+    open_page(page, base_url, "?completion_pct=30&days_since_payment=5")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Quote as JSON").click()
+    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    q = quote(parse_scenario({**BASE, "completion_pct": 30, "days_since_payment": 5}))
+    assert (data["refund_min"], data["refund_max"], data["verdict"]) == (q.refund_min, q.refund_max, q.verdict)
+
+
+def test_compare_page_shows_three_providers_and_a_chart(page, base_url):
+    open_page(page, base_url, "Compare_providers?service=ppc&completion_pct=10")
+    table = page.get_by_test_id("stTable")
+    for name in ("ITMediaSolutions.us", "Social Beat Digital", "Step-Into"):
+        expect(table).to_contain_text(name)
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    shot(page, "2-compare")
+
+
+def test_policy_terms_page_quotes_the_clauses(page, base_url):
+    open_page(page, base_url, "Policy_terms")
+    expect(page.get_by_text("Processing Fee: 10% or $100 (whichever is less)").first).to_be_visible()
+    shot(page, "3-policy-terms")
+
+
+def test_eligibility_page_reaches_a_verdict(page, base_url):
+    open_page(page, base_url, "Am_I_eligible")
+    choose(page, "Who did you buy from?", "Step-Into")
+    choose(page, "What did you buy?", "PPC / paid advertising")
+    page.get_by_test_id("stRadio").filter(has_text="Has the work started?").get_by_text("No", exact=True).click()
+    page.get_by_role("button", name="Check my eligibility").click()
+    expect(page.get_by_text("Yes. You can get your money back in full")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Do it by day 7"))).to_be_visible()
+    shot(page, "4-eligibility")
