@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import engine
+from . import app, browser, engine
 from .report import DOC, table, write
 
-SECTIONS = {"engine": engine.run}
+SECTIONS = {"engine": engine.run, "app": app.run, "browser": browser.run}
 
 
 def main() -> int:

@@ -1,7 +1,6 @@
 """The same scenario against all three providers: a table, the bands overlaid, and heatmaps."""
 from decimal import Decimal
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -43,7 +42,7 @@ st.table(table.set_index("Provider"))
 
 compare = cache.cached_compare(cache.key(scenario))
 st.subheader("Refund bands against project completion")
-st.altair_chart(charts.compare_chart(compare, float(scenario.completion_pct)), width="stretch")
+st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct)), width="stretch")
 with st.expander("Data behind this chart"):
     st.dataframe(readable(compare), hide_index=True, width="stretch")
 
@@ -59,17 +58,9 @@ for pid, policy in policies().items():
     if (part.verdict == "not_offered").all():
         st.info(f"{policy.name} does not offer this service.")
     else:
-        st.altair_chart(charts.heatmap(part, policy.name, paid_cents, by), width="stretch")
+        st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by), width="stretch")
 
 winners = most_generous(coarse, by)
 st.subheader("Most generous where")
-st.altair_chart(
-    alt.Chart(winners).mark_rect().encode(
-        x=alt.X("completion_pct:O", title="Completion (%)"),
-        y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-        color=alt.Color("most_generous:N", title="Gives the most", scale=alt.Scale(range=charts.PALETTE + ["#bbbbbb"])),
-        tooltip=["completion_pct", "days_since_payment", "most_generous"],
-    ).properties(height=260),
-    width="stretch",
-)
+st.vega_lite_chart(spec=charts.winner_map(winners), width="stretch")
 state.sync_url()

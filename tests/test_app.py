@@ -224,3 +224,12 @@ def test_no_page_allows_raw_html():
 def test_policy_module_does_not_import_streamlit():
     sources = (ROOT / "policy").rglob("*.py")
     assert not [p.name for p in sources if "import streamlit" in p.read_text()]
+
+
+def test_the_data_behind_the_charts_is_one_toggle_away():
+    at = app(completion_pct=30)
+    assert not at.dataframe
+    at.toggle(key="show_chart_data").set_value(True).run()
+    completion, days = at.dataframe[0].value, at.dataframe[1].value
+    assert len(completion) == 101 and len(days) == 61
+    assert completion.set_index("completion_pct").loc[30.0, "refund_max"] == "$2,500.00"

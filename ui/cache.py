@@ -12,8 +12,18 @@ from policy.curves import compare_completion, completion_curve, days_curve, grid
 DAYS_SHOWN = 60
 
 
-def key(s: Scenario) -> str:
-    return json.dumps(s.model_dump(mode="json"), sort_keys=True)
+def key(s: Scenario, **ignore) -> str:
+    """The scenario's canonical JSON; `ignore` resets fields a result does not depend on, so moving
+    that slider hits the cache (a completion curve is the same at every completion)."""
+    return json.dumps({**s.model_dump(mode="json"), **ignore}, sort_keys=True)
+
+
+def curve_key(s: Scenario) -> str:
+    return key(s, completion_pct=0, stage=None)
+
+
+def days_key(s: Scenario) -> str:
+    return key(s, days_since_payment=0)
 
 
 def _scenario(scenario_json: str) -> Scenario:

@@ -1,6 +1,12 @@
-"""Altair charts of refund bands. The data carries exact integer cents; Vega divides by 100 to draw."""
+"""Altair charts of refund bands. The data carries exact integer cents; Vega divides by 100 to draw.
+
+Each chart is designed in Altair over *named* datasets and compiled to a Vega-Lite spec once (Altair
+validates a spec against the JSON schema on every to_dict, which cost ~90% of a rerun). A rerun only
+attaches the current data frames to a copy of the compiled spec: draw with st.vega_lite_chart(spec=...).
+"""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 import altair as alt
@@ -8,12 +14,12 @@ import pandas as pd
 
 MONEY = "$,.2f"
 PALETTE = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"]
+DOLLARS = {"refund_min": "datum.refund_min_cents / 100", "refund_max": "datum.refund_max_cents / 100"}
 
 
-def _dollars(chart: alt.Chart) -> alt.Chart:
-    return chart.transform_calculate(
-        refund_min="datum.refund_min_cents / 100", refund_max="datum.refund_max_cents / 100"
-    )
+def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
+    """A fresh copy of a compiled spec with its named datasets attached (Streamlit consumes them)."""
+    return {**spec, "datasets": datasets}
 
 
 def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
@@ -26,44 +32,53 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
     ]
 
 
-def band_chart(
-    data: pd.DataFrame, x_field: str, x_title: str, current: float, boundaries: Optional[pd.DataFrame] = None,
-    step: bool = False, title: str = "",
-) -> alt.LayerChart:
-    """The band (min to max) against one variable, a marker at the current scenario, optional stage rules."""
+@lru_cache(maxsize=16)
+def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bounds: bool, title: str) -> dict:
     interpolate = "step-after" if step else "linear"
-    base = _dollars(alt.Chart(data)).encode(x=alt.X(f"{x_field}:Q", title=x_title))
-    extra = (alt.Tooltip("stage:N", title="Stage"),) if "stage" in data else ()
-    band = base.mark_area(opacity=0.25, interpolate=interpolate, color="#4c78a8").encode(
-        y=alt.Y("refund_min:Q", title="Refund ($)", axis=alt.Axis(format="$,.0f")), y2="refund_max:Q",
-        tooltip=_tooltip(x_field, x_title, extra),
+    extra = (alt.Tooltip("stage:N", title="Stage"),) if with_stage else ()
+    tip = _tooltip(x_field, x_title, extra)
+    base = alt.Chart(alt.Data(name="band")).transform_calculate(**DOLLARS).encode(
+        x=alt.X(f"{x_field}:Q", title=x_title)
     )
-    high = base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max:Q")
-    low = base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(y="refund_min:Q")
-    hover = base.mark_point(opacity=0, size=80).encode(y="refund_max:Q", tooltip=_tooltip(x_field, x_title, extra))
-    now = data[data[x_field] == current]
-    marker = _dollars(alt.Chart(now)).encode(x=f"{x_field}:Q")
+    marker = alt.Chart(alt.Data(name="now")).transform_calculate(**DOLLARS).encode(x=f"{x_field}:Q")
     layers = [
-        band, high, low, hover,
+        base.mark_area(opacity=0.25, interpolate=interpolate, color="#4c78a8").encode(
+            y=alt.Y("refund_min:Q", title="Refund ($)", axis=alt.Axis(format="$,.0f")), y2="refund_max:Q", tooltip=tip
+        ),
+        base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max:Q"),
+        base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(y="refund_min:Q"),
+        base.mark_point(opacity=0, size=80).encode(y="refund_max:Q", tooltip=tip),
         marker.mark_rule(color="#d62728", strokeWidth=2),
         marker.mark_point(color="#d62728", filled=True, size=90).encode(
             y="refund_max:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
         ),
     ]
-    if boundaries is not None and len(boundaries):
-        rules = alt.Chart(boundaries).encode(x="completion_pct:Q")
+    if with_bounds:
+        rules = alt.Chart(alt.Data(name="bounds")).encode(x="completion_pct:Q")
         layers += [  # labels run up along their rules, so neighbouring stages never overlap
             rules.mark_rule(color="#888", strokeDash=[2, 2]),
             rules.mark_text(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, color="#555", fontSize=10, y=0)
             .encode(text="label:N"),
         ]
-    return alt.layer(*layers).properties(height=300, title=title)
+    return alt.layer(*layers).properties(height=300, title=title).to_dict()
 
 
-def compare_chart(data: pd.DataFrame, current: float) -> alt.LayerChart:
-    """The three providers' bands against completion, overlaid."""
-    offered = data[data.verdict != "not_offered"]
-    base = _dollars(alt.Chart(offered)).encode(
+def band_chart(
+    data: pd.DataFrame, x_field: str, x_title: str, current: float, boundaries: Optional[pd.DataFrame] = None,
+    step: bool = False, title: str = "",
+) -> dict:
+    """The band (min to max) against one variable, a marker at the current scenario, optional stage rules."""
+    with_bounds = boundaries is not None and len(boundaries) > 0
+    spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title)
+    datasets = {"band": data, "now": data[data[x_field] == current]}
+    if with_bounds:
+        datasets["bounds"] = boundaries
+    return _with(spec, **datasets)
+
+
+@lru_cache(maxsize=1)
+def _compare_spec() -> dict:
+    base = alt.Chart(alt.Data(name="bands")).transform_calculate(**DOLLARS).encode(
         x=alt.X("completion_pct:Q", title="Project completion (%)"),
         color=alt.Color("provider_name:N", title="Provider", scale=alt.Scale(range=PALETTE)),
     )
@@ -73,19 +88,24 @@ def compare_chart(data: pd.DataFrame, current: float) -> alt.LayerChart:
     )
     high = base.mark_line().encode(y="refund_max:Q", tooltip=tip)
     low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min:Q")
-    rule = alt.Chart(pd.DataFrame({"completion_pct": [current]})).mark_rule(color="#d62728").encode(x="completion_pct:Q")
-    return alt.layer(band, high, low, rule).properties(height=320)
+    rule = alt.Chart(alt.Data(name="now")).mark_rule(color="#d62728").encode(x="completion_pct:Q")
+    return alt.layer(band, high, low, rule).properties(height=320).to_dict()
 
 
-def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents") -> alt.Chart:
-    """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
+def compare_chart(data: pd.DataFrame, current: float) -> dict:
+    """The providers' bands against completion, overlaid (services not offered left out)."""
+    return _with(
+        _compare_spec(), bands=data[data.verdict != "not_offered"],
+        now=pd.DataFrame({"completion_pct": [current]}),
+    )
+
+
+@lru_cache(maxsize=4)
+def _heatmap_spec(by: str) -> dict:
     legend = "Can count on (%)" if by == "refund_min_cents" else "Most allowed (%)"
     return (
-        alt.Chart(data)
-        .transform_calculate(
-            refund_min="datum.refund_min_cents / 100", refund_max="datum.refund_max_cents / 100",
-            share=f"datum.{by} * 100 / {paid_cents}",
-        )
+        alt.Chart(alt.Data(name="cells"))
+        .transform_calculate(**DOLLARS)
         .mark_rect()
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
@@ -99,5 +119,36 @@ def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_m
                 alt.Tooltip("verdict:N", title="Verdict"),
             ],
         )
-        .properties(title=title, height=240)
+        .properties(height=240)
+        .to_dict()
     )
+
+
+def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents") -> dict:
+    """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
+    cells = data.assign(share=data[by] * 100 / paid_cents)  # a display share, not an amount
+    return _with({**_heatmap_spec(by), "title": title}, cells=cells)
+
+
+@lru_cache(maxsize=1)
+def _winner_spec() -> dict:
+    return (
+        alt.Chart(alt.Data(name="cells"))
+        .mark_rect()
+        .encode(
+            x=alt.X("completion_pct:O", title="Completion (%)"),
+            y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
+            color=alt.Color("most_generous:N", title="Gives the most", scale=alt.Scale(range=PALETTE + ["#bbbbbb"])),
+            tooltip=[
+                alt.Tooltip("completion_pct:Q", title="Completion (%)"),
+                alt.Tooltip("days_since_payment:Q", title="Day"),
+                alt.Tooltip("most_generous:N", title="Gives the most"),
+            ],
+        )
+        .properties(height=260)
+        .to_dict()
+    )
+
+
+def winner_map(cells: pd.DataFrame) -> dict:
+    return _with(_winner_spec(), cells=cells)

@@ -60,8 +60,12 @@ def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
 # ---------------------------------------------------------------- widgets bound to the scenario
 
 def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
+    """Set the widget from the scenario only when they differ: an assignment makes Streamlit push the
+    value to the browser again, and doing that for every widget on every rerun slowed each key press."""
     key = f"w_{field}"
-    st.session_state[key] = to_widget(values()[field])
+    wanted = to_widget(values()[field])
+    if key not in st.session_state or st.session_state[key] != wanted:
+        st.session_state[key] = wanted
     return key
 
 
