@@ -38,7 +38,7 @@ def curve_facts(scenario: Scenario) -> Facts:
     only if the user said so."""
     f = Facts.of(scenario)
     return Facts(
-        f.paid, f.completion, f.days, bool(scenario.work_started), f.deliverables, f.notice_days, None,
+        f.paid, Decimal(0), f.days, bool(scenario.work_started), f.deliverables, f.notice_days, None,
         f.taxes_remitted, f.third_party_costs, f.unused_ad_spend, f.flags,
     )
 

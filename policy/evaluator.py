@@ -56,9 +56,12 @@ class Facts:
 
         Built positionally: dataclasses.replace costs several times more, and curves call this per point.
         """
-        c = self.completion if completion is None else completion
+        if completion is None:
+            c, started = self.completion, self.started
+        else:
+            c, started = completion, self.started or completion > 0
         return Facts(
-            self.paid, c, self.days if days is None else days, self.started or c > 0, self.deliverables,
+            self.paid, c, self.days if days is None else days, started, self.deliverables,
             self.notice_days, self.stage, self.taxes_remitted, self.third_party_costs, self.unused_ad_spend,
             self.flags,
         )

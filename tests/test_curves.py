@@ -23,8 +23,7 @@ def test_grid_matches_quote_at_every_sampled_point(data, c, d):
         row = g[(g.provider == provider) & (g.completion_pct == c) & (g.days_since_payment == d)]
         assert len(row) == 1
         point = {**data, "provider": provider, "completion_pct": c, "days_since_payment": d, "stage": None}
-        if c == 0:
-            point["work_started"] = bool(data.get("work_started"))
+        point["work_started"] = bool(data.get("work_started")) if c == 0 else None
         q = quote(parse_scenario(point))
         assert (row.refund_min_cents.item(), row.refund_max_cents.item()) == (cents(q.refund_min), cents(q.refund_max))
         assert row.verdict.item() == q.verdict
@@ -65,4 +64,14 @@ def test_compare_has_every_provider_and_marks_not_offered():
 def test_stage_boundaries_come_from_the_data():
     b = stage_boundaries(policies()["socialbeat"], "website")
     assert b.completion_pct.tolist() == [0.0, 26.0, 51.0, 64.0, 76.0]
-    assert b.label.tolist()[1] == "Design (26-50%)"
+    assert b.label.tolist() == ["Discovery & planning / Pre-project phase", "Design", "Development", "Development", "Launch"]
+
+
+def test_the_zero_column_follows_the_work_flag_not_the_scenarios_completion():
+    # regression: the grid's 0% column once inherited "started" from the scenario's own completion
+    s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="100", completion_pct=25, days_since_payment=0))
+    g = grid(s)
+    zero = g[(g.provider == "socialbeat") & (g.completion_pct == 0) & (g.days_since_payment == 0)]
+    assert (zero.refund_min_cents.item(), zero.refund_max_cents.item()) == (10000, 10000)  # before creation: 100%
+    curve = completion_curve(s).set_index("completion_pct")
+    assert curve.loc[0.0, "refund_min_cents"] == 10000
