@@ -3,25 +3,13 @@ import streamlit as st
 
 from policy import policies
 from policy.curves import stage_boundaries
-from ui import cache, charts, nav, show, state
+from ui import cache, charts, page, show, state
 from ui.tables import readable
 
-st.set_page_config(page_title="Refund calculator", page_icon=":material/calculate:", layout="wide")
-nav.links()
-v = state.values()
-st.title("Refund calculator")
-st.caption("Pick a provider and a service, move the sliders, and read the refund the policy gives, with its clauses.")
-state.show_url_warnings()
-
+v = page.start("app.py", caption="Pick a provider and a service, move the sliders, and read the refund the policy gives, with its clauses.")
 # Widget callbacks have already updated the scenario, so the answer is computed and streamed to the
 # browser before the sidebar's widgets are drawn: the Refund changes sooner after a key press.
-scenario, problem = state.scenario()
-if problem is not None:
-    st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to see the quote.")
-    state.sidebar()
-    state.sync_url()
-    st.stop()
-
+scenario = page.scenario_or_stop("see the quote")
 q = cache.cached_quote(cache.key(scenario))
 show.headline(q)
 state.sidebar()

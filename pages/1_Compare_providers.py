@@ -8,22 +8,12 @@ from policy import parse_scenario, policies
 from policy.curves import most_generous
 from policy.explain import VERDICT_LABELS
 from policy.money import cents_int
-from ui import cache, charts, nav, state
+from ui import cache, charts, page, state
 from ui.tables import dollars, readable
 
-st.set_page_config(page_title="Compare providers", page_icon=":material/compare_arrows:", layout="wide")
-nav.links()
-state.values()
+page.start("pages/1_Compare_providers.py", caption="The scenario in the sidebar, against every provider's policy.")
+scenario = page.scenario_or_stop("compare")
 state.sidebar()
-st.title("Compare providers")
-st.caption("The scenario in the sidebar, against every provider's policy.")
-state.show_url_warnings()
-
-scenario, problem = state.scenario()
-if problem is not None:
-    st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to compare.")
-    state.sync_url()
-    st.stop()
 
 rows = []
 for pid, policy in policies().items():

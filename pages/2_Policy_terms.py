@@ -6,14 +6,9 @@ from policy.export import md_escape as e
 from policy.loader import source_text
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_matrix
-from ui import nav, state  # the shared scenario survives this page untouched
+from ui import page, state  # the shared scenario survives this page untouched
 
-st.set_page_config(page_title="Policy terms side by side", page_icon=":material/table_view:", layout="wide")
-nav.links()
-state.values()
-st.title("Policy terms side by side")
-st.caption("Every cell quotes the policy, with its section. 'Not stated' means the policy is silent.")
-state.show_url_warnings()
+page.start("pages/2_Policy_terms.py", caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent.")
 
 registry = policies()
 header = st.columns([1.2] + [2] * len(registry))

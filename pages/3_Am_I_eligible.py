@@ -7,15 +7,11 @@ from policy import policies
 from policy.explain import plain_answer, what_to_do
 from policy.export import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
-from ui import cache, nav, show, state
+from ui import cache, page, show, state
 from ui.codec import DAYS_MAX, money_text, with_payment_date
 
-st.set_page_config(page_title="Am I eligible?", page_icon=":material/help:", layout="centered")
-nav.links()
-v = state.values()
-st.title("Am I eligible for a refund?")
-st.caption("Answer a few questions about your purchase. Nothing is sent anywhere.")
-state.show_url_warnings()
+v = page.start("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
+               caption="Answer a few questions about your purchase. Nothing is sent anywhere.")
 
 ANSWERS = {"Yes": True, "No": False, "Not sure": None}
 today = date.today()

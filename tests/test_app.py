@@ -174,6 +174,8 @@ def test_downloads_and_share_link_are_offered():
     at = app(completion_pct=30)
     labels = {b.label for b in at.get("download_button")}
     assert {"Quote as JSON", "Quote as CSV", "Client summary (Markdown)"} <= labels
+    assert not at.code  # the link's dialog opens on demand
+    at.button(key="share_link").click().run()
     assert any("completion_pct=30" in c.value for c in at.code)
 
 

@@ -26,30 +26,35 @@ def days_key(s: Scenario) -> str:
     return key(s, days_since_payment=0)
 
 
-def _scenario(scenario_json: str) -> Scenario:
-    return parse_scenario(json.loads(scenario_json))
+_BUILDERS = {
+    "quote": quote,
+    "completion": completion_curve,
+    "days": lambda s: days_curve(s, last_day=DAYS_SHOWN),
+    "compare": compare_completion,
+    "grid": lambda s: grid(s, last_day=DAYS_SHOWN),
+}
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(kind: str, scenario_json: str):
+    return _BUILDERS[kind](parse_scenario(json.loads(scenario_json)))
+
+
 def cached_quote(scenario_json: str) -> Quote:
-    return quote(_scenario(scenario_json))
+    return _cached("quote", scenario_json)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def cached_completion_curve(scenario_json: str) -> pd.DataFrame:
-    return completion_curve(_scenario(scenario_json))
+    return _cached("completion", scenario_json)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def cached_days_curve(scenario_json: str) -> pd.DataFrame:
-    return days_curve(_scenario(scenario_json), last_day=DAYS_SHOWN)
+    return _cached("days", scenario_json)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
 def cached_compare(scenario_json: str) -> pd.DataFrame:
-    return compare_completion(_scenario(scenario_json))
+    return _cached("compare", scenario_json)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def cached_grid(scenario_json: str) -> pd.DataFrame:
-    return grid(_scenario(scenario_json), last_day=DAYS_SHOWN)
+    return _cached("grid", scenario_json)

@@ -95,6 +95,14 @@ def downloads(q: Quote, s: Scenario, payment_date: Optional[date] = None) -> Non
     )
 
 
+@st.dialog("Share this scenario")
+def _share_dialog(link: str) -> None:
+    st.markdown("This link opens the same scenario on any page of the app.")
+    st.code(link, language=None, wrap_lines=True)  # has its own copy button
+
+
 def share(link: str) -> None:
-    st.markdown("**Share this scenario** (copy the link; it opens the same scenario on any page)")
-    st.code(link, language=None)
+    """A 'Copy link' button; the dialog (and the code block's heavy highlighter) loads only when asked."""
+    st.caption("Every input is in the address bar, so the page's URL is always a link to this scenario.")
+    if st.button("Copy link", icon=":material/link:", key="share_link"):
+        _share_dialog(link)
