@@ -1,0 +1,59 @@
+"""The URL codec: every bad or tampered parameter becomes a warning naming it, and its default."""
+from datetime import date
+
+import pytest
+
+from policy import parse_scenario
+from ui.codec import DEFAULTS, from_query, money_text, to_engine, to_query, with_payment_date
+
+TODAY = date(2026, 11, 22)
+
+
+def test_round_trip_of_every_field():
+    values = dict(
+        DEFAULTS, provider="stepinto", service="ppc", amount_paid="1234.50", completion_pct=12, days_since_payment=3,
+        work_started=True, deliverables_provided=False, notice_days=9, unused_ad_spend="10.00", payment_method="card",
+        billing_error=True, stage="started", paid_on=date(2026, 11, 19),
+    )
+    back, warnings = from_query(to_query(values), TODAY)
+    assert warnings == [] and back == values
+    parse_scenario(to_engine(back))
+
+
+BAD = [
+    ("amount_paid", "-1"), ("amount_paid", "NaN"), ("amount_paid", "1e400"), ("amount_paid", "12.345"),
+    ("completion_pct", "101"), ("completion_pct", "25.5"), ("completion_pct", "x"),
+    ("days_since_payment", "-2"), ("days_since_payment", "121"), ("notice_days", "soon"),
+    ("provider", "acme"), ("service", "webdesign"), ("work_started", "maybe"), ("billing_error", "2"),
+    ("payment_method", "cash"), ("paid_on", "2026-13-01"), ("paid_on", "2027-01-01"), ("stage", "launchpad"),
+]
+
+
+@pytest.mark.parametrize("name,raw", BAD)
+def test_a_bad_parameter_warns_by_name_and_keeps_its_default(name, raw):
+    values, warnings = from_query({name: raw, "provider": "socialbeat"} if name != "provider" else {name: raw}, TODAY)
+    assert len(warnings) == 1 and name in warnings[0] and repr(raw)[:20].strip("'") in warnings[0]
+    assert values[name] == DEFAULTS[name]
+    parse_scenario(to_engine(values))
+
+
+def test_money_parts_above_the_amount_are_rejected_together_and_named():
+    values, warnings = from_query({"amount_paid": "100", "taxes_remitted": "150"}, TODAY)
+    assert any("taxes_remitted" in w for w in warnings)
+    assert values["amount_paid"] == "100.00" and values["taxes_remitted"] == "0.00"
+
+
+def test_unknown_parameters_are_named_and_ignored():
+    values, warnings = from_query({"utm_source": "mail"}, TODAY)
+    assert warnings == ["URL parameter 'utm_source' ignored: not a scenario field."] and values == DEFAULTS
+
+
+def test_a_payment_date_sets_the_days_within_the_slider():
+    assert with_payment_date(DEFAULTS, date(2026, 11, 15), TODAY)["days_since_payment"] == 7
+    assert with_payment_date(DEFAULTS, date(2020, 1, 1), TODAY)["days_since_payment"] == 120
+
+
+def test_widget_floats_become_exact_cents_half_up():
+    assert money_text(5000.0) == "5000.00"
+    assert money_text(0.125) == "0.13"
+    assert money_text(1234.5) == "1234.50"
