@@ -191,10 +191,6 @@ class Quote:
     remedies: list[str]
     notes: list[str]
 
-    @property
-    def is_point(self) -> bool:
-        return self.refund_min == self.refund_max
-
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)
 

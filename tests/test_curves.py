@@ -1,7 +1,6 @@
 """Curves and grids agree with quote() point by point; amounts are exact integer cents."""
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

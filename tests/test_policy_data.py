@@ -74,31 +74,18 @@ def _mutated(old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-def test_a_misspelt_key_is_refused_with_its_path():
-    text = _mutated("billing = \"project\"", "biling = \"project\"")
-    with pytest.raises(PolicyFileError, match="services.website.biling: is not a known field"):
-        parse_policy(text, "socialbeat.toml")
+REFUSED = [
+    ("a misspelt key", 'billing = "project"', 'biling = "project"', "services.website.biling: is not a known field"),
+    ("a stage gap", "completion_below = 26\n", "completion_below = 20\n", "no stage covers completion 20"),
+    ("an interpretation without its decision", 'reading = "interpretation", decision = "SB window" }',
+     'reading = "interpretation" }', "must name its decision"),
+    ("an unknown ambiguity", 'ambiguity = { id = "A-SB-01"', 'ambiguity = { id = "A-SB-99"', "A-SB-99"),
+    ("a percentage over 100", "min = { pct = 75 }", "min = { pct = 750 }", "pct"),
+]
 
 
-def test_a_stage_gap_is_refused_at_load():
-    text = _mutated("completion_below = 26\n", "completion_below = 20\n")
-    with pytest.raises(PolicyFileError, match="no stage covers completion 20"):
-        parse_policy(text, "socialbeat.toml")
-
-
-def test_an_interpretation_without_its_decision_is_refused():
-    text = _mutated('reading = "interpretation", decision = "SB window" }', 'reading = "interpretation" }')
-    with pytest.raises(PolicyFileError, match="must name its decision"):
-        parse_policy(text, "socialbeat.toml")
-
-
-def test_an_unknown_ambiguity_is_refused():
-    text = _mutated('ambiguity = { id = "A-SB-01"', 'ambiguity = { id = "A-SB-99"')
-    with pytest.raises(PolicyFileError, match="A-SB-99"):
-        parse_policy(text, "socialbeat.toml")
-
-
-def test_a_percentage_over_100_is_refused():
-    text = _mutated("min = { pct = 75 }", "min = { pct = 750 }")
-    with pytest.raises(PolicyFileError, match="pct"):
-        parse_policy(text, "socialbeat.toml")
+@pytest.mark.parametrize("label,old,new,message", REFUSED, ids=[r[0] for r in REFUSED])
+def test_a_bad_rule_is_refused_at_load_naming_file_and_field(label, old, new, message):
+    with pytest.raises(PolicyFileError) as exc:
+        parse_policy(_mutated(old, new), "socialbeat.toml")
+    assert str(exc.value).startswith("socialbeat.toml: ") and message in str(exc.value)

@@ -13,7 +13,7 @@ import streamlit as st
 from policy import InputError, Scenario, parse_scenario, policies
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 
-from .codec import DAYS_MAX, DEFAULTS, from_query, money_text, to_engine, to_query, with_payment_date
+from .codec import DAYS_MAX, from_query, money_text, to_engine, to_query, with_payment_date
 
 KEY = "scenario"
 TRISTATE = {None: "Unknown", True: "Yes", False: "No"}
@@ -93,7 +93,6 @@ def _service_label(provider: str) -> Callable[[str], str]:
 
 def core_inputs(container=st) -> None:
     """The five inputs every user touches, with the labels the product promises."""
-    v = values()
     container.selectbox(
         "Provider", list(policies()), format_func=_provider_label, key=_bind("provider"),
         on_change=_store("provider"),
@@ -116,7 +115,6 @@ def core_inputs(container=st) -> None:
         "Days since payment", 0, DAYS_MAX, key=_bind("days_since_payment"), on_change=_store("days_since_payment"),
         help="The day of payment is day 0; 'within 7 days' includes day 7.",
     )
-    del v
 
 
 def advanced_inputs(container=st) -> None:
