@@ -1,4 +1,6 @@
-"""Altair charts of refund bands. The data carries exact integer cents; Vega divides by 100 to draw.
+"""Altair charts of refund bands. The data carries exact integer cents (plotted as they are, with dollar
+axis labels) and exact dollar strings for tooltips: no float, and no per-row expression for Vega to run
+(its CSP-safe interpreter made such transforms the largest cost of a redraw in the browser).
 
 Each chart is designed in Altair over *named* datasets and compiled to a Vega-Lite spec once (Altair
 validates a spec against the JSON schema on every to_dict, which cost ~90% of a rerun). A rerun only
@@ -12,9 +14,10 @@ from typing import Optional
 import altair as alt
 import pandas as pd
 
-MONEY = "$,.2f"
+from .tables import dollars
+
 PALETTE = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"]
-DOLLARS = {"refund_min": "datum.refund_min_cents / 100", "refund_max": "datum.refund_max_cents / 100"}
+CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
 
 
 def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
@@ -22,11 +25,18 @@ def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
     return {**spec, "datasets": datasets}
 
 
+def _money_text(data: pd.DataFrame) -> pd.DataFrame:
+    """Exact dollar strings beside the cents, for tooltips."""
+    return data.assign(
+        refund_min=data.refund_min_cents.map(dollars), refund_max=data.refund_max_cents.map(dollars)
+    )
+
+
 def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
     return [
         alt.Tooltip(f"{x_field}:Q", title=x_title),
-        alt.Tooltip("refund_min:Q", title="Refund min", format=MONEY),
-        alt.Tooltip("refund_max:Q", title="Refund max", format=MONEY),
+        alt.Tooltip("refund_min:N", title="Refund min"),
+        alt.Tooltip("refund_max:N", title="Refund max"),
         alt.Tooltip("verdict:N", title="Verdict"),
         *extra,
     ]
@@ -37,20 +47,18 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     interpolate = "step-after" if step else "linear"
     extra = (alt.Tooltip("stage:N", title="Stage"),) if with_stage else ()
     tip = _tooltip(x_field, x_title, extra)
-    base = alt.Chart(alt.Data(name="band")).transform_calculate(**DOLLARS).encode(
-        x=alt.X(f"{x_field}:Q", title=x_title)
-    )
-    marker = alt.Chart(alt.Data(name="now")).transform_calculate(**DOLLARS).encode(x=f"{x_field}:Q")
+    base = alt.Chart(alt.Data(name="band")).encode(x=alt.X(f"{x_field}:Q", title=x_title))
+    marker = alt.Chart(alt.Data(name="now")).encode(x=f"{x_field}:Q")
     layers = [
         base.mark_area(opacity=0.25, interpolate=interpolate, color="#4c78a8").encode(
-            y=alt.Y("refund_min:Q", title="Refund ($)", axis=alt.Axis(format="$,.0f")), y2="refund_max:Q", tooltip=tip
+            y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q"
         ),
-        base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max:Q"),
-        base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(y="refund_min:Q"),
-        base.mark_point(opacity=0, size=80).encode(y="refund_max:Q", tooltip=tip),
+        base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max_cents:Q"),
+        base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(y="refund_min_cents:Q"),
+        base.mark_point(opacity=0, size=80).encode(y="refund_max_cents:Q", tooltip=tip),
         marker.mark_rule(color="#d62728", strokeWidth=2),
         marker.mark_point(color="#d62728", filled=True, size=90).encode(
-            y="refund_max:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
+            y="refund_max_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
         ),
     ]
     if with_bounds:
@@ -70,6 +78,7 @@ def band_chart(
     """The band (min to max) against one variable, a marker at the current scenario, optional stage rules."""
     with_bounds = boundaries is not None and len(boundaries) > 0
     spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title)
+    data = _money_text(data)
     datasets = {"band": data, "now": data[data[x_field] == current]}
     if with_bounds:
         datasets["bounds"] = boundaries
@@ -78,16 +87,16 @@ def band_chart(
 
 @lru_cache(maxsize=1)
 def _compare_spec() -> dict:
-    base = alt.Chart(alt.Data(name="bands")).transform_calculate(**DOLLARS).encode(
+    base = alt.Chart(alt.Data(name="bands")).encode(
         x=alt.X("completion_pct:Q", title="Project completion (%)"),
         color=alt.Color("provider_name:N", title="Provider", scale=alt.Scale(range=PALETTE)),
     )
     tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider_name:N", title="Provider"),))
     band = base.mark_area(opacity=0.18).encode(
-        y=alt.Y("refund_min:Q", title="Refund ($)", axis=alt.Axis(format="$,.0f")), y2="refund_max:Q", tooltip=tip
+        y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q", tooltip=tip
     )
-    high = base.mark_line().encode(y="refund_max:Q", tooltip=tip)
-    low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min:Q")
+    high = base.mark_line().encode(y="refund_max_cents:Q", tooltip=tip)
+    low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min_cents:Q")
     rule = alt.Chart(alt.Data(name="now")).mark_rule(color="#d62728").encode(x="completion_pct:Q")
     return alt.layer(band, high, low, rule).properties(height=320).to_dict()
 
@@ -95,7 +104,7 @@ def _compare_spec() -> dict:
 def compare_chart(data: pd.DataFrame, current: float) -> dict:
     """The providers' bands against completion, overlaid (services not offered left out)."""
     return _with(
-        _compare_spec(), bands=data[data.verdict != "not_offered"],
+        _compare_spec(), bands=_money_text(data[data.verdict != "not_offered"]),
         now=pd.DataFrame({"completion_pct": [current]}),
     )
 
@@ -105,7 +114,6 @@ def _heatmap_spec(by: str) -> dict:
     legend = "Can count on (%)" if by == "refund_min_cents" else "Most allowed (%)"
     return (
         alt.Chart(alt.Data(name="cells"))
-        .transform_calculate(**DOLLARS)
         .mark_rect()
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
@@ -114,8 +122,8 @@ def _heatmap_spec(by: str) -> dict:
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
-                alt.Tooltip("refund_min:Q", title="Refund min", format=MONEY),
-                alt.Tooltip("refund_max:Q", title="Refund max", format=MONEY),
+                alt.Tooltip("refund_min:N", title="Refund min"),
+                alt.Tooltip("refund_max:N", title="Refund max"),
                 alt.Tooltip("verdict:N", title="Verdict"),
             ],
         )
@@ -126,7 +134,7 @@ def _heatmap_spec(by: str) -> dict:
 
 def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents") -> dict:
     """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
-    cells = data.assign(share=data[by] * 100 / paid_cents)  # a display share, not an amount
+    cells = _money_text(data).assign(share=data[by] * 100 / paid_cents)  # a display share, not an amount
     return _with({**_heatmap_spec(by), "title": title}, cells=cells)
 
 
