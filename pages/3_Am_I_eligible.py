@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from policy import policies
-from policy.explain import plain_answer, what_to_do
+from policy import parse_scenario, policies, quote
+from policy.explain import plain_answer, refund_text, what_to_do
 from policy.export import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, show, state
@@ -63,6 +63,14 @@ if st.session_state.get("el_answered"):
         st.subheader("Your answer")
         st.markdown(f"### {e(plain_answer(q))}")
         show.headline(q)
+        if st.session_state.get("el_started") == "Not sure" and scenario.completion_pct == 0:
+            started = quote(parse_scenario({**scenario.model_dump(), "work_started": True}))
+            if (started.refund_min, started.refund_max) != (q.refund_min, q.refund_max):
+                st.info(
+                    e(f"You were not sure whether work has started. With no progress we assumed it has not; "
+                      f"if it has, the policy gives {refund_text(started)}."),
+                    icon=":material/help:",
+                )
         st.subheader("What to do next")
         for step in what_to_do(policy, q, state.values()["paid_on"]):
             st.markdown(f"- {e(step)}")

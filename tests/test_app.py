@@ -235,3 +235,13 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
     completion, days = at.dataframe[0].value, at.dataframe[1].value
     assert len(completion) == 101 and len(days) == 61
     assert completion.set_index("completion_pct").loc[30.0, "refund_max"] == "$2,500.00"
+
+
+def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("stepinto")
+    at.selectbox(key="el_service").set_value("ppc")
+    at.radio(key="el_started").set_value("Not sure")
+    at.button[0].click().run()
+    assert refund(at) == "$5,000.00"
+    assert any("if it has, the policy gives \\$0.00 - \\$5,000.00" in i.value for i in at.info)
