@@ -85,14 +85,17 @@ def explanation(q: Quote, payment_date: Optional[date] = None) -> None:
 
 
 def downloads(q: Quote, s: Scenario, payment_date: Optional[date] = None) -> None:
+    """Files are written only when clicked (deferred data), and a click does not rerun the page."""
     stem = f"refund-{q.provider}-{q.service}"
     cols = st.columns(3)
-    cols[0].download_button("Quote as JSON", quote_json(q), f"{stem}.json", "application/json", key="dl_json")
-    cols[1].download_button("Quote as CSV", quote_csv(s), f"{stem}.csv", "text/csv", key="dl_csv")
-    cols[2].download_button(
-        "Client summary (Markdown)", quote_markdown(q, s, date.today(), payment_date), f"{stem}.md",
-        "text/markdown", key="dl_md",
+    files = (
+        ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
+        ("Quote as CSV", lambda: quote_csv(s), "csv", "text/csv", "dl_csv"),
+        ("Client summary (Markdown)", lambda: quote_markdown(q, s, date.today(), payment_date), "md",
+         "text/markdown", "dl_md"),
     )
+    for col, (label, make, ext, mime, key) in zip(cols, files):
+        col.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore")
 
 
 @st.dialog("Share this scenario")
