@@ -103,6 +103,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from pydantic import TypeAdapter
+
+    from .models import Quote, Scenario
+
+    schema = Scenario.model_json_schema() if args.which == "scenario" else TypeAdapter(Quote).json_schema()
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="python -m policy", description="Refund policy engine: quotes, clauses, batch quotes.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -140,6 +150,11 @@ def build_parser() -> Parser:
     b.add_argument("input", metavar="IN.csv")
     b.add_argument("-o", "--output", metavar="OUT.csv", required=True)
     b.set_defaults(run=cmd_batch)
+
+    sc = sub.add_parser("schema", help="the JSON schema of a scenario or a quote", description=(
+        "Print the JSON schema of the input (scenario) or the output (quote) of `quote --json`."))
+    sc.add_argument("which", choices=["scenario", "quote"])
+    sc.set_defaults(run=cmd_schema)
     return parser
 
 

@@ -162,10 +162,15 @@ def plan_for(policy: PolicyFile, service_id: str) -> Optional[Plan]:
     return _PLANS[key]
 
 
+def placed_stages(service: Service, completion: Decimal, started: bool) -> tuple[Stage, ...]:
+    """The stages completion and the work flag place a case in (more than one: the stage is unknown)."""
+    return tuple(s for s in service.stages if s.holds(completion, started))
+
+
 def candidate_stages(service: Service, facts: Facts) -> tuple[tuple[Stage, ...], str]:
     if facts.stage is not None:
         return tuple(s for s in service.stages if s.id == facts.stage), "explicit"
-    return tuple(s for s in service.stages if s.holds(facts.completion, facts.started)), "completion"
+    return placed_stages(service, facts.completion, facts.started), "completion"
 
 
 def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:

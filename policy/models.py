@@ -20,6 +20,11 @@ PaidAmount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False, 
 PartAmount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False, decimal_places=2)]
 
 
+def infer_started(work_started: Optional[bool], completion_pct: Decimal) -> bool:
+    """decisions.md: work_started null is inferred from completion (> 0 means started)."""
+    return work_started if work_started is not None else completion_pct > 0
+
+
 _NUMERIC_FIELDS = (
     "amount_paid", "completion_pct", "days_since_payment", "notice_days", "third_party_costs",
     "taxes_remitted", "unused_ad_spend",
@@ -88,8 +93,7 @@ class Scenario(BaseModel):
 
     @property
     def started(self) -> bool:
-        """decisions.md: work_started null is inferred from completion (> 0 means started)."""
-        return self.work_started if self.work_started is not None else self.completion_pct > 0
+        return infer_started(self.work_started, self.completion_pct)
 
 
 # The quote and its parts: plain dataclasses (cheap to build), serialised by one pydantic TypeAdapter.

@@ -245,3 +245,11 @@ def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
     at.button[0].click().run()
     assert refund(at) == "$5,000.00"
     assert any("if it has, the policy gives \\$0.00 - \\$5,000.00" in i.value for i in at.info)
+
+
+def test_the_stage_box_is_prefilled_from_completion():
+    at = app(completion_pct=30)
+    box = at.selectbox(key="w_stage")
+    assert box.value is None and box.options[0] == "From completion: Design (26-50%): concepts presented, no revisions yet or Design (26-50%): revisions begun"
+    box.set_value("design_revisions").run()
+    assert refund(at) == expected(completion_pct=30, stage="design_revisions") == "$1,250.00"

@@ -78,7 +78,7 @@ def test_bad_command_line_is_one_line_too():
     assert r.returncode != 0 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("command", ["quote", "clauses", "batch"])
+@pytest.mark.parametrize("command", ["quote", "clauses", "batch", "schema"])
 def test_every_command_has_help(command):
     r = run([command, "--help"])
     assert r.returncode == 0 and "usage:" in r.stdout
@@ -119,3 +119,11 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
 def test_batch_missing_file_is_one_line():
     r = run(["batch", "nope.csv", "-o", "out.csv"])
     assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and "nope.csv" in r.stderr
+
+
+def test_schema_describes_the_contract():
+    scenario = json.loads(run(["schema", "scenario"]).stdout)
+    assert {"provider", "service", "amount_paid", "completion_pct", "days_since_payment"} <= set(scenario["required"])
+    assert scenario["additionalProperties"] is False
+    quote_schema = json.loads(run(["schema", "quote"]).stdout)
+    assert {"refund_min", "refund_max", "verdict", "next_charge_avoided"} <= set(quote_schema["properties"])

@@ -6,11 +6,14 @@ sets each widget from the scenario before drawing it, so a value survives pages 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable, Optional
 
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario, policies
+from policy.evaluator import placed_stages
+from policy.models import infer_started
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 
 from .codec import DAYS_MAX, from_query, money_text, to_engine, to_query, with_payment_date
@@ -147,13 +150,22 @@ def advanced_inputs(container=st) -> None:
     if v["stage"] not in stages:  # the provider or service changed under an explicit stage
         update(stage=None)
     labels = {s.id: s.label for s in service.stages} if service else {}
+    placed = placed_stage_label(v) if service else "-"
     exp.selectbox(
-        "Stage", stages, format_func=lambda s: "From completion (automatic)" if s is None else labels[s],
+        "Stage", stages, format_func=lambda s: f"From completion: {placed}" if s is None else labels[s],
         key=_bind("stage"), on_change=_store("stage"),
         help="Pre-filled from completion; choose the stage to narrow the range when you know it.",
     )
     if service:
         exp.caption(service.stage_note)
+
+
+def placed_stage_label(v: dict) -> str:
+    """What completion and the work flag place the scenario in, as the Stage box's pre-filled choice."""
+    service = policies()[v["provider"]].services[v["service"]]
+    completion = Decimal(v["completion_pct"])
+    found = placed_stages(service, completion, infer_started(v["work_started"], completion))
+    return " or ".join(s.label for s in found) or "-"
 
 
 def sidebar() -> None:
