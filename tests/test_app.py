@@ -204,12 +204,17 @@ def test_policy_terms_page_quotes_every_cell_or_says_not_stated():
     assert "A\\-SB\\-02" in text or "A-SB-02" in text
 
 
-def test_eligibility_page_reaches_a_verdict_with_next_steps():
+def ask_step_into(started: str) -> AppTest:
+    """A client who bought Step-Into advertising today answers the form."""
     at = app("pages/3_Am_I_eligible.py")
     at.selectbox(key="el_provider").set_value("stepinto")
     at.selectbox(key="el_service").set_value("ppc")
-    at.radio(key="el_started").set_value("No")
-    at.button[0].click().run()
+    at.radio(key="el_started").set_value(started)
+    return at.button[0].click().run()
+
+
+def test_eligibility_page_reaches_a_verdict_with_next_steps():
+    at = ask_step_into("No")
     text = " ".join(m.value for m in at.markdown)
     assert "Yes. You can get your money back in full" in text
     assert "Do it by day 7" in text
@@ -238,11 +243,7 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
 
 
 def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
-    at = app("pages/3_Am_I_eligible.py")
-    at.selectbox(key="el_provider").set_value("stepinto")
-    at.selectbox(key="el_service").set_value("ppc")
-    at.radio(key="el_started").set_value("Not sure")
-    at.button[0].click().run()
+    at = ask_step_into("Not sure")
     assert refund(at) == "$5,000.00"
     assert any("if it has, the policy gives \\$0.00 - \\$5,000.00" in i.value for i in at.info)
 
