@@ -166,3 +166,26 @@ def most_generous(grid_frame: pd.DataFrame, by: str = "refund_min_cents") -> pd.
     cells = grid_frame[["completion_pct", "days_since_payment"]].drop_duplicates()
     frame = cells.merge(winners.rename("most_generous").reset_index(), how="left")
     return frame.fillna({"most_generous": "no refund from any"}).reset_index(drop=True)
+
+
+def breakpoints(curve: pd.DataFrame, x_field: str, step: bool = False) -> pd.DataFrame:
+    """The rows a chart needs to draw a band exactly: where it bends (linear) or jumps (step), plus the
+    ends. Joining them with straight lines (or steps) gives back every dropped row."""
+    if len(curve) <= 2:
+        return curve
+    keys = ["refund_min_cents", "refund_max_cents"]
+    values = curve[keys].to_numpy()
+    labels = curve[["verdict"]].to_numpy()
+    keep = np.zeros(len(curve), dtype=bool)
+    keep[0] = keep[-1] = True
+    if step:
+        changed = (values[1:] != values[:-1]).any(axis=1) | (labels[1:] != labels[:-1]).any(axis=1)
+        keep[1:] |= changed
+    else:
+        x = curve[x_field].to_numpy()
+        slope_in = (values[1:-1] - values[:-2]) * (x[2:, None] - x[1:-1, None])
+        slope_out = (values[2:] - values[1:-1]) * (x[1:-1, None] - x[:-2, None])
+        bends = (slope_in != slope_out).any(axis=1)
+        relabel = (labels[1:-1] != labels[:-2]).any(axis=1) | (labels[2:] != labels[1:-1]).any(axis=1)
+        keep[1:-1] = bends | relabel
+    return curve[keep]

@@ -74,3 +74,31 @@ def test_the_zero_column_follows_the_work_flag_not_the_scenarios_completion():
     assert (zero.refund_min_cents.item(), zero.refund_max_cents.item()) == (10000, 10000)  # before creation: 100%
     curve = completion_curve(s).set_index("completion_pct")
     assert curve.loc[0.0, "refund_min_cents"] == 10000
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios())
+def test_breakpoints_redraw_every_point_exactly(data):
+    import numpy as np
+
+    from policy.curves import breakpoints
+
+    s = parse_scenario(data)
+    for curve, x, step in ((completion_curve(s), "completion_pct", False), (days_curve(s), "days_since_payment", True)):
+        kept = breakpoints(curve, x, step)
+        assert len(kept) <= len(curve) and kept[x].iloc[0] == curve[x].iloc[0] and kept[x].iloc[-1] == curve[x].iloc[-1]
+        for column in ("refund_min_cents", "refund_max_cents"):
+            if step:  # step-after: each x takes the value of the last kept x at or before it
+                idx = np.searchsorted(kept[x].to_numpy(), curve[x].to_numpy(), side="right") - 1
+                redrawn = kept[column].to_numpy()[idx]
+            else:
+                redrawn = np.interp(curve[x].to_numpy(), kept[x].to_numpy(), kept[column].to_numpy())
+            assert np.allclose(redrawn, curve[column].to_numpy(), atol=1e-6)
+
+
+def test_breakpoints_of_a_staged_band_are_few():
+    from policy.curves import breakpoints
+
+    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=10))
+    assert len(breakpoints(completion_curve(s), "completion_pct")) <= 14
+    assert len(breakpoints(days_curve(s), "days_since_payment", step=True)) <= 6

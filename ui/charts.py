@@ -14,6 +14,8 @@ from typing import Optional
 import altair as alt
 import pandas as pd
 
+from policy.curves import breakpoints
+
 from .tables import dollars
 
 PALETTE = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"]
@@ -48,6 +50,7 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     extra = (alt.Tooltip("stage:N", title="Stage"),) if with_stage else ()
     tip = _tooltip(x_field, x_title, extra)
     base = alt.Chart(alt.Data(name="band")).encode(x=alt.X(f"{x_field}:Q", title=x_title))
+    hover = alt.Chart(alt.Data(name="points")).encode(x=f"{x_field}:Q")
     marker = alt.Chart(alt.Data(name="now")).encode(x=f"{x_field}:Q")
     layers = [
         base.mark_area(opacity=0.25, interpolate=interpolate, color="#4c78a8").encode(
@@ -55,7 +58,7 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
         ),
         base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max_cents:Q"),
         base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(y="refund_min_cents:Q"),
-        base.mark_point(opacity=0, size=80).encode(y="refund_max_cents:Q", tooltip=tip),
+        hover.mark_point(opacity=0, size=80).encode(y="refund_max_cents:Q", tooltip=tip),
         marker.mark_rule(color="#d62728", strokeWidth=2),
         marker.mark_point(color="#d62728", filled=True, size=90).encode(
             y="refund_max_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
@@ -78,8 +81,10 @@ def band_chart(
     """The band (min to max) against one variable, a marker at the current scenario, optional stage rules."""
     with_bounds = boundaries is not None and len(boundaries) > 0
     spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title)
-    data = _money_text(data)
-    datasets = {"band": data, "now": data[data[x_field] == current]}
+    points = _money_text(data)
+    datasets = {  # the drawn layers need only the breakpoints; tooltips keep every point
+        "band": breakpoints(data, x_field, step), "points": points, "now": points[points[x_field] == current],
+    }
     if with_bounds:
         datasets["bounds"] = boundaries
     return _with(spec, **datasets)
