@@ -137,6 +137,7 @@ class Plan:
     asks_deliverables: bool
     uses_notice: bool
     day_thresholds: tuple[int, ...]
+    placements: dict = field(default_factory=dict)
 
 
 _PLANS: dict[tuple[int, str], Optional[Plan]] = {}
@@ -167,10 +168,16 @@ def placed_stages(service: Service, completion: Decimal, started: bool) -> tuple
     return tuple(s for s in service.stages if s.holds(completion, started))
 
 
-def candidate_stages(service: Service, facts: Facts) -> tuple[tuple[Stage, ...], str]:
+def candidate_stages(plan: "Plan", facts: Facts) -> tuple[tuple[Stage, ...], str]:
     if facts.stage is not None:
-        return tuple(s for s in service.stages if s.id == facts.stage), "explicit"
-    return placed_stages(service, facts.completion, facts.started), "completion"
+        return tuple(s for s in plan.service.stages if s.id == facts.stage), "explicit"
+    key = (facts.completion, facts.started)
+    found = plan.placements.get(key)
+    if found is None:  # memoised per plan: quotes, deadlines and curves ask the same few questions
+        if len(plan.placements) > 10_000:
+            plan.placements.clear()
+        found = plan.placements[key] = placed_stages(plan.service, facts.completion, facts.started)
+    return found, "completion"
 
 
 def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
@@ -222,7 +229,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts) -> Evaluation:
     base = max(base, ZERO)
     if plan.window_days is not None and facts.days > plan.window_days:
         return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
-    stages, placed_by = candidate_stages(plan.service, facts)
+    stages, placed_by = candidate_stages(plan, facts)
     outcomes: list[Outcome] = []
     low = high = None
     for world in _worlds(plan, facts):

@@ -102,14 +102,17 @@ def _unknowns(ev: Evaluation) -> list[UnknownFact]:
 
     if len(ev.outcomes) < 2:
         return []
-    found = [
-        group("stage", lambda o: o.stage.id, lambda k: next(s.label for s in ev.stages if s.id == k)),
-        group("deliverables_provided", lambda o: o.world.deliverables, lambda k: "yes" if k else "no"),
-        group(
+    found = []
+    if len(ev.stages) > 1:
+        found.append(group("stage", lambda o: o.stage.id, lambda k: next(s.label for s in ev.stages if s.id == k)))
+    worlds = {o.world for o in ev.outcomes}
+    if len({w.deliverables for w in worlds}) > 1:
+        found.append(group("deliverables_provided", lambda o: o.world.deliverables, lambda k: "yes" if k else "no"))
+    if len({w.notice_given for w in worlds}) > 1:
+        found.append(group(
             "notice_days", lambda o: o.world.notice_given,
             lambda k: "notice period already served" if k == NOTICE_SERVED else "notice given today",
-        ),
-    ]
+        ))
     return [f for f in found if f is not None]
 
 
