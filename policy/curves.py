@@ -46,7 +46,7 @@ def curve_facts(scenario: Scenario) -> Facts:
 def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> dict[str, list]:
     lows, highs, verdicts, stages = [], [], [], []
     for facts in facts_list:
-        ev = evaluate(policy, service_id, facts)
+        ev = evaluate(policy, service_id, facts, detail=False)
         lows.append(cents_int(ev.low))
         highs.append(cents_int(ev.high))
         verdicts.append(ev.verdict)
@@ -119,7 +119,7 @@ def grid(
         for i, day in enumerate(rep_days):
             at_day = base.at(days=day)
             for j, c in enumerate(points):
-                ev = evaluate(policy, scenario.service, at_day.at(completion=c))
+                ev = evaluate(policy, scenario.service, at_day.at(completion=c), detail=False)
                 lows[i, j], highs[i, j], verdicts[i, j] = cents_int(ev.low), cents_int(ev.high), ev.verdict
         frames.append(
             pd.DataFrame(

@@ -219,7 +219,9 @@ def verdict_of(low: Decimal, high: Decimal, base: Decimal) -> str:
     return "partial"
 
 
-def evaluate(policy: PolicyFile, service_id: str, facts: Facts) -> Evaluation:
+def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = True) -> Evaluation:
+    """The band for `facts`. detail=False skips recording what decided it (deadlines and curves need
+    only the band, and they evaluate many points)."""
     plan = plan_for(policy, service_id)
     if plan is None:
         return Evaluation(ZERO, ZERO, "not_offered", ZERO)
@@ -239,7 +241,8 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts) -> Evaluation:
                     break
             lo = amount(tier.min, base, facts, world)
             hi = amount(tier.max, base, facts, world)
-            outcomes.append(Outcome(world, stage, tier, lo, hi))
+            if detail:
+                outcomes.append(Outcome(world, stage, tier, lo, hi))
             if low is None or lo < low:
                 low = lo
             if high is None or hi > high:

@@ -71,7 +71,7 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
     for last_day in day_thresholds(policy, service_id):
         if last_day < facts.days:
             continue
-        after = evaluate(policy, service_id, facts.at(days=last_day + 1))
+        after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
         if after.high < current.high or after.low < current.low:
             found.append(
                 Deadline(
