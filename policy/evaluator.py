@@ -209,12 +209,14 @@ def _worlds(plan: Plan, facts: Facts) -> list[World]:
     return [World(d, n) for d in deliverables for n in notices]
 
 
-def verdict_of(low: Decimal, high: Decimal, base: Decimal) -> str:
+def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> str:
+    """discretion: a rule that applies leaves a range itself (a 'may', a contested reading); a band
+    spread only by facts not given is a partial refund whose size depends on them."""
     if high == 0:
         return "none"
     if low == high == to_cents(base):
         return "full"
-    if low == 0:
+    if low == 0 and discretion:
         return "discretionary"
     return "partial"
 
@@ -234,6 +236,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
     stages, placed_by = candidate_stages(plan, facts)
     outcomes: list[Outcome] = []
     low = high = None
+    discretion = False
     for world in _worlds(plan, facts):
         for stage in stages:
             for tier in stage.tiers:
@@ -241,6 +244,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
                     break
             lo = amount(tier.min, base, facts, world)
             hi = amount(tier.max, base, facts, world)
+            discretion = discretion or lo != hi
             if detail:
                 outcomes.append(Outcome(world, stage, tier, lo, hi))
             if low is None or lo < low:
@@ -253,7 +257,8 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
         low = max(low, amount(rule.min, base, facts, no_world))
         high = max(high, amount(rule.max, base, facts, no_world))
     low, high = to_cents(low), to_cents(high)
-    return Evaluation(low, high, verdict_of(low, high, base), base, stages, placed_by, outcomes, exceptions)
+    verdict = verdict_of(low, high, base, discretion or bool(exceptions))
+    return Evaluation(low, high, verdict, base, stages, placed_by, outcomes, exceptions)
 
 
 def _day_thresholds(policy: PolicyFile, service: Service) -> tuple[int, ...]:

@@ -27,6 +27,15 @@ VERDICT_PLAIN = {
 }
 
 
+def verdict_sentence(q: Quote) -> str:
+    """VERDICT_PLAIN, unless the range comes from facts not given: then say so."""
+    if q.verdict == "partial" and q.refund_min != q.refund_max and q.unknowns:
+        if Decimal(q.refund_min) == 0:
+            return "It depends on facts not given: you may get part of your payment back, or nothing. Tell us more to narrow it."
+        return "You are entitled to part of your payment back; how much depends on facts not given."
+    return VERDICT_PLAIN[q.verdict]
+
+
 def refund_text(q: Quote) -> str:
     return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)
 
@@ -65,7 +74,7 @@ def summary_lines(q: Quote, payment_date: Optional[date] = None) -> list[str]:
     lines = [
         f"{q.provider_name} - {q.service_label or q.service} (policy version {q.policy_version})",
         f"Refund: {refund_text(q)} ({pct_text(q)}) - {VERDICT_LABELS[q.verdict]}",
-        VERDICT_PLAIN[q.verdict],
+        verdict_sentence(q),
     ]
     if q.stage.placed_by != "none":
         lines.append(f"Stage: {q.stage.label} (placed by {q.stage.placed_by})")
@@ -103,6 +112,8 @@ def plain_answer(q: Quote) -> str:
     if q.verdict == "full":
         return f"Yes. You can get your money back in full: {amount}."
     if q.verdict == "partial":
+        if Decimal(q.refund_min) == 0:
+            return f"Possibly. Depending on facts not given, up to {format_usd(Decimal(q.refund_max), q.currency)}."
         return f"Yes, in part. You can expect {amount}."
     if q.verdict == "discretionary":
         if Decimal(q.refund_min) > 0:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .batch import QUOTE_COLUMNS, quote_columns
-from .explain import VERDICT_LABELS, VERDICT_PLAIN, deadline_sentence, pct_text, processing_sentence, refund_text
+from .explain import VERDICT_LABELS, deadline_sentence, pct_text, processing_sentence, refund_text, verdict_sentence
 from .loader import policies
 from .models import Quote, Scenario, quote_to_json
 from .money import format_range, format_usd
@@ -62,7 +62,7 @@ def quote_markdown(q: Quote, scenario: Scenario, today: date, payment_date: Opti
         "",
         f"## Refund: {e(refund_text(q))} ({e(pct_text(q))})",
         "",
-        f"**{e(VERDICT_LABELS[q.verdict])}.** {e(VERDICT_PLAIN[q.verdict])}",
+        f"**{e(VERDICT_LABELS[q.verdict])}.** {e(verdict_sentence(q))}",
         "",
     ]
     if q.stage.placed_by != "none":

@@ -36,3 +36,15 @@ def test_markdown_is_a_client_summary():
 
 def test_markdown_escaping_keeps_dollars_literal():
     assert md_escape("$100 *now* [x]") == "\\$100 \\*now\\* \\[x\\]"
+
+
+def test_a_band_spread_by_facts_not_given_says_so_not_discretion():
+    from policy.explain import plain_answer, verdict_sentence
+
+    q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5)))
+    assert (q.refund_min, q.refund_max, q.verdict) == ("0.00", "1800.00", "partial")
+    assert verdict_sentence(q).startswith("It depends on facts not given")
+    assert plain_answer(q) == "Possibly. Depending on facts not given, up to $1,800.00."
+    narrowed = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40,
+                                         days_since_payment=5, stage="audit")))
+    assert (narrowed.refund_min, narrowed.refund_max) == ("1800.00", "1800.00")

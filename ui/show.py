@@ -11,7 +11,7 @@ from typing import Optional
 import streamlit as st
 
 from policy import Quote, Scenario
-from policy.explain import VERDICT_LABELS, VERDICT_PLAIN, deadline_sentence, processing_sentence, refund_text
+from policy.explain import VERDICT_LABELS, deadline_sentence, processing_sentence, refund_text, verdict_sentence
 from policy.export import md_escape as e
 from policy.export import quote_csv, quote_json, quote_markdown
 from policy.money import format_range, format_usd
@@ -33,7 +33,7 @@ def headline(q: Quote) -> None:
     left.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     right.metric("Share of amount paid", share_text(q))
     st.badge(VERDICT_LABELS[q.verdict], color=VERDICT_COLORS[q.verdict])
-    st.markdown(e(VERDICT_PLAIN[q.verdict]))
+    st.markdown(e(verdict_sentence(q)))
 
 
 def clauses(q: Quote) -> None:
