@@ -1,13 +1,14 @@
 """The one scenario every page shares: kept in st.session_state["scenario"], mirrored in the URL.
 
-Widgets have keys of their own ("w_<field>"); a callback copies a change into the scenario, and every run
-sets each widget from the scenario before drawing it, so a value survives pages that do not draw it.
+Widgets have keys of their own ("w_<field>"); a callback copies a change into the scenario, and a run sets
+a widget from the scenario (where they differ) before drawing it, so a value survives pages that do not draw it.
 """
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Optional
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -48,8 +49,6 @@ def sync_url() -> None:
 
 def share_link() -> str:
     base = st.context.url or "http://localhost:8501/"
-    from urllib.parse import urlencode
-
     return f"{base}?{urlencode(to_query(values()))}"
 
 
@@ -63,8 +62,8 @@ def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
 # ---------------------------------------------------------------- widgets bound to the scenario
 
 def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
-    """Set the widget from the scenario only when they differ: an assignment makes Streamlit push the
-    value to the browser again, and doing that for every widget on every rerun slowed each key press."""
+    """Set the widget from the scenario only where they differ (after a page switch or a URL restore):
+    an assignment makes Streamlit push the value to the browser again."""
     key = f"w_{field}"
     wanted = to_widget(values()[field])
     if key not in st.session_state or st.session_state[key] != wanted:
