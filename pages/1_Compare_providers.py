@@ -4,12 +4,12 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from policy import parse_scenario, policies
+from policy import policies
 from policy.curves import most_generous
 from policy.explain import VERDICT_LABELS
-from policy.money import cents_int
+from policy.money import cents_int, format_usd
 from ui import cache, charts, page, state
-from ui.tables import dollars, readable
+from ui.tables import readable
 
 page.start("pages/1_Compare_providers.py", caption="The scenario in the sidebar, against every provider's policy.")
 scenario = page.scenario_or_stop("compare")
@@ -17,14 +17,13 @@ state.sidebar()
 
 rows = []
 for pid, policy in policies().items():
-    other = parse_scenario({**scenario.model_dump(), "provider": pid, "stage": scenario.stage if pid == scenario.provider else None})
-    q = cache.cached_quote(cache.key(other))
+    q = cache.cached_quote(cache.key(scenario.for_provider(pid)))
     first = q.clauses[0] if q.clauses else None
     rows.append({
         "Provider": policy.name,
         "Verdict": "not offered" if q.verdict == "not_offered" else VERDICT_LABELS[q.verdict],
-        "Refund min": "-" if q.verdict == "not_offered" else dollars(cents_int(Decimal(q.refund_min))),
-        "Refund max": "-" if q.verdict == "not_offered" else dollars(cents_int(Decimal(q.refund_max))),
+        "Refund min": "-" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_min)),
+        "Refund max": "-" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_max)),
         "Deciding clause": f'[{first.section}] "{first.quote}"' if first else (q.notes[0] if q.notes else "-"),
     })
 table = pd.DataFrame(rows)

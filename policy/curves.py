@@ -12,7 +12,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .evaluator import Evaluation, Facts, day_thresholds, evaluate
+from .evaluator import Evaluation, Facts, day_thresholds, evaluate, stages_label
 from .loader import policies as shipped_policies
 from .models import Scenario
 from .money import cents_int
@@ -28,7 +28,7 @@ def _stage_label(ev: Evaluation) -> str:
     ids = tuple(s.id for s in ev.stages)
     label = _STAGE_LABELS.get(ids)
     if label is None:
-        label = _STAGE_LABELS[ids] = " or ".join(s.label for s in ev.stages) or "-"
+        label = _STAGE_LABELS[ids] = stages_label(ev.stages)
     return label
 
 

@@ -146,6 +146,8 @@ _PLANS: dict[tuple[int, str], Optional[Plan]] = {}
 def plan_for(policy: PolicyFile, service_id: str) -> Optional[Plan]:
     key = (id(policy), service_id)
     if key not in _PLANS:
+        if len(_PLANS) > 256:  # registries other than the shipped one (tests, a policy lab) come and go
+            _PLANS.clear()
         service = policy.services.get(service_id)
         if service is None:
             _PLANS[key] = None
@@ -161,6 +163,11 @@ def plan_for(policy: PolicyFile, service_id: str) -> Optional[Plan]:
                 day_thresholds=_day_thresholds(policy, service),
             )
     return _PLANS[key]
+
+
+def stages_label(stages: tuple[Stage, ...]) -> str:
+    """How a placement reads: one stage, or the stages it could be in."""
+    return " or ".join(s.label for s in stages) or "-"
 
 
 def placed_stages(service: Service, completion: Decimal, started: bool) -> tuple[Stage, ...]:

@@ -91,6 +91,12 @@ class Scenario(BaseModel):
             )
         return self
 
+    def for_provider(self, provider: str) -> "Scenario":
+        """The same case put to another provider; an explicit stage belongs to one provider's service."""
+        if provider == self.provider:
+            return self
+        return self.model_copy(update={"provider": provider, "stage": None})
+
     @property
     def started(self) -> bool:
         return infer_started(self.work_started, self.completion_pct)

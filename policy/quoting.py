@@ -7,7 +7,7 @@ from typing import Any, Mapping, Optional
 from pydantic import ValidationError
 
 from .errors import InputError, first_error
-from .evaluator import NOTICE_SERVED, Evaluation, Facts, amount, day_thresholds, evaluate
+from .evaluator import NOTICE_SERVED, Evaluation, Facts, amount, day_thresholds, evaluate, stages_label
 from .loader import policies as shipped_policies
 from .models import (
     AmbiguityUse, ClauseRef, Deadline, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount, Scenario,
@@ -149,7 +149,7 @@ def _processing_time(policy: PolicyFile, method: Optional[str]) -> Optional[Proc
     )
 
 
-def _clauses(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[ClauseRef]:
+def _clauses(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
     groups: list = []
     if ev.window_closed and policy.window:
         groups.append(policy.window.clauses)
@@ -165,6 +165,17 @@ def _clauses(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[ClauseRef
                 seen.add((clause.section, clause.quote))
                 refs.append(_ref(policy, clause))
     return refs
+
+
+def _deductions(policy: PolicyFile, service, scenario: Scenario) -> list[Deduction]:
+    """What the policy takes out of the base, and money held apart from it, as given in the scenario."""
+    parts = [(d.field, d.label, d.clauses[0]) for d in policy.deductions]
+    parts += [(fund, DEDUCTIBLE_FIELDS[fund], service.clauses[0]) for fund in service.separate_funds]
+    return [
+        Deduction(field=name, label=label, amount=_money(getattr(scenario, name)), clause=_ref(policy, clause))
+        for name, label, clause in parts
+        if getattr(scenario, name) > 0
+    ]
 
 
 def _notes(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> list[str]:
@@ -195,32 +206,19 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
     service = policy.services.get(scenario.service)
 
     if ev.stages:
-        label = ev.stages[0].label if len(ev.stages) == 1 else " or ".join(s.label for s in ev.stages)
         stage = StagePlacement(
-            id=ev.stages[0].id if len(ev.stages) == 1 else None, label=label, placed_by=ev.placed_by,
+            id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages), placed_by=ev.placed_by,
             candidates=[s.id for s in ev.stages],
         )
     else:
         stage = StagePlacement(id=None, label="-", placed_by="none")
 
-    deductions = []
-    if service is not None:
-        for d in policy.deductions:
-            value = getattr(scenario, d.field)
-            if value > 0:
-                deductions.append(Deduction(field=d.field, label=d.label, amount=_money(value), clause=_ref(policy, d.clauses[0])))
-        for fund in service.separate_funds:
-            value = getattr(scenario, fund)
-            if value > 0:
-                deductions.append(
-                    Deduction(field=fund, label=DEDUCTIBLE_FIELDS[fund], amount=_money(value), clause=_ref(policy, service.clauses[0]))
-                )
-
+    deductions = _deductions(policy, service, scenario) if service is not None else []
     deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else []
     next_charge: Optional[bool] = None
     if service is not None and service.billing == "monthly" and policy.next_charge_notice and scenario.notice_days is not None:
         next_charge = scenario.notice_days >= policy.next_charge_notice.days
-    clauses = _clauses(policy, ev, facts)
+    clauses = _clauses(policy, ev)
     if next_charge is not None and policy.next_charge_notice:
         clauses += [_ref(policy, c) for c in policy.next_charge_notice.clauses]
 

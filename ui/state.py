@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario, policies
-from policy.evaluator import placed_stages
+from policy.evaluator import placed_stages, stages_label
 from policy.models import infer_started
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 
@@ -164,7 +164,7 @@ def placed_stage_label(v: dict) -> str:
     service = policies()[v["provider"]].services[v["service"]]
     completion = Decimal(v["completion_pct"])
     found = placed_stages(service, completion, infer_started(v["work_started"], completion))
-    return " or ".join(s.label for s in found) or "-"
+    return stages_label(found)
 
 
 def sidebar() -> None:

@@ -1,13 +1,15 @@
 """Chart data as tables people read: exact cents shown as dollars, without a float in between."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
+
+from policy.money import format_usd
 
 
 def dollars(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(int(cents))
-    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
+    return format_usd(Decimal(int(cents)).scaleb(-2))  # exact: cents shifted, never divided as a float
 
 
 def readable(data: pd.DataFrame) -> pd.DataFrame:
