@@ -1,11 +1,12 @@
 """Plain words for a quote: one place for the sentences the CLI, the app and the Markdown download share."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from .models import Deadline, Quote
+from .models import ClauseRef, Deadline, Quote
 from .money import format_range, format_usd
 
 VERDICT_LABELS = {
@@ -69,40 +70,65 @@ def processing_sentence(q: Quote) -> Optional[str]:
     return f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days ({how})."
 
 
+@dataclass(frozen=True)
+class Section:
+    """One part of a quote's explanation: plain sentences, and the policy's own words quoted verbatim."""
+    title: str
+    items: tuple[str, ...] = ()
+    clauses: tuple[ClauseRef, ...] = ()
+
+
+def explanation_sections(q: Quote, payment_date: Optional[date] = None, with_deadline: bool = True) -> list[Section]:
+    """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
+    summary, the page and the client's Markdown file. Empty sections are left out."""
+    def money(amount: str) -> str:
+        return format_usd(Decimal(amount), q.currency)
+
+    stage = ()
+    if q.stage.placed_by != "none":
+        how = "you chose it" if q.stage.placed_by == "explicit" else "placed by completion"
+        stage = (f"{q.stage.label} ({how}).", *((q.stage_note,) if q.stage_note else ()))
+    ranges = (
+        *(f"Ambiguity {a.id} ({a.title}): " + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings)
+          for a in q.ambiguities),
+        *(f"Not known: {u.fact}. " + "; ".join(
+            f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
+          for u in q.unknowns),
+    )
+    dates = (
+        deadline_sentence(q, q.next_deadline, payment_date) if q.next_deadline and with_deadline else None,
+        processing_sentence(q),
+        None if q.next_charge_avoided is None else (
+            "Your notice is early enough: the next monthly charge is avoided." if q.next_charge_avoided
+            else "Your notice is too late: the next monthly charge still applies."),
+    )
+    sections = [
+        Section("Stage", stage),
+        Section("The clauses that decide it", clauses=tuple(q.clauses)),
+        Section("Why this is a range", ranges),
+        Section("Deductions", tuple(f"{d.label}: {money(d.amount)} (section {d.clause.section})." for d in q.deductions)),
+        Section("Dates", tuple(d for d in dates if d)),
+        Section("Also available", tuple(q.remedies)),
+        Section("Notes", tuple(q.notes)),
+    ]
+    return [s for s in sections if s.items or s.clauses]
+
+
+def clause_line(c: ClauseRef) -> str:
+    return f'[{c.section}] "{c.quote}"' + (f" (read as: {c.decision})" if c.decision else "")
+
+
 def summary_lines(q: Quote, payment_date: Optional[date] = None) -> list[str]:
-    """A readable summary, for a person at a terminal or a client reading a download."""
+    """A readable summary, for a person at a terminal."""
     lines = [
         f"{q.provider_name} - {q.service_label or q.service} (policy version {q.policy_version})",
         f"Refund: {refund_text(q)} ({pct_text(q)}) - {VERDICT_LABELS[q.verdict]}",
         verdict_sentence(q),
     ]
-    if q.stage.placed_by != "none":
-        lines.append(f"Stage: {q.stage.label} (placed by {q.stage.placed_by})")
-    for c in q.clauses:
-        lines.append(f"  [{c.section}] \"{c.quote}\"" + (f" (read as: {c.decision})" if c.decision else ""))
-    for a in q.ambiguities:
-        readings = "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
-        lines.append(f"Ambiguity {a.id} ({a.title}): {readings}")
-    for u in q.unknowns:
-        outcomes = "; ".join(
-            f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes
-        )
-        lines.append(f"Unknown {u.fact}: {outcomes}")
-    for d in q.deductions:
-        lines.append(f"Deducted: {d.label} {format_usd(Decimal(d.amount), q.currency)} [{d.clause.section}]")
-    if q.next_deadline:
-        lines.append(deadline_sentence(q, q.next_deadline, payment_date))
-    sentence = processing_sentence(q)
-    if sentence:
-        lines.append(sentence)
-    if q.next_charge_avoided is not None:
-        lines.append(
-            "Your notice is early enough: the next monthly charge is avoided."
-            if q.next_charge_avoided
-            else "Your notice is too late: the next monthly charge still applies."
-        )
-    lines += [f"Also available: {r}" for r in q.remedies]
-    lines += q.notes
+    for section in explanation_sections(q, payment_date):
+        lines.append(f"{section.title}:")
+        lines += [f"  {clause_line(c)}" for c in section.clauses]
+        lines += [f"  {item}" for item in section.items]
     return lines
 
 

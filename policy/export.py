@@ -8,18 +8,12 @@ from decimal import Decimal
 from typing import Optional
 
 from .batch import QUOTE_COLUMNS, quote_columns
-from .explain import VERDICT_LABELS, deadline_sentence, pct_text, processing_sentence, refund_text, verdict_sentence
+from .explain import VERDICT_LABELS, explanation_sections, pct_text, refund_text, verdict_sentence
 from .loader import policies
+from .markdown import md_escape, sections_markdown
 from .models import Quote, Scenario, quote_to_json
-from .money import format_range, format_usd
+from .money import format_usd
 from .taxonomy import SERVICES
-
-MARKDOWN_SPECIALS = "\\`*_[]<>#|$~"
-
-
-def md_escape(text: str) -> str:
-    """Text from a user or a policy file, safe inside Markdown ('$' would start LaTeX in Streamlit)."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
 
 
 def scenario_fields(scenario: Scenario) -> dict[str, str]:
@@ -65,35 +59,7 @@ def quote_markdown(q: Quote, scenario: Scenario, today: date, payment_date: Opti
         f"**{e(VERDICT_LABELS[q.verdict])}.** {e(verdict_sentence(q))}",
         "",
     ]
-    if q.stage.placed_by != "none":
-        lines += [f"Stage: {e(q.stage.label)}.", ""]
-    if q.clauses:
-        lines += ["## The clauses that decide it", ""]
-        lines += [f"> {e(c.quote)}  \n> *(section {e(c.section)})*\n" for c in q.clauses]
-    if q.ambiguities or q.unknowns:
-        lines += ["## Why this is a range", ""]
-        for a in q.ambiguities:
-            readings = "; ".join(f"{e(r.label)}: {e(format_usd(Decimal(r.amount), q.currency))}" for r in a.readings)
-            lines.append(f"- {e(a.id)} {e(a.title)}: {readings}")
-        for u in q.unknowns:
-            outcomes = "; ".join(
-                f"{e(o.value)}: {e(format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency))}"
-                for o in u.outcomes
-            )
-            lines.append(f"- Not known: {e(u.fact)}. {outcomes}")
-        lines.append("")
-    if q.deductions:
-        lines += ["## Deductions", ""]
-        lines += [f"- {e(d.label)}: {e(format_usd(Decimal(d.amount), q.currency))} (section {e(d.clause.section)})" for d in q.deductions]
-        lines.append("")
-    next_steps = [
-        s for s in (
-            deadline_sentence(q, q.next_deadline, payment_date) if q.next_deadline else None,
-            processing_sentence(q),
-        ) if s
-    ]
-    if next_steps:
-        lines += ["## Dates", ""] + [f"- {e(s)}" for s in next_steps] + [""]
+    lines += [sections_markdown(explanation_sections(q, payment_date)), ""]
     lines += [
         "---",
         "",

@@ -6,7 +6,8 @@ from datetime import date
 
 from policy import parse_scenario, quote
 from policy.batch import QUOTE_COLUMNS
-from policy.export import md_escape, quote_csv, quote_json, quote_markdown
+from policy.export import quote_csv, quote_json, quote_markdown
+from policy.markdown import md_escape
 
 S = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
                         days_since_payment=3, taxes_remitted="100"))

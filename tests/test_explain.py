@@ -1,0 +1,50 @@
+"""The explanation every surface shares: the command line's summary, the page and the client's file."""
+from policy import parse_scenario, quote
+from policy.explain import explanation_sections, summary_lines
+from policy.markdown import sections_markdown
+
+BASE = dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=3)
+
+
+def sections(**fields):
+    return {s.title: s for s in explanation_sections(quote(parse_scenario({**BASE, **fields})))}
+
+
+def test_sections_come_in_reading_order_and_empty_ones_are_left_out():
+    found = explanation_sections(quote(parse_scenario({**BASE, "taxes_remitted": "100"})))
+    assert [s.title for s in found] == [
+        "Stage", "The clauses that decide it", "Why this is a range", "Deductions", "Dates", "Also available",
+    ]
+    assert "Deductions" not in sections()  # nothing deducted, no section
+
+
+def test_the_deadline_can_be_left_to_a_call_out():
+    q = quote(parse_scenario(BASE))
+    with_deadline = {s.title: s for s in explanation_sections(q)}["Dates"].items
+    without = {s.title: s for s in explanation_sections(q, with_deadline=False)}["Dates"].items
+    assert with_deadline[0].startswith("Cancel by day 7") and not any(i.startswith("Cancel by") for i in without)
+
+
+def test_a_range_names_each_reading_and_each_fact_not_given():
+    items = sections(service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5)["Why this is a range"].items
+    assert items == (
+        "Not known: stage. Initial audit: $1,800.00; Implementation (first month): $1,200.00; "
+        "Ongoing optimization: $0.00 - $1,440.00",
+        "Not known: notice_days. notice given today: $0.00 - $1,800.00; "
+        "notice period already served: $1,200.00 - $1,800.00",
+    )
+    fee = sections()["Why this is a range"].items[0]
+    assert fee.startswith("Ambiguity A-SB-01 (Processing fee against the 90% tier): ")
+
+
+def test_markdown_quotes_clauses_with_their_section_and_escapes_policy_text():
+    text = sections_markdown(explanation_sections(quote(parse_scenario(BASE))), heading="####")
+    assert "#### The clauses that decide it" in text
+    assert "> Processing Fee: 10% or \\$100 (whichever is less)" in text  # '$' escaped: it would start LaTeX
+    assert "— section **3.1(a)** · read as: *SB fee*" in text
+
+
+def test_the_terminal_summary_lists_the_same_sections():
+    lines = summary_lines(quote(parse_scenario(BASE)))
+    assert "The clauses that decide it:" in lines and "Dates:" in lines
+    assert any(line.startswith('  [3.1(a)] "90% Refund') for line in lines)
