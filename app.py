@@ -12,20 +12,19 @@ v = page.start("app.py", caption="Pick a provider and a service, move the slider
 scenario = page.scenario_or_stop("see the quote")
 q = cache.cached_quote(cache.key(scenario))
 show.headline(q)
+show.actions(q, scenario, v["paid_on"], state.share_link)
 state.sidebar()
 
 if q.verdict != "not_offered":
-    left, right = st.columns(2)
-    with left:
-        curve = cache.cached_completion_curve(cache.curve_key(scenario))
-        boundaries = stage_boundaries(policies()[scenario.provider], scenario.service)
+    curve = cache.cached_completion_curve(cache.curve_key(scenario))
+    days = cache.cached_days_curve(cache.days_key(scenario))
+    boundaries = stage_boundaries(policies()[scenario.provider], scenario.service)
+    with st.container(horizontal=True):  # side by side, in one block rather than three
         st.vega_lite_chart(
             spec=charts.band_chart(curve, "completion_pct", "Project completion (%)", float(scenario.completion_pct),
                                    boundaries, title="Refund against project completion"),
             width="stretch",
         )
-    with right:
-        days = cache.cached_days_curve(cache.days_key(scenario))
         st.vega_lite_chart(
             spec=charts.band_chart(days, "days_since_payment", "Days since payment", scenario.days_since_payment,
                                    step=True, title="Refund against days since payment"),
@@ -38,7 +37,4 @@ if q.verdict != "not_offered":
 
 st.subheader("Why")
 show.explanation(q, v["paid_on"])
-st.subheader("Take it with you")
-show.downloads(q, scenario, v["paid_on"])
-show.share(state.share_link())
-state.sync_url()
+page.finish()

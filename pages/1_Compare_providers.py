@@ -52,4 +52,4 @@ for pid, policy in policies().items():
 winners = most_generous(coarse, by)
 st.subheader("Most generous where")
 st.vega_lite_chart(spec=charts.winner_map(winners), width="stretch")
-state.sync_url()
+page.finish()

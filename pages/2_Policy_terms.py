@@ -2,11 +2,11 @@
 import streamlit as st
 
 from policy import policies
-from policy.export import md_escape as e
+from policy.markdown import md_escape as e
 from policy.loader import source_text
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_matrix
-from ui import page, state  # the shared scenario survives this page untouched
+from ui import page  # the shared scenario survives this page untouched (page.finish keeps it in the URL)
 
 page.start("pages/2_Policy_terms.py", caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent.")
 
@@ -46,4 +46,4 @@ st.subheader("The texts")
 for policy in registry.values():
     with st.expander(f"{policy.name}: full policy text"):
         st.text(source_text(policy))
-state.sync_url()
+page.finish()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from policy import parse_scenario, policies, quote
 from policy.explain import plain_answer, refund_text, what_to_do
-from policy.export import md_escape as e
+from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, show, state
 from ui.codec import DAYS_MAX, money_text, with_payment_date
@@ -72,9 +72,8 @@ if st.session_state.get("el_answered"):
                     icon=":material/help:",
                 )
         st.subheader("What to do next")
-        for step in what_to_do(policy, q, state.values()["paid_on"]):
-            st.markdown(f"- {e(step)}")
+        st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policy, q, state.values()["paid_on"])))
         with st.expander("Why: the policy's own words"):
             show.explanation(q, state.values()["paid_on"])
-        show.downloads(q, scenario, state.values()["paid_on"])
-state.sync_url()
+        show.actions(q, scenario, state.values()["paid_on"], state.share_link)
+page.finish()

@@ -29,6 +29,12 @@ def app(page: str = "app.py", **params) -> AppTest:
     return at.run()
 
 
+def open_advanced(at: AppTest) -> AppTest:
+    """Click the sidebar's Advanced expander: its inputs are drawn only while it is open."""
+    at.session_state["advanced_open"] = True
+    return at.run()
+
+
 def refund(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "Refund")
 
@@ -43,6 +49,8 @@ def test_every_page_runs_without_an_exception(page):
     at = app(page)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title
+    assert [link.proto.label for link in at.get("page_link")] == [
+        "Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
 
 
 def test_the_five_inputs_have_the_promised_labels():
@@ -75,15 +83,17 @@ def test_services_not_offered_are_listed_and_labelled():
     assert "Website design & development (not offered by Step-Into)" in service.options
     service.set_value("website").run()
     assert refund(at) == "$0.00"
-    assert any("does not list" in c.value for c in at.caption)
+    assert any("does not list" in m.value for m in at.markdown)
 
 
 def test_advanced_inputs_narrow_the_range():
     at = app(provider="stepinto", service="ppc", completion_pct=30, days_since_payment=3)
     assert refund(at) == "$0.00 - $5,000.00"
+    assert [w.label for w in at.number_input] == ["Amount paid"]  # Advanced is closed: its inputs are not drawn
+    open_advanced(at)
     at.selectbox(key="w_deliverables_provided").set_value(True).run()
     assert refund(at) == "$0.00"
-    at.selectbox(key="w_deliverables_provided").set_value(None).run()
+    at.selectbox(key="w_deliverables_provided").set_value("unknown").run()
     at.selectbox(key="w_provider").set_value("socialbeat").run()
     at.selectbox(key="w_service").set_value("website").run()
     at.selectbox(key="w_stage").set_value("design_concepts").run()
@@ -118,9 +128,10 @@ def test_bad_query_params_warn_and_fall_back_to_defaults():
 
 
 def test_deductions_above_the_amount_are_refused_by_name_and_kept():
-    at = app(amount_paid="1000")
+    at = open_advanced(app(amount_paid="1000"))
     at.number_input(key="w_taxes_remitted").set_value(1500.0).run()
     assert any("taxes_remitted" in e.value for e in at.error)
+    assert len(at.get("page_link")) == 4  # the page stopped early, its navigation did not
     assert at.number_input(key="w_taxes_remitted").value == 1500.0  # nothing the user typed is lost
     at.number_input(key="w_taxes_remitted").set_value(100.0).run()
     assert not at.error and refund(at) == expected(amount_paid="1000", taxes_remitted="100")
@@ -172,8 +183,10 @@ def test_the_days_chart_shows_the_cliffs():
 
 def test_downloads_and_share_link_are_offered():
     at = app(completion_pct=30)
-    labels = {b.label for b in at.get("download_button")}
-    assert {"Quote as JSON", "Quote as CSV", "Client summary (Markdown)"} <= labels
+    assert not at.get("download_button")  # drawn when the Download popover opens
+    at.session_state["downloads_open"] = True
+    labels = {b.label for b in at.run().get("download_button")}
+    assert labels == {"Quote as JSON", "Quote as CSV", "Client summary (Markdown)"}
     assert not at.code  # the link's dialog opens on demand
     at.button(key="share_link").click().run()
     assert any("completion_pct=30" in c.value for c in at.code)
@@ -249,8 +262,24 @@ def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
 
 
 def test_the_stage_box_is_prefilled_from_completion():
-    at = app(completion_pct=30)
+    at = open_advanced(app(completion_pct=30))
     box = at.selectbox(key="w_stage")
-    assert box.value is None and box.options[0] == "From completion: Design (26-50%): concepts presented, no revisions yet or Design (26-50%): revisions begun"
+    assert box.value == "unknown" and box.options[0] == "From completion: Design (26-50%): concepts presented, no revisions yet or Design (26-50%): revisions begun"
     box.set_value("design_revisions").run()
     assert refund(at) == expected(completion_pct=30, stage="design_revisions") == "$1,250.00"
+
+
+def test_a_closed_advanced_section_names_the_facts_set_in_it():
+    at = app(notice_days=10, payment_method="card")
+    assert any(c.value == "Set under Advanced: Notice days, Payment method." for c in at.caption)
+    open_advanced(at)
+    assert at.number_input(key="w_notice_days").value == 10  # restored from the scenario when drawn
+    assert not any(c.value.startswith("Set under Advanced") for c in at.caption)
+
+
+def test_an_explicit_stage_is_dropped_when_the_provider_changes_even_with_advanced_closed():
+    at = app(completion_pct=30, stage="design_revisions")
+    assert refund(at) == expected(completion_pct=30, stage="design_revisions")
+    at.selectbox(key="w_provider").set_value("itmedia").run()
+    assert not at.exception and at.query_params.get("stage") is None
+    assert refund(at) == expected(provider="itmedia", completion_pct=30)

@@ -1,6 +1,4 @@
 """Sidebar navigation with readable names (the file names stay as Streamlit's folder mode needs them)."""
-import streamlit as st
-
 PAGES = (
     ("app.py", "Refund calculator", ":material/calculate:"),
     ("pages/1_Compare_providers.py", "Compare providers", ":material/compare_arrows:"),
@@ -9,8 +7,10 @@ PAGES = (
 )
 
 
-def links() -> None:
-    with st.sidebar:
-        for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon)
-        st.divider()
+def label_and_icon(script: str) -> tuple[str, str]:
+    return next((label, icon) for path, label, icon in PAGES if path == script)
+
+
+def links(container) -> None:
+    for path, label, icon in PAGES:
+        container.page_link(path, label=label, icon=icon)

@@ -70,6 +70,7 @@ def test_a_share_link_opens_the_same_scenario(page, base_url):
 
 def test_the_download_matches_the_quote(page, base_url):
     open_page(page, base_url, "?completion_pct=30&days_since_payment=5")
+    page.get_by_test_id("stPopoverButton").filter(has_text="Download").click()  # its buttons are drawn on opening
     with page.expect_download() as download:
         page.get_by_role("button", name="Quote as JSON").click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
@@ -101,3 +102,13 @@ def test_eligibility_page_reaches_a_verdict(page, base_url):
     expect(page.get_by_text("Yes. You can get your money back in full")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Do it by day 7"))).to_be_visible()
     shot(page, "4-eligibility")
+
+
+def test_advanced_opens_with_unknowns_shown_as_unknown(page, base_url):
+    open_page(page, base_url, "?completion_pct=30&notice_days=4")
+    expect(page.get_by_text("Set under Advanced: Notice days.")).to_be_visible()
+    page.get_by_test_id("stExpander").filter(has_text="Advanced").get_by_text("Advanced", exact=True).click()
+    for label, shown in (("Work started", "Unknown"), ("Payment method", "Unknown"),
+                         ("Stage", re.compile(r"^From completion: Design \(26-50%\)"))):
+        expect(page.get_by_role("combobox", name=label)).to_have_value(shown)  # not "Choose an option"
+    expect(page.get_by_role("spinbutton", name="Notice days")).to_have_value("4")
