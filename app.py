@@ -6,7 +6,7 @@ from policy.curves import stage_boundaries
 from ui import cache, charts, page, show, state
 from ui.tables import readable
 
-v = page.start("app.py", caption="Pick a provider and a service, move the sliders, and read the refund the policy gives, with its clauses.")
+v = page.start("app.py", about="Pick a provider and a service, move the sliders, and read the refund the policy gives, with its clauses.")
 # Widget callbacks have already updated the scenario, so the answer is computed and streamed to the
 # browser before the sidebar's widgets are drawn: the Refund changes sooner after a key press.
 scenario = page.scenario_or_stop("see the quote")
@@ -35,6 +35,5 @@ if q.verdict != "not_offered":
         left.dataframe(readable(curve), hide_index=True, width="stretch")
         right.dataframe(readable(days), hide_index=True, width="stretch")
 
-st.subheader("Why")
-show.explanation(q, v["paid_on"])
+show.explanation(q, v["paid_on"], heading="Why")
 page.finish()

@@ -49,8 +49,9 @@ def test_every_page_runs_without_an_exception(page):
     at = app(page)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title
-    assert [link.proto.label for link in at.get("page_link")] == [
-        "Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
+    menu = at.segmented_control(key=f"nav_{page}")
+    assert menu.value == page
+    assert menu.options == ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
 
 
 def test_the_five_inputs_have_the_promised_labels():
@@ -131,7 +132,7 @@ def test_deductions_above_the_amount_are_refused_by_name_and_kept():
     at = open_advanced(app(amount_paid="1000"))
     at.number_input(key="w_taxes_remitted").set_value(1500.0).run()
     assert any("taxes_remitted" in e.value for e in at.error)
-    assert len(at.get("page_link")) == 4  # the page stopped early, its navigation did not
+    assert at.segmented_control(key="nav_app.py").value == "app.py"  # the page stopped early, not its menu
     assert at.number_input(key="w_taxes_remitted").value == 1500.0  # nothing the user typed is lost
     at.number_input(key="w_taxes_remitted").set_value(100.0).run()
     assert not at.error and refund(at) == expected(amount_paid="1000", taxes_remitted="100")
@@ -183,13 +184,11 @@ def test_the_days_chart_shows_the_cliffs():
 
 def test_downloads_and_share_link_are_offered():
     at = app(completion_pct=30)
-    assert not at.get("download_button")  # drawn when the Download popover opens
+    assert not at.get("download_button") and not at.code  # drawn when the popover opens
     at.session_state["downloads_open"] = True
     labels = {b.label for b in at.run().get("download_button")}
     assert labels == {"Quote as JSON", "Quote as CSV", "Client summary (Markdown)"}
-    assert not at.code  # the link's dialog opens on demand
-    at.button(key="share_link").click().run()
-    assert any("completion_pct=30" in c.value for c in at.code)
+    assert "completion_pct=30" in at.code[0].value
 
 
 def test_compare_page_shows_all_three_providers():
@@ -283,3 +282,12 @@ def test_an_explicit_stage_is_dropped_when_the_provider_changes_even_with_advanc
     at.selectbox(key="w_provider").set_value("itmedia").run()
     assert not at.exception and at.query_params.get("stage") is None
     assert refund(at) == expected(provider="itmedia", completion_pct=30)
+
+
+def test_the_menu_switches_pages_and_the_scenario_goes_along():
+    at = app(completion_pct=40)
+    at.segmented_control(key="nav_app.py").set_value("pages/1_Compare_providers.py").run()
+    assert [t.value for t in at.title] == ["Compare providers"] and not at.exception
+    assert at.segmented_control(key="nav_pages/1_Compare_providers.py").value == "pages/1_Compare_providers.py"
+    at.segmented_control(key="nav_pages/1_Compare_providers.py").set_value("app.py").run()
+    assert refund(at) == expected(completion_pct=40)

@@ -1,4 +1,4 @@
-"""What every page does first and last: config, navigation, the shared scenario, title, URL warnings."""
+"""What every page does first and last: config, navigation, the shared scenario, title, URL warnings, URL."""
 from __future__ import annotations
 
 from typing import Optional
@@ -10,22 +10,22 @@ from policy import Scenario
 from . import nav, state
 
 CONFIGURED = "_configured_page"
-NAV_SLOT = "_nav_slot"
 
 
-def start(script: str, title: Optional[str] = None, caption: str = "", layout: str = "wide") -> dict:
-    """Open a page (`script` as listed in nav.PAGES); returns the shared scenario's values.
+def start(script: str, title: Optional[str] = None, caption: str = "", layout: str = "wide",
+          about: Optional[str] = None) -> dict:
+    """Open a page (`script` as listed in nav.PAGES); returns the shared scenario's values. `about` is a
+    tooltip on the title, for a page that keeps its elements few (a caption would be one more).
 
-    Each message before the Refund costs the browser a render of the whole page, so a rerun of the same page
-    does not send its config again (the browser keeps it), and the navigation links are drawn by finish(),
-    into a slot at the top of the sidebar."""
+    Each message costs the browser a render of the whole page, so a rerun of the same page does not send its
+    config again: the browser keeps it."""
     if st.session_state.get(CONFIGURED) != script:
         label, icon = nav.label_and_icon(script)
         st.set_page_config(page_title=label, page_icon=icon, layout=layout)
         st.session_state[CONFIGURED] = script
-    st.session_state[NAV_SLOT] = st.sidebar.container()
+    nav.menu(script)
     values = state.values()
-    st.title(title or nav.label_and_icon(script)[0])
+    st.title(title or nav.label_and_icon(script)[0], help=about)
     if caption:
         st.caption(caption)
     state.show_url_warnings()
@@ -33,8 +33,7 @@ def start(script: str, title: Optional[str] = None, caption: str = "", layout: s
 
 
 def finish() -> None:
-    """The navigation links, and the scenario into the URL."""
-    nav.links(st.session_state.pop(NAV_SLOT))
+    """The scenario into the URL, once the page has drawn (and its widgets' callbacks have run)."""
     state.sync_url()
 
 

@@ -35,11 +35,13 @@ def headline(q: Quote) -> None:
     st.markdown(f"{badge} **{share_text(q)}** of the amount paid. {e(verdict_sentence(q))}")
 
 
-def explanation(q: Quote, payment_date: Optional[date] = None) -> None:
-    """The deadline as a call-out (what to do by when), then every section of the explanation in one block."""
+def explanation(q: Quote, payment_date: Optional[date] = None, heading: str = "") -> None:
+    """The deadline as a call-out (what to do by when), then every section of the explanation in one block,
+    under `heading` if given."""
     if q.next_deadline:
         st.info(e(deadline_sentence(q, q.next_deadline, payment_date)), icon=":material/event:")
-    st.markdown(sections_markdown(explanation_sections(q, payment_date, with_deadline=False), heading="#####"))
+    body = sections_markdown(explanation_sections(q, payment_date, with_deadline=False), heading="#####")
+    st.markdown(f"### {e(heading)}\n\n{body}" if heading else body)
 
 
 def _download_buttons(q: Quote, s: Scenario, payment_date: Optional[date]) -> None:
@@ -55,20 +57,12 @@ def _download_buttons(q: Quote, s: Scenario, payment_date: Optional[date]) -> No
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")
 
 
-@st.dialog("Share this scenario")
-def _share_dialog(link: str) -> None:
-    st.markdown("This link opens the same scenario on any page of the app.")
-    st.code(link, language=None, wrap_lines=True)  # has its own copy button
-
-
 def actions(q: Quote, s: Scenario, payment_date: Optional[date], link: Callable[[], str]) -> None:
-    """Download and share, in one row. The download buttons and the link's dialog (with the code block's heavy
-    highlighter) are drawn only when asked: every element drawn makes each rerun slower in the browser."""
-    with st.container(horizontal=True):
-        files = st.popover("Download", icon=":material/download:", key="downloads_open", on_change="rerun")
-        if files.open:
-            with files:
-                _download_buttons(q, s, payment_date)
-        if st.button("Copy link", icon=":material/link:", key="share_link",
-                     help="Every input is in the address bar, so the page's URL is always a link to this scenario."):
-            _share_dialog(link())
+    """One popover to take the quote away: the files and the link. Its content is drawn only while it is
+    open (the code block's highlighter is heavy, and every element drawn makes each rerun slower)."""
+    box = st.popover("Download or share", icon=":material/download:", key="downloads_open", on_change="rerun")
+    if box.open:
+        with box:
+            _download_buttons(q, s, payment_date)
+            st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
+            st.code(link(), language=None, wrap_lines=True)  # with its own copy button

@@ -70,12 +70,20 @@ def test_a_share_link_opens_the_same_scenario(page, base_url):
 
 def test_the_download_matches_the_quote(page, base_url):
     open_page(page, base_url, "?completion_pct=30&days_since_payment=5")
-    page.get_by_test_id("stPopoverButton").filter(has_text="Download").click()  # its buttons are drawn on opening
+    page.get_by_test_id("stPopoverButton").filter(has_text="Download or share").click()  # drawn on opening
+    expect(page.get_by_test_id("stCode")).to_contain_text("completion_pct=30")
     with page.expect_download() as download:
         page.get_by_role("button", name="Quote as JSON").click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     q = quote(parse_scenario({**BASE, "completion_pct": 30, "days_since_payment": 5}))
     assert (data["refund_min"], data["refund_max"], data["verdict"]) == (q.refund_min, q.refund_max, q.verdict)
+
+
+def test_the_menu_opens_another_page_with_the_same_scenario(page, base_url):
+    open_page(page, base_url, "?service=ppc&completion_pct=10")
+    page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
+    expect(page.get_by_test_id("stTable")).to_contain_text("Step-Into")
+    expect(page).to_have_url(re.compile(r"/Compare_providers\?.*completion_pct=10"))
 
 
 def test_compare_page_shows_three_providers_and_a_chart(page, base_url):
