@@ -19,7 +19,18 @@ READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 METRIC = '[data-testid="stMetricValue"]'  # the first metric: "Refund" on both pages
 # ITMedia's prorated ceiling changes at every whole percent, so every key press must change the Refund
 SCENARIO = "/?provider=itmedia&service=website&days_since_payment=10"
-CHANGED = "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText !== old; }"
+# In the page's own clock: from the keydown event to the first frame that paints the changed Refund
+WATCH = """(sel) => ({done: new Promise(resolve => {
+  const metric = document.querySelector(sel), old = metric.innerText;
+  let pressed = null;
+  document.addEventListener('keydown', ev => { pressed = ev.timeStamp; }, {capture: true, once: true});
+  const watcher = new MutationObserver(() => {
+    if (metric.innerText === old) return;
+    watcher.disconnect();
+    requestAnimationFrame(() => resolve(performance.now() - pressed));
+  });
+  watcher.observe(metric, {subtree: true, childList: true, characterData: true});
+})})"""
 
 
 def first_load(context, base: str) -> float:
@@ -42,16 +53,17 @@ def open_slider(context, base: str):
     return page
 
 
-def key_press(page) -> float:
-    """Seconds from pressing ArrowRight to the Refund's text changing (checked every animation frame)."""
-    before = page.inner_text(METRIC)
+def key_press(page) -> tuple[float, float]:
+    """Seconds from pressing ArrowRight to the changed Refund: (painted, in the page's clock; seen by the
+    driver, which adds Playwright's round trips to the browser)."""
+    watch = page.evaluate_handle(WATCH, METRIC)
     start = time.perf_counter()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(CHANGED, arg=[METRIC, before], timeout=30_000, polling="raf")
-    elapsed = time.perf_counter() - start
+    painted_ms = page.evaluate("w => w.done", watch)
+    seen = time.perf_counter() - start
     page.wait_for_selector(READY, timeout=30_000)
     page.wait_for_timeout(250)  # let the rest of the rerun settle before the next press
-    return elapsed
+    return painted_ms / 1e3, seen
 
 
 def run(quick: bool = False) -> list[Figure]:
@@ -63,7 +75,7 @@ def run(quick: bool = False) -> list[Figure]:
 
     loads, presses = (3, 8) if quick else (9, 30)
     apps = {"reference": REFERENCE, "calculator": ROOT / "app.py"}
-    times: dict[str, dict[str, list[float]]] = {name: {"load": [], "press": []} for name in apps}
+    times: dict[str, dict[str, list[float]]] = {name: {"load": [], "press": [], "seen": []} for name in apps}
     colds = []
     with sync_playwright() as p, ExitStack() as servers:
         bases = {}
@@ -81,7 +93,9 @@ def run(quick: bool = False) -> list[Figure]:
         pages = {name: open_slider(contexts[name], bases[name]) for name in apps}
         for _ in range(presses):
             for name in apps:
-                times[name]["press"].append(key_press(pages[name]))
+                painted, seen = key_press(pages[name])
+                times[name]["press"].append(painted)
+                times[name]["seen"].append(seen)
         browser.close()
     for _ in range(2 if quick else 4):  # more cold starts of the app itself
         with streamlit_server() as (_, started):
@@ -92,14 +106,18 @@ def run(quick: bool = False) -> list[Figure]:
 
     ref_load, load = median("reference", "load"), median("calculator", "load")
     ref_press, press = median("reference", "press"), median("calculator", "press")
+    ref_seen, seen = median("reference", "seen"), median("calculator", "seen")
     cold = statistics.median([t for n, t in colds if n == "calculator"])
     return [
         Figure("browser: first load of the calculator to the Refund visible", load, "ms", "<= 1.5x the reference",
                load / ref_load <= 1.5, ratio=load / ref_load, baseline=f"reference app: {ref_load * 1e3:.0f} ms",
                runs=loads),
-        Figure("browser: key press on the completion slider to the Refund changing", press, "ms",
+        Figure("browser: key press on the completion slider to the changed Refund painted (page clock)", press, "ms",
                "<= 1.5x the reference", press / ref_press <= 1.5, ratio=press / ref_press,
                baseline=f"reference app: {ref_press * 1e3:.0f} ms", runs=presses),
+        Figure("browser: the same, as the test driver sees it (adds Playwright's round trips)", seen, "ms",
+               "measured", None, ratio=seen / ref_seen, baseline=f"reference app: {ref_seen * 1e3:.0f} ms",
+               runs=presses),
         Figure("cold start: `streamlit run app.py` to a healthy server", cold, "s", "measured", None,
                runs=len([1 for n, _ in colds if n == "calculator"])),
     ]
