@@ -41,10 +41,14 @@ def refund_text(q: Quote) -> str:
     return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)
 
 
-def pct_text(q: Quote) -> str:
+def pct_range(q: Quote) -> str:
     if q.refund_pct_min == q.refund_pct_max:
-        return f"{q.refund_pct_min:g}% of the amount paid"
-    return f"{q.refund_pct_min:g}% - {q.refund_pct_max:g}% of the amount paid"
+        return f"{q.refund_pct_min:g}%"
+    return f"{q.refund_pct_min:g}% - {q.refund_pct_max:g}%"
+
+
+def pct_text(q: Quote) -> str:
+    return f"{pct_range(q)} of the amount paid"
 
 
 def day_as_date(day: int, payment_date: Optional[date]) -> str:

@@ -10,7 +10,9 @@ from typing import Callable, Optional
 import streamlit as st
 
 from policy import Quote, Scenario
-from policy.explain import VERDICT_LABELS, deadline_sentence, explanation_sections, refund_text, verdict_sentence
+from policy.explain import (
+    VERDICT_LABELS, deadline_sentence, explanation_sections, pct_range, refund_text, verdict_sentence,
+)
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.export import quote_csv, quote_json, quote_markdown
@@ -21,18 +23,12 @@ VERDICT_COLORS = {
 }
 
 
-def share_text(q: Quote) -> str:
-    if q.refund_pct_min == q.refund_pct_max:
-        return f"{q.refund_pct_min:g}%"
-    return f"{q.refund_pct_min:g}% - {q.refund_pct_max:g}%"
-
-
 def headline(q: Quote) -> None:
     """The Refund, then one line: the verdict as a badge, the share of the amount paid, the sentence.
     Few elements on purpose: the browser's cost of a rerun grows with every element on the page."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     badge = f":{VERDICT_COLORS[q.verdict]}-badge[{e(VERDICT_LABELS[q.verdict])}]"
-    st.markdown(f"{badge} **{share_text(q)}** of the amount paid. {e(verdict_sentence(q))}")
+    st.markdown(f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}")
 
 
 def explanation(q: Quote, payment_date: Optional[date] = None, heading: str = "") -> None:
