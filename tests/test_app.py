@@ -291,3 +291,9 @@ def test_the_menu_switches_pages_and_the_scenario_goes_along():
     assert at.segmented_control(key="nav_pages/1_Compare_providers.py").value == "pages/1_Compare_providers.py"
     at.segmented_control(key="nav_pages/1_Compare_providers.py").set_value("app.py").run()
     assert refund(at) == expected(completion_pct=40)
+
+
+def test_clicking_the_current_page_in_the_menu_keeps_it_selected():
+    at = app()
+    at.segmented_control(key="nav_app.py").set_value(None).run()
+    assert at.segmented_control(key="nav_app.py").value == "app.py" and [t.value for t in at.title] == ["Refund calculator"]

@@ -19,8 +19,11 @@ def label_and_icon(script: str) -> tuple[str, str]:
 
 def menu(current: str) -> None:
     """The pages, the current one selected; choosing another switches to it (the scenario goes along)."""
+    key = f"nav_{current}"
+    if key in st.session_state and st.session_state[key] is None:  # a click on the current page deselects it
+        st.session_state[key] = current
     choice = st.sidebar.segmented_control(
-        "Pages", list(LABELS), default=current, format_func=LABELS.get, key=f"nav_{current}",
+        "Pages", list(LABELS), default=current, format_func=LABELS.get, key=key,
         label_visibility="collapsed",
     )
     if choice is not None and choice != current:
