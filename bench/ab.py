@@ -12,7 +12,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from .browser import key_press, open_slider
+from .browser import presses_in_alternation
 from .serve import CHROMIUM_ARGS, INSTALL_HINT, chromium_path, streamlit_server
 
 
@@ -27,17 +27,12 @@ def main() -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    painted: dict[Path, list[float]] = {s: [] for s in args.scripts}
     with sync_playwright() as p, ExitStack() as servers:
+        bases = {script: servers.enter_context(streamlit_server(script.resolve()))[0] for script in args.scripts}
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        pages = {}
-        for script in args.scripts:
-            base, _ = servers.enter_context(streamlit_server(script.resolve()))
-            pages[script] = open_slider(browser.new_context(viewport={"width": 1400, "height": 1000}), base)
-        for _ in range(args.presses):
-            for script, page in pages.items():
-                painted[script].append(key_press(page)[0])
+        pairs = presses_in_alternation(browser, bases, args.presses)
         browser.close()
+    painted = {script: [t for t, _ in times] for script, times in pairs.items()}
     baseline = painted[args.scripts[0]]
     for script, times in painted.items():
         ratios = [t / b for t, b in zip(times, baseline)]
