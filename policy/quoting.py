@@ -7,7 +7,7 @@ from typing import Any, Mapping, Optional
 from pydantic import ValidationError
 
 from .errors import InputError, first_error
-from .evaluator import NOTICE_SERVED, Evaluation, Facts, amount, day_thresholds, evaluate, stages_label
+from .evaluator import NOTICE_SERVED, Evaluation, Facts, Outcome, amount, day_thresholds, evaluate, stages_label
 from .loader import policies as shipped_policies
 from .models import (
     AmbiguityUse, ClauseRef, Deadline, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount, Scenario,
@@ -46,19 +46,24 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
     return scenario
 
 
-_REFS: dict[tuple, ClauseRef] = {}
+_REFS: dict[tuple[str, int], tuple[Clause, ClauseRef]] = {}
 
 
 def _ref(policy: PolicyFile, clause: Clause) -> ClauseRef:
-    """One ClauseRef per clause, built once: quotes share them (they are never mutated)."""
-    key = (policy.id, clause.section, clause.quote, clause.reading, clause.decision)
-    ref = _REFS.get(key)
-    if ref is None:
-        ref = _REFS[key] = ClauseRef(
+    """One ClauseRef per clause object, built once: quotes share them (they are never mutated).
+
+    Keyed by identity (hashing a frozen model hashes every field); the clause is held beside its ref, so
+    its id cannot be reused while the entry lives."""
+    key = (policy.id, id(clause))
+    entry = _REFS.get(key)
+    if entry is None or entry[0] is not clause:
+        if len(_REFS) > 10_000:  # registries other than the shipped one (tests, a policy lab) come and go
+            _REFS.clear()
+        entry = _REFS[key] = (clause, ClauseRef(
             provider=policy.id, section=clause.section, quote=clause.quote,
             reading=clause.reading, decision=clause.decision,
-        )
-    return ref
+        ))
+    return entry[1]
 
 
 def _money(value: Decimal) -> str:
@@ -68,7 +73,7 @@ def _money(value: Decimal) -> str:
 def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> list[Deadline]:
     found: list[Deadline] = []
     current = now
-    for last_day in day_thresholds(policy, service_id):
+    for last_day in day_thresholds(policy, service_id, now.stages):
         if last_day < facts.days:
             continue
         after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
@@ -84,36 +89,39 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
 
 
 def _unknowns(ev: Evaluation) -> list[UnknownFact]:
-    def group(fact: str, key, label) -> Optional[UnknownFact]:
-        buckets: dict[Any, list] = {}
-        for o in ev.outcomes:
-            buckets.setdefault(key(o), []).append(o)
-        if len(buckets) < 2:
-            return None
-        outcomes = [
-            FactOutcome(
-                value=label(k), refund_min=_money(min(o.low for o in os)), refund_max=_money(max(o.high for o in os))
-            )
-            for k, os in buckets.items()
-        ]
-        if len({(f.refund_min, f.refund_max) for f in outcomes}) < 2:
-            return None
-        return UnknownFact(fact=fact, outcomes=outcomes)
-
     if len(ev.outcomes) < 2:
         return []
     found = []
     if len(ev.stages) > 1:
-        found.append(group("stage", lambda o: o.stage.id, lambda k: next(s.label for s in ev.stages if s.id == k)))
+        labels = {s.id: s.label for s in ev.stages}
+        found.append(_split_by("stage", ev.outcomes, lambda o: o.stage.id, labels.__getitem__))
     worlds = {o.world for o in ev.outcomes}
     if len({w.deliverables for w in worlds}) > 1:
-        found.append(group("deliverables_provided", lambda o: o.world.deliverables, lambda k: "yes" if k else "no"))
+        found.append(_split_by(
+            "deliverables_provided", ev.outcomes, lambda o: o.world.deliverables, lambda k: "yes" if k else "no",
+        ))
     if len({w.notice_given for w in worlds}) > 1:
-        found.append(group(
-            "notice_days", lambda o: o.world.notice_given,
+        found.append(_split_by(
+            "notice_days", ev.outcomes, lambda o: o.world.notice_given,
             lambda k: "notice period already served" if k == NOTICE_SERVED else "notice given today",
         ))
     return [f for f in found if f is not None]
+
+
+def _split_by(fact: str, outcomes: list[Outcome], key, label) -> Optional[UnknownFact]:
+    """The band under each value of one unknown fact; None unless the values give different bands."""
+    bands: dict[Any, tuple[Decimal, Decimal]] = {}
+    for o in outcomes:
+        k = key(o)
+        band = bands.get(k)
+        bands[k] = (o.low, o.high) if band is None else (min(band[0], o.low), max(band[1], o.high))
+    rounded = {k: (to_cents(low), to_cents(high)) for k, (low, high) in bands.items()}
+    if len(set(rounded.values())) < 2:
+        return None
+    return UnknownFact(
+        fact=fact,
+        outcomes=[FactOutcome(value=label(k), refund_min=str(lo), refund_max=str(hi)) for k, (lo, hi) in rounded.items()],
+    )
 
 
 def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[AmbiguityUse]:
@@ -134,7 +142,21 @@ def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[Ambig
     return used
 
 
+_PROCESSING: dict[tuple[str, int, Optional[str]], tuple[PolicyFile, Optional[ProcessingTime]]] = {}
+
+
 def _processing_time(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
+    """Worked out once per policy and method (a pure function of the policy data); quotes share it."""
+    key = (policy.id, id(policy), method)
+    entry = _PROCESSING.get(key)
+    if entry is None or entry[0] is not policy:
+        if len(_PROCESSING) > 1_000:
+            _PROCESSING.clear()
+        entry = _PROCESSING[key] = (policy, _processing_time_of(policy, method))
+    return entry[1]
+
+
+def _processing_time_of(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
     table = policy.processing_times
     if not table:
         return None

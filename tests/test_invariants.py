@@ -90,3 +90,24 @@ def test_days_only_lower_a_project_refund(data):
     data = {**data, "billing_error": False, "provider_fault": False, "undelivered_promised": False}
     later = {**data, "days_since_payment": data["days_since_payment"] + 1}
     assert band(later)[1] <= band(data)[1]
+
+
+OFFERED = sorted((p.id, sid) for p in policies().values() for sid in p.services)
+
+
+@given(st.sampled_from(OFFERED).flatmap(lambda ps: scenarios(*ps)), st.integers(min_value=0, max_value=35))
+def test_deadlines_are_every_day_the_band_drops_walking_day_by_day(data, day):
+    """Deadlines look only at the clocks of the stages the case is placed in; a day-by-day walk past
+    the last clock of any policy must find the same drops."""
+    data = {**data, "days_since_payment": day}
+    q = quote(parse_scenario(data))
+    if q.verdict in ("not_offered", "window_closed"):
+        assert q.deadlines == []
+        return
+    drops, (low, high, _) = [], band(data)
+    for day in range(day + 1, 100):
+        later_low, later_high, later = band({**data, "days_since_payment": day})
+        if later_low < low or later_high < high:
+            drops.append((day - 1, later.refund_min, later.refund_max, later.verdict))
+        low, high = later_low, later_high
+    assert [(d.last_day, d.refund_min_after, d.refund_max_after, d.verdict_after) for d in q.deadlines] == drops
