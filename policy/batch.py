@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
-from itertools import islice
-from typing import IO, Iterable, Mapping, Optional
+from dataclasses import dataclass
+from itertools import chain, islice
+from typing import IO, Iterable, Iterator, Mapping, Optional
 
 from .errors import InputError
 from .evaluator import Facts, evaluate
@@ -26,9 +27,17 @@ _BLANK = ("", "null", "none", "unknown")
 
 def row_to_input(row: Mapping[str, Optional[str]]) -> dict:
     """CSV cells -> scenario fields: blank or 'unknown' means not given; other columns are not scenario input."""
+    return _given((name, row.get(name)) for name in SCENARIO_FIELDS)
+
+
+def _line_to_input(cells: list[str], positions: list[tuple[int, str]]) -> dict:
+    """row_to_input for a raw CSV line, given the positions of the scenario fields (a short line lacks some)."""
+    return _given((name, cells[i]) for i, name in positions if i < len(cells))
+
+
+def _given(cells: Iterable[tuple[str, Optional[str]]]) -> dict:
     data = {}
-    for name in SCENARIO_FIELDS:
-        cell = row.get(name)
+    for name, cell in cells:
         if cell is not None:
             cell = cell.strip()
             if cell and cell.lower() not in _BLANK:
@@ -64,10 +73,31 @@ CHUNK_ROWS = 4000
 PARALLEL_FROM_ROWS = 2 * CHUNK_ROWS
 
 
-def _quote_chunk(chunk: list[dict]) -> list[list[str]]:
-    """A worker's share: the shipped policies are already loaded in the forked process."""
-    registry = shipped_policies()
-    return [quote_columns(row, registry) for row in chunk]
+@dataclass(frozen=True)
+class Layout:
+    """Where things are in the input's lines, worked out once from the header."""
+
+    width: int  # cells in the header; a longer line is an error
+    positions: tuple[tuple[int, str], ...]  # (cell index, scenario field)
+    kept: tuple[int, ...]  # cells copied to the output (stale quote columns are replaced)
+
+
+def _output_rows(lines: list[list[str]], layout: Layout, registry: Policies) -> list[list[str]]:
+    rows = []
+    for cells in lines:
+        if len(cells) > layout.width:
+            quoted = ["", "", "", "", "", "", "", f"row: has {len(cells) - layout.width} more cell(s) than the header"]
+        else:
+            quoted = quote_columns(_line_to_input(cells, layout.positions), registry)
+        rows.append([cells[i] if i < len(cells) else "" for i in layout.kept] + quoted)
+    return rows
+
+
+def _output_chunk(job: tuple[list[list[str]], Layout]) -> list[list[str]]:
+    """A worker's share: raw lines in (cheaper to send than dicts), finished output rows back; the
+    shipped policies are already loaded in the forked process."""
+    lines, layout = job
+    return _output_rows(lines, layout, shipped_policies())
 
 
 def _workers() -> int:
@@ -80,7 +110,8 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
     """Returns (rows, rows with an error, columns that are not scenario fields).
 
     Plain csv.reader/writer with column positions worked out once (the Dict variants cost a third of
-    the time); large files are quoted in chunks by worker processes, in order.
+    the time). A large file streams through worker processes in chunks, in order: reading, quoting and
+    writing overlap, and the workers build the output rows.
     """
     custom = registry is not None
     registry = registry or shipped_policies()
@@ -88,32 +119,32 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
     header = next(reader, None)
     if header is None:
         raise InputError("input", "the CSV is empty; the first line must name the scenario fields")
-    extra = unknown_columns(header)
-    kept = [i for i, h in enumerate(header) if h not in QUOTE_COLUMNS]  # stale quote columns are replaced
-    positions = [(i, h) for i, h in enumerate(header) if h in SCENARIO_FIELDS]
-    width = len(header)
-    lines = [cells for cells in reader if cells]  # a blank line is not a row
-    inputs = [
-        {h: cells[i] for i, h in positions if i < len(cells)} if len(cells) <= width else None for cells in lines
-    ]
-    todo = [row for row in inputs if row is not None]
-    workers = 1 if custom else _workers()
-    if workers > 1 and len(todo) >= PARALLEL_FROM_ROWS:
-        chunks = iter(lambda it=iter(todo): list(islice(it, CHUNK_ROWS)), [])
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = [q for part in pool.imap(_quote_chunk, chunks) for q in part]
-    else:
-        results = [quote_columns(row, registry) for row in todo]
-    done = iter(results)
-
+    layout = Layout(
+        width=len(header),
+        positions=tuple((i, h) for i, h in enumerate(header) if h in SCENARIO_FIELDS),
+        kept=tuple(i for i, h in enumerate(header) if h not in QUOTE_COLUMNS),
+    )
     writer = csv.writer(target, lineterminator="\n")
-    writer.writerow([header[i] for i in kept] + list(QUOTE_COLUMNS))
-    errors = 0
-    for cells, row in zip(lines, inputs):
-        if row is None:
-            quoted = ["", "", "", "", "", "", "", f"row: has {len(cells) - width} more cell(s) than the header"]
-        else:
-            quoted = next(done)
-        errors += bool(quoted[-1])
-        writer.writerow([cells[i] if i < len(cells) else "" for i in kept] + quoted)
-    return len(lines), errors, extra
+    writer.writerow([header[i] for i in layout.kept] + list(QUOTE_COLUMNS))
+    lines = (cells for cells in reader if cells)  # a blank line is not a row
+    first = list(islice(lines, PARALLEL_FROM_ROWS))
+    chunks = _chunks(chain(first, lines), CHUNK_ROWS)
+    workers = 1 if custom else _workers()
+    if workers > 1 and len(first) == PARALLEL_FROM_ROWS:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            jobs = ((chunk, layout) for chunk in chunks)
+            counts = [_write(writer, rows) for rows in pool.imap(_output_chunk, jobs)]
+    else:
+        counts = [_write(writer, _output_rows(chunk, layout, registry)) for chunk in chunks]
+    return sum(n for n, _ in counts), sum(e for _, e in counts), unknown_columns(header)
+
+
+def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _write(writer, rows: list[list[str]]) -> tuple[int, int]:
+    """Writes the rows; returns (rows, rows with an error): the error is the last column."""
+    writer.writerows(rows)
+    return len(rows), sum(1 for row in rows if row[-1])
