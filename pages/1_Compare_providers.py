@@ -11,9 +11,10 @@ from policy.money import cents_int, format_usd
 from ui import cache, charts, page, state
 from ui.tables import readable
 
-page.start("pages/1_Compare_providers.py", caption="The scenario in the sidebar, against every provider's policy.")
-scenario = page.scenario_or_stop("compare")
+page.start("pages/1_Compare_providers.py", caption="The scenario of the sidebar and the sliders, against every provider's policy.")
 state.sidebar()
+state.sliders()
+scenario = page.scenario_or_stop("compare")
 
 rows = []
 for pid, policy in policies().items():

@@ -38,11 +38,10 @@ def finish() -> None:
 
 
 def scenario_or_stop(purpose: str) -> Scenario:
-    """The valid scenario, or an error naming the field (inputs kept, sidebar still there) and stop."""
+    """The valid scenario, or an error naming the field and stop. The inputs are kept: pages draw them first."""
     scenario, problem = state.scenario()
     if problem is not None:
         st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to {purpose}.")
-        state.sidebar()
         finish()
         st.stop()
     return scenario

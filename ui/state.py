@@ -6,15 +6,12 @@ a widget from the scenario (where they differ) before drawing it, so a value sur
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any, Callable, Optional
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario, policies
-from policy.evaluator import placed_stages, stages_label
-from policy.models import infer_started
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 
 from .codec import DAYS_MAX, DEFAULTS, from_query, money_text, to_engine, to_query, with_payment_date
@@ -111,8 +108,8 @@ def _service_label(provider: str) -> Callable[[str], str]:
     return label
 
 
-def core_inputs(container=st) -> None:
-    """The five inputs every user touches, with the labels the product promises."""
+def offer_inputs(container=st) -> None:
+    """What a quote is about: provider, service and amount, with the labels the product promises."""
     container.selectbox(
         "Provider", list(policies()), format_func=_provider_label, key=_bind("provider"),
         on_change=_store_offer("provider"),
@@ -127,11 +124,17 @@ def core_inputs(container=st) -> None:
         key=_bind("amount_paid", float), on_change=_store("amount_paid", money_text),
         help="The payment the request is about, in the policy's currency (USD).",
     )
-    container.slider(
+
+
+def sliders() -> None:
+    """The two dials a quote is moved by, side by side on the page above what they move (they wrap on a
+    narrow screen). On the page, not in the sidebar, so that a page can rerun them with their results alone."""
+    row = st.container(horizontal=True)
+    row.slider(
         "Project completion (%)", 0, 100, key=_bind("completion_pct"), on_change=_store("completion_pct"),
         help="Project progress; for a monthly service, how much of the current period is used.",
     )
-    container.slider(
+    row.slider(
         "Days since payment", 0, DAYS_MAX, key=_bind("days_since_payment"), on_change=_store("days_since_payment"),
         help="The day of payment is day 0; 'within 7 days' includes day 7.",
     )
@@ -192,7 +195,9 @@ def _advanced_widgets(exp) -> None:
     for field in ("first_time_client", "billing_error", "provider_fault", "undelivered_promised"):
         exp.checkbox(ADVANCED_LABELS[field], key=_bind(field), on_change=_store(field))
     service = policies()[v["provider"]].services.get(v["service"])
-    stages = {UNKNOWN: f"From completion: {placed_stage_label(v) if service else '-'}",
+    # A fixed label: the placement depends on completion, and a slider move does not redraw the sidebar
+    # (the quote on the page names the stage). A selectbox whose labels change also loses its value.
+    stages = {UNKNOWN: "From completion",
               **({s.id: s.label for s in service.stages} if service else {})}
     exp.selectbox(
         "Stage", list(stages), format_func=stages.get,
@@ -203,16 +208,8 @@ def _advanced_widgets(exp) -> None:
         exp.caption(service.stage_note)
 
 
-def placed_stage_label(v: dict) -> str:
-    """What completion and the work flag place the scenario in, as the Stage box's pre-filled choice."""
-    service = policies()[v["provider"]].services[v["service"]]
-    completion = Decimal(v["completion_pct"])
-    found = placed_stages(service, completion, infer_started(v["work_started"], completion))
-    return stages_label(found)
-
-
 def sidebar() -> None:
-    """The scenario, as every page that quotes shows it."""
+    """What the quote is about and the advanced facts; the sliders are on the page (see sliders)."""
     with st.sidebar:
-        core_inputs()
+        offer_inputs()
         advanced_inputs()
