@@ -21,7 +21,7 @@ def calculator() -> None:
     scenario = page.scenario_or_stop("see the quote")
     paid_on = state.values()["paid_on"]
     q = cache.cached_quote(cache.key(scenario))
-    show.headline(q)
+    show.headline(q, paid_on)
     show.actions(q, scenario, paid_on, state.share_link)
 
     if q.verdict != "not_offered":

@@ -62,7 +62,7 @@ if st.session_state.get("el_answered"):
         policy = policies()[scenario.provider]
         st.subheader("Your answer")
         st.markdown(f"### {e(plain_answer(q))}")
-        show.headline(q)
+        show.headline(q, state.values()["paid_on"])
         if st.session_state.get("el_started") == "Not sure" and scenario.completion_pct == 0:
             started = quote(parse_scenario({**scenario.model_dump(), "work_started": True}))
             if (started.refund_min, started.refund_max) != (q.refund_min, q.refund_max):

@@ -23,19 +23,20 @@ VERDICT_COLORS = {
 }
 
 
-def headline(q: Quote) -> None:
-    """The Refund, then one line: the verdict as a badge, the share of the amount paid, the sentence.
-    Few elements on purpose: the browser's cost of a rerun grows with every element on the page."""
+def headline(q: Quote, payment_date: Optional[date] = None) -> None:
+    """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
+    the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
+    browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     badge = f":{VERDICT_COLORS[q.verdict]}-badge[{e(VERDICT_LABELS[q.verdict])}]"
-    st.markdown(f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}")
+    lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+    if q.next_deadline:
+        lines.append(f":blue-background[:material/event: {e(deadline_sentence(q, q.next_deadline, payment_date))}]")
+    st.markdown("\n\n".join(lines))
 
 
 def explanation(q: Quote, payment_date: Optional[date] = None, heading: str = "") -> None:
-    """The deadline as a call-out (what to do by when), then every section of the explanation in one block,
-    under `heading` if given."""
-    if q.next_deadline:
-        st.info(e(deadline_sentence(q, q.next_deadline, payment_date)), icon=":material/event:")
+    """Every section of the explanation in one block, under `heading` if given (the deadline is in the headline)."""
     body = sections_markdown(explanation_sections(q, payment_date, with_deadline=False), heading="#####")
     st.markdown(f"### {e(heading)}\n\n{body}" if heading else body)
 
