@@ -12,7 +12,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from .browser import presses_in_alternation
+from .browser import paired_ratio, presses_in_alternation
 from .serve import CHROMIUM_ARGS, INSTALL_HINT, chromium_path, streamlit_server
 
 
@@ -35,9 +35,8 @@ def main() -> int:
     painted = {script: [t for t, _ in times] for script, times in pairs.items()}
     baseline = painted[args.scripts[0]]
     for script, times in painted.items():
-        ratios = [t / b for t, b in zip(times, baseline)]
         print(f"{str(script):50s} median {statistics.median(times) * 1e3:6.1f} ms   "
-              f"paired ratio to the baseline {statistics.median(ratios):.2f}")
+              f"paired ratio to the baseline {paired_ratio(times, baseline):.2f}")
     return 0
 
 
