@@ -10,19 +10,23 @@ CHART_WIDTH = 340  # px of plot: two fit side by side in the wide layout on a 12
 
 page.start("app.py", about="Pick a provider and a service in the sidebar, move the sliders, and read the refund "
                            "the policy gives, with its clauses.")
-state.sidebar()
 
 
 @st.fragment
 def calculator() -> None:
-    """The sliders and everything they move. A slider's key press reruns only this fragment: the browser is
-    sent half the elements of a whole run, and each costs it a render (the Refund shows ~20% sooner)."""
-    state.sliders()
-    scenario = page.scenario_or_stop("see the quote")
-    paid_on = state.values()["paid_on"]
-    q = cache.cached_quote(cache.key(scenario))
-    show.headline(q, paid_on)
-    show.actions(q, scenario, paid_on, state.share_link)
+    """The answer, the sliders and everything they move. A slider's key press reruns only this fragment: the
+    browser is sent the fragment's elements, not the sidebar's, and each element sent costs it a render."""
+    with st.container():  # the answer, above the sliders: sent first, and the sliders keep their place (and focus)
+        scenario = page.scenario_or_error("see the quote")
+        if scenario is not None:
+            paid_on = state.values()["paid_on"]
+            q = cache.cached_quote(cache.key(scenario))
+            show.headline(q, paid_on)
+            show.actions(q, scenario, paid_on, state.share_link)
+    state.sliders()  # also when the scenario is invalid: a slider may be what fixes it
+    if scenario is None:
+        page.finish()
+        return
 
     if q.verdict != "not_offered":
         curve = cache.cached_completion_curve(cache.curve_key(scenario))
@@ -51,3 +55,4 @@ def calculator() -> None:
 
 
 calculator()
+state.sidebar()  # after the answer: on a first load or a change in the sidebar, the Refund is sent first

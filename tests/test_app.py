@@ -141,6 +141,16 @@ def test_deductions_above_the_amount_are_refused_by_name_and_kept():
     assert not at.error and refund(at) == expected(amount_paid="1000", taxes_remitted="100")
 
 
+def test_a_slider_that_makes_the_scenario_invalid_stays_there_to_undo_it():
+    at = app(provider="stepinto", service="ppc", amount_paid="1000", work_started="false")
+    at.slider(key="w_completion_pct").set_value(10).run()
+    assert any(e.value.startswith("**work_started**: cannot be false") for e in at.error)
+    assert not at.metric and [s.label for s in at.main.slider] == ["Project completion (%)", "Days since payment"]
+    assert at.sidebar.selectbox(key="w_provider").value == "stepinto"  # the sidebar is drawn after the answer
+    at.slider(key="w_completion_pct").set_value(0).run()
+    assert not at.error and refund(at) == "$1,000.00"
+
+
 def test_the_scenario_survives_moving_between_pages():
     at = app()
     at.slider(key="w_completion_pct").set_value(30).run()

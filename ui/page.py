@@ -37,11 +37,18 @@ def finish() -> None:
     state.sync_url()
 
 
-def scenario_or_stop(purpose: str) -> Scenario:
-    """The valid scenario, or an error naming the field and stop. The inputs are kept: pages draw them first."""
+def scenario_or_error(purpose: str) -> Optional[Scenario]:
+    """The valid scenario, or None after an error naming the field. The inputs are kept (and still drawn)."""
     scenario, problem = state.scenario()
     if problem is not None:
         st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to {purpose}.")
+    return scenario
+
+
+def scenario_or_stop(purpose: str) -> Scenario:
+    """scenario_or_error, for a page that has drawn its inputs: on an error the page ends there."""
+    scenario = scenario_or_error(purpose)
+    if scenario is None:
         finish()
         st.stop()
     return scenario

@@ -136,3 +136,17 @@ def test_slider_moves_with_advanced_open_keep_the_stage_unknown_and_the_url_curr
     expect(page.get_by_role("combobox", name="Stage")).to_have_value("From completion")
     expect(page.get_by_test_id("stAlert").filter(has_text="stage")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"completion_pct=30"))
+
+
+def test_a_key_press_that_makes_the_scenario_invalid_can_be_undone_with_the_next(page, base_url):
+    """The error takes the answer's place; the slider keeps its place and its focus."""
+    open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=1000&work_started=false")
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("stAlert").filter(has_text="work_started")).to_be_visible()
+    expect(refund(page)).to_have_count(0)
+    page.keyboard.press("ArrowLeft")
+    expect(thumb).to_have_value("0")
+    expect(refund(page)).to_have_text("$1,000.00")
+    expect(page.get_by_test_id("stAlert").filter(has_text="work_started")).to_have_count(0)
