@@ -5,6 +5,7 @@ A bad row keeps its place and gets an `error` saying what is wrong; it is never 
 from __future__ import annotations
 
 import csv
+import io
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -51,8 +52,13 @@ def _pct(part, whole) -> str:
 
 def quote_columns(row: Mapping[str, Optional[str]], registry: Policies) -> list[str]:
     """The values of QUOTE_COLUMNS for one row."""
+    return _columns_of(row_to_input(row), registry)
+
+
+def _columns_of(data: dict, registry: Policies) -> list[str]:
+    """quote_columns of scenario input already read from its cells."""
     try:
-        scenario = parse_scenario(row_to_input(row), registry)
+        scenario = parse_scenario(data, registry)
     except InputError as exc:
         return ["", "", "", "", "", "", "", str(exc)]
     ev = evaluate(registry[scenario.provider], scenario.service, Facts.of(scenario))
@@ -82,22 +88,26 @@ class Layout:
     kept: tuple[int, ...]  # cells copied to the output (stale quote columns are replaced)
 
 
-def _output_rows(lines: list[list[str]], layout: Layout, registry: Policies) -> list[list[str]]:
-    rows = []
+def _output_text(lines: list[list[str]], layout: Layout, registry: Policies) -> tuple[str, int, int]:
+    """Lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    errors = 0
     for cells in lines:
         if len(cells) > layout.width:
             quoted = ["", "", "", "", "", "", "", f"row: has {len(cells) - layout.width} more cell(s) than the header"]
         else:
-            quoted = quote_columns(_line_to_input(cells, layout.positions), registry)
-        rows.append([cells[i] if i < len(cells) else "" for i in layout.kept] + quoted)
-    return rows
+            quoted = _columns_of(_line_to_input(cells, layout.positions), registry)
+        errors += bool(quoted[-1])
+        writer.writerow([cells[i] if i < len(cells) else "" for i in layout.kept] + quoted)
+    return buffer.getvalue(), len(lines), errors
 
 
-def _output_chunk(job: tuple[list[list[str]], Layout]) -> list[list[str]]:
-    """A worker's share: raw lines in (cheaper to send than dicts), finished output rows back; the
-    shipped policies are already loaded in the forked process."""
+def _output_chunk(job: tuple[list[list[str]], Layout]) -> tuple[str, int, int]:
+    """A worker's share: raw lines in (cheaper to send than dicts), finished CSV text back (one string is
+    far cheaper to send than rows of cells); the shipped policies are already loaded in the forked process."""
     lines, layout = job
-    return _output_rows(lines, layout, shipped_policies())
+    return _output_text(lines, layout, shipped_policies())
 
 
 def _workers() -> int:
@@ -111,7 +121,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
 
     Plain csv.reader/writer with column positions worked out once (the Dict variants cost a third of
     the time). A large file streams through worker processes in chunks, in order: reading, quoting and
-    writing overlap, and the workers build the output rows.
+    writing overlap, and the workers write the output text.
     """
     custom = registry is not None
     registry = registry or shipped_policies()
@@ -133,9 +143,9 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
     if workers > 1 and len(first) == PARALLEL_FROM_ROWS:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             jobs = ((chunk, layout) for chunk in chunks)
-            counts = [_write(writer, rows) for rows in pool.imap(_output_chunk, jobs)]
+            counts = [_write(target, part) for part in pool.imap(_output_chunk, jobs)]
     else:
-        counts = [_write(writer, _output_rows(chunk, layout, registry)) for chunk in chunks]
+        counts = [_write(target, _output_text(chunk, layout, registry)) for chunk in chunks]
     return sum(n for n, _ in counts), sum(e for _, e in counts), unknown_columns(header)
 
 
@@ -144,7 +154,7 @@ def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
         yield chunk
 
 
-def _write(writer, rows: list[list[str]]) -> tuple[int, int]:
-    """Writes the rows; returns (rows, rows with an error): the error is the last column."""
-    writer.writerows(rows)
-    return len(rows), sum(1 for row in rows if row[-1])
+def _write(target: IO[str], part: tuple[str, int, int]) -> tuple[int, int]:
+    text, rows, errors = part
+    target.write(text)
+    return rows, errors

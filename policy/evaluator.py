@@ -85,6 +85,7 @@ class Evaluation:
     outcomes: list[Outcome] = field(default_factory=list)
     exceptions: list[ExceptionRule] = field(default_factory=list)
     window_closed: bool = False
+    worlds: tuple[World, ...] = ()  # the values the unknown facts were evaluated under
 
 
 def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
@@ -248,7 +249,8 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
     outcomes: list[Outcome] = []
     low = high = None
     discretion = False
-    for world in _worlds(plan, facts):
+    worlds = _worlds(plan, facts)
+    for world in worlds:
         for stage in stages:
             for tier in stage.tiers:
                 if _tier_matches(tier, facts, world):
@@ -269,7 +271,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
         high = max(high, amount(rule.max, base, facts, no_world))
     low, high = to_cents(low), to_cents(high)
     verdict = verdict_of(low, high, base, discretion or bool(exceptions))
-    return Evaluation(low, high, verdict, base, stages, placed_by, outcomes, exceptions)
+    return Evaluation(low, high, verdict, base, stages, placed_by, outcomes, exceptions, worlds=worlds)
 
 
 def _day_thresholds(policy: PolicyFile, stages: tuple[Stage, ...]) -> tuple[int, ...]:

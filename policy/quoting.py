@@ -94,25 +94,26 @@ def _unknowns(ev: Evaluation) -> list[UnknownFact]:
     found = []
     if len(ev.stages) > 1:
         labels = {s.id: s.label for s in ev.stages}
-        found.append(_split_by("stage", ev.outcomes, lambda o: o.stage.id, labels.__getitem__))
-    worlds = {o.world for o in ev.outcomes}
+        found.append(_split_by("stage", ev.outcomes, [o.stage.id for o in ev.outcomes], labels.__getitem__))
+    worlds = ev.worlds if len(ev.worlds) > 1 else ()
     if len({w.deliverables for w in worlds}) > 1:
         found.append(_split_by(
-            "deliverables_provided", ev.outcomes, lambda o: o.world.deliverables, lambda k: "yes" if k else "no",
+            "deliverables_provided", ev.outcomes, [o.world.deliverables for o in ev.outcomes],
+            lambda k: "yes" if k else "no",
         ))
     if len({w.notice_given for w in worlds}) > 1:
         found.append(_split_by(
-            "notice_days", ev.outcomes, lambda o: o.world.notice_given,
+            "notice_days", ev.outcomes, [o.world.notice_given for o in ev.outcomes],
             lambda k: "notice period already served" if k == NOTICE_SERVED else "notice given today",
         ))
     return [f for f in found if f is not None]
 
 
-def _split_by(fact: str, outcomes: list[Outcome], key, label) -> Optional[UnknownFact]:
-    """The band under each value of one unknown fact; None unless the values give different bands."""
+def _split_by(fact: str, outcomes: list[Outcome], keys: list, label) -> Optional[UnknownFact]:
+    """The band under each value of one unknown fact (keys: that value in each outcome); None unless the
+    values give different bands."""
     bands: dict[Any, tuple[Decimal, Decimal]] = {}
-    for o in outcomes:
-        k = key(o)
+    for k, o in zip(keys, outcomes):
         band = bands.get(k)
         bands[k] = (o.low, o.high) if band is None else (min(band[0], o.low), max(band[1], o.high))
     rounded = {k: (to_cents(low), to_cents(high)) for k, (low, high) in bands.items()}
@@ -120,7 +121,7 @@ def _split_by(fact: str, outcomes: list[Outcome], key, label) -> Optional[Unknow
         return None
     return UnknownFact(
         fact=fact,
-        outcomes=[FactOutcome(value=label(k), refund_min=str(lo), refund_max=str(hi)) for k, (lo, hi) in rounded.items()],
+        outcomes=[FactOutcome(label(k), str(lo), str(hi)) for k, (lo, hi) in rounded.items()],
     )
 
 
@@ -171,7 +172,23 @@ def _processing_time_of(policy: PolicyFile, method: Optional[str]) -> Optional[P
     )
 
 
+_CLAUSES: dict[tuple, tuple[PolicyFile, tuple[ClauseRef, ...]]] = {}
+
+
 def _clauses(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
+    """The clauses behind an evaluation: a pure function of the policy and which tiers, exceptions and
+    window applied, so worked out once per combination (quotes along a slider repeat a handful)."""
+    key = (policy.id, id(policy), ev.window_closed, *(id(o.tier) for o in ev.outcomes), None,
+           *(id(rule) for rule in ev.exceptions))
+    entry = _CLAUSES.get(key)
+    if entry is None or entry[0] is not policy:
+        if len(_CLAUSES) > 10_000:
+            _CLAUSES.clear()
+        entry = _CLAUSES[key] = (policy, tuple(_clauses_of(policy, ev)))
+    return list(entry[1])
+
+
+def _clauses_of(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
     groups: list = []
     if ev.window_closed and policy.window:
         groups.append(policy.window.clauses)
