@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from pydantic import ValidationError
 
@@ -13,7 +13,7 @@ from .models import (
     AmbiguityUse, ClauseRef, Deadline, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount, Scenario,
     StagePlacement, UnknownFact,
 )
-from .money import percent_of, to_cents
+from .money import ZERO, percent_of, to_cents
 from .schema import Clause, PolicyFile
 from .taxonomy import DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 
@@ -73,19 +73,21 @@ def _money(value: Decimal) -> str:
 def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> list[Deadline]:
     found: list[Deadline] = []
     current = now
+    window_days = policy.window.days if policy.window else None
     for last_day in day_thresholds(policy, service_id, now.stages):
         if last_day < facts.days:
             continue
-        after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
+        if last_day == window_days:  # the day after the window evaluate answers at once, the same for every case
+            after = _WINDOW_CLOSED
+        else:
+            after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
         if after.high < current.high or after.low < current.low:
-            found.append(
-                Deadline(
-                    last_day=last_day, drops_on_day=last_day + 1, refund_min_after=_money(after.low),
-                    refund_max_after=_money(after.high), verdict_after=after.verdict,
-                )
-            )
+            found.append(Deadline(last_day, last_day + 1, _money(after.low), _money(after.high), after.verdict))
         current = after
     return found
+
+
+_WINDOW_CLOSED = Evaluation(ZERO, ZERO, "window_closed", ZERO, window_closed=True)
 
 
 def _unknowns(ev: Evaluation) -> list[UnknownFact]:
@@ -112,17 +114,17 @@ def _unknowns(ev: Evaluation) -> list[UnknownFact]:
 def _split_by(fact: str, outcomes: list[Outcome], keys: list, label) -> Optional[UnknownFact]:
     """The band under each value of one unknown fact (keys: that value in each outcome); None unless the
     values give different bands."""
-    bands: dict[Any, tuple[Decimal, Decimal]] = {}
+    bands: dict[Any, list[Decimal]] = {}
     for k, o in zip(keys, outcomes):
         band = bands.get(k)
-        bands[k] = (o.low, o.high) if band is None else (min(band[0], o.low), max(band[1], o.high))
-    rounded = {k: (to_cents(low), to_cents(high)) for k, (low, high) in bands.items()}
-    if len(set(rounded.values())) < 2:
+        if band is None:
+            bands[k] = [o.low, o.high]
+        else:
+            band[0], band[1] = min(band[0], o.low), max(band[1], o.high)
+    rows = [(k, _money(low), _money(high)) for k, (low, high) in bands.items()]
+    if len({(low, high) for _, low, high in rows}) < 2:
         return None
-    return UnknownFact(
-        fact=fact,
-        outcomes=[FactOutcome(label(k), str(lo), str(hi)) for k, (lo, hi) in rounded.items()],
-    )
+    return UnknownFact(fact, [FactOutcome(label(k), low, high) for k, low, high in rows])
 
 
 def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[AmbiguityUse]:
@@ -172,20 +174,36 @@ def _processing_time_of(policy: PolicyFile, method: Optional[str]) -> Optional[P
     )
 
 
-_CLAUSES: dict[tuple, tuple[PolicyFile, tuple[ClauseRef, ...]]] = {}
+class _Shape(NamedTuple):
+    """What a quote takes from which stages, tiers, exceptions and window applied (not from amounts)."""
+
+    stage: StagePlacement
+    tiers: tuple[str, ...]
+    clauses: tuple[ClauseRef, ...]
 
 
-def _clauses(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
-    """The clauses behind an evaluation: a pure function of the policy and which tiers, exceptions and
-    window applied, so worked out once per combination (quotes along a slider repeat a handful)."""
-    key = (policy.id, id(policy), ev.window_closed, *(id(o.tier) for o in ev.outcomes), None,
-           *(id(rule) for rule in ev.exceptions))
-    entry = _CLAUSES.get(key)
+_SHAPES: dict[tuple, tuple[PolicyFile, _Shape]] = {}
+
+
+def _shape(policy: PolicyFile, ev: Evaluation) -> _Shape:
+    """A pure function of the policy and the evaluation's shape, so worked out once per combination (quotes
+    along a slider repeat a handful). Its parts are shared: copy a list before changing it."""
+    key = (policy.id, id(policy), ev.window_closed, ev.placed_by, *(id(s) for s in ev.stages), None,
+           *(id(o.tier) for o in ev.outcomes), None, *(id(rule) for rule in ev.exceptions))
+    entry = _SHAPES.get(key)
     if entry is None or entry[0] is not policy:
-        if len(_CLAUSES) > 10_000:
-            _CLAUSES.clear()
-        entry = _CLAUSES[key] = (policy, tuple(_clauses_of(policy, ev)))
-    return list(entry[1])
+        if len(_SHAPES) > 10_000:
+            _SHAPES.clear()
+        if ev.stages:
+            stage = StagePlacement(
+                id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages),
+                placed_by=ev.placed_by, candidates=[s.id for s in ev.stages],
+            )
+        else:
+            stage = StagePlacement(id=None, label="-", placed_by="none")
+        tiers = tuple(dict.fromkeys(o.tier.id for o in ev.outcomes))
+        entry = _SHAPES[key] = (policy, _Shape(stage, tiers, tuple(_clauses_of(policy, ev))))
+    return entry[1]
 
 
 def _clauses_of(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
@@ -244,20 +262,13 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)
 
-    if ev.stages:
-        stage = StagePlacement(
-            id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages), placed_by=ev.placed_by,
-            candidates=[s.id for s in ev.stages],
-        )
-    else:
-        stage = StagePlacement(id=None, label="-", placed_by="none")
-
+    shape = _shape(policy, ev)
     deductions = _deductions(policy, service, scenario) if service is not None else []
     deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else []
     next_charge: Optional[bool] = None
     if service is not None and service.billing == "monthly" and policy.next_charge_notice and scenario.notice_days is not None:
         next_charge = scenario.notice_days >= policy.next_charge_notice.days
-    clauses = _clauses(policy, ev)
+    clauses = list(shape.clauses)
     if next_charge is not None and policy.next_charge_notice:
         clauses += [_ref(policy, c) for c in policy.next_charge_notice.clauses]
 
@@ -275,9 +286,9 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
         refund_pct_min=percent_of(ev.low, scenario.amount_paid),
         refund_pct_max=percent_of(ev.high, scenario.amount_paid),
         verdict=ev.verdict,
-        stage=stage,
+        stage=shape.stage,
         stage_note=service.stage_note if service else None,
-        tiers=list(dict.fromkeys(o.tier.id for o in ev.outcomes)),
+        tiers=list(shape.tiers),
         clauses=clauses,
         ambiguities=_ambiguities(policy, ev, facts),
         unknowns=_unknowns(ev),
