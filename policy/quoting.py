@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 from pydantic import ValidationError
 
@@ -46,24 +46,27 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
     return scenario
 
 
-_REFS: dict[tuple[str, int], tuple[Clause, ClauseRef]] = {}
+def _once(store: dict, key: tuple, owner: Any, make: Callable[[], Any]) -> Any:
+    """make() for key, built once and shared (what it builds is never mutated). Keys hold ids of policy
+    objects (hashing a frozen model hashes every field); the entry holds their owner, so an id cannot be
+    reused while the entry lives. Registries other than the shipped one (tests, a policy lab) come and go."""
+    entry = store.get(key)
+    if entry is None or entry[0] is not owner:
+        if len(store) > 10_000:
+            store.clear()
+        entry = store[key] = (owner, make())
+    return entry[1]
+
+
+_REFS: dict = {}
 
 
 def _ref(policy: PolicyFile, clause: Clause) -> ClauseRef:
-    """One ClauseRef per clause object, built once: quotes share them (they are never mutated).
-
-    Keyed by identity (hashing a frozen model hashes every field); the clause is held beside its ref, so
-    its id cannot be reused while the entry lives."""
-    key = (policy.id, id(clause))
-    entry = _REFS.get(key)
-    if entry is None or entry[0] is not clause:
-        if len(_REFS) > 10_000:  # registries other than the shipped one (tests, a policy lab) come and go
-            _REFS.clear()
-        entry = _REFS[key] = (clause, ClauseRef(
-            provider=policy.id, section=clause.section, quote=clause.quote,
-            reading=clause.reading, decision=clause.decision,
-        ))
-    return entry[1]
+    """One ClauseRef per clause object."""
+    return _once(_REFS, (policy.id, id(clause)), clause, lambda: ClauseRef(
+        provider=policy.id, section=clause.section, quote=clause.quote, reading=clause.reading,
+        decision=clause.decision,
+    ))
 
 
 def _money(value: Decimal) -> str:
@@ -145,18 +148,12 @@ def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[Ambig
     return used
 
 
-_PROCESSING: dict[tuple[str, int, Optional[str]], tuple[PolicyFile, Optional[ProcessingTime]]] = {}
+_PROCESSING: dict = {}
 
 
 def _processing_time(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
-    """Worked out once per policy and method (a pure function of the policy data); quotes share it."""
-    key = (policy.id, id(policy), method)
-    entry = _PROCESSING.get(key)
-    if entry is None or entry[0] is not policy:
-        if len(_PROCESSING) > 1_000:
-            _PROCESSING.clear()
-        entry = _PROCESSING[key] = (policy, _processing_time_of(policy, method))
-    return entry[1]
+    """Worked out once per policy and method (a pure function of the policy data)."""
+    return _once(_PROCESSING, (policy.id, id(policy), method), policy, lambda: _processing_time_of(policy, method))
 
 
 def _processing_time_of(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
@@ -182,7 +179,7 @@ class _Shape(NamedTuple):
     clauses: tuple[ClauseRef, ...]
 
 
-_SHAPES: dict[tuple, tuple[PolicyFile, _Shape]] = {}
+_SHAPES: dict = {}
 
 
 def _shape(policy: PolicyFile, ev: Evaluation) -> _Shape:
@@ -190,20 +187,19 @@ def _shape(policy: PolicyFile, ev: Evaluation) -> _Shape:
     along a slider repeat a handful). Its parts are shared: copy a list before changing it."""
     key = (policy.id, id(policy), ev.window_closed, ev.placed_by, *(id(s) for s in ev.stages), None,
            *(id(o.tier) for o in ev.outcomes), None, *(id(rule) for rule in ev.exceptions))
-    entry = _SHAPES.get(key)
-    if entry is None or entry[0] is not policy:
-        if len(_SHAPES) > 10_000:
-            _SHAPES.clear()
-        if ev.stages:
-            stage = StagePlacement(
-                id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages),
-                placed_by=ev.placed_by, candidates=[s.id for s in ev.stages],
-            )
-        else:
-            stage = StagePlacement(id=None, label="-", placed_by="none")
-        tiers = tuple(dict.fromkeys(o.tier.id for o in ev.outcomes))
-        entry = _SHAPES[key] = (policy, _Shape(stage, tiers, tuple(_clauses_of(policy, ev))))
-    return entry[1]
+    return _once(_SHAPES, key, policy, lambda: _shape_of(policy, ev))
+
+
+def _shape_of(policy: PolicyFile, ev: Evaluation) -> _Shape:
+    if ev.stages:
+        stage = StagePlacement(
+            id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages),
+            placed_by=ev.placed_by, candidates=[s.id for s in ev.stages],
+        )
+    else:
+        stage = StagePlacement(id=None, label="-", placed_by="none")
+    tiers = tuple(dict.fromkeys(o.tier.id for o in ev.outcomes))
+    return _Shape(stage, tiers, tuple(_clauses_of(policy, ev)))
 
 
 def _clauses_of(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
