@@ -69,7 +69,6 @@ if st.session_state.get("el_answered"):
                 st.info(
                     e(f"You were not sure whether work has started. With no progress we assumed it has not; "
                       f"if it has, the policy gives {refund_text(started)}."),
-                    icon=":material/help:",
                 )
         st.subheader("What to do next")
         st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policy, q, state.values()["paid_on"])))

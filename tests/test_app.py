@@ -316,7 +316,7 @@ def test_clicking_the_current_page_in_the_menu_keeps_it_selected():
 
 def test_the_headline_says_by_when_to_act_and_moves_with_the_days():
     at = app(completion_pct=20, days_since_payment=3)
-    assert any(":material/event: Cancel by day 30 to keep \\$3,750.00 (75% of the amount paid); from day 31 it drops "
+    assert any(":blue-background[Cancel by day 30 to keep \\$3,750.00 (75% of the amount paid); from day 31 it drops "
                "to \\$0.00." in m.value for m in at.markdown)
     at.slider(key="w_days_since_payment").set_value(31).run()
     assert not any("Cancel by" in m.value for m in at.markdown)  # the window has closed: nothing left to keep

@@ -14,18 +14,17 @@ CONFIGURED = "_configured_page"
 
 def start(script: str, title: Optional[str] = None, caption: str = "", layout: str = "wide",
           about: Optional[str] = None) -> dict:
-    """Open a page (`script` as listed in nav.PAGES); returns the shared scenario's values. `about` is a
+    """Open a page (`script` as listed in nav.LABELS); returns the shared scenario's values. `about` is a
     tooltip on the title, for a page that keeps its elements few (a caption would be one more).
 
     Each message costs the browser a render of the whole page, so a rerun of the same page does not send its
     config again: the browser keeps it."""
     if st.session_state.get(CONFIGURED) != script:
-        label, icon = nav.label_and_icon(script)
-        st.set_page_config(page_title=label, page_icon=icon, layout=layout)
+        st.set_page_config(page_title=nav.LABELS[script], layout=layout)
         st.session_state[CONFIGURED] = script
     nav.menu(script)
     values = state.values()
-    st.title(title or nav.label_and_icon(script)[0], help=about)
+    st.title(title or nav.LABELS[script], help=about)
     if caption:
         st.caption(caption)
     state.show_url_warnings()

@@ -31,7 +31,7 @@ def headline(q: Quote, payment_date: Optional[date] = None) -> None:
     badge = f":{VERDICT_COLORS[q.verdict]}-badge[{e(VERDICT_LABELS[q.verdict])}]"
     lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
     if q.next_deadline:
-        lines.append(f":blue-background[:material/event: {e(deadline_sentence(q, q.next_deadline, payment_date))}]")
+        lines.append(f":blue-background[{e(deadline_sentence(q, q.next_deadline, payment_date))}]")
     st.markdown("\n\n".join(lines))
 
 
@@ -57,7 +57,7 @@ def _download_buttons(q: Quote, s: Scenario, payment_date: Optional[date]) -> No
 def actions(q: Quote, s: Scenario, payment_date: Optional[date], link: Callable[[], str]) -> None:
     """One popover to take the quote away: the files and the link. Its content is drawn only while it is
     open (the code block's highlighter is heavy, and every element drawn makes each rerun slower)."""
-    box = st.popover("Download or share", icon=":material/download:", key="downloads_open", on_change="rerun")
+    box = st.popover("Download or share", key="downloads_open", on_change="rerun")
     if box.open:
         with box:
             _download_buttons(q, s, payment_date)

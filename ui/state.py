@@ -44,7 +44,7 @@ def update(**changes: Any) -> None:
 
 def show_url_warnings() -> None:
     for message in st.session_state.pop("url_warnings", []):
-        st.warning(message, icon=":material/link_off:")
+        st.warning(message)
 
 
 def sync_url() -> None:
