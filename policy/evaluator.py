@@ -221,6 +221,11 @@ def _unknown_worlds(plan: Plan, facts: Facts) -> tuple[World, ...]:
     return tuple(World(d, n) for d in deliverables for n in notices)
 
 
+def window_closed(base: Decimal = ZERO) -> Evaluation:
+    """What every case gets once the request window has closed (the day after its last): nothing."""
+    return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
+
+
 def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> str:
     """discretion: a rule that applies leaves a range itself (a 'may', a contested reading); a band
     spread only by facts not given is a partial refund whose size depends on them."""
@@ -244,7 +249,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
         base -= getattr(facts, name)
     base = max(base, ZERO)
     if plan.window_days is not None and facts.days > plan.window_days:
-        return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
+        return window_closed(base)
     stages, placed_by = candidate_stages(plan, facts)
     outcomes: list[Outcome] = []
     low = high = None

@@ -7,13 +7,15 @@ from typing import Any, Callable, Mapping, NamedTuple, Optional
 from pydantic import ValidationError
 
 from .errors import InputError, first_error
-from .evaluator import NOTICE_SERVED, Evaluation, Facts, Outcome, amount, day_thresholds, evaluate, stages_label
+from .evaluator import (
+    NOTICE_SERVED, Evaluation, Facts, Outcome, amount, day_thresholds, evaluate, stages_label, window_closed,
+)
 from .loader import policies as shipped_policies
 from .models import (
     AmbiguityUse, ClauseRef, Deadline, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount, Scenario,
     StagePlacement, UnknownFact,
 )
-from .money import ZERO, percent_of, to_cents
+from .money import percent_of, to_cents
 from .schema import Clause, PolicyFile
 from .taxonomy import DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 
@@ -80,8 +82,8 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
     for last_day in day_thresholds(policy, service_id, now.stages):
         if last_day < facts.days:
             continue
-        if last_day == window_days:  # the day after the window evaluate answers at once, the same for every case
-            after = _WINDOW_CLOSED
+        if last_day == window_days:  # the day after the window: the same for every case, no evaluation needed
+            after = _AFTER_WINDOW
         else:
             after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
         if after.high < current.high or after.low < current.low:
@@ -90,7 +92,7 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
     return found
 
 
-_WINDOW_CLOSED = Evaluation(ZERO, ZERO, "window_closed", ZERO, window_closed=True)
+_AFTER_WINDOW = window_closed()
 
 
 def _unknowns(ev: Evaluation) -> list[UnknownFact]:
