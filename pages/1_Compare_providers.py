@@ -6,7 +6,7 @@ import streamlit as st
 
 from policy import policies
 from policy.curves import most_generous
-from policy.explain import VERDICT_LABELS
+from policy.explain import verdict_label
 from policy.money import cents_int, format_usd
 from ui import cache, charts, page, state
 from ui.tables import readable
@@ -22,7 +22,7 @@ for pid, policy in policies().items():
     first = q.clauses[0] if q.clauses else None
     rows.append({
         "Provider": policy.name,
-        "Verdict": "not offered" if q.verdict == "not_offered" else VERDICT_LABELS[q.verdict],
+        "Verdict": verdict_label(q),
         "Refund min": "-" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_min)),
         "Refund max": "-" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_max)),
         "Deciding clause": f'[{first.section}] "{first.quote}"' if first else (q.notes[0] if q.notes else "-"),

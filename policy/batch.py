@@ -1,82 +1,46 @@
 """Quote a CSV of scenarios: the same rows out, in the same order, with the quote columns added.
 
-A bad row keeps its place and gets an `error` saying what is wrong; it is never dropped.
+A bad row keeps its place and gets an `error` saying what is wrong; it is never dropped. Each row is quoted by
+quote() and written through export.quote_row, so a batch row says what the JSON of the same scenario says.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import multiprocessing
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import IO, Iterable, Iterator, Mapping, Optional
+from pathlib import Path
+from typing import IO, Iterator, Optional
 
 from .errors import InputError
-from .evaluator import Facts, evaluate
+from .export import QUOTE_COLUMNS, error_row, quote_row
+from .fields import FIELDS, NAMES, REQUIRED
 from .loader import policies as shipped_policies
-from .models import Scenario
-from .money import HUNDRED, to_cents
-from .quoting import Policies, parse_scenario
+from .quoting import Policies, parse_scenario, quote
+from .spreadsheet import safe_cell, writer
 
-QUOTE_COLUMNS = (
-    "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "stage", "sections", "error",
-)
-SCENARIO_FIELDS = tuple(Scenario.model_fields)
 _BLANK = ("", "null", "none", "unknown")
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+CELL_LIMIT = csv.field_size_limit()
 
 
-def row_to_input(row: Mapping[str, Optional[str]]) -> dict:
-    """CSV cells -> scenario fields: blank or 'unknown' means not given; other columns are not scenario input."""
-    return _given((name, row.get(name)) for name in SCENARIO_FIELDS)
+def canonical(name: str) -> str:
+    """'  Amount Paid ' -> 'amount_paid': how a header cell is matched to a field."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
-def _line_to_input(cells: list[str], positions: list[tuple[int, str]]) -> dict:
-    """row_to_input for a raw CSV line, given the positions of the scenario fields (a short line lacks some)."""
-    return _given((name, cells[i]) for i, name in positions if i < len(cells))
-
-
-def _given(cells: Iterable[tuple[str, Optional[str]]]) -> dict:
-    data = {}
-    for name, cell in cells:
-        if cell is not None:
-            cell = cell.strip()
-            if cell and cell.lower() not in _BLANK:
-                data[name] = cell
-    return data
-
-
-def _pct(part, whole) -> str:
-    return str(to_cents(part * HUNDRED / whole))  # the same half-up rounding as the quote's percentages
-
-
-def quote_columns(row: Mapping[str, Optional[str]], registry: Policies) -> list[str]:
-    """The values of QUOTE_COLUMNS for one row."""
-    return _columns_of(row_to_input(row), registry)
-
-
-def _columns_of(data: dict, registry: Policies) -> list[str]:
-    """quote_columns of scenario input already read from its cells."""
-    try:
-        scenario = parse_scenario(data, registry)
-    except InputError as exc:
-        return ["", "", "", "", "", "", "", str(exc)]
-    ev = evaluate(registry[scenario.provider], scenario.service, Facts.of(scenario))
-    sections = dict.fromkeys(c.section for o in ev.outcomes for c in o.tier.clauses)
-    paid = scenario.amount_paid
-    return [
-        str(ev.low), str(ev.high), _pct(ev.low, paid), _pct(ev.high, paid), ev.verdict,
-        "|".join(s.id for s in ev.stages), "; ".join(sections), "",
-    ]
-
-
-def unknown_columns(header: Iterable[str]) -> list[str]:
-    known = set(SCENARIO_FIELDS) | set(QUOTE_COLUMNS)
-    return [h for h in header if h not in known]
-
-
-CHUNK_ROWS = 4000
-PARALLEL_FROM_ROWS = 2 * CHUNK_ROWS
+# Every spelling a header may use for a column: the field's name, its label and its command-line flags.
+HEADER_NAMES: dict[str, str] = {
+    **{canonical(flag): f.name for f in FIELDS for flag in f.cli},
+    **{canonical(f.label): f.name for f in FIELDS},
+    **{canonical(c): c for c in QUOTE_COLUMNS},
+    "stage": "stage",  # an old output's 'stage' column is the scenario's field now
+    **{name: name for name in NAMES},
+}
 
 
 @dataclass(frozen=True)
@@ -88,18 +52,100 @@ class Layout:
     kept: tuple[int, ...]  # cells copied to the output (stale quote columns are replaced)
 
 
+@dataclass
+class BatchResult:
+    rows: int = 0
+    errors: int = 0
+    passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
+    notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
+
+
+def open_csv(path: Path) -> IO[str]:
+    """The file as text: UTF-8 (with or without a byte-order mark), or UTF-16 (Excel's 'Unicode text')."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(head) >= 2 and (head[0] == 0) != (head[1] == 0):  # ASCII in UTF-16 without a byte-order mark
+        encoding = "utf-16-be" if head[0] == 0 else "utf-16-le"
+    else:
+        encoding = "utf-8"
+    return path.open(newline="", encoding=encoding, errors="strict")
+
+
+def _given(cells: list[str], positions: tuple[tuple[int, str], ...]) -> dict:
+    """CSV cells -> scenario input: blank or 'unknown' means not given (a short line lacks some)."""
+    data = {}
+    for i, name in positions:
+        if i < len(cells):
+            cell = cells[i].strip()
+            if cell and cell.lower() not in _BLANK:
+                data[name] = cell
+    return data
+
+
+def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout]:
+    """The delimiter (the one that splits the header into the most known columns), the header, and where
+    the scenario fields are. A header that names no field, misses a required one or names one twice fails."""
+    best, best_cells, best_known = ",", [], -1
+    for delimiter in DELIMITERS:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        known = sum(canonical(c) in HEADER_NAMES for c in cells)
+        if known > best_known:
+            best, best_cells, best_known = delimiter, cells, known
+    expected = ", ".join(REQUIRED)
+    if best_known == 0:
+        shown = line.strip()[:120]
+        raise InputError("header", f"the first line holds {shown!r}, which names no scenario field; expected "
+                                   f"comma-separated column names such as {expected}")
+    if best != ",":
+        result.notices.append(f"read as {DELIMITERS[best]}-separated")
+    seen: dict[str, int] = {}
+    positions, kept = [], []
+    for i, cell in enumerate(best_cells):
+        name = HEADER_NAMES.get(canonical(cell))
+        if name is None:
+            result.passed_through.append(cell)
+        elif cell != name:
+            result.notices.append(f"column {cell!r} read as {name}")
+        if name in seen:
+            raise InputError("header", f"column {name} appears twice (columns {seen[name] + 1} and {i + 1}); keep one")
+        if name is not None:
+            seen[name] = i
+        if name in NAMES:
+            positions.append((i, name))
+        if name not in QUOTE_COLUMNS:
+            kept.append(i)
+    missing = [n for n in REQUIRED if n not in seen]
+    if missing:
+        raise InputError("header", f"has no column {', '.join(missing)}; it holds {', '.join(best_cells)}; "
+                                   f"every row needs {expected}")
+    return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept))
+
+
+def _row(cells: list[str], layout: Layout, registry: Policies) -> list[str]:
+    if len(cells) > layout.width:
+        quoted = error_row(f"row: has {len(cells) - layout.width} more cell(s) than the header")
+    else:
+        try:
+            quoted = quote_row(quote(parse_scenario(_given(cells, layout.positions), registry), registry))
+        except InputError as exc:
+            quoted = error_row(str(exc))
+    kept = [cells[i] if i < len(cells) else "" for i in layout.kept]
+    return [safe_cell(c) for c in chain(kept, quoted.values())]
+
+
 def _output_text(lines: list[list[str]], layout: Layout, registry: Policies) -> tuple[str, int, int]:
     """Lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    w = writer(buffer)
     errors = 0
     for cells in lines:
-        if len(cells) > layout.width:
-            quoted = ["", "", "", "", "", "", "", f"row: has {len(cells) - layout.width} more cell(s) than the header"]
-        else:
-            quoted = _columns_of(_line_to_input(cells, layout.positions), registry)
-        errors += bool(quoted[-1])
-        writer.writerow([cells[i] if i < len(cells) else "" for i in layout.kept] + quoted)
+        out = _row(cells, layout, registry)
+        errors += bool(out[-1])
+        w.writerow(out)
     return buffer.getvalue(), len(lines), errors
 
 
@@ -110,43 +156,59 @@ def _output_chunk(job: tuple[list[list[str]], Layout]) -> tuple[str, int, int]:
     return _output_text(lines, layout, shipped_policies())
 
 
+CHUNK_ROWS = 4000
+PARALLEL_FROM_ROWS = 2 * CHUNK_ROWS
+
+
 def _workers() -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = None) -> tuple[int, int, list[str]]:
-    """Returns (rows, rows with an error, columns that are not scenario fields).
+def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = None) -> BatchResult:
+    """Quote every row of `source` into `target`. A file that cannot be read as a CSV of scenarios raises
+    InputError naming the line; the caller writes to a temporary file, so nothing partial is left.
 
-    Plain csv.reader/writer with column positions worked out once (the Dict variants cost a third of
-    the time). A large file streams through worker processes in chunks, in order: reading, quoting and
-    writing overlap, and the workers write the output text.
-    """
+    A large file streams through worker processes in chunks, in order: reading, quoting and writing overlap,
+    and the workers write the output text."""
     custom = registry is not None
     registry = registry or shipped_policies()
-    reader = csv.reader(source)
-    header = next(reader, None)
-    if header is None:
-        raise InputError("input", "the CSV is empty; the first line must name the scenario fields")
-    layout = Layout(
-        width=len(header),
-        positions=tuple((i, h) for i, h in enumerate(header) if h in SCENARIO_FIELDS),
-        kept=tuple(i for i, h in enumerate(header) if h not in QUOTE_COLUMNS),
-    )
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow([header[i] for i in layout.kept] + list(QUOTE_COLUMNS))
-    lines = (cells for cells in reader if cells)  # a blank line is not a row
-    first = list(islice(lines, PARALLEL_FROM_ROWS))
-    chunks = _chunks(chain(first, lines), CHUNK_ROWS)
-    workers = 1 if custom else _workers()
-    if workers > 1 and len(first) == PARALLEL_FROM_ROWS:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            jobs = ((chunk, layout) for chunk in chunks)
-            counts = [_write(target, part) for part in pool.imap(_output_chunk, jobs)]
-    else:
-        counts = [_write(target, _output_text(chunk, layout, registry)) for chunk in chunks]
-    return sum(n for n, _ in counts), sum(e for _, e in counts), unknown_columns(header)
+    result = BatchResult()
+    reader = None
+    try:
+        first = source.readline()
+        if not first.strip():
+            raise InputError("input", "the CSV is empty; the first line must name the scenario fields")
+        delimiter, header, layout = _read_header(first, result)
+        reader = csv.reader(source, delimiter=delimiter)
+        writer(target).writerow([safe_cell(header[i]) for i in layout.kept] + list(QUOTE_COLUMNS))
+        lines = (cells for cells in reader if cells)  # a blank line is not a row
+        head = list(islice(lines, PARALLEL_FROM_ROWS))
+        chunks = _chunks(chain(head, lines), CHUNK_ROWS)
+        workers = 1 if custom else _workers()
+        if workers > 1 and len(head) == PARALLEL_FROM_ROWS:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.imap(_output_chunk, ((chunk, layout) for chunk in chunks))
+                for part in parts:
+                    _write(target, part, result)
+        else:
+            for chunk in chunks:
+                _write(target, _output_text(chunk, layout, registry), result)
+    except UnicodeDecodeError:
+        encoding = getattr(source, "encoding", "utf-8")
+        raise InputError("IN.csv", f"is not {encoding} text (near line {_line(reader) + 1}); save it as UTF-8 "
+                                   "(in Excel: CSV UTF-8) or UTF-16") from None
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = f"a cell is longer than {CELL_LIMIT:,} characters, the most a cell may hold"
+        raise InputError("IN.csv", f"line {_line(reader) + 1}: {message}") from None
+    return result
+
+
+def _line(reader) -> int:
+    return reader.line_num if reader is not None else 0
 
 
 def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
@@ -154,7 +216,8 @@ def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
         yield chunk
 
 
-def _write(target: IO[str], part: tuple[str, int, int]) -> tuple[int, int]:
+def _write(target: IO[str], part: tuple[str, int, int], result: BatchResult) -> None:
     text, rows, errors = part
     target.write(text)
-    return rows, errors
+    result.rows += rows
+    result.errors += errors

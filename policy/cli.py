@@ -1,25 +1,29 @@
-"""python -m policy {quote,clauses,batch}: the engine without Streamlit.
+"""python -m policy {quote,clauses,batch,schema}: the engine without Streamlit.
 
-Bad input: exit status 2, one line on stderr naming the field, nothing on stdout, no traceback.
+Bad input: exit status 2, one line on stderr naming the field, nothing on stdout, no traceback, and no file
+left half written.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
-from .batch import run_batch
+from .batch import open_csv, run_batch
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
+from .fields import FIELDS, FieldSpec
 from .loader import policies
-from .models import quote_to_json
+from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
-from .taxonomy import PAYMENT_METHODS, SERVICES
 
 EXIT_BAD_INPUT = 2
+MAX_INPUT_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not a scenario
 
 
 class Fail(Exception):
@@ -31,46 +35,60 @@ class Parser(argparse.ArgumentParser):
         raise Fail(f"{self.prog}: {message} (see --help)")
 
 
-def _scenario_from_stdin() -> dict:
-    text = sys.stdin.read()
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise InputError(str(key), "is given twice in the JSON object; give it once")
+        seen[key] = value
+    return seen
+
+
+def parse_json_scenario(raw: bytes) -> dict:
+    """Standard input -> one JSON object of scenario fields, or InputError saying what is wrong with it."""
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError("input", f"is {len(raw):,} bytes; a scenario is one small JSON object (at most "
+                                  f"{MAX_INPUT_BYTES:,} bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("input", f"is not UTF-8 text (byte {exc.start}); send JSON in UTF-8") from None
     if not text.strip():
         raise InputError("input", "is empty; send one JSON object of scenario fields on standard input")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+        # Numbers as Decimal: exact, and no limit on digits to trip over (pydantic then names the field).
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal,
+                          object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise InputError("input", f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError("input", "is nested too deeply; send one flat JSON object of scenario fields") from None
     if not isinstance(data, dict):
         raise InputError("input", "must be one JSON object of scenario fields, not a list or a value")
     return data
 
 
-_TRISTATE = {"yes": True, "no": False, "unknown": None}
+_TRISTATE = {"yes": True, "no": False, "unknown": None, "true": True, "false": False}
+
+
+def _flag_value(spec: FieldSpec, value: Any) -> Any:
+    if spec.kind == "tristate":
+        return _TRISTATE[value]
+    return value
 
 
 def _scenario_from_flags(args: argparse.Namespace) -> dict:
-    data = {
-        "provider": args.provider, "service": args.service, "amount_paid": args.amount_paid,
-        "completion_pct": args.completion_pct, "days_since_payment": args.days_since_payment,
-        "work_started": _TRISTATE[args.work_started], "deliverables_provided": _TRISTATE[args.deliverables_provided],
-        "notice_days": args.notice_days, "third_party_costs": args.third_party_costs,
-        "taxes_remitted": args.taxes_remitted, "unused_ad_spend": args.unused_ad_spend,
-        "payment_method": args.payment_method, "stage": args.stage,
-    }
-    for flag in ("first_time_client", "billing_error", "provider_fault", "undelivered_promised"):
-        data[flag] = getattr(args, flag)
-    missing = [k for k in ("provider", "service", "amount_paid", "completion_pct", "days_since_payment") if data[k] is None]
-    if missing:
-        raise InputError(missing[0], "is required (give --json and a scenario on stdin, or the flags)")
+    data = {spec.name: _flag_value(spec, getattr(args, spec.name)) for spec in FIELDS}
+    for spec in FIELDS:
+        if spec.required and data[spec.name] is None:
+            raise InputError(spec.name, f"is required (give {spec.flag}, or --json and a scenario on stdin)")
     return {k: v for k, v in data.items() if v is not None}
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    data = _scenario_from_stdin() if args.json else _scenario_from_flags(args)
+    data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
     q = quote(parse_scenario(data))
-    if args.json:
-        print(quote_to_json(q, indent=2))
-    else:
-        print("\n".join(summary_lines(q)))
+    print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
     return 0
 
 
@@ -95,22 +113,48 @@ def cmd_batch(args: argparse.Namespace) -> int:
     target = Path(args.output)
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
-    with source.open(newline="", encoding="utf-8-sig") as fin, target.open("w", newline="", encoding="utf-8") as fout:
-        rows, errors, extra = run_batch(fin, fout)
-    for column in extra:
-        print(f"batch: column {column!r} is not a scenario field; passed through unchanged", file=sys.stderr)
-    print(f"batch: {rows} rows quoted, {errors} with an error, written to {target}", file=sys.stderr)
+    # Written beside the target and moved into place whole: a failed run leaves no partial file.
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
+    try:
+        with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
+            result = run_batch(fin, fout)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    for notice in result.notices:
+        print(f"batch: {notice}", file=sys.stderr)
+    for column in result.passed_through:
+        print(f"batch: column {column!r} is not a scenario field; passed through", file=sys.stderr)
+    print(f"batch: {result.rows} rows quoted, {result.errors} with an error, written to {target}", file=sys.stderr)
     return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from pydantic import TypeAdapter
-
-    from .models import Quote, Scenario
-
-    schema = Scenario.model_json_schema() if args.which == "scenario" else TypeAdapter(Quote).json_schema()
+    schema = Scenario.model_json_schema() if args.which == "scenario" else quote_json_schema()
     print(json.dumps(schema, indent=2))
     return 0
+
+
+def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
+    """One flag per scenario field, from its declaration."""
+    text = spec.help.replace("%", "%%")  # argparse formats help with %
+    if spec.kind == "flag":
+        parser.add_argument(*spec.cli, dest=spec.name, action="store_true", default=None, help=text)
+        return
+    if spec.kind == "tristate":
+        parser.add_argument(*spec.cli, dest=spec.name, choices=["yes", "no", "unknown"], default="unknown",
+                            help=text)
+        return
+    allowed = {
+        "provider": lambda: ", ".join(policies()),
+        "choice": lambda: ", ".join(spec.choices),
+        "money": lambda: "an amount such as 5000 or 5000.00",
+        "percent": lambda: f"{spec.low}..{spec.high}",
+        "days": lambda: "whole days",
+        "stage": lambda: "a stage id of the provider's service",
+    }[spec.kind]()
+    parser.add_argument(*spec.cli, dest=spec.name, metavar=spec.name.upper(), help=f"{text} ({allowed})")
 
 
 def build_parser() -> Parser:
@@ -121,21 +165,8 @@ def build_parser() -> Parser:
         "Quote one scenario. With --json: one JSON object on stdin, one quote as JSON on stdout. "
         "Without: give the scenario as flags and read a summary."))
     q.add_argument("--json", action="store_true", help="read the scenario as JSON on stdin, print the quote as JSON")
-    q.add_argument("--provider", help=f"one of {', '.join(policies())}")
-    q.add_argument("--service", help=f"one of {', '.join(SERVICES)}")
-    q.add_argument("--amount-paid", dest="amount_paid", help="amount paid, e.g. 5000 or 5000.00")
-    q.add_argument("--completion", dest="completion_pct", help="project completion, 0..100")
-    q.add_argument("--days", dest="days_since_payment", help="days since payment (day of payment = 0)")
-    q.add_argument("--work-started", dest="work_started", choices=list(_TRISTATE), default="unknown")
-    q.add_argument("--deliverables", dest="deliverables_provided", choices=list(_TRISTATE), default="unknown")
-    q.add_argument("--notice-days", dest="notice_days", help="days of notice given")
-    q.add_argument("--third-party-costs", dest="third_party_costs")
-    q.add_argument("--taxes-remitted", dest="taxes_remitted")
-    q.add_argument("--unused-ad-spend", dest="unused_ad_spend")
-    q.add_argument("--payment-method", dest="payment_method", help=f"one of {', '.join(PAYMENT_METHODS)}")
-    q.add_argument("--stage", help="an explicit stage id of the provider's service")
-    for flag in ("first-time-client", "billing-error", "provider-fault", "undelivered-promised"):
-        q.add_argument(f"--{flag}", dest=flag.replace("-", "_"), action="store_true")
+    for spec in FIELDS:
+        _add_field_flag(q, spec)
     q.set_defaults(run=cmd_quote)
 
     c = sub.add_parser("clauses", help="every clause the policy data uses", description=(
@@ -143,10 +174,13 @@ def build_parser() -> Parser:
     c.add_argument("--json", action="store_true", help="a JSON list of objects with provider, section, quote")
     c.set_defaults(run=cmd_clauses)
 
+    from .export import QUOTE_COLUMNS
+
     b = sub.add_parser("batch", help="quote every row of a CSV", description=(
-        "Quote every row of IN.csv (columns named as the scenario fields) into OUT.csv: the same rows in the "
-        "same order, with refund_min, refund_max, refund_pct_min, refund_pct_max, verdict, stage, sections and "
-        "error added. A bad row gets an error and is kept."))
+        "Quote every row of IN.csv (UTF-8 or UTF-16; columns named as the scenario fields, their labels or "
+        "flags) into OUT.csv: the same rows in the same order, with " + ", ".join(QUOTE_COLUMNS) + " added. "
+        "A bad row gets an error and is kept. Cells that a spreadsheet would run as a formula are prefixed "
+        "with a single quote."))
     b.add_argument("input", metavar="IN.csv")
     b.add_argument("-o", "--output", metavar="OUT.csv", required=True)
     b.set_defaults(run=cmd_batch)
@@ -168,3 +202,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OSError as exc:
         print(f"error: {exc.filename or 'file'}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
+

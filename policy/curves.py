@@ -12,7 +12,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .evaluator import Evaluation, Facts, day_thresholds, evaluate, stages_label
+from .evaluator import Facts, day_thresholds, evaluate, stages_label
 from .loader import policies as shipped_policies
 from .models import Scenario
 from .money import cents_int
@@ -21,26 +21,11 @@ from .schema import PolicyFile
 COMPLETION_POINTS: tuple[Decimal, ...] = tuple(Decimal(c) for c in range(101))
 DEFAULT_DAYS = 60
 
-_STAGE_LABELS: dict[tuple[str, ...], str] = {}
-
-
-def _stage_label(ev: Evaluation) -> str:
-    ids = tuple(s.id for s in ev.stages)
-    label = _STAGE_LABELS.get(ids)
-    if label is None:
-        label = _STAGE_LABELS[ids] = stages_label(ev.stages)
-    return label
-
-
 def curve_facts(scenario: Scenario) -> Facts:
     """The scenario as a curve across completion sees it: the stage comes from completion (an explicit
     stage would flatten the curve, and stage ids differ between providers), and at 0% work has started
     only if the user said so."""
-    f = Facts.of(scenario)
-    return Facts(
-        f.paid, Decimal(0), f.days, bool(scenario.work_started), f.deliverables, f.notice_days, None,
-        f.taxes_remitted, f.third_party_costs, f.unused_ad_spend, f.flags,
-    )
+    return Facts.of(scenario)._replace(completion=Decimal(0), started=bool(scenario.work_started), stage=None)
 
 
 def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> dict[str, list]:
@@ -50,7 +35,7 @@ def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> d
         lows.append(cents_int(ev.low))
         highs.append(cents_int(ev.high))
         verdicts.append(ev.verdict)
-        stages.append(_stage_label(ev))
+        stages.append(stages_label(ev.stages))
     return {"refund_min_cents": lows, "refund_max_cents": highs, "verdict": verdicts, "stage": stages}
 
 

@@ -5,57 +5,48 @@ An unknown fact is evaluated under each value it could take and the band covers 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
-from .models import Scenario
+from .models import FLAG_FIELDS, Scenario
 from .money import HUNDRED, ZERO, to_cents
-from .schema import Amount, ExceptionRule, PolicyFile, Service, Stage, Tier
+from .schema import Amount, ExceptionRule, PolicyFile, Service, ServicePlan, Stage, Tier, clock_thresholds
 
 NOTICE_SERVED = 10**6  # a notice period given long ago: fully served
-_FLAG_FIELDS = ("billing_error", "provider_fault", "undelivered_promised", "first_time_client")
 
 
 class Facts(NamedTuple):
-    """What the evaluator reads: a Scenario, validated, flattened for speed.
+    """A Scenario as the evaluator reads it: the scenario itself, and what a curve may move (completion, day)
+    or drop (the stage). A NamedTuple: immutable, and cheap to vary (curves build one per point).
 
-    A NamedTuple, not a frozen dataclass: as immutable, and about five times cheaper to build (curves
-    build one per point)."""
+    A rule reads any other fact from `scenario`, so a new scenario field needs nothing here."""
 
-    paid: Decimal
+    scenario: Scenario
     completion: Decimal
     days: int
     started: bool
-    deliverables: Optional[bool] = None
-    notice_days: Optional[int] = None
-    stage: Optional[str] = None
-    taxes_remitted: Decimal = ZERO
-    third_party_costs: Decimal = ZERO
-    unused_ad_spend: Decimal = ZERO
-    flags: frozenset[str] = frozenset()
+    stage: Optional[str]
+    flags: frozenset[str]
 
     @classmethod
     def of(cls, s: Scenario) -> "Facts":
         return cls(
-            s.amount_paid, s.completion_pct, s.days_since_payment, s.started, s.deliverables_provided,
-            s.notice_days, s.stage, s.taxes_remitted, s.third_party_costs, s.unused_ad_spend,
-            frozenset(f for f in _FLAG_FIELDS if getattr(s, f)),
+            scenario=s, completion=s.completion_pct, days=s.days_since_payment, started=s.started, stage=s.stage,
+            flags=frozenset(f for f in FLAG_FIELDS if getattr(s, f)),
         )
 
-    def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> "Facts":
-        """The same case at another completion or day; work is inferred started above 0%.
+    @property
+    def paid(self) -> Decimal:
+        return self.scenario.amount_paid
 
-        Built positionally: _replace costs several times more, and curves call this per point.
-        """
+    def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> "Facts":
+        """The same case at another completion or day; work is inferred started above 0%."""
         if completion is None:
-            c, started = self.completion, self.started
-        else:
-            c, started = completion, self.started or completion > 0
-        return Facts(
-            self.paid, c, self.days if days is None else days, started, self.deliverables,
-            self.notice_days, self.stage, self.taxes_remitted, self.third_party_costs, self.unused_ad_spend,
-            self.flags,
+            return self if days is None else self._replace(days=days)
+        return self._replace(
+            completion=completion, started=self.started or completion > 0,
+            days=self.days if days is None else days,
         )
 
 
@@ -74,7 +65,18 @@ class Outcome(NamedTuple):
     high: Decimal
 
 
-@dataclass(slots=True)
+NO_WORLD = World(None, None)
+
+
+class Ground(NamedTuple):
+    """An exception the facts raise, with its band (exact)."""
+
+    rule: ExceptionRule
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     low: Decimal  # rounded to the cent
     high: Decimal
@@ -82,10 +84,12 @@ class Evaluation:
     base: Decimal
     stages: tuple[Stage, ...] = ()
     placed_by: str = "none"
-    outcomes: list[Outcome] = field(default_factory=list)
-    exceptions: list[ExceptionRule] = field(default_factory=list)
+    outcomes: tuple[Outcome, ...] = ()  # one per world and stage, with detail=True
+    grounds: tuple[Ground, ...] = ()
     window_closed: bool = False
     worlds: tuple[World, ...] = ()  # the values the unknown facts were evaluated under
+    tiers_low: Decimal = ZERO  # exact, before the exceptions
+    tiers_high: Decimal = ZERO
 
 
 def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
@@ -97,7 +101,7 @@ def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
     if of == "remaining_base":
         return base * (HUNDRED - facts.completion) / HUNDRED
     if of == "unused_ad_spend":
-        return facts.unused_ad_spend
+        return facts.scenario.unused_ad_spend
     # unused_after_notice: the share of the period still unused once the notice period runs out
     notice_left = max(0, a.notice_period_days - (world.notice_given or 0))
     unused_days = a.period_days * (HUNDRED - facts.completion) / HUNDRED - notice_left
@@ -117,49 +121,6 @@ def amount(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
     return max(value, ZERO)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What evaluate() needs of one policy's service, worked out once: the hot path only loops."""
-
-    policy: PolicyFile
-    service: Service
-    window_days: Optional[int]
-    deduction_fields: tuple[str, ...]
-    asks_deliverables: bool
-    uses_notice: bool
-    day_thresholds: tuple[int, ...]
-    fixed_tiers: frozenset[int]  # ids of the tiers whose min and max are the same amount: computed once
-    placements: dict = field(default_factory=dict)
-    worlds: dict = field(default_factory=dict)
-    stage_day_thresholds: dict = field(default_factory=dict)
-
-
-_PLANS: dict[tuple[int, str], Optional[Plan]] = {}
-
-
-def plan_for(policy: PolicyFile, service_id: str) -> Optional[Plan]:
-    key = (id(policy), service_id)
-    if key not in _PLANS:
-        if len(_PLANS) > 256:  # registries other than the shipped one (tests, a policy lab) come and go
-            _PLANS.clear()
-        service = policy.services.get(service_id)
-        if service is None:
-            _PLANS[key] = None
-        else:
-            tiers = [t for stage in service.stages for t in stage.tiers]
-            _PLANS[key] = Plan(
-                policy=policy,  # held, so id(policy) cannot be reused while the plan lives
-                service=service,
-                window_days=policy.window.days if policy.window else None,
-                deduction_fields=tuple(d.field for d in policy.deductions) + tuple(service.separate_funds),
-                asks_deliverables=any(t.when.deliverables_provided is not None for t in tiers),
-                uses_notice=any(a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)),
-                day_thresholds=_day_thresholds(policy, service.stages),
-                fixed_tiers=frozenset(id(t) for t in tiers if t.min == t.max),
-            )
-    return _PLANS[key]
-
-
 def stages_label(stages: tuple[Stage, ...]) -> str:
     """How a placement reads: one stage, or the stages it could be in."""
     return " or ".join(s.label for s in stages) or "-"
@@ -170,16 +131,10 @@ def placed_stages(service: Service, completion: Decimal, started: bool) -> tuple
     return tuple(s for s in service.stages if s.holds(completion, started))
 
 
-def candidate_stages(plan: "Plan", facts: Facts) -> tuple[tuple[Stage, ...], str]:
+def candidate_stages(plan: ServicePlan, facts: Facts) -> tuple[tuple[Stage, ...], str]:
     if facts.stage is not None:
         return tuple(s for s in plan.service.stages if s.id == facts.stage), "explicit"
-    key = (facts.completion, facts.started)
-    found = plan.placements.get(key)
-    if found is None:  # memoised per plan: quotes, deadlines and curves ask the same few questions
-        if len(plan.placements) > 10_000:
-            plan.placements.clear()
-        found = plan.placements[key] = placed_stages(plan.service, facts.completion, facts.started)
-    return found, "completion"
+    return placed_stages(plan.service, facts.completion, facts.started), "completion"
 
 
 def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
@@ -195,27 +150,20 @@ def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
     return True
 
 
-def _worlds(plan: Plan, facts: Facts) -> tuple[World, ...]:
-    key = (facts.deliverables, facts.started, facts.notice_days)
-    found = plan.worlds.get(key)
-    if found is None:  # memoised per plan: a handful of keys (notice_days aside)
-        if len(plan.worlds) > 10_000:
-            plan.worlds.clear()
-        found = plan.worlds[key] = _unknown_worlds(plan, facts)
-    return found
-
-
-def _unknown_worlds(plan: Plan, facts: Facts) -> tuple[World, ...]:
-    if facts.deliverables is not None:
-        deliverables: tuple[Optional[bool], ...] = (facts.deliverables,)
+def _worlds(plan: ServicePlan, facts: Facts) -> tuple[World, ...]:
+    """The values of the facts not given that the plan's rules read."""
+    given = facts.scenario.deliverables_provided
+    if given is not None:
+        deliverables: tuple[Optional[bool], ...] = (given,)
     elif not facts.started:
         deliverables = (False,)  # decisions.md 'SI not started': nothing is delivered before work starts
     elif plan.asks_deliverables:
         deliverables = (False, True)
     else:
         deliverables = (None,)
-    if facts.notice_days is not None or not plan.uses_notice:
-        notices: tuple[Optional[int], ...] = (facts.notice_days,)
+    notice = facts.scenario.notice_days
+    if notice is not None or not plan.uses_notice:
+        notices: tuple[Optional[int], ...] = (notice,)
     else:
         notices = (0, NOTICE_SERVED)  # notice given today, or long enough ago to be served
     return tuple(World(d, n) for d in deliverables for n in notices)
@@ -227,26 +175,28 @@ def window_closed(base: Decimal = ZERO) -> Evaluation:
 
 
 def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> str:
-    """discretion: a rule that applies leaves a range itself (a 'may', a contested reading); a band
-    spread only by facts not given is a partial refund whose size depends on them."""
+    """decisions.md section 4. discretion: a rule that applies (under some value of the facts not given)
+    itself leaves a range from 0 (a 'may', a contested reading). A band from 0 without one depends on facts
+    not given."""
     if high == 0:
         return "none"
     if low == high == to_cents(base):
         return "full"
-    if low == 0 and discretion:
-        return "discretionary"
-    return "partial"
+    if low > 0:
+        return "partial"
+    return "discretionary" if discretion else "depends"
 
 
 def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = True) -> Evaluation:
     """The band for `facts`. detail=False skips recording what decided it (deadlines and curves need
     only the band, and they evaluate many points)."""
-    plan = plan_for(policy, service_id)
+    plan = policy.plan(service_id)
     if plan is None:
         return Evaluation(ZERO, ZERO, "not_offered", ZERO)
-    base = facts.paid
+    scenario = facts.scenario
+    base = scenario.amount_paid
     for name in plan.deduction_fields:
-        base -= getattr(facts, name)
+        base -= getattr(scenario, name)
     base = max(base, ZERO)
     if plan.window_days is not None and facts.days > plan.window_days:
         return window_closed(base)
@@ -261,48 +211,37 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
                 if _tier_matches(tier, facts, world):
                     break
             lo = amount(tier.min, base, facts, world)
-            hi = lo if id(tier) in plan.fixed_tiers else amount(tier.max, base, facts, world)
-            discretion = discretion or lo != hi
+            hi = lo if tier.fixed else amount(tier.max, base, facts, world)
+            discretion = discretion or (lo == 0 < hi)
             if detail:
                 outcomes.append(Outcome(world, stage, tier, lo, hi))
             if low is None or lo < low:
                 low = lo
             if high is None or hi > high:
                 high = hi
-    exceptions = [e for e in policy.exceptions if e.flag in facts.flags] if facts.flags else []
-    for rule in exceptions:  # an exception adds a ground; the client gets the better of the two
-        no_world = World(None, None)
-        low = max(low, amount(rule.min, base, facts, no_world))
-        high = max(high, amount(rule.max, base, facts, no_world))
+    grounds: list[Ground] = []
+    if facts.flags:
+        for rule in policy.exceptions:  # an exception adds a ground; the client gets the better of the two
+            if rule.flag in facts.flags:
+                ground = Ground(rule, amount(rule.min, base, facts, NO_WORLD), amount(rule.max, base, facts, NO_WORLD))
+                discretion = discretion or (ground.low == 0 < ground.high)
+                grounds.append(ground)
+    assert low is not None and high is not None  # a service has a stage for every case (checked at load)
+    tiers_low, tiers_high = low, high
+    for ground in grounds:
+        low, high = max(low, ground.low), max(high, ground.high)
     low, high = to_cents(low), to_cents(high)
-    verdict = verdict_of(low, high, base, discretion or bool(exceptions))
-    return Evaluation(low, high, verdict, base, stages, placed_by, outcomes, exceptions, worlds=worlds)
-
-
-def _day_thresholds(policy: PolicyFile, stages: tuple[Stage, ...]) -> tuple[int, ...]:
-    """The last days of every clock that applies to these stages: results can change only after them."""
-    days: set[int] = set()
-    if policy.window is not None:
-        days.add(policy.window.days)
-    for stage in stages:
-        for tier in stage.tiers:
-            if tier.when.days_max is not None:
-                days.add(tier.when.days_max)
-            if tier.when.days_min is not None and tier.when.days_min > 0:
-                days.add(tier.when.days_min - 1)
-    return tuple(sorted(days))
+    verdict = verdict_of(low, high, base, discretion)
+    return Evaluation(low, high, verdict, base, stages, placed_by, tuple(outcomes), tuple(grounds), worlds=worlds,
+                      tiers_low=tiers_low, tiers_high=tiers_high)
 
 
 def day_thresholds(policy: PolicyFile, service_id: str, stages: Optional[tuple[Stage, ...]] = None) -> tuple[int, ...]:
     """The service's clock thresholds; given the stages a case is placed in, only theirs (and the window's):
     placement does not depend on the day, so other stages' clocks cannot change the case."""
-    plan = plan_for(policy, service_id)
+    plan = policy.plan(service_id)
     if plan is None:
         return ()
     if stages is None:
         return plan.day_thresholds
-    key = tuple(s.id for s in stages)
-    found = plan.stage_day_thresholds.get(key)
-    if found is None:
-        found = plan.stage_day_thresholds[key] = _day_thresholds(policy, stages)
-    return found
+    return clock_thresholds(plan.window_days, stages)

@@ -7,15 +7,22 @@ from decimal import Decimal
 from typing import Optional
 
 from .models import ClauseRef, Deadline, Quote
-from .money import format_range, format_usd
+from .money import format_range, format_usd, percent_text
 
 VERDICT_LABELS = {
     "full": "Full refund",
     "partial": "Partial refund",
     "none": "No refund",
     "discretionary": "At the provider's discretion",
+    "depends": "Depends on facts not given",
     "window_closed": "Request window closed",
     "not_offered": "Service not offered",
+}
+
+# One colour per verdict on every surface (Streamlit's named colours; the charts use the same names).
+VERDICT_COLOURS = {
+    "full": "green", "partial": "blue", "discretionary": "orange", "depends": "violet", "none": "red",
+    "window_closed": "red", "not_offered": "gray",
 }
 
 VERDICT_PLAIN = {
@@ -23,17 +30,40 @@ VERDICT_PLAIN = {
     "partial": "You are entitled to part of your payment back.",
     "none": "The policy gives no refund in this situation.",
     "discretionary": "The policy lets the provider decide: you can ask, but only the amount shown as the minimum is certain.",
+    "depends": "The policy gives a refund in some of the situations these facts leave open, and none in others.",
     "window_closed": "The policy's deadline for refund requests has passed.",
     "not_offered": "This provider's policy does not cover this service.",
 }
 
 
+def verdict_label(q: Quote) -> str:
+    """The verdict's words; a full refund of less than was paid says so next to the word."""
+    if q.verdict == "full" and Decimal(q.refundable_base) < Decimal(q.amount_paid):
+        return "Full refund of the refundable amount"
+    return VERDICT_LABELS[q.verdict]
+
+
+def deciding_facts(q: Quote) -> str:
+    """The facts not given that decide a band, in words: 'the stage and whether deliverables were provided'."""
+    names = [FACT_WORDS.get(u.fact, u.fact) for u in q.unknowns]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
+
+FACT_WORDS = {"stage": "the stage the work is in", "deliverables_provided": "whether anything was delivered",
+              "notice_days": "when notice was given"}
+
+
 def verdict_sentence(q: Quote) -> str:
-    """VERDICT_PLAIN, unless the range comes from facts not given: then say so."""
+    """VERDICT_PLAIN, with what decides a band that facts not given spread, and what a full refund leaves out."""
+    if q.verdict == "full" and Decimal(q.refundable_base) < Decimal(q.amount_paid):
+        left_out = "; ".join(f"{d.label.lower()} ({format_usd(Decimal(d.amount), q.currency)})" for d in q.deductions)
+        return (f"You are entitled to all of the refundable amount: {format_usd(Decimal(q.refund_max), q.currency)} "
+                f"of {format_usd(Decimal(q.amount_paid), q.currency)} paid; not refunded: {left_out or 'deductions'}.")
+    if q.verdict == "depends" and q.unknowns:
+        return (f"It depends on {deciding_facts(q)}: you may get up to {format_usd(Decimal(q.refund_max), q.currency)}, "
+                "or nothing. Tell us more to narrow it.")
     if q.verdict == "partial" and q.refund_min != q.refund_max and q.unknowns:
-        if Decimal(q.refund_min) == 0:
-            return "It depends on facts not given: you may get part of your payment back, or nothing. Tell us more to narrow it."
-        return "You are entitled to part of your payment back; how much depends on facts not given."
+        return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
     return VERDICT_PLAIN[q.verdict]
 
 
@@ -43,8 +73,8 @@ def refund_text(q: Quote) -> str:
 
 def pct_range(q: Quote) -> str:
     if q.refund_pct_min == q.refund_pct_max:
-        return f"{q.refund_pct_min:g}%"
-    return f"{q.refund_pct_min:g}% - {q.refund_pct_max:g}%"
+        return percent_text(q.refund_pct_min)
+    return f"{percent_text(q.refund_pct_min)} - {percent_text(q.refund_pct_max)}"
 
 
 def pct_text(q: Quote) -> str:
@@ -90,12 +120,12 @@ def explanation_sections(q: Quote, payment_date: Optional[date] = None, with_dea
 
     stage = ()
     if q.stage.placed_by != "none":
-        how = "you chose it" if q.stage.placed_by == "explicit" else "placed by completion"
+        how = "the stage you chose" if q.stage.placed_by == "explicit" else "from the completion given"
         stage = (f"{q.stage.label} ({how}).", *((q.stage_note,) if q.stage_note else ()))
     ranges = (
         *(f"Ambiguity {a.id} ({a.title}): " + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings)
           for a in q.ambiguities),
-        *(f"Not known: {u.fact}. " + "; ".join(
+        *(f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + "; ".join(
             f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
           for u in q.unknowns),
     )
@@ -108,7 +138,8 @@ def explanation_sections(q: Quote, payment_date: Optional[date] = None, with_dea
     )
     sections = [
         Section("Stage", stage),
-        Section("The clauses that decide it", clauses=tuple(q.clauses)),
+        Section("The clauses that decide it", clauses=tuple(c for c in q.clauses if c.decides)),
+        Section("Context", clauses=tuple(c for c in q.clauses if not c.decides)),
         Section("Why this is a range", ranges),
         Section("Deductions", tuple(f"{d.label}: {money(d.amount)} (section {d.clause.section})." for d in q.deductions)),
         Section("Dates", tuple(d for d in dates if d)),
@@ -126,7 +157,7 @@ def summary_lines(q: Quote, payment_date: Optional[date] = None) -> list[str]:
     """A readable summary, for a person at a terminal."""
     lines = [
         f"{q.provider_name} - {q.service_label or q.service} (policy version {q.policy_version})",
-        f"Refund: {refund_text(q)} ({pct_text(q)}) - {VERDICT_LABELS[q.verdict]}",
+        f"Refund: {refund_text(q)} ({pct_text(q)}) - {verdict_label(q)}",
         verdict_sentence(q),
     ]
     for section in explanation_sections(q, payment_date):
@@ -142,9 +173,9 @@ def plain_answer(q: Quote) -> str:
     if q.verdict == "full":
         return f"Yes. You can get your money back in full: {amount}."
     if q.verdict == "partial":
-        if Decimal(q.refund_min) == 0:
-            return f"Possibly. Depending on facts not given, up to {format_usd(Decimal(q.refund_max), q.currency)}."
         return f"Yes, in part. You can expect {amount}."
+    if q.verdict == "depends":
+        return f"Possibly. Depending on {deciding_facts(q)}, up to {format_usd(Decimal(q.refund_max), q.currency)}."
     if q.verdict == "discretionary":
         if Decimal(q.refund_min) > 0:
             return f"Yes, in part: at least {format_usd(Decimal(q.refund_min), q.currency)}, and up to {format_usd(Decimal(q.refund_max), q.currency)} if the provider agrees."

@@ -1,62 +1,81 @@
-"""A quote as a file: JSON (the contract), CSV (the batch columns), and a client-ready Markdown summary."""
+"""A quote as a file: JSON (the contract), a CSV row (the batch columns) and a client-ready Markdown summary.
+
+Each is a view of one Quote object and nothing else: no file re-derives an amount, a section or a stage.
+"""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from .batch import QUOTE_COLUMNS, quote_columns
-from .explain import VERDICT_LABELS, explanation_sections, pct_text, refund_text, verdict_sentence
-from .loader import policies
+from .explain import explanation_sections, pct_text, refund_text, verdict_label, verdict_sentence
+from .fields import NAMES
 from .markdown import md_escape, sections_markdown
 from .models import Quote, Scenario, quote_to_json
 from .money import format_usd
+from .spreadsheet import rows_text
 from .taxonomy import SERVICES
 
+QUOTE_COLUMNS = (
+    "provider_name", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
+    "sections", "error",
+)
 
-def scenario_fields(scenario: Scenario) -> dict[str, str]:
-    """The scenario as the strings a CSV row or a URL would hold; unknowns are left out."""
+
+def scenario_cells(scenario: Scenario) -> dict[str, str]:
+    """Every scenario field as the text a CSV cell or a URL holds; an unknown fact is a blank cell."""
     out = {}
     for name, value in scenario.model_dump(mode="json").items():
-        if value is None:
-            continue
-        out[name] = str(value).lower() if isinstance(value, bool) else str(value)
+        out[name] = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     return out
+
+
+def quote_row(q: Quote) -> dict[str, str]:
+    """The batch columns of a quote."""
+    return {
+        "provider_name": q.provider_name,
+        "refund_min": q.refund_min,
+        "refund_max": q.refund_max,
+        "refund_pct_min": q.refund_pct_min,
+        "refund_pct_max": q.refund_pct_max,
+        "verdict": q.verdict,
+        "placed_stage": q.stage.id or "|".join(q.stage.candidates),
+        "sections": "; ".join(dict.fromkeys(c.section for c in q.clauses)),
+        "error": "",
+    }
+
+
+def error_row(message: str) -> dict[str, str]:
+    return {**dict.fromkeys(QUOTE_COLUMNS, ""), "error": message}
 
 
 def quote_json(q: Quote) -> str:
     return quote_to_json(q, indent=2)
 
 
-def quote_csv(scenario: Scenario) -> str:
-    """One row: the scenario's fields and the same quote columns as `python -m policy batch`."""
-    fields = scenario_fields(scenario)
-    values = dict(zip(QUOTE_COLUMNS, quote_columns(fields, policies())))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*fields, *QUOTE_COLUMNS], lineterminator="\n")
-    writer.writeheader()
-    writer.writerow({**fields, **values})
-    return buffer.getvalue()
+def quote_csv(q: Quote) -> str:
+    """One row: every scenario field, then the same quote columns as `python -m policy batch` writes."""
+    cells = {**{name: "" for name in NAMES}, **scenario_cells(q.scenario), **quote_row(q)}
+    return rows_text([list(cells), list(cells.values())])
 
 
-def quote_markdown(q: Quote, scenario: Scenario, today: date, payment_date: Optional[date] = None) -> str:
+def quote_markdown(q: Quote, today: date, payment_date: Optional[date] = None) -> str:
     """A summary a client can read: the policy governs; this explains it."""
     e = md_escape
+    s = q.scenario
     lines = [
         f"# Refund estimate: {e(q.provider_name)}, {e(q.service_label or SERVICES[q.service])}",
         "",
         f"- Prepared on: {today:%d %B %Y}",
         f"- Policy version: {e(q.policy_version)}",
         f"- Amount paid: {e(format_usd(Decimal(q.amount_paid), q.currency))}",
-        f"- Project completion: {scenario.completion_pct}%",
-        f"- Days since payment: {scenario.days_since_payment}"
+        f"- Project completion: {s.completion_pct}%",
+        f"- Days since payment: {s.days_since_payment}"
         + (f" (paid on {payment_date:%d %B %Y})" if payment_date else ""),
         "",
         f"## Refund: {e(refund_text(q))} ({e(pct_text(q))})",
         "",
-        f"**{e(VERDICT_LABELS[q.verdict])}.** {e(verdict_sentence(q))}",
+        f"**{e(verdict_label(q))}.** {e(verdict_sentence(q))}",
         "",
     ]
     lines += [sections_markdown(explanation_sections(q, payment_date)), ""]

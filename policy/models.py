@@ -1,7 +1,12 @@
-"""Scenario in, Quote out: the contract of decisions.md section 3."""
+"""Scenario in, Quote out: the contract of decisions.md section 3.
+
+Each scenario field is declared once, here, with its label, help text and kind; the command-line flags, the
+batch columns, the URL codec and the app's labels are derived from that declaration (policy/fields.py).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional
 
@@ -11,13 +16,39 @@ from .taxonomy import PAYMENT_METHODS, SERVICES
 
 ServiceId = Literal[tuple(SERVICES)]  # type: ignore[valid-type]
 PaymentMethod = Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
-Verdict = Literal["full", "partial", "none", "discretionary", "window_closed", "not_offered"]
+Verdict = Literal["full", "partial", "none", "discretionary", "depends", "window_closed", "not_offered"]
 
 MAX_AMOUNT = Decimal("1000000000")  # a billion: far above any agency invoice, far below Decimal trouble
+MAX_DAYS = 36500
+
+# The kinds a field can be; everything that reads or writes a scenario switches on these, never on names.
+Kind = Literal["provider", "choice", "money", "percent", "days", "tristate", "flag", "stage"]
+NUMBER_KINDS = ("money", "percent", "days")
+
+
+def declare(kind: Kind, label: str, help: str, *, group: str = "advanced", cli: tuple[str, ...] = (),
+            choice_labels: Optional[dict[str, str]] = None, **field_args: Any) -> Any:
+    """A scenario field with what every surface needs to show and read it. `group`: where the app asks for it
+    (offer: what was bought; dial: the two sliders; advanced). `cli`: short flags besides --the-field-name.
+    `choice_labels`: how a choice field's values read."""
+    extra = {"kind": kind, "group": group, "cli": list(cli), "choice_labels": dict(choice_labels or {})}
+    return Field(title=label, description=help, json_schema_extra=extra, **field_args)
 
 
 PaidAmount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False, decimal_places=2)]
 PartAmount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False, decimal_places=2)]
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # ASCII digits: no '1_200', no '²'
+_PLAIN_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_plain(text: str, whole: bool = False) -> Decimal:
+    """A number typed by a person: plain decimal text in ASCII digits, nothing else ('1_200', '²', '1e3' and
+    'NaN' are refused). ValueError says what is allowed."""
+    if not (_PLAIN_WHOLE if whole else _PLAIN_NUMBER).fullmatch(text.strip()):
+        raise ValueError("must be a whole number such as 7" if whole
+                         else "must be a plain decimal number such as 5000 or 5000.00")
+    return Decimal(text.strip())
 
 
 def infer_started(work_started: Optional[bool], completion_pct: Decimal) -> bool:
@@ -25,49 +56,74 @@ def infer_started(work_started: Optional[bool], completion_pct: Decimal) -> bool
     return work_started if work_started is not None else completion_pct > 0
 
 
-_NUMERIC_FIELDS = (
-    "amount_paid", "completion_pct", "days_since_payment", "notice_days", "third_party_costs",
-    "taxes_remitted", "unused_ad_spend",
-)
-
-
 class Scenario(BaseModel):
     """One refund question. Unknown fields are an error, so a typo never passes silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    provider: str = Field(min_length=1)
-    service: ServiceId
-    amount_paid: PaidAmount
-    completion_pct: Decimal = Field(ge=0, le=100, allow_inf_nan=False)
-    days_since_payment: int = Field(ge=0, le=36500)
-    work_started: Optional[bool] = None
-    deliverables_provided: Optional[bool] = None
-    notice_days: Optional[int] = Field(default=None, ge=0, le=36500)
-    third_party_costs: PartAmount = Decimal(0)
-    taxes_remitted: PartAmount = Decimal(0)
-    unused_ad_spend: PartAmount = Decimal(0)
-    payment_method: Optional[PaymentMethod] = None
-    first_time_client: bool = False
-    billing_error: bool = False
-    provider_fault: bool = False
-    undelivered_promised: bool = False
-    stage: Optional[str] = None
+    provider: str = declare("provider", "Provider", "Whose refund policy applies.", group="offer", min_length=1,
+                            examples=["socialbeat"])
+    service: ServiceId = declare("choice", "Service", "What was bought, in the common taxonomy.", group="offer",
+                                 choice_labels=SERVICES, examples=["website"])
+    amount_paid: PaidAmount = declare("money", "Amount paid", "The payment the request is about, in the policy's "
+                                      "currency (USD).", group="offer", examples=["5000.00"])
+    completion_pct: Decimal = declare(
+        "percent", "Project completion (%)", "Project progress; for a monthly service, how much of the current "
+        "period is used.", group="dial", cli=("--completion",), ge=0, le=100, allow_inf_nan=False, examples=[0])
+    days_since_payment: int = declare(
+        "days", "Days since payment", "The day of payment is day 0; 'within 7 days' includes day 7.", group="dial",
+        cli=("--days",), ge=0, le=MAX_DAYS, examples=[0])
+    work_started: Optional[bool] = declare(
+        "tristate", "Work started", "Unknown: inferred from completion (above 0% = started).", default=None)
+    deliverables_provided: Optional[bool] = declare(
+        "tristate", "Deliverables provided", "Whether anything has been delivered to the client.", default=None)
+    notice_days: Optional[int] = declare(
+        "days", "Notice days", "Days of notice before the next billing date or the cancellation.", default=None,
+        ge=0, le=MAX_DAYS)
+    third_party_costs: PartAmount = declare(
+        "money", "Third-party costs", "Costs paid to others (domains, hosting, licences) within the amount paid.",
+        default=Decimal(0))
+    taxes_remitted: PartAmount = declare(
+        "money", "Taxes remitted", "Taxes already paid to the authorities out of the amount paid.", default=Decimal(0))
+    unused_ad_spend: PartAmount = declare(
+        "money", "Unused ad spend", "Advertising budget within the amount paid that is still unspent.",
+        default=Decimal(0))
+    payment_method: Optional[PaymentMethod] = declare(
+        "choice", "Payment method", "How the client paid, for the processing time.", choice_labels=PAYMENT_METHODS,
+        default=None)
+    first_time_client: bool = declare("flag", "First-time client", "The client's first purchase.", default=False)
+    billing_error: bool = declare("flag", "Billing error", "The client was charged the wrong amount.", default=False)
+    provider_fault: bool = declare(
+        "flag", "Provider at fault", "A technical failure or a missed deadline on the provider's side.", default=False)
+    undelivered_promised: bool = declare(
+        "flag", "Promised part undelivered", "A part of the service that was promised was not delivered.",
+        default=False)
+    stage: Optional[str] = declare(
+        "stage", "Stage", "An explicit stage id of the provider's service, narrower than completion.", default=None)
 
     @model_validator(mode="before")
     @classmethod
-    def _numbers_are_not_booleans(cls, data: Any) -> Any:
-        """One pass over the numeric fields (one call is cheaper than a validator per field)."""
+    def _plain_numbers(cls, data: Any) -> Any:
+        """Numbers as plain decimal text or JSON numbers; one pass (cheaper than a validator per field)."""
         if not isinstance(data, dict):
             return data
         fixed = None
-        for name in _NUMERIC_FIELDS:
+        for name in NUMERIC_FIELDS:
             value = data.get(name)
+            if value is None:
+                continue
             if isinstance(value, bool):
                 raise ValueError(f"{name}: must be a number, not true/false")
             if isinstance(value, float):
                 fixed = fixed or dict(data)
                 fixed[name] = Decimal(repr(value))  # 0.1 stays 0.1, not its binary neighbour
+            elif isinstance(value, str):
+                try:
+                    parse_plain(value, whole=FIELD_KINDS[name] == "days")
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from None
+                fixed = fixed or dict(data)
+                fixed[name] = value.strip()
         return fixed or data
 
     @field_validator("stage", mode="before")
@@ -102,44 +158,55 @@ class Scenario(BaseModel):
         return infer_started(self.work_started, self.completion_pct)
 
 
-# The quote and its parts: plain dataclasses (cheap to build), serialised by one pydantic TypeAdapter.
+FIELD_KINDS: dict[str, str] = {name: f.json_schema_extra["kind"]  # type: ignore[index]
+                               for name, f in Scenario.model_fields.items()}
+NUMERIC_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind in NUMBER_KINDS)
+FLAG_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "flag")
 
-@dataclass(slots=True)
+
+# The quote and its parts: frozen dataclasses with tuples (cheap to build, and nothing one quote holds can be
+# changed through another), serialised by one pydantic TypeAdapter.
+
+Decides = Literal["refund_min", "refund_max", "next_charge_avoided"]
+
+
+@dataclass(frozen=True, slots=True)
 class ClauseRef:
     provider: str
     section: str
     quote: str
     reading: str
     decision: Optional[str] = None
+    decides: tuple[Decides, ...] = ()  # empty: the clause only sets the scene (context)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ReadingAmount:
     label: str
     amount: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AmbiguityUse:
     id: str
     title: str
-    readings: list[ReadingAmount]
+    readings: tuple[ReadingAmount, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class FactOutcome:
     value: str
     refund_min: str
     refund_max: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class UnknownFact:
     fact: str
-    outcomes: list[FactOutcome]
+    outcomes: tuple[FactOutcome, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Deduction:
     field: str
     label: str
@@ -147,7 +214,7 @@ class Deduction:
     clause: ClauseRef
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     last_day: int  # the last day (since payment) that keeps the current result
     drops_on_day: int
@@ -156,24 +223,25 @@ class Deadline:
     verdict_after: Verdict
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ProcessingTime:
     method: Optional[str]
     min_business_days: int
     max_business_days: int
-    clauses: list[ClauseRef]
+    clauses: tuple[ClauseRef, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class StagePlacement:
     id: Optional[str]
     label: str
     placed_by: Literal["explicit", "completion", "none"]
-    candidates: list[str] = field(default_factory=list)
+    candidates: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
+    scenario: Scenario  # what was asked: every view of a quote (JSON, CSV, Markdown) is made from this object alone
     provider: str
     provider_name: str
     service: str
@@ -184,22 +252,22 @@ class Quote:
     refundable_base: str
     refund_min: str
     refund_max: str
-    refund_pct_min: float
-    refund_pct_max: float
+    refund_pct_min: str  # of the amount paid, two decimals, as the amounts
+    refund_pct_max: str
     verdict: Verdict
     stage: StagePlacement
     stage_note: Optional[str]
-    tiers: list[str]
-    clauses: list[ClauseRef]
-    ambiguities: list[AmbiguityUse]
-    unknowns: list[UnknownFact]
-    deductions: list[Deduction]
-    deadlines: list[Deadline]
+    tiers: tuple[str, ...]
+    clauses: tuple[ClauseRef, ...]  # the deciding ones first, then the context
+    ambiguities: tuple[AmbiguityUse, ...]
+    unknowns: tuple[UnknownFact, ...]
+    deductions: tuple[Deduction, ...]
+    deadlines: tuple[Deadline, ...]
     next_deadline: Optional[Deadline]
     processing_time: Optional[ProcessingTime]
     next_charge_avoided: Optional[bool]
-    remedies: list[str]
-    notes: list[str]
+    remedies: tuple[str, ...]
+    notes: tuple[str, ...]
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)
@@ -212,3 +280,7 @@ def quote_to_dict(q: Quote) -> dict:
 
 def quote_to_json(q: Quote, indent: Optional[int] = None) -> str:
     return _QUOTE_ADAPTER.dump_json(q, indent=indent).decode()
+
+
+def quote_json_schema() -> dict:
+    return _QUOTE_ADAPTER.json_schema()

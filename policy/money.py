@@ -18,11 +18,16 @@ def cents_int(amount: Decimal) -> int:
     return int(to_cents(amount) * 100)
 
 
-def percent_of(part: Decimal, whole: Decimal) -> float:
-    """Share of `whole`, in percent, for display only (not an amount)."""
+def percent_of(part: Decimal, whole: Decimal) -> str:
+    """Share of `whole`, in percent with two decimals ('37.50'), rounded as the amounts are."""
     if whole == 0:
-        return 0.0
-    return float(to_cents(part * HUNDRED / whole))
+        return "0.00"
+    return str(to_cents(part * HUNDRED / whole))
+
+
+def percent_text(pct: str) -> str:
+    """'37.50' -> '37.5%', '100.00' -> '100%': how a person reads a share."""
+    return f"{Decimal(pct).normalize():f}%"
 
 
 def format_usd(amount: Decimal, currency: str = "USD") -> str:

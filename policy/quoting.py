@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from pydantic import ValidationError
 
 from .errors import InputError, first_error
 from .evaluator import (
-    NOTICE_SERVED, Evaluation, Facts, Outcome, amount, day_thresholds, evaluate, stages_label, window_closed,
+    NOTICE_SERVED, Evaluation, Facts, Outcome, amount, day_thresholds, evaluate, placed_stages, stages_label,
+    window_closed,
 )
+from .fields import BY_NAME
 from .loader import policies as shipped_policies
 from .models import (
-    AmbiguityUse, ClauseRef, Deadline, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount, Scenario,
-    StagePlacement, UnknownFact,
+    AmbiguityUse, ClauseRef, Deadline, Decides, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount,
+    Scenario, StagePlacement, UnknownFact,
 )
 from .money import percent_of, to_cents
-from .schema import Clause, PolicyFile
+from .schema import Clause, PolicyFile, Service
 from .taxonomy import DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 
 Policies = Mapping[str, PolicyFile]
@@ -48,34 +50,21 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
     return scenario
 
 
-def _once(store: dict, key: tuple, owner: Any, make: Callable[[], Any]) -> Any:
-    """make() for key, built once and shared (what it builds is never mutated). Keys hold ids of policy
-    objects (hashing a frozen model hashes every field); the entry holds their owner, so an id cannot be
-    reused while the entry lives. Registries other than the shipped one (tests, a policy lab) come and go."""
-    entry = store.get(key)
-    if entry is None or entry[0] is not owner:
-        if len(store) > 10_000:
-            store.clear()
-        entry = store[key] = (owner, make())
-    return entry[1]
-
-
-_REFS: dict = {}
-
-
-def _ref(policy: PolicyFile, clause: Clause) -> ClauseRef:
-    """One ClauseRef per clause object."""
-    return _once(_REFS, (policy.id, id(clause)), clause, lambda: ClauseRef(
+def _ref(policy: PolicyFile, clause: Clause, decides: tuple[Decides, ...] = ()) -> ClauseRef:
+    return ClauseRef(
         provider=policy.id, section=clause.section, quote=clause.quote, reading=clause.reading,
-        decision=clause.decision,
-    ))
+        decision=clause.decision, decides=decides,
+    )
 
 
 def _money(value: Decimal) -> str:
     return str(to_cents(value))
 
 
-def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> list[Deadline]:
+_AFTER_WINDOW = window_closed()
+
+
+def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> tuple[Deadline, ...]:
     found: list[Deadline] = []
     current = now
     window_days = policy.window.days if policy.window else None
@@ -89,15 +78,12 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
         if after.high < current.high or after.low < current.low:
             found.append(Deadline(last_day, last_day + 1, _money(after.low), _money(after.high), after.verdict))
         current = after
-    return found
+    return tuple(found)
 
 
-_AFTER_WINDOW = window_closed()
-
-
-def _unknowns(ev: Evaluation) -> list[UnknownFact]:
+def _unknowns(ev: Evaluation) -> tuple[UnknownFact, ...]:
     if len(ev.outcomes) < 2:
-        return []
+        return ()
     found = []
     if len(ev.stages) > 1:
         labels = {s.id: s.label for s in ev.stages}
@@ -113,10 +99,10 @@ def _unknowns(ev: Evaluation) -> list[UnknownFact]:
             "notice_days", ev.outcomes, [o.world.notice_given for o in ev.outcomes],
             lambda k: "notice period already served" if k == NOTICE_SERVED else "notice given today",
         ))
-    return [f for f in found if f is not None]
+    return tuple(f for f in found if f is not None)
 
 
-def _split_by(fact: str, outcomes: list[Outcome], keys: list, label) -> Optional[UnknownFact]:
+def _split_by(fact: str, outcomes: Sequence[Outcome], keys: list, label: Callable[[Any], str]) -> Optional[UnknownFact]:
     """The band under each value of one unknown fact (keys: that value in each outcome); None unless the
     values give different bands."""
     bands: dict[Any, list[Decimal]] = {}
@@ -129,10 +115,10 @@ def _split_by(fact: str, outcomes: list[Outcome], keys: list, label) -> Optional
     rows = [(k, _money(low), _money(high)) for k, (low, high) in bands.items()]
     if len({(low, high) for _, low, high in rows}) < 2:
         return None
-    return UnknownFact(fact, [FactOutcome(label(k), low, high) for k, low, high in rows])
+    return UnknownFact(fact, tuple(FactOutcome(label(k), low, high) for k, low, high in rows))
 
 
-def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[AmbiguityUse]:
+def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> tuple[AmbiguityUse, ...]:
     used: list[AmbiguityUse] = []
     seen: set[str] = set()
     for o in ev.outcomes:
@@ -140,28 +126,18 @@ def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> list[Ambig
         if amb is None or o.tier.id in seen:
             continue
         seen.add(o.tier.id)
-        readings = [
+        readings = tuple(
             ReadingAmount(label=r.label, amount=_money(amount(r.amount, ev.base, facts, o.world)))
             for r in amb.readings
-        ]
+        )
         if len({r.amount for r in readings}) > 1:  # only ambiguities that move the result
             title = next((a.title for a in policy.ambiguities if a.id == amb.id), amb.id)
             used.append(AmbiguityUse(id=amb.id, title=title, readings=readings))
-    return used
-
-
-_PROCESSING: dict = {}
+    return tuple(used)
 
 
 def _processing_time(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
-    """Worked out once per policy and method (a pure function of the policy data)."""
-    return _once(_PROCESSING, (policy.id, id(policy), method), policy, lambda: _processing_time_of(policy, method))
-
-
-def _processing_time_of(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
     table = policy.processing_times
-    if not table:
-        return None
     rows = [p for p in table if p.method == method] if method else list(table)
     if not rows:
         return None
@@ -169,88 +145,133 @@ def _processing_time_of(policy: PolicyFile, method: Optional[str]) -> Optional[P
         method=method,
         min_business_days=min(p.min_business_days for p in rows),
         max_business_days=max(p.max_business_days for p in rows),
-        clauses=[_ref(policy, c) for p in rows for c in p.clauses],
+        clauses=tuple(_ref(policy, c) for p in rows for c in p.clauses),
     )
 
 
-class _Shape(NamedTuple):
-    """What a quote takes from which stages, tiers, exceptions and window applied (not from amounts)."""
-
-    stage: StagePlacement
-    tiers: tuple[str, ...]
-    clauses: tuple[ClauseRef, ...]
-
-
-_SHAPES: dict = {}
-
-
-def _shape(policy: PolicyFile, ev: Evaluation) -> _Shape:
-    """A pure function of the policy and the evaluation's shape, so worked out once per combination (quotes
-    along a slider repeat a handful). Its parts are shared: copy a list before changing it."""
-    key = (policy.id, id(policy), ev.window_closed, ev.placed_by, *(id(s) for s in ev.stages), None,
-           *(id(o.tier) for o in ev.outcomes), None, *(id(rule) for rule in ev.exceptions))
-    return _once(_SHAPES, key, policy, lambda: _shape_of(policy, ev))
+def _placement(ev: Evaluation) -> StagePlacement:
+    if not ev.stages:
+        return StagePlacement(id=None, label="-", placed_by="none")
+    return StagePlacement(
+        id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages),
+        placed_by=ev.placed_by,  # type: ignore[arg-type]
+        candidates=tuple(s.id for s in ev.stages),
+    )
 
 
-def _shape_of(policy: PolicyFile, ev: Evaluation) -> _Shape:
-    if ev.stages:
-        stage = StagePlacement(
-            id=ev.stages[0].id if len(ev.stages) == 1 else None, label=stages_label(ev.stages),
-            placed_by=ev.placed_by, candidates=[s.id for s in ev.stages],
-        )
+class _Citations:
+    """The clauses of a quote: those that decided its amounts first (decisions.md section 4), then the
+    context. Keyed by section and quote, so a clause cited twice is listed once with all it decides."""
+
+    def __init__(self) -> None:
+        self.deciding: dict[tuple[str, str], tuple[Clause, list[Decides]]] = {}
+        self.context: dict[tuple[str, str], Clause] = {}
+
+    def decide(self, clauses: Iterable[Clause], end: Decides) -> None:
+        for c in clauses:
+            entry = self.deciding.setdefault((c.section, c.quote), (c, []))
+            if end not in entry[1]:
+                entry[1].append(end)
+
+    def set_scene(self, clauses: Iterable[Clause]) -> None:
+        for c in clauses:
+            self.context.setdefault((c.section, c.quote), c)
+
+    def refs(self, policy: PolicyFile) -> tuple[ClauseRef, ...]:
+        out = [_ref(policy, c, tuple(ends)) for c, ends in self.deciding.values()]
+        out += [_ref(policy, c) for key, c in self.context.items() if key not in self.deciding]
+        return tuple(out)
+
+
+def _deciding(tier_clauses: tuple[Clause, ...], end: Decides, wide: bool) -> list[Clause]:
+    """The clauses of a tier that decide one end of its band: its rules, and the clauses of that end (a
+    max clause only where the band is wider than a point: it is what lifts the max)."""
+    own = "min" if end == "refund_min" else "max"
+    found = [c for c in tier_clauses if c.role == "rule" or (c.role == own and (own == "min" or wide))]
+    return found or [c for c in tier_clauses if c.role != "context"]
+
+
+def _citations(policy: PolicyFile, ev: Evaluation) -> _Citations:
+    cite = _Citations()
+    if ev.window_closed:
+        if policy.window:
+            cite.decide(policy.window.clauses, "refund_min")
+            cite.decide(policy.window.clauses, "refund_max")
+        return cite
+    if not ev.outcomes:
+        return cite
+    low_ground = max(ev.grounds, key=lambda g: g.low, default=None)
+    high_ground = max(ev.grounds, key=lambda g: g.high, default=None)
+    low_by = next(o for o in ev.outcomes if o.low == ev.tiers_low)
+    high_by = next(o for o in ev.outcomes if o.high == ev.tiers_high)
+    if low_ground is not None and low_ground.low > ev.tiers_low:
+        cite.decide(low_ground.rule.clauses, "refund_min")
     else:
-        stage = StagePlacement(id=None, label="-", placed_by="none")
-    tiers = tuple(dict.fromkeys(o.tier.id for o in ev.outcomes))
-    return _Shape(stage, tiers, tuple(_clauses_of(policy, ev)))
+        cite.decide(_deciding(low_by.tier.clauses, "refund_min", low_by.high > low_by.low), "refund_min")
+    if high_ground is not None and high_ground.high > ev.tiers_high:
+        cite.decide(high_ground.rule.clauses, "refund_max")
+    else:
+        cite.decide(_deciding(high_by.tier.clauses, "refund_max", high_by.high > high_by.low), "refund_max")
+    for o in ev.outcomes:  # the other cases the band covers, and every heading and preamble, as context
+        cite.set_scene(c for c in o.tier.clauses if c.role in ("rule", "context"))
+    for g in ev.grounds:
+        cite.set_scene(g.rule.clauses)
+    return cite
 
 
-def _clauses_of(policy: PolicyFile, ev: Evaluation) -> list[ClauseRef]:
-    groups: list = []
-    if ev.window_closed and policy.window:
-        groups.append(policy.window.clauses)
-    for o in ev.outcomes:
-        groups.append(o.tier.clauses)
-    for rule in ev.exceptions:
-        groups.append(rule.clauses)
-    refs: list[ClauseRef] = []
-    seen: set[tuple[str, str]] = set()
-    for group in groups:
-        for clause in group:
-            if (clause.section, clause.quote) not in seen:
-                seen.add((clause.section, clause.quote))
-                refs.append(_ref(policy, clause))
-    return refs
-
-
-def _deductions(policy: PolicyFile, service, scenario: Scenario) -> list[Deduction]:
+def _deductions(policy: PolicyFile, service: Service, scenario: Scenario) -> tuple[Deduction, ...]:
     """What the policy takes out of the base, and money held apart from it, as given in the scenario."""
     parts = [(d.field, d.label, d.clauses[0]) for d in policy.deductions]
     parts += [(fund, DEDUCTIBLE_FIELDS[fund], service.clauses[0]) for fund in service.separate_funds]
-    return [
+    return tuple(
         Deduction(field=name, label=label, amount=_money(getattr(scenario, name)), clause=_ref(policy, clause))
         for name, label, clause in parts
         if getattr(scenario, name) > 0
-    ]
+    )
 
 
-def _notes(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> list[str]:
+def _stage_note(service: Service, scenario: Scenario, ev: Evaluation) -> Optional[str]:
+    """decisions.md 'explicit stage': the chosen stage wins, but a completion outside its band is said."""
+    if ev.placed_by != "explicit" or not ev.stages:
+        return None
+    chosen = ev.stages[0]
+    if chosen.explicit_only or chosen.covers(scenario.completion_pct):
+        return None
+    by_completion = stages_label(placed_stages(service, scenario.completion_pct, scenario.started))
+    return (
+        f"You chose the stage {chosen.label}, but {scenario.completion_pct}% completion lies outside it "
+        f"(completion alone would place it in {by_completion}). The quote follows the stage you chose."
+    )
+
+
+def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, ev: Evaluation) -> tuple[str, ...]:
     notes: list[str] = []
-    if ev.verdict == "not_offered":
+    if service is None:
         offered = ", ".join(SERVICES[s] for s in policy.services)
         notes.append(f"{policy.name} does not list {SERVICES[scenario.service]}; it offers: {offered}.")
+    else:
+        stage_note = _stage_note(service, scenario, ev)
+        if stage_note:
+            notes.append(stage_note)
+    if scenario.work_started is False and scenario.deliverables_provided is True:
+        notes.append(
+            "You said the work has not started, yet that deliverables were provided: the two facts contradict "
+            "each other. The quote takes them as given; check them with the provider."
+        )
     if ev.window_closed and policy.window:
         notes.append(f"Requests must be made within {policy.window.days} days of the relevant payment.")
     covered = {e.flag for e in policy.exceptions}
-    for flag, label in EXCEPTION_FLAGS.items():
+    for flag in EXCEPTION_FLAGS:
         if getattr(scenario, flag) and flag not in covered:
-            notes.append(f"{label}: {policy.name}'s policy does not address this; it does not change the amount.")
+            notes.append(f"{BY_NAME[flag].label}: {policy.name}'s policy does not address this; it does not change "
+                         "the amount.")
     if scenario.payment_method and policy.processing_times and not any(
         p.method == scenario.payment_method for p in policy.processing_times
     ):
         notes.append(f"Processing time for {PAYMENT_METHODS[scenario.payment_method]} is not stated.")
     if not policy.processing_times:
         notes.append("Processing time: not stated by this policy.")
-    return notes
+    return tuple(notes)
 
 
 def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
@@ -260,17 +281,16 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)
 
-    shape = _shape(policy, ev)
-    deductions = _deductions(policy, service, scenario) if service is not None else []
-    deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else []
+    cite = _citations(policy, ev)
     next_charge: Optional[bool] = None
-    if service is not None and service.billing == "monthly" and policy.next_charge_notice and scenario.notice_days is not None:
-        next_charge = scenario.notice_days >= policy.next_charge_notice.days
-    clauses = list(shape.clauses)
-    if next_charge is not None and policy.next_charge_notice:
-        clauses += [_ref(policy, c) for c in policy.next_charge_notice.clauses]
+    notice_rule = policy.next_charge_notice
+    if service is not None and service.billing == "monthly" and notice_rule and scenario.notice_days is not None:
+        next_charge = scenario.notice_days >= notice_rule.days
+        cite.decide(notice_rule.clauses, "next_charge_avoided")
+    deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else ()
 
     return Quote(
+        scenario=scenario,
         provider=policy.id,
         provider_name=policy.name,
         service=scenario.service,
@@ -283,20 +303,20 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
         refund_max=_money(ev.high),
         refund_pct_min=percent_of(ev.low, scenario.amount_paid),
         refund_pct_max=percent_of(ev.high, scenario.amount_paid),
-        verdict=ev.verdict,
-        stage=shape.stage,
+        verdict=ev.verdict,  # type: ignore[arg-type]
+        stage=_placement(ev),
         stage_note=service.stage_note if service else None,
-        tiers=list(shape.tiers),
-        clauses=clauses,
+        tiers=tuple(dict.fromkeys(o.tier.id for o in ev.outcomes)),
+        clauses=cite.refs(policy),
         ambiguities=_ambiguities(policy, ev, facts),
         unknowns=_unknowns(ev),
-        deductions=deductions,
+        deductions=_deductions(policy, service, scenario) if service is not None else (),
         deadlines=deadlines,
         next_deadline=deadlines[0] if deadlines else None,
         processing_time=_processing_time(policy, scenario.payment_method) if ev.high > 0 else None,
         next_charge_avoided=next_charge,
-        remedies=[
+        remedies=tuple(
             r.label for r in policy.remedies if r.when_flag is None or getattr(scenario, r.when_flag)
-        ],
-        notes=_notes(policy, scenario, ev),
+        ),
+        notes=_notes(policy, service, scenario, ev),
     )

@@ -4,11 +4,12 @@ A policy file is data; the evaluator knows only the kinds defined here, never a 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal, Optional
+from typing import Any, Literal, Mapping, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .taxonomy import DECISIONS, DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
 
@@ -17,11 +18,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+ClauseRole = Literal["rule", "min", "max", "context"]
+
+
 class Clause(Strict):
+    """role, within a tier: rule = it decides the tier's band; min / max = it decides only that end (a max
+    clause is cited only where the band is wider than a point); context = a heading or a preamble that sets
+    the scene, cited after the deciding clauses."""
+
     section: str = Field(min_length=1)
     quote: str = Field(min_length=3)
     reading: Literal["as_written", "interpretation"] = "as_written"
     decision: Optional[str] = None  # a decisions.md row id or an ambiguity id of this policy
+    role: ClauseRole = "rule"
 
     @model_validator(mode="after")
     def _interpretation_names_its_decision(self) -> "Clause":
@@ -85,6 +94,22 @@ class Tier(Strict):
     max: Amount
     clauses: tuple[Clause, ...] = Field(min_length=1)
     ambiguity: Optional[TierAmbiguity] = None
+    _fixed: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _a_clause_decides_it(self) -> "Tier":
+        roles = {c.role for c in self.clauses}
+        if "rule" not in roles and not {"min", "max"} <= roles:
+            raise ValueError(f"tier {self.id}: needs a clause that decides it (role 'rule', or one 'min' and one 'max')")
+        return self
+
+    def model_post_init(self, context: Any) -> None:
+        self._fixed = self.min == self.max
+
+    @property
+    def fixed(self) -> bool:
+        """min and max are the same amount: evaluated once (worked out when the file is loaded)."""
+        return self._fixed
 
 
 class Stage(Strict):
@@ -97,6 +122,15 @@ class Stage(Strict):
     work_started: Optional[bool] = None
     explicit_only: bool = False  # an event the user must assert; completion never places it
     tiers: tuple[Tier, ...] = Field(min_length=1)
+    _clock_days: frozenset[int] = PrivateAttr(default=frozenset())
+
+    def model_post_init(self, context: Any) -> None:
+        self._clock_days = frozenset(_clock_days(self.tiers))
+
+    @property
+    def clock_days(self) -> frozenset[int]:
+        """The last days of this stage's tier clocks: its result can change only the day after one."""
+        return self._clock_days
 
     @model_validator(mode="after")
     def _one_upper_bound_and_a_fallback_tier(self) -> "Stage":
@@ -109,15 +143,30 @@ class Stage(Strict):
         return self
 
     def holds(self, completion: Decimal, work_started: bool) -> bool:
-        if self.explicit_only or completion < self.completion_from:
+        """Completion and the work flag place a case in this stage."""
+        if self.explicit_only or not self.covers(completion):
+            return False
+        return self.work_started is None or self.work_started == work_started
+
+    def covers(self, completion: Decimal) -> bool:
+        """The completion lies in this stage's band."""
+        if completion < self.completion_from:
             return False
         if self.completion_above is not None and completion <= self.completion_above:
             return False
         if self.completion_below is not None and completion >= self.completion_below:
             return False
-        if self.completion_to is not None and completion > self.completion_to:
-            return False
-        return self.work_started is None or self.work_started == work_started
+        return self.completion_to is None or completion <= self.completion_to
+
+
+def _clock_days(tiers: tuple[Tier, ...]) -> set[int]:
+    days: set[int] = set()
+    for tier in tiers:
+        if tier.when.days_max is not None:
+            days.add(tier.when.days_max)
+        if tier.when.days_min is not None and tier.when.days_min > 0:
+            days.add(tier.when.days_min - 1)
+    return days
 
 
 class Service(Strict):
@@ -157,7 +206,7 @@ class Deduction(Strict):
 
 
 class ExceptionRule(Strict):
-    flag: Literal[tuple(EXCEPTION_FLAGS)]  # type: ignore[valid-type]
+    flag: Literal[EXCEPTION_FLAGS]  # type: ignore[valid-type]
     label: str
     min: Amount
     max: Amount
@@ -223,6 +272,21 @@ class PolicyFile(Strict):
     ambiguities: tuple[Ambiguity, ...] = ()
     services: dict[Literal[tuple(SERVICES)], Service]  # type: ignore[valid-type]
 
+    _plans: dict[str, "ServicePlan"] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        """Each service's plan, worked out once as the file is loaded and held by the policy (nothing keyed by
+        id() elsewhere, nothing to go stale: a policy is frozen, and a copy is validated anew)."""
+        self._plans = {sid: ServicePlan.of(self, service) for sid, service in self.services.items()}
+
+    def plan(self, service_id: str) -> Optional["ServicePlan"]:
+        """What the evaluator needs of one service; None where the service is not offered."""
+        return self._plans.get(service_id)
+
+    def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> "PolicyFile":
+        """A changed copy is validated anew, so its plans follow its rules (a plain copy would keep the old)."""
+        return type(self).model_validate({**self.model_dump(), **(update or {})})
+
     @field_validator("services")
     @classmethod
     def _at_least_one_service(cls, value: dict) -> dict:
@@ -272,3 +336,36 @@ class PolicyFile(Strict):
                     seen.add(key)
                     found.append(clause)
         return found
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """What evaluating one service of one policy needs, worked out when the file is loaded."""
+
+    service: Service
+    window_days: Optional[int]
+    deduction_fields: tuple[str, ...]
+    asks_deliverables: bool
+    uses_notice: bool
+    day_thresholds: tuple[int, ...]  # every clock's last day, the window's included
+
+    @classmethod
+    def of(cls, policy: PolicyFile, service: Service) -> "ServicePlan":
+        tiers = [t for stage in service.stages for t in stage.tiers]
+        window_days = policy.window.days if policy.window else None
+        return cls(
+            service=service,
+            window_days=window_days,
+            deduction_fields=tuple(d.field for d in policy.deductions) + tuple(service.separate_funds),
+            asks_deliverables=any(t.when.deliverables_provided is not None for t in tiers),
+            uses_notice=any(a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)),
+            day_thresholds=clock_thresholds(window_days, service.stages),
+        )
+
+
+def clock_thresholds(window_days: Optional[int], stages: tuple[Stage, ...]) -> tuple[int, ...]:
+    """The last days of the window and of every clock of these stages, in order."""
+    days: set[int] = set().union(*(s.clock_days for s in stages))
+    if window_days is not None:
+        days.add(window_days)
+    return tuple(sorted(days))

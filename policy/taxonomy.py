@@ -20,12 +20,9 @@ PAYMENT_METHODS: dict[str, str] = {
     "check": "Check",
 }
 
-# Facts a policy may name as grounds for an exception to its tiers.
-EXCEPTION_FLAGS: dict[str, str] = {
-    "billing_error": "Billing error",
-    "provider_fault": "Provider at fault (technical failure or missed deadline)",
-    "undelivered_promised": "A promised part was not delivered",
-}
+# Flags of the scenario a policy may name as grounds for an exception to its tiers (their labels are declared
+# with the fields, in models.Scenario).
+EXCEPTION_FLAGS: tuple[str, ...] = ("billing_error", "provider_fault", "undelivered_promised")
 
 # Money fields a policy may take out of the refundable base.
 DEDUCTIBLE_FIELDS: dict[str, str] = {
@@ -50,11 +47,14 @@ TERMS: dict[str, str] = {
     "contact": "Contact",
 }
 
-# Row ids of ../shared/spec/decisions.md section 2, which a rule may cite as its reading.
+# Row ids of decisions.md (docs/decisions.md) sections 2 and 4, which a rule may cite as its reading.
 DECISIONS: frozenset[str] = frozenset(
     {
         "time", "SB window", "SB base", "SB fee", "SB bands", "SB design", "SB development",
         "SB pre-kickoff gap", "IT pre-start", "IT started", "IT recurring", "SI window",
         "SI not started", "SI exceptions", "stages from completion", "services", "money",
+        # section 4, fixed on 2026-12-01
+        "SB ongoing", "SB first weeks", "SB before audit", "SB content briefing", "SB live campaign", "SB ad spend",
+        "IT ad budget", "explicit stage", "SI contradictory",
     }
 )

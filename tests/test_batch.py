@@ -1,23 +1,35 @@
-"""Batch quoting in-process: order, bad rows kept, parallel output identical to serial."""
+"""Batch quoting: order kept, bad rows kept, every row the view of quote(), and a file a spreadsheet can open."""
 import csv
 import io
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bench.data import write_rows
-from policy import policies
-from policy.batch import PARALLEL_FROM_ROWS, QUOTE_COLUMNS, run_batch
+from policy import parse_scenario, policies, quote
+from policy.batch import PARALLEL_FROM_ROWS, run_batch
+from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
+from policy.fields import NAMES
+from strategies import scenarios
+
+
+def batch(text: str):
+    out = io.StringIO()
+    result = run_batch(io.StringIO(text), out)
+    return result, list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
 
 
 def test_parallel_and_serial_batches_are_identical(tmp_path):
     src = write_rows(tmp_path / "in.csv", PARALLEL_FROM_ROWS + 123)
     parallel, serial = io.StringIO(), io.StringIO()
-    with src.open() as f:
-        rows, errors, _ = run_batch(f, parallel)
-    with src.open() as f:
+    with src.open(newline="") as f:
+        result = run_batch(f, parallel)
+    with src.open(newline="") as f:
         run_batch(f, serial, registry=policies())  # a given registry runs in this process
     assert parallel.getvalue() == serial.getvalue()
-    out = list(csv.DictReader(io.StringIO(parallel.getvalue())))
-    assert len(out) == rows == PARALLEL_FROM_ROWS + 123
-    assert errors == sum(1 for r in out if r["error"]) > 0
+    out = list(csv.DictReader(io.StringIO(parallel.getvalue(), newline="")))
+    assert len(out) == result.rows == PARALLEL_FROM_ROWS + 123
+    assert result.errors == sum(1 for r in out if r["error"]) > 0
     assert all(r["refund_min"] == "" for r in out if r["error"])
 
 
@@ -30,12 +42,95 @@ def test_short_rows_long_rows_and_old_quote_columns():
         "\n"
         "itmedia,website,100,50,3,\n"
     )
-    out = io.StringIO()
-    rows, errors, extra = run_batch(io.StringIO(text), out)
-    got = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert rows == 4 and errors == 2 and extra == []
+    result, got = batch(text)
+    assert (result.rows, result.errors, result.passed_through) == (4, 2, [])
     assert list(got[0]) == ["provider", "service", "amount_paid", "completion_pct", "days_since_payment", *QUOTE_COLUMNS]
-    assert got[0]["verdict"] == "full"
+    assert got[0]["verdict"] == "full" and got[0]["provider_name"] == "Step-Into"
     assert got[1]["error"] == "completion_pct: is required"
     assert got[2]["error"].startswith("row: has 1 more cell")
     assert (got[3]["refund_max"], got[3]["refund_pct_max"]) == ("50.00", "50.00")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(scenarios(), min_size=1, max_size=8))
+def test_every_batch_row_is_the_quote_of_its_scenario_formatting_included(rows):
+    """The CSV row and the JSON of the same scenario say the same, cell for cell (closed windows, exceptions,
+    zero amounts included): both are views of one Quote."""
+    buffer = io.StringIO()
+    w = csv.writer(buffer)
+    w.writerow(NAMES)
+    quotes = []
+    for data in rows:
+        q = quote(parse_scenario(data))
+        quotes.append(q)
+        w.writerow([scenario_cells(q.scenario)[n] for n in NAMES])
+    _, got = batch(buffer.getvalue())
+    assert [{c: r[c] for c in QUOTE_COLUMNS} for r in got] == [quote_row(q) for q in quotes]
+
+
+def test_a_stage_column_is_the_scenarios_and_the_placement_has_its_own():
+    _, got = batch("provider,service,amount_paid,completion_pct,days_since_payment,stage\n"
+                   "socialbeat,website,1000,30,3,design_revisions\n"
+                   "socialbeat,website,1000,30,3,\n")
+    assert list(got[0]).count("stage") == 1
+    assert (got[0]["stage"], got[0]["placed_stage"], got[0]["refund_max"]) == ("design_revisions", "design_revisions", "250.00")
+    assert (got[1]["stage"], got[1]["placed_stage"]) == ("", "design_concepts|design_revisions")
+
+
+def test_a_closed_window_names_its_section_as_the_json_does():
+    _, got = batch("provider,service,amount_paid,completion_pct,days_since_payment\nsocialbeat,website,1000,10,31\n")
+    assert (got[0]["verdict"], got[0]["sections"], got[0]["refund_pct_min"]) == ("window_closed", "2.2", "0.00")
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised_everywhere():
+    text = ("provider,service,amount_paid,completion_pct,days_since_payment,note\n"
+            "socialbeat,website,1000,0,3,=HYPERLINK(\"http://x\")\n"
+            "@SUM(1),website,1000,0,3,+1\n"
+            "socialbeat,website,-5,0,3,\t-2\n")
+    _, got = batch(text)
+    assert got[0]["note"] == "'=HYPERLINK(\"http://x\")"
+    assert (got[1]["provider"], got[1]["note"]) == ("'@SUM(1)", "'+1")
+    assert (got[2]["amount_paid"], got[2]["note"]) == ("'-5", "'\t-2")
+    for row in got:
+        assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+
+
+def test_a_bare_carriage_return_stays_inside_its_cell():
+    text = "provider,service,amount_paid,completion_pct,days_since_payment,note\r\nsocialbeat,website,1000,0,3,\"a\rb\"\r\n"
+    out = io.StringIO()
+    run_batch(io.StringIO(text, newline=""), out)
+    got = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert len(got) == 1 and got[0]["note"] == "a\rb" and got[0]["verdict"] == "partial"
+
+
+def test_semicolons_tabs_and_spelled_out_headers_are_read_and_said():
+    for text, how in (
+        ("Provider;Service;Amount Paid;Completion %;Days since payment\nstepinto;ppc;100;0;3\n", "semicolon"),
+        (" provider \tservice\tAMOUNT_PAID\tcompletion\tdays\nstepinto\tppc\t100\t0\t3\n", "tab"),
+    ):
+        result, got = batch(text)
+        assert got[0]["verdict"] == "full", got
+        assert any(how in n for n in result.notices)
+
+
+def test_a_header_that_names_no_field_or_lacks_one_says_what_it_holds():
+    import pytest
+
+    from policy import InputError
+
+    with pytest.raises(InputError) as exc:
+        batch("a|b|c\n1|2|3\n")
+    assert exc.value.field == "header" and "provider" in exc.value.message and "'a|b|c'" in exc.value.message
+    with pytest.raises(InputError) as exc:
+        batch("provider,service,amount_paid,completion_pct\nstepinto,ppc,100,0\n")
+    assert "days_since_payment" in exc.value.message
+
+
+def test_a_column_given_twice_is_an_error_not_a_silent_winner():
+    import pytest
+
+    from policy import InputError
+
+    with pytest.raises(InputError) as exc:
+        batch("provider,service,amount_paid,completion_pct,days_since_payment,Amount Paid\nstepinto,ppc,100,0,3,200\n")
+    assert exc.value.field == "header" and "amount_paid appears twice (columns 3 and 6)" in exc.value.message

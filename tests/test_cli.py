@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from policy import policies
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = {"provider": "socialbeat", "service": "website", "amount_paid": "5000", "completion_pct": 0, "days_since_payment": 5}
 
@@ -15,6 +17,11 @@ def run(args, stdin=""):
     return subprocess.run(
         [sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60
     )
+
+
+def run_bytes(args, stdin: bytes):
+    r = subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=60)
+    return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
 def test_quote_json_round_trip():
@@ -58,6 +65,17 @@ BAD = [
     ("malformed JSON", '{"provider": "socialbeat",', "input"),
     ("empty input", "", "input"),
     ("a list, not an object", "[1, 2]", "input"),
+    ("an integer of 5000 digits", '{"provider":"socialbeat","service":"website","amount_paid":' + "9" * 5000
+     + ',"completion_pct":0,"days_since_payment":5}', "amount_paid"),
+    ("days of 5000 digits", '{"provider":"socialbeat","service":"website","amount_paid":5,"completion_pct":0,'
+     '"days_since_payment":' + "9" * 5000 + "}", "days_since_payment"),
+    ("100,000-deep nesting", "[" * 100_000 + "]" * 100_000, "input"),
+    ("a key given twice", '{"provider":"socialbeat","service":"website","amount_paid":"5000","amount_paid":"1",'
+     '"completion_pct":0,"days_since_payment":5}', "amount_paid"),
+    ("an underscore in a number", {**GOOD, "amount_paid": "1_200"}, "amount_paid"),
+    ("a superscript digit", {**GOOD, "days_since_payment": "\u00b2"}, "days_since_payment"),
+    ("Arabic-Indic digits", {**GOOD, "amount_paid": "\u0661\u0662"}, "amount_paid"),
+    ("an exponent", {**GOOD, "amount_paid": "1e3"}, "amount_paid"),
 ]
 
 
@@ -71,6 +89,19 @@ def test_bad_input_one_line_naming_the_field(name, payload, field):
     assert len(lines) == 1, r.stderr
     assert field in lines[0]
     assert "Traceback" not in r.stderr
+
+
+def test_invalid_utf8_on_stdin_is_one_line():
+    code, out, err = run_bytes(["quote", "--json"], b'{"provider": "socialbeat\xff"}')
+    assert code == 2 and out == "" and err.strip().splitlines() == [err.strip()] and "UTF-8" in err
+    assert "Traceback" not in err
+
+
+def test_flags_reject_non_plain_numbers_naming_the_field():
+    r = run(["quote", "--provider", "stepinto", "--service", "ppc", "--amount-paid", "100", "--completion", "0",
+             "--days", "\u00b2"])
+    assert r.returncode == 2 and r.stderr.startswith("error: days_since_payment: must be a whole number")
+    assert "invalid literal" not in r.stderr
 
 
 def test_bad_command_line_is_one_line_too():
@@ -87,7 +118,7 @@ def test_every_command_has_help(command):
 def test_clauses_json_lists_provider_section_quote():
     r = run(["clauses", "--json"])
     rows = json.loads(r.stdout)
-    assert {"itmedia", "socialbeat", "stepinto"} == {row["provider"] for row in rows}
+    assert set(policies()) == {row["provider"] for row in rows}
     assert all(row["section"] and row["quote"] for row in rows)
     assert any(row["quote"].startswith("Processing Fee: 10% or $100") for row in rows)
 
@@ -114,6 +145,40 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     assert (got[2]["refund_min"], got[2]["refund_max"]) == ("0.00", "100.00")
     assert got[3]["verdict"] == "discretionary"
     assert "'client' is not a scenario field" in r.stderr
+
+
+def _batch_file(tmp_path, data: bytes):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(data)
+    code, _, err = run_bytes(["batch", str(src), "-o", str(out)], b"")
+    return code, err, out
+
+
+HEADER = "provider,service,amount_paid,completion_pct,days_since_payment\n"
+
+
+def test_batch_reads_utf16_as_excel_writes_it(tmp_path):
+    code, err, out = _batch_file(tmp_path, (HEADER + "stepinto,ppc,100,0,3\n").encode("utf-16"))
+    assert code == 0, err
+    assert next(csv.DictReader(out.open(newline="", encoding="utf-8")))["verdict"] == "full"
+
+
+def test_batch_that_fails_leaves_no_file_at_all(tmp_path):
+    rows = "".join(f"stepinto,ppc,{100 + i},0,3\n" for i in range(20_000))
+    for data, needle in (
+        ((HEADER + rows).encode() + b"stepinto,ppc,\xff\xfe,0,3\n", "UTF-8"),
+        ((HEADER + "stepinto,ppc,100,0,3,\"" + "x" * 200_000 + "\"\n").encode(), "131,072 characters"),
+    ):
+        code, err, out = _batch_file(tmp_path, data)
+        assert code == 2 and needle in err and "Traceback" not in err, err
+        assert len(err.strip().splitlines()) == 1
+        assert not out.exists() and list(tmp_path.iterdir()) == [tmp_path / "in.csv"]
+
+
+def test_batch_replaces_an_old_output_only_when_it_succeeds(tmp_path):
+    (tmp_path / "out.csv").write_text("old")
+    code, _, out = _batch_file(tmp_path, b"\xff\xfe\xfd not a csv")
+    assert code == 2 and out.read_text() == "old"
 
 
 def test_batch_missing_file_is_one_line():

@@ -31,7 +31,7 @@ def test_grid_matches_quote_at_every_sampled_point(data, c, d):
 def test_grid_shape_and_exact_types():
     s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=0))
     g = grid(s)
-    assert len(g) == 3 * 101 * 61
+    assert len(g) == len(policies()) * 101 * 61
     assert str(g.refund_min_cents.dtype) == "int64" and str(g.refund_max_cents.dtype) == "int64"
     sb = g[(g.provider == "socialbeat") & (g.completion_pct == 0)]
     assert sb[sb.days_since_payment == 2].refund_max_cents.item() == 500000
@@ -56,7 +56,7 @@ def test_days_curve_shows_the_cliffs():
 def test_compare_has_every_provider_and_marks_not_offered():
     s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="1000", completion_pct=10, days_since_payment=1))
     df = compare_completion(s)
-    assert set(df.provider) == {"itmedia", "socialbeat", "stepinto"} and len(df) == 303
+    assert set(df.provider) == set(policies()) and len(df) == len(policies()) * 101
     assert set(df[df.provider == "stepinto"].verdict) == {"not_offered"}
 
 

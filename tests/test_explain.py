@@ -28,9 +28,9 @@ def test_the_deadline_can_be_left_to_a_call_out():
 def test_a_range_names_each_reading_and_each_fact_not_given():
     items = sections(service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5)["Why this is a range"].items
     assert items == (
-        "Not known: stage. Initial audit: $1,800.00; Implementation (first month): $1,200.00; "
+        "Not known: the stage the work is in. Initial audit: $1,800.00; Implementation (first month): $1,200.00; "
         "Ongoing optimization: $0.00 - $1,440.00",
-        "Not known: notice_days. notice given today: $0.00 - $1,800.00; "
+        "Not known: when notice was given. notice given today: $0.00 - $1,800.00; "
         "notice period already served: $1,200.00 - $1,800.00",
     )
     fee = sections()["Why this is a range"].items[0]

@@ -5,8 +5,7 @@ import json
 from datetime import date
 
 from policy import parse_scenario, quote
-from policy.batch import QUOTE_COLUMNS
-from policy.export import quote_csv, quote_json, quote_markdown
+from policy.export import QUOTE_COLUMNS, quote_csv, quote_json, quote_markdown
 from policy.markdown import md_escape
 
 S = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
@@ -20,14 +19,16 @@ def test_json_is_the_quote():
     assert data["ambiguities"][0]["id"] == "A-SB-01"
 
 
-def test_csv_has_the_scenario_and_the_batch_columns():
-    row = next(csv.DictReader(io.StringIO(quote_csv(S))))
-    assert set(QUOTE_COLUMNS) <= set(row) and row["taxes_remitted"] == "100"
+def test_csv_has_the_scenario_and_the_batch_columns_each_once():
+    header, values = list(csv.reader(io.StringIO(quote_csv(Q), newline="")))
+    assert len(header) == len(set(header)) and set(QUOTE_COLUMNS) <= set(header)
+    row = dict(zip(header, values))
+    assert row["taxes_remitted"] == "100" and row["provider_name"] == "Social Beat Digital"
     assert (row["refund_min"], row["refund_max"], row["error"]) == (Q.refund_min, Q.refund_max, "")
 
 
 def test_markdown_is_a_client_summary():
-    text = quote_markdown(Q, S, date(2026, 11, 22), date(2026, 11, 19))
+    text = quote_markdown(Q, date(2026, 11, 22), date(2026, 11, 19))
     for needle in ("Policy version: 2025-06-17", "22 November 2026", "Amount paid: \\$5,000.00",
                    "90% Refund: If you cancel within 7 days of payment but before project kickoff",
                    "Cancel by day 7 (26 Nov 2026, as you paid on 19 Nov 2026)", "The policy itself governs",
@@ -39,13 +40,35 @@ def test_markdown_escaping_keeps_dollars_literal():
     assert md_escape("$100 *now* [x]") == "\\$100 \\*now\\* \\[x\\]"
 
 
-def test_a_band_spread_by_facts_not_given_says_so_not_discretion():
+def test_a_band_from_zero_spread_by_facts_not_given_is_depends_not_discretion():
     from policy.explain import plain_answer, verdict_sentence
 
     q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5)))
-    assert (q.refund_min, q.refund_max, q.verdict) == ("0.00", "1800.00", "partial")
-    assert verdict_sentence(q).startswith("It depends on facts not given")
-    assert plain_answer(q) == "Possibly. Depending on facts not given, up to $1,800.00."
+    assert (q.refund_min, q.refund_max, q.verdict) == ("0.00", "1800.00", "depends")
+    assert verdict_sentence(q).startswith("It depends on the stage the work is in and when notice was given")
+    assert plain_answer(q) == ("Possibly. Depending on the stage the work is in and when notice was given, "
+                               "up to $1,800.00.")
     narrowed = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40,
                                          days_since_payment=5, stage="audit")))
     assert (narrowed.refund_min, narrowed.refund_max) == ("1800.00", "1800.00")
+
+
+def test_a_full_refund_of_less_than_was_paid_says_so_next_to_the_word():
+    from policy.explain import verdict_label, verdict_sentence
+
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="2000", taxes_remitted="200",
+                                  completion_pct=0, days_since_payment=1)))
+    assert q.verdict == "full" and verdict_label(q) == "Full refund of the refundable amount"
+    assert verdict_sentence(q) == ("You are entitled to all of the refundable amount: $1,800.00 of $2,000.00 paid; "
+                                   "not refunded: taxes already remitted ($200.00).")
+    text = quote_markdown(q, date(2026, 12, 2))
+    assert "Full refund of the refundable amount" in text
+
+
+def test_every_view_is_made_from_the_quote_alone():
+    data = json.loads(quote_json(Q))
+    assert data["scenario"]["taxes_remitted"] == "100"
+    header, values = list(csv.reader(io.StringIO(quote_csv(Q), newline="")))
+    row = dict(zip(header, values))
+    assert (row["refund_pct_min"], row["refund_pct_max"]) == (data["refund_pct_min"], data["refund_pct_max"])
+    assert row["sections"].split("; ") == list(dict.fromkeys(c["section"] for c in data["clauses"]))

@@ -35,12 +35,6 @@ def test_bundled_texts_match_the_shared_originals(name):
     assert (TEXTS / name).read_bytes() == (SHARED / name).read_bytes()
 
 
-def test_every_interpretation_names_its_reading():
-    for p in policies().values():
-        for c in p.all_clauses():
-            assert c.reading == "as_written" or c.decision
-
-
 def test_a_fourth_policy_file_works_without_code_changes(tmp_path):
     for f in DATA_DIR.glob("*.toml"):
         shutil.copy(f, tmp_path / f.name)

@@ -21,7 +21,7 @@ def test_case(case):
     expect = case["expect"]
     assert (q.refund_min, q.refund_max, q.verdict) == (expect["min"], expect["max"], expect["verdict"])
     if "stage" in expect:
-        assert q.stage.candidates == [expect["stage"]]
+        assert q.stage.candidates == (expect["stage"],)
     if "next_charge_avoided" in expect:
         assert q.next_charge_avoided is expect["next_charge_avoided"]
     if "next_deadline_last_day" in expect:
@@ -32,6 +32,10 @@ def test_case(case):
         assert [u.fact for u in q.unknowns] == expect["unknowns"]
     if "deductions" in expect:
         assert [d.field for d in q.deductions] == expect["deductions"]
+    if "first_clause" in expect:
+        assert q.clauses[0].section == expect["first_clause"] and q.clauses[0].decides
+    if "note" in expect:
+        assert any(expect["note"] in n for n in q.notes), q.notes
     if "processing_days" in expect:
         p = q.processing_time
         assert [p.min_business_days, p.max_business_days] == expect["processing_days"]

@@ -7,34 +7,28 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Optional
 
 from policy import InputError, parse_scenario, policies
+from policy.fields import BY_NAME, FIELDS, FieldSpec
+from policy.models import parse_plain
 from policy.money import to_cents
-from policy.taxonomy import PAYMENT_METHODS, SERVICES
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
-MONEY_FIELDS = ("amount_paid", "third_party_costs", "taxes_remitted", "unused_ad_spend")
-FLAG_FIELDS = ("first_time_client", "billing_error", "provider_fault", "undelivered_promised")
-TRISTATE_FIELDS = ("work_started", "deliverables_provided")
+NOTICE_MAX = 3650
 
-DEFAULTS: dict[str, Any] = {
-    "provider": "socialbeat",
-    "service": "website",
-    "amount_paid": "5000.00",
-    "completion_pct": 0,
-    "days_since_payment": 0,
-    "work_started": None,
-    "deliverables_provided": None,
-    "notice_days": None,
-    "third_party_costs": "0.00",
-    "taxes_remitted": "0.00",
-    "unused_ad_spend": "0.00",
-    "payment_method": None,
-    "first_time_client": False,
-    "billing_error": False,
-    "provider_fault": False,
-    "undelivered_promised": False,
-    "stage": None,
-    "paid_on": None,
-}
+
+def app_value(spec: FieldSpec, value: Any) -> Any:
+    """A field's value as the app's widgets hold it: money as two-decimal text, a percentage as a whole number."""
+    if value is None:
+        return None
+    if spec.kind == "money":
+        return f"{Decimal(value):.2f}"
+    if spec.kind == "percent":
+        return int(value)
+    return value
+
+
+# The app starts from each field's default (a required field: its declared example); the payment date is the
+# app's own.
+DEFAULTS: dict[str, Any] = {**{f.name: app_value(f, f.default) for f in FIELDS}, "paid_on": None}
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -65,59 +59,59 @@ def to_query(values: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _parse_one(name: str, raw: str, today: date) -> Any:
-    """One URL parameter -> the app's value, or ValueError saying what is allowed."""
-    text = raw.strip()
-    if name == "provider":
+def _truth(text: str, unknown_allowed: bool) -> Optional[bool]:
+    low = text.lower()
+    if unknown_allowed and low in _UNKNOWN:
+        return None
+    if low in _TRUE | _FALSE:
+        return low in _TRUE
+    raise ValueError("must be true, false or unknown" if unknown_allowed else "must be true or false")
+
+
+def _parse_field(spec: FieldSpec, text: str) -> Any:
+    """One URL parameter of a scenario field -> the app's value, by the field's kind."""
+    kind = spec.kind
+    if kind == "provider":
         if text not in policies():
             raise ValueError(f"must be one of {', '.join(policies())}")
         return text
-    if name == "service":
-        if text not in SERVICES:
-            raise ValueError(f"must be one of {', '.join(SERVICES)}")
+    if kind == "choice":
+        if not spec.required and text.lower() in _UNKNOWN:
+            return None
+        if text not in spec.choices:
+            raise ValueError(f"must be one of {', '.join(spec.choices)}" + ("" if spec.required else " or unknown"))
         return text
-    if name in MONEY_FIELDS:
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("must be an amount such as 5000 or 5000.00") from None
-        low = Decimal("0.01") if name == "amount_paid" else Decimal(0)
-        if not amount.is_finite() or amount < low or amount > Decimal("1000000000") or amount != round(amount, 2):
-            raise ValueError(f"must be an amount from {low} to 1,000,000,000 with at most 2 decimals")
+    if kind == "money":
+        amount = parse_plain(text)
+        low = spec.low if spec.low is not None else Decimal(0)
+        if amount < low or (spec.high is not None and amount > spec.high) or amount != round(amount, 2):
+            raise ValueError(f"must be an amount from {low} to {spec.high:,} with at most 2 decimals")
         return f"{amount:.2f}"
-    if name == "completion_pct":
-        try:
-            pct = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("must be a whole percentage from 0 to 100") from None
-        if not pct.is_finite() or not 0 <= pct <= 100 or pct != int(pct):
+    if kind == "percent":
+        pct = parse_plain(text)
+        if not 0 <= pct <= 100 or pct != int(pct):
             raise ValueError("must be a whole percentage from 0 to 100")
         return int(pct)
-    if name in ("days_since_payment", "notice_days"):
-        top = DAYS_MAX if name == "days_since_payment" else 3650
-        if not text.isdigit() or int(text) > top:
+    if kind == "days":
+        top = DAYS_MAX if spec.required else NOTICE_MAX  # the slider's range; a notice within ten years
+        if not spec.required and text.lower() in _UNKNOWN:
+            return None
+        days = parse_plain(text, whole=True)
+        if not 0 <= days <= top:
             raise ValueError(f"must be a whole number of days from 0 to {top}")
-        return int(text)
-    if name in TRISTATE_FIELDS:
-        low = text.lower()
-        if low in _UNKNOWN:
-            return None
-        if low in _TRUE | _FALSE:
-            return low in _TRUE
-        raise ValueError("must be true, false or unknown")
-    if name in FLAG_FIELDS:
-        low = text.lower()
-        if low in _TRUE | _FALSE:
-            return low in _TRUE
-        raise ValueError("must be true or false")
-    if name == "payment_method":
-        if text.lower() in _UNKNOWN:
-            return None
-        if text not in PAYMENT_METHODS:
-            raise ValueError(f"must be one of {', '.join(PAYMENT_METHODS)} or unknown")
-        return text
-    if name == "stage":
+        return int(days)
+    if kind == "tristate":
+        return _truth(text, unknown_allowed=True)
+    if kind == "flag":
+        return _truth(text, unknown_allowed=False)
+    if kind == "stage":
         return None if text.lower() in _UNKNOWN | {"auto"} else text
+    raise AssertionError(f"no URL reading for kind {kind}")
+
+
+def _parse_one(name: str, raw: str, today: date) -> Any:
+    """One URL parameter -> the app's value, or ValueError saying what is allowed."""
+    text = raw.strip()
     if name == "paid_on":
         try:
             day = date.fromisoformat(text)
@@ -126,7 +120,12 @@ def _parse_one(name: str, raw: str, today: date) -> Any:
         if day > today:
             raise ValueError("must not be in the future")
         return day
-    raise KeyError(name)
+    if name not in BY_NAME:
+        raise KeyError(name)
+    try:
+        return _parse_field(BY_NAME[name], text)
+    except InvalidOperation:
+        raise ValueError("must be a number") from None
 
 
 def from_query(params: Mapping[str, str], today: Optional[date] = None) -> tuple[dict, list[str]]:

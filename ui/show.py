@@ -11,16 +11,12 @@ import streamlit as st
 
 from policy import Quote, Scenario
 from policy.explain import (
-    VERDICT_LABELS, deadline_sentence, explanation_sections, pct_range, refund_text, verdict_sentence,
+    VERDICT_COLOURS, deadline_sentence, explanation_sections, pct_range, refund_text, verdict_label, verdict_sentence,
 )
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.export import quote_csv, quote_json, quote_markdown
 
-VERDICT_COLORS = {
-    "full": "green", "partial": "blue", "discretionary": "orange", "none": "red",
-    "window_closed": "red", "not_offered": "gray",
-}
 
 
 def headline(q: Quote, payment_date: Optional[date] = None) -> None:
@@ -28,7 +24,7 @@ def headline(q: Quote, payment_date: Optional[date] = None) -> None:
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
     browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
-    badge = f":{VERDICT_COLORS[q.verdict]}-badge[{e(VERDICT_LABELS[q.verdict])}]"
+    badge = f":{VERDICT_COLOURS[q.verdict]}-badge[{e(verdict_label(q))}]"
     lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
     if q.next_deadline:
         lines.append(f":blue-background[{e(deadline_sentence(q, q.next_deadline, payment_date))}]")
@@ -46,7 +42,7 @@ def _download_buttons(q: Quote, s: Scenario, payment_date: Optional[date]) -> No
     stem = f"refund-{q.provider}-{q.service}"
     files = (
         ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
-        ("Quote as CSV", lambda: quote_csv(s), "csv", "text/csv", "dl_csv"),
+        ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
         ("Client summary (Markdown)", lambda: quote_markdown(q, s, date.today(), payment_date), "md",
          "text/markdown", "dl_md"),
     )

@@ -12,9 +12,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario, policies
-from policy.taxonomy import PAYMENT_METHODS, SERVICES
+from policy.fields import BY_NAME, FieldSpec, in_group
+from policy.models import MAX_AMOUNT
+from policy.taxonomy import SERVICES
 
-from .codec import DAYS_MAX, DEFAULTS, from_query, money_text, to_engine, to_query, with_payment_date
+from .codec import DAYS_MAX, DEFAULTS, NOTICE_MAX, from_query, money_text, to_engine, to_query, with_payment_date
 
 KEY = "scenario"
 # A selectbox whose session-state value is None shows "Choose an option": unknown is a value of its own here.
@@ -110,19 +112,24 @@ def _service_label(provider: str) -> Callable[[str], str]:
 
 def offer_inputs(container=st) -> None:
     """What a quote is about: provider, service and amount, with the labels the product promises."""
+    f = BY_NAME
     container.selectbox(
-        "Provider", list(policies()), format_func=_provider_label, key=_bind("provider"),
-        on_change=_store_offer("provider"),
+        f["provider"].label, list(policies()), format_func=_provider_label, key=_bind("provider"),
+        on_change=_store_offer("provider"), help=f["provider"].help,
     )
     container.selectbox(
-        "Service", list(SERVICES), format_func=_service_label(values()["provider"]), key=_bind("service"),
+        f["service"].label, list(SERVICES), format_func=_service_label(values()["provider"]), key=_bind("service"),
         on_change=_store_offer("service"),
         help="Every service of the common taxonomy is listed; those this provider does not offer say so.",
     )
+    _money_input(container, f["amount_paid"], step=100.0)
+
+
+def _money_input(container, spec: FieldSpec, step: float = 50.0) -> None:
+    low = float(spec.low) if spec.low is not None else 0.0
     container.number_input(
-        "Amount paid", min_value=0.01, max_value=1_000_000_000.0, step=100.0, format="%.2f",
-        key=_bind("amount_paid", float), on_change=_store("amount_paid", money_text),
-        help="The payment the request is about, in the policy's currency (USD).",
+        spec.label, min_value=low, max_value=float(spec.high or MAX_AMOUNT), step=step, format="%.2f",
+        key=_bind(spec.name, float), on_change=_store(spec.name, money_text), help=spec.help,
     )
 
 
@@ -130,23 +137,12 @@ def sliders() -> None:
     """The two dials a quote is moved by, side by side on the page above what they move (they wrap on a
     narrow screen). On the page, not in the sidebar, so that a page can rerun them with their results alone."""
     row = st.container(horizontal=True)
-    row.slider(
-        "Project completion (%)", 0, 100, key=_bind("completion_pct"), on_change=_store("completion_pct"),
-        help="Project progress; for a monthly service, how much of the current period is used.",
-    )
-    row.slider(
-        "Days since payment", 0, DAYS_MAX, key=_bind("days_since_payment"), on_change=_store("days_since_payment"),
-        help="The day of payment is day 0; 'within 7 days' includes day 7.",
-    )
+    for spec in in_group("dial"):
+        top = 100 if spec.kind == "percent" else DAYS_MAX
+        row.slider(spec.label, 0, top, key=_bind(spec.name), on_change=_store(spec.name), help=spec.help)
 
 
-ADVANCED_LABELS = {
-    "paid_on": "Payment date", "work_started": "Work started", "deliverables_provided": "Deliverables provided",
-    "notice_days": "Notice days", "third_party_costs": "Third-party costs", "taxes_remitted": "Taxes remitted",
-    "unused_ad_spend": "Unused ad spend", "payment_method": "Payment method", "first_time_client": "First-time client",
-    "billing_error": "Billing error", "provider_fault": "Provider at fault",
-    "undelivered_promised": "Promised part undelivered", "stage": "Stage",
-}
+ADVANCED_LABELS = {"paid_on": "Payment date", **{f.name: f.label for f in in_group("advanced")}}
 
 
 def advanced_set(v: dict) -> list[str]:
@@ -175,37 +171,55 @@ def advanced_inputs(container=st) -> None:
 
 
 def _advanced_widgets(exp) -> None:
-    v = values()
     exp.date_input(
         "Payment date (optional)", value=None, max_value=date.today(), key=_bind("paid_on"),
         on_change=_store_payment_date, help="Turns days into dates and sets the days since payment.",
     )
-    for field, hint in (("work_started", "Unknown: inferred from completion (above 0% = started)."),
-                        ("deliverables_provided", None)):
-        exp.selectbox(ADVANCED_LABELS[field], list(TRISTATE), format_func=TRISTATE.get, help=hint,
-                      key=_bind(field, _to_choice), on_change=_store(field, _from_choice))
-    exp.number_input("Notice days", min_value=0, max_value=3650, value=None, step=1, key=_bind("notice_days"),
-                     on_change=_store("notice_days"), placeholder="unknown",
-                     help="Days of notice before the next billing date or the cancellation.")
-    for field in ("third_party_costs", "taxes_remitted", "unused_ad_spend"):
-        exp.number_input(ADVANCED_LABELS[field], min_value=0.0, max_value=1_000_000_000.0, step=50.0, format="%.2f",
-                         key=_bind(field, float), on_change=_store(field, money_text))
-    exp.selectbox("Payment method", [UNKNOWN, *PAYMENT_METHODS], format_func={UNKNOWN: "Unknown", **PAYMENT_METHODS}.get,
-                  key=_bind("payment_method", _to_choice), on_change=_store("payment_method", _from_choice))
-    for field in ("first_time_client", "billing_error", "provider_fault", "undelivered_promised"):
-        exp.checkbox(ADVANCED_LABELS[field], key=_bind(field), on_change=_store(field))
+    for spec in in_group("advanced"):
+        _ADVANCED_WIDGETS[spec.kind](exp, spec)
+
+
+def _tristate_input(exp, spec: FieldSpec) -> None:
+    exp.selectbox(spec.label, list(TRISTATE), format_func=TRISTATE.get, help=spec.help,
+                  key=_bind(spec.name, _to_choice), on_change=_store(spec.name, _from_choice))
+
+
+def _days_input(exp, spec: FieldSpec) -> None:
+    exp.number_input(spec.label, min_value=0, max_value=NOTICE_MAX, value=None, step=1, key=_bind(spec.name),
+                     on_change=_store(spec.name), placeholder="unknown", help=spec.help)
+
+
+def _choice_input(exp, spec: FieldSpec) -> None:
+    labels = {UNKNOWN: "Unknown", **spec.choice_labels}
+    exp.selectbox(spec.label, [UNKNOWN, *spec.choices], format_func=labels.get, help=spec.help,
+                  key=_bind(spec.name, _to_choice), on_change=_store(spec.name, _from_choice))
+
+
+def _flag_input(exp, spec: FieldSpec) -> None:
+    exp.checkbox(spec.label, key=_bind(spec.name), on_change=_store(spec.name), help=spec.help)
+
+
+def _stage_input(exp, spec: FieldSpec) -> None:
+    v = values()
     service = policies()[v["provider"]].services.get(v["service"])
     # A fixed label: the placement depends on completion, and a slider move does not redraw the sidebar
     # (the quote on the page names the stage). A selectbox whose labels change also loses its value.
     stages = {UNKNOWN: "From completion",
               **({s.id: s.label for s in service.stages} if service else {})}
     exp.selectbox(
-        "Stage", list(stages), format_func=stages.get,
-        key=_bind("stage", _to_choice), on_change=_store("stage", _from_choice),
+        spec.label, list(stages), format_func=stages.get,
+        key=_bind(spec.name, _to_choice), on_change=_store(spec.name, _from_choice),
         help="Pre-filled from completion; choose the stage to narrow the range when you know it.",
     )
     if service:
         exp.caption(service.stage_note)
+
+
+# How the app asks for an advanced fact, by its kind (a new field of a known kind needs nothing here).
+_ADVANCED_WIDGETS: dict[str, Callable[[Any, FieldSpec], None]] = {
+    "tristate": _tristate_input, "days": _days_input, "money": _money_input, "choice": _choice_input,
+    "flag": _flag_input, "stage": _stage_input,
+}
 
 
 def sidebar() -> None:

@@ -1,0 +1,83 @@
+"""The scenario's fields as every surface sees them, derived from their one declaration in models.Scenario.
+
+The command line's flags, the batch columns, the URL codec and the app's labels and widgets all read FIELDS;
+none of them names a field's kind or label itself. Adding a field is one `declare(...)` in Scenario, plus the
+rule that reads it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal, Optional, get_args, get_origin
+
+from annotated_types import Ge, Gt, Le
+
+from .models import Scenario
+from .money import CENT
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    help: str
+    kind: str
+    group: str
+    required: bool
+    default: Any  # the model's default; for a required field, its example (what the app starts from)
+    choices: tuple[str, ...]  # the allowed values of a choice field (empty for the others)
+    choice_labels: dict[str, str]  # how they read
+    low: Optional[Decimal]
+    high: Optional[Decimal]
+    cli: tuple[str, ...]  # the command line's flags for it, the long name first
+
+    @property
+    def flag(self) -> str:
+        return self.cli[0]
+
+
+def _bounds(info) -> tuple[Optional[Decimal], Optional[Decimal]]:
+    """The least and the most a field allows (a money field above 0 starts at a cent)."""
+    low = high = None
+    metadata = list(info.metadata)
+    for arg in get_args(info.annotation):  # Annotated[Decimal, Field(...)] keeps its bounds on the inner type
+        metadata += getattr(arg, "metadata", [])
+    for m in metadata:
+        if isinstance(m, (Ge, Gt)):
+            low = Decimal(str(m.ge)) if isinstance(m, Ge) else Decimal(str(m.gt)) + CENT
+        elif isinstance(m, Le):
+            high = Decimal(str(m.le))
+    return low, high
+
+
+def _choices(info) -> tuple[str, ...]:
+    literal = info.annotation
+    if get_origin(literal) is not Literal:  # Optional[Literal[...]]
+        literal = next(a for a in get_args(literal) if get_origin(a) is Literal)
+    return tuple(get_args(literal))
+
+
+def _spec(name: str, info) -> FieldSpec:
+    extra = info.json_schema_extra
+    low, high = _bounds(info)
+    required = info.is_required()
+    return FieldSpec(
+        name=name, label=info.title, help=info.description, kind=extra["kind"], group=extra["group"],
+        required=required, default=info.examples[0] if required else info.default,
+        choices=_choices(info) if extra["kind"] == "choice" else (), choice_labels=extra["choice_labels"],
+        low=low, high=high, cli=("--" + name.replace("_", "-"), *extra["cli"]),
+    )
+
+
+FIELDS: tuple[FieldSpec, ...] = tuple(_spec(name, info) for name, info in Scenario.model_fields.items())
+BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+
+
+def of_kind(*kinds: str) -> tuple[str, ...]:
+    return tuple(f.name for f in FIELDS if f.kind in kinds)
+
+
+def in_group(group: str) -> tuple[FieldSpec, ...]:
+    return tuple(f for f in FIELDS if f.group == group)

@@ -1,0 +1,35 @@
+"""CSV that is safe to open in a spreadsheet: no cell runs as a formula, no cell splits a record.
+
+OWASP's advice for CSV injection: a cell that begins with = + - @, a tab or a carriage return is prefixed with a
+single quote, so a spreadsheet shows it as text instead of running it. Every cell written is treated so, the
+cells passed through from the input and the fields echoed from it alike.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO, Iterable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# CRLF, as RFC 4180: the csv module then quotes any cell holding a CR or an LF, so a bare CR cannot split a row.
+LINE_END = "\r\n"
+
+
+def safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def writer(target: IO[str]):
+    return csv.writer(target, lineterminator=LINE_END)
+
+
+def write_rows(target: IO[str], rows: Iterable[Iterable[str]]) -> None:
+    w = writer(target)
+    for row in rows:
+        w.writerow([safe_cell(cell) for cell in row])
+
+
+def rows_text(rows: Iterable[Iterable[str]]) -> str:
+    buffer = io.StringIO()
+    write_rows(buffer, rows)
+    return buffer.getvalue()

@@ -1,0 +1,68 @@
+"""What the design promises: a pure engine, immutable quotes and policies, no state shared between quotes."""
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policy import parse_scenario, policies, quote
+from policy.curves import completion_curve
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DECISIONS = ROOT.parent / "shared" / "spec" / "decisions.md"
+
+
+def test_the_policy_package_imports_without_streamlit():
+    code = (
+        "import importlib, pkgutil, sys, policy\n"
+        "for m in pkgutil.walk_packages(policy.__path__, 'policy.'):\n"
+        "    if m.name != 'policy.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'streamlit'))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not SHARED_DECISIONS.is_file(), reason="../shared/spec is not beside this checkout")
+def test_the_decisions_copy_matches_the_shared_spec():
+    assert (ROOT / "docs" / "decisions.md").read_bytes() == SHARED_DECISIONS.read_bytes()
+
+
+def _quote(**fields):
+    return quote(parse_scenario({"amount_paid": "1000", "completion_pct": 0, "days_since_payment": 3, **fields}))
+
+
+def test_a_quote_and_its_parts_are_immutable():
+    q = _quote(provider="socialbeat", service="website")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        q.stage.label = "changed"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        q.clauses[0].quote = "changed"  # type: ignore[misc]
+    assert isinstance(q.clauses, tuple) and isinstance(q.stage.candidates, tuple)
+
+
+def test_stage_labels_follow_the_provider_not_the_stage_id():
+    """Stage ids repeat across providers ('completed'): a label must come from the policy that placed it."""
+    ppc = parse_scenario(dict(provider="socialbeat", service="ppc", amount_paid="1000", completion_pct=100,
+                              days_since_payment=3))
+    assert completion_curve(ppc).set_index("completion_pct").loc[100.0, "stage"] == "Completed campaigns"
+    website = parse_scenario(dict(provider="itmedia", service="website", amount_paid="1000", completion_pct=100,
+                                  days_since_payment=3))
+    assert completion_curve(website).set_index("completion_pct").loc[100.0, "stage"] == "Completed or delivered"
+
+
+def test_a_changed_copy_of_a_policy_is_evaluated_by_its_own_rules():
+    """Plans are built with the policy; a copy with other rules gets its own (no cache keyed by identity)."""
+    shipped = policies()["stepinto"]
+    window = shipped.model_dump()
+    stages = window["services"]["ppc"]["stages"]
+    stages[0]["tiers"][1]["when"]["days_max"] = 14
+    longer = shipped.model_copy(update={"services": window["services"]})
+    registry = {**policies(), "stepinto": longer}
+    s = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="900", completion_pct=0,
+                            days_since_payment=10))
+    assert quote(s, registry).refund_max == "900.00"
+    assert quote(s).refund_max == "0.00"
