@@ -5,7 +5,6 @@ An unknown fact is evaluated under each value it could take and the band covers 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
@@ -43,11 +42,11 @@ class Facts(NamedTuple):
     def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> "Facts":
         """The same case at another completion or day; work is inferred started above 0%."""
         if completion is None:
-            return self if days is None else self._replace(days=days)
-        return self._replace(
-            completion=completion, started=self.started or completion > 0,
-            days=self.days if days is None else days,
-        )
+            completion, started = self.completion, self.started
+        else:
+            started = self.started or completion > 0
+        return Facts(scenario=self.scenario, completion=completion, days=self.days if days is None else days,
+                     started=started, stage=self.stage, flags=self.flags)
 
 
 class World(NamedTuple):
@@ -76,8 +75,10 @@ class Ground(NamedTuple):
     high: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
+    """The band and what decided it. A NamedTuple: immutable, and several times cheaper to build than a frozen
+    dataclass (curves build one per point)."""
+
     low: Decimal  # rounded to the cent
     high: Decimal
     verdict: str
@@ -126,15 +127,16 @@ def stages_label(stages: tuple[Stage, ...]) -> str:
     return " or ".join(s.label for s in stages) or "-"
 
 
-def placed_stages(service: Service, completion: Decimal, started: bool) -> tuple[Stage, ...]:
+def placed_stages(policy: PolicyFile, service_id: str, completion: Decimal, started: bool) -> tuple[Stage, ...]:
     """The stages completion and the work flag place a case in (more than one: the stage is unknown)."""
-    return tuple(s for s in service.stages if s.holds(completion, started))
+    plan = policy.plan(service_id)
+    return plan.place(completion, started) if plan else ()
 
 
 def candidate_stages(plan: ServicePlan, facts: Facts) -> tuple[tuple[Stage, ...], str]:
     if facts.stage is not None:
         return tuple(s for s in plan.service.stages if s.id == facts.stage), "explicit"
-    return placed_stages(plan.service, facts.completion, facts.started), "completion"
+    return plan.place(facts.completion, facts.started), "completion"
 
 
 def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:

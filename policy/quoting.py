@@ -14,11 +14,11 @@ from .evaluator import (
 from .fields import BY_NAME
 from .loader import policies as shipped_policies
 from .models import (
-    AmbiguityUse, ClauseRef, Deadline, Decides, Deduction, FactOutcome, ProcessingTime, Quote, ReadingAmount,
+    AmbiguityUse, ClauseRef, Deadline, Decides, Deduction, FactOutcome, Quote, ReadingAmount,
     Scenario, StagePlacement, UnknownFact,
 )
 from .money import percent_of, to_cents
-from .schema import Clause, PolicyFile, Service
+from .schema import Clause, PolicyFile, Service, clause_key
 from .taxonomy import DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 
 Policies = Mapping[str, PolicyFile]
@@ -48,13 +48,6 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
         raise first_error(exc) from None
     check_against(scenario, registry or shipped_policies())
     return scenario
-
-
-def _ref(policy: PolicyFile, clause: Clause, decides: tuple[Decides, ...] = ()) -> ClauseRef:
-    return ClauseRef(
-        provider=policy.id, section=clause.section, quote=clause.quote, reading=clause.reading,
-        decision=clause.decision, decides=decides,
-    )
 
 
 def _money(value: Decimal) -> str:
@@ -136,19 +129,6 @@ def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> tuple[Ambi
     return tuple(used)
 
 
-def _processing_time(policy: PolicyFile, method: Optional[str]) -> Optional[ProcessingTime]:
-    table = policy.processing_times
-    rows = [p for p in table if p.method == method] if method else list(table)
-    if not rows:
-        return None
-    return ProcessingTime(
-        method=method,
-        min_business_days=min(p.min_business_days for p in rows),
-        max_business_days=max(p.max_business_days for p in rows),
-        clauses=tuple(_ref(policy, c) for p in rows for c in p.clauses),
-    )
-
-
 def _placement(ev: Evaluation) -> StagePlacement:
     if not ev.stages:
         return StagePlacement(id=None, label="-", placed_by="none")
@@ -159,64 +139,52 @@ def _placement(ev: Evaluation) -> StagePlacement:
     )
 
 
-class _Citations:
-    """The clauses of a quote: those that decided its amounts first (decisions.md section 4), then the
-    context. Keyed by section and quote, so a clause cited twice is listed once with all it decides."""
-
-    def __init__(self) -> None:
-        self.deciding: dict[tuple[str, str], tuple[Clause, list[Decides]]] = {}
-        self.context: dict[tuple[str, str], Clause] = {}
-
-    def decide(self, clauses: Iterable[Clause], end: Decides) -> None:
-        for c in clauses:
-            entry = self.deciding.setdefault((c.section, c.quote), (c, []))
-            if end not in entry[1]:
-                entry[1].append(end)
-
-    def set_scene(self, clauses: Iterable[Clause]) -> None:
-        for c in clauses:
-            self.context.setdefault((c.section, c.quote), c)
-
-    def refs(self, policy: PolicyFile) -> tuple[ClauseRef, ...]:
-        out = [_ref(policy, c, tuple(ends)) for c, ends in self.deciding.values()]
-        out += [_ref(policy, c) for key, c in self.context.items() if key not in self.deciding]
-        return tuple(out)
-
-
-def _deciding(tier_clauses: tuple[Clause, ...], end: Decides, wide: bool) -> list[Clause]:
-    """The clauses of a tier that decide one end of its band: its rules, and the clauses of that end (a
-    max clause only where the band is wider than a point: it is what lifts the max)."""
-    own = "min" if end == "refund_min" else "max"
+def _deciding(tier_clauses: tuple[Clause, ...], own: str, wide: bool) -> list[Clause]:
+    """The clauses of a tier that decide one end of its band (own: 'min' or 'max'): its rules, and the
+    clauses of that end (a max clause only where the band is wider than a point: it is what lifts the max)."""
     found = [c for c in tier_clauses if c.role == "rule" or (c.role == own and (own == "min" or wide))]
     return found or [c for c in tier_clauses if c.role != "context"]
 
 
-def _citations(policy: PolicyFile, ev: Evaluation) -> _Citations:
-    cite = _Citations()
+def _citations(policy: PolicyFile, ev: Evaluation, next_charge: bool) -> tuple[ClauseRef, ...]:
+    """The clauses of a quote: those that decided its amounts first (decisions.md section 4), then the
+    context. A clause cited twice is listed once, with all it decides."""
+    ends: dict[tuple, tuple[Clause, list[Decides]]] = {}  # in citing order, by clause_key
+    context: list[Clause] = []
+
+    def decide(clauses: Iterable[Clause], end: Decides) -> None:
+        for c in clauses:
+            found = ends.setdefault(clause_key(c), (c, []))[1]
+            if end not in found:
+                found.append(end)
+
     if ev.window_closed:
         if policy.window:
-            cite.decide(policy.window.clauses, "refund_min")
-            cite.decide(policy.window.clauses, "refund_max")
-        return cite
-    if not ev.outcomes:
-        return cite
-    low_ground = max(ev.grounds, key=lambda g: g.low, default=None)
-    high_ground = max(ev.grounds, key=lambda g: g.high, default=None)
-    low_by = next(o for o in ev.outcomes if o.low == ev.tiers_low)
-    high_by = next(o for o in ev.outcomes if o.high == ev.tiers_high)
-    if low_ground is not None and low_ground.low > ev.tiers_low:
-        cite.decide(low_ground.rule.clauses, "refund_min")
-    else:
-        cite.decide(_deciding(low_by.tier.clauses, "refund_min", low_by.high > low_by.low), "refund_min")
-    if high_ground is not None and high_ground.high > ev.tiers_high:
-        cite.decide(high_ground.rule.clauses, "refund_max")
-    else:
-        cite.decide(_deciding(high_by.tier.clauses, "refund_max", high_by.high > high_by.low), "refund_max")
-    for o in ev.outcomes:  # the other cases the band covers, and every heading and preamble, as context
-        cite.set_scene(c for c in o.tier.clauses if c.role in ("rule", "context"))
-    for g in ev.grounds:
-        cite.set_scene(g.rule.clauses)
-    return cite
+            decide(policy.window.clauses, "refund_min")
+            decide(policy.window.clauses, "refund_max")
+    elif ev.outcomes:
+        low_ground = max(ev.grounds, key=lambda g: g.low, default=None)
+        high_ground = max(ev.grounds, key=lambda g: g.high, default=None)
+        if low_ground is not None and low_ground.low > ev.tiers_low:
+            decide(low_ground.rule.clauses, "refund_min")
+        else:
+            by = next(o for o in ev.outcomes if o.low == ev.tiers_low)
+            decide(_deciding(by.tier.clauses, "min", by.high > by.low), "refund_min")
+        if high_ground is not None and high_ground.high > ev.tiers_high:
+            decide(high_ground.rule.clauses, "refund_max")
+        else:
+            by = next(o for o in ev.outcomes if o.high == ev.tiers_high)
+            decide(_deciding(by.tier.clauses, "max", by.high > by.low), "refund_max")
+        for o in ev.outcomes:  # the other cases the band covers, and every heading and preamble, as context
+            context += [c for c in o.tier.clauses if c.role in ("rule", "context")]
+        for g in ev.grounds:
+            context += g.rule.clauses
+    if next_charge and policy.next_charge_notice:
+        decide(policy.next_charge_notice.clauses, "next_charge_avoided")
+    refs = policy.clause_refs
+    cited = [refs[key, tuple(found)] for key, (_, found) in ends.items()]
+    cited += [refs[key, ()] for key in dict.fromkeys(map(clause_key, context)) if key not in ends]
+    return tuple(cited)
 
 
 def _deductions(policy: PolicyFile, service: Service, scenario: Scenario) -> tuple[Deduction, ...]:
@@ -224,20 +192,20 @@ def _deductions(policy: PolicyFile, service: Service, scenario: Scenario) -> tup
     parts = [(d.field, d.label, d.clauses[0]) for d in policy.deductions]
     parts += [(fund, DEDUCTIBLE_FIELDS[fund], service.clauses[0]) for fund in service.separate_funds]
     return tuple(
-        Deduction(field=name, label=label, amount=_money(getattr(scenario, name)), clause=_ref(policy, clause))
+        Deduction(field=name, label=label, amount=_money(getattr(scenario, name)), clause=policy.clause_refs[clause_key(clause), ()])
         for name, label, clause in parts
         if getattr(scenario, name) > 0
     )
 
 
-def _stage_note(service: Service, scenario: Scenario, ev: Evaluation) -> Optional[str]:
+def _stage_note(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> Optional[str]:
     """decisions.md 'explicit stage': the chosen stage wins, but a completion outside its band is said."""
     if ev.placed_by != "explicit" or not ev.stages:
         return None
     chosen = ev.stages[0]
     if chosen.explicit_only or chosen.covers(scenario.completion_pct):
         return None
-    by_completion = stages_label(placed_stages(service, scenario.completion_pct, scenario.started))
+    by_completion = stages_label(placed_stages(policy, scenario.service, scenario.completion_pct, scenario.started))
     return (
         f"You chose the stage {chosen.label}, but {scenario.completion_pct}% completion lies outside it "
         f"(completion alone would place it in {by_completion}). The quote follows the stage you chose."
@@ -250,7 +218,7 @@ def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, e
         offered = ", ".join(SERVICES[s] for s in policy.services)
         notes.append(f"{policy.name} does not list {SERVICES[scenario.service]}; it offers: {offered}.")
     else:
-        stage_note = _stage_note(service, scenario, ev)
+        stage_note = _stage_note(policy, scenario, ev)
         if stage_note:
             notes.append(stage_note)
     if scenario.work_started is False and scenario.deliverables_provided is True:
@@ -281,12 +249,10 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)
 
-    cite = _citations(policy, ev)
     next_charge: Optional[bool] = None
     notice_rule = policy.next_charge_notice
     if service is not None and service.billing == "monthly" and notice_rule and scenario.notice_days is not None:
         next_charge = scenario.notice_days >= notice_rule.days
-        cite.decide(notice_rule.clauses, "next_charge_avoided")
     deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else ()
 
     return Quote(
@@ -307,13 +273,13 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
         stage=_placement(ev),
         stage_note=service.stage_note if service else None,
         tiers=tuple(dict.fromkeys(o.tier.id for o in ev.outcomes)),
-        clauses=cite.refs(policy),
+        clauses=_citations(policy, ev, next_charge is not None),
         ambiguities=_ambiguities(policy, ev, facts),
         unknowns=_unknowns(ev),
         deductions=_deductions(policy, service, scenario) if service is not None else (),
         deadlines=deadlines,
         next_deadline=deadlines[0] if deadlines else None,
-        processing_time=_processing_time(policy, scenario.payment_method) if ev.high > 0 else None,
+        processing_time=policy.processing_time(scenario.payment_method) if ev.high > 0 else None,
         next_charge_avoided=next_charge,
         remedies=tuple(
             r.label for r in policy.remedies if r.when_flag is None or getattr(scenario, r.when_flag)

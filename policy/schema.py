@@ -5,12 +5,15 @@ A policy file is data; the evaluator knows only the kinds defined here, never a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, Mapping, Optional
+from typing import Any, Callable, Literal, Mapping, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import models
 from .taxonomy import DECISIONS, DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
 
 
@@ -37,6 +40,12 @@ class Clause(Strict):
         if self.reading == "interpretation" and not self.decision:
             raise ValueError("an interpretation must name its decision or ambiguity id")
         return self
+
+
+def clause_key(c: Clause) -> tuple:
+    """What tells clauses apart in a quote: the words, and how they are read (strings hash fast; a model
+    hashes every field through Python)."""
+    return (c.section, c.quote, c.reading, c.decision)
 
 
 class Fee(Strict):
@@ -94,7 +103,6 @@ class Tier(Strict):
     max: Amount
     clauses: tuple[Clause, ...] = Field(min_length=1)
     ambiguity: Optional[TierAmbiguity] = None
-    _fixed: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _a_clause_decides_it(self) -> "Tier":
@@ -104,12 +112,13 @@ class Tier(Strict):
         return self
 
     def model_post_init(self, context: Any) -> None:
-        self._fixed = self.min == self.max
+        self.fixed  # noqa: B018 (worked out as the file is loaded)
 
-    @property
+    @cached_property
     def fixed(self) -> bool:
-        """min and max are the same amount: evaluated once (worked out when the file is loaded)."""
-        return self._fixed
+        """min and max are the same amount: evaluated once. A cached_property of a frozen model: computed
+        from the model's own fields, which cannot change (a plain attribute read on the hot path)."""
+        return self.min == self.max
 
 
 class Stage(Strict):
@@ -122,15 +131,14 @@ class Stage(Strict):
     work_started: Optional[bool] = None
     explicit_only: bool = False  # an event the user must assert; completion never places it
     tiers: tuple[Tier, ...] = Field(min_length=1)
-    _clock_days: frozenset[int] = PrivateAttr(default=frozenset())
 
     def model_post_init(self, context: Any) -> None:
-        self._clock_days = frozenset(_clock_days(self.tiers))
+        self.clock_days  # noqa: B018 (worked out as the file is loaded)
 
-    @property
+    @cached_property
     def clock_days(self) -> frozenset[int]:
         """The last days of this stage's tier clocks: its result can change only the day after one."""
-        return self._clock_days
+        return frozenset(_clock_days(self.tiers))
 
     @model_validator(mode="after")
     def _one_upper_bound_and_a_fallback_tier(self) -> "Stage":
@@ -272,16 +280,51 @@ class PolicyFile(Strict):
     ambiguities: tuple[Ambiguity, ...] = ()
     services: dict[Literal[tuple(SERVICES)], Service]  # type: ignore[valid-type]
 
-    _plans: dict[str, "ServicePlan"] = PrivateAttr(default_factory=dict)
-
     def model_post_init(self, context: Any) -> None:
+        self.plans, self.clause_refs, self.processing_times_by_method  # noqa: B018 (worked out as the file is loaded)
+
+    @cached_property
+    def plans(self) -> Mapping[str, "ServicePlan"]:
         """Each service's plan, worked out once as the file is loaded and held by the policy (nothing keyed by
-        id() elsewhere, nothing to go stale: a policy is frozen, and a copy is validated anew)."""
-        self._plans = {sid: ServicePlan.of(self, service) for sid, service in self.services.items()}
+        id() elsewhere, nothing to go stale: a policy is frozen, and a changed copy is validated anew)."""
+        return MappingProxyType({sid: ServicePlan.of(self, service) for sid, service in self.services.items()})
+
+    @cached_property
+    def processing_times_by_method(self) -> Mapping[Optional[str], "models.ProcessingTime"]:
+        """The processing time a quote states, by payment method (None: the span of every method). Built once:
+        a ProcessingTime is frozen, so quotes can share one."""
+        methods: list[Optional[str]] = [None, *dict.fromkeys(p.method for p in self.processing_times)]
+        found = {}
+        for method in methods if self.processing_times else []:
+            rows = [p for p in self.processing_times if method is None or p.method == method]
+            found[method] = models.ProcessingTime(
+                method=method,
+                min_business_days=min(p.min_business_days for p in rows),
+                max_business_days=max(p.max_business_days for p in rows),
+                clauses=tuple(self.clause_refs[clause_key(c), ()] for p in rows for c in p.clauses),
+            )
+        return MappingProxyType(found)
+
+    @cached_property
+    def clause_refs(self) -> Mapping[tuple[tuple, tuple[str, ...]], "models.ClauseRef"]:
+        """How a quote cites each clause of this policy (by clause_key), by what the clause decides in it. Built
+        once; a ClauseRef is frozen, so quotes share them."""
+        ends: tuple[tuple[str, ...], ...] = (
+            (), ("refund_min",), ("refund_max",), ("refund_min", "refund_max"), ("refund_max", "refund_min"),
+            ("next_charge_avoided",),
+        )
+        return MappingProxyType({
+            (clause_key(c), decides): models.ClauseRef(provider=self.id, section=c.section, quote=c.quote, reading=c.reading,
+                                           decision=c.decision, decides=decides)  # type: ignore[arg-type]
+            for c in self.all_clauses(distinct=clause_key) for decides in ends
+        })
+
+    def processing_time(self, method: Optional[str]) -> Optional["models.ProcessingTime"]:
+        return self.processing_times_by_method.get(method)
 
     def plan(self, service_id: str) -> Optional["ServicePlan"]:
         """What the evaluator needs of one service; None where the service is not offered."""
-        return self._plans.get(service_id)
+        return self.plans.get(service_id)
 
     def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> "PolicyFile":
         """A changed copy is validated anew, so its plans follow its rules (a plain copy would keep the old)."""
@@ -310,8 +353,9 @@ class PolicyFile(Strict):
                         raise ValueError(f"tier {tier.id} names unknown ambiguity {tier.ambiguity.id!r}")
         return self
 
-    def all_clauses(self) -> list[Clause]:
-        """Every clause the data uses, in file order, duplicates kept out."""
+    def all_clauses(self, distinct: Callable[[Clause], tuple] = lambda c: (c.section, c.quote)) -> list[Clause]:
+        """Every clause the data uses, in file order; clauses with the same `distinct` key listed once (by
+        default: the same section and quote)."""
         found: list[Clause] = []
         groups: list[tuple[Clause, ...]] = []
         if self.window:
@@ -328,10 +372,10 @@ class PolicyFile(Strict):
             groups.append(service.clauses)
             for stage in service.stages:
                 groups += [tier.clauses for tier in stage.tiers]
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple] = set()
         for group in groups:
             for clause in group:
-                key = (clause.section, clause.quote)
+                key = distinct(clause)
                 if key not in seen:
                     seen.add(key)
                     found.append(clause)
@@ -348,6 +392,16 @@ class ServicePlan:
     asks_deliverables: bool
     uses_notice: bool
     day_thresholds: tuple[int, ...]  # every clock's last day, the window's included
+    # Where completion places a case, for each whole percentage and work flag: curves and sliders ask these
+    # (worked out once; other completions are placed as asked).
+    placements: Mapping[tuple[Decimal, bool], tuple[Stage, ...]]
+
+    def place(self, completion: Decimal, started: bool) -> tuple[Stage, ...]:
+        """The stages completion and the work flag place a case in (more than one: the stage is unknown)."""
+        found = self.placements.get((completion, started))
+        if found is None:
+            found = tuple(s for s in self.service.stages if s.holds(completion, started))
+        return found
 
     @classmethod
     def of(cls, policy: PolicyFile, service: Service) -> "ServicePlan":
@@ -360,6 +414,10 @@ class ServicePlan:
             asks_deliverables=any(t.when.deliverables_provided is not None for t in tiers),
             uses_notice=any(a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)),
             day_thresholds=clock_thresholds(window_days, service.stages),
+            placements=MappingProxyType({
+                (Decimal(c), started): tuple(s for s in service.stages if s.holds(Decimal(c), started))
+                for c in range(101) for started in (False, True)
+            }),
         )
 
 
