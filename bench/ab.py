@@ -35,7 +35,7 @@ def main() -> int:
     painted = {script: [t for t, _ in times] for script, times in pairs.items()}
     baseline = painted[args.scripts[0]]
     for script, times in painted.items():
-        print(f"{str(script):50s} median {statistics.median(times) * 1e3:6.1f} ms   "
+        print(f"{script!s:50s} median {statistics.median(times) * 1e3:6.1f} ms   "
               f"paired ratio to the baseline {paired_ratio(times, baseline):.2f}")
     return 0
 

@@ -10,12 +10,16 @@ import statistics
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .serve import CHROMIUM_ARGS, INSTALL_HINT, ROOT, chromium_path, streamlit_server
 from .timing import Figure
 
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
 REFERENCE = Path(__file__).resolve().parent / "reference_app.py"
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 METRIC = '[data-testid="stMetricValue"]'  # the first metric: "Refund" on both pages
 # ITMedia's prorated ceiling changes at every whole percent, so every key press must change the Refund

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .timing import Figure
@@ -41,7 +41,7 @@ def table(figures: list[Figure]) -> str:
 
 
 def write(figures: list[Figure], quick: bool) -> str:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = (
         "# Benchmarks\n\n"
         "Written by `python -m bench` (do not edit by hand). Each figure is a median over repeated runs; a ratio\n"

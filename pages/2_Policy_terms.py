@@ -2,13 +2,14 @@
 import streamlit as st
 
 from policy import policies
-from policy.markdown import md_escape as e
 from policy.loader import source_text
+from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_matrix
 from ui import page  # the shared scenario survives this page untouched (page.finish keeps it in the URL)
 
-page.start("pages/2_Policy_terms.py", caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent.")
+page.start("pages/2_Policy_terms.py",
+           caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent.")
 
 registry = policies()
 header = st.columns([1.2] + [2] * len(registry))

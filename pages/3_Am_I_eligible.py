@@ -21,15 +21,15 @@ with st.form("eligibility"):
     provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
                             format_func=lambda p: policies()[p].name, key="el_provider")
     service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
-                           format_func=SERVICES.get, key="el_service")
+                           format_func=lambda s: SERVICES[s], key="el_service")
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
                              value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
     when = st.date_input("When did you pay?", value=paid_on, max_value=today,
                          min_value=today - timedelta(days=DAYS_MAX), key="el_paid_on")
     started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
-                       index=[a for a in ANSWERS.values()].index(v["work_started"]))
+                       index=list(ANSWERS.values()).index(v["work_started"]))
     delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
-                         index=[a for a in ANSWERS.values()].index(v["deliverables_provided"]))
+                         index=list(ANSWERS.values()).index(v["deliverables_provided"]))
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", help="Leave at 0 if nothing has been done.")
     st.markdown("Did any of these happen?")
@@ -55,7 +55,8 @@ if submitted:
 
 if st.session_state.get("el_answered"):
     scenario, problem = state.scenario()
-    if problem is not None:
+    if scenario is None:
+        assert problem is not None
         st.error(f"**{problem.field}**: {problem.message}. Your answers are kept above; correct this one.")
     else:
         q = cache.cached_quote(cache.key(scenario))
@@ -64,11 +65,11 @@ if st.session_state.get("el_answered"):
         st.markdown(f"### {e(plain_answer(q))}")
         show.headline(q, state.values()["paid_on"])
         if st.session_state.get("el_started") == "Not sure" and scenario.completion_pct == 0:
-            started = quote(parse_scenario({**scenario.model_dump(), "work_started": True}))
-            if (started.refund_min, started.refund_max) != (q.refund_min, q.refund_max):
+            if_started = quote(parse_scenario({**scenario.model_dump(), "work_started": True}))
+            if (if_started.refund_min, if_started.refund_max) != (q.refund_min, q.refund_max):
                 st.info(
                     e(f"You were not sure whether work has started. With no progress we assumed it has not; "
-                      f"if it has, the policy gives {refund_text(started)}."),
+                      f"if it has, the policy gives {refund_text(if_started)}."),
                 )
         st.subheader("What to do next")
         st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policy, q, state.values()["paid_on"])))

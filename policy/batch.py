@@ -11,10 +11,11 @@ import io
 import multiprocessing
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Iterator, Optional
+from typing import IO, Optional
 
 from .errors import InputError
 from .export import QUOTE_COLUMNS, error_row, quote_row

@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from .batch import open_csv, run_batch
 from .errors import InputError, PolicyFileError

@@ -6,8 +6,9 @@ thresholds and repeats it: exact, and about ten times fewer evaluations than day
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Mapping, Optional, Sequence
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -92,7 +93,7 @@ def compare_completion(scenario: Scenario, registry: Optional[Mapping[str, Polic
 def _day_spans(thresholds: tuple[int, ...], days: int) -> tuple[list[int], np.ndarray]:
     """One representative day per span between thresholds, and each day's span index."""
     span_of_day = np.array([bisect_left(thresholds, d) for d in range(days + 1)])
-    first_day = {}
+    first_day: dict[int, int] = {}
     for d, span in enumerate(span_of_day.tolist()):
         first_day.setdefault(span, d)
     spans = sorted(first_day)

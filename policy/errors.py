@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 
 class InputError(ValueError):
@@ -39,7 +40,7 @@ def _split(loc: tuple, message: str) -> tuple[str, str]:
     return field, message
 
 
-def _describe(err: dict) -> InputError:
+def _describe(err: ErrorDetails) -> InputError:
     field, message = _split(err["loc"], _clean(err["msg"]))
     if err["type"] == "extra_forbidden":
         message = "is not a known field (check the spelling)"

@@ -8,9 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
-from .models import FLAG_FIELDS, Scenario
+from .models import FLAG_FIELDS, Scenario, Verdict
 from .money import HUNDRED, ZERO, to_cents
-from .schema import Amount, ExceptionRule, PolicyFile, Service, ServicePlan, Stage, Tier, clock_thresholds
+from .schema import Amount, ExceptionRule, PolicyFile, ServicePlan, Stage, Tier, clock_thresholds
 
 NOTICE_SERVED = 10**6  # a notice period given long ago: fully served
 
@@ -29,7 +29,7 @@ class Facts(NamedTuple):
     flags: frozenset[str]
 
     @classmethod
-    def of(cls, s: Scenario) -> "Facts":
+    def of(cls, s: Scenario) -> Facts:
         return cls(
             scenario=s, completion=s.completion_pct, days=s.days_since_payment, started=s.started, stage=s.stage,
             flags=frozenset(f for f in FLAG_FIELDS if getattr(s, f)),
@@ -39,7 +39,7 @@ class Facts(NamedTuple):
     def paid(self) -> Decimal:
         return self.scenario.amount_paid
 
-    def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> "Facts":
+    def at(self, *, completion: Optional[Decimal] = None, days: Optional[int] = None) -> Facts:
         """The same case at another completion or day; work is inferred started above 0%."""
         if completion is None:
             completion, started = self.completion, self.started
@@ -81,7 +81,7 @@ class Evaluation(NamedTuple):
 
     low: Decimal  # rounded to the cent
     high: Decimal
-    verdict: str
+    verdict: Verdict
     base: Decimal
     stages: tuple[Stage, ...] = ()
     placed_by: str = "none"
@@ -104,7 +104,7 @@ def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
     if of == "unused_ad_spend":
         return facts.scenario.unused_ad_spend
     # unused_after_notice: the share of the period still unused once the notice period runs out
-    notice_left = max(0, a.notice_period_days - (world.notice_given or 0))
+    notice_left = max(0, (a.notice_period_days or 0) - (world.notice_given or 0))
     unused_days = a.period_days * (HUNDRED - facts.completion) / HUNDRED - notice_left
     return base * max(unused_days, ZERO) / a.period_days
 
@@ -147,9 +147,7 @@ def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
         return False
     if when.work_started is not None and when.work_started != facts.started:
         return False
-    if when.deliverables_provided is not None and when.deliverables_provided != world.deliverables:
-        return False
-    return True
+    return not (when.deliverables_provided is not None and when.deliverables_provided != world.deliverables)
 
 
 def _worlds(plan: ServicePlan, facts: Facts) -> tuple[World, ...]:
@@ -176,7 +174,7 @@ def window_closed(base: Decimal = ZERO) -> Evaluation:
     return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
 
 
-def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> str:
+def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> Verdict:
     """decisions.md section 4. discretion: a rule that applies (under some value of the facts not given)
     itself leaves a range from 0 (a 'may', a contested reading). A band from 0 without one depends on facts
     not given."""

@@ -178,7 +178,8 @@ def plain_answer(q: Quote) -> str:
         return f"Possibly. Depending on {deciding_facts(q)}, up to {format_usd(Decimal(q.refund_max), q.currency)}."
     if q.verdict == "discretionary":
         if Decimal(q.refund_min) > 0:
-            return f"Yes, in part: at least {format_usd(Decimal(q.refund_min), q.currency)}, and up to {format_usd(Decimal(q.refund_max), q.currency)} if the provider agrees."
+            return (f"Yes, in part: at least {format_usd(Decimal(q.refund_min), q.currency)}, and up to "
+                    f"{format_usd(Decimal(q.refund_max), q.currency)} if the provider agrees.")
         return f"Maybe. The provider may refund up to {format_usd(Decimal(q.refund_max), q.currency)}, but it does not have to."
     if q.verdict == "window_closed":
         return "Probably not: the deadline for refund requests in this policy has passed."

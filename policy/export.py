@@ -55,7 +55,7 @@ def quote_json(q: Quote) -> str:
 
 def quote_csv(q: Quote) -> str:
     """One row: every scenario field, then the same quote columns as `python -m policy batch` writes."""
-    cells = {**{name: "" for name in NAMES}, **scenario_cells(q.scenario), **quote_row(q)}
+    cells = {**dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
     return rows_text([list(cells), list(cells.values())])
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic.json_schema import JsonDict
 
 from .taxonomy import PAYMENT_METHODS, SERVICES
 
@@ -30,7 +31,7 @@ def declare(kind: Kind, label: str, help: str, *, group: str = "advanced", cli: 
     """A scenario field with what every surface needs to show and read it. `group`: where the app asks for it
     (offer: what was bought; dial: the two sliders; advanced). `cli`: short flags besides --the-field-name.
     `choice_labels`: how a choice field's values read."""
-    extra = {"kind": kind, "group": group, "cli": list(cli), "choice_labels": dict(choice_labels or {})}
+    extra: JsonDict = {"kind": kind, "group": group, "cli": list(cli), "choice_labels": dict(choice_labels or {})}
     return Field(title=label, description=help, json_schema_extra=extra, **field_args)
 
 
@@ -69,8 +70,9 @@ class Scenario(BaseModel):
 
     provider: str = declare("provider", "Provider", "Whose refund policy applies.", group="offer", min_length=1,
                             examples=["socialbeat"])
-    service: ServiceId = declare("choice", "Service", "What was bought, in the common taxonomy.", group="offer",
-                                 choice_labels=SERVICES, examples=["website"])
+    service: ServiceId = declare(  # type: ignore[valid-type]
+        "choice", "Service", "What was bought, in the common taxonomy.", group="offer", choice_labels=SERVICES,
+        examples=["website"])
     amount_paid: PaidAmount = declare("money", "Amount paid", "The payment the request is about, in the policy's "
                                       "currency (USD).", group="offer", examples=["5000.00"])
     completion_pct: Decimal = declare(
@@ -94,7 +96,7 @@ class Scenario(BaseModel):
     unused_ad_spend: PartAmount = declare(
         "money", "Unused ad spend", "Advertising budget within the amount paid that is still unspent.",
         default=Decimal(0))
-    payment_method: Optional[PaymentMethod] = declare(
+    payment_method: Optional[PaymentMethod] = declare(  # type: ignore[valid-type]
         "choice", "Payment method", "How the client paid, for the processing time.", choice_labels=PAYMENT_METHODS,
         default=None)
     first_time_client: bool = declare("flag", "First-time client", "The client's first purchase.", default=False)
@@ -138,7 +140,7 @@ class Scenario(BaseModel):
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Scenario":
+    def _consistent(self) -> Scenario:
         for name in ("third_party_costs", "taxes_remitted", "unused_ad_spend"):
             if getattr(self, name) > self.amount_paid:
                 raise ValueError(f"{name}: cannot exceed amount_paid ({self.amount_paid})")
@@ -153,7 +155,7 @@ class Scenario(BaseModel):
             )
         return self
 
-    def for_provider(self, provider: str) -> "Scenario":
+    def for_provider(self, provider: str) -> Scenario:
         """The same case put to another provider; an explicit stage belongs to one provider's service."""
         if provider == self.provider:
             return self
@@ -164,7 +166,7 @@ class Scenario(BaseModel):
         return infer_started(self.work_started, self.completion_pct)
 
 
-FIELD_KINDS: dict[str, str] = {name: f.json_schema_extra["kind"]  # type: ignore[index]
+FIELD_KINDS: dict[str, str] = {name: str(f.json_schema_extra["kind"])  # type: ignore[index]
                                for name, f in Scenario.model_fields.items()}
 NUMERIC_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind in NUMBER_KINDS)
 FLAG_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "flag")

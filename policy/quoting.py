@@ -1,21 +1,39 @@
 """quote(scenario) -> Quote: the band of the evaluator, with the clauses, readings, deadlines and times behind it."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
 from .errors import InputError, first_error
 from .evaluator import (
-    NOTICE_SERVED, Evaluation, Facts, Outcome, amount, day_thresholds, evaluate, placed_stages, stages_label,
+    NOTICE_SERVED,
+    Evaluation,
+    Facts,
+    Outcome,
+    amount,
+    day_thresholds,
+    evaluate,
+    placed_stages,
+    stages_label,
     window_closed,
 )
 from .fields import BY_NAME
 from .loader import policies as shipped_policies
 from .models import (
-    AmbiguityUse, ClauseRef, Deadline, Decides, Deduction, FactOutcome, Quote, ReadingAmount,
-    Scenario, StagePlacement, UnknownFact,
+    AmbiguityUse,
+    ClauseRef,
+    Deadline,
+    Decides,
+    Deduction,
+    FactOutcome,
+    Quote,
+    ReadingAmount,
+    Scenario,
+    StagePlacement,
+    UnknownFact,
 )
 from .money import percent_of, to_cents
 from .schema import Clause, PolicyFile, Service, clause_key
@@ -269,7 +287,7 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
         refund_max=_money(ev.high),
         refund_pct_min=percent_of(ev.low, scenario.amount_paid),
         refund_pct_max=percent_of(ev.high, scenario.amount_paid),
-        verdict=ev.verdict,  # type: ignore[arg-type]
+        verdict=ev.verdict,
         stage=_placement(ev),
         stage_note=service.stage_note if service else None,
         tiers=tuple(dict.fromkeys(o.tier.id for o in ev.outcomes)),

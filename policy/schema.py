@@ -4,12 +4,13 @@ A policy file is data; the evaluator knows only the kinds defined here, never a 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
-from types import MappingProxyType
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Literal, Mapping, Optional
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -36,7 +37,7 @@ class Clause(Strict):
     role: ClauseRole = "rule"
 
     @model_validator(mode="after")
-    def _interpretation_names_its_decision(self) -> "Clause":
+    def _interpretation_names_its_decision(self) -> Clause:
         if self.reading == "interpretation" and not self.decision:
             raise ValueError("an interpretation must name its decision or ambiguity id")
         return self
@@ -69,10 +70,10 @@ class Amount(Strict):
     cap_pct: Optional[Decimal] = Field(default=None, ge=0, le=100)
     notice_period_days: Optional[int] = Field(default=None, ge=0)
     period_days: int = Field(default=30, gt=0)
-    plus: tuple["Amount", ...] = ()
+    plus: tuple[Amount, ...] = ()
 
     @model_validator(mode="after")
-    def _notice_needs_period(self) -> "Amount":
+    def _notice_needs_period(self) -> Amount:
         if (self.of == "unused_after_notice") != (self.notice_period_days is not None):
             raise ValueError("notice_period_days goes with of = 'unused_after_notice' and only with it")
         return self
@@ -105,7 +106,7 @@ class Tier(Strict):
     ambiguity: Optional[TierAmbiguity] = None
 
     @model_validator(mode="after")
-    def _a_clause_decides_it(self) -> "Tier":
+    def _a_clause_decides_it(self) -> Tier:
         roles = {c.role for c in self.clauses}
         if "rule" not in roles and not {"min", "max"} <= roles:
             raise ValueError(f"tier {self.id}: needs a clause that decides it (role 'rule', or one 'min' and one 'max')")
@@ -141,7 +142,7 @@ class Stage(Strict):
         return frozenset(_clock_days(self.tiers))
 
     @model_validator(mode="after")
-    def _one_upper_bound_and_a_fallback_tier(self) -> "Stage":
+    def _one_upper_bound_and_a_fallback_tier(self) -> Stage:
         if (self.completion_below is None) == (self.completion_to is None):
             raise ValueError(f"stage {self.id}: give exactly one of completion_below, completion_to")
         if self.completion_above is not None and self.completion_from != 0:
@@ -186,11 +187,11 @@ class Service(Strict):
     stages: tuple[Stage, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _stages_cover_every_completion(self) -> "Service":
+    def _stages_cover_every_completion(self) -> Service:
         ids = [s.id for s in self.stages]
         if len(ids) != len(set(ids)):
             raise ValueError("stage ids must be unique within a service")
-        probes = [Decimal(x) / 2 for x in range(0, 201)]
+        probes = [Decimal(x) / 2 for x in range(201)]
         for started in (False, True):
             for c in probes:
                 if started is False and c > 0:
@@ -284,13 +285,13 @@ class PolicyFile(Strict):
         self.plans, self.clause_refs, self.processing_times_by_method  # noqa: B018 (worked out as the file is loaded)
 
     @cached_property
-    def plans(self) -> Mapping[str, "ServicePlan"]:
+    def plans(self) -> Mapping[str, ServicePlan]:
         """Each service's plan, worked out once as the file is loaded and held by the policy (nothing keyed by
         id() elsewhere, nothing to go stale: a policy is frozen, and a changed copy is validated anew)."""
         return MappingProxyType({sid: ServicePlan.of(self, service) for sid, service in self.services.items()})
 
     @cached_property
-    def processing_times_by_method(self) -> Mapping[Optional[str], "models.ProcessingTime"]:
+    def processing_times_by_method(self) -> Mapping[Optional[str], models.ProcessingTime]:
         """The processing time a quote states, by payment method (None: the span of every method). Built once:
         a ProcessingTime is frozen, so quotes can share one."""
         methods: list[Optional[str]] = [None, *dict.fromkeys(p.method for p in self.processing_times)]
@@ -306,7 +307,7 @@ class PolicyFile(Strict):
         return MappingProxyType(found)
 
     @cached_property
-    def clause_refs(self) -> Mapping[tuple[tuple, tuple[str, ...]], "models.ClauseRef"]:
+    def clause_refs(self) -> Mapping[tuple[tuple, tuple[str, ...]], models.ClauseRef]:
         """How a quote cites each clause of this policy (by clause_key), by what the clause decides in it. Built
         once; a ClauseRef is frozen, so quotes share them."""
         ends: tuple[tuple[str, ...], ...] = (
@@ -319,14 +320,14 @@ class PolicyFile(Strict):
             for c in self.all_clauses(distinct=clause_key) for decides in ends
         })
 
-    def processing_time(self, method: Optional[str]) -> Optional["models.ProcessingTime"]:
+    def processing_time(self, method: Optional[str]) -> Optional[models.ProcessingTime]:
         return self.processing_times_by_method.get(method)
 
-    def plan(self, service_id: str) -> Optional["ServicePlan"]:
+    def plan(self, service_id: str) -> Optional[ServicePlan]:
         """What the evaluator needs of one service; None where the service is not offered."""
         return self.plans.get(service_id)
 
-    def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> "PolicyFile":
+    def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> PolicyFile:
         """A changed copy is validated anew, so its plans follow its rules (a plain copy would keep the old)."""
         return type(self).model_validate({**self.model_dump(), **(update or {})})
 
@@ -338,7 +339,7 @@ class PolicyFile(Strict):
         return value
 
     @model_validator(mode="after")
-    def _every_cited_reading_exists(self) -> "PolicyFile":
+    def _every_cited_reading_exists(self) -> PolicyFile:
         known = DECISIONS | {a.id for a in self.ambiguities}
         for clause in self.all_clauses():
             if clause.decision and clause.decision not in known:
@@ -404,7 +405,7 @@ class ServicePlan:
         return found
 
     @classmethod
-    def of(cls, policy: PolicyFile, service: Service) -> "ServicePlan":
+    def of(cls, policy: PolicyFile, service: Service) -> ServicePlan:
         tiers = [t for stage in service.stages for t in stage.tiers]
         window_days = policy.window.days if policy.window else None
         return cls(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # CRLF, as RFC 4180: the csv module then quotes any cell holding a CR or an LF, so a bare CR cannot split a row.

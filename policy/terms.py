@@ -1,7 +1,8 @@
 """The policies side by side: one row per term, one column per provider, 'not stated' where a policy is silent."""
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from collections.abc import Mapping
+from typing import Optional
 
 import pandas as pd
 

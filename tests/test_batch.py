@@ -4,13 +4,13 @@ import io
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import scenarios
 
 from bench.data import write_rows
 from policy import parse_scenario, policies, quote
 from policy.batch import PARALLEL_FROM_ROWS, run_batch
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
-from strategies import scenarios
 
 
 def batch(text: str):

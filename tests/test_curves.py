@@ -3,10 +3,10 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import scenarios
 
 from policy import parse_scenario, policies, quote
 from policy.curves import compare_completion, completion_curve, days_curve, grid, stage_boundaries
-from strategies import scenarios
 
 
 def cents(text: str) -> int:

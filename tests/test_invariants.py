@@ -3,10 +3,10 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import scenarios
 
 from policy import parse_scenario, policies, quote
 from policy.models import quote_to_json
-from strategies import scenarios
 
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.load_profile("ci")
@@ -107,9 +107,9 @@ def test_deadlines_are_every_day_the_band_drops_walking_day_by_day(data, day):
         assert q.deadlines == ()
         return
     drops, (low, high, _) = [], band(data)
-    for day in range(day + 1, 100):
-        later_low, later_high, later = band({**data, "days_since_payment": day})
+    for later_day in range(day + 1, 100):
+        later_low, later_high, later = band({**data, "days_since_payment": later_day})
         if later_low < low or later_high < high:
-            drops.append((day - 1, later.refund_min, later.refund_max, later.verdict))
+            drops.append((later_day - 1, later.refund_min, later.refund_max, later.verdict))
         low, high = later_low, later_high
     assert [(d.last_day, d.refund_min_after, d.refund_max_after, d.verdict_after) for d in q.deadlines] == drops

@@ -9,7 +9,7 @@ attaches the current data frames to a copy of the compiled spec: draw with st.ve
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Literal, Optional
 
 import altair as alt
 import pandas as pd
@@ -46,7 +46,7 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
 
 @lru_cache(maxsize=16)
 def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bounds: bool, title: str) -> dict:
-    interpolate = "step-after" if step else "linear"
+    interpolate: Literal["step-after", "linear"] = "step-after" if step else "linear"
     extra = (alt.Tooltip("stage:N", title="Stage"),) if with_stage else ()
     tip = _tooltip(x_field, x_title, extra)
     base = alt.Chart(alt.Data(name="band")).encode(x=alt.X(f"{x_field}:Q", title=x_title))
@@ -151,7 +151,7 @@ def _winner_spec() -> dict:
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)"),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-            color=alt.Color("most_generous:N", title="Gives the most", scale=alt.Scale(range=PALETTE + ["#bbbbbb"])),
+            color=alt.Color("most_generous:N", title="Gives the most", scale=alt.Scale(range=[*PALETTE, "#bbbbbb"])),
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),

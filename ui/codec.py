@@ -2,9 +2,10 @@
 tested on its own: every bad or tampered parameter becomes a warning naming it, and a default."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from policy import InputError, parse_scenario, policies
 from policy.fields import BY_NAME, FIELDS, FieldSpec

@@ -20,7 +20,7 @@ def menu(current: str) -> None:
     if key in st.session_state and st.session_state[key] is None:  # a click on the current page deselects it
         st.session_state[key] = current
     choice = st.sidebar.segmented_control(
-        "Pages", list(LABELS), default=current, format_func=LABELS.get, key=key,
+        "Pages", list(LABELS), default=current, format_func=lambda script: LABELS[script], key=key,
         label_visibility="collapsed",
     )
     if choice is not None and choice != current:

@@ -1,7 +1,7 @@
 """What every page does first and last: config, navigation, the shared scenario, title, URL warnings, URL."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Literal, Optional
 
 import streamlit as st
 
@@ -12,7 +12,7 @@ from . import nav, state
 CONFIGURED = "_configured_page"
 
 
-def start(script: str, title: Optional[str] = None, caption: str = "", layout: str = "wide",
+def start(script: str, title: Optional[str] = None, caption: str = "", layout: Literal["wide", "centered"] = "wide",
           about: Optional[str] = None) -> dict:
     """Open a page (`script` as listed in nav.LABELS); returns the shared scenario's values. `about` is a
     tooltip on the title, for a page that keeps its elements few (a caption would be one more).

@@ -4,19 +4,25 @@ Every text from a user or a policy file goes through md_escape (a '$' would star
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable, Optional
+from typing import Optional
 
 import streamlit as st
 
 from policy import Quote, Scenario
 from policy.explain import (
-    VERDICT_COLOURS, deadline_sentence, explanation_sections, pct_range, refund_text, verdict_label, verdict_sentence,
+    VERDICT_COLOURS,
+    deadline_sentence,
+    explanation_sections,
+    pct_range,
+    refund_text,
+    verdict_label,
+    verdict_sentence,
 )
+from policy.export import quote_csv, quote_json, quote_markdown
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
-from policy.export import quote_csv, quote_json, quote_markdown
-
 
 
 def headline(q: Quote, payment_date: Optional[date] = None) -> None:
@@ -43,7 +49,7 @@ def _download_buttons(q: Quote, s: Scenario, payment_date: Optional[date]) -> No
     files = (
         ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
         ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
-        ("Client summary (Markdown)", lambda: quote_markdown(q, s, date.today(), payment_date), "md",
+        ("Client summary (Markdown)", lambda: quote_markdown(q, date.today(), payment_date), "md",
          "text/markdown", "dl_md"),
     )
     for label, make, ext, mime, key in files:

@@ -5,8 +5,9 @@ a widget from the scenario (where they differ) before drawing it, so a value sur
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 from urllib.parse import urlencode
 
 import streamlit as st

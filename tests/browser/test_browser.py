@@ -1,10 +1,11 @@
 """As a user would, in a real browser: load, press keys, choose, share, download, ask."""
 import json
 import re
-
-from playwright.sync_api import expect
+from pathlib import Path
 
 from conftest import shot, wait_ready
+from playwright.sync_api import expect
+
 from policy import parse_scenario, policies, quote
 from policy.explain import refund_text
 
@@ -74,7 +75,7 @@ def test_the_download_matches_the_quote(page, base_url):
     expect(page.get_by_test_id("stCode")).to_contain_text("completion_pct=30")
     with page.expect_download() as download:
         page.get_by_role("button", name="Quote as JSON").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     q = quote(parse_scenario({**BASE, "completion_pct": 30, "days_since_payment": 5}))
     assert (data["refund_min"], data["refund_max"], data["verdict"]) == (q.refund_min, q.refund_max, q.verdict)
 
