@@ -1,0 +1,49 @@
+"""Each scenario field is declared once; every surface that reads or writes a scenario derives it from there."""
+import subprocess
+import sys
+from pathlib import Path
+
+from policy.batch import HEADER_NAMES
+from policy.cli import build_parser
+from policy.export import scenario_cells
+from policy.fields import FIELDS, NAMES
+from policy.models import Scenario
+from ui.codec import DEFAULTS, from_query, to_query
+from ui.state import _ADVANCED_WIDGETS, ADVANCED_LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_field_has_a_label_help_and_a_known_kind():
+    assert NAMES == tuple(Scenario.model_fields)
+    for f in FIELDS:
+        assert f.label and f.help and f.kind in ("provider", "choice", "money", "percent", "days", "tristate",
+                                                  "flag", "stage"), f
+
+
+def test_the_command_line_has_a_flag_for_every_field():
+    quote = next(a for a in build_parser()._subparsers._group_actions[0].choices.values() if a.prog.endswith("quote"))
+    dests = {a.dest for a in quote._actions}
+    assert set(NAMES) <= dests
+    help_text = subprocess.run([sys.executable, "-m", "policy", "quote", "--help"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=60).stdout
+    assert all(f.flag in help_text for f in FIELDS)
+
+
+def test_batch_headers_the_url_and_the_app_know_every_field():
+    assert {HEADER_NAMES[n] for n in NAMES} == set(NAMES)
+    assert set(DEFAULTS) == {*NAMES, "paid_on"}
+    advanced = [f for f in FIELDS if f.group == "advanced"]
+    assert set(ADVANCED_LABELS) == {"paid_on", *(f.name for f in advanced)}
+    assert {f.kind for f in advanced} <= set(_ADVANCED_WIDGETS)
+
+
+def test_a_scenario_round_trips_through_every_text_form():
+    s = Scenario.model_validate(dict(provider="stepinto", service="ppc", amount_paid="12.5", completion_pct=3,
+                                     days_since_payment=4, work_started=True, notice_days=2, payment_method="card",
+                                     billing_error=True, stage="started"))
+    cells = {k: v for k, v in scenario_cells(s).items() if v != ""}
+    assert Scenario.model_validate(cells) == s
+    values, warnings = from_query(to_query({**DEFAULTS, **cells}))
+    assert warnings == []
+    assert Scenario.model_validate({k: v for k, v in values.items() if k != "paid_on" and v is not None}) == s
