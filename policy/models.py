@@ -141,14 +141,13 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        for name in ("third_party_costs", "taxes_remitted", "unused_ad_spend"):
+        for name in MONEY_PARTS:
             if getattr(self, name) > self.amount_paid:
                 raise ValueError(f"{name}: cannot exceed amount_paid ({self.amount_paid})")
-        if self.third_party_costs + self.taxes_remitted + self.unused_ad_spend > self.amount_paid:
-            raise ValueError(
-                "third_party_costs: together with taxes_remitted and unused_ad_spend cannot exceed amount_paid "
-                f"({self.amount_paid})"
-            )
+        if sum(getattr(self, name) for name in MONEY_PARTS) > self.amount_paid:
+            first, *others = MONEY_PARTS
+            raise ValueError(f"{first}: together with {' and '.join(others)} cannot exceed amount_paid "
+                             f"({self.amount_paid})")
         if self.work_started is False and self.completion_pct > 0:
             raise ValueError(
                 "work_started: cannot be false when completion_pct is above 0; leave it unknown or set completion to 0"
@@ -170,6 +169,8 @@ FIELD_KINDS: dict[str, str] = {name: str(f.json_schema_extra["kind"])  # type: i
                                for name, f in Scenario.model_fields.items()}
 NUMERIC_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind in NUMBER_KINDS)
 FLAG_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "flag")
+# Money within the amount paid (every money field but the amount itself): what a policy may deduct.
+MONEY_PARTS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "money" and name != "amount_paid")
 
 
 # The quote and its parts: frozen dataclasses with tuples (cheap to build, and nothing one quote holds can be

@@ -37,7 +37,7 @@ from .models import (
 )
 from .money import percent_of, to_cents
 from .schema import Clause, PolicyFile, Service, clause_key
-from .taxonomy import DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
+from .taxonomy import EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 
 Policies = Mapping[str, PolicyFile]
 
@@ -208,7 +208,8 @@ def _citations(policy: PolicyFile, ev: Evaluation, next_charge: bool) -> tuple[C
 def _deductions(policy: PolicyFile, service: Service, scenario: Scenario) -> tuple[Deduction, ...]:
     """What the policy takes out of the base, and money held apart from it, as given in the scenario."""
     parts = [(d.field, d.label, d.clauses[0]) for d in policy.deductions]
-    parts += [(fund, DEDUCTIBLE_FIELDS[fund], service.clauses[0]) for fund in service.separate_funds]
+    parts += [(fund, f"{BY_NAME[fund].label} (held apart, returned only where a rule says so)", service.clauses[0])
+              for fund in service.separate_funds]
     return tuple(
         Deduction(field=name, label=label, amount=_money(getattr(scenario, name)), clause=policy.clause_refs[clause_key(clause), ()])
         for name, label, clause in parts

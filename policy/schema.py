@@ -15,7 +15,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import models
-from .taxonomy import DECISIONS, DEDUCTIBLE_FIELDS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
+from .taxonomy import DECISIONS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
 
 
 class Strict(BaseModel):
@@ -183,7 +183,7 @@ class Service(Strict):
     billing: Literal["project", "monthly"]
     stage_note: str  # how completion places a stage, shown to the user
     clauses: tuple[Clause, ...] = Field(min_length=1)
-    separate_funds: tuple[Literal["unused_ad_spend"], ...] = ()
+    separate_funds: tuple[Literal[models.MONEY_PARTS], ...] = ()  # type: ignore[valid-type]
     stages: tuple[Stage, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -209,7 +209,7 @@ class Window(Strict):
 
 
 class Deduction(Strict):
-    field: Literal[tuple(DEDUCTIBLE_FIELDS)]  # type: ignore[valid-type]
+    field: Literal[models.MONEY_PARTS]  # type: ignore[valid-type]
     label: str
     clauses: tuple[Clause, ...] = Field(min_length=1)
 

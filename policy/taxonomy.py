@@ -24,13 +24,6 @@ PAYMENT_METHODS: dict[str, str] = {
 # with the fields, in models.Scenario).
 EXCEPTION_FLAGS: tuple[str, ...] = ("billing_error", "provider_fault", "undelivered_promised")
 
-# Money fields a policy may take out of the refundable base.
-DEDUCTIBLE_FIELDS: dict[str, str] = {
-    "taxes_remitted": "Taxes already remitted",
-    "third_party_costs": "Third-party costs",
-    "unused_ad_spend": "Unused ad spend (held apart, returned only where a rule says so)",
-}
-
 # Rows of the "Policy terms side by side" matrix, in display order.
 TERMS: dict[str, str] = {
     "request_window": "Request window",
