@@ -10,7 +10,7 @@ from typing import Optional
 
 from .explain import explanation_sections, pct_text, refund_text, verdict_label, verdict_sentence
 from .fields import NAMES
-from .markdown import md_escape, sections_markdown
+from .markdown import md_file_escape, sections_markdown
 from .models import Quote, Scenario, quote_to_json
 from .money import format_usd
 from .spreadsheet import rows_text
@@ -61,7 +61,7 @@ def quote_csv(q: Quote) -> str:
 
 def quote_markdown(q: Quote, today: date, payment_date: Optional[date] = None) -> str:
     """A summary a client can read: the policy governs; this explains it."""
-    e = md_escape
+    e = md_file_escape
     s = q.scenario
     lines = [
         f"# Refund estimate: {e(q.provider_name)}, {e(q.service_label or SERVICES[q.service])}",
@@ -78,7 +78,7 @@ def quote_markdown(q: Quote, today: date, payment_date: Optional[date] = None) -
         f"**{e(verdict_label(q))}.** {e(verdict_sentence(q))}",
         "",
     ]
-    lines += [sections_markdown(explanation_sections(q, payment_date)), ""]
+    lines += [sections_markdown(explanation_sections(q, payment_date), escape=md_file_escape), ""]
     lines += [
         "---",
         "",

@@ -1,28 +1,39 @@
 """A quote's explanation as Markdown, for the page and for the client's file alike.
 
-Every text from a user or a policy file goes through md_escape: in Streamlit a '$' would start LaTeX.
+Two escapes, because the two readers differ. On a page, Streamlit's Markdown also turns '$' into LaTeX,
+':red[...]' into colour and a bare 'www.x.com' into a link, so text from a user or a policy file is shown with
+every ASCII punctuation mark escaped (CommonMark renders an escaped mark as itself): it reads as typed, and no
+link, image, colour, formula or HTML can come of it. A client's .md file is read in any Markdown viewer, or as
+plain text, so there only the marks that start Markdown syntax are escaped ('$12,000.00' stays as written).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from string import punctuation
+
 from .explain import Section
 
-MARKDOWN_SPECIALS = "\\`*_[]<>#|$~"
+FILE_SPECIALS = "\\`*_[]<>#|"
 
 
 def md_escape(text: str) -> str:
-    """Text from a user or a policy file, safe inside Markdown."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+    """Text from a user or a policy file, shown literally on a Streamlit page."""
+    return "".join("\\" + ch if ch in punctuation else ch for ch in text)
 
 
-def sections_markdown(sections: list[Section], heading: str = "##") -> str:
+def md_file_escape(text: str) -> str:
+    """Text from a user or a policy file, literal in a Markdown file a person may also read as plain text."""
+    return "".join("\\" + ch if ch in FILE_SPECIALS else ch for ch in text)
+
+
+def sections_markdown(sections: list[Section], heading: str = "##", escape: Callable[[str], str] = md_escape) -> str:
     """Each section under its heading: clauses as quotations with their section, sentences as a list."""
-    e = md_escape
+    e = escape
     blocks = []
     for s in sections:
         parts = [f"{heading} {e(s.title)}"]
         for c in s.clauses:
-            reading = f" · read as: *{e(c.decision)}*" if c.decision else ""
-            parts.append(f"> {e(c.quote)}\n>\n> — section **{e(c.section)}**{reading}")
+            parts.append(f"> {e(c.quote)}\n>\n> — section **{e(c.section)}**")
         if s.items:
             parts.append("\n".join(f"- {e(item)}" for item in s.items))
         blocks.append("\n\n".join(parts))

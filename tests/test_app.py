@@ -1,4 +1,5 @@
 """Every page driven headlessly with Streamlit's AppTest; values checked against policy/ itself."""
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ def fresh_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+def plain(markdown: str) -> str:
+    """What a Markdown source reads as: the page escapes every punctuation mark of text it shows."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def app(page: str = "app.py", **params) -> AppTest:
@@ -87,7 +93,7 @@ def test_services_not_offered_are_listed_and_labelled():
     assert "Website design & development (not offered by Step-Into)" in service.options
     service.set_value("website").run()
     assert refund(at) == "$0.00"
-    assert any("does not list" in m.value for m in at.markdown)
+    assert any("does not list" in plain(m.value) for m in at.markdown)
 
 
 def test_advanced_inputs_narrow_the_range():
@@ -124,7 +130,7 @@ def test_the_url_follows_the_scenario():
 
 def test_bad_query_params_warn_and_fall_back_to_defaults():
     at = app(amount_paid="-3", completion_pct="lots", provider="acme", days_since_payment="5", stage="nope", extra="1")
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(plain(w.value) for w in at.warning)
     for name in ("amount_paid", "completion_pct", "provider", "stage", "extra"):
         assert name in warnings
     assert not at.exception
@@ -134,7 +140,7 @@ def test_bad_query_params_warn_and_fall_back_to_defaults():
 def test_deductions_above_the_amount_are_refused_by_name_and_kept():
     at = open_advanced(app(amount_paid="1000"))
     at.number_input(key="w_taxes_remitted").set_value(1500.0).run()
-    assert any("taxes_remitted" in e.value for e in at.error)
+    assert any("taxes_remitted" in plain(e.value) for e in at.error)
     assert at.segmented_control(key="nav_app.py").value == "app.py"  # the page stopped early, not its menu
     assert at.number_input(key="w_taxes_remitted").value == 1500.0  # nothing the user typed is lost
     at.number_input(key="w_taxes_remitted").set_value(100.0).run()
@@ -219,13 +225,13 @@ def test_compare_page_marks_a_service_not_offered():
     at = app("pages/1_Compare_providers.py", service="website")
     table = at.table[0].value
     assert table.loc["Step-Into", "Verdict"] == "Service not offered"
-    assert any("Step-Into does not offer" in i.value for i in at.info)
+    assert any("Step-Into does not offer" in plain(i.value) for i in at.info)
 
 
 def test_policy_terms_page_quotes_every_cell_or_says_not_stated():
     at = app("pages/2_Policy_terms.py")
-    text = " ".join(m.value for m in at.markdown)
-    assert "Processing Fee: 10% or \\$100" in text  # '$' escaped: it would start LaTeX
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "Processing Fee: 10% or $100" in text  # '$' escaped: it would start LaTeX
     assert text.count("not stated") >= 10
     assert "A\\-SB\\-02" in text or "A-SB-02" in text
 
@@ -241,7 +247,7 @@ def ask_step_into(started: str) -> AppTest:
 
 def test_eligibility_page_reaches_a_verdict_with_next_steps():
     at = ask_step_into("No")
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(plain(m.value) for m in at.markdown)
     assert "Yes. You can get your money back in full" in text
     assert "Do it by day 7" in text
     assert refund(at) == "$5,000.00"
@@ -266,14 +272,14 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
 def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
     at = ask_step_into("Not sure")
     assert refund(at) == "$5,000.00"
-    assert any("if it has, the policy gives \\$0.00 - \\$5,000.00" in i.value for i in at.info)
+    assert any("if it has, the policy gives $0.00 - $5,000.00" in plain(i.value) for i in at.info)
 
 
 def test_the_stage_box_is_prefilled_from_completion():
     at = open_advanced(app(completion_pct=30))
     box = at.selectbox(key="w_stage")
     assert box.value == "unknown" and box.options[0] == "From completion"
-    assert any("Design (26-50%): concepts presented, no revisions yet or Design (26-50%): revisions begun" in m.value
+    assert any("Design (26-50%): concepts presented, no revisions yet or Design (26-50%): revisions begun" in plain(m.value)
                for m in at.markdown)  # the quote names where completion places it
     box.set_value("design_revisions").run()
     assert refund(at) == expected(completion_pct=30, stage="design_revisions") == "$1,250.00"
@@ -312,7 +318,24 @@ def test_clicking_the_current_page_in_the_menu_keeps_it_selected():
 
 def test_the_headline_says_by_when_to_act_and_moves_with_the_days():
     at = app(completion_pct=20, days_since_payment=3)
-    assert any(":blue-background[Cancel by day 30 to keep \\$3,750.00 (75% of the amount paid); from day 31 it drops "
-               "to \\$0.00." in m.value for m in at.markdown)
+    assert any(":blue-background[Cancel by day 30 to keep $3,750.00 (75% of the amount paid); from day 31 it drops "
+               "to $0.00." in plain(m.value) for m in at.markdown)
     at.slider(key="w_days_since_payment").set_value(31).run()
-    assert not any("Cancel by" in m.value for m in at.markdown)  # the window has closed: nothing left to keep
+    assert not any("Cancel by" in plain(m.value) for m in at.markdown)  # the window has closed: nothing left to keep
+
+
+def test_text_from_a_crafted_link_is_shown_as_text():
+    crafted = {
+        "[Refund approved: claim it here](http://evil.example/claim)": "1",
+        ":red[Approved] $x^2$ ![img](http://evil.example/pixel.png)": "1",
+        "amount_paid": "<b>5</b>",
+    }
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for name, value in crafted.items():
+        at.query_params[name] = value
+    at.run()
+    bodies = [w.value for w in at.warning]
+    assert len(bodies) == 2  # the unknown names together, the bad amount
+    for body in bodies:
+        assert not re.search(r"(?<!\\)[\[\]()$:<>!*_]", body), body  # every mark escaped: nothing renders
+    assert "[Refund approved: claim it" in plain(bodies[0]) and "<b>5</b>" in plain(bodies[1])

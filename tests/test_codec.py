@@ -43,9 +43,18 @@ def test_money_parts_above_the_amount_are_rejected_together_and_named():
     assert values["amount_paid"] == "100.00" and values["taxes_remitted"] == "0.00"
 
 
-def test_unknown_parameters_are_named_and_ignored():
+def test_unknown_parameters_are_named_together_in_one_warning_and_cut():
     values, warnings = from_query({"utm_source": "mail"}, TODAY)
-    assert warnings == ["URL parameter 'utm_source' ignored: not a scenario field."] and values == DEFAULTS
+    assert warnings == ["URL parameters ignored, not scenario fields: 'utm_source'."] and values == DEFAULTS
+    many = {f"p{i}": "x" for i in range(8)} | {"[Refund approved: claim it here](http://evil.example/" + "x" * 80: "1"}
+    _, warnings = from_query(many, TODAY)
+    assert len(warnings) == 1 and "and 4 more" in warnings[0] and "x" * 40 not in warnings[0]
+
+
+def test_a_repeated_parameter_is_named_and_the_last_value_used():
+    values, warnings = from_query({"amount_paid": ["100", "250"]}, TODAY)
+    assert values["amount_paid"] == "250.00"
+    assert warnings == ["URL parameter amount_paid is given 2 times; using the last, '250'."]
 
 
 def test_a_payment_date_sets_the_days_within_the_slider():

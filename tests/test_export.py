@@ -6,7 +6,7 @@ from datetime import date
 
 from policy import parse_scenario, quote
 from policy.export import QUOTE_COLUMNS, quote_csv, quote_json, quote_markdown
-from policy.markdown import md_escape
+from policy.markdown import md_escape, md_file_escape
 
 S = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
                         days_since_payment=3, taxes_remitted="100"))
@@ -29,15 +29,17 @@ def test_csv_has_the_scenario_and_the_batch_columns_each_once():
 
 def test_markdown_is_a_client_summary():
     text = quote_markdown(Q, date(2026, 11, 22), date(2026, 11, 19))
-    for needle in ("Policy version: 2025-06-17", "22 November 2026", "Amount paid: \\$5,000.00",
+    for needle in ("Policy version: 2025-06-17", "22 November 2026", "Amount paid: $5,000.00",
                    "90% Refund: If you cancel within 7 days of payment but before project kickoff",
                    "Cancel by day 7 (26 Nov 2026, as you paid on 19 Nov 2026)", "The policy itself governs",
                    "Taxes already remitted"):
         assert needle in text, needle
 
 
-def test_markdown_escaping_keeps_dollars_literal():
-    assert md_escape("$100 *now* [x]") == "\\$100 \\*now\\* \\[x\\]"
+def test_page_escaping_leaves_no_markdown_and_file_escaping_keeps_dollars_readable():
+    assert md_escape("$100 *now* [x](http://a.b) :red[y] www.c.d") == (
+        "\\$100 \\*now\\* \\[x\\]\\(http\\:\\/\\/a\\.b\\) \\:red\\[y\\] www\\.c\\.d")
+    assert md_file_escape("$12,000.00 *x*") == "$12,000.00 \\*x\\*"
 
 
 def test_a_band_from_zero_spread_by_facts_not_given_is_depends_not_discretion():

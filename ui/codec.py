@@ -2,10 +2,10 @@
 tested on its own: every bad or tampered parameter becomes a warning naming it, and a default."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from policy import InputError, parse_scenario, policies
 from policy.fields import BY_NAME, FIELDS, FieldSpec
@@ -129,27 +129,42 @@ def _parse_one(name: str, raw: str, today: date) -> Any:
         raise ValueError("must be a number") from None
 
 
-def from_query(params: Mapping[str, str], today: Optional[date] = None) -> tuple[dict, list[str]]:
-    """URL parameters -> (the app's values, warnings). Never raises: a bad parameter keeps its default."""
+def shown(text: str, limit: int = 40) -> str:
+    """Text from a URL as a warning quotes it: cut to `limit` characters (a link can carry anything)."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None) -> tuple[dict, list[str]]:
+    """URL parameters (a name -> its value, or every value it was given) -> (the app's values, warnings).
+    Never raises: a bad parameter keeps its default. Warnings quote what the URL held as plain text, cut."""
     today = today or date.today()
     values = dict(DEFAULTS)
     warnings: list[str] = []
+    given: dict[str, str] = {}
 
     def reject(name: str, raw: str, why: str) -> None:
-        shown = raw if len(raw) <= 40 else raw[:37] + "..."
         default = DEFAULTS.get(name)
         warnings.append(
-            f"URL parameter {name}={shown!r} ignored: {why}. Using {'unknown' if default is None else default}."
+            f"URL parameter {name}={shown(raw)} ignored: {why}. Using {'unknown' if default is None else default}."
         )
 
+    unknown = []
     for name, raw in params.items():
+        all_values = [raw] if isinstance(raw, str) else [str(r) for r in raw]
         if name not in DEFAULTS:
-            warnings.append(f"URL parameter {name!r} ignored: not a scenario field.")
+            unknown.append(name)
             continue
+        if len(all_values) > 1:
+            warnings.append(f"URL parameter {name} is given {len(all_values)} times; using the last, "
+                            f"{shown(all_values[-1])}.")
+        given[name] = all_values[-1]
         try:
-            values[name] = _parse_one(name, str(raw), today)
+            values[name] = _parse_one(name, all_values[-1], today)
         except ValueError as exc:
-            reject(name, str(raw), str(exc))
+            reject(name, all_values[-1], str(exc))
+    if unknown:
+        names = ", ".join(shown(n, 30) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        warnings.insert(0, f"URL parameters ignored, not scenario fields: {names}.")
     # what needs the other fields: the stage belongs to a provider's service; money parts within the amount
     for _ in range(len(DEFAULTS)):
         try:
@@ -157,7 +172,7 @@ def from_query(params: Mapping[str, str], today: Optional[date] = None) -> tuple
             break
         except InputError as exc:
             field = exc.field if exc.field in DEFAULTS else "stage"
-            reject(field, str(params.get(field, values[field])), exc.message)
+            reject(field, given.get(field, str(values[field])), exc.message)
             values[field] = DEFAULTS[field]
     return values, warnings
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario, policies
 from policy.fields import BY_NAME, FieldSpec, in_group
+from policy.markdown import md_escape
 from policy.models import MAX_AMOUNT
 from policy.taxonomy import SERVICES
 
@@ -37,7 +38,8 @@ def values() -> dict:
     """The scenario's values; on a session's first run, restored from the URL (warnings kept to show)."""
     ss = st.session_state
     if KEY not in ss:
-        ss[KEY], ss["url_warnings"] = from_query(dict(st.query_params.to_dict()))
+        params = st.query_params
+        ss[KEY], ss["url_warnings"] = from_query({name: params.get_all(name) for name in params})
     return ss[KEY]
 
 
@@ -46,8 +48,9 @@ def update(**changes: Any) -> None:
 
 
 def show_url_warnings() -> None:
+    """Shown as text: a warning quotes what a link held, and a link can be crafted (no Markdown, link or image)."""
     for message in st.session_state.pop("url_warnings", []):
-        st.warning(message)
+        st.warning(md_escape(message))
 
 
 def sync_url() -> None:
