@@ -7,6 +7,7 @@ import streamlit as st
 from policy import policies
 from policy.curves import most_generous
 from policy.explain import verdict_label
+from policy.markdown import md_escape
 from policy.money import cents_int, format_usd
 from ui import cache, charts, page, state
 from ui.tables import readable
@@ -23,16 +24,17 @@ for pid, policy in policies().items():
     rows.append({
         "Provider": policy.name,
         "Verdict": verdict_label(q),
-        "Refund min": "-" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_min)),
-        "Refund max": "-" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_max)),
-        "Deciding clause": f'[{first.section}] "{first.quote}"' if first else (q.notes[0] if q.notes else "-"),
+        "Refund min": "Not offered" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_min)),
+        "Refund max": "Not offered" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_max)),
+        "Deciding clause": f'{first.section}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
     })
-table = pd.DataFrame(rows)
-st.table(table.set_index("Provider"))
+table = pd.DataFrame(rows).set_index("Provider")
+st.table(table.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
 
 compare = cache.cached_compare(cache.key(scenario))
 st.subheader("Refund bands against project completion")
-st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct)), width="stretch")
+NAMES = tuple(p.name for p in policies().values())
+st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), NAMES), width="stretch")
 with st.expander("Data behind this chart"):
     st.dataframe(readable(compare), hide_index=True, width="stretch")
 
@@ -52,5 +54,5 @@ for pid, policy in policies().items():
 
 winners = most_generous(coarse, by)
 st.subheader("Most generous where")
-st.vega_lite_chart(spec=charts.winner_map(winners), width="stretch")
+st.vega_lite_chart(spec=charts.winner_map(winners, NAMES), width="stretch")
 page.finish()

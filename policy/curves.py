@@ -137,7 +137,8 @@ def grid(
 
 
 def stage_boundaries(policy: PolicyFile, service_id: str) -> pd.DataFrame:
-    """Where each completion-placed stage begins, for labelling a chart."""
+    """Where each completion-placed stage begins after 0% (a label on the axis would overlap it), for labelling
+    a chart."""
     service = policy.services.get(service_id)
     rows: dict[float, list[str]] = {}
     if service is not None:
@@ -145,13 +146,14 @@ def stage_boundaries(policy: PolicyFile, service_id: str) -> pd.DataFrame:
             if stage.explicit_only:
                 continue
             start = float(stage.completion_above if stage.completion_above is not None else stage.completion_from)
-            rows.setdefault(start, []).append(stage.label)
+            if start > 0:
+                rows.setdefault(start, []).append(stage.label)
     return pd.DataFrame({"completion_pct": list(rows), "label": [_shared_label(v) for v in rows.values()]})
 
 
 def _shared_label(labels: list[str]) -> str:
     """Stages that start together ('Design (26-50%): concepts ...', '... revisions') share one label."""
-    heads = {label.split(":")[0].split(" (")[0] for label in labels}
+    heads = {label.split(":")[0] for label in labels}
     return heads.pop() if len(heads) == 1 else " / ".join(sorted(heads))
 
 
@@ -164,7 +166,14 @@ def most_generous(grid_frame: pd.DataFrame, by: str = "refund_min_cents") -> pd.
     winners = top.groupby(["completion_pct", "days_since_payment"]).provider_name.agg(lambda p: " = ".join(sorted(p)))
     cells = grid_frame[["completion_pct", "days_since_payment"]].drop_duplicates()
     frame = cells.merge(winners.rename("most_generous").reset_index(), how="left")
-    return frame.fillna({"most_generous": "no refund from any"}).reset_index(drop=True)
+    frame = frame.fillna({"most_generous": NO_ONE}).reset_index(drop=True)
+    # What the colour shows: one provider keeps its own colour; a tie is a tie, whoever shares it.
+    frame["colour"] = frame.most_generous.where(~frame.most_generous.str.contains(" = ", regex=False), TIE)
+    return frame
+
+
+NO_ONE = "No refund from any"
+TIE = "A tie"
 
 
 def breakpoints(curve: pd.DataFrame, x_field: str, step: bool = False) -> pd.DataFrame:

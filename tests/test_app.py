@@ -1,4 +1,5 @@
 """Every page driven headlessly with Streamlit's AppTest; values checked against policy/ itself."""
+import json
 import re
 from pathlib import Path
 
@@ -7,7 +8,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, policies, quote
-from policy.explain import refund_text
+from policy.explain import VERDICT_LABELS, refund_text
+from ui.codec import DAYS_MAX
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py"]
@@ -18,6 +20,11 @@ def fresh_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+def as_read(table):
+    """A table's cells and index as they read on the page (the page escapes them)."""
+    return table.map(plain).rename(index=plain)
 
 
 def plain(markdown: str) -> str:
@@ -117,7 +124,7 @@ def test_a_query_string_restores_the_scenario_on_every_page():
     assert at.slider(key="w_completion_pct").value == 20
     assert at.number_input(key="w_amount_paid").value == 1234.5
     compare = app("pages/1_Compare_providers.py", **params)
-    table = compare.table[0].value
+    table = as_read(compare.table[0].value)
     assert table.loc["ITMediaSolutions.us", "Refund max"] == "$987.60"
 
 
@@ -188,9 +195,30 @@ def test_the_completion_chart_holds_the_band_and_the_marker():
     marker = [f for f in frames if len(f) == 1 and "refund_max_cents" in f]
     assert marker and marker[0].completion_pct.item() == 30.0
     boundaries = [f for f in frames if "label" in f]
-    assert boundaries[0].completion_pct.tolist() == [0.0, 26.0, 51.0, 64.0, 76.0]
+    assert boundaries[0].completion_pct.tolist() == [26.0, 51.0, 64.0, 76.0]
     spec = json.loads(charts[0].proto.spec)
-    assert "tooltip" in json.dumps(spec) and spec["title"] == "Refund against project completion"
+    assert spec["title"]["text"] == "Refund against project completion"
+    assert "Dashed: what the client can count on" in " ".join(spec["title"]["subtitle"])  # the marks' legend
+    days = chart_data(charts[1])
+    assert max(len(f) for f in days) == DAYS_MAX + 1  # the days chart spans the slider
+
+
+def _layers(spec: dict) -> list[dict]:
+    return [leaf for layer in spec.get("layer", [spec]) for leaf in (_layers(layer) if "layer" in layer else [layer])]
+
+
+@pytest.mark.parametrize("page,params", [("app.py", {}), ("pages/1_Compare_providers.py", {})])
+def test_no_tooltip_shows_cents_every_layer_says_dollars_or_nothing(page, params):
+    at = app(page, completion_pct=30, days_since_payment=5, **params)
+    for chart in at.get("vega_lite_chart"):
+        for layer in _layers(json.loads(chart.proto.spec)):
+            tip = layer.get("encoding", {}).get("tooltip")
+            mark = layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+            if mark.get("opacity") == 0 or tip is not None:
+                tips = tip if isinstance(tip, list) else [tip]
+                assert not any("_cents" in str(t.get("field", "")) for t in tips if t), layer
+            else:
+                raise AssertionError(f"a layer without its own tooltip shows the theme's (cents): {layer}")
 
 
 def test_the_days_chart_shows_the_cliffs():
@@ -212,7 +240,7 @@ def test_downloads_and_share_link_are_offered():
 
 def test_compare_page_shows_every_provider():
     at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=0, days_since_payment=3)
-    table = at.table[0].value
+    table = as_read(at.table[0].value)
     names = [p.name for p in policies().values()]
     assert list(table.index) == names
     assert table.loc["Step-Into", "Refund min"] == "$5,000.00"
@@ -223,7 +251,7 @@ def test_compare_page_shows_every_provider():
 
 def test_compare_page_marks_a_service_not_offered():
     at = app("pages/1_Compare_providers.py", service="website")
-    table = at.table[0].value
+    table = as_read(at.table[0].value)
     assert table.loc["Step-Into", "Verdict"] == "Service not offered"
     assert any("Step-Into does not offer" in plain(i.value) for i in at.info)
 
@@ -265,7 +293,7 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
     assert not at.dataframe
     at.toggle(key="show_chart_data").set_value(True).run()
     completion, days = at.dataframe[0].value, at.dataframe[1].value
-    assert len(completion) == 101 and len(days) == 61
+    assert len(completion) == 101 and len(days) == DAYS_MAX + 1
     assert completion.set_index("completion_pct").loc[30.0, "refund_max"] == "$2,500.00"
 
 
@@ -339,3 +367,36 @@ def test_text_from_a_crafted_link_is_shown_as_text():
     for body in bodies:
         assert not re.search(r"(?<!\\)[\[\]()$:<>!*_]", body), body  # every mark escaped: nothing renders
     assert "[Refund approved: claim it" in plain(bodies[0]) and "<b>5</b>" in plain(bodies[1])
+
+
+def test_a_provider_keeps_its_colour_on_every_compare_chart_and_view():
+    names = [p.name for p in policies().values()]
+    domains = []
+    for by in ("refund_min_cents", "refund_max_cents"):
+        at = app("pages/1_Compare_providers.py", service="website", completion_pct=30, days_since_payment=5)
+        at.radio(key="compare_by").set_value(by).run()
+        specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+        overlay, winners = specs[0], specs[-1]
+        bands = next(leaf for leaf in _layers(overlay) if "color" in leaf.get("encoding", {}))
+        domains.append((bands["encoding"]["color"]["scale"], winners["encoding"]["color"]["scale"]))
+    (overlay_min, winners_min), (overlay_max, winners_max) = domains
+    assert overlay_min == overlay_max and winners_min == winners_max
+    assert overlay_min["domain"] == names and winners_min["domain"][: len(names)] == names
+    assert winners_min["range"][: len(names)] == overlay_min["range"]
+
+
+def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():
+    at = app("pages/1_Compare_providers.py", service="website", completion_pct=30, days_since_payment=5)
+    heat = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    scale = heat["encoding"]["color"]["scale"]
+    assert scale["type"] == "threshold" and scale["range"][0] != scale["range"][1]
+    frames = chart_data(at.get("vega_lite_chart")[1])
+    cells = max(frames, key=len)
+    assert set(cells.verdict_text) <= set(VERDICT_LABELS.values())
+
+
+def test_the_compare_table_says_not_offered_in_words():
+    at = app("pages/1_Compare_providers.py", service="website")
+    table = as_read(at.table[0].value)
+    assert (table.loc["Step-Into", "Refund min"], table.loc["Step-Into", "Refund max"]) == ("Not offered", "Not offered")
+    assert all(v != "-" for v in table.to_numpy().ravel())

@@ -62,8 +62,8 @@ def test_compare_has_every_provider_and_marks_not_offered():
 
 def test_stage_boundaries_come_from_the_data():
     b = stage_boundaries(policies()["socialbeat"], "website")
-    assert b.completion_pct.tolist() == [0.0, 26.0, 51.0, 64.0, 76.0]
-    assert b.label.tolist() == ["Discovery & planning / Pre-project phase", "Design", "Development", "Development", "Launch"]
+    assert b.completion_pct.tolist() == [26.0, 51.0, 64.0, 76.0]  # none at 0: its label would sit on the axis
+    assert b.label.tolist() == ["Design (26-50%)", "Development (51-63%)", "Development (64-75%)", "Launch (76-100%)"]
 
 
 def test_the_zero_column_follows_the_work_flag_not_the_scenarios_completion():

@@ -8,8 +8,10 @@ import streamlit as st
 
 from policy import Quote, Scenario, parse_scenario, quote
 from policy.curves import compare_completion, completion_curve, days_curve, grid
+from ui.codec import DAYS_MAX
 
-DAYS_SHOWN = 60
+DAYS_SHOWN = DAYS_MAX  # the days chart spans the slider
+GRID_DAYS = 60  # the heatmaps: every policy's clocks have run out by day 31
 
 
 def key(s: Scenario, **ignore) -> str:
@@ -31,7 +33,7 @@ _BUILDERS = {
     "completion": completion_curve,
     "days": lambda s: days_curve(s, last_day=DAYS_SHOWN),
     "compare": compare_completion,
-    "grid": lambda s: grid(s, last_day=DAYS_SHOWN),
+    "grid": lambda s: grid(s, last_day=GRID_DAYS),
 }
 
 

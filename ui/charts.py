@@ -14,11 +14,15 @@ from typing import Literal, Optional
 import altair as alt
 import pandas as pd
 
-from policy.curves import breakpoints
+from policy.curves import NO_ONE, TIE, breakpoints
+from policy.explain import VERDICT_LABELS
 
 from .tables import dollars
 
 PALETTE = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"]
+NO_TIP = alt.value(None)  # Streamlit's theme turns tooltips on for every mark; a layer without its own would show cents
+BAND_LEGEND = ["Solid line: the most the policy allows. Dashed: what the client can count on.",
+               "Shaded: the range between them. Red: this scenario."]
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
 
 
@@ -28,10 +32,16 @@ def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
 
 
 def _money_text(data: pd.DataFrame) -> pd.DataFrame:
-    """Exact dollar strings beside the cents, for tooltips."""
+    """Exact dollar strings beside the cents, and the verdict in words, for tooltips."""
     return data.assign(
-        refund_min=data.refund_min_cents.map(dollars), refund_max=data.refund_max_cents.map(dollars)
+        refund_min=data.refund_min_cents.map(dollars), refund_max=data.refund_max_cents.map(dollars),
+        verdict_text=data.verdict.map(VERDICT_LABELS),
     )
+
+
+def provider_colours(names: tuple[str, ...]) -> alt.Scale:
+    """One colour per provider, the same on every chart of the app (the registry's order)."""
+    return alt.Scale(domain=list(names), range=PALETTE[: len(names)])
 
 
 def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
@@ -39,7 +49,7 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
         alt.Tooltip(f"{x_field}:Q", title=x_title),
         alt.Tooltip("refund_min:N", title="Refund min"),
         alt.Tooltip("refund_max:N", title="Refund max"),
-        alt.Tooltip("verdict:N", title="Verdict"),
+        alt.Tooltip("verdict_text:N", title="Verdict"),
         *extra,
     ]
 
@@ -54,12 +64,13 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     marker = alt.Chart(alt.Data(name="now")).encode(x=f"{x_field}:Q")
     layers = [
         base.mark_area(opacity=0.25, interpolate=interpolate, color="#4c78a8").encode(
-            y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q"
+            y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q", tooltip=NO_TIP
         ),
-        base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max_cents:Q"),
-        base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(y="refund_min_cents:Q"),
+        base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max_cents:Q", tooltip=NO_TIP),
+        base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(
+            y="refund_min_cents:Q", tooltip=NO_TIP),
         hover.mark_point(opacity=0, size=80).encode(y="refund_max_cents:Q", tooltip=tip),
-        marker.mark_rule(color="#d62728", strokeWidth=2),
+        marker.mark_rule(color="#d62728", strokeWidth=2).encode(tooltip=NO_TIP),
         marker.mark_point(color="#d62728", filled=True, size=90).encode(
             y="refund_max_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
         ),
@@ -67,11 +78,12 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     if with_bounds:
         rules = alt.Chart(alt.Data(name="bounds")).encode(x="completion_pct:Q")
         layers += [  # labels run up along their rules, so neighbouring stages never overlap
-            rules.mark_rule(color="#888", strokeDash=[2, 2]),
+            rules.mark_rule(color="#888", strokeDash=[2, 2]).encode(tooltip=NO_TIP),
             rules.mark_text(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, color="#555", fontSize=10, y=0)
-            .encode(text="label:N"),
+            .encode(text="label:N", tooltip=NO_TIP),
         ]
-    return alt.layer(*layers).properties(height=300, title=title).to_dict()
+    heading = alt.TitleParams(title, subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
+    return alt.layer(*layers).properties(height=300, title=heading).to_dict()
 
 
 def band_chart(
@@ -90,26 +102,28 @@ def band_chart(
     return _with(spec, **datasets)
 
 
-@lru_cache(maxsize=1)
-def _compare_spec() -> dict:
+@lru_cache(maxsize=4)
+def _compare_spec(names: tuple[str, ...]) -> dict:
     base = alt.Chart(alt.Data(name="bands")).encode(
         x=alt.X("completion_pct:Q", title="Project completion (%)"),
-        color=alt.Color("provider_name:N", title="Provider", scale=alt.Scale(range=PALETTE)),
+        color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(names),
+                        legend=alt.Legend(orient="bottom", labelLimit=0)),
     )
     tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider_name:N", title="Provider"),))
     band = base.mark_area(opacity=0.18).encode(
         y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q", tooltip=tip
     )
     high = base.mark_line().encode(y="refund_max_cents:Q", tooltip=tip)
-    low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min_cents:Q")
-    rule = alt.Chart(alt.Data(name="now")).mark_rule(color="#d62728").encode(x="completion_pct:Q")
-    return alt.layer(band, high, low, rule).properties(height=320).to_dict()
+    low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min_cents:Q", tooltip=tip)
+    rule = alt.Chart(alt.Data(name="now")).mark_rule(color="#d62728").encode(x="completion_pct:Q", tooltip=NO_TIP)
+    heading = alt.TitleParams("", subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
+    return alt.layer(band, high, low, rule).properties(height=320, title=heading).to_dict()
 
 
-def compare_chart(data: pd.DataFrame, current: float) -> dict:
+def compare_chart(data: pd.DataFrame, current: float, names: tuple[str, ...]) -> dict:
     """The providers' bands against completion, overlaid (services not offered left out)."""
     return _with(
-        _compare_spec(), bands=_money_text(data[data.verdict != "not_offered"]),
+        _compare_spec(names), bands=_money_text(data[data.verdict != "not_offered"]),
         now=pd.DataFrame({"completion_pct": [current]}),
     )
 
@@ -123,13 +137,16 @@ def _heatmap_spec(by: str) -> dict:
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-            color=alt.Color("share:Q", title=legend, scale=alt.Scale(domain=[0, 100], scheme="greens")),
+            # Steps, not a gradient: nothing (grey) must not look like a quarter (pale green).
+            color=alt.Color("share:Q", title=legend, scale=alt.Scale(
+                type="threshold", domain=[0.005, 25, 50, 75, 99.995],
+                range=["#d9d9d9", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b"])),
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
                 alt.Tooltip("refund_min:N", title="Refund min"),
                 alt.Tooltip("refund_max:N", title="Refund max"),
-                alt.Tooltip("verdict:N", title="Verdict"),
+                alt.Tooltip("verdict_text:N", title="Verdict"),
             ],
         )
         .properties(height=240)
@@ -143,15 +160,17 @@ def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_m
     return _with({**_heatmap_spec(by), "title": title}, cells=cells)
 
 
-@lru_cache(maxsize=1)
-def _winner_spec() -> dict:
+@lru_cache(maxsize=4)
+def _winner_spec(names: tuple[str, ...]) -> dict:
     return (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)"),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-            color=alt.Color("most_generous:N", title="Gives the most", scale=alt.Scale(range=[*PALETTE, "#bbbbbb"])),
+            color=alt.Color("colour:N", title="Gives the most", legend=alt.Legend(orient="bottom", labelLimit=0),
+                            scale=alt.Scale(domain=[*names, TIE, NO_ONE],
+                                            range=[*PALETTE[: len(names)], "#8c8c8c", "#e6e6e6"])),
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
@@ -163,5 +182,5 @@ def _winner_spec() -> dict:
     )
 
 
-def winner_map(cells: pd.DataFrame) -> dict:
-    return _with(_winner_spec(), cells=cells)
+def winner_map(cells: pd.DataFrame, names: tuple[str, ...]) -> dict:
+    return _with(_winner_spec(names), cells=cells)
