@@ -19,10 +19,9 @@ def calculator() -> None:
     with st.container():  # the answer, above the sliders: sent first, and the sliders keep their place (and focus)
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
-            paid_on = state.values()["paid_on"]
             q = cache.cached_quote(cache.key(scenario))
-            show.headline(q, paid_on)
-            show.actions(q, scenario, paid_on, state.share_link)
+            show.headline(q)
+            show.actions(q, state.share_link)
     state.sliders()  # also when the scenario is invalid: a slider may be what fixes it
     if scenario is None:
         page.finish()
@@ -50,7 +49,7 @@ def calculator() -> None:
             left.dataframe(readable(curve), hide_index=True, width="stretch")
             right.dataframe(readable(days), hide_index=True, width="stretch")
 
-    show.explanation(q, paid_on, heading="Why")
+    show.explanation(q, heading="Why")
     page.finish()
 
 

@@ -8,7 +8,7 @@ from policy.explain import plain_answer, refund_text, what_to_do
 from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, show, state
-from ui.codec import DAYS_MAX, money_text, with_payment_date
+from ui.codec import money_text, with_payment_date
 
 v = page.start("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.")
@@ -24,8 +24,8 @@ with st.form("eligibility"):
                            format_func=lambda s: SERVICES[s], key="el_service")
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
                              value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
-    when = st.date_input("When did you pay?", value=paid_on, max_value=today,
-                         min_value=today - timedelta(days=DAYS_MAX), key="el_paid_on")
+    when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
+                         key="el_paid_on")
     started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
                        index=list(ANSWERS.values()).index(v["work_started"]))
     delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
@@ -63,7 +63,7 @@ if st.session_state.get("el_answered"):
         policy = policies()[scenario.provider]
         st.subheader("Your answer")
         st.markdown(f"### {e(plain_answer(q))}")
-        show.headline(q, state.values()["paid_on"])
+        show.headline(q)
         if st.session_state.get("el_started") == "Not sure" and scenario.completion_pct == 0:
             if_started = quote(parse_scenario({**scenario.model_dump(), "work_started": True}))
             if (if_started.refund_min, if_started.refund_max) != (q.refund_min, q.refund_max):
@@ -72,8 +72,8 @@ if st.session_state.get("el_answered"):
                       f"if it has, the policy gives {refund_text(if_started)}."),
                 )
         st.subheader("What to do next")
-        st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policy, q, state.values()["paid_on"])))
+        st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policy, q)))
         with st.expander("Why: the policy's own words"):
-            show.explanation(q, state.values()["paid_on"])
-        show.actions(q, scenario, state.values()["paid_on"], state.share_link)
+            show.explanation(q)
+        show.actions(q, state.share_link)
 page.finish()

@@ -153,6 +153,7 @@ def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
         "money": lambda: "an amount such as 5000 or 5000.00",
         "percent": lambda: f"{spec.low}..{spec.high}",
         "days": lambda: "whole days",
+        "date": lambda: "YYYY-MM-DD",
         "stage": lambda: "a stage id of the provider's service",
     }[spec.kind]()
     parser.add_argument(*spec.cli, dest=spec.name, metavar=spec.name.upper(), help=f"{text} ({allowed})")

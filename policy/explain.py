@@ -81,19 +81,24 @@ def pct_text(q: Quote) -> str:
     return f"{pct_range(q)} of the amount paid"
 
 
-def day_as_date(day: int, payment_date: Optional[date]) -> str:
-    if payment_date is None:
+def day_as_date(day: int, paid_on: Optional[date]) -> str:
+    """'26 Nov 2026 (day 7 after the payment)' where the payment date is known, else 'day 7'."""
+    if paid_on is None:
         return f"day {day}"
-    return f"day {day} ({(payment_date + timedelta(days=day)):%d %b %Y}, as you paid on {payment_date:%d %b %Y})"
+    return f"{(paid_on + timedelta(days=day)):%d %b %Y} (day {day} after the payment on {paid_on:%d %b %Y})"
 
 
-def deadline_sentence(q: Quote, d: Deadline, payment_date: Optional[date] = None) -> str:
+def deadline_sentence(q: Quote, d: Deadline) -> str:
     after = format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
-    when = day_as_date(d.last_day, payment_date)
+    when = day_as_date(d.last_day, q.scenario.paid_on)
     return (
         f"Cancel by {when} to keep {refund_text(q)} ({pct_text(q)}); "
-        f"from day {d.drops_on_day} it drops to {after}."
+        f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}."
     )
+
+
+def _day(day: int, on: Optional[date]) -> str:
+    return f"{on:%d %b %Y}" if on else f"day {day}"
 
 
 def processing_sentence(q: Quote) -> Optional[str]:
@@ -112,7 +117,7 @@ class Section:
     clauses: tuple[ClauseRef, ...] = ()
 
 
-def explanation_sections(q: Quote, payment_date: Optional[date] = None, with_deadline: bool = True) -> list[Section]:
+def explanation_sections(q: Quote, with_deadline: bool = True) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
     summary, the page and the client's Markdown file. Empty sections are left out."""
     def money(amount: str) -> str:
@@ -130,7 +135,7 @@ def explanation_sections(q: Quote, payment_date: Optional[date] = None, with_dea
           for u in q.unknowns),
     )
     dates = (
-        deadline_sentence(q, q.next_deadline, payment_date) if q.next_deadline and with_deadline else None,
+        deadline_sentence(q, q.next_deadline) if q.next_deadline and with_deadline else None,
         processing_sentence(q),
         None if q.next_charge_avoided is None else (
             "Your notice is early enough: the next monthly charge is avoided." if q.next_charge_avoided
@@ -153,14 +158,14 @@ def clause_line(c: ClauseRef) -> str:
     return f'[{c.section}] "{c.quote}"' + (f" (read as: {c.decision})" if c.decision else "")
 
 
-def summary_lines(q: Quote, payment_date: Optional[date] = None) -> list[str]:
+def summary_lines(q: Quote) -> list[str]:
     """A readable summary, for a person at a terminal."""
     lines = [
         f"{q.provider_name} - {q.service_label or q.service} (policy version {q.policy_version})",
         f"Refund: {refund_text(q)} ({pct_text(q)}) - {verdict_label(q)}",
         verdict_sentence(q),
     ]
-    for section in explanation_sections(q, payment_date):
+    for section in explanation_sections(q):
         lines.append(f"{section.title}:")
         lines += [f"  {clause_line(c)}" for c in section.clauses]
         lines += [f"  {item}" for item in section.items]
@@ -188,12 +193,12 @@ def plain_answer(q: Quote) -> str:
     return "Not under this policy, as things stand."
 
 
-def what_to_do(policy, q: Quote, payment_date: Optional[date] = None) -> list[str]:
+def what_to_do(policy, q: Quote) -> list[str]:
     """What to send, to whom, and by when, in plain words."""
     steps = [policy.contact.how_to_request]
     if q.next_deadline:
         steps.append(
-            f"Do it by {day_as_date(q.next_deadline.last_day, payment_date)}: "
+            f"Do it by {day_as_date(q.next_deadline.last_day, q.scenario.paid_on)}: "
             f"after that the refund drops to "
             f"{format_range(Decimal(q.next_deadline.refund_min_after), Decimal(q.next_deadline.refund_max_after), q.currency)}."
         )

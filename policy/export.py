@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Optional
 
 from .explain import explanation_sections, pct_text, refund_text, verdict_label, verdict_sentence
 from .fields import NAMES
@@ -59,7 +58,7 @@ def quote_csv(q: Quote) -> str:
     return rows_text([list(cells), list(cells.values())])
 
 
-def quote_markdown(q: Quote, today: date, payment_date: Optional[date] = None) -> str:
+def quote_markdown(q: Quote, today: date) -> str:
     """A summary a client can read: the policy governs; this explains it."""
     e = md_file_escape
     s = q.scenario
@@ -71,14 +70,14 @@ def quote_markdown(q: Quote, today: date, payment_date: Optional[date] = None) -
         f"- Amount paid: {e(format_usd(Decimal(q.amount_paid), q.currency))}",
         f"- Project completion: {s.completion_pct}%",
         f"- Days since payment: {s.days_since_payment}"
-        + (f" (paid on {payment_date:%d %B %Y})" if payment_date else ""),
+        + (f" (paid on {s.paid_on:%d %B %Y})" if s.paid_on else ""),
         "",
         f"## Refund: {e(refund_text(q))} ({e(pct_text(q))})",
         "",
         f"**{e(verdict_label(q))}.** {e(verdict_sentence(q))}",
         "",
     ]
-    lines += [sections_markdown(explanation_sections(q, payment_date), escape=md_file_escape), ""]
+    lines += [sections_markdown(explanation_sections(q), escape=md_file_escape), ""]
     lines += [
         "---",
         "",

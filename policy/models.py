@@ -6,6 +6,7 @@ batch columns, the URL codec and the app's labels are derived from that declarat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional
 
@@ -22,7 +23,7 @@ MAX_AMOUNT = Decimal("1000000000")  # a billion: far above any agency invoice, f
 MAX_DAYS = 36500
 
 # The kinds a field can be; everything that reads or writes a scenario switches on these, never on names.
-Kind = Literal["provider", "choice", "money", "percent", "days", "tristate", "flag", "stage"]
+Kind = Literal["provider", "choice", "money", "percent", "days", "date", "tristate", "flag", "stage"]
 NUMBER_KINDS = ("money", "percent", "days")
 
 
@@ -81,6 +82,9 @@ class Scenario(BaseModel):
     days_since_payment: int = declare(
         "days", "Days since payment", "The day of payment is day 0; 'within 7 days' includes day 7.", group="dial",
         cli=("--days",), ge=0, le=MAX_DAYS, examples=[0])
+    paid_on: Optional[date] = declare(
+        "date", "Payment date", "The day of payment (YYYY-MM-DD). With it, the request day and every deadline are "
+        "calendar dates.", default=None)
     work_started: Optional[bool] = declare(
         "tristate", "Work started", "Unknown: inferred from completion (above 0% = started).", default=None)
     deliverables_provided: Optional[bool] = declare(
@@ -164,6 +168,11 @@ class Scenario(BaseModel):
     def started(self) -> bool:
         return infer_started(self.work_started, self.completion_pct)
 
+    @property
+    def requested_on(self) -> Optional[date]:
+        """The request day as a date, where the payment date is known."""
+        return None if self.paid_on is None else self.paid_on + timedelta(days=self.days_since_payment)
+
 
 FIELD_KINDS: dict[str, str] = {name: str(f.json_schema_extra["kind"])  # type: ignore[index]
                                for name, f in Scenario.model_fields.items()}
@@ -230,6 +239,8 @@ class Deadline:
     refund_min_after: str
     refund_max_after: str
     verdict_after: Verdict
+    last_date: Optional[date] = None  # the same days as dates, where the payment date is known
+    drops_on_date: Optional[date] = None
 
 
 @dataclass(frozen=True, slots=True)

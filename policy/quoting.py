@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -87,7 +88,12 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
         else:
             after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
         if after.high < current.high or after.low < current.low:
-            found.append(Deadline(last_day, last_day + 1, _money(after.low), _money(after.high), after.verdict))
+            paid_on = facts.scenario.paid_on
+            found.append(Deadline(
+                last_day, last_day + 1, _money(after.low), _money(after.high), after.verdict,
+                last_date=None if paid_on is None else paid_on + timedelta(days=last_day),
+                drops_on_date=None if paid_on is None else paid_on + timedelta(days=last_day + 1),
+            ))
         current = after
     return tuple(found)
 

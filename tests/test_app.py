@@ -1,6 +1,7 @@
 """Every page driven headlessly with Streamlit's AppTest; values checked against policy/ itself."""
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -277,7 +278,8 @@ def test_eligibility_page_reaches_a_verdict_with_next_steps():
     at = ask_step_into("No")
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Yes. You can get your money back in full" in text
-    assert "Do it by day 7" in text
+    paid_today = date.today()
+    assert f"Do it by {paid_today + timedelta(days=7):%d %b %Y} (day 7 after the payment on {paid_today:%d %b %Y})" in text
     assert refund(at) == "$5,000.00"
     at.switch_page("app.py").run()
     assert at.selectbox(key="w_provider").value == "stepinto"  # the answers became the shared scenario
@@ -400,3 +402,42 @@ def test_the_compare_table_says_not_offered_in_words():
     table = as_read(at.table[0].value)
     assert (table.loc["Step-Into", "Refund min"], table.loc["Step-Into", "Refund max"]) == ("Not offered", "Not offered")
     assert all(v != "-" for v in table.to_numpy().ravel())
+
+
+def test_the_payment_date_anchors_the_request_day_and_every_deadline():
+    paid = date.today() - timedelta(days=3)
+    at = app(provider="stepinto", service="ppc", paid_on=paid.isoformat())
+    assert at.slider(key="w_days_since_payment").value == 3  # a link with a payment date is a request today
+    at.slider(key="w_days_since_payment").set_value(5).run()
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert f"A request on {paid + timedelta(days=5):%d %b %Y}, day 5 after the payment on {paid:%d %b %Y}" in text
+    assert f"Cancel by {paid + timedelta(days=7):%d %b %Y} (day 7 after the payment" in text
+    assert at.query_params["requested_on"] == (paid + timedelta(days=5)).isoformat()
+    assert "days_since_payment" not in at.query_params
+
+
+def test_a_link_made_on_an_earlier_day_says_so_and_one_click_asks_today():
+    paid = date.today() - timedelta(days=60)
+    at = app(provider="stepinto", service="ppc", paid_on=paid.isoformat(),
+             requested_on=(paid + timedelta(days=3)).isoformat())
+    assert refund(at) == "$5,000.00"  # the quote the link was made for
+    notice = " ".join(plain(i.value) for i in at.info)
+    assert f"request on {paid + timedelta(days=3):%d %b %Y}" in notice and "That date has passed" in notice
+    assert "a request today (day 60) gets $0.00, not $5,000.00" in notice
+    eligibility = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", paid_on=paid.isoformat(),
+                      requested_on=(paid + timedelta(days=3)).isoformat())
+    assert "That date has passed" in " ".join(plain(i.value) for i in eligibility.info)  # every page agrees
+    at.button(key="use_today").click().run()
+    assert refund(at) == "$0.00" and at.slider(key="w_days_since_payment").value == 60
+    assert not any("That date has passed" in plain(i.value) for i in at.info)
+
+
+@pytest.mark.parametrize("paid", [date(2026, 1, 1), date(2025, 6, 1)])
+def test_an_old_payment_date_works_on_every_page(paid):
+    for page in ("app.py", "pages/3_Am_I_eligible.py", "pages/1_Compare_providers.py"):
+        at = app(page, provider="socialbeat", service="website", paid_on=paid.isoformat())
+        assert not at.exception, (page, [e.value for e in at.exception])
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", paid_on=paid.isoformat())
+    assert at.date_input(key="el_paid_on").value == paid  # the form keeps the date, not today's
+    at.button[0].click().run()
+    assert not at.exception and "window" in " ".join(plain(m.value) for m in at.markdown).lower()

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from policy import parse_scenario
-from ui.codec import DEFAULTS, from_query, money_text, to_engine, to_query, with_payment_date
+from ui.codec import DEFAULTS, from_query, money_text, request_today, stale_request, to_engine, to_query, with_payment_date
 
 TODAY = date(2026, 11, 22)
 
@@ -57,12 +57,36 @@ def test_a_repeated_parameter_is_named_and_the_last_value_used():
     assert warnings == ["URL parameter amount_paid is given 2 times; using the last, '250'."]
 
 
-def test_a_payment_date_sets_the_days_within_the_slider():
+def test_a_payment_date_makes_the_request_today_however_long_ago():
     assert with_payment_date(DEFAULTS, date(2026, 11, 15), TODAY)["days_since_payment"] == 7
-    assert with_payment_date(DEFAULTS, date(2020, 1, 1), TODAY)["days_since_payment"] == 120
+    assert with_payment_date(DEFAULTS, date(2020, 1, 1), TODAY)["days_since_payment"] == (TODAY - date(2020, 1, 1)).days
 
 
 def test_widget_floats_become_exact_cents_half_up():
     assert money_text(5000.0) == "5000.00"
     assert money_text(0.125) == "0.13"
     assert money_text(1234.5) == "1234.50"
+
+
+def test_a_link_with_a_payment_date_is_quoted_for_today_not_day_0():
+    values, warnings = from_query({"provider": "stepinto", "service": "ppc", "paid_on": "2026-11-01"}, date(2026, 12, 1))
+    assert warnings == [] and values["days_since_payment"] == 30
+
+
+def test_a_link_carries_the_request_date_not_a_count_of_days():
+    values = {**DEFAULTS, "paid_on": date(2026, 10, 1), "days_since_payment": 10}
+    query = to_query(values)
+    assert query["requested_on"] == "2026-10-11" and "days_since_payment" not in query
+    back, warnings = from_query(query, date(2026, 12, 1))  # opened weeks later: the scenario it was made for
+    assert warnings == [] and back["days_since_payment"] == 10 and stale_request(back, date(2026, 12, 1)) == date(2026, 10, 11)
+    assert request_today(back, date(2026, 12, 1))["days_since_payment"] == 61
+    assert stale_request(back, date(2026, 10, 11)) is None
+
+
+def test_an_old_link_with_days_keeps_them_and_a_request_date_needs_its_payment_date():
+    back, _ = from_query({"paid_on": "2026-10-01", "days_since_payment": "10"}, date(2026, 12, 1))
+    assert back["days_since_payment"] == 10
+    _, warnings = from_query({"requested_on": "2026-10-11"}, date(2026, 12, 1))
+    assert any("needs paid_on" in w for w in warnings)
+    _, warnings = from_query({"paid_on": "2026-10-01", "requested_on": "2026-09-01"}, date(2026, 12, 1))
+    assert any("before paid_on" in w for w in warnings)

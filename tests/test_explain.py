@@ -40,8 +40,8 @@ def test_a_range_names_each_reading_and_each_fact_not_given():
 def test_markdown_quotes_clauses_with_their_section_and_escapes_policy_text():
     text = sections_markdown(explanation_sections(quote(parse_scenario(BASE))), heading="####")
     assert "#### The clauses that decide it" in text
-    assert "> Processing Fee: 10% or \\$100 (whichever is less)" in text  # '$' escaped: it would start LaTeX
-    assert "— section **3.1(a)** · read as: *SB fee*" in text
+    assert "> Processing Fee\\: 10\\% or \\$100 \\(whichever is less\\)" in text  # '$' escaped: it would start LaTeX
+    assert "— section **3\\.1\\(a\\)**" in text and "SB fee" not in text  # no internal ids on the page
 
 
 def test_the_terminal_summary_lists_the_same_sections():

@@ -28,10 +28,12 @@ def test_csv_has_the_scenario_and_the_batch_columns_each_once():
 
 
 def test_markdown_is_a_client_summary():
-    text = quote_markdown(Q, date(2026, 11, 22), date(2026, 11, 19))
-    for needle in ("Policy version: 2025-06-17", "22 November 2026", "Amount paid: $5,000.00",
+    paid = quote(parse_scenario({**Q.scenario.model_dump(), "paid_on": date(2026, 11, 19)}))
+    text = quote_markdown(paid, date(2026, 11, 22))
+    for needle in ("Policy version: 2025-06-17", "22 November 2026", "Amount paid: $5,000.00", "paid on 19 November 2026",
                    "90% Refund: If you cancel within 7 days of payment but before project kickoff",
-                   "Cancel by day 7 (26 Nov 2026, as you paid on 19 Nov 2026)", "The policy itself governs",
+                   "Cancel by 26 Nov 2026 (day 7 after the payment on 19 Nov 2026)", "from 27 Nov 2026 it drops",
+                   "The policy itself governs",
                    "Taxes already remitted"):
         assert needle in text, needle
 

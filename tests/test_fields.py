@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_field_has_a_label_help_and_a_known_kind():
     assert tuple(Scenario.model_fields) == NAMES
     for f in FIELDS:
-        assert f.label and f.help and f.kind in ("provider", "choice", "money", "percent", "days", "tristate",
+        assert f.label and f.help and f.kind in ("provider", "choice", "money", "percent", "days", "date", "tristate",
                                                   "flag", "stage"), f
 
 

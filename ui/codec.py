@@ -3,13 +3,13 @@ tested on its own: every bad or tampered parameter becomes a warning naming it, 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
 from policy import InputError, parse_scenario, policies
 from policy.fields import BY_NAME, FIELDS, FieldSpec
-from policy.models import parse_plain
+from policy.models import MAX_DAYS, parse_plain
 from policy.money import to_cents
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
@@ -27,9 +27,11 @@ def app_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-# The app starts from each field's default (a required field: its declared example); the payment date is the
-# app's own.
-DEFAULTS: dict[str, Any] = {**{f.name: app_value(f, f.default) for f in FIELDS}, "paid_on": None}
+# The app starts from each field's default (a required field: its declared example).
+DEFAULTS: dict[str, Any] = {f.name: app_value(f, f.default) for f in FIELDS}
+# A link with a payment date carries the request day as a date too (decisions.md 'payment date'): a count of days
+# would quietly age. It is not a scenario field: the days since payment follow from the two dates.
+REQUESTED_ON = "requested_on"
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -42,14 +44,21 @@ def money_text(value: float) -> str:
 
 
 def to_engine(values: Mapping[str, Any]) -> dict:
-    """The app's values -> the engine's scenario fields (unknowns left out, payment date is the app's own)."""
-    return {k: v for k, v in values.items() if k != "paid_on" and v is not None}
+    """The app's values -> the engine's scenario fields (unknowns left out)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def requested_on(values: Mapping[str, Any]) -> Optional[date]:
+    paid_on = values.get("paid_on")
+    return None if paid_on is None else paid_on + timedelta(days=values["days_since_payment"])
 
 
 def to_query(values: Mapping[str, Any]) -> dict[str, str]:
+    """The app's values as URL parameters; with a payment date, the request day goes as a date."""
     out = {}
-    for name, value in values.items():
-        if value is None:
+    asked = requested_on(values)
+    for name, value in {**values, REQUESTED_ON: asked}.items():
+        if value is None or (asked is not None and name == "days_since_payment"):
             continue
         if isinstance(value, bool):
             out[name] = "true" if value else "false"
@@ -110,17 +119,21 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
     raise AssertionError(f"no URL reading for kind {kind}")
 
 
+def _parse_date(text: str, today: date) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("must be a date as YYYY-MM-DD") from None
+    if day > today:
+        raise ValueError("must not be in the future")
+    return day
+
+
 def _parse_one(name: str, raw: str, today: date) -> Any:
     """One URL parameter -> the app's value, or ValueError saying what is allowed."""
     text = raw.strip()
-    if name == "paid_on":
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("must be a date as YYYY-MM-DD") from None
-        if day > today:
-            raise ValueError("must not be in the future")
-        return day
+    if name == REQUESTED_ON or (name in BY_NAME and BY_NAME[name].kind == "date"):
+        return _parse_date(text, today)
     if name not in BY_NAME:
         raise KeyError(name)
     try:
@@ -149,8 +162,15 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
         )
 
     unknown = []
+    asked: Optional[date] = None
     for name, raw in params.items():
         all_values = [raw] if isinstance(raw, str) else [str(r) for r in raw]
+        if name == REQUESTED_ON:
+            try:
+                asked = _parse_date(all_values[-1], today)
+            except ValueError as exc:
+                warnings.append(f"URL parameter {name}={shown(all_values[-1])} ignored: {exc}.")
+            continue
         if name not in DEFAULTS:
             unknown.append(name)
             continue
@@ -162,6 +182,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
             values[name] = _parse_one(name, all_values[-1], today)
         except ValueError as exc:
             reject(name, all_values[-1], str(exc))
+    _dates(values, given, asked, today, warnings)
     if unknown:
         names = ", ".join(shown(n, 30) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         warnings.insert(0, f"URL parameters ignored, not scenario fields: {names}.")
@@ -177,9 +198,37 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     return values, warnings
 
 
+def _dates(values: dict, given: Mapping[str, str], asked: Optional[date], today: date, warnings: list[str]) -> None:
+    """The payment date is the anchor: the request day is the link's date, else its days, else today."""
+    paid_on = values["paid_on"]
+    if paid_on is None:
+        if asked is not None:
+            warnings.append(f"URL parameter {REQUESTED_ON} ignored: it needs paid_on, the date it counts from.")
+        return
+    if asked is not None:
+        if asked < paid_on:
+            warnings.append(f"URL parameter {REQUESTED_ON}={asked.isoformat()!r} ignored: it is before paid_on "
+                            f"({paid_on.isoformat()}). Using today.")
+            asked = today
+        values["days_since_payment"] = min((asked - paid_on).days, MAX_DAYS)
+    elif "days_since_payment" not in given:
+        values["days_since_payment"] = min((today - paid_on).days, MAX_DAYS)  # no request day: a request today
+
+
 def with_payment_date(values: dict, paid_on: Optional[date], today: date) -> dict:
-    """A payment date sets the days since payment (clamped to the slider)."""
+    """A payment date given now: the request is today, so the days since payment count to today."""
     out = dict(values, paid_on=paid_on)
     if paid_on is not None:
-        out["days_since_payment"] = min(max((today - paid_on).days, 0), DAYS_MAX)
+        out["days_since_payment"] = min(max((today - paid_on).days, 0), MAX_DAYS)
     return out
+
+
+def request_today(values: dict, today: date) -> dict:
+    """The same case, asked today (the payment date stays)."""
+    return with_payment_date(values, values["paid_on"], today)
+
+
+def stale_request(values: Mapping[str, Any], today: date) -> Optional[date]:
+    """The request date a link carried, where it has passed (the quote is for that day, not today)."""
+    asked = requested_on(values)
+    return asked if asked is not None and asked < today else None

@@ -28,6 +28,7 @@ def start(script: str, title: Optional[str] = None, caption: str = "", layout: L
     if caption:
         st.caption(caption)
     state.show_url_warnings()
+    state.show_stale_request()
     return values
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Optional
 
 import streamlit as st
 
-from policy import Quote, Scenario
+from policy import Quote
 from policy.explain import (
     VERDICT_COLOURS,
     deadline_sentence,
@@ -25,43 +24,47 @@ from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 
 
-def headline(q: Quote, payment_date: Optional[date] = None) -> None:
+def headline(q: Quote) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
     browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     badge = f":{VERDICT_COLOURS[q.verdict]}-badge[{e(verdict_label(q))}]"
     lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+    asked = q.scenario.requested_on
+    if asked is not None and q.scenario.paid_on is not None:
+        lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
+                       f"{q.scenario.paid_on:%d %b %Y}."))
     if q.next_deadline:
-        lines.append(f":blue-background[{e(deadline_sentence(q, q.next_deadline, payment_date))}]")
+        lines.append(f":blue-background[{e(deadline_sentence(q, q.next_deadline))}]")
     st.markdown("\n\n".join(lines))
 
 
-def explanation(q: Quote, payment_date: Optional[date] = None, heading: str = "") -> None:
+def explanation(q: Quote, heading: str = "") -> None:
     """Every section of the explanation in one block, under `heading` if given (the deadline is in the headline)."""
-    body = sections_markdown(explanation_sections(q, payment_date, with_deadline=False), heading="#####")
+    body = sections_markdown(explanation_sections(q, with_deadline=False), heading="#####")
     st.markdown(f"### {e(heading)}\n\n{body}" if heading else body)
 
 
-def _download_buttons(q: Quote, s: Scenario, payment_date: Optional[date]) -> None:
+def _download_buttons(q: Quote) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page."""
     stem = f"refund-{q.provider}-{q.service}"
     files = (
         ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
         ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
-        ("Client summary (Markdown)", lambda: quote_markdown(q, date.today(), payment_date), "md",
+        ("Client summary (Markdown)", lambda: quote_markdown(q, date.today()), "md",
          "text/markdown", "dl_md"),
     )
     for label, make, ext, mime, key in files:
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")
 
 
-def actions(q: Quote, s: Scenario, payment_date: Optional[date], link: Callable[[], str]) -> None:
+def actions(q: Quote, link: Callable[[], str]) -> None:
     """One popover to take the quote away: the files and the link. Its content is drawn only while it is
     open (the code block's highlighter is heavy, and every element drawn makes each rerun slower)."""
     box = st.popover("Download or share", key="downloads_open", on_change="rerun")
     if box.open:
         with box:
-            _download_buttons(q, s, payment_date)
+            _download_buttons(q)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button

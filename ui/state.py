@@ -13,12 +13,25 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario, policies
+from policy.explain import refund_text
 from policy.fields import BY_NAME, FieldSpec, in_group
 from policy.markdown import md_escape
 from policy.models import MAX_AMOUNT
 from policy.taxonomy import SERVICES
 
-from .codec import DAYS_MAX, DEFAULTS, NOTICE_MAX, from_query, money_text, to_engine, to_query, with_payment_date
+from . import cache
+from .codec import (
+    DAYS_MAX,
+    DEFAULTS,
+    NOTICE_MAX,
+    from_query,
+    money_text,
+    request_today,
+    stale_request,
+    to_engine,
+    to_query,
+    with_payment_date,
+)
 
 KEY = "scenario"
 # A selectbox whose session-state value is None shows "Choose an option": unknown is a value of its own here.
@@ -102,6 +115,32 @@ def _store_payment_date() -> None:
     st.session_state[KEY] = with_payment_date(values(), st.session_state["w_paid_on"], date.today())
 
 
+def use_today() -> None:
+    st.session_state[KEY] = request_today(values(), date.today())
+
+
+def show_stale_request() -> None:
+    """A link made on an earlier day is quoted for the day it was made for, and says so, with one click to
+    ask today instead (decisions.md 'payment date': no date is replaced silently)."""
+    asked = stale_request(values(), date.today())
+    if asked is None:
+        return
+    now = request_today(values(), date.today())
+    then_text = today_text = ""
+    try:
+        then_q, today_q = (cache.cached_quote(cache.key(parse_scenario(to_engine(v)))) for v in (values(), now))
+        then_text, today_text = refund_text(then_q), refund_text(today_q)
+    except InputError:
+        pass  # the scenario's own error is shown where the quote would be
+    differs = f"; a request today (day {now['days_since_payment']}) gets {today_text}, not {then_text}" \
+        if today_text != then_text else f"; a request today (day {now['days_since_payment']}) gets the same"
+    box = st.container(horizontal=True)
+    box.info(md_escape(
+        f"This quote is for a request on {asked:%d %b %Y} (day {values()['days_since_payment']} after the payment "
+        f"on {values()['paid_on']:%d %b %Y}). That date has passed{differs}."))
+    box.button("Use today", key="use_today", on_click=use_today, type="primary")
+
+
 def _provider_label(pid: str) -> str:
     return policies()[pid].name
 
@@ -142,11 +181,12 @@ def sliders() -> None:
     narrow screen). On the page, not in the sidebar, so that a page can rerun them with their results alone."""
     row = st.container(horizontal=True)
     for spec in in_group("dial"):
-        top = 100 if spec.kind == "percent" else DAYS_MAX
+        # a payment long ago: the slider reaches the request day rather than clamping it
+        top = 100 if spec.kind == "percent" else max(DAYS_MAX, values()[spec.name])
         row.slider(spec.label, 0, top, key=_bind(spec.name), on_change=_store(spec.name), help=spec.help)
 
 
-ADVANCED_LABELS = {"paid_on": "Payment date", **{f.name: f.label for f in in_group("advanced")}}
+ADVANCED_LABELS = {f.name: f.label for f in in_group("advanced")}
 
 
 def advanced_set(v: dict) -> list[str]:
@@ -175,12 +215,15 @@ def advanced_inputs(container=st) -> None:
 
 
 def _advanced_widgets(exp) -> None:
-    exp.date_input(
-        "Payment date (optional)", value=None, max_value=date.today(), key=_bind("paid_on"),
-        on_change=_store_payment_date, help="Turns days into dates and sets the days since payment.",
-    )
     for spec in in_group("advanced"):
         _ADVANCED_WIDGETS[spec.kind](exp, spec)
+
+
+def _date_input(exp, spec: FieldSpec) -> None:
+    """A date the request counts from: setting it makes the request today (the days slider then moves the
+    request day, and every deadline is a date)."""
+    exp.date_input(spec.label, value=None, min_value=date(2000, 1, 1), max_value=date.today(), key=_bind(spec.name),
+                   on_change=_store_payment_date, help=spec.help)
 
 
 def _tristate_input(exp, spec: FieldSpec) -> None:
@@ -221,7 +264,7 @@ def _stage_input(exp, spec: FieldSpec) -> None:
 
 # How the app asks for an advanced fact, by its kind (a new field of a known kind needs nothing here).
 _ADVANCED_WIDGETS: dict[str, Callable[[Any, FieldSpec], None]] = {
-    "tristate": _tristate_input, "days": _days_input, "money": _money_input, "choice": _choice_input,
+    "date": _date_input, "tristate": _tristate_input, "days": _days_input, "money": _money_input, "choice": _choice_input,
     "flag": _flag_input, "stage": _stage_input,
 }
 
