@@ -1,14 +1,13 @@
 """The same scenario against all three providers: a table, the bands overlaid, and heatmaps."""
-from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
 from policy import policies
+from policy.compare import compare_rows
 from policy.curves import most_generous
-from policy.explain import verdict_label
 from policy.markdown import md_escape
-from policy.money import cents_int, format_usd
+from policy.money import cents_int
 from ui import cache, charts, page, state
 from ui.tables import readable
 
@@ -17,17 +16,7 @@ state.sidebar()
 state.sliders()
 scenario = page.scenario_or_stop("compare")
 
-rows = []
-for pid, policy in policies().items():
-    q = cache.cached_quote(cache.key(scenario.for_provider(pid)))
-    first = q.clauses[0] if q.clauses else None
-    rows.append({
-        "Provider": policy.name,
-        "Verdict": verdict_label(q),
-        "Refund min": "Not offered" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_min)),
-        "Refund max": "Not offered" if q.verdict == "not_offered" else format_usd(Decimal(q.refund_max)),
-        "Deciding clause": f'{first.section}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
-    })
+rows = compare_rows(scenario)
 table = pd.DataFrame(rows).set_index("Provider")
 st.table(table.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
 

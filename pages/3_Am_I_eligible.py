@@ -1,27 +1,33 @@
-"""Am I eligible? A short guided form for clients, in plain words, ending in what to do and by when."""
+"""Am I eligible? A short guided form for clients, in plain words, ending in what to do and by when.
+
+The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is drawn
+above the questions (where the client is looking once they submit) and says what it is for."""
 from datetime import date, timedelta
 
 import streamlit as st
 
-from policy import parse_scenario, policies, quote
-from policy.explain import plain_answer, refund_text, what_to_do
+from policy import policies
+from policy.assumptions import if_work_started
+from policy.eligibility import ANSWERS, Answers, asks_notice, offered_label, scenario_fields, summary
+from policy.explain import plain_answer, what_to_do
 from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, show, state
-from ui.codec import money_text, with_payment_date
+from ui.codec import money_text
 
 v = page.start("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.")
 
-ANSWERS = {"Yes": True, "No": False, "Not sure": None}
 today = date.today()
 paid_on = v["paid_on"] or today - timedelta(days=v["days_since_payment"])
+answer_box = st.container()
 
+# Outside the form, so the list of services and the questions follow the provider chosen.
+provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
+                        format_func=lambda p: policies()[p].name, key="el_provider")
+service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
+                       format_func=lambda s: offered_label(provider, s), key="el_service")
 with st.form("eligibility"):
-    provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
-                            format_func=lambda p: policies()[p].name, key="el_provider")
-    service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
-                           format_func=lambda s: SERVICES[s], key="el_service")
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
                              value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
     when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
@@ -32,48 +38,52 @@ with st.form("eligibility"):
                          index=list(ANSWERS.values()).index(v["deliverables_provided"]))
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", help="Leave at 0 if nothing has been done.")
+    notice = None
+    if asks_notice(provider, service):
+        notice = st.number_input("How many days before your next billing date are you cancelling?", min_value=0,
+                                 max_value=365, value=v["notice_days"], step=1, placeholder="I don't know",
+                                 key="el_notice", help="A monthly service: the notice decides next month's charge.")
     st.markdown("Did any of these happen?")
-    billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"], key="el_billing")
-    fault = st.checkbox("Something failed on their side, or they missed agreed deadlines", value=v["provider_fault"], key="el_fault")
-    missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"], key="el_missing")
+    billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
+                          key="el_billing")
+    fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
+                        value=v["provider_fault"], key="el_fault")
+    missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"],
+                          key="el_missing")
     methods = [None, *PAYMENT_METHODS]
     method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
                           format_func=lambda m: "I don't know" if m is None else PAYMENT_METHODS[m], key="el_method")
     submitted = st.form_submit_button("Check my eligibility", type="primary")
 
 if submitted:
-    answers = dict(
-        provider=provider, service=service, amount_paid=money_text(amount), completion_pct=progress,
-        work_started=ANSWERS[started] if progress == 0 else (None if ANSWERS[started] is None else True),
-        deliverables_provided=ANSWERS[delivered], billing_error=billing, provider_fault=fault,
-        undelivered_promised=missing, payment_method=method, stage=None,
-    )
-    if progress > 0 and ANSWERS[started] is False:
-        st.warning("You said the work has not started but is partly done; we counted it as started.")
-    st.session_state[state.KEY] = with_payment_date({**v, **answers}, when, today)
-    st.session_state["el_answered"] = True
+    fields, said = scenario_fields(Answers(
+        provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
+        delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
+        undelivered_promised=missing, payment_method=method, notice_days=notice,
+    ), today)
+    st.session_state[state.KEY] = {**v, **fields}
+    st.session_state["el_answered"], st.session_state["el_said"] = True, said
 
-if st.session_state.get("el_answered"):
-    scenario, problem = state.scenario()
-    if scenario is None:
-        assert problem is not None
-        st.error(f"**{problem.field}**: {problem.message}. Your answers are kept above; correct this one.")
-    else:
-        q = cache.cached_quote(cache.key(scenario))
-        policy = policies()[scenario.provider]
-        st.subheader("Your answer")
-        st.markdown(f"### {e(plain_answer(q))}")
-        show.headline(q)
-        if st.session_state.get("el_started") == "Not sure" and scenario.completion_pct == 0:
-            if_started = quote(parse_scenario({**scenario.model_dump(), "work_started": True}))
-            if (if_started.refund_min, if_started.refund_max) != (q.refund_min, q.refund_max):
-                st.info(
-                    e(f"You were not sure whether work has started. With no progress we assumed it has not; "
-                      f"if it has, the policy gives {refund_text(if_started)}."),
-                )
-        st.subheader("What to do next")
-        st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policy, q)))
-        with st.expander("Why: the policy's own words"):
-            show.explanation(q)
-        show.actions(q, state.share_link)
+with answer_box:
+    if st.session_state.get("el_answered"):
+        scenario, problem = state.scenario()
+        if scenario is None:
+            assert problem is not None
+            st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
+        else:
+            q = cache.cached_quote(cache.key(scenario))
+            st.subheader("Your answer")
+            st.caption(e("For: " + summary(state.values())))
+            if (provider, service) != (scenario.provider, scenario.service):
+                st.warning("You have changed your answers since: check again to update this.")
+            for note in st.session_state.get("el_said", ()):
+                st.warning(e(note))
+            st.markdown(f"### {e(plain_answer(q))}")
+            show.headline(q, if_work_started(q))
+            st.subheader("What to do next")
+            st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policies()[scenario.provider], q)))
+            with st.expander("Why: the policy's own words"):
+                show.explanation(q)
+            show.actions(q, state.share_link)
+            st.divider()
 page.finish()

@@ -8,6 +8,7 @@ from typing import Optional
 
 from .models import ClauseRef, Deadline, Quote
 from .money import format_range, format_usd, percent_text
+from .taxonomy import SERVICES
 
 VERDICT_LABELS = {
     "full": "Full refund",
@@ -68,6 +69,9 @@ def verdict_sentence(q: Quote) -> str:
 
 
 def refund_text(q: Quote) -> str:
+    """The refund as a person reads it; a service the provider does not sell has none to read."""
+    if q.verdict == "not_offered":
+        return "Not offered"
     return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)
 
 
@@ -78,6 +82,8 @@ def pct_range(q: Quote) -> str:
 
 
 def pct_text(q: Quote) -> str:
+    if q.verdict == "not_offered":
+        return "the provider does not sell this service"
     return f"{pct_range(q)} of the amount paid"
 
 
@@ -189,12 +195,14 @@ def plain_answer(q: Quote) -> str:
     if q.verdict == "window_closed":
         return "Probably not: the deadline for refund requests in this policy has passed."
     if q.verdict == "not_offered":
-        return "This provider's refund policy does not list this service, so it cannot tell."
+        return f"{q.provider_name} does not sell {SERVICES[q.service].lower()}, so its refund policy does not cover it."
     return "Not under this policy, as things stand."
 
 
 def what_to_do(policy, q: Quote) -> list[str]:
     """What to send, to whom, and by when, in plain words."""
+    if q.verdict == "not_offered":
+        return [*q.notes[:1], "Check on your invoice what you bought; if it is one of these, choose it and ask again."]
     steps = [policy.contact.how_to_request]
     if q.next_deadline:
         steps.append(

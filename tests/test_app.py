@@ -100,8 +100,9 @@ def test_services_not_offered_are_listed_and_labelled():
     service = at.selectbox(key="w_service")
     assert "Website design & development (not offered by Step-Into)" in service.options
     service.set_value("website").run()
-    assert refund(at) == "$0.00"
+    assert refund(at) == "Not offered"  # not a $0.00 quote
     assert any("does not list" in plain(m.value) for m in at.markdown)
+    assert not any("$0.00" in plain(m.value) or "0% of the amount" in plain(m.value) for m in at.markdown)
 
 
 def test_advanced_inputs_narrow_the_range():
@@ -302,7 +303,43 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
 def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
     at = ask_step_into("Not sure")
     assert refund(at) == "$5,000.00"
-    assert any("if it has, the policy gives $0.00 - $5,000.00" in plain(i.value) for i in at.info)
+    assert any("If it has, the policy gives $0.00 - $5,000.00" in plain(m.value) for m in at.markdown)
+
+
+def test_the_calculator_says_what_it_assumed_at_0_percent_with_work_unknown():
+    at = app(provider="socialbeat", service="website", completion_pct=0, days_since_payment=10)
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "this assumes the work has not started. If it has, the policy gives $3,750.00" in text
+    at = app(provider="socialbeat", service="website", completion_pct=0, days_since_payment=10, work_started="false")
+    assert "this assumes" not in " ".join(plain(m.value) for m in at.markdown)
+
+
+def test_the_eligibility_form_marks_services_not_offered_and_answers_in_words():
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("stepinto").run()
+    assert "Website design & development (not offered by Step-Into)" in at.selectbox(key="el_service").options
+    at.selectbox(key="el_service").set_value("website").run()
+    at.button[0].click().run()
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "Step-Into does not sell website design & development" in text
+    assert "within 7 days" not in text and refund(at) == "Not offered"
+
+
+def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed():
+    at = ask_step_into("No")
+    assert any(plain(c.value).startswith("For: Step-Into, PPC / paid advertising, $5,000.00 paid on") for c in at.caption)
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    assert any("changed your answers" in w.value for w in at.warning)
+
+
+def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("itmedia").run()
+    at.selectbox(key="el_service").set_value("seo").run()
+    at.number_input(key="el_notice").set_value(3)
+    at.button[0].click().run()
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "Your notice is too late: the next monthly charge still applies" in text
 
 
 def test_the_stage_box_is_prefilled_from_completion():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Optional
 
 import streamlit as st
 
@@ -24,13 +25,18 @@ from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 
 
-def headline(q: Quote) -> None:
+def headline(q: Quote, assumption: Optional[str] = None) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
     browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     badge = f":{VERDICT_COLOURS[q.verdict]}-badge[{e(verdict_label(q))}]"
-    lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+    if q.verdict == "not_offered":  # not a $0.00 quote: the provider does not sell it
+        lines = [f"{badge} {e(q.notes[0])}"]
+    else:
+        lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+    if assumption:
+        lines.append(f":orange-background[{e(assumption)}]")
     asked = q.scenario.requested_on
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "

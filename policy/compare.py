@@ -1,0 +1,30 @@
+"""The same scenario against every provider, as the rows of a table (the Compare page draws them)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from .explain import verdict_label
+from .loader import policies as shipped_policies
+from .models import Scenario
+from .money import format_usd
+from .quoting import Policies, quote
+
+
+def compare_rows(scenario: Scenario, registry: Optional[Policies] = None) -> list[dict[str, str]]:
+    """One row per provider: verdict, the band in dollars (or 'Not offered'), and the clause that decided the
+    minimum."""
+    registry = registry or shipped_policies()
+    rows = []
+    for pid, policy in registry.items():
+        q = quote(scenario.for_provider(pid), registry)
+        offered = q.verdict != "not_offered"
+        first = q.clauses[0] if q.clauses else None
+        rows.append({
+            "Provider": policy.name,
+            "Verdict": verdict_label(q),
+            "Refund min": format_usd(Decimal(q.refund_min), q.currency) if offered else "Not offered",
+            "Refund max": format_usd(Decimal(q.refund_max), q.currency) if offered else "Not offered",
+            "Deciding clause": f'{first.section}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
+        })
+    return rows

@@ -1,0 +1,72 @@
+"""The client's form ("Am I eligible?") in plain words -> a scenario. The rules of the mapping live here, tested
+without Streamlit; the page only asks the questions and draws the answer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from .loader import policies
+from .money import format_usd
+from .taxonomy import PAYMENT_METHODS, SERVICES
+
+ANSWERS: dict[str, Optional[bool]] = {"Yes": True, "No": False, "Not sure": None}
+
+
+@dataclass(frozen=True)
+class Answers:
+    provider: str
+    service: str
+    amount_paid: str
+    paid_on: date
+    started: Optional[bool]
+    delivered: Optional[bool]
+    progress: int
+    billing_error: bool = False
+    provider_fault: bool = False
+    undelivered_promised: bool = False
+    payment_method: Optional[str] = None
+    notice_days: Optional[int] = None  # monthly services: days before the next billing date
+
+
+def scenario_fields(a: Answers, today: date) -> tuple[dict, tuple[str, ...]]:
+    """The scenario the answers describe, and what was read into them (said to the client)."""
+    said: list[str] = []
+    started = a.started
+    if a.progress > 0 and started is False:
+        said.append("You said the work has not started but is partly done; we counted it as started.")
+    if a.progress > 0:
+        started = None if started is None else True  # progress means started; 'not sure' is inferred from it
+    fields = dict(
+        provider=a.provider, service=a.service, amount_paid=a.amount_paid, completion_pct=a.progress,
+        days_since_payment=max((today - a.paid_on).days, 0), paid_on=a.paid_on, work_started=started,
+        deliverables_provided=a.delivered, billing_error=a.billing_error, provider_fault=a.provider_fault,
+        undelivered_promised=a.undelivered_promised, payment_method=a.payment_method, notice_days=a.notice_days,
+        stage=None,
+    )
+    return fields, tuple(said)
+
+
+def asks_notice(provider: str, service: str) -> bool:
+    """Monthly services: the notice before the next billing date decides next month's charge."""
+    found = policies()[provider].services.get(service)
+    return found is not None and found.billing == "monthly"
+
+
+def offered_label(provider: str, service: str) -> str:
+    """A service as the form lists it, saying where the provider does not sell it."""
+    policy = policies()[provider]
+    return SERVICES[service] if service in policy.services else f"{SERVICES[service]} (not offered by {policy.name})"
+
+
+def summary(fields: dict) -> str:
+    """What an answer is for, in one line: provider, service, amount and dates."""
+    policy = policies()[fields["provider"]]
+    parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
+    if fields.get("paid_on"):
+        parts[-1] += f" on {fields['paid_on']:%d %b %Y}"
+    parts.append(f"{fields['completion_pct']}% done")
+    if fields.get("payment_method"):
+        parts.append(f"paid by {PAYMENT_METHODS[fields['payment_method']]}")
+    return ", ".join(parts)

@@ -1,0 +1,50 @@
+"""The client's answers -> a scenario, and the compare table's rows: rules tested without Streamlit."""
+from datetime import date
+
+from policy import parse_scenario, policies, quote
+from policy.assumptions import if_work_started
+from policy.compare import compare_rows
+from policy.eligibility import Answers, asks_notice, offered_label, scenario_fields, summary
+
+TODAY = date(2026, 12, 2)
+
+
+def answers(**changes) -> Answers:
+    base = dict(provider="stepinto", service="ppc", amount_paid="5000.00", paid_on=date(2026, 11, 30), started=None,
+                delivered=None, progress=0)
+    return Answers(**{**base, **changes})
+
+
+def test_answers_become_a_scenario_with_the_dates():
+    fields, said = scenario_fields(answers(), TODAY)
+    assert said == () and fields["days_since_payment"] == 2 and fields["paid_on"] == date(2026, 11, 30)
+    assert quote(parse_scenario(fields)).verdict == "full"
+
+
+def test_progress_means_started_and_the_contradiction_is_said():
+    fields, said = scenario_fields(answers(progress=40, started=False), TODAY)
+    assert fields["work_started"] is True and said and "counted it as started" in said[0]
+    fields, _ = scenario_fields(answers(progress=40, started=None), TODAY)
+    assert fields["work_started"] is None
+
+
+def test_the_notice_is_asked_for_monthly_services_only_and_not_offered_is_said():
+    assert asks_notice("itmedia", "seo") and not asks_notice("socialbeat", "website")
+    assert offered_label("stepinto", "website").endswith("(not offered by Step-Into)")
+    assert summary(scenario_fields(answers(), TODAY)[0]).startswith("Step-Into, PPC / paid advertising, $5,000.00 paid on 30 Nov 2026")
+
+
+def test_the_work_start_assumption_is_said_only_where_it_changes_the_answer():
+    unknown = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
+                                        days_since_payment=10)))
+    assert "$3,750.00" in if_work_started(unknown)
+    known = quote(parse_scenario({**unknown.scenario.model_dump(), "work_started": False}))
+    assert if_work_started(known) is None
+
+
+def test_compare_rows_name_every_provider_and_say_not_offered_in_words():
+    rows = compare_rows(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000",
+                                            completion_pct=0, days_since_payment=3)))
+    assert [r["Provider"] for r in rows] == [p.name for p in policies().values()]
+    step_into = next(r for r in rows if r["Provider"] == "Step-Into")
+    assert (step_into["Refund min"], step_into["Verdict"]) == ("Not offered", "Service not offered")
