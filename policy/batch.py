@@ -59,6 +59,7 @@ class BatchResult:
     errors: int = 0
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
+    blank_lines: int = 0
 
 
 def open_csv(path: Path) -> IO[str]:
@@ -74,6 +75,22 @@ def open_csv(path: Path) -> IO[str]:
     else:
         encoding = "utf-8"
     return path.open(newline="", encoding=encoding, errors="strict")
+
+
+def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:
+    """The line number holding the first bytes that do not decode (the text reader reads ahead in blocks, so
+    its own position cannot say)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    line = 1
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            for i in range(0, len(block), 256):
+                piece = block[i:i + 256]
+                try:
+                    line += decoder.decode(piece).count("\n")
+                except UnicodeDecodeError as exc:
+                    return line + decoder.decode(piece[: exc.start]).count("\n") if exc.start else line
+    return None
 
 
 def _given(cells: list[str], positions: tuple[tuple[int, str], ...]) -> dict:
@@ -184,7 +201,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
         delimiter, header, layout = _read_header(first, result)
         reader = csv.reader(source, delimiter=delimiter)
         writer(target).writerow([safe_cell(header[i]) for i in layout.kept] + list(QUOTE_COLUMNS))
-        lines = (cells for cells in reader if cells)  # a blank line is not a row
+        lines = _rows(reader, result)
         head = list(islice(lines, PARALLEL_FROM_ROWS))
         chunks = _chunks(chain(head, lines), CHUNK_ROWS)
         workers = 1 if custom else _workers()
@@ -197,9 +214,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
             for chunk in chunks:
                 _write(target, _output_text(chunk, layout, registry), result)
     except UnicodeDecodeError:
-        encoding = getattr(source, "encoding", "utf-8")
-        raise InputError("IN.csv", f"is not {encoding} text (near line {_line(reader) + 1}); save it as UTF-8 "
-                                   "(in Excel: CSV UTF-8) or UTF-16") from None
+        raise NotText(getattr(source, "encoding", "utf-8")) from None
     except csv.Error as exc:
         message = str(exc)
         if "field larger than field limit" in message:
@@ -208,8 +223,25 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
     return result
 
 
+class NotText(Exception):
+    """The input holds bytes that are not text in its encoding; the caller, which has the file, says where."""
+
+    def __init__(self, encoding: str):
+        super().__init__(encoding)
+        self.encoding = encoding
+
+
 def _line(reader) -> int:
     return reader.line_num if reader is not None else 0
+
+
+def _rows(reader, result: BatchResult) -> Iterator[list[str]]:
+    """The rows; a blank line is not a row (counted, and said)."""
+    for cells in reader:
+        if cells:
+            yield cells
+        else:
+            result.blank_lines += 1
 
 
 def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from .batch import open_csv, run_batch
+from .batch import NotText, first_undecodable_line, open_csv, run_batch
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
@@ -87,6 +87,10 @@ def _scenario_from_flags(args: argparse.Namespace) -> dict:
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
+    if args.json:
+        flags = [spec.flag for spec in FIELDS if getattr(args, spec.name) not in (None, "unknown")]
+        if flags:
+            raise Fail(f"quote: {flags[0]} with --json: give the scenario as JSON on stdin or as flags, not both")
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
     q = quote(parse_scenario(data))
     print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
@@ -110,25 +114,60 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     source = Path(args.input)
     if not source.is_file():
-        raise InputError("IN.csv", f"no such file: {source}")
-    target = Path(args.output)
+        raise InputError(args.input, "no such file")
+    try:
+        if args.output == "-":
+            with open_csv(source) as fin:
+                result = run_batch(fin, sys.stdout)
+        else:
+            result = _batch_to_file(source, Path(args.output))
+    except NotText as exc:
+        line = first_undecodable_line(source, exc.encoding)
+        where = f"line {line}" if line else "somewhere"
+        raise InputError(args.input, f"{where} is not {exc.encoding} text; save the file as UTF-8 (in Excel: CSV "
+                                     "UTF-8) or UTF-16") from None
+    _say(result, args.output)
+    return 0
+
+
+def _batch_to_file(source: Path, target: Path):
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
+    if target.is_dir():
+        raise InputError("-o", f"{target} is a folder; give a file name")
+    if not target.parent.resolve().is_dir():
+        raise InputError("-o", f"no such folder: {target.parent}")
     # Written beside the target and moved into place whole: a failed run leaves no partial file.
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
         with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
             result = run_batch(fin, fout)
+        os.chmod(temp, _file_mode(target))  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return result
+
+
+def _file_mode(target: Path) -> int:
+    """An existing output keeps its permissions; a new one gets what the umask gives any new file."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _say(result, output: str) -> None:
+    where = "standard output" if output == "-" else output
+    if result.blank_lines:
+        print(f"batch: {result.blank_lines} blank line(s) skipped (a blank line is not a row)", file=sys.stderr)
     for notice in result.notices:
         print(f"batch: {notice}", file=sys.stderr)
     for column in result.passed_through:
         print(f"batch: column {column!r} is not a scenario field; passed through", file=sys.stderr)
-    print(f"batch: {result.rows} rows quoted, {result.errors} with an error, written to {target}", file=sys.stderr)
-    return 0
+    print(f"batch: {result.rows} rows quoted, {result.errors} with an error, written to {where}", file=sys.stderr)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -184,7 +223,7 @@ def build_parser() -> Parser:
         "A bad row gets an error and is kept. Cells that a spreadsheet would run as a formula are prefixed "
         "with a single quote."))
     b.add_argument("input", metavar="IN.csv")
-    b.add_argument("-o", "--output", metavar="OUT.csv", required=True)
+    b.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="the output file, or - for standard output")
     b.set_defaults(run=cmd_batch)
 
     sc = sub.add_parser("schema", help="the JSON schema of a scenario or a quote", description=(
@@ -201,6 +240,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (InputError, Fail, PolicyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(f"error: {exc.filename or 'file'}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,6 +1,9 @@
 """One kind of error for everything a user typed: it names the field and what is allowed."""
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
@@ -40,20 +43,32 @@ def _split(loc: tuple, message: str) -> tuple[str, str]:
     return field, message
 
 
-def _describe(err: ErrorDetails) -> InputError:
+NUMBER_TYPES = ("decimal_type", "decimal_parsing", "int_type", "int_parsing", "float_type", "float_parsing")
+
+
+def _describe(err: ErrorDetails, known: Sequence[str] = ()) -> InputError:
     field, message = _split(err["loc"], _clean(err["msg"]))
-    if err["type"] == "extra_forbidden":
-        message = "is not a known field (check the spelling)"
-    elif err["type"] == "missing":
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(field, known, n=1)
+        message = f"is not a known field (did you mean {close[0]}?)" if close else "is not a known field (check the spelling)"
+    elif kind == "missing":
         message = "is required"
-    elif err["type"] == "literal_error" and "expected" in (err.get("ctx") or {}):
-        message = f"must be one of {err['ctx']['expected']}"
+    elif kind == "literal_error" and "expected" in (err.get("ctx") or {}):
+        message = f"must be one of {str(err['ctx']['expected']).replace(chr(39), '')}"
+    elif kind in ("bool_type", "bool_parsing"):
+        message = "must be true or false"
+    elif kind in NUMBER_TYPES:
+        message = "must be a number"
     return InputError(field, message)
 
 
-def first_error(exc: ValidationError) -> InputError:
-    """The first problem of a pydantic error, as one line: 'field: what is allowed'."""
-    return _describe(exc.errors(include_url=False)[0])
+def first_error(exc: ValidationError, known: Sequence[str] = ()) -> InputError:
+    """The first problem of a pydantic error, as one line: 'field: what is allowed'. A misspelt field comes
+    first: it is why a required one seems missing (`known`: the field names, for 'did you mean')."""
+    errors = exc.errors(include_url=False)
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+    return _describe(errors[0], known)
 
 
 def describe_all(exc: ValidationError) -> list[str]:

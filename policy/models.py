@@ -133,6 +133,8 @@ class Scenario(BaseModel):
                 try:
                     text = check_plain(value, whole=FIELD_KINDS[name] == "days")
                 except ValueError as exc:
+                    if FIELD_KINDS[name] == "percent":
+                        raise ValueError(f"{name}: must be a number from 0 to 100, such as 40 or 37.5") from None
                     raise ValueError(f"{name}: {exc}") from None
                 fixed = fixed or dict(data)
                 fixed[name] = text

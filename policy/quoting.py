@@ -21,7 +21,7 @@ from .evaluator import (
     stages_label,
     window_closed,
 )
-from .fields import BY_NAME
+from .fields import BY_NAME, NAMES
 from .loader import policies as shipped_policies
 from .models import (
     AmbiguityUse,
@@ -64,7 +64,11 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise first_error(exc) from None
+        problem = first_error(exc, NAMES)
+        if BY_NAME.get(problem.field) is not None and BY_NAME[problem.field].kind == "tristate" \
+                and problem.message == "must be true or false":
+            problem = InputError(problem.field, "must be true, false or null (not known)")
+        raise problem from None
     check_against(scenario, registry or shipped_policies())
     return scenario
 

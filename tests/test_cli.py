@@ -192,3 +192,46 @@ def test_schema_describes_the_contract():
     assert scenario["additionalProperties"] is False
     quote_schema = json.loads(run(["schema", "quote"]).stdout)
     assert {"refund_min", "refund_max", "verdict", "next_charge_avoided"} <= set(quote_schema["properties"])
+
+
+def test_batch_names_the_line_of_the_first_bad_byte_and_the_file(tmp_path):
+    rows = "".join("stepinto,ppc,100,0,3\n" for _ in range(600))
+    code, err, _ = _batch_file(tmp_path, (HEADER + rows).encode() + b"stepinto,ppc,\xff,0,3\n")
+    assert code == 2 and f"{tmp_path / 'in.csv'}: line 602 is not utf-8 text" in err, err
+
+
+def test_batch_output_is_an_ordinary_file_and_bad_output_paths_name_the_target(tmp_path):
+    import os
+    import stat
+
+    src = tmp_path / "in.csv"
+    src.write_text(HEADER + "stepinto,ppc,100,0,3\n")
+    out = tmp_path / "out.csv"
+    assert run(["batch", str(src), "-o", str(out)]).returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    out.chmod(0o640)
+    run(["batch", str(src), "-o", str(out)])
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640  # an existing output keeps its permissions
+    for target, needle in ((tmp_path, "is a folder"), (tmp_path / "no" / "o.csv", "no such folder")):
+        r = run(["batch", str(src), "-o", str(target)])
+        assert r.returncode == 2 and needle in r.stderr and ".part" not in r.stderr
+    r = run(["batch", str(src), "-o", "-"])
+    assert r.returncode == 0 and r.stdout.startswith("provider,service") and not (ROOT / "-").exists()
+
+
+def test_a_misspelt_field_is_named_with_a_suggestion_not_blamed_on_the_missing_one():
+    r = run(["quote", "--json"], json.dumps({k if k != "service" else "servce": v for k, v in GOOD.items()}))
+    assert r.returncode == 2 and r.stderr.strip() == "error: servce: is not a known field (did you mean service?)"
+
+
+def test_json_and_flags_together_are_refused():
+    r = run(["quote", "--json", "--provider", "itmedia"], json.dumps(GOOD))
+    assert r.returncode == 2 and "not both" in r.stderr and r.stdout == ""
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    r = subprocess.run(f"{sys.executable} -m policy clauses --json | head -1", shell=True, cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "[" and r.stderr == ""
