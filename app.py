@@ -9,11 +9,7 @@ from ui.tables import readable
 
 CHART_WIDTH = 340  # px of plot: two fit side by side in the wide layout on a 1280 px screen, and wrap below that
 
-page.start("app.py", about="Pick a provider and a service in the sidebar, move the sliders, and read the refund "
-                           "the policy gives, with its clauses.")
-
-
-@st.fragment
+@page.fragment
 def calculator() -> None:
     """The answer, the sliders and everything they move. A slider's key press reruns only this fragment: the
     browser is sent the fragment's elements, not the sidebar's, and each element sent costs it a render."""
@@ -25,7 +21,6 @@ def calculator() -> None:
             show.actions(q, state.share_link)
     state.sliders()  # also when the scenario is invalid: a slider may be what fixes it
     if scenario is None:
-        page.finish()
         return
 
     if q.verdict != "not_offered":
@@ -51,8 +46,9 @@ def calculator() -> None:
             right.dataframe(readable(days), hide_index=True, width="stretch")
 
     show.explanation(q, heading="Why")
-    page.finish()
 
 
-calculator()
-state.sidebar()  # after the answer: on a first load or a change in the sidebar, the Refund is sent first
+with page.opened("app.py", about="Pick a provider and a service in the sidebar, move the sliders, and read the "
+                                 "refund the policy gives, with its clauses."):
+    calculator()
+    state.sidebar()  # after the answer: on a first load or a change in the sidebar, the Refund is sent first

@@ -11,37 +11,39 @@ from policy.money import cents_int
 from ui import cache, charts, page, state
 from ui.tables import readable
 
-page.start("pages/1_Compare_providers.py", caption="The scenario of the sidebar and the sliders, against every provider's policy.")
-state.sidebar()
-state.sliders()
-scenario = page.scenario_or_stop("compare")
+CAPTION = "The scenario of the sidebar and the sliders, against every provider's policy."
 
-rows = compare_rows(scenario)
-table = pd.DataFrame(rows).set_index("Provider")
-st.table(table.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
+with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
+    state.sidebar()
+    state.sliders()
+    scenario = page.scenario_or_stop("compare")
 
-compare = cache.cached_compare(cache.key(scenario))
-st.subheader("Refund bands against project completion")
-NAMES = tuple(p.name for p in policies().values())
-st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), NAMES), width="stretch")
-with st.expander("Data behind this chart"):
-    st.dataframe(readable(compare), hide_index=True, width="stretch")
+    rows = compare_rows(scenario)
+    table = pd.DataFrame(rows).set_index("Provider")
+    st.table(table.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
 
-st.subheader("Completion x days since payment")
-MEASURES = {"refund_min_cents": "What the client can count on (minimum)", "refund_max_cents": "The most the policy allows (maximum)"}
-by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="compare_by")
-st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
-full = cache.cached_grid(cache.key(scenario))
-coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
-paid_cents = cents_int(scenario.amount_paid)
-for pid, policy in policies().items():
-    part = coarse[coarse.provider == pid]
-    if (part.verdict == "not_offered").all():
-        st.info(f"{policy.name} does not offer this service.")
-    else:
-        st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by), width="stretch")
+    compare = cache.cached_compare(cache.key(scenario))
+    st.subheader("Refund bands against project completion")
+    NAMES = tuple(p.name for p in policies().values())
+    st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), NAMES), width="stretch")
+    with st.expander("Data behind this chart"):
+        st.dataframe(readable(compare), hide_index=True, width="stretch")
 
-winners = most_generous(coarse, by)
-st.subheader("Most generous where")
-st.vega_lite_chart(spec=charts.winner_map(winners, NAMES), width="stretch")
-page.finish()
+    st.subheader("Completion x days since payment")
+    MEASURES = {"refund_min_cents": "What the client can count on (minimum)",
+                "refund_max_cents": "The most the policy allows (maximum)"}
+    by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="compare_by")
+    st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
+    full = cache.cached_grid(cache.key(scenario))
+    coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
+    paid_cents = cents_int(scenario.amount_paid)
+    for pid, policy in policies().items():
+        part = coarse[coarse.provider == pid]
+        if (part.verdict == "not_offered").all():
+            st.info(f"{policy.name} does not offer this service.")
+        else:
+            st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by), width="stretch")
+
+    winners = most_generous(coarse, by)
+    st.subheader("Most generous where")
+    st.vega_lite_chart(spec=charts.winner_map(winners, NAMES), width="stretch")

@@ -6,45 +6,44 @@ from policy.loader import source_text
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_matrix
-from ui import page  # the shared scenario survives this page untouched (page.finish keeps it in the URL)
+from ui import page  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 
-page.start("pages/2_Policy_terms.py",
-           caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent.")
+with page.opened("pages/2_Policy_terms.py",
+           caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent."):
 
-registry = policies()
-header = st.columns([1.2] + [2] * len(registry))
-header[0].markdown("**Term**")
-for col, policy in zip(header[1:], registry.values()):
-    col.markdown(f"**{e(policy.name)}**  \n:small[version {e(policy.version)}]")
-for term, label in TERMS.items():
-    st.divider()
-    row = st.columns([1.2] + [2] * len(registry))
-    row[0].markdown(f"**{e(label)}**")
-    for col, policy in zip(row[1:], registry.values()):
-        found = policy.terms.get(term)
-        if found is None:
-            col.markdown(f":gray[{NOT_STATED}]")
-            continue
-        col.markdown(e(found.summary))
-        for c in found.clauses:
-            col.markdown(f"> {e(c.quote)}  \n> — section **{e(c.section)}**")
+    registry = policies()
+    header = st.columns([1.2] + [2] * len(registry))
+    header[0].markdown("**Term**")
+    for col, policy in zip(header[1:], registry.values()):
+        col.markdown(f"**{e(policy.name)}**  \n:small[version {e(policy.version)}]")
+    for term, label in TERMS.items():
+        st.divider()
+        row = st.columns([1.2] + [2] * len(registry))
+        row[0].markdown(f"**{e(label)}**")
+        for col, policy in zip(row[1:], registry.values()):
+            found = policy.terms.get(term)
+            if found is None:
+                col.markdown(f":gray[{NOT_STATED}]")
+                continue
+            col.markdown(e(found.summary))
+            for c in found.clauses:
+                col.markdown(f"> {e(c.quote)}  \n> — section **{e(c.section)}**")
 
-st.download_button(
-    "Download the matrix (CSV)", terms_matrix(registry).to_csv(index=False), "policy-terms.csv", "text/csv",
-    key="dl_terms",
-)
+    st.download_button(
+        "Download the matrix (CSV)", terms_matrix(registry).to_csv(index=False), "policy-terms.csv", "text/csv",
+        key="dl_terms",
+    )
 
-st.subheader("Ambiguities, gaps and contradictions")
-for policy in registry.values():
-    with st.expander(f"{policy.name}: {len(policy.ambiguities)} listed"):
-        for a in policy.ambiguities:
-            st.markdown(f"**`{a.id}` {e(a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
-            st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
-            st.caption(f"Adopted: {a.adopted}")
-        st.dataframe(ambiguity_table(policy), hide_index=True, width="stretch")
+    st.subheader("Ambiguities, gaps and contradictions")
+    for policy in registry.values():
+        with st.expander(f"{policy.name}: {len(policy.ambiguities)} listed"):
+            for a in policy.ambiguities:
+                st.markdown(f"**`{a.id}` {e(a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
+                st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
+                st.caption(f"Adopted: {a.adopted}")
+            st.dataframe(ambiguity_table(policy), hide_index=True, width="stretch")
 
-st.subheader("The texts")
-for policy in registry.values():
-    with st.expander(f"{policy.name}: full policy text"):
-        st.text(source_text(policy))
-page.finish()
+    st.subheader("The texts")
+    for policy in registry.values():
+        with st.expander(f"{policy.name}: full policy text"):
+            st.text(source_text(policy))

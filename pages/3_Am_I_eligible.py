@@ -15,75 +15,74 @@ from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, show, state
 from ui.codec import money_text
 
-v = page.start("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
-               caption="Answer a few questions about your purchase. Nothing is sent anywhere.")
+with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
+               caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
 
-today = date.today()
-paid_on = v["paid_on"] or today - timedelta(days=v["days_since_payment"])
-answer_box = st.container()
+    today = date.today()
+    paid_on = v["paid_on"] or today - timedelta(days=v["days_since_payment"])
+    answer_box = st.container()
 
-# Outside the form, so the list of services and the questions follow the provider chosen.
-provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
-                        format_func=lambda p: policies()[p].name, key="el_provider")
-service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
-                       format_func=lambda s: offered_label(provider, s), key="el_service")
-with st.form("eligibility"):
-    amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
-                             value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
-    when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
-                         key="el_paid_on")
-    started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
-                       index=list(ANSWERS.values()).index(v["work_started"]))
-    delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
-                         index=list(ANSWERS.values()).index(v["deliverables_provided"]))
-    progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
-                         key="el_progress", help="Leave at 0 if nothing has been done.")
-    notice = None
-    if asks_notice(provider, service):
-        notice = st.number_input("How many days before your next billing date are you cancelling?", min_value=0,
-                                 max_value=365, value=v["notice_days"], step=1, placeholder="I don't know",
-                                 key="el_notice", help="A monthly service: the notice decides next month's charge.")
-    st.markdown("Did any of these happen?")
-    billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
-                          key="el_billing")
-    fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
-                        value=v["provider_fault"], key="el_fault")
-    missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"],
-                          key="el_missing")
-    methods = [None, *PAYMENT_METHODS]
-    method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
-                          format_func=lambda m: "I don't know" if m is None else PAYMENT_METHODS[m], key="el_method")
-    submitted = st.form_submit_button("Check my eligibility", type="primary")
+    # Outside the form, so the list of services and the questions follow the provider chosen.
+    provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
+                            format_func=lambda p: policies()[p].name, key="el_provider")
+    service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
+                           format_func=lambda s: offered_label(provider, s), key="el_service")
+    with st.form("eligibility"):
+        amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
+                                 value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
+        when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
+                             key="el_paid_on")
+        started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
+                           index=list(ANSWERS.values()).index(v["work_started"]))
+        delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
+                             index=list(ANSWERS.values()).index(v["deliverables_provided"]))
+        progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
+                             key="el_progress", help="Leave at 0 if nothing has been done.")
+        notice = None
+        if asks_notice(provider, service):
+            notice = st.number_input("How many days before your next billing date are you cancelling?", min_value=0,
+                                     max_value=365, value=v["notice_days"], step=1, placeholder="I don't know",
+                                     key="el_notice", help="A monthly service: the notice decides next month's charge.")
+        st.markdown("Did any of these happen?")
+        billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
+                              key="el_billing")
+        fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
+                            value=v["provider_fault"], key="el_fault")
+        missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"],
+                              key="el_missing")
+        methods = [None, *PAYMENT_METHODS]
+        method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
+                              format_func=lambda m: "I don't know" if m is None else PAYMENT_METHODS[m], key="el_method")
+        submitted = st.form_submit_button("Check my eligibility", type="primary")
 
-if submitted:
-    fields, said = scenario_fields(Answers(
-        provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
-        delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
-        undelivered_promised=missing, payment_method=method, notice_days=notice,
-    ), today)
-    st.session_state[state.KEY] = {**v, **fields}
-    st.session_state["el_answered"], st.session_state["el_said"] = True, said
+    if submitted:
+        fields, said = scenario_fields(Answers(
+            provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
+            delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
+            undelivered_promised=missing, payment_method=method, notice_days=notice,
+        ), today)
+        st.session_state[state.KEY] = {**v, **fields}
+        st.session_state["el_answered"], st.session_state["el_said"] = True, said
 
-with answer_box:
-    if st.session_state.get("el_answered"):
-        scenario, problem = state.scenario()
-        if scenario is None:
-            assert problem is not None
-            st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
-        else:
-            q = cache.cached_quote(cache.key(scenario))
-            st.subheader("Your answer")
-            st.caption(e("For: " + summary(state.values())))
-            if (provider, service) != (scenario.provider, scenario.service):
-                st.warning("You have changed your answers since: check again to update this.")
-            for note in st.session_state.get("el_said", ()):
-                st.warning(e(note))
-            st.markdown(f"### {e(plain_answer(q))}")
-            show.headline(q, if_work_started(q))
-            st.subheader("What to do next")
-            st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policies()[scenario.provider], q)))
-            with st.expander("Why: the policy's own words"):
-                show.explanation(q)
-            show.actions(q, state.share_link)
-            st.divider()
-page.finish()
+    with answer_box:
+        if st.session_state.get("el_answered"):
+            scenario, problem = state.scenario()
+            if scenario is None:
+                assert problem is not None
+                st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
+            else:
+                q = cache.cached_quote(cache.key(scenario))
+                st.subheader("Your answer")
+                st.caption(e("For: " + summary(state.values())))
+                if (provider, service) != (scenario.provider, scenario.service):
+                    st.warning("You have changed your answers since: check again to update this.")
+                for note in st.session_state.get("el_said", ()):
+                    st.warning(e(note))
+                st.markdown(f"### {e(plain_answer(q))}")
+                show.headline(q, if_work_started(q))
+                st.subheader("What to do next")
+                st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policies()[scenario.provider], q)))
+                with st.expander("Why: the policy's own words"):
+                    show.explanation(q)
+                show.actions(q, state.share_link)
+                st.divider()

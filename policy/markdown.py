@@ -8,6 +8,7 @@ plain text, so there only the marks that start Markdown syntax are escaped ('$12
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from string import punctuation
 
@@ -16,9 +17,31 @@ from .explain import Section
 FILE_SPECIALS = "\\`*_[]<>#|"
 
 
+# Streamlit links a URL or an address in the rendered text even when every mark of it is escaped; inside a code
+# span it does not (checked in the browser), so those are shown as code.
+LINKABLE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bmailto:|\bwww\.)\S*|\S+@\S+")
+
+
 def md_escape(text: str) -> str:
     """Text from a user or a policy file, shown literally on a Streamlit page."""
+    out, last = [], 0
+    for m in LINKABLE.finditer(text):
+        out.append(_escape_marks(text[last:m.start()]))
+        out.append(code_span(m.group()))
+        last = m.end()
+    out.append(_escape_marks(text[last:]))
+    return "".join(out)
+
+
+def _escape_marks(text: str) -> str:
     return "".join("\\" + ch if ch in punctuation else ch for ch in text)
+
+
+def code_span(text: str) -> str:
+    """Text as a Markdown code span, whatever backticks it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") or longest else f"{fence}{text}{fence}"
 
 
 def md_file_escape(text: str) -> str:

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from policy import parse_scenario, policies, quote
 from policy.explain import VERDICT_LABELS, refund_text
 from ui.codec import DAYS_MAX
+from ui.nav import LABELS
+from ui.state import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py"]
@@ -478,3 +480,18 @@ def test_an_old_payment_date_works_on_every_page(paid):
     assert at.date_input(key="el_paid_on").value == paid  # the form keeps the date, not today's
     at.button[0].click().run()
     assert not at.exception and "window" in " ".join(plain(m.value) for m in at.markdown).lower()
+
+
+@pytest.mark.parametrize("page_script", list(LABELS))
+def test_every_page_keeps_the_url_in_step_with_the_scenario(page_script):
+    at = app(page_script, provider="stepinto", service="ppc", amount_paid="700")
+    at.session_state[KEY] = {**at.session_state[KEY], "amount_paid": "800.00"}  # a change, as a widget makes
+    at.run()
+    assert at.query_params["amount_paid"] == "800.00" and at.query_params["provider"] == "stepinto"
+
+
+def test_a_page_that_stops_on_an_invalid_scenario_still_keeps_the_url():
+    at = app("pages/1_Compare_providers.py", amount_paid="100", taxes_remitted="150.00")
+    at.session_state[KEY] = {**at.session_state[KEY], "taxes_remitted": "150.00"}
+    at.run()
+    assert at.error and at.query_params["taxes_remitted"] == "150.00"

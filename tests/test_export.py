@@ -40,7 +40,7 @@ def test_markdown_is_a_client_summary():
 
 def test_page_escaping_leaves_no_markdown_and_file_escaping_keeps_dollars_readable():
     assert md_escape("$100 *now* [x](http://a.b) :red[y] www.c.d") == (
-        "\\$100 \\*now\\* \\[x\\]\\(http\\:\\/\\/a\\.b\\) \\:red\\[y\\] www\\.c\\.d")
+        "\\$100 \\*now\\* \\[x\\]\\(`http://a.b)` \\:red\\[y\\] `www.c.d`")  # what a page would link: code
     assert md_file_escape("$12,000.00 *x*") == "$12,000.00 \\*x\\*"
 
 

@@ -1,6 +1,9 @@
 """What every page does first and last: config, navigation, the shared scenario, title, URL warnings, URL."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Literal, Optional
 
 import streamlit as st
@@ -12,8 +15,32 @@ from . import nav, state
 CONFIGURED = "_configured_page"
 
 
-def start(script: str, title: Optional[str] = None, caption: str = "", layout: Literal["wide", "centered"] = "wide",
-          about: Optional[str] = None) -> dict:
+@contextmanager
+def opened(script: str, title: Optional[str] = None, caption: str = "",
+           layout: Literal["wide", "centered"] = "wide", about: Optional[str] = None) -> Iterator[dict]:
+    """`with page.opened(script) as values:` every page draws inside this; when the page ends (st.stop
+    included), the scenario goes into the URL. There is no 'finish' to forget."""
+    values = _start(script, title, caption, layout, about)
+    try:
+        yield values
+    finally:
+        state.sync_url()
+
+
+def fragment(draw: Callable[[], None]) -> Callable[[], None]:
+    """st.fragment for a part of a page that reruns alone: its rerun, too, ends with the URL in step."""
+    @st.fragment
+    @functools.wraps(draw)
+    def part() -> None:
+        try:
+            draw()
+        finally:
+            state.sync_url()
+    return part
+
+
+def _start(script: str, title: Optional[str], caption: str, layout: Literal["wide", "centered"],
+           about: Optional[str]) -> dict:
     """Open a page (`script` as listed in nav.LABELS); returns the shared scenario's values. `about` is a
     tooltip on the title, for a page that keeps its elements few (a caption would be one more).
 
@@ -32,11 +59,6 @@ def start(script: str, title: Optional[str] = None, caption: str = "", layout: L
     return values
 
 
-def finish() -> None:
-    """The scenario into the URL, once the page has drawn (and its widgets' callbacks have run)."""
-    state.sync_url()
-
-
 def scenario_or_error(purpose: str) -> Optional[Scenario]:
     """The valid scenario, or None after an error naming the field. The inputs are kept (and still drawn)."""
     scenario, problem = state.scenario()
@@ -49,6 +71,6 @@ def scenario_or_stop(purpose: str) -> Scenario:
     """scenario_or_error, for a page that has drawn its inputs: on an error the page ends there."""
     scenario = scenario_or_error(purpose)
     if scenario is None:
-        finish()
+        state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
         st.stop()
     return scenario

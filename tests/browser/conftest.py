@@ -36,10 +36,14 @@ def base_url(chromium):
         yield base
 
 
+EXPECT_TIMEOUT_MS = 20_000  # Playwright's expect() has its own 5 s default; a loaded 2-core host needs more
+
+
 @pytest.fixture(scope="session")
 def context(chromium):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         ctx = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)

@@ -109,7 +109,7 @@ def test_eligibility_page_reaches_a_verdict(page, base_url):
     page.get_by_test_id("stRadio").filter(has_text="Has the work started?").get_by_text("No", exact=True).click()
     page.get_by_role("button", name="Check my eligibility").click()
     expect(page.get_by_text("Yes. You can get your money back in full")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Do it by day 7"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Do it by \d\d \w{3} \d{4} \(day 7 after the payment"))).to_be_visible()
     shot(page, "4-eligibility")
 
 
@@ -151,3 +151,23 @@ def test_a_key_press_that_makes_the_scenario_invalid_can_be_undone_with_the_next
     expect(thumb).to_have_value("0")
     expect(refund(page)).to_have_text("$1,000.00")
     expect(page.get_by_test_id("stAlert").filter(has_text="work_started")).to_have_count(0)
+
+
+def test_a_crafted_link_shows_its_text_and_no_link_image_or_formula(page, base_url):
+    crafted = "%5BRefund%20approved%3A%20claim%20it%20here%5D(http%3A%2F%2Fevil.example%2Fc)=1&%21%5Bx%5D(http%3A%2F%2Fevil.example%2Fp.png)=1"
+    open_page(page, base_url, f"?{crafted}")
+    alert = page.get_by_test_id("stAlert").first
+    expect(alert).to_contain_text("[Refund approved: claim")
+    assert alert.locator("a, img, .katex").count() == 0
+
+
+def test_a_link_made_earlier_offers_to_use_today(page, base_url):
+    from datetime import date, timedelta
+
+    paid = date.today() - timedelta(days=40)
+    open_page(page, base_url, f"?provider=stepinto&service=ppc&paid_on={paid}&requested_on={paid + timedelta(days=2)}")
+    expect(page.get_by_text("That date has passed")).to_be_visible()
+    page.get_by_role("button", name="Use today").click()
+    wait_ready(page)
+    expect(page.get_by_text("That date has passed")).to_have_count(0)
+    expect(page).to_have_url(re.compile(f"requested_on={date.today().isoformat()}"))
