@@ -1,19 +1,12 @@
-"""A quote as a file: JSON (the contract), a CSV row (the batch columns) and a client-ready Markdown summary.
+"""A quote as a file: JSON (the contract) and a CSV row (the batch columns); the client's documents are client.py.
 
 Each is a view of one Quote object and nothing else: no file re-derives an amount, a section or a stage.
 """
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
-from .explain import explanation_sections, pct_text, refund_text, verdict_label, verdict_sentence
 from .fields import NAMES
-from .markdown import md_file_escape, sections_markdown
 from .models import Quote, Scenario, quote_to_json
-from .money import format_usd
 from .spreadsheet import rows_text
-from .taxonomy import SERVICES
 
 QUOTE_COLUMNS = (
     "provider_name", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
@@ -56,33 +49,3 @@ def quote_csv(q: Quote) -> str:
     """One row: every scenario field, then the same quote columns as `python -m policy batch` writes."""
     cells = {**dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
     return rows_text([list(cells), list(cells.values())])
-
-
-def quote_markdown(q: Quote, today: date) -> str:
-    """A summary a client can read: the policy governs; this explains it."""
-    e = md_file_escape
-    s = q.scenario
-    lines = [
-        f"# Refund estimate: {e(q.provider_name)}, {e(q.service_label or SERVICES[q.service])}",
-        "",
-        f"- Prepared on: {today:%d %B %Y}",
-        f"- Policy version: {e(q.policy_version)}",
-        f"- Amount paid: {e(format_usd(Decimal(q.amount_paid), q.currency))}",
-        f"- Project completion: {s.completion_pct}%",
-        f"- Days since payment: {s.days_since_payment}"
-        + (f" (paid on {s.paid_on:%d %B %Y})" if s.paid_on else ""),
-        "",
-        f"## Refund: {e(refund_text(q))} ({e(pct_text(q))})",
-        "",
-        f"**{e(verdict_label(q))}.** {e(verdict_sentence(q))}",
-        "",
-    ]
-    lines += [sections_markdown(explanation_sections(q), escape=md_file_escape), ""]
-    lines += [
-        "---",
-        "",
-        "*This is an estimate that explains the provider's published refund policy. The policy itself governs; "
-        "the provider decides every discretionary amount.*",
-        "",
-    ]
-    return "\n".join(lines)

@@ -14,7 +14,7 @@ from string import punctuation
 
 from .explain import Section
 
-FILE_SPECIALS = "\\`*_[]<>#|"
+FILE_SPECIALS = "\\`*_<>#|"  # brackets form a link only with a (url) after them: left as written
 
 
 # Streamlit links a URL or an address in the rendered text even when every mark of it is escaped; inside a code

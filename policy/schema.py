@@ -261,6 +261,8 @@ class Contact(Strict):
     how_to_request: str  # plain words: what to send, and to whom
     steps: tuple[Clause, ...] = ()  # the policy's own request procedure
     documents: tuple[Clause, ...] = ()  # what the policy asks the client to include
+    subject: str = "Refund request - {project}"  # a request email's subject line ({project}: the client's reference)
+    request_items: tuple[Clause, ...] = ()  # what the policy asks a request email to hold
 
 
 class PolicyFile(Strict):
@@ -368,7 +370,7 @@ class PolicyFile(Strict):
         groups += [p.clauses for p in self.processing_times]
         groups += [r.clauses for r in self.remedies]
         groups += [t.clauses for t in self.terms.values()]
-        groups += [self.contact.steps, self.contact.documents]
+        groups += [self.contact.steps, self.contact.documents, self.contact.request_items]
         for service in self.services.values():
             groups.append(service.clauses)
             for stage in service.stages:

@@ -238,7 +238,9 @@ def test_downloads_and_share_link_are_offered():
     assert not at.get("download_button") and not at.code  # drawn when the popover opens
     at.session_state["downloads_open"] = True
     labels = {b.label for b in at.run().get("download_button")}
-    assert labels == {"Quote as JSON", "Quote as CSV", "Client summary (Markdown)"}
+    assert labels == {"Client summary (PDF)", "Client summary (Markdown)", "Refund request email", "Quote as JSON",
+                      "Quote as CSV"}
+    assert {t.label for t in at.text_input} == {"Client name (optional)", "Reference or project (optional)"}
     assert "completion_pct=30" in at.code[0].value
 
 

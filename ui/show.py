@@ -11,6 +11,7 @@ from typing import Optional
 import streamlit as st
 
 from policy import Quote
+from policy.client import Client, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     VERDICT_COLOURS,
     deadline_sentence,
@@ -20,7 +21,7 @@ from policy.explain import (
     verdict_label,
     verdict_sentence,
 )
-from policy.export import quote_csv, quote_json, quote_markdown
+from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 
@@ -53,13 +54,18 @@ def explanation(q: Quote, heading: str = "") -> None:
 
 
 def _download_buttons(q: Quote) -> None:
-    """Files are written only when clicked (deferred data), and a click does not rerun the page."""
+    """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
+    name and a reference are optional; the client's documents use them."""
+    client = Client(name=st.text_input("Client name (optional)", key="client_name").strip(),
+                    reference=st.text_input("Reference or project (optional)", key="client_ref").strip())
     stem = f"refund-{q.provider}-{q.service}"
     files = (
+        ("Client summary (PDF)", lambda: summary_pdf(q, date.today(), client), "pdf", "application/pdf", "dl_pdf"),
+        ("Client summary (Markdown)", lambda: summary_markdown(q, date.today(), client), "md", "text/markdown",
+         "dl_md"),
+        ("Refund request email", lambda: request_email(q, client).text(), "txt", "text/plain", "dl_email"),
         ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
         ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
-        ("Client summary (Markdown)", lambda: quote_markdown(q, date.today()), "md",
-         "text/markdown", "dl_md"),
     )
     for label, make, ext, mime, key in files:
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")

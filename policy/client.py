@@ -1,0 +1,213 @@
+"""What a sales rep sends a client: a summary in plain words (Markdown and PDF) and a refund-request email
+that follows the provider's own process. Views of one Quote: no internal ids, calendar dates where the payment
+date is known, the deciding clauses quoted with their sections."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .explain import (
+    FACT_WORDS,
+    deadline_sentence,
+    pct_text,
+    plain_answer,
+    processing_sentence,
+    refund_text,
+    verdict_label,
+    verdict_sentence,
+)
+from .loader import policies
+from .markdown import md_file_escape
+from .models import Quote
+from .money import format_range, format_usd
+from .schema import PolicyFile
+from .taxonomy import SERVICES
+
+
+@dataclass(frozen=True)
+class Client:
+    """Optional details a rep adds; left blank, the documents read without them."""
+
+    name: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A titled part of the summary: sentences, and the policy's own words with their sections."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    quotes: tuple[tuple[str, str], ...] = ()  # (section, verbatim quote)
+    numbered: bool = False
+
+
+def _policy(q: Quote, registry=None) -> PolicyFile:
+    return (registry or policies())[q.provider]
+
+
+def _service(q: Quote) -> str:
+    return q.service_label or SERVICES[q.service]
+
+
+def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
+    """What to do, in order: how to ask, by when, what to include and send, how long the refund takes."""
+    if q.verdict == "not_offered":
+        return (*q.notes[:1], "Check on the invoice what was bought, and ask again for that service.")
+    steps = [policy.contact.how_to_request]
+    if q.next_deadline:
+        steps.append(deadline_sentence(q, q.next_deadline))
+    if policy.contact.request_items:
+        steps.append("In the request, give: " + "; ".join(c.quote for c in policy.contact.request_items) + ".")
+    if policy.contact.documents:
+        steps.append("Attach: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
+    sentence = processing_sentence(q)
+    if sentence:
+        steps.append(sentence)
+    return tuple(steps)
+
+
+def summary_parts(q: Quote, today: date, client: Client = Client(), registry=None) -> tuple[str, list[Part]]:
+    """The summary's title and parts, shared by the Markdown and the PDF."""
+    policy = _policy(q, registry)
+    s = q.scenario
+    who = f" for {client.name}" if client.name else ""
+    title = f"Refund estimate{who}: {q.provider_name}, {_service(q)}"
+    facts = [f"Prepared on {today:%d %B %Y}" + (f", reference {client.reference}" if client.reference else "") + ".",
+             f"Policy: {policy.name}, version {policy.version}.",
+             f"Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}."]
+    if s.paid_on is not None and s.requested_on is not None:
+        facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]
+    else:
+        facts.append(f"Request {s.days_since_payment} days after the payment.")
+    facts.append(f"Work completed: {s.completion_pct}%." + (f" Stage: {q.stage.label}." if q.stage.id else ""))
+    answer = [plain_answer(q), f"{verdict_label(q)}: {refund_text(q)} ({pct_text(q)}).", verdict_sentence(q)]
+    ranges = [f"{a.title}: " + "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
+              for a in q.ambiguities]
+    ranges += [f"Depends on {FACT_WORDS.get(u.fact, u.fact)}: " + "; ".join(
+        f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
+        for u in q.unknowns]
+    contact = [line for line in (
+        f"Email: {policy.contact.email}" if policy.contact.email else "",
+        f"Phone: {policy.contact.phone}" if policy.contact.phone else "",
+        policy.contact.note) if line]
+    parts = [
+        Part("The answer", tuple(answer)),
+        Part("The purchase", tuple(facts)),
+        Part("What to do next", next_steps(q, policy), numbered=True),
+        Part("Contact", tuple(contact)),
+        Part("What the policy says", quotes=tuple((c.section, c.quote) for c in q.clauses if c.decides)),
+        Part("Why this is a range", tuple(ranges)),
+        Part("Also available", tuple(q.remedies)),
+    ]
+    return title, [p for p in parts if p.lines or p.quotes]
+
+
+DISCLAIMER = ("This estimate explains the provider's published refund policy. The policy itself governs; the "
+              "provider decides every discretionary amount.")
+
+
+def summary_markdown(q: Quote, today: date, client: Client = Client(), registry=None) -> str:
+    """The summary as a Markdown file a rep can send unchanged (it reads as plain text too)."""
+    e = md_file_escape
+    title, parts = summary_parts(q, today, client, registry)
+    out = [f"# {e(title)}", ""]
+    for part in parts:
+        out += [f"## {e(part.title)}", ""]
+        out += [f"{i}. {e(line)}" if part.numbered else f"- {e(line)}" for i, line in enumerate(part.lines, 1)]
+        for section, text in part.quotes:
+            out += [f"> {e(text)}", ">", f"> (section {e(section)})", ""]
+        out.append("")
+    out += ["---", "", f"*{e(DISCLAIMER)}*", ""]
+    return "\n".join(out)
+
+
+def _font_dir() -> Path:
+    import reportlab
+
+    return Path(str(reportlab.__file__)).parent / "fonts"
+
+
+def summary_pdf(q: Quote, today: date, client: Client = Client(), registry=None) -> bytes:
+    """The same summary as a PDF (reportlab, with the Vera TrueType fonts it ships: Unicode text, embedded)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+
+    for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(_font_dir() / file)))
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Vera", fontSize=10, leading=14)
+    heading = ParagraphStyle("h2", parent=base["Heading2"], fontName="Vera-Bold", fontSize=13, spaceBefore=8)
+    quote = ParagraphStyle("quote", parent=body, fontName="Vera-Italic", leftIndent=8 * mm)
+    title, parts = summary_parts(q, today, client, registry)
+    story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
+             Spacer(1, 4 * mm)]
+    for part in parts:
+        story.append(Paragraph(escape(part.title), heading))
+        if part.lines:
+            items = [ListItem(Paragraph(escape(line), body)) for line in part.lines]
+            story.append(ListFlowable(items, bulletType="1" if part.numbered else "bullet", bulletFontName="Vera",
+                                      bulletFontSize=9, leftIndent=6 * mm))
+        for section, text in part.quotes:
+            story.append(Paragraph(f"“{escape(text)}” (section {escape(section)})", quote))
+    story += [Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=title, author="Refund Policy Explorer", leftMargin=18 * mm,
+                      rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm).build(story)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+
+    def text(self) -> str:
+        return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}"
+
+
+def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
+    """A refund request in the provider's own form: its address (or where to find it), its subject line and the
+    items its process asks for, filled in where the quote knows them."""
+    policy = _policy(q, registry)
+    s = q.scenario
+    project = client.reference or _service(q)
+    to = policy.contact.email or f"[{policy.name}'s refund address: {policy.contact.note}]"
+    known = {
+        "Date of purchase": f"{s.paid_on:%d %B %Y}" if s.paid_on else "[date of purchase]",
+        "Order/Invoice number": "[order or invoice number]",
+        "Project name and description": f"{project}: {_service(q)}",
+        "Reason for refund request": "[why the refund is requested]",
+        "Deliverables received to date": "[what has been delivered so far]",
+        "Any supporting documentation": "attached",
+    }
+    items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in policy.contact.request_items]
+    if not items:
+        items = [f"- Service: {_service(q)}", f"- Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}",
+                 f"- Date of payment: {s.paid_on:%d %B %Y}" if s.paid_on else "- Date of payment: [date]",
+                 f"- Work done so far: about {s.completion_pct}%", "- What was delivered: [what has been delivered]"]
+    attach = [f"- {c.quote}" for c in policy.contact.documents]
+    lines = [
+        f"Dear {policy.name} team,", "",
+        f"I request a refund for {_service(q)}, paid {format_usd(Decimal(q.amount_paid), q.currency)}.", "",
+        *items, "",
+    ]
+    if attach:
+        lines += ["Attached:", *attach, ""]
+    if q.clauses:
+        first = next((c for c in q.clauses if c.decides), q.clauses[0])
+        lines += [f"Under section {first.section} of your refund policy (\"{first.quote}\"), I understand the refund "
+                  f"due is {refund_text(q)}.", ""]
+    lines += ["Kind regards,", client.name or "[your name]"]
+    return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))
