@@ -47,12 +47,19 @@ def _from_choice(choice: Any) -> Any:
     return None if choice == UNKNOWN else choice
 
 
+SYNCED = "_url_synced"  # the query string this session last wrote
+
+
 def values() -> dict:
-    """The scenario's values; on a session's first run, restored from the URL (warnings kept to show)."""
+    """The scenario's values: on a session's first run, restored from the URL (warnings kept to show); and
+    again whenever the URL is not the one this session wrote, which is the browser's Back or Forward stepping
+    to an earlier scenario (each change is a history entry). A page switch clears the URL: that is no step."""
     ss = st.session_state
-    if KEY not in ss:
-        params = st.query_params
+    params = st.query_params
+    current = params.to_dict()
+    if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED]):
         ss[KEY], ss["url_warnings"] = from_query({name: params.get_all(name) for name in params})
+        ss[SYNCED] = current
     return ss[KEY]
 
 
@@ -71,6 +78,7 @@ def sync_url() -> None:
     wanted = to_query(values())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[SYNCED] = wanted
 
 
 def share_link() -> str:

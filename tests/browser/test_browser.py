@@ -171,3 +171,20 @@ def test_a_link_made_earlier_offers_to_use_today(page, base_url):
     wait_ready(page)
     expect(page.get_by_text("That date has passed")).to_have_count(0)
     expect(page).to_have_url(re.compile(f"requested_on={date.today().isoformat()}"))
+
+
+def test_back_steps_through_earlier_scenarios(page, base_url):
+    open_page(page, base_url, "?completion_pct=24&days_since_payment=10")
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    for value in ("25", "26"):
+        page.keyboard.press("ArrowRight")
+        expect(page).to_have_url(re.compile(f"completion_pct={value}"))
+    expect(refund(page)).to_have_text(expected(completion_pct=26, days_since_payment=10))
+    page.go_back()
+    expect(page).to_have_url(re.compile("completion_pct=25"))
+    expect(thumb).to_have_value("25")
+    expect(refund(page)).to_have_text(expected(completion_pct=25, days_since_payment=10))
+    page.go_forward()
+    expect(thumb).to_have_value("26")
+    expect(refund(page)).to_have_text(expected(completion_pct=26, days_since_payment=10))
