@@ -20,7 +20,11 @@ with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
 
     rows = compare_rows(scenario)
     table = pd.DataFrame(rows).set_index("Provider")
-    st.table(table.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
+    # The clauses under the table, not in a column of it: on a phone that column was one character wide.
+    shown = table.drop(columns=["Deciding clause"])
+    st.table(shown.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
+    st.markdown("\n".join(f"- **{md_escape(name)}**: {md_escape(row['Deciding clause'])}"
+                           for name, row in table.iterrows()))
 
     compare = cache.cached_compare(cache.key(scenario))
     st.subheader("Refund bands against project completion")

@@ -22,10 +22,11 @@ with page.opened("pages/2_Policy_terms.py",
         row[0].markdown(f"**{e(label)}**")
         for col, policy in zip(row[1:], registry.values()):
             found = policy.terms.get(term)
+            who = f":small[**{e(policy.name)}**]"  # columns stack on a phone: each cell says whose it is
             if found is None:
-                col.markdown(f":gray[{NOT_STATED}]")
+                col.markdown(f"{who}  \n:gray[{NOT_STATED}]")
                 continue
-            col.markdown(e(found.summary))
+            col.markdown(f"{who}  \n{e(found.summary)}")
             for c in found.clauses:
                 col.markdown(f"> {e(c.quote)}  \n> — section **{e(c.section)}**")
 

@@ -27,8 +27,13 @@ CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # pe
 
 
 def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
-    """A fresh copy of a compiled spec with its named datasets attached (Streamlit consumes them)."""
-    return {**spec, "datasets": datasets}
+    """A fresh copy of a compiled spec with its named datasets attached (Streamlit consumes them). The width
+    fits the container and the height is the plot's own: Streamlit's default 'fit' squeezed the plot to make
+    room for legends and subtitles (on a phone, to nothing)."""
+    return {**spec, "autosize": FIT_WIDTH, "datasets": datasets}
+
+
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
 
 
 def _money_text(data: pd.DataFrame) -> pd.DataFrame:
@@ -107,7 +112,7 @@ def _compare_spec(names: tuple[str, ...]) -> dict:
     base = alt.Chart(alt.Data(name="bands")).encode(
         x=alt.X("completion_pct:Q", title="Project completion (%)"),
         color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(names),
-                        legend=alt.Legend(orient="bottom", labelLimit=0)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
     )
     tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider_name:N", title="Provider"),))
     band = base.mark_area(opacity=0.18).encode(
@@ -138,7 +143,8 @@ def _heatmap_spec(by: str) -> dict:
             x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
             # Steps, not a gradient: nothing (grey) must not look like a quarter (pale green).
-            color=alt.Color("share:Q", title=legend, scale=alt.Scale(
+            color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr="isFinite(datum.value) ? format(datum.value, '.0f') : '0'"),
+                            scale=alt.Scale(
                 type="threshold", domain=[0.005, 25, 50, 75, 99.995],
                 range=["#d9d9d9", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b"])),
             tooltip=[
@@ -168,7 +174,7 @@ def _winner_spec(names: tuple[str, ...]) -> dict:
         .encode(
             x=alt.X("completion_pct:O", title="Completion (%)"),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-            color=alt.Color("colour:N", title="Gives the most", legend=alt.Legend(orient="bottom", labelLimit=0),
+            color=alt.Color("colour:N", title="Gives the most", legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
                             scale=alt.Scale(domain=[*names, TIE, NO_ONE],
                                             range=[*PALETTE[: len(names)], "#8c8c8c", "#e6e6e6"])),
             tooltip=[

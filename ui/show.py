@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Optional
 
 import streamlit as st
@@ -24,6 +25,7 @@ from policy.explain import (
 from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
+from policy.money import format_usd
 
 
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
@@ -31,11 +33,14 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
     browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
+    # Which case this is, on the page itself: on a phone the sidebar that holds it is closed.
+    what = f"{q.provider_name}, {q.service_label or q.service}, {format_usd(Decimal(q.amount_paid), q.currency)} paid"
     badge = f":{VERDICT_COLOURS[q.verdict]}-badge[{e(verdict_label(q))}]"
     if q.verdict == "not_offered":  # not a $0.00 quote: the provider does not sell it
         lines = [f"{badge} {e(q.notes[0])}"]
     else:
         lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+    lines.insert(0, f":small[{e(what)}]")
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     asked = q.scenario.requested_on

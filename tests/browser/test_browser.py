@@ -188,3 +188,19 @@ def test_back_steps_through_earlier_scenarios(page, base_url):
     page.go_forward()
     expect(thumb).to_have_value("26")
     expect(refund(page)).to_have_text(expected(completion_pct=26, days_since_payment=10))
+
+
+def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(context, base_url):
+    phone = context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    try:
+        open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=1200")
+        expect(page.get_by_text("Step-Into, Online advertising and retargeting campaigns, $1,200.00 paid")).to_be_visible()
+        open_page(page, base_url, "Policy_terms")
+        cell = page.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
+        expect(cell).to_contain_text("Step-Into")
+        open_page(page, base_url, "Compare_providers?service=ppc")
+        expect(page.get_by_text(re.compile(r"^Step-Into: B1: "))).to_be_visible()
+        shot(page, "5-phone-compare")
+    finally:
+        phone.close()
