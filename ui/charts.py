@@ -34,6 +34,7 @@ def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
 
 
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
+WHOLE_PERCENT = "isFinite(datum.value) ? format(datum.value, '.0f') : '0'"  # the steps' edges, as a person reads them
 
 
 def _money_text(data: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +144,7 @@ def _heatmap_spec(by: str) -> dict:
             x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
             y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
             # Steps, not a gradient: nothing (grey) must not look like a quarter (pale green).
-            color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr="isFinite(datum.value) ? format(datum.value, '.0f') : '0'"),
+            color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr=WHOLE_PERCENT),
                             scale=alt.Scale(
                 type="threshold", domain=[0.005, 25, 50, 75, 99.995],
                 range=["#d9d9d9", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b"])),
