@@ -49,6 +49,20 @@ def first_load(context, base: str) -> float:
     return elapsed
 
 
+def switch_to_compare(context, base: str) -> float:
+    """Seconds from a click on 'Compare providers' (the calculator loaded) to the compare table visible."""
+    page = context.new_page()
+    page.goto(base + SCENARIO)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_selector(METRIC)
+    start = time.perf_counter()
+    page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
+    page.wait_for_selector('[data-testid="stTable"]', state="visible", timeout=60_000)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
 def open_slider(context, base: str):
     page = context.new_page()
     page.goto(base + SCENARIO)
@@ -108,9 +122,11 @@ def run(quick: bool = False) -> list[Figure]:
         contexts = {name: browser.new_context(viewport=VIEWPORT) for name in apps}  # a window each, as below
         for name in apps:  # one load each first: compiles, caches and lazy chunks are then warm for both
             first_load(contexts[name], bases[name])
+        switches = []
         for _ in range(loads):
             for name in apps:
                 times[name]["load"].append(first_load(contexts[name], bases[name]))
+            switches.append(switch_to_compare(contexts["calculator"], bases["calculator"]))
         for name, pairs in presses_in_alternation(browser, bases, presses).items():
             times[name]["press"] = [painted for painted, _ in pairs]
             times[name]["seen"] = [seen for _, seen in pairs]
@@ -127,6 +143,7 @@ def run(quick: bool = False) -> list[Figure]:
     paired = paired_ratio(times["calculator"]["press"], times["reference"]["press"])
     ref_seen, seen = median("reference", "seen"), median("calculator", "seen")
     cold = statistics.median([t for n, t in colds if n == "calculator"])
+    switch = statistics.median(switches)
     return [
         Figure("browser: first load of the calculator to the Refund visible", load, "ms", "<= 1.5x the reference",
                load / ref_load <= 1.5, ratio=load / ref_load, baseline=f"reference app: {ref_load * 1e3:.0f} ms",
@@ -138,6 +155,8 @@ def run(quick: bool = False) -> list[Figure]:
         Figure("browser: the same, as the test driver sees it (adds Playwright's round trips)", seen, "ms",
                "measured", None, ratio=seen / ref_seen, baseline=f"reference app: {ref_seen * 1e3:.0f} ms",
                runs=presses),
+        Figure("browser: page switch, calculator to the compare table visible", switch, "ms", "measured", None,
+               ratio=switch / ref_load, baseline=f"reference app's first load: {ref_load * 1e3:.0f} ms", runs=loads),
         Figure("cold start: `streamlit run app.py` to a healthy server", cold, "s", "measured", None,
                runs=len([1 for n, _ in colds if n == "calculator"])),
     ]

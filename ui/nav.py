@@ -19,7 +19,9 @@ def menu(current: str) -> None:
     key = f"nav_{current}"
     if key in st.session_state and st.session_state[key] is None:  # a click on the current page deselects it
         st.session_state[key] = current
-    choice = st.sidebar.segmented_control(
+    # On the page, not in the sidebar: on a phone the sidebar covers the page, and a switch made from it left
+    # it open over the next page.
+    choice = st.segmented_control(
         "Pages", list(LABELS), default=current, format_func=lambda script: LABELS[script], key=key,
         label_visibility="collapsed",
     )

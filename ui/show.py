@@ -27,6 +27,8 @@ from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.money import format_usd
 
+METRIC_FITS = 18  # characters of a metric's value a 390 px screen shows uncut
+
 
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
@@ -41,6 +43,8 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     else:
         lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
     lines.insert(0, f":small[{e(what)}]")
+    if len(refund_text(q)) > METRIC_FITS:  # a metric cuts a long value on a phone: the text wraps
+        lines.insert(1, f"**{e(refund_text(q))}**")
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     asked = q.scenario.requested_on

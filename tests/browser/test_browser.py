@@ -204,3 +204,29 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(conte
         shot(page, "5-phone-compare")
     finally:
         phone.close()
+
+
+def test_on_a_phone_switching_pages_leaves_the_sidebar_closed(context, base_url):
+    phone = context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    try:
+        open_page(page, base_url, "?amount_paid=1000000000")
+        expect(page.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
+        page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
+        expect(page.get_by_test_id("stTable")).to_be_visible()
+        expect(page.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
+    finally:
+        phone.close()
+
+
+def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(context, base_url):
+    phone = context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    try:
+        open_page(page, base_url, "?provider=itmedia&amount_paid=1000000000&completion_pct=0&work_started=false")
+        text = page.get_by_role("strong").filter(has_text="$0.00 - $1,000,000,000.00")
+        expect(text).to_be_visible()
+        box = text.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+    finally:
+        phone.close()
