@@ -53,6 +53,18 @@ def context(chromium):
         browser.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(context):
+    """A page as a phone shows it: 390 px wide, touch."""
+    device = context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    device.set_default_timeout(30_000)
+    yield device.new_page()
+    device.close()
+
+
 @pytest.fixture
 def page(context):
     p = context.new_page()

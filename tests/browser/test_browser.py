@@ -3,7 +3,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import shot, wait_ready
+from conftest import PHONE, shot, wait_ready
 from playwright.sync_api import expect
 
 from policy import parse_scenario, policies, quote
@@ -190,43 +190,28 @@ def test_back_steps_through_earlier_scenarios(page, base_url):
     expect(refund(page)).to_have_text(expected(completion_pct=26, days_since_payment=10))
 
 
-def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(context, base_url):
-    phone = context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    try:
-        open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=1200")
-        expect(page.get_by_text("Step-Into, Online advertising and retargeting campaigns, $1,200.00 paid")).to_be_visible()
-        open_page(page, base_url, "Policy_terms")
-        cell = page.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
-        expect(cell).to_contain_text("Step-Into")
-        open_page(page, base_url, "Compare_providers?service=ppc")
-        expect(page.get_by_text(re.compile(r"^Step-Into: B1: "))).to_be_visible()
-        shot(page, "5-phone-compare")
-    finally:
-        phone.close()
+def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone, base_url):
+    open_page(phone, base_url, "?provider=stepinto&service=ppc&amount_paid=1200")
+    expect(phone.get_by_text("Step-Into, Online advertising and retargeting campaigns, $1,200.00 paid")).to_be_visible()
+    open_page(phone, base_url, "Policy_terms")
+    cell = phone.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
+    expect(cell).to_contain_text("Step-Into")
+    open_page(phone, base_url, "Compare_providers?service=ppc")
+    expect(phone.get_by_text(re.compile(r"^Step-Into: B1: "))).to_be_visible()
+    shot(phone, "5-phone-compare")
 
 
-def test_on_a_phone_switching_pages_leaves_the_sidebar_closed(context, base_url):
-    phone = context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    try:
-        open_page(page, base_url, "?amount_paid=1000000000")
-        expect(page.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
-        page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
-        expect(page.get_by_test_id("stTable")).to_be_visible()
-        expect(page.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
-    finally:
-        phone.close()
+def test_on_a_phone_switching_pages_leaves_the_sidebar_closed(phone, base_url):
+    open_page(phone, base_url, "?amount_paid=1000000000")
+    expect(phone.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
+    phone.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
+    expect(phone.get_by_test_id("stTable")).to_be_visible()
+    expect(phone.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
 
 
-def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(context, base_url):
-    phone = context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    try:
-        open_page(page, base_url, "?provider=itmedia&amount_paid=1000000000&completion_pct=0&work_started=false")
-        text = page.get_by_role("strong").filter(has_text="$0.00 - $1,000,000,000.00")
-        expect(text).to_be_visible()
-        box = text.bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 390
-    finally:
-        phone.close()
+def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
+    open_page(phone, base_url, "?provider=itmedia&amount_paid=1000000000&completion_pct=0&work_started=false")
+    text = phone.get_by_role("strong").filter(has_text="$0.00 - $1,000,000,000.00")
+    expect(text).to_be_visible()
+    box = text.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
