@@ -26,11 +26,12 @@ BAND_LEGEND = ["Solid line: the most the policy allows. Dashed: what the client 
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
 
 
-def _with(spec: dict, **datasets: pd.DataFrame) -> dict:
-    """A fresh copy of a compiled spec with its named datasets attached (Streamlit consumes them). The width
-    fits the container and the height is the plot's own: Streamlit's default 'fit' squeezed the plot to make
-    room for legends and subtitles (on a phone, to nothing)."""
-    return {**spec, "autosize": FIT_WIDTH, "datasets": datasets}
+def _with(spec: dict, fit_width: bool = True, **datasets: pd.DataFrame) -> dict:
+    """A fresh copy of a compiled spec with its named datasets attached (Streamlit consumes them). A stretched
+    chart fits the container's width and keeps its plot's height: Streamlit's default 'fit' squeezed the plot to
+    make room for legends and subtitles (on a phone, to nothing). A chart of fixed width keeps the default,
+    which costs the browser less on every redraw (measured: the key press 1.31x with it, 1.51x with fit-x)."""
+    return {**spec, **({"autosize": FIT_WIDTH} if fit_width else {}), "datasets": datasets}
 
 
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
@@ -105,7 +106,7 @@ def band_chart(
     }
     if with_bounds:
         datasets["bounds"] = boundaries
-    return _with(spec, **datasets)
+    return _with(spec, fit_width=False, **datasets)
 
 
 @lru_cache(maxsize=4)
