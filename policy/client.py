@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .assumptions import if_work_started
 from .explain import (
     FACT_WORDS,
     deadline_sentence,
@@ -85,6 +86,9 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), registry=Non
         facts.append(f"Request {s.days_since_payment} days after the payment.")
     facts.append(f"Work completed: {s.completion_pct}%." + (f" Stage: {q.stage.label}." if q.stage.id else ""))
     answer = [plain_answer(q), f"{verdict_label(q)}: {refund_text(q)} ({pct_text(q)}).", verdict_sentence(q)]
+    assumed = if_work_started(q, registry)
+    if assumed:
+        answer.append(assumed)
     ranges = [f"{a.title}: " + "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
               for a in q.ambiguities]
     ranges += [f"Depends on {FACT_WORDS.get(u.fact, u.fact)}: " + "; ".join(
@@ -206,7 +210,9 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     if attach:
         lines += ["Attached:", *attach, ""]
     if q.clauses:
-        first = next((c for c in q.clauses if c.decides), q.clauses[0])
+        # the clause that allows the most: one that decides the maximum alone, else one that decides it
+        allowing = [c for c in q.clauses if c.decides == ("refund_max",)] + [c for c in q.clauses if "refund_max" in c.decides]
+        first = (allowing or list(q.clauses))[0]
         lines += [f"Under section {first.section} of your refund policy (\"{first.quote}\"), I understand the refund "
                   f"due is {refund_text(q)}.", ""]
     lines += ["Kind regards,", client.name or "[your name]"]

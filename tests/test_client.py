@@ -63,3 +63,13 @@ def test_the_request_email_of_the_others_uses_their_contact_routes():
     si = request_email(quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700",
                                                  completion_pct=0, days_since_payment=2))))
     assert "support email" in si.to and "[your name]" in si.body
+
+
+def test_the_documents_say_what_was_assumed_and_cite_what_allows_the_refund():
+    q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
+                                  days_since_payment=3)))
+    assert "this assumes the work has not started" in summary_markdown(q, TODAY)
+    it = quote(parse_scenario(dict(provider="itmedia", service="website", amount_paid="8000", completion_pct=3,
+                                   days_since_payment=4)))
+    assert "a prorated refund may be considered" in request_email(it).body
+    assert "no full refunds will be issued\")" not in request_email(it).body

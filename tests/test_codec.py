@@ -90,3 +90,8 @@ def test_an_old_link_with_days_keeps_them_and_a_request_date_needs_its_payment_d
     assert any("needs paid_on" in w for w in warnings)
     _, warnings = from_query({"paid_on": "2026-10-01", "requested_on": "2026-09-01"}, date(2026, 12, 1))
     assert any("before paid_on" in w for w in warnings)
+
+
+def test_a_link_may_plan_a_request_for_a_later_day():
+    back, warnings = from_query({"paid_on": "2026-11-29", "requested_on": "2026-12-06"}, date(2026, 12, 2))
+    assert warnings == [] and back["days_since_payment"] == 7

@@ -119,12 +119,13 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
     raise AssertionError(f"no URL reading for kind {kind}")
 
 
-def _parse_date(text: str, today: date) -> date:
+def _parse_date(text: str, today: Optional[date]) -> date:
+    """A date; with `today`, not after it (a payment in the future is a typo; a planned request is not)."""
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("must be a date as YYYY-MM-DD") from None
-    if day > today:
+    if today is not None and day > today:
         raise ValueError("must not be in the future")
     return day
 
@@ -167,7 +168,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
         all_values = [raw] if isinstance(raw, str) else [str(r) for r in raw]
         if name == REQUESTED_ON:
             try:
-                asked = _parse_date(all_values[-1], today)
+                asked = _parse_date(all_values[-1], None)  # a request planned for a later day is a fair question
             except ValueError as exc:
                 warnings.append(f"URL parameter {name}={shown(all_values[-1])} ignored: {exc}.")
             continue
