@@ -497,3 +497,10 @@ def test_a_page_that_stops_on_an_invalid_scenario_still_keeps_the_url():
     at.session_state[KEY] = {**at.session_state[KEY], "taxes_remitted": "150.00"}
     at.run()
     assert at.error and at.query_params["taxes_remitted"] == "150.00"
+
+
+def test_no_internal_reference_reaches_the_calculators_explanation():
+    for service in ("website", "social_media_campaign", "ppc", "content_marketing"):
+        at = app(provider="socialbeat", service=service, completion_pct=30, days_since_payment=3)
+        text = " ".join(plain(m.value) for m in at.markdown)
+        assert "decisions.md" not in text, service

@@ -35,7 +35,7 @@ def _with(spec: dict, fit_width: bool = True, **datasets: pd.DataFrame) -> dict:
 
 
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
-WHOLE_PERCENT = "isFinite(datum.value) ? format(datum.value, '.0f') : '0'"  # the steps' edges, as a person reads them
+WHOLE_PERCENT = "isFinite(datum.value) ? format(datum.value, '.0f') : ''"  # the steps' edges, as a person reads them
 
 
 def _money_text(data: pd.DataFrame) -> pd.DataFrame:
