@@ -2,7 +2,6 @@
 import streamlit as st
 
 from policy import policies
-from policy.assumptions import if_work_started
 from policy.curves import stage_boundaries
 from ui import cache, charts, page, show, state
 from ui.tables import readable
@@ -17,7 +16,7 @@ def calculator() -> None:
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
-            show.headline(q, if_work_started(q))
+            show.headline(q, cache.cached_assumption(cache.key(scenario)))
             show.actions(q, state.share_link)
     state.sliders()  # also when the scenario is invalid: a slider may be what fixes it
     if scenario is None:

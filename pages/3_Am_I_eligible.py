@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import streamlit as st
 
 from policy import policies
-from policy.assumptions import if_work_started
 from policy.eligibility import ANSWERS, Answers, asks_notice, offered_label, scenario_fields, summary
 from policy.explain import plain_answer, what_to_do
 from policy.markdown import md_escape as e
@@ -79,7 +78,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))
                 st.markdown(f"### {e(plain_answer(q))}")
-                show.headline(q, if_work_started(q))
+                show.headline(q, cache.cached_assumption(cache.key(scenario)))
                 st.subheader("What to do next")
                 st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policies()[scenario.provider], q)))
                 with st.expander("Why: the policy's own words"):

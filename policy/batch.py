@@ -39,7 +39,6 @@ HEADER_NAMES: dict[str, str] = {
     **{canonical(flag): f.name for f in FIELDS for flag in f.cli},
     **{canonical(f.label): f.name for f in FIELDS},
     **{canonical(c): c for c in QUOTE_COLUMNS},
-    "stage": "stage",  # an old output's 'stage' column is the scenario's field now
     **{name: name for name in NAMES},
 }
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from typing import Optional
 
 import pandas as pd
 import streamlit as st
 
 from policy import Quote, Scenario, parse_scenario, quote
+from policy.assumptions import if_work_started
 from policy.curves import compare_completion, completion_curve, days_curve, grid
 from ui.codec import DAYS_MAX
 
@@ -34,6 +36,7 @@ _BUILDERS = {
     "days": lambda s: days_curve(s, last_day=DAYS_SHOWN),
     "compare": compare_completion,
     "grid": lambda s: grid(s, last_day=GRID_DAYS),
+    "assumption": lambda s: if_work_started(quote(s)),
 }
 
 
@@ -56,6 +59,11 @@ def cached_days_curve(scenario_json: str) -> pd.DataFrame:
 
 def cached_compare(scenario_json: str) -> pd.DataFrame:
     return _cached("compare", scenario_json)
+
+
+def cached_assumption(scenario_json: str) -> Optional[str]:
+    """What the quote assumed at 0% with the work status unknown (a second quote: cached like the first)."""
+    return _cached("assumption", scenario_json)
 
 
 def cached_grid(scenario_json: str) -> pd.DataFrame:
