@@ -2,6 +2,7 @@
 import streamlit as st
 
 from policy import policies
+from policy.explain import cite
 from policy.loader import source_text
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
@@ -28,7 +29,7 @@ with page.opened("pages/2_Policy_terms.py",
                 continue
             col.markdown(f"{who}  \n{e(found.summary)}")
             for c in found.clauses:
-                col.markdown(f"> {e(c.quote)}  \n> — section **{e(c.section)}**")
+                col.markdown(f"> {e(c.quote)}  \n> — {e(cite(c.section))}")
 
     st.download_button(
         "Download the matrix (CSV)", terms_matrix(registry).to_csv(index=False), "policy-terms.csv", "text/csv",

@@ -1,17 +1,18 @@
 """Am I eligible? A short guided form for clients, in plain words, ending in what to do and by when.
 
-The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is drawn
-above the questions (where the client is looking once they submit) and says what it is for."""
+The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is for the
+answers submitted: it says what it is for, names any answer changed since, and is scrolled into view."""
 from datetime import date, timedelta
 
 import streamlit as st
 
 from policy import policies
-from policy.eligibility import ANSWERS, Answers, asks_notice, offered_label, scenario_fields, summary
-from policy.explain import plain_answer, what_to_do
+from policy.client import next_steps
+from policy.eligibility import ANSWERS, Answers, asks_notice, changed_answers, offered_label, scenario_fields, summary
+from policy.explain import plain_answer
 from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
-from ui import cache, page, show, state
+from ui import cache, page, scroll, show, state
 from ui.codec import money_text
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
@@ -19,7 +20,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
 
     today = date.today()
     paid_on = v["paid_on"] or today - timedelta(days=v["days_since_payment"])
-    answer_box = st.container()
+    answer_box = st.container(key="el_answer")
 
     # Outside the form, so the list of services and the questions follow the provider chosen.
     provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
@@ -61,27 +62,32 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
             undelivered_promised=missing, payment_method=method, notice_days=notice,
         ), today)
         st.session_state[state.KEY] = {**v, **fields}
-        st.session_state["el_answered"], st.session_state["el_said"] = True, said
+        st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
+        st.session_state["el_scroll"] = True
 
+    answered = st.session_state.get("el_answered")
     with answer_box:
-        if st.session_state.get("el_answered"):
-            scenario, problem = state.scenario()
+        if answered:
+            scenario, problem = state.scenario_of(answered)
             if scenario is None:
                 assert problem is not None
                 st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
             else:
                 q = cache.cached_quote(cache.key(scenario))
                 st.subheader("Your answer")
-                st.caption(e("For: " + summary(state.values())))
-                if (provider, service) != (scenario.provider, scenario.service):
-                    st.warning("You have changed your answers since: check again to update this.")
+                st.caption(e("For: " + summary(answered)))
+                changed = changed_answers(answered, {**state.values(), "provider": provider, "service": service})
+                if changed:
+                    st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))
                 st.markdown(f"### {e(plain_answer(q))}")
                 show.headline(q, cache.cached_assumption(cache.key(scenario)))
                 st.subheader("What to do next")
-                st.markdown("\n".join(f"- {e(step)}" for step in what_to_do(policies()[scenario.provider], q)))
+                st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(next_steps(q, policies()[q.provider]), 1)))
                 with st.expander("Why: the policy's own words"):
                     show.explanation(q)
                 show.actions(q, state.share_link)
                 st.divider()
+        if st.session_state.pop("el_scroll", False):
+            scroll.into_view("el_answer")

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Optional
 
 from .assumptions import if_work_started
 from .explain import (
     FACT_WORDS,
+    cite,
     deadline_sentence,
     pct_text,
     plain_answer,
@@ -19,6 +21,8 @@ from .explain import (
     refund_text,
     verdict_label,
     verdict_sentence,
+    window_closed_sentence,
+    work_done,
 )
 from .loader import policies
 from .markdown import md_file_escape
@@ -55,12 +59,19 @@ def _service(q: Quote) -> str:
 
 
 def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
-    """What to do, in order: how to ask, by when, what to include and send, how long the refund takes."""
+    """What to do, in order: how to ask, by when, what to include and send, how long the refund takes, and
+    what else the policy offers. The one list the eligibility page and the client's documents show."""
     if q.verdict == "not_offered":
         return (*q.notes[:1], "Check on the invoice what was bought, and ask again for that service.")
     steps = [policy.contact.how_to_request]
-    if q.next_deadline:
+    if q.verdict == "window_closed" and policy.window:
+        steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
+                     "write, naming any exception that applies or what your service agreement says.")
+    elif q.next_deadline:
         steps.append(deadline_sentence(q, q.next_deadline))
+    notice = next_charge_step(q, policy)
+    if notice:
+        steps.append(notice)
     if policy.contact.request_items:
         steps.append("In the request, give: " + "; ".join(c.quote for c in policy.contact.request_items) + ".")
     if policy.contact.documents:
@@ -68,7 +79,21 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     sentence = processing_sentence(q)
     if sentence:
         steps.append(sentence)
+    steps += [f"If money is not the answer: {r}." for r in q.remedies]
     return tuple(steps)
+
+
+def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
+    """A monthly service only: whether the notice avoids next month's charge, or how much notice does."""
+    rule = policy.next_charge_notice
+    if not policy.bills_monthly(q.service) or rule is None:
+        return None
+    if q.next_charge_avoided is True:
+        return f"Your notice is early enough: next month's charge is avoided ({rule.days} days' notice are needed)."
+    if q.next_charge_avoided is False:
+        return (f"Your notice is too late to avoid next month's charge: cancelling needs {rule.days} days' notice "
+                "before the next billing date.")
+    return f"To avoid next month's charge, cancel at least {rule.days} days before the next billing date."
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client(), registry=None) -> tuple[str, list[Part]]:
@@ -84,8 +109,11 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), registry=Non
         facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]
     else:
         facts.append(f"Request {s.days_since_payment} days after the payment.")
-    facts.append(f"Work completed: {s.completion_pct}%." + (f" Stage: {q.stage.label}." if q.stage.id else ""))
-    answer = [plain_answer(q), f"{verdict_label(q)}: {refund_text(q)} ({pct_text(q)}).", verdict_sentence(q)]
+    facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
+                 + (f" Stage: {q.stage.label}." if q.stage.id else ""))
+    answer = [plain_answer(q)]
+    if q.verdict != "not_offered":  # nothing to quote: the first sentence says so
+        answer += [f"{verdict_label(q)}: {refund_text(q)} ({pct_text(q)}).", verdict_sentence(q)]
     assumed = if_work_started(q, registry)
     if assumed:
         answer.append(assumed)
@@ -97,7 +125,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), registry=Non
     contact = [line for line in (
         f"Email: {policy.contact.email}" if policy.contact.email else "",
         f"Phone: {policy.contact.phone}" if policy.contact.phone else "",
-        policy.contact.note) if line]
+        policy.contact.note if not (policy.contact.email or policy.contact.phone) else "") if line]
     parts = [
         Part("The answer", tuple(answer)),
         Part("The purchase", tuple(facts)),
@@ -105,7 +133,6 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), registry=Non
         Part("Contact", tuple(contact)),
         Part("What the policy says", quotes=tuple((c.section, c.quote) for c in q.clauses if c.decides)),
         Part("Why this is a range", tuple(ranges)),
-        Part("Also available", tuple(q.remedies)),
     ]
     return title, [p for p in parts if p.lines or p.quotes]
 
@@ -123,7 +150,7 @@ def summary_markdown(q: Quote, today: date, client: Client = Client(), registry=
         out += [f"## {e(part.title)}", ""]
         out += [f"{i}. {e(line)}" if part.numbered else f"- {e(line)}" for i, line in enumerate(part.lines, 1)]
         for section, text in part.quotes:
-            out += [f"> {e(text)}", ">", f"> (section {e(section)})", ""]
+            out += [f"> {e(text)}", ">", f"> ({e(cite(section))})", ""]
         out.append("")
     out += ["---", "", f"*{e(DISCLAIMER)}*", ""]
     return "\n".join(out)
@@ -163,7 +190,7 @@ def summary_pdf(q: Quote, today: date, client: Client = Client(), registry=None)
             story.append(ListFlowable(items, bulletType="1" if part.numbered else "bullet", bulletFontName="Vera",
                                       bulletFontSize=9, leftIndent=6 * mm))
         for section, text in part.quotes:
-            story.append(Paragraph(f"“{escape(text)}” (section {escape(section)})", quote))
+            story.append(Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote))
     story += [Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=title, author="Refund Policy Explorer", leftMargin=18 * mm,
@@ -187,20 +214,25 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     policy = _policy(q, registry)
     s = q.scenario
     project = client.reference or _service(q)
-    to = policy.contact.email or f"[{policy.name}'s refund address: {policy.contact.note}]"
+    contact = policy.contact
+    to = contact.email or (f"[{policy.name}'s {contact.address_name}: the policy gives none"
+                           + (f"; ask on {contact.phone}]" if contact.phone else "]"))
+    delivered = {True: "[what has been delivered so far]", False: "nothing yet", None: "[what has been delivered so far]"}
+    paid_on = f"{s.paid_on:%d %B %Y}" if s.paid_on else "[date of purchase]"
     known = {
-        "Date of purchase": f"{s.paid_on:%d %B %Y}" if s.paid_on else "[date of purchase]",
+        "Date of purchase": paid_on,
         "Order/Invoice number": "[order or invoice number]",
-        "Project name and description": f"{project}: {_service(q)}",
+        "Project name and description": f"{client.reference}: {_service(q)}" if client.reference else _service(q),
         "Reason for refund request": "[why the refund is requested]",
-        "Deliverables received to date": "[what has been delivered so far]",
+        "Deliverables received to date": delivered[s.deliverables_provided],
         "Any supporting documentation": "attached",
     }
-    items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in policy.contact.request_items]
+    items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
     if not items:
         items = [f"- Service: {_service(q)}", f"- Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}",
-                 f"- Date of payment: {s.paid_on:%d %B %Y}" if s.paid_on else "- Date of payment: [date]",
-                 f"- Work done so far: about {s.completion_pct}%", "- What was delivered: [what has been delivered]"]
+                 f"- Date of payment: {paid_on}",
+                 f"- Work so far: about {work_done(s.completion_pct, policy.bills_monthly(q.service))}",
+                 f"- What was delivered: {delivered[s.deliverables_provided]}", "- Reason: [why the refund is requested]"]
     attach = [f"- {c.quote}" for c in policy.contact.documents]
     lines = [
         f"Dear {policy.name} team,", "",
@@ -209,11 +241,11 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     ]
     if attach:
         lines += ["Attached:", *attach, ""]
-    if q.clauses:
+    if q.clauses and Decimal(q.refund_max) > 0:  # a request cites what allows a refund, not what refuses one
         # the clause that allows the most: one that decides the maximum alone, else one that decides it
         allowing = [c for c in q.clauses if c.decides == ("refund_max",)] + [c for c in q.clauses if "refund_max" in c.decides]
         first = (allowing or list(q.clauses))[0]
-        lines += [f"Under section {first.section} of your refund policy (\"{first.quote}\"), I understand the refund "
+        lines += [f"Under {cite(first.section)} of your refund policy (\"{first.quote}\"), I understand the refund "
                   f"due is {refund_text(q)}.", ""]
     lines += ["Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))

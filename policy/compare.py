@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-from .explain import verdict_label
+from .explain import cite, verdict_label
 from .loader import policies as shipped_policies
 from .models import Scenario
 from .money import format_usd
@@ -25,6 +25,6 @@ def compare_rows(scenario: Scenario, registry: Optional[Policies] = None) -> lis
             "Verdict": verdict_label(q),
             "Refund min": format_usd(Decimal(q.refund_min), q.currency) if offered else "Not offered",
             "Refund max": format_usd(Decimal(q.refund_max), q.currency) if offered else "Not offered",
-            "Deciding clause": f'{first.section}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
+            "Deciding clause": f'{cite(first.section)}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
         })
     return rows

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
+from .explain import work_done
+from .fields import BY_NAME
 from .loader import policies
 from .money import format_usd
 from .taxonomy import PAYMENT_METHODS, SERVICES
@@ -50,8 +52,7 @@ def scenario_fields(a: Answers, today: date) -> tuple[dict, tuple[str, ...]]:
 
 def asks_notice(provider: str, service: str) -> bool:
     """Monthly services: the notice before the next billing date decides next month's charge."""
-    found = policies()[provider].services.get(service)
-    return found is not None and found.billing == "monthly"
+    return policies()[provider].bills_monthly(service)
 
 
 def offered_label(provider: str, service: str) -> str:
@@ -66,7 +67,13 @@ def summary(fields: dict) -> str:
     parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
     if fields.get("paid_on"):
         parts[-1] += f" on {fields['paid_on']:%d %b %Y}"
-    parts.append(f"{fields['completion_pct']}% done")
+    parts.append(work_done(fields["completion_pct"], policy.bills_monthly(fields["service"])))
     if fields.get("payment_method"):
         parts.append(f"paid by {PAYMENT_METHODS[fields['payment_method']]}")
     return ", ".join(parts)
+
+
+def changed_answers(answered: dict, now: dict) -> str:
+    """The answers that differ between an answer given and the form as it is now, in words ('' if none)."""
+    names = [BY_NAME[k].label.lower() for k in BY_NAME if k in answered and k in now and answered[k] != now[k]]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)

@@ -1,10 +1,11 @@
 """Plain words for a quote: one place for the sentences the CLI, the app and the Markdown download share."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Optional
+from typing import Optional, Union
 
 from .models import ClauseRef, Deadline, Quote
 from .money import format_range, format_usd, percent_text
@@ -87,6 +88,11 @@ def pct_text(q: Quote) -> str:
     return f"{pct_range(q)} of the amount paid"
 
 
+def work_done(pct: Union[int, Decimal], monthly: bool) -> str:
+    """Progress in words: a monthly service's is the current billing period's."""
+    return f"{pct}% of this billing period's work done" if monthly else f"{pct}% of the work done"
+
+
 def day_as_date(day: int, paid_on: Optional[date]) -> str:
     """'26 Nov 2026 (day 7 after the payment)' where the payment date is known, else 'day 7'."""
     if paid_on is None:
@@ -98,9 +104,24 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
     after = format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
     when = day_as_date(d.last_day, q.scenario.paid_on)
     return (
-        f"Cancel by {when} to keep {refund_text(q)} ({pct_text(q)}); "
+        f"Ask for the refund by {when} to keep {refund_text(q)} ({pct_text(q)}); "
         f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}."
     )
+
+
+def window_closed_sentence(q: Quote, window_days: int) -> str:
+    """When the request window closed, as a date where the payment date is known."""
+    return (f"The policy's {window_days}-day window for refund requests closed on "
+            f"{day_as_date(window_days, q.scenario.paid_on)}.")
+
+
+def cite(section: str) -> str:
+    """A section as a client reads it: '¶4' is the fourth paragraph, 'B1' the first bullet, '3.1(a)' a section."""
+    if section.startswith("¶"):
+        return f"paragraph {section[1:]}"
+    if re.fullmatch(r"B\d+", section):
+        return f"bullet point {section[1:]}"
+    return f"section {section}"
 
 
 def _day(day: int, on: Optional[date]) -> str:
@@ -143,7 +164,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True) -> list[Section]:
     dates = (
         deadline_sentence(q, q.next_deadline) if q.next_deadline and with_deadline else None,
         processing_sentence(q),
-        None if q.next_charge_avoided is None else (
+        None if q.next_charge_avoided is None or not with_deadline else (  # the page's headline says it
             "Your notice is early enough: the next monthly charge is avoided." if q.next_charge_avoided
             else "Your notice is too late: the next monthly charge still applies."),
     )
@@ -152,7 +173,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True) -> list[Section]:
         Section("The clauses that decide it", clauses=tuple(c for c in q.clauses if c.decides)),
         Section("Context", clauses=tuple(c for c in q.clauses if not c.decides)),
         Section("Why this is a range", ranges),
-        Section("Deductions", tuple(f"{d.label}: {money(d.amount)} (section {d.clause.section})." for d in q.deductions)),
+        Section("Deductions", tuple(f"{d.label}: {money(d.amount)} ({cite(d.clause.section)})." for d in q.deductions)),
         Section("Dates", tuple(d for d in dates if d)),
         Section("Also available", tuple(q.remedies)),
         Section("Notes", tuple(q.notes)),
@@ -197,23 +218,3 @@ def plain_answer(q: Quote) -> str:
     if q.verdict == "not_offered":
         return f"{q.provider_name} does not sell {SERVICES[q.service].lower()}, so its refund policy does not cover it."
     return "Not under this policy, as things stand."
-
-
-def what_to_do(policy, q: Quote) -> list[str]:
-    """What to send, to whom, and by when, in plain words."""
-    if q.verdict == "not_offered":
-        return [*q.notes[:1], "Check on your invoice what you bought; if it is one of these, choose it and ask again."]
-    steps = [policy.contact.how_to_request]
-    if q.next_deadline:
-        steps.append(
-            f"Do it by {day_as_date(q.next_deadline.last_day, q.scenario.paid_on)}: "
-            f"after that the refund drops to "
-            f"{format_range(Decimal(q.next_deadline.refund_min_after), Decimal(q.next_deadline.refund_max_after), q.currency)}."
-        )
-    if policy.contact.documents:
-        steps.append("Include: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
-    sentence = processing_sentence(q)
-    if sentence:
-        steps.append(sentence)
-    steps += [f"If money is not the answer: {r}." for r in q.remedies]
-    return steps

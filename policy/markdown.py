@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from string import punctuation
 
-from .explain import Section
+from .explain import Section, cite
 
 FILE_SPECIALS = "\\`*_<>#|"  # brackets form a link only with a (url) after them: left as written
 
@@ -56,7 +56,7 @@ def sections_markdown(sections: list[Section], heading: str = "##", escape: Call
     for s in sections:
         parts = [f"{heading} {e(s.title)}"]
         for c in s.clauses:
-            parts.append(f"> {e(c.quote)}\n>\n> — section **{e(c.section)}**")
+            parts.append(f"> {e(c.quote)}\n>\n> — {e(cite(c.section))}")
         if s.items:
             parts.append("\n".join(f"- {e(item)}" for item in s.items))
         blocks.append("\n\n".join(parts))

@@ -52,8 +52,10 @@ def check_against(scenario: Scenario, registry: Policies) -> PolicyFile:
         service = policy.services.get(scenario.service)
         stage_ids = [s.id for s in service.stages] if service else []
         if scenario.stage not in stage_ids:
-            allowed = ", ".join(stage_ids) if stage_ids else "none (the service is not offered)"
-            raise InputError("stage", f"must be one of {allowed} for {policy.id} {scenario.service}")
+            where = f"{policy.name}'s {SERVICES[scenario.service]}"
+            if not stage_ids:
+                raise InputError("stage", f"has no stages to choose: {policy.name} does not sell {SERVICES[scenario.service]}")
+            raise InputError("stage", f"must be one of {', '.join(stage_ids)} for {where}")
     return policy
 
 

@@ -263,6 +263,7 @@ class Contact(Strict):
     documents: tuple[Clause, ...] = ()  # what the policy asks the client to include
     subject: str = "Refund request - {project}"  # a request email's subject line ({project}: the client's reference)
     request_items: tuple[Clause, ...] = ()  # what the policy asks a request email to hold
+    address_name: str = "refund email address"  # what the policy calls the address, where it gives none
 
 
 class PolicyFile(Strict):
@@ -324,6 +325,11 @@ class PolicyFile(Strict):
 
     def processing_time(self, method: Optional[str]) -> Optional[models.ProcessingTime]:
         return self.processing_times_by_method.get(method)
+
+    def bills_monthly(self, service_id: str) -> bool:
+        """A monthly service: progress is the current period's, and notice decides next month's charge."""
+        found = self.services.get(service_id)
+        return found is not None and found.billing == "monthly"
 
     def plan(self, service_id: str) -> Optional[ServicePlan]:
         """What the evaluator needs of one service; None where the service is not offered."""

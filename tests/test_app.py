@@ -284,7 +284,7 @@ def test_eligibility_page_reaches_a_verdict_with_next_steps():
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Yes. You can get your money back in full" in text
     paid_today = date.today()
-    assert f"Do it by {paid_today + timedelta(days=7):%d %b %Y} (day 7 after the payment on {paid_today:%d %b %Y})" in text
+    assert f"Ask for the refund by {paid_today + timedelta(days=7):%d %b %Y} (day 7 after the payment on {paid_today:%d %b %Y})" in text
     assert refund(at) == "$5,000.00"
     at.switch_page("app.py").run()
     assert at.selectbox(key="w_provider").value == "stepinto"  # the answers became the shared scenario
@@ -333,7 +333,25 @@ def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed
     at = ask_step_into("No")
     assert any(plain(c.value).startswith("For: Step-Into, PPC / paid advertising, $5,000.00 paid on") for c in at.caption)
     at.selectbox(key="el_provider").set_value("socialbeat").run()
-    assert any("changed your answers" in w.value for w in at.warning)
+    assert any(plain(w.value).startswith("You have changed provider since this answer") for w in at.warning)
+    assert refund(at) == "$5,000.00"  # still the answer to what was submitted, and it says so
+    assert any(plain(c.value).startswith("For: Step-Into") for c in at.caption)
+    at.switch_page("app.py").run()
+    at.number_input(key="w_amount_paid").set_value(700.0).run()  # changed on another page
+    at.switch_page("pages/3_Am_I_eligible.py").run()
+    assert any(plain(w.value).startswith("You have changed amount paid since") for w in at.warning)
+    assert refund(at) == "$5,000.00"
+    at.button[0].click().run()
+    assert refund(at) == "$700.00"
+    assert not any("You have changed" in w.value for w in at.warning)
+
+
+def test_the_eligibility_answer_is_scrolled_into_view_once():
+    at = ask_step_into("No")
+    scripts = [el for el in at.get("iframe") if ".st-key-el_answer" in str(el.proto)]
+    assert len(scripts) == 1  # the browser test checks it is in the viewport
+    at.run()
+    assert not [el for el in at.get("iframe") if ".st-key-el_answer" in str(el.proto)]
 
 
 def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
@@ -343,7 +361,17 @@ def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
     at.number_input(key="el_notice").set_value(3)
     at.button[0].click().run()
     text = " ".join(plain(m.value) for m in at.markdown)
-    assert "Your notice is too late: the next monthly charge still applies" in text
+    assert "Your notice is too late to avoid next month's charge: cancelling needs 7 days' notice" in text
+    assert "of this billing period's work done" in " ".join(plain(c.value) for c in at.caption)
+
+
+@pytest.mark.parametrize("notice, words", [(None, "To avoid next month's charge, cancel at least 7 days before"),
+                                           (10, "Your notice is early enough"), (3, "Your notice is too late")])
+def test_the_calculator_says_what_happens_to_next_months_charge(notice, words):
+    at = app(provider="itmedia", service="seo", **({} if notice is None else {"notice_days": notice}))
+    assert any(f":blue-background[{words}" in plain(m.value) for m in at.markdown)
+    website = app(provider="itmedia", service="website")
+    assert not any("next month's charge" in plain(m.value) for m in website.markdown)
 
 
 def test_the_stage_box_is_prefilled_from_completion():
@@ -389,10 +417,10 @@ def test_clicking_the_current_page_in_the_menu_keeps_it_selected():
 
 def test_the_headline_says_by_when_to_act_and_moves_with_the_days():
     at = app(completion_pct=20, days_since_payment=3)
-    assert any(":blue-background[Cancel by day 30 to keep $3,750.00 (75% of the amount paid); from day 31 it drops "
+    assert any(":blue-background[Ask for the refund by day 30 to keep $3,750.00 (75% of the amount paid); from day 31 it drops "
                "to $0.00." in plain(m.value) for m in at.markdown)
     at.slider(key="w_days_since_payment").set_value(31).run()
-    assert not any("Cancel by" in plain(m.value) for m in at.markdown)  # the window has closed: nothing left to keep
+    assert not any("Ask for the refund by" in plain(m.value) for m in at.markdown)  # the window has closed: nothing left to keep
 
 
 def test_text_from_a_crafted_link_is_shown_as_text():
@@ -426,6 +454,10 @@ def test_a_provider_keeps_its_colour_on_every_compare_chart_and_view():
     assert overlay_min == overlay_max and winners_min == winners_max
     assert overlay_min["domain"] == names and winners_min["domain"][: len(names)] == names
     assert winners_min["range"][: len(names)] == overlay_min["range"]
+    marks = [leaf["mark"].get("color") for leaf in _layers(specs[0]) if isinstance(leaf.get("mark"), dict)]
+    assert "#d62728" in marks and "#d62728" not in overlay_min["range"]  # red is this scenario, never a provider
+    lines = specs[0]["title"]["subtitle"]
+    assert lines and all(len(line) <= 45 for line in lines)  # a subtitle does not wrap: a phone shows 45 characters
 
 
 def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():
@@ -436,6 +468,8 @@ def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():
     frames = chart_data(at.get("vega_lite_chart")[1])
     cells = max(frames, key=len)
     assert set(cells.verdict_text) <= set(VERDICT_LABELS.values())
+    tips = {t["field"]: t["title"] for t in heat["encoding"]["tooltip"]}
+    assert tips["provider_name"] == "Provider" and set(cells.provider_name) == {heat["title"]}
 
 
 def test_the_compare_table_says_not_offered_in_words():
@@ -452,7 +486,7 @@ def test_the_payment_date_anchors_the_request_day_and_every_deadline():
     at.slider(key="w_days_since_payment").set_value(5).run()
     text = " ".join(plain(m.value) for m in at.markdown)
     assert f"A request on {paid + timedelta(days=5):%d %b %Y}, day 5 after the payment on {paid:%d %b %Y}" in text
-    assert f"Cancel by {paid + timedelta(days=7):%d %b %Y} (day 7 after the payment" in text
+    assert f"Ask for the refund by {paid + timedelta(days=7):%d %b %Y} (day 7 after the payment" in text
     assert at.query_params["requested_on"] == (paid + timedelta(days=5)).isoformat()
     assert "days_since_payment" not in at.query_params
 

@@ -41,7 +41,7 @@ def test_quote_flags_print_a_summary():
     r = run(["quote", "--provider", "stepinto", "--service", "ppc", "--amount-paid", "1200", "--completion", "0", "--days", "3"])
     assert r.returncode == 0, r.stderr
     assert "Refund: $1,200.00" in r.stdout and "Full refund" in r.stdout
-    assert "Cancel by day 7" in r.stdout
+    assert "Ask for the refund by day 7" in r.stdout
 
 
 BAD = [

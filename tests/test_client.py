@@ -4,6 +4,7 @@ import io
 import re
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
 from policy import parse_scenario, quote
@@ -19,8 +20,8 @@ def test_the_summary_reads_as_written_with_dates_steps_contact_and_no_internal_i
     text = summary_markdown(Q, TODAY, ANA)
     for needle in ("# Refund estimate for Ana Díaz: Social Beat Digital", "reference ACME-42",
                    "$10,800.00 - $11,900.00", "Paid on 29 November 2026; request on 02 December 2026",
-                   "## What to do next", "1. Email Social Beat Digital within 30 days",
-                   "Cancel by 06 Dec 2026 (day 7 after the payment on 29 Nov 2026)",
+                   "## What to do next", "1. Email Social Beat Digital with the subject 'Refund Request - [Your Project Name]'",
+                   "Ask for the refund by 06 Dec 2026 (day 7 after the payment on 29 Nov 2026)",
                    "In the request, give: Order/Invoice number", "Attach: Original invoice or receipt",
                    "Phone: +1 650-285-8952", "> 90% Refund: If you cancel within 7 days of payment", "(section 3.1(a))"):
         assert needle in text, needle
@@ -42,7 +43,7 @@ def test_the_pdf_holds_the_same_text_in_unicode():
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for needle in ("Refund estimate for Ana Díaz", "What to do next", "$10,800.00 - $11,900.00",
                    "“90% Refund: If you cancel within 7 days of payment but before project kickoff” (section 3.1(a))",
-                   "Cancel by 06 Dec 2026"):
+                   "Ask for the refund by 06 Dec 2026"):
         assert needle in text, needle
     assert reader.metadata.title.startswith("Refund estimate for Ana Díaz")
 
@@ -73,3 +74,39 @@ def test_the_documents_say_what_was_assumed_and_cite_what_allows_the_refund():
                                    days_since_payment=4)))
     assert "a prorated refund may be considered" in request_email(it).body
     assert "no full refunds will be issued\")" not in request_email(it).body
+
+
+def _q(**fields):
+    return quote(parse_scenario(dict(amount_paid="5000", completion_pct=0, days_since_payment=3) | fields))
+
+
+def test_a_closed_window_is_dated_in_the_steps_and_no_request_claims_nothing():
+    q = _q(provider="socialbeat", service="seo", completion_pct=20, days_since_payment=200, paid_on=date(2026, 5, 1))
+    text = summary_markdown(q, TODAY)
+    assert "window for refund requests closed on 31 May 2026 (day 30 after the payment on 01 May 2026)" in text
+    assert "Email Social Beat Digital within 30 days" not in text  # the route, not a deadline already past
+    assert "I understand the refund due" not in request_email(q).body  # a request cites what allows a refund
+
+
+@pytest.mark.parametrize("service, monthly", [("website", False), ("seo", True)])
+def test_monthly_advice_only_for_a_monthly_service(service, monthly):
+    text = summary_markdown(_q(provider="itmedia", service=service), TODAY)
+    assert ("cancel at least 7 days before the next billing date" in text) is monthly
+    assert ("of this billing period's work done" in text) is monthly
+
+
+@pytest.mark.parametrize("fields, cited", [
+    (dict(provider="itmedia", service="website"), "(paragraph 3)"),
+    (dict(provider="stepinto", service="ppc"), "(bullet point 1)"),
+])
+def test_sections_are_cited_as_a_client_reads_them(fields, cited):
+    text = summary_markdown(_q(**fields), TODAY)
+    assert cited in text and "¶" not in text and "(section B" not in text
+
+
+def test_a_service_not_sold_reads_as_not_sold_not_as_nothing_refunded():
+    q = _q(provider="stepinto", service="website")
+    text = summary_markdown(q, TODAY)
+    assert "Step-Into does not sell website design & development" in text
+    assert "$0.00" not in text and "website_design" not in text and "## Also available" not in text
+    assert request_email(q).to == "[Step-Into's support email: the policy gives none]"

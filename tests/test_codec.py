@@ -45,7 +45,7 @@ def test_money_parts_above_the_amount_are_rejected_together_and_named():
 
 def test_unknown_parameters_are_named_together_in_one_warning_and_cut():
     values, warnings = from_query({"utm_source": "mail"}, TODAY)
-    assert warnings == ["URL parameters ignored, not scenario fields: 'utm_source'."] and values == DEFAULTS
+    assert warnings == ["URL parameters ignored, not scenario fields: “utm_source”."] and values == DEFAULTS
     many = {f"p{i}": "x" for i in range(8)} | {"[Refund approved: claim it here](http://evil.example/" + "x" * 80: "1"}
     _, warnings = from_query(many, TODAY)
     assert len(warnings) == 1 and "and 4 more" in warnings[0] and "x" * 40 not in warnings[0]
@@ -54,7 +54,7 @@ def test_unknown_parameters_are_named_together_in_one_warning_and_cut():
 def test_a_repeated_parameter_is_named_and_the_last_value_used():
     values, warnings = from_query({"amount_paid": ["100", "250"]}, TODAY)
     assert values["amount_paid"] == "250.00"
-    assert warnings == ["URL parameter amount_paid is given 2 times; using the last, '250'."]
+    assert warnings == ["URL parameter amount_paid is given 2 times; using the last, “250”."]
 
 
 def test_a_payment_date_makes_the_request_today_however_long_ago():
@@ -95,3 +95,14 @@ def test_an_old_link_with_days_keeps_them_and_a_request_date_needs_its_payment_d
 def test_a_link_may_plan_a_request_for_a_later_day():
     back, warnings = from_query({"paid_on": "2026-11-29", "requested_on": "2026-12-06"}, date(2026, 12, 2))
     assert warnings == [] and back["days_since_payment"] == 7
+
+
+def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
+    _, warnings = from_query({"provider": "acme", "completion_pct": "30.5", "amount_paid": "a\\b\u202e"}, TODAY)
+    text = " ".join(warnings)
+    assert "provider=“acme” ignored: must be one of itmedia (ITMediaSolutions.us)" in text
+    assert "Using Social Beat Digital." in text and "Using 0%." in text and "Using $5,000.00." in text
+    assert "“a\\b\ufffd”" in text and "\\\\" not in text and "\u202e" not in text  # one backslash; no bidi override
+    _, warnings = from_query({"provider": "stepinto", "service": "website", "stage": "launch"}, TODAY)
+    assert warnings == ["URL parameter stage=“launch” ignored: has no stages to choose: Step-Into does not sell "
+                        "Website design & development. Using the stage from completion."]

@@ -19,10 +19,12 @@ from policy.explain import VERDICT_LABELS
 
 from .tables import dollars
 
-PALETTE = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"]
+# Providers: no red, which marks this scenario on every chart (and "no refund" on the badges).
+PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d"]
 NO_TIP = alt.value(None)  # Streamlit's theme turns tooltips on for every mark; a layer without its own would show cents
-BAND_LEGEND = ["Solid line: the most the policy allows. Dashed: what the client can count on.",
-               "Shaded: the range between them. Red: this scenario."]
+# Short lines: a chart's subtitle does not wrap, and a phone's chart is about 340 px wide.
+BAND_LEGEND = ["Solid: the most the policy allows.", "Dashed: what the client can count on.",
+               "Shaded: between the two. Red: this scenario."]
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
 
 
@@ -150,6 +152,7 @@ def _heatmap_spec(by: str) -> dict:
                 type="threshold", domain=[0.005, 25, 50, 75, 99.995],
                 range=["#d9d9d9", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b"])),
             tooltip=[
+                alt.Tooltip("provider_name:N", title="Provider"),
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
                 alt.Tooltip("refund_min:N", title="Refund min"),

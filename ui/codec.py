@@ -2,6 +2,7 @@
 tested on its own: every bad or tampered parameter becomes a warning naming it, and a default."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -10,7 +11,7 @@ from typing import Any, Optional, Union
 from policy import InputError, parse_scenario, policies
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_DAYS, parse_plain
-from policy.money import to_cents
+from policy.money import format_usd, to_cents
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
 NOTICE_MAX = 3650
@@ -83,13 +84,14 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
     kind = spec.kind
     if kind == "provider":
         if text not in policies():
-            raise ValueError(f"must be one of {', '.join(policies())}")
+            raise ValueError("must be one of " + ", ".join(f"{p} ({policy.name})" for p, policy in policies().items()))
         return text
     if kind == "choice":
         if not spec.required and text.lower() in _UNKNOWN:
             return None
         if text not in spec.choices:
-            raise ValueError(f"must be one of {', '.join(spec.choices)}" + ("" if spec.required else " or unknown"))
+            raise ValueError("must be one of " + ", ".join(f"{c} ({spec.choice_labels.get(c, c)})" for c in spec.choices)
+                             + ("" if spec.required else " or unknown"))
         return text
     if kind == "money":
         amount = parse_plain(text)
@@ -144,8 +146,28 @@ def _parse_one(name: str, raw: str, today: date) -> Any:
 
 
 def shown(text: str, limit: int = 40) -> str:
-    """Text from a URL as a warning quotes it: cut to `limit` characters (a link can carry anything)."""
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+    """Text from a URL as a warning quotes it: cut to `limit` characters (a link can carry anything), control
+    and invisible characters shown as U+FFFD, and nothing doubled (a backslash is one backslash)."""
+    cut = text if len(text) <= limit else text[: limit - 3] + "..."
+    return "“" + "".join("\ufffd" if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in cut) + "”"
+
+
+def shown_default(name: str) -> str:
+    """A field's default as a person reads it: the provider's name, a choice's label, 0%, $5,000.00."""
+    value, spec = DEFAULTS.get(name), BY_NAME.get(name)
+    if value is None or spec is None:
+        return "unknown" if spec is None or spec.kind != "stage" else "the stage from completion"
+    if spec.kind == "provider":
+        return policies()[value].name
+    if spec.kind == "choice":
+        return spec.choice_labels.get(value, value)
+    if spec.kind == "money":
+        return format_usd(Decimal(value))
+    if spec.kind == "percent":
+        return f"{value}%"
+    if spec.kind == "days":
+        return f"day {value}"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None) -> tuple[dict, list[str]]:
@@ -157,9 +179,8 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     given: dict[str, str] = {}
 
     def reject(name: str, raw: str, why: str) -> None:
-        default = DEFAULTS.get(name)
         warnings.append(
-            f"URL parameter {name}={shown(raw)} ignored: {why}. Using {'unknown' if default is None else default}."
+            f"URL parameter {name}={shown(raw)} ignored: {why}. Using {shown_default(name)}."
         )
 
     unknown = []

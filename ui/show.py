@@ -11,8 +11,8 @@ from typing import Optional
 
 import streamlit as st
 
-from policy import Quote
-from policy.client import Client, request_email, summary_markdown, summary_pdf
+from policy import Quote, policies
+from policy.client import Client, next_charge_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     VERDICT_COLOURS,
     deadline_sentence,
@@ -53,6 +53,9 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
                        f"{q.scenario.paid_on:%d %b %Y}."))
     if q.next_deadline:
         lines.append(f":blue-background[{e(deadline_sentence(q, q.next_deadline))}]")
+    notice = next_charge_step(q, policies()[q.provider])  # a monthly service: next month's charge, on the page
+    if notice:
+        lines.append(f":blue-background[{e(notice)}]")
     st.markdown("\n\n".join(lines))
 
 

@@ -87,8 +87,13 @@ def share_link() -> str:
 
 
 def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
+    return scenario_of(values())
+
+
+def scenario_of(fields: dict) -> tuple[Optional[Scenario], Optional[InputError]]:
+    """The scenario of a set of the app's values (the shared one, or answers kept from a form)."""
     try:
-        return parse_scenario(to_engine(values())), None
+        return parse_scenario(to_engine(fields)), None
     except InputError as exc:
         return None, exc
 

@@ -109,7 +109,9 @@ def test_eligibility_page_reaches_a_verdict(page, base_url):
     page.get_by_test_id("stRadio").filter(has_text="Has the work started?").get_by_text("No", exact=True).click()
     page.get_by_role("button", name="Check my eligibility").click()
     expect(page.get_by_text("Yes. You can get your money back in full")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Do it by \d\d \w{3} \d{4} \(day 7 after the payment"))).to_be_visible()
+    # drawn above the form the client scrolled down to fill in: brought into view, not left off screen
+    expect(page.get_by_role("heading", name="Your answer")).to_be_in_viewport()
+    expect(page.get_by_role("list").get_by_text(re.compile(r"Ask for the refund by \d\d \w{3} \d{4} \(day 7 after the payment"))).to_be_visible()
     shot(page, "4-eligibility")
 
 
@@ -197,8 +199,14 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone
     cell = phone.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
     expect(cell).to_contain_text("Step-Into")
     open_page(phone, base_url, "Compare_providers?service=ppc")
-    expect(phone.get_by_text(re.compile(r"^Step-Into: B1: "))).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"^Step-Into: bullet point 1: "))).to_be_visible()
     shot(phone, "5-phone-compare")
+
+
+def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url):
+    open_page(phone, base_url, "Am_I_eligible?provider=stepinto&service=ppc")
+    phone.get_by_role("button", name="Check my eligibility").click()  # far below the first screen on a phone
+    expect(phone.get_by_text("Your answer", exact=True)).to_be_in_viewport()
 
 
 def test_on_a_phone_switching_pages_leaves_the_sidebar_closed(phone, base_url):
