@@ -304,5 +304,10 @@ def quote_to_json(q: Quote, indent: Optional[int] = None) -> str:
     return _QUOTE_ADAPTER.dump_json(q, indent=indent).decode()
 
 
+def quote_from_json(text: str) -> Quote:
+    """A quote written by quote_to_json, rebuilt as the same object (the register keeps quotes so)."""
+    return _QUOTE_ADAPTER.validate_json(text)
+
+
 def quote_json_schema() -> dict:
     return _QUOTE_ADAPTER.json_schema()

@@ -10,13 +10,19 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+# What a bare machine lacks, from Debian's packages (never a download): Chromium for the browser tests,
+# PostgreSQL for the register's tests against a real server, HAProxy for the two-replica cluster test.
+missing=()
+{ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing Debian's chromium for the browser tests" >&2
+    echo "test.sh: installing Debian's ${missing[*]}" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "test.sh: no chromium; the browser tests will skip (install: apt-get install -y --no-install-recommends chromium)" >&2
+    echo "test.sh: missing ${missing[*]}; their tests will skip (install: apt-get install -y --no-install-recommends ${missing[*]})" >&2
   fi
 fi
 

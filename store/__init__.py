@@ -1,0 +1,10 @@
+"""Saved quotes and batches in a real database, through SQLAlchemy 2 with Alembic migrations.
+
+SQLite (a file, WAL mode) by default, so `streamlit run app.py` needs no setup; PostgreSQL when a URL is set
+(`REFUND_DATABASE_URL`, or `[connections.quotes] url` in `.streamlit/secrets.toml`). No Streamlit here.
+"""
+from .config import database_url
+from .db import open_engine
+from .register import Filters, QuoteStore, SavedQuote, SaveError
+
+__all__ = ["Filters", "QuoteStore", "SaveError", "SavedQuote", "database_url", "open_engine"]

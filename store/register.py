@@ -1,0 +1,237 @@
+"""The register of saved quotes: save one (or a named batch, in one transaction), find them with filters,
+sorted and paged, open one exactly as it was shown, delete one. A quote is stored whole, as its JSON, next to
+the columns the list filters and sorts on; opening it rebuilds the same Quote object."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal, Optional
+
+from sqlalchemy import Engine, Select, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from policy import InputError
+from policy.models import Quote, quote_from_json, quote_to_json
+
+from .db import open_engine
+from .tables import NAME_MAX, NOTE_MAX, BatchRow, SavedQuoteRow
+
+Sort = Literal["newest", "oldest", "refund_high", "refund_low", "client"]
+SORTS: dict[str, str] = {"newest": "Newest first", "oldest": "Oldest first", "refund_high": "Largest refund first",
+                         "refund_low": "Smallest refund first", "client": "Client name (A-Z)"}
+BATCH_CHUNK = 2000  # rows per INSERT: one statement each, all in the batch's one transaction
+
+
+class SaveError(Exception):
+    """A save that did not happen, in words; nothing of it was written."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    provider: Optional[str] = None
+    service: Optional[str] = None
+    verdict: Optional[str] = None
+    saved_from: Optional[date] = None  # saved on or after this day (UTC)
+    saved_to: Optional[date] = None  # saved on or before this day (UTC)
+    text: str = ""  # in the client's name, the reference or the note, any case
+    batch_id: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class SavedQuote:
+    id: int
+    saved_at: datetime
+    saved_by: str
+    client_name: str
+    client_ref: str
+    note: str
+    batch_id: Optional[int]
+    quote: Quote  # exactly as it was shown when saved
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A row of the list: what it shows without opening the quote."""
+    id: int
+    saved_at: datetime
+    saved_by: str
+    client_name: str
+    client_ref: str
+    provider: str
+    service: str
+    verdict: str
+    refund_min: Decimal
+    refund_max: Decimal
+    policy_version: str
+    note: str
+
+
+def _checked(field: str, value: str, limit: int) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise InputError(field, f"must be at most {limit:,} characters (it has {len(value):,})")
+    return value
+
+
+def _row(q: Quote, client_name: str, client_ref: str, note: str, saved_by: str, at: datetime,
+         batch_id: Optional[int] = None) -> dict:
+    return dict(
+        saved_at=at, saved_by=saved_by, client_name=client_name, client_ref=client_ref, note=note,
+        provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
+        refund_min=Decimal(q.refund_min), refund_max=Decimal(q.refund_max), policy_id=q.provider,
+        policy_version=q.policy_version, scenario_json=q.scenario.model_dump_json(), quote_json=quote_to_json(q),
+        search_text=" ".join((client_name, client_ref, note)).lower(), batch_id=batch_id,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class QuoteStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> QuoteStore:
+        return cls(open_engine(url))
+
+    # ------------------------------------------------------------------ writing
+
+    def save(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", saved_by: str = "",
+             at: Optional[datetime] = None) -> int:
+        """Save a quote as it was shown; its id. Bad details raise InputError naming the field; a database
+        failure raises SaveError (the transaction is rolled back: nothing partial)."""
+        row = _row(q, _checked("client_name", client_name, NAME_MAX), _checked("client_ref", client_ref, NAME_MAX),
+                   _checked("note", note, NOTE_MAX), _checked("saved_by", saved_by, NAME_MAX), at or _now())
+        try:
+            with Session(self.engine) as session, session.begin():
+                saved = SavedQuoteRow(**row)
+                session.add(saved)
+                session.flush()
+                return saved.id
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the quote was not saved: {_reason(exc)}") from exc
+
+    def save_batch(self, name: str, quotes: Iterable[Quote], saved_by: str = "", at: Optional[datetime] = None) -> int:
+        """Save every quote as one named batch, all or nothing; the batch's id."""
+        name = _checked("batch_name", name, NAME_MAX) or "Batch"
+        saved_by = _checked("saved_by", saved_by, NAME_MAX)
+        at = at or _now()
+        try:
+            with Session(self.engine) as session, session.begin():
+                batch = BatchRow(name=name, saved_by=saved_by, saved_at=at, rows=0)
+                session.add(batch)
+                session.flush()
+                count = 0
+                for chunk in _chunks(quotes, BATCH_CHUNK):
+                    session.execute(insert(SavedQuoteRow), [
+                        _row(q, "", "", f"batch: {name}", saved_by, at, batch.id) for q in chunk])
+                    count += len(chunk)
+                batch.rows = count
+                return batch.id
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the batch was not saved: {_reason(exc)}") from exc
+
+    def delete(self, quote_id: int) -> bool:
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(delete(SavedQuoteRow).where(SavedQuoteRow.id == quote_id))
+            return bool(getattr(result, "rowcount", 0))
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, quote_id: int) -> Optional[SavedQuote]:
+        with Session(self.engine) as session:
+            row = session.get(SavedQuoteRow, quote_id)
+            if row is None:
+                return None
+            return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
+                              client_ref=row.client_ref, note=row.note, batch_id=row.batch_id,
+                              quote=quote_from_json(row.quote_json))
+
+    def find(self, filters: Filters = Filters(), sort: Sort = "newest", page: int = 1,
+             page_size: int = 50) -> tuple[list[Listed], int]:
+        """One page of the list and the number of rows the filters match."""
+        query = _filtered(filters)
+        with Session(self.engine) as session:
+            total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = session.execute(_sorted(query, sort).limit(page_size).offset((max(page, 1) - 1) * page_size))
+            return [_listed(r) for r in rows.scalars()], total
+
+    def each(self, filters: Filters = Filters(), sort: Sort = "newest") -> Iterator[SavedQuote]:
+        """Every matching quote, whole, in order (for the list's CSV download)."""
+        with Session(self.engine) as session:
+            for row in session.execute(_sorted(_filtered(filters), sort).execution_options(yield_per=1000)).scalars():
+                yield SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by,
+                                 client_name=row.client_name, client_ref=row.client_ref, note=row.note,
+                                 batch_id=row.batch_id, quote=quote_from_json(row.quote_json))
+
+    def batches(self) -> list[tuple[int, str, int]]:
+        with Session(self.engine) as session:
+            rows = session.execute(select(BatchRow.id, BatchRow.name, BatchRow.rows).order_by(BatchRow.id.desc()))
+            return [(r.id, r.name, r.rows) for r in rows]
+
+
+def _filtered(f: Filters) -> Select:
+    t = SavedQuoteRow
+    query = select(t)
+    for column, value in ((t.provider, f.provider), (t.service, f.service), (t.verdict, f.verdict),
+                          (t.batch_id, f.batch_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if f.saved_from is not None:
+        query = query.where(t.saved_at >= datetime.combine(f.saved_from, time(), UTC))
+    if f.saved_to is not None:
+        query = query.where(t.saved_at < datetime.combine(f.saved_to + timedelta(days=1), time(), UTC))
+    words = f.text.strip().lower()
+    if words:  # literal text: % and _ match themselves
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(t.search_text.like(pattern, escape="\\"))
+    return query
+
+
+def _sorted(query: Select, sort: Sort) -> Select:
+    t = SavedQuoteRow
+    orders: dict[str, tuple[Any, ...]] = {
+        "newest": (t.saved_at.desc(), t.id.desc()), "oldest": (t.saved_at.asc(), t.id.asc()),
+        "refund_high": (t.refund_max.desc(), t.id.desc()), "refund_low": (t.refund_max.asc(), t.id.asc()),
+        "client": (t.client_name.asc(), t.id.asc()),
+    }
+    return query.order_by(*orders[sort])
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own words for a failure, in one line (the server log keeps the rest)."""
+    orig = getattr(exc, "orig", None)
+    return f"the database said: {str(orig or exc).splitlines()[0][:200]}"
+
+
+def _listed(r: SavedQuoteRow) -> Listed:
+    return Listed(id=r.id, saved_at=_utc(r.saved_at), saved_by=r.saved_by, client_name=r.client_name,
+                  client_ref=r.client_ref, provider=r.provider, service=r.service, verdict=r.verdict,
+                  refund_min=r.refund_min, refund_max=r.refund_max, policy_version=r.policy_version, note=r.note)
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes (it stores what it was given, in UTC here)."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _chunks(items: Iterable[Quote], size: int) -> Iterator[list[Quote]]:
+    chunk: list[Quote] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def scenario_of(saved: SavedQuote) -> dict:
+    """The saved scenario's fields, as the JSON kept them (to restore into the calculator)."""
+    return json.loads(saved.quote.scenario.model_dump_json())

@@ -1,0 +1,56 @@
+"""The register's tables. Amounts are NUMERIC (exact); the quote as it was shown is kept whole as JSON text."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAME_MAX = 200  # client name, reference, saved by, batch name
+NOTE_MAX = 2000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BatchRow(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    saved_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rows: Mapped[int] = mapped_column(Integer)
+
+
+class SavedQuoteRow(Base):
+    __tablename__ = "saved_quotes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    client_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    client_ref: Mapped[str] = mapped_column(String(NAME_MAX))
+    note: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(String(40))
+    service: Mapped[str] = mapped_column(String(60))
+    verdict: Mapped[str] = mapped_column(String(20))
+    amount_paid: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    refund_min: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    refund_max: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    policy_id: Mapped[str] = mapped_column(String(40))
+    policy_version: Mapped[str] = mapped_column(String(80))
+    scenario_json: Mapped[str] = mapped_column(Text)
+    quote_json: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)  # lower-cased client, reference, note: the free-text filter
+    batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), nullable=True)
+
+    __table_args__ = (
+        Index("ix_saved_quotes_saved_at_id", "saved_at", "id"),  # the list's default order, paged
+        Index("ix_saved_quotes_provider_service", "provider", "service"),
+        Index("ix_saved_quotes_verdict", "verdict"),
+        Index("ix_saved_quotes_batch_id", "batch_id"),
+    )

@@ -1,0 +1,49 @@
+"""Shared fixtures: the register's database, SQLite and a real PostgreSQL server alike (never mocked).
+
+PostgreSQL is Debian's package, started here as a throwaway server on a loopback port. Without it the
+PostgreSQL cases skip with the install command; with REQUIRE_POSTGRES=1 (CI) a missing server fails the run.
+"""
+import itertools
+import os
+import tempfile
+
+import pytest
+
+# Every server and page these tests start writes its default SQLite register here, not into the checkout.
+os.environ.setdefault("REFUND_DATA_DIR", tempfile.mkdtemp(prefix="refunds-test-data-"))
+os.environ.pop("REFUND_DATABASE_URL", None)
+
+INSTALL_POSTGRES = "apt-get install -y --no-install-recommends postgresql"
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from deploy import postgres
+
+    if postgres.binaries() is None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL tests must run here but no server is installed: {INSTALL_POSTGRES}")
+        pytest.skip(f"no PostgreSQL installed; to run these cases: {INSTALL_POSTGRES}")
+    server = postgres.start()
+    yield server
+    server.stop()
+
+
+def fresh_postgres_url(server) -> str:
+    """A new empty database on the session's server: each test starts from nothing."""
+    import sqlalchemy
+
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    admin = sqlalchemy.create_engine(server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return server.url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'register' / 'quotes.sqlite'}"
+    return fresh_postgres_url(request.getfixturevalue("postgres"))

@@ -1,0 +1,154 @@
+"""The register against real databases: SQLite (a file, WAL) and PostgreSQL (a throwaway server), same tests."""
+import threading
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import inspect, text
+
+from policy import InputError, parse_scenario, quote
+from store import Filters, QuoteStore, SaveError, database_url
+from store.config import ENV_URL
+
+AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def q(**fields):
+    return quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
+                                     days_since_payment=3) | fields))
+
+
+@pytest.fixture
+def store(database_url):
+    s = QuoteStore.open(database_url)
+    yield s
+    s.engine.dispose()
+
+
+def test_a_saved_quote_opens_exactly_as_it_was_shown(store):
+    shown = q(completion_pct=30, paid_on=date(2026, 11, 20), days_since_payment=4)
+    qid = store.save(shown, client_name="Ana Díaz", client_ref="ACME-42", note="called Monday", saved_by="sam", at=AT)
+    saved = store.get(qid)
+    assert saved is not None and saved.quote == shown  # every part, the scenario and the policy version included
+    assert (saved.client_name, saved.client_ref, saved.note, saved.saved_by) == ("Ana Díaz", "ACME-42", "called Monday", "sam")
+    assert saved.saved_at == AT and saved.quote.policy_version == shown.policy_version
+
+
+def test_the_schema_is_made_by_the_migrations_and_opening_twice_is_harmless(database_url):
+    first = QuoteStore.open(database_url)
+    first.save(q(), at=AT)
+    again = QuoteStore.open(database_url)  # a second replica starting on the same database
+    assert again.find()[1] == 1
+    names = set(inspect(again.engine).get_table_names())
+    assert {"saved_quotes", "batches", "alembic_version"} <= names
+    with again.engine.connect() as c:
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+    first.engine.dispose(), again.engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    s = QuoteStore.open(f"sqlite:///{tmp_path / 'new' / 'quotes.sqlite'}")  # the folder is made on first run
+    with s.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+
+
+@pytest.mark.parametrize("field, value", [("client_name", "x" * 201), ("client_ref", "r" * 201), ("note", "n" * 2001),
+                                          ("saved_by", "s" * 201)])
+def test_a_detail_too_long_is_refused_by_name_and_nothing_is_written(store, field, value):
+    with pytest.raises(InputError) as caught:
+        store.save(q(), **{field: value})
+    assert caught.value.field == field and "at most" in caught.value.message
+    assert store.find()[1] == 0
+
+
+def test_two_sessions_saving_at_once_both_land(store):
+    errors: list[BaseException] = []
+
+    def save_many(who: str) -> None:
+        try:
+            for i in range(25):
+                store.save(q(completion_pct=i), client_name=f"{who}-{i}", saved_by=who)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save_many, args=(w,)) for w in ("a", "b")]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors and store.find()[1] == 50
+
+
+def test_a_batch_is_saved_whole_or_not_at_all(store):
+    good = [q(completion_pct=i) for i in range(0, 100, 10)]
+    batch = store.save_batch("November leads", good, saved_by="ops")
+    rows, total = store.find(Filters(batch_id=batch), sort="oldest")
+    assert total == 10 and [r.refund_max for r in rows] == [Decimal(g.refund_max) for g in good]
+    assert store.batches() == [(batch, "November leads", 10)]
+
+    def failing():
+        yield q()
+        raise RuntimeError("the upload broke off")
+
+    with pytest.raises(RuntimeError):
+        store.save_batch("broken", failing())
+    assert store.find()[1] == 10 and len(store.batches()) == 1  # nothing of the failed batch remains
+
+
+def test_a_database_failure_is_said_and_nothing_is_lost(store):
+    with store.engine.begin() as c:
+        c.execute(text("DROP TABLE saved_quotes"))
+    with pytest.raises(SaveError, match="the quote was not saved"):
+        store.save(q())
+
+
+@pytest.fixture
+def listed(store):
+    cases = [  # (days before AT, provider, service, completion, client)
+        (0, "socialbeat", "website", 0, "Ana Díaz"), (1, "stepinto", "ppc", 0, "Bo 100%_off"),
+        (2, "itmedia", "website", 50, "Cy"), (3, "socialbeat", "seo", 20, "Di"), (10, "socialbeat", "website", 90, "Ed"),
+    ]
+    for back, provider, service, pct, client in cases:
+        store.save(q(provider=provider, service=service, completion_pct=pct), client_name=client,
+                   note=f"note for {client}", at=AT - timedelta(days=back))
+    return store
+
+
+@pytest.mark.parametrize("filters, clients", [
+    (Filters(), ["Ana Díaz", "Bo 100%_off", "Cy", "Di", "Ed"]),
+    (Filters(provider="socialbeat"), ["Ana Díaz", "Di", "Ed"]),
+    (Filters(provider="socialbeat", service="website"), ["Ana Díaz", "Ed"]),
+    (Filters(verdict="full"), ["Bo 100%_off"]),
+    (Filters(saved_from=date(2026, 11, 29), saved_to=date(2026, 11, 30)), ["Bo 100%_off", "Cy"]),
+    (Filters(text="DÍAZ"), ["Ana Díaz"]),
+    (Filters(text="100%_"), ["Bo 100%_off"]),  # the marks LIKE treats as wildcards match themselves
+    (Filters(text="%"), ["Bo 100%_off"]),
+    (Filters(text="note for c"), ["Cy"]),
+])
+def test_the_list_filters(listed, filters, clients):
+    rows, total = listed.find(filters)
+    assert [r.client_name for r in rows] == clients and total == len(clients)
+
+
+def test_the_list_sorts_and_pages(listed):
+    assert [r.client_name for r in listed.find(sort="oldest")[0]] == ["Ed", "Di", "Cy", "Bo 100%_off", "Ana Díaz"]
+    by_refund = [r.refund_max for r in listed.find(sort="refund_high")[0]]
+    assert by_refund == sorted(by_refund, reverse=True)
+    pages = [listed.find(page=n, page_size=2) for n in (1, 2, 3, 4)]
+    assert [[r.client_name for r in rows] for rows, _ in pages] == [["Ana Díaz", "Bo 100%_off"], ["Cy", "Di"], ["Ed"], []]
+    assert {total for _, total in pages} == {5}
+
+
+def test_delete_removes_one(listed):
+    first = listed.find()[0][0]
+    assert listed.delete(first.id) and listed.get(first.id) is None and not listed.delete(first.id)
+    assert listed.find()[1] == 4
+
+
+def test_the_url_comes_from_the_environment_then_the_secrets_then_a_sqlite_file(tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    monkeypatch.delenv(ENV_URL, raising=False)
+    monkeypatch.setenv("REFUND_DATA_DIR", str(tmp_path / "data"))
+    assert database_url(secrets) == f"sqlite:///{tmp_path / 'data' / 'quotes.sqlite'}"
+    secrets.write_text('[connections.quotes]\nurl = "postgresql+psycopg://u@127.0.0.1:5/x"\n')
+    assert database_url(secrets) == "postgresql+psycopg://u@127.0.0.1:5/x"
+    monkeypatch.setenv(ENV_URL, "sqlite:////tmp/elsewhere.sqlite")
+    assert database_url(secrets) == "sqlite:////tmp/elsewhere.sqlite"
