@@ -11,7 +11,8 @@ import io
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -21,6 +22,7 @@ from .errors import InputError
 from .export import QUOTE_COLUMNS, error_row, quote_row
 from .fields import FIELDS, NAMES, REQUIRED
 from .loader import policies as shipped_policies
+from .models import Quote
 from .quoting import Policies, parse_scenario, quote
 from .spreadsheet import safe_cell, writer
 
@@ -142,25 +144,33 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
     return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept))
 
 
-def _row(cells: list[str], layout: Layout, registry: Policies) -> list[str]:
+Keep = Callable[[int, Optional[Quote]], None]  # (row number, its quote or None for a bad row)
+
+
+def _row(cells: list[str], layout: Layout, registry: Policies, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
+    made: Optional[Quote] = None
     if len(cells) > layout.width:
         quoted = error_row(f"row: has {len(cells) - layout.width} more cell(s) than the header")
     else:
         try:
-            quoted = quote_row(quote(parse_scenario(_given(cells, layout.positions), registry), registry))
+            made = quote(parse_scenario(_given(cells, layout.positions), registry), registry)
+            quoted = quote_row(made)
         except InputError as exc:
             quoted = error_row(str(exc))
+    if keep is not None:
+        keep(number, made)
     kept = [cells[i] if i < len(cells) else "" for i in layout.kept]
     return [safe_cell(c) for c in chain(kept, quoted.values())]
 
 
-def _output_text(lines: list[list[str]], layout: Layout, registry: Policies) -> tuple[str, int, int]:
+def _output_text(lines: list[list[str]], layout: Layout, registry: Policies, keep: Optional[Keep] = None,
+                 first: int = 1) -> tuple[str, int, int]:
     """Lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
     buffer = io.StringIO()
     w = writer(buffer)
     errors = 0
-    for cells in lines:
-        out = _row(cells, layout, registry)
+    for number, cells in enumerate(lines, first):
+        out = _row(cells, layout, registry, keep, number)
         errors += bool(out[-1])
         w.writerow(out)
     return buffer.getvalue(), len(lines), errors
@@ -183,13 +193,15 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = None) -> BatchResult:
+def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = None,
+              progress: Optional[Callable[[int], None]] = None, keep: Optional[Keep] = None) -> BatchResult:
     """Quote every row of `source` into `target`. A file that cannot be read as a CSV of scenarios raises
     InputError naming the line; the caller writes to a temporary file, so nothing partial is left.
+    `progress` hears the rows done after each chunk; `keep` is handed every row's Quote (in this process).
 
     A large file streams through worker processes in chunks, in order: reading, quoting and writing overlap,
     and the workers write the output text."""
-    custom = registry is not None
+    custom = registry is not None or keep is not None
     registry = registry or shipped_policies()
     result = BatchResult()
     reader = None
@@ -208,10 +220,10 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.imap(_output_chunk, ((chunk, layout) for chunk in chunks))
                 for part in parts:
-                    _write(target, part, result)
+                    _write(target, part, result, progress)
         else:
             for chunk in chunks:
-                _write(target, _output_text(chunk, layout, registry), result)
+                _write(target, _output_text(chunk, layout, registry, keep, result.rows + 1), result, progress)
     except UnicodeDecodeError:
         raise NotText(getattr(source, "encoding", "utf-8")) from None
     except csv.Error as exc:
@@ -220,6 +232,32 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
             message = f"a cell is longer than {CELL_LIMIT:,} characters, the most a cell may hold"
         raise InputError("IN.csv", f"line {_line(reader) + 1}: {message}") from None
     return result
+
+
+def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], None]] = None,
+               keep: Optional[Keep] = None) -> BatchResult:
+    """run_batch from a file to a file, for the command line and the batch page alike. The output is written
+    beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
+    try:
+        with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
+            result = run_batch(fin, fout, progress=progress, keep=keep)
+        os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
+        os.replace(temp, target)
+    except NotText as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise not_text(source, label, exc) from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def not_text(source: Path, label: str, exc: NotText) -> InputError:
+    """The error for a file that is not text, naming the line where it stops being so."""
+    line = first_undecodable_line(source, exc.encoding)
+    where = f"line {line}" if line else "somewhere"
+    return InputError(label, f"{where} is not {exc.encoding} text; save the file as UTF-8 (in Excel: CSV UTF-8) or UTF-16")
 
 
 class NotText(Exception):
@@ -248,8 +286,11 @@ def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
         yield chunk
 
 
-def _write(target: IO[str], part: tuple[str, int, int], result: BatchResult) -> None:
+def _write(target: IO[str], part: tuple[str, int, int], result: BatchResult,
+           progress: Optional[Callable[[int], None]] = None) -> None:
     text, rows, errors = part
     target.write(text)
     result.rows += rows
     result.errors += errors
+    if progress is not None:
+        progress(result.rows)

@@ -9,13 +9,12 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from .batch import NotText, first_undecodable_line, open_csv, run_batch
+from .batch import NotText, not_text, open_csv, quote_file, run_batch
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
@@ -115,39 +114,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
     source = Path(args.input)
     if not source.is_file():
         raise InputError(args.input, "no such file")
-    try:
-        if args.output == "-":
+    if args.output == "-":
+        try:
             with open_csv(source) as fin:
                 result = run_batch(fin, sys.stdout)
-        else:
-            result = _batch_to_file(source, Path(args.output))
-    except NotText as exc:
-        line = first_undecodable_line(source, exc.encoding)
-        where = f"line {line}" if line else "somewhere"
-        raise InputError(args.input, f"{where} is not {exc.encoding} text; save the file as UTF-8 (in Excel: CSV "
-                                     "UTF-8) or UTF-16") from None
+        except NotText as exc:
+            raise not_text(source, args.input, exc) from None
+    else:
+        result = _batch_to_file(source, Path(args.output), args.input)
     _say(result, args.output)
     return 0
 
 
-def _batch_to_file(source: Path, target: Path):
+def _batch_to_file(source: Path, target: Path, label: str):
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
     if target.is_dir():
         raise InputError("-o", f"{target} is a folder; give a file name")
     if not target.parent.resolve().is_dir():
         raise InputError("-o", f"no such folder: {target.parent}")
-    # Written beside the target and moved into place whole: a failed run leaves no partial file.
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
-    try:
-        with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
-            result = run_batch(fin, fout)
-        os.chmod(temp, _file_mode(target))  # mkstemp's file is owner-only; the output is an ordinary file
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return result
+    return quote_file(source, target, label, mode=_file_mode(target))
 
 
 def _file_mode(target: Path) -> int:

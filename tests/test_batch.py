@@ -8,7 +8,7 @@ from strategies import scenarios
 
 from bench.data import write_rows
 from policy import parse_scenario, policies, quote
-from policy.batch import PARALLEL_FROM_ROWS, run_batch
+from policy.batch import PARALLEL_FROM_ROWS, quote_file, run_batch
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
 
@@ -134,3 +134,19 @@ def test_a_column_given_twice_is_an_error_not_a_silent_winner():
     with pytest.raises(InputError) as exc:
         batch("provider,service,amount_paid,completion_pct,days_since_payment,Amount Paid\nstepinto,ppc,100,0,3,200\n")
     assert exc.value.field == "header" and "amount_paid appears twice (columns 3 and 6)" in exc.value.message
+
+
+def test_the_page_hears_progress_and_is_handed_every_rows_quote_in_order(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("provider,service,amount_paid,completion_pct,days_since_payment\n"
+                      + "socialbeat,website,5000,10,3\n" * 5000 + "acme,website,5000,10,3\n" + "stepinto,ppc,700,0,2\n")
+    kept: list = []
+    heard: list[int] = []
+
+    result = quote_file(source, tmp_path / "out.csv", "in.csv", progress=heard.append,
+                        keep=lambda n, q: kept.append((n, q)))
+    assert result.rows == 5002 and result.errors == 1
+    assert [n for n, _ in kept] == list(range(1, 5003))  # every row, in order, a bad one with None
+    assert kept[5000][1] is None and kept[5001][1] == quote(parse_scenario(
+        dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=2)))
+    assert heard == sorted(heard) and heard[-1] == 5002 and len(heard) >= 2
