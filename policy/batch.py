@@ -194,7 +194,7 @@ def _workers() -> int:
 
 
 def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = None,
-              progress: Optional[Callable[[int], None]] = None, keep: Optional[Keep] = None) -> BatchResult:
+              progress: Optional[Callable[[int], object]] = None, keep: Optional[Keep] = None) -> BatchResult:
     """Quote every row of `source` into `target`. A file that cannot be read as a CSV of scenarios raises
     InputError naming the line; the caller writes to a temporary file, so nothing partial is left.
     `progress` hears the rows done after each chunk; `keep` is handed every row's Quote (in this process).
@@ -234,7 +234,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
     return result
 
 
-def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], None]] = None,
+def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,
                keep: Optional[Keep] = None) -> BatchResult:
     """run_batch from a file to a file, for the command line and the batch page alike. The output is written
     beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
@@ -287,7 +287,7 @@ def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
 
 
 def _write(target: IO[str], part: tuple[str, int, int], result: BatchResult,
-           progress: Optional[Callable[[int], None]] = None) -> None:
+           progress: Optional[Callable[[int], object]] = None) -> None:
     text, rows, errors = part
     target.write(text)
     result.rows += rows

@@ -3,24 +3,26 @@ sorted and paged, open one exactly as it was shown, delete one. A quote is store
 the columns the list filters and sorts on; opening it rebuilds the same Quote object."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from sqlalchemy import Engine, Select, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from policy import InputError
+from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
+from policy.fields import NAMES
 from policy.models import Quote, quote_from_json, quote_to_json
+from policy.spreadsheet import rows_text
 
 from .db import open_engine
 from .tables import NAME_MAX, NOTE_MAX, BatchRow, SavedQuoteRow
 
-Sort = Literal["newest", "oldest", "refund_high", "refund_low", "client"]
+Sort = str  # a key of SORTS
 SORTS: dict[str, str] = {"newest": "Newest first", "oldest": "Oldest first", "refund_high": "Largest refund first",
                          "refund_low": "Smallest refund first", "client": "Client name (A-Z)"}
 BATCH_CHUNK = 2000  # rows per INSERT: one statement each, all in the batch's one transaction
@@ -232,6 +234,19 @@ def _chunks(items: Iterable[Quote], size: int) -> Iterator[list[Quote]]:
         yield chunk
 
 
-def scenario_of(saved: SavedQuote) -> dict:
-    """The saved scenario's fields, as the JSON kept them (to restore into the calculator)."""
-    return json.loads(saved.quote.scenario.model_dump_json())
+REGISTER_COLUMNS = ("saved_id", "saved_at", "saved_by", "client_name", "client_ref", "note", "batch_id")
+
+
+def register_csv(saved: Iterable[SavedQuote]) -> str:
+    """The list as a CSV: who and when, then every scenario field and the batch command's quote columns, each
+    row a view of the saved Quote; every cell spreadsheet-safe."""
+    header: Optional[list[str]] = None
+    rows: list[list[str]] = []
+    for s in saved:
+        cells = {"saved_id": str(s.id), "saved_at": s.saved_at.isoformat(timespec="seconds"), "saved_by": s.saved_by,
+                 "client_name": s.client_name, "client_ref": s.client_ref, "note": s.note,
+                 "batch_id": "" if s.batch_id is None else str(s.batch_id),
+                 **dict.fromkeys(NAMES, ""), **scenario_cells(s.quote.scenario), **quote_row(s.quote)}
+        header = header or list(cells)
+        rows.append(list(cells.values()))
+    return rows_text([header or [*REGISTER_COLUMNS, *NAMES, *QUOTE_COLUMNS], *rows])

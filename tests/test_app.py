@@ -15,7 +15,8 @@ from ui.nav import LABELS
 from ui.state import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py"]
+PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py",
+         "pages/4_Saved_quotes.py", "pages/5_Batch_quotes.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +68,8 @@ def test_every_page_runs_without_an_exception(page):
     assert at.title
     menu = at.segmented_control(key=f"nav_{page}")
     assert menu.value == page
-    assert menu.options == ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
+    assert menu.options == ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?",
+                            "Saved quotes", "Batch quotes"]
 
 
 def test_the_five_inputs_have_the_promised_labels():
@@ -240,7 +242,8 @@ def test_downloads_and_share_link_are_offered():
     labels = {b.label for b in at.run().get("download_button")}
     assert labels == {"Client summary (PDF)", "Client summary (Markdown)", "Refund request email", "Quote as JSON",
                       "Quote as CSV"}
-    assert {t.label for t in at.text_input} == {"Client name (optional)", "Reference or project (optional)"}
+    assert {t.label for t in at.text_input} == {"Client name (optional)", "Reference or project (optional)", "Saved by"}
+    assert at.button(key="save_quote").label == "Save to the register"
     assert "completion_pct=30" in at.code[0].value
 
 
@@ -538,3 +541,10 @@ def test_no_internal_reference_reaches_the_calculators_explanation():
         at = app(provider="socialbeat", service=service, completion_pct=30, days_since_payment=3)
         text = " ".join(plain(m.value) for m in at.markdown)
         assert "decisions.md" not in text, service
+
+
+def test_a_client_on_the_eligibility_page_is_not_offered_the_sales_register():
+    at = ask_step_into("No")
+    at.session_state["downloads_open"] = True
+    at.run()
+    assert at.get("download_button") and not [b for b in at.button if b.key == "save_quote"]

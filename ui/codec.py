@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
-from policy import InputError, parse_scenario, policies
+from policy import InputError, Scenario, parse_scenario, policies
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_DAYS, parse_plain
 from policy.money import format_usd, to_cents
@@ -37,6 +37,11 @@ REQUESTED_ON = "requested_on"
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 _UNKNOWN = {"", "unknown", "null", "none"}
+
+
+def from_scenario(scenario: Scenario) -> dict:
+    """A scenario (a saved quote's) as the app's values, to restore it into the calculator."""
+    return {f.name: app_value(f, getattr(scenario, f.name)) for f in FIELDS}
 
 
 def money_text(value: float) -> str:

@@ -11,6 +11,8 @@ LABELS = {
     "pages/1_Compare_providers.py": "Compare providers",
     "pages/2_Policy_terms.py": "Policy terms side by side",
     "pages/3_Am_I_eligible.py": "Am I eligible?",
+    "pages/4_Saved_quotes.py": "Saved quotes",
+    "pages/5_Batch_quotes.py": "Batch quotes",
 }
 
 

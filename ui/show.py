@@ -11,7 +11,7 @@ from typing import Optional
 
 import streamlit as st
 
-from policy import Quote, policies
+from policy import InputError, Quote, policies
 from policy.client import Client, next_charge_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     VERDICT_COLOURS,
@@ -65,11 +65,14 @@ def explanation(q: Quote, heading: str = "") -> None:
     st.markdown(f"### {e(heading)}\n\n{body}" if heading else body)
 
 
-def _download_buttons(q: Quote) -> None:
+def _client() -> Client:
+    return Client(name=st.text_input("Client name (optional)", key="client_name").strip(),
+                  reference=st.text_input("Reference or project (optional)", key="client_ref").strip())
+
+
+def _download_buttons(q: Quote, client: Client) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them."""
-    client = Client(name=st.text_input("Client name (optional)", key="client_name").strip(),
-                    reference=st.text_input("Reference or project (optional)", key="client_ref").strip())
     stem = f"refund-{q.provider}-{q.service}"
     files = (
         ("Client summary (PDF)", lambda: summary_pdf(q, date.today(), client), "pdf", "application/pdf", "dl_pdf"),
@@ -83,12 +86,44 @@ def _download_buttons(q: Quote) -> None:
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")
 
 
-def actions(q: Quote, link: Callable[[], str]) -> None:
-    """One popover to take the quote away: the files and the link. Its content is drawn only while it is
-    open (the code block's highlighter is heavy, and every element drawn makes each rerun slower)."""
-    box = st.popover("Download or share", key="downloads_open", on_change="rerun")
+def actions(q: Quote, link: Callable[[], str], save: bool = False) -> None:
+    """One popover to take the quote away: the files, the link and (for sales) a save to the register. Its
+    content is drawn only while it is open (the code block's highlighter is heavy, and every element drawn
+    makes each rerun slower)."""
+    box = st.popover("Save, download or share" if save else "Download or share", key="downloads_open",
+                     on_change="rerun")
     if box.open:
         with box:
-            _download_buttons(q)
+            client = _client()
+            if save:
+                _save_form(q, client)
+            _download_buttons(q, client)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
+
+
+SAVE_LABELS = {"client_name": "Client name", "client_ref": "Reference or project", "note": "Note", "saved_by": "Saved by"}
+
+
+def _save_form(q: Quote, client: Client) -> None:
+    """Save the quote as shown, with the client's details, a note and who saved it. What was typed stays in
+    the boxes whatever happens; a failed save says why and wrote nothing."""
+    from store import SaveError
+    from ui.records import register, signed_in_name
+
+    note = st.text_area("Note (optional)", key="save_note", height=68, max_chars=2000)
+    if "save_by" not in st.session_state:
+        st.session_state["save_by"] = signed_in_name()
+    who = st.text_input("Saved by", key="save_by", max_chars=200)
+    if st.button("Save to the register", key="save_quote", type="primary", width="stretch"):
+        try:
+            saved = register().save(q, client.name, client.reference, note, who)
+        except InputError as exc:
+            label = SAVE_LABELS.get(exc.field, exc.field)
+            st.error(f"**{e(label)}**: {e(exc.message)}. Nothing was saved; your entries are kept.")
+        except SaveError as exc:
+            st.error(f"{e(str(exc))}. Nothing was saved; your entries are kept. Try again.")
+        else:
+            st.session_state["register_open"] = saved
+            st.success(f"Saved as quote #{saved}: find it under Saved quotes.")
+    st.divider()

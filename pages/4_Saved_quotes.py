@@ -1,0 +1,127 @@
+"""Saved quotes: the register for sales. Find a quote (filters, sort, pages), open it exactly as it was given,
+see what today would give where that differs, restore it into the calculator, download the list, delete."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from policy import policies
+from policy.explain import VERDICT_LABELS, refund_text
+from policy.markdown import md_escape as e
+from policy.money import format_range
+from policy.taxonomy import SERVICES
+from store import Filters
+from store.register import SORTS, register_csv
+from ui import cache, page, show, state
+from ui.codec import from_scenario, request_today
+from ui.records import register
+
+PAGE_SIZE = 50
+
+
+def _delete(quote_id: int) -> None:
+    """A callback: it runs before the page is drawn again, so the list and the choice no longer hold it."""
+    register().delete(quote_id)
+    for key in ("reg_confirm", "register_open"):
+        st.session_state.pop(key, None)
+    st.session_state["reg_pick"] = None
+    st.session_state["reg_deleted"] = quote_id
+
+
+def _any(label: str, options: dict, key: str):
+    return st.selectbox(label, [None, *options], format_func=lambda o: "Any" if o is None else options[o], key=key)
+
+
+with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calculator (Save, download or share) "
+                 "or from a batch. Each opens exactly as it was given, under the policy version of that day."):
+    store = register()
+    if "reg_deleted" in st.session_state:
+        st.success(f"Quote #{st.session_state.pop('reg_deleted')} deleted.")
+    row1 = st.columns(4)
+    with row1[0]:
+        provider = _any("Provider", {p: policy.name for p, policy in policies().items()}, "reg_provider")
+    with row1[1]:
+        service = _any("Service", SERVICES, "reg_service")
+    with row1[2]:
+        verdict = _any("Verdict", VERDICT_LABELS, "reg_verdict")
+    with row1[3]:
+        days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
+    row2 = st.columns([3, 2, 1])
+    text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=200)
+    sort = row2[1].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key="reg_sort")
+    chosen_days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
+    filters = Filters(provider=provider, service=service, verdict=verdict, text=text,
+                      saved_from=chosen_days[0] if chosen_days else None,
+                      saved_to=chosen_days[-1] if chosen_days else None)
+    total = store.find(filters, sort, 1, 1)[1]
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = int(row2[2].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
+    rows, total = store.find(filters, sort, min(number, pages), PAGE_SIZE)
+    st.caption(f"{total:,} saved quote(s) match; page {min(number, pages)} of {pages}, {PAGE_SIZE} a page.")
+    if rows:
+        st.dataframe(pd.DataFrame({
+            "#": [r.id for r in rows],
+            "Saved (UTC)": [f"{r.saved_at:%Y-%m-%d %H:%M}" for r in rows],
+            "Client": [r.client_name for r in rows], "Reference": [r.client_ref for r in rows],
+            "Provider": [policies()[r.provider].name if r.provider in policies() else r.provider for r in rows],
+            "Service": [SERVICES.get(r.service, r.service) for r in rows],
+            "Verdict": [VERDICT_LABELS.get(r.verdict, r.verdict) for r in rows],
+            "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
+            "Policy version": [r.policy_version for r in rows], "Saved by": [r.saved_by for r in rows],
+        }), hide_index=True, width="stretch")
+        st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort)),
+                           "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
+        ids = [r.id for r in rows]
+        wanted = st.session_state.get("register_open")
+        if wanted in ids and st.session_state.get("reg_pick") != wanted:
+            st.session_state["reg_pick"] = wanted
+        by_id = {r.id: r for r in rows}
+        pick = st.selectbox("Open a saved quote", [None, *ids], key="reg_pick",
+                            format_func=lambda i: "Choose one" if i is None else
+                            f"#{i} {by_id[i].client_name or '(no client name)'}, {SERVICES.get(by_id[i].service, '')}")
+    else:
+        st.info("No saved quote matches. Save one from the calculator: Save, download or share.")
+        pick = None
+
+    if pick is not None:
+        saved = store.get(pick)
+        if saved is None:
+            st.warning(f"Quote #{pick} is no longer in the register (deleted in another session).")
+        else:
+            q = saved.quote
+            st.subheader(f"Quote #{saved.id}")
+            st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or 'someone unnamed'}; "
+                         f"client {saved.client_name or '-'}, reference {saved.client_ref or '-'}.")
+                       + (f"  \nNote: {e(saved.note)}" if saved.note else ""))
+            values = from_scenario(q.scenario)
+            today_values = request_today(values, date.today()) if values.get("paid_on") else values
+            scenario, _ = state.scenario_of(today_values)
+            now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
+            differs = now is not None and (now.refund_min, now.refund_max, now.verdict, now.policy_version) != (
+                q.refund_min, q.refund_max, q.verdict, q.policy_version)
+            if differs and now is not None:
+                left, right = st.columns(2)
+                with left:
+                    st.markdown(f"**As given** (policy version {e(q.policy_version)})")
+                    show.headline(q)
+                with right:
+                    st.markdown(f"**Today** (policy version {e(now.policy_version)})")
+                    show.headline(now)
+                st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
+            else:
+                show.headline(q)
+                st.caption("Today's policy and date give the same answer.")
+            with st.expander("Why: the clauses as they were cited"):
+                show.explanation(q)
+            act = st.columns(3)
+            if act[0].button("Restore into the calculator", key="reg_restore"):
+                st.session_state[state.KEY] = values
+                st.switch_page("app.py")
+            if act[1].button("Delete", key="reg_delete"):
+                st.session_state["reg_confirm"] = saved.id
+            if st.session_state.get("reg_confirm") == saved.id:
+                st.warning(f"Delete quote #{saved.id} for good?")
+                yes, no = st.columns(2)
+                yes.button(f"Yes, delete #{saved.id}", key="reg_delete_yes", type="primary", on_click=_delete,
+                           args=(saved.id,))
+                no.button("Keep it", key="reg_delete_no", on_click=st.session_state.pop, args=("reg_confirm", None))

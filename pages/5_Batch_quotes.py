@@ -1,0 +1,105 @@
+"""Batch quotes, for sales-ops: upload a spreadsheet of cases, quote every row with the same code as
+`python -m policy batch`, see a summary, download the results, and optionally save them as one named batch."""
+import tempfile
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from policy.batch import quote_file
+from policy.batch_report import excel_to_csv, rows_json, template_csv, totals
+from policy.errors import InputError
+from policy.explain import VERDICT_LABELS
+from policy.markdown import md_escape as e
+from policy.money import format_usd
+from store import SaveError
+from ui import page
+from ui.charts import PALETTE
+from ui.records import register, signed_in_name
+
+MAX_MB = int(st.get_option("server.maxUploadSize"))
+RESULT = "batch_result"
+
+
+def _run(upload, name: str, save: bool, who: str) -> None:
+    """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads."""
+    kept: list = []
+    with tempfile.TemporaryDirectory(prefix="refund-batch-") as folder:
+        source, output = Path(folder) / "input.csv", Path(folder) / "quotes.csv"
+        data = upload.getvalue()
+        if upload.name.lower().endswith(".xlsx"):
+            excel_to_csv(data, source)
+        else:
+            source.write_bytes(data)
+        total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
+        bar = st.progress(0.0, text="Quoting...")
+        result = quote_file(source, output, upload.name,
+                            progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows quoted"),
+                            keep=(lambda _n, q: kept.append(q)) if save else None)
+        bar.progress(1.0, text=f"{result.rows:,} rows quoted")
+        saved = None
+        if save:
+            good = [q for q in kept if q is not None]
+            saved = (register().save_batch(name, good, who), len(good))
+        st.session_state[RESULT] = dict(
+            file=upload.name, csv=output.read_bytes(), json=rows_json(output), totals=totals(output), rows=result.rows,
+            errors=result.errors, notices=[*result.notices, *(f"column {c!r} passed through" for c in result.passed_through)],
+            saved=saved,
+        )
+
+
+with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "
+                 "by the same code as `python -m policy batch`, in the same order, a bad row kept with its error."):
+    st.download_button("Download a template (CSV)", template_csv(), "refund-batch-template.csv", "text/csv",
+                       key="batch_template", on_click="ignore")
+    upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
+                              type=["csv", "txt", "xlsx"], key="batch_file",
+                              help="Headers may be the field names, their labels or their flags (Amount Paid, "
+                                   "amount-paid); comma, semicolon, tab or pipe separated; UTF-8 or UTF-16.")
+    save = st.checkbox("Also save every quoted row to the register, as one named batch", key="batch_save")
+    name, who = "", ""
+    if save:
+        left, right = st.columns(2)
+        name = left.text_input("Batch name", key="batch_name", max_chars=200, placeholder="e.g. November leads")
+        if "batch_by" not in st.session_state:
+            st.session_state["batch_by"] = signed_in_name()
+        who = right.text_input("Saved by", key="batch_by", max_chars=200)
+    if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):
+        try:
+            _run(upload, name, save, who)
+        except InputError as exc:
+            st.session_state.pop(RESULT, None)
+            st.error(f"**{e(exc.field)}**: {e(exc.message)}. Nothing was quoted; fix the file and upload it again.")
+        except SaveError as exc:
+            st.error(f"{e(str(exc))}. The quotes are below; nothing was saved to the register.")
+
+    done = st.session_state.get(RESULT)
+    if done:
+        st.subheader(e(f"Results for {done['file']}"))
+        a, b, c = st.columns(3)
+        a.metric("Rows", f"{done['rows']:,}")
+        b.metric("Quoted", f"{done['rows'] - done['errors']:,}")
+        c.metric("With an error", f"{done['errors']:,}")
+        for notice in done["notices"]:
+            st.caption(e(f"Read: {notice}."))
+        if done["saved"]:
+            st.success(f"Saved to the register as batch #{done['saved'][0]} ({done['saved'][1]:,} quotes; rows with "
+                       "an error are not saved).")
+        table = pd.DataFrame([{"Provider": t.provider, "Verdict": VERDICT_LABELS.get(t.verdict, t.verdict),
+                               "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
+                               "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
+        if len(table):
+            st.dataframe(table, hide_index=True, width="stretch")
+            names = sorted(set(table.Provider))
+            st.altair_chart(alt.Chart(table).mark_bar().encode(
+                x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None),
+                color=alt.Color("Provider:N", scale=alt.Scale(domain=names, range=PALETTE[: len(names)])),
+                tooltip=["Provider", "Verdict", "Rows", "Refund min (total)", "Refund max (total)"],
+            ).properties(height=40 + 28 * table.Verdict.nunique(), title="Rows by verdict and provider"), width="stretch")
+        stem = Path(done["file"]).stem or "batch"
+        left, right = st.columns(2)
+        left.download_button("Results (CSV)", done["csv"], f"{stem}-quoted.csv", "text/csv", key="batch_csv",
+                             on_click="ignore", width="stretch")
+        right.download_button("Results (JSON)", done["json"], f"{stem}-quoted.json", "application/json",
+                              key="batch_json", on_click="ignore", width="stretch")

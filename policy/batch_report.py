@@ -1,0 +1,71 @@
+"""What the batch page shows of a batch's output: a template to start from, Excel read as CSV, the summary by
+provider and verdict, and the rows as JSON. All read the output the batch command writes (one truth)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .batch import open_csv
+from .errors import InputError
+from .export import scenario_cells
+from .fields import NAMES
+from .quoting import parse_scenario
+from .spreadsheet import rows_text
+
+EXAMPLES = (
+    dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30, days_since_payment=5),
+    dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0, days_since_payment=2,
+         work_started="false"),
+)
+
+
+def template_csv() -> str:
+    """Every column the batch reads, with two example rows (as a quote's CSV writes a scenario)."""
+    rows = [scenario_cells(parse_scenario(example)) for example in EXAMPLES]
+    return rows_text([list(NAMES), *([row.get(name, "") for name in NAMES] for row in rows)])
+
+
+def excel_to_csv(data: bytes, target: Path) -> None:
+    """The first sheet of an .xlsx as a CSV of text cells (what Excel shows, not what it computes from)."""
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:
+        raise InputError("file", f"is not an Excel workbook that can be read ({type(exc).__name__}); save it as "
+                                 ".xlsx or as CSV UTF-8") from None
+    frame.to_csv(target, index=False, lineterminator="\r\n")
+
+
+@dataclass(frozen=True)
+class Total:
+    provider: str
+    verdict: str
+    rows: int
+    refund_min: Decimal
+    refund_max: Decimal
+
+
+def totals(output: Path) -> list[Total]:
+    """Rows and exact refund totals by provider and verdict (rows with an error left out: they are counted)."""
+    sums: dict[tuple[str, str], list] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    with open_csv(output) as f:
+        for row in csv.DictReader(f):
+            if row.get("error"):
+                continue
+            cell = sums[(row["provider_name"], row["verdict"])]
+            cell[0] += 1
+            cell[1] += Decimal(row["refund_min"])
+            cell[2] += Decimal(row["refund_max"])
+    return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(sums.items())]
+
+
+def rows_json(output: Path) -> str:
+    """The output's rows as a JSON array of objects, every value the text of its CSV cell."""
+    with open_csv(output) as f:
+        return json.dumps(list(csv.DictReader(f)), ensure_ascii=False, indent=1)

@@ -1,0 +1,105 @@
+"""The batch page (AppTest): upload, quote every row with the command's code, summary, results, save as a batch."""
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from policy import parse_scenario, quote
+from policy.batch_report import template_csv
+from store import Filters, QuoteStore
+from store.config import ENV_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ("provider,Amount Paid,service,completion_pct,days_since_payment,note\n"
+         "socialbeat,5000,website,30,5,=HYPERLINK(\"http://e.com\")\n"
+         "acme,5000,website,30,5,bad provider\n"
+         "stepinto,1200,ppc,0,2,fine\n")
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch):
+    st.cache_data.clear()
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    return f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+
+
+def batch_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/5_Batch_quotes.py")
+    return at.run()
+
+
+def run(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="batch_file").upload(name, data, "text/csv").run()
+    return at.button(key="batch_go").click().run()
+
+
+def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
+    at = run(batch_page(), "cases.csv", CASES.encode())
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["3", "2", "1"]
+    result = at.session_state["batch_result"]
+    rows = list(csv.DictReader(io.StringIO(result["csv"].decode())))
+    assert [r["provider"] for r in rows] == ["socialbeat", "acme", "stepinto"]  # none dropped, none reordered
+    assert rows[1]["error"].startswith("provider:") and rows[2]["refund_max"] == "1200.00"
+    assert rows[0]["note"].startswith("'=")  # safe to open in a spreadsheet
+    assert json.loads(result["json"]) == rows  # the JSON holds the same rows
+    table = at.dataframe[0].value
+    assert list(table["Provider"]) == ["Social Beat Digital", "Step-Into"] and list(table["Rows"]) == [1, 1]
+    assert at.get("vega_lite_chart")  # the chart of rows by verdict
+    assert any("column 'Amount Paid' read as amount_paid" in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_the_same_output_as_the_command_line(url, tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "cases.csv"
+    source.write_text(CASES)
+    subprocess.run([sys.executable, "-m", "policy", "batch", str(source), "-o", str(tmp_path / "out.csv")],
+                   check=True, cwd=ROOT, capture_output=True)
+    at = run(batch_page(), "cases.csv", CASES.encode())
+    assert at.session_state["batch_result"]["csv"] == (tmp_path / "out.csv").read_bytes()
+
+
+def test_saving_the_batch_puts_every_quoted_row_in_the_register(url):
+    at = batch_page()
+    at.checkbox(key="batch_save").check().run()
+    at.text_input(key="batch_name").input("November leads")
+    at.text_input(key="batch_by").input("ops")
+    run(at, "cases.csv", CASES.encode())
+    assert any("Saved to the register as batch #1 (2 quotes" in s.value for s in at.success)
+    store = QuoteStore.open(url)
+    rows, total = store.find(Filters(batch_id=1), sort="oldest")
+    first = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30,
+                                      days_since_payment=5)))
+    assert total == 2 and [r.refund_max for r in rows] == [Decimal(first.refund_max), Decimal("1200.00")]
+    assert store.batches() == [(1, "November leads", 2)]
+
+
+def test_an_excel_file_is_read_and_a_broken_one_is_refused_in_words(url):
+    frame = pd.read_csv(io.StringIO(CASES), dtype=str)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    at = run(batch_page(), "cases.xlsx", buffer.getvalue())
+    assert [m.value for m in at.metric] == ["3", "2", "1"]
+    at = run(batch_page(), "broken.xlsx", b"not a workbook")
+    assert any(e.value.startswith("**file**: is not an Excel workbook") for e in at.error) and not at.exception
+
+
+def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
+    at = run(batch_page(), "notes.csv", b"hello,world\n1,2\n")
+    assert any("names no scenario field" in e.value for e in at.error) and not at.metric
+    at = run(batch_page(), "binary.csv", b"provider,service\n\xff\xfe\x00bad")
+    assert any("is not" in e.value and "text" in e.value for e in at.error)
+
+
+def test_the_template_is_read_back_by_the_batch(url):
+    at = run(batch_page(), "template.csv", template_csv().encode())
+    assert [m.value for m in at.metric] == ["2", "2", "0"]

@@ -1,0 +1,107 @@
+"""The register in the app (AppTest): save from the calculator, find, open as saved, today beside it, restore,
+download, delete with confirmation. Each test has its own SQLite register."""
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from policy import parse_scenario, quote
+from store import QuoteStore
+from store.config import ENV_URL
+from ui.state import KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch):
+    st.cache_data.clear()
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    return f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+
+
+def app(page: str = "app.py", **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({k: str(v) for k, v in params.items()})
+    if page != "app.py":
+        at.switch_page(page)
+    return at.run()
+
+
+def refunds(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric if m.label == "Refund"]
+
+
+def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url):
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.text_input(key="client_name").input("Ana Díaz")
+    at.text_input(key="client_ref").input("ACME-42")
+    at.text_area(key="save_note").input("called **Monday** [x](http://e.com)")
+    at.text_input(key="save_by").input("sam")
+    at.button(key="save_quote").click().run()
+    assert not at.exception and any("Saved as quote #1" in s.value for s in at.success)
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    table = at.dataframe[0].value
+    assert list(table["Client"]) == ["Ana Díaz"] and list(table["Refund"]) == ["$2,400.00"]
+    assert at.selectbox(key="reg_pick").value == 1  # the quote just saved is open
+    assert refunds(at) == ["$2,400.00"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "called \\*\\*Monday\\*\\* \\[x\\]" in captions  # a note is text, never Markdown
+    assert "Today's policy and date give the same answer." in captions
+
+
+def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back(url):
+    store = QuoteStore.open(url)
+    paid = date.today() - timedelta(days=40)
+    given = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
+                                      paid_on=paid, days_since_payment=3)))
+    qid = store.save(given, client_name="Bo", at=datetime.now(UTC) - timedelta(days=37))
+    at = app("pages/4_Saved_quotes.py")
+    at.selectbox(key="reg_pick").set_value(qid).run()
+    assert refunds(at)[0] == "$4,500.00 - $4,900.00" and len(refunds(at)) == 2  # as given, and today (day 40)
+    assert any("Today this case gets" in w.value for w in at.warning)
+    at.button(key="reg_restore").click().run()
+    assert at.session_state[KEY]["paid_on"] == paid and at.session_state[KEY]["days_since_payment"] == 3
+    assert refunds(at) == ["$4,500.00 - $4,900.00"]  # the calculator, on the scenario as it was given
+
+
+def test_filters_sort_pages_and_delete_with_confirmation(url):
+    store = QuoteStore.open(url)
+    for i in range(60):
+        provider = "stepinto" if i % 3 == 0 else "socialbeat"
+        service = "ppc" if provider == "stepinto" else "website"
+        store.save(quote(parse_scenario(dict(provider=provider, service=service, amount_paid=str(100 + i),
+                                             completion_pct=0, days_since_payment=1))), client_name=f"client {i:02}")
+    at = app("pages/4_Saved_quotes.py")
+    assert len(at.dataframe[0].value) == 50 and any("60 saved quote(s) match; page 1 of 2" in c.value for c in at.caption)
+    at.number_input(key="reg_page").set_value(2).run()
+    assert len(at.dataframe[0].value) == 10
+    at.number_input(key="reg_page").set_value(1)
+    at.selectbox(key="reg_provider").set_value("stepinto").run()
+    assert any("20 saved quote(s) match" in c.value for c in at.caption)
+    at.text_input(key="reg_text").input("client 03").run()
+    assert list(at.dataframe[0].value["Client"]) == ["client 03"]
+    at.selectbox(key="reg_pick").set_value(4).run()
+    at.button(key="reg_delete").click().run()
+    assert any("Delete quote #4 for good?" in w.value for w in at.warning)
+    at.button(key="reg_delete_no").click().run()
+    assert store.get(4) is not None
+    at.button(key="reg_delete").click().run()
+    at.button(key="reg_delete_yes").click().run()
+    assert store.get(4) is None and any("Quote #4 deleted." in s.value for s in at.success)
+    assert any("No saved quote matches" in i.value for i in at.info)
+
+
+def test_a_save_that_cannot_happen_says_why_and_keeps_the_entries(url):
+    QuoteStore.open(url)
+    at = app()
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.text_input(key="client_name").input("x" * 201)
+    at.button(key="save_quote").click().run()
+    assert any(e.value.startswith("**Client name**: must be at most 200 characters") for e in at.error)
+    assert at.text_input(key="client_name").value == "x" * 201 and not at.exception
