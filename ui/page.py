@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal, Optional
@@ -13,6 +14,8 @@ from policy import Scenario
 from . import nav, state
 
 CONFIGURED = "_configured_page"
+# Set by deploy/cluster.py for each replica: the page says which process serves this session.
+REPLICA = os.environ.get("REFUND_REPLICA", "")
 
 
 @contextmanager
@@ -54,6 +57,8 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     st.title(title or nav.LABELS[script], help=about)
     if caption:
         st.caption(caption)
+    if REPLICA:
+        st.caption(f"Served by replica {REPLICA}")
     state.show_url_warnings()
     state.show_stale_request()
     return values

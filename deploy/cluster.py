@@ -1,0 +1,195 @@
+"""Two app replicas behind HAProxy with one PostgreSQL, on loopback: `python -m deploy.cluster up|down|status`.
+
+Streamlit keeps a session in the memory of the process serving its websocket, so the balancer pins a browser to
+one replica with a cookie it inserts (not by IP: every client here is 127.0.0.1), and all shared state (the
+register) is in PostgreSQL. A replica that stops loses only its own sessions: HAProxy's health check takes it
+out and sends its browsers, which reconnect by themselves, to the other one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from deploy import postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = Path(os.environ.get("CLUSTER_DIR") or ROOT / "data" / "cluster")
+PORT = int(os.environ.get("CLUSTER_PORT") or 8600)  # the balancer; replicas and PostgreSQL on the next ports
+REPLICAS = ("a", "b")
+
+
+@dataclass
+class Cluster:
+    folder: str
+    port: int
+    replica_ports: dict[str, int]
+    replica_pids: dict[str, int]
+    haproxy_pid: int
+    postgres_port: int
+    postgres_folder: str  # in /tmp: when run as root the server runs as `postgres`, which must reach it
+    database_url: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def save(self) -> None:
+        (Path(self.folder) / "cluster.json").write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load(cls, folder: Path) -> Cluster | None:
+        state = folder / "cluster.json"
+        return cls(**json.loads(state.read_text())) if state.is_file() else None
+
+
+def haproxy_config(port: int, replicas: dict[str, int], pidfile: Path) -> str:
+    servers = "\n".join(
+        f"    server {name} 127.0.0.1:{p} check cookie {name} inter 500ms fall 2 rise 1" for name, p in replicas.items())
+    return f"""global
+    maxconn 4096
+    pidfile {pidfile}
+
+defaults
+    mode http
+    option http-server-close
+    option redispatch
+    retries 2
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    timeout tunnel 1h
+
+frontend app
+    bind 127.0.0.1:{port}
+    default_backend replicas
+
+backend replicas
+    balance roundrobin
+    # sticky sessions by a cookie the balancer inserts; websockets (Upgrade) pass through in http mode
+    cookie REFUND_REPLICA insert indirect nocache httponly
+    option httpchk GET /_stcore/health
+    http-check expect status 200
+{servers}
+"""
+
+
+def _wait(url: str, timeout: float = 90.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def start_replica(name: str, port: int, database_url: str, folder: Path) -> int:
+    env = {**os.environ, "REFUND_DATABASE_URL": database_url, "REFUND_REPLICA": name}
+    log = (folder / f"replica-{name}.log").open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return proc.pid
+
+
+def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
+    existing = Cluster.load(folder)
+    if existing is not None:
+        raise SystemExit(f"cluster: already up at {existing.url} (state in {folder}); run `down` first")
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        raise SystemExit("cluster: HAProxy is not installed (apt-get install -y --no-install-recommends haproxy)")
+    folder.mkdir(parents=True, exist_ok=True)
+    db = postgres.start(port=port + 10)
+    try:
+        replica_ports = {name: port + 1 + i for i, name in enumerate(REPLICAS)}
+        # the schema first, once, so the replicas start on a migrated database
+        from store import QuoteStore
+
+        QuoteStore.open(db.url).engine.dispose()
+        pids = {name: start_replica(name, p, db.url, folder) for name, p in replica_ports.items()}
+        for p in replica_ports.values():
+            _wait(f"http://127.0.0.1:{p}/_stcore/health")
+        config = folder / "haproxy.cfg"
+        config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid"))
+        subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
+        subprocess.run([haproxy, "-D", "-f", str(config)], check=True)
+        _wait(f"http://127.0.0.1:{port}/_stcore/health")
+        haproxy_pid = int((folder / "haproxy.pid").read_text().split()[0])
+    except BaseException:
+        db.stop()
+        raise
+    cluster = Cluster(str(folder), port, replica_ports, pids, haproxy_pid, db.port, str(db.folder), db.url)
+    cluster.save()
+    return cluster
+
+
+def _kill(pid: int, group: bool = False) -> None:
+    try:
+        if group:
+            os.killpg(pid, signal.SIGTERM)
+        else:
+            os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    try:
+        os.killpg(pid, signal.SIGKILL) if group else os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def stop_replica(cluster: Cluster, name: str) -> None:
+    _kill(cluster.replica_pids[name], group=True)
+
+
+def down(folder: Path = STATE_DIR) -> bool:
+    cluster = Cluster.load(folder)
+    if cluster is None:
+        return False
+    _kill(cluster.haproxy_pid)
+    for name in cluster.replica_pids:
+        stop_replica(cluster, name)
+    postgres.Server(Path(cluster.postgres_folder), cluster.postgres_port, postgres.binaries() or Path("/usr/bin")).stop()
+    (folder / "cluster.json").unlink(missing_ok=True)
+    return True
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    if command == "up":
+        cluster = up()
+        print(f"cluster: PostgreSQL on 127.0.0.1:{cluster.postgres_port}; replicas "
+              + ", ".join(f"{n} on 127.0.0.1:{p}" for n, p in cluster.replica_ports.items())
+              + f"; HAProxy with sticky cookies; logs in {cluster.folder}")
+        print(cluster.url)
+        return 0
+    if command == "down":
+        print("cluster: stopped" if down() else "cluster: nothing to stop")
+        return 0
+    if command == "status":
+        cluster = Cluster.load(STATE_DIR)
+        print(cluster.url if cluster else "cluster: down")
+        return 0
+    print("usage: scripts/cluster.sh up|down|status", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
