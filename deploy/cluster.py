@@ -7,6 +7,7 @@ out and sends its browsers, which reconnect by themselves, to the other one.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -149,10 +150,8 @@ def _kill(pid: int, group: bool = False) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL) if group else os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def stop_replica(cluster: Cluster, name: str) -> None:
@@ -184,8 +183,8 @@ def main(argv: list[str]) -> int:
         print("cluster: stopped" if down() else "cluster: nothing to stop")
         return 0
     if command == "status":
-        cluster = Cluster.load(STATE_DIR)
-        print(cluster.url if cluster else "cluster: down")
+        found = Cluster.load(STATE_DIR)
+        print(found.url if found else "cluster: down")
         return 0
     print("usage: scripts/cluster.sh up|down|status", file=sys.stderr)
     return 2
