@@ -40,7 +40,7 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(rows)
 
 
-def write(figures: list[Figure], quick: bool) -> str:
+def write(figures: list[Figure], quick: bool, doc: Path = DOC) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = (
         "# Benchmarks\n\n"
@@ -50,6 +50,6 @@ def write(figures: list[Figure], quick: bool) -> str:
         f"- machine: {machine()}\n\n"
         f"{table(figures)}\n"
     )
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(text, encoding="utf-8")
     return text

@@ -20,7 +20,7 @@ from policy.models import Quote, quote_from_json, quote_to_json
 from policy.spreadsheet import rows_text
 
 from .db import open_engine
-from .tables import NAME_MAX, NOTE_MAX, BatchRow, SavedQuoteRow
+from .tables import NAME_MAX, NOTE_MAX, BatchRow, SavedQuoteDocument, SavedQuoteRow
 
 Sort = str  # a key of SORTS
 SORTS: dict[str, str] = {"newest": "Newest first", "oldest": "Oldest first", "refund_high": "Largest refund first",
@@ -85,9 +85,12 @@ def _row(q: Quote, client_name: str, client_ref: str, note: str, saved_by: str, 
         saved_at=at, saved_by=saved_by, client_name=client_name, client_ref=client_ref, note=note,
         provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
         refund_min=Decimal(q.refund_min), refund_max=Decimal(q.refund_max), policy_id=q.provider,
-        policy_version=q.policy_version, scenario_json=q.scenario.model_dump_json(), quote_json=quote_to_json(q),
-        search_text=" ".join((client_name, client_ref, note)).lower(), batch_id=batch_id,
+        policy_version=q.policy_version, search_text=" ".join((client_name, client_ref, note)).lower(), batch_id=batch_id,
     )
+
+
+def _document(q: Quote, quote_id: int) -> dict:
+    return dict(quote_id=quote_id, scenario_json=q.scenario.model_dump_json(), quote_json=quote_to_json(q))
 
 
 def _now() -> datetime:
@@ -115,6 +118,7 @@ class QuoteStore:
                 saved = SavedQuoteRow(**row)
                 session.add(saved)
                 session.flush()
+                session.add(SavedQuoteDocument(**_document(q, saved.id)))
                 return saved.id
         except SQLAlchemyError as exc:
             raise SaveError(f"the quote was not saved: {_reason(exc)}") from exc
@@ -131,8 +135,9 @@ class QuoteStore:
                 session.flush()
                 count = 0
                 for chunk in _chunks(quotes, BATCH_CHUNK):
-                    session.execute(insert(SavedQuoteRow), [
-                        _row(q, "", "", f"batch: {name}", saved_by, at, batch.id) for q in chunk])
+                    ids = session.scalars(insert(SavedQuoteRow).returning(SavedQuoteRow.id, sort_by_parameter_order=True), [
+                        _row(q, "", "", f"batch: {name}", saved_by, at, batch.id) for q in chunk]).all()
+                    session.execute(insert(SavedQuoteDocument), [_document(q, i) for q, i in zip(chunk, ids, strict=True)])
                     count += len(chunk)
                 batch.rows = count
                 return batch.id
@@ -148,12 +153,8 @@ class QuoteStore:
 
     def get(self, quote_id: int) -> Optional[SavedQuote]:
         with Session(self.engine) as session:
-            row = session.get(SavedQuoteRow, quote_id)
-            if row is None:
-                return None
-            return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
-                              client_ref=row.client_ref, note=row.note, batch_id=row.batch_id,
-                              quote=quote_from_json(row.quote_json))
+            found = session.execute(_whole(select(SavedQuoteRow).where(SavedQuoteRow.id == quote_id))).first()
+            return None if found is None else _saved(*found)
 
     def find(self, filters: Filters = Filters(), sort: Sort = "newest", page: int = 1,
              page_size: int = 50) -> tuple[list[Listed], int]:
@@ -167,15 +168,25 @@ class QuoteStore:
     def each(self, filters: Filters = Filters(), sort: Sort = "newest") -> Iterator[SavedQuote]:
         """Every matching quote, whole, in order (for the list's CSV download)."""
         with Session(self.engine) as session:
-            for row in session.execute(_sorted(_filtered(filters), sort).execution_options(yield_per=1000)).scalars():
-                yield SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by,
-                                 client_name=row.client_name, client_ref=row.client_ref, note=row.note,
-                                 batch_id=row.batch_id, quote=quote_from_json(row.quote_json))
+            query = _whole(_sorted(_filtered(filters), sort)).execution_options(yield_per=1000)
+            for row, document in session.execute(query):
+                yield _saved(row, document)
 
     def batches(self) -> list[tuple[int, str, int]]:
         with Session(self.engine) as session:
             rows = session.execute(select(BatchRow.id, BatchRow.name, BatchRow.rows).order_by(BatchRow.id.desc()))
             return [(r.id, r.name, r.rows) for r in rows]
+
+
+def _whole(query: Select) -> Select:
+    """A query of list rows, with each row's whole quote beside it."""
+    return query.join(SavedQuoteDocument, SavedQuoteDocument.quote_id == SavedQuoteRow.id).add_columns(
+        SavedQuoteDocument.quote_json)
+
+
+def _saved(row: SavedQuoteRow, quote_json: str) -> SavedQuote:
+    return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
+                      client_ref=row.client_ref, note=row.note, batch_id=row.batch_id, quote=quote_from_json(quote_json))
 
 
 def _filtered(f: Filters) -> Select:

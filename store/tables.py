@@ -1,4 +1,5 @@
-"""The register's tables. Amounts are NUMERIC (exact); the quote as it was shown is kept whole as JSON text."""
+"""The register's tables. Amounts are NUMERIC (exact); the quote as it was shown is kept whole as JSON text,
+in a table of its own so that the list's rows stay narrow."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,8 +44,6 @@ class SavedQuoteRow(Base):
     refund_max: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     policy_id: Mapped[str] = mapped_column(String(40))
     policy_version: Mapped[str] = mapped_column(String(80))
-    scenario_json: Mapped[str] = mapped_column(Text)
-    quote_json: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text)  # lower-cased client, reference, note: the free-text filter
     batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), nullable=True)
 
@@ -54,3 +53,12 @@ class SavedQuoteRow(Base):
         Index("ix_saved_quotes_verdict", "verdict"),
         Index("ix_saved_quotes_batch_id", "batch_id"),
     )
+
+
+class SavedQuoteDocument(Base):
+    """The quote as it was shown, whole: apart from the list's narrow rows, which filters then scan quickly."""
+    __tablename__ = "saved_quote_documents"
+
+    quote_id: Mapped[int] = mapped_column(ForeignKey("saved_quotes.id", ondelete="CASCADE"), primary_key=True)
+    scenario_json: Mapped[str] = mapped_column(Text)
+    quote_json: Mapped[str] = mapped_column(Text)

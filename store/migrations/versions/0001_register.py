@@ -37,8 +37,6 @@ def upgrade() -> None:
         sa.Column("refund_max", sa.Numeric(16, 2), nullable=False),
         sa.Column("policy_id", sa.String(40), nullable=False),
         sa.Column("policy_version", sa.String(80), nullable=False),
-        sa.Column("scenario_json", sa.Text, nullable=False),
-        sa.Column("quote_json", sa.Text, nullable=False),
         sa.Column("search_text", sa.Text, nullable=False),
         sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id", ondelete="CASCADE"), nullable=True),
     )
@@ -46,8 +44,15 @@ def upgrade() -> None:
     op.create_index("ix_saved_quotes_provider_service", "saved_quotes", ["provider", "service"])
     op.create_index("ix_saved_quotes_verdict", "saved_quotes", ["verdict"])
     op.create_index("ix_saved_quotes_batch_id", "saved_quotes", ["batch_id"])
+    op.create_table(
+        "saved_quote_documents",
+        sa.Column("quote_id", sa.Integer, sa.ForeignKey("saved_quotes.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("scenario_json", sa.Text, nullable=False),
+        sa.Column("quote_json", sa.Text, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("saved_quote_documents")
     op.drop_table("saved_quotes")
     op.drop_table("batches")
