@@ -43,7 +43,7 @@ def _run(upload, name: str, save: bool, who: str) -> None:
             good = [q for q in kept if q is not None]
             saved = (register().save_batch(name, good, who), len(good))
         st.session_state[RESULT] = dict(
-            file=upload.name, csv=output.read_bytes(), json=rows_json(output), totals=totals(output), rows=result.rows,
+            file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=[*result.notices, *(f"column {c!r} passed through" for c in result.passed_through)],
             saved=saved,
         )
@@ -101,5 +101,6 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         left, right = st.columns(2)
         left.download_button("Results (CSV)", done["csv"], f"{stem}-quoted.csv", "text/csv", key="batch_csv",
                              on_click="ignore", width="stretch")
-        right.download_button("Results (JSON)", done["json"], f"{stem}-quoted.json", "application/json",
+        output = done["csv"]
+        right.download_button("Results (JSON)", lambda: rows_json(output), f"{stem}-quoted.json", "application/json",
                               key="batch_json", on_click="ignore", width="stretch")

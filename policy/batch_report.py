@@ -65,7 +65,7 @@ def totals(output: Path) -> list[Total]:
     return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(sums.items())]
 
 
-def rows_json(output: Path) -> str:
+def rows_json(output_csv: bytes) -> str:
     """The output's rows as a JSON array of objects, every value the text of its CSV cell."""
-    with open_csv(output) as f:
-        return json.dumps(list(csv.DictReader(f)), ensure_ascii=False, indent=1)
+    return json.dumps(list(csv.DictReader(io.StringIO(output_csv.decode("utf-8"), newline=""))), ensure_ascii=False,
+                      indent=1)
