@@ -52,6 +52,15 @@ def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise TimeoutError(f"{base} not healthy after {timeout:.0f} s")
 
 
+PIDS: dict[str, int] = {}  # base URL -> the server's process id, while it runs (its CPU time is read from /proc)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def streamlit_server(script: Path = ROOT / "app.py") -> Iterator[tuple[str, float]]:
     """Yields (base URL, seconds from launch to healthy); the server stops afterwards."""
@@ -66,8 +75,10 @@ def streamlit_server(script: Path = ROOT / "app.py") -> Iterator[tuple[str, floa
         )
     try:
         started = wait_healthy(base, proc, log)
+        PIDS[base] = proc.pid
         yield base, started
     finally:
+        PIDS.pop(base, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)

@@ -1,4 +1,8 @@
-"""The same scenario against all three providers: a table, the bands overlaid, and heatmaps."""
+"""The same scenario against all three providers: a table, the bands overlaid, and heatmaps.
+
+The sliders and what they move (the table and the overlaid bands) are one fragment, as on the calculator: a key
+press reruns only that part. The heatmaps span completion and days, so the sliders never change them; they are
+drawn on a full run only, from a cache keyed without the sliders' values."""
 
 import pandas as pd
 import streamlit as st
@@ -12,12 +16,17 @@ from ui import cache, charts, page, state
 from ui.tables import readable
 
 CAPTION = "The scenario of the sidebar and the sliders, against every provider's policy."
+NAMES = tuple(p.name for p in policies().values())
+MEASURES = {"refund_min_cents": "What the client can count on (minimum)",
+            "refund_max_cents": "The most the policy allows (maximum)"}
 
-with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
-    state.sidebar()
+
+@page.fragment
+def by_completion() -> None:
     state.sliders()
-    scenario = page.scenario_or_stop("compare")
-
+    scenario = page.scenario_or_error("compare")
+    if scenario is None:
+        return
     rows = compare_rows(scenario)
     table = pd.DataFrame(rows).set_index("Provider")
     # The clauses under the table, not in a column of it: on a phone that column was one character wide.
@@ -26,19 +35,21 @@ with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
     st.markdown("\n".join(f"- **{md_escape(name)}**: {md_escape(row['Deciding clause'])}"
                            for name, row in table.iterrows()))
 
-    compare = cache.cached_compare(cache.key(scenario))
+    compare = cache.cached_compare(cache.curve_key(scenario))
     st.subheader("Refund bands against project completion")
-    NAMES = tuple(p.name for p in policies().values())
     st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), NAMES), width="stretch")
     with st.expander("Data behind this chart"):
         st.dataframe(readable(compare), hide_index=True, width="stretch")
 
+
+def heatmaps() -> None:
+    scenario, _ = state.scenario()  # an invalid one has its error in the fragment above
+    if scenario is None:
+        return
     st.subheader("Completion x days since payment")
-    MEASURES = {"refund_min_cents": "What the client can count on (minimum)",
-                "refund_max_cents": "The most the policy allows (maximum)"}
     by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="compare_by")
     st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
-    full = cache.cached_grid(cache.key(scenario))
+    full = cache.cached_grid(cache.grid_key(scenario))
     coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
     paid_cents = cents_int(scenario.amount_paid)
     for pid, policy in policies().items():
@@ -51,3 +62,9 @@ with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
     winners = most_generous(coarse, by)
     st.subheader("Most generous where")
     st.vega_lite_chart(spec=charts.winner_map(winners, NAMES), width="stretch")
+
+
+with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
+    state.sidebar()
+    by_completion()
+    heatmaps()

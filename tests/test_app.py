@@ -548,3 +548,18 @@ def test_a_client_on_the_eligibility_page_is_not_offered_the_sales_register():
     at.session_state["downloads_open"] = True
     at.run()
     assert at.get("download_button") and not [b for b in at.button if b.key == "save_quote"]
+
+
+def test_the_compare_sliders_move_the_table_and_leave_the_heatmaps_cached():
+    from ui import cache
+
+    base = dict(provider="socialbeat", service="website", amount_paid="5000")
+    s = parse_scenario(dict(base, completion_pct=10, days_since_payment=3))
+    moved = parse_scenario(dict(base, completion_pct=60, days_since_payment=40))
+    assert cache.grid_key(s) == cache.grid_key(moved) and cache.curve_key(s) != cache.curve_key(moved)
+    at = app("pages/1_Compare_providers.py", service="website", completion_pct=10, days_since_payment=3)
+    heat = [c.proto.spec for c in at.get("vega_lite_chart")[1:]]
+    before = as_read(at.table[0].value).loc["Social Beat Digital", "Refund max"]
+    at.slider(key="w_completion_pct").set_value(60).run()
+    assert as_read(at.table[0].value).loc["Social Beat Digital", "Refund max"] != before
+    assert [c.proto.spec for c in at.get("vega_lite_chart")[1:]] == heat

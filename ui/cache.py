@@ -26,6 +26,11 @@ def curve_key(s: Scenario) -> str:
     return key(s, completion_pct=0, stage=None)
 
 
+def grid_key(s: Scenario) -> str:
+    """The heatmaps span completion and days: the sliders' values do not change them."""
+    return key(s, completion_pct=0, days_since_payment=0, stage=None)
+
+
 def days_key(s: Scenario) -> str:
     return key(s, days_since_payment=0)
 
