@@ -20,6 +20,7 @@ from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
 from .loader import policies
 from .models import Scenario, quote_json_schema, quote_to_json
+from .schema import PolicyFile
 from .quoting import parse_scenario, quote
 
 EXIT_BAD_INPUT = 2
@@ -156,9 +157,15 @@ def _say(result, output: str) -> None:
     print(f"batch: {result.rows} rows quoted, {result.errors} with an error, written to {where}", file=sys.stderr)
 
 
+SCHEMAS = {
+    "scenario": Scenario.model_json_schema,
+    "quote": quote_json_schema,
+    "policy": PolicyFile.model_json_schema,  # a policy file (TOML), for an author's editor to validate against
+}
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
-    schema = Scenario.model_json_schema() if args.which == "scenario" else quote_json_schema()
-    print(json.dumps(schema, indent=2))
+    print(json.dumps(SCHEMAS[args.which](), indent=2))
     return 0
 
 
@@ -212,9 +219,10 @@ def build_parser() -> Parser:
     b.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="the output file, or - for standard output")
     b.set_defaults(run=cmd_batch)
 
-    sc = sub.add_parser("schema", help="the JSON schema of a scenario or a quote", description=(
-        "Print the JSON schema of the input (scenario) or the output (quote) of `quote --json`."))
-    sc.add_argument("which", choices=["scenario", "quote"])
+    sc = sub.add_parser("schema", help="the JSON schema of a scenario, a quote or a policy file", description=(
+        "Print the JSON schema of the input (scenario) or the output (quote) of `quote --json`, or of a policy "
+        "file (policy/data/*.toml, read as the same structure)."))
+    sc.add_argument("which", choices=list(SCHEMAS))
     sc.set_defaults(run=cmd_schema)
     return parser
 

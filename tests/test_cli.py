@@ -194,6 +194,20 @@ def test_schema_describes_the_contract():
     assert {"refund_min", "refund_max", "verdict", "next_charge_avoided"} <= set(quote_schema["properties"])
 
 
+def test_the_policy_schema_accepts_the_shipped_files_and_refuses_a_broken_one():
+    import tomllib
+
+    import jsonschema
+
+    schema = json.loads(run(["schema", "policy"]).stdout)
+    for path in sorted((ROOT / "policy" / "data").glob("*.toml")):
+        jsonschema.validate(json.loads(json.dumps(tomllib.loads(path.read_text()), default=str)), schema)
+    broken = tomllib.loads((ROOT / "policy" / "data" / "stepinto.toml").read_text())
+    broken["contact"] = {"email": 7}  # no note, no how_to_request, a number for an address
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
 def test_batch_names_the_line_of_the_first_bad_byte_and_the_file(tmp_path):
     rows = "".join("stepinto,ppc,100,0,3\n" for _ in range(600))
     code, err, _ = _batch_file(tmp_path, (HEADER + rows).encode() + b"stepinto,ppc,\xff,0,3\n")
