@@ -20,8 +20,8 @@ from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
 from .loader import policies
 from .models import Scenario, quote_json_schema, quote_to_json
-from .schema import PolicyFile
 from .quoting import parse_scenario, quote
+from .schema import PolicyFile
 
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not a scenario
