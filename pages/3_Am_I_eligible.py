@@ -63,7 +63,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         ), today)
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
-        st.session_state["el_scroll"] = True
+        st.session_state["el_scroll"] = st.session_state.get("el_scroll_count", 0) + 1
+        st.session_state["el_scroll_count"] = st.session_state["el_scroll"]
 
     answered = st.session_state.get("el_answered")
     with answer_box:
@@ -89,5 +90,5 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     show.explanation(q)
                 show.actions(q, state.share_link)
                 st.divider()
-        if st.session_state.pop("el_scroll", False):
-            scroll.into_view("el_answer")
+        if st.session_state.get("el_scroll"):
+            scroll.into_view("el_answer", st.session_state.pop("el_scroll"))

@@ -5,12 +5,13 @@ import json
 import streamlit.components.v1 as components
 
 
-def into_view(key: str) -> None:
+def into_view(key: str, nonce: int = 0) -> None:
     """Scroll the container made with `key=` into view. A zero-height component runs the script in an iframe of
-    the same origin (the page's own), which may reach its parent; nothing from a user reaches the script."""
+    the same origin (the page's own), which may reach its parent; nothing from a user reaches the script. The
+    nonce makes each request a new iframe: the browser keeps an identical one without running it again."""
     selector = json.dumps(f".st-key-{key}")
     components.html(
-        f"<script>const el = window.parent.document.querySelector({selector});"
+        f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
         "if (el) el.scrollIntoView({behavior: 'instant', block: 'start'});</script>",
         height=0,
     )

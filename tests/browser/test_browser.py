@@ -207,6 +207,11 @@ def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url)
     open_page(phone, base_url, "Am_I_eligible?provider=stepinto&service=ppc")
     phone.get_by_role("button", name="Check my eligibility").click()  # far below the first screen on a phone
     expect(phone.get_by_text("Your answer", exact=True)).to_be_in_viewport()
+    # a second answer, with no other rerun between: brought into view again (an identical iframe would not run)
+    phone.get_by_role("button", name="Check my eligibility").scroll_into_view_if_needed()
+    expect(phone.get_by_text("Your answer", exact=True)).not_to_be_in_viewport()
+    phone.get_by_role("button", name="Check my eligibility").click()
+    expect(phone.get_by_text("Your answer", exact=True)).to_be_in_viewport()
 
 
 def test_on_a_phone_switching_pages_leaves_the_sidebar_closed(phone, base_url):
