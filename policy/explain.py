@@ -188,7 +188,7 @@ def clause_line(c: ClauseRef) -> str:
 def summary_lines(q: Quote) -> list[str]:
     """A readable summary, for a person at a terminal."""
     lines = [
-        f"{q.provider_name} - {q.service_label or q.service} (policy version {q.policy_version})",
+        f"{q.provider_name} - {q.service_label or SERVICES[q.service]} (policy version {q.policy_version})",
         f"Refund: {refund_text(q)} ({pct_text(q)}) - {verdict_label(q)}",
         verdict_sentence(q),
     ]

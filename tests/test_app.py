@@ -563,3 +563,9 @@ def test_the_compare_sliders_move_the_table_and_leave_the_heatmaps_cached():
     at.slider(key="w_completion_pct").set_value(60).run()
     assert as_read(at.table[0].value).loc["Social Beat Digital", "Refund max"] != before
     assert [c.proto.spec for c in at.get("vega_lite_chart")[1:]] == heat
+
+
+def test_a_service_not_sold_is_named_in_words_on_the_page():
+    at = app(provider="stepinto", service="website")
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "Step-Into, Website design & development, $5,000.00 paid" in text and "Step-Into, website," not in text

@@ -26,6 +26,7 @@ from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.money import format_usd
+from policy.taxonomy import SERVICES
 
 METRIC_FITS = 18  # characters of a metric's value a 390 px screen shows uncut
 
@@ -36,7 +37,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed.
-    what = f"{q.provider_name}, {q.service_label or q.service}, {format_usd(Decimal(q.amount_paid), q.currency)} paid"
+    what = f"{q.provider_name}, {q.service_label or SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} paid"
     badge = f":{VERDICT_COLOURS[q.verdict]}-badge[{e(verdict_label(q))}]"
     if q.verdict == "not_offered":  # not a $0.00 quote: the provider does not sell it
         lines = [f"{badge} {e(q.notes[0])}"]
