@@ -245,7 +245,9 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
         # the clause that allows the most: one that decides the maximum alone, else one that decides it
         allowing = [c for c in q.clauses if c.decides == ("refund_max",)] + [c for c in q.clauses if "refund_max" in c.decides]
         first = (allowing or list(q.clauses))[0]
-        lines += [f"Under {cite(first.section)} of your refund policy (\"{first.quote}\"), I understand the refund "
-                  f"due is {refund_text(q)}.", ""]
+        # a request asks for what the policy allows; a minimum of nothing is not argued for
+        due = (f"a refund of up to {format_usd(Decimal(q.refund_max), q.currency)} may be due" if Decimal(q.refund_min) == 0
+               else f"the refund due is {refund_text(q)}")
+        lines += [f"Under {cite(first.section)} of your refund policy (\"{first.quote}\"), I understand {due}.", ""]
     lines += ["Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))

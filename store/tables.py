@@ -19,6 +19,7 @@ class Base(DeclarativeBase):
 
 class BatchRow(Base):
     __tablename__ = "batches"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -52,6 +53,7 @@ class SavedQuoteRow(Base):
         Index("ix_saved_quotes_provider_service", "provider", "service"),
         Index("ix_saved_quotes_verdict", "verdict"),
         Index("ix_saved_quotes_batch_id", "batch_id"),
+        {"sqlite_autoincrement": True},  # a deleted quote's number is never reused
     )
 
 

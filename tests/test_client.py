@@ -110,3 +110,8 @@ def test_a_service_not_sold_reads_as_not_sold_not_as_nothing_refunded():
     assert "Step-Into does not sell website design & development" in text
     assert "$0.00" not in text and "website_design" not in text and "## Also available" not in text
     assert request_email(q).to == "[Step-Into's support email: the policy gives none]"
+
+
+def test_a_request_email_does_not_argue_for_nothing():
+    body = request_email(_q(provider="itmedia", service="website", completion_pct=30, work_started=True)).body
+    assert "I understand a refund of up to $3,500.00 may be due." in body and "$0.00 -" not in body

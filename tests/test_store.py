@@ -153,3 +153,10 @@ def test_the_url_comes_from_the_environment_then_the_secrets_then_a_sqlite_file(
     assert database_url(secrets) == "postgresql+psycopg://u@127.0.0.1:5/x"
     monkeypatch.setenv(ENV_URL, "sqlite:////tmp/elsewhere.sqlite")
     assert database_url(secrets) == "sqlite:////tmp/elsewhere.sqlite"
+
+
+def test_a_deleted_quotes_number_is_never_given_to_another(store):
+    first, second = store.save(q(), client_name="A"), store.save(q(), client_name="B")
+    assert store.delete(second)
+    third = store.save(q(), client_name="C")
+    assert third > second > first and store.get(second) is None  # "quote #2" never opens another client's quote

@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("saved_by", sa.String(200), nullable=False),
         sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("rows", sa.Integer, nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "saved_quotes",
@@ -39,6 +40,7 @@ def upgrade() -> None:
         sa.Column("policy_version", sa.String(80), nullable=False),
         sa.Column("search_text", sa.Text, nullable=False),
         sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id", ondelete="CASCADE"), nullable=True),
+        sqlite_autoincrement=True,  # a deleted quote's number is never given to another (SQLite reuses the top id)
     )
     op.create_index("ix_saved_quotes_saved_at_id", "saved_quotes", ["saved_at", "id"])
     op.create_index("ix_saved_quotes_provider_service", "saved_quotes", ["provider", "service"])
