@@ -26,17 +26,18 @@ def calculator() -> None:
         curve = cache.cached_completion_curve(cache.curve_key(scenario))
         days = cache.cached_days_curve(cache.days_key(scenario))
         boundaries = stage_boundaries(policies()[scenario.provider], scenario.service)
+        colour = charts.provider_colour(policies()[scenario.provider].name, tuple(p.name for p in policies().values()))
         # Side by side in one block, wrapping on a narrow screen. A fixed width: charts stretched to their
         # container were re-measured on every rerun, which cost the Refund ~20% of its key-press latency.
         with st.container(horizontal=True):
             st.vega_lite_chart(
                 spec=charts.band_chart(curve, "completion_pct", "Project completion (%)", float(scenario.completion_pct),
-                                       boundaries, title="Refund against project completion"),
+                                       boundaries, title="Refund against project completion", colour=colour),
                 width=CHART_WIDTH,
             )
             st.vega_lite_chart(
                 spec=charts.band_chart(days, "days_since_payment", "Days since payment", scenario.days_since_payment,
-                                       step=True, title="Refund against days since payment"),
+                                       step=True, title="Refund against days since payment", colour=colour),
                 width=CHART_WIDTH,
             )
         if st.toggle("Show the data behind the charts", key="show_chart_data"):

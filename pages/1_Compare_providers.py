@@ -57,11 +57,12 @@ def heatmaps() -> None:
         if (part.verdict == "not_offered").all():
             st.info(f"{policy.name} does not offer this service.")
         else:
-            st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by), width="stretch")
+            st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by,
+                                                 charts.provider_colour(policy.name, NAMES)), width="stretch")
 
     winners = most_generous(coarse, by)
     st.subheader("Most generous where")
-    st.vega_lite_chart(spec=charts.winner_map(winners, NAMES), width="stretch")
+    st.vega_lite_chart(spec=charts.winner_map(winners, NAMES, by), width="stretch")
 
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION):

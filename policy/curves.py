@@ -166,13 +166,14 @@ def most_generous(grid_frame: pd.DataFrame, by: str = "refund_min_cents") -> pd.
     winners = top.groupby(["completion_pct", "days_since_payment"]).provider_name.agg(lambda p: " = ".join(sorted(p)))
     cells = grid_frame[["completion_pct", "days_since_payment"]].drop_duplicates()
     frame = cells.merge(winners.rename("most_generous").reset_index(), how="left")
-    frame = frame.fillna({"most_generous": NO_ONE}).reset_index(drop=True)
+    frame = frame.fillna({"most_generous": NO_ONE[by]}).reset_index(drop=True)
     # What the colour shows: one provider keeps its own colour; a tie is a tie, whoever shares it.
     frame["colour"] = frame.most_generous.where(~frame.most_generous.str.contains(" = ", regex=False), TIE)
     return frame
 
 
-NO_ONE = "No refund from any"
+# Where the best is $0: by the minimum, some may still refund (nothing is guaranteed); by the maximum, none can.
+NO_ONE = {"refund_min_cents": "None guarantees a refund", "refund_max_cents": "No refund from any"}
 TIE = "A tie"
 
 

@@ -9,7 +9,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, policies, quote
-from policy.explain import VERDICT_LABELS, refund_text
+from policy.explain import VERDICT_COLOURS, VERDICT_LABELS, refund_text
+from ui import charts
 from ui.codec import DAYS_MAX
 from ui.nav import LABELS
 from ui.state import KEY
@@ -443,24 +444,57 @@ def test_text_from_a_crafted_link_is_shown_as_text():
     assert "[Refund approved: claim it" in plain(bodies[0]) and "<b>5</b>" in plain(bodies[1])
 
 
-def test_a_provider_keeps_its_colour_on_every_compare_chart_and_view():
+def test_a_provider_keeps_its_colour_on_every_chart_and_view():
     names = [p.name for p in policies().values()]
     domains = []
     for by in ("refund_min_cents", "refund_max_cents"):
-        at = app("pages/1_Compare_providers.py", service="website", completion_pct=30, days_since_payment=5)
+        at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=30, days_since_payment=5)
         at.radio(key="compare_by").set_value(by).run()
         specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
         overlay, winners = specs[0], specs[-1]
         bands = next(leaf for leaf in _layers(overlay) if "color" in leaf.get("encoding", {}))
         domains.append((bands["encoding"]["color"]["scale"], winners["encoding"]["color"]["scale"]))
     (overlay_min, winners_min), (overlay_max, winners_max) = domains
-    assert overlay_min == overlay_max and winners_min == winners_max
+    assert overlay_min == overlay_max
     assert overlay_min["domain"] == names and winners_min["domain"][: len(names)] == names
-    assert winners_min["range"][: len(names)] == overlay_min["range"]
-    marks = [leaf["mark"].get("color") for leaf in _layers(specs[0]) if isinstance(leaf.get("mark"), dict)]
-    assert "#d62728" in marks and "#d62728" not in overlay_min["range"]  # red is this scenario, never a provider
+    assert winners_min["range"][: len(names)] == winners_max["range"][: len(names)] == overlay_min["range"]
+    colour_of = dict(zip(overlay_min["domain"], overlay_min["range"]))
+    for pid, policy in policies().items():  # the calculator draws a provider's band in that provider's colour
+        calc = app(provider=pid, service="ppc")
+        band = json.loads(calc.get("vega_lite_chart")[0].proto.spec)
+        drawn = {leaf["mark"].get("color") for leaf in _layers(band) if isinstance(leaf.get("mark"), dict)}
+        assert colour_of[policy.name] in drawn and not drawn & (set(colour_of.values()) - {colour_of[policy.name]})
+    marks = {leaf["mark"].get("color") for leaf in _layers(specs[0]) if isinstance(leaf.get("mark"), dict)}
+    assert charts.MARKER in marks and charts.MARKER not in colour_of.values()
+    assert VERDICT_COLOURS["none"] == "red" and "#d62728" not in {*colour_of.values(), charts.MARKER}
     lines = specs[0]["title"]["subtitle"]
-    assert lines and all(len(line) <= 45 for line in lines)  # a subtitle does not wrap: a phone shows 45 characters
+    assert specs[0]["title"]["text"] and lines  # Vega draws no subtitle (the key) under an empty title
+    assert all(len(line) <= 45 for line in lines)  # a subtitle does not wrap: a phone shows 45 characters
+
+
+def test_the_overlay_legend_lists_only_the_providers_it_draws():
+    at = app("pages/1_Compare_providers.py", service="website")  # Step-Into does not sell websites
+    overlay = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    bands = next(leaf for leaf in _layers(overlay) if "color" in leaf.get("encoding", {}))
+    assert "Step-Into" not in bands["encoding"]["color"]["scale"]["domain"]
+    assert len(bands["encoding"]["color"]["scale"]["domain"]) == len(bands["encoding"]["color"]["scale"]["range"])
+
+
+def test_the_heatmaps_share_their_axes_with_the_map_and_say_nothing_is_guaranteed_by_the_minimum():
+    at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=30, days_since_payment=5)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    heats, winners = specs[1:-1], specs[-1]
+    for heat in heats:
+        for axis in ("x", "y"):
+            assert heat["encoding"][axis]["axis"]["values"] == winners["encoding"][axis]["axis"]["values"]
+    colours = [h["encoding"]["color"]["scale"]["range"] for h in heats]
+    assert len({tuple(c[1:]) for c in colours}) == len(heats)  # each in its provider's hue
+    assert len({c[0] for c in colours}) == 1  # and nothing is the same grey on each
+    labels = set(chart_data(at.get("vega_lite_chart")[-1])[0].most_generous)
+    assert "None guarantees a refund" in labels and "No refund from any" not in labels
+    at.radio(key="compare_by").set_value("refund_max_cents").run()
+    labels = set(chart_data(at.get("vega_lite_chart")[-1])[0].most_generous)
+    assert "None guarantees a refund" not in labels
 
 
 def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():

@@ -19,12 +19,14 @@ from policy.explain import VERDICT_LABELS
 
 from .tables import dollars
 
-# Providers: no red, which marks this scenario on every chart (and "no refund" on the badges).
+# Providers, in the registry's order: no red (the "no refund" badge) and no black (this scenario's marker).
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d"]
+MARKER = "#222222"  # this scenario, on every chart
+NOTHING = "#f0f0f0"  # a heatmap cell where the share is 0%: paler than any step of any hue
 NO_TIP = alt.value(None)  # Streamlit's theme turns tooltips on for every mark; a layer without its own would show cents
 # Short lines: a chart's subtitle does not wrap, and a phone's chart is about 340 px wide.
 BAND_LEGEND = ["Solid: the most the policy allows.", "Dashed: what the client can count on.",
-               "Shaded: between the two. Red: this scenario."]
+               "Shaded: in between. Black: this scenario."]
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
 
 
@@ -48,9 +50,25 @@ def _money_text(data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def provider_colours(names: tuple[str, ...]) -> alt.Scale:
-    """One colour per provider, the same on every chart of the app (the registry's order)."""
-    return alt.Scale(domain=list(names), range=PALETTE[: len(names)])
+def provider_colour(name: str, names: tuple[str, ...]) -> str:
+    """A provider's one colour, the same on every chart of the app (its place in the registry)."""
+    return PALETTE[names.index(name) % len(PALETTE)]
+
+
+def provider_colours(shown: tuple[str, ...], names: tuple[str, ...]) -> alt.Scale:
+    """The colours of the providers a chart shows (a legend lists no provider the chart does not draw)."""
+    return alt.Scale(domain=list(shown), range=[provider_colour(n, names) for n in shown])
+
+
+def shades(colour: str) -> list[str]:
+    """Pale to dark in a provider's own hue, for the heatmap's four steps above nothing and its top (100%)."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+    def hex_of(channels: list[float]) -> str:
+        return "#" + "".join(f"{round(c):02x}" for c in channels)
+
+    over_white = [hex_of([255 - (255 - c) * share for c in rgb]) for share in (0.35, 0.6, 0.85, 1.0)]
+    return [*over_white, hex_of([c * 0.6 for c in rgb])]
 
 
 def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
@@ -64,7 +82,8 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
 
 
 @lru_cache(maxsize=16)
-def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bounds: bool, title: str) -> dict:
+def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bounds: bool, title: str,
+               colour: str) -> dict:
     interpolate: Literal["step-after", "linear"] = "step-after" if step else "linear"
     extra = (alt.Tooltip("stage:N", title="Stage"),) if with_stage else ()
     tip = _tooltip(x_field, x_title, extra)
@@ -72,15 +91,15 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     hover = alt.Chart(alt.Data(name="points")).encode(x=f"{x_field}:Q")
     marker = alt.Chart(alt.Data(name="now")).encode(x=f"{x_field}:Q")
     layers = [
-        base.mark_area(opacity=0.25, interpolate=interpolate, color="#4c78a8").encode(
+        base.mark_area(opacity=0.25, interpolate=interpolate, color=colour).encode(
             y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q", tooltip=NO_TIP
         ),
-        base.mark_line(interpolate=interpolate, color="#1f4e79").encode(y="refund_max_cents:Q", tooltip=NO_TIP),
-        base.mark_line(interpolate=interpolate, color="#1f4e79", strokeDash=[4, 3]).encode(
+        base.mark_line(interpolate=interpolate, color=colour).encode(y="refund_max_cents:Q", tooltip=NO_TIP),
+        base.mark_line(interpolate=interpolate, color=colour, strokeDash=[4, 3]).encode(
             y="refund_min_cents:Q", tooltip=NO_TIP),
         hover.mark_point(opacity=0, size=80).encode(y="refund_max_cents:Q", tooltip=tip),
-        marker.mark_rule(color="#d62728", strokeWidth=2).encode(tooltip=NO_TIP),
-        marker.mark_point(color="#d62728", filled=True, size=90).encode(
+        marker.mark_rule(color=MARKER, strokeWidth=2).encode(tooltip=NO_TIP),
+        marker.mark_point(color=MARKER, filled=True, size=90).encode(
             y="refund_max_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
         ),
     ]
@@ -97,11 +116,12 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
 
 def band_chart(
     data: pd.DataFrame, x_field: str, x_title: str, current: float, boundaries: Optional[pd.DataFrame] = None,
-    step: bool = False, title: str = "",
+    step: bool = False, title: str = "", colour: str = PALETTE[0],
 ) -> dict:
-    """The band (min to max) against one variable, a marker at the current scenario, optional stage rules."""
+    """The band (min to max) against one variable in the provider's colour, a marker at the current scenario,
+    optional stage rules."""
     with_bounds = boundaries is not None and len(boundaries) > 0
-    spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title)
+    spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title, colour)
     points = _money_text(data)
     datasets = {  # the drawn layers need only the breakpoints; tooltips keep every point
         "band": breakpoints(data, x_field, step), "points": points, "now": points[points[x_field] == current],
@@ -111,11 +131,11 @@ def band_chart(
     return _with(spec, fit_width=False, **datasets)
 
 
-@lru_cache(maxsize=4)
-def _compare_spec(names: tuple[str, ...]) -> dict:
+@lru_cache(maxsize=16)
+def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...]) -> dict:
     base = alt.Chart(alt.Data(name="bands")).encode(
         x=alt.X("completion_pct:Q", title="Project completion (%)"),
-        color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(names),
+        color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(shown, names),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
     )
     tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider_name:N", title="Provider"),))
@@ -124,33 +144,39 @@ def _compare_spec(names: tuple[str, ...]) -> dict:
     )
     high = base.mark_line().encode(y="refund_max_cents:Q", tooltip=tip)
     low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min_cents:Q", tooltip=tip)
-    rule = alt.Chart(alt.Data(name="now")).mark_rule(color="#d62728").encode(x="completion_pct:Q", tooltip=NO_TIP)
-    heading = alt.TitleParams("", subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
+    rule = alt.Chart(alt.Data(name="now")).mark_rule(color=MARKER, strokeWidth=2).encode(
+        x="completion_pct:Q", tooltip=NO_TIP)
+    # Vega draws no subtitle under an empty title: the key needs a title line above it.
+    heading = alt.TitleParams("Each provider's band", subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
     return alt.layer(band, high, low, rule).properties(height=320, title=heading).to_dict()
 
 
 def compare_chart(data: pd.DataFrame, current: float, names: tuple[str, ...]) -> dict:
-    """The providers' bands against completion, overlaid (services not offered left out)."""
-    return _with(
-        _compare_spec(names), bands=_money_text(data[data.verdict != "not_offered"]),
-        now=pd.DataFrame({"completion_pct": [current]}),
-    )
+    """The providers' bands against completion, overlaid (services not offered left out, of the legend too)."""
+    offered = data[data.verdict != "not_offered"]
+    shown = tuple(n for n in names if n in set(offered.provider_name))
+    return _with(_compare_spec(shown, names), bands=_money_text(offered), now=pd.DataFrame({"completion_pct": [current]}))
 
 
-@lru_cache(maxsize=4)
-def _heatmap_spec(by: str) -> dict:
+# The heatmaps and the map of who gives the most share their axes, cell for cell.
+GRID_X = alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)), labelAngle=0))
+GRID_Y = alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10))))
+
+
+@lru_cache(maxsize=16)
+def _heatmap_spec(by: str, colour: str) -> dict:
     legend = "Can count on (%)" if by == "refund_min_cents" else "Most allowed (%)"
     return (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
-            x=alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)))),
-            y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
-            # Steps, not a gradient: nothing (grey) must not look like a quarter (pale green).
+            x=GRID_X,
+            y=GRID_Y,
+            # Steps, not a gradient, in the provider's hue: nothing (grey) must not look like a quarter.
             color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr=WHOLE_PERCENT),
                             scale=alt.Scale(
                 type="threshold", domain=[0.005, 25, 50, 75, 99.995],
-                range=["#d9d9d9", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b"])),
+                range=[NOTHING, *shades(colour)])),
             tooltip=[
                 alt.Tooltip("provider_name:N", title="Provider"),
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
@@ -165,23 +191,24 @@ def _heatmap_spec(by: str) -> dict:
     )
 
 
-def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents") -> dict:
+def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents",
+            colour: str = PALETTE[0]) -> dict:
     """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
     cells = _money_text(data).assign(share=data[by] * 100 / paid_cents)  # a display share, not an amount
-    return _with({**_heatmap_spec(by), "title": title}, cells=cells)
+    return _with({**_heatmap_spec(by, colour), "title": title}, cells=cells)
 
 
 @lru_cache(maxsize=4)
-def _winner_spec(names: tuple[str, ...]) -> dict:
+def _winner_spec(names: tuple[str, ...], by: str) -> dict:
     return (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
-            x=alt.X("completion_pct:O", title="Completion (%)"),
-            y=alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10)))),
+            x=GRID_X,
+            y=GRID_Y,
             color=alt.Color("colour:N", title="Gives the most", legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
-                            scale=alt.Scale(domain=[*names, TIE, NO_ONE],
-                                            range=[*PALETTE[: len(names)], "#8c8c8c", "#e6e6e6"])),
+                            scale=alt.Scale(domain=[*names, TIE, NO_ONE[by]],
+                                            range=[*PALETTE[: len(names)], "#8c8c8c", NOTHING])),
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
@@ -193,5 +220,5 @@ def _winner_spec(names: tuple[str, ...]) -> dict:
     )
 
 
-def winner_map(cells: pd.DataFrame, names: tuple[str, ...]) -> dict:
-    return _with(_winner_spec(names), cells=cells)
+def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_min_cents") -> dict:
+    return _with(_winner_spec(names, by), cells=cells)
