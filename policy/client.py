@@ -15,6 +15,7 @@ from .explain import (
     FACT_WORDS,
     cite,
     deadline_sentence,
+    lapsed_sentence,
     pct_text,
     plain_answer,
     processing_sentence,
@@ -67,8 +68,10 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     if q.verdict == "window_closed" and policy.window:
         steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")
-    elif q.next_deadline:
-        steps.append(deadline_sentence(q, q.next_deadline))
+    else:
+        steps += [s for s in (lapsed_sentence(q),) if s]
+        if q.next_deadline:
+            steps.append(deadline_sentence(q, q.next_deadline))
     notice = next_charge_step(q, policy)
     if notice:
         steps.append(notice)

@@ -109,6 +109,17 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
     )
 
 
+def lapsed_sentence(q: Quote) -> Optional[str]:
+    """What a late request lost, and when (a closed window says it in its own words)."""
+    lapsed = q.lapsed
+    if lapsed is None or q.verdict == "window_closed":
+        return None
+    low, high = Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before)
+    before = f"up to {format_usd(high, q.currency)}" if low == 0 else format_range(low, high, q.currency)
+    return (f"Until {day_as_date(lapsed.last_day, q.scenario.paid_on)} the policy gave {before}; "
+            f"a request now gets {refund_text(q)}.")
+
+
 def window_closed_sentence(q: Quote, window_days: int) -> str:
     """When the request window closed, as a date where the payment date is known."""
     return (f"The policy's {window_days}-day window for refund requests closed on "
@@ -162,6 +173,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True) -> list[Section]:
           for u in q.unknowns),
     )
     dates = (
+        lapsed_sentence(q) if with_deadline else None,
         deadline_sentence(q, q.next_deadline) if q.next_deadline and with_deadline else None,
         processing_sentence(q),
         None if q.next_charge_avoided is None or not with_deadline else (  # the page's headline says it

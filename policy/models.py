@@ -246,6 +246,18 @@ class Deadline:
 
 
 @dataclass(frozen=True, slots=True)
+class Lapsed:
+    """The latest deadline already passed: until `last_day` the result was higher (a client asking late is told
+    what was lost, and when)."""
+
+    last_day: int
+    refund_min_before: str
+    refund_max_before: str
+    verdict_before: Verdict
+    last_date: Optional[date] = None
+
+
+@dataclass(frozen=True, slots=True)
 class ProcessingTime:
     method: Optional[str]
     min_business_days: int
@@ -290,6 +302,7 @@ class Quote:
     next_charge_avoided: Optional[bool]
     remedies: tuple[str, ...]
     notes: tuple[str, ...]
+    lapsed: Optional[Lapsed] = None  # last: a quote saved before it existed still reads
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)

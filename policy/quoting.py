@@ -30,6 +30,7 @@ from .models import (
     Decides,
     Deduction,
     FactOutcome,
+    Lapsed,
     Quote,
     ReadingAmount,
     Scenario,
@@ -102,6 +103,21 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
             ))
         current = after
     return tuple(found)
+
+
+def _lapsed(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> Optional[Lapsed]:
+    """The latest clock before the request day whose end lowered the result (most recent first: usually the
+    first one looked at is it)."""
+    paid_on = facts.scenario.paid_on
+    for last_day in reversed(day_thresholds(policy, service_id, now.stages)):
+        if last_day >= facts.days:
+            continue
+        before = evaluate(policy, service_id, facts.at(days=last_day), detail=False)
+        after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
+        if after.high < before.high or after.low < before.low:
+            return Lapsed(last_day, _money(before.low), _money(before.high), before.verdict,
+                          last_date=None if paid_on is None else paid_on + timedelta(days=last_day))
+    return None
 
 
 def _unknowns(ev: Evaluation) -> tuple[UnknownFact, ...]:
@@ -310,6 +326,7 @@ def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
         deductions=_deductions(policy, service, scenario) if service is not None else (),
         deadlines=deadlines,
         next_deadline=deadlines[0] if deadlines else None,
+        lapsed=_lapsed(policy, scenario.service, facts, ev) if service is not None else None,
         processing_time=policy.processing_time(scenario.payment_method) if ev.high > 0 else None,
         next_charge_avoided=next_charge,
         remedies=tuple(

@@ -555,6 +555,16 @@ def test_an_old_payment_date_works_on_every_page(paid):
     assert not at.exception and "window" in " ".join(plain(m.value) for m in at.markdown).lower()
 
 
+def test_a_late_step_into_request_is_told_when_its_7_days_ran_out_on_both_pages():
+    paid = date.today() - timedelta(days=200)
+    ran_out = f"Until {paid + timedelta(days=7):%d %b %Y} (day 7 after the payment on {paid:%d %b %Y}) the policy gave"
+    calculator = app(provider="stepinto", service="ppc", completion_pct=10, paid_on=paid.isoformat())
+    assert ran_out in " ".join(plain(m.value) for m in calculator.markdown)
+    eligibility = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", paid_on=paid.isoformat())
+    eligibility.button[0].click().run()
+    assert ran_out in " ".join(plain(m.value) for m in eligibility.markdown)
+
+
 @pytest.mark.parametrize("page_script", list(LABELS))
 def test_every_page_keeps_the_url_in_step_with_the_scenario(page_script):
     at = app(page_script, provider="stepinto", service="ppc", amount_paid="700")

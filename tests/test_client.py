@@ -88,6 +88,12 @@ def test_a_closed_window_is_dated_in_the_steps_and_no_request_claims_nothing():
     assert "I understand the refund due" not in request_email(q).body  # a request cites what allows a refund
 
 
+def test_a_clock_that_ran_out_is_dated_in_the_steps_where_no_window_closes():
+    q = _q(provider="stepinto", service="ppc", completion_pct=10, days_since_payment=200, paid_on=date(2026, 5, 1))
+    text = summary_markdown(q, TODAY)
+    assert "Until 08 May 2026 (day 7 after the payment on 01 May 2026) the policy gave up to $5,000.00" in text
+
+
 @pytest.mark.parametrize("service, monthly", [("website", False), ("seo", True)])
 def test_monthly_advice_only_for_a_monthly_service(service, monthly):
     text = summary_markdown(_q(provider="itmedia", service=service), TODAY)

@@ -22,7 +22,19 @@ def test_the_deadline_can_be_left_to_a_call_out():
     q = quote(parse_scenario(BASE))
     with_deadline = {s.title: s for s in explanation_sections(q)}["Dates"].items
     without = {s.title: s for s in explanation_sections(q, with_deadline=False)}["Dates"].items
-    assert with_deadline[0].startswith("Ask for the refund by day 7") and not any(i.startswith("Ask for the refund by") for i in without)
+    assert any(i.startswith("Ask for the refund by day 7") for i in with_deadline)
+    assert not any(i.startswith(("Ask for the refund by", "Until day")) for i in without)
+
+
+def test_a_late_request_is_told_what_it_lost_and_when():
+    late = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "completion_pct": 10,
+                                 "days_since_payment": 200, "paid_on": "2026-05-01"}))
+    assert late.lapsed is not None and late.lapsed.last_day == 7 and late.verdict == "none"
+    dates = {s.title: s for s in explanation_sections(late)}["Dates"].items
+    assert dates[0] == ("Until 08 May 2026 (day 7 after the payment on 01 May 2026) the policy gave up to "
+                        "$5,000.00; a request now gets $0.00.")
+    in_time = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "days_since_payment": 7}))
+    assert in_time.lapsed is None  # the last day of a clock is still inside it
 
 
 def test_a_range_names_each_reading_and_each_fact_not_given():

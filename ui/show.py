@@ -17,6 +17,7 @@ from policy.explain import (
     VERDICT_COLOURS,
     deadline_sentence,
     explanation_sections,
+    lapsed_sentence,
     pct_range,
     refund_text,
     verdict_label,
@@ -52,8 +53,9 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))
-    if q.next_deadline:
-        lines.append(f":blue-background[{e(deadline_sentence(q, q.next_deadline))}]")
+    for sentence in (lapsed_sentence(q), q.next_deadline and deadline_sentence(q, q.next_deadline)):
+        if sentence:
+            lines.append(f":blue-background[{e(sentence)}]")
     notice = next_charge_step(q, policies()[q.provider])  # a monthly service: next month's charge, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
