@@ -8,7 +8,7 @@ import streamlit as st
 
 from policy import policies
 from policy.client import next_steps
-from policy.eligibility import ANSWERS, Answers, asks_notice, changed_answers, offered_label, scenario_fields, summary
+from policy.eligibility import ANSWERS, Answers, changed_answers, notice_question, offered_label, scenario_fields, summary
 from policy.explain import plain_answer
 from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
@@ -27,40 +27,39 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                             format_func=lambda p: policies()[p].name, key="el_provider")
     service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
                            format_func=lambda s: offered_label(provider, s), key="el_service")
-    with st.form("eligibility"):
-        amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
-                                 value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
-        when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
-                             key="el_paid_on")
-        started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
-                           index=list(ANSWERS.values()).index(v["work_started"]))
-        delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
-                             index=list(ANSWERS.values()).index(v["deliverables_provided"]))
-        progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
-                             key="el_progress", help="Leave at 0 if nothing has been done.")
-        notice = None
-        if asks_notice(provider, service):
-            notice = st.number_input("How many days before your next billing date are you cancelling?", min_value=0,
-                                     max_value=365, value=v["notice_days"], step=1, placeholder="I don't know",
-                                     key="el_notice", help="A monthly service: the notice decides next month's charge.")
-        st.markdown("Did any of these happen?")
-        billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
-                              key="el_billing")
-        fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
-                            value=v["provider_fault"], key="el_fault")
-        missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"],
-                              key="el_missing")
-        methods = [None, *PAYMENT_METHODS]
-        method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
-                              format_func=lambda m: "I don't know" if m is None else PAYMENT_METHODS[m], key="el_method")
-        submitted = st.form_submit_button("Check my eligibility", type="primary")
+    # No st.form: every answer changed after a check is named at once, not only after the next check.
+    amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
+                             value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
+    when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
+                         key="el_paid_on")
+    started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
+                       index=list(ANSWERS.values()).index(v["work_started"]))
+    delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
+                         index=list(ANSWERS.values()).index(v["deliverables_provided"]))
+    progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
+                         key="el_progress", help="Leave at 0 if nothing has been done.")
+    notice = None
+    asked = notice_question(provider, service)
+    if asked:
+        notice = st.number_input(asked[0], min_value=0, max_value=365, value=v["notice_days"], step=1,
+                                 placeholder="I don't know", key="el_notice", help=asked[1])
+    st.markdown("Did any of these happen?")
+    billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
+                          key="el_billing")
+    fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
+                        value=v["provider_fault"], key="el_fault")
+    missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"],
+                          key="el_missing")
+    methods = [None, *PAYMENT_METHODS]
+    method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
+                          format_func=lambda m: "I don't know" if m is None else PAYMENT_METHODS[m], key="el_method")
+    fields, said = scenario_fields(Answers(
+        provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
+        delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
+        undelivered_promised=missing, payment_method=method, notice_days=notice,
+    ), today)
 
-    if submitted:
-        fields, said = scenario_fields(Answers(
-            provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
-            delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
-            undelivered_promised=missing, payment_method=method, notice_days=notice,
-        ), today)
+    if st.button("Check my eligibility", type="primary", key="el_check"):
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
         st.session_state["el_scroll"] = st.session_state.get("el_scroll_count", 0) + 1
@@ -77,7 +76,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 q = cache.cached_quote(cache.key(scenario))
                 st.subheader("Your answer")
                 st.caption(e("For: " + summary(answered)))
-                changed = changed_answers(answered, {**state.values(), "provider": provider, "service": service})
+                changed = changed_answers(answered, {**v, **fields})
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):

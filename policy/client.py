@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
@@ -72,7 +72,7 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps += [s for s in (lapsed_sentence(q),) if s]
         if q.next_deadline:
             steps.append(deadline_sentence(q, q.next_deadline))
-    notice = next_charge_step(q, policy)
+    notice = notice_step(q, policy)
     if notice:
         steps.append(notice)
     if policy.contact.request_items:
@@ -84,6 +84,33 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps.append(sentence)
     steps += [f"If money is not the answer: {r}." for r in q.remedies]
     return tuple(steps)
+
+
+def notice_step(q: Quote, policy: PolicyFile) -> Optional[str]:
+    """What the notice does for this case: avoid next month's charge, or start the prorated refund."""
+    return next_charge_step(q, policy) or notice_period_step(q, policy)
+
+
+def notice_period_step(q: Quote, policy: PolicyFile) -> Optional[str]:
+    """A tier this case may fall under refunds the period left once a notice runs out: how long it has to run."""
+    periods = [(t, days) for t, days in policy.notice_periods(q.service) if t.id in q.tiers]
+    if not periods or q.verdict in ("window_closed", "not_offered"):
+        return None
+    tier, days = periods[0]
+    maybe = "If the work is in that phase, " if len(q.tiers) > 1 else ""
+    rule = (f"{maybe}{policy.name} prorates {tier.label.split(':')[0].lower()} work once a {days}-day notice has run "
+            f"({cite(tier.clauses[0].section)})")
+    given = q.scenario.notice_days
+    if given is None:
+        return (f"{rule}: give notice in writing now if you have not; the sooner it starts, the more of the period "
+                "is refunded.")
+    left = max(days - given, 0)
+    if left == 0:
+        return f"{rule}: your notice has run, so the unused part of the current period is refunded."
+    asked = q.scenario.requested_on
+    until = f", to {asked + timedelta(days=left):%d %b %Y}" if asked else ""
+    return (f"{rule}: your notice, given {given} days ago, runs {left} more days{until}; what is left of the "
+            "period after that is refunded.")
 
 
 def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
@@ -216,7 +243,7 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     items its process asks for, filled in where the quote knows them."""
     policy = _policy(q, registry)
     s = q.scenario
-    project = client.reference or _service(q)
+    project = client.reference or "[Your Project Name]"  # the project's name, which the quote does not know
     contact = policy.contact
     to = contact.email or (f"[{policy.name}'s {contact.address_name}: the policy gives none"
                            + (f"; ask on {contact.phone}]" if contact.phone else "]"))
@@ -225,7 +252,7 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     known = {
         "Date of purchase": paid_on,
         "Order/Invoice number": "[order or invoice number]",
-        "Project name and description": f"{client.reference}: {_service(q)}" if client.reference else _service(q),
+        "Project name and description": f"{project}: {_service(q)}",
         "Reason for refund request": "[why the refund is requested]",
         "Deliverables received to date": delivered[s.deliverables_provided],
         "Any supporting documentation": "attached",

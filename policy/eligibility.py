@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from .explain import work_done
+from .explain import FACT_WORDS, work_done
 from .fields import BY_NAME
 from .loader import policies
 from .money import format_usd
@@ -50,9 +50,20 @@ def scenario_fields(a: Answers, today: date) -> tuple[dict, tuple[str, ...]]:
     return fields, tuple(said)
 
 
-def asks_notice(provider: str, service: str) -> bool:
-    """Monthly services: the notice before the next billing date decides next month's charge."""
-    return policies()[provider].bills_monthly(service)
+def notice_question(provider: str, service: str) -> Optional[tuple[str, str]]:
+    """The question about notice, as this policy counts it (a question and its help), or None where notice
+    plays no part: before the next billing date (next month's charge), or how long ago (a notice period)."""
+    policy = policies()[provider]
+    if not policy.bills_monthly(service):
+        return None
+    if policy.next_charge_notice is not None:
+        return ("How many days before your next billing date are you cancelling?",
+                f"{policy.name} needs {policy.next_charge_notice.days} days' notice to stop next month's charge.")
+    periods = policy.notice_periods(service)
+    if periods:
+        return ("How many days ago did you give notice to cancel? (0 if you give it today)",
+                f"{policy.name} prorates ongoing work once a {periods[0][1]}-day notice has run.")
+    return None
 
 
 def offered_label(provider: str, service: str) -> str:
@@ -75,5 +86,6 @@ def summary(fields: dict) -> str:
 
 def changed_answers(answered: dict, now: dict) -> str:
     """The answers that differ between an answer given and the form as it is now, in words ('' if none)."""
-    names = [BY_NAME[k].label.lower() for k in BY_NAME if k in answered and k in now and answered[k] != now[k]]
+    names = [FACT_WORDS.get(k, BY_NAME[k].label.lower()) for k in BY_NAME
+             if k in answered and k in now and answered[k] != now[k]]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)

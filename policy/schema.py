@@ -331,6 +331,14 @@ class PolicyFile(Strict):
         found = self.services.get(service_id)
         return found is not None and found.billing == "monthly"
 
+    def notice_periods(self, service_id: str) -> tuple[tuple[Tier, int], ...]:
+        """The service's tiers that refund what is left of a period after a notice runs out, with the notice."""
+        found = self.services.get(service_id)
+        tiers = [t for s in (found.stages if found is not None else ()) for t in s.tiers]
+        periods = [(t, next((a.notice_period_days for a in (t.min, t.max) if a.notice_period_days is not None), None))
+                   for t in tiers]
+        return tuple((t, days) for t, days in periods if days is not None)
+
     def plan(self, service_id: str) -> Optional[ServicePlan]:
         """What the evaluator needs of one service; None where the service is not offered."""
         return self.plans.get(service_id)

@@ -350,6 +350,35 @@ def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed
     assert not any("You have changed" in w.value for w in at.warning)
 
 
+def test_an_answer_changed_after_the_check_is_named_before_checking_again():
+    at = ask_step_into("No")
+    at.number_input(key="el_amount").set_value(900.0).run()
+    at.radio(key="el_delivered").set_value("Yes").run()
+    warned = [plain(w.value) for w in at.warning]
+    assert any(w.startswith("You have changed amount paid and whether anything was delivered since") for w in warned)
+    assert refund(at) == "$5,000.00"
+
+
+@pytest.mark.parametrize("notice, words", [
+    (None, "give notice in writing now if you have not"),
+    (5, "your notice, given 5 days ago, runs 25 more days"),
+    (40, "your notice has run, so the unused part of the current period is refunded"),
+])
+def test_social_beats_30_day_notice_is_asked_as_it_counts_and_used_in_the_answer(notice, words):
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("seo").run()
+    assert at.number_input(key="el_notice").label.startswith("How many days ago did you give notice")
+    at.radio(key="el_started").set_value("Yes")
+    at.slider(key="el_progress").set_value(50)
+    if notice is not None:
+        at.number_input(key="el_notice").set_value(notice)
+    at.button(key="el_check").click().run()
+    steps = " ".join(plain(m.value) for m in at.markdown)
+    assert "Social Beat Digital prorates ongoing work once a 30-day notice has run (section 3.3)" in steps
+    assert words in steps
+
+
 def test_the_eligibility_answer_is_scrolled_into_view_once():
     at = ask_step_into("No")
     scripts = [el for el in at.get("iframe") if ".st-key-el_answer" in str(el.proto)]

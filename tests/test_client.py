@@ -55,6 +55,9 @@ def test_the_request_email_follows_social_beats_process():
                  "Reason for refund request", "Deliverables received to date", "Original invoice or receipt"):
         assert item in email.body, item
     assert "+1 650-285-8952" in email.to and email.body.endswith("Ana Díaz")
+    unnamed = request_email(Q)  # no reference: the project's name is left for the client, not filled with the service
+    assert unnamed.subject == "Refund Request - [Your Project Name]"
+    assert "Project name and description: [Your Project Name]: Website Design & Development" in unnamed.body
 
 
 def test_the_request_email_of_the_others_uses_their_contact_routes():

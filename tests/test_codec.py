@@ -106,3 +106,14 @@ def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
     _, warnings = from_query({"provider": "stepinto", "service": "website", "stage": "launch"}, TODAY)
     assert warnings == ["URL parameter stage=“launch” ignored: has no stages to choose: Step-Into does not sell "
                         "Website design & development. Using the stage from completion."]
+
+
+@pytest.mark.parametrize("name, raw, rule", [
+    ("completion_pct", "<b>x</b>", "must be a whole percentage from 0 to 100, such as 40"),
+    ("completion_pct", "1e2", "must be a whole percentage from 0 to 100, such as 40"),
+    ("days_since_payment", "1.5", "must be a whole number of days from 0 to 120, such as 7"),
+    ("amount_paid", "12abc", "must be an amount from 0.01 to 1,000,000,000 with at most 2 decimals"),
+])
+def test_a_number_that_is_not_one_is_told_the_fields_own_rule(name, raw, rule):
+    _, warnings = from_query({name: raw}, TODAY)
+    assert rule in warnings[0] and "plain decimal" not in warnings[0]

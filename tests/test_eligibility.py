@@ -4,7 +4,7 @@ from datetime import date
 from policy import parse_scenario, policies, quote
 from policy.assumptions import if_work_started
 from policy.compare import compare_rows
-from policy.eligibility import Answers, asks_notice, offered_label, scenario_fields, summary
+from policy.eligibility import Answers, notice_question, offered_label, scenario_fields, summary
 
 TODAY = date(2026, 12, 2)
 
@@ -29,7 +29,10 @@ def test_progress_means_started_and_the_contradiction_is_said():
 
 
 def test_the_notice_is_asked_for_monthly_services_only_and_not_offered_is_said():
-    assert asks_notice("itmedia", "seo") and not asks_notice("socialbeat", "website")
+    assert "before your next billing date" in notice_question("itmedia", "seo")[0]
+    assert "days ago did you give notice" in notice_question("socialbeat", "seo")[0]
+    assert "30-day notice" in notice_question("socialbeat", "seo")[1]
+    assert notice_question("socialbeat", "website") is None
     assert offered_label("stepinto", "website").endswith("(not offered by Step-Into)")
     assert summary(scenario_fields(answers(), TODAY)[0]).startswith("Step-Into, PPC / paid advertising, $5,000.00 paid on 30 Nov 2026")
 

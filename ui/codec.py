@@ -17,6 +17,14 @@ DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long befo
 NOTICE_MAX = 3650
 
 
+def _number(text: str, rule: str, whole: bool = False) -> Decimal:
+    """Plain decimal text, or the field's own rule as the message (not a generic one about numbers)."""
+    try:
+        return parse_plain(text, whole)
+    except (ValueError, ArithmeticError):
+        raise ValueError(rule) from None
+
+
 def app_value(spec: FieldSpec, value: Any) -> Any:
     """A field's value as the app's widgets hold it: money as two-decimal text, a percentage as a whole number."""
     if value is None:
@@ -99,23 +107,26 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
                              + ("" if spec.required else " or unknown"))
         return text
     if kind == "money":
-        amount = parse_plain(text)
         low = spec.low if spec.low is not None else Decimal(0)
+        rule = f"must be an amount from {low} to {spec.high:,} with at most 2 decimals, such as 5000 or 5000.00"
+        amount = _number(text, rule)
         if amount < low or (spec.high is not None and amount > spec.high) or amount != round(amount, 2):
-            raise ValueError(f"must be an amount from {low} to {spec.high:,} with at most 2 decimals")
+            raise ValueError(rule)
         return f"{amount:.2f}"
     if kind == "percent":
-        pct = parse_plain(text)
+        rule = "must be a whole percentage from 0 to 100, such as 40"
+        pct = _number(text, rule)
         if not 0 <= pct <= 100 or pct != int(pct):
-            raise ValueError("must be a whole percentage from 0 to 100")
+            raise ValueError(rule)
         return int(pct)
     if kind == "days":
         top = DAYS_MAX if spec.required else NOTICE_MAX  # the slider's range; a notice within ten years
         if not spec.required and text.lower() in _UNKNOWN:
             return None
-        days = parse_plain(text, whole=True)
+        rule = f"must be a whole number of days from 0 to {top}, such as 7"
+        days = _number(text, rule, whole=True)
         if not 0 <= days <= top:
-            raise ValueError(f"must be a whole number of days from 0 to {top}")
+            raise ValueError(rule)
         return int(days)
     if kind == "tristate":
         return _truth(text, unknown_allowed=True)

@@ -12,7 +12,7 @@ from typing import Optional
 import streamlit as st
 
 from policy import InputError, Quote, policies
-from policy.client import Client, next_charge_step, request_email, summary_markdown, summary_pdf
+from policy.client import Client, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     VERDICT_COLOURS,
     deadline_sentence,
@@ -56,7 +56,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     for sentence in (lapsed_sentence(q), q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
-    notice = next_charge_step(q, policies()[q.provider])  # a monthly service: next month's charge, on the page
+    notice = notice_step(q, policies()[q.provider])  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
     st.markdown("\n\n".join(lines))
