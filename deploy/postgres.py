@@ -6,12 +6,13 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+
+from .ports import free_port
 
 USER = "refunds"
 DATABASE = "refunds"
@@ -21,12 +22,6 @@ def binaries() -> Optional[Path]:
     """The newest installed server's bin folder (/usr/lib/postgresql/<major>/bin), or None."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     return Path(found[-1]).parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_owner(args: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from policy import policies
 from policy.explain import VERDICT_LABELS, refund_text
 from policy.markdown import md_escape as e
 from policy.money import format_range
+from policy.records import NAME_MAX
 from policy.taxonomy import SERVICES
 from store import Filters
 from store.register import SORTS, register_csv
@@ -46,18 +47,25 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         verdict = _any("Verdict", VERDICT_LABELS, "reg_verdict")
     with row1[3]:
         days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
-    row2 = st.columns([3, 2, 1])
-    text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=200)
-    sort = row2[1].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key="reg_sort")
+    batches = {b: f"#{b} {name} ({rows:,} rows)" for b, name, rows in store.batches()}
+    row2 = st.columns([3, 2, 2, 1])
+    text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=NAME_MAX,
+                              help="Any case, with or without accents.")
+    with row2[1]:
+        batch = _any("Batch", batches, "reg_batch")
+    sort = row2[2].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key="reg_sort")
     chosen_days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
-    filters = Filters(provider=provider, service=service, verdict=verdict, text=text,
+    filters = Filters(provider=provider, service=service, verdict=verdict, text=text, batch_id=batch,
                       saved_from=chosen_days[0] if chosen_days else None,
                       saved_to=chosen_days[-1] if chosen_days else None)
-    total = store.find(filters, sort, 1, 1)[1]
+    asked = int(st.session_state.get("reg_page", 1))
+    rows, total = store.find(filters, sort, asked, PAGE_SIZE)  # one query for the page and the count
     pages = max(1, -(-total // PAGE_SIZE))
-    number = int(row2[2].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
-    rows, total = store.find(filters, sort, min(number, pages), PAGE_SIZE)
-    st.caption(f"{total:,} saved quote(s) match; page {min(number, pages)} of {pages}, {PAGE_SIZE} a page.")
+    if asked > pages:  # the filters narrowed the list under the page being shown: show its last page
+        st.session_state["reg_page"] = asked = pages
+        rows, total = store.find(filters, sort, asked, PAGE_SIZE)
+    number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
+    st.caption(f"{total:,} saved quote(s) match; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:
         st.dataframe(pd.DataFrame({
             "#": [r.id for r in rows],
@@ -68,6 +76,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Verdict": [VERDICT_LABELS.get(r.verdict, r.verdict) for r in rows],
             "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
             "Policy version": [r.policy_version for r in rows], "Saved by": [r.saved_by for r in rows],
+            "Batch, row": ["" if r.batch_id is None else f"#{r.batch_id}, row {r.batch_row}" for r in rows],
         }), hide_index=True, width="stretch")
         st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort)),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
@@ -90,9 +99,12 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         else:
             q = saved.quote
             st.subheader(f"Quote #{saved.id}")
+            batch_of = (f" Batch {batches.get(saved.batch_id, f'#{saved.batch_id}')}, row {saved.batch_row}."
+                        if saved.batch_id is not None else "")
             st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or 'someone unnamed'}; "
-                         f"client {saved.client_name or '-'}, reference {saved.client_ref or '-'}.")
-                       + (f"  \nNote: {e(saved.note)}" if saved.note else ""))
+                         f"client {saved.client_name or '-'}, reference {saved.client_ref or '-'}.{batch_of}"))
+            if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
+                st.text(f"Note: {saved.note}")
             values = from_scenario(q.scenario)
             today_values = request_today(values, date.today()) if values.get("paid_on") else values
             scenario, _ = state.scenario_of(today_values)

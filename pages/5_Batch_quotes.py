@@ -7,24 +7,35 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from policy import policies
 from policy.batch import quote_file
 from policy.batch_report import excel_to_csv, rows_json, template_csv, totals
 from policy.errors import InputError
 from policy.explain import VERDICT_LABELS
 from policy.markdown import md_escape as e
 from policy.money import format_usd
+from policy.records import NAME_MAX
 from store import SaveError
-from ui import page
-from ui.charts import PALETTE
+from ui import charts, page
 from ui.records import register, signed_in_name
+from ui.show import SAVE_LABELS
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 RESULT = "batch_result"
 
 
+def _quote(source: Path, output: Path, label: str, keep=None):
+    total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
+    bar = st.progress(0.0, text="Quoting...")
+    result = quote_file(source, output, label, keep=keep,
+                        progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows quoted"))
+    bar.progress(1.0, text=f"{result.rows:,} rows quoted")
+    return result
+
+
 def _run(upload, name: str, save: bool, who: str) -> None:
-    """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads."""
-    kept: list = []
+    """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads.
+    Saving, the rows go to the register as they are quoted (in one transaction, committed at the end)."""
     with tempfile.TemporaryDirectory(prefix="refund-batch-") as folder:
         source, output = Path(folder) / "input.csv", Path(folder) / "quotes.csv"
         data = upload.getvalue()
@@ -32,20 +43,21 @@ def _run(upload, name: str, save: bool, who: str) -> None:
             excel_to_csv(data, source)
         else:
             source.write_bytes(data)
-        total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
-        bar = st.progress(0.0, text="Quoting...")
-        result = quote_file(source, output, upload.name,
-                            progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows quoted"),
-                            keep=(lambda _n, q: kept.append(q)) if save else None)
-        bar.progress(1.0, text=f"{result.rows:,} rows quoted")
-        saved = None
+        saved, failed = None, None
         if save:
-            good = [q for q in kept if q is not None]
-            saved = (register().save_batch(name, good, who), len(good))
+            try:
+                with register().batch(name, who) as batch:
+                    result = _quote(source, output, upload.name, keep=batch.add)
+                saved = (batch.id, batch.count)
+            except SaveError as exc:  # the quotes were made: they are shown, and the failure said
+                failed = str(exc)
+                result = _quote(source, output, upload.name) if not output.exists() else result
+        else:
+            result = _quote(source, output, upload.name)
         st.session_state[RESULT] = dict(
             file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=[*result.notices, *(f"column {c!r} passed through" for c in result.passed_through)],
-            saved=saved,
+            saved=saved, save_failed=failed,
         )
 
 
@@ -61,18 +73,19 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     name, who = "", ""
     if save:
         left, right = st.columns(2)
-        name = left.text_input("Batch name", key="batch_name", max_chars=200, placeholder="e.g. November leads")
+        name = left.text_input("Batch name", key="batch_name", max_chars=NAME_MAX, placeholder="e.g. November leads")
         if "batch_by" not in st.session_state:
             st.session_state["batch_by"] = signed_in_name()
-        who = right.text_input("Saved by", key="batch_by", max_chars=200)
+        who = right.text_input("Saved by", key="batch_by", max_chars=NAME_MAX)
     if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):
         try:
             _run(upload, name, save, who)
         except InputError as exc:
             st.session_state.pop(RESULT, None)
-            st.error(f"**{e(exc.field)}**: {e(exc.message)}. Nothing was quoted; fix the file and upload it again.")
-        except SaveError as exc:
-            st.error(f"{e(str(exc))}. The quotes are below; nothing was saved to the register.")
+            if exc.field in SAVE_LABELS:  # the batch's details, not the file
+                st.error(f"**{e(SAVE_LABELS[exc.field])}** {e(exc.message)}. Nothing was quoted or saved.")
+            else:
+                st.error(f"**{e(exc.field)}**: {e(exc.message)}. Nothing was quoted; fix the file and upload it again.")
 
     done = st.session_state.get(RESULT)
     if done:
@@ -83,6 +96,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         c.metric("With an error", f"{done['errors']:,}")
         for notice in done["notices"]:
             st.caption(e(f"Read: {notice}."))
+        if done.get("save_failed"):
+            st.error(f"{e(done['save_failed'])}. The quotes are below; nothing was saved to the register.")
         if done["saved"]:
             st.success(f"Saved to the register as batch #{done['saved'][0]} ({done['saved'][1]:,} quotes; rows with "
                        "an error are not saved).")
@@ -91,10 +106,12 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                                "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
-            names = sorted(set(table.Provider))
+            names = tuple(p.name for p in policies().values())
+            shown = tuple(n for n in names if n in set(table.Provider))
             st.altair_chart(alt.Chart(table).mark_bar().encode(
-                x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None),
-                color=alt.Color("Provider:N", scale=alt.Scale(domain=names, range=PALETTE[: len(names)])),
+                x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None, axis=alt.Axis(labelLimit=0)),  # labels uncut
+                color=alt.Color("Provider:N", scale=charts.provider_colours(shown, names),
+                                legend=alt.Legend(orient="bottom", labelLimit=0)),
                 tooltip=["Provider", "Verdict", "Rows", "Refund min (total)", "Refund max (total)"],
             ).properties(height=40 + 28 * table.Verdict.nunique(), title="Rows by verdict and provider"), width="stretch")
         stem = Path(done["file"]).stem or "batch"

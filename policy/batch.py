@@ -24,6 +24,7 @@ from .fields import FIELDS, NAMES, REQUIRED
 from .loader import policies as shipped_policies
 from .models import Quote
 from .quoting import Policies, parse_scenario, quote
+from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import safe_cell, writer
 
 _BLANK = ("", "null", "none", "unknown")
@@ -41,6 +42,7 @@ HEADER_NAMES: dict[str, str] = {
     **{canonical(flag): f.name for f in FIELDS for flag in f.cli},
     **{canonical(f.label): f.name for f in FIELDS},
     **{canonical(c): c for c in QUOTE_COLUMNS},
+    **{canonical(h): r.name for r in RECORD_FIELDS for h in (r.label, *r.headers)},  # who and what a row is for
     **{name: name for name in NAMES},
 }
 
@@ -52,6 +54,7 @@ class Layout:
     width: int  # cells in the header; a longer line is an error
     positions: tuple[tuple[int, str], ...]  # (cell index, scenario field)
     kept: tuple[int, ...]  # cells copied to the output (stale quote columns are replaced)
+    records: tuple[tuple[int, str], ...] = ()  # (cell index, record field): client name, reference, note
 
 
 @dataclass
@@ -122,7 +125,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
     if best != ",":
         result.notices.append(f"read as {DELIMITERS[best]}-separated")
     seen: dict[str, int] = {}
-    positions, kept = [], []
+    positions, kept, records = [], [], []
     for i, cell in enumerate(best_cells):
         name = HEADER_NAMES.get(canonical(cell))
         if name is None:
@@ -135,30 +138,34 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
             seen[name] = i
         if name in NAMES:
             positions.append((i, name))
+        if name in RECORD_NAMES:
+            records.append((i, name))
         if name not in QUOTE_COLUMNS:
             kept.append(i)
     missing = [n for n in REQUIRED if n not in seen]
     if missing:
         raise InputError("header", f"has no column {', '.join(missing)}; it holds {', '.join(best_cells)}; "
                                    f"every row needs {expected}")
-    return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept))
+    return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept), tuple(records))
 
 
-Keep = Callable[[int, Optional[Quote]], None]  # (row number, its quote or None for a bad row)
+Keep = Callable[[int, Optional[Quote], dict[str, str]], None]  # (row number, its quote or None, its record)
 
 
 def _row(cells: list[str], layout: Layout, registry: Policies, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
     made: Optional[Quote] = None
+    record: dict[str, str] = {}
     if len(cells) > layout.width:
         quoted = error_row(f"row: has {len(cells) - layout.width} more cell(s) than the header")
     else:
         try:
+            record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
             made = quote(parse_scenario(_given(cells, layout.positions), registry), registry)
             quoted = quote_row(made)
         except InputError as exc:
             quoted = error_row(str(exc))
     if keep is not None:
-        keep(number, made)
+        keep(number, made, record)
     kept = [cells[i] if i < len(cells) else "" for i in layout.kept]
     return [safe_cell(c) for c in chain(kept, quoted.values())]
 

@@ -3,8 +3,9 @@ sorted and paged, open one exactly as it was shown, delete one. A quote is store
 the columns the list filters and sorts on; opening it rebuilds the same Quote object."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Optional
@@ -17,10 +18,11 @@ from policy import InputError
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
 from policy.models import Quote, quote_from_json, quote_to_json
+from policy.records import NAME_MAX, checked, checked_record, folded
 from policy.spreadsheet import rows_text
 
 from .db import open_engine
-from .tables import NAME_MAX, NOTE_MAX, BatchRow, SavedQuoteDocument, SavedQuoteRow
+from .tables import BatchRow, SavedQuoteDocument, SavedQuoteRow
 
 Sort = str  # a key of SORTS
 SORTS: dict[str, str] = {"newest": "Newest first", "oldest": "Oldest first", "refund_high": "Largest refund first",
@@ -39,7 +41,7 @@ class Filters:
     verdict: Optional[str] = None
     saved_from: Optional[date] = None  # saved on or after this day (UTC)
     saved_to: Optional[date] = None  # saved on or before this day (UTC)
-    text: str = ""  # in the client's name, the reference or the note, any case
+    text: str = ""  # in the client's name, the reference or the note, any case, with or without accents
     batch_id: Optional[int] = None
 
 
@@ -53,6 +55,7 @@ class SavedQuote:
     note: str
     batch_id: Optional[int]
     quote: Quote  # exactly as it was shown when saved
+    batch_row: Optional[int] = None  # its row in the batch's file
 
 
 @dataclass(frozen=True)
@@ -70,22 +73,18 @@ class Listed:
     refund_max: Decimal
     policy_version: str
     note: str
-
-
-def _checked(field: str, value: str, limit: int) -> str:
-    value = value.strip()
-    if len(value) > limit:
-        raise InputError(field, f"must be at most {limit:,} characters (it has {len(value):,})")
-    return value
+    batch_id: Optional[int] = None
+    batch_row: Optional[int] = None
 
 
 def _row(q: Quote, client_name: str, client_ref: str, note: str, saved_by: str, at: datetime,
-         batch_id: Optional[int] = None) -> dict:
+         batch_id: Optional[int] = None, batch_row: Optional[int] = None) -> dict:
     return dict(
         saved_at=at, saved_by=saved_by, client_name=client_name, client_ref=client_ref, note=note,
         provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
         refund_min=Decimal(q.refund_min), refund_max=Decimal(q.refund_max), policy_id=q.provider,
-        policy_version=q.policy_version, search_text=" ".join((client_name, client_ref, note)).lower(), batch_id=batch_id,
+        policy_version=q.policy_version, search_text=folded(" ".join((client_name, client_ref, note))),
+        batch_id=batch_id, batch_row=batch_row,
     )
 
 
@@ -111,8 +110,9 @@ class QuoteStore:
              at: Optional[datetime] = None) -> int:
         """Save a quote as it was shown; its id. Bad details raise InputError naming the field; a database
         failure raises SaveError (the transaction is rolled back: nothing partial)."""
-        row = _row(q, _checked("client_name", client_name, NAME_MAX), _checked("client_ref", client_ref, NAME_MAX),
-                   _checked("note", note, NOTE_MAX), _checked("saved_by", saved_by, NAME_MAX), at or _now())
+        record = checked_record({"client_name": client_name, "client_ref": client_ref, "note": note})
+        row = _row(q, record["client_name"], record["client_ref"], record["note"], checked("saved_by", saved_by, NAME_MAX),
+                   at or _now())
         try:
             with Session(self.engine) as session, session.begin():
                 saved = SavedQuoteRow(**row)
@@ -123,26 +123,32 @@ class QuoteStore:
         except SQLAlchemyError as exc:
             raise SaveError(f"the quote was not saved: {_reason(exc)}") from exc
 
-    def save_batch(self, name: str, quotes: Iterable[Quote], saved_by: str = "", at: Optional[datetime] = None) -> int:
-        """Save every quote as one named batch, all or nothing; the batch's id."""
-        name = _checked("batch_name", name, NAME_MAX) or "Batch"
-        saved_by = _checked("saved_by", saved_by, NAME_MAX)
-        at = at or _now()
+    @contextmanager
+    def batch(self, name: str, saved_by: str = "", at: Optional[datetime] = None) -> Iterator[BatchWriter]:
+        """A named batch, written as it is fed (a chunk at a time, so memory stays flat) in one transaction:
+        it commits when the block ends, and any failure in it, the quoting's included, leaves nothing."""
+        name = checked("batch_name", name, NAME_MAX)
+        if not name:
+            raise InputError("batch_name", "is needed: give the batch a name to find it by in Saved quotes")
+        saved_by = checked("saved_by", saved_by, NAME_MAX)
         try:
             with Session(self.engine) as session, session.begin():
-                batch = BatchRow(name=name, saved_by=saved_by, saved_at=at, rows=0)
-                session.add(batch)
+                row = BatchRow(name=name, saved_by=saved_by, saved_at=at or _now(), rows=0)
+                session.add(row)
                 session.flush()
-                count = 0
-                for chunk in _chunks(quotes, BATCH_CHUNK):
-                    ids = session.scalars(insert(SavedQuoteRow).returning(SavedQuoteRow.id, sort_by_parameter_order=True), [
-                        _row(q, "", "", f"batch: {name}", saved_by, at, batch.id) for q in chunk]).all()
-                    session.execute(insert(SavedQuoteDocument), [_document(q, i) for q, i in zip(chunk, ids, strict=True)])
-                    count += len(chunk)
-                batch.rows = count
-                return batch.id
+                writer = BatchWriter(session, row.id, row.saved_by, row.saved_at)
+                yield writer
+                writer.flush()
+                row.rows = writer.count
         except SQLAlchemyError as exc:
             raise SaveError(f"the batch was not saved: {_reason(exc)}") from exc
+
+    def save_batch(self, name: str, quotes: Iterable[Quote], saved_by: str = "", at: Optional[datetime] = None) -> int:
+        """Save every quote as one named batch, all or nothing; the batch's id."""
+        with self.batch(name, saved_by, at) as writer:
+            for number, q in enumerate(quotes, 1):
+                writer.add(number, q)
+        return writer.id
 
     def delete(self, quote_id: int) -> bool:
         with Session(self.engine) as session, session.begin():
@@ -178,6 +184,38 @@ class QuoteStore:
             return [(r.id, r.name, r.rows) for r in rows]
 
 
+@dataclass
+class BatchWriter:
+    """Feeds a batch's rows to the database in chunks; `add` fits policy.batch's keep (row number, quote, record)."""
+
+    session: Session
+    id: int  # the batch's (plain values: they outlive the session)
+    saved_by: str
+    saved_at: datetime
+    count: int = 0
+    pending: list[tuple[int, Quote, dict]] = field(default_factory=list)
+
+    def add(self, number: int, q: Optional[Quote], record: Optional[Mapping[str, str]] = None) -> None:
+        """A row of the file: its quote (None for a bad row, which is not saved) and its client details."""
+        if q is None:
+            return
+        self.pending.append((number, q, checked_record(record or {})))
+        if len(self.pending) >= BATCH_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows = [_row(q, r["client_name"], r["client_ref"], r["note"], self.saved_by, self.saved_at, self.id, number)
+                for number, q, r in self.pending]
+        ids = self.session.scalars(
+            insert(SavedQuoteRow).returning(SavedQuoteRow.id, sort_by_parameter_order=True), rows).all()
+        self.session.execute(insert(SavedQuoteDocument),
+                             [_document(q, i) for (_, q, _), i in zip(self.pending, ids, strict=True)])
+        self.count += len(self.pending)
+        self.pending = []
+
+
 def _whole(query: Select) -> Select:
     """A query of list rows, with each row's whole quote beside it."""
     return query.join(SavedQuoteDocument, SavedQuoteDocument.quote_id == SavedQuoteRow.id).add_columns(
@@ -186,7 +224,8 @@ def _whole(query: Select) -> Select:
 
 def _saved(row: SavedQuoteRow, quote_json: str) -> SavedQuote:
     return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
-                      client_ref=row.client_ref, note=row.note, batch_id=row.batch_id, quote=quote_from_json(quote_json))
+                      client_ref=row.client_ref, note=row.note, batch_id=row.batch_id, quote=quote_from_json(quote_json),
+                      batch_row=row.batch_row)
 
 
 def _filtered(f: Filters) -> Select:
@@ -200,7 +239,7 @@ def _filtered(f: Filters) -> Select:
         query = query.where(t.saved_at >= datetime.combine(f.saved_from, time(), UTC))
     if f.saved_to is not None:
         query = query.where(t.saved_at < datetime.combine(f.saved_to + timedelta(days=1), time(), UTC))
-    words = f.text.strip().lower()
+    words = folded(f.text.strip())
     if words:  # literal text: % and _ match themselves
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(t.search_text.like(pattern, escape="\\"))
@@ -226,7 +265,8 @@ def _reason(exc: SQLAlchemyError) -> str:
 def _listed(r: SavedQuoteRow) -> Listed:
     return Listed(id=r.id, saved_at=_utc(r.saved_at), saved_by=r.saved_by, client_name=r.client_name,
                   client_ref=r.client_ref, provider=r.provider, service=r.service, verdict=r.verdict,
-                  refund_min=r.refund_min, refund_max=r.refund_max, policy_version=r.policy_version, note=r.note)
+                  refund_min=r.refund_min, refund_max=r.refund_max, policy_version=r.policy_version, note=r.note,
+                  batch_id=r.batch_id, batch_row=r.batch_row)
 
 
 def _utc(at: datetime) -> datetime:
@@ -234,18 +274,7 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _chunks(items: Iterable[Quote], size: int) -> Iterator[list[Quote]]:
-    chunk: list[Quote] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-REGISTER_COLUMNS = ("saved_id", "saved_at", "saved_by", "client_name", "client_ref", "note", "batch_id")
+REGISTER_COLUMNS = ("saved_id", "saved_at", "saved_by", "client_name", "client_ref", "note", "batch_id", "batch_row")
 
 
 def register_csv(saved: Iterable[SavedQuote]) -> str:
@@ -257,6 +286,7 @@ def register_csv(saved: Iterable[SavedQuote]) -> str:
         cells = {"saved_id": str(s.id), "saved_at": s.saved_at.isoformat(timespec="seconds"), "saved_by": s.saved_by,
                  "client_name": s.client_name, "client_ref": s.client_ref, "note": s.note,
                  "batch_id": "" if s.batch_id is None else str(s.batch_id),
+                 "batch_row": "" if s.batch_row is None else str(s.batch_row),
                  **dict.fromkeys(NAMES, ""), **scenario_cells(s.quote.scenario), **quote_row(s.quote)}
         header = header or list(cells)
         rows.append(list(cells.values()))

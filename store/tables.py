@@ -9,8 +9,7 @@ from typing import Optional
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-NAME_MAX = 200  # client name, reference, saved by, batch name
-NOTE_MAX = 2000
+from policy.records import NAME_MAX
 
 
 class Base(DeclarativeBase):
@@ -45,8 +44,9 @@ class SavedQuoteRow(Base):
     refund_max: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     policy_id: Mapped[str] = mapped_column(String(40))
     policy_version: Mapped[str] = mapped_column(String(80))
-    search_text: Mapped[str] = mapped_column(Text)  # lower-cased client, reference, note: the free-text filter
+    search_text: Mapped[str] = mapped_column(Text)  # client, reference, note folded (records.folded): the search
     batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), nullable=True)
+    batch_row: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)  # its row in the batch's file (1 = first)
 
     __table_args__ = (
         Index("ix_saved_quotes_saved_at_id", "saved_at", "id"),  # the list's default order, paged

@@ -144,9 +144,23 @@ def test_the_page_hears_progress_and_is_handed_every_rows_quote_in_order(tmp_pat
     heard: list[int] = []
 
     result = quote_file(source, tmp_path / "out.csv", "in.csv", progress=heard.append,
-                        keep=lambda n, q: kept.append((n, q)))
+                        keep=lambda n, q, _record: kept.append((n, q)))
     assert result.rows == 5002 and result.errors == 1
     assert [n for n, _ in kept] == list(range(1, 5003))  # every row, in order, a bad one with None
     assert kept[5000][1] is None and kept[5001][1] == quote(parse_scenario(
         dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=2)))
     assert heard == sorted(heard) and heard[-1] == 5002 and len(heard) >= 2
+
+
+def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("Client,Reference,provider,service,amount_paid,completion_pct,days_since_payment,Notes\n"
+                      "Ana Díaz,ACME-42,stepinto,ppc,700,0,2,called Monday\n"
+                      f"{'x' * 201},B-1,stepinto,ppc,700,0,2,\n", encoding="utf-8")
+    kept: list = []
+    result = quote_file(source, tmp_path / "out.csv", "in.csv", keep=lambda n, q, record: kept.append((n, q, record)))
+    assert result.errors == 1 and "column 'Client' read as client_name" in result.notices
+    assert kept[0][2] == {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "called Monday"}
+    assert kept[1][1] is None  # a detail the register cannot hold is the row's error, said in the output
+    out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert out[0]["Client"] == "Ana Díaz" and out[1]["error"].startswith("client_name: must be at most 200 characters")

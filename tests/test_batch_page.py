@@ -103,3 +103,22 @@ def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
 def test_the_template_is_read_back_by_the_batch(url):
     at = run(batch_page(), "template.csv", template_csv().encode())
     assert [m.value for m in at.metric] == ["2", "2", "0"]
+
+
+def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_refused(url):
+    at = batch_page()
+    at.checkbox(key="batch_save").check().run()
+    run(at, "cases.csv", CASES.encode())
+    assert any("Batch name" in e.value and "is needed" in e.value for e in at.error)
+    assert not at.success and not at.metric  # nothing quoted, nothing saved
+    assert QuoteStore.open(url).batches() == []
+
+    traced = ("Client,Ref,provider,service,amount_paid,completion_pct,days_since_payment\n"
+              "Ana Díaz,ACME-42,stepinto,ppc,700,0,2\n"
+              "Bo,B-7,acme,ppc,700,0,2\n"
+              "Cy,C-9,socialbeat,website,5000,30,5\n")
+    at.text_input(key="batch_name").input("December")
+    run(at, "traced.csv", traced.encode())
+    rows, total = QuoteStore.open(url).find(Filters(batch_id=1), sort="oldest")
+    assert total == 2 and [(r.batch_row, r.client_name, r.client_ref) for r in rows] == [
+        (1, "Ana Díaz", "ACME-42"), (3, "Cy", "C-9")]  # the bad line 2 is not saved, and the others keep their lines

@@ -144,7 +144,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     assert got[1]["error"].startswith("amount_paid:") and got[1]["refund_min"] == ""
     assert (got[2]["refund_min"], got[2]["refund_max"]) == ("0.00", "100.00")
     assert got[3]["verdict"] == "discretionary"
-    assert "'client' is not a scenario field" in r.stderr
+    assert "column 'client' read as client_name" in r.stderr  # a client's detail, kept for the register
 
 
 def _batch_file(tmp_path, data: bytes):

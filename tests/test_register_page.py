@@ -50,7 +50,7 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
     assert at.selectbox(key="reg_pick").value == 1  # the quote just saved is open
     assert refunds(at) == ["$2,400.00"]
     captions = " ".join(c.value for c in at.caption)
-    assert "called \\*\\*Monday\\*\\* \\[x\\]" in captions  # a note is text, never Markdown
+    assert [t.value for t in at.text] == ["Note: called **Monday** [x](http://e.com)"]  # a note is text, never Markdown
     assert "Today's policy and date give the same answer." in captions
 
 
@@ -105,3 +105,24 @@ def test_a_save_that_cannot_happen_says_why_and_keeps_the_entries(url):
     at.button(key="save_quote").click().run()
     assert any(e.value.startswith("**Client name**: must be at most 200 characters") for e in at.error)
     assert at.text_input(key="client_name").value == "x" * 201 and not at.exception
+
+
+def test_a_batch_is_a_filter_and_a_column_and_a_note_reads_as_typed(url):
+    store = QuoteStore.open(url)
+    made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
+                                     days_since_payment=1)))
+    store.save(made, client_name="walk-in", note="see https://crm.example/lead/7 **now**")
+    with store.batch("November leads", "ops") as batch:
+        batch.add(4, made, {"client_name": "Ana Díaz", "client_ref": "ACME-42"})
+    at = app("pages/4_Saved_quotes.py")
+    assert list(at.dataframe[0].value["Batch, row"]) == [f"#{batch.id}, row 4", ""]
+    at.selectbox(key="reg_batch").set_value(batch.id).run()
+    assert list(at.dataframe[0].value["Client"]) == ["Ana Díaz"]
+    at.selectbox(key="reg_pick").set_value(2).run()
+    assert any(f"Batch #{batch.id} November leads (1 rows), row 4." in c.value.replace("\\", "") for c in at.caption)
+    at.selectbox(key="reg_batch").set_value(None).run()
+    at.text_input(key="reg_text").input("diaz").run()  # no accent typed
+    assert list(at.dataframe[0].value["Client"]) == ["Ana Díaz"]
+    at.text_input(key="reg_text").input("").run()
+    at.selectbox(key="reg_pick").set_value(1).run()
+    assert [t.value for t in at.text] == ["Note: see https://crm.example/lead/7 **now**"]  # text, not Markdown or code

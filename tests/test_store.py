@@ -2,6 +2,7 @@
 import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -11,6 +12,7 @@ from store import Filters, QuoteStore, SaveError, database_url
 from store.config import ENV_URL
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+HEAD = "0002"
 
 
 def q(**fields):
@@ -42,7 +44,7 @@ def test_the_schema_is_made_by_the_migrations_and_opening_twice_is_harmless(data
     names = set(inspect(again.engine).get_table_names())
     assert {"saved_quotes", "batches", "alembic_version"} <= names
     with again.engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
     first.engine.dispose(), again.engine.dispose()
 
 
@@ -120,6 +122,8 @@ def listed(store):
     (Filters(verdict="full"), ["Bo 100%_off"]),
     (Filters(saved_from=date(2026, 11, 29), saved_to=date(2026, 11, 30)), ["Bo 100%_off", "Cy"]),
     (Filters(text="DÍAZ"), ["Ana Díaz"]),
+    (Filters(text="diaz"), ["Ana Díaz"]),  # with or without the accent
+    (Filters(text="ＤＩＡＺ"), ["Ana Díaz"]),  # full-width letters fold too
     (Filters(text="100%_"), ["Bo 100%_off"]),  # the marks LIKE treats as wildcards match themselves
     (Filters(text="%"), ["Bo 100%_off"]),
     (Filters(text="note for c"), ["Cy"]),
@@ -160,3 +164,60 @@ def test_a_deleted_quotes_number_is_never_given_to_another(store):
     assert store.delete(second)
     third = store.save(q(), client_name="C")
     assert third > second > first and store.get(second) is None  # "quote #2" never opens another client's quote
+
+
+def test_a_batch_row_keeps_its_place_in_the_file_and_its_client_details(store):
+    with store.batch("November leads", "ops", AT) as writer:
+        writer.add(1, q(completion_pct=10), {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "hot lead"})
+        writer.add(2, None, {"client_name": "bad row"})  # a row with an error is not saved
+        writer.add(3, q(completion_pct=20))
+    rows, total = store.find(Filters(batch_id=writer.id), sort="oldest")
+    assert total == 2 == writer.count
+    assert [(r.batch_row, r.client_name, r.client_ref, r.note) for r in rows] == [
+        (1, "Ana Díaz", "ACME-42", "hot lead"), (3, "", "", "")]
+    assert store.get(rows[0].id).batch_row == 1
+    assert store.find(Filters(text="acme"))[1] == 1
+
+
+def test_a_batch_streams_in_chunks_and_a_failure_in_the_middle_leaves_nothing(store, monkeypatch):
+    monkeypatch.setattr("store.register.BATCH_CHUNK", 3)
+    with pytest.raises(RuntimeError), store.batch("half", "ops") as writer:
+        for n in range(1, 8):
+            writer.add(n, q(completion_pct=n))
+            assert len(writer.pending) < 3  # written as it goes: memory stays flat
+        raise RuntimeError("the quoting broke off")
+    assert store.find()[1] == 0 and store.batches() == []
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_batch_needs_a_name(store, name):
+    with pytest.raises(InputError) as caught:
+        store.save_batch(name, [q()])
+    assert caught.value.field == "batch_name" and "is needed" in caught.value.message
+    assert store.batches() == []
+
+
+def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from store.db import MIGRATIONS
+
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:  # a register made by the first release
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text(
+            "INSERT INTO saved_quotes (saved_at, saved_by, client_name, client_ref, note, provider, service, verdict, "
+            "amount_paid, refund_min, refund_max, policy_id, policy_version, search_text) VALUES (:at, '', 'José Núñez',"
+            " '', '', 'stepinto', 'ppc', 'full', 5, 5, 5, 'stepinto', 'v', 'josé núñez  ')"), {"at": AT})
+    engine.dispose()
+    upgraded = QuoteStore.open(database_url)
+    assert upgraded.find(Filters(text="jose nunez"))[1] == 1
+    assert upgraded.find()[0][0].batch_row is None
+    upgraded.engine.dispose()

@@ -27,6 +27,7 @@ from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.money import format_usd
+from policy.records import BY_RECORD, NAME_MAX, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
 
 METRIC_FITS = 18  # characters of a metric's value a 390 px screen shows uncut
@@ -69,8 +70,8 @@ def explanation(q: Quote, heading: str = "") -> None:
 
 
 def _client() -> Client:
-    return Client(name=st.text_input("Client name (optional)", key="client_name").strip(),
-                  reference=st.text_input("Reference or project (optional)", key="client_ref").strip())
+    return Client(name=st.text_input(f"{BY_RECORD['client_name'].label} (optional)", key="client_name").strip(),
+                  reference=st.text_input(f"{BY_RECORD['client_ref'].label} (optional)", key="client_ref").strip())
 
 
 def _download_buttons(q: Quote, client: Client) -> None:
@@ -105,7 +106,7 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False) -> None:
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
 
 
-SAVE_LABELS = {"client_name": "Client name", "client_ref": "Reference or project", "note": "Note", "saved_by": "Saved by"}
+SAVE_LABELS = {**{f.name: f.label for f in RECORD_FIELDS}, "saved_by": "Saved by", "batch_name": "Batch name"}
 
 
 def _save_form(q: Quote, client: Client) -> None:
@@ -114,10 +115,10 @@ def _save_form(q: Quote, client: Client) -> None:
     from store import SaveError
     from ui.records import register, signed_in_name
 
-    note = st.text_area("Note (optional)", key="save_note", height=68, max_chars=2000)
+    note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key="save_note", height=68, max_chars=NOTE_MAX)
     if "save_by" not in st.session_state:
         st.session_state["save_by"] = signed_in_name()
-    who = st.text_input("Saved by", key="save_by", max_chars=200)
+    who = st.text_input(SAVE_LABELS["saved_by"], key="save_by", max_chars=NAME_MAX)
     if st.button("Save to the register", key="save_quote", type="primary", width="stretch"):
         try:
             saved = register().save(q, client.name, client.reference, note, who)

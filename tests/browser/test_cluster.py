@@ -7,18 +7,13 @@ is listed on the other, and a replica stopped mid-test loses only its own sessio
 import os
 import random
 import shutil
-import socket
 
 import pytest
 from conftest import READY
 from playwright.sync_api import expect
 
 from deploy import cluster, postgres
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
+from deploy.ports import in_use
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +23,7 @@ def balanced(tmp_path_factory, chromium):
             pytest.fail("the cluster test must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
     base = next(p for p in (random.randrange(20_000, 40_000, 20) for _ in range(50))
-                if all(_free(p + i) for i in (0, 1, 2, 10)))
+                if not any(in_use(p + i) for i in (0, 1, 2, 10)))
     folder = tmp_path_factory.mktemp("cluster")
     running = cluster.up(folder, base)
     yield running
