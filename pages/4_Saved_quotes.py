@@ -50,7 +50,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     batches = {b: f"#{b} {name} ({rows:,} rows)" for b, name, rows in store.batches()}
     row2 = st.columns([3, 2, 2, 1])
     text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=NAME_MAX,
-                              help="Any case, with or without accents.")
+                              placeholder="Any case, with or without accents")
     with row2[1]:
         batch = _any("Batch", batches, "reg_batch")
     sort = row2[2].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key="reg_sort")
