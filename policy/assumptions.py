@@ -5,10 +5,11 @@ from typing import Optional
 
 from .explain import refund_text
 from .models import Quote
-from .quoting import Policies, quote
+from .quoting import quote
+from .versions import Registry
 
 
-def if_work_started(q: Quote, registry: Optional[Policies] = None) -> Optional[str]:
+def if_work_started(q: Quote, registry: Optional[Registry] = None) -> Optional[str]:
     """At 0% with the work status not given, completion says 'not started'; where the policy would give
     something else once work has started, say so (the calculator and the client's form alike)."""
     s = q.scenario

@@ -5,16 +5,16 @@ from decimal import Decimal
 from typing import Optional
 
 from .explain import cite, verdict_label
-from .loader import policies as shipped_policies
 from .models import Scenario
 from .money import format_usd
-from .quoting import Policies, quote
+from .quoting import quote
+from .versions import Registry, resolve
 
 
-def compare_rows(scenario: Scenario, registry: Optional[Policies] = None) -> list[dict[str, str]]:
+def compare_rows(scenario: Scenario, registry: Optional[Registry] = None) -> list[dict[str, str]]:
     """One row per provider: verdict, the band in dollars (or 'Not offered'), and the clause that decided the
     minimum."""
-    registry = registry or shipped_policies()
+    registry = resolve(registry, scenario.paid_on)
     rows = []
     for pid, policy in registry.items():
         q = quote(scenario.for_provider(pid), registry)

@@ -22,7 +22,6 @@ from .evaluator import (
     window_closed,
 )
 from .fields import BY_NAME, NAMES
-from .loader import policies as shipped_policies
 from .models import (
     AmbiguityUse,
     ClauseRef,
@@ -40,6 +39,7 @@ from .models import (
 from .money import percent_of, to_cents
 from .schema import Clause, PolicyFile, Service, clause_key
 from .taxonomy import EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
+from .versions import Registry, resolve
 
 Policies = Mapping[str, PolicyFile]
 
@@ -60,7 +60,7 @@ def check_against(scenario: Scenario, registry: Policies) -> PolicyFile:
     return policy
 
 
-def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
+def parse_scenario(data: Any, registry: Optional[Registry] = None) -> Scenario:
     """A dict (JSON, CSV row, URL) -> a valid Scenario, or one InputError naming the field."""
     if not isinstance(data, dict):
         raise InputError("input", "must be a JSON object of scenario fields")
@@ -72,7 +72,7 @@ def parse_scenario(data: Any, registry: Optional[Policies] = None) -> Scenario:
                 and problem.message == "must be true or false":
             problem = InputError(problem.field, "must be true, false or null (not known)")
         raise problem from None
-    check_against(scenario, registry or shipped_policies())
+    check_against(scenario, resolve(registry, scenario.paid_on))
     return scenario
 
 
@@ -289,9 +289,9 @@ def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, e
     return tuple(notes)
 
 
-def quote(scenario: Scenario, registry: Optional[Policies] = None) -> Quote:
-    registry = registry or shipped_policies()
-    policy = check_against(scenario, registry)
+def quote(scenario: Scenario, registry: Optional[Registry] = None) -> Quote:
+    """The quote under the policy version in force on the payment date (today without one), which it names."""
+    policy = check_against(scenario, resolve(registry, scenario.paid_on))
     facts = Facts.of(scenario)
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)

@@ -252,6 +252,7 @@ class Ambiguity(Strict):
     summary: str
     readings: tuple[str, ...] = Field(min_length=2)
     adopted: str
+    explains: tuple[str, ...] = ()  # linter findings this documents: "band-gap", or "band-gap:website" for one service
 
 
 class Contact(Strict):
@@ -270,6 +271,7 @@ class PolicyFile(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     version: str
+    effective_from: Optional[date] = None  # the day this version takes effect; none: in force from the start
     last_updated: Optional[date] = None
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     source: str  # file name of the policy text in shared/policies

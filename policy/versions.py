@@ -1,0 +1,111 @@
+"""Policy versions with effective dates: a quote follows the version in force on the payment date.
+
+A Catalog holds every version of every provider (the shipped files are the seeds; the app adds the ones
+published in the lab). It is immutable: publishing makes a new Catalog, with a new revision.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+from types import MappingProxyType
+from typing import Literal, Optional, Union
+
+from .loader import DATA_DIR, load_policy, source_text
+from .schema import PolicyFile
+
+Status = Literal["seed", "draft", "published"]
+EARLIEST = date.min
+
+
+@dataclass(frozen=True)
+class Version:
+    policy: PolicyFile
+    text: str  # the policy's own words in this version: its quotes are checked against them
+    status: Status = "seed"
+    saved_by: str = ""
+    published_by: str = ""
+    published_at: Optional[datetime] = None
+    lab_id: Optional[int] = None  # its row in the register's database, for a lab version
+
+    @property
+    def provider(self) -> str:
+        return self.policy.id
+
+    @property
+    def effective(self) -> date:
+        return self.policy.effective_from or EARLIEST
+
+    @property
+    def label(self) -> str:
+        since = f"from {self.policy.effective_from:%d %b %Y}" if self.policy.effective_from else "from the start"
+        origin = {"seed": "shipped", "draft": "draft", "published": "published"}[self.status]
+        return f"{self.policy.version} ({origin}, {since})"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    versions: tuple[Version, ...]
+
+    @cached_property
+    def in_force(self) -> Mapping[str, tuple[Version, ...]]:
+        """Each provider's seed and published versions, by effective date (a later one replaces an earlier one
+        from its date; two on the same day: the one published last)."""
+        found: dict[str, list[Version]] = {}
+        for v in self.versions:
+            if v.status != "draft":
+                found.setdefault(v.provider, []).append(v)
+        return MappingProxyType({p: tuple(sorted(vs, key=lambda v: (v.effective, v.published_at or datetime.min)))
+                                 for p, vs in found.items()})
+
+    def on(self, day: date) -> Mapping[str, PolicyFile]:
+        """The version of each provider in force on `day`; before a provider's first effective date, its first."""
+        chosen = {}
+        for provider, versions in self.in_force.items():
+            current = versions[0]
+            for v in versions:
+                if v.effective <= day:
+                    current = v
+            chosen[provider] = current.policy
+        return MappingProxyType(chosen)
+
+    def of(self, provider: str) -> tuple[Version, ...]:
+        """Every version of one provider, drafts included, in effective order."""
+        return tuple(sorted((v for v in self.versions if v.provider == provider),
+                            key=lambda v: (v.effective, v.status == "draft", v.published_at or datetime.min)))
+
+    def text_of(self, policy: PolicyFile) -> str:
+        found = next((v.text for v in self.versions if v.policy is policy), None)
+        return found if found is not None else source_text(policy)
+
+    @cached_property
+    def revision(self) -> str:
+        """What tells two catalogs apart (a cache key part): every version's provider, number and state."""
+        parts = [f"{v.provider}|{v.policy.version}|{v.effective}|{v.status}|{v.lab_id}" for v in self.versions]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+    def adding(self, versions: Iterable[Version]) -> Catalog:
+        return Catalog((*self.versions, *versions))
+
+
+@lru_cache(maxsize=1)
+def shipped_catalog() -> Catalog:
+    """The shipped files: the seed versions."""
+    versions = []
+    for path in sorted(DATA_DIR.glob("*.toml")):
+        policy = load_policy(path)
+        versions.append(Version(policy, source_text(policy)))
+    return Catalog(tuple(versions))
+
+
+Registry = Union[Mapping[str, PolicyFile], Catalog]
+
+
+def resolve(registry: Optional[Registry], paid_on: Optional[date], today: Optional[date] = None) -> Mapping[str, PolicyFile]:
+    """The policies a scenario is quoted under: the versions in force on its payment date (today when it has
+    none). A mapping given as it is (a fixed set, such as the lab's preview) is used as it is."""
+    if isinstance(registry, Mapping):
+        return registry
+    return (registry or shipped_catalog()).on(paid_on or today or date.today())
