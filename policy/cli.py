@@ -1,4 +1,4 @@
-"""python -m policy {quote,clauses,batch,schema}: the engine without Streamlit.
+"""python -m policy {quote,clauses,batch,schema,versions,lint,diff}: the engine without Streamlit.
 
 Bad input: exit status 2, one line on stderr naming the field, nothing on stdout, no traceback, and no file
 left half written.
@@ -10,18 +10,25 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 from .batch import NotText, not_text, open_csv, quote_file, run_batch
+from .diff import band_changes, rule_changes
+from .diff import summary_lines as diff_summary
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
-from .loader import policies
+from .lint import Unreadable, lint_data, worst
+from .lint import read as read_policy_data
+from .loader import DATA_DIR, TEXTS_DIR, load_any, policies
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
 from .schema import PolicyFile
+from .versions import shipped_catalog
 
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not a scenario
@@ -169,6 +176,81 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_versions(args: argparse.Namespace) -> int:
+    """Every version of every provider, in effective order, and which one a payment today falls under."""
+    catalog = shipped_catalog()
+    today = catalog.on(date.today())
+    rows = []
+    for provider, versions in catalog.in_force.items():
+        for v in versions:
+            rows.append({"provider": provider, "name": v.policy.name, "version": v.policy.version,
+                         "effective_from": v.policy.effective_from.isoformat() if v.policy.effective_from else None,
+                         "status": v.status, "in_force_today": today[provider] is v.policy})
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for r in rows:
+            since = r["effective_from"] or "the start"
+            print(f"{r['provider']:<12} {r['version']:<26} from {since:<10}  {r['status']}"
+                  + ("  (in force today)" if r["in_force_today"] else ""))
+    return 0
+
+
+EXIT_LINT_ERRORS = 1
+
+
+def _policy_text(path: Path, raw: dict, given: Optional[Path]) -> Optional[str]:
+    """The text a file's quotes must be found in: --text, else its `source` beside it, else the shipped copy."""
+    if given is not None:
+        return given.read_text(encoding="utf-8")
+    source = raw.get("source")
+    if isinstance(source, str) and source:
+        for folder in (path.parent, TEXTS_DIR):
+            candidate = folder / Path(source).name
+            if candidate.is_file():
+                return candidate.read_text(encoding="utf-8")
+    return None
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    paths = [Path(f) for f in args.files] or sorted(DATA_DIR.glob("*.toml"))
+    report, worst_seen = [], []
+    for path in paths:
+        try:
+            raw = read_policy_data(path)
+            text = _policy_text(path, raw, Path(args.text) if args.text else None)
+        except (Unreadable, OSError, UnicodeDecodeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        findings = lint_data(raw, text)
+        worst_seen.append(worst(findings))
+        report.append({"file": str(path), "text_checked": text is not None,
+                       "findings": [f.as_dict() for f in findings]})
+        if not args.json:
+            shown = [f for f in findings if args.all or f.severity != "info"]
+            for f in shown:
+                print(f.line(str(path)))
+            counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+            print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+                  + ("" if text is not None else "; quotes not checked: no policy text found (give --text)"))
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    return EXIT_LINT_ERRORS if "error" in worst_seen else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old, new = load_any(Path(args.old)), load_any(Path(args.new))
+    if old.id != new.id:
+        raise Fail(f"diff: {args.old} is {old.id} and {args.new} is {new.id}: compare two versions of one provider")
+    if args.json:
+        bands = band_changes(old, new)
+        print(json.dumps({"rules": [asdict(r) for r in rule_changes(old, new)],
+                          "scenarios": json.loads(bands.to_json(orient="records"))}, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(diff_summary(old, new)))
+    return 0
+
+
 def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
     """One flag per scenario field, from its declaration."""
     text = spec.help.replace("%", "%%")  # argparse formats help with %
@@ -224,6 +306,33 @@ def build_parser() -> Parser:
         "file (policy/data/*.toml, read as the same structure)."))
     sc.add_argument("which", choices=list(SCHEMAS))
     sc.set_defaults(run=cmd_schema)
+
+    v = sub.add_parser("versions", help="every policy version and its effective date", description=(
+        "Every version of every provider, in effective order: a quote follows the version in force on its "
+        "payment date (today without one)."))
+    v.add_argument("--json", action="store_true", help="a JSON list")
+    v.set_defaults(run=cmd_versions)
+
+    lint = sub.add_parser("lint", help="find a policy file's gaps and contradictions", description=(
+        "Lint policy files (the shipped ones without FILE): gaps and overlaps in completion bands, refunds "
+        "that rise with completion or days, tiers that never apply, windows against clocks, fees above the "
+        "refund, rules without a citation, quotes not in the text, ambiguity ids unused or missing. A finding "
+        "an ambiguity of the file explains is a warning with its id. Exit 1 when an error is found, 2 when a "
+        "file cannot be read."))
+    lint.add_argument("files", nargs="*", metavar="FILE")
+    lint.add_argument("--json", action="store_true", help="the findings as JSON")
+    lint.add_argument("--text", metavar="TEXT", help="the policy text to check quotes against (default: the "
+                      "file's source beside it, else the shipped copy)")
+    lint.add_argument("--all", action="store_true", help="also list notes (severity info)")
+    lint.set_defaults(run=cmd_lint)
+
+    d = sub.add_parser("diff", help="what changes between two versions of a policy", description=(
+        "The rules that differ between OLD and NEW (TOML files of one provider), and the scenarios of a grid "
+        "(every service x completion 0-100% by 5 x days 0-60, 10,000 paid) whose band changes."))
+    d.add_argument("old", metavar="OLD")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--json", action="store_true", help="rules and scenarios as JSON")
+    d.set_defaults(run=cmd_diff)
     return parser
 
 

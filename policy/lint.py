@@ -113,6 +113,8 @@ def _schema_findings(exc: ValidationError) -> Iterator[Finding]:
         where = text.split(": ", 1)[0]
         if "no stage covers completion" in text:
             yield _finding("band-gap", text, where)
+        elif "nor an ambiguity of this policy" in text:
+            yield _finding("ambiguity-missing", text, where)
         elif re.search(r"\.clauses(\.\d+)?(\.(section|quote))?:", text + ":") and (
                 "required" in text or "at least" in text):
             yield _finding("missing-citation", text, where)

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
+import tomli_w
 from pydantic import ValidationError
 
 from .errors import PolicyFileError, describe_all
@@ -35,6 +38,15 @@ def load_policy(path: Path) -> PolicyFile:
     return policy
 
 
+def load_any(path: Path) -> PolicyFile:
+    """A policy file by path, whatever its name (a version of a provider: socialbeat-2027.toml)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyFileError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    return parse_policy(text, path.name)
+
+
 def load_directory(directory: Path) -> Mapping[str, PolicyFile]:
     policies = {p.stem: load_policy(p) for p in sorted(directory.glob("*.toml"))}
     if not policies:
@@ -51,3 +63,20 @@ def policies() -> Mapping[str, PolicyFile]:
 def source_text(policy: PolicyFile) -> str:
     """The published policy text the file encodes (bundled copies of shared/policies)."""
     return (TEXTS_DIR / policy.source).read_text(encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A dumped policy's values as TOML writes them: a whole Decimal as an integer, others as their float (TOML
+    has no decimal type; a percent reads back exactly through pydantic's str conversion)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def policy_toml(policy: PolicyFile) -> str:
+    """A policy as a TOML file that loads back into the same policy (tested)."""
+    return tomli_w.dumps(_plain(policy.model_dump(mode="python", exclude_none=True)))

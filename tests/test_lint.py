@@ -1,0 +1,142 @@
+"""The linter: one broken copy of a clean policy per finding it knows, through `python -m policy lint`, and the
+shipped policies' known contradictions reported by their ambiguity ids."""
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from policy import policies
+from policy.lint import CODES, lint_policy
+from policy.loader import source_text
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ROOT / "tests" / "cases" / "lint" / "acme.toml"
+
+
+def lint(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policy", "lint", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def tiers(data: dict, stage: int = 0) -> list:
+    return data["services"]["website"]["stages"][stage]["tiers"]
+
+
+def _gap(d):
+    d["services"]["website"]["stages"][1]["completion_above"] = 60
+
+
+def _overlap(d):
+    d["services"]["website"]["stages"][1].pop("completion_above")
+    d["services"]["website"]["stages"][1]["completion_from"] = 40
+
+
+def _threshold(d):
+    tiers(d, 1)[0].update(min={"pct": 10}, max={"pct": 10})
+    tiers(d, 1)[0]["clauses"][0] = {"section": "3", "quote": "No refund once work exceeds 50% of the project."}
+
+
+def _rising(d):
+    tiers(d, 1)[0].update(min={"pct": 80}, max={"pct": 80})
+
+
+def _shadowed(d):
+    tiers(d).insert(1, {**tiers(d)[0], "id": "early_3d", "when": {"days_max": 3}})
+
+
+def _window(d):
+    tiers(d)[0]["when"] = {"days_max": 45}
+
+
+def _fee(d):
+    tiers(d)[1]["max"] = {"pct": 50, "less_fee": {"pct": 60, "cap": 100}}
+
+
+def _excluded(d):
+    d["deductions"][0]["clauses"][0]["quote"] = "Not refundable: third-party costs such as hosting and ad spend."
+    tiers(d, 1)[0]["max"] = {"of": "unused_ad_spend"}
+
+
+def _no_citation(d):
+    tiers(d)[1]["clauses"][0]["section"] = ""
+
+
+def _not_verbatim(d):
+    tiers(d)[0]["clauses"][0]["quote"] = "A full refund within 14 days of payment."
+
+
+def _ambiguity_missing(d):
+    tiers(d)[1]["clauses"][0]["decision"] = "A-AC-99"
+
+
+def _ambiguity_unused(d):
+    tiers(d)[1]["clauses"][0].pop("decision")
+    tiers(d)[1]["clauses"][0]["reading"] = "as_written"
+
+
+def _schema(d):
+    d["window"]["days"] = "thirty"
+
+
+BREAKS = {  # finding -> how a copy of the clean file is broken to show it
+    "band-gap": _gap, "band-overlap": _overlap, "threshold-vs-band": _threshold, "rising-refund": _rising,
+    "shadowed-tier": _shadowed, "window-vs-clock": _window, "fee-exceeds-refund": _fee,
+    "refund-of-excluded": _excluded, "missing-citation": _no_citation, "quote-not-in-text": _not_verbatim,
+    "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
+}
+
+
+def test_every_finding_the_linter_knows_has_a_broken_file():
+    assert set(BREAKS) == set(CODES)
+
+
+def test_the_clean_file_lints_clean():
+    r = lint(str(CLEAN), "--all")
+    assert r.returncode == 0 and "0 error(s), 0 warning(s), 0 note(s)" in r.stdout
+
+
+def broken(tmp_path: Path, code: str) -> Path:
+    data = tomllib.loads(CLEAN.read_text())
+    BREAKS[code](data)
+    path = tmp_path / f"acme-{code}.toml"
+    path.write_text(tomli_w.dumps(data))
+    shutil.copy(CLEAN.with_name("acme.txt"), tmp_path / "acme.txt")  # the text beside the file
+    return path
+
+
+@pytest.mark.parametrize("code", list(BREAKS))
+def test_a_broken_file_gets_its_finding_with_the_rules_and_the_exit_status_of_its_severity(tmp_path, code):
+    r = lint(str(broken(tmp_path, code)), "--json")
+    (report,) = json.loads(r.stdout)
+    found = [f for f in report["findings"] if f["code"] == code]
+    assert found, report["findings"]
+    assert all(f["rules"] and f["message"] for f in found) and found[0]["severity"] == CODES[code][0]
+    assert r.returncode == (1 if any(f["severity"] == "error" for f in report["findings"]) else 0)
+    assert r.returncode == (1 if CODES[code][0] == "error" else 0)
+
+
+def test_text_output_names_the_file_the_severity_and_the_code(tmp_path):
+    path = broken(tmp_path, "shadowed-tier")
+    r = lint(str(path))
+    assert r.returncode == 1
+    assert f"{path}: error: shadowed-tier: tier early_3d never applies: early_7d comes first" in r.stdout
+
+
+def test_a_file_that_cannot_be_read_exits_2_with_one_line(tmp_path):
+    (tmp_path / "bad.toml").write_text("id = [unclosed")
+    for target in (tmp_path / "missing.toml", tmp_path / "bad.toml"):
+        r = lint(str(target))
+        assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_the_shipped_policies_report_the_known_contradictions_by_their_ambiguity_ids():
+    findings = {pid: lint_policy(p, source_text(p)) for pid, p in policies().items()}
+    sb = {(f.code, f.ambiguity) for f in findings["socialbeat"]}
+    assert {("threshold-vs-band", "A-SB-02"), ("band-gap", "A-SB-03"), ("refund-of-excluded", "A-SB-09")} <= sb
+    assert not [f for fs in findings.values() for f in fs if f.severity == "error"]  # every one is documented
+    r = lint()
+    assert r.returncode == 0 and "[known: A-SB-02]" in r.stdout

@@ -1,0 +1,84 @@
+"""Versions with effective dates: a quote follows the version in force on the payment date, at the boundary day
+too; `python -m policy versions` and `diff`."""
+import json
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from policy import parse_scenario, policies, quote
+from policy.diff import band_changes, rule_changes
+from policy.loader import parse_policy, policy_toml
+from policy.schema import PolicyFile
+from policy.versions import Version, shipped_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def discovery_at(pct: int, version: str, effective: date) -> PolicyFile:
+    """Social Beat with its website discovery refund changed, from `effective`."""
+    data = policies()["socialbeat"].model_dump()
+    for stage in data["services"]["website"]["stages"]:
+        for tier in stage["tiers"]:
+            if tier["id"] == "sb_web_discovery":
+                tier["min"]["pct"] = tier["max"]["pct"] = pct
+    return PolicyFile.model_validate({**data, "version": version, "effective_from": effective})
+
+
+NEW = discovery_at(60, "2027-01-01", date(2027, 1, 1))
+CATALOG = shipped_catalog().adding([Version(NEW, "", status="published", published_at=datetime(2026, 12, 2))])
+
+
+def discovery(paid_on: date):
+    return quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=10,
+                                     days_since_payment=3, paid_on=paid_on)), CATALOG)
+
+
+def test_the_version_in_force_on_the_payment_date_decides_and_is_named_at_the_boundary_day():
+    before, on_the_day = discovery(date(2026, 12, 31)), discovery(date(2027, 1, 1))
+    assert (before.policy_version, before.refund_max) == ("2025-06-17", "750.00")
+    assert (on_the_day.policy_version, on_the_day.refund_max) == ("2027-01-01", "600.00")
+    assert discovery(date(2020, 1, 1)).policy_version == "2025-06-17"  # before the first: the first
+
+
+def test_a_draft_is_never_quoted_and_a_catalog_change_changes_its_revision():
+    drafted = shipped_catalog().adding([Version(NEW, "", status="draft")])
+    assert drafted.on(date(2027, 6, 1))["socialbeat"].version == "2025-06-17"
+    assert len({shipped_catalog().revision, drafted.revision, CATALOG.revision}) == 3
+
+
+def test_a_version_written_as_toml_loads_back_the_same():
+    for policy in (*policies().values(), NEW):
+        assert parse_policy(policy_toml(policy)) == policy
+
+
+def test_the_diff_names_the_rule_and_the_scenarios_whose_band_changes():
+    old = policies()["socialbeat"]
+    assert [(r.rule, r.change) for r in rule_changes(old, NEW)] == [
+        ("services.website.stages.discovery.tiers.sb_web_discovery", "changed")]
+    changed = band_changes(old, NEW)
+    assert set(changed.service) == {"website"} and len(changed) > 0
+    row = changed[(changed.completion_pct == 10) & (changed.days_since_payment == 3)].iloc[0]
+    assert (row.before, row.after) == ("$7,500.00", "$6,000.00")
+    assert band_changes(old, old).empty
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policy", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_versions_and_diff_commands(tmp_path):
+    r = cli("versions", "--json")
+    rows = json.loads(r.stdout)
+    assert r.returncode == 0 and {x["provider"] for x in rows} == set(policies())
+    assert all(x["in_force_today"] for x in rows)
+    new = tmp_path / "socialbeat-2027.toml"
+    new.write_text(policy_toml(NEW))
+    r = cli("diff", str(ROOT / "policy" / "data" / "socialbeat.toml"), str(new))
+    assert r.returncode == 0 and "changed: services.website.stages.discovery.tiers.sb_web_discovery" in r.stdout
+    assert "10%, day 0: $7,500.00 -> $6,000.00" in r.stdout
+    r = cli("diff", str(ROOT / "policy" / "data" / "stepinto.toml"), str(new))
+    assert r.returncode == 2 and "compare two versions of one provider" in r.stderr
+    r = cli("quote", "--provider", "socialbeat", "--service", "website", "--amount-paid", "1000",
+            "--completion-pct", "10", "--paid-on", "2026-11-30", "--days-since-payment", "3")
+    assert r.returncode == 0 and "2025-06-17" in r.stdout
