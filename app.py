@@ -1,9 +1,9 @@
 """Refund calculator: the home page. Pages gather input, call policy/, and draw."""
 import streamlit as st
 
-from policy import policies
 from policy.curves import stage_boundaries
 from ui import cache, charts, page, show, state
+from ui.registry import policies
 from ui.tables import readable
 
 CHART_WIDTH = 340  # px of plot: two fit side by side in the wide layout on a 1280 px screen, and wrap below that

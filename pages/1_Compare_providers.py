@@ -7,12 +7,12 @@ drawn on a full run only, from a cache keyed without the sliders' values."""
 import pandas as pd
 import streamlit as st
 
-from policy import policies
 from policy.compare import compare_rows
 from policy.curves import most_generous
 from policy.markdown import md_escape
 from policy.money import cents_int
 from ui import cache, charts, page, state
+from ui.registry import policies
 from ui.tables import readable
 
 CAPTION = "The scenario of the sidebar and the sliders, against every provider's policy."

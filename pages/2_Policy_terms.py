@@ -1,13 +1,12 @@
 """The three policies side by side, term by term, each cell quoted with its section."""
 import streamlit as st
 
-from policy import policies
 from policy.explain import cite
-from policy.loader import source_text
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_matrix
 from ui import page  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
+from ui.registry import catalog, policies
 
 with page.opened("pages/2_Policy_terms.py",
            caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent."):
@@ -48,4 +47,4 @@ with page.opened("pages/2_Policy_terms.py",
     st.subheader("The texts")
     for policy in registry.values():
         with st.expander(f"{policy.name}: full policy text"):
-            st.text(source_text(policy))
+            st.text(catalog().text_of(policy))

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from policy import policies
 from policy.client import next_steps
 from policy.eligibility import ANSWERS, Answers, changed_answers, notice_question, offered_label, scenario_fields, summary
 from policy.explain import plain_answer
@@ -14,6 +13,7 @@ from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, scroll, show, state
 from ui.codec import money_text
+from ui.registry import policies
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
@@ -26,7 +26,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
                             format_func=lambda p: policies()[p].name, key="el_provider")
     service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
-                           format_func=lambda s: offered_label(provider, s), key="el_service")
+                           format_func=lambda s: offered_label(provider, s, policies()), key="el_service")
     # No st.form: every answer changed after a check is named at once, not only after the next check.
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
                              value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
@@ -39,7 +39,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", help="Leave at 0 if nothing has been done.")
     notice = None
-    asked = notice_question(provider, service)
+    asked = notice_question(provider, service, policies())
     if asked:
         notice = st.number_input(asked[0], min_value=0, max_value=365, value=v["notice_days"], step=1,
                                  placeholder="I don't know", key="el_notice", help=asked[1])
@@ -75,7 +75,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
             else:
                 q = cache.cached_quote(cache.key(scenario))
                 st.subheader("Your answer")
-                st.caption(e("For: " + summary(answered)))
+                st.caption(e("For: " + summary(answered, policies())))
                 changed = changed_answers(answered, {**v, **fields})
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
@@ -84,7 +84,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.markdown(f"### {e(plain_answer(q))}")
                 show.headline(q, cache.cached_assumption(cache.key(scenario)))
                 st.subheader("What to do next")
-                st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(next_steps(q, policies()[q.provider]), 1)))
+                steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
+                st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
                 with st.expander("Why: the policy's own words"):
                     show.explanation(q)
                 show.actions(q, state.share_link)

@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from policy import policies
 from policy.explain import VERDICT_LABELS, refund_text
 from policy.markdown import md_escape as e
 from policy.money import format_range
@@ -16,6 +15,7 @@ from store.register import SORTS, register_csv
 from ui import cache, page, show, state
 from ui.codec import from_scenario, request_today
 from ui.records import register
+from ui.registry import policies
 
 PAGE_SIZE = 50
 

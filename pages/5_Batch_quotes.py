@@ -7,7 +7,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from policy import policies
 from policy.batch import quote_file
 from policy.batch_report import excel_to_csv, rows_json, template_csv, totals
 from policy.errors import InputError
@@ -18,6 +17,7 @@ from policy.records import NAME_MAX
 from store import SaveError
 from ui import charts, page
 from ui.records import register, signed_in_name
+from ui.registry import policies
 from ui.show import SAVE_LABELS
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))

@@ -21,11 +21,11 @@ from typing import IO, Optional
 from .errors import InputError
 from .export import QUOTE_COLUMNS, error_row, quote_row
 from .fields import FIELDS, NAMES, REQUIRED
-from .loader import policies as shipped_policies
 from .models import Quote
-from .quoting import Policies, parse_scenario, quote
+from .quoting import parse_scenario, quote
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import safe_cell, writer
+from .versions import Registry, shipped_catalog
 
 _BLANK = ("", "null", "none", "unknown")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -152,7 +152,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
 Keep = Callable[[int, Optional[Quote], dict[str, str]], None]  # (row number, its quote or None, its record)
 
 
-def _row(cells: list[str], layout: Layout, registry: Policies, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
+def _row(cells: list[str], layout: Layout, registry: Registry, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
     made: Optional[Quote] = None
     record: dict[str, str] = {}
     if len(cells) > layout.width:
@@ -170,7 +170,7 @@ def _row(cells: list[str], layout: Layout, registry: Policies, keep: Optional[Ke
     return [safe_cell(c) for c in chain(kept, quoted.values())]
 
 
-def _output_text(lines: list[list[str]], layout: Layout, registry: Policies, keep: Optional[Keep] = None,
+def _output_text(lines: list[list[str]], layout: Layout, registry: Registry, keep: Optional[Keep] = None,
                  first: int = 1) -> tuple[str, int, int]:
     """Lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
     buffer = io.StringIO()
@@ -183,11 +183,19 @@ def _output_text(lines: list[list[str]], layout: Layout, registry: Policies, kee
     return buffer.getvalue(), len(lines), errors
 
 
+_worker_registry: Optional[Registry] = None  # set once in each worker process, by the pool's initializer
+
+
+def _start_worker(registry: Registry) -> None:
+    global _worker_registry
+    _worker_registry = registry
+
+
 def _output_chunk(job: tuple[list[list[str]], Layout]) -> tuple[str, int, int]:
     """A worker's share: raw lines in (cheaper to send than dicts), finished CSV text back (one string is
-    far cheaper to send than rows of cells); the shipped policies are already loaded in the forked process."""
+    far cheaper to send than rows of cells); the catalog came with the fork, not through a pipe."""
     lines, layout = job
-    return _output_text(lines, layout, shipped_policies())
+    return _output_text(lines, layout, _worker_registry or shipped_catalog())
 
 
 CHUNK_ROWS = 4000
@@ -200,7 +208,7 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = None,
+def run_batch(source: IO[str], target: IO[str], registry: Optional[Registry] = None,
               progress: Optional[Callable[[int], object]] = None, keep: Optional[Keep] = None) -> BatchResult:
     """Quote every row of `source` into `target`. A file that cannot be read as a CSV of scenarios raises
     InputError naming the line; the caller writes to a temporary file, so nothing partial is left.
@@ -208,8 +216,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
 
     A large file streams through worker processes in chunks, in order: reading, quoting and writing overlap,
     and the workers write the output text."""
-    custom = registry is not None or keep is not None
-    registry = registry or shipped_policies()
+    registry = registry or shipped_catalog()  # each row under the versions in force on its payment date
     result = BatchResult()
     reader = None
     try:
@@ -222,9 +229,9 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
         lines = _rows(reader, result)
         head = list(islice(lines, PARALLEL_FROM_ROWS))
         chunks = _chunks(chain(head, lines), CHUNK_ROWS)
-        workers = 1 if custom else _workers()
+        workers = 1 if keep is not None else _workers()  # keep hears every quote in this process
         if workers > 1 and len(head) == PARALLEL_FROM_ROWS:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (registry,)) as pool:
                 parts = pool.imap(_output_chunk, ((chunk, layout) for chunk in chunks))
                 for part in parts:
                     _write(target, part, result, progress)
@@ -242,13 +249,13 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Policies] = N
 
 
 def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,
-               keep: Optional[Keep] = None) -> BatchResult:
+               keep: Optional[Keep] = None, registry: Optional[Registry] = None) -> BatchResult:
     """run_batch from a file to a file, for the command line and the batch page alike. The output is written
     beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
         with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
-            result = run_batch(fin, fout, progress=progress, keep=keep)
+            result = run_batch(fin, fout, registry, progress=progress, keep=keep)
         os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)
     except NotText as exc:

@@ -11,6 +11,7 @@ from .explain import FACT_WORDS, work_done
 from .fields import BY_NAME
 from .loader import policies
 from .money import format_usd
+from .quoting import Policies
 from .taxonomy import PAYMENT_METHODS, SERVICES
 
 ANSWERS: dict[str, Optional[bool]] = {"Yes": True, "No": False, "Not sure": None}
@@ -50,10 +51,10 @@ def scenario_fields(a: Answers, today: date) -> tuple[dict, tuple[str, ...]]:
     return fields, tuple(said)
 
 
-def notice_question(provider: str, service: str) -> Optional[tuple[str, str]]:
+def notice_question(provider: str, service: str, registry: Optional[Policies] = None) -> Optional[tuple[str, str]]:
     """The question about notice, as this policy counts it (a question and its help), or None where notice
     plays no part: before the next billing date (next month's charge), or how long ago (a notice period)."""
-    policy = policies()[provider]
+    policy = (registry or policies())[provider]
     if not policy.bills_monthly(service):
         return None
     if policy.next_charge_notice is not None:
@@ -66,15 +67,15 @@ def notice_question(provider: str, service: str) -> Optional[tuple[str, str]]:
     return None
 
 
-def offered_label(provider: str, service: str) -> str:
+def offered_label(provider: str, service: str, registry: Optional[Policies] = None) -> str:
     """A service as the form lists it, saying where the provider does not sell it."""
-    policy = policies()[provider]
+    policy = (registry or policies())[provider]
     return SERVICES[service] if service in policy.services else f"{SERVICES[service]} (not offered by {policy.name})"
 
 
-def summary(fields: dict) -> str:
+def summary(fields: dict, registry: Optional[Policies] = None) -> str:
     """What an answer is for, in one line: provider, service, amount and dates."""
-    policy = policies()[fields["provider"]]
+    policy = (registry or policies())[fields["provider"]]
     parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
     if fields.get("paid_on"):
         parts[-1] += f" on {fields['paid_on']:%d %b %Y}"

@@ -2,11 +2,11 @@
 in a table of its own so that the list's rows stay narrow."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from policy.records import NAME_MAX
@@ -64,3 +64,21 @@ class SavedQuoteDocument(Base):
     quote_id: Mapped[int] = mapped_column(ForeignKey("saved_quotes.id", ondelete="CASCADE"), primary_key=True)
     scenario_json: Mapped[str] = mapped_column(Text)
     quote_json: Mapped[str] = mapped_column(Text)
+
+
+class PolicyVersionRow(Base):
+    """A policy version made in the lab: a draft, or published with who and when (the shipped files are the seeds)."""
+    __tablename__ = "policy_versions"
+    __table_args__ = (Index("ix_policy_versions_provider", "provider"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(80))
+    effective_from: Mapped[Optional[date]] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft or published
+    policy_toml: Mapped[str] = mapped_column(Text)
+    policy_text: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    published_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -12,7 +12,7 @@ from store import Filters, QuoteStore, SaveError, database_url
 from store.config import ENV_URL
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0002"
+HEAD = "0003"
 
 
 def q(**fields):

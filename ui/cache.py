@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import date
 from typing import Optional
 
 import pandas as pd
@@ -10,7 +12,9 @@ import streamlit as st
 from policy import Quote, Scenario, parse_scenario, quote
 from policy.assumptions import if_work_started
 from policy.curves import compare_completion, completion_curve, days_curve, grid
+from policy.versions import Catalog
 from ui.codec import DAYS_MAX
+from ui.registry import catalog
 
 DAYS_SHOWN = DAYS_MAX  # the days chart spans the slider
 GRID_DAYS = 60  # the heatmaps: every policy's clocks have run out by day 31
@@ -35,19 +39,26 @@ def days_key(s: Scenario) -> str:
     return key(s, days_since_payment=0)
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[Scenario, Catalog], object]] = {
     "quote": quote,
     "completion": completion_curve,
-    "days": lambda s: days_curve(s, last_day=DAYS_SHOWN),
+    "days": lambda s, c: days_curve(s, c, last_day=DAYS_SHOWN),
     "compare": compare_completion,
-    "grid": lambda s: grid(s, last_day=GRID_DAYS),
-    "assumption": lambda s: if_work_started(quote(s)),
+    "grid": lambda s, c: grid(s, c, last_day=GRID_DAYS),
+    "assumption": lambda s, c: if_work_started(quote(s, c), c),
 }
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
+def _built(kind: str, scenario_json: str, revision: str, today: str):
+    """Keyed by everything the result depends on: the scenario, the catalog's revision and the day (a scenario
+    without a payment date is quoted under the versions in force today)."""
+    found = catalog()  # `revision` is its revision (a version published in between: this key is not asked again)
+    return _BUILDERS[kind](parse_scenario(json.loads(scenario_json), found), found)
+
+
 def _cached(kind: str, scenario_json: str):
-    return _BUILDERS[kind](parse_scenario(json.loads(scenario_json)))
+    return _built(kind, scenario_json, catalog().revision, date.today().isoformat())
 
 
 def cached_quote(scenario_json: str) -> Quote:

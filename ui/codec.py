@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
-from policy import InputError, Scenario, parse_scenario, policies
+from policy import InputError, Scenario, parse_scenario
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_DAYS, parse_plain
 from policy.money import format_usd, to_cents
+from ui.registry import catalog, policies
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
 NOTICE_MAX = 3650
@@ -227,7 +228,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     # what needs the other fields: the stage belongs to a provider's service; money parts within the amount
     for _ in range(len(DEFAULTS)):
         try:
-            parse_scenario(to_engine(values))
+            parse_scenario(to_engine(values), catalog())
             break
         except InputError as exc:
             field = exc.field if exc.field in DEFAULTS else "stage"

@@ -11,7 +11,7 @@ from typing import Optional
 
 import streamlit as st
 
-from policy import InputError, Quote, policies
+from policy import InputError, Quote
 from policy.client import Client, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     VERDICT_COLOURS,
@@ -29,6 +29,7 @@ from policy.markdown import sections_markdown
 from policy.money import format_usd
 from policy.records import BY_RECORD, NAME_MAX, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
+from ui.registry import policies
 
 METRIC_FITS = 18  # characters of a metric's value a 390 px screen shows uncut
 
@@ -57,7 +58,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     for sentence in (lapsed_sentence(q), q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
-    notice = notice_step(q, policies()[q.provider])  # a monthly service: what the notice does, on the page
+    notice = notice_step(q, policies(q.scenario.paid_on)[q.provider])  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
     st.markdown("\n\n".join(lines))
@@ -78,11 +79,15 @@ def _download_buttons(q: Quote, client: Client) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them."""
     stem = f"refund-{q.provider}-{q.service}"
+    quoted_under = policies(q.scenario.paid_on)  # the versions the quote was made under
     files = (
-        ("Client summary (PDF)", lambda: summary_pdf(q, date.today(), client), "pdf", "application/pdf", "dl_pdf"),
-        ("Client summary (Markdown)", lambda: summary_markdown(q, date.today(), client), "md", "text/markdown",
+        ("Client summary (PDF)", lambda: summary_pdf(q, date.today(), client, quoted_under), "pdf", "application/pdf",
+         "dl_pdf"),
+        ("Client summary (Markdown)", lambda: summary_markdown(q, date.today(), client, quoted_under), "md",
+         "text/markdown",
          "dl_md"),
-        ("Refund request email", lambda: request_email(q, client).text(), "txt", "text/plain", "dl_email"),
+        ("Refund request email", lambda: request_email(q, client, quoted_under).text(), "txt", "text/plain",
+         "dl_email"),
         ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
         ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
     )

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from policy import InputError, Scenario, parse_scenario, policies
+from policy import InputError, Scenario, parse_scenario
 from policy.explain import refund_text
 from policy.fields import BY_NAME, FieldSpec, in_group
 from policy.markdown import md_escape
@@ -32,6 +32,7 @@ from .codec import (
     to_query,
     with_payment_date,
 )
+from .registry import catalog, policies
 
 KEY = "scenario"
 # A selectbox whose session-state value is None shows "Choose an option": unknown is a value of its own here.
@@ -93,7 +94,7 @@ def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
 def scenario_of(fields: dict) -> tuple[Optional[Scenario], Optional[InputError]]:
     """The scenario of a set of the app's values (the shared one, or answers kept from a form)."""
     try:
-        return parse_scenario(to_engine(fields)), None
+        return parse_scenario(to_engine(fields), catalog()), None
     except InputError as exc:
         return None, exc
 

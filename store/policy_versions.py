@@ -1,0 +1,83 @@
+"""Policy versions made in the lab, in the register's database: save a draft, publish it from a date (who and
+when), list them for the app's Catalog. A version is kept as its TOML and its text, so what is loaded back is
+validated by the same schema as a shipped file."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Optional
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from policy import InputError
+from policy.loader import parse_policy, policy_toml
+from policy.records import NAME_MAX, checked
+from policy.schema import PolicyFile
+from policy.versions import Version
+
+from .register import SaveError, _reason
+from .tables import PolicyVersionRow
+
+
+class PolicyStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def save_draft(self, policy: PolicyFile, text: str, saved_by: str = "", at: Optional[datetime] = None) -> int:
+        """A new draft version; its id. A version number already published for the provider is refused."""
+        saved_by = checked("saved_by", saved_by, NAME_MAX)
+        if any(v.policy.version == policy.version and v.status == "published" for v in self.versions(policy.id)):
+            raise InputError("version", f"{policy.version!r} is already published for {policy.name}: give the new "
+                                        "version its own number")
+        row = PolicyVersionRow(provider=policy.id, version=policy.version, effective_from=policy.effective_from,
+                               status="draft", policy_toml=policy_toml(policy), policy_text=text, saved_by=saved_by,
+                               saved_at=at or datetime.now(UTC), published_by="", published_at=None)
+        try:
+            with Session(self.engine) as session, session.begin():
+                session.add(row)
+                session.flush()
+                return row.id
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the draft was not saved: {_reason(exc)}") from exc
+
+    def publish(self, version_id: int, effective_from: date, published_by: str,
+                at: Optional[datetime] = None) -> Version:
+        """Publish a draft from `effective_from`: quotes for payments from that day follow it."""
+        published_by = checked("published_by", published_by, NAME_MAX)
+        if not published_by:
+            raise InputError("published_by", "is needed: say who publishes this version")
+        try:
+            with Session(self.engine) as session, session.begin():
+                row = session.get(PolicyVersionRow, version_id)
+                if row is None or row.status != "draft":
+                    raise InputError("version", f"#{version_id} is not a draft (it was published or deleted)")
+                policy = parse_policy(row.policy_toml, f"version #{version_id}")
+                dated = PolicyFile.model_validate({**policy.model_dump(), "effective_from": effective_from})
+                row.policy_toml, row.effective_from = policy_toml(dated), effective_from
+                row.status, row.published_by, row.published_at = "published", published_by, at or datetime.now(UTC)
+                session.flush()
+                return _version(row)
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the version was not published: {_reason(exc)}") from exc
+
+    def versions(self, provider: Optional[str] = None) -> list[Version]:
+        with Session(self.engine) as session:
+            query = select(PolicyVersionRow).order_by(PolicyVersionRow.id)
+            if provider is not None:
+                query = query.where(PolicyVersionRow.provider == provider)
+            return [_version(r) for r in session.scalars(query)]
+
+    def revision(self) -> tuple[int, int, Optional[datetime]]:
+        """What changes when a version is saved or published: one cheap query (an index-only count and max)."""
+        with Session(self.engine) as session:
+            count, top, last = session.execute(select(
+                func.count(PolicyVersionRow.id), func.max(PolicyVersionRow.id),
+                func.max(PolicyVersionRow.published_at))).one()
+            return int(count), int(top or 0), last
+
+
+def _version(row: PolicyVersionRow) -> Version:
+    return Version(parse_policy(row.policy_toml, f"version #{row.id}"), row.policy_text,
+                   status="published" if row.status == "published" else "draft", saved_by=row.saved_by,
+                   published_by=row.published_by, published_at=row.published_at, lab_id=row.id)
