@@ -29,7 +29,7 @@ class RuleChange:
 
 def _rules(policy: PolicyFile) -> dict[str, Any]:
     """Every rule of a policy by a stable name: tiers by service, stage and id; the other parts by their kind."""
-    data = policy.model_dump(mode="json")
+    data = policy.model_dump()  # Decimals compare by value: 100 and 100.0 are one percent
     found: dict[str, Any] = {}
     for name in ("window", "next_charge_notice", "currency"):
         found[name] = data.get(name)
@@ -59,7 +59,13 @@ def rule_changes(old: PolicyFile, new: PolicyFile) -> list[RuleChange]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_text)
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
 
 
 def band_changes(old: PolicyFile, new: PolicyFile, amount: Decimal = REFERENCE_AMOUNT) -> pd.DataFrame:

@@ -132,22 +132,23 @@ def band_chart(
 
 
 @lru_cache(maxsize=16)
-def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...]) -> dict:
+def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...], x_field: str = "completion_pct",
+                  x_title: str = "Project completion (%)", title: str = "Each provider's band") -> dict:
     base = alt.Chart(alt.Data(name="bands")).encode(
-        x=alt.X("completion_pct:Q", title="Project completion (%)"),
+        x=alt.X(f"{x_field}:Q", title=x_title),
         color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(shown, names),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
     )
-    tip = _tooltip("completion_pct", "Completion (%)", (alt.Tooltip("provider_name:N", title="Provider"),))
+    tip = _tooltip(x_field, x_title, (alt.Tooltip("provider_name:N", title="Provider"),))
     band = base.mark_area(opacity=0.18).encode(
         y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q", tooltip=tip
     )
     high = base.mark_line().encode(y="refund_max_cents:Q", tooltip=tip)
     low = base.mark_line(strokeDash=[4, 3]).encode(y="refund_min_cents:Q", tooltip=tip)
     rule = alt.Chart(alt.Data(name="now")).mark_rule(color=MARKER, strokeWidth=2).encode(
-        x="completion_pct:Q", tooltip=NO_TIP)
+        x=f"{x_field}:Q", tooltip=NO_TIP)
     # Vega draws no subtitle under an empty title: the key needs a title line above it.
-    heading = alt.TitleParams("Each provider's band", subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
+    heading = alt.TitleParams(title, subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
     return alt.layer(band, high, low, rule).properties(height=320, title=heading).to_dict()
 
 
@@ -161,6 +162,14 @@ def compare_chart(data: pd.DataFrame, current: float, names: tuple[str, ...]) ->
 # The heatmaps and the map of who gives the most share their axes, cell for cell.
 GRID_X = alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)), labelAngle=0))
 GRID_Y = alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10))))
+
+
+def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: float, labels: tuple[str, str]) -> dict:
+    """Two versions of one policy, their bands overlaid (the lab's preview): `provider_name` holds the label."""
+    offered = data[data.verdict != "not_offered"]
+    shown = tuple(n for n in labels if n in set(offered.provider_name))
+    return _with(_compare_spec(shown, labels, x_field, x_title, "Current and edited version"),
+                 bands=_money_text(offered), now=pd.DataFrame({x_field: [current]}))
 
 
 @lru_cache(maxsize=16)

@@ -13,6 +13,7 @@ LABELS = {
     "pages/3_Am_I_eligible.py": "Am I eligible?",
     "pages/4_Saved_quotes.py": "Saved quotes",
     "pages/5_Batch_quotes.py": "Batch quotes",
+    "pages/6_Policy_lab.py": "Policy lab",
 }
 
 

@@ -1,0 +1,175 @@
+"""Policy lab, for authors: pick a version, edit its tiers and terms, see what the edit does (the bands over the
+current ones, the sample clients whose quote changes, the linter's findings), save a draft, publish it from a date,
+download it as TOML, or upload a policy file (a new version, or a fourth provider with its text).
+
+The editing is policy/lab.py, the findings policy/lint.py, the comparison policy/diff.py; versions are kept in
+the register's database (store/policy_versions.py). This page gathers input and draws."""
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from policy import InputError, Scenario
+from policy.curves import completion_curve, days_curve
+from policy.diff import LAST_DAY, REFERENCE_AMOUNT, band_changes, rule_changes
+from policy.errors import PolicyFileError
+from policy.lab import FIXED, TIER_COLUMNS, TIER_LABELS, LabError, edited, term_rows, tier_rows
+from policy.lint import lint_policy
+from policy.loader import parse_policy, policy_toml
+from policy.markdown import md_escape as e
+from policy.records import NAME_MAX
+from policy.schema import PolicyFile
+from policy.taxonomy import SERVICES
+from store import SaveError
+from ui import charts, page
+from ui.records import signed_in_name
+from ui.registry import catalog, policy_store
+
+SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
+
+
+def _findings(policy: PolicyFile, text: str) -> None:
+    findings = lint_policy(policy, text)
+    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_ICONS}
+    st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
+    if findings:
+        st.dataframe(pd.DataFrame([{"": SEVERITY_ICONS[f.severity], "Severity": f.severity, "Finding": f.code,
+                                    "Known as": f.ambiguity or "", "What": f.message, "Rules": ", ".join(f.rules)}
+                                   for f in findings]), hide_index=True, width="stretch")
+
+
+def _preview(current: PolicyFile, new: PolicyFile) -> None:
+    """The edited bands over the current ones, then the sample clients whose quote changes."""
+    services = [s for s in new.services if s in current.services] or list(new.services)
+    service = st.selectbox("Service to draw", services, format_func=lambda s: SERVICES[s], key="lab_service")
+    left, right = st.columns(2)
+    completion = left.slider("Completion for the days chart (%)", 0, 100, 30, key="lab_pct")
+    day = right.slider("Day for the completion chart", 0, LAST_DAY, 3, key="lab_day")
+    names = (f"Current ({current.version})", f"Edited ({new.version})")
+    scenario = Scenario(provider=new.id, service=service, amount_paid=REFERENCE_AMOUNT,
+                        completion_pct=Decimal(completion), days_since_payment=day)
+    by_pct = pd.concat([completion_curve(scenario, {new.id: p}).assign(provider_name=n)
+                        for p, n in ((current, names[0]), (new, names[1])) if service in p.services])
+    by_day = pd.concat([days_curve(scenario, {new.id: p}, last_day=LAST_DAY).assign(provider_name=n)
+                        for p, n in ((current, names[0]), (new, names[1])) if service in p.services])
+    st.vega_lite_chart(spec=charts.versions_chart(by_pct, "completion_pct", "Project completion (%)", completion,
+                                                  names), width="stretch")
+    st.vega_lite_chart(spec=charts.versions_chart(by_day, "days_since_payment", "Days since payment", day, names),
+                       width="stretch")
+    rules = rule_changes(current, new)
+    st.markdown(f"**{len(rules)} rule(s) changed**")
+    if rules:
+        st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "Before": r.before, "After": r.after}
+                                   for r in rules]), hide_index=True, width="stretch")
+    changed = band_changes(current, new)
+    st.markdown(f"**{len(changed):,} sample client(s) change their quote** (every service, completion 0-100% by 5, "
+                f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid)")
+    if len(changed):
+        st.dataframe(changed[["service", "completion_pct", "days_since_payment", "before", "after"]].rename(columns={
+            "service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
+            "before": "Before", "after": "After"}), hide_index=True, width="stretch")
+
+
+def _save(policy: PolicyFile, text: str, who: str, publish_on: date | None) -> None:
+    try:
+        store = policy_store()
+        draft = store.save_draft(policy, text, who)
+        if publish_on is None:
+            st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
+        else:
+            store.publish(draft, publish_on, who)
+            st.session_state["lab_said"] = (f"Published {policy.name} {policy.version} from {publish_on:%d %b %Y}: a "
+                                            "quote for a payment from that day follows it; earlier ones keep theirs.")
+        st.session_state.pop("lab_upload", None)
+        st.rerun()
+    except InputError as exc:
+        st.error(f"**{e(exc.field)}**: {e(exc.message)}. Nothing was saved.")
+    except SaveError as exc:
+        st.error(f"{e(str(exc))}. Nothing was saved.")
+
+
+with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see what it does to every client, "
+                 "lint it, and publish it from a date. Quotes for payments before that date keep the old version."):
+    if "lab_said" in st.session_state:
+        st.success(e(st.session_state.pop("lab_said")))
+    found = catalog()
+    uploaded = st.session_state.get("lab_upload")
+    with st.expander("Upload a policy file (a new version, or a new provider)", expanded=uploaded is not None):
+        toml_file = st.file_uploader("Policy file (TOML)", type=["toml"], key="lab_toml")
+        text_file = st.file_uploader("Its policy text (optional for a new version of a provider)", type=["txt", "md"],
+                                     key="lab_text_file")
+        st.download_button("The policy file's JSON Schema (for your editor)",
+                           json.dumps(PolicyFile.model_json_schema(), indent=2),
+                           "policy.schema.json", "application/json", key="lab_schema", on_click="ignore")
+        if st.button("Read the file", key="lab_read", disabled=toml_file is None) and toml_file is not None:
+            try:
+                policy = parse_policy(toml_file.getvalue().decode("utf-8"), toml_file.name)
+                if text_file is not None:
+                    text = text_file.getvalue().decode("utf-8")
+                elif found.of(policy.id):
+                    text = found.text_of(found.of(policy.id)[-1].policy)
+                else:
+                    raise PolicyFileError(f"{toml_file.name}: {policy.name} is a new provider: upload its policy "
+                                          "text too, so its quotes can be checked")
+                st.session_state["lab_upload"] = (policy_toml(policy), text)
+                uploaded = st.session_state["lab_upload"]
+            except UnicodeDecodeError:
+                st.error("That file is not UTF-8 text: save it as UTF-8 and upload it again.")
+            except PolicyFileError as exc:
+                st.error(f"The file was not read: {e(str(exc))}")
+
+    if uploaded is not None:
+        base = parse_policy(uploaded[0], "upload")
+        text = uploaded[1]
+        st.info(e(f"The uploaded file: {base.name} {base.version}. Save it as a draft or publish it below."))
+        current = found.on(date.today()).get(base.id, base)
+    else:
+        providers = list(found.in_force)
+        provider = st.selectbox("Provider", providers, format_func=lambda p: found.on(date.today())[p].name,
+                                key="lab_provider")
+        versions = found.of(provider)
+        chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,
+                              format_func=lambda i: versions[i].label, key="lab_version")
+        base, text = versions[chosen].policy, versions[chosen].text
+        current = base
+
+    st.subheader("Tiers")
+    st.caption("Edit a tier's days, work status, percents, section or quote. Percents are of the tier's base "
+               "(see the TOML for fees and other parts).")
+    table = pd.DataFrame(tier_rows(base), columns=list(TIER_COLUMNS))
+    edits = st.data_editor(table, key=f"lab_tiers_{base.id}_{base.version}", hide_index=True, num_rows="fixed",
+                           disabled=list(FIXED), width="stretch",
+                           column_config={c: st.column_config.Column(TIER_LABELS[c]) for c in TIER_COLUMNS})
+    st.subheader("Terms")
+    terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{base.id}_{base.version}", hide_index=True,
+                           num_rows="fixed", disabled=["term", "label"], width="stretch")
+    with st.expander("The policy text of this version (quotes are checked against it)"):
+        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{base.id}_{base.version}")
+    left, right = st.columns(2)
+    number = left.text_input("New version's number", value=f"{base.version}-edit", max_chars=80, key="lab_number")
+    when = right.date_input("Effective from", value=date.today() + timedelta(days=1), key="lab_when")
+
+    new: PolicyFile | None
+    try:
+        new = edited(base, edits.to_dict("records"), terms.to_dict("records"), version=number.strip() or None)
+    except LabError as exc:
+        new = None
+        st.error("The edit does not make a valid policy; your edits are kept:\n\n"
+                 + "\n".join(f"- {e(str(p))}" for p in exc.problems))
+    if new is not None:
+        _findings(new, text)
+        st.subheader("What it changes")
+        _preview(current, new)
+        st.subheader("Keep it")
+        if "lab_by" not in st.session_state:
+            st.session_state["lab_by"] = signed_in_name()
+        who = st.text_input("Your name", key="lab_by", max_chars=NAME_MAX)
+        a, b, c = st.columns(3)
+        if a.button("Save as draft", key="lab_draft", width="stretch"):
+            _save(new, text, who, None)
+        if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch"):
+            _save(new, text, who, when)
+        c.download_button("Download as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
+                          key="lab_download", on_click="ignore", width="stretch")

@@ -1,0 +1,130 @@
+"""The policy lab (AppTest): edit a tier through session state and the curve and the sample clients change;
+publish from a date and the calculator follows it for payments from that day only; a broken upload is refused
+in words and the app keeps working; a fourth provider uploaded with its text is quoted by the other pages."""
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from policy import policies
+from policy.lab import tier_rows
+from policy.loader import policy_toml
+from store.config import ENV_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "lab_tiers_socialbeat_2025-06-17"
+ROW = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_discovery")
+
+
+@pytest.fixture(autouse=True)
+def register(tmp_path, monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+
+
+def plain(text: str) -> str:
+    """What a person reads: the page escapes every mark of user and policy text."""
+    return text.replace("\\", "")
+
+
+def lab() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/6_Policy_lab.py")
+    at.run()
+    at.selectbox(key="lab_provider").set_value("socialbeat").run()
+    at.selectbox(key="lab_service").set_value("website").run()
+    return at
+
+
+def edited_band(at: AppTest) -> list:
+    """The edited version's band at 10% on the completion chart (its data ships beside the spec, as Arrow)."""
+    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in at.get("vega_lite_chart")[0].proto.datasets]
+    bands = next(f for f in frames if "provider_name" in f)
+    rows = bands[bands.provider_name.str.startswith("Edited") & (bands.completion_pct == 10)]
+    return list(zip(rows.refund_min, rows.refund_max, strict=True))
+
+
+def edit_discovery(at: AppTest, pct) -> AppTest:
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": pct, "max_pct": pct}}, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
+    at = lab()
+    assert edited_band(at) == [("$7,500.00", "$7,500.00")] and not at.error
+    edit_discovery(at, 60)
+    assert not at.exception and edited_band(at) == [("$6,000.00", "$6,000.00")]
+    text = " ".join(m.value for m in at.markdown)
+    assert "**1 rule(s) changed**" in text and "**0 sample client" not in text
+    changed = at.dataframe[-1].value
+    assert set(changed["Service"]) == {"website"} and "$6,000.00" in set(changed["After"])
+
+
+def test_a_bad_edit_is_named_by_row_and_column_and_kept():
+    at = edit_discovery(lab(), 160)
+    assert not at.exception
+    assert any(f"Tiers, row {ROW + 1}, column min_pct: must be less than or equal to 100" in plain(e.value)
+               for e in at.error)
+    assert at.session_state[KEY]["edited_rows"][ROW]["min_pct"] == 160  # the author's edit is still there
+
+
+def test_publishing_from_a_date_is_followed_from_that_day_only():
+    at = edit_discovery(lab(), 60)
+    start = date.today() - timedelta(days=30)  # a payment date is never in the future
+    at.text_input(key="lab_number").input("2027-test").run()
+    at.date_input(key="lab_when").set_value(start).run()
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_publish").click().run()
+    assert not at.exception and any("Published Social Beat Digital 2027-test from" in plain(s.value) for s in at.success)
+    versions = list(at.selectbox(key="lab_version").options)
+    assert any("2027-test (published" in o for o in versions)
+    for paid, expected in ((start - timedelta(days=1), "$7,500.00"), (start, "$6,000.00")):  # the boundary day
+        calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        calc.query_params.update(provider="socialbeat", service="website", amount_paid="10000", completion_pct="10",
+                                 paid_on=paid.isoformat(), requested_on=(paid + timedelta(days=3)).isoformat(),
+                                 work_started="true")
+        calc.run()
+        assert not calc.exception
+        assert [m.value for m in calc.metric if m.label == "Refund"] == [expected], paid
+
+
+def test_a_broken_upload_is_refused_in_words_and_the_app_keeps_working():
+    at = lab()
+    at.file_uploader(key="lab_toml").upload("broken.toml", b"id = 'x'\nname = [", "application/toml").run()
+    at.button(key="lab_read").click().run()
+    assert not at.exception and any("The file was not read" in e.value and "not valid TOML" in plain(e.value) for e in at.error)
+    broken = policy_toml(policies()["stepinto"]).replace('id = "stepinto"', 'id = "stepinto"\nwindow = 3')
+    at.file_uploader(key="lab_toml").upload("broken.toml", broken.encode(), "application/toml").run()
+    at.button(key="lab_read").click().run()
+    assert any("window" in e.value for e in at.error)
+    assert edited_band(at) == [("$7,500.00", "$7,500.00")]  # the lab still shows the version chosen
+
+
+def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages():
+    acme = ROOT / "tests" / "cases" / "lint"
+    at = lab()
+    at.file_uploader(key="lab_toml").upload("acme.toml", (acme / "acme.toml").read_bytes(), "application/toml").run()
+    at.file_uploader(key="lab_text_file").upload("acme.txt", (acme / "acme.txt").read_bytes(), "text/plain").run()
+    at.button(key="lab_read").click().run()
+    assert not at.exception and any("The uploaded file: Acme 1" in plain(i.value) for i in at.info)
+    at.text_input(key="lab_number").input("1").run()
+    at.date_input(key="lab_when").set_value(date(2026, 1, 1)).run()
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_publish").click().run()
+    assert not at.exception and any("Published Acme 1" in plain(s.value) for s in at.success)
+    calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    calc.query_params.update(provider="acme", service="website", amount_paid="1000", completion_pct="10",
+                             days_since_payment="3")
+    calc.run()
+    assert not calc.exception and [m.value for m in calc.metric if m.label == "Refund"] == ["$1,000.00"]
+    assert "Acme" in calc.selectbox(key="w_provider").options
+    for page in ("pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py",
+                 "pages/6_Policy_lab.py"):
+        calc.switch_page(page).run()
+        assert not calc.exception, (page, [x.value for x in calc.exception])
+    assert "Acme Refund Policy" in " ".join(t.value for t in AppTest.from_file(
+        str(ROOT / "app.py"), default_timeout=60).switch_page("pages/2_Policy_terms.py").run().text)
