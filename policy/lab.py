@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from .errors import describe_all
 from .schema import PolicyFile
 
-TIER_COLUMNS = ("service", "stage", "tier", "label", "days_min", "days_max", "work_started", "min_pct", "max_pct",
-                "section", "quote")
+TIER_COLUMNS = ("service", "stage", "tier", "min_pct", "max_pct", "days_min", "days_max", "work_started", "label",
+                "section", "quote")  # the numbers first: on a laptop they show without scrolling the table
 TIER_LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What it says", "days_min": "From day",
                "days_max": "To day", "work_started": "Work started", "min_pct": "Min %", "max_pct": "Max %",
                "section": "Section", "quote": "Verbatim quote"}

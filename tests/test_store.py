@@ -221,3 +221,33 @@ def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
     assert upgraded.find(Filters(text="jose nunez"))[1] == 1
     assert upgraded.find()[0][0].batch_row is None
     upgraded.engine.dispose()
+
+
+def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_and_when(database_url):
+    from policy import policies
+    from policy.versions import shipped_catalog
+    from store import PolicyStore
+
+    engine = QuoteStore.open(database_url).engine
+    versions = PolicyStore(engine)
+    before = versions.revision()
+    old = policies()["stepinto"]
+    draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), "the text", "pat")
+    assert versions.revision() != before
+    (saved,) = versions.versions()
+    assert (saved.status, saved.lab_id, saved.text, saved.policy.version) == ("draft", draft, "the text", "2027-01")
+    with pytest.raises(InputError) as caught:
+        versions.publish(draft, date(2027, 1, 1), "")
+    assert caught.value.field == "published_by"
+    published = versions.publish(draft, date(2027, 1, 1), "Pat Author", at=AT)
+    assert (published.status, published.published_by, published.policy.effective_from) == (
+        "published", "Pat Author", date(2027, 1, 1))
+    catalog = shipped_catalog().adding(versions.versions())
+    assert catalog.on(date(2026, 12, 31))["stepinto"].version == old.version
+    assert catalog.on(date(2027, 1, 1))["stepinto"].version == "2027-01"
+    with pytest.raises(InputError) as caught:  # one number, one version
+        versions.save_draft(old.model_copy(update={"version": "2027-01"}), "", "pat")
+    assert caught.value.field == "version" and "already published" in caught.value.message
+    with pytest.raises(InputError):
+        versions.publish(draft, date(2027, 2, 1), "Pat Author")  # published once
+    engine.dispose()

@@ -228,3 +228,34 @@ def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     expect(text).to_be_visible()
     box = text.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(page, base_url):
+    open_page(page, base_url, "Policy_lab")
+    choose(page, "Provider", "Step-Into")
+    wait_ready(page)
+    grid = page.get_by_test_id("stDataFrame").first  # the tiers; row 2 is si_full_window (100%)
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 20, box["y"] + 35 + 35 + 17)  # that row's first cell (rows are 35 px)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # to Min %
+    page.keyboard.press("Enter")  # opens the cell's editor
+    editor = page.locator("input.gdg-input")
+    expect(editor).to_have_value("100")
+    editor.fill("80")
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    expect(page.get_by_text("1 rule(s) changed")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^[1-9][\d,]* sample client\(s\) change their quote"))).to_be_visible()
+    page.get_by_role("textbox", name="New version's number").fill("browser-edit")
+    page.get_by_role("textbox", name="Your name").fill("Pat Author")
+    page.get_by_role("textbox", name="Your name").press("Enter")
+    wait_ready(page)
+    page.get_by_role("button", name=re.compile(r"^Publish from")).click()
+    expect(page.get_by_text(re.compile(r"Published Step-Into browser-edit from \d\d \w{3} \d{4}"))).to_be_visible()
+    shot(page, "7-policy-lab-published")
+    open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=5000&completion_pct=0&days_since_payment=2"
+              "&work_started=false&deliverables_provided=false")
+    expect(refund(page)).to_have_text("$5,000.00")  # a payment today: still the version in force today
