@@ -1,6 +1,7 @@
 """The policy lab (AppTest): edit a tier through session state and the curve and the sample clients change;
 publish from a date and the calculator follows it for payments from that day only; a broken upload is refused
 in words and the app keeps working; a fourth provider uploaded with its text is quoted by the other pages."""
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -128,3 +129,25 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
         assert not calc.exception, (page, [x.value for x in calc.exception])
     assert "Acme Refund Policy" in " ".join(t.value for t in AppTest.from_file(
         str(ROOT / "app.py"), default_timeout=60).switch_page("pages/2_Policy_terms.py").run().text)
+
+
+def test_a_version_published_in_another_session_is_used_on_this_sessions_next_run():
+    from policy.schema import PolicyFile
+    from store import PolicyStore, QuoteStore
+
+    calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    paid = date.today() - timedelta(days=2)
+    calc.query_params.update(provider="socialbeat", service="website", amount_paid="10000", completion_pct="10",
+                             paid_on=paid.isoformat(), work_started="true")
+    calc.run()
+    assert [m.value for m in calc.metric if m.label == "Refund"] == ["$7,500.00"]
+    data = policies()["socialbeat"].model_dump()
+    for stage in data["services"]["website"]["stages"]:
+        for tier in stage["tiers"]:
+            if tier["id"] == "sb_web_discovery":
+                tier["min"]["pct"] = tier["max"]["pct"] = 60
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)  # as another session or replica
+    draft = versions.save_draft(PolicyFile.model_validate({**data, "version": "elsewhere"}), "", "other rep")
+    versions.publish(draft, paid, "other rep")
+    calc.slider(key="w_completion_pct").set_value(11).run()  # a key press: only the fragment reruns
+    assert [m.value for m in calc.metric if m.label == "Refund"] == ["$6,000.00"]

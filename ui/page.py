@@ -11,7 +11,7 @@ import streamlit as st
 
 from policy import Scenario
 
-from . import nav, state
+from . import nav, registry, state
 
 CONFIGURED = "_configured_page"
 # Set by deploy/cluster.py for each replica: the page says which process serves this session.
@@ -35,6 +35,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
     @st.fragment
     @functools.wraps(draw)
     def part() -> None:
+        registry.refresh()
         try:
             draw()
         finally:
@@ -49,6 +50,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
 
     Each message costs the browser a render of the whole page, so a rerun of the same page does not send its
     config again: the browser keeps it."""
+    registry.refresh()  # the policies of this run: one look at the database's versions, however many uses
     if st.session_state.get(CONFIGURED) != script:
         st.set_page_config(page_title=nav.LABELS[script], layout=layout)
         st.session_state[CONFIGURED] = script

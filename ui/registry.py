@@ -1,7 +1,8 @@
 """The policies the app quotes under: the shipped seeds and the versions published in the lab, as one Catalog.
 
-The Catalog is rebuilt only when the database's versions change (its revision, one cheap query per run), so a
-version published in one session or replica is used by every other on its next run."""
+The Catalog is rebuilt only when the database's versions change (its revision, one query per run), so a version
+published in one session or replica is used by every other on its next run. Each run (and fragment run) looks
+once, in page.opened and page.fragment: looking at every use cost 22 queries, about 9 ms, per key press."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,9 +25,20 @@ def _catalog(url: str, revision: tuple) -> Catalog:
     return shipped_catalog().adding(policy_store().versions())
 
 
+RUN_KEY = "_policy_catalog"
+
+
+def refresh() -> Catalog:
+    """The catalog as the database has it now, kept for the rest of this run."""
+    found = _catalog(str(register().engine.url), policy_store().revision())
+    st.session_state[RUN_KEY] = found
+    return found
+
+
 def catalog() -> Catalog:
-    store = register()
-    return _catalog(str(store.engine.url), policy_store().revision())
+    """This run's catalog (outside a page run: the database's now)."""
+    found = st.session_state.get(RUN_KEY)
+    return found if isinstance(found, Catalog) else refresh()
 
 
 def policies(on: date | None = None) -> Mapping[str, PolicyFile]:
