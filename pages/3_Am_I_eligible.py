@@ -23,10 +23,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     answer_box = st.container(key="el_answer")
 
     # Outside the form, so the list of services and the questions follow the provider chosen.
-    provider = st.selectbox("Who did you buy from?", list(policies()), index=list(policies()).index(v["provider"]),
-                            format_func=lambda p: policies()[p].name, key="el_provider")
+    registry = policies()  # labels bound to this run's policies (a widget may format outside the run)
+    provider = st.selectbox("Who did you buy from?", list(registry), index=list(registry).index(v["provider"]),
+                            format_func=lambda p: registry[p].name, key="el_provider")
     service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
-                           format_func=lambda s: offered_label(provider, s, policies()), key="el_service")
+                           format_func=lambda s: offered_label(provider, s, registry), key="el_service")
     # No st.form: every answer changed after a check is named at once, not only after the next check.
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
                              value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")

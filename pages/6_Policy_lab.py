@@ -127,8 +127,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         current = found.on(date.today()).get(base.id, base)
     else:
         providers = list(found.in_force)
-        provider = st.selectbox("Provider", providers, format_func=lambda p: found.on(date.today())[p].name,
-                                key="lab_provider")
+        names = {p: v[-1].policy.name for p, v in found.in_force.items()}
+        provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider")
         versions = found.of(provider)
         chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,
                               format_func=lambda i: versions[i].label, key="lab_version")

@@ -155,23 +155,21 @@ def show_stale_request() -> None:
     box.button("Use today", key="use_today", on_click=use_today, type="primary")
 
 
-def _provider_label(pid: str) -> str:
-    return policies()[pid].name
-
-
 def _service_label(provider: str) -> Callable[[str], str]:
-    offered = policies()[provider].services
+    """Labels bound to this run's policies (a widget may call its format_func outside the run)."""
+    policy = policies()[provider]
 
     def label(sid: str) -> str:
-        return SERVICES[sid] if sid in offered else f"{SERVICES[sid]} (not offered by {policies()[provider].name})"
+        return SERVICES[sid] if sid in policy.services else f"{SERVICES[sid]} (not offered by {policy.name})"
     return label
 
 
 def offer_inputs(container=st) -> None:
     """What a quote is about: provider, service and amount, with the labels the product promises."""
     f = BY_NAME
+    names = {pid: policy.name for pid, policy in policies().items()}
     container.selectbox(
-        f["provider"].label, list(policies()), format_func=_provider_label, key=_bind("provider"),
+        f["provider"].label, list(names), format_func=names.__getitem__, key=_bind("provider"),
         on_change=_store_offer("provider"), help=f["provider"].help,
     )
     container.selectbox(
