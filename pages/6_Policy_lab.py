@@ -15,7 +15,20 @@ from policy import InputError, Scenario
 from policy.curves import completion_curve, days_curve
 from policy.diff import LAST_DAY, REFERENCE_AMOUNT, band_changes, rule_changes
 from policy.errors import PolicyFileError
-from policy.lab import FIXED, TIER_COLUMNS, TIER_LABELS, LabError, edited, term_rows, tier_rows
+from policy.lab import (
+    FIXED,
+    TIER_COLUMNS,
+    TIER_LABELS,
+    LabError,
+    Tables,
+    deduction_rows,
+    edited,
+    exception_rows,
+    processing_rows,
+    stage_rows,
+    term_rows,
+    tier_rows,
+)
 from policy.lint import lint_policy
 from policy.loader import parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -67,6 +80,9 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
     st.markdown(f"**{len(changed):,} sample client(s) change their quote** (every service, completion 0-100% by 5, "
                 f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid)")
     if len(changed):
+        here = changed[changed.service == service]
+        if len(here):
+            st.vega_lite_chart(spec=charts.change_map(here, int(REFERENCE_AMOUNT * 100)), width="stretch")
         st.dataframe(changed[["service", "completion_pct", "days_since_payment", "before", "after"]].rename(columns={
             "service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
             "before": "Before", "after": "After"}), hide_index=True, width="stretch")
@@ -136,24 +152,37 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         current = base
 
     st.subheader("Tiers")
-    st.caption("Edit a tier's days, work status, percents, section or quote. Percents are of the tier's base "
-               "(see the TOML for fees and other parts).")
-    table = pd.DataFrame(tier_rows(base), columns=list(TIER_COLUMNS))
-    edits = st.data_editor(table, key=f"lab_tiers_{base.id}_{base.version}", hide_index=True, num_rows="fixed",
-                           disabled=list(FIXED), width="stretch",
-                           column_config={c: st.column_config.Column(TIER_LABELS[c]) for c in TIER_COLUMNS})
-    st.subheader("Terms")
-    terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{base.id}_{base.version}", hide_index=True,
+    st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
+               "carries it. The first tier of a stage whose conditions hold decides.")
+    suffix = f"{base.id}_{base.version}"
+    locked = {c: st.column_config.Column(TIER_LABELS[c], disabled=c in FIXED) for c in TIER_COLUMNS}
+    tier_table = st.data_editor(pd.DataFrame(tier_rows(base), columns=list(TIER_COLUMNS)), key=f"lab_tiers_{suffix}",
+                                hide_index=True, num_rows="fixed", width="stretch", column_config=locked)
+    st.subheader("Stages: where completion places them")
+    stage_table = st.data_editor(pd.DataFrame(stage_rows(base)), key=f"lab_stages_{suffix}", hide_index=True,
+                                 num_rows="fixed", disabled=["service", "stage"], width="stretch")
+    st.subheader("Windows, processing times, exceptions and deductions")
+    terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{suffix}", hide_index=True,
                            num_rows="fixed", disabled=["term", "label"], width="stretch")
+    processing = st.data_editor(pd.DataFrame(processing_rows(base), columns=["method", "min_business_days",
+                                "max_business_days", "section", "quote"]), key=f"lab_processing_{suffix}",
+                                hide_index=True, num_rows="fixed", disabled=["method"], width="stretch")
+    exceptions = st.data_editor(pd.DataFrame(exception_rows(base), columns=["flag", "label", "min_pct", "max_pct",
+                                "section", "quote"]), key=f"lab_exceptions_{suffix}", hide_index=True,
+                                num_rows="fixed", disabled=["flag"], width="stretch")
+    if base.deductions:
+        st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch")
     with st.expander("The policy text of this version (quotes are checked against it)"):
-        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{base.id}_{base.version}")
+        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}")
     left, right = st.columns(2)
     number = left.text_input("New version's number", value=f"{base.version}-edit", max_chars=80, key="lab_number")
     when = right.date_input("Effective from", value=date.today() + timedelta(days=1), key="lab_when")
 
     new: PolicyFile | None
     try:
-        new = edited(base, edits.to_dict("records"), terms.to_dict("records"), version=number.strip() or None)
+        new = edited(base, Tables(tiers=tier_table.to_dict("records"), terms=terms.to_dict("records"),
+                                  stages=stage_table.to_dict("records"), processing=processing.to_dict("records"),
+                                  exceptions=exceptions.to_dict("records")), version=number.strip() or None)
     except LabError as exc:
         new = None
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"

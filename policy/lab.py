@@ -12,10 +12,11 @@ from pydantic import ValidationError
 from .errors import describe_all
 from .schema import PolicyFile
 
-TIER_COLUMNS = ("service", "stage", "tier", "min_pct", "max_pct", "days_min", "days_max", "work_started", "label",
-                "section", "quote")  # the numbers first: on a laptop they show without scrolling the table
+TIER_COLUMNS = ("service", "stage", "tier", "min_pct", "max_pct", "fee_pct", "fee_cap", "days_min", "days_max",
+                "work_started", "label", "section", "quote")  # the numbers first: they show without scrolling
 TIER_LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What it says", "days_min": "From day",
                "days_max": "To day", "work_started": "Work started", "min_pct": "Min %", "max_pct": "Max %",
+               "fee_pct": "Fee %", "fee_cap": "Fee cap ($)",
                "section": "Section", "quote": "Verbatim quote"}
 FIXED = ("service", "stage", "tier")  # which rule a row is: not edited in the table
 TERM_ROWS = ("window_days", "next_charge_notice_days")
@@ -47,13 +48,50 @@ def tier_rows(policy: PolicyFile) -> list[dict[str, Any]]:
         for stage in service.stages:
             for tier in stage.tiers:
                 first = tier.clauses[0]
+                end = _fee_end(tier)
+                fee = getattr(tier, end).less_fee if end else None
                 rows.append({
                     "service": sid, "stage": stage.id, "tier": tier.id, "label": tier.label,
+                    "fee_pct": _float(fee.pct) if fee else None, "fee_cap": _float(fee.cap) if fee else None,
                     "days_min": tier.when.days_min, "days_max": tier.when.days_max,
                     "work_started": tier.when.work_started, "min_pct": float(tier.min.pct),
                     "max_pct": float(tier.max.pct), "section": first.section, "quote": first.quote,
                 })
     return rows
+
+
+def _fee_end(tier: Any) -> Optional[str]:
+    """Which end of a tier carries its fee ('max' first; None: no fee)."""
+    return next((end for end in ("max", "min") if getattr(tier, end).less_fee is not None), None)
+
+
+def stage_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+    """Where completion places each stage: from (inclusive) or above (exclusive), below (exclusive) or to."""
+    return [{"service": sid, "stage": st.id, "label": st.label,
+             "completion_from": float(st.completion_from), "completion_above": _float(st.completion_above),
+             "completion_below": _float(st.completion_below), "completion_to": _float(st.completion_to),
+             "work_started": st.work_started}
+            for sid, service in policy.services.items() for st in service.stages]
+
+
+def processing_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+    return [{"method": p.method, "min_business_days": p.min_business_days, "max_business_days": p.max_business_days,
+             "section": p.clauses[0].section, "quote": p.clauses[0].quote} for p in policy.processing_times]
+
+
+def exception_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+    return [{"flag": x.flag, "label": x.label, "min_pct": float(x.min.pct), "max_pct": float(x.max.pct),
+             "section": x.clauses[0].section, "quote": x.clauses[0].quote} for x in policy.exceptions]
+
+
+def deduction_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+    """What is taken off before a refund (shown; which money a deduction names is the file's structure)."""
+    return [{"field": d.field, "label": d.label, "section": d.clauses[0].section, "quote": d.clauses[0].quote}
+            for d in policy.deductions]
+
+
+def _float(value: Optional[Decimal]) -> Optional[float]:
+    return None if value is None else float(value)
 
 
 def term_rows(policy: PolicyFile) -> list[dict[str, Any]]:
@@ -79,59 +117,60 @@ def _number(value: Any, whole: bool) -> Optional[Decimal]:
     return number
 
 
-def edited(policy: PolicyFile, tiers: list[dict[str, Any]], terms: Optional[list[dict[str, Any]]] = None,
-           version: Optional[str] = None, effective_from: Optional[date] = None) -> PolicyFile:
-    """The policy with the tables' values, validated by the policy schema; LabError names each problem's row
-    and column (a cell that is not a number is named before the schema is asked)."""
+@dataclass(frozen=True)
+class Tables:
+    """What the author edited: a row list per table (None: that table as it was)."""
+
+    tiers: Optional[list[dict[str, Any]]] = None
+    terms: Optional[list[dict[str, Any]]] = None
+    stages: Optional[list[dict[str, Any]]] = None
+    processing: Optional[list[dict[str, Any]]] = None
+    exceptions: Optional[list[dict[str, Any]]] = None
+
+
+def _cell(problems: list[Problem], table: str, n: int, row: dict, column: str, whole: bool = False) -> Optional[Decimal]:
+    try:
+        return _number(row.get(column), whole)
+    except ValueError as exc:
+        problems.append(Problem(n, column, str(exc), table=table))
+        return None
+
+
+def _flag(value: Any) -> Optional[bool]:
+    return None if value is None or value == "" or (isinstance(value, float) and value != value) else bool(value)
+
+
+def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
+           effective_from: Optional[date] = None) -> PolicyFile:
+    """The policy with the tables' values, validated by the policy schema; LabError names each problem's table,
+    row and column (a cell that is not a number is named before the schema is asked)."""
     data = policy.model_dump()
-    where: dict[tuple[str, str, str], tuple[int, int, int]] = {}
-    for sid, service in data["services"].items():
-        for i, stage in enumerate(service["stages"]):
-            for j, tier in enumerate(stage["tiers"]):
-                where[(sid, stage["id"], tier["id"])] = (i, j, 0)
     problems: list[Problem] = []
-    row_of: dict[tuple[str, int, int], int] = {}
-    for n, row in enumerate(tiers, 1):
-        key = (row.get("service"), row.get("stage"), row.get("tier"))
-        if key not in where:
-            problems.append(Problem(n, "tier", f"{key[2]!r} is not a tier of {key[0]}'s stage {key[1]}"))
-            continue
-        i, j, _ = where[key]
-        row_of[(key[0], i, j)] = n
-        tier = data["services"][key[0]]["stages"][i]["tiers"][j]
-        for column, whole in (("days_min", True), ("days_max", True), ("min_pct", False), ("max_pct", False)):
-            try:
-                value = _number(row.get(column), whole)
-            except ValueError as exc:
-                problems.append(Problem(n, column, str(exc)))
-                continue
-            if column.startswith("days"):
-                tier["when"][column] = None if value is None else int(value)
-            elif value is None:
-                problems.append(Problem(n, column, "is needed: a percent from 0 to 100"))
-            else:
-                tier[column[:3]]["pct"] = value
-        started = row.get("work_started")
-        tier["when"]["work_started"] = None if started is None or started == "" else bool(started)
-        tier["label"] = str(row.get("label") or "")
-        tier["clauses"][0]["section"] = str(row.get("section") or "")
-        tier["clauses"][0]["quote"] = str(row.get("quote") or "")
-    for n, row in enumerate(terms or (), 1):
-        try:
-            value = _number(row.get("value"), whole=True)
-        except ValueError as exc:
-            problems.append(Problem(n, "value", str(exc), table="terms"))
-            continue
-        part = {"window_days": "window", "next_charge_notice_days": "next_charge_notice"}.get(row.get("term", ""))
-        if part is None:
-            continue
-        if value is None:
-            data[part] = None
-        elif data.get(part) is None:
-            problems.append(Problem(n, "value", f"{policy.name} has no {part.replace('_', ' ')} clause to set "
-                                    "a number for: add the rule with its clause in the TOML file", table="terms"))
-        else:
-            data[part]["days"] = int(value)
+    rows_at: dict[tuple, tuple[str, int]] = {}  # a place in the data -> (table, row) for the schema's errors
+    _apply_tiers(data, tables.tiers, problems, rows_at)
+    _apply_stages(data, tables.stages, problems, rows_at)
+    _apply_terms(policy, data, tables.terms, problems)
+    for n, row in enumerate(tables.processing or (), 1):
+        if n > len(data["processing_times"]):
+            break
+        target = data["processing_times"][n - 1]
+        rows_at[("processing_times", n - 1)] = ("processing", n)
+        for column in ("min_business_days", "max_business_days"):
+            value = _cell(problems, "processing", n, row, column, whole=True)
+            if value is not None:
+                target[column] = int(value)
+        target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
+    for n, row in enumerate(tables.exceptions or (), 1):
+        if n > len(data["exceptions"]):
+            break
+        target = data["exceptions"][n - 1]
+        rows_at[("exceptions", n - 1)] = ("exceptions", n)
+        for column in ("min_pct", "max_pct"):
+            value = _cell(problems, "exceptions", n, row, column)
+            if value is not None:
+                target[column[:3]]["pct"] = value
+        target["label"] = str(row.get("label") or "")
+        target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
     if problems:
         raise LabError(problems)
     if version is not None:
@@ -141,24 +180,105 @@ def edited(policy: PolicyFile, tiers: list[dict[str, Any]], terms: Optional[list
     try:
         return PolicyFile.model_validate(data)
     except ValidationError as exc:
-        placed = [_placed(err, exc, row_of) for err in exc.errors()]
-        if any(p.row for p in placed):  # a bad tier also empties its stage's list: an echo, not a second problem
+        placed = [_placed(err, exc, rows_at) for err in exc.errors()]
+        if any(p.row for p in placed):  # a bad row also empties its list: an echo, not a second problem
             placed = [p for p in placed if p.row or "at least 1 item" not in p.message]
         raise LabError(placed) from None
 
 
-def _placed(err: Any, exc: ValidationError, row_of: dict[tuple[str, int, int], int]) -> Problem:
-    """A schema error at services.<sid>.stages.<i>.tiers.<j>.<field> as the table's row and column."""
-    loc = [p for p in err["loc"] if not str(p).startswith("function-")]
+def _apply_tiers(data: dict, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict) -> None:
+    where: dict[tuple, tuple[int, int]] = {}
+    for sid, service in data["services"].items():
+        for i, stage in enumerate(service["stages"]):
+            for j, tier in enumerate(stage["tiers"]):
+                where[(sid, stage["id"], tier["id"])] = (i, j)
+    for n, row in enumerate(rows or (), 1):
+        key = (row.get("service"), row.get("stage"), row.get("tier"))
+        if key not in where:
+            problems.append(Problem(n, "tier", f"{key[2]!r} is not a tier of {key[0]}'s stage {key[1]}"))
+            continue
+        i, j = where[key]
+        rows_at[("services", key[0], "stages", i, "tiers", j)] = ("tiers", n)
+        tier = data["services"][key[0]]["stages"][i]["tiers"][j]
+        for column in ("days_min", "days_max"):
+            if column in row:
+                value = _cell(problems, "tiers", n, row, column, whole=True)
+                tier["when"][column] = None if value is None else int(value)
+        for column in ("min_pct", "max_pct"):
+            value = _cell(problems, "tiers", n, row, column)
+            if value is None and not any(p.row == n and p.column == column for p in problems):
+                problems.append(Problem(n, column, "is needed: a percent from 0 to 100"))
+            elif value is not None:
+                tier[column[:3]]["pct"] = value
+        fee_pct, fee_cap = (_cell(problems, "tiers", n, row, c) for c in ("fee_pct", "fee_cap"))
+        end = next((e for e in ("max", "min") if tier[e].get("less_fee")), "max")
+        if fee_pct is None and fee_cap is None:
+            tier[end]["less_fee"] = None
+        elif fee_pct is None or fee_cap is None:
+            problems.append(Problem(n, "fee_cap" if fee_cap is None else "fee_pct",
+                                    "a fee needs both its percent and its cap (leave both blank for none)"))
+        else:
+            tier[end]["less_fee"] = {"pct": fee_pct, "cap": fee_cap}
+        tier["when"]["work_started"] = _flag(row.get("work_started"))
+        tier["label"] = str(row.get("label") or "")
+        tier["clauses"][0]["section"] = str(row.get("section") or "")
+        tier["clauses"][0]["quote"] = str(row.get("quote") or "")
+
+
+def _apply_stages(data: dict, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict) -> None:
+    where = {(sid, st["id"]): i for sid, service in data["services"].items() for i, st in enumerate(service["stages"])}
+    for n, row in enumerate(rows or (), 1):
+        key = (row.get("service"), row.get("stage"))
+        if key not in where:
+            problems.append(Problem(n, "stage", f"{key[1]!r} is not a stage of {key[0]}", table="stages"))
+            continue
+        i = where[key]
+        rows_at[("services", key[0], "stages", i)] = ("stages", n)
+        stage = data["services"][key[0]]["stages"][i]
+        for column in ("completion_from", "completion_above", "completion_below", "completion_to"):
+            value = _cell(problems, "stages", n, row, column)
+            stage[column] = (value if value is not None else Decimal(0)) if column == "completion_from" else value
+        stage["work_started"] = _flag(row.get("work_started"))
+        stage["label"] = str(row.get("label") or "")
+
+
+def _apply_terms(policy: PolicyFile, data: dict, rows: Optional[list[dict]], problems: list[Problem]) -> None:
+    for n, row in enumerate(rows or (), 1):
+        value = _cell(problems, "terms", n, row, "value", whole=True)
+        part = {"window_days": "window", "next_charge_notice_days": "next_charge_notice"}.get(row.get("term", ""))
+        if part is None or any(p.table == "terms" and p.row == n for p in problems):
+            continue
+        if value is None:
+            data[part] = None
+        elif data.get(part) is None:
+            problems.append(Problem(n, "value", f"{policy.name} has no {part.replace('_', ' ')} clause to set "
+                                    "a number for: add the rule with its clause in the TOML file", table="terms"))
+        else:
+            data[part]["days"] = int(value)
+
+
+COLUMN_OF = {"min": "min_pct", "max": "max_pct", "label": "label", "less_fee": "fee_pct"}
+
+
+def _placed(err: Any, exc: ValidationError, rows_at: dict[tuple, tuple[str, int]]) -> Problem:
+    """A schema error at a place in the data, as the table, row and column it came from."""
+    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     message = str(describe_all(_only(exc, err))[0]).split(": ", 1)[-1]
-    if len(loc) >= 6 and loc[0] == "services" and loc[2] == "stages" and loc[4] == "tiers":
-        row = row_of.get((str(loc[1]), int(loc[3]), int(loc[5])))
-        rest = [str(p) for p in loc[6:]]
-        column = {"min": "min_pct", "max": "max_pct", "label": "label", "when": f"days_{rest[1].split('_')[-1]}"
-                  if len(rest) > 1 and rest[1].startswith("days") else "work_started"}.get(rest[0], "") if rest else ""
-        if rest[:1] == ["clauses"]:
+    for size in range(len(loc), 0, -1):  # the deepest place a table row stands for
+        found = rows_at.get(loc[:size])
+        if found is None:
+            continue
+        table, row = found
+        rest = [str(p) for p in loc[size:]]
+        if rest[:1] == ["when"] and len(rest) > 1:
+            column = rest[1]
+        elif rest[:1] == ["clauses"]:
             column = rest[2] if len(rest) > 2 else "quote"
-        return Problem(row, column or ".".join(rest) or "tier", message)
+        elif rest[:2] in (["min", "less_fee"], ["max", "less_fee"]):
+            column = "fee_cap" if rest[-1] == "cap" else "fee_pct"
+        else:
+            column = COLUMN_OF.get(rest[0], rest[0]) if rest else table.rstrip("s")
+        return Problem(row, column, message, table=table)
     return Problem(None, ".".join(str(p) for p in loc) or "version", message)
 
 

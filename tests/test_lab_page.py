@@ -1,6 +1,7 @@
 """The policy lab (AppTest): edit a tier through session state and the curve and the sample clients change;
 publish from a date and the calculator follows it for payments from that day only; a broken upload is refused
 in words and the app keeps working; a fourth provider uploaded with its text is quoted by the other pages."""
+import json
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -63,6 +64,8 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert "**1 rule(s) changed**" in text and "**0 sample client" not in text
     changed = at.dataframe[-1].value
     assert set(changed["Service"]) == {"website"} and "$6,000.00" in set(changed["After"])
+    titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
+    assert "Where the edit changes the quote" in titles  # the changed clients as a chart too
 
 
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():

@@ -231,3 +231,31 @@ def _winner_spec(names: tuple[str, ...], by: str) -> dict:
 
 def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_min_cents") -> dict:
     return _with(_winner_spec(names, by), cells=cells)
+
+
+@lru_cache(maxsize=1)
+def _change_spec() -> dict:
+    return (
+        alt.Chart(alt.Data(name="cells"))
+        .mark_rect()
+        .encode(
+            x=GRID_X, y=GRID_Y,
+            color=alt.Color("change_pct:Q", title="Change of the most (% of paid)",
+                            scale=alt.Scale(scheme="purplegreen", domainMid=0),
+                            legend=alt.Legend(orient="bottom", labelExpr=WHOLE_PERCENT)),
+            tooltip=[alt.Tooltip("completion_pct:Q", title="Completion (%)"),
+                     alt.Tooltip("days_since_payment:Q", title="Day"),
+                     alt.Tooltip("before:N", title="Before"), alt.Tooltip("after:N", title="After")],
+        )
+        .properties(height=240, title="Where the edit changes the quote")
+        .to_dict()
+    )
+
+
+def change_map(changed: pd.DataFrame, paid_cents: int) -> dict:
+    """The lab's sample clients of one service whose band changes: completion x day, coloured by how much the
+    most the policy allows moves (a display share, not an amount)."""
+    delta = changed.refund_max_cents_after.fillna(0) - changed.refund_max_cents_before.fillna(0)
+    cells = changed.assign(change_pct=delta * 100 / paid_cents)[
+        ["completion_pct", "days_since_payment", "change_pct", "before", "after"]]
+    return _with(_change_spec(), cells=cells)
