@@ -2,6 +2,7 @@
 back into a policy validated by the same schema as a shipped file, each problem named by row and column."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -150,27 +151,11 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
     _apply_tiers(data, tables.tiers, problems, rows_at)
     _apply_stages(data, tables.stages, problems, rows_at)
     _apply_terms(policy, data, tables.terms, problems)
-    for n, row in enumerate(tables.processing or (), 1):
-        if n > len(data["processing_times"]):
-            break
-        target = data["processing_times"][n - 1]
-        rows_at[("processing_times", n - 1)] = ("processing", n)
-        for column in ("min_business_days", "max_business_days"):
-            value = _cell(problems, "processing", n, row, column, whole=True)
-            if value is not None:
-                target[column] = int(value)
-        target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
-    for n, row in enumerate(tables.exceptions or (), 1):
-        if n > len(data["exceptions"]):
-            break
-        target = data["exceptions"][n - 1]
-        rows_at[("exceptions", n - 1)] = ("exceptions", n)
-        for column in ("min_pct", "max_pct"):
-            value = _cell(problems, "exceptions", n, row, column)
-            if value is not None:
-                target[column[:3]]["pct"] = value
-        target["label"] = str(row.get("label") or "")
-        target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
+    _apply_list(data["processing_times"], "processing", tables.processing, problems, rows_at,
+                {"min_business_days": lambda t, v: t.update(min_business_days=int(v)),
+                 "max_business_days": lambda t, v: t.update(max_business_days=int(v))}, whole=True)
+    _apply_list(data["exceptions"], "exceptions", tables.exceptions, problems, rows_at,
+                {"min_pct": lambda t, v: t["min"].update(pct=v), "max_pct": lambda t, v: t["max"].update(pct=v)})
     if problems:
         raise LabError(problems)
     if version is not None:
@@ -184,6 +169,21 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
         if any(p.row for p in placed):  # a bad row also empties its list: an echo, not a second problem
             placed = [p for p in placed if p.row or "at least 1 item" not in p.message]
         raise LabError(placed) from None
+
+
+def _apply_list(items: list[dict], table: str, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict,
+                numbers: dict[str, Callable[[dict, Decimal], object]], whole: bool = False) -> None:
+    """A list of the file (processing times, exceptions) edited row for row: its numbers, label and first clause."""
+    part = {"processing": "processing_times"}.get(table, table)
+    for n, (row, target) in enumerate(zip(rows or (), items), 1):
+        rows_at[(part, n - 1)] = (table, n)
+        for column, put in numbers.items():
+            value = _cell(problems, table, n, row, column, whole=whole)
+            if value is not None:
+                put(target, value)
+        if "label" in row:
+            target["label"] = str(row.get("label") or "")
+        target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
 
 
 def _apply_tiers(data: dict, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
@@ -196,23 +196,23 @@ def _rising(policy: PolicyFile) -> Iterator[Finding]:
     """More work done, or more days gone, never gives more money (each service, each end of the band)."""
     for sid in policy.services:
         for days in (0, 10, 25):
-            last = None
-            for pct in range(101):
-                now = _probe(policy, sid, Decimal(pct), days, pct > 0)
-                if last is not None and (now[0] > last[1][0] or now[1] > last[1][1]):
-                    yield _finding("rising-refund", f"{SERVICES[sid]}: on day {days} the refund rises from "
-                                   f"{_band(last[1])} at {last[0]}% to {_band(now)} at {pct}%", f"services.{sid}")
-                    break
-                last = (pct, now)
+            points = ((pct, _probe(policy, sid, Decimal(pct), days, pct > 0)) for pct in range(101))
+            yield from _first_rise(sid, points, lambda pct: f"{pct}%", f"on day {days}")
         for pct in (0, 30, 60):
-            last = None
-            for day in range(61):
-                now = _probe(policy, sid, Decimal(pct), day, pct > 0)
-                if last is not None and (now[0] > last[1][0] or now[1] > last[1][1]):
-                    yield _finding("rising-refund", f"{SERVICES[sid]}: at {pct}% the refund rises from "
-                                   f"{_band(last[1])} on day {last[0]} to {_band(now)} on day {day}", f"services.{sid}")
-                    break
-                last = (day, now)
+            points = ((day, _probe(policy, sid, Decimal(pct), day, pct > 0)) for day in range(61))
+            yield from _first_rise(sid, points, lambda day: f"day {day}", f"at {pct}%")
+
+
+def _first_rise(sid: str, points: Iterator[tuple[int, tuple[Decimal, Decimal]]], where: Callable[[int], str],
+                held: str) -> Iterator[Finding]:
+    """The first step along `points` where either end of the band goes up."""
+    last = None
+    for x, now in points:
+        if last is not None and (now[0] > last[1][0] or now[1] > last[1][1]):
+            yield _finding("rising-refund", f"{SERVICES[sid]}: {held} the refund rises from {_band(last[1])} at "
+                           f"{where(last[0])} to {_band(now)} at {where(x)}", f"services.{sid}")
+            return
+        last = (x, now)
 
 
 def _band(band: tuple[Decimal, Decimal]) -> str:
