@@ -3,7 +3,6 @@
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -107,13 +106,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if len(table):
             st.dataframe(table, hide_index=True, width="stretch")
             names = tuple(p.name for p in policies().values())
-            shown = tuple(n for n in names if n in set(table.Provider))
-            st.altair_chart(alt.Chart(table).mark_bar().encode(
-                x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None, axis=alt.Axis(labelLimit=0)),  # labels uncut
-                color=alt.Color("Provider:N", scale=charts.provider_colours(shown, names),
-                                legend=alt.Legend(orient="bottom", labelLimit=0)),
-                tooltip=["Provider", "Verdict", "Rows", "Refund min (total)", "Refund max (total)"],
-            ).properties(height=40 + 28 * table.Verdict.nunique(), title="Rows by verdict and provider"), width="stretch")
+            st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         stem = Path(done["file"]).stem or "batch"
         left, right = st.columns(2)
         left.download_button("Results (CSV)", done["csv"], f"{stem}-quoted.csv", "text/csv", key="batch_csv",

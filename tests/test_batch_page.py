@@ -52,7 +52,9 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert json.loads(rows_json(result["csv"])) == rows  # the JSON download holds the same rows
     table = at.dataframe[0].value
     assert list(table["Provider"]) == ["Social Beat Digital", "Step-Into"] and list(table["Rows"]) == [1, 1]
-    assert at.get("vega_lite_chart")  # the chart of rows by verdict
+    chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
+    assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
+    assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut
     assert any("column 'Amount Paid' read as amount_paid" in c.value.replace("\\", "") for c in at.caption)
 
 

@@ -259,3 +259,16 @@ def change_map(changed: pd.DataFrame, paid_cents: int) -> dict:
     cells = changed.assign(change_pct=delta * 100 / paid_cents)[
         ["completion_pct", "days_since_payment", "change_pct", "before", "after"]]
     return _with(_change_spec(), cells=cells)
+
+
+def totals_chart(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
+    """The batch's rows by verdict, stacked by provider. Each verdict a 28 px band and the width fitted, so
+    the plot keeps its height under the legend (the default 'fit' squeezed it to one line) and labels are whole."""
+    shown = tuple(n for n in names if n in set(table.Provider))
+    spec = alt.Chart(alt.Data(name="totals")).mark_bar().encode(
+        x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None, axis=alt.Axis(labelLimit=0)),
+        color=alt.Color("Provider:N", scale=provider_colours(shown, names),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
+        tooltip=["Provider:N", "Verdict:N", "Rows:Q", "Refund min (total):N", "Refund max (total):N"],
+    ).properties(height=alt.Step(28), title="Rows by verdict and provider").to_dict()
+    return _with(spec, totals=table)
