@@ -228,6 +228,27 @@ def test_no_tooltip_shows_cents_every_layer_says_dollars_or_nothing(page, params
                 raise AssertionError(f"a layer without its own tooltip shows the theme's (cents): {layer}")
 
 
+def test_both_ends_of_the_scenarios_range_are_marked():
+    at = app(provider="socialbeat", service="website", completion_pct=30, days_since_payment=5)
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    points = [leaf for leaf in _layers(spec) if isinstance(leaf["mark"], dict) and leaf["mark"].get("type") == "point"
+              and leaf["mark"].get("color") == charts.MARKER]
+    assert {p["encoding"]["y"]["field"] for p in points} == {"refund_min_cents", "refund_max_cents"}
+    assert {p["mark"]["filled"] for p in points} == {True, False}  # dot the most, ring the least
+    labels = next(leaf for leaf in _layers(spec) if leaf["mark"].get("type") == "text")
+    assert labels["mark"]["fontSize"] >= 12
+
+
+def test_a_payment_long_ago_keeps_the_marker_on_the_days_chart():
+    paid = date.today() - timedelta(days=200)
+    at = app(provider="stepinto", service="ppc", paid_on=paid.isoformat())
+    frames = chart_data(at.get("vega_lite_chart")[1])
+    band = max(frames, key=len)
+    assert band.days_since_payment.max() == 200
+    now = [f for f in frames if len(f) == 1]
+    assert now and now[0].days_since_payment.item() == 200
+
+
 def test_the_days_chart_shows_the_cliffs():
     at = app(provider="stepinto", service="ppc")
     chart = at.get("vega_lite_chart")[1]
@@ -485,9 +506,11 @@ def test_a_provider_keeps_its_colour_on_every_chart_and_view():
         domains.append((bands["encoding"]["color"]["scale"], winners["encoding"]["color"]["scale"]))
     (overlay_min, winners_min), (overlay_max, winners_max) = domains
     assert overlay_min == overlay_max
-    assert overlay_min["domain"] == names and winners_min["domain"][: len(names)] == names
-    assert winners_min["range"][: len(names)] == winners_max["range"][: len(names)] == overlay_min["range"]
+    assert overlay_min["domain"] == names
     colour_of = dict(zip(overlay_min["domain"], overlay_min["range"]))
+    for winners in (winners_min, winners_max):  # the map's key keeps each provider's colour
+        for value, colour in zip(winners["domain"], winners["range"]):
+            assert colour_of.get(value, colour) == colour
     for pid, policy in policies().items():  # the calculator draws a provider's band in that provider's colour
         calc = app(provider=pid, service="ppc")
         band = json.loads(calc.get("vega_lite_chart")[0].proto.spec)
@@ -507,6 +530,24 @@ def test_the_overlay_legend_lists_only_the_providers_it_draws():
     bands = next(leaf for leaf in _layers(overlay) if "color" in leaf.get("encoding", {}))
     assert "Step-Into" not in bands["encoding"]["color"]["scale"]["domain"]
     assert len(bands["encoding"]["color"]["scale"]["domain"]) == len(bands["encoding"]["color"]["scale"]["range"])
+
+
+@pytest.mark.parametrize("by", ["refund_min_cents", "refund_max_cents"])
+@pytest.mark.parametrize("service", ["ppc", "website"])
+def test_the_generous_map_lists_only_what_it_draws(service, by):
+    at = app("pages/1_Compare_providers.py", service=service, completion_pct=30, days_since_payment=5)
+    at.radio(key="compare_by").set_value(by).run()
+    chart = at.get("vega_lite_chart")[-1]
+    scale = json.loads(chart.proto.spec)["encoding"]["color"]["scale"]
+    drawn = set(chart_data(chart)[0].colour)
+    assert set(scale["domain"]) == drawn and len(scale["domain"]) == len(scale["range"])
+
+
+def test_every_heatmap_keeps_its_key_below_so_its_columns_line_up_with_the_map():
+    at = app("pages/1_Compare_providers.py", service="ppc")
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")][1:]
+    assert len(specs) == len(policies()) + 1
+    assert {s["encoding"]["color"]["legend"]["orient"] for s in specs} == {"bottom"}
 
 
 def test_the_heatmaps_share_their_axes_with_the_map_and_say_nothing_is_guaranteed_by_the_minimum():

@@ -36,13 +36,15 @@ def grid_key(s: Scenario) -> str:
 
 
 def days_key(s: Scenario) -> str:
-    return key(s, days_since_payment=0)
+    """Within the slider's span the day does not change the curve; past it (a payment long ago) the curve
+    reaches the day, so the marker stays on the chart."""
+    return key(s, days_since_payment=0 if s.days_since_payment <= DAYS_SHOWN else s.days_since_payment)
 
 
 _BUILDERS: dict[str, Callable[[Scenario, Catalog], object]] = {
     "quote": quote,
     "completion": completion_curve,
-    "days": lambda s, c: days_curve(s, c, last_day=DAYS_SHOWN),
+    "days": lambda s, c: days_curve(s, c, last_day=max(DAYS_SHOWN, s.days_since_payment)),
     "compare": compare_completion,
     "grid": lambda s, c: grid(s, c, last_day=GRID_DAYS),
     "assumption": lambda s, c: if_work_started(quote(s, c), c),

@@ -22,11 +22,12 @@ from .tables import dollars
 # Providers, in the registry's order: no red (the "no refund" badge) and no black (this scenario's marker).
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d"]
 MARKER = "#222222"  # this scenario, on every chart
+TIE_COLOUR = "#8c8c8c"  # a cell two or more providers share
 NOTHING = "#f0f0f0"  # a heatmap cell where the share is 0%: paler than any step of any hue
 NO_TIP = alt.value(None)  # Streamlit's theme turns tooltips on for every mark; a layer without its own would show cents
 # Short lines: a chart's subtitle does not wrap, and a phone's chart is about 340 px wide.
-BAND_LEGEND = ["Solid: the most the policy allows.", "Dashed: what the client can count on.",
-               "Shaded: in between. Black: this scenario."]
+BAND_KEY = ["Solid: the most the policy allows.", "Dashed: what the client can count on.", "Shaded: in between."]
+BOTTOM_LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=0)  # plots keep the page's width
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
 
 
@@ -102,15 +103,20 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
         marker.mark_point(color=MARKER, filled=True, size=90).encode(
             y="refund_max_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
         ),
+        # the other end of this scenario's range: hollow, as the minimum's line is dashed
+        marker.mark_point(color=MARKER, filled=False, size=90, strokeWidth=2).encode(
+            y="refund_min_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
+        ),
     ]
     if with_bounds:
         rules = alt.Chart(alt.Data(name="bounds")).encode(x="completion_pct:Q")
         layers += [  # labels run up along their rules, so neighbouring stages never overlap
             rules.mark_rule(color="#888", strokeDash=[2, 2]).encode(tooltip=NO_TIP),
-            rules.mark_text(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, color="#555", fontSize=10, y=0)
+            rules.mark_text(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, color="#444", fontSize=12, y=0)
             .encode(text="label:N", tooltip=NO_TIP),
         ]
-    heading = alt.TitleParams(title, subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
+    heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black: this scenario; dot most, ring least."],
+                              subtitleFontSize=10, anchor="start")
     return alt.layer(*layers).properties(height=300, title=heading).to_dict()
 
 
@@ -137,7 +143,7 @@ def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...], x_field: str =
     base = alt.Chart(alt.Data(name="bands")).encode(
         x=alt.X(f"{x_field}:Q", title=x_title),
         color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(shown, names),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
+                        legend=BOTTOM_LEGEND),
     )
     tip = _tooltip(x_field, x_title, (alt.Tooltip("provider_name:N", title="Provider"),))
     band = base.mark_area(opacity=0.18).encode(
@@ -148,7 +154,8 @@ def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...], x_field: str =
     rule = alt.Chart(alt.Data(name="now")).mark_rule(color=MARKER, strokeWidth=2).encode(
         x=f"{x_field}:Q", tooltip=NO_TIP)
     # Vega draws no subtitle under an empty title: the key needs a title line above it.
-    heading = alt.TitleParams(title, subtitle=BAND_LEGEND, subtitleFontSize=10, anchor="start")
+    heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black line: this scenario."], subtitleFontSize=10,
+                              anchor="start")
     return alt.layer(band, high, low, rule).properties(height=320, title=heading).to_dict()
 
 
@@ -182,7 +189,7 @@ def _heatmap_spec(by: str, colour: str) -> dict:
             x=GRID_X,
             y=GRID_Y,
             # Steps, not a gradient, in the provider's hue: nothing (grey) must not look like a quarter.
-            color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr=WHOLE_PERCENT),
+            color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr=WHOLE_PERCENT, orient="bottom"),
                             scale=alt.Scale(
                 type="threshold", domain=[0.005, 25, 50, 75, 99.995],
                 range=[NOTHING, *shades(colour)])),
@@ -207,17 +214,22 @@ def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_m
     return _with({**_heatmap_spec(by, colour), "title": title}, cells=cells)
 
 
-@lru_cache(maxsize=4)
-def _winner_spec(names: tuple[str, ...], by: str) -> dict:
+def winner_colours(shown: tuple[str, ...], names: tuple[str, ...], by: str) -> alt.Scale:
+    """The map's key: each provider in its own colour, a tie grey, nobody paler; only what the map draws."""
+    colour_of = {**{n: provider_colour(n, names) for n in names}, TIE: TIE_COLOUR, NO_ONE[by]: NOTHING}
+    return alt.Scale(domain=list(shown), range=[colour_of[v] for v in shown])
+
+
+@lru_cache(maxsize=16)
+def _winner_spec(shown: tuple[str, ...], names: tuple[str, ...], by: str) -> dict:
     return (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
             x=GRID_X,
             y=GRID_Y,
-            color=alt.Color("colour:N", title="Gives the most", legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
-                            scale=alt.Scale(domain=[*names, TIE, NO_ONE[by]],
-                                            range=[*PALETTE[: len(names)], "#8c8c8c", NOTHING])),
+            color=alt.Color("colour:N", title="Gives the most", legend=BOTTOM_LEGEND,
+                            scale=winner_colours(shown, names, by)),
             tooltip=[
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                 alt.Tooltip("days_since_payment:Q", title="Day"),
@@ -230,7 +242,9 @@ def _winner_spec(names: tuple[str, ...], by: str) -> dict:
 
 
 def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_min_cents") -> dict:
-    return _with(_winner_spec(names, by), cells=cells)
+    present = set(cells.colour)
+    shown = tuple(v for v in (*names, TIE, NO_ONE[by]) if v in present)
+    return _with(_winner_spec(shown, names, by), cells=cells)
 
 
 @lru_cache(maxsize=1)
@@ -267,8 +281,7 @@ def totals_chart(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
     shown = tuple(n for n in names if n in set(table.Provider))
     spec = alt.Chart(alt.Data(name="totals")).mark_bar().encode(
         x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None, axis=alt.Axis(labelLimit=0)),
-        color=alt.Color("Provider:N", scale=provider_colours(shown, names),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
+        color=alt.Color("Provider:N", scale=provider_colours(shown, names), legend=BOTTOM_LEGEND),
         tooltip=["Provider:N", "Verdict:N", "Rows:Q", "Refund min (total):N", "Refund max (total):N"],
     ).properties(height=alt.Step(28), title="Rows by verdict and provider").to_dict()
     return _with(spec, totals=table)
