@@ -5,6 +5,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Literal, Optional
 
 import streamlit as st
@@ -14,6 +15,7 @@ from policy import Scenario
 from . import nav, registry, state
 
 CONFIGURED = "_configured_page"
+STYLE = Path(__file__).with_name("page.css")  # our own rules, never text from a user
 # Set by deploy/cluster.py for each replica: the page says which process serves this session.
 REPLICA = os.environ.get("REFUND_REPLICA", "")
 
@@ -54,6 +56,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     if st.session_state.get(CONFIGURED) != script:
         st.set_page_config(page_title=nav.LABELS[script], layout=layout)
         st.session_state[CONFIGURED] = script
+    st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
     nav.menu(script)
     values = state.values()
     st.title(title or nav.LABELS[script], help=about)

@@ -31,9 +31,6 @@ from policy.records import BY_RECORD, NAME_MAX, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
 from ui.registry import policies
 
-METRIC_FITS = 18  # characters of a metric's value a 390 px screen shows uncut
-
-
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
@@ -47,8 +44,6 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     else:
         lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
     lines.insert(0, f":small[{e(what)}]")
-    if len(refund_text(q)) > METRIC_FITS:  # a metric cuts a long value on a phone: the text wraps
-        lines.insert(1, f"**{e(refund_text(q))}**")
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     asked = q.scenario.requested_on
