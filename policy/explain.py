@@ -15,7 +15,7 @@ VERDICT_LABELS = {
     "full": "Full refund",
     "partial": "Partial refund",
     "none": "No refund",
-    "discretionary": "At the provider's discretion",
+    "discretionary": "Discretionary or unclear",  # a table's total: a quote says which (verdict_label)
     "depends": "Depends on facts not given",
     "window_closed": "Request window closed",
     "not_offered": "Service not offered",
@@ -38,10 +38,23 @@ VERDICT_PLAIN = {
 }
 
 
+# A rule whose own words leave the amount to the provider ("may be granted", "case-by-case"); a discretionary
+# band without one comes from a contested reading or a gap, which the provider has not chosen to leave open.
+_LEAVES_IT_TO_PROVIDER = re.compile(r"\bmay\b|case-by-case", re.IGNORECASE)
+
+
+def left_to_provider(q: Quote) -> bool:
+    """Whether a discretionary band is the provider's to decide, rather than a question the text leaves open."""
+    return any(c.decides and _LEAVES_IT_TO_PROVIDER.search(c.quote) for c in q.clauses)
+
+
 def verdict_label(q: Quote) -> str:
-    """The verdict's words; a full refund of less than was paid says so next to the word."""
+    """The verdict's words; a full refund of less than was paid says so next to the word, and a discretionary
+    band says whether the provider decides or the policy's text is unclear."""
     if q.verdict == "full" and Decimal(q.refundable_base) < Decimal(q.amount_paid):
         return "Full refund of the refundable amount"
+    if q.verdict == "discretionary":
+        return "At the provider's discretion" if left_to_provider(q) else "Unclear in the policy"
     return VERDICT_LABELS[q.verdict]
 
 
@@ -62,8 +75,13 @@ def verdict_sentence(q: Quote) -> str:
         return (f"You are entitled to all of the refundable amount: {format_usd(Decimal(q.refund_max), q.currency)} "
                 f"of {format_usd(Decimal(q.amount_paid), q.currency)} paid; not refunded: {left_out or 'deductions'}.")
     if q.verdict == "depends" and q.unknowns:
-        return (f"It depends on {deciding_facts(q)}: you may get up to {format_usd(Decimal(q.refund_max), q.currency)}, "
-                "or nothing. Tell us more to narrow it.")
+        return (f"It depends on {deciding_facts(q)}, which are not known here: you may get up to "
+                f"{format_usd(Decimal(q.refund_max), q.currency)}, or nothing.")
+    if q.verdict == "discretionary" and not left_to_provider(q):
+        why = "; ".join(a.title for a in q.ambiguities)
+        return (f"The policy's text does not settle this case{f' ({why})' if why else ''}: one reading gives up to "
+                f"{format_usd(Decimal(q.refund_max), q.currency)}, another {format_usd(Decimal(q.refund_min), q.currency)}; "
+                "only the minimum is certain. Ask the provider how they read it.")
     if q.verdict == "partial" and q.refund_min != q.refund_max and q.unknowns:
         return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
     return VERDICT_PLAIN[q.verdict]

@@ -1,6 +1,10 @@
 """The explanation every surface shares: the command line's summary, the page and the client's file."""
+from decimal import Decimal
+
+import pytest
+
 from policy import parse_scenario, quote
-from policy.explain import explanation_sections, summary_lines
+from policy.explain import explanation_sections, summary_lines, verdict_label, verdict_sentence
 from policy.markdown import sections_markdown
 
 BASE = dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=3)
@@ -60,3 +64,33 @@ def test_the_terminal_summary_lists_the_same_sections():
     lines = summary_lines(quote(parse_scenario(BASE)))
     assert "The clauses that decide it:" in lines and "Dates:" in lines
     assert any(line.startswith('  [3.1(a)] "90% Refund') for line in lines)
+
+
+DISCRETIONARY = [
+    # (provider, service, completion, days, label): a rule that says "may" or "case-by-case" leaves it to the
+    # provider; a contested reading or a gap leaves it unclear, and the label must not blame the provider.
+    ("itmedia", "website", 0, 0, "At the provider's discretion"),        # ¶3 "may be granted"
+    ("itmedia", "website", 50, 3, "At the provider's discretion"),       # ¶3 "may be considered"
+    ("socialbeat", "website", 0, 10, "At the provider's discretion"),    # 2.1 "case-by-case" (A-SB-04)
+    ("socialbeat", "website", 60, 5, "Unclear in the policy"),           # 3.1(d) "exceeds 50%" (A-SB-02)
+    ("socialbeat", "social_media_campaign", 30, 5, "Unclear in the policy"),  # A-SB-16
+    ("socialbeat", "social_media_management", 50, 20, "Unclear in the policy"),  # A-SB-17, no ambiguity title
+]
+
+
+@pytest.mark.parametrize("provider, service, completion, days, label", DISCRETIONARY)
+def test_a_discretionary_band_says_whether_the_provider_decides_or_the_text_is_unclear(
+        provider, service, completion, days, label):
+    q = quote(parse_scenario({**BASE, "provider": provider, "service": service, "completion_pct": completion,
+                              "days_since_payment": days}))
+    assert q.verdict == "discretionary"
+    assert verdict_label(q) == label
+    sentence = verdict_sentence(q)
+    if label == "Unclear in the policy":
+        assert sentence.startswith("The policy's text does not settle this case")
+        assert f"up to ${Decimal(q.refund_max):,.2f}" in sentence and "only the minimum is certain" in sentence
+        assert all(a.title in sentence for a in q.ambiguities)
+        assert "()" not in sentence
+    else:
+        assert sentence.startswith("The policy lets the provider decide")
+    assert any(label in line for line in summary_lines(q))  # the command line's summary says the same
