@@ -31,6 +31,7 @@ from policy.records import BY_RECORD, NAME_MAX, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
 from ui.registry import policies
 
+
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
