@@ -58,7 +58,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
         delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
         undelivered_promised=missing, payment_method=method, notice_days=notice,
-    ), today)
+    ), today, registry)
 
     if st.button("Check my eligibility", type="primary", key="el_check"):
         st.session_state[state.KEY] = {**v, **fields}
@@ -67,6 +67,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.session_state["el_scroll_count"] = st.session_state["el_scroll"]
 
     answered = st.session_state.get("el_answered")
+    changed = changed_answers(answered, {**v, **fields}) if answered else ""
+    if changed:  # said again by the button: on a phone the answer is screens above it
+        st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
+                     "update it."))
     with answer_box:
         if answered:
             scenario, problem = state.scenario_of(answered)
@@ -77,7 +81,6 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 q = cache.cached_quote(cache.key(scenario))
                 st.subheader("Your answer")
                 st.caption(e("For: " + summary(answered, policies())))
-                changed = changed_answers(answered, {**v, **fields})
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):

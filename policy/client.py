@@ -97,9 +97,10 @@ def notice_period_step(q: Quote, policy: PolicyFile) -> Optional[str]:
     if not periods or q.verdict in ("window_closed", "not_offered"):
         return None
     tier, days = periods[0]
-    maybe = "If the work is in that phase, " if len(q.tiers) > 1 else ""
-    rule = (f"{maybe}{policy.name} prorates {tier.label.split(':')[0].lower()} work once a {days}-day notice has run "
-            f"({cite(tier.clauses[0].section)})")
+    phase = tier.label.split(":")[0].lower()
+    rule = (f"If the work is in the {phase} phase, {policy.name} prorates it" if len(q.tiers) > 1  # one of several
+            else f"{policy.name} prorates {phase} work")
+    rule += f" once a {days}-day notice has run ({cite(tier.clauses[0].section)})"
     given = q.scenario.notice_days
     if given is None:
         return (f"{rule}: give notice in writing now if you have not; the sooner it starts, the more of the period "

@@ -3,7 +3,7 @@ without Streamlit; the page only asks the questions and draws the answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
@@ -33,9 +33,16 @@ class Answers:
     notice_days: Optional[int] = None  # monthly services: days before the next billing date
 
 
-def scenario_fields(a: Answers, today: date) -> tuple[dict, tuple[str, ...]]:
+def scenario_fields(a: Answers, today: date, registry: Optional[Policies] = None) -> tuple[dict, tuple[str, ...]]:
     """The scenario the answers describe, and what was read into them (said to the client)."""
     said: list[str] = []
+    days = max((today - a.paid_on).days, 0)
+    asked = notice_question(a.provider, a.service, registry)
+    if a.notice_days is not None and a.notice_days > days and asked and asked[0] == NOTICE_AGO:
+        # Possible (notice given, then the next month was charged), but more often a slip: say how it was read.
+        said.append(f"You said you gave notice {a.notice_days} days ago, before you paid on {a.paid_on:%d %b %Y}: "
+                    f"we counted the notice from {today - timedelta(days=a.notice_days):%d %b %Y}. If you gave it "
+                    "after paying, correct the days of notice.")
     started = a.started
     if a.progress > 0 and started is False:
         said.append("You said the work has not started but is partly done; we counted it as started.")
@@ -43,12 +50,15 @@ def scenario_fields(a: Answers, today: date) -> tuple[dict, tuple[str, ...]]:
         started = None if started is None else True  # progress means started; 'not sure' is inferred from it
     fields = dict(
         provider=a.provider, service=a.service, amount_paid=a.amount_paid, completion_pct=a.progress,
-        days_since_payment=max((today - a.paid_on).days, 0), paid_on=a.paid_on, work_started=started,
+        days_since_payment=days, paid_on=a.paid_on, work_started=started,
         deliverables_provided=a.delivered, billing_error=a.billing_error, provider_fault=a.provider_fault,
         undelivered_promised=a.undelivered_promised, payment_method=a.payment_method, notice_days=a.notice_days,
         stage=None,
     )
     return fields, tuple(said)
+
+
+NOTICE_AGO = "How many days ago did you give notice to cancel? (0 if you give it today)"
 
 
 def notice_question(provider: str, service: str, registry: Optional[Policies] = None) -> Optional[tuple[str, str]]:
@@ -62,7 +72,7 @@ def notice_question(provider: str, service: str, registry: Optional[Policies] = 
                 f"{policy.name} needs {policy.next_charge_notice.days} days' notice to stop next month's charge.")
     periods = policy.notice_periods(service)
     if periods:
-        return ("How many days ago did you give notice to cancel? (0 if you give it today)",
+        return (NOTICE_AGO,
                 f"{policy.name} prorates ongoing work once a {periods[0][1]}-day notice has run.")
     return None
 

@@ -380,6 +380,29 @@ def test_an_answer_changed_after_the_check_is_named_before_checking_again():
     assert refund(at) == "$5,000.00"
 
 
+def in_page_order(block) -> list:
+    """Every element of a page, top to bottom (AppTest keeps a block's children by their index)."""
+    found = []
+    for _, child in sorted(block.children.items()):
+        found += in_page_order(child) if getattr(child, "children", None) else [child]
+    return found
+
+
+def test_a_stale_answer_is_said_beside_the_check_button_too():
+    """On a phone the answer sits screens above the button: the note is repeated just under the button."""
+    at = ask_step_into("No")
+    at.number_input(key="el_amount").set_value(900.0).run()
+    order = in_page_order(at.main)
+    button = next(i for i, el in enumerate(order) if el.type == "button" and el.key == "el_check")
+    notes = [i for i, el in enumerate(order) if el.type == "warning" and "check again" in plain(el.value)]
+    assert any(i < button for i in notes), "the answer names the change"
+    below = [plain(order[i].value) for i in notes if i > button]
+    assert below == ["The answer above is for your earlier answers (amount paid changed since): check again to "
+                     "update it."]
+    at.button(key="el_check").click().run()
+    assert not [el for el in in_page_order(at.main) if el.type == "warning" and "check again" in plain(el.value)]
+
+
 @pytest.mark.parametrize("notice, words", [
     (None, "give notice in writing now if you have not"),
     (5, "your notice, given 5 days ago, runs 25 more days"),
@@ -396,7 +419,8 @@ def test_social_beats_30_day_notice_is_asked_as_it_counts_and_used_in_the_answer
         at.number_input(key="el_notice").set_value(notice)
     at.button(key="el_check").click().run()
     steps = " ".join(plain(m.value) for m in at.markdown)
-    assert "Social Beat Digital prorates ongoing work once a 30-day notice has run (section 3.3)" in steps
+    assert ("If the work is in the ongoing phase, Social Beat Digital prorates it once a 30-day notice has run "
+            "(section 3.3)") in steps
     assert words in steps
 
 

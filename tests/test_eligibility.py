@@ -1,6 +1,8 @@
 """The client's answers -> a scenario, and the compare table's rows: rules tested without Streamlit."""
 from datetime import date
 
+import pytest
+
 from policy import parse_scenario, policies, quote
 from policy.assumptions import if_work_started
 from policy.compare import compare_rows
@@ -35,6 +37,21 @@ def test_the_notice_is_asked_for_monthly_services_only_and_not_offered_is_said()
     assert notice_question("socialbeat", "website") is None
     assert offered_label("stepinto", "website").endswith("(not offered by Step-Into)")
     assert summary(scenario_fields(answers(), TODAY)[0]).startswith("Step-Into, PPC / paid advertising, $5,000.00 paid on 30 Nov 2026")
+
+
+@pytest.mark.parametrize("provider, notice, warned", [
+    ("socialbeat", 2, False),   # given on the day of payment: nothing to say
+    ("socialbeat", 3, True),    # a day before paying: possible, but said, with the date it was counted from
+    ("socialbeat", None, False),
+    ("itmedia", 10, False),     # ITMedia asks for days before the next billing date: no payment date involved
+])
+def test_notice_given_before_the_payment_is_said_and_counted_from_its_date(provider, notice, warned):
+    fields, said = scenario_fields(answers(provider=provider, service="seo", notice_days=notice), TODAY)
+    assert fields["notice_days"] == notice  # the answer is kept as given, never changed
+    assert bool(said) == warned
+    if warned:
+        assert said[0] == ("You said you gave notice 3 days ago, before you paid on 30 Nov 2026: we counted the "
+                           "notice from 29 Nov 2026. If you gave it after paying, correct the days of notice.")
 
 
 def test_the_work_start_assumption_is_said_only_where_it_changes_the_answer():
