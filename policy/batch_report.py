@@ -17,7 +17,7 @@ from .errors import InputError
 from .export import scenario_cells
 from .fields import NAMES
 from .quoting import parse_scenario
-from .spreadsheet import rows_text
+from .spreadsheet import original_cell, rows_text
 
 EXAMPLES = (
     dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30, days_since_payment=5),
@@ -66,6 +66,9 @@ def totals(output: Path) -> list[Total]:
 
 
 def rows_json(output_csv: bytes) -> str:
-    """The output's rows as a JSON array of objects, every value the text of its CSV cell."""
-    return json.dumps(list(csv.DictReader(io.StringIO(output_csv.decode("utf-8"), newline=""))), ensure_ascii=False,
-                      indent=1)
+    """The output's rows as a JSON array of objects, every value the text of its CSV cell as it was before the
+    spreadsheet guard (JSON is data: '=1+1' stays '=1+1')."""
+    reader = csv.reader(io.StringIO(output_csv.decode("utf-8"), newline=""))
+    header = [original_cell(c) for c in next(reader, [])]
+    rows = [dict(zip(header, map(original_cell, cells))) for cells in reader]
+    return json.dumps(rows, ensure_ascii=False, indent=1)

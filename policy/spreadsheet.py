@@ -2,7 +2,8 @@
 
 OWASP's advice for CSV injection: a cell that begins with = + - @, a tab or a carriage return is prefixed with a
 single quote, so a spreadsheet shows it as text instead of running it. Every cell written is treated so, the
-cells passed through from the input and the fields echoed from it alike.
+cells passed through from the input and the fields echoed from it alike. A cell that already begins with a
+quote gets one more, so the guard can be taken off exactly (original_cell) where a file is read back as data.
 """
 from __future__ import annotations
 
@@ -16,8 +17,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINE_END = "\r\n"
 
 
+GUARD = "'"
+
+
 def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return GUARD + value if value.startswith((*FORMULA_STARTS, GUARD)) else value
+
+
+def original_cell(cell: str) -> str:
+    """The value safe_cell was given (safe_cell never leaves a lone quote in front of anything else)."""
+    return cell[1:] if cell.startswith(GUARD) else cell
 
 
 def writer(target: IO[str]):

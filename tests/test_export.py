@@ -4,9 +4,13 @@ import io
 import json
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from policy import parse_scenario, quote
 from policy.export import QUOTE_COLUMNS, quote_csv, quote_json
 from policy.markdown import md_escape, md_file_escape
+from policy.spreadsheet import FORMULA_STARTS, original_cell, safe_cell
 
 S = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
                         days_since_payment=3, taxes_remitted="100"))
@@ -66,3 +70,16 @@ def test_every_view_is_made_from_the_quote_alone():
     row = dict(zip(header, values))
     assert (row["refund_pct_min"], row["refund_pct_max"]) == (data["refund_pct_min"], data["refund_pct_max"])
     assert row["sections"].split("; ") == list(dict.fromkeys(c["section"] for c in data["clauses"]))
+
+
+@given(st.text())
+def test_the_spreadsheet_guard_comes_off_exactly_and_no_cell_starts_a_formula(value):
+    cell = safe_cell(value)
+    assert original_cell(cell) == value
+    assert not cell.startswith(FORMULA_STARTS)
+    assert cell == value or cell == "'" + value  # one quote in front, nothing else changed
+
+
+def test_a_cell_that_already_starts_with_a_quote_is_not_mistaken_for_a_guarded_one():
+    assert safe_cell("'=1+1") == "''=1+1" and original_cell("''=1+1") == "'=1+1"
+    assert safe_cell("plain") == "plain" and original_cell("plain") == "plain"
