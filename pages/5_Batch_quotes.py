@@ -42,21 +42,19 @@ def _run(upload, name: str, save: bool, who: str) -> None:
             excel_to_csv(data, source)
         else:
             source.write_bytes(data)
-        saved, failed = None, None
+        saved, failed, result = None, None, None
         if save:
             try:
                 with register().batch(name, who) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add)
                 saved = (batch.id, batch.count)
-            except SaveError as exc:  # the quotes were made: they are shown, and the failure said
+            except SaveError as exc:  # the quotes are shown all the same, and the failure said
                 failed = str(exc)
-                result = _quote(source, output, upload.name) if not output.exists() else result
-        else:
+        if result is None:  # not saving, or the register failed before the quoting began
             result = _quote(source, output, upload.name)
         st.session_state[RESULT] = dict(
             file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
-            errors=result.errors, notices=[*result.notices, *(f"column {c!r} passed through" for c in result.passed_through)],
-            saved=saved, save_failed=failed,
+            errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
         )
 
 

@@ -65,6 +65,12 @@ class BatchResult:
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
 
+    def said(self) -> list[str]:
+        """How the file was read where not as written, for the command line and the page alike."""
+        passed = (f"column {c!r} is not a scenario field; passed through" for c in self.passed_through)
+        blank = [f"{self.blank_lines:,} blank row(s) skipped (a row of empty cells is not a case)"] if self.blank_lines else []
+        return [*self.notices, *passed, *blank]
+
 
 def open_csv(path: Path) -> IO[str]:
     """The file as text: UTF-8 (with or without a byte-order mark), or UTF-16 (Excel's 'Unicode text')."""
@@ -149,7 +155,8 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
     return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept), tuple(records))
 
 
-Keep = Callable[[int, Optional[Quote], dict[str, str]], None]  # (row number, its quote or None, its record)
+Numbered = tuple[int, list[str]]  # a row's cells with its row number in a spreadsheet
+Keep = Callable[[int, Optional[Quote], dict[str, str]], None]  # (spreadsheet row, its quote or None, its record)
 
 
 def _row(cells: list[str], layout: Layout, registry: Registry, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
@@ -170,13 +177,13 @@ def _row(cells: list[str], layout: Layout, registry: Registry, keep: Optional[Ke
     return [safe_cell(c) for c in chain(kept, quoted.values())]
 
 
-def _output_text(lines: list[list[str]], layout: Layout, registry: Registry, keep: Optional[Keep] = None,
-                 first: int = 1) -> tuple[str, int, int]:
-    """Lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
+def _output_text(lines: list[Numbered], layout: Layout, registry: Registry,
+                 keep: Optional[Keep] = None) -> tuple[str, int, int]:
+    """Numbered lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
     buffer = io.StringIO()
     w = writer(buffer)
     errors = 0
-    for number, cells in enumerate(lines, first):
+    for number, cells in lines:
         out = _row(cells, layout, registry, keep, number)
         errors += bool(out[-1])
         w.writerow(out)
@@ -191,7 +198,7 @@ def _start_worker(registry: Registry) -> None:
     _worker_registry = registry
 
 
-def _output_chunk(job: tuple[list[list[str]], Layout]) -> tuple[str, int, int]:
+def _output_chunk(job: tuple[list[Numbered], Layout]) -> tuple[str, int, int]:
     """A worker's share: raw lines in (cheaper to send than dicts), finished CSV text back (one string is
     far cheaper to send than rows of cells); the catalog came with the fork, not through a pipe."""
     lines, layout = job
@@ -237,7 +244,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Registry] = N
                     _write(target, part, result, progress)
         else:
             for chunk in chunks:
-                _write(target, _output_text(chunk, layout, registry, keep, result.rows + 1), result, progress)
+                _write(target, _output_text(chunk, layout, registry, keep), result, progress)
     except UnicodeDecodeError:
         raise NotText(getattr(source, "encoding", "utf-8")) from None
     except csv.Error as exc:
@@ -286,16 +293,18 @@ def _line(reader) -> int:
     return reader.line_num if reader is not None else 0
 
 
-def _rows(reader, result: BatchResult) -> Iterator[list[str]]:
-    """The rows; a blank line is not a row (counted, and said)."""
-    for cells in reader:
-        if cells:
-            yield cells
+def _rows(reader, result: BatchResult) -> Iterator[Numbered]:
+    """The rows, each with its row number as a spreadsheet shows the file (the header is row 1). A blank line,
+    or one of empty cells only (Excel writes ",,," for an empty row it formatted), is not a row: counted, and
+    said, but it keeps its number, so row 5 is the fifth row in Excel."""
+    for number, cells in enumerate(reader, 2):
+        if cells and (cells[0].strip() or any(c.strip() for c in cells)):
+            yield number, cells
         else:
             result.blank_lines += 1
 
 
-def _chunks(items: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+def _chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
     while chunk := list(islice(items, size)):
         yield chunk
 

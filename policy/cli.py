@@ -155,12 +155,8 @@ def _file_mode(target: Path) -> int:
 
 def _say(result, output: str) -> None:
     where = "standard output" if output == "-" else output
-    if result.blank_lines:
-        print(f"batch: {result.blank_lines} blank line(s) skipped (a blank line is not a row)", file=sys.stderr)
-    for notice in result.notices:
+    for notice in result.said():
         print(f"batch: {notice}", file=sys.stderr)
-    for column in result.passed_through:
-        print(f"batch: column {column!r} is not a scenario field; passed through", file=sys.stderr)
     print(f"batch: {result.rows} rows quoted, {result.errors} with an error, written to {where}", file=sys.stderr)
 
 

@@ -55,7 +55,7 @@ class SavedQuote:
     note: str
     batch_id: Optional[int]
     quote: Quote  # exactly as it was shown when saved
-    batch_row: Optional[int] = None  # its row in the batch's file
+    batch_row: Optional[int] = None  # its row as a spreadsheet shows the batch's file (header = 1)
 
 
 @dataclass(frozen=True)

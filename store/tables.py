@@ -46,7 +46,7 @@ class SavedQuoteRow(Base):
     policy_version: Mapped[str] = mapped_column(String(80))
     search_text: Mapped[str] = mapped_column(Text)  # client, reference, note folded (records.folded): the search
     batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), nullable=True)
-    batch_row: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)  # its row in the batch's file (1 = first)
+    batch_row: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)  # its row as a spreadsheet shows the file (header = 1)
 
     __table_args__ = (
         Index("ix_saved_quotes_saved_at_id", "saved_at", "id"),  # the list's default order, paged

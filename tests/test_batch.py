@@ -146,10 +146,40 @@ def test_the_page_hears_progress_and_is_handed_every_rows_quote_in_order(tmp_pat
     result = quote_file(source, tmp_path / "out.csv", "in.csv", progress=heard.append,
                         keep=lambda n, q, _record: kept.append((n, q)))
     assert result.rows == 5002 and result.errors == 1
-    assert [n for n, _ in kept] == list(range(1, 5003))  # every row, in order, a bad one with None
+    assert [n for n, _ in kept] == list(range(2, 5004))  # every row, in order, as a spreadsheet numbers it; a bad one with None
     assert kept[5000][1] is None and kept[5001][1] == quote(parse_scenario(
         dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=2)))
     assert heard == sorted(heard) and heard[-1] == 5002 and len(heard) >= 2
+
+
+def test_a_row_is_numbered_as_a_spreadsheet_shows_it_blank_lines_and_cells_over_two_lines_included():
+    """Excel shows the header as row 1, a blank line as an empty row, and a quoted cell over two lines as one
+    row: a saved batch row says the same number a sales rep sees."""
+    text = ("provider,service,amount_paid,completion_pct,days_since_payment,Notes\n"
+            "stepinto,ppc,700,0,2,one\n"
+            "\n"
+            'stepinto,ppc,700,0,2,"two\nlines"\n'
+            "stepinto,ppc,700,0,2,three\n")
+    kept: list = []
+    run_batch(io.StringIO(text), io.StringIO(), policies(), keep=lambda n, _q, _record: kept.append(n))
+    assert kept == [2, 4, 5]
+
+
+def test_a_row_of_empty_cells_is_skipped_like_a_blank_line_and_said():
+    """Excel saves an empty row it once formatted as ",,,": that is not a case with a missing provider."""
+    text = ("provider,service,amount_paid,completion_pct,days_since_payment\n"
+            "stepinto,ppc,700,0,2\n"
+            ",,,,\n"
+            " , ,,,\n"
+            "\n"
+            ",ppc,700,0,2\n")
+    kept: list = []
+    out = io.StringIO()
+    result = run_batch(io.StringIO(text), out, policies(), keep=lambda n, q, _record: kept.append((n, q is None)))
+    assert kept == [(2, False), (6, True)]  # the row with a service is a case, its missing provider an error
+    assert (result.rows, result.errors, result.blank_lines) == (2, 1, 3)
+    assert result.said() == ["3 blank row(s) skipped (a row of empty cells is not a case)"]
+    assert len(out.getvalue().splitlines()) == 3
 
 
 def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(tmp_path):

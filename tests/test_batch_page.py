@@ -89,10 +89,13 @@ def test_saving_the_batch_puts_every_quoted_row_in_the_register(url):
 
 def test_an_excel_file_is_read_and_a_broken_one_is_refused_in_words(url):
     frame = pd.read_csv(io.StringIO(CASES), dtype=str)
+    frame = pd.concat([frame.iloc[:1], pd.DataFrame([[""] * len(frame.columns)], columns=frame.columns),
+                       frame.iloc[1:]])  # an empty row, as a sheet often has
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
     at = run(batch_page(), "cases.xlsx", buffer.getvalue())
-    assert [m.value for m in at.metric] == ["3", "2", "1"]
+    assert [m.value for m in at.metric] == ["3", "2", "1"]  # the empty row is not a case with an error
+    assert any("1 blank row(s) skipped" in c.value.replace("\\", "") for c in at.caption)
     at = run(batch_page(), "broken.xlsx", b"not a workbook")
     assert any(e.value.startswith("**file**: is not an Excel workbook") for e in at.error) and not at.exception
 
@@ -125,4 +128,4 @@ def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_
     run(at, "traced.csv", traced.encode())
     rows, total = QuoteStore.open(url).find(Filters(batch_id=1), sort="oldest")
     assert total == 2 and [(r.batch_row, r.client_name, r.client_ref) for r in rows] == [
-        (1, "Ana Díaz", "ACME-42"), (3, "Cy", "C-9")]  # the bad line 2 is not saved, and the others keep their lines
+        (2, "Ana Díaz", "ACME-42"), (4, "Cy", "C-9")]  # rows as Excel numbers them (header row 1); bad row 3 is not saved

@@ -145,6 +145,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     assert (got[2]["refund_min"], got[2]["refund_max"]) == ("0.00", "100.00")
     assert got[3]["verdict"] == "discretionary"
     assert "column 'client' read as client_name" in r.stderr  # a client's detail, kept for the register
+    assert "blank row" not in r.stderr  # said only where there is one
 
 
 def _batch_file(tmp_path, data: bytes):

@@ -12,7 +12,7 @@ from store import Filters, QuoteStore, SaveError, database_url
 from store.config import ENV_URL
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0003"
+HEAD = "0004"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
@@ -221,6 +221,40 @@ def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
     assert upgraded.find(Filters(text="jose nunez"))[1] == 1
     assert upgraded.find()[0][0].batch_row is None
     upgraded.engine.dispose()
+
+
+def test_the_upgrade_renumbers_saved_batch_rows_as_a_spreadsheet_does_and_the_downgrade_undoes_it(database_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from store.db import MIGRATIONS
+
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def batch_rows(connection) -> list:
+        return connection.execute(text("SELECT batch_row FROM saved_quotes ORDER BY id")).scalars().all()
+
+    with engine.begin() as connection:  # rows saved when the first row after the header was 1
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(text("INSERT INTO batches (name, saved_by, saved_at, rows) VALUES ('Dec', '', :at, 2)"),
+                           {"at": AT})
+        for row, batch in ((1, 1), (3, 1), (None, None)):
+            connection.execute(text(
+                "INSERT INTO saved_quotes (saved_at, saved_by, client_name, client_ref, note, provider, service, "
+                "verdict, amount_paid, refund_min, refund_max, policy_id, policy_version, search_text, batch_id, "
+                "batch_row) VALUES (:at, '', 'Ana', '', '', 'stepinto', 'ppc', 'full', 5, 5, 5, 'stepinto', 'v', "
+                "'ana', :batch, :row)"), {"at": AT, "batch": batch, "row": row})
+        command.upgrade(config, "0004")
+        assert batch_rows(connection) == [2, 4, None]
+        command.downgrade(config, "0003")
+        assert batch_rows(connection) == [1, 3, None]
+    engine.dispose()
 
 
 def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_and_when(database_url):
