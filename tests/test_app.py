@@ -518,6 +518,23 @@ def test_text_from_a_crafted_link_is_shown_as_text():
     assert "[Refund approved: claim it" in plain(bodies[0]) and "<b>5</b>" in plain(bodies[1])
 
 
+def test_a_links_warning_stays_until_its_field_is_changed_and_a_general_one_until_anything_is():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(amount_paid="12abc", completion_pct="500", utm_source="mail")
+    at.run()
+
+    def warned() -> list[str]:
+        return sorted(plain(w.value).split("=")[0].split(",")[0] for w in at.warning)
+
+    assert warned() == ["URL parameter amount_paid", "URL parameter completion_pct", "URL parameters ignored"]
+    at.slider(key="w_completion_pct").set_value(40).run()  # replaces the completion the link held
+    assert warned() == ["URL parameter amount_paid"]  # the amount is still the default the link fell back to
+    at.switch_page("pages/1_Compare_providers.py").run()
+    assert warned() == ["URL parameter amount_paid"]  # said on every page while it holds
+    at.number_input(key="w_amount_paid").set_value(800.0).run()
+    assert warned() == [] and at.query_params["amount_paid"] == "800.00"
+
+
 def test_a_provider_keeps_its_colour_on_every_chart_and_view():
     names = [p.name for p in policies().values()]
     domains = []

@@ -37,6 +37,16 @@ def app_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+class UrlWarning(str):
+    """A warning about what a link held: its text, and the field it is about (None: the link as a whole)."""
+    field: Optional[str]
+
+    def __new__(cls, text: str, field: Optional[str] = None) -> UrlWarning:
+        warning = super().__new__(cls, text)
+        warning.field = field
+        return warning
+
+
 # The app starts from each field's default (a required field: its declared example).
 DEFAULTS: dict[str, Any] = {f.name: app_value(f, f.default) for f in FIELDS}
 # A link with a payment date carries the request day as a date too (decisions.md 'payment date'): a count of days
@@ -187,18 +197,16 @@ def shown_default(name: str) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None) -> tuple[dict, list[str]]:
+def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None) -> tuple[dict, list[UrlWarning]]:
     """URL parameters (a name -> its value, or every value it was given) -> (the app's values, warnings).
     Never raises: a bad parameter keeps its default. Warnings quote what the URL held as plain text, cut."""
     today = today or date.today()
     values = dict(DEFAULTS)
-    warnings: list[str] = []
+    warnings: list[UrlWarning] = []
     given: dict[str, str] = {}
 
     def reject(name: str, raw: str, why: str) -> None:
-        warnings.append(
-            f"URL parameter {name}={shown(raw)} ignored: {why}. Using {shown_default(name)}."
-        )
+        warnings.append(UrlWarning(f"URL parameter {name}={shown(raw)} ignored: {why}. Using {shown_default(name)}.", name))
 
     unknown = []
     asked: Optional[date] = None
@@ -208,14 +216,15 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
             try:
                 asked = _parse_date(all_values[-1], None)  # a request planned for a later day is a fair question
             except ValueError as exc:
-                warnings.append(f"URL parameter {name}={shown(all_values[-1])} ignored: {exc}.")
+                warnings.append(UrlWarning(f"URL parameter {name}={shown(all_values[-1])} ignored: {exc}.",
+                                           "days_since_payment"))
             continue
         if name not in DEFAULTS:
             unknown.append(name)
             continue
         if len(all_values) > 1:
-            warnings.append(f"URL parameter {name} is given {len(all_values)} times; using the last, "
-                            f"{shown(all_values[-1])}.")
+            warnings.append(UrlWarning(f"URL parameter {name} is given {len(all_values)} times; using the last, "
+                                       f"{shown(all_values[-1])}.", name))
         given[name] = all_values[-1]
         try:
             values[name] = _parse_one(name, all_values[-1], today)
@@ -224,7 +233,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     _dates(values, given, asked, today, warnings)
     if unknown:
         names = ", ".join(shown(n, 30) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        warnings.insert(0, f"URL parameters ignored, not scenario fields: {names}.")
+        warnings.insert(0, UrlWarning(f"URL parameters ignored, not scenario fields: {names}."))
     # what needs the other fields: the stage belongs to a provider's service; money parts within the amount
     for _ in range(len(DEFAULTS)):
         try:
@@ -237,17 +246,18 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     return values, warnings
 
 
-def _dates(values: dict, given: Mapping[str, str], asked: Optional[date], today: date, warnings: list[str]) -> None:
+def _dates(values: dict, given: Mapping[str, str], asked: Optional[date], today: date, warnings: list[UrlWarning]) -> None:
     """The payment date is the anchor: the request day is the link's date, else its days, else today."""
     paid_on = values["paid_on"]
     if paid_on is None:
         if asked is not None:
-            warnings.append(f"URL parameter {REQUESTED_ON} ignored: it needs paid_on, the date it counts from.")
+            warnings.append(UrlWarning(f"URL parameter {REQUESTED_ON} ignored: it needs paid_on, the date it counts from.",
+                                       "days_since_payment"))
         return
     if asked is not None:
         if asked < paid_on:
-            warnings.append(f"URL parameter {REQUESTED_ON}={asked.isoformat()!r} ignored: it is before paid_on "
-                            f"({paid_on.isoformat()}). Using today.")
+            warnings.append(UrlWarning(f"URL parameter {REQUESTED_ON}={asked.isoformat()!r} ignored: it is before "
+                                       f"paid_on ({paid_on.isoformat()}). Using today.", "days_since_payment"))
             asked = today
         values["days_since_payment"] = min((asked - paid_on).days, MAX_DAYS)
     elif "days_since_payment" not in given:

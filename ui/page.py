@@ -37,6 +37,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
     @st.fragment
     @functools.wraps(draw)
     def part() -> None:
+        state.redraw_if_url_warnings_went_stale()
         registry.refresh()
         try:
             draw()

@@ -24,6 +24,7 @@ from .codec import (
     DAYS_MAX,
     DEFAULTS,
     NOTICE_MAX,
+    UrlWarning,
     from_query,
     money_text,
     request_today,
@@ -59,7 +60,8 @@ def values() -> dict:
     params = st.query_params
     current = params.to_dict()
     if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED]):
-        ss[KEY], ss["url_warnings"] = from_query({name: params.get_all(name) for name in params})
+        ss[KEY], warnings = from_query({name: params.get_all(name) for name in params})
+        ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
     return ss[KEY]
 
@@ -68,10 +70,34 @@ def update(**changes: Any) -> None:
     st.session_state[KEY] = {**values(), **changes}
 
 
+URL_WARNINGS = "url_warnings"  # (the values as the link left them, its warnings)
+URL_WARNINGS_SHOWN = "url_warnings_shown"
+
+
+def live_url_warnings() -> list[UrlWarning]:
+    """The link's warnings that still hold: one about a field until that field is changed, one about the link
+    as a whole until anything is."""
+    restored, warnings = st.session_state.get(URL_WARNINGS, ({}, []))
+    now = values()
+    return [w for w in warnings if (now == restored if w.field is None else now[w.field] == restored[w.field])]
+
+
 def show_url_warnings() -> None:
     """Shown as text: a warning quotes what a link held, and a link can be crafted (no Markdown, link or image)."""
-    for message in st.session_state.pop("url_warnings", []):
+    live = live_url_warnings()
+    for message in live:
         st.warning(md_escape(message))
+    st.session_state[URL_WARNINGS_SHOWN] = len(live)
+    if not live:
+        st.session_state.pop(URL_WARNINGS, None)
+
+
+def redraw_if_url_warnings_went_stale() -> None:
+    """A fragment's rerun leaves the page's warnings on screen: where a change has made one of them stale (its
+    field was replaced), the whole page is drawn again, once, without it."""
+    shown = st.session_state.get(URL_WARNINGS_SHOWN, 0)
+    if shown and len(live_url_warnings()) < shown:
+        st.rerun(scope="app")
 
 
 def sync_url() -> None:

@@ -163,6 +163,19 @@ def test_a_crafted_link_shows_its_text_and_no_link_image_or_formula(page, base_u
     assert alert.locator("a, img, .katex").count() == 0
 
 
+def test_a_links_warning_leaves_the_page_once_a_key_press_replaces_what_it_was_about(page, base_url):
+    open_page(page, base_url, "?completion_pct=500&amount_paid=12abc")
+    alerts = page.get_by_test_id("stAlert")
+    expect(alerts.filter(has_text="completion_pct")).to_have_count(1)
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # a fragment's rerun: the page's warnings lie outside it
+    expect(thumb).to_have_value("1")
+    expect(alerts.filter(has_text="completion_pct")).to_have_count(0)
+    expect(alerts.filter(has_text="amount_paid")).to_have_count(1)  # the amount is still the link's fallback
+    expect(refund(page)).to_have_text(expected(completion_pct=1))
+
+
 def test_a_link_made_earlier_offers_to_use_today(page, base_url):
     from datetime import date, timedelta
 
