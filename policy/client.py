@@ -239,6 +239,29 @@ class Email:
         return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}"
 
 
+def _deciding(q: Quote, end: str):
+    """The clause that decides one end of the range: one deciding it alone, else one deciding it, else the first."""
+    alone = [c for c in q.clauses if c.decides == (end,)]
+    return (alone or [c for c in q.clauses if end in c.decides] or list(q.clauses))[0]
+
+
+def _grounds(q: Quote) -> str:
+    """What the request argues from: the clause allowing the most; and where the least differs and is not nothing,
+    the clause deciding that too, so that both ends of the range are traced to the text."""
+    high, low = _deciding(q, "refund_max"), _deciding(q, "refund_min")
+    most, least = format_usd(Decimal(q.refund_max), q.currency), format_usd(Decimal(q.refund_min), q.currency)
+    under = f"Under {cite(high.section)} of your refund policy (\"{high.quote}\"), I understand"
+    if Decimal(q.refund_min) == 0:  # a minimum of nothing is not argued for
+        return f"{under} a refund of up to {most} may be due."
+    if low == high:
+        return f"{under} the refund due is {refund_text(q)}."
+    if low.section == high.section:
+        return (f"Under {cite(high.section)} of your refund policy, I understand a refund of {least} to {most} is due: "
+                f"at least {least} (\"{low.quote}\"), and up to {most} (\"{high.quote}\").")
+    return (f"Under your refund policy, I understand a refund of {least} to {most} is due: at least {least} under "
+            f"{cite(low.section)} (\"{low.quote}\"), and up to {most} under {cite(high.section)} (\"{high.quote}\").")
+
+
 def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
     items its process asks for, filled in where the quote knows them."""
@@ -273,12 +296,6 @@ def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
     if attach:
         lines += ["Attached:", *attach, ""]
     if q.clauses and Decimal(q.refund_max) > 0:  # a request cites what allows a refund, not what refuses one
-        # the clause that allows the most: one that decides the maximum alone, else one that decides it
-        allowing = [c for c in q.clauses if c.decides == ("refund_max",)] + [c for c in q.clauses if "refund_max" in c.decides]
-        first = (allowing or list(q.clauses))[0]
-        # a request asks for what the policy allows; a minimum of nothing is not argued for
-        due = (f"a refund of up to {format_usd(Decimal(q.refund_max), q.currency)} may be due" if Decimal(q.refund_min) == 0
-               else f"the refund due is {refund_text(q)}")
-        lines += [f"Under {cite(first.section)} of your refund policy (\"{first.quote}\"), I understand {due}.", ""]
+        lines += [_grounds(q), ""]
     lines += ["Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))

@@ -2,6 +2,7 @@
 provider's own form."""
 import io
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -81,6 +82,35 @@ def test_the_documents_say_what_was_assumed_and_cite_what_allows_the_refund():
 
 def _q(**fields):
     return quote(parse_scenario(dict(amount_paid="5000", completion_pct=0, days_since_payment=3) | fields))
+
+
+@pytest.mark.parametrize("fields, grounds", [
+    (dict(provider="socialbeat", service="website", completion_pct=30),  # two tier rows of one section
+     'Under section 3.1(c) of your refund policy, I understand a refund of $1,250.00 to $2,500.00 is due: at least '
+     '$1,250.00 ("25% Refund: If cancelled after revisions have begun"), and up to $2,500.00 ("50% Refund: If '
+     'cancelled after initial design concepts are presented").'),
+    (dict(provider="socialbeat", service="social_media_campaign", work_started=True),
+     'at least $2,500.00 ("Content Creation Started: 50% refund if cancelled after content creation begins"), and up '
+     'to $4,500.00 ("Pre-Campaign: 90% refund if cancelled before campaign launch").'),
+    (dict(provider="stepinto", service="ppc"),  # one clause decides both ends
+     'Under bullet point 1 of your refund policy ("If you have purchased a package and the service has not yet '
+     'started or no deliverables have been provided, you may request a full refund within 7 days of purchase."), '
+     "I understand the refund due is $5,000.00."),
+])
+def test_a_request_traces_both_ends_of_its_range_to_the_clauses_that_decide_them(fields, grounds):
+    q = _q(**fields)
+    assert grounds in request_email(q).body
+    for end in ("refund_min", "refund_max"):  # every clause deciding an end is quoted
+        assert all(c.quote in request_email(q).body for c in q.clauses if c.decides == (end,))
+
+
+def test_a_request_whose_ends_are_decided_in_two_sections_names_both():
+    q = _q(provider="socialbeat", service="website", completion_pct=30)
+    low = next(c for c in q.clauses if c.decides == ("refund_min",))
+    moved = replace(q, clauses=tuple(replace(c, section="4.2") if c == low else c for c in q.clauses))  # as an edit could
+    assert ('Under your refund policy, I understand a refund of $1,250.00 to $2,500.00 is due: at least $1,250.00 '
+            'under section 4.2 ("25% Refund: If cancelled after revisions have begun"), and up to $2,500.00 under '
+            'section 3.1(c) ("50% Refund') in request_email(moved).body
 
 
 def test_a_closed_window_is_dated_in_the_steps_and_no_request_claims_nothing():
