@@ -197,8 +197,8 @@ def test_a_batch_needs_a_name(store, name):
     assert store.batches() == []
 
 
-def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
-    from alembic import command
+def _migrations(database_url: str):
+    """An engine on an empty database and an Alembic config that migrates it step by step."""
     from alembic.config import Config
     from sqlalchemy import create_engine
 
@@ -206,9 +206,15 @@ def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
 
     if database_url.startswith("sqlite:///"):
         Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return create_engine(database_url), config
+
+
+def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
+    from alembic import command
+
+    engine, config = _migrations(database_url)
     with engine.begin() as connection:  # a register made by the first release
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
@@ -225,16 +231,8 @@ def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
 
 def test_the_upgrade_renumbers_saved_batch_rows_as_a_spreadsheet_does_and_the_downgrade_undoes_it(database_url):
     from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
 
-    from store.db import MIGRATIONS
-
-    if database_url.startswith("sqlite:///"):
-        Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    engine, config = _migrations(database_url)
 
     def batch_rows(connection) -> list:
         return connection.execute(text("SELECT batch_row FROM saved_quotes ORDER BY id")).scalars().all()
