@@ -16,7 +16,7 @@ from policy.records import NAME_MAX
 from store import SaveError
 from ui import charts, page
 from ui.records import register, signed_in_name
-from ui.registry import policies
+from ui.registry import catalog, policies
 from ui.show import SAVE_LABELS
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
@@ -26,7 +26,7 @@ RESULT = "batch_result"
 def _quote(source: Path, output: Path, label: str, keep=None):
     total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
     bar = st.progress(0.0, text="Quoting...")
-    result = quote_file(source, output, label, keep=keep,
+    result = quote_file(source, output, label, keep=keep, registry=catalog(),
                         progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows quoted"))
     bar.progress(1.0, text=f"{result.rows:,} rows quoted")
     return result

@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -28,7 +28,7 @@ from .loader import DATA_DIR, TEXTS_DIR, load_any, policies
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
 from .schema import PolicyFile
-from .versions import shipped_catalog
+from .versions import Catalog, shipped_catalog
 
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not a scenario
@@ -93,13 +93,26 @@ def _scenario_from_flags(args: argparse.Namespace) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _catalog(args: argparse.Namespace) -> Catalog:
+    """The versions a command quotes under: the app's (shipped and published in the register), or with
+    --shipped the shipped files alone."""
+    source = getattr(args, "catalog_source", None)
+    return shipped_catalog() if args.shipped or source is None else source()
+
+
+def _add_catalog_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shipped", action="store_true", help="use the shipped policy versions only, not those "
+                        "published in the app's register (REFUND_DATABASE_URL, else data/quotes.sqlite)")
+
+
 def cmd_quote(args: argparse.Namespace) -> int:
     if args.json:
         flags = [spec.flag for spec in FIELDS if getattr(args, spec.name) not in (None, "unknown")]
         if flags:
             raise Fail(f"quote: {flags[0]} with --json: give the scenario as JSON on stdin or as flags, not both")
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
-    q = quote(parse_scenario(data))
+    catalog = _catalog(args)
+    q = quote(parse_scenario(data, catalog), catalog)
     print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
     return 0
 
@@ -107,7 +120,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_clauses(args: argparse.Namespace) -> int:
     rows = [
         {"provider": p.id, "section": c.section, "quote": c.quote, "reading": c.reading, "decision": c.decision}
-        for p in policies().values()
+        for p in _catalog(args).on(date.today()).values()
         for c in p.all_clauses()
     ]
     if args.json:
@@ -125,23 +138,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.output == "-":
         try:
             with open_csv(source) as fin:
-                result = run_batch(fin, sys.stdout)
+                result = run_batch(fin, sys.stdout, _catalog(args))
         except NotText as exc:
             raise not_text(source, args.input, exc) from None
     else:
-        result = _batch_to_file(source, Path(args.output), args.input)
+        result = _batch_to_file(source, Path(args.output), args.input, _catalog(args))
     _say(result, args.output)
     return 0
 
 
-def _batch_to_file(source: Path, target: Path, label: str):
+def _batch_to_file(source: Path, target: Path, label: str, catalog: Catalog):
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
     if target.is_dir():
         raise InputError("-o", f"{target} is a folder; give a file name")
     if not target.parent.resolve().is_dir():
         raise InputError("-o", f"no such folder: {target.parent}")
-    return quote_file(source, target, label, mode=_file_mode(target))
+    return quote_file(source, target, label, mode=_file_mode(target), registry=catalog)
 
 
 def _file_mode(target: Path) -> int:
@@ -174,7 +187,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_versions(args: argparse.Namespace) -> int:
     """Every version of every provider, in effective order, and which one a payment today falls under."""
-    catalog = shipped_catalog()
+    catalog = _catalog(args)
     today = catalog.on(date.today())
     rows = []
     for provider, versions in catalog.in_force.items():
@@ -279,11 +292,13 @@ def build_parser() -> Parser:
     q.add_argument("--json", action="store_true", help="read the scenario as JSON on stdin, print the quote as JSON")
     for spec in FIELDS:
         _add_field_flag(q, spec)
+    _add_catalog_flag(q)
     q.set_defaults(run=cmd_quote)
 
     c = sub.add_parser("clauses", help="every clause the policy data uses", description=(
         "Every clause the policy data uses: provider, section, verbatim quote, and how it is read."))
     c.add_argument("--json", action="store_true", help="a JSON list of objects with provider, section, quote")
+    _add_catalog_flag(c)
     c.set_defaults(run=cmd_clauses)
 
     from .export import QUOTE_COLUMNS
@@ -295,6 +310,7 @@ def build_parser() -> Parser:
         "with a single quote."))
     b.add_argument("input", metavar="IN.csv")
     b.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="the output file, or - for standard output")
+    _add_catalog_flag(b)
     b.set_defaults(run=cmd_batch)
 
     sc = sub.add_parser("schema", help="the JSON schema of a scenario, a quote or a policy file", description=(
@@ -307,6 +323,7 @@ def build_parser() -> Parser:
         "Every version of every provider, in effective order: a quote follows the version in force on its "
         "payment date (today without one)."))
     v.add_argument("--json", action="store_true", help="a JSON list")
+    _add_catalog_flag(v)
     v.set_defaults(run=cmd_versions)
 
     lint = sub.add_parser("lint", help="find a policy file's gaps and contradictions", description=(
@@ -332,9 +349,11 @@ def build_parser() -> Parser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Optional[Sequence[str]] = None, catalog: Optional[Callable[[], Catalog]] = None) -> int:
+    """`catalog`: where the versions beyond the shipped ones come from (python -m policy: the register)."""
     try:
         args = build_parser().parse_args(argv)
+        args.catalog_source = catalog
         return args.run(args)
     except (InputError, Fail, PolicyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,7 +9,7 @@ from .models import Quote, Scenario, quote_to_json
 from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
-    "provider_name", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
+    "provider_name", "policy_version", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
     "sections", "error",
 )
 
@@ -26,6 +26,7 @@ def quote_row(q: Quote) -> dict[str, str]:
     """The batch columns of a quote."""
     return {
         "provider_name": q.provider_name,
+        "policy_version": q.policy_version,
         "refund_min": q.refund_min,
         "refund_max": q.refund_max,
         "refund_pct_min": q.refund_pct_min,

@@ -5,7 +5,8 @@ SQLite (a file, WAL mode) by default, so `streamlit run app.py` needs no setup; 
 """
 from .config import database_url
 from .db import open_engine
-from .policy_versions import PolicyStore
+from .policy_versions import PolicyStore, published_catalog, register_catalog
 from .register import Filters, QuoteStore, SavedQuote, SaveError
 
-__all__ = ["Filters", "PolicyStore", "QuoteStore", "SaveError", "SavedQuote", "database_url", "open_engine"]
+__all__ = ["Filters", "PolicyStore", "QuoteStore", "SaveError", "SavedQuote", "database_url", "open_engine",
+           "published_catalog", "register_catalog"]

@@ -4,9 +4,10 @@ validated by the same schema as a shipped file."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -14,8 +15,10 @@ from policy import InputError
 from policy.loader import parse_policy, policy_toml
 from policy.records import NAME_MAX, checked
 from policy.schema import PolicyFile
-from policy.versions import Version
+from policy.versions import Catalog, Version, shipped_catalog
 
+from .config import database_url
+from .db import open_engine
 from .register import SaveError, _reason
 from .tables import PolicyVersionRow
 
@@ -81,3 +84,26 @@ def _version(row: PolicyVersionRow) -> Version:
     return Version(parse_policy(row.policy_toml, f"version #{row.id}"), row.policy_text,
                    status="published" if row.status == "published" else "draft", saved_by=row.saved_by,
                    published_by=row.published_by, published_at=row.published_at, lab_id=row.id)
+
+
+def published_catalog(engine: Engine) -> Catalog:
+    """The shipped versions and every version made in the lab (drafts kept, never quoted)."""
+    return shipped_catalog().adding(PolicyStore(engine).versions())
+
+
+def register_catalog(url: Optional[str] = None) -> Catalog:
+    """The catalog the app quotes under, for the command line: the register's versions as well where there is a
+    register (a default SQLite file not made yet holds none, and is not made by looking)."""
+    url = url or database_url()
+    if url.startswith("sqlite:///") and not Path(url.split("///", 1)[1]).is_file():
+        return shipped_catalog()
+    try:
+        engine = open_engine(url)
+        try:
+            return published_catalog(engine)
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise InputError("register", f"{shown} cannot be read ({_reason(exc)}); give --shipped to quote under the "
+                                     "shipped policy versions only") from None

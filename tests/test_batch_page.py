@@ -129,3 +129,21 @@ def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_
     rows, total = QuoteStore.open(url).find(Filters(batch_id=1), sort="oldest")
     assert total == 2 and [(r.batch_row, r.client_name, r.client_ref) for r in rows] == [
         (2, "Ana Díaz", "ACME-42"), (4, "Cy", "C-9")]  # rows as Excel numbers them (header row 1); bad row 3 is not saved
+
+
+def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url):
+    """A version published in the lab from tomorrow decides the rows paid from tomorrow, and each row names it."""
+    from datetime import date, timedelta
+
+    from policy import policies
+    from store import PolicyStore
+
+    tomorrow = date.today() + timedelta(days=1)
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    shipped = policies()["stepinto"]
+    versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", "pat"), tomorrow, "Pat")
+    cases = ("provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n"
+             f"stepinto,ppc,700,0,2,{date.today()}\nstepinto,ppc,700,0,2,{tomorrow}\n")
+    at = run(batch_page(), "dated.csv", cases.encode())
+    rows = list(csv.DictReader(io.StringIO(at.session_state["batch_result"]["csv"].decode())))
+    assert [r["policy_version"] for r in rows] == [shipped.version, "lab-edit"]

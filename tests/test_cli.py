@@ -1,8 +1,10 @@
 """The command-line contract of decisions.md section 3, run as a user would: a subprocess."""
 import csv
 import json
+import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -250,3 +252,53 @@ def test_a_reader_that_stops_early_is_not_an_error():
     r = subprocess.run(f"{sys.executable} -m policy clauses --json | head -1", shell=True, cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[" and r.stderr == ""
+
+
+def _register_with(tmp_path, version: str, effective: date):
+    """A register (SQLite) where Step-Into's lab version `version` is published from `effective`, as the app does."""
+    from store import PolicyStore, QuoteStore
+
+    url = f"sqlite:///{tmp_path / 'register' / 'quotes.sqlite'}"
+    engine = QuoteStore.open(url).engine
+    store = PolicyStore(engine)
+    shipped = policies()["stepinto"]
+    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), "the text", "pat"), effective, "Pat")
+    engine.dispose()
+    return {**os.environ, "REFUND_DATABASE_URL": url}
+
+
+def test_the_command_line_quotes_under_the_versions_published_in_the_register_as_the_app_does(tmp_path):
+    tomorrow = date.today() + timedelta(days=1)
+    env = _register_with(tmp_path, "lab-edit", tomorrow)
+
+    def cli(*args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True,
+                              cwd=ROOT, timeout=60, env=env)
+
+    listed = json.loads(cli("versions", "--json").stdout)
+    assert {(v["version"], v["effective_from"], v["status"]) for v in listed if v["provider"] == "stepinto"} >= {
+        ("lab-edit", tomorrow.isoformat(), "published")}
+    scenario = dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=2)
+    later = cli("quote", "--json", stdin=json.dumps({**scenario, "paid_on": tomorrow.isoformat()}))
+    assert json.loads(later.stdout)["policy_version"] == "lab-edit", later.stderr
+    today = cli("quote", "--json", stdin=json.dumps({**scenario, "paid_on": date.today().isoformat()}))
+    assert json.loads(today.stdout)["policy_version"] != "lab-edit"  # a payment before it keeps the old version
+    shipped = cli("quote", "--json", "--shipped", stdin=json.dumps({**scenario, "paid_on": tomorrow.isoformat()}))
+    assert json.loads(shipped.stdout)["policy_version"] != "lab-edit"
+    src = tmp_path / "in.csv"
+    src.write_text("provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n"
+                   f"stepinto,ppc,700,0,2,{date.today().isoformat()}\nstepinto,ppc,700,0,2,{tomorrow.isoformat()}\n")
+    assert cli("batch", str(src), "-o", str(tmp_path / "out.csv")).returncode == 0
+    assert [r["policy_version"] for r in csv.DictReader((tmp_path / "out.csv").open())][1] == "lab-edit"
+
+
+def test_a_register_that_cannot_be_read_is_said_with_its_way_out_and_no_password():
+    env = {**os.environ, "REFUND_DATABASE_URL": "postgresql+psycopg://ann:s3cret@127.0.0.1:1/refunds"}
+    r = subprocess.run([sys.executable, "-m", "policy", "versions"], capture_output=True, text=True, cwd=ROOT,
+                       timeout=60, env=env)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("error: register: postgresql+psycopg://ann:***@127.0.0.1:1/refunds cannot be read")
+    assert "--shipped" in r.stderr and "s3cret" not in r.stderr
+    shipped = subprocess.run([sys.executable, "-m", "policy", "versions", "--shipped"], capture_output=True, text=True,
+                             cwd=ROOT, timeout=60, env=env)
+    assert shipped.returncode == 0 and "stepinto" in shipped.stdout

@@ -11,8 +11,8 @@ from datetime import date
 import streamlit as st
 
 from policy.schema import PolicyFile
-from policy.versions import Catalog, shipped_catalog
-from store import PolicyStore
+from policy.versions import Catalog
+from store import PolicyStore, published_catalog
 from ui.records import register
 
 
@@ -22,7 +22,7 @@ def policy_store() -> PolicyStore:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _catalog(url: str, revision: tuple) -> Catalog:
-    return shipped_catalog().adding(policy_store().versions())
+    return published_catalog(register().engine)
 
 
 RUN_KEY = "_policy_catalog"
