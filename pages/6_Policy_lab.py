@@ -17,8 +17,8 @@ from policy.diff import LAST_DAY, REFERENCE_AMOUNT, band_changes, rule_changes
 from policy.errors import PolicyFileError
 from policy.lab import (
     FIXED,
+    LABELS,
     TIER_COLUMNS,
-    TIER_LABELS,
     LabError,
     Tables,
     deduction_rows,
@@ -155,28 +155,34 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
                "carries it. The first tier of a stage whose conditions hold decides.")
     suffix = f"{base.id}_{base.version}"
-    locked = {c: st.column_config.Column(TIER_LABELS[c], disabled=c in FIXED) for c in TIER_COLUMNS}
+    locked = {c: st.column_config.Column(LABELS[c], disabled=c in FIXED) for c in TIER_COLUMNS}
     tier_table = st.data_editor(pd.DataFrame(tier_rows(base), columns=list(TIER_COLUMNS)), key=f"lab_tiers_{suffix}",
                                 hide_index=True, num_rows="fixed", width="stretch", column_config=locked)
     st.subheader("Stages: where completion places them")
     stage_table = st.data_editor(pd.DataFrame(stage_rows(base)), key=f"lab_stages_{suffix}", hide_index=True,
-                                 num_rows="fixed", disabled=["service", "stage"], width="stretch")
+                                 num_rows="fixed", disabled=["service", "stage"], width="stretch", column_config=LABELS)
     st.subheader("Windows, processing times, exceptions and deductions")
     terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{suffix}", hide_index=True,
-                           num_rows="fixed", disabled=["term", "label"], width="stretch")
+                           num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS)
     processing = st.data_editor(pd.DataFrame(processing_rows(base), columns=["method", "min_business_days",
                                 "max_business_days", "section", "quote"]), key=f"lab_processing_{suffix}",
-                                hide_index=True, num_rows="fixed", disabled=["method"], width="stretch")
+                                hide_index=True, num_rows="fixed", disabled=["method"], width="stretch",
+                                column_config=LABELS)
     exceptions = st.data_editor(pd.DataFrame(exception_rows(base), columns=["flag", "label", "min_pct", "max_pct",
                                 "section", "quote"]), key=f"lab_exceptions_{suffix}", hide_index=True,
-                                num_rows="fixed", disabled=["flag"], width="stretch")
+                                num_rows="fixed", disabled=["flag"], width="stretch", column_config=LABELS)
     if base.deductions:
-        st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch", column_config=LABELS)
     with st.expander("The policy text of this version (quotes are checked against it)"):
         text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}")
     left, right = st.columns(2)
-    number = left.text_input("New version's number", value=f"{base.version}-edit", max_chars=80, key="lab_number")
-    when = right.date_input("Effective from", value=date.today() + timedelta(days=1), key="lab_when")
+    own = uploaded is not None  # an uploaded file keeps its own number and date; an edit gets a free one
+    if st.session_state.get("lab_number_for") != (suffix, own):  # another provider, version or upload: start again
+        st.session_state["lab_when"] = (own and base.effective_from) or date.today() + timedelta(days=1)
+        st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
+        st.session_state["lab_number_for"] = (suffix, own)
+    number = left.text_input("New version's number", max_chars=80, key="lab_number")
+    when = right.date_input("Effective from", key="lab_when")
 
     new: PolicyFile | None
     try:

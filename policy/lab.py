@@ -15,10 +15,14 @@ from .schema import PolicyFile
 
 TIER_COLUMNS = ("service", "stage", "tier", "min_pct", "max_pct", "fee_pct", "fee_cap", "days_min", "days_max",
                 "work_started", "label", "section", "quote")  # the numbers first: they show without scrolling
-TIER_LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What it says", "days_min": "From day",
-               "days_max": "To day", "work_started": "Work started", "min_pct": "Min %", "max_pct": "Max %",
-               "fee_pct": "Fee %", "fee_cap": "Fee cap ($)",
-               "section": "Section", "quote": "Verbatim quote"}
+# Every table's columns as the author reads them, in the grid's headers and in the problems named.
+LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What it says", "days_min": "From day",
+          "days_max": "To day", "work_started": "Work started", "min_pct": "Min %", "max_pct": "Max %",
+          "fee_pct": "Fee %", "fee_cap": "Fee cap ($)", "section": "Section", "quote": "Verbatim quote",
+          "completion_from": "From % (incl.)", "completion_above": "Above % (excl.)",
+          "completion_below": "Below % (excl.)", "completion_to": "To % (incl.)", "term": "Term", "value": "Days",
+          "method": "Payment method", "min_business_days": "Min business days",
+          "max_business_days": "Max business days", "flag": "When the client says"}
 FIXED = ("service", "stage", "tier")  # which rule a row is: not edited in the table
 TERM_ROWS = ("window_days", "next_charge_notice_days")
 
@@ -31,7 +35,8 @@ class Problem:
     table: str = "tiers"
 
     def __str__(self) -> str:
-        where = f"{self.table.capitalize()}, row {self.row}, column {self.column}" if self.row else self.column
+        column = LABELS.get(self.column, self.column)
+        where = f"{self.table.capitalize()}, row {self.row}, column {column}" if self.row else self.column
         return f"{where}: {self.message}"
 
 
@@ -156,19 +161,19 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
                  "max_business_days": lambda t, v: t.update(max_business_days=int(v))}, whole=True)
     _apply_list(data["exceptions"], "exceptions", tables.exceptions, problems, rows_at,
                 {"min_pct": lambda t, v: t["min"].update(pct=v), "max_pct": lambda t, v: t["max"].update(pct=v)})
-    if problems:
-        raise LabError(problems)
     if version is not None:
         data["version"] = version
     if effective_from is not None:
         data["effective_from"] = effective_from
-    try:
-        return PolicyFile.model_validate(data)
+    try:  # asked even when a cell is bad (it keeps its old value): every problem is named at once
+        policy = PolicyFile.model_validate(data)
     except ValidationError as exc:
         placed = [_placed(err, exc, rows_at) for err in exc.errors()]
-        if any(p.row for p in placed):  # a bad row also empties its list: an echo, not a second problem
-            placed = [p for p in placed if p.row or "at least 1 item" not in p.message]
-        raise LabError(placed) from None
+        problems += [p for p in placed if p not in problems]
+    if problems:
+        echo = [p for p in problems if "at least 1 item" in p.message]  # a bad row also empties its list
+        raise LabError([p for p in problems if p not in echo] or echo)
+    return policy
 
 
 def _apply_list(items: list[dict], table: str, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict,
@@ -270,6 +275,11 @@ def _placed(err: Any, exc: ValidationError, rows_at: dict[tuple, tuple[str, int]
             continue
         table, row = found
         rest = [str(p) for p in loc[size:]]
+        if rest == ["tiers"] and table == "stages":  # a rule of a stage's tiers: shown on its last tier
+            last = max((k for k in rows_at if k[:size + 1] == (*loc[:size], "tiers") and len(k) == size + 2),
+                       default=None)
+            if last is not None:
+                return Problem(rows_at[last][1], "tier", message, table="tiers")
         if rest[:1] == ["when"] and len(rest) > 1:
             column = rest[1]
         elif rest[:1] == ["clauses"]:

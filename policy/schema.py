@@ -12,7 +12,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from . import models
 from .taxonomy import DECISIONS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
@@ -106,6 +106,14 @@ class Tier(Strict):
     ambiguity: Optional[TierAmbiguity] = None
 
     @model_validator(mode="after")
+    def _min_not_above_max(self) -> Tier:
+        if self.min.of == self.max.of and self.min.pct > self.max.pct:
+            low, high = (f"{a.pct.normalize():f}" for a in (self.min, self.max))
+            raise ValueError(f"tier {self.id}: its minimum, {low}% of {self.min.of}, is above its maximum, "
+                             f"{high}%: the minimum must not exceed the maximum")
+        return self
+
+    @model_validator(mode="after")
     def _a_clause_decides_it(self) -> Tier:
         roles = {c.role for c in self.clauses}
         if "rule" not in roles and not {"min", "max"} <= roles:
@@ -147,9 +155,16 @@ class Stage(Strict):
             raise ValueError(f"stage {self.id}: give exactly one of completion_below, completion_to")
         if self.completion_above is not None and self.completion_from != 0:
             raise ValueError(f"stage {self.id}: give completion_from or completion_above, not both")
-        if self.tiers[-1].when != Conditions():
-            raise ValueError(f"stage {self.id}: the last tier must have no 'when', so every case has a rule")
         return self
+
+    @field_validator("tiers")
+    @classmethod
+    def _last_tier_always_applies(cls, tiers: tuple[Tier, ...], info: ValidationInfo) -> tuple[Tier, ...]:
+        if tiers and tiers[-1].when != Conditions():
+            raise ValueError(f"the last tier of stage {info.data.get('id', '?')} must apply whatever the day, work "
+                             "and deliverables (no days_min, days_max, work_started or deliverables_provided), so "
+                             "every case has a rule")
+        return tiers
 
     def holds(self, completion: Decimal, work_started: bool) -> bool:
         """Completion and the work flag place a case in this stage."""

@@ -76,6 +76,13 @@ class Catalog:
         return tuple(sorted((v for v in self.versions if v.provider == provider),
                             key=lambda v: (v.effective, v.status == "draft", v.published_at or datetime.min)))
 
+    def free_version(self, provider: str, effective: date) -> str:
+        """A number for a new version of `provider`: its effective date, as Social Beat numbers its own
+        ("2025-06-17"), with -2, -3... where one of that provider's versions has it already."""
+        taken = {v.policy.version for v in self.of(provider)}
+        return next(n for n in (effective.isoformat(), *(f"{effective.isoformat()}-{i}" for i in range(2, len(taken) + 3)))
+                    if n not in taken)
+
     def text_of(self, policy: PolicyFile) -> str:
         found = next((v.text for v in self.versions if v.policy is policy), None)
         return found if found is not None else source_text(policy)

@@ -64,10 +64,10 @@ def test_problems_are_named_by_table_row_and_column():
     with pytest.raises(LabError) as caught:
         edited(sb, tables(sb, tiers=tiers, stages=stages, processing=processing))
     said = [str(p) for p in caught.value.problems]
-    assert f"Tiers, row {fee_row + 1}, column fee_cap: a fee needs both its percent and its cap" in said[0]
-    assert any(s.startswith(f"Stages, row {row(stages, stage='discovery') + 1}, column completion_below: must be a "
+    assert f"Tiers, row {fee_row + 1}, column Fee cap ($): a fee needs both its percent and its cap" in said[0]
+    assert any(s.startswith(f"Stages, row {row(stages, stage='discovery') + 1}, column Below % (excl.): must be a "
                             "number") for s in said)
-    assert any(s.startswith("Processing, row 1, column max_business_days: must be a whole number") for s in said)
+    assert any(s.startswith("Processing, row 1, column Max business days: must be a whole number") for s in said)
 
 
 def test_a_schema_rule_broken_in_a_table_is_placed_on_its_row():
@@ -77,4 +77,43 @@ def test_a_schema_rule_broken_in_a_table_is_placed_on_its_row():
     with pytest.raises(LabError) as caught:
         edited(si, tables(si, exceptions=exceptions))
     assert [str(p) for p in caught.value.problems] == [
-        "Exceptions, row 1, column max_pct: must be less than or equal to 100"]
+        "Exceptions, row 1, column Max %: must be less than or equal to 100"]
+
+
+def test_a_minimum_above_the_maximum_is_refused_on_its_tier_row():
+    sb = policies()["socialbeat"]
+    tiers = tier_rows(sb)
+    at = row(tiers, tier="sb_web_discovery")
+    tiers[at].update(min_pct=60, max_pct=55)
+    with pytest.raises(LabError) as caught:
+        edited(sb, tables(sb, tiers=tiers))
+    assert [str(p) for p in caught.value.problems] == [
+        f"Tiers, row {at + 1}, column Tier: tier sb_web_discovery: its minimum, 60% of base, is above its maximum, "
+        "55%: the minimum must not exceed the maximum"]
+
+
+def test_a_bad_cell_and_a_broken_rule_elsewhere_are_named_together_with_no_echo():
+    """The author sees every problem at once: a cell that is not a number does not hide a percent over 100."""
+    sb = policies()["socialbeat"]
+    tiers = tier_rows(sb)
+    tiers[row(tiers, tier="sb_web_discovery")]["min_pct"] = 150
+    tiers[row(tiers, tier="sb_web_discovery")]["max_pct"] = 150
+    tiers[row(tiers, tier="sb_web_7d_fee")]["max_pct"] = "ten"
+    with pytest.raises(LabError) as caught:
+        edited(sb, tables(sb, tiers=tiers))
+    said = [str(p) for p in caught.value.problems]
+    assert any("column Max %: must be a number" in s for s in said)
+    assert any("column Min %: must be less than or equal to 100" in s for s in said)
+    assert not any("at least 1 item" in s for s in said), said  # the emptied list is an echo, not a problem
+
+
+def test_a_condition_on_a_stages_last_tier_is_named_on_that_tier():
+    sb = policies()["socialbeat"]
+    tiers = tier_rows(sb)
+    at = row(tiers, tier="sb_web_discovery")  # the discovery stage's only (so last) tier
+    tiers[at]["days_min"] = 5
+    with pytest.raises(LabError) as caught:
+        edited(sb, tables(sb, tiers=tiers))
+    (problem,) = caught.value.problems
+    assert (problem.table, problem.row) == ("tiers", at + 1)
+    assert "the last tier of stage discovery must apply whatever the day" in problem.message

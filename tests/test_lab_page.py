@@ -71,7 +71,7 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():
     at = edit_discovery(lab(), 160)
     assert not at.exception
-    assert any(f"Tiers, row {ROW + 1}, column min_pct: must be less than or equal to 100" in plain(e.value)
+    assert any(f"Tiers, row {ROW + 1}, column Min %: must be less than or equal to 100" in plain(e.value)
                for e in at.error)
     assert at.session_state[KEY]["edited_rows"][ROW]["min_pct"] == 160  # the author's edit is still there
 
@@ -115,7 +115,7 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     at.file_uploader(key="lab_text_file").upload("acme.txt", (acme / "acme.txt").read_bytes(), "text/plain").run()
     at.button(key="lab_read").click().run()
     assert not at.exception and any("The uploaded file: Acme 1" in plain(i.value) for i in at.info)
-    at.text_input(key="lab_number").input("1").run()
+    assert at.text_input(key="lab_number").value == "1"  # the file's own number, not one made up for an edit
     at.date_input(key="lab_when").set_value(date(2026, 1, 1)).run()
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_publish").click().run()
@@ -154,3 +154,18 @@ def test_a_version_published_in_another_session_is_used_on_this_sessions_next_ru
     versions.publish(draft, paid, "other rep")
     calc.slider(key="w_completion_pct").set_value(11).run()  # a key press: only the fragment reruns
     assert [m.value for m in calc.metric if m.label == "Refund"] == ["$6,000.00"]
+
+
+def test_the_new_versions_number_and_date_follow_the_version_shown():
+    at = lab()
+    tomorrow = date.today() + timedelta(days=1)
+    assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == (tomorrow.isoformat(), tomorrow)
+    at.text_input(key="lab_number").input("mine").run()
+    at.selectbox(key="lab_service").set_value("website").run()
+    assert at.text_input(key="lab_number").value == "mine"  # another rerun keeps what the author typed
+    at.selectbox(key="lab_provider").set_value("itmedia").run()
+    assert at.text_input(key="lab_number").value == tomorrow.isoformat()  # not ITMedia's "...-edit" of another
+    dated = policy_toml(policies()["stepinto"].model_copy(update={"version": "2027-03", "effective_from": date(2027, 3, 1)}))
+    at.file_uploader(key="lab_toml").upload("next.toml", dated.encode(), "application/toml").run()
+    at.button(key="lab_read").click().run()
+    assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == ("2027-03", date(2027, 3, 1))

@@ -140,3 +140,15 @@ def test_the_shipped_policies_report_the_known_contradictions_by_their_ambiguity
     assert not [f for fs in findings.values() for f in fs if f.severity == "error"]  # every one is documented
     r = lint()
     assert r.returncode == 0 and "[known: A-SB-02]" in r.stdout
+
+
+def test_a_tier_whose_minimum_is_above_its_maximum_is_a_schema_error(tmp_path):
+    path = broken(tmp_path, "schema")
+    data = tomllib.loads(CLEAN.read_text())
+    tier = tiers(data)[0]
+    tier["min"]["pct"], tier["max"]["pct"] = 60, 55
+    path.write_text(tomli_w.dumps(data))
+    r = lint(str(path), "--json")
+    (report,) = json.loads(r.stdout)
+    assert r.returncode == 1
+    assert any(f["code"] == "schema" and "is above its maximum, 55%" in f["message"] for f in report["findings"])
