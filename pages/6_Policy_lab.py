@@ -74,8 +74,8 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
     rules = rule_changes(current, new)
     st.markdown(f"**{len(rules)} rule(s) changed**")
     if rules:
-        st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "Before": r.before, "After": r.after}
-                                   for r in rules]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "What changed": r.what} for r in rules]),
+                     hide_index=True, width="stretch")
     changed = band_changes(current, new)
     st.markdown(f"**{len(changed):,} sample client(s) change their quote** (every service, completion 0-100% by 5, "
                 f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid)")

@@ -25,6 +25,11 @@ class RuleChange:
     change: str  # "added", "removed" or "changed"
     before: str  # the rule as JSON ('' when added)
     after: str
+    fields: tuple[str, ...] = ()  # a changed rule's parts that differ: "min.pct: 75 -> 60"
+
+    @property
+    def what(self) -> str:
+        return "; ".join(self.fields) if self.fields else self.change
 
 
 def _rules(policy: PolicyFile) -> dict[str, Any]:
@@ -54,8 +59,23 @@ def rule_changes(old: PolicyFile, new: PolicyFile) -> list[RuleChange]:
         if a == b:
             continue
         kind = "added" if name not in before or a is None else "removed" if name not in after or b is None else "changed"
-        changes.append(RuleChange(name, kind, "" if a is None else _json(a), "" if b is None else _json(b)))
+        parts = tuple(_parts(a, b)) if kind == "changed" else ()
+        changes.append(RuleChange(name, kind, "" if a is None else _json(a), "" if b is None else _json(b), parts))
     return changes
+
+
+def _parts(a: Any, b: Any, path: str = "") -> list[str]:
+    """The leaves where two versions of a rule differ, each as "where: before -> after"."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [p for k in dict.fromkeys([*a, *b]) for p in _parts(a.get(k), b.get(k), f"{path}.{k}" if path else str(k))]
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) for p in _parts(x, y, f"{path}.{i}" if path else str(i))]
+    return [] if a == b else [f"{path or 'value'}: {_shown(a)} -> {_shown(b)}"]
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = "none" if value is None else _json(value) if isinstance(value, (dict, list, tuple)) else str(_text(value))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _json(value: Any) -> str:
@@ -105,7 +125,7 @@ def summary_lines(old: PolicyFile, new: PolicyFile) -> list[str]:
     lines = [f"{old.name}: {old.version} -> {new.version}"]
     rules = rule_changes(old, new)
     lines.append(f"{len(rules)} rule(s) changed" + (":" if rules else "."))
-    lines += [f"  {r.change}: {r.rule}" for r in rules]
+    lines += [f"  {r.change}: {r.rule}" + (f": {r.what}" if r.fields else "") for r in rules]
     bands = band_changes(old, new)
     lines.append(f"{len(bands)} of the grid's scenarios (services x completion 0-100% by 5 x days 0-{LAST_DAY}, "
                  f"{REFERENCE_AMOUNT:,} paid) change their band" + (":" if len(bands) else "."))

@@ -54,8 +54,8 @@ def test_a_version_written_as_toml_loads_back_the_same():
 
 def test_the_diff_names_the_rule_and_the_scenarios_whose_band_changes():
     old = policies()["socialbeat"]
-    assert [(r.rule, r.change) for r in rule_changes(old, NEW)] == [
-        ("services.website.stages.discovery.tiers.sb_web_discovery", "changed")]
+    assert [(r.rule, r.change, r.what) for r in rule_changes(old, NEW)] == [
+        ("services.website.stages.discovery.tiers.sb_web_discovery", "changed", "min.pct: 75 -> 60; max.pct: 75 -> 60")]
     changed = band_changes(old, NEW)
     assert set(changed.service) == {"website"} and len(changed) > 0
     row = changed[(changed.completion_pct == 10) & (changed.days_since_payment == 3)].iloc[0]
@@ -75,7 +75,8 @@ def test_the_versions_and_diff_commands(tmp_path):
     new = tmp_path / "socialbeat-2027.toml"
     new.write_text(policy_toml(NEW))
     r = cli("diff", str(ROOT / "policy" / "data" / "socialbeat.toml"), str(new))
-    assert r.returncode == 0 and "changed: services.website.stages.discovery.tiers.sb_web_discovery" in r.stdout
+    assert r.returncode == 0 and ("changed: services.website.stages.discovery.tiers.sb_web_discovery: min.pct: 75 -> "
+                                  "60; max.pct: 75 -> 60") in r.stdout  # what changed in the rule, not only which
     assert "10%, day 0: $7,500.00 -> $6,000.00" in r.stdout
     r = cli("diff", str(ROOT / "policy" / "data" / "stepinto.toml"), str(new))
     assert r.returncode == 2 and "compare two versions of one provider" in r.stderr
