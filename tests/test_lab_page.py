@@ -68,6 +68,11 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert set(changed["Service"]) == {"website"} and "$6,000.00" in set(changed["After"])
     titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
     assert "Where the edit changes the quote" in titles  # the changed clients as a chart too
+    change = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+                  if json.loads(c.proto.spec).get("title") == "Where the edit changes the quote")
+    colour = change["encoding"]["color"]["scale"]
+    assert colour["domain"] == [-15.0, 15.0] and colour["domainMid"] == 0  # a 15-point cut at full strength
+    assert change["encoding"]["x"]["scale"]["domain"] == list(range(0, 101, 5))  # the whole grid, not its changes
 
 
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():

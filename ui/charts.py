@@ -9,12 +9,13 @@ attaches the current data frames to a copy of the compiled spec: draw with st.ve
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 import altair as alt
 import pandas as pd
 
 from policy.curves import NO_ONE, TIE, breakpoints
+from policy.diff import COMPLETIONS, LAST_DAY
 from policy.explain import VERDICT_LABELS
 
 from .tables import dollars
@@ -167,8 +168,16 @@ def compare_chart(data: pd.DataFrame, current: float, names: tuple[str, ...]) ->
 
 
 # The heatmaps and the map of who gives the most share their axes, cell for cell.
-GRID_X = alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)), labelAngle=0))
-GRID_Y = alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10))))
+def _grid_x(**scale: Any) -> alt.X:
+    return alt.X("completion_pct:O", title="Completion (%)", axis=alt.Axis(values=list(range(0, 101, 20)), labelAngle=0),
+                 **scale)
+
+
+def _grid_y(**scale: Any) -> alt.Y:
+    return alt.Y("days_since_payment:O", title="Days since payment", axis=alt.Axis(values=list(range(0, 61, 10))), **scale)
+
+
+GRID_X, GRID_Y = _grid_x(), _grid_y()
 
 
 def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: float, labels: tuple[str, str]) -> dict:
@@ -248,14 +257,18 @@ def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_mi
 
 
 @lru_cache(maxsize=1)
-def _change_spec() -> dict:
+def _change_spec(largest: float) -> dict:
+    """Every cell of the grid has its place (a change at 5-25% shows where it lies in 0-100%), and the colour's
+    scale is even about no change: a cut is purple, a rise green, the largest either way the strongest."""
+    whole_grid_x = _grid_x(scale=alt.Scale(domain=[int(c) for c in COMPLETIONS]))
+    whole_grid_y = _grid_y(scale=alt.Scale(domain=list(range(LAST_DAY + 1))))
     return (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
-            x=GRID_X, y=GRID_Y,
+            x=whole_grid_x, y=whole_grid_y,
             color=alt.Color("change_pct:Q", title="Change of the most (% of paid)",
-                            scale=alt.Scale(scheme="purplegreen", domainMid=0),
+                            scale=alt.Scale(scheme="purplegreen", domain=[-largest, largest], domainMid=0),
                             legend=alt.Legend(orient="bottom", labelExpr=WHOLE_PERCENT)),
             tooltip=[alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                      alt.Tooltip("days_since_payment:Q", title="Day"),
@@ -272,7 +285,8 @@ def change_map(changed: pd.DataFrame, paid_cents: int) -> dict:
     delta = changed.refund_max_cents_after.fillna(0) - changed.refund_max_cents_before.fillna(0)
     cells = changed.assign(change_pct=delta * 100 / paid_cents)[
         ["completion_pct", "days_since_payment", "change_pct", "before", "after"]]
-    return _with(_change_spec(), cells=cells)
+    largest = float(cells.change_pct.abs().max()) if len(cells) else 0.0
+    return _with(_change_spec(largest or 1.0), cells=cells)
 
 
 def totals_chart(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
