@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from .errors import describe_all
 from .evaluator import Facts, evaluate
+from .explain import cite
 from .models import Scenario
 from .schema import Amount, Clause, PolicyFile, Stage, Tier
 from .taxonomy import DECISIONS, SERVICES
@@ -162,8 +163,9 @@ def _overlaps(policy: PolicyFile) -> Iterator[Finding]:
                 for a, b in pairwise(holding):
                     if (a.id, b.id) not in reported:
                         reported.add((a.id, b.id))
+                        when = "once the work has started" if started else "before the work starts"
                         yield _finding("band-overlap", f"{SERVICES[sid]}: stages {a.id} and {b.id} both hold "
-                                       f"{c}% (work started: {started}); the quote is the span of both",
+                                       f"{c}% {when}; the quote is the span of both",
                                        f"services.{sid}.stages.{a.id}", f"services.{sid}.stages.{b.id}")
 
 
@@ -197,7 +199,7 @@ def _rising(policy: PolicyFile) -> Iterator[Finding]:
     for sid in policy.services:
         for days in (0, 10, 25):
             points = ((pct, _probe(policy, sid, Decimal(pct), days, pct > 0)) for pct in range(101))
-            yield from _first_rise(sid, points, lambda pct: f"{pct}%", f"on day {days}")
+            yield from _first_rise(sid, points, lambda pct: f"{pct}% done", f"on day {days}")
         for pct in (0, 30, 60):
             points = ((day, _probe(policy, sid, Decimal(pct), day, pct > 0)) for day in range(61))
             yield from _first_rise(sid, points, lambda day: f"day {day}", f"at {pct}%")
@@ -209,15 +211,15 @@ def _first_rise(sid: str, points: Iterator[tuple[int, tuple[Decimal, Decimal]]],
     last = None
     for x, now in points:
         if last is not None and (now[0] > last[1][0] or now[1] > last[1][1]):
-            yield _finding("rising-refund", f"{SERVICES[sid]}: {held} the refund rises from {_band(last[1])} at "
-                           f"{where(last[0])} to {_band(now)} at {where(x)}", f"services.{sid}")
+            yield _finding("rising-refund", f"{SERVICES[sid]}: {held} the refund rises from {_band(last[1])} of the "
+                           f"payment at {where(last[0])} to {_band(now)} at {where(x)}", f"services.{sid}")
             return
         last = (x, now)
 
 
 def _band(band: tuple[Decimal, Decimal]) -> str:
-    low, high = (f"{v / PROBE_AMOUNT * 100:.0f}%" for v in band)
-    return low if low == high else f"{low}-{high}"
+    low, high = (f"{v / PROBE_AMOUNT * 100:.0f}" for v in band)
+    return f"{low}%" if low == high else f"{low}-{high}%"
 
 
 def _covers(earlier: Tier, later: Tier) -> bool:
@@ -278,7 +280,7 @@ def _excluded_refunds(policy: PolicyFile) -> Iterator[Finding]:
                 for _sid, rule, stage in _stages(policy):
                     for tier in stage.tiers:
                         if part in {*_amount_parts(tier.min), *_amount_parts(tier.max)}:
-                            yield _finding("refund-of-excluded", f"tier {tier.id} refunds {words}, which {c.section} "
+                            yield _finding("refund-of-excluded", f"tier {tier.id} refunds {words}, which {cite(c.section)} "
                                            f"lists as non-refundable ('{c.quote}')", f"{rule}.tiers.{tier.id}",
                                            f"deductions.{d_index}")
 

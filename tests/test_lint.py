@@ -140,6 +140,10 @@ def test_the_shipped_policies_report_the_known_contradictions_by_their_ambiguity
     assert not [f for fs in findings.values() for f in fs if f.severity == "error"]  # every one is documented
     r = lint()
     assert r.returncode == 0 and "[known: A-SB-02]" in r.stdout
+    said = {f.message for f in findings["socialbeat"]}  # read as an author reads the policy, not as the file says it
+    assert "Website design & development: on day 10 the refund rises from 0-99% of the payment at 0% done to 75% at 1% done" in said
+    assert any("refunds ad spend, which section 4 lists as non-refundable" in m for m in said)
+    assert any("both hold 26% once the work has started" in m for m in said)
 
 
 def test_a_tier_whose_minimum_is_above_its_maximum_is_a_schema_error(tmp_path):
