@@ -48,9 +48,10 @@ def _findings(policy: PolicyFile, text: str) -> None:
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_ICONS}
     st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
     if findings:
-        st.dataframe(pd.DataFrame([{"": SEVERITY_ICONS[f.severity], "Severity": f.severity, "Finding": f.code,
-                                    "Known as": f.ambiguity or "", "What": f.message, "Rules": ", ".join(f.rules)}
-                                   for f in findings]), hide_index=True, width="stretch")
+        # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width
+        st.table(pd.DataFrame([{"": SEVERITY_ICONS[f.severity], "Severity": f.severity, "Finding": f.code,
+                                "Known as": f.ambiguity or "", "What": f.message, "Rules": ", ".join(f.rules)}
+                               for f in findings]), hide_index=True, border="horizontal")
 
 
 def _preview(current: PolicyFile, new: PolicyFile) -> None:
@@ -88,6 +89,9 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
             "before": "Before", "after": "After"}), hide_index=True, width="stretch")
 
 
+FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "version": "New version's number"}
+
+
 def _save(policy: PolicyFile, text: str, who: str, publish_on: date | None) -> None:
     try:
         store = policy_store()
@@ -101,7 +105,8 @@ def _save(policy: PolicyFile, text: str, who: str, publish_on: date | None) -> N
         st.session_state.pop("lab_upload", None)
         st.rerun()
     except InputError as exc:
-        st.error(f"**{e(exc.field)}**: {e(exc.message)}. Nothing was saved.")
+        field = FORM_LABELS.get(exc.field, exc.field)
+        st.error(f"**{e(field)}**: {e(exc.message)}. Nothing was saved.")
     except SaveError as exc:
         st.error(f"{e(str(exc))}. Nothing was saved.")
 

@@ -120,7 +120,7 @@ def _number(value: Any, whole: bool) -> Optional[Decimal]:
         raise ValueError("must be a number")
     if whole and number != number.to_integral_value():
         raise ValueError("must be a whole number of days")
-    return number
+    return number.to_integral_value() if number == number.to_integral_value() else number  # 51.0 from a grid is 51
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,22 @@ def test_the_new_versions_number_and_date_follow_the_version_shown():
     at.file_uploader(key="lab_toml").upload("next.toml", dated.encode(), "application/toml").run()
     at.button(key="lab_read").click().run()
     assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == ("2027-03", date(2027, 3, 1))
+
+
+def test_the_lab_lists_the_linters_findings_whole_with_their_ambiguity_ids():
+    at = lab()
+    (findings,) = [t.value for t in at.table if "Known as" in t.value]
+    assert {"A-SB-02", "A-SB-03", "A-SB-09"} <= set(findings["Known as"])
+    from policy.lint import lint_policy
+    from policy.loader import source_text
+
+    sb = policies()["socialbeat"]
+    assert list(findings["What"]) == [f.message for f in lint_policy(sb, source_text(sb))]  # as the command says them
+
+
+def test_publishing_without_a_name_asks_for_it_by_the_forms_label_and_saves_nothing():
+    at = edit_discovery(lab(), 60)
+    at.text_input(key="lab_by").input("").run()
+    at.button(key="lab_publish").click().run()
+    assert any(plain(x.value).startswith("**Your name**: is needed") and "Nothing was saved" in x.value for x in at.error)
+    assert not any("(published" in o for o in at.selectbox(key="lab_version").options)
