@@ -19,7 +19,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
 
     today = date.today()
-    paid_on = v["paid_on"] or today - timedelta(days=v["days_since_payment"])
+    # a client asks about a payment made; one the calculator planned for a later day starts this form at today
+    paid_on = min(v["paid_on"] or today - timedelta(days=v["days_since_payment"]), today)
     answer_box = st.container(key="el_answer")
 
     # Outside the form, so the list of services and the questions follow the provider chosen.

@@ -25,7 +25,7 @@ BAD = [
     ("completion_pct", "101"), ("completion_pct", "25.5"), ("completion_pct", "x"),
     ("days_since_payment", "-2"), ("days_since_payment", "121"), ("notice_days", "soon"),
     ("provider", "acme"), ("service", "webdesign"), ("work_started", "maybe"), ("billing_error", "2"),
-    ("payment_method", "cash"), ("paid_on", "2026-13-01"), ("paid_on", "2027-01-01"), ("stage", "launchpad"),
+    ("payment_method", "cash"), ("paid_on", "2026-13-01"), ("paid_on", "2027-11-24"), ("stage", "launchpad"),
 ]
 
 
@@ -117,3 +117,10 @@ def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
 def test_a_number_that_is_not_one_is_told_the_fields_own_rule(name, raw, rule):
     _, warnings = from_query({name: raw}, TODAY)
     assert rule in warnings[0] and "plain decimal" not in warnings[0]
+
+
+def test_a_payment_may_be_planned_up_to_a_year_ahead():
+    values, warnings = from_query({"paid_on": "2027-11-23"}, TODAY)
+    assert warnings == [] and values["paid_on"] == date(2027, 11, 23) and values["days_since_payment"] == 0
+    _, warnings = from_query({"paid_on": "2027-11-24"}, TODAY)
+    assert warnings and "must be no later than 2027-11-23, a year from today" in warnings[0]

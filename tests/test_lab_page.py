@@ -195,3 +195,21 @@ def test_publishing_without_a_name_asks_for_it_by_the_forms_label_and_saves_noth
     at.button(key="lab_publish").click().run()
     assert any(plain(x.value).startswith("**Your name**: is needed") and "Nothing was saved" in x.value for x in at.error)
     assert not any("(published" in o for o in at.selectbox(key="lab_version").options)
+
+
+def test_a_payment_planned_for_after_a_versions_date_is_quoted_under_it_in_the_calculator(tmp_path):
+    from store import PolicyStore, QuoteStore
+
+    tomorrow = date.today() + timedelta(days=1)
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    shipped = policies()["stepinto"]
+    versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", "pat"), tomorrow, "Pat")
+    calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    calc.query_params.update(provider="stepinto", service="ppc", amount_paid="700", completion_pct="0",
+                             paid_on=tomorrow.isoformat())
+    calc.run()
+    assert not calc.exception and not calc.warning  # a planned payment is a fair question, not a typo
+    said = " ".join(plain(m.value) for m in calc.markdown)
+    assert f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version lab-edit" in said
+    calc.switch_page("pages/3_Am_I_eligible.py").run()  # a client's form asks about a payment made: it starts at today
+    assert not calc.exception and calc.date_input(key="el_paid_on").value == date.today()

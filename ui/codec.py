@@ -16,6 +16,11 @@ from ui.registry import catalog, policies
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
 NOTICE_MAX = 3650
+PLANNED_DAYS = 366  # a payment may be planned up to a year ahead: quoted under the version in force on its day
+
+
+def latest_payment(today: date) -> date:
+    return today + timedelta(days=PLANNED_DAYS)
 
 
 def _number(text: str, rule: str, whole: bool = False) -> Decimal:
@@ -149,13 +154,13 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
 
 
 def _parse_date(text: str, today: Optional[date]) -> date:
-    """A date; with `today`, not after it (a payment in the future is a typo; a planned request is not)."""
+    """A date; with `today`, at most a year ahead (a planned payment is a fair question, one years off a typo)."""
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("must be a date as YYYY-MM-DD") from None
-    if today is not None and day > today:
-        raise ValueError("must not be in the future")
+    if today is not None and day > latest_payment(today):
+        raise ValueError(f"must be no later than {latest_payment(today).isoformat()}, a year from today")
     return day
 
 
@@ -261,7 +266,7 @@ def _dates(values: dict, given: Mapping[str, str], asked: Optional[date], today:
             asked = today
         values["days_since_payment"] = min((asked - paid_on).days, MAX_DAYS)
     elif "days_since_payment" not in given:
-        values["days_since_payment"] = min((today - paid_on).days, MAX_DAYS)  # no request day: a request today
+        values["days_since_payment"] = min(max((today - paid_on).days, 0), MAX_DAYS)  # a request today (or on a planned day)
 
 
 def with_payment_date(values: dict, paid_on: Optional[date], today: date) -> dict:

@@ -48,6 +48,9 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     asked = q.scenario.requested_on
+    if q.scenario.paid_on is not None and q.scenario.paid_on > date.today():
+        lines.append(e(f"A payment planned for {q.scenario.paid_on:%d %b %Y}: quoted under {q.provider_name}'s "
+                       f"version {q.policy_version}, in force on that day."))
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))

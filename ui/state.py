@@ -26,6 +26,7 @@ from .codec import (
     NOTICE_MAX,
     UrlWarning,
     from_query,
+    latest_payment,
     money_text,
     request_today,
     stale_request,
@@ -260,7 +261,8 @@ def _advanced_widgets(exp) -> None:
 def _date_input(exp, spec: FieldSpec) -> None:
     """A date the request counts from: setting it makes the request today (the days slider then moves the
     request day, and every deadline is a date)."""
-    exp.date_input(spec.label, value=None, min_value=date(2000, 1, 1), max_value=date.today(), key=_bind(spec.name),
+    exp.date_input(spec.label, value=None, min_value=date(2000, 1, 1), max_value=latest_payment(date.today()),
+                   key=_bind(spec.name),
                    on_change=_store_payment_date, help=spec.help)
 
 
