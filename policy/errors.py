@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -19,9 +20,24 @@ class PolicyFileError(ValueError):
     """A policy file that does not load; the message names the file and the field."""
 
 
-def _location(loc: tuple) -> str:
-    parts = [str(p) for p in loc if not str(p).startswith("function-")]
-    return ".".join(parts) or "input"
+NAMED_BY = ("id", "field", "flag", "method", "label")  # what names an item of a policy file's lists
+
+
+def _location(loc: tuple, data: Any = None) -> str:
+    """Where in the input: with the input's data, an item of a list is named as its file names it
+    ("stages[discovery]"), else counted from 1 ("processing_times #2"), not by a 0-based index."""
+    out = ""
+    node = data
+    for part in (p for p in loc if not str(p).startswith("function-")):
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            item = node[part]
+            name = next((item[k] for k in NAMED_BY if isinstance(item, dict) and item.get(k)), None)
+            out += f"[{name}]" if name is not None else f" #{part + 1}"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "input"
 
 
 def _clean(message: str) -> str:
@@ -33,9 +49,9 @@ def _clean(message: str) -> str:
     return message.replace("Input should be", "must be").replace("Input should", "must")
 
 
-def _split(loc: tuple, message: str) -> tuple[str, str]:
+def _split(loc: tuple, message: str, data: Any = None) -> tuple[str, str]:
     """A model-level check names its field as 'field: message'; lift it into the location."""
-    field = _location(loc)
+    field = _location(loc, data)
     if field == "input" and ": " in message:
         head, rest = message.split(": ", 1)
         if head.isidentifier():
@@ -46,8 +62,8 @@ def _split(loc: tuple, message: str) -> tuple[str, str]:
 NUMBER_TYPES = ("decimal_type", "decimal_parsing", "int_type", "int_parsing", "float_type", "float_parsing")
 
 
-def _describe(err: ErrorDetails, known: Sequence[str] = ()) -> InputError:
-    field, message = _split(err["loc"], _clean(err["msg"]))
+def _describe(err: ErrorDetails, known: Sequence[str] = (), data: Any = None) -> InputError:
+    field, message = _split(err["loc"], _clean(err["msg"]), data)
     kind = err["type"]
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(field, known, n=1)
@@ -71,5 +87,6 @@ def first_error(exc: ValidationError, known: Sequence[str] = ()) -> InputError:
     return _describe(errors[0], known)
 
 
-def describe_all(exc: ValidationError) -> list[str]:
-    return [str(_describe(e)) for e in exc.errors(include_url=False)]
+def describe_all(exc: ValidationError, data: Any = None) -> list[str]:
+    """Every problem as 'where: what'; `data`, the input validated, names list items as the file does."""
+    return [str(_describe(e, data=data)) for e in exc.errors(include_url=False)]

@@ -83,7 +83,7 @@ def lint_data(raw: dict, text: Optional[str]) -> list[Finding]:
     try:
         policy = PolicyFile.model_validate(raw)
     except ValidationError as exc:
-        return list(_schema_findings(exc))
+        return list(_schema_findings(exc, raw))
     return lint_policy(policy, text)
 
 
@@ -108,8 +108,8 @@ def _finding(code: str, message: str, *rules: str) -> Finding:
     return Finding(code, CODES[code][0], message, tuple(rules))
 
 
-def _schema_findings(exc: ValidationError) -> Iterator[Finding]:
-    for err in describe_all(exc):
+def _schema_findings(exc: ValidationError, raw: dict) -> Iterator[Finding]:
+    for err in describe_all(exc, raw):
         text = str(err)
         where = text.split(": ", 1)[0]
         if "no stage covers completion" in text:

@@ -27,7 +27,7 @@ def parse_policy(text: str, name: str = "<policy>") -> PolicyFile:
     try:
         return PolicyFile.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(describe_all(exc)[:5])
+        problems = "; ".join(describe_all(exc, raw)[:5])
         raise PolicyFileError(f"{name}: {problems}") from None
 
 

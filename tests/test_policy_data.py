@@ -83,3 +83,15 @@ def test_a_bad_rule_is_refused_at_load_naming_file_and_field(label, old, new, me
     with pytest.raises(PolicyFileError) as exc:
         parse_policy(_mutated(old, new), "socialbeat.toml")
     assert str(exc.value).startswith("socialbeat.toml: ") and message in str(exc.value)
+
+
+def test_a_problem_in_a_policy_file_names_the_items_as_the_file_does_not_by_index():
+    from policy.loader import policy_toml
+
+    text = policy_toml(policies()["socialbeat"])
+    start = text.index('id = "sb_web_discovery"')
+    broken = text[:start] + text[start:].replace("pct = 75", "pct = 175", 1)
+    with pytest.raises(PolicyFileError) as caught:
+        parse_policy(broken, "sb.toml")
+    assert "services.website.stages[discovery].tiers[sb_web_discovery].min.pct: must be less than or equal to 100" in str(
+        caught.value)
