@@ -213,3 +213,17 @@ def test_a_payment_planned_for_after_a_versions_date_is_quoted_under_it_in_the_c
     assert f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version lab-edit" in said
     calc.switch_page("pages/3_Am_I_eligible.py").run()  # a client's form asks about a payment made: it starts at today
     assert not calc.exception and calc.date_input(key="el_paid_on").value == date.today()
+
+
+def test_the_change_map_colours_an_edit_of_the_minimum_too():
+    from policy.diff import band_changes
+    from policy.lab import Tables, edited
+    from ui import charts
+
+    si = policies()["stepinto"]
+    rows = tier_rows(si)
+    next(r for r in rows if r["tier"] == "si_full_window")["min_pct"] = 80  # the maximum stays 100%
+    changed = band_changes(si, edited(si, Tables(tiers=rows)))
+    spec = charts.change_map(changed[changed.service == "ppc"], 1_000_000)
+    assert set(spec["datasets"]["cells"].change_pct) == {-20.0}  # 20% of the payment less at the minimum, drawn
+    assert spec["encoding"]["color"]["scale"]["domain"] == [-20.0, 20.0]

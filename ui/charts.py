@@ -267,7 +267,7 @@ def _change_spec(largest: float) -> dict:
         .mark_rect()
         .encode(
             x=whole_grid_x, y=whole_grid_y,
-            color=alt.Color("change_pct:Q", title="Change of the most (% of paid)",
+            color=alt.Color("change_pct:Q", title="Change (% of paid, the end that moves more)",
                             scale=alt.Scale(scheme="purplegreen", domain=[-largest, largest], domainMid=0),
                             legend=alt.Legend(orient="bottom", labelExpr=WHOLE_PERCENT)),
             tooltip=[alt.Tooltip("completion_pct:Q", title="Completion (%)"),
@@ -280,9 +280,11 @@ def _change_spec(largest: float) -> dict:
 
 
 def change_map(changed: pd.DataFrame, paid_cents: int) -> dict:
-    """The lab's sample clients of one service whose band changes: completion x day, coloured by how much the
-    most the policy allows moves (a display share, not an amount)."""
-    delta = changed.refund_max_cents_after.fillna(0) - changed.refund_max_cents_before.fillna(0)
+    """The lab's sample clients of one service whose band changes: completion x day, coloured by how far the
+    end of the band that moves more moves (a display share, not an amount): an edit of the minimum shows too."""
+    low = changed.refund_min_cents_after.fillna(0) - changed.refund_min_cents_before.fillna(0)
+    high = changed.refund_max_cents_after.fillna(0) - changed.refund_max_cents_before.fillna(0)
+    delta = high.where(high.abs() >= low.abs(), low)
     cells = changed.assign(change_pct=delta * 100 / paid_cents)[
         ["completion_pct", "days_since_payment", "change_pct", "before", "after"]]
     largest = float(cells.change_pct.abs().max()) if len(cells) else 0.0

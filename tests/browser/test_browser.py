@@ -274,6 +274,7 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     wait_ready(page)
     expect(page.get_by_text("1 rule(s) changed")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^[1-9][\d,]* sample client\(s\) change their quote"))).to_be_visible()
+    shot(page, "7-policy-lab-preview")
     page.get_by_role("textbox", name="New version's number").fill("browser-edit")
     page.get_by_role("textbox", name="Your name").fill("Pat Author")
     page.get_by_role("textbox", name="Your name").press("Enter")
@@ -284,3 +285,11 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=5000&completion_pct=0&days_since_payment=2"
               "&work_started=false&deliverables_provided=false")
     expect(refund(page)).to_have_text("$5,000.00")  # a payment today: still the version in force today
+    from datetime import date, timedelta
+
+    tomorrow = date.today() + timedelta(days=1)
+    open_page(page, base_url, f"?provider=stepinto&service=ppc&amount_paid=5000&completion_pct=0&paid_on={tomorrow}"
+              "&work_started=false&deliverables_provided=false")
+    expect(page.get_by_text(f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version "
+                            "browser-edit")).to_be_visible()
+    expect(refund(page)).to_have_text("$4,000.00 - $5,000.00")  # the edited 80% at its minimum
