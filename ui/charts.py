@@ -267,7 +267,7 @@ def _change_spec(largest: float) -> dict:
         .mark_rect()
         .encode(
             x=whole_grid_x, y=whole_grid_y,
-            color=alt.Color("change_pct:Q", title="Change (% of paid, the end that moves more)",
+            color=alt.Color("change_pct:Q", title="Change (% of paid)",
                             scale=alt.Scale(scheme="purplegreen", domain=[-largest, largest], domainMid=0),
                             legend=alt.Legend(orient="bottom", labelExpr=WHOLE_PERCENT)),
             tooltip=[alt.Tooltip("completion_pct:Q", title="Completion (%)"),
