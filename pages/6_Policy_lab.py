@@ -151,10 +151,13 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         names = {p: v[-1].policy.name for p, v in found.in_force.items()}
         provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider")
         versions = found.of(provider)
-        chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,
-                              format_func=lambda i: versions[i].label, key="lab_version")
+        chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,  # one choice per provider
+                              format_func=lambda i: versions[i].label, key=f"lab_version_{provider}")
         base, text = versions[chosen].policy, versions[chosen].text
         current = base
+        st.download_button("Download this version as TOML (as it is kept)", policy_toml(base),
+                           f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
+                           on_click="ignore")
 
     st.subheader("Tiers")
     st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
@@ -193,7 +196,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     try:
         new = edited(base, Tables(tiers=tier_table.to_dict("records"), terms=terms.to_dict("records"),
                                   stages=stage_table.to_dict("records"), processing=processing.to_dict("records"),
-                                  exceptions=exceptions.to_dict("records")), version=number.strip() or None)
+                                  exceptions=exceptions.to_dict("records")), version=number.strip() or None,
+                     effective_from=when)  # the download says the date it is meant to take effect
     except LabError as exc:
         new = None
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"
@@ -211,5 +215,5 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             _save(new, text, who, None)
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch"):
             _save(new, text, who, when)
-        c.download_button("Download as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
+        c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")

@@ -105,13 +105,14 @@ class Tier(Strict):
     clauses: tuple[Clause, ...] = Field(min_length=1)
     ambiguity: Optional[TierAmbiguity] = None
 
-    @model_validator(mode="after")
-    def _min_not_above_max(self) -> Tier:
-        if self.min.of == self.max.of and self.min.pct > self.max.pct:
-            low, high = (f"{a.pct.normalize():f}" for a in (self.min, self.max))
-            raise ValueError(f"tier {self.id}: its minimum, {low}% of {self.min.of}, is above its maximum, "
-                             f"{high}%: the minimum must not exceed the maximum")
-        return self
+    @field_validator("max")
+    @classmethod
+    def _max_not_below_min(cls, high: Amount, info: ValidationInfo) -> Amount:
+        low = info.data.get("min")  # validated first (declared first); absent when it failed
+        if low is not None and low.of == high.of and low.pct > high.pct:
+            a, b = (f"{x.pct.normalize():f}" for x in (low, high))
+            raise ValueError(f"is {b}% of {high.of}, below the minimum's {a}%: the minimum must not exceed the maximum")
+        return high
 
     @model_validator(mode="after")
     def _a_clause_decides_it(self) -> Tier:

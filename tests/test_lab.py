@@ -88,8 +88,8 @@ def test_a_minimum_above_the_maximum_is_refused_on_its_tier_row():
     with pytest.raises(LabError) as caught:
         edited(sb, tables(sb, tiers=tiers))
     assert [str(p) for p in caught.value.problems] == [
-        f"Tiers, row {at + 1}, column Tier: tier sb_web_discovery: its minimum, 60% of base, is above its maximum, "
-        "55%: the minimum must not exceed the maximum"]
+        f"Tiers, row {at + 1}, column Max %: is 55% of base, below the minimum's 60%: the minimum must not exceed "
+        "the maximum"]
 
 
 def test_a_bad_cell_and_a_broken_rule_elsewhere_are_named_together_with_no_echo():

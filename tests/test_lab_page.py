@@ -91,7 +91,7 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Social Beat Digital 2027-test from" in plain(s.value) for s in at.success)
-    versions = list(at.selectbox(key="lab_version").options)
+    versions = list(at.selectbox(key="lab_version_socialbeat").options)
     assert any("2027-test (published" in o for o in versions)
     for paid, expected in ((start - timedelta(days=1), "$7,500.00"), (start, "$6,000.00")):  # the boundary day
         calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -194,7 +194,7 @@ def test_publishing_without_a_name_asks_for_it_by_the_forms_label_and_saves_noth
     at.text_input(key="lab_by").input("").run()
     at.button(key="lab_publish").click().run()
     assert any(plain(x.value).startswith("**Your name**: is needed") and "Nothing was saved" in x.value for x in at.error)
-    assert not any("(published" in o for o in at.selectbox(key="lab_version").options)
+    assert not any("(published" in o for o in at.selectbox(key="lab_version_socialbeat").options)
 
 
 def test_a_payment_planned_for_after_a_versions_date_is_quoted_under_it_in_the_calculator(tmp_path):
@@ -227,3 +227,16 @@ def test_the_change_map_colours_an_edit_of_the_minimum_too():
     spec = charts.change_map(changed[changed.service == "ppc"], 1_000_000)
     assert set(spec["datasets"]["cells"].change_pct) == {-20.0}  # 20% of the payment less at the minimum, drawn
     assert spec["encoding"]["color"]["scale"]["domain"] == [-20.0, 20.0]
+
+
+def test_each_provider_opens_on_its_newest_version_whichever_was_shown_before():
+    from store import PolicyStore, QuoteStore
+
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    versions.publish(versions.save_draft(sb.model_copy(update={"version": "2027-01-01"}), "", "pat"), date(2027, 1, 1), "Pat")
+    at = lab()
+    at.selectbox(key="lab_provider").set_value("itmedia").run()  # one version: the first choice
+    at.selectbox(key="lab_provider").set_value("socialbeat").run()
+    chosen = at.selectbox(key="lab_version_socialbeat")
+    assert chosen.value == len(chosen.options) - 1 and "2027-01-01" in chosen.options[-1]

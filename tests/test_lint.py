@@ -155,4 +155,4 @@ def test_a_tier_whose_minimum_is_above_its_maximum_is_a_schema_error(tmp_path):
     r = lint(str(path), "--json")
     (report,) = json.loads(r.stdout)
     assert r.returncode == 1
-    assert any(f["code"] == "schema" and "is above its maximum, 55%" in f["message"] for f in report["findings"])
+    assert any(f["code"] == "schema" and "max: is 55% of base, below the minimum's 60%" in f["message"] for f in report["findings"])

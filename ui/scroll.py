@@ -2,16 +2,17 @@
 browser keeps the scroll position, so an answer drawn above it would appear off screen."""
 import json
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 
 def into_view(key: str, nonce: int = 0) -> None:
-    """Scroll the container made with `key=` into view. A zero-height component runs the script in an iframe of
-    the same origin (the page's own), which may reach its parent; nothing from a user reaches the script. The
-    nonce makes each request a new iframe: the browser keeps an identical one without running it again."""
+    """Scroll the container made with `key=` into view. An iframe sized to its (empty) content runs the script
+    with the page's origin, so it may reach its parent; nothing from a user reaches the script. The nonce makes
+    each request a new iframe: the browser keeps an identical one without running it again. (st.iframe: the
+    components.html it replaces is deprecated.)"""
     selector = json.dumps(f".st-key-{key}")
-    components.html(
+    st.iframe(
         f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
         "if (el) el.scrollIntoView({behavior: 'instant', block: 'start'});</script>",
-        height=0,
+        height="content",
     )

@@ -1,6 +1,8 @@
 """As a user would, in a real browser: load, press keys, choose, share, download, ask."""
 import json
 import re
+import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 
 from conftest import PHONE, shot, wait_ready
@@ -177,8 +179,6 @@ def test_a_links_warning_leaves_the_page_once_a_key_press_replaces_what_it_was_a
 
 
 def test_a_link_made_earlier_offers_to_use_today(page, base_url):
-    from datetime import date, timedelta
-
     paid = date.today() - timedelta(days=40)
     open_page(page, base_url, f"?provider=stepinto&service=ppc&paid_on={paid}&requested_on={paid + timedelta(days=2)}")
     expect(page.get_by_text("That date has passed")).to_be_visible()
@@ -279,15 +279,17 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     page.get_by_role("textbox", name="Your name").fill("Pat Author")
     page.get_by_role("textbox", name="Your name").press("Enter")
     wait_ready(page)
+    with page.expect_download() as got:  # the file says the number and the date the edit is meant to have
+        page.get_by_role("button", name="Download this edit as TOML").click()
+    tomorrow = date.today() + timedelta(days=1)
+    downloaded = tomllib.loads(Path(got.value.path()).read_text())
+    assert (downloaded["version"], downloaded["effective_from"]) == ("browser-edit", tomorrow)
     page.get_by_role("button", name=re.compile(r"^Publish from")).click()
     expect(page.get_by_text(re.compile(r"Published Step-Into browser-edit from \d\d \w{3} \d{4}"))).to_be_visible()
     shot(page, "7-policy-lab-published")
     open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=5000&completion_pct=0&days_since_payment=2"
               "&work_started=false&deliverables_provided=false")
     expect(refund(page)).to_have_text("$5,000.00")  # a payment today: still the version in force today
-    from datetime import date, timedelta
-
-    tomorrow = date.today() + timedelta(days=1)
     open_page(page, base_url, f"?provider=stepinto&service=ppc&amount_paid=5000&completion_pct=0&paid_on={tomorrow}"
               "&work_started=false&deliverables_provided=false")
     expect(page.get_by_text(f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version "
