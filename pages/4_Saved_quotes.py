@@ -47,7 +47,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         verdict = _any("Verdict", VERDICT_LABELS, "reg_verdict")
     with row1[3]:
         days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
-    batches = {b: f"#{b} {name} ({rows:,} rows)" for b, name, rows in store.batches()}
+    batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches()}
     row2 = st.columns([3, 2, 2, 1])
     text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=NAME_MAX,
                               placeholder="Any case, with or without accents")
@@ -76,7 +76,8 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Verdict": [VERDICT_LABELS.get(r.verdict, r.verdict) for r in rows],
             "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
             "Policy version": [r.policy_version for r in rows], "Saved by": [r.saved_by for r in rows],
-            "Batch, row": ["" if r.batch_id is None else f"#{r.batch_id}, row {r.batch_row}" for r in rows],
+            "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
+                           for r in rows],
         }), hide_index=True, width="stretch")
         st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort)),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")

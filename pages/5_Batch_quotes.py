@@ -27,8 +27,8 @@ def _quote(source: Path, output: Path, label: str, keep=None):
     total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
     bar = st.progress(0.0, text="Quoting...")
     result = quote_file(source, output, label, keep=keep, registry=catalog(),
-                        progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows quoted"))
-    bar.progress(1.0, text=f"{result.rows:,} rows quoted")
+                        progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows read"))
+    bar.progress(1.0, text=f"{result.rows:,} rows read: {result.rows - result.errors:,} quoted, {result.errors:,} with an error")
     return result
 
 

@@ -44,6 +44,7 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     at = run(batch_page(), "cases.csv", CASES.encode())
     assert not at.exception
     assert [m.value for m in at.metric] == ["3", "2", "1"]
+    assert at.get("progress")[0].proto.text == "3 rows read: 2 quoted, 1 with an error"  # a bad row is not 'quoted'
     result = at.session_state["batch_result"]
     rows = list(csv.DictReader(io.StringIO(result["csv"].decode())))
     assert [r["provider"] for r in rows] == ["socialbeat", "acme", "stepinto"]  # none dropped, none reordered
@@ -57,6 +58,7 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut
+    assert chart["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}  # rows are counted whole
     assert any("column 'Amount Paid' read as amount_paid" in c.value.replace("\\", "") for c in at.caption)
 
 

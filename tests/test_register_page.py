@@ -115,11 +115,11 @@ def test_a_batch_is_a_filter_and_a_column_and_a_note_reads_as_typed(url):
     with store.batch("November leads", "ops") as batch:
         batch.add(4, made, {"client_name": "Ana Díaz", "client_ref": "ACME-42"})
     at = app("pages/4_Saved_quotes.py")
-    assert list(at.dataframe[0].value["Batch, row"]) == [f"#{batch.id}, row 4", ""]
+    assert list(at.dataframe[0].value["Batch, row"]) == [f"#{batch.id} November leads (1 row), row 4", ""]  # by name
     at.selectbox(key="reg_batch").set_value(batch.id).run()
     assert list(at.dataframe[0].value["Client"]) == ["Ana Díaz"]
     at.selectbox(key="reg_pick").set_value(2).run()
-    assert any(f"Batch #{batch.id} November leads (1 rows), row 4." in c.value.replace("\\", "") for c in at.caption)
+    assert any(f"Batch #{batch.id} November leads (1 row), row 4." in c.value.replace("\\", "") for c in at.caption)
     at.selectbox(key="reg_batch").set_value(None).run()
     at.text_input(key="reg_text").input("diaz").run()  # no accent typed
     assert list(at.dataframe[0].value["Client"]) == ["Ana Díaz"]

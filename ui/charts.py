@@ -296,7 +296,7 @@ def totals_chart(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
     the plot keeps its height under the legend (the default 'fit' squeezed it to one line) and labels are whole."""
     shown = tuple(n for n in names if n in set(table.Provider))
     spec = alt.Chart(alt.Data(name="totals")).mark_bar().encode(
-        x=alt.X("Rows:Q"), y=alt.Y("Verdict:N", title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X("Rows:Q", axis=alt.Axis(format="d", tickMinStep=1)), y=alt.Y("Verdict:N", title=None, axis=alt.Axis(labelLimit=0)),
         color=alt.Color("Provider:N", scale=provider_colours(shown, names), legend=BOTTOM_LEGEND),
         tooltip=["Provider:N", "Verdict:N", "Rows:Q", "Refund min (total):N", "Refund max (total):N"],
     ).properties(height=alt.Step(28), title="Rows by verdict and provider").to_dict()
