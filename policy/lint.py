@@ -42,10 +42,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "quote-not-in-text": ("error", "a quote is not found verbatim in the policy text"),
     "ambiguity-missing": ("error", "a rule names an ambiguity the policy does not declare"),
     "ambiguity-unused": ("info", "an ambiguity is declared but no rule uses it"),
+    "quote-vs-amount": ("warning", "a rule's clause states a refund percent its amounts do not give"),
 }
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
 STATED_BAND = re.compile(r"\((\d+)\s*[-–]\s*(\d+)%")  # "Design Phase (26-50% Complete)"
 EXCEEDS = re.compile(r"exceeds (\d+)%")
+STATED_REFUND = re.compile(r"\b(\d+(?:\.\d+)?)%\s+refund", re.IGNORECASE)  # "75% Refund: If cancelled ..."
+ENDS = {"rule": ("min", "max"), "min": ("min",), "max": ("max",)}  # which ends of its tier a clause decides
 PROBE_AMOUNT = Decimal("10000")
 
 
@@ -90,7 +93,7 @@ def lint_data(raw: dict, text: Optional[str]) -> list[Finding]:
 def lint_policy(policy: PolicyFile, text: Optional[str]) -> list[Finding]:
     found = [
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
-        *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_ambiguity_ids(policy),
+        *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
     ]
     return [_explained(policy, f) for f in found]
@@ -215,6 +218,24 @@ def _first_rise(sid: str, points: Iterator[tuple[int, tuple[Decimal, Decimal]]],
                            f"payment at {where(last[0])} to {_band(now)} at {where(x)}", f"services.{sid}")
             return
         last = (x, now)
+
+
+def _stated_refunds(policy: PolicyFile) -> Iterator[Finding]:
+    """A deciding clause that says "N% refund" where the tier's plain amounts (a percent of the base or the
+    payment) do not reach N: an edited percent whose quote was left as it was, or a quote cited for the wrong tier."""
+    for _sid, rule, stage in _stages(policy):
+        for tier in stage.tiers:
+            for c in tier.clauses:
+                stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
+                ends = [getattr(tier, end) for end in ENDS.get(c.role, ())]
+                if not stated or not ends or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid")
+                                                 for a in ends):
+                    continue
+                low, high = min(a.pct for a in ends), max(a.pct for a in ends)
+                if not any(low <= n <= high for n in stated):
+                    gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
+                    yield _finding("quote-vs-amount", f"tier {tier.id} refunds {gives}, but its clause {cite(c.section)} "
+                                   f"says '{c.quote}'", f"{rule}.tiers.{tier.id}")
 
 
 def _band(band: tuple[Decimal, Decimal]) -> str:

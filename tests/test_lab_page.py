@@ -62,6 +62,8 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert not at.exception and edited_band(at) == [("$6,000.00", "$6,000.00")]
     text = " ".join(m.value for m in at.markdown)
     assert "**1 rule(s) changed**" in text and "**0 sample client" not in text
+    (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the quote still says 75%: said
+    assert "tier sb_web_discovery refunds 60%, but its clause section 3.1(b) says '75% Refund" in " ".join(findings["What"])
     (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
     assert list(rules["What changed"]) == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]  # in words, not the rule's JSON
     changed = at.dataframe[-1].value

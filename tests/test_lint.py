@@ -78,6 +78,10 @@ def _ambiguity_unused(d):
     tiers(d)[1]["clauses"][0]["reading"] = "as_written"
 
 
+def _stated(d):
+    tiers(d)[1]["min"]["pct"] = tiers(d)[1]["max"]["pct"] = 40  # its clause still says "A 50% refund"
+
+
 def _schema(d):
     d["window"]["days"] = "thirty"
 
@@ -87,6 +91,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "shadowed-tier": _shadowed, "window-vs-clock": _window, "fee-exceeds-refund": _fee,
     "refund-of-excluded": _excluded, "missing-citation": _no_citation, "quote-not-in-text": _not_verbatim,
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
+    "quote-vs-amount": _stated,
 }
 
 
