@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from isolation import without_register
 
 from policy import policies
 
@@ -17,12 +18,14 @@ GOOD = {"provider": "socialbeat", "service": "website", "amount_paid": "5000", "
 
 def run(args, stdin=""):
     return subprocess.run(
-        [sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env=without_register(),
     )
 
 
 def run_bytes(args, stdin: bytes):
-    r = subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=60)
+    r = subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=60,
+                       env=without_register())
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 

@@ -6,6 +6,8 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from isolation import without_register
+
 from policy import parse_scenario, policies, quote
 from policy.diff import band_changes, rule_changes
 from policy.loader import parse_policy, policy_toml
@@ -64,7 +66,8 @@ def test_the_diff_names_the_rule_and_the_scenarios_whose_band_changes():
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policy", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "policy", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=without_register())
 
 
 def test_the_versions_and_diff_commands(tmp_path):

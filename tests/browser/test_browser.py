@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from conftest import PHONE, shot, wait_ready
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from policy import parse_scenario, policies, quote
@@ -27,8 +28,19 @@ def slider(page, label):
 
 
 def choose(page, label, option):
-    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Open the box and pick the option. A rerun that lands as the box opens redraws it closed (seen under CI's
+    load): open it again, up to three times, rather than wait for an option that is not drawn."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label).first
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        wait_ready(page)
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wanted.click()
 
 
 def open_page(page, base_url, path=""):
