@@ -256,6 +256,8 @@ def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     open_page(phone, base_url, "?provider=itmedia&amount_paid=1000000000&completion_pct=0&work_started=false")
     value = refund(phone)
     expect(value).to_have_text("$0.00 - $1,000,000,000.00")
+    # the page's stylesheet may land a moment after the text (seen under CI's load): wait for the wrap it makes
+    phone.wait_for_function("e => e.getBoundingClientRect().height > 60", arg=value.element_handle(), timeout=10_000)
     box = value.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"] and _shown_whole(value)
     assert box["height"] > 60  # on two lines: the metric wraps rather than cuts
