@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
@@ -57,16 +57,19 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def streamlit_server(script: Path = ROOT / "app.py") -> Iterator[tuple[str, float]]:
-    """Yields (base URL, seconds from launch to healthy); the server stops afterwards."""
-    port = free_port()
+def streamlit_server(script: Path = ROOT / "app.py", port: Optional[int] = None, args: Sequence[str] = (),
+                     env: Optional[Mapping[str, str]] = None) -> Iterator[tuple[str, float]]:
+    """Yields (base URL, seconds from launch to healthy); the server stops afterwards. `args` go to
+    `streamlit run` (such as --secrets.files), `env` over this process's environment."""
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
     with log.open("wb") as sink:  # a file, not a pipe: a chatty server can never block on a full pipe
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=script.parent, stdout=sink, stderr=subprocess.STDOUT,
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *args],
+            cwd=script.parent, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
         )
     try:
         started = wait_healthy(base, proc, log)

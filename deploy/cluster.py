@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from deploy import postgres
+from deploy import oidc, postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("CLUSTER_DIR") or ROOT / "data" / "cluster")
@@ -37,6 +37,8 @@ class Cluster:
     postgres_port: int
     postgres_folder: str  # in /tmp: when run as root the server runs as `postgres`, which must reach it
     database_url: str
+    oidc_port: int = 0  # the demo sign-in provider (deploy/oidc.py)
+    oidc_pid: int = 0
 
     @property
     def url(self) -> str:
@@ -70,6 +72,16 @@ defaults
 
 frontend app
     bind 127.0.0.1:{port}
+    # Of Streamlit's own endpoints only what a browser needs is reachable from outside (no /_stcore/metrics,
+    # no agent API): the websocket, health and host config, uploads, and custom components.
+    acl core path_beg /_stcore/
+    acl core_for_browsers path /_stcore/stream /_stcore/health /_stcore/host-config
+    acl core_for_browsers path_beg /_stcore/upload_file/ /_stcore/bidi-components/
+    http-request deny deny_status 404 if core !core_for_browsers
+    # No other site may show the app in a frame (clickjacking)
+    http-response set-header Content-Security-Policy "frame-ancestors 'self'"
+    http-response set-header X-Frame-Options SAMEORIGIN
+    http-response set-header X-Content-Type-Options nosniff
     default_backend replicas
 
 backend replicas
@@ -95,11 +107,14 @@ def _wait(url: str, timeout: float = 90.0) -> None:
 
 
 def start_replica(name: str, port: int, database_url: str, folder: Path) -> int:
-    env = {**os.environ, "REFUND_DATABASE_URL": database_url, "REFUND_REPLICA": name}
+    """A replica with sign-in required: its secrets (the [auth] and [roles] of deploy/oidc.py) are the cluster's
+    own file, and without them it would refuse every page with client data rather than open them to anyone."""
+    env = {**os.environ, "REFUND_DATABASE_URL": database_url, "REFUND_REPLICA": name, "REFUND_REQUIRE_SIGN_IN": "1"}
     log = (folder / f"replica-{name}.log").open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(folder / "secrets.toml")],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return proc.pid
 
@@ -113,7 +128,12 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
         raise SystemExit("cluster: HAProxy is not installed (apt-get install -y --no-install-recommends haproxy)")
     folder.mkdir(parents=True, exist_ok=True)
     db = postgres.start(port=port + 10)
+    provider = None
     try:
+        provider = oidc.start(port + 20, folder / "oidc.log")
+        secrets_file = folder / "secrets.toml"
+        secrets_file.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
+        secrets_file.chmod(0o600)  # it holds the cookie secret
         replica_ports = {name: port + 1 + i for i, name in enumerate(REPLICAS)}
         # the schema first, once, so the replicas start on a migrated database
         from store import QuoteStore
@@ -129,14 +149,17 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
         _wait(f"http://127.0.0.1:{port}/_stcore/health")
         haproxy_pid = int((folder / "haproxy.pid").read_text().split()[0])
     except BaseException:
+        if provider is not None:
+            provider.stop()
         db.stop()
         raise
-    cluster = Cluster(str(folder), port, replica_ports, pids, haproxy_pid, db.port, str(db.folder), db.url)
+    cluster = Cluster(str(folder), port, replica_ports, pids, haproxy_pid, db.port, str(db.folder), db.url,
+                      provider.port, provider.pid)
     cluster.save()
     return cluster
 
 
-def _kill(pid: int, group: bool = False) -> None:
+def kill(pid: int, group: bool = False) -> None:
     try:
         if group:
             os.killpg(pid, signal.SIGTERM)
@@ -155,16 +178,18 @@ def _kill(pid: int, group: bool = False) -> None:
 
 
 def stop_replica(cluster: Cluster, name: str) -> None:
-    _kill(cluster.replica_pids[name], group=True)
+    kill(cluster.replica_pids[name], group=True)
 
 
 def down(folder: Path = STATE_DIR) -> bool:
     cluster = Cluster.load(folder)
     if cluster is None:
         return False
-    _kill(cluster.haproxy_pid)
+    kill(cluster.haproxy_pid)
     for name in cluster.replica_pids:
         stop_replica(cluster, name)
+    if cluster.oidc_pid:
+        kill(cluster.oidc_pid, group=True)
     postgres.Server(Path(cluster.postgres_folder), cluster.postgres_port, postgres.binaries() or Path("/usr/bin")).stop()
     (folder / "cluster.json").unlink(missing_ok=True)
     return True
@@ -177,6 +202,8 @@ def main(argv: list[str]) -> int:
         print(f"cluster: PostgreSQL on 127.0.0.1:{cluster.postgres_port}; replicas "
               + ", ".join(f"{n} on 127.0.0.1:{p}" for n, p in cluster.replica_ports.items())
               + f"; HAProxy with sticky cookies; logs in {cluster.folder}")
+        print(f"cluster: sign-in through the demo OpenID Connect provider on 127.0.0.1:{cluster.oidc_port}; pick a "
+              "user on its page: " + ", ".join(f"{user} ({role})" for role, user in oidc.DEMO_BY_ROLE.items()))
         print(cluster.url)
         return 0
     if command == "down":

@@ -10,23 +10,31 @@ from policy.markdown import md_escape as e
 from policy.money import format_range
 from policy.records import NAME_MAX
 from policy.taxonomy import SERVICES
-from store import Filters
+from store import Filters, Forbidden
 from store.register import SORTS, register_csv
 from ui import cache, page, show, state
 from ui.codec import from_scenario, request_today
+from ui.identity import actor
 from ui.records import register
-from ui.registry import policies
+from ui.registry import catalog, policies
 
 PAGE_SIZE = 50
 
 
 def _delete(quote_id: int) -> None:
-    """A callback: it runs before the page is drawn again, so the list and the choice no longer hold it."""
-    register().delete(quote_id)
+    """A callback: it runs before the page is drawn again, so the list and the choice no longer hold it. What
+    it says is what happened: deleted here, gone already (another session), or refused."""
+    try:
+        deleted = register().delete(quote_id, by=actor())
+    except Forbidden as exc:
+        st.session_state["reg_said"] = ("error", str(exc))
+        st.session_state.pop("reg_confirm", None)
+        return
     for key in ("reg_confirm", "register_open"):
         st.session_state.pop(key, None)
     st.session_state["reg_pick"] = None
-    st.session_state["reg_deleted"] = quote_id
+    st.session_state["reg_said"] = ("success", f"Quote #{quote_id} deleted.") if deleted else (
+        "warning", f"Quote #{quote_id} was already deleted (in another session); nothing more was deleted.")
 
 
 def _any(label: str, options: dict, key: str):
@@ -35,9 +43,10 @@ def _any(label: str, options: dict, key: str):
 
 with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calculator (Save, download or share) "
                  "or from a batch. Each opens exactly as it was given, under the policy version of that day."):
-    store = register()
-    if "reg_deleted" in st.session_state:
-        st.success(f"Quote #{st.session_state.pop('reg_deleted')} deleted.")
+    store, me = register(), actor()
+    if "reg_said" in st.session_state:
+        kind, said = st.session_state.pop("reg_said")
+        getattr(st, kind)(said)
     row1 = st.columns(4)
     with row1[0]:
         provider = _any("Provider", {p: policy.name for p, policy in policies().items()}, "reg_provider")
@@ -47,7 +56,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         verdict = _any("Verdict", VERDICT_LABELS, "reg_verdict")
     with row1[3]:
         days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
-    batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches()}
+    batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches(by=me)}
     row2 = st.columns([3, 2, 2, 1])
     text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=NAME_MAX,
                               placeholder="Any case, with or without accents")
@@ -59,11 +68,11 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                       saved_from=chosen_days[0] if chosen_days else None,
                       saved_to=chosen_days[-1] if chosen_days else None)
     asked = int(st.session_state.get("reg_page", 1))
-    rows, total = store.find(filters, sort, asked, PAGE_SIZE)  # one query for the page and the count
+    rows, total = store.find(filters, sort, asked, PAGE_SIZE, by=me)  # one query for the page and the count
     pages = max(1, -(-total // PAGE_SIZE))
     if asked > pages:  # the filters narrowed the list under the page being shown: show its last page
         st.session_state["reg_page"] = asked = pages
-        rows, total = store.find(filters, sort, asked, PAGE_SIZE)
+        rows, total = store.find(filters, sort, asked, PAGE_SIZE, by=me)
     number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
     st.caption(f"{total:,} saved quote(s) match; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:
@@ -79,7 +88,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
                            for r in rows],
         }), hide_index=True, width="stretch")
-        st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort)),
+        st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort, by=me)),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
         ids = [r.id for r in rows]
         wanted = st.session_state.get("register_open")
@@ -94,7 +103,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         pick = None
 
     if pick is not None:
-        saved = store.get(pick)
+        saved = store.get(pick, by=me)
         if saved is None:
             st.warning(f"Quote #{pick} is no longer in the register (deleted in another session).")
         else:
@@ -106,6 +115,10 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                          f"client {saved.client_name or '-'}, reference {saved.client_ref or '-'}.{batch_of}"))
             if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
                 st.text(f"Note: {saved.note}")
+            withdrawn = catalog().withdrawal(q.provider, q.policy_version)
+            if withdrawn is not None:  # the quote stays as given; the reader learns its version is gone
+                st.warning(e(withdrawn.sentence(q.policy_version) + ". This quote is shown as it was given under "
+                             "it; a new quote uses the version in force now."))
             values = from_scenario(q.scenario)
             today_values = request_today(values, date.today()) if values.get("paid_on") else values
             scenario, _ = state.scenario_of(today_values)
@@ -130,7 +143,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             if act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
                 st.switch_page("app.py")
-            if act[1].button("Delete", key="reg_delete"):
+            if store.may_delete(saved, me) and act[1].button("Delete", key="reg_delete"):
                 st.session_state["reg_confirm"] = saved.id
             if st.session_state.get("reg_confirm") == saved.id:
                 st.warning(f"Delete quote #{saved.id} for good?")

@@ -13,9 +13,11 @@ from policy.explain import VERDICT_LABELS
 from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX
-from store import SaveError
+from store import Forbidden, SaveError
+from store.access import Actor, Permission
 from ui import charts, page
-from ui.records import register, signed_in_name
+from ui.identity import may, signed_by
+from ui.records import register
 from ui.registry import catalog, policies
 from ui.show import SAVE_LABELS
 
@@ -32,7 +34,7 @@ def _quote(source: Path, output: Path, label: str, keep=None):
     return result
 
 
-def _run(upload, name: str, save: bool, who: str) -> None:
+def _run(upload, name: str, save: bool, who: Actor) -> None:
     """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads.
     Saving, the rows go to the register as they are quoted (in one transaction, committed at the end)."""
     with tempfile.TemporaryDirectory(prefix="refund-batch-") as folder:
@@ -45,7 +47,7 @@ def _run(upload, name: str, save: bool, who: str) -> None:
         saved, failed, result = None, None, None
         if save:
             try:
-                with register().batch(name, who) as batch:
+                with register().batch(name, by=who) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add)
                 saved = (batch.id, batch.count)
             except SaveError as exc:  # the quotes are shown all the same, and the failure said
@@ -66,17 +68,20 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                               type=["csv", "txt", "xlsx"], key="batch_file",
                               help="Headers may be the field names, their labels or their flags (Amount Paid, "
                                    "amount-paid); comma, semicolon, tab or pipe separated; UTF-8 or UTF-16.")
-    save = st.checkbox("Also save every quoted row to the register, as one named batch", key="batch_save")
-    name, who = "", ""
+    save = may(Permission.SAVE_BATCH) and st.checkbox("Also save every quoted row to the register, as one named "
+                                                      "batch", key="batch_save")
+    name, who = "", Actor.anyone()
     if save:
         left, right = st.columns(2)
         name = left.text_input("Batch name", key="batch_name", max_chars=NAME_MAX, placeholder="e.g. November leads")
-        if "batch_by" not in st.session_state:
-            st.session_state["batch_by"] = signed_in_name()
-        who = right.text_input("Saved by", key="batch_by", max_chars=NAME_MAX)
+        with right:
+            who = signed_by("batch_by", "Saved by")
     if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):
         try:
             _run(upload, name, save, who)
+        except Forbidden as exc:
+            st.session_state.pop(RESULT, None)
+            st.error(f"{e(str(exc))} Nothing was quoted or saved.")
         except InputError as exc:
             st.session_state.pop(RESULT, None)
             if exc.field in SAVE_LABELS:  # the batch's details, not the file

@@ -32,12 +32,12 @@ from policy.lab import (
 from policy.lint import lint_policy
 from policy.loader import parse_policy, policy_toml
 from policy.markdown import md_escape as e
-from policy.records import NAME_MAX
 from policy.schema import PolicyFile
 from policy.taxonomy import SERVICES
-from store import SaveError
+from store import Actor, Forbidden, SaveError
+from store.policy_versions import REASON_MAX
 from ui import charts, page
-from ui.records import signed_in_name
+from ui.identity import signed_by
 from ui.registry import catalog, policy_store
 
 SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
@@ -89,17 +89,18 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
             "before": "Before", "after": "After"}), hide_index=True, width="stretch")
 
 
-FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "version": "New version's number"}
+FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name",
+               "version": "New version's number", "reason": "Why it is withdrawn"}
 
 
-def _save(policy: PolicyFile, text: str, who: str, publish_on: date | None) -> None:
+def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None) -> None:
     try:
         store = policy_store()
-        draft = store.save_draft(policy, text, who)
+        draft = store.save_draft(policy, text, by=who)
         if publish_on is None:
             st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
         else:
-            store.publish(draft, publish_on, who)
+            store.publish(draft, publish_on, by=who)
             st.session_state["lab_said"] = (f"Published {policy.name} {policy.version} from {publish_on:%d %b %Y}: a "
                                             "quote for a payment from that day follows it; earlier ones keep theirs.")
         st.session_state.pop("lab_upload", None)
@@ -107,8 +108,21 @@ def _save(policy: PolicyFile, text: str, who: str, publish_on: date | None) -> N
     except InputError as exc:
         field = FORM_LABELS.get(exc.field, exc.field)
         st.error(f"**{e(field)}**: {e(exc.message)}. Nothing was saved.")
-    except SaveError as exc:
-        st.error(f"{e(str(exc))}. Nothing was saved.")
+    except (SaveError, Forbidden) as exc:
+        st.error(f"{e(str(exc).rstrip('.'))}. Nothing was saved.")
+
+
+def _withdraw(version_id: int, label: str, reason: str, who: Actor) -> None:
+    try:
+        policy_store().withdraw(version_id, reason, by=who)
+    except InputError as exc:
+        st.error(f"**{e(FORM_LABELS.get(exc.field, exc.field))}**: {e(exc.message)}. Nothing was withdrawn.")
+    except (SaveError, Forbidden) as exc:
+        st.error(f"{e(str(exc).rstrip('.'))}. Nothing was withdrawn.")
+    else:
+        st.session_state["lab_said"] = (f"Withdrew {label}: new quotes for payments in its span use the version in "
+                                        "force before it; quotes saved under it keep it and say it was withdrawn.")
+        st.rerun()
 
 
 with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see what it does to every client, "
@@ -155,6 +169,17 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                               format_func=lambda i: versions[i].label, key=f"lab_version_{provider}")
         base, text = versions[chosen].policy, versions[chosen].text
         current = base
+        shown = versions[chosen]
+        if shown.withdrawn is not None:
+            st.warning(e(shown.withdrawn.sentence(base.version) + "."))
+        elif shown.status == "published" and shown.lab_id is not None:
+            with st.expander(f"Withdraw {base.version} (published by {shown.published_by})"):
+                reason = st.text_area("Why it is withdrawn", key=f"lab_withdraw_reason_{shown.lab_id}",
+                                      max_chars=REASON_MAX, height=68,
+                                      help="Quotes saved under this version show this reason beside them.")
+                withdrawer = signed_by(f"lab_withdraw_by_{shown.lab_id}", "Your name")
+                if st.button(f"Withdraw {base.version}", key=f"lab_withdraw_{shown.lab_id}"):
+                    _withdraw(shown.lab_id, f"{base.name} {base.version}", reason, withdrawer)
         st.download_button("Download this version as TOML (as it is kept)", policy_toml(base),
                            f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
                            on_click="ignore")
@@ -207,9 +232,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.subheader("What it changes")
         _preview(current, new)
         st.subheader("Keep it")
-        if "lab_by" not in st.session_state:
-            st.session_state["lab_by"] = signed_in_name()
-        who = st.text_input("Your name", key="lab_by", max_chars=NAME_MAX)
+        who = signed_by("lab_by", "Your name")
         a, b, c = st.columns(3)
         if a.button("Save as draft", key="lab_draft", width="stretch"):
             _save(new, text, who, None)

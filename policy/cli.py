@@ -189,19 +189,26 @@ def cmd_versions(args: argparse.Namespace) -> int:
     """Every version of every provider, in effective order, and which one a payment today falls under."""
     catalog = _catalog(args)
     today = catalog.on(date.today())
-    rows = []
-    for provider, versions in catalog.in_force.items():
-        for v in versions:
+    rows: list[dict[str, Any]] = []
+    for provider in catalog.in_force:
+        for v in catalog.of(provider):
+            if v.status == "draft":
+                continue
             rows.append({"provider": provider, "name": v.policy.name, "version": v.policy.version,
                          "effective_from": v.policy.effective_from.isoformat() if v.policy.effective_from else None,
-                         "status": v.status, "in_force_today": today[provider] is v.policy})
+                         "status": v.status, "in_force_today": today[provider] is v.policy,
+                         "withdrawn": None if v.withdrawn is None else {
+                             "on": v.withdrawn.at.date().isoformat(), "by": v.withdrawn.by,
+                             "reason": v.withdrawn.reason}})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for r in rows:
             since = r["effective_from"] or "the start"
+            gone = r["withdrawn"]
             print(f"{r['provider']:<12} {r['version']:<26} from {since:<10}  {r['status']}"
-                  + ("  (in force today)" if r["in_force_today"] else ""))
+                  + ("  (in force today)" if r["in_force_today"] else "")
+                  + (f" on {gone['on']} by {gone['by']}: {gone['reason']}" if gone else ""))
     return 0
 
 

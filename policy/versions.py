@@ -16,8 +16,20 @@ from typing import Literal, Optional, Union
 from .loader import DATA_DIR, load_policy, source_text
 from .schema import PolicyFile
 
-Status = Literal["seed", "draft", "published"]
+Status = Literal["seed", "draft", "published", "withdrawn"]
 EARLIEST = date.min
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why and by whom a published version was withdrawn: it is in force no more, and quotes saved under it
+    say so."""
+    by: str
+    at: datetime
+    reason: str
+
+    def sentence(self, version: str) -> str:
+        return f"Version {version} was withdrawn on {self.at:%d %b %Y} by {self.by}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class Version:
     published_by: str = ""
     published_at: Optional[datetime] = None
     lab_id: Optional[int] = None  # its row in the register's database, for a lab version
+    withdrawn: Optional[Withdrawal] = None
 
     @property
     def provider(self) -> str:
@@ -41,7 +54,7 @@ class Version:
     @property
     def label(self) -> str:
         since = f"from {self.policy.effective_from:%d %b %Y}" if self.policy.effective_from else "from the start"
-        origin = {"seed": "shipped", "draft": "draft", "published": "published"}[self.status]
+        origin = {"seed": "shipped", "draft": "draft", "published": "published", "withdrawn": "withdrawn"}[self.status]
         return f"{self.policy.version} ({origin}, {since})"
 
 
@@ -52,10 +65,11 @@ class Catalog:
     @cached_property
     def in_force(self) -> Mapping[str, tuple[Version, ...]]:
         """Each provider's seed and published versions, by effective date (a later one replaces an earlier one
-        from its date; two on the same day: the one published last)."""
+        from its date; two on the same day: the one published last). Drafts and withdrawn versions are not in
+        force: a payment in a withdrawn version's span falls under the version before it."""
         found: dict[str, list[Version]] = {}
         for v in self.versions:
-            if v.status != "draft":
+            if v.status in ("seed", "published"):
                 found.setdefault(v.provider, []).append(v)
         return MappingProxyType({p: tuple(sorted(vs, key=lambda v: (v.effective, v.published_at or datetime.min)))
                                  for p, vs in found.items()})
@@ -75,6 +89,11 @@ class Catalog:
         """Every version of one provider, drafts included, in effective order."""
         return tuple(sorted((v for v in self.versions if v.provider == provider),
                             key=lambda v: (v.effective, v.status == "draft", v.published_at or datetime.min)))
+
+    def withdrawal(self, provider: str, version: str) -> Optional[Withdrawal]:
+        """Where a provider's version was withdrawn: when, by whom and why (a saved quote under it says so)."""
+        return next((v.withdrawn for v in self.versions
+                     if v.provider == provider and v.policy.version == version and v.withdrawn), None)
 
     def free_version(self, provider: str, effective: date) -> str:
         """A number for a new version of `provider`: its effective date, as Social Beat numbers its own

@@ -15,21 +15,29 @@ from policy import InputError
 from policy.loader import parse_policy, policy_toml
 from policy.records import NAME_MAX, checked
 from policy.schema import PolicyFile
-from policy.versions import Catalog, Version, shipped_catalog
+from policy.versions import Catalog, Status, Version, Withdrawal, shipped_catalog
 
+from .access import Actor, Permission
+from .audit import Action, record, require
 from .config import database_url
 from .db import open_engine
 from .register import SaveError, _reason
 from .tables import PolicyVersionRow
+
+REASON_MAX = 2000  # characters of a withdrawal's reason
 
 
 class PolicyStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def save_draft(self, policy: PolicyFile, text: str, saved_by: str = "", at: Optional[datetime] = None) -> int:
-        """A new draft version; its id. A version number already published for the provider is refused."""
-        saved_by = checked("saved_by", saved_by, NAME_MAX)
+    def save_draft(self, policy: PolicyFile, text: str, *, by: Actor, at: Optional[datetime] = None) -> int:
+        """A new draft version, by an author; its id. A version number already published for the provider is
+        refused."""
+        require(self.engine, by, Permission.PUBLISH, f"save a draft of {policy.name} {policy.version}")
+        saved_by = checked("saved_by", by.display_name, NAME_MAX)
+        if not saved_by:
+            raise InputError("saved_by", "is needed: say who saves this version")
         if any(v.policy.version == policy.version and v.status == "published" for v in self.versions(policy.id)):
             raise InputError("version", f"{policy.version!r} is already published for {policy.name}: give the new "
                                         "version its own number")
@@ -40,14 +48,16 @@ class PolicyStore:
             with Session(self.engine) as session, session.begin():
                 session.add(row)
                 session.flush()
+                record(session, by, Action.VERSION_DRAFTED, f"{policy.name} {policy.version}",
+                       {"version_id": row.id, "provider": policy.id, "version": policy.version}, at=row.saved_at)
                 return row.id
         except SQLAlchemyError as exc:
             raise SaveError(f"the draft was not saved: {_reason(exc)}") from exc
 
-    def publish(self, version_id: int, effective_from: date, published_by: str,
-                at: Optional[datetime] = None) -> Version:
-        """Publish a draft from `effective_from`: quotes for payments from that day follow it."""
-        published_by = checked("published_by", published_by, NAME_MAX)
+    def publish(self, version_id: int, effective_from: date, *, by: Actor, at: Optional[datetime] = None) -> Version:
+        """Publish a draft from `effective_from`, by an author: quotes for payments from that day follow it."""
+        require(self.engine, by, Permission.PUBLISH, f"publish version #{version_id}")
+        published_by = checked("published_by", by.display_name, NAME_MAX)
         if not published_by:
             raise InputError("published_by", "is needed: say who publishes this version")
         try:
@@ -60,9 +70,36 @@ class PolicyStore:
                 row.policy_toml, row.effective_from = policy_toml(dated), effective_from
                 row.status, row.published_by, row.published_at = "published", published_by, at or datetime.now(UTC)
                 session.flush()
+                record(session, by, Action.VERSION_PUBLISHED, f"{policy.name} {policy.version}",
+                       {"version_id": version_id, "provider": policy.id, "version": policy.version,
+                        "effective_from": effective_from.isoformat()}, at=row.published_at)
                 return _version(row)
         except SQLAlchemyError as exc:
             raise SaveError(f"the version was not published: {_reason(exc)}") from exc
+
+    def withdraw(self, version_id: int, reason: str, *, by: Actor, at: Optional[datetime] = None) -> Version:
+        """Withdraw a published version, by an author, with a reason: new quotes for payments in its span use
+        the version in force before it; quotes saved under it keep it (and say it was withdrawn)."""
+        require(self.engine, by, Permission.PUBLISH, f"withdraw version #{version_id}")
+        withdrawn_by = checked("withdrawn_by", by.display_name, NAME_MAX)
+        reason = checked("reason", reason, REASON_MAX)
+        if not reason:
+            raise InputError("reason", "is needed: say why the version is withdrawn (quotes saved under it show it)")
+        try:
+            with Session(self.engine) as session, session.begin():
+                row = session.get(PolicyVersionRow, version_id, with_for_update=True)
+                if row is None or row.status != "published":
+                    raise InputError("version", f"#{version_id} is not a published version (a draft, withdrawn "
+                                                "already, or a shipped one, which cannot be withdrawn)")
+                row.status, row.withdrawn_by, row.withdrawn_reason = "withdrawn", withdrawn_by, reason
+                row.withdrawn_at = at or datetime.now(UTC)
+                session.flush()
+                record(session, by, Action.VERSION_WITHDRAWN, f"{row.provider} {row.version}",
+                       {"version_id": version_id, "provider": row.provider, "version": row.version,
+                        "reason": reason}, at=row.withdrawn_at)
+                return _version(row)
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the version was not withdrawn: {_reason(exc)}") from exc
 
     def versions(self, provider: Optional[str] = None) -> list[Version]:
         with Session(self.engine) as session:
@@ -71,19 +108,25 @@ class PolicyStore:
                 query = query.where(PolicyVersionRow.provider == provider)
             return [_version(r) for r in session.scalars(query)]
 
-    def revision(self) -> tuple[int, int, Optional[datetime]]:
-        """What changes when a version is saved or published: one cheap query (an index-only count and max)."""
+    def revision(self) -> tuple[int, int, Optional[datetime], Optional[datetime]]:
+        """What changes when a version is saved, published or withdrawn: one cheap query (a count and maxima)."""
         with Session(self.engine) as session:
-            count, top, last = session.execute(select(
+            count, top, published, withdrawn = session.execute(select(
                 func.count(PolicyVersionRow.id), func.max(PolicyVersionRow.id),
-                func.max(PolicyVersionRow.published_at))).one()
-            return int(count), int(top or 0), last
+                func.max(PolicyVersionRow.published_at), func.max(PolicyVersionRow.withdrawn_at))).one()
+            return int(count), int(top or 0), published, withdrawn
 
 
 def _version(row: PolicyVersionRow) -> Version:
-    return Version(parse_policy(row.policy_toml, f"version #{row.id}"), row.policy_text,
-                   status="published" if row.status == "published" else "draft", saved_by=row.saved_by,
-                   published_by=row.published_by, published_at=row.published_at, lab_id=row.id)
+    status: Status = row.status if row.status in ("published", "withdrawn") else "draft"  # type: ignore[assignment]
+    return Version(parse_policy(row.policy_toml, f"version #{row.id}"), row.policy_text, status=status,
+                   saved_by=row.saved_by, published_by=row.published_by, published_at=row.published_at,
+                   lab_id=row.id, withdrawn=None if row.withdrawn_at is None else Withdrawal(
+                       by=row.withdrawn_by, at=_utc(row.withdrawn_at), reason=row.withdrawn_reason))
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def published_catalog(engine: Engine) -> Catalog:

@@ -3,6 +3,7 @@ sorted and paged, open one exactly as it was shown, delete one. A quote is store
 the columns the list filters and sorts on; opening it rebuilds the same Quote object."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from policy.models import Quote, quote_from_json, quote_to_json
 from policy.records import NAME_MAX, checked, checked_record, folded
 from policy.spreadsheet import rows_text
 
+from .access import Actor, Permission
+from .audit import Action, record, require
 from .db import open_engine
 from .tables import BatchRow, SavedQuoteDocument, SavedQuoteRow
 
@@ -56,6 +59,7 @@ class SavedQuote:
     batch_id: Optional[int]
     quote: Quote  # exactly as it was shown when saved
     batch_row: Optional[int] = None  # its row as a spreadsheet shows the batch's file (header = 1)
+    owner: str = ""  # access.Actor.key of who saved it
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,11 @@ class Listed:
     batch_row: Optional[int] = None
 
 
-def _row(q: Quote, client_name: str, client_ref: str, note: str, saved_by: str, at: datetime,
+def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: datetime,
          batch_id: Optional[int] = None, batch_row: Optional[int] = None) -> dict:
     return dict(
-        saved_at=at, saved_by=saved_by, client_name=client_name, client_ref=client_ref, note=note,
+        saved_at=at, saved_by=checked("saved_by", by.display_name, NAME_MAX), owner=by.key, client_name=client_name,
+        client_ref=client_ref, note=note,
         provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
         refund_min=Decimal(q.refund_min), refund_max=Decimal(q.refund_max), policy_id=q.provider,
         policy_version=q.policy_version, search_text=folded(" ".join((client_name, client_ref, note))),
@@ -106,79 +111,106 @@ class QuoteStore:
 
     # ------------------------------------------------------------------ writing
 
-    def save(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", saved_by: str = "",
+    def save(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", *, by: Actor,
              at: Optional[datetime] = None) -> int:
-        """Save a quote as it was shown; its id. Bad details raise InputError naming the field; a database
-        failure raises SaveError (the transaction is rolled back: nothing partial)."""
-        record = checked_record({"client_name": client_name, "client_ref": client_ref, "note": note})
-        row = _row(q, record["client_name"], record["client_ref"], record["note"], checked("saved_by", saved_by, NAME_MAX),
-                   at or _now())
+        """Save a quote as it was shown, by `by` (who needs a role that may save); its id. Bad details raise
+        InputError naming the field; a database failure raises SaveError (rolled back: nothing partial)."""
+        require(self.engine, by, Permission.SAVE_QUOTE, "save a quote")
+        details = checked_record({"client_name": client_name, "client_ref": client_ref, "note": note})
+        row = _row(q, details["client_name"], details["client_ref"], details["note"], by, at or _now())
         try:
             with Session(self.engine) as session, session.begin():
                 saved = SavedQuoteRow(**row)
                 session.add(saved)
                 session.flush()
                 session.add(SavedQuoteDocument(**_document(q, saved.id)))
+                record(session, by, Action.QUOTE_SAVED, f"quote #{saved.id}", _summary(saved), at=row["saved_at"])
                 return saved.id
         except SQLAlchemyError as exc:
             raise SaveError(f"the quote was not saved: {_reason(exc)}") from exc
 
     @contextmanager
-    def batch(self, name: str, saved_by: str = "", at: Optional[datetime] = None) -> Iterator[BatchWriter]:
+    def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None) -> Iterator[BatchWriter]:
         """A named batch, written as it is fed (a chunk at a time, so memory stays flat) in one transaction:
         it commits when the block ends, and any failure in it, the quoting's included, leaves nothing."""
+        require(self.engine, by, Permission.SAVE_BATCH, "save a batch")
         name = checked("batch_name", name, NAME_MAX)
         if not name:
             raise InputError("batch_name", "is needed: give the batch a name to find it by in Saved quotes")
-        saved_by = checked("saved_by", saved_by, NAME_MAX)
+        saved_by = checked("saved_by", by.display_name, NAME_MAX)
         try:
             with Session(self.engine) as session, session.begin():
-                row = BatchRow(name=name, saved_by=saved_by, saved_at=at or _now(), rows=0)
+                row = BatchRow(name=name, saved_by=saved_by, owner=by.key, saved_at=at or _now(), rows=0)
                 session.add(row)
                 session.flush()
-                writer = BatchWriter(session, row.id, row.saved_by, row.saved_at)
+                writer = BatchWriter(session, row.id, by, row.saved_at)
                 yield writer
                 writer.flush()
                 row.rows = writer.count
+                record(session, by, Action.BATCH_SAVED, f"batch #{row.id}", {"name": name, "rows": writer.count},
+                       at=row.saved_at)
         except SQLAlchemyError as exc:
             raise SaveError(f"the batch was not saved: {_reason(exc)}") from exc
 
-    def save_batch(self, name: str, quotes: Iterable[Quote], saved_by: str = "", at: Optional[datetime] = None) -> int:
+    def save_batch(self, name: str, quotes: Iterable[Quote], *, by: Actor, at: Optional[datetime] = None) -> int:
         """Save every quote as one named batch, all or nothing; the batch's id."""
-        with self.batch(name, saved_by, at) as writer:
+        with self.batch(name, by=by, at=at) as writer:
             for number, q in enumerate(quotes, 1):
                 writer.add(number, q)
         return writer.id
 
-    def delete(self, quote_id: int) -> bool:
+    def delete(self, quote_id: int, *, by: Actor) -> bool:
+        """Delete a saved quote: one's own with a role that may, any with an admin's. False where it was no
+        longer there (deleted in another session). The audit trail keeps what was deleted."""
+        require(self.engine, by, Permission.DELETE_OWN_QUOTE, f"delete quote #{quote_id}")
         with Session(self.engine) as session, session.begin():
-            result = session.execute(delete(SavedQuoteRow).where(SavedQuoteRow.id == quote_id))
-            return bool(getattr(result, "rowcount", 0))
+            found = session.execute(_whole(select(SavedQuoteRow).where(SavedQuoteRow.id == quote_id))
+                                    .with_for_update()).first()
+            if found is None:
+                return False
+            row, quote_json = found
+            if row.owner == by.key or by.may(Permission.DELETE_ANY_QUOTE):
+                session.execute(delete(SavedQuoteRow).where(SavedQuoteRow.id == quote_id))
+                record(session, by, Action.QUOTE_DELETED, f"quote #{quote_id}",
+                       {**_summary(row), "quote": json.loads(quote_json)})
+                return True
+            saved_by = row.saved_by
+        # someone else's quote, and no admin's role: refused (and recorded), nothing deleted
+        require(self.engine, by, Permission.DELETE_ANY_QUOTE, f"delete quote #{quote_id}, saved by {saved_by}")
+        return False
+
+    def may_delete(self, saved: SavedQuote, by: Actor) -> bool:
+        """Whether `by` may delete `saved` (to offer the button only where the store would allow it)."""
+        return by.may(Permission.DELETE_ANY_QUOTE) or (by.may(Permission.DELETE_OWN_QUOTE) and saved.owner == by.key)
 
     # ------------------------------------------------------------------ reading
 
-    def get(self, quote_id: int) -> Optional[SavedQuote]:
+    def get(self, quote_id: int, *, by: Actor) -> Optional[SavedQuote]:
+        require(self.engine, by, Permission.VIEW_REGISTER, f"open quote #{quote_id}")
         with Session(self.engine) as session:
             found = session.execute(_whole(select(SavedQuoteRow).where(SavedQuoteRow.id == quote_id))).first()
             return None if found is None else _saved(*found)
 
     def find(self, filters: Filters = Filters(), sort: Sort = "newest", page: int = 1,
-             page_size: int = 50) -> tuple[list[Listed], int]:
+             page_size: int = 50, *, by: Actor) -> tuple[list[Listed], int]:
         """One page of the list and the number of rows the filters match."""
+        require(self.engine, by, Permission.VIEW_REGISTER, "the saved quotes")
         query = _filtered(filters)
         with Session(self.engine) as session:
             total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
             rows = session.execute(_sorted(query, sort).limit(page_size).offset((max(page, 1) - 1) * page_size))
             return [_listed(r) for r in rows.scalars()], total
 
-    def each(self, filters: Filters = Filters(), sort: Sort = "newest") -> Iterator[SavedQuote]:
+    def each(self, filters: Filters = Filters(), sort: Sort = "newest", *, by: Actor) -> Iterator[SavedQuote]:
         """Every matching quote, whole, in order (for the list's CSV download)."""
+        require(self.engine, by, Permission.VIEW_REGISTER, "download the saved quotes")
         with Session(self.engine) as session:
             query = _whole(_sorted(_filtered(filters), sort)).execution_options(yield_per=1000)
             for row, document in session.execute(query):
                 yield _saved(row, document)
 
-    def batches(self) -> list[tuple[int, str, int]]:
+    def batches(self, *, by: Actor) -> list[tuple[int, str, int]]:
+        require(self.engine, by, Permission.VIEW_REGISTER, "the saved batches")
         with Session(self.engine) as session:
             rows = session.execute(select(BatchRow.id, BatchRow.name, BatchRow.rows).order_by(BatchRow.id.desc()))
             return [(r.id, r.name, r.rows) for r in rows]
@@ -190,7 +222,7 @@ class BatchWriter:
 
     session: Session
     id: int  # the batch's (plain values: they outlive the session)
-    saved_by: str
+    by: Actor
     saved_at: datetime
     count: int = 0
     pending: list[tuple[int, Quote, dict]] = field(default_factory=list)
@@ -206,7 +238,7 @@ class BatchWriter:
     def flush(self) -> None:
         if not self.pending:
             return
-        rows = [_row(q, r["client_name"], r["client_ref"], r["note"], self.saved_by, self.saved_at, self.id, number)
+        rows = [_row(q, r["client_name"], r["client_ref"], r["note"], self.by, self.saved_at, self.id, number)
                 for number, q, r in self.pending]
         ids = self.session.scalars(
             insert(SavedQuoteRow).returning(SavedQuoteRow.id, sort_by_parameter_order=True), rows).all()
@@ -225,7 +257,15 @@ def _whole(query: Select) -> Select:
 def _saved(row: SavedQuoteRow, quote_json: str) -> SavedQuote:
     return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
                       client_ref=row.client_ref, note=row.note, batch_id=row.batch_id, quote=quote_from_json(quote_json),
-                      batch_row=row.batch_row)
+                      batch_row=row.batch_row, owner=row.owner)
+
+
+def _summary(row: SavedQuoteRow) -> dict[str, Any]:
+    """A saved quote as the audit trail names it."""
+    return {"client_name": row.client_name, "client_ref": row.client_ref, "note": row.note,
+            "provider": row.provider, "service": row.service, "verdict": row.verdict,
+            "refund_min": str(row.refund_min), "refund_max": str(row.refund_max),
+            "policy_version": row.policy_version, "saved_by": row.saved_by, "batch_id": row.batch_id}
 
 
 def _filtered(f: Filters) -> Select:

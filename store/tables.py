@@ -11,6 +11,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from policy.records import NAME_MAX
 
+EMAIL_MAX = 320  # RFC 5321's longest address
+
 
 class Base(DeclarativeBase):
     pass
@@ -25,6 +27,7 @@ class BatchRow(Base):
     saved_by: Mapped[str] = mapped_column(String(NAME_MAX))
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rows: Mapped[int] = mapped_column(Integer)
+    owner: Mapped[str] = mapped_column(String(EMAIL_MAX), server_default="")  # access.Actor.key of who saved it
 
 
 class SavedQuoteRow(Base):
@@ -33,6 +36,7 @@ class SavedQuoteRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     saved_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    owner: Mapped[str] = mapped_column(String(EMAIL_MAX), server_default="")  # access.Actor.key: who may delete it as theirs
     client_name: Mapped[str] = mapped_column(String(NAME_MAX))
     client_ref: Mapped[str] = mapped_column(String(NAME_MAX))
     note: Mapped[str] = mapped_column(Text)
@@ -75,10 +79,30 @@ class PolicyVersionRow(Base):
     provider: Mapped[str] = mapped_column(String(40))
     version: Mapped[str] = mapped_column(String(80))
     effective_from: Mapped[Optional[date]] = mapped_column(Date, nullable=True)
-    status: Mapped[str] = mapped_column(String(20))  # draft or published
+    status: Mapped[str] = mapped_column(String(20))  # draft, published or withdrawn
     policy_toml: Mapped[str] = mapped_column(Text)
     policy_text: Mapped[str] = mapped_column(Text)
     saved_by: Mapped[str] = mapped_column(String(NAME_MAX))
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_by: Mapped[str] = mapped_column(String(NAME_MAX))
     published_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawn_by: Mapped[str] = mapped_column(String(NAME_MAX), server_default="")
+    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class AuditEventRow(Base):
+    """Who did what and when. Append-only: the database itself refuses an UPDATE or DELETE of a row (triggers
+    made by migration 0005), and nothing in the app offers either."""
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"), Index("ix_audit_events_action", "action"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    actor_email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    actor_roles: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(NAME_MAX))
+    detail: Mapped[str] = mapped_column(Text)  # JSON: what was saved, deleted, published, or refused

@@ -17,7 +17,7 @@ from ui.state import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py",
-         "pages/4_Saved_quotes.py", "pages/5_Batch_quotes.py", "pages/6_Policy_lab.py"]
+         "pages/4_Saved_quotes.py", "pages/5_Batch_quotes.py", "pages/6_Policy_lab.py", "pages/7_Audit_trail.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +70,7 @@ def test_every_page_runs_without_an_exception(page):
     menu = at.segmented_control(key=f"nav_{page}")
     assert menu.value == page
     assert menu.options == ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?",
-                            "Saved quotes", "Batch quotes", "Policy lab"]
+                            "Saved quotes", "Batch quotes", "Policy lab", "Audit trail"]
 
 
 def test_the_five_inputs_have_the_promised_labels():

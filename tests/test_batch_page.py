@@ -14,6 +14,7 @@ from policy import parse_scenario, quote
 from policy.batch_report import rows_json, template_csv
 from store import Filters, QuoteStore
 from store.config import ENV_URL
+from tests.actors import ADA, PAT
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ("provider,Amount Paid,service,completion_pct,days_since_payment,note\n"
@@ -82,11 +83,11 @@ def test_saving_the_batch_puts_every_quoted_row_in_the_register(url):
     run(at, "cases.csv", CASES.encode())
     assert any("Saved to the register as batch #1 (2 quotes" in s.value for s in at.success)
     store = QuoteStore.open(url)
-    rows, total = store.find(Filters(batch_id=1), sort="oldest")
+    rows, total = store.find(Filters(batch_id=1), sort="oldest", by=ADA)
     first = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30,
                                       days_since_payment=5)))
     assert total == 2 and [r.refund_max for r in rows] == [Decimal(first.refund_max), Decimal("1200.00")]
-    assert store.batches() == [(1, "November leads", 2)]
+    assert store.batches(by=ADA) == [(1, "November leads", 2)]
 
 
 def test_an_excel_file_is_read_and_a_broken_one_is_refused_in_words(url):
@@ -120,7 +121,7 @@ def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_
     run(at, "cases.csv", CASES.encode())
     assert any("Batch name" in e.value and "is needed" in e.value for e in at.error)
     assert not at.success and not at.metric  # nothing quoted, nothing saved
-    assert QuoteStore.open(url).batches() == []
+    assert QuoteStore.open(url).batches(by=ADA) == []
 
     traced = ("Client,Ref,provider,service,amount_paid,completion_pct,days_since_payment\n"
               "Ana Díaz,ACME-42,stepinto,ppc,700,0,2\n"
@@ -128,7 +129,7 @@ def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_
               "Cy,C-9,socialbeat,website,5000,30,5\n")
     at.text_input(key="batch_name").input("December")
     run(at, "traced.csv", traced.encode())
-    rows, total = QuoteStore.open(url).find(Filters(batch_id=1), sort="oldest")
+    rows, total = QuoteStore.open(url).find(Filters(batch_id=1), sort="oldest", by=ADA)
     assert total == 2 and [(r.batch_row, r.client_name, r.client_ref) for r in rows] == [
         (2, "Ana Díaz", "ACME-42"), (4, "Cy", "C-9")]  # rows as Excel numbers them (header row 1); bad row 3 is not saved
 
@@ -143,7 +144,7 @@ def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url
     tomorrow = date.today() + timedelta(days=1)
     versions = PolicyStore(QuoteStore.open(url).engine)
     shipped = policies()["stepinto"]
-    versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", "pat"), tomorrow, "Pat")
+    versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", by=PAT), tomorrow, by=PAT)
     cases = ("provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n"
              f"stepinto,ppc,700,0,2,{date.today()}\nstepinto,ppc,700,0,2,{tomorrow}\n")
     at = run(batch_page(), "dated.csv", cases.encode())

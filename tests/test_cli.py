@@ -11,6 +11,7 @@ import pytest
 from isolation import without_register
 
 from policy import policies
+from tests.actors import PAT
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = {"provider": "socialbeat", "service": "website", "amount_paid": "5000", "completion_pct": 0, "days_since_payment": 5}
@@ -265,7 +266,7 @@ def _register_with(tmp_path, version: str, effective: date):
     engine = QuoteStore.open(url).engine
     store = PolicyStore(engine)
     shipped = policies()["stepinto"]
-    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), "the text", "pat"), effective, "Pat")
+    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), "the text", by=PAT), effective, by=PAT)
     engine.dispose()
     return {**os.environ, "REFUND_DATABASE_URL": url}
 

@@ -15,6 +15,7 @@ from policy import policies
 from policy.lab import tier_rows
 from policy.loader import policy_toml
 from store.config import ENV_URL
+from tests.actors import PAT
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "lab_tiers_socialbeat_2025-06-17"
@@ -159,8 +160,8 @@ def test_a_version_published_in_another_session_is_used_on_this_sessions_next_ru
             if tier["id"] == "sb_web_discovery":
                 tier["min"]["pct"] = tier["max"]["pct"] = 60
     versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)  # as another session or replica
-    draft = versions.save_draft(PolicyFile.model_validate({**data, "version": "elsewhere"}), "", "other rep")
-    versions.publish(draft, paid, "other rep")
+    draft = versions.save_draft(PolicyFile.model_validate({**data, "version": "elsewhere"}), "", by=PAT)
+    versions.publish(draft, paid, by=PAT)
     calc.slider(key="w_completion_pct").set_value(11).run()  # a key press: only the fragment reruns
     assert [m.value for m in calc.metric if m.label == "Refund"] == ["$6,000.00"]
 
@@ -205,7 +206,7 @@ def test_a_payment_planned_for_after_a_versions_date_is_quoted_under_it_in_the_c
     tomorrow = date.today() + timedelta(days=1)
     versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
     shipped = policies()["stepinto"]
-    versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", "pat"), tomorrow, "Pat")
+    versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", by=PAT), tomorrow, by=PAT)
     calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     calc.query_params.update(provider="stepinto", service="ppc", amount_paid="700", completion_pct="0",
                              paid_on=tomorrow.isoformat())
@@ -236,7 +237,7 @@ def test_each_provider_opens_on_its_newest_version_whichever_was_shown_before():
 
     versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
     sb = policies()["socialbeat"]
-    versions.publish(versions.save_draft(sb.model_copy(update={"version": "2027-01-01"}), "", "pat"), date(2027, 1, 1), "Pat")
+    versions.publish(versions.save_draft(sb.model_copy(update={"version": "2027-01-01"}), "", by=PAT), date(2027, 1, 1), by=PAT)
     at = lab()
     at.selectbox(key="lab_provider").set_value("itmedia").run()  # one version: the first choice
     at.selectbox(key="lab_provider").set_value("socialbeat").run()

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from policy import parse_scenario, quote
 from store import QuoteStore
 from store.config import ENV_URL
+from tests.actors import OPS, SAM
 from ui.state import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back
     paid = date.today() - timedelta(days=40)
     given = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
                                       paid_on=paid, days_since_payment=3)))
-    qid = store.save(given, client_name="Bo", at=datetime.now(UTC) - timedelta(days=37))
+    qid = store.save(given, client_name="Bo", by=SAM, at=datetime.now(UTC) - timedelta(days=37))
     at = app("pages/4_Saved_quotes.py")
     at.selectbox(key="reg_pick").set_value(qid).run()
     assert refunds(at)[0] == "$4,500.00 - $4,900.00" and len(refunds(at)) == 2  # as given, and today (day 40)
@@ -75,7 +76,7 @@ def test_filters_sort_pages_and_delete_with_confirmation(url):
         provider = "stepinto" if i % 3 == 0 else "socialbeat"
         service = "ppc" if provider == "stepinto" else "website"
         store.save(quote(parse_scenario(dict(provider=provider, service=service, amount_paid=str(100 + i),
-                                             completion_pct=0, days_since_payment=1))), client_name=f"client {i:02}")
+                                             completion_pct=0, days_since_payment=1))), client_name=f"client {i:02}", by=SAM)
     at = app("pages/4_Saved_quotes.py")
     assert len(at.dataframe[0].value) == 50 and any("60 saved quote(s) match; page 1 of 2" in c.value for c in at.caption)
     at.number_input(key="reg_page").set_value(2).run()
@@ -89,10 +90,10 @@ def test_filters_sort_pages_and_delete_with_confirmation(url):
     at.button(key="reg_delete").click().run()
     assert any("Delete quote #4 for good?" in w.value for w in at.warning)
     at.button(key="reg_delete_no").click().run()
-    assert store.get(4) is not None
+    assert store.get(4, by=SAM) is not None
     at.button(key="reg_delete").click().run()
     at.button(key="reg_delete_yes").click().run()
-    assert store.get(4) is None and any("Quote #4 deleted." in s.value for s in at.success)
+    assert store.get(4, by=SAM) is None and any("Quote #4 deleted." in s.value for s in at.success)
     assert any("No saved quote matches" in i.value for i in at.info)
 
 
@@ -111,8 +112,8 @@ def test_a_batch_is_a_filter_and_a_column_and_a_note_reads_as_typed(url):
     store = QuoteStore.open(url)
     made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
                                      days_since_payment=1)))
-    store.save(made, client_name="walk-in", note="see https://crm.example/lead/7 **now**")
-    with store.batch("November leads", "ops") as batch:
+    store.save(made, client_name="walk-in", note="see https://crm.example/lead/7 **now**", by=SAM)
+    with store.batch("November leads", by=OPS) as batch:
         batch.add(4, made, {"client_name": "Ana Díaz", "client_ref": "ACME-42"})
     at = app("pages/4_Saved_quotes.py")
     assert list(at.dataframe[0].value["Batch, row"]) == [f"#{batch.id} November leads (1 row), row 4", ""]  # by name

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from policy import InputError, parse_scenario, quote
-from store import Filters, QuoteStore, SaveError, database_url
+from store import Actor, Filters, QuoteStore, SaveError, database_url
 from store.config import ENV_URL
+from tests.actors import OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0004"  # the newest migration; a new one must bump this
+HEAD = "0005"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
@@ -29,8 +30,8 @@ def store(database_url):
 
 def test_a_saved_quote_opens_exactly_as_it_was_shown(store):
     shown = q(completion_pct=30, paid_on=date(2026, 11, 20), days_since_payment=4)
-    qid = store.save(shown, client_name="Ana Díaz", client_ref="ACME-42", note="called Monday", saved_by="sam", at=AT)
-    saved = store.get(qid)
+    qid = store.save(shown, client_name="Ana Díaz", client_ref="ACME-42", note="called Monday", by=SAM, at=AT)
+    saved = store.get(qid, by=SAM)
     assert saved is not None and saved.quote == shown  # every part, the scenario and the policy version included
     assert (saved.client_name, saved.client_ref, saved.note, saved.saved_by) == ("Ana Díaz", "ACME-42", "called Monday", "sam")
     assert saved.saved_at == AT and saved.quote.policy_version == shown.policy_version
@@ -38,9 +39,9 @@ def test_a_saved_quote_opens_exactly_as_it_was_shown(store):
 
 def test_the_schema_is_made_by_the_migrations_and_opening_twice_is_harmless(database_url):
     first = QuoteStore.open(database_url)
-    first.save(q(), at=AT)
+    first.save(q(), by=SAM, at=AT)
     again = QuoteStore.open(database_url)  # a second replica starting on the same database
-    assert again.find()[1] == 1
+    assert again.find(by=SAM)[1] == 1
     names = set(inspect(again.engine).get_table_names())
     assert {"saved_quotes", "batches", "alembic_version"} <= names
     with again.engine.connect() as c:
@@ -57,10 +58,12 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 @pytest.mark.parametrize("field, value", [("client_name", "x" * 201), ("client_ref", "r" * 201), ("note", "n" * 2001),
                                           ("saved_by", "s" * 201)])
 def test_a_detail_too_long_is_refused_by_name_and_nothing_is_written(store, field, value):
+    details = {field: value} if field != "saved_by" else {}
+    by = Actor.local_user(value) if field == "saved_by" else SAM  # the local user types their name
     with pytest.raises(InputError) as caught:
-        store.save(q(), **{field: value})
+        store.save(q(), **details, by=by)
     assert caught.value.field == field and "at most" in caught.value.message
-    assert store.find()[1] == 0
+    assert store.find(by=SAM)[1] == 0
 
 
 def test_two_sessions_saving_at_once_both_land(store):
@@ -69,38 +72,38 @@ def test_two_sessions_saving_at_once_both_land(store):
     def save_many(who: str) -> None:
         try:
             for i in range(25):
-                store.save(q(completion_pct=i), client_name=f"{who}-{i}", saved_by=who)
+                store.save(q(completion_pct=i), client_name=f"{who}-{i}", by=Actor.local_user(who))
         except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=save_many, args=(w,)) for w in ("a", "b")]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    assert not errors and store.find()[1] == 50
+    assert not errors and store.find(by=SAM)[1] == 50
 
 
 def test_a_batch_is_saved_whole_or_not_at_all(store):
     good = [q(completion_pct=i) for i in range(0, 100, 10)]
-    batch = store.save_batch("November leads", good, saved_by="ops")
-    rows, total = store.find(Filters(batch_id=batch), sort="oldest")
+    batch = store.save_batch("November leads", good, by=OPS)
+    rows, total = store.find(Filters(batch_id=batch), sort="oldest", by=SAM)
     assert total == 10 and [r.refund_max for r in rows] == [Decimal(g.refund_max) for g in good]
-    assert store.batches() == [(batch, "November leads", 10)]
+    assert store.batches(by=SAM) == [(batch, "November leads", 10)]
 
     def failing():
         yield q()
         raise RuntimeError("the upload broke off")
 
     with pytest.raises(RuntimeError):
-        store.save_batch("broken", failing())
-    assert store.find()[1] == 10 and len(store.batches()) == 1  # nothing of the failed batch remains
+        store.save_batch("broken", failing(), by=OPS)
+    assert store.find(by=SAM)[1] == 10 and len(store.batches(by=SAM)) == 1  # nothing of the failed batch remains
 
 
 def test_a_database_failure_is_said_and_nothing_is_lost(store):
     with store.engine.begin() as c:
         c.execute(text("DROP TABLE saved_quote_documents"))  # the save then fails half-way: it must roll back
     with pytest.raises(SaveError, match="the quote was not saved"):
-        store.save(q())
-    assert store.find()[1] == 0  # the row written before the failure went with it
+        store.save(q(), by=SAM)
+    assert store.find(by=SAM)[1] == 0  # the row written before the failure went with it
 
 
 @pytest.fixture
@@ -111,7 +114,7 @@ def listed(store):
     ]
     for back, provider, service, pct, client in cases:
         store.save(q(provider=provider, service=service, completion_pct=pct), client_name=client,
-                   note=f"note for {client}", at=AT - timedelta(days=back))
+                   note=f"note for {client}", by=SAM, at=AT - timedelta(days=back))
     return store
 
 
@@ -129,23 +132,23 @@ def listed(store):
     (Filters(text="note for c"), ["Cy"]),
 ])
 def test_the_list_filters(listed, filters, clients):
-    rows, total = listed.find(filters)
+    rows, total = listed.find(filters, by=SAM)
     assert [r.client_name for r in rows] == clients and total == len(clients)
 
 
 def test_the_list_sorts_and_pages(listed):
-    assert [r.client_name for r in listed.find(sort="oldest")[0]] == ["Ed", "Di", "Cy", "Bo 100%_off", "Ana Díaz"]
-    by_refund = [r.refund_max for r in listed.find(sort="refund_high")[0]]
+    assert [r.client_name for r in listed.find(sort="oldest", by=SAM)[0]] == ["Ed", "Di", "Cy", "Bo 100%_off", "Ana Díaz"]
+    by_refund = [r.refund_max for r in listed.find(sort="refund_high", by=SAM)[0]]
     assert by_refund == sorted(by_refund, reverse=True)
-    pages = [listed.find(page=n, page_size=2) for n in (1, 2, 3, 4)]
+    pages = [listed.find(page=n, page_size=2, by=SAM) for n in (1, 2, 3, 4)]
     assert [[r.client_name for r in rows] for rows, _ in pages] == [["Ana Díaz", "Bo 100%_off"], ["Cy", "Di"], ["Ed"], []]
     assert {total for _, total in pages} == {5}
 
 
 def test_delete_removes_one(listed):
-    first = listed.find()[0][0]
-    assert listed.delete(first.id) and listed.get(first.id) is None and not listed.delete(first.id)
-    assert listed.find()[1] == 4
+    first = listed.find(by=SAM)[0][0]
+    assert listed.delete(first.id, by=SAM) and listed.get(first.id, by=SAM) is None and not listed.delete(first.id, by=SAM)
+    assert listed.find(by=SAM)[1] == 4
 
 
 def test_the_url_comes_from_the_environment_then_the_secrets_then_a_sqlite_file(tmp_path, monkeypatch):
@@ -160,41 +163,41 @@ def test_the_url_comes_from_the_environment_then_the_secrets_then_a_sqlite_file(
 
 
 def test_a_deleted_quotes_number_is_never_given_to_another(store):
-    first, second = store.save(q(), client_name="A"), store.save(q(), client_name="B")
-    assert store.delete(second)
-    third = store.save(q(), client_name="C")
-    assert third > second > first and store.get(second) is None  # "quote #2" never opens another client's quote
+    first, second = store.save(q(), client_name="A", by=SAM), store.save(q(), client_name="B", by=SAM)
+    assert store.delete(second, by=SAM)
+    third = store.save(q(), client_name="C", by=SAM)
+    assert third > second > first and store.get(second, by=SAM) is None  # "quote #2" never opens another client's quote
 
 
 def test_a_batch_row_keeps_its_place_in_the_file_and_its_client_details(store):
-    with store.batch("November leads", "ops", AT) as writer:
+    with store.batch("November leads", by=OPS, at=AT) as writer:
         writer.add(1, q(completion_pct=10), {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "hot lead"})
         writer.add(2, None, {"client_name": "bad row"})  # a row with an error is not saved
         writer.add(3, q(completion_pct=20))
-    rows, total = store.find(Filters(batch_id=writer.id), sort="oldest")
+    rows, total = store.find(Filters(batch_id=writer.id), sort="oldest", by=SAM)
     assert total == 2 == writer.count
     assert [(r.batch_row, r.client_name, r.client_ref, r.note) for r in rows] == [
         (1, "Ana Díaz", "ACME-42", "hot lead"), (3, "", "", "")]
-    assert store.get(rows[0].id).batch_row == 1
-    assert store.find(Filters(text="acme"))[1] == 1
+    assert store.get(rows[0].id, by=OPS).batch_row == 1
+    assert store.find(Filters(text="acme"), by=SAM)[1] == 1
 
 
 def test_a_batch_streams_in_chunks_and_a_failure_in_the_middle_leaves_nothing(store, monkeypatch):
     monkeypatch.setattr("store.register.BATCH_CHUNK", 3)
-    with pytest.raises(RuntimeError), store.batch("half", "ops") as writer:
+    with pytest.raises(RuntimeError), store.batch("half", by=OPS) as writer:
         for n in range(1, 8):
             writer.add(n, q(completion_pct=n))
             assert len(writer.pending) < 3  # written as it goes: memory stays flat
         raise RuntimeError("the quoting broke off")
-    assert store.find()[1] == 0 and store.batches() == []
+    assert store.find(by=SAM)[1] == 0 and store.batches(by=SAM) == []
 
 
 @pytest.mark.parametrize("name", ["", "   "])
 def test_a_batch_needs_a_name(store, name):
     with pytest.raises(InputError) as caught:
-        store.save_batch(name, [q()])
+        store.save_batch(name, [q()], by=OPS)
     assert caught.value.field == "batch_name" and "is needed" in caught.value.message
-    assert store.batches() == []
+    assert store.batches(by=SAM) == []
 
 
 def _migrations(database_url: str):
@@ -224,8 +227,8 @@ def test_the_upgrade_folds_the_search_text_saved_before_it(database_url):
             " '', '', 'stepinto', 'ppc', 'full', 5, 5, 5, 'stepinto', 'v', 'josé núñez  ')"), {"at": AT})
     engine.dispose()
     upgraded = QuoteStore.open(database_url)
-    assert upgraded.find(Filters(text="jose nunez"))[1] == 1
-    assert upgraded.find()[0][0].batch_row is None
+    assert upgraded.find(Filters(text="jose nunez"), by=SAM)[1] == 1
+    assert upgraded.find(by=SAM)[0][0].batch_row is None
     upgraded.engine.dispose()
 
 
@@ -264,22 +267,22 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     versions = PolicyStore(engine)
     before = versions.revision()
     old = policies()["stepinto"]
-    draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), "the text", "pat")
+    draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), "the text", by=PAT)
     assert versions.revision() != before
     (saved,) = versions.versions()
     assert (saved.status, saved.lab_id, saved.text, saved.policy.version) == ("draft", draft, "the text", "2027-01")
-    with pytest.raises(InputError) as caught:
-        versions.publish(draft, date(2027, 1, 1), "")
+    with pytest.raises(InputError) as caught:  # the local user names themselves: a name is needed
+        versions.publish(draft, date(2027, 1, 1), by=Actor.local_user(""))
     assert caught.value.field == "published_by"
-    published = versions.publish(draft, date(2027, 1, 1), "Pat Author", at=AT)
+    published = versions.publish(draft, date(2027, 1, 1), by=PAT, at=AT)
     assert (published.status, published.published_by, published.policy.effective_from) == (
         "published", "Pat Author", date(2027, 1, 1))
     catalog = shipped_catalog().adding(versions.versions())
     assert catalog.on(date(2026, 12, 31))["stepinto"].version == old.version
     assert catalog.on(date(2027, 1, 1))["stepinto"].version == "2027-01"
     with pytest.raises(InputError) as caught:  # one number, one version
-        versions.save_draft(old.model_copy(update={"version": "2027-01"}), "", "pat")
+        versions.save_draft(old.model_copy(update={"version": "2027-01"}), "", by=PAT)
     assert caught.value.field == "version" and "already published" in caught.value.message
     with pytest.raises(InputError):
-        versions.publish(draft, date(2027, 2, 1), "Pat Author")  # published once
+        versions.publish(draft, date(2027, 2, 1), by=PAT)  # published once
     engine.dispose()

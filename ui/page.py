@@ -12,7 +12,7 @@ import streamlit as st
 
 from policy import Scenario
 
-from . import nav, registry, state
+from . import identity, nav, registry, state
 
 CONFIGURED = "_configured_page"
 STYLE = Path(__file__).with_name("page.css")  # our own rules, never text from a user
@@ -58,9 +58,18 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.set_page_config(page_title=nav.LABELS[script], layout=layout)
         st.session_state[CONFIGURED] = script
     st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
-    nav.menu(script)
+    access = identity.current()
+    nav.menu(script, access.actor)
+    identity.account()
     values = state.values()
     st.title(title or nav.LABELS[script], help=about)
+    needed = nav.needs(script)
+    if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
+        identity.refuse(needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
+        state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
+        st.stop()
+    if needed is not None and access.mode == "local":
+        st.caption(identity.LOCAL_NOTICE)
     if caption:
         st.caption(caption)
     if REPLICA:

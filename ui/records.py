@@ -1,4 +1,4 @@
-"""The register as the app uses it: one engine per process (migrated once, pooled), and who is saving."""
+"""The register as the app uses it: one engine per process (migrated once, pooled)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -15,10 +15,3 @@ def register() -> QuoteStore:
     """The register of the configured URL (REFUND_DATABASE_URL, secrets, or the SQLite file)."""
     return _store(database_url())
 
-
-def signed_in_name() -> str:
-    """The signed-in user's name where login is configured (st.login); else blank, and the form asks."""
-    try:
-        return str(st.user.get("name") or st.user.get("email") or "") if st.user.is_logged_in else ""
-    except Exception:
-        return ""

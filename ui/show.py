@@ -27,8 +27,10 @@ from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.money import format_usd
-from policy.records import BY_RECORD, NAME_MAX, NOTE_MAX, RECORD_FIELDS
+from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
+from store.access import Permission
+from ui.identity import may
 from ui.registry import policies
 
 
@@ -98,12 +100,13 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False) -> None:
     """One popover to take the quote away: the files, the link and (for sales) a save to the register. Its
     content is drawn only while it is open (the code block's highlighter is heavy, and every element drawn
     makes each rerun slower)."""
+    save = save and may(Permission.SAVE_QUOTE)
     box = st.popover("Save, download or share" if save else "Download or share", key="downloads_open",
                      on_change="rerun")
     if box.open:
         with box:
             client = _client()
-            if save:
+            if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
                 _save_form(q, client)
             _download_buttons(q, client)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
@@ -114,18 +117,20 @@ SAVE_LABELS = {**{f.name: f.label for f in RECORD_FIELDS}, "saved_by": "Saved by
 
 
 def _save_form(q: Quote, client: Client) -> None:
-    """Save the quote as shown, with the client's details, a note and who saved it. What was typed stays in
-    the boxes whatever happens; a failed save says why and wrote nothing."""
-    from store import SaveError
-    from ui.records import register, signed_in_name
+    """Save the quote as shown, with the client's details, a note and who saved it (the signed-in user; typed
+    only in local mode, where there is no identity). What was typed stays in the boxes whatever happens; a
+    failed save says why and wrote nothing."""
+    from store import Forbidden, SaveError
+    from ui.identity import signed_by
+    from ui.records import register
 
     note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key="save_note", height=68, max_chars=NOTE_MAX)
-    if "save_by" not in st.session_state:
-        st.session_state["save_by"] = signed_in_name()
-    who = st.text_input(SAVE_LABELS["saved_by"], key="save_by", max_chars=NAME_MAX)
+    by = signed_by("save_by", SAVE_LABELS["saved_by"])
     if st.button("Save to the register", key="save_quote", type="primary", width="stretch"):
         try:
-            saved = register().save(q, client.name, client.reference, note, who)
+            saved = register().save(q, client.name, client.reference, note, by=by)
+        except Forbidden as exc:
+            st.error(f"{e(str(exc))} Nothing was saved; your entries are kept.")
         except InputError as exc:
             label = SAVE_LABELS.get(exc.field, exc.field)
             st.error(f"**{e(label)}**: {e(exc.message)}. Nothing was saved; your entries are kept.")

@@ -1,0 +1,49 @@
+"""Audit trail, for admins: who did what and when (saves, deletes with what was deleted, batches, policy
+versions drafted, published and withdrawn, refusals), with filters and a CSV download. Read only: nothing here,
+or anywhere in the app, changes or deletes an event."""
+import json
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from store import AuditLog
+from store.audit import Action, AuditFilters, audit_csv
+from ui import page
+from ui.identity import actor
+from ui.records import register
+
+PAGE_SIZE = 100
+
+with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Events are only ever added: nothing "
+                 "can change or delete one."):
+    log, me = AuditLog(register().engine), actor()
+    left, middle, right, last = st.columns([2, 3, 2, 1])
+    action = left.selectbox("Action", [None, *(a.value for a in Action)], key="audit_action",
+                            format_func=lambda a: "Any" if a is None else a.capitalize())
+    who = middle.text_input("Who (name or email)", key="audit_who", max_chars=200)
+    days = right.date_input("Between", value=[], max_value=date.today(), key="audit_days")
+    chosen = tuple(days) if isinstance(days, (tuple, list)) else (days,)
+    filters = AuditFilters(action=action, actor=who, since=chosen[0] if chosen else None,
+                           until=chosen[-1] if chosen else None)
+    asked = int(st.session_state.get("audit_page", 1))
+    events, total = log.find(filters, by=me, page=asked, page_size=PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if asked > pages:
+        st.session_state["audit_page"] = asked = pages
+        events, total = log.find(filters, by=me, page=asked, page_size=PAGE_SIZE)
+    number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
+    st.caption(f"{total:,} event(s) match; page {number} of {pages}, newest first.")
+    if events:
+        st.dataframe(pd.DataFrame({
+            "#": [ev.id for ev in events],
+            "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
+            "Who": [ev.actor_name for ev in events], "Email": [ev.actor_email for ev in events],
+            "Roles": [ev.actor_roles or "-" for ev in events], "Action": [ev.action for ev in events],
+            "About": [ev.subject for ev in events],
+            "Detail": [json.dumps(dict(ev.detail), ensure_ascii=False, sort_keys=True) for ev in events],
+        }), hide_index=True, width="stretch")
+        st.download_button("Download these events (CSV)", lambda: audit_csv(log.each(filters, by=me)),
+                           "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
+    else:
+        st.info("No event matches.")

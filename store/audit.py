@@ -1,0 +1,134 @@
+"""The audit trail: who did what and when, appended in the same transaction as the change it records (a change
+that rolls back leaves no record of itself, and a record never outlives its change). Refusals are recorded too.
+Reading it is an admin's; nothing here, or anywhere in the app, edits or deletes a row (the database's triggers
+refuse it as well: migration 0005)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, Optional
+
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session
+
+from policy.spreadsheet import rows_text
+
+from .access import Actor, Forbidden, Permission
+from .tables import EMAIL_MAX, NAME_MAX, AuditEventRow
+
+
+class Action(StrEnum):
+    SIGNED_IN = "signed in"
+    REFUSED = "refused"
+    QUOTE_SAVED = "quote saved"
+    QUOTE_DELETED = "quote deleted"
+    BATCH_SAVED = "batch saved"
+    VERSION_DRAFTED = "version saved as draft"
+    VERSION_PUBLISHED = "version published"
+    VERSION_WITHDRAWN = "version withdrawn"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: int
+    at: datetime
+    actor_name: str
+    actor_email: str
+    actor_roles: str
+    action: str
+    subject: str
+    detail: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: Optional[str] = None
+    actor: str = ""  # in the name or the email, any case
+    since: Optional[date] = None  # on or after this day (UTC)
+    until: Optional[date] = None  # on or before this day (UTC)
+
+
+def record(session: Session, actor: Actor, action: Action, subject: str,
+           detail: Optional[Mapping[str, Any]] = None, at: Optional[datetime] = None) -> None:
+    """Append one event to the session's transaction."""
+    session.add(AuditEventRow(
+        at=at or datetime.now(UTC), actor_name=actor.display_name[:NAME_MAX] or actor.label[:NAME_MAX],
+        actor_email=actor.email[:EMAIL_MAX], actor_roles=",".join(sorted(r.value for r in actor.roles)),
+        action=action.value, subject=subject[:NAME_MAX],
+        detail=json.dumps(dict(detail or {}), ensure_ascii=False, default=str, sort_keys=True)))
+
+
+def require(engine: Engine, actor: Actor, permission: Permission, subject: str) -> None:
+    """Raise Forbidden, after recording the refusal, unless `actor` may do `permission`."""
+    if actor.may(permission):
+        return
+    with Session(engine) as session, session.begin():
+        record(session, actor, Action.REFUSED, subject, {"needed": permission.value})
+    raise Forbidden(actor, permission)
+
+
+class AuditLog:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def signed_in(self, actor: Actor) -> None:
+        with Session(self.engine) as session, session.begin():
+            record(session, actor, Action.SIGNED_IN, actor.label,
+                   {"roles": sorted(r.value for r in actor.roles) or ["none: what anyone may do"]})
+
+    def refused(self, actor: Actor, permission: Permission, subject: str) -> None:
+        """A refusal the app decided on before calling the store (a page the role does not include)."""
+        with Session(self.engine) as session, session.begin():
+            record(session, actor, Action.REFUSED, subject, {"needed": permission.value})
+
+    def find(self, filters: AuditFilters = AuditFilters(), *, by: Actor, page: int = 1,
+             page_size: int = 100) -> tuple[list[AuditEvent], int]:
+        """One page of the trail, newest first, and how many events match."""
+        require(self.engine, by, Permission.AUDIT, "the audit trail")
+        query = _filtered(filters)
+        with Session(self.engine) as session:
+            total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            rows = session.scalars(query.order_by(AuditEventRow.id.desc()).limit(page_size)
+                                   .offset((max(page, 1) - 1) * page_size))
+            return [_event(r) for r in rows], total
+
+    def each(self, filters: AuditFilters = AuditFilters(), *, by: Actor) -> Iterator[AuditEvent]:
+        require(self.engine, by, Permission.AUDIT, "the audit trail")
+        with Session(self.engine) as session:
+            for row in session.scalars(_filtered(filters).order_by(AuditEventRow.id).execution_options(yield_per=1000)):
+                yield _event(row)
+
+
+def _filtered(f: AuditFilters) -> Select:
+    t = AuditEventRow
+    query = select(t)
+    if f.action:
+        query = query.where(t.action == f.action)
+    who = f.actor.strip().casefold()
+    if who:
+        pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(func.lower(t.actor_name).like(pattern, escape="\\")
+                            | func.lower(t.actor_email).like(pattern, escape="\\"))
+    if f.since is not None:
+        query = query.where(t.at >= datetime.combine(f.since, time(), UTC))
+    if f.until is not None:
+        query = query.where(t.at < datetime.combine(f.until + timedelta(days=1), time(), UTC))
+    return query
+
+
+def _event(r: AuditEventRow) -> AuditEvent:
+    at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)
+    return AuditEvent(r.id, at, r.actor_name, r.actor_email, r.actor_roles, r.action, r.subject, json.loads(r.detail))
+
+
+AUDIT_COLUMNS = ("id", "at", "actor_name", "actor_email", "actor_roles", "action", "subject", "detail")
+
+
+def audit_csv(events: Iterable[AuditEvent]) -> str:
+    """The trail as a spreadsheet-safe CSV (a client's name in a detail is never run as a formula)."""
+    rows = [[str(e.id), e.at.isoformat(timespec="seconds"), e.actor_name, e.actor_email, e.actor_roles, e.action,
+             e.subject, json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True)] for e in events]
+    return rows_text([list(AUDIT_COLUMNS), *rows])

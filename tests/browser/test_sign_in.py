@@ -1,0 +1,146 @@
+"""Sign-in in a real browser, through a real OpenID Connect provider on loopback (oidc-provider-mock: its page
+lists the demo users, one button each): each role finds exactly its pages and actions, and a page opened by URL
+without the role shows none of its data. The app runs with its own secrets file and register."""
+import pytest
+from conftest import READY, wait_ready
+from playwright.sync_api import expect
+
+from bench.serve import streamlit_server
+from deploy import oidc
+from deploy.ports import free_port
+
+PUBLIC = ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
+PAGES = {  # what each demo user's role offers, in menu order
+    "none": PUBLIC,
+    "sales": [*PUBLIC, "Saved quotes"],
+    "sales-ops": [*PUBLIC, "Saved quotes", "Batch quotes"],
+    "author": [*PUBLIC, "Saved quotes", "Batch quotes", "Policy lab"],
+    "admin": [*PUBLIC, "Saved quotes", "Batch quotes", "Policy lab", "Audit trail"],
+}
+PATHS = {"Saved quotes": "Saved_quotes", "Batch quotes": "Batch_quotes", "Policy lab": "Policy_lab",
+         "Audit trail": "Audit_trail"}
+NAMES = {u["sub"]: u["name"] for u in oidc.DEMO_USERS}
+
+
+@pytest.fixture(scope="module")
+def app_with_sign_in(chromium, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sign-in")
+    provider = oidc.start(log=folder / "oidc.log")
+    port = free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
+    try:
+        with streamlit_server(port=port, args=["--secrets.files", str(secrets)],
+                              env={"REFUND_DATA_DIR": str(folder / "data")}) as (base, _):
+            yield base
+    finally:
+        provider.stop()
+
+
+@pytest.fixture
+def person(context):
+    """A browser of its own (its own cookies): one person."""
+    ctx = context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.set_default_timeout(30_000)
+    ctx.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())  # the provider page's stylesheet: offline
+    yield ctx.new_page()
+    ctx.close()
+
+
+def sign_in(page, base: str, role: str) -> None:
+    """Through the app's Staff sign-in, the provider's page (pick the demo user), and back."""
+    page.goto(base)
+    wait_ready(page)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in").click()
+    user = oidc.DEMO_BY_ROLE[role]
+    page.get_by_role("button", name=user, exact=True).click()  # the provider's page
+    page.wait_for_url(f"{base}/**")
+    wait_ready(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in: {NAMES[user]}")).to_be_visible()
+
+
+def menu(page) -> list[str]:
+    group = page.get_by_test_id("stButtonGroup").first
+    expect(group).to_be_visible()
+    return [t.strip() for t in group.locator("button").all_inner_texts()]
+
+
+def open_path(page, base: str, path: str) -> None:
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector(READY)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def refused(page, words: str) -> None:
+    expect(page.get_by_text(words)).to_be_visible()
+    assert page.get_by_test_id("stDataFrame").count() == 0 and page.get_by_test_id("stMetric").count() == 0
+    assert page.get_by_test_id("stDownloadButton").count() == 0
+
+
+def save_a_quote(page, client: str) -> None:
+    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page.get_by_label("Client name (optional)").fill(client)
+    expect(page.get_by_text("Saved by: ")).to_be_visible()  # the signed-in name: no box to type one
+    assert page.get_by_label("Saved by").count() == 0
+    page.get_by_role("button", name="Save to the register").click()
+    expect(page.get_by_text("Saved as quote #")).to_be_visible()
+
+
+def test_anyone_is_offered_the_public_pages_and_every_protected_url_asks_to_sign_in(app_with_sign_in, person):
+    person.goto(app_with_sign_in)
+    wait_ready(person)
+    assert menu(person) == PUBLIC
+    person.get_by_test_id("stPopoverButton").filter(has_text="Download or share").click()
+    expect(person.get_by_role("button", name="Client summary (PDF)")).to_be_visible()
+    assert person.get_by_role("button", name="Save to the register").count() == 0
+    for path in PATHS.values():
+        open_path(person, app_with_sign_in, path)
+        refused(person, "This page is for staff: sign in")
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sign_in, person, role):
+    base = app_with_sign_in
+    sign_in(person, base, role)
+    assert menu(person) == PAGES[role]
+    for label, path in PATHS.items():  # a page the role lacks, opened by its URL: nothing of it
+        if label not in PAGES[role]:
+            open_path(person, base, path)
+            refused(person, "Your role does not include this page")
+    if role == "none":
+        person.goto(base)
+        wait_ready(person)
+        expect(person.get_by_test_id("stPopoverButton").filter(has_text="Download or share")).to_be_visible()
+    if role == "sales":
+        person.goto(f"{base}/?provider=stepinto&service=ppc&amount_paid=2400")
+        wait_ready(person)
+        save_a_quote(person, "Signed Client")
+        open_path(person, base, "Saved_quotes")
+        expect(person.get_by_test_id("stDataFrame")).to_be_visible()
+        person.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        person.get_by_role("button", name="End session").click()  # the provider's own sign-out page
+        person.wait_for_url(f"{base}/**")
+        wait_ready(person)
+        expect(person.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in")).to_be_visible()
+        open_path(person, base, "Saved_quotes")
+        refused(person, "This page is for staff: sign in")
+    if role == "sales-ops":
+        open_path(person, base, "Batch_quotes")
+        expect(person.get_by_text("Also save every quoted row to the register")).to_be_visible()
+    if role == "author":
+        open_path(person, base, "Policy_lab")
+        expect(person.get_by_role("button", name="Save as draft")).to_be_visible()
+        expect(person.get_by_text("Your name: Ari Author")).to_be_visible()
+    if role == "admin":
+        person.goto(f"{base}/?provider=itmedia&service=seo")
+        wait_ready(person)
+        save_a_quote(person, "Admin's Client")
+        open_path(person, base, "Audit_trail")
+        table = person.get_by_test_id("stDataFrame")
+        expect(table).to_be_visible()
+        expect(person.get_by_text("event(s) match")).to_be_visible()
+        # the grid draws on a canvas: its rows are read from the CSV behind it
+        with person.expect_download() as download:
+            person.get_by_role("button", name="Download these events (CSV)").click()
+        trail = download.value.path().read_text()
+        assert "Ada Admin,ada@example.com,admin,quote saved" in trail

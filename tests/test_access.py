@@ -1,0 +1,203 @@
+"""Roles, checked where the register writes and reads (store/, no Streamlit), against SQLite and a real PostgreSQL;
+the audit trail those checks and writes leave, and that it cannot be changed; withdrawing a policy version."""
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from policy import InputError, parse_scenario, policies, quote
+from policy.cli import main as cli
+from policy.versions import shipped_catalog
+from store import AuditLog, Forbidden, PolicyStore, QuoteStore
+from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
+from store.audit import Action, AuditFilters, audit_csv
+from tests.actors import ADA, ANYONE, CLIENT, OPS, PAT, SAM, SUE, person
+
+P = Permission
+# The role table (README): each role's permissions, exactly.
+TABLE = {
+    None: set(),
+    Role.SALES: {P.SAVE_QUOTE, P.VIEW_REGISTER, P.DELETE_OWN_QUOTE},
+    Role.SALES_OPS: {P.SAVE_QUOTE, P.VIEW_REGISTER, P.DELETE_OWN_QUOTE, P.BATCH, P.SAVE_BATCH},
+    Role.AUTHOR: {P.SAVE_QUOTE, P.VIEW_REGISTER, P.DELETE_OWN_QUOTE, P.BATCH, P.SAVE_BATCH, P.LAB, P.PUBLISH},
+    Role.ADMIN: set(Permission),
+}
+
+
+@pytest.mark.parametrize("role", [None, *RANKS])
+def test_each_role_permits_exactly_what_the_role_table_says(role):
+    assert permissions_of([role] if role else []) == TABLE[role]
+
+
+def test_the_local_user_has_every_role_and_anyone_none():
+    assert all(Actor.local_user("me").may(p) for p in Permission)
+    assert not any(ANYONE.may(p) for p in Permission) and not any(CLIENT.may(p) for p in Permission)
+
+
+ROLES = RoleMap.from_config({"claim": "groups", "sales": ["@sales.example.com"], "sales-ops": ["Olive@Example.com"],
+                             "admin": "ada@example.com"})
+
+
+@pytest.mark.parametrize("claims, roles", [
+    ({"email": "sam@sales.example.com"}, {Role.SALES}),  # by domain
+    ({"email": "olive@example.com"}, {Role.SALES_OPS}),  # by address, any case
+    ({"email": "ari@example.com", "groups": ["author", "unknown-group"]}, {Role.AUTHOR}),  # by the token's claim
+    ({"email": "ari@example.com", "groups": "sales_ops"}, {Role.SALES_OPS}),  # one value, either spelling
+    ({"email": "ada@example.com", "groups": ["sales"]}, {Role.ADMIN, Role.SALES}),
+    ({"email": "ada@example.com", "email_verified": False}, set()),  # an unverified address grants nothing
+    ({"email": "mallory@sales.example.com.evil.org"}, set()),  # a domain is matched whole
+    ({"email": "cleo@client.example.org"}, set()),
+    ({}, set()),
+])
+def test_roles_come_from_addresses_domains_and_a_claim(claims, roles):
+    assert ROLES.roles_of(claims) == roles
+
+
+@pytest.mark.parametrize("config, field", [
+    ({"superuser": ["a@example.com"]}, "roles.superuser"),
+    ({"sales": ["example.com"]}, "roles.sales"),
+    ({"sales": [1]}, "roles.sales"),
+    ({"claim": ["groups"]}, "roles.claim"),
+])
+def test_a_role_configuration_it_cannot_read_names_the_entry(config, field):
+    with pytest.raises(InputError) as caught:
+        RoleMap.from_config(config)
+    assert caught.value.field == field
+
+
+def q(**fields):
+    return quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
+                                     days_since_payment=3) | fields))
+
+
+@pytest.fixture
+def store(database_url):
+    s = QuoteStore.open(database_url)
+    yield s
+    s.engine.dispose()
+
+
+def refusals(store) -> list[tuple[str, str]]:
+    events, _ = AuditLog(store.engine).find(AuditFilters(action=Action.REFUSED.value), by=ADA)
+    return [(e.actor_email, e.subject) for e in events]
+
+
+_numbers = itertools.count(1)
+
+
+def _draft(versions: PolicyStore, by: Actor, number: str = "") -> int:
+    number = number or f"lab-{next(_numbers)}"
+    return versions.save_draft(policies()["stepinto"].model_copy(update={"version": number}), "the text", by=by)
+
+
+WRITES = {  # every write path of the register, and the least role that may take it
+    "save a quote": (lambda s, by: s.save(q(), client_name="Ana", by=by), SAM, CLIENT),
+    "save a batch": (lambda s, by: s.save_batch("Nov", [q()], by=by), OPS, SAM),
+    "save a draft": (lambda s, by: _draft(PolicyStore(s.engine), by), PAT, OPS),
+    "publish": (lambda s, by: PolicyStore(s.engine).publish(_draft(PolicyStore(s.engine), PAT), date(2027, 1, 1),
+                                                            by=by), PAT, OPS),
+    "withdraw": (lambda s, by: PolicyStore(s.engine).withdraw(
+        PolicyStore(s.engine).publish(_draft(PolicyStore(s.engine), PAT), date(2027, 1, 1), by=PAT).lab_id, "wrong",
+        by=by), PAT, OPS),
+}
+
+
+@pytest.mark.parametrize("action", list(WRITES))
+def test_every_write_refuses_a_user_without_the_role_writes_nothing_and_records_the_refusal(store, action):
+    write, allowed, refused = WRITES[action]
+    for who in (ANYONE, refused):
+        with pytest.raises(Forbidden) as caught:
+            write(store, who)
+        assert "Not allowed" in str(caught.value)
+    assert store.find(by=ADA)[1] == 0 and store.batches(by=ADA) == []
+    statuses = {v.status for v in PolicyStore(store.engine).versions()}  # the setups' drafts, and withdraw's version
+    assert "withdrawn" not in statuses and ("published" not in statuses or action == "withdraw")
+    assert [who for who, _ in refusals(store)] == [refused.email, ""]  # newest first: both refusals, by whom
+    write(store, allowed)  # the role that may, can
+
+
+@pytest.mark.parametrize("read", [
+    lambda s, by: s.find(by=by), lambda s, by: s.get(1, by=by), lambda s, by: list(s.each(by=by)),
+    lambda s, by: s.batches(by=by),
+])
+def test_reading_the_register_needs_a_sales_role(store, read):
+    store.save(q(), client_name="Ana", by=SAM)
+    for who in (ANYONE, CLIENT):
+        with pytest.raises(Forbidden):
+            read(store, who)
+    read(store, SAM)
+
+
+def test_sales_delete_their_own_quotes_an_admin_any_and_the_trail_keeps_what_was_deleted(store):
+    mine, theirs = store.save(q(), client_name="Ana", by=SAM), store.save(q(), client_name="Bo", by=SUE)
+    with pytest.raises(Forbidden):
+        store.delete(theirs, by=SAM)
+    assert store.get(theirs, by=SAM) is not None  # refused: still there
+    assert store.may_delete(store.get(mine, by=SAM), SAM) and not store.may_delete(store.get(theirs, by=SAM), SAM)
+    assert store.delete(mine, by=SAM) and store.delete(theirs, by=ADA)
+    assert not store.delete(theirs, by=ADA)  # gone already: said as such, not "deleted" twice
+    events, _ = AuditLog(store.engine).find(AuditFilters(action=Action.QUOTE_DELETED.value), by=ADA)
+    assert [(e.actor_email, e.subject, e.detail["client_name"]) for e in events] == [
+        ("ada@example.com", f"quote #{theirs}", "Bo"), ("sam@example.com", f"quote #{mine}", "Ana")]
+    assert events[0].detail["quote"]["refund_max"] == "1200.00"  # the whole quote that was deleted
+
+
+def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
+    store.save(q(), client_name="Ana", by=SAM)
+    store.save_batch("Nov", [q(), q()], by=OPS)
+    versions = PolicyStore(store.engine)
+    version = versions.publish(_draft(versions, PAT), date(2027, 1, 1), by=PAT)
+    versions.withdraw(version.lab_id, "published by mistake", by=PAT)
+    log = AuditLog(store.engine)
+    for who in (ANYONE, SAM, PAT):
+        with pytest.raises(Forbidden):
+            log.find(by=who)
+    events, _total = log.find(by=ADA)
+    assert [(e.actor_name, e.action) for e in reversed(events)] == [
+        ("sam", "quote saved"), ("ops", "batch saved"), ("Pat Author", "version saved as draft"),
+        ("Pat Author", "version published"), ("Pat Author", "version withdrawn"), ("anyone (not signed in)", "refused"),
+        ("sam", "refused"), ("Pat Author", "refused")]
+    assert events[-2].detail == {"name": "Nov", "rows": 2}
+    assert log.find(AuditFilters(actor="PAT"), by=ADA)[1] == 4
+    assert log.find(AuditFilters(since=date.today() + timedelta(days=1)), by=ADA)[1] == 0
+    csv = audit_csv(log.each(by=ADA))
+    assert csv.splitlines()[0] == "id,at,actor_name,actor_email,actor_roles,action,subject,detail"
+
+
+def test_the_audit_trail_cannot_be_changed_or_deleted_even_by_sql(store):
+    store.save(q(), client_name="Ana", by=person("=1+2", Role.SALES))  # a name from an identity token
+    for statement in ("UPDATE audit_events SET actor_name = 'someone else'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as c:
+            c.execute(text(statement))
+    events, total = AuditLog(store.engine).find(by=ADA)
+    assert total == 1 and events[0].actor_name == "=1+2"
+    assert ",'=1+2," in audit_csv(events)  # never run as a formula by a spreadsheet
+
+
+def test_a_withdrawn_version_is_in_force_no_more_and_says_when_by_whom_and_why(store, capsys):
+    versions = PolicyStore(store.engine)
+    shipped = policies()["stepinto"]
+    published = versions.publish(_draft(versions, PAT, "2027-01"), date(2027, 1, 1), by=PAT)
+    given = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
+                                      days_since_payment=3, paid_on=date(2027, 1, 2))),
+                  shipped_catalog().adding(versions.versions()))
+    saved = store.save(given, by=SAM)
+    with pytest.raises(InputError) as caught:
+        versions.withdraw(published.lab_id, "  ", by=PAT)
+    assert caught.value.field == "reason"
+    before = versions.revision()
+    gone = versions.withdraw(published.lab_id, "a typo in 2.1", by=PAT, at=datetime(2026, 12, 5, tzinfo=UTC))
+    assert versions.revision() != before  # the app's catalog cache sees the change
+    assert gone.status == "withdrawn" and gone.withdrawn.sentence("2027-01") == (
+        "Version 2027-01 was withdrawn on 05 Dec 2026 by Pat Author: a typo in 2.1")
+    catalog = shipped_catalog().adding(versions.versions())
+    assert catalog.on(date(2027, 1, 2))["stepinto"].version == shipped.version  # the version before it
+    assert catalog.withdrawal("stepinto", "2027-01") == gone.withdrawn
+    assert store.get(saved, by=SAM).quote == given  # a quote saved under it opens exactly as given
+    with pytest.raises(InputError):
+        versions.withdraw(published.lab_id, "again", by=PAT)  # once
+    assert cli(["versions"], catalog=lambda: catalog) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "2027-01" in x)
+    assert "withdrawn on 2026-12-05 by Pat Author: a typo in 2.1" in line

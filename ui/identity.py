@@ -1,0 +1,148 @@
+"""Who is using the app, and what a page may show them.
+
+Sign-in is Streamlit's own (`st.login`, OpenID Connect), configured by `[auth]` in `.streamlit/secrets.toml`;
+roles by `[roles]` there (store/access.py reads it). Three modes:
+- sign-in: `[auth]` is configured. Not signed in is "anyone"; a signed-in person has the roles `[roles]` gives.
+- local: no `[auth]`, and the server listens on loopback only (the default in .streamlit/config.toml). The one
+  local user has every role; the pages with client data say so.
+- closed: no `[auth]`, but the server listens beyond loopback (or REFUND_REQUIRE_SIGN_IN=1, as a deployment
+  behind a balancer sets it): the public pages work, and every page with client data or policy changes refuses
+  to open and says how to configure sign-in (fail closed).
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Optional
+
+import streamlit as st
+
+from policy import InputError
+from store.access import Actor, Permission, RoleMap
+from store.audit import AuditLog
+from ui.records import register
+
+REQUIRE_SIGN_IN = "REFUND_REQUIRE_SIGN_IN"  # "1": never fall back to local mode (a deployment sets it)
+Mode = Literal["sign-in", "local", "closed"]
+
+
+@dataclass(frozen=True)
+class Access:
+    actor: Actor
+    mode: Mode
+    why_closed: str = ""
+
+
+class UnreadableSecrets(Exception):
+    pass
+
+
+def _secrets_section(name: str) -> Optional[dict]:
+    """A section of the app's secrets; None where there is none. A secrets file that is there but cannot be read
+    raises: it may hold the [auth] that was meant to be on."""
+    if not st.secrets.load_if_toml_exists():
+        if any(Path(p).is_file() for p in st.get_option("secrets.files") or ()):
+            raise UnreadableSecrets
+        return None
+    found = st.secrets.get(name)
+    return dict(found) if found else None
+
+
+def listens_beyond_loopback() -> bool:
+    """Whether this server may be reached from another machine: no address (every interface) or a
+    non-loopback one."""
+    address = str(st.get_option("server.address") or "").strip().strip("[]")
+    if address == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(address).is_loopback
+    except ValueError:  # empty (every interface) or a host name that may be anyone's
+        return True
+
+
+def current() -> Access:
+    """Who is using this session now, read from the identity token on every run (a sign-out takes effect at
+    once); a configuration that cannot be read closes the protected pages rather than opening them."""
+    try:
+        auth = _secrets_section("auth")
+        roles = RoleMap.from_config(_secrets_section("roles"))
+    except InputError as exc:
+        return Access(Actor.anyone(), "closed", f"the role configuration is wrong: {exc.field} {exc.message}")
+    except UnreadableSecrets:  # closed, said, never a traceback
+        return Access(Actor.anyone(), "closed", "the secrets file (.streamlit/secrets.toml) cannot be read: see the "
+                                                "server's log for the line")
+    if auth:
+        claims = st.user.to_dict() if st.user.get("is_logged_in") else {}
+        return Access(roles.actor(claims) if claims else Actor.anyone(), "sign-in")
+    if os.environ.get(REQUIRE_SIGN_IN) == "1":
+        return Access(Actor.anyone(), "closed", f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured")
+    if listens_beyond_loopback():
+        where = st.get_option("server.address") or "every network interface"
+        return Access(Actor.anyone(), "closed", f"this server listens on {where} and no sign-in is configured")
+    return Access(Actor.local_user(), "local")
+
+
+def actor() -> Actor:
+    return current().actor
+
+
+LOCAL_NOTICE = ("Local mode: no sign-in is configured, so you have every role on this computer. Before anyone "
+                "else can reach this app, configure sign-in (README: Sign-in and roles).")
+
+
+def account() -> None:
+    """Who is signed in, in the sidebar, with Sign in / Sign out (only where sign-in is configured)."""
+    access = current()
+    with st.sidebar:
+        if access.mode == "local":
+            st.caption("Local mode: every role, no sign-in.")
+        elif access.mode == "sign-in":
+            who = access.actor
+            if who.anonymous:
+                if st.button("Staff sign-in", key="sign_in", width="stretch"):
+                    st.login()
+            else:
+                roles = ", ".join(r.label for r in sorted(who.roles, key=lambda r: r.value)) or "no staff role"
+                st.caption(f"Signed in: {who.label} ({roles})")
+                if st.button("Sign out", key="sign_out", width="stretch"):
+                    st.logout()
+
+
+def refuse(needed: Permission, page: str) -> None:
+    """The whole of what a page shows someone it is not for: why, and the way in. None of its data."""
+    access = current()
+    who = access.actor
+    if access.mode == "closed":
+        st.error(f"This page is closed: {access.why_closed}. Pages with client data or policy changes open only "
+                 "with sign-in configured: add an [auth] section (and [roles]) to .streamlit/secrets.toml, as the "
+                 "README's 'Sign-in and roles' shows, or serve on loopback only (server.address = \"localhost\").")
+    elif who.anonymous:
+        st.info(f"This page is for staff: sign in with a role that may {needed.value}.")
+        if st.button("Sign in", key="sign_in_page", type="primary"):
+            st.login()
+    else:
+        st.error(f"Your role does not include this page: it needs a role that may {needed.value}. Ask an admin "
+                 "if you need it.")
+        seen = st.session_state.setdefault("_refusals_recorded", set())
+        if page not in seen:  # once per session and page: a refusal is worth one line, not one per rerun
+            seen.add(page)
+            AuditLog(register().engine).refused(who, needed, f"page {page}")
+
+
+def may(permission: Permission) -> bool:
+    access = current()
+    return access.mode != "closed" and access.actor.may(permission)
+
+
+def signed_by(key: str, label: str) -> Actor:
+    """Who is acting, for a form that writes: the signed-in person (their name shown, not typed), or in local
+    mode the name typed into a box of the form (there is no identity to take it from)."""
+    who = actor()
+    if not who.local:
+        st.caption(f"{label}: {who.label}")
+        return who
+    from policy.records import NAME_MAX
+
+    return who.named(st.text_input(label, key=key, max_chars=NAME_MAX))
