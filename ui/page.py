@@ -63,6 +63,10 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     identity.account()
     values = state.values()
     st.title(title or nav.LABELS[script], help=about)
+    if caption:
+        st.caption(caption)
+    if REPLICA:
+        st.caption(f"Served by replica {REPLICA}")
     needed = nav.needs(script)
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
         identity.refuse(needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
@@ -70,10 +74,6 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.stop()
     if needed is not None and access.mode == "local":
         st.caption(identity.LOCAL_NOTICE)
-    if caption:
-        st.caption(caption)
-    if REPLICA:
-        st.caption(f"Served by replica {REPLICA}")
     state.show_url_warnings()
     state.show_stale_request()
     return values

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.serve import CHROMIUM_ARGS, INSTALL_HINT, chromium_path, streamlit_server
+from deploy.oidc import DEMO_BY_ROLE, DEMO_USERS
 
 SHOTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "screenshots"
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -85,3 +86,27 @@ def shot(page, name: str) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
     page.set_viewport_size(size)
+
+
+def signing_in(ctx):
+    """A browser context that can sign in through the OIDC test provider: its page's stylesheet is on a CDN,
+    which this offline machine cannot reach (left to fail on its own, it only slows the page)."""
+    ctx.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
+    return ctx
+
+
+NAMES = {u["sub"]: u["name"] for u in DEMO_USERS}
+
+
+def sign_in(page, base: str, role: str) -> None:
+    """As a person does: the app's Staff sign-in, the provider's page (pick the demo user of `role`), and back."""
+    from playwright.sync_api import expect
+
+    page.goto(base)
+    wait_ready(page)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in").click()
+    user = DEMO_BY_ROLE[role]
+    page.get_by_role("button", name=user, exact=True).click()  # the provider's page
+    page.wait_for_url(f"{base}/**")
+    wait_ready(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in: {NAMES[user]}")).to_be_visible()

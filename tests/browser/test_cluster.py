@@ -1,15 +1,19 @@
-"""Through the balancer, in a real browser: two replicas behind HAProxy with one PostgreSQL (deploy/cluster.py).
+"""Through the balancer, in a real browser: two replicas behind HAProxy with one PostgreSQL and the demo sign-in
+provider (deploy/cluster.py).
 
 Two browser contexts (two cookie jars, as two people) land on different replicas: each page says which replica
-serves it ("Served by replica a"), and the balancer's REFUND_REPLICA cookie says the same. A quote saved on one
-is listed on the other, and a replica stopped mid-test loses only its own sessions, which reconnect to the other.
+serves it ("Served by replica a"), and the balancer's REFUND_REPLICA cookie says the same. Each signs in through
+the balancer; a quote saved on one is listed on the other, and a replica stopped mid-test loses only its own
+sessions, which reconnect to the other, still signed in (both replicas share the cookie secret).
 """
 import os
 import random
 import shutil
+import urllib.error
+import urllib.request
 
 import pytest
-from conftest import READY
+from conftest import READY, sign_in, signing_in
 from playwright.sync_api import expect
 
 from deploy import cluster, postgres
@@ -23,7 +27,7 @@ def balanced(tmp_path_factory, chromium):
             pytest.fail("the cluster test must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
     base = next(p for p in (random.randrange(20_000, 40_000, 20) for _ in range(50))
-                if not any(in_use(p + i) for i in (0, 1, 2, 10)))
+                if not any(in_use(p + i) for i in (0, 1, 2, 10, 20)))
     folder = tmp_path_factory.mktemp("cluster")
     running = cluster.up(folder, base)
     yield running
@@ -31,12 +35,31 @@ def balanced(tmp_path_factory, chromium):
 
 
 def open_in(browser, url: str):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = signing_in(browser.new_context(viewport={"width": 1400, "height": 1000}))
     ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     page.goto(url)
     page.wait_for_selector(READY)
     return ctx, page
+
+
+def status_and_headers(url: str):
+    """The status and the headers (looked up in any case, as HTTP names are)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.headers
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers
+
+
+def test_the_balancer_forbids_framing_and_hides_streamlits_internal_endpoints(balanced):
+    status, headers = status_and_headers(f"{balanced.url}/")
+    assert status == 200 and headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert status_and_headers(f"{balanced.url}/_stcore/health")[0] == 200  # what the browser needs
+    assert status_and_headers(f"{balanced.url}/_stcore/host-config")[0] == 200
+    for hidden in ("/_stcore/metrics", "/_stcore/agent/openapi.json", "/_stcore/anything"):
+        assert status_and_headers(balanced.url + hidden)[0] == 404, hidden
 
 
 def served_by(page) -> str:
@@ -52,14 +75,20 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     first, second = served_by(page_one), served_by(page_two)
     assert first != second  # round robin for a first visit, then pinned by the cookie
     assert {c["name"]: c["value"] for c in one.cookies()}["REFUND_REPLICA"] == first
+    expect(page_two.get_by_text("This page is for staff: sign in")).to_be_visible()  # sign-in is on: nobody is local
 
+    sign_in(page_one, balanced.url, "sales")  # through the balancer, on the replica the cookie pins
+    assert served_by(page_one) == first
+    page_one.goto(f"{balanced.url}/?provider=stepinto&service=ppc&amount_paid=2400")
+    page_one.wait_for_selector(READY)
     page_one.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
     page_one.get_by_label("Client name (optional)").fill("Cluster Client")
-    page_one.get_by_label("Saved by").fill("rep one")
+    expect(page_one.get_by_text("Saved by: Sam Sales")).to_be_visible()
     page_one.get_by_role("button", name="Save to the register").click()
     expect(page_one.get_by_text("Saved as quote #")).to_be_visible()
 
-    page_two.reload()
+    sign_in(page_two, balanced.url, "sales-ops")
+    page_two.goto(f"{balanced.url}/Saved_quotes")
     page_two.wait_for_selector(READY)
     assert served_by(page_two) == second  # still pinned
     expect(page_two.get_by_test_id("stDataFrame")).to_be_visible()
@@ -71,6 +100,7 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     # their browser reconnects by itself, through the balancer, to the other replica: a new session there
     expect(page_one.get_by_text(f"Served by replica {second}")).to_be_visible(timeout=60_000)
     expect(page_one.get_by_test_id("stMetric").filter(has_text="Refund")).to_be_visible()
+    expect(page_one.get_by_test_id("stSidebar").get_by_text("Signed in: Sam Sales")).to_be_visible()
     # the second person's session, on the replica still up, carries on
     page_two.get_by_label("Search client, reference or note").fill("nobody")
     page_two.keyboard.press("Enter")

@@ -2,7 +2,7 @@
 lists the demo users, one button each): each role finds exactly its pages and actions, and a page opened by URL
 without the role shows none of its data. The app runs with its own secrets file and register."""
 import pytest
-from conftest import READY, wait_ready
+from conftest import READY, sign_in, signing_in, wait_ready
 from playwright.sync_api import expect
 
 from bench.serve import streamlit_server
@@ -19,7 +19,6 @@ PAGES = {  # what each demo user's role offers, in menu order
 }
 PATHS = {"Saved quotes": "Saved_quotes", "Batch quotes": "Batch_quotes", "Policy lab": "Policy_lab",
          "Audit trail": "Audit_trail"}
-NAMES = {u["sub"]: u["name"] for u in oidc.DEMO_USERS}
 
 
 @pytest.fixture(scope="module")
@@ -42,21 +41,8 @@ def person(context):
     """A browser of its own (its own cookies): one person."""
     ctx = context.browser.new_context(viewport={"width": 1400, "height": 1000})
     ctx.set_default_timeout(30_000)
-    ctx.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())  # the provider page's stylesheet: offline
-    yield ctx.new_page()
+    yield signing_in(ctx).new_page()
     ctx.close()
-
-
-def sign_in(page, base: str, role: str) -> None:
-    """Through the app's Staff sign-in, the provider's page (pick the demo user), and back."""
-    page.goto(base)
-    wait_ready(page)
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in").click()
-    user = oidc.DEMO_BY_ROLE[role]
-    page.get_by_role("button", name=user, exact=True).click()  # the provider's page
-    page.wait_for_url(f"{base}/**")
-    wait_ready(page)
-    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in: {NAMES[user]}")).to_be_visible()
 
 
 def menu(page) -> list[str]:
