@@ -30,7 +30,7 @@ from policy.lab import (
     tier_rows,
 )
 from policy.lint import lint_policy
-from policy.loader import parse_policy, policy_toml
+from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
 from policy.schema import PolicyFile
 from policy.taxonomy import SERVICES
@@ -89,7 +89,7 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
             "before": "Before", "after": "After"}), hide_index=True, width="stretch")
 
 
-FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name",
+FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
                "version": "New version's number", "reason": "Why it is withdrawn"}
 
 
@@ -142,7 +142,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             try:
                 policy = parse_policy(toml_file.getvalue().decode("utf-8"), toml_file.name)
                 if text_file is not None:
-                    text = text_file.getvalue().decode("utf-8")
+                    text = text_file.getvalue().decode("utf-8").removeprefix("\ufeff")
+                    if len(text) > POLICY_TEXT_MAX:
+                        raise PolicyFileError(f"{text_file.name}: has {len(text):,} characters; a policy's text may "
+                                              f"have at most {POLICY_TEXT_MAX:,}")
                 elif found.of(policy.id):
                     text = found.text_of(found.of(policy.id)[-1].policy)
                 else:
@@ -207,7 +210,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     if base.deductions:
         st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch", column_config=LABELS)
     with st.expander("The policy text of this version (quotes are checked against it)"):
-        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}")
+        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX)
     left, right = st.columns(2)
     own = uploaded is not None  # an uploaded file keeps its own number and date; an edit gets a free one
     if st.session_state.get("lab_number_for") != (suffix, own):  # another provider, version or upload: start again

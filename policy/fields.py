@@ -7,13 +7,16 @@ rule that reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal, Optional, get_args, get_origin
+from typing import Any, Literal, Optional, Union, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le
 
 from .models import Scenario
 from .money import CENT
+
+Bound = Union[Decimal, date]
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,10 @@ class FieldSpec:
     default: Any  # the model's default; for a required field, its example (what the app starts from)
     choices: tuple[str, ...]  # the allowed values of a choice field (empty for the others)
     choice_labels: dict[str, str]  # how they read
-    low: Optional[Decimal]
+    low: Optional[Decimal]  # a number's least and most
     high: Optional[Decimal]
+    first_day: Optional[date]  # a date's
+    last_day: Optional[date]
     cli: tuple[str, ...]  # the command line's flags for it, the long name first
 
     @property
@@ -36,17 +41,21 @@ class FieldSpec:
         return self.cli[0]
 
 
-def _bounds(info) -> tuple[Optional[Decimal], Optional[Decimal]]:
-    """The least and the most a field allows (a money field above 0 starts at a cent)."""
-    low = high = None
+def _bounds(info) -> tuple[Optional[Bound], Optional[Bound]]:
+    """The least and the most a field allows (a money field above 0 starts at a cent; a date after a day, the
+    next day)."""
+    low: Optional[Bound] = None
+    high: Optional[Bound] = None
     metadata = list(info.metadata)
     for arg in get_args(info.annotation):  # Annotated[Decimal, Field(...)] keeps its bounds on the inner type
         metadata += getattr(arg, "metadata", [])
     for m in metadata:
-        if isinstance(m, (Ge, Gt)):
-            low = Decimal(str(m.ge)) if isinstance(m, Ge) else Decimal(str(m.gt)) + CENT
+        if isinstance(m, Ge):
+            low = m.ge if isinstance(m.ge, date) else Decimal(str(m.ge))
+        elif isinstance(m, Gt):
+            low = m.gt + timedelta(days=1) if isinstance(m.gt, date) else Decimal(str(m.gt)) + CENT
         elif isinstance(m, Le):
-            high = Decimal(str(m.le))
+            high = m.le if isinstance(m.le, date) else Decimal(str(m.le))
     return low, high
 
 
@@ -65,7 +74,9 @@ def _spec(name: str, info) -> FieldSpec:
         name=name, label=info.title, help=info.description, kind=extra["kind"], group=extra["group"],
         required=required, default=info.examples[0] if required else info.default,
         choices=_choices(info) if extra["kind"] == "choice" else (), choice_labels=extra["choice_labels"],
-        low=low, high=high, cli=("--" + name.replace("_", "-"), *extra["cli"]),
+        low=low if isinstance(low, Decimal) else None, high=high if isinstance(high, Decimal) else None,
+        first_day=low if isinstance(low, date) else None, last_day=high if isinstance(high, date) else None,
+        cli=("--" + name.replace("_", "-"), *extra["cli"]),
     )
 
 

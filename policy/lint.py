@@ -7,7 +7,6 @@ that id. `python -m policy lint` exits 1 when an error is left, 2 when a file ca
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
@@ -17,9 +16,10 @@ from typing import Literal, Optional
 
 from pydantic import ValidationError
 
-from .errors import describe_all
+from .errors import PolicyFileError, describe_all
 from .evaluator import Facts, evaluate
 from .explain import cite
+from .loader import policy_data
 from .models import Scenario
 from .schema import Amount, Clause, PolicyFile, Stage, Tier
 from .taxonomy import DECISIONS, SERVICES
@@ -74,11 +74,11 @@ class Unreadable(Exception):
 
 def read(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return policy_data(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise Unreadable(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise Unreadable(f"{path}: not valid TOML: {exc}") from None
+    except PolicyFileError as exc:  # not TOML, too large, nested too deeply
+        raise Unreadable(str(exc)) from None
 
 
 def lint_data(raw: dict, text: Optional[str]) -> list[Finding]:

@@ -19,11 +19,28 @@ DATA_DIR = Path(__file__).parent / "data"
 TEXTS_DIR = Path(__file__).parent / "texts"
 
 
-def parse_policy(text: str, name: str = "<policy>") -> PolicyFile:
+POLICY_FILE_MAX = 262_144  # characters of a policy file (the largest shipped is 39,785): bounds all the work
+POLICY_TEXT_MAX = 200_000  # characters of a policy's own text (the longest shipped is 10,923)
+
+
+def policy_data(text: str, name: str = "<policy>") -> dict:
+    """A policy file's TOML as data, before the schema; PolicyFileError naming the file where it cannot be. A
+    byte-order mark is ignored, as the editor that wrote it would expect; the size is bounded before parsing."""
+    text = text.removeprefix("\ufeff")
+    if len(text) > POLICY_FILE_MAX:
+        raise PolicyFileError(f"{name}: has {len(text):,} characters; a policy file may have at most "
+                              f"{POLICY_FILE_MAX:,}")
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyFileError(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise PolicyFileError(f"{name}: its tables or arrays are nested too deeply to be a policy file") from None
+
+
+def parse_policy(text: str, name: str = "<policy>") -> PolicyFile:
+    """A policy from its TOML, validated by the schema; PolicyFileError naming the file and the problem."""
+    raw = policy_data(text, name)
     try:
         return PolicyFile.model_validate(raw)
     except ValidationError as exc:

@@ -21,6 +21,10 @@ Verdict = Literal["full", "partial", "none", "discretionary", "depends", "window
 
 MAX_AMOUNT = Decimal("1000000000")  # a billion: far above any agency invoice, far below Decimal trouble
 MAX_DAYS = 36500
+# Payment dates a quote counts from: every date it counts to (up to MAX_DAYS plus a policy's longest clock) stays
+# in the calendar's range.
+EARLIEST_PAYMENT = date(1970, 1, 1)
+LATEST_PAYMENT = date(2999, 12, 31)
 
 # The kinds a field can be; everything that reads or writes a scenario switches on these, never on names.
 Kind = Literal["provider", "choice", "money", "percent", "days", "date", "tristate", "flag", "stage"]
@@ -84,7 +88,7 @@ class Scenario(BaseModel):
         cli=("--days",), ge=0, le=MAX_DAYS, examples=[0])
     paid_on: Optional[date] = declare(
         "date", "Payment date", "The day of payment (YYYY-MM-DD). With it, the request day and every deadline are "
-        "calendar dates.", default=None)
+        "calendar dates.", default=None, ge=EARLIEST_PAYMENT, le=LATEST_PAYMENT)
     work_started: Optional[bool] = declare(
         "tristate", "Work started", "Unknown: inferred from completion (above 0% = started).", default=None)
     deliverables_provided: Optional[bool] = declare(

@@ -17,9 +17,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from . import models
 from .taxonomy import DECISIONS, EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES, TERMS
 
+# Declared bounds of a policy file: what a policy needs with room to spare (the shipped ones: texts up to 308
+# characters, 20 items in a list, 35 tiers, periods up to 30 days), and no more, so that reading, linting and
+# quoting any file the schema accepts stays quick and every date it counts stays in the calendar.
+TEXT_MAX = 2_000  # characters of any one text: a quote, a label, a summary
+NAME_MAX = 100  # a provider's name
+VERSION_MAX = 80  # a version's number (the register's column)
+ID_MAX = 40  # a provider's id (the register's column)
+LIST_MAX = 20  # clauses of a rule, stages of a service, tiers of a stage, deductions, exceptions...
+AMBIGUITIES_MAX = 60
+TIERS_MAX = 200  # tiers in the whole file
+DAYS_MAX = 3_660  # ten years: any period or clock a policy counts
+FEE_CAP_MAX = Decimal(1_000_000_000)  # dollars
+
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=TEXT_MAX)
 
 
 ClauseRole = Literal["rule", "min", "max", "context"]
@@ -30,7 +43,7 @@ class Clause(Strict):
     clause is cited only where the band is wider than a point); context = a heading or a preamble that sets
     the scene, cited after the deciding clauses."""
 
-    section: str = Field(min_length=1)
+    section: str = Field(min_length=1, max_length=LIST_MAX)
     quote: str = Field(min_length=3)
     reading: Literal["as_written", "interpretation"] = "as_written"
     decision: Optional[str] = None  # a decisions.md row id or an ambiguity id of this policy
@@ -51,7 +64,7 @@ def clause_key(c: Clause) -> tuple:
 
 class Fee(Strict):
     pct: Decimal = Field(gt=0, le=100)
-    cap: Decimal = Field(gt=0)
+    cap: Decimal = Field(gt=0, le=FEE_CAP_MAX)
 
 
 AmountOf = Literal["base", "paid", "remaining_base", "unused_ad_spend", "unused_after_notice"]
@@ -68,9 +81,9 @@ class Amount(Strict):
     pct: Decimal = Field(default=Decimal(100), ge=0, le=100)
     less_fee: Optional[Fee] = None
     cap_pct: Optional[Decimal] = Field(default=None, ge=0, le=100)
-    notice_period_days: Optional[int] = Field(default=None, ge=0)
-    period_days: int = Field(default=30, gt=0)
-    plus: tuple[Amount, ...] = ()
+    notice_period_days: Optional[int] = Field(default=None, ge=0, le=DAYS_MAX)
+    period_days: int = Field(default=30, gt=0, le=DAYS_MAX)
+    plus: tuple[Amount, ...] = Field(default=(), max_length=4)
 
     @model_validator(mode="after")
     def _notice_needs_period(self) -> Amount:
@@ -86,12 +99,12 @@ class Reading(Strict):
 
 class TierAmbiguity(Strict):
     id: str
-    readings: tuple[Reading, ...] = Field(min_length=2)
+    readings: tuple[Reading, ...] = Field(min_length=2, max_length=10)
 
 
 class Conditions(Strict):
-    days_max: Optional[int] = Field(default=None, ge=0)  # inclusive ("within N days")
-    days_min: Optional[int] = Field(default=None, ge=0)
+    days_max: Optional[int] = Field(default=None, ge=0, le=DAYS_MAX)  # inclusive ("within N days")
+    days_min: Optional[int] = Field(default=None, ge=0, le=DAYS_MAX)
     work_started: Optional[bool] = None
     deliverables_provided: Optional[bool] = None
 
@@ -102,7 +115,7 @@ class Tier(Strict):
     when: Conditions = Conditions()
     min: Amount
     max: Amount
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
     ambiguity: Optional[TierAmbiguity] = None
 
     @field_validator("max")
@@ -140,7 +153,7 @@ class Stage(Strict):
     completion_to: Optional[Decimal] = Field(default=None, ge=0, le=100)  # inclusive
     work_started: Optional[bool] = None
     explicit_only: bool = False  # an event the user must assert; completion never places it
-    tiers: tuple[Tier, ...] = Field(min_length=1)
+    tiers: tuple[Tier, ...] = Field(min_length=1, max_length=LIST_MAX)
 
     def model_post_init(self, context: Any) -> None:
         self.clock_days  # noqa: B018 (worked out as the file is loaded)
@@ -198,9 +211,9 @@ class Service(Strict):
     label: str
     billing: Literal["project", "monthly"]
     stage_note: str  # how completion places a stage, shown to the user
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
     separate_funds: tuple[Literal[models.MONEY_PARTS], ...] = ()  # type: ignore[valid-type]
-    stages: tuple[Stage, ...] = Field(min_length=1)
+    stages: tuple[Stage, ...] = Field(min_length=1, max_length=LIST_MAX)
 
     @model_validator(mode="after")
     def _stages_cover_every_completion(self) -> Service:
@@ -220,14 +233,14 @@ class Service(Strict):
 
 
 class Window(Strict):
-    days: int = Field(ge=0)
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    days: int = Field(ge=0, le=DAYS_MAX)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class Deduction(Strict):
     field: Literal[models.MONEY_PARTS]  # type: ignore[valid-type]
     label: str
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class ExceptionRule(Strict):
@@ -235,30 +248,30 @@ class ExceptionRule(Strict):
     label: str
     min: Amount
     max: Amount
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class NoticeRule(Strict):
-    days: int = Field(ge=0)
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    days: int = Field(ge=0, le=DAYS_MAX)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class ProcessingTime(Strict):
     method: Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
-    min_business_days: int = Field(ge=0)
-    max_business_days: int = Field(ge=0)
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    min_business_days: int = Field(ge=0, le=DAYS_MAX)
+    max_business_days: int = Field(ge=0, le=DAYS_MAX)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class Remedy(Strict):
     label: str
     when_flag: Optional[Literal["first_time_client"]] = None
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class Term(Strict):
     summary: str
-    clauses: tuple[Clause, ...] = Field(min_length=1)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
 
 
 class Ambiguity(Strict):
@@ -266,9 +279,10 @@ class Ambiguity(Strict):
     title: str
     kind: str
     summary: str
-    readings: tuple[str, ...] = Field(min_length=2)
+    readings: tuple[str, ...] = Field(min_length=2, max_length=10)
     adopted: str
-    explains: tuple[str, ...] = ()  # linter findings this documents: "band-gap", or "band-gap:website" for one service
+    # linter findings this documents: "band-gap", or "band-gap:website" for one service
+    explains: tuple[str, ...] = Field(default=(), max_length=LIST_MAX)
 
 
 class Contact(Strict):
@@ -276,30 +290,30 @@ class Contact(Strict):
     phone: Optional[str] = None
     note: str
     how_to_request: str  # plain words: what to send, and to whom
-    steps: tuple[Clause, ...] = ()  # the policy's own request procedure
-    documents: tuple[Clause, ...] = ()  # what the policy asks the client to include
+    steps: tuple[Clause, ...] = Field(default=(), max_length=LIST_MAX)  # the policy's own request procedure
+    documents: tuple[Clause, ...] = Field(default=(), max_length=LIST_MAX)  # what the policy asks the client to include
     subject: str = "Refund request - {project}"  # a request email's subject line ({project}: the client's reference)
-    request_items: tuple[Clause, ...] = ()  # what the policy asks a request email to hold
+    request_items: tuple[Clause, ...] = Field(default=(), max_length=LIST_MAX)  # what the policy asks a request email to hold
     address_name: str = "refund email address"  # what the policy calls the address, where it gives none
 
 
 class PolicyFile(Strict):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str
-    version: str
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=ID_MAX)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    version: str = Field(min_length=1, max_length=VERSION_MAX)
     effective_from: Optional[date] = None  # the day this version takes effect; none: in force from the start
     last_updated: Optional[date] = None
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     source: str  # file name of the policy text in shared/policies
     contact: Contact
     window: Optional[Window] = None
-    deductions: tuple[Deduction, ...] = ()
-    exceptions: tuple[ExceptionRule, ...] = ()
+    deductions: tuple[Deduction, ...] = Field(default=(), max_length=LIST_MAX)
+    exceptions: tuple[ExceptionRule, ...] = Field(default=(), max_length=LIST_MAX)
     next_charge_notice: Optional[NoticeRule] = None
-    processing_times: tuple[ProcessingTime, ...] = ()
-    remedies: tuple[Remedy, ...] = ()
+    processing_times: tuple[ProcessingTime, ...] = Field(default=(), max_length=LIST_MAX)
+    remedies: tuple[Remedy, ...] = Field(default=(), max_length=LIST_MAX)
     terms: dict[Literal[tuple(TERMS)], Term] = {}  # type: ignore[valid-type]
-    ambiguities: tuple[Ambiguity, ...] = ()
+    ambiguities: tuple[Ambiguity, ...] = Field(default=(), max_length=AMBIGUITIES_MAX)
     services: dict[Literal[tuple(SERVICES)], Service]  # type: ignore[valid-type]
 
     def model_post_init(self, context: Any) -> None:
@@ -371,6 +385,13 @@ class PolicyFile(Strict):
         if not value:
             raise ValueError("a policy must offer at least one service")
         return value
+
+    @model_validator(mode="after")
+    def _tiers_within_bounds(self) -> PolicyFile:
+        count = sum(len(stage.tiers) for service in self.services.values() for stage in service.stages)
+        if count > TIERS_MAX:
+            raise ValueError(f"has {count:,} tiers; a policy file may have at most {TIERS_MAX}")
+        return self
 
     @model_validator(mode="after")
     def _every_cited_reading_exists(self) -> PolicyFile:

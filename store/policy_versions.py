@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from policy import InputError
-from policy.loader import parse_policy, policy_toml
+from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.records import NAME_MAX, checked
 from policy.schema import PolicyFile
 from policy.versions import Catalog, Status, Version, Withdrawal, shipped_catalog
@@ -38,6 +38,9 @@ class PolicyStore:
         saved_by = checked("saved_by", by.display_name, NAME_MAX)
         if not saved_by:
             raise InputError("saved_by", "is needed: say who saves this version")
+        if len(text) > POLICY_TEXT_MAX:
+            raise InputError("policy_text", f"has {len(text):,} characters; a policy's text may have at most "
+                                            f"{POLICY_TEXT_MAX:,}")
         if any(v.policy.version == policy.version and v.status == "published" for v in self.versions(policy.id)):
             raise InputError("version", f"{policy.version!r} is already published for {policy.name}: give the new "
                                         "version its own number")
