@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from policy.batch import quote_file
-from policy.batch_report import excel_to_csv, rows_json, template_csv, totals
+from policy.batch_report import rows_json, template_csv, totals
 from policy.errors import InputError
 from policy.explain import VERDICT_LABELS
 from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX
+from policy.workbook import COLUMNS_MAX, ROWS_MAX, excel_to_csv
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
 from ui import charts, page
@@ -67,7 +68,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
                               type=["csv", "txt", "xlsx"], key="batch_file",
                               help="Headers may be the field names, their labels or their flags (Amount Paid, "
-                                   "amount-paid); comma, semicolon, tab or pipe separated; UTF-8 or UTF-16.")
+                                   "amount-paid); comma, semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel "
+                                   f"file: its first sheet, up to {ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
     save = may(Permission.SAVE_BATCH) and st.checkbox("Also save every quoted row to the register, as one named "
                                                       "batch", key="batch_save")
     name, who = "", Actor.anyone()

@@ -1,5 +1,5 @@
-"""What the batch page shows of a batch's output: a template to start from, Excel read as CSV, the summary by
-provider and verdict, and the rows as JSON. All read the output the batch command writes (one truth)."""
+"""What the batch page shows of a batch's output: a template to start from, the summary by provider and verdict,
+and the rows as JSON (an Excel upload is read by policy/workbook.py). All read the output the batch command writes (one truth)."""
 from __future__ import annotations
 
 import csv
@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
 from .batch import open_csv
-from .errors import InputError
 from .export import scenario_cells
 from .fields import NAMES
 from .quoting import parse_scenario
@@ -30,16 +27,6 @@ def template_csv() -> str:
     """Every column the batch reads, with two example rows (as a quote's CSV writes a scenario)."""
     rows = [scenario_cells(parse_scenario(example)) for example in EXAMPLES]
     return rows_text([list(NAMES), *([row.get(name, "") for name in NAMES] for row in rows)])
-
-
-def excel_to_csv(data: bytes, target: Path) -> None:
-    """The first sheet of an .xlsx as a CSV of text cells (what Excel shows, not what it computes from)."""
-    try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
-    except Exception as exc:
-        raise InputError("file", f"is not an Excel workbook that can be read ({type(exc).__name__}); save it as "
-                                 ".xlsx or as CSV UTF-8") from None
-    frame.to_csv(target, index=False, lineterminator="\r\n")
 
 
 @dataclass(frozen=True)

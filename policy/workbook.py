@@ -1,0 +1,160 @@
+"""An Excel workbook's first sheet as a CSV of text cells, read within declared bounds.
+
+An .xlsx is a zip of XML: a few hundred kilobytes can unpack to gigabytes, or declare a million rows. So the
+bounds are checked before the reading (what the zip says it unpacks to, the shared strings' size) and while it
+streams (rows, columns, a cell's length), and the sheet is read a row at a time (openpyxl's read-only mode) and
+written as it is read: memory stays flat whatever the file holds, and the first bound crossed ends the reading
+with a message that names it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from .errors import InputError
+
+ROWS_MAX = 200_000  # cases in one workbook (a CSV may hold more: the command line streams it)
+COLUMNS_MAX = 64  # the batch reads 22 fields and a few of the rep's own columns
+CELL_MAX = 32_767  # Excel's own limit for a cell
+UNPACKED_MAX = 256 * 2**20  # bytes the whole zip may unpack to
+SHARED_STRINGS_MAX = 16 * 2**20  # bytes of the shared-string table, which is read whole before the first row
+CELLS_MAX = 6_000_000  # cells in the sheet (rows x columns of an ordinary one, with room to spare)
+PART_MAX = 2**20  # bytes of the small parts read to find the first sheet (workbook.xml and the relationships)
+TAGS = re.compile(rb"<(?:\w+:)?(row|c)[\s>/]")  # a row's or a cell's start in the sheet's XML, any prefix
+LIMITS_SAID = (f"an Excel file may hold up to {ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns, and unpack to at "
+               f"most {UNPACKED_MAX // 2**20} MB")
+
+
+def _refuse(why: str) -> InputError:
+    return InputError("file", f"{why}; {LIMITS_SAID} (save a larger one as CSV UTF-8, or split it)")
+
+
+def _unreadable(exc: BaseException) -> InputError:
+    return InputError("file", f"is not an Excel workbook that can be read ({type(exc).__name__}); save it as "
+                              ".xlsx or as CSV UTF-8")
+
+
+def _check_package(data: bytes) -> None:
+    """What the zip itself says, before any of it is unpacked (its sizes also cap what zipfile will unpack)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _unreadable(exc) from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > UNPACKED_MAX:
+        raise _refuse(f"unpacks to {unpacked / 2**20:,.0f} MB")
+    strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if strings > SHARED_STRINGS_MAX:
+        raise _refuse(f"holds {strings / 2**20:,.0f} MB of text in its shared-string table")
+
+
+def _part(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    if package.getinfo(name).file_size > PART_MAX:
+        raise _refuse(f"its part {name} is larger than a workbook's ever is")
+    return ElementTree.fromstring(package.read(name))
+
+
+def _first_sheet(package: zipfile.ZipFile) -> str:
+    """The first sheet's part, as the workbook lists its sheets (read from the package's small XML parts)."""
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    targets = {r.get("Type", "").rsplit("/", 1)[-1]: r.get("Target", "") for r in _part(package, "_rels/.rels")}
+    book = posixpath.normpath(targets["officeDocument"].lstrip("/"))
+    folder, name = posixpath.split(book)
+    links = {r.get("Id"): r.get("Target", "") for r in _part(package, posixpath.join(folder, "_rels", name + ".rels"))}
+    first = next(e for e in _part(package, book).iter() if e.tag.endswith("}sheet"))
+    target = links[first.get(rel)]
+    return posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
+
+
+def _count_sheet(data: bytes) -> None:
+    """The first sheet's rows and cells, counted in its XML as it unpacks (a megabyte at a time, before any of
+    it is parsed): a sheet beyond the bounds is refused without being read."""
+    rows = cells = 0
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        try:
+            member = _first_sheet(package)
+        except (KeyError, StopIteration, ElementTree.ParseError) as exc:
+            raise _unreadable(exc) from None
+        with package.open(member) as sheet:
+            while chunk := sheet.read(2**20):
+                buffer = tail + chunk
+                for m in TAGS.finditer(buffer):
+                    if m.end() > len(tail):  # not one counted in the chunk before
+                        if m.group(1) == b"row":
+                            rows += 1
+                        else:
+                            cells += 1
+                if rows > ROWS_MAX + 1:  # the header is not a case
+                    raise _refuse(f"has more than {ROWS_MAX:,} rows")
+                if cells > CELLS_MAX:
+                    raise _refuse(f"has more than {CELLS_MAX:,} cells")
+                tail = buffer[-32:]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the batch reads text: a date cell as its ISO date (with its time where it has one), a whole
+    number without '.0', TRUE/FALSE as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def excel_to_csv(data: bytes, target: Path) -> int:
+    """The first sheet of an .xlsx written to `target` as CSV (CRLF, every cell as text); the rows written, the
+    header included. InputError naming the file and the bound where it cannot be read within them."""
+    from openpyxl import load_workbook  # only a batch with a workbook needs it
+
+    _check_package(data)
+    _count_sheet(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise _unreadable(exc) from None
+    rows = width = 0
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # a sheet's declared size is not trusted: only the cells it holds are read
+        with target.open("w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f, lineterminator="\r\n")
+            for values in sheet.iter_rows(values_only=True):
+                rows += 1
+                if rows > ROWS_MAX + 1:  # the header is not a case
+                    raise _refuse(f"has more than {ROWS_MAX:,} rows")
+                cells = [cell_text(v) for v in values]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                if len(cells) > COLUMNS_MAX:
+                    raise _refuse(f"row {rows} has {len(cells)} columns")
+                width = width or len(cells)  # the header's: every row is written as wide (a blank row too)
+                cells += [""] * (width - len(cells))
+                for column, text in enumerate(cells, 1):
+                    if len(text) > CELL_MAX:
+                        raise _refuse(f"the cell in row {rows}, column {column} has {len(text):,} characters "
+                                      f"(at most {CELL_MAX:,})")
+                out.writerow(cells)
+    except InputError:
+        target.unlink(missing_ok=True)  # no partial file is left behind
+        raise
+    except Exception as exc:
+        target.unlink(missing_ok=True)
+        raise _unreadable(exc) from None
+    finally:
+        book.close()
+    return rows
