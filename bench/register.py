@@ -108,7 +108,7 @@ def run(quick: bool = False) -> list[Figure]:
         try:
             figures += _list_figures("PostgreSQL", server.url, rows, runs)
         finally:
-            server.stop()
+            server.remove()
     figures += _browser_batch(rows)
     print("\n".join(f"{f.name}: {f.median_text()}" for f in figures), file=sys.stderr)
     return figures

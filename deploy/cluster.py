@@ -1,4 +1,4 @@
-"""Two app replicas behind HAProxy with one PostgreSQL, on loopback: `python -m deploy.cluster up|down|status`.
+"""Two app replicas behind HAProxy with one PostgreSQL, on loopback: `python -m deploy.cluster up|down|status|purge`.
 
 Streamlit keeps a session in the memory of the process serving its websocket, so the balancer pins a browser to
 one replica with a cookie it inserts (not by IP: every client here is 127.0.0.1), and all shared state (the
@@ -8,6 +8,7 @@ out and sends its browsers, which reconnect by themselves, to the other one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -16,15 +17,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from deploy import oidc, postgres
+from deploy.ports import in_use
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("CLUSTER_DIR") or ROOT / "data" / "cluster")
 PORT = int(os.environ.get("CLUSTER_PORT") or 8600)  # the balancer; replicas and PostgreSQL on the next ports
 REPLICAS = ("a", "b")
+POSTGRES = "postgres"  # the folder, inside the cluster's, that keeps PostgreSQL's data across down and up
 
 
 @dataclass
@@ -35,7 +39,7 @@ class Cluster:
     replica_pids: dict[str, int]
     haproxy_pid: int
     postgres_port: int
-    postgres_folder: str  # in /tmp: when run as root the server runs as `postgres`, which must reach it
+    postgres_folder: str  # kept across down and up; when run as root, the server runs as `postgres`
     database_url: str
     oidc_port: int = 0  # the demo sign-in provider (deploy/oidc.py)
     oidc_pid: int = 0
@@ -119,18 +123,32 @@ def start_replica(name: str, port: int, database_url: str, folder: Path) -> int:
     return proc.pid
 
 
+def ports_of(port: int) -> dict[str, int]:
+    """Every port the cluster listens on, by what listens."""
+    return {"the balancer": port, **{f"replica {n}": port + 1 + i for i, n in enumerate(REPLICAS)},
+            "PostgreSQL": port + 10, "the sign-in provider": port + 20}
+
+
 def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
+    """Start PostgreSQL (with the data kept from an earlier run, if any), the sign-in provider, the replicas and
+    HAProxy. Every port is checked first; a start that fails half-way stops what it had started."""
     existing = Cluster.load(folder)
     if existing is not None:
         raise SystemExit(f"cluster: already up at {existing.url} (state in {folder}); run `down` first")
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
     if not Path(haproxy).exists():
         raise SystemExit("cluster: HAProxy is not installed (apt-get install -y --no-install-recommends haproxy)")
+    taken = [f"{what} ({p})" for what, p in ports_of(port).items() if in_use(p)]
+    if taken:
+        raise SystemExit(f"cluster: port(s) already in use: {', '.join(taken)}. Nothing was started; free them, or "
+                         "choose other ports with CLUSTER_PORT (the balancer's; the others follow it)")
     folder.mkdir(parents=True, exist_ok=True)
-    db = postgres.start(port=port + 10)
-    provider = None
+    undo: list[Callable[[], None]] = []  # what to stop if a later step fails, in the order started
     try:
+        db = postgres.start(folder / POSTGRES, port=port + 10)
+        undo.append(db.stop)
         provider = oidc.start(port + 20, folder / "oidc.log")
+        undo.append(provider.stop)
         secrets_file = folder / "secrets.toml"
         secrets_file.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
         secrets_file.chmod(0o600)  # it holds the cookie secret
@@ -139,19 +157,23 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
         from store import QuoteStore
 
         QuoteStore.open(db.url).engine.dispose()
-        pids = {name: start_replica(name, p, db.url, folder) for name, p in replica_ports.items()}
+        pids = {}
+        for name, p in replica_ports.items():
+            pids[name] = start_replica(name, p, db.url, folder)
+            undo.append(functools.partial(kill, pids[name], group=True))
         for p in replica_ports.values():
             _wait(f"http://127.0.0.1:{p}/_stcore/health")
         config = folder / "haproxy.cfg"
         config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid"))
         subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
         subprocess.run([haproxy, "-D", "-f", str(config)], check=True)
-        _wait(f"http://127.0.0.1:{port}/_stcore/health")
         haproxy_pid = int((folder / "haproxy.pid").read_text().split()[0])
+        undo.append(functools.partial(kill, haproxy_pid))
+        _wait(f"http://127.0.0.1:{port}/_stcore/health")
     except BaseException:
-        if provider is not None:
-            provider.stop()
-        db.stop()
+        for step in reversed(undo):
+            with contextlib.suppress(Exception):
+                step()
         raise
     cluster = Cluster(str(folder), port, replica_ports, pids, haproxy_pid, db.port, str(db.folder), db.url,
                       provider.port, provider.pid)
@@ -182,6 +204,8 @@ def stop_replica(cluster: Cluster, name: str) -> None:
 
 
 def down(folder: Path = STATE_DIR) -> bool:
+    """Stop everything `up` started. PostgreSQL's data stays in folder/postgres for the next `up` (`purge`
+    deletes it)."""
     cluster = Cluster.load(folder)
     if cluster is None:
         return False
@@ -190,9 +214,24 @@ def down(folder: Path = STATE_DIR) -> bool:
         stop_replica(cluster, name)
     if cluster.oidc_pid:
         kill(cluster.oidc_pid, group=True)
-    postgres.Server(Path(cluster.postgres_folder), cluster.postgres_port, postgres.binaries() or Path("/usr/bin")).stop()
+    kept = postgres.Server.kept(Path(cluster.postgres_folder))
+    if kept is not None:
+        kept.stop()
     (folder / "cluster.json").unlink(missing_ok=True)
     return True
+
+
+def purge(folder: Path = STATE_DIR) -> str:
+    """Delete the cluster's PostgreSQL data (it must be down): what was deleted, in words."""
+    if Cluster.load(folder) is not None:
+        raise SystemExit("cluster: it is up; run `down` first, then `purge`")
+    data = folder / POSTGRES
+    kept = postgres.Server.kept(data)
+    if kept is None:
+        return f"cluster: no data to delete in {data}"
+    kept.remove()
+    return (f"cluster: deleted {data}: the cluster's PostgreSQL server with every saved quote, batch, policy "
+            "version and audit event in it")
 
 
 def main(argv: list[str]) -> int:
@@ -207,13 +246,17 @@ def main(argv: list[str]) -> int:
         print(cluster.url)
         return 0
     if command == "down":
-        print("cluster: stopped" if down() else "cluster: nothing to stop")
+        print(f"cluster: stopped; its data is kept in {STATE_DIR / POSTGRES} for the next `up` (`purge` deletes it)"
+              if down() else "cluster: nothing to stop")
+        return 0
+    if command == "purge":
+        print(purge())
         return 0
     if command == "status":
         found = Cluster.load(STATE_DIR)
         print(found.url if found else "cluster: down")
         return 0
-    print("usage: scripts/cluster.sh up|down|status", file=sys.stderr)
+    print("usage: scripts/cluster.sh up|down|status|purge", file=sys.stderr)
     return 2
 
 

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Two app replicas behind HAProxy with one PostgreSQL, all on loopback (see deploy/cluster.py).
-#   bash scripts/cluster.sh up     # starts them; the last line printed is the balancer's URL
-#   bash scripts/cluster.sh down   # stops what `up` started
-# Uses the project's .venv (created and filled from requirements.txt when missing); PostgreSQL and HAProxy are
-# Debian's packages (installed with apt-get when missing and run as root).
+# Two app replicas behind HAProxy with one PostgreSQL and a demo sign-in provider, all on loopback (deploy/cluster.py).
+#   bash scripts/cluster.sh up      # starts them; the last line printed is the balancer's URL
+#   bash scripts/cluster.sh down    # stops them; PostgreSQL's data is kept in data/cluster/postgres for the next up
+#   bash scripts/cluster.sh purge   # deletes that data (the cluster must be down); says what it deletes
+#   bash scripts/cluster.sh status
+# `up` uses the project's .venv (created and filled when missing); PostgreSQL and HAProxy are Debian's packages
+# (installed with apt-get when missing and run as root). The other commands only stop or look: nothing installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
 if [ "${1:-}" = "up" ]; then
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
   missing=()
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
@@ -21,4 +23,6 @@ if [ "${1:-}" = "up" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 fi
-exec "$VENV/bin/python" -m deploy.cluster "$@"
+PYTHON="$VENV/bin/python"
+[ -x "$PYTHON" ] || PYTHON=python3  # down, purge or status on a checkout that never ran up: nothing to import but ours
+exec "$PYTHON" -m deploy.cluster "$@"

@@ -27,19 +27,12 @@ def postgres():
         pytest.skip(f"no PostgreSQL installed; to run these cases: {INSTALL_POSTGRES}")
     server = postgres.start()
     yield server
-    server.stop()
+    server.remove()
 
 
 def fresh_postgres_url(server) -> str:
-    """A new empty database on the session's server: each test starts from nothing."""
-    import sqlalchemy
-
-    name = f"test_{os.getpid()}_{next(_databases)}"
-    admin = sqlalchemy.create_engine(server.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return server.url.rsplit("/", 1)[0] + "/" + name
+    """A new empty database on the session's server, owned by the app's role: each test starts from nothing."""
+    return server.create_database(f"test_{os.getpid()}_{next(_databases)}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

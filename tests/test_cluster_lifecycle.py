@@ -1,0 +1,120 @@
+"""The local cluster's lifecycle, as a user runs it (no browser): `down` keeps the data and `up` finds it again;
+`purge` deletes it and says so; `up` with a port taken starts nothing and names the port; the app's database
+role is not a superuser and every connection needs a password."""
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from deploy import cluster, postgres
+from deploy.ports import in_use
+from policy import parse_scenario, quote
+from store import QuoteStore
+from tests.actors import SAM
+
+
+@pytest.fixture
+def where():
+    """The cluster's folder: one the `postgres` user can reach when the tests run as root (pytest's own tmp_path
+    is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="refunds-cluster-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def base():
+    if shutil.which("haproxy") is None or postgres.binaries() is None:
+        if os.environ.get("REQUIRE_CLUSTER") == "1":
+            pytest.fail("the cluster tests must run here: apt-get install -y --no-install-recommends haproxy postgresql")
+        pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
+    return next(p for p in (random.randrange(20_000, 40_000, 40) for _ in range(50))
+                if not any(in_use(p) for p in cluster.ports_of(p).values()))
+
+
+def test_down_keeps_the_data_for_the_next_up_and_purge_deletes_it_saying_so(base, where):
+    folder = where / "cluster"
+    running = cluster.up(folder, base)
+    try:
+        store = QuoteStore.open(running.database_url)
+        made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
+                                         days_since_payment=2)))
+        store.save(made, client_name="Kept Client", by=SAM)
+        store.engine.dispose()
+    finally:
+        assert cluster.down(folder)
+    assert not any(in_use(p) for p in cluster.ports_of(base).values())  # everything stopped
+    assert (folder / "postgres" / "data" / "PG_VERSION").is_file()  # and the data kept
+    again = cluster.up(folder, base)
+    try:
+        store = QuoteStore.open(again.database_url)
+        assert [r.client_name for r in store.find(by=SAM)[0]] == ["Kept Client"]
+        store.engine.dispose()
+    finally:
+        cluster.down(folder)
+    said = cluster.purge(folder)
+    assert "deleted" in said and "every saved quote" in said and str(folder / "postgres") in said
+    assert not (folder / "postgres").exists()
+
+
+@pytest.mark.parametrize("which", ["replica a", "the balancer", "PostgreSQL"])
+def test_up_with_a_port_taken_starts_nothing_and_names_the_port(base, where, which):
+    port = cluster.ports_of(base)[which]
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the port may linger in TIME_WAIT
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        with pytest.raises(SystemExit) as caught:
+            cluster.up(where / "cluster", base)
+        assert f"{which} ({port})" in str(caught.value) and "Nothing was started" in str(caught.value)
+        others = [p for w, p in cluster.ports_of(base).items() if w != which]
+        assert not any(in_use(p) for p in others)
+    assert cluster.Cluster.load(where / "cluster") is None
+
+
+def test_a_start_that_fails_half_way_stops_what_it_had_started(base, where, monkeypatch):
+    def broken_replica(*args, **kwargs):
+        raise RuntimeError("replica b did not start")
+
+    started = []
+    real = cluster.start_replica
+
+    def one_then_broken(name, *args):
+        if started:
+            broken_replica()
+        started.append(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(cluster, "start_replica", one_then_broken)
+    with pytest.raises(RuntimeError, match="replica b did not start"):
+        cluster.up(where / "cluster", base)
+    assert not any(in_use(p) for p in cluster.ports_of(base).values())  # PostgreSQL, the provider, replica a: gone
+    postgres.Server.kept(where / "cluster" / "postgres").remove()
+
+
+def test_the_apps_database_role_needs_a_password_and_cannot_run_programs(postgres):
+    url = postgres.url
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles "
+                                 "WHERE rolname = current_user").one() == (False, False, False)
+        with pytest.raises(ProgrammingError, match="COPY to or from an external program|permission denied"):
+            c.exec_driver_sql("COPY (SELECT 1) TO PROGRAM 'id'")
+    engine.dispose()
+    without = sqlalchemy.create_engine(url.replace(f":{postgres.password}@", "@"))
+    with pytest.raises(OperationalError, match="password"):
+        without.connect()
+    without.dispose()
+    hba = subprocess.run(["runuser", "-u", "postgres", "--", "cat", str(postgres.data / "pg_hba.conf")]
+                         if os.geteuid() == 0 else ["cat", str(postgres.data / "pg_hba.conf")],
+                         capture_output=True, text=True, check=True).stdout
+    rules = [line.split() for line in hba.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert rules and all(rule[-1] == "scram-sha-256" for rule in rules)  # no trust line anywhere
