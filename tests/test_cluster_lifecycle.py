@@ -106,7 +106,7 @@ def test_the_apps_database_role_needs_a_password_and_cannot_run_programs(postgre
     with engine.connect() as c:
         assert c.exec_driver_sql("SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles "
                                  "WHERE rolname = current_user").one() == (False, False, False)
-        with pytest.raises(ProgrammingError, match="COPY to or from an external program|permission denied"):
+        with pytest.raises(ProgrammingError, match=r"COPY to or from an external program|permission denied"):
             c.exec_driver_sql("COPY (SELECT 1) TO PROGRAM 'id'")
     engine.dispose()
     without = sqlalchemy.create_engine(url.replace(f":{postgres.password}@", "@"))
