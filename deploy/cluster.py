@@ -83,9 +83,9 @@ frontend app
     acl core_for_browsers path_beg /_stcore/upload_file/ /_stcore/bidi-components/
     http-request deny deny_status 404 if core !core_for_browsers
     # No other site may show the app in a frame (clickjacking)
-    http-response set-header Content-Security-Policy "frame-ancestors 'self'"
-    http-response set-header X-Frame-Options SAMEORIGIN
-    http-response set-header X-Content-Type-Options nosniff
+    http-after-response set-header Content-Security-Policy "frame-ancestors 'self'"
+    http-after-response set-header X-Frame-Options SAMEORIGIN
+    http-after-response set-header X-Content-Type-Options nosniff
     default_backend replicas
 
 backend replicas

@@ -123,27 +123,32 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             today_values = request_today(values, date.today()) if values.get("paid_on") else values
             scenario, _ = state.scenario_of(today_values)
             now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
-            differs = now is not None and (now.refund_min, now.refund_max, now.verdict, now.policy_version) != (
-                q.refund_min, q.refund_max, q.verdict, q.policy_version)
-            if differs and now is not None:
+            same_refund = now is not None and (now.refund_min, now.refund_max, now.verdict) == (
+                q.refund_min, q.refund_max, q.verdict)
+            if now is not None and not same_refund:
                 left, right = st.columns(2)
                 with left:
-                    st.markdown(f"**As given** (policy version {e(q.policy_version)})")
+                    st.markdown(f"**As given**, under policy version {e(q.policy_version)}")
                     show.headline(q)
                 with right:
-                    st.markdown(f"**Today** (policy version {e(now.policy_version)})")
+                    st.markdown(f"**Today**, under policy version {e(now.policy_version)}")
                     show.headline(now)
                 st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
             else:
                 show.headline(q)
-                st.caption("Today's policy and date give the same answer.")
+                if now is not None and now.policy_version != q.policy_version:
+                    st.caption(e(f"Today's policy version ({now.policy_version}) and date give the same refund."))
+                else:
+                    st.caption("Today's policy and date give the same answer.")
             with st.expander("Why: the clauses as they were cited"):
                 show.explanation(q)
             act = st.columns(3)
             if act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
                 st.switch_page("app.py")
-            if store.may_delete(saved, me) and act[1].button("Delete", key="reg_delete"):
+            if not store.may_delete(saved, me):
+                act[1].caption("Only the person who saved it, or an admin, may delete it.")
+            elif act[1].button("Delete", key="reg_delete"):
                 st.session_state["reg_confirm"] = saved.id
             if st.session_state.get("reg_confirm") == saved.id:
                 st.warning(f"Delete quote #{saved.id} for good?")

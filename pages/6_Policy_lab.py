@@ -90,7 +90,7 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
 
 
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
-               "version": "New version's number", "reason": "Why it is withdrawn"}
+               "version": "New version's number", "reason": "Reason"}
 
 
 def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None) -> None:
@@ -169,7 +169,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider")
         versions = found.of(provider)
         chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,  # one choice per provider
-                              format_func=lambda i: versions[i].label, key=f"lab_version_{provider}")
+                              format_func=lambda i: versions[i].label,
+                              key=f"lab_version_{provider}_{found.revision}")  # labels redrawn when one changes
         base, text = versions[chosen].policy, versions[chosen].text
         current = base
         shown = versions[chosen]
@@ -177,7 +178,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             st.warning(e(shown.withdrawn.sentence(base.version) + "."))
         elif shown.status == "published" and shown.lab_id is not None:
             with st.expander(f"Withdraw {base.version} (published by {shown.published_by})"):
-                reason = st.text_area("Why it is withdrawn", key=f"lab_withdraw_reason_{shown.lab_id}",
+                reason = st.text_area("Reason", key=f"lab_withdraw_reason_{shown.lab_id}",
                                       max_chars=REASON_MAX, height=68,
                                       help="Quotes saved under this version show this reason beside them.")
                 withdrawer = signed_by(f"lab_withdraw_by_{shown.lab_id}", "Your name")

@@ -197,6 +197,8 @@ def cmd_versions(args: argparse.Namespace) -> int:
             rows.append({"provider": provider, "name": v.policy.name, "version": v.policy.version,
                          "effective_from": v.policy.effective_from.isoformat() if v.policy.effective_from else None,
                          "status": v.status, "in_force_today": today[provider] is v.policy,
+                         "published": None if v.published_at is None else {
+                             "on": v.published_at.date().isoformat(), "by": v.published_by},
                          "withdrawn": None if v.withdrawn is None else {
                              "on": v.withdrawn.at.date().isoformat(), "by": v.withdrawn.by,
                              "reason": v.withdrawn.reason}})
@@ -205,10 +207,11 @@ def cmd_versions(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             since = r["effective_from"] or "the start"
-            gone = r["withdrawn"]
+            made, gone = r["published"], r["withdrawn"]
             print(f"{r['provider']:<12} {r['version']:<26} from {since:<10}  {r['status']}"
                   + ("  (in force today)" if r["in_force_today"] else "")
-                  + (f" on {gone['on']} by {gone['by']}: {gone['reason']}" if gone else ""))
+                  + (f" on {gone['on']} by {gone['by']}: {gone['reason']}" if gone else "")
+                  + (f"; published on {made['on']} by {made['by']}" if made else ""))
     return 0
 
 

@@ -21,7 +21,6 @@ from .tables import EMAIL_MAX, NAME_MAX, AuditEventRow
 
 
 class Action(StrEnum):
-    SIGNED_IN = "signed in"
     REFUSED = "refused"
     QUOTE_SAVED = "quote saved"
     QUOTE_DELETED = "quote deleted"
@@ -73,11 +72,6 @@ def require(engine: Engine, actor: Actor, permission: Permission, subject: str) 
 class AuditLog:
     def __init__(self, engine: Engine):
         self.engine = engine
-
-    def signed_in(self, actor: Actor) -> None:
-        with Session(self.engine) as session, session.begin():
-            record(session, actor, Action.SIGNED_IN, actor.label,
-                   {"roles": sorted(r.value for r in actor.roles) or ["none: what anyone may do"]})
 
     def refused(self, actor: Actor, permission: Permission, subject: str) -> None:
         """A refusal the app decided on before calling the store (a page the role does not include)."""

@@ -87,7 +87,7 @@ class PolicyStore:
         withdrawn_by = checked("withdrawn_by", by.display_name, NAME_MAX)
         reason = checked("reason", reason, REASON_MAX)
         if not reason:
-            raise InputError("reason", "is needed: say why the version is withdrawn (quotes saved under it show it)")
+            raise InputError("reason", "is needed: quotes saved under this version will show it")
         try:
             with Session(self.engine) as session, session.begin():
                 row = session.get(PolicyVersionRow, version_id, with_for_update=True)
@@ -97,7 +97,8 @@ class PolicyStore:
                 row.status, row.withdrawn_by, row.withdrawn_reason = "withdrawn", withdrawn_by, reason
                 row.withdrawn_at = at or datetime.now(UTC)
                 session.flush()
-                record(session, by, Action.VERSION_WITHDRAWN, f"{row.provider} {row.version}",
+                name = parse_policy(row.policy_toml, f"version #{version_id}").name
+                record(session, by, Action.VERSION_WITHDRAWN, f"{name} {row.version}",
                        {"version_id": version_id, "provider": row.provider, "version": row.version,
                         "reason": reason}, at=row.withdrawn_at)
                 return _version(row)

@@ -12,10 +12,12 @@ roles by `[roles]` there (store/access.py reads it). Three modes:
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -88,6 +90,43 @@ def actor() -> Actor:
     return current().actor
 
 
+RETURN = "refund-return-after-sign-in"  # the tab's sessionStorage key: where a sign-in started
+SIGN_IN_KEYS = ("sign_in", "sign_in_page")
+
+
+def _remember_where_sign_in_starts() -> None:
+    """Drawn with a sign-in button. Streamlit's sign-in always comes back to the app's root, so when the button is
+    clicked the address (the page and its scenario) is kept in the tab's sessionStorage to return to. The click
+    is caught in the page itself (one listener per tab), before the server hears of it. Nothing from a user
+    reaches the script."""
+    selectors = json.dumps(", ".join(f".st-key-{k}" for k in SIGN_IN_KEYS))
+    st.iframe(
+        "<script>const w = window.parent; if (!w.__refundSignIn) { w.__refundSignIn = true;"
+        "w.document.addEventListener('click', (event) => {"
+        f"if (event.target.closest({selectors})) w.sessionStorage.setItem({json.dumps(RETURN)},"
+        "w.location.pathname + w.location.search); }, true); }</script>",
+        height="content",
+    )
+
+
+def return_after_sign_in(access: Access) -> None:
+    """On the root, where a sign-in lands, in a signed-in session's first run: back to where it started."""
+    if access.mode != "sign-in" or access.actor.anonymous or st.session_state.get("_sign_in_returned"):
+        return
+    st.session_state["_sign_in_returned"] = True
+    landed = urlparse(st.context.url or "")
+    if landed.path not in ("", "/") or landed.query:
+        return
+    st.iframe(
+        f"<script>const w = window.parent; const back = w.sessionStorage.getItem({json.dumps(RETURN)});"
+        f"if (back) {{ w.sessionStorage.removeItem({json.dumps(RETURN)});"
+        # a link in the page itself, followed: the sandboxed frame may not navigate the page, the page may
+        "if (back.startsWith('/') && !back.startsWith('//')) { const a = w.document.createElement('a');"
+        "a.href = back; w.document.body.appendChild(a); a.click(); } }</script>",
+        height="content",
+    )
+
+
 LOCAL_NOTICE = ("Local mode: no sign-in is configured, so you have every role on this computer. Before anyone "
                 "else can reach this app, configure sign-in (README: Sign-in and roles).")
 
@@ -103,6 +142,7 @@ def account() -> None:
             if who.anonymous:
                 if st.button("Staff sign-in", key="sign_in", width="stretch"):
                     st.login()
+                _remember_where_sign_in_starts()
             else:
                 roles = ", ".join(r.label for r in sorted(who.roles, key=lambda r: r.value)) or "no staff role"
                 st.caption(f"Signed in: {who.label} ({roles})")
@@ -122,9 +162,10 @@ def refuse(needed: Permission, page: str) -> None:
         st.info(f"This page is for staff: sign in with a role that may {needed.value}.")
         if st.button("Sign in", key="sign_in_page", type="primary"):
             st.login()
+        _remember_where_sign_in_starts()
     else:
-        st.error(f"Your role does not include this page: it needs a role that may {needed.value}. Ask an admin "
-                 "if you need it.")
+        st.error(f"Your role does not include this page: it needs a role that may {needed.value}. Roles are "
+                 "given in the app's sign-in configuration: ask whoever runs this app if you need it.")
         seen = st.session_state.setdefault("_refusals_recorded", set())
         if page not in seen:  # once per session and page: a refusal is worth one line, not one per rerun
             seen.add(page)

@@ -59,6 +59,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.session_state[CONFIGURED] = script
     st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
     access = identity.current()
+    identity.return_after_sign_in(access)
     nav.menu(script, access.actor)
     identity.account()
     values = state.values()

@@ -98,13 +98,16 @@ def signing_in(ctx):
 NAMES = {u["sub"]: u["name"] for u in DEMO_USERS}
 
 
-def sign_in(page, base: str, role: str) -> None:
-    """As a person does: the app's Staff sign-in, the provider's page (pick the demo user of `role`), and back."""
+def sign_in(page, base: str, role: str, start: str = "") -> None:
+    """As a person does: from `start` (a path and query; the root by default), the sidebar's Staff sign-in, or a
+    refused page's Sign in, the provider's page (pick the demo user of `role`), and back."""
     from playwright.sync_api import expect
 
-    page.goto(base)
+    page.goto(f"{base}/{start}")
     wait_ready(page)
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in").click()
+    on_page = page.get_by_test_id("stMain").get_by_role("button", name="Sign in", exact=True)
+    button = on_page if on_page.count() else page.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in")
+    button.click()
     user = DEMO_BY_ROLE[role]
     page.get_by_role("button", name=user, exact=True).click()  # the provider's page
     page.wait_for_url(f"{base}/**")

@@ -59,7 +59,8 @@ def test_the_balancer_forbids_framing_and_hides_streamlits_internal_endpoints(ba
     assert status_and_headers(f"{balanced.url}/_stcore/health")[0] == 200  # what the browser needs
     assert status_and_headers(f"{balanced.url}/_stcore/host-config")[0] == 200
     for hidden in ("/_stcore/metrics", "/_stcore/agent/openapi.json", "/_stcore/anything"):
-        assert status_and_headers(balanced.url + hidden)[0] == 404, hidden
+        status, headers = status_and_headers(balanced.url + hidden)
+        assert status == 404 and headers["X-Frame-Options"] == "SAMEORIGIN", hidden  # the balancer's own answers too
 
 
 def served_by(page) -> str:

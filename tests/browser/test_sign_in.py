@@ -130,3 +130,22 @@ def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sig
             person.get_by_role("button", name="Download these events (CSV)").click()
         trail = download.value.path().read_text()
         assert "Ada Admin,ada@example.com,admin,quote saved" in trail
+
+
+def test_signing_in_comes_back_to_the_page_and_scenario_it_started_from(app_with_sign_in, person):
+    """Streamlit's sign-in lands on the app's root; the app takes the person back to where they clicked."""
+    base = app_with_sign_in
+    sign_in(person, base, "sales", start="?provider=stepinto&service=ppc&amount_paid=1234&completion_pct=40")
+    person.wait_for_url("**amount_paid=1234**")
+    wait_ready(person)
+    expect(person.get_by_test_id("stSlider").filter(has_text="Project completion (%)").get_by_role("slider")
+           ).to_have_value("40")
+    expect(person.get_by_text("Step-Into, Online advertising", exact=False).first).to_be_visible()
+
+
+def test_signing_in_from_a_refused_page_comes_back_to_that_page(app_with_sign_in, person):
+    base = app_with_sign_in
+    sign_in(person, base, "sales-ops", start="Batch_quotes")
+    person.wait_for_url("**/Batch_quotes**")
+    wait_ready(person)
+    expect(person.get_by_text("Also save every quoted row to the register")).to_be_visible()
