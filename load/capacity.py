@@ -81,6 +81,7 @@ def main(quick: bool = False) -> str:
             for name, v in cpu.items()]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        folder.chmod(0o755)  # the cluster's PostgreSQL runs as `postgres` when this runs as root: it must reach it
         with streamlit_server() as (app, _):
             load_rows = capacity(app, "one replica", seconds, folder)
         if shutil.which("haproxy"):

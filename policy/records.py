@@ -29,12 +29,21 @@ NOTE_MAX = BY_RECORD["note"].limit
 
 
 def checked(name: str, value: str, limit: int = 0) -> str:
-    """A detail stripped, or InputError naming it when it is longer than it may be."""
+    """A detail stripped, or InputError naming it when it is longer than it may be or holds a NUL character
+    (no text a person types has one, and PostgreSQL refuses it in text: one would fail a whole batch)."""
     value = value.strip()
     limit = limit or BY_RECORD[name].limit
     if len(value) > limit:
         raise InputError(name, f"must be at most {limit:,} characters (it has {len(value):,})")
+    if "\x00" in value:
+        raise InputError(name, "must not contain a NUL character (\\0); remove it and try again")
     return value
+
+
+def searchable(text: str) -> str:
+    """Search words as typed, without NUL characters (a database cannot compare them: a search for one would
+    fail, not find nothing)."""
+    return text.replace("\x00", "").strip()
 
 
 def checked_record(values: Mapping[str, str]) -> dict[str, str]:

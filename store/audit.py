@@ -14,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
+from policy.records import searchable
 from policy.spreadsheet import rows_text
 
 from .access import Actor, Forbidden, Permission
@@ -101,7 +102,7 @@ def _filtered(f: AuditFilters) -> Select:
     query = select(t)
     if f.action:
         query = query.where(t.action == f.action)
-    who = f.actor.strip().casefold()
+    who = searchable(f.actor).casefold()
     if who:
         pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(func.lower(t.actor_name).like(pattern, escape="\\")

@@ -21,7 +21,7 @@ from .access import Actor, Permission
 from .audit import Action, record, require
 from .config import database_url
 from .db import open_engine
-from .register import SaveError, _reason
+from .register import SaveError, database_said
 from .tables import PolicyVersionRow
 
 REASON_MAX = 2000  # characters of a withdrawal's reason
@@ -38,6 +38,8 @@ class PolicyStore:
         saved_by = checked("saved_by", by.display_name, NAME_MAX)
         if not saved_by:
             raise InputError("saved_by", "is needed: say who saves this version")
+        if "\x00" in text:
+            raise InputError("policy_text", "must not contain a NUL character (\\0)")
         if len(text) > POLICY_TEXT_MAX:
             raise InputError("policy_text", f"has {len(text):,} characters; a policy's text may have at most "
                                             f"{POLICY_TEXT_MAX:,}")
@@ -55,7 +57,7 @@ class PolicyStore:
                        {"version_id": row.id, "provider": policy.id, "version": policy.version}, at=row.saved_at)
                 return row.id
         except SQLAlchemyError as exc:
-            raise SaveError(f"the draft was not saved: {_reason(exc)}") from exc
+            raise SaveError(f"the draft was not saved: {database_said(exc)}") from exc
 
     def publish(self, version_id: int, effective_from: date, *, by: Actor, at: Optional[datetime] = None) -> Version:
         """Publish a draft from `effective_from`, by an author: quotes for payments from that day follow it."""
@@ -78,7 +80,7 @@ class PolicyStore:
                         "effective_from": effective_from.isoformat()}, at=row.published_at)
                 return _version(row)
         except SQLAlchemyError as exc:
-            raise SaveError(f"the version was not published: {_reason(exc)}") from exc
+            raise SaveError(f"the version was not published: {database_said(exc)}") from exc
 
     def withdraw(self, version_id: int, reason: str, *, by: Actor, at: Optional[datetime] = None) -> Version:
         """Withdraw a published version, by an author, with a reason: new quotes for payments in its span use
@@ -103,7 +105,7 @@ class PolicyStore:
                         "reason": reason}, at=row.withdrawn_at)
                 return _version(row)
         except SQLAlchemyError as exc:
-            raise SaveError(f"the version was not withdrawn: {_reason(exc)}") from exc
+            raise SaveError(f"the version was not withdrawn: {database_said(exc)}") from exc
 
     def versions(self, provider: Optional[str] = None) -> list[Version]:
         with Session(self.engine) as session:
@@ -152,5 +154,5 @@ def register_catalog(url: Optional[str] = None) -> Catalog:
             engine.dispose()
     except SQLAlchemyError as exc:
         shown = make_url(url).render_as_string(hide_password=True)
-        raise InputError("register", f"{shown} cannot be read ({_reason(exc)}); give --shipped to quote under the "
+        raise InputError("register", f"{shown} cannot be read ({database_said(exc)}); give --shipped to quote under the "
                                      "shipped policy versions only") from None

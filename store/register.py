@@ -19,7 +19,7 @@ from policy import InputError
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
 from policy.models import Quote, quote_from_json, quote_to_json
-from policy.records import NAME_MAX, checked, checked_record, folded
+from policy.records import NAME_MAX, checked, checked_record, folded, searchable
 from policy.spreadsheet import rows_text
 
 from .access import Actor, Permission
@@ -127,7 +127,7 @@ class QuoteStore:
                 record(session, by, Action.QUOTE_SAVED, f"quote #{saved.id}", _summary(saved), at=row["saved_at"])
                 return saved.id
         except SQLAlchemyError as exc:
-            raise SaveError(f"the quote was not saved: {_reason(exc)}") from exc
+            raise SaveError(f"the quote was not saved: {database_said(exc)}") from exc
 
     @contextmanager
     def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None) -> Iterator[BatchWriter]:
@@ -150,7 +150,7 @@ class QuoteStore:
                 record(session, by, Action.BATCH_SAVED, f"batch #{row.id}", {"name": name, "rows": writer.count},
                        at=row.saved_at)
         except SQLAlchemyError as exc:
-            raise SaveError(f"the batch was not saved: {_reason(exc)}") from exc
+            raise SaveError(f"the batch was not saved: {database_said(exc)}") from exc
 
     def save_batch(self, name: str, quotes: Iterable[Quote], *, by: Actor, at: Optional[datetime] = None) -> int:
         """Save every quote as one named batch, all or nothing; the batch's id."""
@@ -279,7 +279,7 @@ def _filtered(f: Filters) -> Select:
         query = query.where(t.saved_at >= datetime.combine(f.saved_from, time(), UTC))
     if f.saved_to is not None:
         query = query.where(t.saved_at < datetime.combine(f.saved_to + timedelta(days=1), time(), UTC))
-    words = folded(f.text.strip())
+    words = folded(searchable(f.text))
     if words:  # literal text: % and _ match themselves
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(t.search_text.like(pattern, escape="\\"))
@@ -296,10 +296,12 @@ def _sorted(query: Select, sort: Sort) -> Select:
     return query.order_by(*orders[sort])
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def database_said(exc: SQLAlchemyError) -> str:
     """The database's own words for a failure, in one line (the server log keeps the rest)."""
     orig = getattr(exc, "orig", None)
-    return f"the database said: {str(orig or exc).splitlines()[0][:200]}"
+    if orig is None:  # one of ours (store.db.RegisterGone): its words as they are
+        return str(exc).splitlines()[0][:300]
+    return f"the database said: {str(orig).splitlines()[0][:200]}"
 
 
 def _listed(r: SavedQuoteRow) -> Listed:

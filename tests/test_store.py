@@ -286,3 +286,58 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     with pytest.raises(InputError):
         versions.publish(draft, date(2027, 2, 1), by=PAT)  # published once
     engine.dispose()
+
+
+def test_nul_characters_are_refused_in_details_and_dropped_from_a_search_on_either_database(store):
+    """On PostgreSQL a NUL in text is an error of the database: in a search it crashed the page, in one client
+    cell it failed a whole batch."""
+    store.save(q(), client_name="Ana", by=SAM)
+    with pytest.raises(InputError) as caught:
+        store.save(q(), client_name="Bo\x00", by=SAM)
+    assert caught.value.field == "client_name" and "NUL" in caught.value.message
+    assert store.find(Filters(text="an\x00a"), by=SAM)[1] == 1  # the NUL is dropped: "ana" is found
+    with pytest.raises(InputError) as caught:
+        store.save_batch("night\x00shift", [q()], by=OPS)
+    assert caught.value.field == "batch_name"
+
+
+def test_a_nul_in_one_client_cell_is_that_rows_error_and_the_batch_saves(store, tmp_path):
+    from policy.batch import quote_file
+
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("client,provider,service,amount_paid,completion_pct,days_since_payment\n"
+                      "Ana,stepinto,ppc,700,0,2\nB\x00o,stepinto,ppc,700,0,2\nCy,stepinto,ppc,700,0,2\n")
+    with store.batch("Nov", by=OPS) as writer:
+        result = quote_file(source, output, "in.csv", keep=writer.add)
+    assert result.errors == 1 and writer.count == 2
+    assert [r.client_name for r in store.find(Filters(batch_id=writer.id), sort="oldest", by=OPS)[0]] == ["Ana", "Cy"]
+
+
+def test_a_sqlite_file_deleted_while_the_app_runs_is_not_written_to(tmp_path):
+    """Before: two saves said "Saved as quote #2/#3" into the deleted file and were gone after a restart."""
+    path = tmp_path / "register" / "quotes.sqlite"
+    store = QuoteStore.open(f"sqlite:///{path}")
+    store.save(q(), client_name="Ana", by=SAM)
+    path.unlink()
+    with pytest.raises(SaveError, match="was deleted or replaced while the app ran; nothing is written"):
+        store.save(q(), client_name="Bo", by=SAM)
+    path.write_bytes(b"")  # another file in its place: refused too
+    with pytest.raises(SaveError, match="deleted or replaced"):
+        store.save(q(), client_name="Cy", by=SAM)
+    store.engine.dispose()
+
+
+def test_processes_opening_a_new_sqlite_file_at_once_all_migrate_it(tmp_path):
+    """Before: three of four processes opening a fresh file together failed the migration."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'fresh' / 'quotes.sqlite'}"
+    code = ("import sys; from store import QuoteStore; from tests.actors import SAM; "
+            "s = QuoteStore.open(sys.argv[1]); print(s.find(by=SAM)[1])")
+    root = Path(__file__).resolve().parent.parent
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-500:] for _, err in results]
+    assert [out.strip() for out, _ in results] == ["0"] * 4

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from policy import Scenario
+from policy.markdown import md_escape as e
+from store.register import database_said
 
 from . import identity, nav, registry, state
 
@@ -28,8 +31,16 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
     values = _start(script, title, caption, layout, about)
     try:
         yield values
+    except SQLAlchemyError as exc:
+        register_fault(exc)
     finally:
         state.sync_url()
+
+
+def register_fault(exc: SQLAlchemyError) -> None:
+    """The register could not be read or written: said in words, never a traceback. What was typed is kept."""
+    st.error(f"The register cannot be reached now ({e(database_said(exc))}). Nothing you entered is lost: try again "
+             "in a minute. The calculator, Compare, Policy terms and Am I eligible? go on working.")
 
 
 def fragment(draw: Callable[[], None]) -> Callable[[], None]:
@@ -41,6 +52,8 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
         registry.refresh()
         try:
             draw()
+        except SQLAlchemyError as exc:
+            register_fault(exc)
         finally:
             state.sync_url()
     return part
@@ -75,6 +88,12 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.stop()
     if needed is not None and access.mode == "local":
         st.caption(identity.LOCAL_NOTICE)
+    unreachable = st.session_state.get(registry.UNREACHABLE)
+    if unreachable:
+        said, had_one = unreachable
+        st.warning(e(f"The register's database cannot be reached ({said}). Quotes use the policy versions this page "
+                     f"{'last loaded' if had_one else 'shipped with'}: a version published in the lab since may be "
+                     "missing. Saving waits until the database is back."))
     state.show_url_warnings()
     state.show_stale_request()
     return values

@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from datetime import date
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from policy.schema import PolicyFile
-from policy.versions import Catalog
-from store import PolicyStore, published_catalog
+from policy.versions import Catalog, shipped_catalog
+from store import PolicyStore, database_url, published_catalog
+from store.register import database_said
 from ui.records import register
 
 
@@ -28,9 +30,22 @@ def _catalog(url: str, revision: tuple) -> Catalog:
 RUN_KEY = "_policy_catalog"
 
 
+UNREACHABLE = "_register_unreachable"  # set while the database cannot be reached: the page says so
+
+
 def refresh() -> Catalog:
-    """The catalog as the database has it now, kept for the rest of this run."""
-    found = _catalog(str(register().engine.url), policy_store().revision())
+    """The catalog as the database has it now, kept for the rest of this run. While the database cannot be
+    reached, the catalog this session last had (the shipped one if it had none) and UNREACHABLE set: quoting
+    goes on, and the page says that a version published since may be missing."""
+    try:
+        found = _catalog(database_url(), policy_store().revision())
+    except SQLAlchemyError as exc:
+        last, before = st.session_state.get(RUN_KEY), st.session_state.get(UNREACHABLE)
+        found = last if isinstance(last, Catalog) else shipped_catalog()
+        from_database = isinstance(last, Catalog) and (before is None or before[1])  # not a fall-back of its own
+        st.session_state[UNREACHABLE] = (database_said(exc), from_database)
+    else:
+        st.session_state.pop(UNREACHABLE, None)
     st.session_state[RUN_KEY] = found
     return found
 

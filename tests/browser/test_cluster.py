@@ -9,8 +9,10 @@ sessions, which reconnect to the other, still signed in (both replicas share the
 import os
 import random
 import shutil
+import tempfile
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import READY, sign_in, signing_in
@@ -27,11 +29,13 @@ def balanced(tmp_path_factory, chromium):
             pytest.fail("the cluster test must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
     base = next(p for p in (random.randrange(20_000, 40_000, 20) for _ in range(50))
-                if not any(in_use(p + i) for i in (0, 1, 2, 10, 20)))
-    folder = tmp_path_factory.mktemp("cluster")
-    running = cluster.up(folder, base)
+                if not any(in_use(p) for p in cluster.ports_of(p).values()))
+    folder = Path(tempfile.mkdtemp(prefix="refunds-cluster-"))  # one the `postgres` user can reach (run as root)
+    folder.chmod(0o755)
+    running = cluster.up(folder / "cluster", base)
     yield running
-    cluster.down(folder)
+    cluster.down(folder / "cluster")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_in(browser, url: str):

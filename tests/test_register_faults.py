@@ -1,0 +1,65 @@
+"""When the register's database cannot be reached, or its file is deleted under the app (AppTest): the public
+pages go on quoting and say what may be missing; the register's pages say it in words; no traceback."""
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from store.config import ENV_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+NOWHERE = "postgresql+psycopg://refunds:secret@127.0.0.1:1/refunds"  # nothing listens on port 1: refused
+
+
+@pytest.fixture
+def unreachable(monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv(ENV_URL, NOWHERE)
+
+
+def opened(page: str = "app.py", **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({k: str(v) for k, v in params.items()})
+    if page != "app.py":
+        at.switch_page(page)
+    return at.run()
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py",
+                                  "pages/3_Am_I_eligible.py"])
+def test_the_public_pages_go_on_quoting_and_say_a_new_version_may_be_missing(unreachable, page):
+    at = opened(page, provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0, days_since_payment=3)
+    assert not at.exception
+    warned = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "The register's database cannot be reached" in warned and "shipped with" in warned
+    assert "secret" not in warned  # the password is never shown
+    if page == "app.py":
+        assert [m.value for m in at.metric if m.label == "Refund"] == ["$1,200.00"]
+
+
+@pytest.mark.parametrize("page", ["pages/4_Saved_quotes.py", "pages/6_Policy_lab.py", "pages/7_Audit_trail.py"])
+def test_the_registers_pages_say_it_cannot_be_reached_in_words(unreachable, page):
+    at = opened(page)
+    assert not at.exception
+    assert any("The register cannot be reached now" in e.value for e in at.error) or page == "pages/6_Policy_lab.py"
+
+
+def test_saving_to_a_deleted_sqlite_file_is_refused_in_words_and_the_entries_kept(tmp_path, monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    path = tmp_path / "quotes.sqlite"
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
+    at = opened(provider="stepinto", service="ppc", amount_paid="1200")
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.text_input(key="client_name").input("Ana")
+    at.button(key="save_quote").click().run()
+    assert any("Saved as quote #1" in s.value for s in at.success)
+    path.unlink()
+    at.text_input(key="client_name").input("Bo")
+    at.button(key="save_quote").click().run()
+    assert any("deleted or replaced while the app ran" in e.value.replace("\\", "") for e in at.error)
+    assert at.text_input(key="client_name").value == "Bo" and not at.exception
+    st.cache_resource.clear()
