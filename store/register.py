@@ -211,9 +211,12 @@ class QuoteStore:
 
     def batches(self, *, by: Actor) -> list[tuple[int, str, int]]:
         require(self.engine, by, Permission.VIEW_REGISTER, "the saved batches")
-        with Session(self.engine) as session:
-            rows = session.execute(select(BatchRow.id, BatchRow.name, BatchRow.rows).order_by(BatchRow.id.desc()))
-            return [(r.id, r.name, r.rows) for r in rows]
+        with Session(self.engine) as session:  # rows counted as they are now: a quote deleted from a batch is gone
+            held = func.count(SavedQuoteRow.id)
+            rows = session.execute(select(BatchRow.id, BatchRow.name, held).outerjoin(
+                SavedQuoteRow, SavedQuoteRow.batch_id == BatchRow.id).group_by(BatchRow.id, BatchRow.name)
+                .order_by(BatchRow.id.desc()))
+            return [(batch_id, name, count) for batch_id, name, count in rows]
 
 
 @dataclass

@@ -341,3 +341,10 @@ def test_processes_opening_a_new_sqlite_file_at_once_all_migrate_it(tmp_path):
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-500:] for _, err in results]
     assert [out.strip() for out, _ in results] == ["0"] * 4
+
+
+def test_a_batchs_row_count_follows_a_delete(store):
+    batch = store.save_batch("Nov", [q(), q(), q()], by=OPS)
+    first = store.find(Filters(batch_id=batch), sort="oldest", by=OPS)[0][0]
+    assert store.delete(first.id, by=OPS)
+    assert store.batches(by=OPS) == [(batch, "Nov", 2)]  # it said 3 after the delete before
