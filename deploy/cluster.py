@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from deploy import oidc, postgres
@@ -43,6 +43,7 @@ class Cluster:
     database_url: str
     oidc_port: int = 0  # the demo sign-in provider (deploy/oidc.py)
     oidc_pid: int = 0
+    ready_pids: dict[str, int] = field(default_factory=dict)  # each replica's readiness check (deploy/ready.py)
 
     @property
     def url(self) -> str:
@@ -58,8 +59,14 @@ class Cluster:
 
 
 def haproxy_config(port: int, replicas: dict[str, int], pidfile: Path) -> str:
+    ready = ready_ports(port)
     servers = "\n".join(
-        f"    server {name} 127.0.0.1:{p} check cookie {name} inter 500ms fall 2 rise 1" for name, p in replicas.items())
+        f"    server {name} 127.0.0.1:{p} check port {ready[name]} cookie {name} inter 500ms fall 2 rise 1"
+        for name, p in replicas.items())
+    # the same processes, used only while no replica is ready: their database is down, the public pages still work
+    backups = "\n".join(
+        f"    server {name}-alone 127.0.0.1:{p} backup check cookie {name}-alone inter 500ms fall 2 rise 1"
+        for name, p in replicas.items())
     return f"""global
     maxconn 4096
     pidfile {pidfile}
@@ -92,9 +99,12 @@ backend replicas
     balance roundrobin
     # sticky sessions by a cookie the balancer inserts; websockets (Upgrade) pass through in http mode
     cookie REFUND_REPLICA insert indirect nocache httponly
-    option httpchk GET /_stcore/health
+    # ready: the replica and its database answer (deploy/ready.py); a backup is checked on Streamlit's port alone
+    option httpchk GET /ready
     http-check expect status 200
+    option allbackups
 {servers}
+{backups}
 """
 
 
@@ -110,6 +120,14 @@ def _wait(url: str, timeout: float = 90.0) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def start_ready_check(name: str, port: int, replica_port: int, database_url: str, folder: Path) -> int:
+    log = (folder / f"ready-{name}.log").open("ab")
+    proc = subprocess.Popen([sys.executable, "-m", "deploy.ready", str(port), str(replica_port)], cwd=ROOT,
+                            env={**os.environ, "REFUND_DATABASE_URL": database_url}, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    return proc.pid
+
+
 def start_replica(name: str, port: int, database_url: str, folder: Path) -> int:
     """A replica with sign-in required: its secrets (the [auth] and [roles] of deploy/oidc.py) are the cluster's
     own file, and without them it would refuse every page with client data rather than open them to anyone."""
@@ -123,10 +141,16 @@ def start_replica(name: str, port: int, database_url: str, folder: Path) -> int:
     return proc.pid
 
 
+def ready_ports(port: int) -> dict[str, int]:
+    """Each replica's readiness check (deploy/ready.py)."""
+    return {n: port + 31 + i for i, n in enumerate(REPLICAS)}
+
+
 def ports_of(port: int) -> dict[str, int]:
     """Every port the cluster listens on, by what listens."""
     return {"the balancer": port, **{f"replica {n}": port + 1 + i for i, n in enumerate(REPLICAS)},
-            "PostgreSQL": port + 10, "the sign-in provider": port + 20}
+            "PostgreSQL": port + 10, "the sign-in provider": port + 20,
+            **{f"replica {n}'s readiness check": p for n, p in ready_ports(port).items()}}
 
 
 def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
@@ -157,12 +181,16 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
         from store import QuoteStore
 
         QuoteStore.open(db.url).engine.dispose()
-        pids = {}
+        pids, checks = {}, {}
         for name, p in replica_ports.items():
             pids[name] = start_replica(name, p, db.url, folder)
             undo.append(functools.partial(kill, pids[name], group=True))
+            checks[name] = start_ready_check(name, ready_ports(port)[name], p, db.url, folder)
+            undo.append(functools.partial(kill, checks[name], group=True))
         for p in replica_ports.values():
             _wait(f"http://127.0.0.1:{p}/_stcore/health")
+        for p in ready_ports(port).values():
+            _wait(f"http://127.0.0.1:{p}/ready")
         config = folder / "haproxy.cfg"
         config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid"))
         subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
@@ -176,7 +204,7 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
                 step()
         raise
     cluster = Cluster(str(folder), port, replica_ports, pids, haproxy_pid, db.port, str(db.folder), db.url,
-                      provider.port, provider.pid)
+                      provider.port, provider.pid, checks)
     cluster.save()
     return cluster
 
@@ -214,6 +242,8 @@ def down(folder: Path = STATE_DIR) -> bool:
         stop_replica(cluster, name)
     if cluster.oidc_pid:
         kill(cluster.oidc_pid, group=True)
+    for pid in cluster.ready_pids.values():
+        kill(pid, group=True)
     kept = postgres.Server.kept(Path(cluster.postgres_folder))
     if kept is not None:
         kept.stop()

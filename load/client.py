@@ -28,6 +28,7 @@ class Session:
     cookies: str = ""  # e.g. the balancer's sticky cookie
     sliders: dict[str, Slider] = field(default_factory=dict)
     metrics: dict[str, str] = field(default_factory=dict)  # label -> the value last drawn
+    alerts: list[str] = field(default_factory=list)  # the text of every warning, error, info and success drawn
     page_hash: str = ""
     messages: int = 0
 
@@ -81,6 +82,8 @@ class Session:
             self.sliders[s.label] = Slider(s.id, s.label, list(s.value), delta.fragment_id)
         elif kind == "metric":
             self.metrics[delta.new_element.metric.label] = delta.new_element.metric.body
+        elif kind == "alert":
+            self.alerts.append(delta.new_element.alert.body.replace("\\", ""))
 
     def close(self) -> None:
         self.ws.close()

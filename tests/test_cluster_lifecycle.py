@@ -118,3 +118,57 @@ def test_the_apps_database_role_needs_a_password_and_cannot_run_programs(postgre
                          capture_output=True, text=True, check=True).stdout
     rules = [line.split() for line in hba.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert rules and all(rule[-1] == "scram-sha-256" for rule in rules)  # no trust line anywhere
+
+
+def ready(port: int) -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def calculator_through(url: str) -> tuple[str, list[str]]:
+    """A visitor's calculator through the balancer (Streamlit's websocket, no browser): the Refund and the
+    warnings it drew."""
+    from load.client import Session, sticky_cookie
+
+    session = Session(url, cookies=sticky_cookie(url))
+    try:
+        session.run("provider=stepinto&service=ppc&amount_paid=1200&completion_pct=0&days_since_payment=3")
+        return session.metrics.get("Refund", ""), session.alerts
+    finally:
+        session.close()
+
+
+def until(check, seconds: float = 20.0):
+    import time
+
+    end = time.monotonic() + seconds
+    while not (found := check()) and time.monotonic() < end:
+        time.sleep(0.25)
+    return found
+
+
+def test_with_postgresql_stopped_the_public_pages_go_on_and_the_health_check_says_so_then_recover(base, where):
+    folder = where / "cluster"
+    running = cluster.up(folder, base)
+    try:
+        checks = cluster.ready_ports(base)
+        assert all(ready(p)[0] == 200 for p in checks.values())
+        assert calculator_through(running.url) == ("$1,200.00", [])
+        server = postgres.Server.kept(folder / "postgres")
+        server.stop()
+        assert until(lambda: all(ready(p) == (503, {"app": True, "database": False}) for p in checks.values()))
+        refund, alerts = calculator_through(running.url)  # served by the same replicas, as backups
+        assert refund == "$1,200.00"
+        assert any("The register's database cannot be reached" in a for a in alerts)
+        server.start()
+        assert until(lambda: all(ready(p)[0] == 200 for p in checks.values()))
+        assert until(lambda: calculator_through(running.url) == ("$1,200.00", []))
+    finally:
+        cluster.down(folder)
