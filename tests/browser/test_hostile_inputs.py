@@ -9,7 +9,6 @@ took 137.7 s, a 5,000-tier policy 63 s to read, and a name of megabytes held it 
 import io
 import statistics
 import threading
-import time
 import zipfile
 
 import pytest
