@@ -17,7 +17,7 @@ from policy.workbook import COLUMNS_MAX, ROWS_MAX, excel_to_csv
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
 from ui import charts, page
-from ui.identity import may, signed_by
+from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import catalog, policies
 from ui.show import SAVE_LABELS
@@ -63,6 +63,10 @@ def _run(upload, name: str, save: bool, who: Actor) -> None:
 
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "
                  "by the same code as `python -m policy batch`, in the same order, a bad row kept with its error."):
+    for gone in register().interrupted_batches(by=actor()):  # its server stopped mid-way: say so, once
+        st.warning(e(f"Your batch \u201c{gone.name}\u201d, started {gone.started_at:%d %b %Y %H:%M} UTC, did not finish: "
+                     "the server quoting it stopped. Nothing of it was saved to the register; upload the file "
+                     "again."))
     st.download_button("Download a template (CSV)", template_csv(), "refund-batch-template.csv", "text/csv",
                        key="batch_template", on_click="ignore")
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",

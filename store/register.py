@@ -3,15 +3,20 @@ sorted and paged, open one exactly as it was shown, delete one. A quote is store
 the columns the list filters and sorts on; opening it rebuilds the same Quote object."""
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import os
+import socket
+import time as clock
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import Engine, Select, delete, func, insert, select
+from sqlalchemy import Engine, Select, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -25,7 +30,7 @@ from policy.spreadsheet import rows_text
 from .access import Actor, Permission
 from .audit import Action, record, require
 from .db import open_engine
-from .tables import BatchRow, SavedQuoteDocument, SavedQuoteRow
+from .tables import BatchRow, BatchRunRow, SavedQuoteDocument, SavedQuoteRow
 
 Sort = str  # a key of SORTS
 SORTS: dict[str, str] = {"newest": "Newest first", "oldest": "Oldest first", "refund_high": "Largest refund first",
@@ -132,25 +137,69 @@ class QuoteStore:
     @contextmanager
     def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None) -> Iterator[BatchWriter]:
         """A named batch, written as it is fed (a chunk at a time, so memory stays flat) in one transaction:
-        it commits when the block ends, and any failure in it, the quoting's included, leaves nothing."""
+        it commits when the block ends, and any failure in it, the quoting's included, leaves nothing. Its run is
+        recorded first, so that a process that stops half-way leaves word of it (interrupted_batches)."""
         require(self.engine, by, Permission.SAVE_BATCH, "save a batch")
         name = checked("batch_name", name, NAME_MAX)
         if not name:
             raise InputError("batch_name", "is needed: give the batch a name to find it by in Saved quotes")
         saved_by = checked("saved_by", by.display_name, NAME_MAX)
         try:
+            run = self._run_started(name, by)
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the batch was not saved: {database_said(exc)}") from exc
+        try:
             with Session(self.engine) as session, session.begin():
                 row = BatchRow(name=name, saved_by=saved_by, owner=by.key, saved_at=at or _now(), rows=0)
                 session.add(row)
                 session.flush()
-                writer = BatchWriter(session, row.id, by, row.saved_at)
+                writer = BatchWriter(session, row.id, by, row.saved_at, beat=functools.partial(self._beat, run))
                 yield writer
                 writer.flush()
                 row.rows = writer.count
                 record(session, by, Action.BATCH_SAVED, f"batch #{row.id}", {"name": name, "rows": writer.count},
                        at=row.saved_at)
         except SQLAlchemyError as exc:
+            self._run_finished(run, "failed")
             raise SaveError(f"the batch was not saved: {database_said(exc)}") from exc
+        except BaseException:
+            self._run_finished(run, "failed")
+            raise
+        self._run_finished(run, "saved")
+
+    def _run_started(self, name: str, by: Actor) -> int:
+        now = _now()
+        with Session(self.engine) as session, session.begin():
+            run = BatchRunRow(owner=by.key, name=name, host=HOST, pid=os.getpid(), started_at=now, beat_at=now)
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def _beat(self, run: int, rows: int) -> None:
+        """A sign of life for a batch quoted on another machine (PostgreSQL only: SQLite has one writer, the
+        batch's own transaction, and a process there is checked by its id instead)."""
+        if self.engine.dialect.name == "sqlite":
+            return
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(BatchRunRow).where(BatchRunRow.id == run).values(beat_at=_now(), rows=rows))
+
+    def _run_finished(self, run: int, outcome: str) -> None:
+        with contextlib.suppress(SQLAlchemyError), Session(self.engine) as session, session.begin():
+            session.execute(update(BatchRunRow).where(BatchRunRow.id == run).values(finished_at=_now(),
+                                                                                    outcome=outcome))
+
+    def interrupted_batches(self, *, by: Actor) -> list[InterruptedBatch]:
+        """The batches `by` was saving whose process stopped before they were saved: nothing of them is in the
+        register. Each is said once (then marked interrupted)."""
+        if not by.may(Permission.SAVE_BATCH):
+            return []
+        with Session(self.engine) as session, session.begin():
+            runs = session.scalars(select(BatchRunRow).where(BatchRunRow.owner == by.key,
+                                                             BatchRunRow.finished_at.is_(None))).all()
+            gone = [r for r in runs if _stopped(r)]
+            for r in gone:
+                r.finished_at, r.outcome = _now(), "interrupted"
+            return [InterruptedBatch(r.name, _utc(r.started_at), r.rows) for r in gone]
 
     def save_batch(self, name: str, quotes: Iterable[Quote], *, by: Actor, at: Optional[datetime] = None) -> int:
         """Save every quote as one named batch, all or nothing; the batch's id."""
@@ -219,6 +268,30 @@ class QuoteStore:
             return [(batch_id, name, count) for batch_id, name, count in rows]
 
 
+HOST = socket.gethostname()
+SILENT_FOR = timedelta(seconds=60)  # a batch on another machine with no sign of life for this long has stopped
+BEAT_EVERY = 5.0  # seconds between a batch's signs of life
+
+
+@dataclass(frozen=True)
+class InterruptedBatch:
+    name: str
+    started_at: datetime
+    rows: int  # rows it had written when it was last heard of (0 on SQLite)
+
+
+def _stopped(run: BatchRunRow) -> bool:
+    if run.host == HOST:
+        try:
+            os.kill(run.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # another user's live process
+            return False
+        return False
+    return _now() - _utc(run.beat_at) > SILENT_FOR
+
+
 @dataclass
 class BatchWriter:
     """Feeds a batch's rows to the database in chunks; `add` fits policy.batch's keep (row number, quote, record)."""
@@ -227,8 +300,10 @@ class BatchWriter:
     id: int  # the batch's (plain values: they outlive the session)
     by: Actor
     saved_at: datetime
+    beat: Callable[[int], None] = lambda rows: None  # a sign of life, given the rows written so far
     count: int = 0
     pending: list[tuple[int, Quote, dict]] = field(default_factory=list)
+    last_beat: float = field(default_factory=clock.monotonic)
 
     def add(self, number: int, q: Optional[Quote], record: Optional[Mapping[str, str]] = None) -> None:
         """A row of the file: its quote (None for a bad row, which is not saved) and its client details."""
@@ -249,6 +324,9 @@ class BatchWriter:
                              [_document(q, i) for (_, q, _), i in zip(self.pending, ids, strict=True)])
         self.count += len(self.pending)
         self.pending = []
+        if clock.monotonic() - self.last_beat > BEAT_EVERY:
+            self.beat(self.count)
+            self.last_beat = clock.monotonic()
 
 
 def _whole(query: Select) -> Select:

@@ -30,6 +30,24 @@ class BatchRow(Base):
     owner: Mapped[str] = mapped_column(String(EMAIL_MAX), server_default="")  # access.Actor.key of who saved it
 
 
+class BatchRunRow(Base):
+    """A batch being saved: written (and committed) before its rows, finished when they commit or fail. One left
+    unfinished by a process that is gone is a batch whose server stopped: its person is told nothing was saved."""
+    __tablename__ = "batch_runs"
+    __table_args__ = (Index("ix_batch_runs_owner_finished", "owner", "finished_at"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    host: Mapped[str] = mapped_column(String(255))  # the machine and process quoting it
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # last sign of life (PostgreSQL: every 5 s)
+    rows: Mapped[int] = mapped_column(Integer, server_default="0")  # rows written so far
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20), server_default="")  # saved, failed, interrupted
+
+
 class SavedQuoteRow(Base):
     __tablename__ = "saved_quotes"
 

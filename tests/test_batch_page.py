@@ -150,3 +150,21 @@ def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url
     at = run(batch_page(), "dated.csv", cases.encode())
     rows = list(csv.DictReader(io.StringIO(at.session_state["batch_result"]["csv"].decode())))
     assert [r["policy_version"] for r in rows] == [shipped.version, "lab-edit"]
+
+
+def test_a_batch_whose_server_stopped_is_said_on_the_batch_page_once(url):
+    from datetime import UTC, datetime
+
+    from store.access import Actor
+    from store.tables import BatchRunRow
+
+    store = QuoteStore.open(url)
+    with store.engine.begin() as c:  # a run by this machine's process that no longer exists
+        c.execute(BatchRunRow.__table__.insert().values(
+            owner=Actor.local_user().key, name="November leads", host=__import__("socket").gethostname(),
+            pid=2**22 + 7, started_at=datetime.now(UTC), beat_at=datetime.now(UTC)))
+    at = batch_page()
+    assert any("Your batch \u201cNovember leads\u201d" in w.value.replace("\\", "") and "Nothing of it was saved"
+               in w.value.replace("\\", "") for w in at.warning)
+    at.run()
+    assert not any("November leads" in w.value for w in at.warning)  # said once

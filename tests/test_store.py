@@ -13,7 +13,7 @@ from store.config import ENV_URL
 from tests.actors import OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0005"  # the newest migration; a new one must bump this
+HEAD = "0006"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
@@ -348,3 +348,52 @@ def test_a_batchs_row_count_follows_a_delete(store):
     first = store.find(Filters(batch_id=batch), sort="oldest", by=OPS)[0][0]
     assert store.delete(first.id, by=OPS)
     assert store.batches(by=OPS) == [(batch, "Nov", 2)]  # it said 3 after the delete before
+
+
+KILLED_MID_BATCH = """
+import sys, time
+from policy import parse_scenario, quote
+from store import QuoteStore
+from tests.actors import OPS
+made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
+                                 days_since_payment=2)))
+store = QuoteStore.open(sys.argv[1])
+with store.batch("November leads", by=OPS) as writer:
+    for n in range(1, 2501):
+        writer.add(n, made)
+    print("writing", flush=True)
+    time.sleep(120)  # killed here, as a replica is
+"""
+
+
+def test_a_batch_whose_process_is_killed_mid_way_is_told_once_and_nothing_of_it_is_saved(database_url):
+    """Before: a replica dying mid-batch left its person without a word."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_MID_BATCH, database_url], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing", proc.stderr.read()[-2000:]
+    store = QuoteStore.open(database_url)
+    assert store.interrupted_batches(by=OPS) == []  # still running: not said
+    proc.kill()
+    proc.wait(timeout=30)
+    (gone,) = store.interrupted_batches(by=OPS)
+    assert gone.name == "November leads"
+    assert store.interrupted_batches(by=OPS) == []  # said once
+    assert store.find(by=OPS)[1] == 0 and store.batches(by=OPS) == []  # nothing of it was saved
+    assert store.interrupted_batches(by=SAM) == []  # sales save no batch: nothing to say to them
+    store.engine.dispose()
+
+
+def test_a_batch_on_another_machine_is_stopped_once_it_has_been_silent_a_minute(store):
+    from store.register import SILENT_FOR
+    from store.tables import BatchRunRow
+
+    now = datetime.now(UTC)
+    with store.engine.begin() as c:
+        for name, beat in (("quiet", now - SILENT_FOR - timedelta(seconds=5)), ("busy", now - timedelta(seconds=5))):
+            c.execute(BatchRunRow.__table__.insert().values(owner=OPS.key, name=name, host="elsewhere", pid=1,
+                                                            started_at=now - timedelta(minutes=5), beat_at=beat))
+    assert [b.name for b in store.interrupted_batches(by=OPS)] == ["quiet"]
