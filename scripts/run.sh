@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run the app on a fresh machine: a virtual environment in .venv (Debian's and Ubuntu's own python3 refuses
+# a system-wide pip install, PEP 668), the app's requirements, then `streamlit run app.py`. Extra arguments go to
+# streamlit: bash scripts/run.sh --server.port 8502
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV" || { echo "run.sh: python3 cannot make a virtual environment; on Debian or Ubuntu:" \
+    "sudo apt-get install python3-venv" >&2; exit 1; }
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+exec "$VENV/bin/python" -m streamlit run app.py "$@"
