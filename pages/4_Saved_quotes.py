@@ -15,6 +15,7 @@ from store.register import SORTS, register_csv
 from ui import cache, page, show, state
 from ui.codec import from_scenario, request_today
 from ui.identity import actor
+from ui.paging import one_page
 from ui.records import register
 from ui.registry import catalog, policies
 
@@ -67,12 +68,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     filters = Filters(provider=provider, service=service, verdict=verdict, text=text, batch_id=batch,
                       saved_from=chosen_days[0] if chosen_days else None,
                       saved_to=chosen_days[-1] if chosen_days else None)
-    asked = int(st.session_state.get("reg_page", 1))
-    rows, total = store.find(filters, sort, asked, PAGE_SIZE, by=me)  # one query for the page and the count
-    pages = max(1, -(-total // PAGE_SIZE))
-    if asked > pages:  # the filters narrowed the list under the page being shown: show its last page
-        st.session_state["reg_page"] = asked = pages
-        rows, total = store.find(filters, sort, asked, PAGE_SIZE, by=me)
+    rows, total, pages = one_page(lambda n: store.find(filters, sort, n, PAGE_SIZE, by=me), "reg_page", PAGE_SIZE)
     number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
     st.caption(f"{total:,} saved quote(s) match; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:

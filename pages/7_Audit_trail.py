@@ -11,6 +11,7 @@ from store import AuditLog
 from store.audit import Action, AuditFilters, audit_csv
 from ui import page
 from ui.identity import actor
+from ui.paging import one_page
 from ui.records import register
 
 PAGE_SIZE = 100
@@ -26,12 +27,8 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     chosen = tuple(days) if isinstance(days, (tuple, list)) else (days,)
     filters = AuditFilters(action=action, actor=who, since=chosen[0] if chosen else None,
                            until=chosen[-1] if chosen else None)
-    asked = int(st.session_state.get("audit_page", 1))
-    events, total = log.find(filters, by=me, page=asked, page_size=PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if asked > pages:
-        st.session_state["audit_page"] = asked = pages
-        events, total = log.find(filters, by=me, page=asked, page_size=PAGE_SIZE)
+    events, total, pages = one_page(lambda n: log.find(filters, by=me, page=n, page_size=PAGE_SIZE), "audit_page",
+                                    PAGE_SIZE)
     number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
     st.caption(f"{total:,} event(s) match; page {number} of {pages}, newest first.")
     if events:

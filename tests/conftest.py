@@ -40,3 +40,13 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'register' / 'quotes.sqlite'}"
     return fresh_postgres_url(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+def store(database_url):
+    """The register on that database, migrated, closed after the test."""
+    from store import QuoteStore
+
+    opened = QuoteStore.open(database_url)
+    yield opened
+    opened.engine.dispose()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from policy import InputError, parse_scenario, policies, quote
 from policy.cli import main as cli
 from policy.versions import shipped_catalog
-from store import AuditLog, Forbidden, PolicyStore, QuoteStore
+from store import AuditLog, Forbidden, PolicyStore
 from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
 from store.audit import Action, AuditFilters, audit_csv
 from tests.actors import ADA, ANYONE, CLIENT, OPS, PAT, SAM, SUE, person
@@ -70,13 +70,6 @@ def test_a_role_configuration_it_cannot_read_names_the_entry(config, field):
 def q(**fields):
     return quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
                                      days_since_payment=3) | fields))
-
-
-@pytest.fixture
-def store(database_url):
-    s = QuoteStore.open(database_url)
-    yield s
-    s.engine.dispose()
 
 
 def refusals(store) -> list[tuple[str, str]]:

@@ -141,3 +141,14 @@ def test_a_quote_saved_under_a_withdrawn_version_opens_as_given_and_says_when_by
     assert any("Version v-gone was withdrawn on" in w and "by Pat Author: the wrong window" in w for w in warnings)
     assert "v\\-gone" in next(m.value for m in at.markdown if "As given" in m.value)  # shown as it was given
 
+
+
+def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(register):
+    at = opened("pages/7_Audit_trail.py")
+    table = at.dataframe[0].value
+    assert list(table["Action"]) == ["version published", "version saved as draft", "batch saved", "quote saved"]
+    assert list(table["Who"])[-1] == "sam" and any("4 event(s) match" in c.value for c in at.caption)
+    at.selectbox(key="audit_action").set_value("quote saved").run()
+    assert list(at.dataframe[0].value["About"]) == ["quote #1"]
+    at.text_input(key="audit_who").input("nobody").run()
+    assert any("No event matches." in i.value for i in at.info)

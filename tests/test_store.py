@@ -21,13 +21,6 @@ def q(**fields):
                                      days_since_payment=3) | fields))
 
 
-@pytest.fixture
-def store(database_url):
-    s = QuoteStore.open(database_url)
-    yield s
-    s.engine.dispose()
-
-
 def test_a_saved_quote_opens_exactly_as_it_was_shown(store):
     shown = q(completion_pct=30, paid_on=date(2026, 11, 20), days_since_payment=4)
     qid = store.save(shown, client_name="Ana Díaz", client_ref="ACME-42", note="called Monday", by=SAM, at=AT)

@@ -18,3 +18,4 @@ def readable(data: pd.DataFrame) -> pd.DataFrame:
         if column in out:
             out[column.replace("_cents", "")] = out.pop(column).map(dollars)
     return out
+
