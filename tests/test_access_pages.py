@@ -15,6 +15,7 @@ from policy.versions import shipped_catalog
 from store import PolicyStore, QuoteStore
 from store.config import ENV_URL
 from tests.actors import OPS, PAT, SAM
+from tests.pages import opened
 from ui import nav
 from ui.identity import LOCAL_NOTICE, REQUIRE_SIGN_IN
 
@@ -55,15 +56,6 @@ def everything_shown(at: AppTest) -> str:
             found += walk(child)
         return found
     return "\n".join(walk(at._tree))
-
-
-def opened(page: str, secrets: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if secrets:
-        at.secrets.update(secrets)
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 @pytest.mark.parametrize("page", PROTECTED)

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, policies, quote
 from policy.explain import VERDICT_COLOURS, VERDICT_LABELS, refund_text
+from tests.pages import opened as app
 from ui import charts
 from ui.codec import DAYS_MAX
 from ui.nav import LABELS
@@ -35,16 +36,6 @@ def as_read(table):
 def plain(markdown: str) -> str:
     """What a Markdown source reads as: the page escapes every punctuation mark of text it shows."""
     return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def app(page: str = "app.py", **params) -> AppTest:
-    """Open `page` as a browser would: app.py is the entry point, the URL may carry a scenario."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if params:
-        at.query_params.update({k: str(v) for k, v in params.items()})
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def open_advanced(at: AppTest) -> AppTest:

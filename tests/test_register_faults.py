@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from store.config import ENV_URL
+from tests.pages import opened
 
 ROOT = Path(__file__).resolve().parent.parent
 NOWHERE = "postgresql+psycopg://refunds:secret@127.0.0.1:1/refunds"  # nothing listens on port 1: refused
@@ -17,14 +17,6 @@ def unreachable(monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv(ENV_URL, NOWHERE)
-
-
-def opened(page: str = "app.py", **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({k: str(v) for k, v in params.items()})
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 @pytest.mark.parametrize("page", ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py",

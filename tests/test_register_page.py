@@ -11,6 +11,7 @@ from policy import parse_scenario, quote
 from store import QuoteStore
 from store.config import ENV_URL
 from tests.actors import OPS, SAM
+from tests.pages import opened as app
 from ui.state import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,14 +22,6 @@ def url(tmp_path, monkeypatch):
     st.cache_data.clear()
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
     return f"sqlite:///{tmp_path / 'quotes.sqlite'}"
-
-
-def app(page: str = "app.py", **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({k: str(v) for k, v in params.items()})
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def refunds(at: AppTest) -> list[str]:
