@@ -9,6 +9,7 @@ import streamlit as st
 from policy.client import next_steps
 from policy.eligibility import ANSWERS, Answers, changed_answers, notice_question, offered_label, scenario_fields, summary
 from policy.explain import plain_answer
+from policy.fields import BY_NAME
 from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, scroll, show, state
@@ -32,7 +33,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     # No st.form: every answer changed after a check is named at once, not only after the next check.
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
                              value=float(v["amount_paid"]), step=100.0, format="%.2f", key="el_amount")
-    when = st.date_input("When did you pay?", value=paid_on, max_value=today, min_value=date(2000, 1, 1),
+    first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
+    when = st.date_input("When did you pay?", value=max(paid_on, first), max_value=today, min_value=first,
                          key="el_paid_on")
     started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
                        index=list(ANSWERS.values()).index(v["work_started"]))
@@ -43,7 +45,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     notice = None
     asked = notice_question(provider, service, policies())
     if asked:
-        notice = st.number_input(asked[0], min_value=0, max_value=365, value=v["notice_days"], step=1,
+        days = BY_NAME["notice_days"]
+        notice = st.number_input(asked[0], min_value=int(days.low or 0), max_value=int(days.high or 0),
+                                 value=v["notice_days"], step=1,
                                  placeholder="I don't know", key="el_notice", help=asked[1])
     st.markdown("Did any of these happen?")
     billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],

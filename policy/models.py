@@ -21,9 +21,10 @@ Verdict = Literal["full", "partial", "none", "discretionary", "depends", "window
 
 MAX_AMOUNT = Decimal("1000000000")  # a billion: far above any agency invoice, far below Decimal trouble
 MAX_DAYS = 36500
+MAX_NOTICE_DAYS = 3650  # ten years: a notice is given within a contract's life
 # Payment dates a quote counts from: every date it counts to (up to MAX_DAYS plus a policy's longest clock) stays
 # in the calendar's range.
-EARLIEST_PAYMENT = date(1970, 1, 1)
+EARLIEST_PAYMENT = date(2000, 1, 1)
 LATEST_PAYMENT = date(2999, 12, 31)
 
 # The kinds a field can be; everything that reads or writes a scenario switches on these, never on names.
@@ -95,7 +96,7 @@ class Scenario(BaseModel):
         "tristate", "Deliverables provided", "Whether anything has been delivered to the client.", default=None)
     notice_days: Optional[int] = declare(
         "days", "Notice days", "Days of notice before the next billing date or the cancellation.", default=None,
-        ge=0, le=MAX_DAYS)
+        ge=0, le=MAX_NOTICE_DAYS)
     third_party_costs: PartAmount = declare(
         "money", "Third-party costs", "Costs paid to others (domains, hosting, licences) within the amount paid.",
         default=Decimal(0))

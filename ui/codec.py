@@ -15,7 +15,6 @@ from policy.money import format_usd, to_cents
 from ui.registry import catalog, policies
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
-NOTICE_MAX = 3650
 PLANNED_DAYS = 366  # a payment may be planned up to a year ahead: quoted under the version in force on its day
 
 
@@ -136,7 +135,7 @@ def _parse_field(spec: FieldSpec, text: str) -> Any:
             raise ValueError(rule)
         return int(pct)
     if kind == "days":
-        top = DAYS_MAX if spec.required else NOTICE_MAX  # the slider's range; a notice within ten years
+        top = int(spec.high or 0)  # the field's declared bound (the slider reaches further where it must)
         if not spec.required and text.lower() in _UNKNOWN:
             return None
         rule = f"must be a whole number of days from 0 to {top}, such as 7"

@@ -23,7 +23,6 @@ from . import cache
 from .codec import (
     DAYS_MAX,
     DEFAULTS,
-    NOTICE_MAX,
     UrlWarning,
     from_query,
     latest_payment,
@@ -261,7 +260,7 @@ def _advanced_widgets(exp) -> None:
 def _date_input(exp, spec: FieldSpec) -> None:
     """A date the request counts from: setting it makes the request today (the days slider then moves the
     request day, and every deadline is a date)."""
-    exp.date_input(spec.label, value=None, min_value=date(2000, 1, 1), max_value=latest_payment(date.today()),
+    exp.date_input(spec.label, value=None, min_value=spec.first_day, max_value=latest_payment(date.today()),
                    key=_bind(spec.name),
                    on_change=_store_payment_date, help=spec.help)
 
@@ -272,7 +271,8 @@ def _tristate_input(exp, spec: FieldSpec) -> None:
 
 
 def _days_input(exp, spec: FieldSpec) -> None:
-    exp.number_input(spec.label, min_value=0, max_value=NOTICE_MAX, value=None, step=1, key=_bind(spec.name),
+    exp.number_input(spec.label, min_value=int(spec.low or 0), max_value=int(spec.high or 0), value=None, step=1,
+                     key=_bind(spec.name),
                      on_change=_store(spec.name), placeholder="unknown", help=spec.help)
 
 
