@@ -4,7 +4,7 @@ import streamlit as st
 from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
-from policy.terms import NOT_STATED, ambiguity_table, terms_matrix
+from policy.terms import NOT_STATED, ambiguity_table, terms_csv
 from ui import page  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.registry import catalog, policies
 
@@ -31,7 +31,7 @@ with page.opened("pages/2_Policy_terms.py",
                 col.markdown(f"> {e(c.quote)}  \n> — {e(cite(c.section))}")
 
     st.download_button(
-        "Download the matrix (CSV)", terms_matrix(registry).to_csv(index=False), "policy-terms.csv", "text/csv",
+        "Download the matrix (CSV)", terms_csv(registry), "policy-terms.csv", "text/csv",
         key="dl_terms",
     )
 
@@ -39,9 +39,9 @@ with page.opened("pages/2_Policy_terms.py",
     for policy in registry.values():
         with st.expander(f"{policy.name}: {len(policy.ambiguities)} listed"):
             for a in policy.ambiguities:
-                st.markdown(f"**`{a.id}` {e(a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
+                st.markdown(f"**{e(a.id)} {e(a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
-                st.caption(f"Adopted: {a.adopted}")
+                st.caption(e(f"Adopted: {a.adopted}"))
             st.dataframe(ambiguity_table(policy), hide_index=True, width="stretch")
 
     st.subheader("The texts")

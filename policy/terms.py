@@ -8,6 +8,7 @@ import pandas as pd
 
 from .loader import policies as shipped_policies
 from .schema import PolicyFile
+from .spreadsheet import rows_text
 from .taxonomy import TERMS
 
 NOT_STATED = "not stated"
@@ -21,13 +22,26 @@ def cell_text(policy: PolicyFile, term: str) -> str:
     return f"{found.summary} {quotes}"
 
 
+def column_names(registry: Mapping[str, PolicyFile]) -> dict[str, str]:
+    """Each provider's column: its name, and its id beside it where two share a name (neither column is lost)."""
+    names = [p.name.casefold() for p in registry.values()]
+    return {pid: p.name if names.count(p.name.casefold()) == 1 else f"{p.name} ({pid})" for pid, p in registry.items()}
+
+
 def terms_matrix(registry: Optional[Mapping[str, PolicyFile]] = None) -> pd.DataFrame:
     registry = registry or shipped_policies()
+    columns = column_names(registry)
     rows = [
-        {"term": label, **{p.name: cell_text(p, term) for p in registry.values()}}
+        {"term": label, **{columns[pid]: cell_text(p, term) for pid, p in registry.items()}}
         for term, label in TERMS.items()
     ]
     return pd.DataFrame(rows)
+
+
+def terms_csv(registry: Mapping[str, PolicyFile]) -> str:
+    """The matrix as a spreadsheet-safe CSV: a policy's text that starts like a formula is shown, never run."""
+    matrix = terms_matrix(registry)
+    return rows_text([list(matrix.columns), *matrix.astype(str).values.tolist()])
 
 
 def ambiguity_table(policy: PolicyFile) -> pd.DataFrame:

@@ -43,6 +43,11 @@ class PolicyStore:
         if len(text) > POLICY_TEXT_MAX:
             raise InputError("policy_text", f"has {len(text):,} characters; a policy's text may have at most "
                                             f"{POLICY_TEXT_MAX:,}")
+        others = {v.policy.name.casefold(): v.provider for v in published_catalog(self.engine).versions
+                  if v.provider != policy.id}
+        if policy.name.casefold() in others:  # every page lists providers by name: two of one name would merge
+            raise InputError("name", f"{policy.name!r} is already the name of provider {others[policy.name.casefold()]!r}:"
+                                     " give this provider a name of its own")
         if any(v.policy.version == policy.version and v.status == "published" for v in self.versions(policy.id)):
             raise InputError("version", f"{policy.version!r} is already published for {policy.name}: give the new "
                                         "version its own number")

@@ -194,3 +194,12 @@ def test_a_withdrawn_version_is_in_force_no_more_and_says_when_by_whom_and_why(s
     assert cli(["versions"], catalog=lambda: catalog) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "2027-01" in x)
     assert "withdrawn on 2026-12-05 by Pat Author: a typo in 2.1" in line
+
+
+def test_a_providers_name_is_unique_in_the_catalog(store):
+    versions = PolicyStore(store.engine)
+    copy = policies()["stepinto"].model_copy(update={"id": "stepinto_copy", "version": "1"})
+    with pytest.raises(InputError) as caught:
+        versions.save_draft(copy, "the text", by=PAT)
+    assert caught.value.field == "name" and "'stepinto'" in caught.value.message
+    versions.save_draft(copy.model_copy(update={"name": "Step-Into Copy"}), "the text", by=PAT)

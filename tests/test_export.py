@@ -97,3 +97,17 @@ def test_escaping_a_long_unbroken_text_is_linear_not_quadratic(unbroken):
     escaped = md_escape(unbroken)
     assert time.perf_counter() - started < 3
     assert len(escaped) >= len(unbroken)  # all of it shown, escaped
+
+
+def test_the_terms_csv_guards_formulas_and_keeps_two_providers_of_one_name_apart():
+    from policy import policies
+    from policy.terms import terms_csv
+
+    stepinto = policies()["stepinto"]
+    data = stepinto.model_dump(mode="json", exclude_none=True)
+    data["terms"]["request_window"]["summary"] = '=HYPERLINK("http://evil.example","click")'
+    hostile = type(stepinto).model_validate({**data, "id": "stepinto_copy"})
+    rows = list(csv.reader(io.StringIO(terms_csv({"stepinto": stepinto, "stepinto_copy": hostile}))))
+    assert rows[0] == ["term", "Step-Into (stepinto)", "Step-Into (stepinto_copy)"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
