@@ -8,10 +8,17 @@ import os
 import tempfile
 
 import pytest
+from hypothesis import settings
 
 # Every server and page these tests start writes its default SQLite register here, not into the checkout.
 os.environ.setdefault("REFUND_DATA_DIR", tempfile.mkdtemp(prefix="refunds-test-data-"))
 os.environ.pop("REFUND_DATABASE_URL", None)
+
+# Hypothesis: one profile for the whole suite. In CI (CI=true) derandomised: the same examples on every run, so a
+# landing never depends on the draw; elsewhere random, to keep finding new cases.
+settings.register_profile("dev", max_examples=300, deadline=None)
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 INSTALL_POSTGRES = "apt-get install -y --no-install-recommends postgresql"
 _databases = itertools.count(1)

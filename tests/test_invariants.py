@@ -1,15 +1,12 @@
 """Properties every quote keeps, over random scenarios."""
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from strategies import scenarios
 
 from policy import parse_scenario, policies, quote
 from policy.models import quote_to_json
-
-settings.register_profile("ci", max_examples=300, deadline=None)
-settings.load_profile("ci")
 
 
 def band(data):
