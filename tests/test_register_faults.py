@@ -25,7 +25,7 @@ def test_the_public_pages_go_on_quoting_and_say_a_new_version_may_be_missing(unr
     at = opened(page, provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0, days_since_payment=3)
     assert not at.exception
     warned = " ".join(w.value.replace("\\", "") for w in at.warning)
-    assert "The register's database cannot be reached" in warned and "shipped with" in warned
+    assert "The register cannot be used now" in warned and "the policy versions shipped with the app" in warned
     assert "secret" not in warned  # the password is never shown
     if page == "app.py":
         assert [m.value for m in at.metric if m.label == "Refund"] == ["$1,200.00"]

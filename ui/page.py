@@ -91,9 +91,9 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     unreachable = st.session_state.get(registry.UNREACHABLE)
     if unreachable:
         said, had_one = unreachable
-        st.warning(e(f"The register's database cannot be reached ({said}). Quotes use the policy versions this page "
-                     f"{'last loaded' if had_one else 'shipped with'}: a version published in the lab since may be "
-                     "missing. Saving waits until the database is back."))
+        versions = "the policy versions this page last loaded" if had_one else "the policy versions shipped with the app"
+        st.warning(e(f"The register cannot be used now ({said}). Quotes use {versions}: a version published in the "
+                     "lab since may be missing. Saving waits until the register is back."))
     state.show_url_warnings()
     state.show_stale_request()
     return values
