@@ -67,9 +67,23 @@ class BatchResult:
 
     def said(self) -> list[str]:
         """How the file was read where not as written, for the command line and the page alike."""
-        passed = (f"column {c!r} is not a scenario field; passed through" for c in self.passed_through)
+        passed = [passed_through(self.passed_through)] if self.passed_through else []
         blank = [f"{self.blank_lines:,} blank row(s) skipped (a row of empty cells is not a case)"] if self.blank_lines else []
         return [*self.notices, *passed, *blank]
+
+
+NAMED_MAX = 10  # columns a notice names; the rest are counted
+NAME_SHOWN = 60  # characters of a column's name a notice shows
+
+
+def passed_through(columns: list[str]) -> str:
+    """One sentence for the columns that are not scenario fields, however many (a sheet of thousands of columns
+    made thousands of lines on the page), each name cut to a readable length."""
+    names = [repr(c if len(c) <= NAME_SHOWN else c[:NAME_SHOWN] + "...") for c in columns[:NAMED_MAX]]
+    more = f" and {len(columns) - NAMED_MAX:,} more" if len(columns) > NAMED_MAX else ""
+    if len(columns) == 1:
+        return f"column {names[0]} is not a scenario field; passed through"
+    return f"{len(columns):,} columns are not scenario fields; passed through: {', '.join(names)}{more}"
 
 
 def open_csv(path: Path) -> IO[str]:
@@ -119,7 +133,10 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
     the scenario fields are. A header that names no field, misses a required one or names one twice fails."""
     best, best_cells, best_known = ",", [], -1
     for delimiter in DELIMITERS:
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:  # the whole line one cell longer than a cell may be: not this file's delimiter
+            continue
         known = sum(canonical(c) in HEADER_NAMES for c in cells)
         if known > best_known:
             best, best_cells, best_known = delimiter, cells, known

@@ -194,3 +194,17 @@ def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(
     assert kept[1][1] is None  # a detail the register cannot hold is the row's error, said in the output
     out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert out[0]["Client"] == "Ana Díaz" and out[1]["error"].startswith("client_name: must be at most 200 characters")
+
+
+def test_columns_that_are_not_fields_are_said_in_one_bounded_sentence(tmp_path):
+    """A sheet of 20,000 extra columns made 20,000 lines on the page (one element each)."""
+    from policy.batch import NAMED_MAX, quote_file
+
+    source = tmp_path / "wide.csv"
+    extra = ["x" * 100_000, *(f"c{i}" for i in range(19_999))]
+    source.write_text(",".join(["provider", "service", "amount_paid", "completion_pct", "days_since_payment", *extra])
+                      + "\n" + ",".join(["stepinto", "ppc", "700", "0", "2", *(["v"] * 20_000)]) + "\n")
+    said = quote_file(source, tmp_path / "out.csv", "wide.csv").said()
+    (passed,) = [s for s in said if "passed through" in s]
+    assert passed.startswith("20,000 columns are not scenario fields; passed through: 'xxxx")
+    assert passed.endswith(f"and {20_000 - NAMED_MAX:,} more") and len(passed) < 400
