@@ -50,7 +50,10 @@ class Cluster:
         return f"http://127.0.0.1:{self.port}"
 
     def save(self) -> None:
-        (Path(self.folder) / "cluster.json").write_text(json.dumps(asdict(self), indent=2))
+        state = Path(self.folder) / "cluster.json"
+        state.touch(mode=0o600)
+        state.chmod(0o600)  # it holds the database's password
+        state.write_text(json.dumps(asdict(self), indent=2))
 
     @classmethod
     def load(cls, folder: Path) -> Cluster | None:
@@ -169,7 +172,7 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
     folder.mkdir(parents=True, exist_ok=True)
     undo: list[Callable[[], None]] = []  # what to stop if a later step fails, in the order started
     try:
-        db = postgres.start(folder / POSTGRES, port=port + 10)
+        db = postgres.start(folder / POSTGRES, port=port + 10, durable=True)
         undo.append(db.stop)
         provider = oidc.start(port + 20, folder / "oidc.log")
         undo.append(provider.stop)

@@ -50,6 +50,7 @@ class Server:
     bin: Path
     password: str = ""  # the app role's
     admin_password: str = ""
+    durable: bool = False  # fsync on: a deployment's data survives a crash (the tests' throwaway servers skip it)
 
     def url_of(self, database: str = DATABASE, admin: bool = False) -> str:
         user, password = (ADMIN, self.admin_password) if admin else (USER, self.password)
@@ -76,8 +77,8 @@ class Server:
 
     def start(self) -> None:
         log = self.folder / "server.log"
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        fast = "" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 {fast}-c max_connections=200"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start")
 
     def stop(self) -> None:
@@ -119,7 +120,7 @@ class Server:
         return cls(folder, found["port"], bin, found["password"], found["admin_password"])
 
 
-def start(folder: Optional[Path] = None, port: Optional[int] = None) -> Server:
+def start(folder: Optional[Path] = None, port: Optional[int] = None, durable: bool = False) -> Server:
     """A running server: a new one with an empty database `refunds` owned by the app's role, or, where `folder`
     holds one already (the cluster's after `down`), that one started again with its data."""
     bin = binaries()
@@ -130,12 +131,13 @@ def start(folder: Optional[Path] = None, port: Optional[int] = None) -> Server:
     if existing is not None:
         if port is not None:
             existing.port = port
+        existing.durable = durable
         existing.start()
         return existing
     folder.mkdir(parents=True, exist_ok=True)
     _own(folder)
     folder.chmod(0o700)
-    server = Server(folder, port or free_port(), bin, secrets.token_urlsafe(24), secrets.token_urlsafe(24))
+    server = Server(folder, port or free_port(), bin, secrets.token_urlsafe(24), secrets.token_urlsafe(24), durable)
     secret = folder / "admin.pw"
     secret.write_text(server.admin_password + "\n")
     _own(secret)

@@ -60,9 +60,16 @@ def handler(replica_port: int, database_url: str) -> type[BaseHTTPRequestHandler
     return Ready
 
 
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """HAProxy reads the status and closes: the body's write then fails, every check. Not an error."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def main(argv: list[str]) -> int:
     port, replica_port = int(argv[0]), int(argv[1])
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler(replica_port, os.environ["REFUND_DATABASE_URL"]))
+    server = Server(("127.0.0.1", port), handler(replica_port, os.environ["REFUND_DATABASE_URL"]))
     server.serve_forever()
     return 0
 

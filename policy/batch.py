@@ -11,6 +11,7 @@ import io
 import multiprocessing
 import os
 import re
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -211,7 +212,12 @@ _worker_registry: Optional[Registry] = None  # set once in each worker process, 
 
 
 def _start_worker(registry: Registry) -> None:
+    """A worker's start. Its signal handlers are the defaults again: forked from a server (the app's), it
+    inherited the server's SIGTERM handler, which only says "Stopping...", so the pool's terminate() at the end
+    waited for it forever and the batch page hung."""
     global _worker_registry
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, signal.SIG_DFL)
     _worker_registry = registry
 
 
@@ -268,7 +274,7 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Registry] = N
         message = str(exc)
         if "field larger than field limit" in message:
             message = f"a cell is longer than {CELL_LIMIT:,} characters, the most a cell may hold"
-        raise InputError("IN.csv", f"line {_line(reader) + 1}: {message}") from None
+        raise InputError("file", f"line {_line(reader) + 1}: {message}") from None
     return result
 
 

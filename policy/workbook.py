@@ -13,9 +13,10 @@ import io
 import posixpath
 import re
 import zipfile
-from datetime import date, datetime, time
+import zlib
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from .errors import InputError
@@ -82,10 +83,14 @@ def _count_sheet(data: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         try:
             member = _first_sheet(package)
-        except (KeyError, StopIteration, ElementTree.ParseError) as exc:
+        except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile, zlib.error) as exc:
             raise _unreadable(exc) from None
-        with package.open(member) as sheet:
-            while chunk := sheet.read(2**20):
+        try:
+            sheet = package.open(member)
+        except (KeyError, zipfile.BadZipFile, NotImplementedError) as exc:
+            raise _unreadable(exc) from None
+        with sheet:
+            while chunk := _read(sheet):
                 buffer = tail + chunk
                 for m in TAGS.finditer(buffer):
                     if m.end() > len(tail):  # not one counted in the chunk before
@@ -100,6 +105,15 @@ def _count_sheet(data: bytes) -> None:
                 tail = buffer[-32:]
 
 
+def _read(sheet: IO[bytes]) -> bytes:
+    """The next megabyte of a sheet as it unpacks; a damaged package (a bad checksum, a broken stream) is a file
+    that cannot be read, said as such."""
+    try:
+        return sheet.read(2**20)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _unreadable(exc) from None
+
+
 def cell_text(value: Any) -> str:
     """A cell as the batch reads text: a date cell as its ISO date (with its time where it has one), a whole
     number without '.0', TRUE/FALSE as true/false."""
@@ -107,8 +121,8 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime):  # every date the batch reads is a day: a cell's time of day is not asked for
+        return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -208,3 +208,33 @@ def test_columns_that_are_not_fields_are_said_in_one_bounded_sentence(tmp_path):
     (passed,) = [s for s in said if "passed through" in s]
     assert passed.startswith("20,000 columns are not scenario fields; passed through: 'xxxx")
     assert passed.endswith(f"and {20_000 - NAMED_MAX:,} more") and len(passed) < 400
+
+
+SERVER_LIKE_BATCH = """
+import signal, sys
+from pathlib import Path
+from policy.batch import PARALLEL_FROM_ROWS, quote_file
+signal.signal(signal.SIGTERM, lambda *_: print("Stopping...", flush=True))  # as the Streamlit server's handler
+source = Path(sys.argv[1])
+source.write_text("provider,service,amount_paid,completion_pct,days_since_payment\\n"
+                  + "stepinto,ppc,1,0,0\\n" * (PARALLEL_FROM_ROWS * 2))
+for run in range(3):
+    print(quote_file(source, source.with_suffix(".out"), "cases.csv").rows, flush=True)
+"""
+
+
+def test_a_batch_run_from_a_process_that_only_reports_sigterm_finishes(tmp_path):
+    """The batch page hung on the 2nd or 3rd 100,000-row run: its workers, forked from the server, inherited a
+    SIGTERM handler that does not stop them, and the pool waited on them forever."""
+    import subprocess
+    import sys
+
+    from policy.batch import PARALLEL_FROM_ROWS
+
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", SERVER_LIKE_BATCH, str(tmp_path / "cases.csv")], cwd=root,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [str(PARALLEL_FROM_ROWS * 2)] * 3

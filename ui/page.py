@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from policy import Scenario
 from policy.markdown import md_escape as e
+from store.db import RegisterGone
 from store.register import database_said
 
 from . import identity, nav, registry, state
@@ -39,8 +40,9 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
 
 def register_fault(exc: SQLAlchemyError) -> None:
     """The register could not be read or written: said in words, never a traceback. What was typed is kept."""
-    st.error(f"The register cannot be reached now ({e(database_said(exc))}). Nothing you entered is lost: try again "
-             "in a minute. The calculator, Compare, Policy terms and Am I eligible? go on working.")
+    retry = "" if isinstance(exc, RegisterGone) else " Try again in a minute."
+    st.error(f"The register cannot be used now ({e(database_said(exc))}). Nothing you entered is lost.{retry} The "
+             "calculator, Compare, Policy terms and Am I eligible? go on working.")
 
 
 def fragment(draw: Callable[[], None]) -> Callable[[], None]:
@@ -90,10 +92,12 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.caption(identity.LOCAL_NOTICE)
     unreachable = st.session_state.get(registry.UNREACHABLE)
     if unreachable:
-        said, had_one = unreachable
-        versions = "the policy versions this page last loaded" if had_one else "the policy versions shipped with the app"
-        st.warning(e(f"The register cannot be used now ({said}). Quotes use {versions}: a version published in the "
-                     "lab since may be missing. Saving waits until the register is back."))
+        said, read_at = unreachable
+        versions = (f"the policy versions as this server last read them, at {read_at:%H:%M} UTC: one published or "
+                    "withdrawn in the lab since then is not yet used" if read_at else "the shipped policy versions "
+                    "only: versions published in the lab are not used until it is back")
+        st.warning(e(f"The register cannot be used now ({said}). Quotes use {versions}. Nothing can be saved until "
+                     "it is back."))
     state.show_url_warnings()
     state.show_stale_request()
     return values

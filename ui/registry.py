@@ -6,7 +6,7 @@ once, in page.opened and page.fragment: looking at every use cost 22 queries, ab
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,18 +33,27 @@ RUN_KEY = "_policy_catalog"
 UNREACHABLE = "_register_unreachable"  # set while the database cannot be reached: the page says so
 
 
+@st.cache_resource(show_spinner=False)
+def _last_read(url: str) -> dict[str, tuple[Catalog, datetime]]:
+    """This process's last catalog read from the database at `url`, and when: what a new session quotes under
+    while the database cannot be reached (the shipped versions alone would quote a superseded policy)."""
+    return {}
+
+
 def refresh() -> Catalog:
     """The catalog as the database has it now, kept for the rest of this run. While the database cannot be
-    reached, the catalog this session last had (the shipped one if it had none) and UNREACHABLE set: quoting
-    goes on, and the page says that a version published since may be missing."""
+    reached: the catalog this server last read from it (the shipped one if it never did), and UNREACHABLE set
+    to what the page says about it."""
+    url = database_url()
+    last = _last_read(url)
     try:
-        found = _catalog(database_url(), policy_store().revision())
+        found = _catalog(url, policy_store().revision())
     except SQLAlchemyError as exc:
-        last, before = st.session_state.get(RUN_KEY), st.session_state.get(UNREACHABLE)
-        found = last if isinstance(last, Catalog) else shipped_catalog()
-        from_database = isinstance(last, Catalog) and (before is None or before[1])  # not a fall-back of its own
-        st.session_state[UNREACHABLE] = (database_said(exc), from_database)
+        kept = last.get("catalog")
+        found = kept[0] if kept else shipped_catalog()
+        st.session_state[UNREACHABLE] = (database_said(exc), kept[1] if kept else None)
     else:
+        last["catalog"] = (found, datetime.now(UTC))
         st.session_state.pop(UNREACHABLE, None)
     st.session_state[RUN_KEY] = found
     return found

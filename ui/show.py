@@ -135,7 +135,7 @@ def _save_form(q: Quote, client: Client) -> None:
             label = SAVE_LABELS.get(exc.field, exc.field)
             st.error(f"**{e(label)}**: {e(exc.message)}. Nothing was saved; your entries are kept.")
         except SaveError as exc:
-            st.error(f"{e(str(exc))}. Nothing was saved; your entries are kept. Try again.")
+            st.error(f"{e(str(exc))}. Nothing was saved; your entries are kept.")
         else:
             st.session_state["register_open"] = saved
             st.success(f"Saved as quote #{saved}: find it under Saved quotes.")
