@@ -228,10 +228,9 @@ def test_a_batch_run_from_a_process_that_only_reports_sigterm_finishes(tmp_path)
     SIGTERM handler that does not stop them, and the pool waited on them forever."""
     import subprocess
     import sys
+    from pathlib import Path
 
     from policy.batch import PARALLEL_FROM_ROWS
-
-    from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", SERVER_LIKE_BATCH, str(tmp_path / "cases.csv")], cwd=root,
