@@ -107,9 +107,10 @@ def sign_in(page, base: str, role: str, start: str = "") -> None:
     wait_ready(page)
     on_page = page.get_by_test_id("stMain").get_by_role("button", name="Sign in", exact=True)
     button = on_page if on_page.count() else page.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in")
+    started = page.url  # where the app brings the person back to, once signed in
     button.click()
     user = DEMO_BY_ROLE[role]
     page.get_by_role("button", name=user, exact=True).click()  # the provider's page
-    page.wait_for_url(f"{base}/**")
+    page.wait_for_url(started)  # the root first, then back here: a goto before that would race the app's own
     wait_ready(page)
     expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in: {NAMES[user]}")).to_be_visible()

@@ -82,19 +82,16 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     assert {c["name"]: c["value"] for c in one.cookies()}["REFUND_REPLICA"] == first
     expect(page_two.get_by_text("This page is for staff: sign in")).to_be_visible()  # sign-in is on: nobody is local
 
-    sign_in(page_one, balanced.url, "sales")  # through the balancer, on the replica the cookie pins
+    # through the balancer, on the replica the cookie pins, and back to the scenario it started from
+    sign_in(page_one, balanced.url, "sales", start="?provider=stepinto&service=ppc&amount_paid=2400")
     assert served_by(page_one) == first
-    page_one.goto(f"{balanced.url}/?provider=stepinto&service=ppc&amount_paid=2400")
-    page_one.wait_for_selector(READY)
     page_one.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
     page_one.get_by_label("Client name (optional)").fill("Cluster Client")
     expect(page_one.get_by_text("Saved by: Sam Sales")).to_be_visible()
     page_one.get_by_role("button", name="Save to the register").click()
     expect(page_one.get_by_text("Saved as quote #")).to_be_visible()
 
-    sign_in(page_two, balanced.url, "sales-ops")
-    page_two.goto(f"{balanced.url}/Saved_quotes")
-    page_two.wait_for_selector(READY)
+    sign_in(page_two, balanced.url, "sales-ops", start="Saved_quotes")
     assert served_by(page_two) == second  # still pinned
     expect(page_two.get_by_test_id("stDataFrame")).to_be_visible()
     page_two.get_by_label("Search client, reference or note").fill("cluster client")
