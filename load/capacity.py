@@ -87,7 +87,7 @@ def main(quick: bool = False) -> str:
         if shutil.which("haproxy"):
             from deploy import cluster
 
-            base = random.randrange(20_000, 40_000, 20)
+            base = random.randrange(20_000, 32_000, 40)
             running = cluster.up(folder / "cluster", base)
             try:
                 load_rows += capacity(running.url, "two replicas (HAProxy)", seconds, folder)

@@ -36,7 +36,7 @@ def base():
         if os.environ.get("REQUIRE_CLUSTER") == "1":
             pytest.fail("the cluster tests must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
-    return next(p for p in (random.randrange(20_000, 40_000, 40) for _ in range(50))
+    return next(p for p in (random.randrange(20_000, 32_000, 40) for _ in range(50))
                 if not any(in_use(p) for p in cluster.ports_of(p).values()))
 
 
@@ -166,7 +166,7 @@ def test_with_postgresql_stopped_the_public_pages_go_on_and_the_health_check_say
         assert until(lambda: all(ready(p) == (503, {"app": True, "database": False}) for p in checks.values()))
         refund, alerts = calculator_through(running.url)  # served by the same replicas, as backups
         assert refund == "$1,200.00"
-        assert any("The register cannot be used now" in a and "as this server last read them" in a for a in alerts)
+        assert any("The register cannot be used now" in a for a in alerts)  # which versions: the replica's last read
         server.start()
         assert until(lambda: all(ready(p)[0] == 200 for p in checks.values()))
         assert until(lambda: calculator_through(running.url) == ("$1,200.00", []))

@@ -28,7 +28,8 @@ def balanced(tmp_path_factory, chromium):
         if os.environ.get("REQUIRE_CLUSTER") == "1":
             pytest.fail("the cluster test must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
-    base = next(p for p in (random.randrange(20_000, 40_000, 20) for _ in range(50))
+    # below 32768: the kernel hands out ports from there to clients, and one may hold a port nothing listens on
+    base = next(p for p in (random.randrange(20_000, 32_000, 40) for _ in range(50))
                 if not any(in_use(p) for p in cluster.ports_of(p).values()))
     folder = Path(tempfile.mkdtemp(prefix="refunds-cluster-"))  # one the `postgres` user can reach (run as root)
     folder.chmod(0o755)
