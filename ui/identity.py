@@ -131,9 +131,8 @@ LOCAL_NOTICE = ("Local mode: no sign-in is configured, so you have every role on
                 "else can reach this app, configure sign-in (README: Sign-in and roles).")
 
 
-def account() -> None:
+def account(access: Access) -> None:
     """Who is signed in, in the sidebar, with Sign in / Sign out (only where sign-in is configured)."""
-    access = current()
     with st.sidebar:
         if access.mode == "local":
             st.caption("Local mode: every role, no sign-in.")
@@ -150,9 +149,8 @@ def account() -> None:
                     st.logout()
 
 
-def refuse(needed: Permission, page: str) -> None:
+def refuse(access: Access, needed: Permission, page: str) -> None:
     """The whole of what a page shows someone it is not for: why, and the way in. None of its data."""
-    access = current()
     who = access.actor
     if access.mode == "closed":
         st.error(f"This page is closed: {access.why_closed}. Pages with client data or policy changes open only "

@@ -76,7 +76,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     access = identity.current()
     identity.return_after_sign_in(access)
     nav.menu(script, access.actor)
-    identity.account()
+    identity.account(access)  # read once a run: the same answer everywhere on the page
     values = state.values()
     st.title(title or nav.LABELS[script], help=about)
     if caption:
@@ -85,7 +85,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.caption(f"Served by replica {REPLICA}")
     needed = nav.needs(script)
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
-        identity.refuse(needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
+        identity.refuse(access, needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
         state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
         st.stop()
     if needed is not None and access.mode == "local":
