@@ -25,8 +25,9 @@ def calculator() -> None:
     if q.verdict != "not_offered":
         curve = cache.cached_completion_curve(cache.curve_key(scenario))
         days = cache.cached_days_curve(cache.days_key(scenario))
-        boundaries = stage_boundaries(policies()[scenario.provider], scenario.service)
-        colour = charts.provider_colour(policies()[scenario.provider].name, tuple(p.name for p in policies().values()))
+        assert q.policy is not None  # a quote made in this run holds the version it was made under
+        boundaries = stage_boundaries(q.policy, scenario.service)  # the stage lines of the version the curve follows
+        colour = charts.provider_colour(q.provider_name, tuple(p.name for p in policies().values()))
         # Side by side in one block, wrapping on a narrow screen. A fixed width: charts stretched to their
         # container were re-measured on every rerun, which cost the Refund ~20% of its key-press latency.
         with st.container(horizontal=True):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from policy import parse_scenario, quote
 from policy.taxonomy import SERVICES
+from policy.versions import Basis, shipped_catalog
 from store import Filters, QuoteStore
 from store.access import Actor
 from store.register import _document, _row
@@ -27,12 +28,13 @@ from .timing import Figure, median_time
 BENCH = Actor.local_user("bench")
 
 SAVED = 100_000
+BASIS = Basis(shipped_catalog(), datetime.now(UTC).date())
 
 
 def _fill(store: QuoteStore, rows: int) -> None:
     """`rows` saved quotes over 300 distinct scenarios, each with its own client, reference and day."""
     quotes = [quote(parse_scenario(dict(provider=p, service=s, amount_paid=str(500 + 37 * i), completion_pct=i % 101,
-                                        days_since_payment=i % 40)))
+                                        days_since_payment=i % 40), BASIS), BASIS)
               for i, (p, s) in enumerate((p, s) for p in ("socialbeat", "itmedia", "stepinto") for s in SERVICES
                                          for _ in range(13))]
     start = datetime(2026, 1, 1, tzinfo=UTC)

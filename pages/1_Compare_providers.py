@@ -12,13 +12,17 @@ from policy.curves import most_generous
 from policy.markdown import md_escape
 from policy.money import cents_int
 from ui import cache, charts, page, state
-from ui.registry import policies
+from ui.registry import basis, policies
 from ui.tables import readable
 
 CAPTION = "The scenario of the sidebar and the sliders, against every provider's policy."
-NAMES = tuple(p.name for p in policies().values())
 MEASURES = {"refund_min_cents": "What the client can count on (minimum)",
             "refund_max_cents": "The most the policy allows (maximum)"}
+
+
+def _names() -> tuple[str, ...]:
+    """Every provider of this run's catalog, in its order: one colour each, on every chart."""
+    return tuple(p.name for p in policies().values())
 
 
 @page.fragment
@@ -27,7 +31,7 @@ def by_completion() -> None:
     scenario = page.scenario_or_error("compare")
     if scenario is None:
         return
-    rows = compare_rows(scenario)
+    rows = compare_rows(scenario, basis())
     table = pd.DataFrame(rows).set_index("Provider")
     # The clauses under the table, not in a column of it: on a phone that column was one character wide.
     shown = table.drop(columns=["Deciding clause"])
@@ -37,7 +41,7 @@ def by_completion() -> None:
 
     compare = cache.cached_compare(cache.curve_key(scenario))
     st.subheader("Refund bands against project completion")
-    st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), NAMES), width="stretch")
+    st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), _names()), width="stretch")
     with st.expander("Data behind this chart"):
         st.dataframe(readable(compare), hide_index=True, width="stretch")
 
@@ -58,11 +62,11 @@ def heatmaps() -> None:
             st.info(f"{policy.name} does not offer this service.")
         else:
             st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by,
-                                                 charts.provider_colour(policy.name, NAMES)), width="stretch")
+                                                 charts.provider_colour(policy.name, _names())), width="stretch")
 
     winners = most_generous(coarse, by)
     st.subheader("Most generous where")
-    st.vega_lite_chart(spec=charts.winner_map(winners, NAMES, by), width="stretch")
+    st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by), width="stretch")
 
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION):

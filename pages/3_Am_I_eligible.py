@@ -2,7 +2,7 @@
 
 The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is for the
 answers submitted: it says what it is for, names any answer changed since, and is scrolled into view."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -14,12 +14,12 @@ from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, scroll, show, state
 from ui.codec import money_text
-from ui.registry import policies
+from ui.registry import basis, policies
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
 
-    today = date.today()
+    today = basis().as_of
     # a client asks about a payment made; one the calculator planned for a later day starts this form at today
     paid_on = min(v["paid_on"] or today - timedelta(days=v["days_since_payment"]), today)
     answer_box = st.container(key="el_answer")
@@ -43,7 +43,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", help="Leave at 0 if nothing has been done.")
     notice = None
-    asked = notice_question(provider, service, policies())
+    asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it
     if asked:
         days = BY_NAME["notice_days"]
         notice = st.number_input(asked[0], min_value=int(days.low or 0), max_value=int(days.high or 0),
@@ -63,7 +63,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
         delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
         undelivered_promised=missing, payment_method=method, notice_days=notice,
-    ), today, registry)
+    ), today, policies(when))
 
     if st.button("Check my eligibility", type="primary", key="el_check"):
         st.session_state[state.KEY] = {**v, **fields}
@@ -85,7 +85,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
             else:
                 q = cache.cached_quote(cache.key(scenario))
                 st.subheader("Your answer")
-                st.caption(e("For: " + summary(answered, policies())))
+                st.caption(e("For: " + summary(answered, policies(answered["paid_on"]))))
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):

@@ -8,6 +8,7 @@ import streamlit as st
 from policy.explain import VERDICT_LABELS, refund_text
 from policy.markdown import md_escape as e
 from policy.money import format_range
+from policy.quoting import with_policy
 from policy.records import NAME_MAX
 from policy.taxonomy import SERVICES
 from store import Filters, Forbidden
@@ -17,7 +18,7 @@ from ui.codec import from_scenario, request_today
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
-from ui.registry import catalog, policies
+from ui.registry import basis, catalog, policies
 
 PAGE_SIZE = 50
 
@@ -103,7 +104,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         if saved is None:
             st.warning(f"Quote #{pick} is no longer in the register (deleted in another session).")
         else:
-            q = saved.quote
+            q = with_policy(saved.quote, catalog())  # the very version it names, where it is still kept
             st.subheader(f"Quote #{saved.id}")
             batch_of = (f" Batch {batches.get(saved.batch_id, f'#{saved.batch_id}')}, row {saved.batch_row}."
                         if saved.batch_id is not None else "")
@@ -116,7 +117,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 st.warning(e(withdrawn.sentence(q.policy_version) + ". This quote is shown as it was given under "
                              "it; a new quote uses the version in force now."))
             values = from_scenario(q.scenario)
-            today_values = request_today(values, date.today()) if values.get("paid_on") else values
+            today_values = request_today(values, basis().as_of) if values.get("paid_on") else values
             scenario, _ = state.scenario_of(today_values)
             now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
             same_refund = now is not None and (now.refund_min, now.refund_max, now.verdict) == (

@@ -19,7 +19,7 @@ from store.access import Actor, Permission
 from ui import charts, page
 from ui.identity import actor, may, signed_by
 from ui.records import register
-from ui.registry import catalog, policies
+from ui.registry import basis, policies
 from ui.show import SAVE_LABELS
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
@@ -29,7 +29,7 @@ RESULT = "batch_result"
 def _quote(source: Path, output: Path, label: str, keep=None):
     total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
     bar = st.progress(0.0, text="Quoting...")
-    result = quote_file(source, output, label, keep=keep, registry=catalog(),
+    result = quote_file(source, output, label, keep=keep, basis=basis(),
                         progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows read"))
     bar.progress(1.0, text=f"{result.rows:,} rows read: {result.rows - result.errors:,} quoted, {result.errors:,} with an error")
     return result

@@ -26,7 +26,7 @@ from .models import Quote
 from .quoting import parse_scenario, quote
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import safe_cell, writer
-from .versions import Registry, shipped_catalog
+from .versions import Basis
 
 _BLANK = ("", "null", "none", "unknown")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -177,7 +177,7 @@ Numbered = tuple[int, list[str]]  # a row's cells with its row number in a sprea
 Keep = Callable[[int, Optional[Quote], dict[str, str]], None]  # (spreadsheet row, its quote or None, its record)
 
 
-def _row(cells: list[str], layout: Layout, registry: Registry, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
+def _row(cells: list[str], layout: Layout, basis: Basis, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
     made: Optional[Quote] = None
     record: dict[str, str] = {}
     if len(cells) > layout.width:
@@ -185,7 +185,7 @@ def _row(cells: list[str], layout: Layout, registry: Registry, keep: Optional[Ke
     else:
         try:
             record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
-            made = quote(parse_scenario(_given(cells, layout.positions), registry), registry)
+            made = quote(parse_scenario(_given(cells, layout.positions), basis), basis)
             quoted = quote_row(made)
         except InputError as exc:
             quoted = error_row(str(exc))
@@ -195,37 +195,38 @@ def _row(cells: list[str], layout: Layout, registry: Registry, keep: Optional[Ke
     return [safe_cell(c) for c in chain(kept, quoted.values())]
 
 
-def _output_text(lines: list[Numbered], layout: Layout, registry: Registry,
+def _output_text(lines: list[Numbered], layout: Layout, basis: Basis,
                  keep: Optional[Keep] = None) -> tuple[str, int, int]:
     """Numbered lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
     buffer = io.StringIO()
     w = writer(buffer)
     errors = 0
     for number, cells in lines:
-        out = _row(cells, layout, registry, keep, number)
+        out = _row(cells, layout, basis, keep, number)
         errors += bool(out[-1])
         w.writerow(out)
     return buffer.getvalue(), len(lines), errors
 
 
-_worker_registry: Optional[Registry] = None  # set once in each worker process, by the pool's initializer
+_worker_basis: Optional[Basis] = None  # set once in each worker process, by the pool's initializer
 
 
-def _start_worker(registry: Registry) -> None:
+def _start_worker(basis: Basis) -> None:
     """A worker's start. Its signal handlers are the defaults again: forked from a server (the app's), it
     inherited the server's SIGTERM handler, which only says "Stopping...", so the pool's terminate() at the end
     waited for it forever and the batch page hung."""
-    global _worker_registry
+    global _worker_basis
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, signal.SIG_DFL)
-    _worker_registry = registry
+    _worker_basis = basis
 
 
 def _output_chunk(job: tuple[list[Numbered], Layout]) -> tuple[str, int, int]:
     """A worker's share: raw lines in (cheaper to send than dicts), finished CSV text back (one string is
     far cheaper to send than rows of cells); the catalog came with the fork, not through a pipe."""
     lines, layout = job
-    return _output_text(lines, layout, _worker_registry or shipped_catalog())
+    assert _worker_basis is not None, "a worker quotes only under the basis its pool started it with"
+    return _output_text(lines, layout, _worker_basis)
 
 
 CHUNK_ROWS = 4000
@@ -238,15 +239,15 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def run_batch(source: IO[str], target: IO[str], registry: Optional[Registry] = None,
-              progress: Optional[Callable[[int], object]] = None, keep: Optional[Keep] = None) -> BatchResult:
+def run_batch(source: IO[str], target: IO[str], basis: Basis,
+              progress: Optional[Callable[[int], object]] = None, keep: Optional[Keep] = None,
+              workers: Optional[int] = None) -> BatchResult:
     """Quote every row of `source` into `target`. A file that cannot be read as a CSV of scenarios raises
     InputError naming the line; the caller writes to a temporary file, so nothing partial is left.
     `progress` hears the rows done after each chunk; `keep` is handed every row's Quote (in this process).
 
     A large file streams through worker processes in chunks, in order: reading, quoting and writing overlap,
     and the workers write the output text."""
-    registry = registry or shipped_catalog()  # each row under the versions in force on its payment date
     result = BatchResult()
     reader = None
     try:
@@ -259,15 +260,16 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Registry] = N
         lines = _rows(reader, result)
         head = list(islice(lines, PARALLEL_FROM_ROWS))
         chunks = _chunks(chain(head, lines), CHUNK_ROWS)
-        workers = 1 if keep is not None else _workers()  # keep hears every quote in this process
+        if workers is None:
+            workers = 1 if keep is not None else _workers()  # keep hears every quote in this process
         if workers > 1 and len(head) == PARALLEL_FROM_ROWS:
-            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (registry,)) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (basis,)) as pool:
                 parts = pool.imap(_output_chunk, ((chunk, layout) for chunk in chunks))
                 for part in parts:
                     _write(target, part, result, progress)
         else:
             for chunk in chunks:
-                _write(target, _output_text(chunk, layout, registry, keep), result, progress)
+                _write(target, _output_text(chunk, layout, basis, keep), result, progress)
     except UnicodeDecodeError:
         raise NotText(getattr(source, "encoding", "utf-8")) from None
     except csv.Error as exc:
@@ -279,13 +281,13 @@ def run_batch(source: IO[str], target: IO[str], registry: Optional[Registry] = N
 
 
 def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,
-               keep: Optional[Keep] = None, registry: Optional[Registry] = None) -> BatchResult:
+               keep: Optional[Keep] = None, *, basis: Basis) -> BatchResult:
     """run_batch from a file to a file, for the command line and the batch page alike. The output is written
     beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
         with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
-            result = run_batch(fin, fout, registry, progress=progress, keep=keep)
+            result = run_batch(fin, fout, basis, progress=progress, keep=keep)
         os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)
     except NotText as exc:

@@ -13,7 +13,7 @@ from pathlib import Path
 from .batch import open_csv
 from .export import scenario_cells
 from .fields import NAMES
-from .quoting import parse_scenario
+from .models import Scenario
 from .spreadsheet import original_cell, rows_text
 
 EXAMPLES = (
@@ -25,7 +25,7 @@ EXAMPLES = (
 
 def template_csv() -> str:
     """Every column the batch reads, with two example rows (as a quote's CSV writes a scenario)."""
-    rows = [scenario_cells(parse_scenario(example)) for example in EXAMPLES]
+    rows = [scenario_cells(Scenario.model_validate(example)) for example in EXAMPLES]
     return rows_text([list(NAMES), *([row.get(name, "") for name in NAMES] for row in rows)])
 
 

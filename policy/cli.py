@@ -24,11 +24,11 @@ from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
 from .lint import Unreadable, lint_data, worst
 from .lint import read as read_policy_data
-from .loader import DATA_DIR, TEXTS_DIR, load_any, policies
+from .loader import DATA_DIR, TEXTS_DIR, load_any
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
 from .schema import PolicyFile
-from .versions import Catalog, shipped_catalog
+from .versions import Basis, Catalog, shipped_catalog
 
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not a scenario
@@ -93,16 +93,46 @@ def _scenario_from_flags(args: argparse.Namespace) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+CATALOG_GROUP = "refund_policy.catalog"  # the entry point the layer that owns the register declares
+
+
+def installed_catalog() -> Optional[Callable[[], Catalog]]:
+    """Where the versions published in the app come from, as the package that owns the register declares it
+    (pyproject's entry point): this package reads no database itself."""
+    from importlib.metadata import entry_points
+
+    found = sorted(entry_points(group=CATALOG_GROUP), key=lambda e: e.name)
+    return found[0].load() if found else None
+
+
 def _catalog(args: argparse.Namespace) -> Catalog:
     """The versions a command quotes under: the app's (shipped and published in the register), or with
-    --shipped the shipped files alone."""
-    source = getattr(args, "catalog_source", None)
-    return shipped_catalog() if args.shipped or source is None else source()
+    --shipped the shipped files alone. Never silently the shipped ones instead of the app's."""
+    if args.shipped:
+        return shipped_catalog()
+    source = args.catalog_source or installed_catalog()
+    if source is None:
+        raise Fail("the register's policy versions cannot be read: no package declares them (install this "
+                   "project: pip install -e .); give --shipped to quote under the shipped versions only")
+    return source()
+
+
+def _basis(args: argparse.Namespace) -> Basis:
+    return Basis(_catalog(args), args.as_of)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD") from None
 
 
 def _add_catalog_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shipped", action="store_true", help="use the shipped policy versions only, not those "
                         "published in the app's register (REFUND_DATABASE_URL, else data/quotes.sqlite)")
+    parser.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
+                        help="the day whose versions apply where a scenario gives no payment date (default: today)")
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
@@ -111,8 +141,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
         if flags:
             raise Fail(f"quote: {flags[0]} with --json: give the scenario as JSON on stdin or as flags, not both")
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
-    catalog = _catalog(args)
-    q = quote(parse_scenario(data, catalog), catalog)
+    basis = _basis(args)
+    q = quote(parse_scenario(data, basis), basis)
     print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
     return 0
 
@@ -120,7 +150,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_clauses(args: argparse.Namespace) -> int:
     rows = [
         {"provider": p.id, "section": c.section, "quote": c.quote, "reading": c.reading, "decision": c.decision}
-        for p in _catalog(args).on(date.today()).values()
+        for p in _basis(args).policies().values()
         for c in p.all_clauses()
     ]
     if args.json:
@@ -138,23 +168,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.output == "-":
         try:
             with open_csv(source) as fin:
-                result = run_batch(fin, sys.stdout, _catalog(args))
+                result = run_batch(fin, sys.stdout, _basis(args))
         except NotText as exc:
             raise not_text(source, args.input, exc) from None
     else:
-        result = _batch_to_file(source, Path(args.output), args.input, _catalog(args))
+        result = _batch_to_file(source, Path(args.output), args.input, _basis(args))
     _say(result, args.output)
     return 0
 
 
-def _batch_to_file(source: Path, target: Path, label: str, catalog: Catalog):
+def _batch_to_file(source: Path, target: Path, label: str, basis: Basis):
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
     if target.is_dir():
         raise InputError("-o", f"{target} is a folder; give a file name")
     if not target.parent.resolve().is_dir():
         raise InputError("-o", f"no such folder: {target.parent}")
-    return quote_file(source, target, label, mode=_file_mode(target), registry=catalog)
+    return quote_file(source, target, label, mode=_file_mode(target), basis=basis)
 
 
 def _file_mode(target: Path) -> int:
@@ -187,8 +217,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_versions(args: argparse.Namespace) -> int:
     """Every version of every provider, in effective order, and which one a payment today falls under."""
-    catalog = _catalog(args)
-    today = catalog.on(date.today())
+    basis = _basis(args)
+    catalog, today = basis.catalog, basis.policies()
     rows: list[dict[str, Any]] = []
     for provider in catalog.in_force:
         for v in catalog.of(provider):
@@ -263,7 +293,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise Fail(f"diff: {args.old} is {old.id} and {args.new} is {new.id}: compare two versions of one provider")
     if args.json:
         bands = band_changes(old, new)
-        print(json.dumps({"rules": [asdict(r) for r in rule_changes(old, new)],
+        dates = [p.effective_from.isoformat() if p.effective_from else None for p in (old, new)]
+        print(json.dumps({"effective_from": {"before": dates[0], "after": dates[1]},
+                          "rules": [asdict(r) for r in rule_changes(old, new)],
+                          "changed_quotes": int(bands.seen.sum()),  # clients whose band as shown changes
                           "scenarios": json.loads(bands.to_json(orient="records"))}, indent=2, ensure_ascii=False))
     else:
         print("\n".join(diff_summary(old, new)))
@@ -281,7 +314,7 @@ def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
                             help=text)
         return
     allowed = {
-        "provider": lambda: ", ".join(policies()),
+        "provider": lambda: "a provider id: see the versions command",
         "choice": lambda: ", ".join(spec.choices),
         "money": lambda: "an amount such as 5000 or 5000.00",
         "percent": lambda: f"{spec.low}..{spec.high}",
@@ -350,8 +383,10 @@ def build_parser() -> Parser:
     lint.set_defaults(run=cmd_lint)
 
     d = sub.add_parser("diff", help="what changes between two versions of a policy", description=(
-        "The rules that differ between OLD and NEW (TOML files of one provider), and the scenarios of a grid "
-        "(every service x completion 0-100% by 5 x days 0-60, 10,000 paid) whose band changes."))
+        "The effective date and the rules that differ between OLD and NEW (TOML files of one provider), and the "
+        "sample clients of a grid (every service x completion 0-100% by 5 x days 0-60, 10,000 paid) whose quote "
+        "changes: the band before and after, which end moved, and under which value of a fact not given; then "
+        "those whose band as shown stays but changes under one such value."))
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
     d.add_argument("--json", action="store_true", help="rules and scenarios as JSON")
@@ -364,6 +399,8 @@ def main(argv: Optional[Sequence[str]] = None, catalog: Optional[Callable[[], Ca
     try:
         args = build_parser().parse_args(argv)
         args.catalog_source = catalog
+        if getattr(args, "as_of", "") is None:
+            args.as_of = date.today()  # the command line's one reading of the clock, said in --as-of's help
         return args.run(args)
     except (InputError, Fail, PolicyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)

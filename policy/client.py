@@ -25,7 +25,6 @@ from .explain import (
     window_closed_sentence,
     work_done,
 )
-from .loader import policies
 from .markdown import md_file_escape
 from .models import Quote
 from .money import format_range, format_usd
@@ -51,8 +50,12 @@ class Part:
     numbered: bool = False
 
 
-def _policy(q: Quote, registry=None) -> PolicyFile:
-    return (registry or policies())[q.provider]
+def _policy(q: Quote) -> PolicyFile:
+    """The version the quote was made under (a quote read back from the register holds none: its documents are
+    made when it is quoted again)."""
+    if q.policy is None:
+        raise ValueError(f"this quote does not hold its policy ({q.provider_name} {q.policy_version}): quote it again")
+    return q.policy
 
 
 def _service(q: Quote) -> str:
@@ -127,9 +130,9 @@ def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
     return f"To avoid next month's charge, cancel at least {rule.days} days before the next billing date."
 
 
-def summary_parts(q: Quote, today: date, client: Client = Client(), registry=None) -> tuple[str, list[Part]]:
+def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str, list[Part]]:
     """The summary's title and parts, shared by the Markdown and the PDF."""
-    policy = _policy(q, registry)
+    policy = _policy(q)
     s = q.scenario
     who = f" for {client.name}" if client.name else ""
     title = f"Refund estimate{who}: {q.provider_name}, {_service(q)}"
@@ -145,7 +148,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), registry=Non
     answer = [plain_answer(q)]
     if q.verdict != "not_offered":  # nothing to quote: the first sentence says so
         answer += [f"{verdict_label(q)}: {refund_text(q)} ({pct_text(q)}).", verdict_sentence(q)]
-    assumed = if_work_started(q, registry)
+    assumed = if_work_started(q)
     if assumed:
         answer.append(assumed)
     ranges = [f"{a.title}: " + "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
@@ -172,10 +175,10 @@ DISCLAIMER = ("This estimate explains the provider's published refund policy. Th
               "provider decides every discretionary amount.")
 
 
-def summary_markdown(q: Quote, today: date, client: Client = Client(), registry=None) -> str:
+def summary_markdown(q: Quote, today: date, client: Client = Client()) -> str:
     """The summary as a Markdown file a rep can send unchanged (it reads as plain text too)."""
     e = md_file_escape
-    title, parts = summary_parts(q, today, client, registry)
+    title, parts = summary_parts(q, today, client)
     out = [f"# {e(title)}", ""]
     for part in parts:
         out += [f"## {e(part.title)}", ""]
@@ -193,7 +196,7 @@ def _font_dir() -> Path:
     return Path(str(reportlab.__file__)).parent / "fonts"
 
 
-def summary_pdf(q: Quote, today: date, client: Client = Client(), registry=None) -> bytes:
+def summary_pdf(q: Quote, today: date, client: Client = Client()) -> bytes:
     """The same summary as a PDF (reportlab, with the Vera TrueType fonts it ships: Unicode text, embedded)."""
     from xml.sax.saxutils import escape
 
@@ -211,7 +214,7 @@ def summary_pdf(q: Quote, today: date, client: Client = Client(), registry=None)
     body = ParagraphStyle("body", parent=base["BodyText"], fontName="Vera", fontSize=10, leading=14)
     heading = ParagraphStyle("h2", parent=base["Heading2"], fontName="Vera-Bold", fontSize=13, spaceBefore=8)
     quote = ParagraphStyle("quote", parent=body, fontName="Vera-Italic", leftIndent=8 * mm)
-    title, parts = summary_parts(q, today, client, registry)
+    title, parts = summary_parts(q, today, client)
     story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
              Spacer(1, 4 * mm)]
     for part in parts:
@@ -262,10 +265,10 @@ def _grounds(q: Quote) -> str:
             f"{cite(low.section)} (\"{low.quote}\"), and up to {most} under {cite(high.section)} (\"{high.quote}\").")
 
 
-def request_email(q: Quote, client: Client = Client(), registry=None) -> Email:
+def request_email(q: Quote, client: Client = Client()) -> Email:
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
     items its process asks for, filled in where the quote knows them."""
-    policy = _policy(q, registry)
+    policy = _policy(q)
     s = q.scenario
     project = client.reference or "[Your Project Name]"  # the project's name, which the quote does not know
     contact = policy.contact

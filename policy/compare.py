@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 from .explain import cite, verdict_label
 from .models import Scenario
 from .money import format_usd
 from .quoting import quote
-from .versions import Registry, resolve
+from .versions import Basis
 
 
-def compare_rows(scenario: Scenario, registry: Optional[Registry] = None) -> list[dict[str, str]]:
-    """One row per provider: verdict, the band in dollars (or 'Not offered'), and the clause that decided the
-    minimum."""
-    registry = resolve(registry, scenario.paid_on)
+def compare_rows(scenario: Scenario, basis: Basis) -> list[dict[str, str]]:
+    """One row per provider of the basis: verdict, the band in dollars (or 'Not offered'), and the clause that
+    decided the minimum."""
     rows = []
-    for pid, policy in registry.items():
-        q = quote(scenario.for_provider(pid), registry)
+    for pid, policy in basis.policies(scenario.paid_on).items():
+        q = quote(scenario.for_provider(pid), basis)
         offered = q.verdict != "not_offered"
         first = q.clauses[0] if q.clauses else None
         rows.append({

@@ -17,7 +17,7 @@ from .evaluator import Facts, day_thresholds, evaluate, stages_label
 from .models import Scenario
 from .money import cents_int
 from .schema import PolicyFile
-from .versions import Registry, resolve
+from .versions import Basis
 
 COMPLETION_POINTS: tuple[Decimal, ...] = tuple(Decimal(c) for c in range(101))
 DEFAULT_DAYS = 60
@@ -41,11 +41,11 @@ def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> d
 
 
 def completion_curve(
-    scenario: Scenario, registry: Optional[Registry] = None, provider: Optional[str] = None,
+    scenario: Scenario, basis: Basis, provider: Optional[str] = None,
     points: Sequence[Decimal] = COMPLETION_POINTS,
 ) -> pd.DataFrame:
     """The band across completion 0..100 for one provider, other facts as in the scenario."""
-    registry = resolve(registry, scenario.paid_on)
+    registry = basis.policies(scenario.paid_on)
     return pd.DataFrame(_completion_columns(scenario, registry, provider or scenario.provider, points))
 
 
@@ -62,11 +62,11 @@ def _completion_columns(
 
 
 def days_curve(
-    scenario: Scenario, registry: Optional[Registry] = None, provider: Optional[str] = None,
+    scenario: Scenario, basis: Basis, provider: Optional[str] = None,
     last_day: int = DEFAULT_DAYS,
 ) -> pd.DataFrame:
     """The band across days 0..last_day for one provider; the scenario's stage is kept."""
-    registry = resolve(registry, scenario.paid_on)
+    registry = basis.policies(scenario.paid_on)
     provider = provider or scenario.provider
     facts = Facts.of(scenario)
     if provider != scenario.provider:
@@ -78,11 +78,11 @@ def days_curve(
     )
 
 
-def compare_completion(scenario: Scenario, registry: Optional[Registry] = None) -> pd.DataFrame:
+def compare_completion(scenario: Scenario, basis: Basis) -> pd.DataFrame:
     """The completion curve of every provider for the same scenario (one DataFrame, a provider column).
 
     Built from the columns in one go: a frame per provider and a concat cost about a third of the time."""
-    registry = resolve(registry, scenario.paid_on)
+    registry = basis.policies(scenario.paid_on)
     columns: dict[str, list] = {}
     for provider in registry:
         for name, values in _completion_columns(scenario, registry, provider, COMPLETION_POINTS).items():
@@ -102,11 +102,11 @@ def _day_spans(thresholds: tuple[int, ...], days: int) -> tuple[list[int], np.nd
 
 
 def grid(
-    scenario: Scenario, registry: Optional[Registry] = None, last_day: int = DEFAULT_DAYS,
+    scenario: Scenario, basis: Basis, last_day: int = DEFAULT_DAYS,
     points: Sequence[Decimal] = COMPLETION_POINTS,
 ) -> pd.DataFrame:
     """Completion x days for every provider: one row per (provider, completion, day)."""
-    registry = resolve(registry, scenario.paid_on)
+    registry = basis.policies(scenario.paid_on)
     frames = []
     completions = np.array([float(c) for c in points])
     for provider, policy in registry.items():

@@ -9,7 +9,6 @@ from typing import Optional
 
 from .explain import FACT_WORDS, work_done
 from .fields import BY_NAME
-from .loader import policies
 from .money import format_usd
 from .quoting import Policies
 from .taxonomy import PAYMENT_METHODS, SERVICES
@@ -33,7 +32,7 @@ class Answers:
     notice_days: Optional[int] = None  # monthly services: days before the next billing date
 
 
-def scenario_fields(a: Answers, today: date, registry: Optional[Policies] = None) -> tuple[dict, tuple[str, ...]]:
+def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict, tuple[str, ...]]:
     """The scenario the answers describe, and what was read into them (said to the client)."""
     said: list[str] = []
     days = max((today - a.paid_on).days, 0)
@@ -61,10 +60,10 @@ def scenario_fields(a: Answers, today: date, registry: Optional[Policies] = None
 NOTICE_AGO = "How many days ago did you give notice to cancel? (0 if you give it today)"
 
 
-def notice_question(provider: str, service: str, registry: Optional[Policies] = None) -> Optional[tuple[str, str]]:
+def notice_question(provider: str, service: str, registry: Policies) -> Optional[tuple[str, str]]:
     """The question about notice, as this policy counts it (a question and its help), or None where notice
     plays no part: before the next billing date (next month's charge), or how long ago (a notice period)."""
-    policy = (registry or policies())[provider]
+    policy = registry[provider]
     if not policy.bills_monthly(service):
         return None
     if policy.next_charge_notice is not None:
@@ -77,15 +76,15 @@ def notice_question(provider: str, service: str, registry: Optional[Policies] = 
     return None
 
 
-def offered_label(provider: str, service: str, registry: Optional[Policies] = None) -> str:
+def offered_label(provider: str, service: str, registry: Policies) -> str:
     """A service as the form lists it, saying where the provider does not sell it."""
-    policy = (registry or policies())[provider]
+    policy = registry[provider]
     return SERVICES[service] if service in policy.services else f"{SERVICES[service]} (not offered by {policy.name})"
 
 
-def summary(fields: dict, registry: Optional[Policies] = None) -> str:
+def summary(fields: dict, registry: Policies) -> str:
     """What an answer is for, in one line: provider, service, amount and dates."""
-    policy = (registry or policies())[fields["provider"]]
+    policy = registry[fields["provider"]]
     parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
     if fields.get("paid_on"):
         parts[-1] += f" on {fields['paid_on']:%d %b %Y}"

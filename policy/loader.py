@@ -72,8 +72,9 @@ def load_directory(directory: Path) -> Mapping[str, PolicyFile]:
 
 
 @lru_cache(maxsize=1)
-def policies() -> Mapping[str, PolicyFile]:
-    """The shipped policies, loaded once per process."""
+def shipped_policies() -> Mapping[str, PolicyFile]:
+    """The shipped policy files alone, loaded once per process (the seeds of a catalog; what the app quotes
+    under is a Basis: policy/versions.py)."""
     return load_directory(DATA_DIR)
 
 

@@ -5,15 +5,20 @@ batch columns, the URL codec and the app's labels are derived from that declarat
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
-from pydantic.json_schema import JsonDict
+from pydantic.json_schema import JsonDict, SkipJsonSchema
 
 from .taxonomy import PAYMENT_METHODS, SERVICES
+
+if TYPE_CHECKING:
+    from .schema import PolicyFile
+else:  # schema imports this module; at run time the quote's policy is only held, never validated or written
+    PolicyFile = Any
 
 ServiceId = Literal[tuple(SERVICES)]  # type: ignore[valid-type]
 PaymentMethod = Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
@@ -308,6 +313,10 @@ class Quote:
     remedies: tuple[str, ...]
     notes: tuple[str, ...]
     lapsed: Optional[Lapsed] = None  # last: a quote saved before it existed still reads
+    # The version it was quoted under, which every view reads (never resolved again). Not part of the JSON: a
+    # quote read back from the register has None, and a view then says only what the quote itself stored.
+    policy: Annotated[Optional[PolicyFile], Field(exclude=True), SkipJsonSchema()] = field(default=None, compare=False,
+                                                                                         repr=False)
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)

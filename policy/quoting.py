@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Optional
@@ -39,7 +40,7 @@ from .models import (
 from .money import percent_of, to_cents
 from .schema import Clause, PolicyFile, Service, clause_key
 from .taxonomy import EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
-from .versions import Registry, resolve
+from .versions import Basis, Catalog
 
 Policies = Mapping[str, PolicyFile]
 
@@ -60,7 +61,7 @@ def check_against(scenario: Scenario, registry: Policies) -> PolicyFile:
     return policy
 
 
-def parse_scenario(data: Any, registry: Optional[Registry] = None) -> Scenario:
+def parse_scenario(data: Any, basis: Basis) -> Scenario:
     """A dict (JSON, CSV row, URL) -> a valid Scenario, or one InputError naming the field."""
     if not isinstance(data, dict):
         raise InputError("input", "must be a JSON object of scenario fields")
@@ -72,7 +73,7 @@ def parse_scenario(data: Any, registry: Optional[Registry] = None) -> Scenario:
                 and problem.message == "must be true or false":
             problem = InputError(problem.field, "must be true, false or null (not known)")
         raise problem from None
-    check_against(scenario, resolve(registry, scenario.paid_on))
+    check_against(scenario, basis.policies(scenario.paid_on))
     return scenario
 
 
@@ -289,9 +290,17 @@ def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, e
     return tuple(notes)
 
 
-def quote(scenario: Scenario, registry: Optional[Registry] = None) -> Quote:
-    """The quote under the policy version in force on the payment date (today without one), which it names."""
-    policy = check_against(scenario, resolve(registry, scenario.paid_on))
+def with_policy(q: Quote, catalog: Catalog) -> Quote:
+    """A quote read back (from the register, or a cache that keeps quotes without their policy) holding the very
+    version it names again, where the catalog still has it; else as it was stored."""
+    found = catalog.find(q.provider, q.policy_version)
+    return q if found is None or q.policy is found.policy else replace(q, policy=found.policy)
+
+
+def quote(scenario: Scenario, basis: Basis) -> Quote:
+    """The quote under the basis's version in force on the payment date (the basis's day without one): the
+    Quote names it and holds it, and every view of the quote reads the policy from there."""
+    policy = check_against(scenario, basis.policies(scenario.paid_on))
     facts = Facts.of(scenario)
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)
@@ -304,6 +313,7 @@ def quote(scenario: Scenario, registry: Optional[Registry] = None) -> Quote:
 
     return Quote(
         scenario=scenario,
+        policy=policy,
         provider=policy.id,
         provider_name=policy.name,
         service=scenario.service,

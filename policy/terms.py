@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Optional
 
 import pandas as pd
 
-from .loader import policies as shipped_policies
 from .schema import PolicyFile
 from .spreadsheet import rows_text
 from .taxonomy import TERMS
@@ -28,8 +26,7 @@ def column_names(registry: Mapping[str, PolicyFile]) -> dict[str, str]:
     return {pid: p.name if names.count(p.name.casefold()) == 1 else f"{p.name} ({pid})" for pid, p in registry.items()}
 
 
-def terms_matrix(registry: Optional[Mapping[str, PolicyFile]] = None) -> pd.DataFrame:
-    registry = registry or shipped_policies()
+def terms_matrix(registry: Mapping[str, PolicyFile]) -> pd.DataFrame:
     columns = column_names(registry)
     rows = [
         {"term": label, **{columns[pid]: cell_text(p, term) for pid, p in registry.items()}}

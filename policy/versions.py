@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Literal, Optional, Union
+from typing import Literal, Optional
 
 from .loader import DATA_DIR, load_policy, source_text
 from .schema import PolicyFile
@@ -95,6 +95,11 @@ class Catalog:
         return next((v.withdrawn for v in self.versions
                      if v.provider == provider and v.policy.version == version and v.withdrawn), None)
 
+    def find(self, provider: str, version: str) -> Optional[Version]:
+        """A provider's version by its number (drafts aside): what a saved quote was given under."""
+        return next((v for v in self.versions
+                     if v.provider == provider and v.policy.version == version and v.status != "draft"), None)
+
     def free_version(self, provider: str, effective: date) -> str:
         """A number for a new version of `provider`: its effective date, as Social Beat numbers its own
         ("2025-06-17"), with -2, -3... where one of that provider's versions has it already."""
@@ -126,12 +131,20 @@ def shipped_catalog() -> Catalog:
     return Catalog(tuple(versions))
 
 
-Registry = Union[Mapping[str, PolicyFile], Catalog]
+@dataclass(frozen=True)
+class Basis:
+    """What a quote is made under: one catalog, and the day that picks each provider's version for a scenario
+    with no payment date (the day it is asked; a scenario with one follows the version in force on it). Passed
+    explicitly to everything that quotes: nothing falls back to the shipped files or to today."""
+    catalog: Catalog
+    as_of: date
 
+    def policies(self, paid_on: Optional[date] = None) -> Mapping[str, PolicyFile]:
+        """Each provider's version for a payment on `paid_on` (the basis's day without one): every provider
+        of the catalog, so every page lists the same ones."""
+        return self.catalog.on(paid_on or self.as_of)
 
-def resolve(registry: Optional[Registry], paid_on: Optional[date], today: Optional[date] = None) -> Mapping[str, PolicyFile]:
-    """The policies a scenario is quoted under: the versions in force on its payment date (today when it has
-    none). A mapping given as it is (a fixed set, such as the lab's preview) is used as it is."""
-    if isinstance(registry, Mapping):
-        return registry
-    return (registry or shipped_catalog()).on(paid_on or today or date.today())
+    @classmethod
+    def of(cls, policies: Iterable[PolicyFile], as_of: date) -> Basis:
+        """A basis of one fixed version per provider (the lab's preview of an edit, a saved quote's version)."""
+        return cls(Catalog(tuple(Version(p, "") for p in policies)), as_of)

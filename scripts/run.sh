@@ -10,4 +10,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "sudo apt-get install python3-venv" >&2; exit 1; }
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# This project itself, editable: its command `refund-policy` and the entry point by which the command line
+# reads the register (policy/ imports nothing of store/).
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 exec "$VENV/bin/python" -m streamlit run app.py "$@"

@@ -9,6 +9,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+# This project itself, editable: its command `refund-policy` and the entry point by which the command line
+# reads the register (policy/ imports nothing of store/).
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
 # What a bare machine lacks, from Debian's packages (never a download): Chromium for the browser tests,
 # PostgreSQL for the register's tests against a real server, HAProxy for the two-replica cluster test.

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from policy import policies
+from policy import shipped_policies as policies
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 
 cents = st.integers(min_value=1, max_value=5_000_000_00).map(lambda c: Decimal(c) / 100)

@@ -4,12 +4,14 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from shipped import BASIS, TODAY
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from policy import InputError, parse_scenario, policies, quote
+from policy import InputError, parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.cli import main as cli
-from policy.versions import shipped_catalog
+from policy.versions import Basis, shipped_catalog
 from store import AuditLog, Forbidden, PolicyStore
 from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
 from store.audit import Action, AuditFilters, audit_csv
@@ -69,7 +71,7 @@ def test_a_role_configuration_it_cannot_read_names_the_entry(config, field):
 
 def q(**fields):
     return quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
-                                     days_since_payment=3) | fields))
+                                     days_since_payment=3) | fields, BASIS), BASIS)
 
 
 def refusals(store) -> list[tuple[str, str]]:
@@ -174,8 +176,8 @@ def test_a_withdrawn_version_is_in_force_no_more_and_says_when_by_whom_and_why(s
     shipped = policies()["stepinto"]
     published = versions.publish(_draft(versions, PAT, "2027-01"), date(2027, 1, 1), by=PAT)
     given = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
-                                      days_since_payment=3, paid_on=date(2027, 1, 2))),
-                  shipped_catalog().adding(versions.versions()))
+                                      days_since_payment=3, paid_on=date(2027, 1, 2)), BASIS),
+                  Basis(shipped_catalog().adding(versions.versions()), TODAY))
     saved = store.save(given, by=SAM)
     with pytest.raises(InputError) as caught:
         versions.withdraw(published.lab_id, "  ", by=PAT)

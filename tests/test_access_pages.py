@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from shipped import BASIS, TODAY
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from policy import parse_scenario, policies, quote
-from policy.versions import shipped_catalog
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
+from policy.versions import Basis, shipped_catalog
 from store import PolicyStore, QuoteStore
 from store.config import ENV_URL
 from tests.actors import OPS, PAT, SAM
@@ -39,7 +41,7 @@ def register(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_URL, url)
     store = QuoteStore.open(url)
     made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
-                                     days_since_payment=3)))
+                                     days_since_payment=3), BASIS), BASIS)
     store.save(made, client_name=SECRET, client_ref="REF-SECRET", note="call back", by=SAM)
     store.save_batch("Secret batch", [made], by=OPS)
     versions = PolicyStore(store.engine)
@@ -123,8 +125,8 @@ def test_a_quote_saved_under_a_withdrawn_version_opens_as_given_and_says_when_by
     version = versions.publish(versions.save_draft(policies()["stepinto"].model_copy(update={"version": "v-gone"}), "",
                                                    by=PAT), date(2026, 1, 1), by=PAT)
     given = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="900", completion_pct=0,
-                                      days_since_payment=2, paid_on=date(2026, 6, 1))),
-                  shipped_catalog().adding(versions.versions()))
+                                      days_since_payment=2, paid_on=date(2026, 6, 1)), BASIS),
+                  Basis(shipped_catalog().adding(versions.versions()), TODAY))
     saved = register.save(given, client_name="Under withdrawn", by=SAM)
     versions.withdraw(version.lab_id, "the wrong window", by=PAT)
     at = opened("pages/4_Saved_quotes.py")

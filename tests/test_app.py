@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from shipped import BASIS
 from streamlit.testing.v1 import AppTest
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.explain import VERDICT_COLOURS, VERDICT_LABELS, refund_text
 from tests.pages import opened as app
 from ui import charts
@@ -50,7 +52,7 @@ def refund(at: AppTest) -> str:
 
 def expected(**fields) -> str:
     base = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
-    return refund_text(quote(parse_scenario({**base, **fields})))
+    return refund_text(quote(parse_scenario({**base, **fields}, BASIS), BASIS))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -700,8 +702,8 @@ def test_the_compare_sliders_move_the_table_and_leave_the_heatmaps_cached():
     from ui import cache
 
     base = dict(provider="socialbeat", service="website", amount_paid="5000")
-    s = parse_scenario(dict(base, completion_pct=10, days_since_payment=3))
-    moved = parse_scenario(dict(base, completion_pct=60, days_since_payment=40))
+    s = parse_scenario(dict(base, completion_pct=10, days_since_payment=3), BASIS)
+    moved = parse_scenario(dict(base, completion_pct=60, days_since_payment=40), BASIS)
     assert cache.grid_key(s) == cache.grid_key(moved) and cache.curve_key(s) != cache.curve_key(moved)
     at = app("pages/1_Compare_providers.py", service="website", completion_pct=10, days_since_payment=3)
     heat = [c.proto.spec for c in at.get("vega_lite_chart")[1:]]

@@ -5,9 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from shipped import BASIS, TODAY
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.curves import completion_curve
+from policy.versions import Basis
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DECISIONS = ROOT.parent / "shared" / "spec" / "decisions.md"
@@ -32,7 +35,7 @@ def test_the_decisions_copy_matches_the_shared_spec():
 
 
 def _quote(**fields):
-    return quote(parse_scenario({"amount_paid": "1000", "completion_pct": 0, "days_since_payment": 3, **fields}))
+    return quote(parse_scenario({"amount_paid": "1000", "completion_pct": 0, "days_since_payment": 3, **fields}, BASIS), BASIS)
 
 
 def test_a_quote_and_its_parts_are_immutable():
@@ -47,11 +50,11 @@ def test_a_quote_and_its_parts_are_immutable():
 def test_stage_labels_follow_the_provider_not_the_stage_id():
     """Stage ids repeat across providers ('completed'): a label must come from the policy that placed it."""
     ppc = parse_scenario(dict(provider="socialbeat", service="ppc", amount_paid="1000", completion_pct=100,
-                              days_since_payment=3))
-    assert completion_curve(ppc).set_index("completion_pct").loc[100.0, "stage"] == "Completed campaigns"
+                              days_since_payment=3), BASIS)
+    assert completion_curve(ppc, BASIS).set_index("completion_pct").loc[100.0, "stage"] == "Completed campaigns"
     website = parse_scenario(dict(provider="itmedia", service="website", amount_paid="1000", completion_pct=100,
-                                  days_since_payment=3))
-    assert completion_curve(website).set_index("completion_pct").loc[100.0, "stage"] == "Completed or delivered"
+                                  days_since_payment=3), BASIS)
+    assert completion_curve(website, BASIS).set_index("completion_pct").loc[100.0, "stage"] == "Completed or delivered"
 
 
 def test_a_changed_copy_of_a_policy_is_evaluated_by_its_own_rules():
@@ -61,8 +64,8 @@ def test_a_changed_copy_of_a_policy_is_evaluated_by_its_own_rules():
     stages = window["services"]["ppc"]["stages"]
     stages[0]["tiers"][1]["when"]["days_max"] = 14
     longer = shipped.model_copy(update={"services": window["services"]})
-    registry = {**policies(), "stepinto": longer}
+    registry = Basis.of({**policies(), "stepinto": longer}.values(), TODAY)
     s = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="900", completion_pct=0,
-                            days_since_payment=10))
+                            days_since_payment=10), BASIS)
     assert quote(s, registry).refund_max == "900.00"
-    assert quote(s).refund_max == "0.00"
+    assert quote(s, BASIS).refund_max == "0.00"

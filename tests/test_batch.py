@@ -4,10 +4,11 @@ import io
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shipped import BASIS
 from strategies import scenarios
 
 from bench.data import write_rows
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
 from policy.batch import PARALLEL_FROM_ROWS, quote_file, run_batch
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
@@ -15,7 +16,7 @@ from policy.fields import NAMES
 
 def batch(text: str):
     out = io.StringIO()
-    result = run_batch(io.StringIO(text), out)
+    result = run_batch(io.StringIO(text), out, BASIS)
     return result, list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
 
 
@@ -23,9 +24,9 @@ def test_parallel_and_serial_batches_are_identical(tmp_path):
     src = write_rows(tmp_path / "in.csv", PARALLEL_FROM_ROWS + 123)
     parallel, serial = io.StringIO(), io.StringIO()
     with src.open(newline="") as f:
-        result = run_batch(f, parallel)
+        result = run_batch(f, parallel, BASIS)
     with src.open(newline="") as f:
-        run_batch(f, serial, registry=policies())  # a given registry runs in this process
+        run_batch(f, serial, BASIS, workers=1)  # the same rows, in this process alone
     assert parallel.getvalue() == serial.getvalue()
     out = list(csv.DictReader(io.StringIO(parallel.getvalue(), newline="")))
     assert len(out) == result.rows == PARALLEL_FROM_ROWS + 123
@@ -61,7 +62,7 @@ def test_every_batch_row_is_the_quote_of_its_scenario_formatting_included(rows):
     w.writerow(NAMES)
     quotes = []
     for data in rows:
-        q = quote(parse_scenario(data))
+        q = quote(parse_scenario(data, BASIS), BASIS)
         quotes.append(q)
         w.writerow([scenario_cells(q.scenario)[n] for n in NAMES])
     _, got = batch(buffer.getvalue())
@@ -98,7 +99,7 @@ def test_cells_a_spreadsheet_would_run_are_neutralised_everywhere():
 def test_a_bare_carriage_return_stays_inside_its_cell():
     text = "provider,service,amount_paid,completion_pct,days_since_payment,note\r\nsocialbeat,website,1000,0,3,\"a\rb\"\r\n"
     out = io.StringIO()
-    run_batch(io.StringIO(text, newline=""), out)
+    run_batch(io.StringIO(text, newline=""), out, BASIS)
     got = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert len(got) == 1 and got[0]["note"] == "a\rb" and got[0]["verdict"] == "partial"
 
@@ -144,11 +145,11 @@ def test_the_page_hears_progress_and_is_handed_every_rows_quote_in_order(tmp_pat
     heard: list[int] = []
 
     result = quote_file(source, tmp_path / "out.csv", "in.csv", progress=heard.append,
-                        keep=lambda n, q, _record: kept.append((n, q)))
+                        keep=lambda n, q, _record: kept.append((n, q)), basis=BASIS)
     assert result.rows == 5002 and result.errors == 1
     assert [n for n, _ in kept] == list(range(2, 5004))  # every row, in order, as a spreadsheet numbers it; a bad one with None
     assert kept[5000][1] is None and kept[5001][1] == quote(parse_scenario(
-        dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=2)))
+        dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=2), BASIS), BASIS)
     assert heard == sorted(heard) and heard[-1] == 5002 and len(heard) >= 2
 
 
@@ -161,7 +162,7 @@ def test_a_row_is_numbered_as_a_spreadsheet_shows_it_blank_lines_and_cells_over_
             'stepinto,ppc,700,0,2,"two\nlines"\n'
             "stepinto,ppc,700,0,2,three\n")
     kept: list = []
-    run_batch(io.StringIO(text), io.StringIO(), policies(), keep=lambda n, _q, _record: kept.append(n))
+    run_batch(io.StringIO(text), io.StringIO(), BASIS, keep=lambda n, _q, _record: kept.append(n))
     assert kept == [2, 4, 5]
 
 
@@ -175,7 +176,7 @@ def test_a_row_of_empty_cells_is_skipped_like_a_blank_line_and_said():
             ",ppc,700,0,2\n")
     kept: list = []
     out = io.StringIO()
-    result = run_batch(io.StringIO(text), out, policies(), keep=lambda n, q, _record: kept.append((n, q is None)))
+    result = run_batch(io.StringIO(text), out, BASIS, keep=lambda n, q, _record: kept.append((n, q is None)))
     assert kept == [(2, False), (6, True)]  # the row with a service is a case, its missing provider an error
     assert (result.rows, result.errors, result.blank_lines) == (2, 1, 3)
     assert result.said() == ["3 blank row(s) skipped (a row of empty cells is not a case)"]
@@ -188,7 +189,7 @@ def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(
                       "Ana Díaz,ACME-42,stepinto,ppc,700,0,2,called Monday\n"
                       f"{'x' * 201},B-1,stepinto,ppc,700,0,2,\n", encoding="utf-8")
     kept: list = []
-    result = quote_file(source, tmp_path / "out.csv", "in.csv", keep=lambda n, q, record: kept.append((n, q, record)))
+    result = quote_file(source, tmp_path / "out.csv", "in.csv", keep=lambda n, q, record: kept.append((n, q, record)), basis=BASIS)
     assert result.errors == 1 and "column 'Client' read as client_name" in result.notices
     assert kept[0][2] == {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "called Monday"}
     assert kept[1][1] is None  # a detail the register cannot hold is the row's error, said in the output
@@ -204,7 +205,7 @@ def test_columns_that_are_not_fields_are_said_in_one_bounded_sentence(tmp_path):
     extra = ["x" * 100_000, *(f"c{i}" for i in range(19_999))]
     source.write_text(",".join(["provider", "service", "amount_paid", "completion_pct", "days_since_payment", *extra])
                       + "\n" + ",".join(["stepinto", "ppc", "700", "0", "2", *(["v"] * 20_000)]) + "\n")
-    said = quote_file(source, tmp_path / "out.csv", "wide.csv").said()
+    said = quote_file(source, tmp_path / "out.csv", "wide.csv", basis=BASIS).said()
     (passed,) = [s for s in said if "passed through" in s]
     assert passed.startswith("20,000 columns are not scenario fields; passed through: 'xxxx")
     assert passed.endswith(f"and {20_000 - NAMED_MAX:,} more") and len(passed) < 400
@@ -214,12 +215,13 @@ SERVER_LIKE_BATCH = """
 import signal, sys
 from pathlib import Path
 from policy.batch import PARALLEL_FROM_ROWS, quote_file
+from tests.shipped import BASIS
 signal.signal(signal.SIGTERM, lambda *_: print("Stopping...", flush=True))  # as the Streamlit server's handler
 source = Path(sys.argv[1])
 source.write_text("provider,service,amount_paid,completion_pct,days_since_payment\\n"
                   + "stepinto,ppc,1,0,0\\n" * (PARALLEL_FROM_ROWS * 2))
 for run in range(3):
-    print(quote_file(source, source.with_suffix(".out"), "cases.csv").rows, flush=True)
+    print(quote_file(source, source.with_suffix(".out"), "cases.csv", basis=BASIS).rows, flush=True)
 """
 
 

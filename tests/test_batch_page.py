@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from shipped import BASIS
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
@@ -85,7 +86,7 @@ def test_saving_the_batch_puts_every_quoted_row_in_the_register(url):
     store = QuoteStore.open(url)
     rows, total = store.find(Filters(batch_id=1), sort="oldest", by=ADA)
     first = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30,
-                                      days_since_payment=5)))
+                                      days_since_payment=5), BASIS), BASIS)
     assert total == 2 and [r.refund_max for r in rows] == [Decimal(first.refund_max), Decimal("1200.00")]
     assert store.batches(by=ADA) == [(1, "November leads", 2)]
 
@@ -138,7 +139,7 @@ def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url
     """A version published in the lab from tomorrow decides the rows paid from tomorrow, and each row names it."""
     from datetime import date, timedelta
 
-    from policy import policies
+    from policy import shipped_policies as policies
     from store import PolicyStore
 
     tomorrow = date.today() + timedelta(days=1)

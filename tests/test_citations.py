@@ -1,11 +1,13 @@
 """decisions.md section 4: the clauses that decided a quote's amounts come first; scene-setting ones after."""
+from shipped import BASIS
+
 from policy import parse_scenario, quote
 
 PREAMBLE = "Refunds are not standard practice for digital services that have already been executed"
 
 
 def q_of(**fields):
-    return quote(parse_scenario({"amount_paid": "5000", **fields}))
+    return quote(parse_scenario({"amount_paid": "5000", **fields}, BASIS), BASIS)
 
 
 def deciding(q):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from isolation import without_register
 
-from policy import policies
+from policy import shipped_policies as policies
 from tests.actors import PAT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,13 +7,14 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from shipped import BASIS
 
 from policy import parse_scenario, quote
 from policy.client import Client, request_email, summary_markdown, summary_pdf
 
 TODAY = date(2026, 12, 2)
 Q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="12000", completion_pct=0,
-                              days_since_payment=3, paid_on=date(2026, 11, 29))))
+                              days_since_payment=3, paid_on=date(2026, 11, 29)), BASIS), BASIS)
 ANA = Client(name="Ana Díaz", reference="ACME-42")
 
 
@@ -33,7 +34,7 @@ def test_the_summary_reads_as_written_with_dates_steps_contact_and_no_internal_i
 
 def test_the_summary_without_client_details_or_a_payment_date_still_reads():
     q = quote(parse_scenario(dict(provider="itmedia", service="seo", amount_paid="500", completion_pct=40,
-                                  days_since_payment=9)))
+                                  days_since_payment=9), BASIS), BASIS)
     text = summary_markdown(q, TODAY)
     assert text.startswith("# Refund estimate: ITMediaSolutions.us") and "Request 9 days after the payment." in text
     assert "Email: billing@itmediasolutions.us" in text
@@ -63,25 +64,25 @@ def test_the_request_email_follows_social_beats_process():
 
 def test_the_request_email_of_the_others_uses_their_contact_routes():
     it = request_email(quote(parse_scenario(dict(provider="itmedia", service="website", amount_paid="3000",
-                                                 completion_pct=20, days_since_payment=3))))
+                                                 completion_pct=20, days_since_payment=3), BASIS), BASIS))
     assert it.to == "billing@itmediasolutions.us" and it.subject.startswith("Refund request")
     si = request_email(quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700",
-                                                 completion_pct=0, days_since_payment=2))))
+                                                 completion_pct=0, days_since_payment=2), BASIS), BASIS))
     assert "support email" in si.to and "[your name]" in si.body
 
 
 def test_the_documents_say_what_was_assumed_and_cite_what_allows_the_refund():
     q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
-                                  days_since_payment=3)))
+                                  days_since_payment=3), BASIS), BASIS)
     assert "this assumes the work has not started" in summary_markdown(q, TODAY)
     it = quote(parse_scenario(dict(provider="itmedia", service="website", amount_paid="8000", completion_pct=3,
-                                   days_since_payment=4)))
+                                   days_since_payment=4), BASIS), BASIS)
     assert "a prorated refund may be considered" in request_email(it).body
     assert "no full refunds will be issued\")" not in request_email(it).body
 
 
 def _q(**fields):
-    return quote(parse_scenario(dict(amount_paid="5000", completion_pct=0, days_since_payment=3) | fields))
+    return quote(parse_scenario(dict(amount_paid="5000", completion_pct=0, days_since_payment=3) | fields, BASIS), BASIS)
 
 
 @pytest.mark.parametrize("fields, grounds", [

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from shipped import BASIS
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from deploy import cluster, postgres
@@ -46,7 +47,7 @@ def test_down_keeps_the_data_for_the_next_up_and_purge_deletes_it_saying_so(base
     try:
         store = QuoteStore.open(running.database_url)
         made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
-                                         days_since_payment=2)))
+                                         days_since_payment=2), BASIS), BASIS)
         store.save(made, client_name="Kept Client", by=SAM)
         store.engine.dispose()
     finally:

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from shipped import BASIS
 
 from policy import parse_scenario
 from ui.codec import DEFAULTS, from_query, money_text, request_today, stale_request, to_engine, to_query, with_payment_date
@@ -17,7 +18,7 @@ def test_round_trip_of_every_field():
     )
     back, warnings = from_query(to_query(values), TODAY)
     assert warnings == [] and back == values
-    parse_scenario(to_engine(back))
+    parse_scenario(to_engine(back), BASIS)
 
 
 BAD = [
@@ -34,7 +35,7 @@ def test_a_bad_parameter_warns_by_name_and_keeps_its_default(name, raw):
     values, warnings = from_query({name: raw, "provider": "socialbeat"} if name != "provider" else {name: raw}, TODAY)
     assert len(warnings) == 1 and name in warnings[0] and repr(raw)[:20].strip("'") in warnings[0]
     assert values[name] == DEFAULTS[name]
-    parse_scenario(to_engine(values))
+    parse_scenario(to_engine(values), BASIS)
 
 
 def test_money_parts_above_the_amount_are_rejected_together_and_named():

@@ -3,9 +3,11 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shipped import BASIS
 from strategies import scenarios
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.curves import compare_completion, completion_curve, days_curve, grid, stage_boundaries
 
 
@@ -16,21 +18,21 @@ def cents(text: str) -> int:
 @settings(max_examples=40, deadline=None)
 @given(scenarios(), st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=60))
 def test_grid_matches_quote_at_every_sampled_point(data, c, d):
-    s = parse_scenario(data)
-    g = grid(s)
+    s = parse_scenario(data, BASIS)
+    g = grid(s, BASIS)
     for provider in policies():
         row = g[(g.provider == provider) & (g.completion_pct == c) & (g.days_since_payment == d)]
         assert len(row) == 1
         point = {**data, "provider": provider, "completion_pct": c, "days_since_payment": d, "stage": None}
         point["work_started"] = bool(data.get("work_started")) if c == 0 else None
-        q = quote(parse_scenario(point))
+        q = quote(parse_scenario(point, BASIS), BASIS)
         assert (row.refund_min_cents.item(), row.refund_max_cents.item()) == (cents(q.refund_min), cents(q.refund_max))
         assert row.verdict.item() == q.verdict
 
 
 def test_grid_shape_and_exact_types():
-    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=0))
-    g = grid(s)
+    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=0), BASIS)
+    g = grid(s, BASIS)
     assert len(g) == len(policies()) * 101 * 61
     assert str(g.refund_min_cents.dtype) == "int64" and str(g.refund_max_cents.dtype) == "int64"
     sb = g[(g.provider == "socialbeat") & (g.completion_pct == 0)]
@@ -40,22 +42,22 @@ def test_grid_shape_and_exact_types():
 
 
 def test_completion_curve_steps_at_the_stage_bands():
-    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=40, days_since_payment=10))
-    curve = completion_curve(s).set_index("completion_pct")
+    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=40, days_since_payment=10), BASIS)
+    curve = completion_curve(s, BASIS).set_index("completion_pct")
     assert curve.loc[25.0, "refund_max_cents"] == 75000 and curve.loc[26.0, "refund_max_cents"] == 50000
     assert curve.loc[63.0, "refund_max_cents"] == 25000 and curve.loc[64.0, "refund_max_cents"] == 0
     assert curve.loc[0.0, "stage"].startswith("Pre-project")
 
 
 def test_days_curve_shows_the_cliffs():
-    s = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=0))
-    curve = days_curve(s, last_day=10).set_index("days_since_payment")
+    s = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0, days_since_payment=0), BASIS)
+    curve = days_curve(s, BASIS, last_day=10).set_index("days_since_payment")
     assert curve.loc[7, "refund_min_cents"] == 70000 and curve.loc[8, "refund_max_cents"] == 0
 
 
 def test_compare_has_every_provider_and_marks_not_offered():
-    s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="1000", completion_pct=10, days_since_payment=1))
-    df = compare_completion(s)
+    s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="1000", completion_pct=10, days_since_payment=1), BASIS)
+    df = compare_completion(s, BASIS)
     assert set(df.provider) == set(policies()) and len(df) == len(policies()) * 101
     assert set(df[df.provider == "stepinto"].verdict) == {"not_offered"}
 
@@ -68,11 +70,11 @@ def test_stage_boundaries_come_from_the_data():
 
 def test_the_zero_column_follows_the_work_flag_not_the_scenarios_completion():
     # regression: the grid's 0% column once inherited "started" from the scenario's own completion
-    s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="100", completion_pct=25, days_since_payment=0))
-    g = grid(s)
+    s = parse_scenario(dict(provider="socialbeat", service="content_marketing", amount_paid="100", completion_pct=25, days_since_payment=0), BASIS)
+    g = grid(s, BASIS)
     zero = g[(g.provider == "socialbeat") & (g.completion_pct == 0) & (g.days_since_payment == 0)]
     assert (zero.refund_min_cents.item(), zero.refund_max_cents.item()) == (10000, 10000)  # before creation: 100%
-    curve = completion_curve(s).set_index("completion_pct")
+    curve = completion_curve(s, BASIS).set_index("completion_pct")
     assert curve.loc[0.0, "refund_min_cents"] == 10000
 
 
@@ -83,8 +85,8 @@ def test_breakpoints_redraw_every_point_exactly(data):
 
     from policy.curves import breakpoints
 
-    s = parse_scenario(data)
-    for curve, x, step in ((completion_curve(s), "completion_pct", False), (days_curve(s), "days_since_payment", True)):
+    s = parse_scenario(data, BASIS)
+    for curve, x, step in ((completion_curve(s, BASIS), "completion_pct", False), (days_curve(s, BASIS), "days_since_payment", True)):
         kept = breakpoints(curve, x, step)
         assert len(kept) <= len(curve) and kept[x].iloc[0] == curve[x].iloc[0] and kept[x].iloc[-1] == curve[x].iloc[-1]
         for column in ("refund_min_cents", "refund_max_cents"):
@@ -99,6 +101,6 @@ def test_breakpoints_redraw_every_point_exactly(data):
 def test_breakpoints_of_a_staged_band_are_few():
     from policy.curves import breakpoints
 
-    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=10))
-    assert len(breakpoints(completion_curve(s), "completion_pct")) <= 14
-    assert len(breakpoints(days_curve(s), "days_since_payment", step=True)) <= 6
+    s = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=10), BASIS)
+    assert len(breakpoints(completion_curve(s, BASIS), "completion_pct")) <= 14
+    assert len(breakpoints(days_curve(s, BASIS), "days_since_payment", step=True)) <= 6

@@ -2,8 +2,10 @@
 from datetime import date
 
 import pytest
+from shipped import BASIS
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.assumptions import if_work_started
 from policy.compare import compare_rows
 from policy.eligibility import Answers, notice_question, offered_label, scenario_fields, summary
@@ -18,25 +20,26 @@ def answers(**changes) -> Answers:
 
 
 def test_answers_become_a_scenario_with_the_dates():
-    fields, said = scenario_fields(answers(), TODAY)
+    fields, said = scenario_fields(answers(), TODAY, policies())
     assert said == () and fields["days_since_payment"] == 2 and fields["paid_on"] == date(2026, 11, 30)
-    assert quote(parse_scenario(fields)).verdict == "full"
+    assert quote(parse_scenario(fields, BASIS), BASIS).verdict == "full"
 
 
 def test_progress_means_started_and_the_contradiction_is_said():
-    fields, said = scenario_fields(answers(progress=40, started=False), TODAY)
+    fields, said = scenario_fields(answers(progress=40, started=False), TODAY, policies())
     assert fields["work_started"] is True and said and "counted it as started" in said[0]
-    fields, _ = scenario_fields(answers(progress=40, started=None), TODAY)
+    fields, _ = scenario_fields(answers(progress=40, started=None), TODAY, policies())
     assert fields["work_started"] is None
 
 
 def test_the_notice_is_asked_for_monthly_services_only_and_not_offered_is_said():
-    assert "before your next billing date" in notice_question("itmedia", "seo")[0]
-    assert "days ago did you give notice" in notice_question("socialbeat", "seo")[0]
-    assert "30-day notice" in notice_question("socialbeat", "seo")[1]
-    assert notice_question("socialbeat", "website") is None
-    assert offered_label("stepinto", "website").endswith("(not offered by Step-Into)")
-    assert summary(scenario_fields(answers(), TODAY)[0]).startswith("Step-Into, PPC / paid advertising, $5,000.00 paid on 30 Nov 2026")
+    assert "before your next billing date" in notice_question("itmedia", "seo", policies())[0]
+    assert "days ago did you give notice" in notice_question("socialbeat", "seo", policies())[0]
+    assert "30-day notice" in notice_question("socialbeat", "seo", policies())[1]
+    assert notice_question("socialbeat", "website", policies()) is None
+    assert offered_label("stepinto", "website", policies()).endswith("(not offered by Step-Into)")
+    assert summary(scenario_fields(answers(), TODAY, policies())[0], policies()).startswith(
+        "Step-Into, PPC / paid advertising, $5,000.00 paid on 30 Nov 2026")
 
 
 @pytest.mark.parametrize("provider, notice, warned", [
@@ -46,7 +49,7 @@ def test_the_notice_is_asked_for_monthly_services_only_and_not_offered_is_said()
     ("itmedia", 10, False),     # ITMedia asks for days before the next billing date: no payment date involved
 ])
 def test_notice_given_before_the_payment_is_said_and_counted_from_its_date(provider, notice, warned):
-    fields, said = scenario_fields(answers(provider=provider, service="seo", notice_days=notice), TODAY)
+    fields, said = scenario_fields(answers(provider=provider, service="seo", notice_days=notice), TODAY, policies())
     assert fields["notice_days"] == notice  # the answer is kept as given, never changed
     assert bool(said) == warned
     if warned:
@@ -56,15 +59,15 @@ def test_notice_given_before_the_payment_is_said_and_counted_from_its_date(provi
 
 def test_the_work_start_assumption_is_said_only_where_it_changes_the_answer():
     unknown = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
-                                        days_since_payment=10)))
+                                        days_since_payment=10), BASIS), BASIS)
     assert "$3,750.00" in if_work_started(unknown)
-    known = quote(parse_scenario({**unknown.scenario.model_dump(), "work_started": False}))
+    known = quote(parse_scenario({**unknown.scenario.model_dump(), "work_started": False}, BASIS), BASIS)
     assert if_work_started(known) is None
 
 
 def test_compare_rows_name_every_provider_and_say_not_offered_in_words():
     rows = compare_rows(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000",
-                                            completion_pct=0, days_since_payment=3)))
+                                            completion_pct=0, days_since_payment=3), BASIS), BASIS)
     assert [r["Provider"] for r in rows] == [p.name for p in policies().values()]
     step_into = next(r for r in rows if r["Provider"] == "Step-Into")
     assert (step_into["Refund min"], step_into["Verdict"]) == ("Not offered", "Service not offered")

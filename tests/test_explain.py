@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from shipped import BASIS
 
 from policy import parse_scenario, quote
 from policy.explain import explanation_sections, summary_lines, verdict_label, verdict_sentence
@@ -11,11 +12,11 @@ BASE = dict(provider="socialbeat", service="website", amount_paid="5000", comple
 
 
 def sections(**fields):
-    return {s.title: s for s in explanation_sections(quote(parse_scenario({**BASE, **fields})))}
+    return {s.title: s for s in explanation_sections(quote(parse_scenario({**BASE, **fields}, BASIS), BASIS))}
 
 
 def test_sections_come_in_reading_order_and_empty_ones_are_left_out():
-    found = explanation_sections(quote(parse_scenario({**BASE, "taxes_remitted": "100"})))
+    found = explanation_sections(quote(parse_scenario({**BASE, "taxes_remitted": "100"}, BASIS), BASIS))
     assert [s.title for s in found] == [
         "Stage", "The clauses that decide it", "Why this is a range", "Deductions", "Dates", "Also available",
     ]
@@ -23,7 +24,7 @@ def test_sections_come_in_reading_order_and_empty_ones_are_left_out():
 
 
 def test_the_deadline_can_be_left_to_a_call_out():
-    q = quote(parse_scenario(BASE))
+    q = quote(parse_scenario(BASE, BASIS), BASIS)
     with_deadline = {s.title: s for s in explanation_sections(q)}["Dates"].items
     without = {s.title: s for s in explanation_sections(q, with_deadline=False)}["Dates"].items
     assert any(i.startswith("Ask for the refund by day 7") for i in with_deadline)
@@ -32,12 +33,12 @@ def test_the_deadline_can_be_left_to_a_call_out():
 
 def test_a_late_request_is_told_what_it_lost_and_when():
     late = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "completion_pct": 10,
-                                 "days_since_payment": 200, "paid_on": "2026-05-01"}))
+                                 "days_since_payment": 200, "paid_on": "2026-05-01"}, BASIS), BASIS)
     assert late.lapsed is not None and late.lapsed.last_day == 7 and late.verdict == "none"
     dates = {s.title: s for s in explanation_sections(late)}["Dates"].items
     assert dates[0] == ("Until 08 May 2026 (day 7 after the payment on 01 May 2026) the policy gave up to "
                         "$5,000.00; a request now gets $0.00.")
-    in_time = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "days_since_payment": 7}))
+    in_time = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "days_since_payment": 7}, BASIS), BASIS)
     assert in_time.lapsed is None  # the last day of a clock is still inside it
 
 
@@ -54,14 +55,14 @@ def test_a_range_names_each_reading_and_each_fact_not_given():
 
 
 def test_markdown_quotes_clauses_with_their_section_and_escapes_policy_text():
-    text = sections_markdown(explanation_sections(quote(parse_scenario(BASE))), heading="####")
+    text = sections_markdown(explanation_sections(quote(parse_scenario(BASE, BASIS), BASIS)), heading="####")
     assert "#### The clauses that decide it" in text
     assert "> Processing Fee\\: 10\\% or \\$100 \\(whichever is less\\)" in text  # '$' escaped: it would start LaTeX
     assert "— section 3\\.1\\(a\\)" in text and "SB fee" not in text  # no internal ids on the page
 
 
 def test_the_terminal_summary_lists_the_same_sections():
-    lines = summary_lines(quote(parse_scenario(BASE)))
+    lines = summary_lines(quote(parse_scenario(BASE, BASIS), BASIS))
     assert "The clauses that decide it:" in lines and "Dates:" in lines
     assert any(line.startswith('  [3.1(a)] "90% Refund') for line in lines)
 
@@ -82,7 +83,7 @@ DISCRETIONARY = [
 def test_a_discretionary_band_says_whether_the_provider_decides_or_the_text_is_unclear(
         provider, service, completion, days, label):
     q = quote(parse_scenario({**BASE, "provider": provider, "service": service, "completion_pct": completion,
-                              "days_since_payment": days}))
+                              "days_since_payment": days}, BASIS), BASIS)
     assert q.verdict == "discretionary"
     assert verdict_label(q) == label
     sentence = verdict_sentence(q)

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shipped import BASIS
 
 from policy import parse_scenario, quote
 from policy.export import QUOTE_COLUMNS, quote_csv, quote_json
@@ -15,8 +16,8 @@ from policy.markdown import md_escape, md_file_escape
 from policy.spreadsheet import FORMULA_STARTS, original_cell, safe_cell
 
 S = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
-                        days_since_payment=3, taxes_remitted="100"))
-Q = quote(S)
+                        days_since_payment=3, taxes_remitted="100"), BASIS)
+Q = quote(S, BASIS)
 
 
 def test_json_is_the_quote():
@@ -42,13 +43,13 @@ def test_page_escaping_leaves_no_markdown_and_file_escaping_keeps_dollars_readab
 def test_a_band_from_zero_spread_by_facts_not_given_is_depends_not_discretion():
     from policy.explain import plain_answer, verdict_sentence
 
-    q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5)))
+    q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5), BASIS), BASIS)
     assert (q.refund_min, q.refund_max, q.verdict) == ("0.00", "1800.00", "depends")
     assert verdict_sentence(q).startswith("It depends on the stage the work is in and when notice was given")
     assert plain_answer(q) == ("Possibly. Depending on the stage the work is in and when notice was given, "
                                "up to $1,800.00.")
     narrowed = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40,
-                                         days_since_payment=5, stage="audit")))
+                                         days_since_payment=5, stage="audit"), BASIS), BASIS)
     assert (narrowed.refund_min, narrowed.refund_max) == ("1800.00", "1800.00")
 
 
@@ -56,7 +57,7 @@ def test_a_full_refund_of_less_than_was_paid_says_so_next_to_the_word():
     from policy.explain import verdict_label, verdict_sentence
 
     q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="2000", taxes_remitted="200",
-                                  completion_pct=0, days_since_payment=1)))
+                                  completion_pct=0, days_since_payment=1), BASIS), BASIS)
     assert q.verdict == "full" and verdict_label(q) == "Full refund of the refundable amount"
     assert verdict_sentence(q) == ("You are entitled to all of the refundable amount: $1,800.00 of $2,000.00 paid; "
                                    "not refunded: taxes already remitted ($200.00).")
@@ -100,7 +101,7 @@ def test_escaping_a_long_unbroken_text_is_linear_not_quadratic(unbroken):
 
 
 def test_the_terms_csv_guards_formulas_and_keeps_two_providers_of_one_name_apart():
-    from policy import policies
+    from policy import shipped_policies as policies
     from policy.terms import terms_csv
 
     stepinto = policies()["stepinto"]

@@ -3,7 +3,7 @@ and a problem is named by its table, row and column."""
 import pandas as pd
 import pytest
 
-from policy import policies
+from policy import shipped_policies as policies
 from policy.lab import (
     LabError,
     Tables,

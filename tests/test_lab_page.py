@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from policy import policies
+from policy import shipped_policies as policies
 from policy.lab import tier_rows
 from policy.loader import policy_toml
 from store.config import ENV_URL

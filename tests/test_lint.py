@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from policy import policies
+from policy import shipped_policies as policies
 from policy.lint import CODES, lint_policy
 from policy.loader import source_text
 

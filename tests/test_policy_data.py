@@ -4,9 +4,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shipped import TODAY
 
-from policy import PolicyFileError, load_directory, parse_policy, parse_scenario, policies, quote
+from policy import PolicyFileError, load_directory, parse_policy, parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.loader import DATA_DIR, source_text
+from policy.versions import Basis
 
 TEXTS = Path(__file__).resolve().parent.parent / "policy" / "texts"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "policies"
@@ -42,7 +45,7 @@ def test_a_fourth_policy_file_works_without_code_changes(tmp_path):
     text = text.replace('id = "stepinto"', 'id = "acme"').replace('name = "Step-Into"', 'name = "Acme Ads"')
     text = text.replace("days_max = 7", "days_max = 14")
     (tmp_path / "acme.toml").write_text(text, encoding="utf-8")
-    registry = load_directory(tmp_path)
+    registry = Basis.of(load_directory(tmp_path).values(), TODAY)
     s = parse_scenario(dict(provider="acme", service="ppc", amount_paid="900", completion_pct=0, days_since_payment=10), registry)
     q = quote(s, registry)
     assert (q.refund_min, q.refund_max, q.verdict, q.provider_name) == ("900.00", "900.00", "full", "Acme Ads")

@@ -11,13 +11,16 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from shipped import BASIS, TODAY
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.cli import main as cli
 from policy.errors import PolicyFileError
 from policy.loader import POLICY_FILE_MAX, parse_policy, policy_toml
 from policy.models import EARLIEST_PAYMENT, LATEST_PAYMENT, MAX_DAYS
 from policy.schema import DAYS_MAX, TEXT_MAX, TIERS_MAX, PolicyFile
+from policy.versions import Basis
 from tests.strategies import scenarios
 
 STEPINTO = policies()["stepinto"]
@@ -38,10 +41,10 @@ def test_a_clock_beyond_the_declared_bound_is_refused_by_name():
 def test_the_longest_clock_the_schema_allows_quotes_at_the_ends_of_the_calendar(paid_on):
     longest = PolicyFile.model_validate(with_first_tier(STEPINTO, days_max=DAYS_MAX))
     scenario = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
-                                   days_since_payment=MAX_DAYS, paid_on=paid_on))
-    q = quote(scenario, {**policies(), "stepinto": longest})
+                                   days_since_payment=MAX_DAYS, paid_on=paid_on), BASIS)
+    q = quote(scenario, Basis.of({**policies(), "stepinto": longest}.values(), TODAY))
     assert q.refund_max == "0.00"  # 100 years on, the 10-year clock has run out; and no date left the calendar
-    early = quote(scenario.model_copy(update={"days_since_payment": 3}), {**policies(), "stepinto": longest})
+    early = quote(scenario.model_copy(update={"days_since_payment": 3}), Basis.of({**policies(), "stepinto": longest}.values(), TODAY))
     assert early.next_deadline is not None and early.next_deadline.last_date.year <= paid_on.year + 11
 
 
@@ -63,8 +66,8 @@ def test_any_policy_the_schema_accepts_quotes_any_valid_scenario_without_raising
         changed = parse_policy(tomli_w.dumps(raw), "fuzzed.toml")
     except PolicyFileError:
         return  # refused, in words: fine
-    scenario = parse_scenario({**data, "paid_on": paid_on})
-    q = quote(scenario, {**policies(), provider.id: changed})
+    scenario = parse_scenario({**data, "paid_on": paid_on}, BASIS)
+    q = quote(scenario, Basis.of({**policies(), provider.id: changed}.values(), TODAY))
     assert Decimal(q.refund_min) <= Decimal(q.refund_max) <= Decimal(q.amount_paid)
 
 

@@ -3,8 +3,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from shipped import BASIS
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.taxonomy import DECISIONS
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "quotes.toml").read_text(encoding="utf-8"))["case"]
@@ -12,7 +14,7 @@ CASES = tomllib.loads((Path(__file__).parent / "cases" / "quotes.toml").read_tex
 
 def run(case):
     scenario = {"amount_paid": "5000", **case["scenario"]}
-    return quote(parse_scenario(scenario))
+    return quote(parse_scenario(scenario, BASIS), BASIS)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -66,5 +68,5 @@ def test_every_not_offered_service_of_every_provider_says_so():
 
     for p in policies().values():
         for sid in SERVICES:
-            q = quote(parse_scenario(dict(provider=p.id, service=sid, amount_paid="100", completion_pct=0, days_since_payment=0)))
+            q = quote(parse_scenario(dict(provider=p.id, service=sid, amount_paid="100", completion_pct=0, days_since_payment=0), BASIS), BASIS)
             assert (q.verdict == "not_offered") == (sid not in p.services)

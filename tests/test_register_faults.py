@@ -62,7 +62,7 @@ def test_a_new_session_while_the_register_is_gone_quotes_under_the_versions_this
     """Not the shipped versions: a version published before the outage is still the one in force."""
     from datetime import date, timedelta
 
-    from policy import policies
+    from policy import shipped_policies as policies
     from policy.schema import PolicyFile
     from store import PolicyStore, QuoteStore
     from tests.actors import PAT

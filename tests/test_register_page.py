@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from shipped import BASIS
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
@@ -52,7 +53,7 @@ def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back
     store = QuoteStore.open(url)
     paid = date.today() - timedelta(days=40)
     given = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
-                                      paid_on=paid, days_since_payment=3)))
+                                      paid_on=paid, days_since_payment=3), BASIS), BASIS)
     qid = store.save(given, client_name="Bo", by=SAM, at=datetime.now(UTC) - timedelta(days=37))
     at = app("pages/4_Saved_quotes.py")
     at.selectbox(key="reg_pick").set_value(qid).run()
@@ -69,7 +70,7 @@ def test_filters_sort_pages_and_delete_with_confirmation(url):
         provider = "stepinto" if i % 3 == 0 else "socialbeat"
         service = "ppc" if provider == "stepinto" else "website"
         store.save(quote(parse_scenario(dict(provider=provider, service=service, amount_paid=str(100 + i),
-                                             completion_pct=0, days_since_payment=1))), client_name=f"client {i:02}", by=SAM)
+                                             completion_pct=0, days_since_payment=1), BASIS), BASIS), client_name=f"client {i:02}", by=SAM)
     at = app("pages/4_Saved_quotes.py")
     assert len(at.dataframe[0].value) == 50 and any("60 saved quote(s) match; page 1 of 2" in c.value for c in at.caption)
     at.number_input(key="reg_page").set_value(2).run()
@@ -104,7 +105,7 @@ def test_a_save_that_cannot_happen_says_why_and_keeps_the_entries(url):
 def test_a_batch_is_a_filter_and_a_column_and_a_note_reads_as_typed(url):
     store = QuoteStore.open(url)
     made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
-                                     days_since_payment=1)))
+                                     days_since_payment=1), BASIS), BASIS)
     store.save(made, client_name="walk-in", note="see https://crm.example/lead/7 **now**", by=SAM)
     with store.batch("November leads", by=OPS) as batch:
         batch.add(4, made, {"client_name": "Ana Díaz", "client_ref": "ACME-42"})

@@ -7,12 +7,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from isolation import without_register
+from shipped import TODAY
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.diff import band_changes, rule_changes
 from policy.loader import parse_policy, policy_toml
 from policy.schema import PolicyFile
-from policy.versions import Version, shipped_catalog
+from policy.versions import Basis, Version, shipped_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,11 +31,12 @@ def discovery_at(pct: int, version: str, effective: date) -> PolicyFile:
 
 NEW = discovery_at(60, "2027-01-01", date(2027, 1, 1))
 CATALOG = shipped_catalog().adding([Version(NEW, "", status="published", published_at=datetime(2026, 12, 2))])
+UNDER = Basis(CATALOG, TODAY)
 
 
 def discovery(paid_on: date):
     return quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=10,
-                                     days_since_payment=3, paid_on=paid_on)), CATALOG)
+                                     days_since_payment=3, paid_on=paid_on), UNDER), UNDER)
 
 
 def test_the_version_in_force_on_the_payment_date_decides_and_is_named_at_the_boundary_day():

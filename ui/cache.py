@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
 from typing import Optional
 
 import pandas as pd
@@ -12,9 +12,10 @@ import streamlit as st
 from policy import Quote, Scenario, parse_scenario, quote
 from policy.assumptions import if_work_started
 from policy.curves import compare_completion, completion_curve, days_curve, grid
-from policy.versions import Catalog
+from policy.quoting import with_policy
+from policy.versions import Basis
 from ui.codec import DAYS_MAX
-from ui.registry import catalog
+from ui.registry import basis
 
 DAYS_SHOWN = DAYS_MAX  # the days chart spans the slider
 GRID_DAYS = 60  # the heatmaps: every policy's clocks have run out by day 31
@@ -41,30 +42,33 @@ def days_key(s: Scenario) -> str:
     return key(s, days_since_payment=0 if s.days_since_payment <= DAYS_SHOWN else s.days_since_payment)
 
 
-_BUILDERS: dict[str, Callable[[Scenario, Catalog], object]] = {
-    "quote": quote,
+_BUILDERS: dict[str, Callable[[Scenario, Basis], object]] = {
+    "quote": lambda s, c: replace(quote(s, c), policy=None),  # kept without its policy: cached_quote gives it back
     "completion": completion_curve,
     "days": lambda s, c: days_curve(s, c, last_day=max(DAYS_SHOWN, s.days_since_payment)),
     "compare": compare_completion,
     "grid": lambda s, c: grid(s, c, last_day=GRID_DAYS),
-    "assumption": lambda s, c: if_work_started(quote(s, c), c),
+    "assumption": lambda s, c: if_work_started(quote(s, c)),
 }
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _built(kind: str, scenario_json: str, revision: str, today: str):
-    """Keyed by everything the result depends on: the scenario, the catalog's revision and the day (a scenario
-    without a payment date is quoted under the versions in force today)."""
-    found = catalog()  # `revision` is its revision (a version published in between: this key is not asked again)
+def _built(kind: str, scenario_json: str, revision: str, as_of: str):
+    """Keyed by everything the result depends on: the scenario, the catalog's revision and the basis's day (a
+    scenario without a payment date is quoted under the versions in force on it)."""
+    found = basis()  # `revision` and `as_of` are its own (a version published in between: this key is not asked again)
     return _BUILDERS[kind](parse_scenario(json.loads(scenario_json), found), found)
 
 
 def _cached(kind: str, scenario_json: str):
-    return _built(kind, scenario_json, catalog().revision, date.today().isoformat())
+    found = basis()
+    return _built(kind, scenario_json, found.catalog.revision, found.as_of.isoformat())
 
 
 def cached_quote(scenario_json: str) -> Quote:
-    return _cached("quote", scenario_json)
+    """The quote, holding the version it was made under (a cache copy by pickle: a whole policy in it would be
+    copied on every hit)."""
+    return with_policy(_cached("quote", scenario_json), basis().catalog)
 
 
 def cached_completion_curve(scenario_json: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from policy import InputError, Scenario, parse_scenario
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_DAYS, parse_plain
 from policy.money import format_usd, to_cents
-from ui.registry import catalog, policies
+from ui.registry import basis, policies
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
 PLANNED_DAYS = 366  # a payment may be planned up to a year ahead: quoted under the version in force on its day
@@ -204,7 +204,7 @@ def shown_default(name: str) -> str:
 def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None) -> tuple[dict, list[UrlWarning]]:
     """URL parameters (a name -> its value, or every value it was given) -> (the app's values, warnings).
     Never raises: a bad parameter keeps its default. Warnings quote what the URL held as plain text, cut."""
-    today = today or date.today()
+    today = today or basis().as_of
     values = dict(DEFAULTS)
     warnings: list[UrlWarning] = []
     given: dict[str, str] = {}
@@ -241,7 +241,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     # what needs the other fields: the stage belongs to a provider's service; money parts within the amount
     for _ in range(len(DEFAULTS)):
         try:
-            parse_scenario(to_engine(values), catalog())
+            parse_scenario(to_engine(values), basis())
             break
         except InputError as exc:
             field = exc.field if exc.field in DEFAULTS else "stage"

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from policy.schema import PolicyFile
-from policy.versions import Catalog, shipped_catalog
+from policy.versions import Basis, Catalog, shipped_catalog
 from store import PolicyStore, database_url, published_catalog
 from store.register import database_said
 from ui.records import register
@@ -40,10 +40,10 @@ def _last_read(url: str) -> dict[str, tuple[Catalog, datetime]]:
     return {}
 
 
-def refresh() -> Catalog:
-    """The catalog as the database has it now, kept for the rest of this run. While the database cannot be
-    reached: the catalog this server last read from it (the shipped one if it never did), and UNREACHABLE set
-    to what the page says about it."""
+def refresh() -> Basis:
+    """The catalog as the database has it now, and today's date: this run's one basis, kept for the rest of it.
+    While the database cannot be reached: the catalog this server last read from it (the shipped one if it never
+    did, said on the page), and UNREACHABLE set to what the page says about it."""
     url = database_url()
     last = _last_read(url)
     try:
@@ -55,16 +55,22 @@ def refresh() -> Catalog:
     else:
         last["catalog"] = (found, datetime.now(UTC))
         st.session_state.pop(UNREACHABLE, None)
-    st.session_state[RUN_KEY] = found
-    return found
+    made = Basis(found, date.today())  # the app's one reading of the clock for this run
+    st.session_state[RUN_KEY] = made
+    return made
+
+
+def basis() -> Basis:
+    """This run's basis: the catalog and today's date (outside a page run: the database's catalog now)."""
+    found = st.session_state.get(RUN_KEY)
+    return found if isinstance(found, Basis) else refresh()
 
 
 def catalog() -> Catalog:
-    """This run's catalog (outside a page run: the database's now)."""
-    found = st.session_state.get(RUN_KEY)
-    return found if isinstance(found, Catalog) else refresh()
+    return basis().catalog
 
 
 def policies(on: date | None = None) -> Mapping[str, PolicyFile]:
-    """Each provider's version in force on `on` (today): for names, services and the lists of the pages."""
-    return catalog().on(on or date.today())
+    """Each provider's version in force on `on` (this run's day without one): every provider of the catalog, for
+    names, services and the lists of the pages."""
+    return basis().policies(on)

@@ -5,7 +5,6 @@ Every text from a user or a policy file goes through md_escape (a '$' would star
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Optional
 
@@ -31,7 +30,7 @@ from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
 from store.access import Permission
 from ui.identity import may
-from ui.registry import policies
+from ui.registry import basis
 
 
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
@@ -50,7 +49,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     asked = q.scenario.requested_on
-    if q.scenario.paid_on is not None and q.scenario.paid_on > date.today():
+    if q.scenario.paid_on is not None and q.scenario.paid_on > basis().as_of:
         lines.append(e(f"A payment planned for {q.scenario.paid_on:%d %b %Y}: quoted under {q.provider_name}'s "
                        f"version {q.policy_version}, in force on that day."))
     if asked is not None and q.scenario.paid_on is not None:
@@ -59,7 +58,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     for sentence in (lapsed_sentence(q), q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
-    notice = notice_step(q, policies(q.scenario.paid_on)[q.provider])  # a monthly service: what the notice does, on the page
+    notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
     st.markdown("\n\n".join(lines))
@@ -80,14 +79,13 @@ def _download_buttons(q: Quote, client: Client) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them."""
     stem = f"refund-{q.provider}-{q.service}"
-    quoted_under = policies(q.scenario.paid_on)  # the versions the quote was made under
     files = (
-        ("Client summary (PDF)", lambda: summary_pdf(q, date.today(), client, quoted_under), "pdf", "application/pdf",
+        ("Client summary (PDF)", lambda: summary_pdf(q, basis().as_of, client), "pdf", "application/pdf",
          "dl_pdf"),
-        ("Client summary (Markdown)", lambda: summary_markdown(q, date.today(), client, quoted_under), "md",
+        ("Client summary (Markdown)", lambda: summary_markdown(q, basis().as_of, client), "md",
          "text/markdown",
          "dl_md"),
-        ("Refund request email", lambda: request_email(q, client, quoted_under).text(), "txt", "text/plain",
+        ("Refund request email", lambda: request_email(q, client).text(), "txt", "text/plain",
          "dl_email"),
         ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
         ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),

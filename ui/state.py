@@ -6,7 +6,6 @@ a widget from the scenario (where they differ) before drawing it, so a value sur
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any, Optional
 from urllib.parse import urlencode
 
@@ -33,7 +32,7 @@ from .codec import (
     to_query,
     with_payment_date,
 )
-from .registry import catalog, policies
+from .registry import basis, policies
 
 KEY = "scenario"
 # A selectbox whose session-state value is None shows "Choose an option": unknown is a value of its own here.
@@ -120,7 +119,7 @@ def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
 def scenario_of(fields: dict) -> tuple[Optional[Scenario], Optional[InputError]]:
     """The scenario of a set of the app's values (the shared one, or answers kept from a form)."""
     try:
-        return parse_scenario(to_engine(fields), catalog()), None
+        return parse_scenario(to_engine(fields), basis()), None
     except InputError as exc:
         return None, exc
 
@@ -152,23 +151,23 @@ def _store_offer(field: str) -> Callable[[], None]:
 
 
 def _store_payment_date() -> None:
-    st.session_state[KEY] = with_payment_date(values(), st.session_state["w_paid_on"], date.today())
+    st.session_state[KEY] = with_payment_date(values(), st.session_state["w_paid_on"], basis().as_of)
 
 
 def use_today() -> None:
-    st.session_state[KEY] = request_today(values(), date.today())
+    st.session_state[KEY] = request_today(values(), basis().as_of)
 
 
 def show_stale_request() -> None:
     """A link made on an earlier day is quoted for the day it was made for, and says so, with one click to
     ask today instead (decisions.md 'payment date': no date is replaced silently)."""
-    asked = stale_request(values(), date.today())
+    asked = stale_request(values(), basis().as_of)
     if asked is None:
         return
-    now = request_today(values(), date.today())
+    now = request_today(values(), basis().as_of)
     then_text = today_text = ""
     try:
-        then_q, today_q = (cache.cached_quote(cache.key(parse_scenario(to_engine(v)))) for v in (values(), now))
+        then_q, today_q = (cache.cached_quote(cache.key(parse_scenario(to_engine(v), basis()))) for v in (values(), now))
         then_text, today_text = refund_text(then_q), refund_text(today_q)
     except InputError:
         pass  # the scenario's own error is shown where the quote would be
@@ -260,7 +259,7 @@ def _advanced_widgets(exp) -> None:
 def _date_input(exp, spec: FieldSpec) -> None:
     """A date the request counts from: setting it makes the request today (the days slider then moves the
     request day, and every deadline is a date)."""
-    exp.date_input(spec.label, value=None, min_value=spec.first_day, max_value=latest_payment(date.today()),
+    exp.date_input(spec.label, value=None, min_value=spec.first_day, max_value=latest_payment(basis().as_of),
                    key=_bind(spec.name),
                    on_change=_store_payment_date, help=spec.help)
 

@@ -8,15 +8,17 @@ from pathlib import Path
 from conftest import PHONE, shot, wait_ready
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from shipped import BASIS
 
-from policy import parse_scenario, policies, quote
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
 from policy.explain import refund_text
 
 BASE = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
 
 
 def expected(**fields) -> str:
-    return refund_text(quote(parse_scenario({**BASE, **fields})))
+    return refund_text(quote(parse_scenario({**BASE, **fields}, BASIS), BASIS))
 
 
 def refund(page):
@@ -90,7 +92,7 @@ def test_the_download_matches_the_quote(page, base_url):
     with page.expect_download() as download:
         page.get_by_role("button", name="Quote as JSON").click()
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    q = quote(parse_scenario({**BASE, "completion_pct": 30, "days_since_payment": 5}))
+    q = quote(parse_scenario({**BASE, "completion_pct": 30, "days_since_payment": 5}, BASIS), BASIS)
     assert (data["refund_min"], data["refund_max"], data["verdict"]) == (q.refund_min, q.refund_max, q.verdict)
 
 

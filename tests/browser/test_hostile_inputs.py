@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from bench.serve import streamlit_server
 from load.client import Session
-from policy import policies
+from policy import shipped_policies as policies
 
 KEY_PRESS_BOUND_S = 2.0  # a key press takes about 0.05-0.15 s here; a stalled server, seconds to minutes
 CALCULATOR = "provider=socialbeat&service=website&amount_paid=5000&completion_pct=20&days_since_payment=3"
