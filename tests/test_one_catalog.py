@@ -1,0 +1,257 @@
+"""One catalog, one date, one answer (decisions.md 5 "one catalog, one date"): a fresh register gets a new
+Step-Into version and a fourth provider, and every surface gives, for the same scenario, what quote() gives under
+that register's catalog: calculator, Compare (table, overlay, heatmaps), Policy terms, Am I eligible?, client
+documents, batch (engine and page), saved quotes, and the command line (in-process, python -m policy and the
+installed refund-policy script).
+
+Before: the Compare table quoted under the shipped files while its chart drew the register's version, a fourth
+provider had charts but no table row, and the installed command quoted under the shipped files."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
+from policy.batch import run_batch
+from policy.cli import main
+from policy.client import request_email, summary_markdown
+from policy.explain import refund_text
+from policy.loader import load_policy, source_text
+from policy.money import cents_int, format_usd
+from policy.schema import PolicyFile
+from policy.versions import Basis
+from store import PolicyStore, QuoteStore, published_catalog
+from store.config import ENV_URL
+from tests.actors import PAT, SAM
+from tests.pages import ROOT, opened
+
+ACME = ROOT / "tests" / "cases" / "lint"
+IN_FORCE_FROM = date(2026, 6, 1)  # the new Step-Into version: in force on any day these tests run
+
+# Step-Into's own example (issue 21): started, nothing delivered, within 7 days: $0 - paid becomes 50% - paid.
+STARTED_UNDELIVERED = dict(provider="stepinto", service="ppc", amount_paid="10000", completion_pct="10",
+                           work_started="true", deliverables_provided="false", days_since_payment="3")
+SCENARIOS = {
+    "new version (no payment date: today's)": STARTED_UNDELIVERED,
+    "old version (paid before the new one)": {**STARTED_UNDELIVERED, "paid_on": "2026-05-20"},
+    "fourth provider": dict(provider="acme", service="website", amount_paid="1000", completion_pct="10",
+                            days_since_payment="3"),
+}
+
+
+def _half_floor(shipped: PolicyFile) -> PolicyFile:
+    """Step-Into with 'started, nothing delivered' at 50% at least, its 'and' reading moved with it."""
+    data = shipped.model_dump(mode="json", exclude_none=True)
+    for service in data["services"].values():
+        for stage in service["stages"]:
+            for tier in stage["tiers"]:
+                if tier["id"] == "si_started_nothing_delivered_window":
+                    tier["min"] = {"of": "paid", "pct": "50"}
+                    for reading in tier["ambiguity"]["readings"]:
+                        if reading["label"].startswith("'and'"):
+                            reading["amount"] = {"of": "paid", "pct": "50"}
+    return PolicyFile.model_validate({**data, "version": "2026-06-01", "effective_from": IN_FORCE_FROM.isoformat()})
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory):
+    """A fresh register with the new Step-Into version and Acme published; the app pointed at it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('one-catalog') / 'quotes.sqlite'}"
+    store = QuoteStore.open(url)
+    versions = PolicyStore(store.engine)
+    shipped = policies()["stepinto"]
+    versions.publish(versions.save_draft(_half_floor(shipped), source_text(shipped), by=PAT), IN_FORCE_FROM, by=PAT)
+    acme = load_policy(ACME / "acme.toml")
+    versions.publish(versions.save_draft(acme, (ACME / "acme.txt").read_text(encoding="utf-8"), by=PAT),
+                     date(2026, 1, 1), by=PAT)
+    before = os.environ.get(ENV_URL)
+    os.environ[ENV_URL] = url
+    yield url, store
+    if before is None:
+        os.environ.pop(ENV_URL, None)
+    else:
+        os.environ[ENV_URL] = before
+    store.engine.dispose()
+
+
+@pytest.fixture
+def basis(register):
+    """The register's catalog on today's date: what the app reads (it reads the clock once per run)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return Basis(published_catalog(register[1].engine), date.today())
+
+
+def expected(data: dict, basis: Basis):
+    return quote(parse_scenario(data, basis), basis)
+
+
+def test_the_register_changes_the_answer_so_every_check_below_can_fail(basis):
+    shipped = Basis(Basis.of(policies().values(), date.today()).catalog, date.today())
+    new, old = (expected(SCENARIOS[k], basis) for k in list(SCENARIOS)[:2])
+    assert (new.refund_min, new.refund_max, new.policy_version) == ("5000.00", "10000.00", "2026-06-01")
+    assert (old.refund_min, old.policy_version) == ("0.00", policies()["stepinto"].version)
+    assert expected(STARTED_UNDELIVERED, shipped).refund_min == "0.00"
+    assert "acme" in basis.policies() and "acme" not in shipped.policies()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_calculator(name, basis):
+    q = expected(SCENARIOS[name], basis)
+    at = opened("app.py", **SCENARIOS[name])
+    assert not at.exception
+    assert [m.value for m in at.metric if m.label == "Refund"] == [refund_text(q)]
+    assert list(at.selectbox(key="w_provider").options) == [p.name for p in basis.policies().values()]
+
+
+def _chart_frames(element) -> list:
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    return [convert_arrow_bytes_to_pandas_df(d.data.data) for d in element.proto.datasets]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_compare_table_overlay_and_heatmaps(name, basis):
+    data = SCENARIOS[name]
+    at = opened("pages/1_Compare_providers.py", **data)
+    assert not at.exception
+    on = basis.policies(date.fromisoformat(data["paid_on"]) if "paid_on" in data else None)
+    table = at.table[0].value.rename(index=lambda s: s.replace("\\", ""))
+    assert list(table.index) == [p.name for p in on.values()]  # every provider of the catalog has its row
+    overlay = max(_chart_frames(at.get("vega_lite_chart")[0]), key=len)
+    for pid, policy in on.items():
+        q = expected({**data, "provider": pid}, basis)
+        row = table.loc[policy.name]
+        if q.verdict == "not_offered":
+            assert row["Refund min"].replace("\\", "") == "Not offered"
+            continue
+        assert row["Refund min"].replace("\\", "") == format_usd(Decimal(q.refund_min))
+        assert row["Refund max"].replace("\\", "") == format_usd(Decimal(q.refund_max))
+        point = overlay[(overlay.provider == pid) & (overlay.completion_pct == float(data["completion_pct"]))]
+        assert (int(point.refund_min_cents.iloc[0]), int(point.refund_max_cents.iloc[0])) == (
+            cents_int(Decimal(q.refund_min)), cents_int(Decimal(q.refund_max))), pid  # the chart draws the table's band
+    notes = [i for i in at.info if "does not offer this service" in i.value]
+    assert len(at.get("vega_lite_chart")) + len(notes) == 1 + len(on) + 1  # a heatmap (or a note) per provider
+
+
+def test_policy_terms_has_a_column_for_every_provider(basis):
+    at = opened("pages/2_Policy_terms.py")
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    for policy in basis.policies().values():
+        assert policy.name in shown
+
+
+@pytest.mark.parametrize("name", ["new version (no payment date: today's)", "fourth provider"])
+def test_am_i_eligible(name, basis):
+    data = SCENARIOS[name]
+    at = opened("pages/3_Am_I_eligible.py", **data)
+    at.button(key="el_check").click().run()
+    assert not at.exception
+    paid_on = date.today() - timedelta(days=int(data["days_since_payment"]))  # the form asks for the day paid
+    q = expected({**data, "paid_on": paid_on.isoformat()}, basis)
+    assert [m.value for m in at.metric if m.label == "Refund"] == [refund_text(q)]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_client_documents_say_the_quote_under_its_own_version(name, basis):
+    q = expected(SCENARIOS[name], basis)
+    summary = summary_markdown(q, date.today())
+    assert refund_text(q).replace("$", r"\$") in summary or refund_text(q) in summary
+    assert q.policy is not None and q.policy.version == q.policy_version
+    assert q.provider_name in request_email(q).text()
+
+
+def _batch_csv() -> str:
+    names = sorted({k for data in SCENARIOS.values() for k in data})
+    out = io.StringIO()
+    w = csv.DictWriter(out, names)
+    w.writeheader()
+    w.writerows(SCENARIOS.values())
+    return out.getvalue()
+
+
+def test_the_batch_quotes_each_row_as_quote_does(basis):
+    out = io.StringIO()
+    run_batch(io.StringIO(_batch_csv()), out, basis)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    for row, data in zip(rows, SCENARIOS.values(), strict=True):
+        q = expected(data, basis)
+        assert (row["refund_min"], row["refund_max"], row["policy_version"], row["error"]) == (
+            q.refund_min, q.refund_max, q.policy_version, "")
+
+
+def test_the_batch_page_quotes_each_row_as_quote_does(basis):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/5_Batch_quotes.py").run()
+    at.file_uploader(key="batch_file").upload("rows.csv", _batch_csv().encode(), "text/csv").run()
+    at.button(key="batch_go").click().run()
+    assert not at.exception
+    rows = list(csv.DictReader(io.StringIO(at.session_state["batch_result"]["csv"].decode("utf-8-sig"))))
+    assert [(r["refund_min"], r["refund_max"]) for r in rows] == [
+        (q.refund_min, q.refund_max) for q in (expected(d, basis) for d in SCENARIOS.values())]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_saved_quote_opens_as_given_and_today_under_the_same_catalog(name, basis, register):
+    """As given first; beside it, where the answer differs, the same case asked today (a payment date's days
+    run on to today) under the same catalog."""
+    q = expected(SCENARIOS[name], basis)
+    qid = register[1].save(q, client_name=name, by=SAM)
+    at = opened("pages/4_Saved_quotes.py")
+    at.selectbox(key="reg_pick").set_value(qid).run()
+    assert not at.exception
+    data = SCENARIOS[name]
+    if "paid_on" in data:
+        data = {**data, "days_since_payment": str((date.today() - date.fromisoformat(data["paid_on"])).days)}
+    today = expected(data, basis)
+    shown = [m.value for m in at.metric if m.label == "Refund"]
+    assert shown == ([refund_text(q)] if refund_text(today) == refund_text(q) else [refund_text(q), refund_text(today)])
+
+
+def _quote_json(data: dict, basis: Basis, monkeypatch, capsys) -> dict:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(data).encode())))
+    assert main(["quote", "--json", "--as-of", basis.as_of.isoformat()], catalog=lambda: basis.catalog) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_command_line_in_process(name, basis, monkeypatch, capsys):
+    q = expected(SCENARIOS[name], basis)
+    got = _quote_json(SCENARIOS[name], basis, monkeypatch, capsys)
+    assert (got["refund_min"], got["refund_max"], got["policy_version"]) == (q.refund_min, q.refund_max, q.policy_version)
+
+
+def test_python_m_policy_and_the_installed_command_read_the_same_register(basis, register):
+    """The installed refund-policy quoted under the shipped files: both now find the register through the entry
+    point the store package declares (the project is installed editable by the README's commands)."""
+    q = expected(STARTED_UNDELIVERED, basis)
+    script = Path(sys.executable).with_name("refund-policy")
+    commands = [[sys.executable, "-m", "policy"]] + ([[str(script)]] if script.exists() else [])
+    assert script.exists(), "the project is installed (scripts/test.sh: pip install -e .)"
+    for command in commands:
+        done = subprocess.run([*command, "quote", "--json"], input=json.dumps(STARTED_UNDELIVERED), text=True,
+                              capture_output=True, env={**os.environ, ENV_URL: register[0]}, timeout=60, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        got = json.loads(done.stdout)
+        assert (got["refund_min"], got["refund_max"], got["policy_version"]) == ("5000.00", "10000.00",
+                                                                               q.policy_version), command
+
+
+@pytest.mark.parametrize("page, key", [("pages/3_Am_I_eligible.py", "el_provider"),
+                                       ("pages/4_Saved_quotes.py", "reg_provider")])
+def test_every_page_that_lists_providers_lists_every_provider_of_the_catalog(page, key, basis):
+    at = opened(page)
+    assert not at.exception
+    box = at.selectbox(key=key)
+    assert [o for o in box.options if o not in (None, "Any")] == [p.name for p in basis.policies().values()]
