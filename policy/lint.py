@@ -1,13 +1,20 @@
 """The policy linter: holes and contradictions an author should see before a client does.
 
-Each finding names its rules (where in the file), a severity and, where the policy already documents it, the
-ambiguity that explains it: a finding an ambiguity lists in `explains` is known, and reported as a warning with
-that id. `python -m policy lint` exits 1 when an error is left, 2 when a file cannot be read.
+Each finding names its rules (where in the file), a severity, a key that names it exactly (its code, its service
+and what it is about: the tiers or stages, or the completion and day points), and, where the policy already
+documents it, the ambiguity that explains it. A finding is known only where an ambiguity lists its key in
+`explains` (decisions.md 5 'known findings'): it is then reported as a warning with that id. A new finding of the
+same kind elsewhere (another gap, another rise) has another key and stays what it is.
+
+`lint_against(previous, new, text)` lints a new version against the one in force before it as well: a reading
+of an ambiguity left as it was while the tier whose amount it gave has changed is a warning. Publishing refuses
+a version with an error (store/policy_versions.py). `python -m policy lint` exits 1 when an error is left, 2 when
+a file cannot be read.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
@@ -17,10 +24,11 @@ from typing import Literal, Optional
 from pydantic import ValidationError
 
 from .errors import PolicyFileError, describe_all
-from .evaluator import Facts, evaluate
+from .evaluator import NOTICE_SERVED, Facts, World, amount, evaluate
 from .explain import cite
 from .loader import policy_data
 from .models import Scenario
+from .money import to_cents
 from .schema import Amount, Clause, PolicyFile, Stage, Tier
 from .taxonomy import DECISIONS, SERVICES
 
@@ -42,7 +50,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "quote-not-in-text": ("error", "a quote is not found verbatim in the policy text"),
     "ambiguity-missing": ("error", "a rule names an ambiguity the policy does not declare"),
     "ambiguity-unused": ("info", "an ambiguity is declared but no rule uses it"),
-    "quote-vs-amount": ("warning", "a rule's clause states a refund percent its amounts do not give"),
+    "quote-vs-amount": ("error", "a rule's clause states a refund percent its amounts do not give"),
+    "reading-outside-band": ("error", "a reading of an ambiguity gives an amount outside its tier's band"),
+    "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
+    "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
 }
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
 STATED_BAND = re.compile(r"\((\d+)\s*[-–]\s*(\d+)%")  # "Design Phase (26-50% Complete)"
@@ -50,6 +61,9 @@ EXCEEDS = re.compile(r"exceeds (\d+)%")
 STATED_REFUND = re.compile(r"\b(\d+(?:\.\d+)?)%\s+refund", re.IGNORECASE)  # "75% Refund: If cancelled ..."
 ENDS = {"rule": ("min", "max"), "min": ("min",), "max": ("max",)}  # which ends of its tier a clause decides
 PROBE_AMOUNT = Decimal("10000")
+PROBE_AD_SPEND = (Decimal(0), Decimal("2000"))  # readings are checked with no ad spend left and with some
+OF_WORDS = {"base": "of the base", "paid": "of the payment", "remaining_base": "of the base not yet worked",
+            "unused_ad_spend": "of the unused ad spend", "unused_after_notice": "of the period left after the notice"}
 
 
 @dataclass(frozen=True)
@@ -59,13 +73,21 @@ class Finding:
     message: str
     rules: tuple[str, ...]  # where: "services.website.stages.design.tiers.sb_web_design" and the like
     ambiguity: Optional[str] = None  # the policy's own ambiguity that explains it
+    service: str = ""  # the service it is in ("" for the file as a whole)
+    about: str = ""  # what exactly: tier or stage ids, or the completion and day points
+
+    @property
+    def key(self) -> str:
+        """How an ambiguity's `explains` names this finding, and only this one: "band-gap:website:25-26%"."""
+        return ":".join(part for part in (self.code, self.service, self.about) if part)
 
     def line(self, name: str) -> str:
         known = f" [known: {self.ambiguity}]" if self.ambiguity else ""
-        return f"{name}: {self.severity}: {self.code}: {self.message}{known} ({', '.join(self.rules)})"
+        key = f" [key: {self.key}]" if not self.ambiguity and self.severity != "info" else ""
+        return f"{name}: {self.severity}: {self.code}: {self.message}{known} ({', '.join(self.rules)}){key}"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "key": self.key}
 
 
 class Unreadable(Exception):
@@ -91,12 +113,24 @@ def lint_data(raw: dict, text: Optional[str]) -> list[Finding]:
 
 
 def lint_policy(policy: PolicyFile, text: Optional[str]) -> list[Finding]:
+    return lint_against(None, policy, text)
+
+
+def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optional[str]) -> list[Finding]:
+    """Every finding for `policy` (and its text, when given); with `previous`, the version in force before it,
+    also each reading it left as it was while the tier whose amount it gave changed."""
     found = [
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
-        *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_ambiguity_ids(policy),
+        *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy),
+        *_readings_outside(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
+        *(_unchanged_readings(previous, policy) if previous is not None and previous.id == policy.id else ()),
     ]
-    return [_explained(policy, f) for f in found]
+    return [*(_explained(policy, f) for f in found), *_unmatched(policy, found, text is not None)]
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
 
 
 def worst(findings: Iterable[Finding]) -> Optional[Severity]:
@@ -104,11 +138,20 @@ def worst(findings: Iterable[Finding]) -> Optional[Severity]:
     return next((s for s in SEVERITIES if s in levels), None)
 
 
+def in_words(findings: Iterable[Finding], limit: int = 5) -> str:
+    """Findings as one sentence each (the first `limit`, the rest counted): what a refusal says."""
+    found = list(findings)
+    said = [f"{f.code}: {f.message}" for f in found[:limit]]
+    more = len(found) - limit
+    return "; ".join(said) + (f"; and {more} more" if more > 0 else "")
+
+
 # ------------------------------------------------------------------ the checks
 
 
-def _finding(code: str, message: str, *rules: str) -> Finding:
-    return Finding(code, CODES[code][0], message, tuple(rules))
+def _finding(code: str, message: str, *rules: str, about: str = "") -> Finding:
+    service = rules[0].split(".")[1] if rules and rules[0].startswith("services.") and rules[0].count(".") else ""
+    return Finding(code, CODES[code][0], message, tuple(rules), service=service, about=about)
 
 
 def _schema_findings(exc: ValidationError, raw: dict) -> Iterator[Finding]:
@@ -116,20 +159,27 @@ def _schema_findings(exc: ValidationError, raw: dict) -> Iterator[Finding]:
         text = str(err)
         where = text.split(": ", 1)[0]
         if "no stage covers completion" in text:
-            yield _finding("band-gap", text, where)
+            yield _finding("band-gap", text, where, about=where)
         elif "nor an ambiguity of this policy" in text:
-            yield _finding("ambiguity-missing", text, where)
+            yield _finding("ambiguity-missing", text, where, about=where)
         elif re.search(r"\.clauses(\.\d+)?(\.(section|quote))?:", text + ":") and (
                 "required" in text or "at least" in text):
-            yield _finding("missing-citation", text, where)
+            yield _finding("missing-citation", text, where, about=where)
         else:
-            yield _finding("schema", text, where)
+            yield _finding("schema", text, where, about=where)
 
 
 def _stages(policy: PolicyFile) -> Iterator[tuple[str, str, Stage]]:
     for sid, service in policy.services.items():
         for stage in service.stages:
             yield sid, f"services.{sid}.stages.{stage.id}", stage
+
+
+def _tiers(policy: PolicyFile) -> Iterator[tuple[str, str, Stage, Tier]]:
+    """Every tier with its service and its rule path."""
+    for sid, rule, stage in _stages(policy):
+        for tier in stage.tiers:
+            yield sid, f"{rule}.tiers.{tier.id}", stage, tier
 
 
 def _stated_bands(policy: PolicyFile) -> Iterator[Finding]:
@@ -145,10 +195,10 @@ def _stated_bands(policy: PolicyFile) -> Iterator[Finding]:
         for (_, end), (start, _) in pairwise(ordered):
             if start > end:  # '0-25%' then '26-50%': what lies between 25% and 26% no band states
                 yield _finding("band-gap", f"{SERVICES[sid]}: the text's bands leave {end}-{start}% to no stage",
-                               _band_rule(bands, end), _band_rule(bands, start, first=True))
+                               _band_rule(bands, end), _band_rule(bands, start, first=True), about=f"{end}-{start}%")
             elif start < end:
                 yield _finding("band-overlap", f"{SERVICES[sid]}: the text's bands overlap at {start}-{end}%",
-                               _band_rule(bands, end), _band_rule(bands, start, first=True))
+                               _band_rule(bands, end), _band_rule(bands, start, first=True), about=f"{start}-{end}%")
 
 
 def _band_rule(bands: dict[tuple[int, int], str], edge: int, first: bool = False) -> str:
@@ -169,7 +219,8 @@ def _overlaps(policy: PolicyFile) -> Iterator[Finding]:
                         when = "once the work has started" if started else "before the work starts"
                         yield _finding("band-overlap", f"{SERVICES[sid]}: stages {a.id} and {b.id} both hold "
                                        f"{c}% {when}; the quote is the span of both",
-                                       f"services.{sid}.stages.{a.id}", f"services.{sid}.stages.{b.id}")
+                                       f"services.{sid}.stages.{a.id}", f"services.{sid}.stages.{b.id}",
+                                       about=f"{a.id} & {b.id}")
 
 
 def _thresholds(policy: PolicyFile) -> Iterator[Finding]:
@@ -183,64 +234,180 @@ def _thresholds(policy: PolicyFile) -> Iterator[Finding]:
                     if start >= Decimal(pct) and refunds:
                         yield _finding("threshold-vs-band", f"{SERVICES[sid]}: '{c.quote}' ({c.section}) falls inside "
                                        f"stage {stage.id}, which starts at {start}% and refunds in {', '.join(refunds)}",
-                                       f"{rule}.tiers.{tier.id}")
+                                       f"{rule}.tiers.{tier.id}", about=tier.id)
 
 
 def _is_zero(a: Amount) -> bool:
     return a.of in ("base", "paid", "remaining_base") and a.pct == 0 and not a.plus
 
 
+def _probe_facts(policy: PolicyFile, sid: str, completion: Decimal, days: int, started: bool) -> Facts:
+    return Facts.of(Scenario(provider=policy.id, service=sid, amount_paid=PROBE_AMOUNT, completion_pct=completion,
+                             days_since_payment=days, work_started=started, deliverables_provided=started))
+
+
 def _probe(policy: PolicyFile, sid: str, completion: Decimal, days: int, started: bool) -> tuple[Decimal, Decimal]:
-    scenario = Scenario(provider=policy.id, service=sid, amount_paid=PROBE_AMOUNT, completion_pct=completion,
-                        days_since_payment=days, work_started=started, deliverables_provided=started)
-    ev = evaluate(policy, sid, Facts.of(scenario), detail=False)
+    ev = evaluate(policy, sid, _probe_facts(policy, sid, completion, days, started), detail=False)
     return ev.low, ev.high
 
 
 def _rising(policy: PolicyFile) -> Iterator[Finding]:
-    """More work done, or more days gone, never gives more money (each service, each end of the band)."""
+    """More work done, or more days gone, never gives more money (each service, each end of the band): every
+    place along the probes' lines where the band goes up, each its own finding."""
     for sid in policy.services:
         for days in (0, 10, 25):
-            points = ((pct, _probe(policy, sid, Decimal(pct), days, pct > 0)) for pct in range(101))
-            yield from _first_rise(sid, points, lambda pct: f"{pct}% done", f"on day {days}")
+            yield from _rises(policy, sid, Line("completion", days), range(101))
         for pct in (0, 30, 60):
-            points = ((day, _probe(policy, sid, Decimal(pct), day, pct > 0)) for day in range(61))
-            yield from _first_rise(sid, points, lambda day: f"day {day}", f"at {pct}%")
+            yield from _rises(policy, sid, Line("days", pct), range(61))
 
 
-def _first_rise(sid: str, points: Iterator[tuple[int, tuple[Decimal, Decimal]]], where: Callable[[int], str],
-                held: str) -> Iterator[Finding]:
-    """The first step along `points` where either end of the band goes up."""
-    last = None
-    for x, now in points:
-        if last is not None and (now[0] > last[1][0] or now[1] > last[1][1]):
-            yield _finding("rising-refund", f"{SERVICES[sid]}: {held} the refund rises from {_band(last[1])} of the "
-                           f"payment at {where(last[0])} to {_band(now)} at {where(x)}", f"services.{sid}")
-            return
-        last = (x, now)
+@dataclass(frozen=True)
+class Line:
+    """A line of probes: along completion on one day, or along the days at one completion."""
+    along: Literal["completion", "days"]
+    held: int  # the day, or the completion
+
+    def facts(self, x: int) -> tuple[Decimal, int, bool]:
+        """(completion, day, work started) at point x of the line."""
+        pct = x if self.along == "completion" else self.held
+        return Decimal(pct), self.held if self.along == "completion" else x, pct > 0
+
+    def where(self, x: int) -> str:
+        return f"{x}% done" if self.along == "completion" else f"day {x}"
+
+    def about(self, a: int, b: int) -> str:
+        if self.along == "completion":
+            return f"day {self.held}, {a}% -> {b}% done"
+        return f"{self.held}% done, day {a} -> {b}"
+
+    @property
+    def said(self) -> str:
+        return f"on day {self.held}" if self.along == "completion" else f"at {self.held}%"
+
+
+def _rises(policy: PolicyFile, sid: str, line: Line, xs: range) -> Iterator[Finding]:
+    """Each run of steps along `line` where either end of the band goes up, with the tiers at its two ends."""
+    bands = [_probe(policy, sid, *line.facts(x)) for x in xs]
+    start: Optional[int] = None
+    for i in range(1, len(bands) + 1):
+        rising = i < len(bands) and (bands[i][0] > bands[i - 1][0] or bands[i][1] > bands[i - 1][1])
+        if rising and start is None:
+            start = i - 1
+        elif not rising and start is not None:
+            a, b = xs[start], xs[i - 1]
+            rules = [*_deciding(policy, sid, *line.facts(a)), *_deciding(policy, sid, *line.facts(b))]
+            yield _finding("rising-refund", f"{SERVICES[sid]}: {line.said} the refund rises from {_band(bands[start])} "
+                           f"of the payment at {line.where(a)} to {_band(bands[i - 1])} at {line.where(b)}",
+                           *dict.fromkeys(rules), about=line.about(a, b))
+            start = None
+
+
+def _deciding(policy: PolicyFile, sid: str, completion: Decimal, days: int, started: bool) -> list[str]:
+    """The rule paths of the tiers that decide a probe's band."""
+    ev = evaluate(policy, sid, _probe_facts(policy, sid, completion, days, started))
+    return [f"services.{sid}.stages.{o.stage.id}.tiers.{o.tier.id}" for o in ev.outcomes] or [f"services.{sid}"]
 
 
 def _stated_refunds(policy: PolicyFile) -> Iterator[Finding]:
     """A deciding clause that says "N% refund" where the tier's plain amounts (a percent of the base or the
     payment) do not reach N: an edited percent whose quote was left as it was, or a quote cited for the wrong tier."""
-    for _sid, rule, stage in _stages(policy):
-        for tier in stage.tiers:
-            for c in tier.clauses:
-                stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
-                ends = [getattr(tier, end) for end in ENDS.get(c.role, ())]
-                if not stated or not ends or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid")
-                                                 for a in ends):
-                    continue
-                low, high = min(a.pct for a in ends), max(a.pct for a in ends)
-                if not any(low <= n <= high for n in stated):
-                    gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
-                    yield _finding("quote-vs-amount", f"tier {tier.id} refunds {gives}, but its clause {cite(c.section)} "
-                                   f"says '{c.quote}'", f"{rule}.tiers.{tier.id}")
+    for _sid, rule, _stage, tier in _tiers(policy):
+        for c in tier.clauses:
+            stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
+            ends = [getattr(tier, end) for end in ENDS.get(c.role, ())]
+            if not stated or not ends or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid")
+                                             for a in ends):
+                continue
+            low, high = min(a.pct for a in ends), max(a.pct for a in ends)
+            if not any(low <= n <= high for n in stated):
+                gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
+                yield _finding("quote-vs-amount", f"tier {tier.id} refunds {gives}, but its clause {cite(c.section)} "
+                               f"says '{c.quote}'", rule, about=tier.id)
 
 
 def _band(band: tuple[Decimal, Decimal]) -> str:
     low, high = (f"{v / PROBE_AMOUNT * 100:.0f}" for v in band)
     return f"{low}%" if low == high else f"{low}-{high}%"
+
+
+def _share(value: Decimal) -> str:
+    """An amount of the probe's payment as a percent of it, as an author reads it (75%, 98.5%)."""
+    pct = to_cents(value / PROBE_AMOUNT * 100)
+    return f"{pct.normalize():f}%"
+
+
+def _span(low: Decimal, high: Decimal) -> str:
+    return _share(low) if low == high else f"{_share(low)[:-1]}-{_share(high)}"
+
+
+def _readings_outside(policy: PolicyFile) -> Iterator[Finding]:
+    """decisions.md 5 'reading amounts': an ambiguity's readings are amounts of its tier, so each lies inside the
+    tier's band wherever the tier applies: every completion its stage holds, with no ad spend left and with
+    some, and each value of the notice the amounts read."""
+    for sid, rule, stage, tier in _tiers(policy):
+        if tier.ambiguity is None:
+            continue
+        plan = policy.plan(sid)
+        assert plan is not None
+        amounts = [tier.min, tier.max, *(r.amount for r in tier.ambiguity.readings)]
+        notices = (0, NOTICE_SERVED) if any(a.of == "unused_after_notice" for a in amounts) else (None,)
+        completions = [Decimal(c) for c in range(101) if stage.covers(Decimal(c))] or [stage.completion_from]
+        outside: dict[str, str] = {}
+        for ad in PROBE_AD_SPEND:
+            facts = Facts.of(Scenario(provider=policy.id, service=sid, amount_paid=PROBE_AMOUNT, completion_pct=0,
+                                      days_since_payment=tier.when.days_min or 0, unused_ad_spend=ad))
+            base = PROBE_AMOUNT - sum((getattr(facts.scenario, f) for f in plan.deduction_fields), Decimal(0))
+            for completion in completions:
+                at = facts.at(completion=completion)
+                for notice in notices:
+                    world = World(None, notice)
+                    low, high = (to_cents(amount(a, base, at, world)) for a in (tier.min, tier.max))
+                    for r in tier.ambiguity.readings:
+                        value = to_cents(amount(r.amount, base, at, world))
+                        if r.label not in outside and not low <= value <= high:
+                            spend = f", {_share(ad)} of it unused ad spend" if ad else ""
+                            outside[r.label] = (f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} gives "
+                                                f"{_share(value)} of the payment, outside the tier's own "
+                                                f"{_span(low, high)} (at {completion}% done{spend})")
+        for label, message in outside.items():
+            yield _finding("reading-outside-band", message, rule, about=f"{tier.id}, {label}")
+
+
+def _amount_words(a: Amount) -> str:
+    words = f"{a.pct.normalize():f}% {OF_WORDS[a.of]}"
+    if a.less_fee is not None:
+        words += f" less a {a.less_fee.pct.normalize():f}% fee capped at {a.less_fee.cap.normalize():f}"
+    if a.cap_pct is not None:
+        words += f", at most {a.cap_pct.normalize():f}% of the base"
+    return words + "".join(f" plus {_amount_words(p)}" for p in a.plus)
+
+
+def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
+    """A reading that gave the amount of a tier of its service in the version before (the next phase's 75%),
+    left as it was while no tier that gave that amount gives it any more (the next phase now refunds 60%)."""
+    before = {rule: (sid, tier) for sid, rule, _stage, tier in _tiers(previous)}
+    now = {rule: tier for _sid, rule, _stage, tier in _tiers(policy)}
+    for sid, rule, _stage, tier in _tiers(policy):
+        old = before.get(rule)
+        if tier.ambiguity is None or old is None or old[1].ambiguity is None:
+            continue
+        readings_before = {r.label: r.amount for r in old[1].ambiguity.readings}
+        for r in tier.ambiguity.readings:
+            if readings_before.get(r.label) != r.amount or _is_zero(r.amount):
+                continue  # a new or edited reading, or 'nothing' (the amount of no one tier)
+            gave = [(path, end) for path, (s, t) in before.items() if s == sid
+                    for end in ("min", "max") if getattr(t, end) == r.amount]
+            if not gave or any(path in now and getattr(now[path], end) == r.amount for path, end in gave):
+                continue
+            path = gave[0][0]
+            ends = [end for p, end in gave if p == path]
+            changed = now.get(path)
+            gives = (f"now gives {' to '.join(dict.fromkeys(_amount_words(getattr(changed, e)) for e in ends))}"
+                     if changed is not None else "is gone")
+            whose = "amount" if len(ends) == 2 else f"{ends[0]}imum"
+            yield _finding("reading-unchanged", f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} still "
+                           f"gives {_amount_words(r.amount)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
+                           f"in {previous.version}, {gives}", rule, path, about=f"{tier.id}, {r.label}")
 
 
 def _covers(earlier: Tier, later: Tier) -> bool:
@@ -258,31 +425,30 @@ def _shadowed(policy: PolicyFile) -> Iterator[Finding]:
             earlier = next((t for t in stage.tiers[:j] if _covers(t, later)), None)
             if earlier is not None:
                 yield _finding("shadowed-tier", f"tier {later.id} never applies: {earlier.id} comes first and "
-                               "holds whenever it would", f"{rule}.tiers.{earlier.id}", f"{rule}.tiers.{later.id}")
+                               "holds whenever it would", f"{rule}.tiers.{earlier.id}", f"{rule}.tiers.{later.id}",
+                               about=f"{later.id} under {earlier.id}")
 
 
 def _window_clocks(policy: PolicyFile) -> Iterator[Finding]:
     if policy.window is None:
         return
     days = policy.window.days
-    for _sid, rule, stage in _stages(policy):
-        for tier in stage.tiers:
-            when = tier.when
-            if when.days_min is not None and when.days_min > days:
-                yield _finding("window-vs-clock", f"tier {tier.id} starts on day {when.days_min}, after the "
-                               f"{days}-day window has closed", f"{rule}.tiers.{tier.id}", "window")
-            elif when.days_max is not None and when.days_max > days:
-                yield _finding("window-vs-clock", f"tier {tier.id} runs to day {when.days_max}, past the "
-                               f"{days}-day window", f"{rule}.tiers.{tier.id}", "window")
+    for _sid, rule, _stage, tier in _tiers(policy):
+        when = tier.when
+        if when.days_min is not None and when.days_min > days:
+            yield _finding("window-vs-clock", f"tier {tier.id} starts on day {when.days_min}, after the "
+                           f"{days}-day window has closed", rule, "window", about=tier.id)
+        elif when.days_max is not None and when.days_max > days:
+            yield _finding("window-vs-clock", f"tier {tier.id} runs to day {when.days_max}, past the "
+                           f"{days}-day window", rule, "window", about=tier.id)
 
 
 def _fees(policy: PolicyFile) -> Iterator[Finding]:
-    for _sid, rule, stage in _stages(policy):
-        for tier in stage.tiers:
-            for end, amount in (("min", tier.min), ("max", tier.max)):
-                if amount.less_fee is not None and amount.less_fee.pct >= amount.pct:
-                    yield _finding("fee-exceeds-refund", f"tier {tier.id}'s {end}: a fee of {amount.less_fee.pct}% "
-                                   f"takes all of a {amount.pct}% refund", f"{rule}.tiers.{tier.id}.{end}")
+    for _sid, rule, _stage, tier in _tiers(policy):
+        for end, value in (("min", tier.min), ("max", tier.max)):
+            if value.less_fee is not None and value.less_fee.pct >= value.pct:
+                yield _finding("fee-exceeds-refund", f"tier {tier.id}'s {end}: a fee of {value.less_fee.pct}% "
+                               f"takes all of a {value.pct}% refund", f"{rule}.{end}", about=f"{tier.id}.{end}")
 
 
 def _amount_parts(a: Amount) -> Iterator[str]:
@@ -298,12 +464,11 @@ def _excluded_refunds(policy: PolicyFile) -> Iterator[Finding]:
             for part, words in MONEY_WORDS.items():
                 if part == deduction.field or words not in c.quote.lower():
                     continue
-                for _sid, rule, stage in _stages(policy):
-                    for tier in stage.tiers:
-                        if part in {*_amount_parts(tier.min), *_amount_parts(tier.max)}:
-                            yield _finding("refund-of-excluded", f"tier {tier.id} refunds {words}, which {cite(c.section)} "
-                                           f"lists as non-refundable ('{c.quote}')", f"{rule}.tiers.{tier.id}",
-                                           f"deductions.{d_index}")
+                for _sid, rule, _stage, tier in _tiers(policy):
+                    if part in {*_amount_parts(tier.min), *_amount_parts(tier.max)}:
+                        yield _finding("refund-of-excluded", f"tier {tier.id} refunds {words}, which {cite(c.section)} "
+                                       f"lists as non-refundable ('{c.quote}')", rule, f"deductions.{d_index}",
+                                       about=tier.id)
 
 
 def _clauses_with_place(policy: PolicyFile) -> Iterator[tuple[str, Clause]]:
@@ -315,7 +480,8 @@ def _verbatim(policy: PolicyFile, text: str) -> Iterator[Finding]:
     source = squash(text)
     for where, c in _clauses_with_place(policy):
         if squash(c.quote) not in source:
-            yield _finding("quote-not-in-text", f"'{c.quote[:80]}' is not in the policy text", where)
+            yield _finding("quote-not-in-text", f"'{c.quote[:80]}' is not in the policy text", where,
+                           about=f"{c.section} '{squash(c.quote)[:40]}'")
 
 
 def squash(text: str) -> str:
@@ -326,33 +492,51 @@ def squash(text: str) -> str:
 def _ambiguity_ids(policy: PolicyFile) -> Iterator[Finding]:
     declared = {a.id for a in policy.ambiguities}
     used: dict[str, str] = {}
-    for _sid, rule, stage in _stages(policy):
-        for tier in stage.tiers:
-            if tier.ambiguity:
-                used.setdefault(tier.ambiguity.id, f"{rule}.tiers.{tier.id}")
-            for c in tier.clauses:
-                if c.decision:
-                    used.setdefault(c.decision, f"{rule}.tiers.{tier.id}")
+    for _sid, rule, _stage, tier in _tiers(policy):
+        if tier.ambiguity:
+            used.setdefault(tier.ambiguity.id, rule)
+        for c in tier.clauses:
+            if c.decision:
+                used.setdefault(c.decision, rule)
     for where, c in _clauses_with_place(policy):
         if c.decision:
             used.setdefault(c.decision, where)
     for name, where in used.items():
         if name not in declared and name not in DECISIONS:
             yield _finding("ambiguity-missing", f"'{name}' is neither an ambiguity of this policy nor a decision of "
-                           "decisions.md", where)
+                           "decisions.md", where, about=name)
     for a in policy.ambiguities:
         if a.id not in used and not a.explains:
             yield _finding("ambiguity-unused", f"{a.id} ({a.title}) is declared, but no rule names it and it "
-                           "explains no finding", f"ambiguities.{a.id}")
+                           "explains no finding", f"ambiguities.{a.id}", about=a.id)
+
+
+def _named(entry: str) -> str:
+    """An `explains` entry as a key: its whitespace as one space."""
+    return squash(entry)
 
 
 def _explained(policy: PolicyFile, f: Finding) -> Finding:
-    """A finding the policy documents (an ambiguity lists its code, and a rule it names is that ambiguity's
-    service, or any) is known: reported with that id, as a warning at most."""
+    """A finding the policy documents (an ambiguity's `explains` names its key exactly) is known: reported with
+    that id, as a warning at most."""
     for a in policy.ambiguities:
-        for code in a.explains:
-            name, _, scope = code.partition(":")
-            if name == f.code and (not scope or any(scope in r for r in f.rules)):
-                severity: Severity = "warning" if f.severity == "error" else f.severity
-                return replace(f, severity=severity, ambiguity=a.id)
+        if any(_named(entry) == f.key for entry in a.explains):
+            severity: Severity = "warning" if f.severity == "error" else f.severity
+            return replace(f, severity=severity, ambiguity=a.id)
     return f
+
+
+def _unmatched(policy: PolicyFile, found: list[Finding], text_checked: bool) -> Iterator[Finding]:
+    """An `explains` entry that names no finding: a stale or misspelt explanation, or one in the older form
+    ("band-gap:website") that named a kind, not a finding. The keys of that kind in that place are suggested."""
+    keys = {f.key for f in found}
+    for a in policy.ambiguities:
+        for entry in a.explains:
+            named = _named(entry)
+            if named in keys or (not text_checked and named.startswith("quote-not-in-text")):
+                continue
+            place = ":".join(named.split(":", 2)[:2]) + ":"  # its kind and service
+            close = sorted(k for k in keys if k.startswith(place))
+            hint = f"; the linter finds {', '.join(repr(k) for k in close[:4])}" if close else ""
+            yield _finding("explains-unmatched", f"{a.id} explains {named!r}, which names no finding of this "
+                           f"version{hint}", f"ambiguities.{a.id}", about=f"{a.id}, {named}")

@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 import tomli_w
 
 from policy import shipped_policies as policies
-from policy.lint import CODES, lint_policy
+from policy.lint import CODES, lint_against, lint_policy
 from policy.loader import source_text
+from policy.schema import PolicyFile
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "tests" / "cases" / "lint" / "acme.toml"
@@ -86,17 +88,28 @@ def _schema(d):
     d["window"]["days"] = "thirty"
 
 
+def _reading_outside(d):  # the half after 7 days read as 'half of what is left': 50% of the base is its tier's,
+    tiers(d)[1]["ambiguity"] = {"id": "A-AC-01", "readings": [  # but the other reading gives 60%
+        {"label": "half the amount paid", "amount": {"pct": 50}}, {"label": "more than half", "amount": {"pct": 60}}]}
+
+
+def _explains_unmatched(d):
+    d["ambiguities"][0]["explains"] = ["band-gap:website:10-20%"]
+
+
 BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "band-gap": _gap, "band-overlap": _overlap, "threshold-vs-band": _threshold, "rising-refund": _rising,
     "shadowed-tier": _shadowed, "window-vs-clock": _window, "fee-exceeds-refund": _fee,
     "refund-of-excluded": _excluded, "missing-citation": _no_citation, "quote-not-in-text": _not_verbatim,
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
-    "quote-vs-amount": _stated,
+    "quote-vs-amount": _stated, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
 }
+AGAINST_PREVIOUS = {"reading-unchanged"}  # found only against the version before (lint_against): EDITS shows them
 
 
 def test_every_finding_the_linter_knows_has_a_broken_file():
-    assert set(BREAKS) == set(CODES)
+    assert set(BREAKS) | AGAINST_PREVIOUS == set(CODES)
+    assert {e["expect"][0]["code"] for e in EDITS if e.get("against_previous")} >= AGAINST_PREVIOUS
 
 
 def test_the_clean_file_lints_clean():
@@ -143,12 +156,93 @@ def test_the_shipped_policies_report_the_known_contradictions_by_their_ambiguity
     sb = {(f.code, f.ambiguity) for f in findings["socialbeat"]}
     assert {("threshold-vs-band", "A-SB-02"), ("band-gap", "A-SB-03"), ("refund-of-excluded", "A-SB-09")} <= sb
     assert not [f for fs in findings.values() for f in fs if f.severity == "error"]  # every one is documented
+    assert not [f for fs in findings.values() for f in fs if f.code == "explains-unmatched"]  # and names one
     r = lint()
     assert r.returncode == 0 and "[known: A-SB-02]" in r.stdout
     said = {f.message for f in findings["socialbeat"]}  # read as an author reads the policy, not as the file says it
     assert "Website design & development: on day 10 the refund rises from 0-99% of the payment at 0% done to 75% at 1% done" in said
     assert any("refunds ad spend, which section 4 lists as non-refundable" in m for m in said)
     assert any("both hold 26% once the work has started" in m for m in said)
+
+
+EDITS = tomllib.loads((ROOT / "tests" / "cases" / "lint" / "edits.toml").read_text())["edit"]
+
+
+def _set(target: dict, path: str, value) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    if isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+
+
+def apply(edit: dict) -> tuple[PolicyFile, str]:
+    """A shipped policy with an edit of edits.toml made, and its text with the edit's words replaced."""
+    shipped = policies()[edit["provider"]]
+    data = json.loads(shipped.model_dump_json())  # plain lists and dicts, as a file has them
+    if "ambiguity" in edit:
+        target = next(a for a in data["ambiguities"] if a["id"] == edit["ambiguity"])
+    else:
+        stages = data["services"][edit["service"]]["stages"]
+        target = next(t for st in stages for t in st["tiers"] if t["id"] == edit["tier"])
+    for path, value in edit["set"].items():
+        _set(target, path, value)
+    text = source_text(shipped)
+    if "text" in edit:
+        old, new = edit["text"]
+        assert old in text
+        text = text.replace(old, new)
+    return PolicyFile.model_validate(data), text
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e["name"] for e in EDITS])
+def test_an_edit_of_a_shipped_policy_gets_its_finding_by_its_exact_key(edit):
+    policy, text = apply(edit)
+    previous = policies()[edit["provider"]] if edit.get("against_previous") else None
+    found = lint_against(previous, policy, text)
+    for want in edit["expect"]:
+        hits = [f for f in found if f.code == want["code"] and f.key == want.get("key", f.key)]
+        assert hits, (want, [(f.code, f.key) for f in found if f.severity != "info"])
+        assert hits[0].severity == want["severity"], hits[0]
+    assert not [f for f in found if f.code in edit.get("absent", ())]
+    assert all(f.message and f.rules for f in found)
+
+
+def test_the_same_edit_is_clean_of_its_finding_before_it_is_made():
+    """Each case's finding is the edit's: the shipped version has none of those findings at their severity (so
+    each case can fail)."""
+    for edit in EDITS:
+        shipped = policies()[edit["provider"]]
+        before = {(f.key, f.severity) for f in lint_against(shipped, shipped, source_text(shipped))}
+        made = {(w["key"], w["severity"]) for w in edit["expect"] if w["severity"] == "error" or "unchanged" in w["code"]}
+        assert made and not made & before, edit["name"]
+
+
+def test_a_finding_is_known_only_by_its_exact_key():
+    sb = policies()["socialbeat"]
+    found = lint_policy(sb, source_text(sb))
+    known = {f.key: f.ambiguity for f in found if f.ambiguity}
+    explained = {e: a.id for a in sb.ambiguities for e in a.explains}
+    assert known == explained  # every explains entry names one finding, and nothing else is known
+    assert "rising-refund:website:day 10, 0% -> 1% done" in known
+    assert not [f for f in found if f.code == "explains-unmatched"]
+
+
+def test_the_command_line_gives_an_unknown_findings_key_to_copy_into_explains(tmp_path):
+    r = lint(str(broken(tmp_path, "rising-refund")))
+    assert r.returncode == 1 and "[key: rising-refund:website:day 10, 50% -> 51% done]" in r.stdout
+    r = lint(str(broken(tmp_path, "rising-refund")), "--json")
+    (report,) = json.loads(r.stdout)
+    assert "rising-refund:website:day 10, 50% -> 51% done" in {f["key"] for f in report["findings"]}
+
+
+def test_a_version_lints_fast_enough_to_lint_on_every_rerun_of_the_lab():
+    sb = policies()["socialbeat"]
+    started = time.perf_counter()
+    lint_against(sb, sb, source_text(sb))
+    assert time.perf_counter() - started < 2.0
 
 
 def test_a_tier_whose_minimum_is_above_its_maximum_is_a_schema_error(tmp_path):
