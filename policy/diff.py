@@ -1,17 +1,22 @@
-"""What changes between two versions of a policy: the rules that differ, and over a grid of services x
-completion x days, the scenarios whose band changes, with the amounts before and after."""
+"""What changes between two versions of a policy: the rules that differ, its effective date, and over a grid of
+services x completion x days (the sample clients), the quotes that change as an author reads them: the band before
+and after, which end of it moved, and under which value of the facts a sample client does not give (deliverables,
+the notice, the stage where completion places two) the change lies. A client counts as changed only where the band
+a person sees changes; a change under one value of a fact not given that the band as a whole hides is listed apart."""
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, Optional
 
 import pandas as pd
 
-from .curves import grid
+from .evaluator import Evaluation, Facts, Outcome, day_thresholds, evaluate
 from .models import Scenario
-from .money import format_range
+from .money import cents_int, format_range
 from .schema import PolicyFile
 
 REFERENCE_AMOUNT = Decimal("10000")  # the grid's amount paid: a round figure, so shares read at a glance
@@ -88,49 +93,150 @@ def _text(value: Any) -> Any:
     return str(value)
 
 
+class Sample(NamedTuple):
+    """One sample client's quote under one version: the band in cents (None: not offered), its verdict, and the
+    band under each value of the facts it does not give ('' where none matters)."""
+
+    low: Optional[int]
+    high: Optional[int]
+    verdict: str
+    worlds: dict[str, tuple[int, int]]
+
+
+COLUMNS = ["service", "completion_pct", "days_since_payment", "refund_min_cents_before", "refund_max_cents_before",
+           "verdict_before", "refund_min_cents_after", "refund_max_cents_after", "verdict_after", "before", "after",
+           "seen", "end", "under"]
+
+
 def band_changes(old: PolicyFile, new: PolicyFile, amount: Decimal = REFERENCE_AMOUNT) -> pd.DataFrame:
-    """Each (service, completion, day) of the grid whose band differs, with both bands in cents and words."""
-    frames = []
-    for sid in dict.fromkeys([*old.services, *new.services]):
-        scenario = Scenario(provider=new.id, service=sid, amount_paid=amount, completion_pct=Decimal(0),
-                            days_since_payment=0)
-        keys = ["completion_pct", "days_since_payment"]
-        cells = ["refund_min_cents", "refund_max_cents", "verdict"]
-        was = grid(scenario, {new.id: old}, last_day=LAST_DAY, points=COMPLETIONS)[[*keys, *cells]]
-        now = grid(scenario, {new.id: new}, last_day=LAST_DAY, points=COMPLETIONS)[[*keys, *cells]]
-        both = was.merge(now, on=keys, suffixes=("_before", "_after"))
-        moved = both[(both.refund_min_cents_before != both.refund_min_cents_after)
-                     | (both.refund_max_cents_before != both.refund_max_cents_after)
-                     | (both.verdict_before != both.verdict_after)]
-        frames.append(moved.assign(service=sid))
-    columns = ["service", "completion_pct", "days_since_payment", "refund_min_cents_before", "refund_max_cents_before",
-               "verdict_before", "refund_min_cents_after", "refund_max_cents_after", "verdict_after"]
-    changed = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    return changed.assign(
-        before=[_band(lo, hi, old.currency) for lo, hi in zip(changed.refund_min_cents_before,
-                                                             changed.refund_max_cents_before, strict=True)],
-        after=[_band(lo, hi, new.currency) for lo, hi in zip(changed.refund_min_cents_after,
-                                                            changed.refund_max_cents_after, strict=True)],
-    )
+    """Each sample client (service, completion, day) whose quote differs in any way, with both bands in cents
+    and words. `seen`: the band as shown changes (what the count counts); `end`: which end of it moved ("min",
+    "max", "min and max"; for a change the band hides, the ends that moved under `under`); `under`: each value of
+    the facts not given whose band changed, with its band before and after ("deliverables provided: no: $0.00 -
+    $10,000.00 -> $5,000.00 - $10,000.00"), '' where no fact not given matters."""
+    rows = [row for sid in dict.fromkeys([*old.services, *new.services])  # each service by day, then completion
+            for row in sorted(_service_changes(old, new, sid, amount), key=lambda r: (r[2], r[1]))]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["seen"] = frame["seen"].astype(bool)
+    return frame
 
 
-def _band(low_cents: Any, high_cents: Any, currency: str) -> str:
-    if pd.isna(low_cents):
+def _service_changes(old: PolicyFile, new: PolicyFile, sid: str, amount: Decimal) -> Iterator[list]:
+    facts = Facts.of(Scenario(provider=new.id, service=sid, amount_paid=amount, completion_pct=Decimal(0),
+                              days_since_payment=0))._replace(started=False, stage=None)  # as a curve sees it
+    thresholds = sorted({*day_thresholds(old, sid), *day_thresholds(new, sid)})
+    days_of_span: dict[int, list[int]] = {}  # days matter only through the clocks: one evaluation per span
+    for day in range(LAST_DAY + 1):
+        days_of_span.setdefault(bisect_left(thresholds, day), []).append(day)
+    for completion in COMPLETIONS:
+        for days in days_of_span.values():
+            at = facts.at(days=days[0]).at(completion=completion)
+            was, now = _sample(old, sid, at), _sample(new, sid, at)
+            if was == now:
+                continue
+            before, after = _quoted(was, old.currency), _quoted(now, new.currency)
+            seen = before != after
+            end, under = _moved(was, now, seen, old.currency)
+            for day in days:
+                yield [sid, float(completion), day, was.low, was.high, was.verdict, now.low, now.high, now.verdict,
+                       before, after, seen, end, under]
+
+
+def _sample(policy: PolicyFile, sid: str, facts: Facts) -> Sample:
+    if policy.plan(sid) is None:
+        return Sample(None, None, "not_offered", {})
+    ev = evaluate(policy, sid, facts)
+    worlds: dict[str, tuple[int, int]] = {}
+    for o in ev.outcomes:
+        key, band = _world_words(ev, o), (cents_int(o.low), cents_int(o.high))
+        was = worlds.get(key)
+        worlds[key] = band if was is None else (min(was[0], band[0]), max(was[1], band[1]))
+    return Sample(cents_int(ev.low), cents_int(ev.high), ev.verdict, worlds)
+
+
+def _world_words(ev: Evaluation, o: Outcome) -> str:
+    """The values of the facts not given that this outcome was evaluated under, as an author reads them."""
+    parts = []
+    if len({w.deliverables for w in ev.worlds}) > 1:
+        parts.append(f"deliverables provided: {'yes' if o.world.deliverables else 'no'}")
+    if len({w.notice_given for w in ev.worlds}) > 1:
+        parts.append("notice given today" if not o.world.notice_given else "notice given long ago (served)")
+    if len(ev.stages) > 1:
+        parts.append(f"stage: {o.stage.label}")
+    return ", ".join(parts)
+
+
+def _quoted(sample: Sample, currency: str) -> str:
+    """The band as a person reads it."""
+    if sample.low is None or sample.high is None:
         return "not offered"
-    return format_range(Decimal(int(low_cents)) / 100, Decimal(int(high_cents)) / 100, currency)
+    return _band(sample.low, sample.high, currency)
+
+
+def _band(low_cents: int, high_cents: int, currency: str) -> str:
+    return format_range(Decimal(low_cents) / 100, Decimal(high_cents) / 100, currency)
+
+
+def _ends(was: tuple[Optional[int], Optional[int]], now: tuple[Optional[int], Optional[int]]) -> list[str]:
+    return [end for end, a, b in (("min", was[0], now[0]), ("max", was[1], now[1])) if a != b]
+
+
+def _moved(was: Sample, now: Sample, seen: bool, currency: str) -> tuple[str, str]:
+    """Which end of the band moved, and under which values of the facts not given, before and after."""
+    keys = list(dict.fromkeys([*was.worlds, *now.worlds]))
+    if keys == [""] and seen:
+        return " and ".join(_ends((was.low, was.high), (now.low, now.high))), ""  # no fact not given matters
+
+    def band(sample: Sample, key: str) -> Optional[tuple[int, int]]:
+        if key in sample.worlds:
+            return sample.worlds[key]
+        only = list(sample.worlds.values())  # a version where this fact decides nothing: its one band
+        return only[0] if len(only) == 1 else None
+
+    said, ends = [], []
+    for key in keys:
+        a, b = band(was, key), band(now, key)
+        if a == b:
+            continue
+        ends += _ends(a or (None, None), b or (None, None))
+        words = (f"{_band(*a, currency) if a else 'not offered'} -> {_band(*b, currency) if b else 'not offered'}")
+        said.append(f"{key}: {words}" if key else words)
+    if seen:
+        ends = _ends((was.low, was.high), (now.low, now.high))
+    elif was.verdict != now.verdict:
+        said.append(f"verdict: {was.verdict} -> {now.verdict}")
+    return " and ".join(e for e in ("min", "max") if e in ends), "; ".join(said)
 
 
 def summary_lines(old: PolicyFile, new: PolicyFile) -> list[str]:
-    """The diff as text: the rules, then each service's changed scenarios (the first few of each)."""
+    """The diff as text: the effective date, the rules, then each service's sample clients whose quote changes
+    (the first few of each, with the end that moved and under which facts), then those whose change the band
+    hides."""
     lines = [f"{old.name}: {old.version} -> {new.version}"]
+    if old.effective_from != new.effective_from:
+        lines.append(f"effective date: {_effective(old)} -> {_effective(new)}")
     rules = rule_changes(old, new)
     lines.append(f"{len(rules)} rule(s) changed" + (":" if rules else "."))
     lines += [f"  {r.change}: {r.rule}" + (f": {r.what}" if r.fields else "") for r in rules]
-    bands = band_changes(old, new)
-    lines.append(f"{len(bands)} of the grid's scenarios (services x completion 0-100% by 5 x days 0-{LAST_DAY}, "
-                 f"{REFERENCE_AMOUNT:,} paid) change their band" + (":" if len(bands) else "."))
-    for sid, part in bands.groupby("service", sort=False):
-        lines.append(f"  {sid}: {len(part)} scenario(s)")
+    changed = band_changes(old, new)
+    seen, hidden = changed[changed.seen], changed[~changed.seen]
+    lines.append(f"{len(seen)} sample client(s) change their quote (services x completion 0-100% by 5 x days "
+                 f"0-{LAST_DAY}, {REFERENCE_AMOUNT:,} paid)" + (":" if len(seen) else "."))
+    for sid, part in seen.groupby("service", sort=False):
+        lines.append(f"  {sid}: {len(part)} client(s)")
         for row in part.head(5).itertuples():
-            lines.append(f"    {row.completion_pct:g}%, day {row.days_since_payment}: {row.before} -> {row.after}")
+            under = f"; {row.under}" if row.under else ""
+            lines.append(f"    {row.completion_pct:g}%, day {row.days_since_payment}: {row.before} -> {row.after} "
+                         f"({row.end} moved{under})")
+    if len(hidden):
+        lines.append(f"{len(hidden)} more keep the band they are shown: it changes only under one value of a fact "
+                     "they do not give:")
+        for sid, part in hidden.groupby("service", sort=False):
+            lines.append(f"  {sid}: {len(part)} client(s)")
+            for row in part.head(3).itertuples():
+                lines.append(f"    {row.completion_pct:g}%, day {row.days_since_payment}: {row.before}; {row.under}")
     return lines
+
+
+def _effective(policy: PolicyFile) -> str:
+    return policy.effective_from.isoformat() if policy.effective_from else "from the start"

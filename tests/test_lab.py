@@ -117,3 +117,84 @@ def test_a_condition_on_a_stages_last_tier_is_named_on_that_tier():
     (problem,) = caught.value.problems
     assert (problem.table, problem.row) == ("tiers", at + 1)
     assert "the last tier of stage discovery must apply whatever the day" in problem.message
+
+
+def test_a_version_number_over_its_limit_is_refused_by_name_not_cut():
+    from policy.schema import VERSION_MAX
+
+    sb = policies()["socialbeat"]
+    with pytest.raises(LabError) as caught:
+        edited(sb, tables(sb), version="v" * (VERSION_MAX + 1))
+    (problem,) = caught.value.problems
+    assert problem.column == "version" and str(VERSION_MAX) in problem.message
+    assert edited(sb, tables(sb), version="v" * VERSION_MAX).version == "v" * VERSION_MAX
+
+
+# ------------------------------------------------------------------ what an edit changes (policy/diff.py)
+
+
+def _tier_edit(pid: str, tier: str, **values):
+    policy = policies()[pid]
+    rows = tier_rows(policy)
+    rows[row(rows, tier=tier)].update(values)
+    return policy, edited(policy, tables(policy, tiers=rows))
+
+
+def test_an_edit_the_band_hides_is_not_counted_but_said_under_the_fact_not_given():
+    """The issue's Step-Into edit: started, nothing delivered, minimum 0% -> 50%. With deliverables not given the
+    band stays $0.00 - $10,000.00: no client sees a change; a client who says nothing was delivered does."""
+    from policy.diff import band_changes
+
+    si, new = _tier_edit("stepinto", "si_started_nothing_delivered_window", min_pct=50)
+    changed = band_changes(si, new)
+    assert changed.seen.sum() == 0 and len(changed) == 160  # the count the page showed, none of it visible
+    assert (changed.before == changed.after).all()
+    first = changed.iloc[0]
+    assert first.end == "min" and first.under == ("deliverables provided: no: $0.00 - $10,000.00 -> $5,000.00 - "
+                                                  "$10,000.00; verdict: discretionary -> depends")
+
+
+def test_a_seen_change_names_the_end_that_moved_and_the_stage_it_moved_under():
+    from policy.diff import band_changes
+
+    sb, new = _tier_edit("socialbeat", "sb_web_design_concepts", min_pct=40, max_pct=40)
+    changed = band_changes(sb, new)
+    assert changed.seen.all() and (changed.before != changed.after).all()  # every row shown differs
+    at = changed[(changed.completion_pct == 30) & (changed.days_since_payment == 3)].iloc[0]
+    assert (at.before, at.after, at.end) == ("$2,500.00 - $5,000.00", "$2,500.00 - $4,000.00", "max")
+    assert at.under == "stage: Design (26-50%): concepts presented, no revisions yet: $5,000.00 -> $4,000.00"
+    si, new = _tier_edit("stepinto", "si_full_window", min_pct=80)
+    moved = band_changes(si, new)
+    assert set(moved.end) == {"min"} and set(moved.under) == {""}  # no fact not given matters at 0%, not started
+    assert band_changes(sb, sb).empty
+
+
+def test_the_diff_command_says_the_effective_date_the_ends_and_what_the_band_hides(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from datetime import date
+    from pathlib import Path
+
+    from policy.loader import policy_toml
+
+    si, new = _tier_edit("stepinto", "si_started_nothing_delivered_window", min_pct=50)
+    old_file, new_file = tmp_path / "old.toml", tmp_path / "new.toml"
+    old_file.write_text(policy_toml(si))
+    new_file.write_text(policy_toml(new.model_copy(update={"version": "2027-01", "effective_from": date(2027, 1, 1)})))
+    root = Path(__file__).resolve().parent.parent
+
+    def diff(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "policy", "diff", str(old_file), str(new_file), *args],
+                              capture_output=True, text=True, cwd=root, timeout=120)
+
+    said = diff()
+    assert said.returncode == 0, said.stderr
+    assert "effective date: from the start -> 2027-01-01" in said.stdout
+    assert "0 sample client(s) change their quote" in said.stdout
+    assert ("160 more keep the band they are shown" in said.stdout
+            and "5%, day 0: $0.00 - $10,000.00; deliverables provided: no: $0.00 - $10,000.00 -> $5,000.00 - "
+                "$10,000.00" in said.stdout)
+    report = json.loads(diff("--json").stdout)
+    assert report["effective_from"] == {"before": None, "after": "2027-01-01"} and report["changed_quotes"] == 0
+    assert {s["end"] for s in report["scenarios"]} == {"min"}

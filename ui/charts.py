@@ -256,6 +256,14 @@ def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_mi
     return _with(_winner_spec(shown, names, by), cells=cells)
 
 
+CHANGE_KEY = "Refund after the edit, against before (% of the amount paid)"
+# The key's three marks in words: the largest cut, no change, the largest rise.
+CHANGE_LABELS = ("datum.value < 0 ? format(-datum.value, '.0f') + '% less' : datum.value > 0 ? "
+                 "format(datum.value, '.0f') + '% more' : 'no change'")
+CHANGE_SUBTITLE = ("Each square a sample client whose quote changes; purple: the refund falls, green: it rises "
+                   "(by the end of the band that moves more); blank: no change")
+
+
 @lru_cache(maxsize=1)
 def _change_spec(largest: float) -> dict:
     """Every cell of the grid has its place (a change at 5-25% shows where it lies in 0-100%), and the colour's
@@ -267,26 +275,29 @@ def _change_spec(largest: float) -> dict:
         .mark_rect()
         .encode(
             x=whole_grid_x, y=whole_grid_y,
-            color=alt.Color("change_pct:Q", title="Change (% of paid)",
+            color=alt.Color("change_pct:Q", title=CHANGE_KEY,
                             scale=alt.Scale(scheme="purplegreen", domain=[-largest, largest], domainMid=0),
-                            legend=alt.Legend(orient="bottom", labelExpr=WHOLE_PERCENT)),
+                            legend=alt.Legend(orient="bottom", labelExpr=CHANGE_LABELS, titleLimit=0,
+                                              gradientLength=240, values=[-largest, 0, largest])),
             tooltip=[alt.Tooltip("completion_pct:Q", title="Completion (%)"),
                      alt.Tooltip("days_since_payment:Q", title="Day"),
-                     alt.Tooltip("before:N", title="Before"), alt.Tooltip("after:N", title="After")],
+                     alt.Tooltip("before:N", title="Before"), alt.Tooltip("after:N", title="After"),
+                     alt.Tooltip("end:N", title="End that moved"), alt.Tooltip("under:N", title="Under")],
         )
-        .properties(height=240, title="Where the edit changes the quote")
+        .properties(height=240, title=alt.Title("Where the edit changes the quote", subtitle=CHANGE_SUBTITLE))
         .to_dict()
     )
 
 
 def change_map(changed: pd.DataFrame, paid_cents: int) -> dict:
-    """The lab's sample clients of one service whose band changes: completion x day, coloured by how far the
-    end of the band that moves more moves (a display share, not an amount): an edit of the minimum shows too."""
+    """The lab's sample clients of one service whose band changes (policy/diff.py band_changes, the rows a person
+    sees change): completion x day, coloured by how far the end of the band that moves more moves (a display
+    share, not an amount): an edit of the minimum shows too. The key says its colours in words."""
     low = changed.refund_min_cents_after.fillna(0) - changed.refund_min_cents_before.fillna(0)
     high = changed.refund_max_cents_after.fillna(0) - changed.refund_max_cents_before.fillna(0)
     delta = high.where(high.abs() >= low.abs(), low)
     cells = changed.assign(change_pct=delta * 100 / paid_cents)[
-        ["completion_pct", "days_since_payment", "change_pct", "before", "after"]]
+        ["completion_pct", "days_since_payment", "change_pct", "before", "after", "end", "under"]]
     largest = float(cells.change_pct.abs().max()) if len(cells) else 0.0
     return _with(_change_spec(largest or 1.0), cells=cells)
 
