@@ -37,7 +37,7 @@ with page.opened("pages/2_Policy_terms.py",
 
     st.subheader("Ambiguities, gaps and contradictions")
     for policy in registry.values():
-        with st.expander(f"{policy.name}: {len(policy.ambiguities)} listed"):
+        with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed")):
             for a in policy.ambiguities:
                 st.markdown(f"**{e(a.id)} {e(a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
@@ -46,5 +46,5 @@ with page.opened("pages/2_Policy_terms.py",
 
     st.subheader("The texts")
     for policy in registry.values():
-        with st.expander(f"{policy.name}: full policy text"):
+        with st.expander(e(f"{policy.name}: full policy text")):  # a label is Markdown too
             st.text(catalog().text_of(policy))
