@@ -140,8 +140,8 @@ def worst(findings: Iterable[Finding]) -> Optional[Severity]:
 
 def in_words(findings: Iterable[Finding], limit: int = 5) -> str:
     """Findings as one sentence each (the first `limit`, the rest counted): what a refusal says."""
-    found = list(findings)
-    said = [f"{f.code}: {f.message}" for f in found[:limit]]
+    found = list(dict.fromkeys(f"{f.code}: {f.message}" for f in findings))  # a quote used twice is said once
+    said = found[:limit]
     more = len(found) - limit
     return "; ".join(said) + (f"; and {more} more" if more > 0 else "")
 

@@ -1,20 +1,26 @@
 """Policy versions made in the lab, in the register's database: save a draft, publish it from a date (who and
 when), list them for the app's Catalog. A version is kept as its TOML and its text, so what is loaded back is
-validated by the same schema as a shipped file."""
+validated by the same schema as a shipped file.
+
+A version's number is unique for its provider: a shipped number and one already in the register are refused by
+name, and the database's unique constraint (migration 0007) settles two saves racing for one number, the loser
+told in words. A version with a lint error cannot be published (decisions.md 5 'lint at publish'): publish lints
+it, with its text, against the version in force before it, and refuses naming the errors."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Optional
+from typing import Optional, cast
 
-from sqlalchemy import Engine, func, make_url, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import CursorResult, Engine, func, make_url, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from policy import InputError
+from policy.lint import Finding, errors, in_words, lint_against
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.records import NAME_MAX, checked
-from policy.schema import PolicyFile
+from policy.schema import ID_MAX, VERSION_MAX, PolicyFile
 from policy.versions import Catalog, Status, Version, Withdrawal, shipped_catalog
 
 from .access import Actor, Permission
@@ -27,14 +33,41 @@ from .tables import PolicyVersionRow
 REASON_MAX = 2000  # characters of a withdrawal's reason
 
 
+class LintRefused(InputError):
+    """A version the linter finds an error in: it may be kept as a draft, not published. Its findings go with it,
+    so a page can show them beside the button."""
+
+    def __init__(self, name: str, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("lint", f"{name} has {len(findings)} lint error(s), so it cannot be published (it can be "
+                                 f"kept as a draft): {in_words(findings)}")
+
+
+def checked_number(policy: PolicyFile) -> None:
+    """The provider's id and the version's number within their one declared limit (policy.schema: the same on
+    SQLite and PostgreSQL), and the number not one of the provider's shipped versions: refused by field."""
+    for field, value, limit, what in (("provider", policy.id, ID_MAX, "a provider's id"),
+                                      ("version", policy.version, VERSION_MAX, "a version's number")):
+        if len(value) > limit:
+            raise InputError(field, f"has {len(value):,} characters; {what} may have at most {limit}")
+    if not policy.version.strip():
+        raise InputError("version", "is needed: give the version a number")
+    if any(v.policy.version == policy.version for v in shipped_catalog().of(policy.id)):
+        raise InputError("version", f"{policy.version!r} is the number of {policy.name}'s shipped version: give the "
+                                    "new version its own number")
+
+
 class PolicyStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def save_draft(self, policy: PolicyFile, text: str, *, by: Actor, at: Optional[datetime] = None) -> int:
-        """A new draft version, by an author; its id. A version number already published for the provider is
-        refused."""
+    def save_draft(self, policy: PolicyFile, text: str, *, by: Actor, at: Optional[datetime] = None,
+                   replacing: Optional[int] = None) -> int:
+        """A new draft version, by an author; its id. A number the provider's versions already have (shipped, in
+        the register, or taken by another save at the same moment) is refused by name. `replacing`: the id of a
+        draft of this provider that this one replaces (its row and id are kept)."""
         require(self.engine, by, Permission.PUBLISH, f"save a draft of {policy.name} {policy.version}")
+        checked_number(policy)
         saved_by = checked("saved_by", by.display_name, NAME_MAX)
         if not saved_by:
             raise InputError("saved_by", "is needed: say who saves this version")
@@ -48,19 +81,30 @@ class PolicyStore:
         if policy.name.casefold() in others:  # every page lists providers by name: two of one name would merge
             raise InputError("name", f"{policy.name!r} is already the name of provider {others[policy.name.casefold()]!r}:"
                                      " give this provider a name of its own")
-        if any(v.policy.version == policy.version and v.status == "published" for v in self.versions(policy.id)):
-            raise InputError("version", f"{policy.version!r} is already published for {policy.name}: give the new "
+        same = next((v for v in self.versions(policy.id) if v.policy.version == policy.version
+                     and v.lab_id != replacing), None)
+        if same is not None:
+            raise InputError("version", f"{policy.version!r} is already {_as(same)} of {policy.name}: give the new "
                                         "version its own number")
-        row = PolicyVersionRow(provider=policy.id, version=policy.version, effective_from=policy.effective_from,
-                               status="draft", policy_toml=policy_toml(policy), policy_text=text, saved_by=saved_by,
-                               saved_at=at or datetime.now(UTC), published_by="", published_at=None)
+        saved_at = at or datetime.now(UTC)
         try:
             with Session(self.engine) as session, session.begin():
-                session.add(row)
+                row = session.get(PolicyVersionRow, replacing, with_for_update=True) if replacing is not None else None
+                if replacing is not None and (row is None or row.status != "draft" or row.provider != policy.id):
+                    raise InputError("version", f"#{replacing} is not a draft of {policy.name} (it was published or "
+                                                "deleted): save this one as a new draft")
+                if row is None:
+                    row = PolicyVersionRow(provider=policy.id, status="draft", published_by="", published_at=None)
+                    session.add(row)
+                row.version, row.effective_from, row.policy_toml = policy.version, policy.effective_from, policy_toml(policy)
+                row.policy_text, row.saved_by, row.saved_at = text, saved_by, saved_at
                 session.flush()
                 record(session, by, Action.VERSION_DRAFTED, f"{policy.name} {policy.version}",
-                       {"version_id": row.id, "provider": policy.id, "version": policy.version}, at=row.saved_at)
+                       {"version_id": row.id, "provider": policy.id, "version": policy.version}, at=saved_at)
                 return row.id
+        except IntegrityError as exc:  # another save took the number between the check above and this one
+            raise InputError("version", f"{policy.version!r} was taken for {policy.name} by another version saved at "
+                                        "the same moment: give this one its own number") from exc
         except SQLAlchemyError as exc:
             raise SaveError(f"the draft was not saved: {database_said(exc)}") from exc
 
@@ -71,21 +115,48 @@ class PolicyStore:
         if not published_by:
             raise InputError("published_by", "is needed: say who publishes this version")
         try:
-            with Session(self.engine) as session, session.begin():
+            with Session(self.engine) as session:
                 row = session.get(PolicyVersionRow, version_id)
                 if row is None or row.status != "draft":
                     raise InputError("version", f"#{version_id} is not a draft (it was published or deleted)")
-                policy = parse_policy(row.policy_toml, f"version #{version_id}")
-                dated = PolicyFile.model_validate({**policy.model_dump(), "effective_from": effective_from})
-                row.policy_toml, row.effective_from = policy_toml(dated), effective_from
-                row.status, row.published_by, row.published_at = "published", published_by, at or datetime.now(UTC)
-                session.flush()
-                record(session, by, Action.VERSION_PUBLISHED, f"{policy.name} {policy.version}",
-                       {"version_id": version_id, "provider": policy.id, "version": policy.version,
-                        "effective_from": effective_from.isoformat()}, at=row.published_at)
+                kept, text = row.policy_toml, row.policy_text
+            draft = _version(row)
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the version was not published: {database_said(exc)}") from exc
+        dated = PolicyFile.model_validate({**draft.policy.model_dump(), "effective_from": effective_from})
+        checked_number(dated)
+        # outside the transaction: linting takes a moment, and a write lock held that long would stall other saves
+        found = self.lint(dated, text)
+        if errors(found):
+            raise LintRefused(f"{dated.name} {dated.version}", errors(found))
+        published_at = at or datetime.now(UTC)
+        try:
+            with Session(self.engine) as session, session.begin():
+                # one statement, so two sessions publishing one draft cannot both succeed
+                done = cast(CursorResult, session.execute(
+                    update(PolicyVersionRow)
+                    .where(PolicyVersionRow.id == version_id, PolicyVersionRow.status == "draft",
+                           PolicyVersionRow.policy_toml == kept)
+                    .values(policy_toml=policy_toml(dated), effective_from=effective_from, status="published",
+                            published_by=published_by, published_at=published_at)))
+                if done.rowcount != 1:
+                    raise InputError("version", f"#{version_id} was published or changed by someone else just now: "
+                                                "open it again")
+                record(session, by, Action.VERSION_PUBLISHED, f"{dated.name} {dated.version}",
+                       {"version_id": version_id, "provider": dated.id, "version": dated.version,
+                        "effective_from": effective_from.isoformat()}, at=published_at)
+                row = session.get(PolicyVersionRow, version_id, populate_existing=True)
+                assert row is not None
                 return _version(row)
         except SQLAlchemyError as exc:
             raise SaveError(f"the version was not published: {database_said(exc)}") from exc
+
+    def lint(self, policy: PolicyFile, text: str) -> list[Finding]:
+        """What publishing `policy` from its effective date would be refused for (the errors) or warned of: the
+        linter, with the version's text (an empty text: its quotes are not checked), against the version in force
+        on that date before it."""
+        previous = published_catalog(self.engine).on(policy.effective_from or date.min).get(policy.id)
+        return lint_against(previous, policy, text or None)
 
     def withdraw(self, version_id: int, reason: str, *, by: Actor, at: Optional[datetime] = None) -> Version:
         """Withdraw a published version, by an author, with a reason: new quotes for payments in its span use
@@ -128,9 +199,17 @@ class PolicyStore:
             return int(count), int(top or 0), published, withdrawn
 
 
+def _as(version: Version) -> str:
+    return {"draft": f"a draft (#{version.lab_id})", "withdrawn": "a withdrawn version"}.get(version.status,
+                                                                                             "a published version")
+
+
 def _version(row: PolicyVersionRow) -> Version:
     status: Status = row.status if row.status in ("published", "withdrawn") else "draft"  # type: ignore[assignment]
-    return Version(parse_policy(row.policy_toml, f"version #{row.id}"), row.policy_text, status=status,
+    policy = parse_policy(row.policy_toml, f"version #{row.id}")
+    if policy.version != row.version:  # renumbered by migration 0007: the column is the number
+        policy = policy.model_copy(update={"version": row.version})
+    return Version(policy, row.policy_text, status=status,
                    saved_by=row.saved_by, published_by=row.published_by, published_at=row.published_at,
                    lab_id=row.id, withdrawn=None if row.withdrawn_at is None else Withdrawal(
                        by=row.withdrawn_by, at=_utc(row.withdrawn_at), reason=row.withdrawn_reason))

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from policy.records import NAME_MAX
+from policy.schema import ID_MAX, VERSION_MAX
 
 EMAIL_MAX = 320  # RFC 5321's longest address
 
@@ -89,13 +90,17 @@ class SavedQuoteDocument(Base):
 
 
 class PolicyVersionRow(Base):
-    """A policy version made in the lab: a draft, or published with who and when (the shipped files are the seeds)."""
+    """A policy version made in the lab: a draft, or published with who and when (the shipped files are the seeds).
+    Its number is unique for its provider (migration 0007); the widths are the policy schema's declared limits,
+    checked with a message before a row is written (store/policy_versions.py), so both databases keep the same."""
     __tablename__ = "policy_versions"
-    __table_args__ = (Index("ix_policy_versions_provider", "provider"), {"sqlite_autoincrement": True})
+    __table_args__ = (Index("ix_policy_versions_provider", "provider"),
+                      UniqueConstraint("provider", "version", name="uq_policy_versions_provider_version"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    provider: Mapped[str] = mapped_column(String(40))
-    version: Mapped[str] = mapped_column(String(80))
+    provider: Mapped[str] = mapped_column(String(ID_MAX))
+    version: Mapped[str] = mapped_column(String(VERSION_MAX))
     effective_from: Mapped[Optional[date]] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20))  # draft, published or withdrawn
     policy_toml: Mapped[str] = mapped_column(Text)

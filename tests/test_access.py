@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from policy import InputError, parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.cli import main as cli
+from policy.loader import source_text
 from policy.versions import Basis, shipped_catalog
 from store import AuditLog, Forbidden, PolicyStore
 from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
@@ -84,7 +85,8 @@ _numbers = itertools.count(1)
 
 def _draft(versions: PolicyStore, by: Actor, number: str = "") -> int:
     number = number or f"lab-{next(_numbers)}"
-    return versions.save_draft(policies()["stepinto"].model_copy(update={"version": number}), "the text", by=by)
+    shipped = policies()["stepinto"]  # with its own words: a version's quotes are checked against them at publish
+    return versions.save_draft(shipped.model_copy(update={"version": number}), source_text(shipped), by=by)
 
 
 WRITES = {  # every write path of the register, and the least role that may take it

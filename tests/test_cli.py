@@ -11,6 +11,7 @@ import pytest
 from isolation import without_register
 
 from policy import shipped_policies as policies
+from policy.loader import source_text
 from tests.actors import PAT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,7 +267,8 @@ def _register_with(tmp_path, version: str, effective: date):
     engine = QuoteStore.open(url).engine
     store = PolicyStore(engine)
     shipped = policies()["stepinto"]
-    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), "the text", by=PAT), effective, by=PAT)
+    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), source_text(shipped), by=PAT),
+                  effective, by=PAT)  # with its own words: its quotes are checked against them at publish
     engine.dispose()
     return {**os.environ, "REFUND_DATABASE_URL": url}
 

@@ -76,6 +76,7 @@ def test_a_new_session_while_the_register_is_gone_quotes_under_the_versions_this
         for tier in stage["tiers"]:
             if tier["id"] == "sb_web_discovery":
                 tier["min"]["pct"] = tier["max"]["pct"] = 60
+                tier["clauses"][0]["quote"] = "60% Refund: If cancelled during initial consultations and planning"
     versions = PolicyStore(QuoteStore.open(f"sqlite:///{path}").engine)
     paid = date.today() - timedelta(days=2)
     versions.publish(versions.save_draft(PolicyFile.model_validate({**data, "version": "before-outage"}), "", by=PAT),

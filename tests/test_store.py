@@ -5,20 +5,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from shipped import BASIS
 from sqlalchemy import inspect, text
 
 from policy import InputError, parse_scenario, quote
+from policy.loader import source_text
+from policy.schema import PolicyFile
 from store import Actor, Filters, QuoteStore, SaveError, database_url
 from store.config import ENV_URL
 from tests.actors import OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0006"  # the newest migration; a new one must bump this
+HEAD = "0007"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
     return quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0,
-                                     days_since_payment=3) | fields))
+                                     days_since_payment=3) | fields, BASIS), BASIS)
 
 
 def test_a_saved_quote_opens_exactly_as_it_was_shown(store):
@@ -252,7 +255,7 @@ def test_the_upgrade_renumbers_saved_batch_rows_as_a_spreadsheet_does_and_the_do
 
 
 def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_and_when(database_url):
-    from policy import policies
+    from policy import shipped_policies as policies
     from policy.versions import shipped_catalog
     from store import PolicyStore
 
@@ -260,10 +263,11 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     versions = PolicyStore(engine)
     before = versions.revision()
     old = policies()["stepinto"]
-    draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), "the text", by=PAT)
+    words = source_text(old)  # its quotes are checked against it when it is published
+    draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), words, by=PAT)
     assert versions.revision() != before
     (saved,) = versions.versions()
-    assert (saved.status, saved.lab_id, saved.text, saved.policy.version) == ("draft", draft, "the text", "2027-01")
+    assert (saved.status, saved.lab_id, saved.text, saved.policy.version) == ("draft", draft, words, "2027-01")
     with pytest.raises(InputError) as caught:  # the local user names themselves: a name is needed
         versions.publish(draft, date(2027, 1, 1), by=Actor.local_user(""))
     assert caught.value.field == "published_by"
@@ -275,7 +279,7 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     assert catalog.on(date(2027, 1, 1))["stepinto"].version == "2027-01"
     with pytest.raises(InputError) as caught:  # one number, one version
         versions.save_draft(old.model_copy(update={"version": "2027-01"}), "", by=PAT)
-    assert caught.value.field == "version" and "already published" in caught.value.message
+    assert caught.value.field == "version" and "already a published version" in caught.value.message
     with pytest.raises(InputError):
         versions.publish(draft, date(2027, 2, 1), by=PAT)  # published once
     engine.dispose()
@@ -301,7 +305,7 @@ def test_a_nul_in_one_client_cell_is_that_rows_error_and_the_batch_saves(store, 
     source.write_text("client,provider,service,amount_paid,completion_pct,days_since_payment\n"
                       "Ana,stepinto,ppc,700,0,2\nB\x00o,stepinto,ppc,700,0,2\nCy,stepinto,ppc,700,0,2\n")
     with store.batch("Nov", by=OPS) as writer:
-        result = quote_file(source, output, "in.csv", keep=writer.add)
+        result = quote_file(source, output, "in.csv", keep=writer.add, basis=BASIS)
     assert result.errors == 1 and writer.count == 2
     assert [r.client_name for r in store.find(Filters(batch_id=writer.id), sort="oldest", by=OPS)[0]] == ["Ana", "Cy"]
 
@@ -348,8 +352,9 @@ import sys, time
 from policy import parse_scenario, quote
 from store import QuoteStore
 from tests.actors import OPS
+from tests.shipped import BASIS
 made = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700", completion_pct=0,
-                                 days_since_payment=2)))
+                                 days_since_payment=2), BASIS), BASIS)
 store = QuoteStore.open(sys.argv[1])
 with store.batch("November leads", by=OPS) as writer:
     for n in range(1, 2501):
@@ -390,3 +395,186 @@ def test_a_batch_on_another_machine_is_stopped_once_it_has_been_silent_a_minute(
             c.execute(BatchRunRow.__table__.insert().values(owner=OPS.key, name=name, host="elsewhere", pid=1,
                                                             started_at=now - timedelta(minutes=5), beat_at=beat))
     assert [b.name for b in store.interrupted_batches(by=OPS)] == ["quiet"]
+
+
+# ------------------------------------------------------------------ policy versions: lint at publish, unique numbers
+
+
+def _edited(pid: str, tier: str, version: str, **ends) -> PolicyFile:
+    """A shipped policy with one tier's percents changed (min_pct=..., max_pct=...)."""
+    from policy import shipped_policies as policies
+    from policy.lab import Tables, edited, tier_rows
+
+    policy = policies()[pid]
+    rows = tier_rows(policy)
+    next(r for r in rows if r["tier"] == tier).update(ends)
+    return edited(policy, Tables(tiers=rows), version=version)
+
+
+def test_a_version_with_a_lint_error_is_kept_as_a_draft_and_refused_at_publish_in_words(database_url):
+    from policy import shipped_policies as policies
+    from store import PolicyStore
+    from store.policy_versions import LintRefused
+
+    engine = QuoteStore.open(database_url).engine
+    versions = PolicyStore(engine)
+    si = policies()["stepinto"]
+    broken = _edited("stepinto", "si_started_nothing_delivered_window", "2027-01", min_pct=50)  # the issue's edit
+    draft = versions.save_draft(broken, source_text(si), by=PAT)  # a draft may have errors
+    with pytest.raises(LintRefused) as caught:
+        versions.publish(draft, date(2027, 1, 1), by=PAT)
+    assert caught.value.field == "lint" and "cannot be published" in caught.value.message
+    assert ("reading-outside-band: A-SI-01's reading ''and' intended: no refund' of tier "
+            "si_started_nothing_delivered_window gives 0% of the payment, outside the tier's own 50-100%") in caught.value.message
+    assert [f.code for f in caught.value.findings] == ["reading-outside-band"]
+    unchecked = versions.save_draft(si.model_copy(update={"version": "2027-02"}), "Some other policy's words.", by=PAT)
+    with pytest.raises(LintRefused) as caught:  # the text kept with the version is what its quotes are checked against
+        versions.publish(unchecked, date(2027, 1, 1), by=PAT)
+    assert {f.code for f in caught.value.findings} == {"quote-not-in-text"}
+    assert [v.status for v in versions.versions()] == ["draft", "draft"]  # nothing published, both kept
+    engine.dispose()
+
+
+def test_a_clean_edit_is_published_and_its_warning_against_the_version_before_is_said(database_url):
+    from policy import shipped_policies as policies
+    from store import PolicyStore
+
+    engine = QuoteStore.open(database_url).engine
+    versions = PolicyStore(engine)
+    sb = policies()["socialbeat"]
+    old_words, new_words = ("75% Refund: If cancelled during initial consultations and planning",
+                            "60% Refund: If cancelled during initial consultations and planning")
+    rows_edit = _edited("socialbeat", "sb_web_discovery", "2027-01", min_pct=60, max_pct=60, quote=new_words)
+    text_now = source_text(sb).replace(old_words, new_words)
+    dated = rows_edit.model_copy(update={"effective_from": date(2027, 1, 1)})
+    found = versions.lint(dated, text_now)
+    assert not [f for f in found if f.severity == "error"]
+    assert [f.key for f in found if f.code == "reading-unchanged"] == [
+        "reading-unchanged:website:sb_web_pre_kickoff_gap, the next phase's 75%"]  # against 2025-06-17
+    published = versions.publish(versions.save_draft(rows_edit, text_now, by=PAT), date(2027, 1, 1), by=PAT)
+    assert published.status == "published"
+    engine.dispose()
+
+
+def test_a_version_number_is_unique_for_its_provider_and_a_shipped_number_is_taken(database_url):
+    from sqlalchemy.exc import IntegrityError
+
+    from policy import shipped_policies as policies
+    from store import PolicyStore
+
+    engine = QuoteStore.open(database_url).engine
+    versions = PolicyStore(engine)
+    si, sb = policies()["stepinto"], policies()["socialbeat"]
+    for policy in (si, sb):  # the shipped numbers are taken, in a draft as in a publish
+        with pytest.raises(InputError) as caught:
+            versions.save_draft(policy, source_text(policy), by=PAT)
+        assert caught.value.field == "version" and "shipped version" in caught.value.message
+    first = versions.save_draft(si.model_copy(update={"version": "v2"}), source_text(si), by=PAT)
+    with pytest.raises(InputError) as caught:
+        versions.save_draft(si.model_copy(update={"version": "v2"}), source_text(si), by=PAT)
+    assert caught.value.field == "version" and f"already a draft (#{first})" in caught.value.message
+    versions.save_draft(sb.model_copy(update={"version": "v2"}), source_text(sb), by=PAT)  # another provider's: free
+    again = versions.save_draft(si.model_copy(update={"version": "v2", "name": "Step-Into"}), source_text(si),
+                                by=PAT, replacing=first)  # the draft itself, saved again, keeps its row
+    assert again == first and len(versions.versions("stepinto")) == 1
+    with pytest.raises(IntegrityError), engine.begin() as c:  # the database itself refuses a second one
+        c.execute(text("INSERT INTO policy_versions (provider, version, status, policy_toml, policy_text, saved_by, "
+                       "saved_at, published_by) VALUES ('stepinto', 'v2', 'draft', '', '', '', :at, '')"), {"at": AT})
+    engine.dispose()
+
+
+@pytest.mark.parametrize("race", ["as it comes", "past the check"])
+def test_sessions_publishing_one_number_at_once_one_lands_and_the_others_are_told(database_url, race, monkeypatch):
+    """Three authors publish the same number at the same moment (threads, on a SQLite file and on PostgreSQL):
+    one version is published, the others are refused by field. 'past the check': each passes the number check
+    before any has written, so the database's unique constraint decides, and its error is said in words."""
+    from policy import shipped_policies as policies
+    from store import PolicyStore
+
+    engine = QuoteStore.open(database_url).engine
+    versions = PolicyStore(engine)
+    si = policies()["stepinto"]
+    if race == "past the check":
+        monkeypatch.setattr(PolicyStore, "versions", lambda self, provider=None: [])
+    start = threading.Barrier(3)
+    results: list = []
+
+    def publish() -> None:
+        start.wait()
+        try:
+            draft = versions.save_draft(si.model_copy(update={"version": "2027-race"}), source_text(si), by=PAT)
+            results.append(versions.publish(draft, date(2027, 1, 1), by=PAT).status)
+        except InputError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=publish) for _ in range(3)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    refused = [r for r in results if isinstance(r, InputError)]
+    assert results.count("published") == 1 and len(refused) == 2, results
+    assert all(r.field == "version" and "2027-race" in r.message for r in refused)
+    if race == "past the check":
+        assert any("taken for Step-Into by another version saved at the same moment" in r.message for r in refused)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM policy_versions WHERE version = '2027-race'")).scalar_one() == 1
+    engine.dispose()
+
+
+@pytest.mark.parametrize("field, update", [("provider", {"id": "p" * 60}), ("version", {"version": "v" * 81})])
+def test_a_provider_id_or_version_over_its_one_limit_is_refused_by_name_on_either_database(database_url, field, update):
+    """One declared limit per field (policy/schema.py), the same on SQLite and PostgreSQL: the schema refuses a
+    file over it, and the store refuses one that got past the schema, before the database sees it."""
+    from pydantic import ValidationError
+
+    from policy import shipped_policies as policies
+    from policy.schema import ID_MAX, VERSION_MAX
+    from store import PolicyStore
+    from store.tables import PolicyVersionRow
+
+    assert (PolicyVersionRow.__table__.c.provider.type.length, PolicyVersionRow.__table__.c.version.type.length) == (
+        ID_MAX, VERSION_MAX)  # the columns are as wide as the declared limits
+    si = policies()["stepinto"]
+    with pytest.raises(ValidationError, match="at most"):
+        PolicyFile.model_validate({**si.model_dump(), **update})
+    engine = QuoteStore.open(database_url).engine
+    versions = PolicyStore(engine)
+    past_schema = PolicyFile.model_construct(**{**{k: getattr(si, k) for k in PolicyFile.model_fields}, **update})
+    with pytest.raises(InputError) as caught:
+        versions.save_draft(past_schema, source_text(si), by=PAT)
+    limit = ID_MAX if field == "provider" else VERSION_MAX
+    assert caught.value.field == field and f"at most {limit}" in caught.value.message
+    assert versions.versions() == []
+    engine.dispose()
+
+
+def test_the_upgrade_to_unique_numbers_renumbers_the_later_of_a_shared_number(database_url):
+    """A register from before 0007 with three versions of one number: the published one keeps it, the drafts are
+    renumbered by their id; another provider's same number is left alone."""
+    from alembic import command
+
+    from policy import shipped_policies as policies
+    from policy.loader import policy_toml
+    from store import PolicyStore
+
+    si, sb = policies()["stepinto"], policies()["socialbeat"]
+    engine, config = _migrations(database_url)
+    rows = [("stepinto", "draft", None, si), ("stepinto", "published", AT, si), ("stepinto", "draft", None, si),
+            ("socialbeat", "draft", None, sb)]
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+        for provider, status, published_at, policy in rows:
+            connection.execute(text(
+                "INSERT INTO policy_versions (provider, version, effective_from, status, policy_toml, policy_text, "
+                "saved_by, saved_at, published_by, published_at) VALUES (:provider, 'v2', NULL, :status, :toml, '', "
+                "'', :at, '', :published_at)"), {"provider": provider, "status": status, "at": AT,
+                                                 "published_at": published_at,
+                                                 "toml": policy_toml(policy.model_copy(update={"version": "v2"}))})
+        command.upgrade(config, "0007")
+        numbers = connection.execute(text("SELECT id, version FROM policy_versions ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in numbers] == [(1, "v2 (#1)"), (2, "v2"), (3, "v2 (#3)"), (4, "v2")]
+    opened = QuoteStore.open(database_url).engine
+    listed = {v.lab_id: (v.policy.version, v.status) for v in PolicyStore(opened).versions()}
+    assert listed == {1: ("v2 (#1)", "draft"), 2: ("v2", "published"), 3: ("v2 (#3)", "draft"), 4: ("v2", "draft")}
+    opened.dispose()
