@@ -29,29 +29,35 @@ from policy.lab import (
     term_rows,
     tier_rows,
 )
-from policy.lint import lint_policy
+from policy.lint import Finding, lint_against
+from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
-from policy.schema import PolicyFile
+from policy.schema import VERSION_MAX, PolicyFile
 from policy.taxonomy import SERVICES
+from policy.versions import Basis, Version
 from store import Actor, Forbidden, SaveError
-from store.policy_versions import REASON_MAX
+from store.policy_versions import REASON_MAX, LintRefused
 from ui import charts, page
 from ui.identity import signed_by
-from ui.registry import catalog, policy_store
+from ui.registry import basis, catalog, policy_store
 
 SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
 
 
-def _findings(policy: PolicyFile, text: str) -> None:
-    findings = lint_policy(policy, text)
+def _findings(findings: list[Finding], previous: PolicyFile | None) -> None:
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_ICONS}
-    st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
+    against = f"; against {previous.version}, the version in force before it" if previous is not None else ""
+    st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+                f"{e(against)}")
     if findings:
         # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width
         st.table(pd.DataFrame([{"": SEVERITY_ICONS[f.severity], "Severity": f.severity, "Finding": f.code,
-                                "Known as": f.ambiguity or "", "What": f.message, "Rules": ", ".join(f.rules)}
+                                "Known as": f.ambiguity or "", "What": f.message, "Rules": ", ".join(f.rules),
+                                "Key (an ambiguity's explains)": f.key}
                                for f in findings]), hide_index=True, border="horizontal")
+        st.caption("A finding is known only where an ambiguity of the version lists its key in `explains` "
+                   "(decisions.md 5): an error then shows as a warning with that ambiguity's id.")
 
 
 def _preview(current: PolicyFile, new: PolicyFile) -> None:
@@ -62,11 +68,12 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
     completion = left.slider("Completion for the days chart (%)", 0, 100, 30, key="lab_pct")
     day = right.slider("Day for the completion chart", 0, LAST_DAY, 3, key="lab_day")
     names = (f"Current ({current.version})", f"Edited ({new.version})")
+    day_of_preview = basis().as_of  # each curve is quoted under the one version it draws
     scenario = Scenario(provider=new.id, service=service, amount_paid=REFERENCE_AMOUNT,
                         completion_pct=Decimal(completion), days_since_payment=day)
-    by_pct = pd.concat([completion_curve(scenario, {new.id: p}).assign(provider_name=n)
+    by_pct = pd.concat([completion_curve(scenario, Basis.of([p], day_of_preview)).assign(provider_name=n)
                         for p, n in ((current, names[0]), (new, names[1])) if service in p.services])
-    by_day = pd.concat([days_curve(scenario, {new.id: p}, last_day=LAST_DAY).assign(provider_name=n)
+    by_day = pd.concat([days_curve(scenario, Basis.of([p], day_of_preview), last_day=LAST_DAY).assign(provider_name=n)
                         for p, n in ((current, names[0]), (new, names[1])) if service in p.services])
     st.vega_lite_chart(spec=charts.versions_chart(by_pct, "completion_pct", "Project completion (%)", completion,
                                                   names), width="stretch")
@@ -78,25 +85,41 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
         st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "What changed": r.what} for r in rules]),
                      hide_index=True, width="stretch")
     changed = band_changes(current, new)
-    st.markdown(f"**{len(changed):,} sample client(s) change their quote** (every service, completion 0-100% by 5, "
-                f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid)")
-    if len(changed):
-        here = changed[changed.service == service]
+    seen, hidden = changed[changed.seen], changed[~changed.seen]
+    st.markdown(f"**{len(seen):,} sample client(s) change their quote** (every service, completion 0-100% by 5, "
+                f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid, the facts below not given): the band each is "
+                "shown, before and after, which end of it moved, and under which value of a fact not given")
+    if len(seen):
+        here = seen[seen.service == service]
         if len(here):
             st.vega_lite_chart(spec=charts.change_map(here, int(REFERENCE_AMOUNT * 100)), width="stretch")
-        st.dataframe(changed[["service", "completion_pct", "days_since_payment", "before", "after"]].rename(columns={
-            "service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
-            "before": "Before", "after": "After"}), hide_index=True, width="stretch")
+        st.dataframe(seen[list(CHANGE_COLUMNS)].rename(columns=CHANGE_COLUMNS), hide_index=True, width="stretch")
+    if len(hidden):
+        st.markdown(f"**{len(hidden):,} more keep the band they are shown**: it changes only under one value of a "
+                    "fact they do not give (a client who gives it sees the change), or only its verdict")
+        st.dataframe(hidden[list(HIDDEN_COLUMNS)].rename(columns=HIDDEN_COLUMNS), hide_index=True, width="stretch")
+
+
+# The changed clients' columns as an author reads them
+CHANGE_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
+                  "before": "Before", "after": "After", "end": "End that moved", "under": "Under (facts not given)"}
+HIDDEN_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
+                  "before": "Band shown (unchanged)", "end": "End that moved", "under": "Under (facts not given)"}
 
 
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
-               "version": "New version's number", "reason": "Reason"}
+               "version": "New version's number", "reason": "Reason", "provider": "Provider id", "lint": "Linter"}
 
 
-def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None) -> None:
+def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, replacing: int | None) -> None:
+    draft = None
     try:
         store = policy_store()
-        draft = store.save_draft(policy, text, by=who)
+        if publish_on is not None:  # refused before anything is written: a version with a lint error stays unsaved
+            refused = lint_errors(store.lint(policy, text))
+            if refused:
+                raise LintRefused(f"{policy.name} {policy.version}", refused)
+        draft = store.save_draft(policy, text, by=who, replacing=replacing)
         if publish_on is None:
             st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
         else:
@@ -107,7 +130,8 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None) ->
         st.rerun()
     except InputError as exc:
         field = FORM_LABELS.get(exc.field, exc.field)
-        st.error(f"**{e(field)}**: {e(exc.message)}. Nothing was saved.")
+        kept = f"It was kept as draft #{draft}; it was not published" if draft is not None else "Nothing was saved"
+        st.error(f"**{e(field)}**: {e(exc.message)}. {kept}.")
     except (SaveError, Forbidden) as exc:
         st.error(f"{e(str(exc).rstrip('.'))}. Nothing was saved.")
 
@@ -162,7 +186,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         base = parse_policy(uploaded[0], "upload")
         text = uploaded[1]
         st.info(e(f"The uploaded file: {base.name} {base.version}. Save it as a draft or publish it below."))
-        current = found.on(date.today()).get(base.id, base)
+        current = basis().policies().get(base.id, base)
+        shown: Version | None = None
     else:
         providers = list(found.in_force)
         names = {p: v[-1].policy.name for p, v in found.in_force.items()}
@@ -218,7 +243,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.session_state["lab_when"] = (own and base.effective_from) or date.today() + timedelta(days=1)
         st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
         st.session_state["lab_number_for"] = (suffix, own)
-    number = left.text_input("New version's number", max_chars=80, key="lab_number")
+    number = left.text_input("New version's number", key="lab_number",  # its limit is said, not cut (schema)
+                             help=f"Unique for the provider, at most {VERSION_MAX} characters; a shipped version's "
+                                  "number is taken.")
     when = right.date_input("Effective from", key="lab_when")
 
     new: PolicyFile | None
@@ -232,15 +259,24 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"
                  + "\n".join(f"- {e(str(p))}" for p in exc.problems))
     if new is not None:
-        _findings(new, text)
+        previous = found.on(when).get(new.id)  # the version in force on its date before it
+        findings = lint_against(previous, new, text or None)
+        _findings(findings, previous)
         st.subheader("What it changes")
         _preview(current, new)
         st.subheader("Keep it")
         who = signed_by("lab_by", "Your name")
+        refused = lint_errors(findings)
+        replacing = (shown.lab_id if shown is not None and shown.status == "draft"
+                     and shown.policy.version == new.version else None)  # the draft shown, saved again
         a, b, c = st.columns(3)
         if a.button("Save as draft", key="lab_draft", width="stretch"):
-            _save(new, text, who, None)
-        if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch"):
-            _save(new, text, who, when)
+            _save(new, text, who, None, replacing)
+        if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
+                    disabled=bool(refused)):
+            _save(new, text, who, when, replacing)
+        if refused:
+            b.error(e(f"Cannot be published: {len(refused)} lint error(s). Fix them, or save a draft.")
+                    + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")

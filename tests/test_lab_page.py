@@ -56,6 +56,33 @@ def edit_discovery(at: AppTest, pct) -> AppTest:
     return at.run()
 
 
+SAID, SAYS = ("75% Refund: If cancelled during initial consultations and planning",
+              "60% Refund: If cancelled during initial consultations and planning")
+
+
+def edit_discovery_as_written(at: AppTest) -> AppTest:
+    """Discovery 75% -> 60% as an author must make it to publish it: the percent, its clause, and the text."""
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60, "quote": SAYS}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.run()
+    box = at.text_area(key="lab_text_socialbeat_2025-06-17")
+    assert SAID in box.value
+    return box.input(box.value.replace(SAID, SAYS)).run()
+
+
+def dataframe_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def spec_titled(at: AppTest, title: str) -> dict:
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        named = spec.get("title")
+        if (named.get("text") if isinstance(named, dict) else named) == title:
+            return spec
+    raise AssertionError(f"no chart titled {title!r}")
+
+
 def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     at = lab()
     assert edited_band(at) == [("$7,500.00", "$7,500.00")] and not at.error
@@ -65,17 +92,19 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert "**1 rule(s) changed**" in text and "**0 sample client" not in text
     (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the quote still says 75%: said
     assert "tier sb_web_discovery refunds 60%, but its clause section 3.1(b) says '75% Refund" in " ".join(findings["What"])
+    assert at.button(key="lab_publish").disabled  # an error: it may be kept as a draft, not published
     (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
     assert list(rules["What changed"]) == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]  # in words, not the rule's JSON
-    changed = at.dataframe[-1].value
+    changed = dataframe_with(at, "End that moved")
     assert set(changed["Service"]) == {"website"} and "$6,000.00" in set(changed["After"])
-    titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
-    assert "Where the edit changes the quote" in titles  # the changed clients as a chart too
-    change = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
-                  if json.loads(c.proto.spec).get("title") == "Where the edit changes the quote")
+    assert (changed["Before"] != changed["After"]).all() and set(changed["End that moved"]) == {"min and max"}
+    change = spec_titled(at, "Where the edit changes the quote")  # the changed clients as a chart too
     colour = change["encoding"]["color"]["scale"]
     assert colour["domain"] == [-15.0, 15.0] and colour["domainMid"] == 0  # a 15-point cut at full strength
     assert change["encoding"]["x"]["scale"]["domain"] == list(range(0, 101, 5))  # the whole grid, not its changes
+    key = change["encoding"]["color"]["legend"]  # the key says its colours in words
+    assert "% less" in key["labelExpr"] and "% more" in key["labelExpr"] and "no change" in key["labelExpr"]
+    assert "purple: the refund falls, green: it rises" in change["title"]["subtitle"]
 
 
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():
@@ -87,7 +116,10 @@ def test_a_bad_edit_is_named_by_row_and_column_and_kept():
 
 
 def test_publishing_from_a_date_is_followed_from_that_day_only():
-    at = edit_discovery(lab(), 60)
+    at = edit_discovery_as_written(lab())
+    assert not at.button(key="lab_publish").disabled and not at.error
+    (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the warning against the version before
+    assert "reading-unchanged" in set(findings["Finding"])
     start = date.today() - timedelta(days=30)  # a payment date is never in the future
     at.text_input(key="lab_number").input("2027-test").run()
     at.date_input(key="lab_when").set_value(start).run()
@@ -159,6 +191,7 @@ def test_a_version_published_in_another_session_is_used_on_this_sessions_next_ru
         for tier in stage["tiers"]:
             if tier["id"] == "sb_web_discovery":
                 tier["min"]["pct"] = tier["max"]["pct"] = 60
+                tier["clauses"][0]["quote"] = SAYS  # its clause says so (the text, "", is not checked)
     versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)  # as another session or replica
     draft = versions.save_draft(PolicyFile.model_validate({**data, "version": "elsewhere"}), "", by=PAT)
     versions.publish(draft, paid, by=PAT)
@@ -193,7 +226,7 @@ def test_the_lab_lists_the_linters_findings_whole_with_their_ambiguity_ids():
 
 
 def test_publishing_without_a_name_asks_for_it_by_the_forms_label_and_saves_nothing():
-    at = edit_discovery(lab(), 60)
+    at = edit_discovery_as_written(lab())
     at.text_input(key="lab_by").input("").run()
     at.button(key="lab_publish").click().run()
     assert any(plain(x.value).startswith("**Your name**: is needed") and "Nothing was saved" in x.value for x in at.error)
@@ -230,6 +263,8 @@ def test_the_change_map_colours_an_edit_of_the_minimum_too():
     spec = charts.change_map(changed[changed.service == "ppc"], 1_000_000)
     assert set(spec["datasets"]["cells"].change_pct) == {-20.0}  # 20% of the payment less at the minimum, drawn
     assert spec["encoding"]["color"]["scale"]["domain"] == [-20.0, 20.0]
+    assert spec["encoding"]["color"]["legend"]["values"] == [-20.0, 0, 20.0]  # the key: 20% less, no change, 20% more
+    assert set(spec["datasets"]["cells"].end) == {"min"}  # and which end moved, in the tooltip
 
 
 def test_each_provider_opens_on_its_newest_version_whichever_was_shown_before():
@@ -248,3 +283,47 @@ def test_each_provider_opens_on_its_newest_version_whichever_was_shown_before():
 def version_box(at: AppTest, provider: str):
     """The lab's version box of `provider` (its key also names the catalog's revision)."""
     return next(box for box in at.selectbox if box.key and box.key.startswith(f"lab_version_{provider}_"))
+
+
+STEP_INTO_KEY = "lab_tiers_stepinto_undated (as published)"
+
+
+def edit_step_into(at: AppTest, **cells) -> AppTest:
+    """The issue's edit: Step-Into, started but nothing delivered, minimum 0% -> 50%."""
+    at.selectbox(key="lab_provider").set_value("stepinto").run()
+    row = next(i for i, r in enumerate(tier_rows(policies()["stepinto"])) if r["tier"] == "si_started_nothing_delivered_window")
+    at.session_state[STEP_INTO_KEY] = {"edited_rows": {row: cells}, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the_button():
+    at = edit_step_into(lab(), min_pct=50)
+    assert not at.exception
+    assert at.button(key="lab_publish").disabled and not at.button(key="lab_draft").disabled
+    refusal = " ".join(plain(x.value) for x in at.error)
+    assert "Cannot be published: 1 lint error(s)" in refusal
+    assert "reading-outside-band: A-SI-01's reading ''and' intended: no refund'" in refusal
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_draft").click().run()  # a draft may be saved
+    assert any("Saved as draft" in plain(s.value) for s in at.success)
+    assert any("(draft" in o for o in version_box(at, "stepinto").options)
+    assert not any("(published" in o for o in version_box(at, "stepinto").options)
+
+
+def test_the_sample_clients_count_only_quotes_a_person_sees_change_and_the_rest_are_said_apart():
+    at = edit_step_into(lab(), min_pct=50)
+    said = " ".join(plain(m.value) for m in at.markdown)
+    assert "**0 sample client(s) change their quote**" in said  # the band shown stays $0.00 - $10,000.00
+    assert "**160 more keep the band they are shown**" in said
+    hidden = dataframe_with(at, "Band shown (unchanged)")
+    assert len(hidden) == 160 and set(hidden["End that moved"]) == {"min"}
+    assert hidden["Under (facts not given)"].str.startswith(
+        "deliverables provided: no: $0.00 - $10,000.00 -> $5,000.00 - $10,000.00").all()
+
+
+def test_a_version_number_over_its_limit_is_refused_by_name_not_cut():
+    at = lab()
+    at.text_input(key="lab_number").input("v" * 81).run()
+    assert at.text_input(key="lab_number").value == "v" * 81  # kept as typed, not cut at 80
+    assert any("version" in x.value and "80" in x.value for x in at.error)
+    assert not [b for b in at.button if b.key == "lab_publish"]  # nothing to publish until it is fixed
