@@ -202,12 +202,12 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if shown.withdrawn is not None:
             st.warning(e(shown.withdrawn.sentence(base.version) + "."))
         elif shown.status == "published" and shown.lab_id is not None:
-            with st.expander(f"Withdraw {base.version} (published by {shown.published_by})"):
+            with st.expander(e(f"Withdraw {base.version} (published by {shown.published_by})")):  # labels are Markdown
                 reason = st.text_area("Reason", key=f"lab_withdraw_reason_{shown.lab_id}",
                                       max_chars=REASON_MAX, height=68,
                                       help="Quotes saved under this version show this reason beside them.")
                 withdrawer = signed_by(f"lab_withdraw_by_{shown.lab_id}", "Your name")
-                if st.button(f"Withdraw {base.version}", key=f"lab_withdraw_{shown.lab_id}"):
+                if st.button(e(f"Withdraw {base.version}"), key=f"lab_withdraw_{shown.lab_id}"):
                     _withdraw(shown.lab_id, f"{base.name} {base.version}", reason, withdrawer)
         st.download_button("Download this version as TOML (as it is kept)", policy_toml(base),
                            f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
