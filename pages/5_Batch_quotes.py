@@ -8,8 +8,11 @@ import streamlit as st
 
 from policy.batch import quote_file
 from policy.batch_report import rows_json, template_csv, totals
+from policy.batch_rows import REQUESTED
+from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
 from policy.explain import VERDICT_LABELS
+from policy.fields import FIELDS
 from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX
@@ -26,16 +29,16 @@ MAX_MB = int(st.get_option("server.maxUploadSize"))
 RESULT = "batch_result"
 
 
-def _quote(source: Path, output: Path, label: str, keep=None):
+def _quote(source: Path, output: Path, label: str, keep=None, date_order=None):
     total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
     bar = st.progress(0.0, text="Quoting...")
-    result = quote_file(source, output, label, keep=keep, basis=basis(),
+    result = quote_file(source, output, label, keep=keep, basis=basis(), date_order=date_order,
                         progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows read"))
     bar.progress(1.0, text=f"{result.rows:,} rows read: {result.rows - result.errors:,} quoted, {result.errors:,} with an error")
     return result
 
 
-def _run(upload, name: str, save: bool, who: Actor) -> None:
+def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
     """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads.
     Saving, the rows go to the register as they are quoted (in one transaction, committed at the end)."""
     with tempfile.TemporaryDirectory(prefix="refund-batch-") as folder:
@@ -49,16 +52,53 @@ def _run(upload, name: str, save: bool, who: Actor) -> None:
         if save:
             try:
                 with register().batch(name, by=who) as batch:
-                    result = _quote(source, output, upload.name, keep=batch.add)
+                    result = _quote(source, output, upload.name, keep=batch.add, date_order=date_order)
                 saved = (batch.id, batch.count)
             except SaveError as exc:  # the quotes are shown all the same, and the failure said
                 failed = str(exc)
         if result is None:  # not saving, or the register failed before the quoting began
-            result = _quote(source, output, upload.name)
+            result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(
             file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
+            kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
+            run_day=basis().as_of,
         )
+
+
+def _spellings() -> None:
+    """What a cell may say, column by column (the template's columns)."""
+    st.dataframe(pd.DataFrame([{"Column": f.name, "Also headed": f.label, "A cell may say": SPELLINGS[f.kind]}
+                               for f in FIELDS] + [{"Column": REQUESTED, "Also headed": "Request date",
+                                                    "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"}]),
+                 hide_index=True, width="stretch")
+    st.caption("A row may give paid_on (and requested_on) instead of days_since_payment: the days are counted "
+               "between them, the day of the run standing in for a missing request date. Blank, unknown or n/a: not "
+               "known.")
+
+
+def _problems(done: dict) -> None:
+    """The errors on the page, so nobody has to download a file to learn what went wrong: by kind with counts
+    and first rows, then the rows with errors, filtered by column or words."""
+    st.subheader("Errors")
+    st.dataframe(pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
+                                "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]]),
+                 hide_index=True, width="stretch")
+    rows = [{"Row": number, "Column": p.column, "Error": p.message}
+            for number, problems in done["problem_rows"] for p in problems]
+    left, right = st.columns(2)
+    columns = sorted({r["Column"] for r in rows})
+    column = left.selectbox("Errors in column", [None, *columns], format_func=lambda c: "Any" if c is None else c,
+                            key="batch_err_column")
+    words = right.text_input("Errors containing", key="batch_err_text", max_chars=200)
+    shown = [r for r in rows if (column is None or r["Column"] == column)
+             and (not words or words.casefold() in r["Error"].casefold())]
+    st.dataframe(pd.DataFrame(shown, columns=["Row", "Column", "Error"]), hide_index=True, width="stretch")
+    listed = len(done["problem_rows"])
+    more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
+        if listed < done["errors"] else ""
+    st.caption(f"{len(shown):,} error(s) shown{more}. Row numbers are as a spreadsheet shows the file (the header "
+               "is row 1).")
 
 
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "
@@ -74,6 +114,11 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                               help="Headers may be the field names, their labels or their flags (Amount Paid, "
                                    "amount-paid); comma, semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel "
                                    f"file: its first sheet, up to {ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
+    with st.expander("What a cell may say"):
+        _spellings()
+    date_order = st.radio("Dates written with slashes", [None, *DATE_ORDERS], horizontal=True, key="batch_date_order",
+                          format_func=lambda o: "Refuse an ambiguous one (03/04/2026)" if o is None else DATE_ORDERS[o],
+                          help="ISO dates (2026-12-31) and a spreadsheet's date cells need no choice.")
     save = may(Permission.SAVE_BATCH) and st.checkbox("Also save every quoted row to the register, as one named "
                                                       "batch", key="batch_save")
     name, who = "", Actor.anyone()
@@ -84,7 +129,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
             who = signed_by("batch_by", "Saved by")
     if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):
         try:
-            _run(upload, name, save, who)
+            _run(upload, name, save, who, date_order)
         except Forbidden as exc:
             st.session_state.pop(RESULT, None)
             st.error(f"{e(str(exc))} Nothing was quoted or saved.")
@@ -104,6 +149,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         c.metric("With an error", f"{done['errors']:,}")
         for notice in done["notices"]:
             st.caption(e(f"Read: {notice}."))
+        if done.get("run_day"):
+            st.caption(f"Rows with a payment date and no days were counted to {done['run_day']:%d %b %Y}, the day "
+                       "of this run, unless they give a request date (written in requested_on).")
         if done.get("save_failed"):
             st.error(f"{e(done['save_failed'])}. The quotes are below; nothing was saved to the register.")
         if done["saved"]:
@@ -116,6 +164,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
             st.dataframe(table, hide_index=True, width="stretch")
             names = tuple(p.name for p in policies().values())
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
+        if done["errors"]:
+            _problems(done)
         stem = Path(done["file"]).stem or "batch"
         left, right = st.columns(2)
         left.download_button("Results (CSV)", done["csv"], f"{stem}-quoted.csv", "text/csv", key="batch_csv",

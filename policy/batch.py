@@ -5,30 +5,36 @@ quote() and written through export.quote_row, so a batch row says what the JSON 
 """
 from __future__ import annotations
 
+import atexit
 import codecs
 import csv
+import hashlib
 import io
 import multiprocessing
+import multiprocessing.pool
 import os
+import pickle
 import re
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Optional
 
+from .batch_rows import REQUESTED, Problem, Reading, RowProblems, scenario_of
+from .cells import DateOrder, Readers
 from .errors import InputError
 from .export import QUOTE_COLUMNS, error_row, quote_row
 from .fields import FIELDS, NAMES, REQUIRED
 from .models import Quote
-from .quoting import parse_scenario, quote
+from .quoting import quote
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import safe_cell, writer
 from .versions import Basis
 
-_BLANK = ("", "null", "none", "unknown")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 CELL_LIMIT = csv.field_size_limit()
 
@@ -43,6 +49,7 @@ HEADER_NAMES: dict[str, str] = {
     **{canonical(flag): f.name for f in FIELDS for flag in f.cli},
     **{canonical(f.label): f.name for f in FIELDS},
     **{canonical(c): c for c in QUOTE_COLUMNS},
+    **{canonical(h): REQUESTED for h in (REQUESTED, "Request date", "Requested on", "Date of request")},
     **{canonical(h): r.name for r in RECORD_FIELDS for h in (r.label, *r.headers)},  # who and what a row is for
     **{name: name for name in NAMES},
 }
@@ -56,12 +63,37 @@ class Layout:
     positions: tuple[tuple[int, str], ...]  # (cell index, scenario field)
     kept: tuple[int, ...]  # cells copied to the output (stale quote columns are replaced)
     records: tuple[tuple[int, str], ...] = ()  # (cell index, record field): client name, reference, note
+    columns: tuple[tuple[str, str], ...] = ()  # (field, the column's name as the file writes it)
+
+
+PROBLEM_ROWS_KEPT = 10_000  # rows with an error the page lists; every one is counted, and all are in the file
+
+
+@dataclass
+class ProblemKind:
+    """One kind of error: its column and message, how many rows have it, and the first of them."""
+    column: str
+    example: str
+    rows: int = 0
+    first_rows: list[int] = field(default_factory=list)
 
 
 @dataclass
 class BatchResult:
     rows: int = 0
     errors: int = 0
+    problem_rows: list[tuple[int, tuple[Problem, ...]]] = field(default_factory=list)  # the first PROBLEM_ROWS_KEPT
+    kinds: dict[tuple[str, str], ProblemKind] = field(default_factory=dict)
+
+    def heard(self, number: int, problems: tuple[Problem, ...]) -> None:
+        """A row with errors: listed (the first PROBLEM_ROWS_KEPT) and counted by kind."""
+        if len(self.problem_rows) < PROBLEM_ROWS_KEPT:
+            self.problem_rows.append((number, problems))
+        for p in problems:
+            kind = self.kinds.setdefault((p.column, _kind_of(p.message)), ProblemKind(p.column, p.message))
+            kind.rows += 1
+            if len(kind.first_rows) < 5:
+                kind.first_rows.append(number)
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
@@ -71,6 +103,11 @@ class BatchResult:
         passed = [passed_through(self.passed_through)] if self.passed_through else []
         blank = [f"{self.blank_lines:,} blank row(s) skipped (a row of empty cells is not a case)"] if self.blank_lines else []
         return [*self.notices, *passed, *blank]
+
+
+def _kind_of(message: str) -> str:
+    """A message without the values it quotes: rows that break one rule in different values are one kind."""
+    return re.sub(r"\d+", "#", message.split(":", 1)[0] if " could be " in message else message)
 
 
 NAMED_MAX = 10  # columns a notice names; the rest are counted
@@ -118,17 +155,6 @@ def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:
     return None
 
 
-def _given(cells: list[str], positions: tuple[tuple[int, str], ...]) -> dict:
-    """CSV cells -> scenario input: blank or 'unknown' means not given (a short line lacks some)."""
-    data = {}
-    for i, name in positions:
-        if i < len(cells):
-            cell = cells[i].strip()
-            if cell and cell.lower() not in _BLANK:
-                data[name] = cell
-    return data
-
-
 def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout]:
     """The delimiter (the one that splits the header into the most known columns), the header, and where
     the scenario fields are. A header that names no field, misses a required one or names one twice fails."""
@@ -160,94 +186,130 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
             raise InputError("header", f"column {name} appears twice (columns {seen[name] + 1} and {i + 1}); keep one")
         if name is not None:
             seen[name] = i
-        if name in NAMES:
+        if name in NAMES or name == REQUESTED:
             positions.append((i, name))
         if name in RECORD_NAMES:
             records.append((i, name))
         if name not in QUOTE_COLUMNS:
             kept.append(i)
-    missing = [n for n in REQUIRED if n not in seen]
+    missing = [n for n in REQUIRED if n not in seen and not (n == "days_since_payment" and "paid_on" in seen)]
     if missing:
         raise InputError("header", f"has no column {', '.join(missing)}; it holds {', '.join(best_cells)}; "
                                    f"every row needs {expected}")
-    return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept), tuple(records))
+    columns = tuple((name, best_cells[i]) for i, name in positions)
+    return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept), tuple(records), columns)
 
 
 Numbered = tuple[int, list[str]]  # a row's cells with its row number in a spreadsheet
 Keep = Callable[[int, Optional[Quote], dict[str, str]], None]  # (spreadsheet row, its quote or None, its record)
 
 
-def _row(cells: list[str], layout: Layout, basis: Basis, keep: Optional[Keep] = None, number: int = 0) -> list[str]:
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to quote a file's lines: where the fields are, how cells read, and the basis."""
+    layout: Layout
+    reading: Reading
+    basis: Basis
+
+
+def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
+         number: int = 0) -> tuple[list[str], tuple[Problem, ...]]:
     made: Optional[Quote] = None
     record: dict[str, str] = {}
+    problems: tuple[Problem, ...] = ()
+    layout = job.layout
     if len(cells) > layout.width:
-        quoted = error_row(f"row: has {len(cells) - layout.width} more cell(s) than the header")
+        problems = (Problem("row", f"has {len(cells) - layout.width} more cell(s) than the header"),)
     else:
         try:
             record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
-            made = quote(parse_scenario(_given(cells, layout.positions), basis), basis)
-            quoted = quote_row(made)
-        except InputError as exc:
-            quoted = error_row(str(exc))
+            made = quote(scenario_of(cells, job.reading, job.basis), job.basis)
+        except RowProblems as exc:
+            problems = exc.problems
+        except InputError as exc:  # a record field (client name, reference, note)
+            problems = (Problem(exc.field, exc.message),)
+    quoted = quote_row(made) if made is not None else error_row("; ".join(map(str, problems)))
     if keep is not None:
         keep(number, made, record)
     kept = [cells[i] if i < len(cells) else "" for i in layout.kept]
-    return [safe_cell(c) for c in chain(kept, quoted.values())]
+    return [safe_cell(c) for c in chain(kept, quoted.values())], problems
 
 
-def _output_text(lines: list[Numbered], layout: Layout, basis: Basis,
-                 keep: Optional[Keep] = None) -> tuple[str, int, int]:
-    """Numbered lines in, the output CSV text of those lines out, with (rows, rows with an error)."""
+Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]]]  # output text, rows, (row, problems) of the bad ones
+
+
+def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -> Part:
+    """Numbered lines in, the output CSV text of those lines out, with the rows and the problems of each bad one."""
     buffer = io.StringIO()
     w = writer(buffer)
-    errors = 0
+    bad: list[tuple[int, tuple[Problem, ...]]] = []
     for number, cells in lines:
-        out = _row(cells, layout, basis, keep, number)
-        errors += bool(out[-1])
+        out, problems = _row(cells, job, keep, number)
+        if problems:
+            bad.append((number, problems))
         w.writerow(out)
-    return buffer.getvalue(), len(lines), errors
+    return buffer.getvalue(), len(lines), bad
 
 
-_worker_basis: Optional[Basis] = None  # set once in each worker process, by the pool's initializer
+_jobs: dict[str, Job] = {}  # in a worker: the jobs it has read, by token (the last few)
 
 
-def _start_worker(basis: Basis) -> None:
-    """A worker's start. Its signal handlers are the defaults again: forked from a server (the app's), it
-    inherited the server's SIGTERM handler, which only says "Stopping...", so the pool's terminate() at the end
-    waited for it forever and the batch page hung."""
-    global _worker_basis
+def _start_worker() -> None:
+    """A worker's start: its signal handlers are the defaults (a worker that inherited a server's SIGTERM
+    handler, which only says "Stopping...", was once waited on forever)."""
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, signal.SIG_DFL)
-    _worker_basis = basis
 
 
-def _output_chunk(job: tuple[list[Numbered], Layout]) -> tuple[str, int, int]:
-    """A worker's share: raw lines in (cheaper to send than dicts), finished CSV text back (one string is
-    far cheaper to send than rows of cells); the catalog came with the fork, not through a pipe."""
-    lines, layout = job
-    assert _worker_basis is not None, "a worker quotes only under the basis its pool started it with"
-    return _output_text(lines, layout, _worker_basis)
+def _output_chunk(task: tuple[str, bytes, list[Numbered]]) -> Part:
+    """A worker's share: raw lines in (cheaper to send than dicts), finished CSV text back (one string is far
+    cheaper to send than rows of cells). The job comes pickled once per run; each worker reads it once."""
+    token, blob, lines = task
+    job = _jobs.get(token)
+    if job is None:
+        job = _jobs[token] = pickle.loads(blob)
+        while len(_jobs) > 4:
+            _jobs.pop(next(iter(_jobs)))
+    return _output_text(lines, job)
 
 
 CHUNK_ROWS = 4000
 PARALLEL_FROM_ROWS = 2 * CHUNK_ROWS
+_pool: Optional[multiprocessing.pool.Pool] = None
+_pool_lock = threading.Lock()
 
 
 def _workers() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
     return max(1, min(os.cpu_count() or 1, 4))
+
+
+def shared_pool() -> multiprocessing.pool.Pool:
+    """The worker processes of this process's batches, started once. From a fresh forkserver (spawn where there
+    is none), never a fork of the caller: the caller may be a threaded server (Streamlit), and a fork copies its
+    locks and signal handlers mid-use."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["policy.batch"])  # each worker starts with the engine imported
+            _pool = context.Pool(_workers(), _start_worker)
+            atexit.register(_pool.terminate)
+        return _pool
 
 
 def run_batch(source: IO[str], target: IO[str], basis: Basis,
               progress: Optional[Callable[[int], object]] = None, keep: Optional[Keep] = None,
-              workers: Optional[int] = None) -> BatchResult:
-    """Quote every row of `source` into `target`. A file that cannot be read as a CSV of scenarios raises
-    InputError naming the line; the caller writes to a temporary file, so nothing partial is left.
-    `progress` hears the rows done after each chunk; `keep` is handed every row's Quote (in this process).
+              workers: Optional[int] = None, date_order: Optional[DateOrder] = None) -> BatchResult:
+    """Quote every row of `source` into `target` under `basis`: a row with a payment date and no days counts them
+    to `basis.as_of` (the run's day). A file that cannot be read as a CSV of scenarios raises InputError naming the
+    line; the caller writes to a temporary file, so nothing partial is left. `progress` hears the rows done after
+    each chunk; `keep` is handed every row's Quote (in this process). `date_order`: how the file writes a slashed
+    date ('dmy' or 'mdy'); without it an ambiguous one is an error.
 
-    A large file streams through worker processes in chunks, in order: reading, quoting and writing overlap,
-    and the workers write the output text."""
+    A large file streams through the shared worker processes in chunks, in order: reading, quoting and writing
+    overlap, and the workers write the output text."""
     result = BatchResult()
     reader = None
     try:
@@ -255,6 +317,8 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         if not first.strip():
             raise InputError("input", "the CSV is empty; the first line must name the scenario fields")
         delimiter, header, layout = _read_header(first, result)
+        job = Job(layout, Reading(layout.positions, dict(layout.columns),
+                                  Readers.of(basis.catalog.on(basis.as_of), date_order), basis.as_of), basis)
         reader = csv.reader(source, delimiter=delimiter)
         writer(target).writerow([safe_cell(header[i]) for i in layout.kept] + list(QUOTE_COLUMNS))
         lines = _rows(reader, result)
@@ -263,13 +327,13 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         if workers is None:
             workers = 1 if keep is not None else _workers()  # keep hears every quote in this process
         if workers > 1 and len(head) == PARALLEL_FROM_ROWS:
-            with multiprocessing.get_context("fork").Pool(workers, _start_worker, (basis,)) as pool:
-                parts = pool.imap(_output_chunk, ((chunk, layout) for chunk in chunks))
-                for part in parts:
-                    _write(target, part, result, progress)
+            blob = pickle.dumps(job)
+            token = hashlib.sha256(blob).hexdigest()
+            for part in shared_pool().imap(_output_chunk, ((token, blob, chunk) for chunk in chunks)):
+                _write(target, part, result, progress)
         else:
             for chunk in chunks:
-                _write(target, _output_text(chunk, layout, basis, keep), result, progress)
+                _write(target, _output_text(chunk, job, keep), result, progress)
     except UnicodeDecodeError:
         raise NotText(getattr(source, "encoding", "utf-8")) from None
     except csv.Error as exc:
@@ -281,13 +345,13 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
 
 
 def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,
-               keep: Optional[Keep] = None, *, basis: Basis) -> BatchResult:
+               keep: Optional[Keep] = None, *, basis: Basis, date_order: Optional[DateOrder] = None) -> BatchResult:
     """run_batch from a file to a file, for the command line and the batch page alike. The output is written
     beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
         with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
-            result = run_batch(fin, fout, basis, progress=progress, keep=keep)
+            result = run_batch(fin, fout, basis, progress=progress, keep=keep, date_order=date_order)
         os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)
     except NotText as exc:
@@ -334,11 +398,13 @@ def _chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
         yield chunk
 
 
-def _write(target: IO[str], part: tuple[str, int, int], result: BatchResult,
+def _write(target: IO[str], part: Part, result: BatchResult,
            progress: Optional[Callable[[int], object]] = None) -> None:
-    text, rows, errors = part
+    text, rows, bad = part
     target.write(text)
     result.rows += rows
-    result.errors += errors
+    result.errors += len(bad)
+    for number, problems in bad:
+        result.heard(number, problems)
     if progress is not None:
         progress(result.rows)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .batch import NotText, not_text, open_csv, quote_file, run_batch
+from .cells import DATE_ORDERS
 from .diff import band_changes, rule_changes
 from .diff import summary_lines as diff_summary
 from .errors import InputError, PolicyFileError
@@ -168,23 +169,24 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.output == "-":
         try:
             with open_csv(source) as fin:
-                result = run_batch(fin, sys.stdout, _basis(args))
+                result = run_batch(fin, sys.stdout, _basis(args), date_order=args.date_order)
         except NotText as exc:
             raise not_text(source, args.input, exc) from None
     else:
-        result = _batch_to_file(source, Path(args.output), args.input, _basis(args))
+        result = _batch_to_file(source, Path(args.output), args.input, _basis(args), args.date_order)
     _say(result, args.output)
     return 0
 
 
-def _batch_to_file(source: Path, target: Path, label: str, basis: Basis):
+def _batch_to_file(source: Path, target: Path, label: str, basis: Basis, date_order: Optional[str] = None):
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
     if target.is_dir():
         raise InputError("-o", f"{target} is a folder; give a file name")
     if not target.parent.resolve().is_dir():
         raise InputError("-o", f"no such folder: {target.parent}")
-    return quote_file(source, target, label, mode=_file_mode(target), basis=basis)
+    return quote_file(source, target, label, mode=_file_mode(target), basis=basis,
+                      date_order=date_order)  # type: ignore[arg-type]  # argparse's choices are DateOrder's
 
 
 def _file_mode(target: Path) -> int:
@@ -349,10 +351,15 @@ def build_parser() -> Parser:
     b = sub.add_parser("batch", help="quote every row of a CSV", description=(
         "Quote every row of IN.csv (UTF-8 or UTF-16; columns named as the scenario fields, their labels or "
         "flags) into OUT.csv: the same rows in the same order, with " + ", ".join(QUOTE_COLUMNS) + " added. "
-        "A bad row gets an error and is kept. Cells that a spreadsheet would run as a formula are prefixed "
-        "with a single quote."))
+        "A bad row gets every error of it and is kept. Cells are read as people write them: amounts with $ "
+        "and thousands separators, percents with %, providers and services by id or name, yes/no, dates; a row "
+        "may give paid_on (and requested_on) instead of days_since_payment, the run's day standing in for the "
+        "request. Cells that a spreadsheet would run as a formula are prefixed with a single quote."))
     b.add_argument("input", metavar="IN.csv")
     b.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="the output file, or - for standard output")
+    b.add_argument("--date-order", choices=list(DATE_ORDERS), default=None,
+                   help="how the file writes a slashed date: " + "; ".join(f"{k}: {v}" for k, v in DATE_ORDERS.items())
+                   + " (ISO dates and spreadsheet date cells need none; without it an ambiguous date is an error)")
     _add_catalog_flag(b)
     b.set_defaults(run=cmd_batch)
 

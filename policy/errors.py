@@ -87,6 +87,11 @@ def first_error(exc: ValidationError, known: Sequence[str] = ()) -> InputError:
     return _describe(errors[0], known)
 
 
+def each_error(exc: ValidationError, known: Sequence[str] = ()) -> list[InputError]:
+    """Every problem of a pydantic error, each naming its field (a batch row reports them all)."""
+    return [_describe(e, known) for e in exc.errors(include_url=False)]
+
+
 def describe_all(exc: ValidationError, data: Any = None) -> list[str]:
     """Every problem as 'where: what'; `data`, the input validated, names list items as the file does."""
     return [str(_describe(e, data=data)) for e in exc.errors(include_url=False)]

@@ -9,7 +9,7 @@ from .models import Quote, Scenario, quote_to_json
 from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
-    "provider_name", "policy_version", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
+    "provider_name", "policy_version", "requested_on", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
     "sections", "error",
 )
 
@@ -27,6 +27,7 @@ def quote_row(q: Quote) -> dict[str, str]:
     return {
         "provider_name": q.provider_name,
         "policy_version": q.policy_version,
+        "requested_on": "" if q.scenario.requested_on is None else q.scenario.requested_on.isoformat(),
         "refund_min": q.refund_min,
         "refund_max": q.refund_max,
         "refund_pct_min": q.refund_pct_min,

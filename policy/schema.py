@@ -34,6 +34,13 @@ FEE_CAP_MAX = Decimal(1_000_000_000)  # dollars
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=TEXT_MAX)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled (to a batch worker) without what a cached_property keeps: it holds mapping proxies, which
+        cannot be pickled, and is made again on first use."""
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k in type(self).model_fields}
+        return state
+
 
 ClauseRole = Literal["rule", "min", "max", "context"]
 

@@ -62,6 +62,13 @@ class Version:
 class Catalog:
     versions: tuple[Version, ...]
 
+    def __getstate__(self) -> dict:
+        """Pickled (to a batch worker) as its versions: what its cached properties keep is made again."""
+        return {"versions": self.versions}
+
+    def __setstate__(self, state: dict) -> None:
+        object.__setattr__(self, "versions", state["versions"])
+
     @cached_property
     def in_force(self) -> Mapping[str, tuple[Version, ...]]:
         """Each provider's seed and published versions, by effective date (a later one replaces an earlier one
@@ -74,8 +81,17 @@ class Catalog:
         return MappingProxyType({p: tuple(sorted(vs, key=lambda v: (v.effective, v.published_at or datetime.min)))
                                  for p, vs in found.items()})
 
+    @cached_property
+    def _by_day(self) -> dict[date, Mapping[str, PolicyFile]]:
+        return {}  # on()'s answers: a batch asks for the same few days once per row
+
     def on(self, day: date) -> Mapping[str, PolicyFile]:
         """The version of each provider in force on `day`; before a provider's first effective date, its first."""
+        known = self._by_day.get(day)
+        if known is not None:
+            return known
+        if len(self._by_day) >= 4096:  # a batch of payments on every day of decades: start again
+            self._by_day.clear()
         chosen = {}
         for provider, versions in self.in_force.items():
             current = versions[0]
@@ -83,7 +99,8 @@ class Catalog:
                 if v.effective <= day:
                     current = v
             chosen[provider] = current.policy
-        return MappingProxyType(chosen)
+        found = self._by_day[day] = MappingProxyType(chosen)
+        return found
 
     def of(self, provider: str) -> tuple[Version, ...]:
         """Every version of one provider, drafts included, in effective order."""

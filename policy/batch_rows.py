@@ -1,0 +1,105 @@
+"""A batch row's cells -> its scenario, or every problem of the row, each naming its column as the file names it
+(decisions.md 5 "batch dates" and "spreadsheet values")."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from pydantic import ValidationError
+
+from .cells import Readers, blank, day
+from .errors import InputError, each_error
+from .fields import BY_NAME, NAMES
+from .models import Scenario
+from .quoting import check_against
+from .versions import Basis
+
+REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
+
+
+@dataclass(frozen=True)
+class Problem:
+    column: str  # as the file names it
+    message: str  # what is allowed
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.message}"
+
+
+class RowProblems(Exception):
+    """Everything wrong with one row, not only the first thing."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a batch reads its rows: the positions of the fields, the file's own names for them, and the readers."""
+    positions: tuple[tuple[int, str], ...]  # (cell index, scenario field or REQUESTED)
+    columns: Mapping[str, str]  # field -> the column's name as the file writes it
+    readers: Readers
+    run_day: date  # requested_on where a row gives a payment date and no request date nor days
+
+    def column(self, field: str) -> str:
+        return self.columns.get(field, field)
+
+
+def scenario_of(cells: list[str], reading: Reading, basis: Basis) -> Scenario:
+    """The row's scenario under the basis; RowProblems names every cell that cannot be read and every rule
+    the values break."""
+    problems: list[Problem] = []
+    data: dict[str, object] = {}
+    for i, name in reading.positions:
+        text = cells[i] if i < len(cells) else ""
+        if blank(text):
+            continue
+        try:
+            data[name] = day(text, reading.readers.order) if name == REQUESTED else \
+                reading.readers.read(BY_NAME[name], text)
+        except ValueError as exc:
+            problems.append(Problem(reading.column(name), str(exc)))
+    problems += _dated(data, reading)
+    failed = {p.column for p in problems}
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems += [Problem(reading.column(e.field), e.message) for e in each_error(exc, NAMES)
+                     if reading.column(e.field) not in failed]
+    if problems:
+        order = {column: i for i, column in enumerate(reading.columns.values())}
+        raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads
+    try:
+        check_against(scenario, basis.policies(scenario.paid_on))
+    except InputError as exc:
+        raise RowProblems([Problem(reading.column(exc.field), exc.message)]) from None
+    return scenario
+
+
+def _dated(data: dict[str, object], reading: Reading) -> list[Problem]:
+    """decisions.md 5 'batch dates': a payment date without days counts them to the request day (the run's day
+    unless the row gives one); days and dates that disagree are an error naming both."""
+    asked = data.pop(REQUESTED, None)
+    paid = data.get("paid_on")
+    if not isinstance(paid, date):
+        if isinstance(asked, date):
+            return [Problem(reading.column(REQUESTED), f"needs a {reading.column('paid_on')} to count the days from")]
+        return []
+    until = asked if isinstance(asked, date) else reading.run_day
+    days = (until - paid).days
+    given: Optional[object] = data.get("days_since_payment")
+    if given is not None:
+        if isinstance(asked, date) and int(str(given)) != days:
+            return [Problem(reading.column("days_since_payment"),
+                            f"says {given} but {reading.column('paid_on')} {paid} to {reading.column(REQUESTED)} "
+                            f"{asked} is {days} days; give one or make them agree")]
+        return []
+    if days < 0:
+        which = reading.column(REQUESTED) if isinstance(asked, date) else "the day of this run"
+        return [Problem(reading.column("paid_on"), f"{paid} is after {which} ({until}); a request comes after the "
+                                                   "payment")]
+    data["days_since_payment"] = str(days)
+    return []

@@ -1,0 +1,186 @@
+"""A spreadsheet's cells as people write them -> scenario values (decisions.md 5 "spreadsheet values").
+
+Amounts with a currency sign, en-US thousands separators and spaces; percents with a % sign; providers and
+services by id or by the names the app shows (case, accents, spaces and punctuation folded); yes/no booleans;
+ISO dates (a spreadsheet's date cells arrive so) and day/month orders the user names. Each reader either returns
+the value as the scenario takes it or raises ValueError saying what is allowed; the batch names the column.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, Optional
+
+from .fields import FIELDS, FieldSpec
+from .models import check_plain, parse_plain
+from .records import folded
+from .schema import PolicyFile
+
+DateOrder = Literal["dmy", "mdy"]
+DATE_ORDERS: dict[str, str] = {"dmy": "day/month/year (31/12/2026)", "mdy": "month/day/year (12/31/2026)"}
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0"})
+BLANK_WORDS = frozenset({"", "null", "none", "unknown", "not known", "n/a", "na", "?"})
+_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009"), None)  # spaces, no-break and thin spaces
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_SLASHED = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})")
+
+
+def key(text: str) -> str:
+    """How a name is matched: case, accents, spaces and punctuation folded ('Social Beat Digital' ->
+    'socialbeatdigital', 'Website design & development' -> 'websitedesigndevelopment')."""
+    return "".join(ch for ch in folded(text) if ch.isalnum())
+
+
+def blank(text: str) -> bool:
+    return text.strip().lower() in BLANK_WORDS
+
+
+def money(text: str) -> str:
+    """'$8,000.00', '8 000.00', 'USD 1200' -> '8000.00'; anything else as the plain number it must be."""
+    bare = text.translate(_SPACES)
+    for sign in ("$", "USD", "usd", "US$"):
+        if bare.startswith(sign):
+            bare = bare[len(sign):]
+        elif bare.startswith("-" + sign):
+            bare = "-" + bare[1 + len(sign):]
+    if "," in bare:
+        if not _THOUSANDS.fullmatch(bare):
+            raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00 (a comma only between "
+                             "thousands)")
+        bare = bare.replace(",", "")
+    try:
+        return str(parse_plain(bare))
+    except (ValueError, ArithmeticError):
+        raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00") from None
+
+
+def percent(text: str) -> str:
+    """'40%', '40 %', '37.5' -> the number of percent."""
+    bare = text.translate(_SPACES).removesuffix("%")
+    try:
+        return str(parse_plain(bare))
+    except (ValueError, ArithmeticError):
+        raise ValueError("must be a percent from 0 to 100, such as 40, 40% or 37.5%") from None
+
+
+def whole_days(text: str) -> str:
+    bare = text.translate(_SPACES)
+    try:
+        return check_plain(bare.replace(",", "") if _THOUSANDS.fullmatch(bare) else bare, whole=True)
+    except ValueError:
+        raise ValueError("must be a whole number of days, such as 7") from None
+
+
+def truth(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("must be yes or no (also y/n, true/false, 1/0), or blank where not known")
+
+
+def day(text: str, order: Optional[DateOrder] = None) -> date:
+    """An ISO date (a spreadsheet's date cell arrives so, with or without a time), or a slashed one: year first,
+    or day and month in the order the user named. Where both could be the month and they differ (03/04/2026),
+    the order must be named; 25/04/2026 can only be a day first."""
+    bare = text.strip()
+    iso = bare.split("T")[0].split(" ")[0]
+    try:
+        return date.fromisoformat(iso)
+    except ValueError:
+        pass
+    found = _SLASHED.fullmatch(iso)
+    if not found:
+        raise ValueError("must be a date: YYYY-MM-DD, or a spreadsheet's date cell")
+    a, b, c = (int(x) for x in found.groups())
+    if len(found.group(1)) == 4:
+        year, month, dom = a, b, c
+    elif len(found.group(3)) == 4:
+        year = c
+        if order == "dmy" or (order is None and a > 12 >= b):
+            dom, month = a, b
+        elif order == "mdy" or (order is None and b > 12 >= a):
+            month, dom = a, b
+        elif a == b:
+            month = dom = a
+        else:
+            raise ValueError(f"{bare} could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}: say which order the "
+                             "file uses (day/month or month/day), or write YYYY-MM-DD")
+    else:
+        raise ValueError("must be a date with a four-digit year: YYYY-MM-DD, or a spreadsheet's date cell")
+    try:
+        return date(year, month, dom)
+    except ValueError:
+        raise ValueError(f"{bare} is not a day of the calendar") from None
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _lookup(names: Mapping[str, str]) -> dict[str, str]:
+    """Each id and each shown name, folded -> the id; and each id as it is written."""
+    return {key(shown): value for value, shown in names.items()} | {key(value): value for value in names} | {
+        value: value for value in names}
+
+
+@dataclass(frozen=True)
+class Readers:
+    """How one batch reads its cells: names by field (the providers are those of its catalog; a choice field's
+    are its declared labels) and the date order the user named, if any. Plain data: it goes to worker processes."""
+    names: Mapping[str, Mapping[str, str]]  # field -> folded id or name -> id
+    allowed: Mapping[str, str]  # field -> what a cell may say, for the message
+    order: Optional[DateOrder] = None
+
+    @classmethod
+    def of(cls, policies: Mapping[str, PolicyFile], order: Optional[DateOrder] = None) -> Readers:
+        names: dict[str, dict[str, str]] = {}
+        allowed: dict[str, str] = {}
+        for spec in FIELDS:
+            shown = ({p: policy.name for p, policy in policies.items()} if spec.kind == "provider"
+                     else spec.choice_labels or dict(zip(spec.choices, spec.choices)) if spec.kind == "choice" else None)
+            if shown is not None:
+                names[spec.name] = _lookup(shown)
+                allowed[spec.name] = "one of " + ", ".join(f"{v} ({label})" if label != v else v
+                                                           for v, label in shown.items())
+        return cls(names, allowed, order)
+
+    def read(self, spec: FieldSpec, text: str) -> object:
+        """The cell as the scenario takes it; ValueError says what is allowed."""
+        kind = spec.kind
+        if kind == "money":
+            return money(text)
+        if kind == "percent":
+            return percent(text)
+        if kind == "days":
+            return whole_days(text)
+        if kind in ("tristate", "flag"):
+            return truth(text)
+        if kind == "date":
+            return day(text, self.order)
+        if spec.name in self.names:  # a provider or a choice, by id or by the name the app shows
+            names = self.names[spec.name]
+            found = names.get(text) or names.get(key(text))  # an id as written needs no folding
+            if found is None:
+                raise ValueError(f"must be {self.allowed[spec.name]}")
+            return found
+        return text.strip()
+
+
+# How the template and the page say what a batch accepts, per kind.
+SPELLINGS: dict[str, str] = {
+    "money": "8000, 8000.00, 8,000.00 or $8,000.00",
+    "percent": "40, 40% or 37.5%",
+    "days": "a whole number of days",
+    "tristate": "yes/no, y/n, true/false, 1/0; blank where not known",
+    "flag": "yes/no, y/n, true/false, 1/0; blank for no",
+    "date": "YYYY-MM-DD or a spreadsheet date cell (31/12/2026 with the day/month order named)",
+    "provider": "the id or the name the app shows",
+    "choice": "the id or the name the app shows",
+    "stage": "a stage id of the provider's service",
+}

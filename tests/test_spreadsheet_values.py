@@ -1,0 +1,154 @@
+"""A batch reads cells as spreadsheets and people write them (decisions.md 5 "spreadsheet values" and "batch
+dates"), and a row reports every error it has, each naming its column as the file names it."""
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from shipped import BASIS
+
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
+from policy.batch import run_batch
+from policy.cells import Readers, day, key, money, percent, truth
+from policy.export import quote_row
+from policy.fields import BY_NAME
+
+READERS = Readers.of(policies())
+
+
+@pytest.mark.parametrize("cell, read", [
+    ("8000", "8000"), ("8000.00", "8000.00"), ("$8,000.00", "8000.00"), ("8,000.00", "8000.00"),
+    (" $ 8 000.50 ", "8000.50"), ("1,200", "1200"), ("USD 1200", "1200"), ("1,234,567.89", "1234567.89"),
+    ("8\u00a0000", "8000"),
+])
+def test_amounts_as_people_write_them(cell, read):
+    assert money(cell) == read
+
+
+@pytest.mark.parametrize("cell", ["8,00", "1,2345", "$8.000,00", "eight", "1e3", "$", "8.000.00"])
+def test_an_amount_that_cannot_be_read_says_what_is_allowed(cell):
+    with pytest.raises(ValueError, match=r"8,000\.00"):
+        money(cell)
+
+
+@pytest.mark.parametrize("cell, read", [("40%", "40"), ("40 %", "40"), ("37.5%", "37.5"), ("0", "0"), ("100%", "100")])
+def test_percents_with_or_without_their_sign(cell, read):
+    assert percent(cell) == read
+
+
+@pytest.mark.parametrize("cell, read", [(w, True) for w in ("yes", "Y", "TRUE", "1", "true", "Yes")]
+                         + [(w, False) for w in ("no", "N", "False", "0")])
+def test_yes_and_no_in_their_usual_spellings(cell, read):
+    assert truth(cell) is read
+
+
+@pytest.mark.parametrize("cell, order, read", [
+    ("2026-03-04", None, date(2026, 3, 4)), ("2026-03-04 00:00:00", None, date(2026, 3, 4)),
+    ("2026-03-04T10:30:00", None, date(2026, 3, 4)), ("2026/03/04", None, date(2026, 3, 4)),
+    ("25/04/2026", None, date(2026, 4, 25)), ("04/25/2026", None, date(2026, 4, 25)),
+    ("03/04/2026", "dmy", date(2026, 4, 3)), ("03/04/2026", "mdy", date(2026, 3, 4)), ("05/05/2026", None, date(2026, 5, 5)),
+])
+def test_dates_iso_spreadsheet_cells_and_slashed_in_a_named_order(cell, order, read):
+    assert day(cell, order) == read
+
+
+def test_an_ambiguous_date_is_refused_naming_both_readings_unless_the_order_is_named():
+    with pytest.raises(ValueError, match="3 April or 4 March.*say which order"):
+        day("03/04/2026")
+    with pytest.raises(ValueError, match="not a day of the calendar"):
+        day("31/02/2026", "dmy")
+
+
+@pytest.mark.parametrize("field, cell, read", [
+    ("provider", "Social Beat Digital", "socialbeat"), ("provider", "  social beat  digital ", "socialbeat"),
+    ("provider", "socialbeat", "socialbeat"), ("provider", "STEP-INTO", "stepinto"),
+    ("provider", "ITMediaSolutions.us", "itmedia"), ("service", "Website design & development", "website"),
+    ("service", "website", "website"), ("service", "PPC / paid advertising", "ppc"),
+    ("payment_method", "card", "card"),
+])
+def test_providers_and_services_by_id_or_by_the_name_the_app_shows(field, cell, read):
+    assert READERS.read(BY_NAME[field], cell) == read
+
+
+def test_an_unknown_name_lists_what_is_allowed():
+    with pytest.raises(ValueError, match=r"socialbeat \(Social Beat Digital\)"):
+        READERS.read(BY_NAME["provider"], "Acme")
+
+
+@given(st.sampled_from(sorted(policies())), st.sampled_from(["upper", "lower", "spaced"]))
+def test_a_provider_name_folded_any_way_reads_as_its_id(pid, how):
+    name = policies()[pid].name
+    written = {"upper": name.upper(), "lower": name.lower(), "spaced": " ".join(name)}[how]
+    assert key(written) == key(name) and READERS.read(BY_NAME["provider"], written) == pid
+
+
+def batch(text: str, basis=BASIS, **kw):
+    out = io.StringIO()
+    result = run_batch(io.StringIO(text), out, basis, **kw)
+    return result, list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+CLEAN = dict(provider="socialbeat", service="website", amount_paid="8000.00", completion_pct="40",
+             days_since_payment="5", work_started="true", third_party_costs="1200.00")
+
+
+def test_a_row_written_as_people_write_it_is_quoted_as_its_clean_scenario():
+    result, rows = batch("Provider,Service,Amount Paid,Project completion (%),Days since payment,Work started,"
+                         "Third-party costs\n"
+                         'Social Beat Digital,Website design & development,"$8,000.00",40%,5,yes,"1,200.00"\n')
+    q = quote(parse_scenario(CLEAN, BASIS), BASIS)
+    assert result.errors == 0
+    assert {k: rows[0][k] for k in quote_row(q)} == quote_row(q)
+
+
+def test_a_payment_date_alone_counts_the_days_to_the_run_day_written_in_the_output():
+    paid = BASIS.as_of - timedelta(days=5)
+    result, rows = batch(f"provider,service,amount_paid,completion_pct,paid_on\nsocialbeat,website,8000,40,{paid}\n")
+    q = quote(parse_scenario({**CLEAN, "third_party_costs": "0", "work_started": None, "paid_on": paid.isoformat()},
+                             BASIS), BASIS)
+    assert result.errors == 0 and rows[0]["requested_on"] == BASIS.as_of.isoformat()
+    assert (rows[0]["refund_min"], rows[0]["refund_max"]) == (q.refund_min, q.refund_max)
+
+
+def test_a_request_date_counts_the_days_and_days_that_disagree_are_an_error_naming_both():
+    text = ("provider,service,amount_paid,completion_pct,paid_on,requested_on,days_since_payment\n"
+            "socialbeat,website,8000,40,2026-03-01,2026-03-06,\n"
+            "socialbeat,website,8000,40,2026-03-01,2026-03-06,5\n"
+            "socialbeat,website,8000,40,2026-03-01,2026-03-06,9\n"
+            "socialbeat,website,8000,40,,2026-03-06,9\n"
+            "socialbeat,website,8000,40,2026-03-09,2026-03-06,\n")
+    result, rows = batch(text)
+    assert [r["requested_on"] for r in rows[:2]] == ["2026-03-06", "2026-03-06"] and not rows[0]["error"]
+    assert "days_since_payment: says 9 but paid_on 2026-03-01 to requested_on 2026-03-06 is 5 days" in rows[2]["error"]
+    assert rows[3]["error"] == "requested_on: needs a paid_on to count the days from"
+    assert "paid_on: 2026-03-09 is after requested_on" in rows[4]["error"]
+    assert result.errors == 3
+
+
+def test_an_ambiguous_date_is_refused_unless_the_batch_names_the_order():
+    text = "provider,service,amount_paid,completion_pct,Payment date,Request date\nsocialbeat,website,8000,40,03/04/2026,10/04/2026\n"
+    _, rows = batch(text)
+    assert rows[0]["error"].startswith("Payment date: 03/04/2026 could be 3 April or 4 March")
+    assert "Request date: 10/04/2026 could be" in rows[0]["error"]  # every error of the row
+    _, rows = batch(text, date_order="dmy")
+    assert not rows[0]["error"] and rows[0]["requested_on"] == "2026-04-10"
+
+
+def test_a_row_with_two_errors_names_both_in_the_columns_the_file_names():
+    result, rows = batch("Provider,Service,Amount Paid,Completion,Days\nsocialbeat,website,$8.0.00,140%,five\n")
+    error = rows[0]["error"]
+    assert error.startswith("Amount Paid: ") and "Days: must be a whole number of days" in error
+    assert "Completion: must be less than or equal to 100" in error
+    kinds = {(k.column, k.rows) for k in result.kinds.values()}
+    assert kinds == {("Amount Paid", 1), ("Days", 1), ("Completion", 1)}
+    assert result.problem_rows[0][0] == 2  # its row as a spreadsheet shows it
+
+
+def test_errors_are_grouped_by_kind_with_their_counts_and_first_rows():
+    rows = "".join(f"socialbeat,website,{amount},40,5\n" for amount in ["abc", "8000", "xyz", "-5", "qq"])
+    result, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment\n" + rows)
+    kinds = sorted(((k.column, k.rows, k.first_rows) for k in result.kinds.values()), key=lambda k: -k[1])
+    assert kinds == [("amount_paid", 3, [2, 4, 6]), ("amount_paid", 1, [5])] and result.errors == 4
