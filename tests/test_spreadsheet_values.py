@@ -56,7 +56,7 @@ def test_dates_iso_spreadsheet_cells_and_slashed_in_a_named_order(cell, order, r
 
 
 def test_an_ambiguous_date_is_refused_naming_both_readings_unless_the_order_is_named():
-    with pytest.raises(ValueError, match="3 April or 4 March.*say which order"):
+    with pytest.raises(ValueError, match=r"3 April or 4 March.*say which order"):
         day("03/04/2026")
     with pytest.raises(ValueError, match="not a day of the calendar"):
         day("31/02/2026", "dmy")
