@@ -11,22 +11,26 @@ from decimal import Decimal
 from pathlib import Path
 
 from .batch import open_csv
-from .export import scenario_cells
+from .batch_rows import REQUESTED
 from .fields import NAMES
-from .models import Scenario
 from .spreadsheet import original_cell, rows_text
 
-EXAMPLES = (
-    dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30, days_since_payment=5),
-    dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0, days_since_payment=2,
-         work_started="false"),
+# The template's rows: each written in a spelling a batch reads (ids or the names the app shows, $ and thousands
+# separators, %, yes/no, a payment date instead of days), so the file itself shows what a cell may say.
+EXAMPLES: tuple[dict[str, str], ...] = (
+    dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct="30", days_since_payment="5"),
+    dict(provider="Social Beat Digital", service="Website design & development", amount_paid="$5,000.00",
+         completion_pct="30%", days_since_payment="5", work_started="yes", third_party_costs="$1,200.00"),
+    dict(provider="Step-Into", service="PPC / paid advertising", amount_paid="1,200.00", completion_pct="0",
+         paid_on="2026-11-30", requested_on="2026-12-02", work_started="no", deliverables_provided="n",
+         payment_method="card"),
 )
+TEMPLATE_COLUMNS = (*NAMES, REQUESTED)
 
 
 def template_csv() -> str:
-    """Every column the batch reads, with two example rows (as a quote's CSV writes a scenario)."""
-    rows = [scenario_cells(Scenario.model_validate(example)) for example in EXAMPLES]
-    return rows_text([list(NAMES), *([row.get(name, "") for name in NAMES] for row in rows)])
+    """Every column the batch reads, with example rows in the spellings it reads."""
+    return rows_text([list(TEMPLATE_COLUMNS), *([row.get(name, "") for name in TEMPLATE_COLUMNS] for row in EXAMPLES)])
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,14 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     as_json = json.loads(rows_json(result["csv"]))  # the JSON download holds the same rows, as data
     assert as_json[0]["note"] == '=HYPERLINK("http://e.com")'  # JSON is not a spreadsheet: no guard in it
     assert as_json == [{k: v.removeprefix("'") for k, v in r.items()} for r in rows]
-    table = at.dataframe[0].value
+    tables = [d.value for d in at.dataframe]
+    table = next(t for t in tables if "Provider" in t.columns)
     assert list(table["Provider"]) == ["Social Beat Digital", "Step-Into"] and list(table["Rows"]) == [1, 1]
+    kinds = next(t for t in tables if "First rows" in t.columns)  # the errors on the page, not only in the file
+    assert kinds.to_dict("records") == [{"Column": "provider", "Error": kinds["Error"][0], "Rows": 1, "First rows": "3"}]
+    assert kinds["Error"][0].startswith("must be one of itmedia (ITMediaSolutions.us)")
+    listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Error"])
+    assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"]
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut
@@ -113,7 +119,7 @@ def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
 
 def test_the_template_is_read_back_by_the_batch(url):
     at = run(batch_page(), "template.csv", template_csv().encode())
-    assert [m.value for m in at.metric] == ["2", "2", "0"]
+    assert [m.value for m in at.metric] == ["3", "3", "0"]  # every spelling it shows is read
 
 
 def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_refused(url):
