@@ -3,18 +3,33 @@
 The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is for the
 answers submitted: it says what it is for, names any answer changed since, and is scrolled into view."""
 from datetime import timedelta
+from typing import Optional
 
 import streamlit as st
 
 from policy.client import next_steps
-from policy.eligibility import ANSWERS, Answers, changed_answers, notice_question, offered_label, scenario_fields, summary
+from policy.eligibility import Answers, changed_answers, notice_question, offered_label, scenario_fields, summary
 from policy.explain import plain_answer
-from policy.fields import BY_NAME
+from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, scroll, show, state
 from ui.codec import money_text
 from ui.registry import basis, policies
+
+
+def unknown(name: str) -> Unknown:
+    """How a fact the client may not know is declared with its field: its 'not known' answer and its words."""
+    declared = BY_NAME[name].unknown
+    assert declared is not None, f"{name} is not declared as a fact that may be unknown"
+    return declared
+
+
+def answers(name: str) -> dict[str, Optional[bool]]:
+    """A yes-or-no question's answers, as declared with its field: yes, no, and its 'not known' answer."""
+    said = unknown(name)
+    return {**{word.capitalize(): value for value, word in sorted(said.words, reverse=True)}, said.answer: None}
+
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
@@ -36,10 +51,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", value=max(paid_on, first), max_value=today, min_value=first,
                          key="el_paid_on")
-    started = st.radio("Has the work started?", list(ANSWERS), horizontal=True, key="el_started",
-                       index=list(ANSWERS.values()).index(v["work_started"]))
-    delivered = st.radio("Has anything been delivered to you?", list(ANSWERS), horizontal=True, key="el_delivered",
-                         index=list(ANSWERS.values()).index(v["deliverables_provided"]))
+    said_started, said_delivered = answers("work_started"), answers("deliverables_provided")
+    started = st.radio("Has the work started?", list(said_started), horizontal=True, key="el_started",
+                       index=list(said_started.values()).index(v["work_started"]))
+    delivered = st.radio("Has anything been delivered to you?", list(said_delivered), horizontal=True,
+                         key="el_delivered", index=list(said_delivered.values()).index(v["deliverables_provided"]))
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", help="Leave at 0 if nothing has been done.")
     notice = None
@@ -48,7 +64,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         days = BY_NAME["notice_days"]
         notice = st.number_input(asked[0], min_value=int(days.low or 0), max_value=int(days.high or 0),
                                  value=v["notice_days"], step=1,
-                                 placeholder="I don't know", key="el_notice", help=asked[1])
+                                 placeholder=unknown("notice_days").answer, key="el_notice", help=asked[1])
     st.markdown("Did any of these happen?")
     billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
                           key="el_billing")
@@ -58,11 +74,12 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                           key="el_missing")
     methods = [None, *PAYMENT_METHODS]
     method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
-                          format_func=lambda m: "I don't know" if m is None else PAYMENT_METHODS[m], key="el_method")
+                          format_func=lambda m: unknown("payment_method").answer if m is None else PAYMENT_METHODS[m],
+                          key="el_method")
     fields, said = scenario_fields(Answers(
-        provider=provider, service=service, amount_paid=money_text(amount), paid_on=when, started=ANSWERS[started],
-        delivered=ANSWERS[delivered], progress=progress, billing_error=billing, provider_fault=fault,
-        undelivered_promised=missing, payment_method=method, notice_days=notice,
+        provider=provider, service=service, amount_paid=money_text(amount), paid_on=when,
+        started=said_started[started], delivered=said_delivered[delivered], progress=progress, billing_error=billing,
+        provider_fault=fault, undelivered_promised=missing, payment_method=method, notice_days=notice,
     ), today, policies(when))
 
     if st.button("Check my eligibility", type="primary", key="el_check"):
@@ -96,7 +113,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
                 with st.expander("Why: the policy's own words"):
-                    show.explanation(q)
+                    show.explanation(q, for_client=True)
                 show.actions(q, state.share_link)
                 st.divider()
         if st.session_state.get("el_scroll"):

@@ -5,8 +5,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from policy.explain import VERDICT_LABELS, refund_text
+from policy.explain import label_of, refund_text
 from policy.markdown import md_escape as e
+from policy.models import Verdict
 from policy.money import format_range
 from policy.quoting import with_policy
 from policy.records import NAME_MAX
@@ -55,7 +56,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     with row1[1]:
         service = _any("Service", SERVICES, "reg_service")
     with row1[2]:
-        verdict = _any("Verdict", VERDICT_LABELS, "reg_verdict")
+        verdict = _any("Verdict", {v.value: v.label for v in Verdict}, "reg_verdict")  # stored as their strings
     with row1[3]:
         days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
     batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches(by=me)}
@@ -79,7 +80,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Client": [r.client_name for r in rows], "Reference": [r.client_ref for r in rows],
             "Provider": [policies()[r.provider].name if r.provider in policies() else r.provider for r in rows],
             "Service": [SERVICES.get(r.service, r.service) for r in rows],
-            "Verdict": [VERDICT_LABELS.get(r.verdict, r.verdict) for r in rows],
+            "Verdict": [label_of(r.verdict) for r in rows],
             "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
             "Policy version": [r.policy_version for r in rows], "Saved by": [r.saved_by for r in rows],
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"

@@ -3,6 +3,7 @@ that follows the provider's own process. Views of one Quote: no internal ids, ca
 date is known, the deciding clauses quoted with their sections."""
 from __future__ import annotations
 
+import calendar
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,28 +17,37 @@ from .explain import (
     cite,
     deadline_sentence,
     lapsed_sentence,
-    pct_text,
+    max_text,
+    of_refundable,
     plain_answer,
     processing_sentence,
+    refund_terms_sentences,
     refund_text,
+    refund_with_share,
+    review_sentence,
     verdict_label,
     verdict_sentence,
     window_closed_sentence,
     work_done,
 )
 from .markdown import md_file_escape
-from .models import Quote
+from .models import Quote, Verdict
 from .money import format_range, format_usd
 from .schema import PolicyFile
 from .taxonomy import SERVICES
 
+PROJECT_SLOT = "[Your Project Name]"  # Social Beat 5.1's own words for the project's name in its subject line
+
 
 @dataclass(frozen=True)
 class Client:
-    """Optional details a rep adds; left blank, the documents read without them."""
+    """Optional details a rep adds; left blank, the documents read without them. `reference` is the rep's own
+    (the summary's); `project` and `invoice` are the client's, which a request email names (Social Beat 5.1)."""
 
     name: str = ""
     reference: str = ""
+    project: str = ""
+    invoice: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,10 @@ def _service(q: Quote) -> str:
 def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     """What to do, in order: how to ask, by when, what to include and send, how long the refund takes, and
     what else the policy offers. The one list the eligibility page and the client's documents show."""
-    if q.verdict == "not_offered":
+    if q.verdict == Verdict.not_offered:
         return (*q.notes[:1], "Check on the invoice what was bought, and ask again for that service.")
     steps = [policy.contact.how_to_request]
-    if q.verdict == "window_closed" and policy.window:
+    if q.verdict == Verdict.window_closed and policy.window:
         steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")
     else:
@@ -82,9 +92,8 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps.append("In the request, give: " + "; ".join(c.quote for c in policy.contact.request_items) + ".")
     if policy.contact.documents:
         steps.append("Attach: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
-    sentence = processing_sentence(q)
-    if sentence:
-        steps.append(sentence)
+    steps += [s for s in (review_sentence(q, policy), processing_sentence(q)) if s]
+    steps += refund_terms_sentences(q, policy)
     steps += [f"If money is not the answer: {r}." for r in q.remedies]
     return tuple(steps)
 
@@ -97,7 +106,7 @@ def notice_step(q: Quote, policy: PolicyFile) -> Optional[str]:
 def notice_period_step(q: Quote, policy: PolicyFile) -> Optional[str]:
     """A tier this case may fall under refunds the period left once a notice runs out: how long it has to run."""
     periods = [(t, days) for t, days in policy.notice_periods(q.service) if t.id in q.tiers]
-    if not periods or q.verdict in ("window_closed", "not_offered"):
+    if not periods or q.verdict in (Verdict.window_closed, Verdict.not_offered):
         return None
     tier, days = periods[0]
     phase = tier.label.split(":")[0].lower()
@@ -127,7 +136,34 @@ def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
     if q.next_charge_avoided is False:
         return (f"Your notice is too late to avoid next month's charge: cancelling needs {rule.days} days' notice "
                 "before the next billing date.")
-    return f"To avoid next month's charge, cancel at least {rule.days} days before the next billing date."
+    paid_on, asked = q.scenario.paid_on, q.scenario.requested_on
+    if paid_on is None or asked is None:
+        return f"To avoid next month's charge, cancel at least {rule.days} days before the next billing date."
+    billing = next_billing_date(paid_on, asked)
+    counted = f"the billing dates counted monthly from the payment on {paid_on:%d %b %Y}"
+    if billing - timedelta(days=rule.days) >= asked:
+        return (f"To avoid next month's charge, cancel by {billing - timedelta(days=rule.days):%d %b %Y}: {rule.days} "
+                f"days before the next billing date, {billing:%d %b %Y} ({counted}).")
+    after = next_billing_date(paid_on, billing)
+    return (f"It is too late to avoid the charge on {billing:%d %b %Y} ({counted}): cancelling needs {rule.days} days' "
+            f"notice. To avoid the one on {after:%d %b %Y}, cancel by {after - timedelta(days=rule.days):%d %b %Y}.")
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day of the month `months` later; the month's last day where it is shorter (31 Jan -> 28 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def next_billing_date(paid_on: date, after: date) -> date:
+    """The first monthly billing date, counted from the payment, after the day `after`."""
+    months = max((after.year - paid_on.year) * 12 + after.month - paid_on.month, 1)
+    while _months_after(paid_on, months) <= after:
+        months += 1
+    while months > 1 and _months_after(paid_on, months - 1) > after:
+        months -= 1
+    return _months_after(paid_on, months)
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str, list[Part]]:
@@ -146,11 +182,13 @@ def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str
     facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
                  + (f" Stage: {q.stage.label}." if q.stage.id else ""))
     answer = [plain_answer(q)]
-    if q.verdict != "not_offered":  # nothing to quote: the first sentence says so
-        answer += [f"{verdict_label(q)}: {refund_text(q)} ({pct_text(q)}).", verdict_sentence(q)]
+    if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
+        answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q)]
     assumed = if_work_started(q)
     if assumed:
         answer.append(assumed)
+    deductions = tuple(f"{d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})."
+                       for d in q.deductions)
     ranges = [f"{a.title}: " + "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
               for a in q.ambiguities]
     ranges += [f"Depends on {FACT_WORDS.get(u.fact, u.fact)}: " + "; ".join(
@@ -162,6 +200,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str
         policy.contact.note if not (policy.contact.email or policy.contact.phone) else "") if line]
     parts = [
         Part("The answer", tuple(answer)),
+        Part("Deductions", deductions),
         Part("The purchase", tuple(facts)),
         Part("What to do next", next_steps(q, policy), numbered=True),
         Part("Contact", tuple(contact)),
@@ -252,7 +291,7 @@ def _grounds(q: Quote) -> str:
     """What the request argues from: the clause allowing the most; and where the least differs and is not nothing,
     the clause deciding that too, so that both ends of the range are traced to the text."""
     high, low = _deciding(q, "refund_max"), _deciding(q, "refund_min")
-    most, least = format_usd(Decimal(q.refund_max), q.currency), format_usd(Decimal(q.refund_min), q.currency)
+    most, least = max_text(q), format_usd(Decimal(q.refund_min), q.currency)
     under = f"Under {cite(high.section)} of your refund policy (\"{high.quote}\"), I understand"
     if Decimal(q.refund_min) == 0:  # a minimum of nothing is not argued for
         return f"{under} a refund of up to {most} may be due."
@@ -267,10 +306,11 @@ def _grounds(q: Quote) -> str:
 
 def request_email(q: Quote, client: Client = Client()) -> Email:
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
-    items its process asks for, filled in where the quote knows them."""
+    items its process asks for, filled in where the quote or the rep knows them (the project's name and the
+    invoice number: the rep's own reference is not the project's name)."""
     policy = _policy(q)
     s = q.scenario
-    project = client.reference or "[Your Project Name]"  # the project's name, which the quote does not know
+    project = client.project or PROJECT_SLOT  # the project's name, which the quote does not know
     contact = policy.contact
     to = contact.email or (f"[{policy.name}'s {contact.address_name}: the policy gives none"
                            + (f"; ask on {contact.phone}]" if contact.phone else "]"))
@@ -278,7 +318,7 @@ def request_email(q: Quote, client: Client = Client()) -> Email:
     paid_on = f"{s.paid_on:%d %B %Y}" if s.paid_on else "[date of purchase]"
     known = {
         "Date of purchase": paid_on,
-        "Order/Invoice number": "[order or invoice number]",
+        "Order/Invoice number": client.invoice or "[order or invoice number]",
         "Project name and description": f"{project}: {_service(q)}",
         "Reason for refund request": "[why the refund is requested]",
         "Deliverables received to date": delivered[s.deliverables_provided],
@@ -291,14 +331,34 @@ def request_email(q: Quote, client: Client = Client()) -> Email:
                  f"- Work so far: about {work_done(s.completion_pct, policy.bills_monthly(q.service))}",
                  f"- What was delivered: {delivered[s.deliverables_provided]}", "- Reason: [why the refund is requested]"]
     attach = [f"- {c.quote}" for c in policy.contact.documents]
-    lines = [
-        f"Dear {policy.name} team,", "",
-        f"I request a refund for {_service(q)}, paid {format_usd(Decimal(q.amount_paid), q.currency)}.", "",
-        *items, "",
-    ]
+    paid = format_usd(Decimal(q.amount_paid), q.currency)
+    if of_refundable(q):  # a full refund of less than was paid says so in the request itself
+        asked = (f"I request a full refund of the refundable amount for {_service(q)}: {refund_text(q)} of the {paid} "
+                 "paid.")
+    else:
+        asked = f"I request a refund for {_service(q)}, paid {paid}."
+    lines = [f"Dear {policy.name} team,", "", asked, "", *items, ""]
+    if q.deductions:  # named whatever the verdict: the request knows what it does not ask back
+        lines += ["Not part of the refundable amount under your policy:",
+                  *(f"- {d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})"
+                    for d in q.deductions), ""]
     if attach:
         lines += ["Attached:", *attach, ""]
     if q.clauses and Decimal(q.refund_max) > 0:  # a request cites what allows a refund, not what refuses one
         lines += [_grounds(q), ""]
-    lines += ["Kind regards,", client.name or "[your name]"]
+    lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))
+
+
+def _handling(q: Quote, policy: PolicyFile) -> list[str]:
+    """What the policy says happens to the request once sent (review times, refund method, a client abroad), as
+    the client's expectation, each with its section; a paragraph, or nothing."""
+    said = []
+    r = policy.review
+    if r is not None:
+        sections = " and ".join(dict.fromkeys(cite(c.section) for c in r.clauses))
+        said.append(f"As {sections} of your refund policy sets out, I look forward to your acknowledgement of this "
+                    f"request within {r.acknowledge_hours} hours and your review within {r.review_business_days} "
+                    "business days.")
+    said += [f"As your policy sets out, {sentence[:1].lower()}{sentence[1:]}" for sentence in refund_terms_sentences(q, policy)]
+    return [*said, ""] if said else []

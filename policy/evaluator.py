@@ -6,13 +6,14 @@ An unknown fact is evaluated under each value it could take and the band covers 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple, Optional
+from itertools import product
+from typing import Any, NamedTuple, Optional
 
+from .fields import UNKNOWABLE
 from .models import FLAG_FIELDS, Scenario, Verdict
-from .money import HUNDRED, ZERO, to_cents
+from .models import NOTICE_SERVED as NOTICE_SERVED  # declared with the notice field; the linter reads it from here
+from .money import CENT, HUNDRED, ZERO, to_cents
 from .schema import Amount, ExceptionRule, PolicyFile, ServicePlan, Stage, Tier, clock_thresholds
-
-NOTICE_SERVED = 10**6  # a notice period given long ago: fully served
 
 
 class Facts(NamedTuple):
@@ -50,10 +51,22 @@ class Facts(NamedTuple):
 
 
 class World(NamedTuple):
-    """One value for each unknown fact."""
+    """One value for each fact declared to spread when unknown (models.may_be_unknown), in WORLD_FACTS' order."""
 
     deliverables: Optional[bool]
     notice_given: Optional[int]
+
+    def value(self, fact: str) -> Any:
+        """The value this world gives one of the WORLD_FACTS."""
+        return self[WORLD_FACTS.index(fact)]
+
+
+# The scenario facts a World holds, slot by slot: every fact declared to spread, but the stage (which spreads over
+# the stages completion allows). A fact declared so without a slot here is refused as the module loads.
+WORLD_FACTS: tuple[str, ...] = ("deliverables_provided", "notice_days")
+_SPREAD = tuple(f for f in UNKNOWABLE if f.unknown is not None and f.unknown.spread and f.kind != "stage")
+if {f.name for f in _SPREAD} != set(WORLD_FACTS):
+    raise RuntimeError(f"World holds {WORLD_FACTS}; the facts declared to spread are {[f.name for f in _SPREAD]}")
 
 
 class Outcome(NamedTuple):
@@ -91,6 +104,7 @@ class Evaluation(NamedTuple):
     worlds: tuple[World, ...] = ()  # the values the unknown facts were evaluated under
     tiers_low: Decimal = ZERO  # exact, before the exceptions
     tiers_high: Decimal = ZERO
+    below_full: bool = False  # high was set by a partial refund with no amount: it stays below the base
 
 
 def _quantity(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
@@ -119,6 +133,8 @@ def amount(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
         value = min(value, base * a.cap_pct / HUNDRED)
     for extra in a.plus:
         value += amount(extra, base, facts, world)
+    if a.partial:  # decisions.md 'SB our delay': a partial refund is less than the full one
+        value = min(value, base - CENT)
     return max(value, ZERO)
 
 
@@ -150,28 +166,29 @@ def _tier_matches(tier: Tier, facts: Facts, world: World) -> bool:
     return not (when.deliverables_provided is not None and when.deliverables_provided != world.deliverables)
 
 
-def _worlds(plan: ServicePlan, facts: Facts) -> tuple[World, ...]:
-    """The values of the facts not given that the plan's rules read."""
-    given = facts.scenario.deliverables_provided
+def _values(name: str, plan: ServicePlan, facts: Facts) -> tuple[Any, ...]:
+    """The values one declared fact is evaluated under: as given; else what it must be before work starts
+    (decisions.md 'SI not started'); else every declared value, where the plan's rules read it."""
+    given = getattr(facts.scenario, name)
     if given is not None:
-        deliverables: tuple[Optional[bool], ...] = (given,)
-    elif not facts.started:
-        deliverables = (False,)  # decisions.md 'SI not started': nothing is delivered before work starts
-    elif plan.asks_deliverables:
-        deliverables = (False, True)
-    else:
-        deliverables = (None,)
-    notice = facts.scenario.notice_days
-    if notice is not None or not plan.uses_notice:
-        notices: tuple[Optional[int], ...] = (notice,)
-    else:
-        notices = (0, NOTICE_SERVED)  # notice given today, or long enough ago to be served
-    return tuple(World(d, n) for d in deliverables for n in notices)
+        return (given,)
+    unknown = _DECLARED[name]
+    if unknown.before_start is not None and not facts.started:
+        return (unknown.before_start,)
+    return unknown.values if name in plan.reads else (None,)
+
+
+_DECLARED = {f.name: f.unknown for f in _SPREAD if f.unknown is not None}
+
+
+def _worlds(plan: ServicePlan, facts: Facts) -> tuple[World, ...]:
+    """The values of the facts not given that the plan's rules read: one World per combination."""
+    return tuple(World(*values) for values in product(*(_values(name, plan, facts) for name in WORLD_FACTS)))
 
 
 def window_closed(base: Decimal = ZERO) -> Evaluation:
     """What every case gets once the request window has closed (the day after its last): nothing."""
-    return Evaluation(ZERO, ZERO, "window_closed", base, window_closed=True)
+    return Evaluation(ZERO, ZERO, Verdict.window_closed, base, window_closed=True)
 
 
 def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> Verdict:
@@ -179,12 +196,12 @@ def verdict_of(low: Decimal, high: Decimal, base: Decimal, discretion: bool) -> 
     itself leaves a range from 0 (a 'may', a contested reading). A band from 0 without one depends on facts
     not given."""
     if high == 0:
-        return "none"
+        return Verdict.none
     if low == high == to_cents(base):
-        return "full"
+        return Verdict.full
     if low > 0:
-        return "partial"
-    return "discretionary" if discretion else "depends"
+        return Verdict.partial
+    return Verdict.discretionary if discretion else Verdict.depends
 
 
 def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = True) -> Evaluation:
@@ -192,7 +209,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
     only the band, and they evaluate many points)."""
     plan = policy.plan(service_id)
     if plan is None:
-        return Evaluation(ZERO, ZERO, "not_offered", ZERO)
+        return Evaluation(ZERO, ZERO, Verdict.not_offered, ZERO)
     scenario = facts.scenario
     base = scenario.amount_paid
     for name in plan.deduction_fields:
@@ -204,6 +221,7 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
     outcomes: list[Outcome] = []
     low = high = None
     discretion = False
+    partial_highs: list[Decimal] = []  # maxima of partial refunds with no amount: below the base
     worlds = _worlds(plan, facts)
     for world in worlds:
         for stage in stages:
@@ -212,6 +230,8 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
                     break
             lo = amount(tier.min, base, facts, world)
             hi = lo if tier.fixed else amount(tier.max, base, facts, world)
+            if tier.max.partial:
+                partial_highs.append(hi)
             discretion = discretion or (lo == 0 < hi)
             if detail:
                 outcomes.append(Outcome(world, stage, tier, lo, hi))
@@ -226,14 +246,17 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
                 ground = Ground(rule, amount(rule.min, base, facts, NO_WORLD), amount(rule.max, base, facts, NO_WORLD))
                 discretion = discretion or (ground.low == 0 < ground.high)
                 grounds.append(ground)
+                if rule.max.partial:
+                    partial_highs.append(ground.high)
     assert low is not None and high is not None  # a service has a stage for every case (checked at load)
     tiers_low, tiers_high = low, high
     for ground in grounds:
         low, high = max(low, ground.low), max(high, ground.high)
     low, high = to_cents(low), to_cents(high)
     verdict = verdict_of(low, high, base, discretion)
+    below_full = 0 < high < to_cents(base) and any(to_cents(h) == high for h in partial_highs)
     return Evaluation(low, high, verdict, base, stages, placed_by, tuple(outcomes), tuple(grounds), worlds=worlds,
-                      tiers_low=tiers_low, tiers_high=tiers_high)
+                      tiers_low=tiers_low, tiers_high=tiers_high, below_full=below_full)
 
 
 def day_thresholds(policy: PolicyFile, service_id: str, stages: Optional[tuple[Stage, ...]] = None) -> tuple[int, ...]:

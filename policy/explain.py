@@ -5,37 +5,26 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union, assert_never
 
-from .models import ClauseRef, Deadline, Quote
+from .fields import UNKNOWABLE
+from .models import ClauseRef, Deadline, Quote, Verdict
 from .money import format_range, format_usd, percent_text
 from .taxonomy import SERVICES
 
-VERDICT_LABELS = {
-    "full": "Full refund",
-    "partial": "Partial refund",
-    "none": "No refund",
-    "discretionary": "Discretionary or unclear",  # a table's total: a quote says which (verdict_label)
-    "depends": "Depends on facts not given",
-    "window_closed": "Request window closed",
-    "not_offered": "Service not offered",
-}
+if TYPE_CHECKING:
+    from .schema import PolicyFile
 
-# One colour per verdict on every surface (Streamlit's named colours; the charts use the same names).
-VERDICT_COLOURS = {
-    "full": "green", "partial": "blue", "discretionary": "orange", "depends": "violet", "none": "red",
-    "window_closed": "red", "not_offered": "gray",
-}
+# The verdicts' words and colours as tables keyed by their strings (a saved quote's verdict is a string): made
+# from the members, which carry them (models.Verdict).
+VERDICT_LABELS: dict[str, str] = {v: v.label for v in Verdict}
+VERDICT_COLOURS: dict[str, str] = {v: v.colour for v in Verdict}
+VERDICT_PLAIN: dict[str, str] = {v: v.sentence for v in Verdict}
 
-VERDICT_PLAIN = {
-    "full": "You are entitled to a full refund.",
-    "partial": "You are entitled to part of your payment back.",
-    "none": "The policy gives no refund in this situation.",
-    "discretionary": "The policy lets the provider decide: you can ask, but only the amount shown as the minimum is certain.",
-    "depends": "The policy gives a refund in some of the situations these facts leave open, and none in others.",
-    "window_closed": "The policy's deadline for refund requests has passed.",
-    "not_offered": "This provider's policy does not cover this service.",
-}
+
+def label_of(verdict: str) -> str:
+    """A stored verdict's name (a string from the register or a batch file); one this app does not know, as stored."""
+    return Verdict(verdict).label if verdict in VERDICT_LABELS else verdict
 
 
 # A rule whose own words leave the amount to the provider ("may be granted", "case-by-case"); a discretionary
@@ -48,14 +37,16 @@ def left_to_provider(q: Quote) -> bool:
     return any(c.decides and _LEAVES_IT_TO_PROVIDER.search(c.quote) for c in q.clauses)
 
 
+def of_refundable(q: Quote) -> bool:
+    """A full refund of less than was paid: the deductions the policy names make the refundable amount smaller."""
+    return q.verdict == Verdict.full and Decimal(q.refundable_base) < Decimal(q.amount_paid)
+
+
 def verdict_label(q: Quote) -> str:
-    """The verdict's words; a full refund of less than was paid says so next to the word, and a discretionary
-    band says whether the provider decides or the policy's text is unclear."""
-    if q.verdict == "full" and Decimal(q.refundable_base) < Decimal(q.amount_paid):
-        return "Full refund of the refundable amount"
-    if q.verdict == "discretionary":
-        return "At the provider's discretion" if left_to_provider(q) else "Unclear in the policy"
-    return VERDICT_LABELS[q.verdict]
+    """The verdict's one name; a full refund of less than was paid says so next to the word (decisions.md 4)."""
+    if of_refundable(q):
+        return f"{q.verdict.label} of the refundable amount"
+    return q.verdict.label
 
 
 def deciding_facts(q: Quote) -> str:
@@ -64,34 +55,62 @@ def deciding_facts(q: Quote) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
-FACT_WORDS = {"stage": "the stage the work is in", "deliverables_provided": "whether anything was delivered",
-              "notice_days": "when notice was given"}
+# Each fact that may be unknown in words, as declared with its field (models.may_be_unknown).
+FACT_WORDS: dict[str, str] = {f.name: f.unknown.fact for f in UNKNOWABLE if f.unknown is not None}
+
+
+def less_than_full(q: Quote) -> str:
+    """' (less than the full $5,000.00)' beside a maximum that a partial refund with no amount decided
+    (decisions.md 'SB our delay'), else ''."""
+    if q.less_than_full is None or Decimal(q.refund_max) == 0:
+        return ""
+    return f" (less than the full {format_usd(Decimal(q.less_than_full), q.currency)})"
+
+
+def max_text(q: Quote) -> str:
+    """The most the policy allows, with what it stays below where a partial refund decided it."""
+    return format_usd(Decimal(q.refund_max), q.currency) + less_than_full(q)
 
 
 def verdict_sentence(q: Quote) -> str:
-    """VERDICT_PLAIN, with what decides a band that facts not given spread, and what a full refund leaves out."""
-    if q.verdict == "full" and Decimal(q.refundable_base) < Decimal(q.amount_paid):
-        left_out = "; ".join(f"{d.label.lower()} ({format_usd(Decimal(d.amount), q.currency)})" for d in q.deductions)
-        return (f"You are entitled to all of the refundable amount: {format_usd(Decimal(q.refund_max), q.currency)} "
-                f"of {format_usd(Decimal(q.amount_paid), q.currency)} paid; not refunded: {left_out or 'deductions'}.")
-    if q.verdict == "depends" and q.unknowns:
-        return (f"It depends on {deciding_facts(q)}, which are not known here: you may get up to "
-                f"{format_usd(Decimal(q.refund_max), q.currency)}, or nothing.")
-    if q.verdict == "discretionary" and not left_to_provider(q):
-        why = "; ".join(a.title for a in q.ambiguities)
-        return (f"The policy's text does not settle this case{f' ({why})' if why else ''}: one reading gives up to "
-                f"{format_usd(Decimal(q.refund_max), q.currency)}, another {format_usd(Decimal(q.refund_min), q.currency)}; "
-                "only the minimum is certain. Ask the provider how they read it.")
-    if q.verdict == "partial" and q.refund_min != q.refund_max and q.unknowns:
-        return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
-    return VERDICT_PLAIN[q.verdict]
+    """The verdict's sentence, with what decides a band that facts not given spread, what a full refund leaves
+    out, and what a partial refund with no amount stays below."""
+    sentence = _verdict_sentence(q)
+    if less_than_full(q):
+        full, most = (format_usd(Decimal(x), q.currency) for x in (q.less_than_full or 0, q.refund_max))
+        sentence += f" The policy grants a partial refund here, which is less than the full {full}: at most {most}."
+    return sentence
+
+
+def _verdict_sentence(q: Quote) -> str:
+    money = format_usd(Decimal(q.refund_max), q.currency)
+    match q.verdict:
+        case Verdict.full if of_refundable(q):
+            left_out = "; ".join(f"{d.label.lower()} ({format_usd(Decimal(d.amount), q.currency)})" for d in q.deductions)
+            return (f"You are entitled to all of the refundable amount: {money} of "
+                    f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; not refunded: {left_out or 'deductions'}.")
+        case Verdict.depends if q.unknowns:
+            return f"It depends on {deciding_facts(q)}, which are not known here: you may get up to {money}, or nothing."
+        case Verdict.discretionary if not left_to_provider(q):
+            why = "; ".join(a.title for a in q.ambiguities)
+            return (f"The policy's text does not settle this case{f' ({why})' if why else ''}: one reading gives up to "
+                    f"{money}, another {format_usd(Decimal(q.refund_min), q.currency)}; "
+                    "only the minimum is certain. Ask the provider how they read it.")
+        case Verdict.partial if q.refund_min != q.refund_max and q.unknowns:
+            return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
+        case (Verdict.full | Verdict.partial | Verdict.none | Verdict.discretionary | Verdict.depends
+              | Verdict.window_closed | Verdict.not_offered):
+            return q.verdict.sentence
+        case _:
+            assert_never(q.verdict)
 
 
 def refund_text(q: Quote) -> str:
-    """The refund as a person reads it; a service the provider does not sell has none to read."""
-    if q.verdict == "not_offered":
+    """The refund as a person reads it; a service the provider does not sell has none to read; a maximum a partial
+    refund with no amount decided says what it stays below."""
+    if q.verdict == Verdict.not_offered:
         return "Not offered"
-    return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)
+    return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency) + less_than_full(q)
 
 
 def pct_range(q: Quote) -> str:
@@ -100,8 +119,18 @@ def pct_range(q: Quote) -> str:
     return f"{percent_text(q.refund_pct_min)} - {percent_text(q.refund_pct_max)}"
 
 
+def refund_with_share(q: Quote) -> str:
+    """'$0.00 - $4,999.99 (less than the full $5,000.00; 0% - 99.99% of the amount paid)': the band, what a partial
+    refund stays below, and the share of the amount paid, in one parenthesis."""
+    if q.verdict == Verdict.not_offered:
+        return f"{refund_text(q)} ({pct_text(q)})"
+    beside = [f"less than the full {format_usd(Decimal(q.less_than_full or 0), q.currency)}"] if less_than_full(q) else []
+    return (f"{format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)} "
+            f"({'; '.join([*beside, pct_text(q)])})")
+
+
 def pct_text(q: Quote) -> str:
-    if q.verdict == "not_offered":
+    if q.verdict == Verdict.not_offered:
         return "the provider does not sell this service"
     return f"{pct_range(q)} of the amount paid"
 
@@ -122,7 +151,7 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
     after = format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
     when = day_as_date(d.last_day, q.scenario.paid_on)
     return (
-        f"Ask for the refund by {when} to keep {refund_text(q)} ({pct_text(q)}); "
+        f"Ask for the refund by {when} to keep {refund_with_share(q)}; "
         f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}."
     )
 
@@ -130,7 +159,7 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
 def lapsed_sentence(q: Quote) -> Optional[str]:
     """What a late request lost, and when (a closed window says it in its own words)."""
     lapsed = q.lapsed
-    if lapsed is None or q.verdict == "window_closed":
+    if lapsed is None or q.verdict == Verdict.window_closed:
         return None
     low, high = Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before)
     before = f"up to {format_usd(high, q.currency)}" if low == 0 else format_range(low, high, q.currency)
@@ -165,6 +194,28 @@ def processing_sentence(q: Quote) -> Optional[str]:
     return f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days ({how})."
 
 
+def _sections(clauses: tuple) -> str:
+    return " and ".join(cite(s) for s in dict.fromkeys(c.section for c in clauses))
+
+
+def review_sentence(q: Quote, policy: PolicyFile) -> Optional[str]:
+    """Once the request is sent: when the provider acknowledges and reviews it (Social Beat 5.1)."""
+    r = policy.review
+    if r is None or q.verdict == Verdict.not_offered:
+        return None
+    return (f"Once you have sent the request, {policy.name} acknowledges receipt within {r.acknowledge_hours} hours and "
+            f"reviews it within {r.review_business_days} business days ({_sections(r.clauses)}).")
+
+
+def refund_terms_sentences(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
+    """How a refund is paid, and what differs for a client abroad (Social Beat 6.2 and 12.1): said where there
+    may be a refund to pay."""
+    if Decimal(q.refund_max) == 0 or q.verdict == Verdict.not_offered:
+        return ()
+    return tuple(f"{part.text} ({_sections(part.clauses)})." for part in (policy.refund_method, policy.international)
+                 if part is not None)
+
+
 @dataclass(frozen=True)
 class Section:
     """One part of a quote's explanation: plain sentences, and the policy's own words quoted verbatim."""
@@ -173,27 +224,31 @@ class Section:
     clauses: tuple[ClauseRef, ...] = ()
 
 
-def explanation_sections(q: Quote, with_deadline: bool = True) -> list[Section]:
+def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
-    summary, the page and the client's Markdown file. Empty sections are left out."""
+    summary, the page and the client's Markdown file. Empty sections are left out. for_client: a client reads it
+    (the eligibility page): no ambiguity ids, and no note on how the calculator places stages."""
     def money(amount: str) -> str:
         return format_usd(Decimal(amount), q.currency)
 
-    stage = ()
+    stage: tuple[str, ...] = ()
     if q.stage.placed_by != "none":
         how = "the stage you chose" if q.stage.placed_by == "explicit" else "from the completion given"
-        stage = (f"{q.stage.label} ({how}).", *((q.stage_note,) if q.stage_note else ()))
+        stage = (f"{q.stage.label} ({how}).", *((q.stage_note,) if q.stage_note and not for_client else ()))
     ranges = (
-        *(f"Ambiguity {a.id} ({a.title}): " + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings)
-          for a in q.ambiguities),
+        *((f"{a.title}: " if for_client else f"Ambiguity {a.id} ({a.title}): ")
+          + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),
         *(f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + "; ".join(
             f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
           for u in q.unknowns),
     )
+    policy = q.policy
     dates = (
         lapsed_sentence(q) if with_deadline else None,
         deadline_sentence(q, q.next_deadline) if q.next_deadline and with_deadline else None,
+        review_sentence(q, policy) if policy is not None else None,
         processing_sentence(q),
+        *(refund_terms_sentences(q, policy) if policy is not None else ()),
         None if q.next_charge_avoided is None or not with_deadline else (  # the page's headline says it
             "Your notice is early enough: the next monthly charge is avoided." if q.next_charge_avoided
             else "Your notice is too late: the next monthly charge still applies."),
@@ -229,22 +284,35 @@ def summary_lines(q: Quote) -> list[str]:
     return lines
 
 
+def deductions_text(q: Quote) -> str:
+    """What the policy takes out before any refund, in words: 'taxes already remitted ($200.00)'."""
+    return "; ".join(f"{d.label.lower()} ({format_usd(Decimal(d.amount), q.currency)})" for d in q.deductions)
+
+
 def plain_answer(q: Quote) -> str:
-    """The first sentence a client reads."""
+    """The first sentence a client reads (the headline): a full refund of less than was paid says it is of the
+    refundable amount, and a maximum a partial refund decided says what it stays below."""
     amount = refund_text(q)
-    if q.verdict == "full":
-        return f"Yes. You can get your money back in full: {amount}."
-    if q.verdict == "partial":
-        return f"Yes, in part. You can expect {amount}."
-    if q.verdict == "depends":
-        return f"Possibly. Depending on {deciding_facts(q)}, up to {format_usd(Decimal(q.refund_max), q.currency)}."
-    if q.verdict == "discretionary":
-        if Decimal(q.refund_min) > 0:
+    match q.verdict:
+        case Verdict.full if of_refundable(q):
+            return (f"Yes. You can get a full refund of the refundable amount: {amount} of "
+                    f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; not refunded: {deductions_text(q) or 'deductions'}.")
+        case Verdict.full:
+            return f"Yes. You can get your money back in full: {amount}."
+        case Verdict.partial:
+            return f"Yes, in part. You can expect {amount}."
+        case Verdict.depends:
+            return f"Possibly. Depending on {deciding_facts(q)}, up to {max_text(q)}."
+        case Verdict.discretionary if Decimal(q.refund_min) > 0:
             return (f"Yes, in part: at least {format_usd(Decimal(q.refund_min), q.currency)}, and up to "
-                    f"{format_usd(Decimal(q.refund_max), q.currency)} if the provider agrees.")
-        return f"Maybe. The provider may refund up to {format_usd(Decimal(q.refund_max), q.currency)}, but it does not have to."
-    if q.verdict == "window_closed":
-        return "Probably not: the deadline for refund requests in this policy has passed."
-    if q.verdict == "not_offered":
-        return f"{q.provider_name} does not sell {SERVICES[q.service].lower()}, so its refund policy does not cover it."
-    return "Not under this policy, as things stand."
+                    f"{max_text(q)} if the provider agrees.")
+        case Verdict.discretionary:
+            return f"Maybe. The provider may refund up to {max_text(q)}, but it does not have to."
+        case Verdict.window_closed:
+            return "Probably not: the deadline for refund requests in this policy has passed."
+        case Verdict.not_offered:
+            return f"{q.provider_name} does not sell {SERVICES[q.service].lower()}, so its refund policy does not cover it."
+        case Verdict.none:
+            return "Not under this policy, as things stand."
+        case _:
+            assert_never(q.verdict)

@@ -20,6 +20,24 @@ Bound = Union[Decimal, date]
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """A fact that may be unknown, as declared with its field (models.may_be_unknown)."""
+
+    fact: str  # the fact in words
+    answer: str  # how a form offers 'not known'
+    words: tuple[tuple[Any, str], ...]  # each value in words
+    spread: bool  # an unknown is quoted under each value (a stage field: under each stage completion allows)
+    before_start: Any  # the value it takes while the work has not started (None: no such rule)
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        return tuple(value for value, _ in self.words)
+
+    def word(self, value: Any) -> str:
+        return dict(self.words)[value]
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     name: str
     label: str
@@ -35,6 +53,7 @@ class FieldSpec:
     first_day: Optional[date]  # a date's
     last_day: Optional[date]
     cli: tuple[str, ...]  # the command line's flags for it, the long name first
+    unknown: Optional[Unknown] = None  # declared as a fact that may be unknown
 
     @property
     def flag(self) -> str:
@@ -77,13 +96,24 @@ def _spec(name: str, info) -> FieldSpec:
         low=low if isinstance(low, Decimal) else None, high=high if isinstance(high, Decimal) else None,
         first_day=low if isinstance(low, date) else None, last_day=high if isinstance(high, date) else None,
         cli=("--" + name.replace("_", "-"), *extra["cli"]),
+        unknown=_unknown(extra.get("unknown")),
     )
+
+
+def _unknown(declared: Optional[dict]) -> Optional[Unknown]:
+    if declared is None:
+        return None
+    return Unknown(fact=declared["fact"], answer=declared["answer"],
+                   words=tuple((value, word) for value, word in declared["words"]), spread=declared["spread"],
+                   before_start=declared["before_start"])
 
 
 FIELDS: tuple[FieldSpec, ...] = tuple(_spec(name, info) for name, info in Scenario.model_fields.items())
 BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+# The facts that may be unknown, as declared; the stage first (it places the case), then in declaration order.
+UNKNOWABLE: tuple[FieldSpec, ...] = tuple(sorted((f for f in FIELDS if f.unknown), key=lambda f: f.kind != "stage"))
 
 
 def of_kind(*kinds: str) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 from pydantic.json_schema import JsonDict, SkipJsonSchema
@@ -22,7 +23,84 @@ else:  # schema imports this module; at run time the quote's policy is only held
 
 ServiceId = Literal[tuple(SERVICES)]  # type: ignore[valid-type]
 PaymentMethod = Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
-Verdict = Literal["full", "partial", "none", "discretionary", "depends", "window_closed", "not_offered"]
+
+
+class Verdict(StrEnum):
+    """decisions.md section 4. A member is its contract string (JSON, CSV and the register read and write "full",
+    "partial", ...) and carries its words and colour; its name is that string too, so a database driver that
+    writes an enum's name writes the same. Every function that branches on a verdict matches every member
+    (mypy checks the assert_never)."""
+
+    full = "full"
+    partial = "partial"
+    none = "none"
+    discretionary = "discretionary"
+    depends = "depends"
+    window_closed = "window_closed"
+    not_offered = "not_offered"
+
+    @property
+    def label(self) -> str:
+        """Its one name on every page (a quote's label adds what qualifies it: explain.verdict_label)."""
+        match self:
+            case Verdict.full:
+                return "Full refund"
+            case Verdict.partial:
+                return "Partial refund"
+            case Verdict.none:
+                return "No refund"
+            case Verdict.discretionary:
+                return "Discretionary or unclear"  # the sentence says which: the provider decides, or the text is unclear
+            case Verdict.depends:
+                return "Depends on facts not given"
+            case Verdict.window_closed:
+                return "Request window closed"
+            case Verdict.not_offered:
+                return "Service not offered"
+            case _:
+                assert_never(self)
+
+    @property
+    def colour(self) -> str:
+        """One colour on every surface (Streamlit's named colours; the charts use the same names)."""
+        match self:
+            case Verdict.full:
+                return "green"
+            case Verdict.partial:
+                return "blue"
+            case Verdict.none | Verdict.window_closed:
+                return "red"
+            case Verdict.discretionary:
+                return "orange"
+            case Verdict.depends:
+                return "violet"
+            case Verdict.not_offered:
+                return "gray"
+            case _:
+                assert_never(self)
+
+    @property
+    def sentence(self) -> str:
+        """What it means, in one plain sentence (a quote's sentence adds what decides it: explain.verdict_sentence)."""
+        match self:
+            case Verdict.full:
+                return "You are entitled to a full refund."
+            case Verdict.partial:
+                return "You are entitled to part of your payment back."
+            case Verdict.none:
+                return "The policy gives no refund in this situation."
+            case Verdict.discretionary:
+                return ("The policy lets the provider decide: you can ask, but only the amount shown as the minimum is "
+                        "certain.")
+            case Verdict.depends:
+                return "The policy gives a refund in some of the situations these facts leave open, and none in others."
+            case Verdict.window_closed:
+                return "The policy's deadline for refund requests has passed."
+            case Verdict.not_offered:
+                return "This provider's policy does not cover this service."
+            case _:
+                assert_never(self)
+
 
 MAX_AMOUNT = Decimal("1000000000")  # a billion: far above any agency invoice, far below Decimal trouble
 MAX_DAYS = 36500
@@ -36,13 +114,31 @@ LATEST_PAYMENT = date(2999, 12, 31)
 Kind = Literal["provider", "choice", "money", "percent", "days", "date", "tristate", "flag", "stage"]
 NUMBER_KINDS = ("money", "percent", "days")
 
+NOTICE_SERVED = 10**6  # a notice period given long ago: fully served
+
+
+def may_be_unknown(fact: str, answer: str, words: tuple[tuple[Any, str], ...] = (), *, spread: bool = False,
+                   before_start: Any = None) -> JsonDict:
+    """A fact a client may not know, declared with its field (the evaluator, the quote's unknowns and the
+    eligibility form loop over these declarations):
+    - fact: the fact in words ("whether anything was delivered");
+    - answer: how a form offers 'not known' ("Not sure", "I don't know");
+    - words: each value in words ((True, "yes"), ...);
+    - spread: an unknown is quoted under each of `words`' values and the band covers them all (otherwise it is
+      inferred, or its own rule spans it); a stage field spreads over the stages completion allows;
+    - before_start: the value it takes while the work has not started (decisions.md 'SI not started')."""
+    return {"fact": fact, "answer": answer, "words": [[value, word] for value, word in words], "spread": spread,
+            "before_start": before_start}
+
 
 def declare(kind: Kind, label: str, help: str, *, group: str = "advanced", cli: tuple[str, ...] = (),
-            choice_labels: Optional[dict[str, str]] = None, **field_args: Any) -> Any:
+            choice_labels: Optional[dict[str, str]] = None, unknown: Optional[JsonDict] = None,
+            **field_args: Any) -> Any:
     """A scenario field with what every surface needs to show and read it. `group`: where the app asks for it
     (offer: what was bought; dial: the two sliders; advanced). `cli`: short flags besides --the-field-name.
-    `choice_labels`: how a choice field's values read."""
-    extra: JsonDict = {"kind": kind, "group": group, "cli": list(cli), "choice_labels": dict(choice_labels or {})}
+    `choice_labels`: how a choice field's values read. `unknown`: a fact that may be unknown (may_be_unknown)."""
+    extra: JsonDict = {"kind": kind, "group": group, "cli": list(cli), "choice_labels": dict(choice_labels or {}),
+                       "unknown": unknown}
     return Field(title=label, description=help, json_schema_extra=extra, **field_args)
 
 
@@ -96,12 +192,18 @@ class Scenario(BaseModel):
         "date", "Payment date", "The day of payment (YYYY-MM-DD). With it, the request day and every deadline are "
         "calendar dates.", default=None, ge=EARLIEST_PAYMENT, le=LATEST_PAYMENT)
     work_started: Optional[bool] = declare(
-        "tristate", "Work started", "Unknown: inferred from completion (above 0% = started).", default=None)
+        "tristate", "Work started", "Unknown: inferred from completion (above 0% = started).", default=None,
+        unknown=may_be_unknown("whether the work has started", "Not sure", ((True, "yes"), (False, "no"))))
     deliverables_provided: Optional[bool] = declare(
-        "tristate", "Deliverables provided", "Whether anything has been delivered to the client.", default=None)
+        "tristate", "Deliverables provided", "Whether anything has been delivered to the client.", default=None,
+        unknown=may_be_unknown("whether anything was delivered", "Not sure", ((False, "no"), (True, "yes")),
+                               spread=True, before_start=False))
     notice_days: Optional[int] = declare(
         "days", "Notice days", "Days of notice before the next billing date or the cancellation.", default=None,
-        ge=0, le=MAX_NOTICE_DAYS)
+        ge=0, le=MAX_NOTICE_DAYS,
+        unknown=may_be_unknown("when notice was given", "I don't know",
+                               ((0, "notice given today"), (NOTICE_SERVED, "notice period already served")),
+                               spread=True))
     third_party_costs: PartAmount = declare(
         "money", "Third-party costs", "Costs paid to others (domains, hosting, licences) within the amount paid.",
         default=Decimal(0))
@@ -112,7 +214,7 @@ class Scenario(BaseModel):
         default=Decimal(0))
     payment_method: Optional[PaymentMethod] = declare(  # type: ignore[valid-type]
         "choice", "Payment method", "How the client paid, for the processing time.", choice_labels=PAYMENT_METHODS,
-        default=None)
+        default=None, unknown=may_be_unknown("how you paid", "I don't know"))
     first_time_client: bool = declare("flag", "First-time client", "The client's first purchase.", default=False)
     billing_error: bool = declare("flag", "Billing error", "The client was charged the wrong amount.", default=False)
     provider_fault: bool = declare(
@@ -121,7 +223,8 @@ class Scenario(BaseModel):
         "flag", "Promised part undelivered", "A part of the service that was promised was not delivered.",
         default=False)
     stage: Optional[str] = declare(
-        "stage", "Stage", "An explicit stage id of the provider's service, narrower than completion.", default=None)
+        "stage", "Stage", "An explicit stage id of the provider's service, narrower than completion.", default=None,
+        unknown=may_be_unknown("the stage the work is in", "The stage from completion", spread=True))
 
     @model_validator(mode="before")
     @classmethod
@@ -313,6 +416,10 @@ class Quote:
     remedies: tuple[str, ...]
     notes: tuple[str, ...]
     lapsed: Optional[Lapsed] = None  # last: a quote saved before it existed still reads
+    requested_on: Optional[date] = None  # the request day as a date, where the payment date is known
+    # A clause grants a *partial* refund with no amount (decisions.md 'SB our delay') and decided refund_max: the
+    # full refund (the refundable base) it stays below, by a cent. Every surface says "less than the full $X".
+    less_than_full: Optional[str] = None
     # The version it was quoted under, which every view reads (never resolved again). Not part of the JSON: a
     # quote read back from the register has None, and a view then says only what the quote itself stored.
     policy: Annotated[Optional[PolicyFile], Field(exclude=True), SkipJsonSchema()] = field(default=None, compare=False,

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from .errors import InputError, first_error
 from .evaluator import (
-    NOTICE_SERVED,
+    WORLD_FACTS,
     Evaluation,
     Facts,
     Outcome,
@@ -22,7 +22,7 @@ from .evaluator import (
     stages_label,
     window_closed,
 )
-from .fields import BY_NAME, NAMES
+from .fields import BY_NAME, NAMES, UNKNOWABLE
 from .models import (
     AmbiguityUse,
     ClauseRef,
@@ -81,6 +81,17 @@ def _money(value: Decimal) -> str:
     return str(to_cents(value))
 
 
+def _share(part: Decimal, whole: Decimal) -> str:
+    """A share of the amount paid as the amounts are rounded, except that a part below the whole never reads as
+    100% (a partial refund of $4,999.99 of $5,000.00 is 99.99%, not 100%), nor a part above nothing as 0%."""
+    text = percent_of(part, whole)
+    if part < whole and text == "100.00":
+        return "99.99"
+    if part > 0 and text == "0.00":
+        return "0.01"
+    return text
+
+
 _AFTER_WINDOW = window_closed()
 
 
@@ -122,23 +133,24 @@ def _lapsed(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) 
 
 
 def _unknowns(ev: Evaluation) -> tuple[UnknownFact, ...]:
+    """The band under each value of every fact declared to spread when unknown (models.may_be_unknown) that
+    the evaluation did spread: a stage field over the stages it could be in, the others over their World slot."""
     if len(ev.outcomes) < 2:
         return ()
     found = []
-    if len(ev.stages) > 1:
-        labels = {s.id: s.label for s in ev.stages}
-        found.append(_split_by("stage", ev.outcomes, [o.stage.id for o in ev.outcomes], labels.__getitem__))
-    worlds = ev.worlds if len(ev.worlds) > 1 else ()
-    if len({w.deliverables for w in worlds}) > 1:
-        found.append(_split_by(
-            "deliverables_provided", ev.outcomes, [o.world.deliverables for o in ev.outcomes],
-            lambda k: "yes" if k else "no",
-        ))
-    if len({w.notice_given for w in worlds}) > 1:
-        found.append(_split_by(
-            "notice_days", ev.outcomes, [o.world.notice_given for o in ev.outcomes],
-            lambda k: "notice period already served" if k == NOTICE_SERVED else "notice given today",
-        ))
+    labels = {s.id: s.label for s in ev.stages}
+    for spec in UNKNOWABLE:
+        unknown = spec.unknown
+        if unknown is None or not unknown.spread:
+            continue
+        if spec.kind == "stage":
+            keys, word = [o.stage.id for o in ev.outcomes], labels.__getitem__
+        elif spec.name in WORLD_FACTS:
+            keys, word = [o.world.value(spec.name) for o in ev.outcomes], unknown.word
+        else:
+            continue
+        if len(set(keys)) > 1:
+            found.append(_split_by(spec.name, ev.outcomes, keys, word))
     return tuple(f for f in found if f is not None)
 
 
@@ -324,8 +336,8 @@ def quote(scenario: Scenario, basis: Basis) -> Quote:
         refundable_base=_money(ev.base),
         refund_min=_money(ev.low),
         refund_max=_money(ev.high),
-        refund_pct_min=percent_of(ev.low, scenario.amount_paid),
-        refund_pct_max=percent_of(ev.high, scenario.amount_paid),
+        refund_pct_min=_share(ev.low, scenario.amount_paid),
+        refund_pct_max=_share(ev.high, scenario.amount_paid),
         verdict=ev.verdict,
         stage=_placement(ev),
         stage_note=service.stage_note if service else None,
@@ -337,6 +349,8 @@ def quote(scenario: Scenario, basis: Basis) -> Quote:
         deadlines=deadlines,
         next_deadline=deadlines[0] if deadlines else None,
         lapsed=_lapsed(policy, scenario.service, facts, ev) if service is not None else None,
+        requested_on=scenario.requested_on,
+        less_than_full=_money(ev.base) if ev.below_full else None,
         processing_time=policy.processing_time(scenario.payment_method) if ev.high > 0 else None,
         next_charge_avoided=next_charge,
         remedies=tuple(

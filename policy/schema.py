@@ -82,6 +82,8 @@ class Amount(Strict):
 
     of: base (refundable base), paid (amount paid), remaining_base (base x share of work not done),
     unused_ad_spend, unused_after_notice (base x share of the period left once the notice runs out).
+    partial: the clause grants a *partial* refund and names no amount (decisions.md 'SB our delay'): a partial
+    refund is less than the full one, so the amount is at most the refundable base less one cent.
     """
 
     of: AmountOf = "base"
@@ -91,6 +93,7 @@ class Amount(Strict):
     notice_period_days: Optional[int] = Field(default=None, ge=0, le=DAYS_MAX)
     period_days: int = Field(default=30, gt=0, le=DAYS_MAX)
     plus: tuple[Amount, ...] = Field(default=(), max_length=4)
+    partial: bool = False
 
     @model_validator(mode="after")
     def _notice_needs_period(self) -> Amount:
@@ -292,6 +295,22 @@ class Ambiguity(Strict):
     explains: tuple[str, ...] = Field(default=(), max_length=LIST_MAX)
 
 
+class ReviewPeriod(Strict):
+    """How the provider handles a request once sent: receipt acknowledged within some hours, the request reviewed
+    within some business days."""
+
+    acknowledge_hours: int = Field(ge=0, le=DAYS_MAX * 24)
+    review_business_days: int = Field(ge=0, le=DAYS_MAX)
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
+
+
+class Statement(Strict):
+    """Something the policy tells a client about their refund, in plain words, with the clauses that say it."""
+
+    text: str
+    clauses: tuple[Clause, ...] = Field(min_length=1, max_length=LIST_MAX)
+
+
 class Contact(Strict):
     email: Optional[str] = None
     phone: Optional[str] = None
@@ -319,6 +338,9 @@ class PolicyFile(Strict):
     next_charge_notice: Optional[NoticeRule] = None
     processing_times: tuple[ProcessingTime, ...] = Field(default=(), max_length=LIST_MAX)
     remedies: tuple[Remedy, ...] = Field(default=(), max_length=LIST_MAX)
+    review: Optional[ReviewPeriod] = None  # once a request is sent: acknowledged and reviewed within
+    refund_method: Optional[Statement] = None  # how a refund is paid (and in which currency)
+    international: Optional[Statement] = None  # what differs for a client abroad
     terms: dict[Literal[tuple(TERMS)], Term] = {}  # type: ignore[valid-type]
     ambiguities: tuple[Ambiguity, ...] = Field(default=(), max_length=AMBIGUITIES_MAX)
     services: dict[Literal[tuple(SERVICES)], Service]  # type: ignore[valid-type]
@@ -429,6 +451,7 @@ class PolicyFile(Strict):
             groups.append(self.next_charge_notice.clauses)
         groups += [p.clauses for p in self.processing_times]
         groups += [r.clauses for r in self.remedies]
+        groups += [part.clauses for part in (self.review, self.refund_method, self.international) if part is not None]
         groups += [t.clauses for t in self.terms.values()]
         groups += [self.contact.steps, self.contact.documents, self.contact.request_items]
         for service in self.services.values():
@@ -454,6 +477,7 @@ class ServicePlan:
     deduction_fields: tuple[str, ...]
     asks_deliverables: bool
     uses_notice: bool
+    reads: frozenset[str]  # the scenario facts its rules read that an unknown spreads (models.may_be_unknown)
     day_thresholds: tuple[int, ...]  # every clock's last day, the window's included
     # Where completion places a case, for each whole percentage and work flag: curves and sliders ask these
     # (worked out once; other completions are placed as asked).
@@ -470,12 +494,16 @@ class ServicePlan:
     def of(cls, policy: PolicyFile, service: Service) -> ServicePlan:
         tiers = [t for stage in service.stages for t in stage.tiers]
         window_days = policy.window.days if policy.window else None
+        asks_deliverables = any(t.when.deliverables_provided is not None for t in tiers)
+        uses_notice = any(a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max))
         return cls(
             service=service,
             window_days=window_days,
             deduction_fields=tuple(d.field for d in policy.deductions) + tuple(service.separate_funds),
-            asks_deliverables=any(t.when.deliverables_provided is not None for t in tiers),
-            uses_notice=any(a.of == "unused_after_notice" for t in tiers for a in (t.min, t.max)),
+            asks_deliverables=asks_deliverables,
+            uses_notice=uses_notice,
+            reads=frozenset(name for name, read in (("deliverables_provided", asks_deliverables),
+                                                    ("notice_days", uses_notice)) if read),
             day_thresholds=clock_thresholds(window_days, service.stages),
             placements=MappingProxyType({
                 (Decimal(c), started): tuple(s for s in service.stages if s.holds(Decimal(c), started))

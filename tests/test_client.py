@@ -51,15 +51,18 @@ def test_the_pdf_holds_the_same_text_in_unicode():
 
 
 def test_the_request_email_follows_social_beats_process():
-    email = request_email(Q, ANA)
-    assert email.subject == "Refund Request - ACME-42"  # 5.1: subject line "Refund Request - [Your Project Name]"
-    for item in ("Order/Invoice number", "Date of purchase: 29 November 2026", "Project name and description",
+    email = request_email(Q, replace(ANA, project="Acme storefront", invoice="INV-2026-118"))
+    assert email.subject == "Refund Request - Acme storefront"  # 5.1: subject line "Refund Request - [Your Project Name]"
+    for item in ("Order/Invoice number: INV-2026-118", "Date of purchase: 29 November 2026",
+                 "Project name and description: Acme storefront: Website Design & Development",
                  "Reason for refund request", "Deliverables received to date", "Original invoice or receipt"):
         assert item in email.body, item
+    assert "ACME-42" not in email.subject + email.body  # the rep's reference is not the project's name
     assert "+1 650-285-8952" in email.to and email.body.endswith("Ana Díaz")
-    unnamed = request_email(Q)  # no reference: the project's name is left for the client, not filled with the service
+    unnamed = request_email(Q, ANA)  # no project name: left for the client, not filled with the rep's reference
     assert unnamed.subject == "Refund Request - [Your Project Name]"
     assert "Project name and description: [Your Project Name]: Website Design & Development" in unnamed.body
+    assert "Order/Invoice number: [order or invoice number]" in unnamed.body
 
 
 def test_the_request_email_of_the_others_uses_their_contact_routes():

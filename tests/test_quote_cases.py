@@ -38,6 +38,8 @@ def test_case(case):
         assert q.clauses[0].section == expect["first_clause"] and q.clauses[0].decides
     if "note" in expect:
         assert any(expect["note"] in n for n in q.notes), q.notes
+    if "less_than_full" in expect:
+        assert q.less_than_full == (expect["less_than_full"] or None)
     if "processing_days" in expect:
         p = q.processing_time
         assert [p.min_business_days, p.max_business_days] == expect["processing_days"]

@@ -13,7 +13,6 @@ import streamlit as st
 from policy import InputError, Quote
 from policy.client import Client, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
-    VERDICT_COLOURS,
     deadline_sentence,
     explanation_sections,
     lapsed_sentence,
@@ -25,6 +24,7 @@ from policy.explain import (
 from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
+from policy.models import Verdict
 from policy.money import format_usd
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
@@ -40,8 +40,8 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed.
     what = f"{q.provider_name}, {q.service_label or SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} paid"
-    badge = f":{VERDICT_COLOURS[q.verdict]}-badge[{e(verdict_label(q))}]"
-    if q.verdict == "not_offered":  # not a $0.00 quote: the provider does not sell it
+    badge = f":{q.verdict.colour}-badge[{e(verdict_label(q))}]"
+    if q.verdict == Verdict.not_offered:  # not a $0.00 quote: the provider does not sell it
         lines = [f"{badge} {e(q.notes[0])}"]
     else:
         lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
@@ -64,13 +64,16 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     st.markdown("\n\n".join(lines))
 
 
-def explanation(q: Quote, heading: str = "") -> None:
-    """Every section of the explanation in one block, under `heading` if given (the deadline is in the headline)."""
-    body = sections_markdown(explanation_sections(q, with_deadline=False), heading="#####")
+def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
+    """Every section of the explanation in one block, under `heading` if given (the deadline is in the headline).
+    for_client: a client reads it (no ambiguity ids, no note on how the calculator places stages)."""
+    body = sections_markdown(explanation_sections(q, with_deadline=False, for_client=for_client), heading="#####")
     st.markdown(f"### {e(heading)}\n\n{body}" if heading else body)
 
 
 def _client() -> Client:
+    """The client's name and the rep's reference. The reference is the rep's own (the summary, the register): a
+    request email leaves the project's name and the invoice number for the client to fill in (Social Beat 5.1)."""
     return Client(name=st.text_input(f"{BY_RECORD['client_name'].label} (optional)", key="client_name").strip(),
                   reference=st.text_input(f"{BY_RECORD['client_ref'].label} (optional)", key="client_ref").strip())
 
