@@ -18,13 +18,9 @@ from typing import Any, Optional
 
 from .batch import NotText, not_text, open_csv, quote_file, run_batch
 from .cells import DATE_ORDERS
-from .diff import band_changes, rule_changes
-from .diff import summary_lines as diff_summary
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
-from .lint import Unreadable, lint_data, worst
-from .lint import read as read_policy_data
 from .loader import DATA_DIR, TEXTS_DIR, load_any
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
@@ -264,6 +260,9 @@ def _policy_text(path: Path, raw: dict, given: Optional[Path]) -> Optional[str]:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
+    from .lint import Unreadable, lint_data, worst  # each command imports what it needs: a quote needs no pandas
+    from .lint import read as read_policy_data
+
     paths = [Path(f) for f in args.files] or sorted(DATA_DIR.glob("*.toml"))
     report, worst_seen = [], []
     for path in paths:
@@ -290,6 +289,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import band_changes, rule_changes
+    from .diff import summary_lines as diff_summary
+
     old, new = load_any(Path(args.old)), load_any(Path(args.new))
     if old.id != new.id:
         raise Fail(f"diff: {args.old} is {old.id} and {args.new} is {new.id}: compare two versions of one provider")
