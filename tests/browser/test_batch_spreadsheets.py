@@ -1,0 +1,91 @@
+"""Issue 22 in the browser: a sheet written as people write it (names, $ and separators, %, yes/no, payment dates
+as Excel date cells instead of days) is uploaded on the batch page, and every row is quoted as its clean scenario
+is by `python -m policy quote --json`; a row with two errors names both, on the page and in the file."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_ready
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = ["Provider", "Service", "Amount Paid", "Project completion (%)", "Payment date", "Work started",
+          "Third-party costs"]
+PAID = date.today() - timedelta(days=5)
+# (as written, clean scenario or None for the row with errors)
+ROWS = [
+    (["Social Beat Digital", "Website design & development", "$8,000.00", "40%", PAID, "yes", "1,200.00"],
+     dict(provider="socialbeat", service="website", amount_paid="8000.00", completion_pct="40", paid_on=PAID,
+          work_started=True, third_party_costs="1200.00")),
+    (["Step-Into", "PPC / paid advertising", "1,200", "0", PAID, "no", ""],
+     dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct="0", paid_on=PAID, work_started=False)),
+    (["itmedia", "SEO", "$ 950.00", "12.5%", PAID, "", ""],
+     dict(provider="itmedia", service="seo", amount_paid="950.00", completion_pct="12.5", paid_on=PAID)),
+    (["Social Beat Digital", "Website design & development", "eight thousand", "140%", PAID, "yes", ""], None),
+]
+
+
+def _xlsx(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for cells, _ in ROWS:
+        sheet.append([datetime(c.year, c.month, c.day) if isinstance(c, date) else c for c in cells])
+        sheet.cell(row=sheet.max_row, column=5).number_format = "dd/mm/yyyy"  # a date cell, shown day first
+    book.save(path)
+    return path
+
+
+def _csv(path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        for cells, _ in ROWS:
+            w.writerow([c.isoformat() if isinstance(c, date) else c for c in cells])
+    return path
+
+
+def _quote_json(clean: dict) -> dict:
+    data = {**clean, "paid_on": clean["paid_on"].isoformat(), "days_since_payment": (date.today() - clean["paid_on"]).days}
+    done = subprocess.run([sys.executable, "-m", "policy", "quote", "--json"], input=json.dumps(data), text=True,
+                          capture_output=True, cwd=ROOT, env=os.environ, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_url, tmp_path, kind):
+    sent = _xlsx(tmp_path / "leads.xlsx") if kind == "xlsx" else _csv(tmp_path / "leads.csv")
+    page.goto(f"{base_url}/Batch_quotes")
+    wait_ready(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(sent))
+    wait_ready(page)
+    page.get_by_role("button", name="Quote every row").click()
+    expect(page.get_by_text(f"Results for {sent.name}")).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    # the row with two errors, on the page: both named, in the file's own column names
+    errors = page.get_by_test_id("stDataFrame").filter(has_text="First rows")
+    expect(errors).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Results (CSV)").click()
+    out = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(out) == len(ROWS)
+    for row, (_, clean) in zip(out, ROWS, strict=True):
+        if clean is None:
+            assert row["error"].startswith("Amount Paid: must be an amount")
+            assert "Project completion (%): must be" in row["error"]  # both errors of the row
+            continue
+        want = _quote_json(clean)
+        assert row["error"] == ""
+        assert (row["refund_min"], row["refund_max"], row["verdict"], row["policy_version"]) == (
+            want["refund_min"], want["refund_max"], want["verdict"], want["policy_version"])
+        assert row["requested_on"] == date.today().isoformat()  # the run's day, written in the output
+    page_text = page.get_by_test_id("stMain").inner_text()
+    assert "Amount Paid" in page_text and "Project completion (%)" in page_text
