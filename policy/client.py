@@ -16,6 +16,7 @@ from .explain import (
     FACT_WORDS,
     cite,
     deadline_sentence,
+    handling_clauses,
     lapsed_sentence,
     max_text,
     of_refundable,
@@ -205,6 +206,8 @@ def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str
         Part("What to do next", next_steps(q, policy), numbered=True),
         Part("Contact", tuple(contact)),
         Part("What the policy says", quotes=tuple((c.section, c.quote) for c in q.clauses if c.decides)),
+        Part("What the policy says happens once you ask", quotes=tuple((c.section, c.quote)
+                                                                       for c in handling_clauses(q, policy))),
         Part("Why this is a range", tuple(ranges)),
     ]
     return title, [p for p in parts if p.lines or p.quotes]

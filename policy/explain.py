@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Optional, Union, assert_never
 from .fields import UNKNOWABLE
 from .models import ClauseRef, Deadline, Quote, Verdict
 from .money import format_range, format_usd, percent_text
+from .schema import clause_key
 from .taxonomy import SERVICES
 
 if TYPE_CHECKING:
-    from .schema import PolicyFile
+    from .schema import PolicyFile, Statement
 
 # The verdicts' words and colours as tables keyed by their strings (a saved quote's verdict is a string): made
 # from the members, which carry them (models.Verdict).
@@ -62,9 +63,13 @@ FACT_WORDS: dict[str, str] = {f.name: f.unknown.fact for f in UNKNOWABLE if f.un
 def less_than_full(q: Quote) -> str:
     """' (less than the full $5,000.00)' beside a maximum that a partial refund with no amount decided
     (decisions.md 'SB our delay'), else ''."""
-    if q.less_than_full is None or Decimal(q.refund_max) == 0:
+    return _below(q.less_than_full, q.refund_max, q.currency)
+
+
+def _below(full: Optional[str], most: str, currency: str) -> str:
+    if full is None or Decimal(most) == 0:
         return ""
-    return f" (less than the full {format_usd(Decimal(q.less_than_full), q.currency)})"
+    return f" (less than the full {format_usd(Decimal(full), currency)})"
 
 
 def max_text(q: Quote) -> str:
@@ -148,7 +153,8 @@ def day_as_date(day: int, paid_on: Optional[date]) -> str:
 
 
 def deadline_sentence(q: Quote, d: Deadline) -> str:
-    after = format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
+    after = (format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
+             + _below(d.less_than_full_after, d.refund_max_after, q.currency))
     when = day_as_date(d.last_day, q.scenario.paid_on)
     return (
         f"Ask for the refund by {when} to keep {refund_with_share(q)}; "
@@ -162,7 +168,8 @@ def lapsed_sentence(q: Quote) -> Optional[str]:
     if lapsed is None or q.verdict == Verdict.window_closed:
         return None
     low, high = Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before)
-    before = f"up to {format_usd(high, q.currency)}" if low == 0 else format_range(low, high, q.currency)
+    before = (f"up to {format_usd(high, q.currency)}" if low == 0 else format_range(low, high, q.currency)) + _below(
+        lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
     return (f"Until {day_as_date(lapsed.last_day, q.scenario.paid_on)} the policy gave {before}; "
             f"a request now gets {refund_text(q)}.")
 
@@ -207,13 +214,22 @@ def review_sentence(q: Quote, policy: PolicyFile) -> Optional[str]:
             f"reviews it within {r.review_business_days} business days ({_sections(r.clauses)}).")
 
 
+def _refund_terms(q: Quote, policy: PolicyFile) -> tuple[Statement, ...]:
+    if Decimal(q.refund_max) == 0 or q.verdict == Verdict.not_offered:
+        return ()
+    return tuple(part for part in (policy.refund_method, policy.international) if part is not None)
+
+
 def refund_terms_sentences(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     """How a refund is paid, and what differs for a client abroad (Social Beat 6.2 and 12.1): said where there
     may be a refund to pay."""
-    if Decimal(q.refund_max) == 0 or q.verdict == Verdict.not_offered:
-        return ()
-    return tuple(f"{part.text} ({_sections(part.clauses)})." for part in (policy.refund_method, policy.international)
-                 if part is not None)
+    return tuple(f"{part.text} ({_sections(part.clauses)})." for part in _refund_terms(q, policy))
+
+
+def handling_clauses(q: Quote, policy: PolicyFile) -> tuple[ClauseRef, ...]:
+    """The policy's own words behind review_sentence and refund_terms_sentences, as a quote cites them."""
+    parts = [*((policy.review,) if review_sentence(q, policy) else ()), *_refund_terms(q, policy)]
+    return tuple(dict.fromkeys(policy.clause_refs[clause_key(c), ()] for part in parts if part for c in part.clauses))
 
 
 @dataclass(frozen=True)
@@ -246,9 +262,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
     dates = (
         lapsed_sentence(q) if with_deadline else None,
         deadline_sentence(q, q.next_deadline) if q.next_deadline and with_deadline else None,
-        review_sentence(q, policy) if policy is not None else None,
         processing_sentence(q),
-        *(refund_terms_sentences(q, policy) if policy is not None else ()),
         None if q.next_charge_avoided is None or not with_deadline else (  # the page's headline says it
             "Your notice is early enough: the next monthly charge is avoided." if q.next_charge_avoided
             else "Your notice is too late: the next monthly charge still applies."),
@@ -260,6 +274,8 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         Section("Why this is a range", ranges),
         Section("Deductions", tuple(f"{d.label}: {money(d.amount)} ({cite(d.clause.section)})." for d in q.deductions)),
         Section("Dates", tuple(d for d in dates if d)),
+        Section("Once you ask", tuple(s for s in (review_sentence(q, policy), *refund_terms_sentences(q, policy)) if s),
+                clauses=handling_clauses(q, policy)) if policy is not None else Section("Once you ask"),
         Section("Also available", tuple(q.remedies)),
         Section("Notes", tuple(q.notes)),
     ]

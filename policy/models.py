@@ -356,6 +356,7 @@ class Deadline:
     verdict_after: Verdict
     last_date: Optional[date] = None  # the same days as dates, where the payment date is known
     drops_on_date: Optional[date] = None
+    less_than_full_after: Optional[str] = None  # as Quote.less_than_full, for the band after the drop
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +369,7 @@ class Lapsed:
     refund_max_before: str
     verdict_before: Verdict
     last_date: Optional[date] = None
+    less_than_full_before: Optional[str] = None  # as Quote.less_than_full, for the band before it lapsed
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Optional
@@ -112,6 +112,7 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
                 last_day, last_day + 1, _money(after.low), _money(after.high), after.verdict,
                 last_date=None if paid_on is None else paid_on + timedelta(days=last_day),
                 drops_on_date=None if paid_on is None else paid_on + timedelta(days=last_day + 1),
+                less_than_full_after=_money(after.base) if after.below_full else None,
             ))
         current = after
     return tuple(found)
@@ -128,7 +129,8 @@ def _lapsed(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) 
         after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
         if after.high < before.high or after.low < before.low:
             return Lapsed(last_day, _money(before.low), _money(before.high), before.verdict,
-                          last_date=None if paid_on is None else paid_on + timedelta(days=last_day))
+                          last_date=None if paid_on is None else paid_on + timedelta(days=last_day),
+                          less_than_full_before=_money(before.base) if before.below_full else None)
     return None
 
 
@@ -309,50 +311,72 @@ def with_policy(q: Quote, catalog: Catalog) -> Quote:
     return q if found is None or q.policy is found.policy else replace(q, policy=found.policy)
 
 
-def quote(scenario: Scenario, basis: Basis) -> Quote:
-    """The quote under the basis's version in force on the payment date (the basis's day without one): the
-    Quote names it and holds it, and every view of the quote reads the policy from there."""
+@dataclass(frozen=True)
+class _Decided:
+    """One evaluation of a scenario under its version, and what it settles: every part of a quote starts here."""
+    scenario: Scenario
+    policy: PolicyFile
+    service: Optional[Service]
+    facts: Facts
+    ev: Evaluation
+    next_charge: Optional[bool]
+
+
+def _decided(scenario: Scenario, basis: Basis) -> _Decided:
     policy = check_against(scenario, basis.policies(scenario.paid_on))
     facts = Facts.of(scenario)
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)
-
     next_charge: Optional[bool] = None
     notice_rule = policy.next_charge_notice
     if service is not None and service.billing == "monthly" and notice_rule and scenario.notice_days is not None:
         next_charge = scenario.notice_days >= notice_rule.days
-    deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else ()
+    return _Decided(scenario, policy, service, facts, ev, next_charge)
 
+
+def _head(d: _Decided) -> dict[str, Any]:
+    """The parts of a quote a batch row shows (export.quote_row reads these and nothing else)."""
+    ev, scenario = d.ev, d.scenario
+    return dict(
+        scenario=scenario, provider_name=d.policy.name, policy_version=d.policy.version,
+        requested_on=scenario.requested_on, refund_min=_money(ev.low), refund_max=_money(ev.high),
+        refund_pct_min=_share(ev.low, scenario.amount_paid), refund_pct_max=_share(ev.high, scenario.amount_paid),
+        verdict=ev.verdict, stage=_placement(ev), clauses=_citations(d.policy, ev, d.next_charge is not None),
+    )
+
+
+def quote_head(scenario: Scenario, basis: Basis) -> QuoteHead:
+    """What a batch row shows of the quote of `scenario`, from the same evaluation and the same code as quote():
+    a batch builds only this (the deadlines, readings and notes a row never shows cost two thirds of a quote)."""
+    return QuoteHead(**_head(_decided(scenario, basis)))
+
+
+def quote(scenario: Scenario, basis: Basis) -> Quote:
+    """The quote under the basis's version in force on the payment date (the basis's day without one): the
+    Quote names it and holds it, and every view of the quote reads the policy from there."""
+    d = _decided(scenario, basis)
+    policy, service, facts, ev = d.policy, d.service, d.facts, d.ev
+    deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else ()
     return Quote(
-        scenario=scenario,
+        **_head(d),
         policy=policy,
         provider=policy.id,
-        provider_name=policy.name,
         service=scenario.service,
         service_label=service.label if service else None,
-        policy_version=policy.version,
         currency=policy.currency,
         amount_paid=_money(scenario.amount_paid),
         refundable_base=_money(ev.base),
-        refund_min=_money(ev.low),
-        refund_max=_money(ev.high),
-        refund_pct_min=_share(ev.low, scenario.amount_paid),
-        refund_pct_max=_share(ev.high, scenario.amount_paid),
-        verdict=ev.verdict,
-        stage=_placement(ev),
         stage_note=service.stage_note if service else None,
         tiers=tuple(dict.fromkeys(o.tier.id for o in ev.outcomes)),
-        clauses=_citations(policy, ev, next_charge is not None),
         ambiguities=_ambiguities(policy, ev, facts),
         unknowns=_unknowns(ev),
         deductions=_deductions(policy, service, scenario) if service is not None else (),
         deadlines=deadlines,
         next_deadline=deadlines[0] if deadlines else None,
         lapsed=_lapsed(policy, scenario.service, facts, ev) if service is not None else None,
-        requested_on=scenario.requested_on,
         less_than_full=_money(ev.base) if ev.below_full else None,
         processing_time=policy.processing_time(scenario.payment_method) if ev.high > 0 else None,
-        next_charge_avoided=next_charge,
+        next_charge_avoided=d.next_charge,
         remedies=tuple(
             r.label for r in policy.remedies if r.when_flag is None or getattr(scenario, r.when_flag)
         ),

@@ -18,7 +18,8 @@ def sections(**fields):
 def test_sections_come_in_reading_order_and_empty_ones_are_left_out():
     found = explanation_sections(quote(parse_scenario({**BASE, "taxes_remitted": "100"}, BASIS), BASIS))
     assert [s.title for s in found] == [
-        "Stage", "The clauses that decide it", "Why this is a range", "Deductions", "Dates", "Also available",
+        "Stage", "The clauses that decide it", "Why this is a range", "Deductions", "Dates", "Once you ask",
+        "Also available",
     ]
     assert "Deductions" not in sections()  # nothing deducted, no section
 
