@@ -22,15 +22,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Optional
+from typing import IO, Optional, Union
 
 from .batch_rows import REQUESTED, Problem, Reading, RowProblems, scenario_of
 from .cells import DateOrder, Readers
 from .errors import InputError
 from .export import QUOTE_COLUMNS, error_row, quote_row
 from .fields import FIELDS, NAMES, REQUIRED
-from .models import Quote
-from .quoting import quote
+from .models import Quote, QuoteHead
+from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import safe_cell, writer
 from .versions import Basis
@@ -215,6 +215,7 @@ class Job:
 def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
          number: int = 0) -> tuple[list[str], tuple[Problem, ...]]:
     made: Optional[Quote] = None
+    head: Optional[Union[Quote, QuoteHead]] = None
     record: dict[str, str] = {}
     problems: tuple[Problem, ...] = ()
     layout = job.layout
@@ -223,12 +224,15 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
     else:
         try:
             record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
-            made = quote(scenario_of(cells, job.reading, job.basis), job.basis)
+            scenario = scenario_of(cells, job.reading, job.basis)
+            if keep is not None:  # a saved batch keeps every row's whole quote
+                made = quote(scenario, job.basis)
+            head = made or quote_head(scenario, job.basis)
         except RowProblems as exc:
             problems = exc.problems
         except InputError as exc:  # a record field (client name, reference, note)
             problems = (Problem(exc.field, exc.message),)
-    quoted = quote_row(made) if made is not None else error_row("; ".join(map(str, problems)))
+    quoted = quote_row(head) if head is not None else error_row("; ".join(map(str, problems)))
     if keep is not None:
         keep(number, made, record)
     kept = [cells[i] if i < len(cells) else "" for i in layout.kept]

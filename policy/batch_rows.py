@@ -55,7 +55,7 @@ def scenario_of(cells: list[str], reading: Reading, basis: Basis) -> Scenario:
     data: dict[str, object] = {}
     for i, name in reading.positions:
         text = cells[i] if i < len(cells) else ""
-        if blank(text):
+        if not text or blank(text):
             continue
         try:
             data[name] = day(text, reading.readers.order) if name == REQUESTED else \

@@ -39,8 +39,13 @@ def blank(text: str) -> bool:
     return text.strip().lower() in BLANK_WORDS
 
 
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")  # most cells: nothing to read but the number itself
+
+
 def money(text: str) -> str:
     """'$8,000.00', '8 000.00', 'USD 1200' -> '8000.00'; anything else as the plain number it must be."""
+    if _PLAIN.fullmatch(text):
+        return text
     bare = text.translate(_SPACES)
     for sign in ("$", "USD", "usd", "US$"):
         if bare.startswith(sign):
@@ -60,6 +65,8 @@ def money(text: str) -> str:
 
 def percent(text: str) -> str:
     """'40%', '40 %', '37.5' -> the number of percent."""
+    if _PLAIN.fullmatch(text):
+        return text
     bare = text.translate(_SPACES).removesuffix("%")
     try:
         return str(parse_plain(bare))
@@ -68,6 +75,8 @@ def percent(text: str) -> str:
 
 
 def whole_days(text: str) -> str:
+    if text.isdigit() and text.isascii():
+        return text
     bare = text.translate(_SPACES)
     try:
         return check_plain(bare.replace(",", "") if _THOUSANDS.fullmatch(bare) else bare, whole=True)

@@ -4,13 +4,15 @@ Each is a view of one Quote object and nothing else: no file re-derives an amoun
 """
 from __future__ import annotations
 
+from typing import Union
+
 from .fields import NAMES
-from .models import Quote, Scenario, quote_to_json
+from .models import Quote, QuoteHead, Scenario, quote_to_json
 from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
-    "provider_name", "policy_version", "requested_on", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max", "verdict", "placed_stage",
-    "sections", "error",
+    "provider_name", "policy_version", "requested_on", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
+    "verdict", "placed_stage", "sections", "error",
 )
 
 
@@ -22,12 +24,12 @@ def scenario_cells(scenario: Scenario) -> dict[str, str]:
     return out
 
 
-def quote_row(q: Quote) -> dict[str, str]:
-    """The batch columns of a quote."""
+def quote_row(q: Union[Quote, QuoteHead]) -> dict[str, str]:
+    """The batch columns of a quote (a batch builds only its head: the same parts, by the same code)."""
     return {
         "provider_name": q.provider_name,
         "policy_version": q.policy_version,
-        "requested_on": "" if q.scenario.requested_on is None else q.scenario.requested_on.isoformat(),
+        "requested_on": "" if q.requested_on is None else q.requested_on.isoformat(),
         "refund_min": q.refund_min,
         "refund_max": q.refund_max,
         "refund_pct_min": q.refund_pct_min,

@@ -428,6 +428,23 @@ class Quote:
                                                                                          repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteHead:
+    """What a batch row shows of a quote: the same parts of the same evaluation, made by the same code as the
+    Quote's (quoting.quote_head), without the deadlines, readings and notes a row never shows."""
+    scenario: Scenario
+    provider_name: str
+    policy_version: str
+    requested_on: Optional[date]
+    refund_min: str
+    refund_max: str
+    refund_pct_min: str
+    refund_pct_max: str
+    verdict: Verdict
+    stage: StagePlacement
+    clauses: tuple[ClauseRef, ...]
+
+
 _QUOTE_ADAPTER = TypeAdapter(Quote)
 
 

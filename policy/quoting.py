@@ -32,6 +32,7 @@ from .models import (
     FactOutcome,
     Lapsed,
     Quote,
+    QuoteHead,
     ReadingAmount,
     Scenario,
     StagePlacement,
