@@ -1,0 +1,395 @@
+"""Issue 21, the texts a client reads, checked against the real policy data (the shipped files):
+
+- a clause granting a *partial* refund with no amount (Social Beat 7.2) gives at most the refundable base less a cent,
+  and every surface says "less than the full $X" beside it (decisions.md 5 'SB our delay');
+- a full refund of less than was paid says "of the refundable amount" in the headline itself;
+- the deductions are named whatever the verdict;
+- Social Beat's 5.1 review times, 6.2 refund method and 12.1 international clients are shown with their sections;
+- ITMedia's monthly notice cut-off is a calendar date where the payment date is known;
+- no internal label (a reading's id, a rule's id, a field's name) reaches a client;
+- a Verdict member carries its label, colour and sentence, and every text function handles every member;
+- the facts that may be unknown are declared with their field, and the evaluator, the quote and the eligibility form
+  read the declarations.
+"""
+import io
+import json
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from pypdf import PdfReader
+from shipped import BASIS
+from strategies import scenarios
+
+from policy import parse_scenario, quote
+from policy import shipped_policies as policies
+from policy.client import next_steps, notice_step, request_email, summary_markdown, summary_pdf
+from policy.evaluator import Facts, evaluate
+from policy.explain import (
+    VERDICT_COLOURS,
+    VERDICT_LABELS,
+    VERDICT_PLAIN,
+    explanation_sections,
+    label_of,
+    pct_text,
+    plain_answer,
+    refund_text,
+    refund_with_share,
+    verdict_label,
+    verdict_sentence,
+)
+from policy.fields import BY_NAME, NAMES, UNKNOWABLE
+from policy.lint import lint_policy
+from policy.loader import source_text
+from policy.markdown import md_file_escape, sections_markdown
+from policy.models import Verdict, quote_from_json, quote_to_dict, quote_to_json
+from policy.taxonomy import DECISIONS
+
+TODAY = date(2026, 12, 2)
+PAID_ON = date(2026, 11, 20)
+
+
+def q_of(**fields):
+    data = dict(amount_paid="5000", completion_pct=0, days_since_payment=3) | fields
+    return quote(parse_scenario(data, BASIS), BASIS)
+
+
+def pdf_text(q) -> str:
+    reader = PdfReader(io.BytesIO(summary_pdf(q, TODAY)))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def eligibility_answer(q) -> str:
+    """What the eligibility page shows as its answer: the headline, the badge's words and sentence, the steps and
+    the explanation (for a client)."""
+    return "\n".join([plain_answer(q), verdict_label(q), refund_text(q), verdict_sentence(q), *next_steps(q, q.policy),
+                      sections_markdown(explanation_sections(q, with_deadline=False, for_client=True), escape=str)])
+
+
+SURFACES = {
+    "calculator": lambda q: f"{refund_text(q)} {verdict_sentence(q)}",  # the headline's metric and its sentence
+    "summary": lambda q: summary_markdown(q, TODAY),
+    "pdf": pdf_text,
+    "email": lambda q: request_email(q).text(),
+    "eligibility": eligibility_answer,
+}
+
+# ------------------------------------------------------------------ A. a partial refund with no amount (7.2)
+
+FAULT = dict(provider="socialbeat", service="website", completion_pct=80, days_since_payment=10, provider_fault=True,
+             paid_on=PAID_ON)
+PARTIAL_NO_AMOUNT = [  # (scenario, the full refund the maximum stays below)
+    (FAULT, "$5,000.00"),
+    ({**FAULT, "completion_pct": 10}, "$5,000.00"),  # partial: the tier's 75% is certain
+    ({**FAULT, "taxes_remitted": "200", "third_party_costs": "300"}, "$4,500.00"),  # the refundable base, not the paid
+    ({**FAULT, "service": "ppc", "completion_pct": 50, "unused_ad_spend": "1000"}, "$4,000.00"),
+    ({**FAULT, "service": "seo", "completion_pct": 50, "stage": "ongoing", "notice_days": 0}, "$5,000.00"),
+]
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("fields, full", PARTIAL_NO_AMOUNT)
+def test_a_partial_refund_with_no_amount_says_less_than_the_full_amount_on_every_surface(fields, full, surface):
+    q = q_of(**fields)
+    assert Decimal(q.refund_max) == Decimal(q.refundable_base) - Decimal("0.01")
+    assert f"${Decimal(q.refund_max):,.2f} (less than the full {full})" in SURFACES[surface](q)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("fields", [
+    {**FAULT, "completion_pct": 0, "days_since_payment": 1},  # the tier's own 100% decides the maximum
+    {**FAULT, "provider": "stepinto", "service": "ppc"},  # B2 "partial or full": the full is allowed
+    {**FAULT, "provider_fault": False},
+])
+def test_only_a_maximum_a_partial_refund_decided_says_less_than_the_full(fields, surface):
+    q = q_of(**fields)
+    # (at 0% within 48 hours the summary may still say what the policy gives if work has started: another band)
+    assert q.less_than_full is None and f"${Decimal(q.refund_max):,.2f} (less than the full" not in SURFACES[surface](q)
+
+
+@given(scenarios(provider="socialbeat"))
+def test_the_delays_partial_refund_stays_below_the_refundable_base(data):
+    """Hypothesis: wherever Social Beat's 7.2 ground decides the maximum (it lifts the band above what the tiers
+    give), the maximum is the refundable base less one cent; and no quote says it stays below the full unless
+    it does."""
+    at_fault = quote(parse_scenario({**data, "provider_fault": True}, BASIS), BASIS)
+    without = quote(parse_scenario({**data, "provider_fault": False}, BASIS), BASIS)
+    base, most = Decimal(at_fault.refundable_base), Decimal(at_fault.refund_max)
+    if most > Decimal(without.refund_max):  # the delay decided it
+        assert most < base and most == base - Decimal("0.01")
+        assert at_fault.less_than_full == at_fault.refundable_base
+    if at_fault.verdict == Verdict.partial and at_fault.less_than_full is not None:
+        assert most < base
+    if at_fault.less_than_full is not None:
+        assert most < Decimal(at_fault.less_than_full) == base
+
+
+# ------------------------------------------------------------------ B. the summary and the request email
+
+FULL_OF_REFUNDABLE = [  # a full refund that deductions make less than the amount paid
+    (dict(provider="socialbeat", service="website", amount_paid="2000", taxes_remitted="200", days_since_payment=1),
+     "$1,800.00 of $2,000.00 paid"),
+    (dict(provider="socialbeat", service="content_marketing", third_party_costs="500", work_started=False),
+     "$4,500.00 of $5,000.00 paid"),
+    (dict(provider="socialbeat", service="website", taxes_remitted="100", third_party_costs="400", days_since_payment=0),
+     "$4,500.00 of $5,000.00 paid"),
+]
+
+
+@pytest.mark.parametrize("fields, amounts", FULL_OF_REFUNDABLE)
+def test_a_full_refund_of_less_than_was_paid_says_of_the_refundable_amount_in_the_headline(fields, amounts):
+    q = q_of(**fields)
+    assert q.verdict == Verdict.full
+    headline = plain_answer(q)  # the eligibility page's heading and the summary's first line
+    assert "full refund of the refundable amount" in headline and amounts in headline
+    answer = summary_markdown(q, TODAY).split("## The answer\n\n- ", 1)[1].split("\n", 1)[0]
+    assert answer == md_file_escape(headline)
+    assert "not refunded: " in headline
+    first = next(line for line in request_email(q).body.splitlines() if line.startswith("I request"))
+    assert "full refund of the refundable amount" in first and amounts.replace("of $", "of the $") in first
+
+
+def test_a_full_refund_of_all_that_was_paid_says_nothing_of_a_refundable_amount():
+    q = q_of(provider="socialbeat", service="website", days_since_payment=1)
+    assert q.verdict == Verdict.full and "refundable amount" not in summary_markdown(q, TODAY) + request_email(q).body
+
+
+NOT_FULL = [  # (verdict, scenario): each verdict but full, with two deductions Social Beat names
+    (Verdict.partial, dict(service="website", completion_pct=10, days_since_payment=10)),
+    (Verdict.discretionary, dict(service="website", completion_pct=0, days_since_payment=10)),
+    (Verdict.depends, dict(service="seo", completion_pct=40, days_since_payment=5)),
+    (Verdict.none, dict(service="website", completion_pct=90, days_since_payment=10)),
+    (Verdict.window_closed, dict(service="website", completion_pct=10, days_since_payment=31)),
+]
+
+
+@pytest.mark.parametrize("verdict, fields", NOT_FULL, ids=[v for v, _ in NOT_FULL])
+def test_the_deductions_are_named_whatever_the_verdict(verdict, fields):
+    q = q_of(provider="socialbeat", taxes_remitted="200", third_party_costs="300", **fields)
+    assert q.verdict == verdict
+    named = ("Taxes already remitted: $200.00 (section 12.2)", "Third-party costs (non-refundable): $300.00 (section 4)")
+    for text in (summary_markdown(q, TODAY), request_email(q).body):
+        assert all(n in text for n in named), text
+
+
+SB_CASES = [
+    dict(service="website", completion_pct=0, days_since_payment=3),
+    dict(service="seo", completion_pct=40, days_since_payment=5),
+    dict(service="ppc", completion_pct=50, unused_ad_spend="500"),
+    dict(service="social_media_management", completion_pct=10, days_since_payment=20),
+]
+REVIEW = "acknowledges receipt within 48 hours and reviews it within 5 business days (section 5.1)"
+HANDLING_QUOTES = (
+    "Review Period: We will acknowledge receipt within 48 hours and review your request within 5 business days",
+    "Refunds will be issued through the original payment method unless otherwise agreed upon.",
+    "International clients may be subject to additional processing time.",
+)
+
+
+@pytest.mark.parametrize("fields", SB_CASES)
+def test_social_beats_review_times_refund_method_and_international_clients_are_shown(fields):
+    q = q_of(provider="socialbeat", paid_on=PAID_ON, **fields)
+    steps = next_steps(q, q.policy)
+    assert any(REVIEW in s for s in steps)
+    assert any("(section 6.2)" in s for s in steps) and any("(section 12.1)" in s for s in steps)
+    summary = summary_markdown(q, TODAY)
+    assert REVIEW in summary and all(quoted in summary for quoted in HANDLING_QUOTES)
+    body = request_email(q).body
+    assert ("As section 5.1 of your refund policy sets out, I look forward to your acknowledgement of this request "
+            "within 48 hours and your review within 5 business days.") in body
+    assert "(section 6.2)." in body and "(section 12.1)." in body
+    assert REVIEW in eligibility_answer(q)
+
+
+def test_with_nothing_to_refund_the_review_is_said_but_not_how_a_refund_is_paid():
+    q = q_of(provider="socialbeat", service="website", completion_pct=90, days_since_payment=10)
+    assert q.refund_max == "0.00"
+    steps = " ".join(next_steps(q, q.policy))
+    assert REVIEW in steps and "section 6.2" not in steps and "section 12.1" not in steps
+
+
+@pytest.mark.parametrize("provider, service", [("itmedia", "website"), ("itmedia", "seo"), ("stepinto", "ppc")])
+def test_a_policy_without_those_clauses_claims_none_of_them(provider, service):
+    q = q_of(provider=provider, service=service)
+    for text in (summary_markdown(q, TODAY), request_email(q).body, " ".join(next_steps(q, q.policy))):
+        assert not re.search(r"section (5\.1|6\.2|12\.1)|48 hours|business days \(section", text)
+
+
+def test_the_new_clauses_are_linted_verbatim_against_the_policy_text():
+    sb = policies()["socialbeat"]
+    assert not [f for f in lint_policy(sb, source_text(sb)) if f.code == "quote-not-in-text"]
+    data = sb.model_dump(mode="json", exclude_none=True)
+    for part in ("review", "refund_method", "international"):
+        changed = json.loads(json.dumps(data))
+        changed[part]["clauses"][0]["quote"] += " (edited)"
+        findings = lint_policy(type(sb).model_validate(changed), source_text(sb))
+        assert [f.code for f in findings if f.code == "quote-not-in-text"] == ["quote-not-in-text"], part
+
+
+@pytest.mark.parametrize("service, paid_on, days, said", [
+    ("seo", "2026-11-20", 9, "To avoid next month's charge, cancel by 13 Dec 2026: 7 days before the next billing "
+                             "date, 20 Dec 2026 (the billing dates counted monthly from the payment on 20 Nov 2026)."),
+    ("seo", "2026-11-20", 23, "cancel by 13 Dec 2026: 7 days before the next billing date, 20 Dec 2026"),  # the last day
+    ("seo", "2026-11-20", 24, "It is too late to avoid the charge on 20 Dec 2026 (the billing dates counted monthly from "
+                              "the payment on 20 Nov 2026): cancelling needs 7 days' notice. To avoid the one on 20 Jan "
+                              "2027, cancel by 13 Jan 2027."),
+    ("it_support", "2026-01-31", 20, "cancel by 21 Feb 2026: 7 days before the next billing date, 28 Feb 2026"),
+    ("ppc", "2026-01-31", 27, "It is too late to avoid the charge on 28 Feb 2026"),
+    ("ppc", "2026-01-31", 27, "To avoid the one on 31 Mar 2026, cancel by 24 Mar 2026."),
+    ("social_media_management", "2026-11-20", 45, "cancel by 13 Jan 2027: 7 days before the next billing date, 20 Jan 2027"),
+    ("seo", "2024-01-30", 0, "cancel by 22 Feb 2024: 7 days before the next billing date, 29 Feb 2024"),  # a leap year
+])
+def test_itmedias_notice_cut_off_is_a_calendar_date_when_the_payment_date_is_known(service, paid_on, days, said):
+    q = q_of(provider="itmedia", service=service, paid_on=paid_on, days_since_payment=days)
+    assert said in notice_step(q, q.policy)
+    assert said in " ".join(next_steps(q, q.policy)) and said in summary_markdown(q, TODAY)
+
+
+def test_without_a_payment_date_the_cut_off_is_said_in_days():
+    q = q_of(provider="itmedia", service="seo", days_since_payment=9)
+    assert notice_step(q, q.policy) == "To avoid next month's charge, cancel at least 7 days before the next billing date."
+
+
+def test_the_json_quote_carries_the_request_date():
+    q = q_of(provider="socialbeat", service="website", paid_on=PAID_ON, days_since_payment=10)
+    assert quote_to_dict(q)["requested_on"] == "2026-11-30"
+    assert quote_from_json(quote_to_json(q)).requested_on == date(2026, 11, 30)
+    assert quote_to_dict(q_of(provider="socialbeat", service="website"))["requested_on"] is None
+
+
+# Internal words: a reading's id, the engine's reading ids (decisions.md rows; those that are plain words left
+# out), rule and stage ids (those with an underscore: 'audit' is a word), scenario field names, Python's words.
+_RULE_IDS = {x for p in policies().values() for s in p.services.values() for stage in s.stages
+             for x in (stage.id, *(t.id for t in stage.tiers)) if "_" in x}
+INTERNAL = re.compile("|".join([
+    r"read as", r"decisions\.md", r"\bA-(?:SB|IT|SI|X)-\d+", r"\bNone\b", r"Verdict\.",
+    *(rf"\b{re.escape(d)}\b" for d in sorted(DECISIONS - {"time", "services", "money"})),
+    *(rf"\b{re.escape(x)}\b" for x in sorted(_RULE_IDS | {n for n in NAMES if "_" in n})),
+]))
+GRID = [dict(provider=p.id, service=sid, completion_pct=c, days_since_payment=d, provider_fault=fault,
+             taxes_remitted="100", paid_on=PAID_ON)
+        for p in policies().values() for sid in [*p.services, "website"] for c in (0, 30, 80) for d in (1, 10, 40)
+        for fault in (False, True)]
+
+
+@pytest.mark.parametrize("fields", GRID, ids=lambda f: "-".join(str(v) for v in list(f.values())[:5]))
+def test_no_internal_label_reaches_a_client(fields):
+    q = q_of(**fields)
+    for name, text in (("summary", summary_markdown(q, TODAY)), ("email", request_email(q).text()),
+                       ("eligibility", eligibility_answer(q))):
+        found = INTERNAL.search(text)
+        assert found is None, f"{name}: {found.group()!r} in {text[max(found.start() - 80, 0):found.end() + 80]!r}"
+
+
+def test_the_internal_words_pattern_finds_what_the_sales_pages_show():
+    """The calculator (for sales) still shows the ids and readings: the pattern catches them there."""
+    q = q_of(provider="socialbeat", service="website", completion_pct=60, days_since_payment=5)
+    assert INTERNAL.search(sections_markdown(explanation_sections(q), escape=str))
+    from policy.explain import summary_lines
+    assert INTERNAL.search("\n".join(summary_lines(q)))  # '(read as: ...)' at the terminal
+
+
+# ------------------------------------------------------------------ C. the verdict
+
+STREAMLIT_COLOURS = {"red", "orange", "yellow", "green", "blue", "violet", "gray", "grey", "primary"}
+SAMPLE = q_of(provider="socialbeat", service="seo", amount_paid="2400", completion_pct=40, days_since_payment=5,
+              taxes_remitted="100")
+TEXT_FUNCTIONS = (verdict_label, verdict_sentence, plain_answer, refund_text, pct_text, refund_with_share)
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_every_verdict_carries_its_label_colour_and_sentence_through_every_text_function(verdict):
+    assert verdict.name == verdict.value and Verdict(verdict.value) is verdict  # a driver writing the name writes the value
+    assert verdict.label and verdict.sentence.endswith(".") and verdict.colour in STREAMLIT_COLOURS
+    assert (VERDICT_LABELS[verdict.value], VERDICT_COLOURS[verdict.value], VERDICT_PLAIN[verdict.value]) == (
+        verdict.label, verdict.colour, verdict.sentence)
+    assert label_of(verdict.value) == verdict.label  # a saved quote's string verdict
+    q = replace(SAMPLE, verdict=verdict)
+    for text in TEXT_FUNCTIONS:
+        assert isinstance(text(q), str) and text(q), text.__name__
+    assert verdict.label in verdict_label(q)
+    assert json.loads(quote_to_json(q))["verdict"] == verdict.value  # JSON keeps the string
+    assert quote_from_json(quote_to_json(q)).verdict is verdict
+
+
+def test_each_verdict_has_its_own_name_and_a_stored_unknown_verdict_reads_as_stored():
+    assert len({v.label for v in Verdict}) == len(Verdict)
+    assert label_of("refunded twice") == "refunded twice"
+
+
+# ------------------------------------------------------------------ D. facts that may be unknown
+
+SPREAD = [f for f in UNKNOWABLE if f.unknown and f.unknown.spread]
+UNKNOWN_CASES = {  # a scenario where each fact declared to spread is not given and decides the band
+    "stage": dict(provider="socialbeat", service="website", completion_pct=30),
+    "deliverables_provided": dict(provider="stepinto", service="ppc", completion_pct=10, work_started=True),
+    "notice_days": dict(provider="socialbeat", service="seo", completion_pct=40, days_since_payment=5, stage="ongoing"),
+}
+
+
+def test_every_fact_declared_to_spread_has_a_case():
+    assert {f.name for f in SPREAD} == set(UNKNOWN_CASES)
+
+
+@pytest.mark.parametrize("name", UNKNOWN_CASES)
+def test_an_unknown_fact_is_quoted_under_each_declared_value_in_its_declared_words(name):
+    q = q_of(**UNKNOWN_CASES[name])
+    found = {u.fact: u for u in q.unknowns}[name]
+    declared = BY_NAME[name].unknown
+    if declared.words:
+        assert [o.value for o in found.outcomes] == [word for _, word in declared.words]
+    else:  # the stage: the labels of the stages completion allows
+        assert len(found.outcomes) == len(q.stage.candidates) > 1
+
+
+def test_the_evaluator_spreads_a_fact_over_its_declared_values_only_where_the_rules_read_it():
+    sb, si = policies()["socialbeat"], policies()["stepinto"]
+    seo = parse_scenario(UNKNOWN_CASES["notice_days"] | dict(amount_paid="5000", days_since_payment=5), BASIS)
+    notices = {w.notice_given for w in evaluate(sb, "seo", Facts.of(seo)).worlds}
+    assert notices == set(BY_NAME["notice_days"].unknown.values)
+    ppc = parse_scenario(dict(UNKNOWN_CASES["deliverables_provided"], amount_paid="5000", days_since_payment=3), BASIS)
+    assert {w.deliverables for w in evaluate(si, "ppc", Facts.of(ppc)).worlds} == {False, True}
+    assert {w.notice_given for w in evaluate(si, "ppc", Facts.of(ppc)).worlds} == {None}  # no rule reads it
+    not_started = parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="5000", completion_pct=0,
+                                      days_since_payment=3), BASIS)
+    assert {w.deliverables for w in evaluate(si, "ppc", Facts.of(not_started)).worlds} == {
+        BY_NAME["deliverables_provided"].unknown.before_start}  # decisions.md 'SI not started'
+
+
+def test_the_quotes_unknowns_read_the_words_from_the_declaration(monkeypatch):
+    import policy.quoting as quoting
+
+    reworded = tuple(replace(f, unknown=replace(f.unknown, words=((0, "told today"), (10**6, "told long ago"))))
+                     if f.name == "notice_days" else f for f in UNKNOWABLE)
+    monkeypatch.setattr(quoting, "UNKNOWABLE", reworded)
+    q = q_of(**UNKNOWN_CASES["notice_days"])
+    assert [o.value for o in {u.fact: u for u in q.unknowns}["notice_days"].outcomes] == ["told today", "told long ago"]
+
+
+def test_the_eligibility_forms_not_known_answers_come_from_the_declarations(monkeypatch):
+    from pages import opened
+
+    for name, answer in (("work_started", "Not yet known"), ("deliverables_provided", "Cannot tell"),
+                         ("payment_method", "Forgot")):
+        monkeypatch.setitem(BY_NAME, name, replace(BY_NAME[name], unknown=replace(BY_NAME[name].unknown, answer=answer)))
+    at = opened("pages/3_Am_I_eligible.py")
+    assert at.radio(key="el_started").options == ["Yes", "No", "Not yet known"]
+    assert at.radio(key="el_delivered").options == ["Yes", "No", "Cannot tell"]
+    assert at.selectbox(key="el_method").options[0] == "Forgot"
+
+
+def test_the_eligibility_answer_says_less_than_the_full_and_shows_no_reading_ids():
+    from pages import opened
+
+    at = opened("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="5000",
+                completion_pct=60, days_since_payment=5)
+    at.checkbox(key="el_fault").check()
+    at.button(key="el_check").click().run()
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    assert "up to $4,999.99 (less than the full $5,000.00)" in text
+    assert "The policy grants a partial refund here, which is less than the full $5,000.00" in text
+    assert REVIEW in text
+    assert not re.search(r"\bA-SB-\d+", text)  # the calculator names the readings' ids; a client is not shown them
