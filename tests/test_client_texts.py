@@ -95,6 +95,7 @@ PARTIAL_NO_AMOUNT = [  # (scenario, the full refund the maximum stays below)
 def test_a_partial_refund_with_no_amount_says_less_than_the_full_amount_on_every_surface(fields, full, surface):
     q = q_of(**fields)
     assert Decimal(q.refund_max) == Decimal(q.refundable_base) - Decimal("0.01")
+    assert q.refund_pct_max != "100.00"  # a cent less than all of it never reads as 100%
     assert f"${Decimal(q.refund_max):,.2f} (less than the full {full})" in SURFACES[surface](q)
 
 
