@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import app, browser, engine, register
+from . import app, batch, browser, engine, register
 from .report import DOC, table, write
 
-SECTIONS = {"engine": engine.run, "app": app.run, "browser": browser.run, "register": register.run}
+SECTIONS = {"engine": engine.run, "batch": batch.run, "app": app.run, "browser": browser.run, "register": register.run}
 
 
 def main() -> int:

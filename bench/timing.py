@@ -20,7 +20,7 @@ class Figure:
     runs: int = 0
 
     def median_text(self) -> str:
-        scale = {"us": 1e6, "ms": 1e3, "s": 1.0}[self.unit]
+        scale = {"us": 1e6, "ms": 1e3, "s": 1.0, "MB": 1e-6}[self.unit]  # MB: median_s holds bytes
         return f"{self.median_s * scale:.1f} {self.unit}"
 
 
