@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .explain import cite, verdict_label
+from .explain import cite, max_text, verdict_label
 from .models import Scenario
 from .money import format_usd
 from .quoting import quote
@@ -22,7 +22,7 @@ def compare_rows(scenario: Scenario, basis: Basis) -> list[dict[str, str]]:
             "Provider": policy.name,
             "Verdict": verdict_label(q),
             "Refund min": format_usd(Decimal(q.refund_min), q.currency) if offered else "Not offered",
-            "Refund max": format_usd(Decimal(q.refund_max), q.currency) if offered else "Not offered",
+            "Refund max": max_text(q) if offered else "Not offered",  # with what a partial refund stays below
             "Deciding clause": f'{cite(first.section)}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
         })
     return rows

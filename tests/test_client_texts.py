@@ -27,6 +27,7 @@ from strategies import scenarios
 from policy import parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.client import next_steps, notice_step, request_email, summary_markdown, summary_pdf
+from policy.compare import compare_rows
 from policy.evaluator import Facts, evaluate
 from policy.explain import (
     VERDICT_COLOURS,
@@ -75,6 +76,8 @@ SURFACES = {
     "pdf": pdf_text,
     "email": lambda q: request_email(q).text(),
     "eligibility": eligibility_answer,
+    "compare": lambda q: next(r["Refund max"] for r in compare_rows(q.scenario, BASIS)
+                              if r["Provider"] == q.provider_name),  # the Compare page's table
 }
 
 # ------------------------------------------------------------------ A. a partial refund with no amount (7.2)

@@ -72,10 +72,15 @@ def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
 
 
 def _client() -> Client:
-    """The client's name and the rep's reference. The reference is the rep's own (the summary, the register): a
-    request email leaves the project's name and the invoice number for the client to fill in (Social Beat 5.1)."""
-    return Client(name=st.text_input(f"{BY_RECORD['client_name'].label} (optional)", key="client_name").strip(),
-                  reference=st.text_input(f"{BY_RECORD['client_ref'].label} (optional)", key="client_ref").strip())
+    """The client's name and the rep's reference (the summary, the register); the project's name and the invoice
+    number are the client's, which the request email names (Social Beat 5.1), left for the client where blank."""
+    left, right = st.columns(2)
+    return Client(name=left.text_input(f"{BY_RECORD['client_name'].label} (optional)", key="client_name").strip(),
+                  reference=right.text_input(f"{BY_RECORD['client_ref'].label} (optional)", key="client_ref").strip(),
+                  project=left.text_input("Project name, for the email (optional)", key="client_project",
+                                          max_chars=200).strip(),
+                  invoice=right.text_input("Invoice number, for the email (optional)", key="client_invoice",
+                                           max_chars=100).strip())
 
 
 def _download_buttons(q: Quote, client: Client) -> None:
