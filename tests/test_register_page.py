@@ -121,3 +121,31 @@ def test_a_batch_is_a_filter_and_a_column_and_a_note_reads_as_typed(url):
     at.text_input(key="reg_text").input("").run()
     at.selectbox(key="reg_pick").set_value(1).run()
     assert [t.value for t in at.text] == ["Note: see https://crm.example/lead/7 **now**"]  # text, not Markdown or code
+
+
+def test_a_saved_quote_whose_version_row_is_gone_opens_from_what_it_stored(url):
+    """Before: KeyError. A saved quote needs nothing but itself to open; today's answer uses what is in force."""
+    from sqlalchemy import text
+
+    from policy import shipped_policies
+    from policy.loader import source_text
+    from policy.versions import Basis
+    from store import PolicyStore, published_catalog
+    from tests.actors import PAT
+
+    store = QuoteStore.open(url)
+    versions = PolicyStore(store.engine)
+    acme = shipped_policies()["stepinto"].model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
+    version = versions.publish(versions.save_draft(acme, source_text(shipped_policies()["stepinto"]), by=PAT),
+                               date(2026, 1, 1), by=PAT)
+    basis = Basis(published_catalog(store.engine), date.today())
+    given = quote(parse_scenario(dict(provider="acme", service="ppc", amount_paid="900", completion_pct=0,
+                                      days_since_payment=2), basis), basis)
+    qid = store.save(given, client_name="Gone", by=SAM)
+    with store.engine.begin() as db:  # the version's row removed behind the app's back (a restore, a hand edit)
+        db.execute(text("DELETE FROM policy_versions WHERE id = :id"), {"id": version.lab_id})
+    at = app("pages/4_Saved_quotes.py")
+    at.selectbox(key="reg_pick").set_value(qid).run()
+    assert not at.exception
+    assert refunds(at) == ["$900.00"]  # as given; no provider 'acme' today to compare with
+    assert "Acme Gone" in " ".join(m.value for m in at.markdown)
