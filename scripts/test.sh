@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: a virtual environment, both requirements files,
+# The whole test suite on a fresh machine: a virtual environment, the locked requirements of the app and the tests
+# (requirements-dev.lock: every package with its hashes; bash scripts/lock.sh updates it),
 # Debian's Chromium for the browser tests (never a browser download), then ruff, mypy and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ VENV="${VENV:-.venv}"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 # This project itself, editable: its command `refund-policy` and the entry point by which the command line
 # reads the register (policy/ imports nothing of store/).
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .

@@ -1,0 +1,69 @@
+"""Setup on any machine (issue 23): the lock files, the built wheel, and a fresh clone to a running app.
+
+The lock files (requirements.lock, requirements-dev.lock) are what scripts/run.sh, scripts/test.sh and CI install,
+with `pip install --require-hashes`; `bash scripts/lock.sh` makes them from requirements*.txt."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCKS = {"requirements.lock": ["requirements.txt"],
+         "requirements-dev.lock": ["requirements.txt", "requirements-dev.txt"]}
+
+
+def requirements(path: Path) -> list[Requirement]:
+    found = []
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            found.append(Requirement(line))
+    return found
+
+
+def locked(path: Path) -> dict[str, tuple[str, int]]:
+    """Each package of a lock: its pinned version and how many hashes it carries. A line that is not a pin with
+    its hashes is refused (pip would refuse it with --require-hashes)."""
+    entries: dict[str, tuple[str, int]] = {}
+    text = path.read_text().replace("\\\n", " ")
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9._-]+(?:\[[^\]]*\])?)==(\S+)((?:\s+--hash=sha256:[0-9a-f]{64})*)\s*", line)
+        assert match, f"{path.name}: not a pinned package with its hashes: {line!r}"
+        name = canonicalize_name(match.group(1).split("[")[0])
+        entries[name] = (match.group(2), match.group(3).count("--hash="))
+    return entries
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_the_lock_pins_every_requirement_with_hashes_and_was_made_from_the_requirements_as_they_are(lock):
+    path = ROOT / lock
+    entries = locked(path)
+    assert len(entries) > 40, f"{lock} has only {len(entries)} packages: the transitive ones are missing"
+    assert all(hashes for _, hashes in entries.values()), [n for n, (_, h) in entries.items() if not h]
+    inputs = LOCKS[lock]
+    for source in inputs:
+        for req in requirements(ROOT / source):
+            name = canonicalize_name(req.name)
+            assert name in entries, f"{source} asks for {req.name}, which {lock} lacks: run bash scripts/lock.sh"
+            assert req.specifier.contains(entries[name][0]), (
+                f"{source} asks for {req}, {lock} pins {entries[name][0]}: run bash scripts/lock.sh")
+    digest = hashlib.sha256(b"".join((ROOT / source).read_bytes() for source in inputs)).hexdigest()
+    first = path.read_text().splitlines()[0]
+    assert first.startswith(f"# inputs-sha256: {digest} "), (
+        f"{lock} was not made from {' and '.join(inputs)} as they are now: run bash scripts/lock.sh")
+
+
+def test_the_scripts_install_the_locks_with_hashes_and_nothing_unlocked():
+    for script, lock in (("run.sh", "requirements.lock"), ("test.sh", "requirements-dev.lock")):
+        text = (ROOT / "scripts" / script).read_text()
+        installs = [line for line in text.splitlines() if "pip install" in line and not line.lstrip().startswith("#")]
+        assert any(f"--require-hashes -r {lock}" in line for line in installs), (script, installs)
+        for line in installs:  # every other install is the project itself, without its dependencies
+            assert "--require-hashes" in line or "--no-deps -e ." in line, (script, line)
