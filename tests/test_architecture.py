@@ -1,4 +1,6 @@
-"""What the design promises: a pure engine, immutable quotes and policies, no state shared between quotes."""
+"""What the design promises: layers that import only downwards (docs/architecture.md), a pure engine, immutable
+quotes and policies, no state shared between quotes."""
+import ast
 import dataclasses
 import subprocess
 import sys
@@ -14,6 +16,72 @@ from policy.versions import Basis
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DECISIONS = ROOT.parent / "shared" / "spec" / "decisions.md"
+
+
+# docs/architecture.md: each layer and what it may not import (whether at the top of a module or inside a function).
+TOOLS = {"deploy", "bench", "load", "tests"}
+CONTRACTS = {
+    "policy": {"store", "ui", "pages", "app", "streamlit", "sqlalchemy", "alembic"} | TOOLS,
+    "store": {"ui", "pages", "app", "streamlit"} | TOOLS,
+    "ui": {"pages", "app"} | TOOLS,
+    "pages": {"app"} | TOOLS,
+    "app": {"pages"} | TOOLS,
+    "deploy": {"ui", "pages", "app", "streamlit", "bench", "load", "tests"},
+}
+PURE_IN_UI = {"ui/codec.py": {"streamlit", "store"}}  # the URL's codec: no Streamlit, no database
+
+
+def imported_roots(source: str, package: str) -> set[str]:
+    """The top-level names a module imports, a relative import counted as its own package."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add(package if node.level else (node.module or "").split(".")[0])
+    return found
+
+
+def modules(layer: str) -> list[Path]:
+    path = ROOT / (layer + ".py" if layer == "app" else layer)
+    return [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
+def breaches(layer: str, forbidden: set[str]) -> list[str]:
+    return [f"{path.relative_to(ROOT)} imports {name}"
+            for path in modules(layer)
+            for name in sorted(imported_roots(path.read_text(encoding="utf-8"), layer) & forbidden)]
+
+
+@pytest.mark.parametrize("layer", sorted(CONTRACTS))
+def test_each_layer_imports_only_what_its_contract_allows(layer):
+    assert modules(layer), f"no module found for {layer}"
+    assert breaches(layer, CONTRACTS[layer]) == []
+
+
+def test_the_url_codec_is_pure():
+    for name, forbidden in PURE_IN_UI.items():
+        assert imported_roots((ROOT / name).read_text(encoding="utf-8"), "ui") & forbidden == set()
+
+
+def test_the_contract_check_sees_every_form_of_import():
+    """The check above can fail: each way of writing an import is seen, at the top or inside a function."""
+    source = ("import streamlit as st\nfrom store.db import x\nfrom . import y\n"
+              "def f():\n    import ui.page\n    from sqlalchemy import text\n")
+    assert imported_roots(source, "policy") == {"streamlit", "store", "policy", "ui", "sqlalchemy"}
+    assert imported_roots(source, "policy") & CONTRACTS["policy"] == {"streamlit", "store", "ui", "sqlalchemy"}
+
+
+def test_the_command_line_finds_the_register_through_the_declared_entry_point():
+    """policy/ never imports store/: pyproject declares the catalog, policy.cli.installed_catalog finds it."""
+    import tomllib
+
+    from policy.cli import CATALOG_GROUP, installed_catalog
+    from store import register_catalog
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"][CATALOG_GROUP]
+    assert declared == {"register": "store:register_catalog"}
+    assert installed_catalog() is register_catalog
 
 
 def test_the_policy_package_imports_without_streamlit():
