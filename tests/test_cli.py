@@ -1,4 +1,5 @@
-"""The command-line contract of decisions.md section 3, run as a user would: a subprocess."""
+"""The command-line contract of decisions.md section 3: `policy.cli.main(argv)` run in this process (tests/in_process.py),
+and a few smoke tests of the real command in a subprocess (exit status, no traceback, a reader stopping early)."""
 import csv
 import json
 import os
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from in_process import run_cli
 from isolation import without_register
 
 from policy import shipped_policies as policies
@@ -19,16 +21,26 @@ GOOD = {"provider": "socialbeat", "service": "website", "amount_paid": "5000", "
 
 
 def run(args, stdin=""):
-    return subprocess.run(
-        [sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60,
-        env=without_register(),
-    )
+    return run_cli(args, stdin)
 
 
 def run_bytes(args, stdin: bytes):
-    r = subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=60,
-                       env=without_register())
-    return r.returncode, r.stdout.decode(), r.stderr.decode()
+    r = run_cli(args, stdin)
+    return r.returncode, r.stdout, r.stderr
+
+
+def subprocess_run(args, stdin=""):
+    return subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, env=without_register())
+
+
+def test_smoke_the_real_command_quotes_and_refuses_with_exit_status_2_and_no_traceback():
+    r = subprocess_run(["quote", "--json"], json.dumps(GOOD))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["refund_max"] == "4900.00"
+    r = subprocess_run(["quote", "--json"], json.dumps({**GOOD, "amount_paid": "-5"}))
+    assert (r.returncode, r.stdout) == (2, "") and r.stderr.startswith("error: amount_paid")
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_quote_json_round_trip():
@@ -253,7 +265,7 @@ def test_json_and_flags_together_are_refused():
     assert r.returncode == 2 and "not both" in r.stderr and r.stdout == ""
 
 
-def test_a_reader_that_stops_early_is_not_an_error():
+def test_smoke_a_reader_that_stops_early_is_not_an_error():
     r = subprocess.run(f"{sys.executable} -m policy clauses --json | head -1", shell=True, cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[" and r.stderr == ""
@@ -270,16 +282,17 @@ def _register_with(tmp_path, version: str, effective: date):
     store.publish(store.save_draft(shipped.model_copy(update={"version": version}), source_text(shipped), by=PAT),
                   effective, by=PAT)  # with its own words: its quotes are checked against them at publish
     engine.dispose()
-    return {**os.environ, "REFUND_DATABASE_URL": url}
+    return url
 
 
-def test_the_command_line_quotes_under_the_versions_published_in_the_register_as_the_app_does(tmp_path):
+def test_the_command_line_quotes_under_the_versions_published_in_the_register_as_the_app_does(tmp_path, monkeypatch):
+    from policy.cli import installed_catalog
+
     tomorrow = date.today() + timedelta(days=1)
-    env = _register_with(tmp_path, "lab-edit", tomorrow)
+    monkeypatch.setenv("REFUND_DATABASE_URL", _register_with(tmp_path, "lab-edit", tomorrow))
 
-    def cli(*args, stdin=""):
-        return subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True,
-                              cwd=ROOT, timeout=60, env=env)
+    def cli(*args, stdin=""):  # the catalog python -m policy finds: pyproject's entry point, the register's
+        return run_cli(args, stdin, catalog=installed_catalog())
 
     listed = json.loads(cli("versions", "--json").stdout)
     assert {(v["version"], v["effective_from"], v["status"]) for v in listed if v["provider"] == "stepinto"} >= {
@@ -298,13 +311,12 @@ def test_the_command_line_quotes_under_the_versions_published_in_the_register_as
     assert [r["policy_version"] for r in csv.DictReader((tmp_path / "out.csv").open())][1] == "lab-edit"
 
 
-def test_a_register_that_cannot_be_read_is_said_with_its_way_out_and_no_password():
+def test_smoke_a_register_that_cannot_be_read_is_said_with_its_way_out_and_no_password():
     env = {**os.environ, "REFUND_DATABASE_URL": "postgresql+psycopg://ann:s3cret@127.0.0.1:1/refunds"}
     r = subprocess.run([sys.executable, "-m", "policy", "versions"], capture_output=True, text=True, cwd=ROOT,
                        timeout=60, env=env)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith("error: register: postgresql+psycopg://ann:***@127.0.0.1:1/refunds cannot be read")
     assert "--shipped" in r.stderr and "s3cret" not in r.stderr
-    shipped = subprocess.run([sys.executable, "-m", "policy", "versions", "--shipped"], capture_output=True, text=True,
-                             cwd=ROOT, timeout=60, env=env)
+    shipped = run_cli(["versions", "--shipped"], catalog=None)  # no register read: not even a failing one
     assert shipped.returncode == 0 and "stepinto" in shipped.stdout
