@@ -71,13 +71,14 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
 
 
 def test_the_same_output_as_the_command_line(url, tmp_path):
-    import subprocess
-    import sys
+    from in_process import run_cli
+
+    from policy.cli import installed_catalog
 
     source = tmp_path / "cases.csv"
     source.write_text(CASES)
-    subprocess.run([sys.executable, "-m", "policy", "batch", str(source), "-o", str(tmp_path / "out.csv")],
-                   check=True, cwd=ROOT, capture_output=True)
+    done = run_cli(["batch", source, "-o", tmp_path / "out.csv"], catalog=installed_catalog())  # the register's
+    assert done.returncode == 0, done.stderr
     at = run(batch_page(), "cases.csv", CASES.encode())
     assert at.session_state["batch_result"]["csv"] == (tmp_path / "out.csv").read_bytes()
 

@@ -1,7 +1,7 @@
 """Each scenario field is declared once; every surface that reads or writes a scenario derives it from there."""
-import subprocess
-import sys
 from pathlib import Path
+
+from in_process import run_cli
 
 from policy.batch import HEADER_NAMES
 from policy.cli import build_parser
@@ -25,8 +25,7 @@ def test_the_command_line_has_a_flag_for_every_field():
     quote = next(a for a in build_parser()._subparsers._group_actions[0].choices.values() if a.prog.endswith("quote"))
     dests = {a.dest for a in quote._actions}
     assert set(NAMES) <= dests
-    help_text = subprocess.run([sys.executable, "-m", "policy", "quote", "--help"], cwd=ROOT, capture_output=True,
-                               text=True, timeout=60).stdout
+    help_text = run_cli(["quote", "--help"]).stdout
     assert all(f.flag in help_text for f in FIELDS)
 
 

@@ -2,6 +2,7 @@
 and a problem is named by its table, row and column."""
 import pandas as pd
 import pytest
+from in_process import Ran, run_cli
 
 from policy import shipped_policies as policies
 from policy.lab import (
@@ -171,10 +172,7 @@ def test_a_seen_change_names_the_end_that_moved_and_the_stage_it_moved_under():
 
 def test_the_diff_command_says_the_effective_date_the_ends_and_what_the_band_hides(tmp_path):
     import json
-    import subprocess
-    import sys
     from datetime import date
-    from pathlib import Path
 
     from policy.loader import policy_toml
 
@@ -182,11 +180,9 @@ def test_the_diff_command_says_the_effective_date_the_ends_and_what_the_band_hid
     old_file, new_file = tmp_path / "old.toml", tmp_path / "new.toml"
     old_file.write_text(policy_toml(si))
     new_file.write_text(policy_toml(new.model_copy(update={"version": "2027-01", "effective_from": date(2027, 1, 1)})))
-    root = Path(__file__).resolve().parent.parent
 
-    def diff(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "policy", "diff", str(old_file), str(new_file), *args],
-                              capture_output=True, text=True, cwd=root, timeout=120)
+    def diff(*args: str) -> Ran:
+        return run_cli(["diff", old_file, new_file, *args])  # python -m policy diff, in this process
 
     said = diff()
     assert said.returncode == 0, said.stderr

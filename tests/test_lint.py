@@ -2,14 +2,13 @@
 shipped policies' known contradictions reported by their ambiguity ids."""
 import json
 import shutil
-import subprocess
-import sys
 import time
 import tomllib
 from pathlib import Path
 
 import pytest
 import tomli_w
+from in_process import Ran, run_cli
 
 from policy import shipped_policies as policies
 from policy.lint import CODES, lint_against, lint_policy
@@ -20,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "tests" / "cases" / "lint" / "acme.toml"
 
 
-def lint(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policy", "lint", *args], capture_output=True, text=True, cwd=ROOT)
+def lint(*args: str) -> Ran:
+    return run_cli(["lint", *args])  # python -m policy lint, in this process
 
 
 def tiers(data: dict, stage: int = 0) -> list:

@@ -1,12 +1,10 @@
 """Versions with effective dates: a quote follows the version in force on the payment date, at the boundary day
 too; `python -m policy versions` and `diff`."""
 import json
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from isolation import without_register
+from in_process import Ran, run_cli
 from shipped import TODAY
 
 from policy import parse_scenario, quote
@@ -68,9 +66,8 @@ def test_the_diff_names_the_rule_and_the_scenarios_whose_band_changes():
     assert band_changes(old, old).empty
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policy", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=without_register())
+def cli(*args: str) -> Ran:
+    return run_cli(args)  # python -m policy, in this process, under the shipped versions (no register)
 
 
 def test_the_versions_and_diff_commands(tmp_path):
