@@ -116,9 +116,5 @@ REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 UNKNOWABLE: tuple[FieldSpec, ...] = tuple(sorted((f for f in FIELDS if f.unknown), key=lambda f: f.kind != "stage"))
 
 
-def of_kind(*kinds: str) -> tuple[str, ...]:
-    return tuple(f.name for f in FIELDS if f.kind in kinds)
-
-
 def in_group(group: str) -> tuple[FieldSpec, ...]:
     return tuple(f for f in FIELDS if f.group == group)

@@ -24,7 +24,6 @@ LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What
           "method": "Payment method", "min_business_days": "Min business days",
           "max_business_days": "Max business days", "flag": "When the client says"}
 FIXED = ("service", "stage", "tier")  # which rule a row is: not edited in the table
-TERM_ROWS = ("window_days", "next_charge_notice_days")
 
 
 @dataclass(frozen=True)

@@ -448,11 +448,6 @@ class QuoteHead:
 _QUOTE_ADAPTER = TypeAdapter(Quote)
 
 
-def quote_to_dict(q: Quote) -> dict:
-    """The JSON-ready dict of a quote (the decisions.md contract)."""
-    return _QUOTE_ADAPTER.dump_python(q, mode="json")
-
-
 def quote_to_json(q: Quote, indent: Optional[int] = None) -> str:
     return _QUOTE_ADAPTER.dump_json(q, indent=indent).decode()
 

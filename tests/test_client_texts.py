@@ -46,7 +46,7 @@ from policy.fields import BY_NAME, NAMES, UNKNOWABLE
 from policy.lint import lint_policy
 from policy.loader import source_text
 from policy.markdown import md_file_escape, sections_markdown
-from policy.models import Verdict, quote_from_json, quote_to_dict, quote_to_json
+from policy.models import Verdict, quote_from_json, quote_to_json
 from policy.taxonomy import DECISIONS
 
 TODAY = date(2026, 12, 2)
@@ -259,9 +259,9 @@ def test_without_a_payment_date_the_cut_off_is_said_in_days():
 
 def test_the_json_quote_carries_the_request_date():
     q = q_of(provider="socialbeat", service="website", paid_on=PAID_ON, days_since_payment=10)
-    assert quote_to_dict(q)["requested_on"] == "2026-11-30"
+    assert json.loads(quote_to_json(q))["requested_on"] == "2026-11-30"
     assert quote_from_json(quote_to_json(q)).requested_on == date(2026, 11, 30)
-    assert quote_to_dict(q_of(provider="socialbeat", service="website"))["requested_on"] is None
+    assert json.loads(quote_to_json(q_of(provider="socialbeat", service="website")))["requested_on"] is None
 
 
 # Internal words: a reading's id, the engine's reading ids (decisions.md rows; those that are plain words left
