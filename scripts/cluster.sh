@@ -4,7 +4,7 @@
 #   bash scripts/cluster.sh down    # stops them; PostgreSQL's data is kept in data/cluster/postgres for the next up
 #   bash scripts/cluster.sh purge   # deletes that data (the cluster must be down); says what it deletes
 #   bash scripts/cluster.sh status
-# `up` uses the project's .venv (created and filled when missing); PostgreSQL and HAProxy are Debian's packages
+# `up` uses the project's .venv (created when missing, filled from requirements-dev.lock with its hashes); PostgreSQL and HAProxy are Debian's packages
 # (installed with apt-get when missing and run as root). The other commands only stop or look: nothing installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ if [ "${1:-}" = "up" ]; then
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
   fi
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
   missing=()
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)

@@ -26,7 +26,7 @@ from policy.versions import Catalog, Status, Version, Withdrawal, shipped_catalo
 from .access import Actor, Permission
 from .audit import Action, record, require
 from .config import database_url
-from .db import open_engine
+from .db import open_reader, schema_behind
 from .register import SaveError, database_said
 from .tables import PolicyVersionRow
 
@@ -226,13 +226,18 @@ def published_catalog(engine: Engine) -> Catalog:
 
 def register_catalog(url: Optional[str] = None) -> Catalog:
     """The catalog the app quotes under, for the command line: the register's versions as well where there is a
-    register (a default SQLite file not made yet holds none, and is not made by looking)."""
+    register (a default SQLite file not made yet holds none, and is not made by looking). It only reads: a register
+    whose schema is not this code's is refused in words (with the command that migrates it), never migrated."""
     url = url or database_url()
     if url.startswith("sqlite:///") and not Path(url.split("///", 1)[1]).is_file():
         return shipped_catalog()
     try:
-        engine = open_engine(url)
+        engine = open_reader(url)
         try:
+            behind = schema_behind(engine)
+            if behind:
+                raise InputError("register", f"{behind}; or give --shipped to quote under the shipped policy versions "
+                                             "only")
             return published_catalog(engine)
         finally:
             engine.dispose()

@@ -5,7 +5,12 @@ with `pip install --require-hashes`; `bash scripts/lock.sh` makes them from requ
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -61,9 +66,47 @@ def test_the_lock_pins_every_requirement_with_hashes_and_was_made_from_the_requi
 
 
 def test_the_scripts_install_the_locks_with_hashes_and_nothing_unlocked():
-    for script, lock in (("run.sh", "requirements.lock"), ("test.sh", "requirements-dev.lock")):
+    for script, lock in (("run.sh", "requirements.lock"), ("test.sh", "requirements-dev.lock"),
+                         ("cluster.sh", "requirements-dev.lock")):
         text = (ROOT / "scripts" / script).read_text()
         installs = [line for line in text.splitlines() if "pip install" in line and not line.lstrip().startswith("#")]
         assert any(f"--require-hashes -r {lock}" in line for line in installs), (script, installs)
         for line in installs:  # every other install is the project itself, without its dependencies
             assert "--require-hashes" in line or "--no-deps -e ." in line, (script, line)
+
+
+@pytest.mark.parametrize("command", ["down", "status", "purge"])
+def test_cluster_down_status_and_purge_install_nothing_before_they_act(tmp_path, command):
+    """`cluster.sh down` once reinstalled the requirements (14 s) before stopping anything: the commands that stop or
+    look run the cluster's code at once. A stand-in python records what the script asks of it."""
+    log = tmp_path / "calls"
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\necho "$*" >> {log}\n')
+    python.chmod(0o755)
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), command], capture_output=True, text=True,
+                          timeout=30, env={**os.environ, "VENV": str(tmp_path / "venv")})
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().splitlines() == [f"-m deploy.cluster {command}"]
+
+
+def test_the_built_wheel_holds_the_migrations_and_the_stylesheet(tmp_path):
+    """The wheel, built from a copy of the project's packages (the checkout is left as it is), holds every migration,
+    Alembic's env.py and template, ui/page.css and the shipped policies: an installed app can migrate and style."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy(ROOT / name, source / name)
+    for package in ("policy", "store", "deploy", "ui"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                            "--quiet", "--disable-pip-version-check", ".", "-w", str(tmp_path / "dist")],
+                           cwd=source, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("refund_policy_explorer-*.whl")
+    files = set(zipfile.ZipFile(wheel).namelist())
+    wanted = {"store/migrations/env.py", "store/migrations/script.py.mako", "ui/page.css", "store/db.py",
+              *(f"store/migrations/versions/{p.name}" for p in (ROOT / "store/migrations/versions").glob("*.py")),
+              *(f"policy/data/{p.name}" for p in (ROOT / "policy/data").glob("*.toml"))}
+    assert len([f for f in wanted if f.startswith("store/migrations/versions/")]) >= 7
+    assert wanted - files == set(), f"missing from the wheel: {sorted(wanted - files)}"
