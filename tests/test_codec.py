@@ -10,6 +10,20 @@ from ui.codec import DEFAULTS, from_query, money_text, request_today, stale_requ
 TODAY = date(2026, 11, 22)
 
 
+
+def texts(warnings) -> list[str]:
+    return [w.text for w in warnings]
+
+
+def test_a_warning_is_a_frozen_record_of_its_text_and_field():
+    import dataclasses
+
+    _, warnings = from_query({"amount_paid": "abc", "utm_source": "mail"}, TODAY)
+    assert [(type(w).__name__, w.field) for w in warnings] == [("UrlWarning", None), ("UrlWarning", "amount_paid")]
+    assert not isinstance(warnings[0], str)  # a record, not text that carries a field
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        warnings[1].field = "provider"  # type: ignore[misc]
+
 def test_round_trip_of_every_field():
     values = dict(
         DEFAULTS, provider="stepinto", service="ppc", amount_paid="1234.50", completion_pct=12, days_since_payment=3,
@@ -33,29 +47,29 @@ BAD = [
 @pytest.mark.parametrize("name,raw", BAD)
 def test_a_bad_parameter_warns_by_name_and_keeps_its_default(name, raw):
     values, warnings = from_query({name: raw, "provider": "socialbeat"} if name != "provider" else {name: raw}, TODAY)
-    assert len(warnings) == 1 and name in warnings[0] and repr(raw)[:20].strip("'") in warnings[0]
+    assert len(warnings) == 1 and name in warnings[0].text and repr(raw)[:20].strip("'") in warnings[0].text
     assert values[name] == DEFAULTS[name]
     parse_scenario(to_engine(values), BASIS)
 
 
 def test_money_parts_above_the_amount_are_rejected_together_and_named():
     values, warnings = from_query({"amount_paid": "100", "taxes_remitted": "150"}, TODAY)
-    assert any("taxes_remitted" in w for w in warnings)
+    assert any("taxes_remitted" in w.text for w in warnings)
     assert values["amount_paid"] == "100.00" and values["taxes_remitted"] == "0.00"
 
 
 def test_unknown_parameters_are_named_together_in_one_warning_and_cut():
     values, warnings = from_query({"utm_source": "mail"}, TODAY)
-    assert warnings == ["URL parameters ignored, not scenario fields: “utm_source”."] and values == DEFAULTS
+    assert texts(warnings) == ["URL parameters ignored, not scenario fields: “utm_source”."] and values == DEFAULTS
     many = {f"p{i}": "x" for i in range(8)} | {"[Refund approved: claim it here](http://evil.example/" + "x" * 80: "1"}
     _, warnings = from_query(many, TODAY)
-    assert len(warnings) == 1 and "and 4 more" in warnings[0] and "x" * 40 not in warnings[0]
+    assert len(warnings) == 1 and "and 4 more" in warnings[0].text and "x" * 40 not in warnings[0].text
 
 
 def test_a_repeated_parameter_is_named_and_the_last_value_used():
     values, warnings = from_query({"amount_paid": ["100", "250"]}, TODAY)
     assert values["amount_paid"] == "250.00"
-    assert warnings == ["URL parameter amount_paid is given 2 times; using the last, “250”."]
+    assert texts(warnings) == ["URL parameter amount_paid is given 2 times; using the last, “250”."]
 
 
 def test_a_payment_date_makes_the_request_today_however_long_ago():
@@ -88,9 +102,9 @@ def test_an_old_link_with_days_keeps_them_and_a_request_date_needs_its_payment_d
     back, _ = from_query({"paid_on": "2026-10-01", "days_since_payment": "10"}, date(2026, 12, 1))
     assert back["days_since_payment"] == 10
     _, warnings = from_query({"requested_on": "2026-10-11"}, date(2026, 12, 1))
-    assert any("needs paid_on" in w for w in warnings)
+    assert any("needs paid_on" in w.text for w in warnings)
     _, warnings = from_query({"paid_on": "2026-10-01", "requested_on": "2026-09-01"}, date(2026, 12, 1))
-    assert any("before paid_on" in w for w in warnings)
+    assert any("before paid_on" in w.text for w in warnings)
 
 
 def test_a_link_may_plan_a_request_for_a_later_day():
@@ -100,12 +114,12 @@ def test_a_link_may_plan_a_request_for_a_later_day():
 
 def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
     _, warnings = from_query({"provider": "acme", "completion_pct": "30.5", "amount_paid": "a\\b\u202e"}, TODAY)
-    text = " ".join(warnings)
+    text = " ".join(w.text for w in warnings)
     assert "provider=“acme” ignored: must be one of itmedia (ITMediaSolutions.us)" in text
     assert "Using Social Beat Digital." in text and "Using 0%." in text and "Using $5,000.00." in text
     assert "“a\\b\ufffd”" in text and "\\\\" not in text and "\u202e" not in text  # one backslash; no bidi override
     _, warnings = from_query({"provider": "stepinto", "service": "website", "stage": "launch"}, TODAY)
-    assert warnings == ["URL parameter stage=“launch” ignored: has no stages to choose: Step-Into does not sell "
+    assert texts(warnings) == ["URL parameter stage=“launch” ignored: has no stages to choose: Step-Into does not sell "
                         "Website design & development. Using the stage from completion."]
 
 
@@ -117,11 +131,11 @@ def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
 ])
 def test_a_number_that_is_not_one_is_told_the_fields_own_rule(name, raw, rule):
     _, warnings = from_query({name: raw}, TODAY)
-    assert rule in warnings[0] and "plain decimal" not in warnings[0]
+    assert rule in warnings[0].text and "plain decimal" not in warnings[0].text
 
 
 def test_a_payment_may_be_planned_up_to_a_year_ahead():
     values, warnings = from_query({"paid_on": "2027-11-23"}, TODAY)
     assert warnings == [] and values["paid_on"] == date(2027, 11, 23) and values["days_since_payment"] == 0
     _, warnings = from_query({"paid_on": "2027-11-24"}, TODAY)
-    assert warnings and "must be no later than 2027-11-23, a year from today" in warnings[0]
+    assert warnings and "must be no later than 2027-11-23, a year from today" in warnings[0].text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
@@ -41,14 +42,12 @@ def app_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-class UrlWarning(str):
+@dataclass(frozen=True)
+class UrlWarning:
     """A warning about what a link held: its text, and the field it is about (None: the link as a whole)."""
-    field: Optional[str]
 
-    def __new__(cls, text: str, field: Optional[str] = None) -> UrlWarning:
-        warning = super().__new__(cls, text)
-        warning.field = field
-        return warning
+    text: str
+    field: Optional[str] = None
 
 
 # The app starts from each field's default (a required field: its declared example).

@@ -85,7 +85,7 @@ def show_url_warnings() -> None:
     """Shown as text: a warning quotes what a link held, and a link can be crafted (no Markdown, link or image)."""
     live = live_url_warnings()
     for message in live:
-        st.warning(md_escape(message))
+        st.warning(md_escape(message.text))
     st.session_state[URL_WARNINGS_SHOWN] = len(live)
     if not live:
         st.session_state.pop(URL_WARNINGS, None)
