@@ -40,7 +40,7 @@ def by_completion() -> None:
                            for name, row in table.iterrows()))
 
     compare = cache.cached_compare(cache.curve_key(scenario))
-    st.subheader("Refund bands against project completion")
+    st.header("Refund bands against project completion")
     st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), _names()), width="stretch")
     with st.expander("Data behind this chart"):
         st.dataframe(readable(compare), hide_index=True, width="stretch")
@@ -50,7 +50,7 @@ def heatmaps() -> None:
     scenario, _ = state.scenario()  # an invalid one has its error in the fragment above
     if scenario is None:
         return
-    st.subheader("Completion x days since payment")
+    st.header("Completion x days since payment")
     by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="compare_by")
     st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
     full = cache.cached_grid(cache.grid_key(scenario))
@@ -65,7 +65,7 @@ def heatmaps() -> None:
                                                  charts.provider_colour(policy.name, _names())), width="stretch")
 
     winners = most_generous(coarse, by)
-    st.subheader("Most generous where")
+    st.header("Most generous where")
     st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by), width="stretch")
 
 

@@ -35,7 +35,7 @@ with page.opened("pages/2_Policy_terms.py",
         key="dl_terms",
     )
 
-    st.subheader("Ambiguities, gaps and contradictions")
+    st.header("Ambiguities, gaps and contradictions")
     for policy in registry.values():
         with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed")):
             for a in policy.ambiguities:
@@ -44,7 +44,7 @@ with page.opened("pages/2_Policy_terms.py",
                 st.caption(e(f"Adopted: {a.adopted}"))
             st.dataframe(ambiguity_table(policy), hide_index=True, width="stretch")
 
-    st.subheader("The texts")
+    st.header("The texts")
     for policy in registry.values():
         with st.expander(e(f"{policy.name}: full policy text")):  # a label is Markdown too
             st.text(catalog().text_of(policy))

@@ -101,7 +101,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
             else:
                 q = cache.cached_quote(cache.key(scenario))
-                st.subheader("Your answer")
+                st.header("Your answer")
                 st.caption(e("For: " + summary(answered, policies(answered["paid_on"]))))
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
@@ -109,7 +109,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     st.warning(e(note))
                 st.markdown(f"### {e(plain_answer(q))}")
                 show.headline(q, cache.cached_assumption(cache.key(scenario)))
-                st.subheader("What to do next")
+                st.header("What to do next")
                 steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
                 with st.expander("Why: the policy's own words"):

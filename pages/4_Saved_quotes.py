@@ -106,7 +106,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             st.warning(f"Quote #{pick} is no longer in the register (deleted in another session).")
         else:
             q = with_policy(saved.quote, catalog())  # the very version it names, where it is still kept
-            st.subheader(f"Quote #{saved.id}")
+            st.header(f"Quote #{saved.id}")
             batch_of = (f" Batch {batches.get(saved.batch_id, f'#{saved.batch_id}')}, row {saved.batch_row}."
                         if saved.batch_id is not None else "")
             st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or 'someone unnamed'}; "

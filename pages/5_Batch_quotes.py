@@ -83,7 +83,7 @@ def _spellings() -> None:
 def _problems(done: dict) -> None:
     """The errors on the page, so nobody has to download a file to learn what went wrong: by kind with counts
     and first rows, then the rows with errors, filtered by column or words."""
-    st.subheader("Errors")
+    st.header("Errors")
     st.dataframe(pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
                                 "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]]),
                  hide_index=True, width="stretch")
@@ -145,7 +145,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
 
     done = st.session_state.get(RESULT)
     if done:
-        st.subheader(e(f"Results for {done['file']}"))
+        st.header(e(f"Results for {done['file']}"))
         a, b, c = st.columns(3)
         a.metric("Rows", f"{done['rows']:,}")
         b.metric("Quoted", f"{done['rows'] - done['errors']:,}")

@@ -213,17 +213,17 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                            f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
                            on_click="ignore")
 
-    st.subheader("Tiers")
+    st.header("Tiers")
     st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
                "carries it. The first tier of a stage whose conditions hold decides.")
     suffix = f"{base.id}_{base.version}"
     locked = {c: st.column_config.Column(LABELS[c], disabled=c in FIXED) for c in TIER_COLUMNS}
     tier_table = st.data_editor(pd.DataFrame(tier_rows(base), columns=list(TIER_COLUMNS)), key=f"lab_tiers_{suffix}",
                                 hide_index=True, num_rows="fixed", width="stretch", column_config=locked)
-    st.subheader("Stages: where completion places them")
+    st.header("Stages: where completion places them")
     stage_table = st.data_editor(pd.DataFrame(stage_rows(base)), key=f"lab_stages_{suffix}", hide_index=True,
                                  num_rows="fixed", disabled=["service", "stage"], width="stretch", column_config=LABELS)
-    st.subheader("Windows, processing times, exceptions and deductions")
+    st.header("Windows, processing times, exceptions and deductions")
     terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{suffix}", hide_index=True,
                            num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS)
     processing = st.data_editor(pd.DataFrame(processing_rows(base), columns=["method", "min_business_days",
@@ -262,9 +262,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         previous = found.on(when).get(new.id)  # the version in force on its date before it
         findings = lint_against(previous, new, text or None)
         _findings(findings, previous)
-        st.subheader("What it changes")
+        st.header("What it changes")
         _preview(current, new)
-        st.subheader("Keep it")
+        st.header("Keep it")
         who = signed_by("lab_by", "Your name")
         refused = lint_errors(findings)
         replacing = (shown.lab_id if shown is not None and shown.status == "draft"

@@ -67,8 +67,8 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
 def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
     """Every section of the explanation in one block, under `heading` if given (the deadline is in the headline).
     for_client: a client reads it (no ambiguity ids, no note on how the calculator places stages)."""
-    body = sections_markdown(explanation_sections(q, with_deadline=False, for_client=for_client), heading="#####")
-    st.markdown(f"### {e(heading)}\n\n{body}" if heading else body)
+    body = sections_markdown(explanation_sections(q, with_deadline=False, for_client=for_client), heading="###")
+    st.markdown(f"## {e(heading)}\n\n{body}" if heading else body)
 
 
 def _client() -> Client:

@@ -1,0 +1,59 @@
+"""Issue 23, pages everyone can use: axe-core (axe-playwright-python, which bundles axe.min.js) on every page, on a
+desktop and on a phone, finds no serious or critical violation and no heading out of order; the charts' toolbar
+buttons show a focus ring.
+
+One server (the session's `base_url`) and one page per viewport for the module: each test only navigates."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import PHONE, wait_ready
+
+PAGES = ["", "Compare_providers", "Policy_terms", "Am_I_eligible", "Saved_quotes", "Batch_quotes", "Policy_lab",
+         "Audit_trail"]
+DESKTOP = {"width": 1400, "height": 1100}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+BLOCKING = {"serious", "critical"}
+ALSO = {"heading-order"}  # moderate to axe, but a screen reader's list of headings is how a page is skimmed
+AXE = Axe()
+
+
+@pytest.fixture(scope="module")
+def pages(context):
+    """A desktop page (the session's context) and a phone page, kept for the module."""
+    phone = context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.set_default_timeout(30_000)
+    desktop = context.new_page()
+    yield {"desktop": desktop, "phone": phone.new_page()}
+    desktop.close()
+    phone.close()
+
+
+def violations(page) -> list[str]:
+    found = AXE.run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at " + "; ".join(n["html"][:120] for n in v["nodes"][:3])
+            for v in found if v["impact"] in BLOCKING or v["id"] in ALSO]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "calculator")
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_no_serious_violation(pages, base_url, viewport, path):
+    page = pages[viewport]
+    page.goto(f"{base_url}/{path}")
+    wait_ready(page)
+    page.wait_for_timeout(500)  # charts and tables draw after the script's run
+    assert violations(page) == []
+
+
+def test_chart_toolbar_buttons_show_focus(pages, base_url):
+    """Tab onto a chart's toolbar button: it is drawn with an outline the eye can find."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/")
+    wait_ready(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.hover()
+    button = page.get_by_test_id("stElementToolbar").first.get_by_role("button").first
+    button.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus by keyboard: :focus-visible
+    style = button.evaluate("b => { const s = getComputedStyle(b); return [s.outlineStyle, s.outlineWidth]; }")
+    assert style[0] != "none" and float(style[1].rstrip("px")) >= 2, style
