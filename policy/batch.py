@@ -5,6 +5,7 @@ quote() and written through export.quote_row, so a batch row says what the JSON 
 """
 from __future__ import annotations
 
+import _csv
 import atexit
 import codecs
 import csv
@@ -382,11 +383,11 @@ class NotText(Exception):
         self.encoding = encoding
 
 
-def _line(reader) -> int:
+def _line(reader: Optional[_csv.Reader]) -> int:
     return reader.line_num if reader is not None else 0
 
 
-def _rows(reader, result: BatchResult) -> Iterator[Numbered]:
+def _rows(reader: _csv.Reader, result: BatchResult) -> Iterator[Numbered]:
     """The rows, each with its row number as a spreadsheet shows the file (the header is row 1). A blank line,
     or one of empty cells only (Excel writes ",,," for an empty row it formatted), is not a row: counted, and
     said, but it keeps its number, so row 5 is the fifth row in Excel."""

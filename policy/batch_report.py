@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .batch import open_csv
 from .batch_rows import REQUESTED
@@ -44,7 +45,7 @@ class Total:
 
 def totals(output: Path) -> list[Total]:
     """Rows and exact refund totals by provider and verdict (rows with an error left out: they are counted)."""
-    sums: dict[tuple[str, str], list] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    sums: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
     with open_csv(output) as f:
         for row in csv.DictReader(f):
             if row.get("error"):

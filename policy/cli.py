@@ -14,9 +14,9 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
-from .batch import NotText, not_text, open_csv, quote_file, run_batch
+from .batch import BatchResult, NotText, not_text, open_csv, quote_file, run_batch
 from .cells import DATE_ORDERS
 from .errors import InputError, PolicyFileError
 from .explain import summary_lines
@@ -36,12 +36,12 @@ class Fail(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would print usage over several lines
+    def error(self, message: str) -> NoReturn:  # argparse would print usage over several lines
         raise Fail(f"{self.prog}: {message} (see --help)")
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
-    seen: dict = {}
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
             raise InputError(str(key), "is given twice in the JSON object; give it once")
@@ -49,7 +49,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     return seen
 
 
-def parse_json_scenario(raw: bytes) -> dict:
+def parse_json_scenario(raw: bytes) -> dict[str, Any]:
     """Standard input -> one JSON object of scenario fields, or InputError saying what is wrong with it."""
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError("input", f"is {len(raw):,} bytes; a scenario is one small JSON object (at most "
@@ -82,7 +82,7 @@ def _flag_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _scenario_from_flags(args: argparse.Namespace) -> dict:
+def _scenario_from_flags(args: argparse.Namespace) -> dict[str, Any]:
     data = {spec.name: _flag_value(spec, getattr(args, spec.name)) for spec in FIELDS}
     for spec in FIELDS:
         if spec.required and data[spec.name] is None:
@@ -174,7 +174,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _batch_to_file(source: Path, target: Path, label: str, basis: Basis, date_order: Optional[str] = None):
+def _batch_to_file(source: Path, target: Path, label: str, basis: Basis, date_order: Optional[str] = None) -> BatchResult:
     if target.resolve() == source.resolve():
         raise InputError("-o", "must differ from the input file, which would be overwritten")
     if target.is_dir():
@@ -194,7 +194,7 @@ def _file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def _say(result, output: str) -> None:
+def _say(result: BatchResult, output: str) -> None:
     where = "standard output" if output == "-" else output
     for notice in result.said():
         print(f"batch: {notice}", file=sys.stderr)
@@ -246,7 +246,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
 EXIT_LINT_ERRORS = 1
 
 
-def _policy_text(path: Path, raw: dict, given: Optional[Path]) -> Optional[str]:
+def _policy_text(path: Path, raw: dict[str, Any], given: Optional[Path]) -> Optional[str]:
     """The text a file's quotes must be found in: --text, else its `source` beside it, else the shipped copy."""
     if given is not None:
         return given.read_text(encoding="utf-8")
@@ -317,7 +317,7 @@ def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
         parser.add_argument(*spec.cli, dest=spec.name, choices=["yes", "no", "unknown"], default="unknown",
                             help=text)
         return
-    allowed = {
+    words: dict[str, Callable[[], str]] = {
         "provider": lambda: "a provider id: see the versions command",
         "choice": lambda: ", ".join(spec.choices),
         "money": lambda: "an amount such as 5000 or 5000.00",
@@ -325,7 +325,8 @@ def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
         "days": lambda: "whole days",
         "date": lambda: "YYYY-MM-DD",
         "stage": lambda: "a stage id of the provider's service",
-    }[spec.kind]()
+    }
+    allowed = words[spec.kind]()
     parser.add_argument(*spec.cli, dest=spec.name, metavar=spec.name.upper(), help=f"{text} ({allowed})")
 
 
@@ -410,7 +411,8 @@ def main(argv: Optional[Sequence[str]] = None, catalog: Optional[Callable[[], Ca
         args.catalog_source = catalog
         if getattr(args, "as_of", "") is None:
             args.as_of = date.today()  # the command line's one reading of the clock, said in --as-of's help
-        return args.run(args)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
     except (InputError, Fail, PolicyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

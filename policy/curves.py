@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ def curve_facts(scenario: Scenario) -> Facts:
     return Facts.of(scenario)._replace(completion=Decimal(0), started=bool(scenario.work_started), stage=None)
 
 
-def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> dict[str, list]:
+def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> dict[str, list[Any]]:
     lows, highs, verdicts, stages = [], [], [], []
     for facts in facts_list:
         ev = evaluate(policy, service_id, facts, detail=False)
@@ -51,7 +51,7 @@ def completion_curve(
 
 def _completion_columns(
     scenario: Scenario, registry: Mapping[str, PolicyFile], provider: str, points: Sequence[Decimal]
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     base = curve_facts(scenario)
     rows = _rows(registry[provider], scenario.service, [base.at(completion=c) for c in points])
     n = len(points)
@@ -83,7 +83,7 @@ def compare_completion(scenario: Scenario, basis: Basis) -> pd.DataFrame:
 
     Built from the columns in one go: a frame per provider and a concat cost about a third of the time."""
     registry = basis.policies(scenario.paid_on)
-    columns: dict[str, list] = {}
+    columns: dict[str, list[Any]] = {}
     for provider in registry:
         for name, values in _completion_columns(scenario, registry, provider, COMPLETION_POINTS).items():
             columns.setdefault(name, []).extend(values)

@@ -121,7 +121,7 @@ def band_changes(old: PolicyFile, new: PolicyFile, amount: Decimal = REFERENCE_A
     return frame
 
 
-def _service_changes(old: PolicyFile, new: PolicyFile, sid: str, amount: Decimal) -> Iterator[list]:
+def _service_changes(old: PolicyFile, new: PolicyFile, sid: str, amount: Decimal) -> Iterator[list[Any]]:
     facts = Facts.of(Scenario(provider=new.id, service=sid, amount_paid=amount, completion_pct=Decimal(0),
                               days_since_payment=0))._replace(started=False, stage=None)  # as a curve sees it
     thresholds = sorted({*day_thresholds(old, sid), *day_thresholds(new, sid)})

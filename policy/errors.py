@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Union
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -23,7 +23,7 @@ class PolicyFileError(ValueError):
 NAMED_BY = ("id", "field", "flag", "method", "label")  # what names an item of a policy file's lists
 
 
-def _location(loc: tuple, data: Any = None) -> str:
+def _location(loc: tuple[Union[int, str], ...], data: Any = None) -> str:
     """Where in the input: with the input's data, an item of a list is named as its file names it
     ("stages[discovery]"), else counted from 1 ("processing_times #2"), not by a 0-based index."""
     out = ""
@@ -49,7 +49,7 @@ def _clean(message: str) -> str:
     return message.replace("Input should be", "must be").replace("Input should", "must")
 
 
-def _split(loc: tuple, message: str, data: Any = None) -> tuple[str, str]:
+def _split(loc: tuple[Union[int, str], ...], message: str, data: Any = None) -> tuple[str, str]:
     """A model-level check names its field as 'field: message'; lift it into the location."""
     field = _location(loc, data)
     if field == "input" and ": " in message:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal, Optional, Union, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le
+from pydantic.fields import FieldInfo
 
 from .models import Scenario
 from .money import CENT
@@ -34,7 +35,7 @@ class Unknown:
         return tuple(value for value, _ in self.words)
 
     def word(self, value: Any) -> str:
-        return dict(self.words)[value]
+        return next(word for known, word in self.words if known == value)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class FieldSpec:
         return self.cli[0]
 
 
-def _bounds(info) -> tuple[Optional[Bound], Optional[Bound]]:
+def _bounds(info: FieldInfo) -> tuple[Optional[Bound], Optional[Bound]]:
     """The least and the most a field allows (a money field above 0 starts at a cent; a date after a day, the
     next day)."""
     low: Optional[Bound] = None
@@ -78,20 +79,23 @@ def _bounds(info) -> tuple[Optional[Bound], Optional[Bound]]:
     return low, high
 
 
-def _choices(info) -> tuple[str, ...]:
+def _choices(info: FieldInfo) -> tuple[str, ...]:
     literal = info.annotation
     if get_origin(literal) is not Literal:  # Optional[Literal[...]]
         literal = next(a for a in get_args(literal) if get_origin(a) is Literal)
     return tuple(get_args(literal))
 
 
-def _spec(name: str, info) -> FieldSpec:
-    extra = info.json_schema_extra
+def _spec(name: str, info: FieldInfo) -> FieldSpec:
+    declared = info.json_schema_extra
+    if not isinstance(declared, dict) or info.title is None or info.description is None:
+        raise TypeError(f"Scenario.{name} is not declared with models.declare (its kind, label and help)")
+    extra: dict[str, Any] = dict(declared)
     low, high = _bounds(info)
     required = info.is_required()
     return FieldSpec(
         name=name, label=info.title, help=info.description, kind=extra["kind"], group=extra["group"],
-        required=required, default=info.examples[0] if required else info.default,
+        required=required, default=(info.examples or [None])[0] if required else info.default,
         choices=_choices(info) if extra["kind"] == "choice" else (), choice_labels=extra["choice_labels"],
         low=low if isinstance(low, Decimal) else None, high=high if isinstance(high, Decimal) else None,
         first_day=low if isinstance(low, date) else None, last_day=high if isinstance(high, date) else None,
@@ -100,7 +104,7 @@ def _spec(name: str, info) -> FieldSpec:
     )
 
 
-def _unknown(declared: Optional[dict]) -> Optional[Unknown]:
+def _unknown(declared: Optional[dict[str, Any]]) -> Optional[Unknown]:
     if declared is None:
         return None
     return Unknown(fact=declared["fact"], answer=declared["answer"],

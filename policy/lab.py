@@ -24,6 +24,8 @@ LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What
           "method": "Payment method", "min_business_days": "Min business days",
           "max_business_days": "Max business days", "flag": "When the client says"}
 FIXED = ("service", "stage", "tier")  # which rule a row is: not edited in the table
+Row = dict[str, Any]  # a table's row as the editor gives it: column -> cell
+RowsAt = dict[tuple[Any, ...], tuple[str, int]]  # a place in the policy's data -> (table, row) for the schema's errors
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class LabError(ValueError):
         self.problems = problems
 
 
-def tier_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+def tier_rows(policy: PolicyFile) -> list[Row]:
     """One row per tier, in file order: when it applies, its two ends (as a percent of their base) and the
     first clause that makes it."""
     rows = []
@@ -70,7 +72,7 @@ def _fee_end(tier: Any) -> Optional[str]:
     return next((end for end in ("max", "min") if getattr(tier, end).less_fee is not None), None)
 
 
-def stage_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+def stage_rows(policy: PolicyFile) -> list[Row]:
     """Where completion places each stage: from (inclusive) or above (exclusive), below (exclusive) or to."""
     return [{"service": sid, "stage": st.id, "label": st.label,
              "completion_from": float(st.completion_from), "completion_above": _float(st.completion_above),
@@ -79,17 +81,17 @@ def stage_rows(policy: PolicyFile) -> list[dict[str, Any]]:
             for sid, service in policy.services.items() for st in service.stages]
 
 
-def processing_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+def processing_rows(policy: PolicyFile) -> list[Row]:
     return [{"method": p.method, "min_business_days": p.min_business_days, "max_business_days": p.max_business_days,
              "section": p.clauses[0].section, "quote": p.clauses[0].quote} for p in policy.processing_times]
 
 
-def exception_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+def exception_rows(policy: PolicyFile) -> list[Row]:
     return [{"flag": x.flag, "label": x.label, "min_pct": float(x.min.pct), "max_pct": float(x.max.pct),
              "section": x.clauses[0].section, "quote": x.clauses[0].quote} for x in policy.exceptions]
 
 
-def deduction_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+def deduction_rows(policy: PolicyFile) -> list[Row]:
     """What is taken off before a refund (shown; which money a deduction names is the file's structure)."""
     return [{"field": d.field, "label": d.label, "section": d.clauses[0].section, "quote": d.clauses[0].quote}
             for d in policy.deductions]
@@ -99,7 +101,7 @@ def _float(value: Optional[Decimal]) -> Optional[float]:
     return None if value is None else float(value)
 
 
-def term_rows(policy: PolicyFile) -> list[dict[str, Any]]:
+def term_rows(policy: PolicyFile) -> list[Row]:
     return [
         {"term": "window_days", "label": "Request window (days after payment)",
          "value": policy.window.days if policy.window else None},
@@ -126,14 +128,14 @@ def _number(value: Any, whole: bool) -> Optional[Decimal]:
 class Tables:
     """What the author edited: a row list per table (None: that table as it was)."""
 
-    tiers: Optional[list[dict[str, Any]]] = None
-    terms: Optional[list[dict[str, Any]]] = None
-    stages: Optional[list[dict[str, Any]]] = None
-    processing: Optional[list[dict[str, Any]]] = None
-    exceptions: Optional[list[dict[str, Any]]] = None
+    tiers: Optional[list[Row]] = None
+    terms: Optional[list[Row]] = None
+    stages: Optional[list[Row]] = None
+    processing: Optional[list[Row]] = None
+    exceptions: Optional[list[Row]] = None
 
 
-def _cell(problems: list[Problem], table: str, n: int, row: dict, column: str, whole: bool = False) -> Optional[Decimal]:
+def _cell(problems: list[Problem], table: str, n: int, row: Row, column: str, whole: bool = False) -> Optional[Decimal]:
     try:
         return _number(row.get(column), whole)
     except ValueError as exc:
@@ -151,7 +153,7 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
     row and column (a cell that is not a number is named before the schema is asked)."""
     data = policy.model_dump()
     problems: list[Problem] = []
-    rows_at: dict[tuple, tuple[str, int]] = {}  # a place in the data -> (table, row) for the schema's errors
+    rows_at: RowsAt = {}  # a place in the data -> (table, row) for the schema's errors
     _apply_tiers(data, tables.tiers, problems, rows_at)
     _apply_stages(data, tables.stages, problems, rows_at)
     _apply_terms(policy, data, tables.terms, problems)
@@ -175,8 +177,8 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
     return policy
 
 
-def _apply_list(items: list[dict], table: str, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict,
-                numbers: dict[str, Callable[[dict, Decimal], object]], whole: bool = False) -> None:
+def _apply_list(items: list[Row], table: str, rows: Optional[list[Row]], problems: list[Problem], rows_at: RowsAt,
+                numbers: dict[str, Callable[[Row, Decimal], object]], whole: bool = False) -> None:
     """A list of the file (processing times, exceptions) edited row for row: its numbers, label and first clause."""
     part = {"processing": "processing_times"}.get(table, table)
     for n, (row, target) in enumerate(zip(rows or (), items), 1):
@@ -190,8 +192,8 @@ def _apply_list(items: list[dict], table: str, rows: Optional[list[dict]], probl
         target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
 
 
-def _apply_tiers(data: dict, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict) -> None:
-    where: dict[tuple, tuple[int, int]] = {}
+def _apply_tiers(data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem], rows_at: RowsAt) -> None:
+    where: dict[tuple[Any, ...], tuple[int, int]] = {}
     for sid, service in data["services"].items():
         for i, stage in enumerate(service["stages"]):
             for j, tier in enumerate(stage["tiers"]):
@@ -229,7 +231,7 @@ def _apply_tiers(data: dict, rows: Optional[list[dict]], problems: list[Problem]
         tier["clauses"][0]["quote"] = str(row.get("quote") or "")
 
 
-def _apply_stages(data: dict, rows: Optional[list[dict]], problems: list[Problem], rows_at: dict) -> None:
+def _apply_stages(data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem], rows_at: RowsAt) -> None:
     where = {(sid, st["id"]): i for sid, service in data["services"].items() for i, st in enumerate(service["stages"])}
     for n, row in enumerate(rows or (), 1):
         key = (row.get("service"), row.get("stage"))
@@ -246,7 +248,7 @@ def _apply_stages(data: dict, rows: Optional[list[dict]], problems: list[Problem
         stage["label"] = str(row.get("label") or "")
 
 
-def _apply_terms(policy: PolicyFile, data: dict, rows: Optional[list[dict]], problems: list[Problem]) -> None:
+def _apply_terms(policy: PolicyFile, data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem]) -> None:
     for n, row in enumerate(rows or (), 1):
         value = _cell(problems, "terms", n, row, "value", whole=True)
         part = {"window_days": "window", "next_charge_notice_days": "next_charge_notice"}.get(row.get("term", ""))
@@ -264,7 +266,7 @@ def _apply_terms(policy: PolicyFile, data: dict, rows: Optional[list[dict]], pro
 COLUMN_OF = {"min": "min_pct", "max": "max_pct", "label": "label", "less_fee": "fee_pct"}
 
 
-def _placed(err: Any, exc: ValidationError, rows_at: dict[tuple, tuple[str, int]]) -> Problem:
+def _placed(err: Any, exc: ValidationError, rows_at: RowsAt) -> Problem:
     """A schema error at a place in the data, as the table, row and column it came from."""
     loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     message = str(describe_all(_only(exc, err))[0]).split(": ", 1)[-1]

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import ValidationError
 
@@ -86,7 +86,7 @@ class Finding:
         key = f" [key: {self.key}]" if not self.ambiguity and self.severity != "info" else ""
         return f"{name}: {self.severity}: {self.code}: {self.message}{known} ({', '.join(self.rules)}){key}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "key": self.key}
 
 
@@ -94,7 +94,7 @@ class Unreadable(Exception):
     """A file the linter cannot read at all (missing, not UTF-8, not TOML)."""
 
 
-def read(path: Path) -> dict:
+def read(path: Path) -> dict[str, Any]:
     try:
         return policy_data(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
@@ -103,7 +103,7 @@ def read(path: Path) -> dict:
         raise Unreadable(str(exc)) from None
 
 
-def lint_data(raw: dict, text: Optional[str]) -> list[Finding]:
+def lint_data(raw: dict[str, Any], text: Optional[str]) -> list[Finding]:
     """Every finding for a policy file's data and, when given, the text its quotes must be found in."""
     try:
         policy = PolicyFile.model_validate(raw)
@@ -154,7 +154,7 @@ def _finding(code: str, message: str, *rules: str, about: str = "") -> Finding:
     return Finding(code, CODES[code][0], message, tuple(rules), service=service, about=about)
 
 
-def _schema_findings(exc: ValidationError, raw: dict) -> Iterator[Finding]:
+def _schema_findings(exc: ValidationError, raw: dict[str, Any]) -> Iterator[Finding]:
     for err in describe_all(exc, raw):
         text = str(err)
         where = text.split(": ", 1)[0]

@@ -23,7 +23,7 @@ POLICY_FILE_MAX = 262_144  # characters of a policy file (the largest shipped is
 POLICY_TEXT_MAX = 200_000  # characters of a policy's own text (the longest shipped is 10,923)
 
 
-def policy_data(text: str, name: str = "<policy>") -> dict:
+def policy_data(text: str, name: str = "<policy>") -> dict[str, Any]:
     """A policy file's TOML as data, before the schema; PolicyFileError naming the file where it cannot be. A
     byte-order mark is ignored, as the editor that wrote it would expect; the size is bounded before parsing."""
     text = text.removeprefix("\ufeff")

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
-from pydantic.json_schema import JsonDict, SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
 from .taxonomy import PAYMENT_METHODS, SERVICES
 
@@ -23,6 +23,9 @@ else:  # schema imports this module; at run time the quote's policy is only held
 
 ServiceId = Literal[tuple(SERVICES)]  # type: ignore[valid-type]
 PaymentMethod = Literal[tuple(PAYMENT_METHODS)]  # type: ignore[valid-type]
+
+
+JsonDict = dict[str, Any]  # a JSON object, as pydantic reads json_schema_extra (pydantic.json_schema does not export its own)
 
 
 class Verdict(StrEnum):
@@ -457,5 +460,5 @@ def quote_from_json(text: str) -> Quote:
     return _QUOTE_ADAPTER.validate_json(text)
 
 
-def quote_json_schema() -> dict:
+def quote_json_schema() -> dict[str, Any]:
     return _QUOTE_ADAPTER.json_schema()

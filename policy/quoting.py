@@ -157,7 +157,7 @@ def _unknowns(ev: Evaluation) -> tuple[UnknownFact, ...]:
     return tuple(f for f in found if f is not None)
 
 
-def _split_by(fact: str, outcomes: Sequence[Outcome], keys: list, label: Callable[[Any], str]) -> Optional[UnknownFact]:
+def _split_by(fact: str, outcomes: Sequence[Outcome], keys: list[Any], label: Callable[[Any], str]) -> Optional[UnknownFact]:
     """The band under each value of one unknown fact (keys: that value in each outcome); None unless the
     values give different bands."""
     bands: dict[Any, list[Decimal]] = {}
@@ -211,7 +211,7 @@ def _deciding(tier_clauses: tuple[Clause, ...], own: str, wide: bool) -> list[Cl
 def _citations(policy: PolicyFile, ev: Evaluation, next_charge: bool) -> tuple[ClauseRef, ...]:
     """The clauses of a quote: those that decided its amounts first (decisions.md section 4), then the
     context. A clause cited twice is listed once, with all it decides."""
-    ends: dict[tuple, tuple[Clause, list[Decides]]] = {}  # in citing order, by clause_key
+    ends: dict[tuple[Any, ...], tuple[Clause, list[Decides]]] = {}  # in citing order, by clause_key
     context: list[Clause] = []
 
     def decide(clauses: Iterable[Clause], end: Decides) -> None:

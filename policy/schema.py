@@ -63,7 +63,7 @@ class Clause(Strict):
         return self
 
 
-def clause_key(c: Clause) -> tuple:
+def clause_key(c: Clause) -> tuple[Any, ...]:
     """What tells clauses apart in a quote: the words, and how they are read (strings hash fast; a model
     hashes every field through Python)."""
     return (c.section, c.quote, c.reading, c.decision)
@@ -371,7 +371,7 @@ class PolicyFile(Strict):
         return MappingProxyType(found)
 
     @cached_property
-    def clause_refs(self) -> Mapping[tuple[tuple, tuple[str, ...]], models.ClauseRef]:
+    def clause_refs(self) -> Mapping[tuple[tuple[Any, ...], tuple[str, ...]], models.ClauseRef]:
         """How a quote cites each clause of this policy (by clause_key), by what the clause decides in it. Built
         once; a ClauseRef is frozen, so quotes share them."""
         ends: tuple[tuple[str, ...], ...] = (
@@ -410,7 +410,7 @@ class PolicyFile(Strict):
 
     @field_validator("services")
     @classmethod
-    def _at_least_one_service(cls, value: dict) -> dict:
+    def _at_least_one_service(cls, value: dict[str, Any]) -> dict[str, Any]:
         if not value:
             raise ValueError("a policy must offer at least one service")
         return value
@@ -438,7 +438,7 @@ class PolicyFile(Strict):
                         raise ValueError(f"tier {tier.id} names unknown ambiguity {tier.ambiguity.id!r}")
         return self
 
-    def all_clauses(self, distinct: Callable[[Clause], tuple] = lambda c: (c.section, c.quote)) -> list[Clause]:
+    def all_clauses(self, distinct: Callable[[Clause], tuple[Any, ...]] = lambda c: (c.section, c.quote)) -> list[Clause]:
         """Every clause the data uses, in file order; clauses with the same `distinct` key listed once (by
         default: the same section and quote)."""
         found: list[Clause] = []
@@ -458,7 +458,7 @@ class PolicyFile(Strict):
             groups.append(service.clauses)
             for stage in service.stages:
                 groups += [tier.clauses for tier in stage.tiers]
-        seen: set[tuple] = set()
+        seen: set[tuple[Any, ...]] = set()
         for group in groups:
             for clause in group:
                 key = distinct(clause)

@@ -7,6 +7,7 @@ quote gets one more, so the guard can be taken off exactly (original_cell) where
 """
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ def original_cell(cell: str) -> str:
     return cell[1:] if cell.startswith(GUARD) else cell
 
 
-def writer(target: IO[str]):
+def writer(target: IO[str]) -> _csv.Writer:
     return csv.writer(target, lineterminator=LINE_END)
 
 

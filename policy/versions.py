@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from .loader import DATA_DIR, load_policy, source_text
 from .schema import PolicyFile
@@ -62,11 +62,11 @@ class Version:
 class Catalog:
     versions: tuple[Version, ...]
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         """Pickled (to a batch worker) as its versions: what its cached properties keep is made again."""
         return {"versions": self.versions}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         object.__setattr__(self, "versions", state["versions"])
 
     @cached_property

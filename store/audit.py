@@ -14,11 +14,11 @@ from typing import Any, Optional
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
-from policy.records import searchable
+from policy.records import NAME_MAX, searchable
 from policy.spreadsheet import rows_text
 
 from .access import Actor, Forbidden, Permission
-from .tables import EMAIL_MAX, NAME_MAX, AuditEventRow
+from .tables import EMAIL_MAX, AuditEventRow
 
 
 class Action(StrEnum):
@@ -97,7 +97,7 @@ class AuditLog:
                 yield _event(row)
 
 
-def _filtered(f: AuditFilters) -> Select:
+def _filtered(f: AuditFilters) -> Select[Any]:
     t = AuditEventRow
     query = select(t)
     if f.action:

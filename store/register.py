@@ -87,7 +87,7 @@ class Listed:
 
 
 def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: datetime,
-         batch_id: Optional[int] = None, batch_row: Optional[int] = None) -> dict:
+         batch_id: Optional[int] = None, batch_row: Optional[int] = None) -> dict[str, Any]:
     return dict(
         saved_at=at, saved_by=checked("saved_by", by.display_name, NAME_MAX), owner=by.key, client_name=client_name,
         client_ref=client_ref, note=note,
@@ -98,7 +98,7 @@ def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: 
     )
 
 
-def _document(q: Quote, quote_id: int) -> dict:
+def _document(q: Quote, quote_id: int) -> dict[str, Any]:
     return dict(quote_id=quote_id, scenario_json=q.scenario.model_dump_json(), quote_json=quote_to_json(q))
 
 
@@ -302,7 +302,7 @@ class BatchWriter:
     saved_at: datetime
     beat: Callable[[int], None] = lambda rows: None  # a sign of life, given the rows written so far
     count: int = 0
-    pending: list[tuple[int, Quote, dict]] = field(default_factory=list)
+    pending: list[tuple[int, Quote, dict[str, Any]]] = field(default_factory=list)
     last_beat: float = field(default_factory=clock.monotonic)
 
     def add(self, number: int, q: Optional[Quote], record: Optional[Mapping[str, str]] = None) -> None:
@@ -329,7 +329,7 @@ class BatchWriter:
             self.last_beat = clock.monotonic()
 
 
-def _whole(query: Select) -> Select:
+def _whole(query: Select[Any]) -> Select[Any]:
     """A query of list rows, with each row's whole quote beside it."""
     return query.join(SavedQuoteDocument, SavedQuoteDocument.quote_id == SavedQuoteRow.id).add_columns(
         SavedQuoteDocument.quote_json)
@@ -349,7 +349,7 @@ def _summary(row: SavedQuoteRow) -> dict[str, Any]:
             "policy_version": row.policy_version, "saved_by": row.saved_by, "batch_id": row.batch_id}
 
 
-def _filtered(f: Filters) -> Select:
+def _filtered(f: Filters) -> Select[Any]:
     t = SavedQuoteRow
     query = select(t)
     for column, value in ((t.provider, f.provider), (t.service, f.service), (t.verdict, f.verdict),
@@ -367,7 +367,7 @@ def _filtered(f: Filters) -> Select:
     return query
 
 
-def _sorted(query: Select, sort: Sort) -> Select:
+def _sorted(query: Select[Any], sort: Sort) -> Select[Any]:
     t = SavedQuoteRow
     orders: dict[str, tuple[Any, ...]] = {
         "newest": (t.saved_at.desc(), t.id.desc()), "oldest": (t.saved_at.asc(), t.id.asc()),
