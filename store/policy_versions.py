@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Optional, cast
+from typing import Any, Optional, cast
 
 from sqlalchemy import CursorResult, Engine, func, make_url, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -133,7 +133,7 @@ class PolicyStore:
         try:
             with Session(self.engine) as session, session.begin():
                 # one statement, so two sessions publishing one draft cannot both succeed
-                done = cast(CursorResult, session.execute(
+                done = cast("CursorResult[Any]", session.execute(
                     update(PolicyVersionRow)
                     .where(PolicyVersionRow.id == version_id, PolicyVersionRow.status == "draft",
                            PolicyVersionRow.policy_toml == kept)
