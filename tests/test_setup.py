@@ -140,7 +140,7 @@ def test_a_fresh_clone_follows_the_readme_to_a_running_app(tmp_path):
     only.mkdir()
     (only / "python3").symlink_to(system_python)
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH", "VENV")}
-    env.update(PATH=f"{only}:/usr/bin:/bin", REFUND_DATA_DIR=str(tmp_path / "data"), HOME=os.environ.get("HOME", "/root"))
+    env.update(PATH=f"{only}:/usr/sbin:/usr/bin:/sbin:/bin", REFUND_DATA_DIR=str(tmp_path / "data"), HOME=os.environ.get("HOME", "/root"))
     port = _free_port()
     log = (tmp_path / "run.log").open("wb")
     started = time.monotonic()
