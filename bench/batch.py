@@ -11,11 +11,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
+
+from load.presses import KeyPresses
 
 from .data import write_rows
 from .serve import CHROMIUM_ARGS, chromium_path, streamlit_server
@@ -23,7 +24,6 @@ from .timing import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 PAUSE_S = 0.5  # between the second person's key presses
-CALCULATOR = "provider=socialbeat&service=website&amount_paid=5000&completion_pct=20&days_since_payment=3"
 PANDAS = "import pandas as pd, sys; pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False).to_csv(sys.argv[2], index=False)"
 
 
@@ -84,28 +84,6 @@ def a_million(tmp: Path, rows: int) -> list[Figure]:
     ]
 
 
-class _KeyPresses(threading.Thread):
-    """A second person on the calculator, pressing the completion slider's arrow key until told to stop."""
-
-    def __init__(self, base: str):
-        from load.client import Session
-
-        super().__init__(daemon=True)
-        self.session = Session(base)
-        self.session.run(CALCULATOR)
-        self.stop = threading.Event()
-        self.seconds: list[float] = []
-
-    def press(self, n: int) -> float:
-        return self.session.press("Project completion (%)", 20 + n % 2, CALCULATOR, timeout=120)
-
-    def run(self) -> None:
-        n = 0
-        while not self.stop.wait(PAUSE_S):  # a person's pace, not a machine's: the batch keeps its share of the host
-            self.seconds.append(self.press(n))
-            n += 1
-
-
 def in_the_browser(tmp: Path, rows: int) -> list[Figure]:
     """The page's batch of the same file as the command line's, and a second session's key press meanwhile."""
     from playwright.sync_api import expect, sync_playwright
@@ -122,16 +100,15 @@ def in_the_browser(tmp: Path, rows: int) -> list[Figure]:
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(src))
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-        other = _KeyPresses(base)
+        other = KeyPresses(base, pause=PAUSE_S)
         usual = _median([other.press(n) for n in range(7)])
+        other.seconds.clear()
         other.start()
         start = time.perf_counter()
         page.get_by_role("button", name="Quote every row").click()
         expect(page.get_by_text(f"Results for {src.name}")).to_be_visible(timeout=600_000)
         upload = time.perf_counter() - start
-        other.stop.set()
-        other.join(timeout=120)
-        other.session.close()
+        other.close()
         browser.close()
     during = other.seconds or [float("nan")]
     return [

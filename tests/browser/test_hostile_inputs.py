@@ -8,7 +8,6 @@ took 137.7 s, a 5,000-tier policy 63 s to read, and a name of megabytes held it 
 """
 import io
 import statistics
-import threading
 import zipfile
 
 import pytest
@@ -17,11 +16,10 @@ from conftest import wait_ready
 from playwright.sync_api import expect
 
 from bench.serve import streamlit_server
-from load.client import Session
+from load.presses import KeyPresses
 from policy import shipped_policies as policies
 
 KEY_PRESS_BOUND_S = 2.0  # a key press takes about 0.05-0.15 s here; a stalled server, seconds to minutes
-CALCULATOR = "provider=socialbeat&service=website&amount_paid=5000&completion_pct=20&days_since_payment=3"
 
 
 @pytest.fixture(scope="module")
@@ -90,26 +88,6 @@ ATTACKS = {  # what is sent, through which page, and the words that end it
 }
 
 
-class KeyPresses(threading.Thread):
-    """A second person on the calculator, pressing the completion slider's arrow key until told to stop."""
-
-    def __init__(self, base: str):
-        super().__init__(daemon=True)
-        self.session = Session(base)
-        self.session.run(CALCULATOR)
-        self.stop = threading.Event()
-        self.seconds: list[float] = []
-
-    def press(self, n: int) -> None:
-        self.seconds.append(self.session.press("Project completion (%)", 20 + n % 2, CALCULATOR, timeout=120))
-
-    def run(self) -> None:
-        n = 0
-        while not self.stop.is_set():
-            self.press(n)
-            n += 1
-
-
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_a_hostile_input_is_refused_or_done_while_another_sessions_key_press_stays_quick(server, page, tmp_path,
                                                                                       attack):
@@ -133,9 +111,7 @@ def test_a_hostile_input_is_refused_or_done_while_another_sessions_key_press_sta
         page.get_by_role("button", name=button).click()
         expect(page.get_by_text(ending, exact=False).first).to_be_visible(timeout=60_000)
     finally:
-        other.stop.set()
-        other.join(timeout=120)
-        other.session.close()
+        other.close()
     worst = max(other.seconds)
     print(f"{attack}: {len(other.seconds)} key presses meanwhile, worst {worst * 1000:.0f} ms, "
           f"median {statistics.median(other.seconds) * 1000:.0f} ms (usual {usual * 1000:.0f} ms)")
