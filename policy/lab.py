@@ -2,19 +2,17 @@
 back into a policy validated by the same schema as a shipped file, each problem named by row and column."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import ValidationError
 
 from .errors import describe_all
 from .schema import PolicyFile
 
-TIER_COLUMNS = ("service", "stage", "tier", "min_pct", "max_pct", "fee_pct", "fee_cap", "days_min", "days_max",
-                "work_started", "label", "section", "quote")  # the numbers first: they show without scrolling
 # Every table's columns as the author reads them, in the grid's headers and in the problems named.
 LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What it says", "days_min": "From day",
           "days_max": "To day", "work_started": "Work started", "min_pct": "Min %", "max_pct": "Max %",
@@ -23,9 +21,178 @@ LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What
           "completion_below": "Below % (excl.)", "completion_to": "To % (incl.)", "term": "Term", "value": "Days",
           "method": "Payment method", "min_business_days": "Min business days",
           "max_business_days": "Max business days", "flag": "When the client says"}
-FIXED = ("service", "stage", "tier")  # which rule a row is: not edited in the table
 Row = dict[str, Any]  # a table's row as the editor gives it: column -> cell
 RowsAt = dict[tuple[Any, ...], tuple[str, int]]  # a place in the policy's data -> (table, row) for the schema's errors
+Place = tuple[Any, ...]  # a place in one rule of the policy's data (a tier, a stage...): keys and list indexes
+END = "<end>"  # in a path: the tier's end that carries its fee ('max' first; 'max' where neither does)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a grid, declared once: where its cell sits in the rule a row stands for (read from it for the
+    grid, written back into it, and where a schema error there is named), and how a cell is read."""
+
+    name: str
+    path: Place = ()  # () for a key column: it names the rule (service, stage, tier...), never written
+    read: Literal["key", "number", "days", "flag", "text"] = "text"
+    blank: Literal["none", "keep", "zero", "needed"] = "none"  # a blank cell: no value, as it was, 0, or a problem
+    optional: bool = False  # a row without this column leaves the rule's value as it was
+    shows: tuple[Place, ...] = ()  # other places in the rule whose schema errors are named in this column
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table of the lab: its columns in the grid's order (the numbers first: they show without scrolling)."""
+
+    name: str
+    part: str  # where its rules sit in the policy's data
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        """The key columns: which rule a row is, not edited in the grid."""
+        return tuple(c.name for c in self.columns if c.read == "key")
+
+    def column_at(self, rest: Sequence[Any]) -> Optional[str]:
+        """The column that shows a schema error at `rest` inside a row's rule: the one with the deepest path
+        (its own or one it shows) that `rest` begins with."""
+        best, depth = None, 0
+        for column in self.columns:
+            for path in (column.path, *column.shows):
+                if path and len(path) > depth and _within(rest, path):
+                    best, depth = column.name, len(path)
+        return best
+
+
+def _within(rest: Sequence[Any], path: Place) -> bool:
+    return len(rest) >= len(path) and all(p == r or (p == END and r in ("min", "max")) for p, r in zip(path, rest))
+
+
+_CLAUSE = (Column("section", ("clauses", 0, "section")),
+           Column("quote", ("clauses", 0, "quote"), shows=(("clauses",),)))  # the first clause; the others by quote
+TIERS = Grid("tiers", "services", (
+    Column("service", read="key"), Column("stage", read="key"), Column("tier", read="key"),
+    Column("min_pct", ("min", "pct"), "number", blank="needed", shows=(("min",),)),
+    Column("max_pct", ("max", "pct"), "number", blank="needed", shows=(("max",),)),
+    Column("fee_pct", (END, "less_fee", "pct"), "number", shows=((END, "less_fee"),)),
+    Column("fee_cap", (END, "less_fee", "cap"), "number"),
+    Column("days_min", ("when", "days_min"), "days", optional=True),
+    Column("days_max", ("when", "days_max"), "days", optional=True),
+    Column("work_started", ("when", "work_started"), "flag"),
+    Column("label", ("label",)), *_CLAUSE))
+STAGES = Grid("stages", "services", (
+    Column("service", read="key"), Column("stage", read="key"), Column("label", ("label",)),
+    Column("completion_from", ("completion_from",), "number", blank="zero"),
+    Column("completion_above", ("completion_above",), "number"),
+    Column("completion_below", ("completion_below",), "number"),
+    Column("completion_to", ("completion_to",), "number"),
+    Column("work_started", ("work_started",), "flag")))
+PROCESSING = Grid("processing", "processing_times", (
+    Column("method", read="key"),
+    Column("min_business_days", ("min_business_days",), "days", blank="keep"),
+    Column("max_business_days", ("max_business_days",), "days", blank="keep"), *_CLAUSE))
+EXCEPTIONS = Grid("exceptions", "exceptions", (
+    Column("flag", read="key"), Column("label", ("label",), optional=True),
+    Column("min_pct", ("min", "pct"), "number", blank="keep", shows=(("min",),)),
+    Column("max_pct", ("max", "pct"), "number", blank="keep", shows=(("max",),)), *_CLAUSE))
+GRIDS = {g.name: g for g in (TIERS, STAGES, PROCESSING, EXCEPTIONS)}
+TIER_COLUMNS = TIERS.names
+FIXED = TIERS.fixed
+
+
+def _end(rule: dict[str, Any]) -> str:
+    """Which end of a tier carries its fee ('max' first, and 'max' where neither does)."""
+    return next((e for e in ("max", "min") if isinstance(rule.get(e), dict) and rule[e].get("less_fee")), "max")
+
+
+def _resolved(path: Place, rule: dict[str, Any]) -> Place:
+    return tuple(_end(rule) if p == END else p for p in path)
+
+
+def _get(rule: dict[str, Any], path: Place) -> Any:
+    value: Any = rule
+    for p in _resolved(path, rule):
+        if value is None:
+            return None
+        value = value[p]
+    return value
+
+
+def _put(rule: dict[str, Any], path: Place, value: Any) -> None:
+    *parents, last = _resolved(path, rule)
+    target: Any = rule
+    for p in parents:
+        target = target[p]
+    target[last] = value
+
+
+def _shown(column: Column, value: Any) -> Any:
+    """A rule's value as its grid cell: numbers as floats (what the grid edits), the rest as they are."""
+    return _float(value) if column.read == "number" else value
+
+
+def _row(grid: Grid, rule: dict[str, Any], keys: Row) -> Row:
+    return {c.name: keys[c.name] if c.read == "key" else _shown(c, _get(rule, c.path)) for c in grid.columns}
+
+
+def _rules(grid: Grid, data: dict[str, Any]) -> list[tuple[Row, Place, dict[str, Any]]]:
+    """Each rule a row of `grid` stands for, in file order: its key cells, its place in the data, the rule."""
+    if grid.name == "tiers":
+        return [({"service": sid, "stage": stage["id"], "tier": tier["id"]},
+                 ("services", sid, "stages", i, "tiers", j), tier)
+                for sid, service in data["services"].items() for i, stage in enumerate(service["stages"])
+                for j, tier in enumerate(stage["tiers"])]
+    if grid.name == "stages":
+        return [({"service": sid, "stage": stage["id"]}, ("services", sid, "stages", i), stage)
+                for sid, service in data["services"].items() for i, stage in enumerate(service["stages"])]
+    key = grid.fixed[0]
+    return [({key: rule[key]}, (grid.part, i), rule) for i, rule in enumerate(data[grid.part])]
+
+
+def _write(grid: Grid, rule: dict[str, Any], row: Row, n: int, problems: list[Problem]) -> None:
+    """A row's cells into its rule, each as its column declares; a cell that is not what it should be is a
+    problem named by its row and column, and the rule keeps its value."""
+    fee: dict[str, Optional[Decimal]] = {}
+    for column in grid.columns:
+        if column.read == "key" or (column.optional and column.name not in row):
+            continue
+        if column.read == "flag":
+            _put(rule, column.path, _flag(row.get(column.name)))
+            continue
+        if column.read == "text":
+            _put(rule, column.path, str(row.get(column.name) or ""))
+            continue
+        try:
+            value = _number(row.get(column.name), whole=column.read == "days")
+        except ValueError as exc:
+            problems.append(Problem(n, column.name, str(exc), table=grid.name))
+            if column.path[0] == END:
+                fee[column.name] = None  # and said again below if the other is given
+            continue
+        if column.path[0] == END:  # a fee: both its percent and its cap, or neither (written together below)
+            fee[column.name] = value
+        elif value is None and column.blank == "needed":
+            problems.append(Problem(n, column.name, "is needed: a percent from 0 to 100", table=grid.name))
+        elif value is None and column.blank == "keep":
+            continue
+        else:
+            value = Decimal(0) if value is None and column.blank == "zero" else value
+            _put(rule, column.path, int(value) if column.read == "days" and value is not None else value)
+    if len(fee) == 2:
+        pct, cap = fee["fee_pct"], fee["fee_cap"]
+        end = _end(rule)
+        if pct is None and cap is None:
+            rule[end]["less_fee"] = None
+        elif pct is None or cap is None:
+            problems.append(Problem(n, "fee_cap" if cap is None else "fee_pct",
+                                    "a fee needs both its percent and its cap (leave both blank for none)",
+                                    table=grid.name))
+        else:
+            rule[end]["less_fee"] = {"pct": pct, "cap": cap}
 
 
 @dataclass(frozen=True)
@@ -47,48 +214,27 @@ class LabError(ValueError):
         self.problems = problems
 
 
+def rows_of(grid: Grid, policy: PolicyFile) -> list[Row]:
+    """One row per rule of the grid, in file order, each cell read from where its column says."""
+    return [_row(grid, rule, keys) for keys, _, rule in _rules(grid, policy.model_dump())]
+
+
 def tier_rows(policy: PolicyFile) -> list[Row]:
-    """One row per tier, in file order: when it applies, its two ends (as a percent of their base) and the
-    first clause that makes it."""
-    rows = []
-    for sid, service in policy.services.items():
-        for stage in service.stages:
-            for tier in stage.tiers:
-                first = tier.clauses[0]
-                end = _fee_end(tier)
-                fee = getattr(tier, end).less_fee if end else None
-                rows.append({
-                    "service": sid, "stage": stage.id, "tier": tier.id, "label": tier.label,
-                    "fee_pct": _float(fee.pct) if fee else None, "fee_cap": _float(fee.cap) if fee else None,
-                    "days_min": tier.when.days_min, "days_max": tier.when.days_max,
-                    "work_started": tier.when.work_started, "min_pct": float(tier.min.pct),
-                    "max_pct": float(tier.max.pct), "section": first.section, "quote": first.quote,
-                })
-    return rows
-
-
-def _fee_end(tier: Any) -> Optional[str]:
-    """Which end of a tier carries its fee ('max' first; None: no fee)."""
-    return next((end for end in ("max", "min") if getattr(tier, end).less_fee is not None), None)
+    """One row per tier: when it applies, its two ends (as a percent of their base), its fee and first clause."""
+    return rows_of(TIERS, policy)
 
 
 def stage_rows(policy: PolicyFile) -> list[Row]:
     """Where completion places each stage: from (inclusive) or above (exclusive), below (exclusive) or to."""
-    return [{"service": sid, "stage": st.id, "label": st.label,
-             "completion_from": float(st.completion_from), "completion_above": _float(st.completion_above),
-             "completion_below": _float(st.completion_below), "completion_to": _float(st.completion_to),
-             "work_started": st.work_started}
-            for sid, service in policy.services.items() for st in service.stages]
+    return rows_of(STAGES, policy)
 
 
 def processing_rows(policy: PolicyFile) -> list[Row]:
-    return [{"method": p.method, "min_business_days": p.min_business_days, "max_business_days": p.max_business_days,
-             "section": p.clauses[0].section, "quote": p.clauses[0].quote} for p in policy.processing_times]
+    return rows_of(PROCESSING, policy)
 
 
 def exception_rows(policy: PolicyFile) -> list[Row]:
-    return [{"flag": x.flag, "label": x.label, "min_pct": float(x.min.pct), "max_pct": float(x.max.pct),
-             "section": x.clauses[0].section, "quote": x.clauses[0].quote} for x in policy.exceptions]
+    return rows_of(EXCEPTIONS, policy)
 
 
 def deduction_rows(policy: PolicyFile) -> list[Row]:
@@ -154,14 +300,11 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
     data = policy.model_dump()
     problems: list[Problem] = []
     rows_at: RowsAt = {}  # a place in the data -> (table, row) for the schema's errors
-    _apply_tiers(data, tables.tiers, problems, rows_at)
-    _apply_stages(data, tables.stages, problems, rows_at)
+    _apply(TIERS, data, tables.tiers, problems, rows_at)
+    _apply(STAGES, data, tables.stages, problems, rows_at)
     _apply_terms(policy, data, tables.terms, problems)
-    _apply_list(data["processing_times"], "processing", tables.processing, problems, rows_at,
-                {"min_business_days": lambda t, v: t.update(min_business_days=int(v)),
-                 "max_business_days": lambda t, v: t.update(max_business_days=int(v))}, whole=True)
-    _apply_list(data["exceptions"], "exceptions", tables.exceptions, problems, rows_at,
-                {"min_pct": lambda t, v: t["min"].update(pct=v), "max_pct": lambda t, v: t["max"].update(pct=v)})
+    _apply(PROCESSING, data, tables.processing, problems, rows_at)
+    _apply(EXCEPTIONS, data, tables.exceptions, problems, rows_at)
     if version is not None:
         data["version"] = version
     if effective_from is not None:
@@ -177,75 +320,25 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
     return policy
 
 
-def _apply_list(items: list[Row], table: str, rows: Optional[list[Row]], problems: list[Problem], rows_at: RowsAt,
-                numbers: dict[str, Callable[[Row, Decimal], object]], whole: bool = False) -> None:
-    """A list of the file (processing times, exceptions) edited row for row: its numbers, label and first clause."""
-    part = {"processing": "processing_times"}.get(table, table)
-    for n, (row, target) in enumerate(zip(rows or (), items), 1):
-        rows_at[(part, n - 1)] = (table, n)
-        for column, put in numbers.items():
-            value = _cell(problems, table, n, row, column, whole=whole)
-            if value is not None:
-                put(target, value)
-        if "label" in row:
-            target["label"] = str(row.get("label") or "")
-        target["clauses"][0].update(section=str(row.get("section") or ""), quote=str(row.get("quote") or ""))
-
-
-def _apply_tiers(data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem], rows_at: RowsAt) -> None:
-    where: dict[tuple[Any, ...], tuple[int, int]] = {}
-    for sid, service in data["services"].items():
-        for i, stage in enumerate(service["stages"]):
-            for j, tier in enumerate(stage["tiers"]):
-                where[(sid, stage["id"], tier["id"])] = (i, j)
+def _apply(grid: Grid, data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem],
+           rows_at: RowsAt) -> None:
+    """The grid's rows into the data: a tier or stage row found by its keys, a list's row by its position."""
+    found = _rules(grid, data)
     for n, row in enumerate(rows or (), 1):
-        key = (row.get("service"), row.get("stage"), row.get("tier"))
-        if key not in where:
-            problems.append(Problem(n, "tier", f"{key[2]!r} is not a tier of {key[0]}'s stage {key[1]}"))
-            continue
-        i, j = where[key]
-        rows_at[("services", key[0], "stages", i, "tiers", j)] = ("tiers", n)
-        tier = data["services"][key[0]]["stages"][i]["tiers"][j]
-        for column in ("days_min", "days_max"):
-            if column in row:
-                value = _cell(problems, "tiers", n, row, column, whole=True)
-                tier["when"][column] = None if value is None else int(value)
-        for column in ("min_pct", "max_pct"):
-            value = _cell(problems, "tiers", n, row, column)
-            if value is None and not any(p.row == n and p.column == column for p in problems):
-                problems.append(Problem(n, column, "is needed: a percent from 0 to 100"))
-            elif value is not None:
-                tier[column[:3]]["pct"] = value
-        fee_pct, fee_cap = (_cell(problems, "tiers", n, row, c) for c in ("fee_pct", "fee_cap"))
-        end = next((e for e in ("max", "min") if tier[e].get("less_fee")), "max")
-        if fee_pct is None and fee_cap is None:
-            tier[end]["less_fee"] = None
-        elif fee_pct is None or fee_cap is None:
-            problems.append(Problem(n, "fee_cap" if fee_cap is None else "fee_pct",
-                                    "a fee needs both its percent and its cap (leave both blank for none)"))
+        if grid.part == "services":
+            rule = next(((at, r) for keys, at, r in found if all(row.get(k) == keys[k] for k in grid.fixed)), None)
+            if rule is None:
+                key = [row.get(k) for k in grid.fixed]
+                problems.append(Problem(n, "tier", f"{key[2]!r} is not a tier of {key[0]}'s stage {key[1]}")
+                                if grid is TIERS else
+                                Problem(n, "stage", f"{key[1]!r} is not a stage of {key[0]}", table=grid.name))
+                continue
+        elif n <= len(found):
+            rule = found[n - 1][1:]
         else:
-            tier[end]["less_fee"] = {"pct": fee_pct, "cap": fee_cap}
-        tier["when"]["work_started"] = _flag(row.get("work_started"))
-        tier["label"] = str(row.get("label") or "")
-        tier["clauses"][0]["section"] = str(row.get("section") or "")
-        tier["clauses"][0]["quote"] = str(row.get("quote") or "")
-
-
-def _apply_stages(data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem], rows_at: RowsAt) -> None:
-    where = {(sid, st["id"]): i for sid, service in data["services"].items() for i, st in enumerate(service["stages"])}
-    for n, row in enumerate(rows or (), 1):
-        key = (row.get("service"), row.get("stage"))
-        if key not in where:
-            problems.append(Problem(n, "stage", f"{key[1]!r} is not a stage of {key[0]}", table="stages"))
-            continue
-        i = where[key]
-        rows_at[("services", key[0], "stages", i)] = ("stages", n)
-        stage = data["services"][key[0]]["stages"][i]
-        for column in ("completion_from", "completion_above", "completion_below", "completion_to"):
-            value = _cell(problems, "stages", n, row, column)
-            stage[column] = (value if value is not None else Decimal(0)) if column == "completion_from" else value
-        stage["work_started"] = _flag(row.get("work_started"))
-        stage["label"] = str(row.get("label") or "")
+            break
+        rows_at[rule[0]] = (grid.name, n)
+        _write(grid, rule[1], row, n, problems)
 
 
 def _apply_terms(policy: PolicyFile, data: dict[str, Any], rows: Optional[list[Row]], problems: list[Problem]) -> None:
@@ -263,9 +356,6 @@ def _apply_terms(policy: PolicyFile, data: dict[str, Any], rows: Optional[list[R
             data[part]["days"] = int(value)
 
 
-COLUMN_OF = {"min": "min_pct", "max": "max_pct", "label": "label", "less_fee": "fee_pct"}
-
-
 def _placed(err: Any, exc: ValidationError, rows_at: RowsAt) -> Problem:
     """A schema error at a place in the data, as the table, row and column it came from."""
     loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
@@ -275,20 +365,13 @@ def _placed(err: Any, exc: ValidationError, rows_at: RowsAt) -> Problem:
         if found is None:
             continue
         table, row = found
-        rest = [str(p) for p in loc[size:]]
-        if rest == ["tiers"] and table == "stages":  # a rule of a stage's tiers: shown on its last tier
+        rest = loc[size:]
+        if [str(p) for p in rest] == ["tiers"] and table == "stages":  # a rule of a stage's tiers: on its last tier
             last = max((k for k in rows_at if k[:size + 1] == (*loc[:size], "tiers") and len(k) == size + 2),
                        default=None)
             if last is not None:
                 return Problem(rows_at[last][1], "tier", message, table="tiers")
-        if rest[:1] == ["when"] and len(rest) > 1:
-            column = rest[1]
-        elif rest[:1] == ["clauses"]:
-            column = rest[2] if len(rest) > 2 else "quote"
-        elif rest[:2] in (["min", "less_fee"], ["max", "less_fee"]):
-            column = "fee_cap" if rest[-1] == "cap" else "fee_pct"
-        else:
-            column = COLUMN_OF.get(rest[0], rest[0]) if rest else table.rstrip("s")
+        column = GRIDS[table].column_at(rest) or (str(rest[0]) if rest else table.rstrip("s"))
         return Problem(row, column, message, table=table)
     return Problem(None, ".".join(str(p) for p in loc) or "version", message)
 

@@ -6,11 +6,16 @@ from in_process import Ran, run_cli
 
 from policy import shipped_policies as policies
 from policy.lab import (
+    END,
+    GRIDS,
+    LABELS,
+    Column,
     LabError,
     Tables,
     edited,
     exception_rows,
     processing_rows,
+    rows_of,
     stage_rows,
     term_rows,
     tier_rows,
@@ -194,3 +199,42 @@ def test_the_diff_command_says_the_effective_date_the_ends_and_what_the_band_hid
     report = json.loads(diff("--json").stdout)
     assert report["effective_from"] == {"before": None, "after": "2027-01-01"} and report["changed_quotes"] == 0
     assert {s["end"] for s in report["scenarios"]} == {"min"}
+
+
+# The grids' columns are declared once (policy/lab.py: Grid, Column): the cell read, the value written and the
+# column a schema error is named in all come from the one declaration.
+
+EDITABLE = [(g.name, c) for g in GRIDS.values() for c in g.columns if c.read != "key"]
+
+
+@pytest.mark.parametrize("grid, column", EDITABLE, ids=[f"{g}.{c.name}" for g, c in EDITABLE])
+def test_a_schema_error_at_a_columns_place_is_named_in_that_column(grid, column: Column):
+    for place in (column.path, *column.shows):
+        assert GRIDS[grid].column_at((*("max" if p == END else p for p in place), "deeper")) == column.name
+        assert GRIDS[grid].column_at(tuple("min" if p == END else p for p in place)) == column.name
+    assert column.name in LABELS  # the grid's header and the problem say it in words
+
+
+@pytest.mark.parametrize("grid, column", [(g, c) for g, c in EDITABLE if c.read in ("number", "days")],
+                         ids=[f"{g}.{c.name}" for g, c in EDITABLE if c.read in ("number", "days")])
+def test_a_bad_cell_of_every_number_column_is_named_by_its_table_row_and_column(grid, column: Column):
+    sb = policies()["socialbeat"]
+    rows = rows_of(GRIDS[grid], sb)
+    assert rows, f"Social Beat has no {grid} row"
+    rows[0][column.name] = "a lot"
+    with pytest.raises(LabError) as caught:
+        edited(sb, tables(sb, **{grid: rows}))
+    assert any((p.table, p.row, p.column) == (grid, 1, column.name) and "must be a number" in p.message
+               for p in caught.value.problems), caught.value.problems
+
+
+TEXTS = [(g, c) for g, c in EDITABLE if c.read == "text" and c.name != "quote"]  # a quote must be in the text verbatim
+
+
+@pytest.mark.parametrize("grid, column", TEXTS, ids=[f"{g}.{c.name}" for g, c in TEXTS])
+def test_a_text_cell_of_every_grid_is_written_where_it_is_read(grid, column: Column):
+    sb = policies()["socialbeat"]
+    rows = rows_of(GRIDS[grid], sb)
+    rows[0][column.name] = str(rows[0][column.name]) + " "  # kept as typed: still the policy's words, one more space
+    new = edited(sb, tables(sb, **{grid: rows}))
+    assert rows_of(GRIDS[grid], new)[0][column.name] == rows[0][column.name]
