@@ -5,10 +5,10 @@ migrates: `schema_behind` says in words when the schema is not the one this code
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from alembic import command
 from alembic.config import Config
@@ -73,11 +73,11 @@ def _identity(file: Path) -> tuple[int, int]:
     return found.st_dev, found.st_ino
 
 
-def _still_there(file: Path, opened: tuple[int, int]):
+def _still_there(file: Path, opened: tuple[int, int]) -> Callable[[Connection], None]:
     """A transaction's first step: refuse it when the file is gone or another took its place (a deleted SQLite
     file stays readable and writable through open handles, so saves would say 'saved' and vanish, and a new
     file would reuse quote numbers)."""
-    def check(_connection) -> None:
+    def check(_connection: Connection) -> None:
         try:
             same = _identity(file) == opened
         except FileNotFoundError:
@@ -98,7 +98,7 @@ def _file_lock(file: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _sqlite_pragmas(connection, _record) -> None:
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:  # the DBAPI's connection
     cursor = connection.cursor()
     for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
         cursor.execute(f"PRAGMA {pragma}")

@@ -3,11 +3,12 @@
 alembic.ini's sqlalchemy.url if set, else the app's own (store.config.database_url: REFUND_DATABASE_URL, the
 secrets file, or data/quotes.sqlite), opened and locked as the app opens it."""
 from alembic import context
+from sqlalchemy import Connection
 
 from store.tables import Base
 
 
-def run(connection) -> None:
+def run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -15,6 +15,7 @@ Revision ID: 0007
 Revises: 0006
 """
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,7 +34,7 @@ def _renumber_duplicates(connection: sa.Connection) -> None:
     rows = connection.execute(sa.text(
         "SELECT id, provider, version, status, published_at FROM policy_versions ORDER BY id")).all()
     taken = {(r.provider, r.version) for r in rows}
-    groups: dict[tuple[str, str], list] = {}
+    groups: dict[tuple[str, str], list[sa.Row[Any]]] = {}
     for r in rows:
         groups.setdefault((r.provider, r.version), []).append(r)
     for (provider, version), group in groups.items():
