@@ -16,18 +16,18 @@ from policy.curves import completion_curve, days_curve
 from policy.diff import LAST_DAY, REFERENCE_AMOUNT, band_changes, rule_changes
 from policy.errors import PolicyFileError
 from policy.lab import (
-    FIXED,
+    EXCEPTIONS,
     LABELS,
-    TIER_COLUMNS,
+    PROCESSING,
+    STAGES,
+    TIERS,
+    Grid,
     LabError,
     Tables,
     deduction_rows,
     edited,
-    exception_rows,
-    processing_rows,
-    stage_rows,
+    rows_of,
     term_rows,
-    tier_rows,
 )
 from policy.lint import Finding, lint_against
 from policy.lint import errors as lint_errors
@@ -105,6 +105,13 @@ CHANGE_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "day
                   "before": "Before", "after": "After", "end": "End that moved", "under": "Under (facts not given)"}
 HIDDEN_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
                   "before": "Band shown (unchanged)", "end": "End that moved", "under": "Under (facts not given)"}
+
+
+def grid_editor(grid: Grid, policy: PolicyFile, key: str) -> pd.DataFrame:
+    """A grid as policy/lab.py declares it: its columns in order, their headers, the columns naming a rule locked."""
+    config = {c: st.column_config.Column(LABELS[c], disabled=c in grid.fixed) for c in grid.names}
+    return st.data_editor(pd.DataFrame(rows_of(grid, policy), columns=list(grid.names)), key=key, hide_index=True,
+                          num_rows="fixed", width="stretch", column_config=config)
 
 
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
@@ -217,22 +224,14 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
                "carries it. The first tier of a stage whose conditions hold decides.")
     suffix = f"{base.id}_{base.version}"
-    locked = {c: st.column_config.Column(LABELS[c], disabled=c in FIXED) for c in TIER_COLUMNS}
-    tier_table = st.data_editor(pd.DataFrame(tier_rows(base), columns=list(TIER_COLUMNS)), key=f"lab_tiers_{suffix}",
-                                hide_index=True, num_rows="fixed", width="stretch", column_config=locked)
+    tier_table = grid_editor(TIERS, base, f"lab_tiers_{suffix}")
     st.header("Stages: where completion places them")
-    stage_table = st.data_editor(pd.DataFrame(stage_rows(base)), key=f"lab_stages_{suffix}", hide_index=True,
-                                 num_rows="fixed", disabled=["service", "stage"], width="stretch", column_config=LABELS)
+    stage_table = grid_editor(STAGES, base, f"lab_stages_{suffix}")
     st.header("Windows, processing times, exceptions and deductions")
     terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{suffix}", hide_index=True,
                            num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS)
-    processing = st.data_editor(pd.DataFrame(processing_rows(base), columns=["method", "min_business_days",
-                                "max_business_days", "section", "quote"]), key=f"lab_processing_{suffix}",
-                                hide_index=True, num_rows="fixed", disabled=["method"], width="stretch",
-                                column_config=LABELS)
-    exceptions = st.data_editor(pd.DataFrame(exception_rows(base), columns=["flag", "label", "min_pct", "max_pct",
-                                "section", "quote"]), key=f"lab_exceptions_{suffix}", hide_index=True,
-                                num_rows="fixed", disabled=["flag"], width="stretch", column_config=LABELS)
+    processing = grid_editor(PROCESSING, base, f"lab_processing_{suffix}")
+    exceptions = grid_editor(EXCEPTIONS, base, f"lab_exceptions_{suffix}")
     if base.deductions:
         st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch", column_config=LABELS)
     with st.expander("The policy text of this version (quotes are checked against it)"):
