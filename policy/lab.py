@@ -100,8 +100,6 @@ EXCEPTIONS = Grid("exceptions", "exceptions", (
     Column("min_pct", ("min", "pct"), "number", blank="keep", shows=(("min",),)),
     Column("max_pct", ("max", "pct"), "number", blank="keep", shows=(("max",),)), *_CLAUSE))
 GRIDS = {g.name: g for g in (TIERS, STAGES, PROCESSING, EXCEPTIONS)}
-TIER_COLUMNS = TIERS.names
-FIXED = TIERS.fixed
 
 
 def _end(rule: dict[str, Any]) -> str:
