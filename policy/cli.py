@@ -14,18 +14,19 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
-from .batch import BatchResult, NotText, not_text, open_csv, quote_file, run_batch
 from .cells import DATE_ORDERS
 from .errors import InputError, PolicyFileError
-from .explain import summary_lines
 from .fields import FIELDS, FieldSpec
 from .loader import DATA_DIR, TEXTS_DIR, load_any
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
 from .schema import PolicyFile
 from .versions import Basis, Catalog, shipped_catalog
+
+if TYPE_CHECKING:  # each command imports what it needs when it runs: a quote needs no worker pool
+    from .batch import BatchResult
 
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not a scenario
@@ -137,6 +138,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
         flags = [spec.flag for spec in FIELDS if getattr(args, spec.name) not in (None, "unknown")]
         if flags:
             raise Fail(f"quote: {flags[0]} with --json: give the scenario as JSON on stdin or as flags, not both")
+    from .explain import summary_lines
+
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
     basis = _basis(args)
     q = quote(parse_scenario(data, basis), basis)
@@ -159,6 +162,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import NotText, not_text, open_csv, run_batch
+
     source = Path(args.input)
     if not source.is_file():
         raise InputError(args.input, "no such file")
@@ -181,6 +186,8 @@ def _batch_to_file(source: Path, target: Path, label: str, basis: Basis, date_or
         raise InputError("-o", f"{target} is a folder; give a file name")
     if not target.parent.resolve().is_dir():
         raise InputError("-o", f"no such folder: {target.parent}")
+    from .batch import quote_file
+
     return quote_file(source, target, label, mode=_file_mode(target), basis=basis,
                       date_order=date_order)  # type: ignore[arg-type]  # argparse's choices are DateOrder's
 

@@ -97,6 +97,15 @@ def test_the_policy_package_imports_without_streamlit():
     assert r.stdout.strip() == "[]"
 
 
+def test_the_command_line_imports_a_commands_modules_only_when_it_runs():
+    """python -m policy quote starts without the batch's worker pool, the linter, the diff or pandas."""
+    code = ("import sys, policy.cli\n"
+            "print(sorted(n for n in ('policy.batch', 'policy.lint', 'policy.diff', 'policy.explain', 'multiprocessing', "
+            "'pandas', 'sqlalchemy', 'alembic', 'store') if n in sys.modules))\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout.strip()) == (0, "[]"), r.stderr
+
+
 @pytest.mark.skipif(not SHARED_DECISIONS.is_file(), reason="../shared/spec is not beside this checkout")
 def test_the_decisions_copy_matches_the_shared_spec():
     assert (ROOT / "docs" / "decisions.md").read_bytes() == SHARED_DECISIONS.read_bytes()
