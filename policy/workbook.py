@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -114,13 +115,16 @@ def _read(sheet: IO[bytes]) -> bytes:
         raise _unreadable(exc) from None
 
 
-def cell_text(value: Any) -> str:
-    """A cell as the batch reads text: a date cell as its ISO date (with its time where it has one), a whole
-    number without '.0', TRUE/FALSE as true/false."""
+def cell_text(value: Any, number_format: str = "General") -> str:
+    """A cell as the batch reads text, as the sheet shows it: a date cell as its ISO date, a percent cell (0.4
+    shown as 40%) as its percent, a whole number without '.0', TRUE/FALSE as true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)) and "%" in number_format.replace('\\%', "").replace('"%"', ""):
+        shown = (Decimal(repr(value)) * 100).normalize()
+        return f"{shown:f}%"
     if isinstance(value, datetime):  # every date the batch reads is a day: a cell's time of day is not asked for
         return value.date().isoformat()
     if isinstance(value, date):
@@ -147,11 +151,11 @@ def excel_to_csv(data: bytes, target: Path) -> int:
         sheet.reset_dimensions()  # a sheet's declared size is not trusted: only the cells it holds are read
         with target.open("w", encoding="utf-8", newline="") as f:
             out = csv.writer(f, lineterminator="\r\n")
-            for values in sheet.iter_rows(values_only=True):
+            for row in sheet.iter_rows():
                 rows += 1
                 if rows > ROWS_MAX + 1:  # the header is not a case
                     raise _refuse(f"has more than {ROWS_MAX:,} rows")
-                cells = [cell_text(v) for v in values]
+                cells = [cell_text(c.value, getattr(c, "number_format", None) or "General") for c in row]
                 while cells and cells[-1] == "":
                     cells.pop()
                 if len(cells) > COLUMNS_MAX:

@@ -124,3 +124,19 @@ def test_a_row_wider_than_the_batch_reads_is_refused_naming_it(tmp_path):
 def test_a_file_that_is_not_a_workbook_says_so(tmp_path):
     message, _, _ = refused(b"PK\x03\x04 not really a zip", tmp_path)
     assert message.startswith("is not an Excel workbook that can be read")
+
+
+@pytest.mark.parametrize("value, number_format, read", [
+    (0.4, "0%", "40%"), (0.125, "0.0%", "12.5%"), (1, "0%", "100%"), (0.4, "General", "0.4"),
+    (8000, '"$"#,##0.00', "8000"), (0.05, '0.00" %"', "5%"),
+])
+def test_a_percent_cell_is_read_as_the_percent_it_shows(tmp_path, value, number_format, read):
+    """Before: a cell showing 40% (stored 0.4) was quoted at 0.4% done."""
+    book = Workbook()
+    book.active.append(["completion_pct"])
+    book.active.append([value])
+    book.active["A2"].number_format = number_format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    excel_to_csv(buffer.getvalue(), tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text().splitlines()[1] == read
