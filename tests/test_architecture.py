@@ -59,9 +59,53 @@ def test_each_layer_imports_only_what_its_contract_allows(layer):
     assert breaches(layer, CONTRACTS[layer]) == []
 
 
+def module_file(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    return next((f for f in (base.with_suffix(".py"), base / "__init__.py") if f.is_file()), None)
+
+
+def imported_names(path: Path) -> set[str]:
+    """The dotted names a module imports (a relative import made absolute), with their parent packages."""
+    package = list(path.relative_to(ROOT).with_suffix("").parts)[:-1]  # a module's package, or __init__'s own
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1] if node.level else [])
+            module = ".".join(p for p in (base, node.module or "") if p)
+            names |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+    return {".".join(n.split(".")[:i]) for n in names for i in range(1, n.count(".") + 2)}
+
+
+def everything_imported(path: Path) -> set[str]:
+    """Every name a module brings in, through the project's own modules it imports (at any depth)."""
+    seen, todo, found = set(), [path], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name in imported_names(current):
+            found.add(name)
+            where = module_file(name)
+            if where is not None:
+                todo.append(where)
+    return found
+
+
 def test_the_url_codec_is_pure():
+    """ui/codec.py: no Streamlit and no database, not even through the modules it imports."""
     for name, forbidden in PURE_IN_UI.items():
-        assert imported_roots((ROOT / name).read_text(encoding="utf-8"), "ui") & forbidden == set()
+        roots = {n.split(".")[0] for n in everything_imported(ROOT / name)}
+        assert roots & forbidden == set()
+        assert not {n for n in everything_imported(ROOT / name) if n.startswith("ui.") and n != "ui.codec"}
+
+
+def test_the_transitive_check_follows_the_projects_own_modules():
+    """It can fail: ui/state.py imports Streamlit, and through ui/registry.py the register."""
+    roots = {n.split(".")[0] for n in everything_imported(ROOT / "ui" / "state.py")}
+    assert {"streamlit", "store", "policy"} <= roots
 
 
 def test_the_contract_check_sees_every_form_of_import():

@@ -5,10 +5,17 @@ import pytest
 from shipped import BASIS
 
 from policy import parse_scenario
-from ui.codec import DEFAULTS, from_query, money_text, request_today, stale_request, to_engine, to_query, with_payment_date
+from ui import codec
+from ui.codec import DEFAULTS, money_text, request_today, stale_request, to_engine, to_query, with_payment_date
 
 TODAY = date(2026, 11, 22)
 
+
+
+
+def from_query(params, today=None):
+    """The codec under the shipped versions (the app passes the page's basis: ui.registry.basis())."""
+    return codec.from_query(params, today, basis=BASIS)
 
 
 def texts(warnings) -> list[str]:

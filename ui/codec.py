@@ -13,7 +13,7 @@ from policy import InputError, Scenario, parse_scenario
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_DAYS, parse_plain
 from policy.money import format_usd, to_cents
-from ui.registry import basis, policies
+from policy.versions import Basis
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
 PLANNED_DAYS = 366  # a payment may be planned up to a year ahead: quoted under the version in force on its day
@@ -106,12 +106,13 @@ def _truth(text: str, unknown_allowed: bool) -> Optional[bool]:
     raise ValueError("must be true, false or unknown" if unknown_allowed else "must be true or false")
 
 
-def _parse_field(spec: FieldSpec, text: str) -> Any:
+def _parse_field(spec: FieldSpec, text: str, basis: Basis) -> Any:
     """One URL parameter of a scenario field -> the app's value, by the field's kind."""
     kind = spec.kind
     if kind == "provider":
-        if text not in policies():
-            raise ValueError("must be one of " + ", ".join(f"{p} ({policy.name})" for p, policy in policies().items()))
+        known = basis.policies()
+        if text not in known:
+            raise ValueError("must be one of " + ", ".join(f"{p} ({policy.name})" for p, policy in known.items()))
         return text
     if kind == "choice":
         if not spec.required and text.lower() in _UNKNOWN:
@@ -162,7 +163,7 @@ def _parse_date(text: str, today: Optional[date]) -> date:
     return day
 
 
-def _parse_one(name: str, raw: str, today: date) -> Any:
+def _parse_one(name: str, raw: str, today: date, basis: Basis) -> Any:
     """One URL parameter -> the app's value, or ValueError saying what is allowed."""
     text = raw.strip()
     if name == REQUESTED_ON or (name in BY_NAME and BY_NAME[name].kind == "date"):
@@ -170,7 +171,7 @@ def _parse_one(name: str, raw: str, today: date) -> Any:
     if name not in BY_NAME:
         raise KeyError(name)
     try:
-        return _parse_field(BY_NAME[name], text)
+        return _parse_field(BY_NAME[name], text, basis)
     except InvalidOperation:
         raise ValueError("must be a number") from None
 
@@ -182,13 +183,13 @@ def shown(text: str, limit: int = 40) -> str:
     return "“" + "".join("\ufffd" if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in cut) + "”"
 
 
-def shown_default(name: str) -> str:
+def shown_default(name: str, basis: Basis) -> str:
     """A field's default as a person reads it: the provider's name, a choice's label, 0%, $5,000.00."""
     value, spec = DEFAULTS.get(name), BY_NAME.get(name)
     if value is None or spec is None:
         return "unknown" if spec is None or spec.kind != "stage" else "the stage from completion"
     if spec.kind == "provider":
-        return policies()[value].name
+        return basis.policies()[value].name
     if spec.kind == "choice":
         return spec.choice_labels.get(value, value)
     if spec.kind == "money":
@@ -200,16 +201,18 @@ def shown_default(name: str) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None) -> tuple[dict, list[UrlWarning]]:
+def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[date] = None, *,
+               basis: Basis) -> tuple[dict, list[UrlWarning]]:
     """URL parameters (a name -> its value, or every value it was given) -> (the app's values, warnings).
-    Never raises: a bad parameter keeps its default. Warnings quote what the URL held as plain text, cut."""
-    today = today or basis().as_of
+    Never raises: a bad parameter keeps its default. Warnings quote what the URL held as plain text, cut.
+    `basis`: the providers a link may name and their versions (the page's: ui.registry.basis())."""
+    today = today or basis.as_of
     values = dict(DEFAULTS)
     warnings: list[UrlWarning] = []
     given: dict[str, str] = {}
 
     def reject(name: str, raw: str, why: str) -> None:
-        warnings.append(UrlWarning(f"URL parameter {name}={shown(raw)} ignored: {why}. Using {shown_default(name)}.", name))
+        warnings.append(UrlWarning(f"URL parameter {name}={shown(raw)} ignored: {why}. Using {shown_default(name, basis)}.", name))
 
     unknown = []
     asked: Optional[date] = None
@@ -230,7 +233,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
                                        f"{shown(all_values[-1])}.", name))
         given[name] = all_values[-1]
         try:
-            values[name] = _parse_one(name, all_values[-1], today)
+            values[name] = _parse_one(name, all_values[-1], today, basis)
         except ValueError as exc:
             reject(name, all_values[-1], str(exc))
     _dates(values, given, asked, today, warnings)
@@ -240,7 +243,7 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     # what needs the other fields: the stage belongs to a provider's service; money parts within the amount
     for _ in range(len(DEFAULTS)):
         try:
-            parse_scenario(to_engine(values), basis())
+            parse_scenario(to_engine(values), basis)
             break
         except InputError as exc:
             field = exc.field if exc.field in DEFAULTS else "stage"

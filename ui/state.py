@@ -59,7 +59,7 @@ def values() -> dict:
     params = st.query_params
     current = params.to_dict()
     if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED]):
-        ss[KEY], warnings = from_query({name: params.get_all(name) for name in params})
+        ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
     return ss[KEY]
