@@ -65,7 +65,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
-            run_day=basis().as_of,
+            run_day=basis().as_of, date_order=date_order,
         )
 
 
@@ -120,6 +120,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     with st.expander("What a cell may say"):
         _spellings()
     date_order = st.radio("Dates written with slashes", [None, *DATE_ORDERS], horizontal=True, key="batch_date_order",
+                          on_change=st.session_state.pop, args=(RESULT, None),  # results read another way are gone
                           format_func=lambda o: "Refuse an ambiguous one (03/04/2026)" if o is None else DATE_ORDERS[o],
                           help="ISO dates (2026-12-31) and a spreadsheet's date cells need no choice.")
     save = may(Permission.SAVE_BATCH) and st.checkbox("Also save every quoted row to the register, as one named "
@@ -152,6 +153,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         c.metric("With an error", f"{done['errors']:,}")
         for notice in done["notices"]:
             st.caption(e(f"Read: {notice}."))
+        if done.get("date_order"):
+            st.caption(f"Dates with slashes were read as {DATE_ORDERS[done['date_order']]}.")
         if done.get("run_day"):
             st.caption(f"Rows with a payment date and no days were counted to {done['run_day']:%d %b %Y}, the day "
                        "of this run, unless they give a request date (written in requested_on).")

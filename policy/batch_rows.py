@@ -2,6 +2,7 @@
 (decisions.md 5 "batch dates" and "spreadsheet values")."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ from .quoting import check_against
 from .versions import Basis
 
 REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
+_FIELD = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b")  # a field named in a message
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class Reading:
     def column(self, field: str) -> str:
         return self.columns.get(field, field)
 
+    def in_words(self, message: str) -> str:
+        """A message with each field it names as the file names its column ('cannot be false when
+        completion_pct is above 0' -> '... when Project completion (%) is above 0')."""
+        return _FIELD.sub(lambda m: self.columns.get(m.group(0), m.group(0)), message)
+
 
 def scenario_of(cells: list[str], reading: Reading, basis: Basis) -> Scenario:
     """The row's scenario under the basis; RowProblems names every cell that cannot be read and every rule
@@ -64,10 +71,12 @@ def scenario_of(cells: list[str], reading: Reading, basis: Basis) -> Scenario:
             problems.append(Problem(reading.column(name), str(exc)))
     problems += _dated(data, reading)
     failed = {p.column for p in problems}
+    if reading.column("paid_on") in failed and "days_since_payment" not in reading.columns:
+        failed.add(reading.column("days_since_payment"))  # the days were to come from that date: not a second error
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += [Problem(reading.column(e.field), e.message) for e in each_error(exc, NAMES)
+        problems += [Problem(reading.column(e.field), reading.in_words(e.message)) for e in each_error(exc, NAMES)
                      if reading.column(e.field) not in failed]
     if problems:
         order = {column: i for i, column in enumerate(reading.columns.values())}

@@ -152,3 +152,13 @@ def test_errors_are_grouped_by_kind_with_their_counts_and_first_rows():
     result, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment\n" + rows)
     kinds = sorted(((k.column, k.rows, k.first_rows) for k in result.kinds.values()), key=lambda k: -k[1])
     assert kinds == [("amount_paid", 3, [2, 4, 6]), ("amount_paid", 1, [5])] and result.errors == 4
+
+
+def test_a_date_that_cannot_be_read_is_one_error_and_messages_name_the_files_columns():
+    """Before: an ambiguous payment date also gave 'days_since_payment: is required' (the file has no such
+    column), and a rule's message named fields as the code does."""
+    _, rows = batch("Provider,Service,Amount Paid,Completion,Payment date,Work started\n"
+                         "socialbeat,website,8000,40,03/04/2026,yes\n"
+                         "socialbeat,website,8000,40,2026-03-04,no\n")
+    assert rows[0]["error"].startswith("Payment date: 03/04/2026 could be") and ";" not in rows[0]["error"]
+    assert rows[1]["error"] == "Work started: cannot be false when Completion is above 0; leave it unknown or set completion to 0"
