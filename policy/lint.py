@@ -366,9 +366,11 @@ def _readings_outside(policy: PolicyFile) -> Iterator[Finding]:
                         value = to_cents(amount(r.amount, base, at, world))
                         if r.label not in outside and not low <= value <= high:
                             spend = f", {_share(ad)} of it unused ad spend" if ad else ""
-                            outside[r.label] = (f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} gives "
-                                                f"{_share(value)} of the payment, outside the tier's own "
-                                                f"{_span(low, high)} (at {completion}% done{spend})")
+                            where = f" (at {completion}% done{spend})" if len(completions) > 1 or ad else ""
+                            outside[r.label] = (f"{tier.ambiguity.id}'s reading \u201c{r.label}\u201d of tier {tier.id} "
+                                                f"gives {_share(value)} of the payment, outside the tier's own "
+                                                f"{_span(low, high)}{where}: change that reading's amount to lie within "
+                                                f"the tier's band, or change the tier's minimum or maximum back")
         for label, message in outside.items():
             yield _finding("reading-outside-band", message, rule, about=f"{tier.id}, {label}")
 

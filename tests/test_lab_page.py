@@ -302,7 +302,7 @@ def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the
     assert at.button(key="lab_publish").disabled and not at.button(key="lab_draft").disabled
     refusal = " ".join(plain(x.value) for x in at.error)
     assert "Cannot be published: 1 lint error(s)" in refusal
-    assert "reading-outside-band: A-SI-01's reading ''and' intended: no refund'" in refusal
+    assert "reading-outside-band: A-SI-01's reading \u201c'and' intended: no refund\u201d" in refusal
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_draft").click().run()  # a draft may be saved
     assert any("Saved as draft" in plain(s.value) for s in at.success)

@@ -424,8 +424,9 @@ def test_a_version_with_a_lint_error_is_kept_as_a_draft_and_refused_at_publish_i
     with pytest.raises(LintRefused) as caught:
         versions.publish(draft, date(2027, 1, 1), by=PAT)
     assert caught.value.field == "lint" and "cannot be published" in caught.value.message
-    assert ("reading-outside-band: A-SI-01's reading ''and' intended: no refund' of tier "
+    assert ("reading-outside-band: A-SI-01's reading \u201c'and' intended: no refund\u201d of tier "
             "si_started_nothing_delivered_window gives 0% of the payment, outside the tier's own 50-100%") in caught.value.message
+    assert "change that reading's amount to lie within the tier's band" in caught.value.message  # what to do
     assert [f.code for f in caught.value.findings] == ["reading-outside-band"]
     unchecked = versions.save_draft(si.model_copy(update={"version": "2027-02"}), "Some other policy's words.", by=PAT)
     with pytest.raises(LintRefused) as caught:  # the text kept with the version is what its quotes are checked against
