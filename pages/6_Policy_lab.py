@@ -130,9 +130,12 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         if publish_on is None:
             st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
         else:
+            first = not catalog().of(policy.id)  # a new provider: nothing was in force before this one
             store.publish(draft, publish_on, by=who)
+            earlier = (f"it is {policy.name}'s first version, so it also answers for payments before that day" if first
+                       else "earlier ones keep theirs")
             st.session_state["lab_said"] = (f"Published {policy.name} {policy.version} from {publish_on:%d %b %Y}: a "
-                                            "quote for a payment from that day follows it; earlier ones keep theirs.")
+                                            f"quote for a payment from that day follows it; {earlier}.")
         st.session_state.pop("lab_upload", None)
         st.rerun()
     except InputError as exc:

@@ -237,6 +237,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
                          "withdrawn": None if v.withdrawn is None else {
                              "on": v.withdrawn.at.date().isoformat(), "by": v.withdrawn.by,
                              "reason": v.withdrawn.reason}})
+    said_day = f"on {basis.as_of.isoformat()}" if args.as_of_given else "today"
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -244,7 +245,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
             since = r["effective_from"] or "the start"
             made, gone = r["published"], r["withdrawn"]
             print(f"{r['provider']:<12} {r['version']:<26} from {since:<10}  {r['status']}"
-                  + ("  (in force today)" if r["in_force_today"] else "")
+                  + (f"  (in force {said_day})" if r["in_force_today"] else "")
                   + (f" on {gone['on']} by {gone['by']}: {gone['reason']}" if gone else "")
                   + (f"; published on {made['on']} by {made['by']}" if made else ""))
     return 0
@@ -416,6 +417,7 @@ def main(argv: Optional[Sequence[str]] = None, catalog: Optional[Callable[[], Ca
     try:
         args = build_parser().parse_args(argv)
         args.catalog_source = catalog
+        args.as_of_given = getattr(args, "as_of", None) is not None
         if getattr(args, "as_of", "") is None:
             args.as_of = date.today()  # the command line's one reading of the clock, said in --as-of's help
         run: Callable[[argparse.Namespace], int] = args.run

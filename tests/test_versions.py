@@ -75,6 +75,8 @@ def test_the_versions_and_diff_commands(tmp_path):
     rows = json.loads(r.stdout)
     assert r.returncode == 0 and {x["provider"] for x in rows} == set(policies())
     assert all(x["in_force_today"] for x in rows)
+    assert "(in force today)" in cli("versions").stdout
+    assert "(in force on 2020-01-01)" in cli("versions", "--as-of", "2020-01-01").stdout  # not 'today'
     new = tmp_path / "socialbeat-2027.toml"
     new.write_text(policy_toml(NEW))
     r = cli("diff", str(ROOT / "policy" / "data" / "socialbeat.toml"), str(new))
