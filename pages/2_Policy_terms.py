@@ -5,13 +5,17 @@ from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_csv
-from ui import page  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
+from ui import page, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.registry import catalog, policies
 
 with page.opened("pages/2_Policy_terms.py",
-           caption="Every cell quotes the policy, with its section. 'Not stated' means the policy is silent."):
+           caption="Every cell quotes the policy, with its section. 'Not stated' means the policy file gives no entry for "
+                   "that term."):
 
-    registry = policies()
+    paid_on = state.values().get("paid_on")  # the scenario's payment date picks the versions, as on every page
+    registry = policies(paid_on)
+    st.caption(e(f"The versions in force for a payment on {paid_on:%d %b %Y}." if paid_on else
+                 "The versions in force today (a payment date in the scenario picks those of its day)."))
     header = st.columns([1.2] + [2] * len(registry))
     header[0].markdown("**Term**")
     for col, policy in zip(header[1:], registry.values()):

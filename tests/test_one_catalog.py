@@ -255,3 +255,18 @@ def test_every_page_that_lists_providers_lists_every_provider_of_the_catalog(pag
     assert not at.exception
     box = at.selectbox(key=key)
     assert [o for o in box.options if o not in (None, "Any")] == [p.name for p in basis.policies().values()]
+
+
+@pytest.mark.parametrize("paid_on, version", [(None, "2026-06-01"), ("2026-05-20", None)])
+def test_policy_terms_shows_the_versions_of_the_scenarios_payment_date(basis, paid_on, version):
+    at = opened("pages/2_Policy_terms.py", **({"paid_on": paid_on} if paid_on else {}))
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    expected = version or policies()["stepinto"].version  # before the new version: the shipped one
+    assert f"version {expected}" in shown
+    assert (paid_on is None) == ("version 2026-06-01" in shown)
+
+
+def test_the_calculator_names_the_version_that_answered(basis):
+    at = opened("app.py", **STARTED_UNDELIVERED)
+    assert "policy version 2026-06-01" in " ".join(m.value for m in at.markdown).replace("\\", "")
