@@ -10,13 +10,14 @@ from typing import Literal, Optional
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from policy import Scenario
 from policy.markdown import md_escape as e
 from store.db import RegisterGone
 from store.register import database_said
 
-from . import identity, nav, registry, state
+from . import history, identity, nav, registry, state
 
 CONFIGURED = "_configured_page"
 STYLE = Path(__file__).with_name("page.css")  # our own rules, never text from a user
@@ -30,12 +31,18 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
     """`with page.opened(script) as values:` every page draws inside this; when the page ends (st.stop
     included), the scenario goes into the URL. There is no 'finish' to forget."""
     values = _start(script, title, caption, layout, about)
+    rerun = False
     try:
         yield values
     except SQLAlchemyError as exc:
         register_fault(exc)
+    except RerunException:  # st.switch_page, st.rerun: the next run writes the URL, so Back skips no step
+        rerun = True
+        raise
     finally:
-        state.sync_url()
+        if not rerun:
+            state.sync_url()
+        history.end()
 
 
 def register_fault(exc: SQLAlchemyError) -> None:
@@ -73,6 +80,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.set_page_config(page_title=nav.LABELS[script], layout=layout)
         st.session_state[CONFIGURED] = script
     st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
+    history.begin()  # a session's first run is a page load: ui/history.py
     access = identity.current()
     identity.return_after_sign_in(access)
     nav.menu(script, access.actor)
@@ -87,6 +95,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
         identity.refuse(access, needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
         state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
+        history.end()
         st.stop()
     if needed is not None and access.mode == "local":
         st.caption(identity.LOCAL_NOTICE)

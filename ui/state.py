@@ -18,7 +18,7 @@ from policy.markdown import md_escape
 from policy.models import MAX_AMOUNT
 from policy.taxonomy import SERVICES
 
-from . import cache
+from . import cache, history
 from .codec import (
     DAYS_MAX,
     DEFAULTS,
@@ -102,6 +102,12 @@ def redraw_if_url_warnings_went_stale() -> None:
 def sync_url() -> None:
     """Every input lives in the URL, so the address bar is always a link to this scenario."""
     wanted = to_query(values())
+    if history.first_run():  # a page load: the browser puts it in the URL with no history entry
+        history.replace_url(wanted)
+        # What the browser will send with the next run: the query string it was loaded with, or if none, its
+        # address bar (Streamlit's front end reads that when it holds none of its own).
+        st.session_state[SYNCED] = st.query_params.to_dict() or wanted
+        return
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[SYNCED] = wanted

@@ -1,0 +1,90 @@
+"""Issue 23, the browser's history: one entry per page visit and per deliberate change, a run of slider presses one
+entry, and Back returns to what was there before (ui/history.py). history.length counts the entries."""
+import re
+
+from conftest import wait_ready
+from playwright.sync_api import expect
+from test_browser import choose, slider
+
+
+def entries(page) -> int:
+    return page.evaluate("history.length")
+
+
+def settled(page) -> int:
+    """The entries once the page's runs are done (a run writes the URL at its end)."""
+    wait_ready(page)
+    page.wait_for_timeout(600)
+    wait_ready(page)
+    return entries(page)
+
+
+def test_opening_a_page_adds_one_entry(page, base_url):
+    before = entries(page)  # a new tab: its blank page
+    page.goto(f"{base_url}/")
+    assert settled(page) == before + 1
+    expect(page).to_have_url(re.compile(r"completion_pct=0"))  # the scenario is in the URL all the same
+    page.goto(f"{base_url}/Compare_providers?completion_pct=30")
+    assert settled(page) == before + 2
+    page.get_by_test_id("stButtonGroup").get_by_text("Policy terms side by side", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/Policy_terms\?.*completion_pct=30"))
+    assert settled(page) == before + 3
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/Compare_providers\?.*completion_pct=30"))
+
+
+def test_a_run_of_slider_presses_is_one_entry_and_back_undoes_it(page, base_url):
+    page.goto(f"{base_url}/?completion_pct=20&days_since_payment=10")
+    before = settled(page)
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+    expect(thumb).to_have_value("28")
+    expect(page).to_have_url(re.compile(r"completion_pct=28"))
+    assert settled(page) == before + 1
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"completion_pct=20&"))
+    expect(thumb).to_have_value("20")
+
+
+def test_a_deliberate_change_is_an_entry_of_its_own(page, base_url):
+    page.goto(f"{base_url}/?completion_pct=40&days_since_payment=3")
+    before = settled(page)
+    choose(page, "Provider", "ITMediaSolutions.us")
+    expect(page).to_have_url(re.compile(r"provider=itmedia"))
+    assert settled(page) == before + 1
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"completion_pct=41"))
+    assert settled(page) == before + 2
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"provider=itmedia.*completion_pct=40&"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"provider=socialbeat"))
+
+
+def test_back_from_a_restored_quote_returns_to_saved_quotes_in_one_press(page, base_url):
+    page.goto(f"{base_url}/?completion_pct=55&days_since_payment=5")
+    wait_ready(page)
+    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page.get_by_label("Client name (optional)").fill("History test")
+    page.get_by_role("button", name="Save to the register").click()
+    said = page.get_by_text(re.compile(r"Saved as quote #\d+"))
+    expect(said).to_be_visible()
+    number = re.search(r"#(\d+)", said.first.inner_text()).group(1)
+    page.goto(f"{base_url}/Saved_quotes?completion_pct=10")
+    wait_ready(page)
+    box = page.get_by_test_id("stSelectbox").filter(has_text="Open a saved quote")
+    box.click()
+    page.get_by_role("option", name=re.compile(f"^#{number} History test")).click()
+    restore = page.get_by_role("button", name="Restore into the calculator")
+    expect(restore).to_be_visible()
+    before = settled(page)
+    restore.click()
+    expect(page).to_have_url(re.compile(r"/\?.*completion_pct=55"))
+    assert settled(page) == before + 1
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/Saved_quotes\?.*completion_pct=10&"))
+    expect(page.get_by_role("heading", name="Saved quotes", level=1)).to_be_visible()
