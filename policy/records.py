@@ -19,7 +19,8 @@ class RecordField:
 
 RECORD_FIELDS = (
     RecordField("client_name", "Client name", 200, ("client", "customer", "client_name", "name")),
-    RecordField("client_ref", "Reference or project", 200, ("reference", "ref", "client_ref", "project", "order")),
+    RecordField("client_ref", "Your reference", 200, ("reference", "ref", "client_ref", "project", "order",
+                                                       "Reference or project")),  # the rep's own, not the client's project
     RecordField("note", "Note", 2000, ("note", "notes", "comment", "comments")),
 )
 RECORD_NAMES = tuple(f.name for f in RECORD_FIELDS)
