@@ -19,10 +19,11 @@ LINE_END = "\r\n"
 
 
 GUARD = "'"
+_GUARDED = (*FORMULA_STARTS, GUARD)  # made once: a batch asks for every cell it writes
 
 
 def safe_cell(value: str) -> str:
-    return GUARD + value if value.startswith((*FORMULA_STARTS, GUARD)) else value
+    return GUARD + value if value.startswith(_GUARDED) else value
 
 
 def original_cell(cell: str) -> str:
