@@ -8,10 +8,20 @@ from typing import Optional
 import streamlit as st
 
 from policy.client import next_steps
-from policy.eligibility import Answers, changed_answers, notice_question, offered_label, scenario_fields, summary
+from policy.eligibility import (
+    Answers,
+    band,
+    changed_answers,
+    notice_question,
+    offered_label,
+    scenario_fields,
+    summary,
+    unknown_progress_sentence,
+)
 from policy.explain import plain_answer
 from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
+from policy.models import Quote
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, scroll, show, state
 from ui.codec import money_text
@@ -23,6 +33,12 @@ def unknown(name: str) -> Unknown:
     declared = BY_NAME[name].unknown
     assert declared is not None, f"{name} is not declared as a fact that may be unknown"
     return declared
+
+
+def quote_of(fields: dict) -> Optional[Quote]:
+    """The quote of one case of the answers (None for a case the scenario's checks refuse)."""
+    scenario, _ = state.scenario_of(fields)
+    return None if scenario is None else cache.cached_quote(cache.key(scenario))
 
 
 def answers(name: str) -> dict[str, Optional[bool]]:
@@ -56,8 +72,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                        index=list(said_started.values()).index(v["work_started"]))
     delivered = st.radio("Has anything been delivered to you?", list(said_delivered), horizontal=True,
                          key="el_delivered", index=list(said_delivered.values()).index(v["deliverables_provided"]))
+    progress_unknown = st.checkbox("I don't know how far along the work is", key="el_progress_unknown")
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
-                         key="el_progress", help="Leave at 0 if nothing has been done.")
+                         key="el_progress", disabled=progress_unknown,
+                         help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "
+                              "answer then covers every amount of progress.")
     notice = None
     asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it
     if asked:
@@ -78,18 +97,22 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                           key="el_method")
     fields, said = scenario_fields(Answers(
         provider=provider, service=service, amount_paid=money_text(amount), paid_on=when,
-        started=said_started[started], delivered=said_delivered[delivered], progress=progress, billing_error=billing,
+        started=said_started[started], delivered=said_delivered[delivered],
+        progress=None if progress_unknown else progress, billing_error=billing,
         provider_fault=fault, undelivered_promised=missing, payment_method=method, notice_days=notice,
     ), today, policies(when))
 
     if st.button("Check my eligibility", type="primary", key="el_check"):
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
+        st.session_state["el_progress_known"] = not progress_unknown
         st.session_state["el_scroll"] = st.session_state.get("el_scroll_count", 0) + 1
         st.session_state["el_scroll_count"] = st.session_state["el_scroll"]
 
     answered = st.session_state.get("el_answered")
     changed = changed_answers(answered, {**v, **fields}) if answered else ""
+    if answered and st.session_state.get("el_progress_known", True) == progress_unknown:
+        changed = " and ".join(filter(None, [changed, "whether you know how far along the work is"]))
     if changed:  # said again by the button: on a phone the answer is screens above it
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
                      "update it."))
@@ -101,14 +124,23 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
             else:
                 q = cache.cached_quote(cache.key(scenario))
+                known = st.session_state.get("el_progress_known", True)
+                # the progress or the work status not known: the answer covers every case they leave open
+                wide = band(answered, known, quote_of)
                 st.header("Your answer")
-                st.caption(e("For: " + summary(answered, policies(answered["paid_on"]))))
+                st.caption(e("For: " + summary(answered, policies(answered["paid_on"]), progress_known=known)))
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))
-                st.markdown(f"### {e(plain_answer(q))}")
-                show.headline(q, cache.cached_assumption(cache.key(scenario)))
+                if wide is None:
+                    st.markdown(f"### {e(plain_answer(q))}")
+                    show.headline(q, cache.cached_assumption(cache.key(scenario)))
+                else:
+                    monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
+                    st.markdown(f"### {e(unknown_progress_sentence(wide, known, monthly))}")
+                    st.metric("Refund", wide.text(q.currency))
+                    q = wide.most  # the steps and the clauses of the case that refunds the most
                 st.header("What to do next")
                 steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))

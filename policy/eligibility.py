@@ -2,6 +2,7 @@
 without Streamlit; the page only asks the questions and draws the answer."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,7 +10,8 @@ from typing import Optional
 
 from .explain import FACT_WORDS, work_done
 from .fields import BY_NAME
-from .money import format_usd
+from .models import Quote
+from .money import format_range, format_usd
 from .quoting import Policies
 from .taxonomy import PAYMENT_METHODS, SERVICES
 
@@ -24,7 +26,7 @@ class Answers:
     paid_on: date
     started: Optional[bool]
     delivered: Optional[bool]
-    progress: int
+    progress: Optional[int]  # None: the client does not know how far along the work is
     billing_error: bool = False
     provider_fault: bool = False
     undelivered_promised: bool = False
@@ -43,18 +45,73 @@ def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict, 
                     f"we counted the notice from {today - timedelta(days=a.notice_days):%d %b %Y}. If you gave it "
                     "after paying, correct the days of notice.")
     started = a.started
-    if a.progress > 0 and started is False:
+    progress = a.progress or 0  # unknown: the scenario's own number, which the answer does not rest on (cases())
+    if progress > 0 and started is False:
         said.append("You said the work has not started but is partly done; we counted it as started.")
-    if a.progress > 0:
+    if progress > 0:
         started = None if started is None else True  # progress means started; 'not sure' is inferred from it
     fields = dict(
-        provider=a.provider, service=a.service, amount_paid=a.amount_paid, completion_pct=a.progress,
+        provider=a.provider, service=a.service, amount_paid=a.amount_paid, completion_pct=progress,
         days_since_payment=days, paid_on=a.paid_on, work_started=started,
         deliverables_provided=a.delivered, billing_error=a.billing_error, provider_fault=a.provider_fault,
         undelivered_promised=a.undelivered_promised, payment_method=a.payment_method, notice_days=a.notice_days,
         stage=None,
     )
     return fields, tuple(said)
+
+
+def cases(fields: dict, progress_known: bool) -> list[dict]:
+    """Every case the answers leave open, as scenario fields: with the progress unknown, each completion from 0
+    to 100% (only 0% if the work has not started); at 0% with the work status unknown, started and not. One case
+    (the fields themselves) where the answers settle it."""
+    started = fields["work_started"]
+    if started is False:
+        completions = [0] if not progress_known else [fields["completion_pct"]]
+    else:
+        completions = list(range(101)) if not progress_known else [fields["completion_pct"]]
+    found = []
+    for pct in completions:
+        for s in ([True, False] if started is None and pct == 0 else [started if pct == 0 else
+                                                                      (None if started is None else True)]):
+            found.append({**fields, "completion_pct": pct, "work_started": s})
+    return found
+
+
+@dataclass(frozen=True)
+class Band:
+    """The refund over every case the answers leave open: the least and the most, and where."""
+    low: Decimal
+    high: Decimal
+    least: Quote
+    most: Quote
+    cases: int
+
+    def text(self, currency: str = "USD") -> str:
+        return format_usd(self.low, currency) if self.low == self.high else format_range(self.low, self.high, currency)
+
+
+def band(fields: dict, progress_known: bool, quote_of: Callable[[dict], Optional[Quote]]) -> Optional[Band]:
+    """The band over cases(), or None where the answers leave one case, or every case is quoted alike (the quote
+    itself answers then)."""
+    quotes = [q for q in (quote_of(c) for c in cases(fields, progress_known)) if q is not None]
+    if len({(q.verdict, q.refund_min, q.refund_max) for q in quotes}) < 2:
+        return None
+    least = min(quotes, key=lambda q: Decimal(q.refund_min))
+    most = max(quotes, key=lambda q: Decimal(q.refund_max))
+    return Band(Decimal(least.refund_min), Decimal(most.refund_max), least, most, len(quotes))
+
+
+def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> str:
+    """What the answer covers, in words: every amount of progress (or both work statuses), never a progress the
+    client did not give."""
+    what = ("how much of this billing period's work is done" if monthly else "how far along the work is") \
+        if not progress_known else "whether the work has started"
+    cover = ("every amount of progress, from nothing done to all of it" if not progress_known
+             else "both: not started, and started with nothing done yet")
+    if b.low == b.high:
+        return f"You did not say {what}. The refund is the same in every case ({cover}): {b.text(b.least.currency)}."
+    return (f"You did not say {what}. Over {cover}, the refund is between {format_usd(b.low, b.least.currency)} "
+            f"and {format_usd(b.high, b.least.currency)}: the more work is done, the less is usually refunded.")
 
 
 NOTICE_AGO = "How many days ago did you give notice to cancel? (0 if you give it today)"
@@ -82,13 +139,14 @@ def offered_label(provider: str, service: str, registry: Policies) -> str:
     return SERVICES[service] if service in policy.services else f"{SERVICES[service]} (not offered by {policy.name})"
 
 
-def summary(fields: dict, registry: Policies) -> str:
-    """What an answer is for, in one line: provider, service, amount and dates."""
+def summary(fields: dict, registry: Policies, progress_known: bool = True) -> str:
+    """What an answer is for, in one line: provider, service, amount and dates (a progress not given: said so)."""
     policy = registry[fields["provider"]]
     parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
     if fields.get("paid_on"):
         parts[-1] += f" on {fields['paid_on']:%d %b %Y}"
-    parts.append(work_done(fields["completion_pct"], policy.bills_monthly(fields["service"])))
+    parts.append(work_done(fields["completion_pct"], policy.bills_monthly(fields["service"])) if progress_known
+                 else "progress not known")
     if fields.get("payment_method"):
         parts.append(f"paid by {PAYMENT_METHODS[fields['payment_method']]}")
     return ", ".join(parts)

@@ -324,10 +324,11 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
     assert completion.set_index("completion_pct").loc[30.0, "refund_max"] == "$2,500.00"
 
 
-def test_eligibility_says_what_it_assumed_when_the_client_is_not_sure():
+def test_eligibility_covers_both_cases_when_the_client_is_not_sure_the_work_started():
     at = ask_step_into("Not sure")
-    assert refund(at) == "$5,000.00"
-    assert any("If it has, the policy gives $0.00 - $5,000.00" in plain(m.value) for m in at.markdown)
+    assert refund(at) == "$0.00 - $5,000.00"  # started or not: not what one of them gives
+    assert any("You did not say whether the work has started. Over both: not started, and started with nothing "
+               "done yet, the refund is between $0.00 and $5,000.00" in plain(m.value) for m in at.markdown)
 
 
 def test_the_calculator_says_what_it_assumed_at_0_percent_with_work_unknown():
@@ -719,3 +720,18 @@ def test_a_service_not_sold_is_named_in_words_on_the_page():
     at = app(provider="stepinto", service="website")
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Step-Into, Website design & development, $5,000.00 paid" in text and "Step-Into, website," not in text
+
+
+def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent():
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("website").run()
+    at.radio(key="el_started").set_value("Yes")
+    at.checkbox(key="el_progress_unknown").check().run()
+    assert at.slider(key="el_progress").disabled
+    at.button(key="el_check").click().run()
+    text = " ".join(plain(m.value) for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "every amount of progress, from nothing done to all of it" in text
+    assert "progress not known" in text and "0% of the work done" not in text
+    refund = next(m for m in at.metric if m.label == "Refund").value
+    assert " - " in refund  # a range over every completion, not the quote at 0%

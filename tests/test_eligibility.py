@@ -71,3 +71,43 @@ def test_compare_rows_name_every_provider_and_say_not_offered_in_words():
     assert [r["Provider"] for r in rows] == [p.name for p in policies().values()]
     step_into = next(r for r in rows if r["Provider"] == "Step-Into")
     assert (step_into["Refund min"], step_into["Verdict"]) == ("Not offered", "Service not offered")
+
+
+def _quote_of(fields):
+    return quote(parse_scenario(fields, BASIS), BASIS)
+
+
+def test_an_unknown_progress_covers_every_completion_from_0_to_100():
+    from decimal import Decimal
+
+    from policy.eligibility import band, cases, unknown_progress_sentence
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", progress=None, started=True,
+                                        paid_on=date(2026, 11, 25)), TODAY, policies())
+    assert sorted({c["completion_pct"] for c in cases(fields, progress_known=False)}) == list(range(101))
+    b = band(fields, False, _quote_of)
+    assert b is not None and b.cases == 101
+    every = [_quote_of({**fields, "completion_pct": pct}) for pct in range(101)]
+    assert b.low == min(Decimal(q.refund_min) for q in every) and b.high == max(Decimal(q.refund_max) for q in every)
+    assert b.low < b.high  # Social Beat's stages: the band is wider than at 0%
+    at_zero = _quote_of(fields)
+    assert (b.low, b.high) != (Decimal(at_zero.refund_min), Decimal(at_zero.refund_max))
+    sentence = unknown_progress_sentence(b, False, monthly=False)
+    assert "every amount of progress" in sentence and "0%" not in sentence
+    assert "progress not known" in summary(fields, policies(), progress_known=False)
+    assert "0% of the work done" not in summary(fields, policies(), progress_known=False)
+
+
+def test_an_unknown_work_status_at_0_covers_started_and_not():
+    from decimal import Decimal
+
+    from policy.eligibility import band, cases
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", started=None,
+                                        paid_on=date(2026, 11, 25)), TODAY, policies())
+    assert [c["work_started"] for c in cases(fields, progress_known=True)] == [True, False]
+    b = band(fields, True, _quote_of)
+    started, not_started = (_quote_of({**fields, "work_started": s}) for s in (True, False))
+    assert b is not None and b.cases == 2
+    assert b.high == max(Decimal(started.refund_max), Decimal(not_started.refund_max))
+    assert band({**fields, "work_started": False}, True, _quote_of) is None  # the answers settle it: one case
+    not_begun, _ = scenario_fields(answers(progress=None, started=False), TODAY, policies())
+    assert [c["completion_pct"] for c in cases(not_begun, progress_known=False)] == [0]  # not started: nothing done
