@@ -2,7 +2,8 @@
 import streamlit as st
 
 from policy.curves import stage_boundaries
-from ui import cache, charts, page, show, state
+from store.access import Permission
+from ui import cache, charts, identity, page, show, state
 from ui.registry import policies
 from ui.tables import readable
 
@@ -46,7 +47,7 @@ def calculator() -> None:
             left.dataframe(readable(curve), hide_index=True, width="stretch")
             right.dataframe(readable(days), hide_index=True, width="stretch")
 
-    show.explanation(q, heading="Why")
+    show.explanation(q, heading="Why", for_client=not identity.may(Permission.SAVE_QUOTE))  # no internal ids
 
 
 with page.opened("app.py", about="Pick a provider and a service in the sidebar, move the sliders, and read the "

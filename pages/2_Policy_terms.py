@@ -5,7 +5,9 @@ from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_csv
+from store.access import Permission
 from ui import page, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
+from ui.identity import may
 from ui.registry import catalog, policies
 
 with page.opened("pages/2_Policy_terms.py",
@@ -40,13 +42,16 @@ with page.opened("pages/2_Policy_terms.py",
     )
 
     st.header("Ambiguities, gaps and contradictions")
+    staff = may(Permission.SAVE_QUOTE)  # the ids the calculator cites for sales; a client reads what is unclear
     for policy in registry.values():
         with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed")):
             for a in policy.ambiguities:
-                st.markdown(f"**{e(a.id)} {e(a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
+                ident = f"{a.id} " if staff else ""  # an internal id: for those who write the policies
+                st.markdown(f"**{e(ident + a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
                 st.caption(e(f"Adopted: {a.adopted}"))
-            st.dataframe(ambiguity_table(policy), hide_index=True, width="stretch")
+            table = ambiguity_table(policy)
+            st.dataframe(table if staff else table.drop(columns=["id"]), hide_index=True, width="stretch")
 
     st.header("The texts")
     for policy in registry.values():

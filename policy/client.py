@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -73,12 +74,21 @@ def _service(q: Quote) -> str:
     return q.service_label or SERVICES[q.service]
 
 
+# An email address that ends a sentence: a viewer or the page would take the full stop into the address's link.
+_ADDRESS_THEN_STOP = re.compile(r"([\w.+-]+@[\w-]+(?:\.[\w-]+)+)\.(?:\s+(\S)|\s*$)")
+
+
+def no_stop_after_address(text: str) -> str:
+    """'Email a@b.us. Say what...' -> 'Email a@b.us: say what...'; at the end, the address without the stop."""
+    return _ADDRESS_THEN_STOP.sub(lambda m: f"{m.group(1)}: {m.group(2).lower()}" if m.group(2) else m.group(1), text)
+
+
 def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     """What to do, in order: how to ask, by when, what to include and send, how long the refund takes, and
     what else the policy offers. The one list the eligibility page and the client's documents show."""
     if q.verdict == Verdict.not_offered:
         return (*q.notes[:1], "Check on the invoice what was bought, and ask again for that service.")
-    steps = [policy.contact.how_to_request]
+    steps = [no_stop_after_address(policy.contact.how_to_request)]
     if q.verdict == Verdict.window_closed and policy.window:
         steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")

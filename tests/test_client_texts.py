@@ -397,3 +397,52 @@ def test_the_eligibility_answer_says_less_than_the_full_and_shows_no_reading_ids
     assert "The policy grants a partial refund here, which is less than the full $5,000.00" in text
     assert REVIEW in text
     assert not re.search(r"\bA-SB-\d+", text)  # the calculator names the readings' ids; a client is not shown them
+
+
+# Issue 23: a client's pages and files carry no internal words.
+
+ADDRESS_THEN_STOP = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.(\s|$)")
+
+
+@pytest.mark.parametrize("provider", ["itmedia", "socialbeat", "stepinto"])
+def test_an_email_address_is_never_followed_by_the_sentences_full_stop(provider):
+    """Linked (a viewer, the page's code span), 'billing@x.us.' would take the stop into the address."""
+    from policy.client import no_stop_after_address
+    q = quote(parse_scenario(dict(provider=provider, service="ppc", amount_paid="5000.00", completion_pct=30,
+                                  days_since_payment=3), BASIS), BASIS)
+    texts = [*next_steps(q, policies()[provider]), summary_markdown(q, date(2026, 12, 2)), request_email(q).text()]
+    assert not [t for t in texts if ADDRESS_THEN_STOP.search(t)]
+    assert no_stop_after_address("Email a@b.us. Say what you bought.") == "Email a@b.us: say what you bought."
+    assert no_stop_after_address("Write to a@b.co.uk.") == "Write to a@b.co.uk"
+    if provider == "itmedia":  # the policy's own words end a sentence with its address
+        assert ADDRESS_THEN_STOP.search(policies()[provider].contact.how_to_request)
+        assert "billing@itmediasolutions.us: say what you bought" in next_steps(q, policies()[provider])[0]
+
+
+def _as_anyone(page: str, **params):
+    from test_access_pages import SIGN_IN
+
+    from tests.pages import opened
+    return opened(page, SIGN_IN, **params)
+
+
+def test_a_client_downloads_a_summary_and_an_email_and_no_technical_format():
+    from ui.show import CLIENT_DOWNLOADS
+    at = _as_anyone("app.py")
+    at.session_state["downloads_open"] = True
+    labels = [b.label for b in at.run().get("download_button")]
+    assert labels == list(CLIENT_DOWNLOADS) == ["Summary (PDF)", "Request email"]
+    assert not [label for label in labels if "JSON" in label or "Markdown" in label or "CSV" in label]
+
+
+def test_a_client_reads_what_is_unclear_never_an_ambiguity_id():
+    at = _as_anyone("app.py", provider="socialbeat", service="website", completion_pct=0, days_since_payment=5)
+    text = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    assert "A-SB-01" not in text and "Ambiguity " not in text
+    from tests.pages import opened
+    staff = opened("app.py", provider="socialbeat", service="website", completion_pct=0, days_since_payment=5)
+    assert "Ambiguity A-SB-01" in " ".join(m.value.replace("\\", "") for m in staff.markdown)  # sales keep the id
+    terms = _as_anyone("pages/2_Policy_terms.py")
+    shown = " ".join(m.value.replace("\\", "") for m in terms.markdown)
+    assert not re.search(r"\bA-(SB|IT|SI)-\d\d\b", shown)
+    assert all("id" not in df.value.columns for df in terms.dataframe)

@@ -4,6 +4,7 @@ Every text from a user or a policy file goes through md_escape (a '$' would star
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Optional
@@ -84,20 +85,31 @@ def _client() -> Client:
                                            max_chars=100).strip())
 
 
-def _download_buttons(q: Quote, client: Client) -> None:
+CLIENT_DOWNLOADS = ("Summary (PDF)", "Request email")  # a client's words: no file formats a client need not know
+STAFF_DOWNLOADS = ("Client summary (PDF)", "Client summary (Markdown)", "Refund request email", "Quote as JSON",
+                   "Quote as CSV")
+
+
+def file_stem(q: Quote, client: Client) -> str:
+    """'refund-socialbeat-website-acme-ltd': the client's name (or the reference) where given, so that two
+    clients' files do not take one name in a downloads folder."""
+    who = re.sub(r"[^a-z0-9]+", "-", (client.name or client.reference).lower()).strip("-")[:40].strip("-")
+    return f"refund-{q.provider}-{q.service}" + (f"-{who}" if who else "")
+
+
+def _download_buttons(q: Quote, client: Client, staff: bool) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
-    name and a reference are optional; the client's documents use them."""
-    stem = f"refund-{q.provider}-{q.service}"
-    files = (
-        ("Client summary (PDF)", lambda: summary_pdf(q, basis().as_of, client), "pdf", "application/pdf",
-         "dl_pdf"),
-        ("Client summary (Markdown)", lambda: summary_markdown(q, basis().as_of, client), "md",
-         "text/markdown",
-         "dl_md"),
-        ("Refund request email", lambda: request_email(q, client).text(), "txt", "text/plain",
-         "dl_email"),
-        ("Quote as JSON", lambda: quote_json(q), "json", "application/json", "dl_json"),
-        ("Quote as CSV", lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
+    name and a reference are optional; the client's documents use them. A client gets the summary and the
+    email; sales (staff) also the Markdown, JSON and CSV."""
+    stem = file_stem(q, client)
+    pdf = (lambda: summary_pdf(q, basis().as_of, client), "pdf", "application/pdf", "dl_pdf")
+    email = (lambda: request_email(q, client).text(), "txt", "text/plain", "dl_email")
+    files = ((CLIENT_DOWNLOADS[0], *pdf), (CLIENT_DOWNLOADS[1], *email)) if not staff else (
+        (STAFF_DOWNLOADS[0], *pdf),
+        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client), "md", "text/markdown", "dl_md"),
+        (STAFF_DOWNLOADS[2], *email),
+        (STAFF_DOWNLOADS[3], lambda: quote_json(q), "json", "application/json", "dl_json"),
+        (STAFF_DOWNLOADS[4], lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
     )
     for label, make, ext, mime, key in files:
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")
@@ -115,7 +127,7 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False) -> None:
             client = _client()
             if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
                 _save_form(q, client)
-            _download_buttons(q, client)
+            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE))
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
 

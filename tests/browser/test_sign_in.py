@@ -77,7 +77,8 @@ def test_anyone_is_offered_the_public_pages_and_every_protected_url_asks_to_sign
     wait_ready(person)
     assert menu(person) == PUBLIC
     person.get_by_test_id("stPopoverButton").filter(has_text="Download or share").click()
-    expect(person.get_by_role("button", name="Client summary (PDF)")).to_be_visible()
+    expect(person.get_by_role("button", name="Summary (PDF)", exact=True)).to_be_visible()
+    assert person.get_by_role("button", name="Quote as JSON").count() == 0
     assert person.get_by_role("button", name="Save to the register").count() == 0
     for path in PATHS.values():
         open_path(person, app_with_sign_in, path)
