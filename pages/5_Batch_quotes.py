@@ -172,7 +172,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         if done["errors"]:
             _problems(done)
-        stem = Path(done["file"]).stem or "batch"
+        # the file's name, and the batch's number where it was saved: two batches' results never share a name
+        stem = (Path(done["file"]).stem or "batch") + (f"-batch-{done['saved'][0]}" if done["saved"] else "")
         left, right = st.columns(2)
         left.download_button("Results (CSV)", done["csv"], f"{stem}-quoted.csv", "text/csv", key="batch_csv",
                              on_click="ignore", width="stretch")

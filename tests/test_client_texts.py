@@ -446,3 +446,13 @@ def test_a_client_reads_what_is_unclear_never_an_ambiguity_id():
     shown = " ".join(m.value.replace("\\", "") for m in terms.markdown)
     assert not re.search(r"\bA-(SB|IT|SI)-\d\d\b", shown)
     assert all("id" not in df.value.columns for df in terms.dataframe)
+
+
+def test_download_file_names_carry_the_client():
+    from policy.client import Client
+    from ui.show import file_stem
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=30,
+                                  days_since_payment=3), BASIS), BASIS)
+    assert file_stem(q, Client()) == "refund-socialbeat-website"
+    assert file_stem(q, Client(name="Acme Ltd. / Ünïcode")) == "refund-socialbeat-website-acme-ltd-unicode"
+    assert file_stem(q, Client(reference="REF 42")) == "refund-socialbeat-website-ref-42"

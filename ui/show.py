@@ -5,6 +5,7 @@ Every text from a user or a policy file goes through md_escape (a '$' would star
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Optional
@@ -93,7 +94,8 @@ STAFF_DOWNLOADS = ("Client summary (PDF)", "Client summary (Markdown)", "Refund 
 def file_stem(q: Quote, client: Client) -> str:
     """'refund-socialbeat-website-acme-ltd': the client's name (or the reference) where given, so that two
     clients' files do not take one name in a downloads folder."""
-    who = re.sub(r"[^a-z0-9]+", "-", (client.name or client.reference).lower()).strip("-")[:40].strip("-")
+    plain = unicodedata.normalize("NFKD", client.name or client.reference).encode("ascii", "ignore").decode()
+    who = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40].strip("-")
     return f"refund-{q.provider}-{q.service}" + (f"-{who}" if who else "")
 
 
