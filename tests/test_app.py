@@ -735,3 +735,25 @@ def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent
     assert "progress not known" in text and "0% of the work done" not in text
     refund = next(m for m in at.metric if m.label == "Refund").value
     assert " - " in refund  # a range over every completion, not the quote at 0%
+
+
+def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, monkeypatch):
+    from store.config import ENV_URL
+    st.cache_data.clear()
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.text_input(key="client_name").input("Ana")
+    at.text_input(key="save_by").input("sam")
+    at.button(key="save_quote").click().run()
+    assert any("Saved as quote #1" in s.value for s in at.success)
+    at.button(key="save_quote").click().run()  # the same quote, the same details
+    assert any("already saved as quote #1. Save a second copy?" in w.value for w in at.warning)
+    assert not any("Saved as quote #2" in s.value for s in at.success)
+    at.button(key="save_again").click().run()
+    assert any("Saved as quote #2" in s.value for s in at.success)
+    at.text_input(key="client_name").input("Bo").run()  # other details: no question
+    at.button(key="save_quote").click().run()
+    assert any("Saved as quote #3" in s.value for s in at.success)
+    assert not any("Save a second copy" in w.value for w in at.warning)

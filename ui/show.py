@@ -30,7 +30,7 @@ from policy.models import Verdict
 from policy.money import format_usd
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
-from store.access import Permission
+from store.access import Actor, Permission
 from ui.identity import may
 from ui.registry import basis
 
@@ -141,23 +141,45 @@ def _save_form(q: Quote, client: Client) -> None:
     """Save the quote as shown, with the client's details, a note and who saved it (the signed-in user; typed
     only in local mode, where there is no identity). What was typed stays in the boxes whatever happens; a
     failed save says why and wrote nothing."""
-    from store import Forbidden, SaveError
     from ui.identity import signed_by
-    from ui.records import register
 
     note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key="save_note", height=68, max_chars=NOTE_MAX)
     by = signed_by("save_by", SAVE_LABELS["saved_by"])
+    # the same quote with the same details, saved a moment ago in this session: asked before a duplicate is made
+    same = (q.scenario.model_dump_json(), q.provider, q.policy_version, client.name, client.reference, note)
+    last = st.session_state.get(LAST_SAVE)
     if st.button("Save to the register", key="save_quote", type="primary", width="stretch"):
-        try:
-            saved = register().save(q, client.name, client.reference, note, by=by)
-        except Forbidden as exc:
-            st.error(f"{e(str(exc))} Nothing was saved; your entries are kept.")
-        except InputError as exc:
-            label = SAVE_LABELS.get(exc.field, exc.field)
-            st.error(f"**{e(label)}**: {e(exc.message)}. Nothing was saved; your entries are kept.")
-        except SaveError as exc:
-            st.error(f"{e(str(exc))}. Nothing was saved; your entries are kept.")
+        if last is not None and last[0] == same:
+            st.session_state[CONFIRM_SAVE] = same
         else:
-            st.session_state["register_open"] = saved
-            st.success(f"Saved as quote #{saved}: find it under Saved quotes.")
+            _save(q, client, note, by, same)
+    if st.session_state.get(CONFIRM_SAVE) == same and last is not None:
+        st.warning(f"This quote, with these details, is already saved as quote #{last[1]}. Save a second copy?")
+        if st.button("Save a second copy", key="save_again", width="stretch"):
+            st.session_state.pop(CONFIRM_SAVE, None)
+            _save(q, client, note, by, same)
     st.divider()
+
+
+LAST_SAVE = "save_last"  # (what was saved, its number)
+CONFIRM_SAVE = "save_confirm"
+
+
+def _save(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> None:
+    """Save, and say what happened: saved (and remembered, to ask before a duplicate), or why not."""
+    from store import Forbidden, SaveError
+    from ui.records import register
+
+    try:
+        saved = register().save(q, client.name, client.reference, note, by=by)
+    except Forbidden as exc:
+        st.error(f"{e(str(exc))} Nothing was saved; your entries are kept.")
+    except InputError as exc:
+        label = SAVE_LABELS.get(exc.field, exc.field)
+        st.error(f"**{e(label)}**: {e(exc.message)}. Nothing was saved; your entries are kept.")
+    except SaveError as exc:
+        st.error(f"{e(str(exc))}. Nothing was saved; your entries are kept.")
+    else:
+        st.session_state["register_open"] = saved
+        st.session_state[LAST_SAVE] = (same, saved)
+        st.success(f"Saved as quote #{saved}: find it under Saved quotes.")
