@@ -137,6 +137,7 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
             st.session_state["lab_said"] = (f"Published {policy.name} {policy.version} from {publish_on:%d %b %Y}: a "
                                             f"quote for a payment from that day follows it; {earlier}.")
         st.session_state.pop("lab_upload", None)
+        st.session_state.pop("lab_number_for", None)  # the number box offers the next free number, not the one taken
         st.rerun()
     except InputError as exc:
         field = FORM_LABELS.get(exc.field, exc.field)
@@ -161,8 +162,8 @@ def _withdraw(version_id: int, label: str, reason: str, who: Actor) -> None:
 
 with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see what it does to every client, "
                  "lint it, and publish it from a date. Quotes for payments before that date keep the old version."):
-    if "lab_said" in st.session_state:
-        st.success(e(st.session_state.pop("lab_said")))
+    said = st.session_state.pop("lab_said", None)  # said beside the buttons that did it (here if they are not drawn)
+    said_here = st.empty()
     found = catalog()
     uploaded = st.session_state.get("lab_upload")
     with st.expander("Upload a policy file (a new version, or a new provider)", expanded=uploaded is not None):
@@ -282,3 +283,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")
+        if said:
+            st.success(e(said))
+            said = None
+    if said:
+        said_here.success(e(said))

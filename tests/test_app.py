@@ -757,3 +757,21 @@ def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, mo
     at.button(key="save_quote").click().run()
     assert any("Saved as quote #3" in s.value for s in at.success)
     assert not any("Save a second copy" in w.value for w in at.warning)
+
+
+def test_the_labs_publish_message_is_beside_the_button_and_the_number_box_moves_on(tmp_path, monkeypatch):
+    from test_lab_page import edit_discovery_as_written, lab
+
+    from store.config import ENV_URL
+    st.cache_data.clear()
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    at = edit_discovery_as_written(lab())
+    at.text_input(key="lab_number").input("2027-beside").run()
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_publish").click().run()
+    order = in_page_order(at.main)
+    button = next(i for i, el in enumerate(order) if el.type == "button" and el.key == "lab_publish")
+    said = [i for i, el in enumerate(order) if el.type == "success" and "Published" in plain(el.value)]
+    assert said and all(i > button for i in said)  # under the button, not 3,600 px above it
+    assert at.text_input(key="lab_number").value != "2027-beside"  # the number just published is taken
+    st.cache_data.clear()
