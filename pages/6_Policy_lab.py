@@ -155,7 +155,7 @@ def _withdraw(version_id: int, label: str, reason: str, who: Actor) -> None:
     except (SaveError, Forbidden) as exc:
         st.error(f"{e(str(exc).rstrip('.'))}. Nothing was withdrawn.")
     else:
-        st.session_state["lab_said"] = (f"Withdrew {label}: new quotes for payments in its span use the version in "
+        st.session_state["lab_said_withdrawn"] = (f"Withdrew {label}: new quotes for payments in its span use the version in "
                                         "force before it; quotes saved under it keep it and say it was withdrawn.")
         st.rerun()
 
@@ -164,6 +164,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                  "lint it, and publish it from a date. Quotes for payments before that date keep the old version."):
     said = st.session_state.pop("lab_said", None)  # said beside the buttons that did it (here if they are not drawn)
     said_here = st.empty()
+    withdrawn_said = st.session_state.pop("lab_said_withdrawn", None)  # beside the version box it withdrew from
     found = catalog()
     uploaded = st.session_state.get("lab_upload")
     with st.expander("Upload a policy file (a new version, or a new provider)", expanded=uploaded is not None):
@@ -210,6 +211,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         base, text = versions[chosen].policy, versions[chosen].text
         current = base
         shown = versions[chosen]
+        if withdrawn_said:
+            st.success(e(withdrawn_said))
         if shown.withdrawn is not None:
             st.warning(e(shown.withdrawn.sentence(base.version) + "."))
         elif shown.status == "published" and shown.lab_id is not None:
