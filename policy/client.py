@@ -257,7 +257,7 @@ def summary_pdf(q: Quote, today: date, client: Client = Client()) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf")):
         if name not in pdfmetrics.getRegisteredFontNames():
@@ -277,7 +277,8 @@ def summary_pdf(q: Quote, today: date, client: Client = Client()) -> bytes:
                                       bulletFontSize=9, leftIndent=6 * mm))
         for section, text in part.quotes:
             story.append(Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote))
-    story += [Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]
+    # the disclaimer never takes a page of its own: it stays with what comes before it
+    story.append(KeepTogether([story.pop(), Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]))
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=title, author="Refund Policy Explorer", leftMargin=18 * mm,
                       rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm).build(story)

@@ -456,3 +456,13 @@ def test_download_file_names_carry_the_client():
     assert file_stem(q, Client()) == "refund-socialbeat-website"
     assert file_stem(q, Client(name="Acme Ltd. / Ünïcode")) == "refund-socialbeat-website-acme-ltd-unicode"
     assert file_stem(q, Client(reference="REF 42")) == "refund-socialbeat-website-ref-42"
+
+
+def test_the_pdfs_last_page_never_holds_the_disclaimer_alone():
+    """Social Beat, website, day 45: the summary filled page 1 and its disclaimer alone went to page 2."""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0,
+                                  days_since_payment=45), BASIS), BASIS)
+    pages = PdfReader(io.BytesIO(summary_pdf(q, date(2026, 12, 2)))).pages
+    last = " ".join(pages[-1].extract_text().split())
+    assert last.startswith("This estimate explains") is False or len(pages) == 1
+    assert len(last) > 200 or len(pages) == 1
