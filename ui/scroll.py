@@ -11,6 +11,11 @@ def into_view(key: str, nonce: int = 0) -> None:
     each request a new iframe: the browser keeps an identical one without running it again. (st.iframe: the
     components.html it replaces is deprecated.)"""
     selector = json.dumps(f".st-key-{key}")
+    with st.container(key=f"scroll_script_{key}"):  # out of the page's flow (page.css): no 150 px empty frame
+        _script(selector, nonce)
+
+
+def _script(selector: str, nonce: int) -> None:
     st.iframe(
         f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
         "if (el) el.scrollIntoView({behavior: 'instant', block: 'start'});</script>",

@@ -57,3 +57,22 @@ def test_chart_toolbar_buttons_show_focus(pages, base_url):
     page.keyboard.press("Tab")  # focus by keyboard: :focus-visible
     style = button.evaluate("b => { const s = getComputedStyle(b); return [s.outlineStyle, s.outlineWidth]; }")
     assert style[0] != "none" and float(style[1].rstrip("px")) >= 2, style
+
+
+def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
+    """The frame that scrolls the answer into view drew an empty 150 px box between the answer and the questions."""
+    page = pages["phone"]
+    page.goto(f"{base_url}/Am_I_eligible?provider=stepinto&service=ppc")
+    wait_ready(page)
+    page.get_by_role("button", name="Check my eligibility").click()
+    page.get_by_text("Your answer", exact=True).wait_for()
+    wait_ready(page)
+    gap = page.evaluate("""(() => {
+      const shown = [...document.querySelector('.st-key-el_answer').children]
+        .filter(el => el.getBoundingClientRect().height > 0 && !el.querySelector('iframe'));  // the answer itself
+      const answer = Math.max(...shown.map(el => el.getBoundingClientRect().bottom));
+      const question = [...document.querySelectorAll('[data-testid=stSelectbox]')]
+        .find(el => el.textContent.includes('Who did you buy from?')).getBoundingClientRect().top;
+      return question - answer;
+    })()""")
+    assert 0 <= gap <= 60, gap
