@@ -20,6 +20,18 @@ settings.register_profile("dev", max_examples=300, deadline=None)
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
+# With pytest-xdist's two workers (pyproject: -n, --dist loadgroup), what starts browsers, app servers on fixed
+# ports or a whole cluster runs on one worker, one test at a time: two Chromiums on two cores made key-press bounds
+# flaky. Everything else is spread over both.
+SERIAL = ("tests/browser/", "tests/test_cluster_lifecycle.py", "tests/test_setup.py")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(SERIAL):
+            item.add_marker(pytest.mark.xdist_group("serial"))
+
+
 INSTALL_POSTGRES = "apt-get install -y --no-install-recommends postgresql"
 _databases = itertools.count(1)
 
