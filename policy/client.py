@@ -33,7 +33,7 @@ from .explain import (
     work_done,
 )
 from .markdown import md_file_escape
-from .models import Quote, Verdict
+from .models import ClauseRef, Quote, Verdict
 from .money import format_range, format_usd
 from .schema import PolicyFile
 from .taxonomy import SERVICES
@@ -295,7 +295,7 @@ class Email:
         return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}"
 
 
-def _deciding(q: Quote, end: str):
+def _deciding(q: Quote, end: str) -> ClauseRef:
     """The clause that decides one end of the range: one deciding it alone, else one deciding it, else the first."""
     alone = [c for c in q.clauses if c.decides == (end,)]
     return (alone or [c for c in q.clauses if end in c.decides] or list(q.clauses))[0]

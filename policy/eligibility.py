@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 from .explain import FACT_WORDS, work_done
 from .fields import BY_NAME
@@ -14,8 +14,6 @@ from .models import Quote
 from .money import format_range, format_usd
 from .quoting import Policies
 from .taxonomy import PAYMENT_METHODS, SERVICES
-
-ANSWERS: dict[str, Optional[bool]] = {"Yes": True, "No": False, "Not sure": None}
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ class Answers:
     notice_days: Optional[int] = None  # monthly services: days before the next billing date
 
 
-def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict, tuple[str, ...]]:
+def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The scenario the answers describe, and what was read into them (said to the client)."""
     said: list[str] = []
     days = max((today - a.paid_on).days, 0)
@@ -60,7 +58,7 @@ def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict, 
     return fields, tuple(said)
 
 
-def cases(fields: dict, progress_known: bool) -> list[dict]:
+def cases(fields: dict[str, Any], progress_known: bool) -> list[dict[str, Any]]:
     """Every case the answers leave open, as scenario fields: with the progress unknown, each completion from 0
     to 100% (only 0% if the work has not started); at 0% with the work status unknown, started and not. One case
     (the fields themselves) where the answers settle it."""
@@ -90,7 +88,7 @@ class Band:
         return format_usd(self.low, currency) if self.low == self.high else format_range(self.low, self.high, currency)
 
 
-def band(fields: dict, progress_known: bool, quote_of: Callable[[dict], Optional[Quote]]) -> Optional[Band]:
+def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> Optional[Band]:
     """The band over cases(), or None where the answers leave one case, or every case is quoted alike (the quote
     itself answers then)."""
     quotes = [q for q in (quote_of(c) for c in cases(fields, progress_known)) if q is not None]
@@ -139,7 +137,7 @@ def offered_label(provider: str, service: str, registry: Policies) -> str:
     return SERVICES[service] if service in policy.services else f"{SERVICES[service]} (not offered by {policy.name})"
 
 
-def summary(fields: dict, registry: Policies, progress_known: bool = True) -> str:
+def summary(fields: dict[str, Any], registry: Policies, progress_known: bool = True) -> str:
     """What an answer is for, in one line: provider, service, amount and dates (a progress not given: said so)."""
     policy = registry[fields["provider"]]
     parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
@@ -152,7 +150,7 @@ def summary(fields: dict, registry: Policies, progress_known: bool = True) -> st
     return ", ".join(parts)
 
 
-def changed_answers(answered: dict, now: dict) -> str:
+def changed_answers(answered: dict[str, Any], now: dict[str, Any]) -> str:
     """The answers that differ between an answer given and the form as it is now, in words ('' if none)."""
     names = [FACT_WORDS.get(k, BY_NAME[k].label.lower()) for k in BY_NAME
              if k in answered and k in now and answered[k] != now[k]]

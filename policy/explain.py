@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional, Union, assert_never
 from .fields import UNKNOWABLE
 from .models import ClauseRef, Deadline, Quote, Verdict
 from .money import format_range, format_usd, percent_text
-from .schema import clause_key
+from .schema import Clause, clause_key
 from .taxonomy import SERVICES
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def processing_sentence(q: Quote) -> Optional[str]:
     return f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days ({how})."
 
 
-def _sections(clauses: tuple) -> str:
+def _sections(clauses: tuple[Clause, ...]) -> str:
     return " and ".join(cite(s) for s in dict.fromkeys(c.section for c in clauses))
 
 

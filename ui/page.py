@@ -118,12 +118,3 @@ def scenario_or_error(purpose: str) -> Optional[Scenario]:
     if problem is not None:
         st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to {purpose}.")
     return scenario
-
-
-def scenario_or_stop(purpose: str) -> Scenario:
-    """scenario_or_error, for a page that has drawn its inputs: on an error the page ends there."""
-    scenario = scenario_or_error(purpose)
-    if scenario is None:
-        state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
-        st.stop()
-    return scenario
