@@ -59,7 +59,7 @@ class Verdict(StrEnum):
             case Verdict.window_closed:
                 return "Request window closed"
             case Verdict.not_offered:
-                return "Service not offered"
+                return "Not offered"  # the same words as the refund it stands for
             case _:
                 assert_never(self)
 

@@ -278,7 +278,7 @@ def test_compare_page_shows_every_provider():
 def test_compare_page_marks_a_service_not_offered():
     at = app("pages/1_Compare_providers.py", service="website")
     table = as_read(at.table[0].value)
-    assert table.loc["Step-Into", "Verdict"] == "Service not offered"
+    assert table.loc["Step-Into", "Verdict"] == "Not offered"
     assert any("Step-Into does not offer" in plain(i.value) for i in at.info)
 
 

@@ -70,7 +70,7 @@ def test_compare_rows_name_every_provider_and_say_not_offered_in_words():
                                             completion_pct=0, days_since_payment=3), BASIS), BASIS)
     assert [r["Provider"] for r in rows] == [p.name for p in policies().values()]
     step_into = next(r for r in rows if r["Provider"] == "Step-Into")
-    assert (step_into["Refund min"], step_into["Verdict"]) == ("Not offered", "Service not offered")
+    assert (step_into["Refund min"], step_into["Verdict"]) == ("Not offered", "Not offered")  # one name for the verdict and its amount
 
 
 def _quote_of(fields):
