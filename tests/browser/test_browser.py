@@ -300,10 +300,14 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     expect(page.get_by_text("1 rule(s) changed")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^[1-9][\d,]* sample client\(s\) change their quote"))).to_be_visible()
     shot(page, "7-policy-lab-preview")
-    page.get_by_role("textbox", name="New version's number").fill("browser-edit")
+    number = page.get_by_role("textbox", name="New version's number")
+    number.fill("browser-edit")
+    number.press("Enter")  # each box committed and its rerun finished before the next: two at once raced under load
+    wait_ready(page)
     page.get_by_role("textbox", name="Your name").fill("Pat Author")
     page.get_by_role("textbox", name="Your name").press("Enter")
     wait_ready(page)
+    expect(number).to_have_value("browser-edit")
     with page.expect_download() as got:  # the file says the number and the date the edit is meant to have
         page.get_by_role("button", name="Download this edit as TOML").click()
     tomorrow = date.today() + timedelta(days=1)
