@@ -221,6 +221,9 @@ def kill(pid: int, group: bool = False) -> None:
     except ProcessLookupError:
         return
     for _ in range(50):
+        with contextlib.suppress(ChildProcessError):  # our own child: reaped, else it lingers as a zombie that
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:  # answers kill(pid, 0), and each stop waited its 5 s out
+                return
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

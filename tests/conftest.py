@@ -20,16 +20,20 @@ settings.register_profile("dev", max_examples=300, deadline=None)
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
-# With pytest-xdist's two workers (pyproject: -n, --dist loadgroup), what starts browsers, app servers on fixed
-# ports or a whole cluster runs on one worker, one test at a time: two Chromiums on two cores made key-press bounds
-# flaky. Everything else is spread over both.
-SERIAL = ("tests/browser/", "tests/test_cluster_lifecycle.py", "tests/test_setup.py")
+# With pytest-xdist's workers (pyproject: -n, --dist loadgroup), the tests of one group run on one worker, one at a
+# time: the real-browser tests share one app server and one Chromium (two Chromiums at once made key-press bounds
+# flaky), and the cluster tests (HAProxy, replicas, PostgreSQL) share ports and mostly wait on servers, as the
+# fresh clone's install waits on its downloads.
+# Everything else is spread over the workers.
+GROUPS = {"tests/browser/test_cluster.py": "cluster", "tests/test_cluster_lifecycle.py": "cluster",
+          "tests/test_setup.py": "setup", "tests/browser/": "browser"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.nodeid.startswith(SERIAL):
-            item.add_marker(pytest.mark.xdist_group("serial"))
+        group = next((g for prefix, g in GROUPS.items() if item.nodeid.startswith(prefix)), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 INSTALL_POSTGRES = "apt-get install -y --no-install-recommends postgresql"
