@@ -225,14 +225,14 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
     else:
         try:
             record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
-            scenario = scenario_of(cells, job.reading, job.basis)
+            scenario = scenario_of(cells, job.reading)
             if keep is not None:  # a saved batch keeps every row's whole quote
                 made = quote(scenario, job.basis)
             head = made or quote_head(scenario, job.basis)
         except RowProblems as exc:
             problems = exc.problems
-        except InputError as exc:  # a record field (client name, reference, note)
-            problems = (Problem(exc.field, exc.message),)
+        except InputError as exc:  # a record field (client name, reference, note), or a stage the service lacks
+            problems = (Problem(job.reading.column(exc.field), exc.message),)
     quoted = quote_row(head) if head is not None else error_row("; ".join(map(str, problems)))
     if keep is not None:
         keep(number, made, record)

@@ -11,11 +11,9 @@ from typing import Optional
 from pydantic import ValidationError
 
 from .cells import Readers, blank, day
-from .errors import InputError, each_error
+from .errors import each_error
 from .fields import BY_NAME, NAMES
 from .models import Scenario
-from .quoting import check_against
-from .versions import Basis
 
 REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
 _FIELD = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b")  # a field named in a message
@@ -55,9 +53,8 @@ class Reading:
         return _FIELD.sub(lambda m: self.columns.get(m.group(0), m.group(0)), message)
 
 
-def scenario_of(cells: list[str], reading: Reading, basis: Basis) -> Scenario:
-    """The row's scenario under the basis; RowProblems names every cell that cannot be read and every rule
-    the values break."""
+def scenario_of(cells: list[str], reading: Reading) -> Scenario:
+    """The row's scenario; RowProblems names every cell that cannot be read and every rule the values break."""
     problems: list[Problem] = []
     data: dict[str, object] = {}
     for i, name in reading.positions:
@@ -81,11 +78,7 @@ def scenario_of(cells: list[str], reading: Reading, basis: Basis) -> Scenario:
     if problems:
         order = {column: i for i, column in enumerate(reading.columns.values())}
         raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads
-    try:
-        check_against(scenario, basis.policies(scenario.paid_on))
-    except InputError as exc:
-        raise RowProblems([Problem(reading.column(exc.field), exc.message)]) from None
-    return scenario
+    return scenario  # the checks that need its policy (a stage it has) come with its quote: one look-up a row
 
 
 def _dated(data: dict[str, object], reading: Reading) -> list[Problem]:
