@@ -79,7 +79,11 @@ class Server:
         log = self.folder / "server.log"
         fast = "" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 {fast}-c max_connections=200"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start")
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start")
+        except RuntimeError as exc:  # pg_ctl only says "examine the log": say what the log says
+            said = log.read_text(errors="replace").strip().splitlines()[-4:] if log.is_file() else []
+            raise RuntimeError(" / ".join([str(exc), *(line.split("] ", 1)[-1] for line in said)])) from None
 
     def stop(self) -> None:
         """Stop the server; its data stays in its folder."""

@@ -2,7 +2,6 @@
 `purge` deletes it and says so; `up` with a port taken starts nothing and names the port; the app's database
 role is not a superuser and every connection needs a password."""
 import os
-import random
 import shutil
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from deploy.ports import in_use
 from policy import parse_scenario, quote
 from store import QuoteStore
 from tests.actors import SAM
+from tests.clusters import free_base
 
 
 @pytest.fixture
@@ -37,8 +37,7 @@ def base():
         if os.environ.get("REQUIRE_CLUSTER") == "1":
             pytest.fail("the cluster tests must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
-    return next(p for p in (random.randrange(20_000, 32_000, 40) for _ in range(50))
-                if not any(in_use(p) for p in cluster.ports_of(p).values()))
+    return free_base()
 
 
 def test_down_keeps_the_data_for_the_next_up_and_purge_deletes_it_saying_so(base, where):

@@ -7,7 +7,6 @@ the balancer; a quote saved on one is listed on the other, and a replica stopped
 sessions, which reconnect to the other, still signed in (both replicas share the cookie secret).
 """
 import os
-import random
 import shutil
 import tempfile
 import urllib.error
@@ -19,7 +18,7 @@ from conftest import READY, sign_in, signing_in
 from playwright.sync_api import expect
 
 from deploy import cluster, postgres
-from deploy.ports import in_use
+from tests.clusters import up_somewhere
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +27,9 @@ def balanced(tmp_path_factory, chromium):
         if os.environ.get("REQUIRE_CLUSTER") == "1":
             pytest.fail("the cluster test must run here: apt-get install -y --no-install-recommends haproxy postgresql")
         pytest.skip("no HAProxy or PostgreSQL; to run: apt-get install -y --no-install-recommends haproxy postgresql")
-    # below 32768: the kernel hands out ports from there to clients, and one may hold a port nothing listens on
-    base = next(p for p in (random.randrange(20_000, 32_000, 40) for _ in range(50))
-                if not any(in_use(p) for p in cluster.ports_of(p).values()))
     folder = Path(tempfile.mkdtemp(prefix="refunds-cluster-"))  # one the `postgres` user can reach (run as root)
     folder.chmod(0o755)
-    running = cluster.up(folder / "cluster", base)
+    running, _ = up_somewhere(folder / "cluster")
     yield running
     cluster.down(folder / "cluster")
     shutil.rmtree(folder, ignore_errors=True)
