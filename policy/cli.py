@@ -109,9 +109,10 @@ def _catalog(args: argparse.Namespace) -> Catalog:
     if args.shipped:
         return shipped_catalog()
     source = args.catalog_source or installed_catalog()
-    if source is None:
-        raise Fail("the register's policy versions cannot be read: no package declares them (install this "
-                   "project: pip install -e .); give --shipped to quote under the shipped versions only")
+    if source is None:  # never silently: a Python without this project installed is told, on every run
+        print("note: quoting under the shipped policy versions only: no installed package declares the register "
+              f"(entry point {CATALOG_GROUP}; install this project: pip install -e .)", file=sys.stderr)
+        return shipped_catalog()
     return source()
 
 

@@ -320,3 +320,21 @@ def test_smoke_a_register_that_cannot_be_read_is_said_with_its_way_out_and_no_pa
     assert "--shipped" in r.stderr and "s3cret" not in r.stderr
     shipped = run_cli(["versions", "--shipped"], catalog=None)  # no register read: not even a failing one
     assert shipped.returncode == 0 and "stepinto" in shipped.stdout
+
+
+def test_without_the_registers_entry_point_the_shipped_versions_are_used_and_said(monkeypatch, capsys):
+    """A Python where this project is not installed cannot find the register: it quotes under the shipped versions,
+    and says so on stderr (never silently), rather than refusing every quote."""
+    import io
+    import json as json_module
+    import sys
+
+    import policy.cli as cli
+
+    monkeypatch.setattr(cli, "installed_catalog", lambda: None)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json_module.dumps(dict(
+        provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0, days_since_payment=3)).encode())))
+    assert cli.main(["quote", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json_module.loads(captured.out)["refund_max"] == "1200.00"
+    assert "quoting under the shipped policy versions only" in captured.err
