@@ -1,13 +1,12 @@
 """Batch quotes, for sales-ops: upload a spreadsheet of cases, quote every row with the same code as
 `python -m policy batch`, see a summary, download the results, and optionally save them as one named batch."""
 import tempfile
-import threading
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from policy.batch import quote_file, shared_pool
+from policy.batch import quote_file, start_pool_soon
 from policy.batch_report import rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
@@ -28,7 +27,7 @@ from ui.show import SAVE_LABELS
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
-threading.Thread(target=shared_pool, name="batch-pool-start", daemon=True).start()
+start_pool_soon()
 RESULT = "batch_result"
 
 

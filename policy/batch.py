@@ -288,6 +288,13 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def start_pool_soon() -> None:
+    """Start the shared workers in the background, once: a page that may batch calls it on every run, and only its
+    first call starts a thread."""
+    if _pool is None:
+        threading.Thread(target=shared_pool, name="batch-pool-start", daemon=True).start()
+
+
 def shared_pool() -> multiprocessing.pool.Pool:
     """The worker processes of this process's batches, started once. From a fresh forkserver (spawn where there
     is none), never a fork of the caller: the caller may be a threaded server (Streamlit), and a fork copies its
