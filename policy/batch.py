@@ -282,17 +282,23 @@ CHUNK_ROWS = 4000
 PARALLEL_FROM_ROWS = 2 * CHUNK_ROWS
 _pool: Optional[multiprocessing.pool.Pool] = None
 _pool_lock = threading.Lock()
+_starter: Optional[threading.Thread] = None
+_starter_lock = threading.Lock()
 
 
 def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def start_pool_soon() -> None:
-    """Start the shared workers in the background, once: a page that may batch calls it on every run, and only its
-    first call starts a thread."""
-    if _pool is None:
-        threading.Thread(target=shared_pool, name="batch-pool-start", daemon=True).start()
+def start_pool_soon() -> threading.Thread:
+    """Start the shared workers in the background, once (a page that may batch calls it on every run): the thread
+    that starts them, finished once they are up or could not start."""
+    global _starter
+    with _starter_lock:
+        if _starter is None:
+            _starter = threading.Thread(target=shared_pool, name="batch-pool-start", daemon=True)
+            _starter.start()
+        return _starter
 
 
 def shared_pool() -> multiprocessing.pool.Pool:
@@ -339,6 +345,11 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         if workers is None:
             workers = 1 if keep is not None else _workers()  # keep hears every quote in this process
         if workers > 1 and len(head) == PARALLEL_FROM_ROWS:
+            starting = start_pool_soon()
+            for chunk in chunks:  # until the workers are up (a few tenths of a second), this process quotes
+                _write(target, _output_text(chunk, job), result, progress)
+                if not starting.is_alive():
+                    break
             blob = pickle.dumps(job)
             token = hashlib.sha256(blob).hexdigest()
             for part in shared_pool().imap(_output_chunk, ((token, blob, chunk) for chunk in chunks)):

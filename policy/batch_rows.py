@@ -94,7 +94,7 @@ def _dated(data: dict[str, object], reading: Reading) -> list[Problem]:
     days = (until - paid).days
     given: Optional[object] = data.get("days_since_payment")
     if given is not None:
-        if isinstance(asked, date) and int(str(given)) != days:
+        if isinstance(asked, date) and given != days:
             return [Problem(reading.column("days_since_payment"),
                             f"says {given} but {reading.column('paid_on')} {paid} to {reading.column(REQUESTED)} "
                             f"{asked} is {days} days; give one or make them agree")]
@@ -103,5 +103,5 @@ def _dated(data: dict[str, object], reading: Reading) -> list[Problem]:
         which = reading.column(REQUESTED) if isinstance(asked, date) else "the day of this run"
         return [Problem(reading.column("paid_on"), f"{paid} is after {which} ({until}); a request comes after the "
                                                    "payment")]
-    data["days_since_payment"] = str(days)
+    data["days_since_payment"] = days
     return []

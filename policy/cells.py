@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Literal, Optional
 
 from .fields import FIELDS, FieldSpec
@@ -42,10 +43,10 @@ def blank(text: str) -> bool:
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")  # most cells: nothing to read but the number itself
 
 
-def money(text: str) -> str:
-    """'$8,000.00', '8 000.00', 'USD 1200' -> '8000.00'; anything else as the plain number it must be."""
+def money(text: str) -> Decimal:
+    """'$8,000.00', '8 000.00', 'USD 1200' -> 8000.00; anything else as the plain number it must be."""
     if _PLAIN.fullmatch(text):
-        return text
+        return Decimal(text)
     bare = text.translate(_SPACES)
     for sign in ("$", "USD", "usd", "US$"):
         if bare.startswith(sign):
@@ -58,28 +59,28 @@ def money(text: str) -> str:
                              "thousands)")
         bare = bare.replace(",", "")
     try:
-        return str(parse_plain(bare))
+        return parse_plain(bare)
     except (ValueError, ArithmeticError):
         raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00") from None
 
 
-def percent(text: str) -> str:
+def percent(text: str) -> Decimal:
     """'40%', '40 %', '37.5' -> the number of percent."""
     if _PLAIN.fullmatch(text):
-        return text
+        return Decimal(text)
     bare = text.translate(_SPACES).removesuffix("%")
     try:
-        return str(parse_plain(bare))
+        return parse_plain(bare)
     except (ValueError, ArithmeticError):
         raise ValueError("must be a percent from 0 to 100, such as 40, 40% or 37.5%") from None
 
 
-def whole_days(text: str) -> str:
+def whole_days(text: str) -> int:
     if text.isdigit() and text.isascii():
-        return text
+        return int(text)
     bare = text.translate(_SPACES)
     try:
-        return check_plain(bare.replace(",", "") if _THOUSANDS.fullmatch(bare) else bare, whole=True)
+        return int(check_plain(bare.replace(",", "") if _THOUSANDS.fullmatch(bare) else bare, whole=True))
     except ValueError:
         raise ValueError("must be a whole number of days, such as 7") from None
 

@@ -3,6 +3,7 @@ dates"), and a row reports every error it has, each naming its column as the fil
 import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -25,7 +26,7 @@ READERS = Readers.of(policies())
     ("8\u00a0000", "8000"),
 ])
 def test_amounts_as_people_write_them(cell, read):
-    assert money(cell) == read
+    assert money(cell) == Decimal(read) and str(money(cell)) == read
 
 
 @pytest.mark.parametrize("cell", ["8,00", "1,2345", "$8.000,00", "eight", "1e3", "$", "8.000.00"])
@@ -36,7 +37,7 @@ def test_an_amount_that_cannot_be_read_says_what_is_allowed(cell):
 
 @pytest.mark.parametrize("cell, read", [("40%", "40"), ("40 %", "40"), ("37.5%", "37.5"), ("0", "0"), ("100%", "100")])
 def test_percents_with_or_without_their_sign(cell, read):
-    assert percent(cell) == read
+    assert percent(cell) == Decimal(read) and str(percent(cell)) == read
 
 
 @pytest.mark.parametrize("cell, read", [(w, True) for w in ("yes", "Y", "TRUE", "1", "true", "Yes")]
