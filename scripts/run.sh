@@ -12,6 +12,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 # This project itself, editable: its command `refund-policy` and the entry point by which the command line
-# reads the register (policy/ imports nothing of store/).
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# reads the register (policy/ imports nothing of store/). Built with the locked setuptools already installed
+# (--no-build-isolation): pip would otherwise download a build backend without checking its hash.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 exec "$VENV/bin/python" -m streamlit run app.py "$@"

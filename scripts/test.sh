@@ -11,8 +11,9 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 # This project itself, editable: its command `refund-policy` and the entry point by which the command line
-# reads the register (policy/ imports nothing of store/).
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# reads the register (policy/ imports nothing of store/). Built with the locked setuptools already installed
+# (--no-build-isolation): pip would otherwise download a build backend without checking its hash.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 
 # What a bare machine lacks, from Debian's packages (never a download): Chromium for the browser tests,
 # PostgreSQL for the register's tests against a real server, HAProxy for the two-replica cluster test.
