@@ -73,8 +73,22 @@ def page(context):
     p.close()
 
 
+READY_TIMEOUT_MS = 60_000  # a page's run; a page through the cluster's balancer on a loaded host took over 30 s
+
+
 def wait_ready(page):
-    page.wait_for_selector(READY, timeout=30_000)
+    page.wait_for_selector(READY, timeout=READY_TIMEOUT_MS)
+
+
+SETTLED = """() => !document.querySelector('[data-stale="true"]')
+  && !document.getAnimations().some(a => a instanceof CSSTransition && a.playState === 'running')"""
+
+
+def wait_settled(page):
+    """The run done and its elements drawn as they stay: none still marked stale from the run before, none still
+    fading back in (a stale element is drawn faded: axe once measured its contrast mid-fade on a loaded host)."""
+    wait_ready(page)
+    page.wait_for_function(SETTLED, timeout=READY_TIMEOUT_MS)
 
 
 def shot(page, name: str) -> None:

@@ -6,7 +6,7 @@ One server (the session's `base_url`) and one page per viewport for the module: 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import PHONE, wait_ready
+from tests.browser.conftest import PHONE, wait_ready, wait_settled
 
 PAGES = ["", "Compare_providers", "Policy_terms", "Am_I_eligible", "Saved_quotes", "Batch_quotes", "Policy_lab",
          "Audit_trail"]
@@ -39,7 +39,7 @@ def violations(page) -> list[str]:
 def test_no_serious_violation(pages, base_url, viewport, path):
     page = pages[viewport]
     page.goto(f"{base_url}/{path}")
-    wait_ready(page)
+    wait_settled(page)
     page.wait_for_timeout(500)  # charts and tables draw after the script's run
     assert violations(page) == []
 
