@@ -17,7 +17,7 @@ from policy.markdown import md_escape as e
 from store.db import RegisterGone
 from store.register import database_said
 
-from . import history, identity, nav, registry, state
+from . import history, identity, keyboard, nav, registry, state
 
 CONFIGURED = "_configured_page"
 STYLE = Path(__file__).with_name("page.css")  # our own rules, never text from a user
@@ -81,6 +81,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.session_state[CONFIGURED] = script
     st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
     history.begin()  # a session's first run is a page load: ui/history.py
+    keyboard.install()  # a date field's calendar closes when Tab leaves the field
     access = identity.current()
     identity.return_after_sign_in(access)
     nav.menu(script, access.actor)

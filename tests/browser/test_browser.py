@@ -329,3 +329,29 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     expect(page.get_by_text(f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version "
                             "browser-edit")).to_be_visible()
     expect(refund(page)).to_have_text("$4,000.00 - $5,000.00")  # the edited 80% at its minimum
+
+
+def test_a_payment_date_typed_then_tab_leaves_no_calendar_over_the_next_fields(page, base_url):
+    """Issue 23: clicking a date field opens its calendar; a date typed into it, then Tab, left that calendar drawn
+    over the fields below (Work started, Third-party costs). Now Tab closes it, keeps the date and moves on."""
+    open_page(page, base_url, "?provider=stepinto&service=ppc&amount_paid=5000")
+    page.get_by_test_id("stExpander").filter(has_text="Advanced").get_by_text("Advanced", exact=True).click()
+    wait_ready(page)
+    calendar = page.get_by_role("grid")  # the calendar's month of days
+    page.get_by_role("spinbutton", name="year, Payment date").click()
+    expect(calendar).to_be_visible()  # the click opens it, as Streamlit draws a date field
+    paid = BASIS.as_of - timedelta(days=3)
+    page.keyboard.type(paid.strftime("%Y%m%d"), delay=30)
+    page.keyboard.press("Tab")
+    expect(calendar).to_have_count(0)
+    expect(page.get_by_role("button", name="Choose date")).to_be_focused()  # the focus moved on
+    expect(page).to_have_url(re.compile(f"paid_on={paid.isoformat()}"))  # taken (with the calendar left open,
+    # the typed date was not: the app never heard of it)
+    wait_ready(page)
+    inside = "() => !!document.activeElement.closest('[data-testid=stDateInput]')"
+    for _ in range(8):  # back through the field (its focus opens the calendar again), and out the other way
+        page.keyboard.press("Shift+Tab")
+        if not page.evaluate(inside):
+            break
+    assert not page.evaluate(inside)
+    expect(calendar).to_have_count(0)

@@ -1,0 +1,37 @@
+"""Keyboard fixes for Streamlit's own widgets, installed once in the page (Streamlit 1.67 offers no option for them).
+
+A date field (st.date_input) opens its calendar when it is clicked, and keeps it open while a date is typed into
+it; Tab then moved the focus on but left the calendar drawn over the next fields, and the typed date was never
+sent. A Tab from the field's last part (or its calendar button) now first closes its calendar, as Escape does: the
+date is taken and the focus moves on. (Shift+Tab already closes it; Escape there would hold the focus.)
+Nothing from a user reaches the script.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import history
+
+SCRIPT = """<script>
+(() => {
+  const w = window.parent && window.parent.document ? window.parent : window;
+  if (w.__refundKeyboard) return;
+  w.__refundKeyboard = true;
+  w.document.addEventListener('keydown', e => {
+    if (e.key !== 'Tab' || e.shiftKey || !e.isTrusted || !e.target.closest) return;
+    const field = e.target.closest('[data-testid="stDateInput"]');
+    if (!field) return;
+    const parts = field.querySelectorAll('[role="spinbutton"]');  // year, month, day: Tab between them stays in
+    if (e.target.getAttribute('role') === 'spinbutton' && e.target !== parts[parts.length - 1]) return;
+    e.target.dispatchEvent(new KeyboardEvent('keydown',
+      {key: 'Escape', code: 'Escape', keyCode: 27, bubbles: true, cancelable: true}));
+  }, true);
+})();
+</script>"""
+
+
+def install() -> None:
+    """On a page load (the session's first run): the listener stays in the document for the session's life."""
+    if history.first_run():
+        with st.container(key="keyboard_script"):
+            st.html(SCRIPT, unsafe_allow_javascript=True)
