@@ -8,6 +8,7 @@ from __future__ import annotations
 import _csv
 import atexit
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -296,9 +297,14 @@ def start_pool_soon() -> threading.Thread:
     global _starter
     with _starter_lock:
         if _starter is None:
-            _starter = threading.Thread(target=shared_pool, name="batch-pool-start", daemon=True)
+            _starter = threading.Thread(target=_start_quietly, name="batch-pool-start", daemon=True)
             _starter.start()
         return _starter
+
+
+def _start_quietly() -> None:
+    with contextlib.suppress(Exception):  # no traceback from a thread: the batch's own call of shared_pool says why
+        shared_pool()
 
 
 def shared_pool() -> multiprocessing.pool.Pool:
