@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import history
-
 SCRIPT = """<script>
 (() => {
   const w = window.parent && window.parent.document ? window.parent : window;
@@ -31,7 +29,8 @@ SCRIPT = """<script>
 
 
 def install() -> None:
-    """On a page load (the session's first run): the listener stays in the document for the session's life."""
-    if history.first_run():
-        with st.container(key="keyboard_script"):
-            st.html(SCRIPT, unsafe_allow_javascript=True)
+    """On every run, in the same place: drawn on the first run only, its going away on the next moved every element
+    after it, and the browser drew them anew (a file just uploaded in the lab was dropped). The script itself adds
+    its listener once per page load."""
+    with st.container(key="keyboard_script"):
+        st.html(SCRIPT, unsafe_allow_javascript=True)
