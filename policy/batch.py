@@ -352,10 +352,11 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
             workers = 1 if keep is not None else _workers()  # keep hears every quote in this process
         if workers > 1 and len(head) == PARALLEL_FROM_ROWS:
             starting = start_pool_soon()
-            for chunk in chunks:  # until the workers are up (a few tenths of a second), this process quotes
-                _write(target, _output_text(chunk, job), result, progress)
-                if not starting.is_alive():
+            while starting.is_alive():  # until the workers are up (a few tenths of a second), this process quotes
+                chunk = next(chunks, None)
+                if chunk is None:
                     break
+                _write(target, _output_text(chunk, job), result, progress)
             blob = pickle.dumps(job)
             token = hashlib.sha256(blob).hexdigest()
             for part in shared_pool().imap(_output_chunk, ((token, blob, chunk) for chunk in chunks)):
