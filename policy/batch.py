@@ -13,18 +13,21 @@ import csv
 import hashlib
 import io
 import multiprocessing
+import multiprocessing.context
 import multiprocessing.pool
 import os
 import pickle
 import re
 import signal
+import sys
 import tempfile
 import threading
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Optional, Union
+from typing import IO, Any, Optional, Union
 
 from .batch_rows import REQUESTED, Problem, Reading, RowProblems, scenario_of
 from .cells import DateOrder, Readers
@@ -307,6 +310,50 @@ def _start_quietly() -> None:
         shared_pool()
 
 
+_main_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_script_as_main() -> Iterator[None]:
+    """While a worker starts, __main__ is a bare module. A new process re-runs its parent's __main__ script, and in
+    Streamlit's server __main__ is the page being run: each worker ran the whole page (hundreds of "missing
+    ScriptRunContext" warnings, and the app's work) before its first row."""
+    with _main_lock:
+        main = sys.modules["__main__"]
+        bare = types.ModuleType("__main__")
+        sys.modules["__main__"] = bare
+        try:
+            yield
+        finally:
+            if sys.modules.get("__main__") is bare:  # a page run may have set its own meanwhile: that one stays
+                sys.modules["__main__"] = main
+
+
+class _BareMain:
+    """A worker process that starts without its parent's __main__ (see _no_script_as_main)."""
+
+    def start(self) -> None:
+        with _no_script_as_main():
+            super().start()  # type: ignore[misc]
+
+
+class _ForkServerWorker(_BareMain, multiprocessing.context.ForkServerProcess):
+    pass
+
+
+class _SpawnWorker(_BareMain, multiprocessing.context.SpawnProcess):
+    pass
+
+
+class _WorkerPool(multiprocessing.pool.Pool):
+    """A pool whose workers start without the parent's __main__: at first, and any that replaces one that died."""
+
+    @staticmethod
+    def Process(ctx: Any, *args: Any, **kwds: Any) -> Any:
+        worker = _ForkServerWorker if ctx.get_start_method() == "forkserver" else _SpawnWorker
+        return worker(*args, **kwds)
+
+
 def shared_pool() -> multiprocessing.pool.Pool:
     """The worker processes of this process's batches, started once. From a fresh forkserver (spawn where there
     is none), never a fork of the caller: the caller may be a threaded server (Streamlit), and a fork copies its
@@ -318,7 +365,7 @@ def shared_pool() -> multiprocessing.pool.Pool:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["policy.batch"])  # each worker starts with the engine imported
-            _pool = context.Pool(_workers(), _start_worker)
+            _pool = _WorkerPool(_workers(), _start_worker, context=context)
             atexit.register(_pool.terminate)
         return _pool
 
