@@ -76,6 +76,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     Each message costs the browser a render of the whole page, so a rerun of the same page does not send its
     config again: the browser keeps it."""
     registry.refresh()  # the policies of this run: one look at the database's versions, however many uses
+    state.opening(script)
     if st.session_state.get(CONFIGURED) != script:
         st.set_page_config(page_title=nav.LABELS[script], layout=layout)
         st.session_state[CONFIGURED] = script

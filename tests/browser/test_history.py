@@ -6,6 +6,8 @@ from conftest import wait_ready
 from playwright.sync_api import expect
 from test_browser import choose, slider
 
+from policy.taxonomy import SERVICES
+
 
 def entries(page) -> int:
     return page.evaluate("history.length")
@@ -88,3 +90,20 @@ def test_back_from_a_restored_quote_returns_to_saved_quotes_in_one_press(page, b
     page.go_back()
     expect(page).to_have_url(re.compile(r"/Saved_quotes\?.*completion_pct=10&"))
     expect(page.get_by_role("heading", name="Saved quotes", level=1)).to_be_visible()
+
+
+def test_back_from_another_page_shows_the_inputs_the_quote_is_made_of(page, base_url):
+    """Back from Compare drew the calculator's inputs anew at their defaults (Amount paid 0.01, the Service box on
+    the first service, completion 0) beside a quote still of $7,000.00, SEO and 10%, and the next click saved them."""
+    page.goto(f"{base_url}/?provider=itmedia&service=seo&amount_paid=7000&completion_pct=10")
+    settled(page)
+    page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/Compare_providers\?"))
+    settled(page)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/\?provider=itmedia&service=seo&amount_paid=7000.00&completion_pct=10&"))
+    settled(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_test_id("stNumberInputField").first).to_have_value("7000.00")
+    expect(sidebar.get_by_role("combobox", name="Service")).to_have_value(SERVICES["seo"])
+    expect(slider(page, "Project completion (%)")).to_have_value("10")
