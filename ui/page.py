@@ -42,6 +42,7 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
     finally:
         if not rerun:
             state.sync_url()
+        state.closing()
         history.end()
 
 
@@ -97,6 +98,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
         identity.refuse(access, needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
         state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
+        state.closing()
         history.end()
         st.stop()
     if needed is not None and access.mode == "local":

@@ -143,6 +143,12 @@ def opening(script: str) -> None:
     ss[PAGE_RUN] = script
 
 
+def closing() -> None:
+    """At the end of a page's run: its fragments' reruns push no value (a slider's value pushed again while its
+    key presses go on drops one)."""
+    st.session_state[NEW_PAGE] = False
+
+
 def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
     """Set the widget from the scenario where they differ (a URL restore), and on every run that draws another
     page: an assignment makes Streamlit push the value to the browser again. The browser's Back to a page draws
