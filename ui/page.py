@@ -19,7 +19,6 @@ from store.register import database_said
 
 from . import history, identity, keyboard, nav, registry, state
 
-CONFIGURED = "_configured_page"
 STYLE = Path(__file__).with_name("page.css")  # our own rules, never text from a user
 # Set by deploy/cluster.py for each replica: the page says which process serves this session.
 REPLICA = os.environ.get("REFUND_REPLICA", "")
@@ -42,8 +41,13 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
     finally:
         if not rerun:
             state.sync_url()
-        state.closing()
-        history.end()
+        _end_run()
+
+
+def _end_run() -> None:
+    """However a page's run ends: its fragments' reruns are no page load and open no page."""
+    state.closing()
+    history.end()
 
 
 def register_fault(exc: SQLAlchemyError) -> None:
@@ -77,10 +81,8 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     Each message costs the browser a render of the whole page, so a rerun of the same page does not send its
     config again: the browser keeps it."""
     registry.refresh()  # the policies of this run: one look at the database's versions, however many uses
-    state.opening(script)
-    if st.session_state.get(CONFIGURED) != script:
+    if state.opening(script):  # another page than the last run's: its config (a rerun's browser keeps it)
         st.set_page_config(page_title=nav.LABELS[script], layout=layout)
-        st.session_state[CONFIGURED] = script
     st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
     history.begin()  # a session's first run is a page load: ui/history.py
     keyboard.install()  # a date field's calendar closes when Tab leaves the field
@@ -98,8 +100,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
         identity.refuse(access, needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
         state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
-        state.closing()
-        history.end()
+        _end_run()
         st.stop()
     if needed is not None and access.mode == "local":
         st.caption(identity.LOCAL_NOTICE)

@@ -136,11 +136,12 @@ PAGE_RUN = "_page_run"  # the page this session's last run drew
 NEW_PAGE = "_new_page"  # this run draws another page than the last
 
 
-def opening(script: str) -> None:
-    """At the start of a page's run: whether it is another page than the last run's."""
+def opening(script: str) -> bool:
+    """At the start of a page's run: whether it is another page than the last run's (kept for _bind, and said)."""
     ss = st.session_state
     ss[NEW_PAGE] = ss.get(PAGE_RUN) != script
     ss[PAGE_RUN] = script
+    return bool(ss[NEW_PAGE])
 
 
 def closing() -> None:
