@@ -24,7 +24,7 @@ from policy.markdown import md_escape as e
 from policy.models import Quote
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from ui import cache, page, scroll, show, state
-from ui.codec import money_text
+from ui.codec import PAGE_PARAMS, money_text
 from ui.registry import basis, policies
 
 
@@ -72,11 +72,15 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                        index=list(said_started.values()).index(v["work_started"]))
     delivered = st.radio("Has anything been delivered to you?", list(said_delivered), horizontal=True,
                          key="el_delivered", index=list(said_delivered.values()).index(v["deliverables_provided"]))
+    linked = state.linked_page_inputs()
+    if linked is not None:  # a link (or Back) says whether the client knew how far along the work is
+        st.session_state["el_progress_unknown"] = linked.get("progress") == PAGE_PARAMS["progress"]
     progress_unknown = st.checkbox("I don't know how far along the work is", key="el_progress_unknown")
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", disabled=progress_unknown,
                          help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "
                               "answer then covers every amount of progress.")
+    state.keep_page_inputs(progress=PAGE_PARAMS["progress"] if progress_unknown else None)
     notice = None
     asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it
     if asked:

@@ -3,6 +3,7 @@ import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import streamlit as st
@@ -735,6 +736,33 @@ def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent
     assert "progress not known" in text and "0% of the work done" not in text
     refund = next(m for m in at.metric if m.label == "Refund").value
     assert " - " in refund  # a range over every completion, not the quote at 0%
+
+
+def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
+    """The address bar and the share link carry "I don't know how far along the work is" beside the scenario;
+    a link opened ticks it again (it was lost: the link showed 0% done)."""
+    at = app("pages/3_Am_I_eligible.py")
+    assert "progress" not in at.query_params
+    at.checkbox(key="el_progress_unknown").check().run()
+    assert at.query_params["progress"] == "unknown"
+    at.button(key="el_check").click().run()
+    at.session_state["downloads_open"] = True
+    at.run()
+    link = next(c.value for c in at.code if "?" in c.value)
+    params = dict(parse_qsl(urlsplit(link).query))
+    assert params["progress"] == "unknown"
+    opened = app("pages/3_Am_I_eligible.py", **params)
+    assert opened.checkbox(key="el_progress_unknown").value and opened.slider(key="el_progress").disabled
+    assert not opened.warning  # progress=unknown is no stray parameter
+    opened.checkbox(key="el_progress_unknown").uncheck().run()  # the client's change stays, and leaves the URL
+    assert not opened.checkbox(key="el_progress_unknown").value and "progress" not in opened.query_params
+    other = app("app.py", **params)  # another page takes the link without a warning, and leaves it out of its URL
+    assert not other.warning
+    other.slider(key="w_completion_pct").set_value(20).run()
+    assert other.query_params["completion_pct"] == "20" and "progress" not in other.query_params
+    odd = app("pages/3_Am_I_eligible.py", progress="maybe")
+    assert not odd.checkbox(key="el_progress_unknown").value
+    assert any("progress=“maybe” ignored: it can only be unknown" in plain(w.value) for w in odd.warning)
 
 
 def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, monkeypatch):

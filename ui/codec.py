@@ -55,6 +55,9 @@ DEFAULTS: dict[str, Any] = {f.name: app_value(f, f.default) for f in FIELDS}
 # A link with a payment date carries the request day as a date too (decisions.md 'payment date'): a count of days
 # would quietly age. It is not a scenario field: the days since payment follow from the two dates.
 REQUESTED_ON = "requested_on"
+# A page's own inputs that a link carries beside the scenario (they are no scenario fields): name -> the one value
+# it takes. "Am I eligible?": progress=unknown is "I don't know how far along the work is".
+PAGE_PARAMS: dict[str, str] = {"progress": "unknown"}
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -224,6 +227,11 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
             except ValueError as exc:
                 warnings.append(UrlWarning(f"URL parameter {name}={shown(all_values[-1])} ignored: {exc}.",
                                            "days_since_payment"))
+            continue
+        if name in PAGE_PARAMS:
+            if all_values[-1] != PAGE_PARAMS[name]:
+                warnings.append(UrlWarning(f"URL parameter {name}={shown(all_values[-1])} ignored: it can only be "
+                                           f"{PAGE_PARAMS[name]}."))
             continue
         if name not in DEFAULTS:
             unknown.append(name)

@@ -22,6 +22,7 @@ from . import cache, history
 from .codec import (
     DAYS_MAX,
     DEFAULTS,
+    PAGE_PARAMS,
     UrlWarning,
     from_query,
     latest_payment,
@@ -62,7 +63,29 @@ def values() -> dict:
         ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
+        ss[LINKED] = {name: value for name, value in current.items() if PAGE_PARAMS.get(name) == value}
     return ss[KEY]
+
+
+LINKED = "_linked_page_inputs"  # the page inputs the URL gave, in the run that read it (a load, Back, Forward)
+PAGE_INPUTS = "_page_inputs"  # (the page, its inputs the URL carries beside the scenario)
+
+
+def linked_page_inputs() -> Optional[dict[str, str]]:
+    """The page's own inputs as the URL gave them (codec.PAGE_PARAMS), in the run that read the URL; None in
+    any other run, so what the user changed since stays."""
+    return st.session_state.get(LINKED)
+
+
+def keep_page_inputs(**inputs: Optional[str]) -> None:
+    """This page's own inputs, carried by its URL and its share link beside the scenario (None: left out)."""
+    st.session_state[PAGE_INPUTS] = (st.session_state.get(PAGE_RUN), {k: v for k, v in inputs.items() if v is not None})
+
+
+def _query() -> dict[str, str]:
+    """The URL's parameters: the scenario's, and the inputs of the page this run draws (not another page's)."""
+    page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
+    return {**to_query(values()), **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
 
 
 def update(**changes: Any) -> None:
@@ -101,7 +124,7 @@ def redraw_if_url_warnings_went_stale() -> None:
 
 def sync_url() -> None:
     """Every input lives in the URL, so the address bar is always a link to this scenario."""
-    wanted = to_query(values())
+    wanted = _query()
     if history.first_run():  # a page load: the browser puts it in the URL with no history entry
         history.replace_url(wanted)
         # What the browser will send with the next run: the query string it was loaded with, or if none, its
@@ -115,7 +138,7 @@ def sync_url() -> None:
 
 def share_link() -> str:
     base = st.context.url or "http://localhost:8501/"
-    return f"{base}?{urlencode(to_query(values()))}"
+    return f"{base}?{urlencode(_query())}"
 
 
 def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
@@ -148,6 +171,7 @@ def closing() -> None:
     """At the end of a page's run: its fragments' reruns push no value (a slider's value pushed again while its
     key presses go on drops one)."""
     st.session_state[NEW_PAGE] = False
+    st.session_state.pop(LINKED, None)
 
 
 def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
