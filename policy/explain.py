@@ -124,14 +124,21 @@ def pct_range(q: Quote) -> str:
     return f"{percent_text(q.refund_pct_min)} - {percent_text(q.refund_pct_max)}"
 
 
-def refund_with_share(q: Quote) -> str:
+def refund_with_share(q: Quote, in_a_sentence: bool = False) -> str:
     """'$0.00 - $4,999.99 (less than the full $5,000.00; 0% - 99.99% of the amount paid)': the band, what a partial
-    refund stays below, and the share of the amount paid, in one parenthesis."""
+    refund stays below, and the share of the amount paid, in one parenthesis. in_a_sentence: a band from nothing
+    reads 'up to $4,999.99' ('to keep $0.00 - $4,999.99' read as if nothing were a sum to keep)."""
     if q.verdict == Verdict.not_offered:
         return f"{refund_text(q)} ({pct_text(q)})"
     beside = [f"less than the full {format_usd(Decimal(q.less_than_full or 0), q.currency)}"] if less_than_full(q) else []
-    return (f"{format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)} "
-            f"({'; '.join([*beside, pct_text(q)])})")
+    low, high = Decimal(q.refund_min), Decimal(q.refund_max)
+    band = band_words(low, high, q.currency) if in_a_sentence else format_range(low, high, q.currency)
+    return f"{band} ({'; '.join([*beside, pct_text(q)])})"
+
+
+def band_words(low: Decimal, high: Decimal, currency: str, most: str = "up to") -> str:
+    """A band as a sentence says it: 'up to $5,000.00' where it starts at nothing, else the range."""
+    return f"{most} {format_usd(high, currency)}" if low == 0 < high else format_range(low, high, currency)
 
 
 def pct_text(q: Quote) -> str:
@@ -153,11 +160,11 @@ def day_as_date(day: int, paid_on: Optional[date]) -> str:
 
 
 def deadline_sentence(q: Quote, d: Deadline) -> str:
-    after = (format_range(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency)
+    after = (band_words(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency, most="at most")
              + _below(d.less_than_full_after, d.refund_max_after, q.currency))
     when = day_as_date(d.last_day, q.scenario.paid_on)
     return (
-        f"Ask for the refund by {when} to keep {refund_with_share(q)}; "
+        f"Ask for the refund by {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
         f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}."
     )
 
@@ -168,7 +175,7 @@ def lapsed_sentence(q: Quote) -> Optional[str]:
     if lapsed is None or q.verdict == Verdict.window_closed:
         return None
     low, high = Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before)
-    before = (f"up to {format_usd(high, q.currency)}" if low == 0 else format_range(low, high, q.currency)) + _below(
+    before = band_words(low, high, q.currency) + _below(
         lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
     return (f"Until {day_as_date(lapsed.last_day, q.scenario.paid_on)} the policy gave {before}; "
             f"a request now gets {refund_text(q)}.")

@@ -5,7 +5,7 @@ import pytest
 from shipped import BASIS
 
 from policy import parse_scenario, quote
-from policy.explain import explanation_sections, summary_lines, verdict_label, verdict_sentence
+from policy.explain import deadline_sentence, explanation_sections, summary_lines, verdict_label, verdict_sentence
 from policy.markdown import sections_markdown
 
 BASE = dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=3)
@@ -97,3 +97,17 @@ def test_a_discretionary_band_has_one_name_and_its_sentence_says_whether_the_pro
         assert sentence.startswith("The policy lets the provider decide")
     assert any("Discretionary or unclear" in line for line in summary_lines(q))  # the command line says the same
     assert any(sentence in line for line in summary_lines(q))
+
+
+@pytest.mark.parametrize("fields, said", [
+    ({"days_since_payment": 8}, "Ask for the refund by day 30 to keep up to $4,900.00 (0% - 98% of the amount paid); "
+                                "from day 31 it drops to $0.00."),
+    ({"days_since_payment": 0}, "Ask for the refund by day 2 to keep $5,000.00 (100% of the amount paid); from day 3 "
+                                "it drops to $4,500.00 - $4,900.00."),
+    ({"days_since_payment": 3}, "Ask for the refund by day 7 to keep $4,500.00 - $4,900.00 (90% - 98% of the amount "
+                                "paid); from day 8 it drops to at most $4,900.00."),
+])
+def test_a_deadline_says_a_band_from_nothing_as_up_to(fields, said):
+    """'to keep $0.00 - $4,900.00' read as if nothing were a sum to keep."""
+    q = quote(parse_scenario({**BASE, **fields}, BASIS), BASIS)
+    assert deadline_sentence(q, q.deadlines[0]) == said
