@@ -86,7 +86,7 @@ def _problems(done: dict) -> None:
     st.dataframe(pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
                                 "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]]),
                  hide_index=True, width="stretch")
-    rows = [{"Row": number, "Column": p.column, "Error": p.message}
+    rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.message}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
     columns = sorted({r["Column"] for r in rows})
@@ -95,7 +95,7 @@ def _problems(done: dict) -> None:
     words = right.text_input("Errors containing", key="batch_err_text", max_chars=200)
     shown = [r for r in rows if (column is None or r["Column"] == column)
              and (not words or words.casefold() in r["Error"].casefold())]
-    st.dataframe(pd.DataFrame(shown, columns=["Row", "Column", "Error"]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"]), hide_index=True, width="stretch")
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""

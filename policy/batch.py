@@ -236,7 +236,7 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
         except RowProblems as exc:
             problems = exc.problems
         except InputError as exc:  # a record field (client name, reference, note), or a stage the service lacks
-            problems = (Problem(job.reading.column(exc.field), exc.message),)
+            problems = (Problem.of_cell(job.reading.column(exc.field), exc.message, job.reading.cell(cells, exc.field)),)
     quoted = quote_row(head) if head is not None else error_row("; ".join(map(str, problems)))
     if keep is not None:
         keep(number, made, record)

@@ -19,13 +19,23 @@ REQUESTED = "requested_on"  # a batch column beside the scenario's: the request 
 _FIELD = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b")  # a field named in a message
 
 
+VALUE_SHOWN = 40  # characters of a cell a problem quotes
+
+
 @dataclass(frozen=True)
 class Problem:
     column: str  # as the file names it
     message: str  # what is allowed
+    value: str = ""  # the cell as written, where the message does not already quote it
+
+    @classmethod
+    def of_cell(cls, column: str, message: str, text: str) -> Problem:
+        bare = text.strip()
+        shown = bare if len(bare) <= VALUE_SHOWN else bare[:VALUE_SHOWN] + "..."
+        return cls(column, message, "" if not bare or bare in message else shown)
 
     def __str__(self) -> str:
-        return f"{self.column}: {self.message}"
+        return f"{self.column} \u201c{self.value}\u201d: {self.message}" if self.value else f"{self.column}: {self.message}"
 
 
 class RowProblems(Exception):
@@ -47,6 +57,11 @@ class Reading:
     def column(self, field: str) -> str:
         return self.columns.get(field, field)
 
+    def cell(self, cells: list[str], field: str) -> str:
+        """The text of a field's cell in a row ('' where the file has no such column or the row no such cell)."""
+        i = next((i for i, name in self.positions if name == field), len(cells))
+        return cells[i] if i < len(cells) else ""
+
     def in_words(self, message: str) -> str:
         """A message with each field it names as the file names its column ('cannot be false when
         completion_pct is above 0' -> '... when Project completion (%) is above 0')."""
@@ -65,7 +80,7 @@ def scenario_of(cells: list[str], reading: Reading) -> Scenario:
             data[name] = day(text, reading.readers.order) if name == REQUESTED else \
                 reading.readers.read(BY_NAME[name], text)
         except ValueError as exc:
-            problems.append(Problem(reading.column(name), str(exc)))
+            problems.append(Problem.of_cell(reading.column(name), str(exc), text))
     problems += _dated(data, reading)
     failed = {p.column for p in problems}
     if reading.column("paid_on") in failed and "days_since_payment" not in reading.columns:
@@ -73,8 +88,8 @@ def scenario_of(cells: list[str], reading: Reading) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += [Problem(reading.column(e.field), reading.in_words(e.message)) for e in each_error(exc, NAMES)
-                     if reading.column(e.field) not in failed]
+        problems += [Problem.of_cell(reading.column(e.field), reading.in_words(e.message), reading.cell(cells, e.field))
+                     for e in each_error(exc, NAMES) if reading.column(e.field) not in failed]
     if problems:
         order = {column: i for i, column in enumerate(reading.columns.values())}
         raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads

@@ -50,7 +50,7 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     result = at.session_state["batch_result"]
     rows = list(csv.DictReader(io.StringIO(result["csv"].decode())))
     assert [r["provider"] for r in rows] == ["socialbeat", "acme", "stepinto"]  # none dropped, none reordered
-    assert rows[1]["error"].startswith("provider:") and rows[2]["refund_max"] == "1200.00"
+    assert rows[1]["error"].startswith("provider “acme”: must be one of") and rows[2]["refund_max"] == "1200.00"
     assert rows[0]["note"].startswith("'=")  # safe to open in a spreadsheet
     as_json = json.loads(rows_json(result["csv"]))  # the JSON download holds the same rows, as data
     assert as_json[0]["note"] == '=HYPERLINK("http://e.com")'  # JSON is not a spreadsheet: no guard in it
@@ -61,8 +61,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     kinds = next(t for t in tables if "First rows" in t.columns)  # the errors on the page, not only in the file
     assert kinds.to_dict("records") == [{"Column": "provider", "Error": kinds["Error"][0], "Rows": 1, "First rows": "3"}]
     assert kinds["Error"][0].startswith("must be one of itmedia (ITMediaSolutions.us)")
-    listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Error"])
-    assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"]
+    listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Value", "Error"])
+    assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"] and list(listed["Value"]) == ["acme"]
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut

@@ -141,11 +141,20 @@ def test_an_ambiguous_date_is_refused_unless_the_batch_names_the_order():
 def test_a_row_with_two_errors_names_both_in_the_columns_the_file_names():
     result, rows = batch("Provider,Service,Amount Paid,Completion,Days\nsocialbeat,website,$8.0.00,140%,five\n")
     error = rows[0]["error"]
-    assert error.startswith("Amount Paid: ") and "Days: must be a whole number of days" in error
-    assert "Completion: must be less than or equal to 100" in error
+    assert error.startswith("Amount Paid “$8.0.00”: must be an amount") and "Days “five”: must be a whole number of days" in error
+    assert "Completion “140%”: must be less than or equal to 100" in error  # each error quotes the cell it is about
     kinds = {(k.column, k.rows) for k in result.kinds.values()}
     assert kinds == {("Amount Paid", 1), ("Days", 1), ("Completion", 1)}
     assert result.problem_rows[0][0] == 2  # its row as a spreadsheet shows it
+    assert [p.value for p in result.problem_rows[0][1]] == ["$8.0.00", "140%", "five"]
+
+
+def test_an_error_quotes_a_long_cell_cut_and_a_date_it_already_names_once():
+    long = "9" * 30 + "x" * 30
+    _, rows = batch(f"provider,service,amount_paid,completion_pct,paid_on\nsocialbeat,website,{long},40,03/04/2026\n")
+    error = rows[0]["error"]
+    assert error.startswith(f"amount_paid “{long[:40]}...”: must be an amount")
+    assert "paid_on: 03/04/2026 could be" in error  # the message quotes it already
 
 
 def test_errors_are_grouped_by_kind_with_their_counts_and_first_rows():

@@ -79,8 +79,8 @@ def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_
     assert len(out) == len(ROWS)
     for row, (_, clean) in zip(out, ROWS, strict=True):
         if clean is None:
-            assert row["error"].startswith("Amount Paid: must be an amount")
-            assert "Project completion (%): must be" in row["error"]  # both errors of the row
+            assert row["error"].startswith("Amount Paid “eight thousand”: must be an amount")
+            assert "Project completion (%) “140%”: must be" in row["error"]  # both errors of the row
             continue
         want = _quote_json(clean)
         assert row["error"] == ""

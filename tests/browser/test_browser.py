@@ -288,7 +288,8 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
         wait_ready(page)
         expect(grid).to_be_visible()
         box = grid.bounding_box()
-        assert box is not None
+        if box is None:  # drawn again between the look and the measure (a CI run): look again
+            continue
         page.mouse.click(box["x"] + 20, box["y"] + 35 + 35 + 17)  # that row's first cell (rows are 35 px)
         for _ in range(3):
             page.keyboard.press("ArrowRight")  # to Min %
