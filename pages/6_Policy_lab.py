@@ -38,7 +38,7 @@ from policy.taxonomy import SERVICES
 from policy.versions import Basis, Version
 from store import Actor, Forbidden, SaveError
 from store.policy_versions import REASON_MAX, LintRefused
-from ui import charts, page
+from ui import charts, page, state
 from ui.identity import signed_by
 from ui.registry import basis, catalog, policy_store
 
@@ -160,8 +160,14 @@ def _withdraw(version_id: int, label: str, reason: str, who: Actor) -> None:
         st.rerun()
 
 
+def _follow_provider() -> None:
+    """The provider chosen here is the shared scenario's: the address bar, and the other pages, name it."""
+    state.update(provider=st.session_state["lab_provider"])
+    state.reconcile_stage()
+
+
 with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see what it does to every client, "
-                 "lint it, and publish it from a date. Quotes for payments before that date keep the old version."):
+                 "lint it, and publish it from a date. Quotes for payments before that date keep the old version.") as v:
     said = st.session_state.pop("lab_said", None)  # said beside the buttons that did it (here if they are not drawn)
     said_here = st.empty()
     withdrawn_said = st.session_state.pop("lab_said_withdrawn", None)  # beside the version box it withdrew from
@@ -187,8 +193,11 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 else:
                     raise PolicyFileError(f"{toml_file.name}: {policy.name} is a new provider: upload its policy "
                                           "text too, so its quotes can be checked")
-                st.session_state["lab_upload"] = (policy_toml(policy), text)
+                st.session_state["lab_upload"] = (policy_toml(policy), text, toml_file.name)
                 uploaded = st.session_state["lab_upload"]
+                if policy.id in basis().policies():  # the address bar names the provider the lab shows
+                    state.update(provider=policy.id)
+                    state.reconcile_stage()
             except UnicodeDecodeError:
                 st.error("That file is not UTF-8 text: save it as UTF-8 and upload it again.")
             except PolicyFileError as exc:
@@ -196,14 +205,22 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
 
     if uploaded is not None:
         base = parse_policy(uploaded[0], "upload")
-        text = uploaded[1]
-        st.info(e(f"The uploaded file: {base.name} {base.version}. Save it as a draft or publish it below."))
+        text, file_name = uploaded[1], uploaded[2]
+        # the uploader itself is empty again once the page is left: this says what is being worked on, and the way back
+        st.info(e(f"Working on the uploaded file {file_name}: {base.name} {base.version}. It stays here until you "
+                  "save it as a draft, publish it, or put it aside."))
+        if st.button("Put the upload aside (back to the saved versions)", key="lab_upload_aside"):
+            st.session_state.pop("lab_upload", None)
+            st.rerun()
         current = basis().policies().get(base.id, base)
         shown: Version | None = None
     else:
         providers = list(found.in_force)
         names = {p: v[-1].policy.name for p, v in found.in_force.items()}
-        provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider")
+        if v["provider"] in providers and st.session_state.get("lab_provider") != v["provider"]:
+            st.session_state["lab_provider"] = v["provider"]  # the shared scenario's provider: the URL names it
+        provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider",
+                                on_change=_follow_provider)
         versions = found.of(provider)
         chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,  # one choice per provider
                               format_func=lambda i: versions[i].label,

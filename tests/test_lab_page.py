@@ -156,7 +156,7 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     at.file_uploader(key="lab_toml").upload("acme.toml", (acme / "acme.toml").read_bytes(), "application/toml").run()
     at.file_uploader(key="lab_text_file").upload("acme.txt", (acme / "acme.txt").read_bytes(), "text/plain").run()
     at.button(key="lab_read").click().run()
-    assert not at.exception and any("The uploaded file: Acme 1" in plain(i.value) for i in at.info)
+    assert not at.exception and any("Working on the uploaded file acme.toml: Acme 1" in plain(i.value) for i in at.info)
     assert at.text_input(key="lab_number").value == "1"  # the file's own number, not one made up for an edit
     at.date_input(key="lab_when").set_value(date(2026, 1, 1)).run()
     at.text_input(key="lab_by").input("Pat Author").run()
@@ -174,6 +174,26 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
         assert not calc.exception, (page, [x.value for x in calc.exception])
     assert "Acme Refund Policy" in " ".join(t.value for t in AppTest.from_file(
         str(ROOT / "app.py"), default_timeout=60).switch_page("pages/2_Policy_terms.py").run().text)
+
+
+def test_an_upload_says_what_is_worked_on_after_a_page_switch_and_can_be_put_aside():
+    """The uploader is empty again once the page is left; the lab says which file it is working on, the address bar
+    names its provider, and the saved versions are one click away (their selectors were gone with no way back)."""
+    at = lab()
+    assert at.query_params.get("provider") != "stepinto"
+    at.file_uploader(key="lab_toml").upload("si-next.toml", policy_toml(policies()["stepinto"]).encode(),
+                                            "application/toml").run()
+    at.button(key="lab_read").click().run()
+    at.switch_page("app.py").run()
+    assert at.query_params["provider"] == "stepinto"  # the calculator quotes the provider the lab shows
+    at.switch_page("pages/6_Policy_lab.py").run()
+    assert any("Working on the uploaded file si-next.toml: Step-Into" in plain(i.value) for i in at.info)
+    assert not [s for s in at.selectbox if s.key == "lab_provider"]
+    at.button(key="lab_upload_aside").click().run()
+    assert not at.exception and not at.info
+    assert at.selectbox(key="lab_provider").value == "stepinto"  # back to the saved versions, of that provider
+    at.selectbox(key="lab_provider").set_value("itmedia").run()
+    assert at.query_params["provider"] == "itmedia"  # the lab's provider is the shared scenario's
 
 
 def test_a_version_published_in_another_session_is_used_on_this_sessions_next_run():
