@@ -37,7 +37,7 @@ from .fields import FIELDS, NAMES, REQUIRED
 from .models import Quote, QuoteHead
 from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
-from .spreadsheet import safe_cell, writer
+from .spreadsheet import safe_cell, safe_cells, writer
 from .versions import Basis
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -228,7 +228,8 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
         problems = (Problem("row", f"has {len(cells) - layout.width} more cell(s) than the header"),)
     else:
         try:
-            record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
+            if layout.records or keep is not None:  # without such columns every record field is blank: nothing to check
+                record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
             scenario = scenario_of(cells, job.reading)
             if keep is not None:  # a saved batch keeps every row's whole quote
                 made = quote(scenario, job.basis)
@@ -241,7 +242,7 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
     if keep is not None:
         keep(number, made, record)
     kept = [cells[i] if i < len(cells) else "" for i in layout.kept]
-    return [safe_cell(c) for c in chain(kept, quoted.values())], problems
+    return safe_cells(chain(kept, quoted.values())), problems
 
 
 Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]]]  # output text, rows, (row, problems) of the bad ones

@@ -6,13 +6,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Optional
 
 from pydantic import ValidationError
 
-from .cells import Readers, blank, day
+from .cells import BLANK_WORDS, Readers, day
 from .errors import each_error
-from .fields import BY_NAME, NAMES
+from .fields import BY_NAME, NAMES, FieldSpec
 from .models import Scenario
 
 REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
@@ -57,6 +58,11 @@ class Reading:
     def column(self, field: str) -> str:
         return self.columns.get(field, field)
 
+    @cached_property
+    def specs(self) -> tuple[tuple[int, str, Optional[FieldSpec]], ...]:
+        """(cell index, name, the field's spec; None for the request date): looked up once, not once a cell."""
+        return tuple((i, name, BY_NAME.get(name)) for i, name in self.positions)
+
     def cell(self, cells: list[str], field: str) -> str:
         """The text of a field's cell in a row ('' where the file has no such column or the row no such cell)."""
         i = next((i for i, name in self.positions if name == field), len(cells))
@@ -72,13 +78,13 @@ def scenario_of(cells: list[str], reading: Reading) -> Scenario:
     """The row's scenario; RowProblems names every cell that cannot be read and every rule the values break."""
     problems: list[Problem] = []
     data: dict[str, object] = {}
-    for i, name in reading.positions:
-        text = cells[i] if i < len(cells) else ""
-        if not text or blank(text):
+    read, date_order, width = reading.readers.read, reading.readers.order, len(cells)
+    for i, name, spec in reading.specs:
+        text = cells[i] if i < width else ""
+        if not text or text.strip().lower() in BLANK_WORDS:
             continue
         try:
-            data[name] = day(text, reading.readers.order) if name == REQUESTED else \
-                reading.readers.read(BY_NAME[name], text)
+            data[name] = day(text, date_order) if spec is None else read(spec, text)
         except ValueError as exc:
             problems.append(Problem.of_cell(reading.column(name), str(exc), text))
     problems += _dated(data, reading)

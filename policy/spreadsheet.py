@@ -19,11 +19,16 @@ LINE_END = "\r\n"
 
 
 GUARD = "'"
-_GUARDED = (*FORMULA_STARTS, GUARD)  # made once: a batch asks for every cell it writes
+_GUARDED = frozenset((*FORMULA_STARTS, GUARD))  # each one character: a cell's first is looked up, not scanned for
 
 
 def safe_cell(value: str) -> str:
-    return GUARD + value if value.startswith(_GUARDED) else value
+    return GUARD + value if value[:1] in _GUARDED else value
+
+
+def safe_cells(values: Iterable[str]) -> list[str]:
+    """safe_cell of each (a batch writes millions: one comprehension, not a call per cell)."""
+    return [GUARD + v if v[:1] in _GUARDED else v for v in values]
 
 
 def original_cell(cell: str) -> str:
@@ -38,7 +43,7 @@ def writer(target: IO[str]) -> _csv.Writer:
 def write_rows(target: IO[str], rows: Iterable[Iterable[str]]) -> None:
     w = writer(target)
     for row in rows:
-        w.writerow([safe_cell(cell) for cell in row])
+        w.writerow(safe_cells(row))
 
 
 def rows_text(rows: Iterable[Iterable[str]]) -> str:
