@@ -7,16 +7,16 @@ from typing import Optional
 
 import streamlit as st
 
-from policy.client import next_steps
+from policy.client import case_words, next_steps
 from policy.eligibility import (
     Answers,
     band,
     changed_answers,
+    for_documents,
     notice_question,
     offered_label,
     scenario_fields,
     summary,
-    unknown_progress_sentence,
 )
 from policy.explain import plain_answer
 from policy.fields import BY_NAME, Unknown
@@ -137,20 +137,24 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))
+                unsettled = None
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
                     show.headline(q, cache.cached_assumption(cache.key(scenario)))
                 else:
                     monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
-                    st.markdown(f"### {e(unknown_progress_sentence(wide, known, monthly))}")
+                    unsettled = for_documents(wide, known, monthly)
+                    st.markdown(f"### {e(unsettled.sentence)}")
                     st.metric("Refund", wide.text(q.currency))
-                    q = wide.most  # the steps and the clauses of the case that refunds the most
+                    q = wide.most  # the steps and the clauses of the case that refunds the most, said as such
                 st.header("What to do next")
+                if unsettled is not None:
+                    st.caption(e(f"These steps and dates are for the case that refunds the most: {case_words(q)}."))
                 steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
                 with st.expander("Why: the policy's own words"):
                     show.explanation(q, for_client=True)
-                show.actions(q, state.share_link)
+                show.actions(q, state.share_link, unsettled=unsettled)
                 st.divider()
         if st.session_state.get("el_scroll"):
             scroll.into_view("el_answer", st.session_state.pop("el_scroll"))

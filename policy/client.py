@@ -177,7 +177,22 @@ def next_billing_date(paid_on: date, after: date) -> date:
     return _months_after(paid_on, months)
 
 
-def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str, list[Part]]:
+@dataclass(frozen=True)
+class Unsettled:
+    """An answer the client's answers leave open (eligibility.band: the progress or the work status not given): the
+    refund over every case, and what was not said. The documents then state that range, never one case's amount;
+    their steps and clauses are those of `q`, the case that refunds the most, and they say so."""
+    low: Decimal
+    high: Decimal
+    sentence: str  # the answer in words (eligibility.unknown_progress_sentence)
+    unknown: str  # what the client did not say: 'how far along the work is'
+
+    def range_text(self, currency: str) -> str:
+        return format_usd(self.low, currency) if self.low == self.high else format_range(self.low, self.high, currency)
+
+
+def summary_parts(q: Quote, today: date, client: Client = Client(),
+                  unsettled: Optional[Unsettled] = None) -> tuple[str, list[Part]]:
     """The summary's title and parts, shared by the Markdown and the PDF."""
     policy = _policy(q)
     s = q.scenario
@@ -190,14 +205,19 @@ def summary_parts(q: Quote, today: date, client: Client = Client()) -> tuple[str
         facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]
     else:
         facts.append(f"Request {s.days_since_payment} days after the payment.")
-    facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
-                 + (f" Stage: {q.stage.label}." if q.stage.id else ""))
-    answer = [plain_answer(q)]
-    if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
-        answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q)]
-    assumed = if_work_started(q)
-    if assumed:
-        answer.append(assumed)
+    if unsettled is not None:
+        facts.append(f"Work: not said ({unsettled.unknown}): this estimate covers every case.")
+        answer = [unsettled.sentence, f"Refund: {unsettled.range_text(q.currency)}.",
+                  f"The steps below are for the case that refunds the most ({case_words(q)})."]
+    else:
+        facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
+                     + (f" Stage: {q.stage.label}." if q.stage.id else ""))
+        answer = [plain_answer(q)]
+        if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
+            answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q)]
+        assumed = if_work_started(q)
+        if assumed:
+            answer.append(assumed)
     deductions = tuple(f"{d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})."
                        for d in q.deductions)
     ranges = [f"{a.title}: " + "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
@@ -227,10 +247,16 @@ DISCLAIMER = ("This estimate explains the provider's published refund policy. Th
               "provider decides every discretionary amount.")
 
 
-def summary_markdown(q: Quote, today: date, client: Client = Client()) -> str:
+def case_words(q: Quote) -> str:
+    """One case of an unsettled answer, in words: '0% of the work done, work not started'."""
+    started = {True: "work started", False: "work not started", None: "work status not given"}[q.scenario.work_started]
+    return f"{work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}, {started}"
+
+
+def summary_markdown(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None) -> str:
     """The summary as a Markdown file a rep can send unchanged (it reads as plain text too)."""
     e = md_file_escape
-    title, parts = summary_parts(q, today, client)
+    title, parts = summary_parts(q, today, client, unsettled)
     out = [f"# {e(title)}", ""]
     for part in parts:
         out += [f"## {e(part.title)}", ""]
@@ -248,7 +274,7 @@ def _font_dir() -> Path:
     return Path(str(reportlab.__file__)).parent / "fonts"
 
 
-def summary_pdf(q: Quote, today: date, client: Client = Client()) -> bytes:
+def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None) -> bytes:
     """The same summary as a PDF (reportlab, with the Vera TrueType fonts it ships: Unicode text, embedded)."""
     from xml.sax.saxutils import escape
 
@@ -266,7 +292,7 @@ def summary_pdf(q: Quote, today: date, client: Client = Client()) -> bytes:
     body = ParagraphStyle("body", parent=base["BodyText"], fontName="Vera", fontSize=10, leading=14)
     heading = ParagraphStyle("h2", parent=base["Heading2"], fontName="Vera-Bold", fontSize=13, spaceBefore=8)
     quote = ParagraphStyle("quote", parent=body, fontName="Vera-Italic", leftIndent=8 * mm)
-    title, parts = summary_parts(q, today, client)
+    title, parts = summary_parts(q, today, client, unsettled)
     story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
              Spacer(1, 4 * mm)]
     for part in parts:
@@ -301,12 +327,15 @@ def _deciding(q: Quote, end: str) -> ClauseRef:
     return (alone or [c for c in q.clauses if end in c.decides] or list(q.clauses))[0]
 
 
-def _grounds(q: Quote) -> str:
+def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
     """What the request argues from: the clause allowing the most; and where the least differs and is not nothing,
-    the clause deciding that too, so that both ends of the range are traced to the text."""
+    the clause deciding that too, so that both ends of the range are traced to the text. An unsettled answer asks
+    for no more than its range allows, and says on what it depends."""
     high, low = _deciding(q, "refund_max"), _deciding(q, "refund_min")
     most, least = max_text(q), format_usd(Decimal(q.refund_min), q.currency)
     under = f"Under {cite(high.section)} of your refund policy (\"{high.quote}\"), I understand"
+    if unsettled is not None and unsettled.low != unsettled.high:
+        return f"{under} a refund of {unsettled.range_text(q.currency)} may be due, depending on {unsettled.unknown}."
     if Decimal(q.refund_min) == 0:  # a minimum of nothing is not argued for
         return f"{under} a refund of up to {most} may be due."
     if low == high:
@@ -318,7 +347,7 @@ def _grounds(q: Quote) -> str:
             f"{cite(low.section)} (\"{low.quote}\"), and up to {most} under {cite(high.section)} (\"{high.quote}\").")
 
 
-def request_email(q: Quote, client: Client = Client()) -> Email:
+def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unsettled] = None) -> Email:
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
     items its process asks for, filled in where the quote or the rep knows them (the project's name and the
     invoice number: the rep's own reference is not the project's name)."""
@@ -339,14 +368,16 @@ def request_email(q: Quote, client: Client = Client()) -> Email:
         "Any supporting documentation": "attached",
     }
     items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
+    work_so_far = ("[how far along the work is]" if unsettled is not None  # the client did not say
+                   else f"about {work_done(s.completion_pct, policy.bills_monthly(q.service))}")
     if not items:
         items = [f"- Service: {_service(q)}", f"- Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}",
                  f"- Date of payment: {paid_on}",
-                 f"- Work so far: about {work_done(s.completion_pct, policy.bills_monthly(q.service))}",
+                 f"- Work so far: {work_so_far}",
                  f"- What was delivered: {delivered[s.deliverables_provided]}", "- Reason: [why the refund is requested]"]
     attach = [f"- {c.quote}" for c in policy.contact.documents]
     paid = format_usd(Decimal(q.amount_paid), q.currency)
-    if of_refundable(q):  # a full refund of less than was paid says so in the request itself
+    if of_refundable(q) and unsettled is None:  # a full refund of less than was paid says so in the request itself
         asked = (f"I request a full refund of the refundable amount for {_service(q)}: {refund_text(q)} of the {paid} "
                  "paid.")
     else:
@@ -359,7 +390,7 @@ def request_email(q: Quote, client: Client = Client()) -> Email:
     if attach:
         lines += ["Attached:", *attach, ""]
     if q.clauses and Decimal(q.refund_max) > 0:  # a request cites what allows a refund, not what refuses one
-        lines += [_grounds(q), ""]
+        lines += [_grounds(q, unsettled), ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
+from .client import Unsettled
 from .explain import FACT_WORDS, work_done
 from .fields import BY_NAME
 from .models import Quote
@@ -99,11 +100,22 @@ def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[
     return Band(Decimal(least.refund_min), Decimal(most.refund_max), least, most, len(quotes))
 
 
+def not_said(progress_known: bool, monthly: bool) -> str:
+    """What the client left open, in words: the progress (a monthly service's is the billing period's), else whether
+    the work has started."""
+    return ("how much of this billing period's work is done" if monthly else "how far along the work is") \
+        if not progress_known else "whether the work has started"
+
+
+def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
+    """The band as the client's documents state it (client.Unsettled)."""
+    return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly))
+
+
 def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> str:
     """What the answer covers, in words: every amount of progress (or both work statuses), never a progress the
     client did not give."""
-    what = ("how much of this billing period's work is done" if monthly else "how far along the work is") \
-        if not progress_known else "whether the work has started"
+    what = not_said(progress_known, monthly)
     cover = ("every amount of progress, from nothing done to all of it" if not progress_known
              else "both: not started, and started with nothing done yet")
     if b.low == b.high:

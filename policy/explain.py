@@ -132,8 +132,10 @@ def refund_with_share(q: Quote, in_a_sentence: bool = False) -> str:
         return f"{refund_text(q)} ({pct_text(q)})"
     beside = [f"less than the full {format_usd(Decimal(q.less_than_full or 0), q.currency)}"] if less_than_full(q) else []
     low, high = Decimal(q.refund_min), Decimal(q.refund_max)
-    band = band_words(low, high, q.currency) if in_a_sentence else format_range(low, high, q.currency)
-    return f"{band} ({'; '.join([*beside, pct_text(q)])})"
+    if in_a_sentence and low == 0 < high:  # 'up to $4,900.00 (98% of the amount paid)', not '(0% - 98% ...)'
+        share = f"{percent_text(q.refund_pct_max)} of the amount paid"
+        return f"{band_words(low, high, q.currency)} ({'; '.join([*beside, share])})"
+    return f"{format_range(low, high, q.currency)} ({'; '.join([*beside, pct_text(q)])})"
 
 
 def band_words(low: Decimal, high: Decimal, currency: str, most: str = "up to") -> str:

@@ -748,6 +748,8 @@ def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     at.button(key="el_check").click().run()
     at.session_state["downloads_open"] = True
     at.run()
+    labels = [b.label for b in at.get("download_button")]
+    assert "Client summary (PDF)" in labels and not any("JSON" in b or "CSV" in b for b in labels)  # one case's files: none
     link = next(c.value for c in at.code if "?" in c.value)
     params = dict(parse_qsl(urlsplit(link).query))
     assert params["progress"] == "unknown"

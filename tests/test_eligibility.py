@@ -1,4 +1,5 @@
 """The client's answers -> a scenario, and the compare table's rows: rules tested without Streamlit."""
+import io
 from datetime import date
 
 import pytest
@@ -95,6 +96,31 @@ def test_an_unknown_progress_covers_every_completion_from_0_to_100():
     assert "every amount of progress" in sentence and "0%" not in sentence
     assert "progress not known" in summary(fields, policies(), progress_known=False)
     assert "0% of the work done" not in summary(fields, policies(), progress_known=False)
+
+
+def test_the_documents_of_an_unknown_progress_state_its_range_not_one_cases_amount():
+    """The summary and the request email pinned the case that refunds the most ('You can expect $2,250.00', '0% of
+    the work done', 'the refund due is $2,250.00') beside an answer of $0.00 - $2,250.00 on the page."""
+    from pypdf import PdfReader
+
+    from policy.client import request_email, summary_markdown, summary_pdf
+    from policy.eligibility import band, for_documents
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", amount_paid="3000", progress=None,
+                                        started=True, delivered=False, paid_on=date(2026, 11, 25)), TODAY, policies())
+    b = band(fields, False, _quote_of)
+    assert b is not None and (b.low, b.high) == (0, 2250)
+    unsettled = for_documents(b, False, monthly=False)
+    md = summary_markdown(b.most, TODAY, unsettled=unsettled)
+    assert "Refund: $0.00 - $2,250.00." in md and "how far along the work is" in md
+    assert "You can expect $2,250.00" not in md and "0% of the work done." not in md.split("## What to do next")[0]
+    assert "The steps below are for the case that refunds the most (0% of the work done, work started)" in md
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
+    assert "$0.00 - $2,250.00" in pdf and "You can expect" not in pdf
+    mail = request_email(b.most, unsettled=unsettled).text()
+    assert "a refund of $0.00 - $2,250.00 may be due, depending on how far along the work is" in mail
+    assert "the refund due is $2,250.00" not in mail and "full refund" not in mail
+    settled = summary_markdown(b.most, TODAY)  # the same case, answered as itself: its own amount
+    assert "You can expect $2,250.00" in settled or "$2,250.00" in settled
 
 
 def test_an_unknown_work_status_at_0_covers_started_and_not():

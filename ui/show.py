@@ -13,7 +13,7 @@ from typing import Optional
 import streamlit as st
 
 from policy import InputError, Quote
-from policy.client import Client, notice_step, request_email, summary_markdown, summary_pdf
+from policy.client import Client, Unsettled, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     deadline_sentence,
     explanation_sections,
@@ -99,25 +99,28 @@ def file_stem(q: Quote, client: Client) -> str:
     return f"refund-{q.provider}-{q.service}" + (f"-{who}" if who else "")
 
 
-def _download_buttons(q: Quote, client: Client, staff: bool) -> None:
+def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional[Unsettled] = None) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them. A client gets the summary and the
     email; sales (staff) also the Markdown, JSON and CSV."""
     stem = file_stem(q, client)
-    pdf = (lambda: summary_pdf(q, basis().as_of, client), "pdf", "application/pdf", "dl_pdf")
-    email = (lambda: request_email(q, client).text(), "txt", "text/plain", "dl_email")
+    pdf = (lambda: summary_pdf(q, basis().as_of, client, unsettled), "pdf", "application/pdf", "dl_pdf")
+    email = (lambda: request_email(q, client, unsettled).text(), "txt", "text/plain", "dl_email")
     files = ((CLIENT_DOWNLOADS[0], *pdf), (CLIENT_DOWNLOADS[1], *email)) if not staff else (
         (STAFF_DOWNLOADS[0], *pdf),
-        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client), "md", "text/markdown", "dl_md"),
+        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client, unsettled), "md", "text/markdown",
+         "dl_md"),
         (STAFF_DOWNLOADS[2], *email),
-        (STAFF_DOWNLOADS[3], lambda: quote_json(q), "json", "application/json", "dl_json"),
-        (STAFF_DOWNLOADS[4], lambda: quote_csv(q), "csv", "text/csv", "dl_csv"),
+        # a quote's own files are of one case: an unsettled answer is none of its cases
+        *(() if unsettled is not None else (
+            (STAFF_DOWNLOADS[3], lambda: quote_json(q), "json", "application/json", "dl_json"),
+            (STAFF_DOWNLOADS[4], lambda: quote_csv(q), "csv", "text/csv", "dl_csv"))),
     )
     for label, make, ext, mime, key in files:
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")
 
 
-def actions(q: Quote, link: Callable[[], str], save: bool = False) -> None:
+def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None) -> None:
     """One popover to take the quote away: the files, the link and (for sales) a save to the register. Its
     content is drawn only while it is open (the code block's highlighter is heavy, and every element drawn
     makes each rerun slower)."""
@@ -129,7 +132,7 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False) -> None:
             client = _client()
             if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
                 _save_form(q, client)
-            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE))
+            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
 
