@@ -73,6 +73,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     delivered = st.radio("Has anything been delivered to you?", list(said_delivered), horizontal=True,
                          key="el_delivered", index=list(said_delivered.values()).index(v["deliverables_provided"]))
     linked = state.linked_page_inputs()
+    state.kept("el_progress_unknown")  # through a visit to another page (the menu's switch leaves no URL to read)
     if linked is not None:  # a link (or Back) says whether the client knew how far along the work is
         st.session_state["el_progress_unknown"] = linked.get("progress") == PAGE_PARAMS["progress"]
     progress_unknown = st.checkbox("I don't know how far along the work is", key="el_progress_unknown")

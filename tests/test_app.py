@@ -756,6 +756,9 @@ def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     opened = app("pages/3_Am_I_eligible.py", **params)
     assert opened.checkbox(key="el_progress_unknown").value and opened.slider(key="el_progress").disabled
     assert not opened.warning  # progress=unknown is no stray parameter
+    opened.switch_page("app.py").run()
+    opened.switch_page("pages/3_Am_I_eligible.py").run()  # a visit to another page by the menu keeps it ticked
+    assert opened.checkbox(key="el_progress_unknown").value
     opened.checkbox(key="el_progress_unknown").uncheck().run()  # the client's change stays, and leaves the URL
     assert not opened.checkbox(key="el_progress_unknown").value and "progress" not in opened.query_params
     other = app("app.py", **params)  # another page takes the link without a warning, and leaves it out of its URL

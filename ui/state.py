@@ -82,6 +82,23 @@ def keep_page_inputs(**inputs: Optional[str]) -> None:
     st.session_state[PAGE_INPUTS] = (st.session_state.get(PAGE_RUN), {k: v for k, v in inputs.items() if v is not None})
 
 
+KEPT = "_kept_"  # + a widget's key: its value, kept while its page is not drawn
+
+
+KEPT_KEYS = "_kept_keys"
+
+
+def kept(key: str) -> str:
+    """The key of a page's own widget whose value outlives a visit to another page: Streamlit forgets the state of a
+    widget a run does not draw (the lab's version number, typed, was empty on coming back). Call before drawing it;
+    its value is kept as each page's run ends (closing)."""
+    ss = st.session_state
+    if key not in ss and KEPT + key in ss:
+        ss[key] = ss[KEPT + key]
+    ss.setdefault(KEPT_KEYS, set()).add(key)
+    return key
+
+
 def _query() -> dict[str, str]:
     """The URL's parameters: the scenario's, and the inputs of the page this run draws (not another page's)."""
     page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
@@ -169,9 +186,13 @@ def opening(script: str) -> bool:
 
 def closing() -> None:
     """At the end of a page's run: its fragments' reruns push no value (a slider's value pushed again while its
-    key presses go on drops one)."""
-    st.session_state[NEW_PAGE] = False
-    st.session_state.pop(LINKED, None)
+    key presses go on drops one); a link's page inputs are taken; the values of kept widgets are kept."""
+    ss = st.session_state
+    ss[NEW_PAGE] = False
+    ss.pop(LINKED, None)
+    for key in ss.get(KEPT_KEYS, ()):
+        if key in ss:  # a widget not drawn in this run is still there until the run ends
+            ss[KEPT + key] = ss[key]
 
 
 def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
