@@ -64,7 +64,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
-            run_day=basis().as_of, date_order=date_order,
+            run_day=basis().as_of if result.dated else None, date_order=date_order,
         )
 
 

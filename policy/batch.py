@@ -99,6 +99,7 @@ class BatchResult:
             kind.rows += 1
             if len(kind.first_rows) < 5:
                 kind.first_rows.append(number)
+    dated: bool = False  # the file has a payment-date column: a row with a date and no days counts to the run's day
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
@@ -389,6 +390,7 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         if not first.strip():
             raise InputError("input", "the CSV is empty; the first line must name the scenario fields")
         delimiter, header, layout = _read_header(first, result)
+        result.dated = any(name == "paid_on" for _, name in layout.positions)
         job = Job(layout, Reading(layout.positions, dict(layout.columns),
                                   Readers.of(basis.catalog.on(basis.as_of), date_order), basis.as_of), basis)
         reader = csv.reader(source, delimiter=delimiter)

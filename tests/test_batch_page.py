@@ -176,3 +176,12 @@ def test_a_batch_whose_server_stopped_is_said_on_the_batch_page_once(url):
                in w.value.replace("\\", "") for w in at.warning)
     at.run()
     assert not any("November leads" in w.value for w in at.warning)  # said once
+
+
+@pytest.mark.parametrize("text, said", [
+    (CASES, False),  # days given, no payment date: nothing was counted to the run's day
+    ("provider,service,amount_paid,completion_pct,paid_on\nstepinto,ppc,1200,0,2026-11-30\n", True),
+])
+def test_the_run_day_is_said_only_for_a_file_with_payment_dates(url, text, said):
+    at = run(batch_page(), "cases.csv", text.encode())
+    assert any("were counted to" in c.value for c in at.caption) == said
