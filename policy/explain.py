@@ -258,8 +258,8 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
 
     stage: tuple[str, ...] = ()
     if q.stage.placed_by != "none":
-        how = "the stage you chose" if q.stage.placed_by == "explicit" else "from the completion given"
-        stage = (f"{q.stage.label} ({how}).", *((q.stage_note,) if q.stage_note and not for_client else ()))
+        how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
+        stage = (f"{q.stage.label}: {how}.", *((q.stage_note,) if q.stage_note and not for_client else ()))
     ranges = (
         *((f"{a.title}: " if for_client else f"Ambiguity {a.id} ({a.title}): ")
           + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),

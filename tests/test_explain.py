@@ -111,3 +111,10 @@ def test_a_deadline_says_a_band_from_nothing_as_up_to(fields, said):
     """'to keep $0.00 - $4,900.00' read as if nothing were a sum to keep."""
     q = quote(parse_scenario({**BASE, **fields}, BASIS), BASIS)
     assert deadline_sentence(q, q.deadlines[0]) == said
+
+
+def test_the_stage_says_how_it_was_placed_without_a_second_bracket():
+    """'Pre-project phase (before work begins) (from the completion given)': a label's own bracket, then ours."""
+    found = sections(work_started=False)["Stage"].items[0]
+    assert found == "Pre-project phase (before work begins): placed by the completion given."
+    assert sections(stage="design_concepts")["Stage"].items[0].endswith(": the stage you chose.")
