@@ -262,7 +262,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX)
     left, right = st.columns(2)
     own = uploaded is not None  # an uploaded file keeps its own number and date; an edit gets a free one
-    state.kept("lab_number"), state.kept("lab_when")  # what was typed stays through a visit to another page
+    for typed in ("lab_number", "lab_when"):  # what was typed stays through a visit to another page
+        state.kept(typed)
     if st.session_state.get("lab_number_for") != (suffix, own):  # another provider, version or upload: start again
         st.session_state["lab_when"] = (own and base.effective_from) or date.today() + timedelta(days=1)
         st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
