@@ -115,7 +115,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.session_state["el_scroll_count"] = st.session_state["el_scroll"]
 
     answered = st.session_state.get("el_answered")
-    changed = changed_answers(answered, {**v, **fields}) if answered else ""
+    # progress not known now: its slider is no answer, so only the knowing is named as changed
+    now = {**v, **fields, **({"completion_pct": answered["completion_pct"]} if answered and progress_unknown else {})}
+    changed = changed_answers(answered, now) if answered else ""
     if answered and st.session_state.get("el_progress_known", True) == progress_unknown:
         changed = " and ".join(filter(None, [changed, "whether you know how far along the work is"]))
     if changed:  # said again by the button: on a phone the answer is screens above it

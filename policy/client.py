@@ -335,7 +335,9 @@ def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
     most, least = max_text(q), format_usd(Decimal(q.refund_min), q.currency)
     under = f"Under {cite(high.section)} of your refund policy (\"{high.quote}\"), I understand"
     if unsettled is not None and unsettled.low != unsettled.high:
-        return f"{under} a refund of {unsettled.range_text(q.currency)} may be due, depending on {unsettled.unknown}."
+        amount = (f"up to {format_usd(unsettled.high, q.currency)}" if unsettled.low == 0
+                  else unsettled.range_text(q.currency))
+        return f"{under} a refund of {amount} may be due, depending on {unsettled.unknown}."
     if Decimal(q.refund_min) == 0:  # a minimum of nothing is not argued for
         return f"{under} a refund of up to {most} may be due."
     if low == high:

@@ -808,3 +808,15 @@ def test_the_labs_publish_message_is_beside_the_button_and_the_number_box_moves_
     assert said and all(i > button for i in said)  # under the button, not 3,600 px above it
     assert at.text_input(key="lab_number").value != "2027-beside"  # the number just published is taken
     st.cache_data.clear()
+
+
+def test_ticking_i_dont_know_after_an_answer_names_only_that_as_changed():
+    """The slider it disables is no answer: 'project completion (%) and whether you know ...' named both."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.slider(key="el_progress").set_value(40).run()
+    at.button(key="el_check").click().run()
+    at.checkbox(key="el_progress_unknown").check().run()
+    said = [plain(w.value) for w in at.warning if "changed" in w.value]
+    assert said and all("changed whether you know how far along the work is since" in w
+                        or "(whether you know how far along the work is changed since)" in w for w in said)
+    assert not any("completion" in w for w in said)

@@ -117,7 +117,7 @@ def test_the_documents_of_an_unknown_progress_state_its_range_not_one_cases_amou
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
     assert "$0.00 - $2,250.00" in pdf and "You can expect" not in pdf
     mail = request_email(b.most, unsettled=unsettled).text()
-    assert "a refund of $0.00 - $2,250.00 may be due, depending on how far along the work is" in mail
+    assert "a refund of up to $2,250.00 may be due, depending on how far along the work is" in mail
     assert "the refund due is $2,250.00" not in mail and "full refund" not in mail
     settled = summary_markdown(b.most, TODAY)  # the same case, answered as itself: its own amount
     assert "You can expect $2,250.00" in settled or "$2,250.00" in settled
