@@ -51,10 +51,12 @@ def _findings(findings: list[Finding], previous: PolicyFile | None) -> None:
     st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
                 f"{e(against)}")
     if findings:
-        # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width
-        st.table(pd.DataFrame([{"": SEVERITY_ICONS[f.severity], "Severity": f.severity, "Finding": f.code,
-                                "Known as": f.ambiguity or "", "What": f.message, "Rules": ", ".join(f.rules),
-                                "Key (an ambiguity's explains)": f.key}
+        # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width. Three columns: seven
+        # ran off a phone's screen, with no way to scroll to the last
+        st.table(pd.DataFrame([{"Finding": f"{SEVERITY_ICONS[f.severity]} {f.severity}: {f.code}",
+                                "Known as": f.ambiguity or "", "What": f.message,
+                                "Rules and key": "; ".join(filter(None, [", ".join(f.rules),
+                                                                        f"key {f.key}" if f.key else ""]))}
                                for f in findings]), hide_index=True, border="horizontal")
         st.caption("A finding is known only where an ambiguity of the version lists its key in `explains` "
                    "(decisions.md 5): an error then shows as a warning with that ambiguity's id.")

@@ -119,7 +119,7 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     at = edit_discovery_as_written(lab())
     assert not at.button(key="lab_publish").disabled and not at.error
     (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the warning against the version before
-    assert "reading-unchanged" in set(findings["Finding"])
+    assert "⚠️ warning: reading-unchanged" in set(findings["Finding"])
     start = date.today() - timedelta(days=30)  # a payment date is never in the future
     at.text_input(key="lab_number").input("2027-test").run()
     at.date_input(key="lab_when").set_value(start).run()
