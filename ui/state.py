@@ -83,9 +83,7 @@ def keep_page_inputs(**inputs: Optional[str]) -> None:
 
 
 KEPT = "_kept_"  # + a widget's key: its value, kept while its page is not drawn
-
-
-KEPT_KEYS = "_kept_keys"
+KEPT_KEYS = "_kept_keys"  # the keys of the widgets kept so
 
 
 def kept(key: str) -> str:
