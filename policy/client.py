@@ -15,6 +15,7 @@ from typing import Optional
 from .assumptions import if_work_started
 from .explain import (
     FACT_WORDS,
+    band_words,
     cite,
     deadline_sentence,
     handling_clauses,
@@ -187,9 +188,6 @@ class Unsettled:
     sentence: str  # the answer in words (eligibility.unknown_progress_sentence)
     unknown: str  # what the client did not say: 'how far along the work is'
 
-    def range_text(self, currency: str) -> str:
-        return format_usd(self.low, currency) if self.low == self.high else format_range(self.low, self.high, currency)
-
 
 def summary_parts(q: Quote, today: date, client: Client = Client(),
                   unsettled: Optional[Unsettled] = None) -> tuple[str, list[Part]]:
@@ -207,7 +205,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
         facts.append(f"Request {s.days_since_payment} days after the payment.")
     if unsettled is not None:
         facts.append(f"Work: not said ({unsettled.unknown}): this estimate covers every case.")
-        answer = [unsettled.sentence, f"Refund: {unsettled.range_text(q.currency)}.",
+        answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
                   f"The steps below are for the case that refunds the most ({case_words(q)})."]
     else:
         facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
@@ -335,8 +333,7 @@ def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
     most, least = max_text(q), format_usd(Decimal(q.refund_min), q.currency)
     under = f"Under {cite(high.section)} of your refund policy (\"{high.quote}\"), I understand"
     if unsettled is not None and unsettled.low != unsettled.high:
-        amount = (f"up to {format_usd(unsettled.high, q.currency)}" if unsettled.low == 0
-                  else unsettled.range_text(q.currency))
+        amount = band_words(unsettled.low, unsettled.high, q.currency)
         return f"{under} a refund of {amount} may be due, depending on {unsettled.unknown}."
     if Decimal(q.refund_min) == 0:  # a minimum of nothing is not argued for
         return f"{under} a refund of up to {most} may be due."

@@ -86,7 +86,7 @@ class Band:
     cases: int
 
     def text(self, currency: str = "USD") -> str:
-        return format_usd(self.low, currency) if self.low == self.high else format_range(self.low, self.high, currency)
+        return format_range(self.low, self.high, currency)
 
 
 def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> Optional[Band]:
