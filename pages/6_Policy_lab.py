@@ -51,7 +51,7 @@ def _findings(findings: list[Finding], previous: PolicyFile | None) -> None:
     st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
                 f"{e(against)}")
     if findings:
-        # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width. Three columns: seven
+        # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width. Four columns: seven
         # ran off a phone's screen, with no way to scroll to the last
         st.table(pd.DataFrame([{"Finding": f"{SEVERITY_ICONS[f.severity]} {f.severity}: {f.code}",
                                 "Known as": f.ambiguity or "", "What": f.message,
@@ -162,9 +162,9 @@ def _withdraw(version_id: int, label: str, reason: str, who: Actor) -> None:
         st.rerun()
 
 
-def _follow_provider() -> None:
-    """The provider chosen here is the shared scenario's: the address bar, and the other pages, name it."""
-    state.update(provider=st.session_state["lab_provider"])
+def _show_provider(provider: str) -> None:
+    """The provider the lab shows is the shared scenario's: the address bar, and the other pages, name it."""
+    state.update(provider=provider)
     state.reconcile_stage()
 
 
@@ -197,9 +197,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                                           "text too, so its quotes can be checked")
                 st.session_state["lab_upload"] = (policy_toml(policy), text, toml_file.name)
                 uploaded = st.session_state["lab_upload"]
-                if policy.id in basis().policies():  # the address bar names the provider the lab shows
-                    state.update(provider=policy.id)
-                    state.reconcile_stage()
+                if policy.id in basis().policies():  # a new provider is in no scenario until it is published
+                    _show_provider(policy.id)
             except UnicodeDecodeError:
                 st.error("That file is not UTF-8 text: save it as UTF-8 and upload it again.")
             except PolicyFileError as exc:
@@ -222,7 +221,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if v["provider"] in providers and st.session_state.get("lab_provider") != v["provider"]:
             st.session_state["lab_provider"] = v["provider"]  # the shared scenario's provider: the URL names it
         provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider",
-                                on_change=_follow_provider)
+                                on_change=lambda: _show_provider(st.session_state["lab_provider"]))
         versions = found.of(provider)
         chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,  # one choice per provider
                               format_func=lambda i: versions[i].label,

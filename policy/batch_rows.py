@@ -11,7 +11,7 @@ from typing import Optional
 
 from pydantic import ValidationError
 
-from .cells import BLANK_WORDS, Readers, day
+from .cells import Readers, blank, day
 from .errors import each_error
 from .fields import BY_NAME, NAMES, FieldSpec
 from .models import Scenario
@@ -81,7 +81,7 @@ def scenario_of(cells: list[str], reading: Reading) -> Scenario:
     read, date_order, width = reading.readers.read, reading.readers.order, len(cells)
     for i, name, spec in reading.specs:
         text = cells[i] if i < width else ""
-        if not text or text.strip().lower() in BLANK_WORDS:
+        if not text or blank(text):
             continue
         try:
             data[name] = day(text, date_order) if spec is None else read(spec, text)
