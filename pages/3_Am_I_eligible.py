@@ -81,7 +81,6 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                          key="el_progress", disabled=progress_unknown,
                          help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "
                               "answer then covers every amount of progress.")
-    state.keep_page_inputs(progress=PAGE_PARAMS["progress"] if progress_unknown else None)
     notice = None
     asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it
     if asked:
@@ -107,7 +106,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         provider_fault=fault, undelivered_promised=missing, payment_method=method, notice_days=notice,
     ), today, policies(when))
 
-    if st.button("Check my eligibility", type="primary", key="el_check"):
+    checked = st.button("Check my eligibility", type="primary", key="el_check")
+    # a link to an answer shows that answer on opening, as if its form had been checked
+    if checked or (linked is not None and linked.get("answer") == PAGE_PARAMS["answer"]):
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
         st.session_state["el_progress_known"] = not progress_unknown
@@ -120,6 +121,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     changed = changed_answers(answered, now) if answered else ""
     if answered and st.session_state.get("el_progress_known", True) == progress_unknown:
         changed = " and ".join(filter(None, [changed, "whether you know how far along the work is"]))
+    # the URL and the share link hold the form, and whether the answer shown is the form's
+    state.keep_page_inputs(progress=PAGE_PARAMS["progress"] if progress_unknown else None,
+                           answer=PAGE_PARAMS["answer"] if answered and not changed else None)
     if changed:  # said again by the button: on a phone the answer is screens above it
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
                      "update it."))

@@ -752,15 +752,20 @@ def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     assert "Client summary (PDF)" in labels and not any("JSON" in b or "CSV" in b for b in labels)  # one case's files: none
     link = next(c.value for c in at.code if "?" in c.value)
     params = dict(parse_qsl(urlsplit(link).query))
-    assert params["progress"] == "unknown"
+    assert params["progress"] == "unknown" and params["answer"] == "shown"
     opened = app("pages/3_Am_I_eligible.py", **params)
     assert opened.checkbox(key="el_progress_unknown").value and opened.slider(key="el_progress").disabled
     assert not opened.warning  # progress=unknown is no stray parameter
+    # the link shows the answer it was made of, not only the form
+    assert [h.value for h in opened.header][:1] == ["Your answer"]
+    assert next(m.value for m in opened.metric if m.label == "Refund") == next(
+        m.value for m in at.metric if m.label == "Refund")
     opened.switch_page("app.py").run()
     opened.switch_page("pages/3_Am_I_eligible.py").run()  # a visit to another page by the menu keeps it ticked
     assert opened.checkbox(key="el_progress_unknown").value
     opened.checkbox(key="el_progress_unknown").uncheck().run()  # the client's change stays, and leaves the URL
     assert not opened.checkbox(key="el_progress_unknown").value and "progress" not in opened.query_params
+    assert "answer" not in opened.query_params  # the answer shown is no longer the form's
     other = app("app.py", **params)  # another page takes the link without a warning, and leaves it out of its URL
     assert not other.warning
     other.slider(key="w_completion_pct").set_value(20).run()

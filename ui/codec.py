@@ -56,8 +56,9 @@ DEFAULTS: dict[str, Any] = {f.name: app_value(f, f.default) for f in FIELDS}
 # would quietly age. It is not a scenario field: the days since payment follow from the two dates.
 REQUESTED_ON = "requested_on"
 # A page's own inputs that a link carries beside the scenario (they are no scenario fields): name -> the one value
-# it takes. "Am I eligible?": progress=unknown is "I don't know how far along the work is".
-PAGE_PARAMS: dict[str, str] = {"progress": "unknown"}
+# it takes. "Am I eligible?": progress=unknown is "I don't know how far along the work is"; answer=shown, that the
+# link shows the answer to its form, not only the form.
+PAGE_PARAMS: dict[str, str] = {"progress": "unknown", "answer": "shown"}
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
