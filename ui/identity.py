@@ -120,8 +120,10 @@ def return_after_sign_in(access: Access) -> None:
     st.iframe(
         f"<script>const w = window.parent; const back = w.sessionStorage.getItem({json.dumps(RETURN)});"
         f"if (back) {{ w.sessionStorage.removeItem({json.dumps(RETURN)});"
+        # where it landed already (a sign-in from the root) it stays: a second load of the same page is no return;
         # a link in the page itself, followed: the sandboxed frame may not navigate the page, the page may
-        "if (back.startsWith('/') && !back.startsWith('//')) { const a = w.document.createElement('a');"
+        "const here = w.location.pathname + w.location.search;"
+        "if (back.startsWith('/') && !back.startsWith('//') && back !== here) { const a = w.document.createElement('a');"
         "a.href = back; w.document.body.appendChild(a); a.click(); } }</script>",
         height="content",
     )
