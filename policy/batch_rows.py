@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .cells import Readers, blank, day
 from .errors import each_error
-from .fields import BY_NAME, NAMES, FieldSpec
+from .fields import BY_NAME, NAMES, RANGES, FieldSpec
 from .models import Scenario
 
 REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
@@ -95,7 +95,7 @@ def scenario_of(cells: list[str], reading: Reading) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems += [Problem.of_cell(reading.column(e.field), reading.in_words(e.message), reading.cell(cells, e.field))
-                     for e in each_error(exc, NAMES) if reading.column(e.field) not in failed]
+                     for e in each_error(exc, NAMES, RANGES) if reading.column(e.field) not in failed]
     if problems:
         order = {column: i for i, column in enumerate(reading.columns.values())}
         raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads

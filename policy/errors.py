@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Union
 
 from pydantic import ValidationError
@@ -60,9 +61,12 @@ def _split(loc: tuple[Union[int, str], ...], message: str, data: Any = None) -> 
 
 
 NUMBER_TYPES = ("decimal_type", "decimal_parsing", "int_type", "int_parsing", "float_type", "float_parsing")
+BOUND_TYPES = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+Ranges = Mapping[str, tuple[Any, Any]]  # field -> its least and most, where a message should give both
+NO_RANGES: Ranges = MappingProxyType({})
 
 
-def _describe(err: ErrorDetails, known: Sequence[str] = (), data: Any = None) -> InputError:
+def _describe(err: ErrorDetails, known: Sequence[str] = (), data: Any = None, ranges: Ranges = NO_RANGES) -> InputError:
     field, message = _split(err["loc"], _clean(err["msg"]), data)
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -76,20 +80,24 @@ def _describe(err: ErrorDetails, known: Sequence[str] = (), data: Any = None) ->
         message = "must be true or false"
     elif kind in NUMBER_TYPES:
         message = "must be a number"
+    elif kind in BOUND_TYPES and field in ranges:  # 'must be less than or equal to 100' left the least unsaid
+        low, high = ranges[field]
+        message = f"must be from {low} to {high}"
     return InputError(field, message)
 
 
-def first_error(exc: ValidationError, known: Sequence[str] = ()) -> InputError:
+def first_error(exc: ValidationError, known: Sequence[str] = (), ranges: Ranges = NO_RANGES) -> InputError:
     """The first problem of a pydantic error, as one line: 'field: what is allowed'. A misspelt field comes
-    first: it is why a required one seems missing (`known`: the field names, for 'did you mean')."""
+    first: it is why a required one seems missing (`known`: the field names, for 'did you mean'; `ranges`: the
+    bounds a message gives whole)."""
     errors = exc.errors(include_url=False)
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    return _describe(errors[0], known)
+    return _describe(errors[0], known, ranges=ranges)
 
 
-def each_error(exc: ValidationError, known: Sequence[str] = ()) -> list[InputError]:
+def each_error(exc: ValidationError, known: Sequence[str] = (), ranges: Ranges = NO_RANGES) -> list[InputError]:
     """Every problem of a pydantic error, each naming its field (a batch row reports them all)."""
-    return [_describe(e, known) for e in exc.errors(include_url=False)]
+    return [_describe(e, known, ranges=ranges) for e in exc.errors(include_url=False)]
 
 
 def describe_all(exc: ValidationError, data: Any = None) -> list[str]:

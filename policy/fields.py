@@ -116,6 +116,11 @@ FIELDS: tuple[FieldSpec, ...] = tuple(_spec(name, info) for name, info in Scenar
 BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+# The least and the most of each bounded field, as its errors say them ('must be from 0 to 100')
+RANGES: dict[str, tuple[Bound, Bound]] = {
+    f.name: (low, high) for f in FIELDS
+    for low, high in [(f.low, f.high) if f.low is not None else (f.first_day, f.last_day)]
+    if low is not None and high is not None}
 # The facts that may be unknown, as declared; the stage first (it places the case), then in declaration order.
 UNKNOWABLE: tuple[FieldSpec, ...] = tuple(sorted((f for f in FIELDS if f.unknown), key=lambda f: f.kind != "stage"))
 

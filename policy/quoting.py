@@ -22,7 +22,7 @@ from .evaluator import (
     stages_label,
     window_closed,
 )
-from .fields import BY_NAME, NAMES, UNKNOWABLE
+from .fields import BY_NAME, NAMES, RANGES, UNKNOWABLE
 from .models import (
     AmbiguityUse,
     ClauseRef,
@@ -69,7 +69,7 @@ def parse_scenario(data: Any, basis: Basis) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problem = first_error(exc, NAMES)
+        problem = first_error(exc, NAMES, RANGES)
         if BY_NAME.get(problem.field) is not None and BY_NAME[problem.field].kind == "tristate" \
                 and problem.message == "must be true or false":
             problem = InputError(problem.field, "must be true, false or null (not known)")

@@ -1,6 +1,7 @@
 """Each scenario field is declared once; every surface that reads or writes a scenario derives it from there."""
 from pathlib import Path
 
+import pytest
 from in_process import run_cli
 from shipped import BASIS
 
@@ -47,3 +48,19 @@ def test_a_scenario_round_trips_through_every_text_form():
     values, warnings = from_query(to_query({**DEFAULTS, **cells}), basis=BASIS)
     assert warnings == []
     assert Scenario.model_validate({k: v for k, v in values.items() if k != "paid_on" and v is not None}) == s
+
+
+@pytest.mark.parametrize("field, value, said", [
+    ("completion_pct", "140", "must be from 0 to 100"),
+    ("completion_pct", "-1", "must be from 0 to 100"),
+    ("amount_paid", "0", "must be from 0.01 to 1000000000"),
+    ("notice_days", "4000", "must be from 0 to 3650"),
+])
+def test_a_bound_error_gives_the_whole_range(field, value, said):
+    """'must be less than or equal to 100' left the least unsaid (the command line, the URL and a batch row alike)."""
+    from policy import InputError, parse_scenario
+    data = {"provider": "socialbeat", "service": "website", "amount_paid": "5000", "completion_pct": "0",
+            "days_since_payment": "3", field: value}
+    with pytest.raises(InputError) as caught:
+        parse_scenario(data, BASIS)
+    assert (caught.value.field, caught.value.message) == (field, said)

@@ -142,7 +142,7 @@ def test_a_row_with_two_errors_names_both_in_the_columns_the_file_names():
     result, rows = batch("Provider,Service,Amount Paid,Completion,Days\nsocialbeat,website,$8.0.00,140%,five\n")
     error = rows[0]["error"]
     assert error.startswith("Amount Paid “$8.0.00”: must be an amount") and "Days “five”: must be a whole number of days" in error
-    assert "Completion “140%”: must be less than or equal to 100" in error  # each error quotes the cell it is about
+    assert "Completion “140%”: must be from 0 to 100" in error  # each error quotes the cell it is about
     kinds = {(k.column, k.rows) for k in result.kinds.values()}
     assert kinds == {("Amount Paid", 1), ("Days", 1), ("Completion", 1)}
     assert result.problem_rows[0][0] == 2  # its row as a spreadsheet shows it
