@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Union
 
@@ -66,6 +67,11 @@ Ranges = Mapping[str, tuple[Any, Any]]  # field -> its least and most, where a m
 NO_RANGES: Ranges = MappingProxyType({})
 
 
+def _bound(value: Any) -> str:
+    """A bound as the app's other messages write it: a number with thousands separators (1,000,000,000)."""
+    return f"{value:,}" if isinstance(value, (int, Decimal)) else str(value)
+
+
 def _describe(err: ErrorDetails, known: Sequence[str] = (), data: Any = None, ranges: Ranges = NO_RANGES) -> InputError:
     field, message = _split(err["loc"], _clean(err["msg"]), data)
     kind = err["type"]
@@ -82,7 +88,7 @@ def _describe(err: ErrorDetails, known: Sequence[str] = (), data: Any = None, ra
         message = "must be a number"
     elif kind in BOUND_TYPES and field in ranges:  # 'must be less than or equal to 100' left the least unsaid
         low, high = ranges[field]
-        message = f"must be from {low} to {high}"
+        message = f"must be from {_bound(low)} to {_bound(high)}"
     return InputError(field, message)
 
 

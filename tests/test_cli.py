@@ -160,7 +160,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     got = list(csv.DictReader(out.open()))
     assert [g["client"] for g in got] == ["a", "b", "c", "d"]
     assert (got[0]["refund_min"], got[0]["refund_max"], got[0]["error"]) == ("4500.00", "4900.00", "")
-    assert got[1]["error"].startswith("amount_paid “-1”: must be from 0.01 to 1000000000") and got[1]["refund_min"] == ""
+    assert got[1]["error"].startswith("amount_paid “-1”: must be from 0.01 to 1,000,000,000") and got[1]["refund_min"] == ""
     assert (got[2]["refund_min"], got[2]["refund_max"]) == ("0.00", "100.00")
     assert got[3]["verdict"] == "discretionary"
     assert "column 'client' read as client_name" in r.stderr  # a client's detail, kept for the register
