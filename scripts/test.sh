@@ -18,7 +18,7 @@ fi
 # What a bare machine lacks, from Debian's packages (never a download): Chromium for the browser tests,
 # PostgreSQL for the register's tests against a real server, HAProxy for the two-replica cluster test.
 missing=()
-{ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } || missing+=(chromium)
+[ -x /usr/bin/chromium-headless-shell ] || missing+=(chromium-headless-shell)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
