@@ -12,6 +12,8 @@ import pytest
 from hypothesis import settings
 from streamlit.components.v2 import manifest_scanner
 
+from tests.groups import pytest_xdist_make_scheduler  # noqa: F401  (registers the suite's groups: tests/groups.py)
+
 # AppTest scans every installed package's metadata for Streamlit components on each new AppTest's first run: 0.24 s
 # of the 0.27 s it takes to open a page (the page's own run: 0.03 s), so most of the page tests' time. What is
 # installed does not change during a run: scanned once per test process. The scan itself is Streamlit's.
@@ -27,22 +29,6 @@ os.environ.pop("REFUND_DATABASE_URL", None)
 settings.register_profile("dev", max_examples=300, deadline=None)
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
-
-# With pytest-xdist's workers (pyproject: -n, --dist loadgroup), the tests of one group run on one worker, one at a
-# time: the real-browser tests share one app server and one Chromium (two Chromiums at once made key-press bounds
-# flaky), and the cluster tests (HAProxy, replicas, PostgreSQL) share ports and mostly wait on servers, as the
-# fresh clone's install waits on its downloads.
-# Everything else is spread over the workers.
-GROUPS = {"tests/browser/test_cluster.py": "cluster", "tests/test_cluster_lifecycle.py": "cluster",
-          "tests/test_setup.py": "setup", "tests/browser/": "browser"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        group = next((g for prefix, g in GROUPS.items() if item.nodeid.startswith(prefix)), None)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
 
 INSTALL_POSTGRES = "apt-get install -y --no-install-recommends postgresql"
 _databases = itertools.count(1)

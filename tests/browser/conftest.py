@@ -84,11 +84,18 @@ SETTLED = """() => !document.querySelector('[data-stale="true"]')
   && !document.getAnimations().some(a => a instanceof CSSTransition && a.playState === 'running')"""
 
 
+DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart], [data-testid=stDataFrame]')]
+  .every(el => el.querySelector('canvas, svg'))"""
+
+
 def wait_settled(page):
     """The run done and its elements drawn as they stay: none still marked stale from the run before, none still
-    fading back in (a stale element is drawn faded: axe once measured its contrast mid-fade on a loaded host)."""
+    fading back in (a stale element is drawn faded: axe once measured its contrast mid-fade on a loaded host),
+    every chart and grid drawn (they draw after the run), and a frame painted since."""
     wait_ready(page)
     page.wait_for_function(SETTLED, timeout=READY_TIMEOUT_MS)
+    page.wait_for_function(DRAWN, timeout=READY_TIMEOUT_MS)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def shot(page, name: str) -> None:

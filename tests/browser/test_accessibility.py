@@ -40,7 +40,6 @@ def test_no_serious_violation(pages, base_url, viewport, path):
     page = pages[viewport]
     page.goto(f"{base_url}/{path}")
     wait_settled(page)
-    page.wait_for_timeout(500)  # charts and tables draw after the script's run
     assert violations(page) == []
     # a static table fits its place: it does not scroll (see page.css), so a wider one is cut off (the lab's linter
     # table ran 62 px off a phone's screen, its last column out of reach)
