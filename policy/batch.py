@@ -25,11 +25,12 @@ import threading
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
-from .batch_rows import REQUESTED, Problem, Reading, RowProblems, scenario_of
+from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
 from .cells import DateOrder, Readers
 from .errors import InputError
 from .export import QUOTE_COLUMNS, error_row, quote_row
@@ -69,6 +70,11 @@ class Layout:
     kept: tuple[int, ...]  # cells copied to the output (stale quote columns are replaced)
     records: tuple[tuple[int, str], ...] = ()  # (cell index, record field): client name, reference, note
     columns: tuple[tuple[str, str], ...] = ()  # (field, the column's name as the file writes it)
+
+    @cached_property
+    def keeps_all(self) -> bool:
+        """Every cell is copied, in order (a file without stale quote columns): a full row is its own copy."""
+        return self.kept == tuple(range(self.width))
 
 
 PROBLEM_ROWS_KEPT = 10_000  # rows with an error the page lists; every one is counted, and all are in the file
@@ -218,7 +224,7 @@ class Job:
     basis: Basis
 
 
-def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
+def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
          number: int = 0) -> tuple[list[str], tuple[Problem, ...]]:
     made: Optional[Quote] = None
     head: Optional[Union[Quote, QuoteHead]] = None
@@ -231,7 +237,7 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
         try:
             if layout.records or keep is not None:  # without such columns every record field is blank: nothing to check
                 record = checked_record({name: cells[i] for i, name in layout.records if i < len(cells)})
-            scenario = scenario_of(cells, job.reading)
+            scenario = scenario_of(cells, job.reading, seen)
             if keep is not None:  # a saved batch keeps every row's whole quote
                 made = quote(scenario, job.basis)
             head = made or quote_head(scenario, job.basis)
@@ -242,7 +248,8 @@ def _row(cells: list[str], job: Job, keep: Optional[Keep] = None,
     quoted = quote_row(head) if head is not None else error_row("; ".join(map(str, problems)))
     if keep is not None:
         keep(number, made, record)
-    kept = [cells[i] if i < len(cells) else "" for i in layout.kept]
+    kept = cells if layout.keeps_all and len(cells) == layout.width else [
+        cells[i] if i < len(cells) else "" for i in layout.kept]
     return safe_cells(chain(kept, quoted.values())), problems
 
 
@@ -254,8 +261,9 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
     buffer = io.StringIO()
     w = writer(buffer)
     bad: list[tuple[int, tuple[Problem, ...]]] = []
+    seen = seen_cells(job.reading)
     for number, cells in lines:
-        out, problems = _row(cells, job, keep, number)
+        out, problems = _row(cells, job, seen, keep, number)
         if problems:
             bad.append((number, problems))
         w.writerow(out)
@@ -284,7 +292,7 @@ def _output_chunk(task: tuple[str, bytes, list[Numbered]]) -> Part:
     return _output_text(lines, job)
 
 
-CHUNK_ROWS = 4000
+CHUNK_ROWS = 2000
 PARALLEL_FROM_ROWS = 2 * CHUNK_ROWS
 _pool: Optional[multiprocessing.pool.Pool] = None
 _pool_lock = threading.Lock()

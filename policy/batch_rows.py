@@ -74,19 +74,56 @@ class Reading:
         return _FIELD.sub(lambda m: self.columns.get(m.group(0), m.group(0)), message)
 
 
-def scenario_of(cells: list[str], reading: Reading) -> Scenario:
-    """The row's scenario; RowProblems names every cell that cannot be read and every rule the values break."""
+SEEN_MAX = 512  # texts a column's memo keeps (a column of amounts is mostly distinct: it stops growing there)
+_UNSEEN = object()
+_BLANK = object()
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """What a cell's reader said of a text it refused (kept in the memo like a value)."""
+    message: str
+
+
+def _read_cell(text: str, spec: Optional[FieldSpec], reading: Reading) -> object:
+    if blank(text):
+        return _BLANK
+    try:
+        return day(text, reading.readers.order) if spec is None else reading.readers.read(spec, text)
+    except ValueError as exc:
+        return _Unreadable(str(exc))
+
+
+Seen = tuple[dict[str, object], ...]  # per field of a Reading: a text -> what it reads as
+
+
+def seen_cells(reading: Reading) -> Seen:
+    """A fresh memo of cell readings for some rows of one batch: a column of providers, yes/no or days holds a
+    handful of texts across thousands of rows, and each is read once. Made per chunk, dropped with it."""
+    return tuple({} for _ in reading.specs)
+
+
+def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None) -> Scenario:
+    """The row's scenario; RowProblems names every cell that cannot be read and every rule the values break.
+    `seen`: a memo from seen_cells, shared by the rows of one chunk."""
     problems: list[Problem] = []
     data: dict[str, object] = {}
-    read, date_order, width = reading.readers.read, reading.readers.order, len(cells)
-    for i, name, spec in reading.specs:
+    width = len(cells)
+    for (i, name, spec), memo in zip(reading.specs, seen or seen_cells(reading)):
         text = cells[i] if i < width else ""
-        if not text or blank(text):
+        if not text:
             continue
-        try:
-            data[name] = day(text, date_order) if spec is None else read(spec, text)
-        except ValueError as exc:
-            problems.append(Problem.of_cell(reading.column(name), str(exc), text))
+        value = memo.get(text, _UNSEEN)
+        if value is _UNSEEN:
+            value = _read_cell(text, spec, reading)
+            if len(memo) < SEEN_MAX:
+                memo[text] = value
+        if value is _BLANK:
+            continue
+        if type(value) is _Unreadable:
+            problems.append(Problem.of_cell(reading.column(name), value.message, text))
+        else:
+            data[name] = value
     problems += _dated(data, reading)
     failed = {p.column for p in problems}
     if reading.column("paid_on") in failed and "days_since_payment" not in reading.columns:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -238,7 +239,7 @@ class Scenario(BaseModel):
         fixed = None
         for name in NUMERIC_FIELDS:
             value = data.get(name)
-            if value is None:
+            if value is None or type(value) in _READ_NUMBERS:  # a batch's cells arrive read (a Decimal, an int)
                 continue
             if isinstance(value, bool):
                 raise ValueError(f"{name}: must be a number, not true/false")
@@ -263,13 +264,13 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        for name in MONEY_PARTS:
-            if getattr(self, name) > self.amount_paid:
-                raise ValueError(f"{name}: cannot exceed amount_paid ({self.amount_paid})")
-        if sum(getattr(self, name) for name in MONEY_PARTS) > self.amount_paid:
+        *parts, paid = _parts_and_paid(self)
+        if sum(parts) > paid:  # the parts are never below 0: only then can one of them exceed the amount
+            for name, part in zip(MONEY_PARTS, parts):
+                if part > paid:
+                    raise ValueError(f"{name}: cannot exceed amount_paid ({paid})")
             first, *others = MONEY_PARTS
-            raise ValueError(f"{first}: together with {' and '.join(others)} cannot exceed amount_paid "
-                             f"({self.amount_paid})")
+            raise ValueError(f"{first}: together with {' and '.join(others)} cannot exceed amount_paid ({paid})")
         if self.work_started is False and self.completion_pct > 0:
             raise ValueError(
                 "work_started: cannot be false when completion_pct is above 0; leave it unknown or set completion to 0"
@@ -298,6 +299,8 @@ NUMERIC_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind in NUM
 FLAG_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "flag")
 # Money within the amount paid (every money field but the amount itself): what a policy may deduct.
 MONEY_PARTS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "money" and name != "amount_paid")
+_parts_and_paid = attrgetter(*MONEY_PARTS, "amount_paid")  # one call (every scenario built passes here)
+_READ_NUMBERS = (Decimal, int)  # numbers already read: nothing for _plain_numbers to do
 
 
 # The quote and its parts: frozen dataclasses with tuples (cheap to build, and nothing one quote holds can be

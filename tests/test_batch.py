@@ -8,7 +8,7 @@ from shipped import BASIS
 from strategies import scenarios
 
 from bench.data import write_rows
-from policy import parse_scenario, quote
+from policy import batch_rows, parse_scenario, quote
 from policy.batch import PARALLEL_FROM_ROWS, quote_file, run_batch
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
@@ -67,6 +67,25 @@ def test_every_batch_row_is_the_quote_of_its_scenario_formatting_included(rows):
         w.writerow([scenario_cells(q.scenario)[n] for n in NAMES])
     _, got = batch(buffer.getvalue())
     assert [{c: r[c] for c in QUOTE_COLUMNS} for r in got] == [quote_row(q) for q in quotes]
+
+
+def test_a_text_repeated_down_a_column_reads_the_same_in_every_row_its_refusal_included(monkeypatch):
+    """The rows of a chunk share a memo of cell readings (a column of providers holds a handful of texts): a
+    repeated text gives every row the same value or the same error, and a column of more distinct texts than the
+    memo keeps is read row by row."""
+    monkeypatch.setattr(batch_rows, "SEEN_MAX", 3)
+    rows = [("Social Beat Digital", "SEO", "$1,000.00", "40%" if i % 2 else "lots", str(i)) for i in range(8)]
+    text = "provider,service,amount_paid,completion_pct,days_since_payment\n" + "".join(",".join(
+        f'"{c}"' for c in row) + "\n" for row in rows)
+    result, got = batch(text)
+    assert result.errors == 4
+    for (_, _, _, completion, days), row in zip(rows, got):
+        if completion == "lots":
+            assert row["error"].startswith("completion_pct \u201clots\u201d: must be a percent")
+        else:
+            clean = {"provider": "socialbeat", "service": "seo", "amount_paid": "1000.00", "completion_pct": "40",
+                     "days_since_payment": days}
+            assert {c: row[c] for c in QUOTE_COLUMNS} == quote_row(quote(parse_scenario(clean, BASIS), BASIS))
 
 
 def test_a_stage_column_is_the_scenarios_and_the_placement_has_its_own():
