@@ -130,10 +130,10 @@ def _free_port() -> int:
 def test_a_fresh_clone_follows_the_readme_to_a_running_app(tmp_path):
     """Issue 23's 'done when': a fresh clone, Debian's own python3 with no virtual environment, `bash scripts/run.sh`
     (a .venv, the app's lock with --require-hashes, the project itself) to an app that answers /_stcore/health.
-    31 s measured with pip's cache warm (longer on a cold one: the downloads of the app's 54 packages), so it runs
+    18 s measured with pip's cache warm (longer on a cold one: the downloads of the app's 54 packages), so it runs
     where REQUIRE_SETUP=1 (CI: .ci/run) and skips elsewhere, saying how to run it."""
     if os.environ.get("REQUIRE_SETUP") != "1":
-        pytest.skip("the fresh-clone setup test (about 30 s): REQUIRE_SETUP=1 bash scripts/test.sh tests/test_setup.py")
+        pytest.skip("the fresh-clone setup test (about 20 s): REQUIRE_SETUP=1 bash scripts/test.sh tests/test_setup.py")
     system_python = Path("/usr/bin/python3")
     if not system_python.exists():
         pytest.fail("the setup test needs the system's /usr/bin/python3 (Debian: apt-get install python3 python3-venv)")
