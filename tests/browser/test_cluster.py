@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import READY, sign_in, signing_in
+from conftest import sign_in, signing_in, wait_ready
 from playwright.sync_api import expect
 
 from deploy import cluster, postgres
@@ -40,7 +40,7 @@ def open_in(browser, url: str):
     ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     page.goto(url)
-    page.wait_for_selector(READY)
+    wait_ready(page)
     return ctx, page
 
 

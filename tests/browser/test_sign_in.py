@@ -2,7 +2,7 @@
 lists the demo users, one button each): each role finds exactly its pages and actions, and a page opened by URL
 without the role shows none of its data. The app runs with its own secrets file and register."""
 import pytest
-from conftest import READY, sign_in, signing_in, wait_ready
+from conftest import sign_in, signing_in, wait_ready
 from playwright.sync_api import expect
 
 from bench.serve import streamlit_server
@@ -53,7 +53,7 @@ def has_menu(page, labels: list[str]) -> None:
 
 def open_path(page, base: str, path: str) -> None:
     page.goto(f"{base}/{path}")
-    page.wait_for_selector(READY)
+    wait_ready(page)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
