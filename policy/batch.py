@@ -274,10 +274,24 @@ _jobs: dict[str, Job] = {}  # in a worker: the jobs it has read, by token (the l
 
 
 def _start_worker() -> None:
-    """A worker's start: its signal handlers are the defaults (a worker that inherited a server's SIGTERM
-    handler, which only says "Stopping...", was once waited on forever)."""
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop, signal.SIG_DFL)
+    """A worker's start. SIGTERM is the default (a worker that inherited a server's SIGTERM handler, which only
+    says "Stopping...", was once waited on forever). Ctrl-C in a terminal reaches the whole process group: a worker
+    ignores it, and the process that started it stops it (a worker it killed could hold the pool's queue lock)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+STOP_WAIT_S = 3.0  # what the pool's own stop may take at exit (it takes a few hundredths of a second)
+
+
+def _stop_pool(pool: multiprocessing.pool.Pool) -> None:
+    """At exit: the workers stopped, without waiting for ever. A signal to the whole process group (a service
+    manager's stop, a kill of the group) can end a worker while it holds the pool's queue lock, and Pool.terminate
+    then waits on that lock for good: the app hung on "Stopping..." after a batch. Past STOP_WAIT_S the exit goes
+    on, and multiprocessing's own exit handler ends the workers left."""
+    stopping = threading.Thread(target=pool.terminate, name="batch-pool-stop", daemon=True)
+    stopping.start()
+    stopping.join(STOP_WAIT_S)
 
 
 def _output_chunk(task: tuple[str, bytes, list[Numbered]]) -> Part:
@@ -376,7 +390,7 @@ def shared_pool() -> multiprocessing.pool.Pool:
             if method == "forkserver":
                 context.set_forkserver_preload(["policy.batch"])  # each worker starts with the engine imported
             _pool = _WorkerPool(_workers(), _start_worker, context=context)
-            atexit.register(_pool.terminate)
+            atexit.register(_stop_pool, _pool)
         return _pool
 
 

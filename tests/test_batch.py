@@ -2,6 +2,7 @@
 import csv
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shipped import BASIS
@@ -267,3 +268,56 @@ def test_a_batch_run_from_a_server_like_process_finishes_and_its_workers_do_not_
     *rows, said = done.stdout.splitlines()
     assert rows == [str(PARALLEL_FROM_ROWS * 2)] * 3
     assert said == "page not run True"  # and the server's own __main__ is its page again
+
+
+STOPPED_BY_A_SIGNAL = """
+import signal, sys, threading
+from pathlib import Path
+from policy.batch import PARALLEL_FROM_ROWS, quote_file
+from tests.shipped import BASIS
+stop = threading.Event()
+for sig in (signal.SIGINT, signal.SIGTERM):  # as the Streamlit server: a signal ends its loop, then the process exits
+    signal.signal(sig, lambda *_: stop.set())
+source = Path(sys.argv[1])
+source.write_text("provider,service,amount_paid,completion_pct,days_since_payment\\n"
+                  + "stepinto,ppc,1,0,0\\n" * (PARALLEL_FROM_ROWS * 2))
+print(quote_file(source, source.with_suffix(".out"), "cases.csv", basis=BASIS).rows, flush=True)
+stop.wait()
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_after_a_batch_a_signal_to_the_whole_process_group_stops_the_app_and_its_workers(tmp_path, signal_name):
+    """Ctrl-C in a terminal (SIGINT) and a stop of the service (SIGTERM) reach the app's workers as well as the app.
+    A worker killed while it held the pool's queue lock left the app waiting on it for ever at exit, after
+    "Stopping...": now the workers ignore Ctrl-C, and the exit waits on the pool's stop a few seconds at most."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from policy.batch import PARALLEL_FROM_ROWS, STOP_WAIT_S
+
+    app = subprocess.Popen([sys.executable, "-c", STOPPED_BY_A_SIGNAL, str(tmp_path / "cases.csv")],
+                           cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, start_new_session=True)
+    try:
+        assert app.stdout.readline().strip() == str(PARALLEL_FROM_ROWS * 2), app.stderr.read()[-2000:]
+        os.killpg(app.pid, getattr(signal, signal_name))
+        app.wait(timeout=STOP_WAIT_S + 10)
+        assert app.returncode == 0, app.stderr.read()[-2000:]
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the workers and their forkserver end with it
+            try:
+                os.killpg(app.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("processes of the app's group outlived it")
+    finally:
+        if app.poll() is None:
+            os.killpg(app.pid, signal.SIGKILL)
+            app.wait()
