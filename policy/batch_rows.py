@@ -126,7 +126,7 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
             data[name] = value
     problems += _dated(data, reading)
     failed = {p.column for p in problems}
-    if reading.column("paid_on") in failed and "days_since_payment" not in reading.columns:
+    if reading.column("paid_on") in failed and "days_since_payment" not in data:
         failed.add(reading.column("days_since_payment"))  # the days were to come from that date: not a second error
     try:
         scenario = Scenario.model_validate(data)

@@ -172,3 +172,15 @@ def test_a_date_that_cannot_be_read_is_one_error_and_messages_name_the_files_col
                          "socialbeat,website,8000,40,2026-03-04,no\n")
     assert rows[0]["error"].startswith("Payment date: 03/04/2026 could be") and ";" not in rows[0]["error"]
     assert rows[1]["error"] == "Work started: cannot be false when Completion is above 0; leave it unknown or set completion to 0"
+
+
+def test_a_date_that_cannot_be_read_is_one_error_where_the_days_cell_beside_it_is_blank():
+    """A file with both columns, some rows giving days and some a date: a row whose date cannot be read and whose
+    days are blank once said 'days_since_payment: is required' too, an error that was only the date's."""
+    _, rows = batch("provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n"
+                    "socialbeat,website,8000,40,,2026-13-40\n"
+                    "socialbeat,website,8000,40,5,\n"
+                    "socialbeat,website,8000,40,,\n")
+    assert rows[0]["error"] == "paid_on: 2026-13-40 is not a day of the calendar"
+    assert rows[1]["error"] == ""
+    assert rows[2]["error"] == "days_since_payment: is required"  # neither given: the days are what is missing
