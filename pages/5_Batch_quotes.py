@@ -92,9 +92,10 @@ def _problems(done: dict) -> None:
     columns = sorted({r["Column"] for r in rows})
     column = left.selectbox("Errors in column", [None, *columns], format_func=lambda c: "Any" if c is None else c,
                             key="batch_err_column")
-    words = right.text_input("Errors containing", key="batch_err_text", max_chars=200)
+    words = right.text_input("Errors containing", key="batch_err_text", max_chars=200,
+                             help="Words of the error or of the cell it is about (a provider's name, an amount).")
     shown = [r for r in rows if (column is None or r["Column"] == column)
-             and (not words or words.casefold() in r["Error"].casefold())]
+             and (not words or any(words.casefold() in r[c].casefold() for c in ("Error", "Value")))]
     st.dataframe(pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"]), hide_index=True, width="stretch")
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
