@@ -85,7 +85,7 @@ def _problems(done: dict) -> None:
     st.header("Errors")
     st.dataframe(pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
                                 "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]]),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", height="content")  # a few kinds: all in view, no scroll
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.message}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
@@ -167,7 +167,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                                "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
                                "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
         if len(table):
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", height="content")  # an 11th row once hid
             names = tuple(p.name for p in policies().values())
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         if done["errors"]:
