@@ -86,9 +86,29 @@ def _flag_value(spec: FieldSpec, value: Any) -> Any:
 def _scenario_from_flags(args: argparse.Namespace) -> dict[str, Any]:
     data = {spec.name: _flag_value(spec, getattr(args, spec.name)) for spec in FIELDS}
     for spec in FIELDS:
-        if spec.required and data[spec.name] is None:
+        if spec.required and data[spec.name] is None and not (spec.name == DAYS and data.get("paid_on")):
             raise InputError(spec.name, f"is required (give {spec.flag}, or --json and a scenario on stdin)")
     return {k: v for k, v in data.items() if v is not None}
+
+
+DAYS = "days_since_payment"
+
+
+def _counted_to(data: dict[str, Any], basis: Basis) -> dict[str, Any]:
+    """A payment date without days counts them to the day of the quote (--as-of, today by default), as a batch
+    row does (decisions.md 5 'batch dates') and the calculator does."""
+    if data.get(DAYS) is not None or not isinstance(data.get("paid_on"), str):
+        return data
+    day = basis.as_of
+    try:
+        paid = date.fromisoformat(data["paid_on"].strip())
+    except ValueError:
+        parse_scenario({**data, DAYS: 0}, basis)  # the scenario's own word on this date (not 'days ... required')
+        raise InputError("paid_on", "must be a date YYYY-MM-DD to count the days from") from None
+    if paid > day:
+        raise InputError("paid_on", f"{paid} is after the day of this quote ({day}); a request comes after the payment "
+                                    "(give days_since_payment, or --as-of the day of the request)")
+    return {**data, DAYS: (day - paid).days}
 
 
 CATALOG_GROUP = "refund_policy.catalog"  # the entry point the layer that owns the register declares
@@ -143,7 +163,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
     basis = _basis(args)
-    q = quote(parse_scenario(data, basis), basis)
+    q = quote(parse_scenario(_counted_to(data, basis), basis), basis)
     print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
     return 0
 
@@ -345,7 +365,8 @@ def build_parser() -> Parser:
 
     q = sub.add_parser("quote", help="quote one scenario", description=(
         "Quote one scenario. With --json: one JSON object on stdin, one quote as JSON on stdout. "
-        "Without: give the scenario as flags and read a summary."))
+        "Without: give the scenario as flags and read a summary. A payment date (paid_on) without "
+        "days_since_payment counts the days to the day of the quote (--as-of, today by default)."))
     q.add_argument("--json", action="store_true", help="read the scenario as JSON on stdin, print the quote as JSON")
     for spec in FIELDS:
         _add_field_flag(q, spec)

@@ -63,6 +63,32 @@ def test_quote_flags_print_a_summary():
     assert "Ask for the refund by day 7" in r.stdout
 
 
+def test_a_payment_date_alone_counts_the_days_to_the_day_of_the_quote_as_a_batch_row_does(tmp_path):
+    """The calculator and a batch row take a payment date without days; the single quote refused it."""
+    dated = {k: v for k, v in GOOD.items() if k != "days_since_payment"} | {"paid_on": "2026-11-20"}
+    r = run(["quote", "--json", "--shipped", "--as-of", "2026-11-25"], json.dumps(dated))
+    assert r.returncode == 0, r.stderr
+    q = json.loads(r.stdout)
+    assert (q["scenario"]["days_since_payment"], q["requested_on"]) == (5, "2026-11-25")
+    flags = ["quote", "--shipped", "--as-of", "2026-11-25", "--provider", "socialbeat", "--service", "website",
+             "--amount-paid", "5000", "--completion", "0", "--paid-on", "2026-11-20"]
+    assert run(flags).returncode == 0
+    source = tmp_path / "in.csv"
+    source.write_text("provider,service,amount_paid,completion_pct,paid_on,requested_on\n"
+                      "socialbeat,website,5000,0,2026-11-20,2026-11-25\n")
+    assert run(["batch", str(source), "-o", str(tmp_path / "out.csv"), "--shipped"]).returncode == 0
+    with (tmp_path / "out.csv").open(newline="") as f:
+        row = next(csv.DictReader(f))
+    assert (row["refund_min"], row["refund_max"]) == (q["refund_min"], q["refund_max"])  # the batch row says the same
+    later = run(["quote", "--json", "--shipped", "--as-of", "2026-11-19"], json.dumps(dated))
+    assert later.returncode == 2 and later.stderr.startswith("error: paid_on: 2026-11-20 is after the day of this quote")
+    for text, said in (("2026-13-40", "must be a valid date"), ("2026-11-20T00:00", "must be a date YYYY-MM-DD")):
+        bad = run(["quote", "--json", "--shipped"], json.dumps({**dated, "paid_on": text}))
+        assert bad.returncode == 2 and bad.stderr.startswith(f"error: paid_on: {said}"), bad.stderr  # not the days
+    both = run(["quote", "--json", "--shipped", "--as-of", "2026-11-25"], json.dumps({**dated, "days_since_payment": 2}))
+    assert json.loads(both.stdout)["scenario"]["days_since_payment"] == 2  # days given are the days
+
+
 BAD = [
     ("negative amount", {**GOOD, "amount_paid": "-5"}, "amount_paid"),
     ("non-numeric amount", {**GOOD, "amount_paid": "five"}, "amount_paid"),
