@@ -67,6 +67,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", value=max(paid_on, first), max_value=today, min_value=first,
                          key="el_paid_on")
+    if v["paid_on"] is not None and v["paid_on"] > today:  # said, not changed silently: the pages would disagree
+        st.info(e(f"The payment date you came with, {v['paid_on']:%d %b %Y}, is still to come. This form asks about "
+                  "a payment already made, so it starts at today; the calculator still quotes the planned payment."))
     said_started, said_delivered = answers("work_started"), answers("deliverables_provided")
     started = st.radio("Has the work started?", list(said_started), horizontal=True, key="el_started",
                        index=list(said_started.values()).index(v["work_started"]))
