@@ -29,7 +29,7 @@ from .explain import cite
 from .loader import policy_data
 from .models import Scenario
 from .money import to_cents
-from .schema import Amount, Clause, PolicyFile, Stage, Tier
+from .schema import Amount, Clause, PolicyFile, Stage, Tier, clause_key
 from .taxonomy import DECISIONS, SERVICES
 
 Severity = Literal["error", "warning", "info"]
@@ -53,6 +53,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "quote-vs-amount": ("error", "a rule's clause states a refund percent its amounts do not give"),
     "reading-outside-band": ("error", "a reading of an ambiguity gives an amount outside its tier's band"),
     "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
+    "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
 }
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
@@ -124,7 +125,7 @@ def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optio
         *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy),
         *_readings_outside(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
-        *(_unchanged_readings(previous, policy) if previous is not None and previous.id == policy.id else ()),
+        *(_unchanged(previous, policy) if previous is not None and previous.id == policy.id else ()),
     ]
     return [*(_explained(policy, f) for f in found), *_unmatched(policy, found, text is not None)]
 
@@ -382,6 +383,34 @@ def _amount_words(a: Amount) -> str:
     if a.cap_pct is not None:
         words += f", at most {a.cap_pct.normalize():f}% of the base"
     return words + "".join(f" plus {_amount_words(p)}" for p in a.plus)
+
+
+def _unchanged(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
+    """What an edit left as it was while the amounts it was about changed."""
+    yield from _unchanged_readings(previous, policy)
+    yield from _unchanged_quotes(previous, policy)
+
+
+def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
+    """A tier's end that moved (sb_web_design_concepts' maximum from 50% to 60%) while the clause deciding it,
+    unchanged, still states the old percent ('50% Refund: ...'): the quote a client is shown says another number
+    than the refund. (A tier may state one percent and give a wider band by design: only the edit is flagged.)"""
+    before = {rule: tier for _sid, rule, _stage, tier in _tiers(previous)}
+    for _sid, rule, _stage, tier in _tiers(policy):
+        old = before.get(rule)
+        if old is None:
+            continue
+        kept = {clause_key(c) for c in old.clauses}
+        for end in ("min", "max"):
+            was, now = getattr(old, end), getattr(tier, end)
+            if was == now:
+                continue
+            for c in tier.clauses:
+                stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
+                if end in ENDS.get(c.role, ()) and clause_key(c) in kept and was.pct in stated and now.pct not in stated:
+                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {_amount_words(was)} to "
+                                   f"{_amount_words(now)} in this edit, but its clause {cite(c.section)} still says "
+                                   f"'{c.quote}'", rule, about=f"{tier.id}, {end}")
 
 
 def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
