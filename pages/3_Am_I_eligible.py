@@ -163,6 +163,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
                 with st.expander("Why: the policy's own words"):
+                    if unsettled is not None:  # the client gave no such case: say whose words these are
+                        st.caption(e(f"For the case that refunds the most ({case_words(q)}); the other cases your "
+                                     "answers leave open are under the clauses of their own stages."))
                     show.explanation(q, for_client=True)
                 show.actions(q, state.share_link, unsettled=unsettled)
                 st.divider()

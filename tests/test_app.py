@@ -736,6 +736,8 @@ def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent
     assert "progress not known" in text and "0% of the work done" not in text
     refund = next(m for m in at.metric if m.label == "Refund").value
     assert " - " in refund  # a range over every completion, not the quote at 0%
+    why = next(x for x in at.expander if x.label == "Why: the policy's own words")
+    assert any(plain(c.value).startswith("For the case that refunds the most (") for c in why.caption)  # not the client's
 
 
 def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
