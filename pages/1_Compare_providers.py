@@ -11,7 +11,7 @@ from policy.compare import compare_rows
 from policy.curves import most_generous
 from policy.markdown import md_escape
 from policy.money import cents_int
-from ui import cache, charts, page, state
+from ui import cache, charts, page, show, state
 from ui.registry import basis, policies
 from ui.tables import readable
 
@@ -71,5 +71,6 @@ def heatmaps() -> None:
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION):
     state.sidebar()
+    show.versions_in_force(state.values().get("paid_on"))  # each provider's, as Policy terms says them
     by_completion()
     heatmaps()

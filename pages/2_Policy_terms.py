@@ -6,7 +6,7 @@ from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
 from policy.terms import NOT_STATED, ambiguity_table, terms_csv
 from store.access import Permission
-from ui import page, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
+from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
 from ui.registry import catalog, policies
 
@@ -16,8 +16,7 @@ with page.opened("pages/2_Policy_terms.py",
 
     paid_on = state.values().get("paid_on")  # the scenario's payment date picks the versions, as on every page
     registry = policies(paid_on)
-    st.caption(e(f"The versions in force for a payment on {paid_on:%d %b %Y}." if paid_on else
-                 "The versions in force today (a payment date in the scenario picks those of its day)."))
+    show.versions_in_force(paid_on)
     header = st.columns([1.2] + [2] * len(registry))
     header[0].markdown("**Term**")
     for col, policy in zip(header[1:], registry.values()):

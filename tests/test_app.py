@@ -652,6 +652,17 @@ def test_a_link_made_on_an_earlier_day_says_so_and_one_click_asks_today():
     assert not any("That date has passed" in plain(i.value) for i in at.info)
 
 
+def test_compare_and_policy_terms_say_the_versions_they_show_alike():
+    """Compare never said which version or payment date it used; Policy terms did."""
+    said = {}
+    for page in ("pages/1_Compare_providers.py", "pages/2_Policy_terms.py"):
+        at = app(page, provider="socialbeat", service="website", paid_on="2026-01-01")
+        said[page] = [plain(c.value) for c in at.caption if "versions in force" in c.value]
+    assert said["pages/1_Compare_providers.py"] == said["pages/2_Policy_terms.py"]
+    (line,) = said["pages/1_Compare_providers.py"]
+    assert line.startswith("The versions in force for a payment on 01 Jan 2026: ") and "Social Beat Digital version " in line
+
+
 @pytest.mark.parametrize("paid", [date(2026, 1, 1), date(2025, 6, 1)])
 def test_an_old_payment_date_works_on_every_page(paid):
     for page in ("app.py", "pages/3_Am_I_eligible.py", "pages/1_Compare_providers.py"):

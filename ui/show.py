@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Optional
 
@@ -32,7 +33,7 @@ from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.taxonomy import SERVICES
 from store.access import Actor, Permission
 from ui.identity import may
-from ui.registry import basis
+from ui.registry import basis, policies
 
 
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
@@ -65,6 +66,14 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
     st.markdown("\n\n".join(lines))
+
+
+def versions_in_force(paid_on: Optional[date]) -> None:
+    """Which version of each policy a page shows: those in force on the scenario's payment date (today without
+    one), said on every page that shows more than one provider."""
+    named = ", ".join(f"{p.name} version {p.version}" for p in policies(paid_on).values())
+    st.caption(e(f"The versions in force for a payment on {paid_on:%d %b %Y}: {named}." if paid_on else
+                 f"The versions in force today (a payment date in the scenario picks those of its day): {named}."))
 
 
 def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
