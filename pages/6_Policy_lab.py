@@ -35,7 +35,7 @@ from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
 from policy.schema import VERSION_MAX, PolicyFile
 from policy.taxonomy import SERVICES
-from policy.versions import Basis, Version
+from policy.versions import Basis, Catalog, Version
 from store import Actor, Forbidden, SaveError
 from store.policy_versions import REASON_MAX, LintRefused
 from ui import charts, page, state
@@ -114,6 +114,14 @@ def grid_editor(grid: Grid, policy: PolicyFile, key: str) -> pd.DataFrame:
     config = {c: st.column_config.Column(LABELS[c], disabled=c in grid.fixed) for c in grid.names}
     return st.data_editor(pd.DataFrame(rows_of(grid, policy), columns=list(grid.names)), key=key, hide_index=True,
                           num_rows="fixed", width="stretch", column_config=config)
+
+
+def _number_follows_date(versions: Catalog, provider: str) -> None:
+    """A new date, a new number offered (numbers are dates here), unless the author typed one of their own."""
+    offered = st.session_state.get("lab_number_offered")
+    if offered is not None and st.session_state.get("lab_number") == offered:
+        st.session_state["lab_number"] = st.session_state["lab_number_offered"] = versions.free_version(
+            provider, st.session_state["lab_when"])
 
 
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
@@ -268,11 +276,12 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     if st.session_state.get("lab_number_for") != (suffix, own):  # another provider, version or upload: start again
         st.session_state["lab_when"] = (own and base.effective_from) or date.today() + timedelta(days=1)
         st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
+        st.session_state["lab_number_offered"] = None if own else st.session_state["lab_number"]
         st.session_state["lab_number_for"] = (suffix, own)
     number = left.text_input("New version's number", key="lab_number",  # its limit is said, not cut (schema)
                              help=f"Unique for the provider, at most {VERSION_MAX} characters; a shipped version's "
-                                  "number is taken.")
-    when = right.date_input("Effective from", key="lab_when")
+                                  "number is taken. It follows the date until you type your own.")
+    when = right.date_input("Effective from", key="lab_when", on_change=_number_follows_date, args=(found, base.id))
 
     new: PolicyFile | None
     try:

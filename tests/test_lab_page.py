@@ -238,6 +238,16 @@ def test_the_new_versions_number_and_date_follow_the_version_shown():
     assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == ("2027-03", date(2027, 3, 1))
 
 
+def test_the_offered_number_follows_the_date_until_the_author_types_one():
+    """Numbers are dates: a version set to start on 9 Dec kept the number of the day it was first offered."""
+    at = lab()
+    at.date_input(key="lab_when").set_value(date(2027, 2, 1)).run()
+    assert at.text_input(key="lab_number").value == "2027-02-01"
+    at.text_input(key="lab_number").input("spring terms").run()
+    at.date_input(key="lab_when").set_value(date(2027, 3, 1)).run()
+    assert at.text_input(key="lab_number").value == "spring terms"  # the author's own stays
+
+
 def test_the_lab_lists_the_linters_findings_whole_with_their_ambiguity_ids():
     at = lab()
     (findings,) = [t.value for t in at.table if "Known as" in t.value]
