@@ -13,6 +13,7 @@ from policy.quoting import with_policy
 from policy.records import NAME_MAX
 from policy.taxonomy import SERVICES
 from store import Filters, Forbidden
+from store.access import Actor
 from store.register import SORTS, register_csv
 from ui import cache, page, show, state
 from ui.codec import from_scenario, request_today
@@ -109,7 +110,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             st.header(f"Quote #{saved.id}")
             batch_of = (f" Batch {batches.get(saved.batch_id, f'#{saved.batch_id}')}, row {saved.batch_row}."
                         if saved.batch_id is not None else "")
-            st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or 'someone unnamed'}; "
+            st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or Actor.local_user().label}; "
                          f"client {saved.client_name or '-'}, reference {saved.client_ref or '-'}.{batch_of}"))
             if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
                 st.text(f"Note: {saved.note}")

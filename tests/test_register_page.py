@@ -49,6 +49,20 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
     assert "Today's policy and date give the same answer." in captions
 
 
+def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_audit_trail(url):
+    """It read 'saved by someone unnamed' while the audit trail said 'the local user'."""
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.button(key="save_quote").click().run()
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "UTC by the local user; client -" in said and "unnamed" not in said
+    at.switch_page("pages/7_Audit_trail.py").run()
+    saved = at.dataframe[0].value.query("Action == 'quote saved'")
+    assert list(saved["Who"]) == ["the local user"]  # the same words
+
+
 def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back(url):
     store = QuoteStore.open(url)
     paid = date.today() - timedelta(days=40)
