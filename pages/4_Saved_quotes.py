@@ -12,8 +12,7 @@ from policy.money import format_range
 from policy.quoting import with_policy
 from policy.records import NAME_MAX
 from policy.taxonomy import SERVICES
-from store import Filters, Forbidden
-from store.access import Actor
+from store import Actor, Filters, Forbidden
 from store.register import SORTS, register_csv
 from ui import cache, page, show, state
 from ui.codec import from_scenario, request_today
