@@ -89,9 +89,9 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort, by=me)),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
         ids = [r.id for r in rows]
-        wanted = st.session_state.get("register_open")
-        if wanted in ids and st.session_state.get("reg_pick") != wanted:
-            st.session_state["reg_pick"] = wanted
+        wanted = st.session_state.get("register_open")  # the quote just saved, or restored from here: opened once
+        if wanted in ids:  # (kept, it took back the choice of every other quote)
+            st.session_state["reg_pick"] = st.session_state.pop("register_open")
         by_id = {r.id: r for r in rows}
         pick = st.selectbox("Open a saved quote", [None, *ids], key="reg_pick",
                             format_func=lambda i: "Choose one" if i is None else
@@ -143,6 +143,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             act = st.columns(3)
             if act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
+                st.session_state["register_open"] = saved.id  # Back comes to it open, as it was left
                 st.switch_page("app.py")
             if not store.may_delete(saved, me):
                 act[1].caption("Only the person who saved it, or an admin, may delete it.")

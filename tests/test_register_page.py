@@ -63,6 +63,24 @@ def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_a
     assert list(saved["Who"]) == ["the local user"]  # the same words
 
 
+def test_after_a_save_another_quote_can_be_opened_and_a_restored_one_is_open_on_coming_back(url):
+    """The quote just saved opened on Saved quotes, and then took back the choice of every other one."""
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    at.session_state["downloads_open"] = True
+    at.run()
+    for client in ("First Client", "Second Client"):
+        at.text_input(key="client_name").input(client)
+        at.button(key="save_quote").click().run()
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    assert at.selectbox(key="reg_pick").value == 2  # the quote just saved is open
+    at.selectbox(key="reg_pick").set_value(1).run()
+    at.run()
+    assert at.selectbox(key="reg_pick").value == 1
+    at.button(key="reg_restore").click().run()
+    at.switch_page("pages/4_Saved_quotes.py").run()  # as Back does: the quote restored is open again
+    assert at.selectbox(key="reg_pick").value == 1
+
+
 def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back(url):
     store = QuoteStore.open(url)
     paid = date.today() - timedelta(days=40)
