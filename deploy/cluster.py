@@ -224,13 +224,39 @@ def kill(pid: int, group: bool = False) -> None:
         with contextlib.suppress(ChildProcessError):  # our own child: reaped, else it lingers as a zombie that
             if os.waitpid(pid, os.WNOHANG)[0] == pid:  # answers kill(pid, 0), and each stop waited its 5 s out
                 return
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if gone(pid, group):
             return
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL) if group else os.kill(pid, signal.SIGKILL)
+
+
+def gone(pid: int, group: bool = False) -> bool:
+    """The process (with `group`, every process of its group) has exited: there is none, or only zombies their
+    parent has not reaped yet. `down` runs in another process than the `up` that started the cluster, so it cannot
+    reap them itself, and kill(pid, 0) answers for a zombie: each of its six processes waited 2 s for init."""
+    try:
+        os.killpg(pid, 0) if group else os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    states = _states()
+    if states is None:  # no /proc: only kill(pid, 0) can say
+        return False
+    if group:
+        return all(state == "Z" for state, pgrp in states.values() if pgrp == pid)
+    return states.get(pid, ("Z", 0))[0] == "Z"
+
+
+def _states() -> dict[int, tuple[str, int]] | None:
+    """Each process's state letter and process group, from /proc (None where there is no /proc)."""
+    if not Path("/proc/self/stat").exists():
+        return None
+    found: dict[int, tuple[str, int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            found[int(stat.parent.name)] = (state, int(pgrp))
+    return found
 
 
 def stop_replica(cluster: Cluster, name: str) -> None:

@@ -24,3 +24,31 @@ def test_a_port_taken_at_the_start_is_tried_elsewhere_and_other_failures_are_not
     monkeypatch.setattr(cluster, "up", broken)
     with pytest.raises(RuntimeError, match="cannot be reached"):
         clusters.up_somewhere(tmp_path / "d")
+
+
+def test_stopping_a_process_that_exited_but_is_not_reaped_returns_at_once():
+    """`down` runs in another process than the `up` that started the cluster, so what it stops lingers as a
+    zombie until init reaps it, and kill(pid, 0) answers for a zombie: each of six processes waited 2 s."""
+    import subprocess
+    import time
+
+    # a child of a shell that execs into a process that never reaps it: a zombie that is not ours
+    holder = subprocess.Popen(["sh", "-c", "sleep 0.1 & echo $!; exec sleep 30"], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        zombie = int(holder.stdout.readline())
+        deadline = time.monotonic() + 5
+        while not cluster.gone(zombie) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cluster.gone(zombie)
+        started = time.monotonic()
+        cluster.kill(zombie)
+        assert time.monotonic() - started < 0.5
+        assert not cluster.gone(holder.pid)  # a live process is not gone
+        assert not cluster.gone(holder.pid, group=True)  # nor a group with one alive in it, beside its zombie
+        holder.kill()
+        holder.wait()
+        assert cluster.gone(holder.pid, group=True)  # what is left of it (the zombie, if not yet reaped) is gone
+    finally:
+        holder.kill()
+        holder.wait()
