@@ -25,6 +25,7 @@ from policy import InputError
 from store.access import Actor, Permission, RoleMap
 from store.audit import AuditLog
 from ui.records import register
+from ui.scroll import script_frame
 
 REQUIRE_SIGN_IN = "REFUND_REQUIRE_SIGN_IN"  # "1": never fall back to local mode (a deployment sets it)
 Mode = Literal["sign-in", "local", "closed"]
@@ -94,19 +95,18 @@ RETURN = "refund-return-after-sign-in"  # the tab's sessionStorage key: where a 
 SIGN_IN_KEYS = ("sign_in", "sign_in_page")
 
 
-def _remember_where_sign_in_starts() -> None:
+def _remember_where_sign_in_starts(button: str) -> None:
     """Drawn with a sign-in button. Streamlit's sign-in always comes back to the app's root, so when the button is
     clicked the address (the page and its scenario) is kept in the tab's sessionStorage to return to. The click
     is caught in the page itself (one listener per tab), before the server hears of it. Nothing from a user
     reaches the script."""
     selectors = json.dumps(", ".join(f".st-key-{k}" for k in SIGN_IN_KEYS))
-    st.iframe(
-        "<script>const w = window.parent; if (!w.__refundSignIn) { w.__refundSignIn = true;"
-        "w.document.addEventListener('click', (event) => {"
-        f"if (event.target.closest({selectors})) w.sessionStorage.setItem({json.dumps(RETURN)},"
-        "w.location.pathname + w.location.search); }, true); }</script>",
-        height="content",
-    )
+    script = ("<script>const w = window.parent; if (!w.__refundSignIn) { w.__refundSignIn = true;"
+              "w.document.addEventListener('click', (event) => {"
+              f"if (event.target.closest({selectors})) w.sessionStorage.setItem({json.dumps(RETURN)},"
+              "w.location.pathname + w.location.search); }, true); }</script>")
+    with script_frame(f"{button}_start"):  # out of the flow: no empty 150 px box under the button
+        st.iframe(script, height="content")
 
 
 def return_after_sign_in(access: Access) -> None:
@@ -117,16 +117,16 @@ def return_after_sign_in(access: Access) -> None:
     landed = urlparse(st.context.url or "")
     if landed.path not in ("", "/") or landed.query:
         return
-    st.iframe(
+    script = (
         f"<script>const w = window.parent; const back = w.sessionStorage.getItem({json.dumps(RETURN)});"
         f"if (back) {{ w.sessionStorage.removeItem({json.dumps(RETURN)});"
         # where it landed already (a sign-in from the root) it stays: a second load of the same page is no return;
         # a link in the page itself, followed: the sandboxed frame may not navigate the page, the page may
         "const here = w.location.pathname + w.location.search;"
         "if (back.startsWith('/') && !back.startsWith('//') && back !== here) { const a = w.document.createElement('a');"
-        "a.href = back; w.document.body.appendChild(a); a.click(); } }</script>",
-        height="content",
-    )
+        "a.href = back; w.document.body.appendChild(a); a.click(); } }</script>")
+    with script_frame("sign_in_return"):  # out of the flow: no empty 150 px box above the page menu
+        st.iframe(script, height="content")
 
 
 LOCAL_NOTICE = ("Local mode: no sign-in is configured, so you have every role on this computer. Before anyone "
@@ -143,7 +143,7 @@ def account(access: Access) -> None:
             if who.anonymous:
                 if st.button("Staff sign-in", key="sign_in", width="stretch"):
                     st.login()
-                _remember_where_sign_in_starts()
+                _remember_where_sign_in_starts("sign_in")
             else:
                 roles = ", ".join(r.label for r in sorted(who.roles, key=lambda r: r.value)) or "no staff role"
                 st.caption(f"Signed in: {who.label} ({roles})")
@@ -162,7 +162,7 @@ def refuse(access: Access, needed: Permission, page: str) -> None:
         st.info(f"This page is for staff: sign in with a role that may {needed.value}.")
         if st.button("Sign in", key="sign_in_page", type="primary"):
             st.login()
-        _remember_where_sign_in_starts()
+        _remember_where_sign_in_starts("sign_in_page")
     else:
         st.error(f"Your role does not include this page: it needs a role that may {needed.value}. Roles are "
                  "given in the app's sign-in configuration: ask whoever runs this app if you need it.")

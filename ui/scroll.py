@@ -3,6 +3,7 @@ browser keeps the scroll position, so an answer drawn above it would appear off 
 import json
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 
 def into_view(key: str, nonce: int = 0) -> None:
@@ -11,8 +12,14 @@ def into_view(key: str, nonce: int = 0) -> None:
     each request a new iframe: the browser keeps an identical one without running it again. (st.iframe: the
     components.html it replaces is deprecated.)"""
     selector = json.dumps(f".st-key-{key}")
-    with st.container(key=f"scroll_script_{key}"):  # out of the page's flow (page.css): no 150 px empty frame
+    with script_frame(f"scroll_{key}"):
         _script(selector, nonce)
+
+
+def script_frame(name: str) -> DeltaGenerator:
+    """A container for a frame that only runs a script: out of the page's flow (page.css), so it leaves no empty
+    150 px box where it is drawn."""
+    return st.container(key=f"script_frame_{name}")
 
 
 def _script(selector: str, nonce: int) -> None:

@@ -63,6 +63,15 @@ def refused(page, words: str) -> None:
     assert page.get_by_test_id("stDownloadButton").count() == 0
 
 
+def no_empty_frame(page) -> None:
+    """The frames that only run a script (where a sign-in started, the way back) take no room: each drew an empty
+    150 px box, above the page menu once signed in and under "Staff sign-in" before."""
+    boxes = page.evaluate("""() => [...document.querySelectorAll('iframe')].map(f => {
+      const box = f.closest('[class*="st-key-script_frame_"]');
+      return box ? box.getBoundingClientRect().height : f.getBoundingClientRect().height; })""")
+    assert boxes and all(h <= 1 for h in boxes), boxes
+
+
 def save_a_quote(page, client: str) -> None:
     page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
     page.get_by_label("Client name (optional)").fill(client)
@@ -76,6 +85,7 @@ def test_anyone_is_offered_the_public_pages_and_every_protected_url_asks_to_sign
     person.goto(app_with_sign_in)
     wait_ready(person)
     has_menu(person, PUBLIC)
+    no_empty_frame(person)  # the sidebar's sign-in button and its script
     person.get_by_test_id("stPopoverButton").filter(has_text="Download or share").click()
     expect(person.get_by_role("button", name="Summary (PDF)", exact=True)).to_be_visible()
     assert person.get_by_role("button", name="Quote as JSON").count() == 0
@@ -140,6 +150,9 @@ def test_signing_in_comes_back_to_the_page_and_scenario_it_started_from(app_with
     expect(person.get_by_test_id("stSlider").filter(has_text="Project completion (%)").get_by_role("slider")
            ).to_have_value("40")
     expect(person.get_by_text("Step-Into, Online advertising", exact=False).first).to_be_visible()
+    person.goto(f"{base}/")  # the root, where a sign-in lands and the way back is drawn once per session
+    wait_ready(person)
+    no_empty_frame(person)
 
 
 def test_signing_in_from_a_refused_page_comes_back_to_that_page(app_with_sign_in, person):
