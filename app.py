@@ -17,6 +17,7 @@ def calculator() -> None:
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
+            show.restored_from(cache.key(scenario))
             show.headline(q, cache.cached_assumption(cache.key(scenario)))
             show.actions(q, state.share_link, save=True)
     state.sliders()  # also when the scenario is invalid: a slider may be what fixes it

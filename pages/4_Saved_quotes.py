@@ -144,6 +144,9 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             if act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
                 st.session_state["register_open"] = saved.id  # Back comes to it open, as it was left
+                restored, _ = state.scenario_of(values)  # as the calculator reads the values (5000 is 5000.00)
+                if restored is not None:  # the calculator says where the case came from
+                    st.session_state[show.RESTORED] = (saved.id, cache.key(restored))
                 st.switch_page("app.py")
             if not store.may_delete(saved, me):
                 act[1].caption("Only the person who saved it, or an admin, may delete it.")

@@ -77,6 +77,9 @@ def test_after_a_save_another_quote_can_be_opened_and_a_restored_one_is_open_on_
     at.run()
     assert at.selectbox(key="reg_pick").value == 1
     at.button(key="reg_restore").click().run()
+    assert any(c.value == "Restored from saved quote #1: the case as it was saved." for c in at.caption)
+    at.slider(key="w_completion_pct").set_value(40).run()  # another case now: no longer the saved one
+    assert not any(c.value.startswith("Restored from saved quote") for c in at.caption)
     at.switch_page("pages/4_Saved_quotes.py").run()  # as Back does: the quote restored is open again
     assert at.selectbox(key="reg_pick").value == 1
 
@@ -94,6 +97,7 @@ def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back
     at.button(key="reg_restore").click().run()
     assert at.session_state[KEY]["paid_on"] == paid and at.session_state[KEY]["days_since_payment"] == 3
     assert refunds(at) == ["$4,500.00 - $4,900.00"]  # the calculator, on the scenario as it was given
+    assert any(c.value == f"Restored from saved quote #{qid}: the case as it was saved." for c in at.caption)
 
 
 def test_filters_sort_pages_and_delete_with_confirmation(url):

@@ -68,6 +68,21 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     st.markdown("\n\n".join(lines))
 
 
+RESTORED = "restored_from"  # (saved quote's number, its scenario's cache key), set by Saved quotes' Restore
+
+
+def restored_from(scenario_key: str) -> None:
+    """Where a scenario restored from Saved quotes came from, while it is still that scenario (a change of it
+    forgets the note)."""
+    restored = st.session_state.get(RESTORED)
+    if restored is None:
+        return
+    if restored[1] != scenario_key:
+        st.session_state.pop(RESTORED)
+        return
+    st.caption(f"Restored from saved quote #{int(restored[0])}: the case as it was saved.")
+
+
 def versions_in_force(paid_on: Optional[date]) -> None:
     """Which version of each policy a page shows: those in force on the scenario's payment date (today without
     one), said on every page that shows more than one provider."""
