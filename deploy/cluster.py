@@ -239,24 +239,19 @@ def gone(pid: int, group: bool = False) -> bool:
         os.killpg(pid, 0) if group else os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    states = _states()
-    if states is None:  # no /proc: only kill(pid, 0) can say
+    if not Path("/proc/self/stat").exists():  # no /proc: only kill(pid, 0) can say
         return False
-    if group:
-        return all(state == "Z" for state, pgrp in states.values() if pgrp == pid)
-    return states.get(pid, ("Z", 0))[0] == "Z"
+    stats = Path("/proc").glob("[0-9]*/stat") if group else [Path(f"/proc/{pid}/stat")]
+    return all(state == "Z" for state, pgrp in map(_state, stats) if pgrp == pid or not group)
 
 
-def _states() -> dict[int, tuple[str, int]] | None:
-    """Each process's state letter and process group, from /proc (None where there is no /proc)."""
-    if not Path("/proc/self/stat").exists():
-        return None
-    found: dict[int, tuple[str, int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
-            found[int(stat.parent.name)] = (state, int(pgrp))
-    return found
+def _state(stat: Path) -> tuple[str, int]:
+    """A process's state letter and process group, from its /proc stat ('Z', 0 where it is gone meanwhile)."""
+    try:
+        state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        return state, int(pgrp)
+    except (OSError, IndexError, ValueError):
+        return "Z", 0
 
 
 def stop_replica(cluster: Cluster, name: str) -> None:
