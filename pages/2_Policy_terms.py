@@ -9,6 +9,7 @@ from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
 from ui.registry import catalog, policies
+from ui.tables import wrapped
 
 with page.opened("pages/2_Policy_terms.py",
            caption="Every cell quotes the policy, with its section. 'Not stated' means the policy file gives no entry for "
@@ -49,8 +50,8 @@ with page.opened("pages/2_Policy_terms.py",
                 st.markdown(f"**{e(ident + a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
                 st.caption(e(f"Adopted: {a.adopted}"))
-            table = ambiguity_table(policy)
-            st.dataframe(table if staff else table.drop(columns=["id"]), hide_index=True, width="stretch")
+            table = ambiguity_table(policy) if staff else ambiguity_table(policy).drop(columns=["id"])
+            st.dataframe(table, hide_index=True, width="stretch", **wrapped(table, wide=("readings", "adopted")))
 
     st.header("The texts")
     for policy in registry.values():

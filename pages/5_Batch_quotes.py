@@ -24,6 +24,7 @@ from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import basis, policies
 from ui.show import SAVE_LABELS
+from ui.tables import wrapped
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
@@ -70,10 +71,10 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
 
 def _spellings() -> None:
     """What a cell may say, column by column (the template's columns)."""
-    st.dataframe(pd.DataFrame([{"Column": f.name, "Also headed": f.label, "A cell may say": SPELLINGS[f.kind]}
-                               for f in FIELDS] + [{"Column": REQUESTED, "Also headed": "Request date",
-                                                    "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"}]),
-                 hide_index=True, width="stretch")
+    spellings = pd.DataFrame([{"Column": f.name, "Also headed": f.label, "A cell may say": SPELLINGS[f.kind]}
+                              for f in FIELDS] + [{"Column": REQUESTED, "Also headed": "Request date",
+                                                   "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"}])
+    st.dataframe(spellings, hide_index=True, width="stretch", **wrapped(spellings, wide=("A cell may say",)))
     st.caption("A row may give paid_on (and requested_on) instead of days_since_payment: the days are counted "
                "between them, the day of the run standing in for a missing request date. Blank, unknown or n/a: not "
                "known.")
@@ -83,9 +84,10 @@ def _problems(done: dict) -> None:
     """The errors on the page, so nobody has to download a file to learn what went wrong: by kind with counts
     and first rows, then the rows with errors, filtered by column or words."""
     st.header("Errors")
-    st.dataframe(pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
-                                "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]]),
-                 hide_index=True, width="stretch", height="content")  # a few kinds: all in view, no scroll
+    kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
+                           "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
+    st.dataframe(kinds, hide_index=True, width="stretch", height="content",  # a few kinds: all in view, no scroll
+                 **wrapped(kinds, wide=("Error",), narrow=("Rows",)))
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.message}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
@@ -96,7 +98,8 @@ def _problems(done: dict) -> None:
                              help="Words of the error or of the cell it is about (a provider's name, an amount).")
     shown = [r for r in rows if (column is None or r["Column"] == column)
              and (not words or any(words.casefold() in r[c].casefold() for c in ("Error", "Value")))]
-    st.dataframe(pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"]), hide_index=True, width="stretch")
+    errors = pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"])
+    st.dataframe(errors, hide_index=True, width="stretch", **wrapped(errors, wide=("Error",), narrow=("Row",)))
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""

@@ -16,6 +16,7 @@ from policy.batch_report import rows_json, template_csv
 from store import Filters, QuoteStore
 from store.config import ENV_URL
 from tests.actors import ADA, PAT
+from ui.tables import WRAP_ROW_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ("provider,Amount Paid,service,completion_pct,days_since_payment,note\n"
@@ -63,6 +64,9 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert kinds["Error"][0].startswith("must be one of itmedia (ITMediaSolutions.us)")
     listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Value", "Error"])
     assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"] and list(listed["Value"]) == ["acme"]
+    sentences = [d.proto for d in at.dataframe if {"Error", "A cell may say"} & set(d.value.columns)]
+    assert len(sentences) == 3 and all(p.row_height >= WRAP_ROW_PX > 64 for p in sentences)  # the grid wraps a cell's
+    # text only in rows over 4 rem (64 px): a long error (the provider's list of names) is read whole, not cut off
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut

@@ -1,9 +1,11 @@
-"""Chart data as tables people read: exact cents shown as dollars, without a float in between."""
+"""Tables people read: chart data with exact cents shown as dollars (without a float in between), and tables of
+sentences that wrap instead of being cut off."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pandas as pd
+import streamlit as st
 
 from policy.money import format_usd
 
@@ -19,3 +21,19 @@ def readable(data: pd.DataFrame) -> pd.DataFrame:
             out[column.replace("_cents", "")] = out.pop(column).map(dollars)
     return out
 
+
+
+LINE_PX, LINE_CHARS, LINES_MAX = 19, 55, 6  # a line of a 'large' (400 px) column, about how much it holds
+PAD_PX = 14  # a row's padding, above and below its text
+WRAP_ROW_PX = PAD_PX + 3 * LINE_PX  # 71: Streamlit's grid wraps a cell's text only in rows over 4 rem (64 px)
+
+
+def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] = ()) -> dict:
+    """st.dataframe's arguments for a table of sentences (errors, readings): rows tall enough that its longest
+    sentence wraps whole (up to LINES_MAX lines) instead of being cut off at the cell's edge, its `wide` columns
+    given the room, `narrow` ones little."""
+    longest = max((len(str(v)) for name in wide if name in frame for v in frame[name]), default=0)
+    lines = min(-(-longest // LINE_CHARS), LINES_MAX)
+    config = {name: st.column_config.TextColumn(width="large") for name in wide}
+    config.update({name: st.column_config.Column(width="small") for name in narrow})
+    return {"row_height": max(WRAP_ROW_PX, PAD_PX + LINE_PX * lines), "column_config": config}

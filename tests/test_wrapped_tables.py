@@ -1,0 +1,22 @@
+"""Tables of sentences (errors, readings) wrap a long cell whole instead of cutting it off at the cell's edge:
+Streamlit's grid wraps only in rows taller than 4 rem (64 px), so the row is made as tall as the longest one needs."""
+import pandas as pd
+import pytest
+
+from ui.tables import LINE_CHARS, LINE_PX, LINES_MAX, PAD_PX, WRAP_ROW_PX, wrapped
+
+
+@pytest.mark.parametrize("chars, height", [
+    (0, WRAP_ROW_PX), (10, WRAP_ROW_PX), (3 * LINE_CHARS, WRAP_ROW_PX),  # up to 3 lines: the least wrapping row
+    (3 * LINE_CHARS + 1, PAD_PX + 4 * LINE_PX), (5 * LINE_CHARS, PAD_PX + 5 * LINE_PX),
+    (LINES_MAX * LINE_CHARS, PAD_PX + LINES_MAX * LINE_PX), (10_000, PAD_PX + LINES_MAX * LINE_PX),  # a huge cell: capped
+])
+def test_a_row_is_as_tall_as_its_longest_sentence_needs(chars, height):
+    frame = pd.DataFrame({"Row": [1, 2], "Error": ["short", "x" * chars], "Value": ["y" * 10_000, ""]})
+    made = wrapped(frame, wide=("Error",), narrow=("Row",))
+    assert made["row_height"] == height > 64  # only the wide columns count: a long Value is not read in full here
+    assert set(made["column_config"]) == {"Error", "Row"}
+
+
+def test_a_wide_column_the_table_lacks_is_no_error():
+    assert wrapped(pd.DataFrame({"Row": []}), wide=("Error",))["row_height"] == WRAP_ROW_PX
