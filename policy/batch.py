@@ -285,13 +285,34 @@ STOP_WAIT_S = 3.0  # what the pool's own stop may take at exit (it takes a few h
 
 
 def _stop_pool(pool: multiprocessing.pool.Pool) -> None:
-    """At exit: the workers stopped, without waiting for ever. A signal to the whole process group (a service
-    manager's stop, a kill of the group) can end a worker while it holds the pool's queue lock, and Pool.terminate
-    then waits on that lock for good: the app hung on "Stopping..." after a batch. Past STOP_WAIT_S the exit goes
-    on, and multiprocessing's own exit handler ends the workers left."""
+    """The workers stopped, without waiting for ever. A signal to the whole process group (a service manager's
+    stop, a kill of the group) can end a worker while it holds the pool's queue lock, and Pool.terminate then waits
+    on that lock for good: the app hung on "Stopping..." after a batch. Past STOP_WAIT_S the exit goes on, and
+    multiprocessing's own exit handler ends the workers left."""
     stopping = threading.Thread(target=pool.terminate, name="batch-pool-stop", daemon=True)
     stopping.start()
     stopping.join(STOP_WAIT_S)
+
+
+_exiting = threading.Event()  # set at exit: no worker starts from then on
+
+
+def _at_exit() -> None:
+    """The workers stopped before multiprocessing's own exit handler runs (registered after it, so run before).
+    A process that ended while its workers were still starting (a page that may batch starts them in the
+    background: a server stopped just after, a test process after a quick test) waited for ever: that handler
+    killed the first worker while it held the pool's queue lock, and the pool, done starting meanwhile, was then
+    stopped by waiting on that lock. Now a start under way is waited for, then stopped; one slower than
+    STOP_WAIT_S fails at its next worker (_BareMain), which leaves no pool to stop."""
+    _exiting.set()
+    starter = _starter
+    if starter is not None:
+        starter.join(STOP_WAIT_S)
+    if _pool is not None:
+        _stop_pool(_pool)
+
+
+atexit.register(_at_exit)
 
 
 def _output_chunk(task: tuple[str, bytes, list[Numbered]]) -> Part:
@@ -354,9 +375,12 @@ def _no_script_as_main() -> Iterator[None]:
 
 
 class _BareMain:
-    """A worker process that starts without its parent's __main__ (see _no_script_as_main)."""
+    """A worker process that starts without its parent's __main__ (see _no_script_as_main), and never once this
+    process is ending (see _at_exit)."""
 
     def start(self) -> None:
+        if _exiting.is_set():
+            raise RuntimeError("this process is ending: no batch worker starts")
         with _no_script_as_main():
             super().start()  # type: ignore[misc]
 
@@ -389,8 +413,7 @@ def shared_pool() -> multiprocessing.pool.Pool:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["policy.batch"])  # each worker starts with the engine imported
-            _pool = _WorkerPool(_workers(), _start_worker, context=context)
-            atexit.register(_stop_pool, _pool)
+            _pool = _WorkerPool(_workers(), _start_worker, context=context)  # stopped by _at_exit
         return _pool
 
 

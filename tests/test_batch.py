@@ -321,3 +321,57 @@ def test_after_a_batch_a_signal_to_the_whole_process_group_stops_the_app_and_its
         if app.poll() is None:
             os.killpg(app.pid, signal.SIGKILL)
             app.wait()
+
+
+ENDS_WHILE_THE_POOL_STARTS = """
+import os, time
+from policy import batch
+Worker = batch._ForkServerWorker
+start, join, first = Worker.start, Worker.join, []
+
+def gone(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+def slow_start(worker):  # as on a busy host: the second worker starts only once the exit has killed the first
+    if first:
+        while not gone(first[0].pid):
+            time.sleep(0.01)
+    start(worker)
+    first.append(worker)
+
+def late_join(worker, timeout=None):  # and the exit's wait for the first ends after the pool was done starting
+    if worker is first[0] and batch._starter is not None:
+        batch._starter.join(20)
+    join(worker, timeout)
+
+Worker.start, Worker.join = slow_start, late_join
+batch.start_pool_soon()
+deadline = time.monotonic() + 20
+while not first or not any(line.split()[0] == "State:" and line.split()[1] == "S"
+                           for line in open(f"/proc/{first[0].pid}/status")):  # the first worker waits for work,
+    time.sleep(0.05)                                                          # holding the pool's queue lock
+time.sleep(0.3)
+print("ending", flush=True)
+"""
+
+
+def test_a_process_that_ends_while_its_workers_start_ends():
+    """A page that may batch starts the workers in the background; a process that ended while they started (a test
+    process after a quick test of the batch page, a server stopped just after opening it) waited for ever: its exit
+    killed the first worker while that one held the pool's queue lock, and then stopped the pool, done starting
+    meanwhile, by waiting on that lock. Here the start is made slow on purpose, so that the exit comes between."""
+    import multiprocessing
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from policy.batch import STOP_WAIT_S
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the workers start by spawn here")
+    ended = subprocess.run([sys.executable, "-c", ENDS_WHILE_THE_POOL_STARTS], cwd=Path(__file__).resolve().parent.parent,
+                           capture_output=True, text=True, timeout=STOP_WAIT_S + 20)
+    assert ended.returncode == 0 and ended.stdout == "ending\n" and not ended.stderr, ended.stderr[-2000:]
