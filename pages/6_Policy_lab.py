@@ -109,11 +109,14 @@ HIDDEN_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "day
                   "before": "Band shown (unchanged)", "end": "End that moved", "under": "Under (facts not given)"}
 
 
+NOT_SET = "—"  # an empty cell of a grid: the term sets nothing there (no fee, no day limit, no bound), not "None"
+
+
 def grid_editor(grid: Grid, policy: PolicyFile, key: str) -> pd.DataFrame:
     """A grid as policy/lab.py declares it: its columns in order, their headers, the columns naming a rule locked."""
     config = {c: st.column_config.Column(LABELS[c], disabled=c in grid.fixed) for c in grid.names}
     return st.data_editor(pd.DataFrame(rows_of(grid, policy), columns=list(grid.names)), key=key, hide_index=True,
-                          num_rows="fixed", width="stretch", column_config=config)
+                          num_rows="fixed", width="stretch", column_config=config, placeholder=NOT_SET)
 
 
 def _number_follows_date(versions: Catalog, provider: str) -> None:
@@ -255,18 +258,21 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
 
     st.header("Tiers")
     st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
-               "carries it. The first tier of a stage whose conditions hold decides.")
+               "carries it. The first tier of a stage whose conditions hold decides. An empty cell (—) sets "
+               "nothing: no fee, no first or last day, no bound.")
     suffix = f"{base.id}_{base.version}"
     tier_table = grid_editor(TIERS, base, f"lab_tiers_{suffix}")
     st.header("Stages: where completion places them")
     stage_table = grid_editor(STAGES, base, f"lab_stages_{suffix}")
     st.header("Windows, processing times, exceptions and deductions")
     terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{suffix}", hide_index=True,
-                           num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS)
+                           num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS,
+                           placeholder=NOT_SET)
     processing = grid_editor(PROCESSING, base, f"lab_processing_{suffix}")
     exceptions = grid_editor(EXCEPTIONS, base, f"lab_exceptions_{suffix}")
     if base.deductions:
-        st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch", column_config=LABELS)
+        st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch", column_config=LABELS,
+                     placeholder=NOT_SET)
     with st.expander("The policy text of this version (quotes are checked against it)"):
         text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX)
     left, right = st.columns(2)

@@ -107,6 +107,16 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert "purple: the refund falls, green: it rises" in change["title"]["subtitle"]
 
 
+def test_an_empty_cell_of_the_lab_reads_as_not_set_not_none():
+    """A tier without a fee or a last day had "None" in those cells: a programmer's word for a term not set."""
+    at = lab()
+    grids = [d for d in at.dataframe if "tier" in d.value.columns or "stage" in d.value.columns]
+    assert grids and all(d.proto.placeholder == "\u2014" for d in grids)
+    tiers = next(d.value for d in grids if "tier" in d.value.columns)
+    assert tiers["fee_pct"].isna().any()  # the cells the dash stands in for
+    assert "An empty cell (\u2014) sets nothing" in " ".join(c.value for c in at.caption)
+
+
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():
     at = edit_discovery(lab(), 160)
     assert not at.exception
