@@ -33,7 +33,8 @@ class Problem:
     def of_cell(cls, column: str, message: str, text: str) -> Problem:
         bare = text.strip()
         shown = bare if len(bare) <= VALUE_SHOWN else bare[:VALUE_SHOWN] + "..."
-        return cls(column, message, "" if not bare or bare in message else shown)
+        return cls(column, message, "" if not bare or message.startswith(bare) else shown)  # a date's message
+        # begins with it; a value that only occurs in the message (bank transfer, in the list of what is allowed) is named
 
     def __str__(self) -> str:
         return f"{self.column} \u201c{self.value}\u201d: {self.message}" if self.value else f"{self.column}: {self.message}"

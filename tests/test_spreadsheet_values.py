@@ -157,6 +157,14 @@ def test_an_error_quotes_a_long_cell_cut_and_a_date_it_already_names_once():
     assert "paid_on: 03/04/2026 could be" in error  # the message quotes it already
 
 
+def test_a_value_that_occurs_in_the_list_of_what_is_allowed_is_still_named():
+    """'bank transfer' is in 'International bank transfer': its error named no value, on the page nor in the file."""
+    result, rows = batch("provider,service,amount_paid,completion_pct,days_since_payment,payment_method\n"
+                         "socialbeat,seo,1000,10,3,bank transfer\n")
+    assert rows[0]["error"].startswith("payment_method “bank transfer”: must be one of card (Credit card)")
+    assert [p.value for p in result.problem_rows[0][1]] == ["bank transfer"]
+
+
 def test_errors_are_grouped_by_kind_with_their_counts_and_first_rows():
     rows = "".join(f"socialbeat,website,{amount},40,5\n" for amount in ["abc", "8000", "xyz", "-5", "qq"])
     result, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment\n" + rows)
@@ -171,7 +179,8 @@ def test_a_date_that_cannot_be_read_is_one_error_and_messages_name_the_files_col
                          "socialbeat,website,8000,40,03/04/2026,yes\n"
                          "socialbeat,website,8000,40,2026-03-04,no\n")
     assert rows[0]["error"].startswith("Payment date: 03/04/2026 could be") and ";" not in rows[0]["error"]
-    assert rows[1]["error"] == "Work started: cannot be false when Completion is above 0; leave it unknown or set completion to 0"
+    assert rows[1]["error"] == ("Work started “no”: cannot be false when Completion is above 0; leave it unknown or set "
+                                "completion to 0")  # the cell as the file writes it (its “no” is in “cannot”)
 
 
 def test_a_date_that_cannot_be_read_is_one_error_where_the_days_cell_beside_it_is_blank():
