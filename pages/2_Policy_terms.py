@@ -4,7 +4,7 @@ import streamlit as st
 from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.taxonomy import TERMS
-from policy.terms import NOT_STATED, ambiguity_table, terms_csv
+from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_table, terms_csv
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
@@ -45,13 +45,13 @@ with page.opened("pages/2_Policy_terms.py",
     staff = may(Permission.SAVE_QUOTE)  # the ids the calculator cites for sales; a client reads what is unclear
     for policy in registry.values():
         with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed")):
-            for a in policy.ambiguities:
+            table = ambiguity_table(policy) if staff else ambiguity_table(policy).drop(columns=[AMBIGUITY_ID])
+            st.dataframe(table, hide_index=True, width="stretch", **wrapped(table, wide=("What is unclear",)))  # an index
+            for a in policy.ambiguities:  # then each whole: its readings and the one adopted
                 ident = f"{a.id} " if staff else ""  # an internal id: for those who write the policies
                 st.markdown(f"**{e(ident + a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
                 st.caption(e(f"Adopted: {a.adopted}"))
-            table = ambiguity_table(policy) if staff else ambiguity_table(policy).drop(columns=["id"])
-            st.dataframe(table, hide_index=True, width="stretch", **wrapped(table, wide=("readings", "adopted")))
 
     st.header("The texts")
     for policy in registry.values():

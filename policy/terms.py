@@ -41,10 +41,11 @@ def terms_csv(registry: Mapping[str, PolicyFile]) -> str:
     return rows_text([list(matrix.columns), *matrix.astype(str).values.tolist()])
 
 
+AMBIGUITY_ID = "Ambiguity"  # the id the calculator cites for sales; not shown to a client
+
+
 def ambiguity_table(policy: PolicyFile) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"id": a.id, "title": a.title, "kind": a.kind, "readings": " / ".join(a.readings), "adopted": a.adopted}
-            for a in policy.ambiguities
-        ]
-    )
+    """An index of a policy's ambiguities, gaps and contradictions: each one's id, what is unclear and its kind (its
+    readings and the one adopted are written out whole beside it: a grid cut them off at the cell's edge)."""
+    return pd.DataFrame([{AMBIGUITY_ID: a.id, "What is unclear": a.title, "Kind": a.kind} for a in policy.ambiguities],
+                        columns=[AMBIGUITY_ID, "What is unclear", "Kind"])
