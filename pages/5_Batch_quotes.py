@@ -74,10 +74,14 @@ def _spellings() -> None:
     spellings = pd.DataFrame([{"Column": f.name, "Also headed": f.label, "A cell may say": SPELLINGS[f.kind]}
                               for f in FIELDS] + [{"Column": REQUESTED, "Also headed": "Request date",
                                                    "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"}])
-    st.dataframe(spellings, hide_index=True, width="stretch", **wrapped(spellings, wide=("A cell may say",)))
+    st.dataframe(spellings, hide_index=True, width="stretch", height="content",  # every column, no scroll
+                 **wrapped(spellings, wide=("A cell may say",)))
     st.caption("A row may give paid_on (and requested_on) instead of days_since_payment: the days are counted "
                "between them, the day of the run standing in for a missing request date. Blank, unknown or n/a: not "
                "known.")
+
+
+ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls
 
 
 def _problems(done: dict) -> None:
@@ -95,11 +99,14 @@ def _problems(done: dict) -> None:
     column = left.selectbox("Errors in column", [None, *columns], format_func=lambda c: "Any" if c is None else c,
                             key="batch_err_column")
     words = right.text_input("Errors containing", key="batch_err_text", max_chars=200,
-                             help="Words of the error or of the cell it is about (a provider's name, an amount).")
+                             help="Words of the error or of the cell it is about (a provider's name, an amount); a row "
+                                  "is shown when it has every word, in any order.")
+    wanted = words.casefold().split()  # every word, anywhere in the error or its cell: "seo monthly" finds "SEO (monthly)"
     shown = [r for r in rows if (column is None or r["Column"] == column)
-             and (not words or any(words.casefold() in r[c].casefold() for c in ("Error", "Value")))]
+             and all(w in f'{r["Value"]} {r["Error"]}'.casefold() for w in wanted)]
     errors = pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"])
-    st.dataframe(errors, hide_index=True, width="stretch", **wrapped(errors, wide=("Error",), narrow=("Row",)))
+    st.dataframe(errors, hide_index=True, width="stretch",
+                 **wrapped(errors, wide=("Error",), narrow=("Row",), rows_shown=ERROR_ROWS_SHOWN))
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""

@@ -74,7 +74,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert any("column 'Amount Paid' read as amount_paid" in c.value.replace("\\", "") for c in at.caption)
 
 
-@pytest.mark.parametrize("words, rows", [("ACME", [3]), ("must be one of", [3]), ("website", [])])
+@pytest.mark.parametrize("words, rows", [("ACME", [3]), ("must be one of", [3]), ("website", []),
+                                         ("acme one-of", []), ("one ACME", [3])])  # every word, anywhere in the two
 def test_the_errors_are_filtered_by_words_of_the_message_or_of_the_cell(url, words, rows):
     """Looking for the row of a client's provider, by the name in its cell, once found nothing."""
     at = run(batch_page(), "cases.csv", CASES.encode())

@@ -3,7 +3,7 @@ Streamlit's grid wraps only in rows taller than 4 rem (64 px), so the row is mad
 import pandas as pd
 import pytest
 
-from ui.tables import LINE_CHARS, LINE_PX, LINES_MAX, PAD_PX, WRAP_ROW_PX, wrapped
+from ui.tables import HEADER_PX, LINE_CHARS, LINE_PX, LINES_MAX, PAD_PX, WRAP_ROW_PX, wrapped
 
 
 @pytest.mark.parametrize("chars, height", [
@@ -20,3 +20,10 @@ def test_a_row_is_as_tall_as_its_longest_sentence_needs(chars, height):
 
 def test_a_wide_column_the_table_lacks_is_no_error():
     assert wrapped(pd.DataFrame({"Row": []}), wide=("Error",))["row_height"] == WRAP_ROW_PX
+
+
+@pytest.mark.parametrize("rows, shown", [(0, 1), (1, 1), (5, 5), (8, 8), (9, 8), (10_000, 8)])
+def test_a_table_shows_its_rows_up_to_the_number_asked_then_scrolls(rows, shown):
+    made = wrapped(pd.DataFrame({"Error": ["e"] * rows}), wide=("Error",), rows_shown=8)
+    assert made["height"] == HEADER_PX + shown * made["row_height"]
+    assert "height" not in wrapped(pd.DataFrame({"Error": ["e"]}), wide=("Error",))  # the caller's, unasked

@@ -28,12 +28,20 @@ PAD_PX = 14  # a row's padding, above and below its text
 WRAP_ROW_PX = PAD_PX + 3 * LINE_PX  # 71: Streamlit's grid wraps a cell's text only in rows over 4 rem (64 px)
 
 
-def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] = ()) -> dict:
+HEADER_PX = 38  # the grid's header row and its borders
+
+
+def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] = (), rows_shown: int = 0) -> dict:
     """st.dataframe's arguments for a table of sentences (errors, readings): rows tall enough that its longest
     sentence wraps whole (up to LINES_MAX lines) instead of being cut off at the cell's edge, its `wide` columns
-    given the room, `narrow` ones little."""
+    given the room, `narrow` ones little; with `rows_shown`, a height that shows that many rows before it scrolls
+    (the grid's own height shows only three or four such rows)."""
     longest = max((len(str(v)) for name in wide if name in frame for v in frame[name]), default=0)
     lines = min(-(-longest // LINE_CHARS), LINES_MAX)
     config = {name: st.column_config.TextColumn(width="large") for name in wide}
     config.update({name: st.column_config.Column(width="small") for name in narrow})
-    return {"row_height": max(WRAP_ROW_PX, PAD_PX + LINE_PX * lines), "column_config": config}
+    height = max(WRAP_ROW_PX, PAD_PX + LINE_PX * lines)
+    made = {"row_height": height, "column_config": config}
+    if rows_shown:
+        made["height"] = HEADER_PX + height * max(1, min(len(frame), rows_shown))
+    return made
