@@ -313,9 +313,12 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         a, b, c = st.columns(3)
         if a.button("Save as draft", key="lab_draft", width="stretch"):
             _save(new, text, who, None, replacing)
+        same = found.nothing_new(new, text)  # the version in force on that day, as it is: nothing to publish
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
-                    disabled=bool(refused)):
+                    disabled=bool(refused) or same is not None):
             _save(new, text, who, when, replacing)
+        if same and not refused:
+            b.caption(e(f"Nothing to publish yet: {same}."))
         if refused:
             b.error(e(f"Cannot be published: {len(refused)} lint error(s). Fix them, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")

@@ -20,6 +20,9 @@ Status = Literal["seed", "draft", "published", "withdrawn"]
 EARLIEST = date.min
 
 
+OWN_FIELDS = {"version", "effective_from", "last_updated"}  # what every new version has of its own
+
+
 @dataclass(frozen=True)
 class Withdrawal:
     """Why and by whom a published version was withdrawn: it is in force no more, and quotes saved under it
@@ -127,6 +130,18 @@ class Catalog:
     def text_of(self, policy: PolicyFile) -> str:
         found = next((v.text for v in self.versions if v.policy is policy), None)
         return found if found is not None else source_text(policy)
+
+    def nothing_new(self, policy: PolicyFile, text: str) -> Optional[str]:
+        """Why publishing `policy` (with `text`) from its effective date would add nothing, or None: it has the
+        terms and the text (word for word) of the version in force before it on that day, so it would change no
+        quote and say nothing new. A new wording alone is something new."""
+        previous = self.on(policy.effective_from or date.min).get(policy.id)
+        if previous is None or self.text_of(previous).split() != text.split():
+            return None
+        if previous.model_dump(exclude=OWN_FIELDS) != policy.model_dump(exclude=OWN_FIELDS):
+            return None
+        return (f"it has the terms and the text of version {previous.version}, in force on that day: publishing it "
+                "would change no quote (make an edit first)")
 
     @cached_property
     def revision(self) -> str:

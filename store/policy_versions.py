@@ -129,6 +129,9 @@ class PolicyStore:
         found = self.lint(dated, text)
         if errors(found):
             raise LintRefused(f"{dated.name} {dated.version}", errors(found))
+        same = published_catalog(self.engine).nothing_new(dated, text)
+        if same:  # a second "version published" of the same terms
+            raise InputError("version", f"{dated.version}: {same}")
         published_at = at or datetime.now(UTC)
         try:
             with Session(self.engine) as session, session.begin():

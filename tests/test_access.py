@@ -4,14 +4,13 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from shipped import BASIS, TODAY
+from shipped import BASIS, TODAY, reworded
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from policy import InputError, parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.cli import main as cli
-from policy.loader import source_text
 from policy.versions import Basis, shipped_catalog
 from store import AuditLog, Forbidden, PolicyStore
 from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
@@ -86,7 +85,7 @@ _numbers = itertools.count(1)
 def _draft(versions: PolicyStore, by: Actor, number: str = "") -> int:
     number = number or f"lab-{next(_numbers)}"
     shipped = policies()["stepinto"]  # with its own words: a version's quotes are checked against them at publish
-    return versions.save_draft(shipped.model_copy(update={"version": number}), source_text(shipped), by=by)
+    return versions.save_draft(shipped.model_copy(update={"version": number}), reworded(shipped, number), by=by)
 
 
 WRITES = {  # every write path of the register, and the least role that may take it

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from in_process import run_cli
 from isolation import without_register
+from shipped import reworded
 
 from policy import shipped_policies as policies
-from policy.loader import source_text
 from tests.actors import PAT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,7 +305,7 @@ def _register_with(tmp_path, version: str, effective: date):
     engine = QuoteStore.open(url).engine
     store = PolicyStore(engine)
     shipped = policies()["stepinto"]
-    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), source_text(shipped), by=PAT),
+    store.publish(store.save_draft(shipped.model_copy(update={"version": version}), reworded(shipped), by=PAT),
                   effective, by=PAT)  # with its own words: its quotes are checked against them at publish
     engine.dispose()
     return url

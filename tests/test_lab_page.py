@@ -345,6 +345,16 @@ def edit_step_into(at: AppTest, **cells) -> AppTest:
     return at.run()
 
 
+def test_the_version_shown_as_it_is_has_nothing_to_publish_until_an_edit():
+    """Publish with no edit made a second version of the same terms (0 rule(s) changed, two in the trail)."""
+    at = lab()
+    assert at.button(key="lab_publish").disabled and not at.button(key="lab_draft").disabled and not at.error
+    said = " ".join(plain(c.value) for c in at.caption)
+    assert "Nothing to publish yet: it has the terms and the text of version 2025-06-17, in force on that day" in said
+    edit_discovery_as_written(at)
+    assert not at.button(key="lab_publish").disabled and "Nothing to publish yet" not in " ".join(c.value for c in at.caption)
+
+
 def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the_button():
     at = edit_step_into(lab(), min_pct=50)
     assert not at.exception

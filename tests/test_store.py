@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from shipped import BASIS
+from shipped import BASIS, reworded
 from sqlalchemy import inspect, text
 
 from policy import InputError, parse_scenario, quote
@@ -13,7 +13,7 @@ from policy.loader import source_text
 from policy.schema import PolicyFile
 from store import Actor, Filters, QuoteStore, SaveError, database_url
 from store.config import ENV_URL
-from tests.actors import OPS, PAT, SAM
+from tests.actors import ADA, OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 HEAD = "0007"  # the newest migration; a new one must bump this
@@ -263,7 +263,7 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     versions = PolicyStore(engine)
     before = versions.revision()
     old = policies()["stepinto"]
-    words = source_text(old)  # its quotes are checked against it when it is published
+    words = reworded(old)  # its quotes are checked against it when it is published
     draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), words, by=PAT)
     assert versions.revision() != before
     (saved,) = versions.versions()
@@ -282,6 +282,30 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     assert caught.value.field == "version" and "already a published version" in caught.value.message
     with pytest.raises(InputError):
         versions.publish(draft, date(2027, 2, 1), by=PAT)  # published once
+    engine.dispose()
+
+
+def test_the_same_terms_and_words_again_are_not_published_a_new_wording_or_an_edit_is(database_url):
+    """A publish with no edit made a second version of the same terms ("0 rule(s) changed", two 'version
+    published' in the trail): refused in words, with nothing published or recorded."""
+    from policy import shipped_policies as policies
+    from store import PolicyStore
+    from store.audit import AuditLog
+
+    engine = QuoteStore.open(database_url).engine
+    versions, si, trail = PolicyStore(engine), policies()["stepinto"], AuditLog(engine)
+    same = versions.save_draft(si.model_copy(update={"version": "2027-same"}), source_text(si), by=PAT)
+    events = trail.find(by=ADA)[1]
+    with pytest.raises(InputError) as caught:
+        versions.publish(same, date(2027, 1, 1), by=PAT)
+    assert caught.value.field == "version" and caught.value.message == (
+        f"2027-same: it has the terms and the text of version {si.version}, in force on that day: publishing it "
+        "would change no quote (make an edit first)")
+    assert [v.status for v in versions.versions()] == ["draft"] and trail.find(by=ADA)[1] == events
+    assert versions.publish(versions.save_draft(si.model_copy(update={"version": "2027-words"}), reworded(si), by=PAT),
+                            date(2027, 1, 1), by=PAT).status == "published"  # a new wording alone is something new
+    edited = si.model_copy(update={"version": "2027-contact", "contact": si.contact.model_copy(update={"email": "r@x.io"})})
+    assert versions.publish(versions.save_draft(edited, reworded(si), by=PAT), date(2027, 2, 1), by=PAT).status == "published"
     engine.dispose()
 
 
@@ -503,7 +527,7 @@ def test_sessions_publishing_one_number_at_once_one_lands_and_the_others_are_tol
     def publish() -> None:
         start.wait()
         try:
-            draft = versions.save_draft(si.model_copy(update={"version": "2027-race"}), source_text(si), by=PAT)
+            draft = versions.save_draft(si.model_copy(update={"version": "2027-race"}), reworded(si), by=PAT)
             results.append(versions.publish(draft, date(2027, 1, 1), by=PAT).status)
         except InputError as exc:
             results.append(exc)
