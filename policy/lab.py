@@ -20,7 +20,7 @@ LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What
           "completion_from": "From % (incl.)", "completion_above": "Above % (excl.)",
           "completion_below": "Below % (excl.)", "completion_to": "To % (incl.)", "term": "Term", "value": "Days",
           "method": "Payment method", "min_business_days": "Min business days",
-          "max_business_days": "Max business days", "flag": "When the client says"}
+          "max_business_days": "Max business days", "flag": "When the client says", "field": "Money taken off"}
 Row = dict[str, Any]  # a table's row as the editor gives it: column -> cell
 RowsAt = dict[tuple[Any, ...], tuple[str, int]]  # a place in the policy's data -> (table, row) for the schema's errors
 Place = tuple[Any, ...]  # a place in one rule of the policy's data (a tier, a stage...): keys and list indexes

@@ -117,6 +117,15 @@ def test_an_empty_cell_of_the_lab_reads_as_not_set_not_none():
     assert "An empty cell (\u2014) sets nothing" in " ".join(c.value for c in at.caption)
 
 
+def test_every_column_of_the_lab_is_headed_in_words():
+    """The deductions table was headed 'field', its id."""
+    at = lab()
+    for grid in at.dataframe:
+        named = json.loads(grid.proto.columns or "{}")
+        ids = [c for c in grid.value.columns if c not in named or not named[c].get("label")]
+        assert not [c for c in ids if c.islower() or "_" in c], ids  # a table of its own builds its words in
+
+
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():
     at = edit_discovery(lab(), 160)
     assert not at.exception
