@@ -29,7 +29,7 @@ from policy.lab import (
     rows_of,
     term_rows,
 )
-from policy.lint import Finding, lint_against
+from policy.lint import OF_THE_EDIT, Finding, in_reading_order, lint_against
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -53,11 +53,12 @@ def _findings(findings: list[Finding], previous: PolicyFile | None) -> None:
     if findings:
         # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width. Four columns: seven
         # ran off a phone's screen, with no way to scroll to the last
-        st.table(pd.DataFrame([{"Finding": f"{SEVERITY_ICONS[f.severity]} {f.severity}: {f.code}",
+        st.table(pd.DataFrame([{"Finding": f"{SEVERITY_ICONS[f.severity]} {f.severity}: {f.code}"
+                                           + (" (this edit)" if f.code in OF_THE_EDIT else ""),
                                 "Known as": f.ambiguity or "", "What": f.message,
                                 "Rules and key": "; ".join(filter(None, [", ".join(f.rules),
                                                                         f"key {f.key}" if f.key else ""]))}
-                               for f in findings]), hide_index=True, border="horizontal")
+                               for f in in_reading_order(findings)]), hide_index=True, border="horizontal")
         st.caption("A finding is known only where an ambiguity of the version lists its key in `explains` "
                    "(decisions.md 5): an error then shows as a warning with that ambiguity's id.")
 

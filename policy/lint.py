@@ -56,6 +56,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
 }
+OF_THE_EDIT = ("reading-unchanged", "quote-unchanged")  # findings about what an edit changed (lint_against)
+
+
+def in_reading_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; within each, the findings about the edit itself first (an edit's
+    one new warning was the last of some twenty)."""
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.code not in OF_THE_EDIT))
+
+
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
 STATED_BAND = re.compile(r"\((\d+)\s*[-–]\s*(\d+)%")  # "Design Phase (26-50% Complete)"
 EXCEEDS = re.compile(r"exceeds (\d+)%")

@@ -92,6 +92,10 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert "**1 rule(s) changed**" in text and "**0 sample client" not in text
     (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the quote still says 75%: said
     assert "tier sb_web_discovery refunds 60%, but its clause section 3.1(b) says '75% Refund" in " ".join(findings["What"])
+    kinds = [f.split(" ", 1)[1] for f in findings["Finding"]]  # errors first, then the warnings about this edit
+    assert kinds[:4] == ["error: quote-vs-amount", "warning: reading-unchanged (this edit)",
+                         "warning: quote-unchanged (this edit)", "warning: quote-unchanged (this edit)"], kinds[:5]
+    assert "(this edit)" not in " ".join(kinds[4:])  # were the last of some twenty
     assert at.button(key="lab_publish").disabled  # an error: it may be kept as a draft, not published
     (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
     assert list(rules["What changed"]) == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]  # in words, not the rule's JSON
@@ -138,7 +142,7 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     at = edit_discovery_as_written(lab())
     assert not at.button(key="lab_publish").disabled and not at.error
     (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the warning against the version before
-    assert "⚠️ warning: reading-unchanged" in set(findings["Finding"])
+    assert findings["Finding"][0] == "⚠️ warning: reading-unchanged (this edit)"  # said first
     start = date.today() - timedelta(days=30)  # a payment date is never in the future
     at.text_input(key="lab_number").input("2027-test").run()
     at.date_input(key="lab_when").set_value(start).run()
