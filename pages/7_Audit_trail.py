@@ -1,7 +1,6 @@
 """Audit trail, for admins: who did what and when (saves, deletes with what was deleted, batches, policy
 versions drafted, published and withdrawn, refusals), with filters and a CSV download. Read only: nothing here,
 or anywhere in the app, changes or deletes an event."""
-import json
 from datetime import date
 
 import pandas as pd
@@ -13,6 +12,7 @@ from ui import page
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
+from ui.tables import wrapped
 
 PAGE_SIZE = 100
 
@@ -32,14 +32,14 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
     st.caption(f"{total:,} event(s) match; page {number} of {pages}, newest first.")
     if events:
-        st.dataframe(pd.DataFrame({
+        shown = pd.DataFrame({
             "#": [ev.id for ev in events],
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
             "Who": [ev.actor_name for ev in events], "Email": [ev.actor_email for ev in events],
             "Roles": [ev.actor_roles or "-" for ev in events], "Action": [ev.action for ev in events],
-            "About": [ev.subject for ev in events],
-            "Detail": [json.dumps(dict(ev.detail), ensure_ascii=False, sort_keys=True) for ev in events],
-        }), hide_index=True, width="stretch")
+            "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words() for ev in events],
+        })
+        st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
         st.download_button("Download these events (CSV)", lambda: audit_csv(log.each(filters, by=me)),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
     else:

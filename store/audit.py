@@ -42,6 +42,18 @@ class AuditEvent:
     subject: str
     detail: Mapping[str, Any]
 
+    def detail_in_words(self) -> str:
+        """The detail as a person reads it: 'provider: socialbeat; version: 2026-12-06'. A part holding more (a
+        deleted quote whole) is counted, not spelt out: all of it is in the CSV."""
+        def said(value: Any) -> str:
+            if isinstance(value, Mapping):
+                return f"({len(value)} fields: in the CSV)"
+            if isinstance(value, (list, tuple)):
+                return f"({len(value)} items: in the CSV)"
+            return str(value)
+
+        return "; ".join(f"{key.replace('_', ' ')}: {said(value)}" for key, value in sorted(self.detail.items()))
+
 
 @dataclass(frozen=True)
 class AuditFilters:

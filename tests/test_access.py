@@ -138,6 +138,8 @@ def test_sales_delete_their_own_quotes_an_admin_any_and_the_trail_keeps_what_was
     assert [(e.actor_email, e.subject, e.detail["client_name"]) for e in events] == [
         ("ada@example.com", f"quote #{theirs}", "Bo"), ("sam@example.com", f"quote #{mine}", "Ana")]
     assert events[0].detail["quote"]["refund_max"] == "1200.00"  # the whole quote that was deleted
+    fields = len(events[0].detail["quote"])  # on the page: counted, as it is whole in the CSV
+    assert f"quote: ({fields} fields: in the CSV)" in events[0].detail_in_words().split("; ")
 
 
 def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):

@@ -20,6 +20,7 @@ from tests.actors import OPS, PAT, SAM
 from tests.pages import opened
 from ui import nav
 from ui.identity import LOCAL_NOTICE, REQUIRE_SIGN_IN
+from ui.tables import WRAP_ROW_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
@@ -142,6 +143,9 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     table = at.dataframe[0].value
     assert list(table["Action"]) == ["version published", "version saved as draft", "batch saved", "quote saved"]
     assert list(table["Who"])[-1] == "sam" and any("4 event(s) match" in c.value for c in at.caption)
+    published = table["Detail"][0]  # in words, not JSON cut at the cell's edge
+    assert published.startswith("effective from: ") and "; provider: stepinto; version: " in published
+    assert "{" not in " ".join(table["Detail"]) and at.dataframe[0].proto.row_height >= WRAP_ROW_PX
     at.selectbox(key="audit_action").set_value("quote saved").run()
     assert list(at.dataframe[0].value["About"]) == ["quote #1"]
     at.text_input(key="audit_who").input("nobody").run()
