@@ -254,7 +254,8 @@ def evaluate(policy: PolicyFile, service_id: str, facts: Facts, detail: bool = T
         low, high = max(low, ground.low), max(high, ground.high)
     low, high = to_cents(low), to_cents(high)
     verdict = verdict_of(low, high, base, discretion)
-    below_full = 0 < high < to_cents(base) and any(to_cents(h) == high for h in partial_highs)
+    # a partial refund's cap decided the maximum (a cent below the full refund): said; one below it anyway is not
+    below_full = 0 < high == to_cents(base) - CENT and any(to_cents(h) == high for h in partial_highs)
     return Evaluation(low, high, verdict, base, stages, placed_by, tuple(outcomes), tuple(grounds), worlds=worlds,
                       tiers_low=tiers_low, tiers_high=tiers_high, below_full=below_full)
 

@@ -90,6 +90,10 @@ PARTIAL_NO_AMOUNT = [  # (scenario, the full refund the maximum stays below)
     ({**FAULT, "taxes_remitted": "200", "third_party_costs": "300"}, "$4,500.00"),  # the refundable base, not the paid
     ({**FAULT, "service": "ppc", "completion_pct": 50, "unused_ad_spend": "1000"}, "$4,000.00"),
     ({**FAULT, "service": "seo", "completion_pct": 50, "stage": "ongoing", "notice_days": 0}, "$5,000.00"),
+    # decisions.md 'IT started': no full refund once production has begun, at 0% done as well (it read $5,000.00
+    # beside the clause "no full refunds will be issued")
+    (dict(provider="itmedia", service="website", completion_pct=0, days_since_payment=10, work_started=True,
+          paid_on=PAID_ON), "$5,000.00"),
 ]
 
 
@@ -107,6 +111,8 @@ def test_a_partial_refund_with_no_amount_says_less_than_the_full_amount_on_every
     {**FAULT, "completion_pct": 0, "days_since_payment": 1},  # the tier's own 100% decides the maximum
     {**FAULT, "provider": "stepinto", "service": "ppc"},  # B2 "partial or full": the full is allowed
     {**FAULT, "provider_fault": False},
+    dict(provider="itmedia", service="website", completion_pct=40, days_since_payment=10, paid_on=PAID_ON),  # its
+    # prorated 60% is below the full refund of itself: nothing to add
 ])
 def test_only_a_maximum_a_partial_refund_decided_says_less_than_the_full(fields, surface):
     q = q_of(**fields)
