@@ -95,8 +95,10 @@ def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[
     quotes = [q for q in (quote_of(c) for c in cases(fields, progress_known)) if q is not None]
     if len({(q.verdict, q.refund_min, q.refund_max) for q in quotes}) < 2:
         return None
-    least = min(quotes, key=lambda q: Decimal(q.refund_min))
-    most = max(quotes, key=lambda q: Decimal(q.refund_max))
+    # of two cases with the same most, the one more certain refunds the most (a full refund before the work
+    # starts, not a discretionary one up to as much once it has started); of the same least, the less generous one
+    least = min(quotes, key=lambda q: (Decimal(q.refund_min), Decimal(q.refund_max)))
+    most = max(quotes, key=lambda q: (Decimal(q.refund_max), Decimal(q.refund_min)))
     return Band(Decimal(least.refund_min), Decimal(most.refund_max), least, most, len(quotes))
 
 
@@ -120,8 +122,10 @@ def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> s
              else "both: not started, and started with nothing done yet")
     if b.low == b.high:
         return f"You did not say {what}. The refund is the same in every case ({cover}): {b.text(b.least.currency)}."
+    why = ("the more work is done, the less is usually refunded" if not progress_known
+           else "once the work has started, less is usually refunded")  # a progress given is no reason here
     return (f"You did not say {what}. Over {cover}, the refund is between {format_usd(b.low, b.least.currency)} "
-            f"and {format_usd(b.high, b.least.currency)}: the more work is done, the less is usually refunded.")
+            f"and {format_usd(b.high, b.least.currency)}: {why}.")
 
 
 NOTICE_AGO = "How many days ago did you give notice to cancel? (0 if you give it today)"

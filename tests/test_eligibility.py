@@ -1,6 +1,7 @@
 """The client's answers -> a scenario, and the compare table's rows: rules tested without Streamlit."""
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from shipped import BASIS
@@ -137,3 +138,18 @@ def test_an_unknown_work_status_at_0_covers_started_and_not():
     assert band({**fields, "work_started": False}, True, _quote_of) is None  # the answers settle it: one case
     not_begun, _ = scenario_fields(answers(progress=None, started=False), TODAY, policies())
     assert [c["completion_pct"] for c in cases(not_begun, progress_known=False)] == [0]  # not started: nothing done
+
+
+def test_of_two_cases_refunding_as_much_the_certain_one_is_the_one_that_refunds_the_most():
+    """Step-Into, 5 days after paying, 0% done, 'Not sure' the work started: both cases refund up to the whole
+    payment, but only before the start is it certain. The steps were those of 'work started', and the answer's
+    reason was 'the more work is done', with 0% given."""
+    from policy.client import case_words
+    from policy.eligibility import band, unknown_progress_sentence
+    fields, _ = scenario_fields(answers(amount_paid="1500.50", paid_on=date(2026, 11, 27)), TODAY, policies())
+    b = band(fields, True, _quote_of)
+    assert b is not None and (b.low, b.high) == (0, Decimal("1500.50"))
+    assert b.most.scenario.work_started is False and b.most.refund_min == b.most.refund_max == "1500.50"
+    assert b.least.scenario.work_started is True and case_words(b.most) == "0% of the work done, work not started"
+    said = unknown_progress_sentence(b, True, monthly=False)
+    assert said.endswith("once the work has started, less is usually refunded.") and "more work is done" not in said
