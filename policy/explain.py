@@ -183,6 +183,18 @@ def lapsed_sentence(q: Quote) -> Optional[str]:
             f"a request now gets {refund_text(q)}.")
 
 
+def window_lapsed_sentence(q: Quote) -> Optional[str]:
+    """A closed window on the calculator: its last day and what a request made by then got (a client's documents
+    say when it closed in their own words: window_closed_sentence)."""
+    lapsed = q.lapsed
+    if lapsed is None or q.verdict != Verdict.window_closed:
+        return None
+    before = band_words(Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before), q.currency) + _below(
+        lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
+    return (f"The request window's last day was {day_as_date(lapsed.last_day, q.scenario.paid_on)}: a request made by "
+            f"then would have got {before}.")
+
+
 def window_closed_sentence(q: Quote, window_days: int) -> str:
     """When the request window closed, as a date where the payment date is known."""
     return (f"The policy's {window_days}-day window for refund requests closed on "

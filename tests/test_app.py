@@ -838,3 +838,16 @@ def test_ticking_i_dont_know_after_an_answer_names_only_that_as_changed():
     assert said and all("changed whether you know how far along the work is since" in w
                         or "(whether you know how far along the work is changed since)" in w for w in said)
     assert not any("completion" in w for w in said)
+
+
+def test_a_closed_window_says_its_last_day_and_what_a_request_by_then_would_have_got():
+    """Social Beat after its 30 days said only that the deadline had passed; Step-Into, the same way late, said
+    until when and how much."""
+    paid = date.today() - timedelta(days=46)
+    at = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=30, paid_on=paid.isoformat())
+    said = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    last = paid + timedelta(days=30)
+    assert (f"The request window's last day was {last:%d %b %Y} (day 30 after the payment on {paid:%d %b %Y}): a "
+            "request made by then would have got $2,000.00 - $4,000.00.") in said
+    assert "would have got" not in " ".join(m.value for m in app(provider="socialbeat", service="website",
+                                                                  completion_pct=30, days_since_payment=29).markdown)

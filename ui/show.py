@@ -23,6 +23,7 @@ from policy.explain import (
     refund_text,
     verdict_label,
     verdict_sentence,
+    window_lapsed_sentence,
 )
 from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
@@ -59,7 +60,8 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))
-    for sentence in (lapsed_sentence(q), q.next_deadline and deadline_sentence(q, q.next_deadline)):
+    for sentence in (lapsed_sentence(q), window_lapsed_sentence(q),
+                     q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
     notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
