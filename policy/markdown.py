@@ -24,12 +24,18 @@ FILE_SPECIALS = "\\`*_<>#|"  # brackets form a link only with a (url) after them
 LINKABLE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]{0,40}://|\bmailto:|\bwww\.)\S*|(?<!\S)\S+@\S+")
 
 
+OPENING, CLOSING = "([{<'\"", ".,:;!?)]}>'\""  # a sentence's marks around an address or a link
+
+
 def md_escape(text: str) -> str:
     """Text from a user or a policy file, shown literally on a Streamlit page."""
     out, last = [], 0
     for m in LINKABLE.finditer(text):
-        out.append(_escape_marks(text[last:m.start()]))
-        out.append(code_span(m.group()))
+        found = m.group()  # "Email billing@x.us: say..." showed the colon inside the address: the sentence's
+        core = found.lstrip(OPENING).rstrip(CLOSING) or found  # marks around it stay outside its code span
+        start = found.index(core)
+        out.append(_escape_marks(text[last:m.start()] + found[:start]))
+        out.append(code_span(core) + _escape_marks(found[start + len(core):]))
         last = m.end()
     out.append(_escape_marks(text[last:]))
     return "".join(out)

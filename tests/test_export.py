@@ -36,7 +36,9 @@ def test_csv_has_the_scenario_and_the_batch_columns_each_once():
 
 def test_page_escaping_leaves_no_markdown_and_file_escaping_keeps_dollars_readable():
     assert md_escape("$100 *now* [x](http://a.b) :red[y] www.c.d") == (
-        "\\$100 \\*now\\* \\[x\\]\\(`http://a.b)` \\:red\\[y\\] `www.c.d`")  # what a page would link: code
+        "\\$100 \\*now\\* \\[x\\]\\(`http://a.b`\\) \\:red\\[y\\] `www.c.d`")  # what a page would link: code
+    # a sentence's marks around an address stay outside its code span ("Email `billing@x.us:` say what ...")
+    assert md_escape("Email billing@x.us: say (or a@b.co).") == "Email `billing@x.us`\\: say \\(or `a@b.co`\\)\\."
     assert md_file_escape("$12,000.00 *x*") == "$12,000.00 \\*x\\*"
 
 
