@@ -154,8 +154,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 else:
                     monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
                     unsettled = for_documents(wide, known, monthly)
-                    st.markdown(f"### {e(unsettled.sentence)}")
+                    st.markdown(f"### {e(f'It depends on {unsettled.unknown}')}")  # a heading; the sentence under it
                     st.metric("Refund", wide.text(q.currency))
+                    st.markdown(e(unsettled.sentence))
                     q = wide.most  # the steps and the clauses of the case that refunds the most, said as such
                 st.header("What to do next")
                 if unsettled is not None:

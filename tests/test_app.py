@@ -330,6 +330,9 @@ def test_eligibility_covers_both_cases_when_the_client_is_not_sure_the_work_star
     assert refund(at) == "$0.00 - $5,000.00"  # started or not: not what one of them gives
     assert any("You did not say whether the work has started. Over both: not started, and started with nothing "
                "done yet, the refund is between $0.00 and $5,000.00" in plain(m.value) for m in at.markdown)
+    headings = [plain(m.value) for m in at.markdown if m.value.startswith("### ")]  # a short heading: the sentence
+    assert "### It depends on whether the work has started" in headings  # under it (a phone showed it 8 lines tall)
+    assert not [h for h in headings if "You did not say" in h]
 
 
 def test_the_calculator_says_what_it_assumed_at_0_percent_with_work_unknown():
