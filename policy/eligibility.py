@@ -167,7 +167,9 @@ def summary(fields: dict[str, Any], registry: Policies, progress_known: bool = T
 
 
 def changed_answers(answered: dict[str, Any], now: dict[str, Any]) -> str:
-    """The answers that differ between an answer given and the form as it is now, in words ('' if none)."""
-    names = [FACT_WORDS.get(k, BY_NAME[k].label.lower()) for k in BY_NAME
-             if k in answered and k in now and answered[k] != now[k]]
+    """The answers that differ between an answer given and the form as it is now, in words ('' if none). The days
+    since payment follow the payment date: a new date is one change, not two."""
+    differ = [k for k in BY_NAME if k in answered and k in now and answered[k] != now[k]]
+    names = [FACT_WORDS.get(k, BY_NAME[k].label.lower()) for k in differ
+             if not (k == "days_since_payment" and "paid_on" in differ)]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)

@@ -153,3 +153,13 @@ def test_of_two_cases_refunding_as_much_the_certain_one_is_the_one_that_refunds_
     assert b.least.scenario.work_started is True and case_words(b.most) == "0% of the work done, work not started"
     said = unknown_progress_sentence(b, True, monthly=False)
     assert said.endswith("once the work has started, less is usually refunded.") and "more work is done" not in said
+
+
+def test_a_new_payment_date_is_one_change_not_two():
+    """'You have changed days since payment and payment date': the client only changed the date."""
+    from policy.eligibility import changed_answers
+    was = {"paid_on": date(2026, 11, 1), "days_since_payment": 31, "amount_paid": Decimal("8000")}
+    assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30}) == "payment date"
+    assert changed_answers(was, {**was, "days_since_payment": 30}) == "days since payment"  # the days alone: said
+    assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30,
+                                 "amount_paid": Decimal("9000")}) == "amount paid and payment date"
