@@ -322,7 +322,9 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
     at.toggle(key="show_chart_data").set_value(True).run()
     completion, days = at.dataframe[0].value, at.dataframe[1].value
     assert len(completion) == 101 and len(days) == DAYS_MAX + 1
-    assert completion.set_index("completion_pct").loc[30.0, "refund_max"] == "$2,500.00"
+    assert completion.set_index("Completion (%)").loc[30.0, "Refund max"] == "$2,500.00"
+    assert list(completion.columns) == ["Provider", "Completion (%)", "Refund min", "Refund max", "Verdict", "Stage"]
+    assert list(days.columns)[:2] == ["Provider", "Day"] and set(completion["Verdict"]) <= set(VERDICT_LABELS.values())
 
 
 def test_eligibility_covers_both_cases_when_the_client_is_not_sure_the_work_started():

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from policy.explain import label_of
 from policy.money import format_usd
 
 
@@ -14,12 +15,21 @@ def dollars(cents: int) -> str:
     return format_usd(Decimal(int(cents)).scaleb(-2))  # exact: cents shifted, never divided as a float
 
 
+HEADINGS = {"provider_name": "Provider", "completion_pct": "Completion (%)", "days_since_payment": "Day",
+            "refund_min": "Refund min", "refund_max": "Refund max", "verdict": "Verdict", "stage": "Stage"}
+
+
 def readable(data: pd.DataFrame) -> pd.DataFrame:
-    out = data.copy()
+    """A chart's data as a person reads it: dollars, verdicts in words, columns headed in words (the provider's
+    id left out: its name is there)."""
+    out = data.drop(columns=["provider"], errors="ignore")
     for column in ("refund_min_cents", "refund_max_cents"):
         if column in out:
             out[column.replace("_cents", "")] = out.pop(column).map(dollars)
-    return out
+    if "verdict" in out:
+        out["verdict"] = out["verdict"].map(label_of)
+    order = [c for c in HEADINGS if c in out] + [c for c in out if c not in HEADINGS]  # the amounts beside the point
+    return out[order].rename(columns=HEADINGS)
 
 
 
