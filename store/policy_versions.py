@@ -126,10 +126,11 @@ class PolicyStore:
         dated = PolicyFile.model_validate({**draft.policy.model_dump(), "effective_from": effective_from})
         checked_number(dated)
         # outside the transaction: linting takes a moment, and a write lock held that long would stall other saves
-        found = self.lint(dated, text)
+        published = published_catalog(self.engine)
+        found = self.lint(dated, text, published)
         if errors(found):
             raise LintRefused(f"{dated.name} {dated.version}", errors(found))
-        same = published_catalog(self.engine).nothing_new(dated, text)
+        same = published.nothing_new(dated, text)
         if same:  # a second "version published" of the same terms
             raise InputError("version", f"{dated.version}: {same}")
         published_at = at or datetime.now(UTC)
@@ -154,11 +155,11 @@ class PolicyStore:
         except SQLAlchemyError as exc:
             raise SaveError(f"the version was not published: {database_said(exc)}") from exc
 
-    def lint(self, policy: PolicyFile, text: str) -> list[Finding]:
+    def lint(self, policy: PolicyFile, text: str, published: Optional[Catalog] = None) -> list[Finding]:
         """What publishing `policy` from its effective date would be refused for (the errors) or warned of: the
         linter, with the version's text (an empty text: its quotes are not checked), against the version in force
-        on that date before it."""
-        previous = published_catalog(self.engine).on(policy.effective_from or date.min).get(policy.id)
+        on that date before it (in `published`, the register's catalog, read here when not given)."""
+        previous = (published or published_catalog(self.engine)).on(policy.effective_from or date.min).get(policy.id)
         return lint_against(previous, policy, text or None)
 
     def withdraw(self, version_id: int, reason: str, *, by: Actor, at: Optional[datetime] = None) -> Version:
