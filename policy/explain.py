@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Optional, Union, assert_never
 
 from .fields import UNKNOWABLE
-from .models import ClauseRef, Deadline, Quote, Verdict
+from .models import ClauseRef, Deadline, Lapsed, Quote, Verdict
 from .money import format_range, format_usd, percent_text
 from .schema import Clause, clause_key
 from .taxonomy import SERVICES
@@ -173,26 +173,25 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
 
 def lapsed_sentence(q: Quote) -> Optional[str]:
     """What a late request lost, and when (a closed window says it in its own words)."""
-    lapsed = q.lapsed
-    if lapsed is None or q.verdict == Verdict.window_closed:
+    if q.lapsed is None or q.verdict == Verdict.window_closed:
         return None
-    low, high = Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before)
-    before = band_words(low, high, q.currency) + _below(
-        lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
-    return (f"Until {day_as_date(lapsed.last_day, q.scenario.paid_on)} the policy gave {before}; "
+    return (f"Until {day_as_date(q.lapsed.last_day, q.scenario.paid_on)} the policy gave {_before(q.lapsed, q)}; "
             f"a request now gets {refund_text(q)}.")
 
 
 def window_lapsed_sentence(q: Quote) -> Optional[str]:
     """A closed window on the calculator: its last day and what a request made by then got (a client's documents
     say when it closed in their own words: window_closed_sentence)."""
-    lapsed = q.lapsed
-    if lapsed is None or q.verdict != Verdict.window_closed:
+    if q.lapsed is None or q.verdict != Verdict.window_closed:
         return None
-    before = band_words(Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before), q.currency) + _below(
+    return (f"The request window's last day was {day_as_date(q.lapsed.last_day, q.scenario.paid_on)}: a request made "
+            f"by then would have got {_before(q.lapsed, q)}.")
+
+
+def _before(lapsed: Lapsed, q: Quote) -> str:
+    """What the policy gave up to a clock's last day, in words."""
+    return band_words(Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before), q.currency) + _below(
         lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
-    return (f"The request window's last day was {day_as_date(lapsed.last_day, q.scenario.paid_on)}: a request made by "
-            f"then would have got {before}.")
 
 
 def window_closed_sentence(q: Quote, window_days: int) -> str:
