@@ -32,12 +32,12 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
     st.caption(f"{total:,} event(s) match; page {number} of {pages}, newest first.")
     if events:
-        shown = pd.DataFrame({
+        shown = pd.DataFrame({  # what happened first, who it was in detail after (the Detail column was off-screen)
             "#": [ev.id for ev in events],
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
-            "Who": [ev.actor_name for ev in events], "Email": [ev.actor_email for ev in events],
-            "Roles": [ev.actor_roles or "-" for ev in events], "Action": [ev.action for ev in events],
+            "Who": [ev.actor_name for ev in events], "Action": [ev.action for ev in events],
             "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words() for ev in events],
+            "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
         st.download_button("Download these events (CSV)", lambda: audit_csv(log.each(filters, by=me)),

@@ -146,6 +146,7 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     published = table["Detail"][0]  # in words, not JSON cut at the cell's edge
     assert published.startswith("effective from: ") and "; provider: stepinto; version: " in published
     assert "{" not in " ".join(table["Detail"]) and at.dataframe[0].proto.row_height >= WRAP_ROW_PX
+    assert list(table.columns)[:6] == ["#", "When (UTC)", "Who", "Action", "About", "Detail"]  # in view at 1400 px
     at.selectbox(key="audit_action").set_value("quote saved").run()
     assert list(at.dataframe[0].value["About"]) == ["quote #1"]
     at.text_input(key="audit_who").input("nobody").run()
