@@ -194,6 +194,16 @@ def _before(lapsed: Lapsed, q: Quote) -> str:
         lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
 
 
+def dated_after_payment_sentence(q: Quote) -> Optional[str]:
+    """A payment made before the date the version answering it bears: that version is the earliest on record (a
+    payment on 01 Mar 2025 was answered with 'policy version 2025-06-17', and nothing said why)."""
+    policy, paid_on = q.policy, q.scenario.paid_on
+    if policy is None or policy.last_updated is None or paid_on is None or paid_on >= policy.last_updated:
+        return None
+    return (f"{q.provider_name}'s policy text is dated {policy.last_updated:%d %b %Y}, after this payment: it is the "
+            "earliest version on record, so it answers for this payment too.")
+
+
 def window_closed_sentence(q: Quote, window_days: int) -> str:
     """When the request window closed, as a date where the payment date is known."""
     return (f"The policy's {window_days}-day window for refund requests closed on "

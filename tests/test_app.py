@@ -856,3 +856,13 @@ def test_a_closed_window_says_its_last_day_and_what_a_request_by_then_would_have
             "request made by then would have got $2,000.00 - $4,000.00.") in said
     assert "would have got" not in " ".join(m.value for m in app(provider="socialbeat", service="website",
                                                                   completion_pct=30, days_since_payment=29).markdown)
+
+
+def test_a_payment_before_the_date_of_the_only_version_says_why_that_version_answers():
+    """A payment on 01 Mar 2025 was answered with 'policy version 2025-06-17', and nothing said why."""
+    said = " ".join(plain(m.value) for m in app(provider="socialbeat", service="website", amount_paid="8000",
+                                                completion_pct=30, paid_on="2025-03-01").markdown)
+    assert ("Social Beat Digital's policy text is dated 17 Jun 2025, after this payment: it is the earliest version "
+            "on record, so it answers for this payment too.") in said
+    later = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=30, paid_on="2025-07-01")
+    assert "earliest version on record" not in " ".join(plain(m.value) for m in later.markdown)

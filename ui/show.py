@@ -16,6 +16,7 @@ import streamlit as st
 from policy import InputError, Quote
 from policy.client import Client, Unsettled, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
+    dated_after_payment_sentence,
     deadline_sentence,
     explanation_sections,
     lapsed_sentence,
@@ -60,7 +61,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))
-    for sentence in (lapsed_sentence(q), window_lapsed_sentence(q),
+    for sentence in (dated_after_payment_sentence(q), lapsed_sentence(q), window_lapsed_sentence(q),
                      q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
