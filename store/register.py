@@ -361,10 +361,18 @@ def _filtered(f: Filters) -> Select[Any]:
     if f.saved_to is not None:
         query = query.where(t.saved_at < datetime.combine(f.saved_to + timedelta(days=1), time(), UTC))
     words = folded(searchable(f.text))
+    for mark in APOSTROPHES:
+        words = words.replace(mark, "")
     if words:  # literal text: % and _ match themselves
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(t.search_text.like(pattern, escape="\\"))
+        searched: Any = t.search_text
+        for mark in APOSTROPHES:  # on both sides: "obrien" finds O'Brien, "o'brien" finds O’Brien
+            searched = func.replace(searched, mark, "")
+        query = query.where(searched.like(pattern, escape="\\"))
     return query
+
+
+APOSTROPHES = ("'", "\u2019")  # a name's apostrophe, typed or not, straight or curly: a search ignores it
 
 
 def _sorted(query: Select[Any], sort: Sort) -> Select[Any]:

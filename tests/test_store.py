@@ -132,6 +132,15 @@ def test_the_list_filters(listed, filters, clients):
     assert [r.client_name for r in rows] == clients and total == len(clients)
 
 
+@pytest.mark.parametrize("words", ["zoe obrien", "O'Brien", "o\u2019brien", "obrien & co", "ann oneil", "O'Neil"])
+def test_a_search_ignores_a_names_apostrophe_typed_or_not(store, words):
+    """'zoe' found "Zoë O'Brien & Co", and 'zoe obrien' found nothing."""
+    for client in ("Zoë O'Brien & Co", "Ann O\u2019Neil", "Obi Wan"):
+        store.save(q(), client_name=client, by=SAM)
+    found = [r.client_name for r in store.find(Filters(text=words), by=SAM)[0]]
+    assert found == (["Zoë O'Brien & Co"] if "brien" in words.lower() else ["Ann O\u2019Neil"])
+
+
 def test_the_list_sorts_and_pages(listed):
     assert [r.client_name for r in listed.find(sort="oldest", by=SAM)[0]] == ["Ed", "Di", "Cy", "Bo 100%_off", "Ana Díaz"]
     by_refund = [r.refund_max for r in listed.find(sort="refund_high", by=SAM)[0]]
