@@ -316,7 +316,8 @@ def test_after_a_batch_a_signal_to_the_whole_process_group_stops_the_app_and_its
                 break
             time.sleep(0.1)
         else:
-            raise AssertionError("processes of the app's group outlived it")
+            left = subprocess.run(["ps", "-o", "pid,stat,etime,args", "-g", str(app.pid)], capture_output=True, text=True)
+            raise AssertionError(f"processes of the app's group outlived it:\n{left.stdout}")  # which, to tell why
     finally:
         if app.poll() is None:
             os.killpg(app.pid, signal.SIGKILL)
