@@ -72,7 +72,7 @@ def against_pandas(tmp: Path, rows: int, runs: int) -> Figure:
 def a_million(tmp: Path, rows: int) -> list[Figure]:
     src = write_rows(tmp / "million.csv", rows)
     seconds, peak = _batch(src, tmp / "million-out.csv")
-    with (tmp / "million-out.csv").open(encoding="utf-8") as f:
+    with (tmp / "million-out.csv").open(encoding="utf-8-sig") as f:
         written = sum(1 for _ in f) - 1
     size = src.stat().st_size
     return [

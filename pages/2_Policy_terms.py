@@ -3,6 +3,7 @@ import streamlit as st
 
 from policy.explain import cite
 from policy.markdown import md_escape as e
+from policy.spreadsheet import for_excel
 from policy.taxonomy import TERMS
 from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_table, terms_csv
 from store.access import Permission
@@ -37,7 +38,7 @@ with page.opened("pages/2_Policy_terms.py",
                 col.markdown(f"> {e(c.quote)}  \n> — {e(cite(c.section))}")
 
     st.download_button(
-        "Download the matrix (CSV)", terms_csv(registry), "policy-terms.csv", "text/csv",
+        "Download the matrix (CSV)", for_excel(terms_csv(registry)), "policy-terms.csv", "text/csv",
         key="dl_terms",
     )
 

@@ -11,6 +11,7 @@ from policy.models import Verdict
 from policy.money import format_range
 from policy.quoting import with_policy
 from policy.records import NAME_MAX
+from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
 from store import Actor, Filters, Forbidden
 from store.register import SORTS, register_csv
@@ -86,7 +87,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
                            for r in rows],
         }), hide_index=True, width="stretch")
-        st.download_button("Download the list (CSV)", lambda: register_csv(store.each(filters, sort, by=me)),
+        st.download_button("Download the list (CSV)", lambda: for_excel(register_csv(store.each(filters, sort, by=me))),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
         ids = [r.id for r in rows]
         wanted = st.session_state.get("register_open")  # the quote just saved, or restored from here: opened once

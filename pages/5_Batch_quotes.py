@@ -16,6 +16,7 @@ from policy.fields import FIELDS
 from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX
+from policy.spreadsheet import for_excel
 from policy.workbook import COLUMNS_MAX, ROWS_MAX, excel_to_csv
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
@@ -120,7 +121,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         st.warning(e(f"Your batch \u201c{gone.name}\u201d, started {gone.started_at:%d %b %Y %H:%M} UTC, did not finish: "
                      "the server quoting it stopped. Nothing of it was saved to the register; upload the file "
                      "again."))
-    st.download_button("Download a template (CSV)", template_csv(), "refund-batch-template.csv", "text/csv",
+    st.download_button("Download a template (CSV)", for_excel(template_csv()), "refund-batch-template.csv", "text/csv",
                        key="batch_template", on_click="ignore")
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
                               type=["csv", "txt", "xlsx"], key="batch_file",

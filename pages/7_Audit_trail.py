@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from policy.spreadsheet import for_excel
 from store import AuditLog
 from store.audit import Action, AuditFilters, audit_csv
 from ui import page
@@ -40,7 +41,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
-        st.download_button("Download these events (CSV)", lambda: audit_csv(log.each(filters, by=me)),
+        st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
     else:
         st.info("No event matches.")

@@ -38,7 +38,7 @@ from .fields import FIELDS, NAMES, REQUIRED
 from .models import Quote, QuoteHead
 from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
-from .spreadsheet import safe_cell, safe_cells, writer
+from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
 from .versions import Basis
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -475,7 +475,7 @@ def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progre
     beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
-        with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding="utf-8") as fout:
+        with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding=FILE_ENCODING) as fout:
             result = run_batch(fin, fout, basis, progress=progress, keep=keep, date_order=date_order)
         os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)

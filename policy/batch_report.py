@@ -60,7 +60,7 @@ def totals(output: Path) -> list[Total]:
 def rows_json(output_csv: bytes) -> str:
     """The output's rows as a JSON array of objects, every value the text of its CSV cell as it was before the
     spreadsheet guard (JSON is data: '=1+1' stays '=1+1')."""
-    reader = csv.reader(io.StringIO(output_csv.decode("utf-8"), newline=""))
+    reader = csv.reader(io.StringIO(output_csv.decode("utf-8-sig"), newline=""))
     header = [original_cell(c) for c in next(reader, [])]
     rows = [dict(zip(header, map(original_cell, cells))) for cells in reader]
     return json.dumps(rows, ensure_ascii=False, indent=1)

@@ -18,6 +18,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINE_END = "\r\n"
 
 
+# A CSV file a person opens begins with UTF-8's byte-order mark: Excel reads a CSV as UTF-8 only then (without it
+# "Zoë" opens as "ZoÃ«", and every error's quotation marks garbled). Every reader here takes a file with or without it.
+BOM = "\ufeff"
+FILE_ENCODING = "utf-8-sig"  # writes the mark first
+
+
+def for_excel(text: str) -> str:
+    """A CSV's text as a file to download: the byte-order mark first (once)."""
+    return text if text.startswith(BOM) else BOM + text
+
+
 GUARD = "'"
 _GUARDED = frozenset((*FORMULA_STARTS, GUARD))  # each one character: a cell's first is looked up, not scanned for
 

@@ -13,6 +13,7 @@ from policy import batch_rows, parse_scenario, quote
 from policy.batch import PARALLEL_FROM_ROWS, quote_file, run_batch
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
+from policy.spreadsheet import for_excel
 
 
 def batch(text: str):
@@ -213,8 +214,27 @@ def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(
     assert result.errors == 1 and "column 'Client' read as client_name" in result.notices
     assert kept[0][2] == {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "called Monday"}
     assert kept[1][1] is None  # a detail the register cannot hold is the row's error, said in the output
-    out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert out[0]["Client"] == "Ana Díaz" and out[1]["error"].startswith("client_name: must be at most 200 characters")
+
+
+def test_a_results_file_opens_in_excel_as_utf8_and_reads_back_as_a_batch(tmp_path):
+    """Excel reads a CSV as UTF-8 only when it begins with the byte-order mark: without it "Zoë" opened as "ZoÃ«" and
+    every error's quotation marks garbled. The file still reads back here, as a batch of its own."""
+    src, out, again = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "again.csv"
+    src.write_text("provider,service,amount_paid,completion_pct,days_since_payment,client_name\n"
+                   "stepinto,seo,100,0,1,Zoë O’Brien\nstepinto,seo,bank transfer,0,1,Zoë\n", encoding="utf-8")
+    quote_file(src, out, "in.csv", basis=BASIS)
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode()) and raw.count("\ufeff".encode()) == 1
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8")[1:])))
+    assert rows[0]["client_name"] == "Zoë O’Brien" and "\u201cbank transfer\u201d" in rows[1]["error"]
+    assert quote_file(out, again, "out.csv", basis=BASIS).rows == 2
+    assert again.read_bytes().count("\ufeff".encode()) == 1
+
+
+def test_a_download_begins_with_the_mark_once():
+    assert for_excel("a,b\r\n") == "\ufeffa,b\r\n" == for_excel(for_excel("a,b\r\n"))
 
 
 def test_columns_that_are_not_fields_are_said_in_one_bounded_sentence(tmp_path):

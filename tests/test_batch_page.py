@@ -49,7 +49,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert [m.value for m in at.metric] == ["3", "2", "1"]
     assert at.get("progress")[0].proto.text == "3 rows read: 2 quoted, 1 with an error"  # a bad row is not 'quoted'
     result = at.session_state["batch_result"]
-    rows = list(csv.DictReader(io.StringIO(result["csv"].decode())))
+    assert result["csv"].startswith("\ufeff".encode())  # the download opens in Excel as UTF-8
+    rows = list(csv.DictReader(io.StringIO(result["csv"].decode("utf-8-sig"))))
     assert [r["provider"] for r in rows] == ["socialbeat", "acme", "stepinto"]  # none dropped, none reordered
     assert rows[1]["error"].startswith("provider “acme”: must be one of") and rows[2]["refund_max"] == "1200.00"
     assert rows[0]["note"].startswith("'=")  # safe to open in a spreadsheet

@@ -183,7 +183,8 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     out = tmp_path / "out.csv"
     r = run(["batch", str(src), "-o", str(out)])
     assert r.returncode == 0, r.stderr
-    got = list(csv.DictReader(out.open()))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the byte-order mark: Excel reads the file as UTF-8
+    got = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [g["client"] for g in got] == ["a", "b", "c", "d"]
     assert (got[0]["refund_min"], got[0]["refund_max"], got[0]["error"]) == ("4500.00", "4900.00", "")
     assert got[1]["error"].startswith("amount_paid “-1”: must be from 0.01 to 1,000,000,000") and got[1]["refund_min"] == ""

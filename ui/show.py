@@ -32,6 +32,7 @@ from policy.markdown import sections_markdown
 from policy.models import Verdict
 from policy.money import format_usd
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
+from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
 from store.access import Actor, Permission
 from ui.identity import may
@@ -141,7 +142,7 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
         # a quote's own files are of one case: an unsettled answer is none of its cases
         *(() if unsettled is not None else (
             (STAFF_DOWNLOADS[3], lambda: quote_json(q), "json", "application/json", "dl_json"),
-            (STAFF_DOWNLOADS[4], lambda: quote_csv(q), "csv", "text/csv", "dl_csv"))),
+            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q)), "csv", "text/csv", "dl_csv"))),
     )
     for label, make, ext, mime, key in files:
         st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")

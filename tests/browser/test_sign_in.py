@@ -137,7 +137,8 @@ def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sig
         # the grid draws on a canvas: its rows are read from the CSV behind it
         with person.expect_download() as download:
             person.get_by_role("button", name="Download these events (CSV)").click()
-        trail = download.value.path().read_text()
+        trail = download.value.path().read_text(encoding="utf-8")
+        assert trail.startswith("\ufeff")  # opens in Excel as UTF-8
         assert "Ada Admin,ada@example.com,admin,quote saved" in trail
 
 
