@@ -22,7 +22,9 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import types
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -282,19 +284,32 @@ def _start_worker() -> None:
 
 
 STOP_WAIT_S = 3.0  # what the pool's own stop may take at exit (it takes a few hundredths of a second)
+GONE_WAIT_S = 0.2  # the same, once every worker has already ended: there is nothing left to stop
 
 
 def _stop_pool(pool: multiprocessing.pool.Pool) -> None:
     """The workers stopped, without waiting for ever. A signal to the whole process group (a service manager's
     stop, a kill of the group) can end a worker while it holds the pool's queue lock, and Pool.terminate then waits
     on that lock for good: the app hung on "Stopping..." after a batch. Past STOP_WAIT_S the exit goes on, and
-    multiprocessing's own exit handler ends the workers left."""
+    multiprocessing's own exit handler ends the workers left. Where that signal has already ended every worker (a
+    stop of the whole group), the exit does not wait on the lock they left held: it took 3.1 s, now a fifth of one."""
     stopping = threading.Thread(target=pool.terminate, name="batch-pool-stop", daemon=True)
     stopping.start()
-    stopping.join(STOP_WAIT_S)
+    deadline = time.monotonic() + STOP_WAIT_S
+    while stopping.is_alive() and time.monotonic() < deadline:
+        if not any(w.is_alive() for w in _started):  # the signal reaches them a moment after this process
+            stopping.join(GONE_WAIT_S)
+            return
+        stopping.join(0.05)
 
 
 _exiting = threading.Event()  # set at exit: no worker starts from then on
+
+
+class _Ending(RuntimeError):
+    """A worker asked to start while this process ends (the pool replacing one a signal to the group ended): it is
+    refused, and the pool's thread that asked ends quietly (no traceback in the server's log on every stop)."""
+_started: weakref.WeakSet[multiprocessing.process.BaseProcess] = weakref.WeakSet()  # this process's workers
 
 
 def _at_exit() -> None:
@@ -304,6 +319,13 @@ def _at_exit() -> None:
     killed the first worker while it held the pool's queue lock, and the pool, done starting meanwhile, was then
     stopped by waiting on that lock. Now a start under way is waited for, then stopped; one slower than
     STOP_WAIT_S fails at its next worker (_BareMain), which leaves no pool to stop."""
+    _previous_hook = threading.excepthook
+
+    def quiet_ending(args: Any) -> None:  # a worker the group's signal ended is not replaced, and that is no fault
+        if args.exc_type is not _Ending:
+            _previous_hook(args)
+
+    threading.excepthook = quiet_ending
     _exiting.set()
     starter = _starter
     if starter is not None:
@@ -380,9 +402,10 @@ class _BareMain:
 
     def start(self) -> None:
         if _exiting.is_set():
-            raise RuntimeError("this process is ending: no batch worker starts")
+            raise _Ending("this process is ending: no batch worker starts")
         with _no_script_as_main():
             super().start()  # type: ignore[misc]
+        _started.add(self)  # type: ignore[arg-type]
 
 
 class _ForkServerWorker(_BareMain, multiprocessing.context.ForkServerProcess):

@@ -326,8 +326,13 @@ def test_after_a_batch_a_signal_to_the_whole_process_group_stops_the_app_and_its
     try:
         assert app.stdout.readline().strip() == str(PARALLEL_FROM_ROWS * 2), app.stderr.read()[-2000:]
         os.killpg(app.pid, getattr(signal, signal_name))
+        signalled = time.monotonic()
         app.wait(timeout=STOP_WAIT_S + 10)
-        assert app.returncode == 0, app.stderr.read()[-2000:]
+        took = time.monotonic() - signalled
+        said = app.stderr.read()
+        assert app.returncode == 0 and "Traceback" not in said, said[-2000:]  # a worker the signal ended is not
+        # replaced at exit, and that is no fault (the pool's thread printed a RuntimeError on every stop)
+        assert took < STOP_WAIT_S, took  # the workers the signal ended are not waited on: 0.3 s (it took 3.1 s)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:  # the workers and their forkserver end with it
             try:
