@@ -304,12 +304,12 @@ def _stop_pool(pool: multiprocessing.pool.Pool) -> None:
 
 
 _exiting = threading.Event()  # set at exit: no worker starts from then on
+_started: weakref.WeakSet[multiprocessing.process.BaseProcess] = weakref.WeakSet()  # this process's workers
 
 
 class _Ending(RuntimeError):
     """A worker asked to start while this process ends (the pool replacing one a signal to the group ended): it is
     refused, and the pool's thread that asked ends quietly (no traceback in the server's log on every stop)."""
-_started: weakref.WeakSet[multiprocessing.process.BaseProcess] = weakref.WeakSet()  # this process's workers
 
 
 def _at_exit() -> None:
