@@ -139,6 +139,17 @@ def _lookup(names: Mapping[str, str]) -> dict[str, str]:
         value: value for value in names}
 
 
+def _own_names(policies: Mapping[str, PolicyFile], known: Mapping[str, str]) -> dict[str, str]:
+    """Each provider's own name for a service, folded -> the service: the calculator shows those ("SEO Services",
+    "Website development"), and a sheet copied from it was refused. A name two providers give different services
+    would be a guess: it stays refused."""
+    ids: dict[str, set[str]] = {}
+    for policy in policies.values():
+        for sid, service in policy.services.items():
+            ids.setdefault(key(service.label), set()).add(sid)
+    return {name: next(iter(found)) for name, found in ids.items() if len(found) == 1 and name not in known}
+
+
 @dataclass(frozen=True)
 class Readers:
     """How one batch reads its cells: names by field (the providers are those of its catalog; a choice field's
@@ -158,6 +169,8 @@ class Readers:
                 names[spec.name] = _lookup(shown)
                 allowed[spec.name] = "one of " + ", ".join(f"{v} ({label})" if label != v else v
                                                            for v, label in shown.items())
+        names["service"] |= _own_names(policies, names["service"])
+        allowed["service"] += ", or a provider's own name for it (such as SEO Services)"
         return cls(names, allowed, order)
 
     def read(self, spec: FieldSpec, text: str) -> object:

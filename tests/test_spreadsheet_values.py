@@ -74,6 +74,23 @@ def test_providers_and_services_by_id_or_by_the_name_the_app_shows(field, cell, 
     assert READERS.read(BY_NAME[field], cell) == read
 
 
+@pytest.mark.parametrize("pid, sid", [(pid, sid) for pid, p in sorted(policies().items()) for sid in p.services])
+def test_each_providers_own_name_for_a_service_as_the_calculator_shows_it_reads_as_that_service(pid, sid):
+    label = policies()[pid].services[sid].label  # "SEO Services", "Website development", "SEO (monthly)"
+    assert READERS.read(BY_NAME["service"], label) == sid
+    assert READERS.read(BY_NAME["service"], f"  {label.upper()} ") == sid
+
+
+def test_a_providers_own_name_two_providers_give_different_services_stays_refused():
+    mine, theirs = policies()["socialbeat"], policies()["stepinto"]
+    clash = {**policies(), "stepinto": theirs.model_copy(update={"services": {  # Step-Into's ads named "SEO Services"
+        "ppc": theirs.services["ppc"].model_copy(update={"label": mine.services["seo"].label})}})}
+    readers = Readers.of(clash)
+    with pytest.raises(ValueError, match="a provider's own name"):
+        readers.read(BY_NAME["service"], "SEO Services")
+    assert readers.read(BY_NAME["service"], "SEO") == "seo" and readers.read(BY_NAME["service"], "ppc") == "ppc"
+
+
 def test_an_unknown_name_lists_what_is_allowed():
     with pytest.raises(ValueError, match=r"socialbeat \(Social Beat Digital\)"):
         READERS.read(BY_NAME["provider"], "Acme")
