@@ -278,9 +278,11 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         return format_usd(Decimal(amount), q.currency)
 
     stage: tuple[str, ...] = ()
-    if q.stage.placed_by != "none":
+    if q.stage.placed_by != "none" and for_client:  # a client never chose a stage, and may not have said how far along
+        stage = (f"The stage of the work these words are for: {q.stage.label}.",)
+    elif q.stage.placed_by != "none":
         how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
-        stage = (f"{q.stage.label}: {how}.", *((q.stage_note,) if q.stage_note and not for_client else ()))
+        stage = (f"{q.stage.label}: {how}.", *((q.stage_note,) if q.stage_note else ()))
     ranges = (
         *((f"{a.title}: " if for_client else f"Ambiguity {a.id} ({a.title}): ")
           + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),

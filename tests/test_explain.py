@@ -118,3 +118,11 @@ def test_the_stage_says_how_it_was_placed_without_a_second_bracket():
     found = sections(work_started=False)["Stage"].items[0]
     assert found == "Pre-project phase (before work begins): placed by the completion given."
     assert sections(stage="design_concepts")["Stage"].items[0].endswith(": the stage you chose.")
+
+
+def test_a_client_reads_which_stage_the_words_are_for_not_how_the_calculator_placed_it():
+    """On "Am I eligible?" with the progress not known the answer is the case that refunds the most, and read
+    "Started: placed by the completion given", which the client never gave."""
+    q = quote(parse_scenario({**BASE, "stage": "design_concepts"}, BASIS), BASIS)
+    (stage,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Stage"]
+    assert stage.items == (f"The stage of the work these words are for: {q.stage.label}.",)
