@@ -30,6 +30,7 @@ from .explain import (
     review_sentence,
     verdict_label,
     verdict_sentence,
+    version_words,
     window_closed_sentence,
     work_done,
 )
@@ -197,7 +198,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
     who = f" for {client.name}" if client.name else ""
     title = f"Refund estimate{who}: {q.provider_name}, {_service(q)}"
     facts = [f"Prepared on {today:%d %B %Y}" + (f", reference {client.reference}" if client.reference else "") + ".",
-             f"Policy: {policy.name}, version {policy.version}.",
+             f"Policy: {policy.name}, {version_words(policy.version)}.",
              f"Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}."]
     if s.paid_on is not None and s.requested_on is not None:
         facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]

@@ -110,6 +110,15 @@ def _verdict_sentence(q: Quote) -> str:
             assert_never(q.verdict)
 
 
+UNDATED = "undated (as published)"  # the version of a policy its provider never dated (policy/data)
+
+
+def version_words(version: str) -> str:
+    """'policy version 2025-06-17'; for a policy its provider never dated, words ('policy version undated (as
+    published)' read as a fault)."""
+    return "the policy as published (it is not dated)" if version == UNDATED else f"policy version {version}"
+
+
 def refund_text(q: Quote) -> str:
     """The refund as a person reads it; a service the provider does not sell has none to read; a maximum a partial
     refund with no amount decided says what it stays below."""
@@ -321,7 +330,7 @@ def clause_line(c: ClauseRef) -> str:
 def summary_lines(q: Quote) -> list[str]:
     """A readable summary, for a person at a terminal."""
     lines = [
-        f"{q.provider_name} - {q.service_label or SERVICES[q.service]} (policy version {q.policy_version})",
+        f"{q.provider_name} - {q.service_label or SERVICES[q.service]} ({version_words(q.policy_version)})",
         f"Refund: {refund_text(q)} ({pct_text(q)}) - {verdict_label(q)}",
         verdict_sentence(q),
     ]

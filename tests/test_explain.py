@@ -126,3 +126,17 @@ def test_a_client_reads_which_stage_the_words_are_for_not_how_the_calculator_pla
     q = quote(parse_scenario({**BASE, "stage": "design_concepts"}, BASIS), BASIS)
     (stage,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Stage"]
     assert stage.items == (f"The stage of the work these words are for: {q.stage.label}.",)
+
+
+def test_a_policy_its_provider_never_dated_is_said_in_words_not_as_a_version_number():
+    """'policy version undated (as published)' read as a fault on the page, the summary and the client's PDF."""
+    from policy.client import Client, summary_markdown
+    from policy.explain import summary_lines, version_words
+
+    q = quote(parse_scenario({"provider": "stepinto", "service": "ppc", "amount_paid": "1200", "completion_pct": "0",
+                              "days_since_payment": "3"}, BASIS), BASIS)
+    assert version_words(q.policy_version) == "the policy as published (it is not dated)"
+    assert "(the policy as published (it is not dated))" in summary_lines(q)[0]
+    text = summary_markdown(q, BASIS.as_of, Client())
+    assert "it is not dated" in text and "undated (as published)" not in text
+    assert version_words("2025-06-17") == "policy version 2025-06-17"

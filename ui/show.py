@@ -24,6 +24,7 @@ from policy.explain import (
     refund_text,
     verdict_label,
     verdict_sentence,
+    version_words,
     window_lapsed_sentence,
 )
 from policy.export import quote_csv, quote_json
@@ -46,7 +47,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed.
     what = (f"{q.provider_name}, {q.service_label or SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} "
-            f"paid; policy version {q.policy_version}")  # which version answered: two may be in the catalog
+            f"paid; {version_words(q.policy_version)}")  # which version answered: two may be in the catalog
     badge = f":{q.verdict.colour}-badge[{e(verdict_label(q))}]"
     if q.verdict == Verdict.not_offered:  # not a $0.00 quote: the provider does not sell it
         lines = [f"{badge} {e(q.notes[0])}"]
