@@ -866,3 +866,15 @@ def test_a_payment_before_the_date_of_the_only_version_says_why_that_version_ans
             "on record, so it answers for this payment too.") in said
     later = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=30, paid_on="2025-07-01")
     assert "earliest version on record" not in " ".join(plain(m.value) for m in later.markdown)
+
+
+@pytest.mark.parametrize("page_url, link", [
+    ("http://127.0.0.1:8611", "http://127.0.0.1:8611/?provider=stepinto&amount_paid=1200.00"),
+    ("http://127.0.0.1:8611/", "http://127.0.0.1:8611/?provider=stepinto&amount_paid=1200.00"),
+    ("https://refunds.example.com/Am_I_eligible", "https://refunds.example.com/Am_I_eligible?provider=stepinto&amount_paid=1200.00"),
+    ("https://refunds.example.com/Compare_providers?old=1#x", "https://refunds.example.com/Compare_providers?provider=stepinto&amount_paid=1200.00"),
+])
+def test_a_share_link_is_the_pages_address_with_the_scenario(page_url, link):
+    from ui.state import link_to
+
+    assert link_to(page_url, {"provider": "stepinto", "amount_paid": "1200.00"}) == link

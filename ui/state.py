@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Optional
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -152,8 +152,14 @@ def sync_url() -> None:
 
 
 def share_link() -> str:
-    base = st.context.url or "http://localhost:8501/"
-    return f"{base}?{urlencode(_query())}"
+    return link_to(st.context.url or "http://localhost:8501/", _query())
+
+
+def link_to(page_url: str, query: dict) -> str:
+    """The page's address with the scenario: the root as '/' (a link read 'http://host:8501?provider=...'), and
+    never a second query."""
+    parts = urlsplit(page_url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
 def scenario() -> tuple[Optional[Scenario], Optional[InputError]]:
