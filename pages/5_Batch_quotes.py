@@ -63,7 +63,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
         if result is None:  # not saving, or the register failed before the quoting began
             result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(
-            file=upload.name, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
+            file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
             run_day=basis().as_of if result.dated else None, date_order=date_order,
@@ -158,6 +158,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     done = st.session_state.get(RESULT)
     if done:
         st.header(e(f"Results for {done['file']}"))
+        if upload is not None and upload.file_id != done.get("upload_id"):  # kept, but never taken for the new file's
+            st.info(e(f"These are still the results for {done['file']}. Press Quote every row to quote "
+                      f"{upload.name}."))
         a, b, c = st.columns(3)
         a.metric("Rows", f"{done['rows']:,}")
         b.metric("Quoted", f"{done['rows'] - done['errors']:,}")

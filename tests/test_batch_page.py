@@ -200,3 +200,16 @@ def test_a_batch_whose_server_stopped_is_said_on_the_batch_page_once(url):
 def test_the_run_day_is_said_only_for_a_file_with_payment_dates(url, text, said):
     at = run(batch_page(), "cases.csv", text.encode())
     assert any("were counted to" in c.value for c in at.caption) == said
+
+
+def test_a_new_upload_says_the_results_shown_are_still_the_last_files_until_it_is_quoted(url):
+    """The results of one file stayed under another just uploaded, as if they were its own."""
+    at = run(batch_page(), "cases.csv", CASES.encode())
+    assert not [i for i in at.info if "still the results" in i.value]
+    at.file_uploader(key="batch_file").upload("other.csv", CASES.replace("5000", "6000").encode(), "text/csv").run()
+    (said,) = [i.value.replace("\\", "") for i in at.info if "still the results" in i.value]
+    assert "cases.csv" in said and "other.csv" in said
+    assert any("Results for cases.csv" in h.value.replace("\\", "") for h in at.header)  # kept, not thrown away
+    at.button(key="batch_go").click().run()
+    assert any("Results for other.csv" in h.value.replace("\\", "") for h in at.header)
+    assert not [i for i in at.info if "still the results" in i.value]
