@@ -105,6 +105,12 @@ class Catalog:
         found = self._by_day[day] = MappingProxyType(chosen)
         return found
 
+    def coming(self, day: date) -> tuple[Version, ...]:
+        """The versions published to take over after `day`, soonest first: a page that quotes `day` says them, so
+        nobody quotes today's terms unaware they change tomorrow."""
+        return tuple(sorted((v for vs in self.in_force.values() for v in vs if v.effective > day),
+                            key=lambda v: (v.effective, v.provider)))
+
     def of(self, provider: str) -> tuple[Version, ...]:
         """Every version of one provider, drafts included, in effective order."""
         return tuple(sorted((v for v in self.versions if v.provider == provider),

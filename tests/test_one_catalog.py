@@ -34,6 +34,7 @@ from store import PolicyStore, QuoteStore, published_catalog
 from store.config import ENV_URL
 from tests.actors import PAT, SAM
 from tests.pages import ROOT, opened
+from tests.shipped import reworded
 
 ACME = ROOT / "tests" / "cases" / "lint"
 IN_FORCE_FROM = date(2026, 6, 1)  # the new Step-Into version: in force on any day these tests run
@@ -270,3 +271,24 @@ def test_policy_terms_shows_the_versions_of_the_scenarios_payment_date(basis, pa
 def test_the_calculator_names_the_version_that_answered(basis):
     at = opened("app.py", **STARTED_UNDELIVERED)
     assert "policy version 2026-06-01" in " ".join(m.value for m in at.markdown).replace("\\", "")
+
+
+@pytest.mark.parametrize("page", ["pages/1_Compare_providers.py", "pages/2_Policy_terms.py"])
+def test_a_version_published_from_tomorrow_is_said_as_coming_where_todays_are_named(page, tmp_path, monkeypatch):
+    """An author published Social Beat's new terms from tomorrow; Compare and Policy terms named only today's."""
+    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    shipped = policies()["socialbeat"]
+    tomorrow = date.today() + timedelta(days=1)
+    new = PolicyFile.model_validate({**shipped.model_dump(), "version": "next-terms", "effective_from": tomorrow})
+    versions.publish(versions.save_draft(new, reworded(shipped, "next"), by=PAT), tomorrow, by=PAT)
+    monkeypatch.setenv(ENV_URL, url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = opened(page)
+    assert not at.exception
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert f"To come: Social Beat Digital version next-terms for payments from {tomorrow:%d %b %Y}." in said
+    assert f"Social Beat Digital version {shipped.version}" in said  # today's, still named as in force
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -88,3 +88,10 @@ def test_the_versions_and_diff_commands(tmp_path):
     r = cli("quote", "--provider", "socialbeat", "--service", "website", "--amount-paid", "1000",
             "--completion-pct", "10", "--paid-on", "2026-11-30", "--days-since-payment", "3")
     assert r.returncode == 0 and "2025-06-17" in r.stdout
+
+
+def test_a_version_published_to_take_over_later_is_coming_until_its_day():
+    assert [v.policy.version for v in CATALOG.coming(date(2026, 12, 31))] == ["2027-01-01"]
+    assert CATALOG.coming(date(2027, 1, 1)) == ()  # in force from its day
+    drafted = shipped_catalog().adding([Version(NEW, "", status="draft")])
+    assert drafted.coming(date(2026, 12, 31)) == ()  # a draft is not coming: it may never be published

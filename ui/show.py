@@ -37,7 +37,7 @@ from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
 from store.access import Actor, Permission
 from ui.identity import may
-from ui.registry import basis, policies
+from ui.registry import basis, catalog, policies
 
 
 def headline(q: Quote, assumption: Optional[str] = None) -> None:
@@ -92,8 +92,11 @@ def versions_in_force(paid_on: Optional[date]) -> None:
     """Which version of each policy a page shows: those in force on the scenario's payment date (today without
     one), said on every page that shows more than one provider."""
     named = ", ".join(f"{p.name} version {p.version}" for p in policies(paid_on).values())
-    st.caption(e(f"The versions in force for a payment on {paid_on:%d %b %Y}: {named}." if paid_on else
-                 f"The versions in force today (a payment date in the scenario picks those of its day): {named}."))
+    coming = "; ".join(f"{v.policy.name} version {v.policy.version} for payments from {v.effective:%d %b %Y}"
+                       for v in catalog().coming(paid_on or basis().as_of))
+    then = f" To come: {coming}." if coming else ""
+    st.caption(e(f"The versions in force for a payment on {paid_on:%d %b %Y}: {named}.{then}" if paid_on else
+                 f"The versions in force today (a payment date in the scenario picks those of its day): {named}.{then}"))
 
 
 def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
