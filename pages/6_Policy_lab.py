@@ -318,7 +318,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
                     disabled=bool(refused) or same is not None):
             _save(new, text, who, when, replacing)
-        if same and not refused:
+        if same and not refused and not said:  # just published: the success says it, not "nothing to publish yet"
             b.caption(e(f"Nothing to publish yet: {same}."))
         if refused:
             b.error(e(f"Cannot be published: {len(refused)} lint error(s). Fix them, or save a draft.")

@@ -149,6 +149,7 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Social Beat Digital 2027-test from" in plain(s.value) for s in at.success)
+    assert not [c for c in at.caption if "Nothing to publish yet" in c.value]  # above the success, it contradicted it
     versions = list(version_box(at, "socialbeat").options)
     assert any("2027-test (published" in o for o in versions)
     for paid, expected in ((start - timedelta(days=1), "$7,500.00"), (start, "$6,000.00")):  # the boundary day
