@@ -295,8 +295,10 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
     ranges = (
         *((f"{a.title}: " if for_client else f"Ambiguity {a.id} ({a.title}): ")
           + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),
-        *(f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + "; ".join(
-            f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
+        *(f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + ("The refund for each answer: " if for_client else "")
+          + "; ".join(f"{o.value}{', ' if for_client else ': '}"  # a client read "no: $0.00; yes: ..." as a riddle
+                      f"{format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
+          + ("." if for_client else "")
           for u in q.unknowns),
     )
     policy = q.policy

@@ -140,3 +140,12 @@ def test_a_policy_its_provider_never_dated_is_said_in_words_not_as_a_version_num
     text = summary_markdown(q, BASIS.as_of, Client())
     assert "it is not dated" in text and "undated (as published)" not in text
     assert version_words("2025-06-17") == "policy version 2025-06-17"
+
+
+def test_a_client_reads_each_answer_of_a_fact_not_given_with_its_refund():
+    """'Not known: whether anything was delivered. no: $0.00 - $1,200.00; yes: $0.00' read as a riddle."""
+    q = quote(parse_scenario({**BASE, "service": "seo", "amount_paid": "2400", "completion_pct": 40,
+                              "days_since_payment": 5}, BASIS), BASIS)
+    (ranges,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Why this is a range"]
+    assert ranges.items[1] == ("Not known: when notice was given. The refund for each answer: notice given today, "
+                               "$0.00 - $1,800.00; notice period already served, $1,200.00 - $1,800.00.")
