@@ -93,7 +93,7 @@ def _problems(done: dict) -> None:
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
     st.dataframe(kinds, hide_index=True, width="stretch", height="content",  # a few kinds: all in view, no scroll
                  **wrapped(kinds, wide=("Error",), narrow=("Rows",)))
-    rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.message}
+    rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.message, "searched": p.searched}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
     columns = sorted({r["Column"] for r in rows})
@@ -104,7 +104,7 @@ def _problems(done: dict) -> None:
                                   "is shown when it has every word, in any order.")
     wanted = words.casefold().split()  # every word, anywhere in the error or its cell: "seo monthly" finds "SEO (monthly)"
     shown = [r for r in rows if (column is None or r["Column"] == column)
-             and all(w in f'{r["Value"]} {r["Error"]}'.casefold() for w in wanted)]
+             and all(w in r["searched"] for w in wanted)]
     errors = pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"])
     st.dataframe(errors, hide_index=True, width="stretch",
                  **wrapped(errors, wide=("Error",), narrow=("Row",), rows_shown=ERROR_ROWS_SHOWN))

@@ -39,6 +39,13 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.column} \u201c{self.value}\u201d: {self.message}" if self.value else f"{self.column}: {self.message}"
 
+    @property
+    def searched(self) -> str:
+        """What a search of the errors reads: the column, the cell, and the message without its list of what is
+        allowed (every service error lists "seo (SEO)": a search for "seo" found rows that say nothing of SEO)."""
+        said, listed, _ = self.message.partition(" one of ")
+        return f"{self.column} {self.value} {said}{' one of' if listed else ''}".casefold()
+
 
 class RowProblems(Exception):
     """Everything wrong with one row, not only the first thing."""
