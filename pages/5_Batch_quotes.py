@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from policy.batch import quote_file, start_pool_soon
-from policy.batch_report import rows_json, template_csv, totals
+from policy.batch_report import output_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
@@ -83,6 +83,21 @@ def _spellings() -> None:
 
 
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls
+ROWS_LISTED = 1_000  # quoted rows the page lists (each sent to the browser); all are in the results file
+NOT_LISTED = ("sections", "refund_pct_min", "refund_pct_max")  # in the file; too long or said by the amounts here
+
+
+def _rows(done: dict) -> None:
+    """Each row as the results file has it (a client's refund without downloading anything), the first
+    ROWS_LISTED of them, the verdicts in words."""
+    st.header("Rows")
+    rows = pd.DataFrame(output_rows(done["csv"], ROWS_LISTED))
+    rows = rows.drop(columns=[c for c in NOT_LISTED if c in rows.columns])
+    if "verdict" in rows.columns:
+        rows["verdict"] = rows["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
+    st.dataframe(rows, hide_index=True, width="stretch")
+    more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
+    st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
 
 
 def _problems(done: dict) -> None:
@@ -186,6 +201,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         if done["errors"]:
             _problems(done)
+        _rows(done)
         # the file's name, and the batch's number where it was saved: two batches' results never share a name
         stem = (Path(done["file"]).stem or "batch") + (f"-batch-{done['saved'][0]}" if done["saved"] else "")
         left, right = st.columns(2)

@@ -8,8 +8,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from .batch import open_csv
 from .batch_rows import REQUESTED
@@ -57,10 +58,14 @@ def totals(output: Path) -> list[Total]:
     return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(sums.items())]
 
 
-def rows_json(output_csv: bytes) -> str:
-    """The output's rows as a JSON array of objects, every value the text of its CSV cell as it was before the
-    spreadsheet guard (JSON is data: '=1+1' stays '=1+1')."""
+def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str, str]]:
+    """The output's rows (the first `limit`), each cell's text as it was before the spreadsheet guard (data, not a
+    spreadsheet: '=1+1' stays '=1+1')."""
     reader = csv.reader(io.StringIO(output_csv.decode("utf-8-sig"), newline=""))
     header = [original_cell(c) for c in next(reader, [])]
-    rows = [dict(zip(header, map(original_cell, cells))) for cells in reader]
-    return json.dumps(rows, ensure_ascii=False, indent=1)
+    return [dict(zip(header, map(original_cell, cells))) for cells in islice(reader, limit)]
+
+
+def rows_json(output_csv: bytes) -> str:
+    """The output's rows as a JSON array of objects."""
+    return json.dumps(output_rows(output_csv), ensure_ascii=False, indent=1)

@@ -12,7 +12,7 @@ from shipped import BASIS
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
-from policy.batch_report import rows_json, template_csv
+from policy.batch_report import output_rows, rows_json, template_csv
 from store import Filters, QuoteStore
 from store.config import ENV_URL
 from tests.actors import ADA, PAT
@@ -224,3 +224,23 @@ def test_a_search_of_the_errors_does_not_read_the_list_of_what_is_allowed(url):
         at.text_input(key="batch_err_text").input(words).run()
         listed = next(d.value for d in at.dataframe if list(d.value.columns) == ["Row", "Column", "Value", "Error"])
         assert list(listed["Row"]) == rows, words
+
+
+def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
+    """A client's refund could only be read by downloading the file: the page showed totals by provider."""
+    at = run(batch_page(), "cases.csv", CASES.encode())
+    listed = next(d.value for d in at.dataframe if "refund_min" in d.value.columns)
+    in_file = output_rows(at.session_state["batch_result"]["csv"])
+    assert list(listed["provider"]) == [r["provider"] for r in in_file] == ["socialbeat", "acme", "stepinto"]
+    assert list(listed["refund_min"]) == [r["refund_min"] for r in in_file]
+    assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
+    assert listed["verdict"][2] == "Full refund" and "sections" not in listed.columns
+    assert listed["error"][1].startswith("provider")
+
+
+def test_a_long_batch_lists_its_first_rows_and_says_the_rest_are_in_the_file(url):
+    many = CASES.splitlines()[0] + "\n" + "stepinto,1200,ppc,0,2,fine\n" * 1_005
+    at = run(batch_page(), "many.csv", many.encode())
+    listed = next(d.value for d in at.dataframe if "refund_min" in d.value.columns)
+    assert len(listed) == 1_000
+    assert any("the first 1,000 of 1,005" in c.value for c in at.caption)
