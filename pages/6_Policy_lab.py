@@ -128,6 +128,15 @@ def _number_follows_date(versions: Catalog, provider: str) -> None:
             provider, st.session_state["lab_when"])
 
 
+# Where in the lab an error is mended: a changed percent must be changed in the tier's words too, and they are two
+# places away from it (an author who changed 75% to 60% could not find why publishing stayed refused).
+HOW_TO_FIX = {
+    "quote-vs-amount": f"A tier's percent and its words go together: change the percent in its row's "
+                       f"\u201c{LABELS['quote']}\u201d too (the tiers table's last columns), then the same "
+                       "sentence under \u201cThe policy text of this version\u201d, so all three say it alike.",
+    "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
+                         "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed the quote.",
+}
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
                "version": "New version's number", "reason": "Reason", "provider": "Provider id", "lint": "Linter"}
 
@@ -323,6 +332,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if refused:
             b.error(e(f"Cannot be published: {len(refused)} lint error(s). Fix them, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
+            for fix in dict.fromkeys(HOW_TO_FIX[f.code] for f in refused if f.code in HOW_TO_FIX):
+                b.info(e(fix))
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")
         if said:

@@ -97,6 +97,8 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
                          "warning: quote-unchanged (this edit)", "warning: quote-unchanged (this edit)"], kinds[:5]
     assert "(this edit)" not in " ".join(kinds[4:])  # were the last of some twenty
     assert at.button(key="lab_publish").disabled  # an error: it may be kept as a draft, not published
+    (fix,) = [plain(i.value) for i in at.info if "go together" in i.value]  # and where it is mended, in the lab's words
+    assert "\u201cVerbatim quote\u201d" in fix and "\u201cThe policy text of this version\u201d" in fix
     (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
     assert list(rules["What changed"]) == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]  # in words, not the rule's JSON
     changed = dataframe_with(at, "End that moved")
@@ -376,6 +378,7 @@ def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the
     refusal = " ".join(plain(x.value) for x in at.error)
     assert "Cannot be published: 1 lint error(s)" in refusal
     assert "reading-outside-band: A-SI-01's reading \u201c'and' intended: no refund\u201d" in refusal
+    assert not [i for i in at.info if "go together" in i.value]  # a hint only for the errors it mends
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_draft").click().run()  # a draft may be saved
     assert any("Saved as draft" in plain(s.value) for s in at.success)
