@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from policy.batch import quote_file, start_pool_soon
-from policy.batch_report import output_rows, rows_json, template_csv, totals
+from policy.batch_report import listed_order, output_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
@@ -93,9 +93,11 @@ def _rows(done: dict) -> None:
     st.header("Rows")
     rows = pd.DataFrame(output_rows(done["csv"], ROWS_LISTED))
     rows = rows.drop(columns=[c for c in NOT_LISTED if c in rows.columns])
+    rows = rows[listed_order(list(rows.columns))]
     if "verdict" in rows.columns:
         rows["verdict"] = rows["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch",  # whose row it is stays in view while the rest scrolls
+                 column_config={rows.columns[0]: st.column_config.Column(pinned=True)} if len(rows.columns) else None)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
     st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
 

@@ -12,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Optional
 
-from .batch import open_csv
+from .batch import HEADER_NAMES, canonical, open_csv
 from .batch_rows import REQUESTED
 from .fields import NAMES
 from .spreadsheet import original_cell, rows_text
@@ -64,6 +64,17 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
     reader = csv.reader(io.StringIO(output_csv.decode("utf-8-sig"), newline=""))
     header = [original_cell(c) for c in next(reader, [])]
     return [dict(zip(header, map(original_cell, cells))) for cells in islice(reader, limit)]
+
+
+LEADING = ("client_name", "client_ref", "provider", "service", "amount_paid", "refund_min", "refund_max", "verdict",
+           "error")  # who, what, and the answer first: the refund columns were off to the right of a wide file
+
+
+def listed_order(header: list[str]) -> list[str]:
+    """The output's columns with whose row it is and its answer first (each column matched as the batch reads its
+    header: 'Client' is client_name), the rest as the file has them."""
+    rank = {name: i for i, name in enumerate(LEADING)}
+    return sorted(header, key=lambda c: rank.get(HEADER_NAMES.get(canonical(c), ""), len(rank)))
 
 
 def rows_json(output_csv: bytes) -> str:

@@ -12,7 +12,7 @@ from shipped import BASIS
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
-from policy.batch_report import output_rows, rows_json, template_csv
+from policy.batch_report import listed_order, output_rows, rows_json, template_csv
 from store import Filters, QuoteStore
 from store.config import ENV_URL
 from tests.actors import ADA, PAT
@@ -229,6 +229,7 @@ def test_a_search_of_the_errors_does_not_read_the_list_of_what_is_allowed(url):
 def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     """A client's refund could only be read by downloading the file: the page showed totals by provider."""
     at = run(batch_page(), "cases.csv", CASES.encode())
+    assert not at.exception
     listed = next(d.value for d in at.dataframe if "refund_min" in d.value.columns)
     in_file = output_rows(at.session_state["batch_result"]["csv"])
     assert list(listed["provider"]) == [r["provider"] for r in in_file] == ["socialbeat", "acme", "stepinto"]
@@ -236,6 +237,7 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
     assert listed["verdict"][2] == "Full refund" and "sections" not in listed.columns
     assert listed["error"][1].startswith("provider")
+    assert list(listed.columns[:6]) == ["provider", "service", "Amount Paid", "refund_min", "refund_max", "verdict"]
 
 
 def test_a_long_batch_lists_its_first_rows_and_says_the_rest_are_in_the_file(url):
@@ -244,3 +246,9 @@ def test_a_long_batch_lists_its_first_rows_and_says_the_rest_are_in_the_file(url
     listed = next(d.value for d in at.dataframe if "refund_min" in d.value.columns)
     assert len(listed) == 1_000
     assert any("the first 1,000 of 1,005" in c.value for c in at.caption)
+
+
+def test_whose_row_it_is_and_its_refund_come_first_as_the_file_names_them():
+    header = ["note", "Amount Paid", "refund_max", "Client", "provider_name", "service", "Provider", "refund_min"]
+    assert listed_order(header) == ["Client", "Provider", "service", "Amount Paid", "refund_min", "refund_max", "note",
+                                    "provider_name"]
