@@ -35,7 +35,8 @@ def by_completion() -> None:
     table = pd.DataFrame(rows).set_index("Provider")
     # The clauses under the table, not in a column of it: on a phone that column was one character wide.
     shown = table.drop(columns=["Deciding clause"])
-    st.table(shown.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
+    with st.container(key="compare_table"):  # ui/page.css: its amounts never break inside
+        st.table(shown.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
     st.markdown("\n".join(f"- **{md_escape(name)}**: {md_escape(row['Deciding clause'])}"
                            for name, row in table.iterrows()))
 

@@ -231,8 +231,24 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone
     open_page(phone, base_url, "Policy_terms")
     cell = phone.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
     expect(cell).to_contain_text("Step-Into")
-    open_page(phone, base_url, "Compare_providers?service=ppc")
+    open_page(phone, base_url, "Compare_providers?service=ppc&amount_paid=12345.67&completion_pct=10")
     expect(phone.get_by_text(re.compile(r"^Step-Into: bullet point 1: "))).to_be_visible()
+    table = phone.locator(".st-key-compare_table table")
+    expect(table).to_contain_text("$")
+    # each amount on one line ('$3,750.0' then '0' below it), and the table within the phone's width
+    broken = table.evaluate(r"""t => [...t.querySelectorAll('td')].flatMap(td => {
+        const found = [];
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          for (const m of n.data.matchAll(/\$[\d,]+\.\d\d/g)) {
+            const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+            if (new Set([...r.getClientRects()].map(b => Math.round(b.top))).size > 1) found.push(m[0]);
+          }
+        }
+        return found; })""")
+    assert broken == []
+    box = table.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     shot(phone, "5-phone-compare")
 
 
