@@ -565,6 +565,7 @@ def test_a_provider_keeps_its_colour_on_every_chart_and_view():
     lines = specs[0]["title"]["subtitle"]
     assert specs[0]["title"]["text"] and lines  # Vega draws no subtitle (the key) under an empty title
     assert all(len(line) <= 45 for line in lines)  # a subtitle does not wrap: a phone shows 45 characters
+    assert specs[0]["title"]["subtitleFontSize"] >= 12  # the key is read, not guessed at (it was 10 px)
 
 
 def test_the_overlay_legend_lists_only_the_providers_it_draws():

@@ -27,6 +27,7 @@ TIE_COLOUR = "#8c8c8c"  # a cell two or more providers share
 NOTHING = "#f0f0f0"  # a heatmap cell where the share is 0%: paler than any step of any hue
 NO_TIP = alt.value(None)  # Streamlit's theme turns tooltips on for every mark; a layer without its own would show cents
 # Short lines: a chart's subtitle does not wrap, and a phone's chart is about 340 px wide.
+KEY_FONT_PX = 12  # a chart's key under its title: at 10 px a walkthrough could not read it
 BAND_KEY = ["Solid: the most the policy allows.", "Dashed: what the client can count on.", "Shaded: in between."]
 BOTTOM_LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=0)  # plots keep the page's width
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
@@ -117,7 +118,7 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
             .encode(text="label:N", tooltip=NO_TIP),
         ]
     heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black: this scenario; dot most, ring least."],
-                              subtitleFontSize=10, anchor="start")
+                              subtitleFontSize=KEY_FONT_PX, anchor="start")
     return alt.layer(*layers).properties(height=300, title=heading).to_dict()
 
 
@@ -155,7 +156,7 @@ def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...], x_field: str =
     rule = alt.Chart(alt.Data(name="now")).mark_rule(color=MARKER, strokeWidth=2).encode(
         x=f"{x_field}:Q", tooltip=NO_TIP)
     # Vega draws no subtitle under an empty title: the key needs a title line above it.
-    heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black line: this scenario."], subtitleFontSize=10,
+    heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black line: this scenario."], subtitleFontSize=KEY_FONT_PX,
                               anchor="start")
     return alt.layer(band, high, low, rule).properties(height=320, title=heading).to_dict()
 
