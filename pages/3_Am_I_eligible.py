@@ -16,13 +16,14 @@ from policy.eligibility import (
     notice_question,
     offered_label,
     scenario_fields,
+    services_listed,
     summary,
 )
 from policy.explain import plain_answer
 from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
 from policy.models import Quote
-from policy.taxonomy import PAYMENT_METHODS, SERVICES
+from policy.taxonomy import PAYMENT_METHODS
 from ui import cache, page, scroll, show, state
 from ui.codec import PAGE_PARAMS, money_text
 from ui.registry import basis, policies
@@ -59,7 +60,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     registry = policies()  # labels bound to this run's policies (a widget may format outside the run)
     provider = st.selectbox("Who did you buy from?", list(registry), index=list(registry).index(v["provider"]),
                             format_func=lambda p: registry[p].name, key="el_provider")
-    service = st.selectbox("What did you buy?", list(SERVICES), index=list(SERVICES).index(v["service"]),
+    listed = services_listed(provider, registry)
+    service = st.selectbox("What did you buy?", listed, index=listed.index(v["service"]),
                            format_func=lambda s: offered_label(provider, s, registry), key="el_service")
     # No st.form: every answer changed after a check is named at once, not only after the next check.
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,

@@ -147,6 +147,13 @@ def notice_question(provider: str, service: str, registry: Policies) -> Optional
     return None
 
 
+def services_listed(provider: str, registry: Policies) -> list[str]:
+    """The services the form offers for a provider: those it sells first (a client looked for theirs under seven
+    entries "not offered by Step-Into"), then the rest, each in the catalog's order."""
+    sold = registry[provider].services
+    return sorted(SERVICES, key=lambda s: s not in sold)
+
+
 def offered_label(provider: str, service: str, registry: Policies) -> str:
     """A service as the form lists it, saying where the provider does not sell it."""
     policy = registry[provider]

@@ -348,7 +348,10 @@ def test_the_calculator_says_what_it_assumed_at_0_percent_with_work_unknown():
 def test_the_eligibility_form_marks_services_not_offered_and_answers_in_words():
     at = app("pages/3_Am_I_eligible.py")
     at.selectbox(key="el_provider").set_value("stepinto").run()
-    assert "Website design & development (not offered by Step-Into)" in at.selectbox(key="el_service").options
+    options = at.selectbox(key="el_service").options
+    assert "Website design & development (not offered by Step-Into)" in options
+    assert options[0] == "PPC / paid advertising"  # what Step-Into sells first, then the seven it does not
+    assert all("not offered" in o for o in options[1:]) and len(options) == 8
     at.selectbox(key="el_service").set_value("website").run()
     at.button[0].click().run()
     text = " ".join(plain(m.value) for m in at.markdown)
