@@ -1,6 +1,7 @@
 """Batch quotes, for sales-ops: upload a spreadsheet of cases, quote every row with the same code as
 `python -m policy batch`, see a summary, download the results, and optionally save them as one named batch."""
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
 from policy.explain import VERDICT_LABELS
+from policy.export import QUOTE_HEADINGS
 from policy.fields import FIELDS
 from policy.markdown import md_escape as e
 from policy.money import format_usd
@@ -96,6 +98,11 @@ def _rows(done: dict) -> None:
     rows = rows[listed_order(list(rows.columns))]
     if "verdict" in rows.columns:
         rows["verdict"] = rows["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
+    for end in ("refund_min", "refund_max"):
+        if end in rows.columns:
+            rows[end] = rows[end].map(lambda a: format_usd(Decimal(a)) if a else "")
+    rows = rows.rename(columns={c: h for c, h in QUOTE_HEADINGS.items() if h not in rows.columns})  # a column of the
+    # file's own of that name keeps it: two columns of one name cannot be drawn
     st.dataframe(rows, hide_index=True, width="stretch",  # whose row it is stays in view while the rest scrolls
                  column_config={rows.columns[0]: st.column_config.Column(pinned=True)} if len(rows.columns) else None)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""

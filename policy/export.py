@@ -14,6 +14,12 @@ QUOTE_COLUMNS = (
     "provider_name", "policy_version", "requested_on", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
     "verdict", "placed_stage", "sections", "error",
 )
+QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the names above: they are its contract)
+    "provider_name": "Provider (quoted)", "policy_version": "Policy version", "requested_on": "Request day",
+    "refund_min": "Refund min", "refund_max": "Refund max", "refund_pct_min": "Refund min (%)",
+    "refund_pct_max": "Refund max (%)", "verdict": "Verdict", "placed_stage": "Stage", "sections": "Sections",
+    "error": "Error",
+}
 
 
 def scenario_cells(scenario: Scenario) -> dict[str, str]:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
 from policy.batch_report import listed_order, output_rows, rows_json, template_csv
+from policy.money import format_usd
 from store import Filters, QuoteStore
 from store.config import ENV_URL
 from tests.actors import ADA, PAT
@@ -65,7 +66,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert kinds["Error"][0].startswith("must be one of itmedia (ITMediaSolutions.us)")
     listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Value", "Error"])
     assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"] and list(listed["Value"]) == ["acme"]
-    sentences = [d.proto for d in at.dataframe if {"Error", "A cell may say"} & set(d.value.columns)]
+    sentences = [d.proto for d in at.dataframe if {"Error", "A cell may say"} & set(d.value.columns)
+                 and "Verdict" not in d.value.columns]  # the tables of sentences, not the rows (their errors: above)
     assert len(sentences) == 3 and all(p.row_height >= WRAP_ROW_PX > 64 for p in sentences)  # the grid wraps a cell's
     # text only in rows over 4 rem (64 px): a long error (the provider's list of names) is read whole, not cut off
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
@@ -230,20 +232,21 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     """A client's refund could only be read by downloading the file: the page showed totals by provider."""
     at = run(batch_page(), "cases.csv", CASES.encode())
     assert not at.exception
-    listed = next(d.value for d in at.dataframe if "refund_min" in d.value.columns)
+    listed = next(d.value for d in at.dataframe if "Refund min" in d.value.columns and "Verdict" in d.value.columns)
     in_file = output_rows(at.session_state["batch_result"]["csv"])
     assert list(listed["provider"]) == [r["provider"] for r in in_file] == ["socialbeat", "acme", "stepinto"]
-    assert list(listed["refund_min"]) == [r["refund_min"] for r in in_file]
+    assert list(listed["Refund max"]) == [format_usd(Decimal(r["refund_max"])) if r["refund_max"] else ""
+                                          for r in in_file] and listed["Refund max"][2] == "$1,200.00"
     assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
-    assert listed["verdict"][2] == "Full refund" and "sections" not in listed.columns
-    assert listed["error"][1].startswith("provider")
-    assert list(listed.columns[:6]) == ["provider", "service", "Amount Paid", "refund_min", "refund_max", "verdict"]
+    assert listed["Verdict"][2] == "Full refund" and "sections" not in listed.columns
+    assert listed["Error"][1].startswith("provider")
+    assert list(listed.columns[:6]) == ["provider", "service", "Amount Paid", "Refund min", "Refund max", "Verdict"]
 
 
 def test_a_long_batch_lists_its_first_rows_and_says_the_rest_are_in_the_file(url):
     many = CASES.splitlines()[0] + "\n" + "stepinto,1200,ppc,0,2,fine\n" * 1_005
     at = run(batch_page(), "many.csv", many.encode())
-    listed = next(d.value for d in at.dataframe if "refund_min" in d.value.columns)
+    listed = next(d.value for d in at.dataframe if "Refund min" in d.value.columns and "Verdict" in d.value.columns)
     assert len(listed) == 1_000
     assert any("the first 1,000 of 1,005" in c.value for c in at.caption)
 
