@@ -132,8 +132,9 @@ def _number_follows_date(versions: Catalog, provider: str) -> None:
 # places away from it (an author who changed 75% to 60% could not find why publishing stayed refused).
 HOW_TO_FIX = {
     "quote-vs-amount": f"A tier's percent and its words go together: change the percent in its row's "
-                       f"\u201c{LABELS['quote']}\u201d too (the tiers table's last columns), then the same "
-                       "sentence under \u201cThe policy text of this version\u201d, so all three say it alike.",
+                       f"\u201c{LABELS['label']}\u201d and \u201c{LABELS['quote']}\u201d too (the tiers table's last "
+                       "columns), then the same "
+                       "sentence under \u201cThe policy text of this version\u201d, so all of them say it alike.",
     "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
                          "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed the quote.",
 }

@@ -54,6 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reading-outside-band": ("error", "a reading of an ambiguity gives an amount outside its tier's band"),
     "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
     "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
+    "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
 }
 OF_THE_EDIT = ("reading-unchanged", "quote-unchanged")  # findings about what an edit changed (lint_against)
@@ -131,7 +132,7 @@ def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optio
     also each reading it left as it was while the tier whose amount it gave changed."""
     found = [
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
-        *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy),
+        *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_stated_labels(policy),
         *_readings_outside(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
         *(_unchanged(previous, policy) if previous is not None and previous.id == policy.id else ()),
@@ -333,6 +334,25 @@ def _stated_refunds(policy: PolicyFile) -> Iterator[Finding]:
                 gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
                 yield _finding("quote-vs-amount", f"tier {tier.id} refunds {gives}, but its clause {cite(c.section)} "
                                f"says '{c.quote}'", rule, about=tier.id)
+
+
+STATED_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%(?!\s*complet)", re.IGNORECASE)  # a refund, not "50% completion"
+
+
+def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
+    """A tier whose label states percents none of which its plain amounts reach: its percent edited, its words left
+    ("Cancelled during initial consultations and planning: 75%" beside a tier of 60%). A label may name a fee or
+    another tier's percent as well, so one stated percent within the band is enough."""
+    for _sid, rule, _stage, tier in _tiers(policy):
+        stated = {Decimal(n) for n in STATED_PERCENT.findall(tier.label or "")}
+        ends = [tier.min, tier.max]
+        if not stated or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid") for a in ends):
+            continue
+        low, high = min(a.pct for a in ends), max(a.pct for a in ends)
+        if not any(low <= n <= high for n in stated):
+            gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
+            yield _finding("label-vs-amount", f"tier {tier.id} refunds {gives}, but its label says '{tier.label}'",
+                           rule, about=tier.id)
 
 
 def _band(band: tuple[Decimal, Decimal]) -> str:

@@ -83,6 +83,10 @@ def _stated(d):
     tiers(d)[1]["min"]["pct"] = tiers(d)[1]["max"]["pct"] = 40  # its clause still says "A 50% refund"
 
 
+def _label(d):
+    tiers(d)[1]["label"] = "After 7 days: 75%"  # the tier gives half
+
+
 def _schema(d):
     d["window"]["days"] = "thirty"
 
@@ -101,7 +105,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "shadowed-tier": _shadowed, "window-vs-clock": _window, "fee-exceeds-refund": _fee,
     "refund-of-excluded": _excluded, "missing-citation": _no_citation, "quote-not-in-text": _not_verbatim,
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
-    "quote-vs-amount": _stated, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
+    "quote-vs-amount": _stated, "label-vs-amount": _label, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
 }
 AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged"}  # found only against the version before (lint_against): EDITS shows them
 
