@@ -293,7 +293,8 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
         stage = (f"{q.stage.label}: {how}.", *((q.stage_note,) if q.stage_note else ()))
     ranges = (
-        *((f"{a.title}: " if for_client else f"Ambiguity {a.id} ({a.title}): ")
+        *((f"The policy can be read {len(a.readings)} ways here ({a.title}): " if for_client  # a bare "or, or and?:"
+           else f"Ambiguity {a.id} ({a.title}): ")
           + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),
         *(f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + ("The refund for each answer: " if for_client else "")
           + "; ".join(f"{o.value}{', ' if for_client else ': '}"  # a client read "no: $0.00; yes: ..." as a riddle

@@ -149,3 +149,13 @@ def test_a_client_reads_each_answer_of_a_fact_not_given_with_its_refund():
     (ranges,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Why this is a range"]
     assert ranges.items[1] == ("Not known: when notice was given. The refund for each answer: notice given today, "
                                "$0.00 - $1,800.00; notice period already served, $1,200.00 - $1,800.00.")
+
+
+def test_a_client_reads_that_the_policy_can_be_read_more_than_one_way():
+    """'or, or and?: 'or' as written: full refund: $1,200.00; ...' began with a bare title."""
+    q = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "amount_paid": "1200",
+                              "completion_pct": 10, "days_since_payment": 3, "work_started": True,
+                              "deliverables_provided": False}, BASIS), BASIS)
+    (ranges,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Why this is a range"]
+    (line,) = ranges.items
+    assert line.startswith(f"The policy can be read 2 ways here ({q.ambiguities[0].title}): ")
