@@ -11,11 +11,12 @@ from .models import Quote, QuoteHead, Scenario, quote_to_json
 from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
-    "provider_name", "policy_version", "requested_on", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
+    "provider_name", "policy_version", "requested_on", "days_counted", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
     "verdict", "placed_stage", "sections", "error",
 )
 QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the names above: they are its contract)
     "provider_name": "Provider (quoted)", "policy_version": "Policy version", "requested_on": "Request day",
+    "days_counted": "Days since payment",
     "refund_min": "Refund min", "refund_max": "Refund max", "refund_pct_min": "Refund min (%)",
     "refund_pct_max": "Refund max (%)", "verdict": "Verdict", "placed_stage": "Stage", "sections": "Sections",
     "error": "Error",
@@ -36,6 +37,7 @@ def quote_row(q: Union[Quote, QuoteHead]) -> dict[str, str]:
         "provider_name": q.provider_name,
         "policy_version": q.policy_version,
         "requested_on": "" if q.requested_on is None else q.requested_on.isoformat(),
+        "days_counted": str(q.scenario.days_since_payment),  # from a payment date, the days the quote counted
         "refund_min": q.refund_min,
         "refund_max": q.refund_max,
         "refund_pct_min": q.refund_pct_min,

@@ -129,6 +129,7 @@ def test_a_payment_date_alone_counts_the_days_to_the_run_day_written_in_the_outp
                              BASIS), BASIS)
     assert result.errors == 0 and rows[0]["requested_on"] == BASIS.as_of.isoformat()
     assert (rows[0]["refund_min"], rows[0]["refund_max"]) == (q.refund_min, q.refund_max)
+    assert rows[0]["days_counted"] == "5"  # the days the quote counted, said beside the request day
 
 
 def test_a_request_date_counts_the_days_and_days_that_disagree_are_an_error_naming_both():
