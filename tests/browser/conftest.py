@@ -37,6 +37,12 @@ def base_url(chromium):
         yield base
 
 
+# V8 without its optimising compilers (TurboFan, Maglev): a test's page lives a few seconds, too short for their
+# compiling to pay off. The pages' scripts behave the same; Chromium's page processes used 11% less CPU over the
+# desktop and accessibility tests (73.7 -> 65.5 CPU-s), and the suite is bound by its CPU (docs/testing.md).
+# The benchmarks keep a stock browser (bench/serve.py).
+ONLY_BASELINE_JIT = ["--js-flags=--no-opt --no-maglev"]
+
 EXPECT_TIMEOUT_MS = 20_000  # Playwright's expect() has its own 5 s default; a loaded 2-core host needs more
 
 
@@ -46,7 +52,7 @@ def context(chromium):
 
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, *ONLY_BASELINE_JIT], headless=True)
         ctx = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
         ctx.set_default_timeout(30_000)
         yield ctx
