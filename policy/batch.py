@@ -399,11 +399,19 @@ def _no_script_as_main() -> Iterator[None]:
                 sys.modules["__main__"] = main
 
 
+REPLACE_AFTER_S = 2.0  # a worker that ended is replaced after this, unless this process is ending by then
+
+
 class _BareMain:
     """A worker process that starts without its parent's __main__ (see _no_script_as_main), and never once this
-    process is ending (see _at_exit)."""
+    process is ending (see _at_exit). One that replaces a worker that ended waits REPLACE_AFTER_S first: a stop of
+    the whole process group ends the workers at once, and the pool's thread went to replace them before this
+    process's exit began, through a forkserver the same signal had ended (a ConnectionRefusedError traceback in
+    the log on 7 of 60 stops beside the test suite)."""
 
     def start(self) -> None:
+        if _pool is not None:  # the pool is up: this one replaces a worker that ended
+            _exiting.wait(REPLACE_AFTER_S)
         if _exiting.is_set():
             raise _Ending("this process is ending: no batch worker starts")
         with _no_script_as_main():

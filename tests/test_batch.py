@@ -338,8 +338,9 @@ def test_after_a_batch_a_signal_to_the_whole_process_group_stops_the_app_and_its
             raise AssertionError(f"did not end:\n{left.stdout}\n{app.communicate()[1][-6000:]}") from None
         took = time.monotonic() - signalled
         assert app.returncode == 0, said[-2000:]
-        assert "RuntimeError: this process is ending" not in said, said[-2000:]  # a worker the signal ended is not
-        # replaced at exit, and that is no fault (the pool's thread said so with a traceback on most stops)
+        assert "Traceback" not in said, said[-2000:]  # a worker the signal ended is not replaced, and that is no fault
+        # (the pool's thread said so with a traceback on most stops; later, on 7 in 60, it replaced it through the
+        # forkserver the signal had ended)
         assert took < STOP_WAIT_S, took  # the workers the signal ended are not waited on: 0.3 s (it took 3.1 s)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:  # the workers and their forkserver end with it
