@@ -461,7 +461,7 @@ def _stops_not_heard_here() -> Iterator[None]:
     """The pool's own threads, made in here, never take a stop signal. A signal to the process goes to any one of
     its threads that does not block it, and Python runs its handler only once the main thread wakes: a main thread
     asleep on a lock (as a server waiting to stop) slept on after a SIGTERM one of the pool's threads had taken, and
-    the app never ended (1 stop in about 50 on a loaded host). A thread inherits the mask of the one that makes it."""
+    the app never ended (2 stops in about 130 beside the test suite). A thread inherits the mask of its maker."""
     before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         yield
