@@ -143,8 +143,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                  "by the same code as `python -m policy batch`, in the same order, a bad row kept with its error."):
     for gone in register().interrupted_batches(by=actor()):  # its server stopped mid-way: say so, once
         st.warning(e(f"Your batch \u201c{gone.name}\u201d, started {gone.started_at:%d %b %Y %H:%M} UTC, did not finish: "
-                     "the server quoting it stopped. Nothing of it was saved to the register; upload the file "
-                     "again."))
+                     "it stopped before it was saved (its server stopped, or the page was run again meanwhile). "
+                     "Nothing of it was saved to the register; upload the file again."))
     st.download_button("Download a template (CSV)", for_excel(template_csv()), "refund-batch-template.csv", "text/csv",
                        key="batch_template", on_click="ignore")
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",

@@ -162,8 +162,11 @@ class QuoteStore:
         except SQLAlchemyError as exc:
             self._run_finished(run, "failed")
             raise SaveError(f"the batch was not saved: {database_said(exc)}") from exc
-        except BaseException:
+        except Exception:  # an error: its caller says it, there and then
             self._run_finished(run, "failed")
+            raise
+        except BaseException:  # a stop, not an error (the server stopping, the page run again, Ctrl-C): nobody
+            self._run_finished(run, STOPPED)  # is there to read it, so it is said later (interrupted_batches)
             raise
         self._run_finished(run, "saved")
 
@@ -189,14 +192,16 @@ class QuoteStore:
                                                                                     outcome=outcome))
 
     def interrupted_batches(self, *, by: Actor) -> list[InterruptedBatch]:
-        """The batches `by` was saving whose process stopped before they were saved: nothing of them is in the
-        register. Each is said once (then marked interrupted)."""
+        """The batches `by` was saving that stopped before they were saved (their process ended, or they were
+        stopped): nothing of them is in the register. Each is said once (then marked interrupted). A service
+        manager's stop ended a batch quietly: it was taken for an error its page had shown, and never said."""
         if not by.may(Permission.SAVE_BATCH):
             return []
         with Session(self.engine) as session, session.begin():
-            runs = session.scalars(select(BatchRunRow).where(BatchRunRow.owner == by.key,
-                                                             BatchRunRow.finished_at.is_(None))).all()
-            gone = [r for r in runs if _stopped(r)]
+            runs = session.scalars(select(BatchRunRow).where(
+                BatchRunRow.owner == by.key,
+                BatchRunRow.finished_at.is_(None) | (BatchRunRow.outcome == STOPPED))).all()
+            gone = [r for r in runs if r.outcome == STOPPED or _stopped(r)]
             for r in gone:
                 r.finished_at, r.outcome = _now(), "interrupted"
             return [InterruptedBatch(r.name, _utc(r.started_at), r.rows) for r in gone]
@@ -271,6 +276,9 @@ class QuoteStore:
 HOST = socket.gethostname()
 SILENT_FOR = timedelta(seconds=60)  # a batch on another machine with no sign of life for this long has stopped
 BEAT_EVERY = 5.0  # seconds between a batch's signs of life
+
+
+STOPPED = "stopped"  # a batch run stopped before it was saved, and not yet said to its person
 
 
 @dataclass(frozen=True)

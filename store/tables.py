@@ -46,7 +46,7 @@ class BatchRunRow(Base):
     beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # last sign of life (PostgreSQL: every 5 s)
     rows: Mapped[int] = mapped_column(Integer, server_default="0")  # rows written so far
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
-    outcome: Mapped[str] = mapped_column(String(20), server_default="")  # saved, failed, interrupted
+    outcome: Mapped[str] = mapped_column(String(20), server_default="")  # saved, failed, stopped (not yet said), interrupted (said)
 
 
 class SavedQuoteRow(Base):

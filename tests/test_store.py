@@ -418,6 +418,21 @@ def test_a_batch_whose_process_is_killed_mid_way_is_told_once_and_nothing_of_it_
     store.engine.dispose()
 
 
+def test_a_batch_stopped_mid_way_is_told_once_and_one_that_failed_is_left_to_its_page(store):
+    """A service manager's stop ends a page's batch with Streamlit's StopException (the page run again: its
+    RerunException). It was taken for an error the page had shown there and then, and never said (a walkthrough:
+    SIGTERM at 14,000 rows of 150,000). A stop is said once, as a killed process is; an error is its page's to say."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    for name, raised in (("stopped", StopException()), ("broken", ValueError("a bad row"))):
+        with pytest.raises(type(raised)), store.batch(name, by=OPS) as writer:
+            writer.add(1, q())
+            raise raised
+    assert [b.name for b in store.interrupted_batches(by=OPS)] == ["stopped"]
+    assert store.interrupted_batches(by=OPS) == []  # said once
+    assert store.batches(by=OPS) == [] and store.find(by=OPS)[1] == 0  # nothing of either was saved
+
+
 def test_a_batch_on_another_machine_is_stopped_once_it_has_been_silent_a_minute(store):
     from store.register import SILENT_FOR
     from store.tables import BatchRunRow
