@@ -117,7 +117,7 @@ def _problems(done: dict) -> None:
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
     st.dataframe(kinds, hide_index=True, width="stretch", height="content",  # a few kinds: all in view, no scroll
                  **wrapped(kinds, wide=("Error",), narrow=("Rows",)))
-    rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.message, "searched": p.searched}
+    rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.listed_above, "searched": p.searched}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
     columns = sorted({r["Column"] for r in rows})

@@ -46,6 +46,13 @@ class Problem:
         said, listed, _ = self.message.partition(" one of ")
         return f"{self.column} {self.value} {said}{' one of' if listed else ''}".casefold()
 
+    @property
+    def listed_above(self) -> str:
+        """The message for a table of rows under the table of kinds, which gives its list of what is allowed once:
+        the list of services on every row made each row 118 px tall, five to a screen (a walkthrough)."""
+        said, listed, _ = self.message.partition(" one of ")
+        return f"{said} one of the values the table above lists" if listed else self.message
+
 
 class RowProblems(Exception):
     """Everything wrong with one row, not only the first thing."""

@@ -66,6 +66,7 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert kinds["Error"][0].startswith("must be one of itmedia (ITMediaSolutions.us)")
     listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Value", "Error"])
     assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"] and list(listed["Value"]) == ["acme"]
+    assert list(listed["Error"]) == ["must be one of the values the table above lists"]  # the list once, above
     sentences = [d.proto for d in at.dataframe if {"Error", "A cell may say"} & set(d.value.columns)
                  and "Verdict" not in d.value.columns]  # the tables of sentences, not the rows (their errors: above)
     assert len(sentences) == 3 and all(p.row_height >= WRAP_ROW_PX > 64 for p in sentences)  # the grid wraps a cell's
