@@ -40,17 +40,23 @@ class Problem:
         return f"{self.column} \u201c{self.value}\u201d: {self.message}" if self.value else f"{self.column}: {self.message}"
 
     @property
+    def _unlisted(self) -> tuple[str, bool]:
+        """The message before its list of what is allowed, and whether it had one."""
+        said, listed, _ = self.message.partition(" one of ")
+        return said, bool(listed)
+
+    @property
     def searched(self) -> str:
         """What a search of the errors reads: the column, the cell, and the message without its list of what is
         allowed (every service error lists "seo (SEO)": a search for "seo" found rows that say nothing of SEO)."""
-        said, listed, _ = self.message.partition(" one of ")
+        said, listed = self._unlisted
         return f"{self.column} {self.value} {said}{' one of' if listed else ''}".casefold()
 
     @property
     def listed_above(self) -> str:
         """The message for a table of rows under the table of kinds, which gives its list of what is allowed once:
         the list of services on every row made each row 118 px tall, five to a screen (a walkthrough)."""
-        said, listed, _ = self.message.partition(" one of ")
+        said, listed = self._unlisted
         return f"{said} one of the values the table above lists" if listed else self.message
 
 
