@@ -341,7 +341,9 @@ def test_after_a_batch_a_signal_to_the_whole_process_group_stops_the_app_and_its
         assert "Traceback" not in said, said[-2000:]  # a worker the signal ended is not replaced, and that is no fault
         # (the pool's thread said so with a traceback on most stops; later, on 7 in 60, it replaced it through the
         # forkserver the signal had ended)
-        assert took < STOP_WAIT_S, took  # the workers the signal ended are not waited on: 0.3 s (it took 3.1 s)
+        # SIGTERM: the workers the signal ended are not waited on, 0.3 s (it took 3.1 s). SIGINT leaves them running:
+        # the exit stops them, and may wait its whole allowance on the pool's stop (3.29 s once in a CI rehearsal)
+        assert took < (STOP_WAIT_S if signal_name == "SIGTERM" else STOP_WAIT_S + 2), took
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:  # the workers and their forkserver end with it
             try:
