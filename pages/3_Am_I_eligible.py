@@ -19,7 +19,7 @@ from policy.eligibility import (
     services_listed,
     summary,
 )
-from policy.explain import plain_answer
+from policy.explain import plain_answer, version_words
 from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
 from policy.models import Quote
@@ -144,7 +144,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 # the progress or the work status not known: the answer covers every case they leave open
                 wide = band(answered, known, quote_of)
                 st.header("Your answer")
-                st.caption(e("For: " + summary(answered, policies(answered["paid_on"]), progress_known=known)))
+                st.caption(e(f"For: {summary(answered, policies(answered['paid_on']), progress_known=known)}; "
+                             f"{version_words(q.policy_version)}"))
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):
@@ -152,13 +153,12 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 unsettled = None
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
-                    show.headline(q, cache.cached_assumption(cache.key(scenario)))
+                    show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
                 else:
                     monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
                     unsettled = for_documents(wide, known, monthly)
                     st.markdown(f"### {e(f'It depends on {unsettled.unknown}')}")  # a heading; the sentence under it
-                    st.metric("Refund", wide.text(q.currency))
-                    st.markdown(e(unsettled.sentence))
+                    st.markdown(e(unsettled.sentence))  # gives the range: said once
                     q = wide.most  # the steps and the clauses of the case that refunds the most, said as such
                 st.header("What to do next")
                 if unsettled is not None:

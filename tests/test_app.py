@@ -51,6 +51,13 @@ def refund(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "Refund")
 
 
+def answer(at: AppTest) -> str:
+    """The eligibility page's answer: its heading and the sentence under it."""
+    shown = [plain(m.value) for m in at.markdown]
+    first = next(i for i, m in enumerate(shown) if m.startswith("### "))
+    return "\n".join(shown[first:first + 2])
+
+
 def expected(**fields) -> str:
     base = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
     return refund_text(quote(parse_scenario({**base, **fields}, BASIS), BASIS))
@@ -317,7 +324,7 @@ def test_eligibility_page_reaches_a_verdict_with_next_steps():
     assert "Yes. You can get your money back in full" in text
     paid_today = date.today()
     assert f"Ask for the refund by {paid_today + timedelta(days=7):%d %b %Y} (day 7 after the payment on {paid_today:%d %b %Y})" in text
-    assert refund(at) == "$5,000.00"
+    assert answer(at).startswith("### Yes. You can get your money back in full: $5,000.00.\n")
     at.switch_page("app.py").run()
     assert at.selectbox(key="w_provider").value == "stepinto"  # the answers became the shared scenario
 
@@ -339,8 +346,7 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
 
 
 def test_eligibility_covers_both_cases_when_the_client_is_not_sure_the_work_started():
-    at = ask_step_into("Not sure")
-    assert refund(at) == "$0.00 - $5,000.00"  # started or not: not what one of them gives
+    at = ask_step_into("Not sure")  # started or not: not what one of them gives
     assert any("You did not say whether the work has started. Over both: not started, and started with nothing "
                "done yet, the refund is between $0.00 and $5,000.00" in plain(m.value) for m in at.markdown)
     headings = [plain(m.value) for m in at.markdown if m.value.startswith("### ")]  # a short heading: the sentence
@@ -367,7 +373,7 @@ def test_the_eligibility_form_marks_services_not_offered_and_answers_in_words():
     at.button[0].click().run()
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Step-Into does not sell website design & development" in text
-    assert "within 7 days" not in text and refund(at) == "Not offered"
+    assert "within 7 days" not in text and "$" not in answer(at)
 
 
 def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed():
@@ -375,16 +381,32 @@ def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed
     assert any(plain(c.value).startswith("For: Step-Into, PPC / paid advertising, $5,000.00 paid on") for c in at.caption)
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     assert any(plain(w.value).startswith("You have changed provider since this answer") for w in at.warning)
-    assert refund(at) == "$5,000.00"  # still the answer to what was submitted, and it says so
+    assert "$5,000.00" in answer(at)  # still the answer to what was submitted, and it says so
     assert any(plain(c.value).startswith("For: Step-Into") for c in at.caption)
     at.switch_page("app.py").run()
     at.number_input(key="w_amount_paid").set_value(700.0).run()  # changed on another page
     at.switch_page("pages/3_Am_I_eligible.py").run()
     assert any(plain(w.value).startswith("You have changed amount paid since") for w in at.warning)
-    assert refund(at) == "$5,000.00"
+    assert "$5,000.00" in answer(at)
     at.button[0].click().run()
-    assert refund(at) == "$700.00"
+    assert "$700.00" in answer(at)
     assert not any("You have changed" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("started, said", [
+    ("No", "$5,000.00"),  # a full refund: the heading gives it
+    ("Not sure", "$0.00 and $5,000.00"),  # it depends: the sentence under the heading gives the range
+])
+def test_the_eligibility_answer_says_the_refund_once_and_its_deadline_as_a_step(started, said):
+    at = ask_step_into(started)
+    shown = "\n".join(plain(m.value) for m in in_page_order(at.main) if isinstance(getattr(m, "value", None), str))
+    answer_part, steps = shown.split("What to do next", 1)
+    answer_part = answer_part[answer_part.index("### "):]  # from the heading (the case line above gives the amount paid)
+    assert answer_part.count(said.split(" and ")[0]) == 1 and said in answer_part
+    assert "Ask for the refund by" not in answer_part and "Ask for the refund by" in steps
+    assert not at.metric  # the heading or its sentence says the amount: not a metric again
+    case = next(plain(c.value) for c in at.caption if plain(c.value).startswith("For: "))
+    assert case.endswith("; the policy as published (it is not dated)")  # which version answered (Step-Into's)
 
 
 def test_an_answer_changed_after_the_check_is_named_before_checking_again():
@@ -393,7 +415,7 @@ def test_an_answer_changed_after_the_check_is_named_before_checking_again():
     at.radio(key="el_delivered").set_value("Yes").run()
     warned = [plain(w.value) for w in at.warning]
     assert any(w.startswith("You have changed amount paid and whether anything was delivered since") for w in warned)
-    assert refund(at) == "$5,000.00"
+    assert "$5,000.00" in answer(at)
 
 
 def in_page_order(block) -> list:
@@ -765,8 +787,8 @@ def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent
     text = " ".join(plain(m.value) for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "every amount of progress, from nothing done to all of it" in text
     assert "progress not known" in text and "0% of the work done" not in text
-    refund = next(m for m in at.metric if m.label == "Refund").value
-    assert " - " in refund  # a range over every completion, not the quote at 0%
+    low, high = re.search(r"the refund is between (\$[\d,.]+) and (\$[\d,.]+)", answer(at)).groups()
+    assert low != high  # a range over every completion, not the quote at 0%
     why = next(x for x in at.expander if x.label == "Why: the policy's own words")
     assert any(plain(c.value).startswith("For the case that refunds the most (") for c in why.caption)  # not the client's
 
@@ -791,8 +813,7 @@ def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     assert not opened.warning  # progress=unknown is no stray parameter
     # the link shows the answer it was made of, not only the form
     assert [h.value for h in opened.header][:1] == ["Your answer"]
-    assert next(m.value for m in opened.metric if m.label == "Refund") == next(
-        m.value for m in at.metric if m.label == "Refund")
+    assert answer(opened) == answer(at)
     opened.switch_page("app.py").run()
     opened.switch_page("pages/3_Am_I_eligible.py").run()  # a visit to another page by the menu keeps it ticked
     assert opened.checkbox(key="el_progress_unknown").value

@@ -48,14 +48,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed.
     what = (f"{q.provider_name}, {q.service_label or SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} "
             f"paid; {version_words(q.policy_version)}")  # which version answered: two may be in the catalog
-    badge = f":{q.verdict.colour}-badge[{e(verdict_label(q))}]"
-    if q.verdict == Verdict.not_offered:  # not a $0.00 quote: the provider does not sell it
-        lines = [f"{badge} {e(q.notes[0])}"]
-    else:
-        lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
-    lines.insert(0, f":small[{e(what)}]")
-    if assumption:
-        lines.append(f":orange-background[{e(assumption)}]")
+    lines = [f":small[{e(what)}]", *_verdict_lines(q, assumption)]
     asked = q.scenario.requested_on
     if q.scenario.paid_on is not None and q.scenario.paid_on > basis().as_of:
         lines.append(e(f"A payment planned for {q.scenario.paid_on:%d %b %Y}: quoted under {q.provider_name}'s "
@@ -70,6 +63,29 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
+    st.markdown("\n\n".join(lines))
+
+
+def _verdict_lines(q: Quote, assumption: Optional[str]) -> list[str]:
+    """The verdict as a badge with the share of the amount paid and what it means, then what the quote assumed."""
+    badge = f":{q.verdict.colour}-badge[{e(verdict_label(q))}]"
+    if q.verdict == Verdict.not_offered:  # not a $0.00 quote: the provider does not sell it
+        lines = [f"{badge} {e(q.notes[0])}"]
+    else:
+        lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+    if assumption:
+        lines.append(f":orange-background[{e(assumption)}]")
+    return lines
+
+
+def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
+    """The client's answer under its heading (plain_answer, which gives the amount): what the verdict means, once.
+    The calculator's headline under that heading said the refund three times (the heading, a metric, the next
+    deadline) and the case twice (a walkthrough); the deadline is one of the steps to take."""
+    lines = _verdict_lines(q, assumption)
+    dated = dated_after_payment_sentence(q)  # which version answers: a lapsed day or a closed window is a step below
+    if dated:
+        lines.append(f":blue-background[{e(dated)}]")
     st.markdown("\n\n".join(lines))
 
 
