@@ -5,6 +5,7 @@ buttons show a focus ring.
 One server (the session's `base_url`) and one page per viewport for the module: each test only navigates."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, wait_ready, wait_settled
 
@@ -64,6 +65,10 @@ def test_chart_toolbar_buttons_show_focus(pages, base_url):
       return [!!b.closest('[data-testid=stElementToolbar]'), b.matches(':focus-visible'), s.outlineStyle,
               s.outlineWidth]; }""")  # the element that has the focus, whichever the locator finds now
     assert style[:2] == [True, True] and style[2] != "none" and float(style[3].rstrip("px")) >= 2, style
+    # and only what a person can use there: no "Show data" of integer cents, no spec without its data
+    offered = page.get_by_test_id("stElementToolbar").first.get_by_role("button")
+    expect(offered).to_have_count(2)
+    assert sorted(offered.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")) == ["Download as PNG", "Fullscreen"]
 
 
 def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
