@@ -12,12 +12,15 @@ from policy.curves import most_generous
 from policy.markdown import md_escape
 from policy.money import cents_int
 from ui import cache, charts, page, show, state
+from ui.codec import PAGE_PARAMS
 from ui.registry import basis, policies
 from ui.tables import readable
 
 CAPTION = "The scenario of the sidebar and the sliders, against every provider's policy."
 MEASURES = {"refund_min_cents": "What the client can count on (minimum)",
             "refund_max_cents": "The most the policy allows (maximum)"}
+DEFAULT_MEASURE = "refund_min_cents"
+IN_LINK = dict(zip(MEASURES, PAGE_PARAMS["compare_by"]))  # each measure as the URL's compare_by says it
 
 
 def _names() -> tuple[str, ...]:
@@ -52,7 +55,13 @@ def heatmaps() -> None:
     if scenario is None:
         return
     st.header("Completion x days since payment")
-    by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="compare_by")
+    linked = state.linked_page_inputs()
+    if linked is not None:  # a link (or Back) says which amount the maps compare; without it, the default
+        st.session_state["compare_by"] = next((m for m, word in IN_LINK.items() if word == linked.get("compare_by")),
+                                              DEFAULT_MEASURE)
+    by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True,
+                  key=state.kept("compare_by"))  # kept through a visit to another page
+    state.keep_page_inputs(compare_by=None if by == DEFAULT_MEASURE else IN_LINK[by])  # the default left out
     st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
     full = cache.cached_grid(cache.grid_key(scenario))
     coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser

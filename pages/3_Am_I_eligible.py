@@ -80,7 +80,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     linked = state.linked_page_inputs()
     state.kept("el_progress_unknown")  # through a visit to another page (the menu's switch leaves no URL to read)
     if linked is not None:  # a link (or Back) says whether the client knew how far along the work is
-        st.session_state["el_progress_unknown"] = linked.get("progress") == PAGE_PARAMS["progress"]
+        st.session_state["el_progress_unknown"] = linked.get("progress") in PAGE_PARAMS["progress"]
     progress_unknown = st.checkbox("I don't know how far along the work is", key="el_progress_unknown")
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
                          key="el_progress", disabled=progress_unknown,
@@ -113,7 +113,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
 
     checked = st.button("Check my eligibility", type="primary", key="el_check")
     # a link to an answer shows that answer on opening, as if its form had been checked
-    if checked or (linked is not None and linked.get("answer") == PAGE_PARAMS["answer"]):
+    if checked or (linked is not None and linked.get("answer") in PAGE_PARAMS["answer"]):
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
         st.session_state["el_progress_known"] = not progress_unknown
@@ -127,8 +127,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     if answered and st.session_state.get("el_progress_known", True) == progress_unknown:
         changed = " and ".join(filter(None, [changed, "whether you know how far along the work is"]))
     # the URL and the share link hold the form, and whether the answer shown is the form's
-    state.keep_page_inputs(progress=PAGE_PARAMS["progress"] if progress_unknown else None,
-                           answer=PAGE_PARAMS["answer"] if answered and not changed else None)
+    state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if progress_unknown else None,
+                           answer=PAGE_PARAMS["answer"][0] if answered and not changed else None)
     if changed:  # said again by the button: on a phone the answer is screens above it
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
                      "update it."))

@@ -647,6 +647,23 @@ def test_the_heatmaps_share_their_axes_with_the_map_and_say_nothing_is_guarantee
     assert "None guarantees a refund" not in labels
 
 
+def test_compare_by_is_in_the_url_and_a_link_or_a_visit_elsewhere_keeps_it():
+    """A walkthrough: the maps compared by the maximum, shared or reloaded, came back compared by the minimum."""
+    at = app("pages/1_Compare_providers.py", service="ppc")
+    assert "compare_by" not in at.query_params  # the default is left out
+    at.radio(key="compare_by").set_value("refund_max_cents").run()
+    assert at.query_params["compare_by"] == "maximum"
+    at.switch_page("app.py").run()
+    at.switch_page("pages/1_Compare_providers.py").run()
+    assert at.radio(key="compare_by").value == "refund_max_cents" and at.query_params["compare_by"] == "maximum"
+    opened = app("pages/1_Compare_providers.py", service="ppc", compare_by="maximum")
+    assert opened.radio(key="compare_by").value == "refund_max_cents" and not opened.warning
+    odd = app("pages/1_Compare_providers.py", service="ppc", compare_by="best")
+    assert odd.radio(key="compare_by").value == "refund_min_cents"
+    assert any("compare_by=“best” ignored: it can only be minimum or maximum" in plain(w.value) for w in odd.warning)
+    assert app("pages/1_Compare_providers.py", compare_by="minimum").radio(key="compare_by").value == "refund_min_cents"
+
+
 def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():
     at = app("pages/1_Compare_providers.py", service="website", completion_pct=30, days_since_payment=5)
     heat = json.loads(at.get("vega_lite_chart")[1].proto.spec)

@@ -58,7 +58,9 @@ REQUESTED_ON = "requested_on"
 # A page's own inputs that a link carries beside the scenario (they are no scenario fields): name -> the one value
 # it takes. "Am I eligible?": progress=unknown is "I don't know how far along the work is"; answer=shown, that the
 # link shows the answer to its form, not only the form.
-PAGE_PARAMS: dict[str, str] = {"progress": "unknown", "answer": "shown"}
+# A page's own inputs, carried in its URL beside the scenario, with the values each may take (a default is left out)
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {"progress": ("unknown",), "answer": ("shown",),
+                                           "compare_by": ("minimum", "maximum")}
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -230,9 +232,9 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
                                            "days_since_payment"))
             continue
         if name in PAGE_PARAMS:
-            if all_values[-1] != PAGE_PARAMS[name]:
+            if all_values[-1] not in PAGE_PARAMS[name]:
                 warnings.append(UrlWarning(f"URL parameter {name}={shown(all_values[-1])} ignored: it can only be "
-                                           f"{PAGE_PARAMS[name]}."))
+                                           f"{' or '.join(PAGE_PARAMS[name])}."))
             continue
         if name not in DEFAULTS:
             unknown.append(name)

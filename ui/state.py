@@ -63,7 +63,7 @@ def values() -> dict:
         ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
-        ss[LINKED] = {name: value for name, value in current.items() if PAGE_PARAMS.get(name) == value}
+        ss[LINKED] = {name: value for name, value in current.items() if value in PAGE_PARAMS.get(name, ())}
     return ss[KEY]
 
 
