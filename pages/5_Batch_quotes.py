@@ -103,8 +103,13 @@ def _rows(done: dict) -> None:
             rows[end] = rows[end].map(lambda a: format_usd(Decimal(a)) if a else "")
     rows = rows.rename(columns={c: h for c, h in QUOTE_HEADINGS.items() if h not in rows.columns})  # a column of the
     # file's own of that name keeps it: two columns of one name cannot be drawn
-    st.dataframe(rows, hide_index=True, width="stretch",  # whose row it is stays in view while the rest scrolls
-                 column_config={rows.columns[0]: st.column_config.Column(pinned=True)} if len(rows.columns) else None)
+    config = {rows.columns[0]: st.column_config.Column(pinned=True)} if len(rows.columns) else {}  # whose row it is
+    # stays in view while the rest scrolls; the grid sizes a column by its first rows, which cut "Depends on facts
+    # not given" and every error of a later row (a walkthrough): the answer's words get the room they need
+    for heading, width in ((QUOTE_HEADINGS["verdict"], "medium"), (QUOTE_HEADINGS["error"], "large")):
+        if heading in rows.columns and rows[heading].astype(bool).any():
+            config[heading] = st.column_config.TextColumn(width=width)
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=config or None)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
     st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
 

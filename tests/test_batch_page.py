@@ -71,6 +71,9 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
                  and "Verdict" not in d.value.columns]  # the tables of sentences, not the rows (their errors: above)
     assert len(sentences) == 3 and all(p.row_height >= WRAP_ROW_PX > 64 for p in sentences)  # the grid wraps a cell's
     # text only in rows over 4 rem (64 px): a long error (the provider's list of names) is read whole, not cut off
+    quoted = next(d for d in at.dataframe if "Verdict" in d.value.columns and "Refund min" in d.value.columns)
+    widths = {name: c.get("width") for name, c in json.loads(quoted.proto.columns).items()}
+    assert widths["Verdict"] == "medium" and widths["Error"] == "large"  # sized for their words, not the first rows'
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut
