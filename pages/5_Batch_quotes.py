@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from policy.batch import quote_file, start_pool_soon
+from policy.batch import NUMBERED_ROWS, quote_file, start_pool_soon
 from policy.batch_report import listed_order, output_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
@@ -68,7 +68,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
-            run_day=basis().as_of if result.dated else None, date_order=date_order,
+            run_day=basis().as_of if result.dated else None, date_order=date_order, numbers=result.numbers,
         )
 
 
@@ -85,7 +85,8 @@ def _spellings() -> None:
 
 
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls
-ROWS_LISTED = 1_000  # quoted rows the page lists (each sent to the browser); all are in the results file
+ROWS_LISTED = NUMBERED_ROWS  # quoted rows the page lists (each sent to the browser); all are in the results file
+ROW = "Row"  # the rows table's first column: its spreadsheet row number
 NOT_LISTED = ("sections", "refund_pct_min", "refund_pct_max")  # in the file; too long or said by the amounts here
 
 
@@ -103,25 +104,34 @@ def _rows(done: dict) -> None:
             rows[end] = rows[end].map(lambda a: format_usd(Decimal(a)) if a else "")
     rows = rows.rename(columns={c: h for c, h in QUOTE_HEADINGS.items() if h not in rows.columns})  # a column of the
     # file's own of that name keeps it: two columns of one name cannot be drawn
-    config = {rows.columns[0]: st.column_config.Column(pinned=True)} if len(rows.columns) else {}  # whose row it is
-    # stays in view while the rest scrolls; the grid sizes a column by its first rows, which cut "Depends on facts
-    # not given" and every error of a later row (a walkthrough): the answer's words get the room they need
+    # each row's number as the Errors above and a spreadsheet give it (a walkthrough matched them by counting)
+    row = ROW if ROW not in rows.columns else "Spreadsheet row"  # two columns of one name cannot be drawn
+    rows.insert(0, row, pd.Series(done["numbers"][:len(rows)], dtype="Int64"))
+    config = {row: st.column_config.NumberColumn(pinned=True, width="small")}  # stays in view while the rest
+    # scrolls; the grid sizes a column by its first rows, which cut "Depends on facts not given" and every error of
+    # a later row (a walkthrough): the answer's words get the room they need
     for heading, width in ((QUOTE_HEADINGS["verdict"], "medium"), (QUOTE_HEADINGS["error"], "large")):
         if heading in rows.columns and rows[heading].astype(bool).any():
             config[heading] = st.column_config.TextColumn(width=width)
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=config or None)
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
     st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
+
+
+def _static(table: pd.DataFrame) -> None:
+    """A short table of words, whole: each row as tall as its text, wrapped within a phone's width (page.css). In a
+    grid every row took the height of the longest (125 px for "is required"), and on a phone the errors and the
+    totals were cut at its right edge (a walkthrough). Its cells as text: st.table renders Markdown."""
+    st.table(table.map(e).set_index(table.columns[0]).rename(index=e))
 
 
 def _problems(done: dict) -> None:
     """The errors on the page, so nobody has to download a file to learn what went wrong: by kind with counts
     and first rows, then the rows with errors, filtered by column or words."""
     st.header("Errors")
-    kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": k.rows,
+    kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": f"{k.rows:,}",
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
-    st.dataframe(kinds, hide_index=True, width="stretch", height="content",  # a few kinds: all in view, no scroll
-                 **wrapped(kinds, wide=("Error",), narrow=("Rows",)))
+    _static(kinds)
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.listed_above, "searched": p.searched}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
@@ -210,7 +220,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                                "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
                                "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
         if len(table):
-            st.dataframe(table, hide_index=True, width="stretch", height="content")  # an 11th row once hid
+            _static(table.assign(Rows=table.Rows.map("{:,}".format)))
             names = tuple(p.name for p in policies().values())
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         if done["errors"]:

@@ -80,6 +80,7 @@ class Layout:
         return self.kept == tuple(range(self.width))
 
 
+NUMBERED_ROWS = 1_000  # rows whose spreadsheet number is kept (a blank line keeps its number, and is no row)
 PROBLEM_ROWS_KEPT = 10_000  # rows with an error the page lists; every one is counted, and all are in the file
 
 
@@ -112,6 +113,7 @@ class BatchResult:
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
+    numbers: list[int] = field(default_factory=list)  # the spreadsheet row numbers of the first NUMBERED_ROWS rows
 
     def said(self) -> list[str]:
         """How the file was read where not as written, for the command line and the page alike."""
@@ -563,8 +565,11 @@ def _rows(reader: _csv.Reader, result: BatchResult) -> Iterator[Numbered]:
     """The rows, each with its row number as a spreadsheet shows the file (the header is row 1). A blank line,
     or one of empty cells only (Excel writes ",,," for an empty row it formatted), is not a row: counted, and
     said, but it keeps its number, so row 5 is the fifth row in Excel."""
+    numbers = result.numbers
     for number, cells in enumerate(reader, 2):
         if cells and (cells[0].strip() or any(c.strip() for c in cells)):
+            if len(numbers) < NUMBERED_ROWS:
+                numbers.append(number)
             yield number, cells
         else:
             result.blank_lines += 1

@@ -59,17 +59,20 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert as_json[0]["note"] == '=HYPERLINK("http://e.com")'  # JSON is not a spreadsheet: no guard in it
     assert as_json == [{k: v.removeprefix("'") for k, v in r.items()} for r in rows]
     tables = [d.value for d in at.dataframe]
-    table = next(t for t in tables if "Provider" in t.columns)
-    assert list(table["Provider"]) == ["Social Beat Digital", "Step-Into"] and list(table["Rows"]) == [1, 1]
-    kinds = next(t for t in tables if "First rows" in t.columns)  # the errors on the page, not only in the file
-    assert kinds.to_dict("records") == [{"Column": "provider", "Error": kinds["Error"][0], "Rows": 1, "First rows": "3"}]
+    # the totals and the kinds of error: static tables, each row as tall as its words, wrapped on a phone
+    statics = [t.value.reset_index().map(lambda v: str(v).replace("\\", "")) for t in at.table]
+    table = next(t for t in statics if "Verdict" in t.columns)
+    assert list(table.index.map(lambda i: table["Provider"][i])) == ["Social Beat Digital", "Step-Into"]
+    assert list(table["Rows"]) == ["1", "1"]
+    kinds = next(t for t in statics if "First rows" in t.columns)  # the errors on the page, not only in the file
+    assert kinds.to_dict("records") == [{"Column": "provider", "Error": kinds["Error"][0], "Rows": "1", "First rows": "3"}]
     assert kinds["Error"][0].startswith("must be one of itmedia (ITMediaSolutions.us)")
     listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Value", "Error"])
     assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"] and list(listed["Value"]) == ["acme"]
     assert list(listed["Error"]) == ["must be one of the values the table above lists"]  # the list once, above
     sentences = [d.proto for d in at.dataframe if {"Error", "A cell may say"} & set(d.value.columns)
                  and "Verdict" not in d.value.columns]  # the tables of sentences, not the rows (their errors: above)
-    assert len(sentences) == 3 and all(p.row_height >= WRAP_ROW_PX > 64 for p in sentences)  # the grid wraps a cell's
+    assert len(sentences) == 2 and all(p.row_height >= WRAP_ROW_PX > 64 for p in sentences)  # the grid wraps a cell's
     # text only in rows over 4 rem (64 px): a long error (the provider's list of names) is read whole, not cut off
     quoted = next(d for d in at.dataframe if "Verdict" in d.value.columns and "Refund min" in d.value.columns)
     widths = {name: c.get("width") for name, c in json.loads(quoted.proto.columns).items()}
@@ -244,7 +247,19 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
     assert listed["Verdict"][2] == "Full refund" and "sections" not in listed.columns
     assert listed["Error"][1].startswith("provider")
-    assert list(listed.columns[:6]) == ["provider", "service", "Amount Paid", "Refund min", "Refund max", "Verdict"]
+    assert list(listed.columns[:7]) == ["Row", "provider", "service", "Amount Paid", "Refund min", "Refund max",
+                                        "Verdict"]
+    assert list(listed["Row"]) == [2, 3, 4]  # as the Errors and a spreadsheet number them
+
+
+def test_the_rows_are_numbered_as_a_spreadsheet_shows_the_file_past_a_blank_line(url):
+    """A walkthrough matched the rows to the errors above by counting; a blank line keeps its number, and is no row."""
+    lines = CASES.splitlines()
+    at = run(batch_page(), "gaps.csv", "\n".join([*lines[:2], ",,,,,", *lines[2:]]).encode())
+    listed = next(d.value for d in at.dataframe if "Refund min" in d.value.columns and "Verdict" in d.value.columns)
+    assert list(listed["Row"]) == [2, 4, 5] and list(listed["provider"]) == ["socialbeat", "acme", "stepinto"]
+    errors = next(d.value for d in at.dataframe if list(d.value.columns) == ["Row", "Column", "Value", "Error"])
+    assert list(errors["Row"]) == [4]  # the same number for the same row
 
 
 def test_a_long_batch_lists_its_first_rows_and_says_the_rest_are_in_the_file(url):

@@ -71,8 +71,11 @@ def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_
     expect(page.get_by_text(f"Results for {sent.name}")).to_be_visible(timeout=60_000)
     wait_ready(page)
     # the row with two errors, on the page: both named, in the file's own column names
-    errors = page.get_by_test_id("stDataFrame").filter(has_text="First rows")
+    errors = page.get_by_test_id("stTable").filter(has_text="First rows")
     expect(errors).to_be_visible()
+    # a static table: each kind's row as tall as its words (a line each here), not a grid's 125 px rows
+    heights = errors.locator("tbody tr").evaluate_all("rs => rs.map(r => r.getBoundingClientRect().height)")
+    assert len(heights) == 2 and max(heights) < 60, heights
     with page.expect_download() as download:
         page.get_by_role("button", name="Results (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
