@@ -110,9 +110,10 @@ def _rows(done: dict) -> None:
     config = {row: st.column_config.NumberColumn(pinned=True, width="small")}  # stays in view while the rest
     # scrolls; the grid sizes a column by its first rows, which cut "Depends on facts not given" and every error of
     # a later row (a walkthrough): the answer's words get the room they need
-    for heading, width in ((QUOTE_HEADINGS["verdict"], "medium"), (QUOTE_HEADINGS["error"], "large")):
-        if heading in rows.columns and rows[heading].astype(bool).any():
-            config[heading] = st.column_config.TextColumn(width=width)
+    worded = {QUOTE_HEADINGS["verdict"]: st.column_config.TextColumn(width="medium"),
+              QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
+    config.update({heading: c for heading, c in worded.items()
+                   if heading in rows.columns and rows[heading].astype(bool).any()})
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
     st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
