@@ -51,7 +51,7 @@ def calculator() -> None:
     show.explanation(q, heading="Why", for_client=not identity.may(Permission.SAVE_QUOTE))  # no internal ids
 
 
-with page.opened("app.py", about="Pick a provider and a service in the sidebar, move the sliders, and read the "
+with page.opened("app.py", sidebar_inputs=True, about="Pick a provider and a service in the sidebar, move the sliders, and read the "
                                  "refund the policy gives, with its clauses."):
     calculator()
     state.sidebar()  # after the answer: on a first load or a change in the sidebar, the Refund is sent first

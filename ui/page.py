@@ -26,10 +26,15 @@ REPLICA = os.environ.get("REFUND_REPLICA", "")
 
 @contextmanager
 def opened(script: str, title: Optional[str] = None, caption: str = "",
-           layout: Literal["wide", "centered"] = "wide", about: Optional[str] = None) -> Iterator[dict]:
+           layout: Literal["wide", "centered"] = "wide", about: Optional[str] = None,
+           sidebar_inputs: bool = False) -> Iterator[dict]:
     """`with page.opened(script) as values:` every page draws inside this; when the page ends (st.stop
-    included), the scenario goes into the URL. There is no 'finish' to forget."""
+    included), the scenario goes into the URL. There is no 'finish' to forget. `sidebar_inputs`: the page's
+    scenario is chosen in the sidebar, which a phone keeps closed: said there (SIDEBAR_HINT)."""
     values = _start(script, title, caption, layout, about)
+    if sidebar_inputs:
+        with st.container(key="sidebar_hint"):  # shown on a narrow screen only (page.css)
+            st.caption(SIDEBAR_HINT)
     rerun = False
     try:
         yield values
@@ -42,6 +47,10 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
         if not rerun:
             state.sync_url()
         _end_run()
+
+
+# A walkthrough on a phone found no way to change the provider or the amount: the sidebar holding them is closed.
+SIDEBAR_HINT = "Provider, service, amount and dates: in the sidebar, opened with » at the top left."
 
 
 def _end_run() -> None:

@@ -13,6 +13,7 @@ from shipped import BASIS
 from policy import parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.explain import refund_text
+from ui.page import SIDEBAR_HINT
 
 BASE = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
 
@@ -57,6 +58,7 @@ def test_calculator_loads_and_shows_a_refund(page, base_url):
     open_page(page, base_url)
     expect(refund(page)).to_have_text(expected())
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
+    expect(page.get_by_text(SIDEBAR_HINT)).to_be_hidden()  # the sidebar is open beside the page: nothing to say
     shot(page, "1-calculator")
 
 
@@ -278,6 +280,7 @@ def _shown_whole(value) -> bool:
 
 def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     open_page(phone, base_url, "?provider=itmedia&amount_paid=1000000000&completion_pct=0&work_started=false")
+    expect(phone.get_by_text(SIDEBAR_HINT)).to_be_visible()  # where the closed sidebar's inputs are (a walkthrough)
     value = refund(phone)
     expect(value).to_have_text("$0.00 - $1,000,000,000.00")
     # the page's stylesheet may land a moment after the text (seen under CI's load): wait for the wrap it makes
