@@ -258,6 +258,10 @@ def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url)
     open_page(phone, base_url, "Am_I_eligible?provider=stepinto&service=ppc")
     phone.get_by_role("button", name="Check my eligibility").click()  # far below the first screen on a phone
     expect(phone.get_by_text("Your answer", exact=True)).to_be_in_viewport()
+    wait_ready(phone)
+    heading = phone.get_by_text("Your answer", exact=True).bounding_box()
+    bar = phone.get_by_test_id("stHeader").bounding_box()
+    assert heading is not None and bar is not None and heading["y"] >= bar["y"] + bar["height"], (heading, bar)  # not under it
     # a second answer, with no other rerun between: brought into view again (an identical iframe would not run)
     phone.get_by_role("button", name="Check my eligibility").scroll_into_view_if_needed()
     expect(phone.get_by_text("Your answer", exact=True)).not_to_be_in_viewport()
