@@ -291,7 +291,7 @@ def _money_input(container, spec: FieldSpec, step: float = 50.0) -> None:
 def sliders() -> None:
     """The two dials a quote is moved by, side by side on the page above what they move (they wrap on a
     narrow screen). On the page, not in the sidebar, so that a page can rerun them with their results alone."""
-    row = st.container(horizontal=True)
+    row = st.container(horizontal=True, key="dials")  # one under the other on a phone (page.css)
     for spec in in_group("dial"):
         # a payment long ago: the slider reaches the request day rather than clamping it
         top = 100 if spec.kind == "percent" else max(DAYS_MAX, values()[spec.name])

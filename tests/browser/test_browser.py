@@ -285,6 +285,9 @@ def _shown_whole(value) -> bool:
 def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     open_page(phone, base_url, "?provider=itmedia&amount_paid=1000000000&completion_pct=0&work_started=false")
     expect(phone.get_by_text(SIDEBAR_HINT)).to_be_visible()  # where the closed sidebar's inputs are (a walkthrough)
+    dials = phone.locator(".st-key-dials > [data-testid=stElementContainer]")
+    expect(dials).to_have_count(2)  # one under the other, each the screen's width: side by side, 1.3 px a day
+    assert all(w > PHONE["width"] * 0.8 for w in dials.evaluate_all("ds => ds.map(d => d.getBoundingClientRect().width)"))
     value = refund(phone)
     expect(value).to_have_text("$0.00 - $1,000,000,000.00")
     # the page's stylesheet may land a moment after the text (seen under CI's load): wait for the wrap it makes
