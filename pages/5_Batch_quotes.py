@@ -99,6 +99,8 @@ def _rows(done: dict) -> None:
     rows = rows[listed_order(list(rows.columns))]
     if "verdict" in rows.columns:
         rows["verdict"] = rows["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
+    if "placed_stage" in rows.columns:  # 'design_concepts|design_revisions' -> 'design concepts or design revisions'
+        rows["placed_stage"] = rows["placed_stage"].map(lambda v: " or ".join(v.replace("_", " ").split("|")))
     for end in ("refund_min", "refund_max"):
         if end in rows.columns:
             rows[end] = rows[end].map(lambda a: format_usd(Decimal(a)) if a else "")

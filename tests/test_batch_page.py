@@ -246,6 +246,7 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
                                           for r in in_file] and listed["Refund max"][2] == "$1,200.00"
     assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
     assert listed["Verdict"][2] == "Full refund" and "sections" not in listed.columns
+    assert listed["Stage"][0] == "design concepts or design revisions"  # in words, not 'design_concepts|design_revisions'
     assert listed["Error"][1].startswith("provider")
     assert list(listed.columns[:7]) == ["Row", "provider", "service", "Amount Paid", "Refund min", "Refund max",
                                         "Verdict"]
