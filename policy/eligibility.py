@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .client import Unsettled
-from .explain import FACT_WORDS, work_done
+from .explain import FACT_WORDS, refund_text, work_done
 from .fields import BY_NAME
 from .models import Quote
 from .money import format_range, format_usd
@@ -122,6 +122,11 @@ def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> s
              else "both: not started, and started with nothing done yet")
     if b.low == b.high:
         return f"You did not say {what}. The refund is the same in every case ({cover}): {b.text(b.least.currency)}."
+    by_status = {q.scenario.work_started: q for q in (b.least, b.most)}
+    if progress_known and b.cases == 2 and set(by_status) == {False, True}:  # each case in its own words (a
+        # walkthrough could not parse "Over both: not started, and started with nothing done yet, ...")
+        return (f"You did not say {what}. If it has not started, the refund is {refund_text(by_status[False])}; if "
+                f"it has, with nothing done yet, {refund_text(by_status[True])}.")
     why = ("the more work is done, the less is usually refunded" if not progress_known
            else "once the work has started, less is usually refunded")  # a progress given is no reason here
     return (f"You did not say {what}. Over {cover}, the refund is between {format_usd(b.low, b.least.currency)} "

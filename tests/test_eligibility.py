@@ -152,7 +152,8 @@ def test_of_two_cases_refunding_as_much_the_certain_one_is_the_one_that_refunds_
     assert b.most.scenario.work_started is False and b.most.refund_min == b.most.refund_max == "1500.50"
     assert b.least.scenario.work_started is True and case_words(b.most) == "0% of the work done, work not started"
     said = unknown_progress_sentence(b, True, monthly=False)
-    assert said.endswith("once the work has started, less is usually refunded.") and "more work is done" not in said
+    assert said == ("You did not say whether the work has started. If it has not started, the refund is $1,500.50; if "
+                    "it has, with nothing done yet, $0.00 - $1,500.50.")  # each case in words; no 'more work is done'
 
 
 def test_a_new_payment_date_is_one_change_not_two():
