@@ -107,8 +107,13 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps.append("Attach: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
     steps += [s for s in (review_sentence(q, policy), processing_sentence(q)) if s]
     steps += refund_terms_sentences(q, policy)
-    steps += [f"If money is not the answer: {r}." for r in q.remedies]
+    steps += [f"Instead of a refund, the policy also offers: {_in_sentence(r)}." for r in q.remedies]
     return tuple(steps)
+
+
+def _in_sentence(label: str) -> str:
+    """A label continuing a sentence: 'Quality concerns: ...' -> 'quality concerns: ...' ('SEO' stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def notice_step(q: Quote, policy: PolicyFile) -> Optional[str]:

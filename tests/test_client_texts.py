@@ -294,6 +294,16 @@ def test_no_internal_label_reaches_a_client(fields):
         assert found is None, f"{name}: {found.group()!r} in {text[max(found.start() - 80, 0):found.end() + 80]!r}"
 
 
+def test_the_steps_speak_to_the_client_and_each_remedy_continues_its_sentence():
+    """A walkthrough read 'Processing may vary with the client's location', 'The published text hides the email
+    address' and 'If money is not the answer: Adjustments to campaigns' on a page for clients."""
+    quotes = [q_of(**fields) for fields in GRID]
+    steps = [s for q in quotes for s in next_steps(q, q.policy)]
+    assert not [s for s in steps if re.search(r"\bthe client\b|\bhides\b", s)]
+    offers = [s for s in steps if s.startswith("Instead of a refund, the policy also offers: ")]
+    assert offers and all(s.split(": ", 1)[1][:1].islower() for s in offers)
+
+
 def test_the_internal_words_pattern_finds_what_the_sales_pages_show():
     """The calculator (for sales) still shows the ids and readings: the pattern catches them there."""
     q = q_of(provider="socialbeat", service="website", completion_pct=60, days_since_payment=5)
