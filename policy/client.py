@@ -107,7 +107,7 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps.append("Attach: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
     steps += [s for s in (review_sentence(q, policy), processing_sentence(q)) if s]
     steps += refund_terms_sentences(q, policy)
-    steps += [f"Instead of a refund, the policy also offers: {_in_sentence(r)}." for r in q.remedies]
+    steps += [f"Also in the policy: {_in_sentence(r)}." for r in q.remedies]  # what it offers or asks besides money
     return tuple(steps)
 
 
