@@ -932,3 +932,12 @@ def test_a_share_link_is_the_pages_address_with_the_scenario(page_url, link):
     from ui.state import link_to
 
     assert link_to(page_url, {"provider": "stepinto", "amount_paid": "1200.00"}) == link
+
+
+def test_the_calculators_case_line_names_the_service_as_the_app_does_everywhere():
+    """A walkthrough: 'Website Design & Development' (the policy's own) here, 'Website design & development' in the
+    sidebar above it and on every other page."""
+    at = app(provider="socialbeat", service="website")
+    shown = " ".join(plain(m.value) for m in at.markdown)
+    assert "Social Beat Digital, Website design & development, $5,000.00 paid" in shown
+    assert at.selectbox(key="w_service").format_func("website").startswith("Website design & development")

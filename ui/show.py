@@ -45,8 +45,9 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
     browser a render on each rerun."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
-    # Which case this is, on the page itself: on a phone the sidebar that holds it is closed.
-    what = (f"{q.provider_name}, {q.service_label or SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} "
+    # Which case this is, on the page itself: on a phone the sidebar that holds it is closed. The service as the
+    # app names it everywhere (the policy's own 'Website Design & Development' beside 'Website design & development')
+    what = (f"{q.provider_name}, {SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} "
             f"paid; {version_words(q.policy_version)}")  # which version answered: two may be in the catalog
     lines = [f":small[{e(what)}]", *_verdict_lines(q, assumption)]
     asked = q.scenario.requested_on
