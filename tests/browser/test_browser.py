@@ -229,7 +229,7 @@ def test_back_steps_through_earlier_scenarios(page, base_url):
 
 def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone, base_url):
     open_page(phone, base_url, "?provider=stepinto&service=ppc&amount_paid=1200")
-    expect(phone.get_by_text("Step-Into, Online advertising and retargeting campaigns, $1,200.00 paid")).to_be_visible()
+    expect(phone.get_by_text("Step-Into, PPC / paid advertising, $1,200.00 paid")).to_be_visible()
     open_page(phone, base_url, "Policy_terms")
     cell = phone.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
     expect(cell).to_contain_text("Step-Into")

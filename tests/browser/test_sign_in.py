@@ -150,7 +150,7 @@ def test_signing_in_comes_back_to_the_page_and_scenario_it_started_from(app_with
     wait_ready(person)
     expect(person.get_by_test_id("stSlider").filter(has_text="Project completion (%)").get_by_role("slider")
            ).to_have_value("40")
-    expect(person.get_by_text("Step-Into, Online advertising", exact=False).first).to_be_visible()
+    expect(person.get_by_text("Step-Into, PPC / paid advertising", exact=False).first).to_be_visible()
     person.goto(f"{base}/")  # the root, where a sign-in lands and the way back is drawn once per session
     wait_ready(person)
     no_empty_frame(person)
