@@ -55,10 +55,10 @@ DEFAULTS: dict[str, Any] = {f.name: app_value(f, f.default) for f in FIELDS}
 # A link with a payment date carries the request day as a date too (decisions.md 'payment date'): a count of days
 # would quietly age. It is not a scenario field: the days since payment follow from the two dates.
 REQUESTED_ON = "requested_on"
-# A page's own inputs that a link carries beside the scenario (they are no scenario fields): name -> the one value
-# it takes. "Am I eligible?": progress=unknown is "I don't know how far along the work is"; answer=shown, that the
-# link shows the answer to its form, not only the form.
-# A page's own inputs, carried in its URL beside the scenario, with the values each may take (a default is left out)
+# A page's own inputs that a link carries beside the scenario (they are no scenario fields): name -> the values it
+# may take (a default is left out of the URL). "Am I eligible?": progress=unknown is "I don't know how far along the
+# work is"; answer=shown, that the link shows the answer to its form, not only the form. Compare: compare_by, which
+# amount its maps compare.
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {"progress": ("unknown",), "answer": ("shown",),
                                            "compare_by": ("minimum", "maximum")}
 
