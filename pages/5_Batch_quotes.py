@@ -113,6 +113,7 @@ def _rows(done: dict) -> None:
     # scrolls; the grid sizes a column by its first rows, which cut "Depends on facts not given" and every error of
     # a later row (a walkthrough): the answer's words get the room they need
     worded = {QUOTE_HEADINGS["verdict"]: st.column_config.TextColumn(width="medium"),
+              QUOTE_HEADINGS["placed_stage"]: st.column_config.TextColumn(width="medium"),
               QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
     config.update({heading: c for heading, c in worded.items()
                    if heading in rows.columns and rows[heading].astype(bool).any()})
@@ -121,11 +122,13 @@ def _rows(done: dict) -> None:
     st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
 
 
-def _static(table: pd.DataFrame) -> None:
-    """A short table of words, whole: each row as tall as its text, wrapped within a phone's width (page.css). In a
-    grid every row took the height of the longest (125 px for "is required"), and on a phone the errors and the
-    totals were cut at its right edge (a walkthrough). Its cells as text: st.table renders Markdown."""
-    st.table(table.map(e).set_index(table.columns[0]).rename(index=e))
+def _static(table: pd.DataFrame, key: str) -> None:
+    """A short table of words, whole: each row as tall as its text, wrapped within a phone's width at spaces only
+    (page.css: "$2,000." then "00" read as another amount). In a grid every row took the height of the longest (125 px
+    for "is required"), and on a phone the errors and the totals were cut at its right edge (a walkthrough). Its
+    cells as text: st.table renders Markdown (escaped once: the row names were shown escaped twice, 'Step\\-Into')."""
+    with st.container(key=key):
+        st.table(table.map(e).set_index(table.columns[0]))
 
 
 def _problems(done: dict) -> None:
@@ -134,7 +137,7 @@ def _problems(done: dict) -> None:
     st.header("Errors")
     kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": f"{k.rows:,}",
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
-    _static(kinds)
+    _static(kinds, "whole_words_batch_kinds")
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.listed_above, "searched": p.searched}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
@@ -223,7 +226,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                                "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
                                "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
         if len(table):
-            _static(table.assign(Rows=table.Rows.map("{:,}".format)))
+            _static(table.assign(Rows=table.Rows.map("{:,}".format)), "whole_words_batch_totals")
             names = tuple(p.name for p in policies().values())
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         if done["errors"]:

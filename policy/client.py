@@ -107,13 +107,20 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps.append("Attach: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
     steps += [s for s in (review_sentence(q, policy), processing_sentence(q)) if s]
     steps += refund_terms_sentences(q, policy)
-    steps += [f"Also in the policy: {_in_sentence(r)}." for r in q.remedies]  # what it offers or asks besides money
+    steps += [_remedy_step(r) for r in q.remedies]  # what the policy offers or asks besides money
     return tuple(steps)
 
 
 def _in_sentence(label: str) -> str:
-    """A label continuing a sentence: 'Quality concerns: ...' -> 'quality concerns: ...' ('SEO' stays)."""
+    """A label continuing a sentence: 'Quality concerns' -> 'quality concerns' ('SEO' stays)."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _remedy_step(label: str) -> str:
+    """'Quality concerns: revisions first, ...' -> 'Also in the policy, on quality concerns: revisions first, ...'
+    (a walkthrough read 'If money is not the answer: Quality concerns: ...')."""
+    topic, said, rest = label.partition(": ")
+    return f"Also in the policy, on {_in_sentence(topic)}: {rest}." if said else f"Also in the policy: {_in_sentence(label)}."
 
 
 def notice_step(q: Quote, policy: PolicyFile) -> Optional[str]:

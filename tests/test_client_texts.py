@@ -300,8 +300,10 @@ def test_the_steps_speak_to_the_client_and_each_remedy_continues_its_sentence():
     quotes = [q_of(**fields) for fields in GRID]
     steps = [s for q in quotes for s in next_steps(q, q.policy)]
     assert not [s for s in steps if re.search(r"\bthe client\b|\bhides\b", s)]
-    offers = [s for s in steps if s.startswith("Also in the policy: ")]
+    offers = [s for s in steps if s.startswith("Also in the policy")]
     assert offers and all(s.split(": ", 1)[1][:1].islower() for s in offers)
+    assert "Also in the policy, on quality concerns: revisions first, with documented concerns, before any refund." in steps
+    assert not [s for s in offers if s.count(": ") > 1]  # one colon: a topic, then what it says
 
 
 def test_the_internal_words_pattern_finds_what_the_sales_pages_show():

@@ -39,6 +39,7 @@ WRAP_ROW_PX = PAD_PX + 3 * LINE_PX  # 71: Streamlit's grid wraps a cell's text o
 
 
 HEADER_PX = 38  # the grid's header row and its borders
+ONE_LINE_ROW_PX = 35  # the grid's own row height
 
 
 def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] = (), rows_shown: int = 0) -> dict:
@@ -50,7 +51,8 @@ def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] 
     lines = min(-(-longest // LINE_CHARS), LINES_MAX)
     config = {name: st.column_config.TextColumn(width="large") for name in wide}
     config.update({name: st.column_config.Column(width="small") for name in narrow})
-    height = max(WRAP_ROW_PX, PAD_PX + LINE_PX * lines)
+    # a line each: the grid's own rows (a walkthrough: 70 px rows for one line of "must be from 0 to 100")
+    height = ONE_LINE_ROW_PX if lines <= 1 else max(WRAP_ROW_PX, PAD_PX + LINE_PX * lines)
     made = {"row_height": height, "column_config": config}
     if rows_shown:
         made["height"] = HEADER_PX + height * max(1, min(len(frame), rows_shown))

@@ -76,6 +76,10 @@ def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_
     # a static table: each kind's row as tall as its words (a line each here), not a grid's 125 px rows
     heights = errors.locator("tbody tr").evaluate_all("rs => rs.map(r => r.getBoundingClientRect().height)")
     assert len(heights) == 2 and max(heights) < 60, heights
+    # its cells and the totals' break at spaces only: on a phone "$2,000." then "00" read as another amount
+    wraps = page.locator("[class*=st-key-whole_words_] td").evaluate_all(
+        "cs => cs.map(c => getComputedStyle(c.querySelector('[data-testid=stMarkdownContainer] *') || c).overflowWrap)")
+    assert len(wraps) > 8 and set(wraps) == {"normal"}, wraps
     with page.expect_download() as download:
         page.get_by_role("button", name="Results (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
