@@ -13,7 +13,8 @@ CHART_WIDTH = 340  # px of plot: two fit side by side in the wide layout on a 12
 def calculator() -> None:
     """The answer, the sliders and everything they move. A slider's key press reruns only this fragment: the
     browser is sent the fragment's elements, not the sidebar's, and each element sent costs it a render."""
-    with st.container():  # the answer, above the sliders: sent first, and the sliders keep their place (and focus)
+    with st.container(key="answer"):  # the answer, above the sliders: sent first, and the sliders keep their place
+        # (and focus); on a phone drawn below them (page.css)
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))

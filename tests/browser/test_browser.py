@@ -59,6 +59,8 @@ def test_calculator_loads_and_shows_a_refund(page, base_url):
     expect(refund(page)).to_have_text(expected())
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
     expect(page.get_by_text(SIDEBAR_HINT)).to_be_hidden()  # the sidebar is open beside the page: nothing to say
+    answer_box, dial_box = refund(page).bounding_box(), slider(page, "Days since payment").bounding_box()
+    assert answer_box is not None and dial_box is not None and answer_box["y"] < dial_box["y"]  # on a desktop, first
     shot(page, "1-calculator")
 
 
@@ -288,6 +290,16 @@ def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     dials = phone.locator(".st-key-dials > [data-testid=stElementContainer]")
     expect(dials).to_have_count(2)  # one under the other, each the screen's width: side by side, 1.3 px a day
     assert all(w > PHONE["width"] * 0.8 for w in dials.evaluate_all("ds => ds.map(d => d.getBoundingClientRect().width)"))
+    dial_box, refund_box = slider(phone, "Days since payment").bounding_box(), refund(phone).bounding_box()
+    assert dial_box is not None and refund_box is not None and dial_box["y"] < refund_box["y"]  # the refund in view
+    # under the dials: a new answer above them moved the dial away from the finger (a walkthrough)
+    hint = phone.get_by_text(SIDEBAR_HINT)
+
+    def below_the_hint() -> float:  # the dials' place on the page, whatever the page's scroll (a focused thumb grows)
+        box, above = phone.locator(".st-key-dials").bounding_box(), hint.bounding_box()
+        assert box is not None and above is not None
+        return box["y"] - above["y"]
+    before = below_the_hint()
     value = refund(phone)
     expect(value).to_have_text("$0.00 - $1,000,000,000.00")
     # the page's stylesheet may land a moment after the text (seen under CI's load): wait for the wrap it makes
@@ -300,6 +312,7 @@ def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     expect(phone).to_have_url(re.compile("days_since_payment=1"))
     wait_ready(phone)
     assert _shown_whole(refund(phone))
+    assert below_the_hint() == before  # the answer changed below it; the dial stayed
     expect(phone.get_by_text("$0.00 - $1,000,000,000.00")).to_have_count(1)  # said once, by the metric
 
 
