@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from policy.batch import NUMBERED_ROWS, quote_file, start_pool_soon
-from policy.batch_report import listed_order, output_rows, rows_json, template_csv, totals
+from policy.batch_report import listed_order, output_rows, repeated_days, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
@@ -94,8 +94,10 @@ def _rows(done: dict) -> None:
     """Each row as the results file has it (a client's refund without downloading anything), the first
     ROWS_LISTED of them, the verdicts in words."""
     st.header("Rows")
-    rows = pd.DataFrame(output_rows(done["csv"], ROWS_LISTED))
-    rows = rows.drop(columns=[c for c in NOT_LISTED if c in rows.columns])
+    listed = output_rows(done["csv"], ROWS_LISTED)
+    rows = pd.DataFrame(listed)
+    unshown = (*NOT_LISTED, *(("days_counted",) if repeated_days(listed) else ()))  # the file's own days say them
+    rows = rows.drop(columns=[c for c in unshown if c in rows.columns])
     rows = rows[listed_order(list(rows.columns))]
     if "verdict" in rows.columns:
         rows["verdict"] = rows["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))

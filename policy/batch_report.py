@@ -77,6 +77,13 @@ def listed_order(header: list[str]) -> list[str]:
     return sorted(header, key=lambda c: rank.get(HEADER_NAMES.get(canonical(c), ""), len(rank)))
 
 
+def repeated_days(rows: list[dict[str, str]]) -> bool:
+    """Whether the output's days_counted only repeats the file's own days column in these rows (no row counted its
+    days from a payment date): a table of them need not show both (a walkthrough read the same days twice)."""
+    given = next((c for c in (rows[0] if rows else {}) if HEADER_NAMES.get(canonical(c)) == "days_since_payment"), None)
+    return given is not None and all(r.get("days_counted", "") in ("", r[given]) for r in rows)
+
+
 def rows_json(output_csv: bytes) -> str:
     """The output's rows as a JSON array of objects."""
     return json.dumps(output_rows(output_csv), ensure_ascii=False, indent=1)

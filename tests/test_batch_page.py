@@ -259,6 +259,18 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     assert list(listed["Row"]) == [2, 3, 4]  # as the Errors and a spreadsheet number them
 
 
+def test_the_rows_table_shows_the_days_counted_only_where_a_row_counted_them_from_a_date(url):
+    """A walkthrough read the file's days_since_payment and the output's "Days since payment" side by side, the same."""
+    at = run(batch_page(), "cases.csv", CASES.encode())
+    listed = next(d.value for d in at.dataframe if "Refund min" in d.value.columns and "Verdict" in d.value.columns)
+    assert "days_since_payment" in listed.columns and "Days since payment" not in listed.columns
+    dated = "provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n" \
+            "stepinto,ppc,1200,0,2,\nstepinto,ppc,1200,0,,2026-11-30\n"
+    at = run(batch_page(), "dated.csv", dated.encode())
+    listed = next(d.value for d in at.dataframe if "Refund min" in d.value.columns and "Verdict" in d.value.columns)
+    assert "Days since payment" in listed.columns and listed["Days since payment"][0] == "2"  # a row counted its days
+
+
 def test_the_rows_are_numbered_as_a_spreadsheet_shows_the_file_past_a_blank_line(url):
     """A walkthrough matched the rows to the errors above by counting; a blank line keeps its number, and is no row."""
     lines = CASES.splitlines()
