@@ -200,6 +200,7 @@ class Unsettled:
     high: Decimal
     sentence: str  # the answer in words (eligibility.unknown_progress_sentence)
     unknown: str  # what the client did not say: 'how far along the work is'
+    other_deadline: Optional[str] = None  # the next deadline of the case that refunds the least, where it is another
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client(),
@@ -220,6 +221,8 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
         facts.append(f"Work: not said ({unsettled.unknown}): this estimate covers every case.")
         answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
                   f"The steps below are for the case that refunds the most ({case_words(q)})."]
+        if unsettled.other_deadline:
+            answer.append(unsettled.other_deadline)
     else:
         facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
                      + (f" Stage: {q.stage.label}." if q.stage.id else ""))
@@ -256,6 +259,15 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
 
 DISCLAIMER = ("This estimate explains the provider's published refund policy. The policy itself governs; the "
               "provider decides every discretionary amount.")
+
+
+def other_case_deadline(least: Quote, most: Quote) -> Optional[str]:
+    """The next deadline of the case that refunds the least, where it is not the one the steps give (those of the
+    case that refunds the most): a client not sure the work started was told only day 2, not day 30 (a walkthrough)."""
+    d, theirs = least.next_deadline, most.next_deadline
+    if least is most or d is None or (theirs is not None and theirs.last_day == d.last_day):
+        return None
+    return f"If instead {case_words(least)}: {_in_sentence(deadline_sentence(least, d))}"
 
 
 def case_words(q: Quote) -> str:

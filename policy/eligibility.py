@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from .client import Unsettled
+from .client import Unsettled, other_case_deadline
 from .explain import FACT_WORDS, refund_text, work_done
 from .fields import BY_NAME
 from .models import Quote
@@ -111,7 +111,8 @@ def not_said(progress_known: bool, monthly: bool) -> str:
 
 def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
     """The band as the client's documents state it (client.Unsettled)."""
-    return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly))
+    return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
+                     other_case_deadline(b.least, b.most))
 
 
 def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> str:

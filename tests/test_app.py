@@ -941,3 +941,15 @@ def test_the_calculators_case_line_names_the_service_as_the_app_does_everywhere(
     shown = " ".join(plain(m.value) for m in at.markdown)
     assert "Social Beat Digital, Website design & development, $5,000.00 paid" in shown
     assert at.selectbox(key="w_service").format_func("website").startswith("Website design & development")
+
+
+def test_not_sure_the_work_started_the_answer_gives_the_other_cases_deadline_beside_the_steps():
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("website").run()
+    at.radio(key="el_started").set_value("Not sure")
+    at.button(key="el_check").click().run()
+    shown = "\n".join(plain(m.value) for m in in_page_order(at.main) if isinstance(getattr(m, "value", None), str))
+    steps = shown.split("What to do next", 1)[1]
+    assert "If instead 0% of the work done, work started: ask for the refund by" in steps  # day 30, not only day 2
+    assert "(day 30 after the payment" in steps and "(day 2 after the payment" in steps

@@ -1,6 +1,6 @@
 """The client's answers -> a scenario, and the compare table's rows: rules tested without Streamlit."""
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -164,3 +164,20 @@ def test_a_new_payment_date_is_one_change_not_two():
     assert changed_answers(was, {**was, "days_since_payment": 30}) == "days since payment"  # the days alone: said
     assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30,
                                  "amount_paid": Decimal("9000")}) == "amount paid and payment date"
+
+
+def test_a_client_not_sure_the_work_started_is_told_the_other_cases_deadline_too():
+    """The steps are those of the case that refunds the most (not started: 48 hours, then 7 days); a walkthrough
+    found the 30-day deadline of the case where the work has started said nowhere."""
+    from policy.client import summary_markdown
+    from policy.eligibility import band, for_documents
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", amount_paid="5000.00",
+                                        paid_on=TODAY), TODAY, policies())
+    b = band(fields, True, _quote_of)
+    assert b is not None and b.least.scenario.work_started is True
+    unsettled = for_documents(b, True, monthly=False)
+    assert unsettled.other_deadline == (
+        f"If instead 0% of the work done, work started: ask for the refund by {TODAY + timedelta(days=30):%d %b %Y} "
+        f"(day 30 after the payment on {TODAY:%d %b %Y}) to keep $3,750.00 (75% of the amount paid); from "
+        f"{TODAY + timedelta(days=31):%d %b %Y} it drops to $0.00.")
+    assert unsettled.other_deadline in summary_markdown(b.most, TODAY, unsettled=unsettled).replace("\\", "")
