@@ -163,10 +163,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.header("What to do next")
                 if unsettled is not None:
                     st.caption(e(f"These steps and dates are for the case that refunds the most: {case_words(q)}."))
-                    if unsettled.other_deadline:  # the other case's date, which the steps do not give
-                        st.markdown(f":blue-background[{e(unsettled.other_deadline)}]")
                 steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
+                if unsettled is not None and unsettled.other_deadline:  # the other case's date, after the steps'
+                    st.markdown(f":blue-background[{e(unsettled.other_deadline)}]")
                 with st.expander("Why: the policy's own words"):
                     if unsettled is not None:  # the client gave no such case: say whose words these are
                         st.caption(e(f"For the case that refunds the most ({case_words(q)}); the other cases your "

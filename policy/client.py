@@ -267,7 +267,10 @@ def other_case_deadline(least: Quote, most: Quote) -> Optional[str]:
     d, theirs = least.next_deadline, most.next_deadline
     if least is most or d is None or (theirs is not None and theirs.last_day == d.last_day):
         return None
-    return f"If instead {case_words(least)}: {_in_sentence(deadline_sentence(least, d))}"
+    started = least.scenario.work_started
+    case = (("If the work has started" if started else "If the work has not started")
+            if started is not None and started != most.scenario.work_started else f"In the other case ({case_words(least)})")
+    return f"{case}: {_in_sentence(deadline_sentence(least, d))}"
 
 
 def case_words(q: Quote) -> str:

@@ -177,7 +177,7 @@ def test_a_client_not_sure_the_work_started_is_told_the_other_cases_deadline_too
     assert b is not None and b.least.scenario.work_started is True
     unsettled = for_documents(b, True, monthly=False)
     assert unsettled.other_deadline == (
-        f"If instead 0% of the work done, work started: ask for the refund by {TODAY + timedelta(days=30):%d %b %Y} "
+        f"If the work has started: ask for the refund by {TODAY + timedelta(days=30):%d %b %Y} "
         f"(day 30 after the payment on {TODAY:%d %b %Y}) to keep $3,750.00 (75% of the amount paid); from "
         f"{TODAY + timedelta(days=31):%d %b %Y} it drops to $0.00.")
     assert unsettled.other_deadline in summary_markdown(b.most, TODAY, unsettled=unsettled).replace("\\", "")
