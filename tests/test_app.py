@@ -309,13 +309,18 @@ def test_policy_terms_page_quotes_every_cell_or_says_not_stated():
     assert "A\\-SB\\-02" in text or "A-SB-02" in text
 
 
+def ask(started: str, provider: str, service: str) -> AppTest:
+    """A client who bought `service` from `provider` today answers the form."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value(provider).run()
+    at.selectbox(key="el_service").set_value(service)
+    at.radio(key="el_started").set_value(started)
+    return at.button(key="el_check").click().run()
+
+
 def ask_step_into(started: str) -> AppTest:
     """A client who bought Step-Into advertising today answers the form."""
-    at = app("pages/3_Am_I_eligible.py")
-    at.selectbox(key="el_provider").set_value("stepinto")
-    at.selectbox(key="el_service").set_value("ppc")
-    at.radio(key="el_started").set_value(started)
-    return at.button[0].click().run()
+    return ask(started, "stepinto", "ppc")
 
 
 def test_eligibility_page_reaches_a_verdict_with_next_steps():
@@ -943,12 +948,8 @@ def test_the_calculators_case_line_names_the_service_as_the_app_does_everywhere(
     assert at.selectbox(key="w_service").format_func("website").startswith("Website design & development")
 
 
-def test_not_sure_the_work_started_the_answer_gives_the_other_cases_deadline_beside_the_steps():
-    at = app("pages/3_Am_I_eligible.py")
-    at.selectbox(key="el_provider").set_value("socialbeat").run()
-    at.selectbox(key="el_service").set_value("website").run()
-    at.radio(key="el_started").set_value("Not sure")
-    at.button(key="el_check").click().run()
+def test_not_sure_the_work_started_the_answer_gives_the_other_cases_deadline_after_the_steps():
+    at = ask("Not sure", "socialbeat", "website")
     shown = "\n".join(plain(m.value) for m in in_page_order(at.main) if isinstance(getattr(m, "value", None), str))
     steps = shown.split("What to do next", 1)[1]
     assert "If the work has started: ask for the refund by" in steps  # day 30, not only day 2
