@@ -1,18 +1,17 @@
 """Batch quotes, for sales-ops: upload a spreadsheet of cases, quote every row with the same code as
 `python -m policy batch`, see a summary, download the results, and optionally save them as one named batch."""
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from policy.batch import NUMBERED_ROWS, quote_file, start_pool_soon
-from policy.batch_report import listed_order, output_rows, repeated_days, rows_json, template_csv, totals
+from policy.batch_report import listed_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
-from policy.explain import VERDICT_LABELS
+from policy.explain import label_of
 from policy.export import QUOTE_HEADINGS
 from policy.fields import FIELDS
 from policy.markdown import md_escape as e
@@ -87,25 +86,13 @@ def _spellings() -> None:
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls
 ROWS_LISTED = NUMBERED_ROWS  # quoted rows the page lists (each sent to the browser); all are in the results file
 ROW = "Row"  # the rows table's first column: its spreadsheet row number
-NOT_LISTED = ("sections", "refund_pct_min", "refund_pct_max")  # in the file; too long or said by the amounts here
 
 
 def _rows(done: dict) -> None:
     """Each row as the results file has it (a client's refund without downloading anything), the first
-    ROWS_LISTED of them, the verdicts in words."""
+    ROWS_LISTED of them, in words (batch_report.listed_rows)."""
     st.header("Rows")
-    listed = output_rows(done["csv"], ROWS_LISTED)
-    rows = pd.DataFrame(listed)
-    unshown = (*NOT_LISTED, *(("days_counted",) if repeated_days(listed) else ()))  # the file's own days say them
-    rows = rows.drop(columns=[c for c in unshown if c in rows.columns])
-    rows = rows[listed_order(list(rows.columns))]
-    if "verdict" in rows.columns:
-        rows["verdict"] = rows["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
-    if "placed_stage" in rows.columns:  # 'design_concepts|design_revisions' -> 'design concepts or design revisions'
-        rows["placed_stage"] = rows["placed_stage"].map(lambda v: " or ".join(v.replace("_", " ").split("|")))
-    for end in ("refund_min", "refund_max"):
-        if end in rows.columns:
-            rows[end] = rows[end].map(lambda a: format_usd(Decimal(a)) if a else "")
+    rows = pd.DataFrame(listed_rows(done["csv"], ROWS_LISTED))
     rows = rows.rename(columns={c: h for c, h in QUOTE_HEADINGS.items() if h not in rows.columns})  # a column of the
     # file's own of that name keeps it: two columns of one name cannot be drawn
     # each row's number as the Errors above and a spreadsheet give it (a walkthrough matched them by counting)
@@ -224,7 +211,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if done["saved"]:
             st.success(f"Saved to the register as batch #{done['saved'][0]} ({done['saved'][1]:,} quotes; rows with "
                        "an error are not saved).")
-        table = pd.DataFrame([{"Provider": t.provider, "Verdict": VERDICT_LABELS.get(t.verdict, t.verdict),
+        table = pd.DataFrame([{"Provider": t.provider, "Verdict": label_of(t.verdict),
                                "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
                                "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
         if len(table):

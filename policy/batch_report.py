@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
@@ -14,7 +15,9 @@ from typing import Any, Optional
 
 from .batch import HEADER_NAMES, canonical, open_csv
 from .batch_rows import REQUESTED
+from .explain import label_of
 from .fields import NAMES
+from .money import format_usd
 from .spreadsheet import original_cell, rows_text
 
 # The template's rows: each written in a spelling a batch reads (ids or the names the app shows, $ and thousands
@@ -77,11 +80,35 @@ def listed_order(header: list[str]) -> list[str]:
     return sorted(header, key=lambda c: rank.get(HEADER_NAMES.get(canonical(c), ""), len(rank)))
 
 
-def repeated_days(rows: list[dict[str, str]]) -> bool:
+def _repeated_days(rows: list[dict[str, str]]) -> bool:
     """Whether the output's days_counted only repeats the file's own days column in these rows (no row counted its
     days from a payment date): a table of them need not show both (a walkthrough read the same days twice)."""
     given = next((c for c in (rows[0] if rows else {}) if HEADER_NAMES.get(canonical(c)) == "days_since_payment"), None)
     return given is not None and all(r.get("days_counted", "") in ("", r[given]) for r in rows)
+
+
+NOT_LISTED = ("sections", "refund_pct_min", "refund_pct_max")  # in the file; too long or said by the amounts
+
+
+def stage_words(placed: str) -> str:
+    """A placed_stage cell in words: 'design_concepts|design_revisions' -> 'design concepts or design revisions'."""
+    return " or ".join(placed.replace("_", " ").split("|"))
+
+
+def _dollars(amount: str) -> str:
+    return format_usd(Decimal(amount)) if amount else ""
+
+
+def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
+    """The output's first `limit` rows as a person reads them: whose row it is and its answer first (listed_order),
+    amounts in dollars, verdicts and stages in words; without the columns the amounts already say, nor the days
+    counted where they only repeat the file's own."""
+    rows = output_rows(output_csv, limit)
+    unshown = {*NOT_LISTED, *(("days_counted",) if _repeated_days(rows) else ())}
+    order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
+    words: dict[str, Callable[[str], str]] = {
+        "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars}
+    return [{c: words[c](r[c]) if c in words else r[c] for c in order} for r in rows]
 
 
 def rows_json(output_csv: bytes) -> str:
