@@ -80,10 +80,15 @@ def listed_order(header: list[str]) -> list[str]:
     return sorted(header, key=lambda c: rank.get(HEADER_NAMES.get(canonical(c), ""), len(rank)))
 
 
+def _column_of(rows: list[dict[str, str]], field: str) -> Optional[str]:
+    """The output's column for a scenario field, as the file names it ('Provider' for provider)."""
+    return next((c for c in (rows[0] if rows else {}) if HEADER_NAMES.get(canonical(c)) == field), None)
+
+
 def _repeated_days(rows: list[dict[str, str]]) -> bool:
     """Whether the output's days_counted only repeats the file's own days column in these rows (no row counted its
     days from a payment date): a table of them need not show both (a walkthrough read the same days twice)."""
-    given = next((c for c in (rows[0] if rows else {}) if HEADER_NAMES.get(canonical(c)) == "days_since_payment"), None)
+    given = _column_of(rows, "days_since_payment")
     return given is not None and all(r.get("days_counted", "") in ("", r[given]) for r in rows)
 
 
@@ -101,14 +106,18 @@ def _dollars(amount: str) -> str:
 
 def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     """The output's first `limit` rows as a person reads them: whose row it is and its answer first (listed_order),
-    amounts in dollars, verdicts and stages in words; without the columns the amounts already say, nor the days
-    counted where they only repeat the file's own."""
+    amounts in dollars, verdicts and stages in words, a quoted row's provider by the name of the policy it was
+    quoted under (its cell as written where the row has an error: 'socialbeat' and 'Social Beat Digital' side by
+    side read as two providers to a walkthrough); without the columns the amounts already say, nor the days counted
+    where they only repeat the file's own."""
     rows = output_rows(output_csv, limit)
-    unshown = {*NOT_LISTED, *(("days_counted",) if _repeated_days(rows) else ())}
+    unshown = {*NOT_LISTED, "provider_name", *(("days_counted",) if _repeated_days(rows) else ())}
     order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
     words: dict[str, Callable[[str], str]] = {
         "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars}
-    return [{c: words[c](r[c]) if c in words else r[c] for c in order} for r in rows]
+    provider = _column_of(rows, "provider")
+    return [{c: r["provider_name"] or r[c] if c == provider else words[c](r[c]) if c in words else r[c]
+             for c in order} for r in rows]
 
 
 def rows_json(output_csv: bytes) -> str:
