@@ -21,6 +21,7 @@ from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
 from ui.registry import basis, catalog, policies
+from ui.tables import sideways_hint
 
 PAGE_SIZE = 50
 
@@ -75,6 +76,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
     st.caption(f"{total:,} saved quote(s) match; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:
+        sideways_hint("saved")
         st.dataframe(pd.DataFrame({
             "#": [r.id for r in rows],
             "Saved (UTC)": [f"{r.saved_at:%Y-%m-%d %H:%M}" for r in rows],

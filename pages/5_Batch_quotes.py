@@ -26,7 +26,7 @@ from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import basis, policies
 from ui.show import SAVE_LABELS
-from ui.tables import wrapped
+from ui.tables import sideways_hint, wrapped
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
@@ -106,6 +106,7 @@ def _rows(done: dict) -> None:
               QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
     config.update({heading: c for heading, c in worded.items()
                    if heading in rows.columns and rows[heading].astype(bool).any()})
+    sideways_hint("batch_rows")
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
     st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
@@ -140,6 +141,7 @@ def _problems(done: dict) -> None:
     shown = [r for r in rows if (column is None or r["Column"] == column)
              and all(w in r["searched"] for w in wanted)]
     errors = pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"])
+    sideways_hint("batch_errors")
     st.dataframe(errors, hide_index=True, width="stretch",
                  **wrapped(errors, wide=("Error",), narrow=("Row",), rows_shown=ERROR_ROWS_SHOWN))
     listed = len(done["problem_rows"])

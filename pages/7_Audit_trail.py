@@ -13,7 +13,7 @@ from ui import page
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
-from ui.tables import wrapped
+from ui.tables import sideways_hint, wrapped
 
 PAGE_SIZE = 100
 
@@ -40,6 +40,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words() for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
+        sideways_hint("audit")
         st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
         st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")

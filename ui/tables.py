@@ -57,3 +57,13 @@ def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] 
     if rows_shown:
         made["height"] = HEADER_PX + height * max(1, min(len(frame), rows_shown))
     return made
+
+
+SIDEWAYS_HINT = "Swipe the table sideways for its other columns."
+
+
+def sideways_hint(key: str) -> None:
+    """Said above a grid wider than a phone, on a narrow screen only (page.css): a walkthrough saw the errors and the
+    rows cut at the screen's right edge, the grid scrolling sideways with nothing to say so."""
+    with st.container(key=f"sideways_hint_{key}"):
+        st.caption(SIDEWAYS_HINT)

@@ -101,3 +101,39 @@ def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_
         assert row["requested_on"] == date.today().isoformat()  # the run's day, written in the output
     page_text = page.get_by_test_id("stMain").inner_text()
     assert "Amount Paid" in page_text and "Project completion (%)" in page_text
+
+
+def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_they_scroll(phone, page, base_url, tmp_path):
+    """A walkthrough on a phone: the totals' and error kinds' headers broke mid-word ("Ro/ws", "amou/nt_pai/d"), and
+    the errors and rows grids were cut at the screen's right edge with nothing to say they scroll sideways."""
+    sent = tmp_path / "phone.csv"
+    with sent.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["provider", "service", "amount_paid", "completion_pct", "days_since_payment", "work_started"])
+        w.writerow(["ITMediaSolutions.us", "seo", "$5,000.00", "0", "1", "no"])  # at the provider's discretion
+        w.writerow(["socialbeat", "website", "2000", "30", "5", "yes"])
+        w.writerow(["socialbeat", "website", "eight thousand", "30", "5", "yes"])
+    for device, on_phone in ((phone, True), (page, False)):
+        device.goto(f"{base_url}/Batch_quotes")
+        wait_ready(device)
+        device.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(sent))
+        wait_ready(device)
+        device.get_by_role("button", name="Quote every row").click()
+        expect(device.get_by_text(f"Results for {sent.name}")).to_be_visible(timeout=60_000)
+        wait_ready(device)
+        for table in ("kinds", "totals"):
+            box = device.locator(f".st-key-whole_words_batch_{table} [data-testid=stTable]")
+            expect(box.locator("td").first).to_be_visible()
+            wraps = box.locator("th, td").evaluate_all(
+                "cs => cs.map(c => getComputedStyle(c.querySelector('[data-testid=stMarkdownContainer] *') || c)"
+                ".overflowWrap)")
+            assert len(wraps) >= 8 and set(wraps) == {"normal"}, (table, wraps)  # headers too break at spaces only
+            inside, room = box.evaluate("b => [b.querySelector('table').getBoundingClientRect().width, b.clientWidth]")
+            assert inside <= room + 1, (table, inside, room)  # and the table still keeps to the screen's width
+        hints = device.get_by_text("Swipe the table sideways for its other columns.")
+        expect(hints).to_have_count(2)  # above the errors and above the rows
+        for i in range(2):
+            if on_phone:
+                expect(hints.nth(i)).to_be_visible()
+            else:
+                expect(hints.nth(i)).to_be_hidden()  # a desktop shows every column
