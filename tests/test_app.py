@@ -240,6 +240,20 @@ def test_both_ends_of_the_scenarios_range_are_marked():
     assert labels["mark"]["fontSize"] >= 12
 
 
+def test_the_stage_labels_lie_on_a_white_halo_over_the_bands_lines():
+    """A walkthrough: the stage labels lay over the band's lines, and the words were hard to read."""
+    at = app(provider="socialbeat", service="website", completion_pct=30, days_since_payment=5)
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    layers = _layers(spec)
+    halo, label = [leaf for leaf in layers if isinstance(leaf["mark"], dict) and leaf["mark"].get("type") == "text"]
+    assert layers.index(halo) < layers.index(label)  # drawn first: beneath the words, above the lines drawn before
+    assert halo["mark"]["stroke"] == halo["mark"]["color"] == "white" and halo["mark"]["strokeWidth"] >= 3
+    assert label["mark"]["color"] != "white" and "stroke" not in label["mark"]
+    placed = ("angle", "dx", "dy", "align", "baseline", "fontSize", "y")
+    assert [halo["mark"][k] for k in placed] == [label["mark"][k] for k in placed]
+    assert halo["encoding"]["text"] == label["encoding"]["text"]
+
+
 def test_a_payment_long_ago_keeps_the_marker_on_the_days_chart():
     paid = date.today() - timedelta(days=200)
     at = app(provider="stepinto", service="ppc", paid_on=paid.isoformat())

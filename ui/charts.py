@@ -119,10 +119,14 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     ]
     if with_bounds:
         rules = alt.Chart(alt.Data(name="bounds")).encode(x="completion_pct:Q")
+        label = dict(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, fontSize=12, y=0)
         layers += [  # labels run up along their rules, so neighbouring stages never overlap
             rules.mark_rule(color="#888", strokeDash=[2, 2]).encode(tooltip=NO_TIP),
-            rules.mark_text(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, color="#444", fontSize=12, y=0)
+            # each on a white halo, its own layer beneath (the band's lines crossed the words; a stroke on the
+            # label itself would be painted over its letters in the PNG download)
+            rules.mark_text(**label, color="white", stroke="white", strokeWidth=4, strokeJoin="round")
             .encode(text="label:N", tooltip=NO_TIP),
+            rules.mark_text(**label, color="#444").encode(text="label:N", tooltip=NO_TIP),
         ]
     heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black: this scenario; dot most, ring least."],
                               subtitleFontSize=KEY_FONT_PX, anchor="start")
