@@ -279,6 +279,22 @@ def test_on_a_phone_switching_pages_leaves_the_sidebar_closed(phone, base_url):
     expect(phone.get_by_test_id("stSidebarContent")).not_to_be_in_viewport()
 
 
+def test_on_a_phone_the_title_keeps_its_help_beside_it_and_the_menu_takes_three_rows(phone, base_url):
+    """A walkthrough on a phone: the title's ? sat alone on a line of its own, and the eight pages' menu took four
+    rows above the title."""
+    open_page(phone, base_url)
+    title = phone.locator("h1").first
+    lines = title.evaluate("h => { const r = document.createRange(); r.selectNodeContents(h.firstChild);"
+                           " return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }")
+    assert lines == 1, lines  # "Refund calculator" on one line
+    icon = title.get_by_test_id("stTooltipIcon").bounding_box()
+    words = title.locator("span").first.bounding_box()
+    assert icon["y"] < words["y"] + words["height"], (icon, words)  # the ? beside the words, not under them
+    tops = phone.get_by_test_id("stButtonGroup").first.locator("button").evaluate_all(
+        "bs => bs.map(b => Math.round(b.getBoundingClientRect().top))")
+    assert len(tops) == 8 and len(set(tops)) <= 3, tops  # every page offered here (local mode), in three rows
+
+
 def _shown_whole(value) -> bool:
     """The element's text is not cut: it fits its box (wrapped if need be), not an ellipsis."""
     return value.evaluate("e => [...e.querySelectorAll('*'), e].every(n => n.scrollWidth <= n.clientWidth)")
