@@ -91,6 +91,11 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
     ]
 
 
+# The whole chart, title and key included (Streamlit's 'fit'): at 300 px its plot was 116 px tall, and a walkthrough
+# found the calculator's charts small with a quarter of their column empty.
+BAND_CHART_PX = 420
+
+
 @lru_cache(maxsize=16)
 def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bounds: bool, title: str,
                colour: str) -> dict:
@@ -100,7 +105,17 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
     base = alt.Chart(alt.Data(name="band")).encode(x=alt.X(f"{x_field}:Q", title=x_title))
     hover = alt.Chart(alt.Data(name="points")).encode(x=f"{x_field}:Q")
     marker = alt.Chart(alt.Data(name="now")).encode(x=f"{x_field}:Q")
-    layers = [
+    layers = []
+    if with_bounds:  # beneath the band: a label never hides a line of it (a white halo under each hid 4% of the
+        # band's lines, and a walkthrough read the band as ending early), and the lines cross the words as a grid does
+        rules = alt.Chart(alt.Data(name="bounds")).encode(x="completion_pct:Q")
+        layers += [
+            rules.mark_rule(color="#888", strokeDash=[2, 2]).encode(tooltip=NO_TIP),
+            # each inside the stage it names: the words run up the right of its first rule
+            rules.mark_text(align="right", baseline="top", angle=270, dx=-4, dy=3, color="#444", fontSize=12, y=0)
+            .encode(text="label:N", tooltip=NO_TIP),
+        ]
+    layers += [
         base.mark_area(opacity=0.25, interpolate=interpolate, color=colour).encode(
             y=alt.Y("refund_min_cents:Q", title="Refund ($)", axis=CENTS_AXIS), y2="refund_max_cents:Q", tooltip=NO_TIP
         ),
@@ -117,20 +132,9 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
             y="refund_min_cents:Q", tooltip=_tooltip(x_field, f"{x_title} (now)", extra)
         ),
     ]
-    if with_bounds:
-        rules = alt.Chart(alt.Data(name="bounds")).encode(x="completion_pct:Q")
-        label = dict(align="right", baseline="bottom", angle=270, dx=-4, dy=-2, fontSize=12, y=0)
-        layers += [  # labels run up along their rules, so neighbouring stages never overlap
-            rules.mark_rule(color="#888", strokeDash=[2, 2]).encode(tooltip=NO_TIP),
-            # each on a white halo, its own layer beneath (the band's lines crossed the words; a stroke on the
-            # label itself would be painted over its letters in the PNG download)
-            rules.mark_text(**label, color="white", stroke="white", strokeWidth=4, strokeJoin="round")
-            .encode(text="label:N", tooltip=NO_TIP),
-            rules.mark_text(**label, color="#444").encode(text="label:N", tooltip=NO_TIP),
-        ]
     heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black: this scenario; dot most, ring least."],
                               subtitleFontSize=KEY_FONT_PX, anchor="start")
-    return alt.layer(*layers).properties(height=300, title=heading).to_dict()
+    return alt.layer(*layers).properties(height=BAND_CHART_PX, title=heading).to_dict()
 
 
 def band_chart(
