@@ -76,7 +76,6 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
     st.caption(f"{total:,} saved quote(s) match; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:
-        sideways_hint("saved")
         st.dataframe(pd.DataFrame({
             "#": [r.id for r in rows],
             "Saved (UTC)": [f"{r.saved_at:%Y-%m-%d %H:%M}" for r in rows],
@@ -89,6 +88,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
                            for r in rows],
         }), hide_index=True, width="stretch")
+        sideways_hint("saved")
         st.download_button("Download the list (CSV)", lambda: for_excel(register_csv(store.each(filters, sort, by=me))),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
         ids = [r.id for r in rows]

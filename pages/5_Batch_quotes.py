@@ -86,6 +86,7 @@ def _spellings() -> None:
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls
 ROWS_LISTED = NUMBERED_ROWS  # quoted rows the page lists (each sent to the browser); all are in the results file
 ROW = "Row"  # the rows table's first column: its spreadsheet row number
+ROWS_FIT_DESKTOP = 6  # columns of the rows table a desktop's page shows whole (its Error column alone is 400 px)
 
 
 def _rows(done: dict) -> None:
@@ -106,10 +107,11 @@ def _rows(done: dict) -> None:
               QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
     config.update({heading: c for heading, c in worded.items()
                    if heading in rows.columns and rows[heading].astype(bool).any()})
-    sideways_hint("batch_rows")
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
+    sideways_hint("batch_rows", always=len(rows.columns) > ROWS_FIT_DESKTOP)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
-    st.caption(f"Rows in the file's order ({more}every row is in the results file), amounts in dollars.")
+    st.caption(f"Rows in the file's order ({more}every row is in the results file): its cells as written, the "
+               "refunds in dollars.")
 
 
 def _static(table: pd.DataFrame, key: str) -> None:
@@ -141,9 +143,9 @@ def _problems(done: dict) -> None:
     shown = [r for r in rows if (column is None or r["Column"] == column)
              and all(w in r["searched"] for w in wanted)]
     errors = pd.DataFrame(shown, columns=["Row", "Column", "Value", "Error"])
-    sideways_hint("batch_errors")
     st.dataframe(errors, hide_index=True, width="stretch",
                  **wrapped(errors, wide=("Error",), narrow=("Row",), rows_shown=ERROR_ROWS_SHOWN))
+    sideways_hint("batch_errors")
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""

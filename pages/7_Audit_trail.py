@@ -40,8 +40,8 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words() for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
-        sideways_hint("audit")
         st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
+        sideways_hint("audit")
         st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
     else:

@@ -106,18 +106,16 @@ def _dollars(amount: str) -> str:
 
 def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     """The output's first `limit` rows as a person reads them: whose row it is and its answer first (listed_order),
-    amounts in dollars, verdicts and stages in words, a quoted row's provider by the name of the policy it was
-    quoted under (its cell as written where the row has an error: 'socialbeat' and 'Social Beat Digital' side by
-    side read as two providers to a walkthrough); without the columns the amounts already say, nor the days counted
-    where they only repeat the file's own."""
+    the file's cells as written, the quote's amounts in dollars and its verdicts and stages in words; without the
+    columns the amounts already say, the quoted provider's name (beside the file's 'socialbeat' it read as a second
+    provider; in its place one column spelt the provider two ways, as the row was quoted or not), nor the days
+    counted where they only repeat the file's own."""
     rows = output_rows(output_csv, limit)
     unshown = {*NOT_LISTED, "provider_name", *(("days_counted",) if _repeated_days(rows) else ())}
     order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
     words: dict[str, Callable[[str], str]] = {
         "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars}
-    provider = _column_of(rows, "provider")
-    return [{c: r["provider_name"] or r[c] if c == provider else words[c](r[c]) if c in words else r[c]
-             for c in order} for r in rows]
+    return [{c: words[c](r[c]) if c in words else r[c] for c in order} for r in rows]
 
 
 def rows_json(output_csv: bytes) -> str:

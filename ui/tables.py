@@ -59,11 +59,13 @@ def wrapped(frame: pd.DataFrame, wide: tuple[str, ...], narrow: tuple[str, ...] 
     return made
 
 
-SIDEWAYS_HINT = "Swipe the table sideways for its other columns."
+SIDEWAYS_HINT = "Scroll the table sideways for its other columns."
 
 
-def sideways_hint(key: str) -> None:
-    """Said above a grid wider than a phone, on a narrow screen only (page.css): a walkthrough saw the errors and the
-    rows cut at the screen's right edge, the grid scrolling sideways with nothing to say so."""
-    with st.container(key=f"sideways_hint_{key}"):
+def sideways_hint(key: str, always: bool = False) -> None:
+    """Said under a grid wider than a phone, on a narrow screen only (page.css); `always`, for a grid wider than a
+    desktop's page too. Walkthroughs saw the grids cut at the right edge, scrolling sideways with nothing to say so
+    (a desktop's grid shows its scroll bar only under a pointer that moves); under it, not above it, where the
+    grid's toolbar covered its end on a touch screen."""
+    with st.container(key=f"sideways_{'always' if always else 'hint'}_{key}"):
         st.caption(SIDEWAYS_HINT)
