@@ -54,6 +54,16 @@ def open_page(page, base_url, path=""):
     wait_ready(page)
 
 
+def test_each_heading_is_drawn_larger_than_the_headings_under_it(page, base_url):
+    """A walkthrough: "Why" was drawn at 24 px and its own parts ("Stage", "Dates") at 28 px."""
+    open_page(page, base_url, "?provider=socialbeat&service=website&completion_pct=30")
+    expect(page.get_by_role("heading", name="Why", level=2)).to_be_visible()
+    sizes = {level: page.locator(f"[data-testid=stMain] h{level}").evaluate_all(
+        "hs => hs.map(h => parseFloat(getComputedStyle(h).fontSize))") for level in (1, 2, 3)}
+    assert all(sizes.values()), sizes  # a title, "Why", and its parts
+    assert min(sizes[1]) > max(sizes[2]) and min(sizes[2]) > max(sizes[3]), sizes
+
+
 def test_calculator_loads_and_shows_a_refund(page, base_url):
     open_page(page, base_url)
     expect(refund(page)).to_have_text(expected())
