@@ -139,8 +139,15 @@ def amount(a: Amount, base: Decimal, facts: Facts, world: World) -> Decimal:
 
 
 def stages_label(stages: tuple[Stage, ...]) -> str:
-    """How a placement reads: one stage, or the stages it could be in."""
-    return " or ".join(s.label for s in stages) or "-"
+    """How a placement reads: one stage, or the stages it could be in; their shared name once ('Design (26-50%):
+    concepts presented, no revisions yet or Design (26-50%): revisions begun' was hard to read, a walkthrough
+    said) -> 'Design (26-50%), either concepts presented, no revisions yet, or revisions begun'."""
+    labels = [s.label for s in stages]
+    heads = {label.partition(": ")[0] for label in labels}
+    if len(labels) > 1 and len(heads) == 1 and all(": " in label for label in labels):
+        parts = [label.partition(": ")[2] for label in labels]
+        return f"{heads.pop()}, {'either ' if len(parts) == 2 else 'one of: '}{', or '.join(parts)}"
+    return " or ".join(labels) or "-"
 
 
 def placed_stages(policy: PolicyFile, service_id: str, completion: Decimal, started: bool) -> tuple[Stage, ...]:

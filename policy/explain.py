@@ -291,7 +291,8 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         stage = (f"The stage of the work these words are for: {q.stage.label}.",)
     elif q.stage.placed_by != "none":
         how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
-        stage = (f"{q.stage.label}: {how}.", *((q.stage_note,) if q.stage_note else ()))
+        # a dash: a stage's own name may hold a bracket ('(before work begins)') and a colon ('Design (26-50%): ...')
+        stage = (f"{q.stage.label} \u2014 {how}.", *((q.stage_note,) if q.stage_note else ()))
     ranges = (
         *((f"The policy can be read {len(a.readings)} ways here ({a.title}): " if for_client  # a bare "or, or and?:"
            else f"Ambiguity {a.id} ({a.title}): ")

@@ -515,8 +515,8 @@ def test_the_stage_box_is_prefilled_from_completion():
     at = open_advanced(app(completion_pct=30))
     box = at.selectbox(key="w_stage")
     assert box.value == "unknown" and box.options[0] == "From completion"
-    assert any("Design (26-50%): concepts presented, no revisions yet or Design (26-50%): revisions begun" in plain(m.value)
-               for m in at.markdown)  # the quote names where completion places it
+    assert any("Design (26-50%), either concepts presented, no revisions yet, or revisions begun \u2014 placed by the "
+               "completion given" in plain(m.value) for m in at.markdown)  # where completion places it, its name once
     box.set_value("design_revisions").run()
     assert refund(at) == expected(completion_pct=30, stage="design_revisions") == "$1,250.00"
 
