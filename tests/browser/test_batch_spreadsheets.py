@@ -111,7 +111,10 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
         w = csv.writer(f)
         w.writerow(["provider", "service", "amount_paid", "completion_pct", "days_since_payment", "work_started"])
         w.writerow(["ITMediaSolutions.us", "seo", "$5,000.00", "0", "1", "no"])  # at the provider's discretion
+        w.writerow(["ITMediaSolutions.us", "seo", "$8,000.00", "40", "5", "yes"])  # no refund
         w.writerow(["socialbeat", "website", "2000", "30", "5", "yes"])
+        w.writerow(["socialbeat", "seo", "3500", "60", "51", "yes"])  # request window closed
+        w.writerow(["stepinto", "ppc", "$1,200", "0", "5", "no"])  # a full refund: $1,200.00 twice, the widest row
         w.writerow(["socialbeat", "website", "eight thousand", "30", "5", "yes"])
     for device, on_phone in ((phone, True), (page, False)):
         device.goto(f"{base_url}/Batch_quotes")
