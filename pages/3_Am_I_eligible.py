@@ -17,6 +17,7 @@ from policy.eligibility import (
     offered_label,
     scenario_fields,
     services_listed,
+    stage_choices,
     summary,
 )
 from policy.explain import plain_answer, version_words
@@ -110,6 +111,16 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         progress=None if progress_unknown else progress, billing_error=billing,
         provider_fault=fault, undelivered_promised=missing, payment_method=method, notice_days=notice,
     ), today, policies(when))
+    # where the progress leaves the stage open and the stages refund differently, the client may know which it is
+    choices = stage_choices(fields, quote_of) if not progress_unknown else {}
+    if choices:
+        options = [*choices, None]
+        stage = st.radio("Which of these describes the work now?", options, key="el_stage",
+                         index=options.index(v["stage"]) if v["stage"] in options else len(choices),
+                         format_func=lambda s: "I don't know" if s is None else choices[s],
+                         help="The policy refunds these stages differently. Not sure? \"I don't know\": the answer "
+                              "then covers each of them.")
+        fields = {**fields, "stage": stage}
 
     checked = st.button("Check my eligibility", type="primary", key="el_check")
     # a link to an answer shows that answer on opening, as if its form had been checked

@@ -59,6 +59,31 @@ def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict[s
     return fields, tuple(said)
 
 
+def stage_words(labels: list[str]) -> list[str]:
+    """Stages as a client chooses between them: where every label shares its name before a colon ('Design
+    (26-50%): revisions begun'), what tells them apart ('Revisions begun'); else the labels."""
+    heads = {label.partition(": ")[0] for label in labels}
+    if len(heads) == 1 and all(": " in label for label in labels):
+        return [(rest := label.partition(": ")[2])[:1].upper() + rest[1:] for label in labels]
+    return labels
+
+
+def stage_choices(fields: dict[str, Any], quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> dict[str, str]:
+    """The stages the answers leave open, by id, in the client's words, where the refund differs between them (a
+    client read "$1,250.00 - $2,500.00 ... depends on the stage the work is in" and was never asked it); empty where
+    the answers settle the stage, or where the work status is still open at 0% (its own question settles that)."""
+    if fields["work_started"] is None and fields["completion_pct"] == 0:
+        return {}
+    placed = quote_of({**fields, "stage": None})
+    if placed is None or placed.policy is None or len(placed.stage.candidates) < 2:
+        return {}
+    each = [quote_of({**fields, "stage": sid}) for sid in placed.stage.candidates]
+    if len({(q.refund_min, q.refund_max) for q in each if q is not None}) < 2:
+        return {}
+    stages = {s.id: s.label for s in placed.policy.services[placed.service].stages}
+    return dict(zip(placed.stage.candidates, stage_words([stages[sid] for sid in placed.stage.candidates])))
+
+
 def cases(fields: dict[str, Any], progress_known: bool) -> list[dict[str, Any]]:
     """Every case the answers leave open, as scenario fields: with the progress unknown, each completion from 0
     to 100% (only 0% if the work has not started); at 0% with the work status unknown, started and not. One case
@@ -174,6 +199,9 @@ def summary(fields: dict[str, Any], registry: Policies, progress_known: bool = T
         parts[-1] += f" on {fields['paid_on']:%d %b %Y}"
     parts.append(work_done(fields["completion_pct"], policy.bills_monthly(fields["service"])) if progress_known
                  else "progress not known")
+    service = policy.services.get(fields["service"])
+    chosen = [s.label for s in (service.stages if service else ()) if s.id == fields.get("stage")]
+    parts += [f"at the stage {label}" for label in chosen]  # the client's answer the refund rests on
     if fields.get("payment_method"):
         parts.append(f"paid by {PAYMENT_METHODS[fields['payment_method']]}")
     return ", ".join(parts)

@@ -349,6 +349,29 @@ def test_eligibility_page_reaches_a_verdict_with_next_steps():
     assert at.selectbox(key="w_provider").value == "stepinto"  # the answers became the shared scenario
 
 
+def test_a_client_whose_progress_leaves_the_stage_open_is_asked_it_and_the_answer_narrows():
+    """A walkthrough: at 30% of a Social Beat website the answer was "$1,250.00 - $2,500.00 ... depends on the stage
+    the work is in", and the form never asked it."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("website")
+    at.radio(key="el_started").set_value("Yes")
+    at.slider(key="el_progress").set_value(30).run()
+    stage = at.radio(key="el_stage")
+    assert stage.label == "Which of these describes the work now?"
+    assert list(stage.options) == [
+        "Concepts presented, no revisions yet", "Revisions begun", "I don't know"]  # in words, not ids
+    assert stage.value is None  # not known until the client says
+    at.button(key="el_check").click().run()
+    assert "$1,250.00 - $2,500.00" in answer(at)  # not said: the answer covers both stages
+    at.radio(key="el_stage").set_value("design_revisions")
+    at.button(key="el_check").click().run()
+    assert answer(at).startswith("### Yes, in part") and "$1,250.00" in answer(at) and "$2,500.00" not in answer(at)
+    assert at.session_state[KEY]["stage"] == "design_revisions"  # the shared scenario: the calculator's too
+    at.slider(key="el_progress").set_value(10).run()
+    assert "el_stage" not in [r.key for r in at.radio]  # 10%: one stage, nothing to ask
+
+
 def test_no_page_allows_raw_html():
     sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
     assert not [p.name for p in sources if "unsafe_allow_html" in p.read_text()]

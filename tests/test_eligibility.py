@@ -10,7 +10,7 @@ from policy import parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.assumptions import if_work_started
 from policy.compare import compare_rows
-from policy.eligibility import Answers, notice_question, offered_label, scenario_fields, summary
+from policy.eligibility import Answers, notice_question, offered_label, scenario_fields, stage_choices, stage_words, summary
 
 TODAY = date(2026, 12, 2)
 
@@ -181,3 +181,32 @@ def test_a_client_not_sure_the_work_started_is_told_the_other_cases_deadline_too
         f"(day 30 after the payment on {TODAY:%d %b %Y}) to keep $3,750.00 (75% of the amount paid); from "
         f"{TODAY + timedelta(days=31):%d %b %Y} it drops to $0.00.")
     assert unsettled.other_deadline in summary_markdown(b.most, TODAY, unsettled=unsettled).replace("\\", "")
+
+
+def test_the_stages_left_open_are_offered_in_words_only_where_they_refund_differently():
+    at = {"provider": "socialbeat", "service": "website", "started": True}
+    fields, _ = scenario_fields(answers(**at, progress=30), TODAY, policies())
+    assert stage_choices(fields, _quote_of) == {"design_concepts": "Concepts presented, no revisions yet",
+                                               "design_revisions": "Revisions begun"}
+    fields, _ = scenario_fields(answers(**at, progress=10), TODAY, policies())
+    assert stage_choices(fields, _quote_of) == {}  # one stage: nothing to ask
+    fields, _ = scenario_fields(answers(**{**at, "started": None}, progress=0), TODAY, policies())
+    assert stage_choices(fields, _quote_of) == {}  # "Has the work started?" settles pre-project or discovery
+    fields, _ = scenario_fields(answers(**at, progress=30), TODAY, policies())
+    as_if_one = lambda f: _quote_of({**f, "stage": None})  # noqa: E731  stages that refund alike
+    assert stage_choices(fields, as_if_one) == {}
+
+
+def test_stages_are_told_apart_by_what_follows_their_shared_name():
+    assert stage_words(["Design (26-50%): concepts presented", "Design (26-50%): revisions begun"]) == [
+        "Concepts presented", "Revisions begun"]
+    assert stage_words(["Pre-project phase", "Discovery & planning (0-25% complete)"]) == [
+        "Pre-project phase", "Discovery & planning (0-25% complete)"]  # no shared name: each whole
+
+
+def test_the_summary_names_the_stage_the_client_chose():
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", started=True, progress=30), TODAY,
+                                policies())
+    assert "stage" not in summary(fields, policies())
+    assert summary({**fields, "stage": "design_revisions"}, policies()).endswith(
+        "30% of the work done, at the stage Design (26-50%): revisions begun")
