@@ -163,6 +163,17 @@ def work_done(pct: Union[int, Decimal], monthly: bool) -> str:
     return f"{pct}% of this billing period's work done" if monthly else f"{pct}% of the work done"
 
 
+def chart_case(q: Quote) -> tuple[str, str, str]:
+    """The case a chart of it draws, in three short lines its key holds: a chart downloaded as a PNG said nothing of
+    whose case it was, what was paid, or what the refund is (a walkthrough)."""
+    s, monthly = q.scenario, q.policy is not None and q.policy.bills_monthly(q.service)
+    return (f"{q.provider_name}, {SERVICES[q.service]}",
+            f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; day {s.days_since_payment}; "
+            f"{work_done(s.completion_pct, monthly)}",
+            f"Refund: {format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)}; "
+            f"{version_words(q.policy_version)}")  # short: a key's line does not wrap (a chart is 340 px)
+
+
 def day_as_date(day: int, paid_on: Optional[date]) -> str:
     """'26 Nov 2026 (day 7 after the payment)' where the payment date is known, else 'day 7'."""
     if paid_on is None:

@@ -28,6 +28,7 @@ NOTHING = "#f0f0f0"  # a heatmap cell where the share is 0%: paler than any step
 NO_TIP = alt.value(None)  # Streamlit's theme turns tooltips on for every mark; a layer without its own would show cents
 # Short lines: a chart's subtitle does not wrap, and a phone's chart is about 340 px wide.
 KEY_FONT_PX = 12  # a chart's key under its title: at 10 px a walkthrough could not read it
+KEY_LIMIT_PX = 330  # a line of a key longer than a phone's chart is cut with an ellipsis, never past its edge
 BAND_KEY = ["Solid: the most the policy allows.", "Dashed: what the client can count on.", "Shaded: in between."]
 BOTTOM_LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=0)  # plots keep the page's width
 CENTS_AXIS = alt.Axis(labelExpr="'$' + format(datum.value / 100, ',.0f')")  # per tick, not per row
@@ -91,9 +92,9 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
     ]
 
 
-# The whole chart, title and key included (Streamlit's 'fit'): at 300 px its plot was 116 px tall, and a walkthrough
-# found the calculator's charts small with a quarter of their column empty.
-BAND_CHART_PX = 420
+# The whole chart, title, case and key included (Streamlit's 'fit'): at 300 px, without the case, its plot was 116 px
+# tall, and a walkthrough found the calculator's charts small with a quarter of their column empty.
+BAND_CHART_PX = 460  # with the case's three lines
 
 
 @lru_cache(maxsize=16)
@@ -133,16 +134,16 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
         ),
     ]
     heading = alt.TitleParams(title, subtitle=[*BAND_KEY, "Black: this scenario; dot most, ring least."],
-                              subtitleFontSize=KEY_FONT_PX, anchor="start")
+                              subtitleFontSize=KEY_FONT_PX, anchor="start", limit=KEY_LIMIT_PX)
     return alt.layer(*layers).properties(height=BAND_CHART_PX, title=heading).to_dict()
 
 
 def band_chart(
     data: pd.DataFrame, x_field: str, x_title: str, current: float, boundaries: Optional[pd.DataFrame] = None,
-    step: bool = False, title: str = "", colour: str = PALETTE[0],
+    step: bool = False, title: str = "", colour: str = PALETTE[0], case: tuple[str, ...] = (),
 ) -> dict:
     """The band (min to max) against one variable in the provider's colour, a marker at the current scenario,
-    optional stage rules."""
+    optional stage rules; `case` (explain.chart_case) heads its key, so a downloaded PNG says whose case it is."""
     with_bounds = boundaries is not None and len(boundaries) > 0
     spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title, colour)
     points = _money_text(data)
@@ -151,6 +152,8 @@ def band_chart(
     }
     if with_bounds:
         datasets["bounds"] = boundaries
+    if case:  # the compiled spec is shared: the case goes into this copy's title only
+        spec = {**spec, "title": {**spec["title"], "subtitle": [*case, *spec["title"]["subtitle"]]}}
     return _with(spec, fit_width=False, **datasets)
 
 
