@@ -60,9 +60,8 @@ def _quote_json(clean: dict) -> dict:
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_url, tmp_path, kind):
-    sent = _xlsx(tmp_path / "leads.xlsx") if kind == "xlsx" else _csv(tmp_path / "leads.csv")
+def quote_on_the_page(page, base_url: str, sent: Path) -> None:
+    """As sales-ops does: the batch page, the file, Quote every row, and its results drawn."""
     page.goto(f"{base_url}/Batch_quotes")
     wait_ready(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(sent))
@@ -70,6 +69,12 @@ def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_
     page.get_by_role("button", name="Quote every row").click()
     expect(page.get_by_text(f"Results for {sent.name}")).to_be_visible(timeout=60_000)
     wait_ready(page)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_url, tmp_path, kind):
+    sent = _xlsx(tmp_path / "leads.xlsx") if kind == "xlsx" else _csv(tmp_path / "leads.csv")
+    quote_on_the_page(page, base_url, sent)
     # the row with two errors, on the page: both named, in the file's own column names
     errors = page.get_by_test_id("stTable").filter(has_text="First rows")
     expect(errors).to_be_visible()
@@ -117,13 +122,7 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
         w.writerow(["stepinto", "ppc", "$1,200", "0", "5", "no"])  # a full refund: $1,200.00 twice, the widest row
         w.writerow(["socialbeat", "website", "eight thousand", "30", "5", "yes"])
     for device, on_phone in ((phone, True), (page, False)):
-        device.goto(f"{base_url}/Batch_quotes")
-        wait_ready(device)
-        device.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(sent))
-        wait_ready(device)
-        device.get_by_role("button", name="Quote every row").click()
-        expect(device.get_by_text(f"Results for {sent.name}")).to_be_visible(timeout=60_000)
-        wait_ready(device)
+        quote_on_the_page(device, base_url, sent)
         for table in ("kinds", "totals"):
             box = device.locator(f".st-key-whole_words_batch_{table} [data-testid=stTable]")
             expect(box.locator("td").first).to_be_visible()
