@@ -37,6 +37,9 @@ def unknown(name: str) -> Unknown:
     return declared
 
 
+NONE_OF_THESE = "I don't know, or none of these"  # a client who saw nothing yet had no true answer (a walkthrough)
+
+
 def quote_of(fields: dict) -> Optional[Quote]:
     """The quote of one case of the answers (None for a case the scenario's checks refuse)."""
     scenario, _ = state.scenario_of(fields)
@@ -87,6 +90,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                          key="el_progress", disabled=progress_unknown,
                          help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "
                               "answer then covers every amount of progress.")
+    stage_box = st.container()  # the stage's question, beside the progress that raises it (asked once the rest is known)
     notice = None
     asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it
     if asked:
@@ -104,6 +108,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     methods = [None, *PAYMENT_METHODS]
     method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
                           format_func=lambda m: unknown("payment_method").answer if m is None else PAYMENT_METHODS[m],
+                          placeholder=unknown("payment_method").answer,  # its clear button leaves the same answer
                           key="el_method")
     fields, said = scenario_fields(Answers(
         provider=provider, service=service, amount_paid=money_text(amount), paid_on=when,
@@ -115,11 +120,12 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     choices = stage_choices(fields, quote_of) if not progress_unknown else {}
     if choices:
         options = [*choices, None]
-        stage = st.radio("Which of these describes the work now?", options, key="el_stage",
-                         index=options.index(v["stage"]) if v["stage"] in options else len(choices),
-                         format_func=lambda s: "I don't know" if s is None else choices[s],
-                         help="The policy refunds these stages differently. Not sure? \"I don't know\": the answer "
-                              "then covers each of them.")
+        stage = stage_box.radio(
+            "Which of these describes the work now?", options, key="el_stage",
+            index=options.index(v["stage"]) if v["stage"] in options else len(choices),
+            format_func=lambda s: NONE_OF_THESE if s is None else choices[s],
+            help="The policy refunds these stages differently. Not sure, or none fits? The answer then covers each of "
+                 "them, and says what each gives.")
         fields = {**fields, "stage": stage}
 
     checked = st.button("Check my eligibility", type="primary", key="el_check")

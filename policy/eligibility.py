@@ -207,10 +207,21 @@ def summary(fields: dict[str, Any], registry: Policies, progress_known: bool = T
     return ", ".join(parts)
 
 
+# Each answer as the form asks it: "You have changed project completion (%)" named a field, and the client had
+# answered "Roughly how far along is the work?" (a walkthrough). A fact the form does not ask goes by its label.
+ANSWER_WORDS: dict[str, str] = {
+    **FACT_WORDS, "provider": "who you bought from", "service": "what you bought", "amount_paid": "how much you paid",
+    "paid_on": "when you paid", "completion_pct": "how far along the work is",
+    "billing_error": "whether you were charged the wrong amount",
+    "provider_fault": "whether something failed on their side", "undelivered_promised": "whether a promised part was "
+    "never delivered",
+}
+
+
 def changed_answers(answered: dict[str, Any], now: dict[str, Any]) -> str:
-    """The answers that differ between an answer given and the form as it is now, in words ('' if none). The days
-    since payment follow the payment date: a new date is one change, not two."""
+    """The answers that differ between an answer given and the form as it is now, in the form's words ('' if none).
+    The days since payment follow the payment date: a new date is one change, not two."""
     differ = [k for k in BY_NAME if k in answered and k in now and answered[k] != now[k]]
-    names = [FACT_WORDS.get(k, BY_NAME[k].label.lower()) for k in differ
+    names = [ANSWER_WORDS.get(k, BY_NAME[k].label.lower()) for k in differ
              if not (k == "days_since_payment" and "paid_on" in differ)]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)

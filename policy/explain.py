@@ -290,6 +290,16 @@ class Section:
     clauses: tuple[ClauseRef, ...] = ()
 
 
+def unknown_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
+    """Each fact not given that moves the refund, with the refund under each of its answers."""
+    return tuple(
+        f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + ("The refund for each answer: " if for_client else "")
+        + "; ".join(f"{o.value}{', ' if for_client else ': '}"  # a client read "no: $0.00; yes: ..." as a riddle
+                    f"{format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
+        + ("." if for_client else "")
+        for u in q.unknowns)
+
+
 def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
     summary, the page and the client's Markdown file. Empty sections are left out. for_client: a client reads it
@@ -308,11 +318,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         *((f"The policy can be read {len(a.readings)} ways here ({a.title}): " if for_client  # a bare "or, or and?:"
            else f"Ambiguity {a.id} ({a.title}): ")
           + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),
-        *(f"Not known: {FACT_WORDS.get(u.fact, u.fact)}. " + ("The refund for each answer: " if for_client else "")
-          + "; ".join(f"{o.value}{', ' if for_client else ': '}"  # a client read "no: $0.00; yes: ..." as a riddle
-                      f"{format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
-          + ("." if for_client else "")
-          for u in q.unknowns),
+        *unknown_sentences(q, for_client),
     )
     policy = q.policy
     dates = (

@@ -364,6 +364,13 @@ def test_eligibility_page_reaches_a_verdict_with_next_steps():
     assert at.selectbox(key="w_provider").value == "stepinto"  # the answers became the shared scenario
 
 
+def _keys_in_order(node) -> list[str]:
+    """The keys of a page's widgets, in the order the page draws them."""
+    key = getattr(node, "key", None)
+    return [*([key] if isinstance(key, str) else []),
+            *(k for child in getattr(node, "children", {}).values() for k in _keys_in_order(child))]
+
+
 def test_a_client_whose_progress_leaves_the_stage_open_is_asked_it_and_the_answer_narrows():
     """A walkthrough: at 30% of a Social Beat website the answer was "$1,250.00 - $2,500.00 ... depends on the stage
     the work is in", and the form never asked it."""
@@ -375,10 +382,14 @@ def test_a_client_whose_progress_leaves_the_stage_open_is_asked_it_and_the_answe
     stage = at.radio(key="el_stage")
     assert stage.label == "Which of these describes the work now?"
     assert list(stage.options) == [
-        "Concepts presented, no revisions yet", "Revisions begun", "I don't know"]  # in words, not ids
+        "Concepts presented, no revisions yet", "Revisions begun", "I don't know, or none of these"]  # in words, not ids
     assert stage.value is None  # not known until the client says
+    keys = [k for k in _keys_in_order(at.main) if k.startswith("el_")]
+    assert keys.index("el_stage") == keys.index("el_progress") + 1  # beside the progress that raises it
     at.button(key="el_check").click().run()
-    assert "$1,250.00 - $2,500.00" in answer(at)  # not said: the answer covers both stages
+    assert "$1,250.00 - $2,500.00" in answer(at)  # not said: the answer covers both stages, and says what each gives
+    assert ("The refund for each answer: Design (26-50%): concepts presented, no revisions yet, $2,500.00; Design "
+            "(26-50%): revisions begun, $1,250.00.") in answer(at).split("\n", 1)[1]
     at.radio(key="el_stage").set_value("design_revisions")
     at.button(key="el_check").click().run()
     assert answer(at).startswith("### Yes, in part") and "$1,250.00" in answer(at) and "$2,500.00" not in answer(at)
@@ -439,13 +450,13 @@ def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed
     at = ask_step_into("No")
     assert any(plain(c.value).startswith("For: Step-Into, PPC / paid advertising, $5,000.00 paid on") for c in at.caption)
     at.selectbox(key="el_provider").set_value("socialbeat").run()
-    assert any(plain(w.value).startswith("You have changed provider since this answer") for w in at.warning)
+    assert any(plain(w.value).startswith("You have changed who you bought from since this answer") for w in at.warning)
     assert "$5,000.00" in answer(at)  # still the answer to what was submitted, and it says so
     assert any(plain(c.value).startswith("For: Step-Into") for c in at.caption)
     at.switch_page("app.py").run()
     at.number_input(key="w_amount_paid").set_value(700.0).run()  # changed on another page
     at.switch_page("pages/3_Am_I_eligible.py").run()
-    assert any(plain(w.value).startswith("You have changed amount paid since") for w in at.warning)
+    assert any(plain(w.value).startswith("You have changed how much you paid since") for w in at.warning)
     assert "$5,000.00" in answer(at)
     at.button[0].click().run()
     assert "$700.00" in answer(at)
@@ -473,7 +484,7 @@ def test_an_answer_changed_after_the_check_is_named_before_checking_again():
     at.number_input(key="el_amount").set_value(900.0).run()
     at.radio(key="el_delivered").set_value("Yes").run()
     warned = [plain(w.value) for w in at.warning]
-    assert any(w.startswith("You have changed amount paid and whether anything was delivered since") for w in warned)
+    assert any(w.startswith("You have changed how much you paid and whether anything was delivered since") for w in warned)
     assert "$5,000.00" in answer(at)
 
 
@@ -494,7 +505,7 @@ def test_a_stale_answer_is_said_beside_the_check_button_too():
     notes = [i for i, el in enumerate(order) if el.type == "warning" and "check again" in plain(el.value)]
     assert any(i < button for i in notes), "the answer names the change"
     below = [plain(order[i].value) for i in notes if i > button]
-    assert below == ["The answer above is for your earlier answers (amount paid changed since): check again to "
+    assert below == ["The answer above is for your earlier answers (how much you paid changed since): check again to "
                      "update it."]
     at.button(key="el_check").click().run()
     assert not [el for el in in_page_order(at.main) if el.type == "warning" and "check again" in plain(el.value)]

@@ -160,10 +160,10 @@ def test_a_new_payment_date_is_one_change_not_two():
     """'You have changed days since payment and payment date': the client only changed the date."""
     from policy.eligibility import changed_answers
     was = {"paid_on": date(2026, 11, 1), "days_since_payment": 31, "amount_paid": Decimal("8000")}
-    assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30}) == "payment date"
+    assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30}) == "when you paid"
     assert changed_answers(was, {**was, "days_since_payment": 30}) == "days since payment"  # the days alone: said
     assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30,
-                                 "amount_paid": Decimal("9000")}) == "amount paid and payment date"
+                                 "amount_paid": Decimal("9000")}) == "how much you paid and when you paid"
 
 
 def test_a_client_not_sure_the_work_started_is_told_the_other_cases_deadline_too():

@@ -22,6 +22,7 @@ from policy.explain import (
     lapsed_sentence,
     pct_range,
     refund_text,
+    unknown_sentences,
     verdict_label,
     verdict_sentence,
     version_words,
@@ -84,6 +85,8 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
     The calculator's headline under that heading said the refund three times (the heading, a metric, the next
     deadline) and the case twice (a walkthrough); the deadline is one of the steps to take."""
     lines = _verdict_lines(q, assumption)
+    # what each answer the client left open gives, under the answer (it was only under "Why", closed: a walkthrough)
+    lines += [f":orange-background[{e(said)}]" for said in unknown_sentences(q, for_client=True)]
     dated = dated_after_payment_sentence(q)  # which version answers: a lapsed day or a closed window is a step below
     if dated:
         lines.append(f":blue-background[{e(dated)}]")
