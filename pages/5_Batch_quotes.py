@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from policy.batch import NUMBERED_ROWS, quote_file, start_pool_soon
+from policy.batch import HEADER_NAMES, NUMBERED_ROWS, canonical, quote_file, start_pool_soon
 from policy.batch_report import listed_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
@@ -107,6 +107,9 @@ def _rows(done: dict) -> None:
               QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
     config.update({heading: c for heading, c in worded.items()
                    if heading in rows.columns and rows[heading].astype(bool).any()})
+    # the file's provider and service as it names them: "Website design & development" was cut to "Website d..."
+    config.update({c: st.column_config.TextColumn(width="medium") for c in rows.columns
+                   if HEADER_NAMES.get(canonical(c)) in ("provider", "service")})
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
     sideways_hint("batch_rows", always=len(rows.columns) > ROWS_FIT_DESKTOP)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""
@@ -149,8 +152,8 @@ def _problems(done: dict) -> None:
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""
-    st.caption(f"{len(shown):,} error(s) shown{more}. Row numbers are as a spreadsheet shows the file (the header "
-               "is row 1).")
+    st.caption(f"{len(shown):,} error{'' if len(shown) == 1 else 's'} shown{more}. Row numbers are as a spreadsheet "
+               "shows the file (the header is row 1).")
 
 
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "

@@ -132,6 +132,12 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
             assert len(wraps) >= 8 and set(wraps) == {"normal"}, (table, wraps)  # headers too break at spaces only
             inside, room = box.evaluate("b => [b.querySelector('table').getBoundingClientRect().width, b.clientWidth]")
             assert inside <= room + 1, (table, inside, room)  # and the table still keeps to the screen's width
+        if on_phone:  # a touch screen shows the grid's toolbar at all times: clear of the search box above the grid
+            grids = device.locator("[data-testid=stElementContainer]:has(> * > [data-testid=stDataFrame])")
+            toolbar = grids.nth(grids.count() - 2).get_by_test_id("stElementToolbar")  # the errors grid's
+            search = device.get_by_label("Errors containing", exact=True)
+            expect(toolbar).to_be_visible()
+            assert toolbar.bounding_box()["y"] >= search.bounding_box()["y"] + search.bounding_box()["height"]
         hints = device.get_by_text("Scroll the table sideways for its other columns.")
         expect(hints).to_have_count(2)  # under the errors and under the rows
         errors_hint, rows_hint = hints.nth(0), hints.nth(1)
