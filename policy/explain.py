@@ -163,15 +163,12 @@ def work_done(pct: Union[int, Decimal], monthly: bool) -> str:
     return f"{pct}% of this billing period's work done" if monthly else f"{pct}% of the work done"
 
 
-def chart_case(q: Quote) -> tuple[str, str, str]:
-    """The case a chart of it draws, in three short lines its key holds: a chart downloaded as a PNG said nothing of
-    whose case it was, what was paid, or what the refund is (a walkthrough)."""
-    s, monthly = q.scenario, q.policy is not None and q.policy.bills_monthly(q.service)
+def chart_case(q: Quote) -> tuple[str, str]:
+    """Whose case a chart draws, in two short lines its key holds (a chart downloaded as a PNG said nothing of it, a
+    walkthrough): what the sliders move is left to the chart's marker and axes, so a key press redraws the chart's
+    data, not a new chart (a key in words that moved with the sliders made every key press build the chart anew)."""
     return (f"{q.provider_name}, {SERVICES[q.service]}",
-            f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; day {s.days_since_payment}; "
-            f"{work_done(s.completion_pct, monthly)}",
-            f"Refund: {format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency)}; "
-            f"{version_words(q.policy_version)}")  # short: a key's line does not wrap (a chart is 340 px)
+            f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; {version_words(q.policy_version)}")
 
 
 def day_as_date(day: int, paid_on: Optional[date]) -> str:
