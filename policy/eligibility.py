@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .client import Unsettled, other_case_deadline
+from .evaluator import shared_name
 from .explain import FACT_WORDS, refund_text, work_done
 from .fields import BY_NAME
 from .models import Quote
@@ -62,10 +63,8 @@ def scenario_fields(a: Answers, today: date, registry: Policies) -> tuple[dict[s
 def stage_words(labels: list[str]) -> list[str]:
     """Stages as a client chooses between them: where every label shares its name before a colon ('Design
     (26-50%): revisions begun'), what tells them apart ('Revisions begun'); else the labels."""
-    heads = {label.partition(": ")[0] for label in labels}
-    if len(heads) == 1 and all(": " in label for label in labels):
-        return [(rest := label.partition(": ")[2])[:1].upper() + rest[1:] for label in labels]
-    return labels
+    shared = shared_name(labels)
+    return labels if shared is None else [rest[:1].upper() + rest[1:] for rest in shared[1]]
 
 
 def stage_choices(fields: dict[str, Any], quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> dict[str, str]:

@@ -143,11 +143,20 @@ def stages_label(stages: tuple[Stage, ...]) -> str:
     concepts presented, no revisions yet or Design (26-50%): revisions begun' was hard to read, a walkthrough
     said) -> 'Design (26-50%), either concepts presented, no revisions yet, or revisions begun'."""
     labels = [s.label for s in stages]
-    heads = {label.partition(": ")[0] for label in labels}
-    if len(labels) > 1 and len(heads) == 1 and all(": " in label for label in labels):
-        parts = [label.partition(": ")[2] for label in labels]
-        return f"{heads.pop()}, {'either ' if len(parts) == 2 else 'one of: '}{', or '.join(parts)}"
+    shared = shared_name(labels) if len(labels) > 1 else None
+    if shared is not None:
+        head, parts = shared
+        return f"{head}, {'either ' if len(parts) == 2 else 'one of: '}{', or '.join(parts)}"
     return " or ".join(labels) or "-"
+
+
+def shared_name(labels: list[str]) -> Optional[tuple[str, list[str]]]:
+    """Where every label shares its name before a colon ('Design (26-50%): revisions begun'), that name and what
+    follows it in each; else None."""
+    heads = {label.partition(": ")[0] for label in labels}
+    if len(heads) != 1 or not all(": " in label for label in labels):
+        return None
+    return heads.pop(), [label.partition(": ")[2] for label in labels]
 
 
 def placed_stages(policy: PolicyFile, service_id: str, completion: Decimal, started: bool) -> tuple[Stage, ...]:
