@@ -123,6 +123,10 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
         w.writerow(["socialbeat", "website", "eight thousand", "30", "5", "yes"])
     for device, on_phone in ((phone, True), (page, False)):
         quote_on_the_page(device, base_url, sent)
+        # the page's stylesheet may land a moment after the tables (a loaded host): measure once it has
+        device.wait_for_function(
+            "() => [...document.querySelectorAll('.st-key-whole_words_batch_totals th')].some(th => "
+            "getComputedStyle(th).overflowWrap === 'normal')", timeout=10_000)
         for table in ("kinds", "totals"):
             box = device.locator(f".st-key-whole_words_batch_{table} [data-testid=stTable]")
             expect(box.locator("td").first).to_be_visible()

@@ -58,6 +58,8 @@ def test_each_heading_is_drawn_larger_than_the_headings_under_it(page, base_url)
     """A walkthrough: "Why" was drawn at 24 px and its own parts ("Stage", "Dates") at 28 px."""
     open_page(page, base_url, "?provider=socialbeat&service=website&completion_pct=30")
     expect(page.get_by_role("heading", name="Why", level=2)).to_be_visible()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('[data-testid=stMain] h3')).fontSize"
+                           " === '20px'", timeout=10_000)  # the page's stylesheet applied (it may land after the text)
     sizes = {level: page.locator(f"[data-testid=stMain] h{level}").evaluate_all(
         "hs => hs.map(h => parseFloat(getComputedStyle(h).fontSize))") for level in (1, 2, 3)}
     assert all(sizes.values()), sizes  # a title, "Why", and its parts
@@ -294,6 +296,8 @@ def test_on_a_phone_the_title_keeps_its_help_beside_it_and_the_menu_takes_three_
     rows above the title."""
     open_page(phone, base_url)
     title = phone.locator("h1").first
+    # the page's stylesheet may land a moment after the text (seen under CI's load): measure once it has
+    phone.wait_for_function("h => getComputedStyle(h).fontSize === '32px'", arg=title.element_handle(), timeout=10_000)
     lines = title.evaluate("h => { const r = document.createRange(); r.selectNodeContents(h.firstChild);"
                            " return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }")
     assert lines == 1, lines  # "Refund calculator" on one line
