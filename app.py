@@ -2,7 +2,7 @@
 import streamlit as st
 
 from policy.curves import stage_boundaries
-from policy.explain import chart_case
+from policy.explain import case_lines
 from store.access import Permission
 from ui import cache, charts, identity, page, show, state
 from ui.registry import policies
@@ -32,7 +32,7 @@ def calculator() -> None:
         assert q.policy is not None  # a quote made in this run holds the version it was made under
         boundaries = stage_boundaries(q.policy, scenario.service)  # the stage lines of the version the curve follows
         colour = charts.provider_colour(q.provider_name, tuple(p.name for p in policies().values()))
-        case = chart_case(q)  # whose case, in each chart's key: a downloaded PNG is read on its own
+        case = case_lines(q)  # whose case, in each chart's key: a downloaded PNG is read on its own
         # Side by side in one block, wrapping on a narrow screen. A fixed width: charts stretched to their
         # container were re-measured on every rerun, which cost the Refund ~20% of its key-press latency.
         with st.container(horizontal=True):

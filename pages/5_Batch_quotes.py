@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from policy.batch import HEADER_NAMES, NUMBERED_ROWS, canonical, quote_file, start_pool_soon
+from policy.batch import NUMBERED_ROWS, header_field, quote_file, start_pool_soon
 from policy.batch_report import listed_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, SPELLINGS
@@ -109,7 +109,7 @@ def _rows(done: dict) -> None:
                    if heading in rows.columns and rows[heading].astype(bool).any()})
     # the file's provider and service as it names them: "Website design & development" was cut to "Website d..."
     config.update({c: st.column_config.TextColumn(width="medium") for c in rows.columns
-                   if HEADER_NAMES.get(canonical(c)) in ("provider", "service")})
+                   if header_field(c) in ("provider", "service")})
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
     sideways_hint("batch_rows", always=len(rows.columns) > ROWS_FIT_DESKTOP)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""

@@ -64,6 +64,11 @@ HEADER_NAMES: dict[str, str] = {
 }
 
 
+def header_field(cell: str) -> Optional[str]:
+    """The field (or quote or record column) a header cell names, in any of its spellings; None for another."""
+    return HEADER_NAMES.get(canonical(cell))
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where things are in the input's lines, worked out once from the header."""
@@ -194,7 +199,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
     seen: dict[str, int] = {}
     positions, kept, records = [], [], []
     for i, cell in enumerate(best_cells):
-        name = HEADER_NAMES.get(canonical(cell))
+        name = header_field(cell)
         if name is None:
             result.passed_through.append(cell)
         elif cell != name:

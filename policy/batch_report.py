@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Optional
 
-from .batch import HEADER_NAMES, canonical, open_csv
+from .batch import header_field, open_csv
 from .batch_rows import REQUESTED
 from .explain import label_of
 from .fields import NAMES
@@ -77,12 +77,12 @@ def listed_order(header: list[str]) -> list[str]:
     """The output's columns with whose row it is and its answer first (each column matched as the batch reads its
     header: 'Client' is client_name), the rest as the file has them."""
     rank = {name: i for i, name in enumerate(LEADING)}
-    return sorted(header, key=lambda c: rank.get(HEADER_NAMES.get(canonical(c), ""), len(rank)))
+    return sorted(header, key=lambda c: rank.get(header_field(c) or "", len(rank)))
 
 
 def _column_of(rows: list[dict[str, str]], field: str) -> Optional[str]:
     """The output's column for a scenario field, as the file names it ('Provider' for provider)."""
-    return next((c for c in (rows[0] if rows else {}) if HEADER_NAMES.get(canonical(c)) == field), None)
+    return next((c for c in (rows[0] if rows else {}) if header_field(c) == field), None)
 
 
 def _repeated_days(rows: list[dict[str, str]]) -> bool:

@@ -163,10 +163,10 @@ def work_done(pct: Union[int, Decimal], monthly: bool) -> str:
     return f"{pct}% of this billing period's work done" if monthly else f"{pct}% of the work done"
 
 
-def chart_case(q: Quote) -> tuple[str, str]:
-    """Whose case a chart draws, in two short lines its key holds (a chart downloaded as a PNG said nothing of it, a
-    walkthrough): what the sliders move is left to the chart's marker and axes, so a key press redraws the chart's
-    data, not a new chart (a key in words that moved with the sliders made every key press build the chart anew)."""
+def case_lines(q: Quote) -> tuple[str, str]:
+    """Whose case a quote is, in two short lines: the calculator's case line (joined) and each chart's key, so a
+    chart downloaded as a PNG says whose case it draws (a walkthrough). What the sliders move is left out: in a
+    chart's key it made every key press a new spec, which the browser builds as a new chart."""
     return (f"{q.provider_name}, {SERVICES[q.service]}",
             f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; {version_words(q.policy_version)}")
 

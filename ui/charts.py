@@ -143,7 +143,7 @@ def band_chart(
     step: bool = False, title: str = "", colour: str = PALETTE[0], case: tuple[str, ...] = (),
 ) -> dict:
     """The band (min to max) against one variable in the provider's colour, a marker at the current scenario,
-    optional stage rules; `case` (explain.chart_case) heads its key, so a downloaded PNG says whose case it is."""
+    optional stage rules; `case` (explain.case_lines) heads its key, so a downloaded PNG says whose case it is."""
     with_bounds = boundaries is not None and len(boundaries) > 0
     spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title, colour)
     points = _money_text(data)

@@ -8,7 +8,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Optional
 
 import streamlit as st
@@ -16,6 +15,7 @@ import streamlit as st
 from policy import InputError, Quote
 from policy.client import Client, Unsettled, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
+    case_lines,
     dated_after_payment_sentence,
     deadline_sentence,
     explanation_sections,
@@ -25,17 +25,14 @@ from policy.explain import (
     unknown_sentences,
     verdict_label,
     verdict_sentence,
-    version_words,
     window_lapsed_sentence,
 )
 from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.models import Verdict
-from policy.money import format_usd
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
-from policy.taxonomy import SERVICES
 from store.access import Actor, Permission
 from ui.identity import may
 from ui.registry import basis, catalog, policies
@@ -48,8 +45,7 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed. The service as the
     # app names it everywhere (the policy's own 'Website Design & Development' beside 'Website design & development')
-    what = (f"{q.provider_name}, {SERVICES[q.service]}, {format_usd(Decimal(q.amount_paid), q.currency)} "
-            f"paid; {version_words(q.policy_version)}")  # which version answered: two may be in the catalog
+    what = ", ".join(case_lines(q))  # and which version answered: two may be in the catalog
     lines = [f":small[{e(what)}]", *_verdict_lines(q, assumption)]
     asked = q.scenario.requested_on
     if q.scenario.paid_on is not None and q.scenario.paid_on > basis().as_of:
