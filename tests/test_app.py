@@ -1022,3 +1022,29 @@ def test_not_sure_the_work_started_the_answer_gives_the_other_cases_deadline_aft
     steps = shown.split("What to do next", 1)[1]
     assert "If the work has started: ask for the refund by" in steps  # day 30, not only day 2
     assert steps.index("(day 2 after the payment") < steps.index("(day 30 after the payment")  # the steps' case first
+
+
+def test_a_key_press_that_reaches_the_server_with_the_address_before_the_last_write_is_no_back():
+    """A held arrow key: a press can leave the browser before the previous run's address has reached it, so its run
+    carries the address that held the answer. That is the client's change, not the browser's Back: the answer was
+    taken again from the moved slider, silently, with no word that it had changed."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("website")
+    at.radio(key="el_started").set_value("Yes")
+    at.slider(key="el_progress").set_value(10).run()
+    at.button(key="el_check").click().run()
+    answered_at = dict(at.query_params)
+    assert answered_at["answer"] == "shown"
+    at.slider(key="el_progress").set_value(60).run()
+    assert "answer" not in at.query_params
+    at.query_params.clear()
+    at.query_params.update(answered_at)  # the next press's run, sent before the address above reached the browser
+    at.slider(key="el_progress").set_value(61).run()
+    assert at.session_state["el_answered"]["completion_pct"] == 10  # the answer is still the one checked
+    assert any("how far along the work is" in plain(w.value) and "changed since" in plain(w.value) for w in at.warning)
+    assert "answer" not in at.query_params  # the address is the form's again
+    at.query_params.clear()
+    at.query_params.update(answered_at)  # the browser's Back to the answer: no input moved
+    at.run()
+    assert at.query_params["answer"] == "shown" and at.session_state["el_answered"]["completion_pct"] == 61

@@ -55,16 +55,36 @@ SYNCED = "_url_synced"  # the query string this session last wrote
 def values() -> dict:
     """The scenario's values: on a session's first run, restored from the URL (warnings kept to show); and
     again whenever the URL is not the one this session wrote, which is the browser's Back or Forward stepping
-    to an earlier scenario (each change is a history entry). A page switch clears the URL: that is no step."""
+    to an earlier scenario (each change is a history entry). A page switch clears the URL: that is no step; nor is
+    a run an input's change started (see _inputs_moved)."""
     ss = st.session_state
     params = st.query_params
     current = params.to_dict()
-    if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED]):
+    if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED] and not _inputs_moved()):
         ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
         ss[LINKED] = {name: value for name, value in current.items() if value in PAGE_PARAMS.get(name, ())}
     return ss[KEY]
+
+
+INPUTS = "_inputs"  # the keys of the inputs whose change starts a run (see input_key)
+INPUTS_LEFT = "_inputs_left"  # their values as the last run left them
+
+
+def input_key(key: str) -> str:
+    """The key of a page's input, watched so that a run its change started is never taken for the browser's Back."""
+    st.session_state.setdefault(INPUTS, set()).add(key)
+    return key
+
+
+def _inputs_moved() -> bool:
+    """Whether an input holds another value than the last run left it: this run is a key press or a click, not
+    the browser's Back (which sends the inputs as they were). A press can leave the browser before the previous
+    run's address has reached it, so it carries the address before that one, as Back would: a held arrow key on
+    "Am I eligible?" took the answer again from the moved slider, silently."""
+    ss = st.session_state
+    return any(key in ss and ss[key] != value for key, value in ss.get(INPUTS_LEFT, {}).items())
 
 
 LINKED = "_linked_page_inputs"  # the page inputs the URL gave, in the run that read it (a load, Back, Forward)
@@ -138,17 +158,20 @@ def redraw_if_url_warnings_went_stale() -> None:
 
 
 def sync_url() -> None:
-    """Every input lives in the URL, so the address bar is always a link to this scenario."""
+    """Every input lives in the URL, so the address bar is always a link to this scenario. At the end of every run,
+    a fragment's too: the inputs are noted as this run leaves them (see _inputs_moved)."""
     wanted = _query()
+    ss = st.session_state
     if history.first_run():  # a page load: the browser puts it in the URL with no history entry
         history.replace_url(wanted)
         # What the browser will send with the next run: the query string it was loaded with, or if none, its
         # address bar (Streamlit's front end reads that when it holds none of its own).
-        st.session_state[SYNCED] = st.query_params.to_dict() or wanted
-        return
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
-    st.session_state[SYNCED] = wanted
+        ss[SYNCED] = st.query_params.to_dict() or wanted
+    else:
+        if st.query_params.to_dict() != wanted:
+            st.query_params.from_dict(wanted)
+        ss[SYNCED] = wanted
+    ss[INPUTS_LEFT] = {key: ss[key] for key in ss.get(INPUTS, ()) if key in ss}  # last: _query() reads values()
 
 
 def share_link() -> str:
@@ -204,7 +227,7 @@ def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
     page: an assignment makes Streamlit push the value to the browser again. The browser's Back to a page draws
     its inputs anew, at their defaults unless pushed: Back from Compare showed an amount of 0.01 beside a quote
     of $7,000.00, and the next click saved the 0.01."""
-    key = f"w_{field}"
+    key = input_key(f"w_{field}")
     wanted = to_widget(values()[field])
     if key not in st.session_state or st.session_state[key] != wanted or st.session_state.get(NEW_PAGE):
         st.session_state[key] = wanted
