@@ -14,13 +14,14 @@ CHART_WIDTH = 340  # px of plot: two fit side by side in the wide layout on a 12
 def calculator() -> None:
     """The answer, the sliders and everything they move. A slider's key press reruns only this fragment: the
     browser is sent the fragment's elements, not the sidebar's, and each element sent costs it a render."""
+    client = not identity.may(Permission.SAVE_QUOTE)  # a visitor without a role: no internal ids or titles
     with st.container(key="answer"):  # the answer, above the sliders: sent first, and the sliders keep their place
         # (and focus); on a phone drawn below them (page.css)
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
             show.restored_from(cache.key(scenario))
-            show.headline(q, cache.cached_assumption(cache.key(scenario)))
+            show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client)
             show.actions(q, state.share_link, save=True)
     state.sliders()  # also when the scenario is invalid: a slider may be what fixes it
     if scenario is None:
@@ -53,7 +54,7 @@ def calculator() -> None:
             left.dataframe(readable(curve), hide_index=True, width="stretch")
             right.dataframe(readable(days), hide_index=True, width="stretch")
 
-    show.explanation(q, heading="Why", for_client=not identity.may(Permission.SAVE_QUOTE))  # no internal ids
+    show.explanation(q, heading="Why", for_client=client)
 
 
 with page.opened("app.py", sidebar_inputs=True, about="Pick a provider and a service in the sidebar, move the sliders, and read the "

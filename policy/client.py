@@ -28,6 +28,7 @@ from .explain import (
     refund_text,
     refund_with_share,
     review_sentence,
+    unclear_sentence,
     verdict_label,
     verdict_sentence,
     version_words,
@@ -228,14 +229,13 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
                      + (f" Stage: {q.stage.label}." if q.stage.id else ""))
         answer = [plain_answer(q)]
         if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
-            answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q)]
+            answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q, for_client=True)]
         assumed = if_work_started(q)
         if assumed:
             answer.append(assumed)
     deductions = tuple(f"{d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})."
                        for d in q.deductions)
-    ranges = [f"{a.title}: " + "; ".join(f"{r.label}: {format_usd(Decimal(r.amount), q.currency)}" for r in a.readings)
-              for a in q.ambiguities]
+    ranges = [unclear_sentence(a, q.currency, for_client=True) for a in q.ambiguities]
     ranges += [f"Depends on {FACT_WORDS.get(u.fact, u.fact)}: " + "; ".join(
         f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
         for u in q.unknowns]

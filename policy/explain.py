@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Optional, Union, assert_never
 
 from .fields import UNKNOWABLE
-from .models import ClauseRef, Deadline, Lapsed, Quote, Verdict
+from .models import AmbiguityUse, ClauseRef, Deadline, Lapsed, Quote, ReadingAmount, Verdict
 from .money import format_range, format_usd, percent_text
 from .schema import Clause, clause_key
 from .taxonomy import SERVICES
@@ -77,17 +77,18 @@ def max_text(q: Quote) -> str:
     return format_usd(Decimal(q.refund_max), q.currency) + less_than_full(q)
 
 
-def verdict_sentence(q: Quote) -> str:
+def verdict_sentence(q: Quote, for_client: bool = False) -> str:
     """The verdict's sentence, with what decides a band that facts not given spread, what a full refund leaves
-    out, and what a partial refund with no amount stays below."""
-    sentence = _verdict_sentence(q)
+    out, and what a partial refund with no amount stays below. for_client: what the text leaves open is said in a
+    client's words where the policy gives them (unclear_sentence)."""
+    sentence = _verdict_sentence(q, for_client)
     if less_than_full(q):
         full, most = (format_usd(Decimal(x), q.currency) for x in (q.less_than_full or 0, q.refund_max))
         sentence += f" The policy grants a partial refund here, which is less than the full {full}: at most {most}."
     return sentence
 
 
-def _verdict_sentence(q: Quote) -> str:
+def _verdict_sentence(q: Quote, for_client: bool) -> str:
     money = format_usd(Decimal(q.refund_max), q.currency)
     match q.verdict:
         case Verdict.full if of_refundable(q):
@@ -97,6 +98,11 @@ def _verdict_sentence(q: Quote) -> str:
         case Verdict.depends if q.unknowns:
             return f"It depends on {deciding_facts(q)}, which are not known here: you may get up to {money}, or nothing."
         case Verdict.discretionary if not left_to_provider(q):
+            questions = [a.question for a in q.ambiguities]
+            if for_client and questions and None not in questions:
+                return (f"The policy does not make clear {' nor '.join(map(str, questions))}: one reading gives up to "
+                        f"{money}, another {format_usd(Decimal(q.refund_min), q.currency)}; only the minimum is "
+                        "certain. Ask the provider how they read it.")
             why = "; ".join(a.title for a in q.ambiguities)
             return (f"The policy's text does not settle this case{f' ({why})' if why else ''}: one reading gives up to "
                     f"{money}, another {format_usd(Decimal(q.refund_min), q.currency)}; "
@@ -312,9 +318,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         # a dash: a stage's own name may hold a bracket ('(before work begins)') and a colon ('Design (26-50%): ...')
         stage = (f"{q.stage.label} \u2014 {how}.", *((q.stage_note,) if q.stage_note else ()))
     ranges = (
-        *((f"The policy can be read {len(a.readings)} ways here ({a.title}): " if for_client  # a bare "or, or and?:"
-           else f"Ambiguity {a.id} ({a.title}): ")
-          + "; ".join(f"{r.label}: {money(r.amount)}" for r in a.readings) for a in q.ambiguities),
+        *(unclear_sentence(a, q.currency, for_client) for a in q.ambiguities),
         *unknown_sentences(q, for_client),
     )
     policy = q.policy
@@ -339,6 +343,21 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         Section("Notes", tuple(q.notes)),
     ]
     return [s for s in sections if s.items or s.clauses]
+
+
+def unclear_sentence(a: AmbiguityUse, currency: str, for_client: bool) -> str:
+    """An ambiguity that moved the quote, with what each reading gives. A client reads what is unclear in the words
+    the policy file gives for a client ("The policy does not make clear whether ...") where it gives them; else, as
+    sales and authors read it, its title and readings (with its id for them: a client is given no id)."""
+    def money(r: ReadingAmount) -> str:
+        return format_usd(Decimal(r.amount), currency)
+
+    if for_client and a.question is not None:
+        said = "; ".join(f"{r.plain}: {money(r)}" for r in a.readings)
+        return f"The policy does not make clear {a.question}. {said[:1].upper()}{said[1:]}."
+    lead = f"The policy can be read {len(a.readings)} ways here ({a.title}): " if for_client \
+        else f"Ambiguity {a.id} ({a.title}): "  # a bare "or, or and?:" read as a fault
+    return lead + "; ".join(f"{r.label}: {money(r)}" for r in a.readings)
 
 
 def clause_line(c: ClauseRef) -> str:

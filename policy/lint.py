@@ -56,6 +56,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
     "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
+    "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
+                                     "title and readings"),
 }
 OF_THE_EDIT = ("reading-unchanged", "quote-unchanged")  # findings about what an edit changed (lint_against)
 
@@ -555,6 +557,10 @@ def _ambiguity_ids(policy: PolicyFile) -> Iterator[Finding]:
     for _sid, rule, _stage, tier in _tiers(policy):
         if tier.ambiguity:
             used.setdefault(tier.ambiguity.id, rule)
+            if tier.ambiguity.question is None:
+                yield _finding("client-words-missing", f"{tier.ambiguity.id} moves this tier's amount; give its "
+                               "question and each reading's plain words, as a client reads them", rule,
+                               about=tier.ambiguity.id)
         for c in tier.clauses:
             if c.decision:
                 used.setdefault(c.decision, rule)

@@ -323,6 +323,7 @@ class ClauseRef:
 class ReadingAmount:
     label: str
     amount: str
+    plain: Optional[str] = None  # in a client's words (schema.Reading.plain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,7 @@ class AmbiguityUse:
     id: str
     title: str
     readings: tuple[ReadingAmount, ...]
+    question: Optional[str] = None  # what is unclear, in a client's words (schema.TierAmbiguity.question)
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,12 +182,12 @@ def _ambiguities(policy: PolicyFile, ev: Evaluation, facts: Facts) -> tuple[Ambi
             continue
         seen.add(o.tier.id)
         readings = tuple(
-            ReadingAmount(label=r.label, amount=_money(amount(r.amount, ev.base, facts, o.world)))
+            ReadingAmount(label=r.label, amount=_money(amount(r.amount, ev.base, facts, o.world)), plain=r.plain)
             for r in amb.readings
         )
         if len({r.amount for r in readings}) > 1:  # only ambiguities that move the result
             title = next((a.title for a in policy.ambiguities if a.id == amb.id), amb.id)
-            used.append(AmbiguityUse(id=amb.id, title=title, readings=readings))
+            used.append(AmbiguityUse(id=amb.id, title=title, readings=readings, question=amb.question))
     return tuple(used)
 
 

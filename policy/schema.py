@@ -105,11 +105,21 @@ class Amount(Strict):
 class Reading(Strict):
     label: str
     amount: Amount
+    plain: Optional[str] = None  # the reading in a client's words: "If it means half of the development work"
 
 
 class TierAmbiguity(Strict):
     id: str
     readings: tuple[Reading, ...] = Field(min_length=2, max_length=10)
+    # what is unclear, in a client's words, completing "The policy does not make clear ...": a client reads this
+    # and each reading's `plain`, never the author's title ("... inside the 51-75% band") or labels ("(ii) ...")
+    question: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _plain_with_question(self) -> TierAmbiguity:
+        if len({self.question is None, *(r.plain is None for r in self.readings)}) > 1:
+            raise ValueError("question and each reading's plain go together: give all of them, or none")
+        return self
 
 
 class Conditions(Strict):

@@ -415,6 +415,8 @@ def test_the_eligibility_answer_says_less_than_the_full_and_shows_no_reading_ids
     assert "The policy grants a partial refund here, which is less than the full $5,000.00" in text
     assert REVIEW in text
     assert not re.search(r"\bA-SB-\d+", text)  # the calculator names the readings' ids; a client is not shown them
+    assert 'The policy does not make clear whether its "50% completion" means half of the development work' in text
+    assert "inside the 51-75% band" not in text and "(ii) development itself" not in text  # the author's shorthand
 
 
 # Issue 23: a client's pages and files carry no internal words.
@@ -487,3 +489,38 @@ def test_the_pdfs_last_page_never_holds_the_disclaimer_alone():
     last = " ".join(pages[-1].extract_text().split())
     assert last.startswith("This estimate explains") is False or len(pages) == 1
     assert len(last) > 200 or len(pages) == 1
+
+
+CONTESTED = [  # cases where the text can be read two ways, and the two give different amounts
+    dict(provider="socialbeat", service="website", completion_pct=60, days_since_payment=5),  # A-SB-02
+    dict(provider="stepinto", service="ppc", completion_pct=10, days_since_payment=3, work_started=True,
+         deliverables_provided=False),  # A-SI-01
+    dict(provider="socialbeat", service="ppc", completion_pct=10, days_since_payment=3, unused_ad_spend="400"),  # A-SB-19
+]
+
+
+@pytest.mark.parametrize("case", CONTESTED, ids=lambda c: f"{c['provider']}-{c['service']}")
+def test_a_clients_documents_say_what_is_unclear_in_plain_words_not_the_authors_title_or_labels(case):
+    """Issue 23: "Why this is a range" gave a client "('No Refund: Once development exceeds 50% completion' inside the
+    51-75% band): (ii) development itself at most half done: 25%: $1,250.00; (i) ...", the author's shorthand."""
+    q = quote(parse_scenario({"amount_paid": "5000.00", **case}, BASIS), BASIS)
+    assert q.ambiguities
+    text = summary_markdown(q, date(2026, 12, 2)).replace("\\", "")
+    for a in q.ambiguities:
+        assert a.question and f"The policy does not make clear {a.question}." in text
+        assert a.title not in text and not [r.label for r in a.readings if r.label in text]
+        assert all(r.plain in text.lower() for r in a.readings if r.plain)
+
+
+def test_a_tiers_question_and_its_readings_plain_words_go_together():
+    from pydantic import ValidationError
+
+    from policy.schema import TierAmbiguity
+    reading = {"label": "half", "amount": {"pct": 50}}
+    TierAmbiguity.model_validate({"id": "A-1", "readings": [reading, reading]})  # neither: the author's words only
+    TierAmbiguity.model_validate({"id": "A-1", "question": "whether half means half", "readings": [
+        {**reading, "plain": "if it does"}, {**reading, "plain": "if not"}]})
+    for half_given in ({"question": "whether?", "readings": [reading, {**reading, "plain": "if so"}]},
+                       {"readings": [{**reading, "plain": "if so"}, {**reading, "plain": "if not"}]}):
+        with pytest.raises(ValidationError, match="question and each reading's plain go together"):
+            TierAmbiguity.model_validate({"id": "A-1", **half_given})

@@ -1,4 +1,5 @@
 """The explanation every surface shares: the command line's summary, the page and the client's file."""
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -156,11 +157,31 @@ def test_a_client_reads_each_answer_of_a_fact_not_given_with_its_refund():
                                "$0.00 - $1,800.00; notice period already served, $1,200.00 - $1,800.00.")
 
 
-def test_a_client_reads_that_the_policy_can_be_read_more_than_one_way():
-    """'or, or and?: 'or' as written: full refund: $1,200.00; ...' began with a bare title."""
+def test_a_client_reads_what_is_unclear_in_plain_words_and_sales_its_id_and_title():
+    """'or, or and?: 'or' as written: full refund: $1,200.00; ...' began with a bare title; then "The policy can be
+    read 2 ways here ('... or no deliverables have been provided': or, or and?)": an author's shorthand."""
     q = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "amount_paid": "1200",
                               "completion_pct": 10, "days_since_payment": 3, "work_started": True,
                               "deliverables_provided": False}, BASIS), BASIS)
     (ranges,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Why this is a range"]
-    (line,) = ranges.items
-    assert line.startswith(f"The policy can be read 2 ways here ({q.ambiguities[0].title}): ")
+    assert ranges.items == ("The policy does not make clear whether a full refund needs the service not to have "
+                            "started or nothing to have been delivered (as written), or both. If either is enough, as "
+                            "written: $1,200.00; if both must hold: $0.00.",)
+    (for_sales,) = [s for s in explanation_sections(q) if s.title == "Why this is a range"]
+    assert for_sales.items[0].startswith(f"Ambiguity A-SI-01 ({q.ambiguities[0].title}): 'or' as written: full ")
+    # a policy file without the client's words: the client reads its title, and never its id
+    bare = replace(q, ambiguities=tuple(replace(a, question=None) for a in q.ambiguities))
+    (fallback,) = [s for s in explanation_sections(bare, for_client=True) if s.title == "Why this is a range"]
+    assert fallback.items[0].startswith(f"The policy can be read 2 ways here ({q.ambiguities[0].title}): ")
+    assert "A-SI-01" not in fallback.items[0]
+
+
+def test_a_contested_case_says_what_is_unclear_in_its_verdict_a_client_in_plain_words():
+    q = quote(parse_scenario({**BASE, "provider": "socialbeat", "service": "website", "amount_paid": "5000",
+                              "completion_pct": 60, "days_since_payment": 3}, BASIS), BASIS)
+    assert verdict_sentence(q, for_client=True) == (
+        'The policy does not make clear whether its "50% completion" means half of the development work or half of '
+        "the whole project: one reading gives up to $1,250.00, another $0.00; only the minimum is certain. Ask the "
+        "provider how they read it.")
+    assert verdict_sentence(q).startswith(
+        "The policy's text does not settle this case ('No Refund: Once development exceeds 50% completion' inside")

@@ -96,6 +96,11 @@ def _reading_outside(d):  # the half after 7 days read as 'half of what is left'
         {"label": "half the amount paid", "amount": {"pct": 50}}, {"label": "more than half", "amount": {"pct": 60}}]}
 
 
+def _client_words_missing(d):  # an ambiguity that moves a tier, without the words a client reads
+    tiers(d)[1]["ambiguity"] = {"id": "A-AC-01", "readings": [
+        {"label": "half the amount paid", "amount": {"pct": 50}}, {"label": "half, read again", "amount": {"pct": 50}}]}
+
+
 def _explains_unmatched(d):
     d["ambiguities"][0]["explains"] = ["band-gap:website:10-20%"]
 
@@ -106,6 +111,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "refund-of-excluded": _excluded, "missing-citation": _no_citation, "quote-not-in-text": _not_verbatim,
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
     "quote-vs-amount": _stated, "label-vs-amount": _label, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
+    "client-words-missing": _client_words_missing,
 }
 AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged"}  # found only against the version before (lint_against): EDITS shows them
 
@@ -156,6 +162,7 @@ def test_a_file_that_cannot_be_read_exits_2_with_one_line(tmp_path):
 
 def test_the_shipped_policies_report_the_known_contradictions_by_their_ambiguity_ids():
     findings = {pid: lint_policy(p, source_text(p)) for pid, p in policies().items()}
+    assert not [f for fs in findings.values() for f in fs if f.code == "client-words-missing"]  # a client reads none
     sb = {(f.code, f.ambiguity) for f in findings["socialbeat"]}
     assert {("threshold-vs-band", "A-SB-02"), ("band-gap", "A-SB-03"), ("refund-of-excluded", "A-SB-09")} <= sb
     assert not [f for fs in findings.values() for f in fs if f.severity == "error"]  # every one is documented

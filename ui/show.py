@@ -38,15 +38,15 @@ from ui.identity import may
 from ui.registry import basis, catalog, policies
 
 
-def headline(q: Quote, assumption: Optional[str] = None) -> None:
+def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
-    browser a render on each rerun."""
+    browser a render on each rerun. for_client: a visitor without a role reads it (explain.unclear_sentence)."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed. The service as the
     # app names it everywhere (the policy's own 'Website Design & Development' beside 'Website design & development')
     what = ", ".join(case_lines(q))  # and which version answered: two may be in the catalog
-    lines = [f":small[{e(what)}]", *_verdict_lines(q, assumption)]
+    lines = [f":small[{e(what)}]", *_verdict_lines(q, assumption, for_client)]
     asked = q.scenario.requested_on
     if q.scenario.paid_on is not None and q.scenario.paid_on > basis().as_of:
         lines.append(e(f"A payment planned for {q.scenario.paid_on:%d %b %Y}: quoted under {q.provider_name}'s "
@@ -64,13 +64,13 @@ def headline(q: Quote, assumption: Optional[str] = None) -> None:
     st.markdown("\n\n".join(lines))
 
 
-def _verdict_lines(q: Quote, assumption: Optional[str]) -> list[str]:
+def _verdict_lines(q: Quote, assumption: Optional[str], for_client: bool) -> list[str]:
     """The verdict as a badge with the share of the amount paid and what it means, then what the quote assumed."""
     badge = f":{q.verdict.colour}-badge[{e(verdict_label(q))}]"
     if q.verdict == Verdict.not_offered:  # not a $0.00 quote: the provider does not sell it
         lines = [f"{badge} {e(q.notes[0])}"]
     else:
-        lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q))}"]
+        lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q, for_client))}"]
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     return lines
@@ -80,7 +80,7 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
     """The client's answer under its heading (plain_answer, which gives the amount): what the verdict means, once.
     The calculator's headline under that heading said the refund three times (the heading, a metric, the next
     deadline) and the case twice (a walkthrough); the deadline is one of the steps to take."""
-    lines = _verdict_lines(q, assumption)
+    lines = _verdict_lines(q, assumption, for_client=True)
     # what each answer the client left open gives, under the answer (it was only under "Why", closed: a walkthrough)
     lines += [f":orange-background[{e(said)}]" for said in unknown_sentences(q, for_client=True)]
     dated = dated_after_payment_sentence(q)  # which version answers: a lapsed day or a closed window is a step below
