@@ -42,6 +42,16 @@ def test_round_trip_of_every_field():
     parse_scenario(to_engine(back), BASIS)
 
 
+def test_a_link_says_what_it_quotes_and_only_the_advanced_facts_given():
+    """A share link held all seventeen fields ('third_party_costs=0.00&taxes_remitted=0.00&...&billing_error=false'):
+    read aloud or pasted into an email, the case was lost in its defaults."""
+    assert to_query(DEFAULTS) == {"provider": "socialbeat", "service": "website", "amount_paid": "5000.00",
+                                  "completion_pct": "0", "days_since_payment": "0"}
+    given = dict(DEFAULTS, taxes_remitted="150.00", billing_error=True, work_started=False)
+    assert set(to_query(given)) - set(to_query(DEFAULTS)) == {"taxes_remitted", "billing_error", "work_started"}
+    assert from_query(to_query(given), TODAY) == (given, [])
+
+
 BAD = [
     ("amount_paid", "-1"), ("amount_paid", "NaN"), ("amount_paid", "1e400"), ("amount_paid", "12.345"),
     ("completion_pct", "101"), ("completion_pct", "25.5"), ("completion_pct", "x"),

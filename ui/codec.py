@@ -87,12 +87,19 @@ def requested_on(values: Mapping[str, Any]) -> Optional[date]:
     return None if paid_on is None else paid_on + timedelta(days=values["days_since_payment"])
 
 
+# A link always says what it quotes (provider, service, amount, the two dials); an advanced fact only where it is
+# not its default: a link of five parameters, not seventeen ("third_party_costs=0.00&...&billing_error=false").
+SHOWN_ALWAYS = frozenset(f.name for f in FIELDS if f.group != "advanced")
+
+
 def to_query(values: Mapping[str, Any]) -> dict[str, str]:
     """The app's values as URL parameters; with a payment date, the request day goes as a date."""
     out = {}
     asked = requested_on(values)
     for name, value in {**values, REQUESTED_ON: asked}.items():
         if value is None or (asked is not None and name == "days_since_payment"):
+            continue
+        if name not in SHOWN_ALWAYS and name in DEFAULTS and value == DEFAULTS[name]:
             continue
         if isinstance(value, bool):
             out[name] = "true" if value else "false"
