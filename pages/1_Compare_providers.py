@@ -14,7 +14,7 @@ from policy.money import cents_int
 from ui import cache, charts, page, show, state
 from ui.codec import PAGE_PARAMS
 from ui.registry import basis, policies
-from ui.tables import readable
+from ui.tables import name_breaks, readable
 
 CAPTION = "The scenario of the sidebar and the sliders, against every provider's policy."
 MEASURES = {"refund_min_cents": "What the client can count on (minimum)",
@@ -39,7 +39,8 @@ def by_completion() -> None:
     # The clauses under the table, not in a column of it: on a phone that column was one character wide.
     shown = table.drop(columns=["Deciding clause"])
     with st.container(key="compare_table"):  # ui/page.css: its amounts never break inside
-        st.table(shown.map(md_escape).rename(index=md_escape))  # st.table renders Markdown: '-' was a bullet, '$' LaTeX
+        # st.table renders Markdown: '-' was a bullet, '$' LaTeX
+        st.table(shown.map(md_escape).rename(index=lambda name: md_escape(name_breaks(name))))
     st.markdown("\n".join(f"- **{md_escape(name)}**: {md_escape(row['Deciding clause'])}"
                            for name, row in table.iterrows()))
 

@@ -18,6 +18,7 @@ from ui import charts
 from ui.codec import DAYS_MAX
 from ui.nav import LABELS
 from ui.state import KEY
+from ui.tables import SOFT_BREAK
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app.py", "pages/1_Compare_providers.py", "pages/2_Policy_terms.py", "pages/3_Am_I_eligible.py",
@@ -37,8 +38,9 @@ def as_read(table):
 
 
 def plain(markdown: str) -> str:
-    """What a Markdown source reads as: the page escapes every punctuation mark of text it shows."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """What a Markdown source reads as: the page escapes every punctuation mark of text it shows (and a name's soft
+    breaks, tables.name_breaks, show nothing)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(SOFT_BREAK, "")
 
 
 def open_advanced(at: AppTest) -> AppTest:

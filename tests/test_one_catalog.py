@@ -35,6 +35,7 @@ from store.config import ENV_URL
 from tests.actors import PAT, SAM
 from tests.pages import ROOT, opened
 from tests.shipped import reworded
+from ui.tables import SOFT_BREAK
 
 ACME = ROOT / "tests" / "cases" / "lint"
 IN_FORCE_FROM = date(2026, 6, 1)  # the new Step-Into version: in force on any day these tests run
@@ -127,7 +128,7 @@ def test_compare_table_overlay_and_heatmaps(name, basis):
     at = opened("pages/1_Compare_providers.py", **data)
     assert not at.exception
     on = basis.policies(date.fromisoformat(data["paid_on"]) if "paid_on" in data else None)
-    table = at.table[0].value.rename(index=lambda s: s.replace("\\", ""))
+    table = at.table[0].value.rename(index=lambda s: s.replace("\\", "").replace(SOFT_BREAK, ""))  # as read
     assert list(table.index) == [p.name for p in on.values()]  # every provider of the catalog has its row
     overlay = max(_chart_frames(at.get("vega_lite_chart")[0]), key=len)
     for pid, policy in on.items():

@@ -2,6 +2,7 @@
 sentences that wrap instead of being cut off."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -9,6 +10,15 @@ import streamlit as st
 
 from policy.explain import label_of
 from policy.money import format_usd
+
+_PART_ENDS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=\w\.)(?=\w)")  # 'ITMedia|Solutions.|us'
+SOFT_BREAK = "\u200b"  # a zero-width space: a line may break there, and nothing shows
+
+
+def name_breaks(name: str) -> str:
+    """A name that may break between its parts and nowhere else: on a phone "ITMediaSolutions.us", in a column
+    of its own, read "ITMediaSol" / "utions.us" (page.css breaks a name anywhere where it must)."""
+    return _PART_ENDS.sub(SOFT_BREAK, name)
 
 
 def dollars(cents: int) -> str:

@@ -263,6 +263,22 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone
         }
         return found; })""")
     assert broken == []
+    # a provider's name breaks between its parts only: "ITMedia" / "Solutions.us", not "ITMediaSol" / "utions.us"
+    lines = table.evaluate(r"""t => [...t.querySelectorAll('tbody th')].map(th => {
+        const lines = [];
+        let top = null;
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          for (let i = 0; i < n.data.length; i++) {
+            if (n.data[i] === '​') continue;
+            const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+            const at = Math.round(r.getBoundingClientRect().top);
+            if (top === null || at > top + 2) { lines.push(''); top = at; }
+            lines[lines.length - 1] += n.data[i];
+          }
+        }
+        return lines.map(line => line.trim()); })""")
+    assert ["ITMedia", "Solutions.us"] in lines or ["ITMedia", "Solutions.", "us"] in lines or ["ITMediaSolutions.us"] in lines, lines
     box, room = table.bounding_box(), phone.locator(".st-key-compare_table [data-testid=stTable]").bounding_box()
     assert box is not None and room is not None and box["x"] + box["width"] <= room["x"] + room["width"] + 1
     shot(phone, "5-phone-compare")
