@@ -202,10 +202,12 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if upload is not None and upload.file_id != done.get("upload_id"):  # kept, but never taken for the new file's
             st.info(e(f"These are still the results for {done['file']}. Press Quote every row to quote "
                       f"{upload.name}."))
-        a, b, c = st.columns(3)
-        a.metric("Rows", f"{done['rows']:,}")
-        b.metric("Quoted", f"{done['rows'] - done['errors']:,}")
-        c.metric("With an error", f"{done['errors']:,}")
+        # side by side on a phone too (columns stack there: the three counts took a screen's height), wrapping only
+        # where they do not fit
+        counts = st.container(horizontal=True, gap="medium", key="batch_counts")
+        counts.metric("Rows", f"{done['rows']:,}", width="content")
+        counts.metric("Quoted", f"{done['rows'] - done['errors']:,}", width="content")
+        counts.metric("With an error", f"{done['errors']:,}", width="content")
         for notice in done["notices"]:
             st.caption(e(f"Read: {notice}."))
         if done.get("date_order"):

@@ -136,6 +136,10 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
             assert len(wraps) >= 8 and set(wraps) == {"normal"}, (table, wraps)  # headers too break at spaces only
             inside, room = box.evaluate("b => [b.querySelector('table').getBoundingClientRect().width, b.clientWidth]")
             assert inside <= room + 1, (table, inside, room)  # and the table still keeps to the screen's width
+        if on_phone:  # the three counts side by side: as columns they stacked, a screen's height for three numbers
+            tops = device.locator(".st-key-batch_counts [data-testid=stMetric]").evaluate_all(
+                "ms => ms.map(m => Math.round(m.getBoundingClientRect().top))")
+            assert len(tops) == 3 and len(set(tops)) == 1, tops
         if on_phone:  # a touch screen shows the grid's toolbar at all times: clear of the search box above the grid
             grids = device.locator("[data-testid=stElementContainer]:has(> * > [data-testid=stDataFrame])")
             toolbar = grids.nth(grids.count() - 2).get_by_test_id("stElementToolbar")  # the errors grid's
