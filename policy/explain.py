@@ -30,7 +30,9 @@ def label_of(verdict: str) -> str:
 
 # A rule whose own words leave the amount to the provider ("may be granted", "case-by-case"); a discretionary
 # band without one comes from a contested reading or a gap, which the provider has not chosen to leave open.
-_LEAVES_IT_TO_PROVIDER = re.compile(r"\bmay\b|case-by-case", re.IGNORECASE)
+# A client's "may" is no such rule: Step-Into's "you may request a full refund" read as the provider's choice, and a
+# client was told the provider decides where the text leaves open whether the refund is due at all.
+_LEAVES_IT_TO_PROVIDER = re.compile(r"(?<!\byou )\bmay\b|case-by-case", re.IGNORECASE)
 
 
 def left_to_provider(q: Quote) -> bool:

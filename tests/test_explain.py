@@ -164,9 +164,12 @@ def test_a_client_reads_what_is_unclear_in_plain_words_and_sales_its_id_and_titl
                               "completion_pct": 10, "days_since_payment": 3, "work_started": True,
                               "deliverables_provided": False}, BASIS), BASIS)
     (ranges,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Why this is a range"]
-    assert ranges.items == ("The policy does not make clear whether a full refund needs the service not to have "
-                            "started or nothing to have been delivered (as written), or both. If either is enough, as "
-                            "written: $1,200.00; if both must hold: $0.00.",)
+    assert ranges.items == ("The policy does not make clear whether a full refund needs the service not yet started and "
+                            "nothing yet delivered, or only one of the two, as its words say. If one is enough, as its "
+                            "words say: $1,200.00; if both must hold: $0.00.",)
+    # "you may request a full refund" is the client's "may", not the provider's choice: the text is what is unclear
+    assert q.verdict == "discretionary" and verdict_sentence(q, for_client=True).startswith(
+        "The policy does not make clear whether a full refund needs the service not yet started and nothing yet")
     (for_sales,) = [s for s in explanation_sections(q) if s.title == "Why this is a range"]
     assert for_sales.items[0].startswith(f"Ambiguity A-SI-01 ({q.ambiguities[0].title}): 'or' as written: full ")
     # a policy file without the client's words: the client reads its title, and never its id
