@@ -46,6 +46,11 @@ def quote_of(fields: dict) -> Optional[Quote]:
     return None if scenario is None else cache.cached_quote(cache.key(scenario))
 
 
+def answer_of(answered: dict[str, Optional[bool]], value: Optional[bool]) -> str:
+    """The answer (of `answers`) that gives `value`."""
+    return next(word for word, given in answered.items() if given == value)
+
+
 def answers(name: str) -> dict[str, Optional[bool]]:
     """A yes-or-no question's answers, as declared with its field: yes, no, and its 'not known' answer."""
     said = unknown(name)
@@ -62,32 +67,32 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
 
     # Outside the form, so the list of services and the questions follow the provider chosen.
     registry = policies()  # labels bound to this run's policies (a widget may format outside the run)
-    provider = st.selectbox("Who did you buy from?", list(registry), index=list(registry).index(v["provider"]),
-                            format_func=lambda p: registry[p].name, key=state.input_key("el_provider"))
+    provider = st.selectbox("Who did you buy from?", list(registry), format_func=lambda p: registry[p].name,
+                            key=state.form_key("el_provider", v["provider"], list(registry)))
     listed = services_listed(provider, registry)
-    service = st.selectbox("What did you buy?", listed, index=listed.index(v["service"]),
-                           format_func=lambda s: offered_label(provider, s, registry), key=state.input_key("el_service"))
+    service = st.selectbox("What did you buy?", listed, format_func=lambda s: offered_label(provider, s, registry),
+                           key=state.form_key("el_service", v["service"], listed))
     # No st.form: every answer changed after a check is named at once, not only after the next check.
-    amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0,
-                             value=float(v["amount_paid"]), step=100.0, format="%.2f", key=state.input_key("el_amount"))
+    amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0, step=100.0,
+                             format="%.2f", key=state.form_key("el_amount", float(v["amount_paid"])))
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
-    when = st.date_input("When did you pay?", value=max(paid_on, first), max_value=today, min_value=first,
-                         key=state.input_key("el_paid_on"))
+    when = st.date_input("When did you pay?", max_value=today, min_value=first,
+                         key=state.form_key("el_paid_on", max(paid_on, first)))
     if v["paid_on"] is not None and v["paid_on"] > today:  # said, not changed silently: the pages would disagree
         st.info(e(f"The payment date you came with, {v['paid_on']:%d %b %Y}, is still to come. This form asks about "
                   "a payment already made, so it starts at today; the calculator still quotes the planned payment."))
     said_started, said_delivered = answers("work_started"), answers("deliverables_provided")
-    started = st.radio("Has the work started?", list(said_started), horizontal=True, key=state.input_key("el_started"),
-                       index=list(said_started.values()).index(v["work_started"]))
+    started = st.radio("Has the work started?", list(said_started), horizontal=True,
+                       key=state.form_key("el_started", answer_of(said_started, v["work_started"])))
     delivered = st.radio("Has anything been delivered to you?", list(said_delivered), horizontal=True,
-                         key=state.input_key("el_delivered"), index=list(said_delivered.values()).index(v["deliverables_provided"]))
+                         key=state.form_key("el_delivered", answer_of(said_delivered, v["deliverables_provided"])))
     linked = state.linked_page_inputs()
     state.kept("el_progress_unknown")  # through a visit to another page (the menu's switch leaves no URL to read)
     if linked is not None:  # a link (or Back) says whether the client knew how far along the work is
         st.session_state["el_progress_unknown"] = linked.get("progress") in PAGE_PARAMS["progress"]
     progress_unknown = st.checkbox("I don't know how far along the work is", key=state.input_key("el_progress_unknown"))
-    progress = st.slider("Roughly how far along is the work? (%)", 0, 100, value=v["completion_pct"],
-                         key=state.input_key("el_progress"), disabled=progress_unknown,
+    progress = st.slider("Roughly how far along is the work? (%)", 0, 100,
+                         key=state.form_key("el_progress", v["completion_pct"]), disabled=progress_unknown,
                          help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "
                               "answer then covers every amount of progress.")
     stage_box = st.container()  # the stage's question, beside the progress that raises it (asked once the rest is known)
@@ -96,20 +101,20 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     if asked:
         days = BY_NAME["notice_days"]
         notice = st.number_input(asked[0], min_value=int(days.low or 0), max_value=int(days.high or 0),
-                                 value=v["notice_days"], step=1,
-                                 placeholder=unknown("notice_days").answer, key=state.input_key("el_notice"), help=asked[1])
+                                 value=None, step=1, placeholder=unknown("notice_days").answer,
+                                 key=state.form_key("el_notice", v["notice_days"]), help=asked[1])
     st.markdown("Did any of these happen?")
-    billing = st.checkbox("I was charged the wrong amount (a billing error)", value=v["billing_error"],
-                          key=state.input_key("el_billing"))
+    billing = st.checkbox("I was charged the wrong amount (a billing error)",
+                          key=state.form_key("el_billing", v["billing_error"]))
     fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
-                        value=v["provider_fault"], key=state.input_key("el_fault"))
-    missing = st.checkbox("A part they promised was never delivered", value=v["undelivered_promised"],
-                          key=state.input_key("el_missing"))
+                        key=state.form_key("el_fault", v["provider_fault"]))
+    missing = st.checkbox("A part they promised was never delivered",
+                          key=state.form_key("el_missing", v["undelivered_promised"]))
     methods = [None, *PAYMENT_METHODS]
-    method = st.selectbox("How did you pay?", methods, index=methods.index(v["payment_method"]),
+    method = st.selectbox("How did you pay?", methods,
                           format_func=lambda m: unknown("payment_method").answer if m is None else PAYMENT_METHODS[m],
                           placeholder=unknown("payment_method").answer,  # its clear button leaves the same answer
-                          key=state.input_key("el_method"))
+                          key=state.form_key("el_method", v["payment_method"], methods))
     fields, said = scenario_fields(Answers(
         provider=provider, service=service, amount_paid=money_text(amount), paid_on=when,
         started=said_started[started], delivered=said_delivered[delivered],
@@ -121,8 +126,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     if choices:
         options = [*choices, None]
         stage = stage_box.radio(
-            "Which of these describes the work now?", options, key=state.input_key("el_stage"),
-            index=options.index(v["stage"]) if v["stage"] in options else len(choices),
+            "Which of these describes the work now?", options,
+            key=state.form_key("el_stage", v["stage"] if v["stage"] in options else None, options),
             format_func=lambda s: NONE_OF_THESE if s is None else choices[s],
             help="The policy refunds these stages differently. Not sure, or none fits? The answer then covers each of "
                  "them, and says what each gives.")

@@ -78,6 +78,17 @@ def input_key(key: str) -> str:
     return key
 
 
+def form_key(key: str, value: Any, options: Optional[list] = None) -> str:
+    """The key of a page's own input that starts at `value` (from the shared scenario), and takes it again in every
+    run that read the URL (a link, Back, Forward) or where its options no longer hold it. Back to an answer of "Am I
+    eligible?" showed an answer taken from the form as it was later, never checked, under that later form. The
+    widget is drawn without a value of its own (Streamlit warns where both set it)."""
+    ss = st.session_state
+    if key not in ss or linked_page_inputs() is not None or (options is not None and ss[key] not in options):
+        ss[key] = value
+    return input_key(key)
+
+
 def _inputs_moved() -> bool:
     """Whether an input holds another value than the last run left it: this run is a key press or a click, not
     the browser's Back (which sends the inputs as they were). A press can leave the browser before the previous

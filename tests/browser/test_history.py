@@ -107,3 +107,30 @@ def test_back_from_another_page_shows_the_inputs_the_quote_is_made_of(page, base
     expect(sidebar.get_by_test_id("stNumberInputField").first).to_have_value("7000.00")
     expect(sidebar.get_by_role("combobox", name="Service")).to_have_value(SERVICES["seo"])
     expect(slider(page, "Project completion (%)")).to_have_value("10")
+
+
+def test_back_on_am_i_eligible_returns_to_the_form_and_the_answer_as_they_were_checked(page, base_url):
+    """A walkthrough: after an answer at 60%, a move of the slider to 61% and Back, the page showed an answer for 61%
+    that was never checked, under a form still at 61%, and no word of a change."""
+    page.goto(f"{base_url}/Am_I_eligible?provider=socialbeat&service=website&completion_pct=60&work_started=true")
+    settled(page)
+    progress = slider(page, "Roughly how far along is the work?")
+    expect(progress).to_have_value("60")
+    page.get_by_role("button", name="Check my eligibility").click()
+    heading = page.get_by_role("heading", name=re.compile(r"^Maybe\. The provider may refund up to \$1,250\.00"))
+    expect(heading).to_be_visible()
+    expect(page).to_have_url(re.compile(r"answer=shown"))
+    settled(page)
+    progress.focus()
+    page.keyboard.press("ArrowRight")
+    changed = page.get_by_text(re.compile(r"changed how far along the work is since this answer"))
+    expect(changed).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"answer=shown"))
+    settled(page)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"completion_pct=60.*answer=shown"))
+    expect(progress).to_have_value("60")
+    expect(changed).to_have_count(0)
+    expect(heading).to_be_visible()
+    expect(page.get_by_text(re.compile(r"61% of the work done"))).to_have_count(0)
+    expect(page.get_by_text("Session State API")).to_have_count(0)  # Streamlit's word on a widget set twice
