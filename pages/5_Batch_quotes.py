@@ -26,7 +26,7 @@ from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import basis, policies
 from ui.show import SAVE_LABELS
-from ui.tables import sideways_hint, wrapped
+from ui.tables import name_breaks, sideways_hint, wrapped
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
@@ -224,7 +224,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                                "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
                                "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
         if len(table):
-            _static(table.assign(Rows=table.Rows.map("{:,}".format)), "whole_words_batch_totals")
+            # a name breaks between its parts: "ITMediaSolutions.us" whole made the table wider than a phone
+            _static(table.assign(Provider=table.Provider.map(name_breaks), Rows=table.Rows.map("{:,}".format)),
+                    "whole_words_batch_totals")
             names = tuple(p.name for p in policies().values())
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")
         if done["errors"]:

@@ -121,6 +121,11 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
         w.writerow(["socialbeat", "seo", "3500", "60", "51", "yes"])  # request window closed
         w.writerow(["stepinto", "ppc", "$1,200", "0", "5", "no"])  # a full refund: $1,200.00 twice, the widest row
         w.writerow(["socialbeat", "website", "eight thousand", "30", "5", "yes"])
+        # a walkthrough's sheet: "$2,400.00" and "$4,000.00" lost their last digit at the screen's edge (363 px in 358)
+        w.writerow(["Social Beat Digital", "Website design & development", "$8,000.00", "40%", "12", "yes"])
+        w.writerow(["ITMediaSolutions.us", "SEO", "1500", "0", "3", "no"])
+        w.writerow(["Step-Into", "PPC / paid advertising", "$2500", "10%", "5", "yes"])
+        w.writerow(["social beat digital", "SEO", "$3,200", "25", "20", "Yes"])
     for device, on_phone in ((phone, True), (page, False)):
         quote_on_the_page(device, base_url, sent)
         # the page's stylesheet may land a moment after the tables (a loaded host): measure once it has
