@@ -1,7 +1,8 @@
 """A spreadsheet's cells as people write them -> scenario values (decisions.md 5 "spreadsheet values").
 
 Amounts with a currency sign, en-US thousands separators and spaces; percents with a % sign; providers and
-services by id or by the names the app shows (case, accents, spaces and punctuation folded); yes/no booleans;
+services by id or by the names the app shows (case, accents, spaces and punctuation folded; a provider named by its
+web address also without the address's ending); yes/no booleans;
 ISO dates (a spreadsheet's date cells arrive so) and day/month orders the user names. Each reader either returns
 the value as the scenario takes it or raises ValueError saying what is allowed; the batch names the column.
 """
@@ -139,6 +140,20 @@ def _lookup(names: Mapping[str, str]) -> dict[str, str]:
         value: value for value in names}
 
 
+_DOMAIN_END = re.compile(r"\.[a-z]{2,6}$", re.IGNORECASE)
+
+
+def _without_domain(providers: Mapping[str, str]) -> dict[str, str]:
+    """A provider named by its web address, without the address's ending, folded -> the provider: a sheet wrote
+    "ITMedia Solutions" for "ITMediaSolutions.us" and was refused. A name two providers would share stays refused."""
+    found: dict[str, set[str]] = {}
+    for pid, shown in providers.items():
+        bare = _DOMAIN_END.sub("", shown)
+        if bare != shown:
+            found.setdefault(key(bare), set()).add(pid)
+    return {name: next(iter(ids)) for name, ids in found.items() if len(ids) == 1}
+
+
 def _own_names(policies: Mapping[str, PolicyFile], known: Mapping[str, str]) -> dict[str, str]:
     """Each provider's own name for a service, folded -> the service: the calculator shows those ("SEO Services",
     "Website development"), and a sheet copied from it was refused. A name two providers give different services
@@ -170,6 +185,7 @@ class Readers:
                 allowed[spec.name] = "one of " + ", ".join(f"{v} ({label})" if label != v else v
                                                            for v, label in shown.items())
         names["service"] |= _own_names(policies, names["service"])
+        names["provider"] = _without_domain({p: policy.name for p, policy in policies.items()}) | names["provider"]
         allowed["service"] += ", or a provider's own name for it (such as SEO Services)"
         return cls(names, allowed, order)
 
@@ -203,7 +219,7 @@ SPELLINGS: dict[str, str] = {
     "tristate": "yes/no, y/n, true/false, 1/0; blank where not known",
     "flag": "yes/no, y/n, true/false, 1/0; blank for no",
     "date": "YYYY-MM-DD or a spreadsheet date cell (31/12/2026 with the day/month order named)",
-    "provider": "the id or the name the app shows",
+    "provider": "the id or the name the app shows (ITMedia Solutions for ITMediaSolutions.us too)",
     "choice": "the id or the name the app shows",
     "stage": "a stage id of the provider's service",
 }

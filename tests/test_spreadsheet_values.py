@@ -66,7 +66,9 @@ def test_an_ambiguous_date_is_refused_naming_both_readings_unless_the_order_is_n
 @pytest.mark.parametrize("field, cell, read", [
     ("provider", "Social Beat Digital", "socialbeat"), ("provider", "  social beat  digital ", "socialbeat"),
     ("provider", "socialbeat", "socialbeat"), ("provider", "STEP-INTO", "stepinto"),
-    ("provider", "ITMediaSolutions.us", "itmedia"), ("service", "Website design & development", "website"),
+    ("provider", "ITMediaSolutions.us", "itmedia"), ("provider", "ITMedia Solutions", "itmedia"),  # its address's
+    ("provider", "itmediasolutions", "itmedia"),  # ending left out (a walkthrough's sheet)
+    ("service", "Website design & development", "website"),
     ("service", "website", "website"), ("service", "PPC / paid advertising", "ppc"),
     ("payment_method", "card", "card"),
 ])
