@@ -315,7 +315,14 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         findings = lint_against(previous, new, text or None)
         _findings(findings, previous)
         st.header("What it changes")
-        _preview(current, new)
+        # against what publishing it replaces on its date (as the linter and the publish check are): the version
+        # shown may itself be one to come, and an edit of it published earlier replaces the one in force then
+        replaced = previous or current
+        st.caption(e(f"Against {replaced.version}, the version in force on {when:%d %b %Y}: what publishing it from "
+                     "that day changes." if previous is not None else
+                     f"Against {replaced.version}, the version shown (no version of {new.name} is in force on "
+                     f"{when:%d %b %Y})."))
+        _preview(replaced, new)
         st.header("Keep it")
         who = signed_by("lab_by", "Your name")
         refused = lint_errors(findings)

@@ -12,8 +12,8 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from policy import shipped_policies as policies
-from policy.lab import tier_rows
-from policy.loader import policy_toml
+from policy.lab import Tables, edited, tier_rows
+from policy.loader import policy_toml, source_text
 from store.config import ENV_URL
 from tests.actors import PAT
 
@@ -403,3 +403,32 @@ def test_a_version_number_over_its_limit_is_refused_by_name_not_cut():
     assert at.text_input(key="lab_number").value == "v" * 81  # kept as typed, not cut at 80
     assert any("version" in x.value and "80" in x.value for x in at.error)
     assert not [b for b in at.button if b.key == "lab_publish"]  # nothing to publish until it is fixed
+
+
+def test_what_it_changes_is_against_the_version_publishing_it_replaces_on_its_date():
+    """A walkthrough: the lab opened on a version published from next month showed "0 rule(s) changed" and "0 sample
+    client(s) change their quote" beside an enabled "Publish from" tomorrow, and publishing it changed quotes from
+    tomorrow: the preview compared with the version shown, the linter and the publish check with the one in force."""
+    from store import PolicyStore, QuoteStore
+
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    later = date.today() + timedelta(days=30)
+    sb_text = source_text(sb)
+    rows = tier_rows(sb)
+    assert rows[ROW]["min_pct"] == 75
+    cut = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60, "quote": SAYS} if i == ROW else r
+                                   for i, r in enumerate(rows)]), version=later.isoformat(), effective_from=later)
+    versions.publish(versions.save_draft(cut, sb_text.replace(SAID, SAYS), by=PAT), later, by=PAT)
+    at = lab()
+    assert "published, from" in version_box(at, "socialbeat").options[-1]  # the lab opens on it
+    at.date_input(key="lab_when").set_value(date.today() + timedelta(days=1)).run()
+    assert not at.button(key="lab_publish").disabled  # from tomorrow it would replace 2025-06-17's terms: a change
+    text = " ".join(m.value for m in at.markdown)
+    assert "**1 rule(s) changed**" in text and "**0 sample client" not in text, text
+    (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
+    assert [w.split("; clauses")[0] for w in rules["What changed"]] == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]
+    assert any("Against 2025-06-17, the version in force on" in plain(c.value) for c in at.caption)
+    at.date_input(key="lab_when").set_value(later + timedelta(days=1)).run()  # after its own date: nothing new
+    assert at.button(key="lab_publish").disabled
+    assert "**0 rule(s) changed**" in " ".join(m.value for m in at.markdown)
