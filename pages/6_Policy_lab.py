@@ -4,6 +4,7 @@ download it as TOML, or upload a policy file (a new version, or a fourth provide
 
 The editing is policy/lab.py, the findings policy/lint.py, the comparison policy/diff.py; versions are kept in
 the register's database (store/policy_versions.py). This page gathers input and draws."""
+import hashlib
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -332,9 +333,19 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if a.button("Save as draft", key="lab_draft", width="stretch"):
             _save(new, text, who, None, replacing)
         same = found.nothing_new(new, text)  # the version in force on that day, as it is: nothing to publish
+        # warnings about what this edit changed (a clause left saying 75% beside a tier cut to 70%): published only
+        # once the author says so, for this set of warnings (another edit's asks again)
+        of_the_edit = [f for f in findings if f.code in OF_THE_EDIT]
+        despite = True
+        if of_the_edit and not refused and same is None:
+            seen = hashlib.sha256("\n".join(sorted(f.message for f in of_the_edit)).encode()).hexdigest()[:12]
+            despite = b.checkbox(f"Publish despite {len(of_the_edit)} warning(s) about this edit (under Linter above)",
+                                 key=f"lab_despite_{seen}")
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
-                    disabled=bool(refused) or same is not None):
+                    disabled=bool(refused) or same is not None or not despite):
             _save(new, text, who, when, replacing)
+        if not refused and same is None and not of_the_edit and not said:
+            b.caption("No lint error, and no warning about this edit: it can be published.")
         if same and not refused and not said:  # just published: the success says it, not "nothing to publish yet"
             b.caption(e(f"Nothing to publish yet: {same}."))
         if refused:

@@ -67,7 +67,16 @@ def edit_discovery_as_written(at: AppTest) -> AppTest:
     at.run()
     box = at.text_area(key="lab_text_socialbeat_2025-06-17")
     assert SAID in box.value
-    return box.input(box.value.replace(SAID, SAYS)).run()
+    return despite(box.input(box.value.replace(SAID, SAYS)).run())
+
+
+def despite(at: AppTest) -> AppTest:
+    """Publish despite the warnings about this edit, as the author says beside the button (where there are some)."""
+    for box in at.checkbox:
+        if box.key and box.key.startswith("lab_despite_") and not box.value:
+            box.check()
+            at.run()
+    return at
 
 
 def dataframe_with(at: AppTest, column: str):
@@ -422,7 +431,7 @@ def test_what_it_changes_is_against_the_version_publishing_it_replaces_on_its_da
     versions.publish(versions.save_draft(cut, sb_text.replace(SAID, SAYS), by=PAT), later, by=PAT)
     at = lab()
     assert "published, from" in version_box(at, "socialbeat").options[-1]  # the lab opens on it
-    at.date_input(key="lab_when").set_value(date.today() + timedelta(days=1)).run()
+    despite(at.date_input(key="lab_when").set_value(date.today() + timedelta(days=1)).run())
     assert not at.button(key="lab_publish").disabled  # from tomorrow it would replace 2025-06-17's terms: a change
     text = " ".join(m.value for m in at.markdown)
     assert "**1 rule(s) changed**" in text and "**0 sample client" not in text, text
@@ -432,3 +441,27 @@ def test_what_it_changes_is_against_the_version_publishing_it_replaces_on_its_da
     at.date_input(key="lab_when").set_value(later + timedelta(days=1)).run()  # after its own date: nothing new
     assert at.button(key="lab_publish").disabled
     assert "**0 rule(s) changed**" in " ".join(m.value for m in at.markdown)
+
+
+def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_so():
+    """A walkthrough: a tier cut from 75% to 70% beside its clause still saying "75% Refund" published at once, and
+    nothing said whether the version could be published."""
+    at = lab()
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    (findings,) = [t.value for t in at.table if "Known as" in t.value]
+    assert any("(this edit)" in f for f in findings["Finding"]) and not at.button(key="lab_draft").disabled
+    assert at.button(key="lab_publish").disabled  # no lint error, but a warning about this edit: asked first
+    (asked,) = [c for c in at.checkbox if c.key.startswith("lab_despite_")]
+    assert asked.label.startswith("Publish despite ") and "warning(s) about this edit" in asked.label
+    asked.check()
+    at.run()
+    assert not at.button(key="lab_publish").disabled
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 65}}, "added_rows": [], "deleted_rows": []}
+    at.run()  # another edit, other warnings: asked again
+    assert at.button(key="lab_publish").disabled
+    words = "Cancelled during the initial consultations and planning: 75%"  # the words alone: nothing to warn of
+    at.session_state[KEY] = {"edited_rows": {ROW: {"label": words}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not [c for c in at.checkbox if c.key.startswith("lab_despite_")] and not at.button(key="lab_publish").disabled
+    assert any("No lint error, and no warning about this edit: it can be published." in c.value for c in at.caption)
