@@ -146,6 +146,9 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             act = st.columns(3)
             if act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
+                for box, value in (("client_name", saved.client_name), ("client_ref", saved.client_ref),
+                                   ("save_note", saved.note)):  # whose case it is, for the files and a save
+                    state.keep_value(box, value or "")
                 st.session_state["register_open"] = saved.id  # Back comes to it open, as it was left
                 restored, _ = state.scenario_of(values)  # as the calculator reads the values (5000 is 5000.00)
                 if restored is not None:  # the calculator says where the case came from

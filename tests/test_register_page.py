@@ -96,6 +96,11 @@ def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back
     assert any("Today this case gets" in w.value for w in at.warning)
     at.button(key="reg_restore").click().run()
     assert at.session_state[KEY]["paid_on"] == paid and at.session_state[KEY]["days_since_payment"] == 3
+    # whose case it is comes back with it (a walkthrough: the boxes were empty, so a summary downloaded after a
+    # restore named no client)
+    at.session_state["downloads_open"] = True
+    at.switch_page("app.py").run()
+    assert at.text_input(key="client_name").value == "Bo" and at.text_input(key="client_ref").value == ""
     assert refunds(at) == ["$4,500.00 - $4,900.00"]  # the calculator, on the scenario as it was given
     assert any(c.value == f"Restored from saved quote #{qid}: the case as it was saved." for c in at.caption)
 
@@ -185,3 +190,28 @@ def test_a_saved_quote_whose_version_row_is_gone_opens_from_what_it_stored(url):
     assert not at.exception
     assert refunds(at) == ["$900.00"]  # as given; no provider 'acme' today to compare with
     assert "Acme Gone" in " ".join(m.value for m in at.markdown)
+
+
+def test_what_was_typed_for_the_client_stays_while_the_popover_is_closed(url):
+    """Its boxes are drawn only while it is open, and Streamlit forgets a box it does not draw: a client's name typed,
+    the popover closed and a slider moved, and the name was gone from the files and the save."""
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    at.session_state["downloads_open"] = True
+    at.run()
+    typed = {"client_name": "Ana Lopez", "client_ref": "R-7", "client_project": "Spring ads", "client_invoice": "INV-9"}
+    for key, text in typed.items():
+        at.text_input(key=key).input(text)
+    at.text_area(key="save_note").input("wants it by Friday")
+    at.run()
+    at.session_state["downloads_open"] = False
+    at.run()
+    at.slider(key="w_completion_pct").set_value(30).run()
+    at.switch_page("pages/1_Compare_providers.py").run()
+    at.switch_page("app.py").run()
+    at.session_state["downloads_open"] = True
+    at.run()
+    assert {key: at.text_input(key=key).value for key in typed} == typed
+    assert at.text_area(key="save_note").value == "wants it by Friday"
+    at.button(key="save_quote").click().run()
+    (row,) = QuoteStore.open(url).each(by=SAM)
+    assert (row.client_name, row.client_ref, row.note) == ("Ana Lopez", "R-7", "wants it by Friday")

@@ -36,6 +36,7 @@ from policy.spreadsheet import for_excel
 from store.access import Actor, Permission
 from ui.identity import may
 from ui.registry import basis, catalog, policies
+from ui.state import kept
 
 
 def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False) -> None:
@@ -126,11 +127,13 @@ def _client() -> Client:
     """The client's name and the rep's reference (the summary, the register); the project's name and the invoice
     number are the client's, which the request email names (Social Beat 5.1), left for the client where blank."""
     left, right = st.columns(2)
-    return Client(name=left.text_input(f"{BY_RECORD['client_name'].label} (optional)", key="client_name").strip(),
-                  reference=right.text_input(f"{BY_RECORD['client_ref'].label} (optional)", key="client_ref").strip(),
-                  project=left.text_input("Project name, for the email (optional)", key="client_project",
+    # kept while the popover is closed (its boxes are not drawn then, and Streamlit forgot what was typed in them)
+    return Client(name=left.text_input(f"{BY_RECORD['client_name'].label} (optional)", key=kept("client_name")).strip(),
+                  reference=right.text_input(f"{BY_RECORD['client_ref'].label} (optional)",
+                                             key=kept("client_ref")).strip(),
+                  project=left.text_input("Project name, for the email (optional)", key=kept("client_project"),
                                           max_chars=200).strip(),
-                  invoice=right.text_input("Invoice number, for the email (optional)", key="client_invoice",
+                  invoice=right.text_input("Invoice number, for the email (optional)", key=kept("client_invoice"),
                                            max_chars=100).strip())
 
 
@@ -194,8 +197,8 @@ def _save_form(q: Quote, client: Client) -> None:
     failed save says why and wrote nothing."""
     from ui.identity import signed_by
 
-    note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key="save_note", height=68, max_chars=NOTE_MAX)
-    by = signed_by("save_by", SAVE_LABELS["saved_by"])
+    note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key=kept("save_note"), height=68, max_chars=NOTE_MAX)
+    by = signed_by(kept("save_by"), SAVE_LABELS["saved_by"])
     # the same quote with the same details, saved a moment ago in this session: asked before a duplicate is made
     same = (q.scenario.model_dump_json(), q.provider, q.policy_version, client.name, client.reference, note)
     last = st.session_state.get(LAST_SAVE)

@@ -128,6 +128,12 @@ def kept(key: str) -> str:
     return key
 
 
+def keep_value(key: str, value: Any) -> None:
+    """Give a kept widget (`kept`) a value now, whether or not it is drawn (Restore gives the calculator's client
+    boxes the saved quote's client)."""
+    st.session_state[key] = st.session_state[KEPT + key] = value
+
+
 def _query() -> dict[str, str]:
     """The URL's parameters: the scenario's, and the inputs of the page this run draws (not another page's)."""
     page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
