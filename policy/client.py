@@ -210,9 +210,13 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
     policy = _policy(q)
     s = q.scenario
     who = f" for {client.name}" if client.name else ""
-    title = f"Refund estimate{who}: {q.provider_name}, {_service(q)}"
+    # the service as the app names it (the page the client saw), and as the provider names it where that differs
+    title = f"Refund estimate{who}: {q.provider_name}, {SERVICES[q.service]}"
+    own = _service(q)
     facts = [f"Prepared on {today:%d %B %Y}" + (f", reference {client.reference}" if client.reference else "") + ".",
              f"Policy: {policy.name}, {version_words(policy.version)}.",
+             *([f"Service: {SERVICES[q.service]}, which {q.provider_name} calls \u201c{own}\u201d."]
+               if own.casefold() != SERVICES[q.service].casefold() else []),
              f"Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}."]
     if s.paid_on is not None and s.requested_on is not None:
         facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]

@@ -32,6 +32,19 @@ def test_the_summary_reads_as_written_with_dates_steps_contact_and_no_internal_i
         assert jargon not in text, jargon
 
 
+def test_the_summary_names_the_service_as_the_app_does_and_the_email_as_the_provider_does():
+    """A walkthrough: the page said "PPC / paid advertising" and the summary's title "Online advertising and
+    retargeting campaigns", Step-Into's own words, with nothing to tie the two together."""
+    q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=10,
+                                  days_since_payment=3), BASIS), BASIS)
+    text = summary_markdown(q, TODAY, ANA)
+    assert text.startswith("# Refund estimate for Ana Díaz: Step-Into, PPC / paid advertising\n")
+    assert ("- Service: PPC / paid advertising, which Step-Into calls \u201cOnline advertising and retargeting "
+            "campaigns\u201d.") in text
+    assert "for Online advertising and retargeting campaigns" in request_email(q).text()  # the provider's own words
+    assert "- Service:" not in summary_markdown(Q, TODAY, ANA)  # the same name twice: said once, in the title
+
+
 def test_the_summary_without_client_details_or_a_payment_date_still_reads():
     q = quote(parse_scenario(dict(provider="itmedia", service="seo", amount_paid="500", completion_pct=40,
                                   days_since_payment=9), BASIS), BASIS)
