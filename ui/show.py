@@ -155,20 +155,21 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     name and a reference are optional; the client's documents use them. A client gets the summary and the
     email; sales (staff) also the Markdown, JSON and CSV."""
     stem = file_stem(q, client)
-    pdf = (lambda: summary_pdf(q, basis().as_of, client, unsettled), "pdf", "application/pdf", "dl_pdf")
-    email = (lambda: request_email(q, client, unsettled).text(), "txt", "text/plain", "dl_email")
+    pdf = (lambda: summary_pdf(q, basis().as_of, client, unsettled), ".pdf", "application/pdf", "dl_pdf")
+    # the email says what it is in its name: beside the .pdf and .md of the same stem a .txt read as a third summary
+    email = (lambda: request_email(q, client, unsettled).text(), "-request-email.txt", "text/plain", "dl_email")
     files = ((CLIENT_DOWNLOADS[0], *pdf), (CLIENT_DOWNLOADS[1], *email)) if not staff else (
         (STAFF_DOWNLOADS[0], *pdf),
-        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client, unsettled), "md", "text/markdown",
+        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client, unsettled), ".md", "text/markdown",
          "dl_md"),
         (STAFF_DOWNLOADS[2], *email),
         # a quote's own files are of one case: an unsettled answer is none of its cases
         *(() if unsettled is not None else (
-            (STAFF_DOWNLOADS[3], lambda: quote_json(q), "json", "application/json", "dl_json"),
-            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q)), "csv", "text/csv", "dl_csv"))),
+            (STAFF_DOWNLOADS[3], lambda: quote_json(q), ".json", "application/json", "dl_json"),
+            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q)), ".csv", "text/csv", "dl_csv"))),
     )
-    for label, make, ext, mime, key in files:
-        st.download_button(label, make, f"{stem}.{ext}", mime, key=key, on_click="ignore", width="stretch")
+    for label, make, ending, mime, key in files:
+        st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
 
 
 def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None) -> None:

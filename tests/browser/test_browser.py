@@ -113,6 +113,11 @@ def test_the_download_matches_the_quote(page, base_url):
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     q = quote(parse_scenario({**BASE, "completion_pct": 30, "days_since_payment": 5}, BASIS), BASIS)
     assert (data["refund_min"], data["refund_max"], data["verdict"]) == (q.refund_min, q.refund_max, q.verdict)
+    assert download.value.suggested_filename == "refund-socialbeat-website.json"
+    with page.expect_download() as email:  # its name says what it is: beside the .pdf and .md a .txt read as a summary
+        page.get_by_role("button", name="Refund request email").click()
+    assert email.value.suggested_filename == "refund-socialbeat-website-request-email.txt"
+    assert "Refund Request" in Path(email.value.path()).read_text(encoding="utf-8")
 
 
 def test_the_menu_opens_another_page_with_the_same_scenario(page, base_url):
