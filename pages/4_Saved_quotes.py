@@ -22,6 +22,7 @@ from ui.paging import one_page
 from ui.records import register
 from ui.registry import basis, catalog, policies
 from ui.tables import sideways_hint
+from ui.words import counted
 
 PAGE_SIZE = 50
 
@@ -74,7 +75,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                       saved_to=chosen_days[-1] if chosen_days else None)
     rows, total, pages = one_page(lambda n: store.find(filters, sort, n, PAGE_SIZE, by=me), "reg_page", PAGE_SIZE)
     number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
-    st.caption(f"{total:,} saved quote(s) match; page {number} of {pages}, {PAGE_SIZE} a page.")
+    st.caption(f"{counted(total, 'saved quote matches', 'saved quotes match')}; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:
         st.dataframe(pd.DataFrame({
             "#": [r.id for r in rows],

@@ -27,6 +27,7 @@ from ui.records import register
 from ui.registry import basis, policies
 from ui.show import SAVE_LABELS
 from ui.tables import name_breaks, sideways_hint, wrapped
+from ui.words import counted
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
@@ -152,7 +153,7 @@ def _problems(done: dict) -> None:
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""
-    st.caption(f"{len(shown):,} error{'' if len(shown) == 1 else 's'} shown{more}. Row numbers are as a spreadsheet "
+    st.caption(f"{counted(len(shown), 'error')} shown{more}. Row numbers are as a spreadsheet "
                "shows the file (the header is row 1).")
 
 

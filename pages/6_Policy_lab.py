@@ -42,6 +42,7 @@ from store.policy_versions import REASON_MAX, LintRefused
 from ui import charts, page, state
 from ui.identity import signed_by
 from ui.registry import basis, catalog, policy_store
+from ui.words import counted
 
 SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
 
@@ -49,7 +50,8 @@ SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
 def _findings(findings: list[Finding], previous: PolicyFile | None) -> None:
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_ICONS}
     against = f"; against {previous.version}, the version in force before it" if previous is not None else ""
-    st.markdown(f"**Linter**: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+    st.markdown(f"**Linter**: {counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, "
+                f"{counted(counts['info'], 'note')}"
                 f"{e(against)}")
     if findings:
         # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width. Four columns: seven
@@ -84,13 +86,14 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
     st.vega_lite_chart(spec=charts.versions_chart(by_day, "days_since_payment", "Days since payment", day, names),
                        width="stretch")
     rules = rule_changes(current, new)
-    st.markdown(f"**{len(rules)} rule(s) changed**")
+    st.markdown(f"**{counted(len(rules), 'rule')} changed**")
     if rules:
         st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "What changed": r.what} for r in rules]),
                      hide_index=True, width="stretch")
     changed = band_changes(current, new)
     seen, hidden = changed[changed.seen], changed[~changed.seen]
-    st.markdown(f"**{len(seen):,} sample client(s) change their quote** (every service, completion 0-100% by 5, "
+    who = counted(len(seen), "sample client changes its", "sample clients change their")
+    st.markdown(f"**{who} quote** (every service, completion 0-100% by 5, "
                 f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid, the facts below not given): the band each is "
                 "shown, before and after, which end of it moved, and under which value of a fact not given")
     if len(seen):
@@ -339,7 +342,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         despite = True
         if of_the_edit and not refused and same is None:
             seen = hashlib.sha256("\n".join(sorted(f.message for f in of_the_edit)).encode()).hexdigest()[:12]
-            despite = b.checkbox(f"Publish despite {len(of_the_edit)} warning(s) about this edit (under Linter above)",
+            despite = b.checkbox(f"Publish despite {counted(len(of_the_edit), 'warning')} about this edit (under Linter above)",
                                  key=f"lab_despite_{seen}")
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
                     disabled=bool(refused) or same is not None or not despite):
@@ -349,7 +352,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if same and not refused and not said:  # just published: the success says it, not "nothing to publish yet"
             b.caption(e(f"Nothing to publish yet: {same}."))
         if refused:
-            b.error(e(f"Cannot be published: {len(refused)} lint error(s). Fix them, or save a draft.")
+            b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix them, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in dict.fromkeys(HOW_TO_FIX[f.code] for f in refused if f.code in HOW_TO_FIX):
                 b.info(e(fix))

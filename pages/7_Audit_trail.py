@@ -14,6 +14,7 @@ from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
 from ui.tables import sideways_hint, wrapped
+from ui.words import counted
 
 PAGE_SIZE = 100
 
@@ -31,7 +32,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     events, total, pages = one_page(lambda n: log.find(filters, by=me, page=n, page_size=PAGE_SIZE), "audit_page",
                                     PAGE_SIZE)
     number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
-    st.caption(f"{total:,} event(s) match; page {number} of {pages}, newest first.")
+    st.caption(f"{counted(total, 'event matches', 'events match')}; page {number} of {pages}, newest first.")
     if events:
         shown = pd.DataFrame({  # what happened first, who it was in detail after (the Detail column was off-screen)
             "#": [ev.id for ev in events],

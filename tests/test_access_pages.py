@@ -68,7 +68,7 @@ def test_a_protected_page_opened_by_url_as_anyone_asks_to_sign_in_and_shows_none
     assert any("This page is for staff: sign in" in i.value for i in at.info)
     assert [b.label for b in at.main.button] == ["Sign in"]
     shown = everything_shown(at)
-    for secret in (SECRET, "REF-SECRET", "Secret batch", "secret-edit", "saved quote(s) match", "event(s) match"):
+    for secret in (SECRET, "REF-SECRET", "Secret batch", "secret-edit", "saved quotes match", "saved quote matches", "events match", "event matches"):
         assert secret not in shown, (page, secret)
     assert not at.dataframe and not at.metric and not at.get("download_button")
     assert at.segmented_control(key=f"nav_{page}").options == PUBLIC  # not offered in the switcher either
@@ -142,7 +142,7 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     at = opened("pages/7_Audit_trail.py")
     table = at.dataframe[0].value
     assert list(table["Action"]) == ["version published", "version saved as draft", "batch saved", "quote saved"]
-    assert list(table["Who"])[-1] == "sam" and any("4 event(s) match" in c.value for c in at.caption)
+    assert list(table["Who"])[-1] == "sam" and any("4 events match" in c.value for c in at.caption)
     published = table["Detail"][0]  # in words, not JSON cut at the cell's edge
     assert published.startswith("effective from: ") and "; provider: stepinto; version: " in published
     assert "{" not in " ".join(table["Detail"]) and at.dataframe[0].proto.row_height >= WRAP_ROW_PX

@@ -113,12 +113,12 @@ def test_filters_sort_pages_and_delete_with_confirmation(url):
         store.save(quote(parse_scenario(dict(provider=provider, service=service, amount_paid=str(100 + i),
                                              completion_pct=0, days_since_payment=1), BASIS), BASIS), client_name=f"client {i:02}", by=SAM)
     at = app("pages/4_Saved_quotes.py")
-    assert len(at.dataframe[0].value) == 50 and any("60 saved quote(s) match; page 1 of 2" in c.value for c in at.caption)
+    assert len(at.dataframe[0].value) == 50 and any("60 saved quotes match; page 1 of 2" in c.value for c in at.caption)
     at.number_input(key="reg_page").set_value(2).run()
     assert len(at.dataframe[0].value) == 10
     at.number_input(key="reg_page").set_value(1)
     at.selectbox(key="reg_provider").set_value("stepinto").run()
-    assert any("20 saved quote(s) match" in c.value for c in at.caption)
+    assert any("20 saved quotes match" in c.value for c in at.caption)
     at.text_input(key="reg_text").input("client 03").run()
     assert list(at.dataframe[0].value["Client"]) == ["client 03"]
     at.selectbox(key="reg_pick").set_value(4).run()

@@ -93,7 +93,7 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     expect(page_two.get_by_test_id("stDataFrame")).to_be_visible()
     page_two.get_by_label("Search client, reference or note").fill("cluster client")
     page_two.keyboard.press("Enter")
-    expect(page_two.get_by_text("1 saved quote(s) match")).to_be_visible()
+    expect(page_two.get_by_text("1 saved quote matches")).to_be_visible()
 
     cluster.stop_replica(balanced, first)  # the first person's replica goes away
     # their browser reconnects by itself, through the balancer, to the other replica: a new session there
@@ -103,6 +103,6 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     # the second person's session, on the replica still up, carries on
     page_two.get_by_label("Search client, reference or note").fill("nobody")
     page_two.keyboard.press("Enter")
-    expect(page_two.get_by_text("0 saved quote(s) match")).to_be_visible()
+    expect(page_two.get_by_text("0 saved quotes match")).to_be_visible()
     one.close()
     two.close()
