@@ -99,12 +99,14 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert not at.exception and edited_band(at) == [("$6,000.00", "$6,000.00")]
     text = " ".join(m.value for m in at.markdown)
     assert "**1 rule changed**" in text and "**0 sample client" not in text
-    (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the quote still says 75%: said
+    findings, had = [t.value for t in at.table if "Known as" in t.value]  # the edit's own, then the version before's
     assert "tier sb_web_discovery refunds 60%, but its clause section 3.1(b) says '75% Refund" in " ".join(findings["What"])
     kinds = [f.split(" ", 1)[1] for f in findings["Finding"]]  # errors first, then the warnings about this edit
-    assert kinds[:4] == ["error: quote-vs-amount", "warning: reading-unchanged (this edit)",
-                         "warning: quote-unchanged (this edit)", "warning: quote-unchanged (this edit)"], kinds[:5]
-    assert "(this edit)" not in " ".join(kinds[4:])  # were the last of some twenty
+    assert kinds == ["error: quote-vs-amount", "warning: reading-unchanged (this edit)",
+                     "warning: quote-unchanged (this edit)", "warning: quote-unchanged (this edit)",
+                     "warning: label-vs-amount"], kinds  # its label still says 75%: new too
+    assert len(had) > 10 and "(this edit)" not in " ".join(had["Finding"])  # were the last of some twenty, among them
+    assert any(x.label.endswith("findings the version before already had") for x in at.expander)  # closed
     assert at.button(key="lab_publish").disabled  # an error: it may be kept as a draft, not published
     (fix,) = [plain(i.value) for i in at.info if "go together" in i.value]  # and where it is mended, in the lab's words
     assert "\u201cVerbatim quote\u201d" in fix and "\u201cThe policy text of this version\u201d" in fix
@@ -132,6 +134,13 @@ def test_an_empty_cell_of_the_lab_reads_as_not_set_not_none():
     assert "An empty cell (\u2014) sets nothing" in " ".join(c.value for c in at.caption)
 
 
+def test_the_lab_charts_key_names_versions_not_providers():
+    at = edit_discovery(lab(), 60)
+    spec = spec_titled(at, "Current and edited version")
+    colour = next(layer["encoding"]["color"] for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    assert colour["title"] == "Version"  # its two lines are versions of one provider's policy ("Provider" before)
+
+
 def test_every_column_of_the_lab_is_headed_in_words():
     """The deductions table was headed 'field', its id."""
     at = lab()
@@ -152,7 +161,8 @@ def test_a_bad_edit_is_named_by_row_and_column_and_kept():
 def test_publishing_from_a_date_is_followed_from_that_day_only():
     at = edit_discovery_as_written(lab())
     assert not at.button(key="lab_publish").disabled and not at.error
-    (findings,) = [t.value for t in at.table if "Known as" in t.value]  # the warning against the version before
+    findings = next(t.value for t in at.table if "Known as" in t.value)  # the edit's own: the warning against the
+    # version before
     assert findings["Finding"][0] == "⚠️ warning: reading-unchanged (this edit)"  # said first
     start = date.today() - timedelta(days=30)  # a payment date is never in the future
     at.text_input(key="lab_number").input("2027-test").run()
@@ -449,7 +459,7 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     at = lab()
     at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    (findings,) = [t.value for t in at.table if "Known as" in t.value]
+    findings = next(t.value for t in at.table if "Known as" in t.value)
     assert any("(this edit)" in f for f in findings["Finding"]) and not at.button(key="lab_draft").disabled
     assert at.button(key="lab_publish").disabled  # no lint error, but a warning about this edit: asked first
     (asked,) = [c for c in at.checkbox if c.key.startswith("lab_despite_")]

@@ -159,10 +159,11 @@ def band_chart(
 
 @lru_cache(maxsize=16)
 def _compare_spec(shown: tuple[str, ...], names: tuple[str, ...], x_field: str = "completion_pct",
-                  x_title: str = "Project completion (%)", title: str = "Each provider's band") -> dict:
+                  x_title: str = "Project completion (%)", title: str = "Each provider's band",
+                  legend: str = "Provider") -> dict:
     base = alt.Chart(alt.Data(name="bands")).encode(
         x=alt.X(f"{x_field}:Q", title=x_title),
-        color=alt.Color("provider_name:N", title="Provider", scale=provider_colours(shown, names),
+        color=alt.Color("provider_name:N", title=legend, scale=provider_colours(shown, names),
                         legend=BOTTOM_LEGEND),
     )
     tip = _tooltip(x_field, x_title, (alt.Tooltip("provider_name:N", title="Provider"),))
@@ -203,7 +204,7 @@ def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: floa
     """Two versions of one policy, their bands overlaid (the lab's preview): `provider_name` holds the label."""
     offered = data[data.verdict != "not_offered"]
     shown = tuple(n for n in labels if n in set(offered.provider_name))
-    return _with(_compare_spec(shown, labels, x_field, x_title, "Current and edited version"),
+    return _with(_compare_spec(shown, labels, x_field, x_title, "Current and edited version", legend="Version"),
                  bands=_money_text(offered), now=pd.DataFrame({x_field: [current]}))
 
 
