@@ -44,7 +44,7 @@ class AuditEvent:
 
     def detail_in_words(self) -> str:
         """The detail as a person reads it: 'provider: socialbeat; version: 2026-12-06'. A part holding more (a
-        deleted quote whole) is counted, not spelt out: all of it is in the CSV."""
+        deleted quote whole) is counted, not spelt out: all of it is in the CSV, and so is a part with nothing in it."""
         def said(value: Any) -> str:
             if isinstance(value, Mapping):
                 return f"({len(value)} fields: in the CSV)"
@@ -52,7 +52,9 @@ class AuditEvent:
                 return f"({len(value)} items: in the CSV)"
             return str(value)
 
-        return "; ".join(f"{key.replace('_', ' ')}: {said(value)}" for key, value in sorted(self.detail.items()))
+        # a part with nothing in it is left out: "batch id: None; client ref: ; saved by: " read as a fault
+        return "; ".join(f"{key.replace('_', ' ')}: {said(value)}" for key, value in sorted(self.detail.items())
+                         if value is not None and value != "")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Roles, checked where the register writes and reads (store/, no Streamlit), against SQLite and a real PostgreSQL;
 the audit trail those checks and writes leave, and that it cannot be changed; withdrawing a policy version."""
 import itertools
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -140,6 +141,8 @@ def test_sales_delete_their_own_quotes_an_admin_any_and_the_trail_keeps_what_was
     assert events[0].detail["quote"]["refund_max"] == "1200.00"  # the whole quote that was deleted
     fields = len(events[0].detail["quote"])  # on the page: counted, as it is whole in the CSV
     assert f"quote: ({fields} fields: in the CSV)" in events[0].detail_in_words().split("; ")
+    blank = replace(events[0], detail={"batch_id": None, "client_ref": "", "saved_by": "", "provider": "stepinto"})
+    assert blank.detail_in_words() == "provider: stepinto"  # "batch id: None; client ref: ; ..." read as a fault
 
 
 def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
