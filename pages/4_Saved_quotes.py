@@ -113,8 +113,10 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             st.header(f"Quote #{saved.id}")
             batch_of = (f" Batch {batches.get(saved.batch_id, f'#{saved.batch_id}')}, row {saved.batch_row}."
                         if saved.batch_id is not None else "")
+            whose = ", ".join(filter(None, [saved.client_name and f"client {saved.client_name}",
+                                            saved.client_ref and f"reference {saved.client_ref}"])) or "no client named"
             st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or Actor.local_user().label}; "
-                         f"client {saved.client_name or '-'}, reference {saved.client_ref or '-'}.{batch_of}"))
+                         f"{whose}.{batch_of}"))  # "reference -." read as a fault
             if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
                 st.text(f"Note: {saved.note}")
             withdrawn = catalog().withdrawal(q.provider, q.policy_version)

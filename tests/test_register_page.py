@@ -47,6 +47,7 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
     captions = " ".join(c.value for c in at.caption)
     assert [t.value for t in at.text] == ["Note: called **Monday** [x](http://e.com)"]  # a note is text, never Markdown
     assert "Today's policy and date give the same answer." in captions
+    assert "; client Ana Díaz, reference ACME-42." in captions.replace("\\", "")
 
 
 def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_audit_trail(url):
@@ -57,7 +58,7 @@ def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_a
     at.button(key="save_quote").click().run()
     at.switch_page("pages/4_Saved_quotes.py").run()
     said = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "UTC by the local user; client -" in said and "unnamed" not in said
+    assert "UTC by the local user; no client named." in said and "unnamed" not in said and " -" not in said
     at.switch_page("pages/7_Audit_trail.py").run()
     saved = at.dataframe[0].value.query("Action == 'quote saved'")
     assert list(saved["Who"]) == ["the local user"]  # the same words
