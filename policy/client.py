@@ -14,7 +14,6 @@ from typing import Optional
 
 from .assumptions import if_work_started
 from .explain import (
-    FACT_WORDS,
     band_words,
     cite,
     deadline_sentence,
@@ -29,6 +28,7 @@ from .explain import (
     refund_with_share,
     review_sentence,
     unclear_sentence,
+    unknown_sentences,
     verdict_label,
     verdict_sentence,
     version_words,
@@ -240,9 +240,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
     deductions = tuple(f"{d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})."
                        for d in q.deductions)
     ranges = [unclear_sentence(a, q.currency, for_client=True) for a in q.ambiguities]
-    ranges += [f"Depends on {FACT_WORDS.get(u.fact, u.fact)}: " + "; ".join(
-        f"{o.value}: {format_range(Decimal(o.refund_min), Decimal(o.refund_max), q.currency)}" for o in u.outcomes)
-        for u in q.unknowns]
+    ranges += unknown_sentences(q, for_client=True)  # "no: $0.00 - $2,400.00; yes: $0.00" read as a riddle
     contact = [line for line in (
         f"Email: {policy.contact.email}" if policy.contact.email else "",
         f"Phone: {policy.contact.phone}" if policy.contact.phone else "",

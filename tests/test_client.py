@@ -171,3 +171,11 @@ def test_a_service_not_sold_reads_as_not_sold_not_as_nothing_refunded():
 def test_a_request_email_does_not_argue_for_nothing():
     body = request_email(_q(provider="itmedia", service="website", completion_pct=30, work_started=True)).body
     assert "I understand a refund of up to $3,500.00 may be due." in body and "$0.00 -" not in body
+
+
+def test_the_summary_says_the_refund_for_each_answer_of_a_fact_not_given_as_the_page_does():
+    """A walkthrough's PDF: "Depends on whether anything was delivered: no: $0.00 - $2,400.00; yes: $0.00"."""
+    q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=10,
+                                  days_since_payment=3), BASIS), BASIS)
+    assert ("- Not known: whether anything was delivered. The refund for each answer: no, $0.00 - $2,400.00; yes, "
+            "$0.00.") in summary_markdown(q, TODAY, ANA)
