@@ -90,10 +90,13 @@ def _findings_table(findings: list[Finding]) -> None:
 def _preview(current: PolicyFile, new: PolicyFile) -> None:
     """The edited bands over the current ones, then the sample clients whose quote changes."""
     services = [s for s in new.services if s in current.services] or list(new.services)
+    rules = rule_changes(current, new)
+    changed = band_changes(current, new)
+    _draw_where_it_changes(rules, changed, services)
     service = st.selectbox("Service to draw", services, format_func=lambda s: SERVICES[s], key="lab_service")
     left, right = st.columns(2)
-    completion = left.slider("Completion for the days chart (%)", 0, 100, 30, key="lab_pct")
-    day = right.slider("Day for the completion chart", 0, LAST_DAY, 3, key="lab_day")
+    completion = left.slider("Completion for the days chart (%)", 0, 100, key="lab_pct")
+    day = right.slider("Day for the completion chart", 0, LAST_DAY, key="lab_day")
     names = (f"Current ({current.version})", f"Edited ({new.version})")
     day_of_preview = basis().as_of  # each curve is quoted under the one version it draws
     scenario = Scenario(provider=new.id, service=service, amount_paid=REFERENCE_AMOUNT,
@@ -106,12 +109,10 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
                                                   names), width="stretch")
     st.vega_lite_chart(spec=charts.versions_chart(by_day, "days_since_payment", "Days since payment", day, names),
                        width="stretch")
-    rules = rule_changes(current, new)
     st.markdown(f"**{counted(len(rules), 'rule')} changed**")
     if rules:
         st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "What changed": r.what} for r in rules]),
                      hide_index=True, width="stretch")
-    changed = band_changes(current, new)
     seen, hidden = changed[changed.seen], changed[~changed.seen]
     who = counted(len(seen), "sample client changes its", "sample clients change their")
     st.markdown(f"**{who} quote** (every service, completion 0-100% by 5, "
@@ -126,6 +127,27 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
         st.markdown(f"**{len(hidden):,} more keep the band they are shown**: it changes only under one value of a "
                     "fact they do not give (a client who gives it sees the change), or only its verdict")
         st.dataframe(hidden[list(HIDDEN_COLUMNS)].rename(columns=HIDDEN_COLUMNS), hide_index=True, width="stretch")
+
+
+FIRST_DRAWN = {"lab_pct": 30, "lab_day": 3}  # where the charts are cut before any edit
+
+
+def _draw_where_it_changes(rules: list, changed: pd.DataFrame, services: list[str]) -> None:
+    """On each new edit, the charts are cut where it changes a quote (its first sample client's service, completion
+    and day): an edit of the first stage, drawn at 30%, showed no change in the days chart (a walkthrough). The
+    author's own choice stays until the edit changes again."""
+    ss = st.session_state
+    for key, value in FIRST_DRAWN.items():
+        ss.setdefault(key, value)
+    edit = tuple((r.rule, r.what) for r in rules)
+    if ss.get("lab_drawn_for") == edit:
+        return
+    ss["lab_drawn_for"] = edit
+    shown = changed[changed.seen] if changed.seen.any() else changed  # a change the band shows, where there is one
+    first = shown.iloc[0] if len(shown) else None
+    if first is None or first.service not in services:
+        return
+    ss["lab_service"], ss["lab_pct"], ss["lab_day"] = first.service, int(first.completion_pct), int(first.days_since_payment)
 
 
 # The changed clients' columns as an author reads them

@@ -141,6 +141,22 @@ def test_the_lab_charts_key_names_versions_not_providers():
     assert colour["title"] == "Version"  # its two lines are versions of one provider's policy ("Provider" before)
 
 
+def test_an_edit_is_drawn_where_it_changes_a_quote_and_the_authors_own_choice_stays():
+    """A walkthrough: an edit of the first stage, with the days chart cut at 30%, showed nothing changed there."""
+    at = lab()
+    assert (at.slider(key="lab_pct").value, at.slider(key="lab_day").value) == (30, 3)  # no edit: where they start
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    first = dataframe_with(at, "End that moved").iloc[0]  # the first sample client whose quote changes
+    assert at.selectbox(key="lab_service").value == "website"
+    assert (at.slider(key="lab_pct").value, at.slider(key="lab_day").value) == (
+        int(first["Completion (%)"]), int(first["Day"])) and int(first["Completion (%)"]) <= 25  # in the stage edited
+    at.slider(key="lab_pct").set_value(90).run()  # the author's own choice
+    assert at.slider(key="lab_pct").value == 90
+    at.text_input(key="lab_number").input("2027-own").run()  # not an edit of the terms: the choice stays
+    assert at.slider(key="lab_pct").value == 90
+
+
 def test_every_column_of_the_lab_is_headed_in_words():
     """The deductions table was headed 'field', its id."""
     at = lab()
