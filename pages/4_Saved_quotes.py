@@ -13,8 +13,8 @@ from policy.quoting import with_policy
 from policy.records import NAME_MAX
 from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
-from store import Actor, Filters, Forbidden
-from store.register import SORTS, register_csv
+from store import Filters, Forbidden
+from store.register import SORTS, register_csv, who_saved
 from ui import cache, page, show, state
 from ui.codec import from_scenario, request_today
 from ui.identity import actor
@@ -85,7 +85,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Service": [SERVICES.get(r.service, r.service) for r in rows],
             "Verdict": [label_of(r.verdict) for r in rows],
             "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
-            "Policy version": [r.policy_version for r in rows], "Saved by": [r.saved_by for r in rows],
+            "Policy version": [r.policy_version for r in rows], "Saved by": [who_saved(r.saved_by) for r in rows],
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
                            for r in rows],
         }), hide_index=True, width="stretch")
@@ -115,7 +115,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                         if saved.batch_id is not None else "")
             whose = ", ".join(filter(None, [saved.client_name and f"client {saved.client_name}",
                                             saved.client_ref and f"reference {saved.client_ref}"])) or "no client named"
-            st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by or Actor.local_user().label}; "
+            st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {who_saved(saved.saved_by)}; "
                          f"{whose}.{batch_of}"))  # "reference -." read as a fault
             if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
                 st.text(f"Note: {saved.note}")

@@ -53,6 +53,12 @@ class Filters:
     batch_id: Optional[int] = None
 
 
+def who_saved(saved_by: str) -> str:
+    """Who saved a quote, as every page and file says it: a save in local mode, with no name typed, is the local
+    user's (its page said "the local user", its list and CSV nothing)."""
+    return saved_by or Actor.local_user().label
+
+
 @dataclass(frozen=True)
 class SavedQuote:
     id: int
@@ -422,7 +428,8 @@ def register_csv(saved: Iterable[SavedQuote]) -> str:
     header: Optional[list[str]] = None
     rows: list[list[str]] = []
     for s in saved:
-        cells = {"saved_id": str(s.id), "saved_at": s.saved_at.isoformat(timespec="seconds"), "saved_by": s.saved_by,
+        cells = {"saved_id": str(s.id), "saved_at": s.saved_at.isoformat(timespec="seconds"),
+                 "saved_by": who_saved(s.saved_by),
                  "client_name": s.client_name, "client_ref": s.client_ref, "note": s.note,
                  "batch_id": "" if s.batch_id is None else str(s.batch_id),
                  "batch_row": "" if s.batch_row is None else str(s.batch_row),

@@ -301,7 +301,8 @@ def test_downloads_and_share_link_are_offered():
     labels = {b.label for b in at.run().get("download_button")}
     assert labels == {"Client summary (PDF)", "Client summary (Markdown)", "Refund request email", "Quote as JSON",
                       "Quote as CSV"}
-    assert {t.label for t in at.text_input} == {"Client name (optional)", "Your reference (optional)", "Saved by",
+    assert {t.label for t in at.text_input} == {"Client name (optional)", "Your reference (optional)",
+                                                "Saved by (optional)",  # blank: the local user (said in its help)
                                                 "Project name, for the email (optional)",
                                                 "Invoice number, for the email (optional)"}
     assert at.button(key="save_quote").label == "Save to the register"

@@ -1,5 +1,7 @@
 """The register in the app (AppTest): save from the calculator, find, open as saved, today beside it, restore,
 download, delete with confirmation. Each test has its own SQLite register."""
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -59,6 +61,10 @@ def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_a
     at.switch_page("pages/4_Saved_quotes.py").run()
     said = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "UTC by the local user; no client named." in said and "unnamed" not in said and " -" not in said
+    assert list(at.dataframe[0].value["Saved by"]) == ["the local user"]  # the list says it as the quote's page does
+    from store.register import register_csv
+    (row,) = csv.DictReader(io.StringIO(register_csv(QuoteStore.open(url).each(by=SAM))))
+    assert row["saved_by"] == "the local user"  # and its file (it was empty)
     at.switch_page("pages/7_Audit_trail.py").run()
     saved = at.dataframe[0].value.query("Action == 'quote saved'")
     assert list(saved["Who"]) == ["the local user"]  # the same words

@@ -177,13 +177,16 @@ def may(permission: Permission) -> bool:
     return access.mode != "closed" and access.actor.may(permission)
 
 
-def signed_by(key: str, label: str) -> Actor:
+def signed_by(key: str, label: str, optional: bool = False) -> Actor:
     """Who is acting, for a form that writes: the signed-in person (their name shown, not typed), or in local
-    mode the name typed into a box of the form (there is no identity to take it from)."""
+    mode the name typed into a box of the form (there is no identity to take it from). `optional`: a blank box is
+    the local user, and the box says so (a walkthrough took the only box not marked optional for a required one)."""
     who = actor()
     if not who.local:
         st.caption(f"{label}: {who.label}")
         return who
     from policy.records import NAME_MAX
 
-    return who.named(st.text_input(label, key=key, max_chars=NAME_MAX))
+    shown = f"{label} (optional)" if optional else label
+    blank = f"Blank: {Actor.local_user().label}." if optional else None
+    return who.named(st.text_input(shown, key=key, max_chars=NAME_MAX, help=blank))
