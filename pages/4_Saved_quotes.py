@@ -44,7 +44,8 @@ def _delete(quote_id: int) -> None:
 
 
 def _any(label: str, options: dict, key: str):
-    return st.selectbox(label, [None, *options], format_func=lambda o: "Any" if o is None else options[o], key=key)
+    return st.selectbox(label, [None, *options], format_func=lambda o: "Any" if o is None else options[o],
+                        key=state.kept(key))
 
 
 with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calculator (Save, download or share) "
@@ -64,11 +65,12 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
     batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches(by=me)}
     row2 = st.columns([3, 2, 2, 1])
-    text = row2[0].text_input("Search client, reference or note", key="reg_text", max_chars=NAME_MAX,
+    # the search and the filters outlive a visit to another page (Back from a restored quote lost the search)
+    text = row2[0].text_input("Search client, reference or note", key=state.kept("reg_text"), max_chars=NAME_MAX,
                               placeholder="Any case, with or without accents")
     with row2[1]:
         batch = _any("Batch", batches, "reg_batch")
-    sort = row2[2].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key="reg_sort")
+    sort = row2[2].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key=state.kept("reg_sort"))
     chosen_days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
     filters = Filters(provider=provider, service=service, verdict=verdict, text=text, batch_id=batch,
                       saved_from=chosen_days[0] if chosen_days else None,

@@ -222,3 +222,20 @@ def test_what_was_typed_for_the_client_stays_while_the_popover_is_closed(url):
     at.button(key="save_quote").click().run()
     (row,) = QuoteStore.open(url).each(by=SAM)
     assert (row.client_name, row.client_ref, row.note) == ("Ana Lopez", "R-7", "wants it by Friday")
+
+
+def test_the_search_and_filters_outlive_a_visit_to_another_page(url):
+    """A walkthrough: Back from a quote restored into the calculator came to Saved quotes with the quote open, but
+    its search ("ana lopez") gone."""
+    store = QuoteStore.open(url)
+    for name in ("Ana Lopez", "Bo Chen"):
+        store.save(quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
+                                             days_since_payment=3), BASIS), BASIS), client_name=name, by=SAM)
+    at = app("pages/4_Saved_quotes.py")
+    at.text_input(key="reg_text").input("ana lopez").run()
+    at.selectbox(key="reg_provider").set_value("stepinto").run()
+    assert list(at.dataframe[0].value["Client"]) == ["Ana Lopez"]
+    at.switch_page("app.py").run()
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    assert at.text_input(key="reg_text").value == "ana lopez" and at.selectbox(key="reg_provider").value == "stepinto"
+    assert list(at.dataframe[0].value["Client"]) == ["Ana Lopez"]
