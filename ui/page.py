@@ -79,6 +79,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
             register_fault(exc)
         finally:
             state.sync_url()
+            state.keep_widget_values()
     return part
 
 

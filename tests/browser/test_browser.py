@@ -120,6 +120,32 @@ def test_the_download_matches_the_quote(page, base_url):
     assert "Refund Request" in Path(email.value.path()).read_text(encoding="utf-8")
 
 
+def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slider_moves(page, base_url):
+    """A walkthrough: a name and a reference typed, the popover closed (its boxes are drawn only while it is open,
+    in the calculator's fragment), and both were empty on opening it again: the next save named no client."""
+    open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
+    popover = page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share")
+    popover.click()
+    name, ref = page.get_by_label("Client name (optional)"), page.get_by_label("Your reference (optional)")
+    name.fill("Ana Lopez")
+    name.press("Enter")
+    wait_ready(page)
+    ref.fill("REF-117")
+    ref.press("Enter")
+    wait_ready(page)
+    popover.click()  # closed
+    expect(name).to_have_count(0)
+    wait_ready(page)
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    expect(thumb).to_have_value("21")
+    wait_ready(page)
+    popover.click()
+    expect(name).to_have_value("Ana Lopez")
+    expect(ref).to_have_value("REF-117")
+
+
 def test_the_menu_opens_another_page_with_the_same_scenario(page, base_url):
     open_page(page, base_url, "?service=ppc&completion_pct=10")
     page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
