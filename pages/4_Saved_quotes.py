@@ -44,8 +44,10 @@ def _delete(quote_id: int) -> None:
 
 
 def _any(label: str, options: dict, key: str):
+    # "Any" as the placeholder too: a filter kept through another page comes back as no choice, which Streamlit
+    # shows as its placeholder ("Choose an option" before)
     return st.selectbox(label, [None, *options], format_func=lambda o: "Any" if o is None else options[o],
-                        key=state.kept(key))
+                        key=state.kept(key), placeholder="Any")
 
 
 with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calculator (Save, download or share) "

@@ -238,4 +238,6 @@ def test_the_search_and_filters_outlive_a_visit_to_another_page(url):
     at.switch_page("app.py").run()
     at.switch_page("pages/4_Saved_quotes.py").run()
     assert at.text_input(key="reg_text").value == "ana lopez" and at.selectbox(key="reg_provider").value == "stepinto"
+    service = at.selectbox(key="reg_service")  # a filter left at Any reads Any again, not "Choose an option"
+    assert (service.options[service.index] if service.index is not None else service.proto.placeholder) == "Any"
     assert list(at.dataframe[0].value["Client"]) == ["Ana Lopez"]
