@@ -141,6 +141,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.session_state["el_progress_known"] = not progress_unknown
         st.session_state["el_scroll"] = st.session_state.get("el_scroll_count", 0) + 1
         st.session_state["el_scroll_count"] = st.session_state["el_scroll"]
+    elif linked is not None:  # a link, Back or Forward to an address without an answer: none, as it opens anew
+        st.session_state.pop("el_answered", None)
 
     answered = st.session_state.get("el_answered")
     # progress not known now: its slider is no answer, so only the knowing is named as changed
