@@ -30,7 +30,7 @@ from policy.lab import (
     rows_of,
     term_rows,
 )
-from policy.lint import OF_THE_EDIT, Finding, in_reading_order, lint_against, lint_policy
+from policy.lint import OF_THE_EDIT, Finding, in_reading_order, lint_against
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -39,7 +39,7 @@ from policy.taxonomy import SERVICES
 from policy.versions import Basis, Catalog, Version
 from store import Actor, Forbidden, SaveError
 from store.policy_versions import REASON_MAX, LintRefused
-from ui import charts, page, state
+from ui import cache, charts, page, state
 from ui.identity import signed_by
 from ui.registry import basis, catalog, policy_store
 from ui.words import counted
@@ -360,7 +360,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     if new is not None:
         previous = found.on(when).get(new.id)  # the version in force on its date before it
         findings = lint_against(previous, new, text or None)
-        before = lint_policy(previous, found.text_of(previous)) if previous is not None else []
+        before = cache.version_findings(previous, found.text_of(previous)) if previous is not None else []
         _findings(findings, previous, before)
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version

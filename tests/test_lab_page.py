@@ -491,3 +491,17 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     at.run()
     assert not [c for c in at.checkbox if c.key.startswith("lab_despite_")] and not at.button(key="lab_publish").disabled
     assert any("No lint error, and no warning about this edit: it can be published." in c.value for c in at.caption)
+
+
+def test_a_versions_own_findings_are_cached_by_its_whole_content_not_its_number():
+    """The lab lists an edit's own findings apart from those the version before had; the latter are cached (0.13 s a
+    lint). A draft saved again keeps its number: the cache must not answer for the version as it was."""
+    from ui.cache import version_findings
+    sb = policies()["socialbeat"]
+    text = source_text(sb)
+    assert version_findings(sb, text) == version_findings(sb, text)
+    relabelled = edited(sb, Tables(tiers=[{**r, "label": "After 7 days: 60%"} if i == ROW else r
+                                          for i, r in enumerate(tier_rows(sb))]))
+    assert relabelled.version == sb.version  # the same number, other terms
+    codes = {f.code for f in version_findings(relabelled, text)}
+    assert "label-vs-amount" in codes and "label-vs-amount" not in {f.code for f in version_findings(sb, text)}

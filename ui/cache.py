@@ -1,6 +1,7 @@
 """Cached calls into the engine, keyed by the scenario's canonical JSON, so a rerun never recomputes."""
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,7 +13,9 @@ import streamlit as st
 from policy import Quote, Scenario, parse_scenario, quote
 from policy.assumptions import if_work_started
 from policy.curves import compare_completion, completion_curve, days_curve, grid
+from policy.lint import Finding, lint_policy
 from policy.quoting import with_policy
+from policy.schema import PolicyFile
 from policy.versions import Basis
 from ui.codec import DAYS_MAX
 from ui.registry import basis
@@ -90,3 +93,16 @@ def cached_assumption(scenario_json: str) -> Optional[str]:
 
 def cached_grid(scenario_json: str) -> pd.DataFrame:
     return _cached("grid", scenario_json)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _findings_of(content: str, _policy: PolicyFile, _text: str) -> list[Finding]:
+    return lint_policy(_policy, _text)
+
+
+def version_findings(policy: PolicyFile, text: str) -> list[Finding]:
+    """The linter's findings of a version as it is (the lab lists an edit's own apart from those the version before
+    already had): a lint takes 0.13 s, on every rerun of the lab. Keyed by the version's whole content and text
+    (0.5 ms to hash), never by its number alone: a draft saved again keeps its number."""
+    content = hashlib.sha256(f"{policy.model_dump_json()}\0{text}".encode()).hexdigest()
+    return _findings_of(content, policy, text)
