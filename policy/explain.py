@@ -335,7 +335,8 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
     sections = [
         Section("Stage", stage),
         Section("The clauses that decide it", clauses=tuple(c for c in q.clauses if c.decides)),
-        Section("Context", clauses=tuple(c for c in q.clauses if not c.decides)),
+        # "Context" read as an author's word to a client (a walkthrough): the clauses around those that decide it
+        Section("Around it in the policy" if for_client else "Context", clauses=tuple(c for c in q.clauses if not c.decides)),
         Section("Why this is a range", ranges),
         Section("Deductions", tuple(f"{d.label}: {money(d.amount)} ({cite(d.clause.section)})." for d in q.deductions)),
         Section("Dates", tuple(d for d in dates if d)),

@@ -188,3 +188,11 @@ def test_a_contested_case_says_what_is_unclear_in_its_verdict_a_client_in_plain_
         "provider how they read it.")
     assert verdict_sentence(q).startswith(
         "The policy's text does not settle this case ('No Refund: Once development exceeds 50% completion' inside")
+
+
+def test_a_client_reads_the_clauses_around_those_that_decide_it_under_a_plain_heading():
+    q = quote(parse_scenario({**BASE, "provider": "socialbeat", "service": "website", "amount_paid": "5000",
+                              "completion_pct": 60, "days_since_payment": 3}, BASIS), BASIS)
+    titles = [s.title for s in explanation_sections(q, for_client=True)]
+    assert "Around it in the policy" in titles and "Context" not in titles
+    assert "Context" in [s.title for s in explanation_sections(q)]  # an author's and a rep's word
