@@ -40,8 +40,9 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
         yield values
     except SQLAlchemyError as exc:
         register_fault(exc)
-    except RerunException:  # st.switch_page, st.rerun: the next run writes the URL, so Back skips no step
-        rerun = True
+    except RerunException:  # st.switch_page, st.rerun, a new request: the next run writes the URL, so Back skips
+        rerun = True  # no step
+        state.note_inputs()
         raise
     finally:
         if not rerun:

@@ -188,7 +188,15 @@ def sync_url() -> None:
         if st.query_params.to_dict() != wanted:
             st.query_params.from_dict(wanted)
         ss[SYNCED] = wanted
-    ss[INPUTS_LEFT] = {key: ss[key] for key in ss.get(INPUTS, ()) if key in ss}  # last: _query() reads values()
+    note_inputs()  # last: _query() reads values()
+
+
+def note_inputs() -> None:
+    """The inputs as this run leaves them (see _inputs_moved): at the end of every run, and of one a new request
+    interrupts, which writes no URL (the next run does). Unnoted, Forward right after Back, interrupting Back's run,
+    found the slider Back had set, took it for a key press, and stayed."""
+    ss = st.session_state
+    ss[INPUTS_LEFT] = {key: ss[key] for key in ss.get(INPUTS, ()) if key in ss}
 
 
 def share_link() -> str:

@@ -134,3 +134,22 @@ def test_back_on_am_i_eligible_returns_to_the_form_and_the_answer_as_they_were_c
     expect(heading).to_be_visible()
     expect(page.get_by_text(re.compile(r"61% of the work done"))).to_have_count(0)
     expect(page.get_by_text("Session State API")).to_have_count(0)  # Streamlit's word on a widget set twice
+
+
+def test_forward_at_once_after_back_steps_forward(page, base_url):
+    """A CI run: Forward pressed while Back's run was still going interrupted it before it noted the slider it had
+    set, took that slider for a key press, and stayed where Back had gone."""
+    page.goto(f"{base_url}/?completion_pct=40&days_since_payment=10")
+    settled(page)
+    thumb = slider(page, "Project completion (%)")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"completion_pct=41"))
+    settled(page)
+    for _ in range(3):
+        page.go_back()
+        expect(thumb).to_have_value("40")  # Back's run has drawn the slider; it may not have ended
+        page.go_forward()
+        expect(page).to_have_url(re.compile(r"completion_pct=41"))
+        expect(thumb).to_have_value("41")
+        settled(page)
