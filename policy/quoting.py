@@ -39,7 +39,7 @@ from .models import (
     UnknownFact,
 )
 from .money import percent_of, to_cents
-from .schema import Clause, PolicyFile, Service, clause_key
+from .schema import ClauseKey, PolicyFile, Service, clause_key
 from .taxonomy import EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 from .versions import Basis, Catalog
 
@@ -201,51 +201,44 @@ def _placement(ev: Evaluation) -> StagePlacement:
     )
 
 
-def _deciding(tier_clauses: tuple[Clause, ...], own: str, wide: bool) -> list[Clause]:
-    """The clauses of a tier that decide one end of its band (own: 'min' or 'max'): its rules, and the
-    clauses of that end (a max clause only where the band is wider than a point: it is what lifts the max)."""
-    found = [c for c in tier_clauses if c.role == "rule" or (c.role == own and (own == "min" or wide))]
-    return found or [c for c in tier_clauses if c.role != "context"]
-
-
 def _citations(policy: PolicyFile, ev: Evaluation, next_charge: bool) -> tuple[ClauseRef, ...]:
     """The clauses of a quote: those that decided its amounts first (decisions.md section 4), then the
     context. A clause cited twice is listed once, with all it decides."""
-    ends: dict[tuple[Any, ...], tuple[Clause, list[Decides]]] = {}  # in citing order, by clause_key
-    context: list[Clause] = []
+    ends: dict[ClauseKey, list[Decides]] = {}  # in citing order
 
-    def decide(clauses: Iterable[Clause], end: Decides) -> None:
-        for c in clauses:
-            found = ends.setdefault(clause_key(c), (c, []))[1]
+    def decide(keys: Iterable[ClauseKey], end: Decides) -> None:
+        for key in keys:
+            found = ends.setdefault(key, [])
             if end not in found:
                 found.append(end)
 
+    context: list[ClauseKey] = []
     if ev.window_closed:
         if policy.window:
-            decide(policy.window.clauses, "refund_min")
-            decide(policy.window.clauses, "refund_max")
+            decide(map(clause_key, policy.window.clauses), "refund_min")
+            decide(map(clause_key, policy.window.clauses), "refund_max")
     elif ev.outcomes:
         low_ground = max(ev.grounds, key=lambda g: g.low, default=None)
         high_ground = max(ev.grounds, key=lambda g: g.high, default=None)
         if low_ground is not None and low_ground.low > ev.tiers_low:
-            decide(low_ground.rule.clauses, "refund_min")
+            decide(map(clause_key, low_ground.rule.clauses), "refund_min")
         else:
             by = next(o for o in ev.outcomes if o.low == ev.tiers_low)
-            decide(_deciding(by.tier.clauses, "min", by.high > by.low), "refund_min")
+            decide(by.tier.cites.deciding("min", by.high > by.low), "refund_min")
         if high_ground is not None and high_ground.high > ev.tiers_high:
-            decide(high_ground.rule.clauses, "refund_max")
+            decide(map(clause_key, high_ground.rule.clauses), "refund_max")
         else:
             by = next(o for o in ev.outcomes if o.high == ev.tiers_high)
-            decide(_deciding(by.tier.clauses, "max", by.high > by.low), "refund_max")
+            decide(by.tier.cites.deciding("max", by.high > by.low), "refund_max")
         for o in ev.outcomes:  # the other cases the band covers, and every heading and preamble, as context
-            context += [c for c in o.tier.clauses if c.role in ("rule", "context")]
+            context += o.tier.cites.context
         for g in ev.grounds:
-            context += g.rule.clauses
+            context += map(clause_key, g.rule.clauses)
     if next_charge and policy.next_charge_notice:
-        decide(policy.next_charge_notice.clauses, "next_charge_avoided")
+        decide(map(clause_key, policy.next_charge_notice.clauses), "next_charge_avoided")
     refs = policy.clause_refs
-    cited = [refs[key, tuple(found)] for key, (_, found) in ends.items()]
-    cited += [refs[key, ()] for key in dict.fromkeys(map(clause_key, context)) if key not in ends]
+    cited = [refs[key, tuple(found)] for key, found in ends.items()]
+    cited += [refs[key, ()] for key in dict.fromkeys(context) if key not in ends]
     return tuple(cited)
 
 
