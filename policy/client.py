@@ -27,6 +27,7 @@ from .explain import (
     refund_text,
     refund_with_share,
     review_sentence,
+    stage_reading,
     unclear_sentence,
     unknown_sentences,
     verdict_label,
@@ -230,7 +231,8 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
             answer.append(unsettled.other_deadline)
     else:
         facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
-                     + (f" Stage: {q.stage.label}." if q.stage.id else ""))
+                     + (f" Stage: {q.stage.label}." if q.stage.id else "")
+                     + (f" {reading}" if (reading := stage_reading(q)) else ""))
         answer = [plain_answer(q)]
         if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
             answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q, for_client=True)]

@@ -305,6 +305,14 @@ def unknown_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
         for u in q.unknowns)
 
 
+def stage_reading(q: Quote) -> Optional[str]:
+    """How the quote's stage reads the policy's own band, where a reading narrows it (schema.Stage.reading); None
+    for a quote read back without its policy."""
+    service = q.policy.services.get(q.service) if q.policy is not None and q.stage.id else None
+    stage = next((s for s in service.stages if s.id == q.stage.id), None) if service is not None else None
+    return stage.reading if stage is not None else None
+
+
 def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
     summary, the page and the client's Markdown file. Empty sections are left out. for_client: a client reads it
@@ -313,12 +321,14 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         return format_usd(Decimal(amount), q.currency)
 
     stage: tuple[str, ...] = ()
+    reading = stage_reading(q)
     if q.stage.placed_by != "none" and for_client:  # a client never chose a stage, and may not have said how far along
-        stage = (f"The stage of the work these words are for: {q.stage.label}.",)
+        stage = (f"The stage of the work these words are for: {q.stage.label}.", *((reading,) if reading else ()))
     elif q.stage.placed_by != "none":
         how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
         # a dash: a stage's own name may hold a bracket ('(before work begins)') and a colon ('Design (26-50%): ...')
-        stage = (f"{q.stage.label} \u2014 {how}.", *((q.stage_note,) if q.stage_note else ()))
+        stage = (f"{q.stage.label} \u2014 {how}.", *((reading,) if reading else ()),
+                 *((q.stage_note,) if q.stage_note else ()))
     ranges = (
         *(unclear_sentence(a, q.currency, for_client) for a in q.ambiguities),
         *unknown_sentences(q, for_client),

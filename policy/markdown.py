@@ -14,7 +14,7 @@ from string import punctuation
 
 from .explain import Section, cite
 
-FILE_SPECIALS = "\\`*_<>#|"  # brackets form a link only with a (url) after them: left as written
+FILE_SPECIALS = "\\`*_<>#|"  # brackets form a link only with a (url) after them: that bracket is escaped
 
 
 # Streamlit links a URL or an address in the rendered text even when every mark of it is escaped; inside a code
@@ -54,7 +54,8 @@ def code_span(text: str) -> str:
 
 def md_file_escape(text: str) -> str:
     """Text from a user or a policy file, literal in a Markdown file a person may also read as plain text."""
-    return "".join("\\" + ch if ch in FILE_SPECIALS else ch for ch in text)
+    escaped = "".join("\\" + ch if ch in FILE_SPECIALS else ch for ch in text)
+    return escaped.replace("](", "]\\(")  # "[Your Project Name]" stays as written; "[x](http://y)" is no link
 
 
 def sections_markdown(sections: list[Section], heading: str = "##", escape: Callable[[str], str] = md_escape) -> str:

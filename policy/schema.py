@@ -201,6 +201,9 @@ class Stage(Strict):
     completion_to: Optional[Decimal] = Field(default=None, ge=0, le=100)  # inclusive
     work_started: Optional[bool] = None
     explicit_only: bool = False  # an event the user must assert; completion never places it
+    # Where its band is narrower than the policy's own (a reading splits a phase), how and why, in a client's words:
+    # a client reads "Development (51-63%)" beside the policy's "Development Phase (51-75% Complete)".
+    reading: Optional[str] = None
     tiers: tuple[Tier, ...] = Field(min_length=1, max_length=LIST_MAX)
 
     def model_post_init(self, context: Any) -> None:

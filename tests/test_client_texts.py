@@ -524,3 +524,48 @@ def test_a_tiers_question_and_its_readings_plain_words_go_together():
                        {"readings": [{**reading, "plain": "if so"}, {**reading, "plain": "if not"}]}):
         with pytest.raises(ValidationError, match="question and each reading's plain go together"):
             TierAmbiguity.model_validate({"id": "A-1", **half_given})
+
+
+# A stage narrower than the policy's phase: a client read "Development (51-63%)" beside the policy's
+# "Development Phase (51-75% Complete)" and nothing said why.
+
+PHASE = "The policy's development phase runs from 51% to 75% complete."
+
+
+@pytest.mark.parametrize("pct, why", [(55, "read as holding while development itself is at most half done: up to 63%"),
+                                      (63, "up to 63% of the whole project"),
+                                      (64, "From 64% of the whole project, development itself is more than half done"),
+                                      (75, "From 64% of the whole project")])
+@pytest.mark.parametrize("surface", ["summary", "pdf", "eligibility"])
+def test_a_stage_narrower_than_the_policys_phase_says_how_it_reads_that_phase(pct, why, surface):
+    text = SURFACES[surface](q_of(provider="socialbeat", service="website", completion_pct=pct, work_started=True))
+    assert PHASE in text and why in text
+
+
+@pytest.mark.parametrize("pct", [30, 50, 51.5, 76])  # the policy's own bands (51.5: between whole percents)
+def test_a_stage_with_the_policys_own_band_says_nothing_of_a_reading(pct):
+    q = q_of(provider="socialbeat", service="website", completion_pct=pct, work_started=True)
+    text = "\n".join(SURFACES[s](q) for s in ("summary", "eligibility"))
+    assert (PHASE in text) == (51 <= pct < 76)  # 51.5 is in the development phase
+
+
+def test_the_staff_explanation_gives_the_reading_beside_the_stage_and_a_read_back_quote_without_its_policy_none():
+    q = q_of(provider="socialbeat", service="website", completion_pct=60, work_started=True)
+    stage = next(s for s in explanation_sections(q) if s.title == "Stage")
+    assert stage.items[1].startswith(PHASE)
+    assert not any(PHASE in item for s in explanation_sections(replace(q, policy=None)) for item in s.items)
+
+
+def test_a_stages_reading_from_an_uploaded_policy_is_shown_as_text():
+    from policy.loader import parse_policy, policy_toml
+
+    policy = policies()["socialbeat"]
+    text = policy_toml(policy).replace(f'reading = "{PHASE}', 'reading = "**Bold** <b>x</b> [link](http://x) ' + PHASE, 1)
+    from policy.versions import Basis
+
+    basis = Basis.of([parse_policy(text)], BASIS.as_of)
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=55,
+                                  days_since_payment=3, work_started=True), basis), basis)
+    summary = summary_markdown(q, TODAY)
+    assert "**Bold**" not in summary and "](http://x)" not in summary and "\\*\\*Bold\\*\\*" in summary
+    assert "[link]\\(http://x)" in summary  # read as plain text, as written
