@@ -316,7 +316,9 @@ def stage_reading(q: Quote) -> Optional[str]:
 def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
     summary, the page and the client's Markdown file. Empty sections are left out. for_client: a client reads it
-    (the eligibility page): no ambiguity ids, and no note on how the calculator places stages."""
+    (the eligibility page): no ambiguity ids, no note on how the calculator places stages, and none of what the
+    client's next steps above it already say (the review, the processing time, how a refund is paid, the
+    remedies: each was on the page three times)."""
     def money(amount: str) -> str:
         return format_usd(Decimal(amount), q.currency)
 
@@ -337,7 +339,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
     dates = (
         lapsed_sentence(q) if with_deadline else None,
         deadline_sentence(q, q.next_deadline) if q.next_deadline and with_deadline else None,
-        processing_sentence(q),
+        None if for_client else processing_sentence(q),  # a client's next steps say it
         None if q.next_charge_avoided is None or not with_deadline else (  # the page's headline says it
             "Your notice is early enough: the next monthly charge is avoided." if q.next_charge_avoided
             else "Your notice is too late: the next monthly charge still applies."),
@@ -350,10 +352,13 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         Section("Why this is a range", ranges),
         Section("Deductions", tuple(f"{d.label}: {money(d.amount)} ({cite(d.clause.section)})." for d in q.deductions)),
         Section("Dates", tuple(d for d in dates if d)),
-        Section("Once you ask", tuple(s for s in (review_sentence(q, policy), *refund_terms_sentences(q, policy)) if s),
+        # a client reads these sentences as next steps (client.next_steps) just above: here the policy's words only
+        Section("Once you ask", () if for_client else tuple(
+            s for s in (review_sentence(q, policy), *refund_terms_sentences(q, policy)) if s),
                 clauses=handling_clauses(q, policy)) if policy is not None else Section("Once you ask"),
-        Section("Also available", tuple(q.remedies)),
-        Section("Notes", tuple(q.notes)),
+        Section("Also available", () if for_client else tuple(q.remedies)),
+        # a service the provider does not offer: its first note is a client's first step (client.next_steps)
+        Section("Notes", q.notes[1:] if for_client and q.verdict == Verdict.not_offered else tuple(q.notes)),
     ]
     return [s for s in sections if s.items or s.clauses]
 

@@ -569,3 +569,35 @@ def test_a_stages_reading_from_an_uploaded_policy_is_shown_as_text():
     summary = summary_markdown(q, TODAY)
     assert "**Bold**" not in summary and "](http://x)" not in summary and "\\*\\*Bold\\*\\*" in summary
     assert "[link]\\(http://x)" in summary  # read as plain text, as written
+
+
+# The review, the processing time, how a refund is paid and the remedies were each on the eligibility page three
+# times: a next step, a sentence under "Once you ask" or "Dates", and the clause. Now the step and the clause.
+
+def _core(step: str) -> str:
+    """A step without the lead a remedy's step adds ('Also in the policy, on quality concerns: ...')."""
+    return step.partition(": ")[2] if step.startswith("Also in the policy") else step
+
+
+@given(scenarios())
+def test_a_clients_explanation_repeats_none_of_the_next_steps(scenario):
+    q = quote(parse_scenario(scenario, BASIS), BASIS)
+    explained = sections_markdown(explanation_sections(q, with_deadline=False, for_client=True), escape=str)
+    assert not [s for s in next_steps(q, q.policy) if _core(s).rstrip(".") in explained]
+
+
+def test_on_the_eligibility_page_each_step_is_said_once_beside_its_clause():
+    from pages import opened
+
+    at = opened("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="5000",
+                completion_pct=20, days_since_payment=5, work_started=True)
+    at.button(key="el_check").click().run()
+    at.session_state["why_open"] = True
+    at.run()
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    for said in (REVIEW, "the refund is processed within 5-20 business days", "The refund is paid through the original",
+                 "a client abroad may wait longer", "revisions first, with documented concerns"):
+        assert text.count(said) == 1, said
+    for clause in ("Review Period: We will acknowledge receipt within 48 hours",
+                   "International clients may be subject to additional processing time"):
+        assert text.count(clause) == 1, clause  # the policy's own words stay, under "Once you ask"
