@@ -190,3 +190,32 @@ def test_a_changed_copy_of_a_policy_is_evaluated_by_its_own_rules():
                             days_since_payment=10), BASIS)
     assert quote(s, registry).refund_max == "900.00"
     assert quote(s, BASIS).refund_max == "0.00"
+
+
+def _bare_expressions(source: str) -> list[str]:
+    """The statements Streamlit's "magic" would draw: a bare value on its own line (not a call, not a docstring)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            for i, stmt in enumerate(block if isinstance(block, list) else ()):
+                if not isinstance(stmt, ast.Expr) or isinstance(stmt.value, (ast.Call, ast.Yield, ast.YieldFrom, ast.Await)):
+                    continue
+                docstring = i == 0 and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str) \
+                    and isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))
+                if not docstring:
+                    found.append(f"line {stmt.lineno}: {ast.unparse(stmt)[:60]}")
+    return found
+
+
+def test_magic_is_off_and_no_page_relies_on_it():
+    """.streamlit/config.toml turns Streamlit's magic off (AppTest compiled every page with its rewrite on every
+    run): a bare value on its own line in a page would now draw nothing, so none may be there."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["magicEnabled"] is False
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), ROOT / "bench" / "reference_app.py"]
+    assert {s.name: _bare_expressions(s.read_text()) for s in scripts} == {s.name: [] for s in scripts}
+    assert _bare_expressions('"""doc"""\nimport streamlit as st\nx = 1\nx\nif x:\n    "said"\nst.write(x)\n') == [
+        "line 4: x", "line 6: 'said'"]  # the check finds them
