@@ -30,7 +30,7 @@ from policy.lab import (
     rows_of,
     term_rows,
 )
-from policy.lint import OF_THE_EDIT, Finding, in_reading_order, lint_against
+from policy.lint import OF_THE_EDIT, Finding, in_reading_order
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -359,7 +359,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                  + "\n".join(f"- {e(str(p))}" for p in exc.problems))
     if new is not None:
         previous = found.on(when).get(new.id)  # the version in force on its date before it
-        findings = lint_against(previous, new, text or None)
+        findings = cache.findings(previous, new, text or None)
         before = cache.version_findings(previous, found.text_of(previous)) if previous is not None else []
         _findings(findings, previous, before)
         st.header("What it changes")

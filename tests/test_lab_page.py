@@ -493,6 +493,21 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     assert any("No lint error, and no warning about this edit: it can be published." in c.value for c in at.caption)
 
 
+def test_an_edits_findings_are_cached_by_the_edit_the_version_before_it_and_the_text():
+    """The lab lints the edit on every rerun (0.13-0.25 s: a key press in the lab waited for it); the cache answers
+    only for the same edit against the same version before it, with the same text."""
+    from ui.cache import findings
+    sb = policies()["socialbeat"]
+    text = source_text(sb)
+    edit = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60, "label": "Discovery: 60%"} if i == ROW else r
+                                    for i, r in enumerate(tier_rows(sb))]))
+    against = {f.code for f in findings(sb, edit, text)}
+    assert "reading-unchanged" in against and findings(sb, edit, text) == findings(sb, edit, text)
+    assert "reading-unchanged" not in {f.code for f in findings(None, edit, text)}  # nothing before it to compare
+    quoted = {f.code for f in findings(sb, edit, None)}
+    assert {f.code for f in findings(sb, edit, text.replace(SAID, "something else"))} - quoted  # the text is read
+
+
 def test_a_versions_own_findings_are_cached_by_its_whole_content_not_its_number():
     """The lab lists an edit's own findings apart from those the version before had; the latter are cached (0.13 s a
     lint). A draft saved again keeps its number: the cache must not answer for the version as it was."""
