@@ -415,6 +415,12 @@ def plain_answer(q: Quote) -> str:
             return f"Yes, in part. You can expect {amount}."
         case Verdict.depends:
             return f"Possibly. Depending on {deciding_facts(q)}, up to {max_text(q)}."
+        case Verdict.discretionary if not left_to_provider(q):  # as the verdict's sentence reads it
+            # the policy's wording, not the provider's choice: a client read "The provider may refund up to $2,000.00,
+            # but it does not have to" over a sentence saying the policy does not make clear what it means
+            low = Decimal(q.refund_min)
+            return (f"Maybe. The policy's words do not settle this case: up to {max_text(q)}, or "
+                    f"{format_usd(low, q.currency) if low > 0 else 'nothing'}.")
         case Verdict.discretionary if Decimal(q.refund_min) > 0:
             return (f"Yes, in part: at least {format_usd(Decimal(q.refund_min), q.currency)}, and up to "
                     f"{max_text(q)} if the provider agrees.")

@@ -601,3 +601,26 @@ def test_on_the_eligibility_page_each_step_is_said_once_beside_its_clause():
     for clause in ("Review Period: We will acknowledge receipt within 48 hours",
                    "International clients may be subject to additional processing time"):
         assert text.count(clause) == 1, clause  # the policy's own words stay, under "Once you ask"
+
+
+# A band the policy's wording leaves open is not the provider's choice: the headline said "The provider may refund up
+# to $2,000.00, but it does not have to" over a sentence saying the policy does not make clear what it means.
+
+@pytest.mark.parametrize("surface", ["summary", "pdf", "eligibility", "email"])
+def test_a_band_the_wording_leaves_open_is_not_said_to_be_the_providers_choice(surface):
+    text = SURFACES[surface](q_of(provider="socialbeat", service="website", amount_paid="8000", completion_pct=55,
+                                  work_started=True))
+    if surface != "email":  # the email asks; it does not give the headline
+        assert "Maybe. The policy's words do not settle this case: up to $2,000.00, or nothing." in text
+    assert "The provider may refund" not in text and "if the provider agrees" not in text
+
+
+@given(scenarios())
+def test_a_headline_says_the_provider_chooses_exactly_where_the_verdicts_sentence_does(data):
+    q = quote(parse_scenario(data, BASIS), BASIS)
+    if q.verdict != Verdict.discretionary:
+        return
+    head, sentence = plain_answer(q), verdict_sentence(q, for_client=True)
+    says_provider_chooses = "The provider may refund" in head or "if the provider agrees" in head
+    assert says_provider_chooses == ("The policy lets the provider decide" in sentence), (head, sentence)
+    assert says_provider_chooses != head.startswith("Maybe. The policy's words do not settle this case")

@@ -117,7 +117,7 @@ def test_back_on_am_i_eligible_returns_to_the_form_and_the_answer_as_they_were_c
     progress = slider(page, "Roughly how far along is the work?")
     expect(progress).to_have_value("60")
     page.get_by_role("button", name="Check my eligibility").click()
-    heading = page.get_by_role("heading", name=re.compile(r"^Maybe\. The provider may refund up to \$1,250\.00"))
+    heading = page.get_by_role("heading", name=re.compile(r"^Maybe\. The policy's words do not settle this case: up to \$1,250\.00"))
     expect(heading).to_be_visible()
     expect(page).to_have_url(re.compile(r"answer=shown"))
     settled(page)
