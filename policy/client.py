@@ -208,6 +208,7 @@ class Unsettled:
     sentence: str  # the answer in words (eligibility.unknown_progress_sentence)
     unknown: str  # what the client did not say: 'how far along the work is'
     other_deadline: Optional[str] = None  # the next deadline of the case that refunds the least, where it is another
+    by_stage: tuple[str, ...] = ()  # with the progress not said: each stage the work may be in, and its refund
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client(),
@@ -231,6 +232,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
     if unsettled is not None:
         facts.append(f"Work: not said ({unsettled.unknown}): this estimate covers every case.")
         answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
+                  *(f"{line}." for line in unsettled.by_stage),
                   f"The steps below are for the case that refunds the most ({case_words(q)})."]
         if unsettled.other_deadline:
             answer.append(unsettled.other_deadline)

@@ -108,6 +108,7 @@ class Band:
     least: Quote
     most: Quote
     cases: int
+    by_stage: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (the stage in words, its least, its most), in order
 
     def text(self, currency: str = "USD") -> str:
         return format_range(self.low, self.high, currency)
@@ -123,7 +124,19 @@ def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[
     # starts, not a discretionary one up to as much once it has started); of the same least, the less generous one
     least = min(quotes, key=lambda q: (Decimal(q.refund_min), Decimal(q.refund_max)))
     most = max(quotes, key=lambda q: (Decimal(q.refund_max), Decimal(q.refund_min)))
-    return Band(Decimal(least.refund_min), Decimal(most.refund_max), least, most, len(quotes))
+    return Band(Decimal(least.refund_min), Decimal(most.refund_max), least, most, len(quotes), by_stage(quotes))
+
+
+def by_stage(quotes: list[Quote]) -> tuple[tuple[str, Decimal, Decimal], ...]:
+    """The refund in each stage the cases pass through, in their order (a client who did not say how far along the
+    work is read one range, "$0.00 - $6,000.00", and not what each stage of the work would give)."""
+    found: dict[str, tuple[Decimal, Decimal]] = {}
+    for q in sorted(quotes, key=lambda q: q.scenario.work_started is not False):  # not started first, as the work goes
+        words = q.stage.label if q.stage.placed_by != "none" else work_done(q.scenario.completion_pct, False)
+        low, high = Decimal(q.refund_min), Decimal(q.refund_max)
+        was = found.get(words)
+        found[words] = (low, high) if was is None else (min(was[0], low), max(was[1], high))
+    return tuple((words, low, high) for words, (low, high) in found.items())
 
 
 def not_said(progress_known: bool, monthly: bool) -> str:
@@ -135,8 +148,11 @@ def not_said(progress_known: bool, monthly: bool) -> str:
 
 def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
     """The band as the client's documents state it (client.Unsettled)."""
+    currency = b.least.currency
+    stages = tuple(f"{words}: {format_range(low, high, currency)}" for words, low, high in b.by_stage) \
+        if not progress_known and len(b.by_stage) > 1 else ()  # a work status alone: its sentence names both cases
     return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
-                     other_case_deadline(b.least, b.most))
+                     other_case_deadline(b.least, b.most), stages)
 
 
 def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> str:

@@ -1,5 +1,6 @@
 """The client's answers -> a scenario, and the compare table's rows: rules tested without Streamlit."""
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -210,3 +211,50 @@ def test_the_summary_names_the_stage_the_client_chose():
     assert "stage" not in summary(fields, policies())
     assert summary({**fields, "stage": "design_revisions"}, policies()).endswith(
         "30% of the work done, at the stage Design (26-50%): revisions begun")
+
+
+def test_an_unknown_progress_gives_each_stage_its_refund_in_the_works_order():
+    """A walkthrough: "I don't know how far along the work is" gave one range ($0.00 - $6,000.00) and steps for
+    the case that refunds the most, and never what each stage of the work would give."""
+    from pypdf import PdfReader
+
+    from policy.client import summary_markdown, summary_pdf
+    from policy.eligibility import band, cases, for_documents
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", amount_paid="8000", progress=None,
+                                        started=None, paid_on=date(2026, 11, 25)), TODAY, policies())
+    b = band(fields, False, _quote_of)
+    assert b is not None
+    rows = [(words.split(" (")[0], f"{low:.2f}", f"{high:.2f}") for words, low, high in b.by_stage]
+    assert [r[0] for r in rows] == ["Pre-project phase", "Discovery & planning", "Design", "Development", "Development",
+                                    "Launch"]  # not started first, then as the work goes
+    assert rows[1][1:] == ("6000.00", "6000.00") and rows[-1][1:] == ("0.00", "0.00")
+    every = {(Decimal(q.refund_min), Decimal(q.refund_max)) for q in (_quote_of(c) for c in cases(fields, False))}
+    assert min(low for _, low, _ in b.by_stage) == min(lo for lo, _ in every) == b.low  # the rows cover every case
+    assert max(high for _, _, high in b.by_stage) == max(hi for _, hi in every) == b.high
+    unsettled = for_documents(b, False, monthly=False)
+    assert "Discovery & planning (0-25% complete): $6,000.00" in unsettled.by_stage
+    md = summary_markdown(b.most, TODAY, unsettled=unsettled)
+    assert "- Discovery & planning (0-25% complete): $6,000.00." in md and "- Launch (76-100%): $0.00." in md
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
+    assert "Discovery & planning (0-25% complete): $6,000.00" in pdf.replace("\n", " ")
+
+
+def test_a_work_status_alone_not_said_lists_no_stages():
+    from policy.eligibility import band, for_documents
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", started=None,
+                                        paid_on=date(2026, 11, 25)), TODAY, policies())
+    b = band(fields, True, _quote_of)
+    assert b is not None and for_documents(b, True, monthly=False).by_stage == ()  # its sentence names both cases
+
+
+def test_the_eligibility_page_lists_each_stage_when_the_progress_is_not_known():
+    from pages import opened
+
+    at = opened("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="8000",
+                days_since_payment=5)
+    at.radio(key="el_started").set_value("Yes")
+    at.checkbox(key="el_progress_unknown").check()
+    at.button(key="el_check").click().run()
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    assert "By how far along the work is:" in text and "- Discovery & planning (0-25% complete): $6,000.00" in text
+    assert "Pre-project phase" not in text.split("By how far along")[1].split("What to do")[0]  # it has started
