@@ -27,17 +27,20 @@ VALUE_SHOWN = 40  # characters of a cell a problem quotes
 class Problem:
     column: str  # as the file names it
     message: str  # what is allowed
-    value: str = ""  # the cell as written, where the message does not already quote it
+    value: str = ""  # the cell as written (cut to VALUE_SHOWN)
+    quoted: bool = False  # the message itself begins with the cell (a date's does): one line says it once
 
     @classmethod
     def of_cell(cls, column: str, message: str, text: str) -> Problem:
         bare = text.strip()
         shown = bare if len(bare) <= VALUE_SHOWN else bare[:VALUE_SHOWN] + "..."
-        return cls(column, message, "" if not bare or message.startswith(bare) else shown)  # a date's message
-        # begins with it; a value that only occurs in the message (bank transfer, in the list of what is allowed) is named
+        # a value that only occurs in the message (bank transfer, in the list of what is allowed) is named all the same
+        return cls(column, message, shown, quoted=bool(bare) and message.startswith(bare))
 
     def __str__(self) -> str:
-        return f"{self.column} \u201c{self.value}\u201d: {self.message}" if self.value else f"{self.column}: {self.message}"
+        if self.value and not self.quoted:
+            return f"{self.column} \u201c{self.value}\u201d: {self.message}"
+        return f"{self.column}: {self.message}"
 
     @property
     def _unlisted(self) -> tuple[str, bool]:

@@ -297,3 +297,18 @@ def test_whose_row_it_is_and_its_refund_come_first_as_the_file_names_them():
     header = ["note", "Amount Paid", "refund_max", "Client", "provider_name", "service", "Provider", "refund_min"]
     assert listed_order(header) == ["Client", "Provider", "service", "Amount Paid", "refund_min", "refund_max", "note",
                                     "provider_name"]
+
+
+def test_a_date_the_file_wrote_ambiguously_is_shown_in_the_value_column_and_said_once_in_the_file(url):
+    """A walkthrough: every payment-date error had an empty Value (its message begins with the date, so the value
+    was dropped), beside errors of other columns that showed their cell."""
+    sheet = ("provider,service,amount_paid,completion_pct,paid_on\n"
+             "socialbeat,website,5000,30,12/03/2026\n"
+             "acme,website,5000,30,2026-11-20\n")
+    at = run(batch_page(), "dates.csv", sheet.encode())
+    listed = next(d.value for d in at.dataframe if list(d.value.columns) == ["Row", "Column", "Value", "Error"])
+    assert list(zip(listed["Column"], listed["Value"])) == [("paid_on", "12/03/2026"), ("provider", "acme")]
+    from policy.batch_rows import Problem
+    date = Problem.of_cell("Payment date", "12/03/2026 could be 12 March or 3 December", "12/03/2026")
+    assert str(date) == "Payment date: 12/03/2026 could be 12 March or 3 December"  # the file says it once
+    assert str(Problem.of_cell("provider", "must be one of ...", "acme")) == "provider \u201cacme\u201d: must be one of ..."
