@@ -1,5 +1,6 @@
 """Batch quotes, for sales-ops: upload a spreadsheet of cases, quote every row with the same code as
-`python -m policy batch`, see a summary, download the results, and optionally save them as one named batch."""
+`python -m policy batch` (its caption says "as the calculator quotes it": sales-ops read it, not developers), see a
+summary, download the results, and optionally save them as one named batch."""
 import tempfile
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def _problems(done: dict) -> None:
 
 
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "
-                 "by the same code as `python -m policy batch`, in the same order, a bad row kept with its error."):
+                 "as the calculator quotes it, in the file's order, a bad row kept with its error."):
     for gone in register().interrupted_batches(by=actor()):  # its server stopped mid-way: say so, once
         st.warning(e(f"Your batch \u201c{gone.name}\u201d, started {gone.started_at:%d %b %Y %H:%M} UTC, did not finish: "
                      "it stopped before it was saved (its server stopped, or the page was run again meanwhile). "
@@ -209,13 +210,17 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         counts.metric("Rows", f"{done['rows']:,}", width="content")
         counts.metric("Quoted", f"{done['rows'] - done['errors']:,}", width="content")
         counts.metric("With an error", f"{done['errors']:,}", width="content")
+        columns = [n.removeprefix("column ") for n in done["notices"] if n.startswith("column ") and " read as " in n]
+        if columns:  # one line, not one a column (eight lines of "Read: column ..." above the results)
+            st.caption(e(f"Columns read by their names: {'; '.join(columns)}."))
         for notice in done["notices"]:
-            st.caption(e(f"Read: {notice}."))
+            if notice.removeprefix("column ") not in columns:
+                st.caption(e(f"Read: {notice}."))
         if done.get("date_order"):
             st.caption(f"Dates with slashes were read as {DATE_ORDERS[done['date_order']]}.")
         if done.get("run_day"):
             st.caption(f"Rows with a payment date and no days were counted to {done['run_day']:%d %b %Y}, the day "
-                       "of this run, unless they give a request date (written in requested_on).")
+                       "of this run, unless they give a request date (a Request date column).")
         if done.get("save_failed"):
             st.error(f"{e(done['save_failed'])}. The quotes are below; nothing was saved to the register.")
         if done["saved"]:

@@ -36,7 +36,7 @@ from typing import IO, Any, Optional, Union
 from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
 from .cells import DateOrder, Readers
 from .errors import InputError
-from .export import QUOTE_COLUMNS, error_row, quote_row
+from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
 from .fields import FIELDS, NAMES, REQUIRED
 from .models import Quote, QuoteHead
 from .quoting import quote, quote_head
@@ -61,6 +61,13 @@ HEADER_NAMES: dict[str, str] = {
     **{canonical(h): REQUESTED for h in (REQUESTED, "Request date", "Requested on", "Date of request")},
     **{canonical(h): r.name for r in RECORD_FIELDS for h in (r.label, *r.headers)},  # who and what a row is for
     **{name: name for name in NAMES},
+}
+
+
+# Each column a header may name, as a person reads it (the notices say "'Client' read as Client name").
+COLUMN_LABELS: dict[str, str] = {
+    **{c: QUOTE_HEADINGS[c] for c in QUOTE_COLUMNS}, REQUESTED: "Request date",
+    **{r.name: r.label for r in RECORD_FIELDS}, **{f.name: f.label for f in FIELDS},
 }
 
 
@@ -203,7 +210,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         if name is None:
             result.passed_through.append(cell)
         elif cell != name:
-            result.notices.append(f"column {cell!r} read as {name}")
+            result.notices.append(f"column {cell!r} read as {COLUMN_LABELS[name]} ({name})")
         if name in seen:
             raise InputError("header", f"column {name} appears twice (columns {seen[name] + 1} and {i + 1}); keep one")
         if name is not None:

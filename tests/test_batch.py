@@ -211,7 +211,7 @@ def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(
                       f"{'x' * 201},B-1,stepinto,ppc,700,0,2,\n", encoding="utf-8")
     kept: list = []
     result = quote_file(source, tmp_path / "out.csv", "in.csv", keep=lambda n, q, record: kept.append((n, q, record)), basis=BASIS)
-    assert result.errors == 1 and "column 'Client' read as client_name" in result.notices
+    assert result.errors == 1 and "column 'Client' read as Client name (client_name)" in result.notices
     assert kept[0][2] == {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "called Monday"}
     assert kept[1][1] is None  # a detail the register cannot hold is the row's error, said in the output
     out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))

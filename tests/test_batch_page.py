@@ -89,7 +89,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut
     assert chart["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}  # rows are counted whole
-    assert any("column 'Amount Paid' read as amount_paid" in c.value.replace("\\", "") for c in at.caption)
+    read = [c.value.replace("\\", "") for c in at.caption if "read by their names" in c.value]
+    assert read == ["Columns read by their names: 'Amount Paid' read as Amount paid (amount_paid)."]  # one line
 
 
 @pytest.mark.parametrize("words, rows", [("ACME", [3]), ("must be one of", [3]), ("website", []),

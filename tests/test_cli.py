@@ -190,7 +190,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     assert got[1]["error"].startswith("amount_paid “-1”: must be from 0.01 to 1,000,000,000") and got[1]["refund_min"] == ""
     assert (got[2]["refund_min"], got[2]["refund_max"]) == ("0.00", "100.00")
     assert got[3]["verdict"] == "discretionary"
-    assert "column 'client' read as client_name" in r.stderr  # a client's detail, kept for the register
+    assert "column 'client' read as Client name (client_name)" in r.stderr  # a client's detail, kept for the register
     assert "blank row" not in r.stderr  # said only where there is one
 
 
