@@ -115,7 +115,11 @@ def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
     words: dict[str, Callable[[str], str]] = {
         "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars}
-    return [{c: words[c](r[c]) if c in words else r[c] for c in order} for r in rows]
+    return [{c: NOT_QUOTED if c == "verdict" and r.get("error") else words[c](r[c]) if c in words else r[c]
+             for c in order} for r in rows]
+
+
+NOT_QUOTED = "Not quoted: see its error"  # a row with an error read as empty beside the rows quoted (a walkthrough)
 
 
 def rows_json(output_csv: bytes) -> str:

@@ -313,3 +313,10 @@ def test_a_date_the_file_wrote_ambiguously_is_shown_in_the_value_column_and_said
     date = Problem.of_cell("Payment date", "12/03/2026 could be 12 March or 3 December", "12/03/2026")
     assert str(date) == "Payment date: 12/03/2026 could be 12 March or 3 December"  # the file says it once
     assert str(Problem.of_cell("provider", "must be one of ...", "acme")) == "provider \u201cacme\u201d: must be one of ..."
+
+
+def test_a_row_with_an_error_says_so_in_its_verdict_not_only_in_the_error_column_far_right(url):
+    at = run(batch_page(), "cases.csv", CASES.encode())
+    rows = next(d.value for d in at.dataframe if "Verdict" in d.value.columns and "Row" in d.value.columns)
+    verdicts = dict(zip(rows["Row"], rows["Verdict"]))
+    assert verdicts[3] == "Not quoted: see its error" and verdicts[2] != verdicts[3] and verdicts[4] != verdicts[3]
