@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .assumptions import if_work_started
 from .explain import (
@@ -258,7 +258,8 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
         Part("The answer", tuple(answer)),
         Part("Deductions", deductions),
         Part("The purchase", tuple(facts)),
-        Part("What to do next", next_steps(q, policy), numbered=True),
+        Part("What to do next", tuple(step.replace(PROJECT_SLOT, client.project) if client.project else step
+                                      for step in next_steps(q, policy)), numbered=True),  # as the email names it
         Part("Contact", tuple(contact)),
         Part("What the policy says", quotes=tuple((c.section, c.quote) for c in q.clauses if c.decides)),
         Part("What the policy says happens once you ask", quotes=tuple((c.section, c.quote)
@@ -333,13 +334,15 @@ def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Opt
     story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
              Spacer(1, 4 * mm)]
     for part in parts:
-        story.append(Paragraph(escape(part.title), heading))
+        flows: list[Any] = []
         if part.lines:
             items = [ListItem(Paragraph(escape(line), body)) for line in part.lines]
-            story.append(ListFlowable(items, bulletType="1" if part.numbered else "bullet", bulletFontName="Vera",
+            flows.append(ListFlowable(items, bulletType="1" if part.numbered else "bullet", bulletFontName="Vera",
                                       bulletFontSize=9, leftIndent=6 * mm))
-        for section, text in part.quotes:
-            story.append(Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote))
+        flows += [Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote) for section, text in part.quotes]
+        # a heading stays with what follows it: one stood alone at the foot of a page (a walkthrough; a style's
+        # keepWithNext does not hold a list)
+        story += [KeepTogether([Paragraph(escape(part.title), heading), *flows[:1]]), *flows[1:]]
     # the disclaimer never takes a page of its own: it stays with what comes before it
     story.append(KeepTogether([story.pop(), Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]))
     buffer = io.BytesIO()

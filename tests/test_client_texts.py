@@ -641,3 +641,30 @@ def test_the_warning_names_the_policys_exceptions_only_where_it_has_some():
     it = q_of(provider="itmedia", service="website", completion_pct=100, work_started=True, deliverables_provided=True)
     assert sb.verdict == it.verdict == Verdict.none
     assert "exception" in next_steps(sb, sb.policy)[0] and "exception" not in next_steps(it, it.policy)[0]
+
+
+@pytest.mark.parametrize("fields", [
+    dict(provider=p, service=s, completion_pct=c, days_since_payment=d, paid_on=PAID_ON)
+    for p, s in (("socialbeat", "website"), ("stepinto", "ppc"), ("itmedia", "seo"), ("socialbeat", "seo"))
+    for c, d in ((0, 3), (55, 10), (90, 20))], ids=str)
+def test_no_page_of_the_pdf_ends_with_a_heading_whose_words_are_on_the_next(fields):
+    """A walkthrough: "What the policy says" stood alone at the foot of page 1, its clauses on page 2."""
+    from policy.client import summary_parts
+    q = q_of(**fields)
+    titles = {part.title for part in summary_parts(q, TODAY)[1]}
+    pages = PdfReader(io.BytesIO(summary_pdf(q, TODAY))).pages
+    last_lines = [next(line for line in reversed(p.extract_text().splitlines()) if line.strip()) for p in pages[:-1]]
+    assert not [line for line in last_lines if line.strip() in titles]
+
+
+def test_a_project_name_the_rep_typed_is_in_the_summarys_steps_as_in_the_email():
+    from policy.client import Client
+    q = q_of(provider="socialbeat", service="website", completion_pct=20)
+    client = Client(project="Whitfield Bakery site")
+    for text in (summary_markdown(q, TODAY, client), pdf_text_of(summary_pdf(q, TODAY, client)), request_email(q, client).text()):
+        assert "Refund Request - Whitfield Bakery site" in text and "[Your Project Name]" not in text
+    assert "[Your Project Name]" in summary_markdown(q, TODAY)  # none typed: the policy's own slot, for the client
+
+
+def pdf_text_of(data: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
