@@ -144,7 +144,11 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
             else:
                 show.headline(q)
-                if now is not None and now.policy_version != q.policy_version:
+                if not values.get("paid_on"):  # its days never move on: "same answer" stayed true for ever
+                    st.caption(e(f"Today's policy gives the same answer on day {q.scenario.days_since_payment} after the "
+                                 "payment. No payment date was given, so the days of this quote are not dates and do "
+                                 "not move on: restore it and give the payment date to follow it by the calendar."))
+                elif now is not None and now.policy_version != q.policy_version:
                     st.caption(e(f"Today's policy version ({now.policy_version}) and date give the same refund."))
                 else:
                     st.caption("Today's policy and date give the same answer.")

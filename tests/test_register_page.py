@@ -48,8 +48,23 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
     assert refunds(at) == ["$2,400.00"]
     captions = " ".join(c.value for c in at.caption)
     assert [t.value for t in at.text] == ["Note: called **Monday** [x](http://e.com)"]  # a note is text, never Markdown
-    assert "Today's policy and date give the same answer." in captions
+    # no payment date: its days never move on, and the page says so rather than "the same answer" for ever
+    assert "Today's policy gives the same answer on day 3 after the payment. No payment date was given" in \
+        captions.replace("\\", "")
+    assert "Today's policy and date give the same answer." not in captions
     assert "; client Ana Díaz, reference ACME-42." in captions.replace("\\", "")
+
+
+def test_a_quote_saved_with_its_payment_date_is_compared_with_today_by_the_calendar(url):
+    from datetime import date, timedelta
+    paid = (date.today() - timedelta(days=2)).isoformat()
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, paid_on=paid)
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.button(key="save_quote").click().run()
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Today's policy and date give the same answer." in captions and "No payment date was given" not in captions
 
 
 def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_audit_trail(url):
