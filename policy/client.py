@@ -358,7 +358,7 @@ class Email:
     body: str
 
     def text(self) -> str:
-        return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}"
+        return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}\n"  # a text file ends with its line's end
 
 
 def _deciding(q: Quote, end: str) -> ClauseRef:
@@ -446,5 +446,9 @@ def _handling(q: Quote, policy: PolicyFile) -> list[str]:
         said.append(f"As {sections} of your refund policy sets out, I look forward to your acknowledgement of this "
                     f"request within {r.acknowledge_hours} hours and your review within {r.review_business_days} "
                     "business days.")
-    said += [f"As your policy sets out, {sentence[:1].lower()}{sentence[1:]}" for sentence in refund_terms_sentences(q, policy)]
+    # the client's understanding, in one sentence: three "As your policy sets out, ..." read as a lecture to the
+    # provider (a walkthrough)
+    terms = [f"{sentence[:1].lower()}{sentence[1:].rstrip('.')}" for sentence in refund_terms_sentences(q, policy)]
+    if terms:
+        said.append(f"I understand from your policy that {'; and that '.join(terms)}.")
     return [*said, ""] if said else []

@@ -210,7 +210,10 @@ def test_social_beats_review_times_refund_method_and_international_clients_are_s
     body = request_email(q).body
     assert ("As section 5.1 of your refund policy sets out, I look forward to your acknowledgement of this request "
             "within 48 hours and your review within 5 business days.") in body
-    assert "(section 6.2)." in body and "(section 12.1)." in body
+    assert "(section 6.2)" in body and "(section 12.1)." in body
+    # one sentence of the client's understanding: three "As your policy sets out, ..." read as a lecture
+    assert "As your policy sets out" not in body and body.count("I understand from your policy that") == 1
+    assert request_email(q).text().endswith("[your name]\n")  # a text file ends with its line's end
     assert REVIEW in eligibility_answer(q)
 
 
