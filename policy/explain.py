@@ -325,7 +325,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
     stage: tuple[str, ...] = ()
     reading = stage_reading(q)
     if q.stage.placed_by != "none" and for_client:  # a client never chose a stage, and may not have said how far along
-        stage = (f"The stage of the work these words are for: {q.stage.label}.", *((reading,) if reading else ()))
+        stage = (f"The policy's words below are for this stage of the work: {q.stage.label}.", *((reading,) if reading else ()))
     elif q.stage.placed_by != "none":
         how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
         # a dash: a stage's own name may hold a bracket ('(before work begins)') and a colon ('Design (26-50%): ...')

@@ -131,7 +131,7 @@ def test_a_client_reads_which_stage_the_words_are_for_not_how_the_calculator_pla
     "Started: placed by the completion given", which the client never gave."""
     q = quote(parse_scenario({**BASE, "stage": "design_concepts"}, BASIS), BASIS)
     (stage,) = [s for s in explanation_sections(q, for_client=True) if s.title == "Stage"]
-    assert stage.items == (f"The stage of the work these words are for: {q.stage.label}.",)
+    assert stage.items == (f"The policy's words below are for this stage of the work: {q.stage.label}.",)
 
 
 def test_a_policy_its_provider_never_dated_is_said_in_words_not_as_a_version_number():
