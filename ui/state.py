@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario
+from policy.eligibility import offered_label
 from policy.explain import refund_text
 from policy.fields import BY_NAME, FieldSpec, in_group
 from policy.markdown import md_escape
@@ -312,11 +313,8 @@ def show_stale_request() -> None:
 
 def _service_label(provider: str) -> Callable[[str], str]:
     """Labels bound to this run's policies (a widget may call its format_func outside the run)."""
-    policy = policies()[provider]
-
-    def label(sid: str) -> str:
-        return SERVICES[sid] if sid in policy.services else f"{SERVICES[sid]} (not offered by {policy.name})"
-    return label
+    registry = policies()
+    return lambda sid: offered_label(provider, sid, registry)
 
 
 def offer_inputs(container=st) -> None:
