@@ -113,21 +113,28 @@ def day(text: str, order: Optional[DateOrder] = None) -> date:
         year, month, dom = a, b, c
     elif len(found.group(3)) == 4:
         year = c
-        if order == "dmy" or (order is None and a > 12 >= b):
-            dom, month = a, b
-        elif order == "mdy" or (order is None and b > 12 >= a):
-            month, dom = a, b
-        elif a == b:
-            month = dom = a
-        else:
-            raise ValueError(f"{bare} could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}: say which order the "
-                             "file uses (day/month or month/day), or write YYYY-MM-DD")
+        if order is not None:
+            dom, month = (a, b) if order == "dmy" else (b, a)
+        else:  # the readings that are days of the calendar: one is the day; two that differ, the order must be named
+            days = {(d, m) for d, m in ((a, b), (b, a)) if _is_day(c, m, d)}
+            if len(days) > 1:
+                raise ValueError(f"{bare} could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}: say which order the "
+                                 "file uses (day/month or month/day), or write YYYY-MM-DD")
+            dom, month = days.pop() if days else (a, b)  # none: the calendar's own refusal below
     else:
         raise ValueError("must be a date with a four-digit year: YYYY-MM-DD, or a spreadsheet's date cell")
     try:
         return date(year, month, dom)
     except ValueError:
         raise ValueError(f"{bare} is not a day of the calendar") from None
+
+
+def _is_day(year: int, month: int, dom: int) -> bool:
+    try:
+        date(year, month, dom)
+    except ValueError:
+        return False
+    return True
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

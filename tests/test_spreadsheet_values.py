@@ -213,3 +213,28 @@ def test_a_date_that_cannot_be_read_is_one_error_where_the_days_cell_beside_it_i
     assert rows[0]["error"] == "paid_on: 2026-13-40 is not a day of the calendar"
     assert rows[1]["error"] == ""
     assert rows[2]["error"] == "days_since_payment: is required"  # neither given: the days are what is missing
+
+
+@given(st.integers(0, 99), st.integers(0, 99), st.integers(1000, 9999), st.sampled_from([None, "dmy", "mdy"]))
+def test_a_slashed_date_is_a_day_of_the_calendar_or_refused_in_words_never_a_fault(a, b, year, order):
+    """A walkthrough: 13/45/2026 stopped the whole batch (an IndexError looking up the 45th month's name)."""
+    text = f"{a}/{b}/{year}"
+    try:
+        found = day(text, order)
+    except ValueError as exc:
+        said = str(exc)
+        assert said.startswith(text) and ("is not a day of the calendar" in said or "could be" in said)
+        assert ("could be" in said) == (order is None and a != b and 1 <= a <= 12 and 1 <= b <= 12)
+    else:
+        assert found.year == year and {found.day, found.month} == {a, b}
+        if order is not None:
+            assert (found.day, found.month) == ((a, b) if order == "dmy" else (b, a))
+
+
+@pytest.mark.parametrize("cell", ["13/45/2026", "0/5/2026", "31/02/2026", "99/99/2026"])
+def test_a_batch_row_with_no_such_day_is_that_rows_error_and_the_others_are_quoted(cell):
+    text = ("provider,service,amount_paid,completion_pct,Payment date\n"
+            f"socialbeat,website,8000,40,{cell}\nstepinto,ppc,1200,0,2026-11-20\n")
+    result, rows = batch(text)
+    assert rows[0]["error"] == f"Payment date: {cell} is not a day of the calendar"
+    assert not rows[1]["error"] and rows[1]["refund_max"] and result.errors == 1
