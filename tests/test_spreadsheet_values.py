@@ -238,3 +238,19 @@ def test_a_batch_row_with_no_such_day_is_that_rows_error_and_the_others_are_quot
     result, rows = batch(text)
     assert rows[0]["error"] == f"Payment date: {cell} is not a day of the calendar"
     assert not rows[1]["error"] and rows[1]["refund_max"] and result.errors == 1
+
+
+CELL_TEXT = st.one_of(
+    st.text(max_size=30), st.from_regex(r"[-+$ ]{0,2}\d{0,4}[/.,%-]?\d{0,4}[/.-]?\d{0,5}", fullmatch=True),
+    st.builds("{}{}{}{}{}".format, st.integers(0, 99), st.sampled_from("/.-"), st.integers(0, 99), st.sampled_from("/.-"),
+              st.integers(0, 9999)))  # shaped as a slashed date
+
+
+@given(st.sampled_from(list(BY_NAME.values())), CELL_TEXT, st.sampled_from([None, "dmy", "mdy"]))
+def test_every_cell_reader_reads_any_text_or_refuses_it_in_words(spec, text, order):
+    """Whatever a spreadsheet's cell holds, its reader returns a value or a ValueError that says what is allowed:
+    never another fault, which stops the whole batch (a date did, a walkthrough)."""
+    try:
+        Readers.of(policies(), order).read(spec, text)
+    except ValueError as exc:
+        assert str(exc)
