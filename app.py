@@ -57,7 +57,8 @@ def calculator() -> None:
     show.explanation(q, heading="Why", for_client=client)
 
 
-with page.opened("app.py", sidebar_inputs=True, about="Pick a provider and a service in the sidebar, move the sliders, and read the "
-                                 "refund the policy gives, with its clauses."):
+with page.opened("app.py", sidebar_inputs=True, quotes_the_link=True,
+                 about="Pick a provider and a service in the sidebar, move the sliders, and read the "
+                       "refund the policy gives, with its clauses."):
     calculator()
     state.sidebar()  # after the answer: on a first load or a change in the sidebar, the Refund is sent first

@@ -80,7 +80,7 @@ def heatmaps() -> None:
     st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by), width="stretch")
 
 
-with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True):
+with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True, quotes_the_link=True):
     state.sidebar()
     show.versions_in_force(state.values().get("paid_on"))  # each provider's, as Policy terms says them
     by_completion()

@@ -788,6 +788,18 @@ def test_a_link_made_on_an_earlier_day_says_so_and_one_click_asks_today():
     assert not any("That date has passed" in plain(i.value) for i in at.info)
 
 
+@pytest.mark.parametrize("page", ["pages/2_Policy_terms.py", "pages/4_Saved_quotes.py", "pages/5_Batch_quotes.py",
+                                  "pages/6_Policy_lab.py", "pages/7_Audit_trail.py"])
+def test_a_page_that_quotes_no_link_says_nothing_of_the_links_past_request_day(page):
+    """A walkthrough: above Saved quotes' list, "This quote is for a request on 05 Nov 2026 ... Use today" read as
+    about a saved quote, and its button changed nothing there."""
+    paid = date.today() - timedelta(days=60)
+    at = app(page, provider="stepinto", service="ppc", paid_on=paid.isoformat(),
+             requested_on=(paid + timedelta(days=3)).isoformat())
+    assert not at.exception and not [i for i in at.info if "That date has passed" in plain(i.value)]
+    assert not [b for b in at.button if b.key == "use_today"]
+
+
 def test_compare_and_policy_terms_say_the_versions_they_show_alike():
     """Compare never said which version or payment date it used; Policy terms did."""
     said = {}
