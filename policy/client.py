@@ -333,18 +333,28 @@ def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Opt
     title, parts = summary_parts(q, today, client, unsettled)
     story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
              Spacer(1, 4 * mm)]
+    groups: list[list[Any]] = []  # each part: its heading, then its list and quotes
     for part in parts:
-        flows: list[Any] = []
+        flows: list[Any] = [Paragraph(escape(part.title), heading)]
         if part.lines:
             items = [ListItem(Paragraph(escape(line), body)) for line in part.lines]
             flows.append(ListFlowable(items, bulletType="1" if part.numbered else "bullet", bulletFontName="Vera",
                                       bulletFontSize=9, leftIndent=6 * mm))
         flows += [Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote) for section, text in part.quotes]
-        # a heading stays with what follows it: one stood alone at the foot of a page (a walkthrough; a style's
-        # keepWithNext does not hold a list)
-        story += [KeepTogether([Paragraph(escape(part.title), heading), *flows[:1]]), *flows[1:]]
+        groups.append(flows)
     # the disclaimer never takes a page of its own: it stays with what comes before it
-    story.append(KeepTogether([story.pop(), Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]))
+    groups[-1] += [Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]
+    for i, flows in enumerate(groups):
+        # a heading stays with what follows it (one stood alone at the foot of a page, a walkthrough; a style's
+        # keepWithNext does not hold a list), and the disclaimer with the last words before it; never a group
+        # inside a group (reportlab then moved a short last part and the disclaimer to a page of their own)
+        last = i == len(groups) - 1
+        if last and len(flows) <= 4:  # a heading, one list or quote, and the disclaimer: one block
+            story.append(KeepTogether(flows))
+        elif last:
+            story += [KeepTogether(flows[:2]), *flows[2:-3], KeepTogether(flows[-3:])]
+        else:
+            story += [KeepTogether(flows[:2]), *flows[2:]]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=title, author="Refund Policy Explorer", leftMargin=18 * mm,
                       rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm).build(story)

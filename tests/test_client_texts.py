@@ -671,3 +671,11 @@ def test_a_project_name_the_rep_typed_is_in_the_summarys_steps_as_in_the_email()
 
 def pdf_text_of(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_a_short_last_part_and_the_disclaimer_share_the_page_before_them_where_it_has_room():
+    """A walkthrough: "Why this is a range" and the disclaimer alone on page 3, page 2 mostly blank."""
+    q = q_of(provider="socialbeat", service="website", amount_paid="8000", completion_pct=55, days_since_payment=10,
+             paid_on=date(2026, 11, 22), work_started=True)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(q, TODAY))).pages]
+    assert len(pages) == 2 and "Why this is a range" in pages[1] and "This estimate explains" in pages[1]
