@@ -135,6 +135,10 @@ def _problems(done: dict) -> None:
     kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": f"{k.rows:,}",
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
     _static(kinds, "whole_words_batch_kinds")
+    either_way = sum(k.rows for k in done["kinds"] if " could be " in k.example)  # an ambiguous date's message
+    if either_way and not done.get("date_order"):  # the error said "say which order": where, it did not (a walkthrough)
+        st.info(f"{counted(either_way, 'row')} with a date that could be read either way: choose how this file writes "
+                "its dates under \u201cDates written with slashes\u201d above, and quote it again.")
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.listed_above, "searched": p.searched}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)

@@ -320,3 +320,17 @@ def test_a_row_with_an_error_says_so_in_its_verdict_not_only_in_the_error_column
     rows = next(d.value for d in at.dataframe if "Verdict" in d.value.columns and "Row" in d.value.columns)
     verdicts = dict(zip(rows["Row"], rows["Verdict"]))
     assert verdicts[3] == "Not quoted: see its error" and verdicts[2] != verdicts[3] and verdicts[4] != verdicts[3]
+
+
+def test_ambiguous_dates_point_to_the_choice_that_reads_them_and_it_does(url):
+    sheet = ("provider,service,amount_paid,completion_pct,paid_on\n"
+             "socialbeat,website,5000,30,11/20/2026\nsocialbeat,website,5000,30,12/03/2026\n"
+             "stepinto,ppc,1200,0,10/01/2026\n")
+    at = run(batch_page(), "dates.csv", sheet.encode())
+    said = [i.value for i in at.info if "could be read either way" in i.value]
+    assert said == ["2 rows with a date that could be read either way: choose how this file writes its dates under "
+                    "\u201cDates written with slashes\u201d above, and quote it again."]
+    at.radio(key="batch_date_order").set_value("mdy").run()
+    at.button(key="batch_go").click().run()
+    assert not [i for i in at.info if "could be read either way" in i.value]
+    assert [m.value for m in at.metric if m.label == "With an error"] == ["0"]
