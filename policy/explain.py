@@ -100,15 +100,16 @@ def _verdict_sentence(q: Quote, for_client: bool) -> str:
         case Verdict.depends if q.unknowns:
             return f"It depends on {deciding_facts(q)}, which are not known here: you may get up to {money}, or nothing."
         case Verdict.discretionary if not left_to_provider(q):
+            low = format_usd(Decimal(q.refund_min), q.currency)
+            # "only the minimum is certain" read as jargon where the minimum is nothing (a walkthrough)
+            certain = "nothing is certain" if Decimal(q.refund_min) == 0 else f"only {low} is certain"
             questions = [a.question for a in q.ambiguities]
             if for_client and questions and None not in questions:
                 return (f"The policy does not make clear {' nor '.join(map(str, questions))}: one reading gives up to "
-                        f"{money}, another {format_usd(Decimal(q.refund_min), q.currency)}; only the minimum is "
-                        "certain. Ask the provider how they read it.")
+                        f"{money}, another {low}; {certain}. Ask the provider how they read it.")
             why = "; ".join(a.title for a in q.ambiguities)
             return (f"The policy's text does not settle this case{f' ({why})' if why else ''}: one reading gives up to "
-                    f"{money}, another {format_usd(Decimal(q.refund_min), q.currency)}; "
-                    "only the minimum is certain. Ask the provider how they read it.")
+                    f"{money}, another {low}; {certain}. Ask the provider how they read it.")
         case Verdict.partial if q.refund_min != q.refund_max and q.unknowns:
             return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
         case (Verdict.full | Verdict.partial | Verdict.none | Verdict.discretionary | Verdict.depends

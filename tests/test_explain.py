@@ -91,7 +91,9 @@ def test_a_discretionary_band_has_one_name_and_its_sentence_says_whether_the_pro
     sentence = verdict_sentence(q)
     if not provider_decides:
         assert sentence.startswith("The policy's text does not settle this case")
-        assert f"up to ${Decimal(q.refund_max):,.2f}" in sentence and "only the minimum is certain" in sentence
+        low = Decimal(q.refund_min)
+        certain = "nothing is certain" if low == 0 else f"only ${low:,.2f} is certain"  # never "the minimum"
+        assert f"up to ${Decimal(q.refund_max):,.2f}" in sentence and certain in sentence
         assert all(a.title in sentence for a in q.ambiguities)
         assert "()" not in sentence
     else:
@@ -184,7 +186,7 @@ def test_a_contested_case_says_what_is_unclear_in_its_verdict_a_client_in_plain_
                               "completion_pct": 60, "days_since_payment": 3}, BASIS), BASIS)
     assert verdict_sentence(q, for_client=True) == (
         'The policy does not make clear whether its "50% completion" means half of the development work or half of '
-        "the whole project: one reading gives up to $1,250.00, another $0.00; only the minimum is certain. Ask the "
+        "the whole project: one reading gives up to $1,250.00, another $0.00; nothing is certain. Ask the "
         "provider how they read it.")
     assert verdict_sentence(q).startswith(
         "The policy's text does not settle this case ('No Refund: Once development exceeds 50% completion' inside")
