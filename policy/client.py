@@ -421,7 +421,9 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
     work_so_far = ("[how far along the work is]" if unsettled is not None  # the client did not say
                    else f"about {work_done(s.completion_pct, policy.bills_monthly(q.service))}")
-    if not items:
+    if items:  # the provider's own list, and what the refund depends on, which it does not ask (a walkthrough)
+        items.append(f"- Work so far: {work_so_far}")
+    else:
         items = [f"- Service: {_service(q)}", f"- Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}",
                  f"- Date of payment: {paid_on}",
                  f"- Work so far: {work_so_far}",

@@ -679,3 +679,12 @@ def test_a_short_last_part_and_the_disclaimer_share_the_page_before_them_where_i
              paid_on=date(2026, 11, 22), work_started=True)
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(q, TODAY))).pages]
     assert len(pages) == 2 and "Why this is a range" in pages[1] and "This estimate explains" in pages[1]
+
+
+@pytest.mark.parametrize("provider", ["itmedia", "socialbeat", "stepinto"])
+def test_every_request_email_says_how_far_along_the_work_is(provider):
+    """A walkthrough: Social Beat's email listed the items its process asks for, and never the work done, which
+    the refund depends on."""
+    q = q_of(provider=provider, service="website" if provider != "stepinto" else "ppc", completion_pct=55,
+             work_started=True)
+    assert "- Work so far: about 55% of the work done" in request_email(q).body
