@@ -254,7 +254,9 @@ def processing_sentence(q: Quote) -> Optional[str]:
     if p is None:
         return None
     how = "by the payment method you used" if p.method else "depending on how you paid"
-    return f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days ({how})."
+    where = " and ".join(dict.fromkeys(cite(c.section) for c in p.clauses))  # the only one of its kind without it
+    return (f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days "
+            f"({how}{f'; {where}' if where else ''}).")
 
 
 def _sections(clauses: tuple[Clause, ...]) -> str:
@@ -353,10 +355,9 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         Section("Why this is a range", ranges),
         Section("Deductions", tuple(f"{d.label}: {money(d.amount)} ({cite(d.clause.section)})." for d in q.deductions)),
         Section("Dates", tuple(d for d in dates if d)),
-        # a client reads these sentences as next steps (client.next_steps) just above: here the policy's words only
-        Section("Once you ask", () if for_client else tuple(
-            s for s in (review_sentence(q, policy), *refund_terms_sentences(q, policy)) if s),
-                clauses=handling_clauses(q, policy)) if policy is not None else Section("Once you ask"),
+        # the policy's words only: the sentences that say them again (the client's next steps, client.next_steps)
+        # read as each point twice under one heading (a walkthrough, on the calculator)
+        Section("Once you ask", clauses=handling_clauses(q, policy)) if policy is not None else Section("Once you ask"),
         Section("Also available", () if for_client else tuple(q.remedies)),
         # a service the provider does not offer: its first note is a client's first step (client.next_steps)
         Section("Notes", q.notes[1:] if for_client and q.verdict == Verdict.not_offered else tuple(q.notes)),

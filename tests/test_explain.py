@@ -198,3 +198,14 @@ def test_a_client_reads_the_clauses_around_those_that_decide_it_under_a_plain_he
     titles = [s.title for s in explanation_sections(q, for_client=True)]
     assert "Around it in the policy" in titles and "Context" not in titles
     assert "Context" in [s.title for s in explanation_sections(q)]  # an author's and a rep's word
+
+
+def test_once_you_ask_gives_the_policys_words_once_not_again_in_other_words():
+    """A walkthrough on the calculator: under "Once you ask", the clauses of 5.1, 6.2 and 12.1, then the same three
+    points in other words; and the processing time, alone of its kind, without its section."""
+    q = quote(parse_scenario({**BASE, "provider": "socialbeat", "service": "website", "completion_pct": 10,
+                              "days_since_payment": 2, "payment_method": "card"}, BASIS), BASIS)
+    (once,) = [s for s in explanation_sections(q) if s.title == "Once you ask"]
+    assert once.items == () and {c.section for c in once.clauses} >= {"5.1", "6.2", "12.1"}
+    (dates,) = [s for s in explanation_sections(q) if s.title == "Dates"]
+    assert any(item.endswith("(by the payment method you used; section 6.1).") for item in dates.items)
