@@ -93,7 +93,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
                            for r in rows],
         }), hide_index=True, width="stretch")
-        sideways_hint("saved")
+        sideways_hint("saved", always=True)  # eleven columns: cut at "Polic" on a 1,400 px desktop (a walkthrough)
         st.download_button("Download the list (CSV)", lambda: for_excel(register_csv(store.each(filters, sort, by=me))),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
         ids = [r.id for r in rows]

@@ -42,7 +42,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
-        sideways_hint("audit")
+        sideways_hint("audit", always=True)  # its Detail alone is wide: cut at "Ro" on a 1,400 px desktop (a walkthrough)
         st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
     else:
