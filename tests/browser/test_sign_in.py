@@ -114,6 +114,7 @@ def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sig
         save_a_quote(person, "Signed Client")
         open_path(person, base, "Saved_quotes")
         expect(person.get_by_test_id("stDataFrame")).to_be_visible()
+        expect(person.get_by_text("Scroll the table sideways for its other columns.")).to_be_visible()  # 1,400 px
         person.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
         person.get_by_role("button", name="End session").click()  # the provider's own sign-out page
         person.wait_for_url(f"{base}/**")
@@ -135,6 +136,7 @@ def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sig
         open_path(person, base, "Audit_trail")
         table = person.get_by_test_id("stDataFrame")
         expect(table).to_be_visible()
+        expect(person.get_by_text("Scroll the table sideways for its other columns.")).to_be_visible()
         expect(person.get_by_text(re.compile(r"events? match"))).to_be_visible()
         # the grid draws on a canvas: its rows are read from the CSV behind it
         with person.expect_download() as download:
