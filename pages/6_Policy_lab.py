@@ -386,8 +386,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         despite = True
         if of_the_edit and not refused and same is None:
             seen = hashlib.sha256("\n".join(sorted(f.message for f in of_the_edit)).encode()).hexdigest()[:12]
-            despite = b.checkbox(f"Publish despite {counted(len(of_the_edit), 'warning')} about this edit (under Linter above)",
-                                 key=f"lab_despite_{seen}")
+            # where they are is its help: the label in a third of the page was cut at "(un..." (a walkthrough)
+            despite = b.checkbox(f"Publish despite {counted(len(of_the_edit), 'warning')} about this edit",
+                                 key=f"lab_despite_{seen}", help="The warnings are listed under Linter, above.")
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
                     disabled=bool(refused) or same is not None or not despite):
             _save(new, text, who, when, replacing)

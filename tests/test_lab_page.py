@@ -479,7 +479,8 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     assert any("(this edit)" in f for f in findings["Finding"]) and not at.button(key="lab_draft").disabled
     assert at.button(key="lab_publish").disabled  # no lint error, but a warning about this edit: asked first
     (asked,) = [c for c in at.checkbox if c.key.startswith("lab_despite_")]
-    assert asked.label.startswith("Publish despite ") and " about this edit" in asked.label
+    assert asked.label.startswith("Publish despite ") and asked.label.endswith(" about this edit")  # one line
+    assert "Linter" in asked.help  # where the warnings are
     asked.check()
     at.run()
     assert not at.button(key="lab_publish").disabled
