@@ -29,11 +29,13 @@ with page.opened("pages/2_Policy_terms.py",
         row[0].markdown(f"**{e(label)}**")
         for col, policy in zip(row[1:], registry.values()):
             found = policy.terms.get(term)
-            who = f":small[**{e(policy.name)}**]"  # columns stack on a phone: each cell says whose it is
+            # columns stack on a phone: there each cell says whose it is; beside its column's heading it only
+            # repeated the name (a walkthrough), so it is drawn for a narrow screen only (page.css)
+            col.container(key=f"phone_only_terms_{term}_{policy.id}").markdown(f":small[**{e(policy.name)}**]")
             if found is None:
-                col.markdown(f"{who}  \n:gray[{NOT_STATED}]")
+                col.markdown(f":gray[{NOT_STATED}]")
                 continue
-            col.markdown(f"{who}  \n{e(found.summary)}")
+            col.markdown(e(found.summary))
             for c in found.clauses:
                 col.markdown(f"> {e(c.quote)}  \n> — {e(cite(c.section))}")
 

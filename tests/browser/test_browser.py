@@ -278,7 +278,13 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone
     expect(phone.get_by_text("Step-Into, PPC / paid advertising, $1,200.00 paid")).to_be_visible()
     open_page(phone, base_url, "Policy_terms")
     cell = phone.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
-    expect(cell).to_contain_text("Step-Into")
+    expect(cell.get_by_text("Step-Into", exact=True)).to_be_visible()  # stacked: each cell says whose it is
+    desktop = phone.context.browser.new_page(viewport={"width": 1400, "height": 900})
+    open_page(desktop, base_url, "Policy_terms")  # side by side: the column's heading says it, once
+    cell = desktop.get_by_test_id("stColumn").filter(has_text="7 days of purchase for the full refund").first
+    expect(cell).to_be_visible()
+    expect(cell.get_by_text("Step-Into", exact=True)).to_be_hidden()
+    desktop.close()
     open_page(phone, base_url, "Compare_providers?service=ppc&amount_paid=12345.67&completion_pct=10")
     expect(phone.get_by_text(re.compile(r"^Step-Into: bullet point 1: "))).to_be_visible()
     table = phone.locator(".st-key-compare_table table")
