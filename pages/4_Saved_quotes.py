@@ -56,7 +56,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     if "reg_said" in st.session_state:
         kind, said = st.session_state.pop("reg_said")
         getattr(st, kind)(said)
-    row1 = st.columns(4)
+    row1 = st.columns([1, 1, 1, 1.5])  # the dates: "YYYY/MM/DD – YYYY/MM/DD" was cut in a quarter (a walkthrough)
     with row1[0]:
         provider = _any("Provider", {p: policy.name for p, policy in policies().items()}, "reg_provider")
     with row1[1]:

@@ -115,6 +115,10 @@ def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sig
         open_path(person, base, "Saved_quotes")
         expect(person.get_by_test_id("stDataFrame")).to_be_visible()
         expect(person.get_by_text("Scroll the table sideways for its other columns.")).to_be_visible()  # 1,400 px
+        dates = person.get_by_test_id("stDateInput").filter(has_text="Saved between")  # "yyyy/mm/c" was cut
+        gap = dates.evaluate("""d => d.querySelector('svg').getBoundingClientRect().left - Math.max(
+            ...[...d.querySelectorAll('span')].map(s => s.getBoundingClientRect().right))""")
+        assert gap >= 0, gap  # the placeholder's last "dd" ends before the calendar's icon
         person.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
         person.get_by_role("button", name="End session").click()  # the provider's own sign-out page
         person.wait_for_url(f"{base}/**")
