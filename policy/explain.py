@@ -191,9 +191,12 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
     after = (band_words(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency, most="at most")
              + _below(d.less_than_full_after, d.refund_max_after, q.currency))
     when = day_as_date(d.last_day, q.scenario.paid_on)
+    window = q.policy.window if q.policy is not None else None
+    # the request window's end, with its clause: the one date of the steps a client could not check (a walkthrough)
+    where = f" ({_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
     return (
         f"Ask for the refund by {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
-        f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}."
+        f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}{where}."
     )
 
 

@@ -611,7 +611,7 @@ def test_clicking_the_current_page_in_the_menu_keeps_it_selected():
 def test_the_headline_says_by_when_to_act_and_moves_with_the_days():
     at = app(completion_pct=20, days_since_payment=3)
     assert any(":blue-background[Ask for the refund by day 30 to keep $3,750.00 (75% of the amount paid); from day 31 it drops "
-               "to $0.00." in plain(m.value) for m in at.markdown)
+               "to $0.00 (section 2.2)." in plain(m.value) for m in at.markdown)
     at.slider(key="w_days_since_payment").set_value(31).run()
     assert not any("Ask for the refund by" in plain(m.value) for m in at.markdown)  # the window has closed: nothing left to keep
 

@@ -180,7 +180,7 @@ def test_a_client_not_sure_the_work_started_is_told_the_other_cases_deadline_too
     assert unsettled.other_deadline == (
         f"If the work has started: ask for the refund by {TODAY + timedelta(days=30):%d %b %Y} "
         f"(day 30 after the payment on {TODAY:%d %b %Y}) to keep $3,750.00 (75% of the amount paid); from "
-        f"{TODAY + timedelta(days=31):%d %b %Y} it drops to $0.00.")
+        f"{TODAY + timedelta(days=31):%d %b %Y} it drops to $0.00 (section 2.2).")
     assert unsettled.other_deadline in summary_markdown(b.most, TODAY, unsettled=unsettled).replace("\\", "")
 
 

@@ -104,7 +104,7 @@ def test_a_discretionary_band_has_one_name_and_its_sentence_says_whether_the_pro
 
 @pytest.mark.parametrize("fields, said", [
     ({"days_since_payment": 8}, "Ask for the refund by day 30 to keep up to $4,900.00 (98% of the amount paid); "
-                                "from day 31 it drops to $0.00."),
+                                "from day 31 it drops to $0.00 (section 2.2)."),  # the window's clause
     ({"days_since_payment": 0}, "Ask for the refund by day 2 to keep $5,000.00 (100% of the amount paid); from day 3 "
                                 "it drops to $4,500.00 - $4,900.00."),
     ({"days_since_payment": 3}, "Ask for the refund by day 7 to keep $4,500.00 - $4,900.00 (90% - 98% of the amount "
