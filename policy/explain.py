@@ -316,7 +316,9 @@ def stage_reading(q: Quote) -> Optional[str]:
     for a quote read back without its policy."""
     service = q.policy.services.get(q.service) if q.policy is not None and q.stage.id else None
     stage = next((s for s in service.stages if s.id == q.stage.id), None) if service is not None else None
-    return stage.reading if stage is not None else None
+    # said as this estimate's reading: the stage's band read as the policy's own (a walkthrough)
+    return f"This estimate's reading, not the policy's words: {stage.reading}" if stage is not None and stage.reading \
+        else None
 
 
 def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False) -> list[Section]:

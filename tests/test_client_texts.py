@@ -542,7 +542,7 @@ PHASE = "The policy's development phase runs from 51% to 75% complete."
 @pytest.mark.parametrize("surface", ["summary", "pdf", "eligibility"])
 def test_a_stage_narrower_than_the_policys_phase_says_how_it_reads_that_phase(pct, why, surface):
     text = SURFACES[surface](q_of(provider="socialbeat", service="website", completion_pct=pct, work_started=True))
-    assert PHASE in text and why in text
+    assert f"This estimate's reading, not the policy's words: {PHASE}" in text and why in text
 
 
 @pytest.mark.parametrize("pct", [30, 50, 51.5, 76])  # the policy's own bands (51.5: between whole percents)
@@ -555,7 +555,7 @@ def test_a_stage_with_the_policys_own_band_says_nothing_of_a_reading(pct):
 def test_the_staff_explanation_gives_the_reading_beside_the_stage_and_a_read_back_quote_without_its_policy_none():
     q = q_of(provider="socialbeat", service="website", completion_pct=60, work_started=True)
     stage = next(s for s in explanation_sections(q) if s.title == "Stage")
-    assert stage.items[1].startswith(PHASE)
+    assert stage.items[1] == f"This estimate's reading, not the policy's words: {PHASE}" + stage.items[1].split(PHASE)[1]
     assert not any(PHASE in item for s in explanation_sections(replace(q, policy=None)) for item in s.items)
 
 
