@@ -132,11 +132,25 @@ def by_stage(quotes: list[Quote]) -> tuple[tuple[str, Decimal, Decimal], ...]:
     work is read one range, "$0.00 - $6,000.00", and not what each stage of the work would give)."""
     found: dict[str, tuple[Decimal, Decimal]] = {}
     for q in sorted(quotes, key=lambda q: q.scenario.work_started is not False):  # not started first, as the work goes
-        words = q.stage.label if q.stage.placed_by != "none" else work_done(q.scenario.completion_pct, False)
+        words = _stage_in_words(q)
         low, high = Decimal(q.refund_min), Decimal(q.refund_max)
         was = found.get(words)
         found[words] = (low, high) if was is None else (min(was[0], low), max(was[1], high))
     return tuple((words, low, high) for words, (low, high) in found.items())
+
+
+def _stage_in_words(q: Quote) -> str:
+    """The stage a case is placed in, for a list of stages: where completion leaves sub-stages open, their shared
+    name ('Design (26-50%)'; "Design (26-50%), either concepts presented, no revisions yet, or revisions begun" was
+    hard to read in a list, a walkthrough)."""
+    if q.stage.placed_by == "none":
+        return work_done(q.scenario.completion_pct, False)
+    if len(q.stage.candidates) > 1 and q.policy is not None and q.service in q.policy.services:
+        labels = [s.label for s in q.policy.services[q.service].stages if s.id in q.stage.candidates]
+        shared = shared_name(labels)
+        if shared is not None:
+            return shared[0]
+    return q.stage.label
 
 
 def not_said(progress_known: bool, monthly: bool) -> str:

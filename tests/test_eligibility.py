@@ -233,6 +233,7 @@ def test_an_unknown_progress_gives_each_stage_its_refund_in_the_works_order():
     assert max(high for _, _, high in b.by_stage) == max(hi for _, hi in every) == b.high
     unsettled = for_documents(b, False, monthly=False)
     assert "Discovery & planning (0-25% complete): $6,000.00" in unsettled.by_stage
+    assert "Design (26-50%): $2,000.00 - $4,000.00" in unsettled.by_stage  # its sub-stages by their shared name
     md = summary_markdown(b.most, TODAY, unsettled=unsettled)
     assert "- Discovery & planning (0-25% complete): $6,000.00." in md and "- Launch (76-100%): $0.00." in md
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
