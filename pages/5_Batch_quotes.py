@@ -10,7 +10,7 @@ import streamlit as st
 from policy.batch import NUMBERED_ROWS, header_field, quote_file, start_pool_soon
 from policy.batch_report import listed_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
-from policy.cells import DATE_ORDERS, SPELLINGS
+from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
 from policy.errors import InputError
 from policy.explain import label_of
 from policy.export import QUOTE_HEADINGS
@@ -135,7 +135,7 @@ def _problems(done: dict) -> None:
     kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": f"{k.rows:,}",
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
     _static(kinds, "whole_words_batch_kinds")
-    either_way = sum(k.rows for k in done["kinds"] if " could be " in k.example)  # an ambiguous date's message
+    either_way = sum(k.rows for k in done["kinds"] if EITHER_WAY in k.example)  # an ambiguous date's kind
     if either_way and not done.get("date_order"):  # the error said "say which order": where, it did not (a walkthrough)
         st.info(f"{counted(either_way, 'row')} with a date that could be read either way: choose how this file writes "
                 "its dates under \u201cDates written with slashes\u201d above, and quote it again.")

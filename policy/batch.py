@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any, Optional, Union
 
 from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
-from .cells import DateOrder, Readers
+from .cells import EITHER_WAY, DateOrder, Readers
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
 from .fields import FIELDS, NAMES, REQUIRED
@@ -136,7 +136,7 @@ class BatchResult:
 
 def _kind_of(message: str) -> str:
     """A message without the values it quotes: rows that break one rule in different values are one kind."""
-    return re.sub(r"\d+", "#", message.split(":", 1)[0] if " could be " in message else message)
+    return re.sub(r"\d+", "#", message.split(":", 1)[0] if EITHER_WAY in message else message)
 
 
 NAMED_MAX = 10  # columns a notice names; the rest are counted

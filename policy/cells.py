@@ -95,6 +95,9 @@ def truth(text: str) -> bool:
     raise ValueError("must be yes or no (also y/n, true/false, 1/0), or blank where not known")
 
 
+EITHER_WAY = " could be "  # in the message of a date read either way: the batch counts such rows by it
+
+
 def day(text: str, order: Optional[DateOrder] = None) -> date:
     """An ISO date (a spreadsheet's date cell arrives so, with or without a time), or a slashed one: year first,
     or day and month in the order the user named. Where both could be the month and they differ (03/04/2026),
@@ -118,7 +121,7 @@ def day(text: str, order: Optional[DateOrder] = None) -> date:
         else:  # the readings that are days of the calendar: one is the day; two that differ, the order must be named
             days = {(d, m) for d, m in ((a, b), (b, a)) if _is_day(c, m, d)}
             if len(days) > 1:
-                raise ValueError(f"{bare} could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}: say which order the "
+                raise ValueError(f"{bare}{EITHER_WAY}{a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}: say which order the "
                                  "file uses (day/month or month/day), or write YYYY-MM-DD")
             dom, month = days.pop() if days else (a, b)  # none: the calendar's own refusal below
     else:

@@ -92,12 +92,13 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     what else the policy offers. The one list the eligibility page and the client's documents show."""
     if q.verdict == Verdict.not_offered:
         return (*q.notes[:1], "Check on the invoice what was bought, and ask again for that service.")
-    steps = [no_stop_after_address(policy.contact.how_to_request)]
-    if q.verdict == Verdict.none:  # a walkthrough: "Not under this policy", then how to ask, with no word of the odds
-        steps.insert(0, "Decide whether to ask: the policy gives no refund in this case, so a request is likely to be "
-                        "refused. It may still be worth it if your service agreement says more" + (
-                            ", or if an event the policy makes an exception for happened" if policy.exceptions
-                            else "") + ".")  # a step of its own: an introduction read oddly as step 1 (a walkthrough)
+    steps = []
+    if q.verdict == Verdict.none:  # "Not under this policy", then how to ask, said nothing of the odds (a walkthrough)
+        steps.append("Decide whether to ask: the policy gives no refund in this case, so a request is likely to be "
+                     "refused. It may still be worth it if your service agreement says more" + (
+                         ", or if an event the policy makes an exception for happened" if policy.exceptions else "")
+                     + ".")
+    steps.append(no_stop_after_address(policy.contact.how_to_request))
     if q.verdict == Verdict.window_closed and policy.window:
         steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")
