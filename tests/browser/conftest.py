@@ -86,8 +86,11 @@ def wait_ready(page):
     page.wait_for_selector(READY, timeout=READY_TIMEOUT_MS)
 
 
+# Any fade under way, a transition or a keyframe animation (a spinner, which never ends, is no fade): axe measured a
+# phone's caption's contrast mid-fade on a loaded host, a transition only having been waited for.
 SETTLED = """() => !document.querySelector('[data-stale="true"]')
-  && !document.getAnimations().some(a => a instanceof CSSTransition && a.playState === 'running')"""
+  && !document.getAnimations().some(a => a.playState === 'running'
+                                         && a.effect?.getComputedTiming().iterations !== Infinity)"""
 
 
 DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart], [data-testid=stDataFrame]')]
