@@ -66,7 +66,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
         if result is None:  # not saving, or the register failed before the quoting began
             result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(
-            file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(output), rows=result.rows,
+            file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(result), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
             run_day=basis().as_of if result.dated else None, date_order=date_order, numbers=result.numbers,

@@ -1,19 +1,18 @@
 """What the batch page shows of a batch's output: a template to start from, the summary by provider and verdict,
-and the rows as JSON (an Excel upload is read by policy/workbook.py). All read the output the batch command writes (one truth)."""
+and the rows as JSON (an Excel upload is read by policy/workbook.py). Each reads what the batch wrote (one truth): the
+rows from its output, the totals from the sums it made of the same cells as it wrote them."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
-from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
-from .batch import header_field, open_csv
+from .batch import BatchResult, header_field
 from .batch_rows import REQUESTED
 from .explain import label_of
 from .fields import NAMES
@@ -47,24 +46,17 @@ class Total:
     refund_max: Decimal
 
 
-def totals(output: Path) -> list[Total]:
-    """Rows and exact refund totals by provider and verdict (rows with an error left out: they are counted)."""
-    sums: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
-    with open_csv(output) as f:
-        for row in csv.DictReader(f):
-            if row.get("error"):
-                continue
-            cell = sums[(row["provider_name"], row["verdict"])]
-            cell[0] += 1
-            cell[1] += Decimal(row["refund_min"])
-            cell[2] += Decimal(row["refund_max"])
-    return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(sums.items())]
+def totals(result: BatchResult) -> list[Total]:
+    """Rows and exact refund totals by provider and verdict, as the batch wrote them (rows with an error left out:
+    they are counted)."""
+    return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(result.sums.items())]
 
 
 def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str, str]]:
     """The output's rows (the first `limit`), each cell's text as it was before the spreadsheet guard (data, not a
     spreadsheet: '=1+1' stays '=1+1')."""
-    reader = csv.reader(io.StringIO(output_csv.decode("utf-8-sig"), newline=""))
+    # decoded as read: the first rows of a 100,000-row output no longer decode all of its 16 MB (each run of the page)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(output_csv), encoding="utf-8-sig", newline=""))
     header = [original_cell(c) for c in next(reader, [])]
     return [dict(zip(header, map(original_cell, cells))) for cells in islice(reader, limit)]
 

@@ -1,6 +1,7 @@
 """Batch quoting: order kept, bad rows kept, every row the view of quote(), and a file a spreadsheet can open."""
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from strategies import scenarios
 from bench.data import write_rows
 from policy import batch_rows, parse_scenario, quote
 from policy.batch import PARALLEL_FROM_ROWS, quote_file, run_batch
+from policy.batch_report import totals
 from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
 from policy.fields import NAMES
 from policy.spreadsheet import for_excel
@@ -34,6 +36,17 @@ def test_parallel_and_serial_batches_are_identical(tmp_path):
     assert len(out) == result.rows == PARALLEL_FROM_ROWS + 123
     assert result.errors == sum(1 for r in out if r["error"]) > 0
     assert all(r["refund_min"] == "" for r in out if r["error"])
+    # the page's totals, summed as the rows were written (parallel: chunk by chunk), are those of the file written
+    written: dict = {}
+    for r in out:
+        if not r["error"]:
+            found = written.setdefault((r["provider_name"], r["verdict"]), [0, Decimal(0), Decimal(0)])
+            found[0] += 1
+            found[1] += Decimal(r["refund_min"])
+            found[2] += Decimal(r["refund_max"])
+    assert [(t.provider, t.verdict, t.rows, t.refund_min, t.refund_max) for t in totals(result)] == [
+        (p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(written.items())]
+    assert len(written) > 5 and all(n for n, _, _ in written.values())
 
 
 def test_short_rows_long_rows_and_old_quote_columns():
