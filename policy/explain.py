@@ -321,12 +321,14 @@ def stage_reading(q: Quote) -> Optional[str]:
         else None
 
 
-def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False) -> list[Section]:
+def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False,
+                         under_headline: bool = False) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
     summary, the page and the client's Markdown file. Empty sections are left out. for_client: a client reads it
     (the eligibility page): no ambiguity ids, no note on how the calculator places stages, and none of what the
     client's next steps above it already say (the review, the processing time, how a refund is paid, the
-    remedies: each was on the page three times)."""
+    remedies: each was on the page three times). under_headline: drawn under the page's headline, which gives a
+    service the provider does not sell its note (the calculator said it three times)."""
     def money(amount: str) -> str:
         return format_usd(Decimal(amount), q.currency)
 
@@ -364,8 +366,10 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         # read as each point twice under one heading (a walkthrough, on the calculator)
         Section("Once you ask", clauses=handling_clauses(q, policy)) if policy is not None else Section("Once you ask"),
         Section("Also available", () if for_client else tuple(q.remedies)),
-        # a service the provider does not offer: its first note is a client's first step (client.next_steps)
-        Section("Notes", q.notes[1:] if for_client and q.verdict == Verdict.not_offered else tuple(q.notes)),
+        # a service the provider does not offer: its first note is a client's first step (client.next_steps), and
+        # the headline's sentence on a page
+        Section("Notes", q.notes[1:] if (for_client or under_headline) and q.verdict == Verdict.not_offered
+                else tuple(q.notes)),
     ]
     return [s for s in sections if s.items or s.clauses]
 

@@ -117,9 +117,11 @@ def versions_in_force(paid_on: Optional[date]) -> None:
 
 
 def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
-    """Every section of the explanation in one block, under `heading` if given (the deadline is in the headline).
-    for_client: a client reads it (no ambiguity ids, no note on how the calculator places stages)."""
-    body = sections_markdown(explanation_sections(q, with_deadline=False, for_client=for_client), heading="###")
+    """Every section of the explanation in one block, under `heading` if given, below the quote's headline (which
+    says the deadline, and a service not sold). for_client: a client reads it (no ambiguity ids, no note on how the
+    calculator places stages)."""
+    body = sections_markdown(explanation_sections(q, with_deadline=False, for_client=for_client, under_headline=True),
+                             heading="###")
     st.markdown(f"## {e(heading)}\n\n{body}" if heading else body)
 
 
