@@ -148,7 +148,7 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
             problems.append(Problem.of_cell(reading.column(name), value.message, text))
         else:
             data[name] = value
-    problems += _dated(data, reading)
+    problems += _dated(data, reading, cells)
     failed = {p.column for p in problems}
     if reading.column("paid_on") in failed and "days_since_payment" not in data:
         failed.add(reading.column("days_since_payment"))  # the days were to come from that date: not a second error
@@ -163,27 +163,30 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
     return scenario  # the checks that need its policy (a stage it has) come with its quote: one look-up a row
 
 
-def _dated(data: dict[str, object], reading: Reading) -> list[Problem]:
+def _dated(data: dict[str, object], reading: Reading, cells: list[str]) -> list[Problem]:
     """decisions.md 5 'batch dates': a payment date without days counts them to the request day (the run's day
-    unless the row gives one); days and dates that disagree are an error naming both."""
+    unless the row gives one); days and dates that disagree are an error naming both. Each error quotes its cell
+    (a payment date after the run's day was listed with an empty Value, a walkthrough)."""
+    def problem(field: str, message: str) -> Problem:
+        return Problem.of_cell(reading.column(field), message, reading.cell(cells, field))
+
     asked = data.pop(REQUESTED, None)
     paid = data.get("paid_on")
     if not isinstance(paid, date):
         if isinstance(asked, date):
-            return [Problem(reading.column(REQUESTED), f"needs a {reading.column('paid_on')} to count the days from")]
+            return [problem(REQUESTED, f"needs a {reading.column('paid_on')} to count the days from")]
         return []
     until = asked if isinstance(asked, date) else reading.run_day
     days = (until - paid).days
     given: Optional[object] = data.get("days_since_payment")
     if given is not None:
         if isinstance(asked, date) and given != days:
-            return [Problem(reading.column("days_since_payment"),
-                            f"says {given} but {reading.column('paid_on')} {paid} to {reading.column(REQUESTED)} "
+            return [problem("days_since_payment",
+                            f"{given} days, but {reading.column('paid_on')} {paid} to {reading.column(REQUESTED)} "
                             f"{asked} is {days} days; give one or make them agree")]
         return []
     if days < 0:
         which = reading.column(REQUESTED) if isinstance(asked, date) else "the day of this run"
-        return [Problem(reading.column("paid_on"), f"{paid} is after {which} ({until}); a request comes after the "
-                                                   "payment")]
+        return [problem("paid_on", f"{paid} is after {which} ({until}); a request comes after the payment")]
     data["days_since_payment"] = days
     return []

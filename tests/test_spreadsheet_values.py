@@ -143,10 +143,12 @@ def test_a_request_date_counts_the_days_and_days_that_disagree_are_an_error_nami
             "socialbeat,website,8000,40,2026-03-09,2026-03-06,\n")
     result, rows = batch(text)
     assert [r["requested_on"] for r in rows[:2]] == ["2026-03-06", "2026-03-06"] and not rows[0]["error"]
-    assert "days_since_payment: says 9 but paid_on 2026-03-01 to requested_on 2026-03-06 is 5 days" in rows[2]["error"]
-    assert rows[3]["error"] == "requested_on: needs a paid_on to count the days from"
+    assert "days_since_payment: 9 days, but paid_on 2026-03-01 to requested_on 2026-03-06 is 5 days" in rows[2]["error"]
+    assert rows[3]["error"] == "requested_on “2026-03-06”: needs a paid_on to count the days from"
     assert "paid_on: 2026-03-09 is after requested_on" in rows[4]["error"]
     assert result.errors == 3
+    # each error's cell is listed beside it, as every other error's is (a payment date's was left empty)
+    assert [[p.value for p in problems] for _, problems in result.problem_rows] == [["9"], ["2026-03-06"], ["2026-03-09"]]
 
 
 def test_an_ambiguous_date_is_refused_unless_the_batch_names_the_order():
