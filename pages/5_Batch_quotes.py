@@ -14,7 +14,7 @@ from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
 from policy.errors import InputError
 from policy.explain import label_of
 from policy.export import QUOTE_HEADINGS
-from policy.fields import FIELDS
+from policy.fields import FIELDS, REQUIRED
 from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX
@@ -82,7 +82,8 @@ def _spellings() -> None:
                  **wrapped(spellings, wide=("A cell may say",)))
     st.caption("A row may give paid_on (and requested_on) instead of days_since_payment: the days are counted "
                "between them, the day of the run standing in for a missing request date. Blank, unknown or n/a: not "
-               "known.")
+               "known, for the facts a row may leave out: "
+               f"{', '.join(n for n in REQUIRED if n != 'days_since_payment')} and the days (or paid_on) must be given.")
 
 
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls

@@ -11,7 +11,7 @@ from typing import Optional
 
 from pydantic import ValidationError
 
-from .cells import Readers, blank, day
+from .cells import SPELLINGS, Readers, blank, day
 from .errors import each_error
 from .fields import BY_NAME, NAMES, RANGES, FieldSpec
 from .models import Scenario
@@ -155,12 +155,27 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += [Problem.of_cell(reading.column(e.field), reading.in_words(e.message), reading.cell(cells, e.field))
-                     for e in each_error(exc, NAMES, RANGES) if reading.column(e.field) not in failed]
+        for e in each_error(exc, NAMES, RANGES):
+            if reading.column(e.field) not in failed:
+                text = reading.cell(cells, e.field)
+                message = _required(e.field, reading, text) if e.message == REQUIRED_SAID else e.message
+                problems.append(Problem.of_cell(reading.column(e.field), reading.in_words(message), text))
     if problems:
         order = {column: i for i, column in enumerate(reading.columns.values())}
         raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads
     return scenario  # the checks that need its policy (a stage it has) come with its quote: one look-up a row
+
+
+REQUIRED_SAID = "is required"  # the scenario's word for a required field left out
+
+
+def _required(field: str, reading: Reading, text: str) -> str:
+    """A required cell left blank, or written 'unknown': what it must say. 'Completion "unknown": is required' did
+    not say that unknown is only for the facts a row may leave out (a walkthrough)."""
+    said = f"must be given in every row: {SPELLINGS[BY_NAME[field].kind]}"
+    if field == "days_since_payment":
+        said += f", or a {reading.column('paid_on')} to count them from"
+    return f"{said}; unknown, n/a and the like are only for the facts a row may leave out" if text.strip() else said
 
 
 def _dated(data: dict[str, object], reading: Reading, cells: list[str]) -> list[Problem]:

@@ -62,7 +62,9 @@ def test_short_rows_long_rows_and_old_quote_columns():
     assert (result.rows, result.errors, result.passed_through) == (4, 2, [])
     assert list(got[0]) == ["provider", "service", "amount_paid", "completion_pct", "days_since_payment", *QUOTE_COLUMNS]
     assert got[0]["verdict"] == "full" and got[0]["provider_name"] == "Step-Into"
-    assert got[1]["error"] == "completion_pct: is required; days_since_payment: is required"  # every error of the row
+    assert got[1]["error"] == ("completion_pct: must be given in every row: 40, 40% or 37.5%; "  # every error of the row
+                               "days_since_payment: must be given in every row: a whole number of days, or a paid_on to "
+                               "count them from")
     assert got[2]["error"].startswith("row: has 1 more cell")
     assert (got[3]["refund_max"], got[3]["refund_pct_max"]) == ("50.00", "50.00")
 

@@ -214,7 +214,17 @@ def test_a_date_that_cannot_be_read_is_one_error_where_the_days_cell_beside_it_i
                     "socialbeat,website,8000,40,,\n")
     assert rows[0]["error"] == "paid_on: 2026-13-40 is not a day of the calendar"
     assert rows[1]["error"] == ""
-    assert rows[2]["error"] == "days_since_payment: is required"  # neither given: the days are what is missing
+    assert rows[2]["error"].startswith("days_since_payment: must be given in every row")  # neither given: the days
+
+
+def test_a_required_cell_left_unknown_says_what_it_must_say_and_that_unknown_is_for_the_other_facts():
+    """'Completion "unknown": is required' read as if unknown were not understood (a walkthrough)."""
+    _, rows = batch("provider,service,Amount Paid,Completion,days_since_payment\n"
+                    "socialbeat,website,8000,unknown,5\n"
+                    "socialbeat,website,,40,5\n")
+    assert rows[0]["error"] == ("Completion “unknown”: must be given in every row: 40, 40% or 37.5%; unknown, n/a "
+                                "and the like are only for the facts a row may leave out")
+    assert rows[1]["error"] == "Amount Paid: must be given in every row: 8000, 8000.00, 8,000.00 or $8,000.00"
 
 
 @given(st.integers(0, 99), st.integers(0, 99), st.integers(1000, 9999), st.sampled_from([None, "dmy", "mdy"]))
