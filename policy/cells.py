@@ -129,6 +129,9 @@ def day(text: str, order: Optional[DateOrder] = None) -> date:
     try:
         return date(year, month, dom)
     except ValueError:
+        if order is not None and month > 12 and _is_day(year, dom, month):  # a day in the other order, not the chosen one
+            raise ValueError(f"{bare} is not a date in the order chosen, {DATE_ORDERS[order]}: there is no month "
+                             f"{month}; write it in that order, or as YYYY-MM-DD") from None
         raise ValueError(f"{bare} is not a day of the calendar") from None
 
 

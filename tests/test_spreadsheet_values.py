@@ -13,7 +13,7 @@ from shipped import BASIS
 from policy import parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.batch import run_batch
-from policy.cells import Readers, day, key, money, percent, truth
+from policy.cells import DATE_ORDERS, Readers, day, key, money, percent, truth
 from policy.export import quote_row
 from policy.fields import BY_NAME
 
@@ -61,6 +61,15 @@ def test_an_ambiguous_date_is_refused_naming_both_readings_unless_the_order_is_n
         day("03/04/2026")
     with pytest.raises(ValueError, match="not a day of the calendar"):
         day("31/02/2026", "dmy")
+
+
+@pytest.mark.parametrize("cell, order", [("11/25/2026", "dmy"), ("25/11/2026", "mdy")])
+def test_a_date_in_the_other_order_than_the_one_chosen_says_so(cell, order):
+    """'11/25/2026 is not a day of the calendar' with day/month chosen: it is one, in the other order (a walkthrough)."""
+    with pytest.raises(ValueError) as caught:
+        day(cell, order)
+    assert str(caught.value) == (f"{cell} is not a date in the order chosen, {DATE_ORDERS[order]}: there is no month 25; "
+                                 "write it in that order, or as YYYY-MM-DD")
 
 
 @pytest.mark.parametrize("field, cell, read", [
@@ -235,7 +244,8 @@ def test_a_slashed_date_is_a_day_of_the_calendar_or_refused_in_words_never_a_fau
         found = day(text, order)
     except ValueError as exc:
         said = str(exc)
-        assert said.startswith(text) and ("is not a day of the calendar" in said or "could be" in said)
+        assert said.startswith(text) and ("is not a day of the calendar" in said or "could be" in said
+                                          or (order is not None and "is not a date in the order chosen" in said))
         assert ("could be" in said) == (order is None and a != b and 1 <= a <= 12 and 1 <= b <= 12)
     else:
         assert found.year == year and {found.day, found.month} == {a, b}
