@@ -87,10 +87,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     delivered = st.radio("Has anything been delivered to you?", list(said_delivered), horizontal=True,
                          key=state.form_key("el_delivered", answer_of(said_delivered, v["deliverables_provided"])))
     linked = state.linked_page_inputs()
-    state.kept("el_progress_unknown")  # through a visit to another page (the menu's switch leaves no URL to read)
+    state.kept(state.PROGRESS_UNKNOWN)  # through a visit to another page (the menu's switch leaves no URL to read)
     if linked is not None:  # a link (or Back) says whether the client knew how far along the work is
-        st.session_state["el_progress_unknown"] = linked.get("progress") in PAGE_PARAMS["progress"]
-    progress_unknown = st.checkbox("I don't know how far along the work is", key=state.input_key("el_progress_unknown"))
+        st.session_state[state.PROGRESS_UNKNOWN] = linked.get("progress") in PAGE_PARAMS["progress"]
+    progress_unknown = st.checkbox("I don't know how far along the work is", key=state.input_key(state.PROGRESS_UNKNOWN))
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100,
                          key=state.form_key("el_progress", v["completion_pct"]), disabled=progress_unknown,
                          help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "

@@ -1074,3 +1074,21 @@ def test_a_key_press_that_reaches_the_server_with_the_address_before_the_last_wr
     assert not [h for h in at.header if h.value == "Your answer"] and not at.warning
     # the form as that address holds it (a form's answers reach the address when they are checked)
     assert at.slider(key="el_progress").value == int(before["completion_pct"]) and "answer" not in at.query_params
+
+
+def test_a_case_brought_from_eligibility_with_the_progress_unknown_says_so_on_the_calculator_until_it_is_given():
+    """The calculator quoted such a case at 0% as if the client had said so (a walkthrough: "$6,000.00 ... Partial
+    refund", the progress never given). Setting its slider gives the progress on every page."""
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="8000")
+    at.checkbox(key="el_progress_unknown").check().run()
+    at.switch_page("app.py").run()
+    said = [plain(i.value) for i in at.info if "left as not known" in i.value]
+    assert said == ["On \u201cAm I eligible?\u201d how far along the work is was left as not known: this quote is for the "
+                    "0% the slider shows. Set the slider to the work done (that page then takes it too), or see that "
+                    "page for the answer over every amount of progress."]
+    at.slider(key="w_completion_pct").set_value(40).run()
+    assert not any("left as not known" in i.value for i in at.info)
+    at.switch_page("pages/3_Am_I_eligible.py").run()
+    assert not at.checkbox(key="el_progress_unknown").value and at.slider(key="el_progress").value == 40
+    at.switch_page("app.py").run()
+    assert not any("left as not known" in i.value for i in at.info)  # and a calculator reached otherwise says nothing

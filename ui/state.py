@@ -267,9 +267,20 @@ def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
     return key
 
 
+PROGRESS_UNKNOWN = "el_progress_unknown"  # "Am I eligible?"'s "I don't know how far along the work is"
+
+
+def progress_unknown() -> bool:
+    """Whether "Am I eligible?" has the progress as not known (its box, kept while another page is drawn)."""
+    ss = st.session_state
+    return bool(ss[PROGRESS_UNKNOWN] if PROGRESS_UNKNOWN in ss else ss.get(KEPT + PROGRESS_UNKNOWN, False))
+
+
 def _store(field: str, from_widget: Callable[[Any], Any] = lambda v: v) -> Callable[[], None]:
     def callback() -> None:
         update(**{field: from_widget(st.session_state[f"w_{field}"])})
+        if field == "completion_pct" and progress_unknown():  # the progress is given now: on every page
+            keep_value(PROGRESS_UNKNOWN, False)
     return callback
 
 
