@@ -1,9 +1,12 @@
-"""Keyboard fixes for Streamlit's own widgets, installed once in the page (Streamlit 1.67 offers no option for them).
+"""Keyboard and clipboard fixes, installed once in the page (Streamlit 1.67 offers no option for them).
 
 A date field (st.date_input) opens its calendar when it is clicked, and keeps it open while a date is typed into
 it; Tab then moved the focus on but left the calendar drawn over the next fields, and the typed date was never
 sent. A Tab from the field's last part (or its calendar button) now first closes its calendar, as Escape does: the
 date is taken and the focus moves on. (Shift+Tab already closes it; Escape there would hold the focus.)
+A name in a narrow table may break between its parts (ui/tables.name_breaks: zero-width spaces); copied, it
+carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched nothing (a walkthrough). A copy
+from the page leaves them out.
 Nothing from a user reaches the script.
 """
 from __future__ import annotations
@@ -24,6 +27,12 @@ SCRIPT = """<script>
     e.target.dispatchEvent(new KeyboardEvent('keydown',
       {key: 'Escape', code: 'Escape', keyCode: 27, bubbles: true, cancelable: true}));
   }, true);
+  w.document.addEventListener('copy', e => {
+    const text = w.getSelection().toString();
+    if (!text.includes('\\u200b') || !e.clipboardData) return;
+    e.clipboardData.setData('text/plain', text.replaceAll('\\u200b', ''));
+    e.preventDefault();
+  });
 })();
 </script>"""
 

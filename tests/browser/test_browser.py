@@ -160,6 +160,15 @@ def test_compare_page_shows_every_provider_and_a_chart(page, base_url):
     for name in (p.name for p in policies().values()):
         expect(table).to_contain_text(name)
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    # its names may break between their parts (zero-width spaces), which a copy leaves out: pasted into a
+    # spreadsheet, "ITMediaSolutions.us" with them matched nothing (a walkthrough)
+    copied = table.evaluate(r"""t => {
+        const range = document.createRange(); range.selectNodeContents(t);
+        getSelection().removeAllRanges(); getSelection().addRange(range);
+        const clip = new DataTransfer();
+        document.dispatchEvent(new ClipboardEvent('copy', {clipboardData: clip, bubbles: true, cancelable: true}));
+        return [getSelection().toString().includes('\u200b'), clip.getData('text/plain')]; }""")
+    assert copied[0] and "ITMediaSolutions.us" in copied[1] and "\u200b" not in copied[1], copied
     shot(page, "2-compare")
 
 
