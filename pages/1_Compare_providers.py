@@ -11,7 +11,8 @@ from policy.compare import compare_rows
 from policy.curves import most_generous
 from policy.markdown import md_escape
 from policy.money import cents_int
-from ui import cache, charts, page, show, state
+from store.access import Permission
+from ui import cache, charts, identity, page, show, state
 from ui.codec import PAGE_PARAMS
 from ui.registry import basis, policies
 from ui.tables import name_breaks, readable
@@ -34,15 +35,14 @@ def by_completion() -> None:
     scenario = page.scenario_or_error("compare")
     if scenario is None:
         return
-    rows = compare_rows(scenario, basis())
-    table = pd.DataFrame(rows).set_index("Provider")
-    # The clauses under the table, not in a column of it: on a phone that column was one character wide.
-    shown = table.drop(columns=["Deciding clause"])
+    rows = compare_rows(scenario, basis(), for_client=not identity.may(Permission.SAVE_QUOTE))
+    table = pd.DataFrame([r.cells for r in rows]).set_index("Provider")
     with st.container(key="compare_table"):  # ui/page.css: its amounts never break inside
         # st.table renders Markdown: '-' was a bullet, '$' LaTeX
-        st.table(shown.map(md_escape).rename(index=lambda name: md_escape(name_breaks(name))))
-    st.markdown("\n".join(f"- **{md_escape(name)}**: {md_escape(row['Deciding clause'])}"
-                           for name, row in table.iterrows()))
+        st.table(table.map(md_escape).rename(index=lambda name: md_escape(name_breaks(name))))
+    # What decides each band, under the table, not in a column of it: on a phone that column was one character wide.
+    st.markdown("\n".join(f"- **{md_escape(r.cells['Provider'])}**\n" + "\n".join(f"  - {md_escape(line)}" for line in r.why)
+                           for r in rows))
 
     compare = cache.cached_compare(cache.curve_key(scenario))
     st.header("Refund bands against project completion")

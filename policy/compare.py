@@ -1,28 +1,59 @@
-"""The same scenario against every provider, as the rows of a table (the Compare page draws them)."""
+"""The same scenario against every provider, as the rows of a table and what decides each (the Compare page draws
+them)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from .explain import cite, max_text, verdict_label
-from .models import Scenario
+from .explain import cite, max_text, range_sentences, verdict_label
+from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_usd
 from .quoting import quote
 from .versions import Basis
 
 
-def compare_rows(scenario: Scenario, basis: Basis) -> list[dict[str, str]]:
-    """One row per provider of the basis: verdict, the band in dollars (or 'Not offered'), and the clause that
-    decided the minimum."""
+@dataclass(frozen=True)
+class Compared:
+    """One provider's row of the table, and the lines under it: each end of the band with the clauses that decide
+    it, and what makes it a range."""
+    cells: dict[str, str]
+    why: tuple[str, ...]
+
+
+def compare_rows(scenario: Scenario, basis: Basis, for_client: bool = False) -> list[Compared]:
+    """One row per provider of the basis: verdict, the band in dollars (or 'Not offered'), and why."""
     rows = []
     for pid, policy in basis.policies(scenario.paid_on).items():
         q = quote(scenario.for_provider(pid), basis)
-        offered = q.verdict != "not_offered"
-        first = q.clauses[0] if q.clauses else None
-        rows.append({
+        offered = q.verdict != Verdict.not_offered
+        rows.append(Compared({
             "Provider": policy.name,
             "Verdict": verdict_label(q),
             "Refund min": format_usd(Decimal(q.refund_min), q.currency) if offered else "Not offered",
             "Refund max": max_text(q) if offered else "Not offered",  # with what a partial refund stays below
-            "Deciding clause": f'{cite(first.section)}: "{first.quote}"' if first else (q.notes[0] if q.notes else "none"),
-        })
+        }, decided_by(q, for_client)))
     return rows
+
+
+def decided_by(q: Quote, for_client: bool = False) -> tuple[str, ...]:
+    """Each end of the band with every clause that decides it (one line where both ends are one amount by the same
+    clauses), then what makes it a range. The page quoted only the first clause: the $2,500.00 of a $1,250.00 -
+    $2,500.00 band was traced to nothing (a walkthrough)."""
+    if q.verdict == Verdict.not_offered:
+        return q.notes[:1]
+    ends = [("Minimum", format_usd(Decimal(q.refund_min), q.currency), _deciding(q, "refund_min")),
+            ("Maximum", max_text(q), _deciding(q, "refund_max"))]
+    if q.refund_min == q.refund_max and ends[0][2] == ends[1][2]:
+        ends = [("Refund", ends[1][1], ends[1][2])]
+    return (*(f"{end} {amount}, by {_quoted(clauses)}" for end, amount, clauses in ends),
+            *(f"Why a range: {sentence}" for sentence in range_sentences(q, for_client)))
+
+
+def _deciding(q: Quote, end: str) -> tuple[ClauseRef, ...]:
+    return tuple(c for c in q.clauses if end in c.decides)
+
+
+def _quoted(clauses: tuple[ClauseRef, ...]) -> str:
+    if not clauses:
+        return "no clause of the policy (nothing in it grants a refund here)"
+    return "; and ".join(f'{cite(c.section)}: "{c.quote}"' for c in clauses)

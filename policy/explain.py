@@ -301,6 +301,11 @@ class Section:
     clauses: tuple[ClauseRef, ...] = ()
 
 
+def range_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
+    """What makes the quote a range: each unclear wording that moves it, and each fact not given that does."""
+    return (*(unclear_sentence(a, q.currency, for_client) for a in q.ambiguities), *unknown_sentences(q, for_client))
+
+
 def unknown_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
     """Each fact not given that moves the refund, with the refund under each of its answers."""
     return tuple(
@@ -341,10 +346,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
         # a dash: a stage's own name may hold a bracket ('(before work begins)') and a colon ('Design (26-50%): ...')
         stage = (f"{q.stage.label} \u2014 {how}.", *((reading,) if reading else ()),
                  *((q.stage_note,) if q.stage_note else ()))
-    ranges = (
-        *(unclear_sentence(a, q.currency, for_client) for a in q.ambiguities),
-        *unknown_sentences(q, for_client),
-    )
+    ranges = range_sentences(q, for_client)
     policy = q.policy
     dates = (
         lapsed_sentence(q) if with_deadline else None,

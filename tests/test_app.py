@@ -1092,3 +1092,22 @@ def test_a_case_brought_from_eligibility_with_the_progress_unknown_says_so_on_th
     assert not at.checkbox(key="el_progress_unknown").value and at.slider(key="el_progress").value == 40
     at.switch_page("app.py").run()
     assert not any("left as not known" in i.value for i in at.info)  # and a calculator reached otherwise says nothing
+
+
+def test_compare_traces_each_end_of_every_band_to_its_clauses_and_says_what_makes_it_a_range():
+    """Social Beat's $1,250.00 - $2,500.00 was traced to the 25% clause alone, and nothing said why it was a range
+    (a walkthrough)."""
+    at = app("pages/1_Compare_providers.py", provider="socialbeat", service="website", amount_paid="5000",
+             completion_pct=30, days_since_payment=10)
+    said = " ".join(plain(m.value) for m in at.markdown)
+    assert ('Minimum $1,250.00, by section 3.1(c): "25% Refund: If cancelled after revisions have begun"' in said)
+    assert ('Maximum $2,500.00, by section 3.1(c): "50% Refund: If cancelled after initial design concepts are '
+            'presented"') in said
+    assert "Why a range: Not known: the stage the work is in." in said
+    assert 'Maximum $3,500.00, by paragraph 3: "However, once a project' in said  # ITMedia's, by both its clauses
+    assert '; and paragraph 3: "In some cases, a prorated refund may be considered' in said
+    assert "Step-Into does not list Website design & development" in said
+    narrow = app("pages/1_Compare_providers.py", provider="socialbeat", service="ppc", amount_paid="5000",
+                 completion_pct=0, days_since_payment=3)  # one amount by the same clauses: one line
+    assert 'Refund $5,000.00, by bullet point 1: "If you have purchased a package' in " ".join(
+        plain(m.value) for m in narrow.markdown)

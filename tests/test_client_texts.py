@@ -76,8 +76,8 @@ SURFACES = {
     "pdf": pdf_text,
     "email": lambda q: request_email(q).text(),
     "eligibility": eligibility_answer,
-    "compare": lambda q: next(r["Refund max"] for r in compare_rows(q.scenario, BASIS)
-                              if r["Provider"] == q.provider_name),  # the Compare page's table
+    "compare": lambda q: next(r.cells["Refund max"] for r in compare_rows(q.scenario, BASIS)
+                              if r.cells["Provider"] == q.provider_name),  # the Compare page's table
 }
 
 # ------------------------------------------------------------------ A. a partial refund with no amount (7.2)

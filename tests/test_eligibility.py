@@ -71,8 +71,8 @@ def test_the_work_start_assumption_is_said_only_where_it_changes_the_answer():
 def test_compare_rows_name_every_provider_and_say_not_offered_in_words():
     rows = compare_rows(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000",
                                             completion_pct=0, days_since_payment=3), BASIS), BASIS)
-    assert [r["Provider"] for r in rows] == [p.name for p in policies().values()]
-    step_into = next(r for r in rows if r["Provider"] == "Step-Into")
+    assert [r.cells["Provider"] for r in rows] == [p.name for p in policies().values()]
+    step_into = next(r.cells for r in rows if r.cells["Provider"] == "Step-Into")
     assert (step_into["Refund min"], step_into["Verdict"]) == ("Not offered", "Not offered")  # one name for the verdict and its amount
 
 

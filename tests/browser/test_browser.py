@@ -295,7 +295,9 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone
     expect(cell.get_by_text("Step-Into", exact=True)).to_be_hidden()
     desktop.close()
     open_page(phone, base_url, "Compare_providers?service=ppc&amount_paid=12345.67&completion_pct=10")
-    expect(phone.get_by_text(re.compile(r"^Step-Into: bullet point 1: "))).to_be_visible()
+    # each provider's clauses under its name
+    expect(phone.get_by_role("listitem").filter(has=phone.get_by_text("Step-Into", exact=True))
+           .get_by_text(re.compile(r"^Maximum \$12,345\.67, by bullet point 1: "))).to_be_visible()
     table = phone.locator(".st-key-compare_table table")
     expect(table).to_contain_text("$")
     # each amount on one line ('$3,750.0' then '0' below it), and the table within the phone's width
