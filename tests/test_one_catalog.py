@@ -294,3 +294,29 @@ def test_a_version_published_from_tomorrow_is_said_as_coming_where_todays_are_na
     assert f"Social Beat Digital version {shipped.version}" in said  # today's, still named as in force
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_the_calculator_says_its_providers_next_version_beside_a_quote_for_a_payment_today(tmp_path, monkeypatch):
+    """Compare and Policy terms said "To come"; the calculator quoted today's terms without a word while a payment
+    from tomorrow would get less (a walkthrough). A quote for a given payment date is that payment's: nothing said."""
+    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    shipped = policies()["socialbeat"]
+    tomorrow = date.today() + timedelta(days=1)
+    new = PolicyFile.model_validate({**shipped.model_dump(), "version": "next-terms", "effective_from": tomorrow})
+    versions.publish(versions.save_draft(new, reworded(shipped, "next"), by=PAT), tomorrow, by=PAT)
+    monkeypatch.setenv(ENV_URL, url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        said = " ".join(c.value for c in opened("app.py", provider="socialbeat").caption).replace("\\", "")
+        assert (f"Social Beat Digital's version next-terms applies to payments from {tomorrow:%d %b %Y}: this quote is "
+                f"under version {shipped.version}, for a payment today. Give a payment date from then to quote under "
+                "it.") in said
+        other = " ".join(c.value for c in opened("app.py", provider="stepinto", service="ppc").caption)
+        dated = " ".join(c.value for c in opened("app.py", provider="socialbeat",
+                                                 paid_on=date.today().isoformat()).caption)
+        assert "applies to payments from" not in other and "applies to payments from" not in dated
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()

@@ -116,6 +116,20 @@ def versions_in_force(paid_on: Optional[date]) -> None:
                  f"The versions in force today (a payment date in the scenario picks those of its day): {named}.{then}"))
 
 
+def coming_version(q: Quote) -> None:
+    """The quoted provider's next version, published for later payments, beside a quote for a payment today (no
+    payment date given): Compare and Policy terms said "To come", and the calculator quoted on without a word while
+    tomorrow's payment would get less (a walkthrough). A quote for a given payment date is that payment's."""
+    if q.scenario.paid_on is not None:
+        return
+    for v in catalog().coming(basis().as_of):
+        if v.provider == q.provider:
+            st.caption(e(f"{v.policy.name}'s version {v.policy.version} applies to payments from {v.effective:%d %b %Y}: "
+                         f"this quote is under version {q.policy_version}, for a payment today. Give a payment date "
+                         "from then to quote under it."))
+            return
+
+
 def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
     """Every section of the explanation in one block, under `heading` if given, below the quote's headline (which
     says the deadline, and a service not sold). for_client: a client reads it (no ambiguity ids, no note on how the
