@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from policy import InputError
-from policy.lint import Finding, errors, in_words, lint_against
+from policy.diff import rule_changes
+from policy.lint import OF_THE_EDIT, Finding, errors, in_words, lint_against
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.records import NAME_MAX, checked
 from policy.schema import ID_MAX, VERSION_MAX, PolicyFile
@@ -130,6 +131,7 @@ class PolicyStore:
         found = self.lint(dated, text, published)
         if errors(found):
             raise LintRefused(f"{dated.name} {dated.version}", errors(found))
+        previous = published.on(effective_from).get(dated.id)
         same = published.nothing_new(dated, text)
         if same:  # a second "version published" of the same terms
             raise InputError("version", f"{dated.version}: {same}")
@@ -148,7 +150,8 @@ class PolicyStore:
                                                 "open it again")
                 record(session, by, Action.VERSION_PUBLISHED, f"{dated.name} {dated.version}",
                        {"version_id": version_id, "provider": dated.id, "version": dated.version,
-                        "effective_from": effective_from.isoformat()}, at=published_at)
+                        "effective_from": effective_from.isoformat(), **_what_it_changed(previous, dated, found)},
+                       at=published_at)
                 row = session.get(PolicyVersionRow, version_id, populate_existing=True)
                 assert row is not None
                 return _version(row)
@@ -221,6 +224,34 @@ def _version(row: PolicyVersionRow) -> Version:
 
 def _utc(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+CHANGES_SAID = 1_500  # characters of a publish's changes and accepted warnings the trail keeps (their count, always)
+
+
+def _what_it_changed(previous: Optional[PolicyFile], published: PolicyFile, found: list[Finding]) -> dict[str, str]:
+    """What a publish changed against the version it takes over from, and the linter's warnings about the edit its
+    author published despite (the lab's "Publish despite ..."): the trail said only which version was published (a
+    walkthrough)."""
+    said = {"warnings_accepted": _listed([f"{f.code}: {f.message}" for f in found
+                                          if f.severity == "warning" and f.code in OF_THE_EDIT])}
+    if previous is not None:
+        said |= {"replaces": previous.version,
+                 "changed": _listed([f"{c.rule}: {c.what}" for c in rule_changes(previous, published)])
+                 or "no rule (its text, dates or clauses only)"}
+    return {key: value for key, value in said.items() if value}
+
+
+def _listed(items: list[str]) -> str:
+    kept: list[str] = []
+    size = 0
+    for item in items:
+        if kept and size + len(item) > CHANGES_SAID:
+            break
+        kept.append(item[:CHANGES_SAID])
+        size += len(item) + 2
+    more = len(items) - len(kept)
+    return "; ".join(kept) + (f"; and {more} more" if more else "")
 
 
 def published_catalog(engine: Engine) -> Catalog:

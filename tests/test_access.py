@@ -211,3 +211,36 @@ def test_a_providers_name_is_unique_in_the_catalog(store):
         versions.save_draft(copy, "the text", by=PAT)
     assert caught.value.field == "name" and "'stepinto'" in caught.value.message
     versions.save_draft(copy.model_copy(update={"name": "Step-Into Copy"}), "the text", by=PAT)
+
+
+def test_a_publish_is_recorded_with_what_it_changed_and_the_warnings_its_author_published_despite(store):
+    """The trail said only which version was published: not that a tier went from 75% to 60%, nor that its author
+    ticked "Publish despite 1 warning" (a walkthrough)."""
+    shipped = policies()["socialbeat"]
+    data = shipped.model_dump()
+    times = [dict(t) for t in data["processing_times"]]
+    was = times[0]["max_business_days"]
+    times[0]["max_business_days"] = was + 2
+    changed = type(shipped).model_validate({**data, "version": "lab-slower", "processing_times": times})
+    versions = PolicyStore(store.engine)
+    versions.publish(versions.save_draft(changed, reworded(shipped, "slower"), by=PAT), date(2027, 1, 1), by=PAT)
+    events, _ = AuditLog(store.engine).find(AuditFilters(action="version published"), by=ADA)
+    detail = events[0].detail
+    assert detail["replaces"] == shipped.version
+    assert "processing_times" in detail["changed"] and f"max_business_days: {was} -> {was + 2}" in detail["changed"]
+    assert "warnings_accepted" not in detail  # none about this edit (the version's standing ones are no choice)
+    assert "changed: processing_times" in events[0].detail_in_words()  # on the page, in words
+
+
+def test_the_warnings_about_an_edit_its_author_published_despite_are_what_the_trail_keeps_of_the_findings():
+    from policy.lint import Finding
+    from store.policy_versions import CHANGES_SAID, _what_it_changed
+
+    shipped = policies()["socialbeat"]
+    found = [Finding("quote-unchanged", "warning", "tier x now gives 60%, its quote still says 75%", ("t",)),
+             Finding("band-gap", "warning", "a standing gap", ("s",)), Finding("reading-unchanged", "error", "x", ())]
+    said = _what_it_changed(None, shipped, found)
+    assert said == {"warnings_accepted": "quote-unchanged: tier x now gives 60%, its quote still says 75%"}
+    many = [Finding("reading-unchanged", "warning", f"reading {i} " + "y" * 90, ("t",)) for i in range(40)]
+    kept = _what_it_changed(None, shipped, many)["warnings_accepted"]
+    assert len(kept) <= CHANGES_SAID + 100 and kept.endswith(f"; and {40 - kept.count('reading-unchanged')} more")
