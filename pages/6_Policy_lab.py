@@ -97,6 +97,9 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
     left, right = st.columns(2)
     completion = left.slider("Completion for the days chart (%)", 0, 100, key="lab_pct")
     day = right.slider("Day for the completion chart", 0, LAST_DAY, key="lab_day")
+    if st.session_state.get("lab_cut_at") == (service, completion, day):  # they moved untouched (a walkthrough)
+        st.caption(f"Set where this edit first changes a quote: {SERVICES[service]}, {completion}% done, day {day}. "
+                   "Move them to look elsewhere.")
     names = (f"Current ({current.version})", f"Edited ({new.version})")
     day_of_preview = basis().as_of  # each curve is quoted under the one version it draws
     scenario = Scenario(provider=new.id, service=service, amount_paid=REFERENCE_AMOUNT,
@@ -148,6 +151,7 @@ def _draw_where_it_changes(rules: list, changed: pd.DataFrame, services: list[st
     if first is None or first.service not in services:
         return
     ss["lab_service"], ss["lab_pct"], ss["lab_day"] = first.service, int(first.completion_pct), int(first.days_since_payment)
+    ss["lab_cut_at"] = (ss["lab_service"], ss["lab_pct"], ss["lab_day"])  # said under the sliders while they stay there
 
 
 # The changed clients' columns as an author reads them

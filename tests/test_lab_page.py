@@ -151,8 +151,11 @@ def test_an_edit_is_drawn_where_it_changes_a_quote_and_the_authors_own_choice_st
     assert at.selectbox(key="lab_service").value == "website"
     assert (at.slider(key="lab_pct").value, at.slider(key="lab_day").value) == (
         int(first["Completion (%)"]), int(first["Day"])) and int(first["Completion (%)"]) <= 25  # in the stage edited
+    said = "Set where this edit first changes a quote: Website design & development, "
+    assert any(c.value.startswith(said) for c in at.caption)  # they moved untouched: it says why
     at.slider(key="lab_pct").set_value(90).run()  # the author's own choice
     assert at.slider(key="lab_pct").value == 90
+    assert not any(c.value.startswith(said) for c in at.caption)
     at.text_input(key="lab_number").input("2027-own").run()  # not an edit of the terms: the choice stays
     assert at.slider(key="lab_pct").value == 90
 
