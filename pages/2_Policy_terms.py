@@ -4,8 +4,8 @@ import streamlit as st
 from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.spreadsheet import for_excel
-from policy.taxonomy import TERMS
-from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_table, terms_csv
+from policy.taxonomy import SERVICES, TERMS
+from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_table, stage_terms, terms_csv
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
@@ -43,6 +43,25 @@ with page.opened("pages/2_Policy_terms.py",
         "Download the matrix (CSV)", for_excel(terms_csv(registry)), "policy-terms.csv", "text/csv",
         key="dl_terms",
     )
+
+    st.header("Refunds as the work goes on")
+    services: list[str] = list(SERVICES)
+    service: str = st.selectbox("Service", services, format_func=SERVICES.__getitem__,
+                                key=state.form_key("terms_service", state.values()["service"], services)) or services[0]
+    columns = st.columns(len(registry))
+    for col, policy in zip(columns, registry.values()):
+        col.markdown(f"**{e(policy.name)}**")
+        stages = stage_terms(policy, service)
+        if not stages:
+            col.markdown(f":gray[{e(f'Does not sell {SERVICES[service].lower()}')}]")
+        for stage in stages:
+            col.markdown(f"**{e(stage.label)}**")
+            if stage.reading:
+                col.caption(e(f"This app's reading, not the policy's words: {stage.reading}"))
+            for tier in stage.tiers:
+                col.markdown(f"- {e(tier.label)}: **{e(tier.refund)}**")
+                for section, quote in dict.fromkeys((c.section, c.quote) for c in tier.clauses):  # cited twice: once
+                    col.markdown(f"> {e(quote)}  \n> — {e(cite(section))}")
 
     st.header("Ambiguities, gaps and contradictions")
     staff = may(Permission.SAVE_QUOTE)  # the ids the calculator cites for sales; a client reads what is unclear

@@ -23,6 +23,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import ValidationError
 
+from .amount_words import amount_words
 from .errors import PolicyFileError, describe_all
 from .evaluator import NOTICE_SERVED, Facts, World, amount, evaluate
 from .explain import cite
@@ -75,8 +76,6 @@ STATED_REFUND = re.compile(r"\b(\d+(?:\.\d+)?)%\s+refund", re.IGNORECASE)  # "75
 ENDS = {"rule": ("min", "max"), "min": ("min",), "max": ("max",)}  # which ends of its tier a clause decides
 PROBE_AMOUNT = Decimal("10000")
 PROBE_AD_SPEND = (Decimal(0), Decimal("2000"))  # readings are checked with no ad spend left and with some
-OF_WORDS = {"base": "of the base", "paid": "of the payment", "remaining_base": "of the base not yet worked",
-            "unused_ad_spend": "of the unused ad spend", "unused_after_notice": "of the period left after the notice"}
 
 
 @dataclass(frozen=True)
@@ -407,15 +406,6 @@ def _readings_outside(policy: PolicyFile) -> Iterator[Finding]:
             yield _finding("reading-outside-band", message, rule, about=f"{tier.id}, {label}")
 
 
-def _amount_words(a: Amount) -> str:
-    words = f"{a.pct.normalize():f}% {OF_WORDS[a.of]}"
-    if a.less_fee is not None:
-        words += f" less a {a.less_fee.pct.normalize():f}% fee capped at {a.less_fee.cap.normalize():f}"
-    if a.cap_pct is not None:
-        words += f", at most {a.cap_pct.normalize():f}% of the base"
-    return words + "".join(f" plus {_amount_words(p)}" for p in a.plus)
-
-
 def _unchanged(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
     """What an edit left as it was while the amounts it was about changed."""
     yield from _unchanged_readings(previous, policy)
@@ -439,8 +429,8 @@ def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Find
             for c in tier.clauses:
                 stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
                 if end in ENDS.get(c.role, ()) and clause_key(c) in kept and was.pct in stated and now.pct not in stated:
-                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {_amount_words(was)} to "
-                                   f"{_amount_words(now)} in this edit, but its clause {cite(c.section)} still says "
+                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was)} to "
+                                   f"{amount_words(now)} in this edit, but its clause {cite(c.section)} still says "
                                    f"'{c.quote}'", rule, about=f"{tier.id}, {end}")
 
 
@@ -464,11 +454,11 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
             path = gave[0][0]
             ends = [end for p, end in gave if p == path]
             changed = now.get(path)
-            gives = (f"now gives {' to '.join(dict.fromkeys(_amount_words(getattr(changed, e)) for e in ends))}"
+            gives = (f"now gives {' to '.join(dict.fromkeys(amount_words(getattr(changed, e)) for e in ends))}"
                      if changed is not None else "is gone")
             whose = "amount" if len(ends) == 2 else f"{ends[0]}imum"
             yield _finding("reading-unchanged", f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} still "
-                           f"gives {_amount_words(r.amount)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
+                           f"gives {amount_words(r.amount)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
                            f"in {previous.version}, {gives}", rule, path, about=f"{tier.id}, {r.label}")
 
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Optional
 
 import pandas as pd
 
-from .schema import PolicyFile
+from .amount_words import tier_refund
+from .schema import Clause, PolicyFile
 from .spreadsheet import rows_text
 from .taxonomy import TERMS
 
@@ -39,6 +42,33 @@ def terms_csv(registry: Mapping[str, PolicyFile]) -> str:
     """The matrix as a spreadsheet-safe CSV: a policy's text that starts like a formula is shown, never run."""
     matrix = terms_matrix(registry)
     return rows_text([list(matrix.columns), *matrix.astype(str).values.tolist()])
+
+
+@dataclass(frozen=True)
+class TierTerms:
+    label: str  # the case it covers ("concepts presented, no revisions yet")
+    refund: str  # its band in words (amount_words)
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class StageTerms:
+    label: str  # with its band of completion ("Design (26-50%)")
+    reading: Optional[str]  # where the band is this app's reading of the policy's, in words
+    tiers: tuple[TierTerms, ...]
+
+
+def stage_terms(policy: PolicyFile, service: str) -> tuple[StageTerms, ...]:
+    """A service's refunds as the work goes on, stage by stage, each case with its band and the clauses that set
+    it, from the rules the quotes follow (the terms above are the file's summaries: a version that cut a stage's
+    refund from 75% to 60% read word for word as the one before, a walkthrough). Empty: the provider does not sell
+    the service."""
+    found = policy.services.get(service)
+    if found is None:
+        return ()
+    return tuple(StageTerms(stage.label, stage.reading,
+                            tuple(TierTerms(tier.label, tier_refund(tier), tier.clauses) for tier in stage.tiers))
+                 for stage in found.stages)
 
 
 AMBIGUITY_ID = "Ambiguity"  # the id the calculator cites for sales; not shown to a client

@@ -320,3 +320,39 @@ def test_the_calculator_says_its_providers_next_version_beside_a_quote_for_a_pay
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_policy_terms_show_each_stages_refund_from_the_rules_so_a_new_versions_change_is_seen(tmp_path, monkeypatch):
+    """The terms matrix had no row for refunds once work has started: a version that cut Social Beat's discovery
+    refund from 75% to 60% read word for word as the one before (a walkthrough)."""
+    shipped = policies()["socialbeat"]
+    old, new_words = "75% Refund: If cancelled during initial consultations and planning", "60% Refund: If cancelled during initial consultations and planning"
+    raw = json.loads(json.dumps(json.loads(shipped.model_dump_json())).replace(old, new_words))
+    for stage in raw["services"]["website"]["stages"]:
+        for tier in stage["tiers"]:
+            if "initial consultations" in tier["label"]:
+                tier["min"]["pct"] = tier["max"]["pct"] = "60"
+                tier["label"] = tier["label"].replace("75%", "60%")
+    tomorrow = date.today() + timedelta(days=1)
+    sixty = PolicyFile.model_validate({**raw, "version": "sixty", "effective_from": tomorrow.isoformat()})
+    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    versions.publish(versions.save_draft(sixty, source_text(shipped).replace(old, new_words), by=PAT), tomorrow, by=PAT)
+    monkeypatch.setenv(ENV_URL, url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        def discovery(at: AppTest) -> str:
+            said = [m.value.replace("\\", "") for m in at.markdown]
+            start = said.index("**Discovery & planning (0-25% complete)**")
+            return " ".join(said[start:start + 3])
+
+        today = opened("pages/2_Policy_terms.py", service="website")
+        assert not today.exception
+        assert "**75% of the base**" in discovery(today) and f"> {old}" in discovery(today)
+        later = opened("pages/2_Policy_terms.py", service="website", paid_on=tomorrow.isoformat())
+        assert "**60% of the base**" in discovery(later) and f"> {new_words}" in discovery(later)
+        assert any(m.value.replace("\\", "").startswith(":gray[Does not sell website design") for m in later.markdown)
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
