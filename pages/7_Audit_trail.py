@@ -17,6 +17,7 @@ from ui.tables import sideways_hint, wrapped
 from ui.words import counted
 
 PAGE_SIZE = 100
+EVENTS_IN_VIEW = 8  # rows the table shows before it scrolls
 
 with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Events are only ever added: nothing "
                  "can change or delete one."):
@@ -41,7 +42,9 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words() for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
-        st.dataframe(shown, hide_index=True, width="stretch", **wrapped(shown, wide=("Detail",), narrow=("#",)))
+        # tall enough for a few events whole: the grid's own height showed 3 of 4, the oldest under a scroll
+        st.dataframe(shown, hide_index=True, width="stretch",
+                     **wrapped(shown, wide=("Detail",), narrow=("#",), rows_shown=EVENTS_IN_VIEW))
         sideways_hint("audit", always=True)  # its Detail alone is wide: cut at "Ro" on a 1,400 px desktop (a walkthrough)
         st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")

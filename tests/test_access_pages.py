@@ -20,7 +20,7 @@ from tests.actors import OPS, PAT, SAM
 from tests.pages import opened
 from ui import nav
 from ui.identity import LOCAL_NOTICE, REQUIRE_SIGN_IN
-from ui.tables import WRAP_ROW_PX
+from ui.tables import HEADER_PX, WRAP_ROW_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = ["Refund calculator", "Compare providers", "Policy terms side by side", "Am I eligible?"]
@@ -152,3 +152,13 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     assert list(at.dataframe[0].value["About"]) == ["quote #1"]
     at.text_input(key="audit_who").input("nobody").run()
     assert any("No event matches." in i.value for i in at.info)
+
+
+def test_the_audit_trail_shows_several_events_whole_before_its_grid_scrolls(register, monkeypatch):
+    """The grid's own height showed 3 of 4 events, the oldest under a scroll (a walkthrough)."""
+    drawn = []
+    real = st.dataframe
+    monkeypatch.setattr(st, "dataframe", lambda data, **kw: drawn.append((len(data), kw)) or real(data, **kw))
+    opened("pages/7_Audit_trail.py")
+    rows, kw = drawn[-1]
+    assert rows == 4 and kw["height"] >= HEADER_PX + 4 * kw["row_height"]
