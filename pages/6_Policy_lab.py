@@ -361,9 +361,18 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         new = None
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"
                  + "\n".join(f"- {e(str(p))}" for p in exc.problems))
+    # An edit made a cell at a time passes through invalid states (a maximum set before its minimum): the linter and
+    # the preview stay, for the last valid edit, instead of leaving the page (a walkthrough); keeping it waits.
+    last_valid = f"lab_last_valid_{suffix}"
     if new is not None:
-        previous = found.on(when).get(new.id)  # the version in force on its date before it
-        findings = cache.findings(previous, new, text or None)
+        st.session_state[last_valid] = new
+    drawn: PolicyFile | None = new if new is not None else st.session_state.get(last_valid)
+    if new is None and drawn is not None:
+        st.info("Below are the linter and the changes of your last valid edit. To save, publish or download it, fix "
+                "the edit above.")
+    if drawn is not None:
+        previous = found.on(when).get(drawn.id)  # the version in force on its date before it
+        findings = cache.findings(previous, drawn, text or None)
         before = cache.version_findings(previous, found.text_of(previous)) if previous is not None else []
         _findings(findings, previous, before)
         st.header("What it changes")
@@ -372,9 +381,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         replaced = previous or current
         st.caption(e(f"Against {replaced.version}, the version in force on {when:%d %b %Y}: what publishing it from "
                      "that day changes." if previous is not None else
-                     f"Against {replaced.version}, the version shown (no version of {new.name} is in force on "
+                     f"Against {replaced.version}, the version shown (no version of {drawn.name} is in force on "
                      f"{when:%d %b %Y})."))
-        _preview(replaced, new)
+        _preview(replaced, drawn)
+    if new is not None:
         st.header("Keep it")
         who = signed_by("lab_by", "Your name")
         refused = lint_errors(findings)

@@ -524,3 +524,23 @@ def test_a_versions_own_findings_are_cached_by_its_whole_content_not_its_number(
     assert relabelled.version == sb.version  # the same number, other terms
     codes = {f.code for f in version_findings(relabelled, text)}
     assert "label-vs-amount" in codes and "label-vs-amount" not in {f.code for f in version_findings(sb, text)}
+
+
+def test_an_edit_that_passes_through_an_invalid_state_keeps_the_linter_and_preview_of_the_last_valid_one():
+    """A maximum set below its minimum, before the minimum is lowered, replaced the rest of the page with the error:
+    the linter, the preview and the buttons all went until the second cell was fixed (a walkthrough)."""
+    at = lab()
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    changed = dataframe_with(at, "End that moved").iloc[0].to_dict()
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("does not make a valid policy" in x.value for x in at.error)
+    assert any(i.value.startswith("Below are the linter and the changes of your last valid edit") for i in at.info)
+    assert dataframe_with(at, "End that moved").iloc[0].to_dict() == changed  # the last valid edit's changes
+    headers = [h.value for h in at.header]
+    assert "What it changes" in headers and "Keep it" not in headers  # nothing invalid can be kept
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 50, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "Keep it" in [h.value for h in at.header]
+    assert not any(i.value.startswith("Below are the linter") for i in at.info)
