@@ -6,6 +6,7 @@ installed refund-policy script).
 
 Before: the Compare table quoted under the shipped files while its chart drew the register's version, a fourth
 provider had charts but no table row, and the installed command quoted under the shipped files."""
+import contextlib
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Optional
 
 import pytest
 import streamlit as st
@@ -275,51 +277,49 @@ def test_the_calculator_names_the_version_that_answered(basis):
     assert "policy version 2026-06-01" in " ".join(m.value for m in at.markdown).replace("\\", "")
 
 
-@pytest.mark.parametrize("page", ["pages/1_Compare_providers.py", "pages/2_Policy_terms.py"])
-def test_a_version_published_from_tomorrow_is_said_as_coming_where_todays_are_named(page, tmp_path, monkeypatch):
-    """An author published Social Beat's new terms from tomorrow; Compare and Policy terms named only today's."""
-    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
-    versions = PolicyStore(QuoteStore.open(url).engine)
+@contextlib.contextmanager
+def published_from_tomorrow(tmp_path, monkeypatch, new: Optional[PolicyFile] = None, text: str = ""):
+    """A register where an author published a Social Beat version from tomorrow (its terms as shipped, reworded,
+    unless given), the pages reading it; yields tomorrow. Streamlit's caches are cleared around it."""
     shipped = policies()["socialbeat"]
     tomorrow = date.today() + timedelta(days=1)
-    new = PolicyFile.model_validate({**shipped.model_dump(), "version": "next-terms", "effective_from": tomorrow})
-    versions.publish(versions.save_draft(new, reworded(shipped, "next"), by=PAT), tomorrow, by=PAT)
+    new = new or PolicyFile.model_validate({**shipped.model_dump(), "version": "next-terms", "effective_from": tomorrow})
+    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    versions.publish(versions.save_draft(new, text or reworded(shipped, "next"), by=PAT), tomorrow, by=PAT)
     monkeypatch.setenv(ENV_URL, url)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = opened(page)
-    assert not at.exception
-    said = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert f"To come: Social Beat Digital version next-terms for payments from {tomorrow:%d %b %Y}." in said
-    assert f"Social Beat Digital version {shipped.version}" in said  # today's, still named as in force
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    try:
+        yield tomorrow
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("page", ["pages/1_Compare_providers.py", "pages/2_Policy_terms.py"])
+def test_a_version_published_from_tomorrow_is_said_as_coming_where_todays_are_named(page, tmp_path, monkeypatch):
+    """An author published Social Beat's new terms from tomorrow; Compare and Policy terms named only today's."""
+    with published_from_tomorrow(tmp_path, monkeypatch) as tomorrow:
+        at = opened(page)
+        assert not at.exception
+        said = " ".join(c.value for c in at.caption).replace("\\", "")
+        assert f"To come: Social Beat Digital version next-terms for payments from {tomorrow:%d %b %Y}." in said
+        assert f"Social Beat Digital version {policies()['socialbeat'].version}" in said  # today's, still in force
 
 
 def test_the_calculator_says_its_providers_next_version_beside_a_quote_for_a_payment_today(tmp_path, monkeypatch):
     """Compare and Policy terms said "To come"; the calculator quoted today's terms without a word while a payment
     from tomorrow would get less (a walkthrough). A quote for a given payment date is that payment's: nothing said."""
-    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
-    versions = PolicyStore(QuoteStore.open(url).engine)
-    shipped = policies()["socialbeat"]
-    tomorrow = date.today() + timedelta(days=1)
-    new = PolicyFile.model_validate({**shipped.model_dump(), "version": "next-terms", "effective_from": tomorrow})
-    versions.publish(versions.save_draft(new, reworded(shipped, "next"), by=PAT), tomorrow, by=PAT)
-    monkeypatch.setenv(ENV_URL, url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    try:
+    with published_from_tomorrow(tmp_path, monkeypatch) as tomorrow:
         said = " ".join(c.value for c in opened("app.py", provider="socialbeat").caption).replace("\\", "")
         assert (f"Social Beat Digital's version next-terms applies to payments from {tomorrow:%d %b %Y}: this quote is "
-                f"under version {shipped.version}, for a payment today. Give a payment date from then to quote under "
-                "it.") in said
+                f"under version {policies()['socialbeat'].version}, for a payment today. Give a payment date from then "
+                "to quote under it.") in said
         other = " ".join(c.value for c in opened("app.py", provider="stepinto", service="ppc").caption)
         dated = " ".join(c.value for c in opened("app.py", provider="socialbeat",
                                                  paid_on=date.today().isoformat()).caption)
         assert "applies to payments from" not in other and "applies to payments from" not in dated
-    finally:
-        st.cache_data.clear()
-        st.cache_resource.clear()
 
 
 def test_policy_terms_show_each_stages_refund_from_the_rules_so_a_new_versions_change_is_seen(tmp_path, monkeypatch):
@@ -333,26 +333,17 @@ def test_policy_terms_show_each_stages_refund_from_the_rules_so_a_new_versions_c
             if "initial consultations" in tier["label"]:
                 tier["min"]["pct"] = tier["max"]["pct"] = "60"
                 tier["label"] = tier["label"].replace("75%", "60%")
-    tomorrow = date.today() + timedelta(days=1)
-    sixty = PolicyFile.model_validate({**raw, "version": "sixty", "effective_from": tomorrow.isoformat()})
-    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
-    versions = PolicyStore(QuoteStore.open(url).engine)
-    versions.publish(versions.save_draft(sixty, source_text(shipped).replace(old, new_words), by=PAT), tomorrow, by=PAT)
-    monkeypatch.setenv(ENV_URL, url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    try:
-        def discovery(at: AppTest) -> str:
-            said = [m.value.replace("\\", "") for m in at.markdown]
-            start = said.index("**Discovery & planning (0-25% complete)**")
-            return " ".join(said[start:start + 3])
+    sixty = PolicyFile.model_validate({**raw, "version": "sixty", "effective_from": date.today() + timedelta(days=1)})
 
+    def discovery(at: AppTest) -> str:
+        said = [m.value.replace("\\", "") for m in at.markdown]
+        start = said.index("**Discovery & planning (0-25% complete)**")
+        return " ".join(said[start:start + 3])
+
+    with published_from_tomorrow(tmp_path, monkeypatch, sixty, source_text(shipped).replace(old, new_words)) as tomorrow:
         today = opened("pages/2_Policy_terms.py", service="website")
         assert not today.exception
         assert "**75% of the base**" in discovery(today) and f"> {old}" in discovery(today)
         later = opened("pages/2_Policy_terms.py", service="website", paid_on=tomorrow.isoformat())
         assert "**60% of the base**" in discovery(later) and f"> {new_words}" in discovery(later)
         assert any(m.value.replace("\\", "").startswith(":gray[Does not sell website design") for m in later.markdown)
-    finally:
-        st.cache_data.clear()
-        st.cache_resource.clear()
