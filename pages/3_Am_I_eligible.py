@@ -7,12 +7,13 @@ from typing import Optional
 
 import streamlit as st
 
-from policy.client import case_words, next_steps
+from policy.client import NotSaid, case_words, next_steps
 from policy.eligibility import (
     Answers,
     band,
     changed_answers,
     for_documents,
+    not_said,
     notice_question,
     offered_label,
     scenario_fields,
@@ -175,11 +176,15 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))
                 unsettled = None
+                monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
+                # left open, and every case quoted alike: the documents say it was not said, not the form's 0%
+                progress_unsaid = not known and answered["work_started"] is not False  # not started: no progress
+                unsaid = NotSaid(not_said(not progress_unsaid, monthly), progress=progress_unsaid) \
+                    if wide is None and (progress_unsaid or answered["work_started"] is None) else None
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
                     show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
                 else:
-                    monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
                     unsettled = for_documents(wide, known, monthly)
                     st.markdown(f"### {e(f'It depends on {unsettled.unknown}')}")  # a heading; the sentence under it
                     st.markdown(e(unsettled.sentence))  # gives the range: said once
@@ -198,7 +203,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                         st.caption(e(f"For the case that refunds the most ({case_words(q)}); the other cases your "
                                      "answers leave open are under the clauses of their own stages."))
                     show.explanation(q, for_client=True)
-                show.actions(q, state.share_link, unsettled=unsettled)
+                show.actions(q, state.share_link, unsettled=unsettled, not_said=unsaid)
                 st.divider()
         if st.session_state.get("el_scroll"):
             scroll.into_view("el_answer", st.session_state.pop("el_scroll"))

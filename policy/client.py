@@ -200,6 +200,15 @@ def next_billing_date(paid_on: date, after: date) -> date:
 
 
 @dataclass(frozen=True)
+class NotSaid:
+    """What the client did not say where every case it leaves open is quoted alike (eligibility.band gives no band):
+    the documents say it was not said, never the form's 0% as the client's word (a walkthrough: the PDF said "Work:
+    0% of this billing period's work done" and the email "about 0%" for a client who ticked "I don't know")."""
+    what: str  # 'how far along the work is', or 'whether the work has started'
+    progress: bool  # the progress is not said (else only whether the work started)
+
+
+@dataclass(frozen=True)
 class Unsettled:
     """An answer the client's answers leave open (eligibility.band: the progress or the work status not given): the
     refund over every case, and what was not said. The documents then state that range, never one case's amount;
@@ -212,8 +221,8 @@ class Unsettled:
     by_stage: tuple[str, ...] = ()  # with the progress not said: each stage the work may be in, and its refund
 
 
-def summary_parts(q: Quote, today: date, client: Client = Client(),
-                  unsettled: Optional[Unsettled] = None) -> tuple[str, list[Part]]:
+def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
+                  not_said: Optional[NotSaid] = None) -> tuple[str, list[Part]]:
     """The summary's title and parts, shared by the Markdown and the PDF."""
     policy = _policy(q)
     s = q.scenario
@@ -238,9 +247,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
         if unsettled.other_deadline:
             answer.append(unsettled.other_deadline)
     else:
-        facts.append(f"Work: {work_done(s.completion_pct, policy.bills_monthly(q.service))}."
-                     + (f" Stage: {q.stage.label}." if q.stage.id else "")
-                     + (f" {reading}" if (reading := stage_reading(q)) else ""))
+        facts.append(_work_line(q, not_said))
         answer = [plain_answer(q)]
         if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
             answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q, for_client=True)]
@@ -270,6 +277,18 @@ def summary_parts(q: Quote, today: date, client: Client = Client(),
     return title, [p for p in parts if p.lines or p.quotes]
 
 
+def _work_line(q: Quote, not_said: Optional[NotSaid]) -> str:
+    """The work as the client gave it: how far along, or not said; whether it started where that was not said."""
+    if not_said is not None and not_said.progress:
+        return f"Work: not said ({not_said.what}); the answer is the same in every case."
+    if q.scenario.work_started is False and q.scenario.completion_pct == 0:
+        return "Work: not started."
+    said = (f"Work: {work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}."
+            + (f" Stage: {q.stage.label}." if q.stage.id else "")
+            + (f" {reading}" if (reading := stage_reading(q)) else ""))
+    return said + (f" Not said: {not_said.what}; the answer is the same either way." if not_said is not None else "")
+
+
 DISCLAIMER = ("This estimate explains the provider's published refund policy. The policy itself governs; the "
               "provider decides every discretionary amount.")
 
@@ -292,10 +311,11 @@ def case_words(q: Quote) -> str:
     return f"{work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}, {started}"
 
 
-def summary_markdown(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None) -> str:
+def summary_markdown(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
+                     not_said: Optional[NotSaid] = None) -> str:
     """The summary as a Markdown file a rep can send unchanged (it reads as plain text too)."""
     e = md_file_escape
-    title, parts = summary_parts(q, today, client, unsettled)
+    title, parts = summary_parts(q, today, client, unsettled, not_said)
     out = [f"# {e(title)}", ""]
     for part in parts:
         out += [f"## {e(part.title)}", ""]
@@ -313,7 +333,8 @@ def _font_dir() -> Path:
     return Path(str(reportlab.__file__)).parent / "fonts"
 
 
-def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None) -> bytes:
+def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
+                not_said: Optional[NotSaid] = None) -> bytes:
     """The same summary as a PDF (reportlab, with the Vera TrueType fonts it ships: Unicode text, embedded)."""
     from xml.sax.saxutils import escape
 
@@ -331,7 +352,7 @@ def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Opt
     body = ParagraphStyle("body", parent=base["BodyText"], fontName="Vera", fontSize=10, leading=14)
     heading = ParagraphStyle("h2", parent=base["Heading2"], fontName="Vera-Bold", fontSize=13, spaceBefore=8)
     quote = ParagraphStyle("quote", parent=body, fontName="Vera-Italic", leftIndent=8 * mm)
-    title, parts = summary_parts(q, today, client, unsettled)
+    title, parts = summary_parts(q, today, client, unsettled, not_said)
     story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
              Spacer(1, 4 * mm)]
     groups: list[list[Any]] = []  # each part: its heading, then its list and quotes
@@ -399,7 +420,8 @@ def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
             f"{cite(low.section)} (\"{low.quote}\"), and up to {most} under {cite(high.section)} (\"{high.quote}\").")
 
 
-def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unsettled] = None) -> Email:
+def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unsettled] = None,
+                  not_said: Optional[NotSaid] = None) -> Email:
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
     items its process asks for, filled in where the quote or the rep knows them (the project's name and the
     invoice number: the rep's own reference is not the project's name)."""
@@ -420,7 +442,8 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
         "Any supporting documentation": "attached",
     }
     items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
-    work_so_far = ("[how far along the work is]" if unsettled is not None  # the client did not say
+    work_so_far = ("[how far along the work is]" if unsettled is not None or (not_said and not_said.progress)
+                   else "not started" if s.work_started is False and s.completion_pct == 0  # the client's own word
                    else f"about {work_done(s.completion_pct, policy.bills_monthly(q.service))}")
     if items:  # the provider's own list, and what the refund depends on, which it does not ask (a walkthrough)
         items.append(f"- Work so far: {work_so_far}")

@@ -1111,3 +1111,22 @@ def test_compare_traces_each_end_of_every_band_to_its_clauses_and_says_what_make
                  completion_pct=0, days_since_payment=3)  # one amount by the same clauses: one line
     assert 'Refund $5,000.00, by bullet point 1: "If you have purchased a package' in " ".join(
         plain(m.value) for m in narrow.markdown)
+
+
+def test_the_eligibility_pages_documents_are_told_what_the_client_did_not_say_where_every_case_is_alike(monkeypatch):
+    """ITMedia SEO, work status not sure and the progress not known: one answer for every case, and its documents
+    stated the form's 0% as the client's (a walkthrough)."""
+    from ui import show
+
+    handed = []
+    real = show.actions
+    monkeypatch.setattr(show, "actions", lambda *a, **kw: handed.append(kw) or real(*a, **kw))
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("itmedia").run()
+    at.selectbox(key="el_service").set_value("seo")
+    at.radio(key="el_started").set_value(at.radio(key="el_started").options[-1])  # not sure
+    at.checkbox(key="el_progress_unknown").check()
+    at.button(key="el_check").click().run()
+    said = handed[-1]
+    assert said["unsettled"] is None and said["not_said"] is not None and said["not_said"].progress
+    assert said["not_said"].what == "how much of this billing period's work is done"

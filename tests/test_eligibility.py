@@ -259,3 +259,24 @@ def test_the_eligibility_page_lists_each_stage_when_the_progress_is_not_known():
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
     assert "By how far along the work is:" in text and "- Discovery & planning (0-25% complete): $6,000.00" in text
     assert "Pre-project phase" not in text.split("By how far along")[1].split("What to do")[0]  # it has started
+
+
+def test_documents_say_what_the_client_did_not_say_where_every_case_is_quoted_alike():
+    """ITMedia SEO, work status "Not sure" and the progress not known: every case gives no refund, so the page
+    answers with one case, and its PDF said "Work: 0% of this billing period's work done", its email "about 0%" (a
+    walkthrough). A client who said the work has not started reads "not started", not "about 0%"."""
+    from policy.client import NotSaid, request_email, summary_markdown
+
+    unsure = quote(parse_scenario(dict(provider="itmedia", service="seo", amount_paid="3000", completion_pct=0,
+                                       days_since_payment=10), BASIS), BASIS)
+    unsaid = NotSaid("how much of this billing period's work is done", progress=True)
+    md = summary_markdown(unsure, TODAY, not_said=unsaid)
+    assert "Work: not said (how much of this billing period's work is done); the answer is the same in every case." in md
+    assert "0% of this billing period" not in md
+    assert "- Work so far: [how far along the work is]" in request_email(unsure, not_said=unsaid).text()
+    status = summary_markdown(unsure, TODAY, not_said=NotSaid("whether the work has started", progress=False))
+    assert "Not said: whether the work has started; the answer is the same either way." in status
+    not_started = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
+                                            days_since_payment=3, work_started=False), BASIS), BASIS)
+    assert "Work: not started." in summary_markdown(not_started, TODAY)
+    assert "Work so far: not started" in request_email(not_started).text()

@@ -13,7 +13,7 @@ from typing import Optional
 import streamlit as st
 
 from policy import InputError, Quote
-from policy.client import Client, Unsettled, notice_step, request_email, summary_markdown, summary_pdf
+from policy.client import Client, NotSaid, Unsettled, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     case_lines,
     dated_after_payment_sentence,
@@ -166,18 +166,20 @@ def file_stem(q: Quote, client: Client) -> str:
     return f"refund-{q.provider}-{q.service}" + (f"-{who}" if who else "")
 
 
-def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional[Unsettled] = None) -> None:
+def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional[Unsettled] = None,
+                      not_said: Optional[NotSaid] = None) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them. A client gets the summary and the
     email; sales (staff) also the Markdown, JSON and CSV."""
     stem = file_stem(q, client)
-    pdf = (lambda: summary_pdf(q, basis().as_of, client, unsettled), ".pdf", "application/pdf", "dl_pdf")
+    pdf = (lambda: summary_pdf(q, basis().as_of, client, unsettled, not_said), ".pdf", "application/pdf", "dl_pdf")
     # the email says what it is in its name: beside the .pdf and .md of the same stem a .txt read as a third summary
-    email = (lambda: request_email(q, client, unsettled).text(), "-request-email.txt", "text/plain", "dl_email")
+    email = (lambda: request_email(q, client, unsettled, not_said).text(), "-request-email.txt", "text/plain",
+             "dl_email")
     files = ((CLIENT_DOWNLOADS[0], *pdf), (CLIENT_DOWNLOADS[1], *email)) if not staff else (
         (STAFF_DOWNLOADS[0], *pdf),
-        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client, unsettled), ".md", "text/markdown",
-         "dl_md"),
+        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client, unsettled, not_said), ".md",
+         "text/markdown", "dl_md"),
         (STAFF_DOWNLOADS[2], *email),
         # a quote's own files are of one case: an unsettled answer is none of its cases
         *(() if unsettled is not None else (
@@ -188,7 +190,8 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
         st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
 
 
-def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None) -> None:
+def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None,
+            not_said: Optional[NotSaid] = None) -> None:
     """One popover to take the quote away: the files, the link and (for sales) a save to the register. Its
     content is drawn only while it is open (the code block's highlighter is heavy, and every element drawn
     makes each rerun slower)."""
@@ -200,7 +203,7 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
             client = _client()
             if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
                 _save_form(q, client)
-            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled)
+            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled, not_said=not_said)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
 
