@@ -147,6 +147,20 @@ def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slide
     expect(ref).to_have_value("REF-117")
 
 
+def test_a_popover_opened_from_the_keyboard_takes_the_focus_to_its_first_field(page, base_url):
+    """The focus stayed on the button: the next Tab reached the slider under the open popover, and arrow keys moved
+    it unseen (a walkthrough)."""
+    open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
+    popover = page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share")
+    popover.focus()
+    page.keyboard.press("Enter")
+    name = page.get_by_label("Client name (optional)")
+    expect(name).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Escape")
+    expect(slider(page, "Project completion (%)")).to_have_value("20")  # nothing under it moved
+
+
 def test_the_menu_opens_another_page_with_the_same_scenario(page, base_url):
     open_page(page, base_url, "?service=ppc&completion_pct=10")
     page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
