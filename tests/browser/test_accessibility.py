@@ -71,6 +71,22 @@ def test_chart_toolbar_buttons_show_focus(pages, base_url):
     assert sorted(offered.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")) == ["Download as PNG", "Fullscreen"]
 
 
+def test_the_keyboard_sees_the_chart_toolbar_it_is_in_and_skips_the_headings_own_links(pages, base_url):
+    """By Tab alone (no pointer over the chart), its toolbar's buttons took the focus in a toolbar of opacity 0; and
+    the Why's headings gave eight stops that each said only "Link to heading" (a walkthrough)."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/")
+    wait_settled(page)
+    page.mouse.move(0, 0)  # no pointer over a chart
+    page.get_by_test_id("stElementToolbar").first.get_by_role("button").first.focus()
+    opacity = page.evaluate("() => getComputedStyle(document.activeElement.closest('[data-testid=stElementToolbar]'))"
+                            ".opacity")
+    assert float(opacity) == 1.0
+    stops = page.evaluate("""() => [...document.querySelectorAll('a[aria-label="Link to heading"]')]
+      .filter(a => a.getClientRects().length > 0).length""")
+    assert stops == 0
+
+
 def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
     """The frame that scrolls the answer into view drew an empty 150 px box between the answer and the questions."""
     page = pages["phone"]
