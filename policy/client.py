@@ -469,7 +469,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     if q.clauses and Decimal(q.refund_max) > 0:  # a request cites what allows a refund, not what refuses one
         lines += [_grounds(q, unsettled), ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
-    return Email(to=to, subject=policy.contact.subject.format(project=project), body="\n".join(lines))
+    return Email(to=to, subject=policy.contact.subject.format(project=project, service=_service(q)), body="\n".join(lines))
 
 
 def _handling(q: Quote, policy: PolicyFile) -> list[str]:

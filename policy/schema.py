@@ -359,7 +359,9 @@ class Contact(Strict):
     how_to_request: str  # plain words: what to send, and to whom
     steps: tuple[Clause, ...] = Field(default=(), max_length=LIST_MAX)  # the policy's own request procedure
     documents: tuple[Clause, ...] = Field(default=(), max_length=LIST_MAX)  # what the policy asks the client to include
-    subject: str = "Refund request - {project}"  # a request email's subject line ({project}: the client's reference)
+    # a request email's subject line: {project}, the client's project name, where the provider asks for one in its
+    # own subject; else {service}, the service (a "[Your Project Name]" slot no such provider asks for, a walkthrough)
+    subject: str = "Refund request - {service}"
     request_items: tuple[Clause, ...] = Field(default=(), max_length=LIST_MAX)  # what the policy asks a request email to hold
     address_name: str = "refund email address"  # what the policy calls the address, where it gives none
 

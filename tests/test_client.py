@@ -81,10 +81,12 @@ def test_the_request_email_follows_social_beats_process():
 def test_the_request_email_of_the_others_uses_their_contact_routes():
     it = request_email(quote(parse_scenario(dict(provider="itmedia", service="website", amount_paid="3000",
                                                  completion_pct=20, days_since_payment=3), BASIS), BASIS))
-    assert it.to == "billing@itmediasolutions.us" and it.subject.startswith("Refund request")
+    assert it.to == "billing@itmediasolutions.us" and it.subject == "Refund request - Website development"
     si = request_email(quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="700",
                                                  completion_pct=0, days_since_payment=2), BASIS), BASIS))
     assert "support email" in si.to and "[your name]" in si.body
+    # their policies ask for no project name: the subject names the service, not Social Beat's "[Your Project Name]"
+    assert si.subject.startswith("Refund request - ") and "[" not in si.subject
 
 
 def test_the_documents_say_what_was_assumed_and_cite_what_allows_the_refund():
