@@ -1130,3 +1130,14 @@ def test_the_eligibility_pages_documents_are_told_what_the_client_did_not_say_wh
     said = handed[-1]
     assert said["unsettled"] is None and said["not_said"] is not None and said["not_said"].progress
     assert said["not_said"].what == "how much of this billing period's work is done"
+
+
+def test_a_clients_answer_does_not_say_its_verdict_again_under_the_heading_that_gives_it():
+    """"Yes. You can get your money back in full: $5,000.00." then "Full refund 100% of the amount paid. You are
+    entitled to a full refund." (a walkthrough): the badge line keeps the share, not the heading's sentence again."""
+    text = " ".join(plain(m.value) for m in ask_step_into("No").markdown)
+    assert "Yes. You can get your money back in full: $5,000.00." in text and "**100%** of the amount paid." in text
+    assert "You are entitled to a full refund" not in text
+    sales = " ".join(plain(m.value) for m in app(provider="stepinto", service="ppc", completion_pct=0,
+                                                  days_since_payment=3, work_started="false").markdown)
+    assert "You are entitled to a full refund" in sales  # the calculator's headline has no such heading above it

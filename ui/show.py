@@ -71,7 +71,11 @@ def _verdict_lines(q: Quote, assumption: Optional[str], for_client: bool) -> lis
     if q.verdict == Verdict.not_offered:  # not a $0.00 quote: the provider does not sell it
         lines = [f"{badge} {e(q.notes[0])}"]
     else:
-        lines = [f"{badge} **{pct_range(q)}** of the amount paid. {e(verdict_sentence(q, for_client))}"]
+        sentence = verdict_sentence(q, for_client)
+        # a client's answer is under its heading (plain_answer): the verdict's bare sentence only said it again ("Yes.
+        # You can get your money back in full" then "You are entitled to a full refund", a walkthrough)
+        said = "" if for_client and sentence == q.verdict.sentence else f" {e(sentence)}"
+        lines = [f"{badge} **{pct_range(q)}** of the amount paid.{said}"]
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     return lines
