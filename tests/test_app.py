@@ -746,9 +746,13 @@ def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():
     at = app("pages/1_Compare_providers.py", service="website", completion_pct=30, days_since_payment=5)
     heat = json.loads(at.get("vega_lite_chart")[1].proto.spec)
     scale = heat["encoding"]["color"]["scale"]
-    assert scale["type"] == "threshold" and scale["range"][0] != scale["range"][1]
+    assert scale["range"][0] != scale["range"][1]
     frames = chart_data(at.get("vega_lite_chart")[1])
     cells = max(frames, key=len)
+    # each step named on its own swatch (a threshold key put its numbers between them, the grey one unnamed)
+    assert scale["domain"] == list(charts.SHARE_STEPS) and set(cells.step) <= set(scale["domain"])
+    assert set(cells[cells.share == 0].step) == {"Nothing"} and set(cells[cells.share >= 99.995].step) <= {"All (100%)"}
+    assert set(cells[(cells.share > 0) & (cells.share < 25)].step) <= {"Under 25%"}
     assert set(cells.verdict_text) <= set(VERDICT_LABELS.values())
     tips = {t["field"]: t["title"] for t in heat["encoding"]["tooltip"]}
     assert tips["provider_name"] == "Provider" and set(cells.provider_name) == {heat["title"]}

@@ -50,7 +50,6 @@ GRID_DRAWING = {"usermeta": {"embedOptions": {"renderer": "canvas"}}}
 
 
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
-WHOLE_PERCENT = "isFinite(datum.value) ? format(datum.value, '.0f') : ''"  # the steps' edges, as a person reads them
 
 
 def _money_text(data: pd.DataFrame) -> pd.DataFrame:
@@ -217,11 +216,10 @@ def _heatmap_spec(by: str, colour: str) -> dict:
         .encode(
             x=GRID_X,
             y=GRID_Y,
-            # Steps, not a gradient, in the provider's hue: nothing (grey) must not look like a quarter.
-            color=alt.Color("share:Q", title=legend, legend=alt.Legend(labelExpr=WHOLE_PERCENT, orient="bottom"),
-                            scale=alt.Scale(
-                type="threshold", domain=[0.005, 25, 50, 75, 99.995],
-                range=[NOTHING, *shades(colour)])),
+            # Steps, not a gradient, in the provider's hue: nothing (grey) must not look like a quarter. Each step
+            # named on its own swatch: a threshold key put its numbers between the swatches and left grey unnamed.
+            color=alt.Color("step:N", title=legend, legend=alt.Legend(orient="bottom", direction="horizontal", columns=3),
+                            scale=alt.Scale(domain=list(SHARE_STEPS), range=[NOTHING, *shades(colour)])),
             tooltip=[
                 alt.Tooltip("provider_name:N", title="Provider"),
                 alt.Tooltip("completion_pct:Q", title="Completion (%)"),
@@ -236,10 +234,17 @@ def _heatmap_spec(by: str, colour: str) -> dict:
     )
 
 
+# A heatmap's steps of the share of the amount paid, each with the share it starts from (the last: all of it).
+SHARE_STEPS = {"Nothing": -1.0, "Under 25%": 0.005, "25-50%": 25.0, "50-75%": 50.0, "75-99.99%": 75.0,
+               "All (100%)": 99.995}
+
+
 def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents",
             colour: str = PALETTE[0]) -> dict:
     """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
-    cells = _money_text(data).assign(share=data[by] * 100 / paid_cents)  # a display share, not an amount
+    share = data[by] * 100 / paid_cents  # a display share, not an amount
+    step = pd.cut(share, bins=[*SHARE_STEPS.values(), float("inf")], labels=list(SHARE_STEPS), right=False)
+    cells = _money_text(data).assign(share=share, step=step.astype(str))
     return _with({**_heatmap_spec(by, colour), "title": title}, grid=True, cells=cells)
 
 
