@@ -277,11 +277,16 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
     return title, [p for p in parts if p.lines or p.quotes]
 
 
+def _not_started(q: Quote) -> bool:
+    """The client said the work has not started (and so none of it is done): said so, not as 'about 0% done'."""
+    return q.scenario.work_started is False and q.scenario.completion_pct == 0
+
+
 def _work_line(q: Quote, not_said: Optional[NotSaid]) -> str:
     """The work as the client gave it: how far along, or not said; whether it started where that was not said."""
     if not_said is not None and not_said.progress:
         return f"Work: not said ({not_said.what}); the answer is the same in every case."
-    if q.scenario.work_started is False and q.scenario.completion_pct == 0:
+    if _not_started(q):
         return "Work: not started."
     said = (f"Work: {work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}."
             + (f" Stage: {q.stage.label}." if q.stage.id else "")
@@ -443,7 +448,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     }
     items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
     work_so_far = ("[how far along the work is]" if unsettled is not None or (not_said and not_said.progress)
-                   else "not started" if s.work_started is False and s.completion_pct == 0  # the client's own word
+                   else "not started" if _not_started(q)
                    else f"about {work_done(s.completion_pct, policy.bills_monthly(q.service))}")
     if items:  # the provider's own list, and what the refund depends on, which it does not ask (a walkthrough)
         items.append(f"- Work so far: {work_so_far}")
