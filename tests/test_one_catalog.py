@@ -27,10 +27,12 @@ from policy import shipped_policies as policies
 from policy.batch import run_batch
 from policy.cli import main
 from policy.client import request_email, summary_markdown
+from policy.compare import decided_by
 from policy.explain import plain_answer, refund_text
 from policy.loader import load_policy, source_text
 from policy.money import cents_int, format_usd
 from policy.schema import PolicyFile
+from policy.terms import stage_terms
 from policy.versions import Basis
 from store import PolicyStore, QuoteStore, published_catalog
 from store.config import ENV_URL
@@ -146,14 +148,21 @@ def test_compare_table_overlay_and_heatmaps(name, basis):
             cents_int(Decimal(q.refund_min)), cents_int(Decimal(q.refund_max))), pid  # the chart draws the table's band
     notes = [i for i in at.info if "does not offer this service" in i.value]
     assert len(at.get("vega_lite_chart")) + len(notes) == 1 + len(on) + 1  # a heatmap (or a note) per provider
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")
+    for pid, policy in on.items():  # each provider's band traced to its clauses, under its name, as its quote cites
+        q = expected({**data, "provider": pid}, basis)
+        assert f"- **{policy.name}**" in said and all(line in said for line in decided_by(q)), pid
 
 
 def test_policy_terms_has_a_column_for_every_provider(basis):
-    at = opened("pages/2_Policy_terms.py")
+    at = opened("pages/2_Policy_terms.py", service="website")
     assert not at.exception
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")
     for policy in basis.policies().values():
         assert policy.name in shown
+        for stage in stage_terms(policy, "website"):  # its refunds stage by stage, the fourth provider's too
+            assert f"**{stage.label}**" in shown and all(f"**{t.refund}**" in shown for t in stage.tiers)
+    assert stage_terms(basis.policies()["acme"], "website")
 
 
 @pytest.mark.parametrize("name", ["new version (no payment date: today's)", "fourth provider"])
