@@ -14,7 +14,7 @@ from typing import Optional
 
 from .batch import BatchResult, header_field
 from .batch_rows import REQUESTED
-from .explain import label_of
+from .explain import FACT_WORDS, label_of
 from .fields import NAMES
 from .money import format_usd
 from .spreadsheet import original_cell, rows_text
@@ -62,7 +62,7 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
 
 
 LEADING = ("client_name", "client_ref", "provider", "service", "amount_paid", "refund_min", "refund_max", "verdict",
-           "error")  # who, what, and the answer first: the refund columns were off to the right of a wide file
+           "depends_on", "error")  # who, what, and the answer first: the refund columns were off to the right of a wide file
 
 
 def listed_order(header: list[str]) -> list[str]:
@@ -106,9 +106,16 @@ def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     unshown = {*NOT_LISTED, "provider_name", *(("days_counted",) if _repeated_days(rows) else ())}
     order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
     words: dict[str, Callable[[str], str]] = {
-        "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars}
+        "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars,
+        "depends_on": facts_in_words}
     return [{c: NOT_QUOTED if c == "verdict" and r.get("error") else words[c](r[c]) if c in words else r[c]
              for c in order} for r in rows]
+
+
+def facts_in_words(cell: str) -> str:
+    """A row's facts not given that move its band, as a person reads them ('deliverables_provided; stage' ->
+    'whether anything was delivered; the stage the work is in'): "Depends on facts not given" said not which."""
+    return "; ".join(FACT_WORDS.get(fact, fact) for fact in cell.split("; ")) if cell else ""
 
 
 NOT_QUOTED = "Not quoted: see its error"  # a row with an error read as empty beside the rows quoted (a walkthrough)

@@ -451,6 +451,7 @@ class QuoteHead:
     verdict: Verdict
     stage: StagePlacement
     clauses: tuple[ClauseRef, ...]
+    unknowns: tuple[UnknownFact, ...]
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)

@@ -336,6 +336,7 @@ def _head(d: _Decided) -> dict[str, Any]:
         requested_on=scenario.requested_on, refund_min=_money(ev.low), refund_max=_money(ev.high),
         refund_pct_min=_share(ev.low, scenario.amount_paid), refund_pct_max=_share(ev.high, scenario.amount_paid),
         verdict=ev.verdict, stage=_placement(ev), clauses=_citations(d.policy, ev, d.next_charge is not None),
+        unknowns=_unknowns(ev),
     )
 
 
@@ -363,7 +364,6 @@ def quote(scenario: Scenario, basis: Basis) -> Quote:
         stage_note=service.stage_note if service else None,
         tiers=tuple(dict.fromkeys(o.tier.id for o in ev.outcomes)),
         ambiguities=_ambiguities(policy, ev, facts),
-        unknowns=_unknowns(ev),
         deductions=_deductions(policy, service, scenario) if service is not None else (),
         deadlines=deadlines,
         next_deadline=deadlines[0] if deadlines else None,

@@ -454,3 +454,13 @@ def test_a_process_that_ends_while_its_workers_start_ends():
     ended = subprocess.run([sys.executable, "-c", ENDS_WHILE_THE_POOL_STARTS], cwd=Path(__file__).resolve().parent.parent,
                            capture_output=True, text=True, timeout=STOP_WAIT_S + 20)
     assert ended.returncode == 0 and ended.stdout == "ending\n" and not ended.stderr, ended.stderr[-2000:]
+
+
+def test_a_row_names_the_facts_not_given_that_its_band_depends_on():
+    """"Depends on facts not given" in a row said not which: the column names them, as the quote's unknowns do."""
+    _, rows = batch("provider,service,amount_paid,completion_pct,days_since_payment,work_started\n"
+                    "socialbeat,website,8000,30,5,yes\nstepinto,ppc,1000,0,3,no\n")
+    design = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=30,
+                                       days_since_payment=5, work_started=True), BASIS), BASIS)
+    assert rows[0]["depends_on"] == "; ".join(u.fact for u in design.unknowns) == "stage"
+    assert rows[1]["depends_on"] == ""  # settled: nothing left open moves it

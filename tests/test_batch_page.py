@@ -258,6 +258,9 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
     assert listed["Verdict"][2] == "Full refund" and "sections" not in listed.columns
     assert listed["Stage"][0] == "design concepts or design revisions"  # in words, not 'design_concepts|design_revisions'
+    # what a band depends on, beside its verdict, in words ("Depends on facts not given" said not which)
+    assert list(listed.columns).index("Depends on (not given)") == list(listed.columns).index("Verdict") + 1
+    assert list(listed["Depends on (not given)"]) == ["the stage the work is in", "", ""]
     assert listed["Error"][1].startswith("provider")
     assert list(listed.columns[:7]) == ["Row", "provider", "service", "Amount Paid", "Refund min", "Refund max",
                                         "Verdict"]
