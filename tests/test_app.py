@@ -951,6 +951,7 @@ def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, mo
     at.text_input(key="save_by").input("sam")
     at.button(key="save_quote").click().run()
     assert any("Saved as quote #1" in s.value for s in at.success)
+    assert [t.value for t in at.toast] == ["Saved as quote #1."]  # in view, however the popover is scrolled
     at.button(key="save_quote").click().run()  # the same quote, the same details
     assert any("already saved as quote #1. Save a second copy?" in w.value for w in at.warning)
     assert not any("Saved as quote #2" in s.value for s in at.success)

@@ -261,3 +261,4 @@ def _save(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> None:
         st.session_state["register_open"] = saved
         st.session_state[LAST_SAVE] = (same, saved)
         st.success(f"Saved as quote #{saved}: find it under Saved quotes.")
+        st.toast(f"Saved as quote #{saved}.")  # in view whatever the popover's scroll (its line can fall below it)
