@@ -7,19 +7,19 @@ from typing import Optional
 
 import streamlit as st
 
-from policy.client import NotSaid, case_words, next_steps
+from policy.client import case_words, next_steps
 from policy.eligibility import (
     Answers,
     band,
     changed_answers,
     for_documents,
-    not_said,
     notice_question,
     offered_label,
     scenario_fields,
     services_listed,
     stage_choices,
     summary,
+    unsaid,
 )
 from policy.explain import plain_answer, version_words
 from policy.fields import BY_NAME, Unknown
@@ -177,10 +177,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     st.warning(e(note))
                 unsettled = None
                 monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
-                # left open, and every case quoted alike: the documents say it was not said, not the form's 0%
-                progress_unsaid = not known and answered["work_started"] is not False  # not started: no progress
-                unsaid = NotSaid(not_said(not progress_unsaid, monthly), progress=progress_unsaid) \
-                    if wide is None and (progress_unsaid or answered["work_started"] is None) else None
+                left_open = unsaid(answered, known, monthly, wide)  # every case alike: the documents say it
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
                     show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
@@ -203,7 +200,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                         st.caption(e(f"For the case that refunds the most ({case_words(q)}); the other cases your "
                                      "answers leave open are under the clauses of their own stages."))
                     show.explanation(q, for_client=True)
-                show.actions(q, state.share_link, unsettled=unsettled, not_said=unsaid)
+                show.actions(q, state.share_link, unsettled=unsettled, not_said=left_open)
                 st.divider()
         if st.session_state.get("el_scroll"):
             scroll.into_view("el_answer", st.session_state.pop("el_scroll"))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from .client import Unsettled, other_case_deadline
+from .client import NotSaid, Unsettled, other_case_deadline
 from .evaluator import shared_name
 from .explain import FACT_WORDS, refund_text, work_done
 from .fields import BY_NAME
@@ -167,6 +167,15 @@ def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
         if not progress_known and len(b.by_stage) > 1 else ()  # a work status alone: its sentence names both cases
     return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
                      other_case_deadline(b.least, b.most), stages)
+
+
+def unsaid(fields: dict[str, Any], progress_known: bool, monthly: bool, wide: Optional[Band]) -> Optional[NotSaid]:
+    """What the client left open where every case it leaves open is quoted alike (`band` gave none): the documents
+    say it was not said, not the form's 0%. The progress a client who said the work has not started did say: none."""
+    progress = not progress_known and fields["work_started"] is not False
+    if wide is not None or not (progress or fields["work_started"] is None):
+        return None
+    return NotSaid(not_said(not progress, monthly), progress=progress)
 
 
 def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> str:

@@ -280,3 +280,17 @@ def test_documents_say_what_the_client_did_not_say_where_every_case_is_quoted_al
                                             days_since_payment=3, work_started=False), BASIS), BASIS)
     assert "Work: not started." in summary_markdown(not_started, TODAY)
     assert "Work so far: not started" in request_email(not_started).text()
+
+
+@pytest.mark.parametrize("started, progress_known, said", [
+    (None, False, ("how far along the work is", True)),  # neither said
+    (True, False, ("how far along the work is", True)),
+    (None, True, ("whether the work has started", False)),
+    (False, False, None),  # not started: the progress is said (none)
+    (True, True, None),  # both said
+])
+def test_what_the_client_left_open_where_every_case_is_alike(started, progress_known, said):
+    from policy.eligibility import unsaid
+
+    found = unsaid({"work_started": started}, progress_known, monthly=False, wide=None)
+    assert (None if found is None else (found.what, found.progress)) == said
