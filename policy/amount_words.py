@@ -1,22 +1,24 @@
-"""A rule's amount in words ('50% of the base less a 10% fee capped at 100'), for the linter's messages and the
+"""A rule's amount in words ('50% of the base less a 10% fee capped at $100.00'), for the linter's messages and the
 policy terms page alike: one wording of the schema's Amount."""
 from __future__ import annotations
 
+from .money import format_usd
 from .schema import Amount, Tier
 
 OF_WORDS = {"base": "of the base", "paid": "of the payment", "remaining_base": "of the base not yet worked",
             "unused_ad_spend": "of the unused ad spend", "unused_after_notice": "of the period left after the notice"}
 
 
-def amount_words(a: Amount) -> str:
+def amount_words(a: Amount, currency: str) -> str:
     words = f"{'less than ' if a.partial else ''}{a.pct.normalize():f}% {OF_WORDS[a.of]}"
     if a.less_fee is not None:
-        words += f" less a {a.less_fee.pct.normalize():f}% fee capped at {a.less_fee.cap.normalize():f}"
+        words += f" less a {a.less_fee.pct.normalize():f}% fee capped at {format_usd(a.less_fee.cap, currency)}"
     if a.cap_pct is not None:
         words += f", at most {a.cap_pct.normalize():f}% of the base"
-    return words + "".join(f" plus {amount_words(p)}" for p in a.plus)
+    return words + "".join(f" plus {amount_words(p, currency)}" for p in a.plus)
 
 
-def tier_refund(tier: Tier) -> str:
+def tier_refund(tier: Tier, currency: str) -> str:
     """A tier's band: one amount, or from its minimum to its maximum."""
-    return amount_words(tier.min) if tier.fixed else f"{amount_words(tier.min)} to {amount_words(tier.max)}"
+    low = amount_words(tier.min, currency)
+    return low if tier.fixed else f"{low} to {amount_words(tier.max, currency)}"

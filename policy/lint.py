@@ -429,8 +429,8 @@ def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Find
             for c in tier.clauses:
                 stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
                 if end in ENDS.get(c.role, ()) and clause_key(c) in kept and was.pct in stated and now.pct not in stated:
-                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was)} to "
-                                   f"{amount_words(now)} in this edit, but its clause {cite(c.section)} still says "
+                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} to "
+                                   f"{amount_words(now, policy.currency)} in this edit, but its clause {cite(c.section)} still says "
                                    f"'{c.quote}'", rule, about=f"{tier.id}, {end}")
 
 
@@ -439,6 +439,7 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
     left as it was while no tier that gave that amount gives it any more (the next phase now refunds 60%)."""
     before = {rule: (sid, tier) for sid, rule, _stage, tier in _tiers(previous)}
     now = {rule: tier for _sid, rule, _stage, tier in _tiers(policy)}
+    money = policy.currency
     for sid, rule, _stage, tier in _tiers(policy):
         old = before.get(rule)
         if tier.ambiguity is None or old is None or old[1].ambiguity is None:
@@ -454,11 +455,11 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
             path = gave[0][0]
             ends = [end for p, end in gave if p == path]
             changed = now.get(path)
-            gives = (f"now gives {' to '.join(dict.fromkeys(amount_words(getattr(changed, e)) for e in ends))}"
+            gives = (f"now gives {' to '.join(dict.fromkeys(amount_words(getattr(changed, e), money) for e in ends))}"
                      if changed is not None else "is gone")
             whose = "amount" if len(ends) == 2 else f"{ends[0]}imum"
             yield _finding("reading-unchanged", f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} still "
-                           f"gives {amount_words(r.amount)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
+                           f"gives {amount_words(r.amount, money)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
                            f"in {previous.version}, {gives}", rule, path, about=f"{tier.id}, {r.label}")
 
 

@@ -67,7 +67,7 @@ def stage_terms(policy: PolicyFile, service: str) -> tuple[StageTerms, ...]:
     if found is None:
         return ()
     return tuple(StageTerms(stage.label, stage.reading,
-                            tuple(TierTerms(tier.label, tier_refund(tier), tier.clauses) for tier in stage.tiers))
+                            tuple(TierTerms(tier.label, tier_refund(tier, policy.currency), tier.clauses) for tier in stage.tiers))
                  for stage in found.stages)
 
 

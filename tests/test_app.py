@@ -1146,3 +1146,9 @@ def test_a_clients_answer_does_not_say_its_verdict_again_under_the_heading_that_
     sales = " ".join(plain(m.value) for m in app(provider="stepinto", service="ppc", completion_pct=0,
                                                   days_since_payment=3, work_started="false").markdown)
     assert "You are entitled to a full refund" in sales  # the calculator's headline has no such heading above it
+
+
+def test_policy_terms_say_each_stages_refund_in_the_policys_money():
+    """'the base less a 10% fee capped at 100': the cap without its dollar sign (a walkthrough)."""
+    text = " ".join(plain(m.value) for m in app("pages/2_Policy_terms.py", service="website").markdown)
+    assert "**90% of the base to 100% of the base less a 10% fee capped at $100.00**" in text
