@@ -1152,3 +1152,18 @@ def test_policy_terms_say_each_stages_refund_in_the_policys_money():
     """'the base less a 10% fee capped at 100': the cap without its dollar sign (a walkthrough)."""
     text = " ".join(plain(m.value) for m in app("pages/2_Policy_terms.py", service="website").markdown)
     assert "**90% of the base to 100% of the base less a 10% fee capped at $100.00**" in text
+
+
+def test_neighbouring_steps_of_every_heatmap_key_can_be_told_apart():
+    """'50-75%' and '75-99.99%' looked the same (1.14:1 in orange, a walkthrough): each step against the next, nothing's
+    grey included, has a contrast of at least 1.2:1 in every provider's colour."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for colour in charts.PALETTE:
+        steps = [charts.NOTHING, *charts.shades(colour)]
+        contrasts = [(max(luminance(a), luminance(b)) + 0.05) / (min(luminance(a), luminance(b)) + 0.05)
+                     for a, b in zip(steps, steps[1:])]
+        assert min(contrasts) >= 1.2, (colour, contrasts)

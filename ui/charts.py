@@ -77,8 +77,10 @@ def shades(colour: str) -> list[str]:
     def hex_of(channels: list[float]) -> str:
         return "#" + "".join(f"{round(c):02x}" for c in channels)
 
-    over_white = [hex_of([255 - (255 - c) * share for c in rgb]) for share in (0.35, 0.6, 0.85, 1.0)]
-    return [*over_white, hex_of([c * 0.6 for c in rgb])]
+    # steps as far apart as five can be in every provider's hue, nothing's grey included (the shares that make the
+    # least contrast between neighbours the largest: 1.21:1; 0.85 beside 1.0 was 1.14:1, read as one colour)
+    over_white = [hex_of([255 - (255 - c) * share for c in rgb]) for share in (0.35, 0.55, 0.75, 0.95)]
+    return [*over_white, hex_of([c * 0.45 for c in rgb])]
 
 
 def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
@@ -235,8 +237,8 @@ def _heatmap_spec(by: str, colour: str) -> dict:
 
 
 # A heatmap's steps of the share of the amount paid, each with the share it starts from (the last: all of it).
-SHARE_STEPS = {"Nothing": -1.0, "Under 25%": 0.005, "25-50%": 25.0, "50-75%": 50.0, "75-99.99%": 75.0,
-               "All (100%)": 99.995}
+SHARE_STEPS = {"Nothing": -1.0, "Under 25%": 0.005, "25-49.99%": 25.0, "50-74.99%": 50.0, "75-99.99%": 75.0,
+               "All (100%)": 99.995}  # labels that do not share an end: 75% read as both "50-75%" and "75-..."
 
 
 def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents",
