@@ -1,4 +1,5 @@
 """Every page driven headlessly with Streamlit's AppTest; values checked against policy/ itself."""
+import itertools
 import json
 import re
 from datetime import date, timedelta
@@ -1165,5 +1166,5 @@ def test_neighbouring_steps_of_every_heatmap_key_can_be_told_apart():
     for colour in charts.PALETTE:
         steps = [charts.NOTHING, *charts.shades(colour)]
         contrasts = [(max(luminance(a), luminance(b)) + 0.05) / (min(luminance(a), luminance(b)) + 0.05)
-                     for a, b in zip(steps, steps[1:])]
+                     for a, b in itertools.pairwise(steps)]
         assert min(contrasts) >= 1.2, (colour, contrasts)
