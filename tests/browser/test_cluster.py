@@ -7,6 +7,7 @@ the balancer; a quote saved on one is listed on the other, and a replica stopped
 sessions, which reconnect to the other, still signed in (both replicas share the cookie secret).
 """
 import os
+import re
 import shutil
 import tempfile
 import urllib.error
@@ -86,7 +87,7 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     page_one.get_by_label("Client name (optional)").fill("Cluster Client")
     expect(page_one.get_by_text("Saved by: Sam Sales")).to_be_visible()
     page_one.get_by_role("button", name="Save to the register").click()
-    expect(page_one.get_by_text("Saved as quote #")).to_be_visible()
+    expect(page_one.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))).to_be_visible()
 
     sign_in(page_two, balanced.url, "sales-ops", start="Saved_quotes")
     assert served_by(page_two) == second  # still pinned

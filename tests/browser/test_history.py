@@ -73,7 +73,7 @@ def test_back_from_a_restored_quote_returns_to_saved_quotes_in_one_press(page, b
     page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
     page.get_by_label("Client name (optional)").fill("History test")
     page.get_by_role("button", name="Save to the register").click()
-    said = page.get_by_text(re.compile(r"Saved as quote #\d+"))
+    said = page.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))
     expect(said).to_be_visible()
     number = re.search(r"#(\d+)", said.first.inner_text()).group(1)
     page.goto(f"{base_url}/Saved_quotes?completion_pct=10")

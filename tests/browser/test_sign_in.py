@@ -80,7 +80,7 @@ def save_a_quote(page, client: str) -> None:
     expect(page.get_by_text("Saved by: ")).to_be_visible()  # the signed-in name: no box to type one
     assert page.get_by_label("Saved by").count() == 0
     page.get_by_role("button", name="Save to the register").click()
-    expect(page.get_by_text("Saved as quote #")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))).to_be_visible()
 
 
 def test_anyone_is_offered_the_public_pages_and_every_protected_url_asks_to_sign_in(app_with_sign_in, person):
