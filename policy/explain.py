@@ -388,7 +388,9 @@ def unclear_sentence(a: AmbiguityUse, currency: str, for_client: bool) -> str:
         return f"The policy does not make clear {a.question}. {said[:1].upper()}{said[1:]}."
     lead = f"The policy can be read {len(a.readings)} ways here ({a.title}): " if for_client \
         else f"Ambiguity {a.id} ({a.title}): "  # a bare "or, or and?:" read as a fault
-    return lead + "; ".join(f"{r.label}: {money(r)}" for r in a.readings)
+    # each reading quoted, then its amount: "no refund in full: prorated share not done: $3,500.00" ran the reading's
+    # own colon into the amount's (a walkthrough)
+    return lead + "; ".join(f"\u201c{r.label}\u201d gives {money(r)}" for r in a.readings)
 
 
 def clause_line(c: ClauseRef) -> str:

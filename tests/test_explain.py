@@ -173,7 +173,8 @@ def test_a_client_reads_what_is_unclear_in_plain_words_and_sales_its_id_and_titl
     assert q.verdict == "discretionary" and verdict_sentence(q, for_client=True).startswith(
         "The policy does not make clear whether a full refund needs the service not yet started and nothing yet")
     (for_sales,) = [s for s in explanation_sections(q) if s.title == "Why this is a range"]
-    assert for_sales.items[0].startswith(f"Ambiguity A-SI-01 ({q.ambiguities[0].title}): 'or' as written: full ")
+    assert for_sales.items[0].startswith(f"Ambiguity A-SI-01 ({q.ambiguities[0].title}): \u201c'or' as written: full ")
+    assert "\u201d gives $1,200.00; \u201c" in for_sales.items[0]  # each reading quoted, then what it gives
     # a policy file without the client's words: the client reads its title, and never its id
     bare = replace(q, ambiguities=tuple(replace(a, question=None) for a in q.ambiguities))
     (fallback,) = [s for s in explanation_sections(bare, for_client=True) if s.title == "Why this is a range"]
