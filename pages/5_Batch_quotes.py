@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from policy.batch import NUMBERED_ROWS, header_field, quote_file, start_pool_soon
+from policy.batch import NUMBERED_ROWS, canonical, header_field, headings, quote_file, start_pool_soon
 from policy.batch_report import listed_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
@@ -75,11 +75,13 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
 
 def _spellings() -> None:
     """What a cell may say, column by column (the template's columns)."""
-    spellings = pd.DataFrame([{"Column": f.name, "Also headed": f.label, "A cell may say": SPELLINGS[f.kind]}
-                              for f in FIELDS] + [{"Column": REQUESTED, "Also headed": "Request date",
-                                                   "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"}])
+    rows = [{"Column": f.name, "Also headed": ", ".join(h for h in headings(f.name) if canonical(h) != f.name),
+             "A cell may say": SPELLINGS[f.kind]} for f in FIELDS]
+    rows.append({"Column": REQUESTED, "Also headed": "Request date",
+                 "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"})
+    spellings = pd.DataFrame(rows)
     st.dataframe(spellings, hide_index=True, width="stretch", height="content",  # every column, no scroll
-                 **wrapped(spellings, wide=("A cell may say",)))
+                 **wrapped(spellings, wide=("Also headed", "A cell may say")))
     st.caption("A row may give paid_on (and requested_on) instead of days_since_payment: the days are counted "
                "between them, the day of the run standing in for a missing request date. Blank, unknown or n/a: not "
                "known, for the facts a row may leave out: "

@@ -38,7 +38,7 @@ from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario
 from .cells import EITHER_WAY, DateOrder, Readers
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
-from .fields import FIELDS, NAMES, REQUIRED
+from .fields import BY_NAME, FIELDS, NAMES, REQUIRED
 from .models import Quote, QuoteHead
 from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
@@ -54,15 +54,24 @@ def canonical(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
-# Every spelling a header may use for a column: the field's name, its label and its command-line flags.
-HEADER_NAMES: dict[str, str] = {
-    **{canonical(flag): f.name for f in FIELDS for flag in f.cli},
-    **{canonical(f.label): f.name for f in FIELDS},
-    **{canonical(c): c for c in QUOTE_COLUMNS},
-    **{canonical(h): REQUESTED for h in (REQUESTED, "Request date", "Requested on", "Date of request")},
-    **{canonical(h): r.name for r in RECORD_FIELDS for h in (r.label, *r.headers)},  # who and what a row is for
-    **{name: name for name in NAMES},
-}
+def _header_names() -> dict[str, str]:
+    """Every spelling a header may use for a column: a field's name, label, command-line flags and the headings
+    declared with it ('Agency', '% complete'); a quote column's; a record field's. One spelling for two columns
+    is refused as the module loads (a dict would keep the last one silently)."""
+    spellings = [
+        *((h, f.name) for f in FIELDS for h in (f.name, f.label, *f.cli, *f.headers)),
+        *((c, c) for c in QUOTE_COLUMNS),
+        *((h, REQUESTED) for h in (REQUESTED, "Request date", "Requested on", "Date of request")),
+        *((h, r.name) for r in RECORD_FIELDS for h in (r.name, r.label, *r.headers)),  # who and what a row is for
+    ]
+    names: dict[str, str] = {}
+    for heading, column in spellings:
+        if names.setdefault(canonical(heading), column) != column:
+            raise RuntimeError(f"the heading {heading!r} is declared for both {names[canonical(heading)]} and {column}")
+    return names
+
+
+HEADER_NAMES = _header_names()
 
 
 # Each column a header may name, as a person reads it (the notices say "'Client' read as Client name").
@@ -70,6 +79,21 @@ COLUMN_LABELS: dict[str, str] = {
     **{c: QUOTE_HEADINGS[c] for c in QUOTE_COLUMNS}, REQUESTED: "Request date",
     **{r.name: r.label for r in RECORD_FIELDS}, **{f.name: f.label for f in FIELDS},
 }
+
+
+def headings(name: str) -> list[str]:
+    """The headings a field's column may have, one of each spelling, its label first ('Provider', 'Agency', ...)."""
+    spec = BY_NAME[name]
+    shown: dict[str, str] = {}
+    for heading in (spec.label, spec.name, *(flag.lstrip("-") for flag in spec.cli), *spec.headers):
+        shown.setdefault(canonical(heading), heading)
+    return list(shown.values())
+
+
+def _may_head(name: str) -> str:
+    """A field and the headings that name its column: 'Provider (head it Provider, Agency, Vendor or Supplier)'."""
+    *most, last = headings(name)
+    return f"{BY_NAME[name].label} (head it {', '.join(most)} or {last})" if most else f"{BY_NAME[name].label} (head it {last})"
 
 
 def header_field(cell: str) -> Optional[str]:
@@ -236,8 +260,10 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
             kept.append(i)
     missing = [n for n in REQUIRED if n not in seen and not (n == "days_since_payment" and "paid_on" in seen)]
     if missing:
-        raise InputError("header", f"has no column {', '.join(missing)}; it holds {', '.join(best_cells)}; "
-                                   f"every row needs {expected}")
+        needed = "; ".join(_may_head(n) + (f", or a {_may_head('paid_on')} to count them from"
+                                           if n == "days_since_payment" else "") for n in missing)
+        raise InputError("header", f"has no column for {needed}. The file's columns: {', '.join(best_cells)} "
+                                   "(the page's template heads every column)")
     columns = tuple((name, best_cells[i]) for i, name in positions)
     return best, best_cells, Layout(len(best_cells), tuple(positions), tuple(kept), tuple(records), columns)
 

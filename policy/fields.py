@@ -55,6 +55,7 @@ class FieldSpec:
     last_day: Optional[date]
     cli: tuple[str, ...]  # the command line's flags for it, the long name first
     unknown: Optional[Unknown] = None  # declared as a fact that may be unknown
+    headers: tuple[str, ...] = ()  # how spreadsheets head its column, besides its name, label and flags
 
     @property
     def flag(self) -> str:
@@ -100,7 +101,7 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
         low=low if isinstance(low, Decimal) else None, high=high if isinstance(high, Decimal) else None,
         first_day=low if isinstance(low, date) else None, last_day=high if isinstance(high, date) else None,
         cli=("--" + name.replace("_", "-"), *extra["cli"]),
-        unknown=_unknown(extra.get("unknown")),
+        unknown=_unknown(extra.get("unknown")), headers=tuple(extra.get("headers", ())),
     )
 
 

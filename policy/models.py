@@ -137,12 +137,13 @@ def may_be_unknown(fact: str, answer: str, words: tuple[tuple[Any, str], ...] = 
 
 def declare(kind: Kind, label: str, help: str, *, group: str = "advanced", cli: tuple[str, ...] = (),
             choice_labels: Optional[dict[str, str]] = None, unknown: Optional[JsonDict] = None,
-            **field_args: Any) -> Any:
+            headers: tuple[str, ...] = (), **field_args: Any) -> Any:
     """A scenario field with what every surface needs to show and read it. `group`: where the app asks for it
     (offer: what was bought; dial: the two sliders; advanced). `cli`: short flags besides --the-field-name.
-    `choice_labels`: how a choice field's values read. `unknown`: a fact that may be unknown (may_be_unknown)."""
+    `choice_labels`: how a choice field's values read. `unknown`: a fact that may be unknown (may_be_unknown).
+    `headers`: how spreadsheets head its column, besides its name, label and flags ("Agency", "% complete")."""
     extra: JsonDict = {"kind": kind, "group": group, "cli": list(cli), "choice_labels": dict(choice_labels or {}),
-                       "unknown": unknown}
+                       "unknown": unknown, "headers": list(headers)}
     return Field(title=label, description=help, json_schema_extra=extra, **field_args)
 
 
@@ -179,31 +180,40 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    provider: str = declare("provider", "Provider", "Whose refund policy applies.", group="offer", min_length=1,
+    provider: str = declare("provider", "Provider", "Whose refund policy applies.", group="offer",
+                            headers=("Agency", "Vendor", "Supplier"), min_length=1,
                             examples=["socialbeat"])
     service: ServiceId = declare(  # type: ignore[valid-type]
         "choice", "Service", "What was bought, in the common taxonomy.", group="offer", choice_labels=SERVICES,
+        headers=("Service type", "Service name", "Package", "Product"),
         examples=["website"])
     amount_paid: PaidAmount = declare("money", "Amount paid", "The payment the request is about, in the policy's "
-                                      "currency (USD).", group="offer", examples=["5000.00"])
+                                      "currency (USD).", group="offer", examples=["5000.00"],
+                                      headers=("Amount ($)", "Amount (USD)", "Paid", "Payment amount", "Price",
+                                               "Total paid"))
     completion_pct: Decimal = declare(
         "percent", "Project completion (%)", "Project progress; for a monthly service, how much of the current "
-        "period is used.", group="dial", cli=("--completion",), ge=0, le=100, allow_inf_nan=False, examples=[0])
+        "period is used.", group="dial", cli=("--completion",), ge=0, le=100, allow_inf_nan=False, examples=[0],
+        headers=("% complete", "Percent complete", "Progress (%)"))
     days_since_payment: int = declare(
         "days", "Days since payment", "The day of payment is day 0; 'within 7 days' includes day 7.", group="dial",
-        cli=("--days",), ge=0, le=MAX_DAYS, examples=[0])
+        cli=("--days",), ge=0, le=MAX_DAYS, examples=[0], headers=("Days since paid", "Days since purchase", "Days elapsed"))
     paid_on: Optional[date] = declare(
         "date", "Payment date", "The day of payment (YYYY-MM-DD). With it, the request day and every deadline are "
-        "calendar dates.", default=None, ge=EARLIEST_PAYMENT, le=LATEST_PAYMENT)
+        "calendar dates.", default=None, ge=EARLIEST_PAYMENT, le=LATEST_PAYMENT,
+        headers=("Date paid", "Paid date", "Date of payment", "Purchase date"))
     work_started: Optional[bool] = declare(
         "tristate", "Work started", "Unknown: inferred from completion (above 0% = started).", default=None,
+        headers=("Started",),
         unknown=may_be_unknown("whether the work has started", "Not sure", ((True, "yes"), (False, "no"))))
     deliverables_provided: Optional[bool] = declare(
         "tristate", "Deliverables provided", "Whether anything has been delivered to the client.", default=None,
+        headers=("Deliverables", "Delivered"),
         unknown=may_be_unknown("whether anything was delivered", "Not sure", ((False, "no"), (True, "yes")),
                                spread=True, before_start=False))
     notice_days: Optional[int] = declare(
         "days", "Notice days", "Days of notice before the next billing date or the cancellation.", default=None,
+        headers=("Notice", "Days notice", "Notice given (days)"),
         ge=0, le=MAX_NOTICE_DAYS,
         unknown=may_be_unknown("when notice was given", "I don't know",
                                ((0, "notice given today"), (NOTICE_SERVED, "notice period already served")),
@@ -218,8 +228,10 @@ class Scenario(BaseModel):
         default=Decimal(0))
     payment_method: Optional[PaymentMethod] = declare(  # type: ignore[valid-type]
         "choice", "Payment method", "How the client paid, for the processing time.", choice_labels=PAYMENT_METHODS,
+        headers=("Paid by", "Paid with", "Payment type", "Method"),
         default=None, unknown=may_be_unknown("how you paid", "I don't know"))
-    first_time_client: bool = declare("flag", "First-time client", "The client's first purchase.", default=False)
+    first_time_client: bool = declare("flag", "First-time client", "The client's first purchase.", default=False,
+                                       headers=("New client", "First purchase"))
     billing_error: bool = declare("flag", "Billing error", "The client was charged the wrong amount.", default=False)
     provider_fault: bool = declare(
         "flag", "Provider at fault", "A technical failure or a missed deadline on the provider's side.", default=False)

@@ -160,7 +160,47 @@ def test_a_header_that_names_no_field_or_lacks_one_says_what_it_holds():
     assert exc.value.field == "header" and "provider" in exc.value.message and "'a|b|c'" in exc.value.message
     with pytest.raises(InputError) as exc:
         batch("provider,service,amount_paid,completion_pct\nstepinto,ppc,100,0\n")
-    assert "days_since_payment" in exc.value.message
+    assert "has no column for Days since payment" in exc.value.message
+
+
+def test_the_headings_spreadsheets_use_are_read_as_their_fields_and_said():
+    """'Agency', 'Amount ($)', '% Complete', 'Date Paid': each declared with its field, each read and said."""
+    text = ("Client,Agency,Service,Amount ($),% Complete,Date Paid,Request date\n"
+            "Acme,Social Beat Digital,Website design & development,\"$8,000.00\",40%,2026-11-03,2026-11-15\n")
+    result, got = batch(text)
+    clean = quote(parse_scenario({"provider": "socialbeat", "service": "website", "amount_paid": "8000",
+                                  "completion_pct": 40, "days_since_payment": 12, "paid_on": "2026-11-03"}, BASIS), BASIS)
+    assert {k: got[0][k] for k in QUOTE_COLUMNS} == quote_row(clean)
+    said = "\n".join(result.notices)
+    for heading, label in (("Agency", "Provider"), ("Amount ($)", "Amount paid"), ("% Complete", "Project completion (%)"),
+                           ("Date Paid", "Payment date")):
+        assert f"column {heading!r} read as {label}" in said
+
+
+def test_every_declared_heading_names_its_own_field():
+    from policy.batch import HEADER_NAMES, canonical
+    from policy.fields import FIELDS
+
+    for f in FIELDS:
+        for heading in (f.name, f.label, *f.headers):
+            assert HEADER_NAMES[canonical(heading)] == f.name, heading
+
+
+def test_a_missing_column_is_named_as_a_person_heads_it_with_the_headings_it_may_have():
+    from policy import InputError
+
+    with pytest.raises(InputError) as exc:
+        batch("Client,Company,Amount (EUR),Done\nx,y,1,2\n")
+    message = exc.value.message
+    assert "has no column for Provider (head it Provider, Agency, Vendor or Supplier)" in message
+    assert "Amount paid (head it Amount paid, Amount ($)" in message
+    assert "Days since payment (head it Days since payment, days, " in message
+    assert "or a Payment date (head it Payment date, paid_on, " in message and message.endswith(
+        "The file's columns: Client, Company, Amount (EUR), Done (the page's template heads every column)")
+    with pytest.raises(InputError) as exc:  # a payment date stands for the days: only what is missing is named
+        batch("provider,service,amount_paid,paid_on\nstepinto,ppc,100,2026-11-03\n")
+    assert exc.value.message.startswith("has no column for Project completion (%) (head it ")
+    assert "Days since payment" not in exc.value.message
 
 
 def test_a_column_given_twice_is_an_error_not_a_silent_winner():
