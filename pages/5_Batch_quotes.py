@@ -70,6 +70,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
             run_day=basis().as_of if result.dated else None, date_order=date_order, numbers=result.numbers,
+            header_row=result.header_row,
         )
 
 
@@ -162,7 +163,7 @@ def _problems(done: dict) -> None:
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""
     st.caption(f"{counted(len(shown), 'error')} shown{more}. Row numbers are as a spreadsheet "
-               "shows the file (the header is row 1).")
+               f"shows the file (the header is row {done.get('header_row', 1)}).")
 
 
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "

@@ -162,6 +162,7 @@ class BatchResult:
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
+    header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
     numbers: list[int] = field(default_factory=list)  # the spreadsheet row numbers of the first NUMBERED_ROWS rows
 
     def said(self) -> list[str]:
@@ -221,6 +222,56 @@ def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:
     return None
 
 
+SCENARIO_COLUMNS = frozenset((*NAMES, REQUESTED))
+PREAMBLE_MAX = 10  # lines above the header a sheet may have: a title, a date, a blank line
+
+
+class _NoField(InputError):
+    """A line that names no scenario field: above the header, a title; else no header at all."""
+
+
+def _find_header(source: IO[str], result: BatchResult) -> tuple[str, list[str], Layout]:
+    """The header and what it says (see _read_header): the first line that names a scenario field, past up to
+    PREAMBLE_MAX lines above it (a sheet's title, its date, blank lines: Excel exports them as lines of their own),
+    which are skipped and said. Without one, the error of the first line that holds anything."""
+    above: list[str] = []
+    while line := source.readline():
+        if _bare(line):
+            try:
+                found = _read_header(line, result)
+            except _NoField:
+                if len(above) < PREAMBLE_MAX:
+                    above.append(line)
+                    continue
+                break
+            result.header_row = len(above) + 1
+            if above:
+                titles = [repr(_bare(a)[:NAME_SHOWN]) for a in above if _bare(a)]
+                result.notices.append(f"the header is row {result.header_row}: the {_lines(len(above))} above it "
+                                      f"skipped{' (' + ', '.join(titles) + ')' if titles else ''}")
+            return found
+        above.append(line)
+    first = next((a for a in above if _bare(a)), None)
+    if first is None:
+        raise InputError("input", "the CSV is empty; its first line must name the scenario fields")
+    _read_header(first, result)  # raises its error
+    raise AssertionError("unreachable: that line names no scenario field")
+
+
+def _bare(line: str) -> str:
+    """What a line says without its delimiters and quotes: empty for a blank line or a row of empty cells (a
+    workbook's empty row comes as '""'); a title cell as its text ('Refund requests, Q4')."""
+    try:
+        cells = next(csv.reader([line]), [])
+    except csv.Error:
+        cells = [line]
+    return ", ".join(c.strip(" \t\r\n;|") for c in cells if c.strip(" \t\r\n;|"))
+
+
+def _lines(n: int) -> str:
+    return "line" if n == 1 else f"{n} lines"
+
+
 def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout]:
     """The delimiter (the one that splits the header into the most known columns), the header, and where
     the scenario fields are. A header that names no field, misses a required one or names one twice fails."""
@@ -233,11 +284,9 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         known = sum(canonical(c) in HEADER_NAMES for c in cells)
         if known > best_known:
             best, best_cells, best_known = delimiter, cells, known
-    expected = ", ".join(REQUIRED)
-    if best_known == 0:
-        shown = line.strip()[:120]
-        raise InputError("header", f"the first line holds {shown!r}, which names no scenario field; expected "
-                                   f"comma-separated column names such as {expected}")
+    if not any(header_field(c) in SCENARIO_COLUMNS for c in best_cells):
+        raise _NoField("header", f"the first line holds {line.strip()[:120]!r}, which names no scenario field; "
+                                 f"expected comma-separated column names such as {', '.join(REQUIRED)}")
     if best != ",":
         result.notices.append(f"read as {DELIMITERS[best]}-separated")
     seen: dict[str, int] = {}
@@ -547,10 +596,7 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
     result = BatchResult()
     reader = None
     try:
-        first = source.readline()
-        if not first.strip():
-            raise InputError("input", "the CSV is empty; the first line must name the scenario fields")
-        delimiter, header, layout = _read_header(first, result)
+        delimiter, header, layout = _find_header(source, result)
         result.dated = any(name == "paid_on" for _, name in layout.positions)
         job = Job(layout, Reading(layout.positions, dict(layout.columns),
                                   Readers.of(basis.catalog.on(basis.as_of), date_order), basis.as_of), basis)
@@ -581,7 +627,7 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         message = str(exc)
         if "field larger than field limit" in message:
             message = f"a cell is longer than {CELL_LIMIT:,} characters, the most a cell may hold"
-        raise InputError("file", f"line {_line(reader) + 1}: {message}") from None
+        raise InputError("file", f"line {_line(reader) + result.header_row}: {message}") from None
     return result
 
 
@@ -628,7 +674,7 @@ def _rows(reader: _csv.Reader, result: BatchResult) -> Iterator[Numbered]:
     or one of empty cells only (Excel writes ",,," for an empty row it formatted), is not a row: counted, and
     said, but it keeps its number, so row 5 is the fifth row in Excel."""
     numbers = result.numbers
-    for number, cells in enumerate(reader, 2):
+    for number, cells in enumerate(reader, result.header_row + 1):
         if cells and (cells[0].strip() or any(c.strip() for c in cells)):
             if len(numbers) < NUMBERED_ROWS:
                 numbers.append(number)

@@ -190,13 +190,13 @@ def test_a_missing_column_is_named_as_a_person_heads_it_with_the_headings_it_may
     from policy import InputError
 
     with pytest.raises(InputError) as exc:
-        batch("Client,Company,Amount (EUR),Done\nx,y,1,2\n")
+        batch("Client,Company,Service,Amount (EUR),Done\nx,y,seo,1,2\n")
     message = exc.value.message
     assert "has no column for Provider (head it Provider, Agency, Vendor or Supplier)" in message
     assert "Amount paid (head it Amount paid, Amount ($)" in message
     assert "Days since payment (head it Days since payment, days, " in message
     assert "or a Payment date (head it Payment date, paid_on, " in message and message.endswith(
-        "The file's columns: Client, Company, Amount (EUR), Done (the page's template heads every column)")
+        "The file's columns: Client, Company, Service, Amount (EUR), Done (the page's template heads every column)")
     with pytest.raises(InputError) as exc:  # a payment date stands for the days: only what is missing is named
         batch("provider,service,amount_paid,paid_on\nstepinto,ppc,100,2026-11-03\n")
     assert exc.value.message.startswith("has no column for Project completion (%) (head it ")
@@ -240,6 +240,38 @@ def test_a_row_is_numbered_as_a_spreadsheet_shows_it_blank_lines_and_cells_over_
     kept: list = []
     run_batch(io.StringIO(text), io.StringIO(), BASIS, keep=lambda n, _q, _record: kept.append(n))
     assert kept == [2, 4, 5]
+
+
+def test_a_title_above_the_header_is_skipped_said_and_the_rows_keep_their_spreadsheet_numbers():
+    """A sheet as people keep it: a title, a line of who made it, an empty row, then the header (row 4)."""
+    text = ("Refund requests, Q4 2026\n"
+            "Prepared by sales-ops,,,,\n"
+            ",,,,\n"
+            "provider,service,amount_paid,completion_pct,days_since_payment\n"
+            "stepinto,ppc,700,0,2\n"
+            "stepinto,ppc,-5,0,2\n")
+    kept: list = []
+    out = io.StringIO()
+    result = run_batch(io.StringIO(text), out, BASIS, keep=lambda n, q, _record: kept.append((n, q is None)))
+    assert kept == [(5, False), (6, True)] and [n for n, _ in result.problem_rows] == [6]
+    assert result.header_row == 4 and result.said() == [
+        "the header is row 4: the 3 lines above it skipped ('Refund requests, Q4 2026', 'Prepared by sales-ops')"]
+    got = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert [r["verdict"] for r in got] == ["full", ""]  # the output starts at the header: no title lines in it
+
+
+def test_a_file_whose_first_lines_name_no_field_is_refused_quoting_its_first_line():
+    from policy import InputError
+    from policy.batch import PREAMBLE_MAX
+
+    for text in ("Refunds\n" + "1,2,3\n" * PREAMBLE_MAX + "provider,service,amount_paid,completion_pct,days_since_payment\n",
+                 "Refunds\n\nnothing here\n"):
+        with pytest.raises(InputError) as exc:
+            batch(text)
+        assert exc.value.field == "header" and exc.value.message.startswith("the first line holds 'Refunds', which names")
+    result, got = batch("Refunds\n" + "1,2,3\n" * (PREAMBLE_MAX - 1) +  # within the lines a title may take
+                        "provider,service,amount_paid,completion_pct,days\nstepinto,ppc,1,0,1\n")
+    assert result.header_row == PREAMBLE_MAX + 1 and [r["verdict"] for r in got] == ["full"]
 
 
 def test_a_row_of_empty_cells_is_skipped_like_a_blank_line_and_said():

@@ -144,6 +144,26 @@ def test_an_excel_file_is_read_and_a_broken_one_is_refused_in_words(url):
     assert any(e.value.startswith("**file**: is not an Excel workbook") for e in at.error) and not at.exception
 
 
+def test_a_workbook_with_a_title_above_its_header_is_read_and_its_rows_numbered_as_excel_shows_them(url):
+    """A sheet as people keep it: a title in A1, an empty row, the header in row 3."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Refund requests, December"])
+    sheet.append([])
+    for line in csv.reader(io.StringIO(CASES)):
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = run(batch_page(), "titled.xlsx", buffer.getvalue())
+    assert [m.value for m in at.metric] == ["3", "2", "1"]
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any("the header is row 3: the 2 lines above it skipped ('Refund requests, December')" in c for c in captions)
+    assert any(c.endswith("(the header is row 3).") for c in captions)
+    assert at.session_state["batch_result"]["problem_rows"][0][0] == 5  # the acme row, as Excel numbers it
+
+
 def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
     at = run(batch_page(), "notes.csv", b"hello,world\n1,2\n")
     assert any("names no scenario field" in e.value for e in at.error) and not at.metric
