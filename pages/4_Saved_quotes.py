@@ -13,6 +13,7 @@ from policy.quoting import with_policy
 from policy.records import NAME_MAX
 from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
+from policy.words import counted
 from store import Filters, Forbidden
 from store.register import SORTS, register_csv, who_saved
 from ui import cache, page, show, state
@@ -22,7 +23,6 @@ from ui.paging import one_page
 from ui.records import register
 from ui.registry import basis, catalog, policies
 from ui.tables import sideways_hint
-from ui.words import counted
 
 PAGE_SIZE = 50
 

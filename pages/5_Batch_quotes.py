@@ -19,6 +19,7 @@ from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX
 from policy.spreadsheet import for_excel
+from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX, excel_to_csv
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
@@ -28,7 +29,6 @@ from ui.records import register
 from ui.registry import basis, policies
 from ui.show import SAVE_LABELS
 from ui.tables import name_breaks, sideways_hint, wrapped
-from ui.words import counted
 
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
@@ -39,9 +39,13 @@ RESULT = "batch_result"
 def _quote(source: Path, output: Path, label: str, keep=None, date_order=None):
     total = max(source.read_bytes().count(b"\n"), 1)  # lines, for the progress bar (the header counts one)
     bar = st.progress(0.0, text="Quoting...")
-    result = quote_file(source, output, label, keep=keep, basis=basis(), date_order=date_order,
-                        progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{n:,} rows read"))
-    bar.progress(1.0, text=f"{result.rows:,} rows read: {result.rows - result.errors:,} quoted, {result.errors:,} with an error")
+    try:
+        result = quote_file(source, output, label, keep=keep, basis=basis(), date_order=date_order,
+                            progress=lambda n: bar.progress(min(n / total, 1.0), text=f"{counted(n, 'row')} read"))
+    except BaseException:
+        bar.empty()  # a refused file: its error stands alone, not under a "Quoting..." that never ends
+        raise
+    bar.progress(1.0, text=result.summary())
     return result
 
 

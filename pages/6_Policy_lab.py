@@ -37,12 +37,12 @@ from policy.markdown import md_escape as e
 from policy.schema import VERSION_MAX, PolicyFile
 from policy.taxonomy import SERVICES
 from policy.versions import Basis, Catalog, Version
+from policy.words import counted
 from store import Actor, Forbidden, SaveError
 from store.policy_versions import REASON_MAX, LintRefused
 from ui import cache, charts, page, state
 from ui.identity import signed_by
 from ui.registry import basis, catalog, policy_store
-from ui.words import counted
 
 SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
 

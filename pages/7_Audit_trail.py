@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from policy.spreadsheet import for_excel
+from policy.words import counted
 from store import AuditLog
 from store.audit import Action, AuditFilters, audit_csv
 from ui import page
@@ -14,7 +15,6 @@ from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
 from ui.tables import sideways_hint, wrapped
-from ui.words import counted
 
 PAGE_SIZE = 100
 EVENTS_IN_VIEW = 8  # rows the table shows before it scrolls

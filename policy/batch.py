@@ -44,6 +44,7 @@ from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
 from .versions import Basis
+from .words import counted
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 CELL_LIMIT = csv.field_size_limit()
@@ -164,6 +165,10 @@ class BatchResult:
     blank_lines: int = 0
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
     numbers: list[int] = field(default_factory=list)  # the spreadsheet row numbers of the first NUMBERED_ROWS rows
+
+    def summary(self) -> str:
+        """What the run did, in one line for the command line and the page alike."""
+        return f"{counted(self.rows, 'row')} read: {self.rows - self.errors:,} quoted, {self.errors:,} with an error"
 
     def said(self) -> list[str]:
         """How the file was read where not as written, for the command line and the page alike."""

@@ -226,7 +226,7 @@ def _say(result: BatchResult, output: str) -> None:
     where = "standard output" if output == "-" else output
     for notice in result.said():
         print(f"batch: {notice}", file=sys.stderr)
-    print(f"batch: {result.rows} rows quoted, {result.errors} with an error, written to {where}", file=sys.stderr)
+    print(f"batch: {result.summary()}, written to {where}", file=sys.stderr)
 
 
 SCHEMAS = {

@@ -167,8 +167,11 @@ def test_a_workbook_with_a_title_above_its_header_is_read_and_its_rows_numbered_
 def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
     at = run(batch_page(), "notes.csv", b"hello,world\n1,2\n")
     assert any("names no scenario field" in e.value for e in at.error) and not at.metric
+    assert not at.get("progress")  # no "Quoting..." left over the error (a walkthrough)
     at = run(batch_page(), "binary.csv", b"provider,service\n\xff\xfe\x00bad")
-    assert any("is not" in e.value and "text" in e.value for e in at.error)
+    assert any("is not" in e.value and "text" in e.value for e in at.error) and not at.get("progress")
+    at = run(at, "one.csv", b"provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,9,0,1\n")
+    assert at.get("progress")[0].proto.text == "1 row read: 1 quoted, 0 with an error"  # not "1 rows"
 
 
 def test_the_template_is_read_back_by_the_batch(url):

@@ -192,6 +192,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     assert got[3]["verdict"] == "discretionary"
     assert "column 'client' read as Client name (client_name)" in r.stderr  # a client's detail, kept for the register
     assert "blank row" not in r.stderr  # said only where there is one
+    assert f"batch: 4 rows read: 3 quoted, 1 with an error, written to {out}" in r.stderr  # as the page says it
 
 
 def _batch_file(tmp_path, data: bytes):

@@ -1,4 +1,4 @@
-"""How a count reads on a page: "1 saved quote", "2 saved quotes", never "1 saved quote(s)"."""
+"""How a count reads: "1 saved quote", "2 saved quotes", never "1 saved quote(s)"."""
 from __future__ import annotations
 
 from typing import Optional
