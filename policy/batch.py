@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import types
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -224,6 +225,10 @@ def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:
                     line += decoder.decode(piece).count("\n")
                 except UnicodeDecodeError as exc:
                     return line + decoder.decode(piece[: exc.start]).count("\n") if exc.start else line
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # the file ends inside a character (an odd byte out in UTF-16): its last line
+        return line
     return None
 
 
@@ -241,6 +246,9 @@ def _find_header(source: IO[str], result: BatchResult) -> tuple[str, list[str], 
     which are skipped and said. Without one, the error of the first line that holds anything."""
     above: list[str] = []
     while line := source.readline():
+        if _not_text(line):
+            raise InputError("file", f"line {len(above) + 1} holds control characters no text has: it is not a CSV "
+                                     "of cases; save the sheet as CSV UTF-8 or as .xlsx")
         if _bare(line):
             try:
                 found = _read_header(line, result)
@@ -271,6 +279,15 @@ def _bare(line: str) -> str:
     except csv.Error:
         cells = [line]
     return ", ".join(c.strip(" \t\r\n;|") for c in cells if c.strip(" \t\r\n;|"))
+
+
+def _not_text(line: str) -> bool:
+    """Characters no text holds (random bytes read as UTF-16 came out as '\x01ɧ慲扡来\ufffe', a walkthrough)."""
+    return any(unicodedata.category(c) in _NOT_TEXT and c not in "\t\r\n" for c in line[:_LOOKED_AT])
+
+
+_NOT_TEXT = frozenset(("Cc", "Cs", "Co", "Cn"))  # controls, surrogates, private use, unassigned
+_LOOKED_AT = 4096  # characters of a line above or at the header that are looked at
 
 
 def _lines(n: int) -> str:

@@ -536,3 +536,20 @@ def test_a_row_names_the_facts_not_given_that_its_band_depends_on():
                                        days_since_payment=5, work_started=True), BASIS), BASIS)
     assert rows[0]["depends_on"] == "; ".join(u.fact for u in design.unknowns) == "stage"
     assert rows[1]["depends_on"] == ""  # settled: nothing left open moves it
+
+
+def test_bytes_that_read_as_text_of_no_language_are_refused_as_not_a_csv_naming_the_line():
+    """Random bytes with a zero second byte read as UTF-16 without an error: the header held '\\x01ɧ慲扡来'."""
+    from policy import InputError
+
+    with pytest.raises(InputError) as exc:
+        batch("Refunds\n\x01\u0267\u6172\ufffe\x02\n")
+    assert exc.value.field == "file" and exc.value.message.startswith("line 2 holds control characters no text has")
+
+
+def test_a_utf16_file_cut_inside_a_character_names_its_last_line(tmp_path):
+    from policy.batch import first_undecodable_line
+
+    src = tmp_path / "cut.csv"
+    src.write_bytes("provider\nstepinto\n".encode("utf-16-le") + b"x")
+    assert first_undecodable_line(src, "utf-16-le") == 3
