@@ -30,7 +30,7 @@ from policy.lab import (
     rows_of,
     term_rows,
 )
-from policy.lint import OF_THE_EDIT, Finding, in_reading_order
+from policy.lint import OF_THE_EDIT, Finding, edit_warnings, in_reading_order, of_the_edit
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -56,8 +56,7 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
     st.markdown(f"**Linter**: {counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, "
                 f"{counted(counts['info'], 'note')}"
                 f"{e(against)}")
-    had = {_named(f) for f in before}
-    new = [f for f in in_reading_order(findings) if f.severity == "error" or _named(f) not in had]
+    new = of_the_edit(findings, before)
     old = [f for f in in_reading_order(findings) if f not in new]
     if new:
         _findings_table(new)
@@ -69,11 +68,6 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
     if findings:
         st.caption("A finding is known only where an ambiguity of the version lists its key in `explains` "
                    "(decisions.md 5): an error then shows as a warning with that ambiguity's id.")
-
-
-def _named(f: Finding) -> tuple[str, str]:
-    """A finding as the same finding of another version: its code and its key (its message where it has none)."""
-    return f.code, f.key or f.message
 
 
 def _findings_table(findings: list[Finding]) -> None:
@@ -396,17 +390,17 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         same = found.nothing_new(new, text)  # the version in force on that day, as it is: nothing to publish
         # warnings about what this edit changed (a clause left saying 75% beside a tier cut to 70%): published only
         # once the author says so, for this set of warnings (another edit's asks again)
-        of_the_edit = [f for f in findings if f.code in OF_THE_EDIT]
+        warned = edit_warnings(findings, before)
         despite = True
-        if of_the_edit and not refused and same is None:
-            seen = hashlib.sha256("\n".join(sorted(f.message for f in of_the_edit)).encode()).hexdigest()[:12]
+        if warned and not refused and same is None:
+            seen = hashlib.sha256("\n".join(sorted(f.message for f in warned)).encode()).hexdigest()[:12]
             # where they are is its help: the label in a third of the page was cut at "(un..." (a walkthrough)
-            despite = b.checkbox(f"Publish despite {counted(len(of_the_edit), 'warning')} about this edit",
+            despite = b.checkbox(f"Publish despite {counted(len(warned), 'warning')} about this edit",
                                  key=f"lab_despite_{seen}", help="The warnings are listed under Linter, above.")
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
                     disabled=bool(refused) or same is not None or not despite):
             _save(new, text, who, when, replacing)
-        if not refused and same is None and not of_the_edit and not said:
+        if not refused and same is None and not warned and not said:
             b.caption("No lint error, and no warning about this edit: it can be published.")
         if same and not refused and not said:  # just published: the success says it, not "nothing to publish yet"
             b.caption(e(f"Nothing to publish yet: {same}."))

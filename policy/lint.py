@@ -69,6 +69,25 @@ def in_reading_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.code not in OF_THE_EDIT))
 
 
+def named(f: Finding) -> tuple[str, str]:
+    """A finding as the same finding of another version: its code and its key (its message where it has none)."""
+    return f.code, f.key or f.message
+
+
+def of_the_edit(findings: Iterable[Finding], before: Iterable[Finding]) -> list[Finding]:
+    """An edit's own findings, in reading order: every error, and each finding the version before did not have
+    (`before`: that version's own findings, linted alone)."""
+    had = {named(f) for f in before}
+    return [f for f in in_reading_order(findings) if f.severity == "error" or named(f) not in had]
+
+
+def edit_warnings(findings: Iterable[Finding], before: Iterable[Finding]) -> list[Finding]:
+    """The warnings an edit brings: a publish asks its author to accept them, and the audit trail lists them. Not
+    only those about what it changed (OF_THE_EDIT): the lab said "no warning about this edit" beside a new
+    label-vs-amount warning of it (a walkthrough)."""
+    return [f for f in of_the_edit(findings, before) if f.severity == "warning"]
+
+
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
 STATED_BAND = re.compile(r"\((\d+)\s*[-–]\s*(\d+)%")  # "Design Phase (26-50% Complete)"
 EXCEEDS = re.compile(r"exceeds (\d+)%")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from policy import InputError
 from policy.diff import rule_changes
-from policy.lint import OF_THE_EDIT, Finding, errors, in_words, lint_against
+from policy.lint import Finding, edit_warnings, errors, in_words, lint_against
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.records import NAME_MAX, checked
 from policy.schema import ID_MAX, VERSION_MAX, PolicyFile
@@ -132,6 +132,7 @@ class PolicyStore:
         if errors(found):
             raise LintRefused(f"{dated.name} {dated.version}", errors(found))
         previous = published.on(effective_from).get(dated.id)
+        before = [] if previous is None else lint_against(None, previous, published.text_of(previous) or None)
         same = published.nothing_new(dated, text)
         if same:  # a second "version published" of the same terms
             raise InputError("version", f"{dated.version}: {same}")
@@ -150,7 +151,8 @@ class PolicyStore:
                                                 "open it again")
                 record(session, by, Action.VERSION_PUBLISHED, f"{dated.name} {dated.version}",
                        {"version_id": version_id, "provider": dated.id, "version": dated.version,
-                        "effective_from": effective_from.isoformat(), **_what_it_changed(previous, dated, found)},
+                        "effective_from": effective_from.isoformat(),
+                        **_what_it_changed(previous, dated, edit_warnings(found, before))},
                        at=published_at)
                 row = session.get(PolicyVersionRow, version_id, populate_existing=True)
                 assert row is not None
@@ -229,12 +231,11 @@ def _utc(at: datetime) -> datetime:
 CHANGES_SAID = 1_500  # characters of a publish's changes and accepted warnings the trail keeps (their count, always)
 
 
-def _what_it_changed(previous: Optional[PolicyFile], published: PolicyFile, found: list[Finding]) -> dict[str, str]:
+def _what_it_changed(previous: Optional[PolicyFile], published: PolicyFile, warned: list[Finding]) -> dict[str, str]:
     """What a publish changed against the version it takes over from, and the linter's warnings about the edit its
-    author published despite (the lab's "Publish despite ..."): the trail said only which version was published (a
-    walkthrough)."""
-    said = {"warnings_accepted": _listed([f"{f.code}: {f.message}" for f in found
-                                          if f.severity == "warning" and f.code in OF_THE_EDIT])}
+    author published despite (lint.edit_warnings, the lab's "Publish despite ..."): the trail said only which
+    version was published (a walkthrough)."""
+    said = {"warnings_accepted": _listed([f"{f.code}: {f.message}" for f in warned])}
     if previous is not None:
         said |= {"replaces": previous.version,
                  "changed": _listed([f"{c.rule}: {c.what}" for c in rule_changes(previous, published)])

@@ -232,14 +232,31 @@ def test_a_publish_is_recorded_with_what_it_changed_and_the_warnings_its_author_
     assert "changed: processing_times" in events[0].detail_in_words()  # on the page, in words
 
 
+def test_a_publish_records_every_new_warning_its_author_accepted_not_the_versions_standing_ones(store):
+    """A label left saying 75% beside its tier made 60% is a warning of this edit (label-vs-amount), though not one
+    about what it changed: the trail keeps it; the warnings the version before had already are no choice."""
+    shipped = policies()["socialbeat"]
+    data = shipped.model_dump()
+    tiers = [dict(t) for t in data["services"]["website"]["stages"][1]["tiers"]]
+    assert tiers[0]["label"].endswith("75%"), tiers[0]["label"]
+    tiers[0]["label"] = tiers[0]["label"][:-3] + "50%"
+    data["services"]["website"]["stages"][1]["tiers"] = tiers
+    changed = type(shipped).model_validate({**data, "version": "lab-label"})
+    versions = PolicyStore(store.engine)
+    versions.publish(versions.save_draft(changed, reworded(shipped, "label"), by=PAT), date(2027, 1, 1), by=PAT)
+    events, _ = AuditLog(store.engine).find(AuditFilters(action="version published"), by=ADA)
+    accepted = events[0].detail["warnings_accepted"]
+    assert accepted.startswith("label-vs-amount: tier ") and "says" in accepted and "; " not in accepted
+
+
 def test_the_warnings_about_an_edit_its_author_published_despite_are_what_the_trail_keeps_of_the_findings():
-    from policy.lint import Finding
+    from policy.lint import Finding, edit_warnings
     from store.policy_versions import CHANGES_SAID, _what_it_changed
 
     shipped = policies()["socialbeat"]
     found = [Finding("quote-unchanged", "warning", "tier x now gives 60%, its quote still says 75%", ("t",)),
              Finding("band-gap", "warning", "a standing gap", ("s",)), Finding("reading-unchanged", "error", "x", ())]
-    said = _what_it_changed(None, shipped, found)
+    said = _what_it_changed(None, shipped, edit_warnings(found, before=[found[1]]))  # the gap: the version's own
     assert said == {"warnings_accepted": "quote-unchanged: tier x now gives 60%, its quote still says 75%"}
     many = [Finding("reading-unchanged", "warning", f"reading {i} " + "y" * 90, ("t",)) for i in range(40)]
     kept = _what_it_changed(None, shipped, many)["warnings_accepted"]

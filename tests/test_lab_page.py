@@ -497,6 +497,20 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     assert any("No lint error, and no warning about this edit: it can be published." in c.value for c in at.caption)
 
 
+def test_any_new_warning_of_an_edit_is_asked_about_before_publishing_not_only_those_about_what_it_changed():
+    """A walkthrough: a label left at 50% beside a tier made 0-40% showed a new label-vs-amount warning, and beside
+    the button "No lint error, and no warning about this edit: it can be published"."""
+    at = lab()
+    at.session_state[KEY] = {"edited_rows": {ROW: {"label": "Cancelled during the initial consultations: 50%"}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    findings = next(t.value for t in at.table if "Known as" in t.value)
+    assert list(findings["Finding"]) == ["\u26a0\ufe0f warning: label-vs-amount"]  # new, and not one of OF_THE_EDIT
+    (asked,) = [c for c in at.checkbox if c.key.startswith("lab_despite_")]
+    assert asked.label == "Publish despite 1 warning about this edit" and at.button(key="lab_publish").disabled
+    assert not any("no warning about this edit" in c.value for c in at.caption)
+
+
 def test_an_edits_findings_are_cached_by_the_edit_the_version_before_it_and_the_text():
     """The lab lints the edit on every rerun (0.13-0.25 s: a key press in the lab waited for it); the cache answers
     only for the same edit against the same version before it, with the same text."""
