@@ -107,8 +107,11 @@ def _verdict_sentence(q: Quote, for_client: bool) -> str:
             if for_client and questions and None not in questions:
                 return (f"The policy does not make clear {' nor '.join(map(str, questions))}: one reading gives up to "
                         f"{money}, another {low}; {certain}. Ask the provider how they read it.")
+            if not q.ambiguities:  # a band of the terms themselves, not readings of unclear words (a walkthrough)
+                return (f"The policy's terms do not settle this case: they allow anything from {low} to {money}; "
+                        f"{certain}. Ask the provider how much they will refund.")
             why = "; ".join(a.title for a in q.ambiguities)
-            return (f"The policy's text does not settle this case{f' ({why})' if why else ''}: one reading gives up to "
+            return (f"The policy's text does not settle this case ({why}): one reading gives up to "
                     f"{money}, another {low}; {certain}. Ask the provider how they read it.")
         case Verdict.partial if q.refund_min != q.refund_max and q.unknowns:
             return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
