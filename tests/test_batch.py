@@ -242,6 +242,14 @@ def test_a_row_is_numbered_as_a_spreadsheet_shows_it_blank_lines_and_cells_over_
     assert kept == [2, 4, 5]
 
 
+def batch_keeping(text: str):
+    """The result, each row's (spreadsheet number, whether it had an error) as `keep` hears them, and the output."""
+    kept: list = []
+    out = io.StringIO()
+    result = run_batch(io.StringIO(text), out, BASIS, keep=lambda n, q, _record: kept.append((n, q is None)))
+    return result, kept, out
+
+
 def test_a_title_above_the_header_is_skipped_said_and_the_rows_keep_their_spreadsheet_numbers():
     """A sheet as people keep it: a title, a line of who made it, an empty row, then the header (row 4)."""
     text = ("Refund requests, Q4 2026\n"
@@ -250,9 +258,7 @@ def test_a_title_above_the_header_is_skipped_said_and_the_rows_keep_their_spread
             "provider,service,amount_paid,completion_pct,days_since_payment\n"
             "stepinto,ppc,700,0,2\n"
             "stepinto,ppc,-5,0,2\n")
-    kept: list = []
-    out = io.StringIO()
-    result = run_batch(io.StringIO(text), out, BASIS, keep=lambda n, q, _record: kept.append((n, q is None)))
+    result, kept, out = batch_keeping(text)
     assert kept == [(5, False), (6, True)] and [n for n, _ in result.problem_rows] == [6]
     assert result.header_row == 4 and result.said() == [
         "the header is row 4: the 3 lines above it skipped ('Refund requests, Q4 2026', 'Prepared by sales-ops')"]
@@ -282,9 +288,7 @@ def test_a_row_of_empty_cells_is_skipped_like_a_blank_line_and_said():
             " , ,,,\n"
             "\n"
             ",ppc,700,0,2\n")
-    kept: list = []
-    out = io.StringIO()
-    result = run_batch(io.StringIO(text), out, BASIS, keep=lambda n, q, _record: kept.append((n, q is None)))
+    result, kept, out = batch_keeping(text)
     assert kept == [(2, False), (6, True)]  # the row with a service is a case, its missing provider an error
     assert (result.rows, result.errors, result.blank_lines) == (2, 1, 3)
     assert result.said() == ["3 blank row(s) skipped (a row of empty cells is not a case)"]
