@@ -87,6 +87,24 @@ def test_the_keyboard_sees_the_chart_toolbar_it_is_in_and_skips_the_headings_own
     assert stops == 0
 
 
+def test_the_first_tab_offers_to_skip_the_sidebar_to_the_page_menu(pages, base_url):
+    """The sidebar's fields come first in the document: a keyboard passed a dozen of them on the calculator before
+    it reached the page menu. The first Tab shows a link past them; Enter on it puts the focus on the menu."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/")
+    wait_settled(page)
+    page.keyboard.press("Tab")  # from a page just opened, nothing focused
+    skip = page.locator("#refund-skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Skip to the page menu")
+    assert skip.bounding_box()["y"] >= 0  # in view once focused
+    page.keyboard.press("Enter")
+    where = page.evaluate("""() => { const a = document.activeElement;
+      return [!!a.closest('[data-testid=stMain]'), !!a.closest('[data-testid=stButtonGroup]'), a.textContent]; }""")
+    assert where[:2] == [True, True], where  # the menu: the page's first control
+    assert skip.bounding_box()["y"] < 0  # hidden again
+
+
 def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
     """The frame that scrolls the answer into view drew an empty 150 px box between the answer and the questions."""
     page = pages["phone"]
