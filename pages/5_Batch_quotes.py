@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from policy.batch import NUMBERED_ROWS, canonical, header_field, headings, quote_file, start_pool_soon
+from policy.batch import SHEET_ROW, canonical, header_field, headings, quote_file, start_pool_soon
 from policy.batch_report import listed_rows, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
@@ -73,7 +73,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(result), rows=result.rows,
             errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
-            run_day=basis().as_of if result.dated else None, date_order=date_order, numbers=result.numbers,
+            run_day=basis().as_of if result.dated else None, date_order=date_order,
             header_row=result.header_row,
         )
 
@@ -94,7 +94,7 @@ def _spellings() -> None:
 
 
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls
-ROWS_LISTED = NUMBERED_ROWS  # quoted rows the page lists (each sent to the browser); all are in the results file
+ROWS_LISTED = 1_000  # quoted rows the page lists (each sent to the browser); all are in the results file
 ROW = "Row"  # the rows table's first column: its spreadsheet row number
 ROWS_FIT_DESKTOP = 6  # columns of the rows table a desktop's page shows whole (its Error column alone is 400 px)
 
@@ -106,9 +106,10 @@ def _rows(done: dict) -> None:
     rows = pd.DataFrame(listed_rows(done["csv"], ROWS_LISTED))
     rows = rows.rename(columns={c: h for c, h in QUOTE_HEADINGS.items() if h not in rows.columns})  # a column of the
     # file's own of that name keeps it: two columns of one name cannot be drawn
-    # each row's number as the Errors above and a spreadsheet give it (a walkthrough matched them by counting)
+    # each row's number as the Errors above and a spreadsheet give it (a walkthrough matched them by counting),
+    # the results file's first column
     row = ROW if ROW not in rows.columns else "Spreadsheet row"  # two columns of one name cannot be drawn
-    rows.insert(0, row, pd.Series(done["numbers"][:len(rows)], dtype="Int64"))
+    rows = rows.rename(columns={SHEET_ROW: row}).astype({row: "Int64"})
     config = {row: st.column_config.NumberColumn(pinned=True, width="small")}  # stays in view while the rest
     # scrolls; the grid sizes a column by its first rows, which cut "Depends on facts not given" and every error of
     # a later row (a walkthrough): the answer's words get the room they need

@@ -47,6 +47,7 @@ from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
 from .versions import Basis
 from .words import counted
 
+SHEET_ROW = "sheet_row"  # the output's first column: each row's number as a spreadsheet shows the input
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 CELL_LIMIT = csv.field_size_limit()
 
@@ -62,7 +63,7 @@ def _header_names() -> dict[str, str]:
     is refused as the module loads (a dict would keep the last one silently)."""
     spellings = [
         *((h, f.name) for f in FIELDS for h in (f.name, f.label, *f.cli, *f.headers)),
-        *((c, c) for c in QUOTE_COLUMNS),
+        *((c, c) for c in (SHEET_ROW, *QUOTE_COLUMNS)),
         *((h, REQUESTED) for h in (REQUESTED, "Request date", "Requested on", "Date of request")),
         *((h, r.name) for r in RECORD_FIELDS for h in (r.name, r.label, *r.headers)),  # who and what a row is for
     ]
@@ -78,7 +79,7 @@ HEADER_NAMES = _header_names()
 
 # Each column a header may name, as a person reads it (the notices say "'Client' read as Client name").
 COLUMN_LABELS: dict[str, str] = {
-    **{c: QUOTE_HEADINGS[c] for c in QUOTE_COLUMNS}, REQUESTED: "Request date",
+    SHEET_ROW: "Sheet row", **{c: QUOTE_HEADINGS[c] for c in QUOTE_COLUMNS}, REQUESTED: "Request date",
     **{r.name: r.label for r in RECORD_FIELDS}, **{f.name: f.label for f in FIELDS},
 }
 
@@ -119,7 +120,6 @@ class Layout:
         return self.kept == tuple(range(self.width))
 
 
-NUMBERED_ROWS = 1_000  # rows whose spreadsheet number is kept (a blank line keeps its number, and is no row)
 PROBLEM_ROWS_KEPT = 10_000  # rows with an error the page lists; every one is counted, and all are in the file
 
 
@@ -165,7 +165,6 @@ class BatchResult:
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
-    numbers: list[int] = field(default_factory=list)  # the spreadsheet row numbers of the first NUMBERED_ROWS rows
 
     def summary(self) -> str:
         """What the run did, in one line for the command line and the page alike."""
@@ -327,7 +326,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
             positions.append((i, name))
         if name in RECORD_NAMES:
             records.append((i, name))
-        if name not in QUOTE_COLUMNS:
+        if name not in QUOTE_COLUMNS and name != SHEET_ROW:  # an earlier run's output columns are written anew
             kept.append(i)
     missing = [n for n in REQUIRED if n not in seen and not (n == "days_since_payment" and "paid_on" in seen)]
     if missing:
@@ -377,7 +376,7 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
         keep(number, made, record)
     kept = cells if layout.keeps_all and len(cells) == layout.width else [
         cells[i] if i < len(cells) else "" for i in layout.kept]
-    return safe_cells(chain(kept, quoted.values())), quoted, problems
+    return safe_cells(chain((str(number),), kept, quoted.values())), quoted, problems
 
 
 # output text, rows, (row, problems) of the bad ones, the refunds by provider and verdict
@@ -623,7 +622,7 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         job = Job(layout, Reading(layout.positions, dict(layout.columns),
                                   Readers.of(basis.catalog.on(basis.as_of), date_order), basis.as_of), basis)
         reader = csv.reader(source, delimiter=delimiter)
-        writer(target).writerow([safe_cell(header[i]) for i in layout.kept] + list(QUOTE_COLUMNS))
+        writer(target).writerow([SHEET_ROW, *(safe_cell(header[i]) for i in layout.kept), *QUOTE_COLUMNS])
         lines = _rows(reader, result)
         head = list(islice(lines, PARALLEL_FROM_ROWS))
         chunks = _chunks(chain(head, lines), CHUNK_ROWS)
@@ -695,11 +694,8 @@ def _rows(reader: _csv.Reader, result: BatchResult) -> Iterator[Numbered]:
     """The rows, each with its row number as a spreadsheet shows the file (the header is row 1). A blank line,
     or one of empty cells only (Excel writes ",,," for an empty row it formatted), is not a row: counted, and
     said, but it keeps its number, so row 5 is the fifth row in Excel."""
-    numbers = result.numbers
     for number, cells in enumerate(reader, result.header_row + 1):
         if cells and (cells[0].strip() or any(c.strip() for c in cells)):
-            if len(numbers) < NUMBERED_ROWS:
-                numbers.append(number)
             yield number, cells
         else:
             result.blank_lines += 1

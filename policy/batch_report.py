@@ -61,7 +61,7 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
     return [dict(zip(header, map(original_cell, cells))) for cells in islice(reader, limit)]
 
 
-LEADING = ("client_name", "client_ref", "provider", "service", "amount_paid", "refund_min", "refund_max", "verdict",
+LEADING = ("sheet_row", "client_name", "client_ref", "provider", "service", "amount_paid", "refund_min", "refund_max", "verdict",
            "depends_on", "error")  # who, what, and the answer first: the refund columns were off to the right of a wide file
 
 

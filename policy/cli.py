@@ -383,7 +383,8 @@ def build_parser() -> Parser:
 
     b = sub.add_parser("batch", help="quote every row of a CSV", description=(
         "Quote every row of IN.csv (UTF-8 or UTF-16; columns named as the scenario fields, their labels or "
-        "flags) into OUT.csv: the same rows in the same order, with " + ", ".join(QUOTE_COLUMNS) + " added. "
+        "flags) into OUT.csv: the same rows in the same order, each headed by its sheet_row (its row number as a "
+        "spreadsheet shows IN.csv), with " + ", ".join(QUOTE_COLUMNS) + " added. "
         "A bad row gets every error of it and is kept. Cells are read as people write them: amounts with $ "
         "and thousands separators, percents with %, providers and services by id or name, yes/no, dates; a row "
         "may give paid_on (and requested_on) instead of days_since_payment, the run's day standing in for the "

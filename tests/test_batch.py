@@ -18,6 +18,12 @@ from policy.fields import NAMES
 from policy.spreadsheet import for_excel
 
 
+def out_text(text: str) -> str:
+    out = io.StringIO()
+    run_batch(io.StringIO(text), out, BASIS)
+    return out.getvalue()
+
+
 def batch(text: str):
     out = io.StringIO()
     result = run_batch(io.StringIO(text), out, BASIS)
@@ -60,8 +66,14 @@ def test_short_rows_long_rows_and_old_quote_columns():
     )
     result, got = batch(text)
     assert (result.rows, result.errors, result.passed_through) == (4, 2, [])
-    assert list(got[0]) == ["provider", "service", "amount_paid", "completion_pct", "days_since_payment", *QUOTE_COLUMNS]
+    assert list(got[0]) == ["sheet_row", "provider", "service", "amount_paid", "completion_pct", "days_since_payment",
+                            *QUOTE_COLUMNS]
+    assert [r["sheet_row"] for r in got] == ["2", "3", "4", "6"]  # as a spreadsheet numbers them: the blank line too
     assert got[0]["verdict"] == "full" and got[0]["provider_name"] == "Step-Into"
+    again = io.StringIO()  # the output read again: its sheet_row and quote columns are written anew, not doubled
+    run_batch(io.StringIO(out_text(text)), again, BASIS)
+    header = next(csv.reader(io.StringIO(again.getvalue())))
+    assert header.count("sheet_row") == 1 and header.count("verdict") == 1
     assert got[1]["error"] == ("completion_pct: must be given in every row: 40, 40% or 37.5%; "  # every error of the row
                                "days_since_payment: must be given in every row: a whole number of days, or a paid_on to "
                                "count them from")

@@ -280,7 +280,7 @@ def test_batch_output_is_an_ordinary_file_and_bad_output_paths_name_the_target(t
         r = run(["batch", str(src), "-o", str(target)])
         assert r.returncode == 2 and needle in r.stderr and ".part" not in r.stderr
     r = run(["batch", str(src), "-o", "-"])
-    assert r.returncode == 0 and r.stdout.startswith("provider,service") and not (ROOT / "-").exists()
+    assert r.returncode == 0 and r.stdout.startswith("sheet_row,provider,service") and not (ROOT / "-").exists()
 
 
 def test_a_misspelt_field_is_named_with_a_suggestion_not_blamed_on_the_missing_one():
