@@ -20,7 +20,7 @@ from policy.money import format_usd
 from policy.records import NAME_MAX
 from policy.spreadsheet import for_excel
 from policy.words import counted
-from policy.workbook import COLUMNS_MAX, ROWS_MAX, excel_to_csv
+from policy.workbook import COLUMNS_MAX, ROWS_MAX
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
 from ui import charts, page
@@ -53,12 +53,10 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
     """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads.
     Saving, the rows go to the register as they are quoted (in one transaction, committed at the end)."""
     with tempfile.TemporaryDirectory(prefix="refund-batch-") as folder:
-        source, output = Path(folder) / "input.csv", Path(folder) / "quotes.csv"
-        data = upload.getvalue()
-        if upload.name.lower().endswith(".xlsx"):
-            excel_to_csv(data, source)
-        else:
-            source.write_bytes(data)
+        # its own suffix: an .xlsx is read as a workbook (quote_file), as the command line reads it
+        source = Path(folder) / ("input.xlsx" if upload.name.lower().endswith(".xlsx") else "input.csv")
+        output = Path(folder) / "quotes.csv"
+        source.write_bytes(upload.getvalue())
         saved, failed, result = None, None, None
         if save:
             try:
@@ -181,9 +179,11 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                        key="batch_template", on_click="ignore")
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
                               type=["csv", "txt", "xlsx"], key="batch_file",
-                              help="Headers may be the field names, their labels or their flags (Amount Paid, "
-                                   "amount-paid); comma, semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel "
-                                   f"file: its first sheet, up to {ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
+                              help="Headers may be the field names, their labels, their flags or the headings "
+                                   "listed under What a cell may say (Amount Paid, Amount ($), Agency); comma, "
+                                   "semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel file: its sheet of "
+                                   "cases (the first whose header names the fields), up to "
+                                   f"{ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
     with st.expander("What a cell may say"):
         _spellings()
     date_order = st.radio("Dates written with slashes", [None, *DATE_ORDERS], horizontal=True, key="batch_date_order",

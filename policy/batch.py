@@ -46,6 +46,7 @@ from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
 from .versions import Basis
 from .words import counted
+from .workbook import excel_to_csv
 
 SHEET_ROW = "sheet_row"  # the output's first column: each row's number as a spreadsheet shows the input
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -305,9 +306,9 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         known = sum(canonical(c) in HEADER_NAMES for c in cells)
         if known > best_known:
             best, best_cells, best_known = delimiter, cells, known
-    if not any(header_field(c) in SCENARIO_COLUMNS for c in best_cells):
+    if not names_a_field(best_cells):
         raise _NoField("header", f"the first line holds {line.strip()[:120]!r}, which names no scenario field; "
-                                 f"expected comma-separated column names such as {', '.join(REQUIRED)}")
+                                 f"expected a header of column names such as {', '.join(REQUIRED)}")
     if best != ",":
         result.notices.append(f"read as {DELIMITERS[best]}-separated")
     seen: dict[str, int] = {}
@@ -654,21 +655,58 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
 
 def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,
                keep: Optional[Keep] = None, *, basis: Basis, date_order: Optional[DateOrder] = None) -> BatchResult:
-    """run_batch from a file to a file, for the command line and the batch page alike. The output is written
-    beside the target and moved into place whole: a failed run leaves no partial file (an old one stays)."""
+    """quote_into a file, for the command line and the batch page alike. The output is written beside the target
+    and moved into place whole: a failed run leaves no partial file (an old one stays)."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
-        with open_csv(source) as fin, os.fdopen(fd, "w", newline="", encoding=FILE_ENCODING) as fout:
-            result = run_batch(fin, fout, basis, progress=progress, keep=keep, date_order=date_order)
+        with os.fdopen(fd, "w", newline="", encoding=FILE_ENCODING) as fout:
+            result = quote_into(source, fout, label, basis, progress=progress, keep=keep, date_order=date_order)
         os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)
-    except NotText as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise not_text(source, label, exc) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return result
+
+
+def quote_into(source: Path, target: IO[str], label: str, basis: Basis, progress: Optional[Callable[[int], object]] = None,
+               keep: Optional[Keep] = None, date_order: Optional[DateOrder] = None) -> BatchResult:
+    """run_batch of a file: a CSV, or an Excel workbook, whose sheet of cases is read as one (workbook.excel_to_csv:
+    the command line read only CSV, and said an .xlsx was 'not utf-8 text'). `label` names the file in an error."""
+    with contextlib.ExitStack() as stack:
+        said = None
+        if _workbook(source):
+            sheet = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="refund-sheet-"))) / "sheet.csv"
+            said = excel_to_csv(source.read_bytes(), sheet, is_header=names_a_field).said()
+            source = sheet
+        try:
+            with open_csv(source) as fin:
+                result = run_batch(fin, target, basis, progress=progress, keep=keep, date_order=date_order)
+        except NotText as exc:
+            raise not_text(source, label, exc) from None
+    if said:
+        result.notices.insert(0, said)
+    return result
+
+
+ZIP_START = b"PK\x03\x04"  # an .xlsx is a zip
+OLD_EXCEL_START = b"\xd0\xcf\x11\xe0"  # an .xls (Excel 97-2003): a compound file
+
+
+def _workbook(source: Path) -> bool:
+    """Whether the file is an Excel workbook (by its first bytes, or its name for one too damaged to tell). An old
+    .xls is refused in words (it read as 'line 1 is not utf-8 text')."""
+    with source.open("rb") as f:
+        start = f.read(4)
+    if start == OLD_EXCEL_START:
+        raise InputError("file", "is an Excel 97-2003 workbook (.xls), which is not read; save it as .xlsx, or as CSV "
+                                 "UTF-8")
+    return start == ZIP_START or source.suffix.lower() == ".xlsx"
+
+
+def names_a_field(cells: list[str]) -> bool:
+    """Whether a row of cells is a header: it names a scenario field (a title or a cover page names none)."""
+    return any(header_field(c) in SCENARIO_COLUMNS for c in cells)
 
 
 def not_text(source: Path, label: str, exc: NotText) -> InputError:

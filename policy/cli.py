@@ -183,17 +183,13 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import NotText, not_text, open_csv, run_batch
+    from .batch import quote_into
 
     source = Path(args.input)
     if not source.is_file():
         raise InputError(args.input, "no such file")
     if args.output == "-":
-        try:
-            with open_csv(source) as fin:
-                result = run_batch(fin, sys.stdout, _basis(args), date_order=args.date_order)
-        except NotText as exc:
-            raise not_text(source, args.input, exc) from None
+        result = quote_into(source, sys.stdout, args.input, _basis(args), date_order=args.date_order)
     else:
         result = _batch_to_file(source, Path(args.output), args.input, _basis(args), args.date_order)
     _say(result, args.output)

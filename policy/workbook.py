@@ -1,4 +1,5 @@
-"""An Excel workbook's first sheet as a CSV of text cells, read within declared bounds.
+"""An Excel workbook's sheet of cases (the first whose header names a field; a cover sheet may come before it) as
+a CSV of text cells, read within declared bounds.
 
 An .xlsx is a zip of XML: a few hundred kilobytes can unpack to gigabytes, or declare a million rows. So the
 bounds are checked before the reading (what the zip says it unpacks to, the shared strings' size) and while it
@@ -14,10 +15,12 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Optional
 from xml.etree import ElementTree
 
 from .errors import InputError
@@ -28,7 +31,7 @@ CELL_MAX = 32_767  # Excel's own limit for a cell
 UNPACKED_MAX = 256 * 2**20  # bytes the whole zip may unpack to
 SHARED_STRINGS_MAX = 16 * 2**20  # bytes of the shared-string table, which is read whole before the first row
 CELLS_MAX = 6_000_000  # cells in the sheet (rows x columns of an ordinary one, with room to spare)
-PART_MAX = 2**20  # bytes of the small parts read to find the first sheet (workbook.xml and the relationships)
+PART_MAX = 2**20  # bytes of the small parts read to find the sheets (workbook.xml and the relationships)
 TAGS = re.compile(rb"<(?:\w+:)?(row|c)[\s>/]")  # a row's or a cell's start in the sheet's XML, any prefix
 LIMITS_SAID = (f"an Excel file may hold up to {ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns, and unpack to at "
                f"most {UNPACKED_MAX // 2**20} MB")
@@ -64,28 +67,37 @@ def _part(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
     return ElementTree.fromstring(package.read(name))
 
 
-def _first_sheet(package: zipfile.ZipFile) -> str:
-    """The first sheet's part, as the workbook lists its sheets (read from the package's small XML parts)."""
+def _sheet_parts(package: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Each sheet's name and part, in the order the workbook lists its sheets (read from its small XML parts)."""
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     targets = {r.get("Type", "").rsplit("/", 1)[-1]: r.get("Target", "") for r in _part(package, "_rels/.rels")}
     book = posixpath.normpath(targets["officeDocument"].lstrip("/"))
     folder, name = posixpath.split(book)
     links = {r.get("Id"): r.get("Target", "") for r in _part(package, posixpath.join(folder, "_rels", name + ".rels"))}
-    first = next(e for e in _part(package, book).iter() if e.tag.endswith("}sheet"))
-    target = links[first.get(rel)]
-    return posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
+    parts = []
+    for sheet in (e for e in _part(package, book).iter() if e.tag.endswith("}sheet")):
+        target = links[sheet.get(rel)]
+        parts.append((sheet.get("name", ""), posixpath.normpath(
+            target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))))
+    if not parts:
+        raise StopIteration("no sheet")
+    return parts
 
 
-def _count_sheet(data: bytes) -> None:
-    """The first sheet's rows and cells, counted in its XML as it unpacks (a megabyte at a time, before any of
-    it is parsed): a sheet beyond the bounds is refused without being read."""
+def _sheets(data: bytes) -> list[tuple[str, str]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        try:
+            return _sheet_parts(package)[:SHEETS_LOOKED_AT]
+        except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile, zlib.error) as exc:
+            raise _unreadable(exc) from None
+
+
+def _count_sheet(data: bytes, member: str) -> None:
+    """A sheet's rows and cells, counted in its XML as it unpacks (a megabyte at a time, before any of it is
+    parsed): a sheet beyond the bounds is refused without being read."""
     rows = cells = 0
     tail = b""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        try:
-            member = _first_sheet(package)
-        except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile, zlib.error) as exc:
-            raise _unreadable(exc) from None
         try:
             sheet = package.open(member)
         except (KeyError, zipfile.BadZipFile, NotImplementedError) as exc:
@@ -134,20 +146,59 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     return str(value)
 
 
-def excel_to_csv(data: bytes, target: Path) -> int:
-    """The first sheet of an .xlsx written to `target` as CSV (CRLF, every cell as text); the rows written, the
-    header included. InputError naming the file and the bound where it cannot be read within them."""
+@dataclass(frozen=True)
+class SheetRead:
+    """Which sheet of a workbook was read, and its rows (the header's included)."""
+    rows: int
+    name: str
+    position: int  # 1 for the first
+    sheets: int  # in the workbook (up to SHEETS_LOOKED_AT)
+
+    def said(self) -> Optional[str]:
+        """Where another sheet than the first was read, which one and why (the first held a cover page)."""
+        if self.position == 1:
+            return None
+        return (f"sheet {self.name!r} read (sheet {self.position} of {self.sheets}): the first sheet with the column "
+                "names of cases")
+
+
+SHEETS_LOOKED_AT = 20  # a workbook's sheets looked through for the one holding the cases
+HEAD_ROWS = 11  # rows of a sheet looked at for its header (a title and a few lines may stand above it)
+
+
+def excel_to_csv(data: bytes, target: Path, is_header: Optional[Callable[[list[str]], bool]] = None) -> SheetRead:
+    """A sheet of an .xlsx written to `target` as CSV (CRLF, every cell as text): the first whose first HEAD_ROWS rows
+    hold a row `is_header` accepts (a cover sheet before the cases), else the first. InputError naming the file and
+    the bound where it cannot be read within them."""
     from openpyxl import load_workbook  # only a batch with a workbook needs it
 
     _check_package(data)
-    _count_sheet(data)
+    listed = _sheets(data)
+    counted: set[str] = set()
+
+    def within_bounds(part: str) -> None:  # each sheet counted before openpyxl reads any of it, once
+        if part not in counted:
+            _count_sheet(data, part)
+            counted.add(part)
+
+    within_bounds(listed[0][1])
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise _unreadable(exc) from None
     rows = width = 0
     try:
-        sheet = book.worksheets[0]
+        parts = [(name, part) for name, part in listed if name in book.sheetnames and
+                 hasattr(book[name], "iter_rows")] or listed[:1]  # worksheets, not charts
+        position = 0
+        if is_header is not None:
+            def holds_cases(name: str, part: str) -> bool:
+                within_bounds(part)
+                return _holds_header(book[name], is_header)
+
+            position = next((i for i, (name, part) in enumerate(parts) if holds_cases(name, part)), 0)
+        within_bounds(parts[position][1])
+        sheet = book[parts[position][0]] if parts[position][0] in book.sheetnames else book.worksheets[0]
         sheet.reset_dimensions()  # a sheet's declared size is not trusted: only the cells it holds are read
         with target.open("w", encoding="utf-8", newline="") as f:
             out = csv.writer(f, lineterminator="\r\n")
@@ -175,4 +226,14 @@ def excel_to_csv(data: bytes, target: Path) -> int:
         raise _unreadable(exc) from None
     finally:
         book.close()
-    return rows
+    return SheetRead(rows, sheet.title, position + 1, len(parts))
+
+
+def _holds_header(sheet: Any, is_header: Callable[[list[str]], bool]) -> bool:
+    """Whether one of a sheet's first HEAD_ROWS rows is a header."""
+    sheet.reset_dimensions()
+    for row in sheet.iter_rows(max_row=HEAD_ROWS):
+        cells = [cell_text(c.value) for c in row[:COLUMNS_MAX]]
+        if is_header(cells):
+            return True
+    return False

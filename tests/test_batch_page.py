@@ -145,11 +145,13 @@ def test_an_excel_file_is_read_and_a_broken_one_is_refused_in_words(url):
 
 
 def test_a_workbook_with_a_title_above_its_header_is_read_and_its_rows_numbered_as_excel_shows_them(url):
-    """A sheet as people keep it: a title in A1, an empty row, the header in row 3."""
+    """A sheet as people keep it: a title in A1, an empty row, the header in row 3; behind a cover sheet."""
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    book.active.title = "Cover"
+    book.active.append(["How to fill in the cases sheet"])
+    sheet = book.create_sheet("Cases")
     sheet.append(["Refund requests, December"])
     sheet.append([])
     for line in csv.reader(io.StringIO(CASES)):
@@ -161,6 +163,7 @@ def test_a_workbook_with_a_title_above_its_header_is_read_and_its_rows_numbered_
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any("the header is row 3: the 2 lines above it skipped ('Refund requests, December')" in c for c in captions)
     assert any(c.endswith("(the header is row 3).") for c in captions)
+    assert any("sheet 'Cases' read (sheet 2 of 2): the first sheet with the column names of cases" in c for c in captions)
     assert at.session_state["batch_result"]["problem_rows"][0][0] == 5  # the acme row, as Excel numbers it
 
 

@@ -366,3 +366,35 @@ def test_without_the_registers_entry_point_the_shipped_versions_are_used_and_sai
     captured = capsys.readouterr()
     assert json_module.loads(captured.out)["refund_max"] == "1200.00"
     assert "quoting under the shipped policy versions only" in captured.err
+
+
+def test_batch_reads_an_excel_workbook_as_the_page_does_its_sheet_of_cases_even_behind_a_cover_sheet(tmp_path):
+    """The command line said an .xlsx was "not utf-8 text"; a workbook whose first sheet is a cover page had the
+    cover read as the header (a walkthrough). The sheet of cases is read, and said."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Cover"
+    book.active.append(["Refund tracker"])
+    book.active.append(["Prepared by sales-ops"])
+    cases = book.create_sheet("Cases")
+    cases.append(["Client", "Agency", "Service", "Amount ($)", "% Complete", "Days since payment"])
+    cases.append(["Acme", "Step-Into", "PPC", 1200, "0%", 3])
+    cases.append(["Bo", "acme", "PPC", 1200, "0%", 3])
+    src, out = tmp_path / "tracker.xlsx", tmp_path / "out.csv"
+    book.save(src)
+    r = run(["batch", str(src), "-o", str(out)])
+    assert r.returncode == 0, r.stderr
+    assert "batch: sheet 'Cases' read (sheet 2 of 2): the first sheet with the column names of cases" in r.stderr
+    got = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [(g["sheet_row"], g["verdict"], bool(g["error"])) for g in got] == [("2", "full", False), ("3", "", True)]
+    to_stdout = run(["batch", str(src), "-o", "-"])  # standard output reads it the same way
+    assert to_stdout.stdout == out.read_bytes().decode("utf-8-sig")
+
+
+def test_batch_refuses_an_old_excel_file_in_words(tmp_path):
+    src = tmp_path / "old.xls"
+    src.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    code, err, out = _batch_file(tmp_path, src.read_bytes())
+    assert code == 2 and "is an Excel 97-2003 workbook (.xls), which is not read; save it as .xlsx" in err
+    assert not out.exists()
