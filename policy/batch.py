@@ -294,6 +294,16 @@ def _lines(n: int) -> str:
     return "line" if n == 1 else f"{n} lines"
 
 
+def _own_provider_name(names: list[Optional[str]]) -> list[Optional[str]]:
+    """A 'Provider name' column is the output's (provider_name, replaced on a second run) only in an output: beside
+    no other quote column and no provider column it is the file's own provider (a sheet headed so was refused for
+    having no provider column, a walkthrough)."""
+    if "provider" in names or names.count("provider_name") != 1 or \
+            any(n in QUOTE_COLUMNS for n in names if n != "provider_name"):
+        return names
+    return ["provider" if n == "provider_name" else n for n in names]
+
+
 def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout]:
     """The delimiter (the one that splits the header into the most known columns), the header, and where
     the scenario fields are. A header that names no field, misses a required one or names one twice fails."""
@@ -313,8 +323,8 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         result.notices.append(f"read as {DELIMITERS[best]}-separated")
     seen: dict[str, int] = {}
     positions, kept, records = [], [], []
-    for i, cell in enumerate(best_cells):
-        name = header_field(cell)
+    names = _own_provider_name([header_field(c) for c in best_cells])
+    for i, (cell, name) in enumerate(zip(best_cells, names)):
         if name is None:
             result.passed_through.append(cell)
         elif cell != name:

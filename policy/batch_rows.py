@@ -156,10 +156,14 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         for e in each_error(exc, NAMES, RANGES):
-            if reading.column(e.field) not in failed:
-                text = reading.cell(cells, e.field)
-                message = _required(e.field, reading, text) if e.message == REQUIRED_SAID else e.message
-                problems.append(Problem.of_cell(reading.column(e.field), reading.in_words(message), text))
+            # days a file has no column for come from its payment date: that column is the one to fill (an error
+            # named days_since_payment, a column the file does not have, a walkthrough)
+            name = "paid_on" if e.field == "days_since_payment" and e.field not in reading.columns \
+                and "paid_on" in reading.columns else e.field
+            if reading.column(name) not in failed:
+                text = reading.cell(cells, name)
+                message = _required(name, reading, text) if e.message == REQUIRED_SAID else e.message
+                problems.append(Problem.of_cell(reading.column(name), reading.in_words(message), text))
     if problems:
         order = {column: i for i, column in enumerate(reading.columns.values())}
         raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads
@@ -175,6 +179,8 @@ def _required(field: str, reading: Reading, text: str) -> str:
     said = f"must be given in every row: {SPELLINGS[BY_NAME[field].kind]}"
     if field == "days_since_payment":
         said += f", or a {reading.column('paid_on')} to count them from"
+    elif field == "paid_on":
+        said += " (the days since payment are counted from it)"
     return f"{said}; unknown, n/a and the like are only for the facts a row may leave out" if text.strip() else said
 
 

@@ -189,8 +189,8 @@ class Scenario(BaseModel):
         examples=["website"])
     amount_paid: PaidAmount = declare("money", "Amount paid", "The payment the request is about, in the policy's "
                                       "currency (USD).", group="offer", examples=["5000.00"],
-                                      headers=("Amount ($)", "Amount (USD)", "Paid", "Payment amount", "Price",
-                                               "Total paid"))
+                                      headers=("Amount ($)", "Amount (USD)", "Amount paid ($)", "Amount paid (USD)",
+                                               "Paid", "Payment amount", "Price", "Total paid"))
     completion_pct: Decimal = declare(
         "percent", "Project completion (%)", "Project progress; for a monthly service, how much of the current "
         "period is used.", group="dial", cli=("--completion",), ge=0, le=100, allow_inf_nan=False, examples=[0],

@@ -569,3 +569,21 @@ def test_a_utf16_file_cut_inside_a_character_names_its_last_line(tmp_path):
     src = tmp_path / "cut.csv"
     src.write_bytes("provider\nstepinto\n".encode("utf-16-le") + b"x")
     assert first_undecodable_line(src, "utf-16-le") == 3
+
+
+def test_a_row_without_its_payment_date_names_the_date_column_where_the_file_has_no_days_column():
+    """The error named days_since_payment, a column the file did not have (a walkthrough)."""
+    result, got = batch("provider,service,amount_paid,completion_pct,Date Paid\nstepinto,ppc,100,0,\n")
+    assert got[0]["error"] == ("Date Paid: must be given in every row: YYYY-MM-DD or a spreadsheet date cell (31/12/2026 "
+                               "with the day/month order named) (the days since payment are counted from it)")
+    assert [k.column for k in result.kinds.values()] == ["Date Paid"]
+
+
+def test_a_provider_name_column_is_the_files_provider_unless_the_file_is_an_earlier_output():
+    result, got = batch("Provider Name,Service,Amount Paid (USD),Completion,Days\nStep-Into,PPC,\"1,200\",0,3\n")
+    assert got[0]["verdict"] == "full" and got[0]["Provider Name"] == "Step-Into"  # kept as written
+    assert "column 'Provider Name' read as Provider (provider)" in result.notices
+    assert "column 'Amount Paid (USD)' read as Amount paid (amount_paid)" in result.notices
+    earlier = out_text("provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,100,0,3\n")
+    result, got = batch(earlier)  # an output's provider_name is its own, and written anew
+    assert list(got[0]).count("provider_name") == 1 and got[0]["provider"] == "stepinto"
