@@ -165,6 +165,7 @@ class BatchResult:
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
     blank_lines: int = 0
+    total_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, its word) of the rows of totals skipped
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
 
     def summary(self) -> str:
@@ -175,7 +176,11 @@ class BatchResult:
         """How the file was read where not as written, for the command line and the page alike."""
         passed = [passed_through(self.passed_through)] if self.passed_through else []
         blank = [f"{self.blank_lines:,} blank row(s) skipped (a row of empty cells is not a case)"] if self.blank_lines else []
-        return [*self.notices, *passed, *blank]
+        one = len(self.total_rows) == 1
+        totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
+                  f"{'a row' if one else 'rows'} of totals "
+                  f"({', '.join(dict.fromkeys(repr(w) for _, w in self.total_rows))}), not a case"] if self.total_rows else []
+        return [*self.notices, *passed, *blank, *totals]
 
 
 def _kind_of(message: str) -> str:
@@ -634,7 +639,7 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
                                   Readers.of(basis.catalog.on(basis.as_of), date_order), basis.as_of), basis)
         reader = csv.reader(source, delimiter=delimiter)
         writer(target).writerow([SHEET_ROW, *(safe_cell(header[i]) for i in layout.kept), *QUOTE_COLUMNS])
-        lines = _rows(reader, result)
+        lines = _rows(reader, result, next((i for i, name in layout.positions if name == "provider"), 0))
         head = list(islice(lines, PARALLEL_FROM_ROWS))
         chunks = _chunks(chain(head, lines), CHUNK_ROWS)
         if workers is None:
@@ -738,15 +743,32 @@ def _line(reader: Optional[_csv.Reader]) -> int:
     return reader.line_num if reader is not None else 0
 
 
-def _rows(reader: _csv.Reader, result: BatchResult) -> Iterator[Numbered]:
+def _rows(reader: _csv.Reader, result: BatchResult, provider_at: int) -> Iterator[Numbered]:
     """The rows, each with its row number as a spreadsheet shows the file (the header is row 1). A blank line,
     or one of empty cells only (Excel writes ",,," for an empty row it formatted), is not a row: counted, and
-    said, but it keeps its number, so row 5 is the fifth row in Excel."""
+    said, but it keeps its number, so row 5 is the fifth row in Excel. Nor is a sheet's row of totals (its first
+    cell 'Total', no provider of its own): it was five errors of a row that is no case (a walkthrough)."""
     for number, cells in enumerate(reader, result.header_row + 1):
         if cells and (cells[0].strip() or any(c.strip() for c in cells)):
+            if _totals(cells, provider_at):
+                result.total_rows.append((number, next(c for c in cells if c.strip()).strip()))
+                continue
             yield number, cells
         else:
             result.blank_lines += 1
+
+
+TOTAL_WORDS = frozenset(("total", "totals", "grand total", "subtotal", "sub-total", "sum"))
+
+
+def _totals(cells: list[str], provider_at: int) -> bool:
+    """Whether a row is a sheet's row of totals: its first cell with text says so, and it names no provider but
+    that word (checked only on a first cell that could be such a word: every row passes here)."""
+    first = cells[0] if cells[0].strip() else next(c for c in cells if c.strip())
+    if len(first) > 16 or first.strip().rstrip(":").casefold() not in TOTAL_WORDS:
+        return False
+    provider = cells[provider_at].strip() if provider_at < len(cells) else ""
+    return provider in ("", first.strip())
 
 
 def _chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:

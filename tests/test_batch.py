@@ -587,3 +587,14 @@ def test_a_provider_name_column_is_the_files_provider_unless_the_file_is_an_earl
     earlier = out_text("provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,100,0,3\n")
     result, got = batch(earlier)  # an output's provider_name is its own, and written anew
     assert list(got[0]).count("provider_name") == 1 and got[0]["provider"] == "stepinto"
+
+
+def test_a_sheets_row_of_totals_is_skipped_and_said_not_quoted_as_a_case_with_five_errors():
+    text = ("Client,provider,service,amount_paid,completion_pct,days_since_payment\n"
+            "Acme,stepinto,ppc,700,0,2\n"
+            "Total,,,700,,\n"
+            "Total,stepinto,ppc,700,0,2\n"  # a client of that name, with a provider: a case
+            ",TOTAL:,,700,,\n")  # the word in the provider's own column
+    result, kept, out = batch_keeping(text)
+    assert kept == [(2, False), (4, False)] and result.rows == 2 and result.errors == 0
+    assert result.said()[-1] == "rows 3, 5 skipped: rows of totals ('Total', 'TOTAL:'), not a case"
