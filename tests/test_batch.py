@@ -595,6 +595,6 @@ def test_a_sheets_row_of_totals_is_skipped_and_said_not_quoted_as_a_case_with_fi
             "Total,,,700,,\n"
             "Total,stepinto,ppc,700,0,2\n"  # a client of that name, with a provider: a case
             ",TOTAL:,,700,,\n")  # the word in the provider's own column
-    result, kept, out = batch_keeping(text)
+    result, kept, _ = batch_keeping(text)
     assert kept == [(2, False), (4, False)] and result.rows == 2 and result.errors == 0
     assert result.said()[-1] == "rows 3, 5 skipped: rows of totals ('Total', 'TOTAL:'), not a case"
