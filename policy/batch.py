@@ -194,12 +194,19 @@ NAME_SHOWN = 60  # characters of a column's name a notice shows
 
 def passed_through(columns: list[str]) -> str:
     """One sentence for the columns that are not scenario fields, however many (a sheet of thousands of columns
-    made thousands of lines on the page), each name cut to a readable length."""
-    names = [repr(c if len(c) <= NAME_SHOWN else c[:NAME_SHOWN] + "...") for c in columns[:NAMED_MAX]]
-    more = f" and {len(columns) - NAMED_MAX:,} more" if len(columns) > NAMED_MAX else ""
-    if len(columns) == 1:
-        return f"column {names[0]} is not a scenario field; passed through"
-    return f"{len(columns):,} columns are not scenario fields; passed through: {', '.join(names)}{more}"
+    made thousands of lines on the page), each name cut to a readable length; those without a heading (a sheet's
+    empty columns saved as ',,') counted, not listed as '', ''."""
+    named = [c for c in columns if c.strip()]
+    unnamed = len(columns) - len(named)
+    headless = (f"{unnamed:,} column{'' if unnamed == 1 else 's'} without a heading "
+                f"{'is' if unnamed == 1 else 'are'} passed through") if unnamed else ""
+    if not named:
+        return headless
+    names = [repr(c if len(c) <= NAME_SHOWN else c[:NAME_SHOWN] + "...") for c in named[:NAMED_MAX]]
+    more = f" and {len(named) - NAMED_MAX:,} more" if len(named) > NAMED_MAX else ""
+    said = (f"column {names[0]} is not a scenario field; passed through" if len(named) == 1 else
+            f"{len(named):,} columns are not scenario fields; passed through: {', '.join(names)}{more}")
+    return f"{said}; {headless}" if headless else said
 
 
 def open_csv(path: Path) -> IO[str]:
@@ -325,7 +332,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         raise _NoField("header", f"the first line holds {line.strip()[:120]!r}, which names no scenario field; "
                                  f"expected a header of column names such as {', '.join(REQUIRED)}")
     if best != ",":
-        result.notices.append(f"read as {DELIMITERS[best]}-separated")
+        result.notices.append(f"the file is {DELIMITERS[best]}-separated")
     seen: dict[str, int] = {}
     positions, kept, records = [], [], []
     names = _own_provider_name([header_field(c) for c in best_cells])

@@ -598,3 +598,11 @@ def test_a_sheets_row_of_totals_is_skipped_and_said_not_quoted_as_a_case_with_fi
     result, kept, _ = batch_keeping(text)
     assert kept == [(2, False), (4, False)] and result.rows == 2 and result.errors == 0
     assert result.said()[-1] == "rows 3, 5 skipped: rows of totals ('Total', 'TOTAL:'), not a case"
+
+
+def test_columns_without_a_heading_are_counted_not_listed_as_empty_names():
+    result, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment,Notes2,,\nstepinto,ppc,1,0,1,x,,\n")
+    assert result.said() == ["column 'Notes2' is not a scenario field; passed through; 2 columns without a heading are "
+                             "passed through"]
+    result, _ = batch("provider;service;amount_paid;completion_pct;days_since_payment;\nstepinto;ppc;1;0;1;\n")
+    assert result.said() == ["the file is semicolon-separated", "1 column without a heading is passed through"]
