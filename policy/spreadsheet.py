@@ -1,15 +1,18 @@
 """CSV that is safe to open in a spreadsheet: no cell runs as a formula, no cell splits a record.
 
 OWASP's advice for CSV injection: a cell that begins with = + - @, a tab or a carriage return is prefixed with a
-single quote, so a spreadsheet shows it as text instead of running it. Every cell written is treated so, the
-cells passed through from the input and the fields echoed from it alike. A cell that already begins with a
-quote gets one more, so the guard can be taken off exactly (original_cell) where a file is read back as data.
+single quote, so a spreadsheet shows it as text instead of running it; but a plain signed number (-300, +1.5,
+-1,200.00), which a spreadsheet reads as the number and which can run nothing (a user saw '-300 in their data).
+Every cell written is treated so, the cells passed through from the input and the fields echoed from it alike. A
+cell that already begins with a quote gets one more, so the guard can be taken off exactly (original_cell) where a
+file is read back as data.
 """
 from __future__ import annotations
 
 import _csv
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import IO
 
@@ -33,13 +36,17 @@ GUARD = "'"
 _GUARDED = frozenset((*FORMULA_STARTS, GUARD))  # each one character: a cell's first is looked up, not scanned for
 
 
+_SIGNED_NUMBER = re.compile(r"[+-](?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")  # ASCII digits; no formula has this form
+
+
 def safe_cell(value: str) -> str:
-    return GUARD + value if value[:1] in _GUARDED else value
+    return GUARD + value if value[:1] in _GUARDED and not _SIGNED_NUMBER.fullmatch(value) else value
 
 
 def safe_cells(values: Iterable[str]) -> list[str]:
-    """safe_cell of each (a batch writes millions: one comprehension, not a call per cell)."""
-    return [GUARD + v if v[:1] in _GUARDED else v for v in values]
+    """safe_cell of each (a batch writes millions: one comprehension, not a call per cell; the number's pattern is
+    tried only on a cell that begins with a guarded character)."""
+    return [GUARD + v if v[:1] in _GUARDED and not _SIGNED_NUMBER.fullmatch(v) else v for v in values]
 
 
 def original_cell(cell: str) -> str:

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 import time
 from datetime import date
 
@@ -77,12 +78,24 @@ def test_every_view_is_made_from_the_quote_alone():
     assert row["sections"].split("; ") == list(dict.fromkeys(c["section"] for c in data["clauses"]))
 
 
-@given(st.text())
+SIGNED_NUMBER = re.compile(r"[+-]([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
+
+
+@given(st.one_of(st.text(), st.from_regex(SIGNED_NUMBER, fullmatch=True),
+                 st.from_regex(r"[+-]\d+[^0-9].*", fullmatch=True)))
 def test_the_spreadsheet_guard_comes_off_exactly_and_no_cell_starts_a_formula(value):
     cell = safe_cell(value)
     assert original_cell(cell) == value
-    assert not cell.startswith(FORMULA_STARTS)
+    if not SIGNED_NUMBER.fullmatch(value):  # a plain signed number is read as the number: nothing to run
+        assert not cell.startswith(FORMULA_STARTS)
     assert cell == value or cell == "'" + value  # one quote in front, nothing else changed
+
+
+def test_a_plain_signed_number_is_left_as_the_number_it_is_and_anything_more_is_guarded():
+    for number in ("-300", "+1", "-0.5", "-1,200.00", "+12345.67"):
+        assert safe_cell(number) == number
+    for formula in ("-1+1", "+1E3", "-2+3+cmd|' /C calc'!A0", "-1,20", "-\u0661", "+1 ", "-", "-.5", "--1", "-1\n"):
+        assert safe_cell(formula) == "'" + formula, formula
 
 
 def test_a_cell_that_already_starts_with_a_quote_is_not_mistaken_for_a_guarded_one():
