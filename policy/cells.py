@@ -29,6 +29,9 @@ BLANK_WORDS = frozenset({"", "null", "none", "unknown", "not known", "n/a", "na"
 _SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009"), None)  # spaces, no-break and thin spaces
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _SLASHED = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})")
+# A month by its English name: '11 Nov 2026', '11-Nov-2026', 'Nov 11, 2026', 'November 11th 2026' (never ambiguous)
+_NAMED = re.compile(r"(?:([0-9]{1,2})(?:st|nd|rd|th)?[\s/.-]+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?[\s/.-]*([0-9]{1,2})"
+                    r"(?:st|nd|rd|th)?,?)[\s/.,-]+([0-9]{4})", re.IGNORECASE)
 
 
 def key(text: str) -> str:
@@ -110,7 +113,10 @@ def day(text: str, order: Optional[DateOrder] = None) -> date:
         pass
     found = _SLASHED.fullmatch(iso)
     if not found:
-        raise ValueError("must be a date: YYYY-MM-DD, or a spreadsheet's date cell")
+        named = _NAMED.fullmatch(bare)
+        if named is None:
+            raise ValueError("must be a date: YYYY-MM-DD, 3 Nov 2026, or a spreadsheet's date cell")
+        return _named_day(bare, named)
     a, b, c = (int(x) for x in found.groups())
     if len(found.group(1)) == 4:
         year, month, dom = a, b, c
@@ -132,6 +138,18 @@ def day(text: str, order: Optional[DateOrder] = None) -> date:
         if order is not None and month > 12 and _is_day(year, dom, month):  # a day in the other order, not the chosen one
             raise ValueError(f"{bare} is not a date in the order chosen, {DATE_ORDERS[order]}: there is no month "
                              f"{month}; write it in that order, or as YYYY-MM-DD") from None
+        raise ValueError(f"{bare} is not a day of the calendar") from None
+
+
+def _named_day(bare: str, found: re.Match[str]) -> date:
+    """A date whose month is named (in English, in full or its first three letters or more: 'Sept')."""
+    dom, word = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    month = next((i for i, name in enumerate(_MONTHS, 1) if name.lower().startswith(word.lower())), None)
+    if month is None:
+        raise ValueError(f"{bare}: {word!r} is not a month; write the date as YYYY-MM-DD or 3 Nov 2026")
+    try:
+        return date(int(found.group(5)), month, int(dom))
+    except ValueError:
         raise ValueError(f"{bare} is not a day of the calendar") from None
 
 
@@ -231,7 +249,7 @@ SPELLINGS: dict[str, str] = {
     "days": "a whole number of days",
     "tristate": "yes/no, y/n, true/false, 1/0; blank where not known",
     "flag": "yes/no, y/n, true/false, 1/0; blank for no",
-    "date": "YYYY-MM-DD or a spreadsheet date cell (31/12/2026 with the day/month order named)",
+    "date": "YYYY-MM-DD, 3 Nov 2026, or a spreadsheet date cell (31/12/2026 with the day/month order named)",
     "provider": "the id or the name the app shows (ITMedia Solutions for ITMediaSolutions.us too)",
     "choice": "the id or the name the app shows",
     "stage": "a stage id of the provider's service",

@@ -574,7 +574,7 @@ def test_a_utf16_file_cut_inside_a_character_names_its_last_line(tmp_path):
 def test_a_row_without_its_payment_date_names_the_date_column_where_the_file_has_no_days_column():
     """The error named days_since_payment, a column the file did not have (a walkthrough)."""
     result, got = batch("provider,service,amount_paid,completion_pct,Date Paid\nstepinto,ppc,100,0,\n")
-    assert got[0]["error"] == ("Date Paid: must be given in every row: YYYY-MM-DD or a spreadsheet date cell (31/12/2026 "
+    assert got[0]["error"] == ("Date Paid: must be given in every row: YYYY-MM-DD, 3 Nov 2026, or a spreadsheet date cell (31/12/2026 "
                                "with the day/month order named) (the days since payment are counted from it)")
     assert [k.column for k in result.kinds.values()] == ["Date Paid"]
 

@@ -51,9 +51,24 @@ def test_yes_and_no_in_their_usual_spellings(cell, read):
     ("2026-03-04T10:30:00", None, date(2026, 3, 4)), ("2026/03/04", None, date(2026, 3, 4)),
     ("25/04/2026", None, date(2026, 4, 25)), ("04/25/2026", None, date(2026, 4, 25)),
     ("03/04/2026", "dmy", date(2026, 4, 3)), ("03/04/2026", "mdy", date(2026, 3, 4)), ("05/05/2026", None, date(2026, 5, 5)),
+    # a month by its name is never ambiguous, whatever the order (a walkthrough: "Mar 11, 2026" was refused)
+    ("Mar 11, 2026", None, date(2026, 3, 11)), ("11-Nov-2026", "mdy", date(2026, 11, 11)),
+    ("3 November 2026", "dmy", date(2026, 11, 3)), ("Sept 3rd, 2026", None, date(2026, 9, 3)),
+    ("nov. 3 2026", None, date(2026, 11, 3)),
 ])
 def test_dates_iso_spreadsheet_cells_and_slashed_in_a_named_order(cell, order, read):
     assert day(cell, order) == read
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("Foo 3 2026", "Foo 3 2026: 'Foo' is not a month; write the date as YYYY-MM-DD or 3 Nov 2026"),
+    ("31 Feb 2026", "31 Feb 2026 is not a day of the calendar"),
+    ("3 Nov", "must be a date: YYYY-MM-DD, 3 Nov 2026, or a spreadsheet's date cell"),
+])
+def test_a_date_with_a_named_month_that_is_no_day_is_refused_in_words(cell, said):
+    with pytest.raises(ValueError) as caught:
+        day(cell)
+    assert str(caught.value) == said
 
 
 def test_an_ambiguous_date_is_refused_naming_both_readings_unless_the_order_is_named():
