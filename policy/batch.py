@@ -336,7 +336,11 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
     seen: dict[str, int] = {}
     positions, kept, records = [], [], []
     names = _own_provider_name([header_field(c) for c in best_cells])
+    asked = [i for i, n in enumerate(names) if n == REQUESTED]
+    stale = next((i for i in asked if canonical(best_cells[i]) == REQUESTED), None) if len(asked) == 2 else None
     for i, (cell, name) in enumerate(zip(best_cells, names)):
+        if i == stale:  # an output read again: its own request date, and the quote's requested_on, written anew
+            continue
         if name is None:
             result.passed_through.append(cell)
         elif cell != name:
@@ -349,7 +353,9 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
             positions.append((i, name))
         if name in RECORD_NAMES:
             records.append((i, name))
-        if name not in QUOTE_COLUMNS and name != SHEET_ROW:  # an earlier run's output columns are written anew
+        # an earlier run's output columns are written anew; the file's own request date (headed other than the
+        # quote's requested_on) is its data, kept as written (a row with an error lost it, a walkthrough)
+        if (name not in QUOTE_COLUMNS and name != SHEET_ROW) or (name == REQUESTED and canonical(cell) != REQUESTED):
             kept.append(i)
     missing = [n for n in REQUIRED if n not in seen and not (n == "days_since_payment" and "paid_on" in seen)]
     if missing:

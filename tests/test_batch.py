@@ -606,3 +606,15 @@ def test_columns_without_a_heading_are_counted_not_listed_as_empty_names():
                              "passed through"]
     result, _ = batch("provider;service;amount_paid;completion_pct;days_since_payment;\nstepinto;ppc;1;0;1;\n")
     assert result.said() == ["the file is semicolon-separated", "1 column without a heading is passed through"]
+
+
+def test_the_files_own_request_date_column_is_kept_as_written_and_an_output_read_again_is_not_refused():
+    text = ("provider,service,amount_paid,completion_pct,Date Paid,Request date\n"
+            "stepinto,ppc,100,0,2026-11-20,2026-11-25\n"
+            "stepinto,ppc,-5,0,2026-11-20,2026-11-25\n")
+    result, got = batch(text)
+    assert [(r["Request date"], r["requested_on"]) for r in got] == [("2026-11-25", "2026-11-25"), ("2026-11-25", "")]
+    again, got_again = batch(out_text(text))  # its Request date and the quote's requested_on: one is the file's
+    header = list(got_again[0])
+    assert header.count("Request date") == 1 and header.count("requested_on") == 1
+    assert [r["days_counted"] for r in got_again] == ["5", ""] and again.errors == 1
