@@ -612,7 +612,7 @@ def test_the_files_own_request_date_column_is_kept_as_written_and_an_output_read
     text = ("provider,service,amount_paid,completion_pct,Date Paid,Request date\n"
             "stepinto,ppc,100,0,2026-11-20,2026-11-25\n"
             "stepinto,ppc,-5,0,2026-11-20,2026-11-25\n")
-    result, got = batch(text)
+    _, got = batch(text)
     assert [(r["Request date"], r["requested_on"]) for r in got] == [("2026-11-25", "2026-11-25"), ("2026-11-25", "")]
     again, got_again = batch(out_text(text))  # its Request date and the quote's requested_on: one is the file's
     header = list(got_again[0])
