@@ -294,11 +294,13 @@ def _bare(line: str) -> str:
 
 
 def _not_text(line: str) -> bool:
-    """Characters no text holds (random bytes read as UTF-16 came out as '\x01ɧ慲扡来\ufffe', a walkthrough)."""
-    return any(unicodedata.category(c) in _NOT_TEXT and c not in "\t\r\n" for c in line[:_LOOKED_AT])
+    """Characters no text holds (random bytes read as UTF-16 came out as '\x01ɧ慲扡来\ufffe', a walkthrough): controls
+    but tab and line ends, and the two noncharacters a byte-order mark read backwards gives. Not every character
+    this Python's Unicode tables lack: a newer emoji in a sheet's title is text."""
+    return any((c in _NONCHARACTERS or unicodedata.category(c) == "Cc") and c not in "\t\r\n" for c in line[:_LOOKED_AT])
 
 
-_NOT_TEXT = frozenset(("Cc", "Cs", "Co", "Cn"))  # controls, surrogates, private use, unassigned
+_NONCHARACTERS = frozenset("\ufffe\uffff")
 _LOOKED_AT = 4096  # characters of a line above or at the header that are looked at
 
 

@@ -561,6 +561,8 @@ def test_bytes_that_read_as_text_of_no_language_are_refused_as_not_a_csv_naming_
     with pytest.raises(InputError) as exc:
         batch("Refunds\n\x01\u0267\u6172\ufffe\x02\n")
     assert exc.value.field == "file" and exc.value.message.startswith("line 2 holds control characters no text has")
+    result, got = batch("Refunds \U0001fae8\nprovider,service,amount_paid,completion_pct,days\nstepinto,ppc,1,0,1\n")
+    assert result.header_row == 2 and got[0]["verdict"] == "full"  # an emoji newer than Python's tables is text
 
 
 def test_a_utf16_file_cut_inside_a_character_names_its_last_line(tmp_path):
