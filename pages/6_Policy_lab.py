@@ -332,11 +332,16 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     with st.expander("The policy text of this version (quotes are checked against it)"):
         text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX)
     left, right = st.columns(2)
-    own = uploaded is not None  # an uploaded file keeps its own number and date; an edit gets a free one
+    # an uploaded file, and a draft reopened, keep their own number and date (a draft saved for 15 Jan came back as
+    # one from tomorrow, and its publish would have put it in force then: a walkthrough); an edit gets a free one
+    own = uploaded is not None or (shown is not None and shown.status == "draft")
     for typed in ("lab_number", "lab_when"):  # what was typed stays through a visit to another page
         state.kept(typed)
     if st.session_state.get("lab_number_for") != (suffix, own):  # another provider, version or upload: start again
-        st.session_state["lab_when"] = (own and base.effective_from) or date.today() + timedelta(days=1)
+        # a version to come opens on its own date (just published from 15 Jan, the lab offered it again from tomorrow,
+        # its Publish on: a click would have put its terms in force a month early, a walkthrough); tomorrow else
+        tomorrow = date.today() + timedelta(days=1)
+        st.session_state["lab_when"] = (own and base.effective_from) or max(tomorrow, base.effective_from or tomorrow)
         st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
         st.session_state["lab_number_offered"] = None if own else st.session_state["lab_number"]
         st.session_state["lab_number_for"] = (suffix, own)

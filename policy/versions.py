@@ -23,6 +23,13 @@ EARLIEST = date.min
 OWN_FIELDS = {"version", "effective_from", "last_updated"}  # what every new version has of its own
 
 
+def same_terms(policy: PolicyFile, text: str, other: PolicyFile, other_text: str) -> bool:
+    """Whether two versions have the same terms and the same text word for word: a number, a date or a line break
+    of their own aside."""
+    return text.split() == other_text.split() and \
+        policy.model_dump(exclude=OWN_FIELDS) == other.model_dump(exclude=OWN_FIELDS)
+
+
 @dataclass(frozen=True)
 class Withdrawal:
     """Why and by whom a published version was withdrawn: it is in force no more, and quotes saved under it
@@ -142,9 +149,7 @@ class Catalog:
         terms and the text (word for word) of the version in force before it on that day, so it would change no
         quote and say nothing new. A new wording alone is something new."""
         previous = self.on(policy.effective_from or date.min).get(policy.id)
-        if previous is None or self.text_of(previous).split() != text.split():
-            return None
-        if previous.model_dump(exclude=OWN_FIELDS) != policy.model_dump(exclude=OWN_FIELDS):
+        if previous is None or not same_terms(policy, text, previous, self.text_of(previous)):
             return None
         return (f"it has the terms and the text of version {previous.version}, in force on that day: publishing it "
                 "would change no quote (make an edit first)")

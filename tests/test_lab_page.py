@@ -409,6 +409,30 @@ def test_the_version_shown_as_it_is_has_nothing_to_publish_until_an_edit():
     assert not at.button(key="lab_publish").disabled and "Nothing to publish yet" not in " ".join(c.value for c in at.caption)
 
 
+def test_a_draft_reopens_with_its_own_number_and_date_and_once_published_is_not_offered_again_from_tomorrow():
+    """A walkthrough: a draft saved for 15 Jan came back with tomorrow's date and a new number (its publish would
+    have put it in force tomorrow, or made a second version); just published, the same terms were offered again
+    from tomorrow with Publish on."""
+    later = date.today() + timedelta(days=40)
+    at = edit_discovery_as_written(lab())
+    at.date_input(key="lab_when").set_value(later).run()
+    assert at.text_input(key="lab_number").value == later.isoformat()  # the number follows the date
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_draft").click().run()
+    assert any("Saved as draft" in plain(x.value) for x in at.success)
+    assert "(draft" in version_box(at, "socialbeat").options[version_box(at, "socialbeat").index]
+    assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == (later.isoformat(), later)
+    despite(at)
+    assert at.button(key="lab_publish").label == f"Publish from {later:%d %b %Y}"
+    at.button(key="lab_publish").click().run()
+    assert any(f"from {later:%d %b %Y}" in plain(x.value) for x in at.success)
+    box = version_box(at, "socialbeat")
+    assert "published, from" in box.options[box.index] and not any("(draft" in o for o in box.options)  # the draft itself
+    assert at.date_input(key="lab_when").value == later and at.button(key="lab_publish").disabled  # not again, earlier
+    despite(at.date_input(key="lab_when").set_value(date.today() + timedelta(days=1)).run())  # unless the author
+    assert not at.button(key="lab_publish").disabled  # means it: then its terms would come in force from tomorrow
+
+
 def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the_button():
     at = edit_step_into(lab(), min_pct=50)
     assert not at.exception
