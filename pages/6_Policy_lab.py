@@ -182,6 +182,11 @@ HOW_TO_FIX = {
                        "sentence under \u201cThe policy text of this version\u201d, so all of them say it alike.",
     "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
                          "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed the quote.",
+    # a reading of an ambiguity is in no grid here (a walkthrough found no way to mend it in the lab)
+    "reading-unchanged": "An ambiguity's readings are not in the tables here: to make a reading follow the tier, "
+                         "download this edit as TOML, change the reading's amount under its [[ambiguities]] or the "
+                         "tier's ambiguity, and upload it (with its policy text) above; or publish despite the warning "
+                         "if the reading still stands.",
 }
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
                "version": "New version's number", "reason": "Reason", "provider": "Provider id", "lint": "Linter"}
@@ -414,8 +419,14 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in dict.fromkeys(HOW_TO_FIX[f.code] for f in refused if f.code in HOW_TO_FIX):
                 b.info(e(fix))
+        for fix in dict.fromkeys(HOW_TO_FIX[f.code] for f in warned if f.code in HOW_TO_FIX) if not refused else ():
+            b.info(e(fix))  # a warning's way out, beside its "Publish despite"
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")
+        # its text too: `python -m policy lint FILE --text TEXT` checks the quotes against it (linted against the
+        # shipped text, a downloaded edit had an error the lab did not show, a walkthrough)
+        c.download_button("Download its policy text", text, f"{new.id}-{new.version}.txt", "text/plain",
+                          key="lab_download_text", on_click="ignore", width="stretch")
         if said:
             st.success(e(said))
             said = None

@@ -224,18 +224,29 @@ def summary_lines(old: PolicyFile, new: PolicyFile) -> list[str]:
                  f"0-{LAST_DAY}, {REFERENCE_AMOUNT:,} paid)" + (":" if len(seen) else "."))
     for sid, part in seen.groupby("service", sort=False):
         lines.append(f"  {sid}: {len(part)} client(s)")
-        for row in part.head(5).itertuples():
+        for row in part.head(LISTED).itertuples():
             under = f"; {row.under}" if row.under else ""
             lines.append(f"    {row.completion_pct:g}%, day {row.days_since_payment}: {row.before} -> {row.after} "
                          f"({row.end} moved{under})")
+        lines += _more(len(part), LISTED)
     if len(hidden):
         lines.append(f"{len(hidden)} more keep the band they are shown: it changes only under one value of a fact "
                      "they do not give:")
         for sid, part in hidden.groupby("service", sort=False):
             lines.append(f"  {sid}: {len(part)} client(s)")
-            for row in part.head(3).itertuples():
+            for row in part.head(LISTED_HIDDEN).itertuples():
                 lines.append(f"    {row.completion_pct:g}%, day {row.days_since_payment}: {row.before}; {row.under}")
+            lines += _more(len(part), LISTED_HIDDEN)
     return lines
+
+
+LISTED, LISTED_HIDDEN = 5, 3  # sample clients a service lists (the lab's table and --json hold them all)
+
+
+def _more(count: int, listed: int) -> list[str]:
+    """The line under a service's first clients that says how many are not listed ('155 client(s)' above five lines
+    read as if five were all, a walkthrough)."""
+    return [f"    ... and {count - listed:,} more (--json lists them all)"] if count > listed else []
 
 
 def _effective(policy: PolicyFile) -> str:

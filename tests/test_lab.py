@@ -196,6 +196,8 @@ def test_the_diff_command_says_the_effective_date_the_ends_and_what_the_band_hid
     assert ("160 more keep the band they are shown" in said.stdout
             and "5%, day 0: $0.00 - $10,000.00; deliverables provided: no: $0.00 - $10,000.00 -> $5,000.00 - "
                 "$10,000.00" in said.stdout)
+    # three listed of each service, then how many more: "160 client(s)" above three lines read as all (a walkthrough)
+    assert "    ... and 157 more (--json lists them all)" in said.stdout.splitlines()
     report = json.loads(diff("--json").stdout)
     assert report["effective_from"] == {"before": None, "after": "2027-01-01"} and report["changed_quotes"] == 0
     assert {s["end"] for s in report["scenarios"]} == {"min"}

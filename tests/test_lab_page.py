@@ -433,6 +433,24 @@ def test_a_draft_reopens_with_its_own_number_and_date_and_once_published_is_not_
     assert not at.button(key="lab_publish").disabled  # means it: then its terms would come in force from tomorrow
 
 
+def test_an_edits_warning_that_the_tables_cannot_mend_says_how_and_its_text_can_be_downloaded_to_lint_it(tmp_path):
+    """A walkthrough: a reading left at 75% beside its tier cut to 60% could only be accepted (no grid holds the
+    readings), and the edit's TOML linted on the command line against the shipped text had an error the lab had not."""
+    at = edit_discovery_as_written(lab())
+    hints = [plain(i.value) for i in at.info if "readings are not in the tables" in plain(i.value)]
+    assert len(hints) == 1 and "download this edit as TOML" in hints[0]
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download this edit as TOML" in labels and "Download its policy text" in labels
+    from policy.cli import main
+    from policy.lab import Tables, edited
+
+    new = edited(policies()["socialbeat"], Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60, "quote": SAYS} if i == ROW
+                                                         else r for i, r in enumerate(tier_rows(policies()["socialbeat"]))]))
+    (tmp_path / "edit.toml").write_text(policy_toml(new))
+    (tmp_path / "edit.txt").write_text(at.text_area(key="lab_text_socialbeat_2025-06-17").value)
+    assert main(["lint", str(tmp_path / "edit.toml"), "--text", str(tmp_path / "edit.txt")]) == 0  # as the lab found
+
+
 def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the_button():
     at = edit_step_into(lab(), min_pct=50)
     assert not at.exception
