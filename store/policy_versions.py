@@ -77,8 +77,8 @@ class PolicyStore:
         if len(text) > POLICY_TEXT_MAX:
             raise InputError("policy_text", f"has {len(text):,} characters; a policy's text may have at most "
                                             f"{POLICY_TEXT_MAX:,}")
-        others = {v.policy.name.casefold(): v.provider for v in published_catalog(self.engine).versions
-                  if v.provider != policy.id}
+        catalog = published_catalog(self.engine)
+        others = {v.policy.name.casefold(): v.provider for v in catalog.versions if v.provider != policy.id}
         if policy.name.casefold() in others:  # every page lists providers by name: two of one name would merge
             raise InputError("name", f"{policy.name!r} is already the name of provider {others[policy.name.casefold()]!r}:"
                                      " give this provider a name of its own")
@@ -100,8 +100,14 @@ class PolicyStore:
                 row.version, row.effective_from, row.policy_toml = policy.version, policy.effective_from, policy_toml(policy)
                 row.policy_text, row.saved_by, row.saved_at = text, saved_by, saved_at
                 session.flush()
+                # its date, and what it would change against the version in force then (a draft's line said only its
+                # number, a walkthrough)
+                previous = catalog.on(policy.effective_from or saved_at.date()).get(policy.id)
+                dated = {"effective_from": policy.effective_from.isoformat()} if policy.effective_from else {}
                 record(session, by, Action.VERSION_DRAFTED, f"{policy.name} {policy.version}",
-                       {"version_id": row.id, "provider": policy.id, "version": policy.version}, at=saved_at)
+                       {"version_id": row.id, "provider": policy.id, "version": policy.version, **dated,
+                        **_what_it_changed(previous, policy, [], (catalog.text_of(previous) if previous else "", text))},
+                       at=saved_at)
                 return row.id
         except IntegrityError as exc:  # another save took the number between the check above and this one
             raise InputError("version", f"{policy.version!r} was taken for {policy.name} by another version saved at "
@@ -152,7 +158,8 @@ class PolicyStore:
                 record(session, by, Action.VERSION_PUBLISHED, f"{dated.name} {dated.version}",
                        {"version_id": version_id, "provider": dated.id, "version": dated.version,
                         "effective_from": effective_from.isoformat(),
-                        **_what_it_changed(previous, dated, edit_warnings(found, before))},
+                        **_what_it_changed(previous, dated, edit_warnings(found, before),
+                                           (published.text_of(previous) if previous else "", text))},
                        at=published_at)
                 row = session.get(PolicyVersionRow, version_id, populate_existing=True)
                 assert row is not None
@@ -231,15 +238,18 @@ def _utc(at: datetime) -> datetime:
 CHANGES_SAID = 1_500  # characters of a publish's changes and accepted warnings the trail keeps (their count, always)
 
 
-def _what_it_changed(previous: Optional[PolicyFile], published: PolicyFile, warned: list[Finding]) -> dict[str, str]:
-    """What a publish changed against the version it takes over from, and the linter's warnings about the edit its
-    author published despite (lint.edit_warnings, the lab's "Publish despite ..."): the trail said only which
-    version was published (a walkthrough)."""
+def _what_it_changed(previous: Optional[PolicyFile], published: PolicyFile, warned: list[Finding],
+                     texts: tuple[str, str] = ("", "")) -> dict[str, str]:
+    """What a version changes against the one it takes over from (its rules, and its text where `texts`, the
+    previous one's and its own, differ), and the linter's warnings about the edit its author published despite
+    (lint.edit_warnings, the lab's "Publish despite ..."): the trail said only which version was published, and
+    nothing of a text edited (walkthroughs)."""
     said = {"warnings_accepted": _listed([f"{f.code}: {f.message}" for f in warned])}
     if previous is not None:
-        said |= {"replaces": previous.version,
-                 "changed": _listed([f"{c.rule}: {c.what}" for c in rule_changes(previous, published)])
-                 or "no rule (its text, dates or clauses only)"}
+        changes = [f"{c.rule}: {c.what}" for c in rule_changes(previous, published)]
+        if texts[0].split() != texts[1].split():
+            changes.append("policy text: edited")
+        said |= {"replaces": previous.version, "changed": _listed(changes) or "no rule (its dates or clauses only)"}
     return {key: value for key, value in said.items() if value}
 
 

@@ -228,7 +228,12 @@ def test_a_publish_is_recorded_with_what_it_changed_and_the_warnings_its_author_
     detail = events[0].detail
     assert detail["replaces"] == shipped.version
     assert "processing_times" in detail["changed"] and f"max_business_days: {was} -> {was + 2}" in detail["changed"]
+    assert detail["changed"].endswith("; policy text: edited")  # a text edited was not said (a walkthrough)
     assert "warnings_accepted" not in detail  # none about this edit (the version's standing ones are no choice)
+    drafted, _ = AuditLog(store.engine).find(AuditFilters(action="version saved as draft"), by=ADA)
+    said = drafted[0].detail  # a draft's line said only its number (a walkthrough): its date and changes too
+    assert said["effective_from"] == changed.effective_from.isoformat() and said["replaces"] == shipped.version
+    assert f"max_business_days: {was} -> {was + 2}" in said["changed"]
     assert "changed: processing_times" in events[0].detail_in_words()  # on the page, in words
 
 
