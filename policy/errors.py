@@ -107,5 +107,11 @@ def each_error(exc: ValidationError, known: Sequence[str] = (), ranges: Ranges =
 
 
 def describe_all(exc: ValidationError, data: Any = None) -> list[str]:
-    """Every problem as 'where: what'; `data`, the input validated, names list items as the file does."""
-    return [str(_describe(e, data=data)) for e in exc.errors(include_url=False)]
+    """Every problem as 'where: what'; `data`, the input validated, names list items as the file does. A list
+    that is too short only because an item of it failed is no second problem ('tiers: Tuple should have at least 1
+    item after validation, not 0' after its one tier's error, a walkthrough)."""
+    errors = exc.errors(include_url=False)
+    inner = [tuple(e["loc"]) for e in errors]
+    return [str(_describe(e, data=data)) for e in errors
+            if not (e["type"] == "too_short" and any(len(loc) > len(e["loc"]) and loc[:len(e["loc"])] == tuple(e["loc"])
+                                                     for loc in inner))]

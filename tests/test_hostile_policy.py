@@ -107,3 +107,16 @@ def test_no_page_renders_what_a_policy_file_says(name, register):
     assert any("seen" in t for t in texts) or name in ("batch", "audit", "lab"), "the hostile text is on the page"
     leaks = [t for t in texts if UNESCAPED.search(t)]
     assert not leaks, leaks[:3]
+
+
+def test_a_tier_out_of_bounds_is_one_problem_not_also_its_list_left_empty():
+    """'tiers: Tuple should have at least 1 item after validation, not 0' followed the tier's own error (a walkthrough)."""
+    from policy.errors import PolicyFileError
+    from policy.loader import DATA_DIR, parse_policy
+
+    text = (DATA_DIR / "socialbeat.toml").read_text()
+    at = text.index("min = { pct = 75 }", text.index('id = "sb_web_discovery"'))
+    with pytest.raises(PolicyFileError) as caught:
+        parse_policy(text[:at] + "min = { pct = 750 }" + text[at + len("min = { pct = 75 }"):], "bad.toml")
+    assert str(caught.value) == ("bad.toml: services.website.stages[discovery].tiers[sb_web_discovery].min.pct: must be "
+                                 "less than or equal to 100")
