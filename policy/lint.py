@@ -193,7 +193,7 @@ def _schema_findings(exc: ValidationError, raw: dict[str, Any]) -> Iterator[Find
             yield _finding("band-gap", text, where, about=where)
         elif "nor an ambiguity of this policy" in text:
             yield _finding("ambiguity-missing", text, where, about=where)
-        elif re.search(r"\.clauses(\.\d+)?(\.(section|quote))?:", text + ":") and (
+        elif re.search(r"\.clauses(\.\d+| #\d+)?(\.(section|quote))?:", text + ":") and (
                 "required" in text or "at least" in text):
             yield _finding("missing-citation", text, where, about=where)
         else:
