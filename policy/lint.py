@@ -29,7 +29,7 @@ from .evaluator import NOTICE_SERVED, Facts, World, amount, evaluate
 from .explain import cite
 from .loader import policy_data
 from .models import Scenario
-from .money import to_cents
+from .money import HUNDRED, to_cents
 from .schema import Amount, Clause, PolicyFile, Stage, Tier, clause_key
 from .taxonomy import DECISIONS, SERVICES
 
@@ -240,18 +240,34 @@ def _overlaps(policy: PolicyFile) -> Iterator[Finding]:
     """Stages placed by completion that hold the same completion with the same work status."""
     probes = [Decimal(x) / 2 for x in range(201)]
     for sid, service in policy.services.items():
-        reported: set[tuple[str, str]] = set()
+        spans: dict[tuple[str, str], tuple[bool, Decimal, Decimal]] = {}  # a pair -> the first work status, its span
         for started in (False, True):
             for c in probes if started else probes[:1]:  # work not started means nothing done
                 holding = [s for s in service.stages if s.holds(c, started)]
                 for a, b in pairwise(holding):
-                    if (a.id, b.id) not in reported:
-                        reported.add((a.id, b.id))
-                        when = "once the work has started" if started else "before the work starts"
-                        yield _finding("band-overlap", f"{SERVICES[sid]}: stages {a.id} and {b.id} both hold "
-                                       f"{c}% {when}; the quote is the span of both",
-                                       f"services.{sid}.stages.{a.id}", f"services.{sid}.stages.{b.id}",
-                                       about=f"{a.id} & {b.id}")
+                    first = spans.setdefault((a.id, b.id), (started, c, c))
+                    if first[0] == started:
+                        spans[a.id, b.id] = (started, first[1], c)
+        stages = {s.id: s for s in service.stages}
+        for (a_id, b_id), (started, low, high) in spans.items():
+            when = "once the work has started" if started else "before the work starts"
+            # the whole span, not its first point ('both hold 20%' of 20-25% read as one point, a walkthrough)
+            held = f"{low}%" if low == high else _shared_band(stages[a_id], stages[b_id])
+            yield _finding("band-overlap", f"{SERVICES[sid]}: stages {a_id} and {b_id} both hold {held} {when}; the "
+                           "quote is the span of both", f"services.{sid}.stages.{a_id}", f"services.{sid}.stages.{b_id}",
+                           about=f"{a_id} & {b_id}")
+
+
+def _shared_band(a: Stage, b: Stage) -> str:
+    """The completion two stages both cover, in words: 'from 26% to under 51%', 'from above 25% to 50%'."""
+    both = (a, b)
+    lows = [(s.completion_from, False) for s in both] + [(s.completion_above, True) for s in both
+                                                         if s.completion_above is not None]
+    highs = [(s.completion_below, True) for s in both if s.completion_below is not None] + [
+        (s.completion_to, False) for s in both if s.completion_to is not None] + [(HUNDRED, False)]
+    low, above = max(lows)  # at one value, the end that excludes it is the stricter: (v, True) > (v, False)
+    high, below = min(highs, key=lambda end: (end[0], not end[1]))
+    return f"from {'above ' if above else ''}{low}% to {'under ' if below else ''}{high}%"
 
 
 def _thresholds(policy: PolicyFile) -> Iterator[Finding]:

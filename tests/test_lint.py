@@ -172,7 +172,17 @@ def test_the_shipped_policies_report_the_known_contradictions_by_their_ambiguity
     said = {f.message for f in findings["socialbeat"]}  # read as an author reads the policy, not as the file says it
     assert "Website design & development: on day 10 the refund rises from 0-99% of the payment at 0% done to 75% at 1% done" in said
     assert any("refunds ad spend, which section 4 lists as non-refundable" in m for m in said)
-    assert any("both hold 26% once the work has started" in m for m in said)
+    assert any("both hold from 26% to under 51% once the work has started" in m for m in said)
+
+
+def test_an_overlap_names_the_whole_span_two_stages_share_not_its_first_point():
+    """'stages discovery and design_concepts both hold 20%' of a 20-25% overlap read as one point (a walkthrough)."""
+    sb = policies()["socialbeat"]
+    data = sb.model_dump()
+    next(s for s in data["services"]["website"]["stages"] if s["id"] == "design_concepts")["completion_from"] = 20
+    found = [f.message for f in lint_against(None, type(sb).model_validate(data), None) if f.code == "band-overlap"]
+    assert ("Website design & development: stages discovery and design_concepts both hold from 20% to under 26% once "
+            "the work has started; the quote is the span of both") in found
 
 
 EDITS = tomllib.loads((ROOT / "tests" / "cases" / "lint" / "edits.toml").read_text())["edit"]
