@@ -1,6 +1,7 @@
 """The policies side by side: one row per term, one column per provider, 'not stated' where a policy is silent."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Optional
@@ -67,8 +68,21 @@ def stage_terms(policy: PolicyFile, service: str) -> tuple[StageTerms, ...]:
     if found is None:
         return ()
     return tuple(StageTerms(stage.label, stage.reading,
-                            tuple(TierTerms(tier.label, tier_refund(tier, policy.currency), tier.clauses) for tier in stage.tiers))
+                            tuple(_tier_terms(tier.label, tier_refund(tier, policy.currency), tier.clauses)
+                                  for tier in stage.tiers))
                  for stage in found.stages)
+
+
+_ENDS_IN_PERCENT = re.compile(r":\s*(\d+(?:\.\d+)?%)$")
+
+
+def _tier_terms(label: str, refund: str, clauses: tuple[Clause, ...]) -> TierTerms:
+    """A case and its band, the percent said once: a label that ends in the percent its band begins with leaves it
+    to the band ('within 48 hours of payment: 100%: 100% of the base', a walkthrough)."""
+    stated = _ENDS_IN_PERCENT.search(label)
+    if stated and refund.startswith(stated.group(1) + " "):
+        label = label[:stated.start()]
+    return TierTerms(label, refund, clauses)
 
 
 AMBIGUITY_ID = "Ambiguity"  # the id the calculator cites for sales; not shown to a client

@@ -1153,6 +1153,9 @@ def test_policy_terms_say_each_stages_refund_in_the_policys_money():
     """'the base less a 10% fee capped at 100': the cap without its dollar sign (a walkthrough)."""
     text = " ".join(plain(m.value) for m in app("pages/2_Policy_terms.py", service="website").markdown)
     assert "**90% of the base to 100% of the base less a 10% fee capped at $100.00**" in text
+    # a label that ends in the percent its band says leaves it to the band ('...: 100%: 100% of the base')
+    assert "- No work commenced, cancelled within 48 hours of payment: **100% of the base**" in text
+    assert "payment: 100%:" not in text
 
 
 def test_neighbouring_steps_of_every_heatmap_key_can_be_told_apart():
