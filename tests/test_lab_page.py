@@ -451,6 +451,32 @@ def test_an_edits_warning_that_the_tables_cannot_mend_says_how_and_its_text_can_
     assert main(["lint", str(tmp_path / "edit.toml"), "--text", str(tmp_path / "edit.txt")]) == 0  # as the lab found
 
 
+def test_a_published_version_is_withdrawn_with_a_reason_and_the_page_names_the_version_that_answers_again():
+    """The lab's withdraw had no page test; its message said "the version in force before it", not which (a
+    walkthrough)."""
+    from store import PolicyStore, QuoteStore
+
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    later = date.today() + timedelta(days=30)
+    cut = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60, "quote": SAYS} if i == ROW else r
+                                   for i, r in enumerate(tier_rows(sb))]), version=later.isoformat(), effective_from=later)
+    draft = versions.save_draft(cut, source_text(sb).replace(SAID, SAYS), by=PAT)
+    versions.publish(draft, later, by=PAT)
+    at = lab()
+    assert "published, from" in version_box(at, "socialbeat").options[version_box(at, "socialbeat").index]
+    at.text_input(key=f"lab_withdraw_by_{draft}").input("Pat Author").run()
+    at.button(key=f"lab_withdraw_{draft}").click().run()  # no reason: refused, nothing withdrawn
+    assert any("Reason" in x.value and "Nothing was withdrawn" in x.value for x in at.error)
+    at.text_area(key=f"lab_withdraw_reason_{draft}").input("The 60% was agreed for 2028 only").run()
+    at.button(key=f"lab_withdraw_{draft}").click().run()
+    assert any(plain(x.value) == (f"Withdrew Social Beat Digital {later.isoformat()}: new quotes for payments in its span "
+                                  "use version 2025-06-17, in force before it; quotes saved under it keep it and say it "
+                                  "was withdrawn.") for x in at.success)
+    assert [v.withdrawn.reason for v in versions.versions("socialbeat") if v.lab_id == draft] == [
+        "The 60% was agreed for 2028 only"]
+
+
 def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the_button():
     at = edit_step_into(lab(), min_pct=50)
     assert not at.exception
