@@ -1,11 +1,13 @@
 """Audit trail, for admins: who did what and when (saves, deletes with what was deleted, batches, policy
 versions drafted, published and withdrawn, refusals), with filters and a CSV download. Read only: nothing here,
 or anywhere in the app, changes or deletes an event."""
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from policy.markdown import md_escape as e
 from policy.spreadsheet import for_excel
 from policy.words import counted
 from store import AuditLog
@@ -18,6 +20,19 @@ from ui.tables import sideways_hint, wrapped
 
 PAGE_SIZE = 100
 EVENTS_IN_VIEW = 8  # rows the table shows before it scrolls
+
+def _whole(event) -> None:
+    """One event's detail whole, each part on a line of its own; a part holding more (a deleted quote) as data."""
+    st.subheader(f"Event #{event.id}: {event.action}")
+    plain = {k: v for k, v in sorted(event.detail.items()) if not isinstance(v, (Mapping, list, tuple))}
+    if plain:  # as text: st.table reads Markdown
+        st.table(pd.DataFrame({"Part": [e(k.replace("_", " ")) for k in plain],
+                               "Value": [e(str(v)) for v in plain.values()]}).set_index("Part"))
+    for key, value in sorted(event.detail.items()):
+        if isinstance(value, (Mapping, list, tuple)):
+            st.caption(e(key.replace("_", " ")))
+            st.json(value, expanded=False)
+
 
 with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Events are only ever added: nothing "
                  "can change or delete one."):
@@ -43,9 +58,15 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         # tall enough for a few events whole: the grid's own height showed 3 of 4, the oldest under a scroll
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     **wrapped(shown, wide=("Detail",), narrow=("#",), rows_shown=EVENTS_IN_VIEW))
+        picked = st.dataframe(shown, hide_index=True, width="stretch", key="audit_events", on_select="rerun",
+                              selection_mode="single-row",
+                              **wrapped(shown, wide=("Detail",), narrow=("#",), rows_shown=EVENTS_IN_VIEW))
         sideways_hint("audit", always=True)  # its Detail alone is wide: cut at "Ro" on a 1,400 px desktop (a walkthrough)
+        rows = picked.selection.rows if picked is not None else []
+        if rows and rows[0] < len(events):
+            _whole(events[rows[0]])
+        else:  # a long detail is cut at its cell's lines: it was readable only in the CSV (a walkthrough)
+            st.caption("Select an event (the box at the start of its row) to read its detail whole here.")
         st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
     else:

@@ -154,6 +154,20 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     assert any("No event matches." in i.value for i in at.info)
 
 
+def test_an_event_selected_in_the_audit_trail_is_read_whole_below_it(register):
+    """A publish's detail was cut at its cell's lines: readable only in the CSV (a walkthrough)."""
+    at = opened("pages/7_Audit_trail.py")
+    assert any("Select an event" in c.value for c in at.caption) and not at.table
+    at.session_state["audit_events"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert any(h.value == "Event #4: version published" for h in at.subheader)
+    (whole,) = [t.value for t in at.table]
+    parts = {k: v.replace("\\", "") for k, v in zip(whole.index, whole["Value"])}  # as text: escaped as sent
+    assert parts["provider"] == "stepinto" and parts["effective from"] == "2030-01-01"
+    assert parts["changed"] == "policy text: edited" and parts["version"] == "secret-edit"
+    assert set(parts) >= {"changed", "replaces", "version", "version id"}
+
+
 def test_the_audit_trail_shows_several_events_whole_before_its_grid_scrolls(register, monkeypatch):
     """The grid's own height showed 3 of 4 events, the oldest under a scroll (a walkthrough)."""
     drawn = []
