@@ -140,6 +140,27 @@ class QuoteStore:
         except SQLAlchemyError as exc:
             raise SaveError(f"the quote was not saved: {database_said(exc)}") from exc
 
+    def already_saved(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", *,
+                      by: Actor) -> Optional[int]:
+        """The newest quote saved by hand (not in a batch) with this very scenario, policy version and details: a
+        rep who saved it yesterday, in another session, made a second copy without a word (a walkthrough); None."""
+        require(self.engine, by, Permission.VIEW_REGISTER, "the saved quotes")
+        details = checked_record({"client_name": client_name, "client_ref": client_ref, "note": note})
+        scenario = q.scenario.model_dump_json()
+        query = (select(SavedQuoteRow.id)
+                 .join(SavedQuoteDocument, SavedQuoteDocument.quote_id == SavedQuoteRow.id)
+                 .where(SavedQuoteRow.batch_id.is_(None), SavedQuoteRow.provider == q.provider,
+                        SavedQuoteRow.service == q.service, SavedQuoteRow.policy_version == q.policy_version,
+                        SavedQuoteRow.client_name == details["client_name"],
+                        SavedQuoteRow.client_ref == details["client_ref"], SavedQuoteRow.note == details["note"],
+                        SavedQuoteDocument.scenario_json == scenario)
+                 .order_by(SavedQuoteRow.id.desc()).limit(1))
+        try:
+            with Session(self.engine) as session:
+                return session.execute(query).scalar()
+        except SQLAlchemyError as exc:
+            raise SaveError(f"the saved quotes were not read: {database_said(exc)}") from exc
+
     @contextmanager
     def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None) -> Iterator[BatchWriter]:
         """A named batch, written as it is fed (a chunk at a time, so memory stays flat) in one transaction:

@@ -962,6 +962,16 @@ def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, mo
     at.button(key="save_quote").click().run()
     assert any("Saved as quote #3" in s.value for s in at.success)
     assert not any("Save a second copy" in w.value for w in at.warning)
+    # another session (the next day, another browser): the register knows it, not the session (a walkthrough found
+    # four copies of one quote)
+    fresh = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    fresh.session_state["downloads_open"] = True
+    fresh.run()
+    fresh.text_input(key="client_name").input("Bo")
+    fresh.text_input(key="save_by").input("sam")
+    fresh.button(key="save_quote").click().run()
+    assert any("already saved as quote #3. Save a second copy?" in w.value for w in fresh.warning)
+    assert not any("Saved as quote #4" in s.value for s in fresh.success)
 
 
 def test_the_labs_publish_message_is_beside_the_button_and_the_number_box_moves_on(tmp_path, monkeypatch):

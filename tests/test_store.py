@@ -627,3 +627,22 @@ def test_the_upgrade_to_unique_numbers_renumbers_the_later_of_a_shared_number(da
     listed = {v.lab_id: (v.policy.version, v.status) for v in PolicyStore(opened).versions()}
     assert listed == {1: ("v2 (#1)", "draft"), 2: ("v2", "published"), 3: ("v2 (#3)", "draft"), 4: ("v2", "draft")}
     opened.dispose()
+
+
+def test_the_same_quote_with_the_same_details_is_found_before_a_second_copy_is_saved(store):
+    """Asked in the calculator before a duplicate is made, in any session (a walkthrough found four copies)."""
+    from store import Forbidden
+    from tests.actors import ANYONE
+
+    given = q(provider="stepinto", service="ppc", amount_paid="2400", days_since_payment=3)
+    assert store.already_saved(given, "Ana", "R-1", "", by=SAM) is None
+    first = store.save(given, "Ana", "R-1", by=SAM)
+    assert store.already_saved(given, " Ana ", "R-1", "", by=ADA) == first  # by anyone who may see it, stripped
+    assert store.already_saved(given, "Ana", "R-2", "", by=SAM) is None  # other details
+    assert store.already_saved(q(provider="stepinto", service="ppc", amount_paid="2500", days_since_payment=3),
+                               "Ana", "R-1", "", by=SAM) is None  # another scenario
+    with store.batch("December", by=OPS) as batch:  # a batch's row is not a quote saved by hand
+        batch.add(2, given, {"client_name": "Bo", "client_ref": "", "note": ""})
+    assert store.already_saved(given, "Bo", "", "", by=SAM) is None
+    with pytest.raises(Forbidden):
+        store.already_saved(given, "Ana", "R-1", "", by=ANYONE)

@@ -223,16 +223,18 @@ def _save_form(q: Quote, client: Client) -> None:
 
     note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key=kept("save_note"), height=68, max_chars=NOTE_MAX)
     by = signed_by(kept("save_by"), SAVE_LABELS["saved_by"], optional=True)
-    # the same quote with the same details, saved a moment ago in this session: asked before a duplicate is made
+    # the same quote with the same details, saved before (in this session, or in the register by anyone): asked
+    # before a duplicate is made
     same = (q.scenario.model_dump_json(), q.provider, q.policy_version, client.name, client.reference, note)
-    last = st.session_state.get(LAST_SAVE)
     if st.button("Save to the register", key="save_quote", type="primary", width="stretch"):
-        if last is not None and last[0] == same:
-            st.session_state[CONFIRM_SAVE] = same
+        earlier = _saved_before(q, client, note, by, same)
+        if earlier is not None:
+            st.session_state[CONFIRM_SAVE] = (same, earlier)
         else:
             _save(q, client, note, by, same)
-    if st.session_state.get(CONFIRM_SAVE) == same and last is not None:
-        st.warning(f"This quote, with these details, is already saved as quote #{last[1]}. Save a second copy?")
+    confirm = st.session_state.get(CONFIRM_SAVE)
+    if confirm is not None and confirm[0] == same:
+        st.warning(f"This quote, with these details, is already saved as quote #{confirm[1]}. Save a second copy?")
         if st.button("Save a second copy", key="save_again", width="stretch"):
             st.session_state.pop(CONFIRM_SAVE, None)
             _save(q, client, note, by, same)
@@ -240,7 +242,22 @@ def _save_form(q: Quote, client: Client) -> None:
 
 
 LAST_SAVE = "save_last"  # (what was saved, its number)
-CONFIRM_SAVE = "save_confirm"
+CONFIRM_SAVE = "save_confirm"  # (what is to be saved, the number of the same one saved before)
+
+
+def _saved_before(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> Optional[int]:
+    """The number of the same quote with the same details saved before: just now in this session, else in the
+    register (where a failure to look is no reason not to save: the save says its own)."""
+    from store import Forbidden, SaveError
+    from ui.records import register
+
+    last = st.session_state.get(LAST_SAVE)
+    if last is not None and last[0] == same:
+        return int(last[1])
+    try:
+        return register().already_saved(q, client.name, client.reference, note, by=by)
+    except (Forbidden, SaveError, InputError):
+        return None
 
 
 def _save(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> None:
