@@ -58,6 +58,9 @@ def answers(name: str) -> dict[str, Optional[bool]]:
     return {**{word.capitalize(): value for value, word in sorted(said.words, reverse=True)}, said.answer: None}
 
 
+STAGE_QUESTION = "Which of these describes the work now?"  # asked where the progress leaves the stage open
+
+
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.", quotes_the_link=True) as v:
 
@@ -127,7 +130,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     if choices:
         options = [*choices, None]
         stage = stage_box.radio(
-            "Which of these describes the work now?", options,
+            STAGE_QUESTION, options,
             key=state.form_key("el_stage", v["stage"] if v["stage"] in options else None, options),
             format_func=lambda s: NONE_OF_THESE if s is None else choices[s],
             help="The policy refunds these stages differently. Not sure, or none fits? The answer then covers each of "
@@ -181,6 +184,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
                     show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
+                    if choices and answered.get("stage") is None:  # the question that narrows it is below the answer
+                        st.info(f"To narrow this down, answer \u201c{STAGE_QUESTION}\u201d among the questions "
+                                "below, then check again.")
                 else:
                     unsettled = for_documents(wide, known, monthly)
                     st.markdown(f"### {e(f'It depends on {unsettled.unknown}')}")  # a heading; the sentence under it

@@ -399,8 +399,12 @@ def test_a_client_whose_progress_leaves_the_stage_open_is_asked_it_and_the_answe
     assert "$1,250.00 - $2,500.00" in answer(at)  # not said: the answer covers both stages, and says what each gives
     assert ("The refund for each answer: Design (26-50%): concepts presented, no revisions yet, $2,500.00; Design "
             "(26-50%): revisions begun, $1,250.00.") in answer(at).split("\n", 1)[1]
+    # the question that narrows it is below the answer: the answer says so (on a phone it is screens away)
+    assert any(i.value == "To narrow this down, answer \u201cWhich of these describes the work now?\u201d among the "
+               "questions below, then check again." for i in at.info)
     at.radio(key="el_stage").set_value("design_revisions")
     at.button(key="el_check").click().run()
+    assert not any("To narrow this down" in i.value for i in at.info)
     assert answer(at).startswith("### Yes, in part") and "$1,250.00" in answer(at) and "$2,500.00" not in answer(at)
     assert at.session_state[KEY]["stage"] == "design_revisions"  # the shared scenario: the calculator's too
     at.slider(key="el_progress").set_value(10).run()
