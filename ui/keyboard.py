@@ -5,7 +5,8 @@ it; Tab then moved the focus on but left the calendar drawn over the next fields
 sent. A Tab from the field's last part (or its calendar button) now first closes its calendar, as Escape does: the
 date is taken and the focus moves on. (Shift+Tab already closes it; Escape there would hold the focus.)
 A popover opened (Enter on its button) kept the focus on the button: the next Tab went to the slider it covers,
-which took arrow keys unseen (a walkthrough). The focus now moves to its first field once it is drawn.
+which took arrow keys unseen (a walkthrough). The focus now moves to its first field once it is drawn, when it was
+opened from the keyboard (a click's detail is 0): opened by a tap, a phone raised its keyboard over the downloads.
 A name in a narrow table may break between its parts (ui/tables.name_breaks: zero-width spaces); copied, it
 carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched nothing (a walkthrough). A copy
 from the page leaves them out.
@@ -33,7 +34,7 @@ SCRIPT = """<script>
   }, true);
   w.document.addEventListener('click', e => {
     const button = e.target.closest && e.target.closest('[data-testid="stPopoverButton"]');
-    if (!button) return;
+    if (!button || e.detail !== 0) return;  // a tap's or a pointer's click: a phone raised its keyboard over the buttons
     const until = Date.now() + 8000;  // its content is drawn by the run the opening starts
     const look = () => {
       const body = w.document.querySelector('[data-testid="stPopoverBody"]');

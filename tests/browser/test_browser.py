@@ -159,6 +159,10 @@ def test_a_popover_opened_from_the_keyboard_takes_the_focus_to_its_first_field(p
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Escape")
     expect(slider(page, "Project completion (%)")).to_have_value("20")  # nothing under it moved
+    popover.click()  # opened by a pointer (or a finger): no field takes the focus, no phone keyboard over the buttons
+    expect(name).to_be_visible()
+    page.wait_for_timeout(600)  # past the moment a keyboard's opening moves the focus
+    expect(name).not_to_be_focused()
 
 
 def test_the_menu_opens_another_page_with_the_same_scenario(page, base_url):
