@@ -311,7 +311,10 @@ def other_case_deadline(least: Quote, most: Quote) -> Optional[str]:
 
 
 def case_words(q: Quote) -> str:
-    """One case of an unsettled answer, in words: '0% of the work done, work not started'."""
+    """One case of an unsettled answer, in words: '0% of the work done, work not started'; work started with none of
+    it done yet says so ('0% of the work done, work started' read as a contradiction, a walkthrough)."""
+    if q.scenario.work_started and q.scenario.completion_pct == 0:
+        return "the work started, none of it done yet"
     started = {True: "work started", False: "work not started", None: "work status not given"}[q.scenario.work_started]
     return f"{work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}, {started}"
 

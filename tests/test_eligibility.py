@@ -115,7 +115,7 @@ def test_the_documents_of_an_unknown_progress_state_its_range_not_one_cases_amou
     md = summary_markdown(b.most, TODAY, unsettled=unsettled)
     assert "Refund: $0.00 - $2,250.00." in md and "how far along the work is" in md
     assert "You can expect $2,250.00" not in md and "0% of the work done." not in md.split("## What to do next")[0]
-    assert "The steps below are for the case that refunds the most (0% of the work done, work started)" in md
+    assert "The steps below are for the case that refunds the most (the work started, none of it done yet)" in md
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
     assert "$0.00 - $2,250.00" in pdf and "You can expect" not in pdf
     mail = request_email(b.most, unsettled=unsettled).text()
