@@ -5,7 +5,7 @@ from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES, TERMS
-from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_table, stage_terms, terms_csv
+from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_places, ambiguity_table, stage_terms, terms_csv
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
@@ -69,9 +69,14 @@ with page.opened("pages/2_Policy_terms.py",
         with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed")):
             table = ambiguity_table(policy) if staff else ambiguity_table(policy).drop(columns=[AMBIGUITY_ID])
             st.dataframe(table, hide_index=True, width="stretch", **wrapped(table, wide=("What is unclear",)))  # an index
-            for a in policy.ambiguities:  # then each whole: its readings and the one adopted
+            places = ambiguity_places(policy)
+            for a in policy.ambiguities:  # then each whole: where the quotes meet it, its readings, the one adopted
                 ident = f"{a.id} " if staff else ""  # an internal id: for those who write the policies
                 st.markdown(f"**{e(ident + a.title)}** ({e(a.kind)})  \n{e(a.summary)}")
+                if places[a.id]:
+                    st.caption(e("Where the quotes meet it: " + "; ".join(
+                        cite(section) + (f" ({', '.join(SERVICES[sid] for sid in services)})" if services else "")
+                        for section, services in places[a.id])))
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
                 st.caption(e(f"Adopted: {a.adopted}"))
 

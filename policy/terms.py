@@ -93,3 +93,22 @@ def ambiguity_table(policy: PolicyFile) -> pd.DataFrame:
     readings and the one adopted are written out whole beside it: a grid cut them off at the cell's edge)."""
     return pd.DataFrame([{AMBIGUITY_ID: a.id, "What is unclear": a.title, "Kind": a.kind} for a in policy.ambiguities],
                         columns=[AMBIGUITY_ID, "What is unclear", "Kind"])
+
+
+def ambiguity_places(policy: PolicyFile) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Where the quotes meet each ambiguity: the sections of the clauses that name it, or of a tier that reads it,
+    each with the services whose rules cite it, in the policy's order. An ambiguity no rule reads has none (an
+    author found the list hard to tie to clauses or services, a walkthrough)."""
+    places: dict[str, dict[str, dict[str, None]]] = {a.id: {} for a in policy.ambiguities}
+    for sid, service in policy.services.items():
+        for stage in service.stages:
+            for tier in stage.tiers:
+                for c in tier.clauses:
+                    for name in (c.decision, tier.ambiguity.id if tier.ambiguity else None):
+                        if name is not None and name in places:
+                            places[name].setdefault(c.section, {})[sid] = None
+    for (section, _quote, _reading, decision), _decides in policy.clause_refs:  # the terms', windows', ...
+        if decision in places:
+            places[decision].setdefault(section, {})
+    return {name: tuple((section, tuple(services)) for section, services in found.items())
+            for name, found in places.items()}

@@ -346,6 +346,10 @@ def test_policy_terms_page_quotes_every_cell_or_says_not_stated():
     assert "Processing Fee: 10% or $100" in text  # '$' escaped: it would start LaTeX
     assert text.count("not stated") >= 10
     assert "A\\-SB\\-02" in text or "A-SB-02" in text
+    # where the quotes meet each ambiguity, for an author to tie it to its clauses (a walkthrough could not)
+    said = [plain(c.value) for c in at.caption if c.value.startswith("Where the quotes meet it")]
+    assert "Where the quotes meet it: section 3.3 (SEO); section 3.4 (Reputation management)" in said
+    assert len(said) < sum(len(p.ambiguities) for p in policies().values())  # none where no rule reads one
 
 
 def ask(started: str, provider: str, service: str) -> AppTest:
