@@ -54,7 +54,11 @@ with page.opened("pages/2_Policy_terms.py",
         stages = stage_terms(policy, service)
         if not stages:
             col.markdown(f":gray[{e(f'Does not sell {SERVICES[service].lower()}')}]")
+        elif policy.services[service].stage_note:  # how completion places a case: said on the calculator too
+            col.caption(e(policy.services[service].stage_note or ""))
         for stage in stages:
+            if stage.shares_band:
+                col.info(e(stage.shares_band))
             col.markdown(f"**{e(stage.label)}**")
             if stage.reading:
                 col.caption(e(f"This app's reading, not the policy's words: {stage.reading}"))

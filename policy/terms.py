@@ -9,7 +9,7 @@ from typing import Optional
 import pandas as pd
 
 from .amount_words import tier_refund
-from .schema import Clause, PolicyFile
+from .schema import Clause, PolicyFile, Stage
 from .spreadsheet import rows_text
 from .taxonomy import TERMS
 
@@ -57,6 +57,7 @@ class StageTerms:
     label: str  # with its band of completion ("Design (26-50%)")
     reading: Optional[str]  # where the band is this app's reading of the policy's, in words
     tiers: tuple[TierTerms, ...]
+    shares_band: Optional[str] = None  # on the first of stages completion cannot tell apart: what a quote does then
 
 
 def stage_terms(policy: PolicyFile, service: str) -> tuple[StageTerms, ...]:
@@ -67,10 +68,30 @@ def stage_terms(policy: PolicyFile, service: str) -> tuple[StageTerms, ...]:
     found = policy.services.get(service)
     if found is None:
         return ()
+    bands = [_band_of(stage) for stage in found.stages]
     return tuple(StageTerms(stage.label, stage.reading,
                             tuple(_tier_terms(tier.label, tier_refund(tier, policy.currency), tier.clauses)
-                                  for tier in stage.tiers))
-                 for stage in found.stages)
+                                  for tier in stage.tiers),
+                            _shares_band(bands, i))
+                 for i, stage in enumerate(found.stages))
+
+
+def _band_of(stage: Stage) -> Optional[tuple[object, ...]]:
+    """Where completion places a stage (None: only chosen by name)."""
+    if stage.explicit_only:
+        return None
+    return (stage.completion_from, stage.completion_above, stage.completion_below, stage.completion_to,
+            stage.work_started)
+
+
+def _shares_band(bands: list[Optional[tuple[object, ...]]], i: int) -> Optional[str]:
+    """Said on the first of two or more stages with the same band: the list showed Design's two stages as 50% and
+    25% with no word that a quote not naming the stage covers both (a walkthrough)."""
+    band = bands[i]
+    if band is None or band in bands[:i] or bands.count(band) < 2:
+        return None
+    return (f"Completion alone cannot tell these {bands.count(band)} stages apart: a quote that does not name the "
+            "stage covers each of them, from the least of their refunds to the most.")
 
 
 _ENDS_IN_PERCENT = re.compile(r":\s*(\d+(?:\.\d+)?%)$")

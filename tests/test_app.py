@@ -1167,6 +1167,17 @@ def test_a_clients_answer_does_not_say_its_verdict_again_under_the_heading_that_
     assert "You are entitled to a full refund" in sales  # the calculator's headline has no such heading above it
 
 
+def test_policy_terms_say_which_stages_completion_cannot_tell_apart_and_how_it_places_a_case():
+    """Design's two stages read as 50% and 25% with no word that a quote not naming one covers both, and the
+    service's note on how completion places a case was missing (a walkthrough)."""
+    at = app("pages/2_Policy_terms.py", service="website")
+    infos = [plain(i.value) for i in at.info]
+    assert infos.count("Completion alone cannot tell these 2 stages apart: a quote that does not name the stage covers "
+                       "each of them, from the least of their refunds to the most.") == 1  # Social Beat's Design
+    note = policies()["socialbeat"].services["website"].stage_note
+    assert note and any(plain(c.value) == note for c in at.caption)
+
+
 def test_policy_terms_say_each_stages_refund_in_the_policys_money():
     """'the base less a 10% fee capped at 100': the cap without its dollar sign (a walkthrough)."""
     text = " ".join(plain(m.value) for m in app("pages/2_Policy_terms.py", service="website").markdown)
