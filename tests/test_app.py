@@ -949,15 +949,21 @@ def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     assert any("progress=“maybe” ignored: it can only be unknown" in plain(w.value) for w in odd.warning)
 
 
+def saving(client: str) -> AppTest:
+    """The calculator with its save form open on one quote, the client's name and who saves typed: a session."""
+    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.text_input(key="client_name").input(client)
+    at.text_input(key="save_by").input("sam")
+    return at
+
+
 def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, monkeypatch):
     from store.config import ENV_URL
     st.cache_data.clear()
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
-    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
-    at.session_state["downloads_open"] = True
-    at.run()
-    at.text_input(key="client_name").input("Ana")
-    at.text_input(key="save_by").input("sam")
+    at = saving("Ana")
     at.button(key="save_quote").click().run()
     assert any("Saved as quote #1" in s.value for s in at.success)
     assert [t.value for t in at.toast] == ["Saved as quote #1."]  # in view, however the popover is scrolled
@@ -972,11 +978,7 @@ def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, mo
     assert not any("Save a second copy" in w.value for w in at.warning)
     # another session (the next day, another browser): the register knows it, not the session (a walkthrough found
     # four copies of one quote)
-    fresh = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
-    fresh.session_state["downloads_open"] = True
-    fresh.run()
-    fresh.text_input(key="client_name").input("Bo")
-    fresh.text_input(key="save_by").input("sam")
+    fresh = saving("Bo")
     fresh.button(key="save_quote").click().run()
     assert any("already saved as quote #3. Save a second copy?" in w.value for w in fresh.warning)
     assert not any("Saved as quote #4" in s.value for s in fresh.success)
