@@ -21,7 +21,7 @@ def calculator() -> None:
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
             show.restored_from(cache.key(scenario))
-            show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client)
+            show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client, asked_today=True)
             show.coming_version(q)
             if state.progress_unknown():  # a case brought from "Am I eligible?": its progress was never given
                 st.info(f"On \u201cAm I eligible?\u201d how far along the work is was left as not known: this quote is "

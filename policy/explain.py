@@ -190,6 +190,17 @@ def day_as_date(day: int, paid_on: Optional[date]) -> str:
     return f"{(paid_on + timedelta(days=day)):%d %b %Y} (day {day} after the payment on {paid_on:%d %b %Y})"
 
 
+def deadline_on_calendar(q: Quote, today: date) -> Optional[str]:
+    """Without a payment date a deadline is a day number: the calendar date it is where the request is made today (a
+    rep on a call could give the client no date, a walkthrough). None with a payment date, or no deadline ahead."""
+    d = q.next_deadline
+    if d is None or q.scenario.paid_on is not None:
+        return None
+    last = today + timedelta(days=d.last_day - q.scenario.days_since_payment)
+    return (f"Asked today, day {q.scenario.days_since_payment} after the payment, day {d.last_day} is {last:%d %b %Y}: "
+            "give the payment date (Advanced) to quote in dates.")
+
+
 def deadline_sentence(q: Quote, d: Deadline) -> str:
     after = (band_words(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency, most="at most")
              + _below(d.less_than_full_after, d.refund_max_after, q.currency))

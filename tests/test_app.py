@@ -1169,6 +1169,21 @@ def test_a_clients_answer_does_not_say_its_verdict_again_under_the_heading_that_
     assert "You are entitled to a full refund" in sales  # the calculator's headline has no such heading above it
 
 
+def test_the_calculators_undated_deadline_is_also_given_as_the_date_it_is_if_asked_today():
+    """"Ask for the refund by day 30": a rep on a call could give the client no date (a walkthrough)."""
+    from datetime import date, timedelta
+
+    at = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40, days_since_payment=12)
+    text = " ".join(plain(m.value) for m in at.markdown)
+    assert "Ask for the refund by day 30" in text
+    on = date.today() + timedelta(days=18)
+    assert (f"Asked today, day 12 after the payment, day 30 is {on:%d %b %Y}: give the payment date (Advanced) to "
+            "quote in dates.") in text
+    dated = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40, days_since_payment=12,
+                paid_on=(date.today() - timedelta(days=12)).isoformat())
+    assert "Asked today" not in " ".join(plain(m.value) for m in dated.markdown)  # its deadline is a date already
+
+
 def test_policy_terms_say_which_stages_completion_cannot_tell_apart_and_how_it_places_a_case():
     """Design's two stages read as 50% and 25% with no word that a quote not naming one covers both, and the
     service's note on how completion places a case was missing (a walkthrough)."""

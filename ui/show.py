@@ -17,6 +17,7 @@ from policy.client import Client, NotSaid, Unsettled, notice_step, request_email
 from policy.explain import (
     case_lines,
     dated_after_payment_sentence,
+    deadline_on_calendar,
     deadline_sentence,
     explanation_sections,
     lapsed_sentence,
@@ -39,10 +40,12 @@ from ui.registry import basis, catalog, policies
 from ui.state import kept
 
 
-def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False) -> None:
+def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False, asked_today: bool = False) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
-    browser a render on each rerun. for_client: a visitor without a role reads it (explain.unclear_sentence)."""
+    browser a render on each rerun. for_client: a visitor without a role reads it (explain.unclear_sentence).
+    asked_today: the calculator's live case, whose undated deadline is also given as today's calendar date (not a
+    saved quote's, asked on another day)."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed. The service as the
     # app names it everywhere (the policy's own 'Website Design & Development' beside 'Website design & development')
@@ -59,6 +62,9 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
                      q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
+    on_calendar = deadline_on_calendar(q, basis().as_of) if asked_today else None
+    if on_calendar:
+        lines.append(f":small[{e(on_calendar)}]")
     notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
