@@ -75,6 +75,10 @@ def test_back_from_a_restored_quote_returns_to_saved_quotes_in_one_press(page, b
     page.get_by_role("button", name="Save to the register").click()
     said = page.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))
     expect(said).to_be_visible()
+    toast, menu = page.get_by_test_id("stToast").first, page.get_by_test_id("stButtonGroup").first
+    expect(toast).to_be_visible()  # at the foot of the screen, clear of the page menu (it sat over its end)
+    page.wait_for_function("([t, m]) => t.getBoundingClientRect().top > m.getBoundingClientRect().bottom",
+                           arg=[toast.element_handle(), menu.element_handle()], timeout=10_000)
     number = re.search(r"#(\d+)", said.first.inner_text()).group(1)
     page.goto(f"{base_url}/Saved_quotes?completion_pct=10")
     wait_ready(page)
