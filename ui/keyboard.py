@@ -10,8 +10,6 @@ opened from the keyboard (a click's detail is 0): opened by a tap, a phone raise
 A name in a narrow table may break between its parts (ui/tables.name_breaks: zero-width spaces); copied, it
 carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched nothing (a walkthrough). A copy
 from the page leaves them out.
-The sidebar comes before the page in the document: on the calculator a keyboard passed a dozen fields before it
-reached the page menu. The page's first Tab shows a "Skip to the page menu" link (WCAG 2.4.1, bypass blocks).
 Nothing from a user reaches the script.
 """
 from __future__ import annotations
@@ -44,22 +42,6 @@ SCRIPT = """<script>
     };
     w.setTimeout(look, 50);
   }, true);
-  const skip = w.document.createElement('a');  // hidden above the page until the keyboard reaches it
-  skip.href = '#';
-  skip.id = 'refund-skip';
-  skip.textContent = 'Skip to the page menu';
-  skip.setAttribute('style', 'position:fixed;left:8px;top:-64px;z-index:1000100;padding:8px 14px;' +
-    'background:#ffffff;color:#0b57d0;border:2px solid #0b57d0;border-radius:6px;font:600 16px sans-serif;');
-  skip.addEventListener('focus', () => { skip.style.top = '8px'; });
-  skip.addEventListener('blur', () => { skip.style.top = '-64px'; });
-  skip.addEventListener('click', e => {
-    e.preventDefault();
-    const main = w.document.querySelector('[data-testid="stMain"]');
-    const first = main && main.querySelector('button:not([disabled]), input:not([disabled]), textarea, select, ' +
-                                             'a[href], [tabindex]:not([tabindex="-1"])');
-    if (first) first.focus();
-  });
-  w.document.body.insertBefore(skip, w.document.body.firstChild);
   w.document.addEventListener('copy', e => {
     const text = w.getSelection().toString();
     if (!text.includes('\\u200b') || !e.clipboardData) return;
