@@ -50,9 +50,9 @@ def choose(page, label, option):
             continue
         wanted.click()
         wait_ready(page)
-        if option in box.inner_text():
+        if box.get_by_role("combobox").input_value() == option:
             return
-    expect(box).to_contain_text(option)
+    expect(box.get_by_role("combobox")).to_have_value(option)
 
 
 def open_page(page, base_url, path=""):
