@@ -94,9 +94,19 @@ def _inputs_moved() -> bool:
     """Whether an input holds another value than the last run left it: this run is a key press or a click, not
     the browser's Back (which sends the inputs as they were). A press can leave the browser before the previous
     run's address has reached it, so it carries the address before that one, as Back would: a held arrow key on
-    "Am I eligible?" took the answer again from the moved slider, silently."""
+    "Am I eligible?" took the answer again from the moved slider, silently.
+
+    A scenario input (bound by _bind) that a person moved has its callback called in this run (STORED). One that
+    holds another value with no callback called was not moved: the browser sent the value it showed before a run
+    that a new request interrupted set another (Back's run, interrupted by Forward at once, set the slider to 40 and
+    never drew it; the 41 sent back was taken for a key press, and Forward stayed at 40 under CI's load)."""
     ss = st.session_state
-    return any(key in ss and ss[key] != value for key, value in ss.get(INPUTS_LEFT, {}).items())
+    moved = [key for key, value in ss.get(INPUTS_LEFT, {}).items() if key in ss and ss[key] != value]
+    return bool(moved) and (ss.get(STORED, False) or not all(key.startswith(BOUND) for key in moved))
+
+
+BOUND = "w_"  # the key of a scenario input: _bind's
+STORED = "_stored_this_run"  # a scenario input's callback was called in this run: a person moved it
 
 
 LINKED = "_linked_page_inputs"  # the page inputs the URL gave, in the run that read it (a load, Back, Forward)
@@ -198,6 +208,7 @@ def note_inputs() -> None:
     found the slider Back had set, took it for a key press, and stayed."""
     ss = st.session_state
     ss[INPUTS_LEFT] = {key: ss[key] for key in ss.get(INPUTS, ()) if key in ss}
+    ss[STORED] = False
 
 
 def share_link() -> str:
@@ -260,7 +271,7 @@ def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
     page: an assignment makes Streamlit push the value to the browser again. The browser's Back to a page draws
     its inputs anew, at their defaults unless pushed: Back from Compare showed an amount of 0.01 beside a quote
     of $7,000.00, and the next click saved the 0.01."""
-    key = input_key(f"w_{field}")
+    key = input_key(f"{BOUND}{field}")
     wanted = to_widget(values()[field])
     if key not in st.session_state or st.session_state[key] != wanted or st.session_state.get(NEW_PAGE):
         st.session_state[key] = wanted
@@ -278,7 +289,8 @@ def progress_unknown() -> bool:
 
 def _store(field: str, from_widget: Callable[[Any], Any] = lambda v: v) -> Callable[[], None]:
     def callback() -> None:
-        update(**{field: from_widget(st.session_state[f"w_{field}"])})
+        st.session_state[STORED] = True
+        update(**{field: from_widget(st.session_state[f"{BOUND}{field}"])})
         if field == "completion_pct" and progress_unknown():  # the progress is given now: on every page
             keep_value(PROGRESS_UNKNOWN, False)
     return callback
@@ -293,7 +305,8 @@ def _store_offer(field: str) -> Callable[[], None]:
 
 
 def _store_payment_date() -> None:
-    st.session_state[KEY] = with_payment_date(values(), st.session_state["w_paid_on"], basis().as_of)
+    st.session_state[STORED] = True
+    st.session_state[KEY] = with_payment_date(values(), st.session_state[f"{BOUND}paid_on"], basis().as_of)
 
 
 def use_today() -> None:
