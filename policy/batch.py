@@ -271,7 +271,7 @@ def _find_header(source: IO[str], result: BatchResult) -> tuple[str, list[str], 
                 break
             result.header_row = len(above) + 1
             if above:
-                titles = [repr(_bare(a)[:NAME_SHOWN]) for a in above if _bare(a)]
+                titles = [repr(bare[:NAME_SHOWN]) for bare in map(_bare, above) if bare]
                 result.notices.append(f"the header is row {result.header_row}: the {_lines(len(above))} above it "
                                       f"skipped{' (' + ', '.join(titles) + ')' if titles else ''}")
             return found
