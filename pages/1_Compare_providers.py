@@ -82,6 +82,6 @@ def heatmaps() -> None:
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True, quotes_the_link=True):
     state.sidebar()
-    show.versions_in_force(state.values().get("paid_on"))  # each provider's, as Policy terms says them
+    show.versions_in_force(state.values())  # each provider's, as Policy terms says them
     by_completion()
     heatmaps()

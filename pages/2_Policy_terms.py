@@ -9,16 +9,16 @@ from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_places, ambiguity_t
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
-from ui.registry import catalog, policies
+from ui.registry import catalog, for_case
 from ui.tables import wrapped
 
 with page.opened("pages/2_Policy_terms.py",
            caption="Every cell quotes the policy, with its section. 'Not stated' means the policy file gives no entry for "
                    "that term."):
 
-    paid_on = state.values().get("paid_on")  # the scenario's payment date picks the versions, as on every page
-    registry = policies(paid_on)
-    show.versions_in_force(paid_on)
+    v = state.values()  # the scenario's payment day picks the versions, as on every page
+    registry = for_case(v)
+    show.versions_in_force(v)
     header = st.columns([1.2] + [2] * len(registry))
     header[0].markdown("**Term**")
     for col, policy in zip(header[1:], registry.values()):

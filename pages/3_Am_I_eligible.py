@@ -7,7 +7,7 @@ from typing import Optional
 
 import streamlit as st
 
-from policy.client import case_words, next_steps
+from policy.client import case_words, next_steps, policy_of
 from policy.eligibility import (
     Answers,
     band,
@@ -179,7 +179,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))
                 unsettled = None
-                monthly = policies(q.scenario.paid_on)[q.provider].bills_monthly(q.service)
+                monthly = policy_of(q).bills_monthly(q.service)
                 left_open = unsaid(answered, known, monthly, wide)  # every case alike: the documents say it
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
@@ -197,7 +197,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.header("What to do next")
                 if unsettled is not None:
                     st.caption(e(f"These steps and dates are for the case that refunds the most: {case_words(q)}."))
-                steps = next_steps(q, policies(q.scenario.paid_on)[q.provider])
+                steps = next_steps(q, policy_of(q))
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
                 if unsettled is not None and unsettled.other_deadline:  # the other case's date, after the steps'
                     st.markdown(f":blue-background[{e(unsettled.other_deadline)}]")

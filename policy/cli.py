@@ -401,7 +401,7 @@ def build_parser() -> Parser:
 
     v = sub.add_parser("versions", help="every policy version and its effective date", description=(
         "Every version of every provider, in effective order: a quote follows the version in force on its "
-        "payment date (today without one)."))
+        "payment date (without one: the day it is asked, --as-of, less its days since payment)."))
     v.add_argument("--json", action="store_true", help="a JSON list")
     _add_catalog_flag(v)
     v.set_defaults(run=cmd_versions)

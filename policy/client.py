@@ -66,7 +66,7 @@ class Part:
     numbered: bool = False
 
 
-def _policy(q: Quote) -> PolicyFile:
+def policy_of(q: Quote) -> PolicyFile:
     """The version the quote was made under (a quote read back from the register holds none: its documents are
     made when it is quoted again)."""
     if q.policy is None:
@@ -224,7 +224,7 @@ class Unsettled:
 def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
                   not_said: Optional[NotSaid] = None) -> tuple[str, list[Part]]:
     """The summary's title and parts, shared by the Markdown and the PDF."""
-    policy = _policy(q)
+    policy = policy_of(q)
     s = q.scenario
     who = f" for {client.name}" if client.name else ""
     # the service as the app names it (the page the client saw), and as the provider names it where that differs
@@ -288,7 +288,7 @@ def _work_line(q: Quote, not_said: Optional[NotSaid]) -> str:
         return f"Work: not said ({not_said.what}); the answer is the same in every case."
     if _not_started(q):
         return "Work: not started."
-    said = (f"Work: {work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}."
+    said = (f"Work: {work_done(q.scenario.completion_pct, policy_of(q).bills_monthly(q.service))}."
             + (f" Stage: {q.stage.label}." if q.stage.id else "")
             + (f" {reading}" if (reading := stage_reading(q)) else ""))
     return said + (f" Not said: {not_said.what}; the answer is the same either way." if not_said is not None else "")
@@ -316,7 +316,7 @@ def case_words(q: Quote) -> str:
     if q.scenario.work_started and q.scenario.completion_pct == 0:
         return "the work started, none of it done yet"
     started = {True: "work started", False: "work not started", None: "work status not given"}[q.scenario.work_started]
-    return f"{work_done(q.scenario.completion_pct, _policy(q).bills_monthly(q.service))}, {started}"
+    return f"{work_done(q.scenario.completion_pct, policy_of(q).bills_monthly(q.service))}, {started}"
 
 
 def summary_markdown(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
@@ -433,7 +433,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
     items its process asks for, filled in where the quote or the rep knows them (the project's name and the
     invoice number: the rep's own reference is not the project's name)."""
-    policy = _policy(q)
+    policy = policy_of(q)
     s = q.scenario
     project = client.project or PROJECT_SLOT  # the project's name, which the quote does not know
     contact = policy.contact

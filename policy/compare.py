@@ -23,7 +23,7 @@ class Compared:
 def compare_rows(scenario: Scenario, basis: Basis, for_client: bool = False) -> list[Compared]:
     """One row per provider of the basis: verdict, the band in dollars (or 'Not offered'), and why."""
     rows = []
-    for pid, policy in basis.policies(scenario.paid_on).items():
+    for pid, policy in basis.for_scenario(scenario).items():
         q = quote(scenario.for_provider(pid), basis)
         offered = q.verdict != Verdict.not_offered
         rows.append(Compared({

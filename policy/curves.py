@@ -45,7 +45,7 @@ def completion_curve(
     points: Sequence[Decimal] = COMPLETION_POINTS,
 ) -> pd.DataFrame:
     """The band across completion 0..100 for one provider, other facts as in the scenario."""
-    registry = basis.policies(scenario.paid_on)
+    registry = basis.for_scenario(scenario)
     return pd.DataFrame(_completion_columns(scenario, registry, provider or scenario.provider, points))
 
 
@@ -66,7 +66,7 @@ def days_curve(
     last_day: int = DEFAULT_DAYS,
 ) -> pd.DataFrame:
     """The band across days 0..last_day for one provider; the scenario's stage is kept."""
-    registry = basis.policies(scenario.paid_on)
+    registry = basis.for_scenario(scenario)
     provider = provider or scenario.provider
     facts = Facts.of(scenario)
     if provider != scenario.provider:
@@ -82,7 +82,7 @@ def compare_completion(scenario: Scenario, basis: Basis) -> pd.DataFrame:
     """The completion curve of every provider for the same scenario (one DataFrame, a provider column).
 
     Built from the columns in one go: a frame per provider and a concat cost about a third of the time."""
-    registry = basis.policies(scenario.paid_on)
+    registry = basis.for_scenario(scenario)
     columns: dict[str, list[Any]] = {}
     for provider in registry:
         for name, values in _completion_columns(scenario, registry, provider, COMPLETION_POINTS).items():
@@ -106,7 +106,7 @@ def grid(
     points: Sequence[Decimal] = COMPLETION_POINTS,
 ) -> pd.DataFrame:
     """Completion x days for every provider: one row per (provider, completion, day)."""
-    registry = basis.policies(scenario.paid_on)
+    registry = basis.for_scenario(scenario)
     frames = []
     completions = np.array([float(c) for c in points])
     for provider, policy in registry.items():

@@ -74,7 +74,7 @@ def parse_scenario(data: Any, basis: Basis) -> Scenario:
                 and problem.message == "must be true or false":
             problem = InputError(problem.field, "must be true, false or null (not known)")
         raise problem from None
-    check_against(scenario, basis.policies(scenario.paid_on))
+    check_against(scenario, basis.for_scenario(scenario))
     return scenario
 
 
@@ -317,7 +317,7 @@ class _Decided:
 
 
 def _decided(scenario: Scenario, basis: Basis) -> _Decided:
-    policy = check_against(scenario, basis.policies(scenario.paid_on))
+    policy = check_against(scenario, basis.for_scenario(scenario))
     facts = Facts.of(scenario)
     ev = evaluate(policy, scenario.service, facts)
     service = policy.services.get(scenario.service)
@@ -347,7 +347,7 @@ def quote_head(scenario: Scenario, basis: Basis) -> QuoteHead:
 
 
 def quote(scenario: Scenario, basis: Basis) -> Quote:
-    """The quote under the basis's version in force on the payment date (the basis's day without one): the
+    """The quote under the basis's version in force on the payment day (Basis.payment_day): the
     Quote names it and holds it, and every view of the quote reads the policy from there."""
     d = _decided(scenario, basis)
     policy, service, facts, ev = d.policy, d.service, d.facts, d.ev

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from .loader import DATA_DIR, load_policy, source_text
 from .schema import PolicyFile
+
+if TYPE_CHECKING:
+    from .models import Scenario
 
 Status = Literal["seed", "draft", "published", "withdrawn"]
 EARLIEST = date.min
@@ -176,16 +179,28 @@ def shipped_catalog() -> Catalog:
 
 @dataclass(frozen=True)
 class Basis:
-    """What a quote is made under: one catalog, and the day that picks each provider's version for a scenario
-    with no payment date (the day it is asked; a scenario with one follows the version in force on it). Passed
+    """What a quote is made under: one catalog, and the day a case without a payment date is asked on (its
+    payment was that many days before; a scenario with a date follows the version in force on it). Passed
     explicitly to everything that quotes: nothing falls back to the shipped files or to today."""
     catalog: Catalog
     as_of: date
 
-    def policies(self, paid_on: Optional[date] = None) -> Mapping[str, PolicyFile]:
-        """Each provider's version for a payment on `paid_on` (the basis's day without one): every provider
-        of the catalog, so every page lists the same ones."""
-        return self.catalog.on(paid_on or self.as_of)
+    def policies(self, day: Optional[date] = None) -> Mapping[str, PolicyFile]:
+        """Each provider's version for a payment on `day` (the basis's day without one): every provider of the
+        catalog, so every page lists the same ones. A scenario's are for_scenario's."""
+        return self.catalog.on(day or self.as_of)
+
+    def payment_day(self, paid_on: Optional[date], days_since_payment: int) -> date:
+        """The day of a case's payment: its date, or without one the basis's day less the days since payment (a
+        case given in days is asked on the basis's day). Twelve days after a payment on 24 Nov, asked on 6 Dec, was
+        quoted under a version published from 6 Dec, which a payment dated 24 Nov was not (a walkthrough)."""
+        if paid_on is not None:
+            return paid_on
+        return date.fromordinal(max(1, self.as_of.toordinal() - days_since_payment))  # a basis of date.min: itself
+
+    def for_scenario(self, scenario: Scenario) -> Mapping[str, PolicyFile]:
+        """Each provider's version in force on the scenario's payment day (decisions.md 'one catalog, one date')."""
+        return self.catalog.on(self.payment_day(scenario.paid_on, scenario.days_since_payment))
 
     @classmethod
     def of(cls, policies: Iterable[PolicyFile], as_of: date) -> Basis:

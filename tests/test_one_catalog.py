@@ -293,17 +293,27 @@ def published_from_tomorrow(tmp_path, monkeypatch, new: Optional[PolicyFile] = N
     shipped = policies()["socialbeat"]
     tomorrow = date.today() + timedelta(days=1)
     new = new or PolicyFile.model_validate({**shipped.model_dump(), "version": "next-terms", "effective_from": tomorrow})
+    with published(tmp_path, monkeypatch, new, text or reworded(shipped, "next")):
+        yield tomorrow
+
+
+@contextlib.contextmanager
+def published(tmp_path, monkeypatch, new: PolicyFile, text: str):
+    """A register where an author published `new` from its effective date, the pages reading it; yields the
+    register's engine. Streamlit's caches are cleared around it."""
     url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
-    versions = PolicyStore(QuoteStore.open(url).engine)
-    versions.publish(versions.save_draft(new, text or reworded(shipped, "next"), by=PAT), tomorrow, by=PAT)
+    store = QuoteStore.open(url)
+    versions = PolicyStore(store.engine)
+    versions.publish(versions.save_draft(new, text, by=PAT), new.effective_from, by=PAT)
     monkeypatch.setenv(ENV_URL, url)
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
-        yield tomorrow
+        yield store.engine
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+        store.engine.dispose()
 
 
 @pytest.mark.parametrize("page", ["pages/1_Compare_providers.py", "pages/2_Policy_terms.py"])
@@ -313,7 +323,7 @@ def test_a_version_published_from_tomorrow_is_said_as_coming_where_todays_are_na
         at = opened(page)
         assert not at.exception
         said = " ".join(c.value for c in at.caption).replace("\\", "")
-        assert f"To come: Social Beat Digital version next-terms for payments from {tomorrow:%d %b %Y}." in said
+        assert f"For later payments: Social Beat Digital version next-terms from {tomorrow:%d %b %Y}." in said
         assert f"Social Beat Digital version {policies()['socialbeat'].version}" in said  # today's, still in force
 
 
@@ -323,12 +333,53 @@ def test_the_calculator_says_its_providers_next_version_beside_a_quote_for_a_pay
     with published_from_tomorrow(tmp_path, monkeypatch) as tomorrow:
         said = " ".join(c.value for c in opened("app.py", provider="socialbeat").caption).replace("\\", "")
         assert (f"Social Beat Digital's version next-terms applies to payments from {tomorrow:%d %b %Y}: this quote is "
-                f"under version {policies()['socialbeat'].version}, for a payment today. Give a payment date from then "
+                f"under version {policies()['socialbeat'].version}, for a payment today ({date.today():%d %b %Y}). Give a "
+                f"payment date from then "
                 "to quote under it.") in said
         other = " ".join(c.value for c in opened("app.py", provider="stepinto", service="ppc").caption)
         dated = " ".join(c.value for c in opened("app.py", provider="socialbeat",
                                                  paid_on=date.today().isoformat()).caption)
         assert "applies to payments from" not in other and "applies to payments from" not in dated
+
+
+PAID_DAYS_AGO = {**STARTED_UNDELIVERED, "days_since_payment": "3"}  # a case given in days, not by its date
+
+
+@pytest.mark.parametrize("days, newest", [("3", False), ("0", True)])
+def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_surface(tmp_path, monkeypatch, capsys,
+                                                                                       days, newest):
+    """decisions.md 5 "one catalog, one date": a case asked today, paid 3 days ago, was paid before a version
+    published from today, and follows the one before it; paid today, the new one. Twelve days after a payment was
+    quoted under a version published from today, while the same payment given by its date was not (a walkthrough:
+    the calculator and the batch gave one client two refunds)."""
+    shipped = policies()["stepinto"]
+    new = PolicyFile.model_validate({**_half_floor(shipped).model_dump(), "effective_from": date.today()})
+    data = {**PAID_DAYS_AGO, "days_since_payment": days}
+    with published(tmp_path, monkeypatch, new, source_text(shipped)) as engine:
+        basis = Basis(published_catalog(engine), date.today())
+        q = expected(data, basis)
+        dated = expected({**data, "paid_on": (date.today() - timedelta(days=int(days))).isoformat()}, basis)
+        assert (q.policy_version, q.refund_min) == ((new.version, "5000.00") if newest else (shipped.version, "0.00"))
+        assert (dated.policy_version, dated.refund_min) == (q.policy_version, q.refund_min)  # its date's quote
+        out = io.StringIO()
+        run_batch(io.StringIO(f"{','.join(data)}\n{','.join(data.values())}\n"), out, basis)
+        row = next(csv.DictReader(io.StringIO(out.getvalue())))
+        assert (row["policy_version"], row["refund_min"]) == (q.policy_version, q.refund_min)
+        got = _quote_json(data, basis, monkeypatch, capsys)
+        assert (got["policy_version"], got["refund_min"]) == (q.policy_version, q.refund_min)
+        calculator = opened("app.py", **data)
+        assert [m.value for m in calculator.metric if m.label == "Refund"] == [refund_text(q)]
+        said = " ".join(c.value for c in calculator.caption).replace("\\", "")
+        paid = date.today() - timedelta(days=3)
+        assert (f"Step-Into's version {new.version} applies to payments from {date.today():%d %b %Y}: this quote is "
+                f"under version {shipped.version}, for a payment on {paid:%d %b %Y} (3 days before today).") in said \
+            or newest
+        compare = opened("pages/1_Compare_providers.py", **data)
+        table = compare.table[0].value.rename(index=lambda s: s.replace("\\", "").replace(SOFT_BREAK, ""))
+        assert table.loc["Step-Into", "Refund min"].replace("\\", "") == format_usd(Decimal(q.refund_min))
+        terms = " ".join(c.value for c in opened("pages/2_Policy_terms.py", **data).caption).replace("\\", "")
+        assert f"Step-Into version {q.policy_version}" in terms
+        assert ("for a payment today" if newest else f"for a payment on {paid:%d %b %Y} (3 days before today)") in terms
 
 
 def test_policy_terms_show_each_stages_refund_from_the_rules_so_a_new_versions_change_is_seen(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -74,3 +75,13 @@ def policies(on: date | None = None) -> Mapping[str, PolicyFile]:
     """Each provider's version in force on `on` (this run's day without one): every provider of the catalog, for
     names, services and the lists of the pages."""
     return basis().policies(on)
+
+
+def payment_day(v: Mapping[str, Any]) -> date:
+    """The payment day of a scenario's values: its date, or this run's day less its days since payment."""
+    return basis().payment_day(v.get("paid_on"), int(v.get("days_since_payment") or 0))
+
+
+def for_case(v: Mapping[str, Any]) -> Mapping[str, PolicyFile]:
+    """Each provider's version in force on the payment day of a scenario's values: those its quotes follow."""
+    return policies(payment_day(v))

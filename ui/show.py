@@ -36,7 +36,7 @@ from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
 from store.access import Actor, Permission
 from ui.identity import may
-from ui.registry import basis, catalog, policies
+from ui.registry import basis, catalog, payment_day, policies
 from ui.state import kept
 
 
@@ -115,28 +115,44 @@ def restored_from(scenario_key: str) -> None:
     st.caption(f"Restored from saved quote #{int(restored[0])}: the case as it was saved.")
 
 
-def versions_in_force(paid_on: Optional[date]) -> None:
-    """Which version of each policy a page shows: those in force on the scenario's payment date (today without
-    one), said on every page that shows more than one provider."""
-    named = ", ".join(f"{p.name} version {p.version}" for p in policies(paid_on).values())
-    coming = "; ".join(f"{v.policy.name} version {v.policy.version} for payments from {v.effective:%d %b %Y}"
-                       for v in catalog().coming(paid_on or basis().as_of))
-    then = f" To come: {coming}." if coming else ""
-    st.caption(e(f"The versions in force for a payment on {paid_on:%d %b %Y}: {named}.{then}" if paid_on else
-                 f"The versions in force today (a payment date in the scenario picks those of its day): {named}.{then}"))
+def versions_in_force(v: dict) -> None:
+    """Which version of each policy a page shows: those in force on the scenario's payment day (its date, or today
+    less its days since payment), said on every page that shows more than one provider; and those for later
+    payments, to come or published since that day."""
+    day = payment_day(v)
+    named = ", ".join(f"{p.name} version {p.version}" for p in policies(day).values())
+    later = "; ".join(f"{x.policy.name} version {x.policy.version} from {x.effective:%d %b %Y}"
+                      for x in catalog().coming(day))
+    then = f" For later payments: {later}." if later else ""
+    st.caption(e(f"The versions in force for {_payment_words(v, day)}: {named}.{then}"))
+
+
+def _payment_words(v: dict, day: date) -> str:
+    """'a payment on 24 Nov 2026', and for a case given in days '... (12 days before today)' or 'a payment today'."""
+    if v.get("paid_on") is not None:
+        return f"a payment on {day:%d %b %Y}"
+    days = int(v.get("days_since_payment") or 0)
+    if days == 0:
+        return f"a payment today ({day:%d %b %Y})"
+    return f"a payment on {day:%d %b %Y} ({days} day{'' if days == 1 else 's'} before today)"
 
 
 def coming_version(q: Quote) -> None:
-    """The quoted provider's next version, published for later payments, beside a quote for a payment today (no
-    payment date given): Compare and Policy terms said "To come", and the calculator quoted on without a word while
-    tomorrow's payment would get less (a walkthrough). A quote for a given payment date is that payment's."""
-    if q.scenario.paid_on is not None:
+    """The quoted provider's next version, for payments after this one's: beside a quote without a payment date,
+    whose version follows from today and its days since payment. Compare and Policy terms said "To come", and the
+    calculator quoted on without a word while tomorrow's payment would get less; and a version published from
+    today was not the one of a payment twelve days ago (walkthroughs). A quote for a given date is that payment's."""
+    s = q.scenario
+    if s.paid_on is not None:
         return
-    for v in catalog().coming(basis().as_of):
+    values = {"paid_on": None, "days_since_payment": s.days_since_payment}
+    day = payment_day(values)
+    for v in catalog().coming(day):
         if v.provider == q.provider:
+            how = "Give a payment date from then" if v.effective > basis().as_of else "Give a later payment date"
             st.caption(e(f"{v.policy.name}'s version {v.policy.version} applies to payments from {v.effective:%d %b %Y}: "
-                         f"this quote is under version {q.policy_version}, for a payment today. Give a payment date "
-                         "from then to quote under it."))
+                         f"this quote is under version {q.policy_version}, for {_payment_words(values, day)}. "
+                         f"{how} to quote under it."))
             return
 
 

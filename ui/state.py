@@ -34,7 +34,7 @@ from .codec import (
     to_query,
     with_payment_date,
 )
-from .registry import basis, policies
+from .registry import basis, for_case, policies
 
 KEY = "scenario"
 # A selectbox whose session-state value is None shows "Choose an option": unknown is a value of its own here.
@@ -386,7 +386,7 @@ def advanced_set(v: dict) -> list[str]:
 def reconcile_stage() -> None:
     """Drop an explicit stage the current provider's service does not have."""
     v = values()
-    service = policies()[v["provider"]].services.get(v["service"])
+    service = for_case(v)[v["provider"]].services.get(v["service"])
     if v["stage"] is not None and (service is None or v["stage"] not in {s.id for s in service.stages}):
         update(stage=None)
 
@@ -439,7 +439,7 @@ def _flag_input(exp, spec: FieldSpec) -> None:
 
 def _stage_input(exp, spec: FieldSpec) -> None:
     v = values()
-    service = policies()[v["provider"]].services.get(v["service"])
+    service = for_case(v)[v["provider"]].services.get(v["service"])
     # A fixed label: the placement depends on completion, and a slider move does not redraw the sidebar
     # (the quote on the page names the stage). A selectbox whose labels change also loses its value.
     stages = {UNKNOWN: "From completion",
