@@ -284,12 +284,15 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     assert listed["note"][0] == '=HYPERLINK("http://e.com")'  # the text as written: the guard is the file's
     assert listed["Verdict"][2] == "Full refund" and "sections" not in listed.columns
     assert listed["Stage"][0] == "design concepts or design revisions"  # in words, not 'design_concepts|design_revisions'
-    # what a band depends on, beside its verdict, in words ("Depends on facts not given" said not which)
-    assert list(listed.columns).index("Depends on (not given)") == list(listed.columns).index("Verdict") + 1
+    # the verdict, its band, and what the band depends on, in words ("Depends on facts not given" said not which),
+    # side by side: the verdict after the amounts was off to the right, where "No refund", "Not offered" and a row
+    # not quoted all read as "$0.00" or nothing (a walkthrough)
+    columns = list(listed.columns)
+    assert columns[columns.index("Verdict"):][:4] == ["Verdict", "Refund min", "Refund max", "Depends on (not given)"]
     assert list(listed["Depends on (not given)"]) == ["the stage the work is in", "", ""]
     assert listed["Error"][1].startswith("provider")
-    assert list(listed.columns[:7]) == ["Row", "provider", "service", "Amount Paid", "Refund min", "Refund max",
-                                        "Verdict"]
+    assert list(listed.columns[:7]) == ["Row", "provider", "service", "Amount Paid", "Verdict", "Refund min",
+                                        "Refund max"]
     assert list(listed["Row"]) == [2, 3, 4]  # as the Errors and a spreadsheet number them
 
 
@@ -324,9 +327,10 @@ def test_a_long_batch_lists_its_first_rows_and_says_the_rest_are_in_the_file(url
 
 
 def test_whose_row_it_is_and_its_refund_come_first_as_the_file_names_them():
-    header = ["note", "Amount Paid", "refund_max", "Client", "provider_name", "service", "Provider", "refund_min"]
-    assert listed_order(header) == ["Client", "Provider", "service", "Amount Paid", "refund_min", "refund_max", "note",
-                                    "provider_name"]
+    header = ["note", "Amount Paid", "refund_max", "Client", "provider_name", "service", "verdict", "Provider",
+              "refund_min"]
+    assert listed_order(header) == ["Client", "Provider", "service", "Amount Paid", "verdict", "refund_min", "refund_max",
+                                    "note", "provider_name"]
 
 
 def test_a_date_the_file_wrote_ambiguously_is_shown_in_the_value_column_and_said_once_in_the_file(url):
