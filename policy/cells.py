@@ -8,6 +8,7 @@ the value as the scenario takes it or raises ValueError saying what is allowed; 
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -202,23 +203,26 @@ class Readers:
     are its declared labels) and the date order the user named, if any. Plain data: it goes to worker processes."""
     names: Mapping[str, Mapping[str, str]]  # field -> folded id or name -> id
     allowed: Mapping[str, str]  # field -> what a cell may say, for the message
+    shown: Mapping[str, Mapping[str, str]]  # field -> id -> the name the app shows
     order: Optional[DateOrder] = None
 
     @classmethod
     def of(cls, policies: Mapping[str, PolicyFile], order: Optional[DateOrder] = None) -> Readers:
         names: dict[str, dict[str, str]] = {}
         allowed: dict[str, str] = {}
+        labels: dict[str, Mapping[str, str]] = {}
         for spec in FIELDS:
             shown = ({p: policy.name for p, policy in policies.items()} if spec.kind == "provider"
                      else spec.choice_labels or dict(zip(spec.choices, spec.choices)) if spec.kind == "choice" else None)
             if shown is not None:
                 names[spec.name] = _lookup(shown)
+                labels[spec.name] = shown
                 allowed[spec.name] = "one of " + ", ".join(f"{v} ({label})" if label != v else v
                                                            for v, label in shown.items())
         names["service"] |= _own_names(policies, names["service"])
         names["provider"] = _without_domain({p: policy.name for p, policy in policies.items()}) | names["provider"]
         allowed["service"] += ", or a provider's own name for it (such as SEO Services)"
-        return cls(names, allowed, order)
+        return cls(names, allowed, labels, order)
 
     def read(self, spec: FieldSpec, text: str) -> object:
         """The cell as the scenario takes it; ValueError says what is allowed."""
@@ -237,9 +241,27 @@ class Readers:
             names = self.names[spec.name]
             found = names.get(text) or names.get(key(text))  # an id as written needs no folding
             if found is None:
-                raise ValueError(f"must be {self.allowed[spec.name]}")
+                guess = self._closest(spec.name, text)
+                said = f"must be {self.allowed[spec.name]}"
+                raise ValueError(f"did you mean {guess}? It {said}" if guess else said)
             return found
         return text.strip()
+
+
+    def _closest(self, field: str, text: str) -> Optional[str]:
+        """The name the app shows for the one a misspelt cell most likely meant ('Social Bet Digital': Social Beat
+        Digital), where one is close enough; the list of what is allowed alone left the reader to spot it."""
+        names, folded = self.names[field], key(text)
+        close = difflib.get_close_matches(folded, list(names), n=1, cutoff=CLOSE_ENOUGH)
+        if not close:
+            return None
+        meant = names[close[0]]
+        if any(folded in name and found != meant for name, found in names.items()):
+            return None  # a part of two names ('bank transfer': India or international) is no misspelling of one
+        return self.shown[field].get(meant)
+
+
+CLOSE_ENOUGH = 0.8  # difflib's ratio: one or two letters wrong in a name; 'acme' is no misspelling of anything
 
 
 # How the template and the page say what a batch accepts, per kind.

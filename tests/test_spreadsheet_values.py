@@ -117,6 +117,33 @@ def test_a_providers_own_name_two_providers_give_different_services_stays_refuse
     assert readers.read(BY_NAME["service"], "SEO") == "seo" and readers.read(BY_NAME["service"], "ppc") == "ppc"
 
 
+@pytest.mark.parametrize("field, cell, meant", [
+    ("provider", "Social Bet Digital", "Social Beat Digital"), ("provider", "socialbeet", "Social Beat Digital"),
+    ("provider", "Stepinto Ltd", "Step-Into"), ("provider", "ITMedia Solution", "ITMediaSolutions.us"),
+    ("service", "SEO servces", "SEO"), ("payment_method", "Credit crd", "Credit card"),
+    ("provider", "acme", None), ("service", "marketing", None), ("provider", "Social", None),
+    ("payment_method", "bank transfer", None),  # India or international: a guess would be one of two
+])
+def test_a_misspelt_name_is_refused_with_the_name_it_most_likely_meant(field, cell, meant):
+    """'Social Bet Digital' was refused with the list of every provider and its id, which left the reader to spot
+    the missing letter (a walkthrough). A cell near no name gets the list alone, never a guess."""
+    with pytest.raises(ValueError) as refused:
+        READERS.read(BY_NAME[field], cell)
+    said = str(refused.value)
+    if meant is None:
+        assert said.startswith("must be one of") and "did you mean" not in said
+    else:
+        assert said.startswith(f"did you mean {meant}? It must be one of ")
+        assert READERS.read(BY_NAME[field], meant)  # the name it offers is read
+
+
+def test_a_batch_row_with_a_misspelt_provider_names_the_one_it_most_likely_meant():
+    _, rows = batch("Provider,service,amount_paid,completion_pct,days_since_payment\n"
+                    "Social Bet Digital,seo,1000,10,3\n")
+    assert rows[0]["error"].startswith("Provider \u201cSocial Bet Digital\u201d: did you mean Social Beat Digital? It must "
+                                       "be one of ")
+
+
 def test_an_unknown_name_lists_what_is_allowed():
     with pytest.raises(ValueError, match=r"socialbeat \(Social Beat Digital\)"):
         READERS.read(BY_NAME["provider"], "Acme")
