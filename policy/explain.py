@@ -128,7 +128,7 @@ UNDATED = "undated (as published)"  # the version of a policy its provider never
 def version_words(version: str) -> str:
     """'policy version 2025-06-17'; for a policy its provider never dated, words ('policy version undated (as
     published)' read as a fault)."""
-    return "the policy as published (it is not dated)" if version == UNDATED else f"policy version {version}"
+    return "the policy as the provider publishes it (it carries no date)" if version == UNDATED else f"policy version {version}"
 
 
 def refund_text(q: Quote) -> str:
