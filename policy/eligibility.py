@@ -101,6 +101,20 @@ def cases(fields: dict[str, Any], progress_known: bool) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class StageBand:
+    """The refund in one stage the work may be in: its least and its most, and the facts not given that make it a
+    range (the client read "Started: $0.00 - $1,500.00" and not why, a walkthrough)."""
+    words: str
+    low: Decimal
+    high: Decimal
+    depends_on: tuple[str, ...] = ()  # in words
+
+    def text(self, currency: str) -> str:
+        why = f", depending on {' and '.join(self.depends_on)}" if self.depends_on and self.low != self.high else ""
+        return f"{self.words}: {format_range(self.low, self.high, currency)}{why}"
+
+
+@dataclass(frozen=True)
 class Band:
     """The refund over every case the answers leave open: the least and the most, and where."""
     low: Decimal
@@ -108,7 +122,7 @@ class Band:
     least: Quote
     most: Quote
     cases: int
-    by_stage: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (the stage in words, its least, its most), in order
+    by_stage: tuple[StageBand, ...] = ()  # in the order the work goes
 
     def text(self, currency: str = "USD") -> str:
         return format_range(self.low, self.high, currency)
@@ -127,16 +141,21 @@ def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[
     return Band(Decimal(least.refund_min), Decimal(most.refund_max), least, most, len(quotes), by_stage(quotes))
 
 
-def by_stage(quotes: list[Quote]) -> tuple[tuple[str, Decimal, Decimal], ...]:
+def by_stage(quotes: list[Quote]) -> tuple[StageBand, ...]:
     """The refund in each stage the cases pass through, in their order (a client who did not say how far along the
     work is read one range, "$0.00 - $6,000.00", and not what each stage of the work would give)."""
-    found: dict[str, tuple[Decimal, Decimal]] = {}
+    found: dict[str, StageBand] = {}
     for q in sorted(quotes, key=lambda q: q.scenario.work_started is not False):  # not started first, as the work goes
         words = _stage_in_words(q)
         low, high = Decimal(q.refund_min), Decimal(q.refund_max)
+        facts = tuple(WITHIN_A_STAGE if u.fact == "stage" else FACT_WORDS.get(u.fact, u.fact) for u in q.unknowns)
         was = found.get(words)
-        found[words] = (low, high) if was is None else (min(was[0], low), max(was[1], high))
-    return tuple((words, low, high) for words, (low, high) in found.items())
+        found[words] = StageBand(words, low, high, facts) if was is None else StageBand(
+            words, min(was.low, low), max(was.high, high), tuple(dict.fromkeys((*was.depends_on, *facts))))
+    return tuple(found.values())
+
+
+WITHIN_A_STAGE = "which of its steps the work is in"  # a stage's line on the stage: not "the stage the work is in"
 
 
 def _stage_in_words(q: Quote) -> str:
@@ -163,7 +182,7 @@ def not_said(progress_known: bool, monthly: bool) -> str:
 def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
     """The band as the client's documents state it (client.Unsettled)."""
     currency = b.least.currency
-    stages = tuple(f"{words}: {format_range(low, high, currency)}" for words, low, high in b.by_stage) \
+    stages = tuple(stage.text(currency) for stage in b.by_stage) \
         if not progress_known and len(b.by_stage) > 1 else ()  # a work status alone: its sentence names both cases
     return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
                      other_case_deadline(b.least, b.most), stages)

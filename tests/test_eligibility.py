@@ -224,20 +224,32 @@ def test_an_unknown_progress_gives_each_stage_its_refund_in_the_works_order():
                                         started=None, paid_on=date(2026, 11, 25)), TODAY, policies())
     b = band(fields, False, _quote_of)
     assert b is not None
-    rows = [(words.split(" (")[0], f"{low:.2f}", f"{high:.2f}") for words, low, high in b.by_stage]
+    rows = [(s.words.split(" (")[0], f"{s.low:.2f}", f"{s.high:.2f}") for s in b.by_stage]
     assert [r[0] for r in rows] == ["Pre-project phase", "Discovery & planning", "Design", "Development", "Development",
                                     "Launch"]  # not started first, then as the work goes
     assert rows[1][1:] == ("6000.00", "6000.00") and rows[-1][1:] == ("0.00", "0.00")
     every = {(Decimal(q.refund_min), Decimal(q.refund_max)) for q in (_quote_of(c) for c in cases(fields, False))}
-    assert min(low for _, low, _ in b.by_stage) == min(lo for lo, _ in every) == b.low  # the rows cover every case
-    assert max(high for _, _, high in b.by_stage) == max(hi for _, hi in every) == b.high
+    assert min(s.low for s in b.by_stage) == min(lo for lo, _ in every) == b.low  # the rows cover every case
+    assert max(s.high for s in b.by_stage) == max(hi for _, hi in every) == b.high
     unsettled = for_documents(b, False, monthly=False)
     assert "Discovery & planning (0-25% complete): $6,000.00" in unsettled.by_stage
-    assert "Design (26-50%): $2,000.00 - $4,000.00" in unsettled.by_stage  # its sub-stages by their shared name
+    # its sub-stages by their shared name; a range says what it depends on (a walkthrough read "Started: $0.00 -
+    # $1,500.00" and not why)
+    assert "Design (26-50%): $2,000.00 - $4,000.00, depending on which of its steps the work is in" in unsettled.by_stage
+    assert "Discovery & planning (0-25% complete): $6,000.00" in unsettled.by_stage  # one amount: nothing to say
     md = summary_markdown(b.most, TODAY, unsettled=unsettled)
     assert "- Discovery & planning (0-25% complete): $6,000.00." in md and "- Launch (76-100%): $0.00." in md
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
     assert "Discovery & planning (0-25% complete): $6,000.00" in pdf.replace("\n", " ")
+
+
+def test_a_stages_range_from_a_fact_not_given_says_which():
+    from policy.eligibility import band, for_documents
+    fields, _ = scenario_fields(answers(provider="stepinto", service="ppc", amount_paid="1500", progress=None,
+                                        started=None, paid_on=date(2026, 12, 1)), TODAY, policies())
+    b = band(fields, False, _quote_of)
+    assert b is not None and for_documents(b, False, monthly=False).by_stage == (
+        "Not started: $1,500.00", "Started: $0.00 - $1,500.00, depending on whether anything was delivered")
 
 
 def test_a_work_status_alone_not_said_lists_no_stages():
