@@ -31,6 +31,8 @@ def _names() -> tuple[str, ...]:
 
 @page.fragment
 def by_completion() -> None:
+    # the versions named with the sliders: for a payment given in days, each day is another payment day
+    show.versions_in_force(state.values())  # each provider's, as Policy terms says them
     state.sliders()
     scenario = page.scenario_or_error("compare")
     if scenario is None:
@@ -82,6 +84,5 @@ def heatmaps() -> None:
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True, quotes_the_link=True):
     state.sidebar()
-    show.versions_in_force(state.values())  # each provider's, as Policy terms says them
     by_completion()
     heatmaps()

@@ -198,6 +198,17 @@ class Basis:
             return paid_on
         return date.fromordinal(max(1, self.as_of.toordinal() - days_since_payment))  # a basis of date.min: itself
 
+    def fewest_days_alike(self, scenario: Scenario) -> int:
+        """The fewest days since payment that leave a scenario under the versions it has: a result that does not
+        depend on the day (a curve across days) is cached under those, not under 0 days, whose payment would be
+        today and could follow a version published since (0 for a scenario with a payment date)."""
+        if scenario.paid_on is not None:
+            return 0
+        day = self.payment_day(None, scenario.days_since_payment)
+        # the days a provider's version changes: its first is in force before its own date too
+        later = [v.effective for versions in self.catalog.in_force.values() for v in versions[1:] if v.effective > day]
+        return max(0, (self.as_of - min(later)).days + 1) if later else 0
+
     def for_scenario(self, scenario: Scenario) -> Mapping[str, PolicyFile]:
         """Each provider's version in force on the scenario's payment day (decisions.md 'one catalog, one date')."""
         return self.catalog.on(self.payment_day(scenario.paid_on, scenario.days_since_payment))

@@ -38,7 +38,7 @@ from store import PolicyStore, QuoteStore, published_catalog
 from store.config import ENV_URL
 from tests.actors import PAT, SAM
 from tests.pages import ROOT, opened
-from tests.shipped import reworded
+from tests.shipped import half_floor, reworded
 from ui.tables import SOFT_BREAK
 
 ACME = ROOT / "tests" / "cases" / "lint"
@@ -55,20 +55,6 @@ SCENARIOS = {
 }
 
 
-def _half_floor(shipped: PolicyFile) -> PolicyFile:
-    """Step-Into with 'started, nothing delivered' at 50% at least, its 'and' reading moved with it."""
-    data = shipped.model_dump(mode="json", exclude_none=True)
-    for service in data["services"].values():
-        for stage in service["stages"]:
-            for tier in stage["tiers"]:
-                if tier["id"] == "si_started_nothing_delivered_window":
-                    tier["min"] = {"of": "paid", "pct": "50"}
-                    for reading in tier["ambiguity"]["readings"]:
-                        if reading["label"].startswith("'and'"):
-                            reading["amount"] = {"of": "paid", "pct": "50"}
-    return PolicyFile.model_validate({**data, "version": "2026-06-01", "effective_from": IN_FORCE_FROM.isoformat()})
-
-
 @pytest.fixture(scope="module")
 def register(tmp_path_factory):
     """A fresh register with the new Step-Into version and Acme published; the app pointed at it."""
@@ -76,7 +62,8 @@ def register(tmp_path_factory):
     store = QuoteStore.open(url)
     versions = PolicyStore(store.engine)
     shipped = policies()["stepinto"]
-    versions.publish(versions.save_draft(_half_floor(shipped), source_text(shipped), by=PAT), IN_FORCE_FROM, by=PAT)
+    versions.publish(versions.save_draft(half_floor(shipped, IN_FORCE_FROM), source_text(shipped), by=PAT),
+                     IN_FORCE_FROM, by=PAT)
     acme = load_policy(ACME / "acme.toml")
     versions.publish(versions.save_draft(acme, (ACME / "acme.txt").read_text(encoding="utf-8"), by=PAT),
                      date(2026, 1, 1), by=PAT)
@@ -353,7 +340,7 @@ def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_su
     quoted under a version published from today, while the same payment given by its date was not (a walkthrough:
     the calculator and the batch gave one client two refunds)."""
     shipped = policies()["stepinto"]
-    new = PolicyFile.model_validate({**_half_floor(shipped).model_dump(), "effective_from": date.today()})
+    new = half_floor(shipped, date.today())
     data = {**PAID_DAYS_AGO, "days_since_payment": days}
     with published(tmp_path, monkeypatch, new, source_text(shipped)) as engine:
         basis = Basis(published_catalog(engine), date.today())
@@ -380,6 +367,43 @@ def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_su
         terms = " ".join(c.value for c in opened("pages/2_Policy_terms.py", **data).caption).replace("\\", "")
         assert f"Step-Into version {q.policy_version}" in terms
         assert ("for a payment today" if newest else f"for a payment on {paid:%d %b %Y} (3 days before today)") in terms
+
+
+def test_the_heatmaps_of_a_case_given_in_days_follow_its_payment_days_version_after_a_slider_move(tmp_path,
+                                                                                                  monkeypatch):
+    """The heatmaps span the days, so their cache key left the days out: a case moved from 0 days to 3 kept the
+    maps of a payment today, under the version published from today, beside a table under the one before."""
+    shipped = policies()["stepinto"]
+    with published(tmp_path, monkeypatch, half_floor(shipped, date.today()), source_text(shipped)):
+        at = opened("pages/1_Compare_providers.py", **{**PAID_DAYS_AGO, "days_since_payment": "0"})
+        assert _least_on_the_map(at) == 500_000  # paid today: the new version's half at least
+        at.slider(key="w_days_since_payment").set_value(3).run()
+        assert not at.exception
+        assert _least_on_the_map(at) == 0  # paid 3 days ago: the version before
+        calculator = opened("app.py", **{**PAID_DAYS_AGO, "days_since_payment": "0"})  # its chart across the days
+        assert _least_on_day_3(calculator) == 500_000
+        calculator.slider(key="w_days_since_payment").set_value(3).run()
+        assert _least_on_day_3(calculator) == 0
+
+
+def _least_on_day_3(at) -> int:
+    """The least refund on day 3, as the calculator's chart against the days draws it."""
+    frames = [f for chart in at.get("vega_lite_chart") for f in _chart_frames(chart)
+              if "days_since_payment" in f.columns and "refund_min_cents" in f.columns]
+    every_day = max(frames, key=len)  # beside it, the chart's few points where the band steps
+    return int(every_day[every_day.days_since_payment == 3].refund_min_cents.iloc[0])
+
+
+def _least_on_the_map(at) -> int:
+    """Step-Into's least refund at 10% and 3 days, as its heatmap draws it."""
+    for chart in at.get("vega_lite_chart"):
+        for frame in _chart_frames(chart):
+            if {"provider", "completion_pct", "days_since_payment"} <= set(frame.columns):
+                cell = frame[(frame.provider == "stepinto") & (frame.completion_pct == 10)
+                             & (frame.days_since_payment == 3)]
+                if len(cell):
+                    return int(cell.refund_min_cents.iloc[0])
+    raise AssertionError("no heatmap of Step-Into")
 
 
 def test_policy_terms_show_each_stages_refund_from_the_rules_so_a_new_versions_change_is_seen(tmp_path, monkeypatch):

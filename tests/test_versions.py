@@ -1,9 +1,12 @@
 """Versions with effective dates: a quote follows the version in force on the payment date, at the boundary day
 too; `python -m policy versions` and `diff`."""
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from in_process import Ran, run_cli
 from shipped import TODAY
 
@@ -42,6 +45,37 @@ def test_the_version_in_force_on_the_payment_date_decides_and_is_named_at_the_bo
     assert (before.policy_version, before.refund_max) == ("2025-06-17", "750.00")
     assert (on_the_day.policy_version, on_the_day.refund_max) == ("2027-01-01", "600.00")
     assert discovery(date(2020, 1, 1)).policy_version == "2025-06-17"  # before the first: the first
+
+
+@pytest.mark.parametrize("days, version", [(0, "2027-01-01"), (1, "2025-06-17"), (20, "2025-06-17")])
+def test_a_case_given_in_days_is_quoted_under_the_version_of_the_day_it_was_paid(days, version):
+    """Asked on the new version's first day: paid that day, the new one; a day or more before, the one before (it was
+    quoted under the version of the day asked, as if paid that day)."""
+    asked = Basis(CATALOG, date(2027, 1, 1))
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=10,
+                                  days_since_payment=days), asked), asked)
+    assert q.policy_version == version and q.refund_max == ("600.00" if days == 0 else "750.00")
+    assert asked.payment_day(None, days) == date(2027, 1, 1) - timedelta(days=days)
+
+
+@given(st.lists(st.dates(date(2026, 1, 1), date(2027, 6, 1)), max_size=4), st.integers(0, 400),
+       st.dates(date(2026, 6, 1), date(2027, 3, 1)))
+def test_the_fewest_days_alike_keep_a_case_under_its_versions(effective, days, asked):
+    """A cache key that leaves a case's days out (a curve across days) puts in their place the fewest days whose
+    payment day has the same versions; 0 days put it under a version published since it was paid."""
+    catalog = shipped_catalog().adding(
+        [Version(discovery_at(60, f"v{i}", day), "", status="published", published_at=datetime(2026, 1, 1))
+         for i, day in enumerate(effective)])
+    basis = Basis(catalog, asked)
+    scenario = parse_scenario(dict(provider="socialbeat", service="website", amount_paid="1000", completion_pct=10,
+                                   days_since_payment=days), basis)
+    alike = basis.fewest_days_alike(scenario)
+    assert 0 <= alike <= days
+    assert basis.for_scenario(scenario) == basis.for_scenario(scenario.model_copy(update={"days_since_payment": alike}))
+    fewer = scenario.model_copy(update={"days_since_payment": alike - 1})
+    assert alike == 0 or basis.for_scenario(fewer) != basis.for_scenario(scenario)  # the fewest
+    dated = scenario.model_copy(update={"paid_on": date(2026, 12, 1)})
+    assert basis.fewest_days_alike(dated) == 0  # a dated payment's versions do not move with its days
 
 
 def test_a_draft_is_never_quoted_and_a_catalog_change_changes_its_revision():

@@ -35,14 +35,17 @@ def curve_key(s: Scenario) -> str:
 
 
 def grid_key(s: Scenario) -> str:
-    """The heatmaps span completion and days: the sliders' values do not change them."""
-    return key(s, completion_pct=0, days_since_payment=0, stage=None)
+    """The heatmaps span completion and days: the sliders' values do not change them, but for the versions the
+    days put a payment without a date under (Basis.fewest_days_alike)."""
+    return key(s, completion_pct=0, days_since_payment=basis().fewest_days_alike(s), stage=None)
 
 
 def days_key(s: Scenario) -> str:
-    """Within the slider's span the day does not change the curve; past it (a payment long ago) the curve
-    reaches the day, so the marker stays on the chart."""
-    return key(s, days_since_payment=0 if s.days_since_payment <= DAYS_SHOWN else s.days_since_payment)
+    """Within the slider's span the day does not change the curve, but for the versions it puts a payment without a
+    date under (Basis.fewest_days_alike); past it (a payment long ago) the curve reaches the day, so the marker
+    stays on the chart."""
+    days = s.days_since_payment
+    return key(s, days_since_payment=basis().fewest_days_alike(s) if days <= DAYS_SHOWN else days)
 
 
 _BUILDERS: dict[str, Callable[[Scenario, Basis], object]] = {

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from policy.models import MAX_DAYS
 from policy.schema import PolicyFile
 from policy.versions import Basis, Catalog, shipped_catalog
 from store import PolicyStore, database_url, published_catalog
@@ -78,8 +79,11 @@ def policies(on: date | None = None) -> Mapping[str, PolicyFile]:
 
 
 def payment_day(v: Mapping[str, Any]) -> date:
-    """The payment day of a scenario's values: its date, or this run's day less its days since payment."""
-    return basis().payment_day(v.get("paid_on"), int(v.get("days_since_payment") or 0))
+    """The payment day of a scenario's values: its date, or this run's day less its days since payment (days out of
+    their bounds, which the scenario's own error names, count as none here)."""
+    paid_on, days = v.get("paid_on"), v.get("days_since_payment")
+    return basis().payment_day(paid_on if isinstance(paid_on, date) else None,
+                               days if isinstance(days, int) and 0 <= days <= MAX_DAYS else 0)
 
 
 def for_case(v: Mapping[str, Any]) -> Mapping[str, PolicyFile]:

@@ -185,6 +185,28 @@ def redraw_if_url_warnings_went_stale() -> None:
         st.rerun(scope="app")
 
 
+VERSIONS_DRAWN = "versions_drawn"  # the versions of the scenario's payment day, as the last full run drew them
+
+
+def _versions_of_case() -> tuple[tuple[str, str], ...]:
+    return tuple((pid, p.version) for pid, p in for_case(values()).items())
+
+
+def note_versions_drawn() -> None:
+    """At a page's full run: the versions its scenario's payment day puts it under (see redraw_if_versions_moved)."""
+    st.session_state[VERSIONS_DRAWN] = _versions_of_case()
+
+
+def redraw_if_versions_moved() -> None:
+    """A fragment's rerun leaves the rest of the page as the last full run drew it. Where the days since payment
+    moved a payment without a date across a version's date, that rest speaks of other versions (Compare's line
+    naming them and its heatmaps; the stages of the sidebar): the whole page is drawn again (a walkthrough read the
+    new version named above a table quoted under the one before)."""
+    drawn = st.session_state.get(VERSIONS_DRAWN)
+    if drawn is not None and drawn != _versions_of_case():
+        st.rerun(scope="app")
+
+
 def sync_url() -> None:
     """Every input lives in the URL, so the address bar is always a link to this scenario. At the end of every run,
     a fragment's too: the inputs are noted as this run leaves them (see _inputs_moved)."""
