@@ -20,6 +20,7 @@ from policy.lab import (
     EXCEPTIONS,
     LABELS,
     PROCESSING,
+    READINGS,
     STAGES,
     TIERS,
     Grid,
@@ -27,6 +28,7 @@ from policy.lab import (
     Tables,
     deduction_rows,
     edited,
+    reading_rows,
     rows_of,
     term_rows,
 )
@@ -173,6 +175,8 @@ def _number_follows_date(versions: Catalog, provider: str) -> None:
             provider, st.session_state["lab_when"])
 
 
+READINGS_HEADER = "Readings of unclear terms"
+
 # Where in the lab an error is mended: a changed percent must be changed in the tier's words too, and they are two
 # places away from it (an author who changed 75% to 60% could not find why publishing stayed refused).
 HOW_TO_FIX = {
@@ -182,11 +186,13 @@ HOW_TO_FIX = {
                        "sentence under \u201cThe policy text of this version\u201d, so all of them say it alike.",
     "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
                          "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed the quote.",
-    # a reading of an ambiguity is in no grid here (a walkthrough found no way to mend it in the lab)
-    "reading-unchanged": "An ambiguity's readings are not in the tables here: to make a reading follow the tier, "
-                         "download this edit as TOML, change the reading's amount under its [[ambiguities]] or the "
-                         "tier's ambiguity, and upload it (with its policy text) above; or publish despite the warning "
-                         "if the reading still stands.",
+    # a reading of an ambiguity was in no grid here (a walkthrough found no way to mend it in the lab)
+    "reading-unchanged": f"A reading that should follow the tier is changed in the table \u201c{READINGS_HEADER}\u201d "
+                         f"(its \u201c{LABELS['reading_pct']}\u201d, and its \u201c{LABELS['label']}\u201d if it "
+                         "names the amount); or publish despite the warning if the reading still stands.",
+    "reading-outside-band": f"Change that reading's \u201c{LABELS['reading_pct']}\u201d (and its "
+                            f"\u201c{LABELS['label']}\u201d if it names the amount) in the table "
+                            f"\u201c{READINGS_HEADER}\u201d, below the tiers, to lie within the tier's band.",
 }
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
                "version": "New version's number", "reason": "Reason", "provider": "Provider id", "lint": "Linter"}
@@ -326,6 +332,12 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                "nothing: no fee, no first or last day, no bound.")
     suffix = f"{base.id}_{base.version}"
     tier_table = grid_editor(TIERS, base, f"lab_tiers_{suffix}")
+    readings = None
+    if reading_rows(base):
+        st.header(READINGS_HEADER)
+        st.caption("Where a tier's words can be read more than one way: what each reading would give, as a percent of "
+                   "the base it names (the TOML says which), within its tier's band.")
+        readings = grid_editor(READINGS, base, f"lab_readings_{suffix}")
     st.header("Stages: where completion places them")
     stage_table = grid_editor(STAGES, base, f"lab_stages_{suffix}")
     st.header("Windows, processing times, exceptions and deductions")
@@ -362,7 +374,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     try:
         new = edited(base, Tables(tiers=tier_table.to_dict("records"), terms=terms.to_dict("records"),
                                   stages=stage_table.to_dict("records"), processing=processing.to_dict("records"),
-                                  exceptions=exceptions.to_dict("records")), version=number.strip() or None,
+                                  exceptions=exceptions.to_dict("records"),
+                                  readings=None if readings is None else readings.to_dict("records")),
+                     version=number.strip() or None,
                      effective_from=when)  # the download says the date it is meant to take effect
     except LabError as exc:
         new = None

@@ -20,7 +20,8 @@ LABELS = {"service": "Service", "stage": "Stage", "tier": "Tier", "label": "What
           "completion_from": "From % (incl.)", "completion_above": "Above % (excl.)",
           "completion_below": "Below % (excl.)", "completion_to": "To % (incl.)", "term": "Term", "value": "Days",
           "method": "Payment method", "min_business_days": "Min business days",
-          "max_business_days": "Max business days", "flag": "When the client says", "field": "Money taken off"}
+          "max_business_days": "Max business days", "flag": "When the client says", "field": "Money taken off",
+          "ambiguity": "Unclear term", "reading": "Reading", "reading_pct": "Its %"}
 Row = dict[str, Any]  # a table's row as the editor gives it: column -> cell
 RowsAt = dict[tuple[Any, ...], tuple[str, int]]  # a place in the policy's data -> (table, row) for the schema's errors
 Place = tuple[Any, ...]  # a place in one rule of the policy's data (a tier, a stage...): keys and list indexes
@@ -99,7 +100,14 @@ EXCEPTIONS = Grid("exceptions", "exceptions", (
     Column("flag", read="key"), Column("label", ("label",), optional=True),
     Column("min_pct", ("min", "pct"), "number", blank="keep", shows=(("min",),)),
     Column("max_pct", ("max", "pct"), "number", blank="keep", shows=(("max",),)), *_CLAUSE))
-GRIDS = {g.name: g for g in (TIERS, STAGES, PROCESSING, EXCEPTIONS)}
+# Each reading of a tier's unclear words: the amount it would give, of the base the reading names (a lint error said
+# "change that reading's amount", and no table here held it: a walkthrough edited the TOML by hand)
+READINGS = Grid("readings", "services", (
+    Column("service", read="key"), Column("stage", read="key"), Column("tier", read="key"),
+    Column("ambiguity", read="key"), Column("reading", read="key"),
+    Column("reading_pct", ("amount", "pct"), "number", blank="needed", shows=(("amount",),)),
+    Column("label", ("label",))))
+GRIDS = {g.name: g for g in (TIERS, STAGES, PROCESSING, EXCEPTIONS, READINGS)}
 
 
 def _end(rule: dict[str, Any]) -> str:
@@ -144,6 +152,12 @@ def _rules(grid: Grid, data: dict[str, Any]) -> list[tuple[Row, Place, dict[str,
                  ("services", sid, "stages", i, "tiers", j), tier)
                 for sid, service in data["services"].items() for i, stage in enumerate(service["stages"])
                 for j, tier in enumerate(stage["tiers"])]
+    if grid.name == "readings":  # numbered from 1 within their tier
+        return [({"service": sid, "stage": stage["id"], "tier": tier["id"], "ambiguity": tier["ambiguity"]["id"],
+                  "reading": k}, ("services", sid, "stages", i, "tiers", j, "ambiguity", "readings", k - 1), reading)
+                for sid, service in data["services"].items() for i, stage in enumerate(service["stages"])
+                for j, tier in enumerate(stage["tiers"]) if tier.get("ambiguity")
+                for k, reading in enumerate(tier["ambiguity"]["readings"], 1)]
     if grid.name == "stages":
         return [({"service": sid, "stage": stage["id"]}, ("services", sid, "stages", i), stage)
                 for sid, service in data["services"].items() for i, stage in enumerate(service["stages"])]
@@ -235,6 +249,10 @@ def exception_rows(policy: PolicyFile) -> list[Row]:
     return rows_of(EXCEPTIONS, policy)
 
 
+def reading_rows(policy: PolicyFile) -> list[Row]:
+    return rows_of(READINGS, policy)
+
+
 def deduction_rows(policy: PolicyFile) -> list[Row]:
     """What is taken off before a refund (shown; which money a deduction names is the file's structure)."""
     return [{"field": d.field, "label": d.label, "section": d.clauses[0].section, "quote": d.clauses[0].quote}
@@ -277,6 +295,7 @@ class Tables:
     stages: Optional[list[Row]] = None
     processing: Optional[list[Row]] = None
     exceptions: Optional[list[Row]] = None
+    readings: Optional[list[Row]] = None
 
 
 def _cell(problems: list[Problem], table: str, n: int, row: Row, column: str, whole: bool = False) -> Optional[Decimal]:
@@ -303,6 +322,7 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
     _apply_terms(policy, data, tables.terms, problems)
     _apply(PROCESSING, data, tables.processing, problems, rows_at)
     _apply(EXCEPTIONS, data, tables.exceptions, problems, rows_at)
+    _apply(READINGS, data, tables.readings, problems, rows_at)
     if version is not None:
         data["version"] = version
     if effective_from is not None:
@@ -329,6 +349,8 @@ def _apply(grid: Grid, data: dict[str, Any], rows: Optional[list[Row]], problems
                 key = [row.get(k) for k in grid.fixed]
                 problems.append(Problem(n, "tier", f"{key[2]!r} is not a tier of {key[0]}'s stage {key[1]}")
                                 if grid is TIERS else
+                                Problem(n, "reading", f"{key[4]!r} is not a reading of tier {key[2]}", table=grid.name)
+                                if grid is READINGS else
                                 Problem(n, "stage", f"{key[1]!r} is not a stage of {key[0]}", table=grid.name))
                 continue
         elif n <= len(found):

@@ -15,6 +15,7 @@ from policy.lab import (
     edited,
     exception_rows,
     processing_rows,
+    reading_rows,
     rows_of,
     stage_rows,
     term_rows,
@@ -29,7 +30,7 @@ def as_edited(rows: list[dict]) -> list[dict]:
 
 def tables(policy, **changed) -> Tables:
     found = dict(tiers=tier_rows(policy), terms=term_rows(policy), stages=stage_rows(policy),
-                 processing=processing_rows(policy), exceptions=exception_rows(policy))
+                 processing=processing_rows(policy), exceptions=exception_rows(policy), readings=reading_rows(policy))
     return Tables(**{k: as_edited(changed.get(k, v)) for k, v in found.items()})
 
 
@@ -240,3 +241,23 @@ def test_a_text_cell_of_every_grid_is_written_where_it_is_read(grid, column: Col
     rows[0][column.name] = str(rows[0][column.name]) + " "  # kept as typed: still the policy's words, one more space
     new = edited(sb, tables(sb, **{grid: rows}))
     assert rows_of(GRIDS[grid], new)[0][column.name] == rows[0][column.name]
+
+
+def test_a_reading_outside_its_tiers_band_is_mended_in_the_readings_table():
+    """A walkthrough raised Step-Into's 'started, nothing delivered' minimum to 50%: publishing was refused for a
+    reading that still gave 0% ("change that reading's amount"), and no table of the lab held the readings."""
+    from policy.lint import lint_policy
+
+    si = policies()["stepinto"]
+    tier = "si_started_nothing_delivered_window"
+    raised = [{**r, "min_pct": 50} if r["tier"] == tier else r for r in tier_rows(si)]
+    refused = edited(si, tables(si, tiers=raised))
+    assert any(f.code == "reading-outside-band" for f in lint_policy(refused, None))
+    readings = reading_rows(si)
+    assert {(r["ambiguity"], r["reading"], r["reading_pct"]) for r in readings if r["tier"] == tier} == {
+        ("A-SI-01", 1, 100.0), ("A-SI-01", 2, 0.0)}
+    mended = [{**r, "reading_pct": 50, "label": "'and' intended: half"} if (r["tier"], r["reading"]) == (tier, 2)
+              else r for r in readings]
+    new = edited(si, tables(si, tiers=raised, readings=mended))
+    assert not any(f.code == "reading-outside-band" for f in lint_policy(new, None))
+    assert {r["label"] for r in reading_rows(new) if (r["tier"], r["reading"]) == (tier, 2)} == {"'and' intended: half"}

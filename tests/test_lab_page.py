@@ -12,7 +12,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from policy import shipped_policies as policies
-from policy.lab import Tables, edited, tier_rows
+from policy.lab import Tables, edited, reading_rows, tier_rows
 from policy.loader import policy_toml, source_text
 from store.config import ENV_URL
 from tests.actors import PAT
@@ -433,12 +433,22 @@ def test_a_draft_reopens_with_its_own_number_and_date_and_once_published_is_not_
     assert not at.button(key="lab_publish").disabled  # means it: then its terms would come in force from tomorrow
 
 
-def test_an_edits_warning_that_the_tables_cannot_mend_says_how_and_its_text_can_be_downloaded_to_lint_it(tmp_path):
-    """A walkthrough: a reading left at 75% beside its tier cut to 60% could only be accepted (no grid holds the
-    readings), and the edit's TOML linted on the command line against the shipped text had an error the lab had not."""
+def test_an_edits_warning_about_a_reading_says_where_to_mend_it_and_its_text_can_be_downloaded_to_lint_it(tmp_path):
+    """A walkthrough: a reading left at 75% beside its tier cut to 60% could only be accepted (no grid held the
+    readings: now a table does, and the warning points to it), and the edit's TOML linted on the command line against
+    the shipped text had an error the lab had not."""
     at = edit_discovery_as_written(lab())
-    hints = [plain(i.value) for i in at.info if "readings are not in the tables" in plain(i.value)]
-    assert len(hints) == 1 and "download this edit as TOML" in hints[0]
+    hints = [plain(i.value) for i in at.info if "Readings of unclear terms" in plain(i.value)]
+    assert len(hints) == 1 and "Its %" in hints[0]
+    readings = reading_rows(policies()["socialbeat"])
+    mended = {i: {"reading_pct": 60, "label": "the next phase's 60%"} for i, r in enumerate(readings)
+              if r["label"] == "the next phase's 75%" and r["service"] == "website"}  # the reading that gave its 75%
+    assert len(mended) == 1
+    at.session_state["lab_readings_socialbeat_2025-06-17"] = {"edited_rows": mended, "added_rows": [],
+                                                              "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert not [i for i in at.info if "Readings of unclear terms" in plain(i.value)]  # mended in the lab
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Download this edit as TOML" in labels and "Download its policy text" in labels
     from policy.cli import main
