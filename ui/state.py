@@ -140,9 +140,12 @@ def kept(key: str) -> str:
 
 
 def keep_value(key: str, value: Any) -> None:
-    """Give a kept widget (`kept`) a value now, whether or not it is drawn (Restore gives the calculator's client
-    boxes the saved quote's client)."""
-    st.session_state[key] = st.session_state[KEPT + key] = value
+    """Give a kept widget (`kept`) a value, which the next run that draws it shows (Restore gives the calculator's
+    client boxes the saved quote's client). Its own state is dropped, so that run sets it anew from the kept copy: a
+    value set in a run that does not draw the widget reached the files but never the browser, whose box stayed
+    empty and, sent back with the next key press, emptied it (a walkthrough)."""
+    st.session_state.pop(key, None)
+    st.session_state[KEPT + key] = value
 
 
 def _query() -> dict[str, str]:

@@ -525,3 +525,26 @@ def test_a_payment_date_typed_then_tab_leaves_no_calendar_over_the_next_fields(p
             break
     assert not page.evaluate(inside)
     expect(calendar).to_have_count(0)
+
+
+def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(page, base_url):
+    """A walkthrough saved a quote for a client, restored it from Saved quotes in the same session, and found the
+    Client name box empty while the downloads were named for the client; the next key press emptied them too."""
+    page.goto(f"{base_url}/?provider=itmedia&service=seo&amount_paid=2400&completion_pct=10&days_since_payment=20")
+    wait_ready(page)
+    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page.get_by_label("Client name (optional)").fill("Restored Client")
+    page.get_by_role("button", name="Save to the register").click()
+    expect(page.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_test_id("stButtonGroup").get_by_text("Saved quotes", exact=True).click()  # the same session
+    restore = page.get_by_role("button", name="Restore into the calculator")  # the quote just saved, open
+    expect(restore).to_be_visible()
+    restore.click()
+    expect(page).to_have_url(re.compile(r"/\?provider=itmedia"))
+    wait_ready(page)
+    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    expect(page.get_by_label("Client name (optional)")).to_have_value("Restored Client")
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="Client summary (PDF)").click()
+    assert pdf.value.suggested_filename == "refund-itmedia-seo-restored-client.pdf"
