@@ -190,6 +190,9 @@ HOW_TO_FIX = {
     "reading-unchanged": f"A reading that should follow the tier is changed in the table \u201c{READINGS_HEADER}\u201d "
                          f"(its \u201c{LABELS['reading_pct']}\u201d, and its \u201c{LABELS['label']}\u201d if it "
                          "names the amount); or publish despite the warning if the reading still stands.",
+    "reading-label-vs-amount": f"Change that reading's \u201c{LABELS['label']}\u201d (or its "
+                               f"\u201c{LABELS['reading_pct']}\u201d) in the table \u201c{READINGS_HEADER}\u201d, "
+                               "below the tiers, so both say the same refund.",
     "reading-outside-band": f"Change that reading's \u201c{LABELS['reading_pct']}\u201d (and its "
                             f"\u201c{LABELS['label']}\u201d if it names the amount) in the table "
                             f"\u201c{READINGS_HEADER}\u201d, below the tiers, to lie within the tier's band.",

@@ -56,6 +56,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
     "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
     "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
+    "reading-label-vs-amount": ("warning", "a reading's words state a refund its amount does not give"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
     "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
                                      "title and readings"),
@@ -153,7 +154,7 @@ def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optio
     found = [
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
         *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_stated_labels(policy),
-        *_readings_outside(policy), *_ambiguity_ids(policy),
+        *_readings_outside(policy), *_stated_readings(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
         *(_unchanged(previous, policy) if previous is not None and previous.id == policy.id else ()),
     ]
@@ -389,6 +390,30 @@ def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
             gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
             yield _finding("label-vs-amount", f"tier {tier.id} refunds {gives}, but its label says '{tier.label}'",
                            rule, about=tier.id)
+
+
+STATED_WORDS = {"no refund": Decimal(0), "full refund": Decimal(100)}  # a reading's refund in words
+
+
+def _stated_readings(policy: PolicyFile) -> Iterator[Finding]:
+    """A reading of a tier's unclear words that states a refund ("'and' intended: no refund", "the next phase's 75%")
+    its plain amount does not give: its amount edited, its words left (a walkthrough read "'and' intended: no
+    refund" beside $500.00 on Compare, and the linter said nothing). A reading with a fee, a cap or another base
+    names more than its refund: not read."""
+    for _sid, rule, _stage, tier in _tiers(policy):
+        unclear = tier.ambiguity
+        if unclear is None:
+            continue
+        for r in unclear.readings:
+            a = r.amount
+            if a.plus or a.cap_pct is not None or a.less_fee is not None or a.of not in ("base", "paid"):
+                continue
+            said = r.label.casefold()
+            stated = {Decimal(n) for n in STATED_PERCENT.findall(said)} | {v for w, v in STATED_WORDS.items() if w in said}
+            if stated and a.pct not in stated:
+                yield _finding("reading-label-vs-amount", f"{unclear.id}'s reading \u201c{r.label}\u201d of tier "
+                               f"{tier.id} gives {a.pct.normalize():f}%, which its words do not say", rule,
+                               about=f"{tier.id}, {r.label}")
 
 
 def _band(band: tuple[Decimal, Decimal]) -> str:

@@ -261,3 +261,20 @@ def test_a_reading_outside_its_tiers_band_is_mended_in_the_readings_table():
     new = edited(si, tables(si, tiers=raised, readings=mended))
     assert not any(f.code == "reading-outside-band" for f in lint_policy(new, None))
     assert {r["label"] for r in reading_rows(new) if (r["tier"], r["reading"]) == (tier, 2)} == {"'and' intended: half"}
+    assert not any(f.code == "reading-label-vs-amount" for f in lint_policy(new, None))
+
+
+def test_a_readings_words_that_state_another_refund_than_its_amount_are_warned_about():
+    """A walkthrough gave the 'and' reading 50% and left its words "'and' intended: no refund": Compare read "no
+    refund" beside $500.00, and the linter said nothing."""
+    from policy.lint import lint_policy
+
+    si = policies()["stepinto"]
+    tier = "si_started_nothing_delivered_window"
+    raised = [{**r, "min_pct": 50} if r["tier"] == tier else r for r in tier_rows(si)]
+    half = [{**r, "reading_pct": 50} if (r["tier"], r["reading"]) == (tier, 2) else r for r in reading_rows(si)]
+    warned = [f for f in lint_policy(edited(si, tables(si, tiers=raised, readings=half)), None)
+              if f.code == "reading-label-vs-amount"]
+    assert len(warned) == 1 and "\u201c'and' intended: no refund\u201d" in warned[0].message and "50%" in warned[0].message
+    assert not [f for f in lint_policy(si, None) if f.code == "reading-label-vs-amount"]  # as shipped: words and amounts agree
+

@@ -101,6 +101,12 @@ def _client_words_missing(d):  # an ambiguity that moves a tier, without the wor
         {"label": "half the amount paid", "amount": {"pct": 50}}, {"label": "half, read again", "amount": {"pct": 50}}]}
 
 
+def _reading_label(d):  # a reading whose words say no refund, its amount half (within the tier's band)
+    tiers(d)[1]["ambiguity"] = {"id": "A-AC-01", "readings": [
+        {"label": "half the amount paid", "amount": {"pct": 50}}, {"label": "'and' intended: no refund",
+                                                                   "amount": {"pct": 50}}]}
+
+
 def _explains_unmatched(d):
     d["ambiguities"][0]["explains"] = ["band-gap:website:10-20%"]
 
@@ -111,7 +117,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "refund-of-excluded": _excluded, "missing-citation": _no_citation, "quote-not-in-text": _not_verbatim,
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
     "quote-vs-amount": _stated, "label-vs-amount": _label, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
-    "client-words-missing": _client_words_missing,
+    "client-words-missing": _client_words_missing, "reading-label-vs-amount": _reading_label,
 }
 AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged"}  # found only against the version before (lint_against): EDITS shows them
 
