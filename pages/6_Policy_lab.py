@@ -113,8 +113,8 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
         st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "What changed": r.what} for r in rules]),
                      hide_index=True, width="stretch")
     seen, hidden = changed[changed.seen], changed[~changed.seen]
-    who = counted(len(seen), "sample client changes its", "sample clients change their")
-    st.markdown(f"**{who} quote** (every service, completion 0-100% by 5, "
+    who = counted(len(seen), "sample client is", "sample clients are")
+    st.markdown(f"**{who} shown another band** (every service, completion 0-100% by 5, "
                 f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid, the facts below not given): the band each is "
                 "shown, before and after, which end of it moved, and under which value of a fact not given")
     if len(seen):
@@ -123,8 +123,11 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
             st.vega_lite_chart(spec=charts.change_map(here, int(REFERENCE_AMOUNT * 100)), width="stretch")
         st.dataframe(seen[list(CHANGE_COLUMNS)].rename(columns=CHANGE_COLUMNS), hide_index=True, width="stretch")
     if len(hidden):
-        st.markdown(f"**{len(hidden):,} more keep the band they are shown**: it changes only under one value of a "
-                    "fact they do not give (a client who gives it sees the change), or only its verdict")
+        # "0 sample clients change their quote" above "160 more keep the band they are shown" read as an edit that
+        # does nothing (a walkthrough): these clients' quotes do change, once they give the fact
+        st.markdown(f"**{len(hidden):,} more are shown the same band, and get another once they give a fact they "
+                    "left out**: it changes under one value of that fact (a client who gives it sees the change), or "
+                    "only its verdict changes")
         st.dataframe(hidden[list(HIDDEN_COLUMNS)].rename(columns=HIDDEN_COLUMNS), hide_index=True, width="stretch")
 
 

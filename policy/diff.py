@@ -220,7 +220,7 @@ def summary_lines(old: PolicyFile, new: PolicyFile) -> list[str]:
     lines += [f"  {r.change}: {r.rule}" + (f": {r.what}" if r.fields else "") for r in rules]
     changed = band_changes(old, new)
     seen, hidden = changed[changed.seen], changed[~changed.seen]
-    lines.append(f"{len(seen)} sample client(s) change their quote (services x completion 0-100% by 5 x days "
+    lines.append(f"{len(seen)} sample client(s) shown another band (services x completion 0-100% by 5 x days "
                  f"0-{LAST_DAY}, {REFERENCE_AMOUNT:,} paid)" + (":" if len(seen) else "."))
     for sid, part in seen.groupby("service", sort=False):
         lines.append(f"  {sid}: {len(part)} client(s)")
@@ -230,8 +230,8 @@ def summary_lines(old: PolicyFile, new: PolicyFile) -> list[str]:
                          f"({row.end} moved{under})")
         lines += _more(len(part), LISTED)
     if len(hidden):
-        lines.append(f"{len(hidden)} more keep the band they are shown: it changes only under one value of a fact "
-                     "they do not give:")
+        lines.append(f"{len(hidden)} more shown the same band, and another once they give a fact they left out (it "
+                     "changes under one value of that fact):")
         for sid, part in hidden.groupby("service", sort=False):
             lines.append(f"  {sid}: {len(part)} client(s)")
             for row in part.head(LISTED_HIDDEN).itertuples():

@@ -193,8 +193,8 @@ def test_the_diff_command_says_the_effective_date_the_ends_and_what_the_band_hid
     said = diff()
     assert said.returncode == 0, said.stderr
     assert "effective date: from the start -> 2027-01-01" in said.stdout
-    assert "0 sample client(s) change their quote" in said.stdout
-    assert ("160 more keep the band they are shown" in said.stdout
+    assert "0 sample client(s) shown another band" in said.stdout
+    assert ("160 more shown the same band, and another once they give a fact they left out" in said.stdout
             and "5%, day 0: $0.00 - $10,000.00; deliverables provided: no: $0.00 - $10,000.00 -> $5,000.00 - "
                 "$10,000.00" in said.stdout)
     # three listed of each service, then how many more: "160 client(s)" above three lines read as all (a walkthrough)
