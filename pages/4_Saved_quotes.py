@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from policy.client import Client
 from policy.explain import label_of, refund_text
 from policy.markdown import md_escape as e
 from policy.models import Verdict
@@ -154,6 +155,8 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                     st.caption("Today's policy and date give the same answer.")
             with st.expander("Why: the clauses as they were cited"):
                 show.explanation(q)
+            show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or ""),
+                             saved.saved_at.date())
             act = st.columns(3)
             if act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values

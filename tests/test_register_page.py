@@ -15,6 +15,7 @@ from store import QuoteStore
 from store.config import ENV_URL
 from tests.actors import OPS, SAM
 from tests.pages import opened as app
+from ui.show import STAFF_DOWNLOADS
 from ui.state import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,11 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
         captions.replace("\\", "")
     assert "Today's policy and date give the same answer." not in captions
     assert "; client Ana Díaz, reference ACME-42." in captions.replace("\\", "")
+    # its files, as it was given, without restoring it into the calculator (which quotes it anew; a walkthrough)
+    at.session_state["reg_downloads_open"] = True
+    at.run()
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels[labels.index(STAFF_DOWNLOADS[0]):][:len(STAFF_DOWNLOADS)] == list(STAFF_DOWNLOADS)
 
 
 def test_a_quote_saved_with_its_payment_date_is_compared_with_today_by_the_calendar(url):

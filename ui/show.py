@@ -193,18 +193,20 @@ def file_stem(q: Quote, client: Client) -> str:
 
 
 def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional[Unsettled] = None,
-                      not_said: Optional[NotSaid] = None) -> None:
+                      not_said: Optional[NotSaid] = None, prepared_on: Optional[date] = None) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them. A client gets the summary and the
-    email; sales (staff) also the Markdown, JSON and CSV."""
+    email; sales (staff) also the Markdown, JSON and CSV. `prepared_on`: the day the summary says it was prepared
+    (today's, unless it is a saved quote's)."""
     stem = file_stem(q, client)
-    pdf = (lambda: summary_pdf(q, basis().as_of, client, unsettled, not_said), ".pdf", "application/pdf", "dl_pdf")
+    day = prepared_on or basis().as_of
+    pdf = (lambda: summary_pdf(q, day, client, unsettled, not_said), ".pdf", "application/pdf", "dl_pdf")
     # the email says what it is in its name: beside the .pdf and .md of the same stem a .txt read as a third summary
     email = (lambda: request_email(q, client, unsettled, not_said).text(), "-request-email.txt", "text/plain",
              "dl_email")
     files = ((CLIENT_DOWNLOADS[0], *pdf), (CLIENT_DOWNLOADS[1], *email)) if not staff else (
         (STAFF_DOWNLOADS[0], *pdf),
-        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, basis().as_of, client, unsettled, not_said), ".md",
+        (STAFF_DOWNLOADS[1], lambda: summary_markdown(q, day, client, unsettled, not_said), ".md",
          "text/markdown", "dl_md"),
         (STAFF_DOWNLOADS[2], *email),
         # a quote's own files are of one case: an unsettled answer is none of its cases
@@ -214,6 +216,19 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     )
     for label, make, ending, mime, key in files:
         st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
+
+
+def saved_files(q: Quote, client: Client, saved_on: date) -> None:
+    """A saved quote's files as it was given, prepared on the day it was saved: they were only to be had by
+    restoring it into the calculator, which quotes it anew (a walkthrough)."""
+    if q.policy is None:  # its documents are made from the version it names, which the catalog no longer holds
+        st.caption("Its files cannot be made: the register no longer holds the policy version it was given under. "
+                   "Restore it into the calculator to quote it again.")
+        return
+    box = st.popover("Download its files", key="reg_downloads_open", on_change="rerun")
+    if box.open:
+        with box:
+            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), prepared_on=saved_on)
 
 
 def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None,

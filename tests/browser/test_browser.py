@@ -540,6 +540,14 @@ def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(
     page.get_by_test_id("stButtonGroup").get_by_text("Saved quotes", exact=True).click()  # the same session
     restore = page.get_by_role("button", name="Restore into the calculator")  # the quote just saved, open
     expect(restore).to_be_visible()
+    # its files are here too, as it was given (they were only to be had through the calculator)
+    page.get_by_test_id("stPopoverButton").filter(has_text="Download its files").click()
+    with page.expect_download() as md:
+        page.get_by_role("button", name="Client summary (Markdown)").click()
+    assert md.value.suggested_filename == "refund-itmedia-seo-restored-client.md"
+    said = Path(md.value.path()).read_text(encoding="utf-8")
+    assert "Restored Client" in said and f"Prepared on {date.today():%d %B %Y}" in said
+    page.keyboard.press("Escape")
     restore.click()
     expect(page).to_have_url(re.compile(r"/\?provider=itmedia"))
     wait_ready(page)
