@@ -204,6 +204,14 @@ FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_
                "version": "New version's number", "reason": "Reason", "provider": "Provider id", "lint": "Linter"}
 
 
+def _number_date(number: str) -> date | None:
+    """The date a version's number spells, as Social Beat numbers its own ("2025-06-17", "2026-12-07-2"), if any."""
+    try:
+        return date.fromisoformat(number.strip()[:10])
+    except ValueError:
+        return None
+
+
 def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, replacing: int | None) -> None:
     draft = None
     try:
@@ -375,6 +383,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                              help=f"Unique for the provider, at most {VERSION_MAX} characters; a shipped version's "
                                   "number is taken. It follows the date until you type your own.")
     when = right.date_input("Effective from", key="lab_when", on_change=_number_follows_date, args=(found, base.id))
+    dated = _number_date(number)
+    if dated is not None and dated != when:  # an upload keeps its own number: "2026-12-07" in force from 6 Dec
+        left.caption(e(f"This number reads as a date, {dated:%d %b %Y}, and the version takes effect on "
+                       f"{when:%d %b %Y}: change one of them if they are meant to agree."))
 
     new: PolicyFile | None
     try:

@@ -302,6 +302,21 @@ def test_the_new_versions_number_and_date_follow_the_version_shown():
     assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == ("2027-03", date(2027, 3, 1))
 
 
+def test_a_number_that_reads_as_another_date_than_the_effective_one_is_said():
+    """A walkthrough uploaded a version numbered "2026-12-07" and published it from 6 Dec: nothing said they differ."""
+    at = lab()
+    said = lambda: [plain(c.value) for c in at.caption if "reads as a date" in c.value]  # noqa: E731
+    assert not said()  # the number offered follows the date
+    numbered = policy_toml(policies()["stepinto"].model_copy(update={"version": "2027-03-02",
+                                                                     "effective_from": date(2027, 3, 1)}))
+    at.file_uploader(key="lab_toml").upload("next.toml", numbered.encode(), "application/toml").run()
+    at.button(key="lab_read").click().run()
+    assert said() == ["This number reads as a date, 02 Mar 2027, and the version takes effect on 01 Mar 2027: change "
+                      "one of them if they are meant to agree."]
+    at.date_input(key="lab_when").set_value(date(2027, 3, 2)).run()
+    assert not said()
+
+
 def test_the_offered_number_follows_the_date_until_the_author_types_one():
     """Numbers are dates: a version set to start on 9 Dec kept the number of the day it was first offered."""
     at = lab()
