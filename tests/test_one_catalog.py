@@ -359,8 +359,8 @@ def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_su
         said = " ".join(c.value for c in calculator.caption).replace("\\", "")
         paid = date.today() - timedelta(days=3)
         assert (f"Step-Into's version {new.version} applies to payments from {date.today():%d %b %Y}: this quote is "
-                f"under version {shipped.version}, for a payment on {paid:%d %b %Y} (3 days before today).") in said \
-            or newest
+                f"under version {shipped.version}, for a payment on {paid:%d %b %Y} (3 days before today). A payment made "
+                "since then is quoted under it.") in said or newest
         compare = opened("pages/1_Compare_providers.py", **data)
         table = compare.table[0].value.rename(index=lambda s: s.replace("\\", "").replace(SOFT_BREAK, ""))
         assert table.loc["Step-Into", "Refund min"].replace("\\", "") == format_usd(Decimal(q.refund_min))

@@ -149,10 +149,10 @@ def coming_version(q: Quote) -> None:
     day = payment_day(values)
     for v in catalog().coming(day):
         if v.provider == q.provider:
-            how = "Give a payment date from then" if v.effective > basis().as_of else "Give a later payment date"
+            how = ("Give a payment date from then to quote under it." if v.effective > basis().as_of else
+                   "A payment made since then is quoted under it.")
             st.caption(e(f"{v.policy.name}'s version {v.policy.version} applies to payments from {v.effective:%d %b %Y}: "
-                         f"this quote is under version {q.policy_version}, for {_payment_words(values, day)}. "
-                         f"{how} to quote under it."))
+                         f"this quote is under version {q.policy_version}, for {_payment_words(values, day)}. {how}"))
             return
 
 
