@@ -467,7 +467,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                  "paid.")
     else:
         asked = f"I request a refund for {_service(q)}, paid {paid}."
-    lines = [f"Dear {policy.name} team,", "", asked, "", *items, ""]
+    lines = [f"Dear {policy.name} team,", "", asked, "", *_cancelling(q, policy), *items, ""]
     if q.deductions:  # named whatever the verdict: the request knows what it does not ask back
         lines += ["Not part of the refundable amount under your policy:",
                   *(f"- {d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})"
@@ -478,6 +478,19 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
         lines += [_grounds(q, unsettled), ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project, service=_service(q)), body="\n".join(lines))
+
+
+def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
+    """A monthly service: the request gives the notice that stops the next charge. The page told a client to cancel
+    by 20 Dec to avoid next month's charge, and the email asked only for a refund (a walkthrough)."""
+    rule = policy.next_charge_notice
+    if rule is None or not policy.bills_monthly(q.service):
+        return []
+    given = q.scenario.notice_days
+    if given:  # the client gave it already ("how many days ago did you give notice?"; 0 is today)
+        return [f"I gave notice to cancel {_service(q)} {given} day{'' if given == 1 else 's'} ago.", ""]
+    return [f"Please also take this as my notice to cancel {_service(q)}: your policy asks for {rule.days} days' "
+            f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
 
 
 def _handling(q: Quote, policy: PolicyFile) -> list[str]:

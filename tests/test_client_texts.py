@@ -688,3 +688,20 @@ def test_every_request_email_says_how_far_along_the_work_is(provider):
     q = q_of(provider=provider, service="website" if provider != "stepinto" else "ppc", completion_pct=55,
              work_started=True)
     assert "- Work so far: about 55% of the work done" in request_email(q).body
+
+
+@pytest.mark.parametrize("notice_days, said", [
+    (None, "Please also take this as my notice to cancel Social media management (monthly): your policy asks for 7 "
+           "days' "
+           "notice before the next billing date"),
+    (0, "Please also take this as my notice to cancel Social media management"),
+    (3, "I gave notice to cancel Social media management (monthly) 3 days ago."),
+])
+def test_a_monthly_services_request_email_gives_or_names_the_notice_to_cancel(notice_days, said):
+    """A walkthrough: the page told a client of a monthly service to cancel by 20 Dec to avoid next month's charge,
+    and the email, with no refund to ask for, asked only for a refund."""
+    q = q_of(provider="itmedia", service="social_media_management", completion_pct=40, work_started=True,
+             days_since_payment=40, **({} if notice_days is None else {"notice_days": notice_days}))
+    assert said in request_email(q).body
+    one_off = q_of(provider="itmedia", service="website", completion_pct=40, work_started=True)
+    assert "notice to cancel" not in request_email(one_off).body  # a one-off project has no next charge
