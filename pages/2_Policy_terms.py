@@ -6,6 +6,7 @@ from policy.markdown import md_escape as e
 from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES, TERMS
 from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_places, ambiguity_table, stage_terms, terms_csv
+from policy.words import mid_sentence
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
@@ -53,7 +54,7 @@ with page.opened("pages/2_Policy_terms.py",
         col.markdown(f"**{e(policy.name)}**")
         stages = stage_terms(policy, service)
         if not stages:
-            col.markdown(f":gray[{e(f'Does not sell {SERVICES[service].lower()}')}]")
+            col.markdown(f":gray[{e(f'Does not sell {mid_sentence(SERVICES[service])}')}]")
         elif policy.services[service].stage_note:  # how completion places a case: said on the calculator too
             col.caption(e(policy.services[service].stage_note or ""))
         for stage in stages:

@@ -12,6 +12,7 @@ from .models import AmbiguityUse, ClauseRef, Deadline, Lapsed, Quote, ReadingAmo
 from .money import format_range, format_usd, percent_text
 from .schema import Clause, clause_key
 from .taxonomy import SERVICES
+from .words import mid_sentence
 
 if TYPE_CHECKING:
     from .schema import PolicyFile, Statement
@@ -458,7 +459,7 @@ def plain_answer(q: Quote) -> str:
         case Verdict.window_closed:
             return "Probably not: the deadline for refund requests in this policy has passed."
         case Verdict.not_offered:
-            return f"{q.provider_name} does not sell {SERVICES[q.service].lower()}, so its refund policy does not cover it."
+            return f"{q.provider_name} does not sell {mid_sentence(SERVICES[q.service])}, so its refund policy does not cover it."
         case Verdict.none:
             return "Not under this policy, as things stand."
         case _:

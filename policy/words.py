@@ -7,3 +7,10 @@ from typing import Optional
 def counted(n: int, one: str, many: Optional[str] = None) -> str:
     """'1 rule', '1,250 rules'; `many` where the plural is not `one` + 's' ("sample clients change")."""
     return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def mid_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter small unless the word is an abbreviation ('Website design' ->
+    'website design', but 'SEO' stays 'SEO': "does not sell seo" read as a fault, a walkthrough)."""
+    first = label.split(" ", 1)[0]
+    return label if sum(c.isupper() for c in first) > 1 else label[:1].lower() + label[1:]

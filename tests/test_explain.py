@@ -213,3 +213,14 @@ def test_once_you_ask_gives_the_policys_words_once_not_again_in_other_words():
     assert once.items == () and {c.section for c in once.clauses} >= {"5.1", "6.2", "12.1"}
     (dates,) = [s for s in explanation_sections(q) if s.title == "Dates"]
     assert any(item.endswith("(by the payment method you used; section 6.1).") for item in dates.items)
+
+
+@pytest.mark.parametrize("service, said", [("seo", "Step-Into does not sell SEO, so"),
+                                           ("website", "Step-Into does not sell website design & development, so")])
+def test_a_service_not_sold_is_named_as_the_app_names_it_mid_sentence(service, said):
+    """A walkthrough read "Step-Into does not sell seo": an abbreviation keeps its capitals."""
+    from policy.explain import plain_answer
+
+    q = quote(parse_scenario(dict(provider="stepinto", service=service, amount_paid="900", completion_pct=0,
+                                  days_since_payment=2), BASIS), BASIS)
+    assert plain_answer(q).startswith(said)
