@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from policy.batch import SHEET_ROW, canonical, header_field, headings, quote_file, start_pool_soon
-from policy.batch_report import listed_rows, rows_json, template_csv, totals
+from policy.batch_report import Total, listed_rows, overall, rows_json, template_csv, totals
 from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
 from policy.errors import InputError
@@ -239,12 +239,16 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if done["saved"]:
             st.success(f"Saved to the register as batch #{done['saved'][0]} ({done['saved'][1]:,} quotes; rows with "
                        "an error are not saved).")
-        table = pd.DataFrame([{"Provider": t.provider, "Verdict": label_of(t.verdict),
-                               "Rows": t.rows, "Refund min (total)": format_usd(t.refund_min),
-                               "Refund max (total)": format_usd(t.refund_max)} for t in done["totals"]])
+        def line(t: Total) -> dict:
+            return {"Provider": t.provider, "Verdict": label_of(t.verdict) if t.verdict else "", "Rows": t.rows,
+                    "Refund min (total)": format_usd(t.refund_min), "Refund max (total)": format_usd(t.refund_max)}
+
+        table = pd.DataFrame([line(t) for t in done["totals"]])
         if len(table):
+            every = overall(done["totals"])
+            shown = pd.concat([table, pd.DataFrame([line(every)])], ignore_index=True) if every else table
             # a name breaks between its parts: "ITMediaSolutions.us" whole made the table wider than a phone
-            _static(table.assign(Provider=table.Provider.map(name_breaks), Rows=table.Rows.map("{:,}".format)),
+            _static(shown.assign(Provider=shown.Provider.map(name_breaks), Rows=shown.Rows.map("{:,}".format)),
                     "whole_words_batch_totals")
             names = tuple(p.name for p in policies().values())
             st.vega_lite_chart(spec=charts.totals_chart(table, names), width="stretch")

@@ -52,6 +52,18 @@ def totals(result: BatchResult) -> list[Total]:
     return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(result.sums.items())]
 
 
+ALL_PROVIDERS = "All rows quoted"
+
+
+def overall(found: list[Total]) -> Optional[Total]:
+    """The totals of every provider and verdict together, where there is more than one line of them (sales-ops added
+    the lines up by hand, a walkthrough); its verdict is empty: it holds several."""
+    if len(found) < 2:
+        return None
+    return Total(ALL_PROVIDERS, "", sum(t.rows for t in found), sum((t.refund_min for t in found), Decimal(0)),
+                 sum((t.refund_max for t in found), Decimal(0)))
+
+
 def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str, str]]:
     """The output's rows (the first `limit`), each cell's text as it was before the spreadsheet guard (data, not a
     spreadsheet: '=1+1' stays '=1+1')."""
