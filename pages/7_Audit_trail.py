@@ -16,6 +16,7 @@ from ui import page
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
+from ui.registry import policies
 from ui.tables import sideways_hint, wrapped
 
 PAGE_SIZE = 100
@@ -50,11 +51,12 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
     st.caption(f"{counted(total, 'event matches', 'events match')}; page {number} of {pages}, newest first.")
     if events:
+        names = {pid: p.name for pid, p in policies().items()}  # a provider by its name, as on every page
         shown = pd.DataFrame({  # what happened first, who it was in detail after (the Detail column was off-screen)
             "#": [ev.id for ev in events],
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
             "Who": [ev.actor_name for ev in events], "Action": [ev.action for ev in events],
-            "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words() for ev in events],
+            "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words(names) for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         # tall enough for a few events whole: the grid's own height showed 3 of 4, the oldest under a scroll

@@ -9,13 +9,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Optional
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
+from policy.explain import VERDICT_LABELS
 from policy.records import NAME_MAX, searchable
 from policy.spreadsheet import rows_text
+from policy.taxonomy import SERVICES
 
 from .access import Actor, Forbidden, Permission
 from .tables import EMAIL_MAX, AuditEventRow
@@ -42,18 +45,22 @@ class AuditEvent:
     subject: str
     detail: Mapping[str, Any]
 
-    def detail_in_words(self) -> str:
-        """The detail as a person reads it: 'provider: socialbeat; version: 2026-12-06'. A part holding more (a
-        deleted quote whole) is counted, not spelt out: all of it is in the CSV, and so is a part with nothing in it."""
-        def said(value: Any) -> str:
+    def detail_in_words(self, providers: Mapping[str, str] = MappingProxyType({})) -> str:
+        """The detail as a person reads it: 'provider: Social Beat Digital; version: 2026-12-06', a provider by its
+        name (`providers`: id -> name), a service and a verdict by theirs ("provider: stepinto; service: ppc;
+        verdict: full" read as code, a walkthrough; the CSV keeps the ids). A part holding more (a deleted quote
+        whole) is counted, not spelt out: all of it is in the CSV, and so is a part with nothing in it."""
+        named = {"provider": providers, "service": SERVICES, "verdict": VERDICT_LABELS}
+
+        def said(key: str, value: Any) -> str:
             if isinstance(value, Mapping):
                 return f"({len(value)} fields: in the CSV)"
             if isinstance(value, (list, tuple)):
                 return f"({len(value)} items: in the CSV)"
-            return str(value)
+            return str(named.get(key, {}).get(value, value)) if isinstance(value, str) else str(value)
 
         # a part with nothing in it is left out: "batch id: None; client ref: ; saved by: " read as a fault
-        return "; ".join(f"{key.replace('_', ' ')}: {said(value)}" for key, value in sorted(self.detail.items())
+        return "; ".join(f"{key.replace('_', ' ')}: {said(key, value)}" for key, value in sorted(self.detail.items())
                          if value is not None and value != "")
 
 

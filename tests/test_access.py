@@ -143,6 +143,12 @@ def test_sales_delete_their_own_quotes_an_admin_any_and_the_trail_keeps_what_was
     assert f"quote: ({fields} fields: in the CSV)" in events[0].detail_in_words().split("; ")
     blank = replace(events[0], detail={"batch_id": None, "client_ref": "", "saved_by": "", "provider": "stepinto"})
     assert blank.detail_in_words() == "provider: stepinto"  # "batch id: None; client ref: ; ..." read as a fault
+    # on the page, a provider, a service and a verdict by their names ("provider: stepinto; service: ppc; verdict:
+    # full" read as code, a walkthrough); an id it does not know, as stored
+    saved = replace(events[0], detail={"provider": "stepinto", "service": "ppc", "verdict": "full", "batch_name": "full"})
+    assert saved.detail_in_words({"stepinto": "Step-Into"}) == (
+        "batch name: full; provider: Step-Into; service: PPC / paid advertising; verdict: Full refund")
+    assert replace(saved, detail={"provider": "acme"}).detail_in_words({"stepinto": "Step-Into"}) == "provider: acme"
 
 
 def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
