@@ -144,7 +144,7 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     assert list(table["Action"]) == ["version published", "version saved as draft", "batch saved", "quote saved"]
     assert list(table["Who"])[-1] == "sam" and any("4 events match" in c.value for c in at.caption)
     published = table["Detail"][0]  # in words, not JSON cut at the cell's edge
-    assert "effective from: 2030-01-01; provider: stepinto; replaces: " in published and "; version: " in published
+    assert "effective from: 2030-01-01; provider: Step-Into; replaces: " in published and "; version: " in published
     assert published.startswith("changed: ")  # what the version changed, first (the trail said only which it was)
     assert "{" not in " ".join(table["Detail"]) and at.dataframe[0].proto.row_height >= WRAP_ROW_PX
     assert list(table.columns)[:6] == ["#", "When (UTC)", "Who", "Action", "About", "Detail"]  # in view at 1400 px
