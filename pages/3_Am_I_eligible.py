@@ -75,7 +75,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                             key=state.form_key("el_provider", v["provider"], list(registry)))
     listed = services_listed(provider, registry)
     service = st.selectbox("What did you buy?", listed, format_func=lambda s: offered_label(provider, s, registry),
-                           key=state.form_key("el_service", v["service"], listed))
+                           key=state.form_key("el_service", v["service"], listed, labelled_by=provider))
     # No st.form: every answer changed after a check is named at once, not only after the next check.
     amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0, step=100.0,
                              format="%.2f", key=state.form_key("el_amount", float(v["amount_paid"])))

@@ -79,15 +79,33 @@ def input_key(key: str) -> str:
     return key
 
 
-def form_key(key: str, value: Any, options: Optional[list] = None) -> str:
+def form_key(key: str, value: Any, options: Optional[list] = None, labelled_by: Any = None) -> str:
     """The key of a page's own input that starts at `value` (from the shared scenario), and takes it again in every
     run that read the URL (a link, Back, Forward) or where its options no longer hold it. Back to an answer of "Am I
     eligible?" showed an answer taken from the form as it was later, never checked, under that later form. The
-    widget is drawn without a value of its own (Streamlit warns where both set it)."""
+    widget is drawn without a value of its own (Streamlit warns where both set it). `labelled_by`: see _relabelled."""
     ss = st.session_state
     if key not in ss or linked_page_inputs() is not None or (options is not None and ss[key] not in options):
         ss[key] = value
+    elif _relabelled(key, labelled_by):
+        ss[key] = ss[key]  # pushed to the browser again, in its new label
     return input_key(key)
+
+
+LABELLED = "_labelled_by_"
+
+
+def _relabelled(key: str, labelled_by: Any) -> bool:
+    """Whether a select box's labels changed since its value was last pushed to the browser (the service box says
+    "(not offered by Step-Into)" after the provider). The browser holds a select box's value as its label and sends
+    that back; Streamlit reads a label no option has as a value of its own: after a provider change, the next key
+    press set the service to "Website design & development" and the calculator refused it (a walkthrough)."""
+    if labelled_by is None:
+        return False
+    ss = st.session_state
+    changed = ss.get(LABELLED + key, labelled_by) != labelled_by
+    ss[LABELLED + key] = labelled_by
+    return changed
 
 
 def _inputs_moved() -> bool:
@@ -291,14 +309,15 @@ def keep_widget_values() -> None:
             ss[KEPT + key] = ss[key]
 
 
-def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v) -> str:
+def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v, labelled_by: Any = None) -> str:
     """Set the widget from the scenario where they differ (a URL restore), and on every run that draws another
     page: an assignment makes Streamlit push the value to the browser again. The browser's Back to a page draws
     its inputs anew, at their defaults unless pushed: Back from Compare showed an amount of 0.01 beside a quote
-    of $7,000.00, and the next click saved the 0.01."""
+    of $7,000.00, and the next click saved the 0.01. Also where its labels changed (`labelled_by`: _relabelled)."""
     key = input_key(f"{BOUND}{field}")
     wanted = to_widget(values()[field])
-    if key not in st.session_state or st.session_state[key] != wanted or st.session_state.get(NEW_PAGE):
+    relabelled = _relabelled(key, labelled_by)
+    if key not in st.session_state or st.session_state[key] != wanted or st.session_state.get(NEW_PAGE) or relabelled:
         st.session_state[key] = wanted
     return key
 
@@ -375,7 +394,8 @@ def offer_inputs(container=st) -> None:
         on_change=_store_offer("provider"), help=f["provider"].help,
     )
     container.selectbox(
-        f["service"].label, list(SERVICES), format_func=_service_label(values()["provider"]), key=_bind("service"),
+        f["service"].label, list(SERVICES), format_func=_service_label(values()["provider"]),
+        key=_bind("service", labelled_by=values()["provider"]),
         on_change=_store_offer("service"),
         help="Every service of the common taxonomy is listed; those this provider does not offer say so.",
     )
@@ -471,7 +491,8 @@ def _stage_input(exp, spec: FieldSpec) -> None:
               **({s.id: s.label for s in service.stages} if service else {})}
     exp.selectbox(
         spec.label, list(stages), format_func=stages.get,
-        key=_bind(spec.name, _to_choice), on_change=_store(spec.name, _from_choice),
+        key=_bind(spec.name, _to_choice, labelled_by=tuple(stages.values())),
+        on_change=_store(spec.name, _from_choice),
         help="Pre-filled from completion; choose the stage to narrow the range when you know it.",
     )
     if service:

@@ -556,3 +556,22 @@ def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(
     with page.expect_download() as pdf:
         page.get_by_role("button", name="Client summary (PDF)").click()
     assert pdf.value.suggested_filename == "refund-itmedia-seo-restored-client.pdf"
+
+
+def test_after_a_provider_change_the_next_key_press_keeps_the_service(page, base_url):
+    """The service box's labels follow the provider ("(not offered by Step-Into)"); the browser sent its old label
+    back with the next key press, and Streamlit read a label no option has as a value of its own: the service became
+    "Website design & development" and the calculator refused it (a walkthrough)."""
+    page.goto(f"{base_url}/?provider=socialbeat&service=website&amount_paid=5000")
+    wait_ready(page)
+    choose(page, "Provider", "Step-Into")
+    expect(page).to_have_url(re.compile(r"provider=stepinto&service=website&"))
+    wait_ready(page)
+    amount = page.get_by_test_id("stSidebar").get_by_test_id("stNumberInput").first.locator("input")
+    amount.fill("1000")
+    amount.press("Enter")
+    expect(page).to_have_url(re.compile(r"service=website&amount_paid=1000\.00"))
+    wait_ready(page)
+    assert page.get_by_test_id("stAlertContentError").count() == 0
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Service")).to_have_value(
+        re.compile(r"^Website design & development \(not offered by Step-Into\)"))
