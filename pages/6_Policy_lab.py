@@ -182,11 +182,14 @@ READINGS_HEADER = "Readings of unclear terms"
 
 # Where in the lab an error is mended: a changed percent must be changed in the tier's words too, and they are two
 # places away from it (an author who changed 75% to 60% could not find why publishing stayed refused).
+WORDS_WITH_THE_PERCENT = (f"A tier's percent and its words go together: change the percent in its row's "
+                          f"\u201c{LABELS['label']}\u201d and \u201c{LABELS['quote']}\u201d too (the tiers table's "
+                          "last columns), then the same sentence under \u201cThe policy text of this version\u201d, so "
+                          "all of them say it alike.")
 HOW_TO_FIX = {
-    "quote-vs-amount": f"A tier's percent and its words go together: change the percent in its row's "
-                       f"\u201c{LABELS['label']}\u201d and \u201c{LABELS['quote']}\u201d too (the tiers table's last "
-                       "columns), then the same "
-                       "sentence under \u201cThe policy text of this version\u201d, so all of them say it alike.",
+    "quote-vs-amount": WORDS_WITH_THE_PERCENT,
+    # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)
+    "quote-unchanged": WORDS_WITH_THE_PERCENT,
     "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
                          "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed the quote.",
     # a reading of an ambiguity was in no grid here (a walkthrough found no way to mend it in the lab)

@@ -651,3 +651,14 @@ def test_an_edit_that_passes_through_an_invalid_state_keeps_the_linter_and_previ
     at.run()
     assert "Keep it" in [h.value for h in at.header]
     assert not any(i.value.startswith("Below are the linter") for i in at.info)
+
+
+def test_a_clause_left_as_it_was_while_its_percent_changed_says_where_its_words_are_mended():
+    """A walkthrough changed Social Beat's discovery minimum from 75 to 70: the quote-unchanged warning said the
+    clause still says 75%, and nothing said where a clause is changed (found by scrolling the tiers grid)."""
+    at = lab()
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    hints = [plain(i.value) for i in at.info if "A tier's percent and its words go together" in plain(i.value)]
+    assert len(hints) == 1 and "Verbatim quote" in hints[0]
