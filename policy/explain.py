@@ -132,6 +132,13 @@ def version_words(version: str) -> str:
     return "the policy as the provider publishes it (it carries no date)" if version == UNDATED else f"policy version {version}"
 
 
+def named_version(name: str, version: str) -> str:
+    """'Social Beat Digital version 2025-06-17'; a policy its provider never dated, as version_words says it
+    ("Step-Into version undated (as published)" beside "the policy as the provider publishes it" named one version
+    two ways, a walkthrough)."""
+    return f"{name}'s policy as it publishes it (no date)" if version == UNDATED else f"{name} version {version}"
+
+
 def refund_text(q: Quote) -> str:
     """The refund as a person reads it; a service the provider does not sell has none to read; a maximum a partial
     refund with no amount decided says what it stays below."""

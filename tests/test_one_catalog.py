@@ -28,7 +28,7 @@ from policy.batch import run_batch
 from policy.cli import main
 from policy.client import request_email, summary_markdown
 from policy.compare import decided_by
-from policy.explain import plain_answer, refund_text
+from policy.explain import named_version, plain_answer, refund_text
 from policy.loader import load_policy, source_text
 from policy.money import cents_int, format_usd
 from policy.schema import PolicyFile
@@ -319,8 +319,8 @@ def test_the_calculator_says_its_providers_next_version_beside_a_quote_for_a_pay
     from tomorrow would get less (a walkthrough). A quote for a given payment date is that payment's: nothing said."""
     with published_from_tomorrow(tmp_path, monkeypatch) as tomorrow:
         said = " ".join(c.value for c in opened("app.py", provider="socialbeat").caption).replace("\\", "")
-        assert (f"Social Beat Digital's version next-terms applies to payments from {tomorrow:%d %b %Y}: this quote is "
-                f"under version {policies()['socialbeat'].version}, for a payment today ({date.today():%d %b %Y}). Give a "
+        assert (f"Social Beat Digital version next-terms applies to payments from {tomorrow:%d %b %Y}: this quote is "
+                f"under policy version {policies()['socialbeat'].version}, for a payment today ({date.today():%d %b %Y}). Give a "
                 f"payment date from then "
                 "to quote under it.") in said
         other = " ".join(c.value for c in opened("app.py", provider="stepinto", service="ppc").caption)
@@ -358,14 +358,16 @@ def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_su
         assert [m.value for m in calculator.metric if m.label == "Refund"] == [refund_text(q)]
         said = " ".join(c.value for c in calculator.caption).replace("\\", "")
         paid = date.today() - timedelta(days=3)
-        assert (f"Step-Into's version {new.version} applies to payments from {date.today():%d %b %Y}: this quote is "
-                f"under version {shipped.version}, for a payment on {paid:%d %b %Y} (3 days before today). A payment made "
+        # a version its provider never dated, named as every page names it ("version undated (as published)" beside
+        # "the policy as the provider publishes it" named one version two ways, a walkthrough)
+        assert (f"Step-Into version {new.version} applies to payments from {date.today():%d %b %Y}: this quote is "
+                f"under the policy as the provider publishes it (it carries no date), for a payment on {paid:%d %b %Y} (3 days before today). A payment made "
                 "since then is quoted under it.") in said or newest
         compare = opened("pages/1_Compare_providers.py", **data)
         table = compare.table[0].value.rename(index=lambda s: s.replace("\\", "").replace(SOFT_BREAK, ""))
         assert table.loc["Step-Into", "Refund min"].replace("\\", "") == format_usd(Decimal(q.refund_min))
         terms = " ".join(c.value for c in opened("pages/2_Policy_terms.py", **data).caption).replace("\\", "")
-        assert f"Step-Into version {q.policy_version}" in terms
+        assert named_version("Step-Into", q.policy_version) in terms
         assert ("for a payment today" if newest else f"for a payment on {paid:%d %b %Y} (3 days before today)") in terms
 
 

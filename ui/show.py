@@ -21,11 +21,13 @@ from policy.explain import (
     deadline_sentence,
     explanation_sections,
     lapsed_sentence,
+    named_version,
     pct_range,
     refund_text,
     unknown_sentences,
     verdict_label,
     verdict_sentence,
+    version_words,
     window_lapsed_sentence,
 )
 from policy.export import quote_csv, quote_json
@@ -120,8 +122,8 @@ def versions_in_force(v: dict) -> None:
     less its days since payment), said on every page that shows more than one provider; and those for later
     payments, to come or published since that day."""
     day = payment_day(v)
-    named = ", ".join(f"{p.name} version {p.version}" for p in policies(day).values())
-    later = "; ".join(f"{x.policy.name} version {x.policy.version} from {x.effective:%d %b %Y}"
+    named = ", ".join(named_version(p.name, p.version) for p in policies(day).values())
+    later = "; ".join(f"{named_version(x.policy.name, x.policy.version)} from {x.effective:%d %b %Y}"
                       for x in catalog().coming(day))
     then = f" For later payments: {later}." if later else ""
     st.caption(e(f"The versions in force for {_payment_words(v, day)}: {named}.{then}"))
@@ -151,8 +153,9 @@ def coming_version(q: Quote) -> None:
         if v.provider == q.provider:
             how = ("Give a payment date from then to quote under it." if v.effective > basis().as_of else
                    "A payment made since then is quoted under it.")
-            st.caption(e(f"{v.policy.name}'s version {v.policy.version} applies to payments from {v.effective:%d %b %Y}: "
-                         f"this quote is under version {q.policy_version}, for {_payment_words(values, day)}. {how}"))
+            st.caption(e(f"{named_version(v.policy.name, v.policy.version)} applies to payments from "
+                         f"{v.effective:%d %b %Y}: this quote is under {version_words(q.policy_version)}, for "
+                         f"{_payment_words(values, day)}. {how}"))
             return
 
 

@@ -11,6 +11,7 @@ from test_browser import slider
 
 from bench.serve import streamlit_server
 from policy import shipped_policies
+from policy.explain import named_version
 from policy.loader import source_text
 from store import PolicyStore, QuoteStore
 from store.config import ENV_URL
@@ -54,7 +55,7 @@ def test_compare_names_the_versions_its_table_quotes_under_as_the_days_slider_mo
         wait_ready(page)
         paid = today - timedelta(days=3)
         expect(main).to_contain_text(f"for a payment on {paid:%d %b %Y} (3 days before today):")
-        expect(main).to_contain_text(f"Step-Into version {shipped.version}")
+        expect(main).to_contain_text(named_version("Step-Into", shipped.version))  # Step-Into's, never dated
         expect(main).to_contain_text(f"For later payments: Step-Into version from-today from {today:%d %b %Y}.")
         expect(page.get_by_test_id("stTable")).not_to_contain_text("$5,000.00")  # quoted under the one before
         assert page.evaluate("() => window.mapsRedrawn") is False  # the same versions: a key press stays a fragment's
