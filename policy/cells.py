@@ -247,7 +247,6 @@ class Readers:
             return found
         return text.strip()
 
-
     def _closest(self, field: str, text: str) -> Optional[str]:
         """The name the app shows for the one a misspelt cell most likely meant ('Social Bet Digital': Social Beat
         Digital), where one is close enough; the list of what is allowed alone left the reader to spot it."""
