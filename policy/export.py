@@ -4,10 +4,13 @@ Each is a view of one Quote object and nothing else: no file re-derives an amoun
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Union
 
 from .fields import NAMES
 from .models import Quote, QuoteHead, Scenario, quote_to_json
+from .records import RECORD_NAMES
 from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
@@ -58,7 +61,10 @@ def quote_json(q: Quote) -> str:
     return quote_to_json(q, indent=2)
 
 
-def quote_csv(q: Quote) -> str:
-    """One row: every scenario field, then the same quote columns as `python -m policy batch` writes."""
-    cells = {**dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
+def quote_csv(q: Quote, record: Mapping[str, str] = MappingProxyType({})) -> str:
+    """One row: whose case it is (`record`: client name, reference, where given), every scenario field, then the
+    same quote columns as `python -m policy batch` writes (a batch reads it back, its client too). A saved quote's
+    summary named its client and its CSV did not (a walkthrough)."""
+    whose = {name: record[name] for name in RECORD_NAMES if record.get(name)}
+    cells = {**whose, **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
     return rows_text([list(cells), list(cells.values())])

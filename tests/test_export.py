@@ -127,3 +127,19 @@ def test_the_terms_csv_guards_formulas_and_keeps_two_providers_of_one_name_apart
     assert rows[0] == ["term", "Step-Into (stepinto)", "Step-Into (stepinto_copy)"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+
+
+def test_a_quotes_csv_names_whose_case_it_is_where_given_and_a_batch_reads_it_back():
+    """A walkthrough downloaded a saved quote's files: the summary named the client, its CSV did not."""
+    from policy.batch import run_batch
+
+    text = quote_csv(Q, {"client_name": "Zoë & Co", "client_ref": "ACME-42"})
+    header, values = list(csv.reader(io.StringIO(text, newline="")))
+    row = dict(zip(header, values))
+    assert header[:2] == ["client_name", "client_ref"] and (row["client_name"], row["client_ref"]) == ("Zoë & Co",
+                                                                                                     "ACME-42")
+    assert "client_name" not in quote_csv(Q)  # none given: the columns it always had
+    out = io.StringIO()
+    run_batch(io.StringIO(text), out, BASIS)  # the batch reads it as a sheet of cases, its client passed through
+    again = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (again["client_name"], again["refund_min"], again["refund_max"]) == ("Zoë & Co", Q.refund_min, Q.refund_max)

@@ -215,7 +215,9 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
         # a quote's own files are of one case: an unsettled answer is none of its cases
         *(() if unsettled is not None else (
             (STAFF_DOWNLOADS[3], lambda: quote_json(q), ".json", "application/json", "dl_json"),
-            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q)), ".csv", "text/csv", "dl_csv"))),
+            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, {"client_name": client.name,
+                                                                 "client_ref": client.reference})),
+             ".csv", "text/csv", "dl_csv"))),
     )
     for label, make, ending, mime, key in files:
         st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
