@@ -149,7 +149,8 @@ def _day(text: str) -> date:
 
 def _add_catalog_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shipped", action="store_true", help="use the shipped policy versions only, not those "
-                        "published in the app's register (REFUND_DATABASE_URL, else data/quotes.sqlite)")
+                        "published in the app's register (REFUND_DATABASE_URL, else quotes.sqlite in REFUND_DATA_DIR, "
+                        "else in data/)")
     parser.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
                         help="the day whose versions apply where a scenario gives no payment date (default: today)")
 

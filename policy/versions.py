@@ -115,11 +115,17 @@ class Catalog:
         found = self._by_day[day] = MappingProxyType(chosen)
         return found
 
+    @cached_property
+    def changes(self) -> tuple[Version, ...]:
+        """The versions that take over from another on their date, soonest first: every provider's but its first,
+        which is in force before its own date too (a fourth provider published from today was said as "for later
+        payments" beside a quote it answered for a payment before, a walkthrough)."""
+        return tuple(sorted((v for vs in self.in_force.values() for v in vs[1:]), key=lambda v: (v.effective, v.provider)))
+
     def coming(self, day: date) -> tuple[Version, ...]:
         """The versions published to take over after `day`, soonest first: a page that quotes `day` says them, so
         nobody quotes today's terms unaware they change tomorrow."""
-        return tuple(sorted((v for vs in self.in_force.values() for v in vs if v.effective > day),
-                            key=lambda v: (v.effective, v.provider)))
+        return tuple(v for v in self.changes if v.effective > day)
 
     def of(self, provider: str) -> tuple[Version, ...]:
         """Every version of one provider, drafts included, in effective order."""
@@ -204,10 +210,8 @@ class Basis:
         today and could follow a version published since (0 for a scenario with a payment date)."""
         if scenario.paid_on is not None:
             return 0
-        day = self.payment_day(None, scenario.days_since_payment)
-        # the days a provider's version changes: its first is in force before its own date too
-        later = [v.effective for versions in self.catalog.in_force.values() for v in versions[1:] if v.effective > day]
-        return max(0, (self.as_of - min(later)).days + 1) if later else 0
+        later = self.catalog.coming(self.payment_day(None, scenario.days_since_payment))
+        return max(0, (self.as_of - later[0].effective).days + 1) if later else 0
 
     def for_scenario(self, scenario: Scenario) -> Mapping[str, PolicyFile]:
         """Each provider's version in force on the scenario's payment day (decisions.md 'one catalog, one date')."""

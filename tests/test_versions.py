@@ -129,3 +129,17 @@ def test_a_version_published_to_take_over_later_is_coming_until_its_day():
     assert CATALOG.coming(date(2027, 1, 1)) == ()  # in force from its day
     drafted = shipped_catalog().adding([Version(NEW, "", status="draft")])
     assert drafted.coming(date(2026, 12, 31)) == ()  # a draft is not coming: it may never be published
+
+
+def test_a_new_providers_first_version_is_never_coming_it_answers_before_its_date_too():
+    """A fourth provider published from today was said "for later payments" beside the quote it gave a payment 5 days
+    ago (a walkthrough): its first version is in force before its own date too."""
+    acme = parse_policy((ROOT / "tests" / "cases" / "lint" / "acme.toml").read_text(), "acme.toml")
+    acme = acme.model_copy(update={"effective_from": date(2027, 1, 1)})
+    catalog = shipped_catalog().adding([Version(acme, "", status="published", published_at=datetime(2026, 12, 2))])
+    assert catalog.coming(date(2026, 12, 1)) == ()
+    assert catalog.on(date(2026, 12, 1))["acme"] is acme  # it answers for that payment already
+    basis = Basis(catalog, date(2026, 12, 6))
+    s = parse_scenario(dict(provider="acme", service="website", amount_paid="2000", completion_pct=30,
+                            days_since_payment=5), basis)
+    assert basis.fewest_days_alike(s) == 0
