@@ -5,7 +5,15 @@ from policy.explain import cite
 from policy.markdown import md_escape as e
 from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES, TERMS
-from policy.terms import AMBIGUITY_ID, NOT_STATED, ambiguity_places, ambiguity_table, stage_terms, terms_csv
+from policy.terms import (
+    AMBIGUITY_ID,
+    NOT_STATED,
+    ambiguity_places,
+    ambiguity_table,
+    stage_terms,
+    term_of,
+    terms_csv,
+)
 from policy.words import mid_sentence
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
@@ -29,7 +37,7 @@ with page.opened("pages/2_Policy_terms.py",
         row = st.columns([1.2] + [2] * len(registry))
         row[0].markdown(f"**{e(label)}**")
         for col, policy in zip(row[1:], registry.values()):
-            found = policy.terms.get(term)
+            found = term_of(policy, term)
             # columns stack on a phone: there each cell says whose it is; beside its column's heading it only
             # repeated the name (a walkthrough), so it is drawn for a narrow screen only (page.css)
             col.container(key=f"phone_only_terms_{term}_{policy.id}").markdown(f":small[**{e(policy.name)}**]")

@@ -2,22 +2,69 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
 import pandas as pd
 
 from .amount_words import tier_refund
-from .schema import Clause, PolicyFile, Stage
+from .schema import Clause, PolicyFile, Stage, Term
 from .spreadsheet import rows_text
-from .taxonomy import TERMS
+from .taxonomy import PAYMENT_METHODS, TERMS
 
 NOT_STATED = "not stated"
 
 
-def cell_text(policy: PolicyFile, term: str) -> str:
+def term_of(policy: PolicyFile, term: str) -> Optional[Term]:
+    """A term of the policy: the file's own entry for it, else what its rules say of it (a window, the money it does
+    not refund, the notice before a charge, processing times, how to ask), with their clauses. A fourth provider's
+    file gave rules and no term entries: Policy terms said "not stated" for a 30-day window every quote applied (a
+    walkthrough)."""
     found = policy.terms.get(term)
+    if found is not None:
+        return found
+    rules = _FROM_RULES.get(term)
+    made = rules(policy) if rules is not None else None
+    return None if made is None or not made[1] else Term(summary=made[0], clauses=tuple(dict.fromkeys(made[1])))
+
+
+def _window(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    return None if p.window is None else (f"A request within {p.window.days} days of payment.", list(p.window.clauses))
+
+
+def _non_refundable(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    if not p.deductions:
+        return None
+    return (f"Not refundable: {', '.join(d.label for d in p.deductions)}.", [c for d in p.deductions for c in d.clauses])
+
+
+def _notice(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    rule = p.next_charge_notice
+    return None if rule is None else (f"{rule.days} days' notice before the next billing date avoids its charge.",
+                                      list(rule.clauses))
+
+
+def _processing(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    if not p.processing_times:
+        return None
+    said = "; ".join(f"{PAYMENT_METHODS[t.method]}: {t.min_business_days}-{t.max_business_days} business days"
+                     for t in p.processing_times)
+    return f"{said}.", [c for t in p.processing_times for c in t.clauses]
+
+
+def _contact(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    return p.contact.how_to_request, [*p.contact.steps, *p.contact.documents]
+
+
+_FROM_RULES: dict[str, Callable[[PolicyFile], Optional[tuple[str, list[Clause]]]]] = {
+    "request_window": _window, "non_refundable_items": _non_refundable, "recurring_notice": _notice,
+    "processing_times": _processing, "contact": _contact,
+}
+
+
+def cell_text(policy: PolicyFile, term: str) -> str:
+    found = term_of(policy, term)
     if found is None:
         return NOT_STATED
     quotes = " | ".join(f'[{c.section}] "{c.quote}"' for c in found.clauses)

@@ -150,6 +150,8 @@ def test_policy_terms_has_a_column_for_every_provider(basis):
         for stage in stage_terms(policy, "website"):  # its refunds stage by stage, the fourth provider's too
             assert f"**{stage.label}**" in shown and all(f"**{t.refund}**" in shown for t in stage.tiers)
     assert stage_terms(basis.policies()["acme"], "website")
+    # Acme's file states its window in a rule and has no term entries: the page reads it from the rule
+    assert "A request within 30 days of payment." in shown and "Ask for a refund within 30 days of payment." in shown
 
 
 @pytest.mark.parametrize("name", ["new version (no payment date: today's)", "fourth provider"])

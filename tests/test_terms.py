@@ -1,0 +1,32 @@
+"""Policy terms read from a policy: the file's own entries, else what its rules say (policy/terms.py)."""
+from pathlib import Path
+
+import pytest
+
+from policy import shipped_policies as policies
+from policy.terms import NOT_STATED
+
+
+@pytest.mark.parametrize("term, says", [
+    ("request_window", 'A request within 30 days of payment. [1] "Ask for a refund within 30 days of payment."'),
+    ("non_refundable_items", "Not refundable: Third-party costs. [4]"),
+    ("contact", 'Email refunds@acme.example. [5] "Email refunds@acme.example to ask."'),
+    ("governing_law", NOT_STATED),  # no rule says it either
+])
+def test_a_term_the_file_gives_no_entry_for_is_read_from_its_rules(term, says):
+    """A fourth provider's file gave rules and no term entries: Policy terms said "not stated" for the 30-day window
+    every one of its quotes applied (a walkthrough)."""
+    from policy.loader import parse_policy
+    from policy.terms import cell_text
+
+    acme = parse_policy((Path(__file__).parent / "cases" / "lint" / "acme.toml").read_text(), "acme.toml")
+    assert term not in acme.terms
+    assert cell_text(acme, term).startswith(says)
+
+
+def test_a_files_own_term_entry_wins_over_its_rules():
+    from policy.terms import term_of
+
+    for policy in policies().values():
+        for term, entry in policy.terms.items():
+            assert term_of(policy, term) is entry
