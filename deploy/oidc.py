@@ -80,3 +80,55 @@ def secrets_toml(app_url: str, provider_url: str, roles: Optional[dict] = None) 
              f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"', "", "[roles]"]
     lines += [f"{json.dumps(key)} = {json.dumps(value)}" for key, value in roles.items()]
     return "\n".join(lines) + "\n"
+
+
+SECRETS = Path(".streamlit") / "secrets.toml"
+
+
+def serve(port: int, app_url: str, secrets_path: Path) -> Provider:
+    """The demo provider started on `port`, and the app's secrets for it written to `secrets_path` (a file there is
+    never overwritten: it may be a real deployment's)."""
+    if secrets_path.exists():
+        raise FileExistsError(f"{secrets_path} exists: move it aside, or give --secrets another path")
+    provider = start(port)
+    secrets_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = secrets_path.with_name(secrets_path.name + ".part")
+    partial.write_text(secrets_toml(app_url.rstrip("/"), provider.url), encoding="utf-8")
+    partial.replace(secrets_path)
+    return provider
+
+
+def main(argv: list[str]) -> int:
+    """Sign-in on one computer, to try the roles: the docs named this provider and never said how to start it with its
+    demo users (a walkthrough passed each user's claims by hand)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.oidc",
+        description="Start the demo OpenID Connect provider on loopback (for trying sign-in only: anyone who reaches "
+                    "its page may sign in as any demo user) and write the app's [auth] and [roles] secrets for it. "
+                    "Then run the app (README, command 1); Ctrl-C stops the provider.")
+    parser.add_argument("--port", type=int, default=8620, help="the provider's port (default 8620)")
+    parser.add_argument("--app", default="http://localhost:8501",
+                        help="the address the browser opens the app at (default http://localhost:8501)")
+    parser.add_argument("--secrets", type=Path, default=SECRETS, help=f"where to write them (default {SECRETS})")
+    args = parser.parse_args(argv)
+    try:
+        provider = serve(args.port, args.app, args.secrets)
+    except (FileExistsError, RuntimeError, TimeoutError) as exc:
+        print(f"deploy.oidc: {exc}", file=sys.stderr)
+        return 2
+    print(f"deploy.oidc: the demo provider is on {provider.url}; {args.secrets} points the app at {args.app} to it.")
+    print("deploy.oidc: its users: " + ", ".join(f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()))
+    print(f"deploy.oidc: Ctrl-C stops it; delete {args.secrets} to run the app in local mode again.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        provider.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

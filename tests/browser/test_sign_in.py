@@ -26,10 +26,9 @@ PATHS = {"Saved quotes": "Saved_quotes", "Batch quotes": "Batch_quotes", "Policy
 @pytest.fixture(scope="module")
 def app_with_sign_in(chromium, tmp_path_factory):
     folder = tmp_path_factory.mktemp("sign-in")
-    provider = oidc.start(log=folder / "oidc.log")
     port = free_port()
     secrets = folder / "secrets.toml"
-    secrets.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
+    provider = oidc.serve(free_port(), f"http://127.0.0.1:{port}", secrets)  # as `python -m deploy.oidc` does
     try:
         with streamlit_server(port=port, args=["--secrets.files", str(secrets)],
                               env={"REFUND_DATA_DIR": str(folder / "data")}) as (base, _):
