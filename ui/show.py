@@ -126,14 +126,14 @@ def versions_in_force(v: dict) -> None:
     later = "; ".join(f"{named_version(x.policy.name, x.policy.version)} from {x.effective:%d %b %Y}"
                       for x in catalog().coming(day))
     then = f" For later payments: {later}." if later else ""
-    st.caption(e(f"The versions in force for {_payment_words(v, day)}: {named}.{then}"))
+    st.caption(e(f"The versions in force for {_payment_words(isinstance(v.get('paid_on'), date), day)}: {named}.{then}"))
 
 
-def _payment_words(v: dict, day: date) -> str:
+def _payment_words(dated: bool, day: date) -> str:
     """'a payment on 24 Nov 2026', and for a case given in days '... (12 days before today)' or 'a payment today'."""
-    if v.get("paid_on") is not None:
+    if dated:
         return f"a payment on {day:%d %b %Y}"
-    days = int(v.get("days_since_payment") or 0)
+    days = (basis().as_of - day).days
     if days == 0:
         return f"a payment today ({day:%d %b %Y})"
     return f"a payment on {day:%d %b %Y} ({days} day{'' if days == 1 else 's'} before today)"
@@ -147,15 +147,14 @@ def coming_version(q: Quote) -> None:
     s = q.scenario
     if s.paid_on is not None:
         return
-    values = {"paid_on": None, "days_since_payment": s.days_since_payment}
-    day = payment_day(values)
+    day = basis().payment_day(None, s.days_since_payment)
     for v in catalog().coming(day):
         if v.provider == q.provider:
             how = ("Give a payment date from then to quote under it." if v.effective > basis().as_of else
                    "A payment made since then is quoted under it.")
             st.caption(e(f"{named_version(v.policy.name, v.policy.version)} applies to payments from "
                          f"{v.effective:%d %b %Y}: this quote is under {version_words(q.policy_version)}, for "
-                         f"{_payment_words(values, day)}. {how}"))
+                         f"{_payment_words(False, day)}. {how}"))
             return
 
 
