@@ -4,6 +4,7 @@ Each is a view of one Quote object and nothing else: no file re-derives an amoun
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Union
@@ -57,14 +58,23 @@ def error_row(message: str) -> dict[str, str]:
     return {**dict.fromkeys(QUOTE_COLUMNS, ""), "error": message}
 
 
-def quote_json(q: Quote) -> str:
-    return quote_to_json(q, indent=2)
+def _whose(record: Mapping[str, str]) -> dict[str, str]:
+    """The record fields given (client name, reference), in their declared order."""
+    return {name: record[name] for name in RECORD_NAMES if record.get(name)}
+
+
+def quote_json(q: Quote, record: Mapping[str, str] = MappingProxyType({})) -> str:
+    """The quote's JSON (the contract), and whose case it is where given: the record's fields after the quote's
+    ("more fields are welcome", decisions.md 3). The CSV of a saved quote named its client and the JSON did not."""
+    whose = _whose(record)
+    if not whose:
+        return quote_to_json(q, indent=2)
+    return json.dumps({**json.loads(quote_to_json(q)), **whose}, indent=2, ensure_ascii=False)
 
 
 def quote_csv(q: Quote, record: Mapping[str, str] = MappingProxyType({})) -> str:
     """One row: whose case it is (`record`: client name, reference, where given), every scenario field, then the
     same quote columns as `python -m policy batch` writes (a batch reads it back, its client too). A saved quote's
     summary named its client and its CSV did not (a walkthrough)."""
-    whose = {name: record[name] for name in RECORD_NAMES if record.get(name)}
-    cells = {**whose, **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
+    cells = {**_whose(record), **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
     return rows_text([list(cells), list(cells.values())])

@@ -143,3 +143,14 @@ def test_a_quotes_csv_names_whose_case_it_is_where_given_and_a_batch_reads_it_ba
     run_batch(io.StringIO(text), out, BASIS)  # the batch reads it as a sheet of cases, its client passed through
     again = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert (again["client_name"], again["refund_min"], again["refund_max"]) == ("Zoë & Co", Q.refund_min, Q.refund_max)
+
+
+def test_a_quotes_json_names_whose_case_it_is_where_given_and_is_otherwise_the_contract():
+    """The CSV of a saved quote named its client and its JSON did not: both are views of one saved quote."""
+    plain = json.loads(quote_json(Q))
+    named = json.loads(quote_json(Q, {"client_name": "Zoë & Co", "client_ref": ""}))
+    assert named == {**plain, "client_name": "Zoë & Co"}  # the quote's fields unchanged, the blank reference left out
+    assert set(named) - set(plain) == set(next(csv.reader(io.StringIO(quote_csv(Q, named))))) - set(
+        next(csv.reader(io.StringIO(quote_csv(Q)))))  # the same record fields as the CSV's
+    assert "Zoë" in quote_json(Q, {"client_name": "Zoë & Co"})  # written as the name reads, not \\u escapes
+    assert quote_json(Q, {}) == quote_json(Q)

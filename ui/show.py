@@ -201,6 +201,7 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     email; sales (staff) also the Markdown, JSON and CSV. `prepared_on`: the day the summary says it was prepared
     (today's, unless it is a saved quote's)."""
     stem = file_stem(q, client)
+    whose = {"client_name": client.name, "client_ref": client.reference}  # the quote's own files name it too
     day = prepared_on or basis().as_of
     pdf = (lambda: summary_pdf(q, day, client, unsettled, not_said), ".pdf", "application/pdf", "dl_pdf")
     # the email says what it is in its name: beside the .pdf and .md of the same stem a .txt read as a third summary
@@ -213,10 +214,8 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
         (STAFF_DOWNLOADS[2], *email),
         # a quote's own files are of one case: an unsettled answer is none of its cases
         *(() if unsettled is not None else (
-            (STAFF_DOWNLOADS[3], lambda: quote_json(q), ".json", "application/json", "dl_json"),
-            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, {"client_name": client.name,
-                                                                 "client_ref": client.reference})),
-             ".csv", "text/csv", "dl_csv"))),
+            (STAFF_DOWNLOADS[3], lambda: quote_json(q, whose), ".json", "application/json", "dl_json"),
+            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, whose)), ".csv", "text/csv", "dl_csv"))),
     )
     for label, make, ending, mime, key in files:
         st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")

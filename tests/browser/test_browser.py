@@ -547,6 +547,9 @@ def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(
     assert md.value.suggested_filename == "refund-itmedia-seo-restored-client.md"
     said = Path(md.value.path()).read_text(encoding="utf-8")
     assert "Restored Client" in said and f"Prepared on {date.today():%d %B %Y}" in said
+    with page.expect_download() as as_json:  # every file of the quote names whose it is, its JSON too
+        page.get_by_role("button", name="Quote as JSON").click()
+    assert json.loads(Path(as_json.value.path()).read_text(encoding="utf-8"))["client_name"] == "Restored Client"
     page.keyboard.press("Escape")
     restore.click()
     expect(page).to_have_url(re.compile(r"/\?provider=itmedia"))
