@@ -110,7 +110,8 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
                        width="stretch")
     st.markdown(f"**{counted(len(rules), 'rule')} changed**")
     if rules:
-        st.dataframe(pd.DataFrame([{"Rule": r.rule, "Change": r.change, "What changed": r.what} for r in rules]),
+        st.dataframe(pd.DataFrame([{"Rule": r.place, "Change": r.change, "What changed": "; ".join(r.said) or r.change}
+                                   for r in rules]),
                      hide_index=True, width="stretch")
     seen, hidden = changed[changed.seen], changed[~changed.seen]
     who = counted(len(seen), "sample client is", "sample clients are")

@@ -6,6 +6,7 @@ a person sees changes; a change under one value of a fact not given that the ban
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from typing import Any, NamedTuple, Optional
 import pandas as pd
 
 from .evaluator import Evaluation, Facts, Outcome, day_thresholds, evaluate
+from .lab import END, GRIDS, LABELS
 from .models import Scenario
 from .money import cents_int, format_range
 from .schema import PolicyFile
+from .taxonomy import PAYMENT_METHODS
 
 REFERENCE_AMOUNT = Decimal("10000")  # the grid's amount paid: a round figure, so shares read at a glance
 COMPLETIONS = tuple(Decimal(c) for c in range(0, 101, 5))
@@ -31,10 +34,20 @@ class RuleChange:
     before: str  # the rule as JSON ('' when added)
     after: str
     fields: tuple[str, ...] = ()  # a changed rule's parts that differ: "min.pct: 75 -> 60"
+    place: str = ""  # the rule as an author reads it: "Website Design & Development, Discovery (0-25%), tier ..."
+    said: tuple[str, ...] = ()  # the fields in the lab's words: "Min %: 75 -> 60"
 
     @property
     def what(self) -> str:
         return "; ".join(self.fields) if self.fields else self.change
+
+    @property
+    def in_words(self) -> str:
+        """'Website Design & Development, Discovery (0-25%), tier "Cancelled during ...: 75%": Min % 75 -> 60': the
+        lab's table and the audit trail named a rule by its path and a change by its field's ("min.pct: 75 -> 60",
+        a walkthrough)."""
+        what = "; ".join(self.said) if self.said else self.change
+        return f"{self.place or self.rule}: {what}"
 
 
 def _rules(policy: PolicyFile) -> dict[str, Any]:
@@ -65,8 +78,67 @@ def rule_changes(old: PolicyFile, new: PolicyFile) -> list[RuleChange]:
             continue
         kind = "added" if name not in before or a is None else "removed" if name not in after or b is None else "changed"
         parts = tuple(_parts(a, b)) if kind == "changed" else ()
-        changes.append(RuleChange(name, kind, "" if a is None else _json(a), "" if b is None else _json(b), parts))
+        changes.append(RuleChange(name, kind, "" if a is None else _json(a), "" if b is None else _json(b), parts,
+                                  place=_place(name, new, old), said=tuple(map(_part_in_words, parts))))
     return changes
+
+
+def _place(rule: str, *policies: PolicyFile) -> str:
+    """A rule's name (as _rules gives it) as an author reads it, from the labels of the first policy that has it."""
+    kind, _, rest = rule.partition(".")
+    for policy in policies:
+        if kind == "services":
+            sid, _, rest = rest.partition(".stages.")
+            service = policy.services.get(sid)
+            if service is None:
+                continue
+            stage_id, _, tier_id = rest.partition(".tiers.")
+            stage = next((st for st in service.stages if st.id == stage_id), None)
+            tier = next((t for t in stage.tiers if t.id == tier_id), None) if stage else None
+            if (stage_id and stage is None) or (tier_id and tier is None):
+                continue
+            return ", ".join([service.label, *([stage.label] if stage else []),
+                              *([f"tier \u201c{tier.label}\u201d"] if tier else [])])
+        if kind in _PARTS:
+            noun, key = _PARTS[kind]
+            item = next((i for i in getattr(policy, kind) if str(getattr(i, key)) == rest), None)
+            if item is not None:
+                return f"{noun}: {PAYMENT_METHODS.get(rest, rest) if kind == 'processing_times' else item.label}"
+    return _WHOLE.get(rule, rule)
+
+
+_PARTS = {"deductions": ("Money taken off", "field"), "exceptions": ("Exception", "flag"),
+          "processing_times": ("Processing time", "method"), "remedies": ("Remedy", "label")}
+_WHOLE = {"window": "Request window", "next_charge_notice": "Notice before the next charge", "currency": "Currency"}
+
+
+def _leaf_labels() -> dict[str, str]:
+    """Each place in a rule the lab's grids edit, by its dotted path, with the grid's column label ('min.pct' ->
+    'Min %')."""
+    labels: dict[str, str] = {}
+    for grid in GRIDS.values():
+        for column in grid.columns:
+            for end in ("min", "max") if END in column.path else ("",):  # the fee, on whichever end carries it
+                path = ".".join(end if p == END else str(p) for p in column.path)
+                if path:
+                    labels.setdefault(path, LABELS[column.name])
+    return labels
+
+
+_LEAF_LABELS = _leaf_labels()
+
+
+def _part_in_words(part: str) -> str:
+    """'min.pct: 75 -> 60' -> 'Min % 75 -> 60'; a clause's quote by its number; a part no grid edits by its path
+    in words ('when.deliverables_provided' -> 'when deliverables provided')."""
+    path, _, change = part.partition(": ")
+    clause = re.fullmatch(r"clauses\.(\d+)\.(section|quote)", path)
+    if clause:
+        n, leaf = int(clause.group(1)), clause.group(2)
+        label = LABELS[leaf] + (f" (clause {n + 1})" if n else "")
+    else:
+        label = _LEAF_LABELS.get(path) or path.replace(".", " ").replace("_", " ")
+    return f"{label} {change}"
 
 
 def _parts(a: Any, b: Any, path: str = "") -> list[str]:
@@ -75,10 +147,17 @@ def _parts(a: Any, b: Any, path: str = "") -> list[str]:
         return [p for k in dict.fromkeys([*a, *b]) for p in _parts(a.get(k), b.get(k), f"{path}.{k}" if path else str(k))]
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
         return [p for i, (x, y) in enumerate(zip(a, b)) for p in _parts(x, y, f"{path}.{i}" if path else str(i))]
-    return [] if a == b else [f"{path or 'value'}: {_shown(a)} -> {_shown(b)}"]
+    if a == b:
+        return []
+    if isinstance(a, str) and isinstance(b, str) and max(len(a), len(b)) > SHOWN_MAX:
+        return [f"{path or 'value'}: edited"]  # cut to SHOWN_MAX, a long text's two versions read the same
+    return [f"{path or 'value'}: {_shown(a)} -> {_shown(b)}"]
 
 
-def _shown(value: Any, limit: int = 60) -> str:
+SHOWN_MAX = 60
+
+
+def _shown(value: Any, limit: int = SHOWN_MAX) -> str:
     text = "none" if value is None else _json(value) if isinstance(value, (dict, list, tuple)) else str(_text(value))
     return text if len(text) <= limit else text[:limit - 1] + "…"
 

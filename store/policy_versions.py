@@ -246,7 +246,7 @@ def _what_it_changed(previous: Optional[PolicyFile], published: PolicyFile, warn
     nothing of a text edited (walkthroughs)."""
     said = {"warnings_accepted": _listed([f"{f.code}: {f.message}" for f in warned])}
     if previous is not None:
-        changes = [f"{c.rule}: {c.what}" for c in rule_changes(previous, published)]
+        changes = [c.in_words for c in rule_changes(previous, published)]
         if texts[0].split() != texts[1].split():
             changes.append("policy text: edited")
         said |= {"replaces": previous.version, "changed": _listed(changes) or "no rule (its dates or clauses only)"}

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from policy import InputError, parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.cli import main as cli
+from policy.taxonomy import PAYMENT_METHODS
 from policy.versions import Basis, shipped_catalog
 from store import AuditLog, Forbidden, PolicyStore
 from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
@@ -233,14 +234,15 @@ def test_a_publish_is_recorded_with_what_it_changed_and_the_warnings_its_author_
     events, _ = AuditLog(store.engine).find(AuditFilters(action="version published"), by=ADA)
     detail = events[0].detail
     assert detail["replaces"] == shipped.version
-    assert "processing_times" in detail["changed"] and f"max_business_days: {was} -> {was + 2}" in detail["changed"]
+    method = PAYMENT_METHODS[times[0]["method"]]  # the rule and its field as the lab names them, not their paths
+    assert detail["changed"].startswith(f"Processing time: {method}: Max business days {was} -> {was + 2}")
     assert detail["changed"].endswith("; policy text: edited")  # a text edited was not said (a walkthrough)
     assert "warnings_accepted" not in detail  # none about this edit (the version's standing ones are no choice)
     drafted, _ = AuditLog(store.engine).find(AuditFilters(action="version saved as draft"), by=ADA)
     said = drafted[0].detail  # a draft's line said only its number (a walkthrough): its date and changes too
     assert said["effective_from"] == changed.effective_from.isoformat() and said["replaces"] == shipped.version
-    assert f"max_business_days: {was} -> {was + 2}" in said["changed"]
-    assert "changed: processing_times" in events[0].detail_in_words()  # on the page, in words
+    assert f"Max business days {was} -> {was + 2}" in said["changed"]
+    assert f"changed: Processing time: {method}" in events[0].detail_in_words()  # on the page, in words
 
 
 def test_a_publish_records_every_new_warning_its_author_accepted_not_the_versions_standing_ones(store):

@@ -111,7 +111,9 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     (fix,) = [plain(i.value) for i in at.info if "go together" in i.value]  # and where it is mended, in the lab's words
     assert "\u201cVerbatim quote\u201d" in fix and "\u201cThe policy text of this version\u201d" in fix
     (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
-    assert list(rules["What changed"]) == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]  # in words, not the rule's JSON
+    assert list(rules["What changed"]) == ["Min % 75 -> 60; Max % 75 -> 60"]  # in words, not the rule's JSON
+    assert list(rules["Rule"]) == ["Website Design & Development, Discovery & planning (0-25% complete), tier "
+                                   "\u201cCancelled during initial consultations and planning: 75%\u201d"]
     changed = dataframe_with(at, "End that moved")
     assert set(changed["Service"]) == {"website"} and "$6,000.00" in set(changed["After"])
     assert (changed["Before"] != changed["After"]).all() and set(changed["End that moved"]) == {"min and max"}
@@ -558,7 +560,7 @@ def test_what_it_changes_is_against_the_version_publishing_it_replaces_on_its_da
     text = " ".join(m.value for m in at.markdown)
     assert "**1 rule changed**" in text and "**0 sample client" not in text, text
     (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
-    assert [w.split("; clauses")[0] for w in rules["What changed"]] == ["min.pct: 75 -> 60; max.pct: 75 -> 60"]
+    assert [w.split("; Verbatim")[0] for w in rules["What changed"]] == ["Min % 75 -> 60; Max % 75 -> 60"]
     assert any("Against 2025-06-17, the version in force on" in plain(c.value) for c in at.caption)
     at.date_input(key="lab_when").set_value(later + timedelta(days=1)).run()  # after its own date: nothing new
     assert at.button(key="lab_publish").disabled

@@ -93,6 +93,19 @@ def test_the_diff_names_the_rule_and_the_scenarios_whose_band_changes():
     old = policies()["socialbeat"]
     assert [(r.rule, r.change, r.what) for r in rule_changes(old, NEW)] == [
         ("services.website.stages.discovery.tiers.sb_web_discovery", "changed", "min.pct: 75 -> 60; max.pct: 75 -> 60")]
+    edited = old.model_dump()  # each rule and field as the lab names them (the audit trail says a change so)
+    edited["window"]["days"] = 20
+    edited["exceptions"][0]["min"]["pct"] = 10
+    edited["remedies"] = edited["remedies"][1:]
+    tier = edited["services"]["website"]["stages"][0]["tiers"][1]
+    tier["clauses"][0]["quote"] += " (edited)"
+    (tier["max"]["less_fee"] or tier["min"]["less_fee"])["cap"] = 50
+    assert [r.in_words for r in rule_changes(old, type(old).model_validate(edited))] == [
+        "Request window: days 30 -> 20",
+        f"Exception: {old.exceptions[0].label}: Min % 0 -> 10",
+        f"Remedy: {old.remedies[0].label}: removed",
+        f"Website Design & Development, Pre-project phase (before work begins), tier \u201c{tier['label']}\u201d: "
+        "Fee cap ($) 100 -> 50; Verbatim quote edited"]  # a long text cut short read the same before and after
     changed = band_changes(old, NEW)
     assert set(changed.service) == {"website"} and len(changed) > 0
     row = changed[(changed.completion_pct == 10) & (changed.days_since_payment == 3)].iloc[0]
