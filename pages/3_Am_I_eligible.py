@@ -24,8 +24,9 @@ from policy.eligibility import (
 from policy.explain import plain_answer, version_words
 from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
-from policy.models import Quote
-from policy.taxonomy import PAYMENT_METHODS
+from policy.models import Quote, Verdict
+from policy.taxonomy import PAYMENT_METHODS, SERVICES
+from policy.words import mid_sentence
 from ui import cache, page, scroll, show, state
 from ui.codec import PAGE_PARAMS, money_text
 from ui.registry import basis, policies
@@ -59,6 +60,15 @@ def answers(name: str) -> dict[str, Optional[bool]]:
 
 
 STAGE_QUESTION = "Which of these describes the work now?"  # asked where the progress leaves the stage open
+ASK_AGAIN = "el_ask_again"
+
+
+def ask_again_for(service: str) -> None:
+    """The answer said the provider does not sell the service chosen: the same answers for one it sells, checked.
+    A client who paid Step-Into for "social media management" was told only to check the invoice, and not that its
+    terms for what it sells run out 7 days after the payment (a walkthrough)."""
+    st.session_state["el_service"] = service
+    st.session_state[ASK_AGAIN] = True
 
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
@@ -137,7 +147,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                  "them, and says what each gives.")
         fields = {**fields, "stage": stage}
 
-    checked = st.button("Check my eligibility", type="primary", key="el_check")
+    # "Check my eligibility", or a service the provider sells chosen under an answer that it does not sell this one
+    checked = st.button("Check my eligibility", type="primary", key="el_check") or st.session_state.pop(ASK_AGAIN, False)
     # a link to an answer shows that answer on opening, as if its form had been checked
     if checked or (linked is not None and linked.get("answer") in PAGE_PARAMS["answer"]):
         st.session_state[state.KEY] = {**v, **fields}
@@ -199,6 +210,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     st.caption(e(f"These steps and dates are for the case that refunds the most: {case_words(q)}."))
                 steps = next_steps(q, policy_of(q))
                 st.markdown("\n".join(f"{i}. {e(step)}" for i, step in enumerate(steps, 1)))
+                if q.verdict == Verdict.not_offered:  # what it sells, one click away: its terms have their own dates
+                    for sold in policy_of(q).services:
+                        st.button(f"Ask again for {mid_sentence(SERVICES[sold])}", key=f"el_instead_{sold}",
+                                  on_click=ask_again_for, args=(sold,))
                 if unsettled is not None and unsettled.other_deadline:  # the other case's date, after the steps'
                     st.markdown(f":blue-background[{e(unsettled.other_deadline)}]")
                 with st.expander("Why: the policy's own words"):

@@ -91,7 +91,9 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     """What to do, in order: how to ask, by when, what to include and send, how long the refund takes, and
     what else the policy offers. The one list the eligibility page and the client's documents show."""
     if q.verdict == Verdict.not_offered:
-        return (*q.notes[:1], "Check on the invoice what was bought, and ask again for that service.")
+        return (*q.notes[:1], "Check on the invoice what was bought. If it is a service the provider sells, ask "
+                              "again for that service, soon: its refund terms have deadlines that run from the day "
+                              "you paid.")
     steps = []
     if q.verdict == Verdict.none:  # "Not under this policy", then how to ask, said nothing of the odds (a walkthrough)
         steps.append("Decide whether to ask: the policy gives no refund in this case, so a request is likely to be "

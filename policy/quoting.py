@@ -289,6 +289,8 @@ def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, e
         if getattr(scenario, flag) and flag not in covered:
             notes.append(f"{BY_NAME[flag].label}: {policy.name}'s policy does not address this; it does not change "
                          "the amount.")
+    if service is None:  # how long a refund takes says nothing of a service the provider does not sell
+        return tuple(notes)
     if scenario.payment_method and policy.processing_times and not any(
         p.method == scenario.payment_method for p in policy.processing_times
     ):

@@ -461,6 +461,11 @@ def test_the_eligibility_form_marks_services_not_offered_and_answers_in_words():
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Step-Into does not sell website design & development" in text
     assert "within 7 days" not in text and "$" not in answer(at)
+    assert not any("Processing time" in plain(m.value) for m in at.markdown)  # nothing of a refund it has no terms for
+    # what it sells, one click away, with the same answers (a client was left to miss the 7 days it gives)
+    at.button(key="el_instead_ppc").click().run()
+    assert at.selectbox(key="el_service").value == "ppc" and at.query_params["service"] == "ppc"
+    assert "does not sell" not in answer(at) and "Ask for the refund by" in " ".join(plain(m.value) for m in at.markdown)
 
 
 def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed():
