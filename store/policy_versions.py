@@ -206,13 +206,15 @@ class PolicyStore:
                 query = query.where(PolicyVersionRow.provider == provider)
             return [_version(r) for r in session.scalars(query)]
 
-    def revision(self) -> tuple[int, int, Optional[datetime], Optional[datetime]]:
-        """What changes when a version is saved, published or withdrawn: one cheap query (a count and maxima)."""
+    def revision(self) -> tuple[int, int, Optional[datetime], Optional[datetime], Optional[datetime]]:
+        """What changes when a version is saved, published or withdrawn: one cheap query (a count and maxima). A
+        draft saved again keeps its row: its time saved is what moves (without it the lab went on showing the draft
+        as it was, and published that)."""
         with Session(self.engine) as session:
-            count, top, published, withdrawn = session.execute(select(
-                func.count(PolicyVersionRow.id), func.max(PolicyVersionRow.id),
+            count, top, saved, published, withdrawn = session.execute(select(
+                func.count(PolicyVersionRow.id), func.max(PolicyVersionRow.id), func.max(PolicyVersionRow.saved_at),
                 func.max(PolicyVersionRow.published_at), func.max(PolicyVersionRow.withdrawn_at))).one()
-            return int(count), int(top or 0), published, withdrawn
+            return int(count), int(top or 0), saved, published, withdrawn
 
 
 def _as(version: Version) -> str:

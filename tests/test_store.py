@@ -275,8 +275,14 @@ def test_a_lab_version_is_saved_as_a_draft_then_published_from_a_date_with_who_a
     words = reworded(old)  # its quotes are checked against it when it is published
     draft = versions.save_draft(old.model_copy(update={"version": "2027-01"}), words, by=PAT)
     assert versions.revision() != before
+    once = versions.revision()
+    assert versions.save_draft(old.model_copy(update={"version": "2027-01"}), words + " Again.", by=PAT,
+                               replacing=draft) == draft  # saved again, in its own row
+    assert versions.revision() != once  # the app's catalog, cached by revision, shows the draft as saved last
     (saved,) = versions.versions()
-    assert (saved.status, saved.lab_id, saved.text, saved.policy.version) == ("draft", draft, words, "2027-01")
+    assert (saved.status, saved.lab_id, saved.text, saved.policy.version) == ("draft", draft, words + " Again.",
+                                                                               "2027-01")
+    words += " Again."
     with pytest.raises(InputError) as caught:  # the local user names themselves: a name is needed
         versions.publish(draft, date(2027, 1, 1), by=Actor.local_user(""))
     assert caught.value.field == "published_by"
