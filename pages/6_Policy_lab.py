@@ -171,12 +171,13 @@ def grid_editor(grid: Grid, policy: PolicyFile, key: str) -> pd.DataFrame:
                           num_rows="fixed", width="stretch", column_config=config, placeholder=NOT_SET)
 
 
-def _number_follows_date(versions: Catalog, provider: str) -> None:
-    """A new date, a new number offered (numbers are dates here), unless the author typed one of their own."""
+def _number_follows_date(versions: Catalog, provider: str, mine: str | None) -> None:
+    """A new date, a new number offered (numbers are dates here), unless the author typed one of their own.
+    `mine`: the number of the draft shown, free for it."""
     offered = st.session_state.get("lab_number_offered")
     if offered is not None and st.session_state.get("lab_number") == offered:
         st.session_state["lab_number"] = st.session_state["lab_number_offered"] = versions.free_version(
-            provider, st.session_state["lab_when"])
+            provider, st.session_state["lab_when"], mine)
 
 
 READINGS_HEADER = "Readings of unclear terms"
@@ -216,7 +217,9 @@ def _number_date(number: str) -> date | None:
         return None
 
 
-def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, replacing: int | None) -> None:
+def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, replacing: Version | None) -> None:
+    """Save as a draft (the draft shown, `replacing`, saved again), or publish from `publish_on`: the draft shown as
+    it was saved is published as it is (its publish recorded a second "saved as draft" of the same draft)."""
     draft = None
     try:
         store = policy_store()
@@ -224,7 +227,12 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
             refused = lint_errors(store.lint(policy, text))
             if refused:
                 raise LintRefused(f"{policy.name} {policy.version}", refused)
-        draft = store.save_draft(policy, text, by=who, replacing=replacing)
+        as_saved = replacing is not None and publish_on is not None and replacing.text == text and \
+            replacing.policy == policy.model_copy(update={"effective_from": replacing.policy.effective_from})
+        if as_saved and replacing is not None and replacing.lab_id is not None:
+            draft = replacing.lab_id  # publish sets its date
+        else:
+            draft = store.save_draft(policy, text, by=who, replacing=replacing.lab_id if replacing else None)
         if publish_on is None:
             st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
         else:
@@ -381,12 +389,17 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         tomorrow = date.today() + timedelta(days=1)
         st.session_state["lab_when"] = (own and base.effective_from) or max(tomorrow, base.effective_from or tomorrow)
         st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
-        st.session_state["lab_number_offered"] = None if own else st.session_state["lab_number"]
+        # a draft whose number is the one its date offered still follows its date (saved, then dated anew, it kept
+        # the number of the first date, and was published under it: a walkthrough); an upload's is the file's own
+        follows = not own or (uploaded is None and _number_date(base.version) == base.effective_from)
+        st.session_state["lab_number_offered"] = st.session_state["lab_number"] if follows else None
         st.session_state["lab_number_for"] = (suffix, own)
     number = left.text_input("New version's number", key="lab_number",  # its limit is said, not cut (schema)
                              help=f"Unique for the provider, at most {VERSION_MAX} characters; a shipped version's "
                                   "number is taken. It follows the date until you type your own.")
-    when = right.date_input("Effective from", key="lab_when", on_change=_number_follows_date, args=(found, base.id))
+    draft_shown = shown if shown is not None and shown.status == "draft" else None
+    when = right.date_input("Effective from", key="lab_when", on_change=_number_follows_date,
+                            args=(found, base.id, draft_shown.policy.version if draft_shown else None))
     dated = _number_date(number)
     if dated is not None and dated != when:  # an upload keeps its own number: "2026-12-07" in force from 6 Dec
         left.caption(e(f"This number reads as a date, {dated:%d %b %Y}, and the version takes effect on "
@@ -431,8 +444,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.header("Keep it")
         who = signed_by("lab_by", "Your name")
         refused = lint_errors(findings)
-        replacing = (shown.lab_id if shown is not None and shown.status == "draft"
-                     and shown.policy.version == new.version else None)  # the draft shown, saved again
+        replacing = draft_shown  # the draft shown, saved again (its number may move with its date)
         a, b, c = st.columns(3)
         if a.button("Save as draft", key="lab_draft", width="stretch"):
             _save(new, text, who, None, replacing)

@@ -142,10 +142,11 @@ class Catalog:
         return next((v for v in self.versions
                      if v.provider == provider and v.policy.version == version and v.status != "draft"), None)
 
-    def free_version(self, provider: str, effective: date) -> str:
+    def free_version(self, provider: str, effective: date, mine: Optional[str] = None) -> str:
         """A number for a new version of `provider`: its effective date, as Social Beat numbers its own
-        ("2025-06-17"), with -2, -3... where one of that provider's versions has it already."""
-        taken = {v.policy.version for v in self.of(provider)}
+        ("2025-06-17"), with -2, -3... where one of that provider's versions has it already. `mine`: the number of
+        the draft being edited, which is not taken by another (its own date's number is free for it)."""
+        taken = {v.policy.version for v in self.of(provider)} - {mine}
         return next(n for n in (effective.isoformat(), *(f"{effective.isoformat()}-{i}" for i in range(2, len(taken) + 3)))
                     if n not in taken)
 

@@ -621,6 +621,37 @@ def test_an_edits_findings_are_cached_by_the_edit_the_version_before_it_and_the_
     assert {f.code for f in findings(sb, edit, text.replace(SAID, "something else"))} - quoted  # the text is read
 
 
+def test_a_saved_drafts_number_follows_its_new_date_and_publishing_it_as_saved_records_no_second_save():
+    """A walkthrough saved a draft, then set another date and published: the draft kept the first date's number
+    (published as "2026-12-07" from 1 Jan), and the trail showed the draft saved twice for one click."""
+    from store import AuditLog, PolicyStore, QuoteStore
+    from store.audit import AuditFilters
+    from tests.actors import ADA
+
+    first, later = (date.today() + timedelta(days=d) for d in (30, 60))
+    at = edit_discovery_as_written(lab())
+    at.date_input(key="lab_when").set_value(first).run()
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_draft").click().run()
+    assert at.text_input(key="lab_number").value == first.isoformat()  # the draft reopened
+    at.date_input(key="lab_when").set_value(later).run()
+    assert at.text_input(key="lab_number").value == later.isoformat()  # its number follows its new date
+    at.button(key="lab_draft").click().run()  # saved again: the same draft, renumbered
+    engine = QuoteStore.open(os.environ[ENV_URL]).engine
+    versions = PolicyStore(engine).versions("socialbeat")
+    assert [(v.policy.version, v.status) for v in versions] == [(later.isoformat(), "draft")]
+    despite(at)
+    at.button(key="lab_publish").click().run()
+    assert any(f"Published Social Beat Digital {later.isoformat()} from {later:%d %b %Y}" in plain(x.value)
+               for x in at.success)
+    events, _ = AuditLog(engine).find(AuditFilters(), by=ADA)
+    assert [e.action for e in reversed(events)] == ["version saved as draft", "version saved as draft",
+                                                    "version published"]  # two clicks of Save, one of Publish
+    at.text_input(key="lab_number").input("my-own").run()  # a number typed stays, whatever the date
+    at.date_input(key="lab_when").set_value(later + timedelta(days=1)).run()
+    assert at.text_input(key="lab_number").value == "my-own"
+
+
 def test_a_versions_own_findings_are_cached_by_its_whole_content_not_its_number():
     """The lab lists an edit's own findings apart from those the version before had; the latter are cached (0.13 s a
     lint). A draft saved again keeps its number: the cache must not answer for the version as it was."""
