@@ -87,9 +87,10 @@ def no_stop_after_address(text: str) -> str:
     return _ADDRESS_THEN_STOP.sub(lambda m: f"{m.group(1)}: {m.group(2).lower()}" if m.group(2) else m.group(1), text)
 
 
-def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
+def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> tuple[str, ...]:
     """What to do, in order: how to ask, by when, what to include and send, how long the refund takes, and
-    what else the policy offers. The one list the eligibility page and the client's documents show."""
+    what else the policy offers. The one list the eligibility page and the client's documents show. `asked_on`:
+    the day the quote was made, which dates the deadlines of a payment given in days."""
     if q.verdict == Verdict.not_offered:
         return (*q.notes[:1], "Check on the invoice what was bought. If it is a service the provider sells, ask "
                               "again for that service, soon: its refund terms have deadlines that run from the day "
@@ -105,9 +106,9 @@ def next_steps(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
         steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")
     else:
-        steps += [s for s in (lapsed_sentence(q),) if s]
+        steps += [s for s in (lapsed_sentence(q, asked_on),) if s]
         if q.next_deadline:
-            steps.append(deadline_sentence(q, q.next_deadline))
+            steps.append(deadline_sentence(q, q.next_deadline, asked_on))
     notice = notice_step(q, policy)
     if notice:
         steps.append(notice)
@@ -240,7 +241,9 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
     if s.paid_on is not None and s.requested_on is not None:
         facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]
     else:
-        facts.append(f"Request {s.days_since_payment} days after the payment.")
+        paid = today - timedelta(days=s.days_since_payment)  # the dates of the steps are counted from it
+        facts.append(f"Request {s.days_since_payment} days after the payment: a payment on {paid:%d %B %Y}, "
+                     f"asked on {today:%d %B %Y}.")
     if unsettled is not None:
         facts.append(f"Work: not said ({unsettled.unknown}): this estimate covers every case.")
         answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
@@ -269,7 +272,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
         Part("Deductions", deductions),
         Part("The purchase", tuple(facts)),
         Part("What to do next", tuple(step.replace(PROJECT_SLOT, client.project) if client.project else step
-                                      for step in next_steps(q, policy)), numbered=True),  # as the email names it
+                                      for step in next_steps(q, policy, today)), numbered=True),  # as the email names it
         Part("Contact", tuple(contact)),
         Part("What the policy says", quotes=tuple((c.section, c.quote) for c in q.clauses if c.decides)),
         Part("What the policy says happens once you ask", quotes=tuple((c.section, c.quote)

@@ -191,10 +191,16 @@ def case_lines(q: Quote) -> tuple[str, str]:
             f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; {version_words(q.policy_version)}")
 
 
-def day_as_date(day: int, paid_on: Optional[date]) -> str:
-    """'26 Nov 2026 (day 7 after the payment)' where the payment date is known, else 'day 7'."""
+def day_as_date(day: int, paid_on: Optional[date], asked: Optional[tuple[date, int]] = None) -> str:
+    """'26 Nov 2026 (day 7 after the payment on 19 Nov 2026)' where the payment date is known; else, given
+    `asked` (the day a quote was made and its days since payment), the date that day falls on counted from it (a
+    client's summary said "by day 30", the calculator beside it the date: a walkthrough); else 'day 7'."""
     if paid_on is None:
-        return f"day {day}"
+        if asked is None:
+            return f"day {day}"
+        on, days = asked
+        return (f"{(on + timedelta(days=day - days)):%d %b %Y} (day {day} after the payment, which was {days} days "
+                f"before {on:%d %b %Y})")
     return f"{(paid_on + timedelta(days=day)):%d %b %Y} (day {day} after the payment on {paid_on:%d %b %Y})"
 
 
@@ -209,10 +215,11 @@ def deadline_on_calendar(q: Quote, today: date) -> Optional[str]:
             "give the payment date (Advanced) to quote in dates.")
 
 
-def deadline_sentence(q: Quote, d: Deadline) -> str:
+def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) -> str:
+    """`asked_on`: the day the quote was made, for the date of a deadline of a payment given in days."""
     after = (band_words(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency, most="at most")
              + _below(d.less_than_full_after, d.refund_max_after, q.currency))
-    when = day_as_date(d.last_day, q.scenario.paid_on)
+    when = day_as_date(d.last_day, q.scenario.paid_on, _asked(q, asked_on))
     window = q.policy.window if q.policy is not None else None
     # the request window's end, with its clause: the one date of the steps a client could not check (a walkthrough)
     where = f" ({_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
@@ -222,11 +229,16 @@ def deadline_sentence(q: Quote, d: Deadline) -> str:
     )
 
 
-def lapsed_sentence(q: Quote) -> Optional[str]:
+def _asked(q: Quote, asked_on: Optional[date]) -> Optional[tuple[date, int]]:
+    return None if asked_on is None else (asked_on, q.scenario.days_since_payment)
+
+
+def lapsed_sentence(q: Quote, asked_on: Optional[date] = None) -> Optional[str]:
     """What a late request lost, and when (a closed window says it in its own words)."""
     if q.lapsed is None or q.verdict == Verdict.window_closed:
         return None
-    return (f"Until {day_as_date(q.lapsed.last_day, q.scenario.paid_on)} the policy gave {_before(q.lapsed, q)}; "
+    return (f"Until {day_as_date(q.lapsed.last_day, q.scenario.paid_on, _asked(q, asked_on))} the policy gave "
+            f"{_before(q.lapsed, q)}; "
             f"a request now gets {refund_text(q)}.")
 
 

@@ -3,7 +3,7 @@ provider's own form."""
 import io
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -49,8 +49,24 @@ def test_the_summary_without_client_details_or_a_payment_date_still_reads():
     q = quote(parse_scenario(dict(provider="itmedia", service="seo", amount_paid="500", completion_pct=40,
                                   days_since_payment=9), BASIS), BASIS)
     text = summary_markdown(q, TODAY)
-    assert text.startswith("# Refund estimate: ITMediaSolutions.us") and "Request 9 days after the payment." in text
+    paid = TODAY - timedelta(days=9)
+    assert text.startswith("# Refund estimate: ITMediaSolutions.us") and (
+        f"Request 9 days after the payment: a payment on {paid:%d %B %Y}, asked on {TODAY:%d %B %Y}.") in text
     assert "Email: billing@itmediasolutions.us" in text
+
+
+def test_a_summary_of_a_payment_given_in_days_dates_its_deadline_from_the_day_it_was_prepared():
+    """"Ask for the refund by day 30": the calculator beside it said the date, no document the client got did (a
+    walkthrough)."""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40,
+                                  days_since_payment=12), BASIS), BASIS)
+    text = summary_markdown(q, date(2026, 12, 6))
+    assert "Ask for the refund by 24 Dec 2026 (day 30 after the payment, which was 12 days before 06 Dec 2026) to " \
+           "keep $2,000.00 - $4,000.00" in text
+    assert "by 26 Dec 2026" in summary_markdown(q, date(2026, 12, 8))  # a saved quote's, from the day it was saved
+    dated = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40,
+                                      days_since_payment=12, paid_on="2026-11-24"), BASIS), BASIS)
+    assert "by 24 Dec 2026 (day 30 after the payment on 24 Nov 2026)" in summary_markdown(dated, date(2026, 12, 20))
 
 
 def test_the_pdf_holds_the_same_text_in_unicode():
