@@ -222,6 +222,13 @@ class Unsettled:
     unknown: str  # what the client did not say: 'how far along the work is'
     other_deadline: Optional[str] = None  # the next deadline of the case that refunds the least, where it is another
     by_stage: tuple[str, ...] = ()  # with the progress not said: each stage the work may be in, and its refund
+    started: Optional[bool] = None  # whether the work has started, where the client said it (every case alike)
+
+    @property
+    def work(self) -> str:
+        """The work as the client gave it: "started; how far along the work is not said" (the documents said "Work:
+        not said" of a client who had said the work started, a walkthrough)."""
+        return f"started; not said: {self.unknown}" if self.started else f"not said ({self.unknown})"
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
@@ -245,7 +252,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
         facts.append(f"Request {s.days_since_payment} days after the payment: a payment on {paid:%d %B %Y}, "
                      f"asked on {today:%d %B %Y}.")
     if unsettled is not None:
-        facts.append(f"Work: not said ({unsettled.unknown}): this estimate covers every case.")
+        facts.append(f"Work: {unsettled.work}: this estimate covers every case.")
         answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
                   *(f"{line}." for line in unsettled.by_stage),
                   f"The steps below are for the case that refunds the most ({case_words(q)})."]
@@ -290,7 +297,8 @@ def _not_started(q: Quote) -> bool:
 def _work_line(q: Quote, not_said: Optional[NotSaid]) -> str:
     """The work as the client gave it: how far along, or not said; whether it started where that was not said."""
     if not_said is not None and not_said.progress:
-        return f"Work: not said ({not_said.what}); the answer is the same in every case."
+        said = f"started; not said: {not_said.what}" if q.scenario.work_started else f"not said ({not_said.what})"
+        return f"Work: {said}; the answer is the same in every case."
     if _not_started(q):
         return "Work: not started."
     said = (f"Work: {work_done(q.scenario.completion_pct, policy_of(q).bills_monthly(q.service))}."
@@ -455,9 +463,13 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
         "Any supporting documentation": "attached",
     }
     items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
-    work_so_far = ("[how far along the work is]" if unsettled is not None or (not_said and not_said.progress)
-                   else "not started" if _not_started(q)
-                   else f"about {work_done(s.completion_pct, policy.bills_monthly(q.service))}")
+    if unsettled is not None or (not_said and not_said.progress):  # how far along it is, the client did not say
+        said_started = unsettled.started if unsettled is not None else s.work_started
+        work_so_far = ("started; " if said_started else "") + "[how far along the work is]"
+    elif _not_started(q):
+        work_so_far = "not started"
+    else:
+        work_so_far = f"about {work_done(s.completion_pct, policy.bills_monthly(q.service))}"
     if items:  # the provider's own list, and what the refund depends on, which it does not ask (a walkthrough)
         items.append(f"- Work so far: {work_so_far}")
     else:

@@ -184,8 +184,9 @@ def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
     currency = b.least.currency
     stages = tuple(stage.text(currency) for stage in b.by_stage) \
         if not progress_known and len(b.by_stage) > 1 else ()  # a work status alone: its sentence names both cases
+    started = {q.scenario.work_started for q in (b.least, b.most)}  # one answer the client gave, or cases of both
     return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
-                     other_case_deadline(b.least, b.most), stages)
+                     other_case_deadline(b.least, b.most), stages, started=started.pop() if len(started) == 1 else None)
 
 
 def unsaid(fields: dict[str, Any], progress_known: bool, monthly: bool, wide: Optional[Band]) -> Optional[NotSaid]:

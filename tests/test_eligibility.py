@@ -121,6 +121,13 @@ def test_the_documents_of_an_unknown_progress_state_its_range_not_one_cases_amou
     mail = request_email(b.most, unsettled=unsettled).text()
     assert "a refund of up to $2,250.00 may be due, depending on how far along the work is" in mail
     assert "the refund due is $2,250.00" not in mail and "full refund" not in mail
+    # what the client did say, said: the work started ("Work: not said" for a client who said it had, a walkthrough)
+    assert "- Work: started; not said: how far along the work is: this estimate covers every case." in md
+    assert "- Work so far: started; [how far along the work is]" in mail
+    neither, _ = scenario_fields(answers(provider="socialbeat", service="website", amount_paid="3000", progress=None,
+                                         started=None, delivered=False, paid_on=date(2026, 11, 25)), TODAY, policies())
+    unsure = band(neither, False, _quote_of)
+    assert unsure is not None and for_documents(unsure, False, monthly=False).work == "not said (how far along the work is)"
     settled = summary_markdown(b.most, TODAY)  # the same case, answered as itself: its own amount
     assert "You can expect $2,250.00" in settled or "$2,250.00" in settled
 
