@@ -322,9 +322,8 @@ def test_the_calculator_says_its_providers_next_version_beside_a_quote_for_a_pay
     with published_from_tomorrow(tmp_path, monkeypatch) as tomorrow:
         said = " ".join(c.value for c in opened("app.py", provider="socialbeat").caption).replace("\\", "")
         assert (f"Social Beat Digital version next-terms applies to payments from {tomorrow:%d %b %Y}: this quote is "
-                f"under policy version {policies()['socialbeat'].version}, for a payment today ({date.today():%d %b %Y}). Give a "
-                f"payment date from then "
-                "to quote under it.") in said
+                f"under policy version {policies()['socialbeat'].version}, for a payment today ({date.today():%d %b %Y}). A "
+                "payment from that day on will be quoted under it.") in said
         other = " ".join(c.value for c in opened("app.py", provider="stepinto", service="ppc").caption)
         dated = " ".join(c.value for c in opened("app.py", provider="socialbeat",
                                                  paid_on=date.today().isoformat()).caption)

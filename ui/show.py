@@ -150,7 +150,8 @@ def coming_version(q: Quote) -> None:
     day = basis().payment_day(None, s.days_since_payment)
     for v in catalog().coming(day):
         if v.provider == q.provider:
-            how = ("Give a payment date from then to quote under it." if v.effective > basis().as_of else
+            # not "give a payment date from then": a rep read it as asked to change a payment already made
+            how = ("A payment from that day on will be quoted under it." if v.effective > basis().as_of else
                    "A payment made since then is quoted under it.")
             st.caption(e(f"{named_version(v.policy.name, v.policy.version)} applies to payments from "
                          f"{v.effective:%d %b %Y}: this quote is under {version_words(q.policy_version)}, for "
@@ -167,14 +168,17 @@ def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
     st.markdown(f"## {e(heading)}\n\n{body}" if heading else body)
 
 
-def _client() -> Client:
+def _client(staff: bool) -> Client:
     """The client's name and the rep's reference (the summary, the register); the project's name and the invoice
-    number are the client's, which the request email names (Social Beat 5.1), left for the client where blank."""
+    number are the client's, which the request email names (Social Beat 5.1), left for the client where blank. A
+    client is asked for their own name, and not for a rep's reference ("Client name" and "Your reference" asked a
+    client in a rep's words: a walkthrough)."""
     left, right = st.columns(2)
     # kept while the popover is closed (its boxes are not drawn then, and Streamlit forgot what was typed in them)
-    return Client(name=left.text_input(f"{BY_RECORD['client_name'].label} (optional)", key=kept("client_name")).strip(),
+    name = f"{BY_RECORD['client_name'].label} (optional)" if staff else "Your name (optional)"
+    return Client(name=left.text_input(name, key=kept("client_name")).strip(),
                   reference=right.text_input(f"{BY_RECORD['client_ref'].label} (optional)",
-                                             key=kept("client_ref")).strip(),
+                                             key=kept("client_ref")).strip() if staff else "",
                   project=left.text_input("Project name, for the email (optional)", key=kept("client_project"),
                                           max_chars=200).strip(),
                   invoice=right.text_input("Invoice number, for the email (optional)", key=kept("client_invoice"),
@@ -244,7 +248,7 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
                      on_change="rerun")
     if box.open:
         with box:
-            client = _client()
+            client = _client(staff=may(Permission.SAVE_QUOTE))
             if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
                 _save_form(q, client)
             _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled, not_said=not_said)
