@@ -7,10 +7,13 @@ It is a test provider: anyone who reaches its page may sign in as any listed use
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import secrets
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -51,25 +54,42 @@ class Provider:
         kill(self.pid, group=True)
 
 
+MISSING = ("the demo provider's package (oidc-provider-mock) is one of the tests' requirements, which command 1 "
+           "does not install: run `.venv/bin/python -m pip install --require-hashes -r requirements-dev.lock` "
+           "(scripts/test.sh installs them too), then this again")
+SAID_LINES = 2  # of the provider's own output, in the error of a start that failed
+
+
 def start(port: Optional[int] = None, log: Optional[Path] = None, users: tuple[dict, ...] = DEMO_USERS) -> Provider:
+    if importlib.util.find_spec("oidc_provider_mock") is None:
+        raise RuntimeError(MISSING)
     port = port or free_port()
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for user in users:
         args += ["--user-claims", json.dumps(user)]
-    sink = log.open("ab") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-    provider = Provider(port, proc.pid)
-    end = time.monotonic() + 30
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the OIDC test provider exited with {proc.returncode} (port {port} taken?)")
-        try:
-            with urllib.request.urlopen(f"{provider.url}/.well-known/openid-configuration", timeout=1):
-                return provider
-        except OSError:
-            time.sleep(0.1)
-    provider.stop()
-    raise TimeoutError(f"the OIDC test provider on port {port} did not answer within 30 s")
+    # its output goes to `log`, or to a file of its own: a start that fails says why (it said "port taken?" of a
+    # package not installed, its own words thrown away: a walkthrough)
+    out = log or Path(tempfile.mkstemp(prefix="oidc-provider-", suffix=".log")[1])
+    try:
+        with out.open("ab") as sink:
+            proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        provider = Provider(port, proc.pid)
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            if proc.poll() is not None:
+                said = out.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-SAID_LINES:]
+                raise RuntimeError(f"the OIDC test provider on port {port} exited with {proc.returncode}: "
+                                   + (" / ".join(said) or "it said nothing"))
+            try:
+                with urllib.request.urlopen(f"{provider.url}/.well-known/openid-configuration", timeout=1):
+                    return provider
+            except OSError:
+                time.sleep(0.1)
+        provider.stop()
+        raise TimeoutError(f"the OIDC test provider on port {port} did not answer within 30 s")
+    finally:
+        if log is None:  # a file of its own only to say why a start failed (its output goes on, unnamed, until it ends)
+            out.unlink(missing_ok=True)
 
 
 def secrets_toml(app_url: str, provider_url: str, roles: Optional[dict] = None) -> str:
@@ -121,6 +141,7 @@ def main(argv: list[str]) -> int:
     print(f"deploy.oidc: the demo provider is on {provider.url}; {args.secrets} points the app at {args.app} to it.")
     print("deploy.oidc: its users: " + ", ".join(f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()))
     print(f"deploy.oidc: Ctrl-C stops it; delete {args.secrets} to run the app in local mode again.")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a stop as Ctrl-C's: the provider too (it was left running)
     try:
         while True:
             time.sleep(3600)

@@ -27,3 +27,53 @@ def test_it_serves_the_demo_users_and_writes_secrets_pointing_the_app_at_it(tmp_
         assert not list(tmp_path.rglob("*.part"))  # written whole
     finally:
         provider.stop()
+
+
+def test_a_start_that_fails_says_why_in_the_providers_own_words(tmp_path, capsys, monkeypatch):
+    """A walkthrough ran it after command 1, which does not install the tests' packages: "exited with 1 (port 8631
+    taken?)", the port free and the provider's own words thrown away."""
+    import importlib.util
+    import socket
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "oidc_provider_mock" else found(name, *a))
+    assert oidc.main(["--secrets", str(tmp_path / "secrets.toml"), "--port", "1"]) == 2
+    assert "pip install --require-hashes -r requirements-dev.lock" in capsys.readouterr().err
+    assert not (tmp_path / "secrets.toml").exists()
+    monkeypatch.undo()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert oidc.main(["--secrets", str(tmp_path / "secrets.toml"), "--port", str(port)]) == 2
+    assert "address already in use" in capsys.readouterr().err
+
+
+def test_a_stop_by_sigterm_stops_the_provider_too(tmp_path):
+    """Stopped by SIGTERM (a service manager, kill), it left the provider listening (a walkthrough)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from deploy.ports import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "deploy.oidc", "--port", str(port), "--secrets",
+                             str(tmp_path / "secrets.toml")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert "the demo provider is on" in (proc.stdout.readline() if proc.stdout else "")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=1)
+            except OSError:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the provider still answers after its starter was stopped")
+    finally:
+        proc.kill()
