@@ -57,11 +57,17 @@ class AuditEvent:
                 return f"({len(value)} fields: in the CSV)"
             if isinstance(value, (list, tuple)):
                 return f"({len(value)} items: in the CSV)"
+            if key == "version_id":
+                return f"#{value}"
             return str(named.get(key, {}).get(value, value)) if isinstance(value, str) else str(value)
 
         # a part with nothing in it is left out: "batch id: None; client ref: ; saved by: " read as a fault
-        return "; ".join(f"{key.replace('_', ' ')}: {said(key, value)}" for key, value in sorted(self.detail.items())
-                         if value is not None and value != "")
+        return "; ".join(f"{_KEY_WORDS.get(key, key.replace('_', ' '))}: {said(key, value)}"
+                         for key, value in sorted(self.detail.items()) if value is not None and value != "")
+
+
+# a detail's name where its key reads as code: a lab version's row is the "draft #1" the lab named ("version id: 1")
+_KEY_WORDS = {"version_id": "lab version"}
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ def test_a_publish_is_recorded_with_what_it_changed_and_the_warnings_its_author_
     assert said["effective_from"] == changed.effective_from.isoformat() and said["replaces"] == shipped.version
     assert f"Max business days {was} -> {was + 2}" in said["changed"]
     assert f"changed: Processing time: {method}" in events[0].detail_in_words()  # on the page, in words
+    assert f"lab version: #{events[0].detail['version_id']}" in events[0].detail_in_words()  # not "version id: 1"
 
 
 def test_a_publish_records_every_new_warning_its_author_accepted_not_the_versions_standing_ones(store):
