@@ -85,11 +85,13 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         st.dataframe(pd.DataFrame({
             "#": [r.id for r in rows],
             "Saved (UTC)": [f"{r.saved_at:%Y-%m-%d %H:%M}" for r in rows],
-            "Client": [r.client_name for r in rows], "Reference": [r.client_ref for r in rows],
+            # whose quote and the refund first: the key figure was cut at "$4,000.0" on a 1,400 px desktop
+            "Client": [r.client_name for r in rows],
+            "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
+            "Verdict": [label_of(r.verdict) for r in rows],
             "Provider": [policies()[r.provider].name if r.provider in policies() else r.provider for r in rows],
             "Service": [SERVICES.get(r.service, r.service) for r in rows],
-            "Verdict": [label_of(r.verdict) for r in rows],
-            "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
+            "Reference": [r.client_ref for r in rows],
             "Policy version": [r.policy_version for r in rows], "Saved by": [who_saved(r.saved_by) for r in rows],
             "Batch, row": ["" if r.batch_id is None else f"{batches.get(r.batch_id, f'#{r.batch_id}')}, row {r.batch_row}"
                            for r in rows],

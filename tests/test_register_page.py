@@ -45,6 +45,7 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
     at.switch_page("pages/4_Saved_quotes.py").run()
     table = at.dataframe[0].value
     assert list(table["Client"]) == ["Ana Díaz"] and list(table["Refund"]) == ["$2,400.00"]
+    assert list(table.columns)[2:5] == ["Client", "Refund", "Verdict"]  # whose, and the key figure, before the rest
     assert at.selectbox(key="reg_pick").value == 1  # the quote just saved is open
     assert refunds(at) == ["$2,400.00"]
     captions = " ".join(c.value for c in at.caption)
