@@ -309,6 +309,11 @@ def test_downloads_and_share_link_are_offered():
                                                 "Invoice number, for the email (optional)"}
     assert at.button(key="save_quote").label == "Save to the register"
     assert "completion_pct=30" in at.code[0].value
+    # a link of days counts them from the day it is opened: said, with the way to a link of dates (a walkthrough)
+    assert any("opened on another day, it still counts that many days" in c.value for c in at.caption)
+    dated = app(completion_pct=30, paid_on=date.today().isoformat())
+    dated.session_state["downloads_open"] = True
+    assert not any("opened on another day" in c.value for c in dated.run().caption)
 
 
 def test_compare_page_shows_every_provider():
