@@ -217,6 +217,11 @@ def _number_date(number: str) -> date | None:
         return None
 
 
+def _as_saved(draft: Version, policy: PolicyFile, text: str) -> bool:
+    """Whether `policy` and `text` are the draft as saved, but for the date (a publish sets its own)."""
+    return draft.text == text and draft.policy == policy.model_copy(update={"effective_from": draft.policy.effective_from})
+
+
 def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, replacing: Version | None) -> None:
     """Save as a draft (the draft shown, `replacing`, saved again), or publish from `publish_on`: the draft shown as
     it was saved is published as it is (its publish recorded a second "saved as draft" of the same draft)."""
@@ -227,10 +232,9 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
             refused = lint_errors(store.lint(policy, text))
             if refused:
                 raise LintRefused(f"{policy.name} {policy.version}", refused)
-        as_saved = replacing is not None and publish_on is not None and replacing.text == text and \
-            replacing.policy == policy.model_copy(update={"effective_from": replacing.policy.effective_from})
-        if as_saved and replacing is not None and replacing.lab_id is not None:
-            draft = replacing.lab_id  # publish sets its date
+        if publish_on is not None and replacing is not None and replacing.lab_id is not None and \
+                _as_saved(replacing, policy, text):
+            draft = replacing.lab_id
         else:
             draft = store.save_draft(policy, text, by=who, replacing=replacing.lab_id if replacing else None)
         if publish_on is None:

@@ -35,7 +35,7 @@ class RuleChange:
     after: str
     fields: tuple[str, ...] = ()  # a changed rule's parts that differ: "min.pct: 75 -> 60"
     place: str = ""  # the rule as an author reads it: "Website Design & Development, Discovery (0-25%), tier ..."
-    said: tuple[str, ...] = ()  # the fields in the lab's words: "Min %: 75 -> 60"
+    said: tuple[str, ...] = ()  # the fields in the lab's words: "Min % 75 -> 60"
 
     @property
     def what(self) -> str:
