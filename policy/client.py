@@ -226,9 +226,14 @@ class Unsettled:
 
     @property
     def work(self) -> str:
-        """The work as the client gave it: "started; how far along the work is not said" (the documents said "Work:
-        not said" of a client who had said the work started, a walkthrough)."""
-        return f"started; not said: {self.unknown}" if self.started else f"not said ({self.unknown})"
+        return work_not_said(self.started, self.unknown)
+
+
+def work_not_said(started: Optional[bool], what: str) -> str:
+    """The work where the client left `what` open, with whether it started where they said it: "started; not said:
+    how far along the work is" (the documents said "Work: not said" of a client who had said it started, a
+    walkthrough)."""
+    return f"started; not said: {what}" if started else f"not said ({what})"
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
@@ -297,8 +302,7 @@ def _not_started(q: Quote) -> bool:
 def _work_line(q: Quote, not_said: Optional[NotSaid]) -> str:
     """The work as the client gave it: how far along, or not said; whether it started where that was not said."""
     if not_said is not None and not_said.progress:
-        said = f"started; not said: {not_said.what}" if q.scenario.work_started else f"not said ({not_said.what})"
-        return f"Work: {said}; the answer is the same in every case."
+        return f"Work: {work_not_said(q.scenario.work_started, not_said.what)}; the answer is the same in every case."
     if _not_started(q):
         return "Work: not started."
     said = (f"Work: {work_done(q.scenario.completion_pct, policy_of(q).bills_monthly(q.service))}."
