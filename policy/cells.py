@@ -36,9 +36,10 @@ _NAMED = re.compile(r"(?:([0-9]{1,2})(?:st|nd|rd|th)?[\s/.-]+([A-Za-z]{3,9})\.?|
 
 
 def key(text: str) -> str:
-    """How a name is matched: case, accents, spaces and punctuation folded ('Social Beat Digital' ->
-    'socialbeatdigital', 'Website design & development' -> 'websitedesigndevelopment')."""
-    return "".join(ch for ch in folded(text) if ch.isalnum())
+    """How a name is matched: case, accents, spaces and punctuation folded, '&' read as 'and' ('Social Beat Digital'
+    -> 'socialbeatdigital'; 'Website design & development' and 'Website design and development', which a sheet wrote
+    and was refused, -> 'websitedesignanddevelopment')."""
+    return "".join(ch for ch in folded(text.replace("&", " and ")) if ch.isalnum())
 
 
 def blank(text: str) -> bool:

@@ -93,6 +93,8 @@ def test_a_date_in_the_other_order_than_the_one_chosen_says_so(cell, order):
     ("provider", "ITMediaSolutions.us", "itmedia"), ("provider", "ITMedia Solutions", "itmedia"),  # its address's
     ("provider", "itmediasolutions", "itmedia"),  # ending left out (a walkthrough's sheet)
     ("service", "Website design & development", "website"),
+    ("service", "Website design and development", "website"),  # '&' written out (refused: a walkthrough's sheet)
+    ("service", "website design&development", "website"),
     ("service", "website", "website"), ("service", "PPC / paid advertising", "ppc"),
     ("payment_method", "card", "card"),
 ])
