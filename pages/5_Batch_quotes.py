@@ -17,7 +17,7 @@ from policy.export import QUOTE_HEADINGS
 from policy.fields import FIELDS, REQUIRED
 from policy.markdown import md_escape as e
 from policy.money import format_usd
-from policy.records import NAME_MAX
+from policy.records import NAME_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
 from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
@@ -82,13 +82,19 @@ def _spellings() -> None:
              "A cell may say": SPELLINGS[f.kind]} for f in FIELDS]
     rows.append({"Column": REQUESTED, "Also headed": "Request date",
                  "A cell may say": SPELLINGS["date"] + "; blank: the day of the run"})
+    rows += [{"Column": r.name, "Also headed": ", ".join(dict.fromkeys(h for h in (r.label, *r.headers)
+                                                                      if canonical(h) != r.name)),
+              "A cell may say": f"any text, up to {r.limit:,} characters: kept with the row (and with its saved quote)"}
+             for r in RECORD_FIELDS]  # whose case a row is (the template heads them)
     spellings = pd.DataFrame(rows)
     st.dataframe(spellings, hide_index=True, width="stretch", height="content",  # every column, no scroll
                  **wrapped(spellings, wide=("Also headed", "A cell may say")))
-    st.caption("A row may give paid_on (and requested_on) instead of days_since_payment: the days are counted "
-               "between them, the day of the run standing in for a missing request date. Blank, unknown or n/a: not "
-               "known, for the facts a row may leave out: "
-               f"{', '.join(n for n in REQUIRED if n != 'days_since_payment')} and the days (or paid_on) must be given.")
+    label = {f.name: f"{f.label} ({f.name})" for f in FIELDS} | {REQUESTED: f"a Request date ({REQUESTED})"}
+    st.caption(e(f"A row may give a {label['paid_on']} (and {label[REQUESTED]}) instead of "
+                 f"{label['days_since_payment']}: the days are counted between them, the day of the run standing in "
+                 "for a missing request date. Blank, unknown or n/a: not known, for the facts a row may leave out; "
+                 f"{', '.join(label[n] for n in REQUIRED if n != 'days_since_payment')} and the days (or the payment "
+                 "date) must be given."))
 
 
 ERROR_ROWS_SHOWN = 8  # the rows with errors in view before the table scrolls

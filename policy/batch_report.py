@@ -17,19 +17,23 @@ from .batch_rows import REQUESTED
 from .explain import FACT_WORDS, label_of
 from .fields import NAMES
 from .money import format_usd
+from .records import RECORD_NAMES
 from .spreadsheet import original_cell, rows_text
 
 # The template's rows: each written in a spelling a batch reads (ids or the names the app shows, $ and thousands
 # separators, %, yes/no, a payment date instead of days), so the file itself shows what a cell may say.
 EXAMPLES: tuple[dict[str, str], ...] = (
-    dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct="30", days_since_payment="5"),
-    dict(provider="Social Beat Digital", service="Website design & development", amount_paid="$5,000.00",
-         completion_pct="30%", days_since_payment="5", work_started="yes", third_party_costs="$1,200.00"),
+    dict(client_name="Acme Ltd", client_ref="PO-1042", provider="socialbeat", service="website", amount_paid="5000",
+         completion_pct="30", days_since_payment="5"),
+    dict(client_name="Bo Chen", provider="Social Beat Digital", service="Website design & development",
+         amount_paid="$5,000.00", completion_pct="30%", days_since_payment="5", work_started="yes",
+         third_party_costs="$1,200.00", note="asked on the phone"),
     dict(provider="Step-Into", service="PPC / paid advertising", amount_paid="1,200.00", completion_pct="0",
          paid_on="2026-11-30", requested_on="2026-12-02", work_started="no", deliverables_provided="n",
          payment_method="card"),
 )
-TEMPLATE_COLUMNS = (*NAMES, REQUESTED)
+# whose case a row is first (the client's name, a reference, a note: kept with each row a batch saves), then the case
+TEMPLATE_COLUMNS = (*RECORD_NAMES, *NAMES, REQUESTED)
 
 
 def template_csv() -> str:

@@ -184,6 +184,12 @@ def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
 def test_the_template_is_read_back_by_the_batch(url):
     at = run(batch_page(), "template.csv", template_csv().encode())
     assert [m.value for m in at.metric] == ["3", "3", "0"]  # every spelling it shows is read
+    header = template_csv().splitlines()[0].lstrip("\ufeff").split(",")
+    assert header[:3] == ["client_name", "client_ref", "note"]  # whose case: kept with each row a batch saves
+    spellings = next(d.value for d in at.dataframe if "A cell may say" in d.value.columns)
+    assert set(header) <= set(spellings["Column"])  # what each of the template's columns may say
+    said = " ".join(c.value.replace("\\", "") for c in at.caption)  # the columns as the sheet heads them
+    assert "A row may give a Payment date (paid_on) (and a Request date (requested_on)) instead of Days since" in said
 
 
 def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_refused(url):
