@@ -128,8 +128,8 @@ UNDATED = "undated (as published)"  # the version of a policy its provider never
 
 def version_words(version: str) -> str:
     """'policy version 2025-06-17'; for a policy its provider never dated, words ('policy version undated (as
-    published)' read as a fault)."""
-    return "the policy as the provider publishes it (it carries no date)" if version == UNDATED else f"policy version {version}"
+    published)' read as a fault); no brackets of its own, as it is often said in brackets."""
+    return "the policy as the provider publishes it, which carries no date" if version == UNDATED else f"policy version {version}"
 
 
 def named_version(name: str, version: str) -> str:

@@ -503,7 +503,7 @@ def test_the_eligibility_answer_says_the_refund_once_and_its_deadline_as_a_step(
     assert "Ask for the refund by" not in answer_part and "Ask for the refund by" in steps
     assert not at.metric  # the heading or its sentence says the amount: not a metric again
     case = next(plain(c.value) for c in at.caption if plain(c.value).startswith("For: "))
-    assert case.endswith("; the policy as the provider publishes it (it carries no date)")  # which version answered (Step-Into's)
+    assert case.endswith("; the policy as the provider publishes it, which carries no date")  # which version answered (Step-Into's)
 
 
 def test_an_answer_changed_after_the_check_is_named_before_checking_again():
