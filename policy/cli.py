@@ -6,6 +6,7 @@ left half written.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -83,11 +84,26 @@ def _flag_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _scenario_from_flags(args: argparse.Namespace) -> dict[str, Any]:
+READ_AS_CELLS = ("money", "percent", "provider", "choice")  # a flag's value read as a batch reads a cell
+
+
+def _scenario_from_flags(args: argparse.Namespace, basis: Basis) -> dict[str, Any]:
+    """The flags' scenario. An amount, a percent, a provider and a choice are read as a batch reads its cells
+    ('$8,000.00', '40%', 'Social Beat Digital'): the batch took them and the same person's flags did not (a
+    walkthrough). --json stays the contract's plain values."""
+    from .cells import Readers
+
     data = {spec.name: _flag_value(spec, getattr(args, spec.name)) for spec in FIELDS}
     for spec in FIELDS:
         if spec.required and data[spec.name] is None and not (spec.name == DAYS and data.get("paid_on")):
             raise InputError(spec.name, f"is required (give {spec.flag}, or --json and a scenario on stdin)")
+    readers = Readers.of(basis.policies())
+    for spec in FIELDS:
+        if spec.kind in READ_AS_CELLS and isinstance(data[spec.name], str):
+            try:
+                data[spec.name] = readers.read(spec, data[spec.name])
+            except ValueError as exc:
+                raise InputError(spec.name, str(exc)) from None
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -162,8 +178,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
             raise Fail(f"quote: {flags[0]} with --json: give the scenario as JSON on stdin or as flags, not both")
     from .explain import summary_lines
 
-    data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args)
     basis = _basis(args)
+    data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args, basis)
     q = quote(parse_scenario(_counted_to(data, basis), basis), basis)
     print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
     return 0
@@ -344,10 +360,11 @@ def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
                             help=text)
         return
     words: dict[str, Callable[[], str]] = {
-        "provider": lambda: "a provider id: see the versions command",
-        "choice": lambda: ", ".join(spec.choices),
-        "money": lambda: "an amount such as 5000 or 5000.00",
-        "percent": lambda: f"{spec.low}..{spec.high}",
+        "provider": lambda: f"{', '.join(shipped_catalog().in_force)} or the name the app shows; a provider published "
+                            "in the app: see the versions command",
+        "choice": lambda: ", ".join(spec.choices) + ", or the name the app shows",
+        "money": lambda: "an amount such as 5000, 5000.00 or $5,000.00",
+        "percent": lambda: f"{spec.low}..{spec.high}, with or without %%",
         "days": lambda: "whole days",
         "date": lambda: "YYYY-MM-DD",
         "stage": lambda: "a stage id of the provider's service",
@@ -359,6 +376,7 @@ def _add_field_flag(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
 def build_parser() -> Parser:
     parser = Parser(prog="python -m policy", description="Refund policy engine: quotes, clauses, batch quotes.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    parser.set_defaults(commands=sub.choices)  # each command's parser, to name a misspelt flag by its command
 
     q = sub.add_parser("quote", help="quote one scenario", description=(
         "Quote one scenario. With --json: one JSON object on stdin, one quote as JSON on stdout. "
@@ -378,15 +396,15 @@ def build_parser() -> Parser:
 
     from .export import QUOTE_COLUMNS
 
-    b = sub.add_parser("batch", help="quote every row of a CSV", description=(
-        "Quote every row of IN.csv (UTF-8 or UTF-16; columns named as the scenario fields, their labels or "
-        "flags) into OUT.csv: the same rows in the same order, each headed by its sheet_row (its row number as a "
-        "spreadsheet shows IN.csv), with " + ", ".join(QUOTE_COLUMNS) + " added. "
+    b = sub.add_parser("batch", help="quote every row of a CSV or an Excel .xlsx", description=(
+        "Quote every row of IN (a CSV in UTF-8 or UTF-16, or an Excel .xlsx: its sheet of cases; columns named as "
+        "the scenario fields, their labels or flags) into OUT.csv: the same rows in the same order, each headed by "
+        "its sheet_row (its row number as a spreadsheet shows IN), with " + ", ".join(QUOTE_COLUMNS) + " added. "
         "A bad row gets every error of it and is kept. Cells are read as people write them: amounts with $ "
         "and thousands separators, percents with %, providers and services by id or name, yes/no, dates; a row "
         "may give paid_on (and requested_on) instead of days_since_payment, the run's day standing in for the "
         "request. Cells that a spreadsheet would run as a formula are prefixed with a single quote."))
-    b.add_argument("input", metavar="IN.csv")
+    b.add_argument("input", metavar="IN", help="the cases: a .csv, or an Excel .xlsx")
     b.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="the output file, or - for standard output")
     b.add_argument("--date-order", choices=list(DATE_ORDERS), default=None,
                    help="how the file writes a slashed date: " + "; ".join(f"{k}: {v}" for k, v in DATE_ORDERS.items())
@@ -432,10 +450,22 @@ def build_parser() -> Parser:
     return parser
 
 
+def _unknown(command: argparse.ArgumentParser, extra: list[str]) -> str:
+    """What was not understood, by the command it was given to, with the flag it most likely meant: argparse said
+    "python -m policy: unrecognized arguments: --ammount-paid 3000", naming neither (a walkthrough)."""
+    flags = [option for action in command._actions for option in action.option_strings if option.startswith("--")]
+    first = next((x for x in extra if x.startswith("-")), extra[0])
+    close = difflib.get_close_matches(first.split("=", 1)[0], flags, n=1, cutoff=0.75) if first.startswith("-") else []
+    meant = f"; did you mean {close[0]}?" if close else ""
+    return f"{command.prog}: unrecognized argument {first}{meant} (see {command.prog} --help)"
+
+
 def main(argv: Optional[Sequence[str]] = None, catalog: Optional[Callable[[], Catalog]] = None) -> int:
     """`catalog`: where the versions beyond the shipped ones come from (python -m policy: the register)."""
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = build_parser().parse_known_args(argv)
+        if extra:
+            raise Fail(_unknown(args.commands[args.command], extra))
         args.catalog_source = catalog
         args.as_of_given = getattr(args, "as_of", None) is not None
         if getattr(args, "as_of", "") is None:

@@ -398,3 +398,37 @@ def test_batch_refuses_an_old_excel_file_in_words(tmp_path):
     code, err, out = _batch_file(tmp_path, src.read_bytes())
     assert code == 2 and "is an Excel 97-2003 workbook (.xls), which is not read; save it as .xlsx" in err
     assert not out.exists()
+
+
+def test_quote_flags_read_amounts_percents_and_names_as_a_batch_reads_its_cells():
+    """'$8,000.00', '40%' and 'Social Beat Digital' were refused as flags, taken by the batch (a walkthrough); the
+    JSON scenario stays the contract's plain values."""
+    plain = ["quote", "--provider", "socialbeat", "--service", "website", "--amount-paid", "8000", "--completion", "40",
+             "--days", "12", "--shipped"]
+    written = ["quote", "--provider", "Social Beat Digital", "--service", "Website design and development",
+               "--amount-paid", "$8,000.00", "--completion", "40%", "--days", "12", "--shipped"]
+    assert run(written).stdout == run(plain).stdout and "$2,000.00 - $4,000.00" in run(plain).stdout
+    bad = run([*plain[:5], "--amount-paid", "eight thousand", *plain[7:]])
+    assert (bad.returncode, bad.stdout) == (2, "") and bad.stderr.startswith("error: amount_paid: must be an amount")
+    near = run(["quote", "--provider", "itmediaa", *plain[3:]])
+    assert near.returncode == 2 and "error: provider: did you mean ITMediaSolutions.us?" in near.stderr
+    strict = run(["quote", "--json", "--shipped"], json.dumps({**GOOD, "amount_paid": "$5,000.00"}))
+    assert strict.returncode == 2 and strict.stderr.startswith("error: amount_paid")
+
+
+def test_a_misspelt_flag_is_named_by_its_command_with_the_flag_it_most_likely_meant():
+    r = run(["quote", "--provider", "socialbeat", "--ammount-paid", "3000"])
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr.strip() == ("error: python -m policy quote: unrecognized argument --ammount-paid; did you mean "
+                                "--amount-paid? (see python -m policy quote --help)")
+    far = run(["batch", "in.csv", "-o", "out.csv", "--zzz"])
+    assert far.stderr.strip() == "error: python -m policy batch: unrecognized argument --zzz (see python -m policy batch --help)"
+
+
+def test_the_help_lists_the_providers_and_the_batch_takes_excel(capsys):
+    from policy.cli import build_parser
+
+    commands = build_parser().parse_args(["versions"]).commands
+    said = " ".join(commands["quote"].format_help().split())
+    assert "itmedia, socialbeat, stepinto or the name the app shows" in said and "$5,000.00" in said
+    assert "an Excel .xlsx" in " ".join(commands["batch"].format_help().split())
