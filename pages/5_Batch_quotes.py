@@ -171,7 +171,8 @@ def _problems(done: dict) -> None:
     listed = len(done["problem_rows"])
     more = f" (the first {listed:,} rows with an error are listed; all are in the results file)" \
         if listed < done["errors"] else ""
-    st.caption(f"{counted(len(shown), 'error')} shown{more}. Row numbers are as a spreadsheet "
+    scrolls = f", {ERROR_ROWS_SHOWN} in view: scroll the table for the rest" if len(shown) > ERROR_ROWS_SHOWN else ""
+    st.caption(f"{counted(len(shown), 'error')} shown{scrolls}{more}. Row numbers are as a spreadsheet "
                f"shows the file (the header is row {done.get('header_row', 1)}).")
 
 

@@ -377,3 +377,10 @@ def test_ambiguous_dates_point_to_the_choice_that_reads_them_and_it_does(url):
     at.button(key="batch_go").click().run()
     assert not [i for i in at.info if "could be read either way" in i.value]
     assert [m.value for m in at.metric if m.label == "With an error"] == ["0"]
+
+
+def test_more_errors_than_the_table_holds_in_view_say_the_table_scrolls(url):
+    """"11 errors shown" above a table of 8: the other 3 were under its scroll (a walkthrough)."""
+    lines = "".join(f"stepinto,ppc,-{n},0,1\n" for n in range(1, 12))
+    at = run(batch_page(), "bad.csv", f"provider,service,amount_paid,completion_pct,days_since_payment\n{lines}".encode())
+    assert any(c.value.startswith("11 errors shown, 8 in view: scroll the table for the rest.") for c in at.caption)
