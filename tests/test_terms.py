@@ -30,3 +30,23 @@ def test_a_files_own_term_entry_wins_over_its_rules():
     for policy in policies().values():
         for term, entry in policy.terms.items():
             assert term_of(policy, term) is entry
+
+
+def test_step_intos_refund_before_work_reads_as_its_tiers_quote_it():
+    """The summary said a full refund if the service has not started *or* nothing was delivered, beside tiers that
+    give it only when both hold and from nothing to all of it when one does (decisions.md 'SI window', a walkthrough)."""
+    from decimal import Decimal
+
+    from policy import parse_scenario, quote
+    from tests.shipped import BASIS
+
+    said = policies()["stepinto"].terms["refund_before_work"].summary
+    assert "has not started and nothing has been delivered" in said and "only one of the two" in said
+
+    def band(**facts):
+        q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1000", completion_pct=0,
+                                      days_since_payment=3, **facts), BASIS), BASIS)
+        return Decimal(q.refund_min), Decimal(q.refund_max)
+
+    assert band(work_started=False, deliverables_provided=False) == (1000, 1000)  # both: a full refund
+    assert band(work_started=True, deliverables_provided=False) == (0, 1000)  # one of the two: nothing to all of it
