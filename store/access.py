@@ -111,6 +111,15 @@ class Actor:
         """The name recorded as 'saved by' / 'published by'."""
         return self.name or self.email or self.subject
 
+    @property
+    def audit_name(self) -> str:
+        """Who the audit trail says did it: a signed-in person by their name; the local user as such, with the name
+        they typed, if any (the one user typing a name to save and none to delete was two people in the trail, and
+        a filter by the name missed the delete: a walkthrough)."""
+        if self.local:
+            return f"the local user ({self.name})" if self.name else "the local user"
+        return self.display_name or self.label
+
     def may(self, permission: Permission) -> bool:
         return permission in permissions_of(self.roles)
 

@@ -82,7 +82,7 @@ def record(session: Session, actor: Actor, action: Action, subject: str,
            detail: Optional[Mapping[str, Any]] = None, at: Optional[datetime] = None) -> None:
     """Append one event to the session's transaction."""
     session.add(AuditEventRow(
-        at=at or datetime.now(UTC), actor_name=actor.display_name[:NAME_MAX] or actor.label[:NAME_MAX],
+        at=at or datetime.now(UTC), actor_name=actor.audit_name[:NAME_MAX],
         actor_email=actor.email[:EMAIL_MAX], actor_roles=",".join(sorted(r.value for r in actor.roles)),
         action=action.value, subject=subject[:NAME_MAX],
         detail=json.dumps(dict(detail or {}), ensure_ascii=False, default=str, sort_keys=True)))

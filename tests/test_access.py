@@ -275,3 +275,15 @@ def test_the_warnings_about_an_edit_its_author_published_despite_are_what_the_tr
     many = [Finding("reading-unchanged", "warning", f"reading {i} " + "y" * 90, ("t",)) for i in range(40)]
     kept = _what_it_changed(None, shipped, many)["warnings_accepted"]
     assert len(kept) <= CHANGES_SAID + 100 and kept.endswith(f"; and {40 - kept.count('reading-unchanged')} more")
+
+
+def test_the_local_user_is_one_person_in_the_trail_whatever_name_they_type(store):
+    """Saved with "Dana Admin" typed, deleted with no name asked: two people in the trail, and a filter by the name
+    missed the delete (a walkthrough)."""
+    from store.access import Actor
+
+    kept = store.save(q(), client_name="Ana", by=Actor.local_user("Dana Admin"))
+    store.delete(kept, by=Actor.local_user())
+    events, _ = AuditLog(store.engine).find(AuditFilters(actor="local"), by=Actor.local_user())
+    assert [e.actor_name for e in events] == ["the local user", "the local user (Dana Admin)"]  # newest first
+    assert [e.action for e in AuditLog(store.engine).find(AuditFilters(actor="dana"), by=ADA)[0]] == ["quote saved"]
