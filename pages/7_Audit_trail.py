@@ -22,13 +22,13 @@ from ui.tables import sideways_hint, wrapped
 PAGE_SIZE = 100
 EVENTS_IN_VIEW = 8  # rows the table shows before it scrolls
 
-def _whole(event) -> None:
-    """One event's detail whole, each part on a line of its own; a part holding more (a deleted quote) as data."""
-    st.subheader(f"Event #{event.id}: {event.action}")
-    plain = {k: v for k, v in sorted(event.detail.items()) if not isinstance(v, (Mapping, list, tuple))}
+def _whole(event, names: Mapping[str, str]) -> None:
+    """One event's detail whole, each part on a line of its own in the grid's words ("batch id None", "provider
+    socialbeat" here beside the grid's names: a walkthrough); a part holding more (a deleted quote) as data."""
+    st.subheader(f"Event #{event.id}: {event.action.capitalize()}")
+    plain = event.parts_in_words(names, counted=False)
     if plain:  # as text: st.table reads Markdown
-        st.table(pd.DataFrame({"Part": [e(k.replace("_", " ")) for k in plain],
-                               "Value": [e(str(v)) for v in plain.values()]}).set_index("Part"))
+        st.table(pd.DataFrame({"Part": [e(k) for k, _ in plain], "Value": [e(v) for _, v in plain]}).set_index("Part"))
     for key, value in sorted(event.detail.items()):
         if isinstance(value, (Mapping, list, tuple)):
             st.caption(e(key.replace("_", " ")))
@@ -55,7 +55,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
         shown = pd.DataFrame({  # what happened first, who it was in detail after (the Detail column was off-screen)
             "#": [ev.id for ev in events],
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
-            "Who": [ev.actor_name for ev in events], "Action": [ev.action for ev in events],
+            "Who": [ev.actor_name for ev in events], "Action": [ev.action.capitalize() for ev in events],  # as the filter
             "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words(names) for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
@@ -66,10 +66,10 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
         sideways_hint("audit", always=True)  # its Detail alone is wide: cut at "Ro" on a 1,400 px desktop (a walkthrough)
         rows = picked.selection.rows if picked is not None else []
         if rows and rows[0] < len(events):
-            _whole(events[rows[0]])
+            _whole(events[rows[0]], names)
         else:  # a long detail is cut at its cell's lines: it was readable only in the CSV (a walkthrough)
             st.caption("Select an event (the box at the start of its row) to read its detail whole here.")
-        st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me))),
+        st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me), names)),
                            "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
     else:
         st.info("No event matches.")

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Optional
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from policy.explain import VERDICT_LABELS
+from policy.money import format_range
 from policy.records import NAME_MAX, searchable
 from policy.spreadsheet import rows_text
 from policy.taxonomy import SERVICES
@@ -45,12 +47,19 @@ class AuditEvent:
     subject: str
     detail: Mapping[str, Any]
 
-    def detail_in_words(self, providers: Mapping[str, str] = MappingProxyType({})) -> str:
-        """The detail as a person reads it: 'provider: Social Beat Digital; version: 2026-12-06', a provider by its
-        name (`providers`: id -> name), a service and a verdict by theirs ("provider: stepinto; service: ppc;
-        verdict: full" read as code, a walkthrough; the CSV keeps the ids). A part holding more (a deleted quote
-        whole) is counted, not spelt out: all of it is in the CSV, and so is a part with nothing in it."""
+    def parts_in_words(self, providers: Mapping[str, str] = MappingProxyType({}),
+                       counted: bool = True) -> list[tuple[str, str]]:
+        """The detail's parts as a person reads them: a provider by its name (`providers`: id -> name), a service
+        and a verdict by theirs ("provider: stepinto; service: ppc; verdict: full" read as code, a walkthrough); a
+        refund as dollars, its least before its most ("refund max: 7500.00; refund min: 7500.00", a walkthrough); a
+        lab version as the lab names it. A part with nothing in it is left out ("batch id: None; client ref: ; saved
+        by: " read as a fault). A part holding more (a deleted quote whole) is counted, not spelt out, or with
+        counted=False left to the caller: all of it is in the CSV's detail."""
         named = {"provider": providers, "service": SERVICES, "verdict": VERDICT_LABELS}
+        detail = dict(self.detail)
+        low, high = detail.pop("refund_min", None), detail.pop("refund_max", None)
+        if low is not None and high is not None:
+            detail["refund"] = format_range(Decimal(low), Decimal(high))
 
         def said(key: str, value: Any) -> str:
             if isinstance(value, Mapping):
@@ -61,9 +70,12 @@ class AuditEvent:
                 return f"#{value}"
             return str(named.get(key, {}).get(value, value)) if isinstance(value, str) else str(value)
 
-        # a part with nothing in it is left out: "batch id: None; client ref: ; saved by: " read as a fault
-        return "; ".join(f"{_KEY_WORDS.get(key, key.replace('_', ' '))}: {said(key, value)}"
-                         for key, value in sorted(self.detail.items()) if value is not None and value != "")
+        return [(_KEY_WORDS.get(key, key.replace("_", " ")), said(key, value)) for key, value in sorted(detail.items())
+                if value is not None and value != "" and (counted or not isinstance(value, (Mapping, list, tuple)))]
+
+    def detail_in_words(self, providers: Mapping[str, str] = MappingProxyType({})) -> str:
+        """The parts in words on one line: 'provider: Social Beat Digital; refund: $7,500.00'."""
+        return "; ".join(f"{key}: {value}" for key, value in self.parts_in_words(providers))
 
 
 # a detail's name where its key reads as code: a lab version's row is the "draft #1" the lab named ("version id: 1")
@@ -146,11 +158,15 @@ def _event(r: AuditEventRow) -> AuditEvent:
     return AuditEvent(r.id, at, r.actor_name, r.actor_email, r.actor_roles, r.action, r.subject, json.loads(r.detail))
 
 
-AUDIT_COLUMNS = ("id", "at", "actor_name", "actor_email", "actor_roles", "action", "subject", "detail")
+AUDIT_COLUMNS = ("id", "at", "actor_name", "actor_email", "actor_roles", "action", "subject", "detail_in_words",
+                 "detail")
 
 
-def audit_csv(events: Iterable[AuditEvent]) -> str:
-    """The trail as a spreadsheet-safe CSV (a client's name in a detail is never run as a formula)."""
+def audit_csv(events: Iterable[AuditEvent], providers: Mapping[str, str] = MappingProxyType({})) -> str:
+    """The trail as a spreadsheet-safe CSV (a client's name in a detail is never run as a formula): each detail in
+    the page's words, then whole as JSON (only the JSON, 3,433 characters of a deleted quote with its nulls and
+    ids, was hard to read: a walkthrough)."""
     rows = [[str(e.id), e.at.isoformat(timespec="seconds"), e.actor_name, e.actor_email, e.actor_roles, e.action,
-             e.subject, json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True)] for e in events]
+             e.subject, e.detail_in_words(providers), json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True)]
+            for e in events]
     return rows_text([list(AUDIT_COLUMNS), *rows])

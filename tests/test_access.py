@@ -150,6 +150,13 @@ def test_sales_delete_their_own_quotes_an_admin_any_and_the_trail_keeps_what_was
     assert saved.detail_in_words({"stepinto": "Step-Into"}) == (
         "batch name: full; provider: Step-Into; service: PPC / paid advertising; verdict: Full refund")
     assert replace(saved, detail={"provider": "acme"}).detail_in_words({"stepinto": "Step-Into"}) == "provider: acme"
+    # a refund in dollars, one part ("refund max: 7500.00; refund min: 7500.00" read backwards, a walkthrough)
+    assert replace(saved, detail={"refund_min": "0.00", "refund_max": "1800.00"}).detail_in_words() == (
+        "refund: $0.00 - $1,800.00")
+    assert replace(saved, detail={"refund_min": "7500.00", "refund_max": "7500.00"}).detail_in_words() == (
+        "refund: $7,500.00")
+    assert ("client name", "Bo") in events[0].parts_in_words(counted=False) and not any(
+        key == "quote" for key, _ in events[0].parts_in_words(counted=False))  # the page shows it as data
 
 
 def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
@@ -171,7 +178,8 @@ def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
     assert log.find(AuditFilters(actor="PAT"), by=ADA)[1] == 4
     assert log.find(AuditFilters(since=date.today() + timedelta(days=1)), by=ADA)[1] == 0
     csv = audit_csv(log.each(by=ADA))
-    assert csv.splitlines()[0] == "id,at,actor_name,actor_email,actor_roles,action,subject,detail"
+    assert csv.splitlines()[0] == "id,at,actor_name,actor_email,actor_roles,action,subject,detail_in_words,detail"
+    assert ",rows: 2; name: Nov," in csv or ",name: Nov; rows: 2," in csv  # the page's words beside the JSON
 
 
 def test_the_audit_trail_cannot_be_changed_or_deleted_even_by_sql(store):

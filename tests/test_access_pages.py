@@ -141,7 +141,7 @@ def test_a_quote_saved_under_a_withdrawn_version_opens_as_given_and_says_when_by
 def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(register):
     at = opened("pages/7_Audit_trail.py")
     table = at.dataframe[0].value
-    assert list(table["Action"]) == ["version published", "version saved as draft", "batch saved", "quote saved"]
+    assert list(table["Action"]) == ["Version published", "Version saved as draft", "Batch saved", "Quote saved"]
     assert list(table["Who"])[-1] == "sam" and any("4 events match" in c.value for c in at.caption)
     published = table["Detail"][0]  # in words, not JSON cut at the cell's edge
     assert "effective from: 2030-01-01; provider: Step-Into; replaces: " in published and "; version: " in published
@@ -160,12 +160,12 @@ def test_an_event_selected_in_the_audit_trail_is_read_whole_below_it(register):
     assert any("Select an event" in c.value for c in at.caption) and not at.table
     at.session_state["audit_events"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
-    assert any(h.value == "Event #4: version published" for h in at.subheader)
+    assert any(h.value == "Event #4: Version published" for h in at.subheader)
     (whole,) = [t.value for t in at.table]
     parts = {k: v.replace("\\", "") for k, v in zip(whole.index, whole["Value"])}  # as text: escaped as sent
-    assert parts["provider"] == "stepinto" and parts["effective from"] == "2030-01-01"
+    assert parts["provider"] == "Step-Into" and parts["effective from"] == "2030-01-01"  # as the grid names them
     assert parts["changed"] == "policy text: edited" and parts["version"] == "secret-edit"
-    assert set(parts) >= {"changed", "replaces", "version", "version id"}
+    assert set(parts) >= {"changed", "replaces", "version", "lab version"} and parts["lab version"].startswith("#")
 
 
 def test_the_audit_trail_shows_several_events_whole_before_its_grid_scrolls(register, monkeypatch):

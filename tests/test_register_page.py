@@ -88,7 +88,7 @@ def test_a_quote_saved_without_a_name_is_the_local_users_on_its_page_as_in_the_a
     (row,) = csv.DictReader(io.StringIO(register_csv(QuoteStore.open(url).each(by=SAM))))
     assert row["saved_by"] == "the local user"  # and its file (it was empty)
     at.switch_page("pages/7_Audit_trail.py").run()
-    saved = at.dataframe[0].value.query("Action == 'quote saved'")
+    saved = at.dataframe[0].value.query("Action == 'Quote saved'")
     assert list(saved["Who"]) == ["the local user"]  # the same words
 
 
