@@ -242,13 +242,13 @@ def lapsed_sentence(q: Quote, asked_on: Optional[date] = None) -> Optional[str]:
             f"a request now gets {refund_text(q)}.")
 
 
-def window_lapsed_sentence(q: Quote) -> Optional[str]:
+def window_lapsed_sentence(q: Quote, asked_on: Optional[date] = None) -> Optional[str]:
     """A closed window on the calculator: its last day and what a request made by then got (a client's documents
-    say when it closed in their own words: window_closed_sentence)."""
+    say when it closed in their own words: window_closed_sentence). `asked_on`: as deadline_sentence's."""
     if q.lapsed is None or q.verdict != Verdict.window_closed:
         return None
-    return (f"The request window's last day was {day_as_date(q.lapsed.last_day, q.scenario.paid_on)}: a request made "
-            f"by then would have got {_before(q.lapsed, q)}.")
+    return (f"The request window's last day was {day_as_date(q.lapsed.last_day, q.scenario.paid_on, _asked(q, asked_on))}"
+            f": a request made by then would have got {_before(q.lapsed, q)}.")
 
 
 def _before(lapsed: Lapsed, q: Quote) -> str:

@@ -1056,6 +1056,10 @@ def test_a_closed_window_says_its_last_day_and_what_a_request_by_then_would_have
             "request made by then would have got $2,000.00 - $4,000.00.") in said
     assert "would have got" not in " ".join(m.value for m in app(provider="socialbeat", service="website",
                                                                   completion_pct=30, days_since_payment=29).markdown)
+    # given in days, the same day as today's calendar says it (it said "day 30", an open window a date: a walkthrough)
+    days = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=30, days_since_payment=46)
+    assert (f"The request window's last day was {last:%d %b %Y} (day 30 after the payment, which was 46 days before "
+            f"{date.today():%d %b %Y}): a request made by then") in " ".join(m.value.replace("\\", "") for m in days.markdown)
 
 
 def test_a_payment_before_the_date_of_the_only_version_says_why_that_version_answers():

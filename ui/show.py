@@ -60,7 +60,9 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))
-    for sentence in (dated_after_payment_sentence(q), lapsed_sentence(q), window_lapsed_sentence(q),
+    # a day passed, of a payment given in days, as today's calendar says it (an open one: on_calendar, below)
+    passed_on = basis().as_of if asked_today else None
+    for sentence in (dated_after_payment_sentence(q), lapsed_sentence(q, passed_on), window_lapsed_sentence(q, passed_on),
                      q.next_deadline and deadline_sentence(q, q.next_deadline)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
