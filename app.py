@@ -6,7 +6,7 @@ from policy.explain import case_lines
 from store.access import Permission
 from ui import cache, charts, identity, page, show, state
 from ui.registry import policies
-from ui.tables import readable
+from ui.tables import readable, sideways_hint
 
 CHART_WIDTH = 340  # px of plot: two fit side by side in the wide layout on a 1280 px screen, and wrap below that
 
@@ -58,6 +58,7 @@ def calculator() -> None:
             left, right = st.columns(2)
             left.dataframe(readable(curve), hide_index=True, width="stretch")
             right.dataframe(readable(days), hide_index=True, width="stretch")
+            sideways_hint("chart_data")  # on a phone both are cut at "Refun..." (a walkthrough)
 
     show.explanation(q, heading="Why", for_client=client)
 

@@ -434,6 +434,8 @@ def test_the_data_behind_the_charts_is_one_toggle_away():
     assert completion.set_index("Completion (%)").loc[30.0, "Refund max"] == "$2,500.00"
     assert list(completion.columns) == ["Provider", "Completion (%)", "Refund min", "Refund max", "Verdict", "Stage"]
     assert list(days.columns)[:2] == ["Provider", "Day"] and set(completion["Verdict"]) <= set(VERDICT_LABELS.values())
+    from ui.tables import SIDEWAYS_HINT  # on a phone both grids are cut: said under them (page.css shows it there)
+    assert any(c.value == SIDEWAYS_HINT for c in at.caption)
 
 
 def test_eligibility_covers_both_cases_when_the_client_is_not_sure_the_work_started():
