@@ -129,7 +129,7 @@ UNDATED = "undated (as published)"  # the version of a policy its provider never
 def version_words(version: str) -> str:
     """'policy version 2025-06-17'; for a policy its provider never dated, words ('policy version undated (as
     published)' read as a fault); no brackets of its own, as it is often said in brackets."""
-    return "the policy as the provider publishes it, which carries no date" if version == UNDATED else f"policy version {version}"
+    return "the undated policy, as the provider publishes it" if version == UNDATED else f"policy version {version}"
 
 
 def named_version(name: str, version: str) -> str:
@@ -183,12 +183,13 @@ def work_done(pct: Union[int, Decimal], monthly: bool) -> str:
     return f"{pct}% of this billing period's work done" if monthly else f"{pct}% of the work done"
 
 
-def case_lines(q: Quote) -> tuple[str, str]:
-    """Whose case a quote is, in two short lines: the calculator's case line (joined) and each chart's key, so a
+def case_lines(q: Quote) -> tuple[str, str, str]:
+    """Whose case a quote is, in three short lines: the calculator's case line (joined) and each chart's key, so a
     chart downloaded as a PNG says whose case it draws (a walkthrough). What the sliders move is left out: in a
-    chart's key it made every key press a new spec, which the browser builds as a new chart."""
-    return (f"{q.provider_name}, {SERVICES[q.service]}",
-            f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; {version_words(q.policy_version)}")
+    chart's key it made every key press a new spec, which the browser builds as a new chart. The version on a line of
+    its own: beside the amount, an undated one's words were cut at a chart's edge (a walkthrough)."""
+    return (f"{q.provider_name}, {SERVICES[q.service]}", f"{format_usd(Decimal(q.amount_paid), q.currency)} paid",
+            version_words(q.policy_version))
 
 
 def day_as_date(day: int, paid_on: Optional[date], asked: Optional[tuple[date, int]] = None) -> str:

@@ -251,16 +251,20 @@ def test_each_chart_says_whose_case_it_draws_for_a_png_read_on_its_own():
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     for spec in specs:
         title = spec["title"]
-        assert title["subtitle"][:2] == ["Social Beat Digital, Website design & development",
-                                         "$12,345.67 paid; policy version 2025-06-17"]
-        assert title["subtitle"][2:] == [*charts.BAND_KEY, "Black: this scenario; dot most, ring least."]
+        assert title["subtitle"][:3] == ["Social Beat Digital, Website design & development", "$12,345.67 paid",
+                                         "policy version 2025-06-17"]
+        assert title["subtitle"][3:] == [*charts.BAND_KEY, "Black: this scenario; dot most, ring least."]
         assert title["limit"] <= 340  # a line longer than a phone's chart is cut, never drawn past its edge
+    undated = app(provider="itmedia", service="seo", amount_paid="2400", completion_pct=15, days_since_payment=4)
+    for chart in undated.get("vega_lite_chart"):  # its words whole in a key line of their own (cut beside the amount)
+        line = json.loads(chart.proto.spec)["title"]["subtitle"][2]
+        assert line == "the undated policy, as the provider publishes it" and len(line) * 6.5 < 330
     at.slider(key="w_completion_pct").set_value(40).run()
     at.slider(key="w_days_since_payment").set_value(12).run()
     # a key press changes the charts' data, never their spec: a new spec is a new chart for the browser to build
     assert [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")] == specs
     at.number_input(key="w_amount_paid").set_value(800.0).run()  # the case itself: its key follows
-    assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]["subtitle"][1].startswith("$800.00 paid;")
+    assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]["subtitle"][1] == "$800.00 paid"
 
 
 def test_the_stage_labels_lie_beneath_the_band_inside_their_stage():
@@ -505,7 +509,7 @@ def test_the_eligibility_answer_says_the_refund_once_and_its_deadline_as_a_step(
     assert "Ask for the refund by" not in answer_part and "Ask for the refund by" in steps
     assert not at.metric  # the heading or its sentence says the amount: not a metric again
     case = next(plain(c.value) for c in at.caption if plain(c.value).startswith("For: "))
-    assert case.endswith("; the policy as the provider publishes it, which carries no date")  # which version answered (Step-Into's)
+    assert case.endswith("; the undated policy, as the provider publishes it")  # which version answered (Step-Into's)
 
 
 def test_an_answer_changed_after_the_check_is_named_before_checking_again():

@@ -146,10 +146,10 @@ def test_a_policy_its_provider_never_dated_is_said_in_words_not_as_a_version_num
 
     q = quote(parse_scenario({"provider": "stepinto", "service": "ppc", "amount_paid": "1200", "completion_pct": "0",
                               "days_since_payment": "3"}, BASIS), BASIS)
-    assert version_words(q.policy_version) == "the policy as the provider publishes it, which carries no date"
-    assert "(the policy as the provider publishes it, which carries no date)" in summary_lines(q)[0]  # no (( ))
+    assert version_words(q.policy_version) == "the undated policy, as the provider publishes it"
+    assert "(the undated policy, as the provider publishes it)" in summary_lines(q)[0]  # no (( ))
     text = summary_markdown(q, BASIS.as_of, Client())
-    assert "which carries no date" in text and "undated (as published)" not in text
+    assert "the undated policy, as the provider publishes it" in text and "undated (as published)" not in text
     assert version_words("2025-06-17") == "policy version 2025-06-17"
 
 

@@ -362,7 +362,7 @@ def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_su
         # a version its provider never dated, named as every page names it ("version undated (as published)" beside
         # "the policy as the provider publishes it" named one version two ways, a walkthrough)
         assert (f"Step-Into version {new.version} applies to payments from {date.today():%d %b %Y}: this quote is "
-                f"under the policy as the provider publishes it, which carries no date, for a payment on {paid:%d %b %Y} (3 days before today). A payment made "
+                f"under the undated policy, as the provider publishes it, for a payment on {paid:%d %b %Y} (3 days before today). A payment made "
                 "since then is quoted under it.") in said or newest
         compare = opened("pages/1_Compare_providers.py", **data)
         table = compare.table[0].value.rename(index=lambda s: s.replace("\\", "").replace(SOFT_BREAK, ""))

@@ -95,7 +95,7 @@ def _tooltip(x_field: str, x_title: str, extra: tuple = ()) -> list:
 
 # The whole chart, title, case and key included (Streamlit's 'fit'): at 300 px, without the case, its plot was 116 px
 # tall, and a walkthrough found the calculator's charts small with a quarter of their column empty.
-BAND_CHART_PX = 450  # with the case's two lines
+BAND_CHART_PX = 465  # with the case's three lines
 
 
 @lru_cache(maxsize=16)
