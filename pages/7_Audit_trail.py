@@ -38,7 +38,7 @@ def _whole(event, names: Mapping[str, str]) -> None:
 with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Events are only ever added: nothing "
                  "can change or delete one."):
     log, me = AuditLog(register().engine), actor()
-    left, middle, right, last = st.columns([2, 3, 2, 1])
+    left, middle, right, last = st.columns([2, 3, 3, 1])  # the days' box at [.., 2, ..] cut its "yyyy/mm/dd"
     action = left.selectbox("Action", [None, *(a.value for a in Action)], key="audit_action",
                             format_func=lambda a: "Any" if a is None else a.capitalize())
     who = middle.text_input("Who (name or email)", key="audit_who", max_chars=200)

@@ -98,3 +98,11 @@ def test_a_problem_in_a_policy_file_names_the_items_as_the_file_does_not_by_inde
         parse_policy(broken, "sb.toml")
     assert "services.website.stages[discovery].tiers[sb_web_discovery].min.pct: must be less than or equal to 100" in str(
         caught.value)
+
+
+def test_no_quote_stops_at_the_colon_of_the_list_it_introduces():
+    """'Unauthorized chargebacks may result in:' and '... cancellations due to:' left out what they introduce (a
+    walkthrough); a heading quoted to name its part ('SEO Services:') is no sentence cut short."""
+    cut = [(pid, c.section, c.quote) for pid, policy in policies().items() for c in policy.all_clauses()
+           if c.quote.rstrip().endswith(":") and len(c.quote.split()) > 4]
+    assert cut == []
