@@ -14,7 +14,7 @@ from policy.terms import (
     term_of,
     terms_csv,
 )
-from policy.words import mid_sentence
+from policy.words import adopted_in_words, mid_sentence
 from store.access import Permission
 from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
@@ -91,7 +91,7 @@ with page.opened("pages/2_Policy_terms.py",
                         cite(section) + (f" ({', '.join(SERVICES[sid] for sid in services)})" if services else "")
                         for section, services in places[a.id])))
                 st.markdown("\n".join(f"- {e(r)}" for r in a.readings))
-                st.caption(e(f"Adopted: {a.adopted}"))
+                st.caption(e(f"Adopted: {a.adopted}" if staff else f"This app's reading: {adopted_in_words(a.adopted)}"))
 
     st.header("The texts")
     for policy in registry.values():

@@ -1,6 +1,7 @@
 """How a count reads: "1 saved quote", "2 saved quotes", never "1 saved quote(s)"."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 
@@ -14,3 +15,13 @@ def mid_sentence(label: str) -> str:
     'website design', but 'SEO' stays 'SEO': "does not sell seo" read as a fault, a walkthrough)."""
     first = label.split(" ", 1)[0]
     return label if sum(c.isupper() for c in first) > 1 else label[:1].lower() + label[1:]
+
+
+_SPEC_CITED = re.compile(r"decisions\.md '[^']*':\s*")
+
+
+def adopted_in_words(adopted: str) -> str:
+    """An ambiguity's adopted reading without the team's reference to its own spec ("decisions.md 'SI window': ..."
+    cited a file no client has, a walkthrough); authors read it as written."""
+    said = _SPEC_CITED.sub("", adopted)
+    return said[:1].upper() + said[1:]

@@ -471,6 +471,10 @@ def test_a_client_reads_what_is_unclear_never_an_ambiguity_id():
     terms = _as_anyone("pages/2_Policy_terms.py")
     shown = " ".join(m.value.replace("\\", "") for m in terms.markdown)
     assert not re.search(r"\bA-(SB|IT|SI)-\d\d\b", shown)
+    captions = " ".join(c.value.replace("\\", "") for c in terms.caption)  # nor a file of the team's it cannot open
+    assert "decisions.md" not in captions and "This app's reading: [0, amount paid x (1 - completion)]." in captions
+    staff_terms = opened("pages/2_Policy_terms.py")
+    assert "Adopted: decisions.md 'IT started'" in " ".join(c.value.replace("\\", "") for c in staff_terms.caption)
     assert all("Ambiguity" not in df.value.columns for df in terms.dataframe)
     index = opened("pages/2_Policy_terms.py").dataframe  # staff: an index of each policy's ambiguities, ids first;
     assert [list(df.value.columns) for df in index] == [["Ambiguity", "What is unclear", "Kind"]] * 3  # the readings
