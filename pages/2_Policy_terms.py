@@ -3,6 +3,7 @@ import streamlit as st
 
 from policy.explain import cite
 from policy.markdown import md_escape as e
+from policy.passages import cites_passages, numbered
 from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES, TERMS
 from policy.terms import (
@@ -96,4 +97,8 @@ with page.opened("pages/2_Policy_terms.py",
     st.header("The texts")
     for policy in registry.values():
         with st.expander(e(f"{policy.name}: full policy text")):  # a label is Markdown too
-            st.text(catalog().text_of(policy))
+            text = catalog().text_of(policy)
+            if cites_passages(policy):  # paragraphs and bullets numbered as its clauses cite them
+                st.caption("Numbered as the clauses above cite them: ¶ a paragraph, B a bullet point.")
+                text = numbered(text)
+            st.text(text)

@@ -106,3 +106,32 @@ def test_no_quote_stops_at_the_colon_of_the_list_it_introduces():
     cut = [(pid, c.section, c.quote) for pid, policy in policies().items() for c in policy.all_clauses()
            if c.quote.rstrip().endswith(":") and len(c.quote.split()) > 4]
     assert cut == []
+
+
+def test_each_clause_that_names_a_passage_is_found_in_that_passage():
+    """'¶4' and 'B1' are counted by the page that shows the texts (policy/passages.py): a clause citing one is in it,
+    so the number a client reads is the number beside the words (a walkthrough counted paragraphs by hand)."""
+    from policy.lint import squash
+    from policy.passages import PASSAGE, cites_passages, passages
+
+    checked = 0
+    for policy in policies().values():
+        if not cites_passages(policy):
+            continue
+        text = dict(passages(source_text(policy)))
+        for c in policy.all_clauses():
+            if PASSAGE.fullmatch(c.section):
+                assert squash(c.quote) in squash(text[c.section]), (policy.id, c.section, c.quote[:60])
+                checked += 1
+    assert checked > 20 and not cites_passages(policies()["socialbeat"])  # Social Beat numbers its own sections
+
+
+def test_the_texts_are_shown_numbered_as_their_clauses_cite_them():
+    from tests.pages import opened
+
+    at = opened("pages/2_Policy_terms.py")
+    texts = [t.value for t in at.text]
+    assert any("¶4  For monthly recurring services such as SEO" in t for t in texts)  # ITMedia
+    assert any("B1  Refunds before service delivery:" in t for t in texts)  # Step-Into
+    (social,) = [t for t in texts if "CHARGEBACKS" in t]
+    assert social == source_text(policies()["socialbeat"])  # its own numbered sections, as written
