@@ -50,3 +50,12 @@ def test_step_intos_refund_before_work_reads_as_its_tiers_quote_it():
 
     assert band(work_started=False, deliverables_provided=False) == (1000, 1000)  # both: a full refund
     assert band(work_started=True, deliverables_provided=False) == (0, 1000)  # one of the two: nothing to all of it
+
+
+def test_a_tiers_band_reads_as_words_nothing_for_no_amount():
+    """ITMedia's work in progress read '0% of the payment to less than 100% of the base not yet worked'."""
+    from policy.amount_words import tier_refund
+
+    it = policies()["itmedia"]
+    tier = next(t for s in it.services["website"].stages for t in s.tiers if t.id == "it_started")
+    assert tier_refund(tier, it.currency) == "nothing to less than 100% of the base, for the share of the work not yet done"
