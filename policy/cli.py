@@ -180,7 +180,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
     basis = _basis(args)
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args, basis)
-    q = quote(parse_scenario(_counted_to(data, basis), basis), basis)
+    q = quote(parse_scenario(_counted_to(data, basis), basis, every=True), basis)
     print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
     return 0
 

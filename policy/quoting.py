@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from pydantic import ValidationError
 
-from .errors import InputError, first_error
+from .errors import InputError, each_error, first_error
 from .evaluator import (
     WORLD_FACTS,
     Evaluation,
@@ -62,8 +62,9 @@ def check_against(scenario: Scenario, registry: Policies) -> PolicyFile:
     return policy
 
 
-def parse_scenario(data: Any, basis: Basis) -> Scenario:
-    """A dict (JSON, CSV row, URL) -> a valid Scenario, or one InputError naming the field."""
+def parse_scenario(data: Any, basis: Basis, every: bool = False) -> Scenario:
+    """A dict (JSON, CSV row, URL) -> a valid Scenario, or one InputError naming the field. `every`: its message
+    goes on to name every other field wrong too, on one line (the command line named one missing field a run)."""
     if not isinstance(data, dict):
         raise InputError("input", "must be a JSON object of scenario fields")
     try:
@@ -73,6 +74,11 @@ def parse_scenario(data: Any, basis: Basis) -> Scenario:
         if BY_NAME.get(problem.field) is not None and BY_NAME[problem.field].kind == "tristate" \
                 and problem.message == "must be true or false":
             problem = InputError(problem.field, "must be true, false or null (not known)")
+        found = each_error(exc, NAMES, RANGES) if every else []
+        meant = " ".join(e.message for e in found)  # a field misspelt is not also a field missing ("did you mean")
+        others = [str(e) for e in found if e.field != problem.field and f"did you mean {e.field}?" not in meant]
+        if others:
+            problem = InputError(problem.field, "; ".join([problem.message, *others]))
         raise problem from None
     check_against(scenario, basis.for_scenario(scenario))
     return scenario

@@ -432,3 +432,12 @@ def test_the_help_lists_the_providers_and_the_batch_takes_excel(capsys):
     said = " ".join(commands["quote"].format_help().split())
     assert "itmedia, socialbeat, stepinto or the name the app shows" in said and "$5,000.00" in said
     assert "an Excel .xlsx" in " ".join(commands["batch"].format_help().split())
+
+
+def test_quote_names_every_field_wrong_on_its_one_line():
+    """Two required fields left out were named one a run (a walkthrough); still one line, the first field first."""
+    r = run(["quote", "--json", "--shipped"], json.dumps({"provider": "stepinto", "service": "ppc", "amount_paid": "1200"}))
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == "error: completion_pct: is required; days_since_payment: is required\n"
+    two = run(["quote", "--json", "--shipped"], json.dumps({**GOOD, "amount_paid": "-1", "completion_pct": 500}))
+    assert two.stderr == "error: amount_paid: must be from 0.01 to 1,000,000,000; completion_pct: must be from 0 to 100\n"
