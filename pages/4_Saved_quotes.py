@@ -127,12 +127,16 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
                 st.text(f"Note: {saved.note}")
             withdrawn = catalog().withdrawal(q.provider, q.policy_version)
+            # a provider whose every version was withdrawn is quoted no more: the quote is shown as given, nothing
+            # else (it claimed today's policy gave the same answer, and its restore broke the calculator)
+            quotable = q.provider in policies()
             if withdrawn is not None:  # the quote stays as given; the reader learns its version is gone
                 st.warning(e(withdrawn.sentence(q.policy_version) + ". This quote is shown as it was given under "
-                             "it; a new quote uses the version in force now."))
+                             "it; " + ("a new quote uses the version in force now." if quotable else
+                                       f"no version of {q.provider_name} is in force now, so it is quoted no more.")))
             values = from_scenario(q.scenario)
             today_values = request_today(values, basis().as_of) if values.get("paid_on") else values
-            scenario, _ = state.scenario_of(today_values)
+            scenario, problem = state.scenario_of(today_values) if quotable else (None, None)
             now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
             same_refund = now is not None and (now.refund_min, now.refund_max, now.verdict) == (
                 q.refund_min, q.refund_max, q.verdict)
@@ -147,7 +151,10 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
             else:
                 show.headline(q)
-                if not values.get("paid_on"):  # its days never move on: "same answer" stayed true for ever
+                if now is None:  # nothing to compare it with today
+                    st.caption(e(f"It cannot be quoted today: {problem}." if problem is not None else
+                                 f"No version of {q.provider_name} is in force today."))
+                elif not values.get("paid_on"):  # its days never move on: "same answer" stayed true for ever
                     st.caption(e(f"Today's policy gives the same answer on day {q.scenario.days_since_payment} after the "
                                  "payment. No payment date was given, so the days of this quote are not dates and do "
                                  "not move on: restore it and give the payment date to follow it by the calendar."))
@@ -160,7 +167,9 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or ""),
                              saved.saved_at.date())
             act = st.columns(3)
-            if act[0].button("Restore into the calculator", key="reg_restore"):
+            if not quotable:
+                act[0].caption(e(f"Not offered for a restore: {q.provider_name} is quoted no more."))
+            elif act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
                 for box, value in (("client_name", saved.client_name), ("client_ref", saved.client_ref),
                                    ("save_note", saved.note)):  # whose case it is, for the files and a save

@@ -257,7 +257,9 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         st.error(f"{e(str(exc).rstrip('.'))}. Nothing was saved.")
 
 
-def _withdraw(version_id: int, label: str, reason: str, who: Actor, before: PolicyFile | None) -> None:
+def _withdraw(version_id: int, label: str, reason: str, who: Actor, after: PolicyFile | None, name: str) -> None:
+    """`after`: the version that answers in its span once it is withdrawn; None: the provider's last, which leaves
+    it unquoted (the message named the version withdrawn as its own replacement, a walkthrough)."""
     try:
         policy_store().withdraw(version_id, reason, by=who)
     except InputError as exc:
@@ -266,9 +268,10 @@ def _withdraw(version_id: int, label: str, reason: str, who: Actor, before: Poli
         st.error(f"{e(str(exc).rstrip('.'))}. Nothing was withdrawn.")
     else:
         # the version that answers again, by its number ("the version in force before it" left it to guess)
-        instead = f"version {before.version}, in force before it" if before is not None else "the version in force before it"
-        st.session_state["lab_said_withdrawn"] = (f"Withdrew {label}: new quotes for payments in its span use {instead}; "
-                                                  "quotes saved under it keep it and say it was withdrawn.")
+        instead = (f"new quotes for payments in its span use version {after.version}" if after is not None else
+                   f"no version of {name} is left in force, so {name} is no longer quoted or offered")
+        st.session_state["lab_said_withdrawn"] = (f"Withdrew {label}: {instead}; quotes saved under it keep it and say "
+                                                  "it was withdrawn.")
         st.rerun()
 
 
@@ -351,7 +354,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 withdrawer = signed_by(f"lab_withdraw_by_{shown.lab_id}", "Your name")
                 if st.button(e(f"Withdraw {base.version}"), key=f"lab_withdraw_{shown.lab_id}"):
                     _withdraw(shown.lab_id, f"{base.name} {base.version}", reason, withdrawer,
-                              found.on(base.effective_from - timedelta(days=1)).get(base.id) if base.effective_from else None)
+                              found.without(shown).on(base.effective_from or date.today()).get(base.id), base.name)
         st.download_button("Download this version as TOML (as it is kept)", policy_toml(base),
                            f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
                            on_click="ignore")

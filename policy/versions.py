@@ -173,6 +173,10 @@ class Catalog:
     def adding(self, versions: Iterable[Version]) -> Catalog:
         return Catalog((*self.versions, *versions))
 
+    def without(self, version: Version) -> Catalog:
+        """The catalog once `version` is withdrawn: which version answers in its span, if any is left."""
+        return Catalog(tuple(v for v in self.versions if v is not version))
+
 
 @lru_cache(maxsize=1)
 def shipped_catalog() -> Catalog:

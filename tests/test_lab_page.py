@@ -498,10 +498,30 @@ def test_a_published_version_is_withdrawn_with_a_reason_and_the_page_names_the_v
     at.text_area(key=f"lab_withdraw_reason_{draft}").input("The 60% was agreed for 2028 only").run()
     at.button(key=f"lab_withdraw_{draft}").click().run()
     assert any(plain(x.value) == (f"Withdrew Social Beat Digital {later.isoformat()}: new quotes for payments in its span "
-                                  "use version 2025-06-17, in force before it; quotes saved under it keep it and say it "
+                                  "use version 2025-06-17; quotes saved under it keep it and say it "
                                   "was withdrawn.") for x in at.success)
     assert [v.withdrawn.reason for v in versions.versions("socialbeat") if v.lab_id == draft] == [
         "The 60% was agreed for 2028 only"]
+
+
+def test_withdrawing_a_providers_only_version_says_the_provider_is_quoted_no_more():
+    """Withdrawing a fourth provider's one version said new quotes "use version 2026-12, in force before it": the
+    version just withdrawn (a walkthrough)."""
+    from store import PolicyStore, QuoteStore
+
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    si = policies()["stepinto"]
+    acme = si.model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
+    one = versions.publish(versions.save_draft(acme, source_text(si), by=PAT), date.today() + timedelta(days=1),
+                           by=PAT).lab_id
+    at = lab()
+    at.selectbox(key="lab_provider").set_value("acme").run()
+    at.text_input(key=f"lab_withdraw_by_{one}").input("Pat Author").run()
+    at.text_area(key=f"lab_withdraw_reason_{one}").input("Contract fell through").run()
+    at.button(key=f"lab_withdraw_{one}").click().run()
+    assert any(plain(x.value) == ("Withdrew Acme Gone a-1: no version of Acme Gone is left in force, so Acme Gone is "
+                                  "no longer quoted or offered; quotes saved under it keep it and say it was withdrawn.")
+               for x in at.success), [x.value for x in at.success]
 
 
 def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the_button():

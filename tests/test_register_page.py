@@ -263,3 +263,32 @@ def test_the_search_and_filters_outlive_a_visit_to_another_page(url):
     service = at.selectbox(key="reg_service")  # a filter left at Any reads Any again, not "Choose an option"
     assert (service.options[service.index] if service.index is not None else service.proto.placeholder) == "Any"
     assert list(at.dataframe[0].value["Client"]) == ["Ana Lopez"]
+
+
+def test_a_quote_whose_provider_was_withdrawn_whole_is_shown_as_given_and_not_offered_for_restore(url):
+    """Its restore broke the calculator (KeyError in the service box's labels), and its page said "Today's policy and
+    date give the same answer" with no version of its provider in force (a walkthrough)."""
+    from policy import shipped_policies
+    from policy.loader import source_text
+    from policy.versions import Basis
+    from store import PolicyStore, published_catalog
+    from tests.actors import PAT
+
+    store = QuoteStore.open(url)
+    versions = PolicyStore(store.engine)
+    acme = shipped_policies()["stepinto"].model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
+    version = versions.publish(versions.save_draft(acme, source_text(shipped_policies()["stepinto"]), by=PAT),
+                               date(2026, 1, 1), by=PAT)
+    basis = Basis(published_catalog(store.engine), date.today())
+    given = quote(parse_scenario(dict(provider="acme", service="ppc", amount_paid="900", completion_pct=0,
+                                      days_since_payment=2, paid_on=(date.today() - timedelta(days=2)).isoformat()),
+                                 basis), basis)
+    qid = store.save(given, client_name="Gone", by=SAM)
+    versions.withdraw(version.lab_id, "Contract fell through", by=PAT)
+    at = app("pages/4_Saved_quotes.py")
+    at.selectbox(key="reg_pick").set_value(qid).run()
+    assert not at.exception and refunds(at) == ["$900.00"]  # as given
+    said = " ".join(x.value.replace("\\", "") for x in [*at.warning, *at.caption])
+    assert "no version of Acme Gone is in force now, so it is quoted no more" in said
+    assert "No version of Acme Gone is in force today." in said and "same answer" not in said
+    assert not [b for b in at.button if b.key == "reg_restore"] and "Acme Gone is quoted no more" in said
