@@ -292,3 +292,23 @@ def test_a_quote_whose_provider_was_withdrawn_whole_is_shown_as_given_and_not_of
     assert "no version of Acme Gone is in force now, so it is quoted no more" in said
     assert "No version of Acme Gone is in force today." in said and "same answer" not in said
     assert not [b for b in at.button if b.key == "reg_restore"] and "Acme Gone is quoted no more" in said
+
+
+def test_a_calculator_open_on_a_provider_withdrawn_meanwhile_goes_on_and_says_so(url):
+    """Another session withdrew the provider the calculator showed: its next run failed in the service box's labels
+    (KeyError), the page replaced by Streamlit's error (a walkthrough)."""
+    from policy import shipped_policies
+    from policy.loader import source_text
+    from store import PolicyStore
+    from tests.actors import PAT
+
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    si = shipped_policies()["stepinto"]
+    acme = si.model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
+    one = versions.publish(versions.save_draft(acme, source_text(si), by=PAT), date(2026, 1, 1), by=PAT).lab_id
+    at = app(provider="acme", service="ppc", amount_paid="900", completion_pct=0, days_since_payment=2)
+    assert at.selectbox(key="w_provider").value == "acme" and not at.exception
+    versions.withdraw(one, "Contract fell through", by=PAT)
+    at.run()
+    assert not at.exception and at.selectbox(key="w_provider").value != "acme"
+    assert any("acme" in w.value for w in at.warning), [w.value for w in at.warning]  # said, as a link naming it

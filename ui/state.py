@@ -66,6 +66,11 @@ def values() -> dict:
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
         ss[LINKED] = {name: value for name, value in current.items() if value in PAGE_PARAMS.get(name, ())}
+    elif ss[KEY].get("provider") not in basis().policies():
+        # its provider withdrawn whole since (in any session): read again as a link naming it is, with its warning
+        # (the calculator's service box failed on the provider it no longer knew, a walkthrough)
+        ss[KEY], warnings = from_query(to_query(ss[KEY]), basis=basis())
+        ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
     return ss[KEY]
 
 
