@@ -259,13 +259,13 @@ def cmd_versions(args: argparse.Namespace) -> int:
     basis = _basis(args)
     catalog, today = basis.catalog, basis.policies()
     rows: list[dict[str, Any]] = []
-    for provider in catalog.in_force:
+    for provider in dict.fromkeys(v.provider for v in catalog.versions):  # one withdrawn whole too (not in force)
         for v in catalog.of(provider):
             if v.status == "draft":
                 continue
             rows.append({"provider": provider, "name": v.policy.name, "version": v.policy.version,
                          "effective_from": v.policy.effective_from.isoformat() if v.policy.effective_from else None,
-                         "status": v.status, "in_force_today": today[provider] is v.policy,
+                         "status": v.status, "in_force_today": today.get(provider) is v.policy,
                          "published": None if v.published_at is None else {
                              "on": v.published_at.date().isoformat(), "by": v.published_by},
                          "withdrawn": None if v.withdrawn is None else {

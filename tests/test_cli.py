@@ -441,3 +441,22 @@ def test_quote_names_every_field_wrong_on_its_one_line():
     assert r.stderr == "error: completion_pct: is required; days_since_payment: is required\n"
     two = run(["quote", "--json", "--shipped"], json.dumps({**GOOD, "amount_paid": "-1", "completion_pct": 500}))
     assert two.stderr == "error: amount_paid: must be from 0.01 to 1,000,000,000; completion_pct: must be from 0 to 100\n"
+
+
+def test_versions_lists_a_provider_withdrawn_whole():
+    """Once its last version was withdrawn, `versions` listed none of its versions (docs: it lists a withdrawn one,
+    with when, by whom and why; a walkthrough)."""
+    from datetime import datetime
+
+    from in_process import run_cli
+
+    from policy.versions import Version, Withdrawal, shipped_catalog
+
+    si = policies()["stepinto"]
+    gone = Version(si.model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"}), "", status="withdrawn",
+                   published_at=datetime(2026, 1, 1), published_by="Pat",
+                   withdrawn=Withdrawal(by="Pat", at=datetime(2026, 12, 6), reason="Contract fell through"))
+    r = run_cli(["versions", "--json"], catalog=lambda: shipped_catalog().adding([gone]))
+    rows = [x for x in json.loads(r.stdout) if x["provider"] == "acme"]
+    assert [(x["version"], x["status"], x["in_force_today"], x["withdrawn"]["reason"]) for x in rows] == [
+        ("a-1", "withdrawn", False, "Contract fell through")]
