@@ -55,8 +55,8 @@ class Provider:
 
 
 MISSING = ("the demo provider's package (oidc-provider-mock) is one of the tests' requirements, which command 1 "
-           "does not install: run `.venv/bin/python -m pip install --require-hashes -r requirements-dev.lock` "
-           "(scripts/test.sh installs them too), then this again")
+           "does not install: with .venv made (README command 1 or 2), run `.venv/bin/python -m pip install "
+           "--require-hashes -r requirements-dev.lock`, then `.venv/bin/python -m deploy.oidc` (docs/sign-in.md)")
 SAID_LINES = 2  # of the provider's own output, in the error of a start that failed
 
 
