@@ -470,6 +470,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             _save(new, text, who, when, replacing)
         if not refused and same is None and not warned and not said:
             b.caption("No lint error, and no warning about this edit: it can be published.")
+        if not found.of(new.id) and not said:  # said before, not only once published (a walkthrough)
+            b.caption(e(f"It is {new.name}'s first version: from its date, and for payments before it too, since "
+                        "nothing else answers for them."))
         if same and not refused and not said:  # just published: the success says it, not "nothing to publish yet"
             b.caption(e(f"Nothing to publish yet: {same}."))
         if refused:

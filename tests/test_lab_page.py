@@ -226,6 +226,9 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     assert at.text_input(key="lab_number").value == "1"  # the file's own number, not one made up for an edit
     at.date_input(key="lab_when").set_value(date(2026, 1, 1)).run()
     at.text_input(key="lab_by").input("Pat Author").run()
+    # a first version answers for earlier payments too: said before it is published, not only after
+    assert any("It is Acme's first version: from its date, and for payments before it too" in plain(c.value)
+               for c in at.caption)
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Acme 1" in plain(s.value) for s in at.success)
     calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
