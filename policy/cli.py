@@ -181,7 +181,14 @@ def cmd_quote(args: argparse.Namespace) -> int:
     basis = _basis(args)
     data = parse_json_scenario(sys.stdin.buffer.read()) if args.json else _scenario_from_flags(args, basis)
     q = quote(parse_scenario(_counted_to(data, basis), basis, every=True), basis)
-    print(quote_to_json(q, indent=2) if args.json else "\n".join(summary_lines(q)))
+    if args.json:
+        print(quote_to_json(q, indent=2))
+    else:  # what it assumed where the work status was not given, as the calculator says it (a walkthrough)
+        from .assumptions import if_work_started
+
+        lines = summary_lines(q)
+        lines[3:3] = filter(None, [if_work_started(q)])  # under the verdict's sentence, as on the calculator
+        print("\n".join(lines))
     return 0
 
 

@@ -460,3 +460,16 @@ def test_versions_lists_a_provider_withdrawn_whole():
     rows = [x for x in json.loads(r.stdout) if x["provider"] == "acme"]
     assert [(x["version"], x["status"], x["in_force_today"], x["withdrawn"]["reason"]) for x in rows] == [
         ("a-1", "withdrawn", False, "Contract fell through")]
+
+
+def test_quote_says_what_it_assumed_where_the_work_status_was_not_given():
+    """At 0% with no work status the calculator says what it assumed; the command line said only "You are entitled to
+    a full refund" (a walkthrough)."""
+    r = run(["quote", "--provider", "stepinto", "--service", "ppc", "--amount-paid", "2400", "--completion", "0",
+             "--days", "3", "--shipped"])
+    lines = r.stdout.splitlines()
+    assert lines[3] == ("Work status not given: with no progress, this assumes the work has not started. If it has, "
+                        "the policy gives $0.00 - $2,400.00.")
+    given = run(["quote", "--provider", "stepinto", "--service", "ppc", "--amount-paid", "2400", "--completion", "0",
+                 "--days", "3", "--work-started", "no", "--shipped"])
+    assert "Work status not given" not in given.stdout

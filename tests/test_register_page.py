@@ -312,3 +312,15 @@ def test_a_calculator_open_on_a_provider_withdrawn_meanwhile_goes_on_and_says_so
     at.run()
     assert not at.exception and at.selectbox(key="w_provider").value != "acme"
     assert any("acme" in w.value for w in at.warning), [w.value for w in at.warning]  # said, as a link naming it
+
+
+def test_a_saved_quote_says_what_it_assumed_as_the_calculator_did(url):
+    """Saved at 0% with no work status, the calculator said what it assumed; opened in Saved quotes it said only "You
+    are entitled to a full refund" (a walkthrough)."""
+    given = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
+                                      days_since_payment=3), BASIS), BASIS)
+    qid = QuoteStore.open(url).save(given, client_name="Assumed", by=SAM)
+    at = app("pages/4_Saved_quotes.py")
+    at.selectbox(key="reg_pick").set_value(qid).run()
+    said = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    assert "this assumes the work has not started. If it has, the policy gives $0.00 - $2,400.00" in said
