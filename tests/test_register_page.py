@@ -193,21 +193,28 @@ def test_a_batch_is_a_filter_and_a_column_and_a_note_reads_as_typed(url):
     assert [t.value for t in at.text] == ["Note: see https://crm.example/lead/7 **now**"]  # text, not Markdown or code
 
 
+def publish_acme(engine):
+    """A fourth provider, Acme Gone (Step-Into's terms), published from 1 Jan 2026: its PolicyStore and version."""
+    from policy import shipped_policies
+    from policy.loader import source_text
+    from store import PolicyStore
+    from tests.actors import PAT
+
+    versions = PolicyStore(engine)
+    si = shipped_policies()["stepinto"]
+    acme = si.model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
+    return versions, versions.publish(versions.save_draft(acme, source_text(si), by=PAT), date(2026, 1, 1), by=PAT)
+
+
 def test_a_saved_quote_whose_version_row_is_gone_opens_from_what_it_stored(url):
     """Before: KeyError. A saved quote needs nothing but itself to open; today's answer uses what is in force."""
     from sqlalchemy import text
 
-    from policy import shipped_policies
-    from policy.loader import source_text
     from policy.versions import Basis
-    from store import PolicyStore, published_catalog
-    from tests.actors import PAT
+    from store import published_catalog
 
     store = QuoteStore.open(url)
-    versions = PolicyStore(store.engine)
-    acme = shipped_policies()["stepinto"].model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
-    version = versions.publish(versions.save_draft(acme, source_text(shipped_policies()["stepinto"]), by=PAT),
-                               date(2026, 1, 1), by=PAT)
+    _, version = publish_acme(store.engine)
     basis = Basis(published_catalog(store.engine), date.today())
     given = quote(parse_scenario(dict(provider="acme", service="ppc", amount_paid="900", completion_pct=0,
                                       days_since_payment=2), basis), basis)
@@ -268,17 +275,12 @@ def test_the_search_and_filters_outlive_a_visit_to_another_page(url):
 def test_a_quote_whose_provider_was_withdrawn_whole_is_shown_as_given_and_not_offered_for_restore(url):
     """Its restore broke the calculator (KeyError in the service box's labels), and its page said "Today's policy and
     date give the same answer" with no version of its provider in force (a walkthrough)."""
-    from policy import shipped_policies
-    from policy.loader import source_text
     from policy.versions import Basis
-    from store import PolicyStore, published_catalog
+    from store import published_catalog
     from tests.actors import PAT
 
     store = QuoteStore.open(url)
-    versions = PolicyStore(store.engine)
-    acme = shipped_policies()["stepinto"].model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
-    version = versions.publish(versions.save_draft(acme, source_text(shipped_policies()["stepinto"]), by=PAT),
-                               date(2026, 1, 1), by=PAT)
+    versions, version = publish_acme(store.engine)
     basis = Basis(published_catalog(store.engine), date.today())
     given = quote(parse_scenario(dict(provider="acme", service="ppc", amount_paid="900", completion_pct=0,
                                       days_since_payment=2, paid_on=(date.today() - timedelta(days=2)).isoformat()),
@@ -297,15 +299,10 @@ def test_a_quote_whose_provider_was_withdrawn_whole_is_shown_as_given_and_not_of
 def test_a_calculator_open_on_a_provider_withdrawn_meanwhile_goes_on_and_says_so(url):
     """Another session withdrew the provider the calculator showed: its next run failed in the service box's labels
     (KeyError), the page replaced by Streamlit's error (a walkthrough)."""
-    from policy import shipped_policies
-    from policy.loader import source_text
-    from store import PolicyStore
     from tests.actors import PAT
 
-    versions = PolicyStore(QuoteStore.open(url).engine)
-    si = shipped_policies()["stepinto"]
-    acme = si.model_copy(update={"id": "acme", "name": "Acme Gone", "version": "a-1"})
-    one = versions.publish(versions.save_draft(acme, source_text(si), by=PAT), date(2026, 1, 1), by=PAT).lab_id
+    versions, version = publish_acme(QuoteStore.open(url).engine)
+    one = version.lab_id
     at = app(provider="acme", service="ppc", amount_paid="900", completion_pct=0, days_since_payment=2)
     assert at.selectbox(key="w_provider").value == "acme" and not at.exception
     versions.withdraw(one, "Contract fell through", by=PAT)
