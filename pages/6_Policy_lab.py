@@ -187,7 +187,9 @@ READINGS_HEADER = "Readings of unclear terms"
 WORDS_WITH_THE_PERCENT = (f"A tier's percent and its words go together: change the percent in its row's "
                           f"\u201c{LABELS['label']}\u201d and \u201c{LABELS['quote']}\u201d too (the tiers table's "
                           "last columns), then the same sentence under \u201cThe policy text of this version\u201d, so "
-                          "all of them say it alike.")
+                          "all of them say it alike. A clause a tier cites only for its setting, not its amount (the "
+                          "window a tier for later requests falls after), is marked role = \"context\" in the "
+                          "version's TOML (download it, mark it, upload it): its percent is then not the tier's.")
 HOW_TO_FIX = {
     "quote-vs-amount": WORDS_WITH_THE_PERCENT,
     # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)

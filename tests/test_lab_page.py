@@ -718,3 +718,4 @@ def test_a_clause_left_as_it_was_while_its_percent_changed_says_where_its_words_
     assert not at.exception
     hints = [plain(i.value) for i in at.info if "A tier's percent and its words go together" in plain(i.value)]
     assert len(hints) == 1 and "Verbatim quote" in hints[0]
+    assert 'role = "context"' in hints[0]  # a clause cited for a tier's setting (a walkthrough edited blindly)
