@@ -40,6 +40,7 @@ def unknown(name: str) -> Unknown:
 
 
 NONE_OF_THESE = "I don't know, or none of these"  # a client who saw nothing yet had no true answer (a walkthrough)
+NO_STAGE = ""  # its option (no stage id is empty)
 
 
 def quote_of(fields: dict) -> Optional[Quote]:
@@ -138,14 +139,16 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     # where the progress leaves the stage open and the stages refund differently, the client may know which it is
     choices = stage_choices(fields, quote_of) if not progress_unknown else {}
     if choices:
-        options = [*choices, None]
+        # "I don't know" is an option of its own, ticked until the client picks a stage: a radio whose value is None
+        # shows none ticked, while the answer took it as "I don't know" (a walkthrough)
+        options = [*choices, NO_STAGE]
         stage = stage_box.radio(
             STAGE_QUESTION, options,
-            key=state.form_key("el_stage", v["stage"] if v["stage"] in options else None, options),
-            format_func=lambda s: NONE_OF_THESE if s is None else choices[s],
+            key=state.form_key("el_stage", v["stage"] if v["stage"] in choices else NO_STAGE, options),
+            format_func=lambda s: NONE_OF_THESE if s == NO_STAGE else choices[s],
             help="The policy refunds these stages differently. Not sure, or none fits? The answer then covers each of "
                  "them, and says what each gives.")
-        fields = {**fields, "stage": stage}
+        fields = {**fields, "stage": None if stage == NO_STAGE else stage}
 
     # "Check my eligibility", or a service the provider sells chosen under an answer that it does not sell this one
     checked = st.button("Check my eligibility", type="primary", key="el_check") or st.session_state.pop(ASK_AGAIN, False)
