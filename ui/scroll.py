@@ -23,8 +23,11 @@ def script_frame(name: str) -> DeltaGenerator:
 
 
 def _script(selector: str, nonce: int) -> None:
+    """Scroll to it, and take the keyboard's focus there too: it stayed on the button far below, and a keyboard
+    user's next Tab went back to the top of the page (a walkthrough)."""
     st.iframe(
         f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
-        "if (el) el.scrollIntoView({behavior: 'instant', block: 'start'});</script>",
+        "if (el) { el.scrollIntoView({behavior: 'instant', block: 'start'});"
+        " el.setAttribute('tabindex', '-1'); el.focus({preventScroll: true}); }</script>",
         height="content",
     )

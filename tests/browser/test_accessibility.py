@@ -124,3 +124,18 @@ def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
       return question - answer;
     })()""")
     assert 0 <= gap <= 60, gap
+
+
+def test_a_radio_option_the_keyboard_is_on_shows_a_ring(pages, base_url):
+    """Streamlit marks it with a pale grey only (1.15:1 on white): a keyboard-only walkthrough could not see it."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/Am_I_eligible?provider=stepinto&service=ppc")
+    wait_settled(page)
+    radio = page.get_by_test_id("stRadio").first.locator("input").first
+    radio.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # by keyboard: :focus-visible
+    style = page.evaluate("""() => { const i = document.activeElement, l = i.closest('label'),
+      s = l ? getComputedStyle(l) : null;
+      return [i.type, i.matches(':focus-visible'), s && s.outlineStyle, s && s.outlineWidth]; }""")
+    assert style[:2] == ["radio", True] and style[2] != "none" and float(style[3].rstrip("px")) >= 2, style

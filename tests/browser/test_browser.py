@@ -364,6 +364,8 @@ def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url)
     heading = phone.get_by_text("Your answer", exact=True).bounding_box()
     bar = phone.get_by_test_id("stHeader").bounding_box()
     assert heading is not None and bar is not None and heading["y"] >= bar["y"] + bar["height"], (heading, bar)  # not under it
+    # the keyboard's focus is there too: it stayed on the button far below, the next Tab back at the page's top
+    assert phone.evaluate("() => !!document.activeElement.closest('.st-key-el_answer')")
     # a second answer, with no other rerun between: brought into view again (an identical iframe would not run)
     phone.get_by_role("button", name="Check my eligibility").scroll_into_view_if_needed()
     expect(phone.get_by_text("Your answer", exact=True)).not_to_be_in_viewport()
