@@ -311,6 +311,8 @@ def test_downloads_and_share_link_are_offered():
                                                 "Saved by (optional)",  # blank: the local user (said in its help)
                                                 "Project name, for the email (optional)",
                                                 "Invoice number, for the email (optional)"}
+    order = [k for k in _keys_in_order(at.main) if k in ("client_name", "client_ref", "client_project", "client_invoice")]
+    assert order == ["client_name", "client_ref", "client_project", "client_invoice"]  # a row at a time, as Tab goes
     assert at.button(key="save_quote").label == "Save to the register"
     assert "completion_pct=30" in at.code[0].value
     # a link of days counts them from the day it is opened: said, with the way to a link of dates (a walkthrough)

@@ -175,16 +175,18 @@ def _client(staff: bool) -> Client:
     number are the client's, which the request email names (Social Beat 5.1), left for the client where blank. A
     client is asked for their own name, and not for a rep's reference ("Client name" and "Your reference" asked a
     client in a rep's words: a walkthrough)."""
-    left, right = st.columns(2)
+    # a row at a time: the Tab key follows the page's order, and two columns of two sent it down the left column,
+    # then back up to the right one (a walkthrough)
+    top, bottom = st.columns(2), st.columns(2)
     # kept while the popover is closed (its boxes are not drawn then, and Streamlit forgot what was typed in them)
     name = f"{BY_RECORD['client_name'].label} (optional)" if staff else "Your name (optional)"
-    return Client(name=left.text_input(name, key=kept("client_name")).strip(),
-                  reference=right.text_input(f"{BY_RECORD['client_ref'].label} (optional)",
-                                             key=kept("client_ref")).strip() if staff else "",
-                  project=left.text_input("Project name, for the email (optional)", key=kept("client_project"),
-                                          max_chars=200).strip(),
-                  invoice=right.text_input("Invoice number, for the email (optional)", key=kept("client_invoice"),
-                                           max_chars=100).strip())
+    return Client(name=top[0].text_input(name, key=kept("client_name")).strip(),
+                  reference=top[1].text_input(f"{BY_RECORD['client_ref'].label} (optional)",
+                                              key=kept("client_ref")).strip() if staff else "",
+                  project=bottom[0].text_input("Project name, for the email (optional)", key=kept("client_project"),
+                                               max_chars=200).strip(),
+                  invoice=bottom[1].text_input("Invoice number, for the email (optional)", key=kept("client_invoice"),
+                                               max_chars=100).strip())
 
 
 CLIENT_DOWNLOADS = ("Summary (PDF)", "Request email")  # a client's words: no file formats a client need not know
