@@ -286,12 +286,22 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
         Part("What to do next", tuple(step.replace(PROJECT_SLOT, client.project) if client.project else step
                                       for step in next_steps(q, policy, today)), numbered=True),  # as the email names it
         Part("Contact", tuple(contact)),
-        Part("What the policy says", quotes=tuple((c.section, c.quote) for c in q.clauses if c.decides)),
+        Part("What the policy says", quotes=tuple(dict.fromkeys([*((c.section, c.quote) for c in q.clauses if c.decides),
+                                                                   *_window_quotes(q, policy)]))),
         Part("What the policy says happens once you ask", quotes=tuple((c.section, c.quote)
                                                                        for c in handling_clauses(q, policy))),
         Part("Why this is a range", tuple(ranges)),
     ]
     return title, [p for p in parts if p.lines or p.quotes]
+
+
+def _window_quotes(q: Quote, policy: PolicyFile) -> list[tuple[str, str]]:
+    """The request window's own words where its end is the deadline the steps give: the date a client most needs was
+    cited by section only (a walkthrough)."""
+    d, window = q.next_deadline, policy.window
+    if d is None or window is None or d.last_day != window.days:
+        return []
+    return [(c.section, c.quote) for c in window.clauses]
 
 
 def _not_started(q: Quote) -> bool:

@@ -197,3 +197,12 @@ def test_the_summary_says_the_refund_for_each_answer_of_a_fact_not_given_as_the_
                                   days_since_payment=3), BASIS), BASIS)
     assert ("- Not known: whether anything was delivered. The refund for each answer: no, $0.00 - $2,400.00; yes, "
             "$0.00.") in summary_markdown(q, TODAY, ANA)
+
+
+def test_a_summary_quotes_the_window_whose_end_is_its_deadline():
+    """The 30-day window's end was the date the steps gave, cited '(section 2.2)' and never quoted (a walkthrough)."""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="6000", completion_pct=30,
+                                  days_since_payment=16, work_started=True), BASIS), BASIS)
+    said = summary_markdown(q, date(2026, 12, 6)).split("## What the policy says happens once you ask")[0]
+    assert "> Refund requests must be submitted within 30 days of the initial payment" in said.split(
+        "## What the policy says")[1]
