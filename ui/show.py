@@ -227,6 +227,9 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     )
     for label, make, ending, mime, key in files:
         st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
+    # what the email still needs from its sender (the boxes above fill some; a walkthrough found it sent as it was)
+    st.caption("Before sending the request email: fill in each part in [brackets], and leave out any attachment "
+               "it lists that you do not have.")
 
 
 def saved_files(q: Quote, client: Client, saved_on: date) -> None:
