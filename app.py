@@ -5,6 +5,7 @@ from policy.curves import stage_boundaries
 from policy.explain import case_lines
 from store.access import Permission
 from ui import cache, charts, identity, page, show, state
+from ui.live import live_region
 from ui.registry import policies
 from ui.tables import readable, sideways_hint
 
@@ -21,7 +22,9 @@ def calculator() -> None:
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
             show.restored_from(cache.key(scenario))
-            show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client, asked_today=True)
+            with st.container(key="answer_said"):  # said again by a screen reader when a key press changes it
+                show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client, asked_today=True)
+            live_region("answer_said")
             show.coming_version(q)
             if state.progress_unknown():  # a case brought from "Am I eligible?": its progress was never given
                 st.info(f"On \u201cAm I eligible?\u201d how far along the work is was left as not known: this quote is "

@@ -139,3 +139,20 @@ def test_a_radio_option_the_keyboard_is_on_shows_a_ring(pages, base_url):
       s = l ? getComputedStyle(l) : null;
       return [i.type, i.matches(':focus-visible'), s && s.outlineStyle, s && s.outlineWidth]; }""")
     assert style[:2] == ["radio", True] and style[2] != "none" and float(style[3].rstrip("px")) >= 2, style
+
+
+def test_the_calculators_answer_is_a_live_region_that_stays_one_as_a_key_press_changes_it(pages, base_url):
+    """A screen reader said the slider's value on a key press, never the refund: no live region (a walkthrough)."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/?provider=socialbeat&service=website&amount_paid=5000&completion_pct=0&days_since_payment=3")
+    wait_settled(page)
+    said = page.locator(".st-key-answer_said")
+    expect(said).to_have_attribute("aria-live", "polite")
+    expect(said).to_have_attribute("aria-atomic", "true")
+    before = said.get_by_test_id("stMetricValue").inner_text()
+    page.get_by_test_id("stSlider").first.get_by_role("slider").focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    expect(said.get_by_test_id("stMetricValue")).not_to_have_text(before)
+    wait_settled(page)
+    expect(said).to_have_attribute("aria-live", "polite")  # the same node, still a live region after the rerun
