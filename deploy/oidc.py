@@ -7,6 +7,7 @@ It is a test provider: anyone who reaches its page may sign in as any listed use
 """
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import secrets
@@ -74,22 +75,30 @@ def start(port: Optional[int] = None, log: Optional[Path] = None, users: tuple[d
         with out.open("ab") as sink:
             proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         provider = Provider(port, proc.pid)
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            if proc.poll() is not None:
-                said = out.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-SAID_LINES:]
-                raise RuntimeError(f"the OIDC test provider on port {port} exited with {proc.returncode}: "
-                                   + (" / ".join(said) or "it said nothing"))
-            try:
-                with urllib.request.urlopen(f"{provider.url}/.well-known/openid-configuration", timeout=1):
-                    return provider
-            except OSError:
-                time.sleep(0.1)
-        provider.stop()
-        raise TimeoutError(f"the OIDC test provider on port {port} did not answer within 30 s")
+        try:
+            return _answering(provider, proc, out)
+        except BaseException:  # a start that fails, or a stop (SIGTERM, Ctrl-C) while it waits, leaves none running
+            provider.stop()
+            raise
     finally:
         if log is None:  # a file of its own only to say why a start failed (its output goes on, unnamed, until it ends)
             out.unlink(missing_ok=True)
+
+
+def _answering(provider: Provider, proc: subprocess.Popen, out: Path) -> Provider:
+    """The provider once it answers; its own last words if it ends first."""
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            said = out.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-SAID_LINES:]
+            raise RuntimeError(f"the OIDC test provider on port {provider.port} exited with {proc.returncode}: "
+                               + (" / ".join(said) or "it said nothing"))
+        try:
+            with urllib.request.urlopen(f"{provider.url}/.well-known/openid-configuration", timeout=1):
+                return provider
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"the OIDC test provider on port {provider.port} did not answer within 30 s")
 
 
 def secrets_toml(app_url: str, provider_url: str, roles: Optional[dict] = None) -> str:
@@ -111,18 +120,20 @@ def serve(port: int, app_url: str, secrets_path: Path) -> Provider:
     if secrets_path.exists():
         raise FileExistsError(f"{secrets_path} exists: move it aside, or give --secrets another path")
     provider = start(port)
-    secrets_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = secrets_path.with_name(secrets_path.name + ".part")
-    partial.write_text(secrets_toml(app_url.rstrip("/"), provider.url), encoding="utf-8")
-    partial.replace(secrets_path)
+    try:
+        secrets_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = secrets_path.with_name(secrets_path.name + ".part")
+        partial.write_text(secrets_toml(app_url.rstrip("/"), provider.url), encoding="utf-8")
+        partial.replace(secrets_path)
+    except BaseException:
+        provider.stop()
+        raise
     return provider
 
 
 def main(argv: list[str]) -> int:
     """Sign-in on one computer, to try the roles: the docs named this provider and never said how to start it with its
     demo users (a walkthrough passed each user's claims by hand)."""
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="python -m deploy.oidc",
         description="Start the demo OpenID Connect provider on loopback (for trying sign-in only: anyone who reaches "
@@ -133,6 +144,16 @@ def main(argv: list[str]) -> int:
                         help="the address the browser opens the app at (default http://localhost:8501)")
     parser.add_argument("--secrets", type=Path, default=SECRETS, help=f"where to write them (default {SECRETS})")
     args = parser.parse_args(argv)
+    # a stop as Ctrl-C's, from before the start: a SIGTERM at any moment stops the provider too (it was left running,
+    # and one sent just after the start's first words came before this was set: a CI run)
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        return _serve_until_stopped(args)
+    finally:  # called in a test's process, it leaves that process's own handler as it was
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve_until_stopped(args: argparse.Namespace) -> int:
     try:
         provider = serve(args.port, args.app, args.secrets)
     except (FileExistsError, RuntimeError, TimeoutError) as exc:
@@ -141,7 +162,6 @@ def main(argv: list[str]) -> int:
     print(f"deploy.oidc: the demo provider is on {provider.url}; {args.secrets} points the app at {args.app} to it.")
     print("deploy.oidc: its users: " + ", ".join(f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()))
     print(f"deploy.oidc: Ctrl-C stops it; delete {args.secrets} to run the app in local mode again.")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a stop as Ctrl-C's: the provider too (it was left running)
     try:
         while True:
             time.sleep(3600)
