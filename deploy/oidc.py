@@ -154,21 +154,24 @@ def main(argv: list[str]) -> int:
 
 
 def _serve_until_stopped(args: argparse.Namespace) -> int:
+    """Start it, say so, and wait: one try from the start on, so that a SIGTERM at any moment stops the provider (one
+    while its first lines were written stopped this process and left the provider running: a CI run)."""
+    provider: Optional[Provider] = None
     try:
         provider = serve(args.port, args.app, args.secrets)
+        print(f"deploy.oidc: the demo provider is on {provider.url}; {args.secrets} points the app at {args.app} to it.")
+        print("deploy.oidc: its users: " + ", ".join(f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()))
+        print(f"deploy.oidc: Ctrl-C stops it; delete {args.secrets} to run the app in local mode again.")
+        while True:
+            time.sleep(3600)
     except (FileExistsError, RuntimeError, TimeoutError) as exc:
         print(f"deploy.oidc: {exc}", file=sys.stderr)
         return 2
-    print(f"deploy.oidc: the demo provider is on {provider.url}; {args.secrets} points the app at {args.app} to it.")
-    print("deploy.oidc: its users: " + ", ".join(f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()))
-    print(f"deploy.oidc: Ctrl-C stops it; delete {args.secrets} to run the app in local mode again.")
-    try:
-        while True:
-            time.sleep(3600)
     except KeyboardInterrupt:
         return 0
     finally:
-        provider.stop()
+        if provider is not None:
+            provider.stop()
 
 
 if __name__ == "__main__":
