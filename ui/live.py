@@ -3,9 +3,7 @@ gives its elements no aria-live, so a slider's key press announced the slider's 
 keyboard-only walkthrough)."""
 import json
 
-import streamlit as st
-
-from ui.scroll import script_frame
+from ui.scroll import on_element, script_frame
 
 
 def live_region(key: str) -> None:
@@ -13,6 +11,4 @@ def live_region(key: str) -> None:
     container), so the mark is set once a page load; the frame's script names no user's text."""
     selector = json.dumps(f".st-key-{key}")
     with script_frame(f"live_{key}"):
-        st.iframe(f"<script>const el = window.parent.document.querySelector({selector});"
-                  "if (el) { el.setAttribute('aria-live', 'polite'); el.setAttribute('aria-atomic', 'true'); }"
-                  "</script>", height="content")
+        on_element(selector, "el.setAttribute('aria-live', 'polite'); el.setAttribute('aria-atomic', 'true');")

@@ -25,9 +25,12 @@ def script_frame(name: str) -> DeltaGenerator:
 def _script(selector: str, nonce: int) -> None:
     """Scroll to it, and take the keyboard's focus there too: it stayed on the button far below, and a keyboard
     user's next Tab went back to the top of the page (a walkthrough)."""
-    st.iframe(
-        f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
-        "if (el) { el.scrollIntoView({behavior: 'instant', block: 'start'});"
-        " el.setAttribute('tabindex', '-1'); el.focus({preventScroll: true}); }</script>",
-        height="content",
-    )
+    on_element(selector, "el.scrollIntoView({behavior: 'instant', block: 'start'});"
+                         " el.setAttribute('tabindex', '-1'); el.focus({preventScroll: true});", nonce)
+
+
+def on_element(selector: str, action: str, nonce: int = 0) -> None:
+    """Run `action` (JavaScript of ours, never a user's text) on the page's element `selector` (a JSON string) as
+    `el`, from a frame of the page's origin."""
+    st.iframe(f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
+              f"if (el) {{ {action} }}</script>", height="content")
