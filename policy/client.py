@@ -16,6 +16,7 @@ from .assumptions import if_work_started
 from .explain import (
     band_words,
     cite,
+    cited_sections,
     deadline_sentence,
     handling_clauses,
     lapsed_sentence,
@@ -498,7 +499,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                  "paid.")
     else:
         asked = f"I request a refund for {_service(q)}, paid {paid}."
-    lines = [f"Dear {policy.name} team,", "", asked, "", *_cancelling(q, policy), *items, ""]
+    lines = [f"Dear {policy.name} team,", "", asked, "", *_in_time(q, policy), *_cancelling(q, policy), *items, ""]
     if q.deductions:  # named whatever the verdict: the request knows what it does not ask back
         lines += ["Not part of the refundable amount under your policy:",
                   *(f"- {d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})"
@@ -509,6 +510,21 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
         lines += [_grounds(q, unsettled), ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project, service=_service(q)), body="\n".join(lines))
+
+
+def _in_time(q: Quote, policy: PolicyFile) -> list[str]:
+    """A request inside the policy's window says when it is made, and that this is in time: the first thing the
+    provider checks, and the email named no day but the purchase's (a walkthrough)."""
+    window = policy.window
+    if window is None or q.verdict in (Verdict.window_closed, Verdict.not_offered):
+        return []
+    s = q.scenario
+    after = "the day of my payment" if s.days_since_payment == 0 else \
+        f"{s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} after my payment"
+    when = f"on {s.requested_on:%d %B %Y}, {after}" if s.requested_on is not None else \
+        ("on " if s.days_since_payment == 0 else "") + after
+    return [f"I make this request {when}, within the {window.days} days your policy allows for refund requests "
+            f"({cited_sections(window.clauses)}).", ""]
 
 
 def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
@@ -530,7 +546,7 @@ def _handling(q: Quote, policy: PolicyFile) -> list[str]:
     said = []
     r = policy.review
     if r is not None:
-        sections = " and ".join(dict.fromkeys(cite(c.section) for c in r.clauses))
+        sections = cited_sections(r.clauses)
         said.append(f"As {sections} of your refund policy sets out, I look forward to your acknowledgement of this "
                     f"request within {r.acknowledge_hours} hours and your review within {r.review_business_days} "
                     "business days.")

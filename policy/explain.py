@@ -223,7 +223,7 @@ def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) ->
     when = day_as_date(d.last_day, q.scenario.paid_on, _asked(q, asked_on))
     window = q.policy.window if q.policy is not None else None
     # the request window's end, with its clause: the one date of the steps a client could not check (a walkthrough)
-    where = f" ({_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
+    where = f" ({cited_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
     return (
         f"Ask for the refund by {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
         f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}{where}."
@@ -292,12 +292,13 @@ def processing_sentence(q: Quote) -> Optional[str]:
     if p is None:
         return None
     how = "by the payment method you used" if p.method else "depending on how you paid"
-    where = " and ".join(dict.fromkeys(cite(c.section) for c in p.clauses))  # the only one of its kind without it
+    where = cited_sections(p.clauses)  # the only one of its kind without it
     return (f"Once approved, the refund is processed within {p.min_business_days}-{p.max_business_days} business days "
             f"({how}{f'; {where}' if where else ''}).")
 
 
-def _sections(clauses: tuple[Clause, ...]) -> str:
+def cited_sections(clauses: tuple[Clause, ...]) -> str:
+    """The sections of some clauses as a client reads them, each once: 'section 5.1 and section 5.2'."""
     return " and ".join(cite(s) for s in dict.fromkeys(c.section for c in clauses))
 
 
@@ -307,7 +308,7 @@ def review_sentence(q: Quote, policy: PolicyFile) -> Optional[str]:
     if r is None or q.verdict == Verdict.not_offered:
         return None
     return (f"Once you have sent the request, {policy.name} acknowledges receipt within {r.acknowledge_hours} hours and "
-            f"reviews it within {r.review_business_days} business days ({_sections(r.clauses)}).")
+            f"reviews it within {r.review_business_days} business days ({cited_sections(r.clauses)}).")
 
 
 def _refund_terms(q: Quote, policy: PolicyFile) -> tuple[Statement, ...]:
@@ -319,7 +320,7 @@ def _refund_terms(q: Quote, policy: PolicyFile) -> tuple[Statement, ...]:
 def refund_terms_sentences(q: Quote, policy: PolicyFile) -> tuple[str, ...]:
     """How a refund is paid, and what differs for a client abroad (Social Beat 6.2 and 12.1): said where there
     may be a refund to pay."""
-    return tuple(f"{part.text} ({_sections(part.clauses)})." for part in _refund_terms(q, policy))
+    return tuple(f"{part.text} ({cited_sections(part.clauses)})." for part in _refund_terms(q, policy))
 
 
 def handling_clauses(q: Quote, policy: PolicyFile) -> tuple[ClauseRef, ...]:

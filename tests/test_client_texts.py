@@ -713,3 +713,27 @@ def test_a_monthly_services_request_email_gives_or_names_the_notice_to_cancel(no
     assert said in request_email(q).body
     one_off = q_of(provider="itmedia", service="website", completion_pct=40, work_started=True)
     assert "notice to cancel" not in request_email(one_off).body  # a one-off project has no next charge
+
+
+@pytest.mark.parametrize("dates, said", [
+    (dict(days_since_payment=12), "I make this request 12 days after my payment, within the 30 days your policy "
+                                  "allows for refund requests (section 2.2)."),
+    (dict(days_since_payment=0), "I make this request on the day of my payment, within the 30 days"),
+    (dict(days_since_payment=1, paid_on="2026-12-01"), "I make this request on 02 December 2026, 1 day after my "
+                                                       "payment, within the 30 days"),
+    (dict(days_since_payment=30), "I make this request 30 days after my payment, within the 30 days"),
+])
+def test_a_request_email_says_it_is_made_within_the_window(dates, said):
+    """A walkthrough: the request email named no day but the purchase's, and a provider checks the window first."""
+    q = q_of(provider="socialbeat", service="website", completion_pct=40, **dates)
+    assert said in request_email(q).body
+
+
+@pytest.mark.parametrize("provider, service, days", [
+    ("socialbeat", "website", 31),  # the window has closed: nothing to claim of it
+    ("stepinto", "ppc", 3),  # a policy without a request window
+    ("itmedia", "website", 3),
+])
+def test_a_request_email_claims_no_window_the_policy_lacks_or_that_has_closed(provider, service, days):
+    q = q_of(provider=provider, service=service, completion_pct=40, days_since_payment=days)
+    assert "make this request" not in request_email(q).body
