@@ -297,7 +297,7 @@ def processing_sentence(q: Quote) -> Optional[str]:
             f"({how}{f'; {where}' if where else ''}).")
 
 
-def cited_sections(clauses: tuple[Clause, ...]) -> str:
+def cited_sections(clauses: tuple[Union[Clause, ClauseRef], ...]) -> str:
     """The sections of some clauses as a client reads them, each once: 'section 5.1 and section 5.2'."""
     return " and ".join(cite(s) for s in dict.fromkeys(c.section for c in clauses))
 
