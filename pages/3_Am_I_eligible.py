@@ -28,7 +28,7 @@ from policy.models import Quote, Verdict
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from policy.words import mid_sentence
 from ui import cache, page, scroll, show, state
-from ui.codec import PAGE_PARAMS, money_text
+from ui.codec import PAGE_PARAMS, money_shown, money_value, shown
 from ui.registry import basis, policies
 
 
@@ -60,7 +60,8 @@ def answers(name: str) -> dict[str, Optional[bool]]:
     return {**{word.capitalize(): value for value, word in sorted(said.words, reverse=True)}, said.answer: None}
 
 
-STAGE_QUESTION = "Which of these describes the work now?"  # asked where the progress leaves the stage open
+STAGE_QUESTION = "Which of these describes the work now?"
+AMOUNT_QUESTION = "How much did you pay?"  # asked where the progress leaves the stage open
 ASK_AGAIN = "el_ask_again"
 
 
@@ -88,8 +89,15 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     service = st.selectbox("What did you buy?", listed, format_func=lambda s: offered_label(provider, s, registry),
                            key=state.form_key("el_service", v["service"], listed, labelled_by=provider))
     # No st.form: every answer changed after a check is named at once, not only after the next check.
-    amount = st.number_input("How much did you pay?", min_value=0.01, max_value=1_000_000_000.0, step=100.0,
-                             format="%.2f", key=state.form_key("el_amount", float(v["amount_paid"])))
+    # typed as on an invoice ('$1,200'); one the field refuses is said under it and kept, and no answer is taken
+    # from it (a number box put an emptied amount back to $0.01 and answered for that, silently)
+    typed = st.text_input(AMOUNT_QUESTION, key=state.form_key("el_amount", money_shown(v["amount_paid"])),
+                          help=state.MONEY_TYPED)
+    try:
+        amount, amount_refused = money_value(BY_NAME["amount_paid"], typed), False
+    except ValueError as exc:
+        amount, amount_refused = v["amount_paid"], True
+        st.error(e(f"{AMOUNT_QUESTION} {shown(typed)}: {exc}."))
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", max_value=today, min_value=first,
                          key=state.form_key("el_paid_on", max(paid_on, first)))
@@ -131,7 +139,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                           placeholder=unknown("payment_method").answer,  # its clear button leaves the same answer
                           key=state.form_key("el_method", v["payment_method"], methods))
     fields, said = scenario_fields(Answers(
-        provider=provider, service=service, amount_paid=money_text(amount), paid_on=when,
+        provider=provider, service=service, amount_paid=amount, paid_on=when,
         started=said_started[started], delivered=said_delivered[delivered],
         progress=None if progress_unknown else progress, billing_error=billing,
         provider_fault=fault, undelivered_promised=missing, payment_method=method, notice_days=notice,
@@ -152,6 +160,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
 
     # "Check my eligibility", or a service the provider sells chosen under an answer that it does not sell this one
     checked = st.button("Check my eligibility", type="primary", key="el_check") or st.session_state.pop(ASK_AGAIN, False)
+    if checked and amount_refused:  # said beside the button too: on a phone the amount is a screen above it
+        st.error(e(f"Correct the answer to “{AMOUNT_QUESTION}” above, then check again."))
+        checked = False
     # a link to an answer shows that answer on opening, as if its form had been checked
     if checked or (linked is not None and linked.get("answer") in PAGE_PARAMS["answer"]):
         st.session_state[state.KEY] = {**v, **fields}

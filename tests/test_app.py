@@ -79,7 +79,7 @@ def test_every_page_runs_without_an_exception(page):
 
 def test_the_five_inputs_have_the_promised_labels():
     at = app()
-    labels = {w.label for w in [*at.selectbox, *at.slider, *at.number_input]}
+    labels = {w.label for w in [*at.selectbox, *at.slider, *at.text_input]}
     assert {"Provider", "Service", "Amount paid", "Project completion (%)", "Days since payment"} <= labels
     # the sliders sit on the page with what they move (one fragment); what the quote is about, in the sidebar
     assert [s.label for s in at.main.slider] == ["Project completion (%)", "Days since payment"]
@@ -118,7 +118,7 @@ def test_services_not_offered_are_listed_and_labelled():
 def test_advanced_inputs_narrow_the_range():
     at = app(provider="stepinto", service="ppc", completion_pct=30, days_since_payment=3)
     assert refund(at) == "$0.00 - $5,000.00"
-    assert [w.label for w in at.number_input] == ["Amount paid"]  # Advanced is closed: its inputs are not drawn
+    assert [w.label for w in at.sidebar.text_input] == ["Amount paid"]  # Advanced is closed: its inputs are not drawn
     open_advanced(at)
     at.selectbox(key="w_deliverables_provided").set_value(True).run()
     assert refund(at) == "$0.00"
@@ -134,7 +134,7 @@ def test_a_query_string_restores_the_scenario_on_every_page():
     at = app(**params)
     assert refund(at) == expected(**params) == "$0.00 - $987.60"
     assert at.slider(key="w_completion_pct").value == 20
-    assert at.number_input(key="w_amount_paid").value == 1234.5
+    assert at.text_input(key="w_amount_paid").value == "1,234.50"
     compare = app("pages/1_Compare_providers.py", **params)
     table = as_read(compare.table[0].value)
     assert table.loc["ITMediaSolutions.us", "Refund max"] == "$987.60"
@@ -158,12 +158,37 @@ def test_bad_query_params_warn_and_fall_back_to_defaults():
 
 def test_deductions_above_the_amount_are_refused_by_name_and_kept():
     at = open_advanced(app(amount_paid="1000"))
-    at.number_input(key="w_taxes_remitted").set_value(1500.0).run()
+    at.text_input(key="w_taxes_remitted").set_value("1500").run()
     assert any("taxes_remitted" in plain(e.value) for e in at.error)
     assert at.segmented_control(key="nav_app.py").value == "app.py"  # the page stopped early, not its menu
-    assert at.number_input(key="w_taxes_remitted").value == 1500.0  # nothing the user typed is lost
-    at.number_input(key="w_taxes_remitted").set_value(100.0).run()
+    assert at.text_input(key="w_taxes_remitted").value == "1,500.00"  # nothing the user typed is lost
+    at.text_input(key="w_taxes_remitted").set_value("100").run()
     assert not at.error and refund(at) == expected(amount_paid="1000", taxes_remitted="100")
+
+
+def test_an_amount_is_typed_as_on_an_invoice():
+    at = app(amount_paid="1000")
+    at.text_input(key="w_amount_paid").set_value("$8,000").run()
+    assert refund(at) == expected(amount_paid="8000") and at.query_params["amount_paid"] == "8000.00"
+    assert at.text_input(key="w_amount_paid").value == "8,000.00"  # shown as the app reads it
+    assert not at.error
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "0", "-500", "12.345", "2000000000"])
+def test_an_amount_the_field_refuses_is_said_kept_in_its_box_and_not_quoted(typed):
+    """A walkthrough: a number box put an emptied or mistyped amount back to its lowest, $0.01, and quoted that
+    silently; one below its lowest sat beside the old answer with nothing said."""
+    at = app(amount_paid="1000")
+    at.text_input(key="w_amount_paid").set_value(typed).run()
+    said = [plain(e.value) for e in at.sidebar.error]
+    assert said == [f"Amount paid “{typed}”: must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
+                    "such as 5000, 5,000.00 or $5,000. The quote is still for $1,000.00."]
+    assert at.text_input(key="w_amount_paid").value == typed  # nothing typed is lost
+    assert refund(at) == expected(amount_paid="1000") and at.query_params["amount_paid"] == "1000.00"
+    at.slider(key="w_completion_pct").set_value(10).run()  # other inputs go on; the box and its message stay
+    assert at.text_input(key="w_amount_paid").value == typed and len(at.sidebar.error) == 1
+    at.text_input(key="w_amount_paid").set_value("700").run()
+    assert not at.sidebar.error and refund(at) == expected(amount_paid="700", completion_pct=10)
 
 
 def test_a_slider_that_makes_the_scenario_invalid_stays_there_to_undo_it():
@@ -263,7 +288,7 @@ def test_each_chart_says_whose_case_it_draws_for_a_png_read_on_its_own():
     at.slider(key="w_days_since_payment").set_value(12).run()
     # a key press changes the charts' data, never their spec: a new spec is a new chart for the browser to build
     assert [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")] == specs
-    at.number_input(key="w_amount_paid").set_value(800.0).run()  # the case itself: its key follows
+    at.text_input(key="w_amount_paid").set_value("800").run()  # the case itself: its key follows
     assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]["subtitle"][1] == "$800.00 paid"
 
 
@@ -307,7 +332,7 @@ def test_downloads_and_share_link_are_offered():
     labels = {b.label for b in at.run().get("download_button")}
     assert labels == {"Client summary (PDF)", "Client summary (Markdown)", "Refund request email", "Quote as JSON",
                       "Quote as CSV"}
-    assert {t.label for t in at.text_input} == {"Client name (optional)", "Your reference (optional)",
+    assert {t.label for t in at.main.text_input} == {"Client name (optional)", "Your reference (optional)",
                                                 "Saved by (optional)",  # blank: the local user (said in its help)
                                                 "Project name, for the email (optional)",
                                                 "Invoice number, for the email (optional)"}
@@ -489,7 +514,7 @@ def test_the_eligibility_answer_says_what_it_is_for_and_when_the_answers_changed
     assert "$5,000.00" in answer(at)  # still the answer to what was submitted, and it says so
     assert any(plain(c.value).startswith("For: Step-Into") for c in at.caption)
     at.switch_page("app.py").run()
-    at.number_input(key="w_amount_paid").set_value(700.0).run()  # changed on another page
+    at.text_input(key="w_amount_paid").set_value("700").run()  # changed on another page
     at.switch_page("pages/3_Am_I_eligible.py").run()
     assert any(plain(w.value).startswith("You have changed how much you paid since") for w in at.warning)
     assert "$5,000.00" in answer(at)
@@ -516,11 +541,30 @@ def test_the_eligibility_answer_says_the_refund_once_and_its_deadline_as_a_step(
 
 def test_an_answer_changed_after_the_check_is_named_before_checking_again():
     at = ask_step_into("No")
-    at.number_input(key="el_amount").set_value(900.0).run()
+    at.text_input(key="el_amount").set_value("900").run()
     at.radio(key="el_delivered").set_value("Yes").run()
     warned = [plain(w.value) for w in at.warning]
     assert any(w.startswith("You have changed how much you paid and whether anything was delivered since") for w in warned)
     assert "$5,000.00" in answer(at)
+
+
+def test_a_client_types_the_amount_as_on_the_invoice_and_one_refused_is_said_and_never_answered():
+    """A walkthrough: the amount's number box put an emptied amount back to $0.01 and answered for that."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("stepinto").run()
+    at.selectbox(key="el_service").set_value("ppc")
+    at.radio(key="el_started").set_value("No")
+    at.text_input(key="el_amount").set_value("12 hundred").run()
+    assert [plain(e.value) for e in at.error] == [
+        "How much did you pay? “12 hundred”: must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
+        "such as 5000, 5,000.00 or $5,000."]
+    at.button(key="el_check").click().run()
+    assert "Correct the answer to “How much did you pay?” above, then check again." in [plain(e.value) for e in at.error]
+    assert not any(plain(m.value).startswith("### ") for m in at.markdown)  # no answer, of any amount
+    assert at.text_input(key="el_amount").value == "12 hundred"  # kept to correct
+    at.text_input(key="el_amount").set_value("$1,200").run()
+    at.button(key="el_check").click().run()
+    assert not at.error and answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
 
 
 def in_page_order(block) -> list:
@@ -534,7 +578,7 @@ def in_page_order(block) -> list:
 def test_a_stale_answer_is_said_beside_the_check_button_too():
     """On a phone the answer sits screens above the button: the note is repeated just under the button."""
     at = ask_step_into("No")
-    at.number_input(key="el_amount").set_value(900.0).run()
+    at.text_input(key="el_amount").set_value("900").run()
     order = in_page_order(at.main)
     button = next(i for i, el in enumerate(order) if el.type == "button" and el.key == "el_check")
     notes = [i for i, el in enumerate(order) if el.type == "warning" and "check again" in plain(el.value)]
@@ -674,7 +718,7 @@ def test_a_links_warning_stays_until_its_field_is_changed_and_a_general_one_unti
     assert warned() == ["URL parameter amount_paid"]  # the amount is still the default the link fell back to
     at.switch_page("pages/1_Compare_providers.py").run()
     assert warned() == ["URL parameter amount_paid"]  # said on every page while it holds
-    at.number_input(key="w_amount_paid").set_value(800.0).run()
+    at.text_input(key="w_amount_paid").set_value("800").run()
     assert warned() == [] and at.query_params["amount_paid"] == "800.00"
 
 

@@ -458,7 +458,7 @@ def test_a_client_downloads_a_summary_and_an_email_and_no_technical_format():
     assert any(c.value.startswith("Before sending the request email: fill in each part in [brackets]") for c in at.caption)
     assert not [label for label in labels if "JSON" in label or "Markdown" in label or "CSV" in label]
     # asked in a client's words: their own name, no rep's reference ("Client name", "Your reference": a walkthrough)
-    assert [t.label for t in at.text_input] == ["Your name (optional)", "Project name, for the email (optional)",
+    assert [t.label for t in at.main.text_input] == ["Your name (optional)", "Project name, for the email (optional)",
                                                 "Invoice number, for the email (optional)"]
 
 

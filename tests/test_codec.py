@@ -1,12 +1,16 @@
 """The URL codec: every bad or tampered parameter becomes a warning naming it, and its default."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from shipped import BASIS
 
 from policy import parse_scenario
+from policy.fields import BY_NAME
 from ui import codec
-from ui.codec import DEFAULTS, money_text, request_today, stale_request, to_engine, to_query, with_payment_date
+from ui.codec import DEFAULTS, money_shown, money_value, request_today, stale_request, to_engine, to_query, with_payment_date
 
 TODAY = date(2026, 11, 22)
 
@@ -94,10 +98,23 @@ def test_a_payment_date_makes_the_request_today_however_long_ago():
     assert with_payment_date(DEFAULTS, date(2020, 1, 1), TODAY)["days_since_payment"] == (TODAY - date(2020, 1, 1)).days
 
 
-def test_widget_floats_become_exact_cents_half_up():
-    assert money_text(5000.0) == "5000.00"
-    assert money_text(0.125) == "0.13"
-    assert money_text(1234.5) == "1234.50"
+@pytest.mark.parametrize("typed, read", [
+    ("5000", "5000.00"), ("5,000.00", "5000.00"), ("$5,000", "5000.00"), (" 1234.5 ", "1234.50"), ("USD 1200", "1200.00"),
+    ("0.01", "0.01"), ("1,000,000,000", "1000000000.00"),
+])
+def test_an_amount_is_read_as_typed_on_an_invoice(typed, read):
+    assert money_value(BY_NAME["amount_paid"], typed) == read
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "0", "0.00", "-5", "12.345", "1,0000", "1000000000.01", "1e3", "NaN"])
+def test_an_amount_the_field_refuses_says_what_it_allows(typed):
+    with pytest.raises(ValueError, match=r"must be an amount from \$0\.01 to \$1,000,000,000\.00, at most 2 decimals"):
+        money_value(BY_NAME["amount_paid"], typed)
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000000"), places=2))
+def test_an_amount_shown_in_its_box_reads_back_as_itself(amount):
+    assert money_value(BY_NAME["amount_paid"], money_shown(f"{amount:.2f}")) == f"{amount:.2f}"
 
 
 def test_a_link_with_a_payment_date_is_quoted_for_today_not_day_0():
@@ -144,7 +161,7 @@ def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
     ("completion_pct", "<b>x</b>", "must be a whole percentage from 0 to 100, such as 40"),
     ("completion_pct", "1e2", "must be a whole percentage from 0 to 100, such as 40"),
     ("days_since_payment", "1.5", "must be a whole number of days from 0 to 36500, such as 7"),
-    ("amount_paid", "12abc", "must be an amount from 0.01 to 1,000,000,000 with at most 2 decimals"),
+    ("amount_paid", "12abc", "must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals"),
 ])
 def test_a_number_that_is_not_one_is_told_the_fields_own_rule(name, raw, rule):
     _, warnings = from_query({name: raw}, TODAY)

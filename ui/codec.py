@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
 from policy import InputError, Scenario, parse_scenario
+from policy.cells import money
 from policy.fields import BY_NAME, FIELDS, FieldSpec
-from policy.models import MAX_DAYS, parse_plain
-from policy.money import format_usd, to_cents
+from policy.models import MAX_AMOUNT, MAX_DAYS, parse_plain
+from policy.money import format_usd
 from policy.versions import Basis
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
@@ -72,9 +73,24 @@ def from_scenario(scenario: Scenario) -> dict:
     return {f.name: app_value(f, getattr(scenario, f.name)) for f in FIELDS}
 
 
-def money_text(value: float) -> str:
-    """A number widget's value as an exact two-decimal string (half-up); the float goes no further."""
-    return str(to_cents(Decimal(repr(value))))
+def money_value(spec: FieldSpec, text: str) -> str:
+    """An amount as a person types it (a link, the calculator's box): '8000', '8,000.00' or '$8,000' -> '8000.00', the
+    app's value; ValueError says what the field allows (the batch's reading of a cell, then the field's bounds)."""
+    low = spec.low if spec.low is not None else Decimal(0)
+    rule = (f"must be an amount from {format_usd(low)} to {format_usd(spec.high or MAX_AMOUNT)}, at most 2 decimals, "
+            "such as 5000, 5,000.00 or $5,000")
+    try:
+        amount = money(text.strip())
+    except (ValueError, ArithmeticError):
+        raise ValueError(rule) from None
+    if amount < low or amount > (spec.high or MAX_AMOUNT) or amount != round(amount, 2):
+        raise ValueError(rule)
+    return f"{amount:.2f}"
+
+
+def money_shown(value: Optional[str]) -> str:
+    """The app's amount as its box shows it: '8000.00' -> '8,000.00' (read back by money_value)."""
+    return "" if value is None else f"{Decimal(value):,.2f}"
 
 
 def to_engine(values: Mapping[str, Any]) -> dict:
@@ -135,12 +151,7 @@ def _parse_field(spec: FieldSpec, text: str, basis: Basis) -> Any:
                              + ("" if spec.required else " or unknown"))
         return text
     if kind == "money":
-        low = spec.low if spec.low is not None else Decimal(0)
-        rule = f"must be an amount from {low} to {spec.high:,} with at most 2 decimals, such as 5000 or 5000.00"
-        amount = _number(text, rule)
-        if amount < low or (spec.high is not None and amount > spec.high) or amount != round(amount, 2):
-            raise ValueError(rule)
-        return f"{amount:.2f}"
+        return money_value(spec, text)
     if kind == "percent":
         rule = "must be a whole percentage from 0 to 100, such as 40"
         pct = _number(text, rule)

@@ -6,6 +6,7 @@ a widget from the scenario (where they differ) before drawing it, so a value sur
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -16,7 +17,7 @@ from policy.eligibility import offered_label
 from policy.explain import refund_text
 from policy.fields import BY_NAME, FieldSpec, in_group
 from policy.markdown import md_escape
-from policy.models import MAX_AMOUNT
+from policy.money import format_usd
 from policy.taxonomy import SERVICES
 
 from . import cache, history
@@ -27,8 +28,10 @@ from .codec import (
     UrlWarning,
     from_query,
     latest_payment,
-    money_text,
+    money_shown,
+    money_value,
     request_today,
+    shown,
     stale_request,
     to_engine,
     to_query,
@@ -404,15 +407,46 @@ def offer_inputs(container=st) -> None:
         on_change=_store_offer("service"),
         help="Every service of the common taxonomy is listed; those this provider does not offer say so.",
     )
-    _money_input(container, f["amount_paid"], step=100.0)
+    _money_input(container, f["amount_paid"])
 
 
-def _money_input(container, spec: FieldSpec, step: float = 50.0) -> None:
-    low = float(spec.low) if spec.low is not None else 0.0
-    container.number_input(
-        spec.label, min_value=low, max_value=float(spec.high or MAX_AMOUNT), step=step, format="%.2f",
-        key=_bind(spec.name, float), on_change=_store(spec.name, money_text), help=spec.help,
-    )
+REFUSED = "_refused_"  # + a field: (the text typed, why it was refused, the value the scenario kept)
+
+
+def _money_input(container, spec: FieldSpec) -> None:
+    """An amount typed as on an invoice ('8000', '8,000.00', '$8,000'), read as a batch reads its cells. One the
+    field refuses stays in its box, said in words beside it, and the scenario keeps its amount: a number box put an
+    emptied or mistyped amount back to its lowest, $0.01, quoted it silently, and the share link carried it (a
+    walkthrough)."""
+    key = f"{BOUND}{spec.name}"
+    refused = st.session_state.get(REFUSED + spec.name)
+    if refused is not None and (st.session_state.get(key) != refused[0] or values()[spec.name] != refused[2]
+                                or st.session_state.get(NEW_PAGE)):
+        refused = None  # typed again, or the amount came from elsewhere since (Back, a restore, another page)
+        st.session_state.pop(REFUSED + spec.name)
+    container.text_input(spec.label, key=input_key(key) if refused else _bind(spec.name, money_shown),
+                         on_change=_store_money(spec.name), help=f"{spec.help} {MONEY_TYPED}")
+    if refused is not None:
+        container.error(md_escape(f"{spec.label} {shown(refused[0])}: {refused[1]}. The quote is still for "
+                                  f"{format_usd(Decimal(refused[2]))}."))
+
+
+MONEY_TYPED = "Type it as on an invoice: 5000, 5,000.00 or $5,000."
+
+
+def _store_money(field: str) -> Callable[[], None]:
+    def callback() -> None:
+        ss = st.session_state
+        ss[STORED] = True
+        typed = ss[f"{BOUND}{field}"]
+        try:
+            value = money_value(BY_NAME[field], typed)
+        except ValueError as exc:
+            ss[REFUSED + field] = (typed, str(exc), values()[field])
+            return
+        ss.pop(REFUSED + field, None)
+        update(**{field: value})
+    return callback
 
 
 def sliders() -> None:

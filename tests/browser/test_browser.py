@@ -572,7 +572,7 @@ def test_after_a_provider_change_the_next_key_press_keeps_the_service(page, base
     choose(page, "Provider", "Step-Into")
     expect(page).to_have_url(re.compile(r"provider=stepinto&service=website&"))
     wait_ready(page)
-    amount = page.get_by_test_id("stSidebar").get_by_test_id("stNumberInput").first.locator("input")
+    amount = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Amount paid")
     amount.fill("1000")
     amount.press("Enter")
     expect(page).to_have_url(re.compile(r"service=website&amount_paid=1000\.00"))
@@ -580,3 +580,25 @@ def test_after_a_provider_change_the_next_key_press_keeps_the_service(page, base
     assert page.get_by_test_id("stAlertContentError").count() == 0
     expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Service")).to_have_value(
         re.compile(r"^Website design & development \(not offered by Step-Into\)"))
+
+
+def test_an_emptied_amount_is_refused_in_words_and_the_quote_and_link_keep_the_last(page, base_url):
+    """A walkthrough: clearing the amount (or typing letters, which a number box drops) quoted $0.01 silently, and
+    the share link carried it."""
+    page.goto(f"{base_url}/?provider=socialbeat&service=website&amount_paid=8000&completion_pct=40&days_since_payment=10")
+    wait_ready(page)
+    amount = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Amount paid")
+    expect(amount).to_have_value("8,000.00")
+    amount.fill("")
+    amount.press("Enter")
+    wait_ready(page)
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stAlertContentError")).to_contain_text(
+        "Amount paid “”: must be an amount from $0.01")
+    expect(amount).to_have_value("")
+    expect(page).to_have_url(re.compile(r"amount_paid=8000\.00"))
+    amount.fill("$9,500")
+    amount.press("Enter")
+    expect(page).to_have_url(re.compile(r"amount_paid=9500\.00"))
+    wait_ready(page)
+    expect(amount).to_have_value("9,500.00")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stAlertContentError")).to_have_count(0)

@@ -108,7 +108,7 @@ def test_back_from_another_page_shows_the_inputs_the_quote_is_made_of(page, base
     expect(page).to_have_url(re.compile(r"/\?provider=itmedia&service=seo&amount_paid=7000.00&completion_pct=10&"))
     settled(page)
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_test_id("stNumberInputField").first).to_have_value("7000.00")
+    expect(sidebar.get_by_role("textbox", name="Amount paid")).to_have_value("7,000.00")
     expect(sidebar.get_by_role("combobox", name="Service")).to_have_value(SERVICES["seo"])
     expect(slider(page, "Project completion (%)")).to_have_value("10")
 
