@@ -110,9 +110,9 @@ def _preview(current: PolicyFile, new: PolicyFile) -> None:
                        width="stretch")
     st.markdown(f"**{counted(len(rules), 'rule')} changed**")
     if rules:
-        st.dataframe(pd.DataFrame([{"Rule": r.place, "Change": r.change, "What changed": "; ".join(r.said) or r.change}
-                                   for r in rules]),
-                     hide_index=True, width="stretch")
+        # a table whose cells wrap: in a data grid the rule's name was cut at "tier “Cancelled durin" (a walkthrough)
+        st.table(pd.DataFrame([{"Rule": r.place, "Change": r.change, "What changed": "; ".join(r.said) or r.change}
+                               for r in rules]).map(e), hide_index=True)
     seen, hidden = changed[changed.seen], changed[~changed.seen]
     who = counted(len(seen), "sample client is", "sample clients are")
     st.markdown(f"**{who} shown another band** (every service, completion 0-100% by 5, "
@@ -475,8 +475,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if not found.of(new.id) and not said:  # said before, not only once published (a walkthrough)
             b.caption(e(f"It is {new.name}'s first version: from its date, and for payments before it too, since "
                         "nothing else answers for them."))
-        if same and not refused and not said:  # just published: the success says it, not "nothing to publish yet"
-            b.caption(e(f"Nothing to publish yet: {same}."))
+        if same and not refused:  # just published: why the button is off, in words that agree with the success
+            b.caption(e("Published: nothing more to publish until you edit it again." if said else
+                        f"Nothing to publish yet: {same}."))
         if refused:
             b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix them, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")

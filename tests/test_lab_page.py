@@ -34,6 +34,11 @@ def plain(text: str) -> str:
     return text.replace("\\", "")
 
 
+def plain_table(table):
+    """A table's cells as they read on the page."""
+    return table.map(plain)
+
+
 def lab() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/6_Policy_lab.py")
@@ -110,7 +115,7 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert at.button(key="lab_publish").disabled  # an error: it may be kept as a draft, not published
     (fix,) = [plain(i.value) for i in at.info if "go together" in i.value]  # and where it is mended, in the lab's words
     assert "\u201cVerbatim quote\u201d" in fix and "\u201cThe policy text of this version\u201d" in fix
-    (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
+    (rules,) = [plain_table(d.value) for d in at.table if "What changed" in d.value]
     assert list(rules["What changed"]) == ["Min % 75 -> 60; Max % 75 -> 60"]  # in words, not the rule's JSON
     assert list(rules["Rule"]) == ["Website Design & Development, Discovery & planning (0-25% complete), tier "
                                    "\u201cCancelled during initial consultations and planning: 75%\u201d"]
@@ -192,6 +197,8 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Social Beat Digital 2027-test from" in plain(s.value) for s in at.success)
     assert not [c for c in at.caption if "Nothing to publish yet" in c.value]  # above the success, it contradicted it
+    assert at.button(key="lab_publish").disabled  # and why (a walkthrough found it off with no word)
+    assert "Published: nothing more to publish until you edit it again." in [plain(c.value) for c in at.caption]
     versions = list(version_box(at, "socialbeat").options)
     assert any("2027-test (published" in o for o in versions)
     for paid, expected in ((start - timedelta(days=1), "$7,500.00"), (start, "$6,000.00")):  # the boundary day
@@ -582,7 +589,7 @@ def test_what_it_changes_is_against_the_version_publishing_it_replaces_on_its_da
     assert not at.button(key="lab_publish").disabled  # from tomorrow it would replace 2025-06-17's terms: a change
     text = " ".join(m.value for m in at.markdown)
     assert "**1 rule changed**" in text and "**0 sample client" not in text, text
-    (rules,) = [d.value for d in at.dataframe if "What changed" in d.value]
+    (rules,) = [plain_table(d.value) for d in at.table if "What changed" in d.value]
     assert [w.split("; Verbatim")[0] for w in rules["What changed"]] == ["Min % 75 -> 60; Max % 75 -> 60"]
     assert any("Against 2025-06-17, the version in force on" in plain(c.value) for c in at.caption)
     at.date_input(key="lab_when").set_value(later + timedelta(days=1)).run()  # after its own date: nothing new

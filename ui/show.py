@@ -178,7 +178,7 @@ def _client(staff: bool) -> Client:
     # a row at a time: the Tab key follows the page's order, and two columns of two sent it down the left column,
     # then back up to the right one (a walkthrough)
     top, bottom = st.columns(2), st.columns(2)
-    # kept while the popover is closed (its boxes are not drawn then, and Streamlit forgot what was typed in them)
+    # kept while the expander is closed (its boxes are not drawn then, and Streamlit forgot what was typed in them)
     name = f"{BY_RECORD['client_name'].label} (optional)" if staff else "Your name (optional)"
     return Client(name=top[0].text_input(name, key=kept("client_name")).strip(),
                   reference=top[1].text_input(f"{BY_RECORD['client_ref'].label} (optional)",
@@ -247,12 +247,13 @@ def saved_files(q: Quote, client: Client, saved_on: date) -> None:
 
 def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None,
             not_said: Optional[NotSaid] = None) -> None:
-    """One popover to take the quote away: the files, the link and (for sales) a save to the register. Its
+    """One expander to take the quote away: the files, the link and (for sales) a save to the register. Its
     content is drawn only while it is open (the code block's highlighter is heavy, and every element drawn
-    makes each rerun slower)."""
+    makes each rerun slower). In the page's flow, not a popover: under the answer on a 900 px high screen a popover
+    had 235 px left below its button, and its save and links were out of sight (a walkthrough)."""
     save = save and may(Permission.SAVE_QUOTE)
-    box = st.popover("Save, download or share" if save else "Download or share", key="downloads_open",
-                     on_change="rerun")
+    box = st.expander("Save, download or share" if save else "Download or share", key="downloads_open",
+                      on_change="rerun")
     if box.open:
         with box:
             client = _client(staff=may(Permission.SAVE_QUOTE))
@@ -333,4 +334,4 @@ def _save(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> None:
         st.session_state["register_open"] = saved
         st.session_state[LAST_SAVE] = (same, saved)
         st.success(f"Saved as quote #{saved}: find it under Saved quotes.")
-        st.toast(f"Saved as quote #{saved}.")  # in view whatever the popover's scroll (its line can fall below it)
+        st.toast(f"Saved as quote #{saved}.")  # in view wherever the page is scrolled (its line can be out of sight)

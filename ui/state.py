@@ -310,7 +310,7 @@ def closing() -> None:
 
 def keep_widget_values() -> None:
     """The values of kept widgets (`kept`), kept: at the end of a page's run, and of a fragment's (the calculator's
-    popover is in a fragment: a client's name typed in it, the popover closed, was gone in the browser)."""
+    downloads are in a fragment: a client's name typed in them, their expander closed, was gone in the browser)."""
     ss = st.session_state
     for key in ss.get(KEPT_KEYS, ()):
         if key in ss:  # a widget not drawn in this run is still there until the run ends

@@ -112,7 +112,7 @@ def test_a_share_link_opens_the_same_scenario(page, base_url):
 
 def test_the_download_matches_the_quote(page, base_url):
     open_page(page, base_url, "?completion_pct=30&days_since_payment=5")
-    page.get_by_test_id("stPopoverButton").filter(has_text="Download or share").click()  # drawn on opening
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Download or share").click()  # drawn on opening
     expect(page.get_by_test_id("stCode")).to_contain_text("completion_pct=30")
     with page.expect_download() as download:
         page.get_by_role("button", name="Quote as JSON").click()
@@ -130,7 +130,7 @@ def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slide
     """A walkthrough: a name and a reference typed, the popover closed (its boxes are drawn only while it is open,
     in the calculator's fragment), and both were empty on opening it again: the next save named no client."""
     open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
-    popover = page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share")
+    popover = page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share")
     popover.click()
     name, ref = page.get_by_label("Client name (optional)"), page.get_by_label("Your reference (optional)")
     name.fill("Ana Lopez")
@@ -152,22 +152,26 @@ def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slide
     expect(ref).to_have_value("REF-117")
 
 
-def test_a_popover_opened_from_the_keyboard_takes_the_focus_to_its_first_field(page, base_url):
-    """The focus stayed on the button: the next Tab reached the slider under the open popover, and arrow keys moved
-    it unseen (a walkthrough)."""
+def test_save_download_or_share_opens_in_the_page_whole_and_in_keyboard_order(page, base_url):
+    """A walkthrough: in a popover under the answer, a 900 px high screen left it 235 px, the save and the links out of
+    sight; from the keyboard the next Tab had reached the slider under it."""
+    page.set_viewport_size({"width": 1280, "height": 900})
     open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
-    popover = page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share")
-    popover.focus()
+    summary = page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share")
+    summary.focus()
     page.keyboard.press("Enter")
     name = page.get_by_label("Client name (optional)")
-    expect(name).to_be_focused()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Escape")
-    expect(slider(page, "Project completion (%)")).to_have_value("20")  # nothing under it moved
-    popover.click()  # opened by a pointer (or a finger): no field takes the focus, no phone keyboard over the buttons
     expect(name).to_be_visible()
-    page.wait_for_timeout(600)  # past the moment a keyboard's opening moves the focus
-    expect(name).not_to_be_focused()
+    wait_ready(page)
+    page.keyboard.press("Tab")
+    expect(name).to_be_focused()  # its first field is next from the keyboard
+    page.keyboard.press("ArrowRight")
+    expect(slider(page, "Project completion (%)")).to_have_value("20")  # nothing else moved
+    save = page.get_by_role("button", name="Save to the register")
+    save.scroll_into_view_if_needed()
+    box = save.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900  # it can be brought into view: the page scrolls to it
+    expect(page.get_by_test_id("stCode")).to_contain_text("completion_pct=20")
 
 
 def test_the_menu_opens_another_page_with_the_same_scenario(page, base_url):
@@ -534,7 +538,7 @@ def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(
     Client name box empty while the downloads were named for the client; the next key press emptied them too."""
     page.goto(f"{base_url}/?provider=itmedia&service=seo&amount_paid=2400&completion_pct=10&days_since_payment=20")
     wait_ready(page)
-    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share").click()
     page.get_by_label("Client name (optional)").fill("Restored Client")
     page.get_by_role("button", name="Save to the register").click()
     expect(page.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))).to_be_visible()
@@ -556,7 +560,7 @@ def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(
     restore.click()
     expect(page).to_have_url(re.compile(r"/\?provider=itmedia"))
     wait_ready(page)
-    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share").click()
     expect(page.get_by_label("Client name (optional)")).to_have_value("Restored Client")
     with page.expect_download() as pdf:
         page.get_by_role("button", name="Client summary (PDF)").click()

@@ -83,7 +83,7 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     # through the balancer, on the replica the cookie pins, and back to the scenario it started from
     sign_in(page_one, balanced.url, "sales", start="?provider=stepinto&service=ppc&amount_paid=2400")
     assert served_by(page_one) == first
-    page_one.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page_one.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share").click()
     page_one.get_by_label("Client name (optional)").fill("Cluster Client")
     expect(page_one.get_by_text("Saved by: Sam Sales")).to_be_visible()
     page_one.get_by_role("button", name="Save to the register").click()

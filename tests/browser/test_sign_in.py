@@ -74,7 +74,7 @@ def no_empty_frame(page) -> None:
 
 
 def save_a_quote(page, client: str) -> None:
-    page.get_by_test_id("stPopoverButton").filter(has_text="Save, download or share").click()
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share").click()
     page.get_by_label("Client name (optional)").fill(client)
     expect(page.get_by_text("Saved by: ")).to_be_visible()  # the signed-in name: no box to type one
     assert page.get_by_label("Saved by").count() == 0
@@ -87,7 +87,7 @@ def test_anyone_is_offered_the_public_pages_and_every_protected_url_asks_to_sign
     wait_ready(person)
     has_menu(person, PUBLIC)
     no_empty_frame(person)  # the sidebar's sign-in button and its script
-    person.get_by_test_id("stPopoverButton").filter(has_text="Download or share").click()
+    person.get_by_test_id("stExpander").locator("summary").filter(has_text="Download or share").click()
     expect(person.get_by_role("button", name="Summary (PDF)", exact=True)).to_be_visible()
     assert person.get_by_role("button", name="Quote as JSON").count() == 0
     assert person.get_by_role("button", name="Save to the register").count() == 0
@@ -102,7 +102,7 @@ def test_each_role_signs_in_and_finds_exactly_its_pages_and_actions(app_with_sig
     sign_in(person, base, role)
     has_menu(person, PAGES[role])
     if role == "none":  # signed in, on the calculator where sign-in lands: a client's downloads, no register
-        expect(person.get_by_test_id("stPopoverButton").filter(has_text="Download or share")).to_be_visible()
+        expect(person.get_by_test_id("stExpander").locator("summary").filter(has_text="Download or share")).to_be_visible()
     for label, path in PATHS.items():  # a page the role lacks, opened by its URL: nothing of it
         if label not in PAGES[role]:
             open_path(person, base, path)
