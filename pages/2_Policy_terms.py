@@ -17,7 +17,7 @@ from policy.terms import (
 )
 from policy.words import adopted_in_words, mid_sentence
 from store.access import Permission
-from ui import page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
+from ui import cache, page, show, state  # the shared scenario survives this page untouched (page.opened keeps it in the URL)
 from ui.identity import may
 from ui.registry import catalog, for_case
 from ui.tables import wrapped
@@ -80,7 +80,15 @@ with page.opened("pages/2_Policy_terms.py",
     st.header("Ambiguities, gaps and contradictions")
     staff = may(Permission.SAVE_QUOTE)  # the ids the calculator cites for sales; a client reads what is unclear
     for policy in registry.values():
-        with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed")):
+        # what the linter finds in the version and no ambiguity of it lists: its rules and its words disagree (a
+        # version published despite the lab's warning cited "75% Refund" beside a tier of 65%, and nothing said so)
+        unlisted = cache.unlisted_findings(policy, catalog())
+        with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed"
+                           + (f", {len(unlisted)} found and not listed" if unlisted else ""))):
+            if unlisted:
+                st.warning(e(f"Found in version {policy.version} and listed by none of its ambiguities (the quotes "
+                             "follow its rules, not its words where they disagree):") + "\n\n"
+                           + "\n".join(f"- {e(f.message)}" for f in unlisted))
             table = ambiguity_table(policy) if staff else ambiguity_table(policy).drop(columns=[AMBIGUITY_ID])
             st.dataframe(table, hide_index=True, width="stretch", **wrapped(table, wide=("What is unclear",)))  # an index
             places = ambiguity_places(policy)

@@ -321,3 +321,35 @@ def test_a_saved_quote_says_what_it_assumed_as_the_calculator_did(url):
     at.selectbox(key="reg_pick").set_value(qid).run()
     said = " ".join(m.value.replace("\\", "") for m in at.markdown)
     assert "this assumes the work has not started. If it has, the policy gives $0.00 - $2,400.00" in said
+
+
+def test_policy_terms_say_where_a_published_versions_rules_and_words_disagree(url):
+    """A walkthrough: a version published despite the lab's warning gave 65% for discovery, its clause still saying
+    '75% Refund', and Policy terms quoted the two side by side with nothing said; the shipped versions list every
+    finding of theirs as an ambiguity, so none is said for them."""
+    from policy import shipped_policies
+    from policy.loader import parse_policy, source_text
+    from store import PolicyStore
+    from tests.actors import PAT
+
+    sb = shipped_policies()["socialbeat"]
+    toml = (ROOT / "policy" / "data" / "socialbeat.toml").read_text(encoding="utf-8")
+    cut = toml.replace('min = { pct = 75 }\nmax = { pct = 75 }', 'min = { pct = 65 }\nmax = { pct = 75 }', 1)
+    edited = parse_policy(cut).model_copy(update={"version": "2026-cut"})
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    versions.publish(versions.save_draft(edited, source_text(sb), by=PAT), date(2026, 1, 1), by=PAT)
+
+    def said(paid_on: str) -> tuple[list[str], list[str]]:
+        at = AppTest.from_file(str(ROOT / "pages" / "2_Policy_terms.py"), default_timeout=60)
+        at.query_params.update(provider="socialbeat", service="website", paid_on=paid_on)
+        at.run()
+        assert not at.exception
+        return [x.label.replace("\\", "") for x in at.expander], [w.value.replace("\\", "") for w in at.warning]
+
+    labels, warnings = said("2026-02-01")
+    assert "Social Beat Digital: 20 listed, 1 found and not listed" in labels
+    (warning,) = [w for w in warnings if w.startswith("Found in version 2026-cut")]
+    assert "tier sb_web_discovery's minimum went from 75% of the base to 65% of the base in this edit, but its clause " \
+           "section 3.1(b) still says '75% Refund: If cancelled during initial consultations and planning'" in warning
+    labels, warnings = said("2025-12-01")  # the shipped version, in force before: every finding listed
+    assert "Social Beat Digital: 20 listed" in labels and not [w for w in warnings if w.startswith("Found in version")]

@@ -5,6 +5,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Optional
 
 import pandas as pd
@@ -16,7 +17,7 @@ from policy.curves import compare_completion, completion_curve, days_curve, grid
 from policy.lint import Finding, lint_against
 from policy.quoting import with_policy
 from policy.schema import PolicyFile
-from policy.versions import Basis
+from policy.versions import Basis, Catalog
 from ui.codec import DAYS_MAX
 from ui.registry import basis
 
@@ -111,6 +112,14 @@ def findings(previous: Optional[PolicyFile], policy: PolicyFile, text: Optional[
     parts = [previous.model_dump_json() if previous is not None else "-", policy.model_dump_json(),
              "-" if text is None else f"+{text}"]
     return _findings_of(hashlib.sha256("\0".join(parts).encode()).hexdigest(), previous, policy, text)
+
+
+def unlisted_findings(policy: PolicyFile, catalog: Catalog) -> list[Finding]:
+    """The linter's findings of a published version that none of its ambiguities lists, against the version in
+    force before it (as the lab lints an edit before publishing it): where its rules and its words disagree."""
+    before = catalog.on(policy.effective_from - timedelta(days=1)).get(policy.id) if policy.effective_from else None
+    return [f for f in findings(before if before is not policy else None, policy, catalog.text_of(policy))
+            if f.ambiguity is None and f.severity != "info"]
 
 
 def version_findings(policy: PolicyFile, text: str) -> list[Finding]:
