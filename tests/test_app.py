@@ -327,7 +327,7 @@ def test_the_days_chart_shows_the_cliffs():
 
 def test_downloads_and_share_link_are_offered():
     at = app(completion_pct=30)
-    assert not at.get("download_button") and not at.code  # drawn when the popover opens
+    assert not at.get("download_button") and not at.code  # drawn when its expander opens
     at.session_state["downloads_open"] = True
     labels = {b.label for b in at.run().get("download_button")}
     assert labels == {"Client summary (PDF)", "Client summary (Markdown)", "Refund request email", "Quote as JSON",
@@ -1049,7 +1049,7 @@ def test_saving_the_same_quote_twice_asks_before_making_a_duplicate(tmp_path, mo
     at = saving("Ana")
     at.button(key="save_quote").click().run()
     assert any("Saved as quote #1" in s.value for s in at.success)
-    assert [t.value for t in at.toast] == ["Saved as quote #1."]  # in view, however the popover is scrolled
+    assert [t.value for t in at.toast] == ["Saved as quote #1."]  # in view, wherever the page is scrolled
     at.button(key="save_quote").click().run()  # the same quote, the same details
     assert any("already saved as quote #1. Save a second copy?" in w.value for w in at.warning)
     assert not any("Saved as quote #2" in s.value for s in at.success)

@@ -4,9 +4,6 @@ A date field (st.date_input) opens its calendar when it is clicked, and keeps it
 it; Tab then moved the focus on but left the calendar drawn over the next fields, and the typed date was never
 sent. A Tab from the field's last part (or its calendar button) now first closes its calendar, as Escape does: the
 date is taken and the focus moves on. (Shift+Tab already closes it; Escape there would hold the focus.)
-A popover opened (Enter on its button) kept the focus on the button: the next Tab went to the slider it covers,
-which took arrow keys unseen (a walkthrough). The focus now moves to its first field once it is drawn, when it was
-opened from the keyboard (a click's detail is 0): opened by a tap, a phone raised its keyboard over the downloads.
 A name in a narrow table may break between its parts (ui/tables.name_breaks: zero-width spaces); copied, it
 carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched nothing (a walkthrough). A copy
 from the page leaves them out.
@@ -29,18 +26,6 @@ SCRIPT = """<script>
     if (e.target.getAttribute('role') === 'spinbutton' && e.target !== parts[parts.length - 1]) return;
     e.target.dispatchEvent(new KeyboardEvent('keydown',
       {key: 'Escape', code: 'Escape', keyCode: 27, bubbles: true, cancelable: true}));
-  }, true);
-  w.document.addEventListener('click', e => {
-    const button = e.target.closest && e.target.closest('[data-testid="stPopoverButton"]');
-    if (!button || e.detail !== 0) return;  // a tap's or a pointer's click: a phone raised its keyboard over the buttons
-    const until = Date.now() + 8000;  // its content is drawn by the run the opening starts
-    const look = () => {
-      const body = w.document.querySelector('[data-testid="stPopoverBody"]');
-      const first = body && body.querySelector('input, textarea, button, a[href], [tabindex]:not([tabindex="-1"])');
-      if (first) { first.focus(); return; }
-      if (Date.now() < until) w.setTimeout(look, 100);
-    };
-    w.setTimeout(look, 50);
   }, true);
   w.document.addEventListener('copy', e => {
     const text = w.getSelection().toString();

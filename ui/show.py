@@ -239,7 +239,7 @@ def saved_files(q: Quote, client: Client, saved_on: date) -> None:
         st.caption("Its files cannot be made: the register no longer holds the policy version it was given under. "
                    "Restore it into the calculator to quote it again.")
         return
-    box = st.popover("Download its files", key="reg_downloads_open", on_change="rerun")
+    box = st.expander("Download its files", key="reg_downloads_open", on_change="rerun")  # in the page: see actions
     if box.open:
         with box:
             _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), prepared_on=saved_on)

@@ -126,12 +126,12 @@ def test_the_download_matches_the_quote(page, base_url):
     assert "Refund Request" in Path(email.value.path()).read_text(encoding="utf-8")
 
 
-def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slider_moves(page, base_url):
+def test_a_clients_name_typed_in_the_downloads_stays_when_they_are_closed_and_a_slider_moves(page, base_url):
     """A walkthrough: a name and a reference typed, the popover closed (its boxes are drawn only while it is open,
     in the calculator's fragment), and both were empty on opening it again: the next save named no client."""
     open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
-    popover = page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share")
-    popover.click()
+    downloads = page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share")
+    downloads.click()
     name, ref = page.get_by_label("Client name (optional)"), page.get_by_label("Your reference (optional)")
     name.fill("Ana Lopez")
     name.press("Enter")
@@ -139,7 +139,7 @@ def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slide
     ref.fill("REF-117")
     ref.press("Enter")
     wait_ready(page)
-    popover.click()  # closed
+    downloads.click()  # closed
     expect(name).to_have_count(0)
     wait_ready(page)
     thumb = slider(page, "Project completion (%)")
@@ -147,7 +147,7 @@ def test_a_clients_name_typed_in_the_popover_stays_when_it_is_closed_and_a_slide
     page.keyboard.press("ArrowRight")
     expect(thumb).to_have_value("21")
     wait_ready(page)
-    popover.click()
+    downloads.click()
     expect(name).to_have_value("Ana Lopez")
     expect(ref).to_have_value("REF-117")
 
@@ -547,7 +547,7 @@ def test_a_restored_quote_shows_its_client_in_the_boxes_its_files_are_named_for(
     restore = page.get_by_role("button", name="Restore into the calculator")  # the quote just saved, open
     expect(restore).to_be_visible()
     # its files are here too, as it was given (they were only to be had through the calculator)
-    page.get_by_test_id("stPopoverButton").filter(has_text="Download its files").click()
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Download its files").click()
     with page.expect_download() as md:
         page.get_by_role("button", name="Client summary (Markdown)").click()
     assert md.value.suggested_filename == "refund-itmedia-seo-restored-client.md"
