@@ -44,7 +44,7 @@ from store import Actor, Forbidden, SaveError
 from store.policy_versions import REASON_MAX, LintRefused
 from ui import cache, charts, page, state
 from ui.identity import signed_by
-from ui.registry import basis, catalog, policy_store
+from ui.registry import basis, catalog, policy_store, refresh
 
 SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
 
@@ -248,6 +248,10 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
                        else "earlier ones keep theirs")
             st.session_state["lab_said"] = (f"Published {policy.name} {policy.version} from {publish_on:%d %b %Y}: a "
                                             f"quote for a payment from that day follows it; {earlier}.")
+        # the lab shows what it saved: after an upload of a new provider it went back to the provider before, whose
+        # editor then stood above "Published BrightPath Media ..." (a walkthrough)
+        refresh()  # this run read the catalog before the save: the provider it published is in the one read now
+        _show_provider(policy.id)
         st.session_state.pop("lab_upload", None)
         st.session_state.pop("lab_number_for", None)  # the number box offers the next free number, not the one taken
         st.rerun()

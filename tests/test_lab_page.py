@@ -238,6 +238,8 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
                for c in at.caption)
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Acme 1" in plain(s.value) for s in at.success)
+    # the lab shows what it published, not the provider shown before the upload (a walkthrough)
+    assert at.selectbox(key="lab_provider").value == "acme" and at.query_params["provider"] == "acme"
     calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     calc.query_params.update(provider="acme", service="website", amount_paid="1000", completion_pct="10",
                              days_since_payment="3")
