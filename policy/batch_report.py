@@ -77,10 +77,11 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
     return [dict(zip(header, map(original_cell, cells))) for cells in islice(reader, limit)]
 
 
-# who, what, and the answer first: the refund columns were off to the right of a wide file; the verdict before the
-# amounts, in view beside them (off to the right, "Not offered", "No refund" and a row not quoted all read "$0.00")
-LEADING = ("sheet_row", "client_name", "client_ref", "provider", "service", "amount_paid", "verdict", "refund_min",
-           "refund_max", "depends_on", "error")
+# whose row it is and the answer first: the refund columns were off to the right of a wide file, and then still of a
+# 1366 px screen behind provider, service and amount (a walkthrough); the verdict before the amounts, in view beside
+# them (off to the right, "Not offered", "No refund" and a row not quoted all read "$0.00")
+LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "depends_on", "provider",
+           "service", "amount_paid", "error")
 
 
 def listed_order(header: list[str]) -> list[str]:
