@@ -176,6 +176,11 @@ def _problems(done: dict) -> None:
                f"shows the file (the header is row {done.get('header_row', 1)}).")
 
 
+def _order_choice(order) -> str:
+    """A choice of "Dates written with slashes", as its button says it."""
+    return "Refuse an ambiguous one (03/04/2026)" if order is None else DATE_ORDERS[order]
+
+
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "
                  "as the calculator quotes it, in the file's order, a bad row kept with its error."):
     for gone in register().interrupted_batches(by=actor()):  # its server stopped mid-way: say so, once
@@ -194,8 +199,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     with st.expander("What a cell may say"):
         _spellings()
     date_order = st.radio("Dates written with slashes", [None, *DATE_ORDERS], horizontal=True, key="batch_date_order",
-                          on_change=st.session_state.pop, args=(RESULT, None),  # results read another way are gone
-                          format_func=lambda o: "Refuse an ambiguous one (03/04/2026)" if o is None else DATE_ORDERS[o],
+                          format_func=_order_choice,
                           help="ISO dates (2026-12-31) and a spreadsheet's date cells need no choice.")
     save = may(Permission.SAVE_BATCH) and st.checkbox("Also save every quoted row to the register, as one named "
                                                       "batch", key="batch_save")
@@ -224,6 +228,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if upload is not None and upload.file_id != done.get("upload_id"):  # kept, but never taken for the new file's
             st.info(e(f"These are still the results for {done['file']}. Press Quote every row to quote "
                       f"{upload.name}."))
+        elif done.get("date_order") != date_order:  # kept, and said: the choice's change wiped them without a word
+            st.info(e(f"These results read dates with slashes as \u201c{_order_choice(done.get('date_order'))}\u201d; the "
+                      f"choice is now \u201c{_order_choice(date_order)}\u201d. Press Quote every row to quote the file so."))
         # side by side on a phone too (columns stack there: the three counts took a screen's height), wrapping only
         # where they do not fit
         counts = st.container(horizontal=True, gap="medium", key="batch_counts")

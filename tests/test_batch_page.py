@@ -374,8 +374,13 @@ def test_ambiguous_dates_point_to_the_choice_that_reads_them_and_it_does(url):
     assert said == ["2 rows with a date that could be read either way: choose how this file writes its dates under "
                     "\u201cDates written with slashes\u201d above, and quote it again."]
     at.radio(key="batch_date_order").set_value("mdy").run()
+    # the results stay, said to be read the other way (the choice's change wiped them without a word, a walkthrough)
+    assert [m.value for m in at.metric if m.label == "With an error"] == ["2"]
+    assert [i.value.replace("\\", "") for i in at.info if "the choice is now" in i.value] == [
+        "These results read dates with slashes as “Refuse an ambiguous one (03/04/2026)”; the choice is now "
+        "“month/day/year (12/31/2026)”. Press Quote every row to quote the file so."]
     at.button(key="batch_go").click().run()
-    assert not [i for i in at.info if "could be read either way" in i.value]
+    assert not [i for i in at.info if "could be read either way" in i.value or "the choice is now" in i.value]
     assert [m.value for m in at.metric if m.label == "With an error"] == ["0"]
 
 
