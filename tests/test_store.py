@@ -187,6 +187,21 @@ def test_a_batch_row_keeps_its_place_in_the_file_and_its_client_details(store):
     assert store.find(Filters(text="acme"), by=SAM)[1] == 1
 
 
+def test_a_saved_batch_is_recorded_with_its_file_and_the_rows_it_left_out(store):
+    """A walkthrough: the trail said "name: Q4 review; rows: 24", neither the file nor the 6 rows with an error."""
+    from store import AuditLog
+    from tests.actors import ADA
+
+    with store.batch("Q4 review", by=OPS, file="sheet.csv") as writer:
+        writer.add(1, q(completion_pct=10))
+        writer.add(2, None)
+        writer.add(3, None)
+    (event,), _ = AuditLog(store.engine).find(by=ADA)
+    assert event.action == "batch saved" and event.detail == {"name": "Q4 review", "rows": 1, "file": "sheet.csv",
+                                                              "not_saved": 2}
+    assert event.detail_in_words() == "file: sheet.csv; name: Q4 review; rows with an error (not saved): 2; rows saved: 1"
+
+
 def test_a_batch_streams_in_chunks_and_a_failure_in_the_middle_leaves_nothing(store, monkeypatch):
     monkeypatch.setattr("store.register.BATCH_CHUNK", 3)
     with pytest.raises(RuntimeError), store.batch("half", by=OPS) as writer:
