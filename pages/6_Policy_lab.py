@@ -238,7 +238,8 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
                 _as_saved(replacing, policy, text):
             draft = replacing.lab_id
         else:
-            draft = store.save_draft(policy, text, by=who, replacing=replacing.lab_id if replacing else None)
+            draft = store.save_draft(policy, text, by=who, replacing=replacing.lab_id if replacing else None,
+                                     to_publish=publish_on is not None)
         if publish_on is None:
             st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
         else:

@@ -58,15 +58,19 @@ def checked_number(policy: PolicyFile) -> None:
                                     "new version its own number")
 
 
+PUBLISHING_STEP = "saved as the first step of publishing it"
+
+
 class PolicyStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
     def save_draft(self, policy: PolicyFile, text: str, *, by: Actor, at: Optional[datetime] = None,
-                   replacing: Optional[int] = None) -> int:
+                   replacing: Optional[int] = None, to_publish: bool = False) -> int:
         """A new draft version, by an author; its id. A number the provider's versions already have (shipped, in
         the register, or taken by another save at the same moment) is refused by name. `replacing`: the id of a
-        draft of this provider that this one replaces (its row and id are kept)."""
+        draft of this provider that this one replaces (its row and id are kept). `to_publish`: saved as the first
+        step of publishing it, as its record says (the trail showed a draft its author never chose to save)."""
         require(self.engine, by, Permission.PUBLISH, f"save a draft of {policy.name} {policy.version}")
         checked_number(policy)
         saved_by = checked("saved_by", by.display_name, NAME_MAX)
@@ -106,6 +110,7 @@ class PolicyStore:
                 dated = {"effective_from": policy.effective_from.isoformat()} if policy.effective_from else {}
                 record(session, by, Action.VERSION_DRAFTED, f"{policy.name} {policy.version}",
                        {"version_id": row.id, "provider": policy.id, "version": policy.version, **dated,
+                        **({"why": PUBLISHING_STEP} if to_publish else {}),
                         **_what_it_changed(previous, policy, [], (catalog.text_of(previous) if previous else "", text))},
                        at=saved_at)
                 return row.id

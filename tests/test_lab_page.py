@@ -240,6 +240,12 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     assert not at.exception and any("Published Acme 1" in plain(s.value) for s in at.success)
     # the lab shows what it published, not the provider shown before the upload (a walkthrough)
     assert at.selectbox(key="lab_provider").value == "acme" and at.query_params["provider"] == "acme"
+    from store import AuditLog, QuoteStore
+    from tests.actors import ADA
+    events, _ = AuditLog(QuoteStore.open(os.environ[ENV_URL]).engine).find(by=ADA)
+    # one click: its draft is said to be the first step of publishing it (it read as a save its author never made)
+    assert [(e.action, e.detail.get("why")) for e in reversed(events)] == [
+        ("version saved as draft", "saved as the first step of publishing it"), ("version published", None)]
     calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     calc.query_params.update(provider="acme", service="website", amount_paid="1000", completion_pct="10",
                              days_since_payment="3")
