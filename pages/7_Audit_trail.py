@@ -52,11 +52,13 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     st.caption(f"{counted(total, 'event matches', 'events match')}; page {number} of {pages}, newest first.")
     if events:
         names = {pid: p.name for pid, p in policies().items()}  # a provider by its name, as on every page
-        shown = pd.DataFrame({  # what happened first, who it was in detail after (the Detail column was off-screen)
-            "#": [ev.id for ev in events],
+        # when and what happened first, then who, the detail, and the event's number (the Detail column was
+        # off-screen; on a phone, behind "#", "When" and "Who", so were the action and what it was about)
+        shown = pd.DataFrame({
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
-            "Who": [ev.actor_name for ev in events], "Action": [ev.action.capitalize() for ev in events],  # as the filter
-            "About": [ev.subject for ev in events], "Detail": [ev.detail_in_words(names) for ev in events],
+            "Action": [ev.action.capitalize() for ev in events],  # as the filter
+            "About": [ev.subject for ev in events], "Who": [ev.actor_name for ev in events],
+            "Detail": [ev.detail_in_words(names) for ev in events], "#": [ev.id for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         # tall enough for a few events whole: the grid's own height showed 3 of 4, the oldest under a scroll

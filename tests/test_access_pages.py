@@ -147,7 +147,8 @@ def test_the_audit_trail_page_lists_events_newest_first_and_filters_them(registe
     assert "effective from: 2030-01-01; provider: Step-Into; replaces: " in published and "; version: " in published
     assert published.startswith("changed: ")  # what the version changed, first (the trail said only which it was)
     assert "{" not in " ".join(table["Detail"]) and at.dataframe[0].proto.row_height >= WRAP_ROW_PX
-    assert list(table.columns)[:6] == ["#", "When (UTC)", "Who", "Action", "About", "Detail"]  # in view at 1400 px
+    # what happened in view, on a phone too (behind "#", "When" and "Who" the action was off-screen, a walkthrough)
+    assert list(table.columns)[:6] == ["When (UTC)", "Action", "About", "Who", "Detail", "#"]
     at.selectbox(key="audit_action").set_value("quote saved").run()
     assert list(at.dataframe[0].value["About"]) == ["quote #1"]
     at.text_input(key="audit_who").input("nobody").run()
