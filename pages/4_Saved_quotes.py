@@ -105,7 +105,8 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         if wanted in ids:  # (kept, it took back the choice of every other quote)
             st.session_state["reg_pick"] = st.session_state.pop("register_open")
         by_id = {r.id: r for r in rows}
-        pick = st.selectbox("Open a saved quote", [None, *ids], key="reg_pick",
+        # its placeholder says the same: a quote deleted in view leaves no choice, which read "Choose an option"
+        pick = st.selectbox("Open a saved quote", [None, *ids], key="reg_pick", placeholder="Choose one",
                             format_func=lambda i: "Choose one" if i is None else
                             f"#{i} {by_id[i].client_name or '(no client name)'}, {SERVICES.get(by_id[i].service, '')}")
     else:
