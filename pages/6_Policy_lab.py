@@ -83,31 +83,37 @@ def _findings_table(findings: list[Finding]) -> None:
                            for f in findings]), hide_index=True, border="horizontal")
 
 
-def _preview(current: PolicyFile, new: PolicyFile) -> None:
-    """The edited bands over the current ones, then the sample clients whose quote changes."""
-    services = [s for s in new.services if s in current.services] or list(new.services)
-    rules = rule_changes(current, new)
-    changed = band_changes(current, new)
-    _draw_where_it_changes(rules, changed, services)
+def _preview(current: PolicyFile | None, new: PolicyFile) -> None:
+    """The edited bands over the current ones, then the sample clients whose quote changes. `current` None: a new
+    provider, its bands drawn alone (compared with itself, an upload read "0 rules changed", a walkthrough)."""
+    services = [s for s in new.services if current is None or s in current.services] or list(new.services)
+    if current is not None:
+        rules = rule_changes(current, new)
+        changed = band_changes(current, new)
+        _draw_where_it_changes(rules, changed, services)
     service = st.selectbox("Service to draw", services, format_func=lambda s: SERVICES[s], key="lab_service")
     left, right = st.columns(2)
     completion = left.slider("Completion for the days chart (%)", 0, 100, key="lab_pct")
     day = right.slider("Day for the completion chart", 0, LAST_DAY, key="lab_day")
-    if st.session_state.get("lab_cut_at") == (service, completion, day):  # they moved untouched (a walkthrough)
+    if current is not None and st.session_state.get("lab_cut_at") == (service, completion, day):  # moved untouched
         st.caption(f"Set where this edit first changes a quote: {SERVICES[service]}, {completion}% done, day {day}. "
                    "Move them to look elsewhere.")
-    names = (f"Current ({current.version})", f"Edited ({new.version})")
+    drawn = ((current, f"Current ({current.version})"), (new, f"Edited ({new.version})")) if current is not None \
+        else ((new, f"{new.name} ({new.version})"),)
+    names = tuple(n for _, n in drawn)
     day_of_preview = basis().as_of  # each curve is quoted under the one version it draws
     scenario = Scenario(provider=new.id, service=service, amount_paid=REFERENCE_AMOUNT,
                         completion_pct=Decimal(completion), days_since_payment=day)
     by_pct = pd.concat([completion_curve(scenario, Basis.of([p], day_of_preview)).assign(provider_name=n)
-                        for p, n in ((current, names[0]), (new, names[1])) if service in p.services])
+                        for p, n in drawn if service in p.services])
     by_day = pd.concat([days_curve(scenario, Basis.of([p], day_of_preview), last_day=LAST_DAY).assign(provider_name=n)
-                        for p, n in ((current, names[0]), (new, names[1])) if service in p.services])
+                        for p, n in drawn if service in p.services])
     st.vega_lite_chart(spec=charts.versions_chart(by_pct, "completion_pct", "Project completion (%)", completion,
                                                   names), width="stretch")
     st.vega_lite_chart(spec=charts.versions_chart(by_day, "days_since_payment", "Days since payment", day, names),
                        width="stretch")
+    if current is None:
+        return
     st.markdown(f"**{counted(len(rules), 'rule')} changed**")
     if rules:
         # a table whose cells wrap: in a data grid the rule's name was cut at "tier “Cancelled durin" (a walkthrough)
@@ -448,11 +454,13 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version
         # shown may itself be one to come, and an edit of it published earlier replaces the one in force then
-        replaced = previous or current
-        st.caption(e(f"Against {replaced.version}, the version in force on {when:%d %b %Y}: what publishing it from "
+        replaced = previous or (current if found.of(drawn.id) else None)  # None: a new provider
+        st.caption(e(f"Against {previous.version}, the version in force on {when:%d %b %Y}: what publishing it from "
                      "that day changes." if previous is not None else
                      f"Against {replaced.version}, the version shown (no version of {drawn.name} is in force on "
-                     f"{when:%d %b %Y})."))
+                     f"{when:%d %b %Y})." if replaced is not None else
+                     f"{drawn.name} is a new provider: no version of it is in force to compare with, so its bands are "
+                     "drawn alone."))
         _preview(replaced, drawn)
     if new is not None:
         st.header("Keep it")

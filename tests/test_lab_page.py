@@ -231,6 +231,10 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     at.button(key="lab_read").click().run()
     assert not at.exception and any("Working on the uploaded file acme.toml: Acme 1" in plain(i.value) for i in at.info)
     assert at.text_input(key="lab_number").value == "1"  # the file's own number, not one made up for an edit
+    # nothing to compare a new provider with: its bands alone ("Current (1)" against "Edited (1)", "0 rules changed")
+    assert "Acme is a new provider: no version of it is in force to compare with, so its bands are drawn alone." in [
+        plain(c.value) for c in at.caption]
+    assert not [m for m in at.markdown if "rules changed" in m.value or "rule changed" in m.value]
     at.date_input(key="lab_when").set_value(date(2026, 1, 1)).run()
     at.text_input(key="lab_by").input("Pat Author").run()
     # a first version answers for earlier payments too: said before it is published, not only after

@@ -201,11 +201,13 @@ def _grid_y(**scale: Any) -> alt.Y:
 GRID_X, GRID_Y = _grid_x(), _grid_y()
 
 
-def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: float, labels: tuple[str, str]) -> dict:
-    """Two versions of one policy, their bands overlaid (the lab's preview): `provider_name` holds the label."""
+def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: float, labels: tuple[str, ...]) -> dict:
+    """Two versions of one policy, their bands overlaid (the lab's preview; one, a new provider's): `provider_name`
+    holds the label."""
     offered = data[data.verdict != "not_offered"]
     shown = tuple(n for n in labels if n in set(offered.provider_name))
-    return _with(_compare_spec(shown, labels, x_field, x_title, "Current and edited version", legend="Version"),
+    title = "Current and edited version" if len(labels) > 1 else "The new provider's band"
+    return _with(_compare_spec(shown, labels, x_field, x_title, title, legend="Version"),
                  bands=_money_text(offered), now=pd.DataFrame({x_field: [current]}))
 
 
