@@ -43,24 +43,30 @@ class Problem:
         return f"{self.column}: {self.message}"
 
     @property
-    def _unlisted(self) -> tuple[str, bool]:
-        """The message before its list of what is allowed, and whether it had one."""
-        said, listed, _ = self.message.partition(" one of ")
-        return said, bool(listed)
+    def _unlisted(self) -> tuple[str, str]:
+        """The message before its list of what is allowed, and the words that begin that list ('' for none)."""
+        found = _LIST_STARTS.search(self.message)
+        return (self.message[:found.start()], found.group(1)) if found else (self.message, "")
 
     @property
     def searched(self) -> str:
         """What a search of the errors reads: the column, the cell, and the message without its list of what is
         allowed (every service error lists "seo (SEO)": a search for "seo" found rows that say nothing of SEO)."""
         said, listed = self._unlisted
-        return f"{self.column} {self.value} {said}{' one of' if listed else ''}".casefold()
+        return f"{self.column} {self.value} {said}{' ' + listed if listed else ''}".casefold()
 
     @property
     def listed_above(self) -> str:
         """The message for a table of rows under the table of kinds, which gives its list of what is allowed once:
         the list of services on every row made each row 118 px tall, five to a screen (a walkthrough)."""
         said, listed = self._unlisted
-        return f"{said} one of the values the table above lists" if listed else self.message
+        return f"{said} {listed} {_LISTED_ABOVE[listed]}" if listed else self.message
+
+
+# The words that begin a message's list of what is allowed (a provider's services: cells.Readers.service_refused),
+# and what stands for that list under a table that gives it once.
+_LISTED_ABOVE = {"one of": "the values the table above lists", "sells": "the services the table above lists"}
+_LIST_STARTS = re.compile(r" (one of|sells) ")
 
 
 class RowProblems(Exception):
@@ -148,6 +154,9 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
             problems.append(Problem.of_cell(reading.column(name), value.message, text))
         else:
             data[name] = value
+    provider = data.get("provider")
+    if problems and isinstance(provider, str) and "service" not in data:
+        problems = [_for_provider(p, reading, cells, provider) for p in problems]
     problems += _dated(data, reading, cells)
     failed = {p.column for p in problems}
     if reading.column("paid_on") in failed and "days_since_payment" not in data:
@@ -168,6 +177,15 @@ def scenario_of(cells: list[str], reading: Reading, seen: Optional[Seen] = None)
         order = {column: i for i, column in enumerate(reading.columns.values())}
         raise RowProblems(sorted(problems, key=lambda p: order.get(p.column, len(order))))  # as the row reads
     return scenario  # the checks that need its policy (a stage it has) come with its quote: one look-up a row
+
+
+def _for_provider(problem: Problem, reading: Reading, cells: list[str], provider: str) -> Problem:
+    """A service cell no name matches, said with the services of the row's provider (cells.Readers.service_refused)."""
+    if problem.column != reading.column("service"):
+        return problem
+    text = reading.cell(cells, "service")
+    said = reading.readers.service_refused(text.strip(), provider)
+    return problem if said is None else Problem.of_cell(problem.column, said, text)
 
 
 REQUIRED_SAID = "is required"  # the scenario's word for a required field left out

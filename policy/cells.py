@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal, Optional
@@ -20,6 +20,7 @@ from .fields import FIELDS, FieldSpec
 from .models import check_plain, parse_plain
 from .records import folded
 from .schema import PolicyFile
+from .taxonomy import SERVICES
 
 DateOrder = Literal["dmy", "mdy"]
 DATE_ORDERS: dict[str, str] = {"dmy": "day/month/year (31/12/2026)", "mdy": "month/day/year (12/31/2026)"}
@@ -198,6 +199,11 @@ def _own_names(policies: Mapping[str, PolicyFile], known: Mapping[str, str]) -> 
     return {name: next(iter(found)) for name, found in ids.items() if len(found) == 1 and name not in known}
 
 
+def _with_own(label: str, own: str) -> str:
+    """'SEO' and a provider's own name for it, where another: 'SEO, its own name SEO Services'."""
+    return label if key(own) == key(label) else f"{label}, its own name {own}"
+
+
 @dataclass(frozen=True)
 class Readers:
     """How one batch reads its cells: names by field (the providers are those of its catalog; a choice field's
@@ -206,6 +212,18 @@ class Readers:
     allowed: Mapping[str, str]  # field -> what a cell may say, for the message
     shown: Mapping[str, Mapping[str, str]]  # field -> id -> the name the app shows
     order: Optional[DateOrder] = None
+    sold: Mapping[str, str] = field(default_factory=dict)  # provider -> the services it sells, for a message
+
+    def service_refused(self, text: str, provider: str) -> Optional[str]:
+        """A service cell no name matches, said for the row's provider: what it sells, by id, the app's name and its
+        own (the list of every service of the app, IT support among them, was no help to a Social Beat row, and left
+        out the names Social Beat itself uses: a walkthrough). None for a provider this batch does not know."""
+        sold = self.sold.get(provider)
+        if sold is None:
+            return None
+        guess = self._closest("service", text)
+        said = f"is no service this app knows; {self.shown['provider'][provider]} sells {sold}"
+        return f"did you mean {guess}? It {said}" if guess else said
 
     @classmethod
     def of(cls, policies: Mapping[str, PolicyFile], order: Optional[DateOrder] = None) -> Readers:
@@ -223,7 +241,9 @@ class Readers:
         names["service"] |= _own_names(policies, names["service"])
         names["provider"] = _without_domain({p: policy.name for p, policy in policies.items()}) | names["provider"]
         allowed["service"] += ", or a provider's own name for it (such as SEO Services)"
-        return cls(names, allowed, labels, order)
+        sold = {p: "; ".join(f"{sid} ({_with_own(SERVICES[sid], service.label)})" for sid, service in policy.services.items())
+                for p, policy in policies.items()}
+        return cls(names, allowed, labels, order, sold)
 
     def read(self, spec: FieldSpec, text: str) -> object:
         """The cell as the scenario takes it; ValueError says what is allowed."""

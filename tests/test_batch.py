@@ -620,3 +620,24 @@ def test_the_files_own_request_date_column_is_kept_as_written_and_an_output_read
     header = list(got_again[0])
     assert header.count("Request date") == 1 and header.count("requested_on") == 1
     assert [r["days_counted"] for r in got_again] == ["5", ""] and again.errors == 1
+
+
+def test_a_service_no_name_matches_is_said_with_the_services_of_the_rows_provider():
+    """A walkthrough: 'Social Beat Digital, Logo design' was told every service of the app, IT support (which Social
+    Beat does not sell) among them, and none of the names Social Beat itself uses."""
+    sheet = ("provider,service,amount_paid,completion_pct,days_since_payment\n"
+             "Social Beat Digital,Logo design,5000,10,3\nstepinto,Logo desing,5000,10,3\nacme,Logo design,5000,10,3\n")
+    out = io.StringIO()
+    result = run_batch(io.StringIO(sheet), out, BASIS)
+    said = {number: [str(p) for p in problems] for number, problems in result.problem_rows}
+    assert said[2] == ["service “Logo design”: is no service this app knows; Social Beat Digital sells website (Website "
+                       "design & development); social_media_campaign (Social media campaign, its own name Social Media "
+                       "Marketing: Campaign/Project Services); social_media_management (Social media management); seo "
+                       "(SEO, its own name SEO Services); ppc (PPC / paid advertising); content_marketing (Content "
+                       "marketing); reputation_management (Reputation management, its own name Reputation Management "
+                       "Services)"]
+    assert said[3] == ["service “Logo desing”: is no service this app knows; Step-Into sells ppc (PPC / paid "
+                       "advertising, its own name Online advertising and retargeting campaigns)"]
+    assert said[4][1].startswith("service “Logo design”: must be one of website (Website design & development)")  # no
+    # provider to say it for: every service of the app
+    assert "Social Beat Digital sells" in out.getvalue()  # the file says what the page does
