@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any, Optional, Union
 
 from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
-from .cells import EITHER_WAY, DateOrder, Readers
+from .cells import EITHER_WAY, DateOrder, Readers, written_order
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
 from .fields import BY_NAME, FIELDS, NAMES, REQUIRED
@@ -167,6 +167,7 @@ class BatchResult:
     blank_lines: int = 0
     total_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, its word) of the rows of totals skipped
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
+    date_orders: Orders = field(default_factory=dict)  # the orders its slashed dates can only be read in, first rows
 
     def summary(self) -> str:
         """What the run did, in one line for the command line and the page alike."""
@@ -180,7 +181,19 @@ class BatchResult:
         totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
                   f"{'a row' if one else 'rows'} of totals "
                   f"({', '.join(dict.fromkeys(repr(w) for _, w in self.total_rows))}), not a case"] if self.total_rows else []
-        return [*self.notices, *passed, *blank, *totals]
+        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders)]
+
+
+def _mixed_orders(orders: Orders) -> list[str]:
+    """A file whose slashed dates are written day first in one row and month first in another: each read the one way
+    it can be, and one of them is likely a mistake (13/11/2026 and 11/25/2026 in one column were both quoted without a
+    word, a walkthrough)."""
+    if len(orders) < 2:
+        return []
+    (d_row, d_text), (m_row, m_text) = orders["dmy"], orders["mdy"]
+    return [f"its dates with slashes are written both day first (row {d_row}: {d_text}) and month first (row {m_row}: "
+            f"{m_text}); each was read the one way it can be, and those of one of the two orders may be wrong: check "
+            "them, or write the dates as YYYY-MM-DD"]
 
 
 def _kind_of(message: str) -> str:
@@ -380,6 +393,13 @@ class Job:
     reading: Reading
     basis: Basis
 
+    @cached_property
+    def dates(self) -> tuple[int, ...]:
+        """The cells of dates whose order the file may write either way: none once the user named the order."""
+        if self.reading.readers.order is not None:
+            return ()
+        return tuple(i for i, name in self.layout.positions if name == REQUESTED or BY_NAME[name].kind == "date")
+
 
 def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
          number: int = 0) -> tuple[list[str], dict[str, str], tuple[Problem, ...]]:
@@ -411,7 +431,8 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
 
 
 # output text, rows, (row, problems) of the bad ones, the refunds by provider and verdict
-Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums]
+Orders = dict[str, tuple[int, str]]  # a date order -> the first row (and its cell) that can only be written in it
+Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums, Orders]
 
 
 def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -> Part:
@@ -423,7 +444,14 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
     bad: list[tuple[int, tuple[Problem, ...]]] = []
     sums: Sums = {}
     seen = seen_cells(job.reading)
+    orders: Orders = {}
+    dates = job.dates
     for number, cells in lines:
+        for i in dates:  # how a slashed date is written, where only one order reads it (see _mixed_orders)
+            if i < len(cells) and "/" in cells[i]:
+                written = written_order(cells[i])
+                if written is not None and written not in orders:
+                    orders[written] = (number, cells[i].strip())
         out, quoted, problems = _row(cells, job, seen, keep, number)
         if problems:
             bad.append((number, problems))
@@ -435,7 +463,7 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
             found[1] += Decimal(quoted["refund_min"])
             found[2] += Decimal(quoted["refund_max"])
         w.writerow(out)
-    return buffer.getvalue(), len(lines), bad, sums
+    return buffer.getvalue(), len(lines), bad, sums, orders
 
 
 _jobs: dict[str, Job] = {}  # in a worker: the jobs it has read, by token (the last few)
@@ -793,7 +821,9 @@ def _chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
 
 def _write(target: IO[str], part: Part, result: BatchResult,
            progress: Optional[Callable[[int], object]] = None) -> None:
-    text, rows, bad, sums = part
+    text, rows, bad, sums, orders = part
+    for order, first in orders.items():
+        result.date_orders.setdefault(order, first)  # chunks come in the file's order: the first stays first
     target.write(text)
     result.rows += rows
     result.errors += len(bad)

@@ -144,6 +144,16 @@ def day(text: str, order: Optional[DateOrder] = None) -> date:
         raise ValueError(f"{bare} is not a day of the calendar") from None
 
 
+def written_order(text: str) -> Optional[DateOrder]:
+    """The order a slashed date with its year last can only have been written in ('13/11/2026': day first;
+    '11/25/2026': month first); None for any other (an ISO date, one either way, or no date)."""
+    found = _SLASHED.fullmatch(text.strip())
+    if found is None or len(found.group(3)) != 4:
+        return None
+    a, b = int(found.group(1)), int(found.group(2))
+    return "dmy" if b <= 12 < a <= 31 else "mdy" if a <= 12 < b <= 31 else None
+
+
 def _named_day(bare: str, found: re.Match[str]) -> date:
     """A date whose month is named (in English, in full or its first three letters or more: 'Sept')."""
     dom, word = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))

@@ -641,3 +641,30 @@ def test_a_service_no_name_matches_is_said_with_the_services_of_the_rows_provide
     assert said[4][1].startswith("service “Logo design”: must be one of website (Website design & development)")  # no
     # provider to say it for: every service of the app
     assert "Social Beat Digital sells" in out.getvalue()  # the file says what the page does
+
+
+@pytest.mark.parametrize("dates, order, said", [
+    (("13/11/2026", "11/25/2026", "2026-11-01"), None,
+     "its dates with slashes are written both day first (row 2: 13/11/2026) and month first (row 3: 11/25/2026); each "
+     "was read the one way it can be, and those of one of the two orders may be wrong: check them, or write the dates "
+     "as YYYY-MM-DD"),
+    (("13/11/2026", "14/11/2026", "2026-11-01"), None, None),  # one order throughout
+    (("03/04/2026", "11/25/2026", "2026-11-01"), None, None),  # one either way (an error of its own), one month first
+    (("13/11/2026", "11/25/2026", "2026-11-01"), "dmy", None),  # the order named: 11/25/2026 is an error of its own
+])
+def test_a_file_that_writes_its_dates_in_two_orders_is_told(dates, order, said):
+    """A walkthrough: 13/11/2026 and 11/25/2026 in one column were both quoted without a word."""
+    sheet = "provider,service,amount_paid,completion_pct,paid_on\n" + "".join(
+        f"socialbeat,website,5000,10,{d}\n" for d in dates)
+    result = run_batch(io.StringIO(sheet), io.StringIO(), BASIS, date_order=order)
+    mixed = [n for n in result.said() if "written both day first" in n]
+    assert mixed == ([said] if said else [])
+
+
+def test_the_orders_of_a_files_dates_are_noted_across_the_workers_chunks():
+    rows = ["socialbeat,website,5000,10,13/11/2026\n"] * PARALLEL_FROM_ROWS + ["socialbeat,website,5000,10,11/25/2026\n"]
+    result = run_batch(io.StringIO("provider,service,amount_paid,completion_pct,paid_on\n" + "".join(rows)),
+                       io.StringIO(), BASIS, workers=2)
+    assert [n for n in result.said() if "written both day first" in n][0].startswith(
+        f"its dates with slashes are written both day first (row 2: 13/11/2026) and month first (row "
+        f"{PARALLEL_FROM_ROWS + 2}: 11/25/2026)")
