@@ -864,6 +864,23 @@ def test_a_link_made_on_an_earlier_day_says_so_and_one_click_asks_today():
     assert not any("That date has passed" in plain(i.value) for i in at.info)
 
 
+def test_a_request_day_the_days_slider_moves_past_today_is_said_to_be_still_to_come():
+    """A walkthrough: with a payment date, the days slider moved the request to 31 Dec on 6 Dec, and the page said
+    the window had closed with nothing said of that day being still to come."""
+    paid = date.today() - timedelta(days=10)
+    at = app(provider="socialbeat", service="website", amount_paid="12500", completion_pct=30, paid_on=paid.isoformat(),
+             requested_on=date.today().isoformat())
+    assert not [i for i in at.info if "This quote is for a request on" in i.value]  # asked today: nothing to say
+    at.slider(key="w_days_since_payment").set_value(35).run()  # a fragment's rerun: the page is drawn again for it
+    (notice,) = [plain(i.value) for i in at.info if "This quote is for a request on" in i.value]
+    assert notice == (f"This quote is for a request on {paid + timedelta(days=35):%d %b %Y} (day 35 after the payment "
+                      f"on {paid:%d %b %Y}). That day is still to come: the quote is what a request made then gets; a "
+                      "request today (day 10) gets $3,125.00 - $6,250.00, not $0.00.")
+    at.button(key="use_today").click().run()
+    assert at.slider(key="w_days_since_payment").value == 10
+    assert not [i for i in at.info if "This quote is for a request on" in i.value]
+
+
 @pytest.mark.parametrize("page", ["pages/2_Policy_terms.py", "pages/4_Saved_quotes.py", "pages/5_Batch_quotes.py",
                                   "pages/6_Policy_lab.py", "pages/7_Audit_trail.py"])
 def test_a_page_that_quotes_no_link_says_nothing_of_the_links_past_request_day(page):

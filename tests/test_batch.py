@@ -665,6 +665,6 @@ def test_the_orders_of_a_files_dates_are_noted_across_the_workers_chunks():
     rows = ["socialbeat,website,5000,10,13/11/2026\n"] * PARALLEL_FROM_ROWS + ["socialbeat,website,5000,10,11/25/2026\n"]
     result = run_batch(io.StringIO("provider,service,amount_paid,completion_pct,paid_on\n" + "".join(rows)),
                        io.StringIO(), BASIS, workers=2)
-    assert [n for n in result.said() if "written both day first" in n][0].startswith(
+    assert next(n for n in result.said() if "written both day first" in n).startswith(
         f"its dates with slashes are written both day first (row 2: 13/11/2026) and month first (row "
         f"{PARALLEL_FROM_ROWS + 2}: 11/25/2026)")

@@ -10,7 +10,7 @@ from shipped import BASIS
 from policy import parse_scenario
 from policy.fields import BY_NAME
 from ui import codec
-from ui.codec import DEFAULTS, money_shown, money_value, request_today, stale_request, to_engine, to_query, with_payment_date
+from ui.codec import DEFAULTS, money_shown, money_value, request_not_today, request_today, to_engine, to_query, with_payment_date
 
 TODAY = date(2026, 11, 22)
 
@@ -127,9 +127,10 @@ def test_a_link_carries_the_request_date_not_a_count_of_days():
     query = to_query(values)
     assert query["requested_on"] == "2026-10-11" and "days_since_payment" not in query
     back, warnings = from_query(query, date(2026, 12, 1))  # opened weeks later: the scenario it was made for
-    assert warnings == [] and back["days_since_payment"] == 10 and stale_request(back, date(2026, 12, 1)) == date(2026, 10, 11)
+    assert warnings == [] and back["days_since_payment"] == 10 and request_not_today(back, date(2026, 12, 1)) == date(2026, 10, 11)
     assert request_today(back, date(2026, 12, 1))["days_since_payment"] == 61
-    assert stale_request(back, date(2026, 10, 11)) is None
+    assert request_not_today(back, date(2026, 10, 11)) is None
+    assert request_not_today(back, date(2026, 10, 5)) == date(2026, 10, 11)  # a request day still to come is said too
 
 
 def test_an_old_link_with_days_keeps_them_and_a_request_date_needs_its_payment_date():

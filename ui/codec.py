@@ -312,7 +312,8 @@ def request_today(values: dict, today: date) -> dict:
     return with_payment_date(values, values["paid_on"], today)
 
 
-def stale_request(values: Mapping[str, Any], today: date) -> Optional[date]:
-    """The request date a link carried, where it has passed (the quote is for that day, not today)."""
+def request_not_today(values: Mapping[str, Any], today: date) -> Optional[date]:
+    """The request date of a scenario with a payment date, where it is not today: one a link carried that has
+    passed, or one still to come (the days slider moves the request day). The quote is for that day, not today."""
     asked = requested_on(values)
-    return asked if asked is not None and asked < today else None
+    return asked if asked is not None and asked != today else None

@@ -31,7 +31,8 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
     """`with page.opened(script) as values:` every page draws inside this; when the page ends (st.stop
     included), the scenario goes into the URL. There is no 'finish' to forget. `sidebar_inputs`: the page's
     scenario is chosen in the sidebar, which a phone keeps closed: said there (SIDEBAR_HINT). `quotes_the_link`: the
-    page quotes the case its link carries, so a link made for a request day now past is said (state.show_stale_request);
+    page quotes the case its link carries, so a request day now past, or still to come, is said
+    (state.show_request_not_today);
     above Saved quotes' list it read as about a saved quote."""
     values = _start(script, title, caption, layout, about, quotes_the_link)
     if sidebar_inputs:
@@ -76,7 +77,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
     def part() -> None:
         state.redraw_if_url_warnings_went_stale()
         registry.refresh()
-        state.redraw_if_versions_moved()
+        state.redraw_if_stale()
         try:
             draw()
         except SQLAlchemyError as exc:
@@ -105,7 +106,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     nav.menu(script, access.actor)
     identity.account(access)  # read once a run: the same answer everywhere on the page
     values = state.values()
-    state.note_versions_drawn()
+    state.note_drawn()
     st.title(title or nav.LABELS[script], help=about)
     if caption:
         st.caption(caption)
@@ -129,7 +130,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
                      "it is back."))
     state.show_url_warnings()
     if quotes_the_link:
-        state.show_stale_request()
+        state.show_request_not_today()
     return values
 
 

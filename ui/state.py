@@ -30,9 +30,10 @@ from .codec import (
     latest_payment,
     money_shown,
     money_value,
+    request_not_today,
     request_today,
+    requested_on,
     shown,
-    stale_request,
     to_engine,
     to_query,
     with_payment_date,
@@ -214,25 +215,30 @@ def redraw_if_url_warnings_went_stale() -> None:
         st.rerun(scope="app")
 
 
-VERSIONS_DRAWN = "versions_drawn"  # the versions of the scenario's payment day, as the last full run drew them
+DRAWN = "page_drawn"  # what the last full run drew the page for (see redraw_if_stale)
 
 
-def _versions_of_case() -> tuple[tuple[str, str], ...]:
-    return tuple((pid, p.version) for pid, p in for_case(values()).items())
+def _drawn_for() -> tuple[Any, ...]:
+    """The versions of the scenario's payment day, and whether its request day is before today, today or after."""
+    asked = requested_on(values())
+    today = basis().as_of
+    return (tuple((pid, p.version) for pid, p in for_case(values()).items()),
+            None if asked is None else (asked > today) - (asked < today))
 
 
-def note_versions_drawn() -> None:
-    """At a page's full run: the versions its scenario's payment day puts it under (see redraw_if_versions_moved)."""
-    st.session_state[VERSIONS_DRAWN] = _versions_of_case()
+def note_drawn() -> None:
+    """At a page's full run: what it is drawn for (see redraw_if_stale)."""
+    st.session_state[DRAWN] = _drawn_for()
 
 
-def redraw_if_versions_moved() -> None:
-    """A fragment's rerun leaves the rest of the page as the last full run drew it. Where the days since payment
-    moved a payment without a date across a version's date, that rest speaks of other versions (Compare's line
-    naming them and its heatmaps; the stages of the sidebar): the whole page is drawn again (a walkthrough read the
-    new version named above a table quoted under the one before)."""
-    drawn = st.session_state.get(VERSIONS_DRAWN)
-    if drawn is not None and drawn != _versions_of_case():
+def redraw_if_stale() -> None:
+    """A fragment's rerun leaves the rest of the page as the last full run drew it. The whole page is drawn again
+    where that rest no longer holds: the days since payment moved a payment without a date across a version's date,
+    so it speaks of other versions (Compare's line naming them and its heatmaps; the stages of the sidebar: a
+    walkthrough read the new version named above a table quoted under the one before); or they moved a dated
+    request to another side of today, which the line above the answer says (show_request_not_today)."""
+    drawn = st.session_state.get(DRAWN)
+    if drawn is not None and drawn != _drawn_for():
         st.rerun(scope="app")
 
 
@@ -365,10 +371,12 @@ def use_today() -> None:
     st.session_state[KEY] = request_today(values(), basis().as_of)
 
 
-def show_stale_request() -> None:
-    """A link made on an earlier day is quoted for the day it was made for, and says so, with one click to
-    ask today instead (decisions.md 'payment date': no date is replaced silently)."""
-    asked = stale_request(values(), basis().as_of)
+def show_request_not_today() -> None:
+    """A link made on an earlier day is quoted for the day it was made for, and a request day moved past today is
+    quoted for that day; each says so, with one click to ask today instead (decisions.md 'payment date': no date is
+    replaced silently). A request on 31 Dec, moved there by the days slider on 6 Dec, read "the window has closed"
+    with nothing said of its day being still to come (a walkthrough)."""
+    asked = request_not_today(values(), basis().as_of)
     if asked is None:
         return
     now = request_today(values(), basis().as_of)
@@ -381,9 +389,11 @@ def show_stale_request() -> None:
     differs = f"; a request today (day {now['days_since_payment']}) gets {today_text}, not {then_text}" \
         if today_text != then_text else f"; a request today (day {now['days_since_payment']}) gets the same"
     box = st.container(horizontal=True)
+    when = "That date has passed" if asked < basis().as_of else \
+        "That day is still to come: the quote is what a request made then gets"
     box.info(md_escape(
         f"This quote is for a request on {asked:%d %b %Y} (day {values()['days_since_payment']} after the payment "
-        f"on {values()['paid_on']:%d %b %Y}). That date has passed{differs}."))
+        f"on {values()['paid_on']:%d %b %Y}). {when}{differs}."))
     box.button("Use today", key="use_today", on_click=use_today, type="primary")
 
 
