@@ -218,15 +218,22 @@ def deadline_on_calendar(q: Quote, today: date) -> Optional[str]:
 
 def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) -> str:
     """`asked_on`: the day the quote was made, for the date of a deadline of a payment given in days."""
-    after = (band_words(Decimal(d.refund_min_after), Decimal(d.refund_max_after), q.currency, most="at most")
-             + _below(d.less_than_full_after, d.refund_max_after, q.currency))
+    low, high = Decimal(d.refund_min_after), Decimal(d.refund_max_after)
+    below = _below(d.less_than_full_after, d.refund_max_after, q.currency)
+    if high == Decimal(q.refund_max) > 0:  # only the least drops: "it drops to at most $450.00" beside a quote of
+        # $450.00 read as no drop at all (a walkthrough)
+        after = (f"nothing is certain: anything from {format_usd(low, q.currency)} to "
+                 f"{format_usd(high, q.currency)}{below}" if low == 0 else
+                 f"the least it gives drops: {format_range(low, high, q.currency)}{below}")
+    else:
+        after = f"it drops to {band_words(low, high, q.currency, most='at most')}{below}"
     when = day_as_date(d.last_day, q.scenario.paid_on, _asked(q, asked_on))
     window = q.policy.window if q.policy is not None else None
     # the request window's end, with its clause: the one date of the steps a client could not check (a walkthrough)
     where = f" ({cited_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
     return (
         f"Ask for the refund by {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
-        f"from {_day(d.drops_on_day, d.drops_on_date)} it drops to {after}{where}."
+        f"from {_day(d.drops_on_day, d.drops_on_date)} {after}{where}."
     )
 
 

@@ -110,8 +110,9 @@ def test_a_discretionary_band_has_one_name_and_its_sentence_says_whether_the_pro
                                 "from day 31 it drops to $0.00 (section 2.2)."),  # the window's clause
     ({"days_since_payment": 0}, "Ask for the refund by day 2 to keep $5,000.00 (100% of the amount paid); from day 3 "
                                 "it drops to $4,500.00 - $4,900.00."),
+    # only the least drops: "it drops to at most $4,900.00" beside a most of $4,900.00 read as no drop (a walkthrough)
     ({"days_since_payment": 3}, "Ask for the refund by day 7 to keep $4,500.00 - $4,900.00 (90% - 98% of the amount "
-                                "paid); from day 8 it drops to at most $4,900.00."),
+                                "paid); from day 8 nothing is certain: anything from $0.00 to $4,900.00."),
 ])
 def test_a_deadline_says_a_band_from_nothing_as_up_to(fields, said):
     """'to keep $0.00 - $4,900.00' read as if nothing were a sum to keep."""
@@ -224,3 +225,9 @@ def test_a_service_not_sold_is_named_as_the_app_names_it_mid_sentence(service, s
     q = quote(parse_scenario(dict(provider="stepinto", service=service, amount_paid="900", completion_pct=0,
                                   days_since_payment=2), BASIS), BASIS)
     assert plain_answer(q).startswith(said)
+
+
+def test_a_deadline_after_which_only_the_least_drops_says_so():
+    q = quote(parse_scenario({**BASE, "days_since_payment": 3}, BASIS), BASIS)  # $4,500.00 - $4,900.00 now
+    d = replace(q.deadlines[0], refund_min_after="1000.00", refund_max_after=q.refund_max)
+    assert deadline_sentence(q, d).endswith("; from day 8 the least it gives drops: $1,000.00 - $4,900.00.")
