@@ -31,6 +31,11 @@ def _script(selector: str, nonce: int) -> None:
 
 def on_element(selector: str, action: str, nonce: int = 0) -> None:
     """Run `action` (JavaScript of ours, never a user's text) on the page's element `selector` (a JSON string) as
-    `el`, from a frame of the page's origin."""
-    st.iframe(f"<!-- {int(nonce)} --><script>const el = window.parent.document.querySelector({selector});"
+    `el`, from a frame of the page's origin. The frame itself leaves the keyboard's order and the screen reader's
+    tree: it was a Tab stop with nothing to see between the answer and its downloads (a walkthrough)."""
+    st.iframe(f"<!-- {int(nonce)} --><script>{_UNSEEN}const el = window.parent.document.querySelector({selector});"
               f"if (el) {{ {action} }}</script>", height="content")
+
+
+_UNSEEN = ("const frame = window.frameElement; if (frame) { frame.tabIndex = -1; "
+           "frame.setAttribute('aria-hidden', 'true'); }")

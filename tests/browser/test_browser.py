@@ -606,3 +606,14 @@ def test_an_emptied_amount_is_refused_in_words_and_the_quote_and_link_keep_the_l
     wait_ready(page)
     expect(amount).to_have_value("9,500.00")
     expect(page.get_by_test_id("stSidebar").get_by_test_id("stAlertContentError")).to_have_count(0)
+
+
+def test_the_frames_that_only_run_a_script_are_no_tab_stop(page, base_url):
+    """A walkthrough: the 12th Tab on the calculator went to an empty frame between the answer and its downloads,
+    and the focus vanished from view."""
+    open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
+    frames = page.locator("iframe")
+    expect(frames.first).to_be_attached()
+    page.wait_for_function("() => [...document.querySelectorAll('iframe')].every(f => f.tabIndex === -1)")
+    for i in range(frames.count()):
+        expect(frames.nth(i)).to_have_attribute("aria-hidden", "true")
