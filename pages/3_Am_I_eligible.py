@@ -176,9 +176,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     answered = st.session_state.get("el_answered")
     # progress not known now: its slider is no answer, so only the knowing is named as changed
     now = {**v, **fields, **({"completion_pct": answered["completion_pct"]} if answered and progress_unknown else {})}
-    changed = changed_answers(answered, now) if answered else ""
-    if answered and st.session_state.get("el_progress_known", True) == progress_unknown:
-        changed = " and ".join(filter(None, [changed, "whether you know how far along the work is"]))
+    knowing = answered and st.session_state.get("el_progress_known", True) == progress_unknown
+    changed = changed_answers(answered, now, "whether you know how far along the work is" if knowing else "") \
+        if answered else ""
     # the URL and the share link hold the form, and whether the answer shown is the form's
     state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if progress_unknown else None,
                            answer=PAGE_PARAMS["answer"][0] if answered and not changed else None)

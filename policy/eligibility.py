@@ -276,10 +276,12 @@ ANSWER_WORDS: dict[str, str] = {
 }
 
 
-def changed_answers(answered: dict[str, Any], now: dict[str, Any]) -> str:
-    """The answers that differ between an answer given and the form as it is now, in the form's words ('' if none).
+def changed_answers(answered: dict[str, Any], now: dict[str, Any], *more: str) -> str:
+    """The answers that differ between an answer given and the form as it is now, in the form's words ('' if none),
+    with `more` changes the form names itself, in one list ('a, b and c': a second list joined on with "and" read
+    "..., when notice was given and the stage the work is in and whether you know ...", a walkthrough).
     The days since payment follow the payment date: a new date is one change, not two."""
     differ = [k for k in BY_NAME if k in answered and k in now and answered[k] != now[k]]
     names = [ANSWER_WORDS.get(k, BY_NAME[k].label.lower()) for k in differ
-             if not (k == "days_since_payment" and "paid_on" in differ)]
+             if not (k == "days_since_payment" and "paid_on" in differ)] + [m for m in more if m]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)

@@ -172,6 +172,12 @@ def test_a_new_payment_date_is_one_change_not_two():
     assert changed_answers(was, {**was, "days_since_payment": 30}) == "days since payment"  # the days alone: said
     assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30,
                                  "amount_paid": Decimal("9000")}) == "how much you paid and when you paid"
+    # what the form names itself joins the one list ("..., when notice was given and the stage ... and whether you
+    # know ..." read as a run-on, a walkthrough)
+    assert changed_answers(was, {**was, "paid_on": date(2026, 11, 2), "days_since_payment": 30,
+                                 "amount_paid": Decimal("9000")}, "whether you know how far along the work is") == \
+        "how much you paid, when you paid and whether you know how far along the work is"
+    assert changed_answers(was, was, "") == ""
 
 
 def test_a_client_not_sure_the_work_started_is_told_the_other_cases_deadline_too():
