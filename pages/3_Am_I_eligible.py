@@ -9,6 +9,7 @@ import streamlit as st
 
 from policy.client import case_words, next_steps, policy_of
 from policy.eligibility import (
+    ANSWER_WORDS,
     Answers,
     band,
     changed_answers,
@@ -177,8 +178,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     # progress not known now: its slider is no answer, so only the knowing is named as changed
     now = {**v, **fields, **({"completion_pct": answered["completion_pct"]} if answered and progress_unknown else {})}
     knowing = answered and st.session_state.get("el_progress_known", True) == progress_unknown
-    changed = changed_answers(answered, now, "whether you know how far along the work is" if knowing else "") \
-        if answered else ""
+    # an amount refused is no answer yet, but it is not the one checked either (a walkthrough typed 1,200, then
+    # "nine hundred", and the note no longer named the amount)
+    changed = changed_answers(answered, now, ANSWER_WORDS["amount_paid"] if amount_refused else "",
+                              "whether you know how far along the work is" if knowing else "") if answered else ""
     # the URL and the share link hold the form, and whether the answer shown is the form's
     state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if progress_unknown else None,
                            answer=PAGE_PARAMS["answer"][0] if answered and not changed else None)
