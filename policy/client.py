@@ -136,8 +136,19 @@ def _remedy_step(label: str) -> str:
 
 
 def notice_step(q: Quote, policy: PolicyFile) -> Optional[str]:
-    """What the notice does for this case: avoid next month's charge, or start the prorated refund."""
-    return next_charge_step(q, policy) or notice_period_step(q, policy)
+    """What the notice does for this case: avoid next month's charge, or start the prorated refund; for a monthly
+    service whose policy says neither, that it says nothing of the next charge (a client of Social Beat's monthly
+    management, notice given, was told nothing of next month's charge: a walkthrough)."""
+    return next_charge_step(q, policy) or notice_period_step(q, policy) or silent_on_next_charge(q, policy)
+
+
+def silent_on_next_charge(q: Quote, policy: PolicyFile) -> Optional[str]:
+    """A monthly service whose policy sets no notice for the next charge: said, with what to ask for."""
+    if not policy.bills_monthly(q.service) or policy.next_charge_notice is not None or \
+            q.verdict == Verdict.not_offered:
+        return None
+    return (f"{policy.name}'s policy says nothing of next month's charge for a monthly service: in your request, ask "
+            "them to confirm in writing that cancelling stops it.")
 
 
 def notice_period_step(q: Quote, policy: PolicyFile) -> Optional[str]:

@@ -737,3 +737,20 @@ def test_a_request_email_says_it_is_made_within_the_window(dates, said):
 def test_a_request_email_claims_no_window_the_policy_lacks_or_that_has_closed(provider, service, days):
     q = q_of(provider=provider, service=service, completion_pct=40, days_since_payment=days)
     assert "make this request" not in request_email(q).body
+
+
+@pytest.mark.parametrize("stage, said", [
+    ("first_month", "Social Beat Digital's policy says nothing of next month's charge for a monthly service: in your "
+                    "request, ask them to confirm in writing that cancelling stops it."),
+    ("ongoing", "Social Beat Digital prorates ongoing work once a 15-day notice has run (section 3.2): your notice, "
+                "given 3 days ago, runs 12 more days; what is left of the period after that is refunded."),
+])
+def test_a_monthly_service_says_what_the_notice_does_or_that_the_policy_is_silent_on_the_next_charge(stage, said):
+    """A walkthrough: a client of Social Beat's monthly management in its first month, notice given, was told
+    nothing of next month's charge."""
+    q = q_of(provider="socialbeat", service="social_media_management", amount_paid="900", completion_pct=50,
+             days_since_payment=12, work_started=True, notice_days=3, stage=stage)
+    assert notice_step(q, policies()["socialbeat"]) == said
+    assert said in next_steps(q, policies()["socialbeat"])
+    one_off = q_of(provider="socialbeat", service="website", completion_pct=40)
+    assert notice_step(one_off, policies()["socialbeat"]) is None  # a project has no next charge
