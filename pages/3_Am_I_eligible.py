@@ -29,7 +29,7 @@ from policy.models import Quote, Verdict
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from policy.words import mid_sentence
 from ui import cache, page, scroll, show, state
-from ui.codec import PAGE_PARAMS, money_shown, money_value, shown
+from ui.codec import PAGE_PARAMS, money_shown, money_value, refused
 from ui.registry import basis, policies
 
 
@@ -98,7 +98,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         amount, amount_refused = money_value(BY_NAME["amount_paid"], typed), False
     except ValueError as exc:
         amount, amount_refused = v["amount_paid"], True
-        st.error(e(f"{AMOUNT_QUESTION} {shown(typed)}: {exc}."))
+        st.error(e(f"{refused(AMOUNT_QUESTION, typed, str(exc))}."))
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", max_value=today, min_value=first,
                          key=state.form_key("el_paid_on", max(paid_on, first)))

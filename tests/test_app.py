@@ -181,7 +181,8 @@ def test_an_amount_the_field_refuses_is_said_kept_in_its_box_and_not_quoted(type
     at = app(amount_paid="1000")
     at.text_input(key="w_amount_paid").set_value(typed).run()
     said = [plain(e.value) for e in at.sidebar.error]
-    assert said == [f"Amount paid “{typed}”: must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
+    what = "Amount paid is empty: it" if not typed else f"Amount paid “{typed}”:"
+    assert said == [f"{what} must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
                     "such as 5000, 5,000.00 or $5,000. The quote is still for $1,000.00."]
     assert at.text_input(key="w_amount_paid").value == typed  # nothing typed is lost
     assert refund(at) == expected(amount_paid="1000") and at.query_params["amount_paid"] == "1000.00"

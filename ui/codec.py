@@ -88,6 +88,11 @@ def money_value(spec: FieldSpec, text: str) -> str:
     return f"{amount:.2f}"
 
 
+def refused(label: str, typed: str, why: str) -> str:
+    """What a box says of a value its field refuses: 'Amount paid “abc”: must be ...'; an emptied one, as empty."""
+    return f"{label} is empty: it {why}" if not typed.strip() else f"{label} {shown(typed)}: {why}"
+
+
 def money_shown(value: Optional[str]) -> str:
     """The app's amount as its box shows it: '8000.00' -> '8,000.00' (read back by money_value)."""
     return "" if value is None else f"{Decimal(value):,.2f}"

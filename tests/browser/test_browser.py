@@ -597,7 +597,7 @@ def test_an_emptied_amount_is_refused_in_words_and_the_quote_and_link_keep_the_l
     amount.press("Enter")
     wait_ready(page)
     expect(page.get_by_test_id("stSidebar").get_by_test_id("stAlertContentError")).to_contain_text(
-        "Amount paid “”: must be an amount from $0.01")
+        "Amount paid is empty: it must be an amount from $0.01")
     expect(amount).to_have_value("")
     expect(page).to_have_url(re.compile(r"amount_paid=8000\.00"))
     amount.fill("$9,500")
