@@ -4,6 +4,8 @@ A date field (st.date_input) opens its calendar when it is clicked, and keeps it
 it; Tab then moved the focus on but left the calendar drawn over the next fields, and the typed date was never
 sent. A Tab from the field's last part (or its calendar button) now first closes its calendar, as Escape does: the
 date is taken and the focus moves on. (Shift+Tab already closes it; Escape there would hold the focus.)
+A switch of page left the focus nowhere (on the document's body): the next Tab began again at "Skip to main
+content" and the sidebar (a walkthrough). Once another page is drawn with the focus nowhere, its title takes it.
 A name in a narrow table may break between its parts (ui/tables.name_breaks: zero-width spaces); copied, it
 carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched nothing (a walkthrough). A copy
 from the page leaves them out.
@@ -27,6 +29,22 @@ SCRIPT = """<script>
     e.target.dispatchEvent(new KeyboardEvent('keydown',
       {key: 'Escape', code: 'Escape', keyCode: 27, bubbles: true, cancelable: true}));
   }, true);
+  let path = w.location.pathname;
+  const onNewPage = () => {
+    const app = w.document.querySelector('[data-testid="stApp"]');
+    if (!app) { w.setTimeout(onNewPage, 50); return; }
+    new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') !== 'notRunning' || w.location.pathname === path) return;
+      path = w.location.pathname;
+      const active = w.document.activeElement;
+      if (active && active !== w.document.body) return;  // the focus is somewhere on the page: it stays there
+      const title = w.document.querySelector('[data-testid="stMain"] h1');
+      if (!title) return;
+      title.setAttribute('tabindex', '-1');
+      title.focus({preventScroll: true});
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  };
+  onNewPage();
   w.document.addEventListener('copy', e => {
     const text = w.getSelection().toString();
     if (!text.includes('\\u200b') || !e.clipboardData) return;

@@ -617,3 +617,17 @@ def test_the_frames_that_only_run_a_script_are_no_tab_stop(page, base_url):
     page.wait_for_function("() => [...document.querySelectorAll('iframe')].every(f => f.tabIndex === -1)")
     for i in range(frames.count()):
         expect(frames.nth(i)).to_have_attribute("aria-hidden", "true")
+
+
+def test_a_switch_of_page_by_keyboard_leaves_the_focus_on_the_new_pages_title(page, base_url):
+    """A walkthrough: the new page opened with the focus on the document's body, and the next Tab began again at the
+    top of the page and the sidebar."""
+    open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
+    menu = page.get_by_test_id("stButtonGroup").locator("button", has_text="Compare providers")
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/Compare_providers\?"))
+    wait_ready(page)
+    title = page.get_by_test_id("stMain").locator("h1").first
+    expect(title).to_be_focused()
+    expect(title).to_contain_text("Compare providers")
