@@ -16,6 +16,7 @@ def calculator() -> None:
     """The answer, the sliders and everything they move. A slider's key press reruns only this fragment: the
     browser is sent the fragment's elements, not the sidebar's, and each element sent costs it a render."""
     client = not identity.may(Permission.SAVE_QUOTE)  # a visitor without a role: no internal ids or titles
+    state.show_request_not_today()  # in the fragment: it follows the days slider
     with st.container(key="answer"):  # the answer, above the sliders: sent first, and the sliders keep their place
         # (and focus); on a phone drawn below them (page.css)
         scenario = page.scenario_or_error("see the quote")
@@ -66,7 +67,7 @@ def calculator() -> None:
     show.explanation(q, heading="Why", for_client=client)
 
 
-with page.opened("app.py", sidebar_inputs=True, quotes_the_link=True,
+with page.opened("app.py", sidebar_inputs=True,
                  about="Pick a provider and a service in the sidebar, move the sliders, and read the "
                        "refund the policy gives, with its clauses."):
     calculator()

@@ -31,6 +31,7 @@ def _names() -> tuple[str, ...]:
 
 @page.fragment
 def by_completion() -> None:
+    state.show_request_not_today()  # in the fragment: it follows the days slider
     # the versions named with the sliders: for a payment given in days, each day is another payment day
     show.versions_in_force(state.values())  # each provider's, as Policy terms says them
     state.sliders()
@@ -82,7 +83,7 @@ def heatmaps() -> None:
     st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by), width="stretch")
 
 
-with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True, quotes_the_link=True):
+with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True):
     state.sidebar()
     by_completion()
     heatmaps()

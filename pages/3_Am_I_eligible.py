@@ -75,7 +75,8 @@ def ask_again_for(service: str) -> None:
 
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
-               caption="Answer a few questions about your purchase. Nothing is sent anywhere.", quotes_the_link=True) as v:
+               caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
+    state.show_request_not_today()
 
     today = basis().as_of
     # a client asks about a payment made; one the calculator planned for a later day starts this form at today

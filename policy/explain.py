@@ -245,9 +245,10 @@ def lapsed_sentence(q: Quote, asked_on: Optional[date] = None) -> Optional[str]:
     """What a late request lost, and when (a closed window says it in its own words)."""
     if q.lapsed is None or q.verdict == Verdict.window_closed:
         return None
+    asked = q.scenario.requested_on  # a dated request may be still to come: "now" said it was today (a walkthrough)
     return (f"Until {day_as_date(q.lapsed.last_day, q.scenario.paid_on, _asked(q, asked_on))} the policy gave "
             f"{_before(q.lapsed, q)}; "
-            f"a request now gets {refund_text(q)}.")
+            f"a request {f'on {asked:%d %b %Y}' if asked else 'now'} gets {refund_text(q)}.")
 
 
 def window_lapsed_sentence(q: Quote, asked_on: Optional[date] = None) -> Optional[str]:

@@ -39,7 +39,7 @@ def test_a_late_request_is_told_what_it_lost_and_when():
     assert late.lapsed is not None and late.lapsed.last_day == 7 and late.verdict == "none"
     dates = {s.title: s for s in explanation_sections(late)}["Dates"].items
     assert dates[0] == ("Until 08 May 2026 (day 7 after the payment on 01 May 2026) the policy gave up to "
-                        "$5,000.00; a request now gets $0.00.")
+                        "$5,000.00; a request on 17 Nov 2026 gets $0.00.")  # its day: one may be still to come
     in_time = quote(parse_scenario({**BASE, "provider": "stepinto", "service": "ppc", "days_since_payment": 7}, BASIS), BASIS)
     assert in_time.lapsed is None  # the last day of a clock is still inside it
 

@@ -27,14 +27,14 @@ REPLICA = os.environ.get("REFUND_REPLICA", "")
 @contextmanager
 def opened(script: str, title: Optional[str] = None, caption: str = "",
            layout: Literal["wide", "centered"] = "wide", about: Optional[str] = None,
-           sidebar_inputs: bool = False, quotes_the_link: bool = False) -> Iterator[dict]:
+           sidebar_inputs: bool = False) -> Iterator[dict]:
     """`with page.opened(script) as values:` every page draws inside this; when the page ends (st.stop
     included), the scenario goes into the URL. There is no 'finish' to forget. `sidebar_inputs`: the page's
-    scenario is chosen in the sidebar, which a phone keeps closed: said there (SIDEBAR_HINT). `quotes_the_link`: the
-    page quotes the case its link carries, so a request day now past, or still to come, is said
-    (state.show_request_not_today);
-    above Saved quotes' list it read as about a saved quote."""
-    values = _start(script, title, caption, layout, about, quotes_the_link)
+    scenario is chosen in the sidebar, which a phone keeps closed: said there (SIDEBAR_HINT). A page that quotes the
+    case its link carries says a request day not today itself (state.show_request_not_today), beside what the days
+    slider moves: above Saved quotes' list it read as about a saved quote, and at the page's top, outside the
+    calculator's fragment, it stayed as the page was first drawn while the slider moved the day (a walkthrough)."""
+    values = _start(script, title, caption, layout, about)
     if sidebar_inputs:
         with st.container(key="sidebar_hint"):  # shown on a narrow screen only (page.css)
             st.caption(SIDEBAR_HINT)
@@ -89,7 +89,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
 
 
 def _start(script: str, title: Optional[str], caption: str, layout: Literal["wide", "centered"],
-           about: Optional[str], quotes_the_link: bool = False) -> dict:
+           about: Optional[str]) -> dict:
     """Open a page (`script` as listed in nav.LABELS); returns the shared scenario's values. `about` is a
     tooltip on the title, for a page that keeps its elements few (a caption would be one more).
 
@@ -129,8 +129,6 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.warning(e(f"The register cannot be used now ({said}). Quotes use {versions}. Nothing can be saved until "
                      "it is back."))
     state.show_url_warnings()
-    if quotes_the_link:
-        state.show_request_not_today()
     return values
 
 

@@ -32,7 +32,6 @@ from .codec import (
     money_value,
     request_not_today,
     request_today,
-    requested_on,
     to_engine,
     to_query,
     with_payment_date,
@@ -221,11 +220,8 @@ DRAWN = "page_drawn"  # what the last full run drew the page for (see redraw_if_
 
 
 def _drawn_for() -> tuple[Any, ...]:
-    """The versions of the scenario's payment day, and whether its request day is before today, today or after."""
-    asked = requested_on(values())
-    today = basis().as_of
-    return (tuple((pid, p.version) for pid, p in for_case(values()).items()),
-            None if asked is None else (asked > today) - (asked < today))
+    """The versions of the scenario's payment day."""
+    return tuple((pid, p.version) for pid, p in for_case(values()).items())
 
 
 def note_drawn() -> None:
@@ -237,8 +233,9 @@ def redraw_if_stale() -> None:
     """A fragment's rerun leaves the rest of the page as the last full run drew it. The whole page is drawn again
     where that rest no longer holds: the days since payment moved a payment without a date across a version's date,
     so it speaks of other versions (Compare's line naming them and its heatmaps; the stages of the sidebar: a
-    walkthrough read the new version named above a table quoted under the one before); or they moved a dated
-    request to another side of today, which the line above the answer says (show_request_not_today)."""
+    walkthrough read the new version named above a table quoted under the one before). (A full rerun draws the slider
+    anew, and its keyboard focus is lost: what follows the slider is drawn in the fragment, as
+    show_request_not_today.)"""
     drawn = st.session_state.get(DRAWN)
     if drawn is not None and drawn != _drawn_for():
         st.rerun(scope="app")

@@ -631,3 +631,26 @@ def test_a_switch_of_page_by_keyboard_leaves_the_focus_on_the_new_pages_title(pa
     title = page.get_by_test_id("stMain").locator("h1").first
     expect(title).to_be_focused()
     expect(title).to_contain_text("Compare providers")
+
+
+def test_the_days_slider_keeps_its_focus_as_a_dated_request_day_crosses_today_and_the_notice_follows_it(page, base_url):
+    """A walkthrough: with a payment date, the days slider lost its focus once the request day passed today (the whole
+    page was drawn again), and the notice above the answer kept the day it was first drawn for."""
+    paid = date.today() - timedelta(days=5)
+    open_page(page, base_url, f"?provider=socialbeat&service=website&amount_paid=8000&completion_pct=30"
+                              f"&paid_on={paid.isoformat()}&requested_on={date.today().isoformat()}")
+    thumb = slider(page, "Days since payment")
+    thumb.focus()
+    for days in range(6, 9):
+        page.keyboard.press("ArrowRight")
+        expect(thumb).to_have_value(str(days))
+        wait_ready(page)
+        expect(thumb).to_be_focused()
+    expect(page.get_by_test_id("stMain")).to_contain_text(
+        f"This quote is for a request on {paid + timedelta(days=8):%d %b %Y} (day 8 after the payment")
+    for days in range(7, 3, -1):  # back across today, and before it
+        page.keyboard.press("ArrowLeft")
+        expect(thumb).to_have_value(str(days))
+        wait_ready(page)
+        expect(thumb).to_be_focused()
+    expect(page.get_by_test_id("stMain")).to_contain_text("That date has passed")
