@@ -489,9 +489,11 @@ def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Find
             for c in tier.clauses:
                 stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
                 if end in ENDS.get(c.role, ()) and clause_key(c) in kept and was.pct in stated and now.pct not in stated:
-                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} to "
-                                   f"{amount_words(now, policy.currency)} in this edit, but its clause {cite(c.section)} still says "
-                                   f"'{c.quote}'", rule, about=f"{tier.id}, {end}")
+                    # against the version named: the lab shows it for an edit, Policy terms for a version published
+                    # ("in this edit" there read as about an edit not made, a walkthrough)
+                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} "
+                                   f"in version {previous.version} to {amount_words(now, policy.currency)}, but its clause "
+                                   f"{cite(c.section)} still says '{c.quote}'", rule, about=f"{tier.id}, {end}")
 
 
 def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
