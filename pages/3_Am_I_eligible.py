@@ -194,7 +194,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
             scenario, problem = state.scenario_of(answered)
             if scenario is None:
                 assert problem is not None
-                st.error(f"**{problem.field}**: {problem.message}. Your answers are kept below; correct this one.")
+                st.error(f"{page.problem_in_words(problem)}. Your answers are kept below; correct this one.")
             else:
                 q = cache.cached_quote(cache.key(scenario))
                 known = st.session_state.get("el_progress_known", True)

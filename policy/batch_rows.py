@@ -13,11 +13,10 @@ from pydantic import ValidationError
 
 from .cells import SPELLINGS, Readers, blank, day
 from .errors import each_error
-from .fields import BY_NAME, NAMES, RANGES, FieldSpec
+from .fields import BY_NAME, NAMES, RANGES, FieldSpec, in_words
 from .models import Scenario
 
 REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
-_FIELD = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b")  # a field named in a message
 
 
 VALUE_SHOWN = 40  # characters of a cell a problem quotes
@@ -101,7 +100,7 @@ class Reading:
     def in_words(self, message: str) -> str:
         """A message with each field it names as the file names its column ('cannot be false when
         completion_pct is above 0' -> '... when Project completion (%) is above 0')."""
-        return _FIELD.sub(lambda m: self.columns.get(m.group(0), m.group(0)), message)
+        return in_words(message, self.columns)
 
 
 SEEN_MAX = 512  # texts a column's memo keeps (a column of amounts is mostly distinct: it stops growing there)

@@ -6,6 +6,8 @@ rule that reads it.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -116,6 +118,14 @@ def _unknown(declared: Optional[dict[str, Any]]) -> Optional[Unknown]:
 FIELDS: tuple[FieldSpec, ...] = tuple(_spec(name, info) for name, info in Scenario.model_fields.items())
 BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
+_NAMED = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b")  # a field named in a message
+LABELS: dict[str, str] = {f.name: f.label for f in FIELDS}
+
+
+def in_words(message: str, names: Mapping[str, str] = LABELS) -> str:
+    """A message with each field it names as a person knows it ('cannot be false when completion_pct is above 0' ->
+    '... when Project completion (%) is above 0'): by its label, or by `names` (a batch: the file's own columns)."""
+    return _NAMED.sub(lambda m: names.get(m.group(0), m.group(0)), message)
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 # The least and the most of each bounded field, as its errors say them ('must be from 0 to 100')
 RANGES: dict[str, tuple[Bound, Bound]] = {

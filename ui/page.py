@@ -12,7 +12,8 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
-from policy import Scenario
+from policy import InputError, Scenario
+from policy.fields import LABELS, in_words
 from policy.markdown import md_escape as e
 from store.db import RegisterGone
 from store.register import database_said
@@ -132,9 +133,15 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     return values
 
 
+def problem_in_words(problem: InputError) -> str:
+    """A scenario's error as the page's inputs name its fields ('**Taxes remitted**: cannot exceed Amount paid
+    (8000.00)'): it read '**taxes_remitted**: cannot exceed amount_paid (8000.00)' (a walkthrough)."""
+    return f"**{e(LABELS.get(problem.field, problem.field))}**: {e(in_words(problem.message))}"
+
+
 def scenario_or_error(purpose: str) -> Optional[Scenario]:
     """The valid scenario, or None after an error naming the field. The inputs are kept (and still drawn)."""
     scenario, problem = state.scenario()
     if problem is not None:
-        st.error(f"**{problem.field}**: {problem.message}. Your other inputs are kept; correct this one to {purpose}.")
+        st.error(f"{problem_in_words(problem)}. Your other inputs are kept; correct this one to {purpose}.")
     return scenario
