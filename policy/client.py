@@ -524,18 +524,20 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
 
 
 def _in_time(q: Quote, policy: PolicyFile) -> list[str]:
-    """A request inside the policy's window says when it is made, and that this is in time: the first thing the
-    provider checks, and the email named no day but the purchase's (a walkthrough)."""
-    window = policy.window
-    if window is None or q.verdict in (Verdict.window_closed, Verdict.not_offered):
+    """When the request is made, counted from the payment (the refund's clocks run from it), and, inside a request
+    window, that it is in time: the first thing the provider checks, and the email named no day but the purchase's
+    (a walkthrough; Step-Into's 7 days, too, have no window of their own but a clock)."""
+    if q.verdict in (Verdict.window_closed, Verdict.not_offered):
         return []
     s = q.scenario
     after = "the day of my payment" if s.days_since_payment == 0 else \
         f"{s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} after my payment"
     when = f"on {s.requested_on:%d %B %Y}, {after}" if s.requested_on is not None else \
         ("on " if s.days_since_payment == 0 else "") + after
-    return [f"I make this request {when}, within the {window.days} days your policy allows for refund requests "
-            f"({cited_sections(window.clauses)}).", ""]
+    window = policy.window
+    within = "" if window is None else \
+        f", within the {window.days} days your policy allows for refund requests ({cited_sections(window.clauses)})"
+    return [f"I make this request {when}{within}.", ""]
 
 
 def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:

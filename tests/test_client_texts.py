@@ -729,14 +729,15 @@ def test_a_request_email_says_it_is_made_within_the_window(dates, said):
     assert said in request_email(q).body
 
 
-@pytest.mark.parametrize("provider, service, days", [
-    ("socialbeat", "website", 31),  # the window has closed: nothing to claim of it
-    ("stepinto", "ppc", 3),  # a policy without a request window
-    ("itmedia", "website", 3),
+@pytest.mark.parametrize("provider, service, days, said", [
+    ("socialbeat", "website", 31, None),  # the window has closed: nothing to claim of it
+    ("stepinto", "ppc", 3, "I make this request 3 days after my payment."),  # a clock, and no window to claim
+    ("itmedia", "website", 3, "I make this request 3 days after my payment."),
 ])
-def test_a_request_email_claims_no_window_the_policy_lacks_or_that_has_closed(provider, service, days):
-    q = q_of(provider=provider, service=service, completion_pct=40, days_since_payment=days)
-    assert "make this request" not in request_email(q).body
+def test_a_request_email_claims_no_window_the_policy_lacks_or_that_has_closed(provider, service, days, said):
+    """A walkthrough: Step-Into's email said nothing of when the request was made, its 7 days counted from the payment."""
+    body = request_email(q_of(provider=provider, service=service, completion_pct=40, days_since_payment=days)).body
+    assert [line for line in body.splitlines() if "make this request" in line] == ([said] if said else [])
 
 
 @pytest.mark.parametrize("stage, said", [
