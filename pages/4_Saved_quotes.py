@@ -110,7 +110,9 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                             format_func=lambda i: "Choose one" if i is None else
                             f"#{i} {by_id[i].client_name or '(no client name)'}, {SERVICES.get(by_id[i].service, '')}")
     else:
-        st.info("No saved quote matches. Save one from the calculator: Save, download or share.")
+        # a search that finds nothing is not an empty register (it read as one, a walkthrough)
+        st.info("No saved quote matches these filters: change or clear one to see the others." if filters != Filters()
+                else "No quote is saved yet. Save one from the calculator: Save, download or share.")
         pick = None
 
     if pick is not None:

@@ -158,7 +158,11 @@ def test_filters_sort_pages_and_delete_with_confirmation(url):
     at.button(key="reg_delete").click().run()
     at.button(key="reg_delete_yes").click().run()
     assert store.get(4, by=SAM) is None and any("Quote #4 deleted." in s.value for s in at.success)
-    assert any("No saved quote matches" in i.value for i in at.info)
+    # a search that finds nothing says so, not that nothing is saved (it read as an empty register, a walkthrough)
+    assert [i.value for i in at.info if "No " in i.value] == [
+        "No saved quote matches these filters: change or clear one to see the others."]
+    at.text_input(key="reg_text").input("").run()
+    assert not [i for i in at.info if "No " in i.value]
 
 
 def test_a_save_that_cannot_happen_says_why_and_keeps_the_entries(url):
@@ -354,3 +358,11 @@ def test_policy_terms_say_where_a_published_versions_rules_and_words_disagree(ur
            "clause section 3.1(b) still says '75% Refund: If cancelled during initial consultations and planning'" in warning
     labels, warnings = said("2025-12-01")  # the shipped version, in force before: every finding listed
     assert "Social Beat Digital: 20 listed" in labels and not [w for w in warnings if "where its words and its rules disagree" in w]
+
+
+def test_an_empty_register_says_nothing_is_saved_yet(url):
+    QuoteStore.open(url)
+    at = app("pages/4_Saved_quotes.py")
+    assert not at.exception
+    assert [i.value for i in at.info if "No " in i.value] == [
+        "No quote is saved yet. Save one from the calculator: Save, download or share."]
