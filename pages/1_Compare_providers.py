@@ -80,6 +80,7 @@ def heatmaps() -> None:
 
     winners = most_generous(coarse, by)
     st.header("Most generous where")
+    st.caption(md_escape(f"By {MEASURES[by][:1].lower()}{MEASURES[by][1:]}, as the maps above."))  # it said not which
     st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by), width="stretch")
 
 

@@ -777,6 +777,9 @@ def test_the_generous_map_lists_only_what_it_draws(service, by):
     scale = json.loads(chart.proto.spec)["encoding"]["color"]["scale"]
     drawn = set(chart_data(chart)[0].colour)
     assert set(scale["domain"]) == drawn and len(scale["domain"]) == len(scale["range"])
+    said = {"refund_min_cents": "By what the client can count on (minimum), as the maps above.",
+            "refund_max_cents": "By the most the policy allows (maximum), as the maps above."}[by]
+    assert said in [plain(c.value) for c in at.caption]  # the map's heading said not which (a walkthrough)
 
 
 def test_every_heatmap_keeps_its_key_below_so_its_columns_line_up_with_the_map():
