@@ -61,6 +61,17 @@ def checked_number(policy: PolicyFile) -> None:
 PUBLISHING_STEP = "saved as the first step of publishing it"
 
 
+def _in_its_place(catalog: Catalog, version_id: int) -> Optional[str]:
+    """What answers for payments in a published version's span once it is withdrawn, as the audit trail says it
+    (it said only which version went, a walkthrough): the version in force there, or that none is left."""
+    gone = next((v for v in catalog.versions if v.lab_id == version_id), None)
+    if gone is None:
+        return None
+    left = catalog.without(gone).on(gone.effective).get(gone.provider)
+    return (f"version {left.version}" if left is not None else
+            f"none: {gone.policy.name} is no longer quoted") + "; quotes saved under the withdrawn one keep it"
+
+
 class PolicyStore:
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -187,6 +198,7 @@ class PolicyStore:
         reason = checked("reason", reason, REASON_MAX)
         if not reason:
             raise InputError("reason", "is needed: quotes saved under this version will show it")
+        instead = _in_its_place(published_catalog(self.engine), version_id)
         try:
             with Session(self.engine) as session, session.begin():
                 row = session.get(PolicyVersionRow, version_id, with_for_update=True)
@@ -199,7 +211,7 @@ class PolicyStore:
                 name = parse_policy(row.policy_toml, f"version #{version_id}").name
                 record(session, by, Action.VERSION_WITHDRAWN, f"{name} {row.version}",
                        {"version_id": version_id, "provider": row.provider, "version": row.version,
-                        "reason": reason}, at=row.withdrawn_at)
+                        "reason": reason, **({"in_its_place": instead} if instead else {})}, at=row.withdrawn_at)
                 return _version(row)
         except SQLAlchemyError as exc:
             raise SaveError(f"the version was not withdrawn: {database_said(exc)}") from exc

@@ -175,6 +175,9 @@ def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
         ("Pat Author", "version published"), ("Pat Author", "version withdrawn"), ("anyone (not signed in)", "refused"),
         ("sam", "refused"), ("Pat Author", "refused")]
     assert events[-2].detail == {"name": "Nov", "rows": 2}
+    withdrawn = next(e for e in events if e.action == "version withdrawn")  # what answers instead, said (a walkthrough)
+    assert "in force in its place: version " in withdrawn.detail_in_words()
+    assert withdrawn.detail["in_its_place"].endswith("; quotes saved under the withdrawn one keep it")
     assert log.find(AuditFilters(actor="PAT"), by=ADA)[1] == 4
     assert log.find(AuditFilters(since=date.today() + timedelta(days=1)), by=ADA)[1] == 0
     csv = audit_csv(log.each(by=ADA))
