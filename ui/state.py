@@ -375,6 +375,9 @@ def show_request_not_today() -> None:
     quoted for that day; each says so, with one click to ask today instead (decisions.md 'payment date': no date is
     replaced silently). A request on 31 Dec, moved there by the days slider on 6 Dec, read "the window has closed"
     with nothing said of its day being still to come (a walkthrough)."""
+    # always there, empty or not: a notice that came and went as the days slider crossed today moved the slider after
+    # it to another place in the page, which drew it anew and lost its keyboard focus (CI)
+    here = st.container(key="request_not_today")
     asked = request_not_today(values(), basis().as_of)
     if asked is None:
         return
@@ -387,7 +390,7 @@ def show_request_not_today() -> None:
         pass  # the scenario's own error is shown where the quote would be
     differs = f"; a request today (day {now['days_since_payment']}) gets {today_text}, not {then_text}" \
         if today_text != then_text else f"; a request today (day {now['days_since_payment']}) gets the same"
-    box = st.container(horizontal=True)
+    box = here.container(horizontal=True)
     when = "That date has passed" if asked < basis().as_of else \
         "That day is still to come: the quote is what a request made then gets"
     box.info(md_escape(
