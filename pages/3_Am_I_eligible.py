@@ -2,6 +2,7 @@
 
 The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is for the
 answers submitted: it says what it is for, names any answer changed since, and is scrolled into view."""
+import contextlib
 from datetime import timedelta
 from typing import Optional
 
@@ -72,6 +73,13 @@ def ask_again_for(service: str) -> None:
     terms for what it sells run out 7 days after the payment (a walkthrough)."""
     st.session_state["el_service"] = service
     st.session_state[ASK_AGAIN] = True
+
+
+def _amount_as_read() -> None:
+    """On Check, the amount is shown as it was read ('1200' -> '1,200.00', as the calculator shows it); one refused
+    stays as typed, to be corrected."""
+    with contextlib.suppress(ValueError):
+        st.session_state["el_amount"] = money_shown(money_value(BY_NAME["amount_paid"], st.session_state["el_amount"]))
 
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
@@ -161,7 +169,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         fields = {**fields, "stage": None if stage == NO_STAGE else stage}
 
     # "Check my eligibility", or a service the provider sells chosen under an answer that it does not sell this one
-    checked = st.button("Check my eligibility", type="primary", key="el_check") or st.session_state.pop(ASK_AGAIN, False)
+    checked = st.button("Check my eligibility", type="primary", key="el_check", on_click=_amount_as_read) or \
+        st.session_state.pop(ASK_AGAIN, False)
     if checked and amount_refused:  # said beside the button too: on a phone the amount is a screen above it
         st.error(e(f"Correct the answer to “{AMOUNT_QUESTION}” above, then check again."))
         checked = False

@@ -570,6 +570,7 @@ def test_a_client_types_the_amount_as_on_the_invoice_and_one_refused_is_said_and
     at.text_input(key="el_amount").set_value("$1,200").run()
     at.button(key="el_check").click().run()
     assert not at.error and answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
+    assert at.text_input(key="el_amount").value == "1,200.00"  # shown as read, as the calculator shows it
     at.text_input(key="el_amount").set_value("nine hundred").run()  # after an answer: not the amount checked either
     assert any(plain(w.value).startswith("You have changed how much you paid since this answer") for w in at.warning)
 
