@@ -78,7 +78,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
     def part() -> None:
         state.redraw_if_url_warnings_went_stale()
         registry.refresh()
-        state.redraw_if_stale()
+        state.redraw_if_versions_moved()
         try:
             draw()
         except SQLAlchemyError as exc:
@@ -107,7 +107,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     nav.menu(script, access.actor)
     identity.account(access)  # read once a run: the same answer everywhere on the page
     values = state.values()
-    state.note_drawn()
+    state.note_versions_drawn()
     st.title(title or nav.LABELS[script], help=about)
     if caption:
         st.caption(caption)

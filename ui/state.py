@@ -216,28 +216,26 @@ def redraw_if_url_warnings_went_stale() -> None:
         st.rerun(scope="app")
 
 
-DRAWN = "page_drawn"  # what the last full run drew the page for (see redraw_if_stale)
+VERSIONS_DRAWN = "versions_drawn"  # the versions of the scenario's payment day, as the last full run drew them
 
 
-def _drawn_for() -> tuple[Any, ...]:
-    """The versions of the scenario's payment day."""
+def _versions_of_case() -> tuple[tuple[str, str], ...]:
     return tuple((pid, p.version) for pid, p in for_case(values()).items())
 
 
-def note_drawn() -> None:
-    """At a page's full run: what it is drawn for (see redraw_if_stale)."""
-    st.session_state[DRAWN] = _drawn_for()
+def note_versions_drawn() -> None:
+    """At a page's full run: the versions its scenario's payment day puts it under (see redraw_if_versions_moved)."""
+    st.session_state[VERSIONS_DRAWN] = _versions_of_case()
 
 
-def redraw_if_stale() -> None:
-    """A fragment's rerun leaves the rest of the page as the last full run drew it. The whole page is drawn again
-    where that rest no longer holds: the days since payment moved a payment without a date across a version's date,
-    so it speaks of other versions (Compare's line naming them and its heatmaps; the stages of the sidebar: a
-    walkthrough read the new version named above a table quoted under the one before). (A full rerun draws the slider
-    anew, and its keyboard focus is lost: what follows the slider is drawn in the fragment, as
-    show_request_not_today.)"""
-    drawn = st.session_state.get(DRAWN)
-    if drawn is not None and drawn != _drawn_for():
+def redraw_if_versions_moved() -> None:
+    """A fragment's rerun leaves the rest of the page as the last full run drew it. Where the days since payment
+    moved a payment without a date across a version's date, that rest speaks of other versions (Compare's line
+    naming them and its heatmaps; the stages of the sidebar): the whole page is drawn again (a walkthrough read the
+    new version named above a table quoted under the one before). A full run draws the slider anew, and its keyboard
+    focus is lost: what else follows the slider is drawn in its fragment (show_request_not_today)."""
+    drawn = st.session_state.get(VERSIONS_DRAWN)
+    if drawn is not None and drawn != _versions_of_case():
         st.rerun(scope="app")
 
 
