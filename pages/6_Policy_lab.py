@@ -121,9 +121,11 @@ def _preview(current: PolicyFile | None, new: PolicyFile) -> None:
                                for r in rules]).map(e), hide_index=True)
     seen, hidden = changed[changed.seen], changed[~changed.seen]
     who = counted(len(seen), "sample client is", "sample clients are")
-    st.markdown(f"**{who} shown another band** (every service, completion 0-100% by 5, "
-                f"days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid, the facts below not given): the band each is "
-                "shown, before and after, which end of it moved, and under which value of a fact not given")
+    clients = f"every service, completion 0-100% by 5, days 0-{LAST_DAY}, ${REFERENCE_AMOUNT:,} paid, the facts below not given"
+    # with none, no table follows: the sentence that introduced one described a table not there (a walkthrough)
+    st.markdown(f"**{who} shown another band** ({clients}): the band each is shown, before and after, which end of "
+                "it moved, and under which value of a fact not given" if len(seen) else
+                f"**No sample client is shown another band** ({clients}).")
     if len(seen):
         here = seen[seen.service == service]
         if len(here):

@@ -564,7 +564,8 @@ def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the
 def test_the_sample_clients_count_only_quotes_a_person_sees_change_and_the_rest_are_said_apart():
     at = edit_step_into(lab(), min_pct=50)
     said = " ".join(plain(m.value) for m in at.markdown)
-    assert "**0 sample clients are shown another band**" in said  # the band shown stays $0.00 - $10,000.00
+    assert "**No sample client is shown another band** (every service" in said  # it stays $0.00 - $10,000.00
+    assert "the band each is shown" not in said  # no table follows to describe (a walkthrough)
     assert "**160 more are shown the same band, and get another once they give a fact they left out**" in said
     hidden = dataframe_with(at, "Band shown (unchanged)")
     assert len(hidden) == 160 and set(hidden["End that moved"]) == {"min"}
