@@ -68,8 +68,9 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
         with st.expander(e(f"{counted(len(old), 'finding')} the version before already had")):
             _findings_table(old)
     if findings:
-        st.caption("A finding is known only where an ambiguity of the version lists its key in `explains` "
-                   "(decisions.md 5): an error then shows as a warning with that ambiguity's id.")
+        st.caption("A finding is known (a documented ambiguity, not a mistake) where one of the version's ambiguities "
+                   "lists its key under `explains` in the policy file: an error then shows as a warning with that "
+                   "ambiguity's id.")
 
 
 def _findings_table(findings: list[Finding]) -> None:
