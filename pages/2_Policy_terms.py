@@ -23,8 +23,8 @@ from ui.registry import catalog, for_case
 from ui.tables import wrapped
 
 with page.opened("pages/2_Policy_terms.py",
-           caption="Every cell quotes the policy, with its section. 'Not stated' means the policy file gives no entry for "
-                   "that term."):
+           caption=f"Every cell quotes the policy, with its section. \u201c{NOT_STATED}\u201d in a cell means the "
+                   "policy gives no entry for that term, and its rules none either."):
 
     v = state.values()  # the scenario's payment day picks the versions, as on every page
     registry = for_case(v)
