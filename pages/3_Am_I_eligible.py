@@ -30,7 +30,7 @@ from policy.models import Quote, Verdict
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from policy.words import mid_sentence
 from ui import cache, page, scroll, show, state
-from ui.codec import PAGE_PARAMS, money_shown, money_value, refused
+from ui.codec import PAGE_PARAMS, money_shown, money_value, refusal
 from ui.registry import basis, policies
 
 
@@ -62,8 +62,8 @@ def answers(name: str) -> dict[str, Optional[bool]]:
     return {**{word.capitalize(): value for value, word in sorted(said.words, reverse=True)}, said.answer: None}
 
 
-STAGE_QUESTION = "Which of these describes the work now?"
-AMOUNT_QUESTION = "How much did you pay?"  # asked where the progress leaves the stage open
+STAGE_QUESTION = "Which of these describes the work now?"  # asked where the progress leaves the stage open
+AMOUNT_QUESTION = "How much did you pay?"
 ASK_AGAIN = "el_ask_again"
 
 
@@ -107,7 +107,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         amount, amount_refused = money_value(BY_NAME["amount_paid"], typed), False
     except ValueError as exc:
         amount, amount_refused = v["amount_paid"], True
-        st.error(e(f"{refused(AMOUNT_QUESTION, typed, str(exc))}."))
+        st.error(e(f"{refusal(AMOUNT_QUESTION, typed, str(exc))}."))
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", max_value=today, min_value=first,
                          key=state.form_key("el_paid_on", max(paid_on, first)))

@@ -39,7 +39,7 @@ from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario
 from .cells import EITHER_WAY, DateOrder, Readers, written_order
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
-from .fields import BY_NAME, FIELDS, NAMES, REQUIRED
+from .fields import BY_NAME, FIELDS, LABELS, NAMES, REQUIRED
 from .models import Quote, QuoteHead
 from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
@@ -81,7 +81,7 @@ HEADER_NAMES = _header_names()
 # Each column a header may name, as a person reads it (the notices say "'Client' read as Client name").
 COLUMN_LABELS: dict[str, str] = {
     SHEET_ROW: "Sheet row", **{c: QUOTE_HEADINGS[c] for c in QUOTE_COLUMNS}, REQUESTED: "Request date",
-    **{r.name: r.label for r in RECORD_FIELDS}, **{f.name: f.label for f in FIELDS},
+    **{r.name: r.label for r in RECORD_FIELDS}, **LABELS,
 }
 
 

@@ -88,7 +88,7 @@ def money_value(spec: FieldSpec, text: str) -> str:
     return f"{amount:.2f}"
 
 
-def refused(label: str, typed: str, why: str) -> str:
+def refusal(label: str, typed: str, why: str) -> str:
     """What a box says of a value its field refuses: 'Amount paid “abc”: must be ...'; an emptied one, as empty."""
     return f"{label} is empty: it {why}" if not typed.strip() else f"{label} {shown(typed)}: {why}"
 

@@ -30,14 +30,12 @@ from .codec import (
     latest_payment,
     money_shown,
     money_value,
+    refusal,
     request_not_today,
     request_today,
     to_engine,
     to_query,
     with_payment_date,
-)
-from .codec import (
-    refused as refused_words,
 )
 from .registry import basis, for_case, policies
 
@@ -437,7 +435,7 @@ def _money_input(container, spec: FieldSpec) -> None:
     container.text_input(spec.label, key=input_key(key) if refused else _bind(spec.name, money_shown),
                          on_change=_store_money(spec.name), help=f"{spec.help} {MONEY_TYPED}")
     if refused is not None:
-        container.error(md_escape(f"{refused_words(spec.label, refused[0], refused[1])}. The quote is still for "
+        container.error(md_escape(f"{refusal(spec.label, refused[0], refused[1])}. The quote is still for "
                                   f"{format_usd(Decimal(refused[2]))}."))
 
 
