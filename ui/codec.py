@@ -60,7 +60,8 @@ REQUESTED_ON = "requested_on"
 # may take (a default is left out of the URL). "Am I eligible?": progress=unknown is "I don't know how far along the
 # work is"; answer=shown, that the link shows the answer to its form, not only the form. Compare: compare_by, which
 # amount its maps compare.
-PAGE_PARAMS: dict[str, tuple[str, ...]] = {"progress": ("unknown",), "answer": ("shown",),
+FORM_CHECKED = "answer"  # ui/history.py: an edit of a checked form and its next check are one step of the history
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {"progress": ("unknown",), FORM_CHECKED: ("shown",),
                                            "compare_by": ("minimum", "maximum")}
 
 _TRUE = {"true", "yes", "1", "on"}

@@ -12,6 +12,9 @@ query string of the same page:
 - the first write after a switch of page replaces the new page's own entry: it is the same page;
 - a write that changes the same parameters as the write before it, a few seconds later at most (a slider's key
   presses, a number typed in steps), replaces that write's entry: the run is one entry;
+- a write that drops a form's answer (codec.FORM_CHECKED: an answer of the form edited) is a new entry, and
+  every write after it until the form is checked again replaces that entry: the edits and their check are one
+  step, so Back returns to the answer before them (it landed on the form without its answer);
 - any other change is a new entry, so Back returns to the scenario before it.
 
 A push to another page stays a push (but for a run that writes a scenario and switches page, as Restore does: its
@@ -25,6 +28,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from .codec import FORM_CHECKED
+
 RUN_SECONDS = 4  # presses further apart than this are separate changes
 SWITCH_SECONDS = 2  # a run's write of the scenario, then its switch of page: one step
 
@@ -37,6 +42,7 @@ SCRIPT = """<script>
   let fresh = false;       // a switch of page, and no write yet since
   let last = null;         // the parameters the last write changed, and when
   let pushed = null;       // the last entry a change of scenario made, and when
+  let answering = false;   // a checked form edited, and not checked again yet: its entry is this step's
   const changed = (from, to) => {
     const keys = new Set([...from.keys(), ...to.keys()]);
     return [...keys].filter(k => from.getAll(k).join() !== to.getAll(k).join()).sort().join();
@@ -47,15 +53,22 @@ SCRIPT = """<script>
       // ... unless a run that switches page (Restore into the calculator) wrote the new page's scenario a moment
       // before the page itself changed: that entry becomes this one, so Back returns to where the switch began
       const carried = pushed !== null && pushed.search === to.search && Date.now() - pushed.at < __SWITCH_MS__;
-      fresh = true; last = null; pushed = null;
+      fresh = true; last = null; pushed = null; answering = false;
       return carried ? replace(state, title, url) : push(state, title, url);
     }
     // a switch of page clears the query string first: the entry keeps the scenario it showed (Back returns to
     // it) and the next page writes its own; an address with none yet takes the first one written
     if (!to.search) return;
     if (!w.location.search) { last = null; return replace(state, title, url); }
-    const keys = changed(new URLSearchParams(w.location.search), to.searchParams);
+    const from = new URLSearchParams(w.location.search);
+    const keys = changed(from, to.searchParams);
     const now = Date.now();
+    if (answering && !from.has(__CHECKED__)) {  // the same edit of the form, or its check: one step
+      answering = !to.searchParams.has(__CHECKED__);
+      last = null;
+      return replace(state, title, url);
+    }
+    answering = from.has(__CHECKED__) && !to.searchParams.has(__CHECKED__);
     const run = last !== null && last.keys === keys && now - last.at < __RUN_MS__;
     const first = fresh;
     fresh = false; last = {keys, at: now};
@@ -72,10 +85,11 @@ SCRIPT = """<script>
     }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   };
   watch();
+  w.addEventListener('popstate', () => { answering = false; last = null; });  // Back or Forward: a step ended
 })();
 window.history.replaceState(window.history.state, '', window.location.pathname + __QUERY__);
 </script>""".replace("__RUN_MS__", str(RUN_SECONDS * 1000)).replace(
-    "__SWITCH_MS__", str(SWITCH_SECONDS * 1000))
+    "__SWITCH_MS__", str(SWITCH_SECONDS * 1000)).replace("__CHECKED__", json.dumps(FORM_CHECKED))
 
 
 STARTED = "_history_started"

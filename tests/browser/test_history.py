@@ -157,3 +157,31 @@ def test_forward_at_once_after_back_steps_forward(page, base_url):
         expect(page).to_have_url(re.compile(r"completion_pct=41"))
         expect(thumb).to_have_value("41")
         settled(page)
+
+
+def test_an_edit_and_its_check_are_one_step_back(page, base_url):
+    """A walkthrough: on "Am I eligible?", an answer changed and checked again took two presses of Back to return to
+    the answer before it; the first landed on the form without its answer."""
+    page.goto(f"{base_url}/Am_I_eligible?provider=socialbeat&service=website&completion_pct=60&work_started=true")
+    settled(page)
+    check = page.get_by_role("button", name="Check my eligibility")
+    check.click()
+    expect(page).to_have_url(re.compile(r"completion_pct=60.*answer=shown"))
+    before = settled(page)
+    progress = slider(page, "Roughly how far along is the work?")
+    for value in ("61", "62"):  # two edits, then the check: one step
+        progress.focus()
+        page.keyboard.press("ArrowRight")
+        expect(progress).to_have_value(value)
+        expect(page).not_to_have_url(re.compile(r"answer=shown"))
+        settled(page)
+    check.click()
+    expect(page).to_have_url(re.compile(r"completion_pct=62.*answer=shown"))
+    assert settled(page) == before + 1
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"completion_pct=60.*answer=shown"))
+    expect(progress).to_have_value("60")
+    expect(page.get_by_role("heading", name="Your answer")).to_be_visible()
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"completion_pct=62.*answer=shown"))
+    expect(progress).to_have_value("62")
