@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -341,9 +342,19 @@ def progress_unknown() -> bool:
 
 
 def _store(field: str, from_widget: Callable[[Any], Any] = lambda v: v) -> Callable[[], None]:
+    """A widget's callback: its value into the scenario. A text `from_widget` refuses (ValueError) stays in its box
+    with why, under REFUSED, and the scenario keeps its last value."""
     def callback() -> None:
-        st.session_state[STORED] = True
-        update(**{field: from_widget(st.session_state[f"{BOUND}{field}"])})
+        ss = st.session_state
+        ss[STORED] = True
+        typed = ss[f"{BOUND}{field}"]
+        try:
+            value = from_widget(typed)
+        except ValueError as exc:
+            ss[REFUSED + field] = (typed, str(exc), values()[field])
+            return
+        ss.pop(REFUSED + field, None)
+        update(**{field: value})
         if field == "completion_pct" and progress_unknown():  # the progress is given now: on every page
             keep_value(PROGRESS_UNKNOWN, False)
     return callback
@@ -433,28 +444,13 @@ def _money_input(container, spec: FieldSpec) -> None:
         refused = None  # typed again, or the amount came from elsewhere since (Back, a restore, another page)
         st.session_state.pop(REFUSED + spec.name)
     container.text_input(spec.label, key=input_key(key) if refused else _bind(spec.name, money_shown),
-                         on_change=_store_money(spec.name), help=f"{spec.help} {MONEY_TYPED}")
+                         on_change=_store(spec.name, partial(money_value, spec)), help=f"{spec.help} {MONEY_TYPED}")
     if refused is not None:
         container.error(md_escape(f"{refusal(spec.label, refused[0], refused[1])}. The quote is still for "
                                   f"{format_usd(Decimal(refused[2]))}."))
 
 
 MONEY_TYPED = "Type it as on an invoice: 5000, 5,000.00 or $5,000."
-
-
-def _store_money(field: str) -> Callable[[], None]:
-    def callback() -> None:
-        ss = st.session_state
-        ss[STORED] = True
-        typed = ss[f"{BOUND}{field}"]
-        try:
-            value = money_value(BY_NAME[field], typed)
-        except ValueError as exc:
-            ss[REFUSED + field] = (typed, str(exc), values()[field])
-            return
-        ss.pop(REFUSED + field, None)
-        update(**{field: value})
-    return callback
 
 
 def sliders() -> None:
