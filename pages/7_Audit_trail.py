@@ -56,7 +56,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
         # off-screen; on a phone, behind "#", "When" and "Who", so were the action and what it was about)
         shown = pd.DataFrame({
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
-            "Action": [ev.action.capitalize() for ev in events],  # as the filter
+            "Action": [ev.action_in_words for ev in events],  # as the filter names it
             "About": [ev.subject for ev in events], "Who": [ev.actor_name for ev in events],
             "Detail": [ev.detail_in_words(names) for ev in events], "#": [ev.id for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],

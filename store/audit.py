@@ -25,6 +25,8 @@ from policy.taxonomy import SERVICES
 from .access import Actor, Forbidden, Permission
 from .tables import EMAIL_MAX, AuditEventRow
 
+PUBLISHING_STEP = "saved as the first step of publishing it"  # why a draft was saved that its author never saved
+
 
 class Action(StrEnum):
     REFUSED = "refused"
@@ -47,6 +49,13 @@ class AuditEvent:
     subject: str
     detail: Mapping[str, Any]
 
+    @property
+    def action_in_words(self) -> str:
+        """The action as the trail names it: a draft saved by a publish says so ("Version saved as draft" beside
+        "Version published" in the same second read as two things its author did, a walkthrough)."""
+        said = self.action.capitalize()
+        return f"{said} to publish it" if self.detail.get("why") == PUBLISHING_STEP else said
+
     def parts_in_words(self, providers: Mapping[str, str] = MappingProxyType({}),
                        counted: bool = True) -> list[tuple[str, str]]:
         """The detail's parts as a person reads them: a provider by its name (`providers`: id -> name), a service
@@ -57,6 +66,8 @@ class AuditEvent:
         counted=False left to the caller: all of it is in the CSV's detail."""
         named = {"provider": providers, "service": SERVICES, "verdict": VERDICT_LABELS}
         detail = dict(self.detail)
+        if detail.get("why") == PUBLISHING_STEP:  # said by the action (action_in_words)
+            del detail["why"]
         low, high = detail.pop("refund_min", None), detail.pop("refund_max", None)
         if low is not None and high is not None:
             detail["refund"] = format_range(Decimal(low), Decimal(high))
@@ -167,7 +178,7 @@ def audit_csv(events: Iterable[AuditEvent], providers: Mapping[str, str] = Mappi
     """The trail as a spreadsheet-safe CSV (a client's name in a detail is never run as a formula): each detail in
     the page's words, then whole as JSON (only the JSON, 3,433 characters of a deleted quote with its nulls and
     ids, was hard to read: a walkthrough)."""
-    rows = [[str(e.id), e.at.isoformat(timespec="seconds"), e.actor_name, e.actor_email, e.actor_roles, e.action,
+    rows = [[str(e.id), e.at.isoformat(timespec="seconds"), e.actor_name, e.actor_email, e.actor_roles, e.action_in_words,
              e.subject, e.detail_in_words(providers), json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True)]
             for e in events]
     return rows_text([list(AUDIT_COLUMNS), *rows])

@@ -25,7 +25,7 @@ from policy.schema import ID_MAX, VERSION_MAX, PolicyFile
 from policy.versions import Catalog, Status, Version, Withdrawal, shipped_catalog
 
 from .access import Actor, Permission
-from .audit import Action, record, require
+from .audit import PUBLISHING_STEP, Action, record, require
 from .config import database_url
 from .db import open_reader, schema_behind
 from .register import SaveError, database_said
@@ -56,9 +56,6 @@ def checked_number(policy: PolicyFile) -> None:
     if any(v.policy.version == policy.version for v in shipped_catalog().of(policy.id)):
         raise InputError("version", f"{policy.version!r} is the number of {policy.name}'s shipped version: give the "
                                     "new version its own number")
-
-
-PUBLISHING_STEP = "saved as the first step of publishing it"
 
 
 def _in_its_place(catalog: Catalog, version_id: int) -> Optional[str]:

@@ -16,6 +16,7 @@ from policy.lab import Tables, edited, reading_rows, tier_rows
 from policy.loader import policy_toml, source_text
 from store.config import ENV_URL
 from tests.actors import PAT
+from tests.pages import opened
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "lab_tiers_socialbeat_2025-06-17"
@@ -245,11 +246,18 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     # the lab shows what it published, not the provider shown before the upload (a walkthrough)
     assert at.selectbox(key="lab_provider").value == "acme" and at.query_params["provider"] == "acme"
     from store import AuditLog, QuoteStore
+    from store.audit import audit_csv
     from tests.actors import ADA
     events, _ = AuditLog(QuoteStore.open(os.environ[ENV_URL]).engine).find(by=ADA)
     # one click: its draft is said to be the first step of publishing it (it read as a save its author never made)
     assert [(e.action, e.detail.get("why")) for e in reversed(events)] == [
         ("version saved as draft", "saved as the first step of publishing it"), ("version published", None)]
+    # and the trail says so in its Action column, once (not again in the detail), and in its CSV
+    assert [e.action_in_words for e in reversed(events)] == ["Version saved as draft to publish it", "Version published"]
+    assert "first step" not in events[-1].detail_in_words() and "lab version: #" in events[-1].detail_in_words()
+    trail = opened("pages/7_Audit_trail.py").dataframe[0].value
+    assert list(trail["Action"]) == ["Version published", "Version saved as draft to publish it"]
+    assert ",Version saved as draft to publish it," in audit_csv(reversed(events))
     calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     calc.query_params.update(provider="acme", service="website", amount_paid="1000", completion_pct="10",
                              days_since_payment="3")
