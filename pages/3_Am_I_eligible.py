@@ -185,9 +185,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.session_state.pop("el_answered", None)
 
     answered = st.session_state.get("el_answered")
-    # progress not known now: its slider is no answer, so only the knowing is named as changed
-    now = {**v, **fields, **({"completion_pct": answered["completion_pct"]} if answered and progress_unknown else {})}
     knowing = answered and st.session_state.get("el_progress_known", True) == progress_unknown
+    # progress not known now, or not known then: its slider is no answer on one side, so only the knowing is named
+    # as changed ("how far along the work is and whether you know how far along the work is", a walkthrough)
+    now = {**v, **fields, **({"completion_pct": answered["completion_pct"]} if answered and (progress_unknown or knowing)
+                             else {})}
     # an amount refused is no answer yet, but it is not the one checked either (a walkthrough typed 1,200, then
     # "nine hundred", and the note no longer named the amount)
     changed = changed_answers(answered, now, ANSWER_WORDS["amount_paid"] if amount_refused else "",

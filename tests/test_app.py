@@ -1126,6 +1126,20 @@ def test_ticking_i_dont_know_after_an_answer_names_only_that_as_changed():
     assert not any("completion" in w for w in said)
 
 
+def test_giving_the_progress_after_an_answer_that_did_not_know_it_names_one_change():
+    """A walkthrough: unticked, the slider moved to 30%: "You have changed how far along the work is and whether you
+    know how far along the work is since this answer", under the answer and again under the button."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.checkbox(key="el_progress_unknown").check().run()
+    at.button(key="el_check").click().run()
+    at.checkbox(key="el_progress_unknown").uncheck().run()
+    at.slider(key="el_progress").set_value(30).run()
+    said = [plain(w.value) for w in at.warning if "changed" in w.value]
+    assert len(said) == 2 and all("changed whether you know how far along the work is since" in w
+                                  or "(whether you know how far along the work is changed since)" in w for w in said)
+    assert not any("how far along the work is and" in w for w in said)
+
+
 def test_a_closed_window_says_its_last_day_and_what_a_request_by_then_would_have_got():
     """Social Beat after its 30 days said only that the deadline had passed; Step-Into, the same way late, said
     until when and how much."""
