@@ -233,6 +233,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     st.markdown(e(unsettled.sentence))  # gives the range: said once
                     if unsettled.by_stage:
                         st.markdown("By how far along the work is:\n\n" + "\n".join(f"- {e(line)}" for line in unsettled.by_stage))
+                        if unsettled.stage_readings:
+                            st.caption(e(unsettled.stage_readings))
                     q = wide.most  # the steps and the clauses of the case that refunds the most, said as such
                 st.header("What to do next")
                 if unsettled is not None:

@@ -235,6 +235,7 @@ class Unsettled:
     other_deadline: Optional[str] = None  # the next deadline of the case that refunds the least, where it is another
     by_stage: tuple[str, ...] = ()  # with the progress not said: each stage the work may be in, and its refund
     started: Optional[bool] = None  # whether the work has started, where the client said it (every case alike)
+    stage_readings: Optional[str] = None  # where those stages split a phase of the policy: that it is a reading
 
     @property
     def work(self) -> str:
@@ -272,6 +273,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
         facts.append(f"Work: {unsettled.work}: this estimate covers every case.")
         answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
                   *(f"{line}." for line in unsettled.by_stage),
+                  *([unsettled.stage_readings] if unsettled.stage_readings else []),
                   f"The steps below are for the case that refunds the most ({case_words(q)})."]
         if unsettled.other_deadline:
             answer.append(unsettled.other_deadline)

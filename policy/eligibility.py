@@ -2,6 +2,7 @@
 without Streamlit; the page only asks the questions and draws the answer."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from typing import Any, Optional
 
 from .client import NotSaid, Unsettled, other_case_deadline
 from .evaluator import shared_name
-from .explain import FACT_WORDS, refund_text, work_done
+from .explain import FACT_WORDS, reading_of_stage, refund_text, work_done
 from .fields import BY_NAME
 from .models import Quote
 from .money import format_range, format_usd
@@ -108,6 +109,7 @@ class StageBand:
     low: Decimal
     high: Decimal
     depends_on: tuple[str, ...] = ()  # in words
+    reading: Optional[str] = None  # how the stage reads the policy's own phase, where it narrows it (Stage.reading)
 
     def text(self, currency: str) -> str:
         why = f", depending on {' and '.join(self.depends_on)}" if self.depends_on and self.low != self.high else ""
@@ -150,8 +152,9 @@ def by_stage(quotes: list[Quote]) -> tuple[StageBand, ...]:
         low, high = Decimal(q.refund_min), Decimal(q.refund_max)
         facts = tuple(WITHIN_A_STAGE if u.fact == "stage" else FACT_WORDS.get(u.fact, u.fact) for u in q.unknowns)
         was = found.get(words)
-        found[words] = StageBand(words, low, high, facts) if was is None else StageBand(
-            words, min(was.low, low), max(was.high, high), tuple(dict.fromkeys((*was.depends_on, *facts))))
+        found[words] = StageBand(words, low, high, facts, reading_of_stage(q)) if was is None else StageBand(
+            words, min(was.low, low), max(was.high, high), tuple(dict.fromkeys((*was.depends_on, *facts))),
+            was.reading or reading_of_stage(q))
     return tuple(found.values())
 
 
@@ -186,7 +189,19 @@ def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
         if not progress_known and len(b.by_stage) > 1 else ()  # a work status alone: its sentence names both cases
     started = {q.scenario.work_started for q in (b.least, b.most)}  # one answer the client gave, or cases of both
     return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
-                     other_case_deadline(b.least, b.most), stages, started=started.pop() if len(started) == 1 else None)
+                     other_case_deadline(b.least, b.most), stages, started=started.pop() if len(started) == 1 else None,
+                     stage_readings=stage_readings(b.by_stage) if stages else None)
+
+
+def stage_readings(stages: tuple[StageBand, ...]) -> Optional[str]:
+    """Where the listed stages split a phase of the policy, that this is the app's reading, each sentence of their
+    readings once (two development stages each begin "The policy's development phase runs from 51% to 75%"); the
+    client's page listed "Development (51-63%)" as if the policy said it (a walkthrough). None where none does."""
+    sentences = dict.fromkeys(part for s in stages if s.reading for part in _SENTENCE_END.split(s.reading.strip()))
+    return f"This app's reading, not the policy's words: {' '.join(sentences)}" if sentences else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
 
 
 def unsaid(fields: dict[str, Any], progress_known: bool, monthly: bool, wide: Optional[Band]) -> Optional[NotSaid]:

@@ -360,14 +360,18 @@ def unknown_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
         for u in q.unknowns)
 
 
-def stage_reading(q: Quote) -> Optional[str]:
+def reading_of_stage(q: Quote) -> Optional[str]:
     """How the quote's stage reads the policy's own band, where a reading narrows it (schema.Stage.reading); None
     for a quote read back without its policy."""
     service = q.policy.services.get(q.service) if q.policy is not None and q.stage.id else None
     stage = next((s for s in service.stages if s.id == q.stage.id), None) if service is not None else None
-    # said as this estimate's reading: the stage's band read as the policy's own (a walkthrough)
-    return f"This estimate's reading, not the policy's words: {stage.reading}" if stage is not None and stage.reading \
-        else None
+    return stage.reading if stage is not None else None
+
+
+def stage_reading(q: Quote) -> Optional[str]:
+    """reading_of_stage, said as this estimate's reading: the stage's band read as the policy's own (a walkthrough)."""
+    reading = reading_of_stage(q)
+    return f"This estimate's reading, not the policy's words: {reading}" if reading else None
 
 
 def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False,

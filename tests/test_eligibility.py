@@ -250,8 +250,16 @@ def test_an_unknown_progress_gives_each_stage_its_refund_in_the_works_order():
     # $1,500.00" and not why)
     assert "Design (26-50%): $2,000.00 - $4,000.00, depending on which of its steps the work is in" in unsettled.by_stage
     assert "Discovery & planning (0-25% complete): $6,000.00" in unsettled.by_stage  # one amount: nothing to say
+    # the development stages split the policy's phase: said to be this app's reading, each sentence once (a
+    # walkthrough: the client's page listed "Development (51-63%)" as if the policy said it)
+    assert unsettled.stage_readings == (
+        "This app's reading, not the policy's words: The policy's development phase runs from 51% to 75% complete. "
+        "Its refund \"during initial development\" is read as holding while development itself is at most half "
+        "done: up to 63% of the whole project. From 64% of the whole project, development itself is more than half "
+        "done, and the policy gives no refund once development exceeds 50% completion.")
     md = summary_markdown(b.most, TODAY, unsettled=unsettled)
     assert "- Discovery & planning (0-25% complete): $6,000.00." in md and "- Launch (76-100%): $0.00." in md
+    assert md.count("The policy's development phase runs from 51% to 75% complete.") == 1
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(b.most, TODAY, unsettled=unsettled))).pages)
     assert "Discovery & planning (0-25% complete): $6,000.00" in pdf.replace("\n", " ")
 
@@ -263,6 +271,7 @@ def test_a_stages_range_from_a_fact_not_given_says_which():
     b = band(fields, False, _quote_of)
     assert b is not None and for_documents(b, False, monthly=False).by_stage == (
         "Not started: $1,500.00", "Started: $0.00 - $1,500.00, depending on whether anything was delivered")
+    assert for_documents(b, False, monthly=False).stage_readings is None  # its stages are the policy's own
 
 
 def test_a_work_status_alone_not_said_lists_no_stages():
@@ -284,6 +293,9 @@ def test_the_eligibility_page_lists_each_stage_when_the_progress_is_not_known():
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
     assert "By how far along the work is:" in text and "- Discovery & planning (0-25% complete): $6,000.00" in text
     assert "Pre-project phase" not in text.split("By how far along")[1].split("What to do")[0]  # it has started
+    captions = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    assert any(c.startswith("This app's reading, not the policy's words: The policy's development phase runs from 51%")
+               for c in captions)
 
 
 def test_documents_say_what_the_client_did_not_say_where_every_case_is_quoted_alike():
