@@ -194,8 +194,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     # "nine hundred", and the note no longer named the amount)
     changed = changed_answers(answered, now, ANSWER_WORDS["amount_paid"] if amount_refused else "",
                               "whether you know how far along the work is" if knowing else "") if answered else ""
-    # the URL and the share link hold the form, and whether the answer shown is the form's
-    state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if progress_unknown else None,
+    # the URL and the share link hold the inputs of the answer given (the form's once checked), and whether the
+    # answer is shown: changed since, the answer is dropped, and the progress is the answer's, as its scenario is (the
+    # box's new tick beside the answer's 0% matched neither, a walkthrough)
+    unknown_in_url = not st.session_state.get("el_progress_known", True) if changed else progress_unknown
+    state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if unknown_in_url else None,
                            answer=PAGE_PARAMS["answer"][0] if answered and not changed else None)
     if changed:  # said again by the button: on a phone the answer is screens above it
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "

@@ -1028,9 +1028,12 @@ def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     opened.switch_page("app.py").run()
     opened.switch_page("pages/3_Am_I_eligible.py").run()  # a visit to another page by the menu keeps it ticked
     assert opened.checkbox(key="el_progress_unknown").value
-    opened.checkbox(key="el_progress_unknown").uncheck().run()  # the client's change stays, and leaves the URL
-    assert not opened.checkbox(key="el_progress_unknown").value and "progress" not in opened.query_params
+    opened.checkbox(key="el_progress_unknown").uncheck().run()  # the client's change stays; the URL keeps the
+    assert not opened.checkbox(key="el_progress_unknown").value  # answer's inputs, less the answer, until a check
+    assert opened.query_params["progress"] == "unknown"
     assert "answer" not in opened.query_params  # the answer shown is no longer the form's
+    opened.button(key="el_check").click().run()
+    assert "progress" not in opened.query_params and opened.query_params["answer"] == "shown"
     other = app("app.py", **params)  # another page takes the link without a warning, and leaves it out of its URL
     assert not other.warning
     other.slider(key="w_completion_pct").set_value(20).run()
@@ -1138,6 +1141,9 @@ def test_giving_the_progress_after_an_answer_that_did_not_know_it_names_one_chan
     assert len(said) == 2 and all("changed whether you know how far along the work is since" in w
                                   or "(whether you know how far along the work is changed since)" in w for w in said)
     assert not any("how far along the work is and" in w for w in said)
+    # the address holds the inputs of the answer given, less the answer: not its scenario beside the new box's tick
+    # (the link dropped progress=unknown and kept the answer's 0%, matching neither, a walkthrough)
+    assert at.query_params.get("progress") == "unknown" and "answer" not in at.query_params
 
 
 def test_a_closed_window_says_its_last_day_and_what_a_request_by_then_would_have_got():
