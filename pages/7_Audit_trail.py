@@ -25,7 +25,7 @@ EVENTS_IN_VIEW = 8  # rows the table shows before it scrolls
 def _whole(event, names: Mapping[str, str]) -> None:
     """One event's detail whole, each part on a line of its own in the grid's words ("batch id None", "provider
     socialbeat" here beside the grid's names: a walkthrough); a part holding more (a deleted quote) as data."""
-    st.subheader(f"Event #{event.id}: {event.action.capitalize()}")
+    st.subheader(f"Event #{event.id}: {event.action_in_words.capitalize()}")
     plain = event.parts_in_words(names, counted=False)
     if plain:  # as text: st.table reads Markdown
         st.table(pd.DataFrame({"Part": [e(k) for k, _ in plain], "Value": [e(v) for _, v in plain]}).set_index("Part"))
@@ -56,7 +56,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
         # off-screen; on a phone, behind "#", "When" and "Who", so were the action and what it was about)
         shown = pd.DataFrame({
             "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
-            "Action": [ev.action_in_words for ev in events],  # as the filter names it
+            "Action": [ev.action_in_words.capitalize() for ev in events],  # as the filter names it
             "About": [ev.subject for ev in events], "Who": [ev.actor_name for ev in events],
             "Detail": [ev.detail_in_words(names) for ev in events], "#": [ev.id for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],

@@ -53,8 +53,7 @@ class AuditEvent:
     def action_in_words(self) -> str:
         """The action as the trail names it: a draft saved by a publish says so ("Version saved as draft" beside
         "Version published" in the same second read as two things its author did, a walkthrough)."""
-        said = self.action.capitalize()
-        return f"{said} to publish it" if self.detail.get("why") == PUBLISHING_STEP else said
+        return f"{self.action} to publish it" if self.detail.get("why") == PUBLISHING_STEP else self.action
 
     def parts_in_words(self, providers: Mapping[str, str] = MappingProxyType({}),
                        counted: bool = True) -> list[tuple[str, str]]:

@@ -253,11 +253,11 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     assert [(e.action, e.detail.get("why")) for e in reversed(events)] == [
         ("version saved as draft", "saved as the first step of publishing it"), ("version published", None)]
     # and the trail says so in its Action column, once (not again in the detail), and in its CSV
-    assert [e.action_in_words for e in reversed(events)] == ["Version saved as draft to publish it", "Version published"]
+    assert [e.action_in_words for e in reversed(events)] == ["version saved as draft to publish it", "version published"]
     assert "first step" not in events[-1].detail_in_words() and "lab version: #" in events[-1].detail_in_words()
     trail = opened("pages/7_Audit_trail.py").dataframe[0].value
     assert list(trail["Action"]) == ["Version published", "Version saved as draft to publish it"]
-    assert ",Version saved as draft to publish it," in audit_csv(reversed(events))
+    assert ",version saved as draft to publish it," in audit_csv(reversed(events))
     calc = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     calc.query_params.update(provider="acme", service="website", amount_paid="1000", completion_pct="10",
                              days_since_payment="3")
