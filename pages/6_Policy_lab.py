@@ -36,6 +36,7 @@ from policy.lint import OF_THE_EDIT, Finding, edit_warnings, in_reading_order, o
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
+from policy.reworded import Reworded, words_follow
 from policy.schema import VERSION_MAX, PolicyFile
 from policy.taxonomy import SERVICES
 from policy.versions import Basis, Catalog, Version
@@ -71,6 +72,28 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
         st.caption("A finding is known (a documented ambiguity, not a mistake) where one of the version's ambiguities "
                    "lists its key under `explains` in the policy file: an error then shows as a warning with that "
                    "ambiguity's id.")
+
+
+WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged")  # a percent whose words did not follow
+
+
+def _offer_words(reworded: Reworded | None, suffix: str, name: str) -> None:
+    """The words a changed percent leaves saying the old one, changed in one click (policy/reworded.py): an author
+    had to change the tier's label, its quote and the policy text by hand, and one gave up and edited the TOML."""
+    if reworded is None:
+        return
+    st.info(e(f"The words can follow the percents you changed: {reworded.summary()}."))
+    st.button("Change the words to match", key="lab_words_follow", on_click=_words_follow,
+              args=(reworded, suffix, name))
+
+
+def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
+    """Work on the edit with its words changed, as on an upload (the grids and the text are drawn from it anew)."""
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
+        del ss[key]  # the grids' and the text box's edits of the version before: now in the version itself
+    ss["lab_upload"] = (policy_toml(reworded.policy), reworded.text,
+                        f"your edit of {name}, its words following its percents")
 
 
 def _findings_table(findings: list[Finding]) -> None:
@@ -324,7 +347,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 else:
                     raise PolicyFileError(f"{toml_file.name}: {policy.name} is a new provider: upload its policy "
                                           "text too, so its quotes can be checked")
-                st.session_state["lab_upload"] = (policy_toml(policy), text, toml_file.name)
+                st.session_state["lab_upload"] = (policy_toml(policy), text, f"the uploaded file {toml_file.name}")
                 uploaded = st.session_state["lab_upload"]
                 if policy.id in basis().policies():  # a new provider is in no scenario until it is published
                     _show_provider(policy.id)
@@ -337,7 +360,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         base = parse_policy(uploaded[0], "upload")
         text, file_name = uploaded[1], uploaded[2]
         # the uploader itself is empty again once the page is left: this says what is being worked on, and the way back
-        st.info(e(f"Working on the uploaded file {file_name}: {base.name} {base.version}. It stays here until you "
+        st.info(e(f"Working on {file_name}: {base.name} {base.version}. It stays here until you "
                   "save it as a draft, publish it, or put it aside."))
         if st.button("Put the upload aside (back to the saved versions)", key="lab_upload_aside"):
             st.session_state.pop("lab_upload", None)
@@ -454,6 +477,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         findings = cache.findings(previous, drawn, text or None)
         before = cache.version_findings(previous, found.text_of(previous)) if previous is not None else []
         _findings(findings, previous, before)
+        if new is not None and any(f.code in WORDS_FOLLOW_FOR for f in findings):
+            _offer_words(words_follow(base, new, text), suffix, f"{base.name} {base.version}")
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version
         # shown may itself be one to come, and an edit of it published earlier replaces the one in force then

@@ -747,3 +747,30 @@ def test_a_clause_left_as_it_was_while_its_percent_changed_says_where_its_words_
     hints = [plain(i.value) for i in at.info if "A tier's percent and its words go together" in plain(i.value)]
     assert len(hints) == 1 and "Verbatim quote" in hints[0]
     assert 'role = "context"' in hints[0]  # a clause cited for a tier's setting (a walkthrough edited blindly)
+
+
+def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_publishable(tmp_path, monkeypatch):
+    """A walkthrough changed Social Beat's 50% design tier to 40%: publishing was refused until the tier's label,
+    its verbatim quote and the policy text were changed by hand, and the author gave up and edited the TOML."""
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    at = edit_discovery(lab(), 60)
+    assert at.button(key="lab_publish").disabled  # the words still say 75%
+    offer = next(plain(i.value) for i in at.info if "The words can follow" in plain(i.value))
+    assert "tier sb_web_discovery's label now says 60%" in offer and f"\u201c{SAID}\u201d now reads \u201c{SAYS}\u201d" \
+        " in the policy text too" in offer
+    at.button(key="lab_words_follow").click().run()
+    assert not at.exception
+    assert any("Working on your edit of Social Beat Digital 2025-06-17, its words following its percents" in plain(i.value)
+               for i in at.info)
+    grid = dataframe_with(at, "min_pct")
+    row = grid[grid.tier == "sb_web_discovery"].iloc[0]
+    assert (row.min_pct, row.max_pct, row.quote) == (60, 60, SAYS) and row.label.endswith(": 60%")
+    text = next(a.value for a in at.text_area if a.key and a.key.startswith("lab_text_"))
+    assert SAYS in text and SAID not in text
+    assert not [i for i in at.info if "The words can follow" in plain(i.value)]  # nothing left to follow
+    at = despite(at)
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_publish").click().run()
+    assert not at.exception and any("Published Social Beat Digital" in plain(s.value) for s in at.success)
+    st.cache_data.clear()

@@ -1,0 +1,81 @@
+"""An edited tier percent carried into its words (policy/reworded.py): the lab refused a percent changed alone until
+its label, its quote and the policy text were changed by hand (a walkthrough edited the TOML instead)."""
+from decimal import Decimal
+
+import pytest
+
+from policy import shipped_policies as policies
+from policy.lint import errors, lint_against
+from policy.loader import source_text
+from policy.reworded import _stating, words_follow
+from policy.schema import PolicyFile
+
+OLD_QUOTE = "50% Refund: If cancelled after initial design concepts are presented"
+
+
+def with_percent(policy: PolicyFile, tier_id: str, pct: str) -> PolicyFile:
+    data = policy.model_dump()
+    for service in data["services"].values():
+        for stage in service["stages"]:
+            for tier in stage["tiers"]:
+                if tier["id"] == tier_id:
+                    tier["min"]["pct"] = tier["max"]["pct"] = Decimal(pct)
+    return PolicyFile.model_validate(data)
+
+
+def tier(policy: PolicyFile, tier_id: str):
+    return next(t for s in policy.services.values() for st in s.stages for t in st.tiers if t.id == tier_id)
+
+
+def test_a_percent_changed_alone_is_refused_and_its_words_made_to_follow_pass_the_linter():
+    before = policies()["socialbeat"]
+    text = source_text(before)
+    edit = with_percent(before, "sb_web_design_concepts", "40")
+    refused = {f.code for f in errors(lint_against(before, edit, text))}
+    assert "quote-vs-amount" in refused  # as it is today: the words still say 50%
+    done = words_follow(before, edit, text)
+    assert done is not None
+    changed = tier(done.policy, "sb_web_design_concepts")
+    assert changed.label == "Cancelled after initial design concepts are presented: 40%"
+    new_quote = "40% Refund: If cancelled after initial design concepts are presented"
+    assert [c.quote for c in changed.clauses if c.role != "context"] == [new_quote]
+    assert new_quote in done.text and OLD_QUOTE not in done.text
+    assert done.text.replace(new_quote, OLD_QUOTE) == text  # nothing else of the text moved
+    assert not errors(lint_against(before, done.policy, done.text))
+    assert (changed.min.pct, changed.max.pct) == (Decimal(40), Decimal(40))  # the amounts are the edit's
+    assert done.changes == (
+        "tier sb_web_design_concepts's label now says 40%",
+        f"\u201c{OLD_QUOTE}\u201d now reads \u201c{new_quote}\u201d in the policy text too")
+    assert done.summary().startswith("2 changes of the words: tier sb_web_design_concepts's label")
+
+
+def test_nothing_to_follow_where_no_percent_changed_or_no_word_states_it():
+    before = policies()["socialbeat"]
+    assert words_follow(before, before, source_text(before)) is None
+    # a tier whose band is a range (nothing to 100% less a 10% fee) is not one plain percent: its words are left
+    band = tier(before, "sb_web_pre_kickoff_gap")
+    assert band.min != band.max
+    data = before.model_dump()
+    for service in data["services"].values():
+        for stage in service["stages"]:
+            for t in stage["tiers"]:
+                if t["id"] == band.id:
+                    t["max"]["pct"] = Decimal(90)
+    assert words_follow(before, PolicyFile.model_validate(data), source_text(before)) is None
+
+
+def tier_list(policy: PolicyFile):
+    return [t for s in policy.services.values() for st in s.stages for t in st.tiers]
+
+
+def test_a_quote_not_in_the_text_is_changed_in_the_policy_and_said_to_be_missing_from_the_text():
+    before = policies()["socialbeat"]
+    done = words_follow(before, with_percent(before, "sb_web_design_concepts", "45"), "another text")
+    assert done is not None and done.text == "another text"
+    assert done.changes[-1].endswith("(not found in the policy text: change it there by hand)")
+
+
+@pytest.mark.parametrize("words, found", [("50% Refund", True), ("150% of it", False), ("50.5% back", False),
+                                          ("a 50%", True), ("250%", False)])
+def test_the_old_percent_is_matched_only_as_a_number_of_its_own(words, found):
+    assert bool(_stating(Decimal(50)).search(words)) is found
