@@ -462,11 +462,18 @@ def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
         return f"{under} a refund of up to {most} may be due."
     if low == high:
         return f"{under} the refund due is {refund_text(q)}."
+    # a range from facts the client knows (which step of a stage the work is in) asks the client to say which: "I
+    # understand a refund of $2,000.00 to $4,000.00 is due" read oddly from someone who knows (a walkthrough)
+    which = f", depending on which of these applies to my project: {WHICH_APPLIES}" if q.unknowns else ""
     if low.section == high.section:
         return (f"Under {cite(high.section)} of your refund policy, I understand a refund of {least} to {most} is due: "
-                f"at least {least} (\"{low.quote}\"), and up to {most} (\"{high.quote}\").")
+                f"at least {least} (\"{low.quote}\"), and up to {most} (\"{high.quote}\"){which}.")
     return (f"Under your refund policy, I understand a refund of {least} to {most} is due: at least {least} under "
-            f"{cite(low.section)} (\"{low.quote}\"), and up to {most} under {cite(high.section)} (\"{high.quote}\").")
+            f"{cite(low.section)} (\"{low.quote}\"), and up to {most} under {cite(high.section)} (\"{high.quote}\")"
+            f"{which}.")
+
+
+WHICH_APPLIES = "[say which applies, and why]"  # a slot the client fills, as the email's others
 
 
 def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unsettled] = None,

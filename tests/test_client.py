@@ -123,10 +123,12 @@ def _q(**fields):
     (dict(provider="socialbeat", service="website", completion_pct=30),  # two tier rows of one section
      'Under section 3.1(c) of your refund policy, I understand a refund of $1,250.00 to $2,500.00 is due: at least '
      '$1,250.00 ("25% Refund: If cancelled after revisions have begun"), and up to $2,500.00 ("50% Refund: If '
-     'cancelled after initial design concepts are presented").'),
+     'cancelled after initial design concepts are presented"), depending on which of these applies to my project: '
+     '[say which applies, and why].'),
     (dict(provider="socialbeat", service="social_media_campaign", work_started=True),
      'at least $2,500.00 ("Content Creation Started: 50% refund if cancelled after content creation begins"), and up '
-     'to $4,500.00 ("Pre-Campaign: 90% refund if cancelled before campaign launch").'),
+     'to $4,500.00 ("Pre-Campaign: 90% refund if cancelled before campaign launch"), depending on which of these '
+     'applies to my project: [say which applies, and why].'),
     (dict(provider="stepinto", service="ppc"),  # one clause decides both ends
      'Under bullet point 1 of your refund policy ("If you have purchased a package and the service has not yet '
      'started or no deliverables have been provided, you may request a full refund within 7 days of purchase."), '
