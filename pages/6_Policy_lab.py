@@ -88,12 +88,33 @@ def _offer_words(reworded: Reworded | None, suffix: str, name: str) -> None:
 
 
 def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
-    """Work on the edit with its words changed, as on an upload (the grids and the text are drawn from it anew)."""
+    """Go on editing from the edit with its words changed: the grids and the text box start again from it (their
+    edits are in it), beside the version shown, whose number and date go on as they were."""
     ss = st.session_state
     for key in [k for k in ss if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
-        del ss[key]  # the grids' and the text box's edits of the version before: now in the version itself
-    ss["lab_upload"] = (policy_toml(reworded.policy), reworded.text,
-                        f"your edit of {name}, its words following its percents")
+        del ss[key]
+    ss[REWORDED] = (suffix, policy_toml(reworded.policy), reworded.text, name)
+
+
+REWORDED = "lab_reworded"  # (the version's suffix, the edit with its words following, its text, the version's name)
+
+
+def _reworded_start(base: PolicyFile, text: str, suffix: str) -> tuple[PolicyFile, str]:
+    """Where the grids and the text start: the version shown, or its edit whose words were made to follow (only
+    while that version is the one shown: another provider or version drops it)."""
+    kept = st.session_state.get(REWORDED)
+    if kept is None:
+        return base, text
+    if kept[0] != suffix:
+        st.session_state.pop(REWORDED)
+        return base, text
+    st.info(e(f"Your edit of {kept[3]}, with its words following its percents: go on editing it, or start again."))
+    if st.button("Start again from the version as it is", key="lab_reworded_undo"):
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
+            del st.session_state[key]
+        st.session_state.pop(REWORDED)
+        st.rerun()
+    return parse_policy(kept[1], "edit"), kept[2]
 
 
 def _findings_table(findings: list[Finding]) -> None:
@@ -119,7 +140,8 @@ def _preview(current: PolicyFile | None, new: PolicyFile) -> None:
     left, right = st.columns(2)
     completion = left.slider("Completion for the days chart (%)", 0, 100, key="lab_pct")
     day = right.slider("Day for the completion chart", 0, LAST_DAY, key="lab_day")
-    if current is not None and st.session_state.get("lab_cut_at") == (service, completion, day):  # moved untouched
+    # said while they stay there, and while the edit changes a rule (after a publish the version shown is the edit)
+    if current is not None and rules and st.session_state.get("lab_cut_at") == (service, completion, day):
         st.caption(f"Set where this edit first changes a quote: {SERVICES[service]}, {completion}% done, day {day}. "
                    "Move them to look elsewhere.")
     drawn = ((current, f"Current ({current.version})"), (new, f"Edited ({new.version})")) if current is not None \
@@ -286,6 +308,7 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         refresh()  # this run read the catalog before the save: the provider it published is in the one read now
         _show_provider(policy.id)
         st.session_state.pop("lab_upload", None)
+        st.session_state.pop(REWORDED, None)  # what it saved is a version of its own now
         st.session_state.pop("lab_number_for", None)  # the number box offers the next free number, not the one taken
         st.rerun()
     except InputError as exc:
@@ -347,7 +370,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 else:
                     raise PolicyFileError(f"{toml_file.name}: {policy.name} is a new provider: upload its policy "
                                           "text too, so its quotes can be checked")
-                st.session_state["lab_upload"] = (policy_toml(policy), text, f"the uploaded file {toml_file.name}")
+                st.session_state["lab_upload"] = (policy_toml(policy), text, toml_file.name)
                 uploaded = st.session_state["lab_upload"]
                 if policy.id in basis().policies():  # a new provider is in no scenario until it is published
                     _show_provider(policy.id)
@@ -360,7 +383,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         base = parse_policy(uploaded[0], "upload")
         text, file_name = uploaded[1], uploaded[2]
         # the uploader itself is empty again once the page is left: this says what is being worked on, and the way back
-        st.info(e(f"Working on {file_name}: {base.name} {base.version}. It stays here until you "
+        st.info(e(f"Working on the uploaded file {file_name}: {base.name} {base.version}. It stays here until you "
                   "save it as a draft, publish it, or put it aside."))
         if st.button("Put the upload aside (back to the saved versions)", key="lab_upload_aside"):
             st.session_state.pop("lab_upload", None)
@@ -403,23 +426,24 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                "carries it. The first tier of a stage whose conditions hold decides. An empty cell (—) sets "
                "nothing: no fee, no first or last day, no bound.")
     suffix = f"{base.id}_{base.version}"
-    tier_table = grid_editor(TIERS, base, f"lab_tiers_{suffix}")
+    start, text = _reworded_start(base, text, suffix)  # the version shown, or its edit with its words changed
+    tier_table = grid_editor(TIERS, start, f"lab_tiers_{suffix}")
     readings = None
-    if reading_rows(base):
+    if reading_rows(start):
         st.header(READINGS_HEADER)
         st.caption("Where a tier's words can be read more than one way: what each reading would give, as a percent of "
                    "the base it names (the TOML says which), within its tier's band.")
-        readings = grid_editor(READINGS, base, f"lab_readings_{suffix}")
+        readings = grid_editor(READINGS, start, f"lab_readings_{suffix}")
     st.header("Stages: where completion places them")
-    stage_table = grid_editor(STAGES, base, f"lab_stages_{suffix}")
+    stage_table = grid_editor(STAGES, start, f"lab_stages_{suffix}")
     st.header("Windows, processing times, exceptions and deductions")
-    terms = st.data_editor(pd.DataFrame(term_rows(base)), key=f"lab_terms_{suffix}", hide_index=True,
+    terms = st.data_editor(pd.DataFrame(term_rows(start)), key=f"lab_terms_{suffix}", hide_index=True,
                            num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS,
                            placeholder=NOT_SET)
-    processing = grid_editor(PROCESSING, base, f"lab_processing_{suffix}")
-    exceptions = grid_editor(EXCEPTIONS, base, f"lab_exceptions_{suffix}")
-    if base.deductions:
-        st.dataframe(pd.DataFrame(deduction_rows(base)), hide_index=True, width="stretch", column_config=LABELS,
+    processing = grid_editor(PROCESSING, start, f"lab_processing_{suffix}")
+    exceptions = grid_editor(EXCEPTIONS, start, f"lab_exceptions_{suffix}")
+    if start.deductions:
+        st.dataframe(pd.DataFrame(deduction_rows(start)), hide_index=True, width="stretch", column_config=LABELS,
                      placeholder=NOT_SET)
     with st.expander("The policy text of this version (quotes are checked against it)"):
         text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX)
@@ -453,7 +477,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
 
     new: PolicyFile | None
     try:
-        new = edited(base, Tables(tiers=tier_table.to_dict("records"), terms=terms.to_dict("records"),
+        new = edited(start, Tables(tiers=tier_table.to_dict("records"), terms=terms.to_dict("records"),
                                   stages=stage_table.to_dict("records"), processing=processing.to_dict("records"),
                                   exceptions=exceptions.to_dict("records"),
                                   readings=None if readings is None else readings.to_dict("records")),
@@ -478,7 +502,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         before = cache.version_findings(previous, found.text_of(previous)) if previous is not None else []
         _findings(findings, previous, before)
         if new is not None and any(f.code in WORDS_FOLLOW_FOR for f in findings):
-            _offer_words(words_follow(base, new, text), suffix, f"{base.name} {base.version}")
+            _offer_words(words_follow(start, new, text), suffix, f"{base.name} {base.version}")
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version
         # shown may itself be one to come, and an edit of it published earlier replaces the one in force then

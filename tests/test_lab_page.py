@@ -761,16 +761,38 @@ def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_p
         " in the policy text too" in offer
     at.button(key="lab_words_follow").click().run()
     assert not at.exception
-    assert any("Working on your edit of Social Beat Digital 2025-06-17, its words following its percents" in plain(i.value)
+    assert any("Your edit of Social Beat Digital 2025-06-17, with its words following its percents" in plain(i.value)
                for i in at.info)
+    # still an edit of the version shown, not an upload: its pickers stay, and its number follows its date
+    assert at.selectbox(key="lab_provider").value == "socialbeat" and not [i for i in at.info if "uploaded" in i.value]
     grid = dataframe_with(at, "min_pct")
     row = grid[grid.tier == "sb_web_discovery"].iloc[0]
     assert (row.min_pct, row.max_pct, row.quote) == (60, 60, SAYS) and row.label.endswith(": 60%")
-    text = next(a.value for a in at.text_area if a.key and a.key.startswith("lab_text_"))
+    text = at.text_area(key="lab_text_socialbeat_2025-06-17").value
     assert SAYS in text and SAID not in text
     assert not [i for i in at.info if "The words can follow" in plain(i.value)]  # nothing left to follow
+    later = date.today() + timedelta(days=9)
+    at.date_input(key="lab_when").set_value(later).run()
+    assert at.text_input(key="lab_number").value == later.isoformat()  # it stayed at the day before (a walkthrough)
     at = despite(at)
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_publish").click().run()
-    assert not at.exception and any("Published Social Beat Digital" in plain(s.value) for s in at.success)
+    assert not at.exception and any(f"Published Social Beat Digital {later.isoformat()}" in plain(s.value)
+                                    for s in at.success)
+    # the version shown is the one published: nothing changes, and the sliders are said to be set nowhere
+    assert not [c for c in at.caption if "Set where this edit first changes a quote" in c.value]
+    st.cache_data.clear()
+
+
+def test_words_made_to_follow_can_be_put_back_as_the_version_has_them(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    at = edit_discovery(lab(), 60)
+    at.button(key="lab_words_follow").click().run()
+    at.button(key="lab_reworded_undo").click().run()
+    assert not at.exception
+    grid = dataframe_with(at, "min_pct")
+    assert grid[grid.tier == "sb_web_discovery"].iloc[0].min_pct == 75
+    assert SAID in at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    assert not [i for i in at.info if "with its words following" in plain(i.value)]
     st.cache_data.clear()
