@@ -227,7 +227,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
                     show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
-                    if choices and answered.get("stage") is None:  # the question that narrows it is below the answer
+                    # the question that narrows it is below the answer: asked of the answer shown, not of an edit since
+                    if choices and answered.get("stage") is None and not changed:
                         st.info(f"To narrow this down, answer \u201c{STAGE_QUESTION}\u201d among the questions "
                                 "below, then check again.")
                 else:

@@ -1129,6 +1129,21 @@ def test_ticking_i_dont_know_after_an_answer_names_only_that_as_changed():
     assert not any("completion" in w for w in said)
 
 
+def test_an_answer_out_of_date_is_not_told_to_be_narrowed_by_a_question_of_the_form_as_it_is_now():
+    """A walkthrough: the answer for 20% done ("You can expect $4,500.00") still shown, the slider moved to 40% (a
+    stage of two steps) and not checked: "To narrow this down, answer 'Which of these describes the work now?'"
+    appeared under an answer of one amount."""
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", completion_pct="20",
+             work_started="true")
+    at.button(key="el_check").click().run()
+    narrow = lambda: [i for i in at.info if "To narrow this down" in i.value]  # noqa: E731
+    assert not narrow()
+    at.slider(key="el_progress").set_value(40).run()
+    assert any("changed" in w.value for w in at.warning) and not narrow()
+    at.button(key="el_check").click().run()
+    assert narrow()  # its own answer, at 40%, is a range the stage question narrows
+
+
 def test_giving_the_progress_after_an_answer_that_did_not_know_it_names_one_change():
     """A walkthrough: unticked, the slider moved to 30%: "You have changed how far along the work is and whether you
     know how far along the work is since this answer", under the answer and again under the button."""
