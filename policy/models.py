@@ -194,7 +194,7 @@ class Scenario(BaseModel):
     completion_pct: Decimal = declare(
         "percent", "Project completion (%)", "Project progress; for a monthly service, how much of the current "
         "period is used.", group="dial", cli=("--completion",), ge=0, le=100, allow_inf_nan=False, examples=[0],
-        headers=("% complete", "Percent complete", "Progress (%)"))
+        headers=("% complete", "Percent complete", "Progress (%)", "% done", "Percent done", "% completed", "Completion"))
     days_since_payment: int = declare(
         "days", "Days since payment", "The day of payment is day 0; 'within 7 days' includes day 7.", group="dial",
         cli=("--days",), ge=0, le=MAX_DAYS, examples=[0], headers=("Days since paid", "Days since purchase", "Days elapsed"))

@@ -189,6 +189,14 @@ def test_the_headings_spreadsheets_use_are_read_as_their_fields_and_said():
         assert f"column {heading!r} read as {label}" in said
 
 
+@pytest.mark.parametrize("heading", ["% done", "Percent done", "% completed", "Completion"])
+def test_a_completion_headed_as_people_write_it_is_read(heading):
+    """A walkthrough's sheet headed "% done": the whole file was refused for having no completion column."""
+    result, got = batch(f"Agency,Service,Paid,{heading},Days since payment\nsocialbeat,website,8000,40%,3\n")
+    assert got[0]["error"] == "" and got[0]["placed_stage"].startswith("design_")
+    assert f"column {heading!r} read as Project completion (%)" in "\n".join(result.notices)
+
+
 def test_every_declared_heading_names_its_own_field():
     from policy.batch import HEADER_NAMES, canonical
     from policy.fields import FIELDS
