@@ -135,3 +135,18 @@ def test_the_texts_are_shown_numbered_as_their_clauses_cite_them():
     assert any("B1  Refunds before service delivery:" in t for t in texts)  # Step-Into
     (social,) = [t for t in texts if "CHARGEBACKS" in t]
     assert social == source_text(policies()["socialbeat"])  # its own numbered sections, as written
+
+
+def test_every_tier_with_a_fee_cites_the_clause_that_states_it():
+    """A walkthrough on Policy terms: Social Beat's "more than 7 days, no kickoff" row took off a 10% fee capped at
+    $100.00 and cited no clause that says so (every number traced to the clause that decided it)."""
+    from policy import shipped_policies
+
+    for policy in shipped_policies().values():
+        for service in policy.services.values():
+            for stage in service.stages:
+                for tier in stage.tiers:
+                    fees = {a.less_fee for a in (tier.min, tier.max) if a.less_fee is not None}
+                    for fee in fees:
+                        stated = f"{fee.pct.normalize():f}%"
+                        assert any(stated in c.quote and c.role != "context" for c in tier.clauses), (tier.id, stated)
