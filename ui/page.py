@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from policy import InputError, Scenario
-from policy.fields import LABELS, in_words
+from policy.fields import BY_NAME, LABELS, in_words
 from policy.markdown import md_escape as e
 from store.db import RegisterGone
 from store.register import database_said
@@ -133,15 +133,20 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     return values
 
 
-def problem_in_words(problem: InputError) -> str:
+def problem_in_words(problem: InputError, where: str = "") -> str:
     """A scenario's error as the page's inputs name its fields ('**Taxes remitted**: cannot exceed Amount paid
-    (8000.00)'): it read '**taxes_remitted**: cannot exceed amount_paid (8000.00)' (a walkthrough)."""
-    return f"**{e(LABELS.get(problem.field, problem.field))}**: {e(in_words(problem.message))}"
+    (8000.00)'): it read '**taxes_remitted**: cannot exceed amount_paid (8000.00)' (a walkthrough). `where`: where
+    that input is, where it may be out of sight."""
+    return f"**{e(LABELS.get(problem.field, problem.field))}**{where}: {e(in_words(problem.message))}"
+
+
+IN_ADVANCED = " (in the sidebar, under Advanced)"  # a fact set there and out of sight blocked every quote after it
 
 
 def scenario_or_error(purpose: str) -> Optional[Scenario]:
     """The valid scenario, or None after an error naming the field. The inputs are kept (and still drawn)."""
     scenario, problem = state.scenario()
     if problem is not None:
-        st.error(f"{problem_in_words(problem)}. Your other inputs are kept; correct this one to {purpose}.")
+        where = IN_ADVANCED if BY_NAME.get(problem.field) is not None and BY_NAME[problem.field].group == "advanced" else ""
+        st.error(f"{problem_in_words(problem, where)}. Your other inputs are kept; correct this one to {purpose}.")
     return scenario
