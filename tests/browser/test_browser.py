@@ -250,12 +250,13 @@ def test_a_key_press_that_makes_the_scenario_invalid_can_be_undone_with_the_next
     thumb = slider(page, "Project completion (%)")
     thumb.focus()
     page.keyboard.press("ArrowRight")
-    expect(page.get_by_test_id("stAlert").filter(has_text="Work started: cannot be false")).to_be_visible()
+    blocked = page.get_by_test_id("stAlert").filter(has_text="Work started (in the sidebar, under Advanced): cannot be false")
+    expect(blocked).to_be_visible()
     expect(refund(page)).to_have_count(0)
     page.keyboard.press("ArrowLeft")
     expect(thumb).to_have_value("0")
     expect(refund(page)).to_have_text("$1,000.00")
-    expect(page.get_by_test_id("stAlert").filter(has_text="Work started: cannot be false")).to_have_count(0)
+    expect(blocked).to_have_count(0)
 
 
 def test_a_crafted_link_shows_its_text_and_no_link_image_or_formula(page, base_url):
