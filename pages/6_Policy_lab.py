@@ -90,10 +90,14 @@ def _offer_words(reworded: Reworded | None, suffix: str, name: str) -> None:
 def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
     """Go on editing from the edit with its words changed: the grids and the text box start again from it (their
     edits are in it), beside the version shown, whose number and date go on as they were."""
-    ss = st.session_state
-    for key in [k for k in ss if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
-        del ss[key]
-    ss[REWORDED] = (suffix, policy_toml(reworded.policy), reworded.text, name)
+    _forget_edits(suffix)
+    st.session_state[REWORDED] = (suffix, policy_toml(reworded.policy), reworded.text, name)
+
+
+def _forget_edits(suffix: str) -> None:
+    """The grids' and the text box's edits of one version shown: they start again from what they are drawn from."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
+        del st.session_state[key]
 
 
 REWORDED = "lab_reworded"  # (the version's suffix, the edit with its words following, its text, the version's name)
@@ -110,8 +114,7 @@ def _reworded_start(base: PolicyFile, text: str, suffix: str) -> tuple[PolicyFil
         return base, text
     st.info(e(f"Your edit of {kept[3]}, with its words following its percents: go on editing it, or start again."))
     if st.button("Start again from the version as it is", key="lab_reworded_undo"):
-        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
-            del st.session_state[key]
+        _forget_edits(suffix)
         st.session_state.pop(REWORDED)
         st.rerun()
     return parse_policy(kept[1], "edit"), kept[2]
