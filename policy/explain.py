@@ -374,6 +374,15 @@ def stage_reading(q: Quote) -> Optional[str]:
     return f"This estimate's reading, not the policy's words: {reading}" if reading else None
 
 
+def _placed_by(q: Quote) -> str:
+    """What placed the stage: the completion, and the work status where the client gave it and a stage placed turns
+    on it ("Not started: placed by the completion given" of a case whose work was said not to have started)."""
+    service = q.policy.services.get(q.service) if q.policy is not None else None
+    placed = [s for s in service.stages if s.id in q.stage.candidates] if service is not None else []
+    by_work = q.scenario.work_started is not None and any(s.work_started is not None for s in placed)
+    return "the completion and the work status" if by_work else "the completion"
+
+
 def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool = False,
                          under_headline: bool = False) -> list[Section]:
     """Why the quote is what it is, in the order a reader needs it: the one source for the command line's
@@ -390,7 +399,7 @@ def explanation_sections(q: Quote, with_deadline: bool = True, for_client: bool 
     if q.stage.placed_by != "none" and for_client:  # a client never chose a stage, and may not have said how far along
         stage = (f"The policy's words below are for this stage of the work: {q.stage.label}.", *((reading,) if reading else ()))
     elif q.stage.placed_by != "none":
-        how = "the stage you chose" if q.stage.placed_by == "explicit" else "placed by the completion given"
+        how = "the stage you chose" if q.stage.placed_by == "explicit" else f"placed by {_placed_by(q)} given"
         # a dash: a stage's own name may hold a bracket ('(before work begins)') and a colon ('Design (26-50%): ...')
         stage = (f"{q.stage.label} \u2014 {how}.", *((reading,) if reading else ()),
                  *((q.stage_note,) if q.stage_note else ()))

@@ -123,8 +123,8 @@ def test_a_deadline_says_a_band_from_nothing_as_up_to(fields, said):
 def test_the_stage_says_how_it_was_placed_without_a_second_bracket():
     """'Pre-project phase (before work begins) (from the completion given)': a label's own bracket, then ours; and
     'Design (26-50%): revisions begun: placed by ...', a label's own colon, then ours."""
-    found = sections(work_started=False)["Stage"].items[0]
-    assert found == "Pre-project phase (before work begins) \u2014 placed by the completion given."
+    found = sections(work_started=False)["Stage"].items[0]  # the work status placed it too (a walkthrough)
+    assert found == "Pre-project phase (before work begins) \u2014 placed by the completion and the work status given."
     assert sections(stage="design_concepts")["Stage"].items[0] == (
         "Design (26-50%): concepts presented, no revisions yet \u2014 the stage you chose.")
     assert sections(completion_pct=30)["Stage"].items[0] == (  # two stages: their shared name once
