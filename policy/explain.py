@@ -114,6 +114,13 @@ def _verdict_sentence(q: Quote, for_client: bool) -> str:
             why = "; ".join(a.title for a in q.ambiguities)
             return (f"The policy's text does not settle this case ({why}): one reading gives up to "
                     f"{money}, another {low}; {certain}. Ask the provider how they read it.")
+        case Verdict.discretionary if q.ambiguities and not for_client:
+            # the provider's to decide, and its words read two ways: the headline said only the first, and "Why" only
+            # the second (a walkthrough on ITMedia's website at 60%)
+            low = format_usd(Decimal(q.refund_min), q.currency)
+            why = "; ".join(a.title for a in q.ambiguities)
+            return (f"{q.verdict.sentence} Its text does not settle this case either ({why}): one reading gives up to "
+                    f"{money}, another {low}.")
         case Verdict.partial if q.refund_min != q.refund_max and q.unknowns:
             return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
         case (Verdict.full | Verdict.partial | Verdict.none | Verdict.discretionary | Verdict.depends

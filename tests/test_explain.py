@@ -8,6 +8,7 @@ from shipped import BASIS
 from policy import parse_scenario, quote
 from policy.explain import deadline_sentence, explanation_sections, summary_lines, verdict_label, verdict_sentence
 from policy.markdown import sections_markdown
+from policy.models import Verdict
 
 BASE = dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, days_since_payment=3)
 
@@ -231,3 +232,15 @@ def test_a_deadline_after_which_only_the_least_drops_says_so():
     q = quote(parse_scenario({**BASE, "days_since_payment": 3}, BASIS), BASIS)  # $4,500.00 - $4,900.00 now
     d = replace(q.deadlines[0], refund_min_after="1000.00", refund_max_after=q.refund_max)
     assert deadline_sentence(q, d).endswith("; from day 8 the least it gives drops: $1,000.00 - $4,900.00.")
+
+
+def test_a_band_the_provider_decides_whose_words_also_read_two_ways_says_both():
+    """A walkthrough on ITMedia's website at 60%: the headline said only that the provider decides, and "Why" and
+    Compare only that its words read two ways (no refund in full: a prorated share; or no refund at all)."""
+    q = quote(parse_scenario({"provider": "itmedia", "service": "website", "amount_paid": "1600", "completion_pct": 60,
+                              "days_since_payment": 20}, BASIS), BASIS)
+    assert q.verdict == Verdict.discretionary and q.ambiguities
+    said = verdict_sentence(q)
+    assert said.startswith("The policy lets the provider decide") and \
+        said.endswith(f"Its text does not settle this case either ({q.ambiguities[0].title}): one reading gives up to "
+                      "$640.00, another $0.00.")
