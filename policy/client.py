@@ -488,7 +488,9 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     to = contact.email or (f"[{policy.name}'s {contact.address_name}: the policy gives none"
                            + (f"; ask on {contact.phone}]" if contact.phone else "]"))
     delivered = {True: "[what has been delivered so far]", False: "nothing yet", None: "[what has been delivered so far]"}
-    paid_on = f"{s.paid_on:%d %B %Y}" if s.paid_on else "[date of purchase]"
+    # days without a date: the slot says which day it is (the summary gives the date it counts to, a walkthrough)
+    paid_on = f"{s.paid_on:%d %B %Y}" if s.paid_on else \
+        f"[date of purchase: {s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} before this request]"
     known = {
         "Date of purchase": paid_on,
         "Order/Invoice number": client.invoice or "[order or invoice number]",

@@ -208,3 +208,14 @@ def test_a_summary_quotes_the_window_whose_end_is_its_deadline():
     said = summary_markdown(q, date(2026, 12, 6)).split("## What the policy says happens once you ask")[0]
     assert "> Refund requests must be submitted within 30 days of the initial payment" in said.split(
         "## What the policy says")[1]
+
+
+def test_a_request_without_a_payment_date_says_which_day_its_slot_is():
+    """A walkthrough: the summary said "a payment on 24 November 2026" and the email "Date of purchase: [date of
+    purchase]", with nothing to tie the two."""
+    body = request_email(_q(provider="socialbeat", service="website", days_since_payment=12)).body
+    assert "- Date of purchase: [date of purchase: 12 days before this request]" in body
+    one = request_email(_q(provider="stepinto", service="ppc", days_since_payment=1)).body
+    assert "- Date of payment: [date of purchase: 1 day before this request]" in one
+    dated = request_email(_q(provider="socialbeat", service="website", paid_on=date(2026, 11, 24))).body
+    assert "- Date of purchase: 24 November 2026" in dated
