@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from .client import NotSaid, Unsettled, other_case_deadline
 from .evaluator import shared_name
-from .explain import FACT_WORDS, reading_of_stage, refund_text, work_done
+from .explain import FACT_WORDS, placed_stages_of, reading_of_stage, refund_text, work_done
 from .fields import BY_NAME
 from .models import Quote
 from .money import format_range, format_usd
@@ -167,9 +167,8 @@ def _stage_in_words(q: Quote) -> str:
     hard to read in a list, a walkthrough)."""
     if q.stage.placed_by == "none":
         return work_done(q.scenario.completion_pct, False)
-    if len(q.stage.candidates) > 1 and q.policy is not None and q.service in q.policy.services:
-        labels = [s.label for s in q.policy.services[q.service].stages if s.id in q.stage.candidates]
-        shared = shared_name(labels)
+    if len(q.stage.candidates) > 1:
+        shared = shared_name([s.label for s in placed_stages_of(q)])
         if shared is not None:
             return shared[0]
     return q.stage.label

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional, Union, assert_never
 from .fields import UNKNOWABLE
 from .models import AmbiguityUse, ClauseRef, Deadline, Lapsed, Quote, ReadingAmount, Verdict
 from .money import format_range, format_usd, percent_text
-from .schema import Clause, clause_key
+from .schema import Clause, Stage, clause_key
 from .taxonomy import SERVICES
 from .words import mid_sentence
 
@@ -367,11 +367,16 @@ def unknown_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
         for u in q.unknowns)
 
 
+def placed_stages_of(q: Quote) -> list[Stage]:
+    """The stages of its policy a quote is placed in (none for a quote read back without its policy)."""
+    service = q.policy.services.get(q.service) if q.policy is not None else None
+    return [s for s in service.stages if s.id in q.stage.candidates] if service is not None else []
+
+
 def reading_of_stage(q: Quote) -> Optional[str]:
     """How the quote's stage reads the policy's own band, where a reading narrows it (schema.Stage.reading); None
     for a quote read back without its policy."""
-    service = q.policy.services.get(q.service) if q.policy is not None and q.stage.id else None
-    stage = next((s for s in service.stages if s.id == q.stage.id), None) if service is not None else None
+    stage = next((s for s in placed_stages_of(q) if s.id == q.stage.id), None) if q.stage.id else None
     return stage.reading if stage is not None else None
 
 
@@ -384,9 +389,7 @@ def stage_reading(q: Quote) -> Optional[str]:
 def _placed_by(q: Quote) -> str:
     """What placed the stage: the completion, and the work status where the client gave it and a stage placed turns
     on it ("Not started: placed by the completion given" of a case whose work was said not to have started)."""
-    service = q.policy.services.get(q.service) if q.policy is not None else None
-    placed = [s for s in service.stages if s.id in q.stage.candidates] if service is not None else []
-    by_work = q.scenario.work_started is not None and any(s.work_started is not None for s in placed)
+    by_work = q.scenario.work_started is not None and any(s.work_started is not None for s in placed_stages_of(q))
     return "the completion and the work status" if by_work else "the completion"
 
 

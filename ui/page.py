@@ -147,6 +147,7 @@ def scenario_or_error(purpose: str) -> Optional[Scenario]:
     """The valid scenario, or None after an error naming the field. The inputs are kept (and still drawn)."""
     scenario, problem = state.scenario()
     if problem is not None:
-        where = IN_ADVANCED if BY_NAME.get(problem.field) is not None and BY_NAME[problem.field].group == "advanced" else ""
+        spec = BY_NAME.get(problem.field)
+        where = IN_ADVANCED if spec is not None and spec.group == "advanced" else ""
         st.error(f"{problem_in_words(problem, where)}. Your other inputs are kept; correct this one to {purpose}.")
     return scenario
