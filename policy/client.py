@@ -38,7 +38,7 @@ from .explain import (
     work_done,
 )
 from .markdown import md_file_escape
-from .models import ClauseRef, Quote, Verdict
+from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_range, format_usd
 from .schema import PolicyFile
 from .taxonomy import SERVICES
@@ -116,11 +116,18 @@ def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) ->
     if policy.contact.request_items:
         steps.append("In the request, give: " + "; ".join(c.quote for c in policy.contact.request_items) + ".")
     if policy.contact.documents:
-        steps.append("Attach: " + "; ".join(c.quote for c in policy.contact.documents) + ".")
+        steps.append("Attach: " + "; ".join(documents(policy, q.scenario)) + ".")
     steps += [s for s in (review_sentence(q, policy), processing_sentence(q)) if s]
     steps += refund_terms_sentences(q, policy)
     steps += [_remedy_step(r) for r in q.remedies]  # what the policy offers or asks besides money
     return tuple(steps)
+
+
+def documents(policy: PolicyFile, s: Scenario) -> list[str]:
+    """The documents a request attaches, as the policy lists them; one that cannot exist in this case says so. The
+    email asked for evidence of deliverables the client had just said never came (a walkthrough)."""
+    cannot = {EVIDENCE_OF_DELIVERABLES: "none, as nothing has been delivered"} if s.deliverables_provided is False else {}
+    return [c.quote + (f" ({cannot[c.quote]})" if c.quote in cannot else "") for c in policy.contact.documents]
 
 
 def _in_sentence(label: str) -> str:
@@ -473,6 +480,7 @@ def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
             f"{which}.")
 
 
+EVIDENCE_OF_DELIVERABLES = "Evidence of deliverables received"  # a document Social Beat's 5.2 asks for
 WHICH_APPLIES = "[say which applies, and why]"  # a slot the client fills, as the email's others
 
 
@@ -514,7 +522,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                  f"- Date of payment: {paid_on}",
                  f"- Work so far: {work_so_far}",
                  f"- What was delivered: {delivered[s.deliverables_provided]}", "- Reason: [why the refund is requested]"]
-    attach = [f"- {c.quote}" for c in policy.contact.documents]
+    attach = [f"- {d}" for d in documents(policy, s)]
     paid = format_usd(Decimal(q.amount_paid), q.currency)
     if of_refundable(q) and unsettled is None:  # a full refund of less than was paid says so in the request itself
         asked = (f"I request a full refund of the refundable amount for {_service(q)}: {refund_text(q)} of the {paid} "

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from shipped import BASIS
 
 from policy import parse_scenario, quote
-from policy.client import Client, request_email, summary_markdown, summary_pdf
+from policy.client import Client, next_steps, policy_of, request_email, summary_markdown, summary_pdf
 
 TODAY = date(2026, 12, 2)
 Q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="12000", completion_pct=0,
@@ -219,3 +219,15 @@ def test_a_request_without_a_payment_date_says_which_day_its_slot_is():
     assert "- Date of payment: [date of purchase: 1 day before this request]" in one
     dated = request_email(_q(provider="socialbeat", service="website", paid_on=date(2026, 11, 24))).body
     assert "- Date of purchase: 24 November 2026" in dated
+
+
+@pytest.mark.parametrize("delivered, said", [
+    (False, "Evidence of deliverables received (none, as nothing has been delivered)"),
+    (True, "Evidence of deliverables received\n"), (None, "Evidence of deliverables received\n"),
+])
+def test_the_documents_to_attach_do_not_ask_for_evidence_of_deliveries_the_client_said_never_came(delivered, said):
+    q = _q(provider="socialbeat", service="website", deliverables_provided=delivered)
+    email = request_email(q, ANA).body + "\n"
+    assert f"- {said}" in email
+    attach = next(s for s in next_steps(q, policy_of(q)) if s.startswith("Attach: "))
+    assert ("(none, as nothing has been delivered)" in attach) is (delivered is False)
