@@ -74,15 +74,16 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
                    "ambiguity's id.")
 
 
-WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged")  # a percent whose words did not follow
+# a percent or a last day whose words did not follow
+WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "quote-vs-days", "label-vs-days")
 
 
 def _offer_words(reworded: Reworded | None, suffix: str, name: str) -> None:
-    """The words a changed percent leaves saying the old one, changed in one click (policy/reworded.py): an author
+    """The words a changed percent or last day leaves saying the old one, changed in one click (policy/reworded.py): an author
     had to change the tier's label, its quote and the policy text by hand, and one gave up and edited the TOML."""
     if reworded is None:
         return
-    st.info(e(f"The words can follow the percents you changed: {reworded.summary()}."))
+    st.info(e(f"The words can follow the percents and days you changed: {reworded.summary()}."))
     st.button("Change the words to match", key="lab_words_follow", on_click=_words_follow,
               args=(reworded, suffix, name))
 
@@ -112,7 +113,7 @@ def _reworded_start(base: PolicyFile, text: str, suffix: str) -> tuple[PolicyFil
     if kept[0] != suffix:
         st.session_state.pop(REWORDED)
         return base, text
-    st.info(e(f"Your edit of {kept[3]}, with its words following its percents: go on editing it, or start again."))
+    st.info(e(f"Your edit of {kept[3]}, with its words following its percents and days: go on editing it, or start again."))
     if st.button("Start again from the version as it is", key="lab_reworded_undo"):
         _forget_edits(suffix)
         st.session_state.pop(REWORDED)

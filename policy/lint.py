@@ -56,6 +56,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
     "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
     "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
+    "quote-vs-days": ("error", "a rule's clause states a time limit its days do not give"),
+    "label-vs-days": ("warning", "a tier's own words (its label) state a time limit its days do not give"),
     "reading-label-vs-amount": ("warning", "a reading's words state a refund its amount does not give"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
     "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
@@ -154,6 +156,7 @@ def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optio
     found = [
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
         *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_stated_labels(policy),
+        *_stated_periods(policy),
         *_readings_outside(policy), *_stated_readings(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
         *(_unchanged(previous, policy) if previous is not None and previous.id == policy.id else ()),
@@ -389,6 +392,34 @@ def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
         if not any(low <= n <= high for n in stated):
             gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
             yield _finding("label-vs-amount", f"tier {tier.id} refunds {gives}, but its label says '{tier.label}'",
+                           rule, about=tier.id)
+
+
+STATED_PERIOD = re.compile(r"\bwithin (\d+) (hours?|days?)\b", re.IGNORECASE)  # "within 48 hours of payment"
+
+
+def stated_days(words: str) -> set[Decimal]:
+    """The time limits words state, in days ('within 48 hours' -> 2): a tier's last day is its days_max."""
+    return {Decimal(n) / (24 if unit.lower().startswith("hour") else 1) for n, unit in STATED_PERIOD.findall(words)}
+
+
+def _stated_periods(policy: PolicyFile) -> Iterator[Finding]:
+    """A tier whose words say "within 48 hours" while its days run to day 3: its days edited, its words left (a
+    walkthrough published that edit with no finding, and the calculator said "ask by day 3" under a quote of 48
+    hours). A clause is an error, as a stated percent is; a label, a warning."""
+    for _sid, rule, _stage, tier in _tiers(policy):
+        last = tier.when.days_max
+        if last is None:
+            continue
+        day = f"day {last}" if last else "the day of payment"
+        for c in tier.clauses:
+            stated = stated_days(c.quote)
+            if c.role != "context" and stated and last not in stated:
+                yield _finding("quote-vs-days", f"tier {tier.id} applies up to {day}, but its clause {cite(c.section)} "
+                                                f"says '{c.quote}'", rule, about=tier.id)
+        stated = stated_days(tier.label)
+        if stated and last not in stated:
+            yield _finding("label-vs-days", f"tier {tier.id} applies up to {day}, but its label says '{tier.label}'",
                            rule, about=tier.id)
 
 

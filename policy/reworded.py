@@ -1,9 +1,10 @@
-"""An edited tier percent carried into the tier's words: its label, its quoted clauses and the policy text.
+"""An edited tier percent or last day carried into the tier's words: its label, its quoted clauses and the text.
 
 A percent changed in the lab left the words saying the old one, and the linter refused the edit until the author
-had changed them by hand in three more places (a walkthrough gave up and edited the TOML). Here the words that
-state the old percent of a tier whose one percent changed are made to state the new one, each change listed; the
-linter then checks the result as it checks any edit.
+had changed them by hand in three more places (a walkthrough gave up and edited the TOML); a last day changed (48
+hours made day 3) was published with its words still saying 48 hours. Here the words that state the old percent of
+a tier whose one percent changed, or the old time limit of a tier whose last day changed, are made to state the new
+one, each change listed; the linter then checks the result as it checks any edit.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .schema import Amount, PolicyFile, Tier
+from .taxonomy import TERMS
 from .words import counted
 
 
@@ -43,17 +45,38 @@ def _stating(old: Decimal) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.]){re.escape(f'{old.normalize():f}')}%")
 
 
-def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[Decimal, Decimal]]:
-    """Tier id -> (old percent, new percent), for each tier of one percent whose percent the edit changed."""
+Rewording = tuple[re.Pattern[str], Any]  # what states the old value, and its replacement (a text, or one per match)
+
+
+def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]:
+    """Tier id -> how its words change, for each tier of one percent whose percent the edit changed."""
     old = {t.id: t for t in _all_tiers(before)}
-    found: dict[str, tuple[Decimal, Decimal]] = {}
+    found: dict[str, Rewording] = {}
     for tier in _all_tiers(after):
         was = old.get(tier.id)
         if was is None:
             continue
         a, b = _one_percent(was.min, was.max), _one_percent(tier.min, tier.max)
         if a is not None and b is not None and a != b:
-            found[tier.id] = (a, b)
+            found[tier.id] = (_stating(a), _percent(b))
+    return found
+
+
+def _changed_days(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]:
+    """Tier id -> how its words change, for each tier whose last day the edit changed: 'within 48 hours' of a tier
+    made to run to day 3 says 'within 72 hours', 'within 7 days' of one made to run to day 10 'within 10 days'."""
+    old = {t.id: t for t in _all_tiers(before)}
+    found: dict[str, Rewording] = {}
+    for tier in _all_tiers(after):
+        was = old.get(tier.id)
+        a, b = (was.when.days_max if was else None), tier.when.days_max
+        if a is None or b is None or a == b or b == 0:
+            continue
+        stating = re.compile(rf"\bwithin ({a * 24}) hours?\b|\bwithin ({a}) days?\b", re.IGNORECASE)
+
+        def said(m: re.Match[str], b: int = b) -> str:
+            return f"within {b * 24} hours" if m.group(1) else f"within {b} day{'' if b == 1 else 's'}"
+        found[tier.id] = (stating, said)
     return found
 
 
@@ -62,29 +85,32 @@ def _all_tiers(policy: PolicyFile) -> list[Tier]:
 
 
 def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[Reworded]:
-    """`after` (an edit of `before`) and its `text` with each changed tier percent said in the tier's label and in
-    the clauses that decide its amount (role rule, min or max), and each such quote changed likewise wherever the
-    policy cites it and in the text. None where no word states a percent the edit changed."""
-    percents = _changed_percents(before, after)
-    if not percents:
+    """`after` (an edit of `before`) and its `text` with each changed tier percent, and each changed last day, said
+    in the tier's label and in the clauses that decide it (not its context), and each such quote changed likewise
+    wherever the policy cites it and in the text. None where no word states a value the edit changed."""
+    rewordings = [_changed_percents(before, after), _changed_days(before, after)]
+    if not any(rewordings):
         return None
     data = after.model_dump()
     quotes: dict[str, str] = {}  # an old quote -> the new one
+    periods: dict[str, list[Rewording]] = {}  # an old quote -> the time limits changed in it
     changes: list[str] = []
     for service in data["services"].values():
         for stage in service["stages"]:
             for tier in stage["tiers"]:
-                if tier["id"] not in percents:
-                    continue
-                old, new = percents[tier["id"]]
-                stating = _stating(old)
-                label = tier.get("label")
-                if label and stating.search(label):
-                    tier["label"] = stating.sub(_percent(new), label)
-                    changes.append(f"tier {tier['id']}'s label now says {_percent(new)}")
-                for clause in tier["clauses"]:
-                    if clause.get("role", "rule") != "context" and stating.search(clause["quote"]):
-                        quotes.setdefault(clause["quote"], stating.sub(_percent(new), clause["quote"], count=1))
+                for stating, said in (r[tier["id"]] for r in rewordings if tier["id"] in r):
+                    label = tier.get("label")
+                    found = stating.search(label) if label else None
+                    if found:
+                        tier["label"] = stating.sub(said, label)
+                        changes.append(f"tier {tier['id']}'s label now says {said(found) if callable(said) else said}")
+                    for clause in tier["clauses"]:
+                        quoted = quotes.get(clause["quote"], clause["quote"])
+                        if clause.get("role", "rule") != "context" and stating.search(quoted):
+                            quotes[clause["quote"]] = stating.sub(said, quoted, count=1)
+                            if callable(said):
+                                periods.setdefault(clause["quote"], []).append((stating, said))
+    changes += _summaries_follow(data, periods)
     for old_quote, new_quote in quotes.items():
         _requote(data, old_quote, new_quote)
         in_text = text.count(old_quote)
@@ -94,6 +120,22 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     if not changes:
         return None
     return Reworded(PolicyFile.model_validate(data), text, tuple(changes))
+
+
+def _summaries_follow(data: dict[str, Any], periods: dict[str, list[Rewording]]) -> list[str]:
+    """A term's summary states the time limit of a clause it cites ('Website: 100% within 48 hours'): it follows
+    too (Policy terms still said 48 hours beside a tier made to run to day 3, a walkthrough). Not a percent: a
+    summary states several ('100% within 48 hours, 90% within 7 days'), and which is the tier's cannot be told."""
+    changes = []
+    for name, term in data.get("terms", {}).items():
+        summary = term["summary"]
+        for clause in term["clauses"]:
+            for stating, said in periods.get(clause["quote"], ()):
+                summary = stating.sub(said, summary, count=1)
+        if summary != term["summary"]:
+            term["summary"] = summary
+            changes.append(f"the summary of \u201c{TERMS[name]}\u201d now reads \u201c{summary}\u201d")
+    return changes
 
 
 def _requote(node: Any, old: str, new: str) -> None:

@@ -761,7 +761,7 @@ def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_p
         " in the policy text too" in offer
     at.button(key="lab_words_follow").click().run()
     assert not at.exception
-    assert any("Your edit of Social Beat Digital 2025-06-17, with its words following its percents" in plain(i.value)
+    assert any("Your edit of Social Beat Digital 2025-06-17, with its words following its percents and days" in plain(i.value)
                for i in at.info)
     # still an edit of the version shown, not an upload: its pickers stay, and its number follows its date
     assert at.selectbox(key="lab_provider").value == "socialbeat" and not [i for i in at.info if "uploaded" in i.value]
@@ -795,4 +795,30 @@ def test_words_made_to_follow_can_be_put_back_as_the_version_has_them(tmp_path, 
     assert grid[grid.tier == "sb_web_discovery"].iloc[0].min_pct == 75
     assert SAID in at.text_area(key="lab_text_socialbeat_2025-06-17").value
     assert not [i for i in at.info if "with its words following" in plain(i.value)]
+    st.cache_data.clear()
+
+
+def test_a_last_day_changed_alone_is_refused_until_its_words_follow_in_one_click(tmp_path, monkeypatch):
+    """A walkthrough made the 48-hour full refund run to day 3 and published it: the lab said it could be published,
+    and the calculator then said "ask by day 3" under a quote of "within 48 hours of payment"."""
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    at = lab()
+    row = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_48h")
+    at.session_state[KEY] = {"edited_rows": {row: {"days_max": 3}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert at.button(key="lab_publish").disabled
+    refused = next(plain(m.value) for m in at.error if "Cannot be published" in plain(m.value))
+    assert "quote-vs-days: tier sb_web_48h applies up to day 3, but its clause section 3.1(a) says '100% Refund: If " \
+        "no work has commenced and you cancel within 48 hours of payment'" in refused
+    offer = next(plain(i.value) for i in at.info if "The words can follow" in plain(i.value))
+    assert "tier sb_web_48h's label now says within 72 hours" in offer
+    assert "\u201d now reads \u201c100% Refund: If no work has commenced and you cancel within 72 hours of payment" \
+        "\u201d in the policy text too" in offer
+    at.button(key="lab_words_follow").click().run()
+    assert not at.exception
+    grid = dataframe_with(at, "min_pct")
+    assert grid[grid.tier == "sb_web_48h"].iloc[0].label == "No work commenced, cancelled within 72 hours of payment: 100%"
+    assert "within 72 hours of payment" in at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    assert not [m for m in at.error if "-vs-days" in m.value]
     st.cache_data.clear()

@@ -87,6 +87,14 @@ def _label(d):
     tiers(d)[1]["label"] = "After 7 days: 75%"  # the tier gives half
 
 
+def _days(d):
+    tiers(d)[0]["when"] = {"days_max": 10}  # its clause still says "within 7 days of payment"
+
+
+def _label_days(d):
+    tiers(d)[0]["label"] = "Within 14 days: full refund"  # the tier runs to day 7
+
+
 def _schema(d):
     d["window"]["days"] = "thirty"
 
@@ -118,6 +126,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
     "quote-vs-amount": _stated, "label-vs-amount": _label, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
     "client-words-missing": _client_words_missing, "reading-label-vs-amount": _reading_label,
+    "quote-vs-days": _days, "label-vs-days": _label_days,
 }
 AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged"}  # found only against the version before (lint_against): EDITS shows them
 

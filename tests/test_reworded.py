@@ -79,3 +79,58 @@ def test_a_quote_not_in_the_text_is_changed_in_the_policy_and_said_to_be_missing
                                           ("a 50%", True), ("250%", False)])
 def test_the_old_percent_is_matched_only_as_a_number_of_its_own(words, found):
     assert bool(_stating(Decimal(50)).search(words)) is found
+
+
+# what the words of an edit can contradict; the edit's own rules may still break others (a rising refund)
+WORDS_FINDINGS = {"quote-vs-days", "label-vs-days", "quote-vs-amount", "label-vs-amount", "quote-not-in-text"}
+
+
+def with_last_day(policy: PolicyFile, tier_id: str, day: int) -> PolicyFile:
+    data = policy.model_dump()
+    for service in data["services"].values():
+        for stage in service["stages"]:
+            for t in stage["tiers"]:
+                if t["id"] == tier_id:
+                    t["when"]["days_max"] = day
+    return PolicyFile.model_validate(data)
+
+
+@pytest.mark.parametrize("provider, tier_id, day, old, new", [
+    ("socialbeat", "sb_web_48h", 3, "within 48 hours of payment", "within 72 hours of payment"),
+    ("socialbeat", "sb_web_7d_fee", 10, "within 7 days of payment", "within 10 days of payment"),
+    ("socialbeat", "sb_web_7d_fee", 5, "within 7 days of payment", "within 5 days of payment"),
+    ("socialbeat", "sb_web_48h", 1, "within 48 hours of payment", "within 24 hours of payment"),
+])
+def test_a_last_day_changed_alone_is_refused_and_its_words_made_to_follow_pass_the_linter(provider, tier_id, day,
+                                                                                           old, new):
+    """A walkthrough made the 48-hour full refund run to day 3 and published it: the calculator said "ask by day 3"
+    under a quote of 48 hours."""
+    before = policies()[provider]
+    text = source_text(before)
+    edit = with_last_day(before, tier_id, day)
+    assert "quote-vs-days" in {f.code for f in errors(lint_against(before, edit, text))}
+    done = words_follow(before, edit, text)
+    assert done is not None
+    changed = tier(done.policy, tier_id)
+    assert [c.quote for c in changed.clauses if "within" in c.quote] == \
+        [c.quote.replace(old, new) for c in tier(before, tier_id).clauses if "within" in c.quote]
+    assert new in done.text and old not in changed.label
+    assert not {f.code for f in lint_against(before, done.policy, done.text)} & WORDS_FINDINGS
+    assert changed.when.days_max == day and changed.min == tier(before, tier_id).min  # the rules are the edit's
+    summary = done.policy.terms["refund_before_work"].summary  # Policy terms said 48 hours beside day 3
+    assert summary == before.terms["refund_before_work"].summary.replace(old.removesuffix(" of payment"),
+                                                                         new.removesuffix(" of payment"))
+    assert any(c.startswith("the summary of \u201cRefund before work starts\u201d now reads") for c in done.changes)
+
+
+def test_a_percent_and_a_last_day_changed_together_both_follow():
+    before = policies()["socialbeat"]
+    edit = with_percent(with_last_day(before, "sb_web_48h", 3), "sb_web_48h", "95")
+    done = words_follow(before, edit, source_text(before))
+    assert done is not None
+    changed = tier(done.policy, "sb_web_48h")
+    assert [c.quote for c in changed.clauses] == [
+        "95% Refund: If no work has commenced and you cancel within 72 hours of payment"]
+    assert changed.label == "No work commenced, cancelled within 72 hours of payment: 95%"
+    assert changed.clauses[0].quote in done.text
+    assert not {f.code for f in lint_against(before, done.policy, done.text)} & WORDS_FINDINGS
