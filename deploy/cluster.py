@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -20,9 +21,11 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from deploy import oidc, postgres
 from deploy.ports import in_use
+from deploy.serving import Serving
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("CLUSTER_DIR") or ROOT / "data" / "cluster")
@@ -44,10 +47,19 @@ class Cluster:
     oidc_port: int = 0  # the demo sign-in provider (deploy/oidc.py)
     oidc_pid: int = 0
     ready_pids: dict[str, int] = field(default_factory=dict)  # each replica's readiness check (deploy/ready.py)
+    serving: dict[str, Any] = field(default_factory=dict)  # deploy/serving.Serving: where HAProxy listens, whose sign-in
+
+    @property
+    def served(self) -> Serving:
+        return Serving(**self.serving)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.served.url(self.port)
+
+    @property
+    def secrets_file(self) -> Path:
+        return Path(self.served.secrets or Path(self.folder) / "secrets.toml")
 
     def save(self) -> None:
         state = Path(self.folder) / "cluster.json"
@@ -61,8 +73,14 @@ class Cluster:
         return cls(**json.loads(state.read_text())) if state.is_file() else None
 
 
-def haproxy_config(port: int, replicas: dict[str, int], pidfile: Path) -> str:
+def haproxy_config(port: int, replicas: dict[str, int], pidfile: Path, serving: Serving | None = None) -> str:
+    serving = serving or Serving()
     ready = ready_ports(port)
+    bind = f"[{serving.bind}]" if ":" in serving.bind else serving.bind
+    tls = f" ssl crt {serving.tls}" if serving.tls else ""
+    # behind TLS the app is told so, and browsers are told to keep to HTTPS
+    https = ("\n    http-request set-header X-Forwarded-Proto https"
+             "\n    http-after-response set-header Strict-Transport-Security \"max-age=31536000\"") if serving.tls else ""
     servers = "\n".join(
         f"    server {name} 127.0.0.1:{p} check port {ready[name]} cookie {name} inter 500ms fall 2 rise 1"
         for name, p in replicas.items())
@@ -85,7 +103,7 @@ defaults
     timeout tunnel 1h
 
 frontend app
-    bind 127.0.0.1:{port}
+    bind {bind}:{port}{tls}{https}
     # Of Streamlit's own endpoints only what a browser needs is reachable from outside (no /_stcore/metrics,
     # no agent API): the websocket, health and host config, uploads, and custom components.
     acl core path_beg /_stcore/
@@ -111,15 +129,22 @@ backend replicas
 """
 
 
+def answers(url: str, timeout: float = 1.0) -> bool:
+    """The URL answers 200 (over HTTPS, with whatever certificate: this only asks whether it is up)."""
+    unchecked = ssl._create_unverified_context() if url.startswith("https:") else None
+    try:
+        with urllib.request.urlopen(url, timeout=timeout, context=unchecked) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
 def _wait(url: str, timeout: float = 90.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
+        if answers(url):
+            return
+        time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
@@ -131,15 +156,15 @@ def start_ready_check(name: str, port: int, replica_port: int, database_url: str
     return proc.pid
 
 
-def start_replica(name: str, port: int, database_url: str, folder: Path) -> int:
-    """A replica with sign-in required: its secrets (the [auth] and [roles] of deploy/oidc.py) are the cluster's
-    own file, and without them it would refuse every page with client data rather than open them to anyone."""
+def start_replica(name: str, port: int, database_url: str, folder: Path, secrets_file: Path | None = None) -> int:
+    """A replica with sign-in required: its secrets (a team's own, or the [auth] and [roles] of deploy/oidc.py in
+    the cluster's folder), without which it would refuse every page with client data rather than open them."""
     env = {**os.environ, "REFUND_DATABASE_URL": database_url, "REFUND_REPLICA": name, "REFUND_REQUIRE_SIGN_IN": "1"}
     log = (folder / f"replica-{name}.log").open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(folder / "secrets.toml")],
+         "--secrets.files", str(secrets_file or folder / "secrets.toml")],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return proc.pid
 
@@ -149,23 +174,24 @@ def ready_ports(port: int) -> dict[str, int]:
     return {n: port + 31 + i for i, n in enumerate(REPLICAS)}
 
 
-def ports_of(port: int) -> dict[str, int]:
-    """Every port the cluster listens on, by what listens."""
+def ports_of(port: int, demo: bool = True) -> dict[str, int]:
+    """Every port the cluster listens on, by what listens (the demo sign-in provider's only where it is used)."""
     return {"the balancer": port, **{f"replica {n}": port + 1 + i for i, n in enumerate(REPLICAS)},
-            "PostgreSQL": port + 10, "the sign-in provider": port + 20,
+            "PostgreSQL": port + 10, **({"the sign-in provider": port + 20} if demo else {}),
             **{f"replica {n}'s readiness check": p for n, p in ready_ports(port).items()}}
 
 
-def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
-    """Start PostgreSQL (with the data kept from an earlier run, if any), the sign-in provider, the replicas and
-    HAProxy. Every port is checked first; a start that fails half-way stops what it had started."""
+def up(folder: Path = STATE_DIR, port: int = PORT, serving: Serving | None = None) -> Cluster:
+    """Start PostgreSQL (with the data kept from an earlier run, if any), the sign-in provider (the demo's, unless
+    `serving` names a team's own), the replicas and HAProxy. Every port is checked first; a start that fails
+    half-way stops what it had started. A cluster already up is left as it is, but for what has stopped
+    (repair)."""
     existing = Cluster.load(folder)
     if existing is not None:
-        raise SystemExit(f"cluster: already up at {existing.url} (state in {folder}); run `down` first")
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not Path(haproxy).exists():
-        raise SystemExit("cluster: HAProxy is not installed (apt-get install -y --no-install-recommends haproxy)")
-    taken = [f"{what} ({p})" for what, p in ports_of(port).items() if in_use(p)]
+        return repair(existing)
+    serving = serving or Serving()
+    haproxy = _haproxy()
+    taken = [f"{what} ({p})" for what, p in ports_of(port, serving.demo).items() if in_use(p)]
     if taken:
         raise SystemExit(f"cluster: port(s) already in use: {', '.join(taken)}. Nothing was started; free them, or "
                          "choose other ports with CLUSTER_PORT (the balancer's; the others follow it)")
@@ -174,40 +200,119 @@ def up(folder: Path = STATE_DIR, port: int = PORT) -> Cluster:
     try:
         db = postgres.start(folder / POSTGRES, port=port + 10, durable=True)
         undo.append(db.stop)
-        provider = oidc.start(port + 20, folder / "oidc.log")
-        undo.append(provider.stop)
-        secrets_file = folder / "secrets.toml"
-        secrets_file.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
-        secrets_file.chmod(0o600)  # it holds the cookie secret
+        provider = None
+        if serving.demo:
+            provider = oidc.start(port + 20, folder / "oidc.log")
+            undo.append(provider.stop)
+            secrets_file = folder / "secrets.toml"
+            secrets_file.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
+            secrets_file.chmod(0o600)  # it holds the cookie secret
         replica_ports = {name: port + 1 + i for i, name in enumerate(REPLICAS)}
         # the schema first, once, so the replicas start on a migrated database
         from store import QuoteStore
 
         QuoteStore.open(db.url).engine.dispose()
-        pids, checks = {}, {}
-        for name, p in replica_ports.items():
-            pids[name] = start_replica(name, p, db.url, folder)
-            undo.append(functools.partial(kill, pids[name], group=True))
-            checks[name] = start_ready_check(name, ready_ports(port)[name], p, db.url, folder)
-            undo.append(functools.partial(kill, checks[name], group=True))
-        for p in replica_ports.values():
-            _wait(f"http://127.0.0.1:{p}/_stcore/health")
-        for p in ready_ports(port).values():
-            _wait(f"http://127.0.0.1:{p}/ready")
+        cluster = Cluster(str(folder), port, replica_ports, {}, 0, db.port, str(db.folder), db.url,
+                          provider.port if provider else 0, provider.pid if provider else 0, {}, asdict(serving))
+        for name in replica_ports:
+            _start_replica_of(cluster, name)
+            undo.append(functools.partial(kill, cluster.replica_pids[name], group=True))
+            undo.append(functools.partial(kill, cluster.ready_pids[name], group=True))
+        for name in replica_ports:
+            _wait_for_replica(cluster, name)
         config = folder / "haproxy.cfg"
-        config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid"))
+        config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid", serving))
         subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
         subprocess.run([haproxy, "-D", "-f", str(config)], check=True)
-        haproxy_pid = int((folder / "haproxy.pid").read_text().split()[0])
-        undo.append(functools.partial(kill, haproxy_pid))
-        _wait(f"http://127.0.0.1:{port}/_stcore/health")
+        cluster.haproxy_pid = int((folder / "haproxy.pid").read_text().split()[0])
+        undo.append(functools.partial(kill, cluster.haproxy_pid))
+        _wait(balancer_health(cluster))
     except BaseException:
         for step in reversed(undo):
             with contextlib.suppress(Exception):
                 step()
         raise
-    cluster = Cluster(str(folder), port, replica_ports, pids, haproxy_pid, db.port, str(db.folder), db.url,
-                      provider.port, provider.pid, checks)
+    cluster.save()
+    return cluster
+
+
+def _haproxy() -> str:
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        raise SystemExit("cluster: HAProxy is not installed (apt-get install -y --no-install-recommends haproxy)")
+    return haproxy
+
+
+def _start_replica_of(cluster: Cluster, name: str) -> None:
+    """A replica of the cluster and its readiness check, started (again)."""
+    folder, port = Path(cluster.folder), cluster.replica_ports[name]
+    cluster.replica_pids[name] = start_replica(name, port, cluster.database_url, folder, cluster.secrets_file)
+    cluster.ready_pids[name] = start_ready_check(name, ready_ports(cluster.port)[name], port, cluster.database_url,
+                                                 folder)
+
+
+def _wait_for_replica(cluster: Cluster, name: str) -> None:
+    _wait(f"http://127.0.0.1:{cluster.replica_ports[name]}/_stcore/health")
+    _wait(f"http://127.0.0.1:{ready_ports(cluster.port)[name]}/ready")
+
+
+def balancer_health(cluster: Cluster) -> str:
+    served = cluster.served
+    return f"{served.scheme}://{served.probe_host()}:{cluster.port}/_stcore/health"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One process of the cluster, and whether it is up: running, and answering on its port."""
+    name: str
+    where: str
+    up: bool
+
+
+def parts(cluster: Cluster) -> list[Part]:
+    """Each part of the cluster as it is now (status reads this, and `up` repairs by it)."""
+    ready = ready_ports(cluster.port)
+    found = [Part("the balancer", cluster.url, not gone(cluster.haproxy_pid) and answers(balancer_health(cluster))),
+             Part("PostgreSQL", f"127.0.0.1:{cluster.postgres_port}", in_use(cluster.postgres_port))]
+    if cluster.oidc_pid:
+        found.append(Part("the demo sign-in provider", f"127.0.0.1:{cluster.oidc_port}",
+                          not gone(cluster.oidc_pid, group=True) and in_use(cluster.oidc_port)))
+    for name, port in cluster.replica_ports.items():
+        found.append(Part(f"replica {name}", f"127.0.0.1:{port}", not gone(cluster.replica_pids[name], group=True)
+                          and answers(f"http://127.0.0.1:{port}/_stcore/health")))
+        found.append(Part(f"replica {name}'s readiness check", f"127.0.0.1:{ready[name]}",
+                          not gone(cluster.ready_pids.get(name, 0) or -1, group=True) and in_use(ready[name])))
+    return found
+
+
+def _replica_of(part: Part) -> str | None:
+    """The replica a part belongs to (itself, or its readiness check); None for a shared part."""
+    return part.name.split()[1].removesuffix("'s") if part.name.startswith("replica ") else None
+
+
+def repair(cluster: Cluster) -> Cluster:
+    """A cluster whose state says it is up: what has stopped started again. A replica (or its readiness check)
+    alone is started again, the other replica's sessions going on; a shared part (the balancer, PostgreSQL, the
+    sign-in provider: after a reboot, all of them) restarts the whole cluster, its data kept. Raises SystemExit
+    when every part is up."""
+    down_now = [p for p in parts(cluster) if not p.up]
+    if not down_now:
+        raise SystemExit(f"cluster: already up at {cluster.url}, every part running (state in {cluster.folder}); "
+                         "`status` lists them, `down` stops them")
+    replicas = {_replica_of(p) for p in down_now}
+    folder = Path(cluster.folder)
+    if None in replicas:  # a shared part: everything again, on the same ports and settings
+        print("cluster: " + ", ".join(p.name for p in down_now) + " stopped: starting the cluster again "
+              "(its data is kept)", file=sys.stderr)
+        down(folder)
+        return up(folder, cluster.port, cluster.served)
+    for name in sorted(str(r) for r in replicas):
+        stop_replica(cluster, name)
+        with contextlib.suppress(KeyError):
+            kill(cluster.ready_pids[name], group=True)
+        print(f"cluster: replica {name} had stopped: starting it again", file=sys.stderr)
+        _start_replica_of(cluster, name)
+        _wait_for_replica(cluster, name)
     cluster.save()
     return cluster
 
@@ -232,6 +337,8 @@ def kill(pid: int, group: bool = False) -> None:
 
 
 def gone(pid: int, group: bool = False) -> bool:
+    if pid <= 0:  # never started (a state file from before readiness checks): nothing to find
+        return True
     """The process (with `group`, every process of its group) has exited: there is none, or only zombies their
     parent has not reaped yet. `down` runs in another process than the `up` that started the cluster, so it cannot
     reap them itself, and kill(pid, 0) answers for a zombie: each of its six processes waited 2 s for init."""
@@ -291,15 +398,35 @@ def purge(folder: Path = STATE_DIR) -> str:
             "version and audit event in it")
 
 
+def status(folder: Path = STATE_DIR) -> tuple[int, list[str]]:
+    """Each part and whether it is up (it said "up" of a cluster with a replica dead, a walkthrough): the exit
+    status 0 when every part is, 1 when one is not, 3 when the cluster is down."""
+    found = Cluster.load(folder)
+    if found is None:
+        return 3, ["cluster: down"]
+    now = parts(found)
+    stopped = [p for p in now if not p.up]
+    lines = [f"cluster: {'up' if not stopped else 'partly down'} at {found.url} (state in {found.folder})",
+             *(f"  {p.name} ({p.where}): {'up' if p.up else 'DOWN'}" for p in now)]
+    if stopped:
+        lines.append("cluster: `bash scripts/cluster.sh up` starts again what has stopped")
+    return (1 if stopped else 0), lines
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     if command == "up":
-        cluster = up()
+        cluster = up(serving=Serving.from_env())
+        served = cluster.served
         print(f"cluster: PostgreSQL on 127.0.0.1:{cluster.postgres_port}; replicas "
               + ", ".join(f"{n} on 127.0.0.1:{p}" for n, p in cluster.replica_ports.items())
-              + f"; HAProxy with sticky cookies; logs in {cluster.folder}")
-        print(f"cluster: sign-in through the demo OpenID Connect provider on 127.0.0.1:{cluster.oidc_port}; pick a "
-              "user on its page: " + ", ".join(f"{user} ({role})" for role, user in oidc.DEMO_BY_ROLE.items()))
+              + f"; HAProxy with sticky cookies on {served.bind}:{cluster.port} ({served.scheme.upper()}); logs in "
+              f"{cluster.folder}")
+        if served.demo:
+            print(f"cluster: sign-in through the demo OpenID Connect provider on 127.0.0.1:{cluster.oidc_port}; pick "
+                  "a user on its page: " + ", ".join(f"{user} ({role})" for role, user in oidc.DEMO_BY_ROLE.items()))
+        else:
+            print(f"cluster: sign-in and roles from {served.secrets}")
         print(cluster.url)
         return 0
     if command == "down":
@@ -310,10 +437,10 @@ def main(argv: list[str]) -> int:
         print(purge())
         return 0
     if command == "status":
-        found = Cluster.load(STATE_DIR)
-        print(found.url if found else "cluster: down")
-        return 0
-    print("usage: scripts/cluster.sh up|down|status|purge", file=sys.stderr)
+        code, lines = status(STATE_DIR)
+        print("\n".join(lines))
+        return code
+    print("usage: scripts/cluster.sh up|down|status|purge (up also starts again what has stopped)", file=sys.stderr)
     return 2
 
 

@@ -13,7 +13,7 @@ import sqlalchemy
 from shipped import BASIS
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from deploy import cluster, postgres
+from deploy import cluster, oidc, postgres
 from deploy.ports import in_use
 from policy import parse_scenario, quote
 from store import QuoteStore
@@ -172,3 +172,65 @@ def test_with_postgresql_stopped_the_public_pages_go_on_and_the_health_check_say
         assert until(lambda: calculator_through(running.url) == ("$1,200.00", []))
     finally:
         cluster.down(folder)
+
+
+def _self_signed(path: Path) -> None:
+    """A certificate for 127.0.0.1 and its key, in one PEM, as HAProxy takes them."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "refunds.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=2)).sign(key, hashes.SHA256()))
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+
+def test_a_teams_cluster_serves_https_with_its_own_sign_in_and_up_starts_again_a_replica_that_stopped(
+        base, where, capsys):
+    """A walkthrough: the cluster could only be a demo (loopback, the demo provider whose page lets anyone be the
+    admin), `status` said it was up with a replica dead, and the only way to start that replica again was down and
+    up, which ends every session."""
+    from deploy.serving import Serving
+
+    _self_signed(where / "site.pem")
+    (where / "secrets.toml").write_text(oidc.secrets_toml(f"https://127.0.0.1:{base}", "https://login.example.com"))
+    served = Serving.from_env({"CLUSTER_SECRETS": str(where / "secrets.toml"), "CLUSTER_TLS": str(where / "site.pem")})
+    folder = where / "cluster"
+    running = cluster.up(folder, base, served)
+    try:
+        assert running.oidc_pid == 0 and not in_use(base + 20)  # no demo provider: anyone could have been the admin
+        assert running.url == f"https://127.0.0.1:{base}" and cluster.answers(f"{running.url}/_stcore/health")
+        assert not cluster.answers(f"http://127.0.0.1:{base}/_stcore/health")  # HTTPS only
+        given = Path(f"/proc/{running.replica_pids['a']}/cmdline").read_bytes().split(b"\0")
+        assert str(where / "secrets.toml").encode() in given  # the team's sign-in, not a file the cluster wrote
+        assert not (folder / "secrets.toml").exists()
+        assert all(p.up for p in cluster.parts(running))
+
+        kept_a = running.replica_pids["a"]
+        cluster.stop_replica(running, "b")
+        code, said = cluster.status(folder)
+        assert code == 1 and said[0].startswith(f"cluster: partly down at https://127.0.0.1:{base}")
+        assert [line.strip() for line in said if "DOWN" in line] == [f"replica b (127.0.0.1:{base + 2}): DOWN"]
+        assert said[-1] == "cluster: `bash scripts/cluster.sh up` starts again what has stopped"
+        again = cluster.up(folder, base)  # the state says up: it starts only what stopped
+        assert again.replica_pids["a"] == kept_a and all(p.up for p in cluster.parts(again))
+        assert "replica b had stopped: starting it again" in capsys.readouterr().err
+        cluster.kill(again.haproxy_pid)  # a shared part (after a reboot, all of them): the whole cluster again
+        whole = cluster.up(folder, base)
+        assert whole.haproxy_pid != again.haproxy_pid and whole.url == running.url and whole.oidc_pid == 0
+        assert "the balancer stopped: starting the cluster again (its data is kept)" in capsys.readouterr().err
+        with pytest.raises(SystemExit, match=r"already up at https://127\.0\.0\.1:.*every part running"):
+            cluster.up(folder, base)
+        assert cluster.status(folder)[0] == 0
+    finally:
+        cluster.down(folder)
+    assert cluster.status(folder) == (3, ["cluster: down"])
+    postgres.Server.kept(folder / "postgres").remove()
