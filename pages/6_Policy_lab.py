@@ -298,15 +298,19 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         else:
             draft = store.save_draft(policy, text, by=who, replacing=replacing.lab_id if replacing else None,
                                      to_publish=publish_on is not None)
+        was = _renumbered(replacing, policy)
+        before = f"; saved before as {was}" if was else ""
         if publish_on is None:
-            st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version})."
+            st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version}{before})."
         else:
             first = not catalog().of(policy.id)  # a new provider: nothing was in force before this one
             store.publish(draft, publish_on, by=who)
             earlier = (f"it is {policy.name}'s first version, so it also answers for payments before that day" if first
                        else "earlier ones keep theirs")
-            st.session_state["lab_said"] = (f"Published {policy.name} {policy.version} from {publish_on:%d %b %Y}: a "
-                                            f"quote for a payment from that day follows it; {earlier}.")
+            st.session_state["lab_said"] = (f"Published {policy.name} {policy.version}"
+                                            + (f" (draft #{draft}{before})" if replacing is not None else "")
+                                            + f" from {publish_on:%d %b %Y}: a quote for a payment from that day "
+                                            f"follows it; {earlier}.")
         # the lab shows what it saved: after an upload of a new provider it went back to the provider before, whose
         # editor then stood above "Published BrightPath Media ..." (a walkthrough)
         refresh()  # this run read the catalog before the save: the provider it published is in the one read now
@@ -321,6 +325,12 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         st.error(f"**{e(field)}**: {e(exc.message)}. {kept}.")
     except (SaveError, Forbidden) as exc:
         st.error(f"{e(str(exc).rstrip('.'))}. Nothing was saved.")
+
+
+def _renumbered(draft: Version | None, policy: PolicyFile) -> str | None:
+    """The number a draft shown was saved under, where saving or publishing this edit gives it another."""
+    return draft.policy.version if draft is not None and draft.lab_id is not None and \
+        draft.policy.version != policy.version else None
 
 
 def _withdraw(version_id: int, label: str, reason: str, who: Actor, after: PolicyFile | None, name: str) -> None:
@@ -541,6 +551,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             _save(new, text, who, when, replacing)
         if not refused and same is None and not warned and not said:
             b.caption("No lint error, and no warning about this edit: it can be published.")
+        was = _renumbered(replacing, new)
+        if was and replacing is not None:  # the draft's number follows the date: said before, not found out after
+            a.caption(e(f"Draft #{replacing.lab_id} was saved as {was}; saved or published now, it becomes "
+                        f"{new.version} (the number follows the date until you type one)."))
         if not found.of(new.id) and not said:  # said before, not only once published (a walkthrough)
             b.caption(e(f"It is {new.name}'s first version: from its date, and for payments before it too, since "
                         "nothing else answers for them."))

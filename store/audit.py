@@ -90,7 +90,7 @@ class AuditEvent:
 
 # a detail's name where its key reads as code: a lab version's row is the "draft #1" the lab named ("version id: 1")
 _KEY_WORDS = {"version_id": "lab version", "not_saved": "rows with an error (not saved)", "rows": "rows saved",
-              "in_its_place": "in force in its place"}
+              "in_its_place": "in force in its place", "number_before": "saved before as"}
 
 
 @dataclass(frozen=True)

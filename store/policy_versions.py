@@ -109,6 +109,9 @@ class PolicyStore:
                 if row is None:
                     row = PolicyVersionRow(provider=policy.id, status="draft", published_by="", published_at=None)
                     session.add(row)
+                # a draft saved again under another number: the trail says which it was (a walkthrough found the
+                # draft it had saved as 2026-12-07 gone, and only "lab version: #1" to tie the two)
+                renumbered = {"number_before": row.version} if row.version and row.version != policy.version else {}
                 row.version, row.effective_from, row.policy_toml = policy.version, policy.effective_from, policy_toml(policy)
                 row.policy_text, row.saved_by, row.saved_at = text, saved_by, saved_at
                 session.flush()
@@ -118,7 +121,7 @@ class PolicyStore:
                 dated = {"effective_from": policy.effective_from.isoformat()} if policy.effective_from else {}
                 record(session, by, Action.VERSION_DRAFTED, f"{policy.name} {policy.version}",
                        {"version_id": row.id, "provider": policy.id, "version": policy.version, **dated,
-                        **({"why": PUBLISHING_STEP} if to_publish else {}),
+                        **({"why": PUBLISHING_STEP} if to_publish else {}), **renumbered,
                         **_what_it_changed(previous, policy, [], (catalog.text_of(previous) if previous else "", text))},
                        at=saved_at)
                 return row.id

@@ -687,17 +687,24 @@ def test_a_saved_drafts_number_follows_its_new_date_and_publishing_it_as_saved_r
     assert at.text_input(key="lab_number").value == first.isoformat()  # the draft reopened
     at.date_input(key="lab_when").set_value(later).run()
     assert at.text_input(key="lab_number").value == later.isoformat()  # its number follows its new date
+    # said before the click (a walkthrough found the draft it had saved gone from the list, renumbered)
+    draft_id = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine).versions("socialbeat")[0].lab_id
+    assert f"Draft #{draft_id} was saved as {first.isoformat()}; saved or published now, it becomes " \
+        f"{later.isoformat()} (the number follows the date until you type one)." in [plain(c.value) for c in at.caption]
     at.button(key="lab_draft").click().run()  # saved again: the same draft, renumbered
+    assert any(f"Saved as draft #{draft_id} (Social Beat Digital {later.isoformat()}; saved before as "
+               f"{first.isoformat()})" in plain(x.value) for x in at.success)
     engine = QuoteStore.open(os.environ[ENV_URL]).engine
     versions = PolicyStore(engine).versions("socialbeat")
     assert [(v.policy.version, v.status) for v in versions] == [(later.isoformat(), "draft")]
     despite(at)
     at.button(key="lab_publish").click().run()
-    assert any(f"Published Social Beat Digital {later.isoformat()} from {later:%d %b %Y}" in plain(x.value)
-               for x in at.success)
+    assert any(f"Published Social Beat Digital {later.isoformat()} (draft #{draft_id}) from {later:%d %b %Y}"
+               in plain(x.value) for x in at.success)
     events, _ = AuditLog(engine).find(AuditFilters(), by=ADA)
     assert [e.action for e in reversed(events)] == ["version saved as draft", "version saved as draft",
                                                     "version published"]  # two clicks of Save, one of Publish
+    assert ("saved before as", first.isoformat()) in events[1].parts_in_words()  # the trail ties the two numbers
     at.text_input(key="lab_number").input("my-own").run()  # a number typed stays, whatever the date
     at.date_input(key="lab_when").set_value(later + timedelta(days=1)).run()
     assert at.text_input(key="lab_number").value == "my-own"
