@@ -92,14 +92,14 @@ def actor() -> Actor:
 
 
 RETURN = "refund-return-after-sign-in"  # the tab's sessionStorage key: where a sign-in started
-SIGN_IN_KEYS = ("sign_in", "sign_in_page")
+SIGN_IN_KEYS = ("sign_in", "sign_in_page", "sign_out")  # each comes back to where it was clicked
 
 
 def _remember_where_sign_in_starts(button: str) -> None:
-    """Drawn with a sign-in button. Streamlit's sign-in always comes back to the app's root, so when the button is
-    clicked the address (the page and its scenario) is kept in the tab's sessionStorage to return to. The click
-    is caught in the page itself (one listener per tab), before the server hears of it. Nothing from a user
-    reaches the script."""
+    """Drawn with a sign-in (or sign-out) button. Streamlit's sign-in and sign-out always come back to the app's
+    root (signing out lost the scenario, a walkthrough), so when the button is clicked the address (the page and
+    its scenario) is kept in the tab's sessionStorage to return to. The click is caught in the page itself (one
+    listener per tab), before the server hears of it. Nothing from a user reaches the script."""
     selectors = json.dumps(", ".join(f".st-key-{k}" for k in SIGN_IN_KEYS))
     script = ("<script>const w = window.parent; if (!w.__refundSignIn) { w.__refundSignIn = true;"
               "w.document.addEventListener('click', (event) => {"
@@ -110,8 +110,8 @@ def _remember_where_sign_in_starts(button: str) -> None:
 
 
 def return_after_sign_in(access: Access) -> None:
-    """On the root, where a sign-in lands, in a signed-in session's first run: back to where it started."""
-    if access.mode != "sign-in" or access.actor.anonymous or st.session_state.get("_sign_in_returned"):
+    """On the root, where a sign-in or a sign-out lands, in a session's first run: back to where it started."""
+    if access.mode != "sign-in" or st.session_state.get("_sign_in_returned"):
         return
     st.session_state["_sign_in_returned"] = True
     landed = urlparse(st.context.url or "")
@@ -149,6 +149,7 @@ def account(access: Access) -> None:
                 st.caption(f"Signed in: {who.label} ({roles})")
                 if st.button("Sign out", key="sign_out", width="stretch"):
                     st.logout()
+                _remember_where_sign_in_starts("sign_out")
 
 
 def refuse(access: Access, needed: Permission, page: str) -> None:

@@ -163,6 +163,22 @@ def test_signing_in_comes_back_to_the_page_and_scenario_it_started_from(app_with
     no_empty_frame(person)
 
 
+def test_signing_out_comes_back_to_the_page_and_scenario_it_left(app_with_sign_in, person):
+    """Signing out lands on the app's root too: it dropped the client's scenario for the default one (a
+    walkthrough)."""
+    base = app_with_sign_in
+    sign_in(person, base, "sales", start="Compare_providers?provider=stepinto&service=ppc&amount_paid=1234")
+    person.wait_for_url("**/Compare_providers?**amount_paid=1234**")
+    wait_ready(person)
+    person.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    person.get_by_role("button", name="End session").click()  # the provider's own sign-out page
+    person.wait_for_url("**/Compare_providers?**amount_paid=1234**")
+    wait_ready(person)
+    sidebar = person.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("button", name="Staff sign-in")).to_be_visible()
+    expect(sidebar.get_by_role("textbox", name="Amount paid")).to_have_value("1,234.00")  # not the default 5,000.00
+
+
 def test_signing_in_from_a_refused_page_comes_back_to_that_page(app_with_sign_in, person):
     base = app_with_sign_in
     sign_in(person, base, "sales-ops", start="Batch_quotes")
