@@ -19,7 +19,7 @@ from policy.words import counted
 from store import Filters, Forbidden
 from store.register import SORTS, register_csv, who_saved
 from ui import cache, page, show, state
-from ui.codec import from_scenario, request_today
+from ui.codec import OPEN_QUOTE, from_scenario, request_today
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
@@ -43,6 +43,10 @@ def _delete(quote_id: int) -> None:
     st.session_state["reg_pick"] = None
     st.session_state["reg_said"] = ("success", f"Quote #{quote_id} deleted.") if deleted else (
         "warning", f"Quote #{quote_id} was already deleted (in another session); nothing more was deleted.")
+
+
+def _named(quote_id: int, client: str, service: str) -> str:
+    return f"#{quote_id} {client or '(no client name)'}, {SERVICES.get(service, '')}"
 
 
 def _any(label: str, options: dict, key: str):
@@ -101,19 +105,32 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         st.download_button("Download the list (CSV)", lambda: for_excel(register_csv(store.each(filters, sort, by=me))),
                            "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
         ids = [r.id for r in rows]
+        linked = state.linked_page_inputs()  # a reload or a link opens the quote its URL names
+        if linked is not None:
+            st.session_state["reg_pick"] = None
+            if OPEN_QUOTE in linked:
+                st.session_state["register_open"] = int(linked[OPEN_QUOTE])
+        named = {r.id: _named(r.id, r.client_name, r.service) for r in rows}
         wanted = st.session_state.get("register_open")  # the quote just saved, or restored from here: opened once
+        if wanted is not None and wanted not in named:  # not in this page of the list: opened all the same
+            found = store.get(wanted, by=me)
+            if found is not None:
+                named[wanted] = _named(found.id, found.client_name, found.quote.service)
+                ids.append(wanted)
+            else:
+                st.session_state.pop("register_open")
+                st.warning(f"Quote #{wanted} is not in the register (deleted, or never saved).")
         if wanted in ids:  # (kept, it took back the choice of every other quote)
             st.session_state["reg_pick"] = st.session_state.pop("register_open")
-        by_id = {r.id: r for r in rows}
         # its placeholder says the same: a quote deleted in view leaves no choice, which read "Choose an option"
         pick = st.selectbox("Open a saved quote", [None, *ids], key="reg_pick", placeholder="Choose one",
-                            format_func=lambda i: "Choose one" if i is None else
-                            f"#{i} {by_id[i].client_name or '(no client name)'}, {SERVICES.get(by_id[i].service, '')}")
+                            format_func=lambda i: "Choose one" if i is None else named[i])
     else:
         # a search that finds nothing is not an empty register (it read as one, a walkthrough)
         st.info("No saved quote matches these filters: change or clear one to see the others." if filters != Filters()
                 else "No quote is saved yet. Save one from the calculator: Save, download or share.")
         pick = None
+    state.keep_page_inputs(**{OPEN_QUOTE: None if pick is None else str(pick)})  # a reload opens it again
 
     if pick is not None:
         saved = store.get(pick, by=me)

@@ -366,3 +366,28 @@ def test_an_empty_register_says_nothing_is_saved_yet(url):
     assert not at.exception
     assert [i.value for i in at.info if "No " in i.value] == [
         "No quote is saved yet. Save one from the calculator: Save, download or share."]
+
+
+def test_the_quote_open_is_in_the_url_so_a_reload_or_a_link_opens_it_again(url):
+    """A walkthrough: a reload of Saved quotes showed "Choose one" again, and a colleague could not be sent a quote."""
+    store = QuoteStore.open(url)
+    for i in range(60):
+        store.save(quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid=str(100 + i),
+                                             completion_pct=0, days_since_payment=1), BASIS), BASIS),
+                   client_name=f"client {i + 1:02}", by=SAM)
+    at = app("pages/4_Saved_quotes.py")
+    assert at.selectbox(key="reg_pick").value is None and "quote" not in at.query_params
+    at.selectbox(key="reg_pick").set_value(55).run()
+    assert at.query_params["quote"] == "55"
+    again = app("pages/4_Saved_quotes.py", quote="55")  # the reload, or the link shared
+    assert again.selectbox(key="reg_pick").value == 55 and any(h.value == "Quote #55" for h in again.header)
+    older = app("pages/4_Saved_quotes.py", quote="3")  # on the list's second page (newest first): opened all the same
+    assert older.selectbox(key="reg_pick").value == 3 and any(h.value == "Quote #3" for h in older.header)
+    assert "client 03" in " ".join(c.value for c in older.caption)
+    gone = app("pages/4_Saved_quotes.py", quote="999")
+    assert gone.selectbox(key="reg_pick").value is None
+    assert [w.value for w in gone.warning] == ["Quote #999 is not in the register (deleted, or never saved)."]
+    odd = app("pages/4_Saved_quotes.py", quote="first")
+    assert odd.selectbox(key="reg_pick").value is None
+    assert any("quote=“first” ignored: it can only be a saved quote's number, such as 12" in w.value.replace("\\", "")
+               for w in odd.warning)

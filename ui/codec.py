@@ -63,6 +63,15 @@ REQUESTED_ON = "requested_on"
 FORM_CHECKED = "answer"  # ui/history.py: an edit of a checked form and its next check are one step of the history
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {"progress": ("unknown",), FORM_CHECKED: ("shown",),
                                            "compare_by": ("minimum", "maximum")}
+OPEN_QUOTE = "quote"  # Saved quotes: the quote open, by its number (a reload showed "Choose one" again)
+QUOTE_NUMBER_MAX = 2**31 - 1  # the register's ids
+
+
+def page_param_allowed(name: str, value: str) -> bool:
+    """Whether a page's own URL parameter holds a value that page reads (codec.PAGE_PARAMS, or a quote's number)."""
+    if name == OPEN_QUOTE:
+        return value.isascii() and value.isdigit() and 0 < int(value) <= QUOTE_NUMBER_MAX
+    return value in PAGE_PARAMS.get(name, ())
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -255,10 +264,11 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
                 warnings.append(UrlWarning(f"URL parameter {name}={shown(all_values[-1])} ignored: {exc}.",
                                            "days_since_payment"))
             continue
-        if name in PAGE_PARAMS:
-            if all_values[-1] not in PAGE_PARAMS[name]:
+        if name in PAGE_PARAMS or name == OPEN_QUOTE:
+            if not page_param_allowed(name, all_values[-1]):
+                allowed = "a saved quote's number, such as 12" if name == OPEN_QUOTE else ' or '.join(PAGE_PARAMS[name])
                 warnings.append(UrlWarning(f"URL parameter {name}={shown(all_values[-1])} ignored: it can only be "
-                                           f"{' or '.join(PAGE_PARAMS[name])}."))
+                                           f"{allowed}."))
             continue
         if name not in DEFAULTS:
             unknown.append(name)

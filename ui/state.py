@@ -25,12 +25,12 @@ from . import cache, history
 from .codec import (
     DAYS_MAX,
     DEFAULTS,
-    PAGE_PARAMS,
     UrlWarning,
     from_query,
     latest_payment,
     money_shown,
     money_value,
+    page_param_allowed,
     refusal,
     request_not_today,
     request_today,
@@ -69,7 +69,7 @@ def values() -> dict:
         ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
         ss[SYNCED] = current
-        ss[LINKED] = {name: value for name, value in current.items() if value in PAGE_PARAMS.get(name, ())}
+        ss[LINKED] = {name: value for name, value in current.items() if page_param_allowed(name, value)}
     elif ss[KEY].get("provider") not in basis().policies():
         # its provider withdrawn whole since (in any session): read again as a link naming it is, with its warning
         # (the calculator's service box failed on the provider it no longer knew, a walkthrough)
