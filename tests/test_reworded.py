@@ -13,14 +13,21 @@ from policy.schema import PolicyFile
 OLD_QUOTE = "50% Refund: If cancelled after initial design concepts are presented"
 
 
-def with_percent(policy: PolicyFile, tier_id: str, pct: str) -> PolicyFile:
+def with_tier(policy: PolicyFile, tier_id: str, change) -> PolicyFile:
+    """The policy with `change` made to one tier's data."""
     data = policy.model_dump()
     for service in data["services"].values():
         for stage in service["stages"]:
             for tier in stage["tiers"]:
                 if tier["id"] == tier_id:
-                    tier["min"]["pct"] = tier["max"]["pct"] = Decimal(pct)
+                    change(tier)
     return PolicyFile.model_validate(data)
+
+
+def with_percent(policy: PolicyFile, tier_id: str, pct: str) -> PolicyFile:
+    def one_percent(tier):
+        tier["min"]["pct"] = tier["max"]["pct"] = Decimal(pct)
+    return with_tier(policy, tier_id, one_percent)
 
 
 def tier(policy: PolicyFile, tier_id: str):
@@ -55,13 +62,8 @@ def test_nothing_to_follow_where_no_percent_changed_or_no_word_states_it():
     # a tier whose band is a range (nothing to 100% less a 10% fee) is not one plain percent: its words are left
     band = tier(before, "sb_web_pre_kickoff_gap")
     assert band.min != band.max
-    data = before.model_dump()
-    for service in data["services"].values():
-        for stage in service["stages"]:
-            for t in stage["tiers"]:
-                if t["id"] == band.id:
-                    t["max"]["pct"] = Decimal(90)
-    assert words_follow(before, PolicyFile.model_validate(data), source_text(before)) is None
+    widened = with_tier(before, band.id, lambda t: t["max"].update(pct=Decimal(90)))
+    assert words_follow(before, widened, source_text(before)) is None
 
 
 def tier_list(policy: PolicyFile):
@@ -86,13 +88,7 @@ WORDS_FINDINGS = {"quote-vs-days", "label-vs-days", "quote-vs-amount", "label-vs
 
 
 def with_last_day(policy: PolicyFile, tier_id: str, day: int) -> PolicyFile:
-    data = policy.model_dump()
-    for service in data["services"].values():
-        for stage in service["stages"]:
-            for t in stage["tiers"]:
-                if t["id"] == tier_id:
-                    t["when"]["days_max"] = day
-    return PolicyFile.model_validate(data)
+    return with_tier(policy, tier_id, lambda tier: tier["when"].update(days_max=day))
 
 
 @pytest.mark.parametrize("provider, tier_id, day, old, new", [
