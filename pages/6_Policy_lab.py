@@ -93,6 +93,13 @@ def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
     edits are in it), beside the version shown, whose number and date go on as they were."""
     _forget_edits(suffix)
     st.session_state[REWORDED] = (suffix, policy_toml(reworded.policy), reworded.text, name)
+    # the text box given its new text, not only a new default: a browser kept the old text it holds and sent it
+    # back, so the linter found the new quote missing from the text (a walkthrough; AppTest has no browser to keep it)
+    st.session_state[_text_key(suffix)] = reworded.text
+
+
+def _text_key(suffix: str) -> str:
+    return f"lab_text_{suffix}"
 
 
 def _forget_edits(suffix: str) -> None:
@@ -117,6 +124,7 @@ def _reworded_start(base: PolicyFile, text: str, suffix: str) -> tuple[PolicyFil
     if st.button("Start again from the version as it is", key="lab_reworded_undo"):
         _forget_edits(suffix)
         st.session_state.pop(REWORDED)
+        st.session_state[_text_key(suffix)] = text  # as above: the browser's box shows it
         st.rerun()
     return parse_policy(kept[1], "edit"), kept[2]
 
@@ -460,7 +468,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.dataframe(pd.DataFrame(deduction_rows(start)), hide_index=True, width="stretch", column_config=LABELS,
                      placeholder=NOT_SET)
     with st.expander("The policy text of this version (quotes are checked against it)"):
-        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX)
+        text = st.text_area("Policy text", value=text, height=240, key=_text_key(suffix), max_chars=POLICY_TEXT_MAX)
     left, right = st.columns(2)
     # an uploaded file, and a draft reopened, keep their own number and date (a draft saved for 15 Jan came back as
     # one from tomorrow, and its publish would have put it in force then: a walkthrough); an edit gets a free one

@@ -14,6 +14,7 @@ from shipped import BASIS
 from policy import parse_scenario, quote
 from policy import shipped_policies as policies
 from policy.explain import refund_text
+from policy.lab import TIERS, tier_rows
 from ui.page import SIDEBAR_HINT
 
 BASE = dict(provider="socialbeat", service="website", amount_paid="5000.00", completion_pct=0, days_since_payment=0)
@@ -446,12 +447,10 @@ def test_on_a_phone_a_billion_dollar_quote_is_readable_whole(phone, base_url):
     expect(phone.locator(".st-key-answer").get_by_text("$0.00 - $1,000,000,000.00")).to_have_count(1)
 
 
-def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(page, base_url):
-    open_page(page, base_url, "Policy_lab")
-    choose(page, "Provider", "Step-Into")
-    wait_ready(page)
-    expect(page.get_by_role("combobox", name="Version")).to_have_value(re.compile(r"shipped"))
-    grid = page.get_by_test_id("stDataFrame").first  # the tiers; row 2 is si_full_window (100%)
+def edit_tier_cell(page, row: int, column: str, was: str, value: str) -> None:
+    """Type a value into a cell of the lab's tiers grid (the page's first), as an author does: click the row's first
+    cell, arrow right to the column, Enter, type, Enter. The grid draws on a canvas: no element per cell."""
+    grid = page.get_by_test_id("stDataFrame").first
     editor = page.locator("input.gdg-input")
     for _ in range(3):  # under load the grid can be drawn again (the provider's) just after it was measured
         wait_ready(page)
@@ -459,19 +458,30 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
         box = grid.bounding_box()
         if box is None:  # drawn again between the look and the measure (a CI run): look again
             continue
-        page.mouse.click(box["x"] + 20, box["y"] + 35 + 35 + 17)  # that row's first cell (rows are 35 px)
-        for _ in range(3):
-            page.keyboard.press("ArrowRight")  # to Min %
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 35 * row + 17)  # that row's first cell (rows are 35 px)
+        for _ in range(TIER_COLUMNS.index(column)):
+            page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # opens the cell's editor
         try:
             editor.wait_for(state="visible", timeout=5000)
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    expect(editor).to_have_value("100")
-    editor.fill("80")
+    expect(editor).to_have_value(was)
+    editor.fill(value)
     page.keyboard.press("Enter")
     wait_ready(page)
+
+
+TIER_COLUMNS = [c.name for c in TIERS.columns]  # the grid's columns, in its order
+
+
+def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(page, base_url):
+    open_page(page, base_url, "Policy_lab")
+    choose(page, "Provider", "Step-Into")
+    wait_ready(page)
+    expect(page.get_by_role("combobox", name="Version")).to_have_value(re.compile(r"shipped"))
+    edit_tier_cell(page, 1, "min_pct", "100", "80")  # row 1 is si_full_window (100%)
     expect(page.get_by_text("1 rule changed")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^[1-9][\d,]* sample clients? (is|are) shown another band"))).to_be_visible()
     shot(page, "7-policy-lab-preview")
@@ -510,6 +520,28 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     expect(page.get_by_text(f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version "
                             "browser-edit")).to_be_visible()
     expect(refund(page)).to_have_text("$4,000.00 - $5,000.00")  # the edited 80% at its minimum
+
+
+def test_a_last_day_edited_has_its_words_follow_in_one_click_text_box_included(page, base_url):
+    """A walkthrough: "Change the words to match" said the policy text would say 72 hours, but the browser's text box
+    kept 48 (it held its own copy and sent it back), and the lint refused the quote as not in the text."""
+    open_page(page, base_url, "Policy_lab")
+    choose(page, "Provider", "Social Beat Digital")
+    wait_ready(page)
+    row = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_48h")
+    edit_tier_cell(page, row, "days_max", "2", "3")
+    expect(page.get_by_text(re.compile(r"^Cannot be published: 1 lint error"))).to_be_visible()
+    page.get_by_role("button", name="Change the words to match").click()
+    wait_ready(page)
+    expect(page.get_by_text(re.compile(r"with its words following its percents and days"))).to_be_visible()
+    page.get_by_text("The policy text of this version (quotes are checked against it)").click()
+    box = page.get_by_role("textbox", name="Policy text")
+    expect(box).to_have_value(re.compile(r"you cancel within 72 hours of payment"))
+    box.focus()  # the browser sends its box back with the next run: it must hold the new words
+    page.keyboard.press("Tab")
+    wait_ready(page)
+    expect(page.get_by_text(re.compile(r"^Cannot be published"))).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile(r"^Publish from"))).to_be_enabled()
 
 
 def test_a_payment_date_typed_then_tab_leaves_no_calendar_over_the_next_fields(page, base_url):
