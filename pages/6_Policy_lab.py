@@ -98,6 +98,9 @@ def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
     st.session_state[_text_key(suffix)] = reworded.text
 
 
+SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publish made: shown next
+
+
 def _text_key(suffix: str) -> str:
     return f"lab_text_{suffix}"
 
@@ -321,6 +324,7 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
                                             f"follows it; {earlier}.")
         # the lab shows what it saved: after an upload of a new provider it went back to the provider before, whose
         # editor then stood above "Published BrightPath Media ..." (a walkthrough)
+        st.session_state[SAVED_NOW] = (policy.id, draft)
         refresh()  # this run read the catalog before the save: the provider it published is in the one read now
         _show_provider(policy.id)
         st.session_state.pop("lab_upload", None)
@@ -420,7 +424,11 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         provider = st.selectbox("Provider", providers, format_func=names.__getitem__, key="lab_provider",
                                 on_change=lambda: _show_provider(st.session_state["lab_provider"]))
         versions = found.of(provider)
-        chosen = st.selectbox("Version", range(len(versions)), index=len(versions) - 1,  # one choice per provider
+        # the version just saved or published is the one shown (the last by date was: a draft dated before a published
+        # version gave way to it, and read as lost, a walkthrough)
+        saved_now = st.session_state.pop(SAVED_NOW, None)
+        last = next((i for i, ver in enumerate(versions) if (ver.provider, ver.lab_id) == saved_now), len(versions) - 1)
+        chosen = st.selectbox("Version", range(len(versions)), index=last,  # one choice per provider
                               format_func=lambda i: versions[i].label,
                               key=f"lab_version_{provider}_{found.revision}")  # labels redrawn when one changes
         base, text = versions[chosen].policy, versions[chosen].text
@@ -567,7 +575,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             b.caption(e(f"It is {new.name}'s first version: from its date, and for payments before it too, since "
                         "nothing else answers for them."))
         if same and not refused:  # just published: why the button is off, in words that agree with the success
-            b.caption(e("Published: nothing more to publish until you edit it again." if said else
+            b.caption(e("Published: nothing more to publish until you edit it again." if said and
+                        said.startswith("Published ") else
                         f"Nothing to publish yet: {same}."))
         if refused:
             b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix them, or save a draft.")

@@ -829,3 +829,26 @@ def test_a_last_day_changed_alone_is_refused_until_its_words_follow_in_one_click
     assert "within 72 hours of payment" in at.text_area(key="lab_text_socialbeat_2025-06-17").value
     assert not [m for m in at.error if "-vs-days" in m.value]
     st.cache_data.clear()
+
+
+def test_a_draft_saved_before_a_published_version_is_the_one_shown_and_not_said_published(tmp_path, monkeypatch):
+    """A walkthrough saved a draft dated before a version published earlier: the lab went on to show the published
+    one (the last by date), and beside it "Published: nothing more to publish", though only a draft was saved."""
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    later, sooner = (date.today() + timedelta(days=d) for d in (20, 10))
+    at = edit_discovery_as_written(lab())
+    at.date_input(key="lab_when").set_value(later).run()
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at = despite(at)
+    at.button(key="lab_publish").click().run()
+    assert any(f"Published Social Beat Digital {later.isoformat()}" in plain(x.value) for x in at.success)
+    edit_discovery(at, 65)  # another edit of the version shown (the one just published)
+    at.date_input(key="lab_when").set_value(sooner).run()
+    at.button(key="lab_draft").click().run()
+    assert not at.exception
+    box = version_box(at, "socialbeat")
+    assert box.options[box.index].startswith(f"{sooner.isoformat()} (draft, from"), box.options
+    assert any("Saved as draft" in plain(x.value) for x in at.success)
+    assert not [c for c in at.caption if c.value.startswith("Published: nothing more to publish")]
+    st.cache_data.clear()
