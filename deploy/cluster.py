@@ -11,6 +11,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import ssl
@@ -78,9 +79,13 @@ def haproxy_config(port: int, replicas: dict[str, int], pidfile: Path, serving: 
     ready = ready_ports(port)
     bind = f"[{serving.bind}]" if ":" in serving.bind else serving.bind
     tls = f" ssl crt {serving.tls}" if serving.tls else ""
+    secure = " secure" if serving.tls else ""  # over HTTPS a cookie is never sent over plain HTTP
     # behind TLS the app is told so, and browsers are told to keep to HTTPS
     https = ("\n    http-request set-header X-Forwarded-Proto https"
-             "\n    http-after-response set-header Strict-Transport-Security \"max-age=31536000\"") if serving.tls else ""
+             "\n    http-after-response set-header Strict-Transport-Security \"max-age=31536000\""
+             # the app's own cookies (the sign-in's) marked Secure too: Streamlit behind the balancer sees plain HTTP
+             "\n    http-after-response replace-header Set-Cookie '^((?:(?!;\\s*[Ss]ecure).)*)$' '\\1; Secure'"
+             ) if serving.tls else ""
     servers = "\n".join(
         f"    server {name} 127.0.0.1:{p} check port {ready[name]} cookie {name} inter 500ms fall 2 rise 1"
         for name, p in replicas.items())
@@ -119,7 +124,7 @@ frontend app
 backend replicas
     balance roundrobin
     # sticky sessions by a cookie the balancer inserts; websockets (Upgrade) pass through in http mode
-    cookie REFUND_REPLICA insert indirect nocache httponly
+    cookie REFUND_REPLICA insert indirect nocache httponly{secure}
     # ready: the replica and its database answer (deploy/ready.py); a backup is checked on Streamlit's port alone
     option httpchk GET /ready
     http-check expect status 200
@@ -188,14 +193,22 @@ def up(folder: Path = STATE_DIR, port: int = PORT, serving: Serving | None = Non
     (repair)."""
     existing = Cluster.load(folder)
     if existing is not None:
+        if serving is not None and serving != existing.served:  # said, not dropped without a word (a walkthrough)
+            print("cluster: it is up with other settings (CLUSTER_SECRETS, CLUSTER_BIND, CLUSTER_TLS) than these, "
+                  "and keeps them; to change them, run `down`, then `up`", file=sys.stderr)
         return repair(existing)
     serving = serving or Serving()
+    serving.check_port(port)
     haproxy = _haproxy()
     taken = [f"{what} ({p})" for what, p in ports_of(port, serving.demo).items() if in_use(p)]
     if taken:
         raise SystemExit(f"cluster: port(s) already in use: {', '.join(taken)}. Nothing was started; free them, or "
                          "choose other ports with CLUSTER_PORT (the balancer's; the others follow it)")
     folder.mkdir(parents=True, exist_ok=True)
+    replica_ports = {name: port + 1 + i for i, name in enumerate(REPLICAS)}
+    config = folder / "haproxy.cfg"
+    config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid", serving))
+    _check_config(haproxy, config)  # before anything starts: a certificate HAProxy refuses stops it here
     undo: list[Callable[[], None]] = []  # what to stop if a later step fails, in the order started
     try:
         db = postgres.start(folder / POSTGRES, port=port + 10, durable=True)
@@ -207,7 +220,6 @@ def up(folder: Path = STATE_DIR, port: int = PORT, serving: Serving | None = Non
             secrets_file = folder / "secrets.toml"
             secrets_file.write_text(oidc.secrets_toml(f"http://127.0.0.1:{port}", provider.url))
             secrets_file.chmod(0o600)  # it holds the cookie secret
-        replica_ports = {name: port + 1 + i for i, name in enumerate(REPLICAS)}
         # the schema first, once, so the replicas start on a migrated database
         from store import QuoteStore
 
@@ -220,9 +232,6 @@ def up(folder: Path = STATE_DIR, port: int = PORT, serving: Serving | None = Non
             undo.append(functools.partial(kill, cluster.ready_pids[name], group=True))
         for name in replica_ports:
             _wait_for_replica(cluster, name)
-        config = folder / "haproxy.cfg"
-        config.write_text(haproxy_config(port, replica_ports, folder / "haproxy.pid", serving))
-        subprocess.run([haproxy, "-c", "-q", "-f", str(config)], check=True)
         subprocess.run([haproxy, "-D", "-f", str(config)], check=True)
         cluster.haproxy_pid = int((folder / "haproxy.pid").read_text().split()[0])
         undo.append(functools.partial(kill, cluster.haproxy_pid))
@@ -233,7 +242,23 @@ def up(folder: Path = STATE_DIR, port: int = PORT, serving: Serving | None = Non
                 step()
         raise
     cluster.save()
+    if serving.provider_metadata and not answers(serving.provider_metadata, timeout=5):
+        print(f"cluster: the sign-in provider does not answer at {serving.provider_metadata} (auth.server_metadata_url "
+              "of CLUSTER_SECRETS): nobody can sign in until it does; `status` asks it again", file=sys.stderr)
     return cluster
+
+
+def _check_config(haproxy: str, config: Path) -> None:
+    """HAProxy's own check of its configuration; refused, its reasons in one message (a certificate whose key is
+    another's ended in a traceback of `haproxy -c`, the reason hidden, a walkthrough)."""
+    checked = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True)
+    if checked.returncode != 0:
+        alerts = [re.sub(r"^.*?\[ALERT\]\s*\(\d+\)\s*:\s*(config\s*:\s*)?(parsing \[[^]]*\]\s*:\s*)?", "", line)
+                  for line in (checked.stdout + checked.stderr).splitlines() if "[ALERT]" in line]
+        said = [a.strip() for a in alerts if not a.startswith(("Error(s) found", "Fatal errors"))]
+        raise SystemExit("cluster: HAProxy refuses its configuration (CLUSTER_TLS, CLUSTER_BIND or CLUSTER_PORT): "
+                         + " ".join(said or [(checked.stderr or checked.stdout).strip()[-500:]])
+                         + " Nothing was started")
 
 
 def _haproxy() -> str:
@@ -277,6 +302,9 @@ def parts(cluster: Cluster) -> list[Part]:
     if cluster.oidc_pid:
         found.append(Part("the demo sign-in provider", f"127.0.0.1:{cluster.oidc_port}",
                           not gone(cluster.oidc_pid, group=True) and in_use(cluster.oidc_port)))
+    elif cluster.served.provider_metadata:  # a team's own, not the cluster's to start: asked whether it answers
+        found.append(Part("the sign-in provider", cluster.served.provider_metadata,
+                          answers(cluster.served.provider_metadata, timeout=5)))
     for name, port in cluster.replica_ports.items():
         found.append(Part(f"replica {name}", f"127.0.0.1:{port}", not gone(cluster.replica_pids[name], group=True)
                           and answers(f"http://127.0.0.1:{port}/_stcore/health")))
@@ -295,7 +323,7 @@ def repair(cluster: Cluster) -> Cluster:
     alone is started again, the other replica's sessions going on; a shared part (the balancer, PostgreSQL, the
     sign-in provider: after a reboot, all of them) restarts the whole cluster, its data kept. Raises SystemExit
     when every part is up."""
-    down_now = [p for p in parts(cluster) if not p.up]
+    down_now = [p for p in parts(cluster) if not p.up and p.name != "the sign-in provider"]  # not ours to start
     if not down_now:
         raise SystemExit(f"cluster: already up at {cluster.url}, every part running (state in {cluster.folder}); "
                          "`status` lists them, `down` stops them")
@@ -408,8 +436,11 @@ def status(folder: Path = STATE_DIR) -> tuple[int, list[str]]:
     stopped = [p for p in now if not p.up]
     lines = [f"cluster: {'up' if not stopped else 'partly down'} at {found.url} (state in {found.folder})",
              *(f"  {p.name} ({p.where}): {'up' if p.up else 'DOWN'}" for p in now)]
-    if stopped:
+    if any(p.name != "the sign-in provider" for p in stopped):
         lines.append("cluster: `bash scripts/cluster.sh up` starts again what has stopped")
+    if any(p.name == "the sign-in provider" for p in stopped):
+        lines.append(f"cluster: the sign-in provider is not part of the cluster: nobody can sign in until "
+                     f"{found.served.provider_metadata} answers (auth.server_metadata_url)")
     return (1 if stopped else 0), lines
 
 

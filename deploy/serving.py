@@ -43,6 +43,7 @@ class Serving:
     secrets: Optional[str] = None  # a team's own secrets file; None: the demo provider's, written by `up`
     tls: Optional[str] = None  # HAProxy's PEM: certificate and key
     public_url: str = ""  # the address people open; "" for the demo: http://127.0.0.1:<port>
+    provider_metadata: str = ""  # a team's provider's auth.server_metadata_url: status asks it
 
     @property
     def demo(self) -> bool:
@@ -54,6 +55,18 @@ class Serving:
 
     def url(self, port: int) -> str:
         return self.public_url or f"{self.scheme}://{LOOPBACK}:{port}"
+
+    def check_port(self, port: int) -> None:
+        """A redirect_uri on this computer comes back to the balancer's own port (one on another port passed, and
+        sign-in came back where nothing listened, a walkthrough). Another host may be a proxy in front: not known."""
+        if not self.public_url:
+            return
+        address = urlsplit(self.public_url)
+        given = address.port or (443 if address.scheme == "https" else 80)
+        if address.hostname in ("127.0.0.1", "localhost", "::1") and given != port:
+            raise SettingError("CLUSTER_SECRETS", f"names {self.secrets}, whose auth.redirect_uri is on port {given} of "
+                                                  f"this computer, but the balancer serves on port {port} "
+                                                  "(CLUSTER_PORT): sign-in would come back where nothing listens")
 
     def probe_host(self) -> str:
         """Where this computer reaches the balancer: its bind address, or loopback where it listens on every one."""
@@ -77,11 +90,11 @@ class Serving:
         if tls is not None:
             _check_pem(Path(tls))
             tls = str(Path(tls).resolve())
-        public_url = ""
+        public_url = metadata = ""
         if secrets_path is not None:
-            public_url = _checked_secrets(Path(secrets_path), tls is not None)
+            public_url, metadata = _checked_secrets(Path(secrets_path), tls is not None)
             secrets_path = str(Path(secrets_path).resolve())
-        return cls(bind, secrets_path, tls, public_url)
+        return cls(bind, secrets_path, tls, public_url, metadata)
 
 
 def _check_pem(path: Path) -> None:
@@ -94,9 +107,9 @@ def _check_pem(path: Path) -> None:
                                           "in PEM (-----BEGIN CERTIFICATE----- and -----BEGIN PRIVATE KEY-----)")
 
 
-def _checked_secrets(path: Path, tls: bool) -> str:
+def _checked_secrets(path: Path, tls: bool) -> tuple[str, str]:
     """The file's `[auth]` and `[roles]` checked as the app reads them; the app's public address (the origin of its
-    redirect_uri)."""
+    redirect_uri), and its provider's metadata URL."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -125,4 +138,4 @@ def _checked_secrets(path: Path, tls: bool) -> str:
         RoleMap.from_config(data["roles"])
     except InputError as exc:
         raise SettingError("CLUSTER_SECRETS", f"names {path}, whose {exc.field} {exc.message}") from None
-    return f"{redirect.scheme}://{redirect.netloc}"
+    return f"{redirect.scheme}://{redirect.netloc}", auth["server_metadata_url"].strip()

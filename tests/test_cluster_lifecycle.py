@@ -2,10 +2,13 @@
 `purge` deletes it and says so; `up` with a port taken starts nothing and names the port; the app's database
 role is not a superuser and every connection needs a password."""
 import os
+import re
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -174,8 +177,8 @@ def test_with_postgresql_stopped_the_public_pages_go_on_and_the_health_check_say
         cluster.down(folder)
 
 
-def _self_signed(path: Path) -> None:
-    """A certificate for 127.0.0.1 and its key, in one PEM, as HAProxy takes them."""
+def _self_signed(path: Path, another_key: bool = False) -> None:
+    """A certificate for 127.0.0.1 and its key, in one PEM, as HAProxy takes them (or another key than its own)."""
     import datetime
 
     from cryptography import x509
@@ -189,6 +192,8 @@ def _self_signed(path: Path) -> None:
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=2)).sign(key, hashes.SHA256()))
+    if another_key:
+        key = ec.generate_private_key(ec.SECP256R1())
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
 
@@ -201,7 +206,8 @@ def test_a_teams_cluster_serves_https_with_its_own_sign_in_and_up_starts_again_a
     from deploy.serving import Serving
 
     _self_signed(where / "site.pem")
-    (where / "secrets.toml").write_text(oidc.secrets_toml(f"https://127.0.0.1:{base}", "https://login.example.com"))
+    provider = oidc.start(log=where / "provider.log")  # the team's own provider: not the cluster's to start
+    (where / "secrets.toml").write_text(oidc.secrets_toml(f"https://127.0.0.1:{base}", provider.url))
     served = Serving.from_env({"CLUSTER_SECRETS": str(where / "secrets.toml"), "CLUSTER_TLS": str(where / "site.pem")})
     folder = where / "cluster"
     running = cluster.up(folder, base, served)
@@ -209,6 +215,11 @@ def test_a_teams_cluster_serves_https_with_its_own_sign_in_and_up_starts_again_a
         assert running.oidc_pid == 0 and not in_use(base + 20)  # no demo provider: anyone could have been the admin
         assert running.url == f"https://127.0.0.1:{base}" and cluster.answers(f"{running.url}/_stcore/health")
         assert not cluster.answers(f"http://127.0.0.1:{base}/_stcore/health")  # HTTPS only
+        with urllib.request.urlopen(f"{running.url}/_stcore/health", context=ssl._create_unverified_context(),
+                                    timeout=10) as r:  # Streamlit sets its XSRF cookie here
+            cookies = r.headers.get_all("Set-Cookie") or []
+        assert {c.split("=", 1)[0] for c in cookies} >= {"REFUND_REPLICA", "_streamlit_xsrf"}, cookies
+        assert all(re.search(r";\s*[Ss]ecure\b", c) for c in cookies), cookies  # never sent over plain HTTP
         given = Path(f"/proc/{running.replica_pids['a']}/cmdline").read_bytes().split(b"\0")
         assert str(where / "secrets.toml").encode() in given  # the team's sign-in, not a file the cluster wrote
         assert not (folder / "secrets.toml").exists()
@@ -228,9 +239,31 @@ def test_a_teams_cluster_serves_https_with_its_own_sign_in_and_up_starts_again_a
         assert whole.haproxy_pid != again.haproxy_pid and whole.url == running.url and whole.oidc_pid == 0
         assert "the balancer stopped: starting the cluster again (its data is kept)" in capsys.readouterr().err
         with pytest.raises(SystemExit, match=r"already up at https://127\.0\.0\.1:.*every part running"):
-            cluster.up(folder, base)
+            cluster.up(folder, base, Serving())  # other settings: kept as they are, and said so
+        assert "it is up with other settings" in capsys.readouterr().err
         assert cluster.status(folder)[0] == 0
+        provider.stop()  # the team's provider down: said, and not started by the cluster
+        code, said = cluster.status(folder)
+        assert code == 1 and f"  the sign-in provider ({provider.url}/.well-known/openid-configuration): DOWN" in said
+        assert said[-1].startswith("cluster: the sign-in provider is not part of the cluster: nobody can sign in")
+        assert not any("starts again what has stopped" in line for line in said)
     finally:
+        provider.stop()
         cluster.down(folder)
     assert cluster.status(folder) == (3, ["cluster: down"])
     postgres.Server.kept(folder / "postgres").remove()
+
+
+def test_a_certificate_haproxy_refuses_is_said_in_its_words_and_nothing_starts(base, where):
+    """A walkthrough: a certificate whose key was another's ended `up` in a traceback, HAProxy's reason hidden."""
+    from deploy.serving import Serving
+
+    _self_signed(where / "site.pem", another_key=True)
+    (where / "secrets.toml").write_text(oidc.secrets_toml(f"https://127.0.0.1:{base}", "https://login.example.com"))
+    served = Serving.from_env({"CLUSTER_SECRETS": str(where / "secrets.toml"), "CLUSTER_TLS": str(where / "site.pem")})
+    with pytest.raises(SystemExit) as refused:
+        cluster.up(where / "cluster", base, served)
+    said = str(refused.value)
+    assert said.startswith("cluster: HAProxy refuses its configuration") and said.endswith("Nothing was started")
+    assert "private key" in said and "Traceback" not in said
+    assert not any(in_use(p) for p in cluster.ports_of(base).values()) and cluster.Cluster.load(where / "cluster") is None

@@ -73,3 +73,15 @@ def test_a_setting_that_cannot_be_used_is_refused_naming_it_and_nothing_starts(f
         Serving.from_env(env)
     assert said in str(refused.value) and str(refused.value).startswith("cluster: ")
     assert "Nothing was started" in str(refused.value)
+
+
+def test_a_redirect_uri_on_this_computer_must_come_back_to_the_balancers_port(files):
+    """A walkthrough's redirect_uri said port 8443 with the balancer on 8700: `up` passed, and sign-in came back where
+    nothing listened. A host elsewhere may be a proxy in front of the balancer: its port is not known here."""
+    (files / "local.toml").write_text(GOOD_SECRETS.replace("https://refunds.example.com", "https://127.0.0.1:8443"))
+    served = Serving.from_env({"CLUSTER_SECRETS": str(files / "local.toml")})
+    with pytest.raises(SystemExit, match=r"on port 8443 of this computer, but the balancer serves on port 8700"):
+        served.check_port(8700)
+    served.check_port(8443)
+    Serving.from_env({"CLUSTER_SECRETS": str(files / "secrets.toml")}).check_port(8700)  # refunds.example.com:443
+    Serving.from_env({}).check_port(8700)  # the demo's own
