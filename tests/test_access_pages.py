@@ -18,6 +18,7 @@ from store import PolicyStore, QuoteStore
 from store.config import ENV_URL
 from tests.actors import OPS, PAT, SAM
 from tests.pages import opened
+from tests.test_app import plain
 from ui import nav
 from ui.identity import LOCAL_NOTICE, REQUIRE_SIGN_IN
 from ui.tables import HEADER_PX, WRAP_ROW_PX
@@ -98,8 +99,8 @@ def exposed():
 @pytest.mark.parametrize("page", PROTECTED)
 def test_reachable_beyond_loopback_without_sign_in_the_protected_pages_stay_closed(register, exposed, page):
     at = opened(page)
-    assert any("This page is closed: this server listens on 0.0.0.0 and no sign-in is configured" in e.value
-               for e in at.error)
+    assert any("This page is closed: this server listens on 0.0.0.0 and no sign-in is configured" in plain(e.value)
+               and "or serve on loopback only" in plain(e.value) for e in at.error)
     assert SECRET not in everything_shown(at) and not at.dataframe
     assert at.segmented_control(key=f"nav_{page}").options == PUBLIC
 
@@ -107,10 +108,26 @@ def test_reachable_beyond_loopback_without_sign_in_the_protected_pages_stay_clos
 def test_a_deployment_that_requires_sign_in_never_falls_back_to_local_mode(register, monkeypatch):
     monkeypatch.setenv(REQUIRE_SIGN_IN, "1")
     at = opened("pages/4_Saved_quotes.py")
-    assert any(f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured" in e.value for e in at.error)
+    assert any(f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured" in plain(e.value) for e in at.error)
     assert SECRET not in everything_shown(at)
     calculator = opened("app.py")  # the public pages work: a client can still check a refund
     assert [m.value for m in calculator.metric if m.label == "Refund"] and not calculator.exception
+
+
+def test_a_role_configuration_that_cannot_be_read_closes_the_protected_pages_and_says_where_to_correct_it(register):
+    """A walkthrough mistyped a role (admins) in a team's secrets: the page advised adding an [auth] section, which
+    was there, and said nothing of the file the cluster was started with."""
+    secrets = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "s", "client_id": "c",
+                        "client_secret": "x", "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"},
+               "roles": {"admins": ["ada@example.com"]}}
+    at = opened("pages/4_Saved_quotes.py", secrets=secrets)
+    said = next(plain(e.value) for e in at.error if "This page is closed" in plain(e.value))
+    assert "the role configuration is wrong: roles.admins is not a role" in said
+    assert "correct it in the secrets file the server was started with" in said and "CLUSTER_SECRETS" in said
+    assert "add an [auth] section" not in said and SECRET not in everything_shown(at)
+    calculator = opened("app.py", secrets=secrets)  # the public pages go on, their inputs with them
+    assert [m.value for m in calculator.metric if m.label == "Refund"] and calculator.sidebar.text_input
+    assert not calculator.exception
 
 
 def test_local_mode_gives_the_one_user_every_page_and_says_so_where_client_data_is(register):

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from policy import InputError
+from policy.markdown import md_escape as e
 from store.access import Actor, Permission, RoleMap
 from store.audit import AuditLog
 from ui.records import register
@@ -36,6 +37,7 @@ class Access:
     actor: Actor
     mode: Mode
     why_closed: str = ""
+    how_to_open: str = ""  # what to do about it, for the reason it is closed
 
 
 class UnreadableSecrets(Exception):
@@ -65,25 +67,34 @@ def listens_beyond_loopback() -> bool:
         return True
 
 
+CONFIGURE_SIGN_IN = ("add an [auth] section (and [roles]) to the app's secrets file (.streamlit/secrets.toml), as the "
+                     "README's 'Sign-in and roles' shows")
+FIX_SECRETS = ("correct it in the secrets file the server was started with (.streamlit/secrets.toml, the file "
+               "--secrets.files names, or the cluster's CLUSTER_SECRETS), then restart the app; docs/sign-in.md")
+
+
 def current() -> Access:
     """Who is using this session now, read from the identity token on every run (a sign-out takes effect at
     once); a configuration that cannot be read closes the protected pages rather than opening them."""
     try:
         auth = _secrets_section("auth")
         roles = RoleMap.from_config(_secrets_section("roles"))
-    except InputError as exc:
-        return Access(Actor.anyone(), "closed", f"the role configuration is wrong: {exc.field} {exc.message}")
+    except InputError as exc:  # the advice to add an [auth] section was wrong where one is there (a walkthrough)
+        return Access(Actor.anyone(), "closed", f"the role configuration is wrong: {exc.field} {exc.message}",
+                      FIX_SECRETS)
     except UnreadableSecrets:  # closed, said, never a traceback
-        return Access(Actor.anyone(), "closed", "the secrets file (.streamlit/secrets.toml) cannot be read: see the "
-                                                "server's log for the line")
+        return Access(Actor.anyone(), "closed", "the app's secrets file cannot be read: see the server's log for the "
+                                                "line", FIX_SECRETS)
     if auth:
         claims = st.user.to_dict() if st.user.get("is_logged_in") else {}
         return Access(roles.actor(claims) if claims else Actor.anyone(), "sign-in")
     if os.environ.get(REQUIRE_SIGN_IN) == "1":
-        return Access(Actor.anyone(), "closed", f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured")
+        return Access(Actor.anyone(), "closed", f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured",
+                      CONFIGURE_SIGN_IN)
     if listens_beyond_loopback():
         where = st.get_option("server.address") or "every network interface"
-        return Access(Actor.anyone(), "closed", f"this server listens on {where} and no sign-in is configured")
+        return Access(Actor.anyone(), "closed", f"this server listens on {where} and no sign-in is configured",
+                      CONFIGURE_SIGN_IN + ", or serve on loopback only (server.address = \"localhost\")")
     return Access(Actor.local_user(), "local")
 
 
@@ -156,9 +167,8 @@ def refuse(access: Access, needed: Permission, page: str) -> None:
     """The whole of what a page shows someone it is not for: why, and the way in. None of its data."""
     who = access.actor
     if access.mode == "closed":
-        st.error(f"This page is closed: {access.why_closed}. Pages with client data or policy changes open only "
-                 "with sign-in configured: add an [auth] section (and [roles]) to .streamlit/secrets.toml, as the "
-                 "README's 'Sign-in and roles' shows, or serve on loopback only (server.address = \"localhost\").")
+        st.error(f"This page is closed: {e(access.why_closed)}. Pages with client data or policy changes open only "
+                 f"with sign-in configured and readable: {e(access.how_to_open)}.")
     elif who.anonymous:
         st.info(f"This page is for staff: sign in with a role that may {needed.value}.")
         if st.button("Sign in", key="sign_in_page", type="primary"):
