@@ -84,9 +84,11 @@ def _amount_as_read() -> None:
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
-    state.show_request_not_today()
-
     today = basis().as_of
+    # a payment still to come is replaced by today's in this form (said below): the calculator's request day for it
+    # is not this form's answer, and said above it, the two read as one case (a walkthrough)
+    if v["paid_on"] is None or v["paid_on"] <= today:
+        state.show_request_not_today()
     # a client asks about a payment made; one the calculator planned for a later day starts this form at today
     paid_on = min(v["paid_on"] or today - timedelta(days=v["days_since_payment"]), today)
     answer_box = st.container(key="el_answer")

@@ -1369,3 +1369,18 @@ def test_neighbouring_steps_of_every_heatmap_key_can_be_told_apart():
         contrasts = [(max(luminance(a), luminance(b)) + 0.05) / (min(luminance(a), luminance(b)) + 0.05)
                      for a, b in itertools.pairwise(steps)]
         assert min(contrasts) >= 1.2, (colour, contrasts)
+
+
+def test_a_payment_still_to_come_on_the_eligibility_form_is_not_described_beside_todays_answer():
+    """A walkthrough came with paid_on tomorrow and a request three days later: above the form, "This quote is for a
+    request on <that day> (day 3 after the payment on <tomorrow>)"; below, the form's answer for a payment today."""
+    today = date.today()
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="5000",
+             paid_on=str(today + timedelta(days=1)), requested_on=str(today + timedelta(days=4)))
+    infos = [plain(i.value) for i in at.info]
+    assert not [i for i in infos if i.startswith("This quote is for a request on")], infos
+    assert any("is still to come. This form asks about a payment already made, so it starts at today" in i
+               for i in infos)
+    past = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="5000",
+               paid_on=str(today - timedelta(days=20)), requested_on=str(today - timedelta(days=5)))
+    assert any(plain(i.value).startswith("This quote is for a request on") for i in past.info)  # its own case: said
