@@ -272,8 +272,12 @@ def _start_replica_of(cluster: Cluster, name: str) -> None:
     """A replica of the cluster and its readiness check, started (again)."""
     folder, port = Path(cluster.folder), cluster.replica_ports[name]
     cluster.replica_pids[name] = start_replica(name, port, cluster.database_url, folder, cluster.secrets_file)
-    cluster.ready_pids[name] = start_ready_check(name, ready_ports(cluster.port)[name], port, cluster.database_url,
-                                                 folder)
+    cluster.ready_pids[name] = _start_ready_check_of(cluster, name)
+
+
+def _start_ready_check_of(cluster: Cluster, name: str) -> int:
+    return start_ready_check(name, ready_ports(cluster.port)[name], cluster.replica_ports[name], cluster.database_url,
+                             Path(cluster.folder))
 
 
 def _wait_for_replica(cluster: Cluster, name: str) -> None:
@@ -334,12 +338,17 @@ def repair(cluster: Cluster) -> Cluster:
               "(its data is kept)", file=sys.stderr)
         down(folder)
         return up(folder, cluster.port, cluster.served)
+    stopped = {p.name for p in down_now}
     for name in sorted(str(r) for r in replicas):
-        stop_replica(cluster, name)
         with contextlib.suppress(KeyError):
             kill(cluster.ready_pids[name], group=True)
-        print(f"cluster: replica {name} had stopped: starting it again", file=sys.stderr)
-        _start_replica_of(cluster, name)
+        if f"replica {name}" in stopped:
+            stop_replica(cluster, name)
+            print(f"cluster: replica {name} had stopped: starting it again", file=sys.stderr)
+            _start_replica_of(cluster, name)
+        else:  # its readiness check alone: the replica, and the sessions it holds, go on (a walkthrough's were moved)
+            print(f"cluster: replica {name}'s readiness check had stopped: starting it again", file=sys.stderr)
+            cluster.ready_pids[name] = _start_ready_check_of(cluster, name)
         _wait_for_replica(cluster, name)
     cluster.save()
     return cluster

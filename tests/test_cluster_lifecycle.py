@@ -234,6 +234,10 @@ def test_a_teams_cluster_serves_https_with_its_own_sign_in_and_up_starts_again_a
         again = cluster.up(folder, base)  # the state says up: it starts only what stopped
         assert again.replica_pids["a"] == kept_a and all(p.up for p in cluster.parts(again))
         assert "replica b had stopped: starting it again" in capsys.readouterr().err
+        cluster.kill(again.ready_pids["a"], group=True)  # a readiness check alone: its replica goes on
+        checked = cluster.up(folder, base)
+        assert checked.replica_pids["a"] == kept_a and all(p.up for p in cluster.parts(checked))
+        assert "replica a's readiness check had stopped: starting it again" in capsys.readouterr().err
         cluster.kill(again.haproxy_pid)  # a shared part (after a reboot, all of them): the whole cluster again
         whole = cluster.up(folder, base)
         assert whole.haproxy_pid != again.haproxy_pid and whole.url == running.url and whole.oidc_pid == 0
