@@ -398,9 +398,11 @@ def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
 STATED_PERIOD = re.compile(r"\bwithin (\d+) (hours?|days?)\b", re.IGNORECASE)  # "within 48 hours of payment"
 
 
-def stated_days(words: str) -> set[Decimal]:
-    """The time limits words state, in days ('within 48 hours' -> 2): a tier's last day is its days_max."""
-    return {Decimal(n) / (24 if unit.lower().startswith("hour") else 1) for n, unit in STATED_PERIOD.findall(words)}
+def stated_days(words: str) -> set[int]:
+    """The time limits words state, in whole days ('within 48 hours' -> 2): a tier's last day is its days_max. Hours
+    that are no whole number of days ('within 36 hours') are left out: no last day states them exactly."""
+    hours = [int(n) * (1 if unit.lower().startswith("hour") else 24) for n, unit in STATED_PERIOD.findall(words)]
+    return {h // 24 for h in hours if h % 24 == 0}
 
 
 def _stated_periods(policy: PolicyFile) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ import tomli_w
 from in_process import Ran, run_cli
 
 from policy import shipped_policies as policies
-from policy.lint import CODES, lint_against, lint_policy
+from policy.lint import CODES, lint_against, lint_policy, stated_days
 from policy.loader import source_text
 from policy.schema import PolicyFile
 
@@ -290,3 +290,10 @@ def test_a_tier_whose_minimum_is_above_its_maximum_is_a_schema_error(tmp_path):
     (report,) = json.loads(r.stdout)
     assert r.returncode == 1
     assert any(f["code"] == "schema" and "max: is 55% of base, below the minimum's 60%" in f["message"] for f in report["findings"])
+
+
+@pytest.mark.parametrize("words, days", [("within 48 hours of payment", {2}), ("within 7 days", {7}),
+                                         ("within 1 day", {1}), ("within 36 hours", set()),
+                                         ("Within 24 Hours, or within 30 days", {1, 30}), ("after 7 days", set())])
+def test_the_time_limits_words_state_are_read_in_whole_days(words, days):
+    assert stated_days(words) == days
