@@ -290,6 +290,9 @@ def balancer_health(cluster: Cluster) -> str:
     return f"{served.scheme}://{served.probe_host()}:{cluster.port}/_stcore/health"
 
 
+TEAM_PROVIDER = "the sign-in provider"  # a team's own (CLUSTER_SECRETS): asked by status, never started by the cluster
+
+
 @dataclass(frozen=True)
 class Part:
     """One process of the cluster, and whether it is up: running, and answering on its port."""
@@ -307,7 +310,7 @@ def parts(cluster: Cluster) -> list[Part]:
         found.append(Part("the demo sign-in provider", f"127.0.0.1:{cluster.oidc_port}",
                           not gone(cluster.oidc_pid, group=True) and in_use(cluster.oidc_port)))
     elif cluster.served.provider_metadata:  # a team's own, not the cluster's to start: asked whether it answers
-        found.append(Part("the sign-in provider", cluster.served.provider_metadata,
+        found.append(Part(TEAM_PROVIDER, cluster.served.provider_metadata,
                           answers(cluster.served.provider_metadata, timeout=5)))
     for name, port in cluster.replica_ports.items():
         found.append(Part(f"replica {name}", f"127.0.0.1:{port}", not gone(cluster.replica_pids[name], group=True)
@@ -327,7 +330,7 @@ def repair(cluster: Cluster) -> Cluster:
     alone is started again, the other replica's sessions going on; a shared part (the balancer, PostgreSQL, the
     sign-in provider: after a reboot, all of them) restarts the whole cluster, its data kept. Raises SystemExit
     when every part is up."""
-    down_now = [p for p in parts(cluster) if not p.up and p.name != "the sign-in provider"]  # not ours to start
+    down_now = [p for p in parts(cluster) if not p.up and p.name != TEAM_PROVIDER]  # not ours to start
     if not down_now:
         raise SystemExit(f"cluster: already up at {cluster.url}, every part running (state in {cluster.folder}); "
                          "`status` lists them, `down` stops them")
@@ -445,9 +448,9 @@ def status(folder: Path = STATE_DIR) -> tuple[int, list[str]]:
     stopped = [p for p in now if not p.up]
     lines = [f"cluster: {'up' if not stopped else 'partly down'} at {found.url} (state in {found.folder})",
              *(f"  {p.name} ({p.where}): {'up' if p.up else 'DOWN'}" for p in now)]
-    if any(p.name != "the sign-in provider" for p in stopped):
+    if any(p.name != TEAM_PROVIDER for p in stopped):
         lines.append("cluster: `bash scripts/cluster.sh up` starts again what has stopped")
-    if any(p.name == "the sign-in provider" for p in stopped):
+    if any(p.name == TEAM_PROVIDER for p in stopped):
         lines.append(f"cluster: the sign-in provider is not part of the cluster: nobody can sign in until "
                      f"{found.served.provider_metadata} answers (auth.server_metadata_url)")
     return (1 if stopped else 0), lines
