@@ -25,7 +25,7 @@ def up_somewhere(folder: Path) -> tuple[cluster.Cluster, int]:
         base = free_base()
         try:
             return cluster.up(folder, base), base
-        except RuntimeError as exc:
+        except (RuntimeError, SystemExit) as exc:  # PostgreSQL's bind, or up's own look at the ports
             if "already in use" not in str(exc) or attempt == TRIES:
                 raise
             shutil.rmtree(folder, ignore_errors=True)  # up stopped what it had started

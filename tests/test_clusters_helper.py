@@ -17,6 +17,16 @@ def test_a_port_taken_at_the_start_is_tried_elsewhere_and_other_failures_are_not
 
     monkeypatch.setattr(cluster, "up", up)
     assert clusters.up_somewhere(tmp_path / "c") == ("running", tried[-1]) and len(tried) == 2
+    tried.clear()
+
+    def taken_at_the_look(folder, base):  # up's own look at the ports, a moment after free_base's
+        tried.append(base)
+        if len(tried) == 1:
+            raise SystemExit("cluster: port(s) already in use: replica a (20001). Nothing was started")
+        return "running"
+
+    monkeypatch.setattr(cluster, "up", taken_at_the_look)
+    assert clusters.up_somewhere(tmp_path / "e") == ("running", tried[-1]) and len(tried) == 2
 
     def broken(folder, base):
         raise RuntimeError("initdb failed (exit 1): the folder cannot be reached")
