@@ -19,7 +19,7 @@ from policy.words import counted
 from store import Filters, Forbidden
 from store.register import SORTS, register_csv, who_saved
 from ui import cache, page, show, state
-from ui.codec import OPEN_QUOTE, from_scenario, request_today
+from ui.codec import OPEN_QUOTE, dated, from_scenario, request_today
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
@@ -155,8 +155,10 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 st.warning(e(withdrawn.sentence(q.policy_version) + ". This quote is shown as it was given under "
                              "it; " + ("a new quote uses the version in force now." if quotable else
                                        f"no version of {q.provider_name} is in force now, so it is quoted no more.")))
-            values = from_scenario(q.scenario)
-            today_values = request_today(values, basis().as_of) if values.get("paid_on") else values
+            # a quote given in days is of a payment that many days before it was saved: today, and a restore, count
+            # from that date (its days were counted from today, and its deadline moved with each day, a walkthrough)
+            values = dated(from_scenario(q.scenario), saved.saved_at.date())
+            today_values = request_today(values, basis().as_of)
             scenario, problem = state.scenario_of(today_values) if quotable else (None, None)
             now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
             same_refund = now is not None and (now.refund_min, now.refund_max, now.verdict) == (
@@ -175,10 +177,6 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 if now is None:  # nothing to compare it with today
                     st.caption(e(f"It cannot be quoted today: {problem}." if problem is not None else
                                  f"No version of {q.provider_name} is in force today."))
-                elif not values.get("paid_on"):  # its days never move on: "same answer" stayed true for ever
-                    st.caption(e(f"Today's policy gives the same answer on day {q.scenario.days_since_payment} after the "
-                                 "payment. No payment date was given, so the days of this quote are not dates and do "
-                                 "not move on: restore it and give the payment date to follow it by the calendar."))
                 elif now is not None and now.policy_version != q.policy_version:
                     st.caption(e(f"Today's policy version ({now.policy_version}) and date give the same refund."))
                 else:

@@ -346,11 +346,27 @@ def test_downloads_and_share_link_are_offered():
     assert order == ["client_name", "client_ref", "client_project", "client_invoice"]  # a row at a time, as Tab goes
     assert at.button(key="save_quote").label == "Save to the register"
     assert "completion_pct=30" in at.code[0].value
-    # a link of days counts them from the day it is opened: said, with the way to a link of dates (a walkthrough)
-    assert any("opened on another day, it still counts that many days" in c.value for c in at.caption)
     dated = app(completion_pct=30, paid_on=date.today().isoformat())
     dated.session_state["downloads_open"] = True
-    assert not any("opened on another day" in c.value for c in dated.run().caption)
+    assert not any("opened on a later day" in c.value for c in dated.run().caption)
+
+
+def test_a_share_link_of_days_gives_the_payment_as_a_date_so_a_later_opening_keeps_its_deadlines():
+    """A walkthrough: a link of "12 days since payment", opened by the client four days later, counted the 12 days
+    from then and gave a deadline four days after the real one."""
+    today = date.today()
+    at = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40, days_since_payment=12)
+    at.session_state["downloads_open"] = True
+    at.run()
+    link = at.code[0].value
+    paid = today - timedelta(days=12)
+    assert f"paid_on={paid.isoformat()}" in link and f"requested_on={today.isoformat()}" in link
+    assert "days_since_payment" not in link
+    assert any(f"It gives the payment as made on {paid:%d %b %Y}, 12 days before today" in plain(c.value)
+               for c in at.caption)
+    assert "paid_on" not in at.query_params  # the address bar keeps the case as it was given: in days
+    opened = app(**dict(parse_qsl(urlsplit(link).query)))  # the client's opening of it: the same payment day
+    assert opened.session_state[KEY]["paid_on"] == paid and not opened.exception
 
 
 def test_compare_page_shows_every_provider():

@@ -50,10 +50,8 @@ def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url)
     assert refunds(at) == ["$2,400.00"]
     captions = " ".join(c.value for c in at.caption)
     assert [t.value for t in at.text] == ["Note: called **Monday** [x](http://e.com)"]  # a note is text, never Markdown
-    # no payment date: its days never move on, and the page says so rather than "the same answer" for ever
-    assert "Today's policy gives the same answer on day 3 after the payment. No payment date was given" in \
-        captions.replace("\\", "")
-    assert "Today's policy and date give the same answer." not in captions
+    # saved today, in days: today gives the same answer (its days count from the day it was saved)
+    assert "Today's policy and date give the same answer." in captions
     assert "; client Ana Díaz, reference ACME-42." in captions.replace("\\", "")
     # its files, as it was given, without restoring it into the calculator (which quotes it anew; a walkthrough)
     at.session_state["reg_downloads_open"] = True
@@ -391,3 +389,22 @@ def test_the_quote_open_is_in_the_url_so_a_reload_or_a_link_opens_it_again(url):
     assert odd.selectbox(key="reg_pick").value is None
     assert any("quote=“first” ignored: it can only be a saved quote's number, such as 12" in w.value.replace("\\", "")
                for w in odd.warning)
+
+
+def test_a_quote_given_in_days_counts_them_from_the_day_it_was_saved_today_and_once_restored(url):
+    """A walkthrough restored a quote of "12 days since payment" four days after saving it: the calculator gave a
+    deadline four days later than the one in its own saved summary, and Saved quotes said today gave the same answer
+    on day 12."""
+    saved_on = datetime.now(UTC) - timedelta(days=4)
+    made = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=0,
+                                     days_since_payment=5), BASIS), BASIS)
+    QuoteStore.open(url).save(made, client_name="Zoe", by=SAM, at=saved_on)
+    at = app("pages/4_Saved_quotes.py", quote="1")
+    paid = saved_on.date() - timedelta(days=5)
+    said = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "Today this case gets" in said  # day 9 today: past the 7-day tier it had on day 5
+    at.button(key="reg_restore").click().run()
+    assert at.session_state[KEY]["paid_on"] == paid and at.session_state[KEY]["days_since_payment"] == 5
+    notices = " ".join(i.value.replace("\\", "") for i in at.info)
+    assert f"This quote is for a request on {saved_on.date():%d %b %Y} (day 5 after the payment on {paid:%d %b %Y})" \
+        in notices and "That date has passed" in notices

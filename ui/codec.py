@@ -323,6 +323,15 @@ def with_payment_date(values: dict, paid_on: Optional[date], today: date) -> dic
     return out
 
 
+def dated(values: dict, asked_on: date) -> dict:
+    """A case given in days, as dates: the payment `days_since_payment` days before the day it was asked, and the
+    request that day (decisions.md 'payment date': a link then carries the dates). A link or a saved quote of days,
+    opened on a later day, counted the days from then: a client's deadline moved four days later (a walkthrough)."""
+    if values.get("paid_on") is not None:
+        return values
+    return dict(values, paid_on=asked_on - timedelta(days=int(values["days_since_payment"])))
+
+
 def request_today(values: dict, today: date) -> dict:
     """The same case, asked today (the payment date stays)."""
     return with_payment_date(values, values["paid_on"], today)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Optional
 
 import streamlit as st
@@ -262,10 +262,10 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
             _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled, not_said=not_said)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
-            if q.scenario.paid_on is None:  # a link of days, opened another day, counts them from that day
-                st.caption(f"It gives the payment as {q.scenario.days_since_payment} days ago: opened on another day, it "
-                           "still counts that many days from then. Give the payment date (Advanced) for a link whose "
-                           "deadlines stay on the calendar.")
+            if q.scenario.paid_on is None:  # the link gives the payment as a date: its deadlines stay on the calendar
+                paid = basis().as_of - timedelta(days=q.scenario.days_since_payment)
+                st.caption(e(f"It gives the payment as made on {paid:%d %b %Y}, {q.scenario.days_since_payment} days "
+                             "before today: opened on a later day, its deadlines are the same dates."))
 
 
 SAVE_LABELS = {**{f.name: f.label for f in RECORD_FIELDS}, "saved_by": "Saved by", "batch_name": "Batch name"}

@@ -26,6 +26,7 @@ from .codec import (
     DAYS_MAX,
     DEFAULTS,
     UrlWarning,
+    dated,
     from_query,
     latest_payment,
     money_shown,
@@ -265,7 +266,10 @@ def note_inputs() -> None:
 
 
 def share_link() -> str:
-    return link_to(st.context.url or "http://localhost:8501/", _query())
+    """The page's address with its scenario as dates (codec.dated): opened on any day, the same payment."""
+    page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
+    query = {**to_query(dated(values(), basis().as_of)), **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
+    return link_to(st.context.url or "http://localhost:8501/", query)
 
 
 def link_to(page_url: str, query: dict) -> str:
