@@ -485,7 +485,7 @@ WHICH_APPLIES = "[say which applies, and why]"  # a slot the client fills, as th
 
 
 def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unsettled] = None,
-                  not_said: Optional[NotSaid] = None) -> Email:
+                  not_said: Optional[NotSaid] = None, asked_on: Optional[date] = None) -> Email:
     """A refund request in the provider's own form: its address (or where to find it), its subject line and the
     items its process asks for, filled in where the quote or the rep knows them (the project's name and the
     invoice number: the rep's own reference is not the project's name)."""
@@ -497,7 +497,10 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                            + (f"; ask on {contact.phone}]" if contact.phone else "]"))
     delivered = {True: "[what has been delivered so far]", False: "nothing yet", None: "[what has been delivered so far]"}
     # days without a date: the slot says which day it is (the summary gives the date it counts to, a walkthrough)
-    paid_on = f"{s.paid_on:%d %B %Y}" if s.paid_on else \
+    # days without a date: of the day the quote was made (`asked_on`), as the summary says it (the email left a slot
+    # beside a summary that gave the date, a walkthrough); without that day, the slot says which day it is
+    paid = s.paid_on or (asked_on - timedelta(days=s.days_since_payment) if asked_on else None)
+    paid_on = f"{paid:%d %B %Y}" if paid else \
         f"[date of purchase: {s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} before this request]"
     known = {
         "Date of purchase": paid_on,

@@ -219,6 +219,11 @@ def test_a_request_without_a_payment_date_says_which_day_its_slot_is():
     assert "- Date of payment: [date of purchase: 1 day before this request]" in one
     dated = request_email(_q(provider="socialbeat", service="website", paid_on=date(2026, 11, 24))).body
     assert "- Date of purchase: 24 November 2026" in dated
+    # made on a known day (the app's files always are), the date the summary gives: they agree (a walkthrough)
+    q = _q(provider="socialbeat", service="website", days_since_payment=12)
+    made = request_email(q, asked_on=date(2026, 12, 6)).body
+    assert "- Date of purchase: 24 November 2026" in made
+    assert "a payment on 24 November 2026" in summary_markdown(q, date(2026, 12, 6))
 
 
 @pytest.mark.parametrize("delivered, said", [

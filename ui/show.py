@@ -213,7 +213,7 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     day = prepared_on or basis().as_of
     pdf = (lambda: summary_pdf(q, day, client, unsettled, not_said), ".pdf", "application/pdf", "dl_pdf")
     # the email says what it is in its name: beside the .pdf and .md of the same stem a .txt read as a third summary
-    email = (lambda: request_email(q, client, unsettled, not_said).text(), "-request-email.txt", "text/plain",
+    email = (lambda: request_email(q, client, unsettled, not_said, day).text(), "-request-email.txt", "text/plain",
              "dl_email")
     files = ((CLIENT_DOWNLOADS[0], *pdf), (CLIENT_DOWNLOADS[1], *email)) if not staff else (
         (STAFF_DOWNLOADS[0], *pdf),
