@@ -499,8 +499,8 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     # days without a date: the slot says which day it is (the summary gives the date it counts to, a walkthrough)
     # days without a date: of the day the quote was made (`asked_on`), as the summary says it (the email left a slot
     # beside a summary that gave the date, a walkthrough); without that day, the slot says which day it is
-    paid = s.paid_on or (asked_on - timedelta(days=s.days_since_payment) if asked_on else None)
-    paid_on = f"{paid:%d %B %Y}" if paid else \
+    paid_day = s.paid_on or (asked_on - timedelta(days=s.days_since_payment) if asked_on else None)
+    paid_on = f"{paid_day:%d %B %Y}" if paid_day else \
         f"[date of purchase: {s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} before this request]"
     known = {
         "Date of purchase": paid_on,
