@@ -1400,3 +1400,18 @@ def test_a_payment_still_to_come_on_the_eligibility_form_is_not_described_beside
     past = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="5000",
                paid_on=str(today - timedelta(days=20)), requested_on=str(today - timedelta(days=5)))
     assert any(plain(i.value).startswith("This quote is for a request on") for i in past.info)  # its own case: said
+
+
+def test_the_eligibility_answer_says_what_the_policy_takes_off_before_its_percentages():
+    """A walkthrough: a link carrying $300 of third-party costs gave "72.19% of the amount paid" under a clause of
+    75%, the $300 said only in the closed "Why"."""
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="8000",
+             completion_pct=5, days_since_payment=12, third_party_costs="300", work_started="true")
+    at.button(key="el_check").click().run()
+    answer = " ".join(plain(m.value) for m in at.markdown)
+    assert "Taken off first, as the policy does not refund it: third-party costs (non-refundable) ($300.00). The " \
+        "refund is worked out on the rest." in answer
+    none = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="8000",
+               completion_pct=5, days_since_payment=12, work_started="true")
+    none.button(key="el_check").click().run()
+    assert "Taken off first" not in " ".join(plain(m.value) for m in none.markdown)

@@ -19,9 +19,11 @@ from policy.explain import (
     dated_after_payment_sentence,
     deadline_on_calendar,
     deadline_sentence,
+    deductions_text,
     explanation_sections,
     lapsed_sentence,
     named_version,
+    of_refundable,
     pct_range,
     refund_text,
     unknown_sentences,
@@ -98,6 +100,11 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
     lines = _verdict_lines(q, assumption, for_client=True)
     # what each answer the client left open gives, under the answer (it was only under "Why", closed: a walkthrough)
     lines += [f":orange-background[{e(said)}]" for said in unknown_sentences(q, for_client=True)]
+    if q.deductions and not (q.verdict == Verdict.full and of_refundable(q)):  # that answer names them already
+        # money the policy keeps out, said where the amount is: 72.19% beside a clause of 75% was explained only in
+        # the closed "Why" (a walkthrough)
+        lines.append(e(f"Taken off first, as the policy does not refund it: {deductions_text(q)}. The refund is worked "
+                       "out on the rest."))
     dated = dated_after_payment_sentence(q)  # which version answers: a lapsed day or a closed window is a step below
     if dated:
         lines.append(f":blue-background[{e(dated)}]")
