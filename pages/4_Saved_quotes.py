@@ -183,14 +183,15 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                     st.caption("Today's policy and date give the same answer.")
             with st.expander("Why: the clauses as they were cited"):
                 show.explanation(q)
-            show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or ""),
-                             saved.saved_at.date())
+            show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or "",
+                                       project=saved.project, invoice=saved.invoice), saved.saved_at.date())
             act = st.columns(3)
             if not quotable:
                 act[0].caption(e(f"Not offered for a restore: {q.provider_name} is quoted no more."))
             elif act[0].button("Restore into the calculator", key="reg_restore"):
                 st.session_state[state.KEY] = values
                 for box, value in (("client_name", saved.client_name), ("client_ref", saved.client_ref),
+                                   ("client_project", saved.project), ("client_invoice", saved.invoice),
                                    ("save_note", saved.note)):  # whose case it is, for the files and a save
                     state.keep_value(box, value or "")
                 st.session_state["register_open"] = saved.id  # Back comes to it open, as it was left

@@ -71,6 +71,8 @@ class SavedQuote:
     quote: Quote  # exactly as it was shown when saved
     batch_row: Optional[int] = None  # its row as a spreadsheet shows the batch's file (header = 1)
     owner: str = ""  # access.Actor.key of who saved it
+    project: str = ""  # the client's project, for the request email
+    invoice: str = ""  # the client's order or invoice number, for the request email
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,12 @@ class Listed:
 
 
 def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: datetime,
-         batch_id: Optional[int] = None, batch_row: Optional[int] = None) -> dict[str, Any]:
+         batch_id: Optional[int] = None, batch_row: Optional[int] = None, project: str = "",
+         invoice: str = "") -> dict[str, Any]:
     return dict(
         saved_at=at, saved_by=checked("saved_by", by.display_name, NAME_MAX), owner=by.key, client_name=client_name,
-        client_ref=client_ref, note=note,
+        client_ref=client_ref, note=note, project=checked("project", project, NAME_MAX),
+        invoice=checked("invoice", invoice, NAME_MAX),
         provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
         refund_min=Decimal(q.refund_min), refund_max=Decimal(q.refund_max), policy_id=q.provider,
         policy_version=q.policy_version, search_text=folded(" ".join((client_name, client_ref, note))),
@@ -123,12 +127,13 @@ class QuoteStore:
     # ------------------------------------------------------------------ writing
 
     def save(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", *, by: Actor,
-             at: Optional[datetime] = None) -> int:
+             at: Optional[datetime] = None, project: str = "", invoice: str = "") -> int:
         """Save a quote as it was shown, by `by` (who needs a role that may save); its id. Bad details raise
         InputError naming the field; a database failure raises SaveError (rolled back: nothing partial)."""
         require(self.engine, by, Permission.SAVE_QUOTE, "save a quote")
         details = checked_record({"client_name": client_name, "client_ref": client_ref, "note": note})
-        row = _row(q, details["client_name"], details["client_ref"], details["note"], by, at or _now())
+        row = _row(q, details["client_name"], details["client_ref"], details["note"], by, at or _now(),
+                   project=project, invoice=invoice)
         try:
             with Session(self.engine) as session, session.begin():
                 saved = SavedQuoteRow(**row)
@@ -141,7 +146,7 @@ class QuoteStore:
             raise SaveError(f"the quote was not saved: {database_said(exc)}") from exc
 
     def already_saved(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", *,
-                      by: Actor) -> Optional[int]:
+                      by: Actor, project: str = "", invoice: str = "") -> Optional[int]:
         """The newest quote saved by hand (not in a batch) with this very scenario, policy version and details: a
         rep who saved it yesterday, in another session, made a second copy without a word (a walkthrough); None."""
         require(self.engine, by, Permission.VIEW_REGISTER, "the saved quotes")
@@ -153,6 +158,7 @@ class QuoteStore:
                         SavedQuoteRow.service == q.service, SavedQuoteRow.policy_version == q.policy_version,
                         SavedQuoteRow.client_name == details["client_name"],
                         SavedQuoteRow.client_ref == details["client_ref"], SavedQuoteRow.note == details["note"],
+                        SavedQuoteRow.project == project.strip(), SavedQuoteRow.invoice == invoice.strip(),
                         SavedQuoteDocument.scenario_json == scenario)
                  .order_by(SavedQuoteRow.id.desc()).limit(1))
         try:
@@ -381,13 +387,13 @@ def _whole(query: Select[Any]) -> Select[Any]:
 def _saved(row: SavedQuoteRow, quote_json: str) -> SavedQuote:
     return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
                       client_ref=row.client_ref, note=row.note, batch_id=row.batch_id, quote=quote_from_json(quote_json),
-                      batch_row=row.batch_row, owner=row.owner)
+                      batch_row=row.batch_row, owner=row.owner, project=row.project, invoice=row.invoice)
 
 
 def _summary(row: SavedQuoteRow) -> dict[str, Any]:
     """A saved quote as the audit trail names it."""
-    return {"client_name": row.client_name, "client_ref": row.client_ref, "note": row.note,
-            "provider": row.provider, "service": row.service, "verdict": row.verdict,
+    return {"client_name": row.client_name, "client_ref": row.client_ref, "note": row.note, "project": row.project,
+            "invoice": row.invoice, "provider": row.provider, "service": row.service, "verdict": row.verdict,
             "refund_min": str(row.refund_min), "refund_max": str(row.refund_max),
             "policy_version": row.policy_version, "saved_by": row.saved_by, "batch_id": row.batch_id}
 
@@ -448,7 +454,8 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-REGISTER_COLUMNS = ("saved_id", "saved_at", "saved_by", "client_name", "client_ref", "note", "batch_id", "batch_row")
+REGISTER_COLUMNS = ("saved_id", "saved_at", "saved_by", "client_name", "client_ref", "note", "project", "invoice",
+                    "batch_id", "batch_row")
 
 
 def register_csv(saved: Iterable[SavedQuote]) -> str:
@@ -460,7 +467,7 @@ def register_csv(saved: Iterable[SavedQuote]) -> str:
         cells = {"saved_id": str(s.id), "saved_at": s.saved_at.isoformat(timespec="seconds"),
                  "saved_by": who_saved(s.saved_by),
                  "client_name": s.client_name, "client_ref": s.client_ref, "note": s.note,
-                 "batch_id": "" if s.batch_id is None else str(s.batch_id),
+                 "project": s.project, "invoice": s.invoice, "batch_id": "" if s.batch_id is None else str(s.batch_id),
                  "batch_row": "" if s.batch_row is None else str(s.batch_row),
                  **dict.fromkeys(NAMES, ""), **scenario_cells(s.quote.scenario), **quote_row(s.quote)}
         header = header or list(cells)

@@ -408,3 +408,35 @@ def test_a_quote_given_in_days_counts_them_from_the_day_it_was_saved_today_and_o
     notices = " ".join(i.value.replace("\\", "") for i in at.info)
     assert f"This quote is for a request on {saved_on.date():%d %b %Y} (day 5 after the payment on {paid:%d %b %Y})" \
         in notices and "That date has passed" in notices
+
+
+def test_the_project_and_invoice_typed_for_the_email_are_kept_with_the_saved_quote(url):
+    """A walkthrough typed the project's name and the invoice number, saved, and found the saved quote's email back
+    to "[Your Project Name]" and "[order or invoice number]", and both boxes empty after its restore."""
+    at = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40, days_since_payment=12)
+    at.session_state["downloads_open"] = True
+    at.run()
+    at.text_input(key="client_name").input("Zoë O'Brien")
+    at.text_input(key="client_project").input("Acme storefront")
+    at.text_input(key="client_invoice").input("INV-2026-118")
+    at.text_input(key="save_by").input("sam")
+    at.button(key="save_quote").click().run()
+    assert any("Saved as quote #1" in s.value for s in at.success)
+    saved = QuoteStore.open(url).get(1, by=SAM)
+    assert (saved.project, saved.invoice) == ("Acme storefront", "INV-2026-118")
+    from store.register import register_csv
+    csv_text = register_csv([saved])
+    row = next(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert (row["project"], row["invoice"]) == ("Acme storefront", "INV-2026-118")
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    at.button(key="reg_restore").click().run()
+    at.session_state["downloads_open"] = True
+    at.switch_page("app.py").run()
+    assert at.text_input(key="client_project").value == "Acme storefront"
+    assert at.text_input(key="client_invoice").value == "INV-2026-118"
+    # the same details are the same quote (asked before a duplicate); another invoice is another quote
+    store = QuoteStore.open(url)
+    assert store.already_saved(saved.quote, "Zoë O'Brien", by=SAM, project="Acme storefront",
+                               invoice="INV-2026-118") == 1
+    assert store.already_saved(saved.quote, "Zoë O'Brien", by=SAM, project="Acme storefront",
+                               invoice="INV-2026-999") is None

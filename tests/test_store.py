@@ -16,7 +16,7 @@ from store.config import ENV_URL
 from tests.actors import ADA, OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0007"  # the newest migration; a new one must bump this
+HEAD = "0008"  # the newest migration; a new one must bump this
 
 
 def q(**fields):

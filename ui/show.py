@@ -275,7 +275,8 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
                              "before today: opened on a later day, its deadlines are the same dates."))
 
 
-SAVE_LABELS = {**{f.name: f.label for f in RECORD_FIELDS}, "saved_by": "Saved by", "batch_name": "Batch name"}
+SAVE_LABELS = {**{f.name: f.label for f in RECORD_FIELDS}, "saved_by": "Saved by", "batch_name": "Batch name",
+               "project": "Project name", "invoice": "Invoice number"}
 
 
 def _save_form(q: Quote, client: Client) -> None:
@@ -288,7 +289,8 @@ def _save_form(q: Quote, client: Client) -> None:
     by = signed_by(kept("save_by"), SAVE_LABELS["saved_by"], optional=True)
     # the same quote with the same details, saved before (in this session, or in the register by anyone): asked
     # before a duplicate is made
-    same = (q.scenario.model_dump_json(), q.provider, q.policy_version, client.name, client.reference, note)
+    same = (q.scenario.model_dump_json(), q.provider, q.policy_version, client.name, client.reference, note,
+            client.project, client.invoice)
     if st.button("Save to the register", key="save_quote", type="primary", width="stretch"):
         earlier = _saved_before(q, client, note, by, same)
         if earlier is not None:
@@ -318,7 +320,8 @@ def _saved_before(q: Quote, client: Client, note: str, by: Actor, same: tuple) -
     if last is not None and last[0] == same:
         return int(last[1])
     try:
-        return register().already_saved(q, client.name, client.reference, note, by=by)
+        return register().already_saved(q, client.name, client.reference, note, by=by, project=client.project,
+                                        invoice=client.invoice)
     except (Forbidden, SaveError, InputError):
         return None
 
@@ -329,7 +332,8 @@ def _save(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> None:
     from ui.records import register
 
     try:
-        saved = register().save(q, client.name, client.reference, note, by=by)
+        saved = register().save(q, client.name, client.reference, note, by=by, project=client.project,
+                                invoice=client.invoice)
     except Forbidden as exc:
         st.error(f"{e(str(exc))} Nothing was saved; your entries are kept.")
     except InputError as exc:
