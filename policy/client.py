@@ -416,8 +416,12 @@ def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Opt
         flows: list[Any] = [Paragraph(escape(part.title), heading)]
         if part.lines:
             items = [ListItem(Paragraph(escape(line), body)) for line in part.lines]
-            flows.append(ListFlowable(items, bulletType="1" if part.numbered else "bullet", bulletFontName="Vera",
-                                      bulletFontSize=9, leftIndent=6 * mm))
+            # the first item apart, numbered on by the rest: a heading kept with its whole list of steps moved it to
+            # page 2 and left half of page 1 blank (a walkthrough); kept with its first item, the rest may break
+            numbered = {"bulletType": "1"} if part.numbered else {"bulletType": "bullet"}
+            flows += [ListFlowable(chunk, bulletFontName="Vera", bulletFontSize=9, leftIndent=6 * mm, **numbered,
+                                   **({"start": start} if part.numbered else {}))
+                      for chunk, start in ((items[:1], "1"), (items[1:], "2")) if chunk]
         flows += [Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote) for section, text in part.quotes]
         groups.append(flows)
     # the disclaimer never takes a page of its own: it stays with what comes before it

@@ -236,3 +236,15 @@ def test_the_documents_to_attach_do_not_ask_for_evidence_of_deliveries_the_clien
     assert f"- {said}" in email
     attach = next(s for s in next_steps(q, policy_of(q)) if s.startswith("Attach: "))
     assert ("(none, as nothing has been delivered)" in attach) is (delivered is False)
+
+
+def test_the_pdfs_steps_begin_on_the_first_page_rather_than_leave_half_of_it_blank():
+    """A walkthrough: the heading "What to do next" was kept with its whole list of nine steps, which moved to page 2
+    and left half of page 1 blank. The heading stays with its first step; the numbering goes on across the break."""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=0,
+                                  days_since_payment=12, third_party_costs="300", taxes_remitted="100"), BASIS), BASIS)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(summary_pdf(q, TODAY, Client(name="Zoe")))).pages]
+    first = pages[0]
+    assert "What to do next" in first and "Email Social Beat Digital with the subject" in first
+    steps = re.findall(r"^(\d+)$", "\n".join(pages), re.MULTILINE)  # each step's number on a line of its own
+    assert steps[:9] == [str(n) for n in range(1, 10)], steps
