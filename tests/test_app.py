@@ -1415,3 +1415,12 @@ def test_the_eligibility_answer_says_what_the_policy_takes_off_before_its_percen
                completion_pct=5, days_since_payment=12, work_started="true")
     none.button(key="el_check").click().run()
     assert "Taken off first" not in " ".join(plain(m.value) for m in none.markdown)
+
+
+def test_a_refund_of_nothing_is_said_as_nothing_not_as_zero_percent():
+    """A walkthrough: "Request window closed 0% of the amount paid." under a closed window."""
+    at = app(provider="socialbeat", service="website", completion_pct=0, days_since_payment=40)
+    line = next(plain(m.value) for m in at.markdown if "of the amount paid" in plain(m.value))
+    assert "**Nothing** of the amount paid is refunded." in line and "0%" not in line
+    partial = app(provider="socialbeat", service="website", completion_pct=30, days_since_payment=5)
+    assert any("**25% - 50%** of the amount paid." in plain(m.value) for m in partial.markdown)

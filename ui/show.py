@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Optional
 
 import streamlit as st
@@ -87,7 +88,10 @@ def _verdict_lines(q: Quote, assumption: Optional[str], for_client: bool) -> lis
         # a client's answer is under its heading (plain_answer): the verdict's bare sentence only said it again ("Yes.
         # You can get your money back in full" then "You are entitled to a full refund", a walkthrough)
         said = "" if for_client and sentence == q.verdict.sentence else f" {e(sentence)}"
-        lines = [f"{badge} **{pct_range(q)}** of the amount paid.{said}"]
+        # nothing is said as nothing: "Request window closed 0% of the amount paid." read awkwardly (a walkthrough)
+        share = f"**{pct_range(q)}** of the amount paid." if Decimal(q.refund_max) > 0 else \
+            "**Nothing** of the amount paid is refunded."
+        lines = [f"{badge} {share}{said}"]
     if assumption:
         lines.append(f":orange-background[{e(assumption)}]")
     return lines
