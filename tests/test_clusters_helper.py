@@ -7,26 +7,18 @@ from tests import clusters
 
 
 def test_a_port_taken_at_the_start_is_tried_elsewhere_and_other_failures_are_not(tmp_path, monkeypatch):
-    tried: list[int] = []
+    for taken in (RuntimeError('pg_ctl failed (exit 1): could not bind IPv4 address "127.0.0.1": Address already in use'),
+                  SystemExit("cluster: port(s) already in use: replica a (20001). Nothing was started")):  # up's look
+        tried: list[int] = []
 
-    def up(folder, base):
-        tried.append(base)
-        if len(tried) == 1:
-            raise RuntimeError('pg_ctl failed (exit 1): could not bind IPv4 address "127.0.0.1": Address already in use')
-        return "running"
+        def up(folder, base, taken=taken, tried=tried):
+            tried.append(base)
+            if len(tried) == 1:
+                raise taken
+            return "running"
 
-    monkeypatch.setattr(cluster, "up", up)
-    assert clusters.up_somewhere(tmp_path / "c") == ("running", tried[-1]) and len(tried) == 2
-    tried.clear()
-
-    def taken_at_the_look(folder, base):  # up's own look at the ports, a moment after free_base's
-        tried.append(base)
-        if len(tried) == 1:
-            raise SystemExit("cluster: port(s) already in use: replica a (20001). Nothing was started")
-        return "running"
-
-    monkeypatch.setattr(cluster, "up", taken_at_the_look)
-    assert clusters.up_somewhere(tmp_path / "e") == ("running", tried[-1]) and len(tried) == 2
+        monkeypatch.setattr(cluster, "up", up)
+        assert clusters.up_somewhere(tmp_path / type(taken).__name__) == ("running", tried[-1]) and len(tried) == 2
 
     def broken(folder, base):
         raise RuntimeError("initdb failed (exit 1): the folder cannot be reached")

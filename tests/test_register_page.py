@@ -32,16 +32,23 @@ def refunds(at: AppTest) -> list[str]:
     return [m.value for m in at.metric if m.label == "Refund"]
 
 
-def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url):
-    at = app(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0, days_since_payment=3)
+def saved_from_the_calculator(boxes: dict[str, str], **scenario) -> AppTest:
+    """The calculator on `scenario`, its Save, download or share open, `boxes` typed (key -> text), saved by sam."""
+    at = app(**scenario)
     at.session_state["downloads_open"] = True
     at.run()
-    at.text_input(key="client_name").input("Ana Díaz")
-    at.text_input(key="client_ref").input("ACME-42")
-    at.text_area(key="save_note").input("called **Monday** [x](http://e.com)")
-    at.text_input(key="save_by").input("sam")
+    for key, text in {**boxes, "save_by": "sam"}.items():
+        (at.text_area if key == "save_note" else at.text_input)(key=key).input(text)
     at.button(key="save_quote").click().run()
     assert not at.exception and any("Saved as quote #1" in s.value for s in at.success)
+    return at
+
+
+def test_a_quote_saved_on_the_calculator_is_found_and_opens_as_it_was_given(url):
+    at = saved_from_the_calculator({"client_name": "Ana Díaz", "client_ref": "ACME-42",
+                                    "save_note": "called **Monday** [x](http://e.com)"},
+                                   provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
+                                   days_since_payment=3)
     at.switch_page("pages/4_Saved_quotes.py").run()
     table = at.dataframe[0].value
     assert list(table["Client"]) == ["Ana Díaz"] and list(table["Refund"]) == ["$2,400.00"]
@@ -413,15 +420,9 @@ def test_a_quote_given_in_days_counts_them_from_the_day_it_was_saved_today_and_o
 def test_the_project_and_invoice_typed_for_the_email_are_kept_with_the_saved_quote(url):
     """A walkthrough typed the project's name and the invoice number, saved, and found the saved quote's email back
     to "[Your Project Name]" and "[order or invoice number]", and both boxes empty after its restore."""
-    at = app(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40, days_since_payment=12)
-    at.session_state["downloads_open"] = True
-    at.run()
-    at.text_input(key="client_name").input("Zoë O'Brien")
-    at.text_input(key="client_project").input("Acme storefront")
-    at.text_input(key="client_invoice").input("INV-2026-118")
-    at.text_input(key="save_by").input("sam")
-    at.button(key="save_quote").click().run()
-    assert any("Saved as quote #1" in s.value for s in at.success)
+    at = saved_from_the_calculator({"client_name": "Zoë O'Brien", "client_project": "Acme storefront",
+                                    "client_invoice": "INV-2026-118"}, provider="socialbeat", service="website",
+                                   amount_paid="8000", completion_pct=40, days_since_payment=12)
     saved = QuoteStore.open(url).get(1, by=SAM)
     assert (saved.project, saved.invoice) == ("Acme storefront", "INV-2026-118")
     from store.register import register_csv
