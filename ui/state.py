@@ -176,10 +176,11 @@ def keep_value(key: str, value: Any) -> None:
     st.session_state[KEPT + key] = value
 
 
-def _query() -> dict[str, str]:
-    """The URL's parameters: the scenario's, and the inputs of the page this run draws (not another page's)."""
+def _query(fields: Optional[dict] = None) -> dict[str, str]:
+    """The URL's parameters: the scenario's (or `fields`'), and the inputs of the page this run draws (not another
+    page's)."""
     page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
-    return {**to_query(values()), **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
+    return {**to_query(fields or values()), **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
 
 
 def update(**changes: Any) -> None:
@@ -267,9 +268,7 @@ def note_inputs() -> None:
 
 def share_link() -> str:
     """The page's address with its scenario as dates (codec.dated): opened on any day, the same payment."""
-    page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
-    query = {**to_query(dated(values(), basis().as_of)), **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
-    return link_to(st.context.url or "http://localhost:8501/", query)
+    return link_to(st.context.url or "http://localhost:8501/", _query(dated(values(), basis().as_of)))
 
 
 def link_to(page_url: str, query: dict) -> str:
