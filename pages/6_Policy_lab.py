@@ -39,7 +39,7 @@ from policy.markdown import md_escape as e
 from policy.reworded import Reworded, words_follow
 from policy.schema import VERSION_MAX, PolicyFile
 from policy.taxonomy import SERVICES
-from policy.versions import Basis, Catalog, Version
+from policy.versions import Basis, Catalog, Version, same_terms
 from policy.words import counted
 from store import Actor, Forbidden, SaveError
 from store.policy_versions import REASON_MAX, LintRefused
@@ -528,9 +528,17 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 "the edit above.")
     if drawn is not None:
         previous = found.on(when).get(drawn.id)  # the version in force on its date before it
-        findings = cache.findings(previous, drawn, text or None)
-        before = cache.version_findings(previous, found.text_of(previous)) if previous is not None else []
-        _findings(findings, previous, before)
+        # a version reopened unedited on its own date is the one in force then: linted against itself it had no
+        # finding of its own (a walkthrough lost the warning it was published despite); it is linted against the
+        # version before it. What publishing it changes stays against itself: nothing (its Publish is off)
+        linted_against = previous
+        if previous is not None and previous.effective_from == when and \
+                same_terms(drawn, text, previous, found.text_of(previous)):
+            linted_against = found.on(when - timedelta(days=1)).get(drawn.id)
+        findings = cache.findings(linted_against, drawn, text or None)
+        before = cache.version_findings(linted_against, found.text_of(linted_against)) \
+            if linted_against is not None else []
+        _findings(findings, linted_against, before)
         if new is not None and any(f.code in WORDS_FOLLOW_FOR for f in findings):
             _offer_words(words_follow(start, new, text), suffix, f"{base.name} {base.version}")
         st.header("What it changes")

@@ -852,3 +852,27 @@ def test_a_draft_saved_before_a_published_version_is_the_one_shown_and_not_said_
     assert any("Saved as draft" in plain(x.value) for x in at.success)
     assert not [c for c in at.caption if c.value.startswith("Published: nothing more to publish")]
     st.cache_data.clear()
+
+
+def test_a_published_version_reopened_unedited_is_linted_against_the_version_before_it(tmp_path, monkeypatch):
+    """A walkthrough published discovery 65-75% despite the warning that its clause still said 75%, reopened it, and
+    the lab linted it against itself: "Nothing new", the warning gone, and "What it changes" against itself."""
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    later = date.today() + timedelta(days=8)
+    at = lab()
+    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 65}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.date_input(key="lab_when").set_value(later).run()
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at = despite(at)
+    at.button(key="lab_publish").click().run()
+    assert any(f"Published Social Beat Digital {later.isoformat()}" in plain(x.value) for x in at.success)
+    reopened = lab()  # a reload: the version published is the last, shown unedited
+    box = version_box(reopened, "socialbeat")
+    assert box.options[box.index].startswith(f"{later.isoformat()} (published")
+    said = " ".join(plain(m.value) for m in reopened.markdown)
+    assert "against 2025-06-17, the version in force before it" in said
+    table = " ".join(str(v) for t in reopened.table for v in t.value.to_numpy().ravel())
+    assert "quote-unchanged" in table and "still says '75% Refund" in table
+    st.cache_data.clear()
