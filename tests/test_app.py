@@ -910,6 +910,22 @@ def test_a_request_day_the_days_slider_moves_past_today_is_said_to_be_still_to_c
     assert not [i for i in at.info if "This quote is for a request on" in i.value]
 
 
+def test_a_request_after_a_payment_still_to_come_is_set_against_the_payment_day_not_today():
+    """A walkthrough: a payment on 15 Dec with a request on 20 Dec, opened on 6 Dec, said "a request today (day 0)
+    gets $5,000.00" (today is nine days before the payment) and offered "Use today", which moved the request to the
+    payment day and then offered itself again, doing nothing."""
+    paid = date.today() + timedelta(days=9)
+    at = app(provider="socialbeat", service="website", amount_paid="5000", completion_pct=0, work_started="false",
+             paid_on=paid.isoformat(), requested_on=(paid + timedelta(days=5)).isoformat())
+    (notice,) = [plain(i.value) for i in at.info if "This quote is for a request on" in i.value]
+    assert f"a request on the day of the payment ({paid:%d %b %Y}) gets $5,000.00, not $4,500.00 - $4,900.00" in notice
+    assert "request today" not in notice and at.button(key="use_today").label == "Ask on the payment day"
+    at.button(key="use_today").click().run()
+    assert at.slider(key="w_days_since_payment").value == 0
+    assert not [i for i in at.info if "This quote is for a request on" in i.value]  # the planned payment's own notice
+    assert not [b for b in at.button if b.key == "use_today"]
+
+
 @pytest.mark.parametrize("page", ["pages/2_Policy_terms.py", "pages/4_Saved_quotes.py", "pages/5_Batch_quotes.py",
                                   "pages/6_Policy_lab.py", "pages/7_Audit_trail.py"])
 def test_a_page_that_quotes_no_link_says_nothing_of_the_links_past_request_day(page):

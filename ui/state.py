@@ -389,24 +389,31 @@ def show_request_not_today() -> None:
     # it to another place in the page, which drew it anew and lost its keyboard focus (CI)
     here = st.container(key="request_not_today")
     asked = request_not_today(values(), basis().as_of)
-    if asked is None:
+    paid = values()["paid_on"]
+    # a payment still to come: the nearest request is on its day, not today (which "day 0" and "Use today" said of a
+    # payment nine days away, a walkthrough); a request on that very day is the planned payment's own notice
+    planned = paid is not None and paid > basis().as_of
+    if asked is None or (planned and asked == paid):
         return
     now = request_today(values(), basis().as_of)
+    nearest = f"a request on the day of the payment ({paid:%d %b %Y})" if planned else \
+        f"a request today (day {now['days_since_payment']})"
     then_text = today_text = ""
     try:
         then_q, today_q = (cache.cached_quote(cache.key(parse_scenario(to_engine(v), basis()))) for v in (values(), now))
         then_text, today_text = refund_text(then_q), refund_text(today_q)
     except InputError:
         pass  # the scenario's own error is shown where the quote would be
-    differs = f"; a request today (day {now['days_since_payment']}) gets {today_text}, not {then_text}" \
-        if today_text != then_text else f"; a request today (day {now['days_since_payment']}) gets the same"
+    differs = f"; {nearest} gets {today_text}, not {then_text}" if today_text != then_text else \
+        f"; {nearest} gets the same"
     box = here.container(horizontal=True)
     when = "That date has passed" if asked < basis().as_of else \
         "That day is still to come: the quote is what a request made then gets"
     box.info(md_escape(
         f"This quote is for a request on {asked:%d %b %Y} (day {values()['days_since_payment']} after the payment "
         f"on {values()['paid_on']:%d %b %Y}). {when}{differs}."))
-    box.button("Use today", key="use_today", on_click=use_today, type="primary")
+    box.button("Ask on the payment day" if planned else "Use today", key="use_today", on_click=use_today,
+               type="primary")
 
 
 def _service_label(provider: str) -> Callable[[str], str]:
