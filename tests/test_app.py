@@ -676,7 +676,10 @@ def test_the_stage_box_is_prefilled_from_completion():
 
 def test_a_closed_advanced_section_names_the_facts_set_in_it():
     at = app(notice_days=10, payment_method="card")
-    assert any(c.value == "Set under Advanced: Notice days, Payment method." for c in at.caption)
+    assert any(plain(c.value) == "Set under Advanced: Notice days (10), Payment method (Credit card)." for c in at.caption)
+    # each with its value: "Work started" read the same whether set to yes or to no (a walkthrough)
+    for given, said in (("false", "no"), ("true", "yes")):
+        assert any(plain(c.value) == f"Set under Advanced: Work started ({said})." for c in app(work_started=given).caption)
     open_advanced(at)
     assert at.number_input(key="w_notice_days").value == 10  # restored from the scenario when drawn
     assert not any(c.value.startswith("Set under Advanced") for c in at.caption)

@@ -6,6 +6,7 @@ a widget from the scenario (where they differ) before drawing it, so a value sur
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any, Optional
@@ -477,8 +478,27 @@ ADVANCED_LABELS = {f.name: f.label for f in in_group("advanced")}
 
 
 def advanced_set(v: dict) -> list[str]:
-    """The advanced facts this scenario gives (those not left at their default), by label."""
-    return [label for field, label in ADVANCED_LABELS.items() if v[field] != DEFAULTS[field]]
+    """The advanced facts this scenario gives (those not left at their default), by label and value: "Work started"
+    read the same whether it was set to yes or to no (a walkthrough)."""
+    return [f"{label} {_value_words(BY_NAME[field], v[field])}" for field, label in ADVANCED_LABELS.items()
+            if v[field] != DEFAULTS[field]]
+
+
+def _value_words(spec: FieldSpec, value: Any) -> str:
+    """An advanced fact's value in a few words, in brackets: (yes), (10), ($300.00), (card), (24 Nov 2026)."""
+    if isinstance(value, bool):
+        said = "yes" if value else "no"
+    elif spec.kind == "money":
+        said = format_usd(Decimal(value))
+    elif spec.kind == "choice":
+        said = spec.choice_labels.get(value, value)
+    elif isinstance(value, date):
+        said = f"{value:%d %b %Y}"
+    elif spec.kind == "stage":
+        return ""  # its own box names it beside the sliders
+    else:
+        said = str(value)
+    return f"({said})"
 
 
 def reconcile_stage() -> None:
@@ -496,7 +516,7 @@ def advanced_inputs(container=st) -> None:
     if not exp.open:
         given = advanced_set(values())
         if given:
-            container.caption("Set under Advanced: " + ", ".join(given) + ".")
+            container.caption(md_escape("Set under Advanced: " + ", ".join(g.strip() for g in given) + "."))
         return
     _advanced_widgets(exp)
 

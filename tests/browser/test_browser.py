@@ -221,7 +221,7 @@ def test_eligibility_page_reaches_a_verdict(page, base_url):
 
 def test_advanced_opens_with_unknowns_shown_as_unknown(page, base_url):
     open_page(page, base_url, "?completion_pct=30&notice_days=4")
-    expect(page.get_by_text("Set under Advanced: Notice days.")).to_be_visible()
+    expect(page.get_by_text("Set under Advanced: Notice days (4).")).to_be_visible()
     page.get_by_test_id("stExpander").filter(has_text="Advanced").get_by_text("Advanced", exact=True).click()
     for label, shown in (("Work started", "Unknown"), ("Payment method", "Unknown"),
                          ("Stage", "From completion")):
