@@ -876,3 +876,31 @@ def test_a_published_version_reopened_unedited_is_linted_against_the_version_bef
     table = " ".join(str(v) for t in reopened.table for v in t.value.to_numpy().ravel())
     assert "quote-unchanged" in table and "still says '75% Refund" in table
     st.cache_data.clear()
+
+
+def test_a_quote_under_a_version_published_with_words_and_rules_disagreeing_says_so(tmp_path, monkeypatch):
+    """A walkthrough published discovery 65-75% despite the warning that its clause still said "75% Refund": the
+    calculator and "Am I eligible?" then quoted $3,250.00 - $3,750.00 under that clause, with nothing said."""
+    from store import PolicyStore, QuoteStore
+
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    later = date.today() + timedelta(days=8)
+    widened = edited(sb, Tables(tiers=[{**r, "min_pct": 65} if i == ROW else r for i, r in enumerate(tier_rows(sb))]),
+                     version=later.isoformat(), effective_from=later)
+    versions.publish(versions.save_draft(widened, source_text(sb), by=PAT), later, by=PAT)
+    case = dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct="10")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(case, paid_on=later.isoformat())
+    at.run()
+    said = " ".join(plain(m.value) for m in at.markdown)
+    assert "$3,250.00 - $3,750.00" in [m.value for m in at.metric][0]
+    assert "This version was published with its words and rules disagreeing here: tier sb_web_discovery's minimum " \
+        "went from 75%" in said and "still says '75% Refund: If cancelled during initial consultations" in said
+    before = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    before.query_params.update(case, paid_on=date.today().isoformat())
+    before.run()  # the version in force today: its words and rules agree
+    assert "disagreeing" not in " ".join(plain(m.value) for m in before.markdown)
+    st.cache_data.clear()

@@ -40,6 +40,7 @@ from policy.models import Verdict
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
 from store.access import Actor, Permission
+from ui import cache
 from ui.identity import may
 from ui.registry import basis, catalog, payment_day, policies
 from ui.state import kept
@@ -75,7 +76,21 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
     notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
+    lines += _disagreements(q)
     st.markdown("\n\n".join(lines))
+
+
+def _disagreements(q: Quote) -> list[str]:
+    """Where the version that answered was published with its words and rules disagreeing on a tier that decided
+    this quote (the lab warns, and an author may publish despite it): said beside the quote. A walkthrough quoted
+    65-75% under a clause of "75% Refund" with nothing said but on Policy terms."""
+    if q.policy is None or not q.tiers:
+        return []
+    deciding = set(q.tiers)
+    said = [f.message for f in cache.unlisted_findings(q.policy, catalog())
+            if any(rule.rsplit(".", 1)[-1] in deciding for rule in f.rules)]
+    return [f":orange-background[{e(f'This version was published with its words and rules disagreeing here: {m}.')}]"
+            for m in dict.fromkeys(said)]
 
 
 def _verdict_lines(q: Quote, assumption: Optional[str], for_client: bool) -> list[str]:
@@ -112,6 +127,7 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
     dated = dated_after_payment_sentence(q)  # which version answers: a lapsed day or a closed window is a step below
     if dated:
         lines.append(f":blue-background[{e(dated)}]")
+    lines += _disagreements(q)
     st.markdown("\n\n".join(lines))
 
 
