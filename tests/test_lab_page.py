@@ -887,20 +887,25 @@ def test_a_quote_under_a_version_published_with_words_and_rules_disagreeing_says
     st.cache_data.clear()
     versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
     sb = policies()["socialbeat"]
-    later = date.today() + timedelta(days=8)
+    later = date.today() - timedelta(days=20)  # in force on the client's payment day, five days ago
     widened = edited(sb, Tables(tiers=[{**r, "min_pct": 65} if i == ROW else r for i, r in enumerate(tier_rows(sb))]),
                      version=later.isoformat(), effective_from=later)
     versions.publish(versions.save_draft(widened, source_text(sb), by=PAT), later, by=PAT)
     case = dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct="10")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(case, paid_on=later.isoformat())
+    at.query_params.update(case, paid_on=(date.today() - timedelta(days=5)).isoformat())
     at.run()
     said = " ".join(plain(m.value) for m in at.markdown)
-    assert "$3,250.00 - $3,750.00" in [m.value for m in at.metric][0]
+    assert "$3,250.00 - $3,750.00" in next(m.value for m in at.metric)
     assert "This version was published with its words and rules disagreeing here: tier sb_web_discovery's minimum " \
         "went from 75%" in said and "still says '75% Refund: If cancelled during initial consultations" in said
+    at.switch_page("pages/3_Am_I_eligible.py").run()  # a client: what it means, without the rules' ids
+    at.button(key="el_check").click().run()
+    client = " ".join(plain(m.value) for m in at.markdown)
+    assert "The policy's own words for this case state another refund than the one its rules give: ask the " \
+        "provider which applies." in client and "sb_web_discovery" not in client
     before = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    before.query_params.update(case, paid_on=date.today().isoformat())
-    before.run()  # the version in force today: its words and rules agree
+    before.query_params.update(case, paid_on=(later - timedelta(days=1)).isoformat())
+    before.run()  # the version in force the day before: its words and rules agree
     assert "disagreeing" not in " ".join(plain(m.value) for m in before.markdown)
     st.cache_data.clear()

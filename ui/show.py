@@ -76,11 +76,11 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
     notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
-    lines += _disagreements(q)
+    lines += _disagreements(q, for_client)
     st.markdown("\n\n".join(lines))
 
 
-def _disagreements(q: Quote) -> list[str]:
+def _disagreements(q: Quote, for_client: bool = False) -> list[str]:
     """Where the version that answered was published with its words and rules disagreeing on a tier that decided
     this quote (the lab warns, and an author may publish despite it): said beside the quote. A walkthrough quoted
     65-75% under a clause of "75% Refund" with nothing said but on Policy terms."""
@@ -89,6 +89,9 @@ def _disagreements(q: Quote) -> list[str]:
     deciding = set(q.tiers)
     said = [f.message for f in cache.unlisted_findings(q.policy, catalog())
             if any(rule.rsplit(".", 1)[-1] in deciding for rule in f.rules)]
+    if for_client and said:  # the author's words name rules by id: a client reads what it means for them
+        return [":orange-background[" + e("The policy's own words for this case state another refund than the one its "
+                                          "rules give: ask the provider which applies.") + "]"]
     return [f":orange-background[{e(f'This version was published with its words and rules disagreeing here: {m}.')}]"
             for m in dict.fromkeys(said)]
 
@@ -127,7 +130,7 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
     dated = dated_after_payment_sentence(q)  # which version answers: a lapsed day or a closed window is a step below
     if dated:
         lines.append(f":blue-background[{e(dated)}]")
-    lines += _disagreements(q)
+    lines += _disagreements(q, for_client=True)
     st.markdown("\n\n".join(lines))
 
 
