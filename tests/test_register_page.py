@@ -435,6 +435,8 @@ def test_the_project_and_invoice_typed_for_the_email_are_kept_with_the_saved_quo
     at.switch_page("app.py").run()
     assert at.text_input(key="client_project").value == "Acme storefront"
     assert at.text_input(key="client_invoice").value == "INV-2026-118"
+    at.button(key="save_quote").click().run()  # restored, unchanged: asked before a second copy is made
+    assert any("is already saved as quote #1" in w.value for w in at.warning)
     # the same details are the same quote (asked before a duplicate); another invoice is another quote
     store = QuoteStore.open(url)
     assert store.already_saved(saved.quote, "Zoë O'Brien", by=SAM, project="Acme storefront",

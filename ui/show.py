@@ -343,6 +343,13 @@ def _saved_before(q: Quote, client: Client, note: str, by: Actor, same: tuple) -
     if last is not None and last[0] == same:
         return int(last[1])
     try:
+        restored = st.session_state.get(RESTORED)  # a quote restored from the register, unchanged: that quote, dated
+        if restored is not None and restored[1] == cache.key(q.scenario):  # since (codec.dated), its scenario differs
+            saved = register().get(int(restored[0]), by=by)
+            if saved is not None and saved.quote.policy_version == q.policy_version and \
+                    (saved.client_name, saved.client_ref, saved.note, saved.project, saved.invoice) == \
+                    (client.name, client.reference, note.strip(), client.project, client.invoice):
+                return saved.id
         return register().already_saved(q, client.name, client.reference, note, by=by, project=client.project,
                                         invoice=client.invoice)
     except (Forbidden, SaveError, InputError):
