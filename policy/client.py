@@ -500,7 +500,6 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     to = contact.email or (f"[{policy.name}'s {contact.address_name}: the policy gives none"
                            + (f"; ask on {contact.phone}]" if contact.phone else "]"))
     delivered = {True: "[what has been delivered so far]", False: "nothing yet", None: "[what has been delivered so far]"}
-    # days without a date: the slot says which day it is (the summary gives the date it counts to, a walkthrough)
     # days without a date: of the day the quote was made (`asked_on`), as the summary says it (the email left a slot
     # beside a summary that gave the date, a walkthrough); without that day, the slot says which day it is
     paid_day = s.paid_on or (asked_on - timedelta(days=s.days_since_payment) if asked_on else None)

@@ -480,8 +480,8 @@ ADVANCED_LABELS = {f.name: f.label for f in in_group("advanced")}
 def advanced_set(v: dict) -> list[str]:
     """The advanced facts this scenario gives (those not left at their default), by label and value: "Work started"
     read the same whether it was set to yes or to no (a walkthrough)."""
-    return [f"{label} {_value_words(BY_NAME[field], v[field])}" for field, label in ADVANCED_LABELS.items()
-            if v[field] != DEFAULTS[field]]
+    return [" ".join(filter(None, (label, _value_words(BY_NAME[field], v[field]))))
+            for field, label in ADVANCED_LABELS.items() if v[field] != DEFAULTS[field]]
 
 
 def _value_words(spec: FieldSpec, value: Any) -> str:
@@ -516,7 +516,7 @@ def advanced_inputs(container=st) -> None:
     if not exp.open:
         given = advanced_set(values())
         if given:
-            container.caption(md_escape("Set under Advanced: " + ", ".join(g.strip() for g in given) + "."))
+            container.caption(md_escape("Set under Advanced: " + ", ".join(given) + "."))
         return
     _advanced_widgets(exp)
 
