@@ -30,6 +30,7 @@ from .explain import cite
 from .loader import policy_data
 from .models import Scenario
 from .money import HUNDRED, to_cents
+from .periods import stated_days
 from .schema import Amount, Clause, PolicyFile, Stage, Tier, clause_key
 from .taxonomy import DECISIONS, SERVICES
 
@@ -393,16 +394,6 @@ def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
             gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
             yield _finding("label-vs-amount", f"tier {tier.id} refunds {gives}, but its label says '{tier.label}'",
                            rule, about=tier.id)
-
-
-STATED_PERIOD = re.compile(r"\bwithin (\d+) (hours?|days?)\b", re.IGNORECASE)  # "within 48 hours of payment"
-
-
-def stated_days(words: str) -> set[int]:
-    """The time limits words state, in whole days ('within 48 hours' -> 2): a tier's last day is its days_max. Hours
-    that are no whole number of days ('within 36 hours') are left out: no last day states them exactly."""
-    hours = [int(n) * (1 if unit.lower().startswith("hour") else 24) for n, unit in STATED_PERIOD.findall(words)]
-    return {h // 24 for h in hours if h % 24 == 0}
 
 
 def _stated_periods(policy: PolicyFile) -> Iterator[Finding]:

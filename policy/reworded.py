@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any, Optional
 
+from . import periods
 from .schema import Amount, PolicyFile, Tier
 from .taxonomy import TERMS
 from .words import counted
@@ -72,11 +74,7 @@ def _changed_days(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]
         a, b = (was.when.days_max if was else None), tier.when.days_max
         if a is None or b is None or a == b or b == 0:
             continue
-        stating = re.compile(rf"\bwithin ({a * 24}) hours?\b|\bwithin ({a}) days?\b", re.IGNORECASE)
-
-        def said(m: re.Match[str], b: int = b) -> str:
-            return f"within {b * 24} hours" if m.group(1) else f"within {b} day{'' if b == 1 else 's'}"
-        found[tier.id] = (stating, said)
+        found[tier.id] = (periods.stating(a), partial(periods.restated, days=b))
     return found
 
 
@@ -93,7 +91,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
         return None
     data = after.model_dump()
     quotes: dict[str, str] = {}  # an old quote -> the new one
-    periods: dict[str, list[Rewording]] = {}  # an old quote -> the time limits changed in it
+    limits: dict[str, list[Rewording]] = {}  # an old quote -> the time limits changed in it
     changes: list[str] = []
     for service in data["services"].values():
         for stage in service["stages"]:
@@ -109,8 +107,8 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
                         if clause.get("role", "rule") != "context" and stating.search(quoted):
                             quotes[clause["quote"]] = stating.sub(said, quoted, count=1)
                             if callable(said):
-                                periods.setdefault(clause["quote"], []).append((stating, said))
-    changes += _summaries_follow(data, periods)
+                                limits.setdefault(clause["quote"], []).append((stating, said))
+    changes += _summaries_follow(data, limits)
     for old_quote, new_quote in quotes.items():
         _requote(data, old_quote, new_quote)
         in_text = text.count(old_quote)
@@ -122,7 +120,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     return Reworded(PolicyFile.model_validate(data), text, tuple(changes))
 
 
-def _summaries_follow(data: dict[str, Any], periods: dict[str, list[Rewording]]) -> list[str]:
+def _summaries_follow(data: dict[str, Any], limits: dict[str, list[Rewording]]) -> list[str]:
     """A term's summary states the time limit of a clause it cites ('Website: 100% within 48 hours'): it follows
     too (Policy terms still said 48 hours beside a tier made to run to day 3, a walkthrough). Not a percent: a
     summary states several ('100% within 48 hours, 90% within 7 days'), and which is the tier's cannot be told."""
@@ -130,7 +128,7 @@ def _summaries_follow(data: dict[str, Any], periods: dict[str, list[Rewording]])
     for name, term in data.get("terms", {}).items():
         summary = term["summary"]
         for clause in term["clauses"]:
-            for stating, said in periods.get(clause["quote"], ()):
+            for stating, said in limits.get(clause["quote"], ()):
                 summary = stating.sub(said, summary, count=1)
         if summary != term["summary"]:
             term["summary"] = summary

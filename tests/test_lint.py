@@ -4,6 +4,7 @@ import json
 import shutil
 import time
 import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ import tomli_w
 from in_process import Ran, run_cli
 
 from policy import shipped_policies as policies
-from policy.lint import CODES, lint_against, lint_policy, stated_days
+from policy.lint import CODES, lint_against, lint_policy
 from policy.loader import source_text
+from policy.periods import restated, stated_days, stating
 from policy.schema import PolicyFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -297,3 +299,14 @@ def test_a_tier_whose_minimum_is_above_its_maximum_is_a_schema_error(tmp_path):
                                          ("Within 24 Hours, or within 30 days", {1, 30}), ("after 7 days", set())])
 def test_the_time_limits_words_state_are_read_in_whole_days(words, days):
     assert stated_days(words) == days
+
+
+@pytest.mark.parametrize("words, last_day, becomes, now", [
+    ("100% within 48 hours of payment", 2, 3, "100% within 72 hours of payment"),
+    ("within 7 days, or within 48 hours", 7, 10, "within 10 days, or within 48 hours"),
+    ("Within 2 Days", 2, 1, "within 1 day"),
+    ("within 36 hours", 1, 2, "within 36 hours"),  # no whole day: not this tier's limit
+    ("within 70 days", 7, 8, "within 70 days"),
+])
+def test_a_changed_last_day_rewrites_only_the_limit_that_stated_it(words, last_day, becomes, now):
+    assert stating(last_day).sub(partial(restated, days=becomes), words, count=1) == now
