@@ -194,3 +194,17 @@ def test_the_audit_trail_shows_several_events_whole_before_its_grid_scrolls(regi
     opened("pages/7_Audit_trail.py")
     rows, kw = drawn[-1]
     assert rows == 4 and kw["height"] >= HEADER_PX + 4 * kw["row_height"]
+
+
+def test_sign_in_with_its_service_down_says_so_where_it_was_clicked_and_the_page_goes_on(register):
+    """With the provider down, Streamlit answered Sign in with a bare 'Authentication error' page (a walkthrough)."""
+    refused = opened("pages/4_Saved_quotes.py", SIGN_IN)
+    refused.button(key="sign_in_page").click().run()
+    down = "Sign-in is not available right now: the sign-in service (127.0.0.1) does not answer"
+    assert any(down in plain(e.value) for e in refused.main.error) and not refused.exception
+    calculator = opened("app.py", SIGN_IN, amount_paid="1234.00")
+    calculator.button(key="sign_in").click().run()
+    assert any(down in plain(e.value) for e in calculator.sidebar.error)
+    assert calculator.sidebar.text_input(key="w_amount_paid").value == "1,234.00" and not calculator.exception
+    assert [m.value for m in calculator.metric if m.label == "Refund"]
+

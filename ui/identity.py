@@ -14,6 +14,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import ssl
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Optional
@@ -140,6 +143,39 @@ def return_after_sign_in(access: Access) -> None:
         st.iframe(script, height="content")
 
 
+PROVIDER_TIMEOUT_S = 3.0  # a provider that answers at all answers its discovery document well within this
+
+
+def provider_unreachable() -> Optional[str]:
+    """Where sign-in cannot start now, what to say (the provider named by its host); None where its discovery
+    document reads. Asked when Sign in is clicked, before st.login: with the provider down, Streamlit answered the
+    click with a bare page saying 'Authentication error', and no way back to the app (a walkthrough). A certificate
+    this Python does not trust is left to Streamlit's own client, which may trust it."""
+    url = str((_secrets_section("auth") or {}).get("server_metadata_url", ""))
+    host = urlparse(url).hostname or url
+    try:
+        with urllib.request.urlopen(url, timeout=PROVIDER_TIMEOUT_S) as response:
+            if "authorization_endpoint" in json.load(response):
+                return None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, ssl.SSLCertVerificationError):
+            return None
+    except (OSError, ValueError):  # refused, timed out, not JSON
+        pass
+    return (f"Sign-in is not available right now: the sign-in service ({host}) does not answer. Try again in a few "
+            "minutes; if it goes on, tell whoever runs this app. The calculator, Compare, Policy terms and "
+            "\"Am I eligible?\" work without signing in.")
+
+
+def _sign_in() -> None:
+    """st.login, once the sign-in service answers; else why not, where the button is (nothing is lost)."""
+    why = provider_unreachable()
+    if why is None:
+        st.login()
+    else:
+        st.error(why)
+
+
 LOCAL_NOTICE = ("Local mode: no sign-in is configured, so you have every role on this computer. Before anyone "
                 "else can reach this app, configure sign-in (README: Sign-in and roles).")
 
@@ -153,7 +189,7 @@ def account(access: Access) -> None:
             who = access.actor
             if who.anonymous:
                 if st.button("Staff sign-in", key="sign_in", width="stretch"):
-                    st.login()
+                    _sign_in()
                 _remember_where_sign_in_starts("sign_in")
             else:
                 roles = ", ".join(r.label for r in sorted(who.roles, key=lambda r: r.value)) or "no staff role"
@@ -172,7 +208,7 @@ def refuse(access: Access, needed: Permission, page: str) -> None:
     elif who.anonymous:
         st.info(f"This page is for staff: sign in with a role that may {needed.value}.")
         if st.button("Sign in", key="sign_in_page", type="primary"):
-            st.login()
+            _sign_in()
         _remember_where_sign_in_starts("sign_in_page")
     else:
         st.error(f"Your role does not include this page: it needs a role that may {needed.value}. Roles are "
