@@ -476,7 +476,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.dataframe(pd.DataFrame(deduction_rows(start)), hide_index=True, width="stretch", column_config=LABELS,
                      placeholder=NOT_SET)
     with st.expander("The policy text of this version (quotes are checked against it)"):
-        text = st.text_area("Policy text", value=text, height=240, key=_text_key(suffix), max_chars=POLICY_TEXT_MAX)
+        # a text given through the session's state (words follow, start again) is the box's value: a value given
+        # beside it too made Streamlit log a warning with a stack trace on every run (a walkthrough's server log)
+        given = None if _text_key(suffix) in st.session_state else text
+        text = st.text_area("Policy text", value=given, height=240, key=_text_key(suffix), max_chars=POLICY_TEXT_MAX) or ""
     left, right = st.columns(2)
     # an uploaded file, and a draft reopened, keep their own number and date (a draft saved for 15 Jan came back as
     # one from tomorrow, and its publish would have put it in force then: a walkthrough); an edit gets a free one

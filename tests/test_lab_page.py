@@ -2,6 +2,7 @@
 publish from a date and the calculator follows it for payments from that day only; a broken upload is refused
 in words and the app keeps working; a fourth provider uploaded with its text is quoted by the other pages."""
 import json
+import logging.handlers
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.elements.lib import policies as widget_policies
 from streamlit.testing.v1 import AppTest
 
 from policy import shipped_policies as policies
@@ -794,10 +796,18 @@ def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_p
 def test_words_made_to_follow_can_be_put_back_as_the_version_has_them(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
     st.cache_data.clear()
-    at = edit_discovery(lab(), 60)
-    at.button(key="lab_words_follow").click().run()
-    at.button(key="lab_reworded_undo").click().run()
+    monkeypatch.setattr(widget_policies, "_shown_default_value_warning", False)  # Streamlit warns once a process
+    warned = logging.handlers.BufferingHandler(100)
+    logging.getLogger(widget_policies.__name__).addHandler(warned)
+    try:
+        at = edit_discovery(lab(), 60)
+        at.button(key="lab_words_follow").click().run()
+        at.button(key="lab_reworded_undo").click().run()
+    finally:
+        logging.getLogger(widget_policies.__name__).removeHandler(warned)
     assert not at.exception
+    # the text box's new text given once, through the session's state: no warning with a stack trace in the log
+    assert not [r.getMessage() for r in warned.buffer if "Session State API" in r.getMessage()]
     grid = dataframe_with(at, "min_pct")
     assert grid[grid.tier == "sb_web_discovery"].iloc[0].min_pct == 75
     assert SAID in at.text_area(key="lab_text_socialbeat_2025-06-17").value
