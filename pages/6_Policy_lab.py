@@ -135,12 +135,13 @@ def _reworded_start(base: PolicyFile, text: str, suffix: str) -> tuple[PolicyFil
 def _findings_table(findings: list[Finding]) -> None:
     # a table, not a grid: a finding is a sentence, and a grid's cell cuts it at its width. Four columns: seven
     # ran off a phone's screen, with no way to scroll to the last
+    # st.table reads Markdown, and a finding quotes the policy's words as its author wrote them: shown as text
     st.table(pd.DataFrame([{"Finding": f"{SEVERITY_ICONS[f.severity]} {f.severity}: {f.code}"
                                        + (" (this edit)" if f.code in OF_THE_EDIT else ""),
                             "Known as": f.ambiguity or "", "What": f.message,
-                            "Rules and key": "; ".join(filter(None, [", ".join(f.rules),
+                            "Rules and key": "; ".join(filter(None, [", ".join(f.named),
                                                                     f"key {f.key}" if f.key else ""]))}
-                           for f in findings]), hide_index=True, border="horizontal")
+                           for f in findings]).map(e), hide_index=True, border="horizontal")
 
 
 def _preview(current: PolicyFile | None, new: PolicyFile) -> None:

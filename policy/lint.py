@@ -110,6 +110,14 @@ class Finding:
     ambiguity: Optional[str] = None  # the policy's own ambiguity that explains it
     service: str = ""  # the service it is in ("" for the file as a whole)
     about: str = ""  # what exactly: tier or stage ids, or the completion and day points
+    # rules named only as what the finding's own rules are measured against (the tier whose old amount a reading
+    # still gives): a quote they decide is not one the finding is about (ui/show.py said it was, a walkthrough)
+    measured_against: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Every rule the finding names: its own, then those it is measured against."""
+        return (*self.rules, *self.measured_against)
 
     @property
     def key(self) -> str:
@@ -119,7 +127,7 @@ class Finding:
     def line(self, name: str) -> str:
         known = f" [known: {self.ambiguity}]" if self.ambiguity else ""
         key = f" [key: {self.key}]" if not self.ambiguity and self.severity != "info" else ""
-        return f"{name}: {self.severity}: {self.code}: {self.message}{known} ({', '.join(self.rules)}){key}"
+        return f"{name}: {self.severity}: {self.code}: {self.message}{known} ({', '.join(self.named)}){key}"
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "key": self.key}
@@ -185,9 +193,10 @@ def in_words(findings: Iterable[Finding], limit: int = 5) -> str:
 # ------------------------------------------------------------------ the checks
 
 
-def _finding(code: str, message: str, *rules: str, about: str = "") -> Finding:
+def _finding(code: str, message: str, *rules: str, about: str = "", measured_against: tuple[str, ...] = ()) -> Finding:
     service = rules[0].split(".")[1] if rules and rules[0].startswith("services.") and rules[0].count(".") else ""
-    return Finding(code, CODES[code][0], message, tuple(rules), service=service, about=about)
+    return Finding(code, CODES[code][0], message, tuple(rules), service=service, about=about,
+                   measured_against=measured_against)
 
 
 def _schema_findings(exc: ValidationError, raw: dict[str, Any]) -> Iterator[Finding]:
@@ -546,7 +555,7 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
             whose = "amount" if len(ends) == 2 else f"{ends[0]}imum"
             yield _finding("reading-unchanged", f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} still "
                            f"gives {amount_words(r.amount, money)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
-                           f"in {previous.version}, {gives}", rule, path, about=f"{tier.id}, {r.label}")
+                           f"in {previous.version}, {gives}", rule, about=f"{tier.id}, {r.label}", measured_against=(path,))
 
 
 def _covers(earlier: Tier, later: Tier) -> bool:

@@ -16,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 from policy import shipped_policies as policies
 from policy.lab import Tables, edited, reading_rows, tier_rows
 from policy.loader import policy_toml, source_text
+from policy.markdown import md_escape
+from policy.reworded import words_follow
 from store.config import ENV_URL
 from tests.actors import PAT
 from tests.pages import opened
@@ -107,7 +109,7 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert not at.exception and edited_band(at) == [("$6,000.00", "$6,000.00")]
     text = " ".join(m.value for m in at.markdown)
     assert "**1 rule changed**" in text and "**0 sample client" not in text
-    findings, had = [t.value for t in at.table if "Known as" in t.value]  # the edit's own, then the version before's
+    findings, had = [plain_table(t.value) for t in at.table if "Known as" in t.value]  # the edit's own, then the version before's
     assert "tier sb_web_discovery refunds 60%, but its clause section 3.1(b) says '75% Refund" in " ".join(findings["What"])
     kinds = [f.split(" ", 1)[1] for f in findings["Finding"]]  # errors first, then the warnings about this edit
     assert kinds == ["error: quote-vs-amount", "warning: reading-unchanged (this edit)",
@@ -190,7 +192,7 @@ def test_a_bad_edit_is_named_by_row_and_column_and_kept():
 def test_publishing_from_a_date_is_followed_from_that_day_only():
     at = edit_discovery_as_written(lab())
     assert not at.button(key="lab_publish").disabled and not at.error
-    findings = next(t.value for t in at.table if "Known as" in t.value)  # the edit's own: the warning against the
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)  # the edit's own: the warning against the
     # version before
     assert findings["Finding"][0] == "⚠️ warning: reading-unchanged (this edit)"  # said first
     start = date.today() - timedelta(days=30)  # a payment date is never in the future
@@ -363,7 +365,7 @@ def test_the_offered_number_follows_the_date_until_the_author_types_one():
 
 def test_the_lab_lists_the_linters_findings_whole_with_their_ambiguity_ids():
     at = lab()
-    (findings,) = [t.value for t in at.table if "Known as" in t.value]
+    (findings,) = [plain_table(t.value) for t in at.table if "Known as" in t.value]
     assert {"A-SB-02", "A-SB-03", "A-SB-09"} <= set(findings["Known as"])
     from policy.lint import lint_policy
     from policy.loader import source_text
@@ -626,7 +628,7 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     at = lab()
     at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    findings = next(t.value for t in at.table if "Known as" in t.value)
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
     assert any("(this edit)" in f for f in findings["Finding"]) and not at.button(key="lab_draft").disabled
     assert at.button(key="lab_publish").disabled  # no lint error, but a warning about this edit: asked first
     (asked,) = [c for c in at.checkbox if c.key.startswith("lab_despite_")]
@@ -652,7 +654,7 @@ def test_any_new_warning_of_an_edit_is_asked_about_before_publishing_not_only_th
     at.session_state[KEY] = {"edited_rows": {ROW: {"label": "Cancelled during the initial consultations: 50%"}},
                              "added_rows": [], "deleted_rows": []}
     at.run()
-    findings = next(t.value for t in at.table if "Known as" in t.value)
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
     assert list(findings["Finding"]) == ["\u26a0\ufe0f warning: label-vs-amount"]  # new, and not one of OF_THE_EDIT
     (asked,) = [c for c in at.checkbox if c.key.startswith("lab_despite_")]
     assert asked.label == "Publish despite 1 warning about this edit" and at.button(key="lab_publish").disabled
@@ -883,7 +885,7 @@ def test_a_published_version_reopened_unedited_is_linted_against_the_version_bef
     assert box.options[box.index].startswith(f"{later.isoformat()} (published")
     said = " ".join(plain(m.value) for m in reopened.markdown)
     assert "against 2025-06-17, the version in force before it" in said
-    table = " ".join(str(v) for t in reopened.table for v in t.value.to_numpy().ravel())
+    table = " ".join(str(v) for t in reopened.table for v in plain_table(t.value).to_numpy().ravel())
     assert "quote-unchanged" in table and "still says '75% Refund" in table
     st.cache_data.clear()
 
@@ -919,3 +921,48 @@ def test_a_quote_under_a_version_published_with_words_and_rules_disagreeing_says
     before.run()  # the version in force the day before: its words and rules agree
     assert "disagreeing" not in " ".join(plain(m.value) for m in before.markdown)
     st.cache_data.clear()
+
+
+def test_a_disagreement_is_said_beside_the_quotes_of_the_tier_it_is_about_not_of_the_tier_it_is_measured_against(
+        tmp_path, monkeypatch):
+    """A walkthrough published discovery 75% -> 60% with its words following: a discovery quote of 60%, under a clause
+    saying 60%, was told the words and rules disagreed, and a client to ask the provider, because the warning (the
+    pre-kickoff gap's reading 'the next phase's 75%' still gives 75%) named the discovery tier it is measured against."""
+    from store import PolicyStore, QuoteStore
+
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    later = date.today() - timedelta(days=20)
+    lowered = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60} if i == ROW else r
+                                       for i, r in enumerate(tier_rows(sb))]),
+                     version=later.isoformat(), effective_from=later)
+    reworded = words_follow(sb, lowered, source_text(sb))
+    assert reworded is not None
+    versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), later, by=PAT)
+
+    def calculator(days_ago: int, **case) -> str:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(provider="socialbeat", service="website", amount_paid="5000",
+                               paid_on=(date.today() - timedelta(days=days_ago)).isoformat(), **case)
+        at.run()
+        assert not at.exception
+        return " ".join(plain(m.value) for m in at.markdown)
+
+    discovery = calculator(5, completion_pct="10", work_started="true")
+    assert "$3,000.00" in discovery and "disagreeing" not in discovery
+    gap = calculator(10, completion_pct="0", work_started="false")  # past the 7 days, before any work
+    assert "This version was published with its words and rules disagreeing here: A-SB-04's reading 'the next " \
+        "phase's 75%' of tier sb_web_pre_kickoff_gap still gives 75%" in gap
+    st.cache_data.clear()
+
+
+def test_the_findings_table_shows_the_policys_words_as_text_not_markdown():
+    at = lab()
+    words = "Cancelled **early**: [50%](https://example.com)"
+    at.session_state[KEY] = {"edited_rows": {ROW: {"label": words}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    findings = next(t.value for t in at.table if "Known as" in t.value)
+    (said,) = [w for w in findings["What"] if "label" in w]
+    assert md_escape(words) in said and words not in said  # st.table reads Markdown: bold and a link, as typed
