@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from .assumptions import if_work_started
 from .explain import (
+    UNDATED,
     band_words,
     cite,
     cited_sections,
@@ -544,6 +545,9 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
         lines += ["Attached:", *attach, ""]
     if q.clauses and Decimal(q.refund_max) > 0:  # a request cites what allows a refund, not what refuses one
         lines += [_grounds(q, unsettled), ""]
+    if q.policy_version != UNDATED:  # which words it cites, where a provider has had more than one (a walkthrough)
+        lines += [f"This refers to your refund policy as it was on the day of my payment ({version_words(q.policy_version)}).",
+                  ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     return Email(to=to, subject=policy.contact.subject.format(project=project, service=_service(q)), body="\n".join(lines))
 

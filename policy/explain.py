@@ -12,7 +12,7 @@ from .models import AmbiguityUse, ClauseRef, Deadline, Lapsed, Quote, ReadingAmo
 from .money import format_range, format_usd, percent_text
 from .schema import Clause, Stage, clause_key
 from .taxonomy import SERVICES
-from .words import mid_sentence
+from .words import counted, mid_sentence
 
 if TYPE_CHECKING:
     from .schema import PolicyFile, Statement
@@ -207,8 +207,9 @@ def day_as_date(day: int, paid_on: Optional[date], asked: Optional[tuple[date, i
         if asked is None:
             return f"day {day}"
         on, days = asked
-        return (f"{(on + timedelta(days=day - days)):%d %b %Y} (day {day} after the payment, which was {days} days "
-                f"before {on:%d %b %Y})")
+        # "which was 0 days before 06 Dec 2026" read oddly (a walkthrough): a payment that day is on that day
+        when = f"on {on:%d %b %Y}" if days == 0 else f"which was {counted(days, 'day')} before {on:%d %b %Y}"
+        return f"{(on + timedelta(days=day - days)):%d %b %Y} (day {day} after the payment{'' if days == 0 else ','} {when})"
     return f"{(paid_on + timedelta(days=day)):%d %b %Y} (day {day} after the payment on {paid_on:%d %b %Y})"
 
 

@@ -67,6 +67,9 @@ def test_a_summary_of_a_payment_given_in_days_dates_its_deadline_from_the_day_it
     dated = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40,
                                       days_since_payment=12, paid_on="2026-11-24"), BASIS), BASIS)
     assert "by 24 Dec 2026 (day 30 after the payment on 24 Nov 2026)" in summary_markdown(dated, date(2026, 12, 20))
+    today = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=40,
+                                      days_since_payment=0), BASIS), BASIS)
+    assert "by 05 Jan 2027 (day 30 after the payment on 06 Dec 2026)" in summary_markdown(today, date(2026, 12, 6))
 
 
 def test_the_pdf_holds_the_same_text_in_unicode():
@@ -92,6 +95,9 @@ def test_the_request_email_follows_social_beats_process():
     assert unnamed.subject == "Refund Request - [Your Project Name]"
     assert "Project name and description: [Your Project Name]: Website Design & Development" in unnamed.body
     assert "Order/Invoice number: [order or invoice number]" in unnamed.body
+    # which words it cites, where the provider has had more than one version (a walkthrough)
+    assert "This refers to your refund policy as it was on the day of my payment (policy version 2025-06-17)." \
+        in email.body
 
 
 def test_the_request_email_of_the_others_uses_their_contact_routes():
@@ -103,6 +109,7 @@ def test_the_request_email_of_the_others_uses_their_contact_routes():
     assert "support email" in si.to and "[your name]" in si.body
     # their policies ask for no project name: the subject names the service, not Social Beat's "[Your Project Name]"
     assert si.subject.startswith("Refund request - ") and "[" not in si.subject
+    assert "policy version" not in si.body  # Step-Into never dated its policy: there is one to refer to
 
 
 def test_the_documents_say_what_was_assumed_and_cite_what_allows_the_refund():
