@@ -277,6 +277,22 @@ HOW_TO_FIX = {
                             f"\u201c{LABELS['label']}\u201d if it names the amount) in the table "
                             f"\u201c{READINGS_HEADER}\u201d, below the tiers, to lie within the tier's band.",
 }
+EFFECTIVE_HELP = ("Payments from this day on are quoted under the new version. Tomorrow is offered: a version from "
+                  "today would also answer for payments made today, some of which may have been quoted already. "
+                  "Another day may be chosen; an earlier one changes the quotes of every payment made since it.")
+IN_ONE_CLICK = ("\u201cChange the words to match\u201d, under the linter's findings above, makes the words follow the "
+                "percents and days you changed, in one click.")
+
+
+def _fixes(findings: list[Finding], words_can_follow: bool) -> list[str]:
+    """How to mend each kind of finding, once each; where the words can follow in one click, that first: the advice
+    beside Publish said to change three places by hand while a button above did it (a walkthrough)."""
+    fixes = [HOW_TO_FIX[f.code] for f in findings if f.code in HOW_TO_FIX]
+    if words_can_follow and any(f.code in WORDS_FOLLOW_FOR for f in findings):
+        fixes.insert(0, IN_ONE_CLICK)
+    return list(dict.fromkeys(fixes))
+
+
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
                "version": "New version's number", "reason": "Reason", "provider": "Provider id", "lint": "Linter"}
 
@@ -503,7 +519,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                                   "number is taken. It follows the date until you type your own.")
     draft_shown = shown if shown is not None and shown.status == "draft" else None
     when = right.date_input("Effective from", key="lab_when", on_change=_number_follows_date,
-                            args=(found, base.id, draft_shown.policy.version if draft_shown else None))
+                            args=(found, base.id, draft_shown.policy.version if draft_shown else None),
+                            help=EFFECTIVE_HELP)  # why tomorrow is offered (a walkthrough was not told)
     dated = _number_date(number)
     if dated is not None and dated != when:  # an upload keeps its own number: "2026-12-07" in force from 6 Dec
         left.caption(e(f"This number reads as a date, {dated:%d %b %Y}, and the version takes effect on "
@@ -530,6 +547,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     if new is None and drawn is not None:
         st.info("Below are the linter and the changes of your last valid edit. To save, publish or download it, fix "
                 "the edit above.")
+    words_can_follow: Reworded | None = None  # the words following the percents and days changed, where they can
     if drawn is not None:
         previous = found.on(when).get(drawn.id)  # the version in force on its date before it
         # a version reopened unedited on its own date is the one in force then: linted against itself it had no
@@ -543,8 +561,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         before = cache.version_findings(linted_against, found.text_of(linted_against)) \
             if linted_against is not None else []
         _findings(findings, linted_against, before)
-        if new is not None and any(f.code in WORDS_FOLLOW_FOR for f in findings):
-            _offer_words(words_follow(start, new, text), suffix, f"{base.name} {base.version}")
+        words_can_follow = words_follow(start, new, text) if new is not None and any(
+            f.code in WORDS_FOLLOW_FOR for f in findings) else None
+        _offer_words(words_can_follow, suffix, f"{base.name} {base.version}")
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version
         # shown may itself be one to come, and an edit of it published earlier replaces the one in force then
@@ -593,9 +612,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if refused:
             b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix them, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
-            for fix in dict.fromkeys(HOW_TO_FIX[f.code] for f in refused if f.code in HOW_TO_FIX):
+            for fix in _fixes(refused, words_can_follow is not None):
                 b.info(e(fix))
-        for fix in dict.fromkeys(HOW_TO_FIX[f.code] for f in warned if f.code in HOW_TO_FIX) if not refused else ():
+        for fix in _fixes(warned, words_can_follow is not None) if not refused else ():
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")

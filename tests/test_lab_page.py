@@ -120,6 +120,11 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert at.button(key="lab_publish").disabled  # an error: it may be kept as a draft, not published
     (fix,) = [plain(i.value) for i in at.info if "go together" in i.value]  # and where it is mended, in the lab's words
     assert "\u201cVerbatim quote\u201d" in fix and "\u201cThe policy text of this version\u201d" in fix
+    # the button that does it in one click is named first, beside Publish (the advice said only "by hand")
+    fixes = [plain(i.value) for i in at.info]
+    one_click = fixes.index(next(f for f in fixes if f.startswith("\u201cChange the words to match\u201d, under the "
+                                                                  "linter's findings above")))
+    assert one_click == fixes.index(fix) - 1
     (rules,) = [plain_table(d.value) for d in at.table if "What changed" in d.value]
     assert list(rules["What changed"]) == ["Min % 75 -> 60; Max % 75 -> 60"]  # in words, not the rule's JSON
     assert list(rules["Rule"]) == ["Website Design & Development, Discovery & planning (0-25% complete), tier "
@@ -966,3 +971,10 @@ def test_the_findings_table_shows_the_policys_words_as_text_not_markdown():
     findings = next(t.value for t in at.table if "Known as" in t.value)
     (said,) = [w for w in findings["What"] if "label" in w]
     assert md_escape(words) in said and words not in said  # st.table reads Markdown: bold and a link, as typed
+
+
+def test_the_effective_date_says_why_tomorrow_is_offered():
+    at = lab()
+    box = at.date_input(key="lab_when")
+    assert box.value == date.today() + timedelta(days=1)
+    assert "Tomorrow is offered: a version from today would also answer for payments made today" in box.help
