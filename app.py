@@ -27,6 +27,7 @@ def calculator() -> None:
                 show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client, asked_today=True)
             live_region("answer_said")
             show.coming_version(q)
+            show.withdrawn_version(q)
             if state.progress_unknown():  # a case brought from "Am I eligible?": its progress was never given
                 st.info(f"On \u201cAm I eligible?\u201d how far along the work is was left as not known: this quote is "
                         f"for the {scenario.completion_pct}% the slider shows. Set the slider to the work done (that "

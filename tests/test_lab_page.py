@@ -978,3 +978,38 @@ def test_the_effective_date_says_why_tomorrow_is_offered():
     box = at.date_input(key="lab_when")
     assert box.value == date.today() + timedelta(days=1)
     assert "Tomorrow is offered: a version from today would also answer for payments made today" in box.help
+
+
+def test_a_link_to_a_payment_whose_version_was_withdrawn_says_so_beside_its_quote(tmp_path, monkeypatch):
+    """A walkthrough gave a client a link quoting $6,000.00 under a version published that day, then withdrew it: the
+    link opened on $7,500.00 under the version before, with nothing said (Saved quotes said it; the link did not)."""
+    from store import PolicyStore, QuoteStore
+
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    since = date.today() - timedelta(days=20)
+    lowered = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60} if i == ROW else r
+                                       for i, r in enumerate(tier_rows(sb))]), version=since.isoformat(), effective_from=since)
+    reworded = words_follow(sb, lowered, source_text(sb))
+    assert reworded is not None
+    published = versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), since, by=PAT)
+    versions.withdraw(published.lab_id, "published by mistake", by=PAT)
+
+    def calculator(paid_on: date) -> AppTest:
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(provider="socialbeat", service="website", amount_paid="10000", completion_pct="10",
+                               paid_on=paid_on.isoformat())
+        return at.run()
+
+    after = calculator(date.today() - timedelta(days=5))
+    assert next(m.value for m in after.metric if m.label == "Refund") == "$7,500.00"
+    said = [plain(c.value) for c in after.caption if "withdrawn" in c.value]
+    assert said == [f"Social Beat Digital version {since.isoformat()}, which applied to this payment, was withdrawn on "
+                    f"{date.today():%d %b %Y}: this quote is under policy version 2025-06-17. A quote given under the "
+                    "withdrawn version may have a different amount."]
+    before = calculator(since - timedelta(days=1))  # a payment before its date: it never applied
+    assert not [c for c in before.caption if "withdrawn" in c.value]
+    st.cache_data.clear()
