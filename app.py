@@ -59,6 +59,7 @@ def calculator() -> None:
                                        case=case),
                 width=CHART_WIDTH,
             )
+        show.payment_moves(q)
         if st.toggle("Show the data behind the charts", key="show_chart_data"):
             left, right = st.columns(2)
             left.dataframe(readable(curve), hide_index=True, width="stretch")

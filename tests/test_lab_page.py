@@ -1013,3 +1013,37 @@ def test_a_link_to_a_payment_whose_version_was_withdrawn_says_so_beside_its_quot
     before = calculator(since - timedelta(days=1))  # a payment before its date: it never applied
     assert not [c for c in before.caption if "withdrawn" in c.value]
     st.cache_data.clear()
+
+
+def test_the_days_chart_of_a_payment_under_a_new_version_says_the_slider_moves_the_payment_across_it(tmp_path,
+                                                                                                      monkeypatch):
+    """A walkthrough read $6,000.00 flat to day 30 on the days chart of a payment today, under a version published
+    that day, then $7,500.00 with the days slider at 5: the slider had moved the payment before the version's day."""
+    from store import PolicyStore, QuoteStore
+
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
+    sb = policies()["socialbeat"]
+    since = date.today() - timedelta(days=3)
+    lowered = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60} if i == ROW else r
+                                       for i, r in enumerate(tier_rows(sb))]), version=since.isoformat(), effective_from=since)
+    reworded = words_follow(sb, lowered, source_text(sb))
+    assert reworded is not None
+    versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), since, by=PAT)
+
+    def notes(**case) -> list[str]:
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(provider="socialbeat", service="website", amount_paid="10000", completion_pct="10", **case)
+        at.run()
+        assert not at.exception
+        return [plain(c.value) for c in at.caption if "The days chart follows" in plain(c.value)]
+
+    assert notes(days_since_payment="0") == [
+        f"The days chart follows a payment today ({date.today():%d %b %Y}) as the days since it pass: the days slider "
+        f"moves the payment instead, and one made before {since:%d %b %Y} is quoted under policy version 2025-06-17, "
+        "with its own amounts."]
+    assert notes(days_since_payment="10") == []  # under the version before: coming_version says the new one
+    assert notes(paid_on=date.today().isoformat()) == []  # dated: the slider moves the request day, as the chart does
+    st.cache_data.clear()

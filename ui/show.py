@@ -203,6 +203,25 @@ def withdrawn_version(q: Quote) -> None:
                      "under the withdrawn version may have a different amount."))
 
 
+def payment_moves(q: Quote) -> None:
+    """Under the days chart of a payment given in days whose version begins within the slider's reach: the chart
+    follows this payment as days pass, the slider moves the payment, across that version's first day. A walkthrough
+    read $6,000.00 flat to day 30 on the chart of a payment today, then $7,500.00 with the slider at day 5."""
+    s = q.scenario
+    if s.paid_on is not None or q.policy is None or q.policy.effective_from is None:
+        return  # a dated payment: the slider moves the request day, as the chart does
+    first_day = q.policy.effective_from
+    if (basis().as_of - first_day).days >= cache.DAYS_SHOWN:
+        return
+    before = catalog().on(first_day - timedelta(days=1)).get(q.provider)
+    if before is None or before.version == q.policy_version:
+        return
+    paid = basis().payment_day(None, s.days_since_payment)
+    st.caption(e(f"The days chart follows {_payment_words(False, paid)} as the days since it pass: the days slider "
+                 f"moves the payment instead, and one made before {first_day:%d %b %Y} is quoted under "
+                 f"{version_words(before.version)}, with its own amounts."))
+
+
 def explanation(q: Quote, heading: str = "", for_client: bool = False) -> None:
     """Every section of the explanation in one block, under `heading` if given, below the quote's headline (which
     says the deadline, and a service not sold). for_client: a client reads it (no ambiguity ids, no note on how the
