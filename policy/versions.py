@@ -137,14 +137,14 @@ class Catalog:
         return next((v.withdrawn for v in self.versions
                      if v.provider == provider and v.policy.version == version and v.withdrawn), None)
 
-    def withdrawn_for(self, provider: str, day: date) -> tuple[Version, ...]:
-        """The withdrawn versions of `provider` that would answer for a payment on `day` had they not been withdrawn
-        (later ones first): a link given out under one of them opened on the version before, with another amount and
-        nothing said (a walkthrough)."""
+    def withdrawn_for(self, provider: str, day: date) -> Optional[Version]:
+        """The latest withdrawn version of `provider` that would answer for a payment on `day` had it not been
+        withdrawn: a link given out under it opened on the version before, with another amount and nothing said (a
+        walkthrough)."""
         answering = self.on(day).get(provider)
         since = (answering.effective_from or EARLIEST) if answering is not None else EARLIEST
-        return tuple(sorted((v for v in self.versions if v.provider == provider and v.withdrawn is not None
-                             and since <= v.effective <= day), key=lambda v: v.effective, reverse=True))
+        return max((v for v in self.versions if v.provider == provider and v.withdrawn is not None
+                    and since <= v.effective <= day), key=lambda v: v.effective, default=None)
 
     def find(self, provider: str, version: str) -> Optional[Version]:
         """A provider's version by its number (drafts aside): what a saved quote was given under."""

@@ -195,9 +195,8 @@ def withdrawn_version(q: Quote) -> None:
     """A version that answered for this payment and was withdrawn since, said beside the quote: a link given out
     under it opened on the version before, with another amount and nothing said (a walkthrough)."""
     s = q.scenario
-    day = s.paid_on or basis().payment_day(None, s.days_since_payment)
-    for v in catalog().withdrawn_for(q.provider, day)[:1]:
-        assert v.withdrawn is not None
+    v = catalog().withdrawn_for(q.provider, basis().payment_day(s.paid_on, s.days_since_payment))
+    if v is not None and v.withdrawn is not None:
         st.caption(e(f"{named_version(v.policy.name, v.policy.version)}, which applied to this payment, was withdrawn on "
                      f"{v.withdrawn.at:%d %b %Y}: this quote is under {version_words(q.policy_version)}. A quote given "
                      "under the withdrawn version may have a different amount."))
