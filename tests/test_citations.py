@@ -70,3 +70,12 @@ def test_deciding_clauses_come_before_context_in_every_quote():
         q = q_of(**fields)
         flags = [bool(c.decides) for c in q.clauses]
         assert flags == sorted(flags, reverse=True) and flags[0]
+
+
+def test_a_website_in_its_launch_band_with_no_deployment_said_cites_development_past_half_too():
+    """A walkthrough: $0.00 at 80% was pinned on 'Once the website is deployed', which nobody had said (A-SB-06)."""
+    q = q_of(provider="socialbeat", service="website", completion_pct=80, days_since_payment=12)
+    cited = [(c.section, c.quote) for c in deciding(q)]
+    assert cited == [("3.1(e)", "No Refund: Once the website is deployed to staging or production"),
+                     ("3.1(d)", "No Refund: Once development exceeds 50% completion")]
+    assert all(c.decides == ("refund_min", "refund_max") for c in deciding(q))
