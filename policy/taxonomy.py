@@ -30,6 +30,8 @@ TERMS: dict[str, str] = {
     "refund_before_work": "Refund before work starts",
     "processing_fee": "Processing fee",
     "non_refundable_items": "Non-refundable items",
+    "deductions": "Taken off before a refund",
+    "exceptions": "Exceptions: grounds of their own",
     "recurring_notice": "Recurring billing notice",
     "processing_times": "Processing times",
     "satisfaction_guarantee": "Satisfaction guarantee",

@@ -53,13 +53,30 @@ def _processing(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
     return f"{said}.", [c for t in p.processing_times for c in t.clauses]
 
 
+def _deductions(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    """What the policy takes off the amount paid before a refund is worked out (taxes remitted were said in no row of
+    Social Beat's terms, a walkthrough)."""
+    if not p.deductions:
+        return None
+    return (f"Taken off the amount paid before the refund is worked out: {', '.join(d.label for d in p.deductions)}.",
+            [c for d in p.deductions for c in d.clauses])
+
+
+def _exceptions(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
+    """The grounds that may bring a refund whatever the stage or the day (Step-Into's B2 was in its full text only,
+    a walkthrough)."""
+    if not p.exceptions:
+        return None
+    return "; ".join(x.label for x in p.exceptions) + ".", [c for x in p.exceptions for c in x.clauses]
+
+
 def _contact(p: PolicyFile) -> Optional[tuple[str, list[Clause]]]:
     return p.contact.how_to_request, [*p.contact.steps, *p.contact.documents]
 
 
 _FROM_RULES: dict[str, Callable[[PolicyFile], Optional[tuple[str, list[Clause]]]]] = {
     "request_window": _window, "non_refundable_items": _non_refundable, "recurring_notice": _notice,
-    "processing_times": _processing, "contact": _contact,
+    "processing_times": _processing, "contact": _contact, "deductions": _deductions, "exceptions": _exceptions,
 }
 
 

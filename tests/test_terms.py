@@ -59,3 +59,19 @@ def test_a_tiers_band_reads_as_words_nothing_for_no_amount():
     it = policies()["itmedia"]
     tier = next(t for s in it.services["website"].stages for t in s.tiers if t.id == "it_started")
     assert tier_refund(tier, it.currency) == "nothing to less than 100% of the base, for the share of the work not yet done"
+
+
+@pytest.mark.parametrize("provider, term, says, quoted", [
+    ("socialbeat", "deductions", "Taken off the amount paid before the refund is worked out: Taxes already remitted, "
+     "Third-party costs (non-refundable).", "Refunds will be processed net of any taxes already remitted"),
+    ("stepinto", "exceptions", "Verified billing error: partial or full refund at Step-Into's discretion",
+     "If there is a verified error in billing, a technical failure on our side"),
+    ("itmedia", "exceptions", NOT_STATED, ""),
+])
+def test_the_money_taken_off_and_the_exceptions_have_rows_of_their_own(provider, term, says, quoted):
+    """A walkthrough found Social Beat's netting of taxes (12.2) and Step-Into's exceptions (B2) in no row of the
+    terms: only in the full texts at the foot of the page."""
+    from policy.terms import cell_text
+
+    text = cell_text(policies()[provider], term)
+    assert text.startswith(says) and quoted in text
