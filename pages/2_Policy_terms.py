@@ -63,6 +63,7 @@ with page.opened("pages/2_Policy_terms.py",
         key="dl_terms",
     )
 
+    staff = may(Permission.SAVE_QUOTE)  # the ids the calculator cites for sales; a client reads what is unclear
     st.header("Refunds as the work goes on")
     services: list[str] = list(SERVICES)
     service: str = st.selectbox("Service", services, format_func=SERVICES.__getitem__,
@@ -76,18 +77,20 @@ with page.opened("pages/2_Policy_terms.py",
         elif policy.services[service].stage_note:  # how completion places a case: said on the calculator too
             col.caption(e(policy.services[service].stage_note or ""))
         for stage in stages:
-            if stage.shares_band:
-                col.info(e(stage.shares_band))
             col.markdown(f"**{e(stage.label)}**")
+            if stage.shares_band:  # under the first stage it speaks of (above it, it read as the stage before's)
+                col.info(e(stage.shares_band))
             if stage.reading:
                 col.caption(e(f"This app's reading, not the policy's words: {stage.reading}"))
             for tier in stage.tiers:
                 col.markdown(f"- {e(tier.label)}: **{e(tier.refund)}**")
+                if tier.unclear:  # which ambiguity gives this band: its id for those who write the policies
+                    ident, title = tier.unclear
+                    col.caption(e(f"Unclear here: {f'{ident} ' if staff else ''}{title} (below)"))
                 for section, quote in dict.fromkeys((c.section, c.quote) for c in tier.clauses):  # cited twice: once
                     col.markdown(f"> {e(quote)}  \n> — {e(cite(section))}")
 
     st.header("Ambiguities, gaps and contradictions")
-    staff = may(Permission.SAVE_QUOTE)  # the ids the calculator cites for sales; a client reads what is unclear
     for policy in registry.values():
         unsaid = unlisted[policy.id]  # said at the top of the page
         with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed"

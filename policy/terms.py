@@ -12,6 +12,7 @@ from .amount_words import tier_refund
 from .schema import Clause, PolicyFile, Stage, Term
 from .spreadsheet import rows_text
 from .taxonomy import PAYMENT_METHODS, TERMS
+from .words import decisions_cited
 
 NOT_STATED = "not stated"
 
@@ -114,6 +115,9 @@ class TierTerms:
     label: str  # the case it covers ("concepts presented, no revisions yet")
     refund: str  # its band in words (amount_words)
     clauses: tuple[Clause, ...]
+    # the ambiguity whose readings give its band (id, title): a cell said this app's reading and not which one (a
+    # walkthrough)
+    unclear: Optional[tuple[str, str]] = None
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,11 @@ def stage_terms(policy: PolicyFile, service: str) -> tuple[StageTerms, ...]:
     if found is None:
         return ()
     bands = [_band_of(stage) for stage in found.stages]
+    titles = {a.id: a.title for a in policy.ambiguities}
     return tuple(StageTerms(stage.label, stage.reading,
-                            tuple(_tier_terms(tier.label, tier_refund(tier, policy.currency), tier.clauses)
+                            tuple(_tier_terms(tier.label, tier_refund(tier, policy.currency), tier.clauses,
+                                              (tier.ambiguity.id, titles.get(tier.ambiguity.id, ""))
+                                              if tier.ambiguity else None)
                                   for tier in stage.tiers),
                             _shares_band(bands, i))
                  for i, stage in enumerate(found.stages))
@@ -161,13 +168,14 @@ def _shares_band(bands: list[Optional[tuple[object, ...]]], i: int) -> Optional[
 _ENDS_IN_PERCENT = re.compile(r":\s*(\d+(?:\.\d+)?%)$")
 
 
-def _tier_terms(label: str, refund: str, clauses: tuple[Clause, ...]) -> TierTerms:
+def _tier_terms(label: str, refund: str, clauses: tuple[Clause, ...],
+                unclear: Optional[tuple[str, str]] = None) -> TierTerms:
     """A case and its band, the percent said once: a label that ends in the percent its band begins with leaves it
     to the band ('within 48 hours of payment: 100%: 100% of the base', a walkthrough)."""
     stated = _ENDS_IN_PERCENT.search(label)
     if stated and refund.startswith(stated.group(1) + " "):
         label = label[:stated.start()]
-    return TierTerms(label, refund, clauses)
+    return TierTerms(label, refund, clauses, unclear)
 
 
 AMBIGUITY_ID = "Ambiguity"  # the id the calculator cites for sales; not shown to a client
@@ -185,15 +193,24 @@ def ambiguity_places(policy: PolicyFile) -> dict[str, tuple[tuple[str, tuple[str
     each with the services whose rules cite it, in the policy's order. An ambiguity no rule reads has none (an
     author found the list hard to tie to clauses or services, a walkthrough)."""
     places: dict[str, dict[str, dict[str, None]]] = {a.id: {} for a in policy.ambiguities}
+    # a clause read by the decisions.md row an ambiguity's adopted reading cites meets it too ('SB bands': A-SB-03 had
+    # no place, though every stage of the website reads it, a walkthrough)
+    by_row: dict[str, list[str]] = {}
+    for a in policy.ambiguities:
+        for row in decisions_cited(a.adopted):
+            by_row.setdefault(row, []).append(a.id)
+
+    def meeting(decision: Optional[str], tier_ambiguity: Optional[str] = None) -> list[str]:
+        return [n for n in (decision, tier_ambiguity, *by_row.get(decision or "", ())) if n is not None and n in places]
+
     for sid, service in policy.services.items():
         for stage in service.stages:
             for tier in stage.tiers:
                 for c in tier.clauses:
-                    for name in (c.decision, tier.ambiguity.id if tier.ambiguity else None):
-                        if name is not None and name in places:
-                            places[name].setdefault(c.section, {})[sid] = None
+                    for name in meeting(c.decision, tier.ambiguity.id if tier.ambiguity else None):
+                        places[name].setdefault(c.section, {})[sid] = None
     for (section, _quote, _reading, decision), _decides in policy.clause_refs:  # the terms', windows', ...
-        if decision in places:
-            places[decision].setdefault(section, {})
+        for name in meeting(decision):
+            places[name].setdefault(section, {})
     return {name: tuple((section, tuple(services)) for section, services in found.items())
             for name, found in places.items()}

@@ -18,6 +18,12 @@ def mid_sentence(label: str) -> str:
 
 
 _SPEC_CITED = re.compile(r"decisions\.md '[^']*':\s*")
+_SPEC_ROW = re.compile(r"decisions\.md '([^']*)'")
+
+
+def decisions_cited(adopted: str) -> tuple[str, ...]:
+    """The decisions.md rows an adopted reading cites ("decisions.md 'SB bands': ..." -> ('SB bands',))."""
+    return tuple(_SPEC_ROW.findall(adopted))
 
 
 def adopted_in_words(adopted: str) -> str:

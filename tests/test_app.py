@@ -1371,6 +1371,19 @@ def test_the_calculators_undated_deadline_is_also_given_as_the_date_it_is_if_ask
     assert "Asked today" not in " ".join(plain(m.value) for m in dated.markdown)  # its deadline is a date already
 
 
+def in_order(at: AppTest) -> list[str]:
+    """The text of every markdown, caption and alert of the page, in the order it reads."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if type(node).__name__ in ("Markdown", "Caption", "Info", "Warning", "Error", "Success"):
+            found.append(plain(node.value))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    return found
+
+
 def test_policy_terms_say_which_stages_completion_cannot_tell_apart_and_how_it_places_a_case():
     """Design's two stages read as 50% and 25% with no word that a quote not naming one covers both, and the
     service's note on how completion places a case was missing (a walkthrough)."""
@@ -1378,6 +1391,14 @@ def test_policy_terms_say_which_stages_completion_cannot_tell_apart_and_how_it_p
     infos = [plain(i.value) for i in at.info]
     assert infos.count("Completion alone cannot tell these 2 stages apart: a quote that does not name the stage covers "
                        "each of them, from the least of their refunds to the most.") == 1  # Social Beat's Design
+    # under the first of those stages, not above it (it read as said of Discovery, the stage before: a walkthrough)
+    shown = in_order(at)
+    said = shown.index("Completion alone cannot tell these 2 stages apart: a quote that does not name the stage "
+                       "covers each of them, from the least of their refunds to the most.")
+    assert shown[said - 1].startswith("**Design (26-50%)")
+    # a band an ambiguity gives names it (Development said "this app's reading", not which: a walkthrough)
+    assert "Unclear here: A-SB-02 'No Refund: Once development exceeds 50% completion' inside the 51-75% band " \
+        "(below)" in shown
     note = policies()["socialbeat"].services["website"].stage_note
     assert note and any(plain(c.value) == note for c in at.caption)
 

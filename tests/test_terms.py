@@ -75,3 +75,13 @@ def test_the_money_taken_off_and_the_exceptions_have_rows_of_their_own(provider,
 
     text = cell_text(policies()[provider], term)
     assert text.startswith(says) and quoted in text
+
+
+def test_an_ambiguity_is_met_where_the_decision_its_reading_adopts_is_applied():
+    """A-SB-03 (the holes between the website's bands) said nowhere where it applies, though every stage reads the
+    decisions.md row 'SB bands' its adopted reading cites (a walkthrough)."""
+    from policy.terms import ambiguity_places
+
+    places = ambiguity_places(policies()["socialbeat"])
+    assert ("3.1(e)", ("website",)) in places["A-SB-03"]
+    assert places["A-SB-15"]  # 'SB window': the window's clause
