@@ -6,15 +6,20 @@ from .money import format_usd
 from .schema import Amount, Tier
 
 OF_WORDS = {"base": "of the base", "paid": "of the payment",
-            "remaining_base": "of the base, for the share of the work not yet done",
+            "remaining_base": "of the base's part for the work not yet done",
             "unused_ad_spend": "of the unused ad spend", "unused_after_notice": "of the period left after the notice"}
+NOT_DONE = "the base's part for the work not yet done"
 
 
 def amount_words(a: Amount, currency: str) -> str:
-    """'nothing' for no amount at all ('0% of the payment' read as a sum, a walkthrough)."""
+    """'nothing' for no amount at all ('0% of the payment' read as a sum, a walkthrough); all of a share said as the
+    share ('less than 100% of the base, for the share of the work not yet done' was hard to parse, a walkthrough)."""
     if a.pct == 0 and not a.plus:
         return "nothing"
-    words = f"{'less than ' if a.partial else ''}{a.pct.normalize():f}% {OF_WORDS[a.of]}"
+    if a.of == "remaining_base" and a.pct == 100:
+        words = NOT_DONE + (", never all of the base" if a.partial else "")
+    else:
+        words = f"{'less than ' if a.partial else ''}{a.pct.normalize():f}% {OF_WORDS[a.of]}"
     if a.less_fee is not None:
         words += f" less a {a.less_fee.pct.normalize():f}% fee capped at {format_usd(a.less_fee.cap, currency)}"
     if a.cap_pct is not None:

@@ -58,7 +58,7 @@ def test_a_tiers_band_reads_as_words_nothing_for_no_amount():
 
     it = policies()["itmedia"]
     tier = next(t for s in it.services["website"].stages for t in s.tiers if t.id == "it_started")
-    assert tier_refund(tier, it.currency) == "nothing to less than 100% of the base, for the share of the work not yet done"
+    assert tier_refund(tier, it.currency) == "nothing to the base's part for the work not yet done, never all of the base"
 
 
 @pytest.mark.parametrize("provider, term, says, quoted", [
