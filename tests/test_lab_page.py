@@ -928,31 +928,41 @@ def test_a_quote_under_a_version_published_with_words_and_rules_disagreeing_says
     st.cache_data.clear()
 
 
-def test_a_disagreement_is_said_beside_the_quotes_of_the_tier_it_is_about_not_of_the_tier_it_is_measured_against(
-        tmp_path, monkeypatch):
-    """A walkthrough published discovery 75% -> 60% with its words following: a discovery quote of 60%, under a clause
-    saying 60%, was told the words and rules disagreed, and a client to ask the provider, because the warning (the
-    pre-kickoff gap's reading 'the next phase's 75%' still gives 75%) named the discovery tier it is measured against."""
+def discovery_at_60_published(tmp_path, monkeypatch, since: date):
+    """A fresh register where Social Beat's discovery went 75% -> 60%, its words following, published from `since`:
+    (its PolicyStore, the version published)."""
     from store import PolicyStore, QuoteStore
 
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
     st.cache_data.clear()
     versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
     sb = policies()["socialbeat"]
-    later = date.today() - timedelta(days=20)
     lowered = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60} if i == ROW else r
-                                       for i, r in enumerate(tier_rows(sb))]),
-                     version=later.isoformat(), effective_from=later)
+                                       for i, r in enumerate(tier_rows(sb))]), version=since.isoformat(), effective_from=since)
     reworded = words_follow(sb, lowered, source_text(sb))
     assert reworded is not None
-    versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), later, by=PAT)
+    return versions, versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), since, by=PAT)
+
+
+def sb_website(**params) -> AppTest:
+    """The calculator for a Social Beat website case, run afresh (nothing cached from the case before)."""
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(provider="socialbeat", service="website", **params)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_disagreement_is_said_beside_the_quotes_of_the_tier_it_is_about_not_of_the_tier_it_is_measured_against(
+        tmp_path, monkeypatch):
+    """A walkthrough published discovery 75% -> 60% with its words following: a discovery quote of 60%, under a clause
+    saying 60%, was told the words and rules disagreed, and a client to ask the provider, because the warning (the
+    pre-kickoff gap's reading 'the next phase's 75%' still gives 75%) named the discovery tier it is measured against."""
+    discovery_at_60_published(tmp_path, monkeypatch, date.today() - timedelta(days=20))
 
     def calculator(days_ago: int, **case) -> str:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params.update(provider="socialbeat", service="website", amount_paid="5000",
-                               paid_on=(date.today() - timedelta(days=days_ago)).isoformat(), **case)
-        at.run()
-        assert not at.exception
+        at = sb_website(amount_paid="5000", paid_on=(date.today() - timedelta(days=days_ago)).isoformat(), **case)
         return " ".join(plain(m.value) for m in at.markdown)
 
     discovery = calculator(5, completion_pct="10", work_started="true")
@@ -983,26 +993,12 @@ def test_the_effective_date_says_why_tomorrow_is_offered():
 def test_a_link_to_a_payment_whose_version_was_withdrawn_says_so_beside_its_quote(tmp_path, monkeypatch):
     """A walkthrough gave a client a link quoting $6,000.00 under a version published that day, then withdrew it: the
     link opened on $7,500.00 under the version before, with nothing said (Saved quotes said it; the link did not)."""
-    from store import PolicyStore, QuoteStore
-
-    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
-    st.cache_data.clear()
-    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
-    sb = policies()["socialbeat"]
     since = date.today() - timedelta(days=20)
-    lowered = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60} if i == ROW else r
-                                       for i, r in enumerate(tier_rows(sb))]), version=since.isoformat(), effective_from=since)
-    reworded = words_follow(sb, lowered, source_text(sb))
-    assert reworded is not None
-    published = versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), since, by=PAT)
+    versions, published = discovery_at_60_published(tmp_path, monkeypatch, since)
     versions.withdraw(published.lab_id, "published by mistake", by=PAT)
 
     def calculator(paid_on: date) -> AppTest:
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params.update(provider="socialbeat", service="website", amount_paid="10000", completion_pct="10",
-                               paid_on=paid_on.isoformat())
-        return at.run()
+        return sb_website(amount_paid="10000", completion_pct="10", paid_on=paid_on.isoformat())
 
     after = calculator(date.today() - timedelta(days=5))
     assert next(m.value for m in after.metric if m.label == "Refund") == "$7,500.00"
@@ -1019,25 +1015,11 @@ def test_the_days_chart_of_a_payment_under_a_new_version_says_the_slider_moves_t
                                                                                                       monkeypatch):
     """A walkthrough read $6,000.00 flat to day 30 on the days chart of a payment today, under a version published
     that day, then $7,500.00 with the days slider at 5: the slider had moved the payment before the version's day."""
-    from store import PolicyStore, QuoteStore
-
-    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
-    st.cache_data.clear()
-    versions = PolicyStore(QuoteStore.open(os.environ[ENV_URL]).engine)
-    sb = policies()["socialbeat"]
     since = date.today() - timedelta(days=3)
-    lowered = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60} if i == ROW else r
-                                       for i, r in enumerate(tier_rows(sb))]), version=since.isoformat(), effective_from=since)
-    reworded = words_follow(sb, lowered, source_text(sb))
-    assert reworded is not None
-    versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), since, by=PAT)
+    discovery_at_60_published(tmp_path, monkeypatch, since)
 
     def notes(**case) -> list[str]:
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params.update(provider="socialbeat", service="website", amount_paid="10000", completion_pct="10", **case)
-        at.run()
-        assert not at.exception
+        at = sb_website(amount_paid="10000", completion_pct="10", **case)
         return [plain(c.value) for c in at.caption if "The days chart follows" in plain(c.value)]
 
     assert notes(days_since_payment="0") == [
