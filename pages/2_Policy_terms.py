@@ -91,6 +91,8 @@ with page.opened("pages/2_Policy_terms.py",
                     col.markdown(f"> {e(quote)}  \n> — {e(cite(section))}")
 
     st.header("Ambiguities, gaps and contradictions")
+    st.caption("Each policy lists those that bear on a quote here; others (which entity contracts, in what currency, "
+               "by what channel) change no amount this app gives.")
     for policy in registry.values():
         unsaid = unlisted[policy.id]  # said at the top of the page
         with st.expander(e(f"{policy.name}: {len(policy.ambiguities)} listed"

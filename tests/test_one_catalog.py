@@ -363,7 +363,7 @@ def test_a_case_given_in_days_follows_the_version_of_its_payment_day_on_every_su
         # "the policy as the provider publishes it" named one version two ways, a walkthrough)
         assert (f"Step-Into version {new.version} applies to payments from {date.today():%d %b %Y}: this quote is "
                 f"under the undated policy, as the provider publishes it, for a payment on {paid:%d %b %Y} (3 days before today). A payment made "
-                "since then is quoted under it.") in said or newest
+                f"from {date.today():%d %b %Y} on is quoted under it.") in said or newest
         compare = opened("pages/1_Compare_providers.py", **data)
         table = compare.table[0].value.rename(index=lambda s: s.replace("\\", "").replace(SOFT_BREAK, ""))
         assert table.loc["Step-Into", "Refund min"].replace("\\", "") == format_usd(Decimal(q.refund_min))

@@ -183,8 +183,9 @@ def coming_version(q: Quote) -> None:
     for v in catalog().coming(day):
         if v.provider == q.provider:
             # not "give a payment date from then": a rep read it as asked to change a payment already made
+            # the day named: "since then" read as the payment day just named (a walkthrough)
             how = ("A payment from that day on will be quoted under it." if v.effective > basis().as_of else
-                   "A payment made since then is quoted under it.")
+                   f"A payment made from {v.effective:%d %b %Y} on is quoted under it.")
             st.caption(e(f"{named_version(v.policy.name, v.policy.version)} applies to payments from "
                          f"{v.effective:%d %b %Y}: this quote is under {version_words(q.policy_version)}, for "
                          f"{_payment_words(False, day)}. {how}"))
