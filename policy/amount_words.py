@@ -5,10 +5,9 @@ from __future__ import annotations
 from .money import format_usd
 from .schema import Amount, Tier
 
-OF_WORDS = {"base": "of the base", "paid": "of the payment",
-            "remaining_base": "of the base's part for the work not yet done",
-            "unused_ad_spend": "of the unused ad spend", "unused_after_notice": "of the period left after the notice"}
 NOT_DONE = "the base's part for the work not yet done"
+OF_WORDS = {"base": "of the base", "paid": "of the payment", "remaining_base": f"of {NOT_DONE}",
+            "unused_ad_spend": "of the unused ad spend", "unused_after_notice": "of the period left after the notice"}
 
 
 def amount_words(a: Amount, currency: str) -> str:
