@@ -280,8 +280,8 @@ HOW_TO_FIX = {
 EFFECTIVE_HELP = ("Payments from this day on are quoted under the new version. Tomorrow is offered: a version from "
                   "today would also answer for payments made today, some of which may have been quoted already. "
                   "Another day may be chosen; an earlier one changes the quotes of every payment made since it.")
-IN_ONE_CLICK = ("\u201cChange the words to match\u201d, under the linter's findings above, makes the words follow the "
-                "percents and days you changed, in one click.")
+IN_ONE_CLICK = ("\u201cChange the words to match\u201d (below, and under the linter's findings) makes the words follow "
+                "the percents and days you changed, in one click.")
 
 
 def _fixes(findings: list[Finding], words_can_follow: bool) -> list[str]:
@@ -616,6 +616,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 b.info(e(fix))
         for fix in _fixes(warned, words_can_follow is not None) if not refused else ():
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
+        if words_can_follow is not None and (refused or warned):  # the one click here too: the other is a screen up
+            b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,
+                     args=(words_can_follow, suffix, f"{base.name} {base.version}"), width="stretch")
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")
         # its text too: `python -m policy lint FILE --text TEXT` checks the quotes against it (linted against the

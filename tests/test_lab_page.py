@@ -122,9 +122,10 @@ def test_editing_a_tier_changes_the_curve_and_the_sample_clients():
     assert "\u201cVerbatim quote\u201d" in fix and "\u201cThe policy text of this version\u201d" in fix
     # the button that does it in one click is named first, beside Publish (the advice said only "by hand")
     fixes = [plain(i.value) for i in at.info]
-    one_click = fixes.index(next(f for f in fixes if f.startswith("\u201cChange the words to match\u201d, under the "
-                                                                  "linter's findings above")))
+    one_click = fixes.index(next(f for f in fixes if f.startswith("\u201cChange the words to match\u201d (below, and "
+                                                                  "under the linter's findings)")))
     assert one_click == fixes.index(fix) - 1
+    assert at.button(key="lab_words_follow_here").label == "Change the words to match"  # beside Publish, too
     (rules,) = [plain_table(d.value) for d in at.table if "What changed" in d.value]
     assert list(rules["What changed"]) == ["Min % 75 -> 60; Max % 75 -> 60"]  # in words, not the rule's JSON
     assert list(rules["Rule"]) == ["Website Design & Development, Discovery & planning (0-25% complete), tier "
@@ -1029,3 +1030,13 @@ def test_the_days_chart_of_a_payment_under_a_new_version_says_the_slider_moves_t
     assert notes(days_since_payment="10") == []  # under the version before: coming_version says the new one
     assert notes(paid_on=date.today().isoformat()) == []  # dated: the slider moves the request day, as the chart does
     st.cache_data.clear()
+
+
+def test_the_words_follow_in_one_click_from_beside_publish_too():
+    """The button was a screen above the advice that pointed to it (a walkthrough): it is beside Publish as well."""
+    at = edit_discovery(lab(), 60)
+    at.button(key="lab_words_follow_here").click().run()
+    assert not at.exception
+    assert any("Your edit of Social Beat Digital 2025-06-17, with its words following" in plain(i.value) for i in at.info)
+    assert SAYS in at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    assert not [b for b in at.button if b.key == "lab_words_follow_here"]  # nothing left to follow
