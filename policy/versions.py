@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from types import MappingProxyType
@@ -185,6 +185,10 @@ class Catalog:
     def without(self, version: Version) -> Catalog:
         """The catalog once `version` is withdrawn: which version answers in its span, if any is left."""
         return Catalog(tuple(v for v in self.versions if v is not version))
+
+    def as_before_withdrawal(self, version: Version) -> Catalog:
+        """The catalog as it was while a withdrawn `version` was in force: what a quote under it said."""
+        return Catalog(tuple(replace(v, status="published", withdrawn=None) if v is version else v for v in self.versions))
 
 
 @lru_cache(maxsize=1)

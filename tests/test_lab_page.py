@@ -1005,10 +1005,13 @@ def test_a_link_to_a_payment_whose_version_was_withdrawn_says_so_beside_its_quot
     assert next(m.value for m in after.metric if m.label == "Refund") == "$7,500.00"
     said = [plain(c.value) for c in after.caption if "withdrawn" in c.value]
     assert said == [f"Social Beat Digital version {since.isoformat()}, which applied to this payment, was withdrawn on "
-                    f"{date.today():%d %b %Y}: this quote is under policy version 2025-06-17. A quote given under the "
-                    "withdrawn version may have a different amount."]
+                    f"{date.today():%d %b %Y}: this quote is under policy version 2025-06-17. Under the withdrawn "
+                    "version this case got $6,000.00, not $7,500.00."]
     before = calculator(since - timedelta(days=1))  # a payment before its date: it never applied
     assert not [c for c in before.caption if "withdrawn" in c.value]
+    design = sb_website(amount_paid="10000", completion_pct="40", paid_on=(date.today() - timedelta(days=5)).isoformat())
+    assert [plain(c.value).rsplit(". ", 1)[-1] for c in design.caption if "withdrawn" in c.value] == [
+        "Under the withdrawn version this case got the same amount."]  # its edit changed discovery only
     st.cache_data.clear()
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 import streamlit as st
 
-from policy import InputError, Quote
+from policy import InputError, Quote, quote
 from policy.client import Client, NotSaid, Unsettled, notice_step, request_email, summary_markdown, summary_pdf
 from policy.explain import (
     case_lines,
@@ -39,6 +39,7 @@ from policy.markdown import sections_markdown
 from policy.models import Verdict
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
+from policy.versions import Basis
 from store.access import Actor, Permission
 from ui import cache
 from ui.identity import may
@@ -197,10 +198,14 @@ def withdrawn_version(q: Quote) -> None:
     under it opened on the version before, with another amount and nothing said (a walkthrough)."""
     s = q.scenario
     v = catalog().withdrawn_for(q.provider, basis().payment_day(s.paid_on, s.days_since_payment))
-    if v is not None and v.withdrawn is not None:
-        st.caption(e(f"{named_version(v.policy.name, v.policy.version)}, which applied to this payment, was withdrawn on "
-                     f"{v.withdrawn.at:%d %b %Y}: this quote is under {version_words(q.policy_version)}. A quote given "
-                     "under the withdrawn version may have a different amount."))
+    if v is None or v.withdrawn is None:
+        return
+    # what a quote under it said, that a link given out then still shows its reader (rare: a version withdrawn)
+    then = quote(s, Basis(catalog().as_before_withdrawal(v), basis().as_of))
+    said = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else "the same amount"
+    st.caption(e(f"{named_version(v.policy.name, v.policy.version)}, which applied to this payment, was withdrawn on "
+                 f"{v.withdrawn.at:%d %b %Y}: this quote is under {version_words(q.policy_version)}. Under the withdrawn "
+                 f"version this case got {said}."))
 
 
 def payment_moves(q: Quote) -> None:
