@@ -547,7 +547,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     if new is None and drawn is not None:
         st.info("Below are the linter and the changes of your last valid edit. To save, publish or download it, fix "
                 "the edit above.")
-    words_can_follow: Reworded | None = None  # the words following the percents and days changed, where they can
+    reworded: Reworded | None = None  # the edit with its words following its percents and days, where they can
+    edit_of = f"{base.name} {base.version}"
     if drawn is not None:
         previous = found.on(when).get(drawn.id)  # the version in force on its date before it
         # a version reopened unedited on its own date is the one in force then: linted against itself it had no
@@ -561,9 +562,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         before = cache.version_findings(linted_against, found.text_of(linted_against)) \
             if linted_against is not None else []
         _findings(findings, linted_against, before)
-        words_can_follow = words_follow(start, new, text) if new is not None and any(
+        reworded = words_follow(start, new, text) if new is not None and any(
             f.code in WORDS_FOLLOW_FOR for f in findings) else None
-        _offer_words(words_can_follow, suffix, f"{base.name} {base.version}")
+        _offer_words(reworded, suffix, edit_of)
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version
         # shown may itself be one to come, and an edit of it published earlier replaces the one in force then
@@ -612,13 +613,13 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if refused:
             b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix them, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
-            for fix in _fixes(refused, words_can_follow is not None):
+            for fix in _fixes(refused, reworded is not None):
                 b.info(e(fix))
-        for fix in _fixes(warned, words_can_follow is not None) if not refused else ():
+        for fix in _fixes(warned, reworded is not None) if not refused else ():
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
-        if words_can_follow is not None and (refused or warned):  # the one click here too: the other is a screen up
+        if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up
             b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,
-                     args=(words_can_follow, suffix, f"{base.name} {base.version}"), width="stretch")
+                     args=(reworded, suffix, edit_of), width="stretch")
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")
         # its text too: `python -m policy lint FILE --text TEXT` checks the quotes against it (linted against the
