@@ -37,13 +37,24 @@ def violations(page) -> list[str]:
             for v in found if v["impact"] in BLOCKING or v["id"] in ALSO]
 
 
+def lasting_violations(page) -> list[str]:
+    """The violations found again once the page has settled anew: a colour measured mid-fade on a loaded host (the
+    phone's sidebar hint, once in a CI run, never again) is not the page's colour; one the page has, it has twice."""
+    found = violations(page)
+    if not found:
+        return []
+    page.wait_for_timeout(1000)
+    wait_settled(page)
+    return [v for v in violations(page) if v in found]
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "calculator")
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_no_serious_violation(pages, base_url, viewport, path):
     page = pages[viewport]
     page.goto(f"{base_url}/{path}")
     wait_settled(page)
-    assert violations(page) == []
+    assert lasting_violations(page) == []
     # a static table fits its place: it does not scroll (see page.css), so a wider one is cut off (the lab's linter
     # table ran 62 px off a phone's screen, its last column out of reach)
     wider = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stTable]')]

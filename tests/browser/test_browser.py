@@ -533,7 +533,7 @@ def test_a_last_day_edited_has_its_words_follow_in_one_click_text_box_included(p
     expect(page.get_by_text(re.compile(r"^Cannot be published: 1 lint error"))).to_be_visible()
     follow = page.get_by_role("button", name="Change the words to match")
     expect(follow).to_have_count(2)  # under the findings, and beside the Publish it unblocks
-    follow.last.click()
+    follow.first.click()
     wait_ready(page)
     expect(page.get_by_text(re.compile(r"with its words following its percents and days"))).to_be_visible()
     page.get_by_text("The policy text of this version (quotes are checked against it)").click()
