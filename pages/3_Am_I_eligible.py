@@ -219,6 +219,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.header("Your answer")
                 st.caption(e(f"For: {summary(answered, policies(answered['paid_on']), progress_known=known)}; "
                              f"{version_words(q.policy_version)}"))
+                show.withdrawn_version(q, one_case=wide is None)  # a link given out under it opened on another
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):

@@ -1012,6 +1012,30 @@ def test_a_link_to_a_payment_whose_version_was_withdrawn_says_so_beside_its_quot
     design = sb_website(amount_paid="10000", completion_pct="40", paid_on=(date.today() - timedelta(days=5)).isoformat())
     assert [plain(c.value).rsplit(". ", 1)[-1] for c in design.caption if "withdrawn" in c.value] == [
         "Under the withdrawn version this case got the same amount."]  # its edit changed discovery only
+
+    def client(**params: str) -> list[str]:  # "Am I eligible?" opened from a link with its answer shown
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(provider="socialbeat", service="website", amount_paid="10000", answer="shown",
+                               paid_on=(date.today() - timedelta(days=5)).isoformat(), **params)
+        at.switch_page("pages/3_Am_I_eligible.py").run()
+        assert not at.exception
+        return [plain(c.value) for c in at.caption if "withdrawn" in c.value]
+
+    assert client(completion_pct="10") == said  # a client's link says it as the calculator's does
+    assert client(progress="unknown") == [  # an answer over every amount of progress: no one case's amount then
+        f"Social Beat Digital version {since.isoformat()}, which applied to this payment, was withdrawn on "
+        f"{date.today():%d %b %Y}: this answer is under policy version 2025-06-17."]
+    for page in ("pages/1_Compare_providers.py", "pages/2_Policy_terms.py"):  # the pages of every provider's terms
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(provider="socialbeat", service="website", amount_paid="10000",
+                               paid_on=(date.today() - timedelta(days=5)).isoformat())
+        at.switch_page(page).run()
+        (versions,) = [plain(c.value) for c in at.caption if c.value.startswith("The versions in force")]
+        assert versions.endswith(f"Social Beat Digital version {since.isoformat()}, which applied to such a payment, "
+                                 f"was withdrawn on {date.today():%d %b %Y}: amounts given under it may differ from "
+                                 "these."), page
     st.cache_data.clear()
 
 

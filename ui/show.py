@@ -159,6 +159,11 @@ def versions_in_force(v: dict) -> None:
     later = "; ".join(f"{named_version(x.policy.name, x.policy.version)} from {x.effective:%d %b %Y}"
                       for x in catalog().coming(day))
     then = f" For later payments: {later}." if later else ""
+    # a version that answered for such a payment and was withdrawn: the amounts given under it differ from these
+    for x in filter(None, (catalog().withdrawn_for(p, day) for p in policies(day))):
+        if x.withdrawn is not None:
+            then += (f" {named_version(x.policy.name, x.policy.version)}, which applied to such a payment, was "
+                     f"withdrawn on {x.withdrawn.at:%d %b %Y}: amounts given under it may differ from these.")
     st.caption(e(f"The versions in force for {_payment_words(isinstance(v.get('paid_on'), date), day)}: {named}.{then}"))
 
 
@@ -193,19 +198,22 @@ def coming_version(q: Quote) -> None:
             return
 
 
-def withdrawn_version(q: Quote) -> None:
+def withdrawn_version(q: Quote, one_case: bool = True) -> None:
     """A version that answered for this payment and was withdrawn since, said beside the quote: a link given out
-    under it opened on the version before, with another amount and nothing said (a walkthrough)."""
+    under it opened on the version before, with another amount and nothing said (a walkthrough). one_case: the
+    answer is this quote's case (an answer over every case a client left open gives no one amount then)."""
     s = q.scenario
     v = catalog().withdrawn_for(q.provider, basis().payment_day(s.paid_on, s.days_since_payment))
     if v is None or v.withdrawn is None:
         return
-    # what a quote under it said, that a link given out then still shows its reader (rare: a version withdrawn)
-    then = quote(s, Basis(catalog().as_before_withdrawal(v), basis().as_of))
-    said = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else "the same amount"
-    st.caption(e(f"{named_version(v.policy.name, v.policy.version)}, which applied to this payment, was withdrawn on "
-                 f"{v.withdrawn.at:%d %b %Y}: this quote is under {version_words(q.policy_version)}. Under the withdrawn "
-                 f"version this case got {said}."))
+    said = (f"{named_version(v.policy.name, v.policy.version)}, which applied to this payment, was withdrawn on "
+            f"{v.withdrawn.at:%d %b %Y}: this {'quote' if one_case else 'answer'} is under "
+            f"{version_words(q.policy_version)}.")
+    if one_case:  # what a quote under it said, that a link given out then still shows its reader (rare)
+        then = quote(s, Basis(catalog().as_before_withdrawal(v), basis().as_of))
+        amounts = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else "the same amount"
+        said += f" Under the withdrawn version this case got {amounts}."
+    st.caption(e(said))
 
 
 def payment_moves(q: Quote) -> None:
