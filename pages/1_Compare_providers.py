@@ -66,9 +66,14 @@ def heatmaps() -> None:
     by = st.radio("Compare by", list(MEASURES), format_func=MEASURES.get, horizontal=True,
                   key=state.kept("compare_by"))  # kept through a visit to another page
     state.keep_page_inputs(compare_by=None if by == DEFAULT_MEASURE else IN_LINK[by])  # the default left out
-    st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band.")
     full = cache.cached_grid(cache.grid_key(scenario))
     coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
+    done, day = float(scenario.completion_pct), scenario.days_since_payment
+    case = charts.case_cell(coarse, done, day)
+    st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band. " + (
+        f"Day {day} of this case lies beyond the maps' last day." if case is None else
+        f"The black dot: this case ({done:g}% done, day {day})." if case[0] == done else
+        f"The black dot: the cell nearest this case ({case[0]:g}% done for its {done:g}%, day {day})."))
     paid_cents = cents_int(scenario.amount_paid)
     for pid, policy in policies().items():
         part = coarse[coarse.provider == pid]
@@ -76,12 +81,13 @@ def heatmaps() -> None:
             st.info(f"{policy.name} does not offer this service.")
         else:
             st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by,
-                                                 charts.provider_colour(policy.name, _names())), width="stretch")
+                                                 charts.provider_colour(policy.name, _names()), case),
+                               width="stretch")
 
     winners = most_generous(coarse, by)
     st.header("Most generous where")
     st.caption(md_escape(f"By {MEASURES[by][:1].lower()}{MEASURES[by][1:]}, as the maps above."))  # it said not which
-    st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by), width="stretch")
+    st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by, case), width="stretch")
 
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True):

@@ -246,6 +246,11 @@ def test_the_completion_chart_holds_the_band_and_the_marker():
     assert max(len(f) for f in days) == DAYS_MAX + 1  # the days chart spans the slider
 
 
+def _cells_of(grid: dict) -> dict:
+    """A completion x days map's layer of cells (under the case's dot)."""
+    return grid["layer"][0]
+
+
 def _layers(spec: dict) -> list[dict]:
     return [leaf for layer in spec.get("layer", [spec]) for leaf in (_layers(layer) if "layer" in layer else [layer])]
 
@@ -757,7 +762,7 @@ def test_a_provider_keeps_its_colour_on_every_chart_and_view():
         at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=30, days_since_payment=5)
         at.radio(key="compare_by").set_value(by).run()
         specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-        overlay, winners = specs[0], specs[-1]
+        overlay, winners = specs[0], _cells_of(specs[-1])
         bands = next(leaf for leaf in _layers(overlay) if "color" in leaf.get("encoding", {}))
         domains.append((bands["encoding"]["color"]["scale"], winners["encoding"]["color"]["scale"]))
     (overlay_min, winners_min), (overlay_max, winners_max) = domains
@@ -795,7 +800,7 @@ def test_the_generous_map_lists_only_what_it_draws(service, by):
     at = app("pages/1_Compare_providers.py", service=service, completion_pct=30, days_since_payment=5)
     at.radio(key="compare_by").set_value(by).run()
     chart = at.get("vega_lite_chart")[-1]
-    scale = json.loads(chart.proto.spec)["encoding"]["color"]["scale"]
+    scale = _cells_of(json.loads(chart.proto.spec))["encoding"]["color"]["scale"]
     drawn = set(chart_data(chart)[0].colour)
     assert set(scale["domain"]) == drawn and len(scale["domain"]) == len(scale["range"])
     said = {"refund_min_cents": "By what the client can count on (minimum), as the maps above.",
@@ -805,7 +810,7 @@ def test_the_generous_map_lists_only_what_it_draws(service, by):
 
 def test_every_heatmap_keeps_its_key_below_so_its_columns_line_up_with_the_map():
     at = app("pages/1_Compare_providers.py", service="ppc")
-    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")][1:]
+    specs = [_cells_of(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart")][1:]
     assert len(specs) == len(policies()) + 1
     assert {s["encoding"]["color"]["legend"]["orient"] for s in specs} == {"bottom"}
 
@@ -813,7 +818,7 @@ def test_every_heatmap_keeps_its_key_below_so_its_columns_line_up_with_the_map()
 def test_the_heatmaps_share_their_axes_with_the_map_and_say_nothing_is_guaranteed_by_the_minimum():
     at = app("pages/1_Compare_providers.py", service="ppc", completion_pct=30, days_since_payment=5)
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    heats, winners = specs[1:-1], specs[-1]
+    heats, winners = [_cells_of(h) for h in specs[1:-1]], _cells_of(specs[-1])
     for heat in heats:
         for axis in ("x", "y"):
             assert heat["encoding"][axis]["axis"]["values"] == winners["encoding"][axis]["axis"]["values"]
@@ -847,6 +852,7 @@ def test_compare_by_is_in_the_url_and_a_link_or_a_visit_elsewhere_keeps_it():
 def test_heatmaps_tell_nothing_from_a_quarter_and_tooltips_use_words():
     at = app("pages/1_Compare_providers.py", service="website", completion_pct=30, days_since_payment=5)
     heat = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    heat = {**heat, **_cells_of(heat)}
     scale = heat["encoding"]["color"]["scale"]
     assert scale["range"][0] != scale["range"][1]
     frames = chart_data(at.get("vega_lite_chart")[1])
@@ -1464,3 +1470,22 @@ def test_a_refund_of_nothing_is_said_as_nothing_not_as_zero_percent():
     assert "**Nothing** of the amount paid is refunded." in line and "0%" not in line
     partial = app(provider="socialbeat", service="website", completion_pct=30, days_since_payment=5)
     assert any("**25% - 50%** of the amount paid." in plain(m.value) for m in partial.markdown)
+
+
+@pytest.mark.parametrize("completion, day, dot, said", [
+    (40, 12, (40.0, 12), "The black dot: this case (40% done, day 12)."),
+    (42, 0, (40.0, 0), "The black dot: the cell nearest this case (40% done for its 42%, day 0)."),
+    (43, 60, (45.0, 60), "The black dot: the cell nearest this case (45% done for its 43%, day 60)."),
+    (40, 61, None, "Day 61 of this case lies beyond the maps' last day."),
+])
+def test_compares_maps_mark_the_case_where_the_sliders_stand(completion, day, dot, said):
+    """A walkthrough could not find its own case on the completion x days maps: each map has a dot on its cell."""
+    at = app("pages/1_Compare_providers.py", provider="socialbeat", service="website", completion_pct=completion,
+             days_since_payment=day)
+    grids = [c for c in at.get("vega_lite_chart") if any(d.name == "cells" for d in c.proto.datasets)]
+    assert len(grids) == 3  # a map per provider selling websites (Step-Into does not), and who gives the most
+    for chart in grids:
+        (case,) = [f for d, f in zip(chart.proto.datasets, chart_data(chart)) if d.name == "case"]
+        assert [tuple(r) for r in case[["completion_pct", "days_since_payment"]].itertuples(index=False)] == \
+            ([] if dot is None else [dot])
+    assert any(c.value.endswith(said) for c in at.caption)

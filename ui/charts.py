@@ -201,6 +201,26 @@ def _grid_y(**scale: Any) -> alt.Y:
 GRID_X, GRID_Y = _grid_x(), _grid_y()
 
 
+def _case_mark() -> alt.Chart:
+    """This case's cell on a grid, where the sliders stand: a walkthrough could not find its own case on the maps."""
+    return (alt.Chart(alt.Data(name="case"))
+            .mark_point(shape="circle", filled=True, size=90, color="black", stroke="white", strokeWidth=1.5, opacity=1)
+            .encode(x=GRID_X, y=GRID_Y, tooltip=[alt.Tooltip("label:N", title="This case")]))
+
+
+def case_cell(cells: pd.DataFrame, completion: float, day: int) -> Optional[tuple[float, int]]:
+    """The grid's cell nearest a case (completion in the grid's steps), or None for a day beyond the grid."""
+    if day not in set(cells.days_since_payment):
+        return None
+    return min(set(cells.completion_pct), key=lambda c: (abs(c - completion), c)), day
+
+
+def _case(cell: Optional[tuple[float, int]]) -> pd.DataFrame:
+    completion, day = cell if cell is not None else (None, None)
+    rows = [] if cell is None else [(completion, day, f"{completion:g}% done, day {day}")]
+    return pd.DataFrame(rows, columns=["completion_pct", "days_since_payment", "label"])
+
+
 def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: float, labels: tuple[str, ...]) -> dict:
     """Two versions of one policy, their bands overlaid (the lab's preview; one, a new provider's): `provider_name`
     holds the label."""
@@ -214,7 +234,7 @@ def versions_chart(data: pd.DataFrame, x_field: str, x_title: str, current: floa
 @lru_cache(maxsize=16)
 def _heatmap_spec(by: str, colour: str) -> dict:
     legend = "Can count on (%)" if by == "refund_min_cents" else "Most allowed (%)"
-    return (
+    cells = (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
@@ -233,9 +253,8 @@ def _heatmap_spec(by: str, colour: str) -> dict:
                 alt.Tooltip("verdict_text:N", title="Verdict"),
             ],
         )
-        .properties(height=240)
-        .to_dict()
     )
+    return alt.layer(cells, _case_mark()).properties(height=240).to_dict()
 
 
 # A heatmap's steps of the share of the amount paid, each with the share it starts from (the last: all of it).
@@ -244,12 +263,13 @@ SHARE_STEPS = {"Nothing": -1.0, "Under 25%": 0.005, "25-49.99%": 25.0, "50-74.99
 
 
 def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_min_cents",
-            colour: str = PALETTE[0]) -> dict:
-    """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount."""
+            colour: str = PALETTE[0], case: Optional[tuple[float, int]] = None) -> dict:
+    """Completion x days for one provider: colour is the band's minimum or maximum, as a share of the amount; a
+    dot on the case's cell (case_cell)."""
     share = data[by] * 100 / paid_cents  # a display share, not an amount
     step = pd.cut(share, bins=[*SHARE_STEPS.values(), float("inf")], labels=list(SHARE_STEPS), right=False)
     cells = _money_text(data).assign(share=share, step=step.astype(str))
-    return _with({**_heatmap_spec(by, colour), "title": title}, grid=True, cells=cells)
+    return _with({**_heatmap_spec(by, colour), "title": title}, grid=True, cells=cells, case=_case(case))
 
 
 def winner_colours(shown: tuple[str, ...], names: tuple[str, ...], by: str) -> alt.Scale:
@@ -260,7 +280,7 @@ def winner_colours(shown: tuple[str, ...], names: tuple[str, ...], by: str) -> a
 
 @lru_cache(maxsize=16)
 def _winner_spec(shown: tuple[str, ...], names: tuple[str, ...], by: str) -> dict:
-    return (
+    cells = (
         alt.Chart(alt.Data(name="cells"))
         .mark_rect()
         .encode(
@@ -274,15 +294,15 @@ def _winner_spec(shown: tuple[str, ...], names: tuple[str, ...], by: str) -> dic
                 alt.Tooltip("most_generous:N", title="Gives the most"),
             ],
         )
-        .properties(height=260)
-        .to_dict()
     )
+    return alt.layer(cells, _case_mark()).properties(height=260).to_dict()
 
 
-def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_min_cents") -> dict:
+def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_min_cents",
+               case: Optional[tuple[float, int]] = None) -> dict:
     present = set(cells.colour)
     shown = tuple(v for v in (*names, TIE, NO_ONE[by]) if v in present)
-    return _with(_winner_spec(shown, names, by), grid=True, cells=cells)
+    return _with(_winner_spec(shown, names, by), grid=True, cells=cells, case=_case(case))
 
 
 CHANGE_KEY = "Refund after the edit, against before (% of the amount paid)"
