@@ -50,10 +50,30 @@ def blank(text: str) -> bool:
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")  # most cells: nothing to read but the number itself
 
 
+class DotThousands(ValueError):
+    """An amount with a dot before groups of three digits: a dot between thousands ("3.000", "1.200.000"), or a decimal point."""
+
+
+# a dot before each group of three digits: how much of Europe writes thousands ('3.000', '1.200.000'), which read
+# with a decimal point was three dollars, quoted without a word (a semicolon-separated sheet, a walkthrough)
+_DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+
+
+def _one_way(bare: str) -> str:
+    if _DOT_THOUSANDS.fullmatch(bare):
+        whole = int(bare.replace(".", ""))
+        if bare.count(".") > 1:  # only thousands: said as this app writes them
+            raise DotThousands(f"has dots between thousands; write {whole:,}.00 (a comma between thousands)")
+        raise DotThousands(f"reads two ways: with a dot between thousands it is {whole:,}.00, with a decimal point "
+                      f"{Decimal(bare):.2f}; write the one you mean")
+    return bare
+
+
 def money(text: str) -> Decimal:
-    """'$8,000.00', '8 000.00', 'USD 1200' -> 8000.00; anything else as the plain number it must be."""
+    """'$8,000.00', '8 000.00', 'USD 1200' -> 8000.00; anything else as the plain number it must be. A dot before
+    three digits and nothing after them ('3.000') is refused (DotThousands): a dot between thousands or a decimal point."""
     if _PLAIN.fullmatch(text):
-        return Decimal(text)
+        return Decimal(_one_way(text))
     bare = text.translate(_SPACES)
     for sign in ("$", "USD", "usd", "US$"):
         if bare.startswith(sign):
@@ -66,7 +86,9 @@ def money(text: str) -> Decimal:
                              "thousands)")
         bare = bare.replace(",", "")
     try:
-        return parse_plain(bare)
+        return parse_plain(_one_way(bare))
+    except DotThousands:
+        raise
     except (ValueError, ArithmeticError):
         raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00") from None
 

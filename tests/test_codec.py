@@ -112,6 +112,12 @@ def test_an_amount_the_field_refuses_says_what_it_allows(typed):
         money_value(BY_NAME["amount_paid"], typed)
 
 
+def test_an_amount_with_a_dot_before_three_digits_typed_in_the_box_names_both_sums():
+    with pytest.raises(ValueError, match=r"^reads two ways: with a dot between thousands it is 3,000\.00, with a "
+                                         r"decimal point 3\.00; write the one you mean; it must be an amount from"):
+        money_value(BY_NAME["amount_paid"], "3.000")
+
+
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000000"), places=2))
 def test_an_amount_shown_in_its_box_reads_back_as_itself(amount):
     assert money_value(BY_NAME["amount_paid"], money_shown(f"{amount:.2f}")) == f"{amount:.2f}"

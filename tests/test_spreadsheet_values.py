@@ -2,6 +2,7 @@
 dates"), and a row reports every error it has, each naming its column as the file names it."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -33,6 +34,19 @@ def test_amounts_as_people_write_them(cell, read):
 def test_an_amount_that_cannot_be_read_says_what_is_allowed(cell):
     with pytest.raises(ValueError, match=r"8,000\.00"):
         money(cell)
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("3.000", "reads two ways: with a dot between thousands it is 3,000.00, with a decimal point 3.00"),
+    ("$12.500", "reads two ways: with a dot between thousands it is 12,500.00, with a decimal point 12.50"),
+    ("1.200.000", "has dots between thousands; write 1,200,000.00"),
+])
+def test_an_amount_with_a_dot_before_three_digits_is_refused_naming_both_sums(cell, said):
+    """A semicolon-separated sheet (as much of Europe writes one) had 3.000 for three thousand: it was quoted as
+    $3.00, without a word, beside the amounts with decimal commas the batch refused (a walkthrough)."""
+    with pytest.raises(ValueError, match=re.escape(said)):
+        money(cell)
+    assert money("0.500") == Decimal("0.500") and money("1,200.000") == Decimal("1200.000")  # only one way to read
 
 
 @pytest.mark.parametrize("cell, read", [("40%", "40"), ("40 %", "40"), ("37.5%", "37.5"), ("0", "0"), ("100%", "100")])
@@ -222,6 +236,13 @@ def test_a_row_with_two_errors_names_both_in_the_columns_the_file_names():
     assert kinds == {("Amount Paid", 1), ("Days", 1), ("Completion", 1)}
     assert result.problem_rows[0][0] == 2  # its row as a spreadsheet shows it
     assert [p.value for p in result.problem_rows[0][1]] == ["$8.0.00", "140%", "five"]
+
+
+def test_a_semicolon_sheet_with_a_dot_between_thousands_gets_no_quote_for_three_dollars():
+    _, rows = batch("Provider;Service;Amount Paid;Completion;Days\nitmedia;website;3.000;10;5\nitmedia;website;3000;10;5\n")
+    assert rows[0]["error"] == ("Amount Paid “3.000”: reads two ways: with a dot between thousands it is 3,000.00, "
+                                "with a decimal point 3.00; write the one you mean") and rows[0]["refund_max"] == ""
+    assert rows[1]["error"] == "" and rows[1]["refund_max"] == "2700.00"  # three thousand, written one way
 
 
 def test_an_error_quotes_a_long_cell_cut_and_a_date_it_already_names_once():
