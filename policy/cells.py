@@ -50,8 +50,9 @@ def blank(text: str) -> bool:
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")  # most cells: nothing to read but the number itself
 
 
-class DotThousands(ValueError):
-    """An amount with a dot before groups of three digits: a dot between thousands ("3.000", "1.200.000"), or a decimal point."""
+class TwoReadings(ValueError):
+    """A cell that reads as two different values ('3.000': three thousand or three; '0.4': 40% or 0.4%): refused,
+    naming both, where reading either one silently quoted another case than the sheet's."""
 
 
 # a dot before each group of three digits: how much of Europe writes thousands ('3.000', '1.200.000'), which read
@@ -63,15 +64,15 @@ def _one_way(bare: str) -> str:
     if _DOT_THOUSANDS.fullmatch(bare):
         whole = int(bare.replace(".", ""))
         if bare.count(".") > 1:  # only thousands: said as this app writes them
-            raise DotThousands(f"has dots between thousands; write {whole:,}.00 (a comma between thousands)")
-        raise DotThousands(f"reads two ways: with a dot between thousands it is {whole:,}.00, with a decimal point "
+            raise TwoReadings(f"has dots between thousands; write {whole:,}.00 (a comma between thousands)")
+        raise TwoReadings(f"reads two ways: with a dot between thousands it is {whole:,}.00, with a decimal point "
                       f"{Decimal(bare):.2f}; write the one you mean")
     return bare
 
 
 def money(text: str) -> Decimal:
     """'$8,000.00', '8 000.00', 'USD 1200' -> 8000.00; anything else as the plain number it must be. A dot before
-    three digits and nothing after them ('3.000') is refused (DotThousands): a dot between thousands or a decimal point."""
+    three digits and nothing after them ('3.000') is refused (TwoReadings): a dot between thousands or a decimal point."""
     if _PLAIN.fullmatch(text):
         return Decimal(_one_way(text))
     bare = text.translate(_SPACES)
@@ -87,21 +88,32 @@ def money(text: str) -> Decimal:
         bare = bare.replace(",", "")
     try:
         return parse_plain(_one_way(bare))
-    except DotThousands:
+    except TwoReadings:
         raise
     except (ValueError, ArithmeticError):
         raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00") from None
 
 
 def percent(text: str) -> Decimal:
-    """'40%', '40 %', '37.5' -> the number of percent."""
+    """'40%', '40 %', '37.5' -> the number of percent. A bare number between 0 and 1 ('0.4') is refused: a
+    spreadsheet's share (40%) or under one percent (a CSV's 0.4 was quoted at 0.4% done, where the same sheet's
+    percent cell read 40%: a walkthrough); with its sign ('0.4%') it is the percent written."""
     if _PLAIN.fullmatch(text):
-        return Decimal(text)
-    bare = text.translate(_SPACES).removesuffix("%")
+        return _one_reading(Decimal(text))
+    bare = text.translate(_SPACES)
     try:
-        return parse_plain(bare)
+        return parse_plain(bare.removesuffix("%")) if bare.endswith("%") else _one_reading(parse_plain(bare))
+    except TwoReadings:
+        raise
     except (ValueError, ArithmeticError):
         raise ValueError("must be a percent from 0 to 100, such as 40, 40% or 37.5%") from None
+
+
+def _one_reading(value: Decimal) -> Decimal:
+    if 0 < value < 1:
+        raise TwoReadings(f"reads two ways: as a share of the whole it is {(value * 100).normalize():f}%, as a percent "
+                         f"{value}%; write the one you mean with its % sign")
+    return value
 
 
 def whole_days(text: str) -> int:
@@ -319,7 +331,7 @@ CLOSE_ENOUGH = 0.8  # difflib's ratio: one or two letters wrong in a name; 'acme
 # How the template and the page say what a batch accepts, per kind.
 SPELLINGS: dict[str, str] = {
     "money": "8000, 8000.00, 8,000.00 or $8,000.00",
-    "percent": "40, 40% or 37.5%",
+    "percent": "40, 40% or 37.5% (under one percent with its sign: 0.5%)",
     "days": "a whole number of days",
     "tristate": "yes/no, y/n, true/false, 1/0; blank where not known",
     "flag": "yes/no, y/n, true/false, 1/0; blank for no",

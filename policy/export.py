@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Union
 
 from .fields import NAMES
-from .models import Quote, QuoteHead, Scenario, quote_to_json
+from .models import FIELD_KINDS, Quote, QuoteHead, Scenario, quote_to_json
 from .records import RECORD_NAMES
 from .spreadsheet import rows_text
 
@@ -28,10 +29,13 @@ QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the n
 
 
 def scenario_cells(scenario: Scenario) -> dict[str, str]:
-    """Every scenario field as the text a CSV cell or a URL holds; an unknown fact is a blank cell."""
+    """Every scenario field as the text a CSV cell holds, as a batch reads it back; an unknown fact is a blank cell.
+    A percent under one is written with its sign: a bare 0.4 reads two ways (cells.percent)."""
     out = {}
     for name, value in scenario.model_dump(mode="json").items():
         out[name] = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        if FIELD_KINDS[name] == "percent" and 0 < Decimal(out[name]) < 1:
+            out[name] += "%"
     return out
 
 

@@ -74,7 +74,7 @@ def test_short_rows_long_rows_and_old_quote_columns():
     run_batch(io.StringIO(out_text(text)), again, BASIS)
     header = next(csv.reader(io.StringIO(again.getvalue())))
     assert header.count("sheet_row") == 1 and header.count("verdict") == 1
-    assert got[1]["error"] == ("completion_pct: must be given in every row: 40, 40% or 37.5%; "  # every error of the row
+    assert got[1]["error"] == ("completion_pct: must be given in every row: 40, 40% or 37.5% (under one percent with its sign: 0.5%); "  # every error of the row
                                "days_since_payment: must be given in every row: a whole number of days, or a paid_on to "
                                "count them from")
     assert got[2]["error"].startswith("row: has 1 more cell")

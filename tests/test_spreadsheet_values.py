@@ -49,6 +49,17 @@ def test_an_amount_with_a_dot_before_three_digits_is_refused_naming_both_sums(ce
     assert money("0.500") == Decimal("0.500") and money("1,200.000") == Decimal("1200.000")  # only one way to read
 
 
+@pytest.mark.parametrize("cell, share, written", [("0.4", "40", "0.4"), (" .25", "25", "0.25"), ("0.05", "5", "0.05")])
+def test_a_bare_percent_between_0_and_1_is_refused_naming_both_readings(cell, share, written):
+    """A CSV's completion 0.4 was quoted at 0.4% done, where the same sheet's percent cell (0.4 shown as 40%) read
+    40%: a refund of $2,988.00 against $1,800.00 (a walkthrough)."""
+    with pytest.raises(ValueError, match=re.escape(f"reads two ways: as a share of the whole it is {share}%, as a "
+                                                   f"percent {written}%; write the one you mean with its % sign")):
+        percent(cell)
+    assert percent(f"{cell}%") == Decimal(written)  # its sign says which
+    assert percent("0") == 0 and percent("1") == 1
+
+
 @pytest.mark.parametrize("cell, read", [("40%", "40"), ("40 %", "40"), ("37.5%", "37.5"), ("0", "0"), ("100%", "100")])
 def test_percents_with_or_without_their_sign(cell, read):
     assert percent(cell) == Decimal(read) and str(percent(cell)) == read
@@ -296,7 +307,7 @@ def test_a_required_cell_left_unknown_says_what_it_must_say_and_that_unknown_is_
     _, rows = batch("provider,service,Amount Paid,Completion,days_since_payment\n"
                     "socialbeat,website,8000,unknown,5\n"
                     "socialbeat,website,,40,5\n")
-    assert rows[0]["error"] == ("Completion “unknown”: must be given in every row: 40, 40% or 37.5%; unknown, n/a "
+    assert rows[0]["error"] == ("Completion “unknown”: must be given in every row: 40, 40% or 37.5% (under one percent with its sign: 0.5%); unknown, n/a "
                                 "and the like are only for the facts a row may leave out")
     assert rows[1]["error"] == "Amount Paid: must be given in every row: 8000, 8000.00, 8,000.00 or $8,000.00"
 
