@@ -23,7 +23,7 @@ from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
-from ui import charts, page
+from ui import charts, page, state
 from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import basis, policies
@@ -34,6 +34,12 @@ MAX_MB = int(st.get_option("server.maxUploadSize"))
 # The workers start while the person picks a file, not after the click (once per server: a no-op after that).
 start_pool_soon()
 RESULT = "batch_result"
+PENDING = "batch_pending"  # the file chosen, kept through a visit to another page (the uploader forgets it)
+
+
+def _chosen() -> None:
+    """A file chosen in the uploader, or removed from it (None): the one to quote from now on."""
+    st.session_state[PENDING] = st.session_state.get("batch_file")
 
 
 def _quote(source: Path, output: Path, label: str, keep=None, date_order=None):
@@ -190,23 +196,32 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     st.download_button("Download a template (CSV)", for_excel(template_csv()), "refund-batch-template.csv", "text/csv",
                        key="batch_template", on_click="ignore")
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
-                              type=["csv", "txt", "xlsx"], key="batch_file",
+                              type=["csv", "txt", "xlsx"], key="batch_file", on_change=_chosen,
                               help="Headers may be the field names, their labels, their flags or the headings "
                                    "listed under What a cell may say (Amount Paid, Amount ($), Agency); comma, "
                                    "semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel file: its sheet of "
                                    "cases (the first whose header names the fields), up to "
                                    f"{ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
+    if upload is not None:
+        st.session_state[PENDING] = upload
+    elif st.session_state.get(PENDING) is not None:  # chosen before a visit to another page: the uploader forgot it
+        upload = st.session_state[PENDING]
+        st.caption(e(f"{upload.name}, chosen before you left this page, is kept: Quote every row quotes it. Choose "
+                     "another file to replace it."))
+        st.button("Forget this file", key="batch_forget", on_click=st.session_state.pop, args=(PENDING, None))
     with st.expander("What a cell may say"):
         _spellings()
-    date_order = st.radio("Dates written with slashes", [None, *DATE_ORDERS], horizontal=True, key="batch_date_order",
+    date_order = st.radio("Dates written with slashes", [None, *DATE_ORDERS], horizontal=True,
+                          key=state.kept("batch_date_order"),  # as the file: through a visit to another page
                           format_func=_order_choice,
                           help="ISO dates (2026-12-31) and a spreadsheet's date cells need no choice.")
     save = may(Permission.SAVE_BATCH) and st.checkbox("Also save every quoted row to the register, as one named "
-                                                      "batch", key="batch_save")
+                                                      "batch", key=state.kept("batch_save"))
     name, who = "", Actor.anyone()
     if save:
         left, right = st.columns(2)
-        name = left.text_input("Batch name", key="batch_name", max_chars=NAME_MAX, placeholder="e.g. November leads")
+        name = left.text_input("Batch name", key=state.kept("batch_name"), max_chars=NAME_MAX,
+                               placeholder="e.g. November leads")
         with right:
             who = signed_by("batch_by", "Saved by")
     if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):

@@ -390,3 +390,31 @@ def test_more_errors_than_the_table_holds_in_view_say_the_table_scrolls(url):
     lines = "".join(f"stepinto,ppc,-{n},0,1\n" for n in range(1, 12))
     at = run(batch_page(), "bad.csv", f"provider,service,amount_paid,completion_pct,days_since_payment\n{lines}".encode())
     assert any(c.value.startswith("11 errors shown, 8 in view: scroll the table for the rest.") for c in at.caption)
+
+
+def test_a_visit_to_another_page_keeps_the_file_chosen_and_the_choices_made(url):
+    """A walkthrough chose a file and day/month/year, looked at Saved quotes, came back: the uploader was empty, the
+    choice back to refusing, and the file had to be chosen again."""
+    at = batch_page()
+    at.file_uploader(key="batch_file").upload("dates.csv", b"provider,service,amount_paid,completion_pct,paid_on\n"
+                                              b"socialbeat,website,5000,30,03/11/2026\n", "text/csv").run()
+    at.radio(key="batch_date_order").set_value("dmy").run()
+    at.checkbox(key="batch_save").check().run()
+    at.text_input(key="batch_name").input("November leads").run()
+    at.switch_page("app.py").run()
+    at.switch_page("pages/5_Batch_quotes.py").run()
+    assert at.radio(key="batch_date_order").value == "dmy" and at.checkbox(key="batch_save").value
+    assert at.text_input(key="batch_name").value == "November leads"
+    assert [c.value for c in at.caption if "chosen before you left this page" in c.value] == [md_escape(
+        "dates.csv, chosen before you left this page, is kept: Quote every row quotes it. Choose another file to "
+        "replace it.")]
+    at.button(key="batch_go").click().run()
+    assert not at.exception and at.header[0].value == md_escape("Results for dates.csv")
+    assert [m.value for m in at.metric if m.label == "With an error"] == ["0"]  # read day first, as chosen
+    at.button(key="batch_forget").click().run()  # the uploader holds nothing to remove: forgotten here
+    assert at.button(key="batch_go").disabled and not [c for c in at.caption if "chosen before" in c.value]
+    at.file_uploader(key="batch_file").upload("other.csv", CASES.encode(), "text/csv").run()
+    at.file_uploader(key="batch_file").clear().run()  # removed from the uploader: nothing kept to quote either
+    at.switch_page("app.py").run()
+    at.switch_page("pages/5_Batch_quotes.py").run()
+    assert at.button(key="batch_go").disabled and not [c for c in at.caption if "chosen before" in c.value]
