@@ -92,9 +92,8 @@ def _spellings() -> None:
                                                                       if canonical(h) != r.name)),
               "A cell may say": f"any text, up to {r.limit:,} characters: kept with the row (and with its saved quote)"}
              for r in RECORD_FIELDS]  # whose case a row is (the template heads them)
-    spellings = pd.DataFrame(rows)
-    st.dataframe(spellings, hide_index=True, width="stretch", height="content",  # every column, no scroll
-                 **wrapped(spellings, wide=("Also headed", "A cell may say")))
+    # a table of words, whole: in a grid its longest sentences were cut at the right edge (a walkthrough at 1,400 px)
+    _static(pd.DataFrame(rows), "whole_words_batch_spellings")
     label = {f.name: f"{f.label} ({f.name})" for f in FIELDS} | {REQUESTED: f"a Request date ({REQUESTED})"}
     st.caption(e(f"A row may give a {label['paid_on']} (and {label[REQUESTED]}) instead of "
                  f"{label['days_since_payment']}: the days are counted between them, the day of the run standing in "

@@ -18,7 +18,7 @@ from policy.money import format_usd
 from store import Filters, QuoteStore
 from store.config import ENV_URL
 from tests.actors import ADA, PAT
-from ui.tables import ONE_LINE_ROW_PX, WRAP_ROW_PX
+from ui.tables import ONE_LINE_ROW_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ("provider,Amount Paid,service,completion_pct,days_since_payment,note\n"
@@ -78,12 +78,11 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     listed = next(t for t in tables if list(t.columns) == ["Row", "Column", "Value", "Error"])
     assert list(listed["Row"]) == [3] and list(listed["Column"]) == ["provider"] and list(listed["Value"]) == ["acme"]
     assert list(listed["Error"]) == ["must be one of the values the table above lists"]  # the list once, above
-    sentences = [d.proto for d in at.dataframe if {"Error", "A cell may say"} & set(d.value.columns)
-                 and "Verdict" not in d.value.columns]  # the tables of sentences, not the rows (their errors: above)
-    spellings, listed_errors = sorted(sentences, key=lambda p: "A cell may say" in p.columns)[::-1]
-    assert spellings.row_height >= WRAP_ROW_PX > 64  # the grid wraps a cell's text only in rows over 4 rem (64 px):
-    # a long sentence is read whole, not cut off; the errors listed here take a line each: the grid's own rows
-    assert listed_errors.row_height == ONE_LINE_ROW_PX
+    (listed_errors,) = [d.proto for d in at.dataframe if "Error" in d.value.columns and "Verdict" not in d.value.columns]
+    assert listed_errors.row_height == ONE_LINE_ROW_PX  # the errors listed here take a line each: the grid's own rows
+    spellings = next(t for t in statics if "A cell may say" in t.columns)  # whole sentences, never cut: a table
+    assert "YYYY-MM-DD, 3 Nov 2026, or a spreadsheet date cell (31/12/2026 with the day/month order named)" in \
+        " ".join(spellings["A cell may say"])
     quoted = next(d for d in at.dataframe if "Verdict" in d.value.columns and "Refund min" in d.value.columns)
     widths = {name: c.get("width") for name, c in json.loads(quoted.proto.columns).items()}
     assert widths["Verdict"] == "medium" and widths["Error"] == "large"  # sized for their words, not the first rows'
@@ -186,8 +185,8 @@ def test_the_template_is_read_back_by_the_batch(url):
     assert [m.value for m in at.metric] == ["3", "3", "0"]  # every spelling it shows is read
     header = template_csv().splitlines()[0].lstrip("\ufeff").split(",")
     assert header[:3] == ["client_name", "client_ref", "note"]  # whose case: kept with each row a batch saves
-    spellings = next(d.value for d in at.dataframe if "A cell may say" in d.value.columns)
-    assert set(header) <= set(spellings["Column"])  # what each of the template's columns may say
+    spellings = next(t.value for t in at.table if "A cell may say" in t.value.columns)
+    assert set(header) <= set(spellings.index.map(lambda name: name.replace("\\", "")))  # what each of the template's columns may say
     said = " ".join(c.value.replace("\\", "") for c in at.caption)  # the columns as the sheet heads them
     assert "A row may give a Payment date (paid_on) (and a Request date (requested_on)) instead of Days since" in said
 
