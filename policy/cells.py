@@ -66,7 +66,7 @@ def _one_way(bare: str) -> str:
         if bare.count(".") > 1:  # only thousands: said as this app writes them
             raise TwoReadings(f"has dots between thousands; write {whole:,}.00 (a comma between thousands)")
         raise TwoReadings(f"reads two ways: with a dot between thousands it is {whole:,}.00, with a decimal point "
-                      f"{Decimal(bare):.2f}; write the one you mean")
+                          f"{Decimal(bare):.2f}; write the one you mean")
     return bare
 
 
@@ -74,7 +74,7 @@ def money(text: str) -> Decimal:
     """'$8,000.00', '8 000.00', 'USD 1200' -> 8000.00; anything else as the plain number it must be. A dot before
     three digits and nothing after them ('3.000') is refused (TwoReadings): a dot between thousands or a decimal point."""
     if _PLAIN.fullmatch(text):
-        return Decimal(_one_way(text))
+        return Decimal(_one_way(text) if text[-4:-3] == "." else text)  # the check only where it can apply: a hot path
     bare = text.translate(_SPACES)
     for sign in ("$", "USD", "usd", "US$"):
         if bare.startswith(sign):
@@ -111,8 +111,8 @@ def percent(text: str) -> Decimal:
 
 def _one_reading(value: Decimal) -> Decimal:
     if 0 < value < 1:
-        raise TwoReadings(f"reads two ways: as a share of the whole it is {(value * 100).normalize():f}%, as a percent "
-                         f"{value}%; write the one you mean with its % sign")
+        raise TwoReadings(f"reads two ways: as a share of the whole it is {(value * 100).normalize():f}%, as a "
+                          f"percent {value}%; write the one you mean with its % sign")
     return value
 
 
