@@ -575,11 +575,15 @@ def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
     rule = policy.next_charge_notice
     if rule is None or not policy.bills_monthly(q.service):
         return []
-    given = q.scenario.notice_days
-    if given:  # the client gave it already ("how many days ago did you give notice?"; 0 is today)
-        return [f"I gave notice to cancel {_service(q)} {given} day{'' if given == 1 else 's'} ago.", ""]
-    return [f"Please also take this as my notice to cancel {_service(q)}: your policy asks for {rule.days} days' "
-            f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
+    given = q.scenario.notice_days  # days before the next billing date, as the rule counts them (decisions.md)
+    asks = f"your policy asks for {rule.days} days' notice before the next billing date ({cite(rule.clauses[0].section)})"
+    if given is not None:  # the client said when they cancel: "I gave notice 3 days ago" read 3 days before billing
+        when = "on the next billing date" if given == 0 else \
+            f"{given} day{'' if given == 1 else 's'} before the next billing date"
+        return [f"With this request I give notice to cancel {_service(q)}, {when}; {asks}.", ""]
+    # whether to stop the service is the client's to say: the email cancelled it for a client who never said so
+    return [f"[Keep this sentence only if you also want to stop {_service(q)}:] Please also take this as my notice to "
+            f"cancel {_service(q)}: {asks}.", ""]
 
 
 def _handling(q: Quote, policy: PolicyFile) -> list[str]:

@@ -456,6 +456,17 @@ def test_a_client_downloads_a_summary_and_an_email_and_no_technical_format():
     labels = [b.label for b in at.run().get("download_button")]
     assert labels == list(CLIENT_DOWNLOADS) == ["Summary (PDF)", "Request email"]
     assert any(c.value.startswith("Before sending the request email: fill in each part in [brackets]") for c in at.caption)
+    read: list[str] = []  # the page in reading order: the caption, then the files (under them, it was read too late)
+
+    def walk(node) -> None:
+        if type(node).__name__ == "Caption" and node.value.startswith("Before sending the request email"):
+            read.append("caption")
+        elif getattr(node, "type", None) == "download_button":
+            read.append("file")
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    assert read == ["caption", "file", "file"]
     assert not [label for label in labels if "JSON" in label or "Markdown" in label or "CSV" in label]
     # asked in a client's words: their own name, no rep's reference ("Client name", "Your reference": a walkthrough)
     assert [t.label for t in at.main.text_input] == ["Your name (optional)", "Project name, for the email (optional)",
@@ -699,15 +710,19 @@ def test_every_request_email_says_how_far_along_the_work_is(provider):
 
 
 @pytest.mark.parametrize("notice_days, said", [
-    (None, "Please also take this as my notice to cancel Social media management (monthly): your policy asks for 7 "
-           "days' "
-           "notice before the next billing date"),
-    (0, "Please also take this as my notice to cancel Social media management"),
-    (3, "I gave notice to cancel Social media management (monthly) 3 days ago."),
+    (None, "[Keep this sentence only if you also want to stop Social media management (monthly):] Please also take "
+           "this as my notice to cancel Social media management (monthly): your policy asks for 7 days' notice before "
+           "the next billing date"),
+    (0, "With this request I give notice to cancel Social media management (monthly), on the next billing date; your "
+        "policy asks for 7 days' notice before the next billing date"),
+    (3, "With this request I give notice to cancel Social media management (monthly), 3 days before the next billing "
+        "date; your policy asks for 7 days' notice before the next billing date"),
 ])
 def test_a_monthly_services_request_email_gives_or_names_the_notice_to_cancel(notice_days, said):
     """A walkthrough: the page told a client of a monthly service to cancel by 20 Dec to avoid next month's charge,
-    and the email, with no refund to ask for, asked only for a refund."""
+    and the email, with no refund to ask for, asked only for a refund. Another: with nothing said of cancelling, the
+    email cancelled the service (now a sentence to keep only if so); and "I gave notice 3 days ago" stood for notice
+    3 days before the billing date, as the question asks it and the rule counts it."""
     q = q_of(provider="itmedia", service="social_media_management", completion_pct=40, work_started=True,
              days_since_payment=40, **({} if notice_days is None else {"notice_days": notice_days}))
     assert said in request_email(q).body

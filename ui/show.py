@@ -299,11 +299,12 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
             (STAFF_DOWNLOADS[3], lambda: quote_json(q, whose), ".json", "application/json", "dl_json"),
             (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, whose)), ".csv", "text/csv", "dl_csv"))),
     )
-    for label, make, ending, mime, key in files:
-        st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
-    # what the email still needs from its sender (the boxes above fill some; a walkthrough found it sent as it was)
+    # what the email still needs from its sender (the boxes above fill some; a walkthrough found it sent as it was),
+    # said before the buttons: under them it was read only once the file was downloaded (a walkthrough on a phone)
     st.caption("Before sending the request email: fill in each part in [brackets], and leave out any attachment "
                "it lists that you do not have.")
+    for label, make, ending, mime, key in files:
+        st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
 
 
 def saved_files(q: Quote, client: Client, saved_on: date) -> None:
