@@ -126,10 +126,15 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     if linked is not None:  # a link (or Back) says whether the client knew how far along the work is
         st.session_state[state.PROGRESS_UNKNOWN] = linked.get("progress") in PAGE_PARAMS["progress"]
     progress_unknown = st.checkbox("I don't know how far along the work is", key=state.input_key(state.PROGRESS_UNKNOWN))
-    progress = st.slider("Roughly how far along is the work? (%)", 0, 100,
-                         key=state.form_key("el_progress", v["completion_pct"]), disabled=progress_unknown,
-                         help="Leave at 0 if nothing has been done. Not sure? Tick \"I don't know\" above: the "
-                              "answer then covers every amount of progress.")
+    progress_key = state.form_key("el_progress", v["completion_pct"])
+    not_started = said_started[started] is False
+    if not_started:  # nothing is done before the work starts: a progress left from another case overrode the "No"
+        st.session_state[progress_key] = 0  # (a walkthrough: 36% from a case before, "we counted it as started")
+    progress = st.slider("Roughly how far along is the work? (%)", 0, 100, key=progress_key,
+                         disabled=progress_unknown or not_started,
+                         help="Nothing is done before the work starts: answer Yes or Not sure above to set it."
+                              if not_started else "Leave at 0 if nothing has been done. Not sure? Tick \"I don't "
+                              "know\" above: the answer then covers every amount of progress.")
     stage_box = st.container()  # the stage's question, beside the progress that raises it (asked once the rest is known)
     notice = None
     asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it

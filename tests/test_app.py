@@ -1489,3 +1489,24 @@ def test_compares_maps_mark_the_case_where_the_sliders_stand(completion, day, do
         assert [tuple(r) for r in case[["completion_pct", "days_since_payment"]].itertuples(index=False)] == \
             ([] if dot is None else [dot])
     assert any(c.value.endswith(said) for c in at.caption)
+
+
+def test_a_client_who_says_the_work_has_not_started_is_answered_for_nothing_done_whatever_the_slider_held():
+    """A walkthrough moved the progress to 36% for one case, then asked about another whose work had not started:
+    "No" was overridden by the 36% left on the slider ("we counted it as started"), and the answer was "Maybe"."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("website")
+    at.radio(key="el_started").set_value("Yes")
+    at.slider(key="el_progress").set_value(36).run()
+    at.selectbox(key="el_provider").set_value("stepinto").run()
+    at.selectbox(key="el_service").set_value("ppc")
+    at.text_input(key="el_amount").set_value("1200")
+    at.radio(key="el_started").set_value("No").run()
+    slider = at.slider(key="el_progress")
+    assert slider.value == 0 and slider.disabled and "Nothing is done before the work starts" in slider.help
+    at.button(key="el_check").click().run()
+    assert not [w for w in at.warning if "counted it as started" in w.value]
+    assert answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
+    at.radio(key="el_started").set_value("Yes").run()  # started after all: the progress is the client's to give again
+    assert not at.slider(key="el_progress").disabled
