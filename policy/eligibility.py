@@ -86,13 +86,16 @@ def stage_choices(fields: dict[str, Any], quote_of: Callable[[dict[str, Any]], O
 
 def cases(fields: dict[str, Any], progress_known: bool) -> list[dict[str, Any]]:
     """Every case the answers leave open, as scenario fields: with the progress unknown, each completion from 0
-    to 100% (only 0% if the work has not started); at 0% with the work status unknown, started and not. One case
-    (the fields themselves) where the answers settle it."""
+    to 100% (only 0% if the work has not started; from 1% once the work started and something was delivered); at 0%
+    with the work status unknown, started and not. One case (the fields themselves) where the answers settle it."""
     started = fields["work_started"]
     if started is False:
         completions = [0] if not progress_known else [fields["completion_pct"]]
     else:
-        completions = list(range(101)) if not progress_known else [fields["completion_pct"]]
+        # started, and something delivered: some work is done (a walkthrough that said so was answered for the case
+        # of "the work started, none of it done yet")
+        done_some = started is True and fields["deliverables_provided"] is True
+        completions = list(range(1 if done_some else 0, 101)) if not progress_known else [fields["completion_pct"]]
     found = []
     for pct in completions:
         for s in ([True, False] if started is None and pct == 0 else [started if pct == 0 else

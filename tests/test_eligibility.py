@@ -148,6 +148,21 @@ def test_an_unknown_work_status_at_0_covers_started_and_not():
     assert [c["completion_pct"] for c in cases(not_begun, progress_known=False)] == [0]  # not started: nothing done
 
 
+def test_work_started_and_something_delivered_leaves_no_case_of_nothing_done():
+    """A walkthrough said the work had started and something was delivered, not how far along it is: the steps were
+    for "the work started, none of it done yet", a case its own answers ruled out."""
+    from policy.eligibility import band, cases
+    delivered, _ = scenario_fields(answers(provider="socialbeat", service="website", progress=None, started=True,
+                                           delivered=True, paid_on=date(2026, 11, 27)), TODAY, policies())
+    assert sorted({c["completion_pct"] for c in cases(delivered, progress_known=False)}) == list(range(1, 101))
+    b = band(delivered, False, _quote_of)
+    assert b is not None and b.most.scenario.completion_pct > 0 and b.cases == 100
+    for unsure in (None, False):  # delivered, the start not said (or not started): the cases stay as they were
+        other, _ = scenario_fields(answers(provider="socialbeat", service="website", progress=None, started=unsure,
+                                           delivered=True, paid_on=date(2026, 11, 27)), TODAY, policies())
+        assert 0 in {c["completion_pct"] for c in cases(other, progress_known=False)}
+
+
 def test_of_two_cases_refunding_as_much_the_certain_one_is_the_one_that_refunds_the_most():
     """Step-Into, 5 days after paying, 0% done, 'Not sure' the work started: both cases refund up to the whole
     payment, but only before the start is it certain. The steps were those of 'work started', and the answer's
