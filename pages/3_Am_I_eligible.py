@@ -137,7 +137,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                               "know\" above: the answer then covers every amount of progress.")
     stage_box = st.container()  # the stage's question, beside the progress that raises it (asked once the rest is known)
     notice = None
-    asked = notice_question(provider, service, policies(when))  # as the version in force on the payment counts it
+    asked = notice_question(provider, service, policies(when), when, today)  # as the payment's version counts it
     if asked:
         days = BY_NAME["notice_days"]
         notice = st.number_input(asked[0], min_value=int(days.low or 0), max_value=int(days.high or 0),

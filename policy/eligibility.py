@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from .client import NotSaid, Unsettled, other_case_deadline
+from .client import NotSaid, Unsettled, next_billing_date, other_case_deadline
 from .evaluator import shared_name
 from .explain import FACT_WORDS, placed_stages_of, reading_of_stage, refund_text, work_done
 from .fields import BY_NAME
@@ -17,6 +17,7 @@ from .models import Quote
 from .money import format_range, format_usd
 from .quoting import Policies
 from .taxonomy import PAYMENT_METHODS, SERVICES
+from .words import counted
 
 
 @dataclass(frozen=True)
@@ -237,15 +238,21 @@ def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> s
 NOTICE_AGO = "How many days ago did you give notice to cancel? (0 if you give it today)"
 
 
-def notice_question(provider: str, service: str, registry: Policies) -> Optional[tuple[str, str]]:
+def notice_question(provider: str, service: str, registry: Policies, paid_on: Optional[date] = None,
+                    today: Optional[date] = None) -> Optional[tuple[str, str]]:
     """The question about notice, as this policy counts it (a question and its help), or None where notice
-    plays no part: before the next billing date (next month's charge), or how long ago (a notice period)."""
+    plays no part: before the next billing date (next month's charge), or how long ago (a notice period). Given
+    the payment and today, the help says the next billing date and how many days before it today is."""
     policy = registry[provider]
     if not policy.bills_monthly(service):
         return None
     if policy.next_charge_notice is not None:
-        return ("How many days before your next billing date are you cancelling?",
-                f"{policy.name} needs {policy.next_charge_notice.days} days' notice to stop next month's charge.")
+        said = f"{policy.name} needs {policy.next_charge_notice.days} days' notice to stop next month's charge."
+        if paid_on is not None and today is not None:  # a client does not know it: "I don't know my billing date"
+            billing = next_billing_date(paid_on, today)
+            said += (f" Counted monthly from your payment on {paid_on:%d %b %Y}, your next billing date is "
+                     f"{billing:%d %b %Y}: cancelling today is {counted((billing - today).days, 'day')} before it.")
+        return ("How many days before your next billing date are you cancelling?", said)
     periods = policy.notice_periods(service)
     if periods:
         return (NOTICE_AGO,

@@ -1510,3 +1510,17 @@ def test_a_client_who_says_the_work_has_not_started_is_answered_for_nothing_done
     assert answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
     at.radio(key="el_started").set_value("Yes").run()  # started after all: the progress is the client's to give again
     assert not at.slider(key="el_progress").disabled
+
+
+def test_the_notice_question_of_a_monthly_service_tells_the_client_the_next_billing_date():
+    """A client cannot answer "How many days before your next billing date?" without knowing the date (a walkthrough):
+    its help counts it from the payment date asked above."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("itmedia").run()
+    at.selectbox(key="el_service").set_value("seo").run()
+    paid = date.today() - timedelta(days=40)
+    (box,) = [n for n in at.number_input if n.label.startswith("How many days before your next billing date")]
+    assert f"Counted monthly from your payment on {paid:%d %b %Y}, your next billing date is" not in box.help
+    at.date_input(key="el_paid_on").set_value(paid).run()
+    (box,) = [n for n in at.number_input if n.label.startswith("How many days before your next billing date")]
+    assert f"Counted monthly from your payment on {paid:%d %b %Y}, your next billing date is" in box.help

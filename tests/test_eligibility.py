@@ -37,6 +37,10 @@ def test_progress_means_started_and_the_contradiction_is_said():
 
 def test_the_notice_is_asked_for_monthly_services_only_and_not_offered_is_said():
     assert "before your next billing date" in notice_question("itmedia", "seo", policies())[0]
+    # a client does not know the billing date: the help counts it from the payment (a walkthrough on a phone)
+    assert notice_question("itmedia", "seo", policies(), date(2026, 10, 27), date(2026, 12, 6))[1].endswith(
+        "Counted monthly from your payment on 27 Oct 2026, your next billing date is 27 Dec 2026: cancelling today "
+        "is 21 days before it.")
     assert "days ago did you give notice" in notice_question("socialbeat", "seo", policies())[0]
     assert "30-day notice" in notice_question("socialbeat", "seo", policies())[1]
     assert notice_question("socialbeat", "website", policies()) is None
