@@ -167,3 +167,15 @@ def test_the_calculators_answer_is_a_live_region_that_stays_one_as_a_key_press_c
     expect(said.get_by_test_id("stMetricValue")).not_to_have_text(before)
     wait_settled(page)
     expect(said).to_have_attribute("aria-live", "polite")  # the same node, still a live region after the rerun
+
+
+def test_on_a_phone_each_choice_is_a_fingers_target(pages, base_url):
+    """A walkthrough on a phone: "Am I eligible?"'s options were 22 px tall and touching (its stages at y = 562, 584,
+    607): a tap could take the one beside. Each option and check box is now 44 px tall, its label in the middle."""
+    page = pages["phone"]
+    page.goto(f"{base_url}/Am_I_eligible")
+    wait_settled(page)
+    expect(page.get_by_test_id("stRadioOption").first).to_be_visible()
+    heights = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stRadioOption], [data-testid=stCheckbox] > label')]
+      .filter(t => t.offsetParent !== null).map(t => t.getBoundingClientRect().height)""")
+    assert len(heights) >= 6 and min(heights) >= 44, heights
