@@ -372,6 +372,8 @@ def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url)
     assert heading is not None and bar is not None and heading["y"] >= bar["y"] + bar["height"], (heading, bar)  # not under it
     # the keyboard's focus is there too: it stayed on the button far below, the next Tab back at the page's top
     assert phone.evaluate("() => !!document.activeElement.closest('.st-key-el_answer')")
+    # its focus ring clear of its words: a thick frame touched the answer's first letters (a walkthrough)
+    assert phone.evaluate("() => parseFloat(getComputedStyle(document.activeElement).outlineOffset)") >= 4
     # a second answer, with no other rerun between: brought into view again (an identical iframe would not run)
     phone.get_by_role("button", name="Check my eligibility").scroll_into_view_if_needed()
     expect(phone.get_by_text("Your answer", exact=True)).not_to_be_in_viewport()
