@@ -222,8 +222,12 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 # the progress or the work status not known: the answer covers every case they leave open
                 wide = band(answered, known, quote_of)
                 st.header("Your answer")
+                # since when it is in force: "policy version 2025-06-17" read as a code, and whether a 2025 version
+                # answers for a 2026 payment a client could not tell (a walkthrough)
+                since = q.policy.effective_from if q.policy is not None else None
                 st.caption(e(f"For: {summary(answered, policies(answered['paid_on']), progress_known=known)}; "
-                             f"{version_words(q.policy_version)}"))
+                             f"{version_words(q.policy_version)}"
+                             + (f", in force from {since:%d %b %Y}" if since is not None else "")))
                 show.withdrawn_version(q, one_case=wide is None)  # a link given out under it opened on another
                 if changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))

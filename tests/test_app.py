@@ -1524,3 +1524,15 @@ def test_the_notice_question_of_a_monthly_service_tells_the_client_the_next_bill
     at.date_input(key="el_paid_on").set_value(paid).run()
     (box,) = [n for n in at.number_input if n.label.startswith("How many days before your next billing date")]
     assert f"Counted monthly from your payment on {paid:%d %b %Y}, your next billing date is" in box.help
+
+
+def test_a_clients_answer_says_since_when_its_policy_version_is_in_force():
+    """"policy version 2025-06-17" read as a code to a client, who could not tell whether it answered for a payment
+    made in 2026 (a walkthrough on a phone)."""
+    paid = date.today() - timedelta(days=9)
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="4200",
+             completion_pct="30", work_started="true", paid_on=paid.isoformat(), answer="shown")
+    (case,) = [plain(c.value) for c in at.caption if plain(c.value).startswith("For: ")]
+    since = policies()["socialbeat"].effective_from
+    assert since is not None and case.endswith(f"; policy version {policies()['socialbeat'].version}, in force from "
+                                               f"{since:%d %b %Y}")
