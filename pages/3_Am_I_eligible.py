@@ -17,6 +17,7 @@ from policy.eligibility import (
     for_documents,
     notice_question,
     offered_label,
+    open_cases,
     scenario_fields,
     services_listed,
     stage_choices,
@@ -162,7 +163,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         provider_fault=fault, undelivered_promised=missing, payment_method=method, notice_days=notice,
     ), today, policies(when))
     # where the progress leaves the stage open and the stages refund differently, the client may know which it is
-    choices = stage_choices(fields, quote_of) if not progress_unknown else {}
+    if progress_unknown:  # the stages every amount of progress passes through (cached: about 150 quotes)
+        base, _ = state.scenario_of({**fields, "stage": None})
+        choices = cache.cached_stage_choices(base) if base is not None else {}
+    else:
+        choices = stage_choices(fields, quote_of)
     if choices:
         # "I don't know" is an option of its own, ticked until the client picks a stage: a radio whose value is None
         # shows none ticked, while the answer took it as "I don't know" (a walkthrough)
@@ -174,6 +179,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
             help="The policy refunds these stages differently. Not sure, or none fits? The answer then covers each of "
                  "them, and says what each gives.")
         fields = {**fields, "stage": None if stage == NO_STAGE else stage}
+        if progress_unknown and fields["stage"] is not None:  # the case the answer names: a progress the stage holds
+            held = open_cases(fields, False, quote_of)  # (at 0% a stage of work under way was said to lie outside it)
+            if held:
+                fields = {**fields, "completion_pct": held[0]["completion_pct"]}
 
     # "Check my eligibility", or a service the provider sells chosen under an answer that it does not sell this one
     checked = st.button("Check my eligibility", type="primary", key="el_check", on_click=_amount_as_read) or \
@@ -251,6 +260,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                         st.markdown("By how far along the work is:\n\n" + "\n".join(f"- {e(line)}" for line in unsettled.by_stage))
                         if unsettled.stage_readings:
                             st.caption(e(unsettled.stage_readings))
+                    if choices and answered.get("stage") is None and not changed:  # what narrows it, as above
+                        st.info(f"To narrow this down, answer \u201c{STAGE_QUESTION}\u201d among the questions "
+                                "below, then check again.")
                     q = wide.most  # the steps and the clauses of the case that refunds the most, said as such
                 st.header("What to do next")
                 if unsettled is not None:

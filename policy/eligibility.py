@@ -10,13 +10,15 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .client import NotSaid, Unsettled, next_billing_date, other_case_deadline
+from .errors import InputError
 from .evaluator import shared_name
 from .explain import FACT_WORDS, placed_stages_of, reading_of_stage, refund_text, work_done
 from .fields import BY_NAME
 from .models import Quote
 from .money import format_range, format_usd
-from .quoting import Policies
+from .quoting import Policies, parse_scenario, quote
 from .taxonomy import PAYMENT_METHODS, SERVICES
+from .versions import Basis
 from .words import counted
 
 
@@ -69,10 +71,27 @@ def stage_words(labels: list[str]) -> list[str]:
     return labels if shared is None else [rest[:1].upper() + rest[1:] for rest in shared[1]]
 
 
-def stage_choices(fields: dict[str, Any], quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> dict[str, str]:
+QuoteOf = Callable[[dict[str, Any]], Optional[Quote]]
+
+
+def quoting_under(basis: Basis) -> QuoteOf:
+    """A quote_of for the functions below: a case's quote under `basis`, or None where its checks refuse it."""
+    def quote_of(fields: dict[str, Any]) -> Optional[Quote]:
+        try:
+            return quote(parse_scenario(fields, basis), basis)
+        except InputError:
+            return None
+    return quote_of
+
+
+def stage_choices(fields: dict[str, Any], quote_of: QuoteOf, progress_known: bool = True) -> dict[str, str]:
     """The stages the answers leave open, by id, in the client's words, where the refund differs between them (a
     client read "$1,250.00 - $2,500.00 ... depends on the stage the work is in" and was never asked it); empty where
-    the answers settle the stage, or where the work status is still open at 0% (its own question settles that)."""
+    the answers settle the stage, or where the work status is still open at 0% (its own question settles that).
+    With the progress not known, the stages every amount of progress passes through: a client who could not say
+    how far along the work was could not say "concepts shown, no revisions yet" either (a walkthrough)."""
+    if not progress_known:
+        return _stages_passed(fields, quote_of)
     if fields["work_started"] is None and fields["completion_pct"] == 0:
         return {}
     placed = quote_of({**fields, "stage": None})
@@ -83,6 +102,42 @@ def stage_choices(fields: dict[str, Any], quote_of: Callable[[dict[str, Any]], O
         return {}
     stages = {s.id: s.label for s in placed.policy.services[placed.service].stages}
     return dict(zip(placed.stage.candidates, stage_words([stages[sid] for sid in placed.stage.candidates])))
+
+
+def _placed(case: dict[str, Any], quote_of: QuoteOf) -> tuple[str, ...]:
+    """The stages completion and the work status place a case in (its stage not chosen)."""
+    q = quote_of({**case, "stage": None})
+    return () if q is None else q.stage.candidates
+
+
+def _stages_passed(fields: dict[str, Any], quote_of: QuoteOf) -> dict[str, str]:
+    """The stages the cases of an unknown progress pass through, in the service's order and the client's words,
+    where they refund differently (each over the progress it holds)."""
+    reach: dict[str, tuple[Decimal, Decimal]] = {}
+    for case in cases({**fields, "stage": None}, progress_known=False):
+        placed = quote_of({**case, "stage": None})
+        if placed is None:
+            continue
+        for sid in placed.stage.candidates:
+            # a case one stage holds is quoted under it already: a quote less for most cases (each key press)
+            q = placed if len(placed.stage.candidates) == 1 else quote_of({**case, "stage": sid})
+            if q is not None:
+                low, high = reach.get(sid, (Decimal(q.refund_min), Decimal(q.refund_max)))
+                reach[sid] = (min(low, Decimal(q.refund_min)), max(high, Decimal(q.refund_max)))
+    some = quote_of({**fields, "stage": None})
+    if len(set(reach.values())) < 2 or some is None or some.policy is None:
+        return {}
+    stages = [s for s in some.policy.services[some.service].stages if s.id in reach]
+    return dict(zip((s.id for s in stages), stage_words([s.label for s in stages])))
+
+
+def open_cases(fields: dict[str, Any], progress_known: bool, quote_of: QuoteOf) -> list[dict[str, Any]]:
+    """cases(); with a stage chosen and the progress not known, those of the progress the stage holds (the stage
+    chosen covers its own part of the work, not 0-100%)."""
+    found = cases(fields, progress_known)
+    if progress_known or fields.get("stage") is None:
+        return found
+    return [c for c in found if fields["stage"] in _placed(c, quote_of)]
 
 
 def cases(fields: dict[str, Any], progress_known: bool) -> list[dict[str, Any]]:
@@ -137,7 +192,7 @@ class Band:
 def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> Optional[Band]:
     """The band over cases(), or None where the answers leave one case, or every case is quoted alike (the quote
     itself answers then)."""
-    quotes = [q for q in (quote_of(c) for c in cases(fields, progress_known)) if q is not None]
+    quotes = [q for q in (quote_of(c) for c in open_cases(fields, progress_known, quote_of)) if q is not None]
     if len({(q.verdict, q.refund_min, q.refund_max) for q in quotes}) < 2:
         return None
     # of two cases with the same most, the one more certain refunds the most (a full refund before the work

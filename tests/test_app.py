@@ -1536,3 +1536,35 @@ def test_a_clients_answer_says_since_when_its_policy_version_is_in_force():
     since = policies()["socialbeat"].effective_from
     assert since is not None and case.endswith(f"; policy version {policies()['socialbeat'].version}, in force from "
                                                f"{since:%d %b %Y}")
+
+
+def test_a_client_who_cannot_say_how_far_along_the_work_is_can_say_which_stage_it_is_in():
+    """A walkthrough ticked "I don't know how far along the work is": the stage question ("concepts presented, no
+    revisions yet", which it knew) was gone, and it had to guess a percent to get it back, which the email then gave
+    as a fact."""
+    paid = date.today() - timedelta(days=9)
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("socialbeat").run()
+    at.selectbox(key="el_service").set_value("website")
+    at.text_input(key="el_amount").set_value("4200")
+    at.date_input(key="el_paid_on").set_value(paid)
+    at.radio(key="el_started").set_value("Yes")
+    at.radio(key="el_delivered").set_value("Yes")
+    at.checkbox(key="el_progress_unknown").check().run()
+    at.button(key="el_check").click().run()
+    assert answer(at).startswith("### It depends on how far along the work is")
+    assert any("To narrow this down, answer “Which of these describes the work now?”" in plain(i.value) for i in at.info)
+    labels = [s.label for s in policies()["socialbeat"].services["website"].stages]
+    # every stage the work may be in, started and something delivered: not before the project
+    assert at.radio(key="el_stage").options == [*labels[1:], "I don't know, or none of these"]
+    at.radio(key="el_stage").set_value("design_concepts").run()
+    at.button(key="el_check").click().run()
+    assert answer(at).startswith("### Yes, in part. You can expect $2,100.00.")  # Design with concepts: 50%, at any
+    # progress that stage holds
+    (case,) = [plain(c.value) for c in at.caption if plain(c.value).startswith("For: ")]
+    assert "progress not known, at the stage Design (26-50%): concepts presented, no revisions yet" in case
+    said = " ".join(plain(m.value) for m in at.markdown)
+    assert "lies outside it" not in said  # the case answered for is one the stage holds, not 0%
+    at.radio(key="el_stage").set_value("development_initial").run()
+    at.button(key="el_check").click().run()
+    assert answer(at) != "" and "concepts presented" not in answer(at)

@@ -350,3 +350,17 @@ def test_what_the_client_left_open_where_every_case_is_alike(started, progress_k
 
     found = unsaid({"work_started": started}, progress_known, monthly=False, wide=None)
     assert (None if found is None else (found.what, found.progress)) == said
+
+
+def test_with_the_progress_not_known_the_stages_it_passes_through_are_offered_and_one_chosen_holds_its_own_part():
+    from policy.eligibility import open_cases, quoting_under, stage_choices
+    quote_of = quoting_under(BASIS)
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", progress=None, started=True,
+                                        delivered=True, paid_on=date(2026, 11, 27)), TODAY, policies())
+    stages = policies()["socialbeat"].services["website"].stages
+    assert list(stage_choices(fields, quote_of, progress_known=False)) == [s.id for s in stages[1:]]
+    concepts = {**fields, "stage": "design_concepts"}
+    assert [c["completion_pct"] for c in open_cases(concepts, False, quote_of)] == list(range(26, 51))
+    assert len(open_cases(concepts, True, quote_of)) == 1  # a progress given: its one case, as before
+    ppc, _ = scenario_fields(answers(progress=None, started=True), TODAY, policies())  # Step-Into: one stage once
+    assert stage_choices(ppc, quote_of, progress_known=False) == {}  # started, nothing to choose
