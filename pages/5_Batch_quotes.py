@@ -93,7 +93,7 @@ def _spellings() -> None:
               "A cell may say": f"any text, up to {r.limit:,} characters: kept with the row (and with its saved quote)"}
              for r in RECORD_FIELDS]  # whose case a row is (the template heads them)
     # a table of words, whole: in a grid its longest sentences were cut at the right edge (a walkthrough at 1,400 px)
-    _static(pd.DataFrame(rows), "whole_words_batch_spellings")
+    _static(pd.DataFrame(rows), "batch_spellings")  # its ids break where they must: a phone is narrower
     label = {f.name: f"{f.label} ({f.name})" for f in FIELDS} | {REQUESTED: f"a Request date ({REQUESTED})"}
     st.caption(e(f"A row may give a {label['paid_on']} (and {label[REQUESTED]}) instead of "
                  f"{label['days_since_payment']}: the days are counted between them, the day of the run standing in "
