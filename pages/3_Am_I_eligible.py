@@ -52,6 +52,12 @@ def quote_of(fields: dict) -> Optional[Quote]:
     return None if scenario is None else cache.cached_quote(cache.key(scenario))
 
 
+def narrow_it_down(choices: dict[str, str], answered: dict, changed: str) -> None:
+    """The question that narrows an answer, below it: asked of the answer shown, not of an edit since."""
+    if choices and answered.get("stage") is None and not changed:
+        st.info(f"To narrow this down, answer \u201c{STAGE_QUESTION}\u201d among the questions below, then check again.")
+
+
 def answer_of(answered: dict[str, Optional[bool]], value: Optional[bool]) -> str:
     """The answer (of `answers`) that gives `value`."""
     return next(word for word, given in answered.items() if given == value)
@@ -248,10 +254,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
                     show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
-                    # the question that narrows it is below the answer: asked of the answer shown, not of an edit since
-                    if choices and answered.get("stage") is None and not changed:
-                        st.info(f"To narrow this down, answer \u201c{STAGE_QUESTION}\u201d among the questions "
-                                "below, then check again.")
+                    narrow_it_down(choices, answered, changed)
                 else:
                     unsettled = for_documents(wide, known, monthly)
                     st.markdown(f"### {e(f'It depends on {unsettled.unknown}')}")  # a heading; the sentence under it
@@ -260,9 +263,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                         st.markdown("By how far along the work is:\n\n" + "\n".join(f"- {e(line)}" for line in unsettled.by_stage))
                         if unsettled.stage_readings:
                             st.caption(e(unsettled.stage_readings))
-                    if choices and answered.get("stage") is None and not changed:  # what narrows it, as above
-                        st.info(f"To narrow this down, answer \u201c{STAGE_QUESTION}\u201d among the questions "
-                                "below, then check again.")
+                    narrow_it_down(choices, answered, changed)
                     q = wide.most  # the steps and the clauses of the case that refunds the most, said as such
                 st.header("What to do next")
                 if unsettled is not None:

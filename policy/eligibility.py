@@ -11,10 +11,10 @@ from typing import Any, Optional
 
 from .client import NotSaid, Unsettled, next_billing_date, other_case_deadline
 from .errors import InputError
-from .evaluator import shared_name
+from .evaluator import placed_stages, shared_name
 from .explain import FACT_WORDS, placed_stages_of, reading_of_stage, refund_text, work_done
 from .fields import BY_NAME
-from .models import Quote
+from .models import Quote, infer_started
 from .money import format_range, format_usd
 from .quoting import Policies, parse_scenario, quote
 from .taxonomy import PAYMENT_METHODS, SERVICES
@@ -104,12 +104,6 @@ def stage_choices(fields: dict[str, Any], quote_of: QuoteOf, progress_known: boo
     return dict(zip(placed.stage.candidates, stage_words([stages[sid] for sid in placed.stage.candidates])))
 
 
-def _placed(case: dict[str, Any], quote_of: QuoteOf) -> tuple[str, ...]:
-    """The stages completion and the work status place a case in (its stage not chosen)."""
-    q = quote_of({**case, "stage": None})
-    return () if q is None else q.stage.candidates
-
-
 def _stages_passed(fields: dict[str, Any], quote_of: QuoteOf) -> dict[str, str]:
     """The stages the cases of an unknown progress pass through, in the service's order and the client's words,
     where they refund differently (each over the progress it holds)."""
@@ -137,7 +131,15 @@ def open_cases(fields: dict[str, Any], progress_known: bool, quote_of: QuoteOf) 
     found = cases(fields, progress_known)
     if progress_known or fields.get("stage") is None:
         return found
-    return [c for c in found if fields["stage"] in _placed(c, quote_of)]
+    some = quote_of({**fields, "stage": None})  # the version of their payment, which every case shares
+    policy = None if some is None else some.policy
+    if policy is None:
+        return []
+
+    def placed(case: dict[str, Any]) -> tuple[str, ...]:  # as the quote places it, without a quote (each key press)
+        done = Decimal(case["completion_pct"])
+        return tuple(s.id for s in placed_stages(policy, case["service"], done, infer_started(case["work_started"], done)))
+    return [c for c in found if fields["stage"] in placed(c)]
 
 
 def cases(fields: dict[str, Any], progress_known: bool) -> list[dict[str, Any]]:
@@ -189,7 +191,7 @@ class Band:
         return format_range(self.low, self.high, currency)
 
 
-def band(fields: dict[str, Any], progress_known: bool, quote_of: Callable[[dict[str, Any]], Optional[Quote]]) -> Optional[Band]:
+def band(fields: dict[str, Any], progress_known: bool, quote_of: QuoteOf) -> Optional[Band]:
     """The band over cases(), or None where the answers leave one case, or every case is quoted alike (the quote
     itself answers then)."""
     quotes = [q for q in (quote_of(c) for c in open_cases(fields, progress_known, quote_of)) if q is not None]
