@@ -44,6 +44,7 @@ def unknown(name: str) -> Unknown:
 
 NONE_OF_THESE = "I don't know, or none of these"  # a client who saw nothing yet had no true answer (a walkthrough)
 NO_STAGE = ""  # its option (no stage id is empty)
+BEFORE_NO = "el_progress_before_no"  # the progress the slider held when "Has the work started?" turned to No
 
 
 def quote_of(fields: dict) -> Optional[Quote]:
@@ -136,7 +137,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     progress_key = state.form_key("el_progress", v["completion_pct"])
     not_started = said_started[started] is False
     if not_started:  # nothing is done before the work starts: a progress left from another case overrode the "No"
-        st.session_state[progress_key] = 0  # (a walkthrough: 36% from a case before, "we counted it as started")
+        if st.session_state.get(progress_key):  # (a walkthrough: 36% from a case before, "we counted it as started")
+            st.session_state[BEFORE_NO] = st.session_state[progress_key]  # given back if the answer turns again
+        st.session_state[progress_key] = 0
+    elif BEFORE_NO in st.session_state and not st.session_state.get(progress_key):
+        st.session_state[progress_key] = st.session_state.pop(BEFORE_NO)  # "No", then "Yes": the 40 was lost
     progress = st.slider("Roughly how far along is the work? (%)", 0, 100, key=progress_key,
                          disabled=progress_unknown or not_started,
                          help="Nothing is done before the work starts: answer Yes or Not sure above to set it."

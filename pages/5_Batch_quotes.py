@@ -222,7 +222,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         name = left.text_input("Batch name", key=state.kept("batch_name"), max_chars=NAME_MAX,
                                placeholder="e.g. November leads")
         with right:
-            who = signed_by("batch_by", "Saved by")
+            who = signed_by(state.kept("batch_by"), "Saved by", optional=True)  # as the batch name: kept
     if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):
         try:
             _run(upload, name, save, who, date_order)

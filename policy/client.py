@@ -517,7 +517,12 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     items = [f"- {c.quote}: {known.get(c.quote, '[...]')}" for c in contact.request_items]
     if unsettled is not None or (not_said and not_said.progress):  # how far along it is, the client did not say
         said_started = unsettled.started if unsettled is not None else s.work_started
-        work_so_far = ("started; " if said_started else "") + "[how far along the work is]"
+        # the stage the client chose is what they said of it (a walkthrough's email asked the very thing they said
+        # they did not know, and not the stage they gave)
+        work_so_far = ("started; " if said_started else "") + (
+            f"at the stage {q.stage.label}" if s.stage is not None else "[how far along the work is]")
+    elif not_said is not None and s.completion_pct == 0:  # whether it started was not said: nor is "0% done"
+        work_so_far = "[whether the work has started, and how far along it is]"
     elif _not_started(q):
         work_so_far = "not started"
     else:
@@ -570,20 +575,17 @@ def _in_time(q: Quote, policy: PolicyFile) -> list[str]:
 
 
 def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
-    """A monthly service: the request gives the notice that stops the next charge. The page told a client to cancel
-    by 20 Dec to avoid next month's charge, and the email asked only for a refund (a walkthrough)."""
+    """A monthly service the client says they cancel (the days before the next billing date they give, as the rule
+    counts them): the request gives that notice. The page told a client to cancel by 20 Dec to avoid next month's
+    charge, and the email asked only for a refund (a walkthrough). Whether to stop it is the client's to say: with
+    nothing said, the email cancelled it, then held a sentence to delete whose bracket alone a client would delete."""
     rule = policy.next_charge_notice
-    if rule is None or not policy.bills_monthly(q.service):
+    given = q.scenario.notice_days
+    if rule is None or not policy.bills_monthly(q.service) or given is None:
         return []
-    given = q.scenario.notice_days  # days before the next billing date, as the rule counts them (decisions.md)
-    asks = f"your policy asks for {rule.days} days' notice before the next billing date ({cite(rule.clauses[0].section)})"
-    if given is not None:  # the client said when they cancel: "I gave notice 3 days ago" read 3 days before billing
-        when = "on the next billing date" if given == 0 else \
-            f"{given} day{'' if given == 1 else 's'} before the next billing date"
-        return [f"With this request I give notice to cancel {_service(q)}, {when}; {asks}.", ""]
-    # whether to stop the service is the client's to say: the email cancelled it for a client who never said so
-    return [f"[Keep this sentence only if you also want to stop {_service(q)}:] Please also take this as my notice to "
-            f"cancel {_service(q)}: {asks}.", ""]
+    when = "on the next billing date" if given == 0 else f"{given} day{'' if given == 1 else 's'} before the next billing date"
+    return [f"With this request I give notice to cancel {_service(q)}, {when}; your policy asks for {rule.days} days' "
+            f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
 
 
 def _handling(q: Quote, policy: PolicyFile) -> list[str]:

@@ -336,8 +336,11 @@ def summary(fields: dict[str, Any], registry: Policies, progress_known: bool = T
     parts = [policy.name, SERVICES[fields["service"]], f"{format_usd(Decimal(fields['amount_paid']))} paid"]
     if fields.get("paid_on"):
         parts[-1] += f" on {fields['paid_on']:%d %b %Y}"
-    parts.append(work_done(fields["completion_pct"], policy.bills_monthly(fields["service"])) if progress_known
-                 else "progress not known")
+    # what the client said of the work, never a form's 0% as their word (a walkthrough: "Not sure" read "0% done")
+    started, done = fields.get("work_started"), fields["completion_pct"]
+    parts.append("progress not known" if not progress_known else "work not started" if started is False
+                 else "not known whether the work has started" if started is None and not done
+                 else work_done(done, policy.bills_monthly(fields["service"])))
     service = policy.services.get(fields["service"])
     chosen = [s.label for s in (service.stages if service else ()) if s.id == fields.get("stage")]
     parts += [f"at the stage {label}" for label in chosen]  # the client's answer the refund rests on

@@ -657,7 +657,12 @@ def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
     at.button[0].click().run()
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Your notice is too late to avoid next month's charge: cancelling needs 7 days' notice" in text
-    assert "of this billing period's work done" in " ".join(plain(c.value) for c in at.caption)
+    # "Not sure" whether it started, the slider at 0: said so, not "0% ... done" (a walkthrough)
+    assert "not known whether the work has started" in " ".join(plain(c.value) for c in at.caption)
+    at.radio(key="el_started").set_value("Yes")
+    at.slider(key="el_progress").set_value(20)
+    at.button[0].click().run()
+    assert "20% of this billing period's work done" in " ".join(plain(c.value) for c in at.caption)
 
 
 @pytest.mark.parametrize("notice, words", [(None, "To avoid next month's charge, cancel at least 7 days before"),
@@ -1508,8 +1513,8 @@ def test_a_client_who_says_the_work_has_not_started_is_answered_for_nothing_done
     at.button(key="el_check").click().run()
     assert not [w for w in at.warning if "counted it as started" in w.value]
     assert answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
-    at.radio(key="el_started").set_value("Yes").run()  # started after all: the progress is the client's to give again
-    assert not at.slider(key="el_progress").disabled
+    at.radio(key="el_started").set_value("Yes").run()  # started after all: the progress given before comes back
+    assert not at.slider(key="el_progress").disabled and at.slider(key="el_progress").value == 36
 
 
 def test_the_notice_question_of_a_monthly_service_tells_the_client_the_next_billing_date():

@@ -16,6 +16,7 @@ from policy.batch_report import listed_order, output_rows, rows_json, template_c
 from policy.markdown import md_escape
 from policy.money import format_usd
 from store import Filters, QuoteStore
+from store.access import Actor
 from store.config import ENV_URL
 from tests.actors import ADA, PAT
 from ui.tables import ONE_LINE_ROW_PX
@@ -400,10 +401,14 @@ def test_a_visit_to_another_page_keeps_the_file_chosen_and_the_choices_made(url)
     at.radio(key="batch_date_order").set_value("dmy").run()
     at.checkbox(key="batch_save").check().run()
     at.text_input(key="batch_name").input("November leads").run()
+    at.text_input(key="batch_by").input("Ana Ops").run()
     at.switch_page("app.py").run()
     at.switch_page("pages/5_Batch_quotes.py").run()
     assert at.radio(key="batch_date_order").value == "dmy" and at.checkbox(key="batch_save").value
     assert at.text_input(key="batch_name").value == "November leads"
+    by = at.text_input(key="batch_by")  # who saves it too (a walkthrough found it blank, and a blank one unsaid)
+    assert by.value == "Ana Ops" and by.label == "Saved by (optional)" and by.help == "Blank: " + \
+        Actor.local_user().label + "."
     assert [c.value for c in at.caption if "chosen before you left this page" in c.value] == [md_escape(
         "dates.csv, chosen before you left this page, is kept: Quote every row quotes it. Choose another file to "
         "replace it.")]

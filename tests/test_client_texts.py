@@ -710,9 +710,6 @@ def test_every_request_email_says_how_far_along_the_work_is(provider):
 
 
 @pytest.mark.parametrize("notice_days, said", [
-    (None, "[Keep this sentence only if you also want to stop Social media management (monthly):] Please also take "
-           "this as my notice to cancel Social media management (monthly): your policy asks for 7 days' notice before "
-           "the next billing date"),
     (0, "With this request I give notice to cancel Social media management (monthly), on the next billing date; your "
         "policy asks for 7 days' notice before the next billing date"),
     (3, "With this request I give notice to cancel Social media management (monthly), 3 days before the next billing "
@@ -721,11 +718,14 @@ def test_every_request_email_says_how_far_along_the_work_is(provider):
 def test_a_monthly_services_request_email_gives_or_names_the_notice_to_cancel(notice_days, said):
     """A walkthrough: the page told a client of a monthly service to cancel by 20 Dec to avoid next month's charge,
     and the email, with no refund to ask for, asked only for a refund. Another: with nothing said of cancelling, the
-    email cancelled the service (now a sentence to keep only if so); and "I gave notice 3 days ago" stood for notice
+    email cancelled the service (now it says nothing of cancelling); and "I gave notice 3 days ago" stood for notice
     3 days before the billing date, as the question asks it and the rule counts it."""
     q = q_of(provider="itmedia", service="social_media_management", completion_pct=40, work_started=True,
-             days_since_payment=40, **({} if notice_days is None else {"notice_days": notice_days}))
+             days_since_payment=40, notice_days=notice_days)
     assert said in request_email(q).body
+    unsaid = q_of(provider="itmedia", service="social_media_management", completion_pct=40, work_started=True,
+                  days_since_payment=40)
+    assert "cancel" not in request_email(unsaid).body  # not said: nothing cancelled, nor a sentence to delete
     one_off = q_of(provider="itmedia", service="website", completion_pct=40, work_started=True)
     assert "notice to cancel" not in request_email(one_off).body  # a one-off project has no next charge
 
@@ -770,3 +770,18 @@ def test_a_monthly_service_says_what_the_notice_does_or_that_the_policy_is_silen
     assert said in next_steps(q, policies()["socialbeat"])
     one_off = q_of(provider="socialbeat", service="website", completion_pct=40)
     assert notice_step(one_off, policies()["socialbeat"]) is None  # a project has no next charge
+
+
+def test_the_emails_work_so_far_is_what_the_client_said_the_stage_chosen_or_nothing_not_a_default_0():
+    """A walkthrough chose "concepts presented, no revisions yet" with the progress not known: the email asked it to
+    fill in how far along the work is, the one thing it had said it did not know, and not the stage. Another left
+    "Not sure" whether the work had started and the slider at 0: the email said "about 0% ... done"."""
+    from policy.client import NotSaid
+    staged = q_of(provider="socialbeat", service="website", completion_pct=26, work_started=True,
+                  stage="design_concepts")
+    body = request_email(staged, not_said=NotSaid("how far along the work is", progress=True)).body
+    assert "- Work so far: started; at the stage Design (26-50%): concepts presented, no revisions yet" in body
+    unsure = q_of(provider="itmedia", service="seo", days_since_payment=40)  # work status not given, at 0%
+    body = request_email(unsure, not_said=NotSaid("whether the work has started", progress=False)).body
+    assert "- Work so far: [whether the work has started, and how far along it is]" in body and "0%" not in body
+    assert "- Work so far: about 0% of this billing period's work done" in request_email(unsure).body  # the calculator's

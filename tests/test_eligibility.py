@@ -364,3 +364,15 @@ def test_with_the_progress_not_known_the_stages_it_passes_through_are_offered_an
     assert len(open_cases(concepts, True, quote_of)) == 1  # a progress given: its one case, as before
     ppc, _ = scenario_fields(answers(progress=None, started=True), TODAY, policies())  # Step-Into: one stage once
     assert stage_choices(ppc, quote_of, progress_known=False) == {}  # started, nothing to choose
+
+
+@pytest.mark.parametrize("started, progress, said", [
+    (False, 0, "work not started"), (None, 0, "not known whether the work has started"), (True, 0, "0% of the work done"),
+    (None, 30, "30% of the work done"),
+])
+def test_the_answers_summary_says_what_the_client_said_of_the_work(started, progress, said):
+    """"0% of the work done" stood for a client who said the work had not started, and for one "Not sure" whether it
+    had, the slider left at 0 (a walkthrough)."""
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", started=started, progress=progress),
+                                TODAY, policies())
+    assert f", {said}" in summary(fields, policies())

@@ -176,6 +176,11 @@ def test_on_a_phone_each_choice_is_a_fingers_target(pages, base_url):
     page.goto(f"{base_url}/Am_I_eligible")
     wait_settled(page)
     expect(page.get_by_test_id("stRadioOption").first).to_be_visible()
-    heights = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stRadioOption], [data-testid=stCheckbox] > label')]
-      .filter(t => t.offsetParent !== null).map(t => t.getBoundingClientRect().height)""")
-    assert len(heights) >= 6 and min(heights) >= 44, heights
+    # each target's height, and the room it leaves above its text and below (a tap just above an option once took
+    # the option before it: the height was all below the text)
+    found = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stRadioOption], [data-testid=stCheckbox] > label')]
+      .filter(t => t.offsetParent !== null).map(t => { const box = t.getBoundingClientRect(),
+        text = t.querySelector('[data-testid=stMarkdownContainer]').getBoundingClientRect();
+        return [box.height, text.top - box.top, box.bottom - text.bottom]; })""")
+    assert len(found) >= 6 and min(h for h, _, _ in found) >= 44, found
+    assert all(above >= 8 and below >= 8 for _, above, below in found), found
