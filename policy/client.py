@@ -333,10 +333,13 @@ def _not_started(q: Quote) -> bool:
 
 def _work_line(q: Quote, not_said: Optional[NotSaid]) -> str:
     """The work as the client gave it: how far along, or not said; whether it started where that was not said."""
-    if not_said is not None and not_said.progress:
-        return f"Work: {work_not_said(q.scenario.work_started, not_said.what)}; the answer is the same in every case."
+    if not_said is not None and not_said.progress:  # a stage the client chose is theirs to read (a walkthrough)
+        return (f"Work: {work_not_said(q.scenario.work_started, not_said.what)}; the answer is the same in every case."
+                + (f" Stage: {q.stage.label}." if q.scenario.stage is not None else ""))
     if _not_started(q):
         return "Work: not started."
+    if not_said is not None and not q.scenario.completion_pct:  # unsure it started: no "0% done" (a walkthrough)
+        return f"Work: {work_not_said(None, not_said.what)}; the answer is the same either way."
     said = (f"Work: {work_done(q.scenario.completion_pct, policy_of(q).bills_monthly(q.service))}."
             + (f" Stage: {q.stage.label}." if q.stage.id else "")
             + (f" {reading}" if (reading := stage_reading(q)) else ""))

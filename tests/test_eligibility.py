@@ -331,7 +331,8 @@ def test_documents_say_what_the_client_did_not_say_where_every_case_is_quoted_al
     assert "0% of this billing period" not in md
     assert "- Work so far: [how far along the work is]" in request_email(unsure, not_said=unsaid).text()
     status = summary_markdown(unsure, TODAY, not_said=NotSaid("whether the work has started", progress=False))
-    assert "Not said: whether the work has started; the answer is the same either way." in status
+    assert "Work: not said (whether the work has started); the answer is the same either way." in status
+    assert "0% of this billing period" not in status  # unsure it started, the slider left at 0 (a walkthrough)
     not_started = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
                                             days_since_payment=3, work_started=False), BASIS), BASIS)
     assert "Work: not started." in summary_markdown(not_started, TODAY)
