@@ -11,8 +11,10 @@ import streamlit as st
 from policy.client import case_words, next_steps, policy_of
 from policy.eligibility import (
     ANSWER_WORDS,
+    NOTICE_AGO,
     Answers,
     band,
+    billing_ahead,
     changed_answers,
     for_documents,
     notice_question,
@@ -29,7 +31,7 @@ from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
 from policy.models import Quote, Verdict
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
-from policy.words import mid_sentence
+from policy.words import counted, mid_sentence
 from ui import cache, page, scroll, show, state
 from ui.codec import PAGE_PARAMS, money_shown, money_value, refusal
 from ui.registry import basis, policies
@@ -155,6 +157,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         notice = st.number_input(asked[0], min_value=int(days.low or 0), max_value=int(days.high or 0),
                                  value=None, step=1, placeholder=unknown("notice_days").answer,
                                  key=state.form_key("el_notice", v["notice_days"]), help=asked[1])
+        if asked[0] != NOTICE_AGO:  # the days the help works out, in one tap: the client had to type them (a walkthrough)
+            billing_day, ahead = billing_ahead(when, today)
+            st.button(f"I cancel with this request: {counted(ahead, 'day')} before {billing_day:%d %b %Y}",
+                      key="el_cancel_today", on_click=st.session_state.__setitem__, args=("el_notice", ahead))
     st.markdown("Did any of these happen?")
     billing = st.checkbox("I was charged the wrong amount (a billing error)",
                           key=state.form_key("el_billing", v["billing_error"]))

@@ -295,6 +295,13 @@ def unknown_progress_sentence(b: Band, progress_known: bool, monthly: bool) -> s
 NOTICE_AGO = "How many days ago did you give notice to cancel? (0 if you give it today)"
 
 
+def billing_ahead(paid_on: date, today: date) -> tuple[date, int]:
+    """The next monthly billing date after a payment, and the days from today to it: the notice a cancellation made
+    today gives (notice_days, as a rule on next month's charge counts it)."""
+    billing = next_billing_date(paid_on, today)
+    return billing, (billing - today).days
+
+
 def notice_question(provider: str, service: str, registry: Policies, paid_on: Optional[date] = None,
                     today: Optional[date] = None) -> Optional[tuple[str, str]]:
     """The question about notice, as this policy counts it (a question and its help), or None where notice
@@ -306,9 +313,9 @@ def notice_question(provider: str, service: str, registry: Policies, paid_on: Op
     if policy.next_charge_notice is not None:
         said = f"{policy.name} needs {policy.next_charge_notice.days} days' notice to stop next month's charge."
         if paid_on is not None and today is not None:  # a client does not know it: "I don't know my billing date"
-            billing = next_billing_date(paid_on, today)
+            billing, days = billing_ahead(paid_on, today)
             said += (f" Counted monthly from your payment on {paid_on:%d %b %Y}, your next billing date is "
-                     f"{billing:%d %b %Y}: cancelling today is {counted((billing - today).days, 'day')} before it.")
+                     f"{billing:%d %b %Y}: cancelling today is {counted(days, 'day')} before it.")
         return ("How many days before your next billing date are you cancelling?", said)
     periods = policy.notice_periods(service)
     if periods:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
 from policy import shipped_policies as policies
+from policy.client import next_billing_date
 from policy.explain import VERDICT_COLOURS, VERDICT_LABELS, refund_text
 from tests.pages import opened as app
 from ui import charts
@@ -654,14 +655,14 @@ def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
     at.selectbox(key="el_provider").set_value("itmedia").run()
     at.selectbox(key="el_service").set_value("seo").run()
     at.number_input(key="el_notice").set_value(3)
-    at.button[0].click().run()
+    at.button(key="el_check").click().run()
     text = " ".join(plain(m.value) for m in at.markdown)
     assert "Your notice is too late to avoid next month's charge: cancelling needs 7 days' notice" in text
     # "Not sure" whether it started, the slider at 0: said so, not "0% ... done" (a walkthrough)
     assert "not known whether the work has started" in " ".join(plain(c.value) for c in at.caption)
     at.radio(key="el_started").set_value("Yes")
     at.slider(key="el_progress").set_value(20)
-    at.button[0].click().run()
+    at.button(key="el_check").click().run()
     assert "20% of this billing period's work done" in " ".join(plain(c.value) for c in at.caption)
 
 
@@ -1529,6 +1530,18 @@ def test_the_notice_question_of_a_monthly_service_tells_the_client_the_next_bill
     at.date_input(key="el_paid_on").set_value(paid).run()
     (box,) = [n for n in at.number_input if n.label.startswith("How many days before your next billing date")]
     assert f"Counted monthly from your payment on {paid:%d %b %Y}, your next billing date is" in box.help
+    # and in one tap, the days it works out: the client had to type them (a walkthrough)
+    billing = next_billing_date(paid, date.today())
+    ahead = (billing - date.today()).days
+    tap = at.button(key="el_cancel_today")
+    assert tap.label == f"I cancel with this request: {ahead} day{'' if ahead == 1 else 's'} before {billing:%d %b %Y}"
+    tap.click().run()
+    assert at.number_input(key="el_notice").value == ahead
+    at.button(key="el_check").click().run()
+    rule = policies()["itmedia"].next_charge_notice
+    assert rule is not None
+    said = "Your notice is early enough" if ahead >= rule.days else "Your notice is too late"
+    assert any(said in plain(m.value) for m in at.markdown)  # the notice given today, as the policy counts it
 
 
 def test_a_clients_answer_says_since_when_its_policy_version_is_in_force():
