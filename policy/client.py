@@ -43,6 +43,7 @@ from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_range, format_usd
 from .schema import PolicyFile
 from .taxonomy import SERVICES
+from .words import counted
 
 PROJECT_SLOT = "[Your Project Name]"  # Social Beat 5.1's own words for the project's name in its subject line
 
@@ -508,7 +509,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     # beside a summary that gave the date, a walkthrough); without that day, the slot says which day it is
     paid_day = s.paid_on or (asked_on - timedelta(days=s.days_since_payment) if asked_on else None)
     paid_on = f"{paid_day:%d %B %Y}" if paid_day else \
-        f"[date of purchase: {s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} before this request]"
+        f"[date of purchase: {counted(s.days_since_payment, 'day')} before this request]"
     known = {
         "Date of purchase": paid_on,
         "Order/Invoice number": client.invoice or "[order or invoice number]",
@@ -568,7 +569,7 @@ def _in_time(q: Quote, policy: PolicyFile) -> list[str]:
         return []
     s = q.scenario
     after = "the day of my payment" if s.days_since_payment == 0 else \
-        f"{s.days_since_payment} day{'' if s.days_since_payment == 1 else 's'} after my payment"
+        f"{counted(s.days_since_payment, 'day')} after my payment"
     when = f"on {s.requested_on:%d %B %Y}, {after}" if s.requested_on is not None else \
         ("on " if s.days_since_payment == 0 else "") + after
     window = policy.window
@@ -586,7 +587,7 @@ def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
     given = q.scenario.notice_days
     if rule is None or not policy.bills_monthly(q.service) or given is None:
         return []
-    when = "on the next billing date" if given == 0 else f"{given} day{'' if given == 1 else 's'} before the next billing date"
+    when = "on the next billing date" if given == 0 else f"{counted(given, 'day')} before the next billing date"
     return [f"With this request I give notice to cancel {_service(q)}, {when}; your policy asks for {rule.days} days' "
             f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
 
