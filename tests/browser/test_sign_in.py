@@ -66,7 +66,9 @@ def refused(page, words: str) -> None:
 
 def no_empty_frame(page) -> None:
     """The frames that only run a script (where a sign-in started, the way back) take no room: each drew an empty
-    150 px box, above the page menu once signed in and under "Staff sign-in" before."""
+    150 px box, above the page menu once signed in and under "Staff sign-in" before. Looked at once they are in
+    the page: a run that has ended may not have drawn them yet (a CI run measured none at all)."""
+    expect(page.locator('[class*="st-key-script_frame_"] iframe').first).to_be_attached()
     boxes = page.evaluate("""() => [...document.querySelectorAll('iframe')].map(f => {
       const box = f.closest('[class*="st-key-script_frame_"]');
       return box ? box.getBoundingClientRect().height : f.getBoundingClientRect().height; })""")
