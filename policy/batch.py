@@ -40,7 +40,7 @@ from .cells import EITHER_WAY, DateOrder, Readers, written_order
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
 from .fields import BY_NAME, FIELDS, LABELS, NAMES, REQUIRED
-from .models import Quote, QuoteHead
+from .models import Quote, QuoteHead, Verdict
 from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
@@ -171,7 +171,11 @@ class BatchResult:
 
     def summary(self) -> str:
         """What the run did, in one line for the command line and the page alike."""
-        return f"{counted(self.rows, 'row')} read: {self.rows - self.errors:,} quoted, {self.errors:,} with an error"
+        unsold = sum(rows for (_, verdict), (rows, _, _) in self.sums.items() if verdict == Verdict.not_offered.value)
+        # a row of a service its provider does not sell has no terms to quote: not counted as quoted (a walkthrough)
+        elsewhere = f"{unsold:,} of a service its provider does not sell, " if unsold else ""
+        return (f"{counted(self.rows, 'row')} read: {self.rows - self.errors - unsold:,} quoted, {elsewhere}"
+                f"{self.errors:,} with an error")
 
     def said(self) -> list[str]:
         """How the file was read where not as written, for the command line and the page alike."""

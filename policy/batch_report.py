@@ -56,7 +56,7 @@ def totals(result: BatchResult) -> list[Total]:
     return [Total(p, v, n, lo, hi) for (p, v), (n, lo, hi) in sorted(result.sums.items())]
 
 
-ALL_PROVIDERS = "All rows quoted"
+ALL_PROVIDERS = "All rows without an error"  # a service not sold is a row of its own above: not "quoted"
 
 
 def overall(found: list[Total]) -> Optional[Total]:

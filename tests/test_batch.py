@@ -676,3 +676,16 @@ def test_the_orders_of_a_files_dates_are_noted_across_the_workers_chunks():
     assert next(n for n in result.said() if "written both day first" in n).startswith(
         f"its dates with slashes are written both day first (row 2: 13/11/2026) and month first (row "
         f"{PARALLEL_FROM_ROWS + 2}: 11/25/2026)")
+
+
+def test_a_row_of_a_service_its_provider_does_not_sell_is_counted_apart_from_the_quoted():
+    """Step-Into sells PPC alone: its SEO row gets $0.00 and the verdict not_offered, and the summary counted it
+    "quoted" beside the rows quoted under terms (a walkthrough)."""
+    result, rows = batch("provider,service,amount_paid,completion_pct,days_since_payment\n"
+                         "stepinto,seo,1000,10,3\nstepinto,ppc,1000,0,3\nitmedia,it_support,500,0,1\n"
+                         "itmedia,content_marketing,500,0,1\nnope,ppc,1,0,1\n")
+    assert [r["verdict"] for r in rows] == ["not_offered", "full", *[rows[2]["verdict"]], "not_offered", ""]
+    assert rows[2]["verdict"] not in ("not_offered", "")
+    assert result.summary() == "5 rows read: 2 quoted, 2 of a service its provider does not sell, 1 with an error"
+    only_sold, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,1000,0,3\n")
+    assert only_sold.summary() == "1 row read: 1 quoted, 0 with an error"  # nothing said of what is not there
