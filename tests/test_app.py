@@ -847,7 +847,7 @@ def test_compare_by_is_in_the_url_and_a_link_or_a_visit_elsewhere_keeps_it():
     at.switch_page("app.py").run()
     at.switch_page("pages/1_Compare_providers.py").run()
     assert at.radio(key="compare_by").value == "refund_max_cents" and at.query_params["compare_by"] == "maximum"
-    opened = app("pages/1_Compare_providers.py", service="ppc", compare_by="maximum")
+    opened = app("pages/1_Compare_providers.py", service="ppc", amount_paid=1200, compare_by="maximum")
     assert opened.radio(key="compare_by").value == "refund_max_cents" and not opened.warning
     odd = app("pages/1_Compare_providers.py", service="ppc", compare_by="best")
     assert odd.radio(key="compare_by").value == "refund_min_cents"
@@ -1586,3 +1586,13 @@ def test_a_client_who_cannot_say_how_far_along_the_work_is_can_say_which_stage_i
     at.radio(key="el_stage").set_value("development_initial").run()
     at.button(key="el_check").click().run()
     assert answer(at) != "" and "concepts presented" not in answer(at)
+
+
+def test_a_link_without_its_sum_says_so_until_the_amount_is_entered():
+    """A hand-made link without amount_paid was quoted on the example $5,000.00 without a word (a walkthrough)."""
+    at = app("app.py", provider="stepinto", service="ppc", completion_pct=0, days_since_payment=3)
+    assert [plain(w.value) for w in at.warning] == [
+        "This link gives no amount paid: the example $5,000.00 stands in for it until the amount is entered."]
+    at.text_input(key="w_amount_paid").set_value("1,200").run()
+    assert not at.warning
+    assert not app("app.py", provider="stepinto", service="ppc", amount_paid=1200).warning

@@ -67,7 +67,8 @@ BAD = [
 
 @pytest.mark.parametrize("name,raw", BAD)
 def test_a_bad_parameter_warns_by_name_and_keeps_its_default(name, raw):
-    values, warnings = from_query({name: raw, "provider": "socialbeat"} if name != "provider" else {name: raw}, TODAY)
+    given = {"provider": "socialbeat", "amount_paid": "5000"} | {name: raw}  # a link with its sum (see below)
+    values, warnings = from_query(given, TODAY)
     assert len(warnings) == 1 and name in warnings[0].text and repr(raw)[:20].strip("'") in warnings[0].text
     assert values[name] == DEFAULTS[name]
     parse_scenario(to_engine(values), BASIS)
@@ -124,7 +125,8 @@ def test_an_amount_shown_in_its_box_reads_back_as_itself(amount):
 
 
 def test_a_link_with_a_payment_date_is_quoted_for_today_not_day_0():
-    values, warnings = from_query({"provider": "stepinto", "service": "ppc", "paid_on": "2026-11-01"}, date(2026, 12, 1))
+    values, warnings = from_query({"provider": "stepinto", "service": "ppc", "amount_paid": "1200", "paid_on": "2026-11-01"},
+                                  date(2026, 12, 1))
     assert warnings == [] and values["days_since_payment"] == 30
 
 
@@ -148,8 +150,21 @@ def test_an_old_link_with_days_keeps_them_and_a_request_date_needs_its_payment_d
     assert any("before paid_on" in w.text for w in warnings)
 
 
+def test_a_link_about_a_case_without_its_sum_says_the_example_stands_in_for_it():
+    """A hand-made link without amount_paid was quoted on the example $5,000.00 without a word (a walkthrough)."""
+    values, warnings = from_query({"provider": "stepinto", "service": "ppc", "completion_pct": "0"}, TODAY)
+    assert values["amount_paid"] == DEFAULTS["amount_paid"]
+    assert texts(warnings) == ["This link gives no amount paid: the example $5,000.00 stands in for it until the "
+                               "amount is entered."]
+    assert warnings[0].field == "amount_paid"  # said until the amount is changed (ui.state.live_url_warnings)
+    assert from_query({}, TODAY) == (DEFAULTS, [])  # no link, no case: the example is the app's start
+    assert from_query({"progress": "unknown"}, TODAY)[1] == []  # a page's own input is no case either
+    assert from_query({"provider": "stepinto", "amount_paid": "1200"}, TODAY)[1] == []
+
+
 def test_a_link_may_plan_a_request_for_a_later_day():
-    back, warnings = from_query({"paid_on": "2026-11-29", "requested_on": "2026-12-06"}, date(2026, 12, 2))
+    back, warnings = from_query({"amount_paid": "1200", "paid_on": "2026-11-29", "requested_on": "2026-12-06"},
+                                 date(2026, 12, 2))
     assert warnings == [] and back["days_since_payment"] == 7
 
 
@@ -159,7 +174,7 @@ def test_warnings_read_as_words_with_nothing_doubled_or_hidden():
     assert "provider=“acme” ignored: must be one of itmedia (ITMediaSolutions.us)" in text
     assert "Using Social Beat Digital." in text and "Using 0%." in text and "Using $5,000.00." in text
     assert "“a\\b\ufffd”" in text and "\\\\" not in text and "\u202e" not in text  # one backslash; no bidi override
-    _, warnings = from_query({"provider": "stepinto", "service": "website", "stage": "launch"}, TODAY)
+    _, warnings = from_query({"provider": "stepinto", "service": "website", "stage": "launch", "amount_paid": "1200"}, TODAY)
     assert texts(warnings) == ["URL parameter stage=“launch” ignored: has no stages to choose: Step-Into does not sell "
                         "Website design & development. Using the stage from completion."]
 
@@ -176,7 +191,7 @@ def test_a_number_that_is_not_one_is_told_the_fields_own_rule(name, raw, rule):
 
 
 def test_a_payment_may_be_planned_up_to_a_year_ahead():
-    values, warnings = from_query({"paid_on": "2027-11-23"}, TODAY)
+    values, warnings = from_query({"paid_on": "2027-11-23", "amount_paid": "1200"}, TODAY)
     assert warnings == [] and values["paid_on"] == date(2027, 11, 23) and values["days_since_payment"] == 0
     _, warnings = from_query({"paid_on": "2027-11-24"}, TODAY)
     assert warnings and "must be no later than 2027-11-23, a year from today" in warnings[0].text

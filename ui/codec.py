@@ -53,6 +53,9 @@ class UrlWarning:
 
 # The app starts from each field's default (a required field: its declared example).
 DEFAULTS: dict[str, Any] = {f.name: app_value(f, f.default) for f in FIELDS}
+# The example no case shares: the other defaults are where a case starts (no work done, paid today, not known);
+# a hand-made link without the sum was quoted on $5,000.00 without a word (a walkthrough).
+EXAMPLE_AMOUNT = "amount_paid"
 # A link with a payment date carries the request day as a date too (decisions.md 'payment date'): a count of days
 # would quietly age. It is not a scenario field: the days since payment follow from the two dates.
 REQUESTED_ON = "requested_on"
@@ -296,6 +299,10 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
             field = exc.field if exc.field in DEFAULTS else "stage"
             reject(field, given.get(field, str(values[field])), exc.message)
             values[field] = DEFAULTS[field]
+    if given and EXAMPLE_AMOUNT not in given:  # a link about a case without its sum: the example is no guess of it
+        warnings.append(UrlWarning(f"This link gives no {BY_NAME[EXAMPLE_AMOUNT].label.lower()}: the example "
+                                   f"{shown_default(EXAMPLE_AMOUNT, basis)} stands in for it until the "
+                                   "amount is entered.", EXAMPLE_AMOUNT))
     return values, warnings
 
 
