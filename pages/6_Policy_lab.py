@@ -99,6 +99,9 @@ def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
 
 
 SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publish made: shown next
+# (what a save or publish did, the version it made): said while that version is shown unedited. Said on the next run
+# only, it was gone before it was seen: the browser's grids send their edits back after a publish (a walkthrough)
+SAID = "lab_said"
 
 
 def _text_key(suffix: str) -> str:
@@ -329,16 +332,16 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         was = _renumbered(replacing, policy)
         before = f"; saved before as {was}" if was else ""
         if publish_on is None:
-            st.session_state["lab_said"] = f"Saved as draft #{draft} ({policy.name} {policy.version}{before})."
+            st.session_state[SAID] = (f"Saved as draft #{draft} ({policy.name} {policy.version}{before}).", policy)
         else:
             first = not catalog().of(policy.id)  # a new provider: nothing was in force before this one
             store.publish(draft, publish_on, by=who)
             earlier = (f"it is {policy.name}'s first version, so it also answers for payments before that day" if first
                        else "earlier ones keep theirs")
-            st.session_state["lab_said"] = (f"Published {policy.name} {policy.version}"
-                                            + (f" (draft #{draft}{before})" if replacing is not None else "")
-                                            + f" from {publish_on:%d %b %Y}: a quote for a payment from that day "
-                                            f"follows it; {earlier}.")
+            st.session_state[SAID] = (f"Published {policy.name} {policy.version}"
+                                      + (f" (draft #{draft}{before})" if replacing is not None else "")
+                                      + f" from {publish_on:%d %b %Y}: a quote for a payment from that day "
+                                      f"follows it; {earlier}.", policy)
         # the lab shows what it saved: after an upload of a new provider it went back to the provider before, whose
         # editor then stood above "Published BrightPath Media ..." (a walkthrough)
         st.session_state[SAVED_NOW] = (policy.id, draft)
@@ -388,7 +391,7 @@ def _show_provider(provider: str) -> None:
 
 with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see what it does to every client, "
                  "lint it, and publish it from a date. Quotes for payments before that date keep the old version.") as v:
-    said = st.session_state.pop("lab_said", None)  # said beside the buttons that did it (here if they are not drawn)
+    said: str | None = None  # what a save or publish did, beside the buttons that did it (here if they are not drawn)
     said_here = st.empty()
     withdrawn_said = st.session_state.pop("lab_said_withdrawn", None)  # beside the version box it withdrew from
     found = catalog()
@@ -473,6 +476,11 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                "carries it. The first tier of a stage whose conditions hold decides. An empty cell (—) sets "
                "nothing: no fee, no first or last day, no bound.")
     suffix = f"{base.id}_{base.version}"
+    kept_said, base_text = st.session_state.get(SAID), text
+    if kept_said is not None and (kept_said[1].id, kept_said[1].version) == (base.id, base.version):
+        said = kept_said[0]
+    else:  # another version shown: what was said is about one no longer here
+        st.session_state.pop(SAID, None)
     start, text = _reworded_start(base, text, suffix)  # the version shown, or its edit with its words changed
     tier_table = grid_editor(TIERS, start, f"lab_tiers_{suffix}")
     readings = None
@@ -538,6 +546,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         new = None
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"
                  + "\n".join(f"- {e(str(p))}" for p in exc.problems))
+    if said is not None and (new is None or not same_terms(new, text, base, base_text)):
+        said = None  # edited since: the version it names is no longer the one shown as it is
+        st.session_state.pop(SAID, None)
     # An edit made a cell at a time passes through invalid states (a maximum set before its minimum): the linter and
     # the preview stay, for the last valid edit, instead of leaving the page (a walkthrough); keeping it waits.
     last_valid = f"lab_last_valid_{suffix}"

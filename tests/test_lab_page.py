@@ -1067,3 +1067,26 @@ def test_the_words_follow_in_one_click_from_beside_publish_too():
     assert any("Your edit of Social Beat Digital 2025-06-17, with its words following" in plain(i.value) for i in at.info)
     assert SAYS in at.text_area(key="lab_text_socialbeat_2025-06-17").value
     assert not [b for b in at.button if b.key == "lab_words_follow_here"]  # nothing left to follow
+
+
+def test_what_a_publish_did_is_said_on_every_run_while_its_version_is_shown_unedited():
+    """A walkthrough edited a saved draft again and published it: the browser's grids sent their edits back after the
+    publish, and that run said "Nothing to publish yet" instead of "Published ...", which had been said once only."""
+    at = edit_discovery_as_written(lab())
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_draft").click().run()
+    number = at.text_input(key="lab_number").value
+    at.session_state[f"lab_tiers_socialbeat_{number}"] = {"edited_rows": {ROW: {"min_pct": 59, "max_pct": 59}},
+                                                          "added_rows": [], "deleted_rows": []}
+    at.run()
+    despite(at.button(key="lab_words_follow").click().run())
+    at.button(key="lab_publish").click().run()
+    published = f"Published Social Beat Digital {number} (draft #1) from "
+    for _ in range(2):  # the run after the publish, and one more (the browser's grids send their edits back)
+        assert [plain(x.value)[:len(published)] for x in at.success] == [published]
+        assert "Published: nothing more to publish until you edit it again." in [plain(c.value) for c in at.caption]
+        at.run()
+    at.session_state[f"lab_tiers_socialbeat_{number}"] = {"edited_rows": {ROW: {"min_pct": 58, "max_pct": 58}},
+                                                          "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not any(published in plain(x.value) for x in at.success)  # an edit since: about another version now
