@@ -534,7 +534,11 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     if items:  # the provider's own list, and what the refund depends on, which it does not ask (a walkthrough)
         items.append(f"- Work so far: {work_so_far}")
     else:
-        items = [f"- Service: {_service(q)}", f"- Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}",
+        # the project's name and the invoice number where the client gave them: what a provider finds the order by
+        # (a walkthrough typed both, and the email of a provider without a form of its own left them out)
+        given = [f"- {item}: {value}" for item, value in (("Project", client.project), ("Invoice number", client.invoice))
+                 if value]
+        items = [f"- Service: {_service(q)}", *given, f"- Amount paid: {format_usd(Decimal(q.amount_paid), q.currency)}",
                  f"- Date of payment: {paid_on}",
                  f"- Work so far: {work_so_far}",
                  f"- What was delivered: {delivered[s.deliverables_provided]}", "- Reason: [why the refund is requested]"]
@@ -558,7 +562,10 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
         lines += [f"This refers to your refund policy as it was on the day of my payment ({version_words(q.policy_version)}).",
                   ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
-    return Email(to=to, subject=policy.contact.subject.format(project=project, service=_service(q)), body="\n".join(lines))
+    subject = contact.subject.format(project=project, service=_service(q))
+    if client.project and "{project}" not in contact.subject:  # the client's name for it, where the provider's subject has none
+        subject += f" ({client.project})"
+    return Email(to=to, subject=subject, body="\n".join(lines))
 
 
 def _in_time(q: Quote, policy: PolicyFile) -> list[str]:

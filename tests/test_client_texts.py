@@ -688,6 +688,21 @@ def test_a_project_name_the_rep_typed_is_in_the_summarys_steps_as_in_the_email()
     assert "[Your Project Name]" in summary_markdown(q, TODAY)  # none typed: the policy's own slot, for the client
 
 
+@pytest.mark.parametrize("provider, service", [("stepinto", "ppc"), ("itmedia", "seo")])
+def test_the_project_and_invoice_the_rep_typed_are_in_the_email_of_a_provider_without_a_form_of_its_own(provider, service):
+    """A walkthrough typed "Spring PPC" and "INV-77" for the email: Step-Into's and ITMediaSolutions.us's, which ask
+    for no items of their own, left both out (Social Beat's form names them)."""
+    from policy.client import Client
+    q = q_of(provider=provider, service=service, completion_pct=10)
+    email = request_email(q, Client(project="Spring PPC", invoice="INV-77"))
+    assert email.subject.endswith(" (Spring PPC)") and email.subject.startswith("Refund request - ")
+    assert "- Project: Spring PPC\n- Invoice number: INV-77\n" in email.body
+    bare = request_email(q)
+    assert not bare.subject.endswith("(Spring PPC)") and "- Project:" not in bare.body and "- Invoice number:" not in bare.body
+    sb = request_email(q_of(provider="socialbeat", service="website"), Client(project="Spring PPC", invoice="INV-77"))
+    assert sb.subject == "Refund Request - Spring PPC" and "- Order/Invoice number: INV-77" in sb.body  # its own form
+
+
 def pdf_text_of(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
