@@ -233,7 +233,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     unknown_in_url = not st.session_state.get("el_progress_known", True) if changed else progress_unknown
     state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if unknown_in_url else None,
                            answer=PAGE_PARAMS["answer"][0] if answered and not changed else None)
-    if changed:  # said again by the button: on a phone the answer is screens above it
+    if changed and not amount_refused:  # said again by the button: on a phone the answer is screens above it (an
+        # amount that cannot be read is said at its box, and by the button once clicked: "check again" would fail)
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
                      "update it."))
     with answer_box:
@@ -255,7 +256,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                              f"{version_words(q.policy_version)}"
                              + (f", in force from {since:%d %b %Y}" if since is not None else "")))
                 show.withdrawn_version(q, one_case=wide is None)  # a link given out under it opened on another
-                if changed:
+                if changed and amount_refused:  # checking again would only be refused: first the amount
+                    st.warning(e(f"You have changed {changed} since this answer, and the amount you typed cannot be "
+                                 f"read: correct “{AMOUNT_QUESTION}” below, then check again."))
+                elif changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):
                     st.warning(e(note))

@@ -595,7 +595,11 @@ def test_a_client_types_the_amount_as_on_the_invoice_and_one_refused_is_said_and
     assert not at.error and answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
     assert at.text_input(key="el_amount").value == "1,200.00"  # shown as read, as the calculator shows it
     at.text_input(key="el_amount").set_value("nine hundred").run()  # after an answer: not the amount checked either
-    assert any(plain(w.value).startswith("You have changed how much you paid since this answer") for w in at.warning)
+    assert [plain(w.value) for w in at.warning] == [  # one note, which does not send the client to a check that fails
+        "You have changed how much you paid since this answer, and the amount you typed cannot be read: correct "
+        "“How much did you pay?” below, then check again."]
+    at.button(key="el_check").click().run()
+    assert len(at.warning) == 1 and len(at.error) == 2  # not again by the button; the errors: the amount's box, and by the button
 
 
 def in_page_order(block) -> list:
