@@ -189,11 +189,19 @@ def test_an_amount_the_field_refuses_is_said_kept_in_its_box_and_not_quoted(type
     assert said == [f"{what} must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
                     "such as 5000, 5,000.00 or $5,000. The quote is still for $1,000.00."]
     assert at.text_input(key="w_amount_paid").value == typed  # nothing typed is lost
+    # on the page too, above what it still shows: a phone keeps the sidebar closed (a walkthrough)
+    page_said = [plain(e.value) for e in at.main.error]
+    assert page_said == [f"{what} must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, such as 5000, "
+                         "5,000.00 or $5,000 (in the sidebar). What this page shows is still for $1,000.00."]
     assert refund(at) == expected(amount_paid="1000") and at.query_params["amount_paid"] == "1000.00"
     at.slider(key="w_completion_pct").set_value(10).run()  # other inputs go on; the box and its message stay
-    assert at.text_input(key="w_amount_paid").value == typed and len(at.sidebar.error) == 1
+    assert at.text_input(key="w_amount_paid").value == typed and len(at.sidebar.error) == len(at.main.error) == 1
+    at.switch_page("pages/1_Compare_providers.py").run()  # the sidebar's box is drawn anew: nothing refused there
+    assert not at.main.error
+    at.switch_page("app.py").run()
+    at.text_input(key="w_amount_paid").set_value(typed).run()
     at.text_input(key="w_amount_paid").set_value("700").run()
-    assert not at.sidebar.error and refund(at) == expected(amount_paid="700", completion_pct=10)
+    assert not at.sidebar.error and not at.main.error and refund(at) == expected(amount_paid="700", completion_pct=10)
 
 
 def test_a_slider_that_makes_the_scenario_invalid_stays_there_to_undo_it():

@@ -130,6 +130,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.warning(e(f"The register cannot be used now ({said}). Quotes use {versions}. Nothing can be saved until "
                      "it is back."))
     state.show_url_warnings()
+    state.show_refused_in_sidebar()
     return values
 
 

@@ -449,16 +449,33 @@ def _money_input(container, spec: FieldSpec) -> None:
     emptied or mistyped amount back to its lowest, $0.01, quoted it silently, and the share link carried it (a
     walkthrough)."""
     key = f"{BOUND}{spec.name}"
-    refused = st.session_state.get(REFUSED + spec.name)
-    if refused is not None and (st.session_state.get(key) != refused[0] or values()[spec.name] != refused[2]
-                                or st.session_state.get(NEW_PAGE)):
-        refused = None  # typed again, or the amount came from elsewhere since (Back, a restore, another page)
-        st.session_state.pop(REFUSED + spec.name)
+    refused = _refused(spec)
     container.text_input(spec.label, key=input_key(key) if refused else _bind(spec.name, money_shown),
                          on_change=_store(spec.name, partial(money_value, spec)), help=f"{spec.help} {MONEY_TYPED}")
     if refused is not None:
         container.error(md_escape(f"{refusal(spec.label, refused[0], refused[1])}. The quote is still for "
                                   f"{format_usd(Decimal(refused[2]))}."))
+
+
+def _refused(spec: FieldSpec) -> Optional[tuple[str, str, str]]:
+    """An amount its box refused and still holds: (the text typed, why, the amount the scenario kept); None once typed
+    again, or where the amount came from elsewhere since (Back, a restore, another page)."""
+    refused = st.session_state.get(REFUSED + spec.name)
+    if refused is not None and (st.session_state.get(f"{BOUND}{spec.name}") != refused[0]
+                                or values()[spec.name] != refused[2] or st.session_state.get(NEW_PAGE)):
+        st.session_state.pop(REFUSED + spec.name)
+        return None
+    return refused
+
+
+def show_refused_in_sidebar() -> None:
+    """The amount the sidebar refused, said on the page too: a phone keeps the sidebar closed, and the quote below,
+    still for the amount before, read as one for the amount typed (a walkthrough)."""
+    spec = BY_NAME["amount_paid"]
+    refused = _refused(spec)
+    if refused is not None:
+        st.error(md_escape(f"{refusal(spec.label, refused[0], refused[1])} (in the sidebar). What this page shows is "
+                           f"still for {format_usd(Decimal(refused[2]))}."))
 
 
 MONEY_TYPED = "Type it as on an invoice: 5000, 5,000.00 or $5,000."
