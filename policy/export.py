@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Union
+from typing import Optional, Union
 
 from .fields import NAMES
 from .models import FIELD_KINDS, Quote, QuoteHead, Scenario, quote_to_json
@@ -67,18 +68,33 @@ def _whose(record: Mapping[str, str]) -> dict[str, str]:
     return {name: record[name] for name in RECORD_NAMES if record.get(name)}
 
 
-def quote_json(q: Quote, record: Mapping[str, str] = MappingProxyType({})) -> str:
+def _when(q: Quote, quoted_on: Optional[date]) -> dict[str, str]:
+    """The day a quote was made and, for a case given in days, the payment day they count back to: the summary and
+    the email give those dates, and a JSON or CSV of "3 days since payment" named no day at all (a walkthrough)."""
+    if quoted_on is None:
+        return {}
+    counted = {} if q.scenario.paid_on is not None else {
+        PAID_ON_COUNTED: (quoted_on - timedelta(days=q.scenario.days_since_payment)).isoformat()}
+    return {QUOTED_ON: quoted_on.isoformat(), **counted}
+
+
+QUOTED_ON, PAID_ON_COUNTED = "quoted_on", "paid_on_counted"
+
+
+def quote_json(q: Quote, record: Mapping[str, str] = MappingProxyType({}), quoted_on: Optional[date] = None) -> str:
     """The quote's JSON (the contract), and whose case it is where given: the record's fields after the quote's
-    ("more fields are welcome", decisions.md 3). The CSV of a saved quote named its client and the JSON did not."""
-    whose = _whose(record)
-    if not whose:
+    ("more fields are welcome", decisions.md 3). The CSV of a saved quote named its client and the JSON did not.
+    `quoted_on`: the day the quote was made (see _when)."""
+    more = {**_when(q, quoted_on), **_whose(record)}
+    if not more:
         return quote_to_json(q, indent=2)
-    return json.dumps({**json.loads(quote_to_json(q)), **whose}, indent=2, ensure_ascii=False)
+    return json.dumps({**json.loads(quote_to_json(q)), **more}, indent=2, ensure_ascii=False)
 
 
-def quote_csv(q: Quote, record: Mapping[str, str] = MappingProxyType({})) -> str:
-    """One row: whose case it is (`record`: client name, reference, where given), every scenario field, then the
-    same quote columns as `python -m policy batch` writes (a batch reads it back, its client too). A saved quote's
-    summary named its client and its CSV did not (a walkthrough)."""
-    cells = {**_whose(record), **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **quote_row(q)}
+def quote_csv(q: Quote, record: Mapping[str, str] = MappingProxyType({}), quoted_on: Optional[date] = None) -> str:
+    """One row: whose case it is (`record`: client name, reference, where given), every scenario field, the day it was
+    quoted (see _when), then the same quote columns as `python -m policy batch` writes (a batch reads it back, its
+    client too). A saved quote's summary named its client and its CSV did not (a walkthrough)."""
+    cells = {**_whose(record), **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **_when(q, quoted_on),
+             **quote_row(q)}
     return rows_text([list(cells), list(cells.values())])

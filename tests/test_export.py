@@ -154,3 +154,19 @@ def test_a_quotes_json_names_whose_case_it_is_where_given_and_is_otherwise_the_c
         next(csv.reader(io.StringIO(quote_csv(Q)))))  # the same record fields as the CSV's
     assert "Zoë" in quote_json(Q, {"client_name": "Zoë & Co"})  # written as the name reads, not \\u escapes
     assert quote_json(Q, {}) == quote_json(Q)
+
+
+def test_a_quote_given_in_days_names_the_day_it_was_quoted_and_the_payment_day_counted():
+    """A walkthrough: the summary and the email said "a payment on 04 December 2026", and the JSON and CSV of the
+    same quote, given as 3 days since payment, named no day at all."""
+    data = json.loads(quote_json(Q, quoted_on=date(2026, 12, 7)))
+    assert (data["quoted_on"], data["paid_on_counted"], data["scenario"]["paid_on"]) == ("2026-12-07", "2026-12-04", None)
+    header, values = list(csv.reader(io.StringIO(quote_csv(Q, quoted_on=date(2026, 12, 7)), newline="")))
+    row = dict(zip(header, values))
+    assert (row["quoted_on"], row["paid_on_counted"], row["paid_on"]) == ("2026-12-07", "2026-12-04", "")
+    assert header.index("paid_on_counted") < header.index("provider_name")  # the case's, before the quote's columns
+    dated = quote(parse_scenario(dict(S.model_dump(mode="json"), paid_on="2026-11-20", days_since_payment=17), BASIS),
+                  BASIS)
+    data = json.loads(quote_json(dated, quoted_on=date(2026, 12, 7)))
+    assert data["quoted_on"] == "2026-12-07" and "paid_on_counted" not in data  # its own date says it
+    assert "quoted_on" not in json.loads(quote_json(Q))  # the command line's quote: the contract as it was

@@ -296,8 +296,8 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
         (STAFF_DOWNLOADS[2], *email),
         # a quote's own files are of one case: an unsettled answer is none of its cases
         *(() if unsettled is not None else (
-            (STAFF_DOWNLOADS[3], lambda: quote_json(q, whose), ".json", "application/json", "dl_json"),
-            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, whose)), ".csv", "text/csv", "dl_csv"))),
+            (STAFF_DOWNLOADS[3], lambda: quote_json(q, whose, day), ".json", "application/json", "dl_json"),
+            (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, whose, day)), ".csv", "text/csv", "dl_csv"))),
     )
     # what the email still needs from its sender (the boxes above fill some; a walkthrough found it sent as it was),
     # said before the buttons: under them it was read only once the file was downloaded (a walkthrough on a phone)
