@@ -185,19 +185,29 @@ class BatchResult:
         totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
                   f"{'a row' if one else 'rows'} of totals "
                   f"({', '.join(dict.fromkeys(repr(w) for _, w in self.total_rows))}), not a case"] if self.total_rows else []
-        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders)]
+        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders), *_planned(self.date_orders)]
 
 
 def _mixed_orders(orders: Orders) -> list[str]:
     """A file whose slashed dates are written day first in one row and month first in another: each read the one way
     it can be, and one of them is likely a mistake (13/11/2026 and 11/25/2026 in one column were both quoted without a
     word, a walkthrough)."""
-    if len(orders) < 2:
+    if "dmy" not in orders or "mdy" not in orders:
         return []
     (d_row, d_text), (m_row, m_text) = orders["dmy"], orders["mdy"]
     return [f"its dates with slashes are written both day first (row {d_row}: {d_text}) and month first (row {m_row}: "
             f"{m_text}); each was read the one way it can be, and those of one of the two orders may be wrong: check "
             "them, or write the dates as YYYY-MM-DD"]
+
+
+def _planned(orders: Orders) -> list[str]:
+    """Rows whose payment comes after the day of the run: quoted as asked on their payment day, as the calculator
+    quotes a planned payment; said, since a year mistyped reads the same way."""
+    if PLANNED not in orders:
+        return []
+    row, day = orders[PLANNED]
+    return [f"rows with a payment after the day of this run (the first: row {row}, {day}) are quoted as asked on their "
+            "payment day, as the calculator quotes a planned payment: check their dates if none was planned"]
 
 
 def _kind_of(message: str) -> str:
@@ -435,7 +445,9 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
 
 
 # output text, rows, (row, problems) of the bad ones, the refunds by provider and verdict
-Orders = dict[str, tuple[int, str]]  # a date order -> the first row (and its cell) that can only be written in it
+Orders = dict[str, tuple[int, str]]  # a date order -> the first row (and its cell) that can only be written in it;
+# PLANNED -> the first row with a payment after the day of the run, and its payment day
+PLANNED = "planned"
 Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums, Orders]
 
 
@@ -450,6 +462,7 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
     seen = seen_cells(job.reading)
     orders: Orders = {}
     dates = job.dates
+    run_day = job.reading.run_day.isoformat()
     for number, cells in lines:
         for i in dates:  # how a slashed date is written, where only one order reads it (see _mixed_orders)
             if i < len(cells) and "/" in cells[i]:
@@ -460,6 +473,8 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
         if problems:
             bad.append((number, problems))
         else:
+            if PLANNED not in orders and quoted["days_counted"] == "0" and quoted["requested_on"] > run_day:  # ISO dates
+                orders[PLANNED] = (number, quoted["requested_on"])
             found = sums.get(key := (quoted["provider_name"], quoted["verdict"]))
             if found is None:
                 found = sums[key] = [0, Decimal(0), Decimal(0)]

@@ -15,6 +15,7 @@ from .cells import SPELLINGS, Readers, blank, day
 from .errors import each_error
 from .fields import BY_NAME, NAMES, RANGES, FieldSpec, in_words
 from .models import Scenario
+from .versions import days_counted
 
 REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
 
@@ -223,8 +224,13 @@ def _dated(data: dict[str, object], reading: Reading, cells: list[str]) -> list[
                             f"{given} days, but {reading.column('paid_on')} {paid} to {reading.column(REQUESTED)} "
                             f"{asked} is {days} days; give one or make them agree")]
         return []
-    if days < 0:
-        which = reading.column(REQUESTED) if isinstance(asked, date) else "the day of this run"
-        return [problem("paid_on", f"{paid} is after {which} ({until}); a request comes after the payment")]
-    data["days_since_payment"] = days
+    if days < 0 and isinstance(asked, date):
+        return [problem("paid_on", f"{paid} is after {reading.column(REQUESTED)} ({until}); a request comes after the "
+                                   "payment")]
+    # a payment planned after the day of this run is asked about on its own day, as the calculator quotes it (it was
+    # refused here, a walkthrough); the run says which rows (batch.BatchResult.said)
+    try:
+        data["days_since_payment"] = days_counted(paid, until)
+    except ValueError as exc:
+        return [problem("paid_on", str(exc))]
     return []

@@ -24,7 +24,7 @@ from .loader import DATA_DIR, TEXTS_DIR, load_any
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
 from .schema import PolicyFile
-from .versions import Basis, Catalog, shipped_catalog
+from .versions import Basis, Catalog, days_counted, shipped_catalog
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: a quote needs no worker pool
     from .batch import BatchResult
@@ -121,10 +121,10 @@ def _counted_to(data: dict[str, Any], basis: Basis) -> dict[str, Any]:
     except ValueError:
         parse_scenario({**data, DAYS: 0}, basis)  # the scenario's own word on this date (not 'days ... required')
         raise InputError("paid_on", "must be a date YYYY-MM-DD to count the days from") from None
-    if paid > day:
-        raise InputError("paid_on", f"{paid} is after the day of this quote ({day}); a request comes after the payment "
-                                    "(give days_since_payment, or --as-of the day of the request)")
-    return {**data, DAYS: (day - paid).days}
+    try:
+        return {**data, DAYS: days_counted(paid, day)}  # a payment planned after that day: asked on its own day
+    except ValueError as exc:
+        raise InputError("paid_on", f"{exc} (give days_since_payment, or --as-of the day of the request)") from None
 
 
 CATALOG_GROUP = "refund_policy.catalog"  # the entry point the layer that owns the register declares

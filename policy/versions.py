@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Optional
@@ -199,6 +199,24 @@ def shipped_catalog() -> Catalog:
         policy = load_policy(path)
         versions.append(Version(policy, source_text(policy)))
     return Catalog(tuple(versions))
+
+
+PLANNED_DAYS = 366  # a payment may be planned up to a year ahead: quoted under the version in force on its day
+
+
+def latest_payment(today: date) -> date:
+    """The latest payment day a case may plan for, asked on `today` (the calculator's and a batch's alike)."""
+    return today + timedelta(days=PLANNED_DAYS)
+
+
+def days_counted(paid: date, asked: date) -> int:
+    """The days since a payment on `paid`, for a request on `asked` where no days were given (the calculator, the
+    command line and a batch row alike): a payment planned after that day is asked about on its own day (0 days),
+    up to latest_payment; ValueError beyond it."""
+    if paid > latest_payment(asked):
+        raise ValueError(f"{paid} is more than a year ahead of {asked}: a payment may be planned up to "
+                         f"{latest_payment(asked)}")
+    return max((asked - paid).days, 0)
 
 
 @dataclass(frozen=True)

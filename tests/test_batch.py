@@ -689,3 +689,31 @@ def test_a_row_of_a_service_its_provider_does_not_sell_is_counted_apart_from_the
     assert result.summary() == "5 rows read: 2 quoted, 2 of a service its provider does not sell, 1 with an error"
     only_sold, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,1000,0,3\n")
     assert only_sold.summary() == "1 row read: 1 quoted, 0 with an error"  # nothing said of what is not there
+
+
+def test_a_payment_planned_after_the_day_of_the_run_is_quoted_on_its_own_day_as_the_calculator_does_and_said():
+    """A walkthrough: a row paid tomorrow, with no request date, was refused ("a request comes after the payment"),
+    while the calculator quoted the same case as "A payment planned for ..."."""
+    from datetime import timedelta
+
+    from policy.versions import latest_payment
+    day = BASIS.as_of
+    planned, far = day + timedelta(days=1), latest_payment(day) + timedelta(days=1)
+    result, rows = batch("provider,service,amount_paid,completion_pct,paid_on,requested_on\n"
+                         f"stepinto,ppc,1200,0,{day - timedelta(days=3)},\n"
+                         f"stepinto,ppc,1200,0,{planned},\n"
+                         f"stepinto,ppc,1200,0,{planned},{day}\n"
+                         f"stepinto,ppc,1200,0,{far},\n")
+    calculator = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
+                                           paid_on=planned.isoformat(), days_since_payment=0), BASIS), BASIS)
+    assert {k: rows[1][k] for k in quote_row(calculator)} == quote_row(calculator)  # the calculator's quote
+    assert (rows[1]["days_counted"], rows[1]["requested_on"]) == ("0", planned.isoformat())
+    assert rows[2]["error"] == f"paid_on: {planned} is after requested_on ({day}); a request comes after the payment"
+    # a request date of its own before the payment is still a mistake (the message begins with the cell: quoted once)
+    assert rows[3]["error"] == (f"paid_on: {far} is more than a year ahead of {day}: a payment may be planned "
+                                f"up to {latest_payment(day)}")
+    assert result.said() == [f"rows with a payment after the day of this run (the first: row 3, {planned}) are quoted as "
+                             "asked on their payment day, as the calculator quotes a planned payment: check their dates "
+                             "if none was planned"]
+    assert batch("provider,service,amount_paid,completion_pct,paid_on\n"
+                 f"stepinto,ppc,1200,0,{day}\n")[0].said() == []  # a payment today is no plan

@@ -80,8 +80,11 @@ def test_a_payment_date_alone_counts_the_days_to_the_day_of_the_quote_as_a_batch
     with (tmp_path / "out.csv").open(newline="") as f:
         row = next(csv.DictReader(f))
     assert (row["refund_min"], row["refund_max"]) == (q["refund_min"], q["refund_max"])  # the batch row says the same
-    later = run(["quote", "--json", "--shipped", "--as-of", "2026-11-19"], json.dumps(dated))
-    assert later.returncode == 2 and later.stderr.startswith("error: paid_on: 2026-11-20 is after the day of this quote")
+    planned = run(["quote", "--json", "--shipped", "--as-of", "2026-11-19"], json.dumps(dated))  # asked on its day,
+    assert json.loads(planned.stdout)["requested_on"] == "2026-11-20"  # as the calculator and a batch quote it
+    later = run(["quote", "--json", "--shipped", "--as-of", "2025-11-18"], json.dumps(dated))
+    assert later.returncode == 2 and later.stderr.startswith("error: paid_on: 2026-11-20 is more than a year ahead of "
+                                                             "2025-11-18: a payment may be planned up to 2026-11-19"), later.stderr
     for text, said in (("2026-13-40", "must be a valid date"), ("2026-11-20T00:00", "must be a date YYYY-MM-DD")):
         bad = run(["quote", "--json", "--shipped"], json.dumps({**dated, "paid_on": text}))
         assert bad.returncode == 2 and bad.stderr.startswith(f"error: paid_on: {said}"), bad.stderr  # not the days

@@ -14,16 +14,9 @@ from policy.cells import TwoReadings, money
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_AMOUNT, MAX_DAYS, parse_plain
 from policy.money import format_usd
-from policy.versions import Basis
+from policy.versions import Basis, days_counted, latest_payment
 
 DAYS_MAX = 120  # the slider's end: every policy's clocks have run out long before
-PLANNED_DAYS = 366  # a payment may be planned up to a year ahead: quoted under the version in force on its day
-
-
-def latest_payment(today: date) -> date:
-    return today + timedelta(days=PLANNED_DAYS)
-
-
 def _number(text: str, rule: str, whole: bool = False) -> Decimal:
     """Plain decimal text, or the field's own rule as the message (not a generic one about numbers)."""
     try:
@@ -321,7 +314,7 @@ def _dates(values: dict, given: Mapping[str, str], asked: Optional[date], today:
             asked = today
         values["days_since_payment"] = min((asked - paid_on).days, MAX_DAYS)
     elif "days_since_payment" not in given:
-        values["days_since_payment"] = min(max((today - paid_on).days, 0), MAX_DAYS)  # a request today (or on a planned day)
+        values["days_since_payment"] = min(days_counted(paid_on, today), MAX_DAYS)  # a request today (or on a planned day)
 
 
 def with_payment_date(values: dict, paid_on: Optional[date], today: date) -> dict:

@@ -21,6 +21,7 @@ from policy.fields import BY_NAME, FieldSpec, in_group
 from policy.markdown import md_escape
 from policy.money import format_usd
 from policy.taxonomy import SERVICES
+from policy.versions import latest_payment
 
 from . import cache, history
 from .codec import (
@@ -29,7 +30,6 @@ from .codec import (
     UrlWarning,
     dated,
     from_query,
-    latest_payment,
     money_shown,
     money_value,
     page_param_allowed,
