@@ -529,6 +529,11 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     when = right.date_input("Effective from", key="lab_when", on_change=_number_follows_date,
                             args=(found, base.id, draft_shown.policy.version if draft_shown else None),
                             help=EFFECTIVE_HELP)  # why tomorrow is offered (a walkthrough was not told)
+    today = basis().as_of
+    if when <= today:  # said beside the date, not only in its help (a walkthrough chose 1 Dec on 7 Dec unwarned)
+        since = "today" if when == today else f"{counted((today - when).days, 'day')} ago"
+        right.warning(e(f"{when:%d %b %Y} is {since}: published from it, this version also answers for the payments "
+                        "made since then, whose quotes may have been given already under the version before."))
     dated = _number_date(number)
     if dated is not None and dated != when:  # an upload keeps its own number: "2026-12-07" in force from 6 Dec
         left.caption(e(f"This number reads as a date, {dated:%d %b %Y}, and the version takes effect on "

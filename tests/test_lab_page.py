@@ -1090,3 +1090,16 @@ def test_what_a_publish_did_is_said_on_every_run_while_its_version_is_shown_uned
                                                           "added_rows": [], "deleted_rows": []}
     at.run()
     assert not any(published in plain(x.value) for x in at.success)  # an edit since: about another version now
+
+
+def test_an_effective_date_today_or_past_is_warned_about_beside_the_date():
+    """A walkthrough chose 1 Dec on 7 Dec: the button read "Publish from 01 Dec 2026", and that this changes the
+    quotes of every payment since was only in the date's help."""
+    at = edit_discovery_as_written(lab())
+    assert not [w for w in at.warning if "published from it" in w.value]  # tomorrow, as offered: nothing to say
+    today = date.today()
+    for day, since in ((today - timedelta(days=6), "6 days ago"), (today, "today")):
+        at.date_input(key="lab_when").set_value(day).run()
+        assert [plain(w.value) for w in at.warning if "published from it" in w.value] == [
+            f"{day:%d %b %Y} is {since}: published from it, this version also answers for the payments made since "
+            "then, whose quotes may have been given already under the version before."]
