@@ -1608,3 +1608,19 @@ def test_a_link_without_its_sum_says_so_until_the_amount_is_entered():
     at.text_input(key="w_amount_paid").set_value("1,200").run()
     assert not at.warning
     assert not app("app.py", provider="stepinto", service="ppc", amount_paid=1200).warning
+
+
+def test_every_grid_cell_is_edged_in_its_own_colour_so_no_seams_show_between_rows():
+    """A walkthrough saw the heatmaps striped: on a canvas, the edges of cells a fraction of a pixel tall (61 days in
+    240 px) are smoothed into pale lines. Each cell's stroke is its fill's colour."""
+    from ui.charts import _change_spec
+
+    at = app("pages/1_Compare_providers.py", service="website", amount_paid=5000)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    grids = [layer for s in [*specs, _change_spec(10.0)] for layer in _layers(s)
+             if (layer.get("mark") if isinstance(layer.get("mark"), str) else layer.get("mark", {}).get("type")) == "rect"]
+    assert len(grids) == 4  # two providers' heatmaps, the map of who gives the most, the lab's map of changes
+    for layer in grids:
+        colour, stroke = layer["encoding"]["color"], layer["encoding"]["stroke"]
+        assert (stroke["field"], stroke["scale"], stroke["legend"]) == (colour["field"], colour["scale"], None)
+        assert layer["encoding"]["strokeWidth"] == {"value": 1}
