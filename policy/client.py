@@ -275,7 +275,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
     if s.paid_on is not None and s.requested_on is not None:
         facts += [f"Paid on {s.paid_on:%d %B %Y}; request on {s.requested_on:%d %B %Y} (day {s.days_since_payment}).",]
     else:
-        paid = today - timedelta(days=s.days_since_payment)  # the dates of the steps are counted from it
+        paid = s.payment_day(today)  # the dates of the steps are counted from it
         facts.append(f"Request {s.days_since_payment} days after the payment: a payment on {paid:%d %B %Y}, "
                      f"asked on {today:%d %B %Y}.")
     if unsettled is not None:
@@ -507,7 +507,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
     delivered = {True: "[what has been delivered so far]", False: "nothing yet", None: "[what has been delivered so far]"}
     # days without a date: of the day the quote was made (`asked_on`), as the summary says it (the email left a slot
     # beside a summary that gave the date, a walkthrough); without that day, the slot says which day it is
-    paid_day = s.paid_on or (asked_on - timedelta(days=s.days_since_payment) if asked_on else None)
+    paid_day = s.payment_day(asked_on) if asked_on else s.paid_on
     paid_on = f"{paid_day:%d %B %Y}" if paid_day else \
         f"[date of purchase: {counted(s.days_since_payment, 'day')} before this request]"
     known = {

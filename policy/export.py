@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Optional, Union
@@ -73,8 +73,7 @@ def _when(q: Quote, quoted_on: Optional[date]) -> dict[str, str]:
     the email give those dates, and a JSON or CSV of "3 days since payment" named no day at all (a walkthrough)."""
     if quoted_on is None:
         return {}
-    counted = {} if q.scenario.paid_on is not None else {
-        PAID_ON_COUNTED: (quoted_on - timedelta(days=q.scenario.days_since_payment)).isoformat()}
+    counted = {} if q.scenario.paid_on is not None else {PAID_ON_COUNTED: q.scenario.payment_day(quoted_on).isoformat()}
     return {QUOTED_ON: quoted_on.isoformat(), **counted}
 
 

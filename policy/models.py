@@ -304,6 +304,18 @@ class Scenario(BaseModel):
         """The request day as a date, where the payment date is known."""
         return None if self.paid_on is None else self.paid_on + timedelta(days=self.days_since_payment)
 
+    def payment_day(self, asked: date) -> date:
+        """The day of the payment: its date, or for a case given in days the day it is asked on less them."""
+        return payment_day(self.paid_on, self.days_since_payment, asked)
+
+
+def payment_day(paid_on: Optional[date], days_since_payment: int, asked: date) -> date:
+    """A case's payment day: its date, or the day it is asked on less its days since payment (never before the
+    calendar's first day: a basis of date.min is itself)."""
+    if paid_on is not None:
+        return paid_on
+    return date.fromordinal(max(1, asked.toordinal() - days_since_payment))
+
 
 FIELD_KINDS: dict[str, str] = {name: str(f.json_schema_extra["kind"])  # type: ignore[index]
                                for name, f in Scenario.model_fields.items()}

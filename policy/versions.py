@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from .loader import DATA_DIR, load_policy, source_text
+from .models import payment_day
 from .schema import PolicyFile
 
 if TYPE_CHECKING:
@@ -236,9 +237,7 @@ class Basis:
         """The day of a case's payment: its date, or without one the basis's day less the days since payment (a
         case given in days is asked on the basis's day). Twelve days after a payment on 24 Nov, asked on 6 Dec, was
         quoted under a version published from 6 Dec, which a payment dated 24 Nov was not (a walkthrough)."""
-        if paid_on is not None:
-            return paid_on
-        return date.fromordinal(max(1, self.as_of.toordinal() - days_since_payment))  # a basis of date.min: itself
+        return payment_day(paid_on, days_since_payment, self.as_of)
 
     def fewest_days_alike(self, scenario: Scenario) -> int:
         """The fewest days since payment that leave a scenario under the versions it has: a result that does not

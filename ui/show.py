@@ -338,7 +338,7 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
             if q.scenario.paid_on is None:  # the link gives the payment as a date: its deadlines stay on the calendar
-                paid = basis().as_of - timedelta(days=q.scenario.days_since_payment)
+                paid = q.scenario.payment_day(basis().as_of)
                 st.caption(e(f"It gives the payment as made on {paid:%d %b %Y}, {q.scenario.days_since_payment} days "
                              "before today: opened on a later day, its deadlines are the same dates."))
 
