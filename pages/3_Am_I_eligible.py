@@ -90,6 +90,7 @@ def _amount_as_read() -> None:
     stays as typed, to be corrected."""
     with contextlib.suppress(ValueError):
         st.session_state["el_amount"] = money_shown(money_value(BY_NAME["amount_paid"], st.session_state["el_amount"]))
+        state.entered("amount_paid")  # the client's own, even where it is the example's sum
 
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",

@@ -346,7 +346,7 @@ def test_the_days_chart_shows_the_cliffs():
 
 
 def test_downloads_and_share_link_are_offered():
-    at = app(completion_pct=30)
+    at = app(completion_pct=30, amount_paid=5000)
     assert not at.get("download_button") and not at.code  # drawn when its expander opens
     at.session_state["downloads_open"] = True
     labels = {b.label for b in at.run().get("download_button")}
@@ -1605,9 +1605,22 @@ def test_a_link_without_its_sum_says_so_until_the_amount_is_entered():
     at = app("app.py", provider="stepinto", service="ppc", completion_pct=0, days_since_payment=3)
     assert [plain(w.value) for w in at.warning] == [
         "This link gives no amount paid: the example $5,000.00 stands in for it until the amount is entered."]
-    at.text_input(key="w_amount_paid").set_value("1,200").run()
-    assert not at.warning
+    # nor is it written as the case's: the address and the share link leave it out (a reload read it as given), and
+    # no file or save is made of it (a walkthrough's PDF said "in full: $5,000.00")
+    assert "amount_paid" not in at.query_params
+    at.session_state["downloads_open"] = True
+    at.run()
+    assert not at.get("download_button") and not [b for b in at.button if b.key == "save_quote"]
+    assert [plain(i.value) for i in at.info if "the example" in i.value] == [
+        "The amount paid is the example, $5,000.00: the link gave none. Enter the amount paid to save or download this "
+        "quote; the link below leaves the amount out."]
+    assert "amount_paid" not in at.code[0].value
+    at.text_input(key="w_amount_paid").set_value("5000").run()  # the example's own sum, entered: the case's now
+    assert not at.warning and at.query_params["amount_paid"] == "5000.00" and at.get("download_button")
     assert not app("app.py", provider="stepinto", service="ppc", amount_paid=1200).warning
+    bad = app("app.py", provider="stepinto", service="ppc", amount_paid="12.345")  # one that could not be read
+    assert any("Using $5,000.00" in plain(w.value) for w in bad.warning)
+    assert "amount_paid" not in bad.run().query_params  # (a page load's own address is replaced in the browser)
 
 
 def test_every_grid_cell_is_edged_in_its_own_colour_so_no_seams_show_between_rows():

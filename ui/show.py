@@ -37,6 +37,7 @@ from policy.export import quote_csv, quote_json
 from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.models import Verdict
+from policy.money import format_usd
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
 from policy.versions import Basis
@@ -44,7 +45,7 @@ from store.access import Actor, Permission
 from ui import cache
 from ui.identity import may
 from ui.registry import basis, catalog, payment_day, policies
-from ui.state import kept
+from ui.state import amount_is_example, kept
 
 
 def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False, asked_today: bool = False) -> None:
@@ -331,10 +332,15 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
                       on_change="rerun")
     if box.open:
         with box:
-            client = _client(staff=may(Permission.SAVE_QUOTE))
-            if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
-                _save_form(q, client)
-            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled, not_said=not_said)
+            if amount_is_example():  # no record, file or save of a sum nobody gave (a walkthrough's PDF said $5,000.00)
+                st.info(e(f"The amount paid is the example, {format_usd(Decimal(q.amount_paid), q.currency)}: the link "
+                          "gave none. Enter the amount paid to save or download this quote; the link below leaves the "
+                          "amount out."))
+            else:
+                client = _client(staff=may(Permission.SAVE_QUOTE))
+                if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
+                    _save_form(q, client)
+                _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled, not_said=not_said)
             st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
             if q.scenario.paid_on is None:  # the link gives the payment as a date: its deadlines stay on the calendar

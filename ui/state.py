@@ -27,6 +27,7 @@ from . import cache, history
 from .codec import (
     DAYS_MAX,
     DEFAULTS,
+    EXAMPLE_AMOUNT,
     UrlWarning,
     dated,
     from_query,
@@ -70,6 +71,7 @@ def values() -> dict:
     if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED] and not _inputs_moved()):
         ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
+        ss.pop(ENTERED, None)
         ss[SYNCED] = current
         ss[LINKED] = {name: value for name, value in current.items() if page_param_allowed(name, value)}
     elif ss[KEY].get("provider") not in basis().policies():
@@ -77,6 +79,7 @@ def values() -> dict:
         # (the calculator's service box failed on the provider it no longer knew, a walkthrough)
         ss[KEY], warnings = from_query(to_query(ss[KEY]), basis=basis())
         ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
+        ss.pop(ENTERED, None)
     return ss[KEY]
 
 
@@ -181,7 +184,10 @@ def _query(fields: Optional[dict] = None) -> dict[str, str]:
     """The URL's parameters: the scenario's (or `fields`'), and the inputs of the page this run draws (not another
     page's)."""
     page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
-    return {**to_query(fields or values()), **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
+    query = to_query(fields or values())
+    if amount_is_example():  # the example is no amount of the case: the address and the share link leave it out, and
+        query.pop(EXAMPLE_AMOUNT, None)  # say so again when opened (a reload read $5,000.00 as given, a walkthrough)
+    return {**query, **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
 
 
 def update(**changes: Any) -> None:
@@ -189,6 +195,7 @@ def update(**changes: Any) -> None:
 
 
 URL_WARNINGS = "url_warnings"  # (the values as the link left them, its warnings)
+ENTERED = "_entered"  # the fields entered since the link was read: its warnings about them are done with
 URL_WARNINGS_SHOWN = "url_warnings_shown"
 
 
@@ -196,8 +203,21 @@ def live_url_warnings() -> list[UrlWarning]:
     """The link's warnings that still hold: one about a field until that field is changed, one about the link
     as a whole until anything is."""
     restored, warnings = st.session_state.get(URL_WARNINGS, ({}, []))
-    now = values()
-    return [w for w in warnings if (now == restored if w.field is None else now[w.field] == restored[w.field])]
+    now, entered = values(), st.session_state.get(ENTERED, set())
+    # a field entered since is done with even where its value is the same: 5000 typed for the example $5,000.00
+    return [w for w in warnings if (now == restored if w.field is None else
+                                    now[w.field] == restored[w.field] and w.field not in entered)]
+
+
+def entered(field: str) -> None:
+    """A field the user has entered (a widget's callback does it; a form's check, for the fields it asks)."""
+    st.session_state.setdefault(ENTERED, set()).add(field)
+
+
+def amount_is_example() -> bool:
+    """The amount is the example, not the case's: the link gave none, or one that could not be read, and none has
+    been entered since."""
+    return any(w.field == EXAMPLE_AMOUNT for w in live_url_warnings())
 
 
 def show_url_warnings() -> None:
@@ -358,6 +378,7 @@ def _store(field: str, from_widget: Callable[[Any], Any] = lambda v: v) -> Calla
             ss[REFUSED + field] = (typed, str(exc), values()[field])
             return
         ss.pop(REFUSED + field, None)
+        entered(field)
         update(**{field: value})
         if field == "completion_pct" and progress_unknown():  # the progress is given now: on every page
             keep_value(PROGRESS_UNKNOWN, False)

@@ -112,7 +112,7 @@ def test_a_share_link_opens_the_same_scenario(page, base_url):
 
 
 def test_the_download_matches_the_quote(page, base_url):
-    open_page(page, base_url, "?completion_pct=30&days_since_payment=5")
+    open_page(page, base_url, "?amount_paid=5000&completion_pct=30&days_since_payment=5")
     page.get_by_test_id("stExpander").locator("summary").filter(has_text="Download or share").click()  # drawn on opening
     expect(page.get_by_test_id("stCode")).to_contain_text("completion_pct=30")
     with page.expect_download() as download:
@@ -130,7 +130,7 @@ def test_the_download_matches_the_quote(page, base_url):
 def test_a_clients_name_typed_in_the_downloads_stays_when_they_are_closed_and_a_slider_moves(page, base_url):
     """A walkthrough: a name and a reference typed, the popover closed (its boxes are drawn only while it is open,
     in the calculator's fragment), and both were empty on opening it again: the next save named no client."""
-    open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
+    open_page(page, base_url, "?amount_paid=5000&completion_pct=20&days_since_payment=3")
     downloads = page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share")
     downloads.click()
     name, ref = page.get_by_label("Client name (optional)"), page.get_by_label("Your reference (optional)")
@@ -157,7 +157,7 @@ def test_save_download_or_share_opens_in_the_page_whole_and_in_keyboard_order(pa
     """A walkthrough: in a popover under the answer, a 900 px high screen left it 235 px, the save and the links out of
     sight; from the keyboard the next Tab had reached the slider under it."""
     page.set_viewport_size({"width": 1280, "height": 900})
-    open_page(page, base_url, "?completion_pct=20&days_since_payment=3")
+    open_page(page, base_url, "?amount_paid=5000&completion_pct=20&days_since_payment=3")
     summary = page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share")
     summary.focus()
     page.keyboard.press("Enter")
@@ -695,3 +695,21 @@ def test_the_days_slider_keeps_its_focus_as_a_dated_request_day_crosses_today_an
         wait_ready(page)
         expect(thumb).to_be_focused()
     expect(page.get_by_test_id("stMain")).to_contain_text("That date has passed")
+
+
+def test_a_link_without_an_amount_keeps_it_out_of_the_address_until_one_is_entered(page, base_url):
+    """A walkthrough opened a link without amount_paid: the address bar at once held amount_paid=5000.00, so a reload
+    (or the share link) read the example as the case's amount, without the note."""
+    note = page.get_by_text("This link gives no amount paid: the example $5,000.00 stands in for it")
+    open_page(page, base_url, "?provider=stepinto&service=ppc&completion_pct=0&days_since_payment=2")
+    expect(note).to_be_visible()
+    expect(page).to_have_url(re.compile(r"provider=stepinto"))
+    assert "amount_paid" not in page.url
+    page.reload()
+    wait_ready(page)
+    expect(note).to_be_visible()  # said again: the address still gives no amount
+    amount = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Amount paid")
+    amount.fill("1200")
+    amount.press("Enter")
+    expect(page).to_have_url(re.compile(r"amount_paid=1200\.00"))
+    expect(note).to_have_count(0)
