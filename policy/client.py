@@ -188,10 +188,13 @@ def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
     rule = policy.next_charge_notice
     if not policy.bills_monthly(q.service) or rule is None:
         return None
+    billing = _next_billing(q)
+    on = f" on {billing:%d %b %Y}" if billing else ""  # the date itself, where the payment's is known (a walkthrough)
     if q.next_charge_avoided is True:
-        return f"Your notice is early enough: next month's charge is avoided ({rule.days} days' notice are needed)."
+        return (f"Your notice is early enough: next month's charge{on} is avoided ({rule.days} days' notice is needed); "
+                "send it with your request.")
     if q.next_charge_avoided is False:
-        return (f"Your notice is too late to avoid next month's charge: cancelling needs {rule.days} days' notice "
+        return (f"Your notice is too late to avoid next month's charge{on}: cancelling needs {rule.days} days' notice "
                 "before the next billing date.")
     paid_on, asked = q.scenario.paid_on, q.scenario.requested_on
     if paid_on is None or asked is None:
@@ -211,6 +214,13 @@ def _months_after(day: date, months: int) -> date:
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _next_billing(q: Quote, asked_on: Optional[date] = None) -> Optional[date]:
+    """The next billing date after the request day of a monthly case: where its payment date is known (or the day
+    it is asked on, for a case given in days)."""
+    asked = q.scenario.requested_on or asked_on
+    return None if asked is None else next_billing_date(q.scenario.payment_day(asked), asked)
 
 
 def next_billing_date(paid_on: date, after: date) -> date:
@@ -549,7 +559,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                  "paid.")
     else:
         asked = f"I request a refund for {_service(q)}, paid {paid}."
-    lines = [f"Dear {policy.name} team,", "", asked, "", *_in_time(q, policy), *_cancelling(q, policy), *items, ""]
+    lines = [f"Dear {policy.name} team,", "", asked, "", *_in_time(q, policy), *_cancelling(q, policy, asked_on), *items, ""]
     if q.deductions:  # named whatever the verdict: the request knows what it does not ask back
         lines += ["Not part of the refundable amount under your policy:",
                   *(f"- {d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})"
@@ -585,7 +595,7 @@ def _in_time(q: Quote, policy: PolicyFile) -> list[str]:
     return [f"I make this request {when}{within}.", ""]
 
 
-def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
+def _cancelling(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> list[str]:
     """A monthly service the client says they cancel (the days before the next billing date they give, as the rule
     counts them): the request gives that notice. The page told a client to cancel by 20 Dec to avoid next month's
     charge, and the email asked only for a refund (a walkthrough). Whether to stop it is the client's to say: with
@@ -594,7 +604,10 @@ def _cancelling(q: Quote, policy: PolicyFile) -> list[str]:
     given = q.scenario.notice_days
     if rule is None or not policy.bills_monthly(q.service) or given is None:
         return []
-    when = "on the next billing date" if given == 0 else f"{counted(given, 'day')} before the next billing date"
+    billing = _next_billing(q, asked_on)
+    date_of = f" ({billing:%d %b %Y})" if billing else ""  # the email named no date (a walkthrough)
+    when = f"on the next billing date{date_of}" if given == 0 else \
+        f"{counted(given, 'day')} before the next billing date{date_of}"
     return [f"With this request I give notice to cancel {_service(q)}, {when}; your policy asks for {rule.days} days' "
             f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
 

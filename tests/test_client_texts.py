@@ -724,6 +724,21 @@ def test_every_request_email_says_how_far_along_the_work_is(provider):
     assert "- Work so far: about 55% of the work done" in request_email(q).body
 
 
+def test_a_monthly_cancellation_names_the_next_billing_date_in_the_email_and_the_step():
+    """A walkthrough cancelled ITMediaSolutions.us's monthly SEO "with this request, 10 days before 17 Dec 2026": the
+    answer said only "Your notice is early enough" and the email "10 days before the next billing date", no date."""
+    from policy.client import next_charge_step
+    q = q_of(provider="itmedia", service="seo", completion_pct=10, work_started=True, paid_on=date(2026, 11, 17),
+             days_since_payment=20, notice_days=10)
+    assert "10 days before the next billing date (17 Dec 2026);" in request_email(q).body
+    assert next_charge_step(q, q.policy) == ("Your notice is early enough: next month's charge on 17 Dec 2026 is "
+                                             "avoided (7 days' notice is needed); send it with your request.")
+    in_days = q_of(provider="itmedia", service="seo", completion_pct=10, work_started=True, days_since_payment=20,
+                   notice_days=10)  # given in days: dated from the day the email is made
+    assert "10 days before the next billing date (17 Dec 2026);" in request_email(in_days, asked_on=date(2026, 12, 7)).body
+    assert "10 days before the next billing date;" in request_email(in_days).body  # no day to count from: no date
+
+
 @pytest.mark.parametrize("notice_days, said", [
     (0, "With this request I give notice to cancel Social media management (monthly), on the next billing date; your "
         "policy asks for 7 days' notice before the next billing date"),
