@@ -75,7 +75,8 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(
             file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(result), rows=result.rows,
-            errors=result.errors, notices=result.said(), saved=saved, save_failed=failed,
+            errors=result.errors, quoted=result.quoted, not_sold=result.not_sold, notices=result.said(), saved=saved,
+            save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
             run_day=basis().as_of if result.dated else None, date_order=date_order,
             header_row=result.header_row,
@@ -249,7 +250,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         # where they do not fit
         counts = st.container(horizontal=True, gap="medium", key="batch_counts")
         counts.metric("Rows", f"{done['rows']:,}", width="content")
-        counts.metric("Quoted", f"{done['rows'] - done['errors']:,}", width="content")
+        counts.metric("Quoted", f"{done['quoted']:,}", width="content")  # as the summary above counts them
+        if done["not_sold"]:
+            counts.metric("Not sold by its provider", f"{done['not_sold']:,}", width="content")
         counts.metric("With an error", f"{done['errors']:,}", width="content")
         columns = [n.removeprefix("column ") for n in done["notices"] if n.startswith("column ") and " read as " in n]
         if columns:  # one line, not one a column (eight lines of "Read: column ..." above the results)

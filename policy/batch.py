@@ -169,13 +169,19 @@ class BatchResult:
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
     date_orders: Orders = field(default_factory=dict)  # the orders its slashed dates can only be read in, first rows
 
+    @property
+    def not_sold(self) -> int:
+        """Rows of a service their provider does not sell: no terms to quote, so not counted as quoted (a walkthrough)."""
+        return sum(rows for (_, verdict), (rows, _, _) in self.sums.items() if verdict == Verdict.not_offered.value)
+
+    @property
+    def quoted(self) -> int:
+        return self.rows - self.errors - self.not_sold
+
     def summary(self) -> str:
         """What the run did, in one line for the command line and the page alike."""
-        unsold = sum(rows for (_, verdict), (rows, _, _) in self.sums.items() if verdict == Verdict.not_offered.value)
-        # a row of a service its provider does not sell has no terms to quote: not counted as quoted (a walkthrough)
-        elsewhere = f"{unsold:,} of a service its provider does not sell, " if unsold else ""
-        return (f"{counted(self.rows, 'row')} read: {self.rows - self.errors - unsold:,} quoted, {elsewhere}"
-                f"{self.errors:,} with an error")
+        elsewhere = f"{self.not_sold:,} of a service its provider does not sell, " if self.not_sold else ""
+        return f"{counted(self.rows, 'row')} read: {self.quoted:,} quoted, {elsewhere}{self.errors:,} with an error"
 
     def said(self) -> list[str]:
         """How the file was read where not as written, for the command line and the page alike."""
