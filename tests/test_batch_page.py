@@ -426,8 +426,8 @@ def test_a_visit_to_another_page_keeps_the_file_chosen_and_the_choices_made(url)
 
 def test_the_counters_count_a_service_not_sold_apart_as_the_summary_does(url):
     """A walkthrough read "26 quoted, 1 of a service its provider does not sell" above a counter of 27 quoted."""
-    data = ("provider,service,amount_paid,completion_pct,days_since_payment\n"
-            "stepinto,ppc,1000,0,3\nstepinto,seo,1000,0,3\nstepinto,ppc,abc,0,3\n").encode()
+    data = (b"provider,service,amount_paid,completion_pct,days_since_payment\n"
+            b"stepinto,ppc,1000,0,3\nstepinto,seo,1000,0,3\nstepinto,ppc,abc,0,3\n")
     at = run(batch_page(), "mixed.csv", data)
     assert at.get("progress")[0].proto.text == "3 rows read: 1 quoted, 1 of a service its provider does not sell, 1 with an error"
     assert [(m.label, m.value) for m in at.metric] == [("Rows", "3"), ("Quoted", "1"), ("Not sold by its provider", "1"),
