@@ -66,8 +66,8 @@ def _one_way(bare: str) -> str:
         if bare.count(".") > 1:  # only thousands: said as this app writes them
             raise TwoReadings(f"has dots between thousands; write {whole:,}.00 (a comma between thousands)")
         if Decimal(bare) != Decimal(bare).quantize(Decimal("0.01")):  # '12.345': no sum in cents with a decimal point
-            raise TwoReadings(f"has three decimals, and an amount has at most 2; with a dot between thousands it is "
-                              f"{whole:,}.00: write {whole:,}.00 if you mean that")
+            raise TwoReadings(f"has three decimals: with a dot between thousands it is {whole:,}.00 (write {whole:,}.00 "
+                              "if you mean that)")
         raise TwoReadings(f"reads two ways: with a dot between thousands it is {whole:,}.00, with a decimal point "
                           f"{Decimal(bare):.2f}; write the one you mean")
     return bare

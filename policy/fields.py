@@ -17,7 +17,7 @@ from annotated_types import Ge, Gt, Le
 from pydantic.fields import FieldInfo
 
 from .models import Scenario
-from .money import CENT
+from .money import CENT, format_usd
 
 Bound = Union[Decimal, date]
 
@@ -127,9 +127,11 @@ def in_words(message: str, names: Mapping[str, str] = LABELS) -> str:
     '... when Project completion (%) is above 0'): by its label, or by `names` (a batch: the file's own columns)."""
     return _NAMED.sub(lambda m: names.get(m.group(0), m.group(0)), message)
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
-# The least and the most of each bounded field, as its errors say them ('must be from 0 to 100')
-RANGES: dict[str, tuple[Bound, Bound]] = {
-    f.name: (low, high) for f in FIELDS
+# The least and the most of each bounded field, as its errors say them ('must be from 0 to 100'; an amount's in dollars,
+# as every amount a person reads: "must be from 0.01 to 1,000,000,000" had none, a walkthrough)
+RANGES: dict[str, tuple[Union[Bound, str], Union[Bound, str]]] = {
+    f.name: (format_usd(low), format_usd(high)) if f.kind == "money" and isinstance(low, Decimal) and
+    isinstance(high, Decimal) else (low, high) for f in FIELDS
     for low, high in [(f.low, f.high) if f.low is not None else (f.first_day, f.last_day)]
     if low is not None and high is not None}
 # The facts that may be unknown, as declared; the stage first (it places the case), then in declaration order.

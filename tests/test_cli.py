@@ -190,7 +190,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     got = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [g["client"] for g in got] == ["a", "b", "c", "d"]
     assert (got[0]["refund_min"], got[0]["refund_max"], got[0]["error"]) == ("4500.00", "4900.00", "")
-    assert got[1]["error"].startswith("amount_paid “-1”: must be from 0.01 to 1,000,000,000") and got[1]["refund_min"] == ""
+    assert got[1]["error"].startswith("amount_paid “-1”: must be from $0.01 to $1,000,000,000.00") and got[1]["refund_min"] == ""
     assert (got[2]["refund_min"], got[2]["refund_max"]) == ("0.00", "100.00")
     assert got[3]["verdict"] == "discretionary"
     assert "column 'client' read as Client name (client_name)" in r.stderr  # a client's detail, kept for the register
@@ -443,7 +443,7 @@ def test_quote_names_every_field_wrong_on_its_one_line():
     assert (r.returncode, r.stdout) == (2, "")
     assert r.stderr == "error: completion_pct: is required; days_since_payment: is required\n"
     two = run(["quote", "--json", "--shipped"], json.dumps({**GOOD, "amount_paid": "-1", "completion_pct": 500}))
-    assert two.stderr == "error: amount_paid: must be from 0.01 to 1,000,000,000; completion_pct: must be from 0 to 100\n"
+    assert two.stderr == "error: amount_paid: must be from $0.01 to $1,000,000,000.00; completion_pct: must be from 0 to 100\n"
 
 
 def test_versions_lists_a_provider_withdrawn_whole():

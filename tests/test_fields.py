@@ -53,7 +53,7 @@ def test_a_scenario_round_trips_through_every_text_form():
 @pytest.mark.parametrize("field, value, said", [
     ("completion_pct", "140", "must be from 0 to 100"),
     ("completion_pct", "-1", "must be from 0 to 100"),
-    ("amount_paid", "0", "must be from 0.01 to 1,000,000,000"),
+    ("amount_paid", "0", "must be from $0.01 to $1,000,000,000.00"),
     ("notice_days", "4000", "must be from 0 to 3,650"),
 ])
 def test_a_bound_error_gives_the_whole_range(field, value, said):

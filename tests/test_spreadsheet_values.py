@@ -41,8 +41,7 @@ def test_an_amount_that_cannot_be_read_says_what_is_allowed(cell):
     ("$12.500", "reads two ways: with a dot between thousands it is 12,500.00, with a decimal point 12.50"),
     ("1.200.000", "has dots between thousands; write 1,200,000.00"),
     # with a decimal point it is no sum in cents: not "12.34", which it is not either way (a walkthrough)
-    ("12.345", "has three decimals, and an amount has at most 2; with a dot between thousands it is 12,345.00: "
-               "write 12,345.00 if you mean that"),
+    ("12.345", "has three decimals: with a dot between thousands it is 12,345.00 (write 12,345.00 if you mean that)"),
 ])
 def test_an_amount_with_a_dot_before_three_digits_is_refused_naming_both_sums(cell, said):
     """A semicolon-separated sheet (as much of Europe writes one) had 3.000 for three thousand: it was quoted as
