@@ -262,10 +262,10 @@ class Unsettled:
 
 
 def work_not_said(started: Optional[bool], what: str) -> str:
-    """The work where the client left `what` open, with whether it started where they said it: "started; not said:
-    how far along the work is" (the documents said "Work: not said" of a client who had said it started, a
-    walkthrough)."""
-    return f"started; not said: {what}" if started else f"not said ({what})"
+    """The work where the client left `what` open, with whether it started where they said it: "started; you did not
+    say how far along the work is" (the documents said "Work: not said" of a client who had said it started, and
+    later "started; not said: how far along the work is", which read as a form's code: walkthroughs)."""
+    return f"started; you did not say {what}" if started else f"you did not say {what}"
 
 
 def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
@@ -289,7 +289,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
         facts.append(f"Request {s.days_since_payment} days after the payment: a payment on {paid:%d %B %Y}, "
                      f"asked on {today:%d %B %Y}.")
     if unsettled is not None:
-        facts.append(f"Work: {unsettled.work}: this estimate covers every case.")
+        facts.append(f"Work: {unsettled.work}, so this estimate covers every case.")
         answer = [unsettled.sentence, f"Refund: {format_range(unsettled.low, unsettled.high, q.currency)}.",
                   *(f"{line}." for line in unsettled.by_stage),
                   *([unsettled.stage_readings] if unsettled.stage_readings else []),

@@ -816,7 +816,7 @@ def test_the_emails_work_so_far_is_what_the_client_said_the_stage_chosen_or_noth
     assert "- Work so far: [whether the work has started, and how far along it is]" in body and "0%" not in body
     assert "- Work so far: about 0% of this billing period's work done" in request_email(unsure).body  # the calculator's
     summary = summary_markdown(unsure, TODAY, not_said=NotSaid("whether the work has started", progress=False))
-    assert "Work: not said (whether the work has started); the answer is the same either way." in summary.replace("\\", "")
+    assert "Work: you did not say whether the work has started; the answer is the same either way." in summary.replace("\\", "")
     assert "work done" not in summary
     summary = summary_markdown(staged, TODAY, not_said=NotSaid("how far along the work is", progress=True))
     assert "Stage: Design (26-50%): concepts presented, no revisions yet." in summary.replace("\\", "")

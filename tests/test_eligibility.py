@@ -126,12 +126,12 @@ def test_the_documents_of_an_unknown_progress_state_its_range_not_one_cases_amou
     assert "a refund of up to $2,250.00 may be due, depending on how far along the work is" in mail
     assert "the refund due is $2,250.00" not in mail and "full refund" not in mail
     # what the client did say, said: the work started ("Work: not said" for a client who said it had, a walkthrough)
-    assert "- Work: started; not said: how far along the work is: this estimate covers every case." in md
+    assert "- Work: started; you did not say how far along the work is, so this estimate covers every case." in md
     assert "- Work so far: started; [how far along the work is]" in mail
     neither, _ = scenario_fields(answers(provider="socialbeat", service="website", amount_paid="3000", progress=None,
                                          started=None, delivered=False, paid_on=date(2026, 11, 25)), TODAY, policies())
     unsure = band(neither, False, _quote_of)
-    assert unsure is not None and for_documents(unsure, False, monthly=False).work == "not said (how far along the work is)"
+    assert unsure is not None and for_documents(unsure, False, monthly=False).work == "you did not say how far along the work is"
     settled = summary_markdown(b.most, TODAY)  # the same case, answered as itself: its own amount
     assert "You can expect $2,250.00" in settled or "$2,250.00" in settled
 
@@ -327,11 +327,11 @@ def test_documents_say_what_the_client_did_not_say_where_every_case_is_quoted_al
                                        days_since_payment=10), BASIS), BASIS)
     unsaid = NotSaid("how much of this billing period's work is done", progress=True)
     md = summary_markdown(unsure, TODAY, not_said=unsaid)
-    assert "Work: not said (how much of this billing period's work is done); the answer is the same in every case." in md
+    assert "Work: you did not say how much of this billing period's work is done; the answer is the same in every case." in md
     assert "0% of this billing period" not in md
     assert "- Work so far: [how far along the work is]" in request_email(unsure, not_said=unsaid).text()
     status = summary_markdown(unsure, TODAY, not_said=NotSaid("whether the work has started", progress=False))
-    assert "Work: not said (whether the work has started); the answer is the same either way." in status
+    assert "Work: you did not say whether the work has started; the answer is the same either way." in status
     assert "0% of this billing period" not in status  # unsure it started, the slider left at 0 (a walkthrough)
     not_started = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
                                             days_since_payment=3, work_started=False), BASIS), BASIS)
