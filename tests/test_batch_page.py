@@ -87,6 +87,7 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     quoted = next(d for d in at.dataframe if "Verdict" in d.value.columns and "Refund min" in d.value.columns)
     widths = {name: c.get("width") for name, c in json.loads(quoted.proto.columns).items()}
     assert widths["Verdict"] == "medium" and widths["Error"] == "large"  # sized for their words, not the first rows'
+    assert widths["Depends on (not given)"] == "large"  # "the stage the work is in; w..." (a walkthrough)
     assert widths["provider"] == widths["service"] == "medium"  # "Website design & development" was "Website d..."
     assert any(c.value.startswith("1 error shown.") for c in at.caption)  # one, not "1 error(s)"
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
