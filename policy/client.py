@@ -41,7 +41,7 @@ from .explain import (
 from .markdown import md_file_escape
 from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_range, format_usd
-from .schema import PolicyFile
+from .schema import Contact, PolicyFile
 from .taxonomy import SERVICES
 from .words import counted
 
@@ -559,7 +559,8 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                  "paid.")
     else:
         asked = f"I request a refund for {_service(q)}, paid {paid}."
-    lines = [f"Dear {policy.name} team,", "", asked, "", *_in_time(q, policy), *_cancelling(q, policy, asked_on), *items, ""]
+    cancelling = _cancelling(q, policy, asked_on)
+    lines = [f"Dear {policy.name} team,", "", asked, "", *_in_time(q, policy), *cancelling, *items, ""]
     if q.deductions:  # named whatever the verdict: the request knows what it does not ask back
         lines += ["Not part of the refundable amount under your policy:",
                   *(f"- {d.label}: {format_usd(Decimal(d.amount), q.currency)} ({cite(d.clause.section)})"
@@ -573,9 +574,14 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                   ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     subject = contact.subject.format(project=project, service=_service(q))
+    if cancelling and contact.subject == DEFAULT_SUBJECT:  # the request also cancels: said where it is read first
+        subject = f"Cancellation and refund request - {_service(q)}"  # (a provider's own subject line stays its own)
     if client.project and "{project}" not in contact.subject:  # the client's name for it, where the provider's subject has none
         subject += f" ({client.project})"
     return Email(to=to, subject=subject, body="\n".join(lines))
+
+
+DEFAULT_SUBJECT = Contact.model_fields["subject"].default
 
 
 def _in_time(q: Quote, policy: PolicyFile) -> list[str]:

@@ -737,6 +737,12 @@ def test_a_monthly_cancellation_names_the_next_billing_date_in_the_email_and_the
                    notice_days=10)  # given in days: dated from the day the email is made
     assert "10 days before the next billing date (17 Dec 2026);" in request_email(in_days, asked_on=date(2026, 12, 7)).body
     assert "10 days before the next billing date;" in request_email(in_days).body  # no day to count from: no date
+    assert request_email(q).subject == "Cancellation and refund request - SEO (monthly)"  # it cancels: said first
+    assert request_email(q_of(provider="itmedia", service="seo", completion_pct=10, work_started=True,
+                              days_since_payment=20)).subject == "Refund request - SEO (monthly)"  # no notice given
+    social = q_of(provider="socialbeat", service="social_media_management", completion_pct=10, work_started=True,
+                  days_since_payment=5, notice_days=10)
+    assert request_email(social).subject == "Refund Request - [Your Project Name]"  # its own subject line, as it asks
 
 
 @pytest.mark.parametrize("notice_days, said", [
