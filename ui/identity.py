@@ -109,16 +109,26 @@ RETURN = "refund-return-after-sign-in"  # the tab's sessionStorage key: where a 
 SIGN_IN_KEYS = ("sign_in", "sign_in_page", "sign_out")  # each comes back to where it was clicked
 
 
-def _remember_where_sign_in_starts(button: str) -> None:
+def _remember_where_sign_in_starts(button: str, protected: bool) -> None:
     """Drawn with a sign-in (or sign-out) button. Streamlit's sign-in and sign-out always come back to the app's
     root (signing out lost the scenario, a walkthrough), so when the button is clicked the address (the page and
-    its scenario) is kept in the tab's sessionStorage to return to. The click is caught in the page itself (one
-    listener per tab), before the server hears of it. Nothing from a user reaches the script."""
+    its scenario) is kept in the tab's sessionStorage to return to. The click is caught in the page itself, before
+    the server hears of it. Nothing from a user reaches the script.
+
+    Each frame drawn puts its listener in place of the last one, made in the page's own realm (its Function): one
+    listener set once per tab stopped running after a page switch, and a sign-out came back to the root with the
+    default case (a walkthrough).
+    Signing out of a page for staff (`protected`) comes back to the calculator with the scenario: back on that page,
+    the person now signed out was refused it, and the trail recorded a stranger's refusal (a walkthrough)."""
     selectors = json.dumps(", ".join(f".st-key-{k}" for k in SIGN_IN_KEYS))
-    script = ("<script>const w = window.parent; if (!w.__refundSignIn) { w.__refundSignIn = true;"
-              "w.document.addEventListener('click', (event) => {"
-              f"if (event.target.closest({selectors})) w.sessionStorage.setItem({json.dumps(RETURN)},"
-              "w.location.pathname + w.location.search); }, true); }</script>")
+    handler = json.dumps(f"const button = event.target.closest({selectors}); if (!button) return;"
+                         "const leaving = button.closest('.st-key-sign_out') && window.__refundProtected;"
+                         f"sessionStorage.setItem({json.dumps(RETURN)}, (leaving ? '/' : location.pathname)"
+                         " + location.search);")
+    script = (f"<script>const w = window.parent; w.__refundProtected = {json.dumps(protected)};"
+              "if (w.__refundSignIn) w.document.removeEventListener('click', w.__refundSignIn, true);"
+              f"w.__refundSignIn = new w.Function('event', {handler});"
+              "w.document.addEventListener('click', w.__refundSignIn, true);</script>")
     with script_frame(f"{button}_start"):  # out of the flow: no empty 150 px box under the button
         st.iframe(script, height="content")
 
@@ -180,7 +190,7 @@ LOCAL_NOTICE = ("Local mode: no sign-in is configured, so you have every role on
                 "else can reach this app, configure sign-in (README: Sign-in and roles).")
 
 
-def account(access: Access) -> None:
+def account(access: Access, protected: bool = False) -> None:
     """Who is signed in, in the sidebar, with Sign in / Sign out (only where sign-in is configured)."""
     with st.sidebar:
         if access.mode == "local":
@@ -190,13 +200,14 @@ def account(access: Access) -> None:
             if who.anonymous:
                 if st.button("Staff sign-in", key="sign_in", width="stretch"):
                     _sign_in()
-                _remember_where_sign_in_starts("sign_in")
+                _remember_where_sign_in_starts("sign_in", protected)
             else:
                 roles = ", ".join(r.label for r in sorted(who.roles, key=lambda r: r.value)) or "no staff role"
                 st.caption(f"Signed in: {who.label} ({roles})")
                 if st.button("Sign out", key="sign_out", width="stretch"):
                     st.logout()
-                _remember_where_sign_in_starts("sign_out")
+                    st.stop()  # nothing more as the person signed in: the page's reads now refused them (a traceback)
+                _remember_where_sign_in_starts("sign_out", protected)
 
 
 def refuse(access: Access, needed: Permission, page: str) -> None:
@@ -209,7 +220,7 @@ def refuse(access: Access, needed: Permission, page: str) -> None:
         st.info(f"This page is for staff: sign in with a role that may {needed.value}.")
         if st.button("Sign in", key="sign_in_page", type="primary"):
             _sign_in()
-        _remember_where_sign_in_starts("sign_in_page")
+        _remember_where_sign_in_starts("sign_in_page", True)
     else:
         st.error(f"Your role does not include this page: it needs a role that may {needed.value}. Roles are "
                  "given in the app's sign-in configuration: ask whoever runs this app if you need it.")

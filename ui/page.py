@@ -105,7 +105,8 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     access = identity.current()
     identity.return_after_sign_in(access)
     nav.menu(script, access.actor)
-    identity.account(access)  # read once a run: the same answer everywhere on the page
+    needed = nav.needs(script)
+    identity.account(access, protected=needed is not None)  # read once a run: the same answer everywhere on the page
     values = state.values()
     state.note_versions_drawn()
     st.title(title or nav.LABELS[script], help=about)
@@ -113,9 +114,11 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.caption(caption)
     if REPLICA:
         st.caption(f"Served by replica {REPLICA}")
-    needed = nav.needs(script)
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
         identity.refuse(access, needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
+        linked = state.linked_page_inputs()
+        if linked is not None:  # the page's own inputs stay in its address (a link to saved quote 1, followed by a
+            state.keep_page_inputs(**linked)  # sign-in, came back to the list: quote=1 had been dropped, a walkthrough)
         state.sync_url()  # before the stop: what a stopped run writes to the URL is not sent
         _end_run()
         st.stop()
