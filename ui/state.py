@@ -5,7 +5,7 @@ a widget from the scenario (where they differ) before drawing it, so a value sur
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -69,18 +69,22 @@ def values() -> dict:
     params = st.query_params
     current = params.to_dict()
     if KEY not in ss or (current and SYNCED in ss and current != ss[SYNCED] and not _inputs_moved()):
-        ss[KEY], warnings = from_query({name: params.get_all(name) for name in params}, basis=basis())
-        ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
-        ss.pop(ENTERED, None)
+        _read_link({name: params.get_all(name) for name in params})
         ss[SYNCED] = current
         ss[LINKED] = {name: value for name, value in current.items() if page_param_allowed(name, value)}
     elif ss[KEY].get("provider") not in basis().policies():
         # its provider withdrawn whole since (in any session): read again as a link naming it is, with its warning
         # (the calculator's service box failed on the provider it no longer knew, a walkthrough)
-        ss[KEY], warnings = from_query(to_query(ss[KEY]), basis=basis())
-        ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
-        ss.pop(ENTERED, None)
+        _read_link(to_query(ss[KEY]))
     return ss[KEY]
+
+
+def _read_link(params: Mapping[str, Any]) -> None:
+    """The scenario a link's parameters give, with its warnings kept to show until what each is about is entered."""
+    ss = st.session_state
+    ss[KEY], warnings = from_query(params, basis=basis())
+    ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
+    ss.pop(ENTERED, None)
 
 
 INPUTS = "_inputs"  # the keys of the inputs whose change starts a run (see input_key)
