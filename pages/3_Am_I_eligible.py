@@ -3,7 +3,7 @@
 The questions' mapping to a scenario is policy/eligibility.py; this page asks and draws. The answer is for the
 answers submitted: it says what it is for, names any answer changed since, and is scrolled into view."""
 import contextlib
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Optional
 
 import streamlit as st
@@ -33,7 +33,7 @@ from policy.models import Quote, Verdict
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
 from policy.words import counted, mid_sentence
 from ui import cache, page, scroll, show, state
-from ui.codec import PAGE_PARAMS, money_shown, money_value, refusal
+from ui.codec import PAGE_PARAMS, money_shown, money_value, refusal, request_not_today
 from ui.registry import basis, policies
 
 
@@ -93,13 +93,40 @@ def _amount_as_read() -> None:
         state.entered("amount_paid")  # the client's own, even where it is the example's sum
 
 
+CAME_FOR = "el_came_for"  # what the case checked came with that the answer is not for (came_with), or None
+
+
+def came_with(v: dict, today: date) -> Optional[str]:
+    """What a case brought that this form does not ask: a payment still to come (the form asks about one made), or a
+    request on another day than today (it answers for a request made today)."""
+    if v["paid_on"] is not None and v["paid_on"] > today:
+        return f"a payment planned for {v['paid_on']:%d %b %Y}"
+    asked = request_not_today(v, today)
+    return None if asked is None else f"a request on {asked:%d %b %Y} (day {v['days_since_payment']} after the " \
+        f"payment on {v['paid_on']:%d %b %Y})"
+
+
+def came_with_notice(v: dict, today: date) -> None:
+    """Said above the form until a check makes its answers the case: the other pages quote what came until then. The
+    calculator's "This quote is for a request on 12 Dec" stood above this form's answer for today, and a payment
+    planned was said to stay quoted after a check had replaced it (a walkthrough)."""
+    came = came_with(v, today)
+    if came is None:
+        return
+    if v["paid_on"] > today:
+        st.info(e(f"The payment date you came with, {v['paid_on']:%d %b %Y}, is still to come. This form asks about "
+                  "a payment already made, so it starts at today; until you check, the other pages still quote the "
+                  "planned payment."))
+    else:
+        st.info(e(f"The case you came with is for {came}. This form answers for a request made today; until you "
+                  "check, the other pages still quote that request."))
+
+
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
                caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
     today = basis().as_of
-    # a payment still to come is replaced by today's in this form (said below): the calculator's request day for it
-    # is not this form's answer, and said above it, the two read as one case (a walkthrough)
-    if v["paid_on"] is None or v["paid_on"] <= today:
-        state.show_request_not_today()
+    # what the case came with that this form does not ask, said once the check below has (or has not) replaced it
+    came_box = st.container()
     # a client asks about a payment made; one the calculator planned for a later day starts this form at today
     paid_on = min(v["paid_on"] or today - timedelta(days=v["days_since_payment"]), today)
     answer_box = st.container(key="el_answer")
@@ -124,9 +151,6 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", max_value=today, min_value=first,
                          key=state.form_key("el_paid_on", max(paid_on, first)))
-    if v["paid_on"] is not None and v["paid_on"] > today:  # said, not changed silently: the pages would disagree
-        st.info(e(f"The payment date you came with, {v['paid_on']:%d %b %Y}, is still to come. This form asks about "
-                  "a payment already made, so it starts at today; the calculator still quotes the planned payment."))
     said_started, said_delivered = answers("work_started"), answers("deliverables_provided")
     started = st.radio("Has the work started?", list(said_started), horizontal=True,
                        key=state.form_key("el_started", answer_of(said_started, v["work_started"])))
@@ -213,11 +237,14 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
         st.session_state["el_progress_known"] = not progress_unknown
+        st.session_state[CAME_FOR] = came_with(v, today)
         st.session_state["el_scroll"] = st.session_state.get("el_scroll_count", 0) + 1
         st.session_state["el_scroll_count"] = st.session_state["el_scroll"]
     elif linked is not None:  # a link, Back or Forward to an address without an answer: none, as it opens anew
         st.session_state.pop("el_answered", None)
 
+    with came_box:
+        came_with_notice(state.values(), today)
     answered = st.session_state.get("el_answered")
     knowing = answered and st.session_state.get("el_progress_known", True) == progress_unknown
     # progress not known now, or not known then: its slider is no answer on one side, so only the knowing is named
@@ -256,6 +283,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 st.caption(e(f"For: {summary(answered, policies(answered['paid_on']), progress_known=known)}; "
                              f"{version_words(q.policy_version)}"
                              + (f", in force from {since:%d %b %Y}" if since is not None else "")))
+                if st.session_state.get(CAME_FOR):
+                    st.info(e(f"This answer is for a payment already made and a request today, {today:%d %b %Y}; "
+                              f"the case you came with was for {st.session_state[CAME_FOR]}."))
                 show.withdrawn_version(q, one_case=wide is None)  # a link given out under it opened on another
                 if changed and amount_refused:  # checking again would only be refused: first the amount
                     st.warning(e(f"You have changed {changed} since this answer, and the amount you typed cannot be "

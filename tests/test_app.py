@@ -1465,7 +1465,37 @@ def test_a_payment_still_to_come_on_the_eligibility_form_is_not_described_beside
                for i in infos)
     past = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="5000",
                paid_on=str(today - timedelta(days=20)), requested_on=str(today - timedelta(days=5)))
-    assert any(plain(i.value).startswith("This quote is for a request on") for i in past.info)  # its own case: said
+    asked = today - timedelta(days=5)
+    assert f"The case you came with is for a request on {asked:%d %b %Y} (day 15 after the payment on " \
+        f"{today - timedelta(days=20):%d %b %Y}). This form answers for a request made today; until you check, the " \
+        "other pages still quote that request." in [plain(i.value) for i in past.info]  # the form's day is said
+
+
+def test_checking_the_eligibility_form_answers_for_today_and_says_which_day_the_case_came_with():
+    """A walkthrough came with a request on a day still to come and checked: the calculator's "This quote is for a
+    request on 12 Dec" stood above "Yes ... in full", the form's answer for today, and nothing said the day had changed;
+    a planned payment was said to stay quoted by the calculator after the check had replaced it."""
+    today = date.today()
+    paid, asked = today - timedelta(days=2), today + timedelta(days=5)
+    at = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", amount_paid="1200", completion_pct=0,
+             paid_on=str(paid), requested_on=str(asked), work_started="false", deliverables_provided="false")
+    assert [i for i in at.info if "The case you came with is for a request on" in i.value]
+    at.button(key="el_check").click().run()
+    infos = [plain(i.value) for i in at.info]
+    assert not [i for i in infos if "The case you came with" in i or i.startswith("This quote is for a request")], infos
+    assert f"This answer is for a payment already made and a request today, {today:%d %b %Y}; the case you came with " \
+        f"was for a request on {asked:%d %b %Y} (day 7 after the payment on {paid:%d %b %Y})." in infos
+    assert at.session_state[KEY]["days_since_payment"] == 2  # the case every page quotes now: asked today
+    at.run()  # and it stays said while the answer stands
+    assert [i for i in at.info if "This answer is for a payment already made" in i.value]
+
+    planned = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", amount_paid="1200",
+                  paid_on=str(today + timedelta(days=9)))
+    planned.button(key="el_check").click().run()
+    infos = [plain(i.value) for i in planned.info]
+    assert not [i for i in infos if "the other pages still quote the planned payment" in i], infos
+    assert any(f"the case you came with was for a payment planned for {today + timedelta(days=9):%d %b %Y}." in i
+               for i in infos)
 
 
 def test_the_eligibility_answer_says_what_the_policy_takes_off_before_its_percentages():
