@@ -6,10 +6,11 @@ import re
 from typing import Optional
 
 
-def stating(days: Optional[int] = None) -> re.Pattern[str]:
-    """'within N hours' or 'within N days': any N, or only those that state `days` whole days (48 hours, 2 days)."""
+def stating(days: Optional[int] = None, within: bool = True) -> re.Pattern[str]:
+    """'within N hours' or 'within N days': any N, or only those that state `days` whole days (48 hours, 2 days).
+    Without `within`, the period alone ('More than 7 days after purchase', a label of the days after a limit)."""
     hours, whole = (r"\d+", r"\d+") if days is None else (str(days * 24), str(days))
-    return re.compile(rf"\bwithin (?:({hours}) hours?|({whole}) days?)\b", re.IGNORECASE)
+    return re.compile(rf"\b{'within ' if within else ''}(?:({hours}) hours?|({whole}) days?)\b", re.IGNORECASE)
 
 
 ANY_PERIOD = stating()
@@ -30,7 +31,10 @@ def stated_days(words: str) -> set[int]:
 
 
 def restated(found: re.Match[str], days: int) -> str:
-    """A time limit said again as `days`, in the unit the words used: 'within 48 hours' -> 'within 72 hours'."""
-    if found.group(1) is not None:
-        return f"within {days * 24} hours"
-    return f"within {days} day{'' if days == 1 else 's'}"
+    """A time limit said again as `days`, in the unit and the case the words used: 'within 48 hours' -> 'within 72
+    hours', 'Within 7 days' -> 'Within 3 days' (a label began 'within 3 days, not started', a walkthrough)."""
+    said = found.group(0)
+    number = 1 if found.group(1) is not None else 2
+    before = said[:found.start(number) - found.start()]
+    unit = "hours" if number == 1 else f"day{'' if days == 1 else 's'}"
+    return f"{before}{days * 24 if number == 1 else days} {unit}"

@@ -9,6 +9,7 @@ one, each change listed; the linter then checks the result as it checks any edit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -17,7 +18,7 @@ from typing import Any, Optional
 from . import periods
 from .schema import Amount, PolicyFile, Tier
 from .taxonomy import TERMS
-from .words import counted
+from .words import counted, mid_sentence
 
 
 @dataclass(frozen=True)
@@ -64,72 +65,160 @@ def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, Reword
     return found
 
 
-def _changed_days(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]:
-    """Tier id -> how its words change, for each tier whose last day the edit changed: 'within 48 hours' of a tier
-    made to run to day 3 says 'within 72 hours', 'within 7 days' of one made to run to day 10 'within 10 days'."""
+def _changed_days(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[int, int]]:
+    """Tier id -> its last day before and after, for each tier whose last day the edit changed."""
     old = {t.id: t for t in _all_tiers(before)}
-    found: dict[str, Rewording] = {}
+    found: dict[str, tuple[int, int]] = {}
     for tier in _all_tiers(after):
         was = old.get(tier.id)
         a, b = (was.when.days_max if was else None), tier.when.days_max
-        if a is None or b is None or a == b or b == 0:
-            continue
-        found[tier.id] = (periods.stating(a), partial(periods.restated, days=b))
+        if a is not None and b is not None and a != b and b != 0:
+            found[tier.id] = (a, b)
     return found
+
+
+def _limit(a: int, b: int, within: bool = True) -> Rewording:
+    """How words stating a time limit of `a` days say `b`: 'within 48 hours' of a tier made to run to day 3 says
+    'within 72 hours', 'within 7 days' of one made to run to day 10 'within 10 days'."""
+    return periods.stating(a, within), partial(periods.restated, days=b)
+
+
+def _label_limit(tier: dict[str, Any], a: int, b: int) -> Rewording:
+    """How a tier's label states a time limit: 'Within 7 days, not started' or 'More than 7 days after purchase'."""
+    within = _limit(a, b)
+    return within if within[0].search(tier.get("label") or "") else _limit(a, b, within=False)
 
 
 def _all_tiers(policy: PolicyFile) -> list[Tier]:
     return [t for service in policy.services.values() for stage in service.stages for t in stage.tiers]
 
 
+def _rule_quotes(tier: dict[str, Any]) -> list[str]:
+    return [c["quote"] for c in tier["clauses"] if c.get("role", "rule") != "context"]
+
+
+def _quotes_in(node: Any) -> Iterator[str]:
+    """Every quote of a policy's data: its tiers', terms', exceptions', contact steps'."""
+    if isinstance(node, dict):
+        if "quote" in node and "section" in node:
+            yield node["quote"]
+        for value in node.values():
+            yield from _quotes_in(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _quotes_in(value)
+
+
 def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[Reworded]:
     """`after` (an edit of `before`) and its `text` with each changed tier percent, and each changed last day, said
     in the tier's label and in the clauses that decide it (not its context), and each such quote changed likewise
-    wherever the policy cites it and in the text. None where no word states a value the edit changed."""
-    rewordings = [_changed_percents(before, after), _changed_days(before, after)]
-    if not any(rewordings):
+    wherever the policy cites it, part of it included, and in the text. A last day changed is the time limit of the
+    sentence that states it: the other tiers that sentence decides follow it (their last day, or the first day
+    after it) with their labels. None where no word states a value the edit changed."""
+    percents, days = _changed_percents(before, after), _changed_days(before, after)
+    if not percents and not days:
         return None
     data = after.model_dump()
+    tiers = [t for service in data["services"].values() for stage in service["stages"] for t in stage["tiers"]]
     quotes: dict[str, str] = {}  # an old quote -> the new one
-    limits: dict[str, list[Rewording]] = {}  # an old quote -> the time limits changed in it
+    moved: dict[str, tuple[int, int]] = {}  # an old quote -> the time limit changed in it
     changes: list[str] = []
-    for service in data["services"].values():
-        for stage in service["stages"]:
-            for tier in stage["tiers"]:
-                for stating, said in (r[tier["id"]] for r in rewordings if tier["id"] in r):
-                    label = tier.get("label")
-                    found = stating.search(label) if label else None
-                    if found:
-                        tier["label"] = stating.sub(said, label)
-                        changes.append(f"tier {tier['id']}'s label now says {said(found) if callable(said) else said}")
-                    for clause in tier["clauses"]:
-                        quoted = quotes.get(clause["quote"], clause["quote"])
-                        if clause.get("role", "rule") != "context" and stating.search(quoted):
-                            quotes[clause["quote"]] = stating.sub(said, quoted, count=1)
-                            if callable(said):
-                                limits.setdefault(clause["quote"], []).append((stating, said))
-    changes += _summaries_follow(data, limits)
-    for old_quote, new_quote in quotes.items():
+
+    def reword(quote: str, rewording: Rewording) -> bool:
+        stating, said = rewording
+        now = quotes.get(quote, quote)
+        if not stating.search(now):
+            return False
+        quotes[quote] = stating.sub(said, now, count=1)
+        return True
+
+    for tier in tiers:
+        followed = [percents[tier["id"]]] if tier["id"] in percents else []
+        if tier["id"] in days:
+            a, b = days[tier["id"]]
+            followed.append(_label_limit(tier, a, b))
+            moved.update({q: (a, b) for q in _rule_quotes(tier) if reword(q, _limit(a, b))})
+        if percents.get(tier["id"]):
+            for q in _rule_quotes(tier):
+                reword(q, percents[tier["id"]])
+        changes += _label_follows(tier, followed)
+    # a quote that is part of a sentence changed (or holds it) says the same ('you may request a full refund within 7
+    # days of purchase', cited by a term, was no longer in the text once the sentence around it said 3 days)
+    for q in dict.fromkeys(_quotes_in(data)):
+        for old in [old for old in list(quotes) if q != old and (q in old or old in q)]:
+            for rewording in [percents[t["id"]] for t in tiers if t["id"] in percents and old in _rule_quotes(t)]:
+                reword(q, rewording)
+            if old in moved and reword(q, _limit(*moved[old])):
+                moved[q] = moved[old]
+    changes += _tiers_follow(data, days, moved)
+    changes += _summaries_follow(data, moved)
+    original = text
+    for old_quote, new_quote in sorted(quotes.items(), key=lambda item: -len(item[0])):  # a sentence before its parts
         _requote(data, old_quote, new_quote)
-        in_text = text.count(old_quote)
         text = text.replace(old_quote, new_quote)
-        where = "in the policy text too" if in_text else "(not found in the policy text: change it there by hand)"
+    for old_quote, new_quote in quotes.items():
+        where = "in the policy text too" if old_quote in original and new_quote in text else \
+            "(not found in the policy text: change it there by hand)"
         changes.append(f"\u201c{old_quote}\u201d now reads \u201c{new_quote}\u201d {where}")
     if not changes:
         return None
     return Reworded(PolicyFile.model_validate(data), text, tuple(changes))
 
 
-def _summaries_follow(data: dict[str, Any], limits: dict[str, list[Rewording]]) -> list[str]:
-    """A term's summary states the time limit of a clause it cites ('Website: 100% within 48 hours'): it follows
-    too (Policy terms still said 48 hours beside a tier made to run to day 3, a walkthrough). Not a percent: a
-    summary states several ('100% within 48 hours, 90% within 7 days'), and which is the tier's cannot be told."""
+def _label_follows(tier: dict[str, Any], followed: list[Rewording]) -> list[str]:
+    changes = []
+    for stating, said in followed:
+        label = tier.get("label")
+        found = stating.search(label) if label else None
+        if found and label:
+            tier["label"] = stating.sub(said, label)
+            changes.append(f"tier {tier['id']}'s label now says {mid_sentence(said(found)) if callable(said) else said}")
+    return changes
+
+
+def _tiers_follow(data: dict[str, Any], days: dict[str, tuple[int, int]],
+                  moved: dict[str, tuple[int, int]]) -> list[str]:
+    """The other tiers a sentence whose time limit changed decides: one that ran to its old last day runs to the new
+    one, one that began the day after begins the day after the new one, and their labels say it; so does the label
+    of a tier of no days beside them ('Started and delivered within 7 days: no refund'). A walkthrough changed
+    Step-Into's 7 days to 3 in one tier, and its sibling tiers, citing the same sentence, were refused until changed
+    by hand."""
+    changes = []
+    for stage in (stage for service in data["services"].values() for stage in service["stages"]):
+        limits_here = {days[t["id"]] for t in stage["tiers"] if t["id"] in days}
+        for tier in stage["tiers"]:
+            limits = {moved[q] for q in _rule_quotes(tier) if q in moved}
+            if tier["id"] in days or len(limits) != 1:
+                continue
+            ((a, b),) = limits
+            limits_here.add((a, b))
+            when = tier["when"]
+            if when.get("days_max") == a:
+                when["days_max"] = b
+                changes.append(f"tier {tier['id']} now runs to day {b}, as the sentence it cites says")
+            elif when.get("days_min") == a + 1:
+                when["days_min"] = b + 1
+                changes.append(f"tier {tier['id']} now starts on day {b + 1}, after the limit of the sentence it cites")
+            changes += _label_follows(tier, [_label_limit(tier, a, b)])
+        if len(limits_here) == 1:
+            for tier in stage["tiers"]:
+                if tier["id"] not in days and not any(q in moved for q in _rule_quotes(tier)) and \
+                        tier["when"].get("days_max") is None and tier["when"].get("days_min") is None:
+                    changes += _label_follows(tier, [_label_limit(tier, *next(iter(limits_here)))])
+    return changes
+
+
+def _summaries_follow(data: dict[str, Any], moved: dict[str, tuple[int, int]]) -> list[str]:
+    """A term's summary states the time limit of a clause it cites ('Website: 100% within 48 hours', '7 days of
+    purchase for the full refund'): it follows too (Policy terms still said 48 hours beside a tier made to run to day
+    3, a walkthrough). Not a percent: a summary states several ('100% within 48 hours, 90% within 7 days'), and which
+    is the tier's cannot be told."""
     changes = []
     for name, term in data.get("terms", {}).items():
         summary = term["summary"]
-        for clause in term["clauses"]:
-            for stating, said in limits.get(clause["quote"], ()):
-                summary = stating.sub(said, summary, count=1)
+        for a, b in dict.fromkeys(moved[c["quote"]] for c in term["clauses"] if c["quote"] in moved):
+            stating, said = _limit(a, b, within=False)
+            summary = stating.sub(said, summary, count=1)
         if summary != term["summary"]:
             term["summary"] = summary
             changes.append(f"the summary of \u201c{TERMS[name]}\u201d now reads \u201c{summary}\u201d")

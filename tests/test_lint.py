@@ -304,7 +304,7 @@ def test_the_time_limits_words_state_are_read_in_whole_days(words, days):
 @pytest.mark.parametrize("words, last_day, becomes, now", [
     ("100% within 48 hours of payment", 2, 3, "100% within 72 hours of payment"),
     ("within 7 days, or within 48 hours", 7, 10, "within 10 days, or within 48 hours"),
-    ("Within 2 Days", 2, 1, "within 1 day"),
+    ("Within 2 Days", 2, 1, "Within 1 day"),  # its case kept: a label begins with it
     ("within 36 hours", 1, 2, "within 36 hours"),  # no whole day: not this tier's limit
     ("within 70 days", 7, 8, "within 70 days"),
 ])

@@ -130,3 +130,41 @@ def test_a_percent_and_a_last_day_changed_together_both_follow():
     assert changed.label == "No work commenced, cancelled within 72 hours of payment: 95%"
     assert changed.clauses[0].quote in done.text
     assert not {f.code for f in lint_against(before, done.policy, done.text)} & WORDS_FINDINGS
+
+
+def test_a_window_changed_in_one_tier_is_the_sentences_limit_and_every_tier_and_quote_of_it_follows():
+    """A walkthrough set Step-Into's full refund to run to day 3: "Change the words to match" left five errors (the
+    sibling tiers citing the same sentence still ran to day 7, and the request window's quote, part of that sentence,
+    was no longer in the text), the labels began in lower case, and Publish stayed disabled."""
+    before = policies()["stepinto"]
+    text = source_text(before)
+    done = words_follow(before, with_last_day(before, "si_full_window", 3), text)
+    assert done is not None
+    assert not errors(lint_against(before, done.policy, done.text))
+    tiers = {t.id: t for t in tier_list(done.policy)}
+    assert {i: (tiers[i].when.days_min, tiers[i].when.days_max) for i in tiers} == {
+        "si_delivered_unstarted_window": (None, 3), "si_full_window": (None, 3), "si_after_window": (None, None),
+        "si_started_nothing_delivered_window": (None, 3), "si_started_after_window": (4, None),
+        "si_executed": (None, None)}
+    assert tiers["si_full_window"].label == "Within 3 days, not started and nothing delivered: full refund"
+    assert tiers["si_started_after_window"].label == \
+        "Started, more than 3 days after purchase: no refund outside the exceptional cases"
+    assert tiers["si_after_window"].label == "More than 3 days after purchase: no refund outside the exceptional cases"
+    assert tiers["si_executed"].label == "Started and delivered within 3 days: no refund outside the exceptional cases"
+    window = done.policy.terms["request_window"]
+    assert window.clauses[0].quote == "you may request a full refund within 3 days of purchase"
+    assert window.summary.startswith("3 days of purchase for the full refund")
+    assert done.policy.terms["refund_before_work"].summary.startswith("Within 3 days of purchase: a full refund")
+    assert done.text == text.replace("within 7 days of purchase", "within 3 days of purchase")
+    assert "tier si_started_after_window now starts on day 4, after the limit of the sentence it cites" in done.changes
+    assert not [c for c in done.changes if "not found in the policy text" in c]
+
+
+def test_a_tier_citing_another_sentence_keeps_its_days_and_words():
+    """Only the tiers the changed sentence decides follow: Social Beat's 48-hour tier, of a sentence of its own, keeps
+    its 48 hours when the 7-day tier runs to day 10."""
+    before = policies()["socialbeat"]
+    done = words_follow(before, with_last_day(before, "sb_web_7d_fee", 10), source_text(before))
+    assert done is not None
+    assert tier(done.policy, "sb_web_48h") == tier(before, "sb_web_48h")
+    assert not {f.code for f in lint_against(before, done.policy, done.text)} & WORDS_FINDINGS
