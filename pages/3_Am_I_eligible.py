@@ -282,7 +282,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 since = q.policy.effective_from if q.policy is not None else None
                 st.caption(e(f"For: {summary(answered, policies(answered['paid_on']), progress_known=known)}; "
                              f"{version_words(q.policy_version)}"
-                             + (f", in force from {since:%d %b %Y}" if since is not None else "")))
+                             + (f", in force from {since:%d %b %Y}" if since is not None else "")
+                             # a provider's first version answers for the payments before it too (a walkthrough read
+                             # "in force from 07 Dec 2026" about a payment of 17 Nov, and nothing else)
+                             + (f"; as {q.provider_name}'s first version here, it also answers for payments before that "
+                                "day" if since is not None and scenario.payment_day(today) < since else "")))
                 if st.session_state.get(CAME_FOR):
                     st.info(e(f"This answer is for a payment already made and a request today, {today:%d %b %Y}; "
                               f"the case you came with was for {st.session_state[CAME_FOR]}."))

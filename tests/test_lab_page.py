@@ -280,6 +280,15 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
         assert not calc.exception, (page, [x.value for x in calc.exception])
     assert "Acme Refund Policy" in " ".join(t.value for t in AppTest.from_file(
         str(ROOT / "app.py"), default_timeout=60).switch_page("pages/2_Policy_terms.py").run().text)
+    # a client's payment before its date is answered by it too, and the answer says so (a walkthrough read "in force
+    # from" a day after the payment, and nothing else)
+    answer = opened("pages/3_Am_I_eligible.py", provider="acme", service="website", amount_paid="1000",
+                    paid_on="2025-12-01", answer="shown")
+    assert any(plain(c.value).endswith("in force from 01 Jan 2026; as Acme's first version here, it also answers for "
+                                       "payments before that day") for c in answer.caption), [c.value for c in answer.caption]
+    later = opened("pages/3_Am_I_eligible.py", provider="acme", service="website", amount_paid="1000",
+                   paid_on="2026-02-01", answer="shown")
+    assert any(plain(c.value).endswith("in force from 01 Jan 2026") for c in later.caption)
 
 
 def test_an_upload_says_what_is_worked_on_after_a_page_switch_and_can_be_put_aside():
