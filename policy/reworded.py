@@ -97,18 +97,6 @@ def _rule_quotes(tier: dict[str, Any]) -> list[str]:
     return [c["quote"] for c in tier["clauses"] if c.get("role", "rule") != "context"]
 
 
-def _quotes_in(node: Any) -> Iterator[str]:
-    """Every quote of a policy's data: its tiers', terms', exceptions', contact steps'."""
-    if isinstance(node, dict):
-        if "quote" in node and "section" in node:
-            yield node["quote"]
-        for value in node.values():
-            yield from _quotes_in(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from _quotes_in(value)
-
-
 def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[Reworded]:
     """`after` (an edit of `before`) and its `text` with each changed tier percent, and each changed last day, said
     in the tier's label and in the clauses that decide it (not its context), and each such quote changed likewise
@@ -133,18 +121,20 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
         return True
 
     for tier in tiers:
-        followed = [percents[tier["id"]]] if tier["id"] in percents else []
+        followed: list[Rewording] = []
+        percent = percents.get(tier["id"])
+        if percent:
+            followed.append(percent)
+            for q in _rule_quotes(tier):
+                reword(q, percent)
         if tier["id"] in days:
             a, b = days[tier["id"]]
             followed.append(_label_limit(tier, a, b))
             moved.update({q: (a, b) for q in _rule_quotes(tier) if reword(q, _limit(a, b))})
-        if percents.get(tier["id"]):
-            for q in _rule_quotes(tier):
-                reword(q, percents[tier["id"]])
         changes += _label_follows(tier, followed)
     # a quote that is part of a sentence changed (or holds it) says the same ('you may request a full refund within 7
     # days of purchase', cited by a term, was no longer in the text once the sentence around it said 3 days)
-    for q in dict.fromkeys(_quotes_in(data)):
+    for q in dict.fromkeys(c["quote"] for c in _clauses_in(data)):
         for old in [old for old in list(quotes) if q != old and (q in old or old in q)]:
             for rewording in [percents[t["id"]] for t in tiers if t["id"] in percents and old in _rule_quotes(t)]:
                 reword(q, rewording)
@@ -154,7 +144,9 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     changes += _summaries_follow(data, moved)
     original = text
     for old_quote, new_quote in sorted(quotes.items(), key=lambda item: -len(item[0])):  # a sentence before its parts
-        _requote(data, old_quote, new_quote)
+        for clause in _clauses_in(data):  # a quote cited by two rules stays one
+            if clause["quote"] == old_quote:
+                clause["quote"] = new_quote
         text = text.replace(old_quote, new_quote)
     for old_quote, new_quote in quotes.items():
         where = "in the policy text too" if old_quote in original and new_quote in text else \
@@ -225,13 +217,14 @@ def _summaries_follow(data: dict[str, Any], moved: dict[str, tuple[int, int]]) -
     return changes
 
 
-def _requote(node: Any, old: str, new: str) -> None:
-    """Every clause of the policy's data quoting `old` quotes `new` instead (a quote cited by two rules stays one)."""
+def _clauses_in(node: Any) -> Iterator[dict[str, Any]]:
+    """Every clause of a policy's data (its tiers', terms', exceptions', contact steps'), to read or change in place
+    (a dump keeps a model's tuples: their dicts are changed in place)."""
     if isinstance(node, dict):
-        if node.get("quote") == old and "section" in node:
-            node["quote"] = new
+        if "quote" in node and "section" in node:
+            yield node
         for value in node.values():
-            _requote(value, old, new)
-    elif isinstance(node, (list, tuple)):  # a dump keeps a model's tuples: their dicts are changed in place
+            yield from _clauses_in(value)
+    elif isinstance(node, (list, tuple)):
         for value in node:
-            _requote(value, old, new)
+            yield from _clauses_in(value)
