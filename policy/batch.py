@@ -757,7 +757,7 @@ def quote_into(source: Path, target: IO[str], label: str, basis: Basis, progress
     """run_batch of a file: a CSV, or an Excel workbook, whose sheet of cases is read as one (workbook.excel_to_csv:
     the command line read only CSV, and said an .xlsx was 'not utf-8 text'). `label` names the file in an error."""
     with contextlib.ExitStack() as stack:
-        said = None
+        said: list[str] = []
         if _workbook(source):
             sheet = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="refund-sheet-"))) / "sheet.csv"
             said = excel_to_csv(source.read_bytes(), sheet, is_header=names_a_field).said()
@@ -767,8 +767,7 @@ def quote_into(source: Path, target: IO[str], label: str, basis: Basis, progress
                 result = run_batch(fin, target, basis, progress=progress, keep=keep, date_order=date_order)
         except NotText as exc:
             raise not_text(source, label, exc) from None
-    if said:
-        result.notices.insert(0, said)
+    result.notices[:0] = said
     return result
 
 

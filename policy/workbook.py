@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Optional
 from xml.etree import ElementTree
+from xml.sax.saxutils import unescape
 
 from .errors import InputError
 
@@ -32,6 +33,12 @@ UNPACKED_MAX = 256 * 2**20  # bytes the whole zip may unpack to
 SHARED_STRINGS_MAX = 16 * 2**20  # bytes of the shared-string table, which is read whole before the first row
 CELLS_MAX = 6_000_000  # cells in the sheet (rows x columns of an ordinary one, with room to spare)
 PART_MAX = 2**20  # bytes of the small parts read to find the sheets (workbook.xml and the relationships)
+# a cell holding a formula and no value: <c r="C15"><f>HYPERLINK(...)</f><v/></c> (any prefix; a shared formula's
+# cells hold <f t="shared" si="0"/>, its text is in the first)
+UNWORKED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)'
+                      rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>', re.S)
+FORMULAS_MAX = 100_000  # formulas without a value kept to read as their text
+CELL_XML_MAX = 2**18  # bytes of one cell's XML carried to the next chunk, at most
 TAGS = re.compile(rb"<(?:\w+:)?(row|c)[\s>/]")  # a row's or a cell's start in the sheet's XML, any prefix
 LIMITS_SAID = (f"an Excel file may hold up to {ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns, and unpack to at "
                f"most {UNPACKED_MAX // 2**20} MB")
@@ -92,11 +99,18 @@ def _sheets(data: bytes) -> list[tuple[str, str]]:
             raise _unreadable(exc) from None
 
 
-def _count_sheet(data: bytes, member: str) -> None:
+Unworked = dict[tuple[int, int], str]  # (row, column) -> the formula of a cell saved without its value
+
+
+def _count_sheet(data: bytes, member: str) -> Unworked:
     """A sheet's rows and cells, counted in its XML as it unpacks (a megabyte at a time, before any of it is
-    parsed): a sheet beyond the bounds is refused without being read."""
+    parsed): a sheet beyond the bounds is refused without being read. And its formulas saved without a value (a
+    workbook written by a program, not by Excel): openpyxl reads them as empty cells, and a client's name made by
+    =HYPERLINK() was quoted blank without a word (a walkthrough)."""
     rows = cells = 0
     tail = b""
+    unworked: Unworked = {}
+    carry = b""  # the cell the last chunk ended in
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         try:
             sheet = package.open(member)
@@ -116,6 +130,24 @@ def _count_sheet(data: bytes, member: str) -> None:
                 if cells > CELLS_MAX:
                     raise _refuse(f"has more than {CELLS_MAX:,} cells")
                 tail = buffer[-32:]
+                carry = _unworked_in(carry + chunk, unworked)
+    return unworked
+
+
+def _unworked_in(xml: bytes, found: Unworked) -> bytes:
+    """The formulas saved without a value in a stretch of a sheet's XML, added to `found`; the cell the stretch ends
+    in, to be read with the next one."""
+    if b"<f" in xml or b":f" in xml:
+        from openpyxl.utils import column_index_from_string
+        for m in UNWORKED.finditer(xml):
+            if len(found) >= FORMULAS_MAX:
+                raise _refuse(f"has more than {FORMULAS_MAX:,} formulas saved without their values: open it in "
+                              "Excel and save it again, so that each cell holds its value")
+            formula = unescape(m.group(3).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) \
+                if m.group(3) is not None else ""
+            found[(int(m.group(2)), column_index_from_string(m.group(1).decode()))] = f"={formula}" if formula else "="
+    end = xml.rfind(b"</c>")
+    return xml[end + 4:] if end >= 0 else xml[-CELL_XML_MAX:]
 
 
 def _read(sheet: IO[bytes]) -> bytes:
@@ -153,13 +185,20 @@ class SheetRead:
     name: str
     position: int  # 1 for the first
     sheets: int  # in the workbook (up to SHEETS_LOOKED_AT)
+    unworked: int = 0  # its cells holding a formula saved without its value
+    first_unworked: Optional[str] = None  # the first of them, with its formula ('C15: =HYPERLINK(...)')
 
-    def said(self) -> Optional[str]:
-        """Where another sheet than the first was read, which one and why (the first held a cover page)."""
-        if self.position == 1:
-            return None
-        return (f"sheet {self.name!r} read (sheet {self.position} of {self.sheets}): the first sheet with the column "
-                "names of cases")
+    def said(self) -> list[str]:
+        """Where another sheet than the first was read, which one and why (the first held a cover page); the cells
+        read as their formulas, as no value was saved with them."""
+        said = [] if self.position == 1 else [
+            f"sheet {self.name!r} read (sheet {self.position} of {self.sheets}): the first sheet with the column names "
+            "of cases"]
+        if self.unworked:
+            said.append(f"{self.unworked:,} cell(s) hold a formula saved without its value (the first: "
+                        f"{self.first_unworked}), as a program other than Excel may write them: each was read as its "
+                        "formula. Open the file in Excel and save it again, so that each cell holds its value")
+        return said
 
 
 SHEETS_LOOKED_AT = 20  # a workbook's sheets looked through for the one holding the cases
@@ -171,15 +210,15 @@ def excel_to_csv(data: bytes, target: Path, is_header: Optional[Callable[[list[s
     hold a row `is_header` accepts (a cover sheet before the cases), else the first. InputError naming the file and
     the bound where it cannot be read within them."""
     from openpyxl import load_workbook  # only a batch with a workbook needs it
+    from openpyxl.utils import get_column_letter
 
     _check_package(data)
     listed = _sheets(data)
-    counted: set[str] = set()
+    counted: dict[str, Unworked] = {}
 
     def within_bounds(part: str) -> None:  # each sheet counted before openpyxl reads any of it, once
         if part not in counted:
-            _count_sheet(data, part)
-            counted.add(part)
+            counted[part] = _count_sheet(data, part)
 
     within_bounds(listed[0][1])
     try:
@@ -200,6 +239,7 @@ def excel_to_csv(data: bytes, target: Path, is_header: Optional[Callable[[list[s
         within_bounds(parts[position][1])
         sheet = book[parts[position][0]] if parts[position][0] in book.sheetnames else book.worksheets[0]
         sheet.reset_dimensions()  # a sheet's declared size is not trusted: only the cells it holds are read
+        unworked = counted[parts[position][1]]
         with target.open("w", encoding="utf-8", newline="") as f:
             out = csv.writer(f, lineterminator="\r\n")
             for row in sheet.iter_rows():
@@ -207,6 +247,9 @@ def excel_to_csv(data: bytes, target: Path, is_header: Optional[Callable[[list[s
                 if rows > ROWS_MAX + 1:  # the header is not a case
                     raise _refuse(f"has more than {ROWS_MAX:,} rows")
                 cells = [cell_text(c.value, getattr(c, "number_format", None) or "General") for c in row]
+                if unworked:  # read as the formula's text: a cell refuses it, or shows it, and the notice says why
+                    for i, c in enumerate(row):
+                        cells[i] = unworked.get((getattr(c, "row", 0), getattr(c, "column", 0)), cells[i])
                 while cells and cells[-1] == "":
                     cells.pop()
                 if len(cells) > COLUMNS_MAX:
@@ -226,7 +269,9 @@ def excel_to_csv(data: bytes, target: Path, is_header: Optional[Callable[[list[s
         raise _unreadable(exc) from None
     finally:
         book.close()
-    return SheetRead(rows, sheet.title, position + 1, len(parts))
+    first = min(unworked, default=None)
+    return SheetRead(rows, sheet.title, position + 1, len(parts), len(unworked),
+                     None if first is None else f"{get_column_letter(first[1])}{first[0]}: {unworked[first]}")
 
 
 def _holds_header(sheet: Any, is_header: Callable[[list[str]], bool]) -> bool:

@@ -717,3 +717,22 @@ def test_a_payment_planned_after_the_day_of_the_run_is_quoted_on_its_own_day_as_
                              "if none was planned"]
     assert batch("provider,service,amount_paid,completion_pct,paid_on\n"
                  f"stepinto,ppc,1200,0,{day}\n")[0].said() == []  # a payment today is no plan
+
+
+def test_a_workbooks_formula_saved_without_its_value_is_an_error_where_a_value_is_needed_and_said(tmp_path):
+    """A walkthrough's workbook, written by a program, held =HYPERLINK(...) as a client's name and =D2*2 as an amount,
+    with no values saved: the name was quoted blank without a word, and the amount said only 'must be given'."""
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(["Client", "Agency", "Service", "Amount ($)", "% Complete", "Days since payment"])
+    book.active.append(['=HYPERLINK("http://example.com","Lumen")', "Step-Into", "PPC", 1200, "0%", 3])
+    book.active.append(["Bo", "Step-Into", "PPC", "=D2*2", "0%", 3])
+    source = tmp_path / "tracker.xlsx"
+    book.save(source)
+    result = quote_file(source, tmp_path / "out.csv", "tracker.xlsx", basis=BASIS)
+    got = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
+    assert got[0]["Client"] == "'=HYPERLINK(\"http://example.com\",\"Lumen\")" and got[0]["verdict"] == "full"
+    said = {number: [str(p) for p in problems] for number, problems in result.problem_rows}
+    assert list(said) == [3] and said[3][0].startswith("Amount ($) “=D2*2”:"), said
+    assert any(n.startswith("2 cell(s) hold a formula saved without its value (the first: A2: =HYPERLINK(") for n in
+               result.said())

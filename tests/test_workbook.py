@@ -140,3 +140,32 @@ def test_a_percent_cell_is_read_as_the_percent_it_shows(tmp_path, value, number_
     book.save(buffer)
     excel_to_csv(buffer.getvalue(), tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text().splitlines()[1] == read
+
+
+def test_a_formula_saved_without_its_value_is_read_as_its_formula_and_said(tmp_path):
+    """A walkthrough's workbook, written by a program, held =HYPERLINK(...) as a client's name with no value saved:
+    openpyxl reads such a cell as empty, and the client was quoted blank without a word."""
+    data = workbook(["client_name", "amount_paid", "note"],
+                    ['=HYPERLINK("http://example.com/x","Lumen Labs")', "=D2*2", "ok"],
+                    ["Plain", 100, '=CONCAT("a", "b")'])
+    target = tmp_path / "out.csv"
+    said = excel_to_csv(data, target)
+    assert target.read_text(encoding="utf-8").splitlines() == [
+        "client_name,amount_paid,note", '"=HYPERLINK(""http://example.com/x"",""Lumen Labs"")",=D2*2,ok',
+        'Plain,100,"=CONCAT(""a"", ""b"")"']
+    assert said.said() == [
+        '3 cell(s) hold a formula saved without its value (the first: A2: =HYPERLINK("http://example.com/x","Lumen '
+        'Labs")), as a program other than Excel may write them: each was read as its formula. Open the file in Excel '
+        "and save it again, so that each cell holds its value"]
+
+
+def test_a_formula_saved_with_its_value_is_read_as_that_value(tmp_path):
+    """As Excel saves them: the value shown is the one read, and nothing is said."""
+    data = replaced(workbook(["client_name", "amount_paid"], ["x", 1]), SHEET, lambda stream: stream.write(
+        HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>client_name</t></is></c><c r="B1" t="inlineStr"><is><t>'
+               b'amount_paid</t></is></c></row><row r="2"><c r="A2" t="str"><f>UPPER("lumen")</f><v>LUMEN</v></c>'
+               b'<c r="B2"><f>2*600</f><v>1200</v></c></row>' + TAIL))
+    target = tmp_path / "out.csv"
+    said = excel_to_csv(data, target)
+    assert target.read_text(encoding="utf-8").splitlines() == ["client_name,amount_paid", "LUMEN,1200"]
+    assert said.said() == []
