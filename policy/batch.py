@@ -168,6 +168,24 @@ class BatchResult:
     total_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, its word) of the rows of totals skipped
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
     date_orders: Orders = field(default_factory=dict)  # the orders its slashed dates can only be read in, first rows
+    planned: int = 0  # rows with a payment after the day of the run
+    planned_rows: list[int] = field(default_factory=list)  # the first NAMED_MAX of them
+
+    def _planned(self) -> list[str]:
+        """Rows whose payment comes after the day of the run: quoted as asked on their payment day, as the calculator
+        quotes a planned payment; said with their rows (the first only was named, a walkthrough), since a year
+        mistyped reads the same way."""
+        if PLANNED not in self.date_orders:
+            return []
+        row, day = self.date_orders[PLANNED]
+        more = self.planned - len(self.planned_rows)
+        rows = ", ".join(map(str, self.planned_rows)) + (f" and {more:,} more" if more else "")
+        if self.planned == 1:
+            return [f"1 row with a payment after the day of this run (row {row}: {day}) is quoted as asked on its "
+                    "payment day, as the calculator quotes a planned payment: check its date if none was planned"]
+        return [f"{self.planned:,} rows with a payment after the day of this run (rows {rows}; the first pays on {day}) "
+                "are quoted as asked on their payment day, as the calculator quotes a planned payment: check their "
+                "dates if none was planned"]
 
     @property
     def not_sold(self) -> int:
@@ -191,7 +209,8 @@ class BatchResult:
         totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
                   f"{'a row' if one else 'rows'} of totals "
                   f"({', '.join(dict.fromkeys(repr(w) for _, w in self.total_rows))}), not a case"] if self.total_rows else []
-        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders), *_planned(self.date_orders)]
+        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders),
+                *self._planned()]
 
 
 def _mixed_orders(orders: Orders) -> list[str]:
@@ -204,16 +223,6 @@ def _mixed_orders(orders: Orders) -> list[str]:
     return [f"its dates with slashes are written both day first (row {d_row}: {d_text}) and month first (row {m_row}: "
             f"{m_text}); each was read the one way it can be, and those of one of the two orders may be wrong: check "
             "them, or write the dates as YYYY-MM-DD"]
-
-
-def _planned(orders: Orders) -> list[str]:
-    """Rows whose payment comes after the day of the run: quoted as asked on their payment day, as the calculator
-    quotes a planned payment; said, since a year mistyped reads the same way."""
-    if PLANNED not in orders:
-        return []
-    row, day = orders[PLANNED]
-    return [f"rows with a payment after the day of this run (the first: row {row}, {day}) are quoted as asked on their "
-            "payment day, as the calculator quotes a planned payment: check their dates if none was planned"]
 
 
 def _kind_of(message: str) -> str:
@@ -454,7 +463,8 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
 Orders = dict[str, tuple[int, str]]  # a date order -> the first row (and its cell) that can only be written in it;
 # PLANNED -> the first row with a payment after the day of the run, and its payment day
 PLANNED = "planned"
-Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums, Orders]
+Planned = tuple[int, list[int]]  # rows with a payment after the day of the run: how many, the first NAMED_MAX
+Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums, Orders, Planned]
 
 
 def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -> Part:
@@ -467,6 +477,7 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
     sums: Sums = {}
     seen = seen_cells(job.reading)
     orders: Orders = {}
+    planned: Planned = (0, [])
     dates = job.dates
     run_day = job.reading.run_day.isoformat()
     for number, cells in lines:
@@ -479,8 +490,9 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
         if problems:
             bad.append((number, problems))
         else:
-            if PLANNED not in orders and quoted["days_counted"] == "0" and quoted["requested_on"] > run_day:  # ISO dates
-                orders[PLANNED] = (number, quoted["requested_on"])
+            if quoted["days_counted"] == "0" and quoted["requested_on"] > run_day:  # ISO dates
+                orders.setdefault(PLANNED, (number, quoted["requested_on"]))
+                planned = (planned[0] + 1, planned[1] if len(planned[1]) >= NAMED_MAX else [*planned[1], number])
             found = sums.get(key := (quoted["provider_name"], quoted["verdict"]))
             if found is None:
                 found = sums[key] = [0, Decimal(0), Decimal(0)]
@@ -488,7 +500,7 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
             found[1] += Decimal(quoted["refund_min"])
             found[2] += Decimal(quoted["refund_max"])
         w.writerow(out)
-    return buffer.getvalue(), len(lines), bad, sums, orders
+    return buffer.getvalue(), len(lines), bad, sums, orders, planned
 
 
 _jobs: dict[str, Job] = {}  # in a worker: the jobs it has read, by token (the last few)
@@ -845,9 +857,11 @@ def _chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
 
 def _write(target: IO[str], part: Part, result: BatchResult,
            progress: Optional[Callable[[int], object]] = None) -> None:
-    text, rows, bad, sums, orders = part
+    text, rows, bad, sums, orders, (planned, planned_rows) = part
     for order, first in orders.items():
         result.date_orders.setdefault(order, first)  # chunks come in the file's order: the first stays first
+    result.planned += planned
+    result.planned_rows += planned_rows[:NAMED_MAX - len(result.planned_rows)]
     target.write(text)
     result.rows += rows
     result.errors += len(bad)

@@ -712,9 +712,18 @@ def test_a_payment_planned_after_the_day_of_the_run_is_quoted_on_its_own_day_as_
     # a request date of its own before the payment is still a mistake (the message begins with the cell: quoted once)
     assert rows[3]["error"] == (f"paid_on: {far} is more than a year ahead of {day}: a payment may be planned "
                                 f"up to {latest_payment(day)}")
-    assert result.said() == [f"rows with a payment after the day of this run (the first: row 3, {planned}) are quoted as "
-                             "asked on their payment day, as the calculator quotes a planned payment: check their dates "
-                             "if none was planned"]
+    assert result.said() == [f"1 row with a payment after the day of this run (row 3: {planned}) is quoted as asked on "
+                             "its payment day, as the calculator quotes a planned payment: check its date if none was "
+                             "planned"]
+    # each such row is named (up to ten), in a batch of several chunks too (only the first was, a walkthrough)
+    many = "provider,service,amount_paid,completion_pct,paid_on\n" + "".join(
+        f"stepinto,ppc,1200,0,{planned if n % 400 == 7 else day}\n" for n in range(PARALLEL_FROM_ROWS + 1_000))
+    said = batch(many)[0].said()
+    named = [n + 2 for n in range(PARALLEL_FROM_ROWS + 1_000) if n % 400 == 7]
+    assert said == [f"{len(named)} rows with a payment after the day of this run (rows "
+                    f"{', '.join(map(str, named[:10]))} and {len(named) - 10} more; the first pays on {planned}) are "
+                    "quoted as asked on their payment day, as the calculator quotes a planned payment: check their "
+                    "dates if none was planned"]
     assert batch("provider,service,amount_paid,completion_pct,paid_on\n"
                  f"stepinto,ppc,1200,0,{day}\n")[0].said() == []  # a payment today is no plan
 
