@@ -114,21 +114,48 @@ def secrets_toml(app_url: str, provider_url: str, roles: Optional[dict] = None) 
 SECRETS = Path(".streamlit") / "secrets.toml"
 
 
-def serve(port: int, app_url: str, secrets_path: Path) -> Provider:
+def serve(port: int, app_url: str, secrets_path: Path, users: tuple[dict, ...] = DEMO_USERS,
+          roles: Optional[dict] = None) -> Provider:
     """The demo provider started on `port`, and the app's secrets for it written to `secrets_path` (a file there is
     never overwritten: it may be a real deployment's)."""
     if secrets_path.exists():
         raise FileExistsError(f"{secrets_path} exists: move it aside, or give --secrets another path")
-    provider = start(port)
+    provider = start(port, users=users)
     try:
         secrets_path.parent.mkdir(parents=True, exist_ok=True)
         partial = secrets_path.with_name(secrets_path.name + ".part")
-        partial.write_text(secrets_toml(app_url.rstrip("/"), provider.url), encoding="utf-8")
+        partial.write_text(secrets_toml(app_url.rstrip("/"), provider.url, roles), encoding="utf-8")
         partial.replace(secrets_path)
     except BaseException:
         provider.stop()
         raise
     return provider
+
+
+ROLES_GIVEN = ("sales", "sales-ops", "author", "admin", "none")
+
+
+def person(value: str) -> tuple[str, str]:
+    """--user's EMAIL=ROLE (a walkthrough wanted its own Riley in sales and Sam in sales-ops, and wrote the secrets and
+    started the provider by hand)."""
+    email, _, role = value.partition("=")
+    email, role = email.strip(), role.strip().casefold()
+    if email.count("@") != 1 or not all(email.split("@")) or " " in email or role not in ROLES_GIVEN:
+        raise argparse.ArgumentTypeError(f"{value!r} must be EMAIL=ROLE, ROLE one of {', '.join(ROLES_GIVEN)} "
+                                         "(e.g. riley@example.com=sales)")
+    return email, role
+
+
+def with_people(people: list[tuple[str, str]]) -> tuple[tuple[dict, ...], dict]:
+    """The demo users and roles, and each person given: a user named by their address, their address in their role."""
+    roles = {key: list(value) if isinstance(value, list) else value for key, value in DEMO_ROLES.items()}
+    users = list(DEMO_USERS)
+    for email, role in people:
+        local = email.split("@")[0]
+        users.append({"sub": email, "email": email, "name": local.replace(".", " ").title()})
+        if role != "none":
+            roles.setdefault(role, []).append(email)
+    return tuple(users), roles
 
 
 def main(argv: list[str]) -> int:
@@ -143,6 +170,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--app", default="http://localhost:8501",
                         help="the address the browser opens the app at (default http://localhost:8501)")
     parser.add_argument("--secrets", type=Path, default=SECRETS, help=f"where to write them (default {SECRETS})")
+    parser.add_argument("--user", action="append", default=[], type=person, metavar="EMAIL=ROLE",
+                        help="one more person to sign in as, with a role: sales, sales-ops, author, admin or none "
+                             "(e.g. --user riley@example.com=sales); may be given again")
     args = parser.parse_args(argv)
     # a stop as Ctrl-C's, from before the start: a SIGTERM at any moment stops the provider too (it was left running,
     # and one sent just after the start's first words came before this was set: a CI run)
@@ -158,9 +188,11 @@ def _serve_until_stopped(args: argparse.Namespace) -> int:
     while its first lines were written stopped this process and left the provider running: a CI run)."""
     provider: Optional[Provider] = None
     try:
-        provider = serve(args.port, args.app, args.secrets)
+        users, roles = with_people(args.user)
+        provider = serve(args.port, args.app, args.secrets, users, roles)
         print(f"deploy.oidc: the demo provider is on {provider.url}; {args.secrets} points the app at {args.app} to it.")
-        print("deploy.oidc: its users: " + ", ".join(f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()))
+        print("deploy.oidc: its users: " + ", ".join(
+            [f"{user} ({role})" for role, user in DEMO_BY_ROLE.items()] + [f"{e} ({r})" for e, r in args.user]))
         print(f"deploy.oidc: Ctrl-C stops it; delete {args.secrets} to run the app in local mode again.")
         while True:
             time.sleep(3600)

@@ -79,3 +79,31 @@ def test_a_stop_by_sigterm_stops_the_provider_too(tmp_path):
         assert not providers(), "the provider still runs after its starter was stopped"
     finally:
         proc.kill()
+
+
+def test_people_of_ones_own_are_added_with_their_roles_and_a_bad_one_is_named(tmp_path, capsys):
+    """A walkthrough wanted its own Riley in sales and Sam in sales-ops: it wrote the secrets and started the provider
+    by hand, as the docs gave no way."""
+    import tomllib
+
+    import pytest
+
+    from store.access import Role, RoleMap
+
+    users, roles = oidc.with_people([oidc.person("riley@example.com=sales"), oidc.person(" sam@ops.example.com = Sales-Ops")])
+    assert users[-2:] == ({"sub": "riley@example.com", "email": "riley@example.com", "name": "Riley"},
+                          {"sub": "sam@ops.example.com", "email": "sam@ops.example.com", "name": "Sam"})
+    said = tomllib.loads(oidc.secrets_toml("http://localhost:8501", "http://127.0.0.1:1", roles))["roles"]
+    assert said["sales"] == ["@sales.example.com", "riley@example.com"]
+    assert said["sales-ops"] == ["olive@example.com", "sam@ops.example.com"]
+    assert oidc.DEMO_ROLES["sales"] == ["@sales.example.com"]  # the demo's own are left as they were
+    table = RoleMap.from_config(said)
+    assert [table.roles_of({"email": e, "email_verified": True}) for e in ("riley@example.com", "sam@ops.example.com")] \
+        == [{Role.SALES}, {Role.SALES_OPS}]
+    for bad in ("riley@example.com", "riley=sales", "riley@example.com=boss"):
+        with pytest.raises(SystemExit) as stopped:
+            oidc.main(["--secrets", str(tmp_path / "s.toml"), "--user", bad])
+        assert stopped.value.code == 2
+        assert f"argument --user: {bad!r} must be EMAIL=ROLE, ROLE one of sales, sales-ops, author, admin, none" in \
+            capsys.readouterr().err
+    assert not (tmp_path / "s.toml").exists()
