@@ -167,13 +167,14 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**As given**, under policy version {e(q.policy_version)}")
-                    show.headline(q, if_work_started(q))
+                    show.headline(q, if_work_started(q), asked_on=saved.saved_at.date())
                 with right:
                     st.markdown(f"**Today**, under policy version {e(now.policy_version)}")
                     show.headline(now, if_work_started(now))
                 st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
             else:
-                show.headline(q, if_work_started(q))  # what it assumed, as the calculator said it (a walkthrough)
+                # what it assumed, as the calculator said it (a walkthrough), its deadlines dated from its day
+                show.headline(q, if_work_started(q), asked_on=saved.saved_at.date())
                 if now is None:  # nothing to compare it with today
                     st.caption(e(f"It cannot be quoted today: {problem}." if problem is not None else
                                  f"No version of {q.provider_name} is in force today."))

@@ -48,12 +48,14 @@ from ui.registry import basis, catalog, payment_day, policies
 from ui.state import amount_is_example, kept
 
 
-def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False, asked_today: bool = False) -> None:
+def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = False, asked_today: bool = False,
+             asked_on: Optional[date] = None) -> None:
     """The Refund, then one block: the verdict as a badge, the share of the amount paid, the sentence, and
     the next deadline highlighted (what to do, by when). Few elements on purpose: every element sent costs the
     browser a render on each rerun. for_client: a visitor without a role reads it (explain.unclear_sentence).
     asked_today: the calculator's live case, whose undated deadline is also given as today's calendar date (not a
-    saved quote's, asked on another day)."""
+    saved quote's, asked on another day). asked_on: the day a saved quote was made, which dates its deadlines (a
+    quote saved in days said "by day 7", its share link the date: a walkthrough)."""
     st.metric("Refund", refund_text(q), help="The least you can count on, to the most the policy allows.")
     # Which case this is, on the page itself: on a phone the sidebar that holds it is closed. The service as the
     # app names it everywhere (the policy's own 'Website Design & Development' beside 'Website design & development')
@@ -67,9 +69,9 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))
     # a day passed, of a payment given in days, as today's calendar says it (an open one: on_calendar, below)
-    passed_on = basis().as_of if asked_today else None
+    passed_on = basis().as_of if asked_today else asked_on
     for sentence in (dated_after_payment_sentence(q), lapsed_sentence(q, passed_on), window_lapsed_sentence(q, passed_on),
-                     q.next_deadline and deadline_sentence(q, q.next_deadline)):
+                     q.next_deadline and deadline_sentence(q, q.next_deadline, asked_on)):
         if sentence:
             lines.append(f":blue-background[{e(sentence)}]")
     on_calendar = deadline_on_calendar(q, basis().as_of) if asked_today else None
