@@ -21,7 +21,8 @@ FILE_SPECIALS = "\\`*_<>#|"  # brackets form a link only with a (url) after them
 # span it does not (checked in the browser), so those are shown as code. Linear in the text's length: a scheme
 # is at most 40 characters and an address is looked for from a word's start only, so no start position scans
 # the rest of a long unbroken word (unbounded, 40,000 characters took 3-8 s and held the server).
-LINKABLE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]{0,40}://|\bmailto:|\bwww\.)\S*|(?<!\S)\S+@\S+")
+# A link ends at a quotation mark: in =HYPERLINK("http://x.com","Lumen") the code span took '","Lumen' too (a walkthrough).
+LINKABLE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]{0,40}://|\bmailto:|\bwww\.)[^\s\"'<>]*|(?<!\S)\S+@\S+")
 
 
 OPENING, CLOSING = "([{<'\"", ".,:;!?)]}>'\""  # a sentence's marks around an address or a link

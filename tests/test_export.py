@@ -41,6 +41,8 @@ def test_page_escaping_leaves_no_markdown_and_file_escaping_keeps_dollars_readab
     # a sentence's marks around an address stay outside its code span ("Email `billing@x.us:` say what ...")
     assert md_escape("Email billing@x.us: say (or a@b.co).") == "Email `billing@x.us`\\: say \\(or `a@b.co`\\)\\."
     assert md_file_escape("$12,000.00 *x*") == "$12,000.00 \\*x\\*"
+    # a link ends at a quotation mark: a formula's text kept its marks outside the code span (a walkthrough)
+    assert md_escape('=HYPERLINK("http://x.com/a","Lumen")') == '\\=HYPERLINK\\(\\"`http://x.com/a`\\"\\,\\"Lumen\\"\\)'
 
 
 def test_a_band_from_zero_spread_by_facts_not_given_is_depends_not_discretion():
