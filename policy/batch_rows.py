@@ -33,6 +33,10 @@ class Problem:
     @classmethod
     def of_cell(cls, column: str, message: str, text: str) -> Problem:
         bare = text.strip()
+        if bare.startswith("=") and len(bare) > 1:  # a formula saved without its value (workbook.py) said as one: the
+            # row said only "must be an amount such as 8000.00" of =D3*2 (a walkthrough)
+            message = f"is a formula, and the file holds no value for it (open it in Excel and save it again, or " \
+                      f"write the value): {message}"
         shown = bare if len(bare) <= VALUE_SHOWN else bare[:VALUE_SHOWN] + "..."
         # a value that only occurs in the message (bank transfer, in the list of what is allowed) is named all the same
         return cls(column, message, shown, quoted=bool(bare) and message.startswith(bare))

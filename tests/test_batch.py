@@ -742,6 +742,7 @@ def test_a_workbooks_formula_saved_without_its_value_is_an_error_where_a_value_i
     got = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert got[0]["Client"] == "'=HYPERLINK(\"http://example.com\",\"Lumen\")" and got[0]["verdict"] == "full"
     said = {number: [str(p) for p in problems] for number, problems in result.problem_rows}
-    assert list(said) == [3] and said[3][0].startswith("Amount ($) “=D2*2”:"), said
+    assert said == {3: ["Amount ($) “=D2*2”: is a formula, and the file holds no value for it (open it in Excel and "
+                        "save it again, or write the value): must be an amount such as 8000.00, 8,000.00 or $8,000.00"]}
     assert any(n.startswith("2 cell(s) hold a formula saved without its value (the first: A2: =HYPERLINK(") for n in
                result.said())
