@@ -241,7 +241,7 @@ def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) ->
     where = f" ({cited_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
     return (
         f"Ask for the refund by {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
-        f"from {_day(d.drops_on_day, d.drops_on_date)} {after}{where}."
+        f"from {_day(d.drops_on_day, d.drops_on_date, _asked(q, asked_on))} {after}{where}."
     )
 
 
@@ -299,7 +299,10 @@ def cite(section: str) -> str:
     return f"section {section}"
 
 
-def _day(day: int, on: Optional[date]) -> str:
+def _day(day: int, on: Optional[date], asked: Optional[tuple[date, int]] = None) -> str:
+    """A day's date where known (or, given `asked`, counted from the day a quote was made, as day_as_date counts it)."""
+    if on is None and asked is not None:
+        on = asked[0] + timedelta(days=day - asked[1])
     return f"{on:%d %b %Y}" if on else f"day {day}"
 
 

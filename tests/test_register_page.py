@@ -413,7 +413,7 @@ def test_a_quote_given_in_days_counts_them_from_the_day_it_was_saved_today_and_o
     # its deadline as given, dated from the day it was saved (it said "by day 7", its share link the date)
     given = " ".join(m.value.replace("\\", "") for m in at.markdown)
     assert f"by {paid + timedelta(days=7):%d %b %Y} (day 7 after the payment, which was 5 days before " \
-        f"{saved_on.date():%d %b %Y})" in given, given
+        f"{saved_on.date():%d %b %Y}) to keep" in given and f"; from {paid + timedelta(days=8):%d %b %Y} " in given, given
     at.button(key="reg_restore").click().run()
     assert at.session_state[KEY]["paid_on"] == paid and at.session_state[KEY]["days_since_payment"] == 5
     notices = " ".join(i.value.replace("\\", "") for i in at.info)
