@@ -109,6 +109,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     data = after.model_dump()
     tiers = [t for service in data["services"].values() for stage in service["stages"] for t in stage["tiers"]]
     quotes: dict[str, str] = {}  # an old quote -> the new one
+    applied: dict[str, list[Rewording]] = {}  # an old quote -> how its words changed
     moved: dict[str, tuple[int, int]] = {}  # an old quote -> the time limit changed in it
     changes: list[str] = []
 
@@ -118,6 +119,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
         if not stating.search(now):
             return False
         quotes[quote] = stating.sub(said, now, count=1)
+        applied.setdefault(quote, []).append(rewording)
         return True
 
     for tier in tiers:
@@ -136,10 +138,9 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     # days of purchase', cited by a term, was no longer in the text once the sentence around it said 3 days)
     for q in dict.fromkeys(c["quote"] for c in _clauses_in(data)):
         for old in [old for old in list(quotes) if q != old and (q in old or old in q)]:
-            for rewording in [percents[t["id"]] for t in tiers if t["id"] in percents and old in _rule_quotes(t)]:
-                reword(q, rewording)
-            if old in moved and reword(q, _limit(*moved[old])):
-                moved[q] = moved[old]
+            for rewording in list(applied[old]):
+                if reword(q, rewording) and old in moved:
+                    moved[q] = moved[old]
     changes += _tiers_follow(data, days, moved)
     changes += _summaries_follow(data, moved)
     original = text
@@ -148,6 +149,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
             if clause["quote"] == old_quote:
                 clause["quote"] = new_quote
         text = text.replace(old_quote, new_quote)
+    changes += _ambiguities_follow(data, applied, text)
     for old_quote, new_quote in quotes.items():
         where = "in the policy text too" if old_quote in original and new_quote in text else \
             "(not found in the policy text: change it there by hand)"
@@ -155,6 +157,34 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     if not changes:
         return None
     return Reworded(PolicyFile.model_validate(data), text, tuple(changes))
+
+
+QUOTED = re.compile(r"'([^']+)'")  # the policy's words in an ambiguity's ('Timing: 'within 7 days of purchase'')
+
+
+def _ambiguities_follow(data: dict[str, Any], applied: dict[str, list[Rewording]], text: str) -> list[str]:
+    """An ambiguity that quotes part of a sentence whose words changed, and is no longer in the `text`, quotes the new
+    words (Policy terms listed "Timing: 'within 7 days of purchase'" beside a window of 3 days, a walkthrough). Its
+    own words (the readings and what was adopted) are the author's: they are left."""
+    changes = []
+
+    def follow(found: re.Match[str]) -> str:
+        words = found.group(1)
+        if words in text:  # still the policy's words (another sentence's '50% Refund')
+            return found.group(0)
+        for old, rewordings in applied.items():
+            if words in old:
+                for stating, said in rewordings:
+                    words = stating.sub(said, words, count=1)
+        return f"'{words}'"
+
+    for ambiguity in data.get("ambiguities", []):
+        for field in ("title", "summary"):
+            now = QUOTED.sub(follow, ambiguity[field])
+            if now != ambiguity[field]:
+                ambiguity[field] = now
+                changes.append(f"ambiguity {ambiguity['id']}'s {field} now reads \u201c{now}\u201d")
+    return changes
 
 
 def _label_follows(tier: dict[str, Any], followed: list[Rewording]) -> list[str]:

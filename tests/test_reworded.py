@@ -52,8 +52,10 @@ def test_a_percent_changed_alone_is_refused_and_its_words_made_to_follow_pass_th
     assert (changed.min.pct, changed.max.pct) == (Decimal(40), Decimal(40))  # the amounts are the edit's
     assert done.changes == (
         "tier sb_web_design_concepts's label now says 40%",
+        "ambiguity A-SB-10's summary now reads \u201c3.1(b)-(c) and \u00a74 keep back design work, mockups and content "
+        "already created or delivered; deducted on top of '40% Refund' they could wipe the percent out.\u201d",
         f"\u201c{OLD_QUOTE}\u201d now reads \u201c{new_quote}\u201d in the policy text too")
-    assert done.summary().startswith("2 changes of the words: tier sb_web_design_concepts's label")
+    assert done.summary().startswith("3 changes of the words: tier sb_web_design_concepts's label")
 
 
 def test_nothing_to_follow_where_no_percent_changed_or_no_word_states_it():
@@ -158,6 +160,10 @@ def test_a_window_changed_in_one_tier_is_the_sentences_limit_and_every_tier_and_
     assert done.text == text.replace("within 7 days of purchase", "within 3 days of purchase")
     assert "tier si_started_after_window now starts on day 4, after the limit of the sentence it cites" in done.changes
     assert not [c for c in done.changes if "not found in the policy text" in c]
+    # an ambiguity quoting part of that sentence quotes its new words (its own words are the author's)
+    timing = next(a for a in done.policy.ambiguities if a.id == "A-SI-04")
+    assert timing.title == "Timing: 'within 3 days of purchase'"
+    assert timing.adopted == next(a for a in before.ambiguities if a.id == "A-SI-04").adopted
 
 
 def test_a_tier_citing_another_sentence_keeps_its_days_and_words():
