@@ -9,7 +9,6 @@ import streamlit as st
 
 from policy.batch import SHEET_ROW, canonical, header_field, headings, quote_file, start_pool_soon
 from policy.batch_report import Total, listed_rows, overall, rows_json, template_csv, totals
-from policy.batch_rows import REQUESTED
 from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
 from policy.errors import InputError
 from policy.explain import label_of
@@ -19,6 +18,7 @@ from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
+from policy.versions import REQUESTED
 from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
 from store import Forbidden, SaveError

@@ -35,7 +35,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
-from .batch_rows import REQUESTED, Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
+from .batch_rows import Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
 from .cells import EITHER_WAY, DateOrder, Readers, written_order
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
@@ -44,7 +44,7 @@ from .models import Quote, QuoteHead, Verdict
 from .quoting import quote, quote_head
 from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
-from .versions import Basis
+from .versions import REQUESTED, Basis
 from .words import counted
 from .workbook import excel_to_csv
 

@@ -13,12 +13,12 @@ from itertools import islice
 from typing import Optional
 
 from .batch import BatchResult, header_field
-from .batch_rows import REQUESTED
 from .explain import FACT_WORDS, label_of
 from .fields import NAMES
 from .money import format_usd
 from .records import RECORD_NAMES
 from .spreadsheet import original_cell, rows_text
+from .versions import REQUESTED
 
 # The template's rows: each written in a spelling a batch reads (ids or the names the app shows, $ and thousands
 # separators, %, yes/no, a payment date instead of days), so the file itself shows what a cell may say.

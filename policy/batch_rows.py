@@ -12,13 +12,10 @@ from typing import Optional
 from pydantic import ValidationError
 
 from .cells import SPELLINGS, Readers, blank, day
-from .errors import each_error
+from .errors import InputError, each_error
 from .fields import BY_NAME, NAMES, RANGES, FieldSpec, in_words
 from .models import Scenario
-from .versions import days_counted
-
-REQUESTED = "requested_on"  # a batch column beside the scenario's: the request day, for a row with a payment date
-
+from .versions import REQUESTED, days_of
 
 VALUE_SHOWN = 40  # characters of a cell a problem quotes
 
@@ -215,26 +212,11 @@ def _dated(data: dict[str, object], reading: Reading, cells: list[str]) -> list[
 
     asked = data.pop(REQUESTED, None)
     paid = data.get("paid_on")
-    if not isinstance(paid, date):
-        if isinstance(asked, date):
-            return [problem(REQUESTED, f"needs a {reading.column('paid_on')} to count the days from")]
-        return []
-    until = asked if isinstance(asked, date) else reading.run_day
-    days = (until - paid).days
-    given: Optional[object] = data.get("days_since_payment")
-    if given is not None:
-        if isinstance(asked, date) and given != days:
-            return [problem("days_since_payment",
-                            f"{given} days, but {reading.column('paid_on')} {paid} to {reading.column(REQUESTED)} "
-                            f"{asked} is {days} days; give one or make them agree")]
-        return []
-    if days < 0 and isinstance(asked, date):
-        return [problem("paid_on", f"{paid} is after {reading.column(REQUESTED)} ({until}); a request comes after the "
-                                   "payment")]
-    # a payment planned after the day of this run is asked about on its own day, as the calculator quotes it (it was
-    # refused here, a walkthrough); the run says which rows (batch.BatchResult.said)
     try:
-        data["days_since_payment"] = days_counted(paid, until)
-    except ValueError as exc:
-        return [problem("paid_on", str(exc))]
+        days = days_of(paid if isinstance(paid, date) else None, asked if isinstance(asked, date) else None,
+                       data.get("days_since_payment"), reading.run_day, reading.column)
+    except InputError as exc:
+        return [problem(exc.field, exc.message)]
+    if days is not None:
+        data["days_since_payment"] = days
     return []

@@ -24,7 +24,7 @@ from .loader import DATA_DIR, TEXTS_DIR, load_any
 from .models import Scenario, quote_json_schema, quote_to_json
 from .quoting import parse_scenario, quote
 from .schema import PolicyFile
-from .versions import Basis, Catalog, days_counted, shipped_catalog
+from .versions import REQUESTED, Basis, Catalog, days_of, shipped_catalog
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: a quote needs no worker pool
     from .batch import BatchResult
@@ -111,20 +111,34 @@ DAYS = "days_since_payment"
 
 
 def _counted_to(data: dict[str, Any], basis: Basis) -> dict[str, Any]:
-    """A payment date without days counts them to the day of the quote (--as-of, today by default), as a batch
-    row does (decisions.md 5 'batch dates') and the calculator does."""
-    if data.get(DAYS) is not None or not isinstance(data.get("paid_on"), str):
-        return data
-    day = basis.as_of
+    """A payment date without days counts them to the request day (requested_on, else --as-of, else today), as a
+    batch row does (decisions.md 5 'batch dates', versions.days_of) and the calculator does. A link's and a quote's
+    JSON give requested_on, and the command line refused it (a walkthrough)."""
+    asked_text = data.get(REQUESTED)
+    data = {k: v for k, v in data.items() if k != REQUESTED}
+    asked = None if asked_text is None else _date_field(REQUESTED, asked_text, data, basis)
+    paid_text = data.get("paid_on")
+    if paid_text is None or (data.get(DAYS) is not None and asked is None):
+        paid = None
+    else:
+        paid = _date_field("paid_on", paid_text, data, basis)
     try:
-        paid = date.fromisoformat(data["paid_on"].strip())
+        days = days_of(paid, asked, data.get(DAYS), basis.as_of)
+    except InputError as exc:
+        if exc.field == "paid_on" and asked is None and paid is not None and paid > basis.as_of:
+            raise InputError("paid_on", f"{exc.message} (give days_since_payment, requested_on, or --as-of the day of "
+                                        "the request)") from None
+        raise
+    return data if days is None else {**data, DAYS: days}
+
+
+def _date_field(name: str, text: Any, data: dict[str, Any], basis: Basis) -> date:
+    try:
+        return date.fromisoformat(str(text).strip())
     except ValueError:
-        parse_scenario({**data, DAYS: 0}, basis)  # the scenario's own word on this date (not 'days ... required')
-        raise InputError("paid_on", "must be a date YYYY-MM-DD to count the days from") from None
-    try:
-        return {**data, DAYS: days_counted(paid, day)}  # a payment planned after that day: asked on its own day
-    except ValueError as exc:
-        raise InputError("paid_on", f"{exc} (give days_since_payment, or --as-of the day of the request)") from None
+        if name == "paid_on":
+            parse_scenario({**data, DAYS: 0}, basis)  # the scenario's own word on this date (not 'days ... required')
+        raise InputError(name, "must be a date YYYY-MM-DD to count the days from") from None
 
 
 CATALOG_GROUP = "refund_policy.catalog"  # the entry point the layer that owns the register declares

@@ -6,13 +6,14 @@ published in the lab). It is immutable: publishing makes a new Catalog, with a n
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
+from .errors import InputError
 from .loader import DATA_DIR, load_policy, source_text
 from .models import payment_day
 from .schema import PolicyFile
@@ -218,6 +219,35 @@ def days_counted(paid: date, asked: date) -> int:
         raise ValueError(f"{paid} is more than a year ahead of {asked}: a payment may be planned up to "
                          f"{latest_payment(asked)}")
     return max((asked - paid).days, 0)
+
+
+REQUESTED = "requested_on"  # beside the scenario's fields: the request day, for a case given with a payment date
+
+
+def days_of(paid: Optional[date], asked: Optional[date], given: Optional[object], today: date,
+            name: Callable[[str], str] = str) -> Optional[int]:
+    """decisions.md 5 'batch dates', for a batch row and the command line alike: a payment date without days counts
+    them to the request day (`asked`, else `today`); days and dates that disagree are an error naming both; a
+    request date needs a payment date. The days counted, or None where the case's own (or none) stand; InputError
+    naming the field otherwise, each field said as `name` says it (a batch names its columns)."""
+    if paid is None:
+        if asked is not None:
+            raise InputError(REQUESTED, f"needs a {name('paid_on')} to count the days from")
+        return None
+    until = asked or today
+    days = (until - paid).days
+    if given is not None:
+        if asked is not None and given != days:
+            raise InputError("days_since_payment", f"{given} days, but {name('paid_on')} {paid} to {name(REQUESTED)} "
+                                                   f"{asked} is {days} days; give one or make them agree")
+        return None
+    if days < 0 and asked is not None:
+        raise InputError("paid_on", f"{paid} is after {name(REQUESTED)} ({until}); a request comes after the payment")
+    # a payment planned after the day asked on is asked about on its own day, as the calculator quotes it
+    try:
+        return days_counted(paid, until)
+    except ValueError as exc:
+        raise InputError("paid_on", str(exc)) from None
 
 
 @dataclass(frozen=True)

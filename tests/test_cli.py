@@ -92,6 +92,38 @@ def test_a_payment_date_alone_counts_the_days_to_the_day_of_the_quote_as_a_batch
     assert json.loads(both.stdout)["scenario"]["days_since_payment"] == 2  # days given are the days
 
 
+
+@pytest.mark.parametrize("given, said", [
+    ({"requested_on": "2026-11-25"}, None),  # the batch row's request date: the same quote as its row
+    ({"requested_on": "2026-11-25", "days_since_payment": 5}, None),
+    ({"requested_on": "2026-11-25", "days_since_payment": 3},
+     "error: days_since_payment: 3 days, but paid_on 2026-11-20 to requested_on 2026-11-25 is 5 days; give one or make "
+     "them agree"),
+    ({"requested_on": "2026-11-19"}, "error: paid_on: 2026-11-20 is after requested_on (2026-11-19); a request comes "
+                                     "after the payment"),
+    ({"requested_on": "next week"}, "error: requested_on: must be a date YYYY-MM-DD to count the days from"),
+    ({"requested_on": "2026-11-25", "paid_on": None}, "error: requested_on: needs a paid_on to count the days from"),
+])
+def test_a_request_date_is_read_as_a_batch_row_reads_it(tmp_path, given, said):
+    """A link and a quote's JSON carry requested_on; the single quote refused it as 'not a known field' (a
+    walkthrough), while a batch row reads it (versions.days_of, one rule for both)."""
+    dated = {k: v for k, v in GOOD.items() if k != "days_since_payment"} | {"paid_on": "2026-11-20"}
+    case = {k: v for k, v in (dated | given).items() if v is not None}
+    r = run(["quote", "--json", "--shipped", "--as-of", "2026-12-01"], json.dumps(case))
+    if said is not None:
+        assert r.returncode == 2 and r.stderr.strip() == said
+        return
+    assert r.returncode == 0, r.stderr
+    q = json.loads(r.stdout)
+    assert (q["scenario"]["days_since_payment"], q["requested_on"]) == (5, "2026-11-25")
+    source = tmp_path / "in.csv"
+    source.write_text(",".join(case) + "\n" + ",".join(str(v) for v in case.values()) + "\n")
+    assert run(["batch", str(source), "-o", str(tmp_path / "out.csv"), "--shipped", "--as-of", "2026-12-01"]).returncode == 0
+    with (tmp_path / "out.csv").open(newline="") as f:
+        row = next(csv.DictReader(f))
+    assert (row["refund_min"], row["refund_max"], row["days_counted"]) == (q["refund_min"], q["refund_max"], "5")
+
+
 BAD = [
     ("negative amount", {**GOOD, "amount_paid": "-5"}, "amount_paid"),
     ("non-numeric amount", {**GOOD, "amount_paid": "five"}, "amount_paid"),
