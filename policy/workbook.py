@@ -34,9 +34,10 @@ SHARED_STRINGS_MAX = 16 * 2**20  # bytes of the shared-string table, which is re
 CELLS_MAX = 6_000_000  # cells in the sheet (rows x columns of an ordinary one, with room to spare)
 PART_MAX = 2**20  # bytes of the small parts read to find the sheets (workbook.xml and the relationships)
 # a cell holding a formula and no value: <c r="C15"><f>HYPERLINK(...)</f><v/></c> (any prefix; a shared formula's
-# cells hold <f t="shared" si="0"/>, its text is in the first)
-UNWORKED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)'
-                      rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>', re.S)
+# cells hold <f t="shared" si="0"/>, its text is in the first). A formula's text holds no '<' (XML escapes it): a
+# match never runs on into the next cell, and a cell with a value fails at once
+UNWORKED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)'
+                      rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 FORMULAS_MAX = 100_000  # formulas without a value kept to read as their text
 CELL_XML_MAX = 2**18  # bytes of one cell's XML carried to the next chunk, at most
 TAGS = re.compile(rb"<(?:\w+:)?(row|c)[\s>/]")  # a row's or a cell's start in the sheet's XML, any prefix
