@@ -70,7 +70,9 @@ def heatmaps() -> None:
     coarse = full[full.completion_pct % 5 == 0]  # every 5% keeps the heatmaps light in the browser
     done, day = float(scenario.completion_pct), scenario.days_since_payment
     case = charts.case_cell(coarse, done, day)
-    st.caption("Colour: that amount as a share of the amount paid. Hover a cell for the whole band. " + (
+    # "Hover" told a phone what it cannot do (a walkthrough): the band of this case is in the table above
+    st.caption("Colour: that amount as a share of the amount paid. On a computer, point at a cell for its whole band; "
+               "this case's band is in the table above. " + (
         f"Day {day} of this case lies beyond the maps' last day." if case is None else
         f"The black dot: this case ({done:g}% done, day {day})." if case[0] == done else
         f"The black dot: the cell nearest this case ({case[0]:g}% done for its {done:g}%, day {day})."))

@@ -392,6 +392,9 @@ def test_compare_page_shows_every_provider():
     overlay = max(chart_data(at.get("vega_lite_chart")[0]), key=len)
     assert set(overlay.provider_name) == set(names)
     assert len(at.get("vega_lite_chart")) == 1 + len(names) + 1  # overlay, a heatmap each, most generous
+    # a phone cannot hover: the maps' caption says where this case's band is (a walkthrough)
+    (key,) = [plain(c.value) for c in at.caption if c.value.startswith("Colour:")]
+    assert "Hover" not in key and "this case's band is in the table above" in key
 
 
 def test_the_grids_are_drawn_on_a_canvas_and_the_line_charts_stay_svg():
