@@ -152,6 +152,19 @@ def test_a_radio_option_the_keyboard_is_on_shows_a_ring(pages, base_url):
     assert style[:2] == ["radio", True] and style[2] != "none" and float(style[3].rstrip("px")) >= 2, style
 
 
+def test_a_sliders_knob_the_keyboard_is_on_shows_a_ring(pages, base_url):
+    """Streamlit marks it with a thin halo only: a keyboard-only walkthrough found it faint."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/?provider=stepinto&service=ppc&amount_paid=1200")
+    wait_settled(page)
+    page.keyboard.press("Shift")  # the last input a key's: a focus given now is :focus-visible
+    page.get_by_test_id("stSlider").first.get_by_role("slider").focus()
+    style = page.evaluate("""() => { const i = document.activeElement, knob = i.parentElement.parentElement,
+      s = getComputedStyle(knob);  // the input is hidden; the knob drawn is its grandparent
+      return [i.type, i.matches(':focus-visible'), s.outlineStyle, s.outlineWidth]; }""")
+    assert style[:2] == ["range", True] and style[2] != "none" and float(style[3].rstrip("px")) >= 2, style
+
+
 def test_the_calculators_answer_is_a_live_region_that_stays_one_as_a_key_press_changes_it(pages, base_url):
     """A screen reader said the slider's value on a key press, never the refund: no live region (a walkthrough)."""
     page = pages["desktop"]
