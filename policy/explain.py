@@ -209,8 +209,13 @@ def day_as_date(day: int, paid_on: Optional[date], asked: Optional[tuple[date, i
         on, days = asked
         # "which was 0 days before 06 Dec 2026" read oddly (a walkthrough): a payment that day is on that day
         when = f"on {on:%d %b %Y}" if days == 0 else f"which was {counted(days, 'day')} before {on:%d %b %Y}"
-        return f"{(on + timedelta(days=day - days)):%d %b %Y} (day {day} after the payment{'' if days == 0 else ','} {when})"
+        return f"{_dated(day, asked):%d %b %Y} (day {day} after the payment{'' if days == 0 else ','} {when})"
     return f"{(paid_on + timedelta(days=day)):%d %b %Y} (day {day} after the payment on {paid_on:%d %b %Y})"
+
+
+def _dated(day: int, asked: tuple[date, int]) -> date:
+    """The date of a day after the payment, for a quote made on asked[0] at asked[1] days since the payment."""
+    return asked[0] + timedelta(days=day - asked[1])
 
 
 def deadline_on_calendar(q: Quote, today: date) -> Optional[str]:
@@ -302,7 +307,7 @@ def cite(section: str) -> str:
 def _day(day: int, on: Optional[date], asked: Optional[tuple[date, int]] = None) -> str:
     """A day's date where known (or, given `asked`, counted from the day a quote was made, as day_as_date counts it)."""
     if on is None and asked is not None:
-        on = asked[0] + timedelta(days=day - asked[1])
+        on = _dated(day, asked)
     return f"{on:%d %b %Y}" if on else f"day {day}"
 
 
