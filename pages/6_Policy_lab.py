@@ -78,24 +78,21 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
 WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "quote-vs-days", "label-vs-days")
 
 
-def _offer_words(reworded: Reworded | None, suffix: str, name: str) -> None:
+def _offer_words(reworded: Reworded | None, version: str, widgets: str, name: str) -> None:
     """The words a changed percent or last day leaves saying the old one, changed in one click (policy/reworded.py): an author
     had to change the tier's label, its quote and the policy text by hand, and one gave up and edited the TOML."""
     if reworded is None:
         return
     st.info(e(f"The words can follow the percents and days you changed: {reworded.summary()}."))
     st.button("Change the words to match", key="lab_words_follow", on_click=_words_follow,
-              args=(reworded, suffix, name))
+              args=(reworded, version, widgets, name))
 
 
-def _words_follow(reworded: Reworded, suffix: str, name: str) -> None:
+def _words_follow(reworded: Reworded, version: str, widgets: str, name: str) -> None:
     """Go on editing from the edit with its words changed: the grids and the text box start again from it (their
     edits are in it), beside the version shown, whose number and date go on as they were."""
-    _forget_edits(suffix)
-    st.session_state[REWORDED] = (suffix, policy_toml(reworded.policy), reworded.text, name)
-    # the text box given its new text, not only a new default: a browser kept the old text it holds and sent it
-    # back, so the linter found the new quote missing from the text (a walkthrough; AppTest has no browser to keep it)
-    st.session_state[_text_key(suffix)] = reworded.text
+    _forget_edits(widgets)
+    st.session_state[REWORDED] = (version, policy_toml(reworded.policy), reworded.text, name)
 
 
 SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publish made: shown next
@@ -104,33 +101,40 @@ SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publi
 SAID = "lab_said"
 
 
-def _text_key(suffix: str) -> str:
-    return f"lab_text_{suffix}"
+ROUND = "lab_round"  # how many times the grids and the text box started again in this session
 
 
-def _forget_edits(suffix: str) -> None:
+def _widgets(version: str) -> str:
+    """The end of the keys of the grids and the text box of the version shown: new each time they start again. A
+    browser keeps its copy of a widget's value and sends it with the run after the one that replaced it (a grid's
+    edits forgotten send one at once): under the same key, the old policy text came back and undid "Change the words
+    to match" (a CI run; a browser on a loaded machine, 4 times in 16). Under a new key it is a widget no longer drawn."""
+    return f"{version}_{st.session_state.get(ROUND, 0)}"
+
+
+def _forget_edits(widgets: str) -> None:
     """The grids' and the text box's edits of one version shown: they start again from what they are drawn from."""
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{suffix}")]:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{widgets}")]:
         del st.session_state[key]
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
 
 
-REWORDED = "lab_reworded"  # (the version's suffix, the edit with its words following, its text, the version's name)
+REWORDED = "lab_reworded"  # (the version shown, the edit with its words following, its text, the version's name)
 
 
-def _reworded_start(base: PolicyFile, text: str, suffix: str) -> tuple[PolicyFile, str]:
+def _reworded_start(base: PolicyFile, text: str, version: str) -> tuple[PolicyFile, str]:
     """Where the grids and the text start: the version shown, or its edit whose words were made to follow (only
     while that version is the one shown: another provider or version drops it)."""
     kept = st.session_state.get(REWORDED)
     if kept is None:
         return base, text
-    if kept[0] != suffix:
+    if kept[0] != version:
         st.session_state.pop(REWORDED)
         return base, text
     st.info(e(f"Your edit of {kept[3]}, with its words following its percents and days: go on editing it, or start again."))
     if st.button("Start again from the version as it is", key="lab_reworded_undo"):
-        _forget_edits(suffix)
+        _forget_edits(_widgets(version))
         st.session_state.pop(REWORDED)
-        st.session_state[_text_key(suffix)] = text  # as above: the browser's box shows it
         st.rerun()
     return parse_policy(kept[1], "edit"), kept[2]
 
@@ -475,13 +479,14 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     st.caption("A tier's percents are of its base (see the TOML for other parts); a fee is taken off the end that "
                "carries it. The first tier of a stage whose conditions hold decides. An empty cell (—) sets "
                "nothing: no fee, no first or last day, no bound.")
-    suffix = f"{base.id}_{base.version}"
+    version = f"{base.id}_{base.version}"
     kept_said, base_text = st.session_state.get(SAID), text
     if kept_said is not None and (kept_said[1].id, kept_said[1].version) == (base.id, base.version):
         said = kept_said[0]
     else:  # another version shown: what was said is about one no longer here
         st.session_state.pop(SAID, None)
-    start, text = _reworded_start(base, text, suffix)  # the version shown, or its edit with its words changed
+    start, text = _reworded_start(base, text, version)  # the version shown, or its edit with its words changed
+    suffix = _widgets(version)
     tier_table = grid_editor(TIERS, start, f"lab_tiers_{suffix}")
     readings = None
     if reading_rows(start):
@@ -501,17 +506,14 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         st.dataframe(pd.DataFrame(deduction_rows(start)), hide_index=True, width="stretch", column_config=LABELS,
                      placeholder=NOT_SET)
     with st.expander("The policy text of this version (quotes are checked against it)"):
-        # a text given through the session's state (words follow, start again) is the box's value: a value given
-        # beside it too made Streamlit log a warning with a stack trace on every run (a walkthrough's server log)
-        given = None if _text_key(suffix) in st.session_state else text
-        text = st.text_area("Policy text", value=given, height=240, key=_text_key(suffix), max_chars=POLICY_TEXT_MAX) or ""
+        text = st.text_area("Policy text", value=text, height=240, key=f"lab_text_{suffix}", max_chars=POLICY_TEXT_MAX) or ""
     left, right = st.columns(2)
     # an uploaded file, and a draft reopened, keep their own number and date (a draft saved for 15 Jan came back as
     # one from tomorrow, and its publish would have put it in force then: a walkthrough); an edit gets a free one
     own = uploaded is not None or (shown is not None and shown.status == "draft")
     for typed in ("lab_number", "lab_when"):  # what was typed stays through a visit to another page
         state.kept(typed)
-    if st.session_state.get("lab_number_for") != (suffix, own):  # another provider, version or upload: start again
+    if st.session_state.get("lab_number_for") != (version, own):  # another provider, version or upload: start again
         # a version to come opens on its own date (just published from 15 Jan, the lab offered it again from tomorrow,
         # its Publish on: a click would have put its terms in force a month early, a walkthrough); tomorrow else
         tomorrow = date.today() + timedelta(days=1)
@@ -521,7 +523,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         # the number of the first date, and was published under it: a walkthrough); an upload's is the file's own
         follows = not own or (uploaded is None and _number_date(base.version) == base.effective_from)
         st.session_state["lab_number_offered"] = st.session_state["lab_number"] if follows else None
-        st.session_state["lab_number_for"] = (suffix, own)
+        st.session_state["lab_number_for"] = (version, own)
     number = left.text_input("New version's number", key="lab_number",  # its limit is said, not cut (schema)
                              help=f"Unique for the provider, at most {VERSION_MAX} characters; a shipped version's "
                                   "number is taken. It follows the date until you type your own.")
@@ -580,7 +582,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         _findings(findings, linted_against, before)
         reworded = words_follow(start, new, text) if new is not None and any(
             f.code in WORDS_FOLLOW_FOR for f in findings) else None
-        _offer_words(reworded, suffix, edit_of)
+        _offer_words(reworded, version, suffix, edit_of)
         st.header("What it changes")
         # against what publishing it replaces on its date (as the linter and the publish check are): the version
         # shown may itself be one to come, and an edit of it published earlier replaces the one in force then
@@ -635,7 +637,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
         if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up
             b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,
-                     args=(reworded, suffix, edit_of), width="stretch")
+                     args=(reworded, version, suffix, edit_of), width="stretch")
         c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
                           key="lab_download", on_click="ignore", width="stretch")
         # its text too: `python -m policy lint FILE --text TEXT` checks the quotes against it (linted against the

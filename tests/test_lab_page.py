@@ -23,7 +23,15 @@ from tests.actors import PAT
 from tests.pages import opened
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY = "lab_tiers_socialbeat_2025-06-17"
+SOCIAL_BEAT = "socialbeat_2025-06-17"
+
+
+def key(at: AppTest, widget: str, version: str = SOCIAL_BEAT) -> str:
+    """A lab widget's key for the version shown: its grids and text box get new keys each time they start again
+    (pages/6_Policy_lab.py, _widgets: its round is kept under "lab_round")."""
+    return f"lab_{widget}_{version}_{at.session_state.get('lab_round', 0)}"
+
+
 ROW = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_discovery")
 
 
@@ -62,7 +70,7 @@ def edited_band(at: AppTest) -> list:
 
 
 def edit_discovery(at: AppTest, pct) -> AppTest:
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": pct, "max_pct": pct}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": pct, "max_pct": pct}}, "added_rows": [], "deleted_rows": []}
     return at.run()
 
 
@@ -72,10 +80,10 @@ SAID, SAYS = ("75% Refund: If cancelled during initial consultations and plannin
 
 def edit_discovery_as_written(at: AppTest) -> AppTest:
     """Discovery 75% -> 60% as an author must make it to publish it: the percent, its clause, and the text."""
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60, "quote": SAYS}}, "added_rows": [],
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60, "quote": SAYS}}, "added_rows": [],
                              "deleted_rows": []}
     at.run()
-    box = at.text_area(key="lab_text_socialbeat_2025-06-17")
+    box = at.text_area(key=key(at, "text"))
     assert SAID in box.value
     return despite(box.input(box.value.replace(SAID, SAYS)).run())
 
@@ -163,7 +171,7 @@ def test_an_edit_is_drawn_where_it_changes_a_quote_and_the_authors_own_choice_st
     """A walkthrough: an edit of the first stage, with the days chart cut at 30%, showed nothing changed there."""
     at = lab()
     assert (at.slider(key="lab_pct").value, at.slider(key="lab_day").value) == (30, 3)  # no edit: where they start
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}}, "added_rows": [], "deleted_rows": []}
     at.run()
     first = dataframe_with(at, "End that moved").iloc[0]  # the first sample client whose quote changes
     assert at.selectbox(key="lab_service").value == "website"
@@ -192,7 +200,7 @@ def test_a_bad_edit_is_named_by_row_and_column_and_kept():
     assert not at.exception
     assert any(f"Tiers, row {ROW + 1}, column Min %: must be less than or equal to 100" in plain(e.value)
                for e in at.error)
-    assert at.session_state[KEY]["edited_rows"][ROW]["min_pct"] == 160  # the author's edit is still there
+    assert at.session_state[key(at, "tiers")]["edited_rows"][ROW]["min_pct"] == 160  # the author's edit is still there
 
 
 def test_publishing_from_a_date_is_followed_from_that_day_only():
@@ -454,14 +462,11 @@ def version_box(at: AppTest, provider: str):
     return next(box for box in at.selectbox if box.key and box.key.startswith(f"lab_version_{provider}_"))
 
 
-STEP_INTO_KEY = "lab_tiers_stepinto_undated (as published)"
-
-
 def edit_step_into(at: AppTest, **cells) -> AppTest:
     """The issue's edit: Step-Into, started but nothing delivered, minimum 0% -> 50%."""
     at.selectbox(key="lab_provider").set_value("stepinto").run()
     row = next(i for i, r in enumerate(tier_rows(policies()["stepinto"])) if r["tier"] == "si_started_nothing_delivered_window")
-    at.session_state[STEP_INTO_KEY] = {"edited_rows": {row: cells}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers", "stepinto_undated (as published)")] = {"edited_rows": {row: cells}, "added_rows": [], "deleted_rows": []}
     return at.run()
 
 
@@ -510,7 +515,7 @@ def test_an_edits_warning_about_a_reading_says_where_to_mend_it_and_its_text_can
     mended = {i: {"reading_pct": 60, "label": "the next phase's 60%"} for i, r in enumerate(readings)
               if r["label"] == "the next phase's 75%" and r["service"] == "website"}  # the reading that gave its 75%
     assert len(mended) == 1
-    at.session_state["lab_readings_socialbeat_2025-06-17"] = {"edited_rows": mended, "added_rows": [],
+    at.session_state[key(at, "readings")] = {"edited_rows": mended, "added_rows": [],
                                                               "deleted_rows": []}
     at.run()
     assert not at.exception
@@ -523,7 +528,7 @@ def test_an_edits_warning_about_a_reading_says_where_to_mend_it_and_its_text_can
     new = edited(policies()["socialbeat"], Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60, "quote": SAYS} if i == ROW
                                                          else r for i, r in enumerate(tier_rows(policies()["socialbeat"]))]))
     (tmp_path / "edit.toml").write_text(policy_toml(new))
-    (tmp_path / "edit.txt").write_text(at.text_area(key="lab_text_socialbeat_2025-06-17").value)
+    (tmp_path / "edit.txt").write_text(at.text_area(key=key(at, "text")).value)
     assert main(["lint", str(tmp_path / "edit.toml"), "--text", str(tmp_path / "edit.txt")]) == 0  # as the lab found
 
 
@@ -641,7 +646,7 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     """A walkthrough: a tier cut from 75% to 70% beside its clause still saying "75% Refund" published at once, and
     nothing said whether the version could be published."""
     at = lab()
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
     at.run()
     findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
     assert any("(this edit)" in f for f in findings["Finding"]) and not at.button(key="lab_draft").disabled
@@ -652,11 +657,11 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     asked.check()
     at.run()
     assert not at.button(key="lab_publish").disabled
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 65}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 65}}, "added_rows": [], "deleted_rows": []}
     at.run()  # another edit, other warnings: asked again
     assert at.button(key="lab_publish").disabled
     words = "Cancelled during the initial consultations and planning: 75%"  # the words alone: nothing to warn of
-    at.session_state[KEY] = {"edited_rows": {ROW: {"label": words}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"label": words}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not [c for c in at.checkbox if c.key.startswith("lab_despite_")] and not at.button(key="lab_publish").disabled
     assert any("No lint error, and no warning about this edit: it can be published." in c.value for c in at.caption)
@@ -666,7 +671,7 @@ def test_any_new_warning_of_an_edit_is_asked_about_before_publishing_not_only_th
     """A walkthrough: a label left at 50% beside a tier made 0-40% showed a new label-vs-amount warning, and beside
     the button "No lint error, and no warning about this edit: it can be published"."""
     at = lab()
-    at.session_state[KEY] = {"edited_rows": {ROW: {"label": "Cancelled during the initial consultations: 50%"}},
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"label": "Cancelled during the initial consultations: 50%"}},
                              "added_rows": [], "deleted_rows": []}
     at.run()
     findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
@@ -747,17 +752,17 @@ def test_an_edit_that_passes_through_an_invalid_state_keeps_the_linter_and_previ
     """A maximum set below its minimum, before the minimum is lowered, replaced the rest of the page with the error:
     the linter, the preview and the buttons all went until the second cell was fixed (a walkthrough)."""
     at = lab()
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}}, "added_rows": [], "deleted_rows": []}
     at.run()
     changed = dataframe_with(at, "End that moved").iloc[0].to_dict()
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("does not make a valid policy" in x.value for x in at.error)
     assert any(i.value.startswith("Below are the linter and the changes of your last valid edit") for i in at.info)
     assert dataframe_with(at, "End that moved").iloc[0].to_dict() == changed  # the last valid edit's changes
     headers = [h.value for h in at.header]
     assert "What it changes" in headers and "Keep it" not in headers  # nothing invalid can be kept
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 50, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 50, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert "Keep it" in [h.value for h in at.header]
     assert not any(i.value.startswith("Below are the linter") for i in at.info)
@@ -767,7 +772,7 @@ def test_a_clause_left_as_it_was_while_its_percent_changed_says_where_its_words_
     """A walkthrough changed Social Beat's discovery minimum from 75 to 70: the quote-unchanged warning said the
     clause still says 75%, and nothing said where a clause is changed (found by scrolling the tiers grid)."""
     at = lab()
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
     hints = [plain(i.value) for i in at.info if "A tier's percent and its words go together" in plain(i.value)]
@@ -794,7 +799,7 @@ def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_p
     grid = dataframe_with(at, "min_pct")
     row = grid[grid.tier == "sb_web_discovery"].iloc[0]
     assert (row.min_pct, row.max_pct, row.quote) == (60, 60, SAYS) and row.label.endswith(": 60%")
-    text = at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    text = at.text_area(key=key(at, "text")).value
     assert SAYS in text and SAID not in text
     assert not [i for i in at.info if "The words can follow" in plain(i.value)]  # nothing left to follow
     later = date.today() + timedelta(days=9)
@@ -827,7 +832,7 @@ def test_words_made_to_follow_can_be_put_back_as_the_version_has_them(tmp_path, 
     assert not [r.getMessage() for r in warned.buffer if "Session State API" in r.getMessage()]
     grid = dataframe_with(at, "min_pct")
     assert grid[grid.tier == "sb_web_discovery"].iloc[0].min_pct == 75
-    assert SAID in at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    assert SAID in at.text_area(key=key(at, "text")).value
     assert not [i for i in at.info if "with its words following" in plain(i.value)]
     st.cache_data.clear()
 
@@ -839,7 +844,7 @@ def test_a_last_day_changed_alone_is_refused_until_its_words_follow_in_one_click
     st.cache_data.clear()
     at = lab()
     row = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_48h")
-    at.session_state[KEY] = {"edited_rows": {row: {"days_max": 3}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {row: {"days_max": 3}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert at.button(key="lab_publish").disabled
     refused = next(plain(m.value) for m in at.error if "Cannot be published" in plain(m.value))
@@ -853,9 +858,33 @@ def test_a_last_day_changed_alone_is_refused_until_its_words_follow_in_one_click
     assert not at.exception
     grid = dataframe_with(at, "min_pct")
     assert grid[grid.tier == "sb_web_48h"].iloc[0].label == "No work commenced, cancelled within 72 hours of payment: 100%"
-    assert "within 72 hours of payment" in at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    assert "within 72 hours of payment" in at.text_area(key=key(at, "text")).value
     assert not [m for m in at.error if "-vs-days" in m.value]
     st.cache_data.clear()
+
+
+def widgets(at: AppTest) -> set[str]:
+    """The ids of the lab's text box and its grids (a table drawn only has none)."""
+    return {w.id for w in (*at.text_area, *at.dataframe) if w.id}
+
+
+def test_words_that_follow_come_in_new_widgets_a_browser_holds_no_old_value_for():
+    """A CI run: after "Change the words to match" the browser sent back the policy text its box held before (with
+    the run a forgotten grid's edits start at once), and the linter refused the new quotes as not in the text. The
+    text box and the grids start again as widgets of their own: a value sent for the old ones is for none drawn."""
+    at = lab()
+    row = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_48h")
+    at.session_state[key(at, "tiers")] = {"edited_rows": {row: {"days_max": 3}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    before = widgets(at)
+    old_text = at.text_area(key=key(at, "text")).value
+    at.button(key="lab_words_follow").click().run()
+    after = widgets(at)
+    assert len(after) == len(before) >= 5 and not before & after
+    assert at.text_area(key=key(at, "text")).value != old_text
+    at.button(key="lab_reworded_undo").click().run()  # and again when it starts again from the version as it is
+    assert not after & widgets(at)
+    assert at.text_area(key=key(at, "text")).value == old_text
 
 
 def test_a_draft_saved_before_a_published_version_is_the_one_shown_and_not_said_published(tmp_path, monkeypatch):
@@ -888,7 +917,7 @@ def test_a_published_version_reopened_unedited_is_linted_against_the_version_bef
     st.cache_data.clear()
     later = date.today() + timedelta(days=8)
     at = lab()
-    at.session_state[KEY] = {"edited_rows": {ROW: {"min_pct": 65}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 65}}, "added_rows": [], "deleted_rows": []}
     at.run()
     at.date_input(key="lab_when").set_value(later).run()
     at.text_input(key="lab_by").input("Pat Author").run()
@@ -986,7 +1015,7 @@ def test_a_disagreement_is_said_beside_the_quotes_of_the_tier_it_is_about_not_of
 def test_the_findings_table_shows_the_policys_words_as_text_not_markdown():
     at = lab()
     words = "Cancelled **early**: [50%](https://example.com)"
-    at.session_state[KEY] = {"edited_rows": {ROW: {"label": words}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"label": words}}, "added_rows": [], "deleted_rows": []}
     at.run()
     findings = next(t.value for t in at.table if "Known as" in t.value)
     (said,) = [w for w in findings["What"] if "label" in w]
@@ -1074,7 +1103,7 @@ def test_the_words_follow_in_one_click_from_beside_publish_too():
     at.button(key="lab_words_follow_here").click().run()
     assert not at.exception
     assert any("Your edit of Social Beat Digital 2025-06-17, with its words following" in plain(i.value) for i in at.info)
-    assert SAYS in at.text_area(key="lab_text_socialbeat_2025-06-17").value
+    assert SAYS in at.text_area(key=key(at, "text")).value
     assert not [b for b in at.button if b.key == "lab_words_follow_here"]  # nothing left to follow
 
 
@@ -1085,7 +1114,7 @@ def test_what_a_publish_did_is_said_on_every_run_while_its_version_is_shown_uned
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_draft").click().run()
     number = at.text_input(key="lab_number").value
-    at.session_state[f"lab_tiers_socialbeat_{number}"] = {"edited_rows": {ROW: {"min_pct": 59, "max_pct": 59}},
+    at.session_state[key(at, "tiers", f"socialbeat_{number}")] = {"edited_rows": {ROW: {"min_pct": 59, "max_pct": 59}},
                                                           "added_rows": [], "deleted_rows": []}
     at.run()
     despite(at.button(key="lab_words_follow").click().run())
@@ -1095,7 +1124,7 @@ def test_what_a_publish_did_is_said_on_every_run_while_its_version_is_shown_uned
         assert [plain(x.value)[:len(published)] for x in at.success] == [published]
         assert "Published: nothing more to publish until you edit it again." in [plain(c.value) for c in at.caption]
         at.run()
-    at.session_state[f"lab_tiers_socialbeat_{number}"] = {"edited_rows": {ROW: {"min_pct": 58, "max_pct": 58}},
+    at.session_state[key(at, "tiers", f"socialbeat_{number}")] = {"edited_rows": {ROW: {"min_pct": 58, "max_pct": 58}},
                                                           "added_rows": [], "deleted_rows": []}
     at.run()
     assert not any(published in plain(x.value) for x in at.success)  # an edit since: about another version now
