@@ -43,7 +43,7 @@ def _fill(store: QuoteStore, rows: int) -> None:
             numbers = range(first, min(first + 5000, rows))
             ids = session.scalars(insert(SavedQuoteRow).returning(SavedQuoteRow.id, sort_by_parameter_order=True), [
                 _row(quotes[i % len(quotes)], f"Client {i}", f"REF-{i:06}", f"note {i % 97}", BENCH,
-                     start + timedelta(minutes=5 * i)) for i in numbers]).all()
+                     start + timedelta(minutes=5 * i), (start + timedelta(minutes=5 * i)).date()) for i in numbers]).all()
             session.execute(insert(SavedQuoteDocument), [_document(quotes[i % len(quotes)], qid)
                                                          for i, qid in zip(numbers, ids, strict=True)])
 

@@ -157,7 +157,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                                        f"no version of {q.provider_name} is in force now, so it is quoted no more.")))
             # a quote given in days is of a payment that many days before it was saved: today, and a restore, count
             # from that date (its days were counted from today, and its deadline moved with each day, a walkthrough)
-            values = dated(from_scenario(q.scenario), saved.saved_at.date())
+            values = dated(from_scenario(q.scenario), saved.asked_day)
             today_values = request_today(values, basis().as_of)
             scenario, problem = state.scenario_of(today_values) if quotable else (None, None)
             now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
@@ -167,14 +167,14 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**As given**, under policy version {e(q.policy_version)}")
-                    show.headline(q, if_work_started(q), asked_on=saved.saved_at.date())
+                    show.headline(q, if_work_started(q), asked_on=saved.asked_day)
                 with right:
                     st.markdown(f"**Today**, under policy version {e(now.policy_version)}")
                     show.headline(now, if_work_started(now))
                 st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
             else:
                 # what it assumed, as the calculator said it (a walkthrough), its deadlines dated from its day
-                show.headline(q, if_work_started(q), asked_on=saved.saved_at.date())
+                show.headline(q, if_work_started(q), asked_on=saved.asked_day)
                 if now is None:  # nothing to compare it with today
                     st.caption(e(f"It cannot be quoted today: {problem}." if problem is not None else
                                  f"No version of {q.provider_name} is in force today."))
@@ -185,7 +185,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             with st.expander("Why: the clauses as they were cited"):
                 show.explanation(q)
             show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or "",
-                                       project=saved.project, invoice=saved.invoice), saved.saved_at.date())
+                                       project=saved.project, invoice=saved.invoice), saved.asked_day)
             act = st.columns(3)
             if not quotable:
                 act[0].caption(e(f"Not offered for a restore: {q.provider_name} is quoted no more."))

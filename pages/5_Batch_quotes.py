@@ -66,7 +66,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
         saved, failed, result = None, None, None
         if save:
             try:
-                with register().batch(name, by=who, file=upload.name) as batch:
+                with register().batch(name, by=who, file=upload.name, asked_on=basis().as_of) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add, date_order=date_order)
                 saved = (batch.id, batch.count)
             except SaveError as exc:  # the quotes are shown all the same, and the failure said

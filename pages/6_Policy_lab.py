@@ -470,7 +470,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 withdrawer = signed_by(f"lab_withdraw_by_{shown.lab_id}", "Your name")
                 if st.button(e(f"Withdraw {base.version}"), key=f"lab_withdraw_{shown.lab_id}"):
                     _withdraw(shown.lab_id, f"{base.name} {base.version}", reason, withdrawer,
-                              found.without(shown).on(base.effective_from or date.today()).get(base.id), base.name)
+                              found.without(shown).on(base.effective_from or basis().as_of).get(base.id), base.name)
         st.download_button("Download this version as TOML (as it is kept)", policy_toml(base),
                            f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
                            on_click="ignore")
@@ -516,7 +516,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     if st.session_state.get("lab_number_for") != (version, own):  # another provider, version or upload: start again
         # a version to come opens on its own date (just published from 15 Jan, the lab offered it again from tomorrow,
         # its Publish on: a click would have put its terms in force a month early, a walkthrough); tomorrow else
-        tomorrow = date.today() + timedelta(days=1)
+        tomorrow = basis().as_of + timedelta(days=1)
         st.session_state["lab_when"] = (own and base.effective_from) or max(tomorrow, base.effective_from or tomorrow)
         st.session_state["lab_number"] = base.version if own else found.free_version(base.id, st.session_state["lab_when"])
         # a draft whose number is the one its date offered still follows its date (saved, then dated anew, it kept

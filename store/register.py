@@ -73,6 +73,12 @@ class SavedQuote:
     owner: str = ""  # access.Actor.key of who saved it
     project: str = ""  # the client's project, for the request email
     invoice: str = ""  # the client's order or invoice number, for the request email
+    asked_on: Optional[date] = None  # the day it was quoted for (where its person was); None: saved_at's day (UTC)
+
+    @property
+    def asked_day(self) -> date:
+        """The day its case was asked on: a case given in days dates its payment and deadlines from it."""
+        return self.asked_on or self.saved_at.date()
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,11 @@ class Listed:
     batch_row: Optional[int] = None
 
 
-def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: datetime,
+def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: datetime, asked_on: date,
          batch_id: Optional[int] = None, batch_row: Optional[int] = None, project: str = "",
          invoice: str = "") -> dict[str, Any]:
     return dict(
-        saved_at=at, saved_by=checked("saved_by", by.display_name, NAME_MAX), owner=by.key, client_name=client_name,
+        saved_at=at, asked_on=asked_on, saved_by=checked("saved_by", by.display_name, NAME_MAX), owner=by.key, client_name=client_name,
         client_ref=client_ref, note=note, project=checked("project", project, NAME_MAX),
         invoice=checked("invoice", invoice, NAME_MAX),
         provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
@@ -127,12 +133,14 @@ class QuoteStore:
     # ------------------------------------------------------------------ writing
 
     def save(self, q: Quote, client_name: str = "", client_ref: str = "", note: str = "", *, by: Actor,
-             at: Optional[datetime] = None, project: str = "", invoice: str = "") -> int:
-        """Save a quote as it was shown, by `by` (who needs a role that may save); its id. Bad details raise
-        InputError naming the field; a database failure raises SaveError (rolled back: nothing partial)."""
+             at: Optional[datetime] = None, project: str = "", invoice: str = "", asked_on: Optional[date] = None) -> int:
+        """Save a quote as it was shown, by `by` (who needs a role that may save); its id. `asked_on`: the day it was
+        quoted for where its person is (the day of `at` in UTC without one). Bad details raise InputError naming the
+        field; a database failure raises SaveError (rolled back: nothing partial)."""
         require(self.engine, by, Permission.SAVE_QUOTE, "save a quote")
         details = checked_record({"client_name": client_name, "client_ref": client_ref, "note": note})
-        row = _row(q, details["client_name"], details["client_ref"], details["note"], by, at or _now(),
+        at = at or _now()
+        row = _row(q, details["client_name"], details["client_ref"], details["note"], by, at, asked_on or at.date(),
                    project=project, invoice=invoice)
         try:
             with Session(self.engine) as session, session.begin():
@@ -168,11 +176,13 @@ class QuoteStore:
             raise SaveError(f"the saved quotes were not read: {database_said(exc)}") from exc
 
     @contextmanager
-    def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None, file: str = "") -> Iterator[BatchWriter]:
+    def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None, file: str = "",
+              asked_on: Optional[date] = None) -> Iterator[BatchWriter]:
         """A named batch, written as it is fed (a chunk at a time, so memory stays flat) in one transaction:
         it commits when the block ends, and any failure in it, the quoting's included, leaves nothing. Its run is
         recorded first, so that a process that stops half-way leaves word of it (interrupted_batches). `file`: the
-        name of the file it was quoted from, for the audit trail beside the rows saved and those not (with an error)."""
+        name of the file it was quoted from, for the audit trail beside the rows saved and those not (with an error).
+        `asked_on`: the day its rows given in days were quoted for (the day of `at` in UTC without one)."""
         require(self.engine, by, Permission.SAVE_BATCH, "save a batch")
         name = checked("batch_name", name, NAME_MAX)
         if not name:
@@ -187,7 +197,8 @@ class QuoteStore:
                 row = BatchRow(name=name, saved_by=saved_by, owner=by.key, saved_at=at or _now(), rows=0)
                 session.add(row)
                 session.flush()
-                writer = BatchWriter(session, row.id, by, row.saved_at, beat=functools.partial(self._beat, run))
+                writer = BatchWriter(session, row.id, by, row.saved_at, asked_on or row.saved_at.date(),
+                                     beat=functools.partial(self._beat, run))
                 yield writer
                 writer.flush()
                 row.rows = writer.count
@@ -347,6 +358,7 @@ class BatchWriter:
     id: int  # the batch's (plain values: they outlive the session)
     by: Actor
     saved_at: datetime
+    asked_on: date
     beat: Callable[[int], None] = lambda rows: None  # a sign of life, given the rows written so far
     count: int = 0
     not_saved: int = 0  # rows of the file with an error
@@ -365,7 +377,8 @@ class BatchWriter:
     def flush(self) -> None:
         if not self.pending:
             return
-        rows = [_row(q, r["client_name"], r["client_ref"], r["note"], self.by, self.saved_at, self.id, number)
+        rows = [_row(q, r["client_name"], r["client_ref"], r["note"], self.by, self.saved_at, self.asked_on, self.id,
+                     number)
                 for number, q, r in self.pending]
         ids = self.session.scalars(
             insert(SavedQuoteRow).returning(SavedQuoteRow.id, sort_by_parameter_order=True), rows).all()
@@ -387,7 +400,8 @@ def _whole(query: Select[Any]) -> Select[Any]:
 def _saved(row: SavedQuoteRow, quote_json: str) -> SavedQuote:
     return SavedQuote(id=row.id, saved_at=_utc(row.saved_at), saved_by=row.saved_by, client_name=row.client_name,
                       client_ref=row.client_ref, note=row.note, batch_id=row.batch_id, quote=quote_from_json(quote_json),
-                      batch_row=row.batch_row, owner=row.owner, project=row.project, invoice=row.invoice)
+                      batch_row=row.batch_row, owner=row.owner, project=row.project, invoice=row.invoice,
+                      asked_on=row.asked_on)
 
 
 def _summary(row: SavedQuoteRow) -> dict[str, Any]:

@@ -73,6 +73,9 @@ class SavedQuoteRow(Base):
     search_text: Mapped[str] = mapped_column(Text)  # client, reference, note folded (records.folded): the search
     batch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), nullable=True)
     batch_row: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)  # its row as a spreadsheet shows the file (header = 1)
+    # the day it was asked on where its person was (their browser's day): a case given in days dates its payment and
+    # deadlines from it. None: saved before migration 0009, whose day is saved_at's (UTC), as the app's clock was
+    asked_on: Mapped[Optional[date]] = mapped_column(Date, nullable=True)
 
     __table_args__ = (
         Index("ix_saved_quotes_saved_at_id", "saved_at", "id"),  # the list's default order, paged

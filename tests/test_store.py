@@ -16,7 +16,7 @@ from store.config import ENV_URL
 from tests.actors import ADA, OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0008"  # the newest migration; a new one must bump this
+HEAD = "0009"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
@@ -31,6 +31,29 @@ def test_a_saved_quote_opens_exactly_as_it_was_shown(store):
     assert saved is not None and saved.quote == shown  # every part, the scenario and the policy version included
     assert (saved.client_name, saved.client_ref, saved.note, saved.saved_by) == ("Ana Díaz", "ACME-42", "called Monday", "sam")
     assert saved.saved_at == AT and saved.quote.policy_version == shown.policy_version
+
+
+def test_a_quote_keeps_the_day_it_was_asked_on_where_its_person_was(store):
+    """Saved at 01:30 UTC on 2 Dec by someone in New York, for whom it was still 1 Dec: a case given in days dates its
+    payment from 1 Dec (the Saved quotes page dates it from asked_day). Without a day given: saved_at's, in UTC."""
+    late = datetime(2026, 12, 2, 1, 30, tzinfo=UTC)
+    theirs = store.get(store.save(q(), by=SAM, at=late, asked_on=date(2026, 12, 1)), by=SAM)
+    plain = store.get(store.save(q(), by=SAM, at=late), by=SAM)
+    assert theirs is not None and plain is not None
+    assert (theirs.asked_day, plain.asked_day) == (date(2026, 12, 1), date(2026, 12, 2))
+    with store.batch("evening", by=OPS, at=late, asked_on=date(2026, 12, 1)) as batch:
+        batch.add(1, q())
+    rows, _ = store.find(Filters(batch_id=batch.id), by=OPS)
+    assert [store.get(r.id, by=OPS).asked_day for r in rows] == [date(2026, 12, 1)]
+
+
+def test_a_quote_saved_before_the_day_was_kept_is_dated_from_its_saved_at_in_utc(database_url):
+    store = QuoteStore.open(database_url)
+    qid = store.save(q(), by=SAM, at=datetime(2026, 12, 2, 1, 30, tzinfo=UTC), asked_on=date(2026, 12, 1))
+    with store.engine.begin() as c:  # as migration 0009 leaves a quote saved before it
+        c.execute(text("UPDATE saved_quotes SET asked_on = NULL WHERE id = :id"), {"id": qid})
+    assert store.get(qid, by=SAM).asked_day == date(2026, 12, 2)
+    store.engine.dispose()
 
 
 def test_the_schema_is_made_by_the_migrations_and_opening_twice_is_harmless(database_url):

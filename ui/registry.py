@@ -17,6 +17,7 @@ from policy.schema import PolicyFile
 from policy.versions import Basis, Catalog, shipped_catalog
 from store import PolicyStore, database_url, published_catalog
 from store.register import database_said
+from ui import clock
 from ui.records import register
 
 
@@ -57,7 +58,7 @@ def refresh() -> Basis:
     else:
         last["catalog"] = (found, datetime.now(UTC))
         st.session_state.pop(UNREACHABLE, None)
-    made = Basis(found, date.today())  # the app's one reading of the clock for this run
+    made = Basis(found, clock.today())  # the app's one reading of the clock for this run: the person's day
     st.session_state[RUN_KEY] = made
     return made
 

@@ -416,7 +416,7 @@ def _save(q: Quote, client: Client, note: str, by: Actor, same: tuple) -> None:
 
     try:
         saved = register().save(q, client.name, client.reference, note, by=by, project=client.project,
-                                invoice=client.invoice)
+                                invoice=client.invoice, asked_on=basis().as_of)
     except Forbidden as exc:
         st.error(f"{e(str(exc))} Nothing was saved; your entries are kept.")
     except InputError as exc:

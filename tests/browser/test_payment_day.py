@@ -3,7 +3,8 @@ payment day. The days slider reruns only Compare's fragment; what the rest of th
 line naming them, the heatmaps) was left as the last full run drew it: a walkthrough read the version published
 today named above a table quoted under the one before. A server of its own, with a register that has that
 version: the session's server is shared by every other browser test."""
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from conftest import wait_ready
 from playwright.sync_api import expect
@@ -71,3 +72,34 @@ WATCH_THE_MAPS = """() => {
   new MutationObserver(() => { if (maps.getAttribute('data-stale') === 'true') window.mapsRedrawn = true; })
     .observe(maps, {attributes: true, attributeFilter: ['data-stale']});
 }"""
+
+
+def another_day_zone() -> tuple[str, date]:
+    """A time zone whose date is not this machine's (UTC) now, and its date: UTC+14 from 10:00 UTC, UTC-11 before
+    11:00 UTC, so one of them is always on another day."""
+    now = datetime.now(UTC)
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Pacific/Pago_Pago"
+    return zone, now.astimezone(ZoneInfo(zone)).date()
+
+
+def test_today_is_the_persons_day_where_their_browser_is(context, base_url):
+    """A client in New York at 8 p.m. was told it was already the next day (the server's clock is UTC): a payment
+    made that day was a day old, and on Step-Into's seventh day there was no full refund left. Today is the day
+    where the browser is."""
+    zone, local = another_day_zone()
+    assert local != date.today()  # else the test could not tell the two days apart
+    there = context.browser.new_context(timezone_id=zone, viewport={"width": 1400, "height": 1100})
+    page = there.new_page()
+    try:
+        page.goto(f"{base_url}/?provider=stepinto&service=ppc&amount_paid=5000&paid_on={local}")
+        wait_ready(page)
+        expect(slider(page, "Days since payment")).to_have_value("0")  # paid today, where the client is
+        main = page.get_by_test_id("stMain")
+        expect(main).not_to_contain_text("A payment planned for")
+        expect(main).not_to_contain_text("That date has passed")
+        seventh = local - timedelta(days=7)  # the last day of Step-Into's full refund, where the client is
+        page.goto(f"{base_url}/?provider=stepinto&service=ppc&amount_paid=5000&paid_on={seventh}")
+        wait_ready(page)
+        expect(slider(page, "Days since payment")).to_have_value("7")
+    finally:
+        there.close()
