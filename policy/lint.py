@@ -96,6 +96,20 @@ MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party 
 STATED_BAND = re.compile(r"\((\d+)\s*[-–]\s*(\d+)%")  # "Design Phase (26-50% Complete)"
 EXCEEDS = re.compile(r"exceeds (\d+)%")
 STATED_REFUND = re.compile(r"\b(\d+(?:\.\d+)?)%\s+refund", re.IGNORECASE)  # "75% Refund: If cancelled ..."
+# "a full refund" is 100%, said in words (a tier cut from 100% to 90% under "you may request a full refund" had no
+# finding, a walkthrough); not "partial or full refund", "no full refunds", "less than the full refund"
+FULL_REFUND = re.compile(r"(?<!partial or )(?<!no )(?<!than the )\bfull refund", re.IGNORECASE)
+
+
+def stated_refunds(words: str, percents: re.Pattern[str], tier: Tier) -> set[Decimal]:
+    """The refund percents a clause or a label of `tier` states: in figures (`percents`), and a full refund in words
+    where they are the tier's: words giving it a time ("a full refund within 7 days of purchase") are of a tier that
+    ends within that time (the tier after it cites them for why it gives nothing)."""
+    stated = {Decimal(n) for n in percents.findall(words)}
+    days, last = stated_days(words), tier.when.days_max
+    within = not days or (last is not None and last <= max(days))
+    return stated | {Decimal(100)} if FULL_REFUND.search(words) and within else stated
+
 ENDS = {"rule": ("min", "max"), "min": ("min",), "max": ("max",)}  # which ends of its tier a clause decides
 PROBE_AMOUNT = Decimal("10000")
 PROBE_AD_SPEND = (Decimal(0), Decimal("2000"))  # readings are checked with no ad spend left and with some
@@ -374,7 +388,7 @@ def _stated_refunds(policy: PolicyFile) -> Iterator[Finding]:
     payment) do not reach N: an edited percent whose quote was left as it was, or a quote cited for the wrong tier."""
     for _sid, rule, _stage, tier in _tiers(policy):
         for c in tier.clauses:
-            stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
+            stated = stated_refunds(c.quote, STATED_REFUND, tier)
             ends = [getattr(tier, end) for end in ENDS.get(c.role, ())]
             if not stated or not ends or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid")
                                              for a in ends):
@@ -394,7 +408,7 @@ def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
     ("Cancelled during initial consultations and planning: 75%" beside a tier of 60%). A label may name a fee or
     another tier's percent as well, so one stated percent within the band is enough."""
     for _sid, rule, _stage, tier in _tiers(policy):
-        stated = {Decimal(n) for n in STATED_PERCENT.findall(tier.label or "")}
+        stated = stated_refunds(tier.label or "", STATED_PERCENT, tier)
         ends = [tier.min, tier.max]
         if not stated or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid") for a in ends):
             continue
@@ -520,7 +534,7 @@ def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Find
             if was == now:
                 continue
             for c in tier.clauses:
-                stated = {Decimal(n) for n in STATED_REFUND.findall(c.quote)}
+                stated = stated_refunds(c.quote, STATED_REFUND, tier)
                 if end in ENDS.get(c.role, ()) and clause_key(c) in kept and was.pct in stated and now.pct not in stated:
                     # against the version named: the lab shows it for an edit, Policy terms for a version published
                     # ("in this edit" there read as about an edit not made, a walkthrough)

@@ -4,6 +4,7 @@ import json
 import shutil
 import time
 import tomllib
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import tomli_w
 from in_process import Ran, run_cli
 
 from policy import shipped_policies as policies
-from policy.lint import CODES, lint_against, lint_policy
+from policy.lint import CODES, STATED_REFUND, lint_against, lint_policy, stated_refunds
 from policy.loader import source_text
 from policy.periods import restated, stated_days, stating
 from policy.schema import PolicyFile
@@ -310,3 +311,38 @@ def test_the_time_limits_words_state_are_read_in_whole_days(words, days):
 ])
 def test_a_changed_last_day_rewrites_only_the_limit_that_stated_it(words, last_day, becomes, now):
     assert stating(last_day).sub(partial(restated, days=becomes), words, count=1) == now
+
+
+def _step_into_full_refund_at(pct: int) -> PolicyFile:
+    si = policies()["stepinto"]
+    data = si.model_dump()
+    for stage in data["services"]["ppc"]["stages"]:
+        for tier in stage["tiers"]:
+            if tier["id"] == "si_full_window":
+                tier["min"]["pct"] = tier["max"]["pct"] = pct
+    return type(si).model_validate(data)
+
+
+def test_a_full_refund_in_words_is_100_percent_for_the_tier_it_is_of():
+    """A walkthrough cut Step-Into's 7-day full refund to 90%: its clause says "you may request a full refund within 7
+    days of purchase" and its label "full refund", and the lab found nothing and offered to publish it."""
+    found = {(f.code, f.severity) for f in lint_policy(_step_into_full_refund_at(90), source_text(policies()["stepinto"]))
+             if "si_full_window" in f.message}
+    assert {("quote-vs-amount", "error"), ("label-vs-amount", "warning")} <= found
+    # at 100% it is clean, and the tier after the window, which cites the same words for why it gives nothing, too
+    assert not [f for f in lint_policy(policies()["stepinto"], source_text(policies()["stepinto"]))
+                if f.code in ("quote-vs-amount", "label-vs-amount")]
+
+
+@pytest.mark.parametrize("words, states_full", [
+    ("you may request a full refund within 7 days of purchase", True),
+    ("Within 7 days, not started: full refund", True),
+    ("A FULL REFUND is given", True),
+    ("a partial or full refund may be granted", False),  # either: no one percent
+    ("no full refunds will be issued", False),
+    ("partial refunds may apply (less than the full refund)", False),
+    ("a full refund within 3 days of purchase", False),  # a time the 7-day tier runs past: another tier's words
+])
+def test_which_words_state_a_full_refund(words, states_full):
+    tier = next(t for s in policies()["stepinto"].services["ppc"].stages for t in s.tiers if t.id == "si_full_window")
+    assert (Decimal(100) in stated_refunds(words, STATED_REFUND, tier)) is states_full
