@@ -612,8 +612,16 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
             # where they are is its help: the label in a third of the page was cut at "(un..." (a walkthrough)
             despite = b.checkbox(f"Publish despite {counted(len(warned), 'warning')} about this edit",
                                  key=f"lab_despite_{seen}", help="The warnings are listed under Linter, above.")
+        # a day already past changes the answer for payments made since: said and agreed to, for that day (a
+        # walkthrough published from six days before with no word of it)
+        back_dated = True
+        if when < basis().as_of and found.of(new.id) and not refused and same is None:  # a first version replaces none
+            back_dated = b.checkbox(f"Publish from a day already past: payments made from {when:%d %b %Y} on are "
+                                    "quoted under it from now", key=f"lab_past_{when.isoformat()}",
+                                    help="Quotes already saved stay as they were given; opened, they show today's "
+                                         "answer beside it.")
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
-                    disabled=bool(refused) or same is not None or not despite):
+                    disabled=bool(refused) or same is not None or not despite or not back_dated):
             _save(new, text, who, when, replacing)
         if not refused and same is None and not warned and not said:
             b.caption("No lint error, and no warning about this edit: it can be published.")

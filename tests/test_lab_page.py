@@ -213,6 +213,12 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     at.text_input(key="lab_number").input("2027-test").run()
     at.date_input(key="lab_when").set_value(start).run()
     at.text_input(key="lab_by").input("Pat Author").run()
+    # a day already past changes what payments since then get: publishing waits for the author to say so
+    assert at.button(key="lab_publish").disabled
+    past = at.checkbox(key=f"lab_past_{start.isoformat()}")
+    assert past.label == f"Publish from a day already past: payments made from {start:%d %b %Y} on are quoted under " \
+                         "it from now"
+    past.check().run()
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Social Beat Digital 2027-test from" in plain(s.value) for s in at.success)
     assert not [c for c in at.caption if "Nothing to publish yet" in c.value]  # above the success, it contradicted it
