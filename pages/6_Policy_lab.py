@@ -92,7 +92,8 @@ def _words_follow(reworded: Reworded, version: str, widgets: str, name: str) -> 
     """Go on editing from the edit with its words changed: the grids and the text box start again from it (their
     edits are in it), beside the version shown, whose number and date go on as they were."""
     _forget_edits(widgets)
-    st.session_state[REWORDED] = (version, policy_toml(reworded.policy), reworded.text, name)
+    st.session_state[REWORDED] = (version, policy_toml(reworded.policy), reworded.text, name,
+                                  "with its words following its percents and days")
 
 
 SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publish made: shown next
@@ -117,9 +118,30 @@ def _forget_edits(widgets: str) -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("lab_") and k.endswith(f"_{widgets}")]:
         del st.session_state[key]
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+    st.session_state.pop(LEFT, None)  # what they held: not to come back
 
 
-REWORDED = "lab_reworded"  # (the version shown, the edit with its words following, its text, the version's name)
+LEFT = "lab_left"  # (the version shown, the edit as TOML, its text, its name): what the grids and the text box held
+# as the last run ended. Streamlit forgets a widget a run does not draw: a visit to another page lost an edit without a
+# word (a walkthrough). Back in the lab, with its grids forgotten, they start from it.
+
+
+def _keep_edit(version: str, new: PolicyFile | None, text: str, edited_now: bool, name: str) -> None:
+    if new is not None and edited_now:
+        st.session_state[LEFT] = (version, policy_toml(new), text, name)
+    elif new is not None:  # unedited (or undone): nothing to come back to
+        st.session_state.pop(LEFT, None)
+
+
+def _back_to_edit(version: str, widgets: str) -> None:
+    """Back from another page (the grids' state forgotten), the edit they held is where they start again."""
+    left = st.session_state.get(LEFT)
+    if left is not None and left[0] == version and f"lab_tiers_{widgets}" not in st.session_state:
+        st.session_state[REWORDED] = (*left, "as you left it on going to another page")
+        st.session_state.pop(LEFT)
+
+
+REWORDED = "lab_reworded"  # (the version shown, the edit to start from, its text, the version's name, how it was made)
 
 
 def _reworded_start(base: PolicyFile, text: str, version: str) -> tuple[PolicyFile, str]:
@@ -131,7 +153,7 @@ def _reworded_start(base: PolicyFile, text: str, version: str) -> tuple[PolicyFi
     if kept[0] != version:
         st.session_state.pop(REWORDED)
         return base, text
-    st.info(e(f"Your edit of {kept[3]}, with its words following its percents and days: go on editing it, or start again."))
+    st.info(e(f"Your edit of {kept[3]}, {kept[4]}: go on editing it, or start again."))
     if st.button("Start again from the version as it is", key="lab_reworded_undo"):
         _forget_edits(_widgets(version))
         st.session_state.pop(REWORDED)
@@ -353,6 +375,7 @@ def _save(policy: PolicyFile, text: str, who: Actor, publish_on: date | None, re
         _show_provider(policy.id)
         st.session_state.pop("lab_upload", None)
         st.session_state.pop(REWORDED, None)  # what it saved is a version of its own now
+        st.session_state.pop(LEFT, None)
         st.session_state.pop("lab_number_for", None)  # the number box offers the next free number, not the one taken
         st.rerun()
     except InputError as exc:
@@ -485,6 +508,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         said = kept_said[0]
     else:  # another version shown: what was said is about one no longer here
         st.session_state.pop(SAID, None)
+    _back_to_edit(version, _widgets(version))
     start, text = _reworded_start(base, text, version)  # the version shown, or its edit with its words changed
     suffix = _widgets(version)
     tier_table = grid_editor(TIERS, start, f"lab_tiers_{suffix}")
@@ -553,7 +577,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         new = None
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"
                  + "\n".join(f"- {e(str(p))}" for p in exc.problems))
-    if said is not None and (new is None or not same_terms(new, text, base, base_text)):
+    edited_now = new is not None and not same_terms(new, text, base, base_text)
+    _keep_edit(version, new, text, edited_now, f"{base.name} {base.version}")
+    if said is not None and (new is None or edited_now):
         said = None  # edited since: the version it names is no longer the one shown as it is
         st.session_state.pop(SAID, None)
     # An edit made a cell at a time passes through invalid states (a maximum set before its minimum): the linter and

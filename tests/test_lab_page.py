@@ -4,6 +4,7 @@ in words and the app keeps working; a fourth provider uploaded with its text is 
 import json
 import logging.handlers
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -1147,3 +1148,33 @@ def test_an_effective_date_today_or_past_is_warned_about_beside_the_date():
         assert [plain(w.value) for w in at.warning if "published from it" in w.value] == [
             f"{day:%d %b %Y} is {since}: published from it, this version also answers for the payments made since "
             "then, whose quotes may have been given already under the version before."]
+
+
+def changed(at: AppTest) -> str | None:
+    """What the lab says the edit changes: "1 rule changed"; None where it says no rule changed."""
+    said = [plain(m.value).strip("*") for m in at.markdown if re.search(r"\d+ rules? changed", plain(m.value))]
+    return None if not said or said[0].startswith("0 ") else said[0]
+
+
+def test_an_edit_is_where_the_author_left_it_after_a_visit_to_another_page():
+    """A walkthrough made Discovery 70%, looked at Compare providers and came back: "0 rules changed", the cell back
+    at 75%, and no word of it (Streamlit forgets a widget a page does not draw). The grids start from the edit."""
+    at = lab()
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert changed(at) == "1 rule changed"
+    at.switch_page("pages/1_Compare_providers.py").run()
+    assert key(at, "tiers") not in at.session_state  # as a browser's visit leaves it
+    at.switch_page("pages/6_Policy_lab.py").run()
+    assert not at.exception
+    assert changed(at) == "1 rule changed"
+    grid = dataframe_with(at, "min_pct")
+    assert grid.iloc[ROW].min_pct == 70
+    assert any("Your edit of Social Beat Digital 2025-06-17, as you left it on going to another page" in plain(i.value)
+               for i in at.info)
+    at.button(key="lab_reworded_undo").click().run()  # and it can be put back as the version is
+    assert dataframe_with(at, "min_pct").iloc[ROW].min_pct == 75
+    assert changed(at) is None
+    at.switch_page("pages/1_Compare_providers.py").run()
+    at.switch_page("pages/6_Policy_lab.py").run()  # nothing left to come back to
+    assert not any("as you left it" in plain(i.value) for i in at.info)

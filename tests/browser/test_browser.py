@@ -568,6 +568,23 @@ def test_a_last_day_edited_has_its_words_follow_in_one_click_text_box_included(p
     expect(page.get_by_role("button", name=re.compile(r"^Publish from"))).to_be_enabled()
 
 
+def test_an_edit_in_the_lab_is_kept_through_a_visit_to_another_page(page, base_url):
+    """A walkthrough made Discovery 70%, looked at Compare providers and came back to "0 rules changed"."""
+    open_page(page, base_url, "Policy_lab")
+    choose(page, "Provider", "Social Beat Digital")
+    wait_ready(page)
+    row = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_discovery")
+    edit_tier_cell(page, row, "min_pct", "75", "70")
+    expect(page.get_by_text("1 rule changed")).to_be_visible()
+    page.get_by_test_id("stButtonGroup").get_by_text("Compare providers", exact=True).click()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Compare providers")).to_be_visible()
+    page.get_by_test_id("stButtonGroup").get_by_text("Policy lab", exact=True).click()
+    wait_ready(page)
+    expect(page.get_by_text(re.compile(r"as you left it on going to another page"))).to_be_visible()
+    expect(page.get_by_text("1 rule changed")).to_be_visible()
+
+
 def test_a_payment_date_typed_then_tab_leaves_no_calendar_over_the_next_fields(page, base_url):
     """Issue 23: clicking a date field opens its calendar; a date typed into it, then Tab, left that calendar drawn
     over the fields below (Work started, Third-party costs). Now Tab closes it, keeps the date and moves on."""
