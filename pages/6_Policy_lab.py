@@ -294,7 +294,10 @@ HOW_TO_FIX = {
     # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)
     "quote-unchanged": WORDS_WITH_THE_PERCENT,
     "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
-                         "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed the quote.",
+                         "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed "
+                         "the quote. If it is the text you changed, a sentence a tier quotes stays as it is there, or "
+                         "changes in its \u201c" + LABELS["quote"] + "\u201d too (a quote no table here shows is in the "
+                         "version's TOML: download it, change it, upload it).",
     # a reading of an ambiguity was in no grid here (a walkthrough found no way to mend it in the lab)
     "reading-unchanged": f"A reading that should follow the tier is changed in the table \u201c{READINGS_HEADER}\u201d "
                          f"(its \u201c{LABELS['reading_pct']}\u201d, and its \u201c{LABELS['label']}\u201d if it "
@@ -663,7 +666,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                         said.startswith("Published ") else
                         f"Nothing to publish yet: {same}."))
         if refused:
-            b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix them, or save a draft.")
+            them = "it" if len(refused) == 1 else "them"
+            b.error(e(f"Cannot be published: {counted(len(refused), 'lint error')}. Fix {them}, or save a draft.")
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in _fixes(refused, reworded is not None):
                 b.info(e(fix))

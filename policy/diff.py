@@ -21,6 +21,7 @@ from .models import Scenario
 from .money import cents_int, format_range
 from .schema import PolicyFile
 from .taxonomy import PAYMENT_METHODS
+from .words import clipped
 
 REFERENCE_AMOUNT = Decimal("10000")  # the grid's amount paid: a round figure, so shares read at a glance
 COMPLETIONS = tuple(Decimal(c) for c in range(0, 101, 5))
@@ -159,7 +160,7 @@ SHOWN_MAX = 60
 
 def _shown(value: Any, limit: int = SHOWN_MAX) -> str:
     text = "none" if value is None else _json(value) if isinstance(value, (dict, list, tuple)) else str(_text(value))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return clipped(text, limit)
 
 
 def _json(value: Any) -> str:

@@ -33,6 +33,7 @@ from .money import HUNDRED, to_cents
 from .periods import stated_days
 from .schema import Amount, Clause, PolicyFile, Stage, Tier, clause_key
 from .taxonomy import DECISIONS, SERVICES
+from .words import clipped
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -642,7 +643,7 @@ def _verbatim(policy: PolicyFile, text: str) -> Iterator[Finding]:
     source = squash(text)
     for where, c in _clauses_with_place(policy):
         if squash(c.quote) not in source:
-            yield _finding("quote-not-in-text", f"'{c.quote[:80]}' is not in the policy text", where,
+            yield _finding("quote-not-in-text", f"'{clipped(c.quote, 80)}' is not in the policy text", where,
                            about=f"{c.section} '{squash(c.quote)[:40]}'")
 
 

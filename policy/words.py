@@ -10,6 +10,16 @@ def counted(n: int, one: str, many: Optional[str] = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
+def clipped(text: str, limit: int) -> str:
+    """Text cut to at most `limit` characters at a word's end, "…" said where it was cut (a lint finding's quote ended
+    "review your reque'", a walkthrough)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    at_word = cut.rsplit(" ", 1)[0] if " " in cut and not text[limit - 1].isspace() else cut
+    return at_word.rstrip(" ,;:") + "…"
+
+
 def mid_sentence(label: str) -> str:
     """A label inside a sentence: its first letter small unless the word is an abbreviation ('Website design' ->
     'website design', but 'SEO' stays 'SEO': "does not sell seo" read as a fault, a walkthrough)."""

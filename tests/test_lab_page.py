@@ -590,7 +590,7 @@ def test_a_version_with_a_lint_error_cannot_be_published_and_says_why_beside_the
     assert not at.exception
     assert at.button(key="lab_publish").disabled and not at.button(key="lab_draft").disabled
     refusal = " ".join(plain(x.value) for x in at.error)
-    assert "Cannot be published: 1 lint error." in refusal
+    assert "Cannot be published: 1 lint error. Fix it, or save a draft." in refusal  # not "Fix them"
     assert "reading-outside-band: A-SI-01's reading \u201c'and' intended: no refund\u201d" in refusal
     assert not [i for i in at.info if "go together" in i.value]  # a hint only for the errors it mends
     at.text_input(key="lab_by").input("Pat Author").run()

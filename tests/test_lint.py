@@ -17,6 +17,7 @@ from policy.lint import CODES, STATED_REFUND, lint_against, lint_policy, stated_
 from policy.loader import source_text
 from policy.periods import restated, stated_days, stating
 from policy.schema import PolicyFile
+from policy.words import clipped
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "tests" / "cases" / "lint" / "acme.toml"
@@ -346,3 +347,25 @@ def test_a_full_refund_in_words_is_100_percent_for_the_tier_it_is_of():
 def test_which_words_state_a_full_refund(words, states_full):
     tier = next(t for s in policies()["stepinto"].services["ppc"].stages for t in s.tiers if t.id == "si_full_window")
     assert (Decimal(100) in stated_refunds(words, STATED_REFUND, tier)) is states_full
+
+
+@pytest.mark.parametrize("text, limit, shown", [
+    ("Review Period: We will acknowledge receipt within 48 hours and review your request within 5 business days", 80,
+     "Review Period: We will acknowledge receipt within 48 hours and review your…"),
+    ("short enough", 80, "short enough"),
+    ("one two three", 8, "one two…"),
+    ("one two, three", 9, "one two…"),
+    ("x" * 100, 10, "x" * 9 + "…"),  # one word longer than the limit: cut inside it
+])
+def test_a_long_text_is_cut_at_a_words_end_and_says_so(text, limit, shown):
+    assert clipped(text, limit) == shown and len(shown) <= limit
+
+
+def test_a_quote_missing_from_the_text_is_named_in_whole_words():
+    """A walkthrough changed a sentence of the text and read "'... and review your reque' is not in the policy text"."""
+    sb = policies()["socialbeat"]
+    text = source_text(sb).replace("within 5 business days", "within 3 business days")
+    said = [f.message for f in lint_policy(sb, text) if f.code == "quote-not-in-text"]
+    assert said and not [m for m in said if "reque'" in m]
+    assert "Review Period: We will acknowledge receipt within 48 hours and review your…' is not in the policy text" \
+        in " ".join(said)
