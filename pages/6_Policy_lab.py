@@ -221,14 +221,16 @@ def _preview(current: PolicyFile | None, new: PolicyFile) -> None:
         here = seen[seen.service == service]
         if len(here):
             st.vega_lite_chart(spec=charts.change_map(here, int(REFERENCE_AMOUNT * 100)), width="stretch")
-        st.dataframe(seen[list(CHANGE_COLUMNS)].rename(columns=CHANGE_COLUMNS), hide_index=True, width="stretch")
+        st.dataframe(seen[list(CHANGE_COLUMNS)].rename(columns=CHANGE_COLUMNS), hide_index=True, width="stretch",
+                     column_config=BANDS_WHOLE)
     if len(hidden):
         # "0 sample clients change their quote" above "160 more keep the band they are shown" read as an edit that
         # does nothing (a walkthrough): these clients' quotes do change, once they give the fact
         st.markdown(f"**{len(hidden):,} more are shown the same band, and get another once they give a fact they "
                     "left out**: it changes under one value of that fact (a client who gives it sees the change), or "
                     "only its verdict changes")
-        st.dataframe(hidden[list(HIDDEN_COLUMNS)].rename(columns=HIDDEN_COLUMNS), hide_index=True, width="stretch")
+        st.dataframe(hidden[list(HIDDEN_COLUMNS)].rename(columns=HIDDEN_COLUMNS), hide_index=True, width="stretch",
+                     column_config=BANDS_WHOLE)
 
 
 FIRST_DRAWN = {"lab_pct": 30, "lab_day": 3}  # where the charts are cut before any edit
@@ -258,6 +260,9 @@ CHANGE_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "day
                   "before": "Before", "after": "After", "end": "End that moved", "under": "Under (facts not given)"}
 HIDDEN_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "days_since_payment": "Day",
                   "before": "Band shown (unchanged)", "end": "End that moved", "under": "Under (facts not given)"}
+# a band's two amounts whole ("$8,500.00 - $9,900" was cut, a walkthrough), the numbers' columns narrow
+BANDS_WHOLE = {**{name: st.column_config.TextColumn(width="medium") for name in ("Before", "After", "Band shown (unchanged)")},
+               **{name: st.column_config.Column(width="small") for name in ("Completion (%)", "Day")}}
 
 
 NOT_SET = "—"  # an empty cell of a grid: the term sets nothing there (no fee, no day limit, no bound), not "None"

@@ -1178,3 +1178,13 @@ def test_an_edit_is_where_the_author_left_it_after_a_visit_to_another_page():
     at.switch_page("pages/1_Compare_providers.py").run()
     at.switch_page("pages/6_Policy_lab.py").run()  # nothing left to come back to
     assert not any("as you left it" in plain(i.value) for i in at.info)
+
+
+def test_the_sample_clients_table_gives_a_bands_two_amounts_room():
+    """A walkthrough read "$8,500.00 - $9,900" in the After column: the grid sized it by its header."""
+    at = lab()
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 70}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    table = next(d for d in at.dataframe if "After" in d.value.columns)
+    columns = json.loads(table.proto.columns)
+    assert columns["Before"]["width"] == columns["After"]["width"] == "medium"
