@@ -1,6 +1,5 @@
 """Saved quotes: the register for sales. Find a quote (filters, sort, pages), open it exactly as it was given,
 see what today would give where that differs, restore it into the calculator, download the list, delete."""
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +16,9 @@ from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
 from policy.words import counted
 from store import Filters, Forbidden
+from store.days import Days
 from store.register import SORTS, register_csv, who_saved
-from ui import cache, page, show, state
+from ui import cache, clock, page, show, state
 from ui.codec import OPEN_QUOTE, dated, from_scenario, request_today
 from ui.identity import actor
 from ui.paging import one_page
@@ -70,7 +70,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     with row1[2]:
         verdict = _any("Verdict", {v.value: v.label for v in Verdict}, "reg_verdict")  # stored as their strings
     with row1[3]:
-        days = st.date_input("Saved between", value=[], max_value=date.today(), key="reg_dates")
+        days = st.date_input("Saved between", value=[], max_value=basis().as_of, key="reg_dates")  # the person's days
     batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches(by=me)}
     row2 = st.columns([3, 2, 2, 1])
     # the search and the filters outlive a visit to another page (Back from a restored quote lost the search)
@@ -81,15 +81,14 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     sort = row2[2].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key=state.kept("reg_sort"))
     chosen_days = tuple(days) if isinstance(days, (tuple, list)) else (days,)
     filters = Filters(provider=provider, service=service, verdict=verdict, text=text, batch_id=batch,
-                      saved_from=chosen_days[0] if chosen_days else None,
-                      saved_to=chosen_days[-1] if chosen_days else None)
+                      saved_on=Days(chosen_days[0], chosen_days[-1], clock.zone()) if chosen_days else Days())
     rows, total, pages = one_page(lambda n: store.find(filters, sort, n, PAGE_SIZE, by=me), "reg_page", PAGE_SIZE)
     number = int(row2[3].number_input("Page", min_value=1, max_value=pages, value=1, key="reg_page"))
     st.caption(f"{counted(total, 'saved quote matches', 'saved quotes match')}; page {number} of {pages}, {PAGE_SIZE} a page.")
     if rows:
         st.dataframe(pd.DataFrame({
             "#": [r.id for r in rows],
-            "Saved (UTC)": [f"{r.saved_at:%Y-%m-%d %H:%M}" for r in rows],
+            f"Saved ({clock.zone_name()})": [clock.shown(r.saved_at, "%Y-%m-%d %H:%M") for r in rows],
             # whose quote and the refund first: the key figure was cut at "$4,000.0" on a 1,400 px desktop
             "Client": [r.client_name for r in rows],
             "Refund": [format_range(r.refund_min, r.refund_max) for r in rows],
@@ -143,7 +142,8 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                         if saved.batch_id is not None else "")
             whose = ", ".join(filter(None, [saved.client_name and f"client {saved.client_name}",
                                             saved.client_ref and f"reference {saved.client_ref}"])) or "no client named"
-            st.caption(e(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {who_saved(saved.saved_by)}; "
+            st.caption(e(f"Saved {clock.shown(saved.saved_at, '%d %b %Y %H:%M')} {clock.zone_name()} by "
+                         f"{who_saved(saved.saved_by)}; "
                          f"{whose}.{batch_of}"))  # "reference -." read as a fault
             if saved.note:  # a person's words, as typed: plain text (no Markdown, no link, no code box)
                 st.text(f"Note: {saved.note}")

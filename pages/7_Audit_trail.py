@@ -2,7 +2,6 @@
 versions drafted, published and withdrawn, refusals), with filters and a CSV download. Read only: nothing here,
 or anywhere in the app, changes or deletes an event."""
 from collections.abc import Mapping
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -12,11 +11,12 @@ from policy.spreadsheet import for_excel
 from policy.words import counted
 from store import AuditLog
 from store.audit import Action, AuditFilters, audit_csv
-from ui import page
+from store.days import Days
+from ui import clock, page
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
-from ui.registry import policies
+from ui.registry import basis, policies
 from ui.tables import sideways_hint, wrapped
 
 PAGE_SIZE = 100
@@ -42,10 +42,10 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
     action = left.selectbox("Action", [None, *(a.value for a in Action)], key="audit_action",
                             format_func=lambda a: "Any" if a is None else a.capitalize())
     who = middle.text_input("Who (name or email)", key="audit_who", max_chars=200)
-    days = right.date_input("Between", value=[], max_value=date.today(), key="audit_days")
+    days = right.date_input("Between", value=[], max_value=basis().as_of, key="audit_days")  # the person's days
     chosen = tuple(days) if isinstance(days, (tuple, list)) else (days,)
-    filters = AuditFilters(action=action, actor=who, since=chosen[0] if chosen else None,
-                           until=chosen[-1] if chosen else None)
+    filters = AuditFilters(action=action, actor=who,
+                           on=Days(chosen[0], chosen[-1], clock.zone()) if chosen else Days())
     events, total, pages = one_page(lambda n: log.find(filters, by=me, page=n, page_size=PAGE_SIZE), "audit_page",
                                     PAGE_SIZE)
     number = int(last.number_input("Page", min_value=1, max_value=pages, value=1, key="audit_page"))
@@ -55,7 +55,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
         # when and what happened first, then who, the detail, and the event's number (the Detail column was
         # off-screen; on a phone, behind "#", "When" and "Who", so were the action and what it was about)
         shown = pd.DataFrame({
-            "When (UTC)": [f"{ev.at:%Y-%m-%d %H:%M:%S}" for ev in events],
+            f"When ({clock.zone_name()})": [clock.shown(ev.at, "%Y-%m-%d %H:%M:%S") for ev in events],
             "Action": [ev.action_in_words.capitalize() for ev in events],  # as the filter names it
             "About": [ev.subject for ev in events], "Who": [ev.actor_name for ev in events],
             "Detail": [ev.detail_in_words(names) for ev in events], "#": [ev.id for ev in events],

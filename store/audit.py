@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -23,6 +23,7 @@ from policy.spreadsheet import rows_text
 from policy.taxonomy import SERVICES
 
 from .access import Actor, Forbidden, Permission
+from .days import Days
 from .tables import EMAIL_MAX, AuditEventRow
 
 PUBLISHING_STEP = "saved as the first step of publishing it"  # why a draft was saved that its author never saved
@@ -97,8 +98,7 @@ _KEY_WORDS = {"version_id": "lab version", "not_saved": "rows with an error (not
 class AuditFilters:
     action: Optional[str] = None
     actor: str = ""  # in the name or the email, any case
-    since: Optional[date] = None  # on or after this day (UTC)
-    until: Optional[date] = None  # on or before this day (UTC)
+    on: Days = field(default_factory=Days)  # on these days, in the time zone of whoever picked them
 
 
 def record(session: Session, actor: Actor, action: Action, subject: str,
@@ -157,10 +157,8 @@ def _filtered(f: AuditFilters) -> Select[Any]:
         pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(func.lower(t.actor_name).like(pattern, escape="\\")
                             | func.lower(t.actor_email).like(pattern, escape="\\"))
-    if f.since is not None:
-        query = query.where(t.at >= datetime.combine(f.since, time(), UTC))
-    if f.until is not None:
-        query = query.where(t.at < datetime.combine(f.until + timedelta(days=1), time(), UTC))
+    for condition in f.on.of(t.at):
+        query = query.where(condition)
     return query
 
 

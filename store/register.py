@@ -12,7 +12,7 @@ import time as clock
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -29,6 +29,7 @@ from policy.spreadsheet import rows_text
 
 from .access import Actor, Permission
 from .audit import Action, record, require
+from .days import Days
 from .db import open_engine
 from .tables import BatchRow, BatchRunRow, SavedQuoteDocument, SavedQuoteRow
 
@@ -47,8 +48,7 @@ class Filters:
     provider: Optional[str] = None
     service: Optional[str] = None
     verdict: Optional[str] = None
-    saved_from: Optional[date] = None  # saved on or after this day (UTC)
-    saved_to: Optional[date] = None  # saved on or before this day (UTC)
+    saved_on: Days = field(default_factory=Days)  # saved on these days, in the time zone of whoever picked them
     text: str = ""  # in the client's name, the reference or the note, any case, with or without accents
     batch_id: Optional[int] = None
 
@@ -419,10 +419,8 @@ def _filtered(f: Filters) -> Select[Any]:
                           (t.batch_id, f.batch_id)):
         if value is not None:
             query = query.where(column == value)
-    if f.saved_from is not None:
-        query = query.where(t.saved_at >= datetime.combine(f.saved_from, time(), UTC))
-    if f.saved_to is not None:
-        query = query.where(t.saved_at < datetime.combine(f.saved_to + timedelta(days=1), time(), UTC))
+    for condition in f.saved_on.of(t.saved_at):
+        query = query.where(condition)
     words = folded(searchable(f.text))
     for mark in APOSTROPHES:
         words = words.replace(mark, "")

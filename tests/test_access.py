@@ -17,6 +17,7 @@ from policy.versions import Basis, shipped_catalog
 from store import AuditLog, Forbidden, PolicyStore
 from store.access import RANKS, Actor, Permission, Role, RoleMap, permissions_of
 from store.audit import Action, AuditFilters, audit_csv
+from store.days import Days
 from tests.actors import ADA, ANYONE, CLIENT, OPS, PAT, SAM, SUE, person
 
 P = Permission
@@ -179,7 +180,7 @@ def test_the_trail_records_who_did_what_and_only_an_admin_reads_it(store):
     assert "in force in its place: version " in withdrawn.detail_in_words()
     assert withdrawn.detail["in_its_place"].endswith("; quotes saved under the withdrawn one keep it")
     assert log.find(AuditFilters(actor="PAT"), by=ADA)[1] == 4
-    assert log.find(AuditFilters(since=date.today() + timedelta(days=1)), by=ADA)[1] == 0
+    assert log.find(AuditFilters(on=Days(first=date.today() + timedelta(days=1))), by=ADA)[1] == 0
     csv = audit_csv(log.each(by=ADA))
     assert csv.splitlines()[0] == "id,at,actor_name,actor_email,actor_roles,action,subject,detail_in_words,detail"
     assert ",name: Nov; rows saved: 2," in csv  # the page's words beside the JSON

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ui.clock import day_in
+from ui.clock import day_in, zone_of
 
 LATE = datetime(2026, 12, 8, 1, 30, tzinfo=UTC)  # 8:30 p.m. on 7 Dec in New York
 
@@ -26,3 +26,8 @@ def test_a_zone_the_browser_did_not_give_or_this_machine_does_not_know_is_this_m
 def test_the_day_in_the_zone_changes_at_its_midnight_not_at_utcs():
     assert day_in("America/New_York", datetime(2026, 12, 8, 4, 59, tzinfo=UTC)) == date(2026, 12, 7)
     assert day_in("America/New_York", datetime(2026, 12, 8, 5, 0, tzinfo=UTC)) == date(2026, 12, 8)
+
+
+def test_a_zone_is_named_by_its_iana_name_or_this_machines():
+    assert zone_of("America/New_York").key == "America/New_York"  # type: ignore[attr-defined]
+    assert zone_of("Mars/Olympus_Mons") == zone_of(None)

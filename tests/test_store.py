@@ -3,6 +3,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from shipped import BASIS, reworded
@@ -11,8 +12,10 @@ from sqlalchemy import inspect, text
 from policy import InputError, parse_scenario, quote
 from policy.loader import source_text
 from policy.schema import PolicyFile
-from store import Actor, Filters, QuoteStore, SaveError, database_url
+from store import Actor, AuditLog, Filters, QuoteStore, SaveError, database_url
+from store.audit import AuditFilters
 from store.config import ENV_URL
+from store.days import Days
 from tests.actors import ADA, OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -54,6 +57,26 @@ def test_a_quote_saved_before_the_day_was_kept_is_dated_from_its_saved_at_in_utc
         c.execute(text("UPDATE saved_quotes SET asked_on = NULL WHERE id = :id"), {"id": qid})
     assert store.get(qid, by=SAM).asked_day == date(2026, 12, 2)
     store.engine.dispose()
+
+
+PAGO_PAGO, KIRITIMATI = ZoneInfo("Pacific/Pago_Pago"), ZoneInfo("Pacific/Kiritimati")  # UTC-11, UTC+14
+
+
+@pytest.mark.parametrize("zone, day, found", [
+    (PAGO_PAGO, date(2026, 12, 6), True),  # 06:06 UTC on 7 Dec is 19:06 on 6 Dec there
+    (PAGO_PAGO, date(2026, 12, 7), False),
+    (UTC, date(2026, 12, 7), True),
+    (UTC, date(2026, 12, 6), False),
+    (KIRITIMATI, date(2026, 12, 7), True),  # 20:06 on 7 Dec there
+    (KIRITIMATI, date(2026, 12, 8), False),
+])
+def test_the_days_a_person_picks_are_their_own_in_the_register_and_the_audit_trail(store, zone, day, found):
+    """A walkthrough in Pago Pago saved a quote on its 6 Dec (07 Dec 06:06 UTC): "Saved between 6 Dec and 6 Dec"
+    found nothing, and 7 Dec, its tomorrow, found it."""
+    store.save(q(), by=SAM, at=datetime(2026, 12, 7, 6, 6, tzinfo=UTC))
+    assert store.find(Filters(saved_on=Days(day, day, zone)), by=SAM)[1] == (1 if found else 0)
+    log = AuditLog(store.engine)
+    assert log.find(AuditFilters(on=Days(day, day, zone)), by=ADA)[1] == (1 if found else 0)
 
 
 def test_the_schema_is_made_by_the_migrations_and_opening_twice_is_harmless(database_url):
@@ -142,7 +165,7 @@ def listed(store):
     (Filters(provider="socialbeat"), ["Ana Díaz", "Di", "Ed"]),
     (Filters(provider="socialbeat", service="website"), ["Ana Díaz", "Ed"]),
     (Filters(verdict="full"), ["Bo 100%_off"]),
-    (Filters(saved_from=date(2026, 11, 29), saved_to=date(2026, 11, 30)), ["Bo 100%_off", "Cy"]),
+    (Filters(saved_on=Days(date(2026, 11, 29), date(2026, 11, 30))), ["Bo 100%_off", "Cy"]),
     (Filters(text="DÍAZ"), ["Ana Díaz"]),
     (Filters(text="diaz"), ["Ana Díaz"]),  # with or without the accent
     (Filters(text="ＤＩＡＺ"), ["Ana Díaz"]),  # full-width letters fold too

@@ -3,6 +3,7 @@ payment day. The days slider reruns only Compare's fragment; what the rest of th
 line naming them, the heatmaps) was left as the last full run drew it: a walkthrough read the version published
 today named above a table quoted under the one before. A server of its own, with a register that has that
 version: the session's server is shared by every other browser test."""
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -101,5 +102,27 @@ def test_today_is_the_persons_day_where_their_browser_is(context, base_url):
         page.goto(f"{base_url}/?provider=stepinto&service=ppc&amount_paid=5000&paid_on={seventh}")
         wait_ready(page)
         expect(slider(page, "Days since payment")).to_have_value("7")
+    finally:
+        there.close()
+
+
+def test_a_quote_saved_is_dated_by_the_persons_clock_in_saved_quotes(context, base_url):
+    """A walkthrough in Pago Pago saved a quote on its 6 Dec and read "Saved 07 Dec 2026 06:06 UTC", and Saved
+    between 6 Dec found nothing: times and the days picked are the person's."""
+    zone, local = another_day_zone()
+    there = context.browser.new_context(timezone_id=zone, viewport={"width": 1400, "height": 1100})
+    page = there.new_page()
+    try:
+        page.goto(f"{base_url}/?provider=stepinto&service=ppc&amount_paid=5000&days_since_payment=2")
+        wait_ready(page)
+        page.get_by_test_id("stExpander").locator("summary").filter(has_text="Save, download or share").click()
+        page.get_by_label("Client name (optional)").fill(f"Client in {zone}")
+        page.get_by_role("button", name="Save to the register").click()
+        expect(page.get_by_text(re.compile(r"^Saved as quote #\d+: find it under Saved quotes"))).to_be_visible()
+        page.keyboard.press("Escape")
+        page.get_by_test_id("stButtonGroup").get_by_text("Saved quotes", exact=True).click()
+        wait_ready(page)
+        expect(page.get_by_test_id("stMain")).to_contain_text(
+            re.compile(rf"Saved {local:%d %b %Y} \d\d:\d\d {re.escape(zone)} by "))
     finally:
         there.close()
