@@ -23,7 +23,7 @@ from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
 from store import Forbidden, SaveError
 from store.access import Actor, Permission
-from ui import charts, page, state
+from ui import charts, clock, page, state
 from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import basis, policies
@@ -191,7 +191,8 @@ def _order_choice(order) -> str:
 with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of cases: every row is checked and quoted "
                  "as the calculator quotes it, in the file's order, a bad row kept with its error."):
     for gone in register().interrupted_batches(by=actor()):  # its server stopped mid-way: say so, once
-        st.warning(e(f"Your batch \u201c{gone.name}\u201d, started {gone.started_at:%d %b %Y %H:%M} UTC, did not finish: "
+        st.warning(e(f"Your batch \u201c{gone.name}\u201d, started {clock.shown(gone.started_at, '%d %b %Y %H:%M')} "
+                     f"{clock.zone_name()}, did not finish: "
                      "it stopped before it was saved (its server stopped, or the page was run again meanwhile). "
                      "Nothing of it was saved to the register; upload the file again."))
     st.download_button("Download a template (CSV)", for_excel(template_csv()), "refund-batch-template.csv", "text/csv",

@@ -18,7 +18,7 @@ from policy.markdown import md_escape as e
 from store.db import RegisterGone
 from store.register import database_said
 
-from . import history, identity, keyboard, nav, registry, state
+from . import clock, history, identity, keyboard, nav, registry, state
 
 STYLE = Path(__file__).with_name("page.css")  # our own rules, never text from a user
 # Set by deploy/cluster.py for each replica: the page says which process serves this session.
@@ -127,7 +127,8 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     unreachable = st.session_state.get(registry.UNREACHABLE)
     if unreachable:
         said, read_at = unreachable
-        versions = (f"the policy versions as this server last read them, at {read_at:%H:%M} UTC: one published or "
+        versions = (f"the policy versions as this server last read them, at {clock.shown(read_at, '%H:%M')} "
+                    f"{clock.zone_name()}: one published or "
                     "withdrawn in the lab since then is not yet used" if read_at else "the shipped policy versions "
                     "only: versions published in the lab are not used until it is back")
         st.warning(e(f"The register cannot be used now ({said}). Quotes use {versions}. Nothing can be saved until "
