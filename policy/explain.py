@@ -244,8 +244,11 @@ def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) ->
     window = q.policy.window if q.policy is not None else None
     # the request window's end, with its clause: the one date of the steps a client could not check (a walkthrough)
     where = f" ({cited_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
+    # the request's own day is the last: said, not only dated (a client on day 7 read "by 06 Dec 2026" on 6 Dec and
+    # "as soon as you can", and not that it was the day, a walkthrough)
+    last = " (the day this quote is for, the last day to ask)" if d.last_day == q.scenario.days_since_payment else ""
     return (
-        f"Ask for the refund by {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
+        f"Ask for the refund by {when}{last} to keep {refund_with_share(q, in_a_sentence=True)}; "
         f"from {_day(d.drops_on_day, d.drops_on_date, _asked(q, asked_on))} {after}{where}."
     )
 

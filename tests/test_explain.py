@@ -244,3 +244,14 @@ def test_a_band_the_provider_decides_whose_words_also_read_two_ways_says_both():
     assert said.startswith("The policy lets the provider decide") and \
         said.endswith(f"Its text does not settle this case either ({q.ambiguities[0].title}): one reading gives up to "
                       "$640.00, another $0.00.")
+
+
+@pytest.mark.parametrize("days, last_day_said", [(6, False), (7, True), (0, False)])
+def test_a_deadline_on_the_day_the_quote_is_for_says_it_is_the_last_day(days, last_day_said):
+    """A client on Step-Into's seventh day read "Ask for the refund by 06 Dec 2026" on 6 Dec, and nothing said it was
+    that very day, the last (a walkthrough)."""
+    q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="5000", completion_pct=0,
+                                  days_since_payment=days, work_started=False, deliverables_provided=False), BASIS), BASIS)
+    said = deadline_sentence(q, q.next_deadline)
+    assert said.startswith("Ask for the refund by day 7")
+    assert ("by day 7 (the day this quote is for, the last day to ask) to keep" in said) is last_day_said
