@@ -379,6 +379,8 @@ def test_a_share_link_of_days_gives_the_payment_as_a_date_so_a_later_opening_kee
     assert any(f"It gives the payment as made on {paid:%d %b %Y}, 12 days before today" in plain(c.value)
                for c in at.caption)
     assert "paid_on" not in at.query_params  # the address bar keeps the case as it was given: in days
+    # so the caption does not say the address bar holds this link (a walkthrough compared the two)
+    assert "This link opens the same scenario on any page, on any later day:" in [plain(c.value) for c in at.caption]
     opened = app(**dict(parse_qsl(urlsplit(link).query)))  # the client's opening of it: the same payment day
     assert opened.session_state[KEY]["paid_on"] == paid and not opened.exception
 

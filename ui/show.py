@@ -343,7 +343,9 @@ def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Op
                 if save and may(Permission.SAVE_QUOTE):  # sales and up; a client gets the downloads only
                     _save_form(q, client)
                 _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), unsettled=unsettled, not_said=not_said)
-            st.caption("This link opens the same scenario on any page (the address bar always holds it too):")
+            # the address bar gives a case of days as days, which a later day counts again: this link, dated, does not
+            # (a walkthrough read "the address bar always holds it too" and compared the two)
+            st.caption("This link opens the same scenario on any page, on any later day:")
             st.code(link(), language=None, wrap_lines=True)  # with its own copy button
             if q.scenario.paid_on is None:  # the link gives the payment as a date: its deadlines stay on the calendar
                 paid = q.scenario.payment_day(basis().as_of)
