@@ -113,8 +113,12 @@ def test_the_first_tab_offers_to_skip_the_sidebar_and_the_next_reaches_the_page_
     expect(page.get_by_role("link", name=re.compile("^Skip"))).to_have_count(1)
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
+    # what took the Tab, named whole: a CI run once found an element of the main area with no text before the menu
+    # (not seen again in 12 runs under load)
     where = page.evaluate("""() => { const a = document.activeElement;
-      return [!!a.closest('[data-testid=stMain]'), !!a.closest('[data-testid=stButtonGroup]'), a.textContent]; }""")
+      return [!!a.closest('[data-testid=stMain]'), !!a.closest('[data-testid=stButtonGroup]'), a.textContent,
+              a.outerHTML.slice(0, 400), a.parentElement?.outerHTML.slice(0, 400),
+              document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')]; }""")
     assert where[:2] == [True, True], where  # the menu: the page's first control
 
 
