@@ -396,13 +396,15 @@ def test_on_a_phone_the_title_keeps_its_help_beside_it_and_the_menu_takes_three_
     title = phone.locator("h1").first
     # the page's stylesheet may land a moment after the text (seen under CI's load): measure once it has
     phone.wait_for_function("h => getComputedStyle(h).fontSize === '32px'", arg=title.element_handle(), timeout=10_000)
+    menu = phone.get_by_test_id("stButtonGroup").first.locator("button")
+    expect(menu).to_have_count(8)  # every page offered here (local mode): drawn after the title (a CI run measured none)
     lines = title.evaluate("h => { const r = document.createRange(); r.selectNodeContents(h.firstChild);"
                            " return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }")
     assert lines == 1, lines  # "Refund calculator" on one line
     icon = title.get_by_test_id("stTooltipIcon").bounding_box()
     words = title.locator("span").first.bounding_box()
     assert icon["y"] < words["y"] + words["height"], (icon, words)  # the ? beside the words, not under them
-    tops = phone.get_by_test_id("stButtonGroup").first.locator("button").evaluate_all(
+    tops = menu.evaluate_all(
         "bs => bs.map(b => Math.round(b.getBoundingClientRect().top))")
     assert len(tops) == 8 and len(set(tops)) <= 3, tops  # every page offered here (local mode), in three rows
 

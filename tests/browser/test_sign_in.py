@@ -1,10 +1,12 @@
 """Sign-in in a real browser, through a real OpenID Connect provider on loopback (oidc-provider-mock: its page
 lists the demo users, one button each): each role finds exactly its pages and actions, and a page opened by URL
 without the role shows none of its data. The app runs with its own secrets file and register."""
+import contextlib
 import re
 
 import pytest
 from conftest import sign_in, signing_in, wait_ready
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from bench.serve import streamlit_server
@@ -69,9 +71,14 @@ def no_empty_frame(page) -> None:
     150 px box, above the page menu once signed in and under "Staff sign-in" before. Looked at once they are in
     the page: a run that has ended may not have drawn them yet (a CI run measured none at all)."""
     expect(page.locator('[class*="st-key-script_frame_"] iframe').first).to_be_attached()
-    boxes = page.evaluate("""() => [...document.querySelectorAll('iframe')].map(f => {
+    heights = """() => [...document.querySelectorAll('iframe')].map(f => {
       const box = f.closest('[class*="st-key-script_frame_"]');
-      return box ? box.getBoundingClientRect().height : f.getBoundingClientRect().height; })""")
+      return box ? box.getBoundingClientRect().height : f.getBoundingClientRect().height; })"""
+    # the page's stylesheet, which takes them out of the flow, can land a moment after them (a CI run measured
+    # 158 px boxes): measured once it has, or failing after the wait with what they were
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"() => ({heights})().every(h => h <= 1)", timeout=10_000)
+    boxes = page.evaluate(heights)
     assert boxes and all(h <= 1 for h in boxes), boxes
 
 
