@@ -92,7 +92,7 @@ def _words_follow(reworded: Reworded, version: str, widgets: str, name: str) -> 
     """Go on editing from the edit with its words changed: the grids and the text box start again from it (their
     edits are in it), beside the version shown, whose number and date go on as they were."""
     _forget_edits(widgets)
-    st.session_state[REWORDED] = (version, policy_toml(reworded.policy), reworded.text, name,
+    st.session_state[REWORDED] = (version, reworded.policy, reworded.text, name,
                                   "with its words following its percents and days")
 
 
@@ -121,14 +121,14 @@ def _forget_edits(widgets: str) -> None:
     st.session_state.pop(LEFT, None)  # what they held: not to come back
 
 
-LEFT = "lab_left"  # (the version shown, the edit as TOML, its text, its name): what the grids and the text box held
+LEFT = "lab_left"  # (the version shown, the edit, its text, its name): what the grids and the text box held
 # as the last run ended. Streamlit forgets a widget a run does not draw: a visit to another page lost an edit without a
 # word (a walkthrough). Back in the lab, with its grids forgotten, they start from it.
 
 
 def _keep_edit(version: str, new: PolicyFile | None, text: str, edited_now: bool, name: str) -> None:
     if new is not None and edited_now:
-        st.session_state[LEFT] = (version, policy_toml(new), text, name)
+        st.session_state[LEFT] = (version, new, text, name)  # a policy is immutable: kept as it is
     elif new is not None:  # unedited (or undone): nothing to come back to
         st.session_state.pop(LEFT, None)
 
@@ -158,7 +158,7 @@ def _reworded_start(base: PolicyFile, text: str, version: str) -> tuple[PolicyFi
         _forget_edits(_widgets(version))
         st.session_state.pop(REWORDED)
         st.rerun()
-    return parse_policy(kept[1], "edit"), kept[2]
+    return kept[1], kept[2]
 
 
 def _findings_table(findings: list[Finding]) -> None:
