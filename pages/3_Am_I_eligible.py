@@ -85,9 +85,13 @@ def ask_again_for(service: str) -> None:
     st.session_state[ASK_AGAIN] = True
 
 
+AMOUNT_ASKED = "el_amount_asked"  # Check was pressed with the amount's box empty: said at the box until it is filled
+
+
 def _amount_as_read() -> None:
     """On Check, the amount is shown as it was read ('1200' -> '1,200.00', as the calculator shows it); one refused
     stays as typed, to be corrected."""
+    st.session_state[AMOUNT_ASKED] = True
     with contextlib.suppress(ValueError):
         st.session_state["el_amount"] = money_shown(money_value(BY_NAME["amount_paid"], st.session_state["el_amount"]))
         state.entered("amount_paid")  # the client's own, even where it is the example's sum
@@ -141,13 +145,16 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     # No st.form: every answer changed after a check is named at once, not only after the next check.
     # typed as on an invoice ('$1,200'); one the field refuses is said under it and kept, and no answer is taken
     # from it (a number box put an emptied amount back to $0.01 and answered for that, silently)
-    typed = st.text_input(AMOUNT_QUESTION, key=state.form_key("el_amount", money_shown(v["amount_paid"])),
+    # empty until the client says it: the example the app opens with is no sum the client paid
+    typed = st.text_input(AMOUNT_QUESTION, placeholder=f"For example {money_shown(v['amount_paid'])}",
+                          key=state.form_key("el_amount", money_shown(v["amount_paid"]) if state.amount_given() else ""),
                           help=state.MONEY_TYPED)
     try:
         amount, amount_refused = money_value(BY_NAME["amount_paid"], typed), False
     except ValueError as exc:
         amount, amount_refused = v["amount_paid"], True
-        st.error(e(f"{refusal(AMOUNT_QUESTION, typed, str(exc))}."))
+        if typed.strip() or st.session_state.get(AMOUNT_ASKED):  # an empty box is no mistake until Check
+            st.error(e(f"{refusal(AMOUNT_QUESTION, typed, str(exc))}."))
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", max_value=today, min_value=first,
                          key=state.form_key("el_paid_on", max(paid_on, first)))
@@ -230,7 +237,8 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     checked = st.button("Check my eligibility", type="primary", key="el_check", on_click=_amount_as_read) or \
         st.session_state.pop(ASK_AGAIN, False)
     if checked and amount_refused:  # said beside the button too: on a phone the amount is a screen above it
-        st.error(e(f"Correct the answer to “{AMOUNT_QUESTION}” above, then check again."))
+        st.error(e(f"Answer “{AMOUNT_QUESTION}” above, then check again." if not typed.strip() else
+                   f"Correct the answer to “{AMOUNT_QUESTION}” above, then check again."))
         checked = False
     # a link to an answer shows that answer on opening, as if its form had been checked
     if checked or (linked is not None and linked.get("answer") in PAGE_PARAMS["answer"]):

@@ -190,7 +190,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             if not quotable:
                 act[0].caption(e(f"Not offered for a restore: {q.provider_name} is quoted no more."))
             elif act[0].button("Restore into the calculator", key="reg_restore"):
-                st.session_state[state.KEY] = values
+                state.restored(values)
                 for box, value in (("client_name", saved.client_name), ("client_ref", saved.client_ref),
                                    ("client_project", saved.project), ("client_invoice", saved.invoice),
                                    ("save_note", saved.note)):  # whose case it is, for the files and a save

@@ -429,13 +429,54 @@ def test_policy_terms_page_quotes_every_cell_or_says_not_stated():
     assert len(said) < sum(len(p.ambiguities) for p in policies().values())  # none where no rule reads one
 
 
+def client_form(paid: str = "5,000.00") -> AppTest:
+    """The eligibility form as a client opens it, with what the client paid typed in (the box starts empty)."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.text_input(key="el_amount").set_value(paid)
+    return at
+
+
 def ask(started: str, provider: str, service: str) -> AppTest:
     """A client who bought `service` from `provider` today answers the form."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value(provider).run()
     at.selectbox(key="el_service").set_value(service)
     at.radio(key="el_started").set_value(started)
     return at.button(key="el_check").click().run()
+
+
+def test_the_client_says_what_was_paid_the_form_never_answers_for_the_apps_example():
+    """A walkthrough: the form opened with 5,000.00 in "How much did you pay?", and Check answered for a sum the
+    client never gave."""
+    at = app("pages/3_Am_I_eligible.py")
+    box = at.text_input(key="el_amount")
+    assert box.value == "" and box.placeholder == "For example 5,000.00"
+    assert not at.error  # an empty box is no mistake until Check
+    at.button(key="el_check").click().run()
+    assert [plain(x.value) for x in at.error] == [
+        "How much did you pay? is empty: it must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
+        "such as 5000, 5,000.00 or $5,000.",
+        "Answer “How much did you pay?” above, then check again."]
+    assert not [m for m in at.markdown if m.value.startswith("### ")]  # no answer
+    at.run()
+    assert len(at.error) == 1  # said at the box until it is filled
+    at.text_input(key="el_amount").set_value("1200").run()
+    assert not at.error
+    at.button(key="el_check").click().run()
+    assert "$1,200.00" in answer(at) and "$5,000.00" not in answer(at)
+
+
+@pytest.mark.parametrize("how", ["link", "calculator", "link without it"])
+def test_an_amount_the_case_gave_fills_the_form(how):
+    if how == "link":
+        at = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", amount_paid="5000")
+    elif how == "calculator":  # typed there, even the example's own sum
+        at = app()
+        at.text_input(key="w_amount_paid").set_value("5000").run()
+        at.switch_page("pages/3_Am_I_eligible.py").run()
+    else:
+        at = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc")
+    assert at.text_input(key="el_amount").value == ("" if how == "link without it" else "5,000.00")
 
 
 def ask_step_into(started: str) -> AppTest:
@@ -464,7 +505,7 @@ def _keys_in_order(node) -> list[str]:
 def test_a_client_whose_progress_leaves_the_stage_open_is_asked_it_and_the_answer_narrows():
     """A walkthrough: at 30% of a Social Beat website the answer was "$1,250.00 - $2,500.00 ... depends on the stage
     the work is in", and the form never asked it."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     at.selectbox(key="el_service").set_value("website")
     at.radio(key="el_started").set_value("Yes")
@@ -529,7 +570,7 @@ def test_the_calculator_says_what_it_assumed_at_0_percent_with_work_unknown():
 
 
 def test_the_eligibility_form_marks_services_not_offered_and_answers_in_words():
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("stepinto").run()
     options = at.selectbox(key="el_service").options
     assert "Website design & development (not offered by Step-Into)" in options
@@ -591,7 +632,7 @@ def test_an_answer_changed_after_the_check_is_named_before_checking_again():
 
 def test_a_client_types_the_amount_as_on_the_invoice_and_one_refused_is_said_and_never_answered():
     """A walkthrough: the amount's number box put an emptied amount back to $0.01 and answered for that."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("stepinto").run()
     at.selectbox(key="el_service").set_value("ppc")
     at.radio(key="el_started").set_value("No")
@@ -644,7 +685,7 @@ def test_a_stale_answer_is_said_beside_the_check_button_too():
     (40, "your notice has run, so the unused part of the current period is refunded"),
 ])
 def test_social_beats_30_day_notice_is_asked_as_it_counts_and_used_in_the_answer(notice, words):
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     at.selectbox(key="el_service").set_value("seo").run()
     assert at.number_input(key="el_notice").label.startswith("How many days ago did you give notice")
@@ -668,7 +709,7 @@ def test_the_eligibility_answer_is_scrolled_into_view_once():
 
 
 def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("itmedia").run()
     at.selectbox(key="el_service").set_value("seo").run()
     at.number_input(key="el_notice").set_value(3)
@@ -992,6 +1033,7 @@ def test_an_old_payment_date_works_on_every_page(paid):
         assert not at.exception, (page, [e.value for e in at.exception])
     at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", paid_on=paid.isoformat())
     assert at.date_input(key="el_paid_on").value == paid  # the form keeps the date, not today's
+    at.text_input(key="el_amount").set_value("5000")
     at.button[0].click().run()
     assert not at.exception and "window" in " ".join(plain(m.value) for m in at.markdown).lower()
 
@@ -1002,6 +1044,7 @@ def test_a_late_step_into_request_is_told_when_its_7_days_ran_out_on_both_pages(
     calculator = app(provider="stepinto", service="ppc", completion_pct=10, paid_on=paid.isoformat())
     assert ran_out in " ".join(plain(m.value) for m in calculator.markdown)
     eligibility = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", paid_on=paid.isoformat())
+    eligibility.text_input(key="el_amount").set_value("5000")
     eligibility.button[0].click().run()
     assert ran_out in " ".join(plain(m.value) for m in eligibility.markdown)
 
@@ -1057,7 +1100,7 @@ def test_a_service_not_sold_is_named_in_words_on_the_page():
 
 
 def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent():
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     at.selectbox(key="el_service").set_value("website").run()
     at.radio(key="el_started").set_value("Yes")
@@ -1076,7 +1119,7 @@ def test_i_dont_know_the_progress_answers_for_every_completion_not_for_0_percent
 def test_a_link_from_am_i_eligible_keeps_i_dont_know_how_far_along():
     """The address bar and the share link carry "I don't know how far along the work is" beside the scenario;
     a link opened ticks it again (it was lost: the link showed 0% done)."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     assert "progress" not in at.query_params
     at.checkbox(key="el_progress_unknown").check().run()
     assert at.query_params["progress"] == "unknown"
@@ -1188,7 +1231,7 @@ def test_the_labs_publish_message_is_beside_the_button_and_the_number_box_moves_
 
 def test_ticking_i_dont_know_after_an_answer_names_only_that_as_changed():
     """The slider it disables is no answer: 'project completion (%) and whether you know ...' named both."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.slider(key="el_progress").set_value(40).run()
     at.button(key="el_check").click().run()
     at.checkbox(key="el_progress_unknown").check().run()
@@ -1203,7 +1246,7 @@ def test_an_answer_out_of_date_is_not_told_to_be_narrowed_by_a_question_of_the_f
     stage of two steps) and not checked: "To narrow this down, answer 'Which of these describes the work now?'"
     appeared under an answer of one amount."""
     at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", completion_pct="20",
-             work_started="true")
+             work_started="true", amount_paid="5000")
     at.button(key="el_check").click().run()
     narrow = lambda: [i for i in at.info if "To narrow this down" in i.value]  # noqa: E731
     assert not narrow()
@@ -1216,7 +1259,7 @@ def test_an_answer_out_of_date_is_not_told_to_be_narrowed_by_a_question_of_the_f
 def test_giving_the_progress_after_an_answer_that_did_not_know_it_names_one_change():
     """A walkthrough: unticked, the slider moved to 30%: "You have changed how far along the work is and whether you
     know how far along the work is since this answer", under the answer and again under the button."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.checkbox(key="el_progress_unknown").check().run()
     at.button(key="el_check").click().run()
     at.checkbox(key="el_progress_unknown").uncheck().run()
@@ -1290,7 +1333,7 @@ def test_a_key_press_that_reaches_the_server_with_the_address_before_the_last_wr
     """A held arrow key: a press can leave the browser before the previous run's address has reached it, so its run
     carries the address that held the answer. That is the client's change, not the browser's Back: the answer was
     taken again from the moved slider, silently, with no word that it had changed."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     at.selectbox(key="el_service").set_value("website")
     at.radio(key="el_started").set_value("Yes")
@@ -1367,7 +1410,7 @@ def test_the_eligibility_pages_documents_are_told_what_the_client_did_not_say_wh
     handed = []
     real = show.actions
     monkeypatch.setattr(show, "actions", lambda *a, **kw: handed.append(kw) or real(*a, **kw))
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("itmedia").run()
     at.selectbox(key="el_service").set_value("seo")
     at.radio(key="el_started").set_value(at.radio(key="el_started").options[-1])  # not sure
@@ -1551,7 +1594,7 @@ def test_compares_maps_mark_the_case_where_the_sliders_stand(completion, day, do
 def test_a_client_who_says_the_work_has_not_started_is_answered_for_nothing_done_whatever_the_slider_held():
     """A walkthrough moved the progress to 36% for one case, then asked about another whose work had not started:
     "No" was overridden by the 36% left on the slider ("we counted it as started"), and the answer was "Maybe"."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     at.selectbox(key="el_service").set_value("website")
     at.radio(key="el_started").set_value("Yes")
@@ -1572,7 +1615,7 @@ def test_a_client_who_says_the_work_has_not_started_is_answered_for_nothing_done
 def test_the_notice_question_of_a_monthly_service_tells_the_client_the_next_billing_date():
     """A client cannot answer "How many days before your next billing date?" without knowing the date (a walkthrough):
     its help counts it from the payment date asked above."""
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("itmedia").run()
     at.selectbox(key="el_service").set_value("seo").run()
     paid = date.today() - timedelta(days=40)
@@ -1612,7 +1655,7 @@ def test_a_client_who_cannot_say_how_far_along_the_work_is_can_say_which_stage_i
     revisions yet", which it knew) was gone, and it had to guess a percent to get it back, which the email then gave
     as a fact."""
     paid = date.today() - timedelta(days=9)
-    at = app("pages/3_Am_I_eligible.py")
+    at = client_form()
     at.selectbox(key="el_provider").set_value("socialbeat").run()
     at.selectbox(key="el_service").set_value("website")
     at.text_input(key="el_amount").set_value("4200")

@@ -137,6 +137,8 @@ def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back
     assert at.text_input(key="client_name").value == "Bo" and at.text_input(key="client_ref").value == ""
     assert refunds(at) == ["$4,500.00 - $4,900.00"]  # the calculator, on the scenario as it was given
     assert any(c.value == f"Restored from saved quote #{qid}: the case as it was saved." for c in at.caption)
+    at.switch_page("pages/3_Am_I_eligible.py").run()  # the saved case's amount is given, the example's sum or not
+    assert at.text_input(key="el_amount").value == "5,000.00"
 
 
 def test_filters_sort_pages_and_delete_with_confirmation(url):

@@ -84,7 +84,17 @@ def _read_link(params: Mapping[str, Any]) -> None:
     ss = st.session_state
     ss[KEY], warnings = from_query(params, basis=basis())
     ss[URL_WARNINGS] = (dict(ss[KEY]), warnings)
+    ss[GIVEN] = frozenset(params)
     ss.pop(ENTERED, None)
+
+
+GIVEN = "_given"  # the parameters the last link read named: an app opened without any starts from its examples
+
+
+def restored(scenario: dict) -> None:
+    """A saved quote's scenario becomes the case: every field of it given, the amount too."""
+    st.session_state[KEY] = scenario
+    st.session_state[GIVEN] = frozenset(scenario)
 
 
 INPUTS = "_inputs"  # the keys of the inputs whose change starts a run (see input_key)
@@ -216,6 +226,13 @@ def live_url_warnings() -> list[UrlWarning]:
 def entered(field: str) -> None:
     """A field the user has entered (a widget's callback does it; a form's check, for the fields it asks)."""
     st.session_state.setdefault(ENTERED, set()).add(field)
+
+
+def amount_given() -> bool:
+    """The case's own amount: a link or a saved quote gave it, or it was entered; not the example an app opened
+    without one starts from (a client's form answered for $5,000.00 the client never said, a walkthrough)."""
+    ss = st.session_state
+    return not amount_is_example() and (EXAMPLE_AMOUNT in ss.get(ENTERED, ()) or EXAMPLE_AMOUNT in ss.get(GIVEN, ()))
 
 
 def amount_is_example() -> bool:

@@ -125,7 +125,7 @@ def test_the_first_tab_offers_to_skip_the_sidebar_and_the_next_reaches_the_page_
 def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
     """The frame that scrolls the answer into view drew an empty 150 px box between the answer and the questions."""
     page = pages["phone"]
-    page.goto(f"{base_url}/Am_I_eligible?provider=stepinto&service=ppc")
+    page.goto(f"{base_url}/Am_I_eligible?provider=stepinto&service=ppc&amount_paid=5000")
     wait_ready(page)
     page.get_by_role("button", name="Check my eligibility").click()
     page.get_by_text("Your answer", exact=True).wait_for()
@@ -144,7 +144,7 @@ def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
 def test_a_radio_option_the_keyboard_is_on_shows_a_ring(pages, base_url):
     """Streamlit marks it with a pale grey only (1.15:1 on white): a keyboard-only walkthrough could not see it."""
     page = pages["desktop"]
-    page.goto(f"{base_url}/Am_I_eligible?provider=stepinto&service=ppc")
+    page.goto(f"{base_url}/Am_I_eligible?provider=stepinto&service=ppc&amount_paid=5000")
     wait_settled(page)
     radio = page.get_by_test_id("stRadio").first.locator("input").first
     radio.focus()

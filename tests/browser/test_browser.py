@@ -211,6 +211,11 @@ def test_eligibility_page_reaches_a_verdict(page, base_url):
     choose(page, "Who did you buy from?", "Step-Into")
     choose(page, "What did you buy?", "PPC / paid advertising")
     page.get_by_test_id("stRadio").filter(has_text="Has the work started?").get_by_text("No", exact=True).click()
+    amount = page.get_by_role("textbox", name="How much did you pay?")
+    expect(amount).to_have_value("")  # the client's to say: the app's example is no sum the client paid
+    amount.fill("5000")
+    amount.press("Enter")
+    wait_ready(page)
     page.get_by_role("button", name="Check my eligibility").click()
     expect(page.get_by_text("Yes. You can get your money back in full")).to_be_visible()
     # drawn above the form the client scrolled down to fill in: brought into view, not left off screen
@@ -363,7 +368,7 @@ def test_on_a_phone_the_page_says_what_it_quotes_and_whose_terms_are_whose(phone
 
 
 def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url):
-    open_page(phone, base_url, "Am_I_eligible?provider=stepinto&service=ppc")
+    open_page(phone, base_url, "Am_I_eligible?provider=stepinto&service=ppc&amount_paid=5000")
     phone.get_by_role("button", name="Check my eligibility").click()  # far below the first screen on a phone
     expect(phone.get_by_text("Your answer", exact=True)).to_be_in_viewport()
     wait_ready(phone)

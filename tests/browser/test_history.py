@@ -116,7 +116,7 @@ def test_back_from_another_page_shows_the_inputs_the_quote_is_made_of(page, base
 def test_back_on_am_i_eligible_returns_to_the_form_and_the_answer_as_they_were_checked(page, base_url):
     """A walkthrough: after an answer at 60%, a move of the slider to 61% and Back, the page showed an answer for 61%
     that was never checked, under a form still at 61%, and no word of a change."""
-    page.goto(f"{base_url}/Am_I_eligible?provider=socialbeat&service=website&completion_pct=60&work_started=true")
+    page.goto(f"{base_url}/Am_I_eligible?provider=socialbeat&service=website&completion_pct=60&work_started=true&amount_paid=5000")
     settled(page)
     progress = slider(page, "Roughly how far along is the work?")
     expect(progress).to_have_value("60")
@@ -162,7 +162,7 @@ def test_forward_at_once_after_back_steps_forward(page, base_url):
 def test_an_edit_and_its_check_are_one_step_back(page, base_url):
     """A walkthrough: on "Am I eligible?", an answer changed and checked again took two presses of Back to return to
     the answer before it; the first landed on the form without its answer."""
-    page.goto(f"{base_url}/Am_I_eligible?provider=socialbeat&service=website&completion_pct=60&work_started=true")
+    page.goto(f"{base_url}/Am_I_eligible?provider=socialbeat&service=website&completion_pct=60&work_started=true&amount_paid=5000")
     settled(page)
     check = page.get_by_role("button", name="Check my eligibility")
     check.click()
