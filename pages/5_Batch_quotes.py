@@ -21,7 +21,7 @@ from policy.spreadsheet import for_excel
 from policy.versions import REQUESTED
 from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
-from store import Forbidden, SaveError
+from store import Forbidden, SaveError, file_digest
 from store.access import Actor, Permission
 from ui import charts, clock, page, state
 from ui.identity import actor, may, signed_by
@@ -35,6 +35,14 @@ MAX_MB = int(st.get_option("server.maxUploadSize"))
 start_pool_soon()
 RESULT = "batch_result"
 PENDING = "batch_pending"  # the file chosen, kept through a visit to another page (the uploader forgets it)
+SAME_FILE = "batch_same_file"  # (the file's digest, the batch saved from it before): asked before saving it again
+
+
+SAME_FILE_ANSWER = "batch_same_file_answer"  # "again" or "unsaved", once one of the question's buttons is pressed
+
+
+def _answered(answer: str) -> None:
+    st.session_state[SAME_FILE_ANSWER] = answer
 
 
 def _chosen() -> None:
@@ -66,7 +74,8 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
         saved, failed, result = None, None, None
         if save:
             try:
-                with register().batch(name, by=who, file=upload.name, asked_on=basis().as_of) as batch:
+                with register().batch(name, by=who, file=upload.name, asked_on=basis().as_of,
+                                      digest=file_digest(upload.getvalue())) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add, date_order=date_order)
                 saved = (batch.id, batch.count)
             except SaveError as exc:  # the quotes are shown all the same, and the failure said
@@ -226,7 +235,36 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                                placeholder="e.g. November leads")
         with right:
             who = signed_by(state.kept("batch_by"), "Saved by", optional=True)  # as the batch name: kept
-    if st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None):
+    go = st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None)
+    # the same file saved before (by anyone): asked before a second batch of it is made, as a single quote's save is
+    # (two clicks saved one file as two batches of one name, without a word, a walkthrough)
+    if go and save and upload is not None:
+        digest = file_digest(upload.getvalue())
+        try:
+            earlier = register().same_file_saved(digest, by=who)
+        except (Forbidden, SaveError):  # no reason not to try: the save says its own
+            earlier = None
+        if earlier is not None:
+            st.session_state[SAME_FILE] = (digest, earlier)
+            go = False
+    asked = st.session_state.get(SAME_FILE)
+    answer = st.session_state.pop(SAME_FILE_ANSWER, None)
+    if asked is not None and (upload is None or not save or asked[0] != file_digest(upload.getvalue())):
+        st.session_state.pop(SAME_FILE, None)  # another file, or no save: nothing to ask
+    elif asked is not None and answer is not None:
+        st.session_state.pop(SAME_FILE, None)
+        go, save = True, answer == "again"
+    elif asked is not None:
+        earlier = asked[1]
+        by = f" by {earlier.saved_by}" if earlier.saved_by else ""
+        st.warning(e(f"This file is already saved as batch #{earlier.id} “{earlier.name}” ({counted(earlier.rows, 'quote')}, "
+                     f"saved {clock.shown(earlier.saved_at, '%d %b %Y %H:%M')} {clock.zone_name()}{by}). "
+                     "Save it again as a second batch?"))
+        again, unsaved = st.columns(2)
+        again.button("Save a second batch", key="batch_save_again", on_click=_answered, args=("again",))
+        unsaved.button("Quote without saving", key="batch_no_save", on_click=_answered, args=("unsaved",))
+    if go:
+        assert upload is not None
         try:
             _run(upload, name, save, who, date_order)
         except Forbidden as exc:

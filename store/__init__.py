@@ -8,7 +8,7 @@ from .audit import AuditLog
 from .config import database_url
 from .db import open_engine
 from .policy_versions import PolicyStore, published_catalog, register_catalog
-from .register import Filters, QuoteStore, SavedQuote, SaveError
+from .register import Filters, QuoteStore, SavedBatch, SavedQuote, SaveError, file_digest
 
 __all__ = [
            "Actor",
@@ -21,8 +21,10 @@ __all__ = [
            "Role",
            "RoleMap",
            "SaveError",
+           "SavedBatch",
            "SavedQuote",
            "database_url",
+           "file_digest",
            "open_engine",
            "published_catalog",
            "register_catalog",

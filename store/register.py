@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import socket
@@ -177,12 +178,13 @@ class QuoteStore:
 
     @contextmanager
     def batch(self, name: str, *, by: Actor, at: Optional[datetime] = None, file: str = "",
-              asked_on: Optional[date] = None) -> Iterator[BatchWriter]:
+              asked_on: Optional[date] = None, digest: str = "") -> Iterator[BatchWriter]:
         """A named batch, written as it is fed (a chunk at a time, so memory stays flat) in one transaction:
         it commits when the block ends, and any failure in it, the quoting's included, leaves nothing. Its run is
         recorded first, so that a process that stops half-way leaves word of it (interrupted_batches). `file`: the
         name of the file it was quoted from, for the audit trail beside the rows saved and those not (with an error).
-        `asked_on`: the day its rows given in days were quoted for (the day of `at` in UTC without one)."""
+        `asked_on`: the day its rows given in days were quoted for (the day of `at` in UTC without one). `digest`: the
+        file's SHA-256 (file_digest), by which saving the same file again is found (same_file_saved)."""
         require(self.engine, by, Permission.SAVE_BATCH, "save a batch")
         name = checked("batch_name", name, NAME_MAX)
         if not name:
@@ -194,7 +196,7 @@ class QuoteStore:
             raise SaveError(f"the batch was not saved: {database_said(exc)}") from exc
         try:
             with Session(self.engine) as session, session.begin():
-                row = BatchRow(name=name, saved_by=saved_by, owner=by.key, saved_at=at or _now(), rows=0)
+                row = BatchRow(name=name, saved_by=saved_by, owner=by.key, saved_at=at or _now(), rows=0, digest=digest)
                 session.add(row)
                 session.flush()
                 writer = BatchWriter(session, row.id, by, row.saved_at, asked_on or row.saved_at.date(),
@@ -310,6 +312,14 @@ class QuoteStore:
             for row, document in session.execute(query):
                 yield _saved(row, document)
 
+    def same_file_saved(self, digest: str, *, by: Actor) -> Optional[SavedBatch]:
+        """The newest batch saved from a file of this digest (file_digest), to ask before saving it again."""
+        require(self.engine, by, Permission.SAVE_BATCH, "look for a batch of the same file")
+        with Session(self.engine) as session:
+            row = session.scalars(select(BatchRow).where(BatchRow.digest == digest, BatchRow.digest != "")
+                                  .order_by(BatchRow.id.desc()).limit(1)).first()
+            return None if row is None else SavedBatch(row.id, row.name, row.saved_by, _utc(row.saved_at), row.rows)
+
     def batches(self, *, by: Actor) -> list[tuple[int, str, int]]:
         require(self.engine, by, Permission.VIEW_REGISTER, "the saved batches")
         with Session(self.engine) as session:  # rows counted as they are now: a quote deleted from a batch is gone
@@ -318,6 +328,20 @@ class QuoteStore:
                 SavedQuoteRow, SavedQuoteRow.batch_id == BatchRow.id).group_by(BatchRow.id, BatchRow.name)
                 .order_by(BatchRow.id.desc()))
             return [(batch_id, name, count) for batch_id, name, count in rows]
+
+
+def file_digest(content: bytes) -> str:
+    """What a saved batch keeps of its file: enough to know the same file again, nothing of what it holds."""
+    return hashlib.sha256(content).hexdigest()
+
+
+@dataclass(frozen=True)
+class SavedBatch:
+    id: int
+    name: str
+    saved_by: str
+    saved_at: datetime
+    rows: int
 
 
 HOST = socket.gethostname()

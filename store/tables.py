@@ -29,6 +29,7 @@ class BatchRow(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rows: Mapped[int] = mapped_column(Integer)
     owner: Mapped[str] = mapped_column(String(EMAIL_MAX), server_default="")  # access.Actor.key of who saved it
+    digest: Mapped[str] = mapped_column(String(64), server_default="")  # SHA-256 of the file its rows were quoted from
 
 
 class BatchRunRow(Base):

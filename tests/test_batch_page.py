@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,6 +211,33 @@ def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_
     rows, total = QuoteStore.open(url).find(Filters(batch_id=1), sort="oldest", by=ADA)
     assert total == 2 and [(r.batch_row, r.client_name, r.client_ref) for r in rows] == [
         (2, "Ana Díaz", "ACME-42"), (4, "Cy", "C-9")]  # rows as Excel numbers them (header row 1); bad row 3 is not saved
+
+
+def test_saving_a_file_saved_before_asks_first_and_can_quote_without_saving(url):
+    """A walkthrough: two clicks of Quote every row (and again after a visit to another page, the box still ticked)
+    saved one file as batches #1 and #2 of one name, without a word; there is no deleting a whole batch."""
+    store = QuoteStore.open(url)
+    at = batch_page()
+    at.checkbox(key="batch_save").check().run()
+    at.text_input(key="batch_name").input("Week 49").run()
+    run(at, "cases.csv", CASES.encode())
+    assert [b[0] for b in store.batches(by=ADA)] == [1]
+    at.button(key="batch_go").click().run()  # the same file again
+    (asked,) = [w.value.replace("\\", "") for w in at.warning if "already saved" in w.value]
+    assert re.fullmatch(r"This file is already saved as batch #1 “Week 49” \(2 quotes, saved \d\d \w{3} 20\d\d \d\d:\d\d "
+                        r"\w+\)\. Save it again as a second batch\?", asked), asked
+    assert [b[0] for b in store.batches(by=ADA)] == [1]  # nothing saved until answered
+    at.switch_page("pages/4_Saved_quotes.py").run()
+    at.switch_page("pages/5_Batch_quotes.py").run()
+    at.button(key="batch_no_save").click().run()  # quoted, not saved
+    assert [b[0] for b in store.batches(by=ADA)] == [1] and at.session_state["batch_result"]["saved"] is None
+    assert not [w for w in at.warning if "already saved" in w.value]
+    at.button(key="batch_go").click().run()
+    at.button(key="batch_save_again").click().run()  # a second batch, as asked
+    assert [b[0] for b in store.batches(by=ADA)] == [2, 1]
+    other = CASES.replace("1200", "1300").encode()  # another file: saved without asking
+    run(at, "cases.csv", other)
+    assert [b[0] for b in store.batches(by=ADA)] == [3, 2, 1]
 
 
 def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url):

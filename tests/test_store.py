@@ -19,7 +19,7 @@ from store.days import Days
 from tests.actors import ADA, OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0009"  # the newest migration; a new one must bump this
+HEAD = "0010"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
@@ -246,6 +246,24 @@ def test_a_saved_batch_is_recorded_with_its_file_and_the_rows_it_left_out(store)
     assert event.action == "batch saved" and event.detail == {"name": "Q4 review", "rows": 1, "file": "sheet.csv",
                                                               "not_saved": 2}
     assert event.detail_in_words() == "file: sheet.csv; name: Q4 review; rows with an error (not saved): 2; rows saved: 1"
+
+
+def test_the_newest_batch_of_a_file_is_found_by_its_digest_and_only_by_who_may_save_one(store):
+    from store import Forbidden, file_digest
+    from tests.actors import SAM
+
+    sheet, other = file_digest(b"provider,service\n"), file_digest(b"provider,service\r\n")
+    assert store.same_file_saved(sheet, by=OPS) is None
+    for name in ("first", "second"):
+        with store.batch(name, by=OPS, digest=sheet) as writer:
+            writer.add(1, q(completion_pct=10))
+    with store.batch("before digests", by=OPS) as writer:  # saved without one, as batches before migration 0010
+        writer.add(1, q(completion_pct=10))
+    found = store.same_file_saved(sheet, by=OPS)
+    assert found is not None and (found.id, found.name, found.rows) == (2, "second", 1)
+    assert store.same_file_saved(other, by=OPS) is None and store.same_file_saved("", by=OPS) is None
+    with pytest.raises(Forbidden):
+        store.same_file_saved(sheet, by=SAM)  # sales: no batches of its own to save
 
 
 def test_a_batch_streams_in_chunks_and_a_failure_in_the_middle_leaves_nothing(store, monkeypatch):
