@@ -2,7 +2,7 @@
 
 OWASP's advice for CSV injection: a cell that begins with = + - @, a tab or a carriage return is prefixed with a
 single quote, so a spreadsheet shows it as text instead of running it; but a plain signed number (-300, +1.5,
--1,200.00), which a spreadsheet reads as the number and which can run nothing (a user saw '-300 in their data).
+-1,200.00, -$7,547.00), which a spreadsheet reads as the number and which can run nothing (a user saw '-300 in their data).
 Every cell written is treated so, the cells passed through from the input and the fields echoed from it alike. A
 cell that already begins with a quote gets one more, so the guard can be taken off exactly (original_cell) where a
 file is read back as data.
@@ -36,7 +36,9 @@ GUARD = "'"
 _GUARDED = frozenset((*FORMULA_STARTS, GUARD))  # each one character: a cell's first is looked up, not scanned for
 
 
-_SIGNED_NUMBER = re.compile(r"[+-](?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")  # ASCII digits; no formula has this form
+# ASCII digits, a dollar sign after the sign or none (-$7,547.00, a sheet's own way to write a debit); no formula has
+# this form
+_SIGNED_NUMBER = re.compile(r"[+-]\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
 def safe_cell(value: str) -> str:

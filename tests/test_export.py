@@ -80,7 +80,7 @@ def test_every_view_is_made_from_the_quote_alone():
     assert row["sections"].split("; ") == list(dict.fromkeys(c["section"] for c in data["clauses"]))
 
 
-SIGNED_NUMBER = re.compile(r"[+-]([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
+SIGNED_NUMBER = re.compile(r"[+-]\$?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
 
 
 @given(st.one_of(st.text(), st.from_regex(SIGNED_NUMBER, fullmatch=True),
@@ -94,9 +94,9 @@ def test_the_spreadsheet_guard_comes_off_exactly_and_no_cell_starts_a_formula(va
 
 
 def test_a_plain_signed_number_is_left_as_the_number_it_is_and_anything_more_is_guarded():
-    for number in ("-300", "+1", "-0.5", "-1,200.00", "+12345.67"):
+    for number in ("-300", "+1", "-0.5", "-1,200.00", "+12345.67", "-$7,547.00", "+$5"):
         assert safe_cell(number) == number
-    for formula in ("-1+1", "+1E3", "-2+3+cmd|' /C calc'!A0", "-1,20", "-\u0661", "+1 ", "-", "-.5", "--1", "-1\n"):
+    for formula in ("-$", "-$$1", "-$1+1", "-1+1", "+1E3", "-2+3+cmd|' /C calc'!A0", "-1,20", "-\u0661", "+1 ", "-", "-.5", "--1", "-1\n"):
         assert safe_cell(formula) == "'" + formula, formula
 
 

@@ -154,6 +154,11 @@ def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_the
             # mid-layout (a layout that never clears it fails here, at the wait's end)
             device.wait_for_function("([bar, box]) => bar.getBoundingClientRect().top >= box.getBoundingClientRect().bottom",
                                      arg=[toolbar.element_handle(), search.element_handle()], timeout=10_000)
+        rows_grid = device.locator("[data-testid=stElementContainer]:has(> * > [data-testid=stDataFrame])").last
+        rows_grid.hover()
+        grid_bar = rows_grid.get_by_test_id("stElementToolbar")  # the rows grid's own toolbar
+        expect(grid_bar.get_by_role("button", name="Search")).to_be_attached()  # the toolbar is drawn,
+        expect(grid_bar.get_by_role("button", name="Download as CSV")).to_have_count(0)  # without its unguarded CSV
         hints = device.get_by_text("Scroll the table sideways for its other columns.")
         expect(hints).to_have_count(2)  # under the errors and under the rows
         errors_hint, rows_hint = hints.nth(0), hints.nth(1)
