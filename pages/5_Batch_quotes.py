@@ -207,7 +207,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     st.download_button("Download a template (CSV)", for_excel(template_csv()), "refund-batch-template.csv", "text/csv",
                        key="batch_template", on_click="ignore")
     upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
-                              type=["csv", "txt", "xlsx"], key="batch_file", on_change=_chosen,
+                              type=["csv", "tsv", "txt", "xlsx"], key="batch_file", on_change=_chosen,
                               help="Headers may be the field names, their labels, their flags or the headings "
                                    "listed under What a cell may say (Amount Paid, Amount ($), Agency); comma, "
                                    "semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel file: its sheet of "

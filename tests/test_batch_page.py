@@ -213,6 +213,15 @@ def test_a_saved_batch_row_is_traced_to_its_line_and_client_and_a_blank_name_is_
         (2, "Ana Díaz", "ACME-42"), (4, "Cy", "C-9")]  # rows as Excel numbers them (header row 1); bad row 3 is not saved
 
 
+def test_a_tab_separated_download_of_a_sheet_is_taken_and_quoted(url):
+    """A walkthrough: Google Sheets' .tsv download was refused by the uploader ("text/tab-separated-values files are
+    not allowed"), while its help says tab-separated files are read."""
+    at = batch_page()
+    assert ".tsv" in at.get("file_uploader")[0].proto.type
+    run(at, "cases.tsv", CASES.replace(",", "\t").encode())
+    assert [m.value for m in at.metric] == ["3", "2", "1"]
+
+
 def test_saving_a_file_saved_before_asks_first_and_can_quote_without_saving(url):
     """A walkthrough: two clicks of Quote every row (and again after a visit to another page, the box still ticked)
     saved one file as batches #1 and #2 of one name, without a word; there is no deleting a whole batch."""
