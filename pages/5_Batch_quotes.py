@@ -210,8 +210,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                               type=["csv", "tsv", "txt", "xlsx"], key="batch_file", on_change=_chosen,
                               help="Headers may be the field names, their labels, their flags or the headings "
                                    "listed under What a cell may say (Amount Paid, Amount ($), Agency); comma, "
-                                   "semicolon, tab or pipe separated; UTF-8 or UTF-16. An Excel file: its sheet of "
-                                   "cases (the first whose header names the fields), up to "
+                                   "semicolon, tab or pipe separated; UTF-8, UTF-16 or Windows-1252 (Excel's CSV on "
+                                   "Windows). An Excel file: its sheet of cases (the first whose header names the "
+                                   "fields), up to "
                                    f"{ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
     if upload is not None:
         st.session_state[PENDING] = upload

@@ -33,7 +33,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any, Optional, Union
+from typing import IO, Any, Optional, TextIO, Union
 
 from .batch_rows import Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
 from .cells import EITHER_WAY, DateOrder, Readers, written_order
@@ -259,8 +259,16 @@ def passed_through(columns: list[str]) -> str:
     return f"{said}; {headless}" if headless else said
 
 
-def open_csv(path: Path) -> IO[str]:
-    """The file as text: UTF-8 (with or without a byte-order mark), or UTF-16 (Excel's 'Unicode text')."""
+WESTERN = "cp1252"  # what Excel's "CSV (Comma delimited)" writes on Windows in Western Europe and the Americas
+WESTERN_SAID = ("the file is not UTF-8 text: it was read as Windows-1252 (Western European), as Excel's \u201cCSV\u201d "
+                "saves it on Windows, and the results are UTF-8; if a name in another alphabet reads wrongly in them, "
+                "save the file as CSV UTF-8 and quote it again")
+
+
+def open_csv(path: Path) -> TextIO:
+    """The file as text: UTF-8 (with or without a byte-order mark), UTF-16 (Excel's 'Unicode text'), or, where it is
+    not UTF-8 but is Windows-1252, that (Excel's plain "CSV" on Windows: "Café Zoë" refused the whole file, a
+    walkthrough). A file neither reads is opened as UTF-8, for the error to name its line."""
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith(codecs.BOM_UTF8):
@@ -270,8 +278,21 @@ def open_csv(path: Path) -> IO[str]:
     elif len(head) >= 2 and (head[0] == 0) != (head[1] == 0):  # ASCII in UTF-16 without a byte-order mark
         encoding = "utf-16-be" if head[0] == 0 else "utf-16-le"
     else:
-        encoding = "utf-8"
+        encoding = "utf-8" if _decodes(path, "utf-8") or not _decodes(path, WESTERN) else WESTERN
     return path.open(newline="", encoding=encoding, errors="strict")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file is text in `encoding` (read in blocks: a file's size is bounded, not its lines')."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:
@@ -788,6 +809,8 @@ def quote_into(source: Path, target: IO[str], label: str, basis: Basis, progress
         try:
             with open_csv(source) as fin:
                 result = run_batch(fin, target, basis, progress=progress, keep=keep, date_order=date_order)
+                if fin.encoding == WESTERN:
+                    said.append(WESTERN_SAID)
         except NotText as exc:
             raise not_text(source, label, exc) from None
     result.notices[:0] = said

@@ -418,8 +418,8 @@ def build_parser() -> Parser:
     from .export import QUOTE_COLUMNS
 
     b = sub.add_parser("batch", help="quote every row of a CSV or an Excel .xlsx", description=(
-        "Quote every row of IN (a CSV in UTF-8 or UTF-16, or an Excel .xlsx: its sheet of cases; columns named as "
-        "the scenario fields, their labels or flags) into OUT.csv: the same rows in the same order, each headed by "
+        "Quote every row of IN (a CSV in UTF-8, UTF-16 or Windows-1252, or an Excel .xlsx: its sheet of cases; "
+        "columns named as the scenario fields, their labels or flags) into OUT.csv: the same rows in the same order, each headed by "
         "its sheet_row (its row number as a spreadsheet shows IN), with " + ", ".join(QUOTE_COLUMNS) + " added. "
         "A bad row gets every error of it and is kept. Cells are read as people write them: amounts with $ "
         "and thousands separators, percents with %, providers and services by id or name, yes/no, dates; a row "

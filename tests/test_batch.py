@@ -573,6 +573,22 @@ def test_bytes_that_read_as_text_of_no_language_are_refused_as_not_a_csv_naming_
     assert result.header_row == 2 and got[0]["verdict"] == "full"  # an emoji newer than Python's tables is text
 
 
+def test_excels_windows_csv_is_read_as_windows_1252_and_said(tmp_path):
+    """A walkthrough: Excel's plain "CSV" on Windows (Windows-1252) was refused whole for "Café Zoë": "line 4 is not
+    utf-8 text"."""
+    src, out = tmp_path / "eu.csv", tmp_path / "out.csv"
+    src.write_bytes("Client;provider;service;amount_paid;completion_pct;days_since_payment\r\n"
+                    "Café Zoë;stepinto;ppc;1200;0;3\r\nAna;stepinto;ppc;€500;0;3\r\n".encode("cp1252"))
+    result = quote_file(src, out, "eu.csv", basis=BASIS)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r["Client"] for r in rows] == ["Café Zoë", "Ana"] and rows[0]["verdict"] == "full"
+    assert rows[1]["amount_paid"] == "€500"  # read as written, and refused as no dollar amount
+    assert any(n.startswith("the file is not UTF-8 text: it was read as Windows-1252") for n in result.notices)
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(src.read_bytes().decode("cp1252").encode("utf-8"))
+    assert not any("Windows-1252" in n for n in quote_file(utf8, out, "utf8.csv", basis=BASIS).notices)
+
+
 def test_a_utf16_file_cut_inside_a_character_names_its_last_line(tmp_path):
     from policy.batch import first_undecodable_line
 
