@@ -278,21 +278,33 @@ def open_csv(path: Path) -> TextIO:
     elif len(head) >= 2 and (head[0] == 0) != (head[1] == 0):  # ASCII in UTF-16 without a byte-order mark
         encoding = "utf-16-be" if head[0] == 0 else "utf-16-le"
     else:
-        encoding = "utf-8" if _decodes(path, "utf-8") or not _decodes(path, WESTERN) else WESTERN
+        encoding = "utf-8" if _utf8(path) or not _western(path) else WESTERN
     return path.open(newline="", encoding=encoding, errors="strict")
 
 
-def _decodes(path: Path, encoding: str) -> bool:
-    """Whether the whole file is text in `encoding` (read in blocks: a file's size is bounded, not its lines')."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
+def _blocks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:  # in blocks: a file's size is bounded, not its lines'
+        yield from iter(lambda: f.read(1 << 20), b"")
+
+
+def _utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                decoder.decode(block)
+        for block in _blocks(path):
+            decoder.decode(block)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
+
+
+# the five bytes Windows-1252 leaves undefined, and control characters no spreadsheet writes (a binary file's)
+_NOT_WESTERN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]")
+
+
+def _western(path: Path) -> bool:
+    """Whether the file reads as a spreadsheet's Windows-1252 text (every byte of it decodes, so: what it holds)."""
+    return not any(_NOT_WESTERN.search(block) for block in _blocks(path))
 
 
 def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:

@@ -50,9 +50,19 @@ def blank(text: str) -> bool:
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")  # most cells: nothing to read but the number itself
 
 
-class TwoReadings(ValueError):
+class Said(ValueError):
+    """A refusal whose own words say what is wrong, where the field's rule alone would not ('€500': no dollars)."""
+
+
+class TwoReadings(Said):
     """A cell that reads as two different values ('3.000': three thousand or three; '0.4': 40% or 0.4%): refused,
     naming both, where reading either one silently quoted another case than the sheet's."""
+
+
+# a sum in another currency: '€500' and 'EUR 500' were told only "must be an amount such as 8000.00" (a walkthrough)
+_OTHER_CURRENCY = re.compile(r"[€£¥₹₩₽¢]|(?<![A-Za-z])(?:EUR|GBP|JPY|INR|CAD|AUD|CHF|MXN|BRL|CNY)(?![A-Za-z])", re.I)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d[\d.]*,\d{1,2}")  # '8000,00', '1.200,50': cents after a comma
+_DOLLARS = ("US$", "USD", "usd", "$")  # written before the amount, or after it ('1,200 USD', '1200$')
 
 
 # a dot before each group of three digits: how much of Europe writes thousands ('3.000', '1.200.000'), which read
@@ -74,16 +84,24 @@ def _one_way(bare: str) -> str:
 
 
 def money(text: str) -> Decimal:
-    """'$8,000.00', '8 000.00', 'USD 1200' -> 8000.00; anything else as the plain number it must be. A dot before
+    """'$8,000.00', '8 000.00', 'USD 1200', '1,200 USD' -> the amount; anything else as the plain number it must be. A dot before
     three digits and nothing after them ('3.000') is refused (TwoReadings): a dot between thousands or a decimal point."""
     if _PLAIN.fullmatch(text):
         return Decimal(_one_way(text) if text[-4:-3] == "." else text)  # the check only where it can apply: a hot path
     bare = text.translate(_SPACES)
-    for sign in ("$", "USD", "usd", "US$"):
+    for sign in _DOLLARS:
         if bare.startswith(sign):
             bare = bare[len(sign):]
-        elif bare.startswith("-" + sign):
+            break
+        if bare.startswith("-" + sign):
             bare = "-" + bare[1 + len(sign):]
+            break
+    else:
+        bare = next((bare[:-len(sign)] for sign in _DOLLARS if bare.endswith(sign)), bare)
+    if _OTHER_CURRENCY.search(bare):
+        raise Said("is not in dollars: every amount is in US dollars, such as 8000.00, 8,000.00 or $8,000.00")
+    if _DECIMAL_COMMA.fullmatch(bare):
+        raise Said("has a decimal comma: write the cents after a point, such as 8000.00, 8,000.00 or $8,000.00")
     if "," in bare:
         if not _THOUSANDS.fullmatch(bare):
             raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00 (a comma only between "
@@ -91,7 +109,7 @@ def money(text: str) -> Decimal:
         bare = bare.replace(",", "")
     try:
         return parse_plain(_one_way(bare))
-    except TwoReadings:
+    except Said:
         raise
     except (ValueError, ArithmeticError):
         raise ValueError("must be an amount such as 8000.00, 8,000.00 or $8,000.00") from None

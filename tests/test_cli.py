@@ -249,7 +249,7 @@ def test_batch_reads_utf16_as_excel_writes_it(tmp_path):
 def test_batch_that_fails_leaves_no_file_at_all(tmp_path):
     rows = "".join(f"stepinto,ppc,{100 + i},0,3\n" for i in range(20_000))
     for data, needle in (
-        ((HEADER + rows).encode() + b"stepinto,ppc,\xff\xfe,0,3\n", "UTF-8"),
+        ((HEADER + rows).encode() + b"stepinto,ppc,\x81\x8d,0,3\n", "UTF-8"),
         ((HEADER + "stepinto,ppc,100,0,3,\"" + "x" * 200_000 + "\"\n").encode(), "131,072 characters"),
     ):
         code, err, out = _batch_file(tmp_path, data)

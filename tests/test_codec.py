@@ -119,6 +119,12 @@ def test_an_amount_with_a_dot_before_three_digits_typed_in_the_box_names_both_su
         money_value(BY_NAME["amount_paid"], "3.000")
 
 
+def test_an_amount_in_another_currency_typed_in_the_box_is_told_so():
+    with pytest.raises(ValueError, match=r"^is not in dollars: every amount is in US dollars, such as .*; it must be an "
+                                         r"amount from \$0\.01"):
+        money_value(BY_NAME["amount_paid"], "€500")
+
+
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000000"), places=2))
 def test_an_amount_shown_in_its_box_reads_back_as_itself(amount):
     assert money_value(BY_NAME["amount_paid"], money_shown(f"{amount:.2f}")) == f"{amount:.2f}"

@@ -24,15 +24,28 @@ READERS = Readers.of(policies())
 @pytest.mark.parametrize("cell, read", [
     ("8000", "8000"), ("8000.00", "8000.00"), ("$8,000.00", "8000.00"), ("8,000.00", "8000.00"),
     (" $ 8 000.50 ", "8000.50"), ("1,200", "1200"), ("USD 1200", "1200"), ("1,234,567.89", "1234567.89"),
-    ("8\u00a0000", "8000"),
+    ("8\u00a0000", "8000"), ("1,200 USD", "1200"), ("1200$", "1200"), ("US$1,200", "1200"), ("-$5", "-5"),
 ])
 def test_amounts_as_people_write_them(cell, read):
     assert money(cell) == Decimal(read) and str(money(cell)) == read
 
 
-@pytest.mark.parametrize("cell", ["8,00", "1,2345", "$8.000,00", "eight", "1e3", "$", "8.000.00"])
+@pytest.mark.parametrize("cell", ["8,00", "1,2345", "$8.000,00", "eight", "1e3", "$", "8.000.00", "$$5", "12$50"])
 def test_an_amount_that_cannot_be_read_says_what_is_allowed(cell):
     with pytest.raises(ValueError, match=r"8,000\.00"):
+        money(cell)
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("€500", "is not in dollars: every amount is in US dollars"), ("EUR 500", "is not in dollars"),
+    ("500 eur", "is not in dollars"), ("£1,200", "is not in dollars"),
+    ("8 000,00", "has a decimal comma: write the cents after a point"), ("1.200,50", "has a decimal comma"),
+])
+def test_an_amount_in_another_currency_or_with_a_decimal_comma_is_told_so(cell, said):
+    """A walkthrough: '€500' and '8 000,00' got only "must be an amount such as 8000.00", which said neither that
+    amounts are in dollars nor that a decimal comma is not read; '1,200 USD' was refused for "a comma only between
+    thousands" that it had."""
+    with pytest.raises(ValueError, match=re.escape(said)):
         money(cell)
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
 from policy import InputError, Scenario, parse_scenario
-from policy.cells import TwoReadings, money
+from policy.cells import Said, money
 from policy.fields import BY_NAME, FIELDS, FieldSpec
 from policy.models import MAX_AMOUNT, MAX_DAYS, parse_plain
 from policy.money import format_usd
@@ -87,7 +87,7 @@ def money_value(spec: FieldSpec, text: str) -> str:
             "such as 5000, 5,000.00 or $5,000")
     try:
         amount = money(text.strip())
-    except TwoReadings as exc:  # which of two sums was meant: said, as the batch says it
+    except Said as exc:  # which of two sums was meant, or why none is: said, as the batch says it
         raise ValueError(f"{exc}; it {rule}") from None
     except (ValueError, ArithmeticError):
         raise ValueError(rule) from None
