@@ -351,7 +351,7 @@ CLOSE_ENOUGH = 0.8  # difflib's ratio: one or two letters wrong in a name; 'acme
 
 # How the template and the page say what a batch accepts, per kind.
 SPELLINGS: dict[str, str] = {
-    "money": "8000, 8000.00, 8,000.00 or $8,000.00",
+    "money": "US dollars: 8000, 8000.00, 8,000.00, $8,000.00 or 8,000 USD",
     "percent": "40, 40% or 37.5% (under one percent with its sign: 0.5%)",
     "days": "a whole number of days",
     "tristate": "yes/no, y/n, true/false, 1/0; blank where not known",

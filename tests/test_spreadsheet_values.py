@@ -324,7 +324,7 @@ def test_a_required_cell_left_unknown_says_what_it_must_say_and_that_unknown_is_
                     "socialbeat,website,,40,5\n")
     assert rows[0]["error"] == ("Completion “unknown”: must be given in every row: 40, 40% or 37.5% (under one percent with its sign: 0.5%); unknown, n/a "
                                 "and the like are only for the facts a row may leave out")
-    assert rows[1]["error"] == "Amount Paid: must be given in every row: 8000, 8000.00, 8,000.00 or $8,000.00"
+    assert rows[1]["error"] == "Amount Paid: must be given in every row: US dollars: 8000, 8000.00, 8,000.00, $8,000.00 or 8,000 USD"
 
 
 @given(st.integers(0, 99), st.integers(0, 99), st.integers(1000, 9999), st.sampled_from([None, "dmy", "mdy"]))
