@@ -30,6 +30,29 @@ def batch(text: str):
     return result, list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
 
 
+STARTED_AT_10 = "work_started “no”: cannot be false when completion_pct is above 0; leave it unknown or set completion to 0"
+OVER_500 = "third_party_costs “600”: cannot exceed amount_paid (500)"
+
+
+@pytest.mark.parametrize("cells, errors", [
+    ("acme,5000,10,no,", ["provider “acme”: must be one of", STARTED_AT_10]),  # a cell refused, and a rule beside it
+    (",5000,10,no,", ["provider: must be given in every row", STARTED_AT_10]),  # a required cell left blank
+    ("socialbeat,abc,10,no,", ["amount_paid “abc”: must be an amount", STARTED_AT_10]),
+    ("socialbeat,500,10,no,600", [STARTED_AT_10, OVER_500]),  # two rules: both, not the first checked alone
+    ("acme,500,10,yes,600", ["provider “acme”", OVER_500]),
+    ("socialbeat,abc,10,yes,6000", ["amount_paid “abc”: must be an amount"]),  # a rule on the refused amount: not judged
+    ("socialbeat,100,abc,no,600", ["completion_pct “abc”", "third_party_costs “600”: cannot exceed amount_paid (100)"]),
+])
+def test_a_row_is_told_every_rule_it_breaks_beside_the_cells_refused(cells, errors):
+    """A walkthrough: a row with the provider "Acme" and Started "no" at 10% was told of the provider alone; the rule
+    between Started and the progress came up only once the provider was fixed, in a second upload."""
+    result, (row,) = batch("provider,amount_paid,completion_pct,work_started,third_party_costs,service,"
+                           f"days_since_payment\n{cells},website,3\n")
+    ((_, problems),) = result.problem_rows
+    assert len(problems) == len(errors) and all(str(p).startswith(e) for p, e in zip(problems, errors)), problems
+    assert row["error"] == "; ".join(map(str, problems))  # the file says each, as the page does
+
+
 def test_parallel_and_serial_batches_are_identical(tmp_path):
     src = write_rows(tmp_path / "in.csv", PARALLEL_FROM_ROWS + 123)
     parallel, serial = io.StringIO(), io.StringIO()
