@@ -168,33 +168,24 @@ class BatchResult:
     total_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, its word) of the rows of totals skipped
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
     date_orders: Orders = field(default_factory=dict)  # the orders its slashed dates can only be read in, first rows
-    ahead: dict[str, Ahead] = field(default_factory=dict)  # AHEAD's kinds -> (rows, the first NAMED_MAX of them)
+    planned: int = 0  # rows with a payment after the day of the run
+    planned_rows: list[int] = field(default_factory=list)  # the first NAMED_MAX of them
 
-    def _ahead(self) -> list[str]:
-        """Rows asked on a day after the run's: a payment after it (asked on its own day, as the calculator quotes a
-        planned payment), or a payment date and days since it that count past it (a stale days column moved a
-        request to 31 Dec, silently, a walkthrough). Said with their rows, since a year mistyped reads the same."""
-        said = []
-        for kind, (count, rows) in self.ahead.items():
-            row, day = self.date_orders[kind]
-            more = count - len(rows)
-            listed = ", ".join(map(str, rows)) + (f" and {more:,} more" if more else "")
-            one = count == 1
-            if kind == PLANNED:
-                said.append(f"1 row with a payment after the day of this run (row {row}: {day}) is quoted as asked on "
-                            "its payment day, as the calculator quotes a planned payment: check its date if none was "
-                            "planned" if one else
-                            f"{count:,} rows with a payment after the day of this run (rows {listed}; the first pays on "
-                            f"{day}) are quoted as asked on their payment day, as the calculator quotes a planned "
-                            "payment: check their dates if none was planned")
-            else:
-                said.append(f"1 row whose payment date and days since payment count to a request after the day of "
-                            f"this run (row {row}: {day}) is quoted as asked on that day: check its days if it is asked "
-                            "today" if one else
-                            f"{count:,} rows whose payment date and days since payment count to a request after the "
-                            f"day of this run (rows {listed}; the first on {day}) are quoted as asked on those days: "
-                            "check their days if they are asked today")
-        return said
+    def _planned(self) -> list[str]:
+        """Rows whose payment comes after the day of the run: quoted as asked on their payment day, as the calculator
+        quotes a planned payment; said with their rows (the first only was named, a walkthrough), since a year
+        mistyped reads the same way."""
+        if PLANNED not in self.date_orders:
+            return []
+        row, day = self.date_orders[PLANNED]
+        more = self.planned - len(self.planned_rows)
+        rows = ", ".join(map(str, self.planned_rows)) + (f" and {more:,} more" if more else "")
+        if self.planned == 1:
+            return [f"1 row with a payment after the day of this run (row {row}: {day}) is quoted as asked on its "
+                    "payment day, as the calculator quotes a planned payment: check its date if none was planned"]
+        return [f"{self.planned:,} rows with a payment after the day of this run (rows {rows}; the first pays on {day}) "
+                "are quoted as asked on their payment day, as the calculator quotes a planned payment: check their "
+                "dates if none was planned"]
 
     @property
     def not_sold(self) -> int:
@@ -218,7 +209,8 @@ class BatchResult:
         totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
                   f"{'a row' if one else 'rows'} of totals "
                   f"({', '.join(dict.fromkeys(repr(w) for _, w in self.total_rows))}), not a case"] if self.total_rows else []
-        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders), *self._ahead()]
+        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders),
+                *self._planned()]
 
 
 def _mixed_orders(orders: Orders) -> list[str]:
@@ -502,11 +494,10 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
 
 # output text, rows, (row, problems) of the bad ones, the refunds by provider and verdict
 Orders = dict[str, tuple[int, str]]  # a date order -> the first row (and its cell) that can only be written in it;
-# PLANNED -> the first row with a payment after the day of the run, and its payment day; LATER -> the first row whose
-# payment date and days count to a request after that day, and its request day
-PLANNED, LATER = "planned", "later"
-Ahead = tuple[int, list[int]]  # rows of one kind asked after the day of the run: how many, the first NAMED_MAX
-Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums, Orders, dict[str, Ahead]]
+# PLANNED -> the first row with a payment after the day of the run, and its payment day
+PLANNED = "planned"
+Planned = tuple[int, list[int]]  # rows with a payment after the day of the run: how many, the first NAMED_MAX
+Part = tuple[str, int, list[tuple[int, tuple[Problem, ...]]], Sums, Orders, Planned]
 
 
 def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -> Part:
@@ -519,7 +510,7 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
     sums: Sums = {}
     seen = seen_cells(job.reading)
     orders: Orders = {}
-    ahead: dict[str, Ahead] = {}
+    planned: Planned = (0, [])
     dates = job.dates
     run_day = job.reading.run_day.isoformat()
     for number, cells in lines:
@@ -532,11 +523,9 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
         if problems:
             bad.append((number, problems))
         else:
-            if quoted["requested_on"] > run_day:  # ISO dates
-                kind = PLANNED if quoted["days_counted"] == "0" else LATER
-                orders.setdefault(kind, (number, quoted["requested_on"]))
-                count, rows = ahead.get(kind, (0, []))
-                ahead[kind] = (count + 1, rows if len(rows) >= NAMED_MAX else [*rows, number])
+            if quoted["days_counted"] == "0" and quoted["requested_on"] > run_day:  # ISO dates
+                orders.setdefault(PLANNED, (number, quoted["requested_on"]))
+                planned = (planned[0] + 1, planned[1] if len(planned[1]) >= NAMED_MAX else [*planned[1], number])
             found = sums.get(key := (quoted["provider_name"], quoted["verdict"]))
             if found is None:
                 found = sums[key] = [0, Decimal(0), Decimal(0)]
@@ -544,7 +533,7 @@ def _output_text(lines: list[Numbered], job: Job, keep: Optional[Keep] = None) -
             found[1] += Decimal(quoted["refund_min"])
             found[2] += Decimal(quoted["refund_max"])
         w.writerow(out)
-    return buffer.getvalue(), len(lines), bad, sums, orders, ahead
+    return buffer.getvalue(), len(lines), bad, sums, orders, planned
 
 
 _jobs: dict[str, Job] = {}  # in a worker: the jobs it has read, by token (the last few)
@@ -903,12 +892,11 @@ def _chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
 
 def _write(target: IO[str], part: Part, result: BatchResult,
            progress: Optional[Callable[[int], object]] = None) -> None:
-    text, rows, bad, sums, orders, ahead = part
+    text, rows, bad, sums, orders, (planned, planned_rows) = part
     for order, first in orders.items():
         result.date_orders.setdefault(order, first)  # chunks come in the file's order: the first stays first
-    for kind, (count, numbers) in ahead.items():
-        before, listed = result.ahead.get(kind, (0, []))
-        result.ahead[kind] = (before + count, listed + numbers[:NAMED_MAX - len(listed)])
+    result.planned += planned
+    result.planned_rows += planned_rows[:NAMED_MAX - len(result.planned_rows)]
     target.write(text)
     result.rows += rows
     result.errors += len(bad)

@@ -767,29 +767,6 @@ def test_a_payment_planned_after_the_day_of_the_run_is_quoted_on_its_own_day_as_
                  f"stepinto,ppc,1200,0,{day}\n")[0].said() == []  # a payment today is no plan
 
 
-def test_a_payment_date_and_days_that_count_past_the_run_are_quoted_on_that_day_and_said():
-    """A walkthrough: a sheet's stale "Days elapsed" (30) beside a payment six days ago moved the request to a day
-    three weeks ahead, silently; the same case asked today gets another answer."""
-    from datetime import timedelta
-    day = BASIS.as_of
-    paid = day - timedelta(days=6)
-    result, rows = batch("provider,service,amount_paid,completion_pct,paid_on,days_since_payment\n"
-                         f"socialbeat,website,1000,0,{paid},30\n"
-                         f"socialbeat,website,1000,0,{paid},6\n"
-                         f"socialbeat,website,1000,0,{paid},2\n"
-                         f"socialbeat,website,1000,0,{paid},31\n")
-    later = paid + timedelta(days=30)
-    assert [r["requested_on"] for r in rows] == [later.isoformat(), day.isoformat(), (paid + timedelta(days=2)).isoformat(),
-                                                 (paid + timedelta(days=31)).isoformat()]  # each its own case, quoted
-    assert result.said() == [f"2 rows whose payment date and days since payment count to a request after the day of "
-                             f"this run (rows 2, 5; the first on {later}) are quoted as asked on those days: check "
-                             "their days if they are asked today"]
-    assert batch("provider,service,amount_paid,completion_pct,paid_on,days_since_payment\n"
-                 f"socialbeat,website,1000,0,{paid},30\n")[0].said() == [
-        f"1 row whose payment date and days since payment count to a request after the day of this run (row 2: "
-        f"{later}) is quoted as asked on that day: check its days if it is asked today"]
-
-
 def test_a_workbooks_formula_saved_without_its_value_is_an_error_where_a_value_is_needed_and_said(tmp_path):
     """A walkthrough's workbook, written by a program, held =HYPERLINK(...) as a client's name and =D2*2 as an amount,
     with no values saved: the name was quoted blank without a word, and the amount said only 'must be given'."""
