@@ -230,9 +230,20 @@ def _dated(data: dict[str, object], reading: Reading, cells: list[str]) -> list[
 
     asked = data.pop(REQUESTED, None)
     paid = data.get("paid_on")
+    given = data.get("days_since_payment")
     try:
         days = days_of(paid if isinstance(paid, date) else None, asked if isinstance(asked, date) else None,
-                       data.get("days_since_payment"), reading.run_day, reading.column)
+                       given, reading.run_day, reading.column)
+        if isinstance(paid, date) and asked is None and given is not None:
+            # the request is on the day of the run: days that count to another day are a second case in one row (a
+            # stale "Days elapsed" of 30 beside a payment six days ago was quoted for a request three weeks ahead,
+            # $0.00 where the client was still owed all of it, two walkthroughs)
+            counted = days_of(paid, None, None, reading.run_day, reading.column)
+            if counted != given:
+                raise InputError("days_since_payment", f"{given} days, but {reading.column('paid_on')} {paid} to the "
+                                 f"day of this run ({reading.run_day}) is {counted} days; give one, make them agree, "
+                                 f"or give a {reading.columns.get(REQUESTED, 'Request date column')} for a request on "
+                                 "another day")
     except InputError as exc:
         return [problem(exc.field, exc.message)]
     if days is not None:

@@ -767,6 +767,26 @@ def test_a_payment_planned_after_the_day_of_the_run_is_quoted_on_its_own_day_as_
                  f"stepinto,ppc,1200,0,{day}\n")[0].said() == []  # a payment today is no plan
 
 
+def test_a_payment_date_and_days_that_count_to_another_day_than_the_runs_are_an_error_naming_both():
+    """decisions.md 5 'batch dates': the request is on the day of the run unless the row gives one; days and dates that
+    disagree are an error naming both. Two walkthroughs: a stale "Days elapsed" of 30 beside a payment six days ago was
+    quoted for a request three weeks ahead, "No refund $0.00", for a client still owed all of it."""
+    from datetime import timedelta
+    day = BASIS.as_of
+    paid = day - timedelta(days=6)
+    result, rows = batch("provider,service,amount_paid,completion_pct,Date of payment,Days elapsed,Request date\n"
+                         f"stepinto,ppc,900,0,{paid},30,\n"
+                         f"stepinto,ppc,900,0,{paid},6,\n"
+                         f"stepinto,ppc,900,0,{paid},30,{paid + timedelta(days=30)}\n"
+                         f"stepinto,ppc,900,0,{day + timedelta(days=3)},0,\n")
+    assert rows[0]["error"] == (f"Days elapsed: 30 days, but Date of payment {paid} to the day of this run ({day}) is 6 "
+                                "days; give one, make them agree, or give a Request date for a request on another day")
+    assert rows[0]["refund_max"] == "" and [k.column for k in result.kinds.values()] == ["Days elapsed"]
+    assert (rows[1]["error"], rows[1]["requested_on"], rows[1]["verdict"]) == ("", day.isoformat(), "full")
+    assert (rows[2]["error"], rows[2]["requested_on"]) == ("", (paid + timedelta(days=30)).isoformat())  # its own day
+    assert (rows[3]["error"], rows[3]["days_counted"]) == ("", "0")  # a planned payment: asked on its own day
+
+
 def test_a_workbooks_formula_saved_without_its_value_is_an_error_where_a_value_is_needed_and_said(tmp_path):
     """A walkthrough's workbook, written by a program, held =HYPERLINK(...) as a client's name and =D2*2 as an amount,
     with no values saved: the name was quoted blank without a word, and the amount said only 'must be given'."""

@@ -261,7 +261,7 @@ def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url
     shipped = policies()["stepinto"]
     versions.publish(versions.save_draft(shipped.model_copy(update={"version": "lab-edit"}), "", by=PAT), tomorrow, by=PAT)
     cases = ("provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n"
-             f"stepinto,ppc,700,0,2,{date.today()}\nstepinto,ppc,700,0,2,{tomorrow}\n")
+             f"stepinto,ppc,700,0,0,{date.today()}\nstepinto,ppc,700,0,0,{tomorrow}\n")
     at = run(batch_page(), "dated.csv", cases.encode())
     rows = list(csv.DictReader(io.StringIO(at.session_state["batch_result"]["csv"].decode())))
     assert [r["policy_version"] for r in rows] == [shipped.version, "lab-edit"]

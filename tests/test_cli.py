@@ -370,7 +370,7 @@ def test_the_command_line_quotes_under_the_versions_published_in_the_register_as
     assert json.loads(shipped.stdout)["policy_version"] != "lab-edit"
     src = tmp_path / "in.csv"
     src.write_text("provider,service,amount_paid,completion_pct,days_since_payment,paid_on\n"
-                   f"stepinto,ppc,700,0,2,{date.today().isoformat()}\nstepinto,ppc,700,0,2,{tomorrow.isoformat()}\n")
+                   f"stepinto,ppc,700,0,0,{date.today().isoformat()}\nstepinto,ppc,700,0,0,{tomorrow.isoformat()}\n")
     assert cli("batch", str(src), "-o", str(tmp_path / "out.csv")).returncode == 0
     assert [r["policy_version"] for r in csv.DictReader((tmp_path / "out.csv").open())][1] == "lab-edit"
 
