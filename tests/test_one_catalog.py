@@ -176,11 +176,15 @@ def test_client_documents_say_the_quote_under_its_own_version(name, basis):
 
 
 def _batch_csv() -> str:
-    names = sorted({k for data in SCENARIOS.values() for k in data})
+    """The scenarios as batch rows: one with a payment date and days is a request that many days after the payment,
+    which a row says with its request date (without one, its request is on the day of the run: decisions.md 5)."""
+    rows = [{**data, "requested_on": (date.fromisoformat(data["paid_on"]) + timedelta(days=int(data["days_since_payment"])))
+             .isoformat()} if "paid_on" in data else data for data in SCENARIOS.values()]
+    names = sorted({k for data in rows for k in data})
     out = io.StringIO()
     w = csv.DictWriter(out, names)
     w.writeheader()
-    w.writerows(SCENARIOS.values())
+    w.writerows(rows)
     return out.getvalue()
 
 
