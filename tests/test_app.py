@@ -479,6 +479,28 @@ def test_an_amount_the_case_gave_fills_the_form(how):
     assert at.text_input(key="el_amount").value == ("" if how == "link without it" else "5,000.00")
 
 
+def test_answers_not_yet_checked_outlive_a_visit_to_another_page_while_the_case_stays_the_same():
+    """A walkthrough: a client picked Step-Into, PPC, $1,200 and "No", looked at Compare providers and came back to
+    a form at Social Beat Digital with an empty amount; checked without noticing, it answered for a provider never
+    chosen."""
+    at = app("pages/3_Am_I_eligible.py")
+    at.selectbox(key="el_provider").set_value("stepinto").run()
+    at.selectbox(key="el_service").set_value("ppc")
+    at.text_input(key="el_amount").set_value("1,200")
+    at.radio(key="el_started").set_value("No").run()
+    at.switch_page("pages/1_Compare_providers.py").run()
+    at.switch_page("pages/3_Am_I_eligible.py").run()
+    assert (at.selectbox(key="el_provider").value, at.selectbox(key="el_service").value,
+            at.text_input(key="el_amount").value, at.radio(key="el_started").value) == ("stepinto", "ppc", "1,200", "No")
+    at.button(key="el_check").click().run()
+    assert answer(at).startswith("### Yes. You can get your money back in full: $1,200.00.")
+    # the case changed on another page since: the form follows the case, as a link to it would
+    at.switch_page("app.py").run()
+    at.selectbox(key="w_provider").set_value("socialbeat").run()
+    at.switch_page("pages/3_Am_I_eligible.py").run()
+    assert at.selectbox(key="el_provider").value == "socialbeat"
+
+
 def ask_step_into(started: str) -> AppTest:
     """A client who bought Step-Into advertising today answers the form."""
     return ask(started, "stepinto", "ppc")

@@ -113,10 +113,15 @@ def form_key(key: str, value: Any, options: Optional[list] = None, labelled_by: 
     eligible?" showed an answer taken from the form as it was later, never checked, under that later form. The
     widget is drawn without a value of its own (Streamlit warns where both set it). `labelled_by`: see _relabelled."""
     ss = st.session_state
-    if key not in ss or linked_page_inputs() is not None or (options is not None and ss[key] not in options):
+    linked = linked_page_inputs()
+    left = ss.get(FORM_LEFT + key)  # (the case it was drawn over, its value) as the page was last left
+    if key not in ss and linked is None and left is not None and left[0] == values():
+        ss[key] = left[1]  # an answer not yet checked, through a visit to another page while the case stayed
+    if key not in ss or linked is not None or (options is not None and ss[key] not in options):
         ss[key] = value
     elif _relabelled(key, labelled_by):
         ss[key] = ss[key]  # pushed to the browser again, in its new label
+    ss.setdefault(FORM_KEYS, set()).add(key)
     return input_key(key)
 
 
@@ -172,6 +177,8 @@ def keep_page_inputs(**inputs: Optional[str]) -> None:
 
 KEPT = "_kept_"  # + a widget's key: its value, kept while its page is not drawn
 KEPT_KEYS = "_kept_keys"  # the keys of the widgets kept so
+FORM_LEFT = "_form_left_"  # + a form input's key (form_key): (the case it was drawn over, its value) at a run's end
+FORM_KEYS = "_form_keys"
 
 
 def kept(key: str) -> str:
@@ -362,6 +369,10 @@ def keep_widget_values() -> None:
     for key in ss.get(KEPT_KEYS, ()):
         if key in ss:  # a widget not drawn in this run is still there until the run ends
             ss[KEPT + key] = ss[key]
+    case = ss.get(KEY)
+    for key in ss.get(FORM_KEYS, ()):
+        if key in ss:  # a form's answers, with the case they stand beside: given back while the case is the same
+            ss[FORM_LEFT + key] = (case, ss[key])  # (Streamlit forgets them; a client's four answers went, a walkthrough)
 
 
 def _bind(field: str, to_widget: Callable[[Any], Any] = lambda v: v, labelled_by: Any = None) -> str:
