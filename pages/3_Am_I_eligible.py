@@ -153,8 +153,10 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         amount, amount_refused = money_value(BY_NAME["amount_paid"], typed), False
     except ValueError as exc:
         amount, amount_refused = v["amount_paid"], True
-        if typed.strip() or st.session_state.get(AMOUNT_ASKED):  # an empty box is no mistake until Check
+        if typed.strip():
             st.error(e(f"{refusal(AMOUNT_QUESTION, typed, str(exc))}."))
+        elif st.session_state.get(AMOUNT_ASKED):  # an empty box is no mistake until Check; then, plain words
+            st.error("Type how much you paid, in US dollars, such as 1,200.00.")
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
     when = st.date_input("When did you pay?", max_value=today, min_value=first,
                          key=state.form_key("el_paid_on", max(paid_on, first)))
