@@ -35,9 +35,7 @@ MAX_MB = int(st.get_option("server.maxUploadSize"))
 start_pool_soon()
 RESULT = "batch_result"
 PENDING = "batch_pending"  # the file chosen, kept through a visit to another page (the uploader forgets it)
-SAME_FILE = "batch_same_file"  # (the file's digest, the batch saved from it before): asked before saving it again
-
-
+SAME_FILE = "batch_same_file"  # (the upload's id, the batch saved from the same file before): asked before saving it
 SAME_FILE_ANSWER = "batch_same_file_answer"  # "again" or "unsaved", once one of the question's buttons is pressed
 
 
@@ -75,7 +73,7 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
         if save:
             try:
                 with register().batch(name, by=who, file=upload.name, asked_on=basis().as_of,
-                                      digest=file_digest(upload.getvalue())) as batch:
+                                      digest=file_digest(source.read_bytes())) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add, date_order=date_order)
                 saved = (batch.id, batch.count)
             except SaveError as exc:  # the quotes are shown all the same, and the failure said
@@ -240,17 +238,16 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     # the same file saved before (by anyone): asked before a second batch of it is made, as a single quote's save is
     # (two clicks saved one file as two batches of one name, without a word, a walkthrough)
     if go and save and upload is not None:
-        digest = file_digest(upload.getvalue())
         try:
-            earlier = register().same_file_saved(digest, by=who)
+            earlier = register().same_file_saved(file_digest(upload.getvalue()), by=who)
         except (Forbidden, SaveError):  # no reason not to try: the save says its own
             earlier = None
         if earlier is not None:
-            st.session_state[SAME_FILE] = (digest, earlier)
+            st.session_state[SAME_FILE] = (upload.file_id, earlier)
             go = False
     asked = st.session_state.get(SAME_FILE)
     answer = st.session_state.pop(SAME_FILE_ANSWER, None)
-    if asked is not None and (upload is None or not save or asked[0] != file_digest(upload.getvalue())):
+    if asked is not None and (upload is None or not save or asked[0] != upload.file_id):
         st.session_state.pop(SAME_FILE, None)  # another file, or no save: nothing to ask
     elif asked is not None and answer is not None:
         st.session_state.pop(SAME_FILE, None)

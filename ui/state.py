@@ -114,8 +114,8 @@ def form_key(key: str, value: Any, options: Optional[list] = None, labelled_by: 
     widget is drawn without a value of its own (Streamlit warns where both set it). `labelled_by`: see _relabelled."""
     ss = st.session_state
     linked = linked_page_inputs()
-    left = ss.get(FORM_LEFT + key)  # (the case it was drawn over, its value) as the page was last left
-    if key not in ss and linked is None and left is not None and left[0] == values():
+    left = ss.get(FORM_LEFT + key) if key not in ss and linked is None else None  # (the case it was drawn over,
+    if left is not None and left[0] == values():  # its value) as the page was last left
         ss[key] = left[1]  # an answer not yet checked, through a visit to another page while the case stayed
     if key not in ss or linked is not None or (options is not None and ss[key] not in options):
         ss[key] = value
