@@ -280,14 +280,7 @@ def _blocks(path: Path) -> Iterator[bytes]:
 
 
 def _utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    try:
-        for block in _blocks(path):
-            decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    return first_undecodable_line(path, "utf-8") is None
 
 
 # the five bytes Windows-1252 leaves undefined, and control characters no spreadsheet writes (a binary file's)
@@ -300,18 +293,24 @@ def _western(path: Path) -> bool:
 
 
 def first_undecodable_line(path: Path, encoding: str) -> Optional[int]:
-    """The line number holding the first bytes that do not decode (the text reader reads ahead in blocks, so
-    its own position cannot say)."""
+    """The line number holding the first bytes that do not decode, None where the whole file does (the text reader
+    reads ahead in blocks, so its own position cannot say). A block that fails is read again in small pieces from
+    the decoder's state before it, to find the line."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     line = 1
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            for i in range(0, len(block), 256):
-                piece = block[i:i + 256]
-                try:
-                    line += decoder.decode(piece).count("\n")
-                except UnicodeDecodeError as exc:
-                    return line + decoder.decode(piece[: exc.start]).count("\n") if exc.start else line
+    for block in _blocks(path):
+        before = decoder.getstate()
+        try:
+            line += decoder.decode(block).count("\n")
+            continue
+        except UnicodeDecodeError:
+            decoder.setstate(before)
+        for i in range(0, len(block), 256):
+            piece = block[i:i + 256]
+            try:
+                line += decoder.decode(piece).count("\n")
+            except UnicodeDecodeError as exc:
+                return line + decoder.decode(piece[: exc.start]).count("\n") if exc.start else line
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:  # the file ends inside a character (an odd byte out in UTF-16): its last line
