@@ -127,7 +127,8 @@ def came_with_notice(v: dict, today: date) -> None:
 
 
 with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?", layout="centered",
-               caption="Answer a few questions about your purchase. Nothing is sent anywhere.") as v:
+               caption="Answer a few questions about your purchase. Nothing is sent anywhere.",
+               asks_amount=True) as v:
     today = basis().as_of
     # what the case came with that this form does not ask, said once the check below has (or has not) replaced it
     came_box = st.container()

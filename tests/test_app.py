@@ -451,6 +451,10 @@ def test_the_client_says_what_was_paid_the_form_never_answers_for_the_apps_examp
     at = app("pages/3_Am_I_eligible.py")
     box = at.text_input(key="el_amount")
     assert box.value == "" and box.placeholder == "For example 5,000.00"
+    # nor does its address give the example: copied before Check, it filled in 5,000.00 when opened (a walkthrough)
+    link = dict(at.run().query_params)  # (a page load's own address is replaced in the browser)
+    assert "amount_paid" not in link and "provider" in link
+    assert app("pages/3_Am_I_eligible.py", **link).text_input(key="el_amount").value == ""
     assert not at.error  # an empty box is no mistake until Check
     at.button(key="el_check").click().run()
     assert [plain(x.value) for x in at.error] == [
@@ -463,6 +467,7 @@ def test_the_client_says_what_was_paid_the_form_never_answers_for_the_apps_examp
     assert not at.error
     at.button(key="el_check").click().run()
     assert "$1,200.00" in answer(at) and "$5,000.00" not in answer(at)
+    assert at.query_params["amount_paid"] == "1200.00"  # the client's own, checked: the case's now
 
 
 @pytest.mark.parametrize("how", ["link", "calculator", "link without it"])
@@ -476,6 +481,11 @@ def test_an_amount_the_case_gave_fills_the_form(how):
     else:
         at = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc")
     assert at.text_input(key="el_amount").value == ("" if how == "link without it" else "5,000.00")
+    if how == "link without it":  # the form asks for it: no example stands in here, whatever other pages quote
+        assert not at.warning and "amount_paid" not in at.run().query_params
+        at.switch_page("app.py").run()
+        assert [plain(w.value) for w in at.warning] == [
+            "This link gives no amount paid: the example $5,000.00 stands in for it until the amount is entered."]
 
 
 def test_answers_not_yet_checked_outlive_a_visit_to_another_page_while_the_case_stays_the_same():

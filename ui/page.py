@@ -28,13 +28,15 @@ REPLICA = os.environ.get("REFUND_REPLICA", "")
 @contextmanager
 def opened(script: str, title: Optional[str] = None, caption: str = "",
            layout: Literal["wide", "centered"] = "wide", about: Optional[str] = None,
-           sidebar_inputs: bool = False) -> Iterator[dict]:
+           sidebar_inputs: bool = False, asks_amount: bool = False) -> Iterator[dict]:
     """`with page.opened(script) as values:` every page draws inside this; when the page ends (st.stop
     included), the scenario goes into the URL. There is no 'finish' to forget. `sidebar_inputs`: the page's
     scenario is chosen in the sidebar, which a phone keeps closed: said there (SIDEBAR_HINT). A page that quotes the
     case its link carries says a request day not today itself (state.show_request_not_today), beside what the days
     slider moves: above Saved quotes' list it read as about a saved quote, and at the page's top, outside the
-    calculator's fragment, it stayed as the page was first drawn while the slider moved the day (a walkthrough)."""
+    calculator's fragment, it stayed as the page was first drawn while the slider moved the day (a walkthrough).
+    `asks_amount`: the page asks for the amount paid itself (state.asking_amount)."""
+    state.asking_amount(asks_amount)
     values = _start(script, title, caption, layout, about)
     if sidebar_inputs:
         with st.container(key="sidebar_hint"):  # shown on a narrow screen only (page.css)

@@ -206,8 +206,11 @@ def _query(fields: Optional[dict] = None) -> dict[str, str]:
     page's)."""
     page, inputs = st.session_state.get(PAGE_INPUTS, (None, {}))
     query = to_query(fields or values())
-    if amount_is_example():  # the example is no amount of the case: the address and the share link leave it out, and
-        query.pop(EXAMPLE_AMOUNT, None)  # say so again when opened (a reload read $5,000.00 as given, a walkthrough)
+    if amount_is_example() or (st.session_state.get(ASKS_AMOUNT) and not amount_given()):
+        # the example is no amount of the case: the address and the share link leave it out, and say so again when
+        # opened (a reload read $5,000.00 as given, a walkthrough); nor does a page that asks for the amount and
+        # shows its box empty give it (the client's address, copied before Check, filled in 5,000.00 when opened)
+        query.pop(EXAMPLE_AMOUNT, None)
     return {**query, **(inputs if page == st.session_state.get(PAGE_RUN) else {})}
 
 
@@ -248,21 +251,37 @@ def amount_is_example() -> bool:
     return any(w.field == EXAMPLE_AMOUNT for w in live_url_warnings())
 
 
+ASKS_AMOUNT = "_asks_amount"  # this run's page asks for the amount itself, its box empty until one is given
+
+
+def asking_amount(asks: bool) -> None:
+    """At a page's start: whether it asks for the amount paid itself (Am I eligible?) rather than quoting the
+    example until one is given."""
+    st.session_state[ASKS_AMOUNT] = asks
+
+
 def show_url_warnings() -> None:
-    """Shown as text: a warning quotes what a link held, and a link can be crafted (no Markdown, link or image)."""
+    """Shown as text: a warning quotes what a link held, and a link can be crafted (no Markdown, link or image). A
+    page that asks for the amount itself does not say the example stands in for it: there, none does."""
     live = live_url_warnings()
-    for message in live:
+    shown = _said_here(live)
+    for message in shown:
         st.warning(md_escape(message.text))
-    st.session_state[URL_WARNINGS_SHOWN] = len(live)
+    st.session_state[URL_WARNINGS_SHOWN] = len(shown)
     if not live:
         st.session_state.pop(URL_WARNINGS, None)
+
+
+def _said_here(live: list[UrlWarning]) -> list[UrlWarning]:
+    asks = st.session_state.get(ASKS_AMOUNT)
+    return [w for w in live if not (asks and w.field == EXAMPLE_AMOUNT)]
 
 
 def redraw_if_url_warnings_went_stale() -> None:
     """A fragment's rerun leaves the page's warnings on screen: where a change has made one of them stale (its
     field was replaced), the whole page is drawn again, once, without it."""
     shown = st.session_state.get(URL_WARNINGS_SHOWN, 0)
-    if shown and len(live_url_warnings()) < shown:
+    if shown and len(_said_here(live_url_warnings())) < shown:
         st.rerun(scope="app")
 
 
