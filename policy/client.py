@@ -90,6 +90,9 @@ def no_stop_after_address(text: str) -> str:
     return _ADDRESS_THEN_STOP.sub(lambda m: f"{m.group(1)}: {m.group(2).lower()}" if m.group(2) else m.group(1), text)
 
 
+NO_DEADLINE = "The policy sets no deadline for a refund request: there is no date to ask by."
+
+
 def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> tuple[str, ...]:
     """What to do, in order: how to ask, by when, what to include and send, how long the refund takes, and
     what else the policy offers. The one list the eligibility page and the client's documents show. `asked_on`:
@@ -106,12 +109,14 @@ def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) ->
                      + ".")
     steps.append(no_stop_after_address(policy.contact.how_to_request))
     if q.verdict == Verdict.window_closed and policy.window:
-        steps.append(window_closed_sentence(q, policy.window.days) + " A request now is outside it: you can still "
+        steps.append(window_closed_sentence(q, policy.window.days, asked_on) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")
     else:
         steps += [s for s in (lapsed_sentence(q, asked_on),) if s]
         if q.next_deadline:
             steps.append(deadline_sentence(q, q.next_deadline, asked_on))
+        elif q.lapsed is None and policy.window is None:  # ITMedia's steps gave no date, and did not say why (a
+            steps.append(NO_DEADLINE)  # walkthrough): a client looks for one
     notice = notice_step(q, policy)
     if notice:
         steps.append(notice)

@@ -203,14 +203,20 @@ def day_as_date(day: int, paid_on: Optional[date], asked: Optional[tuple[date, i
     """'26 Nov 2026 (day 7 after the payment on 19 Nov 2026)' where the payment date is known; else, given
     `asked` (the day a quote was made and its days since payment), the date that day falls on counted from it (a
     client's summary said "by day 30", the calculator beside it the date: a walkthrough); else 'day 7'."""
+    on, counting = _day_parts(day, paid_on, asked)
+    return f"{on} ({counting})" if counting else on
+
+
+def _day_parts(day: int, paid_on: Optional[date], asked: Optional[tuple[date, int]] = None) -> tuple[str, str]:
+    """day_as_date's two parts: the date (or 'day 7'), and how it is counted ('' for a day without a date)."""
     if paid_on is None:
         if asked is None:
-            return f"day {day}"
+            return f"day {day}", ""
         on, days = asked
         # "which was 0 days before 06 Dec 2026" read oddly (a walkthrough): a payment that day is on that day
         when = f"on {on:%d %b %Y}" if days == 0 else f"which was {counted(days, 'day')} before {on:%d %b %Y}"
-        return f"{_dated(day, asked):%d %b %Y} (day {day} after the payment{'' if days == 0 else ','} {when})"
-    return f"{(paid_on + timedelta(days=day)):%d %b %Y} (day {day} after the payment on {paid_on:%d %b %Y})"
+        return f"{_dated(day, asked):%d %b %Y}", f"day {day} after the payment{'' if days == 0 else ','} {when}"
+    return f"{(paid_on + timedelta(days=day)):%d %b %Y}", f"day {day} after the payment on {paid_on:%d %b %Y}"
 
 
 def _dated(day: int, asked: tuple[date, int]) -> date:
@@ -240,15 +246,19 @@ def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) ->
                  f"the least it gives drops: {format_range(low, high, q.currency)}{below}")
     else:
         after = f"it drops to {band_words(low, high, q.currency, most='at most')}{below}"
-    when = day_as_date(d.last_day, q.scenario.paid_on, _asked(q, asked_on))
     window = q.policy.window if q.policy is not None else None
     # the request window's end, with its clause: the one date of the steps a client could not check (a walkthrough)
     where = f" ({cited_sections(window.clauses)})" if window is not None and d.last_day == window.days else ""
-    # the request's own day is the last: said, not only dated (a client on day 7 read "by 06 Dec 2026" on 6 Dec and
-    # "as soon as you can", and not that it was the day, a walkthrough)
-    last = " (the day this quote is for, the last day to ask)" if d.last_day == q.scenario.days_since_payment else ""
+    if d.last_day == q.scenario.days_since_payment:
+        # the request's own day is the last: said, not only dated (a client on day 7 read "by 06 Dec 2026" on 6 Dec
+        # and "as soon as you can", and not that it was the day); in one aside with its count: two asides in a row,
+        # "(day 7 after the payment, ...) (the day this quote is for, ...)", read as a correction (walkthroughs)
+        on, counting = _day_parts(d.last_day, q.scenario.paid_on, _asked(q, asked_on))
+        when = f"on {on}, the day this quote is for and the last day to ask{f' ({counting})' if counting else ''},"
+    else:
+        when = f"by {day_as_date(d.last_day, q.scenario.paid_on, _asked(q, asked_on))}"
     return (
-        f"Ask for the refund by {when}{last} to keep {refund_with_share(q, in_a_sentence=True)}; "
+        f"Ask for the refund {when} to keep {refund_with_share(q, in_a_sentence=True)}; "
         f"from {_day(d.drops_on_day, d.drops_on_date, _asked(q, asked_on))} {after}{where}."
     )
 
@@ -292,10 +302,11 @@ def dated_after_payment_sentence(q: Quote) -> Optional[str]:
             "earliest version on record, so it answers for this payment too.")
 
 
-def window_closed_sentence(q: Quote, window_days: int) -> str:
-    """When the request window closed, as a date where the payment date is known."""
+def window_closed_sentence(q: Quote, window_days: int, asked_on: Optional[date] = None) -> str:
+    """When the request window closed, as a date where the payment date is known (or, given `asked_on`, counted from
+    the day the quote was made: a client's steps said only "closed on day 30", a walkthrough)."""
     return (f"The policy's {window_days}-day window for refund requests closed on "
-            f"{day_as_date(window_days, q.scenario.paid_on)}.")
+            f"{day_as_date(window_days, q.scenario.paid_on, _asked(q, asked_on))}.")
 
 
 def cite(section: str) -> str:

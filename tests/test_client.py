@@ -165,6 +165,31 @@ def test_a_closed_window_is_dated_in_the_steps_and_no_request_claims_nothing():
     assert "I understand the refund due" not in request_email(q).body  # a request cites what allows a refund
 
 
+def test_a_closed_window_of_a_payment_given_in_days_is_dated_from_the_day_asked():
+    """A client's steps said "closed on day 30": counted from the day of the question, the date it closed."""
+    q = _q(provider="socialbeat", service="website", completion_pct=10, days_since_payment=40, work_started=True)
+    (closed,) = [s for s in next_steps(q, policy_of(q), date(2026, 12, 7)) if "window for refund requests" in s]
+    assert closed.startswith("The policy's 30-day window for refund requests closed on 27 Nov 2026 (day 30 after "
+                             "the payment, which was 40 days before 07 Dec 2026).")
+
+
+@pytest.mark.parametrize("fields, no_date_said", [
+    (dict(provider="itmedia", service="website", completion_pct=10, days_since_payment=5), True),
+    (dict(provider="itmedia", service="website", completion_pct=100, days_since_payment=300), True),
+    (dict(provider="stepinto", service="ppc", completion_pct=0, days_since_payment=3), False),  # by day 7
+    (dict(provider="stepinto", service="ppc", completion_pct=10, days_since_payment=30), False),  # until day 7 ...
+    (dict(provider="socialbeat", service="website", completion_pct=10, days_since_payment=12), False),
+    (dict(provider="socialbeat", service="website", completion_pct=10, days_since_payment=40), False),  # closed on
+])
+def test_steps_without_a_date_to_ask_by_say_the_policy_sets_none(fields, no_date_said):
+    """ITMedia's steps gave no date and did not say why: a client looking for one could not tell a policy without a
+    deadline from an answer that left it out (a walkthrough)."""
+    q = _q(**fields)
+    steps = next_steps(q, policy_of(q), date(2026, 12, 7))
+    assert ("The policy sets no deadline for a refund request: there is no date to ask by." in steps) is no_date_said
+    assert no_date_said != any(re.search(r"\d\d \w{3} 2026", s) for s in steps[:3])  # or a date is given
+
+
 def test_a_clock_that_ran_out_is_dated_in_the_steps_where_no_window_closes():
     q = _q(provider="stepinto", service="ppc", completion_pct=10, days_since_payment=200, paid_on=date(2026, 5, 1))
     text = summary_markdown(q, TODAY)

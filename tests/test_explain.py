@@ -1,5 +1,6 @@
 """The explanation every surface shares: the command line's summary, the page and the client's file."""
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -253,5 +254,12 @@ def test_a_deadline_on_the_day_the_quote_is_for_says_it_is_the_last_day(days, la
     q = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="5000", completion_pct=0,
                                   days_since_payment=days, work_started=False, deliverables_provided=False), BASIS), BASIS)
     said = deadline_sentence(q, q.next_deadline)
-    assert said.startswith("Ask for the refund by day 7")
-    assert ("by day 7 (the day this quote is for, the last day to ask) to keep" in said) is last_day_said
+    if last_day_said:
+        assert said.startswith("Ask for the refund on day 7, the day this quote is for and the last day to ask, to keep")
+    else:
+        assert said.startswith("Ask for the refund by day 7 to keep") and "the last day" not in said
+    # dated, in one aside: "(day 7 after the payment, ...) (the day this quote is for, ...)" read as a correction
+    dated = deadline_sentence(q, q.next_deadline, asked_on=date(2026, 12, 7))
+    assert dated.startswith("Ask for the refund on 07 Dec 2026, the day this quote is for and the last day to ask "
+                            "(day 7 after the payment, which was 7 days before 07 Dec 2026), to keep $5,000.00") \
+        if last_day_said else dated.count("(") == dated.count(")") == 2  # its count, and the share's
