@@ -6,7 +6,7 @@ import streamlit as st
 
 from policy.assumptions import if_work_started
 from policy.client import Client
-from policy.explain import label_of, refund_text
+from policy.explain import label_of, last_day_changed, refund_text
 from policy.markdown import md_escape as e
 from policy.models import Verdict
 from policy.money import format_range
@@ -19,7 +19,7 @@ from store import Filters, Forbidden
 from store.days import Days
 from store.register import SORTS, register_csv, who_saved
 from ui import cache, clock, page, show, state
-from ui.codec import OPEN_QUOTE, dated, from_scenario, request_today
+from ui.codec import OPEN_QUOTE, dated, from_scenario, request_today, requested_on
 from ui.identity import actor
 from ui.paging import one_page
 from ui.records import register
@@ -158,30 +158,44 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             # a quote given in days is of a payment that many days before it was saved: today, and a restore, count
             # from that date (its days were counted from today, and its deadline moved with each day, a walkthrough)
             values = dated(from_scenario(q.scenario), saved.asked_day)
-            today_values = request_today(values, basis().as_of)
+            # a request still to come (planned) is compared on its own day, as a restore quotes it; one made is
+            # compared with the same request made today (a planned request's comparison, asked today, said "the same
+            # refund" where the restore, on its day, found the window closed: a walkthrough)
+            planned = requested_on(values)
+            if planned is not None and planned <= basis().as_of:
+                planned = None
+            today_values = values if planned is not None else request_today(values, basis().as_of)
             scenario, problem = state.scenario_of(today_values) if quotable else (None, None)
             now = cache.cached_quote(cache.key(scenario)) if scenario is not None else None
             same_refund = now is not None and (now.refund_min, now.refund_max, now.verdict) == (
                 q.refund_min, q.refund_max, q.verdict)
-            if now is not None and not same_refund:
+            moved = last_day_changed(q, now, values["paid_on"]) if now is not None and same_refund else None
+            when = "Today" if planned is None else f"Under today's policy, for the request on {planned:%d %b %Y}"
+            if now is not None and (not same_refund or moved):
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**As given**, under policy version {e(q.policy_version)}")
                     show.headline(q, if_work_started(q), asked_on=saved.asked_day)
                 with right:
-                    st.markdown(f"**Today**, under policy version {e(now.policy_version)}")
+                    st.markdown(f"**{e(when)}**, under policy version {e(now.policy_version)}")
                     show.headline(now, if_work_started(now))
-                st.warning(e(f"Today this case gets {refund_text(now)} instead of {refund_text(q)}."))
+                when += "," if planned else ""
+                st.warning(e(f"{when} this case gets {refund_text(now)} instead of {refund_text(q)}." if moved is None
+                             else f"{when} this case gets the same refund, {refund_text(now)}, but {moved}."))
             else:
                 # what it assumed, as the calculator said it (a walkthrough), its deadlines dated from its day
                 show.headline(q, if_work_started(q), asked_on=saved.asked_day)
+                on_its_day = "" if planned is None else f" for the request on {planned:%d %b %Y}"
                 if now is None:  # nothing to compare it with today
                     st.caption(e(f"It cannot be quoted today: {problem}." if problem is not None else
                                  f"No version of {q.provider_name} is in force today."))
-                elif now is not None and now.policy_version != q.policy_version:
-                    st.caption(e(f"Today's policy version ({now.policy_version}) and date give the same refund."))
+                elif now.policy_version != q.policy_version:
+                    st.caption(e(f"Today's policy version ({now.policy_version}) gives the same refund and last day to "
+                                 f"ask{on_its_day}." if planned else f"Today's policy version ({now.policy_version}) "
+                                 "and date give the same refund and last day to ask."))
                 else:
-                    st.caption("Today's policy and date give the same answer.")
+                    st.caption(f"Today's policy gives the same answer{on_its_day}." if planned else
+                               "Today's policy and date give the same answer.")  # no text of a user's
             with st.expander("Why: the clauses as they were cited"):
                 show.explanation(q)
             show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or "",

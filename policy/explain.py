@@ -154,6 +154,26 @@ def refund_text(q: Quote) -> str:
     return format_range(Decimal(q.refund_min), Decimal(q.refund_max), q.currency) + less_than_full(q)
 
 
+def last_day_changed(given: Quote, now: Quote, paid_on: date) -> Optional[str]:
+    """Where two quotes of one payment (`paid_on`) give the same refund, what differs in the last day to ask for it
+    (None: nothing). A version that shortened the request window gave the same refund on Saved quotes, which said "the
+    same refund", while its deadline had moved nine days earlier (a walkthrough)."""
+    def last(q: Quote) -> Optional[int]:
+        return None if q.next_deadline is None else q.next_deadline.last_day
+
+    if last(given) == last(now):
+        return None
+
+    def on(day: Optional[int]) -> str:
+        return f"{paid_on + timedelta(days=day or 0):%d %b %Y} (day {day} after the payment)"
+
+    if last(now) is None:
+        return f"it sets no last day to ask for it, where the quote as given had {on(last(given))}"
+    if last(given) is None:
+        return f"the last day to ask for it is {on(last(now))}, where the quote as given had none"
+    return f"the last day to ask for it is {on(last(now))}, not {on(last(given))}"
+
+
 def pct_range(q: Quote) -> str:
     if q.refund_pct_min == q.refund_pct_max:
         return percent_text(q.refund_pct_min)

@@ -367,6 +367,61 @@ def test_policy_terms_say_where_a_published_versions_rules_and_words_disagree(ur
     assert "Social Beat Digital: 25 listed" in labels and not [w for w in warnings if "where its words and its rules disagree" in w]
 
 
+def _window_of(days: int, url: str) -> None:
+    """Social Beat with a request window of `days`, published in force from 1 Jan 2026."""
+    from policy import shipped_policies
+    from policy.loader import parse_policy, source_text
+    from store import PolicyStore
+    from tests.actors import PAT
+
+    sb = shipped_policies()["socialbeat"]
+    toml = (ROOT / "policy" / "data" / "socialbeat.toml").read_text(encoding="utf-8")
+    edited = parse_policy(toml.replace("[window]\ndays = 30", f"[window]\ndays = {days}", 1)).model_copy(
+        update={"version": f"2026-window-{days}"})
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    versions.publish(versions.save_draft(edited, source_text(sb), by=PAT), date(2026, 1, 1), by=PAT)
+
+
+def test_a_saved_quote_whose_refund_stays_but_whose_last_day_moved_says_so(url):
+    """A walkthrough published a 21-day request window: a quote saved under the 30-day one said "Today's policy
+    version and date give the same refund", though its last day to ask had moved nine days earlier."""
+    made = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=10,
+                                     days_since_payment=10, work_started=True), BASIS), BASIS)
+    QuoteStore.open(url).save(made, by=SAM)
+    at = app("pages/4_Saved_quotes.py", quote="1")
+    assert [c for c in at.caption if "same" in c.value] and not at.warning  # nothing published: the same answer
+    _window_of(21, url)
+    at = app("pages/4_Saved_quotes.py", quote="1")
+    paid = date.today() - timedelta(days=10)
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        f"Today this case gets the same refund, $3,750.00, but the last day to ask for it is "
+        f"{paid + timedelta(days=21):%d %b %Y} (day 21 after the payment), not {paid + timedelta(days=30):%d %b %Y} "
+        "(day 30 after the payment)."]
+    assert not [c for c in at.caption if "same refund" in c.value]
+    assert [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**")][:2] == [
+        "**As given**, under policy version 2025-06-17", "**Today**, under policy version 2026-window-21"]
+
+
+def test_a_planned_request_is_compared_on_its_own_day_as_its_restore_quotes_it(url):
+    """A walkthrough saved a quote for a request 26 days after a payment made that day, then published a 21-day
+    window: Saved quotes compared the request made today ("the same refund"), and Restore, on its own day, found the
+    window closed."""
+    paid = date.today()
+    made = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=10,
+                                     days_since_payment=26, paid_on=paid, work_started=True), BASIS), BASIS)
+    QuoteStore.open(url).save(made, by=SAM)
+    asked = paid + timedelta(days=26)
+    at = app("pages/4_Saved_quotes.py", quote="1")
+    assert [c.value for c in at.caption if "same" in c.value] == [
+        f"Today's policy gives the same answer for the request on {asked:%d %b %Y}."]
+    _window_of(21, url)
+    at = app("pages/4_Saved_quotes.py", quote="1")
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        f"Under today's policy, for the request on {asked:%d %b %Y}, this case gets $0.00 instead of $3,750.00."]
+    at.button(key="reg_restore").click().run()
+    assert refunds(at) == ["$0.00"]  # the restore quotes what the comparison showed
+
+
 def test_an_empty_register_says_nothing_is_saved_yet(url):
     QuoteStore.open(url)
     at = app("pages/4_Saved_quotes.py")
