@@ -74,8 +74,9 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
                    "ambiguity's id.")
 
 
-# a percent or a last day whose words did not follow
-WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "quote-vs-days", "label-vs-days")
+# a percent, a last day or a request window whose words did not follow
+WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "quote-vs-days", "label-vs-days",
+                    "window-vs-days")
 
 
 def _offer_words(reworded: Reworded | None, version: str, widgets: str, name: str) -> None:

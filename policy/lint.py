@@ -60,6 +60,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
     "quote-vs-days": ("error", "a rule's clause states a time limit its days do not give"),
     "label-vs-days": ("warning", "a tier's own words (its label) state a time limit its days do not give"),
+    "window-vs-days": ("error", "the request window's clause states a time limit its days do not give"),
     "reading-label-vs-amount": ("warning", "a reading's words state a refund its amount does not give"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
     "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
@@ -180,7 +181,7 @@ def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optio
     found = [
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
         *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_stated_labels(policy),
-        *_stated_periods(policy),
+        *_stated_periods(policy), *_stated_window(policy),
         *_readings_outside(policy), *_stated_readings(policy), *_ambiguity_ids(policy),
         *(_verbatim(policy, text) if text is not None else ()),
         *(_unchanged(previous, policy) if previous is not None and previous.id == policy.id else ()),
@@ -438,6 +439,19 @@ def _stated_periods(policy: PolicyFile) -> Iterator[Finding]:
         if stated and last not in stated:
             yield _finding("label-vs-days", f"tier {tier.id} applies up to {day}, but its label says '{tier.label}'",
                            rule, about=tier.id)
+
+
+def _stated_window(policy: PolicyFile) -> Iterator[Finding]:
+    """The request window's days edited, its clause left saying the old ones: a walkthrough made Social Beat's 30
+    days 21 with no finding, and a request on day 26 was refused by a clause quoted as saying 30 days."""
+    window = policy.window
+    if window is None:
+        return
+    for c in window.clauses:
+        stated = stated_days(c.quote)
+        if c.role != "context" and stated and window.days not in stated:
+            yield _finding("window-vs-days", f"the request window is {window.days} days, but its clause "
+                                             f"{cite(c.section)} says '{c.quote}'", "window", about="window")
 
 
 STATED_WORDS = {"no refund": Decimal(0), "full refund": Decimal(100)}  # a reading's refund in words

@@ -1,4 +1,5 @@
-"""An edited tier percent or last day carried into the tier's words: its label, its quoted clauses and the text.
+"""An edited tier percent or last day, or request window, carried into its words: a tier's label, the quoted clauses
+and the text.
 
 A percent changed in the lab left the words saying the old one, and the linter refused the edit until the author
 had changed them by hand in three more places (a walkthrough gave up and edited the TOML); a last day changed (48
@@ -102,9 +103,12 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     in the tier's label and in the clauses that decide it (not its context), and each such quote changed likewise
     wherever the policy cites it, part of it included, and in the text. A last day changed is the time limit of the
     sentence that states it: the other tiers that sentence decides follow it (their last day, or the first day
-    after it) with their labels. None where no word states a value the edit changed."""
+    after it) with their labels. A request window's days changed are said likewise in its clauses and the terms that
+    cite them. None where no word states a value the edit changed."""
     percents, days = _changed_percents(before, after), _changed_days(before, after)
-    if not percents and not days:
+    window = (before.window.days, after.window.days) if before.window and after.window and \
+        before.window.days != after.window.days else None
+    if not percents and not days and window is None:
         return None
     data = after.model_dump()
     tiers = [t for service in data["services"].values() for stage in service["stages"] for t in stage["tiers"]]
@@ -134,6 +138,8 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
             followed.append(_label_limit(tier, a, b))
             moved.update({q: (a, b) for q in _rule_quotes(tier) if reword(q, _limit(a, b))})
         changes += _label_follows(tier, followed)
+    if window is not None:  # the request window's clause states its days: the terms citing it follow (below)
+        moved.update({q: window for q in _rule_quotes(data["window"]) if reword(q, _limit(*window))})
     # a quote that is part of a sentence changed (or holds it) says the same ('you may request a full refund within 7
     # days of purchase', cited by a term, was no longer in the text once the sentence around it said 3 days)
     for q in dict.fromkeys(c["quote"] for c in _clauses_in(data)):

@@ -15,7 +15,7 @@ from streamlit.elements.lib import policies as widget_policies
 from streamlit.testing.v1 import AppTest
 
 from policy import shipped_policies as policies
-from policy.lab import Tables, edited, reading_rows, tier_rows
+from policy.lab import Tables, edited, reading_rows, term_rows, tier_rows
 from policy.loader import policy_toml, source_text
 from policy.markdown import md_escape
 from policy.reworded import words_follow
@@ -819,6 +819,36 @@ def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_p
                                     for s in at.success)
     # the version shown is the one published: nothing changes, and the sliders are said to be set nowhere
     assert not [c for c in at.caption if "Set where this edit first changes a quote" in c.value]
+    st.cache_data.clear()
+
+
+def test_a_request_window_changed_alone_has_its_words_follow_and_policy_terms_say_the_new_days(tmp_path, monkeypatch):
+    """A walkthrough made Social Beat's 30-day window 21 days: the lab found nothing, and once published, Policy terms
+    said "30 days" beside quotes that used 21, and a request on day 26 was refused by a clause saying 30 days."""
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
+    st.cache_data.clear()
+    at = lab()
+    window = next(i for i, r in enumerate(term_rows(policies()["socialbeat"])) if r["term"] == "window_days")
+    at.session_state[key(at, "terms")] = {"edited_rows": {window: {"value": 21}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and at.button(key="lab_publish").disabled  # its clause still says 30 days
+    offer = next(plain(i.value) for i in at.info if "The words can follow" in plain(i.value))
+    assert "the summary of “Request window” now reads “21 days of the initial or relevant milestone " \
+           "payment.”" in offer
+    at.button(key="lab_words_follow").click().run()
+    assert "within 21 days of the initial payment" in at.text_area(key=key(at, "text")).value
+    at.date_input(key="lab_when").set_value(date.today()).run()
+    at = despite(at)
+    at.text_input(key="lab_by").input("Pat Author").run()
+    at.button(key="lab_publish").click().run()
+    assert not at.exception and any("Published Social Beat Digital" in plain(s.value) for s in at.success)
+    st.cache_data.clear()
+    terms = AppTest.from_file(str(ROOT / "pages" / "2_Policy_terms.py"), default_timeout=60)
+    terms.query_params.update(provider="socialbeat", service="website")
+    terms.run()
+    said = " ".join(m.value.replace("\\", "") for m in terms.markdown)
+    assert "21 days of the initial or relevant milestone payment." in said and "30 days of the initial" not in said
+    assert "within 21 days of the initial payment" in said and "within 30 days" not in said  # its clause, quoted
     st.cache_data.clear()
 
 

@@ -99,6 +99,10 @@ def _label_days(d):
     tiers(d)[0]["label"] = "Within 14 days: full refund"  # the tier runs to day 7
 
 
+def _window_days(d):
+    d["window"]["days"] = 20  # its clause still says "within 30 days of payment"
+
+
 def _schema(d):
     d["window"]["days"] = "thirty"
 
@@ -130,7 +134,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "ambiguity-missing": _ambiguity_missing, "ambiguity-unused": _ambiguity_unused, "schema": _schema,
     "quote-vs-amount": _stated, "label-vs-amount": _label, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
     "client-words-missing": _client_words_missing, "reading-label-vs-amount": _reading_label,
-    "quote-vs-days": _days, "label-vs-days": _label_days,
+    "quote-vs-days": _days, "label-vs-days": _label_days, "window-vs-days": _window_days,
 }
 AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged"}  # found only against the version before (lint_against): EDITS shows them
 

@@ -174,3 +174,30 @@ def test_a_tier_citing_another_sentence_keeps_its_days_and_words():
     assert done is not None
     assert tier(done.policy, "sb_web_48h") == tier(before, "sb_web_48h")
     assert not {f.code for f in lint_against(before, done.policy, done.text)} & WORDS_FINDINGS
+
+
+WINDOW_QUOTE = ("Refund requests must be submitted within {} days of the initial payment or the relevant milestone "
+                "payment, unless otherwise specified in your service agreement.")
+
+
+@pytest.mark.parametrize("days", [21, 45])
+def test_a_request_window_changed_alone_is_refused_and_its_words_made_to_follow_pass_the_linter(days):
+    """A walkthrough made Social Beat's 30-day window 21 days: the linter found nothing, the version was published,
+    and Policy terms, the calculator and Compare quoted section 2.2 saying 30 days beside quotes that used 21."""
+    before = policies()["socialbeat"]
+    text = source_text(before)
+    data = before.model_dump()
+    data["window"]["days"] = days
+    edit = PolicyFile.model_validate(data)
+    (refused,) = [f for f in errors(lint_against(before, edit, text)) if f.code == "window-vs-days"]
+    assert refused.message == f"the request window is {days} days, but its clause section 2.2 says " \
+                              f"'{WINDOW_QUOTE.format(30)}'" and refused.rules == ("window",)
+    done = words_follow(before, edit, text)
+    assert done is not None
+    assert [c.quote for c in done.policy.window.clauses] == [WINDOW_QUOTE.format(days)]
+    assert done.policy.terms["request_window"].summary == f"{days} days of the initial or relevant milestone payment."
+    assert done.policy.terms["request_window"].clauses[0].quote == WINDOW_QUOTE.format(days)  # cited as the text says
+    assert done.text.replace(WINDOW_QUOTE.format(days), WINDOW_QUOTE.format(30)) == text  # nothing else moved
+    assert not errors(lint_against(before, done.policy, done.text))
+    assert done.policy.window.days == days  # the days are the edit's
+    assert not [f for f in lint_against(before, before, text) if f.code == "window-vs-days"]  # the shipped one agrees
