@@ -664,6 +664,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if was and replacing is not None:  # the draft's number follows the date: said before, not found out after
             a.caption(e(f"Draft #{replacing.lab_id} was saved as {was}; saved or published now, it becomes "
                         f"{new.version} (the number follows the date until you type one)."))
+        if previous is not None and previous.effective_from == when and previous.version != new.version and \
+                same is None and not said:  # said before, not found out after (a walkthrough published twice a day)
+            b.caption(e(f"Published from {when:%d %b %Y}, it replaces {previous.version}, in force from that same "
+                        f"day: no payment will be quoted under {previous.version} any more."))
         if not found.of(new.id) and not said:  # said before, not only once published (a walkthrough)
             b.caption(e(f"It is {new.name}'s first version: from its date, and for payments before it too, since "
                         "nothing else answers for them."))

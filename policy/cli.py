@@ -284,9 +284,11 @@ def cmd_versions(args: argparse.Namespace) -> int:
         for v in catalog.of(provider):
             if v.status == "draft":
                 continue
+            later = catalog.replaced.get((provider, v.policy.version))  # published from the same date after it
             rows.append({"provider": provider, "name": v.policy.name, "version": v.policy.version,
                          "effective_from": v.policy.effective_from.isoformat() if v.policy.effective_from else None,
                          "status": v.status, "in_force_today": today.get(provider) is v.policy,
+                         "replaced_by": later.policy.version if later else None,
                          "published": None if v.published_at is None else {
                              "on": v.published_at.date().isoformat(), "by": v.published_by},
                          "withdrawn": None if v.withdrawn is None else {
@@ -301,6 +303,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
             made, gone = r["published"], r["withdrawn"]
             print(f"{r['provider']:<12} {r['version']:<26} from {since:<10}  {r['status']}"
                   + (f"  (in force {said_day})" if r["in_force_today"] else "")
+                  + (f"  (replaced on its date by {r['replaced_by']}: quotes no payment)" if r["replaced_by"] else "")
                   + (f" on {gone['on']} by {gone['by']}: {gone['reason']}" if gone else "")
                   + (f"; published on {made['on']} by {made['by']}" if made else ""))
     return 0

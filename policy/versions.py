@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
@@ -118,11 +119,21 @@ class Catalog:
         return found
 
     @cached_property
+    def replaced(self) -> Mapping[tuple[str, str], Version]:
+        """(provider, version number) -> the version published later from the same date, which replaced it on that
+        date: it answers for no payment (the calculator named such a version as the one for payments from its day, a
+        walkthrough)."""
+        return MappingProxyType({(v.provider, v.policy.version): later for vs in self.in_force.values()
+                                 for v, later in pairwise(vs) if later.effective == v.effective})
+
+    @cached_property
     def changes(self) -> tuple[Version, ...]:
         """The versions that take over from another on their date, soonest first: every provider's but its first,
         which is in force before its own date too (a fourth provider published from today was said as "for later
-        payments" beside a quote it answered for a payment before, a walkthrough)."""
-        return tuple(sorted((v for vs in self.in_force.values() for v in vs[1:]), key=lambda v: (v.effective, v.provider)))
+        payments" beside a quote it answered for a payment before, a walkthrough), and but one replaced on its date."""
+        return tuple(sorted((v for vs in self.in_force.values() for v in vs[1:]
+                             if (v.provider, v.policy.version) not in self.replaced),
+                            key=lambda v: (v.effective, v.provider)))
 
     def coming(self, day: date) -> tuple[Version, ...]:
         """The versions published to take over after `day`, soonest first: a page that quotes `day` says them, so

@@ -852,6 +852,34 @@ def test_a_request_window_changed_alone_has_its_words_follow_and_policy_terms_sa
     st.cache_data.clear()
 
 
+def test_publishing_from_the_day_of_a_version_published_from_it_says_it_replaces_that_one(tmp_path, monkeypatch):
+    """A walkthrough published twice from the same day: the second was numbered -2 and replaced the first with no
+    word said, and the calculator went on naming the first."""
+    from policy.loader import source_text
+    from store import PolicyStore, QuoteStore
+    from tests.actors import PAT
+
+    url = f"sqlite:///{tmp_path / 'quotes.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    st.cache_data.clear()
+    sb = policies()["socialbeat"]
+    first = sb.model_copy(update={"version": "first-today"})
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    versions.publish(versions.save_draft(first, source_text(sb) + "\nWorded anew.\n", by=PAT), date.today(), by=PAT)
+    at = lab()  # the version in force today shown: the one just published
+    at.session_state[key(at, "tiers", "socialbeat_first-today")] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 60}},
+                                                         "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="lab_words_follow").click().run()
+    at.date_input(key="lab_when").set_value(date.today()).run()
+    said = [plain(c.value) for c in at.caption if "it replaces" in plain(c.value)]
+    assert said == [f"Published from {date.today():%d %b %Y}, it replaces first-today, in force from that same day: "
+                    "no payment will be quoted under first-today any more."]
+    at.date_input(key="lab_when").set_value(date.today() + timedelta(days=1)).run()
+    assert not [c for c in at.caption if "it replaces" in plain(c.value)]  # from the day after: it follows it
+    st.cache_data.clear()
+
+
 def test_words_made_to_follow_can_be_put_back_as_the_version_has_them(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
     st.cache_data.clear()

@@ -152,6 +152,25 @@ def test_a_version_published_to_take_over_later_is_coming_until_its_day():
     assert drafted.coming(date(2026, 12, 31)) == ()  # a draft is not coming: it may never be published
 
 
+def test_a_version_replaced_on_its_own_date_is_never_coming_nor_said_to_answer_and_the_command_says_so():
+    """A walkthrough published two versions from the same day: the calculator named the first as the one for payments
+    from that day, Compare and Policy terms listed both for later payments, and `versions` did not mark the first."""
+    first = Version(discovery_at(60, "2027-01-01", date(2027, 1, 1)), "", status="published",
+                    published_at=datetime(2026, 12, 2, 9))
+    second = Version(discovery_at(65, "2027-01-01-2", date(2027, 1, 1)), "", status="published",
+                     published_at=datetime(2026, 12, 2, 10))
+    catalog = shipped_catalog().adding([first, second])
+    assert [v.policy.version for v in catalog.coming(date(2026, 12, 31))] == ["2027-01-01-2"]
+    assert catalog.on(date(2027, 1, 1))["socialbeat"] is second.policy
+    assert dict(catalog.replaced) == {("socialbeat", "2027-01-01"): second}
+    listed = run_cli(["versions", "--json"], catalog=lambda: catalog)
+    rows = {r["version"]: r for r in json.loads(listed.stdout)}
+    assert rows["2027-01-01"]["replaced_by"] == "2027-01-01-2" and rows["2027-01-01-2"]["replaced_by"] is None
+    said = run_cli(["versions"], catalog=lambda: catalog).stdout
+    assert "(replaced on its date by 2027-01-01-2: quotes no payment)" in said
+    assert CATALOG.replaced == {}  # one version a day: none replaced
+
+
 def test_a_new_providers_first_version_is_never_coming_it_answers_before_its_date_too():
     """A fourth provider published from today was said "for later payments" beside the quote it gave a payment 5 days
     ago (a walkthrough): its first version is in force before its own date too."""
