@@ -314,6 +314,12 @@ HOW_TO_FIX = {
     "reading-outside-band": f"Change that reading's \u201c{LABELS['reading_pct']}\u201d (and its "
                             f"\u201c{LABELS['label']}\u201d if it names the amount) in the table "
                             f"\u201c{READINGS_HEADER}\u201d, below the tiers, to lie within the tier's band.",
+    # an edit that moves a finding an ambiguity lists (a shorter window, a rise now on another day) leaves its list
+    # out of date: nothing of the terms is wrong (a walkthrough was asked to publish despite it, and not told why)
+    "explains-unmatched": "An ambiguity lists under \u201cexplains\u201d a finding your edit moved or removed, so the list "
+                          "is out of date; the terms and the quotes are not affected. Publish despite the warning, or "
+                          "download the TOML, put the key the linter now finds in that ambiguity's \u201cexplains\u201d, "
+                          "and upload it.",
 }
 EFFECTIVE_HELP = ("Payments from this day on are quoted under the new version. Tomorrow is offered: a version from "
                   "today would also answer for payments made today, some of which may have been quoted already. "

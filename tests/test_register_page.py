@@ -371,6 +371,7 @@ def _window_of(days: int, url: str) -> None:
     """Social Beat with a request window of `days`, published in force from 1 Jan 2026."""
     from policy import shipped_policies
     from policy.loader import parse_policy, source_text
+    from policy.reworded import words_follow
     from store import PolicyStore
     from tests.actors import PAT
 
@@ -378,8 +379,10 @@ def _window_of(days: int, url: str) -> None:
     toml = (ROOT / "policy" / "data" / "socialbeat.toml").read_text(encoding="utf-8")
     edited = parse_policy(toml.replace("[window]\ndays = 30", f"[window]\ndays = {days}", 1)).model_copy(
         update={"version": f"2026-window-{days}"})
+    followed = words_follow(sb, edited, source_text(sb))  # its clause says the new days (else it is refused)
+    assert followed is not None
     versions = PolicyStore(QuoteStore.open(url).engine)
-    versions.publish(versions.save_draft(edited, source_text(sb), by=PAT), date(2026, 1, 1), by=PAT)
+    versions.publish(versions.save_draft(followed.policy, followed.text, by=PAT), date(2026, 1, 1), by=PAT)
 
 
 def test_a_saved_quote_whose_refund_stays_but_whose_last_day_moved_says_so(url):
