@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from policy import InputError, Scenario
 from policy.curves import completion_curve, days_curve
@@ -25,6 +26,7 @@ from policy.lab import (
     TIERS,
     Grid,
     LabError,
+    Problem,
     Tables,
     deduction_rows,
     edited,
@@ -328,6 +330,15 @@ IN_ONE_CLICK = ("\u201cChange the words to match\u201d (below, and under the lin
                 "the percents and days you changed, in one click.")
 
 
+def _said_under(under: dict[str, DeltaGenerator], problems: list[Problem]) -> None:
+    """Each table's problems under it, and that nothing can be saved or published until they are fixed."""
+    for table, box in under.items():
+        mine = [p for p in problems if p.table == table and p.row]
+        if mine:
+            box.error("Fix this table's " + ("problem" if len(mine) == 1 else "problems") + " to save or publish the "
+                      "edit (your edits are kept):\n\n" + "\n".join(f"- {e(str(p))}" for p in mine))
+
+
 def _fixes(findings: list[Finding], words_can_follow: bool) -> list[str]:
     """How to mend each kind of finding, once each; where the words can follow in one click, that first: the advice
     beside Publish said to change three places by hand while a button above did it (a walkthrough)."""
@@ -526,21 +537,30 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     _back_to_edit(version, _widgets(version))
     start, text = _reworded_start(base, text, version)  # the version shown, or its edit with its words changed
     suffix = _widgets(version)
+    # each table's problems said under it: listed only below every table, 1,500 px down, a walkthrough read its
+    # edit of 120% as taken, the buttons to save and publish gone without a word near the table
+    under: dict[str, DeltaGenerator] = {}
     tier_table = grid_editor(TIERS, start, f"lab_tiers_{suffix}")
+    under[TIERS.name] = st.container()
     readings = None
     if reading_rows(start):
         st.header(READINGS_HEADER)
         st.caption("Where a tier's words can be read more than one way: what each reading would give, as a percent of "
                    "the base it names (the TOML says which), within its tier's band.")
         readings = grid_editor(READINGS, start, f"lab_readings_{suffix}")
+        under[READINGS.name] = st.container()
     st.header("Stages: where completion places them")
     stage_table = grid_editor(STAGES, start, f"lab_stages_{suffix}")
+    under[STAGES.name] = st.container()
     st.header("Windows, processing times, exceptions and deductions")
     terms = st.data_editor(pd.DataFrame(term_rows(start)), key=f"lab_terms_{suffix}", hide_index=True,
                            num_rows="fixed", disabled=["term", "label"], width="stretch", column_config=LABELS,
                            placeholder=NOT_SET)
+    under["terms"] = st.container()
     processing = grid_editor(PROCESSING, start, f"lab_processing_{suffix}")
+    under[PROCESSING.name] = st.container()
     exceptions = grid_editor(EXCEPTIONS, start, f"lab_exceptions_{suffix}")
+    under[EXCEPTIONS.name] = st.container()
     if start.deductions:
         st.dataframe(pd.DataFrame(deduction_rows(start)), hide_index=True, width="stretch", column_config=LABELS,
                      placeholder=NOT_SET)
@@ -592,6 +612,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         new = None
         st.error("The edit does not make a valid policy; your edits are kept:\n\n"
                  + "\n".join(f"- {e(str(p))}" for p in exc.problems))
+        _said_under(under, exc.problems)
     edited_now = new is not None and not same_terms(new, text, base, base_text)
     _keep_edit(version, new, text, edited_now, f"{base.name} {base.version}")
     if said is not None and (new is None or edited_now):
@@ -635,7 +656,11 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                      f"{drawn.name} is a new provider: no version of it is in force to compare with, so its bands are "
                      "drawn alone."))
         _preview(replaced, drawn)
-    if new is not None:
+    if new is None:  # where the buttons were: they went without a word (a walkthrough)
+        st.header("Keep it")
+        st.error("Nothing can be saved, published or downloaded until the problems said above are fixed. "
+                 "Your edits are kept.", icon="🛑")
+    else:
         st.header("Keep it")
         who = signed_by("lab_by", "Your name")
         refused = lint_errors(findings)
