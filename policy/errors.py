@@ -107,10 +107,12 @@ def each_error(exc: ValidationError, known: Sequence[str] = (), ranges: Ranges =
 
 
 def describe_all(exc: ValidationError, data: Any = None) -> list[str]:
-    """Every problem as 'where: what'; `data`, the input validated, names list items as the file does. A list
-    that is too short only because an item of it failed is no second problem ('tiers: Tuple should have at least 1
-    item after validation, not 0' after its one tier's error, a walkthrough)."""
-    errors = exc.errors(include_url=False)
+    """Every problem as 'where: what', a field not known first; `data`, the input validated, names list items as the
+    file does. A list that is too short only because an item of it failed is no second problem ('tiers: Tuple should
+    have at least 1 item after validation, not 0' after its one tier's error, a walkthrough)."""
+    # a field not known first: a misspelt one is what leaves the field it meant "required" (a walkthrough's "provider
+    # = ..." was said after five required fields, cut off before it)
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     inner = [tuple(e["loc"]) for e in errors]
     return [str(_describe(e, data=data)) for e in errors
             if not (e["type"] == "too_short" and any(len(loc) > len(e["loc"]) and loc[:len(e["loc"])] == tuple(e["loc"])

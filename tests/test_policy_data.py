@@ -176,3 +176,14 @@ def test_every_ambiguity_of_the_reading_is_listed_by_its_policy_or_said_why_not(
     missing = sorted(i for i, who in named if (PROVIDER_OF[who], i) not in listed and i not in NOT_LISTED)
     assert not missing, f"listed by no policy, and no reason given here: {missing}"
     assert not {i for i in NOT_LISTED if (PROVIDER_OF[i[2:4]], i) in listed}  # a reason for one listed is stale
+
+
+def test_a_field_not_known_is_said_before_the_required_ones_it_may_have_been_meant_for():
+    """A walkthrough uploaded a file naming its provider `provider = ...`: told "id: is required; name: is
+    required..." and the unknown field last, cut off before it."""
+    text = (DATA_DIR / "itmedia.toml").read_text(encoding="utf-8").replace('id = "itmedia"', 'provider = "itmedia"', 1)
+    text = text.replace('name = "ITMediaSolutions.us"\n', "", 1)
+    with pytest.raises(PolicyFileError) as exc:
+        parse_policy(text, "it.toml")
+    assert str(exc.value).startswith("it.toml: provider: is not a known field (check the spelling); id: is required; "
+                                     "name: is required")
