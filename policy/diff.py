@@ -79,8 +79,9 @@ def rule_changes(old: PolicyFile, new: PolicyFile) -> list[RuleChange]:
             continue
         kind = "added" if name not in before or a is None else "removed" if name not in after or b is None else "changed"
         parts = tuple(_parts(a, b)) if kind == "changed" else ()
+        unclear = next((r["ambiguity"]["id"] for r in (b, a) if isinstance(r, dict) and r.get("ambiguity")), "")
         changes.append(RuleChange(name, kind, "" if a is None else _json(a), "" if b is None else _json(b), parts,
-                                  place=_place(name, new, old), said=tuple(map(_part_in_words, parts))))
+                                  place=_place(name, new, old), said=tuple(_part_in_words(p, unclear) for p in parts)))
     return changes
 
 
@@ -129,14 +130,21 @@ def _leaf_labels() -> dict[str, str]:
 _LEAF_LABELS = _leaf_labels()
 
 
-def _part_in_words(part: str) -> str:
-    """'min.pct: 75 -> 60' -> 'Min % 75 -> 60'; a clause's quote by its number; a part no grid edits by its path
-    in words ('when.deliverables_provided' -> 'when deliverables provided')."""
+def _part_in_words(part: str, unclear: str = "") -> str:
+    """'min.pct: 75 -> 60' -> 'Min % 75 -> 60'; a clause's quote by its number; a reading of the tier's unclear term
+    (`unclear`, its id) by its number and the term, as the lab's table of readings shows them (the audit trail said
+    "ambiguity readings 1 label", a walkthrough); a part no grid edits by its path in words
+    ('when.deliverables_provided' -> 'when deliverables provided')."""
     path, _, change = part.partition(": ")
     clause = re.fullmatch(r"clauses\.(\d+)\.(section|quote)", path)
+    reading = re.fullmatch(r"ambiguity\.readings\.(\d+)\.(.+)", path)
     if clause:
         n, leaf = int(clause.group(1)), clause.group(2)
         label = LABELS[leaf] + (f" (clause {n + 1})" if n else "")
+    elif reading:
+        leaf = reading.group(2)
+        what = {"amount.pct": LABELS["reading_pct"], "label": LABELS["label"]}.get(leaf) or leaf.replace(".", " ")
+        label = f"{LABELS['reading']} {int(reading.group(1)) + 1} of {unclear or 'its unclear term'}: {what}"
     else:
         label = _LEAF_LABELS.get(path) or path.replace(".", " ").replace("_", " ")
     return f"{label} {change}"

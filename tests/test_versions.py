@@ -183,3 +183,17 @@ def test_a_new_providers_first_version_is_never_coming_it_answers_before_its_dat
     s = parse_scenario(dict(provider="acme", service="website", amount_paid="2000", completion_pct=30,
                             days_since_payment=5), basis)
     assert basis.fewest_days_alike(s) == 0
+
+
+def test_a_readings_change_is_named_by_its_number_and_its_unclear_term_as_the_lab_shows_it():
+    """The audit trail said "ambiguity readings 1 label ... amount pct 75 -> 65": the lab shows that row as Reading 2
+    of A-SB-04, and nothing named A-SB-04 (a walkthrough)."""
+    data = policies()["socialbeat"].model_dump()
+    for stage in data["services"]["website"]["stages"]:
+        for tier in stage["tiers"]:
+            if tier["id"] == "sb_web_pre_kickoff_gap":
+                reading = tier["ambiguity"]["readings"][1]
+                reading["amount"]["pct"], reading["label"] = 65, "the next phase's 65%"
+    (change,) = rule_changes(policies()["socialbeat"], PolicyFile.model_validate(data))
+    assert change.said == ("Reading 2 of A-SB-04: What it says the next phase's 75% -> the next phase's 65%",
+                           "Reading 2 of A-SB-04: Its % 75 -> 65")
