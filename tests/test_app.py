@@ -486,6 +486,11 @@ def test_an_amount_the_case_gave_fills_the_form(how):
         at.switch_page("app.py").run()
         assert [plain(w.value) for w in at.warning] == [
             "This link gives no amount paid: the example $5,000.00 stands in for it until the amount is entered."]
+    bad = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", amount_paid="0")
+    # the link's amount was wrong, and is said so; not that an example stands in, where the form asks for it
+    assert [plain(w.value) for w in bad.warning] == [
+        "URL parameter amount_paid=“0” ignored: must be an amount from $0.01 to $1,000,000,000.00, at most 2 decimals, "
+        "such as 5000, 5,000.00 or $5,000."] and bad.text_input(key="el_amount").value == ""
 
 
 def test_answers_not_yet_checked_outlive_a_visit_to_another_page_while_the_case_stays_the_same():

@@ -38,10 +38,17 @@ def app_value(spec: FieldSpec, value: Any) -> Any:
 
 @dataclass(frozen=True)
 class UrlWarning:
-    """A warning about what a link held: its text, and the field it is about (None: the link as a whole)."""
+    """A warning about what a link held: what was wrong with it, the field it is about (None: the link as a whole),
+    and what the app uses in its place ("Using $5,000.00."): a page that asks for that field itself says only the
+    first (Am I eligible? asks for the amount, and no example stands in there)."""
 
-    text: str
+    said: str
     field: Optional[str] = None
+    instead: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(filter(None, (self.said, self.instead)))
 
 
 # The app starts from each field's default (a required field: its declared example).
@@ -249,7 +256,8 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     given: dict[str, str] = {}
 
     def reject(name: str, raw: str, why: str) -> None:
-        warnings.append(UrlWarning(f"URL parameter {name}={shown(raw)} ignored: {why}. Using {shown_default(name, basis)}.", name))
+        warnings.append(UrlWarning(f"URL parameter {name}={shown(raw)} ignored: {why}.", name,
+                                   f"Using {shown_default(name, basis)}."))
 
     unknown = []
     asked: Optional[date] = None
@@ -293,9 +301,9 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
             reject(field, given.get(field, str(values[field])), exc.message)
             values[field] = DEFAULTS[field]
     if given and EXAMPLE_AMOUNT not in given:  # a link about a case without its sum: the example is no guess of it
-        warnings.append(UrlWarning(f"This link gives no {BY_NAME[EXAMPLE_AMOUNT].label.lower()}: the example "
-                                   f"{shown_default(EXAMPLE_AMOUNT, basis)} stands in for it until the "
-                                   "amount is entered.", EXAMPLE_AMOUNT))
+        warnings.append(UrlWarning("", EXAMPLE_AMOUNT, f"This link gives no {BY_NAME[EXAMPLE_AMOUNT].label.lower()}: "
+                                   f"the example {shown_default(EXAMPLE_AMOUNT, basis)} stands in for it until the "
+                                   "amount is entered."))
     return values, warnings
 
 

@@ -262,19 +262,22 @@ def asking_amount(asks: bool) -> None:
 
 def show_url_warnings() -> None:
     """Shown as text: a warning quotes what a link held, and a link can be crafted (no Markdown, link or image). A
-    page that asks for the amount itself does not say the example stands in for it: there, none does."""
+    page that asks for the amount itself does not say the example stands in for it (_said_here): there, none does."""
     live = live_url_warnings()
     shown = _said_here(live)
+    asks = st.session_state.get(ASKS_AMOUNT)
     for message in shown:
-        st.warning(md_escape(message.text))
+        st.warning(md_escape(message.said if asks and message.field == EXAMPLE_AMOUNT else message.text))
     st.session_state[URL_WARNINGS_SHOWN] = len(shown)
     if not live:
         st.session_state.pop(URL_WARNINGS, None)
 
 
 def _said_here(live: list[UrlWarning]) -> list[UrlWarning]:
+    """The warnings this page says: where it asks for the amount, not that the example stands in for it (what the
+    link held that was wrong with it, yes)."""
     asks = st.session_state.get(ASKS_AMOUNT)
-    return [w for w in live if not (asks and w.field == EXAMPLE_AMOUNT)]
+    return [w for w in live if not (asks and w.field == EXAMPLE_AMOUNT and not w.said)]
 
 
 def redraw_if_url_warnings_went_stale() -> None:
