@@ -1,7 +1,7 @@
 """Refund calculator: the home page. Pages gather input, call policy/, and draw."""
 import streamlit as st
 
-from policy.curves import stage_boundaries
+from policy.curves import marked_by_the_quote, stage_boundaries
 from policy.explain import case_lines
 from store.access import Permission
 from ui import cache, charts, identity, page, show, state
@@ -50,7 +50,7 @@ def calculator() -> None:
             st.vega_lite_chart(
                 spec=charts.band_chart(curve, "completion_pct", "Project completion (%)", float(scenario.completion_pct),
                                        boundaries, title="Refund against project completion", colour=colour,
-                                       case=case),
+                                       case=case, quoted=marked_by_the_quote(q)),
                 width=CHART_WIDTH,
             )
             st.vega_lite_chart(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .evaluator import Facts, day_thresholds, evaluate, stages_label
-from .models import Scenario
+from .models import Quote, Scenario
 from .money import cents_int
 from .schema import PolicyFile
 from .versions import Basis
@@ -27,6 +27,16 @@ def curve_facts(scenario: Scenario) -> Facts:
     stage would flatten the curve, and stage ids differ between providers), and at 0% work has started
     only if the user said so."""
     return Facts.of(scenario)._replace(completion=Decimal(0), started=bool(scenario.work_started), stage=None)
+
+
+def marked_by_the_quote(q: Quote) -> Optional[dict[str, Any]]:
+    """Where the completion curve does not follow the quote, what its marker shows instead: the quote's own band,
+    verdict and stage. An explicit stage is the quote's (decisions.md 'explicit stage'), while the curve places
+    stages by completion (curve_facts): the marker sat on $6,300.00 beside a headline of $4,200.00 (a walkthrough)."""
+    if q.stage.placed_by != "explicit":
+        return None
+    return {"refund_min_cents": cents_int(Decimal(q.refund_min)), "refund_max_cents": cents_int(Decimal(q.refund_max)),
+            "verdict": q.verdict, "stage": q.stage.label}
 
 
 def _rows(policy: PolicyFile, service_id: str, facts_list: Sequence[Facts]) -> dict[str, list[Any]]:

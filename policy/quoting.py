@@ -260,6 +260,9 @@ def _deductions(policy: PolicyFile, service: Service, scenario: Scenario) -> tup
     )
 
 
+STAGE_CHOSEN = "You chose the stage"  # how the note of a stage chosen outside its completion begins
+
+
 def _stage_note(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> Optional[str]:
     """decisions.md 'explicit stage': the chosen stage wins, but a completion outside its band is said."""
     if ev.placed_by != "explicit" or not ev.stages:
@@ -269,7 +272,7 @@ def _stage_note(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> Optio
         return None
     by_completion = stages_label(placed_stages(policy, scenario.service, scenario.completion_pct, scenario.started))
     return (
-        f"You chose the stage {chosen.label}, but {scenario.completion_pct}% completion lies outside it "
+        f"{STAGE_CHOSEN} {chosen.label}, but {scenario.completion_pct}% completion lies outside it "
         f"(completion alone would place it in {by_completion}). The quote follows the stage you chose."
     )
 

@@ -255,6 +255,26 @@ def test_the_completion_chart_holds_the_band_and_the_marker():
     assert max(len(f) for f in days) == DAYS_MAX + 1  # the days chart spans the slider
 
 
+def test_a_stage_chosen_outside_its_completion_is_marked_at_the_quotes_refund_and_said_beside_it():
+    """A walkthrough chose Design at 0%: the headline said $4,200.00, the completion chart's marker sat on $6,300.00
+    (the curve places 0% in discovery), and that 0% lies outside the stage chosen was only under "Why"."""
+    at = app(provider="socialbeat", service="website", amount_paid="8400", completion_pct=0, days_since_payment=12,
+             work_started="true", stage="design_concepts")
+    assert refund(at) == "$4,200.00"
+    frames = chart_data(at.get("vega_lite_chart")[0])
+    (marker,) = [f for f in frames if len(f) == 1 and "refund_max_cents" in f]
+    assert (marker.refund_min_cents.item(), marker.refund_max_cents.item()) == (420000, 420000)
+    assert marker.refund_max.item() == "$4,200.00" and marker.stage.item().startswith("Design (26-50%)")
+    band = max(frames, key=len).set_index("completion_pct")
+    assert band.loc[0.0, "refund_max_cents"] == 630000  # the curve itself still places stages by completion
+    said = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    assert "You chose the stage Design (26-50%): concepts presented, no revisions yet, but 0% completion lies outside " \
+           "it" in said
+    inside = app(provider="socialbeat", service="website", amount_paid="8400", completion_pct=30,
+                 days_since_payment=12, work_started="true", stage="design_concepts")
+    assert "You chose the stage" not in " ".join(m.value for m in inside.markdown)
+
+
 def _cells_of(grid: dict) -> dict:
     """A completion x days map's layer of cells (under the case's dot)."""
     return grid["layer"][0]

@@ -8,6 +8,7 @@ attaches the current data frames to a copy of the compiled spec: draw with st.ve
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Literal, Optional
 
@@ -142,14 +143,18 @@ def _band_spec(x_field: str, x_title: str, step: bool, with_stage: bool, with_bo
 def band_chart(
     data: pd.DataFrame, x_field: str, x_title: str, current: float, boundaries: Optional[pd.DataFrame] = None,
     step: bool = False, title: str = "", colour: str = PALETTE[0], case: tuple[str, ...] = (),
+    quoted: Optional[Mapping[str, object]] = None,
 ) -> dict:
     """The band (min to max) against one variable in the provider's colour, a marker at the current scenario,
-    optional stage rules; `case` (explain.case_lines) heads its key, so a downloaded PNG says whose case it is."""
+    optional stage rules; `case` (explain.case_lines) heads its key, so a downloaded PNG says whose case it is.
+    `quoted`: the quote's own band where the curve does not follow it (curves.marked_by_the_quote)."""
     with_bounds = boundaries is not None and len(boundaries) > 0
     spec = _band_spec(x_field, x_title, step, "stage" in data, with_bounds, title, colour)
     points = _money_text(data)
+    now = data[data[x_field] == current]
     datasets = {  # the drawn layers need only the breakpoints; tooltips keep every point
-        "band": breakpoints(data, x_field, step), "points": points, "now": points[points[x_field] == current],
+        "band": breakpoints(data, x_field, step), "points": points,
+        "now": _money_text(now.assign(**quoted) if quoted else now),
     }
     if with_bounds:
         datasets["bounds"] = boundaries
