@@ -28,6 +28,7 @@ def calculator() -> None:
             live_region("answer_said")
             show.coming_version(q)
             show.withdrawn_version(q)
+            show.replaced_version(q)
             if state.progress_unknown():  # a case brought from "Am I eligible?": its progress was never given
                 st.info(f"On \u201cAm I eligible?\u201d how far along the work is was left as not known: this quote is "
                         f"for the {scenario.completion_pct}% the slider shows. Set the slider to the work done (that "

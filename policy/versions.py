@@ -119,12 +119,17 @@ class Catalog:
         return found
 
     @cached_property
+    def _replacements(self) -> tuple[tuple[Version, Version], ...]:
+        """(a version, the one published later from the same date that replaced it on that date)."""
+        return tuple((v, later) for vs in self.in_force.values() for v, later in pairwise(vs)
+                     if later.effective == v.effective)
+
+    @cached_property
     def replaced(self) -> Mapping[tuple[str, str], Version]:
         """(provider, version number) -> the version published later from the same date, which replaced it on that
-        date: it answers for no payment (the calculator named such a version as the one for payments from its day, a
-        walkthrough)."""
-        return MappingProxyType({(v.provider, v.policy.version): later for vs in self.in_force.values()
-                                 for v, later in pairwise(vs) if later.effective == v.effective})
+        date: it answers for no payment from now on (the calculator named such a version as the one for payments from
+        its day, a walkthrough)."""
+        return MappingProxyType({(v.provider, v.policy.version): later for v, later in self._replacements})
 
     @cached_property
     def changes(self) -> tuple[Version, ...]:
@@ -198,6 +203,13 @@ class Catalog:
     def without(self, version: Version) -> Catalog:
         """The catalog once `version` is withdrawn: which version answers in its span, if any is left."""
         return Catalog(tuple(v for v in self.versions if v is not version))
+
+    def replaced_for(self, provider: str, version: str) -> Optional[Version]:
+        """The version `version` replaced on its own date (published from that day before it), if any: it answered
+        for this version's payments until then, and a quote given under it may say otherwise (a walkthrough's client
+        was told 28 Dec in the morning and 21 Dec after a second publish, with nothing said)."""
+        return next((old for old, later in self._replacements
+                     if later.provider == provider and later.policy.version == version), None)
 
     def as_before_withdrawal(self, version: Version) -> Catalog:
         """The catalog as it was while a withdrawn `version` was in force: what a quote under it said."""

@@ -507,3 +507,34 @@ def test_the_project_and_invoice_typed_for_the_email_are_kept_with_the_saved_quo
                                invoice="INV-2026-118") == 1
     assert store.already_saved(saved.quote, "Zoë O'Brien", by=SAM, project="Acme storefront",
                                invoice="INV-2026-999") is None
+
+
+def test_a_version_replaced_on_its_own_day_is_named_beside_a_quote_with_what_it_gave(url):
+    """A walkthrough published a 21-day window from today, told a client "by 28 Dec", then published a 14-day one
+    from the same day: the client's link then said 21 Dec, and no page said a version had been replaced."""
+    from policy import shipped_policies
+    from policy.loader import parse_policy, source_text
+    from policy.reworded import words_follow
+    from store import PolicyStore
+    from tests.actors import PAT
+
+    sb = shipped_policies()["socialbeat"]
+    toml = (ROOT / "policy" / "data" / "socialbeat.toml").read_text(encoding="utf-8")
+    versions = PolicyStore(QuoteStore.open(url).engine)
+    today = date.today()
+    for days in (21, 14):
+        edited = parse_policy(toml.replace("[window]\ndays = 30", f"[window]\ndays = {days}", 1)).model_copy(
+            update={"version": f"window-{days}"})
+        followed = words_follow(sb, edited, source_text(sb))
+        versions.publish(versions.save_draft(followed.policy, followed.text, by=PAT), today, by=PAT)
+    at = app(provider="socialbeat", service="website", amount_paid="8400", completion_pct=10, work_started="true",
+             paid_on=today.isoformat())
+    said = [w.value.replace("\\", "") for w in at.warning if "replaced" in w.value]
+    assert said == [f"Social Beat Digital version window-21, published for payments from {today:%d %b %Y}, was "
+                    "replaced from that same day by policy version window-14, which this quote is under. Under it "
+                    "this case got the same refund; now the last day to ask for it is "
+                    f"{today + timedelta(days=14):%d %b %Y} (day 14 after the payment), not "
+                    f"{today + timedelta(days=21):%d %b %Y} (day 21 after the payment)."], [w.value for w in at.warning]
+    client = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="8400",
+                 completion_pct=10, work_started="true", paid_on=today.isoformat(), answer="shown")
+    assert [w.value.replace("\\", "") for w in client.warning if "replaced" in w.value] == said

@@ -23,6 +23,7 @@ from policy.explain import (
     deductions_text,
     explanation_sections,
     lapsed_sentence,
+    last_day_changed,
     named_version,
     of_refundable,
     pct_range,
@@ -220,6 +221,30 @@ def withdrawn_version(q: Quote, one_case: bool = True) -> None:
         then = quote(s, Basis(catalog().as_before_withdrawal(v), basis().as_of))
         amounts = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else "the same amount"
         said += f" Under the withdrawn version this case got {amounts}."
+    st.caption(e(said))
+
+
+def replaced_version(q: Quote, one_case: bool = True) -> None:
+    """The version this quote's replaced on its own date, said beside the quote: a client told 28 Dec in the morning
+    was told 21 Dec after a second publish from the same day, with nothing said (a walkthrough; decisions.md
+    'payment date': no date is ever replaced silently). one_case: as withdrawn_version's."""
+    old = catalog().replaced_for(q.provider, q.policy_version)
+    if old is None:
+        return
+    said = (f"{named_version(old.policy.name, old.policy.version)}, published for payments from "
+            f"{old.effective:%d %b %Y}, was replaced from that same day by {version_words(q.policy_version)}, which "
+            f"this {'quote' if one_case else 'answer'} is under.")
+    if one_case:  # what a quote given under it said
+        later = catalog().replaced[(old.provider, old.policy.version)]  # this quote's version
+        then = quote(q.scenario, Basis(catalog().without(later), basis().as_of))
+        if then.policy_version == old.policy.version:
+            got = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else \
+                "the same refund"
+            moved = last_day_changed(then, q, q.scenario.payment_day(basis().as_of))
+            said += f" Under it this case got {got}" + (f"; now {moved}" if moved else "") + "."
+            if got != "the same refund" or moved:  # what a client was told may have changed
+                st.warning(e(said))
+                return
     st.caption(e(said))
 
 
