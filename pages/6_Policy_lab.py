@@ -34,7 +34,7 @@ from policy.lab import (
     rows_of,
     term_rows,
 )
-from policy.lint import OF_THE_EDIT, Finding, edit_warnings, in_reading_order, of_the_edit
+from policy.lint import NO_CONSENT, OF_THE_EDIT, Finding, edit_warnings, in_reading_order, of_the_edit
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -319,9 +319,9 @@ HOW_TO_FIX = {
     # an edit that moves a finding an ambiguity lists (a shorter window, a rise now on another day) leaves its list
     # out of date: nothing of the terms is wrong (a walkthrough was asked to publish despite it, and not told why)
     "explains-unmatched": "An ambiguity lists under \u201cexplains\u201d a finding your edit moved or removed, so the list "
-                          "is out of date; the terms and the quotes are not affected. Publish despite the warning, or "
-                          "download the TOML, put the key the linter now finds in that ambiguity's \u201cexplains\u201d, "
-                          "and upload it.",
+                          "is out of date; the terms and the quotes are not affected, and it can be published as it "
+                          "is. To tidy the list: download the TOML, put the key the linter now finds in that "
+                          "ambiguity's \u201cexplains\u201d (or drop the one it no longer finds), and upload it.",
 }
 EFFECTIVE_HELP = ("Payments from this day on are quoted under the new version. Tomorrow is offered: a version from "
                   "today would also answer for payments made today, some of which may have been quoted already. "
@@ -712,7 +712,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in _fixes(refused, reworded is not None):
                 b.info(e(fix))
-        for fix in _fixes(warned, reworded is not None) if not refused else ():
+        noted = [f for f in of_the_edit(findings, before) if f.code in NO_CONSENT]  # said, no consent asked
+        for fix in _fixes([*warned, *noted], reworded is not None) if not refused else ():
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
         if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up
             b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,

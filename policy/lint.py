@@ -90,8 +90,13 @@ def of_the_edit(findings: Iterable[Finding], before: Iterable[Finding]) -> list[
 def edit_warnings(findings: Iterable[Finding], before: Iterable[Finding]) -> list[Finding]:
     """The warnings an edit brings: a publish asks its author to accept them, and the audit trail lists them. Not
     only those about what it changed (OF_THE_EDIT): the lab said "no warning about this edit" beside a new
-    label-vs-amount warning of it (a walkthrough)."""
-    return [f for f in of_the_edit(findings, before) if f.severity == "warning"]
+    label-vs-amount warning of it (a walkthrough). Not an ambiguity's list left naming a finding the edit removed
+    (NO_CONSENT): nothing of the terms is wrong, and a finding that took its place is reported on its own (a shorter
+    window asked its author to publish "despite 2 warnings" about rises it had not touched, a walkthrough)."""
+    return [f for f in of_the_edit(findings, before) if f.severity == "warning" and f.code not in NO_CONSENT]
+
+
+NO_CONSENT = ("explains-unmatched",)  # warnings of an edit that say, but need no author's consent to publish
 
 
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
