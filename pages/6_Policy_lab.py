@@ -95,8 +95,9 @@ def _words_follow(reworded: Reworded, version: str, widgets: str, name: str) -> 
     """Go on editing from the edit with its words changed: the grids and the text box start again from it (their
     edits are in it), beside the version shown, whose number and date go on as they were."""
     _forget_edits(widgets)
+    # what changed, said after the click too: it was said only before, and gone once done (a walkthrough)
     st.session_state[REWORDED] = (version, reworded.policy, reworded.text, name,
-                                  "with its words following its percents and days")
+                                  f"with its words following its percents and days ({reworded.summary()})")
 
 
 SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publish made: shown next
@@ -330,13 +331,15 @@ IN_ONE_CLICK = ("\u201cChange the words to match\u201d (below, and under the lin
                 "the percents and days you changed, in one click.")
 
 
-def _said_under(under: dict[str, DeltaGenerator], problems: list[Problem]) -> None:
-    """Each table's problems under it, and that nothing can be saved or published until they are fixed."""
+def _said_under(under: dict[str, DeltaGenerator], problems: list[Problem]) -> list[Problem]:
+    """Each table's problems under it, and that nothing can be saved or published until they are fixed; returns
+    those of no table (the version as a whole: its number, its date)."""
     for table, box in under.items():
         mine = [p for p in problems if p.table == table and p.row]
         if mine:
             box.error("Fix this table's " + ("problem" if len(mine) == 1 else "problems") + " to save or publish the "
                       "edit (your edits are kept):\n\n" + "\n".join(f"- {e(str(p))}" for p in mine))
+    return [p for p in problems if not (p.row and p.table in under)]
 
 
 def _fixes(findings: list[Finding], words_can_follow: bool) -> list[str]:
@@ -610,9 +613,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                      effective_from=when)  # the download says the date it is meant to take effect
     except LabError as exc:
         new = None
-        st.error("The edit does not make a valid policy; your edits are kept:\n\n"
-                 + "\n".join(f"- {e(str(p))}" for p in exc.problems))
-        _said_under(under, exc.problems)
+        elsewhere = _said_under(under, exc.problems)  # each said once: under its table, or here (the version's own)
+        if elsewhere:
+            st.error("The edit does not make a valid policy; your edits are kept:\n\n"
+                     + "\n".join(f"- {e(str(p))}" for p in elsewhere))
     edited_now = new is not None and not same_terms(new, text, base, base_text)
     _keep_edit(version, new, text, edited_now, f"{base.name} {base.version}")
     if said is not None and (new is None or edited_now):

@@ -208,8 +208,19 @@ def test_a_bad_edit_is_named_by_row_and_column_and_kept():
     assert first.startswith("Fix this table's problems to save or publish the edit (your edits are kept):") and \
         f"Tiers, row {ROW + 1}, column Min %: must be less than or equal to 100" in first
     assert [plain(x.value) for x in at.error if x.value.startswith("Fix this table")] == [first]  # no other table's
+    assert not [x for x in at.error if "Min %: must be" in x.value and x.value != at.error[0].value]  # nor again
     assert plain(at.error[-1].value) == ("Nothing can be saved, published or downloaded until the problems said above "
                                          "are fixed. Your edits are kept.")  # where the buttons were
+
+
+def test_a_problem_of_no_table_is_said_once_above_the_buttons():
+    """The version's own number, too long: no table holds it, so it is said in the list above Keep it."""
+    from policy.schema import VERSION_MAX
+
+    at = lab()
+    at.text_input(key="lab_number").input("9" * (VERSION_MAX + 1)).run()
+    said = [plain(x.value) for x in at.error if "valid policy" in x.value]
+    assert len(said) == 1 and "version: " in said[0] and not [x for x in at.error if x.value.startswith("Fix this table")]
 
 
 def test_publishing_from_a_date_is_followed_from_that_day_only():
@@ -772,7 +783,8 @@ def test_an_edit_that_passes_through_an_invalid_state_keeps_the_linter_and_previ
     changed = dataframe_with(at, "End that moved").iloc[0].to_dict()
     at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 60, "max_pct": 50}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert any("does not make a valid policy" in x.value for x in at.error)
+    assert any("Fix this table's problem to save or publish" in x.value for x in at.error)
+    assert not any("does not make a valid policy" in x.value for x in at.error)  # said once: under its table
     assert any(i.value.startswith("Below are the linter and the changes of your last valid edit") for i in at.info)
     assert dataframe_with(at, "End that moved").iloc[0].to_dict() == changed  # the last valid edit's changes
     assert "What it changes" in [h.value for h in at.header]
@@ -845,6 +857,8 @@ def test_a_request_window_changed_alone_has_its_words_follow_and_policy_terms_sa
            "payment.”" in offer
     at.button(key="lab_words_follow").click().run()
     assert "within 21 days of the initial payment" in at.text_area(key=key(at, "text")).value
+    (done,) = [plain(i.value) for i in at.info if i.value.startswith("Your edit of")]  # what it changed, said after
+    assert "(2 changes of the words: the summary of “Request window” now reads “21 days of the initial" in done
     at.date_input(key="lab_when").set_value(date.today()).run()
     # the rises A-SB-04 lists moved with the window: said how to mend, and no consent asked to publish (nothing
     # of the terms is wrong)
