@@ -2,7 +2,8 @@
 import streamlit as st
 
 from policy.curves import marked_by_the_quote, stage_boundaries
-from policy.explain import case_lines
+from policy.explain import case_lines, refund_text
+from policy.markdown import md_escape as e
 from store.access import Permission
 from ui import cache, charts, identity, page, show, state
 from ui.live import live_region
@@ -22,13 +23,14 @@ def calculator() -> None:
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
-            show.restored_from(cache.key(scenario))
+            restored = show.restored_from(cache.key(scenario))
             with st.container(key="answer_said"):  # said again by a screen reader when a key press changes it
                 show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client, asked_today=True)
             live_region("answer_said")
             show.coming_version(q)
             show.withdrawn_version(q)
-            show.replaced_version(q)
+            if not restored:  # Saved quotes compared it with what it was given under; a version it never was
+                show.replaced_version(q)  # given under would tell another story (a walkthrough)
             if state.progress_unknown():  # a case brought from "Am I eligible?": its progress was never given
                 st.info(f"On \u201cAm I eligible?\u201d how far along the work is was left as not known: this quote is "
                         f"for the {scenario.completion_pct}% the slider shows. Set the slider to the work done (that "
@@ -60,6 +62,10 @@ def calculator() -> None:
                                        case=case),
                 width=CHART_WIDTH,
             )
+        marked = marked_by_the_quote(q)
+        if marked is not None:  # the marker off the curve, said (a walkthrough read the two as disagreeing)
+            st.caption(e(f"The completion chart places each stage by completion; its black marker is this quote, "
+                         f"under the stage you chose ({q.stage.label}): {refund_text(q)}."))
         show.payment_moves(q)
         if st.toggle("Show the data behind the charts", key="show_chart_data"):
             left, right = st.columns(2)

@@ -302,7 +302,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                     st.info(e(f"This answer is for a payment already made and a request today, {today:%d %b %Y}; "
                               f"the case you came with was for {st.session_state[CAME_FOR]}."))
                 show.withdrawn_version(q, one_case=wide is None)  # a link given out under it opened on another
-                show.replaced_version(q, one_case=wide is None)
+                show.replaced_version(q, one_case=wide is None, for_client=True)
                 if changed and amount_refused:  # checking again would only be refused: first the amount
                     st.warning(e(f"You have changed {changed} since this answer, and the amount you typed cannot be "
                                  f"read: correct “{AMOUNT_QUESTION}” below, then check again."))

@@ -676,6 +676,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         # warnings about what this edit changed (a clause left saying 75% beside a tier cut to 70%): published only
         # once the author says so, for this set of warnings (another edit's asks again)
         warned = edit_warnings(findings, before)
+        noted = [f for f in of_the_edit(findings, before) if f.code in NO_CONSENT]  # said, no consent asked
         despite = True
         if warned and not refused and same is None:
             seen = hashlib.sha256("\n".join(sorted(f.message for f in warned)).encode()).hexdigest()[:12]
@@ -693,8 +694,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if b.button(f"Publish from {when:%d %b %Y}", key="lab_publish", type="primary", width="stretch",
                     disabled=bool(refused) or same is not None or not despite or not back_dated):
             _save(new, text, who, when, replacing)
-        if not refused and same is None and not warned and not said:
-            b.caption("No lint error, and no warning about this edit: it can be published.")
+        if not refused and same is None and not warned and not said:  # a warning it lists is no "no warning"
+            b.caption("No lint error, and no warning about this edit: it can be published." if not noted else
+                      "No lint error, and no warning that needs your consent: it can be published (below: how to "
+                      "tidy the list its warnings name).")
         was = _renumbered(replacing, new)
         if was and replacing is not None:  # the draft's number follows the date: said before, not found out after
             a.caption(e(f"Draft #{replacing.lab_id} was saved as {was}; saved or published now, it becomes "
@@ -716,7 +719,6 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in _fixes(refused, reworded is not None):
                 b.info(e(fix))
-        noted = [f for f in of_the_edit(findings, before) if f.code in NO_CONSENT]  # said, no consent asked
         for fix in _fixes([*warned, *noted], reworded is not None) if not refused else ():
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
         if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up

@@ -267,6 +267,9 @@ def test_a_stage_chosen_outside_its_completion_is_marked_at_the_quotes_refund_an
     assert marker.refund_max.item() == "$4,200.00" and marker.stage.item().startswith("Design (26-50%)")
     band = max(frames, key=len).set_index("completion_pct")
     assert band.loc[0.0, "refund_max_cents"] == 630000  # the curve itself still places stages by completion
+    assert [c.value.replace("\\", "") for c in at.caption if "black marker" in c.value] == [
+        "The completion chart places each stage by completion; its black marker is this quote, under the stage you "
+        "chose (Design (26-50%): concepts presented, no revisions yet): $4,200.00."]
     said = " ".join(m.value.replace("\\", "") for m in at.markdown)
     assert "You chose the stage Design (26-50%): concepts presented, no revisions yet, but 0% completion lies outside " \
            "it" in said

@@ -865,6 +865,9 @@ def test_a_request_window_changed_alone_has_its_words_follow_and_policy_terms_sa
     assert any("An ambiguity lists under “explains” a finding your edit moved or removed" in plain(i.value)
                for i in at.info)
     assert not [box for box in at.checkbox if box.key and box.key.startswith("lab_despite_")]
+    assert [plain(c.value) for c in at.caption if c.value.startswith("No lint error")] == [
+        "No lint error, and no warning that needs your consent: it can be published (below: how to tidy the list its "
+        "warnings name)."]  # it lists two warnings: not "no warning"
     at.text_input(key="lab_by").input("Pat Author").run()
     at.button(key="lab_publish").click().run()
     assert not at.exception and any("Published Social Beat Digital" in plain(s.value) for s in at.success)

@@ -537,4 +537,18 @@ def test_a_version_replaced_on_its_own_day_is_named_beside_a_quote_with_what_it_
                     f"{today + timedelta(days=21):%d %b %Y} (day 21 after the payment)."], [w.value for w in at.warning]
     client = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website", amount_paid="8400",
                  completion_pct=10, work_started="true", paid_on=today.isoformat(), answer="shown")
-    assert [w.value.replace("\\", "") for w in client.warning if "replaced" in w.value] == said
+    # in a client's words: no version numbers, which a client never saw (a walkthrough)
+    assert [w.value.replace("\\", "") for w in client.warning if "changed its terms" in w.value] == [
+        f"Social Beat Digital changed its terms for payments from {today:%d %b %Y} again that same day. An answer "
+        f"given under the earlier terms said $6,300.00, to be asked for by {today + timedelta(days=21):%d %b %Y}; this "
+        "answer follows the terms in force now."]
+    # a quote saved before both, restored: Saved quotes compared it with what it was given under, and the calculator
+    # does not tell another story, of a version it was never given under (a walkthrough)
+    made = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8400", completion_pct=10,
+                                     paid_on=today, days_since_payment=0, work_started=True), BASIS), BASIS)
+    QuoteStore.open(url).save(made, by=SAM)
+    saved = app("pages/4_Saved_quotes.py", quote="1")
+    assert any(f"not {today + timedelta(days=30):%d %b %Y} (day 30" in w.value.replace("\\", "") for w in saved.warning)
+    saved.button(key="reg_restore").click().run()
+    assert refunds(saved) == ["$6,300.00"] and any("Restored from saved quote #1" in c.value for c in saved.caption)
+    assert not [w for w in saved.warning if "replaced" in w.value]

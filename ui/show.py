@@ -146,16 +146,17 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
 RESTORED = "restored_from"  # (saved quote's number, its scenario's cache key), set by Saved quotes' Restore
 
 
-def restored_from(scenario_key: str) -> None:
+def restored_from(scenario_key: str) -> bool:
     """Where a scenario restored from Saved quotes came from, while it is still that scenario (a change of it
-    forgets the note)."""
+    forgets the note); whether it is."""
     restored = st.session_state.get(RESTORED)
     if restored is None:
-        return
+        return False
     if restored[1] != scenario_key:
         st.session_state.pop(RESTORED)
-        return
+        return False
     st.caption(f"Restored from saved quote #{int(restored[0])}: the case as it was saved.")
+    return True
 
 
 def versions_in_force(v: dict) -> None:
@@ -224,28 +225,39 @@ def withdrawn_version(q: Quote, one_case: bool = True) -> None:
     st.caption(e(said))
 
 
-def replaced_version(q: Quote, one_case: bool = True) -> None:
+def replaced_version(q: Quote, one_case: bool = True, for_client: bool = False) -> None:
     """The version this quote's replaced on its own date, said beside the quote: a client told 28 Dec in the morning
     was told 21 Dec after a second publish from the same day, with nothing said (a walkthrough; decisions.md
-    'payment date': no date is ever replaced silently). one_case: as withdrawn_version's."""
+    'payment date': no date is ever replaced silently). one_case: as withdrawn_version's. A client reads it without
+    version numbers, which they never saw (a walkthrough)."""
     old = catalog().replaced_for(q.provider, q.policy_version)
     if old is None:
         return
-    said = (f"{named_version(old.policy.name, old.policy.version)}, published for payments from "
-            f"{old.effective:%d %b %Y}, was replaced from that same day by {version_words(q.policy_version)}, which "
-            f"this {'quote' if one_case else 'answer'} is under.")
+    then = None
     if one_case:  # what a quote given under it said
         later = catalog().replaced[(old.provider, old.policy.version)]  # this quote's version
         then = quote(q.scenario, Basis(catalog().without(later), basis().as_of))
-        if then.policy_version == old.policy.version:
+        if then.policy_version != old.policy.version:
+            then = None
+    paid = q.scenario.payment_day(basis().as_of)
+    moved = then is not None and last_day_changed(then, q, paid)
+    changed = then is not None and (refund_text(then) != refund_text(q) or bool(moved))
+    if for_client:
+        said = f"{q.provider_name} changed its terms for payments from {old.effective:%d %b %Y} again that same day."
+        if then is not None and changed:
+            asked_by = (f", to be asked for by {paid + timedelta(days=then.next_deadline.last_day):%d %b %Y}"
+                        if then.next_deadline else "")
+            said += (f" An answer given under the earlier terms said {refund_text(then)}{asked_by}; this answer "
+                     "follows the terms in force now.")
+    else:
+        said = (f"{named_version(old.policy.name, old.policy.version)}, published for payments from "
+                f"{old.effective:%d %b %Y}, was replaced from that same day by {version_words(q.policy_version)}, "
+                f"which this {'quote' if one_case else 'answer'} is under.")
+        if then is not None:
             got = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else \
                 "the same refund"
-            moved = last_day_changed(then, q, q.scenario.payment_day(basis().as_of))
             said += f" Under it this case got {got}" + (f"; now {moved}" if moved else "") + "."
-            if got != "the same refund" or moved:  # what a client was told may have changed
-                st.warning(e(said))
-                return
-    st.caption(e(said))
+    (st.warning if changed else st.caption)(e(said))  # what a client was told may have changed
 
 
 def payment_moves(q: Quote) -> None:
