@@ -3,7 +3,7 @@ back into a policy validated by the same schema as a shipped file, each problem 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Optional
@@ -213,11 +213,27 @@ class Problem:
     column: str
     message: str
     table: str = "tiers"
+    item: str = ""  # which rule the row is (its last key cell: a tier's id): a grid shows no row numbers
 
     def __str__(self) -> str:
         column = LABELS.get(self.column, self.column)
-        where = f"{self.table.capitalize()}, row {self.row}, column {column}" if self.row else self.column
+        which = f" ({self.item})" if self.item else ""
+        where = f"{self.table.capitalize()}, row {self.row}{which}, column {column}" if self.row else self.column
         return f"{where}: {self.message}"
+
+
+def _named_rows(problems: list[Problem], tables: Tables) -> list[Problem]:
+    """Each problem of a row with the rule that row is: "Tiers, row 4, column Min %" had an author count the rows
+    of a grid that numbers none (a walkthrough); "row 4 (sb_web_discovery)" says which."""
+    keys = {grid.name: grid.fixed[-1] for grid in GRIDS.values() if grid.fixed}
+    keys["terms"] = "label"
+    named = []
+    for p in problems:
+        rows = getattr(tables, p.table, None) or []
+        key = keys.get(p.table)
+        cell = rows[p.row - 1].get(key) if p.row and key and 0 < p.row <= len(rows) else None
+        named.append(replace(p, item=str(cell)) if cell not in (None, "") else p)
+    return named
 
 
 class LabError(ValueError):
@@ -334,7 +350,7 @@ def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,
         problems += [p for p in placed if p not in problems]
     if problems:
         echo = [p for p in problems if "at least 1 item" in p.message]  # a bad row also empties its list
-        raise LabError([p for p in problems if p not in echo] or echo)
+        raise LabError(_named_rows([p for p in problems if p not in echo] or echo, tables))
     return policy
 
 

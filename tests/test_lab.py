@@ -71,10 +71,13 @@ def test_problems_are_named_by_table_row_and_column():
     with pytest.raises(LabError) as caught:
         edited(sb, tables(sb, tiers=tiers, stages=stages, processing=processing))
     said = [str(p) for p in caught.value.problems]
-    assert f"Tiers, row {fee_row + 1}, column Fee cap ($): a fee needs both its percent and its cap" in said[0]
-    assert any(s.startswith(f"Stages, row {row(stages, stage='discovery') + 1}, column Below % (excl.): must be a "
-                            "number") for s in said)
-    assert any(s.startswith("Processing, row 1, column Max business days: must be a whole number") for s in said)
+    # each row named by the rule it is, too: a grid numbers no rows (a walkthrough counted them)
+    assert f"Tiers, row {fee_row + 1} (sb_web_7d_fee), column Fee cap ($): a fee needs both its percent and its cap" \
+        in said[0]
+    assert any(s.startswith(f"Stages, row {row(stages, stage='discovery') + 1} (discovery), column Below % (excl.): "
+                            "must be a number") for s in said)
+    assert any(s.startswith(f"Processing, row 1 ({processing[0]['method']}), column Max business days: must be a "
+                            "whole number") for s in said)
 
 
 def test_a_schema_rule_broken_in_a_table_is_placed_on_its_row():
@@ -84,7 +87,7 @@ def test_a_schema_rule_broken_in_a_table_is_placed_on_its_row():
     with pytest.raises(LabError) as caught:
         edited(si, tables(si, exceptions=exceptions))
     assert [str(p) for p in caught.value.problems] == [
-        "Exceptions, row 1, column Max %: must be less than or equal to 100"]
+        f"Exceptions, row 1 ({exceptions[0]['flag']}), column Max %: must be less than or equal to 100"]
 
 
 def test_a_minimum_above_the_maximum_is_refused_on_its_tier_row():
@@ -95,7 +98,8 @@ def test_a_minimum_above_the_maximum_is_refused_on_its_tier_row():
     with pytest.raises(LabError) as caught:
         edited(sb, tables(sb, tiers=tiers))
     assert [str(p) for p in caught.value.problems] == [
-        f"Tiers, row {at + 1}, column Max %: is 55% of base, below the minimum's 60%: the minimum must not exceed "
+        f"Tiers, row {at + 1} (sb_web_discovery), column Max %: is 55% of base, below the minimum's 60%: the minimum "
+        "must not exceed "
         "the maximum"]
 
 

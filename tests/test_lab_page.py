@@ -199,14 +199,14 @@ def test_every_column_of_the_lab_is_headed_in_words():
 def test_a_bad_edit_is_named_by_row_and_column_and_kept():
     at = edit_discovery(lab(), 160)
     assert not at.exception
-    assert any(f"Tiers, row {ROW + 1}, column Min %: must be less than or equal to 100" in plain(e.value)
+    assert any(f"Tiers, row {ROW + 1} (sb_web_discovery), column Min %: must be less than or equal to 100" in plain(e.value)
                for e in at.error)
     assert at.session_state[key(at, "tiers")]["edited_rows"][ROW]["min_pct"] == 160  # the author's edit is still there
     # said under the tiers table itself, first on the page (listed only below every table, 1,500 px down, a
     # walkthrough read the edit as taken)
     first = plain(at.error[0].value)
     assert first.startswith("Fix this table's problems to save or publish the edit (your edits are kept):") and \
-        f"Tiers, row {ROW + 1}, column Min %: must be less than or equal to 100" in first
+        f"Tiers, row {ROW + 1} (sb_web_discovery), column Min %: must be less than or equal to 100" in first
     assert [plain(x.value) for x in at.error if x.value.startswith("Fix this table")] == [first]  # no other table's
     assert not [x for x in at.error if "Min %: must be" in x.value and x.value != at.error[0].value]  # nor again
     assert plain(at.error[-1].value) == ("Nothing can be saved, published or downloaded until the problems said above "
