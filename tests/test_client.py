@@ -280,3 +280,19 @@ def test_the_pdfs_steps_begin_on_the_first_page_rather_than_leave_half_of_it_bla
     assert "What to do next" in first and "Email Social Beat Digital with the subject" in first
     steps = re.findall(r"^(\d+)$", "\n".join(pages), re.MULTILINE)  # each step's number on a line of its own
     assert steps[:9] == [str(n) for n in range(1, 10)], steps
+
+
+def test_a_stage_chosen_outside_its_progress_is_said_in_the_summary_and_asked_by_its_stage_in_the_email():
+    """A walkthrough chose Design at 0%: the summary said "0% of the work done. Stage: Design" and nothing of the
+    two disagreeing, and the email claimed "about 0% of the work done" beside a clause of concepts presented."""
+    q = _q(provider="socialbeat", service="website", amount_paid="8400", completion_pct=0, days_since_payment=12,
+           work_started=True, stage="design_concepts")
+    text = summary_markdown(q, TODAY)
+    assert "You chose the stage Design (26-50%): concepts presented, no revisions yet, but 0% completion lies " \
+           "outside it" in text
+    body = request_email(q).body
+    assert "at the stage Design (26-50%): concepts presented, no revisions yet" in body and "0% of the work" not in body
+    inside = _q(provider="socialbeat", service="website", amount_paid="8400", completion_pct=30, days_since_payment=12,
+                work_started=True, stage="design_concepts")
+    assert "You chose the stage" not in summary_markdown(inside, TODAY)
+    assert "about 30% of the work done" in request_email(inside).body
