@@ -303,7 +303,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
             made, gone = r["published"], r["withdrawn"]
             print(f"{r['provider']:<12} {r['version']:<26} from {since:<10}  {r['status']}"
                   + (f"  (in force {said_day})" if r["in_force_today"] else "")
-                  + (f"  (replaced on its date by {r['replaced_by']}: it quotes no payment from now on)" if r["replaced_by"] else "")
+                  + (f"  (replaced from the same date by {r['replaced_by']}, published after it)" if r["replaced_by"] else "")
                   + (f" on {gone['on']} by {gone['by']}: {gone['reason']}" if gone else "")
                   + (f"; published on {made['on']} by {made['by']}" if made else ""))
     return 0

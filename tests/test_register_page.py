@@ -542,6 +542,11 @@ def test_a_version_replaced_on_its_own_day_is_named_beside_a_quote_with_what_it_
         f"Social Beat Digital changed its terms for payments from {today:%d %b %Y} again that same day. An answer "
         f"given under the earlier terms said $6,300.00, to be asked for by {today + timedelta(days=21):%d %b %Y}; this "
         "answer follows the terms in force now."]
+    for page in ("pages/1_Compare_providers.py", "pages/2_Policy_terms.py"):  # beside the versions they name
+        captions = " ".join(c.value.replace("\\", "") for c in app(page, provider="socialbeat",
+                                                                   paid_on=today.isoformat()).caption)
+        assert f"Social Beat Digital version window-21, published for payments from {today:%d %b %Y}, was replaced " \
+               "from that same day by window-14: amounts and dates given under it may differ from these." in captions
     # a quote saved before both, restored: Saved quotes compared it with what it was given under, and the calculator
     # does not tell another story, of a version it was never given under (a walkthrough)
     made = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8400", completion_pct=10,

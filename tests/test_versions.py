@@ -167,7 +167,7 @@ def test_a_version_replaced_on_its_own_date_is_never_coming_nor_said_to_answer_a
     rows = {r["version"]: r for r in json.loads(listed.stdout)}
     assert rows["2027-01-01"]["replaced_by"] == "2027-01-01-2" and rows["2027-01-01-2"]["replaced_by"] is None
     said = run_cli(["versions"], catalog=lambda: catalog).stdout
-    assert "(replaced on its date by 2027-01-01-2: it quotes no payment from now on)" in said
+    assert "(replaced from the same date by 2027-01-01-2, published after it)" in said
     assert CATALOG.replaced == {}  # one version a day: none replaced
 
 

@@ -173,6 +173,13 @@ def versions_in_force(v: dict) -> None:
         if x.withdrawn is not None:
             then += (f" {named_version(x.policy.name, x.policy.version)}, which applied to such a payment, was "
                      f"withdrawn on {x.withdrawn.at:%d %b %Y}: amounts given under it may differ from these.")
+    # one replaced from its own day by the one in force: said here as beside a quote (replaced_version)
+    for p in policies(day).values():
+        old = catalog().replaced_for(p.id, p.version)
+        if old is not None:
+            then += (f" {named_version(old.policy.name, old.policy.version)}, published for payments from "
+                     f"{old.effective:%d %b %Y}, was replaced from that same day by {p.version}: amounts and dates "
+                     "given under it may differ from these.")
     st.caption(e(f"The versions in force for {_payment_words(isinstance(v.get('paid_on'), date), day)}: {named}.{then}"))
 
 
