@@ -99,7 +99,8 @@ def _verdict_sentence(q: Quote, for_client: bool) -> str:
             return (f"You are entitled to all of the refundable amount: {money} of "
                     f"{format_usd(Decimal(q.amount_paid), q.currency)} paid; not refunded: {left_out or 'deductions'}.")
         case Verdict.depends if q.unknowns:
-            return f"It depends on {deciding_facts(q)}, which are not known here: you may get up to {money}, or nothing."
+            known = "is" if len(q.unknowns) == 1 else "are"  # "the stage the work is in, which are not known"
+            return f"It depends on {deciding_facts(q)}, which {known} not known here: you may get up to {money}, or nothing."
         case Verdict.discretionary if not left_to_provider(q):
             low = format_usd(Decimal(q.refund_min), q.currency)
             # "only the minimum is certain" read as jargon where the minimum is nothing (a walkthrough)

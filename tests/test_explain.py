@@ -263,3 +263,14 @@ def test_a_deadline_on_the_day_the_quote_is_for_says_it_is_the_last_day(days, la
     assert dated.startswith("Ask for the refund on 07 Dec 2026, the day this quote is for and the last day to ask "
                             "(day 7 after the payment, which was 7 days before 07 Dec 2026), to keep $5,000.00") \
         if last_day_said else dated.count("(") == dated.count(")") == 2  # its count, and the share's
+
+
+@pytest.mark.parametrize("notice, said", [
+    (0, "It depends on the stage the work is in, which is not known here"),
+    (None, "It depends on the stage the work is in and when notice was given, which are not known here"),
+])
+def test_the_facts_a_band_depends_on_agree_with_their_number(notice, said):
+    """A walkthrough read "the stage the work is in, which are not known here"."""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="1500", completion_pct=67,
+                                  days_since_payment=20, work_started=True, notice_days=notice), BASIS), BASIS)
+    assert verdict_sentence(q).startswith(said)
