@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from policy.compare import compare_rows
-from policy.curves import most_generous
+from policy.curves import marked_by_the_quote, most_generous
+from policy.explain import refund_text
 from policy.markdown import md_escape
 from policy.money import cents_int
 from store.access import Permission
@@ -49,6 +50,12 @@ def by_completion() -> None:
 
     compare = cache.cached_compare(cache.curve_key(scenario))
     st.header("Refund bands against project completion")
+    q = cache.cached_quote(cache.key(scenario))
+    if marked_by_the_quote(q) is not None:  # a stage chosen: the table follows it, the bands and maps cannot (a
+        # walkthrough read $750.00 in the table against a band of $0.00 to $1,125.00 and a map cell of nothing)
+        st.caption(md_escape(f"The bands and maps below place each provider's stages by completion; the table above "
+                             f"follows the stage you chose for {q.provider_name} ({q.stage.label}): "
+                             f"{refund_text(q)}, which may lie off them."))
     st.vega_lite_chart(spec=charts.compare_chart(compare, float(scenario.completion_pct), _names()), width="stretch")
     with st.expander("Data behind this chart"):
         st.dataframe(readable(compare), hide_index=True, width="stretch")

@@ -433,6 +433,20 @@ def test_the_grids_are_drawn_on_a_canvas_and_the_line_charts_stay_svg():
     assert drawn == [None, "canvas", "canvas", "canvas", "canvas"]  # the overlay, a heatmap each, most generous
 
 
+def test_compare_says_its_bands_place_stages_by_completion_where_the_table_follows_a_stage_chosen():
+    """A walkthrough chose a stage: the table said $750.00, the band drawn there $0.00 to $1,125.00, the map cell
+    "Nothing", and nothing said why."""
+    case = dict(provider="socialbeat", service="seo", amount_paid="1500", completion_pct=67, days_since_payment=20,
+                work_started="true", stage="implementation")
+    at = app("pages/1_Compare_providers.py", **case)
+    said = [c for c in (c.value.replace("\\", "") for c in at.caption) if "place each provider's stages" in c]
+    assert len(said) == 1 and said[0].startswith(
+        "The bands and maps below place each provider's stages by completion; the table above follows the stage you "
+        "chose for Social Beat Digital (") and said[0].endswith("which may lie off them.")
+    del case["stage"]
+    assert not [c for c in app("pages/1_Compare_providers.py", **case).caption if "stages by completion" in c.value]
+
+
 def test_compare_page_marks_a_service_not_offered():
     at = app("pages/1_Compare_providers.py", service="website")
     table = as_read(at.table[0].value)
