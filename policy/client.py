@@ -589,7 +589,8 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
                   ""]
     lines += [*_handling(q, policy), "Kind regards,", client.name or "[your name]"]
     subject = contact.subject.format(project=project, service=_service(q))
-    if cancelling and contact.subject == DEFAULT_SUBJECT:  # the request also cancels: said where it is read first
+    if cancelling and s.notice_days is not None and contact.subject == DEFAULT_SUBJECT:  # the request also cancels:
+        # said where it is read first (not where it only asks what cancelling does)
         subject = f"Cancellation and refund request - {_service(q)}"  # (a provider's own subject line stays its own)
     if client.project and "{project}" not in contact.subject:  # the client's name for it, where the provider's subject has none
         subject += f" ({client.project})"
@@ -623,7 +624,11 @@ def _cancelling(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -
     nothing said, the email cancelled it, then held a sentence to delete whose bracket alone a client would delete."""
     rule = policy.next_charge_notice
     given = q.scenario.notice_days
-    if rule is None or not policy.bills_monthly(q.service) or given is None:
+    if not policy.bills_monthly(q.service) or q.verdict == Verdict.not_offered:
+        return []
+    if rule is None:
+        return _notice_period_given(q, policy, asked_on)
+    if given is None:
         return []
     billing = _next_billing(q, asked_on)
     date_of = f" ({billing:%d %b %Y})" if billing else ""  # the email named no date (a walkthrough)
@@ -631,6 +636,23 @@ def _cancelling(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -
         f"{counted(given, 'day')} before the next billing date{date_of}"
     return [f"With this request I give notice to cancel {_service(q)}, {when}; your policy asks for {rule.days} days' "
             f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
+
+
+def _notice_period_given(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> list[str]:
+    """A monthly service whose notice starts a prorated refund (its days: since the notice was given), or whose policy
+    says nothing of the next charge: the request says the notice the client gave, and asks what the steps told the
+    client to ask (a walkthrough's steps said to ask for written confirmation that cancelling stops next month's
+    charge, and the email neither cancelled nor asked)."""
+    said = []
+    given = q.scenario.notice_days
+    if given is not None and policy.notice_periods(q.service):
+        asked = q.scenario.requested_on or asked_on
+        said.append(f"With this request I give notice to cancel {_service(q)}." if given == 0 else
+                    f"I gave notice to cancel {_service(q)} {counted(given, 'day')} ago"
+                    + (f", on {asked - timedelta(days=given):%d %B %Y}." if asked else "."))
+    if silent_on_next_charge(q, policy):
+        said.append(f"Please confirm in writing that cancelling {_service(q)} stops next month's charge.")
+    return [" ".join(said), ""] if said else []
 
 
 def _handling(q: Quote, policy: PolicyFile) -> list[str]:

@@ -296,3 +296,21 @@ def test_a_stage_chosen_outside_its_progress_is_said_in_the_summary_and_asked_by
                 work_started=True, stage="design_concepts")
     assert "You chose the stage" not in summary_markdown(inside, TODAY)
     assert "about 30% of the work done" in request_email(inside).body
+
+
+@pytest.mark.parametrize("notice, said", [
+    (0, "With this request I give notice to cancel SEO Services. Please confirm in writing that cancelling SEO "
+        "Services stops next month's charge."),
+    (10, "I gave notice to cancel SEO Services 10 days ago. Please confirm in writing that cancelling SEO Services "
+         "stops next month's charge."),
+    (None, "Please confirm in writing that cancelling SEO Services stops next month's charge."),
+])
+def test_the_email_of_a_monthly_service_gives_the_notice_and_asks_what_the_steps_say_to_ask(notice, said):
+    """A walkthrough's steps said to ask Social Beat to confirm in writing that cancelling stops next month's charge;
+    the email neither gave the client's notice nor asked."""
+    q = _q(provider="socialbeat", service="seo", amount_paid="1500", completion_pct=67, days_since_payment=20,
+           work_started=True, notice_days=notice, stage="implementation")
+    assert any("ask them to confirm in writing that cancelling stops it" in step for step in next_steps(q, policy_of(q)))
+    body = request_email(q).body
+    assert said in body.split("\n")
+    assert ("notice to cancel" in body) is (notice is not None)
