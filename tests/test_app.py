@@ -447,6 +447,22 @@ def test_compare_says_its_bands_place_stages_by_completion_where_the_table_follo
     assert not [c for c in app("pages/1_Compare_providers.py", **case).caption if "stages by completion" in c.value]
 
 
+@pytest.mark.parametrize("provider, counted", [
+    ("socialbeat", "Here: How many days ago did you give notice to cancel?"),
+    ("itmedia", "Here: How many days before your next billing date are you cancelling?"),
+])
+def test_the_notices_help_says_how_the_cases_policy_counts_it(provider, counted):
+    """A rep entered the days to the next bill for Social Beat, whose policy counts them since the notice was given,
+    and read "your notice, given 10 days ago" (a walkthrough): one field, counted two ways."""
+    at = app(provider=provider, service="seo")
+    at.session_state["advanced_open"] = True
+    at.run()
+    assert counted in at.number_input(key="w_notice_days").help
+    website = app(provider=provider, service="website")
+    website.session_state["advanced_open"] = True
+    assert "Here:" not in website.run().number_input(key="w_notice_days").help  # a project: no notice counted
+
+
 def test_compare_page_marks_a_service_not_offered():
     at = app("pages/1_Compare_providers.py", service="website")
     table = as_read(at.table[0].value)

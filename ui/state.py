@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from policy import InputError, Scenario, parse_scenario
-from policy.eligibility import offered_label
+from policy.eligibility import notice_question, offered_label
 from policy.explain import refund_text
 from policy.fields import BY_NAME, FieldSpec, in_group
 from policy.markdown import md_escape
@@ -634,7 +634,18 @@ def _tristate_input(exp, spec: FieldSpec) -> None:
 def _days_input(exp, spec: FieldSpec) -> None:
     exp.number_input(spec.label, min_value=int(spec.low or 0), max_value=int(spec.high or 0), value=None, step=1,
                      key=_bind(spec.name),
-                     on_change=_store(spec.name), placeholder="unknown", help=spec.help)
+                     on_change=_store(spec.name), placeholder="unknown", help=_help_here(spec))
+
+
+def _help_here(spec: FieldSpec) -> str:
+    """A field's help, and for the notice how the case's policy counts it: days before the next billing date for one,
+    days since it was given for another (a rep entered the days to the next bill for Social Beat and read "given 10
+    days ago", a walkthrough). As "Am I eligible?" asks it (eligibility.notice_question)."""
+    if spec.name != "notice_days":
+        return spec.help
+    v = values()
+    asked = notice_question(v["provider"], v["service"], policies()) if v["provider"] in policies() else None
+    return spec.help if asked is None else f"{spec.help} Here: {asked[0]} {asked[1]}"
 
 
 def _choice_input(exp, spec: FieldSpec) -> None:
