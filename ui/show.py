@@ -42,7 +42,7 @@ from policy.money import format_usd
 from policy.quoting import STAGE_CHOSEN
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
-from policy.versions import Basis
+from policy.versions import Basis, Version
 from store.access import Actor, Permission
 from ui import cache
 from ui.identity import may
@@ -177,9 +177,7 @@ def versions_in_force(v: dict) -> None:
     for p in policies(day).values():
         old = catalog().replaced_for(p.id, p.version)
         if old is not None:
-            then += (f" {named_version(old.policy.name, old.policy.version)}, published for payments from "
-                     f"{old.effective:%d %b %Y}, was replaced from that same day by {p.version}: amounts and dates "
-                     "given under it may differ from these.")
+            then += f" {_replaced(old, p.version)}: amounts and dates given under it may differ from these."
     st.caption(e(f"The versions in force for {_payment_words(isinstance(v.get('paid_on'), date), day)}: {named}.{then}"))
 
 
@@ -257,14 +255,19 @@ def replaced_version(q: Quote, one_case: bool = True, for_client: bool = False) 
             said += (f" An answer given under the earlier terms said {refund_text(then)}{asked_by}; this answer "
                      "follows the terms in force now.")
     else:
-        said = (f"{named_version(old.policy.name, old.policy.version)}, published for payments from "
-                f"{old.effective:%d %b %Y}, was replaced from that same day by {version_words(q.policy_version)}, "
-                f"which this {'quote' if one_case else 'answer'} is under.")
+        said = (f"{_replaced(old, version_words(q.policy_version))}, which this {'quote' if one_case else 'answer'} "
+                "is under.")
         if then is not None:
             got = f"{refund_text(then)}, not {refund_text(q)}" if refund_text(then) != refund_text(q) else \
                 "the same refund"
             said += f" Under it this case got {got}" + (f"; now {moved}" if moved else "") + "."
     (st.warning if changed else st.caption)(e(said))  # what a client was told may have changed
+
+
+def _replaced(old: Version, by: str) -> str:
+    """'Social Beat Digital version X, published for payments from D, was replaced from that same day by `by`'."""
+    return (f"{named_version(old.policy.name, old.policy.version)}, published for payments from "
+            f"{old.effective:%d %b %Y}, was replaced from that same day by {by}")
 
 
 def payment_moves(q: Quote) -> None:
