@@ -41,7 +41,7 @@ from .explain import (
 from .markdown import md_file_escape
 from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_range, format_usd
-from .quoting import STAGE_CHOSEN
+from .quoting import stage_outside_note
 from .schema import Contact, PolicyFile
 from .taxonomy import SERVICES
 from .words import counted
@@ -304,7 +304,7 @@ def summary_parts(q: Quote, today: date, client: Client = Client(), unsettled: O
             answer.append(unsettled.other_deadline)
     else:
         facts.append(_work_line(q, not_said))
-        facts += [n for n in q.notes if n.startswith(STAGE_CHOSEN)]  # the page says it beside the amount; so here
+        facts += [n for n in (stage_outside_note(q),) if n]  # the page says it beside the amount; so here
         answer = [plain_answer(q)]
         if q.verdict != Verdict.not_offered:  # nothing to quote: the first sentence says so
             answer += [f"{verdict_label(q)}: {refund_with_share(q)}.", verdict_sentence(q, for_client=True)]
@@ -342,12 +342,6 @@ def _window_quotes(q: Quote, policy: PolicyFile) -> list[tuple[str, str]]:
     if d is None or window is None or d.last_day != window.days:
         return []
     return [(c.section, c.quote) for c in window.clauses]
-
-
-def _stage_outside(q: Quote) -> bool:
-    """A stage chosen that the progress given lies outside: the quote follows the stage (decisions.md 'explicit
-    stage')."""
-    return any(n.startswith(STAGE_CHOSEN) for n in q.notes)
 
 
 def _not_started(q: Quote) -> bool:
@@ -550,7 +544,7 @@ def request_email(q: Quote, client: Client = Client(), unsettled: Optional[Unset
             f"at the stage {q.stage.label}" if s.stage is not None else "[how far along the work is]")
     elif not_said is not None and s.completion_pct == 0:  # whether it started was not said: nor is "0% done"
         work_so_far = "[whether the work has started, and how far along it is]"
-    elif _stage_outside(q):  # the stage chosen decides, and its progress lies outside it: "about 0% done" beside a
+    elif stage_outside_note(q):  # the stage chosen decides, and its progress lies outside it: "about 0% done" beside a
         work_so_far = f"at the stage {q.stage.label}"  # clause of concepts presented read as a contradiction
     elif _not_started(q):
         work_so_far = "not started"

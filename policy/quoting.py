@@ -263,6 +263,12 @@ def _deductions(policy: PolicyFile, service: Service, scenario: Scenario) -> tup
 STAGE_CHOSEN = "You chose the stage"  # how the note of a stage chosen outside its completion begins
 
 
+def stage_outside_note(q: Quote) -> Optional[str]:
+    """The quote's note of a stage chosen that its progress lies outside (_stage_note), if it has one: said beside
+    the amount, in the summary, and by the request email's stage."""
+    return next((n for n in q.notes if n.startswith(STAGE_CHOSEN)), None)
+
+
 def _stage_note(policy: PolicyFile, scenario: Scenario, ev: Evaluation) -> Optional[str]:
     """decisions.md 'explicit stage': the chosen stage wins, but a completion outside its band is said."""
     if ev.placed_by != "explicit" or not ev.stages:

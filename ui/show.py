@@ -39,7 +39,7 @@ from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.models import Verdict
 from policy.money import format_usd
-from policy.quoting import STAGE_CHOSEN
+from policy.quoting import stage_outside_note
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
 from policy.versions import Basis, Version
@@ -84,7 +84,7 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
         lines.append(f":blue-background[{e(notice)}]")
     # a stage chosen that the progress lies outside: beside the amount it decides (only under "Why", a walkthrough
     # read $4,200.00 against a completion chart that places 0% in another stage)
-    lines += [f":orange-background[{e(n)}]" for n in q.notes if n.startswith(STAGE_CHOSEN)]
+    lines += [f":orange-background[{e(n)}]" for n in (stage_outside_note(q),) if n]
     lines += _disagreements(q, for_client)
     st.markdown("\n\n".join(lines))
 
