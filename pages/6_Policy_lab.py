@@ -34,7 +34,7 @@ from policy.lab import (
     rows_of,
     term_rows,
 )
-from policy.lint import NO_CONSENT, OF_THE_EDIT, Finding, edit_warnings, in_reading_order, of_the_edit
+from policy.lint import OF_THE_EDIT, Finding, edit_notes, edit_warnings, in_reading_order, of_the_edit
 from policy.lint import errors as lint_errors
 from policy.loader import POLICY_TEXT_MAX, parse_policy, policy_toml
 from policy.markdown import md_escape as e
@@ -660,12 +660,11 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                      f"{drawn.name} is a new provider: no version of it is in force to compare with, so its bands are "
                      "drawn alone."))
         _preview(replaced, drawn)
+    st.header("Keep it")
     if new is None:  # where the buttons were: they went without a word (a walkthrough)
-        st.header("Keep it")
         st.error("Nothing can be saved, published or downloaded until the problems said above are fixed. "
                  "Your edits are kept.", icon="🛑")
     else:
-        st.header("Keep it")
         who = signed_by("lab_by", "Your name")
         refused = lint_errors(findings)
         replacing = draft_shown  # the draft shown, saved again (its number may move with its date)
@@ -676,7 +675,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         # warnings about what this edit changed (a clause left saying 75% beside a tier cut to 70%): published only
         # once the author says so, for this set of warnings (another edit's asks again)
         warned = edit_warnings(findings, before)
-        noted = [f for f in of_the_edit(findings, before) if f.code in NO_CONSENT]  # said, no consent asked
+        noted = edit_notes(findings, before)  # said, no consent asked
         despite = True
         if warned and not refused and same is None:
             seen = hashlib.sha256("\n".join(sorted(f.message for f in warned)).encode()).hexdigest()[:12]

@@ -99,6 +99,11 @@ def edit_warnings(findings: Iterable[Finding], before: Iterable[Finding]) -> lis
 NO_CONSENT = ("explains-unmatched",)  # warnings of an edit that say, but need no author's consent to publish
 
 
+def edit_notes(findings: Iterable[Finding], before: Iterable[Finding]) -> list[Finding]:
+    """The warnings an edit brings that need no consent (NO_CONSENT): said, with how to tidy them."""
+    return [f for f in of_the_edit(findings, before) if f.code in NO_CONSENT]
+
+
 MONEY_WORDS = {"unused_ad_spend": "ad spend", "third_party_costs": "third-party costs", "taxes_remitted": "tax"}
 STATED_BAND = re.compile(r"\((\d+)\s*[-–]\s*(\d+)%")  # "Design Phase (26-50% Complete)"
 EXCEEDS = re.compile(r"exceeds (\d+)%")
