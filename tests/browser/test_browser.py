@@ -125,6 +125,14 @@ def test_the_download_matches_the_quote(page, base_url):
         page.get_by_role("button", name="Refund request email").click()
     assert email.value.suggested_filename == "refund-socialbeat-website-request-email.txt"
     assert "Refund Request" in Path(email.value.path()).read_text(encoding="utf-8")
+    # the link's copy button is a stop for the keyboard and copies the link (drawn under a pointer only, Tab passed it)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page.get_by_test_id("stCode").focus()
+    page.keyboard.press("Tab")
+    copy = page.get_by_role("button", name="Copy to clipboard")
+    expect(copy).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("navigator.clipboard.readText()") == page.get_by_test_id("stCode").inner_text().strip()
 
 
 def test_a_clients_name_typed_in_the_downloads_stays_when_they_are_closed_and_a_slider_moves(page, base_url):
