@@ -74,8 +74,8 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
     batches = {b: f"#{b} {name} ({rows:,} row{'' if rows == 1 else 's'})" for b, name, rows in store.batches(by=me)}
     row2 = st.columns([3, 2, 2, 1])
     # the search and the filters outlive a visit to another page (Back from a restored quote lost the search)
-    text = row2[0].text_input("Search client, reference or note", key=state.kept("reg_text"), max_chars=NAME_MAX,
-                              placeholder="Any case, with or without accents")
+    text = row2[0].text_input("Search client, reference, note, project or invoice", key=state.kept("reg_text"), max_chars=NAME_MAX,
+                              placeholder="Words in any order, any case, with or without accents")
     with row2[1]:
         batch = _any("Batch", batches, "reg_batch")
     sort = row2[2].selectbox("Sort", list(SORTS), format_func=SORTS.__getitem__, key=state.kept("reg_sort"))

@@ -50,7 +50,7 @@ class Filters:
     service: Optional[str] = None
     verdict: Optional[str] = None
     saved_on: Days = field(default_factory=Days)  # saved on these days, in the time zone of whoever picked them
-    text: str = ""  # in the client's name, the reference or the note, any case, with or without accents
+    text: str = ""  # words in the client's name, the reference, the note, the project or the invoice (SEARCHED)
     batch_id: Optional[int] = None
 
 
@@ -104,13 +104,13 @@ class Listed:
 def _row(q: Quote, client_name: str, client_ref: str, note: str, by: Actor, at: datetime, asked_on: date,
          batch_id: Optional[int] = None, batch_row: Optional[int] = None, project: str = "",
          invoice: str = "") -> dict[str, Any]:
+    project, invoice = checked("project", project, NAME_MAX), checked("invoice", invoice, NAME_MAX)
     return dict(
         saved_at=at, asked_on=asked_on, saved_by=checked("saved_by", by.display_name, NAME_MAX), owner=by.key, client_name=client_name,
-        client_ref=client_ref, note=note, project=checked("project", project, NAME_MAX),
-        invoice=checked("invoice", invoice, NAME_MAX),
+        client_ref=client_ref, note=note, project=project, invoice=invoice,
         provider=q.provider, service=q.service, verdict=q.verdict, amount_paid=Decimal(q.amount_paid),
         refund_min=Decimal(q.refund_min), refund_max=Decimal(q.refund_max), policy_id=q.provider,
-        policy_version=q.policy_version, search_text=folded(" ".join((client_name, client_ref, note))),
+        policy_version=q.policy_version, search_text=folded(" ".join((client_name, client_ref, note, project, invoice))),
         batch_id=batch_id, batch_row=batch_row,
     )
 
@@ -448,11 +448,12 @@ def _filtered(f: Filters) -> Select[Any]:
     words = folded(searchable(f.text))
     for mark in APOSTROPHES:
         words = words.replace(mark, "")
-    if words:  # literal text: % and _ match themselves
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        searched: Any = t.search_text
-        for mark in APOSTROPHES:  # on both sides: "obrien" finds O'Brien, "o'brien" finds O’Brien
-            searched = func.replace(searched, mark, "")
+    searched: Any = t.search_text
+    for mark in APOSTROPHES:  # on both sides: "obrien" finds O'Brien, "o'brien" finds O’Brien
+        searched = func.replace(searched, mark, "")
+    # each word anywhere, in any order: "cedar oak" finds "Cedar & Oak" (as one phrase it found nothing, a walkthrough)
+    for word in words.split():  # literal text: % and _ match themselves
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(searched.like(pattern, escape="\\"))
     return query
 

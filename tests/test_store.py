@@ -19,7 +19,7 @@ from store.days import Days
 from tests.actors import ADA, OPS, PAT, SAM
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-HEAD = "0010"  # the newest migration; a new one must bump this
+HEAD = "0011"  # the newest migration; a new one must bump this
 
 
 def q(**fields):
@@ -185,6 +185,47 @@ def test_a_search_ignores_a_names_apostrophe_typed_or_not(store, words):
         store.save(q(), client_name=client, by=SAM)
     found = [r.client_name for r in store.find(Filters(text=words), by=SAM)[0]]
     assert found == (["Zoë O'Brien & Co"] if "brien" in words.lower() else ["Ann O\u2019Neil"])
+
+
+@pytest.mark.parametrize("words, found", [
+    ("cedar oak", ["Mia"]),  # words in any order, whatever stands between them: "Cedar & Oak"
+    ("oak cedar", ["Mia"]),
+    ("inv-2041", ["Mia"]),  # the invoice number, as saved
+    ("2041", ["Mia"]),
+    ("rebrand", ["Mia", "Noa"]),  # the project name
+    ("rebrand noa", ["Noa"]),  # every word must be found
+    ("cedar pine", []),
+])
+def test_a_search_finds_every_word_in_the_client_the_note_the_project_and_the_invoice(store, words, found):
+    """A walkthrough: a quote saved for "Cedar & Oak", project "Spring rebrand", invoice INV-2041, was found by
+    none of "cedar oak", "rebrand" or "INV-2041"."""
+    store.save(q(), client_name="Cedar & Oak", project="Spring rebrand", invoice="INV-2041", note="Mia", by=SAM)
+    store.save(q(), client_name="Noa", project="Rebrand", by=SAM)
+    rows = store.find(Filters(text=words), by=SAM)[0]
+    assert sorted(r.note or r.client_name for r in rows) == found
+
+
+def test_the_upgrade_searches_the_project_and_invoice_saved_before_it_and_the_downgrade_undoes_it(database_url):
+    from alembic import command
+
+    engine, config = _migrations(database_url)
+
+    def searched(connection) -> str:
+        return connection.execute(text("SELECT search_text FROM saved_quotes")).scalar_one()
+
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        connection.execute(text(
+            "INSERT INTO saved_quotes (saved_at, saved_by, client_name, client_ref, note, provider, service, verdict, "
+            "amount_paid, refund_min, refund_max, policy_id, policy_version, search_text, project, invoice) VALUES "
+            "(:at, '', 'Ana', 'R-1', '', 'stepinto', 'ppc', 'full', 5, 5, 5, 'stepinto', 'v', 'ana r-1 ', "
+            "'Café Rebrand', 'INV-9')"), {"at": AT})
+        command.upgrade(config, "0011")
+        assert searched(connection) == "ana r-1  cafe rebrand inv-9"
+        command.downgrade(config, "0010")
+        assert searched(connection) == "ana r-1 "
+    engine.dispose()
 
 
 def test_the_list_sorts_and_pages(listed):

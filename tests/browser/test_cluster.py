@@ -92,7 +92,7 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     sign_in(page_two, balanced.url, "sales-ops", start="Saved_quotes")
     assert served_by(page_two) == second  # still pinned
     expect(page_two.get_by_test_id("stDataFrame")).to_be_visible()
-    page_two.get_by_label("Search client, reference or note").fill("cluster client")
+    page_two.get_by_label("Search client, reference, note, project or invoice").fill("cluster client")
     page_two.keyboard.press("Enter")
     expect(page_two.get_by_text("1 saved quote matches")).to_be_visible()
 
@@ -102,7 +102,7 @@ def test_two_people_on_two_replicas_share_the_register_and_survive_a_replica_sto
     expect(page_one.get_by_test_id("stMetric").filter(has_text="Refund")).to_be_visible()
     expect(page_one.get_by_test_id("stSidebar").get_by_text("Signed in: Sam Sales")).to_be_visible()
     # the second person's session, on the replica still up, carries on
-    page_two.get_by_label("Search client, reference or note").fill("nobody")
+    page_two.get_by_label("Search client, reference, note, project or invoice").fill("nobody")
     page_two.keyboard.press("Enter")
     expect(page_two.get_by_text("0 saved quotes match")).to_be_visible()
     one.close()
