@@ -770,6 +770,8 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
         else:
             for chunk in chunks:
                 _write(target, _output_text(chunk, job, keep), result, progress)
+        if not result.rows:  # a header alone was "0 rows read" on the command line, and a fault on the page
+            raise InputError("file", _no_rows(result))
     except UnicodeDecodeError:
         raise NotText(getattr(source, "encoding", "utf-8")) from None
     except csv.Error as exc:
@@ -778,6 +780,14 @@ def run_batch(source: IO[str], target: IO[str], basis: Basis,
             message = f"a cell is longer than {CELL_LIMIT:,} characters, the most a cell may hold"
         raise InputError("file", f"line {_line(reader) + result.header_row}: {message}") from None
     return result
+
+
+def _no_rows(result: BatchResult) -> str:
+    skipped = [f"{counted(result.blank_lines, 'blank row')}"] if result.blank_lines else []
+    skipped += [f"{'a row' if len(result.total_rows) == 1 else 'rows'} of totals"] if result.total_rows else []
+    under = f", only {' and '.join(skipped)}" if skipped else ""
+    return (f"has no row to quote under its header (row {result.header_row}){under}: add a row for each case, as the "
+            "template has them")
 
 
 def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,

@@ -323,6 +323,22 @@ def test_a_file_whose_first_lines_name_no_field_is_refused_quoting_its_first_lin
     assert result.header_row == PREAMBLE_MAX + 1 and [r["verdict"] for r in got] == ["full"]
 
 
+@pytest.mark.parametrize("text, said", [
+    ("provider,service,amount_paid,completion_pct,days_since_payment\n",
+     "has no row to quote under its header (row 1): add a row for each case, as the template has them"),
+    ("Clients to quote;;\nprovider;service;amount_paid;completion_pct;days_since_payment\n;;;;\nTOTAL;;;0;\n",
+     "has no row to quote under its header (row 2), only 1 blank row and a row of totals: add a row for each case, "
+     "as the template has them"),
+])
+def test_a_header_with_no_row_under_it_is_refused_in_words(text, said):
+    """A walkthrough: a header alone was "0 rows read" on the command line, and a fault on the batch page."""
+    from policy import InputError
+
+    with pytest.raises(InputError) as exc:
+        batch(text)
+    assert (exc.value.field, exc.value.message) == ("file", said)
+
+
 def test_a_row_of_empty_cells_is_skipped_like_a_blank_line_and_said():
     """Excel saves an empty row it once formatted as ",,,": that is not a case with a missing provider."""
     text = ("provider,service,amount_paid,completion_pct,days_since_payment\n"

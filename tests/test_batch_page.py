@@ -183,6 +183,14 @@ def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
     assert at.get("progress")[0].proto.text == "1 row read: 1 quoted, 0 with an error"  # not "1 rows"
 
 
+def test_a_file_with_a_header_and_no_rows_is_refused_in_words_and_nothing_is_shown(url):
+    """A walkthrough: the page drew its counts (all 0), then a fault where its rows were."""
+    at = run(batch_page(), "header-only.csv", b"Client;Agency;Package;Price;Paid on;Progress\n")
+    assert not at.exception and not at.metric and not at.get("progress")
+    said = md_escape("has no row to quote under its header (row 1): add a row for each case, as the template has them")
+    assert [e.value for e in at.error] == [f"**file**: {said}. Nothing was quoted; fix the file and upload it again."]
+
+
 def test_the_template_is_read_back_by_the_batch(url):
     at = run(batch_page(), "template.csv", template_csv().encode())
     assert [m.value for m in at.metric] == ["3", "3", "0"]  # every spelling it shows is read
