@@ -422,7 +422,9 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         elif cell != name:
             result.notices.append(f"column {cell!r} read as {COLUMN_LABELS[name]} ({name})")
         if name in seen:
-            raise InputError("header", f"column {name} appears twice (columns {seen[name] + 1} and {i + 1}); keep one")
+            first = best_cells[seen[name]]  # the file's own headings: "column completion_pct" named neither of them
+            raise InputError("header", f"columns {first!r} (column {seen[name] + 1}) and {cell!r} (column {i + 1}) are "
+                                       f"both read as {COLUMN_LABELS[name]}: keep one")
         if name is not None:
             seen[name] = i
         if name in NAMES or name == REQUESTED:

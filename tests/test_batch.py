@@ -253,7 +253,12 @@ def test_a_column_given_twice_is_an_error_not_a_silent_winner():
 
     with pytest.raises(InputError) as exc:
         batch("provider,service,amount_paid,completion_pct,days_since_payment,Amount Paid\nstepinto,ppc,100,0,3,200\n")
-    assert exc.value.field == "header" and "amount_paid appears twice (columns 3 and 6)" in exc.value.message
+    assert (exc.value.field, exc.value.message) == (
+        "header", "columns 'amount_paid' (column 3) and 'Amount Paid' (column 6) are both read as Amount paid: keep one")
+    with pytest.raises(InputError) as exc:  # the file's own headings, not the field's name (a walkthrough)
+        batch("Client;Agency;Package;Price;Paid on;% Progress;Project completion\n")
+    assert exc.value.message == ("columns '% Progress' (column 6) and 'Project completion' (column 7) are both read as "
+                                 "Project completion (%): keep one")
 
 
 def test_the_page_hears_progress_and_is_handed_every_rows_quote_in_order(tmp_path):
