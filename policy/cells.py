@@ -20,7 +20,6 @@ from .fields import FIELDS, FieldSpec
 from .models import check_plain, parse_plain
 from .records import folded
 from .schema import PolicyFile
-from .taxonomy import SERVICES
 
 DateOrder = Literal["dmy", "mdy"]
 DATE_ORDERS: dict[str, str] = {"dmy": "day/month/year (31/12/2026)", "mdy": "month/day/year (12/31/2026)"}
@@ -277,18 +276,28 @@ class Readers:
     allowed: Mapping[str, str]  # field -> what a cell may say, for the message
     shown: Mapping[str, Mapping[str, str]]  # field -> id -> the name the app shows
     order: Optional[DateOrder] = None
-    sold: Mapping[str, str] = field(default_factory=dict)  # provider -> the services it sells, for a message
+    sold: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # provider -> the services it sells, by id
+    own: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (provider, service) -> its own name for it
 
     def service_refused(self, text: str, provider: str) -> Optional[str]:
-        """A service cell no name matches, said for the row's provider: what it sells, by id, the app's name and its
+        """A service cell no name matches, said for the row's provider: what it sells, by the app's names and its
         own (the list of every service of the app, IT support among them, was no help to a Social Beat row, and left
-        out the names Social Beat itself uses: a walkthrough). None for a provider this batch does not know."""
+        out the names Social Beat itself uses: a walkthrough). A guess the provider does not sell is said to be one
+        ('Websites' for Step-Into: "did you mean Website design & development?", beside "Step-Into sells PPC", was
+        a guess the row could not take, a walkthrough). None for a provider this batch does not know."""
         sold = self.sold.get(provider)
         if sold is None:
             return None
-        guess = self._closest("service", text)
-        said = f"is no service this app knows; {self.shown['provider'][provider]} sells {sold}"
-        return f"did you mean {guess}? It {said}" if guess else said
+        name = self.shown["provider"][provider]
+        guess = self._closest_id("service", text)
+        listed = "; ".join(_with_own(self.shown["service"][s], self.own[provider, s]) for s in sold)
+        said = f"is no service this app knows; {name} sells {'only ' if len(sold) == 1 else ''}{listed}"
+        if guess is None:
+            return said
+        meant = self.shown["service"][guess]
+        if guess not in sold:
+            return f"did you mean {meant}? {name} does not sell it. It {said}"
+        return f"did you mean {meant}? It {said}"
 
     @classmethod
     def of(cls, policies: Mapping[str, PolicyFile], order: Optional[DateOrder] = None) -> Readers:
@@ -306,9 +315,9 @@ class Readers:
         names["service"] |= _own_names(policies, names["service"])
         names["provider"] = _without_domain({p: policy.name for p, policy in policies.items()}) | names["provider"]
         allowed["service"] += ", or a provider's own name for it (such as SEO Services)"
-        sold = {p: "; ".join(f"{sid} ({_with_own(SERVICES[sid], service.label)})" for sid, service in policy.services.items())
-                for p, policy in policies.items()}
-        return cls(names, allowed, labels, order, sold)
+        sold = {p: tuple(policy.services) for p, policy in policies.items()}
+        own = {(p, sid): service.label for p, policy in policies.items() for sid, service in policy.services.items()}
+        return cls(names, allowed, labels, order, sold, own)
 
     def read(self, spec: FieldSpec, text: str) -> object:
         """The cell as the scenario takes it; ValueError says what is allowed."""
@@ -336,6 +345,10 @@ class Readers:
     def _closest(self, field: str, text: str) -> Optional[str]:
         """The name the app shows for the one a misspelt cell most likely meant ('Social Bet Digital': Social Beat
         Digital), where one is close enough; the list of what is allowed alone left the reader to spot it."""
+        meant = self._closest_id(field, text)
+        return None if meant is None else self.shown[field].get(meant)
+
+    def _closest_id(self, field: str, text: str) -> Optional[str]:
         names, folded = self.names[field], key(text)
         close = difflib.get_close_matches(folded, list(names), n=1, cutoff=CLOSE_ENOUGH)
         if not close:
@@ -343,7 +356,7 @@ class Readers:
         meant = names[close[0]]
         if any(folded in name and found != meant for name, found in names.items()):
             return None  # a part of two names ('bank transfer': India or international) is no misspelling of one
-        return self.shown[field].get(meant)
+        return meant
 
 
 CLOSE_ENOUGH = 0.8  # difflib's ratio: one or two letters wrong in a name; 'acme' is no misspelling of anything

@@ -694,18 +694,24 @@ def test_a_service_no_name_matches_is_said_with_the_services_of_the_rows_provide
     """A walkthrough: 'Social Beat Digital, Logo design' was told every service of the app, IT support (which Social
     Beat does not sell) among them, and none of the names Social Beat itself uses."""
     sheet = ("provider,service,amount_paid,completion_pct,days_since_payment\n"
-             "Social Beat Digital,Logo design,5000,10,3\nstepinto,Logo desing,5000,10,3\nacme,Logo design,5000,10,3\n")
+             "Social Beat Digital,Logo design,5000,10,3\nstepinto,Logo desing,5000,10,3\nacme,Logo design,5000,10,3\n"
+             "Step Into,Websites,5000,10,3\nSocial Beat,Social media campain,5000,10,3\n")
     out = io.StringIO()
     result = run_batch(io.StringIO(sheet), out, BASIS)
     said = {number: [str(p) for p in problems] for number, problems in result.problem_rows}
-    assert said[2] == ["service “Logo design”: is no service this app knows; Social Beat Digital sells website (Website "
-                       "design & development); social_media_campaign (Social media campaign, its own name Social Media "
-                       "Marketing: Campaign/Project Services); social_media_management (Social media management); seo "
-                       "(SEO, its own name SEO Services); ppc (PPC / paid advertising); content_marketing (Content "
-                       "marketing); reputation_management (Reputation management, its own name Reputation Management "
-                       "Services)"]
-    assert said[3] == ["service “Logo desing”: is no service this app knows; Step-Into sells ppc (PPC / paid "
-                       "advertising, its own name Online advertising and retargeting campaigns)"]
+    social_beat_sells = (
+        "Social Beat Digital sells Website design & development; Social media campaign, its own name Social Media "
+        "Marketing: Campaign/Project Services; Social media management; SEO, its own name SEO Services; PPC / paid "
+        "advertising; Content marketing; Reputation management, its own name Reputation Management Services")
+    assert said[2] == [f"service “Logo design”: is no service this app knows; {social_beat_sells}"]  # in the app's words,
+    # not its ids (a walkthrough)
+    step_into_sells = "Step-Into sells only PPC / paid advertising, its own name Online advertising and retargeting campaigns"
+    assert said[3] == [f"service “Logo desing”: is no service this app knows; {step_into_sells}"]
+    # a guess the provider does not sell is said to be one (it was offered beside "Step-Into sells PPC")
+    assert said[5] == ["service “Websites”: did you mean Website design & development? Step-Into does not sell it. It "
+                       f"is no service this app knows; {step_into_sells}"]
+    assert said[6] == ["service “Social media campain”: did you mean Social media campaign? It is no service this app "
+                       f"knows; {social_beat_sells}"]
     assert said[4][1].startswith("service “Logo design”: must be one of website (Website design & development)")  # no
     # provider to say it for: every service of the app
     assert "Social Beat Digital sells" in out.getvalue()  # the file says what the page does
