@@ -9,7 +9,7 @@ import streamlit as st
 
 from policy.batch import SHEET_ROW, canonical, header_field, headings, quote_file, start_pool_soon
 from policy.batch_report import Total, listed_rows, overall, rows_json, template_csv, totals
-from policy.cells import DATE_ORDERS, EITHER_WAY, SPELLINGS
+from policy.cells import DATE_ORDERS, SPELLINGS
 from policy.errors import InputError
 from policy.explain import label_of
 from policy.export import QUOTE_HEADINGS
@@ -87,6 +87,8 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
             run_day=basis().as_of if result.dated else None, date_order=date_order,
             header_row=result.header_row,
+            either_way=result.either_way_said("choose how this file writes its dates under \u201cDates written with "
+                                              "slashes\u201d above, and quote it again."),
         )
 
 
@@ -162,10 +164,6 @@ def _problems(done: dict) -> None:
     kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": f"{k.rows:,}",
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
     _static(kinds, "whole_words_batch_kinds")
-    either_way = sum(k.rows for k in done["kinds"] if EITHER_WAY in k.example)  # an ambiguous date's kind
-    if either_way and not done.get("date_order"):  # the error said "say which order": where, it did not (a walkthrough)
-        st.info(f"{counted(either_way, 'row')} with a date that could be read either way: choose how this file writes "
-                "its dates under \u201cDates written with slashes\u201d above, and quote it again.")
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.listed_above, "searched": p.searched}
             for number, problems in done["problem_rows"] for p in problems]
     left, right = st.columns(2)
@@ -292,6 +290,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if done["not_sold"]:
             counts.metric("Not sold by its provider", f"{done['not_sold']:,}", width="content")
         counts.metric("With an error", f"{done['errors']:,}", width="content")
+        if done.get("either_way"):  # above the totals, which leave those rows out (it came after every error)
+            st.warning(e(done["either_way"]))
         columns = [n.removeprefix("column ") for n in done["notices"] if n.startswith("column ") and " read as " in n]
         if columns:  # one line, not one a column (eight lines of "Read: column ..." above the results)
             st.caption(e(f"Columns read by their names: {'; '.join(columns)}."))

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any, Optional, TextIO, Union
 
 from .batch_rows import Problem, Reading, RowProblems, Seen, scenario_of, seen_cells
-from .cells import EITHER_WAY, DateOrder, Readers, written_order
+from .cells import DATE_ORDERS, EITHER_WAY, DateOrder, Readers, written_order
 from .errors import InputError
 from .export import QUOTE_COLUMNS, QUOTE_HEADINGS, error_row, quote_row
 from .fields import BY_NAME, FIELDS, LABELS, NAMES, REQUIRED
@@ -188,6 +188,26 @@ class BatchResult:
                 "dates if none was planned"]
 
     @property
+    def either_way(self) -> int:
+        """Rows with a date that could be read either way (refused: the user named no order)."""
+        return sum(k.rows for k in self.kinds.values() if EITHER_WAY in k.example)
+
+    def either_way_said(self, choose: str) -> Optional[str]:
+        """The rows refused for a date that reads either way, in one sentence with how to `choose` the order (the page
+        and the command line say it their ways), and the order the file's other dates are written in where they are
+        all written one way: a file of day-first dates lost a third of its rows, and the one fix came after 34 lines
+        of errors (a walkthrough)."""
+        if not self.either_way:
+            return None
+        one = [order for order in DATE_ORDERS if order in self.date_orders]
+        likely = ""
+        if len(one) == 1:
+            row, text = self.date_orders[one[0]]
+            likely = (f"; the file's other dates are all written {DATE_ORDERS[one[0]].split(' (')[0]} (row {row}: "
+                      f"{text}), so those are likely to be too")
+        return f"{counted(self.either_way, 'row')} with a date that could be read either way{likely}: {choose}"
+
+    @property
     def not_sold(self) -> int:
         """Rows of a service their provider does not sell: no terms to quote, so not counted as quoted (a walkthrough)."""
         return sum(rows for (_, verdict), (rows, _, _) in self.sums.items() if verdict == Verdict.not_offered.value)
@@ -226,8 +246,10 @@ def _mixed_orders(orders: Orders) -> list[str]:
 
 
 def _kind_of(message: str) -> str:
-    """A message without the values it quotes: rows that break one rule in different values are one kind."""
-    return re.sub(r"\d+", "#", message.split(":", 1)[0] if EITHER_WAY in message else message)
+    """A message without the values it quotes: rows that break one rule in different values are one kind. A date read
+    either way is one kind whatever its date ("03/10/2026 could be 3 October or 10 March" and "02/12/2026 could be
+    ..." made 34 kinds of one error above the one way to fix them all, a walkthrough)."""
+    return EITHER_WAY if EITHER_WAY in message else re.sub(r"\d+", "#", message)
 
 
 NAMED_MAX = 10  # columns a notice names; the rest are counted

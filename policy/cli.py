@@ -260,6 +260,9 @@ def _say(result: BatchResult, output: str) -> None:
     where = "standard output" if output == "-" else output
     for notice in result.said():
         print(f"batch: {notice}", file=sys.stderr)
+    either_way = result.either_way_said(f"name the order with --date-order ({' or '.join(DATE_ORDERS)}) and run it again")
+    if either_way:  # the errors said "say which order", and not how (a walkthrough)
+        print(f"batch: {either_way}", file=sys.stderr)
     print(f"batch: {result.summary()}, written to {where}", file=sys.stderr)
 
 
