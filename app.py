@@ -1,6 +1,7 @@
 """Refund calculator: the home page. Pages gather input, call policy/, and draw."""
 import streamlit as st
 
+from policy.assumptions import if_work_started
 from policy.curves import marked_by_the_quote, stage_boundaries
 from policy.explain import case_lines, refund_text
 from policy.markdown import md_escape as e
@@ -25,7 +26,7 @@ def calculator() -> None:
             q = cache.cached_quote(cache.key(scenario))
             restored = show.restored_from(cache.key(scenario))
             with st.container(key="answer_said"):  # said again by a screen reader when a key press changes it
-                show.headline(q, cache.cached_assumption(cache.key(scenario)), for_client=client, asked_today=True)
+                show.headline(q, if_work_started(q), for_client=client, asked_today=True)
             live_region("answer_said")
             show.coming_version(q)
             show.withdrawn_version(q)

@@ -8,6 +8,7 @@ from typing import Optional
 
 import streamlit as st
 
+from policy.assumptions import if_work_started
 from policy.client import case_words, next_steps, policy_of
 from policy.eligibility import (
     ANSWER_WORDS,
@@ -315,7 +316,7 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 left_open = unsaid(answered, known, monthly, wide)  # every case alike: the documents say it
                 if wide is None:
                     st.markdown(f"### {e(plain_answer(q))}")
-                    show.client_answer(q, cache.cached_assumption(cache.key(scenario)))
+                    show.client_answer(q, if_work_started(q))
                     narrow_it_down(choices, answered, changed)
                 else:
                     unsettled = for_documents(wide, known, monthly)

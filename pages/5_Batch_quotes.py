@@ -135,6 +135,7 @@ def _rows(done: dict) -> None:
     worded = {QUOTE_HEADINGS["verdict"]: st.column_config.TextColumn(width="medium"),
               QUOTE_HEADINGS["placed_stage"]: st.column_config.TextColumn(width="medium"),
               QUOTE_HEADINGS["depends_on"]: st.column_config.TextColumn(width="large"),  # "the stage the work is in; w..."
+              QUOTE_HEADINGS["assumed"]: st.column_config.TextColumn(width="large"),
               QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
     config.update({heading: c for heading, c in worded.items()
                    if heading in rows.columns and rows[heading].astype(bool).any()})

@@ -80,8 +80,8 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
 # whose row it is and the answer first: the refund columns were off to the right of a wide file, and then still of a
 # 1366 px screen behind provider, service and amount (a walkthrough); the verdict before the amounts, in view beside
 # them (off to the right, "Not offered", "No refund" and a row not quoted all read "$0.00")
-LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "depends_on", "provider",
-           "service", "amount_paid", "error")
+LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "depends_on", "assumed",
+           "provider", "service", "amount_paid", "error")
 
 
 def listed_order(header: list[str]) -> list[str]:
@@ -120,9 +120,10 @@ def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     the file's cells as written, the quote's amounts in dollars and its verdicts and stages in words; without the
     columns the amounts already say, the quoted provider's name (beside the file's 'socialbeat' it read as a second
     provider; in its place one column spelt the provider two ways, as the row was quoted or not), nor the days
-    counted where they only repeat the file's own."""
+    counted where they only repeat the file's own, nor what was assumed where no row assumed anything."""
     rows = output_rows(output_csv, limit)
-    unshown = {*NOT_LISTED, "provider_name", *(("days_counted",) if _repeated_days(rows) else ())}
+    unshown = {*NOT_LISTED, "provider_name", *(("days_counted",) if _repeated_days(rows) else ()),
+               *(() if any(r.get("assumed") for r in rows) else ("assumed",))}  # a column of blanks: not drawn
     order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
     words: dict[str, Callable[[str], str]] = {
         "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars,

@@ -66,10 +66,10 @@ FACT_WORDS: dict[str, str] = {f.name: f.unknown.fact for f in UNKNOWABLE if f.un
 def less_than_full(q: Quote) -> str:
     """' (less than the full $5,000.00)' beside a maximum that a partial refund with no amount decided
     (decisions.md 'SB our delay'), else ''."""
-    return _below(q.less_than_full, q.refund_max, q.currency)
+    return below_full(q.less_than_full, q.refund_max, q.currency)
 
 
-def _below(full: Optional[str], most: str, currency: str) -> str:
+def below_full(full: Optional[str], most: str, currency: str) -> str:
     if full is None or Decimal(most) == 0:
         return ""
     return f" (less than the full {format_usd(Decimal(full), currency)})"
@@ -259,7 +259,7 @@ def deadline_on_calendar(q: Quote, today: date) -> Optional[str]:
 def deadline_sentence(q: Quote, d: Deadline, asked_on: Optional[date] = None) -> str:
     """`asked_on`: the day the quote was made, for the date of a deadline of a payment given in days."""
     low, high = Decimal(d.refund_min_after), Decimal(d.refund_max_after)
-    below = _below(d.less_than_full_after, d.refund_max_after, q.currency)
+    below = below_full(d.less_than_full_after, d.refund_max_after, q.currency)
     if high == Decimal(q.refund_max) > 0:  # only the least drops: "it drops to at most $450.00" beside a quote of
         # $450.00 read as no drop at all (a walkthrough)
         after = (f"nothing is certain: anything from {format_usd(low, q.currency)} to "
@@ -309,7 +309,7 @@ def window_lapsed_sentence(q: Quote, asked_on: Optional[date] = None) -> Optiona
 
 def _before(lapsed: Lapsed, q: Quote) -> str:
     """What the policy gave up to a clock's last day, in words."""
-    return band_words(Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before), q.currency) + _below(
+    return band_words(Decimal(lapsed.refund_min_before), Decimal(lapsed.refund_max_before), q.currency) + below_full(
         lapsed.less_than_full_before, lapsed.refund_max_before, q.currency)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Optional, Union
 
+from .assumptions import assumed_cell
 from .fields import NAMES
 from .models import FIELD_KINDS, Quote, QuoteHead, Scenario, quote_to_json
 from .records import RECORD_NAMES
@@ -18,14 +19,14 @@ from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
     "provider_name", "policy_version", "requested_on", "days_counted", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
-    "verdict", "placed_stage", "sections", "depends_on", "error",
+    "verdict", "placed_stage", "sections", "depends_on", "assumed", "error",
 )
 QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the names above: they are its contract)
     "provider_name": "Provider (quoted)", "policy_version": "Policy version", "requested_on": "Request day",
     "days_counted": "Days since payment",
     "refund_min": "Refund min", "refund_max": "Refund max", "refund_pct_min": "Refund min (%)",
     "refund_pct_max": "Refund max (%)", "verdict": "Verdict", "placed_stage": "Stage", "sections": "Sections",
-    "depends_on": "Depends on (not given)", "error": "Error",
+    "depends_on": "Depends on (not given)", "assumed": "Assumed (not given)", "error": "Error",
 }
 
 
@@ -55,6 +56,7 @@ def quote_row(q: Union[Quote, QuoteHead]) -> dict[str, str]:
         "placed_stage": q.stage.id or "|".join(q.stage.candidates),
         "sections": "; ".join(dict.fromkeys(c.section for c in q.clauses)),
         "depends_on": "; ".join(u.fact for u in q.unknowns),  # the facts not given that move the band
+        "assumed": assumed_cell(q),  # a fact not given taken as one value, and the band under the other
         "error": "",
     }
 

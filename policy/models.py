@@ -372,6 +372,19 @@ class UnknownFact:
 
 
 @dataclass(frozen=True, slots=True)
+class Assumed:
+    """A fact not given that the quote took a value of (decisions.md 3: work_started null is inferred from
+    completion), where the policy gives another band under the other value: the band, exact to the cent as the
+    quote's, said beside the quote's (a batch row said "Full refund" where the calculator said "if the work has
+    started, $3,750.00", a walkthrough)."""
+    fact: str  # a scenario field
+    taken_as: bool  # the value the quote took for it
+    refund_min: str  # the band under the other value
+    refund_max: str
+    less_than_full: Optional[str] = None  # as Quote.less_than_full, for that band
+
+
+@dataclass(frozen=True, slots=True)
 class Deduction:
     field: str
     label: str
@@ -454,6 +467,7 @@ class Quote:
     # A clause grants a *partial* refund with no amount (decisions.md 'SB our delay') and decided refund_max: the
     # full refund (the refundable base) it stays below, by a cent. Every surface says "less than the full $X".
     less_than_full: Optional[str] = None
+    assumed: tuple[Assumed, ...] = ()  # where a fact not given was taken as one value and the other gives more or less
     # The version it was quoted under, which every view reads (never resolved again). Not part of the JSON: a
     # quote read back from the register has None, and a view then says only what the quote itself stored.
     policy: Annotated[Optional[PolicyFile], Field(exclude=True), SkipJsonSchema()] = field(default=None, compare=False,
@@ -476,6 +490,7 @@ class QuoteHead:
     stage: StagePlacement
     clauses: tuple[ClauseRef, ...]
     unknowns: tuple[UnknownFact, ...]
+    assumed: tuple[Assumed, ...]
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)

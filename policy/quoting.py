@@ -25,6 +25,7 @@ from .evaluator import (
 from .fields import BY_NAME, NAMES, RANGES, UNKNOWABLE
 from .models import (
     AmbiguityUse,
+    Assumed,
     ClauseRef,
     Deadline,
     Decides,
@@ -345,6 +346,19 @@ def _decided(scenario: Scenario, basis: Basis) -> _Decided:
     return _Decided(scenario, policy, service, facts, ev, next_charge)
 
 
+def _assumed(d: _Decided) -> tuple[Assumed, ...]:
+    """decisions.md 3: a work status not given at 0% is taken as not started; where the policy gives another band
+    once work has started, that band (evaluated only for such a case: a batch row pays for it only then)."""
+    s = d.scenario
+    if s.work_started is not None or s.completion_pct != 0 or d.service is None or d.ev.window_closed:
+        return ()
+    started = s.model_copy(update={"work_started": True})
+    ev = evaluate(d.policy, s.service, Facts.of(started), detail=False)
+    if (ev.low, ev.high) == (d.ev.low, d.ev.high):
+        return ()
+    return (Assumed("work_started", False, _money(ev.low), _money(ev.high), _money(ev.base) if ev.below_full else None),)
+
+
 def _head(d: _Decided) -> dict[str, Any]:
     """The parts of a quote a batch row shows (export.quote_row reads these and nothing else)."""
     ev, scenario = d.ev, d.scenario
@@ -353,7 +367,7 @@ def _head(d: _Decided) -> dict[str, Any]:
         requested_on=scenario.requested_on, refund_min=_money(ev.low), refund_max=_money(ev.high),
         refund_pct_min=_share(ev.low, scenario.amount_paid), refund_pct_max=_share(ev.high, scenario.amount_paid),
         verdict=ev.verdict, stage=_placement(ev), clauses=_citations(d.policy, ev, d.next_charge is not None),
-        unknowns=_unknowns(ev),
+        unknowns=_unknowns(ev), assumed=_assumed(d),
     )
 
 

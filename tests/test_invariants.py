@@ -43,6 +43,22 @@ def test_unknown_deliverables_range_contains_the_known_ranges(data, value):
     assert _contains(unknown[:2], band({**data, "deliverables_provided": value})[:2])
 
 
+@given(scenarios())
+def test_what_a_quote_assumed_of_the_work_status_is_the_quote_of_the_work_started(data):
+    """A work status not given at 0% is taken as not started (decisions.md 3); the quote carries the band of the same
+    case with work started wherever that band differs, and only then (a batch row said "Full refund" alone)."""
+    q = quote(parse_scenario({**data, "work_started": None}, BASIS), BASIS)
+    started = quote(parse_scenario({**data, "work_started": True}, BASIS), BASIS)
+    not_started = q.scenario.completion_pct == 0 and q.verdict != "not_offered"
+    if not_started and (started.refund_min, started.refund_max) != (q.refund_min, q.refund_max):
+        [a] = q.assumed
+        assert (a.fact, a.taken_as, a.refund_min, a.refund_max, a.less_than_full) == (
+            "work_started", False, started.refund_min, started.refund_max, started.less_than_full)
+    else:
+        assert q.assumed == ()
+    assert started.assumed == ()
+
+
 @given(scenarios(), st.integers(min_value=0, max_value=60))
 def test_unknown_notice_contains_any_given_notice(data, notice):
     assert _contains(band({**data, "notice_days": None})[:2], band({**data, "notice_days": notice})[:2])

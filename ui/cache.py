@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from policy import Quote, Scenario, parse_scenario, quote
-from policy.assumptions import if_work_started
 from policy.curves import compare_completion, completion_curve, days_curve, grid
 from policy.eligibility import quoting_under, stage_choices
 from policy.lint import Finding, lint_against
@@ -56,7 +55,6 @@ _BUILDERS: dict[str, Callable[[Scenario, Basis], object]] = {
     "days": lambda s, c: days_curve(s, c, last_day=max(DAYS_SHOWN, s.days_since_payment)),
     "compare": compare_completion,
     "grid": lambda s, c: grid(s, c, last_day=GRID_DAYS),
-    "assumption": lambda s, c: if_work_started(quote(s, c)),
     "stage_choices": lambda s, c: stage_choices(s.model_dump(), quoting_under(c), progress_known=False),
 }
 
@@ -96,11 +94,6 @@ def cached_days_curve(scenario_json: str) -> pd.DataFrame:
 
 def cached_compare(scenario_json: str) -> pd.DataFrame:
     return _cached("compare", scenario_json)
-
-
-def cached_assumption(scenario_json: str) -> Optional[str]:
-    """What the quote assumed at 0% with the work status unknown (a second quote: cached like the first)."""
-    return _cached("assumption", scenario_json)
 
 
 def cached_grid(scenario_json: str) -> pd.DataFrame:
