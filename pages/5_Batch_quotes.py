@@ -17,6 +17,7 @@ from policy.fields import FIELDS, REQUIRED
 from policy.markdown import md_escape as e
 from policy.money import format_usd
 from policy.records import NAME_MAX, RECORD_FIELDS
+from policy.results_workbook import XLSX, results_xlsx
 from policy.spreadsheet import for_excel
 from policy.versions import REQUESTED
 from policy.words import counted
@@ -327,9 +328,15 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         _rows(done)
         # the file's name, and the batch's number where it was saved: two batches' results never share a name
         stem = (Path(done["file"]).stem or "batch") + (f"-batch-{done['saved'][0]}" if done["saved"] else "")
-        left, right = st.columns(2)
+        workbook, left, right = st.columns(3)
+        output = done["csv"]
+        # made on the click (a few seconds for 100,000 rows): a CSV opens by the locale's separator, and a European
+        # Excel put each line of it in one cell (a walkthrough)
+        workbook.download_button("Results (Excel)", lambda: results_xlsx(output), f"{stem}-quoted.xlsx", XLSX,
+                                 key="batch_xlsx", on_click="ignore", width="stretch",
+                                 help="The same rows as the CSV: refunds as numbers in dollars, the request day as a "
+                                      "date, verdicts and stages in words; opens alike in any language's Excel.")
         left.download_button("Results (CSV)", done["csv"], f"{stem}-quoted.csv", "text/csv", key="batch_csv",
                              on_click="ignore", width="stretch")
-        output = done["csv"]
         right.download_button("Results (JSON)", lambda: rows_json(output), f"{stem}-quoted.json", "application/json",
                               key="batch_json", on_click="ignore", width="stretch")

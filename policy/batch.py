@@ -814,20 +814,47 @@ def _no_rows(result: BatchResult) -> str:
             "template has them")
 
 
+WORKBOOK_SUFFIX = ".xlsx"  # a target so named gets the results as a workbook (results_workbook), else the CSV
+
+
 def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progress: Optional[Callable[[int], object]] = None,
                keep: Optional[Keep] = None, *, basis: Basis, date_order: Optional[DateOrder] = None) -> BatchResult:
     """quote_into a file, for the command line and the batch page alike. The output is written beside the target
-    and moved into place whole: a failed run leaves no partial file (an old one stays)."""
+    and moved into place whole: a failed run leaves no partial file (an old one stays). A target named .xlsx gets
+    the CSV's rows as a workbook, made from the CSV once it is whole."""
+    def quoted_into(out: IO[bytes]) -> BatchResult:
+        text = io.TextIOWrapper(out, newline="", encoding=FILE_ENCODING)
+        try:
+            return quote_into(source, text, label, basis, progress=progress, keep=keep, date_order=date_order)
+        finally:
+            text.flush()
+            text.detach()  # the file stays open: its owner closes it
+
+    if target.suffix.lower() != WORKBOOK_SUFFIX:
+        with _written_whole(target, mode) as fout:
+            return quoted_into(fout)
+    from .results_workbook import write_results_xlsx  # it reads the batch's report: imported here, not in a cycle
+
+    with tempfile.TemporaryFile() as held:
+        result = quoted_into(held)
+        held.seek(0)
+        with _written_whole(target, mode) as fout:
+            write_results_xlsx(held, fout)
+    return result
+
+
+@contextlib.contextmanager
+def _written_whole(target: Path, mode: int) -> Iterator[IO[bytes]]:
+    """A file written beside `target` and moved into place once whole; removed if the writing fails."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent.resolve())
     try:
-        with os.fdopen(fd, "w", newline="", encoding=FILE_ENCODING) as fout:
-            result = quote_into(source, fout, label, basis, progress=progress, keep=keep, date_order=date_order)
+        with os.fdopen(fd, "wb") as fout:
+            yield fout
         os.chmod(temp, mode)  # mkstemp's file is owner-only; the output is an ordinary file
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return result
 
 
 def quote_into(source: Path, target: IO[str], label: str, basis: Basis, progress: Optional[Callable[[int], object]] = None,

@@ -87,8 +87,13 @@ LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "r
 def listed_order(header: list[str]) -> list[str]:
     """The output's columns with whose row it is and its answer first (each column matched as the batch reads its
     header: 'Client' is client_name), the rest as the file has them."""
+    return [header[i] for i in listed_positions(header)]
+
+
+def listed_positions(header: list[str]) -> list[int]:
+    """listed_order by the columns' positions (two columns of one name stay two)."""
     rank = {name: i for i, name in enumerate(LEADING)}
-    return sorted(header, key=lambda c: rank.get(header_field(c) or "", len(rank)))
+    return sorted(range(len(header)), key=lambda i: rank.get(header_field(header[i]) or "", len(rank)))
 
 
 def _column_of(rows: list[dict[str, str]], field: str) -> Optional[str]:

@@ -430,9 +430,12 @@ def build_parser() -> Parser:
         "A bad row gets every error of it and is kept. Cells are read as people write them: amounts with $ "
         "and thousands separators, percents with %, providers and services by id or name, yes/no, dates; a row "
         "may give paid_on (and requested_on) instead of days_since_payment, the run's day standing in for the "
-        "request. Cells that a spreadsheet would run as a formula are prefixed with a single quote."))
+        "request. Cells that a spreadsheet would run as a formula are prefixed with a single quote. An OUT named "
+        ".xlsx gets the same rows as an Excel workbook: the refunds as numbers in dollars, the request day a date, "
+        "verdicts, stages and facts in words, columns headed as the batch page heads them."))
     b.add_argument("input", metavar="IN", help="the cases: a .csv, or an Excel .xlsx")
-    b.add_argument("-o", "--output", metavar="OUT.csv", required=True, help="the output file, or - for standard output")
+    b.add_argument("-o", "--output", metavar="OUT.csv", required=True,
+                   help="the output file (.csv, or .xlsx for a workbook), or - for standard output (CSV)")
     b.add_argument("--date-order", choices=list(DATE_ORDERS), default=None,
                    help="how the file writes a slashed date: " + "; ".join(f"{k}: {v}" for k, v in DATE_ORDERS.items())
                    + " (ISO dates and spreadsheet date cells need none; without it an ambiguous date is an error)")

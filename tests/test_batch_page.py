@@ -58,6 +58,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert [r["provider"] for r in rows] == ["socialbeat", "acme", "stepinto"]  # none dropped, none reordered
     assert rows[1]["error"].startswith("provider “acme”: must be one of") and rows[2]["refund_max"] == "1200.00"
     assert rows[0]["note"].startswith("'=")  # safe to open in a spreadsheet
+    # a workbook first: a CSV opens by the locale's separator (a European Excel put each line in one cell)
+    assert [b.label for b in at.get("download_button")][-3:] == ["Results (Excel)", "Results (CSV)", "Results (JSON)"]
     as_json = json.loads(rows_json(result["csv"]))  # the JSON download holds the same rows, as data
     assert as_json[0]["note"] == '=HYPERLINK("http://e.com")'  # JSON is not a spreadsheet: no guard in it
     assert as_json == [{k: v.removeprefix("'") for k, v in r.items()} for r in rows]

@@ -10,6 +10,7 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -106,6 +107,15 @@ def test_a_sheet_as_people_write_it_is_quoted_as_its_clean_scenarios(page, base_
         assert row["requested_on"] == date.today().isoformat()  # the run's day, written in the output
     page_text = page.get_by_test_id("stMain").inner_text()
     assert "Amount Paid" in page_text and "Project completion (%)" in page_text
+    if kind == "xlsx":  # and as a workbook, made on the click: the same rows, the refunds as numbers in dollars
+        with page.expect_download() as workbook:
+            page.get_by_role("button", name="Results (Excel)").click()
+        assert workbook.value.suggested_filename == "leads-quoted.xlsx"
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(workbook.value.path()).read_bytes()))["Results"]
+        headings = [c.value for c in sheet[1]]
+        got = [dict(zip(headings, r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        assert [(r["Refund min"], r["Refund max"]) for r in got] == [
+            (float(r["refund_min"]), float(r["refund_max"])) if r["refund_min"] else (None, None) for r in out]
 
 
 def test_on_a_phone_the_batch_tables_keep_whole_words_and_the_wide_grids_say_they_scroll(phone, page, base_url, tmp_path):
