@@ -507,7 +507,7 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
             problems = exc.problems
         except InputError as exc:  # a record field (client name, reference, note), or a stage the service lacks
             problems = (Problem.of_cell(job.reading.column(exc.field), exc.message, job.reading.cell(cells, exc.field)),)
-    quoted = quote_row(head) if head is not None else error_row("; ".join(map(str, problems)))
+    quoted = quote_row(head, job.reading.run_day) if head is not None else error_row("; ".join(map(str, problems)))
     if keep is not None:
         keep(number, made, record)
     kept = cells if layout.keeps_all and len(cells) == layout.width else [

@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import islice
 from typing import Optional
@@ -15,7 +16,7 @@ from typing import Optional
 from .batch import BatchResult, header_field
 from .explain import FACT_WORDS, label_of
 from .fields import NAMES
-from .money import format_usd
+from .money import format_range, format_usd
 from .records import RECORD_NAMES
 from .spreadsheet import original_cell, rows_text
 from .versions import REQUESTED
@@ -80,8 +81,8 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
 # whose row it is and the answer first: the refund columns were off to the right of a wide file, and then still of a
 # 1366 px screen behind provider, service and amount (a walkthrough); the verdict before the amounts, in view beside
 # them (off to the right, "Not offered", "No refund" and a row not quoted all read "$0.00")
-LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "depends_on", "assumed",
-           "provider", "service", "amount_paid", "error")
+LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "ask_by", "depends_on",
+           "assumed", "provider", "service", "amount_paid", "error")
 
 
 def listed_order(header: list[str]) -> list[str]:
@@ -108,7 +109,8 @@ def _repeated_days(rows: list[dict[str, str]]) -> bool:
     return given is not None and all(r.get("days_counted", "") in ("", r[given]) for r in rows)
 
 
-NOT_LISTED = ("sections", "refund_pct_min", "refund_pct_max")  # in the file; too long or said by the amounts
+NOT_LISTED = ("sections", "refund_pct_min", "refund_pct_max",  # in the file; too long or said by the amounts
+              "ask_by_day", "refund_min_after", "refund_max_after")  # said in the Ask by column's words
 
 
 def stage_words(placed: str) -> str:
@@ -133,8 +135,16 @@ def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     words: dict[str, Callable[[str], str]] = {
         "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars,
         "depends_on": facts_in_words}
-    return [{c: NOT_QUOTED if c == "verdict" and r.get("error") else words[c](r[c]) if c in words else r[c]
-             for c in order} for r in rows]
+    return [{c: NOT_QUOTED if c == "verdict" and r.get("error") else ask_by_words(r) if c == "ask_by" else
+             words[c](r[c]) if c in words else r[c] for c in order} for r in rows]
+
+
+def ask_by_words(row: dict[str, str]) -> str:
+    """A row's last day to ask and what follows it: '12 Dec 2026, then $0.00'."""
+    if not row.get("ask_by"):
+        return ""
+    after = format_range(Decimal(row["refund_min_after"]), Decimal(row["refund_max_after"]))
+    return f"{date.fromisoformat(row['ask_by']):%d %b %Y}, then {after}"
 
 
 def facts_in_words(cell: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Optional, Union
@@ -19,14 +19,17 @@ from .spreadsheet import rows_text
 
 QUOTE_COLUMNS = (
     "provider_name", "policy_version", "requested_on", "days_counted", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
-    "verdict", "placed_stage", "sections", "depends_on", "assumed", "error",
+    "verdict", "placed_stage", "sections", "depends_on", "assumed", "ask_by", "ask_by_day", "refund_min_after",
+    "refund_max_after", "error",
 )
 QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the names above: they are its contract)
     "provider_name": "Provider (quoted)", "policy_version": "Policy version", "requested_on": "Request day",
     "days_counted": "Days since payment",
     "refund_min": "Refund min", "refund_max": "Refund max", "refund_pct_min": "Refund min (%)",
     "refund_pct_max": "Refund max (%)", "verdict": "Verdict", "placed_stage": "Stage", "sections": "Sections",
-    "depends_on": "Depends on (not given)", "assumed": "Assumed (not given)", "error": "Error",
+    "depends_on": "Depends on (not given)", "assumed": "Assumed (not given)", "ask_by": "Ask by",
+    "ask_by_day": "Ask by (days since payment)", "refund_min_after": "Refund min after", "refund_max_after":
+    "Refund max after", "error": "Error",
 }
 
 
@@ -41,8 +44,21 @@ def scenario_cells(scenario: Scenario) -> dict[str, str]:
     return out
 
 
-def quote_row(q: Union[Quote, QuoteHead]) -> dict[str, str]:
-    """The batch columns of a quote (a batch builds only its head: the same parts, by the same code)."""
+def _ask_by(q: Union[Quote, QuoteHead], asked_on: Optional[date]) -> dict[str, str]:
+    """The last day to ask that keeps the quote's band, and the band from the day after (a batch row gave neither,
+    and its refund could drop the next day without a word, a walkthrough): a date where the payment's is known, or
+    for a case given in days where the day it was asked on is (a batch's run day, a saved quote's day)."""
+    d = q.next_deadline
+    if d is None:
+        return dict.fromkeys(("ask_by", "ask_by_day", "refund_min_after", "refund_max_after"), "")
+    on = d.last_date or (None if asked_on is None else asked_on + timedelta(days=d.last_day - q.scenario.days_since_payment))
+    return {"ask_by": "" if on is None else on.isoformat(), "ask_by_day": str(d.last_day),
+            "refund_min_after": d.refund_min_after, "refund_max_after": d.refund_max_after}
+
+
+def quote_row(q: Union[Quote, QuoteHead], asked_on: Optional[date] = None) -> dict[str, str]:
+    """The batch columns of a quote (a batch builds only its head: the same parts, by the same code). `asked_on`:
+    the day a case given in days was asked on, for the date of its deadline."""
     return {
         "provider_name": q.provider_name,
         "policy_version": q.policy_version,
@@ -57,6 +73,7 @@ def quote_row(q: Union[Quote, QuoteHead]) -> dict[str, str]:
         "sections": "; ".join(dict.fromkeys(c.section for c in q.clauses)),
         "depends_on": "; ".join(u.fact for u in q.unknowns),  # the facts not given that move the band
         "assumed": assumed_cell(q),  # a fact not given taken as one value, and the band under the other
+        **_ask_by(q, asked_on),
         "error": "",
     }
 
@@ -97,5 +114,5 @@ def quote_csv(q: Quote, record: Mapping[str, str] = MappingProxyType({}), quoted
     quoted (see _when), then the same quote columns as `python -m policy batch` writes (a batch reads it back, its
     client too). A saved quote's summary named its client and its CSV did not (a walkthrough)."""
     cells = {**_whose(record), **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **_when(q, quoted_on),
-             **quote_row(q)}
+             **quote_row(q, quoted_on)}
     return rows_text([list(cells), list(cells.values())])

@@ -491,6 +491,7 @@ class QuoteHead:
     clauses: tuple[ClauseRef, ...]
     unknowns: tuple[UnknownFact, ...]
     assumed: tuple[Assumed, ...]
+    next_deadline: Optional[Deadline]  # the first day ahead after which the band drops
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)

@@ -1,7 +1,7 @@
 """quote(scenario) -> Quote: the band of the evaluator, with the clauses, readings, deadlines and times behind it."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -103,8 +103,9 @@ def _share(part: Decimal, whole: Decimal) -> str:
 _AFTER_WINDOW = window_closed()
 
 
-def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> tuple[Deadline, ...]:
-    found: list[Deadline] = []
+def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> Iterator[Deadline]:
+    """Each day ahead after which the band drops, in order (evaluated as they are asked for: a batch row asks for the
+    first only)."""
     current = now
     window_days = policy.window.days if policy.window else None
     for last_day in day_thresholds(policy, service_id, now.stages):
@@ -116,14 +117,20 @@ def _deadlines(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluatio
             after = evaluate(policy, service_id, facts.at(days=last_day + 1), detail=False)
         if after.high < current.high or after.low < current.low:
             paid_on = facts.scenario.paid_on
-            found.append(Deadline(
+            yield Deadline(
                 last_day, last_day + 1, _money(after.low), _money(after.high), after.verdict,
                 last_date=None if paid_on is None else paid_on + timedelta(days=last_day),
                 drops_on_date=None if paid_on is None else paid_on + timedelta(days=last_day + 1),
                 less_than_full_after=_money(after.base) if after.below_full else None,
-            ))
+            )
         current = after
-    return tuple(found)
+
+
+def _ahead(d: _Decided) -> Iterator[Deadline]:
+    """The deadlines of a decided case: none for a service not sold or a window already closed."""
+    if d.service is None or d.ev.window_closed:
+        return iter(())
+    return _deadlines(d.policy, d.scenario.service, d.facts, d.ev)
 
 
 def _lapsed(policy: PolicyFile, service_id: str, facts: Facts, now: Evaluation) -> Optional[Lapsed]:
@@ -359,10 +366,11 @@ def _assumed(d: _Decided) -> tuple[Assumed, ...]:
     return (Assumed("work_started", False, _money(ev.low), _money(ev.high), _money(ev.base) if ev.below_full else None),)
 
 
-def _head(d: _Decided) -> dict[str, Any]:
+def _head(d: _Decided, next_deadline: Optional[Deadline]) -> dict[str, Any]:
     """The parts of a quote a batch row shows (export.quote_row reads these and nothing else)."""
     ev, scenario = d.ev, d.scenario
     return dict(
+        next_deadline=next_deadline,
         scenario=scenario, provider_name=d.policy.name, policy_version=d.policy.version,
         requested_on=scenario.requested_on, refund_min=_money(ev.low), refund_max=_money(ev.high),
         refund_pct_min=_share(ev.low, scenario.amount_paid), refund_pct_max=_share(ev.high, scenario.amount_paid),
@@ -374,7 +382,8 @@ def _head(d: _Decided) -> dict[str, Any]:
 def quote_head(scenario: Scenario, basis: Basis) -> QuoteHead:
     """What a batch row shows of the quote of `scenario`, from the same evaluation and the same code as quote():
     a batch builds only this (the deadlines, readings and notes a row never shows cost two thirds of a quote)."""
-    return QuoteHead(**_head(_decided(scenario, basis)))
+    d = _decided(scenario, basis)
+    return QuoteHead(**_head(d, next(_ahead(d), None)))
 
 
 def quote(scenario: Scenario, basis: Basis) -> Quote:
@@ -382,9 +391,9 @@ def quote(scenario: Scenario, basis: Basis) -> Quote:
     Quote names it and holds it, and every view of the quote reads the policy from there."""
     d = _decided(scenario, basis)
     policy, service, facts, ev = d.policy, d.service, d.facts, d.ev
-    deadlines = _deadlines(policy, scenario.service, facts, ev) if service is not None and not ev.window_closed else ()
+    deadlines = tuple(_ahead(d))
     return Quote(
-        **_head(d),
+        **_head(d, deadlines[0] if deadlines else None),
         policy=policy,
         provider=policy.id,
         service=scenario.service,
@@ -397,7 +406,6 @@ def quote(scenario: Scenario, basis: Basis) -> Quote:
         ambiguities=_ambiguities(policy, ev, facts),
         deductions=_deductions(policy, service, scenario) if service is not None else (),
         deadlines=deadlines,
-        next_deadline=deadlines[0] if deadlines else None,
         lapsed=_lapsed(policy, scenario.service, facts, ev) if service is not None else None,
         less_than_full=_money(ev.base) if ev.below_full else None,
         processing_time=policy.processing_time(scenario.payment_method) if ev.high > 0 else None,

@@ -81,7 +81,8 @@ _NUMBERS: dict[str, tuple[int, Callable[[str], str]]] = {
     "sheet_row": (TEXT, str), "days_counted": (TEXT, str),
     "refund_min": (DOLLARS, str), "refund_max": (DOLLARS, str),
     "refund_pct_min": (PERCENT, _share), "refund_pct_max": (PERCENT, _share),
-    "requested_on": (DAY, _day),
+    "requested_on": (DAY, _day), "ask_by": (DAY, _day), "ask_by_day": (TEXT, str),
+    "refund_min_after": (DOLLARS, str), "refund_max_after": (DOLLARS, str),
 }
 _WORDS: dict[str, Callable[[str], str]] = {"placed_stage": stage_words, "depends_on": facts_in_words}
 _WIDE = {"error": 60, "assumed": 45, "depends_on": 30, "verdict": 22, "sections": 18}

@@ -118,7 +118,7 @@ def test_every_batch_row_is_the_quote_of_its_scenario_formatting_included(rows):
         quotes.append(q)
         w.writerow([scenario_cells(q.scenario)[n] for n in NAMES])
     _, got = batch(buffer.getvalue())
-    assert [{c: r[c] for c in QUOTE_COLUMNS} for r in got] == [quote_row(q) for q in quotes]
+    assert [{c: r[c] for c in QUOTE_COLUMNS} for r in got] == [quote_row(q, BASIS.as_of) for q in quotes]
 
 
 def test_a_text_repeated_down_a_column_reads_the_same_in_every_row_its_refusal_included(monkeypatch):
@@ -137,7 +137,7 @@ def test_a_text_repeated_down_a_column_reads_the_same_in_every_row_its_refusal_i
         else:
             clean = {"provider": "socialbeat", "service": "seo", "amount_paid": "1000.00", "completion_pct": "40",
                      "days_since_payment": days}
-            assert {c: row[c] for c in QUOTE_COLUMNS} == quote_row(quote(parse_scenario(clean, BASIS), BASIS))
+            assert {c: row[c] for c in QUOTE_COLUMNS} == quote_row(quote(parse_scenario(clean, BASIS), BASIS), BASIS.as_of)
 
 
 def test_a_stage_column_is_the_scenarios_and_the_placement_has_its_own():

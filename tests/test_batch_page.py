@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from shipped import BASIS
 from streamlit.testing.v1 import AppTest
 
 from policy import parse_scenario, quote
-from policy.batch_report import listed_order, output_rows, rows_json, template_csv
+from policy.batch_report import ask_by_words, listed_order, output_rows, rows_json, template_csv
 from policy.markdown import md_escape
 from policy.money import format_usd
 from store import Filters, QuoteStore
@@ -347,16 +348,23 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
     # side by side: the verdict after the amounts was off to the right, where "No refund", "Not offered" and a row
     # not quoted all read as "$0.00" or nothing (a walkthrough)
     columns = list(listed.columns)
-    assert columns[columns.index("Verdict"):][:4] == ["Verdict", "Refund min", "Refund max", "Depends on (not given)"]
+    assert columns[columns.index("Verdict"):][:5] == ["Verdict", "Refund min", "Refund max", "Ask by",
+                                                      "Depends on (not given)"]
     assert list(listed["Depends on (not given)"]) == ["the stage the work is in", "", ""]
     assert listed["Error"][1].startswith("provider")
-    assert list(listed.columns[:8]) == ["Row", "Verdict", "Refund min", "Refund max", "Depends on (not given)",
+    assert list(listed.columns[:9]) == ["Row", "Verdict", "Refund min", "Refund max", "Ask by", "Depends on (not given)",
                                         "Assumed (not given)", "provider", "service"]  # the answer in view on a 1366 px
     # screen (a walkthrough); and what it took a fact not given as: Step-Into at 0%, its work status not given, gives
     # all of it as not started ("Full refund" and nothing else, where the calculator said what follows, a walkthrough)
     assert list(listed["Assumed (not given)"]) == [
         "", "", "work not started (not given, 0% done); if it has started: $0.00 - $1,200.00"]
     assert list(listed["Row"]) == [2, 3, 4]  # as the Errors and a spreadsheet number them
+    # by when to ask, and what follows: Step-Into's 7 days, counted from the run's day (a batch row said neither, and
+    # its refund dropped the next day without a word, a walkthrough)
+    asked = date.today() + timedelta(days=7 - 2)
+    assert list(listed["Ask by"]) == [ask_by_words(r) for r in in_file]
+    assert listed["Ask by"][2] == f"{asked:%d %b %Y}, then $0.00" and in_file[2]["ask_by"] == asked.isoformat()
+    assert "Refund min after" not in listed.columns and "ask_by_day" not in listed.columns  # said in its words
 
 
 def test_the_rows_table_shows_the_days_counted_only_where_a_row_counted_them_from_a_date(url):

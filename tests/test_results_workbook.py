@@ -37,7 +37,7 @@ def test_every_row_of_the_csv_is_a_row_of_the_workbook_with_numbers_dates_and_wo
     in_csv = list(csv.DictReader(io.StringIO(output.decode("utf-8-sig"))))
     ws = _sheet(results_xlsx(output))
     headings = [c.value for c in ws[1]]
-    assert headings[:6] == ["Row", "client_name", "Verdict", "Refund min", "Refund max", "Depends on (not given)"]
+    assert headings[:7] == ["Row", "client_name", "Verdict", "Refund min", "Refund max", "Ask by", "Depends on (not given)"]
     assert set(QUOTE_HEADINGS.values()) <= set(headings)  # every quote column, headed as the page heads it
     rows = [dict(zip(headings, (c for c in r))) for r in ws.iter_rows(min_row=2)]
     assert [r["Row"].value for r in rows] == [int(r["sheet_row"]) for r in in_csv] == [2, 3, 4]  # none dropped
@@ -47,6 +47,10 @@ def test_every_row_of_the_csv_is_a_row_of_the_workbook_with_numbers_dates_and_wo
     assert first["Refund min (%)"].number_format == "0.00%"
     assert first["Refund min (%)"].value == pytest.approx(float(in_csv[0]["refund_pct_min"]) / 100)
     assert first["Request day"].value == datetime(2026, 12, 1) and first["Request day"].is_date
+    assert first["Ask by"].value == datetime.fromisoformat(in_csv[0]["ask_by"]) and first["Ask by"].is_date
+    assert first["Refund min after"].value == float(in_csv[0]["refund_min_after"])
+    assert first["Refund min after"].number_format == '"$"#,##0.00'
+    assert first["Ask by (days since payment)"].value == int(in_csv[0]["ask_by_day"])
     assert first["Verdict"].value == "Partial refund" and first["Stage"].value == "pre project"
     assert first["note"].value == '=HYPERLINK("http://e.com")' and first["note"].data_type == "s"  # text, not a formula
     assert rows[1]["Verdict"].value == NOT_QUOTED and rows[1]["Refund min"].value is None
