@@ -160,9 +160,25 @@ def _read(sheet: IO[bytes]) -> bytes:
         raise _unreadable(exc) from None
 
 
+# A number format's currency: '[$€-407]' (a symbol and a locale), '"€"' or '€', '[$EUR]'; '[$-409]' is a locale alone
+_CURRENCY = re.compile(r'\[\$([^\]\-]+)(?:-[0-9A-Fa-f]+)?\]|"([^"]*[€£¥₹]|[A-Z]{3})"|([€£¥₹])')
+_DOLLAR_SIGNS = {"$", "US$", "USD"}
+
+
+def shown_currency(number_format: str) -> Optional[str]:
+    """The currency other than dollars a number format shows its number in ('#,##0.00 [$€-407]': '€'), else None."""
+    for match in _CURRENCY.finditer(number_format):
+        symbol = next(g for g in match.groups() if g is not None).strip()
+        if symbol and symbol not in _DOLLAR_SIGNS:
+            return symbol
+    return None
+
+
 def cell_text(value: Any, number_format: str = "General") -> str:
     """A cell as the batch reads text, as the sheet shows it: a date cell as its ISO date, a percent cell (0.4
-    shown as 40%) as its percent, a whole number without '.0', TRUE/FALSE as true/false."""
+    shown as 40%) as its percent, a number shown in another currency with its symbol (1234.5 shown as "1.234,50 €"
+    was quoted as $1,234.50 without a word, a walkthrough: the batch reads amounts in dollars only), a whole number
+    without '.0', TRUE/FALSE as true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -170,6 +186,8 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     if isinstance(value, (int, float)) and "%" in number_format.replace('\\%', "").replace('"%"', ""):
         shown = (Decimal(repr(value)) * 100).normalize()
         return f"{shown:f}%"
+    if isinstance(value, (int, float)) and (currency := shown_currency(number_format)) is not None:
+        return f"{currency} {cell_text(value)}"
     if isinstance(value, datetime):  # every date the batch reads is a day: a cell's time of day is not asked for
         return value.date().isoformat()
     if isinstance(value, date):

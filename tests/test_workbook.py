@@ -129,6 +129,9 @@ def test_a_file_that_is_not_a_workbook_says_so(tmp_path):
 @pytest.mark.parametrize("value, number_format, read", [
     (0.4, "0%", "40%"), (0.125, "0.0%", "12.5%"), (1, "0%", "100%"), (0.4, "General", "0.4"),
     (8000, '"$"#,##0.00', "8000"), (0.05, '0.00" %"', "5%"),
+    # a number shown in another currency keeps its symbol, which the batch refuses (it was read as dollars)
+    (1234.5, "#,##0.00 [$€-407]", "€ 1234.5"), (2000, '"€"#,##0', "€ 2000"), (99, "£#,##0.00", "£ 99"),
+    (1500, "[$CHF] #,##0.00", "CHF 1500"), (8000, "[$$-409]#,##0.00", "8000"), (8000, '#,##0.00 "USD"', "8000"),
 ])
 def test_a_percent_cell_is_read_as_the_percent_it_shows(tmp_path, value, number_format, read):
     """Before: a cell showing 40% (stored 0.4) was quoted at 0.4% done."""
@@ -140,6 +143,23 @@ def test_a_percent_cell_is_read_as_the_percent_it_shows(tmp_path, value, number_
     book.save(buffer)
     excel_to_csv(buffer.getvalue(), tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text().splitlines()[1] == read
+
+
+def test_a_batch_refuses_an_amount_its_workbook_shows_in_euros(tmp_path):
+    """A walkthrough: a Price cell of 1234.5 shown as "1.234,50 €" was quoted as $1,234.50, where the same amount
+    written "€ 1.234,50" in a CSV was refused."""
+    from shipped import BASIS
+
+    from policy.batch import quote_file
+
+    book = Workbook()
+    book.active.append(["provider", "service", "amount_paid", "completion_pct", "days_since_payment"])
+    book.active.append(["stepinto", "ppc", 1234.5, 0, 1])
+    book.active["C2"].number_format = "#,##0.00 [$€-407]"
+    book.save(tmp_path / "in.xlsx")
+    result = quote_file(tmp_path / "in.xlsx", tmp_path / "out.csv", "in.xlsx", basis=BASIS)
+    [(_, [problem])] = result.problem_rows
+    assert str(problem).startswith("amount_paid “€ 1234.5”: is not in dollars: every amount is in US dollars")
 
 
 def test_a_formula_saved_without_its_value_is_read_as_its_formula_and_said(tmp_path):
