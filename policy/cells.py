@@ -126,6 +126,8 @@ def percent(text: str) -> Decimal:
     except TwoReadings:
         raise
     except (ValueError, ArithmeticError):
+        if _DECIMAL_COMMA.fullmatch(bare.removesuffix("%")):  # '12,5 %' was told only what a percent may be
+            raise ValueError("has a decimal comma: write the decimals after a point, such as 12.5%") from None
         raise ValueError("must be a percent from 0 to 100, such as 40, 40% or 37.5%") from None
 
 

@@ -80,6 +80,17 @@ def test_percents_with_or_without_their_sign(cell, read):
     assert percent(cell) == Decimal(read) and str(percent(cell)) == read
 
 
+@pytest.mark.parametrize("cell, said", [
+    ("12,5 %", "has a decimal comma: write the decimals after a point, such as 12.5%"), ("12,5", "has a decimal comma: "
+     "write the decimals after a point, such as 12.5%"), ("forty", "must be a percent from 0 to 100, such as 40, 40% or "
+                                                              "37.5%")])
+def test_a_percent_that_cannot_be_read_says_why(cell, said):
+    """A walkthrough: "12,5 %" was told only what a percent may be, where an amount's decimal comma was named."""
+    with pytest.raises(ValueError) as exc:
+        percent(cell)
+    assert str(exc.value) == said
+
+
 @pytest.mark.parametrize("cell, read", [(w, True) for w in ("yes", "Y", "TRUE", "1", "true", "Yes")]
                          + [(w, False) for w in ("no", "N", "False", "0")])
 def test_yes_and_no_in_their_usual_spellings(cell, read):
