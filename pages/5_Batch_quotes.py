@@ -144,6 +144,8 @@ def _rows(done: dict) -> None:
     # the file's provider and service as it names them: "Website design & development" was cut to "Website d..."
     config.update({c: st.column_config.TextColumn(width="medium") for c in rows.columns
                    if header_field(c) in ("provider", "service")})
+    # whose row it is stays in view beside its number (scrolled to the Error column, the client was gone, a walkthrough)
+    config.update({c: st.column_config.TextColumn(pinned=True) for c in rows.columns if header_field(c) == "client_name"})
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
     sideways_hint("batch_rows", always=len(rows.columns) > ROWS_FIT_DESKTOP)
     more = f"the first {ROWS_LISTED:,} of {done['rows']:,}; " if done["rows"] > ROWS_LISTED else ""

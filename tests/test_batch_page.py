@@ -93,6 +93,12 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert widths["Verdict"] == "medium" and widths["Error"] == "large"  # sized for their words, not the first rows'
     assert widths["Depends on (not given)"] == "large"  # "the stage the work is in; w..." (a walkthrough)
     assert widths["provider"] == widths["service"] == "medium"  # "Website design & development" was "Website d..."
+    assert [name for name, c in json.loads(quoted.proto.columns).items() if c.get("pinned")] == ["Row"]
+    # whose row it is stays in view beside its number (scrolled to the Error column, the client was gone, a walkthrough)
+    named = run(batch_page(), "clients.csv", b"Client,provider,service,amount_paid,completion_pct,days_since_payment\n"
+                                             b"Acme,stepinto,ppc,100,0,1\n")
+    grid = next(d for d in named.dataframe if "Verdict" in d.value.columns and "Refund min" in d.value.columns)
+    assert [name for name, c in json.loads(grid.proto.columns).items() if c.get("pinned")] == ["Row", "Client"]
     assert any(c.value.startswith("1 error shown.") for c in at.caption)  # one, not "1 error(s)"
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
