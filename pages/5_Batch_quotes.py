@@ -207,14 +207,15 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                      "Nothing of it was saved to the register; upload the file again."))
     st.download_button("Download a template (CSV)", for_excel(template_csv()), "refund-batch-template.csv", "text/csv",
                        key="batch_template", on_click="ignore")
-    upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB (about {MAX_MB * 16_000:,} rows)",
+    # one limit per kind of file, in the label: the help said 200,000 rows where the label said 800,000 (a walkthrough)
+    upload = st.file_uploader(f"CSV or Excel (.xlsx) file, up to {MAX_MB} MB: a CSV of about {MAX_MB * 16_000:,} rows, "
+                              f"a workbook of {ROWS_MAX:,}",
                               type=["csv", "tsv", "txt", "xlsx"], key="batch_file", on_change=_chosen,
-                              help="Headers may be the field names, their labels, their flags or the headings "
-                                   "listed under What a cell may say (Amount Paid, Amount ($), Agency); comma, "
-                                   "semicolon, tab or pipe separated; UTF-8, UTF-16 or Windows-1252 (Excel's CSV on "
-                                   "Windows). An Excel file: its sheet of cases (the first whose header names the "
-                                   "fields), up to "
-                                   f"{ROWS_MAX:,} rows of up to {COLUMNS_MAX} columns.")
+                              help="Columns headed as in the template, by the names this app shows, or by the "
+                                   "headings listed under What a cell may say (Amount Paid, Amount ($), Agency); "
+                                   "comma, semicolon, tab or pipe separated; UTF-8, UTF-16 or Windows-1252 (Excel's "
+                                   "CSV on Windows). An Excel file: its sheet of cases (the first whose header names "
+                                   f"the columns), up to {COLUMNS_MAX} columns.")
     if upload is not None:
         st.session_state[PENDING] = upload
     elif st.session_state.get(PENDING) is not None:  # chosen before a visit to another page: the uploader forgot it

@@ -192,6 +192,16 @@ def test_a_file_that_is_not_a_csv_of_cases_is_refused_and_nothing_is_shown(url):
     assert at.get("progress")[0].proto.text == "1 row read: 1 quoted, 0 with an error"  # not "1 rows"
 
 
+def test_the_upload_says_each_kind_of_files_limit_once_and_in_plain_words(url):
+    """A walkthrough: the help said "up to 200,000 rows" where the label said "about 800,000 rows", and spoke of
+    field names, labels and flags."""
+    from policy.workbook import ROWS_MAX
+
+    uploader = batch_page().get("file_uploader")[0].proto
+    assert uploader.label == f"CSV or Excel (.xlsx) file, up to 50 MB: a CSV of about 800,000 rows, a workbook of {ROWS_MAX:,}"
+    assert "rows" not in uploader.help and "flags" not in uploader.help and "field names" not in uploader.help
+
+
 def test_a_file_with_a_header_and_no_rows_is_refused_in_words_and_nothing_is_shown(url):
     """A walkthrough: the page drew its counts (all 0), then a fault where its rows were."""
     at = run(batch_page(), "header-only.csv", b"Client;Agency;Package;Price;Paid on;Progress\n")
