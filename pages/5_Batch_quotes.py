@@ -62,6 +62,12 @@ def _quote(source: Path, output: Path, label: str, keep=None, date_order=None):
     return result
 
 
+class _DatesNotRead(Exception):
+    def __init__(self, rows: int):
+        super().__init__(rows)
+        self.rows = rows
+
+
 def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
     """Quote the upload into a temporary folder (nothing left behind), keeping the output for the downloads.
     Saving, the rows go to the register as they are quoted (in one transaction, committed at the end)."""
@@ -76,9 +82,17 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
                 with register().batch(name, by=who, file=upload.name, asked_on=basis().as_of,
                                       digest=file_digest(source.read_bytes())) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add, date_order=date_order)
+                    if result.either_way:  # rows left out only until the order is named: saved, the batch lacked
+                        # them, and saving the file again made a second batch of it (a walkthrough); the block's
+                        # error leaves nothing saved
+                        raise _DatesNotRead(result.either_way)
                 saved = (batch.id, batch.count)
             except SaveError as exc:  # the quotes are shown all the same, and the failure said
                 failed = str(exc)
+            except _DatesNotRead as exc:
+                failed = (f"Not saved: {counted(exc.rows, 'row')} with a date that could be read either way would "
+                          "have been left out; choose how this file writes its dates and quote it again to save "
+                          "every row")
         if result is None:  # not saving, or the register failed before the quoting began
             result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(

@@ -146,6 +146,27 @@ def test_saving_the_batch_puts_every_quoted_row_in_the_register(url):
     assert store.batches(by=ADA) == [(1, "November leads", 2)]
 
 
+def test_a_batch_with_dates_that_read_either_way_is_not_saved_until_their_order_is_named(url):
+    """A walkthrough: saved before the order was chosen, the batch lacked those rows; quoted again with the order,
+    the same file could only be saved as a second batch (its rows twice in the register) or not at all."""
+    sheet = ("Client,provider,service,amount_paid,completion_pct,paid_on\n"
+             "Day One,socialbeat,seo,2500,0,17/11/2026\nDay Two,socialbeat,website,3000,40,03/11/2026\n"
+             "Day Three,stepinto,ppc,1200,0,03/12/2026\n")
+    at = batch_page()
+    at.checkbox(key="batch_save").check().run()
+    at.text_input(key="batch_name").input("Day first")
+    at = run(at, "dayfirst.csv", sheet.encode())
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "Not saved: 2 rows with a date that could be read either way would have been left out; choose how this file "
+        "writes its dates and quote it again to save every row. The quotes are below; nothing was saved to the register."]
+    store = QuoteStore.open(url)
+    assert store.batches(by=ADA) == [] and store.find(by=ADA)[1] == 0
+    at.radio(key="batch_date_order").set_value("dmy").run()
+    at.button(key="batch_go").click().run()
+    assert not at.warning and any("Saved to the register as batch #1 (3 quotes" in s.value for s in at.success)
+    assert [(b, n) for b, n, _ in store.batches(by=ADA)] == [(1, "Day first")] and store.find(by=ADA)[1] == 3
+
+
 def test_an_excel_file_is_read_and_a_broken_one_is_refused_in_words(url):
     frame = pd.read_csv(io.StringIO(CASES), dtype=str)
     frame = pd.concat([frame.iloc[:1], pd.DataFrame([[""] * len(frame.columns)], columns=frame.columns),
