@@ -59,6 +59,26 @@ def test_every_row_of_the_csv_is_a_row_of_the_workbook_with_numbers_dates_and_wo
     assert rows[2]["Assumed (not given)"].value == in_csv[2]["assumed"] != ""
 
 
+def test_the_files_own_cells_of_amounts_dates_percents_and_yes_no_are_typed_as_the_batch_read_them():
+    """A walkthrough: a workbook's numbers, dates and TRUE/FALSE came back as text (no sum, no sort); a cell the
+    batch could not read stays as written."""
+    output = _output("Client,Price,Progress,Paid on,Started?,provider,service,days_since_payment\n"
+                     'Acme,"$1,200.50",40%,2026-11-28,yes,stepinto,ppc,3\n'
+                     "Bo,abc,0,28/11/2026,WAHR,stepinto,ppc,3\n"
+                     "Cy,99,0,03/11/2026,no,stepinto,ppc,3\n")
+    ws = _sheet(results_xlsx(output))
+    headings = [c.value for c in ws[1]]
+    acme, bo, cy = [dict(zip(headings, r)) for r in ws.iter_rows(min_row=2)]
+    assert (acme["Price"].value, acme["Price"].number_format) == (1200.5, '"$"#,##0.00')
+    assert (acme["Progress"].value, acme["Progress"].number_format) == (0.4, "0.00%")
+    assert acme["Paid on"].value == datetime(2026, 11, 28) and acme["Paid on"].is_date
+    assert acme["Started?"].value is True and cy["Started?"].value is False
+    assert (bo["Price"].value, bo["Price"].data_type) == ("abc", "s")  # refused by the batch: as written
+    assert bo["Started?"].value == "WAHR" and bo["Paid on"].value == datetime(2026, 11, 28)  # one way only: a date
+    assert cy["Paid on"].value == "03/11/2026"  # either way: as written
+    assert acme["Client"].value == "Acme"
+
+
 def test_the_amounts_are_written_as_the_csv_writes_them_exactly():
     """No float on the way: the sheet's XML holds each amount's decimal text."""
     output = _output()
