@@ -81,8 +81,10 @@ def output_rows(output_csv: bytes, limit: Optional[int] = None) -> list[dict[str
 # whose row it is and the answer first: the refund columns were off to the right of a wide file, and then still of a
 # 1366 px screen behind provider, service and amount (a walkthrough); the verdict before the amounts, in view beside
 # them (off to the right, "Not offered", "No refund" and a row not quoted all read "$0.00")
-LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "ask_by", "depends_on",
-           "assumed", "provider", "service", "amount_paid", "error")
+LEADING = ("sheet_row", "client_name", "client_ref", "verdict", "refund_min", "refund_max", "ask_by", "refund_min_after",
+           "refund_max_after", "depends_on", "assumed", "error", "provider", "service", "amount_paid")
+# (the error beside the verdict that says "see its error", not among the file's own columns; what follows the last
+# day to ask beside it: in a workbook it was 20 columns away, a walkthrough)
 
 
 def listed_order(header: list[str]) -> list[str]:

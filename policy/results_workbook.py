@@ -3,7 +3,8 @@
 A CSV opens by the separator and decimal mark of the spreadsheet's locale: a European Excel (list separator ';')
 put each line of the comma-separated results in one cell, and read 1875.00 as text (a walkthrough). A workbook says
 what each cell is: the refunds are numbers shown in dollars, the request day a date, the verdicts, stages and facts
-in words, the columns headed as the page heads them, and every other cell text, never a formula.
+in words, the columns headed as the page heads them, the file's own amounts, percents, dates and yes/no as the batch
+read them, and every other cell text, never a formula.
 
 Written here, not by openpyxl or XlsxWriter: 100,000 rows of 21 columns took them 16.2 s and 9.6 s, and both take an
 amount as a float; this writes each amount's exact decimal text, streamed into the zip (memory stays flat): 4.2-4.4 s

@@ -389,9 +389,10 @@ def test_each_row_is_listed_on_the_page_as_the_results_file_has_it(url):
                                                       "Depends on (not given)"]
     assert list(listed["Depends on (not given)"]) == ["the stage the work is in", "", ""]
     assert listed["Error"][1].startswith("provider")
-    assert list(listed.columns[:9]) == ["Row", "Verdict", "Refund min", "Refund max", "Ask by", "Depends on (not given)",
-                                        "Assumed (not given)", "provider", "service"]  # the answer in view on a 1366 px
-    # screen (a walkthrough); and what it took a fact not given as: Step-Into at 0%, its work status not given, gives
+    assert list(listed.columns[:10]) == ["Row", "Verdict", "Refund min", "Refund max", "Ask by", "Depends on (not given)",
+                                         "Assumed (not given)", "Error", "provider", "service"]  # the answer in view on
+    # a 1366 px screen (a walkthrough), the error beside the verdict that says "see its error"
+    # and what it took a fact not given as: Step-Into at 0%, its work status not given, gives
     # all of it as not started ("Full refund" and nothing else, where the calculator said what follows, a walkthrough)
     assert list(listed["Assumed (not given)"]) == [
         "", "", "work not started (not given, 0% done); if it has started: $0.00 - $1,200.00"]

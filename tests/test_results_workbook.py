@@ -37,7 +37,8 @@ def test_every_row_of_the_csv_is_a_row_of_the_workbook_with_numbers_dates_and_wo
     in_csv = list(csv.DictReader(io.StringIO(output.decode("utf-8-sig"))))
     ws = _sheet(results_xlsx(output))
     headings = [c.value for c in ws[1]]
-    assert headings[:7] == ["Row", "client_name", "Verdict", "Refund min", "Refund max", "Ask by", "Depends on (not given)"]
+    assert headings[:11] == ["Row", "client_name", "Verdict", "Refund min", "Refund max", "Ask by", "Refund min after",
+                             "Refund max after", "Depends on (not given)", "Assumed (not given)", "Error"]
     assert set(QUOTE_HEADINGS.values()) <= set(headings)  # every quote column, headed as the page heads it
     rows = [dict(zip(headings, (c for c in r))) for r in ws.iter_rows(min_row=2)]
     assert [r["Row"].value for r in rows] == [int(r["sheet_row"]) for r in in_csv] == [2, 3, 4]  # none dropped
