@@ -97,7 +97,9 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
             result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(
             file=upload.name, upload_id=upload.file_id, csv=output.read_bytes(), totals=totals(result), rows=result.rows,
-            errors=result.errors, quoted=result.quoted, not_sold=result.not_sold, notices=result.said(), saved=saved,
+            errors=result.errors, quoted=result.quoted, not_sold=result.not_sold, saved=saved,
+            notices=result.said(with_columns=False),
+            columns_read=result.columns_read(),
             save_failed=failed,
             kinds=sorted(result.kinds.values(), key=lambda k: -k.rows), problem_rows=result.problem_rows,
             run_day=basis().as_of if result.dated else None, date_order=date_order,
@@ -312,12 +314,10 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         counts.metric("With an error", f"{done['errors']:,}", width="content")
         if done.get("either_way"):  # above the totals, which leave those rows out (it came after every error)
             st.warning(e(done["either_way"]))
-        columns = [n.removeprefix("column ") for n in done["notices"] if n.startswith("column ") and " read as " in n]
-        if columns:  # one line, not one a column (eight lines of "Read: column ..." above the results)
-            st.caption(e(f"Columns read by their names: {'; '.join(columns)}."))
+        if done.get("columns_read"):  # one line, not one a column (eight lines of "Read: column ..." above the results)
+            st.caption(e(f"Columns read by their names: {done['columns_read']}."))
         for notice in done["notices"]:
-            if notice.removeprefix("column ") not in columns:
-                st.caption(e(f"Read: {notice}."))
+            st.caption(e(f"Read: {notice}."))
         if done.get("date_order"):
             st.caption(f"Dates with slashes were read as {DATE_ORDERS[done['date_order']]}.")
         if done.get("run_day"):

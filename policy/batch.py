@@ -164,6 +164,7 @@ class BatchResult:
     dated: bool = False  # the file has a payment-date column: a row with a date and no days counts to the run's day
     passed_through: list[str] = field(default_factory=list)  # columns that are not scenario fields
     notices: list[str] = field(default_factory=list)  # how the header was read, where not as written
+    read_as: list[tuple[str, str]] = field(default_factory=list)  # (a heading, the field it was read as), of those
     blank_lines: int = 0
     total_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, its word) of the rows of totals skipped
     header_row: int = 1  # the header's row as a spreadsheet shows the file (a title may stand above it)
@@ -186,6 +187,13 @@ class BatchResult:
         return [f"{self.planned:,} rows with a payment after the day of this run (rows {rows}; the first pays on {day}) "
                 "are quoted as asked on their payment day, as the calculator quotes a planned payment: check their "
                 "dates if none was planned"]
+
+    def columns_read(self) -> Optional[str]:
+        """The headings read as another field's name, in words (the page's one line; the command line's notices
+        name each field's id too, which a page showed as "Client name (client_name)", a walkthrough)."""
+        if not self.read_as:
+            return None
+        return "; ".join(f"{cell!r} read as {COLUMN_LABELS[name]}" for cell, name in self.read_as)
 
     @property
     def either_way(self) -> int:
@@ -221,15 +229,17 @@ class BatchResult:
         elsewhere = f"{self.not_sold:,} of a service its provider does not sell, " if self.not_sold else ""
         return f"{counted(self.rows, 'row')} read: {self.quoted:,} quoted, {elsewhere}{self.errors:,} with an error"
 
-    def said(self) -> list[str]:
-        """How the file was read where not as written, for the command line and the page alike."""
+    def said(self, with_columns: bool = True) -> list[str]:
+        """How the file was read where not as written, for the command line and the page alike (the page says the
+        columns read by another name in a line of its own, columns_read: `with_columns` False)."""
         passed = [passed_through(self.passed_through)] if self.passed_through else []
         blank = [f"{self.blank_lines:,} blank row(s) skipped (a row of empty cells is not a case)"] if self.blank_lines else []
         one = len(self.total_rows) == 1
         totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
                   f"{'a row' if one else 'rows'} of totals "
                   f"({', '.join(dict.fromkeys(repr(w) for _, w in self.total_rows))}), not a case"] if self.total_rows else []
-        return [*self.notices, *passed, *blank, *totals, *_mixed_orders(self.date_orders),
+        columns = [f"column {cell!r} read as {COLUMN_LABELS[name]} ({name})" for cell, name in self.read_as]
+        return [*self.notices, *(columns if with_columns else []), *passed, *blank, *totals, *_mixed_orders(self.date_orders),
                 *self._planned()]
 
 
@@ -442,7 +452,7 @@ def _read_header(line: str, result: BatchResult) -> tuple[str, list[str], Layout
         if name is None:
             result.passed_through.append(cell)
         elif cell != name:
-            result.notices.append(f"column {cell!r} read as {COLUMN_LABELS[name]} ({name})")
+            result.read_as.append((cell, name))
         if name in seen:
             first = best_cells[seen[name]]  # the file's own headings: "column completion_pct" named neither of them
             raise InputError("header", f"columns {first!r} (column {seen[name] + 1}) and {cell!r} (column {i + 1}) are "

@@ -182,7 +182,7 @@ def test_semicolons_tabs_and_spelled_out_headers_are_read_and_said():
     ):
         result, got = batch(text)
         assert got[0]["verdict"] == "full", got
-        assert any(how in n for n in result.notices)
+        assert any(how in n for n in result.said())
 
 
 def test_a_header_that_names_no_field_or_lacks_one_says_what_it_holds():
@@ -206,7 +206,7 @@ def test_the_headings_spreadsheets_use_are_read_as_their_fields_and_said():
     clean = quote(parse_scenario({"provider": "socialbeat", "service": "website", "amount_paid": "8000",
                                   "completion_pct": 40, "days_since_payment": 12, "paid_on": "2026-11-03"}, BASIS), BASIS)
     assert {k: got[0][k] for k in QUOTE_COLUMNS} == quote_row(clean)
-    said = "\n".join(result.notices)
+    said = "\n".join(result.said())
     for heading, label in (("Agency", "Provider"), ("Amount ($)", "Amount paid"), ("% Complete", "Project completion (%)"),
                            ("Date Paid", "Payment date")):
         assert f"column {heading!r} read as {label}" in said
@@ -217,7 +217,7 @@ def test_a_completion_headed_as_people_write_it_is_read(heading):
     """A walkthrough's sheet headed "% done": the whole file was refused for having no completion column."""
     result, got = batch(f"Agency,Service,Paid,{heading},Days since payment\nsocialbeat,website,8000,40%,3\n")
     assert got[0]["error"] == "" and got[0]["placed_stage"].startswith("design_")
-    assert f"column {heading!r} read as Project completion (%)" in "\n".join(result.notices)
+    assert f"column {heading!r} read as Project completion (%)" in "\n".join(result.said())
 
 
 def test_every_declared_heading_names_its_own_field():
@@ -366,7 +366,7 @@ def test_client_details_are_read_from_their_columns_and_handed_on_with_each_row(
                       f"{'x' * 201},B-1,stepinto,ppc,700,0,2,\n", encoding="utf-8")
     kept: list = []
     result = quote_file(source, tmp_path / "out.csv", "in.csv", keep=lambda n, q, record: kept.append((n, q, record)), basis=BASIS)
-    assert result.errors == 1 and "column 'Client' read as Client name (client_name)" in result.notices
+    assert result.errors == 1 and "column 'Client' read as Client name (client_name)" in result.said()
     assert kept[0][2] == {"client_name": "Ana Díaz", "client_ref": "ACME-42", "note": "called Monday"}
     assert kept[1][1] is None  # a detail the register cannot hold is the row's error, said in the output
     out = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
@@ -652,8 +652,8 @@ def test_a_row_without_its_payment_date_names_the_date_column_where_the_file_has
 def test_a_provider_name_column_is_the_files_provider_unless_the_file_is_an_earlier_output():
     result, got = batch("Provider Name,Service,Amount Paid (USD),Completion,Days\nStep-Into,PPC,\"1,200\",0,3\n")
     assert got[0]["verdict"] == "full" and got[0]["Provider Name"] == "Step-Into"  # kept as written
-    assert "column 'Provider Name' read as Provider (provider)" in result.notices
-    assert "column 'Amount Paid (USD)' read as Amount paid (amount_paid)" in result.notices
+    assert "column 'Provider Name' read as Provider (provider)" in result.said()
+    assert "column 'Amount Paid (USD)' read as Amount paid (amount_paid)" in result.said()
     earlier = out_text("provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,100,0,3\n")
     result, got = batch(earlier)  # an output's provider_name is its own, and written anew
     assert list(got[0]).count("provider_name") == 1 and got[0]["provider"] == "stepinto"

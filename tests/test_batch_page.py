@@ -105,7 +105,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
     assert chart["encoding"]["y"]["axis"]["labelLimit"] == 0  # its verdicts are not cut
     assert chart["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}  # rows are counted whole
     read = [c.value.replace("\\", "") for c in at.caption if "read by their names" in c.value]
-    assert read == ["Columns read by their names: 'Amount Paid' read as Amount paid (amount_paid)."]  # one line
+    assert read == ["Columns read by their names: 'Amount Paid' read as Amount paid."]  # one line, in words (the
+    # field's id beside each, "Client name (client_name)", read as jargon, a walkthrough)
 
 
 @pytest.mark.parametrize("words, rows", [("ACME", [3]), ("must be one of", [3]), ("website", []),
