@@ -353,6 +353,10 @@ class Readers:
     def _closest_id(self, field: str, text: str) -> Optional[str]:
         names, folded = self.names[field], key(text)
         close = difflib.get_close_matches(folded, list(names), n=1, cutoff=CLOSE_ENOUGH)
+        if not close and len(folded) >= PREFIX_MIN:  # the start of a long name, misspelt: 'Webiste design' for
+            # 'Website design & development' got no suggestion, where 'Websites' did (a walkthrough)
+            starts = {name[:len(folded)]: name for name in names}
+            close = [starts[s] for s in difflib.get_close_matches(folded, list(starts), n=1, cutoff=CLOSE_ENOUGH)]
         if not close:
             return None
         meant = names[close[0]]
@@ -362,6 +366,7 @@ class Readers:
 
 
 CLOSE_ENOUGH = 0.8  # difflib's ratio: one or two letters wrong in a name; 'acme' is no misspelling of anything
+PREFIX_MIN = 8  # letters of a misspelt start of a name that are enough to guess it (fewer: too many names start alike)
 
 
 # How the template and the page say what a batch accepts, per kind.

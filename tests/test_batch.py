@@ -695,7 +695,8 @@ def test_a_service_no_name_matches_is_said_with_the_services_of_the_rows_provide
     Beat does not sell) among them, and none of the names Social Beat itself uses."""
     sheet = ("provider,service,amount_paid,completion_pct,days_since_payment\n"
              "Social Beat Digital,Logo design,5000,10,3\nstepinto,Logo desing,5000,10,3\nacme,Logo design,5000,10,3\n"
-             "Step Into,Websites,5000,10,3\nSocial Beat,Social media campain,5000,10,3\n")
+             "Step Into,Websites,5000,10,3\nSocial Beat,Social media campain,5000,10,3\n"
+             "Social Beat,Webiste design,5000,10,3\n")
     out = io.StringIO()
     result = run_batch(io.StringIO(sheet), out, BASIS)
     said = {number: [str(p) for p in problems] for number, problems in result.problem_rows}
@@ -711,6 +712,9 @@ def test_a_service_no_name_matches_is_said_with_the_services_of_the_rows_provide
     assert said[5] == ["service “Websites”: did you mean Website design & development? Step-Into does not sell it. It "
                        f"is no service this app knows; {step_into_sells}"]
     assert said[6] == ["service “Social media campain”: did you mean Social media campaign? It is no service this app "
+                       f"knows; {social_beat_sells}"]
+    # the start of a long name, misspelt (it got no guess, where "Websites" did)
+    assert said[7] == ["service “Webiste design”: did you mean Website design & development? It is no service this app "
                        f"knows; {social_beat_sells}"]
     assert said[4][1].startswith("service “Logo design”: must be one of website (Website design & development)")  # no
     # provider to say it for: every service of the app
