@@ -157,7 +157,10 @@ class BatchResult:
         if len(self.problem_rows) < PROBLEM_ROWS_KEPT:
             self.problem_rows.append((number, problems))
         for p in problems:
-            kind = self.kinds.setdefault((p.column, _kind_of(p.message)), ProblemKind(p.column, p.message))
+            kind = self.kinds.get(key := (p.column, _kind_of(p.message)))
+            if kind is None:  # a kind of many dates said by its first, as one of them (it read as that date alone)
+                example = f"a date that could be read either way, such as {p.message}" if key[1] == EITHER_WAY else p.message
+                kind = self.kinds[key] = ProblemKind(p.column, example)
             kind.rows += 1
             if len(kind.first_rows) < 5:
                 kind.first_rows.append(number)

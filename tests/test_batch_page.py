@@ -476,7 +476,9 @@ def test_ambiguous_dates_point_to_the_choice_that_reads_them_and_it_does(url):
                     "month/day/year (row 2: 11/20/2026), so those are likely to be too: choose how this file writes its "
                     "dates under \u201cDates written with slashes\u201d above, and quote it again."]
     kinds = next(t.value for t in at.table if "First rows" in t.value.columns)
-    assert list(kinds["Rows"]) == ["2"]  # one kind, whatever the dates
+    assert list(kinds["Rows"]) == ["2"]  # one kind, whatever the dates, said by its first as one of them
+    [example] = [k.replace("\\", "") for k in kinds["Error"]]
+    assert example.startswith("a date that could be read either way, such as 12/03/2026 could be 12 March or 3 December")
     at.radio(key="batch_date_order").set_value("mdy").run()
     # the results stay, said to be read the other way (the choice's change wiped them without a word, a walkthrough)
     assert [m.value for m in at.metric if m.label == "With an error"] == ["2"]
