@@ -62,6 +62,9 @@ def _quote(source: Path, output: Path, label: str, keep=None, date_order=None):
     return result
 
 
+FILE_PARTS = {"file": "", "input": "", "header": "its header: "}  # how a refusal of the file says what it is about
+
+
 class _DatesNotRead(Exception):
     def __init__(self, rows: int):
         super().__init__(rows)
@@ -292,8 +295,10 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
             st.session_state.pop(RESULT, None)
             if exc.field in SAVE_LABELS:  # the batch's details, not the file
                 st.error(f"**{e(SAVE_LABELS[exc.field])}** {e(exc.message)}. Nothing was quoted or saved.")
-            else:
-                st.error(f"**{e(exc.field)}**: {e(exc.message)}. Nothing was quoted; fix the file and upload it again.")
+            else:  # the file named, not the error's own word for it ("**file**: has no row ...", a walkthrough)
+                whose = FILE_PARTS.get(exc.field, f"{exc.field}: ")
+                st.error(f"**{e(upload.name)}** {e(whose + exc.message)}. Nothing was quoted; fix the file and upload "
+                         "it again.")
 
     done = st.session_state.get(RESULT)
     if done:
@@ -326,7 +331,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if done.get("save_failed"):
             st.error(f"{e(done['save_failed'])}. The quotes are below; nothing was saved to the register.")
         if done["saved"]:
-            st.success(f"Saved to the register as batch #{done['saved'][0]} ({done['saved'][1]:,} quotes; rows with "
+            st.success(f"Saved to the register as batch #{done['saved'][0]} ({counted(done['saved'][1], 'quote')}; rows with "
                        "an error are not saved).")
         def line(t: Total) -> dict:
             return {"Provider": t.provider, "Verdict": label_of(t.verdict) if t.verdict else "", "Rows": t.rows,

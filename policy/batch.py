@@ -236,7 +236,7 @@ class BatchResult:
         """How the file was read where not as written, for the command line and the page alike (the page says the
         columns read by another name in a line of its own, columns_read: `with_columns` False)."""
         passed = [passed_through(self.passed_through)] if self.passed_through else []
-        blank = [f"{self.blank_lines:,} blank row(s) skipped (a row of empty cells is not a case)"] if self.blank_lines else []
+        blank = [f"{counted(self.blank_lines, 'blank row')} skipped (a row of empty cells is not a case)"] if self.blank_lines else []
         one = len(self.total_rows) == 1
         totals = [f"{'row' if one else 'rows'} {', '.join(str(n) for n, _ in self.total_rows[:NAMED_MAX])} skipped: "
                   f"{'a row' if one else 'rows'} of totals "
@@ -507,7 +507,7 @@ def _row(cells: list[str], job: Job, seen: Seen, keep: Optional[Keep] = None,
     problems: tuple[Problem, ...] = ()
     layout = job.layout
     if len(cells) > layout.width:
-        problems = (Problem("row", f"has {len(cells) - layout.width} more cell(s) than the header"),)
+        problems = (Problem("row", f"has {counted(len(cells) - layout.width, 'more cell')} than the header"),)
     else:
         try:
             if layout.records or keep is not None:  # without such columns every record field is blank: nothing to check

@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
 
 from .errors import InputError
+from .words import counted
 
 ROWS_MAX = 200_000  # cases in one workbook (a CSV may hold more: the command line streams it)
 COLUMNS_MAX = 64  # the batch reads 22 fields and a few of the rep's own columns
@@ -214,7 +215,7 @@ class SheetRead:
             f"sheet {self.name!r} read (sheet {self.position} of {self.sheets}): the first sheet with the column names "
             "of cases"]
         if self.unworked:
-            said.append(f"{self.unworked:,} cell(s) hold a formula saved without its value (the first: "
+            said.append(f"{counted(self.unworked, 'cell holds', 'cells hold')} a formula saved without its value (the first: "
                         f"{self.first_unworked}), as a program other than Excel may write them: each was read as its "
                         "formula. Open the file in Excel and save it again, so that each cell holds its value")
         return said

@@ -355,7 +355,7 @@ def test_a_row_of_empty_cells_is_skipped_like_a_blank_line_and_said():
     result, kept, out = batch_keeping(text)
     assert kept == [(2, False), (6, True)]  # the row with a service is a case, its missing provider an error
     assert (result.rows, result.errors, result.blank_lines) == (2, 1, 3)
-    assert result.said() == ["3 blank row(s) skipped (a row of empty cells is not a case)"]
+    assert result.said() == ["3 blank rows skipped (a row of empty cells is not a case)"]
     assert len(out.getvalue().splitlines()) == 3
 
 
@@ -834,5 +834,5 @@ def test_a_workbooks_formula_saved_without_its_value_is_an_error_where_a_value_i
     said = {number: [str(p) for p in problems] for number, problems in result.problem_rows}
     assert said == {3: ["Amount ($) “=D2*2”: is a formula, and the file holds no value for it (open it in Excel and "
                         "save it again, or write the value): must be an amount such as 8000.00, 8,000.00 or $8,000.00"]}
-    assert any(n.startswith("2 cell(s) hold a formula saved without its value (the first: A2: =HYPERLINK(") for n in
+    assert any(n.startswith("2 cells hold a formula saved without its value (the first: A2: =HYPERLINK(") for n in
                result.said())

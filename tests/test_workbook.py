@@ -174,7 +174,7 @@ def test_a_formula_saved_without_its_value_is_read_as_its_formula_and_said(tmp_p
         "client_name,amount_paid,note", '"=HYPERLINK(""http://example.com/x"",""Lumen Labs"")",=D2*2,ok',
         'Plain,100,"=CONCAT(""a"", ""b"")"']
     assert said.said() == [
-        '3 cell(s) hold a formula saved without its value (the first: A2: =HYPERLINK("http://example.com/x","Lumen '
+        '3 cells hold a formula saved without its value (the first: A2: =HYPERLINK("http://example.com/x","Lumen '
         'Labs")), as a program other than Excel may write them: each was read as its formula. Open the file in Excel '
         "and save it again, so that each cell holds its value"]
 
