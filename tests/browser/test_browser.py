@@ -112,6 +112,7 @@ def test_a_share_link_opens_the_same_scenario(page, base_url):
 
 
 def test_the_download_matches_the_quote(page, base_url):
+    page.set_viewport_size({"width": 1000, "height": 1100})  # the share link wraps (below: clear of its copy button)
     open_page(page, base_url, "?amount_paid=5000&completion_pct=30&days_since_payment=5")
     page.get_by_test_id("stExpander").locator("summary").filter(has_text="Download or share").click()  # drawn on opening
     expect(page.get_by_test_id("stCode")).to_contain_text("completion_pct=30")
@@ -131,6 +132,11 @@ def test_the_download_matches_the_quote(page, base_url):
     page.keyboard.press("Tab")
     copy = page.get_by_role("button", name="Copy to clipboard")
     expect(copy).to_be_focused()
+    # the link's text wraps clear of the button, always drawn now (its first line ran under it)
+    text_right = page.get_by_test_id("stCode").locator("code").evaluate(
+        "c => { const r = document.createRange(); r.selectNodeContents(c); "
+        "return Math.max(...[...r.getClientRects()].map(x => x.right)); }")
+    assert text_right <= copy.bounding_box()["x"], (text_right, copy.bounding_box())
     page.keyboard.press("Enter")
     assert page.evaluate("navigator.clipboard.readText()") == page.get_by_test_id("stCode").inner_text().strip()
 
