@@ -9,6 +9,8 @@ content" and the sidebar (a walkthrough). Once another page is drawn with the fo
 A name in a narrow table may break between its parts (ui/tables.name_breaks: zero-width spaces); copied, it
 carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched nothing (a walkthrough). A copy
 from the page leaves them out.
+The sidebar opened from the keyboard left the focus nowhere, and the next Tab went past it; closed, the focus went
+nowhere too (a keyboard-only walkthrough): opened, its first field takes the focus; closed, the button that opens it.
 Nothing from a user reaches the script.
 """
 from __future__ import annotations
@@ -45,6 +47,27 @@ SCRIPT = """<script>
     }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   };
   onNewPage();
+  const sidebarFocus = () => {
+    const bar = w.document.querySelector('[data-testid="stSidebar"]');
+    if (!bar) { w.setTimeout(sidebarFocus, 50); return; }
+    new MutationObserver(() => {
+      const active = w.document.activeElement;
+      const lost = !active || active === w.document.body;
+      // the element to focus, once drawn (the button that opens the sidebar comes a moment after it closes)
+      const focusWhenDrawn = (find, tries) => {
+        const found = find();
+        if (found && found.offsetParent !== null) { found.focus(); return; }
+        if (tries > 0) w.setTimeout(() => focusWhenDrawn(find, tries - 1), 50);
+      };
+      if (bar.getAttribute('data-collapsed') === 'false') {
+        if (!lost) return;  // opened by a click, the focus where it was; by the keyboard, it had gone nowhere
+        focusWhenDrawn(() => bar.querySelector('input, button, select, textarea, a[href], [tabindex="0"]'), 20);
+      } else if (lost || bar.contains(active)) {
+        focusWhenDrawn(() => w.document.querySelector('[data-testid="stExpandSidebarButton"]'), 20);
+      }
+    }).observe(bar, {attributes: true, attributeFilter: ['data-collapsed']});
+  };
+  sidebarFocus();
   w.document.addEventListener('copy', e => {
     const text = w.getSelection().toString();
     if (!text.includes('\\u200b') || !e.clipboardData) return;

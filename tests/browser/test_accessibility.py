@@ -122,6 +122,27 @@ def test_the_first_tab_offers_to_skip_the_sidebar_and_the_next_reaches_the_page_
     assert where[:2] == [True, True], where  # the menu: the page's first control
 
 
+def test_on_a_phone_the_closed_sidebar_takes_no_tab_and_opening_it_from_the_keyboard_moves_the_focus_in(pages, base_url):
+    """A keyboard-only walkthrough: on a phone the closed sidebar's seven fields, off the screen, took Tabs with the
+    focus out of sight; opened with Enter, the focus went nowhere and the next Tab went past it; closed, nowhere."""
+    page = pages["phone"]
+    page.goto(f"{base_url}/")
+    wait_settled(page)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expand = page.get_by_role("button", name="Expand sidebar")
+    expect(expand).to_be_focused()  # not "Help for Provider" at x = -272
+    page.keyboard.press("Enter")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.locator(":focus")).to_have_count(1)  # the focus in it
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Help for Provider")).to_be_focused()
+    page.get_by_role("button", name="Collapse sidebar").focus()
+    page.keyboard.press("Enter")
+    expect(expand).to_be_focused()
+
+
 def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
     """The frame that scrolls the answer into view drew an empty 150 px box between the answer and the questions."""
     page = pages["phone"]
