@@ -89,14 +89,17 @@ def heatmaps() -> None:
         if (part.verdict == "not_offered").all():
             st.info(f"{policy.name} does not offer this service.")
         else:
-            st.vega_lite_chart(spec=charts.heatmap(part, policy.name, paid_cents, by,
-                                                 charts.provider_colour(policy.name, _names()), case),
-                               width="stretch")
+            spec = charts.heatmap(part, policy.name, paid_cents, by, charts.provider_colour(policy.name, _names()), case)
+            st.vega_lite_chart(spec=spec, width="stretch")
+            st.caption(md_escape(spec["description"]))  # the map in words: a canvas is "Vega visualization" to a
+            # screen reader, and its colours say nothing to some (a keyboard-only walkthrough)
 
     winners = most_generous(coarse, by)
     st.header("Most generous where")
     st.caption(md_escape(f"By {MEASURES[by][:1].lower()}{MEASURES[by][1:]}, as the maps above."))  # it said not which
-    st.vega_lite_chart(spec=charts.winner_map(winners, _names(), by, case), width="stretch")
+    spec = charts.winner_map(winners, _names(), by, case)
+    st.vega_lite_chart(spec=spec, width="stretch")
+    st.caption(md_escape(spec["description"]))
 
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True):

@@ -963,6 +963,27 @@ def test_the_generous_map_lists_only_what_it_draws(service, by):
     assert said in [plain(c.value) for c in at.caption]  # the map's heading said not which (a walkthrough)
 
 
+def test_each_map_is_said_in_words_under_it_by_the_share_of_the_map_each_colour_covers():
+    """A keyboard-only walkthrough: the maps are canvases, "Vega visualization" to a screen reader, and who gives the
+    most was said by colour alone."""
+    at = app("pages/1_Compare_providers.py", service="website", completion_pct=40, days_since_payment=10)
+    charts = at.get("vega_lite_chart")[1:]
+    said = [plain(c.value) for c in at.caption if plain(c.value).startswith(("Who gives the most", *policies_names()))]
+    assert len(said) == len(charts) == 3  # two providers sell websites, and the map of who gives the most
+    winners = chart_data(charts[-1])[0]
+    shares = winners.colour.value_counts(normalize=True)
+    top = shares.index[0]
+    assert said[-1].startswith(f"Who gives the most, by completion (0-100%, across) and days since payment (down): "
+                               f"{top} on {shares[top] * 100:.0f}% of the map")
+    case = winners[(winners.completion_pct == 40) & (winners.days_since_payment == 10)].most_generous.iloc[0]
+    assert said[-1].endswith(f"at this case (40% done, day 10): {case}.")
+    assert said[1].startswith("Social Beat Digital, the least it refunds by completion")
+
+
+def policies_names() -> tuple[str, ...]:
+    return tuple(p.name for p in policies().values())
+
+
 def test_every_heatmap_keeps_its_key_below_so_its_columns_line_up_with_the_map():
     at = app("pages/1_Compare_providers.py", service="ppc")
     specs = [_cells_of(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart")][1:]
