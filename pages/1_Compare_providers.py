@@ -91,7 +91,7 @@ def heatmaps() -> None:
         else:
             spec = charts.heatmap(part, policy.name, paid_cents, by, charts.provider_colour(policy.name, _names()), case)
             st.vega_lite_chart(spec=spec, width="stretch")
-            st.caption(md_escape(spec["description"]))  # the map in words: a canvas is "Vega visualization" to a
+            st.caption(md_escape(charts.map_said(spec, case)))  # the map in words: a canvas is "Vega visualization" to a
             # screen reader, and its colours say nothing to some (a keyboard-only walkthrough)
 
     winners = most_generous(coarse, by)
@@ -99,7 +99,7 @@ def heatmaps() -> None:
     st.caption(md_escape(f"By {MEASURES[by][:1].lower()}{MEASURES[by][1:]}, as the maps above."))  # it said not which
     spec = charts.winner_map(winners, _names(), by, case)
     st.vega_lite_chart(spec=spec, width="stretch")
-    st.caption(md_escape(spec["description"]))
+    st.caption(md_escape(charts.map_said(spec, case)))
 
 
 with page.opened("pages/1_Compare_providers.py", caption=CAPTION, sidebar_inputs=True):

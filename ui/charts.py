@@ -44,11 +44,13 @@ def _map_words(values: pd.Series, order: tuple[str, ...]) -> str:
     return ", ".join(f"{v} on {part(shares[v])}{' of the map' if i == 0 else ''}" for i, v in enumerate(ranked))
 
 
-def _at_case(cells: pd.DataFrame, case: Optional[tuple[float, int]], field: str) -> str:
-    if case is None:
-        return ""
-    found = cells[(cells.completion_pct == case[0]) & (cells.days_since_payment == case[1])]
-    return f"; at this case ({case[0]:g}% done, day {case[1]}): {found[field].iloc[0]}" if len(found) else ""
+def map_said(spec: dict, case: Optional[tuple[float, int]]) -> str:
+    """A map (heatmap, winner_map) in words: its description, and what its case's cell holds."""
+    cells = spec["datasets"]["cells"]
+    field = "most_generous" if "most_generous" in cells.columns else "step"
+    found = cells[(cells.completion_pct == case[0]) & (cells.days_since_payment == case[1])] if case else cells[:0]
+    at_case = f"; at this case ({case[0]:g}% done, day {case[1]}): {found[field].iloc[0]}" if case and len(found) else ""
+    return f"{spec['description']}{at_case}."
 
 
 GRID_AXES = "by completion (0-100%, across) and days since payment (down)"
@@ -304,7 +306,8 @@ def heatmap(data: pd.DataFrame, title: str, paid_cents: int, by: str = "refund_m
     # the map in words, its spec's description, which the page says under it: a canvas has no text of its own (a
     # screen reader heard "Vega visualization" four times, a walkthrough)
     said = (f"{title}, the {'least' if by == 'refund_min_cents' else 'most'} it refunds {GRID_AXES}, as a share of "
-            f"the amount paid: {_map_words(cells.step, tuple(SHARE_STEPS))}{_at_case(cells, case, 'step')}.")
+            f"the amount paid: {_map_words(cells.step, tuple(SHARE_STEPS))}")  # the case apart (map_said): the spec
+    # stays the same as the sliders move, and the browser keeps its drawing
     return _with({**_heatmap_spec(by, colour), "title": title}, grid=True, description=said, cells=cells,
                  case=_case(case))
 
@@ -340,8 +343,7 @@ def winner_map(cells: pd.DataFrame, names: tuple[str, ...], by: str = "refund_mi
                case: Optional[tuple[float, int]] = None) -> dict:
     present = set(cells.colour)
     shown = tuple(v for v in (*names, TIE, NO_ONE[by]) if v in present)
-    said = (f"Who gives the most, {GRID_AXES}: {_map_words(cells.colour, shown)}"
-            f"{_at_case(cells, case, 'most_generous')}.")
+    said = f"Who gives the most, {GRID_AXES}: {_map_words(cells.colour, shown)}"
     return _with(_winner_spec(shown, names, by), grid=True, description=said, cells=cells, case=_case(case))
 
 
