@@ -24,7 +24,7 @@ from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
 from store import Forbidden, SaveError, file_digest
 from store.access import Actor, Permission
-from ui import charts, clock, page, state
+from ui import charts, clock, page, scroll, state
 from ui.identity import actor, may, signed_by
 from ui.records import register
 from ui.registry import basis, policies
@@ -63,6 +63,9 @@ def _quote(source: Path, output: Path, label: str, keep=None, date_order=None):
 
 
 FILE_PARTS = {"file": "", "input": "", "header": "its header: "}  # how a refusal of the file says what it is about
+
+
+SCROLL = "batch_scroll"  # how many batches this session quoted: the number that makes the scroll script new
 
 
 class _DatesNotRead(Exception):
@@ -288,6 +291,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         assert upload is not None
         try:
             _run(upload, name, save, who, date_order)
+            # the results taken to and focused: the focus stayed on the button, and nothing said they had come (a
+            # keyboard-only walkthrough); a new number each time, so the browser runs the script again
+            st.session_state[SCROLL] = st.session_state.get(SCROLL, 0) + 1
         except Forbidden as exc:
             st.session_state.pop(RESULT, None)
             st.error(f"{e(str(exc))} Nothing was quoted or saved.")
@@ -302,7 +308,8 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
 
     done = st.session_state.get(RESULT)
     if done:
-        st.header(e(f"Results for {done['file']}"))
+        results = st.container(key="batch_results")  # its heading and counts, what a screen reader reads on arriving
+        results.header(e(f"Results for {done['file']}"))
         if upload is not None and upload.file_id != done.get("upload_id"):  # kept, but never taken for the new file's
             st.info(e(f"These are still the results for {done['file']}. Press Quote every row to quote "
                       f"{upload.name}."))
@@ -311,7 +318,9 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
                       f"choice is now \u201c{_order_choice(date_order)}\u201d. Press Quote every row to quote the file so."))
         # side by side on a phone too (columns stack there: the three counts took a screen's height), wrapping only
         # where they do not fit
-        counts = st.container(horizontal=True, gap="medium", key="batch_counts")
+        counts = results.container(horizontal=True, gap="medium", key="batch_counts")
+        if go and st.session_state.get(SCROLL):
+            scroll.into_view("batch_results", st.session_state[SCROLL])
         counts.metric("Rows", f"{done['rows']:,}", width="content")
         counts.metric("Quoted", f"{done['quoted']:,}", width="content")  # as the summary above counts them
         if done["not_sold"]:

@@ -70,6 +70,8 @@ def quote_on_the_page(page, base_url: str, sent: Path) -> None:
     page.get_by_role("button", name="Quote every row").click()
     expect(page.get_by_text(f"Results for {sent.name}")).to_be_visible(timeout=60_000)
     wait_ready(page)
+    # the results take the focus, their heading and counts read on arriving (it stayed on the button, a walkthrough)
+    expect(page.locator(".st-key-batch_results")).to_be_focused()
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
