@@ -11,6 +11,8 @@ carried them into a spreadsheet, where "ITMediaSolutions.us" with them matched n
 from the page leaves them out.
 The sidebar opened from the keyboard left the focus nowhere, and the next Tab went past it; closed, the focus went
 nowhere too (a keyboard-only walkthrough): opened, its first field takes the focus; closed, the button that opens it.
+A page title's help button was named "Help" alone (Streamlit names a field's "Help for <its label>"): it is named
+for its title, "Help for Refund calculator".
 Nothing from a user reaches the script.
 """
 from __future__ import annotations
@@ -68,6 +70,14 @@ SCRIPT = """<script>
     }).observe(bar, {attributes: true, attributeFilter: ['data-collapsed']});
   };
   sidebarFocus();
+  const nameTitleHelp = () => {
+    for (const help of w.document.querySelectorAll('[data-testid="stMain"] h1 button[aria-label="Help"]')) {
+      const title = help.closest('h1').querySelector('[data-heading-text], span');
+      if (title && title.textContent.trim()) help.setAttribute('aria-label', 'Help for ' + title.textContent.trim());
+    }
+  };
+  new MutationObserver(nameTitleHelp).observe(w.document.body, {childList: true, subtree: true});
+  nameTitleHelp();
   w.document.addEventListener('copy', e => {
     const text = w.getSelection().toString();
     if (!text.includes('\\u200b') || !e.clipboardData) return;

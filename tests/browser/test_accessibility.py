@@ -143,6 +143,17 @@ def test_on_a_phone_the_closed_sidebar_takes_no_tab_and_opening_it_from_the_keyb
     expect(expand).to_be_focused()
 
 
+def test_the_titles_help_is_named_for_its_title(pages, base_url):
+    """A keyboard-only walkthrough: beside "Help for Provider" and the rest, the title's own was named "Help" alone."""
+    page = pages["desktop"]
+    page.goto(f"{base_url}/")
+    wait_settled(page)
+    title = page.locator('[data-testid="stMain"] h1')
+    expect(title.get_by_role("button", name="Help for Refund calculator")).to_have_count(1)
+    expect(page.get_by_role("button", name="Help", exact=True)).to_have_count(0)
+    expect(title).to_have_accessible_name("Refund calculator")  # the heading's own name unchanged
+
+
 def test_on_a_phone_the_answer_sits_right_above_the_questions(pages, base_url):
     """The frame that scrolls the answer into view drew an empty 150 px box between the answer and the questions."""
     page = pages["phone"]
