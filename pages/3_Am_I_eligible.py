@@ -347,4 +347,4 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 show.actions(q, state.share_link, unsettled=unsettled, not_said=left_open)
                 st.divider()
         if st.session_state.get("el_scroll"):
-            scroll.into_view("el_answer", st.session_state.pop("el_scroll"))
+            scroll.into_view("el_answer", st.session_state.pop("el_scroll"), named="Your answer")

@@ -320,7 +320,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         # where they do not fit
         counts = results.container(horizontal=True, gap="medium", key="batch_counts")
         if go and st.session_state.get(SCROLL):
-            scroll.into_view("batch_results", st.session_state[SCROLL])
+            scroll.into_view("batch_results", st.session_state[SCROLL], named="Results")
         counts.metric("Rows", f"{done['rows']:,}", width="content")
         counts.metric("Quoted", f"{done['quoted']:,}", width="content")  # as the summary above counts them
         if done["not_sold"]:

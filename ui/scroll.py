@@ -6,14 +6,16 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 
-def into_view(key: str, nonce: int = 0) -> None:
+def into_view(key: str, nonce: int = 0, named: str = "") -> None:
     """Scroll the container made with `key=` into view. An iframe sized to its (empty) content runs the script
     with the page's origin, so it may reach its parent; nothing from a user reaches the script. The nonce makes
     each request a new iframe: the browser keeps an identical one without running it again. (st.iframe: the
-    components.html it replaces is deprecated.)"""
+    components.html it replaces is deprecated.) `named`: the container is a region of that name (our words), which
+    a screen reader says on arriving; without one, the focused container's name was its whole text, 1,900
+    characters of an answer (a keyboard-only walkthrough)."""
     selector = json.dumps(f".st-key-{key}")
     with script_frame(f"scroll_{key}"):
-        _script(selector, nonce)
+        _script(selector, nonce, named)
 
 
 def script_frame(name: str) -> DeltaGenerator:
@@ -22,10 +24,11 @@ def script_frame(name: str) -> DeltaGenerator:
     return st.container(key=f"script_frame_{name}")
 
 
-def _script(selector: str, nonce: int) -> None:
+def _script(selector: str, nonce: int, named: str = "") -> None:
     """Scroll to it, and take the keyboard's focus there too: it stayed on the button far below, and a keyboard
     user's next Tab went back to the top of the page (a walkthrough)."""
-    on_element(selector, "el.scrollIntoView({behavior: 'instant', block: 'start'});"
+    region = (f"el.setAttribute('role', 'region'); el.setAttribute('aria-label', {json.dumps(named)});" if named else "")
+    on_element(selector, f"{region} el.scrollIntoView({{behavior: 'instant', block: 'start'}});"
                          " el.setAttribute('tabindex', '-1'); el.focus({preventScroll: true});", nonce)
 
 

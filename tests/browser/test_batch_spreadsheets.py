@@ -72,6 +72,7 @@ def quote_on_the_page(page, base_url: str, sent: Path) -> None:
     wait_ready(page)
     # the results take the focus, their heading and counts read on arriving (it stayed on the button, a walkthrough)
     expect(page.locator(".st-key-batch_results")).to_be_focused()
+    expect(page.locator(".st-key-batch_results")).to_have_accessible_name("Results")  # not all its text
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])

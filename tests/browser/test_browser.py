@@ -391,6 +391,10 @@ def test_on_a_phone_the_eligibility_answer_is_brought_into_view(phone, base_url)
     assert heading is not None and bar is not None and heading["y"] >= bar["y"] + bar["height"], (heading, bar)  # not under it
     # the keyboard's focus is there too: it stayed on the button far below, the next Tab back at the page's top
     assert phone.evaluate("() => !!document.activeElement.closest('.st-key-el_answer')")
+    # a region by its name: focused, its name was the whole answer, 1,900 characters (a keyboard-only walkthrough)
+    answer = phone.locator(".st-key-el_answer")
+    expect(answer).to_have_role("region")
+    expect(answer).to_have_accessible_name("Your answer")
     # its focus ring clear of its words: a thick frame touched the answer's first letters (a walkthrough)
     assert phone.evaluate("() => parseFloat(getComputedStyle(document.activeElement).outlineOffset)") >= 4
     # a second answer, with no other rerun between: brought into view again (an identical iframe would not run)
