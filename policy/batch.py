@@ -201,7 +201,7 @@ class BatchResult:
     @property
     def either_way(self) -> int:
         """Rows with a date that could be read either way (refused: the user named no order)."""
-        return sum(k.rows for k in self.kinds.values() if EITHER_WAY in k.example)
+        return sum(k.rows for (_, kind), k in self.kinds.items() if kind == EITHER_WAY)  # _kind_of's one kind
 
     def either_way_said(self, choose: str) -> Optional[str]:
         """The rows refused for a date that reads either way, in one sentence with how to `choose` the order (the page
