@@ -112,9 +112,11 @@ def test_the_first_tab_offers_to_skip_the_sidebar_and_the_next_reaches_the_page_
     expect(skip).to_be_focused()
     expect(page.get_by_role("link", name=re.compile("^Skip"))).to_have_count(1)
     page.keyboard.press("Enter")
+    expect(page.get_by_test_id("stMain")).to_be_focused()  # the link's target: the Tab goes on from there
+    expect(page.get_by_test_id("stMain").get_by_test_id("stButtonGroup").first).to_be_visible()
     page.keyboard.press("Tab")
     # what took the Tab, named whole: a CI run once found an element of the main area with no text before the menu
-    # (not seen again in 12 runs under load)
+    # (not seen again in 12 runs under load), and once the title's help after it (not seen in a run under load)
     where = page.evaluate("""() => { const a = document.activeElement;
       return [!!a.closest('[data-testid=stMain]'), !!a.closest('[data-testid=stButtonGroup]'), a.textContent,
               a.outerHTML.slice(0, 400), a.parentElement?.outerHTML.slice(0, 400),
