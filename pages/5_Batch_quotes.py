@@ -159,7 +159,7 @@ def _rows(done: dict) -> None:
               QUOTE_HEADINGS["placed_stage"]: st.column_config.TextColumn(width="medium"),
               QUOTE_HEADINGS["depends_on"]: st.column_config.TextColumn(width="large"),  # "the stage the work is in; w..."
               QUOTE_HEADINGS["assumed"]: st.column_config.TextColumn(width="large"),
-              QUOTE_HEADINGS["ask_by"]: st.column_config.TextColumn(width="medium"),  # "11 Dec 2026, then $0.00 - ..."
+              QUOTE_HEADINGS["ask_by"]: st.column_config.TextColumn(width="large"),  # "08 Dec 2026, then $0.00 - $4,900.00"
               QUOTE_HEADINGS["error"]: st.column_config.TextColumn(width="large")}
     config.update({heading: c for heading, c in worded.items()
                    if heading in rows.columns and rows[heading].astype(bool).any()})

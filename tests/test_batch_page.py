@@ -99,6 +99,8 @@ def test_every_row_is_quoted_in_order_with_a_bad_row_kept_and_a_summary(url):
                                              b"Acme,stepinto,ppc,100,0,1\n")
     grid = next(d for d in named.dataframe if "Verdict" in d.value.columns and "Refund min" in d.value.columns)
     assert [name for name, c in json.loads(grid.proto.columns).items() if c.get("pinned")] == ["Row", "Client"]
+    # "08 Dec 2026, then $0.00 - $4,900.00" whole (a medium column cut it at "$4,900.0")
+    assert json.loads(grid.proto.columns)["Ask by"]["width"] == "large"
     assert any(c.value.startswith("1 error shown.") for c in at.caption)  # one, not "1 error(s)"
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the chart of rows by verdict
     assert chart["height"] == {"step": 28} and chart["autosize"]["type"] == "fit-x"  # the plot is not squeezed
