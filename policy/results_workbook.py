@@ -71,13 +71,22 @@ def _number(ref: str, text: str, style: int = TEXT) -> str:
     return f'<c r="{ref}"{_styled(style)}><v>{text}</v></c>'
 
 
+def _fraction(percent_value: Decimal) -> str:
+    """A percent (37.50) as the fraction Excel shows as 37.50%."""
+    return str(percent_value.scaleb(-2))
+
+
+def _serial(day_value: date) -> str:
+    """A day as Excel's serial number of it."""
+    return str(day_value.toordinal() - _EPOCH)
+
+
 def _share(text: str) -> str:
-    """'37.50' (a percent) as the fraction Excel shows as 37.50%."""
-    return str(Decimal(text).scaleb(-2)) if text else ""
+    return _fraction(Decimal(text)) if text else ""
 
 
 def _day(text: str) -> str:
-    return str(date.fromisoformat(text).toordinal() - _EPOCH) if text else ""
+    return _serial(date.fromisoformat(text)) if text else ""
 
 
 # How each quote column is written: (style, the cell's value from its CSV text); a number style writes a number.
@@ -106,9 +115,9 @@ def _read_as(read: Callable[[str], object], shown: Callable[[Any], str]) -> Call
 # back as text (Excel's "number stored as text": no sum, no sort, a walkthrough). An ambiguous slashed date stays text.
 _TYPED: dict[str, tuple[int, Callable[[str], Optional[str]]]] = {
     "money": (DOLLARS, _read_as(money, str)),
-    "percent": (PERCENT, _read_as(percent, lambda p: str(p.scaleb(-2)))),
+    "percent": (PERCENT, _read_as(percent, _fraction)),
     "days": (TEXT, _read_as(whole_days, str)),
-    "date": (DAY, _read_as(day, lambda d: str(d.toordinal() - _EPOCH))),
+    "date": (DAY, _read_as(day, _serial)),
 }
 _TRUTHS = {"tristate", "flag"}  # written as TRUE/FALSE cells
 _WIDE = {"error": 60, "assumed": 45, "depends_on": 30, "verdict": 22, "sections": 18}
