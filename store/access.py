@@ -8,8 +8,11 @@ identity token (such as `groups`) whose values name roles.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -57,9 +60,12 @@ def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
 class Forbidden(PermissionError):
     """An action the actor's role does not include. Nothing of it was done; the refusal is in the audit trail."""
 
-    def __init__(self, actor: Actor, permission: Permission):
+    def __init__(self, actor: Actor, permission: Permission, ended_at: datetime | None = None):
         self.actor, self.permission = actor, permission
-        if actor.anonymous:
+        if ended_at is not None:
+            said = (f"Not allowed: {actor.label} signed out of this sign-in at {ended_at:%Y-%m-%d %H:%M} UTC; sign in "
+                    f"again with a role that may {permission.value}.")
+        elif actor.anonymous:
             said = f"Not allowed: sign in with a role that may {permission.value}."
         else:
             said = f"Not allowed: the role of {actor.label} does not include this ({permission.value})."
@@ -76,6 +82,7 @@ class Actor:
     subject: str = ""  # the identity provider's id for the person (the token's `sub`)
     roles: frozenset[Role] = field(default_factory=frozenset)
     local: bool = False
+    sign_in: str = ""  # which sign-in this is (sign_in_of): one its person ended is refused (store/audit.require)
 
     @classmethod
     def anyone(cls) -> Actor:
@@ -186,4 +193,12 @@ class RoleMap:
         """The signed-in person the claims describe."""
         email = str(claims.get("email") or "").strip()
         return Actor(name=str(claims.get("name") or "").strip(), email=email,
-                     subject=str(claims.get("sub") or "").strip(), roles=self.roles_of(claims))
+                     subject=str(claims.get("sub") or "").strip(), roles=self.roles_of(claims),
+                     sign_in=sign_in_of(claims))
+
+
+def sign_in_of(claims: Mapping[str, Any]) -> str:
+    """One sign-in, named by a digest of its identity token's claims: every tab of the browser reads the same
+    claims from its cookie, and a new sign-in has others (the token's time and nonce). Never the claims themselves:
+    the table of ended sign-ins holds no one's token."""
+    return hashlib.sha256(json.dumps(dict(claims), sort_keys=True, default=str).encode()).hexdigest()

@@ -22,6 +22,7 @@ from policy.records import NAME_MAX, searchable
 from policy.spreadsheet import rows_text
 from policy.taxonomy import SERVICES
 
+from . import sign_ins
 from .access import Actor, Forbidden, Permission
 from .days import Days
 from .tables import EMAIL_MAX, AuditEventRow
@@ -37,6 +38,7 @@ class Action(StrEnum):
     VERSION_DRAFTED = "version saved as draft"
     VERSION_PUBLISHED = "version published"
     VERSION_WITHDRAWN = "version withdrawn"
+    SIGNED_OUT = "signed out"
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ class AuditEvent:
 
 
 # a detail's name where its key reads as code: a lab version's row is the "draft #1" the lab named ("version id: 1")
-_KEY_WORDS = {"version_id": "lab version", "not_saved": "rows with an error (not saved)", "rows": "rows saved",
+_KEY_WORDS = {"version_id": "lab version", "signed_out_at": "signed out at",
+              "not_saved": "rows with an error (not saved)", "rows": "rows saved",
               "in_its_place": "in force in its place", "number_before": "saved before as"}
 
 
@@ -112,12 +115,15 @@ def record(session: Session, actor: Actor, action: Action, subject: str,
 
 
 def require(engine: Engine, actor: Actor, permission: Permission, subject: str) -> None:
-    """Raise Forbidden, after recording the refusal, unless `actor` may do `permission`."""
-    if actor.may(permission):
+    """Raise Forbidden, after recording the refusal, unless `actor` may do `permission` in a sign-in not ended
+    (sign_ins.py: a tab left open after a sign-out in another)."""
+    ended = sign_ins.ended_at(engine, actor.sign_in)
+    if ended is None and actor.may(permission):
         return
+    detail = {"needed": permission.value} | ({} if ended is None else {"signed_out_at": ended.isoformat()})
     with Session(engine) as session, session.begin():
-        record(session, actor, Action.REFUSED, subject, {"needed": permission.value})
-    raise Forbidden(actor, permission)
+        record(session, actor, Action.REFUSED, subject, detail)
+    raise Forbidden(actor, permission, ended)
 
 
 class AuditLog:
@@ -128,6 +134,15 @@ class AuditLog:
         """A refusal the app decided on before calling the store (a page the role does not include)."""
         with Session(self.engine) as session, session.begin():
             record(session, actor, Action.REFUSED, subject, {"needed": permission.value})
+
+    def signed_out(self, actor: Actor) -> None:
+        """The person ends this sign-in: recorded, and refused from now on wherever it is still held."""
+        if not actor.sign_in:  # the local user, anyone: no sign-in to end
+            return
+        now = datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            sign_ins.end(session, actor.sign_in, now)
+            record(session, actor, Action.SIGNED_OUT, "their sign-in", at=now)
 
     def find(self, filters: AuditFilters = AuditFilters(), *, by: Actor, page: int = 1,
              page_size: int = 100) -> tuple[list[AuditEvent], int]:

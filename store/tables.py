@@ -136,3 +136,13 @@ class AuditEventRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(NAME_MAX))
     detail: Mapped[str] = mapped_column(Text)  # JSON: what was saved, deleted, published, or refused
+
+
+class EndedSignInRow(Base):
+    """A sign-in its person ended with Sign out. Streamlit reads the identity cookie when a tab opens and never
+    again, so a tab left open stayed signed in after a sign-out in another (a walkthrough): every page run and every
+    read and write of the register looks here, on every replica."""
+    __tablename__ = "ended_sign_ins"
+
+    sign_in: Mapped[str] = mapped_column(String(64), primary_key=True)  # access.Actor.sign_in: a digest, not the token
+    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

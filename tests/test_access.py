@@ -299,3 +299,46 @@ def test_the_local_user_is_one_person_in_the_trail_whatever_name_they_type(store
     events, _ = AuditLog(store.engine).find(AuditFilters(actor="local"), by=Actor.local_user())
     assert [e.actor_name for e in events] == ["the local user", "the local user (Dana Admin)"]  # newest first
     assert [e.action for e in AuditLog(store.engine).find(AuditFilters(actor="dana"), by=ADA)[0]] == ["quote saved"]
+
+
+CLAIMS = {"email": "sam@sales.example.com", "name": "Sam", "sub": "sam", "iat": 1_765_000_000, "nonce": "n1"}
+
+
+def test_a_sign_in_is_one_digest_for_every_tab_and_another_for_the_next_sign_in():
+    """Every tab of a browser reads the same claims from its cookie; a new sign-in has its own time and nonce."""
+    tab_a, tab_b = ROLES.actor(CLAIMS), ROLES.actor(dict(reversed(list(CLAIMS.items()))))
+    again = ROLES.actor(CLAIMS | {"iat": CLAIMS["iat"] + 60, "nonce": "n2"})
+    assert tab_a.sign_in == tab_b.sign_in and len(tab_a.sign_in) == 64
+    assert again.sign_in != tab_a.sign_in and "sam" not in tab_a.sign_in  # a digest, not the token
+    assert Actor.local_user().sign_in == ANYONE.sign_in == ""
+
+
+def test_a_sign_in_ended_by_a_sign_out_is_refused_every_read_and_write_and_another_sign_in_is_not(store):
+    """A walkthrough signed out in one tab and went on, in a tab left open, to save and delete quotes in its name:
+    Streamlit reads the identity cookie only when a tab opens. The store now refuses the ended sign-in itself."""
+    tab, later = ROLES.actor(CLAIMS), ROLES.actor(CLAIMS | {"iat": CLAIMS["iat"] + 60, "nonce": "n2"})
+    kept = store.save(q(), client_name="Ana", by=tab)
+    log = AuditLog(store.engine)
+    log.signed_out(tab)
+    log.signed_out(tab)  # a second tab's sign-out of the same sign-in: one end, the first
+    for use in (lambda by: store.find(by=by), lambda by: store.get(kept, by=by), lambda by: store.delete(kept, by=by),
+                lambda by: store.save(q(), client_name="Bo", by=by), lambda by: store.batches(by=by)):
+        with pytest.raises(Forbidden) as caught:
+            use(tab)
+        assert "signed out of this sign-in at" in str(caught.value) and "sign in again" in str(caught.value)
+    assert store.find(by=ADA)[1] == 1  # nothing written, nothing deleted
+    assert store.get(kept, by=later) is not None and store.delete(kept, by=later)  # the same person, signed in again
+    events, _ = log.find(by=ADA)
+    said = [(e.action, e.actor_email) for e in events]
+    assert said.count((Action.SIGNED_OUT.value, "sam@sales.example.com")) == 2  # each sign-out is in the trail
+    refused = [e for e in events if e.action == Action.REFUSED.value]
+    assert len(refused) == 5 and all(e.parts_in_words()[-1][0] == "signed out at" for e in refused)
+    assert refused[0].detail["signed_out_at"] == min(e.at for e in events if e.action == "signed out").isoformat()
+
+
+def test_the_local_user_and_anyone_have_no_sign_in_to_end(store):
+    log = AuditLog(store.engine)
+    log.signed_out(Actor.local_user("me"))
+    log.signed_out(ANYONE)
+    assert log.find(by=ADA)[1] == 0
+    assert store.find(by=Actor.local_user())[1] == 0  # and nothing refuses them for it

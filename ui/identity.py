@@ -13,24 +13,30 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import os
 import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, Optional
 from urllib.parse import urlparse
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from policy import InputError
 from policy.markdown import md_escape as e
+from store import sign_ins
 from store.access import Actor, Permission, RoleMap
 from store.audit import AuditLog
+from ui import clock
 from ui.records import register
 from ui.scroll import script_frame
 
+_LOG = logging.getLogger(__name__)
 REQUIRE_SIGN_IN = "REFUND_REQUIRE_SIGN_IN"  # "1": never fall back to local mode (a deployment sets it)
 Mode = Literal["sign-in", "local", "closed"]
 
@@ -41,6 +47,7 @@ class Access:
     mode: Mode
     why_closed: str = ""
     how_to_open: str = ""  # what to do about it, for the reason it is closed
+    ended_at: Optional[datetime] = None  # this tab's sign-in, ended by a sign-out in another tab: not signed in
 
 
 class UnreadableSecrets(Exception):
@@ -76,9 +83,34 @@ FIX_SECRETS = ("correct it in the secrets file the server was started with (.str
                "--secrets.files names, or the cluster's CLUSTER_SECRETS), then restart the app; docs/sign-in.md")
 
 
+RUN_KEY = "_access"  # this run's Access (refresh), however many times a page asks
+
+
+def refresh() -> Access:
+    """Who is using this session now, looked at once at the start of each run and fragment run (ui/page.py) and kept
+    for the rest of it: a sign-out in another tab takes effect on this tab's next run."""
+    found = st.session_state[RUN_KEY] = _looked_up()
+    return found
+
+
 def current() -> Access:
-    """Who is using this session now, read from the identity token on every run (a sign-out takes effect at
-    once); a configuration that cannot be read closes the protected pages rather than opening them."""
+    """This run's Access (refresh); outside a page's run, looked up now."""
+    found = st.session_state.get(RUN_KEY)
+    return found if isinstance(found, Access) else refresh()
+
+
+def _ended(who: Actor) -> Optional[datetime]:
+    """When this sign-in was ended by a sign-out (in another tab: this one would have left), else None. A register
+    that cannot be read says nothing here: every read and write of it is refused anyway while it is down."""
+    try:
+        return sign_ins.ended_at(register().engine, who.sign_in)
+    except SQLAlchemyError:
+        return None
+
+
+def _looked_up() -> Access:
+    """Read from the identity token and the register's ended sign-ins; a configuration that cannot be read closes
+    the protected pages rather than opening them."""
     try:
         auth = _secrets_section("auth")
         roles = RoleMap.from_config(_secrets_section("roles"))
@@ -90,7 +122,11 @@ def current() -> Access:
                                                 "line", FIX_SECRETS)
     if auth:
         claims = st.user.to_dict() if st.user.get("is_logged_in") else {}
-        return Access(roles.actor(claims) if claims else Actor.anyone(), "sign-in")
+        if not claims:
+            return Access(Actor.anyone(), "sign-in")
+        who = roles.actor(claims)
+        ended = _ended(who)
+        return Access(Actor.anyone(), "sign-in", ended_at=ended) if ended else Access(who, "sign-in")
     if os.environ.get(REQUIRE_SIGN_IN) == "1":
         return Access(Actor.anyone(), "closed", f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured",
                       CONFIGURE_SIGN_IN)
@@ -198,6 +234,9 @@ def account(access: Access, protected: bool = False) -> None:
         elif access.mode == "sign-in":
             who = access.actor
             if who.anonymous:
+                if access.ended_at is not None:
+                    st.caption(f"You signed out at {clock.shown(access.ended_at, '%H:%M')} {clock.zone_name()}, in "
+                               "another tab or window: sign in again for the staff pages.")
                 if st.button("Staff sign-in", key="sign_in", width="stretch"):
                     _sign_in()
                 _remember_where_sign_in_starts("sign_in", protected)
@@ -205,9 +244,19 @@ def account(access: Access, protected: bool = False) -> None:
                 roles = ", ".join(r.label for r in sorted(who.roles, key=lambda r: r.value)) or "no staff role"
                 st.caption(f"Signed in: {who.label} ({roles})")
                 if st.button("Sign out", key="sign_out", width="stretch"):
+                    _end_sign_in(who)
                     st.logout()
                     st.stop()  # nothing more as the person signed in: the page's reads now refused them (a traceback)
                 _remember_where_sign_in_starts("sign_out", protected)
+
+
+def _end_sign_in(who: Actor) -> None:
+    """Recorded before Streamlit's sign-out, which ends only this tab's session: every other tab and replica holding
+    the sign-in then refuses it. A register that cannot be written is logged: the sign-out itself goes on."""
+    try:
+        AuditLog(register().engine).signed_out(who)
+    except SQLAlchemyError:
+        _LOG.exception("The sign-out of %s could not be recorded: other tabs keep the sign-in", who.label)
 
 
 def refuse(access: Access, needed: Permission, page: str) -> None:

@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 from policy import InputError, Scenario
 from policy.fields import BY_NAME, LABELS, in_words
 from policy.markdown import md_escape as e
+from store.access import Forbidden
 from store.db import RegisterGone
 from store.register import database_said
 
@@ -46,6 +47,8 @@ def opened(script: str, title: Optional[str] = None, caption: str = "",
         yield values
     except SQLAlchemyError as exc:
         register_fault(exc)
+    except Forbidden as exc:  # the store refused a read the page's own check let through (a sign-out since)
+        st.error(e(str(exc)))
     except RerunException:  # st.switch_page, st.rerun, a new request: the next run writes the URL, so Back skips
         rerun = True  # no step
         state.note_inputs()
@@ -80,6 +83,9 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
     def part() -> None:
         state.redraw_if_url_warnings_went_stale()
         registry.refresh()
+        before = identity.current()
+        if identity.refresh().actor != before.actor:  # signed out in another tab since the page was drawn: the
+            st.rerun(scope="app")  # whole page again, its sidebar and menu too, not this part alone
         state.redraw_if_versions_moved()
         try:
             draw()
@@ -104,7 +110,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
     st.html(STYLE)  # style only: Streamlit puts it in the event container, where it takes no space
     history.begin()  # a session's first run is a page load: ui/history.py
     keyboard.install()  # a date field's calendar closes when Tab leaves the field
-    access = identity.current()
+    access = identity.refresh()
     identity.return_after_sign_in(access)
     nav.menu(script, access.actor)
     needed = nav.needs(script)

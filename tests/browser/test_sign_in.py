@@ -231,3 +231,46 @@ def test_a_link_to_a_saved_quote_keeps_its_number_through_the_sign_in_it_asks_fo
     wait_ready(person)
     refused(person, "This page is for staff: sign in")
     expect(person).to_have_url(re.compile(r"quote=1"))
+
+
+def test_a_sign_out_in_one_tab_ends_the_sign_in_in_every_other_tab_at_its_next_step(app_with_sign_in, person):
+    """A walkthrough signed out in one tab, then in a second tab left open on Saved quotes went on reading the
+    register, saved a quote and deleted it in the name it had signed out of: Streamlit reads the identity cookie only
+    when a tab opens. The sign-out is now recorded, and every run of every tab holding that sign-in refuses it."""
+    base = app_with_sign_in
+    sign_in(person, base, "sales")
+    save_a_quote(person, "Second Tab Client")
+    other = person.context.new_page()  # the same browser: its cookie, its sign-in
+    other.goto(f"{base}/Saved_quotes")
+    wait_ready(other)
+    search = other.get_by_label("Search client, reference, note, project or invoice")
+    search.fill("second tab client")
+    other.keyboard.press("Enter")
+    expect(other.get_by_text("1 saved quote matches")).to_be_visible()
+    calculator = person.context.new_page()  # a third, on the calculator: a slider's key press reruns its part alone
+    calculator.goto(base)
+    wait_ready(calculator)
+    expect(calculator.get_by_test_id("stSidebar").get_by_text("Signed in:")).to_be_visible()
+
+    person.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    person.get_by_role("button", name="End session").click()
+    wait_ready(person)
+    expect(person.get_by_test_id("stSidebar").get_by_role("button", name="Staff sign-in")).to_be_visible()
+
+    search.fill("second tab")  # the other tab's next step
+    other.keyboard.press("Enter")
+    refused(other, "This page is for staff: sign in")
+    expect(other.get_by_text(re.compile(r"saved quotes? match"))).to_have_count(0)
+    sidebar = other.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(re.compile(r"You signed out at \d\d:\d\d .*in another tab or window"))).to_be_visible()
+    expect(sidebar.get_by_text("Signed in:")).to_have_count(0)
+    has_menu(other, PUBLIC)  # the staff pages are offered no more
+    other.close()
+
+    live = calculator.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+    live.get_by_test_id("stSlider").filter(has_text="Days since payment").get_by_role("slider").press("ArrowRight")
+    wait_ready(calculator)  # the whole page drawn again: its sidebar and menu too, not the calculator's part alone
+    expect(calculator.get_by_test_id("stSidebar").get_by_text(re.compile(r"You signed out at"))).to_be_visible()
+    has_menu(calculator, PUBLIC)
+    expect(calculator.get_by_text("Save to the register")).to_have_count(0)
+    calculator.close()
