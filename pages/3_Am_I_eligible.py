@@ -244,8 +244,12 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.error(e(f"Answer “{AMOUNT_QUESTION}” above, then check again." if not typed.strip() else
                    f"Correct the answer to “{AMOUNT_QUESTION}” above, then check again."))
         checked = False
-    # a link to an answer shows that answer on opening, as if its form had been checked
-    if checked or (linked is not None and linked.get("answer") in PAGE_PARAMS["answer"]):
+    # a link to an answer shows that answer on opening, as if its form had been checked; one without an amount that
+    # reads shows none: it answered for the $5,000.00 example, and said the client had changed the amount (a
+    # walkthrough)
+    by_link = linked is not None and linked.get("answer") in PAGE_PARAMS["answer"]
+    link_without_amount = by_link and amount_refused
+    if checked or (by_link and not amount_refused):
         st.session_state[state.KEY] = {**v, **fields}
         st.session_state["el_answered"], st.session_state["el_said"] = {**v, **fields}, said
         st.session_state["el_progress_known"] = not progress_unknown
@@ -278,6 +282,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
                      "update it."))
     with answer_box:
+        if link_without_amount:
+            st.info(f"This link asks for an answer but gives no amount paid: answer \u201c{AMOUNT_QUESTION}\u201d "
+                    "below, then Check my eligibility.")
         if answered:
             scenario, problem = state.scenario_of(answered)
             if scenario is None:

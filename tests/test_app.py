@@ -1829,3 +1829,19 @@ def test_every_grid_cell_is_edged_in_its_own_colour_so_no_seams_show_between_row
         colour, stroke = layer["encoding"]["color"], layer["encoding"]["stroke"]
         assert (stroke["field"], stroke["scale"], stroke["legend"]) == (colour["field"], colour["scale"], None)
         assert layer["encoding"]["strokeWidth"] == {"value": 1}
+
+
+@pytest.mark.parametrize("amount", [{}, {"amount_paid": ""}])
+def test_a_link_to_an_answer_without_an_amount_asks_for_it_and_answers_for_no_example(amount):
+    """A walkthrough opened /Am_I_eligible?answer=shown: an answer for the $5,000.00 example, under "You have changed
+    how much you paid since this answer, and the amount you typed cannot be read", though nothing was typed."""
+    at = app("pages/3_Am_I_eligible.py", provider="stepinto", service="ppc", answer="shown", **amount)
+    assert not at.exception
+    assert "Your answer" not in [h.value for h in at.header]
+    assert not [w for w in at.warning if "You have changed" in w.value]
+    (said,) = [i.value for i in at.info if "gives no amount paid" in i.value]
+    assert "How much did you pay?" in said
+    at.text_input(key="el_amount").set_value("1,200").run()
+    at.button(key="el_check").click().run()  # once given and checked: its answer
+    assert [h.value for h in at.header][:1] == ["Your answer"] and at.query_params["answer"] == "shown"
+    assert not [i for i in at.info if "gives no amount paid" in i.value]
