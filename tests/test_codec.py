@@ -94,6 +94,18 @@ def test_a_repeated_parameter_is_named_and_the_last_value_used():
     assert texts(warnings) == ["URL parameter amount_paid is given 2 times; using the last, “250”."]
 
 
+@pytest.mark.parametrize("name, given, field", [
+    ("quote", ["1", "2"], None),  # a page's own (Saved quotes): it opened #2 without a word (a walkthrough)
+    ("answer", ["shown", "shown"], None),
+    ("requested_on", ["2026-11-20", "2026-11-21"], "days_since_payment"),
+])
+def test_a_repeated_parameter_a_page_reads_is_named_too(name, given, field):
+    _, warnings = from_query({"amount_paid": "100", name: given}, TODAY)
+    said = [w for w in warnings if "times" in w.said]
+    assert [w.said for w in said] == [f"URL parameter {name} is given 2 times; using the last, \u201c{given[-1]}\u201d."]
+    assert said[0].field == field
+
+
 def test_a_payment_date_makes_the_request_today_however_long_ago():
     assert with_payment_date(DEFAULTS, date(2026, 11, 15), TODAY)["days_since_payment"] == 7
     assert with_payment_date(DEFAULTS, date(2020, 1, 1), TODAY)["days_since_payment"] == (TODAY - date(2020, 1, 1)).days

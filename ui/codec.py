@@ -263,6 +263,11 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
     asked: Optional[date] = None
     for name, raw in params.items():
         all_values = [raw] if isinstance(raw, str) else [str(r) for r in raw]
+        field = name if name in DEFAULTS else "days_since_payment" if name == REQUESTED_ON else None
+        if len(all_values) > 1 and (field is not None or name in PAGE_PARAMS or name == OPEN_QUOTE):
+            # every name the app reads, its page's own too: quote=1&quote=2 opened #2 without a word (a walkthrough)
+            warnings.append(UrlWarning(f"URL parameter {name} is given {len(all_values)} times; using the last, "
+                                       f"{shown(all_values[-1])}.", field))
         if name == REQUESTED_ON:
             try:
                 asked = _parse_date(all_values[-1], None)  # a request planned for a later day is a fair question
@@ -279,9 +284,6 @@ def from_query(params: Mapping[str, Union[str, Sequence[str]]], today: Optional[
         if name not in DEFAULTS:
             unknown.append(name)
             continue
-        if len(all_values) > 1:
-            warnings.append(UrlWarning(f"URL parameter {name} is given {len(all_values)} times; using the last, "
-                                       f"{shown(all_values[-1])}.", name))
         given[name] = all_values[-1]
         try:
             values[name] = _parse_one(name, all_values[-1], today, basis)
