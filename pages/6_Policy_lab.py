@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from policy import InputError, Scenario
 from policy.curves import completion_curve, days_curve
@@ -298,6 +299,8 @@ WORDS_WITH_THE_PERCENT = (f"A tier's percent and its words go together: change t
                           "all of them say it alike. A clause a tier cites only for its setting, not its amount (the "
                           "window a tier for later requests falls after), is marked role = \"context\" in the "
                           "version's TOML (download it, mark it, upload it): its percent is then not the tier's.")
+# a finding whose warning may stand, and the advice's offer to publish despite it: said only while there is a publish
+DESPITE = {"reading-unchanged": " Or publish despite the warning if the reading still stands."}
 HOW_TO_FIX = {
     "quote-vs-amount": WORDS_WITH_THE_PERCENT,
     # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)
@@ -310,7 +313,7 @@ HOW_TO_FIX = {
     # a reading of an ambiguity was in no grid here (a walkthrough found no way to mend it in the lab)
     "reading-unchanged": f"A reading that should follow the tier is changed in the table \u201c{READINGS_HEADER}\u201d "
                          f"(its \u201c{LABELS['reading_pct']}\u201d, and its \u201c{LABELS['label']}\u201d if it "
-                         "names the amount); or publish despite the warning if the reading still stands.",
+                         "names the amount).",
     "reading-label-vs-amount": f"Change that reading's \u201c{LABELS['label']}\u201d (or its "
                                f"\u201c{LABELS['reading_pct']}\u201d) in the table \u201c{READINGS_HEADER}\u201d, "
                                "below the tiers, so both say the same refund.",
@@ -342,13 +345,26 @@ def _said_under(under: dict[str, DeltaGenerator], problems: list[Problem]) -> li
     return [p for p in problems if not (p.row and p.table in under)]
 
 
-def _fixes(findings: list[Finding], words_can_follow: bool) -> list[str]:
+def _fixes(findings: list[Finding], words_can_follow: bool, publishable: bool = True) -> list[str]:
     """How to mend each kind of finding, once each; where the words can follow in one click, that first: the advice
-    beside Publish said to change three places by hand while a button above did it (a walkthrough)."""
-    fixes = [HOW_TO_FIX[f.code] for f in findings if f.code in HOW_TO_FIX]
+    beside Publish said to change three places by hand while a button above did it (a walkthrough). Publishing
+    despite a warning is offered only where there is something to publish: once published or withdrawn, the offer
+    stood beside a button that was off (a walkthrough)."""
+    fixes = [HOW_TO_FIX[f.code] + (DESPITE.get(f.code, "") if publishable else "") for f in findings
+             if f.code in HOW_TO_FIX]
     if words_can_follow and any(f.code in WORDS_FOLLOW_FOR for f in findings):
         fixes.insert(0, IN_ONE_CLICK)
     return list(dict.fromkeys(fixes))
+
+
+def _utf8(upload: UploadedFile) -> str:
+    """An uploaded file's text; one that is not UTF-8 is named, as every other refusal of an upload names its file
+    ("That file is not UTF-8 text" did not say which of the two, a walkthrough)."""
+    try:
+        return upload.getvalue().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyFileError(f"{upload.name}: is not UTF-8 text (byte {exc.start + 1:,} cannot be read): save it as "
+                              "UTF-8 and upload it again") from None
 
 
 FORM_LABELS = {"published_by": "Your name", "saved_by": "Your name", "withdrawn_by": "Your name", "policy_text": "Policy text",
@@ -461,9 +477,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                            "policy.schema.json", "application/json", key="lab_schema", on_click="ignore")
         if st.button("Read the file", key="lab_read", disabled=toml_file is None) and toml_file is not None:
             try:
-                policy = parse_policy(toml_file.getvalue().decode("utf-8"), toml_file.name)
+                policy = parse_policy(_utf8(toml_file), toml_file.name)
                 if text_file is not None:
-                    text = text_file.getvalue().decode("utf-8").removeprefix("\ufeff")
+                    text = _utf8(text_file).removeprefix("\ufeff")
                     if len(text) > POLICY_TEXT_MAX:
                         raise PolicyFileError(f"{text_file.name}: has {len(text):,} characters; a policy's text may "
                                               f"have at most {POLICY_TEXT_MAX:,}")
@@ -476,8 +492,6 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                 uploaded = st.session_state["lab_upload"]
                 if policy.id in basis().policies():  # a new provider is in no scenario until it is published
                     _show_provider(policy.id)
-            except UnicodeDecodeError:
-                st.error("That file is not UTF-8 text: save it as UTF-8 and upload it again.")
             except PolicyFileError as exc:
                 st.error(f"The file was not read: {e(str(exc))}")
 
@@ -718,7 +732,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in _fixes(refused, reworded is not None):
                 b.info(e(fix))
-        for fix in _fixes([*warned, *noted], reworded is not None) if not refused else ():
+        for fix in _fixes([*warned, *noted], reworded is not None, publishable=same is None) if not refused else ():
             b.info(e(fix))  # a warning's way out, beside its "Publish despite"
         if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up
             b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,

@@ -229,6 +229,8 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)  # the edit's own: the warning against the
     # version before
     assert findings["Finding"][0] == "⚠️ warning: reading-unchanged (this edit)"  # said first
+    despite_said = "Or publish despite the warning if the reading still stands."
+    assert [i for i in at.info if despite_said in plain(i.value)]
     start = date.today() - timedelta(days=30)  # a payment date is never in the future
     at.text_input(key="lab_number").input("2027-test").run()
     at.date_input(key="lab_when").set_value(start).run()
@@ -244,6 +246,7 @@ def test_publishing_from_a_date_is_followed_from_that_day_only():
     assert not [c for c in at.caption if "Nothing to publish yet" in c.value]  # above the success, it contradicted it
     assert at.button(key="lab_publish").disabled  # and why (a walkthrough found it off with no word)
     assert "Published: nothing more to publish until you edit it again." in [plain(c.value) for c in at.caption]
+    assert not [i for i in at.info if "publish despite" in plain(i.value)]  # beside a button that is off (a walkthrough)
     versions = list(version_box(at, "socialbeat").options)
     assert any("2027-test (published" in o for o in versions)
     for paid, expected in ((start - timedelta(days=1), "$7,500.00"), (start, "$6,000.00")):  # the boundary day
@@ -266,6 +269,15 @@ def test_a_broken_upload_is_refused_in_words_and_the_app_keeps_working():
     at.button(key="lab_read").click().run()
     assert any("window" in e.value for e in at.error)
     assert edited_band(at) == [("$7,500.00", "$7,500.00")]  # the lab still shows the version chosen
+    good = policy_toml(policies()["stepinto"]).encode()
+    for toml, text, named in ((good.replace(b"Step-Into", b"Step-Into \xff"), None, "latin.toml"),
+                              (good, b"Refund policy \xe9t\xe9", "latin.txt")):  # the file that is not UTF-8 is named
+        at.file_uploader(key="lab_toml").upload("latin.toml", toml, "application/toml").run()
+        if text is not None:
+            at.file_uploader(key="lab_text_file").upload("latin.txt", text, "text/plain").run()
+        at.button(key="lab_read").click().run()
+        assert not at.exception
+        assert any(f"The file was not read: {named}: is not UTF-8 text (byte" in plain(x.value) for x in at.error), named
 
 
 def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages():
