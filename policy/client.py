@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Optional
 
 from .assumptions import if_work_started
@@ -41,6 +40,7 @@ from .explain import (
 from .markdown import md_file_escape
 from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_range, format_usd
+from .pdf_text import marked, registered
 from .quoting import stage_outside_note
 from .schema import Contact, PolicyFile
 from .taxonomy import SERVICES
@@ -405,49 +405,38 @@ def summary_markdown(q: Quote, today: date, client: Client = Client(), unsettled
     return "\n".join(out)
 
 
-def _font_dir() -> Path:
-    import reportlab
-
-    return Path(str(reportlab.__file__)).parent / "fonts"
-
-
 def summary_pdf(q: Quote, today: date, client: Client = Client(), unsettled: Optional[Unsettled] = None,
                 not_said: Optional[NotSaid] = None) -> bytes:
-    """The same summary as a PDF (reportlab, with the Vera TrueType fonts it ships: Unicode text, embedded)."""
-    from xml.sax.saxutils import escape
-
+    """The same summary as a PDF (reportlab; its text in fonts that draw it, policy/pdf_text.py)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
-    for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf")):
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(_font_dir() / file)))
+    registered()
     base = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=base["BodyText"], fontName="Vera", fontSize=10, leading=14)
     heading = ParagraphStyle("h2", parent=base["Heading2"], fontName="Vera-Bold", fontSize=13, spaceBefore=8)
     quote = ParagraphStyle("quote", parent=body, fontName="Vera-Italic", leftIndent=8 * mm)
     title, parts = summary_parts(q, today, client, unsettled, not_said)
-    story = [Paragraph(escape(title), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold", fontSize=16)),
+    story = [Paragraph(marked(title, "Vera-Bold"), ParagraphStyle("h1", parent=base["Title"], fontName="Vera-Bold",
+                                                                  fontSize=16)),
              Spacer(1, 4 * mm)]
     groups: list[list[Any]] = []  # each part: its heading, then its list and quotes
     for part in parts:
-        flows: list[Any] = [Paragraph(escape(part.title), heading)]
+        flows: list[Any] = [Paragraph(marked(part.title, "Vera-Bold"), heading)]
         if part.lines:
-            items = [ListItem(Paragraph(escape(line), body)) for line in part.lines]
+            items = [ListItem(Paragraph(marked(line), body)) for line in part.lines]
             # the first item apart, numbered on by the rest: a heading kept with its whole list of steps moved it to
             # page 2 and left half of page 1 blank (a walkthrough); kept with its first item, the rest may break
             numbered = {"bulletType": "1"} if part.numbered else {"bulletType": "bullet"}
             flows += [ListFlowable(chunk, bulletFontName="Vera", bulletFontSize=9, leftIndent=6 * mm, **numbered,
                                    **({"start": start} if part.numbered else {}))
                       for chunk, start in ((items[:1], "1"), (items[1:], "2")) if chunk]
-        flows += [Paragraph(f"“{escape(text)}” ({escape(cite(section))})", quote) for section, text in part.quotes]
+        flows += [Paragraph(marked(f"“{text}” ({cite(section)})", "Vera-Italic"), quote) for section, text in part.quotes]
         groups.append(flows)
     # the disclaimer never takes a page of its own: it stays with what comes before it
-    groups[-1] += [Spacer(1, 6 * mm), Paragraph(escape(DISCLAIMER), quote)]
+    groups[-1] += [Spacer(1, 6 * mm), Paragraph(marked(DISCLAIMER, "Vera-Italic"), quote)]
     for i, flows in enumerate(groups):
         # a heading stays with what follows it (one stood alone at the foot of a page, a walkthrough; a style's
         # keepWithNext does not hold a list), and the disclaimer with the last words before it; never a group

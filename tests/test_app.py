@@ -1845,3 +1845,13 @@ def test_a_link_to_an_answer_without_an_amount_asks_for_it_and_answers_for_no_ex
     at.button(key="el_check").click().run()  # once given and checked: its answer
     assert [h.value for h in at.header][:1] == ["Your answer"] and at.query_params["answer"] == "shown"
     assert not [i for i in at.info if "gives no amount paid" in i.value]
+
+
+def test_a_client_name_the_pdf_cannot_draw_is_said_beside_the_pdf_as_text():
+    """A walkthrough's PDF for "Zoë 😀👍🏽 عربي 中文" lost all but "Zoë" without a word: what it leaves out is said
+    before it is downloaded, as text (the name is the user's)."""
+    at = saving("Zoë **😀** عربي 中文").run()
+    (said,) = [plain(w.value) for w in at.warning if "The PDF cannot show" in w.value]
+    assert said == ("The PDF cannot show 😀عربي (emoji and right-to-left scripts) and leaves them out; the request "
+                    "email and the Markdown summary keep them.")
+    assert not [w for w in saving("Zoë Ōsaka 中文").run().warning if "The PDF cannot show" in w.value]

@@ -11,6 +11,7 @@ from shipped import BASIS
 
 from policy import parse_scenario, quote
 from policy.client import Client, next_steps, policy_of, request_email, summary_markdown, summary_pdf
+from policy.pdf_text import not_drawn
 
 TODAY = date(2026, 12, 2)
 Q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="12000", completion_pct=0,
@@ -314,3 +315,19 @@ def test_the_email_of_a_monthly_service_gives_the_notice_and_asks_what_the_steps
     body = request_email(q).body
     assert said in body.split("\n")
     assert ("notice to cancel" in body) is (notice is not None)
+
+
+@pytest.mark.parametrize("name, drawn, left_out", [
+    ("Zoë Ōsaka Erdős Łukasz", "Zoë Ōsaka Erdős Łukasz", ""),  # Latin beyond Vera's: the second font
+    ("Ψυχή Дмитрий", "Ψυχή Дмитрий", ""),  # Greek, Cyrillic
+    ("王小明 さくら カタカナ 김민준", "王小明 さくら カタカナ 김민준", ""),  # Chinese, Japanese, Korean: the CID fonts
+    ("Zoë 😀👍🏽 عربي עברית", "Zoë", "😀👍🏽عربيעברית"),  # emoji and right-to-left scripts: left out, and said
+])
+def test_a_clients_name_in_any_script_is_in_the_pdf_or_said_to_be_left_out(name, drawn, left_out):
+    """A walkthrough saved a quote for "Zoë 😀👍🏽 عربي 中文": its PDF read "Refund estimate for Zoë            :", the
+    rest drawn as nothing by a font that lacked it. Every character is now drawn by a font that has it, or left out
+    and named by not_drawn, which the page says beside the PDF."""
+    text = re.sub(r"\s+", " ", PdfReader(io.BytesIO(summary_pdf(Q, TODAY, Client(name=name)))).pages[0].extract_text())
+    assert f"Refund estimate for {drawn}:" in text, text[:120]
+    assert not_drawn(name) == left_out
+    assert not_drawn(summary_markdown(Q, TODAY)) == ""  # the app's own words are all drawn

@@ -99,7 +99,8 @@ def test_cluster_down_status_and_purge_install_nothing_before_they_act(tmp_path,
 
 def test_the_built_wheel_holds_the_migrations_and_the_stylesheet(tmp_path):
     """The wheel, built from a copy of the project's packages (the checkout is left as it is), holds every migration,
-    Alembic's env.py and template, ui/page.css and the shipped policies: an installed app can migrate and style."""
+    Alembic's env.py and template, ui/page.css, the shipped policies and the PDF's font: an installed app can migrate,
+    style and write a client's name in any script."""
     source = tmp_path / "src"
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "requirements.txt", "requirements-dev.txt"):
@@ -114,7 +115,8 @@ def test_the_built_wheel_holds_the_migrations_and_the_stylesheet(tmp_path):
     files = set(zipfile.ZipFile(wheel).namelist())
     wanted = {"store/migrations/env.py", "store/migrations/script.py.mako", "ui/page.css", "store/db.py",
               *(f"store/migrations/versions/{p.name}" for p in (ROOT / "store/migrations/versions").glob("*.py")),
-              *(f"policy/data/{p.name}" for p in (ROOT / "policy/data").glob("*.toml"))}
+              *(f"policy/data/{p.name}" for p in (ROOT / "policy/data").glob("*.toml")),
+              "policy/fonts/DejaVuSans.ttf", "policy/fonts/LICENSE_DEJAVU"}  # the PDF's second font, and its licence
     assert len([f for f in wanted if f.startswith("store/migrations/versions/")]) >= 7
     assert wanted - files == set(), f"missing from the wheel: {sorted(wanted - files)}"
 

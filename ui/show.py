@@ -39,6 +39,7 @@ from policy.markdown import md_escape as e
 from policy.markdown import sections_markdown
 from policy.models import Verdict
 from policy.money import format_usd
+from policy.pdf_text import not_drawn
 from policy.quoting import stage_outside_note
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
@@ -353,6 +354,11 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
             (STAFF_DOWNLOADS[3], lambda: quote_json(q, whose, day), ".json", "application/json", "dl_json"),
             (STAFF_DOWNLOADS[4], lambda: for_excel(quote_csv(q, whose, day)), ".csv", "text/csv", "dl_csv"))),
     )
+    left_out = not_drawn(" ".join((client.name, client.reference, client.project, client.invoice)))
+    if left_out:  # said before it is sent: the PDF's "Zoë    :" lost a name without a word (a walkthrough)
+        kept = "the request email and the Markdown summary keep" if staff else "the request email keeps"
+        st.warning(e(f"The PDF cannot show {left_out} (emoji and right-to-left scripts) and leaves them out; {kept} "
+                     "them."))
     # what the email still needs from its sender (the boxes above fill some; a walkthrough found it sent as it was),
     # said before the buttons: under them it was read only once the file was downloaded (a walkthrough on a phone)
     st.caption("Before sending the request email: fill in each part in [brackets], and leave out any attachment "
