@@ -68,10 +68,9 @@ FILE_PARTS = {"file": "", "input": "", "header": "its header: "}  # how a refusa
 SCROLL = "batch_scroll"  # how many batches this session quoted: the number that makes the scroll script new
 
 
-class _DatesNotRead(Exception):
-    def __init__(self, rows: int):
-        super().__init__(rows)
-        self.rows = rows
+class _NotWhole(Exception):
+    """The quotes of a batch that may not be saved (BatchResult.not_whole): raised in the register's block, which
+    then saves nothing."""
 
 
 def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
@@ -88,17 +87,12 @@ def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
                 with register().batch(name, by=who, file=upload.name, asked_on=basis().as_of,
                                       digest=file_digest(source.read_bytes())) as batch:
                     result = _quote(source, output, upload.name, keep=batch.add, date_order=date_order)
-                    if result.either_way:  # rows left out only until the order is named: saved, the batch lacked
-                        # them, and saving the file again made a second batch of it (a walkthrough); the block's
-                        # error leaves nothing saved
-                        raise _DatesNotRead(result.either_way)
+                    why = result.not_whole()
+                    if why is not None:
+                        raise _NotWhole(why)
                 saved = (batch.id, batch.count)
-            except SaveError as exc:  # the quotes are shown all the same, and the failure said
+            except (SaveError, _NotWhole) as exc:  # the quotes are shown all the same, and the failure said
                 failed = str(exc)
-            except _DatesNotRead as exc:
-                failed = (f"Not saved: {counted(exc.rows, 'row')} with a date that could be read either way would "
-                          "have been left out; choose how this file writes its dates and quote it again to save "
-                          "every row")
         if result is None:  # not saving, or the register failed before the quoting began
             result = _quote(source, output, upload.name, date_order=date_order)
         st.session_state[RESULT] = dict(

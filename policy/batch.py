@@ -218,6 +218,15 @@ class BatchResult:
                       f"{text}), so those are likely to be too")
         return f"{counted(self.either_way, 'row')} with a date that could be read either way{likely}: {choose}"
 
+    def not_whole(self) -> Optional[str]:
+        """Why a batch of these quotes may not be saved, if it may not: rows left out only until the date order is
+        named (saved, the batch lacked them, and saving the file again once named made a second batch of it, a
+        walkthrough). Rows with other errors are the file's own, and saved as such."""
+        if not self.either_way:
+            return None
+        return (f"Not saved: {counted(self.either_way, 'row')} with a date that could be read either way would have "
+                "been left out; choose how this file writes its dates and quote it again to save every row")
+
     @property
     def not_sold(self) -> int:
         """Rows of a service their provider does not sell: no terms to quote, so not counted as quoted (a walkthrough)."""
