@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .assumptions import if_work_started
 from .explain import cite, max_text, range_sentences, verdict_label
 from .models import ClauseRef, Quote, Scenario, Verdict
 from .money import format_usd
@@ -45,8 +46,11 @@ def decided_by(q: Quote, for_client: bool = False) -> tuple[str, ...]:
             ("Maximum", max_text(q), _deciding(q, "refund_max"))]
     if q.refund_min == q.refund_max and ends[0][2] == ends[1][2]:
         ends = [("Refund", ends[1][1], ends[1][2])]
+    assumed = if_work_started(q)  # as the calculator says it: Compare gave the band of work not started alone (a
+    # walkthrough read $3,750.00 - $5,000.00 here where the calculator added "if it has started, $0.00 - $5,000.00")
     return (*(f"{end} {amount}, by {_quoted(clauses)}" for end, amount, clauses in ends),
-            *(f"Why a range: {sentence}" for sentence in range_sentences(q, for_client)))
+            *(f"Why a range: {sentence}" for sentence in range_sentences(q, for_client)),
+            *(() if assumed is None else (assumed,)))
 
 
 def _deciding(q: Quote, end: str) -> tuple[ClauseRef, ...]:

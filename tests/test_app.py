@@ -1512,6 +1512,20 @@ def test_compare_traces_each_end_of_every_band_to_its_clauses_and_says_what_make
         plain(m.value) for m in narrow.markdown)
 
 
+def test_compare_says_what_the_calculator_assumes_of_a_work_status_not_given():
+    """A walkthrough: Compare gave Social Beat SEO at 0% as $3,750.00 - $5,000.00 with no word of the work status,
+    where the calculator said "If it has [started], the policy gives $0.00 - $5,000.00"."""
+    case = dict(provider="socialbeat", service="seo", amount_paid="5000", completion_pct=0, days_since_payment=3)
+    at = app("pages/1_Compare_providers.py", **case)
+    said = " ".join(plain(m.value) for m in at.markdown)
+    assumed = ("Work status not given: with no progress, this assumes the work has not started. If it has, the policy "
+               "gives $0.00 - $5,000.00.")
+    assert assumed in said
+    assert assumed in " ".join(plain(m.value) for m in app(**case).markdown)  # the calculator's own words
+    started = app("pages/1_Compare_providers.py", **case, work_started="false")
+    assert "Work status not given" not in " ".join(plain(m.value) for m in started.markdown)  # given: nothing assumed
+
+
 def test_the_eligibility_pages_documents_are_told_what_the_client_did_not_say_where_every_case_is_alike(monkeypatch):
     """ITMedia SEO, work status not sure and the progress not known: one answer for every case, and its documents
     stated the form's 0% as the client's (a walkthrough)."""
