@@ -299,7 +299,7 @@ WORDS_WITH_THE_PERCENT = (f"A tier's percent and its words go together: change t
                           "all of them say it alike. A clause a tier cites only for its setting, not its amount (the "
                           "window a tier for later requests falls after), is marked role = \"context\" in the "
                           "version's TOML (download it, mark it, upload it): its percent is then not the tier's.")
-# a finding whose warning may stand, and the advice's offer to publish despite it: said only while there is a publish
+# a finding whose warning may stand: its advice offers to publish despite it
 DESPITE = {"reading-unchanged": " Or publish despite the warning if the reading still stands."}
 HOW_TO_FIX = {
     "quote-vs-amount": WORDS_WITH_THE_PERCENT,
@@ -345,13 +345,10 @@ def _said_under(under: dict[str, DeltaGenerator], problems: list[Problem]) -> li
     return [p for p in problems if not (p.row and p.table in under)]
 
 
-def _fixes(findings: list[Finding], words_can_follow: bool, publishable: bool = True) -> list[str]:
+def _fixes(findings: list[Finding], words_can_follow: bool) -> list[str]:
     """How to mend each kind of finding, once each; where the words can follow in one click, that first: the advice
-    beside Publish said to change three places by hand while a button above did it (a walkthrough). Publishing
-    despite a warning is offered only where there is something to publish: once published or withdrawn, the offer
-    stood beside a button that was off (a walkthrough)."""
-    fixes = [HOW_TO_FIX[f.code] + (DESPITE.get(f.code, "") if publishable else "") for f in findings
-             if f.code in HOW_TO_FIX]
+    beside Publish said to change three places by hand while a button above did it (a walkthrough)."""
+    fixes = [HOW_TO_FIX[f.code] + DESPITE.get(f.code, "") for f in findings if f.code in HOW_TO_FIX]
     if words_can_follow and any(f.code in WORDS_FOLLOW_FOR for f in findings):
         fixes.insert(0, IN_ONE_CLICK)
     return list(dict.fromkeys(fixes))
@@ -732,8 +729,10 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     + "\n\n" + "\n".join(f"- {e(f.code)}: {e(f.message)}" for f in refused), icon="🛑")
             for fix in _fixes(refused, reworded is not None):
                 b.info(e(fix))
-        for fix in _fixes([*warned, *noted], reworded is not None, publishable=same is None) if not refused else ():
-            b.info(e(fix))  # a warning's way out, beside its "Publish despite"
+        # a warning's way out, beside its "Publish despite": while there is an edit to publish (once published or
+        # withdrawn, "publish despite" and how to mend the edit stood beside a button that was off, two walkthroughs)
+        for fix in _fixes([*warned, *noted], reworded is not None) if not refused and same is None else ():
+            b.info(e(fix))
         if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up
             b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,
                      args=(reworded, version, suffix, edit_of), width="stretch")
