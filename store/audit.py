@@ -144,6 +144,11 @@ class AuditLog:
             sign_ins.end(session, actor.sign_in, now)
             record(session, actor, Action.SIGNED_OUT, "their sign-in", at=now)
 
+    def used_after_sign_out(self, actor: Actor, ended_at: datetime, subject: str) -> None:
+        """A tab still holding a sign-in its person ended was used: refused (the page treats it as not signed in)."""
+        with Session(self.engine) as session, session.begin():
+            record(session, actor, Action.REFUSED, subject, {"signed_out_at": ended_at.isoformat()})
+
     def find(self, filters: AuditFilters = AuditFilters(), *, by: Actor, page: int = 1,
              page_size: int = 100) -> tuple[list[AuditEvent], int]:
         """One page of the trail, newest first, and how many events match."""

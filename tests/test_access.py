@@ -342,3 +342,16 @@ def test_the_local_user_and_anyone_have_no_sign_in_to_end(store):
     log.signed_out(ANYONE)
     assert log.find(by=ADA)[1] == 0
     assert store.find(by=Actor.local_user())[1] == 0  # and nothing refuses them for it
+
+
+def test_a_tab_used_after_its_sign_in_ended_is_in_the_trail_as_refused(store):
+    """A walkthrough clicked Save in a tab whose sign-in another tab had ended: nothing was saved, and the trail had
+    no word of it. The page records the first use of each page after the end (ui/identity.after_sign_out)."""
+    tab = ROLES.actor(CLAIMS)
+    log = AuditLog(store.engine)
+    log.signed_out(tab)
+    ended = min(e.at for e in log.find(by=ADA)[0])
+    log.used_after_sign_out(tab, ended, "page Refund calculator")
+    (event,) = log.find(AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
+    assert (event.actor_email, event.subject) == ("sam@sales.example.com", "page Refund calculator")
+    assert event.detail_in_words() == f"signed out at: {ended.isoformat()}"

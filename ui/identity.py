@@ -48,6 +48,7 @@ class Access:
     why_closed: str = ""
     how_to_open: str = ""  # what to do about it, for the reason it is closed
     ended_at: Optional[datetime] = None  # this tab's sign-in, ended by a sign-out in another tab: not signed in
+    signed_out: Optional[Actor] = None  # whose sign-in that was
 
 
 class UnreadableSecrets(Exception):
@@ -126,7 +127,7 @@ def _looked_up() -> Access:
             return Access(Actor.anyone(), "sign-in")
         who = roles.actor(claims)
         ended = _ended(who)
-        return Access(Actor.anyone(), "sign-in", ended_at=ended) if ended else Access(who, "sign-in")
+        return Access(Actor.anyone(), "sign-in", ended_at=ended, signed_out=who) if ended else Access(who, "sign-in")
     if os.environ.get(REQUIRE_SIGN_IN) == "1":
         return Access(Actor.anyone(), "closed", f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured",
                       CONFIGURE_SIGN_IN)
@@ -257,6 +258,23 @@ def _end_sign_in(who: Actor) -> None:
         AuditLog(register().engine).signed_out(who)
     except SQLAlchemyError:
         _LOG.exception("The sign-out of %s could not be recorded: other tabs keep the sign-in", who.label)
+
+
+def after_sign_out(access: Access, page: str) -> None:
+    """In the page itself, where a tab's sign-in was ended in another: a click on Save or Delete there did nothing, and
+    only the sidebar (closed on a phone) said why (a walkthrough). The first use of each page is in the trail."""
+    if access.ended_at is None or access.signed_out is None:
+        return
+    st.warning(f"You signed out at {clock.shown(access.ended_at, '%H:%M')} {clock.zone_name()} in another tab or "
+               "window, so this tab is signed out too: nothing is saved, deleted or shown of the register in your name "
+               "from it until you sign in again (Staff sign-in, in the sidebar).")
+    seen = st.session_state.setdefault("_used_after_sign_out", set())
+    if page not in seen:
+        seen.add(page)
+        try:
+            AuditLog(register().engine).used_after_sign_out(access.signed_out, access.ended_at, f"page {page}")
+        except SQLAlchemyError:
+            _LOG.exception("A use of %s's ended sign-in could not be recorded", access.signed_out.label)
 
 
 def refuse(access: Access, needed: Permission, page: str) -> None:

@@ -122,6 +122,7 @@ def _start(script: str, title: Optional[str], caption: str, layout: Literal["wid
         st.caption(caption)
     if REPLICA:
         st.caption(f"Served by replica {REPLICA}")
+    identity.after_sign_out(access, nav.LABELS[script])
     if needed is not None and (access.mode == "closed" or not access.actor.may(needed)):
         identity.refuse(access, needed, nav.LABELS[script])  # and nothing else of the page: no data, no count
         linked = state.linked_page_inputs()
