@@ -68,9 +68,8 @@ FILE_PARTS = {"file": "", "input": "", "header": "its header: "}  # how a refusa
 SCROLL = "batch_scroll"  # how many batches this session quoted: the number that makes the scroll script new
 
 
-class _NotWhole(Exception):
-    """The quotes of a batch that may not be saved (BatchResult.not_whole): raised in the register's block, which
-    then saves nothing."""
+class _NotWhole(Exception):  # a batch that may not be saved (BatchResult.not_whole): the register's block saves nothing
+    pass
 
 
 def _run(upload, name: str, save: bool, who: Actor, date_order=None) -> None:
