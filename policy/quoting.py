@@ -40,7 +40,7 @@ from .models import (
     UnknownFact,
 )
 from .money import percent_of, to_cents
-from .schema import ClauseKey, PolicyFile, Service, clause_key
+from .schema import Amount, ClauseKey, PolicyFile, Service, clause_key
 from .taxonomy import EXCEPTION_FLAGS, PAYMENT_METHODS, SERVICES
 from .versions import Basis, Catalog
 
@@ -307,6 +307,9 @@ def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, e
         )
     if ev.window_closed and policy.window:
         notes.append(f"Requests must be made within {policy.window.days} days of the relevant payment.")
+    for name in _read_at_zero(scenario, ev):  # a sum the refund is made of, at its $0.00 default: no hidden guess
+        notes.append(f"The refund here can include {BY_NAME[name].label.lower()}, which is given as $0.00: if some of "
+                     "the budget is left unspent, give that amount to see it in the refund.")
     covered = {e.flag for e in policy.exceptions}
     for flag in EXCEPTION_FLAGS:
         if getattr(scenario, flag) and flag not in covered:
@@ -321,6 +324,20 @@ def _notes(policy: PolicyFile, service: Optional[Service], scenario: Scenario, e
     if not policy.processing_times:
         notes.append("Processing time: not stated by this policy.")
     return tuple(notes)
+
+
+def _read_at_zero(scenario: Scenario, ev: Evaluation) -> tuple[str, ...]:
+    """The scenario's amounts a band's rule is made of (unused ad spend) that stand at zero: Social Beat's active
+    campaigns said "No refund" beside "Refund of unused ad spend only", and nothing of the spend left at its $0.00
+    default (a walkthrough)."""
+    def read(a: Amount) -> Iterator[str]:
+        if a.of in BY_NAME:
+            yield a.of
+        for extra in a.plus:
+            yield from read(extra)
+
+    named = dict.fromkeys(n for o in ev.outcomes for a in (o.tier.min, o.tier.max) for n in read(a))
+    return tuple(n for n in named if getattr(scenario, n) == 0)
 
 
 def with_policy(q: Quote, catalog: Catalog) -> Quote:

@@ -274,3 +274,22 @@ def test_the_facts_a_band_depends_on_agree_with_their_number(notice, said):
     q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="1500", completion_pct=67,
                                   days_since_payment=20, work_started=True, notice_days=notice), BASIS), BASIS)
     assert verdict_sentence(q).startswith(said)
+
+
+SPEND_SAID = ("The refund here can include unused ad spend, which is given as $0.00: if some of the budget is left "
+              "unspent, give that amount to see it in the refund.")
+
+
+@pytest.mark.parametrize("case, said", [
+    (dict(provider="socialbeat", service="ppc", completion_pct=40), True),  # "unused ad spend only": $0.00 of it
+    (dict(provider="socialbeat", service="ppc", completion_pct=40, unused_ad_spend="300"), False),  # given: in the band
+    (dict(provider="socialbeat", service="ppc", completion_pct=0), True),  # 75% plus the spend (A-SB-19's reading)
+    (dict(provider="socialbeat", service="website", completion_pct=40), False),  # no rule reads it
+    (dict(provider="stepinto", service="ppc", completion_pct=40), False),
+])
+def test_a_refund_made_of_an_amount_left_at_zero_says_so(case, said):
+    """A walkthrough read "No refund ... The policy gives no refund in this situation" beside "Active Campaigns: Refund
+    of unused ad spend only", and nothing of the spend standing at $0.00; with $300 of it the band was $0 - $300."""
+    q = quote(parse_scenario(dict(amount_paid="1200", days_since_payment=5) | case, BASIS), BASIS)
+    assert (SPEND_SAID in q.notes) is said
+    assert (SPEND_SAID in [i for part in explanation_sections(q) for i in part.items]) is said  # the calculator's "Why"
