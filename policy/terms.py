@@ -104,10 +104,17 @@ def terms_matrix(registry: Mapping[str, PolicyFile]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+VERSION_ROW = "Policy version"
+
+
 def terms_csv(registry: Mapping[str, PolicyFile]) -> str:
-    """The matrix as a spreadsheet-safe CSV: a policy's text that starts like a formula is shown, never run."""
+    """The matrix as a spreadsheet-safe CSV: a policy's text that starts like a formula is shown, never run. Its
+    first row names each version and its date, as the page does above the matrix (the file said neither, and the
+    page shows another version for later payments, a walkthrough)."""
     matrix = terms_matrix(registry)
-    return rows_text([list(matrix.columns), *matrix.astype(str).values.tolist()])
+    versions = [VERSION_ROW, *(p.version + (f", in force from {p.effective_from.isoformat()}" if p.effective_from else "")
+                               for p in registry.values())]
+    return rows_text([list(matrix.columns), versions, *matrix.astype(str).values.tolist()])
 
 
 @dataclass(frozen=True)
