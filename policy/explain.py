@@ -397,8 +397,18 @@ class Section:
 
 
 def range_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:
-    """What makes the quote a range: each unclear wording that moves it, and each fact not given that does."""
-    return (*(unclear_sentence(a, q.currency, for_client) for a in q.ambiguities), *unknown_sentences(q, for_client))
+    """What makes the quote a range: each unclear wording that moves it, and each fact not given that does; else, for
+    a range left to the provider (a 'may' that names no sum), the clause that leaves it: Compare showed $0.00 -
+    $1,199.99 for a delay of the provider's with no word of why (a walkthrough)."""
+    said = (*(unclear_sentence(a, q.currency, for_client) for a in q.ambiguities), *unknown_sentences(q, for_client))
+    if said or q.refund_min == q.refund_max or q.verdict != Verdict.discretionary:
+        return said
+    leaving = [c for c in q.clauses if "refund_max" in c.decides and "refund_min" not in c.decides] or \
+        [c for c in q.clauses if "refund_max" in c.decides]
+    by = "; ".join(f"{cite(c.section)}: \u201c{c.quote}\u201d" for c in leaving)
+    said_so = (f"The policy leaves how much to {q.provider_name}, from {format_usd(Decimal(q.refund_min), q.currency)} "
+               f"up to {max_text(q)}" + (f", by {by}" if by else ""))
+    return (said_so if said_so.endswith(".\u201d") else said_so + ".",)  # a quote's own full stop ends it
 
 
 def unknown_sentences(q: Quote, for_client: bool = False) -> tuple[str, ...]:

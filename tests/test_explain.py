@@ -293,3 +293,23 @@ def test_a_refund_made_of_an_amount_left_at_zero_says_so(case, said):
     q = quote(parse_scenario(dict(amount_paid="1200", days_since_payment=5) | case, BASIS), BASIS)
     assert (SPEND_SAID in q.notes) is said
     assert (SPEND_SAID in [i for part in explanation_sections(q) for i in part.items]) is said  # the calculator's "Why"
+
+
+@pytest.mark.parametrize("case, said", [
+    (dict(provider="socialbeat", service="ppc", completion_pct=50, provider_fault=True),
+     "The policy leaves how much to Social Beat Digital, from $0.00 up to $1,199.99 (less than the full $1,200.00), by "
+     "section 7.2: \u201cOur Delay: If we fail to meet agreed deadlines without valid reason, partial refunds may "
+     "apply\u201d."),
+    (dict(provider="stepinto", service="ppc", completion_pct=50, provider_fault=True),
+     "The policy leaves how much to Step-Into, from $0.00 up to $1,200.00, by bullet point 2: \u201cIf there is a "
+     "verified error in billing, a technical failure on our side, or if a promised part of the service has not been "
+     "delivered, we may issue a partial or full refund after careful review of your case.\u201d"),
+])
+def test_a_range_the_policy_leaves_to_the_provider_says_which_clause_leaves_it(case, said):
+    """A walkthrough on Compare: $0.00 - $1,199.99 and $0.00 - $1,200.00 for a delay of the provider's, the only
+    ranges without a "Why a range"."""
+    from policy.explain import range_sentences
+
+    q = quote(parse_scenario(dict(amount_paid="1200", days_since_payment=10) | case, BASIS), BASIS)
+    assert q.verdict == Verdict.discretionary and range_sentences(q) == (said,)
+    assert said in [i for part in explanation_sections(q) for i in part.items]  # the calculator's "Why" too
