@@ -124,6 +124,11 @@ def _verdict_sentence(q: Quote, for_client: bool) -> str:
                     f"{money}, another {low}.")
         case Verdict.partial if q.refund_min != q.refund_max and q.unknowns:
             return f"You are entitled to part of your payment back; how much depends on {deciding_facts(q)}."
+        case Verdict.partial if q.refund_min != q.refund_max and Decimal(q.refund_max) == Decimal(q.refundable_base):
+            # "part of your payment back" beside 75% - 100% read as a contradiction (a walkthrough)
+            low = format_usd(Decimal(q.refund_min), q.currency)
+            whole = "all of the refundable amount" if q.refundable_base != q.amount_paid else "all of it"
+            return f"You are entitled to at least {low} of your payment back, and possibly {whole} ({money})."
         case (Verdict.full | Verdict.partial | Verdict.none | Verdict.discretionary | Verdict.depends
               | Verdict.window_closed | Verdict.not_offered):
             return q.verdict.sentence

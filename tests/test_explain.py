@@ -313,3 +313,15 @@ def test_a_range_the_policy_leaves_to_the_provider_says_which_clause_leaves_it(c
     q = quote(parse_scenario(dict(amount_paid="1200", days_since_payment=10) | case, BASIS), BASIS)
     assert q.verdict == Verdict.discretionary and range_sentences(q) == (said,)
     assert said in [i for part in explanation_sections(q) for i in part.items]  # the calculator's "Why" too
+
+
+def test_a_partial_refund_up_to_all_of_it_is_not_called_part_of_the_payment():
+    """A walkthrough read "Partial refund 75% - 100% of the amount paid. You are entitled to part of your payment
+    back" for Social Beat SEO at 0%: part, or all of it?"""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="seo", amount_paid="5000", completion_pct=0,
+                                  days_since_payment=3), BASIS), BASIS)
+    assert q.verdict == Verdict.partial and (q.refund_min, q.refund_max) == ("3750.00", "5000.00")
+    assert verdict_sentence(q) == "You are entitled to at least $3,750.00 of your payment back, and possibly all of it ($5,000.00)."
+    some = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="5000", completion_pct=30,
+                                     days_since_payment=10, stage="design_concepts", work_started=True), BASIS), BASIS)
+    assert some.refund_max != some.amount_paid and "possibly all" not in verdict_sentence(some)  # a part: as before
