@@ -81,6 +81,8 @@ class AuditEvent:
                 return f"({len(value)} items: in the CSV)"
             if key == "version_id":
                 return f"#{value}"
+            if key == "signed_out_at":  # "2026-12-07T15:45:09.016070+00:00" read as a machine's (a walkthrough)
+                return f"{datetime.fromisoformat(str(value)).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
             return str(named.get(key, {}).get(value, value)) if isinstance(value, str) else str(value)
 
         return [(_KEY_WORDS.get(key, key.replace("_", " ")), said(key, value)) for key, value in sorted(detail.items())

@@ -354,4 +354,5 @@ def test_a_tab_used_after_its_sign_in_ended_is_in_the_trail_as_refused(store):
     log.used_after_sign_out(tab, ended, "page Refund calculator")
     (event,) = log.find(AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
     assert (event.actor_email, event.subject) == ("sam@sales.example.com", "page Refund calculator")
-    assert event.detail_in_words() == f"signed out at: {ended.isoformat()}"
+    assert event.detail_in_words() == f"signed out at: {ended.astimezone(UTC):%Y-%m-%d %H:%M} UTC"  # read as a time
+    assert event.detail["signed_out_at"] == ended.isoformat()  # whole in the CSV's JSON

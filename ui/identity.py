@@ -34,7 +34,7 @@ from store.access import Actor, Permission, RoleMap
 from store.audit import AuditLog
 from ui import clock
 from ui.records import register
-from ui.scroll import script_frame
+from ui.scroll import into_view, script_frame
 
 _LOG = logging.getLogger(__name__)
 REQUIRE_SIGN_IN = "REFUND_REQUIRE_SIGN_IN"  # "1": never fall back to local mode (a deployment sets it)
@@ -260,14 +260,21 @@ def _end_sign_in(who: Actor) -> None:
         _LOG.exception("The sign-out of %s could not be recorded: other tabs keep the sign-in", who.label)
 
 
+SIGNED_OUT_NOTICE = "signed_out_elsewhere"
+
+
 def after_sign_out(access: Access, page: str) -> None:
     """In the page itself, where a tab's sign-in was ended in another: a click on Save or Delete there did nothing, and
     only the sidebar (closed on a phone) said why (a walkthrough). The first use of each page is in the trail."""
     if access.ended_at is None or access.signed_out is None:
         return
-    st.warning(f"You signed out at {clock.shown(access.ended_at, '%H:%M')} {clock.zone_name()} in another tab or "
-               "window, so this tab is signed out too: nothing is saved, deleted or shown of the register in your name "
-               "from it until you sign in again (Staff sign-in, in the sidebar).")
+    with st.container(key=SIGNED_OUT_NOTICE):
+        st.warning(f"You signed out at {clock.shown(access.ended_at, '%H:%M')} {clock.zone_name()} in another tab or "
+                   "window, so this tab is signed out too: nothing is saved, deleted or shown of the register in your "
+                   "name from it until you sign in again.")
+    if st.session_state.get(SIGNED_OUT_NOTICE) != access.ended_at:  # brought into view once: a click on Save far
+        st.session_state[SIGNED_OUT_NOTICE] = access.ended_at  # down the calculator left it 475 px above the screen,
+        into_view(SIGNED_OUT_NOTICE, named="Signed out")  # 1,160 px on a phone (a walkthrough)
     seen = st.session_state.setdefault("_used_after_sign_out", set())
     if page not in seen:
         seen.add(page)
