@@ -1,7 +1,7 @@
 """The three policies side by side, term by term, each cell quoted with its section."""
 import streamlit as st
 
-from policy.explain import cite
+from policy.explain import cite, version_words
 from policy.markdown import md_escape as e
 from policy.passages import cites_passages, numbered
 from policy.spreadsheet import for_excel
@@ -41,7 +41,7 @@ with page.opened("pages/2_Policy_terms.py",
     header = st.columns([1.2] + [2] * len(registry))
     header[0].markdown("**Term**")
     for col, policy in zip(header[1:], registry.values()):
-        col.markdown(f"**{e(policy.name)}**  \n:small[version {e(policy.version)}]")
+        col.markdown(f"**{e(policy.name)}**  \n:small[{e(version_words(policy.version))}]")  # as every page names it
     for term, label in TERMS.items():
         st.divider()
         row = st.columns([1.2] + [2] * len(registry))

@@ -9,6 +9,7 @@ from typing import Optional
 import pandas as pd
 
 from .amount_words import tier_refund
+from .explain import version_words
 from .schema import Clause, PolicyFile, Stage, Term
 from .spreadsheet import rows_text
 from .taxonomy import PAYMENT_METHODS, TERMS
@@ -112,7 +113,8 @@ def terms_csv(registry: Mapping[str, PolicyFile]) -> str:
     first row names each version and its date, as the page does above the matrix (the file said neither, and the
     page shows another version for later payments, a walkthrough)."""
     matrix = terms_matrix(registry)
-    versions = [VERSION_ROW, *(p.version + (f", in force from {p.effective_from.isoformat()}" if p.effective_from else "")
+    versions = [VERSION_ROW, *(version_words(p.version)
+                               + (f", in force from {p.effective_from.isoformat()}" if p.effective_from else "")
                                for p in registry.values())]
     return rows_text([list(matrix.columns), versions, *matrix.astype(str).values.tolist()])
 

@@ -1869,3 +1869,11 @@ def test_a_client_name_the_pdf_cannot_draw_is_said_beside_the_pdf_as_text():
     assert said == ("The PDF cannot show 😀عربي (emoji and right-to-left scripts) and leaves them out; the request "
                     "email and the Markdown summary keep them.")
     assert not [w for w in saving("Zoë Ōsaka 中文").run().warning if "The PDF cannot show" in w.value]
+
+
+def test_policy_terms_names_an_undated_version_as_every_page_does():
+    """A walkthrough read "version undated (as published)" under Step-Into's heading, where the other pages say "the
+    undated policy, as the provider publishes it"."""
+    said = " ".join(plain(m.value) for m in app("pages/2_Policy_terms.py").markdown)
+    assert "the undated policy, as the provider publishes it" in said and "undated (as published)" not in said
+    assert "policy version 2025-06-17" in said  # a dated one, as the calculator names it

@@ -28,7 +28,7 @@ from policy.batch import run_batch
 from policy.cli import main
 from policy.client import request_email, summary_markdown
 from policy.compare import decided_by
-from policy.explain import named_version, plain_answer, refund_text
+from policy.explain import named_version, plain_answer, refund_text, version_words
 from policy.loader import load_policy, source_text
 from policy.money import cents_int, format_usd
 from policy.schema import PolicyFile
@@ -270,7 +270,7 @@ def test_policy_terms_shows_the_versions_of_the_scenarios_payment_date(basis, pa
     assert not at.exception
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")
     expected = version or policies()["stepinto"].version  # before the new version: the shipped one
-    assert f"version {expected}" in shown
+    assert version_words(expected) in shown  # named as every page names it
     assert (paid_on is None) == ("version 2026-06-01" in shown)
 
 
