@@ -42,13 +42,24 @@ Mode = Literal["sign-in", "local", "closed"]
 
 
 @dataclass(frozen=True)
+class EndedSignIn:
+    """A sign-in this tab holds that its person ended with a sign-out in another tab (store/sign_ins.py)."""
+    who: Actor
+    at: datetime
+
+    @property
+    def when(self) -> str:
+        """'You signed out at 15:43 UTC', on the person's clock: the sidebar and the page say it alike."""
+        return f"You signed out at {clock.shown(self.at, '%H:%M')} {clock.zone_name()}"
+
+
+@dataclass(frozen=True)
 class Access:
     actor: Actor
     mode: Mode
     why_closed: str = ""
     how_to_open: str = ""  # what to do about it, for the reason it is closed
-    ended_at: Optional[datetime] = None  # this tab's sign-in, ended by a sign-out in another tab: not signed in
-    signed_out: Optional[Actor] = None  # whose sign-in that was
+    ended: Optional[EndedSignIn] = None  # this tab's sign-in, ended in another tab: not signed in
 
 
 class UnreadableSecrets(Exception):
@@ -127,7 +138,7 @@ def _looked_up() -> Access:
             return Access(Actor.anyone(), "sign-in")
         who = roles.actor(claims)
         ended = _ended(who)
-        return Access(Actor.anyone(), "sign-in", ended_at=ended, signed_out=who) if ended else Access(who, "sign-in")
+        return Access(Actor.anyone(), "sign-in", ended=EndedSignIn(who, ended)) if ended else Access(who, "sign-in")
     if os.environ.get(REQUIRE_SIGN_IN) == "1":
         return Access(Actor.anyone(), "closed", f"{REQUIRE_SIGN_IN}=1 is set and no sign-in is configured",
                       CONFIGURE_SIGN_IN)
@@ -235,9 +246,8 @@ def account(access: Access, protected: bool = False) -> None:
         elif access.mode == "sign-in":
             who = access.actor
             if who.anonymous:
-                if access.ended_at is not None:
-                    st.caption(f"You signed out at {clock.shown(access.ended_at, '%H:%M')} {clock.zone_name()}, in "
-                               "another tab or window: sign in again for the staff pages.")
+                if access.ended is not None:
+                    st.caption(f"{access.ended.when}, in another tab or window: sign in again for the staff pages.")
                 if st.button("Staff sign-in", key="sign_in", width="stretch"):
                     _sign_in()
                 _remember_where_sign_in_starts("sign_in", protected)
@@ -266,22 +276,22 @@ SIGNED_OUT_NOTICE = "signed_out_elsewhere"
 def after_sign_out(access: Access, page: str) -> None:
     """In the page itself, where a tab's sign-in was ended in another: a click on Save or Delete there did nothing, and
     only the sidebar (closed on a phone) said why (a walkthrough). The first use of each page is in the trail."""
-    if access.ended_at is None or access.signed_out is None:
+    ended = access.ended
+    if ended is None:
         return
     with st.container(key=SIGNED_OUT_NOTICE):
-        st.warning(f"You signed out at {clock.shown(access.ended_at, '%H:%M')} {clock.zone_name()} in another tab or "
-                   "window, so this tab is signed out too: nothing is saved, deleted or shown of the register in your "
-                   "name from it until you sign in again.")
-    if st.session_state.get(SIGNED_OUT_NOTICE) != access.ended_at:  # brought into view once: a click on Save far
-        st.session_state[SIGNED_OUT_NOTICE] = access.ended_at  # down the calculator left it 475 px above the screen,
+        st.warning(f"{ended.when} in another tab or window, so this tab is signed out too: nothing is saved, deleted "
+                   "or shown of the register in your name from it until you sign in again.")
+    if st.session_state.get(SIGNED_OUT_NOTICE) != ended.at:  # brought into view once: a click on Save far
+        st.session_state[SIGNED_OUT_NOTICE] = ended.at  # down the calculator left it 475 px above the screen,
         into_view(SIGNED_OUT_NOTICE, named="Signed out")  # 1,160 px on a phone (a walkthrough)
     seen = st.session_state.setdefault("_used_after_sign_out", set())
     if page not in seen:
         seen.add(page)
         try:
-            AuditLog(register().engine).used_after_sign_out(access.signed_out, access.ended_at, f"page {page}")
+            AuditLog(register().engine).used_after_sign_out(ended.who, ended.at, f"page {page}")
         except SQLAlchemyError:
-            _LOG.exception("A use of %s's ended sign-in could not be recorded", access.signed_out.label)
+            _LOG.exception("A use of %s's ended sign-in could not be recorded", ended.who.label)
 
 
 def refuse(access: Access, needed: Permission, page: str) -> None:
