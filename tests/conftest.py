@@ -3,9 +3,11 @@
 PostgreSQL is Debian's package, started here as a throwaway server on a loopback port. Without it the
 PostgreSQL cases skip with the install command; with REQUIRE_POSTGRES=1 (CI) a missing server fails the run.
 """
+import atexit
 import functools
 import itertools
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -20,8 +22,11 @@ from tests.groups import pytest_xdist_make_scheduler  # noqa: F401  (registers t
 _scan_once = functools.cache(manifest_scanner.scan_component_manifests)
 manifest_scanner.scan_component_manifests = lambda max_workers=None: list(_scan_once())
 
-# Every server and page these tests start writes its default SQLite register here, not into the checkout.
-os.environ.setdefault("REFUND_DATA_DIR", tempfile.mkdtemp(prefix="refunds-test-data-"))
+# Every server and page these tests start writes its default SQLite register here, not into the checkout; removed
+# when the test process ends (its servers are stopped by then).
+if "REFUND_DATA_DIR" not in os.environ:
+    os.environ["REFUND_DATA_DIR"] = tempfile.mkdtemp(prefix="refunds-test-data-")
+    atexit.register(shutil.rmtree, os.environ["REFUND_DATA_DIR"], ignore_errors=True)
 os.environ.pop("REFUND_DATABASE_URL", None)
 
 # Hypothesis: one profile for the whole suite. In CI (CI=true) derandomised: the same examples on every run, so a

@@ -2,11 +2,15 @@
 session's data folder, and a command that reads them would answer differently by test order."""
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from store.config import ENV_DATA, ENV_URL
 
 
-def without_register() -> dict[str, str]:
+@contextmanager
+def without_register() -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k != ENV_URL}
-    env[ENV_DATA] = tempfile.mkdtemp(prefix="refunds-cli-")  # empty: no register file, so shipped versions only
-    return env
+    with tempfile.TemporaryDirectory(prefix="refunds-cli-") as empty:  # no register file, so shipped versions only
+        env[ENV_DATA] = empty
+        yield env

@@ -30,8 +30,9 @@ def run_bytes(args, stdin: bytes):
 
 
 def subprocess_run(args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-                          timeout=60, env=without_register())
+    with without_register() as env:
+        return subprocess.run([sys.executable, "-m", "policy", *args], input=stdin, capture_output=True, text=True,
+                              cwd=ROOT, timeout=60, env=env)
 
 
 def test_smoke_the_real_command_quotes_and_refuses_with_exit_status_2_and_no_traceback():
