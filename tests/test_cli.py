@@ -204,6 +204,21 @@ def test_clauses_json_lists_provider_section_quote():
     assert any(row["quote"].startswith("Processing Fee: 10% or $100") for row in rows)
 
 
+@pytest.mark.parametrize("second_row, status", [
+    ("itmedia,seo,800,10,2", 0),  # every row quoted
+    ("itmedia,seo,-800,10,2", 1),  # every row written, one refused
+])
+def test_a_batch_exit_status_says_whether_a_row_was_refused(tmp_path, second_row, status):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("provider,service,amount_paid,completion_pct,days_since_payment\nstepinto,ppc,1200,0,3\n"
+                   f"{second_row}\n")
+    r = run(["batch", str(src), "-o", str(out), "--shipped"])
+    assert r.returncode == status, r.stderr
+    assert len(list(csv.DictReader(out.open(encoding="utf-8-sig")))) == 2
+    r = run(["batch", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "none.csv"), "--shipped"])
+    assert r.returncode == 2 and not (tmp_path / "none.csv").exists()  # bad input: nothing written
+
+
 def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
     src = tmp_path / "in.csv"
     rows = [
@@ -218,7 +233,7 @@ def test_batch_keeps_every_row_in_order_and_marks_bad_ones(tmp_path):
         w.writerows(rows)
     out = tmp_path / "out.csv"
     r = run(["batch", str(src), "-o", str(out)])
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr  # written, with a row refused
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the byte-order mark: Excel reads the file as UTF-8
     got = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [g["client"] for g in got] == ["a", "b", "c", "d"]
@@ -434,7 +449,7 @@ def test_batch_reads_an_excel_workbook_as_the_page_does_its_sheet_of_cases_even_
     src, out = tmp_path / "tracker.xlsx", tmp_path / "out.csv"
     book.save(src)
     r = run(["batch", str(src), "-o", str(out)])
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr  # written, with row 3 refused
     assert "batch: sheet 'Cases' read (sheet 2 of 2): the first sheet with the column names of cases" in r.stderr
     got = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [(g["sheet_row"], g["verdict"], bool(g["error"])) for g in got] == [("2", "full", False), ("3", "", True)]

@@ -99,8 +99,9 @@ def test_a_cell_longer_than_excel_holds_is_cut_to_its_most():
 def test_the_command_line_writes_the_workbook_when_the_output_is_named_xlsx(tmp_path, capsys):
     src = tmp_path / "in.csv"
     src.write_text(SHEET, encoding="utf-8")
-    assert main(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--shipped", "--as-of", "2026-12-01"]) == 0
-    assert main(["batch", str(src), "-o", str(tmp_path / "out.xlsx"), "--shipped", "--as-of", "2026-12-01"]) == 0
+    refused = 1  # the sheet's third row
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--shipped", "--as-of", "2026-12-01"]) == refused
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.xlsx"), "--shipped", "--as-of", "2026-12-01"]) == refused
     assert "written to" in capsys.readouterr().err
     by_cli = _sheet((tmp_path / "out.xlsx").read_bytes())
     from_csv = _sheet(results_xlsx((tmp_path / "out.csv").read_bytes()))
