@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .assumptions import if_work_started
 from .explain import cite, max_text, range_sentences, verdict_label
-from .models import ClauseRef, Quote, Scenario, Verdict
+from .models import ClauseRef, Decides, Quote, Scenario, Verdict
 from .money import format_usd
 from .quoting import quote
 from .versions import Basis
@@ -42,13 +42,14 @@ def decided_by(q: Quote, for_client: bool = False) -> tuple[str, ...]:
     $2,500.00 band was traced to nothing (a walkthrough)."""
     if q.verdict == Verdict.not_offered:
         return q.notes[:1]
-    ends = [("Minimum", format_usd(Decimal(q.refund_min), q.currency), _deciding(q, "refund_min")),
-            ("Maximum", max_text(q), _deciding(q, "refund_max"))]
+    ends: list[tuple[str, str, tuple[ClauseRef, ...], Decides]] = [
+        ("Minimum", format_usd(Decimal(q.refund_min), q.currency), _deciding(q, "refund_min"), "refund_min"),
+        ("Maximum", max_text(q), _deciding(q, "refund_max"), "refund_max")]
     if q.refund_min == q.refund_max and ends[0][2] == ends[1][2]:
-        ends = [("Refund", ends[1][1], ends[1][2])]
+        ends = [("Refund", *ends[1][1:])]
     assumed = if_work_started(q)  # as the calculator says it: Compare gave the band of work not started alone (a
     # walkthrough read $3,750.00 - $5,000.00 here where the calculator added "if it has started, $0.00 - $5,000.00")
-    return (*(f"{end} {amount}, by {_quoted(clauses)}" for end, amount, clauses in ends),
+    return (*(f"{end} {amount}, by {_quoted(q, clauses, field, for_client)}" for end, amount, clauses, field in ends),
             *(f"Why a range: {sentence}" for sentence in range_sentences(q, for_client)),
             *(() if assumed is None else (assumed,)))
 
@@ -57,7 +58,23 @@ def _deciding(q: Quote, end: str) -> tuple[ClauseRef, ...]:
     return tuple(c for c in q.clauses if end in c.decides)
 
 
-def _quoted(clauses: tuple[ClauseRef, ...]) -> str:
+def _quoted(q: Quote, clauses: tuple[ClauseRef, ...], end: Decides, for_client: bool) -> str:
     if not clauses:
         return "no clause of the policy (nothing in it grants a refund here)"
-    return "; and ".join(f'{cite(c.section)}: "{c.quote}"' for c in clauses)
+    return "; and ".join(f'{cite(c.section)}: "{c.quote}"{_read_as(q, c, end, for_client)}' for c in clauses)
+
+
+def _read_as(q: Quote, c: ClauseRef, end: Decides, for_client: bool) -> str:
+    """How the clause was read to give this end: the reading of its ambiguity that gives the amount, or the
+    decisions.md row it follows. "Maximum $5,000.00, by section 3.3: 'Audit Phase: 75% refund ...'" traced a full
+    refund to a 75% clause with no word of the reading that made it 100% (a walkthrough)."""
+    if c.decision is None:
+        return ""
+    ambiguity = next((a for a in q.ambiguities if a.id == c.decision), None)
+    if ambiguity is None:  # a reading decisions.md adopts: its name means something to an author, not to a client
+        return "" if for_client else f" (as decisions.md '{c.decision}' reads it)"
+    giving = [r for r in ambiguity.readings if r.amount == getattr(q, end)]
+    if not giving:
+        return "" if for_client else f" (read by ambiguity {ambiguity.id})"
+    said = " or ".join(f"\u201c{r.plain if for_client and r.plain else r.label}\u201d" for r in giving)
+    return f", read as {said}" if for_client else f", read as {said} (ambiguity {ambiguity.id})"

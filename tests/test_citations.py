@@ -80,3 +80,21 @@ def test_a_website_in_its_launch_band_with_no_deployment_said_cites_development_
     assert cited == [("3.1(d)", "No Refund: Once development exceeds 50% completion"),  # deployed or not, first
                      ("3.1(e)", "No Refund: Once the website is deployed to staging or production")]
     assert all(c.decides == ("refund_min", "refund_max") for c in deciding(q))
+
+
+def test_compare_says_which_reading_of_a_clause_gives_each_end():
+    """A full refund traced to a 75% clause, with no word of the reading that made it 100%, read as a contradiction."""
+    from policy.compare import decided_by
+
+    q = q_of(provider="socialbeat", service="seo", completion_pct=0, days_since_payment=3)
+    minimum, maximum = decided_by(q)[:2]
+    assert maximum.startswith('Maximum $5,000.00, by section 3.3: "Audit Phase: 75%')
+    assert maximum.endswith(", read as \u201cnothing was done: 100%\u201d (ambiguity A-SB-18)")
+    assert minimum.endswith(", read as \u201cthe audit phase's 75%\u201d (ambiguity A-SB-18)")
+    client_max = decided_by(q, for_client=True)[1]  # a client reads the reading's plain words, and no id
+    assert client_max.endswith(", read as \u201cif nothing done means a full refund\u201d") and "A-SB" not in client_max
+    fee = decided_by(q_of(provider="socialbeat", service="website", completion_pct=0, days_since_payment=3))
+    assert fee[0].endswith('before project kickoff"')  # as written: no reading to name
+    assert fee[1].endswith("for administrative costs\" (as decisions.md 'SB fee' reads it)")
+    assert "decisions.md" not in decided_by(q_of(provider="socialbeat", service="website", completion_pct=0,
+                                                 days_since_payment=3), for_client=True)[1]
