@@ -261,6 +261,9 @@ class Unsettled:
     by_stage: tuple[str, ...] = ()  # with the progress not said: each stage the work may be in, and its refund
     started: Optional[bool] = None  # whether the work has started, where the client said it (every case alike)
     stage_readings: Optional[str] = None  # where those stages split a phase of the policy: that it is a reading
+    # the clause that decides the least, where the case refunding the least is another than `q` (the email cited
+    # only `q`'s, a processing fee, for "$6,000.00 - $7,900.00": the $6,000.00 was another tier's, a walkthrough)
+    least_by: Optional[ClauseRef] = None
 
     @property
     def work(self) -> str:
@@ -464,7 +467,7 @@ class Email:
         return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}\n"  # a text file ends with its line's end
 
 
-def _deciding(q: Quote, end: str) -> ClauseRef:
+def deciding_clause(q: Quote, end: str) -> ClauseRef:
     """The clause that decides one end of the range: one deciding it alone, else one deciding it, else the first."""
     alone = [c for c in q.clauses if c.decides == (end,)]
     return (alone or [c for c in q.clauses if end in c.decides] or list(q.clauses))[0]
@@ -474,12 +477,18 @@ def _grounds(q: Quote, unsettled: Optional[Unsettled] = None) -> str:
     """What the request argues from: the clause allowing the most; and where the least differs and is not nothing,
     the clause deciding that too, so that both ends of the range are traced to the text. An unsettled answer asks
     for no more than its range allows, and says on what it depends."""
-    high, low = _deciding(q, "refund_max"), _deciding(q, "refund_min")
+    high, low = deciding_clause(q, "refund_max"), deciding_clause(q, "refund_min")
     most, least = max_text(q), format_usd(Decimal(q.refund_min), q.currency)
     under = f"Under {cite(high.section)} of your refund policy (\"{high.quote}\"), I understand"
     if unsettled is not None and unsettled.low != unsettled.high:
         amount = band_words(unsettled.low, unsettled.high, q.currency)
-        return f"{under} a refund of {amount} may be due, depending on {unsettled.unknown}."
+        low_by = unsettled.least_by
+        if low_by is None or unsettled.low == 0 or (low_by.section, low_by.quote) == (high.section, high.quote):
+            return f"{under} a refund of {amount} may be due, depending on {unsettled.unknown}."
+        least_text, most_text = format_usd(unsettled.low, q.currency), format_usd(unsettled.high, q.currency)
+        return (f"Under your refund policy, I understand a refund of {amount} may be due, depending on "
+                f"{unsettled.unknown}: at least {least_text} under {cite(low_by.section)} (\"{low_by.quote}\"), and up to "
+                f"{most_text} under {cite(high.section)} (\"{high.quote}\").")
     if Decimal(q.refund_min) == 0:  # a minimum of nothing is not argued for
         return f"{under} a refund of up to {most} may be due."
     if low == high:

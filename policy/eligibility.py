@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Optional
 
-from .client import NotSaid, Unsettled, next_billing_date, other_case_deadline
+from .client import NotSaid, Unsettled, deciding_clause, next_billing_date, other_case_deadline
 from .errors import InputError
 from .evaluator import placed_stages, shared_name
 from .explain import FACT_WORDS, placed_stages_of, reading_of_stage, refund_text, work_done
@@ -250,7 +250,8 @@ def for_documents(b: Band, progress_known: bool, monthly: bool) -> Unsettled:
     started = {q.scenario.work_started for q in (b.least, b.most)}  # one answer the client gave, or cases of both
     return Unsettled(b.low, b.high, unknown_progress_sentence(b, progress_known, monthly), not_said(progress_known, monthly),
                      other_case_deadline(b.least, b.most), stages, started=started.pop() if len(started) == 1 else None,
-                     stage_readings=stage_readings(b.by_stage) if stages else None)
+                     stage_readings=stage_readings(b.by_stage) if stages else None,
+                     least_by=deciding_clause(b.least, "refund_min") if b.least.clauses else None)
 
 
 def stage_readings(stages: tuple[StageBand, ...]) -> Optional[str]:

@@ -377,3 +377,19 @@ def test_the_answers_summary_says_what_the_client_said_of_the_work(started, prog
     fields, _ = scenario_fields(answers(provider="socialbeat", service="website", started=started, progress=progress),
                                 TODAY, policies())
     assert f", {said}" in summary(fields, policies())
+
+
+def test_an_unsettled_request_cites_the_clause_of_each_end_of_its_band():
+    """'Under section 3.1(a) ("Processing Fee ..."), I understand a refund of $6,000.00 - $7,900.00 may be due': the
+    $6,000.00, Discovery's 75% if the work has started, was another clause's (a walkthrough)."""
+    from policy.client import request_email
+    from policy.eligibility import band, for_documents
+
+    fields, _ = scenario_fields(answers(provider="socialbeat", service="website", amount_paid="8000.00", started=None,
+                                        paid_on=TODAY - timedelta(days=3)), TODAY, policies())
+    b = band(fields, True, _quote_of)
+    assert b is not None and (b.low, b.high) == (Decimal("6000.00"), Decimal("7900.00"))
+    body = request_email(b.most, unsettled=for_documents(b, True, False)).body
+    assert ("I understand a refund of $6,000.00 - $7,900.00 may be due, depending on whether the work has started: "
+            'at least $6,000.00 under section 3.1(b) ("75% Refund') in body, body
+    assert 'and up to $7,900.00 under section 3.1(a) ("Processing Fee: 10% or $100' in body
