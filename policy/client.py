@@ -624,10 +624,18 @@ def _cancelling(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -
         return []
     billing = _next_billing(q, asked_on)
     date_of = f" ({billing:%d %b %Y})" if billing else ""  # the email named no date (a walkthrough)
+    asked = q.scenario.requested_on or asked_on
+    if billing is not None and asked is not None and given > (billing - asked).days:  # given before this request
+        notice = f"I gave notice to cancel {_service(q)} on {billing - timedelta(days=given):%d %B %Y}, "
+    else:
+        # this request is the notice: as many days before the billing date as the request is, where the dates say
+        # it ("7 days before the next billing date (22 Dec 2026)" in an email of 7 Dec, a walkthrough)
+        given = (billing - asked).days if billing is not None and asked is not None else given
+        notice = f"With this request I give notice to cancel {_service(q)}, "
     when = f"on the next billing date{date_of}" if given == 0 else \
         f"{counted(given, 'day')} before the next billing date{date_of}"
-    return [f"With this request I give notice to cancel {_service(q)}, {when}; your policy asks for {rule.days} days' "
-            f"notice before the next billing date ({cite(rule.clauses[0].section)}).", ""]
+    return [f"{notice}{when}; your policy asks for {rule.days} days' notice before the next billing date "
+            f"({cite(rule.clauses[0].section)}).", ""]
 
 
 def _notice_period_given(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> list[str]:

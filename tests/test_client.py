@@ -331,3 +331,17 @@ def test_a_clients_name_in_any_script_is_in_the_pdf_or_said_to_be_left_out(name,
     assert f"Refund estimate for {drawn}:" in text, text[:120]
     assert not_drawn(name) == left_out
     assert not_drawn(summary_markdown(Q, TODAY)) == ""  # the app's own words are all drawn
+
+
+@pytest.mark.parametrize("notice, said", [
+    (7, "With this request I give notice to cancel SEO (monthly), 15 days before the next billing date (22 Dec 2026)"),
+    (20, "I gave notice to cancel SEO (monthly) on 02 December 2026, 20 days before the next billing date (22 Dec 2026)"),
+])
+def test_the_email_says_the_notice_as_the_dates_give_it(notice, said):
+    """An email of 7 Dec said "With this request I give notice ..., 7 days before the next billing date (22 Dec
+    2026)": sent with the request, the notice is 15 days before it (a walkthrough). A notice of more days than are
+    left was given before the request, and the email says when."""
+    q = _q(provider="itmedia", service="seo", amount_paid="1000", completion_pct=50, days_since_payment=15,
+           notice_days=notice)
+    body = request_email(q, asked_on=date(2026, 12, 7)).body
+    assert any(line.startswith(said) for line in body.split("\n")), body
