@@ -132,13 +132,20 @@ def listed_rows(output_csv: bytes, limit: int) -> list[dict[str, str]]:
     counted where they only repeat the file's own, nor what was assumed where no row assumed anything."""
     rows = output_rows(output_csv, limit)
     unshown = {*NOT_LISTED, "provider_name", *(("days_counted",) if _repeated_days(rows) else ()),
-               *(() if any(r.get("assumed") for r in rows) else ("assumed",))}  # a column of blanks: not drawn
+               *(c for c in ONLY_SOME if not any(r.get(c) for r in rows))}  # a column of blanks: not drawn
     order = [c for c in listed_order(list(rows[0])) if c not in unshown] if rows else []
     words: dict[str, Callable[[str], str]] = {
         "verdict": label_of, "placed_stage": stage_words, "refund_min": _dollars, "refund_max": _dollars,
-        "depends_on": facts_in_words}
+        "depends_on": facts_in_words, "next_charge_avoided": yes_no}
     return [{c: NOT_QUOTED if c == "verdict" and r.get("error") else ask_by_words(r) if c == "ask_by" else
              words[c](r[c]) if c in words else r[c] for c in order} for r in rows]
+
+
+ONLY_SOME = ("assumed", "next_charge_avoided")  # columns most files leave blank in every row
+
+
+def yes_no(cell: str) -> str:
+    return {"true": "Yes", "false": "No"}.get(cell, cell)
 
 
 def ask_by_words(row: dict[str, str]) -> str:

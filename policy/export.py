@@ -20,7 +20,7 @@ from .spreadsheet import rows_text
 QUOTE_COLUMNS = (
     "provider_name", "policy_version", "requested_on", "days_counted", "refund_min", "refund_max", "refund_pct_min", "refund_pct_max",
     "verdict", "placed_stage", "sections", "depends_on", "assumed", "ask_by", "ask_by_day", "refund_min_after",
-    "refund_max_after", "error",
+    "refund_max_after", "next_charge_avoided", "error",
 )
 QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the names above: they are its contract)
     "provider_name": "Provider (quoted)", "policy_version": "Policy version", "requested_on": "Request day",
@@ -29,7 +29,7 @@ QUOTE_HEADINGS = {  # each quote column as a page heads it (the file keeps the n
     "refund_pct_max": "Refund max (%)", "verdict": "Verdict", "placed_stage": "Stage", "sections": "Sections",
     "depends_on": "Depends on (not given)", "assumed": "Assumed (not given)", "ask_by": "Ask by",
     "ask_by_day": "Ask by (days since payment)", "refund_min_after": "Refund min after", "refund_max_after":
-    "Refund max after", "error": "Error",
+    "Refund max after", "next_charge_avoided": "Next charge avoided", "error": "Error",
 }
 
 
@@ -74,6 +74,9 @@ def quote_row(q: Union[Quote, QuoteHead], asked_on: Optional[date] = None) -> di
         "depends_on": "; ".join(u.fact for u in q.unknowns),  # the facts not given that move the band
         "assumed": assumed_cell(q),  # a fact not given taken as one value, and the band under the other
         **_ask_by(q, asked_on),
+        # a monthly service: whether the notice avoids next month's charge (the page, JSON and email said it, and
+        # no CSV did, a walkthrough); blank where the quote does not say
+        "next_charge_avoided": "" if q.next_charge_avoided is None else str(q.next_charge_avoided).lower(),
         "error": "",
     }
 

@@ -492,6 +492,7 @@ class QuoteHead:
     unknowns: tuple[UnknownFact, ...]
     assumed: tuple[Assumed, ...]
     next_deadline: Optional[Deadline]  # the first day ahead after which the band drops
+    next_charge_avoided: Optional[bool]
 
 
 _QUOTE_ADAPTER = TypeAdapter(Quote)

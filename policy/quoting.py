@@ -392,7 +392,7 @@ def _head(d: _Decided, next_deadline: Optional[Deadline]) -> dict[str, Any]:
         requested_on=scenario.requested_on, refund_min=_money(ev.low), refund_max=_money(ev.high),
         refund_pct_min=_share(ev.low, scenario.amount_paid), refund_pct_max=_share(ev.high, scenario.amount_paid),
         verdict=ev.verdict, stage=_placement(ev), clauses=_citations(d.policy, ev, d.next_charge is not None),
-        unknowns=_unknowns(ev), assumed=_assumed(d),
+        unknowns=_unknowns(ev), assumed=_assumed(d), next_charge_avoided=d.next_charge,
     )
 
 
@@ -426,7 +426,6 @@ def quote(scenario: Scenario, basis: Basis) -> Quote:
         lapsed=_lapsed(policy, scenario.service, facts, ev) if service is not None else None,
         less_than_full=_money(ev.base) if ev.below_full else None,
         processing_time=policy.processing_time(scenario.payment_method) if ev.high > 0 else None,
-        next_charge_avoided=d.next_charge,
         remedies=tuple(
             r.label for r in policy.remedies if r.when_flag is None or getattr(scenario, r.when_flag)
         ),

@@ -144,7 +144,7 @@ def _row_xml(number: int, letters: list[str], kinds: list[str], values: list[str
         ref = f"{letter}{number}"
         if kind in _TYPED:
             parts.append(_typed(ref, value, kind))
-        elif kind in _TRUTHS:
+        elif kind in _TRUTHS or kind == "next_charge_avoided":
             parts.append(_truth(ref, value))
         elif kind in _NUMBERS:
             style, read = _NUMBERS[kind]

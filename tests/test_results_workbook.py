@@ -115,3 +115,20 @@ def test_a_failed_run_leaves_no_workbook(tmp_path, capsys):
     assert main(["batch", str(src), "-o", str(tmp_path / "out.xlsx"), "--shipped"]) == 2
     assert "has no row to quote" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [src]
+
+
+def test_whether_next_months_charge_is_avoided_is_in_the_csv_the_listed_rows_and_the_workbook():
+    """A monthly service's notice: the page, the JSON and the email said whether it avoids next month's charge, and
+    no CSV did (a walkthrough's row read only 'none, paragraph 4')."""
+    from policy.batch_report import listed_rows
+
+    sheet = ("provider,service,amount_paid,completion_pct,days_since_payment,notice_days\n"
+             "itmedia,seo,1000,50,15,7\nitmedia,seo,1000,50,15,6\nitmedia,seo,1000,50,15,\nstepinto,ppc,1200,0,3,\n")
+    output = _output(sheet)
+    assert [r["next_charge_avoided"] for r in csv.DictReader(io.StringIO(output.decode("utf-8-sig")))] == \
+        ["true", "false", "", ""]
+    assert [r["next_charge_avoided"] for r in listed_rows(output, 10)] == ["Yes", "No", "", ""]
+    assert "next_charge_avoided" not in listed_rows(_output(), 10)[0]  # a file with no monthly notice: not drawn
+    ws = _sheet(results_xlsx(output))
+    at = [c.value for c in ws[1]].index("Next charge avoided")
+    assert [r[at].value for r in ws.iter_rows(min_row=2)] == [True, False, None, None]
