@@ -6,7 +6,7 @@ import streamlit as st
 
 from policy.assumptions import if_work_started
 from policy.client import Client
-from policy.explain import label_of, last_day_changed, refund_text
+from policy.explain import label_of, last_day_changed, refund_text, version_words
 from policy.markdown import md_escape as e
 from policy.models import Verdict
 from policy.money import format_range
@@ -174,10 +174,10 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             if now is not None and (not same_refund or moved):
                 left, right = st.columns(2)
                 with left:
-                    st.markdown(f"**As given**, under policy version {e(q.policy_version)}")
+                    st.markdown(f"**As given**, under {e(version_words(q.policy_version))}")
                     show.headline(q, if_work_started(q), asked_on=saved.asked_day)
                 with right:
-                    st.markdown(f"**{e(when)}**, under policy version {e(now.policy_version)}")
+                    st.markdown(f"**{e(when)}**, under {e(version_words(now.policy_version))}")
                     show.headline(now, if_work_started(now))
                 when += "," if planned else ""
                 st.warning(e(f"{when} this case gets {refund_text(now)} instead of {refund_text(q)}." if moved is None

@@ -1061,6 +1061,15 @@ def test_the_payment_date_anchors_the_request_day_and_every_deadline():
     assert "days_since_payment" not in at.query_params
 
 
+def test_a_planned_payment_names_its_version_in_the_words_used_everywhere():
+    """'quoted under Step-Into's version undated (as published)' read as a fault (a walkthrough)."""
+    paid = date.today() + timedelta(days=14)
+    text = " ".join(plain(m.value) for m in app(provider="stepinto", service="ppc", paid_on=paid.isoformat(),
+                                                requested_on=(paid + timedelta(days=2)).isoformat()).markdown)
+    assert (f"A payment planned for {paid:%d %b %Y}: quoted under Step-Into's policy as it publishes it (no date), in "
+            "force on that day.") in text
+
+
 def test_a_link_made_on_an_earlier_day_says_so_and_one_click_asks_today():
     paid = date.today() - timedelta(days=60)
     at = app(provider="stepinto", service="ppc", paid_on=paid.isoformat(),

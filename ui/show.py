@@ -66,8 +66,9 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
     lines = [f":small[{e(what)}]", *_verdict_lines(q, assumption, for_client)]
     asked = q.scenario.requested_on
     if q.scenario.paid_on is not None and q.scenario.paid_on > basis().as_of:
-        lines.append(e(f"A payment planned for {q.scenario.paid_on:%d %b %Y}: quoted under {q.provider_name}'s "
-                       f"version {q.policy_version}, in force on that day."))
+        # named as everywhere ("Step-Into's version undated (as published)" read as a fault, a walkthrough)
+        lines.append(e(f"A payment planned for {q.scenario.paid_on:%d %b %Y}: quoted under "
+                       f"{named_version(q.provider_name, q.policy_version)}, in force on that day."))
     if asked is not None and q.scenario.paid_on is not None:
         lines.append(e(f"A request on {asked:%d %b %Y}, day {q.scenario.days_since_payment} after the payment on "
                        f"{q.scenario.paid_on:%d %b %Y}."))
