@@ -457,14 +457,14 @@ def test_a_payment_planned_for_after_a_versions_date_is_quoted_under_it_in_the_c
     calc.run()
     assert not calc.exception and not calc.warning  # a planned payment is a fair question, not a typo
     said = " ".join(plain(m.value) for m in calc.markdown)
-    assert f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version lab-edit" in said
+    assert f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into version lab-edit" in said
     calc.switch_page("pages/3_Am_I_eligible.py").run()  # a client's form asks about a payment made: it starts at today
     assert not calc.exception and calc.date_input(key="el_paid_on").value == date.today()
     assert any(f"The payment date you came with, {tomorrow:%d %b %Y}, is still to come" in plain(i.value)
                for i in calc.info)  # said, not changed silently
     calc.switch_page("app.py").run()  # and the calculator still quotes the planned payment
     said = " ".join(plain(m.value) for m in calc.markdown)
-    assert f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version lab-edit" in said
+    assert f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into version lab-edit" in said
 
 
 def test_the_change_map_colours_an_edit_of_the_minimum_too():
