@@ -561,7 +561,7 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
     expect(refund(page)).to_have_text("$5,000.00")  # a payment today: still the version in force today
     open_page(page, base_url, f"?provider=stepinto&service=ppc&amount_paid=5000&completion_pct=0&paid_on={tomorrow}"
               "&work_started=false&deliverables_provided=false")
-    expect(page.get_by_text(f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into's version "
+    expect(page.get_by_text(f"A payment planned for {tomorrow:%d %b %Y}: quoted under Step-Into version "
                             "browser-edit")).to_be_visible()
     expect(refund(page)).to_have_text("$4,000.00 - $5,000.00")  # the edited 80% at its minimum
 
