@@ -24,7 +24,7 @@ def calculator() -> None:
         scenario = page.scenario_or_error("see the quote")
         if scenario is not None:
             q = cache.cached_quote(cache.key(scenario))
-            restored = show.restored_from(cache.key(scenario))
+            restored = show.restored_from(q)
             with st.container(key="answer_said"):  # said again by a screen reader when a key press changes it
                 show.headline(q, if_work_started(q), for_client=client, asked_today=True)
             live_region("answer_said")

@@ -212,7 +212,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 st.session_state["register_open"] = saved.id  # Back comes to it open, as it was left
                 restored, _ = state.scenario_of(values)  # as the calculator reads the values (5000 is 5000.00)
                 if restored is not None:  # the calculator says where the case came from
-                    st.session_state[show.RESTORED] = (saved.id, cache.key(restored))
+                    st.session_state[show.RESTORED] = (saved.id, cache.key(restored), refund_text(q), q.policy_version)
                 st.switch_page("app.py")
             if not store.may_delete(saved, me):
                 act[1].caption("Only the person who saved it, or an admin, may delete it.")

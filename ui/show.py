@@ -145,19 +145,30 @@ def client_answer(q: Quote, assumption: Optional[str] = None) -> None:
     st.markdown("\n\n".join(lines))
 
 
-RESTORED = "restored_from"  # (saved quote's number, its scenario's cache key), set by Saved quotes' Restore
+RESTORED = "restored_from"  # (saved quote's number, its scenario's cache key, its refund in words, its version),
+# set by Saved quotes' Restore
 
 
-def restored_from(scenario_key: str) -> bool:
+def restored_from(q: Quote) -> bool:
     """Where a scenario restored from Saved quotes came from, while it is still that scenario (a change of it
-    forgets the note); whether it is."""
+    forgets the note), and what the saved quote said where today's answer differs; whether it is."""
     restored = st.session_state.get(RESTORED)
     if restored is None:
         return False
-    if restored[1] != scenario_key:
+    number, key, said, version = restored
+    if key != cache.key(q.scenario):
         st.session_state.pop(RESTORED)
         return False
-    st.caption(f"Restored from saved quote #{int(restored[0])}: the case as it was saved.")
+    # a quote saved at $0.00 came back at $1,200.00 with only "the case as it was saved" beside it (a walkthrough)
+    now = refund_text(q)
+    if said != now:
+        differs = (f" It was given as {said}, under {version_words(version)}; today it gets {now}, under "
+                   f"{version_words(q.policy_version)}.")
+    elif version != q.policy_version:
+        differs = f" It was given under {version_words(version)}; today's {version_words(q.policy_version)} gives the same refund."
+    else:
+        differs = ""
+    st.caption(e(f"Restored from saved quote #{int(number)}: the case as it was saved.{differs}"))
     return True
 
 
