@@ -33,11 +33,14 @@ class Reworded:
         return f"{counted(len(self.changes), 'change')} of the words: " + "; ".join(self.changes)
 
 
-def _one_percent(a: Amount, b: Amount) -> Optional[Decimal]:
-    """The tier's percent where its two ends are one plain percent (no fee, cap or other part); else None."""
-    if a != b or a.less_fee is not None or a.cap_pct is not None or a.plus or a.of not in ("base", "paid"):
+def _plain_percent(a: Amount) -> Optional[Decimal]:
+    """An end's percent where it is one plain percent (no fee, cap or other part); else None."""
+    if a.less_fee is not None or a.cap_pct is not None or a.plus or a.of not in ("base", "paid"):
         return None
     return a.pct
+
+
+END_ROLES = {"min": ("min", "rule"), "max": ("max", "rule")}  # the clauses that state one end's percent
 
 
 def _percent(n: Decimal) -> str:
@@ -52,17 +55,29 @@ def _stating(old: Decimal) -> re.Pattern[str]:
 Rewording = tuple[re.Pattern[str], Any]  # what states the old value, and its replacement (a text, or one per match)
 
 
-def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]:
-    """Tier id -> how its words change, for each tier of one percent whose percent the edit changed."""
+def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[Rewording, tuple[str, ...]]]:
+    """Tier id -> how its words change and the roles of the clauses that say it: for each tier of one percent whose
+    percent the edit changed (every clause that decides it), and each tier of which the edit changed one end, a plain
+    percent, and left the other (that end's clauses: Social Beat's '90% Refund' beside its fee was left saying 90%
+    when the minimum became 80%, and no button offered to change it, a walkthrough)."""
     old = {t.id: t for t in _all_tiers(before)}
-    found: dict[str, Rewording] = {}
+    found: dict[str, tuple[Rewording, tuple[str, ...]]] = {}
     for tier in _all_tiers(after):
         was = old.get(tier.id)
         if was is None:
             continue
-        a, b = _one_percent(was.min, was.max), _one_percent(tier.min, tier.max)
-        if a is not None and b is not None and a != b:
-            found[tier.id] = (_stating(a), _percent(b))
+        if was.min == was.max and tier.min == tier.max:
+            a, b = _plain_percent(was.min), _plain_percent(tier.min)
+            if a is not None and b is not None and a != b:
+                found[tier.id] = ((_stating(a), _percent(b)), ("min", "max", "rule"))
+            continue
+        for end in ("min", "max"):
+            other = "max" if end == "min" else "min"
+            if getattr(was, other) != getattr(tier, other):
+                continue
+            a, b = _plain_percent(getattr(was, end)), _plain_percent(getattr(tier, end))
+            if a is not None and b is not None and a != b:
+                found[tier.id] = ((_stating(a), _percent(b)), END_ROLES[end])
     return found
 
 
@@ -94,8 +109,9 @@ def _all_tiers(policy: PolicyFile) -> list[Tier]:
     return [t for service in policy.services.values() for stage in service.stages for t in stage.tiers]
 
 
-def _rule_quotes(tier: dict[str, Any]) -> list[str]:
-    return [c["quote"] for c in tier["clauses"] if c.get("role", "rule") != "context"]
+def _rule_quotes(tier: dict[str, Any], roles: tuple[str, ...] = ("min", "max", "rule")) -> list[str]:
+    """The quotes of a tier's clauses of these roles (by default every one that decides it, not its context)."""
+    return [c["quote"] for c in tier["clauses"] if c.get("role", "rule") in roles]
 
 
 def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[Reworded]:
@@ -128,10 +144,10 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
 
     for tier in tiers:
         followed: list[Rewording] = []
-        percent = percents.get(tier["id"])
-        if percent:
+        if tier["id"] in percents:
+            percent, roles = percents[tier["id"]]
             followed.append(percent)
-            for q in _rule_quotes(tier):
+            for q in _rule_quotes(tier, roles):
                 reword(q, percent)
         if tier["id"] in days:
             a, b = days[tier["id"]]

@@ -201,3 +201,26 @@ def test_a_request_window_changed_alone_is_refused_and_its_words_made_to_follow_
     assert not errors(lint_against(before, done.policy, done.text))
     assert done.policy.window.days == days  # the days are the edit's
     assert not [f for f in lint_against(before, before, text) if f.code == "window-vs-days"]  # the shipped one agrees
+
+
+def test_one_end_of_a_tier_changed_alone_has_the_clause_of_that_end_follow():
+    """Social Beat's 7-day tier: 90% at least, the base less a capped fee at most. A walkthrough made its minimum 80%:
+    the linter refused it ('says 90% Refund') and no button offered to change the words."""
+    before = policies()["socialbeat"]
+    text = source_text(before)
+
+    def minimum(tier):
+        tier["min"]["pct"] = Decimal("80")
+    edit = with_tier(before, "sb_web_7d_fee", minimum)
+    assert "quote-vs-amount" in {f.code for f in errors(lint_against(before, edit, text))}
+    done = words_follow(before, edit, text)
+    assert done is not None
+    changed = tier(done.policy, "sb_web_7d_fee")
+    assert changed.label == "Cancelled within 7 days, before kickoff: 80%, or the base less a fee of 10% capped at $100"
+    assert [(c.role, c.quote) for c in changed.clauses] == [
+        ("min", "80% Refund: If you cancel within 7 days of payment but before project kickoff"),
+        ("max", "Processing Fee: 10% or $100 (whichever is less) may be retained for administrative costs")]
+    assert "80% Refund: If you cancel within 7 days" in done.text
+    assert not errors(lint_against(before, done.policy, done.text)), [f.message for f in errors(lint_against(before, done.policy, done.text))]
+    both = with_tier(before, "sb_web_7d_fee", lambda t: (minimum(t), t["max"].update(less_fee={"pct": 5, "cap": 100})))
+    assert words_follow(before, both, text) is None  # both ends changed: which words say what is the author's to say
