@@ -118,7 +118,7 @@ def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) ->
             steps.append(deadline_sentence(q, q.next_deadline, asked_on))
         elif q.lapsed is None and policy.window is None:  # ITMedia's steps gave no date, and did not say why (a
             steps.append(NO_DEADLINE)  # walkthrough): a client looks for one
-    notice = notice_step(q, policy)
+    notice = notice_step(q, policy, asked_on)
     if notice:
         steps.append(notice)
     if policy.contact.request_items:
@@ -150,11 +150,11 @@ def _remedy_step(label: str) -> str:
     return f"Also in the policy, on {_in_sentence(topic)}: {rest}." if said else f"Also in the policy: {_in_sentence(label)}."
 
 
-def notice_step(q: Quote, policy: PolicyFile) -> Optional[str]:
+def notice_step(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> Optional[str]:
     """What the notice does for this case: avoid next month's charge, or start the prorated refund; for a monthly
     service whose policy says neither, that it says nothing of the next charge (a client of Social Beat's monthly
     management, notice given, was told nothing of next month's charge: a walkthrough)."""
-    return next_charge_step(q, policy) or notice_period_step(q, policy) or silent_on_next_charge(q, policy)
+    return next_charge_step(q, policy, asked_on) or notice_period_step(q, policy) or silent_on_next_charge(q, policy)
 
 
 def silent_on_next_charge(q: Quote, policy: PolicyFile) -> Optional[str]:
@@ -189,13 +189,17 @@ def notice_period_step(q: Quote, policy: PolicyFile) -> Optional[str]:
             "period after that is refunded.")
 
 
-def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
-    """A monthly service only: whether the notice avoids next month's charge, or how much notice does."""
+def next_charge_step(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> Optional[str]:
+    """A monthly service only: whether the notice avoids next month's charge, or how much notice does. `asked_on`:
+    the day a case given in days is asked on."""
     rule = policy.next_charge_notice
     if not policy.bills_monthly(q.service) or rule is None:
         return None
     billing = _next_billing(q)
     on = f" on {billing:%d %b %Y}" if billing else ""  # the date itself, where the payment's is known (a walkthrough)
+    sent = _sent_with_request(q, rule.days, asked_on)
+    if sent:
+        return sent
     if q.next_charge_avoided is True:
         return (f"Your notice is early enough: next month's charge{on} is avoided ({rule.days} days' notice is needed); "
                 "send it with your request.")
@@ -213,6 +217,23 @@ def next_charge_step(q: Quote, policy: PolicyFile) -> Optional[str]:
     after = next_billing_date(paid_on, billing)
     return (f"It is too late to avoid the charge on {billing:%d %b %Y} ({counted}): cancelling needs {rule.days} days' "
             f"notice. To avoid the one on {after:%d %b %Y}, cancel by {after - timedelta(days=rule.days):%d %b %Y}.")
+
+
+def _sent_with_request(q: Quote, needed: int, asked_on: Optional[date]) -> Optional[str]:
+    """Where the dates say the request comes more days before the next billing date than the notice given: what a
+    notice sent with the request does, which the request email gives (_cancelling). "Too late" beside an email giving
+    15 days' notice, for notice days of 3 (a walkthrough)."""
+    given, asked = q.scenario.notice_days, q.scenario.requested_on or asked_on
+    billing = _next_billing(q, asked_on)
+    if given is None or billing is None or asked is None or given >= (billing - asked).days:
+        return None
+    left = (billing - asked).days
+
+    def verdict(days: int) -> str:
+        return "early enough" if days >= needed else "too late"
+    return (f"A notice {counted(given, 'day')} before the next billing date (on {billing - timedelta(days=given):%d %b %Y}) "
+            f"is {verdict(given)} to avoid next month's charge on {billing:%d %b %Y}; one sent with this request, on "
+            f"{asked:%d %b %Y}, {counted(left, 'day')} before it, is {verdict(left)} ({needed} days' notice is needed).")
 
 
 def _months_after(day: date, months: int) -> date:

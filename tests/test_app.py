@@ -805,8 +805,10 @@ def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
     at.button(key="el_check").click().run()
     text = " ".join(plain(m.value) for m in at.markdown)
     # the charge's own date, where the payment's is known (a walkthrough found no date anywhere)
-    assert re.search(r"Your notice is too late to avoid next month's charge on \d\d \w{3} \d{4}: cancelling needs 7 "
-                     r"days' notice", text), text
+    # and what a notice sent with the request does: the request email gives it (a walkthrough)
+    assert re.search(r"A notice 3 days before the next billing date \(on \d\d \w{3} \d{4}\) is too late to avoid next "
+                     r"month's charge on \d\d \w{3} \d{4}; one sent with this request, on \d\d \w{3} \d{4}, \d+ days "
+                     r"before it, is early enough \(7 days' notice is needed\)", text), text
     # "Not sure" whether it started, the slider at 0: said so, not "0% ... done" (a walkthrough)
     assert "not known whether the work has started" in " ".join(plain(c.value) for c in at.caption)
     at.radio(key="el_started").set_value("Yes")
@@ -815,8 +817,12 @@ def test_the_eligibility_form_asks_the_notice_for_a_monthly_service():
     assert "20% of this billing period's work done" in " ".join(plain(c.value) for c in at.caption)
 
 
-@pytest.mark.parametrize("notice, words", [(None, "To avoid next month's charge, cancel at least 7 days before"),
-                                           (10, "Your notice is early enough"), (3, "Your notice is too late")])
+@pytest.mark.parametrize("notice, words", [
+    (None, "To avoid next month's charge, cancel at least 7 days before"),
+    (10, "A notice 10 days before the next billing date (on "),
+    (3, "A notice 3 days before the next billing date (on "),
+    (40, "Your notice is early enough"),  # given before this request, a day of the days since payment
+])
 def test_the_calculator_says_what_happens_to_next_months_charge(notice, words):
     at = app(provider="itmedia", service="seo", **({} if notice is None else {"notice_days": notice}))
     assert any(f":blue-background[{words}" in plain(m.value) for m in at.markdown)

@@ -345,3 +345,21 @@ def test_the_email_says_the_notice_as_the_dates_give_it(notice, said):
            notice_days=notice)
     body = request_email(q, asked_on=date(2026, 12, 7)).body
     assert any(line.startswith(said) for line in body.split("\n")), body
+
+
+def test_the_notice_step_says_what_a_notice_sent_with_the_request_does_where_the_dates_differ():
+    """Notice days of 3 were "too late" on the page beside an email giving 15 days' notice (a walkthrough)."""
+    from policy.client import notice_step
+
+    late = _q(provider="itmedia", service="seo", amount_paid="1000", completion_pct=50, days_since_payment=15,
+              notice_days=3)
+    assert late.next_charge_avoided is False  # the case as given: a notice 3 days before the billing date
+    step = notice_step(late, policy_of(late), date(2026, 12, 7))
+    assert step == ("A notice 3 days before the next billing date (on 19 Dec 2026) is too late to avoid next month's "
+                    "charge on 22 Dec 2026; one sent with this request, on 07 Dec 2026, 15 days before it, is early "
+                    "enough (7 days' notice is needed).")
+    assert step in next_steps(late, policy_of(late), date(2026, 12, 7))
+    assert "too late" in notice_step(late, policy_of(late))  # no day asked on: the case as given
+    earlier = _q(provider="itmedia", service="seo", amount_paid="1000", completion_pct=50, days_since_payment=15,
+                 notice_days=20)  # given before the request: as given
+    assert notice_step(earlier, policy_of(earlier), date(2026, 12, 7)).startswith("Your notice is early enough")

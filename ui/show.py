@@ -81,7 +81,7 @@ def headline(q: Quote, assumption: Optional[str] = None, for_client: bool = Fals
     on_calendar = deadline_on_calendar(q, basis().as_of) if asked_today else None
     if on_calendar:
         lines.append(f":small[{e(on_calendar)}]")
-    notice = q.policy and notice_step(q, q.policy)  # a monthly service: what the notice does, on the page
+    notice = q.policy and notice_step(q, q.policy, passed_on)  # a monthly service: what the notice does, on the page
     if notice:
         lines.append(f":blue-background[{e(notice)}]")
     # a stage chosen that the progress lies outside: beside the amount it decides (only under "Why", a walkthrough
