@@ -10,6 +10,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import ValidationError
 
+from .cells import truth
 from .errors import describe_all
 from .schema import PolicyFile
 
@@ -173,7 +174,10 @@ def _write(grid: Grid, rule: dict[str, Any], row: Row, n: int, problems: list[Pr
         if column.read == "key" or (column.optional and column.name not in row):
             continue
         if column.read == "flag":
-            _put(rule, column.path, _flag(row.get(column.name)))
+            try:
+                _put(rule, column.path, _flag(row.get(column.name)))
+            except ValueError as exc:  # the rule keeps its value
+                problems.append(Problem(n, column.name, str(exc), table=grid.name))
             continue
         if column.read == "text":
             _put(rule, column.path, str(row.get(column.name) or ""))
@@ -323,7 +327,19 @@ def _cell(problems: list[Problem], table: str, n: int, row: Row, column: str, wh
 
 
 def _flag(value: Any) -> Optional[bool]:
-    return None if value is None or value == "" or (isinstance(value, float) and value != value) else bool(value)
+    """A yes/no cell as the batch reads one; blank: either. Any text had read as True: "no" typed in Work started
+    made a tier for work started (a walkthrough)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return truth(text)
+    except ValueError:
+        raise ValueError(f"\u201c{text}\u201d: must be yes or no (also true/false), or blank for either") from None
 
 
 def edited(policy: PolicyFile, tables: Tables, version: Optional[str] = None,

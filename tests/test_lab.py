@@ -235,6 +235,30 @@ def test_a_bad_cell_of_every_number_column_is_named_by_its_table_row_and_column(
                for p in caught.value.problems), caught.value.problems
 
 
+FLAGS = [(g, c) for g, c in EDITABLE if c.read == "flag"]
+
+
+@pytest.mark.parametrize("grid, column", FLAGS, ids=[f"{g}.{c.name}" for g, c in FLAGS])
+def test_a_yes_no_cell_reads_its_words_and_refuses_others(grid, column: Column):
+    """'no' typed in Work started made the tier one for work started: any text read as True (a walkthrough)."""
+    sb = policies()["socialbeat"]
+    rows = rows_of(GRIDS[grid], sb)
+    at = next(i for i, r in enumerate(rows) if r[column.name] is None) if grid == "tiers" else 0
+    for typed, read in (("no", False), ("False", False), (" yes ", True), ("", None), (False, False), (True, True)):
+        rows[at][column.name] = typed
+        try:
+            new = edited(sb, tables(sb, **{grid: rows}))
+        except LabError as refused:  # a rule of the schema may refuse the value itself: not this test's to say
+            assert not any(p.column == column.name and "yes or no" in p.message for p in refused.problems)
+            continue
+        assert rows_of(GRIDS[grid], new)[at][column.name] is read, typed
+    rows[at][column.name] = "maybe"
+    with pytest.raises(LabError) as caught:
+        edited(sb, tables(sb, **{grid: rows}))
+    assert any((p.table, p.row, p.column) == (grid, at + 1, column.name) and "\u201cmaybe\u201d: must be yes or no"
+               in p.message for p in caught.value.problems), caught.value.problems
+
+
 TEXTS = [(g, c) for g, c in EDITABLE if c.read == "text" and c.name != "quote"]  # a quote must be in the text verbatim
 
 
