@@ -354,10 +354,10 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         # the file's name, and the batch's number where it was saved: two batches' results never share a name
         stem = (Path(done["file"]).stem or "batch") + (f"-batch-{done['saved'][0]}" if done["saved"] else "")
         workbook, left, right = st.columns(3)
-        output = done["csv"]
+        output, order = done["csv"], done.get("date_order")
         # made on the click (a few seconds for 100,000 rows): a CSV opens by the locale's separator, and a European
         # Excel put each line of it in one cell (a walkthrough)
-        workbook.download_button("Results (Excel)", lambda: results_xlsx(output), f"{stem}-quoted.xlsx", XLSX,
+        workbook.download_button("Results (Excel)", lambda: results_xlsx(output, order), f"{stem}-quoted.xlsx", XLSX,
                                  key="batch_xlsx", on_click="ignore", width="stretch",
                                  help="The same rows as the CSV: refunds as numbers in dollars, the request day as a "
                                       "date, verdicts and stages in words; opens alike in any language's Excel.")

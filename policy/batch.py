@@ -861,7 +861,7 @@ def quote_file(source: Path, target: Path, label: str, mode: int = 0o644, progre
         result = quoted_into(held)
         held.seek(0)
         with _written_whole(target, mode) as fout:
-            write_results_xlsx(held, fout)
+            write_results_xlsx(held, fout, date_order)
     return result
 
 

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from .batch import header_field
 from .batch_report import NOT_QUOTED, facts_in_words, listed_positions, stage_words
-from .cells import day, money, percent, truth, whole_days
+from .cells import DateOrder, day, money, percent, truth, whole_days
 from .explain import label_of
 from .export import QUOTE_HEADINGS
 from .fields import BY_NAME
@@ -113,12 +113,18 @@ def _read_as(read: Callable[[str], object], shown: Callable[[Any], str]) -> Call
 
 # The file's own cells of these kinds, typed as the batch read them: a workbook's numbers, dates and TRUE/FALSE came
 # back as text (Excel's "number stored as text": no sum, no sort, a walkthrough). An ambiguous slashed date stays text.
-_TYPED: dict[str, tuple[int, Callable[[str], Optional[str]]]] = {
+Typed = dict[str, tuple[int, Callable[[str], Optional[str]]]]
+_TYPED: Typed = {
     "money": (DOLLARS, _read_as(money, str)),
     "percent": (PERCENT, _read_as(percent, _fraction)),
     "days": (TEXT, _read_as(whole_days, str)),
     "date": (DAY, _read_as(day, _serial)),
 }
+
+
+def _typed_in(order: Optional[DateOrder]) -> Typed:
+    """_TYPED with slashed dates read in the order the batch was told (its 03/04/2026 stayed text, a walkthrough)."""
+    return _TYPED if order is None else {**_TYPED, "date": (DAY, _read_as(lambda text: day(text, order), _serial))}
 _TRUTHS = {"tristate", "flag"}  # written as TRUE/FALSE cells
 _WIDE = {"error": 60, "assumed": 45, "depends_on": 30, "verdict": 22, "sections": 18}
 
@@ -130,20 +136,20 @@ def _truth(ref: str, text: str) -> str:
         return _text(ref, text)
 
 
-def _typed(ref: str, text: str, kind: str) -> str:
-    style, read = _TYPED[kind]
+def _typed(ref: str, text: str, kind: str, typed: Typed) -> str:
+    style, read = typed[kind]
     value = read(text)
     return _text(ref, text) if value is None else _number(ref, value, style)
 
 
-def _row_xml(number: int, letters: list[str], kinds: list[str], values: list[str], error: str) -> str:
+def _row_xml(number: int, letters: list[str], kinds: list[str], values: list[str], error: str, typed: Typed) -> str:
     parts = []
     for letter, kind, value in zip(letters, kinds, values):
         if not value and kind != "verdict":
             continue
         ref = f"{letter}{number}"
-        if kind in _TYPED:
-            parts.append(_typed(ref, value, kind))
+        if kind in typed:
+            parts.append(_typed(ref, value, kind, typed))
         elif kind in _TRUTHS or kind == "next_charge_avoided":
             parts.append(_truth(ref, value))
         elif kind in _NUMBERS:
@@ -165,7 +171,7 @@ def _field_kind(heading: str) -> str:
     return kind if kind in _TYPED or kind in _TRUTHS else ""
 
 
-def _sheet(output_csv: IO[bytes]) -> Iterator[str]:
+def _sheet(output_csv: IO[bytes], order: Optional[DateOrder] = None) -> Iterator[str]:
     reader = csv.reader(io.TextIOWrapper(output_csv, encoding="utf-8-sig", newline=""))
     header = [original_cell(c) for c in next(reader, [])]
     at = listed_positions(header)  # the file's columns by position: two of one name are two columns
@@ -185,12 +191,13 @@ def _sheet(output_csv: IO[bytes]) -> Iterator[str]:
            f'<cols>{widths}</cols><sheetData>')
     yield '<row r="1">' + "".join(_text(f"{_column_name(i)}1", h, HEADING) for i, h in enumerate(headings)) + "</row>"
     letters = [_column_name(n) for n in range(len(at))]
+    typed = _typed_in(order)
     rows = 1
     for cells in reader:
         rows += 1
         values = [original_cell(cells[i]) if i < len(cells) else "" for i in at]
         error = cells[error_at] if error_at is not None and error_at < len(cells) else ""
-        yield _row_xml(rows, letters, kinds, values, error)
+        yield _row_xml(rows, letters, kinds, values, error, typed)
     yield f'</sheetData><autoFilter ref="A1:{_column_name(len(at) - 1)}{rows}"/></worksheet>'
 
 
@@ -246,18 +253,18 @@ _PARTS = {
 }
 
 
-def write_results_xlsx(output_csv: IO[bytes], target: IO[bytes]) -> None:
+def write_results_xlsx(output_csv: IO[bytes], target: IO[bytes], order: Optional[DateOrder] = None) -> None:
     """The workbook of a batch's output CSV (as `python -m policy batch` writes it, read from its start), into
-    `target`."""
+    `target`; `order`: how the batch was told the file writes a slashed date."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for name, text in _PARTS.items():
             z.writestr(name, text)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            for part in _sheet(output_csv):
+            for part in _sheet(output_csv, order):
                 sheet.write(part.encode("utf-8"))
 
 
-def results_xlsx(output_csv: bytes) -> bytes:
+def results_xlsx(output_csv: bytes, order: Optional[DateOrder] = None) -> bytes:
     out = io.BytesIO()
-    write_results_xlsx(io.BytesIO(output_csv), out)
+    write_results_xlsx(io.BytesIO(output_csv), out, order)
     return out.getvalue()

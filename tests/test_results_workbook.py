@@ -132,3 +132,30 @@ def test_whether_next_months_charge_is_avoided_is_in_the_csv_the_listed_rows_and
     ws = _sheet(results_xlsx(output))
     at = [c.value for c in ws[1]].index("Next charge avoided")
     assert [r[at].value for r in ws.iter_rows(min_row=2)] == [True, False, None, None]
+
+
+def test_a_slashed_date_read_in_the_order_named_is_a_date_cell():
+    """A walkthrough named day first: the row was quoted for 3 Apr 2026, and its '03/04/2026' stayed text in the
+    workbook (only a date that can be read one way alone became a date)."""
+    sheet = "provider,service,amount_paid,completion_pct,paid_on\nstepinto,ppc,1200,0,03/04/2026\nstepinto,ppc,1200,0,25/11/2026\n"
+    out = io.StringIO()
+    run_batch(io.StringIO(sheet), out, Basis(SHIPPED, date(2026, 12, 1)), date_order="dmy")
+    output = ("\ufeff" + out.getvalue()).encode("utf-8")
+    for book in (results_xlsx(output, "dmy"), _via_command_line(sheet)):
+        ws = _sheet(book)
+        at = [c.value for c in ws[1]].index("paid_on")
+        assert [r[at].value for r in ws.iter_rows(min_row=2)] == [datetime(2026, 4, 3), datetime(2026, 11, 25)]
+    ws = _sheet(results_xlsx(output))  # no order named: an ambiguous date stays as written
+    at = [c.value for c in ws[1]].index("paid_on")
+    assert [r[at].value for r in ws.iter_rows(min_row=2)][0] == "03/04/2026"
+
+
+def _via_command_line(sheet: str) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in.csv", Path(tmp) / "out.xlsx"
+        src.write_text(sheet)
+        assert main(["batch", str(src), "-o", str(out), "--shipped", "--as-of", "2026-12-01", "--date-order", "dmy"]) == 0
+        return out.read_bytes()
