@@ -195,11 +195,11 @@ def next_charge_step(q: Quote, policy: PolicyFile, asked_on: Optional[date] = No
     rule = policy.next_charge_notice
     if not policy.bills_monthly(q.service) or rule is None:
         return None
-    billing = _next_billing(q)
-    on = f" on {billing:%d %b %Y}" if billing else ""  # the date itself, where the payment's is known (a walkthrough)
     sent = _sent_with_request(q, rule.days, asked_on)
     if sent:
         return sent
+    billing = _next_billing(q)
+    on = f" on {billing:%d %b %Y}" if billing else ""  # the date itself, where the payment's is known (a walkthrough)
     if q.next_charge_avoided is True:
         return (f"Your notice is early enough: next month's charge{on} is avoided ({rule.days} days' notice is needed); "
                 "send it with your request.")
@@ -223,17 +223,22 @@ def _sent_with_request(q: Quote, needed: int, asked_on: Optional[date]) -> Optio
     """Where the dates say the request comes more days before the next billing date than the notice given: what a
     notice sent with the request does, which the request email gives (_cancelling). "Too late" beside an email giving
     15 days' notice, for notice days of 3 (a walkthrough)."""
-    given, asked = q.scenario.notice_days, q.scenario.requested_on or asked_on
-    billing = _next_billing(q, asked_on)
-    if given is None or billing is None or asked is None or given >= (billing - asked).days:
+    given, dated = q.scenario.notice_days, _request_to_billing(q, asked_on)
+    if given is None or dated is None or given >= dated[2]:
         return None
-    left = (billing - asked).days
+    asked, billing, left = dated
 
     def verdict(days: int) -> str:
         return "early enough" if days >= needed else "too late"
     return (f"A notice {counted(given, 'day')} before the next billing date (on {billing - timedelta(days=given):%d %b %Y}) "
             f"is {verdict(given)} to avoid next month's charge on {billing:%d %b %Y}; one sent with this request, on "
             f"{asked:%d %b %Y}, {counted(left, 'day')} before it, is {verdict(left)} ({needed} days' notice is needed).")
+
+
+def _request_to_billing(q: Quote, asked_on: Optional[date]) -> Optional[tuple[date, date, int]]:
+    """The request's day, the next billing date after it, and the days between, where the dates give them."""
+    asked, billing = q.scenario.requested_on or asked_on, _next_billing(q, asked_on)
+    return None if asked is None or billing is None else (asked, billing, (billing - asked).days)
 
 
 def _months_after(day: date, months: int) -> date:
@@ -645,13 +650,13 @@ def _cancelling(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -
         return []
     billing = _next_billing(q, asked_on)
     date_of = f" ({billing:%d %b %Y})" if billing else ""  # the email named no date (a walkthrough)
-    asked = q.scenario.requested_on or asked_on
-    if billing is not None and asked is not None and given > (billing - asked).days:  # given before this request
-        notice = f"I gave notice to cancel {_service(q)} on {billing - timedelta(days=given):%d %B %Y}, "
+    dated = _request_to_billing(q, asked_on)
+    if dated is not None and given > dated[2]:  # given before this request
+        notice = f"I gave notice to cancel {_service(q)} on {dated[1] - timedelta(days=given):%d %B %Y}, "
     else:
         # this request is the notice: as many days before the billing date as the request is, where the dates say
         # it ("7 days before the next billing date (22 Dec 2026)" in an email of 7 Dec, a walkthrough)
-        given = (billing - asked).days if billing is not None and asked is not None else given
+        given = given if dated is None else dated[2]
         notice = f"With this request I give notice to cancel {_service(q)}, "
     when = f"on the next billing date{date_of}" if given == 0 else \
         f"{counted(given, 'day')} before the next billing date{date_of}"
