@@ -125,7 +125,7 @@ _TYPED: Typed = {
 def _typed_in(order: Optional[DateOrder]) -> Typed:
     """_TYPED with slashed dates read in the order the batch was told (its 03/04/2026 stayed text, a walkthrough)."""
     return _TYPED if order is None else {**_TYPED, "date": (DAY, _read_as(lambda text: day(text, order), _serial))}
-_TRUTHS = {"tristate", "flag"}  # written as TRUE/FALSE cells
+_TRUTHS = {"tristate", "flag", "next_charge_avoided"}  # field kinds, and a quote column, written as TRUE/FALSE cells
 _WIDE = {"error": 60, "assumed": 45, "depends_on": 30, "verdict": 22, "sections": 18}
 
 
@@ -150,7 +150,7 @@ def _row_xml(number: int, letters: list[str], kinds: list[str], values: list[str
         ref = f"{letter}{number}"
         if kind in typed:
             parts.append(_typed(ref, value, kind, typed))
-        elif kind in _TRUTHS or kind == "next_charge_avoided":
+        elif kind in _TRUTHS:
             parts.append(_truth(ref, value))
         elif kind in _NUMBERS:
             style, read = _NUMBERS[kind]
