@@ -1290,3 +1290,13 @@ def test_the_sample_clients_table_gives_a_bands_two_amounts_room():
     table = next(d for d in at.dataframe if "After" in d.value.columns)
     columns = json.loads(table.proto.columns)
     assert columns["Before"]["width"] == columns["After"]["width"] == "medium"
+
+
+def test_the_page_loads_the_grids_cell_editors_of_the_streamlit_installed():
+    """Their names are hashed per Streamlit release: after an upgrade that renamed them, the page would load nothing
+    and a fast typist's first digits be lost again (tests/browser: a number typed over a cell)."""
+    from ui.keyboard import CELL_EDITORS, SCRIPT, STATIC_JS
+    assert any("number-overlay-editor" in path for path in CELL_EDITORS)
+    assert any("data-grid-overlay-editor" in path for path in CELL_EDITORS)
+    assert all((STATIC_JS.parent.parent / path).is_file() for path in CELL_EDITORS)
+    assert "__CELL_EDITORS__" in SCRIPT  # where the page's script takes them

@@ -13,11 +13,21 @@ The sidebar opened from the keyboard left the focus nowhere, and the next Tab we
 nowhere too (a keyboard-only walkthrough): opened, its first field takes the focus; closed, the button that opens it.
 A page title's help button was named "Help" alone (Streamlit names a field's "Help for <its label>"): it is named
 for its title, "Help for Refund calculator".
+A grid's cell editors are loaded the first time one opens (Streamlit's lazy chunks, about 60 ms here): keys typed
+over a selected cell before it arrived were lost, "150" typed at 40 ms a key became "50" in the first edit of a page
+(a walkthrough's author found a fee cap of 0). The page asks the browser to load them as it opens.
 Nothing from a user reaches the script.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import streamlit as st
+
+# Streamlit's own files (their names hashed per release), served under static/js
+STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
+CELL_EDITORS = sorted(f"static/js/{p.name}" for p in STATIC_JS.glob("*overlay-editor.*.js"))
 
 SCRIPT = """<script>
 (() => {
@@ -78,6 +88,12 @@ SCRIPT = """<script>
   };
   new MutationObserver(nameTitleHelp).observe(w.document.body, {childList: true, subtree: true});
   nameTitleHelp();
+  for (const path of __CELL_EDITORS__) {
+    const link = w.document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = new URL(path, w.document.baseURI).href;
+    w.document.head.appendChild(link);
+  }
   w.document.addEventListener('copy', e => {
     const text = w.getSelection().toString();
     if (!text.includes('\\u200b') || !e.clipboardData) return;
@@ -93,4 +109,4 @@ def install() -> None:
     after it, and the browser drew them anew (a file just uploaded in the lab was dropped). The script itself adds
     its listener once per page load."""
     with st.container(key="keyboard_script"):
-        st.html(SCRIPT, unsafe_allow_javascript=True)
+        st.html(SCRIPT.replace("__CELL_EDITORS__", json.dumps(CELL_EDITORS)), unsafe_allow_javascript=True)
