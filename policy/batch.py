@@ -46,7 +46,7 @@ from .records import RECORD_FIELDS, RECORD_NAMES, checked_record
 from .spreadsheet import FILE_ENCODING, safe_cell, safe_cells, writer
 from .versions import REQUESTED, Basis
 from .words import counted
-from .workbook import excel_to_csv
+from .workbook import SheetRead, excel_to_csv
 
 SHEET_ROW = "sheet_row"  # the output's first column: each row's number as a spreadsheet shows the input
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -884,19 +884,21 @@ def quote_into(source: Path, target: IO[str], label: str, basis: Basis, progress
     """run_batch of a file: a CSV, or an Excel workbook, whose sheet of cases is read as one (workbook.excel_to_csv:
     the command line read only CSV, and said an .xlsx was 'not utf-8 text'). `label` names the file in an error."""
     with contextlib.ExitStack() as stack:
-        said: list[str] = []
+        read: Optional[SheetRead] = None
         if _workbook(source):
             sheet = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="refund-sheet-"))) / "sheet.csv"
-            said = excel_to_csv(source.read_bytes(), sheet, is_header=names_a_field).said()
+            read = excel_to_csv(source.read_bytes(), sheet, is_header=names_a_field)
             source = sheet
         try:
             with open_csv(source) as fin:
                 result = run_batch(fin, target, basis, progress=progress, keep=keep, date_order=date_order)
-                if fin.encoding == WESTERN:
-                    said.append(WESTERN_SAID)
+                western = fin.encoding == WESTERN
         except NotText as exc:
             raise not_text(source, label, exc) from None
-    result.notices[:0] = said
+    totals = {row for row, _ in result.total_rows}
+    # the sheet's rows that are not cases: its title and header, its rows of totals
+    said = [] if read is None else read.said(lambda row: row <= result.header_row or row in totals)
+    result.notices[:0] = [*said, *([WESTERN_SAID] if western else [])]
     return result
 
 

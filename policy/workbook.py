@@ -205,18 +205,20 @@ class SheetRead:
     name: str
     position: int  # 1 for the first
     sheets: int  # in the workbook (up to SHEETS_LOOKED_AT)
-    unworked: int = 0  # its cells holding a formula saved without its value
-    first_unworked: Optional[str] = None  # the first of them, with its formula ('C15: =HYPERLINK(...)')
+    unworked: tuple[tuple[int, str], ...] = ()  # (row, 'C15: =HYPERLINK(...)') of each cell holding a formula saved
+    # without its value, in the sheet's order
 
-    def said(self) -> list[str]:
+    def said(self, skipped: Callable[[int], bool] = lambda row: False) -> list[str]:
         """Where another sheet than the first was read, which one and why (the first held a cover page); the cells
-        read as their formulas, as no value was saved with them."""
+        read as their formulas, as no value was saved with them, of the rows not `skipped` (a row of totals whose
+        =SUM() has no value is not read: to advise saving the file again for it misled, a walkthrough)."""
         said = [] if self.position == 1 else [
             f"sheet {self.name!r} read (sheet {self.position} of {self.sheets}): the first sheet with the column names "
             "of cases"]
-        if self.unworked:
-            said.append(f"{counted(self.unworked, 'cell holds', 'cells hold')} a formula saved without its value (the first: "
-                        f"{self.first_unworked}), as a program other than Excel may write them: each was read as its "
+        read = [cell for row, cell in self.unworked if not skipped(row)]
+        if read:
+            said.append(f"{counted(len(read), 'cell holds', 'cells hold')} a formula saved without its value (the first: "
+                        f"{read[0]}), as a program other than Excel may write them: each was read as its "
                         "formula. Open the file in Excel and save it again, so that each cell holds its value")
         return said
 
@@ -289,9 +291,9 @@ def excel_to_csv(data: bytes, target: Path, is_header: Optional[Callable[[list[s
         raise _unreadable(exc) from None
     finally:
         book.close()
-    first = min(unworked, default=None)
-    return SheetRead(rows, sheet.title, position + 1, len(parts), len(unworked),
-                     None if first is None else f"{get_column_letter(first[1])}{first[0]}: {unworked[first]}")
+    return SheetRead(rows, sheet.title, position + 1, len(parts),
+                     tuple((row, f"{get_column_letter(column)}{row}: {unworked[row, column]}")
+                           for row, column in sorted(unworked)))
 
 
 def _holds_header(sheet: Any, is_header: Callable[[list[str]], bool]) -> bool:

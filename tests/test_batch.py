@@ -838,6 +838,32 @@ def test_a_workbooks_formula_saved_without_its_value_is_an_error_where_a_value_i
                result.said())
 
 
+def test_a_formula_in_a_row_of_totals_skipped_is_not_advised_about(tmp_path):
+    """A walkthrough's sheet, written by a program, ended with 'Total' and =SUM(D2:D3) saved without its value: the row
+    was skipped as a row of totals, and yet the batch said a cell held a formula and to save the file again in Excel.
+    Only the formulas of the rows read as cases are said."""
+    from openpyxl import Workbook
+
+    def said_of(*rows: list[object]) -> list[str]:
+        book = Workbook()
+        book.active.append(["Client", "Agency", "Service", "Amount ($)", "% Complete", "Days since payment"])
+        for row in rows:
+            book.active.append(row)
+        source = tmp_path / "tracker.xlsx"
+        book.save(source)
+        return quote_file(source, tmp_path / "out.csv", "tracker.xlsx", basis=BASIS).said()
+
+    cases = [["Lumen", "Step-Into", "PPC", 1200, "0%", 3], ["Bo", "Step-Into", "PPC", 800, "0%", 3]]
+    said = said_of(*cases, ["Total", "", "", "=SUM(D2:D3)"])
+    assert [n for n in said if "row 4 skipped" in n]  # the row of totals, said as skipped
+    assert not [n for n in said if "formula" in n], said
+    said = said_of(cases[0], ["=UPPER(\"bo\")", "Step-Into", "PPC", 800, "0%", 3], ["Total", "", "", "=SUM(D2:D3)"])
+    assert [n for n in said if "formula" in n] == [
+        '1 cell holds a formula saved without its value (the first: A3: =UPPER("bo")), as a program other than Excel '
+        "may write them: each was read as its formula. Open the file in Excel and save it again, so that each cell "
+        "holds its value"]
+
+
 def test_a_batch_is_whole_unless_rows_wait_for_the_order_of_their_dates():
     """Rows refused only until the date order is named would be missing from a saved batch (a walkthrough): such a
     batch says why it may not be saved; one whose errors are the file's own may be."""

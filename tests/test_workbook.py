@@ -190,4 +190,4 @@ def test_a_formula_saved_with_its_value_is_read_as_that_value(tmp_path):
     said = excel_to_csv(data, target)
     # a cell with its value beside one without: each read as it is (a match never runs on into the next cell)
     assert target.read_text(encoding="utf-8").splitlines() == ["client_name,amount_paid", "LUMEN,1200", "BO,=B2+1"]
-    assert said.unworked == 1 and said.first_unworked == "B3: =B2+1"
+    assert said.unworked == ((3, "B3: =B2+1"),)
