@@ -304,7 +304,12 @@ DESPITE = {"reading-unchanged": " Or publish despite the warning if the reading 
 HOW_TO_FIX = {
     "quote-vs-amount": WORDS_WITH_THE_PERCENT,
     # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)
-    "quote-unchanged": WORDS_WITH_THE_PERCENT,
+    "quote-unchanged": WORDS_WITH_THE_PERCENT + " A fee's percent or cap is changed in the same places.",
+    # one clause states both ends of a tier: made to say the end that moved, the other is quoted without words
+    "quote-restated": f"A clause that decides both ends of a tier says the end that stays: put its percent back in "
+                      f"the row's “{LABELS['quote']}” and in the policy text. To give the end that moved "
+                      "words of its own, cite a sentence for it alone (role = \"min\" or \"max\" in the version's "
+                      "TOML: download it, add the clause, upload it).",
     "quote-not-in-text": f"Every \u201c{LABELS['quote']}\u201d must be found word for word in the policy text "
                          "(under \u201cThe policy text of this version\u201d): change the sentence there as you changed "
                          "the quote. If it is the text you changed, a sentence a tier quotes stays as it is there, or "

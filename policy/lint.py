@@ -14,7 +14,7 @@ a file cannot be read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
@@ -56,7 +56,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "quote-vs-amount": ("error", "a rule's clause states a refund percent its amounts do not give"),
     "reading-outside-band": ("error", "a reading of an ambiguity gives an amount outside its tier's band"),
     "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
-    "quote-unchanged": ("warning", "a clause was left as it was while the percent it states changed"),
+    "quote-unchanged": ("warning", "a clause was left as it was while the percent or fee it states changed"),
+    "quote-restated": ("warning", "a clause now states another percent than the unchanged end of its tier it decides"),
     "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
     "quote-vs-days": ("error", "a rule's clause states a time limit its days do not give"),
     "label-vs-days": ("warning", "a tier's own words (its label) state a time limit its days do not give"),
@@ -66,7 +67,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
                                      "title and readings"),
 }
-OF_THE_EDIT = ("reading-unchanged", "quote-unchanged")  # findings about what an edit changed (lint_against)
+OF_THE_EDIT = ("reading-unchanged", "quote-unchanged", "quote-restated")  # findings about what an edit changed (lint_against)
 
 
 def in_reading_order(findings: Iterable[Finding]) -> list[Finding]:
@@ -539,15 +540,31 @@ def _readings_outside(policy: PolicyFile) -> Iterator[Finding]:
 
 
 def _unchanged(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
-    """What an edit left as it was while the amounts it was about changed."""
+    """What an edit left as it was while the amounts it was about changed, and words it changed away from them."""
     yield from _unchanged_readings(previous, policy)
     yield from _unchanged_quotes(previous, policy)
+    yield from _restated_quotes(previous, policy)
+
+
+STATED_MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)")  # '$100', '$1,000.00'
+
+
+def _fee_figures(was: Amount, now: Amount) -> Iterator[tuple[str, Decimal, Decimal, Callable[[str], set[Decimal]]]]:
+    """The figures of an end's fee that an edit changed: (what, before, after, the figures of that kind words state)."""
+    if was.less_fee is None or now.less_fee is None:
+        return
+    if was.less_fee.pct != now.less_fee.pct:
+        yield "fee", was.less_fee.pct, now.less_fee.pct, lambda words: {Decimal(n) for n in STATED_PERCENT.findall(words)}
+    if was.less_fee.cap != now.less_fee.cap:
+        yield "fee cap", was.less_fee.cap, now.less_fee.cap, \
+            lambda words: {Decimal(n.replace(",", "")) for n in STATED_MONEY.findall(words)}
 
 
 def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
     """A tier's end that moved (sb_web_design_concepts' maximum from 50% to 60%) while the clause deciding it,
-    unchanged, still states the old percent ('50% Refund: ...'): the quote a client is shown says another number
-    than the refund. (A tier may state one percent and give a wider band by design: only the edit is flagged.)"""
+    unchanged, still states the old percent ('50% Refund: ...'), or its fee's old figure (a fee capped at $50 beside
+    '10% or $100 (whichever is less)', a walkthrough): the quote a client is shown says another number than the
+    refund. (A tier may state one percent and give a wider band by design: only the edit is flagged.)"""
     before = {rule: tier for _sid, rule, _stage, tier in _tiers(previous)}
     for _sid, rule, _stage, tier in _tiers(policy):
         old = before.get(rule)
@@ -559,13 +576,42 @@ def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Find
             if was == now:
                 continue
             for c in tier.clauses:
+                if end not in ENDS.get(c.role, ()) or clause_key(c) not in kept:
+                    continue
                 stated = stated_refunds(c.quote, STATED_REFUND, tier)
-                if end in ENDS.get(c.role, ()) and clause_key(c) in kept and was.pct in stated and now.pct not in stated:
+                left = was.pct in stated and now.pct not in stated
+                if left or any(a in figures(c.quote) and b not in figures(c.quote)
+                               for _, a, b, figures in _fee_figures(was, now)):
                     # against the version named: the lab shows it for an edit, Policy terms for a version published
                     # ("in this edit" there read as about an edit not made, a walkthrough)
                     yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} "
                                    f"in version {previous.version} to {amount_words(now, policy.currency)}, but its clause "
                                    f"{cite(c.section)} still says '{c.quote}'", rule, about=f"{tier.id}, {end}")
+
+
+def _restated_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
+    """A tier's end that stayed (Discovery's maximum, 75%) while the clause deciding it was made to state another
+    percent ('60% Refund: ...' when the minimum became 60%): the 75% a client is quoted is left without words (a
+    walkthrough published it, and the calculator showed $6,000.00 - $7,500.00 beside '60% Refund' alone)."""
+    before = {rule: tier for _sid, rule, _stage, tier in _tiers(previous)}
+    for _sid, rule, _stage, tier in _tiers(policy):
+        old = before.get(rule)
+        if old is None:
+            continue
+        kept = {clause_key(c) for c in old.clauses}
+        for end in ("min", "max"):
+            was, now = getattr(old, end), getattr(tier, end)
+            if was != now or now.less_fee is not None or now.cap_pct is not None or now.plus:
+                continue
+            stating = {c.section for c in old.clauses
+                       if end in ENDS.get(c.role, ()) and now.pct in stated_refunds(c.quote, STATED_REFUND, old)}
+            for c in tier.clauses:
+                stated = stated_refunds(c.quote, STATED_REFUND, tier)
+                if end in ENDS.get(c.role, ()) and clause_key(c) not in kept and c.section in stating and stated \
+                        and now.pct not in stated:
+                    yield _finding("quote-restated", f"tier {tier.id}'s {end}imum stays {amount_words(now, policy.currency)}, "
+                                   f"but its clause {cite(c.section)} now says '{c.quote}' (in version {previous.version}, "
+                                   f"it stated {amount_words(now, policy.currency)})", rule, about=f"{tier.id}, {end}")
 
 
 def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
@@ -584,7 +630,10 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
                 continue  # a new or edited reading, or 'nothing' (the amount of no one tier)
             gave = [(path, end) for path, (s, t) in before.items() if s == sid
                     for end in ("min", "max") if getattr(t, end) == r.amount]
-            if not gave or any(path in now and getattr(now[path], end) == r.amount for path, end in gave):
+            own = [(path, end) for path, end in gave if path == rule]
+            if own and any(getattr(tier, end) != r.amount for _, end in own):
+                gave = own  # its own tier's end moved: another tier still giving that amount is not what it reads
+            elif not gave or any(path in now and getattr(now[path], end) == r.amount for path, end in gave):
                 continue
             path = gave[0][0]
             ends = [end for p, end in gave if p == path]

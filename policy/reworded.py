@@ -76,8 +76,15 @@ def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[
             if getattr(was, other) != getattr(tier, other):
                 continue
             a, b = _plain_percent(getattr(was, end)), _plain_percent(getattr(tier, end))
-            if a is not None and b is not None and a != b:
-                found[tier.id] = ((_stating(a), _percent(b)), END_ROLES[end])
+            if a is None or b is None or a == b:
+                continue
+            if _plain_percent(getattr(tier, other)) == a:
+                # the old percent still states the other end ('75% Refund' of a tier of 75% made 60-75%): a clause of
+                # both ends keeps it (made to say 60%, it left the 75% a client is quoted without words, a walkthrough)
+                if any(c.role == end for c in tier.clauses):
+                    found[tier.id] = ((_stating(a), _percent(b)), (end,))
+                continue
+            found[tier.id] = ((_stating(a), _percent(b)), END_ROLES[end])
     return found
 
 

@@ -136,7 +136,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "client-words-missing": _client_words_missing, "reading-label-vs-amount": _reading_label,
     "quote-vs-days": _days, "label-vs-days": _label_days, "window-vs-days": _window_days,
 }
-AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged"}  # found only against the version before (lint_against): EDITS shows them
+AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged", "quote-restated"}  # found only against the version before (lint_against): EDITS shows them
 
 
 def test_every_finding_the_linter_knows_has_a_broken_file():
@@ -259,7 +259,7 @@ def test_the_same_edit_is_clean_of_its_finding_before_it_is_made():
     for edit in EDITS:
         shipped = policies()[edit["provider"]]
         before = {(f.key, f.severity) for f in lint_against(shipped, shipped, source_text(shipped))}
-        made = {(w["key"], w["severity"]) for w in edit["expect"] if w["severity"] == "error" or "unchanged" in w["code"]}
+        made = {(w["key"], w["severity"]) for w in edit["expect"] if w["severity"] == "error" or w["code"] in AGAINST_PREVIOUS}
         assert made and not made & before, edit["name"]
 
 
@@ -373,3 +373,35 @@ def test_a_quote_missing_from_the_text_is_named_in_whole_words():
     assert said and not [m for m in said if "reque'" in m]
     assert "Review Period: We will acknowledge receipt within 48 hours and review your…' is not in the policy text" \
         in " ".join(said)
+
+
+def test_a_fee_cap_changed_warns_of_the_clause_and_the_reading_left_stating_the_old_cap():
+    """A walkthrough made Social Beat's 7-day fee capped at $50 (from $100): the linter said nothing, and the published
+    calculator quoted $9,000.00 - $9,950.00 beside "10% or $100 (whichever is less)" and reading A's "$9,900.00"."""
+    from tests.test_reworded import with_tier
+    before = policies()["socialbeat"]
+    edit = with_tier(before, "sb_web_7d_fee", lambda t: t["max"]["less_fee"].update(cap=Decimal("50")))
+    found = {(f.code, f.about) for f in lint_against(before, edit, source_text(before))}
+    assert ("quote-unchanged", "sb_web_7d_fee, max") in found  # 'Processing Fee: 10% or $100 ...'
+    assert ("reading-unchanged", "sb_web_7d_fee, A: the fee is the 10% held back, capped at $100") in found
+    untouched = {(f.code, f.about) for f in lint_against(before, before, source_text(before))}
+    assert not {code for code, _ in untouched} & {"quote-unchanged", "reading-unchanged", "quote-restated"}
+
+
+def test_a_clause_restated_away_from_the_unchanged_end_it_decides_is_warned_of():
+    """Discovery's 75% made 60-75% with its one clause made to say "60% Refund" (by hand, or by an older "Change the
+    words to match"): the 75% a client is quoted is left without words."""
+    from tests.test_reworded import with_tier
+    before = policies()["socialbeat"]
+    text = source_text(before)
+    old_quote = "75% Refund: If cancelled during initial consultations and planning"
+    new_quote = old_quote.replace("75%", "60%")
+
+    def band(t):
+        t["min"]["pct"] = Decimal("60")
+        for c in t["clauses"]:
+            c["quote"] = c["quote"].replace(old_quote, new_quote)
+    edit = with_tier(before, "sb_web_discovery", band)
+    found = [f for f in lint_against(before, edit, text.replace(old_quote, new_quote)) if f.code == "quote-restated"]
+    assert [f.about for f in found] == ["sb_web_discovery, max"]
+    assert f"now says '{new_quote}'" in found[0].message and "stays 75% of the base" in found[0].message

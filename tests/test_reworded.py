@@ -224,3 +224,15 @@ def test_one_end_of_a_tier_changed_alone_has_the_clause_of_that_end_follow():
     assert not errors(lint_against(before, done.policy, done.text)), [f.message for f in errors(lint_against(before, done.policy, done.text))]
     both = with_tier(before, "sb_web_7d_fee", lambda t: (minimum(t), t["max"].update(less_fee={"pct": 5, "cap": 100})))
     assert words_follow(before, both, text) is None  # both ends changed: which words say what is the author's to say
+
+
+def test_one_end_of_a_tier_of_one_percent_changed_keeps_the_words_of_the_other_end():
+    """A walkthrough made Discovery's 75% a band of 60-75% and clicked "Change the words to match": its one clause
+    became "60% Refund: ...", and the calculator quoted $6,000.00 - $7,500.00 beside it alone, the 75% without words.
+    The clause states both ends: it keeps saying 75%, and the linter warns that the minimum's words were left."""
+    before = policies()["socialbeat"]
+    text = source_text(before)
+    edit = with_tier(before, "sb_web_discovery", lambda t: t["min"].update(pct=Decimal("60")))
+    assert words_follow(before, edit, text) is None  # no words state the minimum alone
+    warned = {f.code: f.message for f in lint_against(before, edit, text)}
+    assert "75% Refund: If cancelled during initial consultations" in warned["quote-unchanged"]
