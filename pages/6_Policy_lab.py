@@ -18,6 +18,7 @@ from policy import InputError, Scenario
 from policy.curves import completion_curve, days_curve
 from policy.diff import LAST_DAY, REFERENCE_AMOUNT, band_changes, rule_changes
 from policy.errors import PolicyFileError
+from policy.explain import UNDATED
 from policy.lab import (
     EXCEPTIONS,
     LABELS,
@@ -305,6 +306,10 @@ HOW_TO_FIX = {
     "quote-vs-amount": WORDS_WITH_THE_PERCENT,
     # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)
     "quote-unchanged": WORDS_WITH_THE_PERCENT + " A fee's percent or cap is changed in the same places.",
+    "other-provider-named": "A file made from another provider's keeps its words: say this provider's name there, in "
+                            f"the tables here where they show them (a tier's or an exception's \u201c{LABELS['label']}"
+                            "\u201d), else in the version's TOML (download it, change it, upload it): the contact and "
+                            "the questions a client reads are there.",
     # one clause states both ends of a tier: made to say the end that moved, the other is quoted without words
     "quote-restated": f"A clause that decides both ends of a tier says the end that stays: put its percent back in "
                       f"the row's “{LABELS['quote']}” and in the policy text. To give the end that moved "
@@ -588,7 +593,9 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
     left, right = st.columns(2)
     # an uploaded file, and a draft reopened, keep their own number and date (a draft saved for 15 Jan came back as
     # one from tomorrow, and its publish would have put it in force then: a walkthrough); an edit gets a free one
-    own = uploaded is not None or (shown is not None and shown.status == "draft")
+    # (a file copied from a version its provider never dated, UNDATED, is given a number: published from a date as
+    # "undated", one page said "undated ... in force from 07 Dec 2026" and another "(no date)", a walkthrough)
+    own = (uploaded is not None and base.version != UNDATED) or (shown is not None and shown.status == "draft")
     for typed in ("lab_number", "lab_when"):  # what was typed stays through a visit to another page
         state.kept(typed)
     if st.session_state.get("lab_number_for") != (version, own):  # another provider, version or upload: start again
@@ -658,8 +665,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if previous is not None and previous.effective_from == when and \
                 same_terms(drawn, text, previous, found.text_of(previous)):
             linted_against = found.on(when - timedelta(days=1)).get(drawn.id)
-        findings = cache.findings(linted_against, drawn, text or None)
-        before = cache.version_findings(linted_against, found.text_of(linted_against)) \
+        findings = cache.findings(linted_against, drawn, text or None, found.other_names(drawn.id))
+        before = cache.version_findings(linted_against, found.text_of(linted_against), found.other_names(drawn.id)) \
             if linted_against is not None else []
         _findings(findings, linted_against, before)
         reworded = words_follow(start, new, text) if new is not None and any(

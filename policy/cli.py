@@ -346,7 +346,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         except (Unreadable, OSError, UnicodeDecodeError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        findings = lint_data(raw, text)
+        findings = lint_data(raw, text, shipped_catalog().other_names(str(raw.get("id", ""))))
         worst_seen.append(worst(findings))
         report.append({"file": str(path), "text_checked": text is not None,
                        "findings": [f.as_dict() for f in findings]})

@@ -14,11 +14,12 @@ a file cannot be read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, Optional
 
 from pydantic import ValidationError
@@ -64,6 +65,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "window-vs-days": ("error", "the request window's clause states a time limit its days do not give"),
     "reading-label-vs-amount": ("warning", "a reading's words state a refund its amount does not give"),
     "explains-unmatched": ("warning", "an ambiguity explains a finding the linter does not find"),
+    "other-provider-named": ("warning", "the policy's own words name another provider (a file copied from theirs)"),
     "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
                                      "title and readings"),
 }
@@ -173,23 +175,27 @@ def read(path: Path) -> dict[str, Any]:
         raise Unreadable(str(exc)) from None
 
 
-def lint_data(raw: dict[str, Any], text: Optional[str]) -> list[Finding]:
-    """Every finding for a policy file's data and, when given, the text its quotes must be found in."""
+def lint_data(raw: dict[str, Any], text: Optional[str], others: Mapping[str, str] = MappingProxyType({})) -> list[Finding]:
+    """Every finding for a policy file's data and, when given, the text its quotes must be found in; `others`: the
+    other providers' names (id -> name)."""
     try:
         policy = PolicyFile.model_validate(raw)
     except ValidationError as exc:
         return list(_schema_findings(exc, raw))
-    return lint_policy(policy, text)
+    return lint_against(None, policy, text, others)
 
 
 def lint_policy(policy: PolicyFile, text: Optional[str]) -> list[Finding]:
     return lint_against(None, policy, text)
 
 
-def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optional[str]) -> list[Finding]:
+def lint_against(previous: Optional[PolicyFile], policy: PolicyFile, text: Optional[str],
+                 others: Mapping[str, str] = MappingProxyType({})) -> list[Finding]:
     """Every finding for `policy` (and its text, when given); with `previous`, the version in force before it,
-    also each reading it left as it was while the tier whose amount it gave changed."""
+    also each reading it left as it was while the tier whose amount it gave changed; with `others` (the other
+    providers of the catalog: id -> name), each of the policy's own words that names one of them."""
     found = [
+        *_others_named(policy, others),
         *_stated_bands(policy), *_overlaps(policy), *_thresholds(policy), *_rising(policy), *_shadowed(policy),
         *_window_clocks(policy), *_fees(policy), *_excluded_refunds(policy), *_stated_refunds(policy), *_stated_labels(policy),
         *_stated_periods(policy), *_stated_window(policy),
@@ -218,6 +224,41 @@ def in_words(findings: Iterable[Finding], limit: int = 5) -> str:
 
 
 # ------------------------------------------------------------------ the checks
+
+
+# The policy's own words for a person: labels, questions, readings, contact. Not the quotes and the text (the
+# provider's words, which may name another), nor ids and settings.
+NOT_OWN_WORDS = frozenset(("quote", "source", "id", "version", "currency", "section", "reading", "decision", "role",
+                           "explains", "of", "kind"))
+
+
+def _own_words(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(where, words) of each string of a policy's data that is its author's words (list items named by their id)."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_OWN_WORDS:
+                yield from _own_words(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            part = value.get("id", i) if isinstance(value, dict) else i
+            yield from _own_words(value, f"{path}.{part}")
+
+
+def _others_named(policy: PolicyFile, others: Mapping[str, str]) -> Iterator[Finding]:
+    """A policy made from another's file (its TOML downloaded, its id and name changed) kept that provider's name in
+    its own words: a walkthrough's "Acme Ads" told its clients to "Write to Step-Into's support email"."""
+    names = {name for pid, name in others.items() if pid != policy.id and name.casefold() != policy.name.casefold()}
+    if not names:
+        return
+    found = [(name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in sorted(names)]
+    for where, words in _own_words(policy.model_dump(mode="json")):
+        for name, pattern in found:
+            if pattern.search(words):
+                yield _finding("other-provider-named", f"{where} names {name}, another provider of this app: "
+                               f"'{clipped(words, 120)}'; say {policy.name} (or the provider) there", where,
+                               about=f"{where}, {name}")
 
 
 def _finding(code: str, message: str, *rules: str, about: str = "", measured_against: tuple[str, ...] = ()) -> Finding:

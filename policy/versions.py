@@ -145,6 +145,11 @@ class Catalog:
         nobody quotes today's terms unaware they change tomorrow."""
         return tuple(v for v in self.changes if v.effective > day)
 
+    def other_names(self, provider: str) -> Mapping[str, str]:
+        """Every other provider's name (id -> name, of its latest version in force): a policy made from another's
+        file keeps that name in its own words (lint.other-provider-named)."""
+        return {p: vs[-1].policy.name for p, vs in self.in_force.items() if p != provider}
+
     def of(self, provider: str) -> tuple[Version, ...]:
         """Every version of one provider, drafts included, in effective order."""
         return tuple(sorted((v for v in self.versions if v.provider == provider),

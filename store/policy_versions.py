@@ -154,7 +154,8 @@ class PolicyStore:
         if errors(found):
             raise LintRefused(f"{dated.name} {dated.version}", errors(found))
         previous = published.on(effective_from).get(dated.id)
-        before = [] if previous is None else lint_against(None, previous, published.text_of(previous) or None)
+        before = [] if previous is None else lint_against(None, previous, published.text_of(previous) or None,
+                                                          published.other_names(dated.id))
         same = published.nothing_new(dated, text)
         if same:  # a second "version published" of the same terms
             raise InputError("version", f"{dated.version}: {same}")
@@ -187,8 +188,9 @@ class PolicyStore:
         """What publishing `policy` from its effective date would be refused for (the errors) or warned of: the
         linter, with the version's text (an empty text: its quotes are not checked), against the version in force
         on that date before it (in `published`, the register's catalog, read here when not given)."""
-        previous = (published or published_catalog(self.engine)).on(policy.effective_from or date.min).get(policy.id)
-        return lint_against(previous, policy, text or None)
+        catalog = published or published_catalog(self.engine)
+        previous = catalog.on(policy.effective_from or date.min).get(policy.id)
+        return lint_against(previous, policy, text or None, catalog.other_names(policy.id))
 
     def withdraw(self, version_id: int, reason: str, *, by: Actor, at: Optional[datetime] = None) -> Version:
         """Withdraw a published version, by an author, with a reason: new quotes for payments in its span use

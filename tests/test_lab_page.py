@@ -338,6 +338,27 @@ def test_a_fourth_provider_uploaded_with_its_text_is_quoted_by_the_other_pages()
     assert any(plain(c.value).endswith("in force from 01 Jan 2026") for c in later.caption)
 
 
+def test_a_provider_made_from_step_intos_file_is_numbered_and_warned_of_step_intos_name():
+    """A walkthrough downloaded Step-Into's version, changed only its id and name to Acme Ads, and published it: its
+    clients were told to write to Step-Into, and it went out as "undated (as published)" from 07 Dec, said "in force
+    from 07 Dec 2026" on one page and "(no date)" on another."""
+    si = policies()["stepinto"]
+    copied = policy_toml(si.model_copy(update={"id": "acmeads", "name": "Acme Ads"}))
+    assert 'version = "undated (as published)"' in copied
+    at = lab()
+    at.file_uploader(key="lab_toml").upload("acme.toml", copied.encode(), "application/toml").run()
+    at.file_uploader(key="lab_text_file").upload("acme.txt", source_text(si).encode(), "text/plain").run()
+    at.button(key="lab_read").click().run()
+    assert not at.exception
+    tomorrow = date.today() + timedelta(days=1)
+    assert at.text_input(key="lab_number").value == tomorrow.isoformat()  # a number of its date, as an edit's
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
+    assert any(row["What"].startswith("contact.how_to_request names Step-Into, another provider of this app")
+               for row in findings.to_dict("records"))
+    said = " ".join(plain(m.value) for m in [*at.markdown, *at.warning, *at.caption, *at.info])
+    assert "say this provider's name there" in said  # how to mend it
+
+
 def test_an_upload_says_what_is_worked_on_after_a_page_switch_and_can_be_put_aside():
     """The uploader is empty again once the page is left; the lab says which file it is working on, the address bar
     names its provider, and the saved versions are one click away (their selectors were gone with no way back)."""
@@ -728,11 +749,11 @@ def test_an_edits_findings_are_cached_by_the_edit_the_version_before_it_and_the_
     text = source_text(sb)
     edit = edited(sb, Tables(tiers=[{**r, "min_pct": 60, "max_pct": 60, "label": "Discovery: 60%"} if i == ROW else r
                                     for i, r in enumerate(tier_rows(sb))]))
-    against = {f.code for f in findings(sb, edit, text)}
-    assert "reading-unchanged" in against and findings(sb, edit, text) == findings(sb, edit, text)
-    assert "reading-unchanged" not in {f.code for f in findings(None, edit, text)}  # nothing before it to compare
-    quoted = {f.code for f in findings(sb, edit, None)}
-    assert {f.code for f in findings(sb, edit, text.replace(SAID, "something else"))} - quoted  # the text is read
+    against = {f.code for f in findings(sb, edit, text, {})}
+    assert "reading-unchanged" in against and findings(sb, edit, text, {}) == findings(sb, edit, text, {})
+    assert "reading-unchanged" not in {f.code for f in findings(None, edit, text, {})}  # nothing before it to compare
+    quoted = {f.code for f in findings(sb, edit, None, {})}
+    assert {f.code for f in findings(sb, edit, text.replace(SAID, "something else"), {})} - quoted  # the text is read
 
 
 def test_a_saved_drafts_number_follows_its_new_date_and_publishing_it_as_saved_records_no_second_save():
@@ -779,12 +800,15 @@ def test_a_versions_own_findings_are_cached_by_its_whole_content_not_its_number(
     from ui.cache import version_findings
     sb = policies()["socialbeat"]
     text = source_text(sb)
-    assert version_findings(sb, text) == version_findings(sb, text)
-    relabelled = edited(sb, Tables(tiers=[{**r, "label": "After 7 days: 60%"} if i == ROW else r
+    assert version_findings(sb, text, {}) == version_findings(sb, text, {})
+    relabelled = edited(sb, Tables(tiers=[{**r, "label": "After 7 days: 60%, as at Step-Into"} if i == ROW else r
                                           for i, r in enumerate(tier_rows(sb))]))
     assert relabelled.version == sb.version  # the same number, other terms
-    codes = {f.code for f in version_findings(relabelled, text)}
-    assert "label-vs-amount" in codes and "label-vs-amount" not in {f.code for f in version_findings(sb, text)}
+    codes = {f.code for f in version_findings(relabelled, text, {})}
+    assert "label-vs-amount" in codes and "label-vs-amount" not in {f.code for f in version_findings(sb, text, {})}
+    # and by the other providers' names its words are linted against
+    assert "other-provider-named" not in codes
+    assert "other-provider-named" in {f.code for f in version_findings(relabelled, text, {"stepinto": "Step-Into"})}
 
 
 def test_an_edit_that_passes_through_an_invalid_state_keeps_the_linter_and_preview_of_the_last_valid_one():

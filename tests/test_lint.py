@@ -123,6 +123,10 @@ def _reading_label(d):  # a reading whose words say no refund, its amount half (
                                                                    "amount": {"pct": 50}}]}
 
 
+def _other_provider(d):  # a file copied from Step-Into's, its id and name changed, its words not
+    d["contact"]["how_to_request"] = "Write to Step-Into's support email with your invoice."
+
+
 def _explains_unmatched(d):
     d["ambiguities"][0]["explains"] = ["band-gap:website:10-20%"]
 
@@ -135,6 +139,7 @@ BREAKS = {  # finding -> how a copy of the clean file is broken to show it
     "quote-vs-amount": _stated, "label-vs-amount": _label, "reading-outside-band": _reading_outside, "explains-unmatched": _explains_unmatched,
     "client-words-missing": _client_words_missing, "reading-label-vs-amount": _reading_label,
     "quote-vs-days": _days, "label-vs-days": _label_days, "window-vs-days": _window_days,
+    "other-provider-named": _other_provider,
 }
 AGAINST_PREVIOUS = {"reading-unchanged", "quote-unchanged", "quote-restated"}  # found only against the version before (lint_against): EDITS shows them
 
@@ -405,3 +410,17 @@ def test_a_clause_restated_away_from_the_unchanged_end_it_decides_is_warned_of()
     found = [f for f in lint_against(before, edit, text.replace(old_quote, new_quote)) if f.code == "quote-restated"]
     assert [f.about for f in found] == ["sb_web_discovery, max"]
     assert f"now says '{new_quote}'" in found[0].message and "stays 75% of the base" in found[0].message
+
+
+def test_a_fourth_provider_made_from_anothers_file_is_warned_of_each_of_its_words_naming_them():
+    """A walkthrough downloaded Step-Into's version, changed its id and name to Acme Ads, and published it: its clients
+    were told to "Write to Step-Into's support email" and of refunds "at Step-Into's discretion", without a finding."""
+    shipped = policies()
+    others = {pid: p.name for pid, p in shipped.items()}
+    acme = shipped["stepinto"].model_copy(update={"id": "acmeads", "name": "Acme Ads"})
+    found = [f for f in lint_against(None, acme, None, others) if f.code == "other-provider-named"]
+    assert {f.about for f in found} >= {"contact.how_to_request, Step-Into", "exceptions.0.label, Step-Into"}
+    assert all(f.severity == "warning" and "say Acme Ads" in f.message for f in found)
+    assert not [f.about for f in found if f.about.split(".")[0] in ("text", "source")]  # the provider's own text may
+    for policy in shipped.values():  # each shipped policy names only itself
+        assert not [f for f in lint_against(None, policy, source_text(policy), others) if f.code == "other-provider-named"]

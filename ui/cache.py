@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Optional
@@ -101,18 +101,21 @@ def cached_grid(scenario_json: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _findings_of(content: str, _previous: Optional[PolicyFile], _policy: PolicyFile, _text: Optional[str]) -> list[Finding]:
-    return lint_against(_previous, _policy, _text)
+def _findings_of(content: str, _previous: Optional[PolicyFile], _policy: PolicyFile, _text: Optional[str],
+                 _others: Mapping[str, str]) -> list[Finding]:
+    return lint_against(_previous, _policy, _text, _others)
 
 
-def findings(previous: Optional[PolicyFile], policy: PolicyFile, text: Optional[str]) -> list[Finding]:
+def findings(previous: Optional[PolicyFile], policy: PolicyFile, text: Optional[str],
+             others: Mapping[str, str]) -> list[Finding]:
     """The linter's findings of a version (against `previous`, the version in force before it, where given; its
-    quotes against `text`, where given). A lint takes 0.13-0.25 s, and the lab lints the edit and the version before
-    it on every rerun: a key press in the lab waited for both. Keyed by the whole content of all three (about 1 ms
-    to hash), never by a version's number: a draft saved again keeps its number."""
+    quotes against `text`, where given; its words against `others`, the other providers' names). A lint takes
+    0.13-0.25 s, and the lab lints the edit and the version before it on every rerun: a key press in the lab waited
+    for both. Keyed by the whole content of all four (about 1 ms to hash), never by a version's number: a draft
+    saved again keeps its number."""
     parts = [previous.model_dump_json() if previous is not None else "-", policy.model_dump_json(),
-             "-" if text is None else f"+{text}"]
-    return _findings_of(hashlib.sha256("\0".join(parts).encode()).hexdigest(), previous, policy, text)
+             "-" if text is None else f"+{text}", json.dumps(sorted(others.items()))]
+    return _findings_of(hashlib.sha256("\0".join(parts).encode()).hexdigest(), previous, policy, text, others)
 
 
 def unlisted_findings(policy: PolicyFile, catalog: Catalog) -> list[Finding]:
@@ -121,10 +124,11 @@ def unlisted_findings(policy: PolicyFile, catalog: Catalog) -> list[Finding]:
     ambiguity's list naming a finding the version no longer has: that is the file's bookkeeping, not its terms (Policy
     terms showed "A-SB-04 explains 'rising-refund:website:day 25...'" to everyone, a walkthrough)."""
     before = catalog.on(policy.effective_from - timedelta(days=1)).get(policy.id) if policy.effective_from else None
-    return [f for f in findings(before if before is not policy else None, policy, catalog.text_of(policy))
+    return [f for f in findings(before if before is not policy else None, policy, catalog.text_of(policy),
+                                catalog.other_names(policy.id))
             if f.ambiguity is None and f.severity != "info" and f.code != "explains-unmatched"]
 
 
-def version_findings(policy: PolicyFile, text: str) -> list[Finding]:
+def version_findings(policy: PolicyFile, text: str, others: Mapping[str, str]) -> list[Finding]:
     """The findings of a version as it is (the lab lists an edit's own apart from those the version before had)."""
-    return findings(None, policy, text)
+    return findings(None, policy, text, others)
