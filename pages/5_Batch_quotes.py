@@ -252,7 +252,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         name = left.text_input("Batch name", key=state.kept("batch_name"), max_chars=NAME_MAX,
                                placeholder="e.g. November leads")
         with right:
-            who = signed_by(state.kept("batch_by"), "Saved by", optional=True)  # as the batch name: kept
+            who = signed_by("batch_by", "Saved by", optional=True)  # kept, as the batch name
     go = st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None)
     # the same file saved before (by anyone): asked before a second batch of it is made, as a single quote's save is
     # (two clicks saved one file as two batches of one name, without a word, a walkthrough)

@@ -410,9 +410,11 @@ def test_the_new_versions_number_and_date_follow_the_version_shown():
     at.selectbox(key="lab_service").set_value("website").run()
     assert at.text_input(key="lab_number").value == "mine"  # another rerun keeps what the author typed
     at.date_input(key="lab_when").set_value(date(2027, 2, 1)).run()
+    at.text_input(key="lab_by").input("Pat Author").run()
     at.switch_page("app.py").run()
     at.switch_page("pages/6_Policy_lab.py").run()  # and so does a visit to another page (both were reset)
     assert (at.text_input(key="lab_number").value, at.date_input(key="lab_when").value) == ("mine", date(2027, 2, 1))
+    assert at.text_input(key="lab_by").value == "Pat Author"  # the name too: a publish after a visit was refused
     at.selectbox(key="lab_provider").set_value("itmedia").run()
     assert at.text_input(key="lab_number").value == tomorrow.isoformat()  # not ITMedia's "...-edit" of another
     dated = policy_toml(policies()["stepinto"].model_copy(update={"version": "2027-03", "effective_from": date(2027, 3, 1)}))

@@ -322,13 +322,17 @@ def may(permission: Permission) -> bool:
 def signed_by(key: str, label: str, optional: bool = False) -> Actor:
     """Who is acting, for a form that writes: the signed-in person (their name shown, not typed), or in local
     mode the name typed into a box of the form (there is no identity to take it from). `optional`: a blank box is
-    the local user, and the box says so (a walkthrough took the only box not marked optional for a required one)."""
+    the local user, and the box says so (a walkthrough took the only box not marked optional for a required one).
+    The name typed outlives a visit to another page (state.kept)."""
     who = actor()
     if not who.local:
         st.caption(f"{label}: {who.label}")
         return who
     from policy.records import NAME_MAX
+    from ui import state
 
     shown = f"{label} (optional)" if optional else label
     blank = f"Blank: {Actor.local_user().label}." if optional else None
-    return who.named(st.text_input(shown, key=key, max_chars=NAME_MAX, help=blank))
+    # kept through a visit to another page: forgotten, the lab's publish after one was refused for want of a name
+    # typed before it (a walkthrough)
+    return who.named(st.text_input(shown, key=state.kept(key), max_chars=NAME_MAX, help=blank))

@@ -433,7 +433,7 @@ def _save_form(q: Quote, client: Client) -> None:
     from ui.identity import signed_by
 
     note = st.text_area(f"{BY_RECORD['note'].label} (optional)", key=kept("save_note"), height=68, max_chars=NOTE_MAX)
-    by = signed_by(kept("save_by"), SAVE_LABELS["saved_by"], optional=True)
+    by = signed_by("save_by", SAVE_LABELS["saved_by"], optional=True)
     # the same quote with the same details, saved before (in this session, or in the register by anyone): asked
     # before a duplicate is made
     same = (q.scenario.model_dump_json(), q.provider, q.policy_version, client.name, client.reference, note,
