@@ -9,7 +9,7 @@ from typing import Optional
 import streamlit as st
 
 from policy.assumptions import if_work_started
-from policy.client import case_words, next_steps, policy_of
+from policy.client import EVENTS_ASKED, case_words, next_steps, policy_of
 from policy.eligibility import (
     ANSWER_WORDS,
     NOTICE_AGO,
@@ -198,11 +198,11 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
             st.button(f"I cancel with this request: {counted(ahead, 'day')} before {billing_day:%d %b %Y}",
                       key="el_cancel_today", on_click=st.session_state.__setitem__, args=("el_notice", ahead))
     st.markdown("Did any of these happen?")
-    billing = st.checkbox("I was charged the wrong amount (a billing error)",
+    billing = st.checkbox(EVENTS_ASKED["billing_error"],
                           key=state.form_key("el_billing", v["billing_error"]))
-    fault = st.checkbox("Something failed on their side, or they missed agreed deadlines",
+    fault = st.checkbox(EVENTS_ASKED["provider_fault"],
                         key=state.form_key("el_fault", v["provider_fault"]))
-    missing = st.checkbox("A part they promised was never delivered",
+    missing = st.checkbox(EVENTS_ASKED["undelivered_promised"],
                           key=state.form_key("el_missing", v["undelivered_promised"]))
     methods = [None, *PAYMENT_METHODS]
     method = st.selectbox("How did you pay?", methods,

@@ -91,7 +91,26 @@ def no_stop_after_address(text: str) -> str:
     return _ADDRESS_THEN_STOP.sub(lambda m: f"{m.group(1)}: {m.group(2).lower()}" if m.group(2) else m.group(1), text)
 
 
+# A client's words for the events a policy makes exceptions for: the question's boxes, and what the answer says back
+EVENTS_ASKED = {"billing_error": "I was charged the wrong amount (a billing error)",
+                "provider_fault": "Something failed on their side, or they missed agreed deadlines",
+                "undelivered_promised": "A part they promised was never delivered"}
+
 NO_DEADLINE = "The policy sets no deadline for a refund request: there is no date to ask by."
+
+
+def _events_after_window(q: Quote, policy: PolicyFile) -> list[str]:
+    """What the client said happened, said back where the window has closed on it: a client who ticked "Something
+    failed on their side" read only "naming any exception that applies", as if it had not been asked (a walkthrough)."""
+    said = []
+    for rule in policy.exceptions:
+        if getattr(q.scenario, rule.flag, False) is True and rule.flag in EVENTS_ASKED:
+            clause = rule.clauses[0]
+            said.append(f"You said: \u201c{EVENTS_ASKED[rule.flag]}\u201d. The policy's words for it (section "
+                        f"{clause.section}: \u201c{clause.quote}\u201d) are read here as closed by the same "
+                        f"{policy.window.days if policy.window else ''}-day limit as every request. Say it first when "
+                        f"you write: {policy.name} may still agree.")
+    return said
 
 
 def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) -> tuple[str, ...]:
@@ -112,6 +131,7 @@ def next_steps(q: Quote, policy: PolicyFile, asked_on: Optional[date] = None) ->
     if q.verdict == Verdict.window_closed and policy.window:
         steps.append(window_closed_sentence(q, policy.window.days, asked_on) + " A request now is outside it: you can still "
                      "write, naming any exception that applies or what your service agreement says.")
+        steps += _events_after_window(q, policy)
     else:
         steps += [s for s in (lapsed_sentence(q, asked_on),) if s]
         if q.next_deadline:

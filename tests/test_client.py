@@ -363,3 +363,17 @@ def test_the_notice_step_says_what_a_notice_sent_with_the_request_does_where_the
     earlier = _q(provider="itmedia", service="seo", amount_paid="1000", completion_pct=50, days_since_payment=15,
                  notice_days=20)  # given before the request: as given
     assert notice_step(earlier, policy_of(earlier), date(2026, 12, 7)).startswith("Your notice is early enough")
+
+
+@pytest.mark.parametrize("fault", [True, False])
+def test_an_event_the_client_said_happened_is_said_back_where_the_window_has_closed_on_it(fault):
+    """A walkthrough on a phone ticked "Something failed on their side" for a Social Beat payment 67 days before: the
+    answer said only "naming any exception that applies", as if it had not been asked."""
+    q = quote(parse_scenario(dict(provider="socialbeat", service="website", amount_paid="8000", completion_pct=0,
+                                  days_since_payment=67, provider_fault=fault), BASIS), BASIS)
+    steps = " ".join(next_steps(q, policy_of(q), TODAY))
+    said = ("You said: \u201cSomething failed on their side, or they missed agreed deadlines\u201d. The policy's words "
+            "for it (section 7.2: \u201cOur Delay: If we fail to meet agreed deadlines without valid reason, partial "
+            "refunds may apply\u201d) are read here as closed by the same 30-day limit as every request. Say it first "
+            "when you write: Social Beat Digital may still agree.")
+    assert (said in steps) is fault
