@@ -349,6 +349,13 @@ def summary(fields: dict[str, Any], registry: Policies, progress_known: bool = T
     parts.append("progress not known" if not progress_known else "work not started" if started is False
                  else "not known whether the work has started" if started is None and not done
                  else work_done(done, policy.bills_monthly(fields["service"])))
+    # and what they said of it that the answer rests on (Step-Into's "started, nothing delivered" decided a "Maybe"
+    # its line did not say, a walkthrough)
+    if not progress_known and started is not None:
+        parts.append("work started" if started else "work not started")
+    delivered = fields.get("deliverables_provided")
+    if delivered is not None:
+        parts.append("something delivered" if delivered else "nothing delivered")
     service = policy.services.get(fields["service"])
     chosen = [s.label for s in (service.stages if service else ()) if s.id == fields.get("stage")]
     parts += [f"at the stage {label}" for label in chosen]  # the client's answer the refund rests on

@@ -1813,7 +1813,8 @@ def test_a_client_who_cannot_say_how_far_along_the_work_is_can_say_which_stage_i
     assert answer(at).startswith("### Yes, in part. You can expect $2,100.00.")  # Design with concepts: 50%, at any
     # progress that stage holds
     (case,) = [plain(c.value) for c in at.caption if plain(c.value).startswith("For: ")]
-    assert "progress not known, at the stage Design (26-50%): concepts presented, no revisions yet" in case
+    assert ("progress not known, work started, something delivered, at the stage Design (26-50%): concepts presented, "
+            "no revisions yet") in case  # what the client said, each answer the refund rests on
     said = " ".join(plain(m.value) for m in at.markdown)
     assert "lies outside it" not in said  # the case answered for is one the stage holds, not 0%
     at.radio(key="el_stage").set_value("development_initial").run()

@@ -393,3 +393,17 @@ def test_an_unsettled_request_cites_the_clause_of_each_end_of_its_band():
     assert ("I understand a refund of $6,000.00 - $7,900.00 may be due, depending on whether the work has started: "
             'at least $6,000.00 under section 3.1(b) ("75% Refund') in body, body
     assert 'and up to $7,900.00 under section 3.1(a) ("Processing Fee: 10% or $100' in body
+
+
+@pytest.mark.parametrize("started, delivered, known, said", [
+    (True, False, False, "progress not known, work started, nothing delivered"),
+    (None, True, False, "progress not known, something delivered"),
+    (False, None, True, "work not started"),
+    (None, None, False, "progress not known"),
+])
+def test_the_answers_line_says_what_the_client_said_of_the_work(started, delivered, known, said):
+    """A walkthrough answered Step-Into: started, nothing delivered, progress not known; the line read "progress not
+    known" alone, and the "Maybe ... or nothing" rested on the two answers it left out."""
+    fields, _ = scenario_fields(answers(started=started, delivered=delivered, progress=None if not known else 0),
+                                TODAY, policies())
+    assert summary(fields, policies(), progress_known=known).endswith(f"paid on 30 Nov 2026, {said}")
