@@ -268,7 +268,8 @@ HIDDEN_COLUMNS = {"service": "Service", "completion_pct": "Completion (%)", "day
                   "before": "Band shown (unchanged)", "end": "End that moved", "under": "Under (facts not given)"}
 # a band's two amounts whole ("$8,500.00 - $9,900" was cut, a walkthrough), the numbers' columns narrow
 BANDS_WHOLE = {**{name: st.column_config.TextColumn(width="medium") for name in ("Before", "After", "Band shown (unchanged)")},
-               **{name: st.column_config.Column(width="small") for name in ("Completion (%)", "Day")}}
+               # "Completion (%)" at its header's width: small, it read "Completion (" (a walkthrough)
+               "Day": st.column_config.Column(width="small")}
 
 
 NOT_SET = "—"  # an empty cell of a grid: the term sets nothing there (no fee, no day limit, no bound), not "None"

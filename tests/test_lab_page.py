@@ -1316,6 +1316,7 @@ def test_the_sample_clients_table_gives_a_bands_two_amounts_room():
     table = next(d for d in at.dataframe if "After" in d.value.columns)
     columns = json.loads(table.proto.columns)
     assert columns["Before"]["width"] == columns["After"]["width"] == "medium"
+    assert columns.get("Completion (%)", {}).get("width") is None  # sized by its header, whole, not "Completion ("
 
 
 def test_the_page_loads_the_grids_cell_editors_of_the_streamlit_installed():
