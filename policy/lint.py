@@ -601,58 +601,57 @@ def _fee_figures(was: Amount, now: Amount) -> Iterator[tuple[str, Decimal, Decim
             lambda words: {Decimal(n.replace(",", "")) for n in STATED_MONEY.findall(words)}
 
 
+def _ends_of_both(previous: PolicyFile, policy: PolicyFile) -> Iterator[tuple[str, Tier, Tier, str]]:
+    """(rule, the tier before, the tier now, 'min' or 'max') of each end of a tier both versions have."""
+    before = {rule: tier for _sid, rule, _stage, tier in _tiers(previous)}
+    for _sid, rule, _stage, tier in _tiers(policy):
+        old = before.get(rule)
+        if old is not None:
+            yield from ((rule, old, tier, end) for end in ("min", "max"))
+
+
 def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
     """A tier's end that moved (sb_web_design_concepts' maximum from 50% to 60%) while the clause deciding it,
     unchanged, still states the old percent ('50% Refund: ...'), or its fee's old figure (a fee capped at $50 beside
     '10% or $100 (whichever is less)', a walkthrough): the quote a client is shown says another number than the
     refund. (A tier may state one percent and give a wider band by design: only the edit is flagged.)"""
-    before = {rule: tier for _sid, rule, _stage, tier in _tiers(previous)}
-    for _sid, rule, _stage, tier in _tiers(policy):
-        old = before.get(rule)
-        if old is None:
+    for rule, old, tier, end in _ends_of_both(previous, policy):
+        was, now = getattr(old, end), getattr(tier, end)
+        if was == now:
             continue
         kept = {clause_key(c) for c in old.clauses}
-        for end in ("min", "max"):
-            was, now = getattr(old, end), getattr(tier, end)
-            if was == now:
+        for c in tier.clauses:
+            if end not in ENDS.get(c.role, ()) or clause_key(c) not in kept:
                 continue
-            for c in tier.clauses:
-                if end not in ENDS.get(c.role, ()) or clause_key(c) not in kept:
-                    continue
-                stated = stated_refunds(c.quote, STATED_REFUND, tier)
-                left = was.pct in stated and now.pct not in stated
-                if left or any(a in figures(c.quote) and b not in figures(c.quote)
-                               for _, a, b, figures in _fee_figures(was, now)):
-                    # against the version named: the lab shows it for an edit, Policy terms for a version published
-                    # ("in this edit" there read as about an edit not made, a walkthrough)
-                    yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} "
-                                   f"in version {previous.version} to {amount_words(now, policy.currency)}, but its clause "
-                                   f"{cite(c.section)} still says '{c.quote}'", rule, about=f"{tier.id}, {end}")
+            stated = stated_refunds(c.quote, STATED_REFUND, tier)
+            left = was.pct in stated and now.pct not in stated
+            if left or any(a in figures(c.quote) and b not in figures(c.quote)
+                           for _, a, b, figures in _fee_figures(was, now)):
+                # against the version named: the lab shows it for an edit, Policy terms for a version published
+                # ("in this edit" there read as about an edit not made, a walkthrough)
+                yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} "
+                               f"in version {previous.version} to {amount_words(now, policy.currency)}, but its clause "
+                               f"{cite(c.section)} still says '{c.quote}'", rule, about=f"{tier.id}, {end}")
 
 
 def _restated_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
     """A tier's end that stayed (Discovery's maximum, 75%) while the clause deciding it was made to state another
     percent ('60% Refund: ...' when the minimum became 60%): the 75% a client is quoted is left without words (a
     walkthrough published it, and the calculator showed $6,000.00 - $7,500.00 beside '60% Refund' alone)."""
-    before = {rule: tier for _sid, rule, _stage, tier in _tiers(previous)}
-    for _sid, rule, _stage, tier in _tiers(policy):
-        old = before.get(rule)
-        if old is None:
+    for rule, old, tier, end in _ends_of_both(previous, policy):
+        was, now = getattr(old, end), getattr(tier, end)
+        if was != now or now.less_fee is not None or now.cap_pct is not None or now.plus:
             continue
         kept = {clause_key(c) for c in old.clauses}
-        for end in ("min", "max"):
-            was, now = getattr(old, end), getattr(tier, end)
-            if was != now or now.less_fee is not None or now.cap_pct is not None or now.plus:
-                continue
-            stating = {c.section for c in old.clauses
-                       if end in ENDS.get(c.role, ()) and now.pct in stated_refunds(c.quote, STATED_REFUND, old)}
-            for c in tier.clauses:
-                stated = stated_refunds(c.quote, STATED_REFUND, tier)
-                if end in ENDS.get(c.role, ()) and clause_key(c) not in kept and c.section in stating and stated \
-                        and now.pct not in stated:
-                    yield _finding("quote-restated", f"tier {tier.id}'s {end}imum stays {amount_words(now, policy.currency)}, "
-                                   f"but its clause {cite(c.section)} now says '{c.quote}' (in version {previous.version}, "
-                                   f"it stated {amount_words(now, policy.currency)})", rule, about=f"{tier.id}, {end}")
+        stating = {c.section for c in old.clauses
+                   if end in ENDS.get(c.role, ()) and now.pct in stated_refunds(c.quote, STATED_REFUND, old)}
+        for c in tier.clauses:
+            stated = stated_refunds(c.quote, STATED_REFUND, tier)
+            if end in ENDS.get(c.role, ()) and clause_key(c) not in kept and c.section in stating and stated \
+                    and now.pct not in stated:
+                yield _finding("quote-restated", f"tier {tier.id}'s {end}imum stays {amount_words(now, policy.currency)}, "
+                               f"but its clause {cite(c.section)} now says '{c.quote}' (in version {previous.version}, "
+                               f"it stated {amount_words(now, policy.currency)})", rule, about=f"{tier.id}, {end}")
 
 
 def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
