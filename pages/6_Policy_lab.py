@@ -88,7 +88,7 @@ def _offer_words(reworded: Reworded | None, version: str, widgets: str, name: st
     had to change the tier's label, its quote and the policy text by hand, and one gave up and edited the TOML."""
     if reworded is None:
         return
-    st.info(e(f"The words can follow the percents and days you changed: {reworded.summary()}."))
+    st.info(e(f"The words can follow the percents, fees and days you changed: {reworded.summary()}."))
     st.button("Change the words to match", key="lab_words_follow", on_click=_words_follow,
               args=(reworded, version, widgets, name))
 
@@ -99,7 +99,7 @@ def _words_follow(reworded: Reworded, version: str, widgets: str, name: str) -> 
     _forget_edits(widgets)
     # what changed, said after the click too: it was said only before, and gone once done (a walkthrough)
     st.session_state[REWORDED] = (version, reworded.policy, reworded.text, name,
-                                  f"with its words following its percents and days ({reworded.summary()})")
+                                  f"with its words following its percents, fees and days ({reworded.summary()})")
 
 
 SAVED_NOW = "lab_saved_now"  # (provider, lab id) of the version a save or publish made: shown next

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Optional
 
 from . import periods
-from .schema import Amount, PolicyFile, Tier
+from .schema import Amount, Fee, PolicyFile, Tier
 from .taxonomy import TERMS
 from .words import counted, mid_sentence
 
@@ -100,6 +100,41 @@ def _changed_days(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[int,
     return found
 
 
+FeeChange = tuple[Fee, Fee]  # a fee's before and after
+
+
+def _changed_fees(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[FeeChange, tuple[str, ...]]]:
+    """Tier id -> its fee before and after, and the roles of the clauses that state it: for each tier of which the
+    edit changed an end's fee and nothing else of it (Social Beat's 7-day fee capped at $50, not $100)."""
+    old = {t.id: t for t in _all_tiers(before)}
+    found: dict[str, tuple[FeeChange, tuple[str, ...]]] = {}
+    for tier in _all_tiers(after):
+        was = old.get(tier.id)
+        for end in ("min", "max"):
+            a, b = (getattr(was, end) if was else None), getattr(tier, end)
+            if a is None or a.less_fee is None or b.less_fee is None or a.less_fee == b.less_fee \
+                    or a.model_copy(update={"less_fee": b.less_fee}) != b:
+                continue
+            found[tier.id] = ((a.less_fee, b.less_fee), END_ROLES[end])
+    return found
+
+
+def _money_words(amount: Decimal) -> str:
+    """'$100', '$1,000', '$62.50': a cap as a policy writes it."""
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def _fee_words(change: FeeChange) -> list[Rewording]:
+    """How words stating a fee say the new one: its cap ('$100' -> '$50', '$100.00' too), its percent ('10%')."""
+    (was, now), said = change, []
+    if was.cap != now.cap:
+        old = re.escape(_money_words(was.cap)[1:])
+        said.append((re.compile(rf"\$\s?{old}(?:\.00)?(?!\d|[.,]\d)"), _money_words(now.cap)))  # not of $100,000
+    if was.pct != now.pct:
+        said.append((_stating(was.pct), _percent(now.pct)))
+    return said
+
+
 def _limit(a: int, b: int, within: bool = True) -> Rewording:
     """How words stating a time limit of `a` days say `b`: 'within 48 hours' of a tier made to run to day 3 says
     'within 72 hours', 'within 7 days' of one made to run to day 10 'within 10 days'."""
@@ -129,15 +164,17 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     after it) with their labels. A request window's days changed are said likewise in its clauses and the terms that
     cite them. None where no word states a value the edit changed."""
     percents, days = _changed_percents(before, after), _changed_days(before, after)
+    fees = _changed_fees(before, after)
     window = (before.window.days, after.window.days) if before.window and after.window and \
         before.window.days != after.window.days else None
-    if not percents and not days and window is None:
+    if not percents and not days and not fees and window is None:
         return None
     data = after.model_dump()
     tiers = [t for service in data["services"].values() for stage in service["stages"] for t in stage["tiers"]]
     quotes: dict[str, str] = {}  # an old quote -> the new one
     applied: dict[str, list[Rewording]] = {}  # an old quote -> how its words changed
     moved: dict[str, tuple[int, int]] = {}  # an old quote -> the time limit changed in it
+    fee_moved: dict[str, FeeChange] = {}  # an old quote -> the fee changed in it
     changes: list[str] = []
 
     def reword(quote: str, rewording: Rewording) -> bool:
@@ -160,6 +197,12 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
             a, b = days[tier["id"]]
             followed.append(_label_limit(tier, a, b))
             moved.update({q: (a, b) for q in _rule_quotes(tier) if reword(q, _limit(a, b))})
+        if tier["id"] in fees:
+            change, roles = fees[tier["id"]]
+            followed += _fee_words(change)
+            for q in _rule_quotes(tier, roles):
+                if [reword(q, w) for w in _fee_words(change)].count(True):
+                    fee_moved[q] = change
         changes += _label_follows(tier, followed)
     if window is not None:  # the request window's clause states its days: the terms citing it follow (below)
         moved.update({q: window for q in _rule_quotes(data["window"]) if reword(q, _limit(*window))})
@@ -171,6 +214,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
                 if reword(q, rewording) and old in moved:
                     moved[q] = moved[old]
     changes += _tiers_follow(data, days, moved)
+    changes += _fees_follow(tiers, {tid: change for tid, (change, _) in fees.items()}, fee_moved)
     changes += _summaries_follow(data, moved)
     original = text
     for old_quote, new_quote in sorted(quotes.items(), key=lambda item: -len(item[0])):  # a sentence before its parts
@@ -257,6 +301,54 @@ def _tiers_follow(data: dict[str, Any], days: dict[str, tuple[int, int]],
                         tier["when"].get("days_max") is None and tier["when"].get("days_min") is None:
                     changes += _label_follows(tier, [_label_limit(tier, *next(iter(limits_here)))])
     return changes
+
+
+def _fees_follow(tiers: list[dict[str, Any]], fees: dict[str, FeeChange], moved: dict[str, FeeChange]) -> list[str]:
+    """A fee's sentence is the fee of every tier that cites it: a tier that cites a sentence whose fee changed, with
+    that fee, takes the new one, and its label says it (Social Beat's tier for later requests cites the 7-day tier's
+    '10% or $100'). The readings of a tier whose fee changed that gave its old fee give the new one, and say it, and
+    so does its question a client reads (A-SB-01's 'A: the fee ... capped at $100' went on giving $9,900.00 beside a
+    fee capped at $50, a walkthrough)."""
+    changes, followed = [], dict(fees)
+    for tier in tiers:
+        for end in ("min", "max"):
+            fee = tier[end].get("less_fee")
+            found = {moved[q] for q in _rule_quotes(tier, END_ROLES[end]) if q in moved}
+            if tier["id"] in fees or len(found) != 1 or fee is None:
+                continue
+            ((was, now),) = found
+            if Fee.model_validate(fee) == was:
+                tier[end]["less_fee"] = now.model_dump()
+                followed[tier["id"]] = (was, now)
+                changes.append(f"tier {tier['id']}'s {end}imum now has the fee of the sentence it cites")
+                changes += _label_follows(tier, _fee_words((was, now)))
+    for tier in tiers:
+        ambiguity = tier.get("ambiguity")
+        if tier["id"] not in followed or not ambiguity:
+            continue
+        was, now = followed[tier["id"]]
+        wording = _fee_words((was, now))
+        for reading in ambiguity["readings"]:
+            fee = reading["amount"].get("less_fee")
+            if fee is not None and Fee.model_validate(fee) == was:
+                reading["amount"]["less_fee"] = now.model_dump()
+                label = _said_anew(reading["label"], wording)
+                changes.append(f"{ambiguity['id']}'s reading \u201c{reading['label']}\u201d now gives the new fee"
+                               + (f" and reads \u201c{label}\u201d" if label != reading["label"] else ""))
+                reading["label"] = label
+                reading["plain"] = _said_anew(reading.get("plain"), wording)
+        question = _said_anew(ambiguity.get("question"), wording)
+        if question != ambiguity.get("question"):
+            ambiguity["question"] = question
+            changes.append(f"{ambiguity['id']}'s question now reads \u201c{question}\u201d")
+    return changes
+
+
+def _said_anew(words: Optional[str], wording: list[Rewording]) -> Any:
+    """Words with each rewording made wherever it states the old value (None stays None)."""
+    for stating, said in wording if words else ():
+        words = stating.sub(said, words or "")
+    return words
 
 
 def _summaries_follow(data: dict[str, Any], moved: dict[str, tuple[int, int]]) -> list[str]:

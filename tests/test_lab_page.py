@@ -858,7 +858,7 @@ def test_a_percent_changed_alone_has_its_words_follow_in_one_click_and_is_then_p
         " in the policy text too" in offer
     at.button(key="lab_words_follow").click().run()
     assert not at.exception
-    assert any("Your edit of Social Beat Digital 2025-06-17, with its words following its percents and days" in plain(i.value)
+    assert any("Your edit of Social Beat Digital 2025-06-17, with its words following its percents, fees and days" in plain(i.value)
                for i in at.info)
     # still an edit of the version shown, not an upload: its pickers stay, and its number follows its date
     assert at.selectbox(key="lab_provider").value == "socialbeat" and not [i for i in at.info if "uploaded" in i.value]
@@ -1327,3 +1327,18 @@ def test_the_page_loads_the_grids_cell_editors_of_the_streamlit_installed():
     assert any("data-grid-overlay-editor" in path for path in CELL_EDITORS)
     assert all((STATIC_JS.parent.parent / path).is_file() for path in CELL_EDITORS)
     assert "__CELL_EDITORS__" in SCRIPT  # where the page's script takes them
+
+
+def test_a_fee_cap_edited_in_the_grid_is_warned_of_and_its_words_follow_in_one_click():
+    """A walkthrough made the 7-day fee capped at $50: no finding, no button, the words left saying $100."""
+    at = lab()
+    row = next(i for i, r in enumerate(tier_rows(policies()["socialbeat"])) if r["tier"] == "sb_web_7d_fee")
+    at.session_state[key(at, "tiers")] = {"edited_rows": {row: {"fee_cap": 50}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
+    assert any(f.startswith("⚠️ warning: quote-unchanged") for f in findings["Finding"]), findings["Finding"].tolist()
+    assert any("now reads \u201cProcessing Fee: 10% or $50 (whichever is less)" in plain(i.value) for i in at.info)
+    at.button(key="lab_words_follow").click().run()
+    assert not at.exception
+    findings = [plain_table(t.value) for t in at.table if "Known as" in t.value]
+    assert not [f for table in findings for f in table["Finding"] if "unchanged" in f]

@@ -223,7 +223,9 @@ def test_one_end_of_a_tier_changed_alone_has_the_clause_of_that_end_follow():
     assert "80% Refund: If you cancel within 7 days" in done.text
     assert not errors(lint_against(before, done.policy, done.text)), [f.message for f in errors(lint_against(before, done.policy, done.text))]
     both = with_tier(before, "sb_web_7d_fee", lambda t: (minimum(t), t["max"].update(less_fee={"pct": 5, "cap": 100})))
-    assert words_follow(before, both, text) is None  # both ends changed: which words say what is the author's to say
+    done = words_follow(before, both, text)  # both ends changed: which percent says what is the author's to say;
+    assert done is not None  # the fee's words are the fee's alone, and follow it
+    assert "90% Refund: If you cancel within 7 days" in done.text and "Processing Fee: 5% or $100" in done.text
 
 
 def test_one_end_of_a_tier_of_one_percent_changed_keeps_the_words_of_the_other_end():
@@ -236,3 +238,40 @@ def test_one_end_of_a_tier_of_one_percent_changed_keeps_the_words_of_the_other_e
     assert words_follow(before, edit, text) is None  # no words state the minimum alone
     warned = {f.code: f.message for f in lint_against(before, edit, text)}
     assert "75% Refund: If cancelled during initial consultations" in warned["quote-unchanged"]
+
+
+def test_a_fee_cap_changed_has_its_sentence_the_tiers_citing_it_and_their_readings_follow():
+    """A walkthrough made Social Beat's 7-day fee capped at $50 (from $100): the calculator quoted $9,000.00 -
+    $9,950.00 beside "10% or $100 (whichever is less)", reading A's "capped at $100" giving $9,900.00, and no button
+    offered to change the words. The sentence is the fee of every tier citing it (the tier for later requests too)."""
+    before = policies()["socialbeat"]
+    text = source_text(before)
+    edit = with_tier(before, "sb_web_7d_fee", lambda t: t["max"]["less_fee"].update(cap=Decimal("50")))
+    assert {f.code for f in lint_against(before, edit, text)} >= {"quote-unchanged", "reading-unchanged"}
+    done = words_follow(before, edit, text)
+    assert done is not None
+    new_quote = "Processing Fee: 10% or $50 (whichever is less) may be retained for administrative costs"
+    assert new_quote in done.text and "10% or $100" not in done.text
+    changed, later = tier(done.policy, "sb_web_7d_fee"), tier(done.policy, "sb_web_pre_kickoff_gap")
+    assert changed.label == "Cancelled within 7 days, before kickoff: 90%, or the base less a fee of 10% capped at $50"
+    assert [c.quote for c in changed.clauses if c.role == "max"] == [new_quote]
+    assert later.max.less_fee is not None and later.max.less_fee.cap == Decimal(50)  # cites the same sentence
+    assert changed.ambiguity is not None and later.ambiguity is not None
+    reading_a = changed.ambiguity.readings[0]
+    assert reading_a.label == "A: the fee is the 10% held back, capped at $50" and reading_a.amount == changed.max
+    assert changed.ambiguity.question == "how the processing fee (10% or $50, whichever is less) combines with the 90% refund"
+    assert later.ambiguity.readings[0].amount == later.max
+    warned = {f.code for f in lint_against(before, done.policy, done.text)}
+    assert not warned & {"quote-unchanged", "reading-unchanged", "quote-restated", "quote-not-in-text"}, warned
+    assert not errors(lint_against(before, done.policy, done.text))
+    assert done.text.replace(new_quote, "Processing Fee: 10% or $100 (whichever is less) may be retained for "
+                                        "administrative costs") == text  # nothing else of the text moved
+
+
+@pytest.mark.parametrize("words, found", [("$100", True), ("$100.00", True), ("$100, whichever", True),
+                                          ("$1000", False), ("$100,000", False), ("$100.50", False)])
+def test_an_old_cap_is_matched_only_as_an_amount_of_its_own(words, found):
+    from policy.reworded import _fee_words
+    from policy.schema import Fee
+    ((stating, _),) = _fee_words((Fee(pct=10, cap=100), Fee(pct=10, cap=50)))
+    assert bool(stating.search(words)) is found

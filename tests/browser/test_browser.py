@@ -592,7 +592,7 @@ def test_a_last_day_edited_has_its_words_follow_in_one_click_text_box_included(p
     follow = page.get_by_role("button", name="Change the words to match")
     expect(follow).to_have_count(2)  # under the findings, and beside the Publish it unblocks
     follow.first.click()
-    expect(page.get_by_text(re.compile(r"with its words following its percents and days"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"with its words following its percents, fees and days"))).to_be_visible()
     expand(page, "The policy text of this version (quotes are checked against it)")
     box = page.get_by_role("textbox", name="Policy text")
     expect(box).to_have_value(re.compile(r"you cancel within 72 hours of payment"))
