@@ -215,6 +215,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
                     moved[q] = moved[old]
     changes += _tiers_follow(data, days, moved)
     changes += _fees_follow(tiers, {tid: change for tid, (change, _) in fees.items()}, fee_moved)
+    changes += _readings_follow(tiers, before, after, {tid: [wording] for tid, (wording, _) in percents.items()})
     changes += _summaries_follow(data, moved)
     original = text
     for old_quote, new_quote in sorted(quotes.items(), key=lambda item: -len(item[0])):  # a sentence before its parts
@@ -341,6 +342,33 @@ def _fees_follow(tiers: list[dict[str, Any]], fees: dict[str, FeeChange], moved:
         if question != ambiguity.get("question"):
             ambiguity["question"] = question
             changes.append(f"{ambiguity['id']}'s question now reads \u201c{question}\u201d")
+    return changes
+
+
+def _readings_follow(tiers: list[dict[str, Any]], before: PolicyFile, after: PolicyFile,
+                     wordings: dict[str, list[Rewording]]) -> list[str]:
+    """A reading of a tier whose percent changed that gave the end that moved gives its new amount, and says it
+    (A-SB-01's 'L: flat 90%' stayed 90% beside a 7-day tier made 80%, and the publish asked to accept a warning about
+    it, a walkthrough)."""
+    old, new = {t.id: t for t in _all_tiers(before)}, {t.id: t for t in _all_tiers(after)}
+    changes = []
+    for tier in tiers:
+        ambiguity, tid = tier.get("ambiguity"), tier["id"]
+        if not ambiguity or tid not in wordings or tid not in old:
+            continue
+        moved = [(getattr(old[tid], end), getattr(new[tid], end)) for end in ("min", "max")
+                 if getattr(old[tid], end) != getattr(new[tid], end)]
+        for reading in ambiguity["readings"]:
+            amount = Amount.model_validate(reading["amount"])
+            for was, now in moved:
+                if amount == was:
+                    reading["amount"] = now.model_dump()
+                    label = _said_anew(reading["label"], wordings[tid])
+                    changes.append(f"{ambiguity['id']}'s reading \u201c{reading['label']}\u201d now gives "
+                                   f"{_percent(now.pct)}" + (f" and reads \u201c{label}\u201d" if label != reading["label"] else ""))
+                    reading["label"] = label
+                    reading["plain"] = _said_anew(reading.get("plain"), wordings[tid])
+                    break
     return changes
 
 

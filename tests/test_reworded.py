@@ -222,6 +222,11 @@ def test_one_end_of_a_tier_changed_alone_has_the_clause_of_that_end_follow():
         ("max", "Processing Fee: 10% or $100 (whichever is less) may be retained for administrative costs")]
     assert "80% Refund: If you cancel within 7 days" in done.text
     assert not errors(lint_against(before, done.policy, done.text)), [f.message for f in errors(lint_against(before, done.policy, done.text))]
+    # its reading of a flat percent, the minimum's, follows it (it stayed 90%, and a publish asked to accept that)
+    assert changed.ambiguity is not None
+    flat = changed.ambiguity.readings[1]
+    assert (flat.label, flat.amount) == ("L: flat 80%", changed.min)
+    assert "reading-unchanged" not in {f.code for f in lint_against(before, done.policy, done.text)}
     both = with_tier(before, "sb_web_7d_fee", lambda t: (minimum(t), t["max"].update(less_fee={"pct": 5, "cap": 100})))
     done = words_follow(before, both, text)  # both ends changed: which percent says what is the author's to say;
     assert done is not None  # the fee's words are the fee's alone, and follow it
