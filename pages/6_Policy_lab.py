@@ -50,6 +50,7 @@ from store.policy_versions import REASON_MAX, LintRefused
 from ui import cache, charts, page, state
 from ui.identity import signed_by
 from ui.registry import basis, catalog, policy_store, refresh
+from ui.show import file_part
 
 SEVERITY_ICONS = {"error": "🛑", "warning": "⚠️", "info": "ℹ️"}
 
@@ -324,7 +325,9 @@ HOW_TO_FIX = {
     # a reading of an ambiguity was in no grid here (a walkthrough found no way to mend it in the lab)
     "reading-unchanged": f"A reading that should follow the tier is changed in the table \u201c{READINGS_HEADER}\u201d "
                          f"(its \u201c{LABELS['reading_pct']}\u201d, and its \u201c{LABELS['label']}\u201d if it "
-                         "names the amount).",
+                         "names the amount). A reading of a fee (its percent or cap: that table shows neither) follows "
+                         "the tier's fee with \u201cChange the words to match\u201d, or in the version's TOML "
+                         "(download it, change it, upload it): changing its words alone leaves its amount as it was.",
     "reading-label-vs-amount": f"Change that reading's \u201c{LABELS['label']}\u201d (or its "
                                f"\u201c{LABELS['reading_pct']}\u201d) in the table \u201c{READINGS_HEADER}\u201d, "
                                "below the tiers, so both say the same refund.",
@@ -546,7 +549,7 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
                     _withdraw(shown.lab_id, f"{base.name} {base.version}", reason, withdrawer,
                               found.without(shown).on(base.effective_from or basis().as_of).get(base.id), base.name)
         st.download_button("Download this version as TOML (as it is kept)", policy_toml(base),
-                           f"{base.id}-{base.version}.toml", "application/toml", key="lab_download_version",
+                           f"{base.id}-{file_part(base.version)}.toml", "application/toml", key="lab_download_version",
                            on_click="ignore")
 
     st.header("Tiers")
@@ -749,8 +752,8 @@ with page.opened("pages/6_Policy_lab.py", caption="Try a change to a policy, see
         if reworded is not None and (refused or warned):  # the one click here too: the other is a screen up
             b.button("Change the words to match", key="lab_words_follow_here", on_click=_words_follow,
                      args=(reworded, version, suffix, edit_of), width="stretch")
-        c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{new.version}.toml", "application/toml",
-                          key="lab_download", on_click="ignore", width="stretch")
+        c.download_button("Download this edit as TOML", policy_toml(new), f"{new.id}-{file_part(new.version)}.toml",
+                          "application/toml", key="lab_download", on_click="ignore", width="stretch")
         # its text too: `python -m policy lint FILE --text TEXT` checks the quotes against it (linted against the
         # shipped text, a downloaded edit had an error the lab did not show, a walkthrough)
         c.download_button("Download its policy text", text, f"{new.id}-{new.version}.txt", "text/plain",

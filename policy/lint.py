@@ -665,8 +665,12 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
         if tier.ambiguity is None or old is None or old[1].ambiguity is None:
             continue
         readings_before = {r.label: r.amount for r in old[1].ambiguity.readings}
-        for r in tier.ambiguity.readings:
-            if readings_before.get(r.label) != r.amount or _is_zero(r.amount):
+        in_place = [r.amount for r in old[1].ambiguity.readings]
+        for i, r in enumerate(tier.ambiguity.readings):
+            # as it was: by its label, or in its place with its words alone changed (relabelled "capped at $50", its
+            # amount left capped at $100, the warning went away, a walkthrough)
+            was = readings_before.get(r.label, in_place[i] if i < len(in_place) else None)
+            if was != r.amount or _is_zero(r.amount):
                 continue  # a new or edited reading, or 'nothing' (the amount of no one tier)
             gave = [(path, end) for path, (s, t) in before.items() if s == sid
                     for end in ("min", "max") if getattr(t, end) == r.amount]

@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -501,6 +502,15 @@ def test_download_file_names_carry_the_client():
     assert file_stem(q, Client()) == "refund-socialbeat-website"
     assert file_stem(q, Client(name="Acme Ltd. / Ünïcode")) == "refund-socialbeat-website-acme-ltd-unicode"
     assert file_stem(q, Client(reference="REF 42")) == "refund-socialbeat-website-ref-42"
+
+
+def test_a_versions_file_name_has_no_spaces_or_brackets():
+    """The lab's download of Step-Into's version was named 'stepinto-undated (as published).toml' (a walkthrough)."""
+    from ui.show import file_part
+    assert file_part("undated (as published)") == "undated-as-published"
+    assert file_part("2025-06-17") == "2025-06-17"
+    lab = (Path(__file__).resolve().parent.parent / "pages" / "6_Policy_lab.py").read_text(encoding="utf-8")
+    assert ".version}.toml" not in lab  # every version's file named through it
 
 
 def test_the_pdfs_last_page_never_holds_the_disclaimer_alone():

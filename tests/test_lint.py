@@ -424,3 +424,17 @@ def test_a_fourth_provider_made_from_anothers_file_is_warned_of_each_of_its_word
     assert not [f.about for f in found if f.about.split(".")[0] in ("text", "source")]  # the provider's own text may
     for policy in shipped.values():  # each shipped policy names only itself
         assert not [f for f in lint_against(None, policy, source_text(policy), others) if f.code == "other-provider-named"]
+
+
+def test_a_reading_whose_words_alone_were_changed_is_still_left_as_it_was():
+    """A walkthrough made the 7-day fee capped at $50 and, as advised, changed reading A's words to "capped at $50":
+    the warning went away, and the reading still gave the $100 cap."""
+    from tests.test_reworded import with_tier
+
+    def cap(t):
+        t["max"]["less_fee"]["cap"] = Decimal("50")
+        t["ambiguity"]["readings"][0]["label"] = "A: the fee is the 10% held back, capped at $50"
+    before = policies()["socialbeat"]
+    found = [f.about for f in lint_against(before, with_tier(before, "sb_web_7d_fee", cap), source_text(before))
+             if f.code == "reading-unchanged"]
+    assert found == ["sb_web_7d_fee, A: the fee is the 10% held back, capped at $50"]

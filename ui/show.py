@@ -335,11 +335,17 @@ STAFF_DOWNLOADS = ("Client summary (PDF)", "Client summary (Markdown)", "Refund 
                    "Quote as CSV")
 
 
+def file_part(text: str, limit: int = 40) -> str:
+    """Words as part of a file's name: 'Acme Ltd' -> 'acme-ltd', 'undated (as published)' -> 'undated-as-published'
+    (spaces and brackets in a downloaded file's name, a walkthrough)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-")
+
+
 def file_stem(q: Quote, client: Client) -> str:
     """'refund-socialbeat-website-acme-ltd': the client's name (or the reference) where given, so that two
     clients' files do not take one name in a downloads folder."""
-    plain = unicodedata.normalize("NFKD", client.name or client.reference).encode("ascii", "ignore").decode()
-    who = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40].strip("-")
+    who = file_part(client.name or client.reference)
     return f"refund-{q.provider}-{q.service}" + (f"-{who}" if who else "")
 
 
