@@ -201,7 +201,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
             change, roles = fees[tier["id"]]
             followed += _fee_words(change)
             for q in _rule_quotes(tier, roles):
-                if [reword(q, w) for w in _fee_words(change)].count(True):
+                if [wording for wording in _fee_words(change) if reword(q, wording)]:  # each of them made
                     fee_moved[q] = change
         changes += _label_follows(tier, followed)
     if window is not None:  # the request window's clause states its days: the terms citing it follow (below)
