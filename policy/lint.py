@@ -145,8 +145,9 @@ class Finding:
 
     @property
     def named(self) -> tuple[str, ...]:
-        """Every rule the finding names: its own, then those it is measured against."""
-        return (*self.rules, *self.measured_against)
+        """Every rule the finding names, once: its own, then those it is measured against (a reading of its own
+        tier's end is measured against that tier: named twice, a walkthrough's screenshot)."""
+        return tuple(dict.fromkeys((*self.rules, *self.measured_against)))
 
     @property
     def key(self) -> str:
