@@ -80,8 +80,8 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
 
 
 # a percent, a last day or a request window whose words did not follow
-WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "quote-vs-days", "label-vs-days",
-                    "window-vs-days")
+WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "label-unchanged", "quote-vs-days",
+                    "label-vs-days", "window-vs-days")
 
 
 def _offer_words(reworded: Reworded | None, version: str, widgets: str, name: str) -> None:
@@ -308,6 +308,9 @@ HOW_TO_FIX = {
     "quote-vs-amount": WORDS_WITH_THE_PERCENT,
     # the same mending for the warning of a clause left as it was (a walkthrough found it by scrolling the grid)
     "quote-unchanged": WORDS_WITH_THE_PERCENT + " A fee's percent or cap is changed in the same places.",
+    # a label of one percent beside a tier made a band: the band's other end is quoted without words
+    "label-unchanged": f"A tier's “{LABELS['label']}” (the tiers table's last columns) says its refund: say the "
+                       "new percent or fee there, or the band where the tier became one (60-75%).",
     "other-provider-named": "A file made from another provider's keeps its words: say this provider's name there, in "
                             f"the tables here where they show them (a tier's or an exception's \u201c{LABELS['label']}"
                             "\u201d), else in the version's TOML (download it, change it, upload it): the contact and "

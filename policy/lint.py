@@ -59,6 +59,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reading-unchanged": ("warning", "a reading was left as it was while the tier whose amount it gave changed"),
     "quote-unchanged": ("warning", "a clause was left as it was while the percent or fee it states changed"),
     "quote-restated": ("warning", "a clause now states another percent than the unchanged end of its tier it decides"),
+    "label-unchanged": ("warning", "a tier's label was left stating the old percent or fee of an end that moved (a "
+                                   "percent still inside the band, which label-vs-amount does not see)"),
     "label-vs-amount": ("warning", "a tier's own words (its label) state a percent its amounts do not give"),
     "quote-vs-days": ("error", "a rule's clause states a time limit its days do not give"),
     "label-vs-days": ("warning", "a tier's own words (its label) state a time limit its days do not give"),
@@ -69,7 +71,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "client-words-missing": ("info", "a tier's ambiguity has no question for a client: a client reads the author's "
                                      "title and readings"),
 }
-OF_THE_EDIT = ("reading-unchanged", "quote-unchanged", "quote-restated")  # findings about what an edit changed (lint_against)
+# findings about what an edit changed (lint_against)
+OF_THE_EDIT = ("reading-unchanged", "quote-unchanged", "quote-restated", "label-unchanged")
 
 
 def in_reading_order(findings: Iterable[Finding]) -> list[Finding]:
@@ -464,14 +467,23 @@ def _stated_labels(policy: PolicyFile) -> Iterator[Finding]:
     another tier's percent as well, so one stated percent within the band is enough."""
     for _sid, rule, _stage, tier in _tiers(policy):
         stated = stated_refunds(tier.label or "", STATED_PERCENT, tier)
-        ends = [tier.min, tier.max]
-        if not stated or any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid") for a in ends):
+        band = _plain_band(tier)
+        if not stated or band is None:
             continue
-        low, high = min(a.pct for a in ends), max(a.pct for a in ends)
+        low, high = band
         if not any(low <= n <= high for n in stated):
             gives = f"{low.normalize():f}%" if low == high else f"{low.normalize():f}-{high.normalize():f}%"
             yield _finding("label-vs-amount", f"tier {tier.id} refunds {gives}, but its label says '{tier.label}'",
                            rule, about=tier.id)
+
+
+def _plain_band(tier: Tier) -> Optional[tuple[Decimal, Decimal]]:
+    """The lowest and highest percent of a tier both of whose ends are a plain percent of the base or the payment;
+    else None (a fee, a cap or another part: its words may state figures the band does not hold)."""
+    ends = (tier.min, tier.max)
+    if any(a.plus or a.cap_pct is not None or a.of not in ("base", "paid") for a in ends):
+        return None
+    return min(a.pct for a in ends), max(a.pct for a in ends)
 
 
 def _stated_periods(policy: PolicyFile) -> Iterator[Finding]:
@@ -621,18 +633,31 @@ def _unchanged_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Find
         if was == now:
             continue
         kept = {clause_key(c) for c in old.clauses}
+        # against the version named: the lab shows it for an edit, Policy terms for a version published ("in this
+        # edit" there read as about an edit not made, a walkthrough)
+        went = f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} in version " \
+               f"{previous.version} to {amount_words(now, policy.currency)}"
         for c in tier.clauses:
-            if end not in ENDS.get(c.role, ()) or clause_key(c) not in kept:
-                continue
-            stated = stated_refunds(c.quote, STATED_REFUND, tier)
-            left = was.pct in stated and now.pct not in stated
-            if left or any(a in figures(c.quote) and b not in figures(c.quote)
-                           for _, a, b, figures in _fee_figures(was, now)):
-                # against the version named: the lab shows it for an edit, Policy terms for a version published
-                # ("in this edit" there read as about an edit not made, a walkthrough)
-                yield _finding("quote-unchanged", f"tier {tier.id}'s {end}imum went from {amount_words(was, policy.currency)} "
-                               f"in version {previous.version} to {amount_words(now, policy.currency)}, but its clause "
-                               f"{cite(c.section)} still says '{c.quote}'", rule, about=f"{tier.id}, {end}")
+            if end in ENDS.get(c.role, ()) and clause_key(c) in kept \
+                    and _states_the_old(c.quote, stated_refunds(c.quote, STATED_REFUND, tier), was, now):
+                yield _finding("quote-unchanged", f"{went}, but its clause {cite(c.section)} still says '{c.quote}'",
+                               rule, about=f"{tier.id}, {end}")
+        label = tier.label or ""
+        stated = stated_refunds(label, STATED_PERCENT, tier)
+        band = _plain_band(tier)
+        # a label stating a percent the band no longer holds is label-vs-amount's; this one is the label of a tier of
+        # 75% made 60-75% left saying "...: 75%" (a walkthrough), its minimum without words
+        if label == old.label and _states_the_old(label, stated, was, now) \
+                and (band is None or any(band[0] <= n <= band[1] for n in stated)):
+            yield _finding("label-unchanged", f"{went}, but its label still says '{label}'", rule,
+                           about=f"{tier.id}, {end}")
+
+
+def _states_the_old(words: str, stated: set[Decimal], was: Amount, now: Amount) -> bool:
+    """Words (stating the refund percents `stated`) that state an end's old percent or fee figure, and not its new
+    one."""
+    return (was.pct in stated and now.pct not in stated) or any(
+        a in figures(words) and b not in figures(words) for _, a, b, figures in _fee_figures(was, now))
 
 
 def _restated_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:

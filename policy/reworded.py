@@ -88,6 +88,22 @@ def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[
     return found
 
 
+def _label_bands(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]:
+    """Tier id -> how its label states its band, for each tier of one plain percent made a band of plain percents:
+    "...: 75%" of a tier made 60-75% says "...: 60-75%" (it was left saying 75%, a walkthrough). Its clauses are the
+    policy's own sentences: which end a sentence of both ends states is the author's to say (quote-restated)."""
+    old = {t.id: t for t in _all_tiers(before)}
+    found: dict[str, Rewording] = {}
+    for tier in _all_tiers(after):
+        was = old.get(tier.id)
+        if was is None or was.min != was.max or tier.min == tier.max:
+            continue
+        a, low, high = _plain_percent(was.min), _plain_percent(tier.min), _plain_percent(tier.max)
+        if a is not None and low is not None and high is not None and low < high:
+            found[tier.id] = (_stating(a), f"{low.normalize():f}-{_percent(high)}")
+    return found
+
+
 def _changed_days(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[int, int]]:
     """Tier id -> its last day before and after, for each tier whose last day the edit changed."""
     old = {t.id: t for t in _all_tiers(before)}
@@ -164,10 +180,10 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     after it) with their labels. A request window's days changed are said likewise in its clauses and the terms that
     cite them. None where no word states a value the edit changed."""
     percents, days = _changed_percents(before, after), _changed_days(before, after)
-    fees = _changed_fees(before, after)
+    fees, bands = _changed_fees(before, after), _label_bands(before, after)
     window = (before.window.days, after.window.days) if before.window and after.window and \
         before.window.days != after.window.days else None
-    if not percents and not days and not fees and window is None:
+    if not percents and not days and not fees and not bands and window is None:
         return None
     data = after.model_dump()
     tiers = [t for service in data["services"].values() for stage in service["stages"] for t in stage["tiers"]]
@@ -187,10 +203,10 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
         return True
 
     for tier in tiers:
-        followed: list[Rewording] = []
+        followed: list[Rewording] = [bands[tier["id"]]] if tier["id"] in bands else []
         if tier["id"] in percents:
             percent, roles = percents[tier["id"]]
-            followed.append(percent)
+            followed += [] if followed else [percent]  # a label states the band, where it became one
             for q in _rule_quotes(tier, roles):
                 reword(q, percent)
         if tier["id"] in days:

@@ -729,6 +729,25 @@ def test_an_edit_with_warnings_about_it_is_published_only_once_the_author_says_s
     assert any("No lint error, and no warning about this edit: it can be published." in c.value for c in at.caption)
 
 
+def test_a_tier_made_a_band_warns_of_its_label_left_saying_one_percent_and_the_words_follow_with_the_band():
+    """A walkthrough made Discovery's 75% a band of 60-75%: its label went on saying "...: 75%" with no finding (75 is
+    inside the band), and "Change the words to match" was not offered."""
+    at = lab()
+    at.session_state[key(at, "tiers")] = {"edited_rows": {ROW: {"min_pct": 60}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
+    assert "\u26a0\ufe0f warning: label-unchanged (this edit)" in list(findings["Finding"])
+    assert "A tier's \u201cWhat it says\u201d" in " ".join(plain(i.value) for i in at.info)  # where it is mended
+    offer = next(plain(i.value) for i in at.info if "The words can follow" in plain(i.value))
+    assert "tier sb_web_discovery's label now says 60-75%" in offer
+    at.button(key="lab_words_follow").click().run()
+    grid = dataframe_with(at, "min_pct")
+    row = grid[grid.tier == "sb_web_discovery"].iloc[0]
+    assert (row.min_pct, row.max_pct) == (60, 75) and row.label.endswith(": 60-75%") and row.quote == SAID
+    findings = next(plain_table(t.value) for t in at.table if "Known as" in t.value)
+    assert not [f for f in findings["Finding"] if "label-" in f]
+
+
 def test_any_new_warning_of_an_edit_is_asked_about_before_publishing_not_only_those_about_what_it_changed():
     """A walkthrough: a label left at 50% beside a tier made 0-40% showed a new label-vs-amount warning, and beside
     the button "No lint error, and no warning about this edit: it can be published"."""

@@ -358,11 +358,12 @@ def test_policy_terms_say_where_a_published_versions_rules_and_words_disagree(ur
         return [x.label.replace("\\", "") for x in at.expander], [w.value.replace("\\", "") for w in at.warning]
 
     labels, warnings = said("2026-02-01")
-    assert "Social Beat Digital: 25 listed, 1 found and not listed (said at the top)" in labels
+    assert "Social Beat Digital: 25 listed, 2 found and not listed (said at the top)" in labels
     (warning,) = [w for w in warnings if w.startswith("Social Beat Digital version 2026-cut: where its words and its "
                                                       "rules disagree")]
     assert "tier sb_web_discovery's minimum went from 75% of the base in version 2025-06-17 to 65% of the base, but its " \
            "clause section 3.1(b) still says '75% Refund: If cancelled during initial consultations and planning'" in warning
+    assert "but its label still says 'Cancelled during initial consultations and planning: 75%'" in warning
     labels, warnings = said("2025-12-01")  # the shipped version, in force before: every finding listed
     assert "Social Beat Digital: 25 listed" in labels and not [w for w in warnings if "where its words and its rules disagree" in w]
 

@@ -236,13 +236,31 @@ def test_one_end_of_a_tier_changed_alone_has_the_clause_of_that_end_follow():
 def test_one_end_of_a_tier_of_one_percent_changed_keeps_the_words_of_the_other_end():
     """A walkthrough made Discovery's 75% a band of 60-75% and clicked "Change the words to match": its one clause
     became "60% Refund: ...", and the calculator quoted $6,000.00 - $7,500.00 beside it alone, the 75% without words.
-    The clause states both ends: it keeps saying 75%, and the linter warns that the minimum's words were left."""
+    The clause states both ends: it keeps saying 75%, and the linter warns that the minimum's words were left. The
+    tier's label, its author's short words, was left saying "...: 75%" too, with no finding (75 is in the band): it
+    now says the band."""
     before = policies()["socialbeat"]
     text = source_text(before)
     edit = with_tier(before, "sb_web_discovery", lambda t: t["min"].update(pct=Decimal("60")))
-    assert words_follow(before, edit, text) is None  # no words state the minimum alone
     warned = {f.code: f.message for f in lint_against(before, edit, text)}
     assert "75% Refund: If cancelled during initial consultations" in warned["quote-unchanged"]
+    assert "its label still says 'Cancelled during initial consultations and planning: 75%'" in warned["label-unchanged"]
+    followed = words_follow(before, edit, text)
+    assert followed is not None and followed.changes == ("tier sb_web_discovery's label now says 60-75%",)
+    assert tier(followed.policy, "sb_web_discovery").label == "Cancelled during initial consultations and planning: 60-75%"
+    assert followed.text == text  # no sentence of the policy changed
+    after = {f.code for f in lint_against(before, followed.policy, followed.text)}
+    assert "label-unchanged" not in after and "label-vs-amount" not in after and "quote-unchanged" in after
+
+
+def test_a_tier_of_one_percent_made_a_band_at_both_ends_has_its_label_state_the_band():
+    before = policies()["socialbeat"]
+
+    def band(t):
+        t["min"]["pct"], t["max"]["pct"] = Decimal("40"), Decimal("55")
+    followed = words_follow(before, with_tier(before, "sb_web_design_concepts", band), source_text(before))
+    assert followed is not None
+    assert tier(followed.policy, "sb_web_design_concepts").label == "Cancelled after initial design concepts are presented: 40-55%"
 
 
 def test_a_fee_cap_changed_has_its_sentence_the_tiers_citing_it_and_their_readings_follow():
