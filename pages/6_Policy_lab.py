@@ -80,8 +80,8 @@ def _findings(findings: list[Finding], previous: PolicyFile | None, before: list
 
 
 # a percent, a last day or a request window whose words did not follow
-WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "label-unchanged", "quote-vs-days",
-                    "label-vs-days", "window-vs-days")
+WORDS_FOLLOW_FOR = ("quote-vs-amount", "label-vs-amount", "quote-unchanged", "label-unchanged", "reading-unchanged",
+                    "quote-vs-days", "label-vs-days", "window-vs-days")
 
 
 def _offer_words(reworded: Reworded | None, version: str, widgets: str, name: str) -> None:

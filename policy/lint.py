@@ -32,7 +32,7 @@ from .loader import policy_data
 from .models import Scenario
 from .money import HUNDRED, to_cents
 from .periods import stated_days
-from .schema import Amount, Clause, PolicyFile, Stage, Tier, clause_key
+from .schema import Amount, Clause, PolicyFile, Reading, Stage, Tier, clause_key
 from .taxonomy import DECISIONS, SERVICES
 from .words import clipped
 
@@ -680,12 +680,23 @@ def _restated_quotes(previous: PolicyFile, policy: PolicyFile) -> Iterator[Findi
                                f"it stated {amount_words(now, policy.currency)})", rule, about=f"{tier.id}, {end}")
 
 
-def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
-    """A reading that gave the amount of a tier of its service in the version before (the next phase's 75%),
+@dataclass(frozen=True)
+class ReadingLeft:
+    """A reading left as it was while the tier whose amount it gave in the version before moved."""
+    rule: str  # the reading's own tier
+    tier: Tier
+    index: int  # of the reading in its ambiguity
+    reading: Reading
+    source: str  # the rule path of the tier whose amount it gave
+    ends: tuple[str, ...]  # which ends of that tier ("min", "max")
+    now: Optional[Tier]  # that tier now (None: gone)
+
+
+def readings_left(previous: PolicyFile, policy: PolicyFile) -> Iterator[ReadingLeft]:
+    """Each reading that gave the amount of a tier of its service in the version before (the next phase's 75%),
     left as it was while no tier that gave that amount gives it any more (the next phase now refunds 60%)."""
     before = {rule: (sid, tier) for sid, rule, _stage, tier in _tiers(previous)}
     now = {rule: tier for _sid, rule, _stage, tier in _tiers(policy)}
-    money = policy.currency
     for sid, rule, _stage, tier in _tiers(policy):
         old = before.get(rule)
         if tier.ambiguity is None or old is None or old[1].ambiguity is None:
@@ -706,14 +717,21 @@ def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Fi
             elif not gave or any(path in now and getattr(now[path], end) == r.amount for path, end in gave):
                 continue
             path = gave[0][0]
-            ends = [end for p, end in gave if p == path]
-            changed = now.get(path)
-            gives = (f"now gives {' to '.join(dict.fromkeys(amount_words(getattr(changed, e), money) for e in ends))}"
-                     if changed is not None else "is gone")
-            whose = "amount" if len(ends) == 2 else f"{ends[0]}imum"
-            yield _finding("reading-unchanged", f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} still "
-                           f"gives {amount_words(r.amount, money)}, but tier {path.rsplit('.', 1)[-1]}, whose {whose} it was "
-                           f"in {previous.version}, {gives}", rule, about=f"{tier.id}, {r.label}", measured_against=(path,))
+            yield ReadingLeft(rule, tier, i, r, path, tuple(end for p, end in gave if p == path), now.get(path))
+
+
+def _unchanged_readings(previous: PolicyFile, policy: PolicyFile) -> Iterator[Finding]:
+    money = policy.currency
+    for left in readings_left(previous, policy):
+        changed, ends, r, tier = left.now, left.ends, left.reading, left.tier
+        assert tier.ambiguity is not None  # a reading's tier has one
+        gives = (f"now gives {' to '.join(dict.fromkeys(amount_words(getattr(changed, e), money) for e in ends))}"
+                 if changed is not None else "is gone")
+        whose = "amount" if len(ends) == 2 else f"{ends[0]}imum"
+        yield _finding("reading-unchanged", f"{tier.ambiguity.id}'s reading '{r.label}' of tier {tier.id} still "
+                       f"gives {amount_words(r.amount, money)}, but tier {left.source.rsplit('.', 1)[-1]}, whose {whose} "
+                       f"it was in {previous.version}, {gives}", left.rule, about=f"{tier.id}, {r.label}",
+                       measured_against=(left.source,))
 
 
 def _covers(earlier: Tier, later: Tier) -> bool:

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any, Optional
 
 from . import periods
+from .lint import readings_left
 from .schema import Amount, Fee, PolicyFile, Tier
 from .taxonomy import TERMS
 from .words import counted, mid_sentence
@@ -232,6 +233,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     changes += _tiers_follow(data, days, moved)
     changes += _fees_follow(tiers, {tid: change for tid, (change, _) in fees.items()}, fee_moved)
     changes += _readings_follow(tiers, before, after, {tid: [wording] for tid, (wording, _) in percents.items()})
+    changes += _others_readings_follow(data, tiers, before, after)
     changes += _summaries_follow(data, moved)
     original = text
     for old_quote, new_quote in sorted(quotes.items(), key=lambda item: -len(item[0])):  # a sentence before its parts
@@ -385,6 +387,37 @@ def _readings_follow(tiers: list[dict[str, Any]], before: PolicyFile, after: Pol
                     reading["label"] = label
                     reading["plain"] = _said_anew(reading.get("plain"), wordings[tid])
                     break
+    return changes
+
+
+def _others_readings_follow(data: dict[str, Any], tiers: list[dict[str, Any]], before: PolicyFile,
+                            after: PolicyFile) -> list[str]:
+    """A reading that gave another tier's amount (A-SB-04's "the next phase's 75%", of the tier for late requests)
+    gives that tier's new one, and says it, where the edit moved its percent or fee to one new amount: it was warned of
+    (reading-unchanged) and left for the author to find in the readings' table (a walkthrough)."""
+    by_id = {t["id"]: t for t in tiers}
+    changes = []
+    for left in readings_left(before, after):
+        ambiguity = by_id[left.tier.id].get("ambiguity")
+        moved = {getattr(left.now, end) for end in left.ends} if left.now is not None else set()
+        if left.source == left.rule or len(moved) != 1 or not ambiguity:
+            continue  # its own tier's readings follow with its words (_readings_follow, _fees_follow)
+        (now,), was = moved, left.reading.amount
+        if was.model_copy(update={"pct": now.pct, "less_fee": now.less_fee}) != now:
+            continue  # more than a percent or a fee changed: which words say it cannot be told
+        wording = [(_stating(was.pct), _percent(now.pct))] if was.pct != now.pct else []
+        if was.less_fee is not None and now.less_fee is not None:
+            wording += _fee_words((was.less_fee, now.less_fee))
+        reading = ambiguity["readings"][left.index]
+        label = _said_anew(reading["label"], wording)
+        reading["amount"], reading["plain"] = now.model_dump(), _said_anew(reading.get("plain"), wording)
+        changes.append(f"{ambiguity['id']}'s reading \u201c{reading['label']}\u201d now gives tier "
+                       f"{left.source.rsplit('.', 1)[-1]}'s new amount" +
+                       (f" and reads \u201c{label}\u201d" if label != reading["label"] else ""))
+        for listed in data.get("ambiguities", []):  # the policy's list of the readings names it alike
+            if listed["id"] == ambiguity["id"]:
+                listed["readings"] = [label if r == reading["label"] else r for r in listed["readings"]]
+        reading["label"] = label
     return changes
 
 

@@ -1121,9 +1121,10 @@ def test_a_quote_under_a_version_published_with_words_and_rules_disagreeing_says
     st.cache_data.clear()
 
 
-def discovery_at_60_published(tmp_path, monkeypatch, since: date):
+def discovery_at_60_published(tmp_path, monkeypatch, since: date, reading_kept: bool = False):
     """A fresh register where Social Beat's discovery went 75% -> 60%, its words following, published from `since`:
-    (its PolicyStore, the version published)."""
+    (its PolicyStore, the version published). `reading_kept`: its author put A-SB-04's reading "the next phase's 75%"
+    back as it was, and published despite the warning."""
     from store import PolicyStore, QuoteStore
 
     monkeypatch.setenv(ENV_URL, f"sqlite:///{tmp_path / 'quotes.sqlite'}")
@@ -1134,7 +1135,19 @@ def discovery_at_60_published(tmp_path, monkeypatch, since: date):
                                        for i, r in enumerate(tier_rows(sb))]), version=since.isoformat(), effective_from=since)
     reworded = words_follow(sb, lowered, source_text(sb))
     assert reworded is not None
-    return versions, versions.publish(versions.save_draft(reworded.policy, reworded.text, by=PAT), since, by=PAT)
+    policy = reworded.policy
+    if reading_kept:
+        from tests.test_reworded import tier, with_tier
+        (was,) = [r for r in tier(sb, "sb_web_pre_kickoff_gap").ambiguity.readings if "next phase" in r.label]
+
+        def put_back(t):
+            t["ambiguity"]["readings"] = [was.model_dump() if "next phase" in r["label"] else r
+                                          for r in t["ambiguity"]["readings"]]
+        policy = with_tier(policy, "sb_web_pre_kickoff_gap", put_back)
+        listed = {a.id: a.readings for a in sb.ambiguities}
+        policy = policy.model_copy(update={"ambiguities": tuple(
+            a.model_copy(update={"readings": listed["A-SB-04"]}) if a.id == "A-SB-04" else a for a in policy.ambiguities)})
+    return versions, versions.publish(versions.save_draft(policy, reworded.text, by=PAT), since, by=PAT)
 
 
 def sb_website(**params) -> AppTest:
@@ -1152,7 +1165,7 @@ def test_a_disagreement_is_said_beside_the_quotes_of_the_tier_it_is_about_not_of
     """A walkthrough published discovery 75% -> 60% with its words following: a discovery quote of 60%, under a clause
     saying 60%, was told the words and rules disagreed, and a client to ask the provider, because the warning (the
     pre-kickoff gap's reading 'the next phase's 75%' still gives 75%) named the discovery tier it is measured against."""
-    discovery_at_60_published(tmp_path, monkeypatch, date.today() - timedelta(days=20))
+    discovery_at_60_published(tmp_path, monkeypatch, date.today() - timedelta(days=20), reading_kept=True)
 
     def calculator(days_ago: int, **case) -> str:
         at = sb_website(amount_paid="5000", paid_on=(date.today() - timedelta(days=days_ago)).isoformat(), **case)

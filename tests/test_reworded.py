@@ -298,3 +298,32 @@ def test_an_old_cap_is_matched_only_as_an_amount_of_its_own(words, found):
     from policy.schema import Fee
     ((stating, _),) = _fee_words((Fee(pct=10, cap=100), Fee(pct=10, cap=50)))
     assert bool(stating.search(words)) is found
+
+
+def test_a_reading_that_gave_another_tiers_percent_follows_it_and_says_it():
+    """A-SB-04's reading "the next phase's 75%" (of the tier for late requests) was warned of when Discovery went to
+    60%, and "Change the words to match" left it giving 75%: the author had to find it in the readings' table."""
+    before = policies()["socialbeat"]
+    edit = with_percent(before, "sb_web_discovery", "60")
+    assert "reading-unchanged" in {f.code for f in lint_against(before, edit, source_text(before))}
+    followed = words_follow(before, edit, source_text(before))
+    assert followed is not None
+    assert "A-SB-04's reading \u201cthe next phase's 75%\u201d now gives tier sb_web_discovery's new amount and reads " \
+           "\u201cthe next phase's 60%\u201d" in followed.changes
+    (reading,) = [r for r in tier(followed.policy, "sb_web_pre_kickoff_gap").ambiguity.readings if "next phase" in r.label]
+    assert (reading.label, reading.plain, reading.amount.pct) == ("the next phase's 60%", "if the next phase's 60% applies",
+                                                                  Decimal("60"))
+    listed = next(a for a in followed.policy.ambiguities if a.id == "A-SB-04")
+    assert "the next phase's 60%" in listed.readings and "the next phase's 75%" not in listed.readings
+    assert not [f for f in lint_against(before, followed.policy, followed.text) if f.code == "reading-unchanged"]
+
+
+def test_a_reading_of_another_tier_stays_where_that_tier_became_a_band():
+    """Which end of a band a reading of one percent meant cannot be told: it is warned of, not changed."""
+    before = policies()["socialbeat"]
+
+    def band(t):
+        t["min"]["pct"], t["max"]["pct"] = Decimal("60"), Decimal("70")
+    followed = words_follow(before, with_tier(before, "sb_web_discovery", band), source_text(before))
+    assert followed is not None and not [c for c in followed.changes if "A-SB-04" in c]
+    assert "reading-unchanged" in {f.code for f in lint_against(before, followed.policy, followed.text)}
