@@ -90,6 +90,14 @@ def _whose(record: Mapping[str, str]) -> dict[str, str]:
     return {name: record[name] for name in RECORD_NAMES if record.get(name)}
 
 
+def quoted_cells(q: Quote, quoted_on: Optional[date]) -> dict[str, str]:
+    """Every scenario field, the day it was quoted and the payment day it counted back to (blank for a dated one),
+    then the batch's quote columns with its deadline dated: a row of a list of quotes, each with the same columns.
+    The register's list left a quote given in days without its Ask by date, which its own CSV gave (a walkthrough)."""
+    return {**dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **dict.fromkeys(WHEN_COLUMNS, ""),
+            **_when(q, quoted_on), **quote_row(q, quoted_on)}
+
+
 def _when(q: Quote, quoted_on: Optional[date]) -> dict[str, str]:
     """The day a quote was made and, for a case given in days, the payment day they count back to: the summary and
     the email give those dates, and a JSON or CSV of "3 days since payment" named no day at all (a walkthrough)."""
@@ -100,6 +108,7 @@ def _when(q: Quote, quoted_on: Optional[date]) -> dict[str, str]:
 
 
 QUOTED_ON, PAID_ON_COUNTED = "quoted_on", "paid_on_counted"
+WHEN_COLUMNS = (QUOTED_ON, PAID_ON_COUNTED)
 
 
 def quote_json(q: Quote, record: Mapping[str, str] = MappingProxyType({}), quoted_on: Optional[date] = None) -> str:
@@ -116,6 +125,5 @@ def quote_csv(q: Quote, record: Mapping[str, str] = MappingProxyType({}), quoted
     """One row: whose case it is (`record`: client name, reference, where given), every scenario field, the day it was
     quoted (see _when), then the same quote columns as `python -m policy batch` writes (a batch reads it back, its
     client too). A saved quote's summary named its client and its CSV did not (a walkthrough)."""
-    cells = {**_whose(record), **dict.fromkeys(NAMES, ""), **scenario_cells(q.scenario), **_when(q, quoted_on),
-             **quote_row(q, quoted_on)}
+    cells = {**_whose(record), **quoted_cells(q, quoted_on)}
     return rows_text([list(cells), list(cells.values())])

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from policy import InputError
-from policy.export import QUOTE_COLUMNS, quote_row, scenario_cells
+from policy.export import QUOTE_COLUMNS, WHEN_COLUMNS, quoted_cells
 from policy.fields import NAMES
 from policy.models import Quote, quote_from_json, quote_to_json
 from policy.records import NAME_MAX, checked, checked_record, folded, searchable
@@ -505,8 +505,7 @@ def register_csv(saved: Iterable[SavedQuote]) -> str:
                  "saved_by": who_saved(s.saved_by),
                  "client_name": s.client_name, "client_ref": s.client_ref, "note": s.note,
                  "project": s.project, "invoice": s.invoice, "batch_id": "" if s.batch_id is None else str(s.batch_id),
-                 "batch_row": "" if s.batch_row is None else str(s.batch_row),
-                 **dict.fromkeys(NAMES, ""), **scenario_cells(s.quote.scenario), **quote_row(s.quote)}
+                 "batch_row": "" if s.batch_row is None else str(s.batch_row), **quoted_cells(s.quote, s.asked_day)}
         header = header or list(cells)
         rows.append(list(cells.values()))
-    return rows_text([header or [*REGISTER_COLUMNS, *NAMES, *QUOTE_COLUMNS], *rows])
+    return rows_text([header or [*REGISTER_COLUMNS, *NAMES, *WHEN_COLUMNS, *QUOTE_COLUMNS], *rows])

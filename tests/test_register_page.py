@@ -482,6 +482,23 @@ def test_a_quote_given_in_days_counts_them_from_the_day_it_was_saved_today_and_o
         in notices and "That date has passed" in notices
 
 
+def test_the_lists_csv_dates_a_quote_given_in_days_as_the_quotes_own_csv_does(url):
+    """A walkthrough saved a case of 12 days since payment: its own CSV said ask by 25 Dec, and the list's CSV had an
+    empty Ask by and no payment day."""
+    from policy.export import quote_csv
+    from store.register import register_csv
+    saved_from_the_calculator({"client_name": "Acme"}, provider="socialbeat", service="website", amount_paid="12500",
+                              completion_pct=40, days_since_payment=12)
+    saved = QuoteStore.open(url).get(1, by=SAM)
+    (listed,) = csv.DictReader(io.StringIO(register_csv([saved]).lstrip("\ufeff")))
+    (own,) = csv.DictReader(io.StringIO(quote_csv(saved.quote, {}, saved.asked_day).lstrip("\ufeff")))
+    asked = saved.asked_day
+    assert own["ask_by"] == listed["ask_by"] == (asked + timedelta(days=30 - 12)).isoformat()
+    assert own["paid_on_counted"] == listed["paid_on_counted"] == (asked - timedelta(days=12)).isoformat()
+    assert listed["quoted_on"] == asked.isoformat()
+    assert {k: v for k, v in own.items() if k in listed} == {k: listed[k] for k in own}  # the same view of one quote
+
+
 def test_the_project_and_invoice_typed_for_the_email_are_kept_with_the_saved_quote(url):
     """A walkthrough typed the project's name and the invoice number, saved, and found the saved quote's email back
     to "[Your Project Name]" and "[order or invoice number]", and both boxes empty after its restore."""
