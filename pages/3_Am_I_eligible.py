@@ -32,6 +32,7 @@ from policy.fields import BY_NAME, Unknown
 from policy.markdown import md_escape as e
 from policy.models import Quote, Verdict
 from policy.taxonomy import PAYMENT_METHODS, SERVICES
+from policy.versions import latest_payment
 from policy.words import counted, mid_sentence
 from ui import cache, page, scroll, show, state
 from ui.codec import PAGE_PARAMS, money_shown, money_value, refusal, request_not_today
@@ -75,6 +76,7 @@ def answers(name: str) -> dict[str, Optional[bool]]:
 
 STAGE_QUESTION = "Which of these describes the work now?"  # asked where the progress leaves the stage open
 AMOUNT_QUESTION = "How much did you pay?"
+PAID_QUESTION = "When did you pay?"
 ASK_AGAIN = "el_ask_again"
 
 
@@ -160,8 +162,15 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
         elif st.session_state.get(AMOUNT_ASKED):  # an empty box is no mistake until Check; then, plain words
             st.error("Type how much you paid, in US dollars, such as 1,200.00.")
     first = BY_NAME["paid_on"].first_day or today  # the field's declared first day; a client's payment is made
-    when = st.date_input("When did you pay?", max_value=today, min_value=first,
-                         key=state.form_key("el_paid_on", max(paid_on, first)))
+    # a day after today is taken and refused here in words: refused by the field itself, it kept the day typed, red,
+    # while the answer was for the day before it, with nothing said but an icon's tooltip (a walkthrough)
+    typed_day = st.date_input(PAID_QUESTION, max_value=latest_payment(today), min_value=first,
+                              key=state.form_key("el_paid_on", max(paid_on, first)))
+    day_refused = typed_day > today
+    if day_refused:
+        st.error(e(f"{PAID_QUESTION} {typed_day:%d %b %Y} is after today ({today:%d %b %Y}): this form answers for a "
+                   "payment already made. Give the day you paid."))
+    when = min(typed_day, today)
     said_started, said_delivered = answers("work_started"), answers("deliverables_provided")
     started = st.radio("Has the work started?", list(said_started), horizontal=True,
                        key=state.form_key("el_started", answer_of(said_started, v["work_started"])))
@@ -243,6 +252,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     if checked and amount_refused:  # said beside the button too: on a phone the amount is a screen above it
         st.error(e(f"Answer “{AMOUNT_QUESTION}” above, then check again." if not typed.strip() else
                    f"Correct the answer to “{AMOUNT_QUESTION}” above, then check again."))
+        checked = False
+    if checked and day_refused:
+        st.error(e(f"Correct the answer to “{PAID_QUESTION}” above, then check again."))
         checked = False
     # a link to an answer shows that answer on opening, as if its form had been checked; one without an amount that
     # reads shows none: it answered for the $5,000.00 example, and said the client had changed the amount (a

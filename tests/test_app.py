@@ -523,6 +523,26 @@ def test_the_client_says_what_was_paid_the_form_never_answers_for_the_apps_examp
     assert at.query_params["amount_paid"] == "1200.00"  # the client's own, checked: the case's now
 
 
+def test_a_payment_day_after_today_is_refused_in_words_and_nothing_is_answered_for_another_day():
+    """A walkthrough typed tomorrow in "When did you pay?": the field kept it, red, its reason behind an icon, and
+    Check answered for today's payment with nothing said."""
+    at = app("pages/3_Am_I_eligible.py", provider="socialbeat", service="website")
+    at.text_input(key="el_amount").set_value("10000").run()
+    tomorrow = date.today() + timedelta(days=1)
+    at.date_input(key="el_paid_on").set_value(tomorrow).run()
+    said = f"When did you pay? {tomorrow:%d %b %Y} is after today ({date.today():%d %b %Y}): this form answers for " \
+           "a payment already made. Give the day you paid."
+    assert [plain(x.value) for x in at.error] == [said]
+    at.button(key="el_check").click().run()
+    assert [plain(x.value) for x in at.error] == [said, "Correct the answer to “When did you pay?” above, then check again."]
+    assert not [m for m in at.markdown if m.value.startswith("### ")]  # no answer
+    assert at.date_input(key="el_paid_on").value == tomorrow  # kept as typed, to be corrected
+    at.date_input(key="el_paid_on").set_value(date.today()).run()
+    at.button(key="el_check").click().run()
+    assert not at.error and answer(at).startswith("### ")
+    assert f"paid on {date.today():%d %b %Y}" in " ".join(plain(m.value) for m in [*at.markdown, *at.caption])
+
+
 @pytest.mark.parametrize("how", ["link", "calculator", "link without it"])
 def test_an_amount_the_case_gave_fills_the_form(how):
     if how == "link":
