@@ -181,7 +181,7 @@ def _problems(done: dict) -> None:
     """The errors on the page, so nobody has to download a file to learn what went wrong: by kind with counts
     and first rows, then the rows with errors, filtered by column or words."""
     st.header("Errors")
-    kinds = pd.DataFrame([{"Column": k.column, "Error": k.example, "Rows": f"{k.rows:,}",
+    kinds = pd.DataFrame([{"Column": k.column, "Error": k.said, "Rows": f"{k.rows:,}",
                            "First rows": ", ".join(map(str, k.first_rows))} for k in done["kinds"]])
     _static(kinds, "whole_words_batch_kinds")
     rows = [{"Row": number, "Column": p.column, "Value": p.value, "Error": p.listed_above, "searched": p.searched}

@@ -131,6 +131,13 @@ class ProblemKind:
     example: str
     rows: int = 0
     first_rows: list[int] = field(default_factory=list)
+    varies: bool = False  # its rows' messages differ in the values they quote
+
+    @property
+    def said(self) -> str:
+        """The kind in words: its message, or where its rows' values differ, its first row's as one example (every
+        row of '0.4' and '0.26' was said to be 40%, a walkthrough)."""
+        return f"for example, row {self.first_rows[0]}: {self.example}" if self.varies else self.example
 
 
 Sums = dict[tuple[str, str], list[Any]]  # (provider name, verdict) -> [rows, refund min total, refund max total]
@@ -161,6 +168,8 @@ class BatchResult:
             if kind is None:  # a kind of many dates said by its first, as one of them (it read as that date alone)
                 example = f"a date that could be read either way, such as {p.message}" if key[1] == EITHER_WAY else p.message
                 kind = self.kinds[key] = ProblemKind(p.column, example)
+            elif key[1] != EITHER_WAY and p.message != kind.example:
+                kind.varies = True
             kind.rows += 1
             if len(kind.first_rows) < 5:
                 kind.first_rows.append(number)

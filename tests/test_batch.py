@@ -649,6 +649,16 @@ def test_a_row_without_its_payment_date_names_the_date_column_where_the_file_has
     assert [k.column for k in result.kinds.values()] == ["Date Paid"]
 
 
+def test_a_kind_of_error_whose_rows_quote_different_values_is_said_by_one_of_them_as_an_example():
+    """A walkthrough's errors by kind said every row of '0.4' and '0.26' was "as a share of the whole it is 40%"."""
+    result, _ = batch("provider,service,amount_paid,completion_pct,days_since_payment\n"
+                      "stepinto,ppc,100,0.4,3\nstepinto,ppc,100,0.26,3\nacme,ppc,100,0,3\nacme,ppc,100,0,3\n")
+    share, provider = result.kinds.values()
+    assert (share.rows, share.first_rows, share.varies) == (2, [2, 3], True)
+    assert share.said.startswith("for example, row 2: reads two ways: as a share of the whole it is 40%, as a percent 0.4%")
+    assert (provider.rows, provider.varies) == (2, False) and provider.said == provider.example  # one message: said as is
+
+
 def test_a_provider_name_column_is_the_files_provider_unless_the_file_is_an_earlier_output():
     result, got = batch("Provider Name,Service,Amount Paid (USD),Completion,Days\nStep-Into,PPC,\"1,200\",0,3\n")
     assert got[0]["verdict"] == "full" and got[0]["Provider Name"] == "Step-Into"  # kept as written
