@@ -333,8 +333,11 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         if done.get("save_failed"):
             st.error(f"{e(done['save_failed'])}. The quotes are below; nothing was saved to the register.")
         if done["saved"]:
-            st.success(f"Saved to the register as batch #{done['saved'][0]} ({counted(done['saved'][1], 'quote')}; rows with "
-                       "an error are not saved).")
+            # a row of a service its provider does not sell is saved with that answer: "26 quotes" beside "25 quoted, 1
+            # of a service its provider does not sell" did not add up (a walkthrough)
+            unsold = f", {done['not_sold']:,} of them of a service its provider does not sell" if done["not_sold"] else ""
+            st.success(f"Saved to the register as batch #{done['saved'][0]} ({counted(done['saved'][1], 'quote')}{unsold}; "
+                       "rows with an error are not saved).")
         def line(t: Total) -> dict:
             return {"Provider": t.provider, "Verdict": label_of(t.verdict) if t.verdict else "", "Rows": t.rows,
                     "Refund min (total)": format_usd(t.refund_min), "Refund max (total)": format_usd(t.refund_max)}

@@ -134,6 +134,19 @@ def test_the_same_output_as_the_command_line(url, tmp_path):
     assert at.session_state["batch_result"]["csv"] == (tmp_path / "out.csv").read_bytes()
 
 
+def test_a_saved_batch_says_its_rows_of_a_service_not_sold_among_its_quotes(url):
+    """"Saved ... (26 quotes" beside "25 quoted, 1 of a service its provider does not sell" did not add up (a
+    walkthrough): the row not sold is saved with that answer, and said so."""
+    at = batch_page()
+    at.checkbox(key="batch_save").check().run()
+    at.text_input(key="batch_name").input("Mixed")
+    at.text_input(key="batch_by").input("ops")
+    run(at, "mixed.csv", b"provider,service,amount_paid,completion_pct,days_since_payment\n"
+                         b"stepinto,ppc,100,0,3\nstepinto,it_support,100,0,3\n")
+    assert any("Saved to the register as batch #1 (2 quotes, 1 of them of a service its provider does not sell; rows "
+               "with an error are not saved)" in s.value for s in at.success), [s.value for s in at.success]
+
+
 def test_saving_the_batch_puts_every_quoted_row_in_the_register(url):
     at = batch_page()
     at.checkbox(key="batch_save").check().run()
