@@ -26,7 +26,9 @@ DATE_ORDERS: dict[str, str] = {"dmy": "day/month/year (31/12/2026)", "mdy": "mon
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
-BLANK_WORDS = frozenset({"", "null", "none", "unknown", "not known", "n/a", "na", "?"})
+# not given: also the words a person writes for it ("Not sure", which Am I eligible? itself offers, was refused)
+BLANK_WORDS = frozenset({"", "null", "none", "unknown", "not known", "n/a", "na", "?", "not sure", "unsure",
+                         "don't know", "don\u2019t know", "dont know", "do not know"})
 _SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009"), None)  # spaces, no-break and thin spaces
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _SLASHED = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})")
@@ -154,7 +156,7 @@ def truth(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError("must be yes or no (also y/n, true/false, 1/0), or blank where not known")
+    raise ValueError("must be yes or no (also y/n, true/false, 1/0), or blank, unknown or not sure where not known")
 
 
 EITHER_WAY = " could be "  # in the message of a date read either way: the batch counts such rows by it
@@ -374,7 +376,7 @@ SPELLINGS: dict[str, str] = {
     "money": "US dollars: 8000, 8000.00, 8,000.00, $8,000.00 or 8,000 USD",
     "percent": "40, 40% or 37.5% (under one percent with its sign: 0.5%)",
     "days": "a whole number of days",
-    "tristate": "yes/no, y/n, true/false, 1/0; blank where not known",
+    "tristate": "yes/no, y/n, true/false, 1/0; blank, unknown or not sure where not known",
     "flag": "yes/no, y/n, true/false, 1/0; blank for no",
     "date": "YYYY-MM-DD, 3 Nov 2026, or a spreadsheet date cell (31/12/2026 with the day/month order named)",
     "provider": "the id or the name the app shows (ITMedia Solutions for ITMediaSolutions.us too)",

@@ -97,6 +97,15 @@ def test_yes_and_no_in_their_usual_spellings(cell, read):
     assert truth(cell) is read
 
 
+@pytest.mark.parametrize("cell", ["", "unknown", "N/A", "?", "Not sure", "unsure", "Don't know", "don\u2019t know",
+                                  "do not know"])
+def test_a_fact_not_known_in_the_words_people_write_is_not_given(cell):
+    """"Not sure" in a Started? column was refused, though Am I eligible? itself offers it (a walkthrough)."""
+    _, rows = batch("provider,service,amount_paid,completion_pct,days_since_payment,Started?\n"
+                    f"socialbeat,website,8000,0,5,{cell}\n")
+    assert rows[0]["error"] == "" and rows[0]["assumed"].startswith("work not started (not given, 0% done)"), rows[0]
+
+
 @pytest.mark.parametrize("cell, order, read", [
     ("2026-03-04", None, date(2026, 3, 4)), ("2026-03-04 00:00:00", None, date(2026, 3, 4)),
     ("2026-03-04T10:30:00", None, date(2026, 3, 4)), ("2026/03/04", None, date(2026, 3, 4)),
