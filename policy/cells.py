@@ -20,6 +20,7 @@ from .fields import FIELDS, FieldSpec
 from .models import check_plain, parse_plain
 from .records import folded
 from .schema import PolicyFile
+from .taxonomy import SERVICE_ALSO
 
 DateOrder = Literal["dmy", "mdy"]
 DATE_ORDERS: dict[str, str] = {"dmy": "day/month/year (31/12/2026)", "mdy": "month/day/year (12/31/2026)"}
@@ -317,8 +318,9 @@ class Readers:
                 allowed[spec.name] = "one of " + ", ".join(f"{v} ({label})" if label != v else v
                                                            for v, label in shown.items())
         names["service"] |= _own_names(policies, names["service"])
+        names["service"] = {key(word): sid for sid, words in SERVICE_ALSO.items() for word in words} | names["service"]
         names["provider"] = _without_domain({p: policy.name for p, policy in policies.items()}) | names["provider"]
-        allowed["service"] += ", or a provider's own name for it (such as SEO Services)"
+        allowed["service"] += ", or a provider's own name for it (such as SEO Services), or a common one (such as Google Ads)"
         sold = {p: tuple(policy.services) for p, policy in policies.items()}
         own = {(p, sid): service.label for p, policy in policies.items() for sid, service in policy.services.items()}
         return cls(names, allowed, labels, order, sold, own)

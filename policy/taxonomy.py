@@ -12,6 +12,17 @@ SERVICES: dict[str, str] = {
     "it_support": "IT support / consulting",
 }
 
+# The words people use for a service, beside its id and the names the app and the providers show: a sheet of "Web
+# design" and "Google Ads" rows was refused (a walkthrough). Only names of one service, never "social media".
+SERVICE_ALSO: dict[str, tuple[str, ...]] = {
+    "website": ("web design", "website design", "web development", "website development", "web design and development",
+                "website build"),
+    "seo": ("search engine optimisation", "search engine optimization"),
+    "ppc": ("google ads", "adwords", "google adwords", "pay per click", "paid advertising", "paid ads", "paid search"),
+    "reputation_management": ("online reputation management", "orm"),
+    "it_support": ("it support", "it consulting", "it services"),
+}
+
 PAYMENT_METHODS: dict[str, str] = {
     "card": "Credit card",
     "paypal": "PayPal / online payment",

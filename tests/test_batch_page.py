@@ -377,9 +377,9 @@ def test_a_new_upload_says_the_results_shown_are_still_the_last_files_until_it_i
 def test_a_search_of_the_errors_does_not_read_the_list_of_what_is_allowed(url):
     """Every service error lists 'seo (SEO)': a search for "seo" listed rows that say nothing of SEO."""
     cases = ("provider,service,amount_paid,completion_pct,days_since_payment\n"
-             "socialbeat,Webdesign,5000,30,5\nsocialbeat,SEO Servics,5000,30,5\n")
+             "socialbeat,Webdezign,5000,30,5\nsocialbeat,SEO Servics,5000,30,5\n")
     at = run(batch_page(), "cases.csv", cases.encode())
-    for words, rows in (("seo", [3]), ("webdesign", [2]), ("no service this app knows", [2, 3]),
+    for words, rows in (("seo", [3]), ("webdezign", [2]), ("no service this app knows", [2, 3]),
                         ("social beat digital sells", [2, 3]), ("it_support", [])):
         at.text_input(key="batch_err_text").input(words).run()
         listed = next(d.value for d in at.dataframe if list(d.value.columns) == ["Row", "Column", "Value", "Error"])

@@ -97,6 +97,17 @@ def test_yes_and_no_in_their_usual_spellings(cell, read):
     assert truth(cell) is read
 
 
+@pytest.mark.parametrize("provider, cell, service", [("socialbeat", "Web design", "website"),
+                                                     ("stepinto", "Google Ads", "ppc"), ("itmedia", "pay-per-click", "ppc"),
+                                                     ("socialbeat", "Search Engine Optimization", "seo")])
+def test_a_service_by_a_common_name_of_it_is_read(provider, cell, service):
+    """"Web design" (Social Beat) and "Google Ads" (Step-Into) were refused without even a guess (a walkthrough)."""
+    _, rows = batch(f"provider,service,amount_paid,completion_pct,days_since_payment\n{provider},{cell},8000,0,5\n")
+    _, named = batch(f"provider,service,amount_paid,completion_pct,days_since_payment\n{provider},{service},8000,0,5\n")
+    assert rows[0]["error"] == "" and rows[0]["placed_stage"] == named[0]["placed_stage"]
+    assert {k: v for k, v in rows[0].items() if k != "service"} == {k: v for k, v in named[0].items() if k != "service"}
+
+
 @pytest.mark.parametrize("cell", ["", "unknown", "N/A", "?", "Not sure", "unsure", "Don't know", "don\u2019t know",
                                   "do not know"])
 def test_a_fact_not_known_in_the_words_people_write_is_not_given(cell):
