@@ -223,7 +223,7 @@ class BatchResult:
         likely = ""
         if len(one) == 1:
             row, text = self.date_orders[one[0]]
-            likely = (f"; the file's other dates are all written {DATE_ORDERS[one[0]].split(' (')[0]} (row {row}: "
+            likely = (f"; the file's other dates with slashes are all written {DATE_ORDERS[one[0]].split(' (')[0]} (row {row}: "
                       f"{text}), so those are likely to be too")
         return f"{counted(self.either_way, 'row')} with a date that could be read either way{likely}: {choose}"
 

@@ -490,7 +490,7 @@ def test_ambiguous_dates_point_to_the_choice_that_reads_them_and_it_does(url):
     at = run(batch_page(), "dates.csv", sheet.encode())
     said = [w.value.replace("\\", "") for w in at.warning if "could be read either way" in w.value]
     # above the totals, with the order the file's other dates show (after 34 kinds of errors, a walkthrough)
-    assert said == ["2 rows with a date that could be read either way; the file's other dates are all written "
+    assert said == ["2 rows with a date that could be read either way; the file's other dates with slashes are all written "
                     "month/day/year (row 2: 11/20/2026), so those are likely to be too: choose how this file writes its "
                     "dates under \u201cDates written with slashes\u201d above, and quote it again."]
     kinds = next(t.value for t in at.table if "First rows" in t.value.columns)

@@ -252,7 +252,7 @@ def test_batch_says_how_to_name_the_order_of_dates_that_read_either_way(tmp_path
     src.write_text("provider,service,amount_paid,completion_pct,paid_on\nstepinto,ppc,100,0,17/11/2026\n"
                    "stepinto,ppc,100,0,03/11/2026\nstepinto,ppc,100,0,04/11/2026\n")
     r = run(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--as-of", "2026-12-01"])
-    assert ("batch: 2 rows with a date that could be read either way; the file's other dates are all written "
+    assert ("batch: 2 rows with a date that could be read either way; the file's other dates with slashes are all written "
             "day/month/year (row 2: 17/11/2026), so those are likely to be too: name the order with --date-order (dmy "
             "or mdy) and run it again") in r.stderr.splitlines()
     again = run(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--as-of", "2026-12-01", "--date-order", "dmy"])
