@@ -564,8 +564,8 @@ def test_an_author_edits_a_tier_sees_its_effect_and_publishes_it_from_tomorrow(p
         page.wait_for_timeout(1000)
         wait_ready(page)
     assert (downloaded.get("version"), downloaded.get("effective_from")) == ("browser-edit", tomorrow)
-    # its clause still says "a full refund" (100%) while its least is now 80%: a warning, published despite
-    page.get_by_text(re.compile(r"^Publish despite 1 warning about this edit")).click()
+    # its clause and its label still say "a full refund" (100%) while its least is now 80%: warnings, published despite
+    page.get_by_text(re.compile(r"^Publish despite 2 warnings about this edit")).click()
     wait_ready(page)
     page.get_by_role("button", name=re.compile(r"^Publish from")).click()
     expect(page.get_by_text(re.compile(r"Published Step-Into browser-edit from \d\d \w{3} \d{4}"))).to_be_visible()
