@@ -199,7 +199,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
             with st.expander("Why: the clauses as they were cited"):
                 show.explanation(q)
             show.saved_files(q, Client(name=saved.client_name or "", reference=saved.client_ref or "",
-                                       project=saved.project, invoice=saved.invoice), saved.asked_day)
+                                       project=saved.project, invoice=saved.invoice), saved.asked_day, saved.id)
             act = st.columns(3)
             if not quotable:
                 act[0].caption(e(f"Not offered for a restore: {q.provider_name} is quoted no more."))

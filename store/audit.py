@@ -5,13 +5,13 @@ refuse it as well: migration 0005)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
@@ -126,6 +126,19 @@ def require(engine: Engine, actor: Actor, permission: Permission, subject: str) 
     with Session(engine) as session, session.begin():
         record(session, actor, Action.REFUSED, subject, detail)
     raise Forbidden(actor, permission, ended)
+
+
+Made = TypeVar("Made")
+
+
+def while_held(engine: Engine, actor: Actor, permission: Permission, subject: str,
+               make: Callable[[], Made]) -> Callable[[], Made]:
+    """`make`, to be called later (a download's file, made on its click), refused (require) unless `actor` still may
+    do `permission` in a sign-in not ended by then."""
+    def made() -> Made:
+        require(engine, actor, permission, subject)
+        return make()
+    return made
 
 
 class AuditLog:

@@ -336,6 +336,26 @@ def test_a_sign_in_ended_by_a_sign_out_is_refused_every_read_and_write_and_anoth
     assert refused[0].detail["signed_out_at"] == min(e.at for e in events if e.action == "signed out").isoformat()
 
 
+def test_a_file_drawn_for_a_sign_in_is_made_only_while_it_holds_and_a_refused_one_is_recorded(store):
+    """A walkthrough signed out in one tab, then downloaded a saved quote's files and a batch's results from a tab
+    left open: they were made from what that tab had shown, with no check."""
+    from store.audit import while_held
+    tab = ROLES.actor(CLAIMS)
+    made = []
+    later = while_held(store.engine, tab, Permission.VIEW_REGISTER, "download saved quote #1's files",
+                       lambda: made.append(1) or b"%PDF")
+    assert later() == b"%PDF" and made == [1]  # while it holds
+    AuditLog(store.engine).signed_out(tab)
+    with pytest.raises(Forbidden):
+        later()
+    assert made == [1]  # not made
+    (event,) = AuditLog(store.engine).find(AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
+    assert (event.subject, event.detail["needed"]) == ("download saved quote #1's files", "see saved quotes")
+    assert "signed_out_at" in event.detail
+    client = while_held(store.engine, Actor.local_user(), Permission.BATCH, "download", lambda: "rows")
+    assert client() == "rows"  # the local user has no sign-in to end
+
+
 def test_the_local_user_and_anyone_have_no_sign_in_to_end(store):
     log = AuditLog(store.engine)
     log.signed_out(Actor.local_user("me"))

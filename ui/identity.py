@@ -18,10 +18,11 @@ import os
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal, Optional, TypeVar
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -31,7 +32,7 @@ from policy import InputError
 from policy.markdown import md_escape as e
 from store import sign_ins
 from store.access import Actor, Permission, RoleMap
-from store.audit import AuditLog
+from store.audit import AuditLog, while_held
 from ui import clock
 from ui.records import register
 from ui.scroll import into_view, script_frame
@@ -312,6 +313,17 @@ def refuse(access: Access, needed: Permission, page: str) -> None:
         if page not in seen:  # once per session and page: a refusal is worth one line, not one per rerun
             seen.add(page)
             AuditLog(register().engine).refused(who, needed, f"page {page}")
+
+
+Made = TypeVar("Made")
+
+
+def while_signed_in(make: Callable[[], Made], permission: Permission, subject: str) -> Callable[[], Made]:
+    """A staff download's file, made on its click only while the sign-in that drew the button holds: a tab left open
+    after a sign-out in another handed out a saved quote's files and a batch's results, made from what it had shown
+    (a walkthrough). A click a sign-out ended is refused and recorded (store.audit.require), and the button says
+    its file could not be made. Runs outside the page's run: nothing of Streamlit in it."""
+    return while_held(register().engine, actor(), permission, subject, make)
 
 
 def may(permission: Permission) -> bool:

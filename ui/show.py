@@ -46,7 +46,7 @@ from policy.spreadsheet import for_excel
 from policy.versions import Basis, Version
 from store.access import Actor, Permission
 from ui import cache
-from ui.identity import may
+from ui.identity import may, while_signed_in
 from ui.registry import basis, catalog, payment_day, policies
 from ui.state import amount_is_example, kept
 
@@ -350,11 +350,13 @@ def file_stem(q: Quote, client: Client) -> str:
 
 
 def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional[Unsettled] = None,
-                      not_said: Optional[NotSaid] = None, prepared_on: Optional[date] = None) -> None:
+                      not_said: Optional[NotSaid] = None, prepared_on: Optional[date] = None,
+                      held: Optional[tuple[Permission, str]] = None) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them. A client gets the summary and the
     email; sales (staff) also the Markdown, JSON and CSV. `prepared_on`: the day the summary says it was prepared
-    (today's, unless it is a saved quote's)."""
+    (today's, unless it is a saved quote's). `held`: files of the register, made only while the sign-in holds
+    that permission (identity.while_signed_in), said as what was tried."""
     stem = file_stem(q, client)
     whose = {"client_name": client.name, "client_ref": client.reference}  # the quote's own files name it too
     day = prepared_on or basis().as_of
@@ -382,10 +384,11 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     st.caption("Before sending the request email: fill in each part in [brackets], and leave out any attachment "
                "it lists that you do not have.")
     for label, make, ending, mime, key in files:
-        st.download_button(label, make, stem + ending, mime, key=key, on_click="ignore", width="stretch")
+        data = make if held is None else while_signed_in(make, *held)
+        st.download_button(label, data, stem + ending, mime, key=key, on_click="ignore", width="stretch")
 
 
-def saved_files(q: Quote, client: Client, saved_on: date) -> None:
+def saved_files(q: Quote, client: Client, saved_on: date, number: int) -> None:
     """A saved quote's files as it was given, prepared on the day it was saved: they were only to be had by
     restoring it into the calculator, which quotes it anew (a walkthrough)."""
     if q.policy is None:  # its documents are made from the version it names, which the catalog no longer holds
@@ -395,7 +398,8 @@ def saved_files(q: Quote, client: Client, saved_on: date) -> None:
     box = st.expander("Download its files", key="reg_downloads_open", on_change="rerun")  # in the page: see actions
     if box.open:
         with box:
-            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), prepared_on=saved_on)
+            _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), prepared_on=saved_on,
+                              held=(Permission.VIEW_REGISTER, f"download saved quote #{number}'s files"))
 
 
 def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None,

@@ -3,6 +3,7 @@ lists the demo users, one button each): each role finds exactly its pages and ac
 without the role shows none of its data. The app runs with its own secrets file and register."""
 import contextlib
 import re
+from pathlib import Path
 
 import pytest
 from conftest import sign_in, signing_in, wait_ready
@@ -281,3 +282,31 @@ def test_a_sign_out_in_one_tab_ends_the_sign_in_in_every_other_tab_at_its_next_s
     expect(calculator.get_by_text("Save to the register")).to_have_count(0)
     expect(calculator.get_by_text(re.compile(r"^Saved as quote"))).to_have_count(0)
     calculator.close()
+
+
+def test_a_tab_left_open_after_a_sign_out_elsewhere_hands_out_no_file_of_the_register(app_with_sign_in, person):
+    """A walkthrough signed out in one tab, then downloaded the saved quote open in another tab as a PDF: its files
+    were made from what that tab had shown, with no check of the sign-in."""
+    base = app_with_sign_in
+    sign_in(person, base, "sales")
+    save_a_quote(person, "Left Open Client")
+    saved = person.get_by_text(re.compile(r"^Saved as quote #\d+")).first.inner_text()
+    number = re.search(r"#(\d+)", saved).group(1)
+    other = person.context.new_page()
+    other.goto(f"{base}/Saved_quotes?quote={number}")
+    wait_ready(other)
+    other.get_by_test_id("stExpander").locator("summary").filter(has_text="Download its files").click()
+    pdf = other.get_by_role("button", name="Client summary (PDF)", exact=True)
+    with other.expect_download() as got:  # while the sign-in holds
+        pdf.click()
+    assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
+
+    person.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    person.get_by_role("button", name="End session").click()
+    wait_ready(person)
+    downloads = []
+    other.on("download", lambda d: downloads.append(d))
+    other.get_by_role("button", name="Quote as CSV", exact=True).click()  # no step of the page: no run of it
+    expect(other.get_by_test_id("stDownloadButtonError")).to_be_visible()  # the button says its file was not made
+    assert downloads == []
+    other.close()
