@@ -121,6 +121,11 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                 st.warning(f"Quote #{wanted} is not in the register (deleted, or never saved).")
         if wanted in ids:  # (kept, it took back the choice of every other quote)
             st.session_state["reg_pick"] = st.session_state.pop("register_open")
+        held = st.session_state.get("reg_pick")  # the quote open: deleted in another session since, a click on its
+        if held is not None and held not in named and store.get(held, by=me) is None:  # Restore or Delete did
+            st.session_state["reg_pick"] = None  # nothing, and the quote was gone without a word (a walkthrough)
+            st.warning(f"Quote #{held} is no longer in the register: it was deleted in another session, so nothing "
+                       "was done with it.")
         # its placeholder says the same: a quote deleted in view leaves no choice, which read "Choose an option"
         pick = st.selectbox("Open a saved quote", [None, *ids], key="reg_pick", placeholder="Choose one",
                             format_func=lambda i: "Choose one" if i is None else named[i])

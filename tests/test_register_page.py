@@ -118,6 +118,27 @@ def test_after_a_save_another_quote_can_be_opened_and_a_restored_one_is_open_on_
     assert at.selectbox(key="reg_pick").value == 1
 
 
+@pytest.mark.parametrize("click", ["reg_restore", "reg_delete"])
+def test_a_quote_deleted_in_another_session_while_open_is_said_to_be_gone_when_clicked(url, click):
+    """A walkthrough had a quote open when an admin deleted it elsewhere: Restore (or Delete) then did nothing, and the
+    quote was gone from the page without a word."""
+    from tests.actors import ADA
+    store = QuoteStore.open(url)
+    given = quote(parse_scenario(dict(provider="stepinto", service="ppc", amount_paid="2400", completion_pct=0,
+                                      days_since_payment=3), BASIS), BASIS)
+    kept, gone = (store.save(given, client_name=name, by=SAM) for name in ("Kept", "Gone"))
+    at = app("pages/4_Saved_quotes.py")
+    at.selectbox(key="reg_pick").set_value(gone).run()
+    assert store.delete(gone, by=ADA)
+    at.button(key=click).click().run()
+    assert not at.exception and at.selectbox(key="reg_pick").value is None
+    assert [w.value for w in at.warning] == [f"Quote #{gone} is no longer in the register: it was deleted in another "
+                                             "session, so nothing was done with it."]
+    assert not [h for h in at.header if h.value.startswith("Quote #")]  # nothing of it drawn
+    at.selectbox(key="reg_pick").set_value(kept).run()  # the list goes on as before
+    assert not at.warning and at.selectbox(key="reg_pick").value == kept
+
+
 def test_where_today_differs_both_are_shown_and_restore_brings_the_scenario_back(url):
     store = QuoteStore.open(url)
     paid = date.today() - timedelta(days=40)
