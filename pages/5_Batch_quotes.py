@@ -24,6 +24,7 @@ from policy.words import counted
 from policy.workbook import COLUMNS_MAX, ROWS_MAX
 from store import Forbidden, SaveError, file_digest
 from store.access import Actor, Permission
+from store.register import batch_name
 from ui import charts, clock, page, scroll, state
 from ui.identity import actor, may, signed_by, while_signed_in
 from ui.records import register
@@ -208,6 +209,16 @@ def _problems(done: dict) -> None:
                f"shows the file (the header is row {done.get('header_row', 1)}).")
 
 
+def _named(name: str) -> bool:
+    """Whether the batch's name can be kept (the save says why not, a walkthrough was first asked whether to save a
+    file again as a second batch, then told it had no name)."""
+    try:
+        batch_name(name)
+    except InputError:
+        return False
+    return True
+
+
 def _order_choice(order) -> str:
     """A choice of "Dates written with slashes", as its button says it."""
     return "Refuse an ambiguous one (03/04/2026)" if order is None else DATE_ORDERS[order]
@@ -256,7 +267,7 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
     go = st.button("Quote every row", type="primary", key="batch_go", disabled=upload is None)
     # the same file saved before (by anyone): asked before a second batch of it is made, as a single quote's save is
     # (two clicks saved one file as two batches of one name, without a word, a walkthrough)
-    if go and save and upload is not None:
+    if go and save and upload is not None and _named(name):  # a name missing is said first, not after this question
         try:
             earlier = register().same_file_saved(file_digest(upload.getvalue()), by=who)
         except (Forbidden, SaveError):  # no reason not to try: the save says its own

@@ -186,9 +186,7 @@ class QuoteStore:
         `asked_on`: the day its rows given in days were quoted for (the day of `at` in UTC without one). `digest`: the
         file's SHA-256 (file_digest), by which saving the same file again is found (same_file_saved)."""
         require(self.engine, by, Permission.SAVE_BATCH, "save a batch")
-        name = checked("batch_name", name, NAME_MAX)
-        if not name:
-            raise InputError("batch_name", "is needed: give the batch a name to find it by in Saved quotes")
+        name = batch_name(name)
         saved_by = checked("saved_by", by.display_name, NAME_MAX)
         try:
             run = self._run_started(name, by)
@@ -477,6 +475,14 @@ def database_said(exc: SQLAlchemyError) -> str:
     if orig is None:  # one of ours (store.db.RegisterGone): its words as they are
         return str(exc).splitlines()[0][:300]
     return f"the database said: {str(orig).splitlines()[0][:200]}"
+
+
+def batch_name(name: str) -> str:
+    """A batch's name as it is kept; InputError where it cannot be (none, too long)."""
+    name = checked("batch_name", name, NAME_MAX)
+    if not name:
+        raise InputError("batch_name", "is needed: give the batch a name to find it by in Saved quotes")
+    return name
 
 
 def _listed(r: SavedQuoteRow) -> Listed:

@@ -316,6 +316,22 @@ def test_saving_a_file_saved_before_asks_first_and_can_quote_without_saving(url)
     assert [b[0] for b in store.batches(by=ADA)] == [3, 2, 1]
 
 
+def test_a_file_saved_before_without_a_name_for_its_batch_is_told_of_the_name_first(url):
+    """A walkthrough was asked whether to save the file again as a second batch, and only after answering was told the
+    batch had no name."""
+    store = QuoteStore.open(url)
+    at = batch_page()
+    at.checkbox(key="batch_save").check().run()
+    at.text_input(key="batch_name").input("Week 49").run()
+    run(at, "cases.csv", CASES.encode())
+    at.text_input(key="batch_name").input("").run()
+    at.button(key="batch_go").click().run()  # the same file again, no name
+    assert not [w for w in at.warning if "already saved" in w.value]
+    assert [x.value.replace("\\", "") for x in at.error] == [
+        "**Batch name** is needed: give the batch a name to find it by in Saved quotes. Nothing was quoted or saved."]
+    assert [b[0] for b in store.batches(by=ADA)] == [1]
+
+
 def test_each_row_is_quoted_under_the_version_published_for_its_payment_date(url):
     """A version published in the lab from tomorrow decides the rows paid from tomorrow, and each row names it."""
     from datetime import date, timedelta
