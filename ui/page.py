@@ -85,6 +85,7 @@ def fragment(draw: Callable[[], None]) -> Callable[[], None]:
         registry.refresh()
         before = identity.current()
         if identity.refresh().actor != before.actor:  # signed out in another tab since the page was drawn: the
+            st.session_state[identity.TRIED] = identity.clicked_writes()  # (its click is not the page's run's)
             st.rerun(scope="app")  # whole page again, its sidebar and menu too, not this part alone
         state.redraw_if_versions_moved()
         try:

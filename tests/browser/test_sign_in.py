@@ -26,9 +26,13 @@ PATHS = {"Saved quotes": "Saved_quotes", "Batch quotes": "Batch_quotes", "Policy
          "Audit trail": "Audit_trail"}
 
 
+REGISTER = {}  # "url": the register of the app the module's tests sign in to
+
+
 @pytest.fixture(scope="module")
 def app_with_sign_in(chromium, tmp_path_factory):
     folder = tmp_path_factory.mktemp("sign-in")
+    REGISTER["url"] = f"sqlite:///{folder / 'data' / 'quotes.sqlite'}"
     port = free_port()
     secrets = folder / "secrets.toml"
     provider = oidc.serve(free_port(), f"http://127.0.0.1:{port}", secrets)  # as `python -m deploy.oidc` does
@@ -282,6 +286,14 @@ def test_a_sign_out_in_one_tab_ends_the_sign_in_in_every_other_tab_at_its_next_s
     expect(calculator.get_by_text("Save to the register")).to_have_count(0)
     expect(calculator.get_by_text(re.compile(r"^Saved as quote"))).to_have_count(0)
     calculator.close()
+    # the trail says what was tried: a save, not "page Refund calculator" as of a slider moved (a walkthrough)
+    from store import AuditLog, QuoteStore
+    from store.audit import Action, AuditFilters
+    from tests.actors import ADA
+    events = AuditLog(QuoteStore.open(REGISTER["url"]).engine).find(
+        AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
+    assert "save a quote" in [e.subject for e in events if e.actor_email.startswith("sam@")], \
+        [(e.actor_email, e.subject) for e in events]
 
 
 def test_a_tab_left_open_after_a_sign_out_elsewhere_hands_out_no_file_of_the_register(app_with_sign_in, person):
