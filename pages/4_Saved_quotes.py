@@ -16,11 +16,12 @@ from policy.spreadsheet import for_excel
 from policy.taxonomy import SERVICES
 from policy.words import counted
 from store import Filters, Forbidden
+from store.access import Permission
 from store.days import Days
 from store.register import SORTS, register_csv, who_saved
 from ui import cache, clock, page, show, state
 from ui.codec import OPEN_QUOTE, dated, from_scenario, request_today, requested_on
-from ui.identity import actor
+from ui.identity import actor, while_signed_in
 from ui.paging import one_page
 from ui.records import register
 from ui.registry import basis, catalog, policies
@@ -101,8 +102,10 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
                            for r in rows],
         }), hide_index=True, width="stretch")
         sideways_hint("saved", always=True)  # eleven columns: cut at "Polic" on a 1,400 px desktop (a walkthrough)
-        st.download_button("Download the list (CSV)", lambda: for_excel(register_csv(store.each(filters, sort, by=me))),
-                           "saved-quotes.csv", "text/csv", key="reg_csv", on_click="ignore")
+        st.download_button("Download the list (CSV)", while_signed_in(
+            lambda: for_excel(register_csv(store.each(filters, sort, by=me))), Permission.VIEW_REGISTER,
+            f"the saved quotes list (CSV, {counted(total, 'quote')})"), "saved-quotes.csv", "text/csv", key="reg_csv",
+            on_click="ignore")
         ids = [r.id for r in rows]
         linked = state.linked_page_inputs()  # a reload or a link opens the quote its URL names
         if linked is not None:

@@ -372,15 +372,18 @@ with page.opened("pages/5_Batch_quotes.py", caption="Quote a spreadsheet of case
         # made on the click (a few seconds for 100,000 rows): a CSV opens by the locale's separator, and a European
         # Excel put each line of it in one cell (a walkthrough)
         # made only while the sign-in holds: a tab left open after a sign-out elsewhere handed them out (a walkthrough)
-        held = (Permission.BATCH, f"download the results of {done['file']}")
-        workbook.download_button("Results (Excel)", while_signed_in(lambda: results_xlsx(output, order), *held),
+        held, whose = Permission.BATCH, f"the results of {done['file']}"
+        workbook.download_button("Results (Excel)", while_signed_in(lambda: results_xlsx(output, order), held,
+                                                                    f"{whose} (Excel)"),
                                  f"{stem}-quoted.xlsx", XLSX,
                                  key="batch_xlsx", on_click="ignore", width="stretch",
                                  help="The same rows as the CSV: refunds as numbers in dollars, the request day as a "
                                       "date, verdicts and stages in words; opens alike in any language's Excel.")
-        left.download_button("Results (CSV)", while_signed_in(lambda: output, *held), f"{stem}-quoted.csv", "text/csv",
+        left.download_button("Results (CSV)", while_signed_in(lambda: output, held, f"{whose} (CSV)"),
+                             f"{stem}-quoted.csv", "text/csv",
                              key="batch_csv",
                              on_click="ignore", width="stretch")
-        right.download_button("Results (JSON)", while_signed_in(lambda: rows_json(output), *held), f"{stem}-quoted.json",
+        right.download_button("Results (JSON)", while_signed_in(lambda: rows_json(output), held, f"{whose} (JSON)"),
+                              f"{stem}-quoted.json",
                               "application/json",
                               key="batch_json", on_click="ignore", width="stretch")

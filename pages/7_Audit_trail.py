@@ -10,10 +10,11 @@ from policy.markdown import md_escape as e
 from policy.spreadsheet import for_excel
 from policy.words import counted
 from store import AuditLog
+from store.access import Permission
 from store.audit import Action, AuditFilters, audit_csv
 from store.days import Days
 from ui import clock, page
-from ui.identity import actor
+from ui.identity import actor, while_signed_in
 from ui.paging import one_page
 from ui.records import register
 from ui.registry import basis, policies
@@ -71,7 +72,9 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             _whole(events[rows[0]], names)
         else:  # a long detail is cut at its cell's lines: it was readable only in the CSV (a walkthrough)
             st.caption("Select an event (the box at the start of its row) to read its detail whole here.")
-        st.download_button("Download these events (CSV)", lambda: for_excel(audit_csv(log.each(filters, by=me), names)),
-                           "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
+        st.download_button("Download these events (CSV)", while_signed_in(
+            lambda: for_excel(audit_csv(log.each(filters, by=me), names)), Permission.AUDIT,
+            f"the audit trail (CSV, {counted(total, 'event')})"), "audit-trail.csv", "text/csv", key="audit_csv",
+            on_click="ignore")
     else:
         st.info("No event matches.")

@@ -39,6 +39,7 @@ class Action(StrEnum):
     VERSION_PUBLISHED = "version published"
     VERSION_WITHDRAWN = "version withdrawn"
     SIGNED_OUT = "signed out"
+    DOWNLOADED = "downloaded"  # a file of the register's data: a saved quote's, a batch's results, a list
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,15 @@ def require(engine: Engine, actor: Actor, permission: Permission, subject: str) 
 Made = TypeVar("Made")
 
 
-def while_held(engine: Engine, actor: Actor, permission: Permission, subject: str,
+def while_held(engine: Engine, actor: Actor, permission: Permission, what: str,
                make: Callable[[], Made]) -> Callable[[], Made]:
-    """`make`, to be called later (a download's file, made on its click), refused (require) unless `actor` still may
-    do `permission` in a sign-in not ended by then."""
+    """`make`, the file `what` to be made later (a download's, on its click): refused (require) unless `actor` still
+    may do `permission` in a sign-in not ended by then, and recorded as downloaded (the register's whole list left
+    the app with no word in the trail, a walkthrough)."""
     def made() -> Made:
-        require(engine, actor, permission, subject)
+        require(engine, actor, permission, f"download {what}")
+        with Session(engine) as session, session.begin():
+            record(session, actor, Action.DOWNLOADED, what)
         return make()
     return made
 

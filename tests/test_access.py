@@ -342,16 +342,20 @@ def test_a_file_drawn_for_a_sign_in_is_made_only_while_it_holds_and_a_refused_on
     from store.audit import while_held
     tab = ROLES.actor(CLAIMS)
     made = []
-    later = while_held(store.engine, tab, Permission.VIEW_REGISTER, "download saved quote #1's files",
+    later = while_held(store.engine, tab, Permission.VIEW_REGISTER, "saved quote #1, Client summary (PDF)",
                        lambda: made.append(1) or b"%PDF")
-    assert later() == b"%PDF" and made == [1]  # while it holds
+    assert later() == b"%PDF" and made == [1]  # while it holds: made, and in the trail (an export of client data)
+    (done,) = AuditLog(store.engine).find(AuditFilters(action=Action.DOWNLOADED.value), by=ADA)[0]
+    assert (done.actor_email, done.subject) == ("sam@sales.example.com", "saved quote #1, Client summary (PDF)")
     AuditLog(store.engine).signed_out(tab)
     with pytest.raises(Forbidden):
         later()
     assert made == [1]  # not made
     (event,) = AuditLog(store.engine).find(AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
-    assert (event.subject, event.detail["needed"]) == ("download saved quote #1's files", "see saved quotes")
+    assert (event.subject, event.detail["needed"]) == ("download saved quote #1, Client summary (PDF)",
+                                                       "see saved quotes")
     assert "signed_out_at" in event.detail
+    assert AuditLog(store.engine).find(AuditFilters(action=Action.DOWNLOADED.value), by=ADA)[1] == 1  # not again
     client = while_held(store.engine, Actor.local_user(), Permission.BATCH, "download", lambda: "rows")
     assert client() == "rows"  # the local user has no sign-in to end
 

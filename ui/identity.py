@@ -332,12 +332,12 @@ def refuse(access: Access, needed: Permission, page: str) -> None:
 Made = TypeVar("Made")
 
 
-def while_signed_in(make: Callable[[], Made], permission: Permission, subject: str) -> Callable[[], Made]:
+def while_signed_in(make: Callable[[], Made], permission: Permission, what: str) -> Callable[[], Made]:
     """A staff download's file, made on its click only while the sign-in that drew the button holds: a tab left open
     after a sign-out in another handed out a saved quote's files and a batch's results, made from what it had shown
     (a walkthrough). A click a sign-out ended is refused and recorded (store.audit.require), and the button says
-    its file could not be made. Runs outside the page's run: nothing of Streamlit in it."""
-    return while_held(register().engine, actor(), permission, subject, make)
+    its file could not be made; one made is in the trail as downloaded. The file is made outside the page's run."""
+    return while_held(register().engine, actor(), permission, what, make)
 
 
 def may(permission: Permission) -> bool:

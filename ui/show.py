@@ -384,7 +384,7 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     st.caption("Before sending the request email: fill in each part in [brackets], and leave out any attachment "
                "it lists that you do not have.")
     for label, make, ending, mime, key in files:
-        data = make if held is None else while_signed_in(make, *held)
+        data = make if held is None else while_signed_in(make, held[0], f"{held[1]}, {label}")
         st.download_button(label, data, stem + ending, mime, key=key, on_click="ignore", width="stretch")
 
 
@@ -399,7 +399,7 @@ def saved_files(q: Quote, client: Client, saved_on: date, number: int) -> None:
     if box.open:
         with box:
             _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), prepared_on=saved_on,
-                              held=(Permission.VIEW_REGISTER, f"download saved quote #{number}'s files"))
+                              held=(Permission.VIEW_REGISTER, f"saved quote #{number}"))
 
 
 def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None,

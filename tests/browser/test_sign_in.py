@@ -322,3 +322,10 @@ def test_a_tab_left_open_after_a_sign_out_elsewhere_hands_out_no_file_of_the_reg
     expect(other.get_by_test_id("stDownloadButtonError")).to_be_visible()  # the button says its file was not made
     assert downloads == []
     other.close()
+    from store import AuditLog, QuoteStore
+    from store.audit import AuditFilters
+    from tests.actors import ADA
+    events, _ = AuditLog(QuoteStore.open(REGISTER["url"]).engine).find(AuditFilters(actor="sam@"), by=ADA)
+    said = [(e.action, e.subject) for e in events]
+    assert ("downloaded", f"saved quote #{number}, Client summary (PDF)") in said, said  # the file made: in the trail
+    assert ("refused", f"download saved quote #{number}, Quote as CSV") in said, said  # the one refused, too
