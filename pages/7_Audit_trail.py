@@ -2,6 +2,7 @@
 versions drafted, published and withdrawn, refusals), with filters and a CSV download. Read only: nothing here,
 or anywhere in the app, changes or deletes an event."""
 from collections.abc import Mapping
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -23,11 +24,17 @@ from ui.tables import sideways_hint, wrapped
 PAGE_SIZE = 100
 EVENTS_IN_VIEW = 8  # rows the table shows before it scrolls
 
+def _moment(at: datetime) -> str:
+    """A time of an event's detail as its When column reads it: in the person's zone, named."""
+    return f"{clock.shown(at, '%Y-%m-%d %H:%M')} {clock.zone_name()}"
+
+
 def _whole(event, names: Mapping[str, str]) -> None:
     """One event's detail whole, each part on a line of its own in the grid's words ("batch id None", "provider
     socialbeat" here beside the grid's names: a walkthrough); a part holding more (a deleted quote) as data."""
-    st.subheader(f"Event #{event.id}: {event.action_in_words.capitalize()}")
-    plain = event.parts_in_words(names, counted=False)
+    # what it was about too: "Event #20: Refused" did not say what was (a walkthrough)
+    st.subheader(e(f"Event #{event.id}: {event.action_in_words.capitalize()}: {event.subject}"))
+    plain = event.parts_in_words(names, counted=False, moment=_moment)
     if plain:  # as text: st.table reads Markdown
         st.table(pd.DataFrame({"Part": [e(k) for k, _ in plain], "Value": [e(v) for _, v in plain]}).set_index("Part"))
     for key, value in sorted(event.detail.items()):
@@ -59,7 +66,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             f"When ({clock.zone_name()})": [clock.shown(ev.at, "%Y-%m-%d %H:%M:%S") for ev in events],
             "Action": [ev.action_in_words.capitalize() for ev in events],  # as the filter names it
             "About": [ev.subject for ev in events], "Who": [ev.actor_name for ev in events],
-            "Detail": [ev.detail_in_words(names) for ev in events], "#": [ev.id for ev in events],
+            "Detail": [ev.detail_in_words(names, _moment) for ev in events], "#": [ev.id for ev in events],
             "Email": [ev.actor_email for ev in events], "Roles": [ev.actor_roles or "-" for ev in events],
         })
         # tall enough for a few events whole: the grid's own height showed 3 of 4, the oldest under a scroll

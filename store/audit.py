@@ -42,6 +42,10 @@ class Action(StrEnum):
     DOWNLOADED = "downloaded"  # a file of the register's data: a saved quote's, a batch's results, a list
 
 
+def _in_utc(at: datetime) -> str:
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 @dataclass(frozen=True)
 class AuditEvent:
     id: int
@@ -59,14 +63,16 @@ class AuditEvent:
         "Version published" in the same second read as two things its author did, a walkthrough)."""
         return f"{self.action} to publish it" if self.detail.get("why") == PUBLISHING_STEP else self.action
 
-    def parts_in_words(self, providers: Mapping[str, str] = MappingProxyType({}),
-                       counted: bool = True) -> list[tuple[str, str]]:
+    def parts_in_words(self, providers: Mapping[str, str] = MappingProxyType({}), counted: bool = True,
+                       moment: Callable[[datetime], str] = _in_utc) -> list[tuple[str, str]]:
         """The detail's parts as a person reads them: a provider by its name (`providers`: id -> name), a service
         and a verdict by theirs ("provider: stepinto; service: ppc; verdict: full" read as code, a walkthrough); a
         refund as dollars, its least before its most ("refund max: 7500.00; refund min: 7500.00", a walkthrough); a
         lab version as the lab names it. A part with nothing in it is left out ("batch id: None; client ref: ; saved
         by: " read as a fault). A part holding more (a deleted quote whole) is counted, not spelt out, or with
-        counted=False left to the caller: all of it is in the CSV's detail."""
+        counted=False left to the caller: all of it is in the CSV's detail. `moment`: how a time reads (the page's
+        in the person's zone, as its When column: a sign-out at "22:41 UTC" beside "23:42 Europe/Berlin" read as two
+        clocks, a walkthrough)."""
         named = {"provider": providers, "service": SERVICES, "verdict": VERDICT_LABELS}
         detail = dict(self.detail)
         if detail.get("why") == PUBLISHING_STEP:  # said by the action (action_in_words)
@@ -83,15 +89,16 @@ class AuditEvent:
             if key == "version_id":
                 return f"#{value}"
             if key == "signed_out_at":  # "2026-12-07T15:45:09.016070+00:00" read as a machine's (a walkthrough)
-                return f"{datetime.fromisoformat(str(value)).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                return moment(datetime.fromisoformat(str(value)))
             return str(named.get(key, {}).get(value, value)) if isinstance(value, str) else str(value)
 
         return [(_KEY_WORDS.get(key, key.replace("_", " ")), said(key, value)) for key, value in sorted(detail.items())
                 if value is not None and value != "" and (counted or not isinstance(value, (Mapping, list, tuple)))]
 
-    def detail_in_words(self, providers: Mapping[str, str] = MappingProxyType({})) -> str:
+    def detail_in_words(self, providers: Mapping[str, str] = MappingProxyType({}),
+                        moment: Callable[[datetime], str] = _in_utc) -> str:
         """The parts in words on one line: 'provider: Social Beat Digital; refund: $7,500.00'."""
-        return "; ".join(f"{key}: {value}" for key, value in self.parts_in_words(providers))
+        return "; ".join(f"{key}: {value}" for key, value in self.parts_in_words(providers, moment=moment))
 
 
 # a detail's name where its key reads as code: a lab version's row is the "draft #1" the lab named ("version id: 1")

@@ -379,4 +379,8 @@ def test_a_tab_used_after_its_sign_in_ended_is_in_the_trail_as_refused(store):
     (event,) = log.find(AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
     assert (event.actor_email, event.subject) == ("sam@sales.example.com", "page Refund calculator")
     assert event.detail_in_words() == f"signed out at: {ended.astimezone(UTC):%Y-%m-%d %H:%M} UTC"  # read as a time
+    # the page's in the person's zone, as its When column: "22:41 UTC" beside "23:42 Europe/Berlin" (a walkthrough)
+    from zoneinfo import ZoneInfo
+    berlin = event.detail_in_words(moment=lambda at: f"{at.astimezone(ZoneInfo('Europe/Berlin')):%H:%M} Europe/Berlin")
+    assert berlin == f"signed out at: {ended.astimezone(ZoneInfo('Europe/Berlin')):%H:%M} Europe/Berlin"
     assert event.detail["signed_out_at"] == ended.isoformat()  # whole in the CSV's JSON

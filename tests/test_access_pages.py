@@ -178,7 +178,8 @@ def test_an_event_selected_in_the_audit_trail_is_read_whole_below_it(register):
     assert any("Select an event" in c.value for c in at.caption) and not at.table
     at.session_state["audit_events"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
-    assert any(h.value == "Event #4: Version published" for h in at.subheader)
+    # what it was about too ("Event #20: Refused" did not say what was, a walkthrough)
+    assert [h.value.replace("\\", "") for h in at.subheader] == ["Event #4: Version published: Step-Into secret-edit"]
     (whole,) = [t.value for t in at.table]
     parts = {k: v.replace("\\", "") for k, v in zip(whole.index, whole["Value"])}  # as text: escaped as sent
     assert parts["provider"] == "Step-Into" and parts["effective from"] == "2030-01-01"  # as the grid names them
