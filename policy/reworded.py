@@ -48,15 +48,21 @@ def _percent(n: Decimal) -> str:
     return f"{n.normalize():f}%"
 
 
-def _stating(old: Decimal) -> re.Pattern[str]:
-    """The old percent as a number of its own: '50%' in '50% Refund', not in '150%' or '50.5%'."""
-    return re.compile(rf"(?<![\d.]){re.escape(f'{old.normalize():f}')}%")
+def _stating(old: Decimal, band: bool = False) -> re.Pattern[str]:
+    """The old percent as a number of its own: '50%' in '50% Refund', not in '150%' or '50.5%'. `band`: a label's, also
+    a band it ends ('60-75%' of a label an earlier "Change the words to match" made state a band): changed whole, where
+    its end alone made '60-60%' (a walkthrough)."""
+    number = re.escape(f"{old.normalize():f}")
+    if band:
+        return re.compile(rf"(?<![\d.])(?:\d+(?:\.\d+)?\s*[-–]\s*{number}|{number}\s*[-–]\s*\d+(?:\.\d+)?|{number})%")
+    return re.compile(rf"(?<![\d.]){number}%")
 
 
 Rewording = tuple[re.Pattern[str], Any]  # what states the old value, and its replacement (a text, or one per match)
 
 
-def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[Rewording, tuple[str, ...]]]:
+def _changed_percents(before: PolicyFile, after: PolicyFile,
+                      band: bool = False) -> dict[str, tuple[Rewording, tuple[str, ...]]]:
     """Tier id -> how its words change and the roles of the clauses that say it: for each tier of one percent whose
     percent the edit changed (every clause that decides it), and each tier of which the edit changed one end, a plain
     percent, and left the other (that end's clauses: Social Beat's '90% Refund' beside its fee was left saying 90%
@@ -70,7 +76,7 @@ def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[
         if was.min == was.max and tier.min == tier.max:
             a, b = _plain_percent(was.min), _plain_percent(tier.min)
             if a is not None and b is not None and a != b:
-                found[tier.id] = ((_stating(a), _percent(b)), ("min", "max", "rule"))
+                found[tier.id] = ((_stating(a, band), _percent(b)), ("min", "max", "rule"))
             continue
         for end in ("min", "max"):
             other = "max" if end == "min" else "min"
@@ -83,9 +89,9 @@ def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, tuple[
                 # the old percent still states the other end ('75% Refund' of a tier of 75% made 60-75%): a clause of
                 # both ends keeps it (made to say 60%, it left the 75% a client is quoted without words, a walkthrough)
                 if any(c.role == end for c in tier.clauses):
-                    found[tier.id] = ((_stating(a), _percent(b)), (end,))
+                    found[tier.id] = ((_stating(a, band), _percent(b)), (end,))
                 continue
-            found[tier.id] = ((_stating(a), _percent(b)), END_ROLES[end])
+            found[tier.id] = ((_stating(a, band), _percent(b)), END_ROLES[end])
     return found
 
 
@@ -101,7 +107,7 @@ def _label_bands(before: PolicyFile, after: PolicyFile) -> dict[str, Rewording]:
             continue
         a, low, high = _plain_percent(was.min), _plain_percent(tier.min), _plain_percent(tier.max)
         if a is not None and low is not None and high is not None and low < high:
-            found[tier.id] = (_stating(a), f"{low.normalize():f}-{_percent(high)}")
+            found[tier.id] = (_stating(a, band=True), f"{low.normalize():f}-{_percent(high)}")
     return found
 
 
@@ -182,6 +188,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     cite them. None where no word states a value the edit changed."""
     percents, days = _changed_percents(before, after), _changed_days(before, after)
     fees, bands = _changed_fees(before, after), _label_bands(before, after)
+    labelled = _changed_percents(before, after, band=True)  # the same, said in a label
     window = (before.window.days, after.window.days) if before.window and after.window and \
         before.window.days != after.window.days else None
     if not percents and not days and not fees and not bands and window is None:
@@ -207,7 +214,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
         followed: list[Rewording] = [bands[tier["id"]]] if tier["id"] in bands else []
         if tier["id"] in percents:
             percent, roles = percents[tier["id"]]
-            followed += [] if followed else [percent]  # a label states the band, where it became one
+            followed += [] if followed else [labelled[tier["id"]][0]]  # a label states the band, where it became one
             for q in _rule_quotes(tier, roles):
                 reword(q, percent)
         if tier["id"] in days:

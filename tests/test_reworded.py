@@ -327,3 +327,26 @@ def test_a_reading_of_another_tier_stays_where_that_tier_became_a_band():
     followed = words_follow(before, with_tier(before, "sb_web_discovery", band), source_text(before))
     assert followed is not None and not [c for c in followed.changes if "A-SB-04" in c]
     assert "reading-unchanged" in {f.code for f in lint_against(before, followed.policy, followed.text)}
+
+
+def test_a_label_made_to_state_a_band_states_the_tiers_one_percent_again_when_the_band_closes():
+    """A walkthrough made Discovery 60-75% (its label followed: "...: 60-75%"), then 60% at both ends and clicked again:
+    the label read "...: 60-60%"."""
+    before = policies()["socialbeat"]
+    text = source_text(before)
+    first = words_follow(before, with_tier(before, "sb_web_discovery", lambda t: t["min"].update(pct=Decimal("60"))), text)
+    assert first is not None and tier(first.policy, "sb_web_discovery").label.endswith(": 60-75%")
+    closed = with_tier(first.policy, "sb_web_discovery", lambda t: t["max"].update(pct=Decimal("60")))
+    second = words_follow(before, closed, first.text)
+    assert second is not None
+    assert tier(second.policy, "sb_web_discovery").label == "Cancelled during initial consultations and planning: 60%"
+    wider = words_follow(before, with_tier(first.policy, "sb_web_discovery", lambda t: t["max"].update(pct=Decimal("80"))),
+                         first.text)
+    assert wider is not None and tier(wider.policy, "sb_web_discovery").label.endswith(": 60-80%")
+
+
+@pytest.mark.parametrize("words, found", [("60-75%", "60-75%"), ("75-80%", "75-80%"), ("75%", "75%"), ("60 – 75%", "60 – 75%"),
+                                          ("175%", None), ("75.5%", None)])
+def test_a_labels_old_percent_is_matched_with_a_band_it_ends(words, found):
+    match = _stating(Decimal("75"), band=True).search(words)
+    assert (match.group(0) if match else None) == found
