@@ -104,7 +104,7 @@ with page.opened("pages/4_Saved_quotes.py", caption="Quotes saved from the calcu
         sideways_hint("saved", always=True)  # eleven columns: cut at "Polic" on a 1,400 px desktop (a walkthrough)
         st.download_button("Download the list (CSV)", while_signed_in(
             lambda: for_excel(register_csv(store.each(filters, sort, by=me))), Permission.VIEW_REGISTER,
-            f"the saved quotes list (CSV, {counted(total, 'quote')})"), "saved-quotes.csv", "text/csv", key="reg_csv",
+            "the saved quotes list (CSV)"), "saved-quotes.csv", "text/csv", key="reg_csv",
             on_click="ignore")
         ids = [r.id for r in rows]
         linked = state.linked_page_inputs()  # a reload or a link opens the quote its URL names

@@ -81,7 +81,7 @@ with page.opened("pages/7_Audit_trail.py", caption="Who did what and when. Event
             st.caption("Select an event (the box at the start of its row) to read its detail whole here.")
         st.download_button("Download these events (CSV)", while_signed_in(
             lambda: for_excel(audit_csv(log.each(filters, by=me), names)), Permission.AUDIT,
-            f"the audit trail (CSV, {counted(total, 'event')})"), "audit-trail.csv", "text/csv", key="audit_csv",
+            "the audit trail (CSV)"), "audit-trail.csv", "text/csv", key="audit_csv",
             on_click="ignore")
     else:
         st.info("No event matches.")

@@ -146,9 +146,10 @@ def while_held(engine: Engine, actor: Actor, permission: Permission, what: str,
     the app with no word in the trail, a walkthrough)."""
     def made() -> Made:
         require(engine, actor, permission, f"download {what}")
+        data = make()  # a file that could not be made (its quote deleted since) was not downloaded
         with Session(engine) as session, session.begin():
             record(session, actor, Action.DOWNLOADED, what)
-        return make()
+        return data
     return made
 
 

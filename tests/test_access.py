@@ -356,6 +356,11 @@ def test_a_file_drawn_for_a_sign_in_is_made_only_while_it_holds_and_a_refused_on
                                                        "see saved quotes")
     assert "signed_out_at" in event.detail
     assert AuditLog(store.engine).find(AuditFilters(action=Action.DOWNLOADED.value), by=ADA)[1] == 1  # not again
+    def gone() -> bytes:
+        raise LookupError("quote #1 is no longer in the register")
+    with pytest.raises(LookupError):  # a file that could not be made is no download
+        while_held(store.engine, ROLES.actor(CLAIMS | {"nonce": "n3"}), Permission.VIEW_REGISTER, "saved quote #1", gone)()
+    assert AuditLog(store.engine).find(AuditFilters(action=Action.DOWNLOADED.value), by=ADA)[1] == 1
     client = while_held(store.engine, Actor.local_user(), Permission.BATCH, "download", lambda: "rows")
     assert client() == "rows"  # the local user has no sign-in to end
 

@@ -9,7 +9,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Optional
+from functools import partial
+from typing import Any, Optional
 
 import streamlit as st
 
@@ -44,9 +45,11 @@ from policy.quoting import stage_outside_note
 from policy.records import BY_RECORD, NOTE_MAX, RECORD_FIELDS
 from policy.spreadsheet import for_excel
 from policy.versions import Basis, Version
+from store import QuoteStore
 from store.access import Actor, Permission
 from ui import cache
-from ui.identity import may, while_signed_in
+from ui.identity import actor, may, while_signed_in
+from ui.records import register
 from ui.registry import basis, catalog, payment_day, policies
 from ui.state import amount_is_example, kept
 
@@ -351,12 +354,12 @@ def file_stem(q: Quote, client: Client) -> str:
 
 def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional[Unsettled] = None,
                       not_said: Optional[NotSaid] = None, prepared_on: Optional[date] = None,
-                      held: Optional[tuple[Permission, str]] = None) -> None:
+                      held: Optional[Callable[[Callable[[], Any], str], Callable[[], Any]]] = None) -> None:
     """Files are written only when clicked (deferred data), and a click does not rerun the page. The client's
     name and a reference are optional; the client's documents use them. A client gets the summary and the
     email; sales (staff) also the Markdown, JSON and CSV. `prepared_on`: the day the summary says it was prepared
-    (today's, unless it is a saved quote's). `held`: files of the register, made only while the sign-in holds
-    that permission (identity.while_signed_in), said as what was tried."""
+    (today's, unless it is a saved quote's). `held`: for files of the register, each file's making (and its label)
+    -> the making done only while it may be (identity.while_signed_in)."""
     stem = file_stem(q, client)
     whose = {"client_name": client.name, "client_ref": client.reference}  # the quote's own files name it too
     day = prepared_on or basis().as_of
@@ -384,8 +387,18 @@ def _download_buttons(q: Quote, client: Client, staff: bool, unsettled: Optional
     st.caption("Before sending the request email: fill in each part in [brackets], and leave out any attachment "
                "it lists that you do not have.")
     for label, make, ending, mime, key in files:
-        data = make if held is None else while_signed_in(make, held[0], f"{held[1]}, {label}")
+        data = make if held is None else held(make, label)
         st.download_button(label, data, stem + ending, mime, key=key, on_click="ignore", width="stretch")
+
+
+def _while_saved(store: QuoteStore, who: Actor, number: int, make: Callable[[], Any], label: str) -> Callable[[], Any]:
+    """A saved quote's file, made on its click only while the sign-in holds and the quote is still in the register:
+    one deleted in another session since its page was drawn was still handed out (a walkthrough)."""
+    def kept() -> Any:
+        if store.get(number, by=who) is None:
+            raise LookupError(f"quote #{number} is no longer in the register")
+        return make()
+    return while_signed_in(kept, Permission.VIEW_REGISTER, f"saved quote #{number}, {label}")
 
 
 def saved_files(q: Quote, client: Client, saved_on: date, number: int) -> None:
@@ -399,7 +412,7 @@ def saved_files(q: Quote, client: Client, saved_on: date, number: int) -> None:
     if box.open:
         with box:
             _download_buttons(q, client, staff=may(Permission.SAVE_QUOTE), prepared_on=saved_on,
-                              held=(Permission.VIEW_REGISTER, f"saved quote #{number}"))
+                              held=partial(_while_saved, register(), actor(), number))
 
 
 def actions(q: Quote, link: Callable[[], str], save: bool = False, unsettled: Optional[Unsettled] = None,

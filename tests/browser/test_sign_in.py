@@ -329,3 +329,27 @@ def test_a_tab_left_open_after_a_sign_out_elsewhere_hands_out_no_file_of_the_reg
     said = [(e.action, e.subject) for e in events]
     assert ("downloaded", f"saved quote #{number}, Client summary (PDF)") in said, said  # the file made: in the trail
     assert ("refused", f"download saved quote #{number}, Quote as CSV") in said, said  # the one refused, too
+
+
+def test_a_saved_quote_deleted_since_its_page_was_drawn_hands_out_no_file(app_with_sign_in, person):
+    """A walkthrough had a quote's files open when an admin deleted it in another browser: its PDF was still handed
+    out, and the trail said it was downloaded two seconds after the delete."""
+    from store import AuditLog, QuoteStore
+    from store.audit import AuditFilters
+    from tests.actors import ADA
+    base = app_with_sign_in
+    sign_in(person, base, "sales")
+    save_a_quote(person, "Deleted Meanwhile")
+    number = re.search(r"#(\d+)", person.get_by_text(re.compile(r"^Saved as quote #\d+")).first.inner_text()).group(1)
+    person.goto(f"{base}/Saved_quotes?quote={number}")
+    wait_ready(person)
+    person.get_by_test_id("stExpander").locator("summary").filter(has_text="Download its files").click()
+    store = QuoteStore.open(REGISTER["url"])
+    assert store.delete(int(number), by=ADA)  # elsewhere, by an admin
+    downloads = []
+    person.on("download", lambda d: downloads.append(d))
+    person.get_by_role("button", name="Client summary (PDF)", exact=True).click()
+    expect(person.get_by_test_id("stDownloadButtonError")).to_be_visible()
+    assert downloads == []
+    events, _ = AuditLog(store.engine).find(AuditFilters(action="downloaded"), by=ADA)
+    assert not [e for e in events if e.subject.startswith(f"saved quote #{number},")]
