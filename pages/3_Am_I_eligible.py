@@ -281,7 +281,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                              else {})}
     # an amount refused is no answer yet, but it is not the one checked either (a walkthrough typed 1,200, then
     # "nine hundred", and the note no longer named the amount)
+    # so is a day after today (refused: the form holds today for it, and the answer before stood unmarked, a walkthrough)
     changed = changed_answers(answered, now, ANSWER_WORDS["amount_paid"] if amount_refused else "",
+                              ANSWER_WORDS["paid_on"] if day_refused else "",
                               "whether you know how far along the work is" if knowing else "") if answered else ""
     # the URL and the share link hold the inputs of the answer given (the form's once checked), and whether the
     # answer is shown: changed since, the answer is dropped, and the progress is the answer's, as its scenario is (the
@@ -289,8 +291,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
     unknown_in_url = not st.session_state.get("el_progress_known", True) if changed else progress_unknown
     state.keep_page_inputs(progress=PAGE_PARAMS["progress"][0] if unknown_in_url else None,
                            answer=PAGE_PARAMS["answer"][0] if answered and not changed else None)
-    if changed and not amount_refused:  # said again by the button: on a phone the answer is screens above it (an
-        # amount that cannot be read is said at its box, and by the button once clicked: "check again" would fail)
+    if changed and not amount_refused and not day_refused:  # said again by the button: on a phone the answer is
+        # screens above it (an amount or a day refused is said at its box, and by the button once clicked: "check
+        # again" would fail)
         st.warning(e(f"The answer above is for your earlier answers ({changed} changed since): check again to "
                      "update it."))
     with answer_box:
@@ -326,6 +329,9 @@ with page.opened("pages/3_Am_I_eligible.py", title="Am I eligible for a refund?"
                 if changed and amount_refused:  # checking again would only be refused: first the amount
                     st.warning(e(f"You have changed {changed} since this answer, and the amount you typed cannot be "
                                  f"read: correct “{AMOUNT_QUESTION}” below, then check again."))
+                elif changed and day_refused:
+                    st.warning(e(f"You have changed {changed} since this answer, and the day you typed is after today: "
+                                 f"correct “{PAID_QUESTION}” below, then check again."))
                 elif changed:
                     st.warning(e(f"You have changed {changed} since this answer: check again to update it."))
                 for note in st.session_state.get("el_said", ()):

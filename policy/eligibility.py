@@ -381,6 +381,6 @@ def changed_answers(answered: dict[str, Any], now: dict[str, Any], *more: str) -
     "..., when notice was given and the stage the work is in and whether you know ...", a walkthrough).
     The days since payment follow the payment date: a new date is one change, not two."""
     differ = [k for k in BY_NAME if k in answered and k in now and answered[k] != now[k]]
-    names = [ANSWER_WORDS.get(k, BY_NAME[k].label.lower()) for k in differ
-             if not (k == "days_since_payment" and "paid_on" in differ)] + [m for m in more if m]
+    names = list(dict.fromkeys([ANSWER_WORDS.get(k, BY_NAME[k].label.lower()) for k in differ
+                                if not (k == "days_since_payment" and "paid_on" in differ)] + [m for m in more if m]))
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)

@@ -541,6 +541,11 @@ def test_a_payment_day_after_today_is_refused_in_words_and_nothing_is_answered_f
     at.button(key="el_check").click().run()
     assert not at.error and answer(at).startswith("### ")
     assert f"paid on {date.today():%d %b %Y}" in " ".join(plain(m.value) for m in [*at.markdown, *at.caption])
+    at.date_input(key="el_paid_on").set_value(tomorrow).run()  # answered, then a day after today checked: the
+    at.button(key="el_check").click().run()  # answer before is marked as not the form's (it stood unmarked, a walkthrough)
+    assert [plain(w.value) for w in at.warning] == [
+        "You have changed when you paid since this answer, and the day you typed is after today: correct “When did you "
+        "pay?” below, then check again."] and len(at.error) == 2
 
 
 @pytest.mark.parametrize("how", ["link", "calculator", "link without it"])
