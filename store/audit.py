@@ -171,10 +171,13 @@ class AuditLog:
             sign_ins.end(session, actor.sign_in, now)
             record(session, actor, Action.SIGNED_OUT, "their sign-in", at=now)
 
-    def used_after_sign_out(self, actor: Actor, ended_at: datetime, subject: str) -> None:
-        """A tab still holding a sign-in its person ended was used: refused (the page treats it as not signed in)."""
+    def used_after_sign_out(self, actor: Actor, ended_at: datetime, subject: str,
+                            needed: Optional[Permission] = None) -> None:
+        """A tab still holding a sign-in its person ended was used: refused (the page treats it as not signed in).
+        `needed`: what a write tried there needed, said as every other refusal says it."""
+        detail = {"signed_out_at": ended_at.isoformat()} | ({} if needed is None else {"needed": needed.value})
         with Session(self.engine) as session, session.begin():
-            record(session, actor, Action.REFUSED, subject, {"signed_out_at": ended_at.isoformat()})
+            record(session, actor, Action.REFUSED, subject, detail)
 
     def find(self, filters: AuditFilters = AuditFilters(), *, by: Actor, page: int = 1,
              page_size: int = 100) -> tuple[list[AuditEvent], int]:

@@ -389,3 +389,6 @@ def test_a_tab_used_after_its_sign_in_ended_is_in_the_trail_as_refused(store):
     berlin = event.detail_in_words(moment=lambda at: f"{at.astimezone(ZoneInfo('Europe/Berlin')):%H:%M} Europe/Berlin")
     assert berlin == f"signed out at: {ended.astimezone(ZoneInfo('Europe/Berlin')):%H:%M} Europe/Berlin"
     assert event.detail["signed_out_at"] == ended.isoformat()  # whole in the CSV's JSON
+    log.used_after_sign_out(tab, ended, "save a quote", Permission.SAVE_QUOTE)  # a write tried: what it needed too
+    (tried,) = [e for e in log.find(AuditFilters(action=Action.REFUSED.value), by=ADA)[0] if e.subject == "save a quote"]
+    assert tried.detail == {"signed_out_at": ended.isoformat(), "needed": "save a quote"}

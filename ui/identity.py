@@ -291,7 +291,11 @@ def after_sign_out(access: Access, page: str) -> None:
     if tried or page not in seen:  # every write tried; a page's use once
         seen.add(page)
         try:
-            AuditLog(register().engine).used_after_sign_out(ended.who, ended.at, tried[0] if tried else f"page {page}")
+            log = AuditLog(register().engine)
+            if tried:
+                log.used_after_sign_out(ended.who, ended.at, *WRITES_CLICKED[tried[0]])
+            else:
+                log.used_after_sign_out(ended.who, ended.at, f"page {page}")
         except SQLAlchemyError:
             _LOG.exception("A use of %s's ended sign-in could not be recorded", ended.who.label)
 
@@ -299,14 +303,16 @@ def after_sign_out(access: Access, page: str) -> None:
 # The buttons that write to the register, by key, and what a click on one tried: in a tab whose sign-in has ended the
 # page draws none of them, so the store never hears the click, and the trail said "page Refund calculator" of a Save
 # as of a slider's move (a walkthrough). A click is read from the session's state before its button would be drawn.
-WRITES_CLICKED = {"save_quote": "save a quote", "batch_go": "quote a batch", "lab_draft": "save a draft version",
-                  "lab_publish": "publish a version", "reg_delete": "delete a quote"}
+WRITES_CLICKED = {"save_quote": ("save a quote", Permission.SAVE_QUOTE), "batch_go": ("quote a batch", Permission.BATCH),
+                  "lab_draft": ("save a draft version", Permission.PUBLISH),
+                  "lab_publish": ("publish a version", Permission.PUBLISH),
+                  "reg_delete": ("delete a quote", Permission.DELETE_OWN_QUOTE)}
 TRIED = "_writes_tried"  # a fragment's run that found the sign-in ended: what it was clicked for, for the page's run
 
 
 def clicked_writes() -> list[str]:
-    """What this run's click tried to write, in words (WRITES_CLICKED), if anything."""
-    return [what for key, what in WRITES_CLICKED.items() if st.session_state.get(key) is True]
+    """The button that writes (WRITES_CLICKED) this run's click was on, if any."""
+    return [key for key in WRITES_CLICKED if st.session_state.get(key) is True]
 
 
 def refuse(access: Access, needed: Permission, page: str) -> None:

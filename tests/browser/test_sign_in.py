@@ -292,8 +292,9 @@ def test_a_sign_out_in_one_tab_ends_the_sign_in_in_every_other_tab_at_its_next_s
     from tests.actors import ADA
     events = AuditLog(QuoteStore.open(REGISTER["url"]).engine).find(
         AuditFilters(action=Action.REFUSED.value), by=ADA)[0]
-    assert "save a quote" in [e.subject for e in events if e.actor_email.startswith("sam@")], \
-        [(e.actor_email, e.subject) for e in events]
+    saves = [e for e in events if e.actor_email.startswith("sam@") and e.subject == "save a quote"]
+    assert saves, [(e.actor_email, e.subject) for e in events]
+    assert saves[0].detail["needed"] == "save a quote" and "signed_out_at" in saves[0].detail  # as other refusals say
 
 
 def test_a_tab_left_open_after_a_sign_out_elsewhere_hands_out_no_file_of_the_register(app_with_sign_in, person):
