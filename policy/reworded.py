@@ -61,14 +61,16 @@ def _stating(old: Decimal, band: bool = False) -> re.Pattern[str]:
 Rewording = tuple[re.Pattern[str], Any]  # what states the old value, and its replacement (a text, or one per match)
 
 
-def _changed_percents(before: PolicyFile, after: PolicyFile,
-                      band: bool = False) -> dict[str, tuple[Rewording, tuple[str, ...]]]:
-    """Tier id -> how its words change and the roles of the clauses that say it: for each tier of one percent whose
+PercentChange = tuple[Decimal, Decimal, tuple[str, ...]]  # a tier's old percent, its new one, the roles that state it
+
+
+def _changed_percents(before: PolicyFile, after: PolicyFile) -> dict[str, PercentChange]:
+    """Tier id -> its old and new percent and the roles of the clauses that say it: for each tier of one percent whose
     percent the edit changed (every clause that decides it), and each tier of which the edit changed one end, a plain
     percent, and left the other (that end's clauses: Social Beat's '90% Refund' beside its fee was left saying 90%
     when the minimum became 80%, and no button offered to change it, a walkthrough)."""
     old = {t.id: t for t in _all_tiers(before)}
-    found: dict[str, tuple[Rewording, tuple[str, ...]]] = {}
+    found: dict[str, PercentChange] = {}
     for tier in _all_tiers(after):
         was = old.get(tier.id)
         if was is None:
@@ -76,7 +78,7 @@ def _changed_percents(before: PolicyFile, after: PolicyFile,
         if was.min == was.max and tier.min == tier.max:
             a, b = _plain_percent(was.min), _plain_percent(tier.min)
             if a is not None and b is not None and a != b:
-                found[tier.id] = ((_stating(a, band), _percent(b)), ("min", "max", "rule"))
+                found[tier.id] = (a, b, ("min", "max", "rule"))
             continue
         for end in ("min", "max"):
             other = "max" if end == "min" else "min"
@@ -89,9 +91,9 @@ def _changed_percents(before: PolicyFile, after: PolicyFile,
                 # the old percent still states the other end ('75% Refund' of a tier of 75% made 60-75%): a clause of
                 # both ends keeps it (made to say 60%, it left the 75% a client is quoted without words, a walkthrough)
                 if any(c.role == end for c in tier.clauses):
-                    found[tier.id] = ((_stating(a, band), _percent(b)), (end,))
+                    found[tier.id] = (a, b, (end,))
                 continue
-            found[tier.id] = ((_stating(a, band), _percent(b)), END_ROLES[end])
+            found[tier.id] = (a, b, END_ROLES[end])
     return found
 
 
@@ -186,9 +188,10 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
     sentence that states it: the other tiers that sentence decides follow it (their last day, or the first day
     after it) with their labels. A request window's days changed are said likewise in its clauses and the terms that
     cite them. None where no word states a value the edit changed."""
-    percents, days = _changed_percents(before, after), _changed_days(before, after)
+    changed, days = _changed_percents(before, after), _changed_days(before, after)
+    percents = {tid: ((_stating(a), _percent(b)), roles) for tid, (a, b, roles) in changed.items()}
+    labelled = {tid: (_stating(a, band=True), _percent(b)) for tid, (a, b, _) in changed.items()}  # said in a label
     fees, bands = _changed_fees(before, after), _label_bands(before, after)
-    labelled = _changed_percents(before, after, band=True)  # the same, said in a label
     window = (before.window.days, after.window.days) if before.window and after.window and \
         before.window.days != after.window.days else None
     if not percents and not days and not fees and not bands and window is None:
@@ -214,7 +217,7 @@ def words_follow(before: PolicyFile, after: PolicyFile, text: str) -> Optional[R
         followed: list[Rewording] = [bands[tier["id"]]] if tier["id"] in bands else []
         if tier["id"] in percents:
             percent, roles = percents[tier["id"]]
-            followed += [] if followed else [labelled[tier["id"]][0]]  # a label states the band, where it became one
+            followed += [] if followed else [labelled[tier["id"]]]  # a label states the band, where it became one
             for q in _rule_quotes(tier, roles):
                 reword(q, percent)
         if tier["id"] in days:
